@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The C kernels are always optimized: even a debug `swift test` runs the encoder
+// at useful speed. AVX2/FMA paths are selected at run time, so the binary still
+// runs on baseline x86_64.
+let kernelFlags: [CSetting] = [.unsafeFlags(["-O3", "-ffp-contract=off"])]
+
+let package = Package(
+    name: "BertScope",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "bertscope", targets: ["bertscope"]),
+        .library(name: "BertScopeCore", targets: ["Checkpoint", "Tokenizers", "Encoder"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Layer 0: mmapped safetensors, config.json, model discovery.
+        .target(name: "Checkpoint"),
+        // Layer 1: HF-exact WordPiece tokenization (no model weights needed).
+        .target(name: "Tokenizers"),
+        // Numeric kernels in C: GEMM, LayerNorm, GELU, softmax.
+        .target(name: "CKernels", cSettings: kernelFlags),
+        // Layer 2: the BERT encoder producing a full trace.
+        .target(name: "Encoder", dependencies: ["Checkpoint", "CKernels"]),
+        .executableTarget(
+            name: "bertscope",
+            dependencies: [
+                "Checkpoint", "Tokenizers", "Encoder",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", dependencies: ["Checkpoint"], path: "Tests/TestSupport"),
+        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TestSupport"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"]),
+        .testTarget(name: "EncoderTests", dependencies: ["Encoder", "Tokenizers", "Checkpoint", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Checkpoint"]),
+    ]
+)

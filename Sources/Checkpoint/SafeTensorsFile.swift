@@ -1,0 +1,119 @@
+import Foundation
+
+/// One tensor's entry in a safetensors header, already checked against the file.
+public struct TensorEntry: Sendable {
+    public let name: String
+    public let dtype: DType
+    public let shape: [Int]
+    /// Absolute byte range in the file.
+    public let offset: Int
+    public let byteCount: Int
+}
+
+/// A safetensors file: an 8-byte little-endian header length, a JSON header,
+/// then raw little-endian data. The header is untrusted: every offset, shape
+/// and dtype is checked against the file size before any byte is read, so a
+/// corrupt or lying file is an error, never an out-of-bounds read.
+public final class SafeTensorsFile: @unchecked Sendable {
+    public let path: String
+    public let entries: [String: TensorEntry]
+    public let metadata: [String: String]
+    let file: MappedFile
+
+    /// Header larger than this is refused outright (real ones are kilobytes).
+    static let maxHeaderBytes = 100 << 20
+
+    public init(path: String) throws {
+        file = try MappedFile(path: path)
+        self.path = path
+        let name = (path as NSString).lastPathComponent
+        func fail(_ why: String) -> CheckpointError { CheckpointError("\(name): not a valid safetensors file: \(why)") }
+
+        guard file.size >= 8 else { throw fail("file is \(file.size) bytes, shorter than its 8-byte header length") }
+        let headerLength = file.bytes(at: 0, count: 8).loadUnaligned(as: UInt64.self).littleEndian
+        guard headerLength >= 2, headerLength <= UInt64(Self.maxHeaderBytes) else {
+            throw fail("header length \(headerLength) is implausible")
+        }
+        let dataStart = 8 + Int(headerLength)
+        guard dataStart <= file.size else {
+            throw fail("header claims \(headerLength) bytes but the file has \(file.size) (truncated?)")
+        }
+        let headerBytes = Data(file.bytes(at: 8, count: Int(headerLength)))
+        guard let json = try? JSONSerialization.jsonObject(with: headerBytes), let header = json as? [String: Any] else {
+            throw fail("header is not a JSON object")
+        }
+        var entries: [String: TensorEntry] = [:]
+        var metadata: [String: String] = [:]
+        for (key, value) in header {
+            if key == "__metadata__" {
+                for (k, v) in (value as? [String: Any]) ?? [:] { metadata[k] = v as? String ?? "\(v)" }
+                continue
+            }
+            entries[key] = try Self.entry(key, value, dataStart: dataStart, fileSize: file.size, fail: fail)
+        }
+        self.entries = entries
+        self.metadata = metadata
+    }
+
+    private static func entry(
+        _ key: String, _ value: Any, dataStart: Int, fileSize: Int, fail: (String) -> CheckpointError
+    ) throws -> TensorEntry {
+        guard let dict = value as? [String: Any] else { throw fail("entry \(key) is not an object") }
+        guard let dtypeName = dict["dtype"] as? String else { throw fail("\(key) has no dtype") }
+        guard let dtype = DType(rawValue: dtypeName) else { throw fail("\(key) has unknown dtype \(dtypeName)") }
+        guard let rawShape = dict["shape"] as? [Any], let shape = intArray(rawShape), shape.allSatisfy({ $0 >= 0 }) else {
+            throw fail("\(key) has an invalid shape")
+        }
+        guard let rawOffsets = dict["data_offsets"] as? [Any], let offsets = intArray(rawOffsets), offsets.count == 2,
+              offsets[0] >= 0, offsets[0] <= offsets[1] else {
+            throw fail("\(key) has invalid data_offsets")
+        }
+        var elements = 1
+        for d in shape {
+            let (m, overflow) = elements.multipliedReportingOverflow(by: d)
+            guard !overflow else { throw fail("\(key) shape \(shape) overflows") }
+            elements = m
+        }
+        let (bytes, overflow) = elements.multipliedReportingOverflow(by: dtype.byteSize)
+        guard !overflow, bytes == offsets[1] - offsets[0] else {
+            throw fail("\(key) holds \(offsets[1] - offsets[0]) bytes but shape \(shape) of \(dtype.rawValue) needs \(bytes)")
+        }
+        guard offsets[1] <= fileSize - dataStart else {
+            throw fail("\(key) ends at byte \(dataStart + offsets[1]) beyond the file's \(fileSize) (truncated?)")
+        }
+        return TensorEntry(name: key, dtype: dtype, shape: shape, offset: dataStart + offsets[0], byteCount: bytes)
+    }
+
+    /// JSON numbers arrive as NSNumber/Int/Double; accept only exact integers.
+    private static func intArray(_ values: [Any]) -> [Int]? {
+        var out: [Int] = []
+        for v in values {
+            if let i = v as? Int { out.append(i); continue }
+            if let d = v as? Double, d == d.rounded(), abs(d) < 1e15 { out.append(Int(d)); continue }
+            return nil
+        }
+        return out
+    }
+
+    /// The tensor as float32: a zero-copy view for aligned F32, a converted
+    /// copy for F16/BF16/F64. Other dtypes are an error naming the tensor.
+    public func tensor(_ name: String) throws -> Tensor {
+        guard let e = entries[name] else { throw CheckpointError("\(path) has no tensor \(name)") }
+        let raw = file.bytes(at: e.offset, count: e.byteCount)
+        let count = e.byteCount / e.dtype.byteSize
+        if e.dtype == .f32, Int(bitPattern: raw.baseAddress) % MemoryLayout<Float>.alignment == 0 || count == 0 {
+            let p = (raw.baseAddress ?? file.base).assumingMemoryBound(to: Float.self)
+            return Tensor(name: name, shape: e.shape, pointer: p, owner: file)
+        }
+        let out = FloatBuffer(count: count)
+        switch e.dtype {
+        case .f32: for i in 0..<count { out.pointer[i] = raw.loadUnaligned(fromByteOffset: 4 * i, as: Float.self) }
+        case .f16: for i in 0..<count { out.pointer[i] = halfToFloat(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+        case .bf16: for i in 0..<count { out.pointer[i] = bfloat16ToFloat(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+        case .f64: for i in 0..<count { out.pointer[i] = Float(raw.loadUnaligned(fromByteOffset: 8 * i, as: Double.self)) }
+        default:
+            throw CheckpointError("tensor \(name) has dtype \(e.dtype.rawValue); only F32, F16, BF16 and F64 weights are supported")
+        }
+        return Tensor(name: name, shape: e.shape, pointer: UnsafePointer(out.pointer), owner: out)
+    }
+}

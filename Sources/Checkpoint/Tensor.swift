@@ -1,0 +1,51 @@
+/// A read-only float32 tensor: a shape and a pointer into storage that is
+/// either the checkpoint's memory map (F32, zero-copy) or a buffer converted
+/// once at load (F16, BF16, F64, misaligned F32).
+public struct Tensor: @unchecked Sendable {
+    public let name: String
+    public let shape: [Int]
+    public let pointer: UnsafePointer<Float>
+    /// Keeps the mmap or the converted buffer alive.
+    let owner: AnyObject
+
+    public var count: Int { shape.reduce(1, *) }
+    public var buffer: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: pointer, count: count) }
+
+    public init(name: String, shape: [Int], pointer: UnsafePointer<Float>, owner: AnyObject) {
+        self.name = name
+        self.shape = shape
+        self.pointer = pointer
+        self.owner = owner
+    }
+
+    /// A tensor owning a copy of `values` (tests, converted weights).
+    public init(name: String, shape: [Int], values: [Float]) {
+        precondition(shape.reduce(1, *) == values.count)
+        let box = FloatBuffer(values)
+        self.init(name: name, shape: shape, pointer: UnsafePointer(box.pointer), owner: box)
+    }
+
+    /// Throws unless the shape is exactly `expected`; the message names both.
+    public func expectShape(_ expected: [Int], because reason: String = "config.json") throws {
+        guard shape == expected else {
+            throw CheckpointError("tensor \(name) has shape \(shape), expected \(expected) from \(reason)")
+        }
+    }
+}
+
+/// An owned, never-moving float buffer.
+final class FloatBuffer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    let count: Int
+    init(count: Int) {
+        self.count = count
+        pointer = .allocate(capacity: max(count, 1))
+    }
+    convenience init(_ values: [Float]) {
+        self.init(count: values.count)
+        values.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { pointer.initialize(from: base, count: src.count) }
+        }
+    }
+    deinit { pointer.deallocate() }
+}

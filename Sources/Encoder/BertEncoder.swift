@@ -1,0 +1,95 @@
+import CKernels
+import Checkpoint
+import Foundation
+
+/// A loaded BERT: config and mmapped weights. Immutable and shareable; each
+/// concurrent caller brings its own Workspace.
+public final class BertEncoder: Sendable {
+    public let config: ModelConfig
+    public let weights: BertWeights
+    public let store: WeightStore
+
+    public init(config: ModelConfig, store: WeightStore) throws {
+        self.config = config
+        self.store = store
+        self.weights = try BertWeights(store: store, config: config)
+    }
+
+    /// Loads `config.json` and the safetensors of an HF model directory.
+    public convenience init(directory: URL) throws {
+        let configURL = directory.appendingPathComponent("config.json")
+        guard FileManager.default.fileExists(atPath: configURL.path) else {
+            throw CheckpointError("\(directory.path) has no config.json")
+        }
+        try self.init(config: ModelConfig(contentsOf: configURL), store: WeightStore(directory: directory))
+    }
+
+    public func makeWorkspace() -> Workspace {
+        Workspace(hidden: config.hiddenSize, intermediate: config.intermediateSize)
+    }
+
+    /// Runs the encoder on one sequence and returns its full trace.
+    public func forward(ids: [Int], typeIds: [Int]? = nil, attentionMask: [Int]? = nil) throws -> Trace {
+        var trace = Trace()
+        try forward(ids: ids, typeIds: typeIds, attentionMask: attentionMask, workspace: makeWorkspace(), into: &trace)
+        return trace
+    }
+
+    /// The allocation-free form: reuses `workspace` and `trace`'s storage.
+    /// `attentionMask` (1 = real, 0 = padding) hides padded keys, as HF does
+    /// by adding the float32 minimum to their scores.
+    public func forward(ids: [Int], typeIds: [Int]?, attentionMask: [Int]?, workspace ws: Workspace, into trace: inout Trace) throws {
+        try validate(ids: ids, typeIds: typeIds, attentionMask: attentionMask)
+        let n = ids.count, d = config.hiddenSize, L = config.numLayers, H = config.numHeads
+        ws.reserve(tokens: n)
+        trace.prepare(tokens: n, layers: L, heads: H, hidden: d)
+        for j in 0..<n { ws.maskAdd[j] = (attentionMask?[j] ?? 1) != 0 ? 0 : -Float.greatestFiniteMagnitude }
+        let masked = attentionMask?.contains(0) ?? false
+        trace.hiddenStates.withUnsafeMutableBufferPointer { hs in
+            embed(ids: ids, typeIds: typeIds, into: hs.baseAddress!)
+            trace.attentions.withUnsafeMutableBufferPointer { att in
+                trace.queries.withUnsafeMutableBufferPointer { qs in
+                    trace.keys.withUnsafeMutableBufferPointer { ks in
+                        for l in 0..<L {
+                            runLayer(weights.layers[l], n: n,
+                                     input: hs.baseAddress! + l * n * d, output: hs.baseAddress! + (l + 1) * n * d,
+                                     queries: qs.baseAddress! + l * n * d, keys: ks.baseAddress! + l * n * d,
+                                     probs: att.baseAddress! + l * H * n * n, mask: masked ? ws.maskAdd : nil, ws: ws)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func validate(ids: [Int], typeIds: [Int]?, attentionMask: [Int]?) throws {
+        guard !ids.isEmpty else { throw EncoderError("nothing to encode: the input has no tokens") }
+        guard ids.count <= config.maxPositions else {
+            throw EncoderError("\(ids.count) tokens exceed the model's \(config.maxPositions) positions (truncate first)")
+        }
+        if let bad = ids.first(where: { $0 < 0 || $0 >= config.vocabSize }) {
+            throw EncoderError("token id \(bad) is outside the vocabulary (size \(config.vocabSize))")
+        }
+        if let t = typeIds {
+            guard t.count == ids.count else { throw EncoderError("\(t.count) type ids for \(ids.count) tokens") }
+            if let bad = t.first(where: { $0 < 0 || $0 >= config.typeVocabSize }) {
+                throw EncoderError("type id \(bad) is outside type_vocab_size \(config.typeVocabSize)")
+            }
+        }
+        if let m = attentionMask, m.count != ids.count {
+            throw EncoderError("attention mask has \(m.count) entries for \(ids.count) tokens")
+        }
+    }
+
+    /// LayerNorm(word[id] + position[i] + tokenType[type]) → out (n, d).
+    private func embed(ids: [Int], typeIds: [Int]?, into out: UnsafeMutablePointer<Float>) {
+        let d = config.hiddenSize, e = weights.embeddings
+        for (i, id) in ids.enumerated() {
+            let row = out + i * d
+            let w = e.word.pointer + id * d, p = e.position.pointer + i * d
+            let t = e.tokenType.pointer + (typeIds?[i] ?? 0) * d
+            for k in 0..<d { row[k] = (w[k] + t[k]) + p[k] }
+        }
+        bs_add_layernorm(out, nil, out, Int32(ids.count), Int32(d), e.norm.weight.pointer, e.norm.bias.pointer, config.layerNormEps)
+    }
+}

