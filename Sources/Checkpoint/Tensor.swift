@@ -9,7 +9,12 @@ public struct Tensor: @unchecked Sendable {
     let owner: AnyObject
 
     public var count: Int { shape.reduce(1, *) }
+    /// The raw elements. Valid only while this tensor (or a copy) is alive:
+    /// keep the Tensor in a variable, or use `values`.
     public var buffer: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: pointer, count: count) }
+
+    /// A copy of the elements (safe on a temporary Tensor).
+    public var values: [Float] { withExtendedLifetime(owner) { Array(buffer) } }
 
     public init(name: String, shape: [Int], pointer: UnsafePointer<Float>, owner: AnyObject) {
         self.name = name

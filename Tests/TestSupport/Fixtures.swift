@@ -32,8 +32,10 @@ public struct EncoderGolden {
     public let ids: [Int]
     public let typeIds: [Int]
     public let attentionMask: [Int]?
-    public let hiddenStates: Tensor  // (L+1, n, d)
-    public let attentions: Tensor    // (L, H, n, n)
+    public let hiddenStates: [Float]  // (L+1, n, d)
+    public let hiddenShape: [Int]
+    public let attentions: [Float]    // (L, H, n, n)
+    public let attentionShape: [Int]
 
     /// Reads golden.json + golden.safetensors from `directory`.
     public static func load(_ directory: URL) throws -> [EncoderGolden] {
@@ -41,11 +43,11 @@ public struct EncoderGolden {
         let tensors = try SafeTensorsFile(path: directory.appendingPathComponent("golden.safetensors").path)
         let cases = spec["cases"] as? [[String: Any]] ?? []
         return try cases.enumerated().map { i, c in
-            EncoderGolden(
+            let h = try tensors.tensor("case\(i).hidden_states"), a = try tensors.tensor("case\(i).attentions")
+            return EncoderGolden(
                 ids: c["ids"] as? [Int] ?? [], typeIds: c["type_ids"] as? [Int] ?? [],
                 attentionMask: c["attention_mask"] as? [Int],
-                hiddenStates: try tensors.tensor("case\(i).hidden_states"),
-                attentions: try tensors.tensor("case\(i).attentions")
+                hiddenStates: h.values, hiddenShape: h.shape, attentions: a.values, attentionShape: a.shape
             )
         }
     }

