@@ -1,0 +1,70 @@
+import ArgumentParser
+import CKernels
+import Checkpoint
+import Encoder
+import Foundation
+import Tokenizers
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time a full-trace forward pass (all hidden states and attentions) of N tokens, after warm-up."
+    )
+
+    @OptionGroup var options: ModelOptions
+    @Option(name: .long, help: "Sequence length, special tokens included.") var tokens = 32
+    @Option(name: .long, help: "Timed iterations.") var iterations = 50
+    @Flag(name: .long, help: "Print {\"median_ms\", \"p90_ms\", \"tokens\"}.") var json = false
+
+    func validate() throws {
+        guard tokens >= 1 else { throw ValidationError("--tokens must be at least 1") }
+        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let dir = try options.directory()
+            let encoder = try BertEncoder(directory: dir)
+            guard tokens <= encoder.config.maxPositions else {
+                throw EncoderError("--tokens \(tokens) exceeds the model's \(encoder.config.maxPositions) positions")
+            }
+            let ids = try sampleIds(dir: dir, count: tokens, vocab: encoder.config.vocabSize)
+            let ws = encoder.makeWorkspace()
+            var trace = Trace()
+            for _ in 0..<3 { try encoder.forward(ids: ids, typeIds: nil, attentionMask: nil, workspace: ws, into: &trace) }
+            var times: [Double] = []
+            for _ in 0..<iterations {
+                let start = DispatchTime.now().uptimeNanoseconds
+                try encoder.forward(ids: ids, typeIds: nil, attentionMask: nil, workspace: ws, into: &trace)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            times.sort()
+            let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+            let p90 = times[min(times.count - 1, Int((Double(times.count) * 0.9).rounded(.up)) - 1)]
+            if json {
+                print("{\"median_ms\":\(format(median)),\"p90_ms\":\(format(p90)),\"tokens\":\(tokens)}")
+            } else {
+                let c = encoder.config
+                print("model    \(dir.path)")
+                print("shape    \(c.numLayers) layers × \(c.numHeads) heads, hidden \(c.hiddenSize), \(tokens) tokens")
+                print("kernels  \(bs_uses_avx2() != 0 ? "AVX2+FMA" : "portable"), 1 thread")
+                print("forward  median \(format(median)) ms, p90 \(format(p90)) ms, min \(format(times[0])) ms over \(iterations) runs")
+            }
+        }
+    }
+
+    /// Real token ids: a sample sentence tokenized and repeated to `count` tokens.
+    private func sampleIds(dir: URL, count: Int, vocab: Int) throws -> [Int] {
+        let tokenizer = try Tokenizer.load(directory: dir)
+        let text = "BertScope shows what every attention head of the encoder looks at, layer by layer, as you type."
+        let e = tokenizer.encode(text)
+        let body = Array(e.ids.dropFirst().dropLast())
+        guard let cls = e.ids.first, let sep = e.ids.last, !body.isEmpty else { return Array(repeating: 0, count: count) }
+        if count == 1 { return [cls] }
+        var ids = [cls]
+        while ids.count < count - 1 { ids.append(body[(ids.count - 1) % body.count]) }
+        return ids + [sep]
+    }
+
+    private func format(_ ms: Double) -> String { String(format: "%.3f", ms) }
+}

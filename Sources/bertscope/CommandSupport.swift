@@ -1,0 +1,48 @@
+import ArgumentParser
+import Checkpoint
+import Encoder
+import Foundation
+import Tokenizers
+
+/// `--model`, shared by every subcommand.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Model directory or Hugging Face hub id (default: $BERTSCOPE_MODEL, else all-MiniLM-L6-v2).", valueName: "M"))
+    var model: String?
+
+    func directory() throws -> URL { try ModelLocator().resolve(model) }
+
+    func config(in dir: URL) throws -> ModelConfig {
+        try ModelConfig(contentsOf: dir.appendingPathComponent("config.json"))
+    }
+}
+
+/// Prints `bertscope: error: …` on one line to stderr and exits 1.
+func exitWithError(_ error: Error) -> ExitCode {
+    let text: String
+    switch error {
+    case let e as CheckpointError: text = e.message
+    case let e as TokenizerError: text = e.message
+    case let e as EncoderError: text = e.message
+    default: text = "\(error)"
+    }
+    writeStderr("bertscope: error: " + text.replacingOccurrences(of: "\n", with: " "))
+    return ExitCode.failure
+}
+
+func writeStderr(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Runs `body`, turning any error into a one-line message and exit status 1.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do { try body() } catch let exit as ExitCode { throw exit } catch { throw exitWithError(error) }
+}
+
+/// Tokenizes for the model, warning on stderr when truncation cut tokens.
+func encodeForModel(_ tokenizer: Tokenizer, _ config: ModelConfig, text: String, pair: String?) -> Encoding {
+    let e = tokenizer.encode(text, pair: pair, maxLength: config.maxPositions)
+    if e.truncated > 0 {
+        writeStderr("bertscope: warning: input has \(e.count + e.truncated) tokens; truncated to the model's \(config.maxPositions) positions (\(e.truncated) cut)")
+    }
+    return e
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Checkpoint
+import Encoder
+import Foundation
+import Tokenizers
+
+struct DumpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dump",
+        abstract: "Run the encoder on TEXT and write every layer's hidden states and attentions as .npy.",
+        discussion: """
+        Writes DIR/hidden_states.npy (float32 [L+1, n, d]: embeddings, then each layer), \
+        DIR/attentions.npy (float32 [L, H, n, n]: rows are queries) and DIR/tokens.json \
+        (the tokenize --json object).
+        """
+    )
+
+    @OptionGroup var options: ModelOptions
+    @Option(name: .long, help: ArgumentHelp("Directory to write (created if missing).", valueName: "DIR")) var out: String
+    @Option(name: .long, help: ArgumentHelp("Second sentence of a pair.", valueName: "TEXT_B")) var pair: String?
+    @Argument(help: "The text to encode.") var text: String
+
+    func run() throws {
+        try reportingErrors {
+            let dir = try options.directory()
+            let tokenizer = try Tokenizer.load(directory: dir)
+            let encoder = try BertEncoder(directory: dir)
+            let e = encodeForModel(tokenizer, encoder.config, text: text, pair: pair)
+            let trace = try encoder.forward(ids: e.ids, typeIds: e.typeIds)
+            let outDir = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
+            do {
+                try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
+                let c = encoder.config, n = e.count
+                try NPYWriter.write(outDir.appendingPathComponent("hidden_states.npy"), shape: [c.numLayers + 1, n, c.hiddenSize], values: trace.hiddenStates)
+                try NPYWriter.write(outDir.appendingPathComponent("attentions.npy"), shape: [c.numLayers, c.numHeads, n, n], values: trace.attentions)
+                try Data((encodingJSON(e) + "\n").utf8).write(to: outDir.appendingPathComponent("tokens.json"), options: .atomic)
+            } catch {
+                throw CheckpointError("cannot write to \(outDir.path): \(error.localizedDescription)")
+            }
+            print("wrote \(e.count) tokens × \(encoder.config.numLayers) layers to \(outDir.path)")
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Tokenizers
+
+/// The human-readable `tokenize` output: one row per token.
+enum TokenTable {
+    static func render(_ e: Encoding, text: String, pair: String?) -> String {
+        let a = Array(text.unicodeScalars), b = Array((pair ?? "").unicodeScalars)
+        let pieceWidth = min(24, max(5, e.tokens.map(displayWidth).max() ?? 5))
+        var lines = ["   #  " + fit("piece", pieceWidth) + "      id  word  type  offsets    text"]
+        for i in 0..<e.count {
+            let source = e.sequenceIds[i] == 1 ? b : a
+            let span = e.offsets[i]
+            let covered = e.specialTokensMask[i] == 1 || span.end > source.count ? "" :
+                String(String.UnicodeScalarView(source[span.start..<span.end]))
+            let word = e.wordIds[i].map(String.init) ?? "-"
+            let row = pad(String(i), 4) + "  " + fit(e.tokens[i], pieceWidth) + pad(String(e.ids[i]), 8)
+                + pad(word, 6) + pad(String(e.typeIds[i]), 6) + "  " + fit("\(span.start)..\(span.end)", 9) + "  " + visible(covered)
+            lines.append(row)
+        }
+        lines.append("\(e.count) tokens" + (e.truncated > 0 ? " (\(e.truncated) cut by truncation)" : ""))
+        return lines.joined(separator: "\n")
+    }
+
+    private static func pad(_ s: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - s.count)) + s
+    }
+
+    /// Control and invisible characters shown as escapes so rows stay on one line.
+    private static func visible(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            if u.value < 0x20 || u.value == 0x7F || u.properties.generalCategory == .format || u.properties.generalCategory == .lineSeparator || u.properties.generalCategory == .paragraphSeparator {
+                out += "\\u{\(String(u.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+}
