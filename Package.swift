@@ -36,6 +36,6 @@ let package = Package(
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"]),
         .testTarget(name: "EncoderTests", dependencies: ["Encoder", "Tokenizers", "Checkpoint", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Checkpoint"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Checkpoint", "Encoder"]),
     ]
 )
