@@ -11,7 +11,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "bertscope", targets: ["bertscope"]),
-        .library(name: "BertScopeCore", targets: ["Checkpoint", "Tokenizers", "Encoder"]),
+        .library(name: "BertScopeCore", targets: ["Checkpoint", "Tokenizers", "Encoder", "Analysis", "Session"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,10 +25,19 @@ let package = Package(
         .target(name: "CKernels", cSettings: kernelFlags),
         // Layer 2: the BERT encoder producing a full trace.
         .target(name: "Encoder", dependencies: ["Checkpoint", "CKernels"]),
+        // Layer 3: attention views, head statistics (later: probing, masked LM).
+        .target(name: "Analysis", dependencies: ["Encoder", "Tokenizers"]),
+        // Layer 4: ModelSession, the one owner of model, input and traces.
+        .target(name: "Session", dependencies: ["Analysis", "Encoder", "Tokenizers", "Checkpoint"]),
+        // Layer 5: the workbench as pure state + rendering into a CellGrid.
+        .target(name: "WorkbenchUI", dependencies: ["Session", "Analysis"]),
+        // The only code that talks to ncursesw.
+        .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        .target(name: "TerminalNCurses", dependencies: ["CNCurses", "WorkbenchUI"]),
         .executableTarget(
             name: "bertscope",
             dependencies: [
-                "Checkpoint", "Tokenizers", "Encoder",
+                "Checkpoint", "Tokenizers", "Encoder", "Session", "WorkbenchUI", "TerminalNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -36,6 +45,9 @@ let package = Package(
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"]),
         .testTarget(name: "EncoderTests", dependencies: ["Encoder", "Tokenizers", "Checkpoint", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Encoder", "TestSupport"]),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport", "Checkpoint"]),
+        .testTarget(name: "WorkbenchUITests", dependencies: ["WorkbenchUI", "Session", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Checkpoint", "Encoder"]),
     ]
 )

@@ -37,20 +37,26 @@ public final class BertEncoder: Sendable {
 
     /// The allocation-free form: reuses `workspace` and `trace`'s storage.
     /// `attentionMask` (1 = real, 0 = padding) hides padded keys, as HF does
-    /// by adding the float32 minimum to their scores.
-    public func forward(ids: [Int], typeIds: [Int]?, attentionMask: [Int]?, workspace ws: Workspace, into trace: inout Trace) throws {
+    /// by adding the float32 minimum to their scores. `isCancelled` is asked
+    /// before each layer; when it says yes the pass throws CancellationError.
+    public func forward(
+        ids: [Int], typeIds: [Int]?, attentionMask: [Int]?, workspace ws: Workspace, into trace: inout Trace,
+        isCancelled: (() -> Bool)? = nil
+    ) throws {
         try validate(ids: ids, typeIds: typeIds, attentionMask: attentionMask)
         let n = ids.count, d = config.hiddenSize, L = config.numLayers, H = config.numHeads
         ws.reserve(tokens: n)
         trace.prepare(tokens: n, layers: L, heads: H, hidden: d)
         for j in 0..<n { ws.maskAdd[j] = (attentionMask?[j] ?? 1) != 0 ? 0 : -Float.greatestFiniteMagnitude }
         let masked = attentionMask?.contains(0) ?? false
+        var cancelled = false
         trace.hiddenStates.withUnsafeMutableBufferPointer { hs in
             embed(ids: ids, typeIds: typeIds, into: hs.baseAddress!)
             trace.attentions.withUnsafeMutableBufferPointer { att in
                 trace.queries.withUnsafeMutableBufferPointer { qs in
                     trace.keys.withUnsafeMutableBufferPointer { ks in
                         for l in 0..<L {
+                            if let isCancelled, isCancelled() { cancelled = true; return }
                             runLayer(weights.layers[l], n: n,
                                      input: hs.baseAddress! + l * n * d, output: hs.baseAddress! + (l + 1) * n * d,
                                      queries: qs.baseAddress! + l * n * d, keys: ks.baseAddress! + l * n * d,
@@ -60,6 +66,7 @@ public final class BertEncoder: Sendable {
                 }
             }
         }
+        if cancelled { throw CancellationError() }
     }
 
     private func validate(ids: [Int], typeIds: [Int]?, attentionMask: [Int]?) throws {

@@ -1,4 +1,5 @@
 import Tokenizers
+import WorkbenchUI
 
 /// The human-readable `tokenize` output: one row per token.
 enum TokenTable {

@@ -1,10 +1,10 @@
 /// Terminal column width of text: 2 for East Asian wide/fullwidth and emoji
 /// presentation, 0 for combining marks and format characters, else 1.
-func displayWidth(_ text: String) -> Int {
+public func displayWidth(_ text: String) -> Int {
     text.unicodeScalars.reduce(0) { $0 + scalarWidth($1) }
 }
 
-func scalarWidth(_ u: Unicode.Scalar) -> Int {
+public func scalarWidth(_ u: Unicode.Scalar) -> Int {
     let v = u.value
     if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }
     switch u.properties.generalCategory {
@@ -22,7 +22,7 @@ func scalarWidth(_ u: Unicode.Scalar) -> Int {
 }
 
 /// Pads or cuts `text` to exactly `width` columns.
-func fit(_ text: String, _ width: Int) -> String {
+public func fit(_ text: String, _ width: Int) -> String {
     var out = "", used = 0
     for ch in text {
         let w = displayWidth(String(ch))

@@ -1,0 +1,109 @@
+import Encoder
+
+/// A square attention matrix: rows are queries, columns keys, rows sum to 1.
+/// `tokens` maps each row/column back to token positions of the input
+/// (one position per row for token views, several for word views).
+public struct AttentionMap: Sendable, Equatable {
+    public let size: Int
+    public var values: [Float]  // (size, size)
+    public var groups: [[Int]]  // token positions behind each row/column
+
+    public init(size: Int, values: [Float], groups: [[Int]]? = nil) {
+        precondition(values.count == size * size)
+        self.size = size
+        self.values = values
+        self.groups = groups ?? (0..<size).map { [$0] }
+    }
+
+    public subscript(row: Int, column: Int) -> Float { values[row * size + column] }
+
+    public func row(_ r: Int) -> ArraySlice<Float> { values[(r * size)..<((r + 1) * size)] }
+}
+
+/// The attention views the workbench offers. All are pure functions of a Trace.
+public enum AttentionViews {
+    /// One head's probabilities in one layer.
+    public static func head(_ t: Trace, layer: Int, head: Int) -> AttentionMap {
+        let n = t.tokens, start = (layer * t.heads + head) * n * n
+        return AttentionMap(size: n, values: Array(t.attentions[start..<(start + n * n)]))
+    }
+
+    /// The average of all heads of one layer.
+    public static func meanOverHeads(_ t: Trace, layer: Int) -> AttentionMap {
+        let n = t.tokens
+        var out = [Float](repeating: 0, count: n * n)
+        for h in 0..<t.heads {
+            let start = (layer * t.heads + h) * n * n
+            for i in 0..<(n * n) { out[i] += t.attentions[start + i] }
+        }
+        let inv = 1 / Float(t.heads)
+        return AttentionMap(size: n, values: out.map { $0 * inv })
+    }
+
+    /// Attention rollout (Abnar & Zuidema 2020) through layers 0...layer:
+    /// each layer's head-mean plus the identity for the residual, halved and
+    /// row-normalized, multiplied from the first layer up.
+    public static func rollout(_ t: Trace, throughLayer layer: Int) -> AttentionMap {
+        let n = t.tokens
+        var acc = identity(n)
+        for l in 0...layer {
+            var a = meanOverHeads(t, layer: l).values
+            for i in 0..<n {
+                a[i * n + i] += 1
+                let sum = a[(i * n)..<((i + 1) * n)].reduce(0, +)
+                for j in 0..<n { a[i * n + j] /= sum }
+            }
+            acc = multiply(a, acc, n)
+        }
+        return AttentionMap(size: n, values: acc)
+    }
+
+    /// Merges tokens into words: attention *to* a word is the sum over its
+    /// pieces (columns added), attention *from* a word the mean over its
+    /// pieces (rows averaged). Rows still sum to 1.
+    public static func words(_ m: AttentionMap, groups: [[Int]]) -> AttentionMap {
+        let g = groups.count
+        var out = [Float](repeating: 0, count: g * g)
+        for (r, rows) in groups.enumerated() {
+            for (c, cols) in groups.enumerated() {
+                var s: Float = 0
+                for i in rows { for j in cols { s += m[i, j] } }
+                out[r * g + c] = s / Float(rows.count)
+            }
+        }
+        return AttentionMap(size: g, values: out, groups: groups.map { $0.flatMap { m.groups[$0] } })
+    }
+
+    /// Drops the rows and columns at `hidden` (e.g. [CLS], [SEP]) and
+    /// renormalizes each remaining row to sum to 1.
+    public static func hiding(_ m: AttentionMap, _ hidden: Set<Int>) -> AttentionMap {
+        let keep = (0..<m.size).filter { !hidden.contains($0) }
+        let k = keep.count
+        var out = [Float](repeating: 0, count: k * k)
+        for (r, i) in keep.enumerated() {
+            var sum: Float = 0
+            for (c, j) in keep.enumerated() { out[r * k + c] = m[i, j]; sum += m[i, j] }
+            if sum > 0 { for c in 0..<k { out[r * k + c] /= sum } }
+        }
+        return AttentionMap(size: k, values: out, groups: keep.map { m.groups[$0] })
+    }
+
+    static func identity(_ n: Int) -> [Float] {
+        var m = [Float](repeating: 0, count: n * n)
+        for i in 0..<n { m[i * n + i] = 1 }
+        return m
+    }
+
+    /// a · b for n×n row-major matrices.
+    static func multiply(_ a: [Float], _ b: [Float], _ n: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for k in 0..<n {
+                let aik = a[i * n + k]
+                if aik == 0 { continue }
+                for j in 0..<n { out[i * n + j] += aik * b[k * n + j] }
+            }
+        }
+        return out
+    }
+}

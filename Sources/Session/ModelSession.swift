@@ -1,0 +1,100 @@
+import Dispatch
+import Encoder
+import Foundation
+import Tokenizers
+
+/// Owns the model, the current input and the latest trace. The UI submits
+/// inputs and reads snapshots; encoding happens on a background queue,
+/// newest input first: a submit cancels work for older inputs, and results
+/// are cached by input. No terminal code lives here.
+public final class ModelSession: @unchecked Sendable {
+    public let model: LoadedModel
+    /// Called on the worker queue when a new result is ready (e.g. to wake the UI).
+    public var onResult: (@Sendable () -> Void)?
+
+    private let queue = DispatchQueue(label: "bertscope.session.encode", qos: .userInitiated)
+    private let lock = NSLock()
+    private var current: SessionInput
+    private var shown: EncodeResult?
+    private var pending: SessionInput?
+    private var working = false
+    private var generation = 0
+    private var cache = ResultCache(capacity: 256)
+    private let workspace: Workspace
+    private var scratch = Trace()
+
+    public init(model: LoadedModel, input: SessionInput = SessionInput(text: "")) {
+        self.model = model
+        self.current = input
+        self.workspace = model.encoder.makeWorkspace()
+        submit(input)
+    }
+
+    public var snapshot: SessionSnapshot {
+        lock.withLock { SessionSnapshot(input: current, result: shown) }
+    }
+
+    /// Makes `input` current. A cached result shows at once; otherwise the
+    /// input is queued and any in-flight older work is abandoned.
+    public func submit(_ input: SessionInput) {
+        let start: Bool = lock.withLock {
+            current = input
+            generation += 1
+            if let hit = cache.get(input) { shown = hit; pending = nil; return false }
+            pending = input
+            if working { return false }
+            working = true
+            return true
+        }
+        if start { queue.async { self.drain() } }
+    }
+
+    /// Blocks until no work is pending (tests, export).
+    public func waitUntilIdle() {
+        while lock.withLock({ working }) { queue.sync {} }
+    }
+
+    private func drain() {
+        while true {
+            let job: (SessionInput, Int)? = lock.withLock {
+                guard let p = pending else { working = false; return nil }
+                pending = nil
+                return (p, generation)
+            }
+            guard let (input, gen) = job else { return }
+            guard let result = compute(input, generation: gen) else { continue }
+            lock.withLock {
+                cache.put(result)
+                if current == result.input || shown == nil || generation == gen { shown = result }
+            }
+            onResult?()
+        }
+    }
+
+    /// Tokenizes and encodes; nil when a newer submit made this work stale.
+    private func compute(_ input: SessionInput, generation gen: Int) -> EncodeResult? {
+        let begin = DispatchTime.now().uptimeNanoseconds
+        let tok = model.tokenizer, enc = model.encoder
+        var encoding = tok.encode(input.text, pair: input.pair, maxLength: enc.config.maxPositions)
+        if let maskId = tok.id(for: "[MASK]") {
+            for p in input.masked where p < encoding.count && encoding.specialTokensMask[p] == 0 {
+                encoding.ids[p] = maskId
+                encoding.tokens[p] = "[MASK]"
+            }
+        }
+        var trace: Trace? = nil
+        var failure: String? = nil
+        do {
+            try enc.forward(ids: encoding.ids, typeIds: encoding.typeIds, attentionMask: nil, workspace: workspace, into: &scratch) {
+                self.lock.withLock { self.generation != gen && self.pending != nil }
+            }
+            trace = scratch
+        } catch is CancellationError {
+            return nil
+        } catch {
+            failure = "\(error)"
+        }
+        let ms = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6
+        return EncodeResult(input: input, encoding: encoding, trace: trace, error: failure, milliseconds: ms)
+    }
+}

@@ -1,0 +1,28 @@
+/// What the user asked the model about. Equality and hashing compare exact
+/// Unicode scalars: "é" typed precomposed and decomposed are different
+/// inputs with different offsets (Swift's String == would call them equal).
+public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
+    public var text: String
+    public var pair: String?
+    /// Token positions replaced by the mask token before encoding.
+    public var masked: Set<Int>
+
+    public init(text: String, pair: String? = nil, masked: Set<Int> = []) {
+        self.text = text
+        self.pair = pair.flatMap { $0.isEmpty ? nil : $0 }
+        self.masked = masked
+    }
+
+    public static func == (a: SessionInput, b: SessionInput) -> Bool {
+        a.text.utf8.elementsEqual(b.text.utf8) && a.masked == b.masked
+            && (a.pair?.utf8).map { p in (b.pair?.utf8).map { p.elementsEqual($0) } ?? false } ?? (b.pair == nil)
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(Array(text.utf8))
+        h.combine(pair.map { Array($0.utf8) })
+        h.combine(masked)
+    }
+
+    public var description: String { pair.map { "\(text) || \($0)" } ?? text }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// Named colours and the heatmap gradient, read from a `Themes/*.theme` file.
+///
+/// Format: one `key = value` per line, `#` starts a comment. A value is
+/// `default` (the terminal's own colour), an xterm-256 index `0`–`255`, or
+/// `#RRGGBB`. Keys not given keep the built-in default theme's value; an
+/// unknown key or a bad value is an error naming the line.
+public struct Theme: Sendable, Equatable {
+    public var name: String
+    public var colors: [String: Color]
+
+    /// Every key a theme may set, with the built-in (dark) defaults.
+    public static let defaults: [(String, Color)] = [
+        ("background", .terminalDefault), ("foreground", .indexed(252)), ("muted", .indexed(244)),
+        ("accent", .indexed(75)), ("border", .indexed(240)), ("focus_border", .indexed(75)),
+        ("special_token", .indexed(178)), ("unknown_token", .indexed(203)),
+        ("word_a", .indexed(110)), ("word_b", .indexed(180)), ("selection", .indexed(238)),
+        ("cursor", .indexed(226)), ("status_bar_bg", .indexed(236)), ("status_bar_fg", .indexed(250)),
+        ("error", .indexed(196)), ("stale", .indexed(214)),
+        ("heatmap.start", .rgb(0x0B, 0x10, 0x26)), ("heatmap.mid", .rgb(0x5A, 0x3F, 0xA0)), ("heatmap.end", .rgb(0xFF, 0xD1, 0x66)),
+    ]
+
+    public static let builtIn = Theme(name: "default", colors: Dictionary(uniqueKeysWithValues: defaults))
+
+    public init(name: String, colors: [String: Color]) {
+        self.name = name
+        self.colors = colors
+    }
+
+    public func color(_ key: String) -> Color { colors[key] ?? .terminalDefault }
+    public func style(_ fg: String, bg: String? = nil, _ attrs: TextAttributes = []) -> Style {
+        Style(fg: color(fg), bg: bg.map(color) ?? color("background"), attributes: attrs)
+    }
+
+    /// Parses theme text; `source` names the file in error messages.
+    public static func parse(_ text: String, source: String) throws -> Theme {
+        var theme = builtIn
+        theme.name = ((source as NSString).lastPathComponent as NSString).deletingPathExtension
+        let known = Set(defaults.map(\.0))
+        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ThemeError("\(source):\(number + 1): expected `key = value`, got \"\(raw.trimmingCharacters(in: .whitespaces))\"")
+            }
+            if parts[0] == "name" { theme.name = parts[1]; continue }
+            guard known.contains(parts[0]) else { throw ThemeError("\(source):\(number + 1): unknown key \"\(parts[0])\"") }
+            guard let c = parseColor(parts[1]) else {
+                throw ThemeError("\(source):\(number + 1): bad colour \"\(parts[1])\" (use default, 0-255 or #RRGGBB)")
+            }
+            theme.colors[parts[0]] = c
+        }
+        return theme
+    }
+
+    static func parseColor(_ s: String) -> Color? {
+        if s == "default" { return .terminalDefault }
+        if let i = UInt8(s) { return .indexed(i) }
+        guard s.hasPrefix("#"), s.count == 7, let v = UInt32(s.dropFirst(), radix: 16) else { return nil }
+        return .rgb(UInt8(v >> 16), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF))
+    }
+
+    /// The heatmap colour for a value in [0, 1], interpolated start → mid → end.
+    public func heat(_ v: Float) -> Color {
+        let t = max(0, min(1, v))
+        let (a, b, f) = t < 0.5 ? ("heatmap.start", "heatmap.mid", t * 2) : ("heatmap.mid", "heatmap.end", (t - 0.5) * 2)
+        let ca = Self.rgb(color(a)), cb = Self.rgb(color(b))
+        func mix(_ x: Int, _ y: Int) -> UInt8 { UInt8(max(0, min(255, Float(x) + (Float(y) - Float(x)) * f))) }
+        return .rgb(mix(ca.0, cb.0), mix(ca.1, cb.1), mix(ca.2, cb.2))
+    }
+
+    static func rgb(_ c: Color) -> (Int, Int, Int) {
+        switch c {
+        case .rgb(let r, let g, let b): return (Int(r), Int(g), Int(b))
+        case .indexed(let i): return ColorMath.rgb(ofXterm: i)
+        case .terminalDefault: return (0, 0, 0)
+        }
+    }
+}
+
+public struct ThemeError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ m: String) { message = m }
+    public var description: String { message }
+}
+
+/// Finds themes: `Themes/` next to the executable's package, or `$BERTSCOPE_THEMES`.
+public struct ThemeLibrary: Sendable {
+    public let directories: [URL]
+
+    public init(directories: [URL]) { self.directories = directories }
+
+    public var names: [String] {
+        var out = Set<String>()
+        for d in directories {
+            for f in (try? FileManager.default.contentsOfDirectory(atPath: d.path)) ?? [] where f.hasSuffix(".theme") {
+                out.insert(String(f.dropLast(6)))
+            }
+        }
+        return out.sorted()
+    }
+
+    /// Loads a theme by name (`dark`) or path (`./my.theme`).
+    public func load(_ nameOrPath: String) throws -> Theme {
+        let candidates = nameOrPath.contains("/") ? [URL(fileURLWithPath: nameOrPath)]
+            : directories.map { $0.appendingPathComponent(nameOrPath + ".theme") }
+        for url in candidates where FileManager.default.fileExists(atPath: url.path) {
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else { throw ThemeError("cannot read \(url.path)") }
+            return try Theme.parse(text, source: url.lastPathComponent)
+        }
+        if nameOrPath == "default" { return .builtIn }
+        throw ThemeError("no theme \"\(nameOrPath)\" (available: \(names.joined(separator: ", ")))")
+    }
+}
