@@ -33,7 +33,7 @@ struct DumpCommand: ParsableCommand {
                 let c = encoder.config, n = e.count
                 try NPYWriter.write(outDir.appendingPathComponent("hidden_states.npy"), shape: [c.numLayers + 1, n, c.hiddenSize], values: trace.hiddenStates)
                 try NPYWriter.write(outDir.appendingPathComponent("attentions.npy"), shape: [c.numLayers, c.numHeads, n, n], values: trace.attentions)
-                try Data((encodingJSON(e) + "\n").utf8).write(to: outDir.appendingPathComponent("tokens.json"), options: .atomic)
+                try Data((EncodingJSON.object(e) + "\n").utf8).write(to: outDir.appendingPathComponent("tokens.json"), options: .atomic)
             } catch {
                 throw CheckpointError("cannot write to \(outDir.path): \(error.localizedDescription)")
             }

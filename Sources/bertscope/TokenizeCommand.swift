@@ -27,7 +27,7 @@ struct TokenizeCommand: ParsableCommand {
             let config = try options.config(in: dir)
             if jsonl { return try runJSONL(tokenizer, config) }
             let e = encodeForModel(tokenizer, config, text: text ?? "", pair: pair)
-            print(json ? encodingJSON(e) : TokenTable.render(e, text: text ?? "", pair: pair))
+            print(json ? EncodingJSON.object(e) : TokenTable.render(e, text: text ?? "", pair: pair))
         }
     }
 
@@ -46,7 +46,7 @@ struct TokenizeCommand: ParsableCommand {
             } else {
                 throw TokenizerError("stdin line \(number): expected a JSON string or {\"text\": …, \"pair\": …}")
             }
-            print(encodingJSON(encodeForModel(tokenizer, config, text: a, pair: b)))
+            print(EncodingJSON.object(encodeForModel(tokenizer, config, text: a, pair: b)))
         }
     }
 }

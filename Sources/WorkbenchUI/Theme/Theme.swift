@@ -2,7 +2,7 @@ import Foundation
 
 /// Named colours and the heatmap gradient, read from a `Themes/*.theme` file.
 ///
-/// Format: one `key = value` per line, `#` starts a comment. A value is
+/// Format: one `key = value` per line; lines starting with `#` are comments. A value is
 /// `default` (the terminal's own colour), an xterm-256 index `0`–`255`, or
 /// `#RRGGBB`. Keys not given keep the built-in default theme's value; an
 /// unknown key or a bad value is an error naming the line.
@@ -39,8 +39,8 @@ public struct Theme: Sendable, Equatable {
         theme.name = ((source as NSString).lastPathComponent as NSString).deletingPathExtension
         let known = Set(defaults.map(\.0))
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty else {
                 throw ThemeError("\(source):\(number + 1): expected `key = value`, got \"\(raw.trimmingCharacters(in: .whitespaces))\"")

@@ -1,7 +1,8 @@
-import Tokenizers
+import Foundation
 
-/// The `tokenize --json` object, keys in contract order.
-func encodingJSON(_ e: Encoding) -> String {
+/// The `tokenize --json` object, keys in the order of the CLI contract.
+public enum EncodingJSON {
+    public static func object(_ e: Encoding) -> String {
     var s = "{\"tokens\":["
     s += e.tokens.map(jsonString).joined(separator: ",")
     s += "],\"ids\":[" + e.ids.map(String.init).joined(separator: ",")
@@ -11,9 +12,10 @@ func encodingJSON(_ e: Encoding) -> String {
     s += "],\"special_tokens_mask\":[" + e.specialTokensMask.map(String.init).joined(separator: ",")
     return s + "]}"
 }
+}
 
 /// A JSON string literal: quotes, backslashes and control characters escaped, the rest UTF-8.
-func jsonString(_ text: String) -> String {
+public func jsonString(_ text: String) -> String {
     var out = "\""
     for u in text.unicodeScalars {
         switch u {

@@ -1,0 +1,184 @@
+@preconcurrency import CNCurses
+import Foundation
+import WorkbenchUI
+
+/// The only place BertScope calls ncursesw: start-up and restore, colour
+/// pairs, key and mouse decoding, and flushing CellGrid changes.
+/// ncurses is not thread-safe: use one instance, from one thread.
+public final class NCursesTerminal: TerminalBackend {
+    public let colorMode: ColorMode
+    private var previous: CellGrid?
+    private var pairs: [PairKey: Int32] = [:]
+    private var active = true
+
+    private struct PairKey: Hashable { let fg: Int32, bg: Int32 }
+
+    /// Starts curses on the controlling terminal. `noColor` forces monochrome.
+    public init(noColor: Bool) throws {
+        setlocale(LC_ALL, "")
+        let term = ProcessInfo.processInfo.environment["TERM"].flatMap { $0.isEmpty ? nil : $0 } ?? "xterm-256color"
+        guard newterm(term, stdout, stdin) != nil else {
+            throw TerminalError("cannot start the terminal UI: TERM=\(term) is unknown to ncurses (try TERM=xterm-256color)")
+        }
+        // LINES/COLUMNS in the environment would freeze the size; forget them.
+        unsetenv("LINES")
+        unsetenv("COLUMNS")
+        raw()
+        noecho()
+        keypad(bs_stdscr(), true)
+        set_escdelay(25)
+        curs_set(0)
+        mousemask(bs_all_mouse_events(), nil)
+        mouseinterval(0)
+        var mode = ColorMode.monochrome
+        if !noColor && has_colors() {
+            start_color()
+            use_default_colors()
+            let colors = bs_colors()
+            mode = colors >= 1 << 24 ? .truecolor : (colors >= 256 ? .xterm256 : .ansi8)
+        }
+        colorMode = mode
+        NCursesTerminal.installCrashHandlers()
+    }
+
+    deinit { shutdown() }
+
+    /// Restores the terminal (idempotent).
+    public func shutdown() {
+        guard active else { return }
+        active = false
+        endwin()
+    }
+
+    public var size: (width: Int, height: Int) {
+        (Int(getmaxx(bs_stdscr())), Int(getmaxy(bs_stdscr())))
+    }
+
+    public func readKey(timeoutMilliseconds: Int) -> Key? {
+        wtimeout(bs_stdscr(), Int32(timeoutMilliseconds))
+        var ch: wint_t = 0
+        let rc = wget_wch(bs_stdscr(), &ch)
+        if rc == ERR { return nil }
+        if rc == KEY_CODE_YES { return special(Int32(ch)) }
+        return character(UInt32(ch))
+    }
+
+    private func character(_ v: UInt32) -> Key? {
+        switch v {
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27:
+            // Esc followed at once by a key is Alt-key.
+            wtimeout(bs_stdscr(), 0)
+            var next: wint_t = 0
+            if wget_wch(bs_stdscr(), &next) == OK, let s = Unicode.Scalar(UInt32(next)), next >= 32 { return .alt(Character(s)) }
+            return .escape
+        case 8, 127: return .backspace
+        case 1...26: return .ctrl(Character(Unicode.Scalar(v + 96)!))
+        default: return Unicode.Scalar(v).map { .char(Character($0)) }
+        }
+    }
+
+    private func special(_ code: Int32) -> Key? {
+        switch code {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_PPAGE: return .pageUp
+        case KEY_NPAGE: return .pageDown
+        case KEY_BACKSPACE: return .backspace
+        case KEY_DC: return .delete
+        case KEY_BTAB: return .backTab
+        case KEY_ENTER: return .enter
+        case KEY_RESIZE: return .resize(width: size.width, height: size.height)
+        case KEY_MOUSE: return mouse()
+        case KEY_F0 + 1...KEY_F0 + 12: return .function(Int(code - KEY_F0))
+        default:
+            guard let name = keyname(code).map({ String(cString: $0) }) else { return nil }
+            if name.hasPrefix("kLFT") { return .ctrlLeft }
+            if name.hasPrefix("kRIT") { return .ctrlRight }
+            return nil
+        }
+    }
+
+    private func mouse() -> Key? {
+        var ev = MEVENT()
+        guard getmouse(&ev) == OK else { return nil }
+        if ev.bstate & (bs_button1_pressed() | bs_button1_clicked()) != 0 { return .mouse(x: Int(ev.x), y: Int(ev.y), button: .left) }
+        if ev.bstate & bs_button4_pressed() != 0 { return .mouse(x: Int(ev.x), y: Int(ev.y), button: .wheelUp) }
+        if ev.bstate & bs_button5_pressed() != 0 { return .mouse(x: Int(ev.x), y: Int(ev.y), button: .wheelDown) }
+        return nil
+    }
+
+    /// Writes the cells that changed since the last frame, then refreshes.
+    public func draw(_ grid: CellGrid) {
+        if previous?.width != grid.width || previous?.height != grid.height { clearok(bs_stdscr(), true) }
+        for (x, y) in grid.changes(since: previous) {
+            let cell = grid[x, y]
+            if cell.isContinuation { continue }
+            var wide: [wchar_t] = cell.glyph.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
+            if wide.isEmpty { wide = [32] }
+            wide.append(0)
+            _ = bs_put_cell(Int32(y), Int32(x), wide, attributes(cell.style), pair(cell.style))
+        }
+        previous = grid
+        refresh()
+    }
+
+    private func attributes(_ s: Style) -> attr_t {
+        var a = bs_a_normal()
+        if s.attributes.contains(.bold) { a |= bs_a_bold() }
+        if s.attributes.contains(.dim) { a |= bs_a_dim() }
+        if s.attributes.contains(.reverse) { a |= bs_a_reverse() }
+        if s.attributes.contains(.underline) { a |= bs_a_underline() }
+        return a
+    }
+
+    private func pair(_ s: Style) -> Int32 {
+        guard colorMode != .monochrome else { return 0 }
+        let key = PairKey(fg: number(s.fg), bg: number(s.bg))
+        if key.fg == -1 && key.bg == -1 { return 0 }
+        if let p = pairs[key] { return p }
+        let p = alloc_pair(key.fg, key.bg)
+        pairs[key] = p >= 0 ? p : 0
+        return max(p, 0)
+    }
+
+    /// A theme colour as this terminal's colour number (-1 = default).
+    private func number(_ c: Color) -> Int32 {
+        switch (c, colorMode) {
+        case (.terminalDefault, _), (_, .monochrome): return -1
+        case (.indexed(let i), .xterm256): return Int32(i)
+        case (.indexed(let i), .truecolor):
+            let (r, g, b) = ColorMath.rgb(ofXterm: i)
+            return Int32(r << 16 | g << 8 | b)
+        case (.indexed(let i), .ansi8):
+            if i < 8 { return Int32(i) }
+            let (r, g, b) = ColorMath.rgb(ofXterm: i)
+            return Int32(ColorMath.ansi8(r, g, b))
+        case (.rgb(let r, let g, let b), .truecolor): return Int32(r) << 16 | Int32(g) << 8 | Int32(b)
+        case (.rgb(let r, let g, let b), .xterm256): return Int32(ColorMath.xterm256(r, g, b))
+        case (.rgb(let r, let g, let b), .ansi8): return Int32(ColorMath.ansi8(Int(r), Int(g), Int(b)))
+        }
+    }
+
+    /// On a crash or kill signal: restore the terminal, then die as the signal says.
+    private static func installCrashHandlers() {
+        for sig in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGTERM, SIGHUP, SIGQUIT] {
+            signal(sig) { s in
+                endwin()
+                signal(s, SIG_DFL)
+                raise(s)
+            }
+        }
+    }
+}
+
+public struct TerminalError: Error, CustomStringConvertible {
+    public let message: String
+    init(_ m: String) { message = m }
+    public var description: String { message }
+}

@@ -1,0 +1,71 @@
+/// How one word of the input became its pieces, stage by stage, for the
+/// tokenization pane's x-ray.
+public struct WordXRay: Sendable, Equatable {
+    /// The word as typed.
+    public var original: String
+    /// (stage name, text after that stage), only for stages that ran.
+    public var normalization: [(name: String, text: String)]
+    /// Pre-tokens of the normalized text (whitespace dropped, punctuation split off).
+    public var preTokens: [String]
+    /// For each pre-token, the greedy longest-match steps.
+    public var steps: [[Step]]
+
+    public struct Step: Sendable, Equatable {
+        /// The matched piece (with `##` when continuing), or nil when nothing matched.
+        public var piece: String?
+        public var id: Int?
+        /// How many longer candidates were tried and missed before this one.
+        public var misses: Int
+    }
+
+    public static func == (a: WordXRay, b: WordXRay) -> Bool {
+        a.original == b.original && a.preTokens == b.preTokens && a.steps == b.steps
+            && a.normalization.map(\.name) == b.normalization.map(\.name) && a.normalization.map(\.text) == b.normalization.map(\.text)
+    }
+}
+
+extension Tokenizer {
+    /// The x-ray of `text[span]` (Unicode scalar offsets, as in Encoding.offsets).
+    public func xray(_ text: String, span: Encoding.Span) -> WordXRay {
+        let scalars = Array(text.unicodeScalars)
+        let lo = max(0, min(span.start, scalars.count)), hi = max(lo, min(span.end, scalars.count))
+        let piece = NormalizedText(original: scalars[lo..<hi])
+        var stages: [(String, String)] = []
+        var t = piece
+        let n = normalizer
+        if n.cleanText { t = t.flatMap(BertNormalizer.clean); stages.append(("clean text", t.string)) }
+        if n.handleChineseChars { t = t.flatMap { BertChar.isChinese($0) ? [" ", $0, " "] : [$0] }; stages.append(("space CJK", t.string)) }
+        if n.stripsAccents { t = t.flatMap(BertNormalizer.stripAccents); stages.append(("strip accents", t.string)) }
+        if n.lowercase { t = t.flatMap(BertNormalizer.lower); stages.append(("lowercase", t.string)) }
+        let words = BertPreTokenizer.split(t.scalars)
+        var preTokens: [String] = [], steps: [[WordXRay.Step]] = []
+        for w in words {
+            var s = String.UnicodeScalarView()
+            s.append(contentsOf: t.scalars[w])
+            preTokens.append(String(s))
+            steps.append(greedySteps(Array(t.scalars[w])))
+        }
+        return WordXRay(original: String(String.UnicodeScalarView(scalars[lo..<hi])), normalization: stages, preTokens: preTokens, steps: steps)
+    }
+
+    private func greedySteps(_ chars: [Unicode.Scalar]) -> [WordXRay.Step] {
+        if chars.count > model.maxInputCharsPerWord { return [WordXRay.Step(piece: nil, id: nil, misses: 0)] }
+        var out: [WordXRay.Step] = []
+        var start = 0
+        while start < chars.count {
+            var end = chars.count, misses = 0
+            var found: WordXRay.Step? = nil
+            while start < end {
+                var s = start > 0 ? model.prefix : ""
+                s.unicodeScalars.append(contentsOf: chars[start..<end])
+                if let id = model.id(for: s) { found = .init(piece: s, id: id, misses: misses); break }
+                misses += 1
+                end -= 1
+            }
+            guard let f = found else { out.append(.init(piece: nil, id: nil, misses: misses)); return out }
+            out.append(f)
+            start = end
+        }
+        return out
+    }
+}

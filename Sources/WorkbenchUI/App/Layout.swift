@@ -1,0 +1,42 @@
+/// Where each part of the workbench goes for a terminal size.
+struct FrameLayout: Equatable {
+    var inputA = Rect(x: 0, y: 0, width: 0, height: 0)
+    var inputB = Rect(x: 0, y: 0, width: 0, height: 0)
+    var tokens: Rect?
+    var attention: Rect?
+    /// One-row tab bar when only one pane fits.
+    var tabs: Rect?
+    var status = Rect(x: 0, y: 0, width: 0, height: 0)
+    var tooSmall = false
+
+    static let minimum = (width: 40, height: 10)
+    static let sideBySide = (width: 120, height: 32)
+
+    static func compute(width: Int, height: Int, focus: Focus, zoomed: Bool) -> FrameLayout {
+        var l = FrameLayout()
+        guard width >= minimum.width, height >= minimum.height else { l.tooSmall = true; return l }
+        let screen = Rect(x: 0, y: 0, width: width, height: height)
+        let (top, rest) = screen.splitTop(2)
+        l.inputA = Rect(x: 0, y: top.y, width: width, height: 1)
+        l.inputB = Rect(x: 0, y: top.y + 1, width: width, height: 1)
+        let (body, status) = rest.splitBottom(1)
+        l.status = status
+        let showAttention = focus == .attention
+        if zoomed {
+            if showAttention { l.attention = body } else { l.tokens = body }
+        } else if width >= sideBySide.width && height >= sideBySide.height {
+            let (left, right) = body.splitLeft(max(44, width * 2 / 5))
+            l.tokens = left
+            l.attention = right
+        } else if body.height >= 20 {
+            let (upper, lower) = body.splitTop(body.height * 2 / 5)
+            l.tokens = upper
+            l.attention = lower
+        } else {
+            let (tabs, pane) = body.splitTop(1)
+            l.tabs = tabs
+            if showAttention { l.attention = pane } else { l.tokens = pane }
+        }
+        return l
+    }
+}

@@ -1,0 +1,82 @@
+import Analysis
+import Foundation
+import Session
+
+/// The workbench's state and behaviour, with no terminal in it: keys come in
+/// as `Key`s, frames go out as `CellGrid`s. Panes read the session's
+/// snapshot; they never run the model.
+public final class Workbench {
+    public private(set) var session: ModelSession
+    public var editorA = LineEditor()
+    public var editorB = LineEditor()
+    public var focus: Focus = .inputA
+    public var selectedToken = 0
+    public var attention = AttentionState()
+    public var overlay: Overlay = .none
+    public var zoomed = false
+    public var theme: Theme
+    public let themes: ThemeLibrary
+    public var colorMode: ColorMode
+    public var notice: Notice?
+    public var history: History
+    public var samples: [Sample]
+    public private(set) var sampleIndex = -1
+    public private(set) var shouldQuit = false
+    /// Loads another model for `:model` (replaceable in tests).
+    public var loadModel: (String) throws -> LoadedModel = { try LoadedModel.load($0) }
+    /// Where `:export` writes when given no directory.
+    public var exportDirectory = "bertscope-export"
+    var mapCache: [MapKey: AttentionMap] = [:]
+    /// Screen rectangles of the last frame, for mouse hits.
+    var hitAreas = HitAreas()
+
+    public init(session: ModelSession, theme: Theme = .builtIn, themes: ThemeLibrary = ThemeLibrary(directories: []),
+                colorMode: ColorMode = .xterm256, history: History = History(file: nil), samples: [Sample] = []) {
+        self.session = session
+        self.theme = theme
+        self.themes = themes
+        self.colorMode = colorMode
+        self.history = history
+        self.samples = samples
+        let input = session.snapshot.input
+        editorA = LineEditor(input.text)
+        editorB = LineEditor(input.pair ?? "")
+    }
+
+    public var snapshot: SessionSnapshot { session.snapshot }
+    public var config: (layers: Int, heads: Int) { (session.model.encoder.config.numLayers, session.model.encoder.config.numHeads) }
+
+    /// Sends the edited text to the session (cached inputs show at once).
+    func inputChanged() {
+        session.submit(SessionInput(text: editorA.text, pair: editorB.text))
+        notice = nil
+    }
+
+    public func setText(_ a: String, pair b: String? = nil) {
+        editorA.text = a
+        editorB.text = b ?? ""
+        inputChanged()
+    }
+
+    func replaceSession(with model: LoadedModel) {
+        let s = ModelSession(model: model, input: session.snapshot.input)
+        s.onResult = session.onResult
+        session = s
+        mapCache = [:]
+        attention.layer = min(attention.layer, model.encoder.config.numLayers - 1)
+        attention.head = min(attention.head, model.encoder.config.numHeads - 1)
+    }
+
+    func quit() { shouldQuit = true }
+
+    func cycleSample() {
+        guard !samples.isEmpty else { notice = Notice(text: "no samples loaded", isError: true); return }
+        sampleIndex = (sampleIndex + 1) % samples.count
+        loadSample(samples[sampleIndex])
+    }
+
+    func loadSample(_ s: Sample) {
+        setText(s.text, pair: s.pair)
+        notice = Notice(text: "sample (\(s.set)): \(s.text)", isError: false)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// A terminal the workbench can run on: ncurses in the app, memory in tests.
+public protocol TerminalBackend: AnyObject {
+    var size: (width: Int, height: Int) { get }
+    /// The next key, or nil after `timeoutMilliseconds` with none.
+    func readKey(timeoutMilliseconds: Int) -> Key?
+    func draw(_ grid: CellGrid)
+}
+
+/// Runs the workbench until it quits: keys in, frames out, and a redraw
+/// whenever the session finishes work in the background.
+public enum WorkbenchLoop {
+    public static func run(_ w: Workbench, on terminal: TerminalBackend, pollMilliseconds: Int = 20) {
+        var lastDrawn: FrameStamp? = nil
+        while !w.shouldQuit {
+            var changed = false
+            if let key = terminal.readKey(timeoutMilliseconds: pollMilliseconds) {
+                w.handle(key)
+                changed = true
+                // Apply keys already waiting (fast typing, pastes) before drawing.
+                while !w.shouldQuit, let more = terminal.readKey(timeoutMilliseconds: 0) { w.handle(more) }
+            }
+            if w.shouldQuit { break }
+            let stamp = FrameStamp(w)
+            if changed || stamp != lastDrawn {
+                let (width, height) = terminal.size
+                terminal.draw(w.render(width: width, height: height))
+                lastDrawn = stamp
+            }
+        }
+    }
+}
+
+/// What a frame depends on besides key handling: the terminal size and the
+/// session's latest result.
+struct FrameStamp: Equatable {
+    let input: String
+    let resultInput: String?
+    let stale: Bool
+
+    init(_ w: Workbench) {
+        let s = w.snapshot
+        input = s.input.description
+        resultInput = s.result.map { $0.input.description + "\($0.milliseconds)" }
+        stale = s.isStale
+    }
+}

@@ -1,0 +1,55 @@
+import Analysis
+
+/// Which part of the screen receives keys.
+public enum Focus: Int, CaseIterable, Sendable {
+    case inputA, inputB, tokens, attention
+    public var isInput: Bool { self == .inputA || self == .inputB }
+}
+
+public enum AttentionViewKind: String, CaseIterable, Sendable {
+    case head, mean, rollout
+    public var label: String {
+        switch self {
+        case .head: return "single head"
+        case .mean: return "mean over heads"
+        case .rollout: return "rollout (Abnar & Zuidema)"
+        }
+    }
+}
+
+/// Attention pane settings: what is shown and where the cursor is.
+public struct AttentionState: Equatable, Sendable {
+    public var layer = 0
+    public var head = 0
+    public var view = AttentionViewKind.head
+    public var words = false
+    public var hideSpecial = false
+    /// Cursor in map coordinates (query row, key column).
+    public var row = 0
+    public var column = 0
+    public var scrollRow = 0
+    public var scrollColumn = 0
+    public var overview = false
+    public var focusMode = false
+    public init() {}
+}
+
+public enum Overlay: Equatable, Sendable {
+    case none
+    case help(scroll: Int)
+    case command(LineEditor)
+}
+
+/// A status-line message.
+public struct Notice: Equatable, Sendable {
+    public var text: String
+    public var isError: Bool
+}
+
+/// A teaching sentence from Samples/.
+public struct Sample: Equatable, Sendable {
+    public var set: String
+    public var text: String
+    public var pair: String?
+    public init(set: String, text: String, pair: String? = nil) { self.set = set; self.text = text; self.pair = pair }
+}

@@ -1,0 +1,147 @@
+import Session
+import Tokenizers
+
+/// The tokenization pane: the text with every token's span marked, a table
+/// of piece / id / word / type, and an x-ray of the selected word.
+struct TokensPane {
+    let workbench: Workbench
+    let snapshot: SessionSnapshot
+    var theme: Theme { workbench.theme }
+
+    func render(_ g: inout CellGrid, _ r: Rect, focused: Bool) {
+        let count = snapshot.result?.encoding.count ?? 0
+        g.box(r, title: "Tokens (\(count))", style: theme.style(focused ? "focus_border" : "border"),
+              titleStyle: theme.style(focused ? "accent" : "muted", [.bold]))
+        let inner = r.inset(by: 1)
+        guard inner.width > 4, inner.height > 0, let result = snapshot.result else { return }
+        let e = result.encoding
+        let selected = max(0, min(e.count - 1, workbench.selectedToken))
+        let spanRows = min(3, max(1, inner.height / 5))
+        let (spanArea, rest) = inner.splitTop(spanRows)
+        drawSpans(&g, spanArea, e, result.input, selected: selected)
+        let xrayRows = rest.height >= 14 ? 8 : 0
+        let (tableArea, xrayArea) = rest.splitBottom(xrayRows)
+        drawTable(&g, Rect(x: tableArea.x, y: tableArea.y + 1, width: tableArea.width, height: tableArea.height - 1), e, selected: selected)
+        if xrayRows > 0 { drawXRay(&g, xrayArea, e, result.input, selected: selected) }
+    }
+
+    /// The text, token by token: pieces of one word joined by a dim `·`,
+    /// words in alternating colours, special tokens in their own colour.
+    private func drawSpans(_ g: inout CellGrid, _ r: Rect, _ e: Encoding, _ input: SessionInput, selected: Int) {
+        var x = r.x, y = r.y
+        let a = Array(input.text.unicodeScalars), b = Array((input.pair ?? "").unicodeScalars)
+        for i in 0..<e.count {
+            let special = e.specialTokensMask[i] == 1
+            let source = e.sequenceIds[i] == 1 ? b : a
+            let span = e.offsets[i]
+            var label = special || span.end > source.count ? e.tokens[i] : String(String.UnicodeScalarView(source[span.start..<span.end]))
+            label = Self.visible(label)
+            let sameWord = i > 0 && e.wordIds[i] != nil && e.wordIds[i] == e.wordIds[i - 1] && e.sequenceIds[i] == e.sequenceIds[i - 1]
+            let sep = i == 0 ? "" : (sameWord ? "·" : " ")
+            let w = displayWidth(sep + label)
+            if x + w > r.maxX && x > r.x { x = r.x; y += 1 }
+            guard y < r.maxY else { return }
+            if !sep.isEmpty && x > r.x { x = g.put(sep, x: x, y: y, style: theme.style("muted"), clip: r) }
+            var style = theme.style(tokenColor(e, i))
+            if e.ids[i] == workbench.session.model.tokenizer.model.unkId && !special { style = theme.style("unknown_token", [.bold, .underline]) }
+            if i == selected { style = style.with(.reverse) }
+            let start = x
+            x = g.put(label, x: x, y: y, style: style, clip: r)
+            workbench.hitAreas.add(Rect(x: start, y: y, width: x - start, height: 1), .token(i))
+        }
+    }
+
+    private func tokenColor(_ e: Encoding, _ i: Int) -> String {
+        if e.specialTokensMask[i] == 1 { return "special_token" }
+        return ((e.wordIds[i] ?? 0) + (e.sequenceIds[i] ?? 0)) % 2 == 0 ? "word_a" : "word_b"
+    }
+
+    private func drawTable(_ g: inout CellGrid, _ r: Rect, _ e: Encoding, selected: Int) {
+        guard r.height > 1 else { return }
+        let pieceWidth = min(18, max(6, e.tokens.map(displayWidth).max() ?? 6))
+        let header = fit("  #", 5) + fit("piece", pieceWidth + 1) + fit("     id", 8) + " word type"
+        g.put(header, x: r.x, y: r.y - 1, style: theme.style("muted", [.bold]), clip: Rect(x: r.x, y: r.y - 1, width: r.width, height: 1))
+        let rows = r.height
+        let first = max(0, min(selected - rows / 2, e.count - rows))
+        let unk = workbench.session.model.tokenizer.model.unkId
+        let reasons = unknownReasons(e)
+        for (row, i) in (first..<min(e.count, first + rows)).enumerated() {
+            let y = r.y + row
+            let word = e.wordIds[i].map(String.init) ?? "-"
+            var text = fit(String(format: "%3d", i), 5) + fit(Self.visible(e.tokens[i]), pieceWidth + 1)
+            text += fit(String(repeating: " ", count: max(0, 7 - String(e.ids[i]).count)) + String(e.ids[i]), 8)
+            text += fit(String(repeating: " ", count: max(0, 5 - word.count)) + word, 5) + "  " + String(e.typeIds[i])
+            if e.ids[i] == unk, e.specialTokensMask[i] == 0, let why = reasons[i] { text += "  ← " + why }
+            var style = theme.style(e.ids[i] == unk && e.specialTokensMask[i] == 0 ? "unknown_token" : tokenColor(e, i))
+            if i == selected { style = style.bg(theme.color("selection")).with(.bold) }
+            g.fill(Rect(x: r.x, y: y, width: r.width, height: 1), style: i == selected ? style : theme.style("foreground"))
+            g.put(text, x: r.x, y: y, style: style, clip: r)
+            workbench.hitAreas.add(Rect(x: r.x, y: y, width: r.width, height: 1), .token(i))
+        }
+    }
+
+    /// Why each [UNK] is unknown, from the tokenizer's own pass over the word.
+    private func unknownReasons(_ e: Encoding) -> [Int: String] {
+        let tok = workbench.session.model.tokenizer
+        let input = snapshot.result!.input
+        var out: [Int: String] = [:]
+        for i in 0..<e.count where e.ids[i] == tok.model.unkId && e.specialTokensMask[i] == 0 {
+            let x = tok.xray(e.sequenceIds[i] == 1 ? (input.pair ?? "") : input.text, span: e.offsets[i])
+            let word = Array((x.preTokens.first ?? "").unicodeScalars)
+            if word.count > tok.model.maxInputCharsPerWord {
+                out[i] = "word of \(word.count) characters, over the \(tok.model.maxInputCharsPerWord) limit"
+            } else if word.isEmpty {
+                out[i] = "typed [UNK]"
+            } else {
+                let matched = (x.steps.first ?? []).compactMap(\.piece).map { $0.hasPrefix(tok.model.prefix) ? String($0.dropFirst(tok.model.prefix.count)) : $0 }
+                let rest = String(String.UnicodeScalarView(word.dropFirst(matched.joined().unicodeScalars.count)))
+                out[i] = "no vocabulary piece for \"\(Self.visible(rest))\""
+            }
+        }
+        return out
+    }
+
+    private func drawXRay(_ g: inout CellGrid, _ r: Rect, _ e: Encoding, _ input: SessionInput, selected: Int) {
+        g.put(String(repeating: "─", count: r.width), x: r.x, y: r.y, style: theme.style("border"))
+        guard e.specialTokensMask[selected] == 0 else {
+            g.put(" x-ray: \(e.tokens[selected]) is added by the template, not typed", x: r.x, y: r.y + 1, style: theme.style("muted"), clip: r)
+            return
+        }
+        // The whole word the selected piece belongs to.
+        let members = (0..<e.count).filter { e.wordIds[$0] == e.wordIds[selected] && e.sequenceIds[$0] == e.sequenceIds[selected] }
+        let span = Encoding.Span(e.offsets[members.first!].start, e.offsets[members.last!].end)
+        let text = e.sequenceIds[selected] == 1 ? (input.pair ?? "") : input.text
+        let x = workbench.session.model.tokenizer.xray(text, span: span)
+        var lines: [(String, String)] = [("x-ray", "word \(e.wordIds[selected] ?? 0) of sentence \(e.sequenceIds[selected] == 1 ? "B" : "A")"),
+                                         ("original", Self.visible(x.original))]
+        for (name, t) in x.normalization { lines.append((name, Self.visible(t))) }
+        lines.append(("pre-tokens", x.preTokens.map(Self.visible).joined(separator: " │ ")))
+        let steps = x.steps.map { word in
+            word.map { s in s.piece.map { "\($0) (\(s.id!))" + (s.misses > 0 ? " after \(s.misses) misses" : "") } ?? "✗ nothing matches → [UNK]" }
+                .joined(separator: " → ")
+        }
+        lines.append(("wordpiece", steps.joined(separator: " │ ")))
+        for (i, (k, v)) in lines.prefix(r.height - 1).enumerated() {
+            let y = r.y + 1 + i
+            let vx = g.put(fit(k, 14), x: r.x, y: y, style: theme.style(i == 0 ? "accent" : "muted", i == 0 ? [.bold] : []), clip: r)
+            g.put(v, x: vx, y: y, style: theme.style("foreground"), clip: r)
+        }
+    }
+
+    /// Control and invisible characters as escapes, so layout never breaks.
+    static func visible(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            let cat = u.properties.generalCategory
+            if u.value < 0x20 || u.value == 0x7F || (0x80..<0xA0).contains(u.value) || cat == .format || cat == .lineSeparator
+                || cat == .paragraphSeparator || cat == .privateUse || cat == .unassigned || cat == .surrogate {
+                out += "\\u{\(String(u.value, radix: 16))}"
+            } else if u == " " && s.unicodeScalars.count == 1 {
+                out += "␠"
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Session
+import TerminalNCurses
+import WorkbenchUI
+
+struct WorkbenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workbench",
+        abstract: "The interactive workbench (the default when bertscope runs with no command).",
+        discussion: "Type a sentence; Esc moves to the panes; ? lists every key. Colour follows the terminal; NO_COLOR or --no-color turns it off."
+    )
+
+    @OptionGroup var options: ModelOptions
+    @Option(name: .long, help: "Colour theme: a name from Themes/ (dark, light, high-contrast, colorblind) or a .theme file.") var theme = "dark"
+    @Flag(name: .customLong("no-color"), help: "No colours: glyph ramps and attributes only.") var noColor = false
+    @Argument(help: "A sentence to start with.") var text: String?
+
+    func run() throws {
+        var workbench: Workbench!
+        try reportingErrors {
+            let model = try LoadedModel.load(options.model)
+            let themes = ThemeLibrary(directories: [Resources.directory("Themes")].compactMap { $0 })
+            let chosen = try themes.load(theme)
+            let samples = Resources.directory("Samples").map { dir in
+                ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
+                    .flatMap { SampleSets.parse((try? String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8)) ?? "") }
+            } ?? []
+            let session = ModelSession(model: model, input: SessionInput(text: text ?? ""))
+            workbench = Workbench(session: session, theme: chosen, themes: themes, history: History(file: History.defaultFile()), samples: samples)
+        }
+        let noColorEnv = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let terminal: NCursesTerminal
+        do { terminal = try NCursesTerminal(noColor: noColor || noColorEnv) } catch { throw exitWithError(error) }
+        workbench.colorMode = terminal.colorMode
+        WorkbenchLoop.run(workbench, on: terminal)
+        terminal.shutdown()
+        workbench.history.add(workbench.editorA.text)
+    }
+}
