@@ -25,7 +25,7 @@ struct FrameLayout: Equatable {
         if zoomed {
             if showAttention { l.attention = body } else { l.tokens = body }
         } else if width >= sideBySide.width && height >= sideBySide.height {
-            let (left, right) = body.splitLeft(max(44, width * 2 / 5))
+            let (left, right) = body.splitLeft(max(50, width * 9 / 20))
             l.tokens = left
             l.attention = right
         } else if body.height >= 20 {

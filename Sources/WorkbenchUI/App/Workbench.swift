@@ -10,7 +10,8 @@ public final class Workbench {
     public var editorA = LineEditor()
     public var editorB = LineEditor()
     public var focus: Focus = .inputA
-    public var selectedToken = 0
+    /// Starts on the first typed token rather than [CLS].
+    public var selectedToken = 1
     public var attention = AttentionState()
     public var overlay: Overlay = .none
     public var zoomed = false

@@ -103,3 +103,8 @@ public struct CellGrid: Equatable, Sendable {
         return out
     }
 }
+
+extension CellGrid: CustomStringConvertible {
+    /// The frame as text (test failures print this, not every cell).
+    public var description: String { "\n" + text }
+}

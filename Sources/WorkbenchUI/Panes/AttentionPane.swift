@@ -19,6 +19,8 @@ struct AttentionPane {
         case .mean: title += " · mean of \(heads) heads"
         case .rollout: title += " · rollout through layer \(s.layer + 1)"
         }
+        if s.words { title += " · words" }
+        if s.hideSpecial { title += " · [CLS]/[SEP] hidden" }
         if s.overview { title = "All heads · \(layers) layers × \(heads) heads · Enter opens" }
         g.box(r, title: title, style: theme.style(focused ? "focus_border" : "border"), titleStyle: theme.style(focused ? "accent" : "muted", [.bold]))
         let inner = r.inset(by: 1)
@@ -30,7 +32,7 @@ struct AttentionPane {
         guard let map = workbench.currentMap(), map.size > 0 else { return }
         let e = result.encoding
         let labels = map.groups.map { TokensPane.visible(Workbench.label($0, e)) }
-        let (header, body) = inner.splitTop(2)
+        let (header, body) = inner.splitTop(s.words || s.hideSpecial ? 3 : 2)
         drawInfo(&g, header, map, labels, e)
         if s.focusMode { drawFocusList(&g, body, map, labels) } else { drawHeatmap(&g, body, map, labels) }
     }
@@ -38,15 +40,17 @@ struct AttentionPane {
     private func drawInfo(_ g: inout CellGrid, _ r: Rect, _ map: AttentionMap, _ labels: [String], _ e: Encoding) {
         let s = state
         let row = min(s.row, map.size - 1), col = min(s.column, map.size - 1)
-        var info = "\(labels[row]) → \(labels[col])  p = " + String(format: "%.6f", map[row, col])
-        if s.words { info += " · words: to = sum of pieces, from = mean" }
-        if s.hideSpecial { info += " · [CLS]/[SEP] hidden, rows renormalized" }
+        let info = "\(labels[row]) → \(labels[col])  p = " + String(format: "%.6f", map[row, col])
         g.put(info, x: r.x, y: r.y, style: theme.style("foreground", [.bold]), clip: r)
+        var notes: [String] = []
+        if s.words { notes.append("to a word: sum over its pieces; from a word: mean") }
+        if s.hideSpecial { notes.append("[CLS]/[SEP] removed, rows renormalized") }
+        if !notes.isEmpty { g.put(notes.joined(separator: " · "), x: r.x, y: r.y + 2, style: theme.style("accent"), clip: r) }
         let kinds = map.groups.map { p in TokenKind.of(e.tokens[p[0]], special: e.specialTokensMask[p[0]] == 1) }
         let st = HeadStatistics(map, kinds: kinds)
         func pct(_ v: Float) -> String { String(format: "%.0f%%", v * 100) }
-        let stats = String(format: "entropy %.2f bits", st.entropy) + " · [CLS] \(pct(st.toCLS)) · [SEP] \(pct(st.toSEP))"
-            + " · punct \(pct(st.toPunctuation)) · prev \(pct(st.toPrevious)) · next \(pct(st.toNext)) · self \(pct(st.toSelf))"
+        let stats = String(format: "H %.2f bits", st.entropy) + " │ CLS \(pct(st.toCLS)) SEP \(pct(st.toSEP)) punct \(pct(st.toPunctuation))"
+            + " │ prev \(pct(st.toPrevious)) next \(pct(st.toNext)) self \(pct(st.toSelf))"
         g.put(stats, x: r.x, y: r.y + 1, style: theme.style("muted"), clip: r)
     }
 
@@ -58,7 +62,7 @@ struct AttentionPane {
         let labelWidth = min(12, max(3, labels.map(displayWidth).max() ?? 3), max(3, r.width / 4))
         let avail = r.width - labelWidth - 1
         guard avail > 0 else { return }
-        let cw = n * 3 <= avail ? 3 : (n * 2 <= avail ? 2 : 1)
+        let cw = [5, 4, 3, 2].first { n * $0 <= avail } ?? 1
         let visibleCols = min(n, avail / cw)
         let headerRows = min(cw >= 2 ? 4 : 3, max(1, r.height / 4))
         let rowsAvail = r.height - headerRows
@@ -117,7 +121,7 @@ struct AttentionPane {
             g.put(String(repeating: ramp[i], count: cell.width), x: cell.x, y: cell.y, style: theme.style("foreground"))
         }
         if cursor {
-            let mark = cell.width >= 3 ? "[◆]" : (cell.width == 2 ? "◆ " : "◆")
+            let mark = cell.width >= 3 ? "[" + String(repeating: "◆", count: cell.width - 2) + "]" : (cell.width == 2 ? "◆ " : "◆")
             var st = g[cell.x, cell.y].style
             st.fg = theme.color("cursor")
             st.attributes.insert(.bold)

@@ -13,6 +13,8 @@ enum StatusBar {
             parts.append(String(format: "%.1f ms", res.milliseconds))
         }
         parts.append("theme \(w.theme.name)")
+        // A notice matters more than the figures: keep only the model name beside it.
+        if w.notice != nil { parts = [parts[0]] }
         var x = g.put(parts.joined(separator: " │ "), x: r.x, y: r.y, style: bar, clip: r)
         if s.isStale {
             x = g.put("  ⟳ computing…", x: x, y: r.y, style: w.theme.style("stale", bg: "status_bar_bg", [.bold]), clip: r)

@@ -19,10 +19,13 @@ struct TokensPane {
         let spanRows = min(3, max(1, inner.height / 5))
         let (spanArea, rest) = inner.splitTop(spanRows)
         drawSpans(&g, spanArea, e, result.input, selected: selected)
-        let xrayRows = rest.height >= 14 ? 8 : 0
-        let (tableArea, xrayArea) = rest.splitBottom(xrayRows)
+        let xray = xrayLines(e, result.input, selected: selected)
+        // The table gets what the x-ray leaves; the x-ray sits right under it.
+        let xrayHeight = xray.reduce(1) { $0 + Self.wrap($1.1, max(1, rest.width - 14)).count }
+        let tableRows = min(e.count + 1, max(3, rest.height - xrayHeight))
+        let (tableArea, below) = rest.splitTop(tableRows)
         drawTable(&g, Rect(x: tableArea.x, y: tableArea.y + 1, width: tableArea.width, height: tableArea.height - 1), e, selected: selected)
-        if xrayRows > 0 { drawXRay(&g, xrayArea, e, result.input, selected: selected) }
+        if below.height >= 3 { drawXRay(&g, below, xray) }
     }
 
     /// The text, token by token: pieces of one word joined by a dim `·`,
@@ -59,7 +62,8 @@ struct TokensPane {
     private func drawTable(_ g: inout CellGrid, _ r: Rect, _ e: Encoding, selected: Int) {
         guard r.height > 1 else { return }
         let pieceWidth = min(18, max(6, e.tokens.map(displayWidth).max() ?? 6))
-        let header = fit("  #", 5) + fit("piece", pieceWidth + 1) + fit("     id", 8) + " word type"
+        func right(_ v: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - v.count)) + v }
+        let header = right("#", 3) + " " + fit("piece", pieceWidth) + right("id", 7) + right("word", 5) + right("type", 5)
         g.put(header, x: r.x, y: r.y - 1, style: theme.style("muted", [.bold]), clip: Rect(x: r.x, y: r.y - 1, width: r.width, height: 1))
         let rows = r.height
         let first = max(0, min(selected - rows / 2, e.count - rows))
@@ -67,11 +71,9 @@ struct TokensPane {
         let reasons = unknownReasons(e)
         for (row, i) in (first..<min(e.count, first + rows)).enumerated() {
             let y = r.y + row
-            let word = e.wordIds[i].map(String.init) ?? "-"
-            var text = fit(String(format: "%3d", i), 5) + fit(Self.visible(e.tokens[i]), pieceWidth + 1)
-            text += fit(String(repeating: " ", count: max(0, 7 - String(e.ids[i]).count)) + String(e.ids[i]), 8)
-            text += fit(String(repeating: " ", count: max(0, 5 - word.count)) + word, 5) + "  " + String(e.typeIds[i])
-            if e.ids[i] == unk, e.specialTokensMask[i] == 0, let why = reasons[i] { text += "  ← " + why }
+            var text = right(String(i), 3) + " " + fit(Self.visible(e.tokens[i]), pieceWidth) + right(String(e.ids[i]), 7)
+            text += right(e.wordIds[i].map(String.init) ?? "-", 5) + right(String(e.typeIds[i]), 5)
+            if e.ids[i] == unk, e.specialTokensMask[i] == 0, let why = reasons[i] { text += " ← " + why }
             var style = theme.style(e.ids[i] == unk && e.specialTokensMask[i] == 0 ? "unknown_token" : tokenColor(e, i))
             if i == selected { style = style.bg(theme.color("selection")).with(.bold) }
             g.fill(Rect(x: r.x, y: y, width: r.width, height: 1), style: i == selected ? style : theme.style("foreground"))
@@ -89,43 +91,72 @@ struct TokensPane {
             let x = tok.xray(e.sequenceIds[i] == 1 ? (input.pair ?? "") : input.text, span: e.offsets[i])
             let word = Array((x.preTokens.first ?? "").unicodeScalars)
             if word.count > tok.model.maxInputCharsPerWord {
-                out[i] = "word of \(word.count) characters, over the \(tok.model.maxInputCharsPerWord) limit"
+                out[i] = "\(word.count) chars > \(tok.model.maxInputCharsPerWord)"
             } else if word.isEmpty {
                 out[i] = "typed [UNK]"
             } else {
                 let matched = (x.steps.first ?? []).compactMap(\.piece).map { $0.hasPrefix(tok.model.prefix) ? String($0.dropFirst(tok.model.prefix.count)) : $0 }
                 let rest = String(String.UnicodeScalarView(word.dropFirst(matched.joined().unicodeScalars.count)))
-                out[i] = "no vocabulary piece for \"\(Self.visible(rest))\""
+                out[i] = "\"\(Self.visible(rest))\" not in vocab"
             }
         }
         return out
     }
 
-    private func drawXRay(_ g: inout CellGrid, _ r: Rect, _ e: Encoding, _ input: SessionInput, selected: Int) {
-        g.put(String(repeating: "─", count: r.width), x: r.x, y: r.y, style: theme.style("border"))
+    /// The x-ray of the selected token's whole word: each normalizer stage,
+    /// the pre-tokens, and the greedy WordPiece steps.
+    private func xrayLines(_ e: Encoding, _ input: SessionInput, selected: Int) -> [(String, String)] {
         guard e.specialTokensMask[selected] == 0 else {
-            g.put(" x-ray: \(e.tokens[selected]) is added by the template, not typed", x: r.x, y: r.y + 1, style: theme.style("muted"), clip: r)
-            return
+            return [("x-ray", "\(e.tokens[selected]) is added by the post-processor template, not typed")]
         }
-        // The whole word the selected piece belongs to.
         let members = (0..<e.count).filter { e.wordIds[$0] == e.wordIds[selected] && e.sequenceIds[$0] == e.sequenceIds[selected] }
         let span = Encoding.Span(e.offsets[members.first!].start, e.offsets[members.last!].end)
         let text = e.sequenceIds[selected] == 1 ? (input.pair ?? "") : input.text
-        let x = workbench.session.model.tokenizer.xray(text, span: span)
-        var lines: [(String, String)] = [("x-ray", "word \(e.wordIds[selected] ?? 0) of sentence \(e.sequenceIds[selected] == 1 ? "B" : "A")"),
+        let tok = workbench.session.model.tokenizer
+        let x = tok.xray(text, span: span)
+        var lines: [(String, String)] = [("x-ray", "word \(e.wordIds[selected] ?? 0) of sentence \(e.sequenceIds[selected] == 1 ? "B" : "A"), offsets \(span.start)..\(span.end)"),
                                          ("original", Self.visible(x.original))]
         for (name, t) in x.normalization { lines.append((name, Self.visible(t))) }
         lines.append(("pre-tokens", x.preTokens.map(Self.visible).joined(separator: " │ ")))
-        let steps = x.steps.map { word in
-            word.map { s in s.piece.map { "\($0) (\(s.id!))" + (s.misses > 0 ? " after \(s.misses) misses" : "") } ?? "✗ nothing matches → [UNK]" }
-                .joined(separator: " → ")
+        for (word, steps) in zip(x.preTokens, x.steps) {
+            if word.unicodeScalars.count > tok.model.maxInputCharsPerWord {
+                lines.append(("wordpiece", "\(word.unicodeScalars.count) characters > max_input_chars_per_word (\(tok.model.maxInputCharsPerWord)) → [UNK]"))
+                continue
+            }
+            let shown = steps.map { s in
+                s.piece.map { "\(Self.visible($0)) (\(s.id!))" + (s.misses > 0 ? " after \(s.misses) longer misses" : "") } ?? "✗ no piece matches here → whole word [UNK]"
+            }
+            lines.append(("wordpiece", shown.joined(separator: " → ")))
         }
-        lines.append(("wordpiece", steps.joined(separator: " │ ")))
-        for (i, (k, v)) in lines.prefix(r.height - 1).enumerated() {
-            let y = r.y + 1 + i
-            let vx = g.put(fit(k, 14), x: r.x, y: y, style: theme.style(i == 0 ? "accent" : "muted", i == 0 ? [.bold] : []), clip: r)
-            g.put(v, x: vx, y: y, style: theme.style("foreground"), clip: r)
+        return lines
+    }
+
+    /// Key/value lines; long values wrap under themselves.
+    private func drawXRay(_ g: inout CellGrid, _ r: Rect, _ lines: [(String, String)]) {
+        g.put(String(repeating: "─", count: r.width), x: r.x, y: r.y, style: theme.style("border"))
+        var y = r.y + 1
+        let keyWidth = 14, valueWidth = max(1, r.width - keyWidth)
+        for (i, (k, v)) in lines.enumerated() {
+            guard y < r.maxY else { return }
+            g.put(fit(k, keyWidth), x: r.x, y: y, style: theme.style(i == 0 ? "accent" : "muted", i == 0 ? [.bold] : []), clip: r)
+            for chunk in Self.wrap(v, valueWidth) {
+                guard y < r.maxY else { return }
+                g.put(chunk, x: r.x + keyWidth, y: y, style: theme.style("foreground"), clip: r)
+                y += 1
+            }
         }
+    }
+
+    /// Splits text into pieces of at most `width` display columns.
+    static func wrap(_ text: String, _ width: Int) -> [String] {
+        var out = [""], used = 0
+        for ch in text {
+            let w = displayWidth(String(ch))
+            if used + w > width { out.append(""); used = 0 }
+            out[out.count - 1].append(ch)
+            used += w
+        }
+        return out
     }
 
     /// Control and invisible characters as escapes, so layout never breaks.

@@ -17,7 +17,7 @@ public enum ColorMath {
         func nearestLevel(_ v: UInt8) -> Int { levels.indices.min { abs(levels[$0] - Int(v)) < abs(levels[$1] - Int(v)) }! }
         let (ri, gi, bi) = (nearestLevel(r), nearestLevel(g), nearestLevel(b))
         let cube = (levels[ri], levels[gi], levels[bi])
-        let grey = max(0, min(23, (Int(r) + Int(g) + Int(b)) / 3 - 3) / 10)
+        let grey = max(0, min(23, ((Int(r) + Int(g) + Int(b)) / 3 - 3) / 10))
         let greyValue = 8 + 10 * grey
         func dist(_ c: (Int, Int, Int)) -> Int {
             let dr = c.0 - Int(r), dg = c.1 - Int(g), db = c.2 - Int(b)

