@@ -68,10 +68,8 @@ public final class NCursesTerminal: TerminalBackend {
         case 9: return .tab
         case 10, 13: return .enter
         case 27:
-            // Esc followed at once by a key is Alt-key.
-            wtimeout(bs_stdscr(), 0)
-            var next: wint_t = 0
-            if wget_wch(bs_stdscr(), &next) == OK, let s = Unicode.Scalar(UInt32(next)), next >= 32 { return .alt(Character(s)) }
+            // Always Escape: reading Esc+key as Alt-key would swallow a quick
+            // "Esc then q" (leave the input, then quit). Word jumps use Ctrl-←/→.
             return .escape
         case 8, 127: return .backspace
         case 1...26: return .ctrl(Character(Unicode.Scalar(v + 96)!))

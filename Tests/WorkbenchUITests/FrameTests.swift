@@ -26,6 +26,16 @@ import TestSupport
         #expect(g.line(39).contains("theme dark") && g.line(39).hasSuffix("? help  q quit "))
     }
 
+    @Test func largeTerminalUsesTheSpace() {
+        let w = makeWorkbench(Array(repeating: "the", count: 30).joined(separator: " "))
+        let g = w.render(width: 200, height: 60)
+        let attentionX = try! #require(g.columns(of: "┌ Attention", row: 2).first)
+        #expect(attentionX == 90)
+        #expect(g.heatCells() == 32 * 32 * 3)  // every query on its own row, 3 columns per key
+        #expect(g.contains("key→") && g.contains("q↓"))
+        #expect(g.line(59).contains("32 tokens"))
+    }
+
     @Test func standardTerminalStacksThePanes() {
         let w = makeWorkbench("the cat sat on a mat")
         let g = w.render(width: 80, height: 24)

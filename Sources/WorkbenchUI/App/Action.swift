@@ -32,7 +32,7 @@ public enum KeyMap {
         Binding(keys: [.tab], context: .global, action: .focusNext, help: "next part (input A, input B, tokens, attention)"),
         Binding(keys: [.backTab], context: .global, action: .focusPrevious, help: "previous part"),
         Binding(keys: [.function(1)], context: .global, action: .help, help: "help"),
-        Binding(keys: [.escape], context: .input, action: .leaveInput, help: "leave the input line for the panes"),
+        Binding(keys: [.escape], context: .input, action: .leaveInput, help: "leave the input line for the panes (then q quits)"),
         Binding(keys: [.enter], context: .input, action: .submit, help: "keep the sentence in history"),
         Binding(keys: [.up], context: .input, action: .historyPrevious, help: "previous sentence from history"),
         Binding(keys: [.down], context: .input, action: .historyNext, help: "next sentence from history"),

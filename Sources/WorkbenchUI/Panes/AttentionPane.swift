@@ -40,7 +40,7 @@ struct AttentionPane {
     private func drawInfo(_ g: inout CellGrid, _ r: Rect, _ map: AttentionMap, _ labels: [String], _ e: Encoding) {
         let s = state
         let row = min(s.row, map.size - 1), col = min(s.column, map.size - 1)
-        let info = "\(labels[row]) → \(labels[col])  p = " + String(format: "%.6f", map[row, col])
+        let info = "\(labels[row]) → \(labels[col])  p = " + String(format: "%.6f", map[row, col]) + "   (colour: √(p / max p))"
         g.put(info, x: r.x, y: r.y, style: theme.style("foreground", [.bold]), clip: r)
         var notes: [String] = []
         if s.words { notes.append("to a word: sum over its pieces; from a word: mean") }
@@ -54,7 +54,8 @@ struct AttentionPane {
         g.put(stats, x: r.x, y: r.y + 1, style: theme.style("muted"), clip: r)
     }
 
-    /// Rows are queries, columns keys. Colour ∝ p / max p of the map;
+    /// Rows are queries, columns keys. Colour = √(p / max p) of the map, so
+    /// weak but real attention stays visible next to one dominant cell;
     /// without a 256-colour ramp, the glyphs ' ░▒▓█' carry the value.
     private func drawHeatmap(_ g: inout CellGrid, _ r: Rect, _ map: AttentionMap, _ labels: [String]) {
         let n = map.size
@@ -76,6 +77,9 @@ struct AttentionPane {
         workbench.attention.scrollRow = s.scrollRow
         workbench.attention.scrollColumn = s.scrollColumn
         let x0 = r.x + labelWidth + 1, y0 = r.y + headerRows
+        // Axis legend in the empty corner.
+        g.put(labelWidth >= 4 ? "key→" : "k→", x: r.x, y: r.y, style: theme.style("muted"), clip: Rect(x: r.x, y: r.y, width: labelWidth, height: 1))
+        if headerRows > 1 { g.put(labelWidth >= 6 ? "query↓" : "q↓", x: r.x, y: r.y + headerRows - 1, style: theme.style("muted"), clip: Rect(x: r.x, y: r.y, width: labelWidth, height: headerRows)) }
         // Column labels, written downwards.
         for c in 0..<visibleCols {
             let j = s.scrollColumn + c
@@ -95,7 +99,7 @@ struct AttentionPane {
             for c in 0..<visibleCols {
                 let j = s.scrollColumn + c
                 let cell = Rect(x: x0 + c * cw, y: y0 + line, width: cw, height: 1)
-                drawCell(&g, cell, top: map[top, j] / maxValue, bottom: bottom.map { map[$0, j] / maxValue }, ramp: ramp,
+                drawCell(&g, cell, top: (map[top, j] / maxValue).squareRoot(), bottom: bottom.map { (map[$0, j] / maxValue).squareRoot() }, ramp: ramp,
                          cursor: (s.row == top || s.row == bottom) && s.column == j)
                 workbench.hitAreas.add(cell, .cell(row: bottom.map { _ in top } ?? top, column: j))
             }

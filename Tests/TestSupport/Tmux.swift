@@ -1,0 +1,56 @@
+import Foundation
+
+/// A private tmux server for driving the real binary as a person would:
+/// send keys, read the screen, wait for conditions (never fixed sleeps).
+public final class Tmux {
+    public let socket: String
+    let tmux: String
+
+    public init(width: Int, height: Int, command: String) throws {
+        socket = "bertscope-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        guard let path = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first(where: FileManager.default.isExecutableFile) else {
+            throw NSError(domain: "tmux", code: 1, userInfo: [NSLocalizedDescriptionKey: "tmux is not installed (apt-get install tmux)"])
+        }
+        tmux = path
+        try run(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", command])
+    }
+
+    deinit { _ = try? run(["kill-server"]) }
+
+    @discardableResult
+    public func run(_ args: [String]) throws -> String {
+        let out = try runProcess([tmux, "-L", socket, "-f", "/dev/null"] + args)
+        return out.stdout
+    }
+
+    /// The visible screen as text, or with colour escapes when `escapes`.
+    public func screen(escapes: Bool = false) -> String {
+        (try? run(["capture-pane", "-p"] + (escapes ? ["-e"] : []) + ["-t", "0"])) ?? ""
+    }
+
+    /// Sends keys: tmux key names (Escape, Tab, Down) or, with `literal`, text.
+    public func send(_ keys: String..., literal: Bool = false) throws {
+        try run(["send-keys", "-t", "0"] + (literal ? ["-l"] : []) + keys)
+    }
+
+    public func resize(width: Int, height: Int) throws {
+        try run(["resize-window", "-t", "0", "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// Polls the screen until `condition` holds, up to `timeout` seconds.
+    @discardableResult
+    public func waitFor(_ what: String, timeout: Double = 15, escapes: Bool = false, _ condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = screen(escapes: escapes)
+            if condition(last) { return last }
+            usleep(50_000)
+        }
+        throw NSError(domain: "tmux", code: 2, userInfo: [NSLocalizedDescriptionKey: "timed out waiting for \(what); screen:\n\(last)"])
+    }
+
+    public func waitFor(text: String, timeout: Double = 15) throws -> String {
+        try waitFor("\"\(text)\"", timeout: timeout) { $0.contains(text) }
+    }
+}
