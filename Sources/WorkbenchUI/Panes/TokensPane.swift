@@ -22,7 +22,8 @@ struct TokensPane {
         let xray = xrayLines(e, result.input, selected: selected)
         // The table gets what the x-ray leaves; the x-ray sits right under it.
         let xrayHeight = xray.reduce(1) { $0 + Self.wrap($1.1, max(1, rest.width - 14)).count }
-        let tableRows = min(e.count + 1, max(3, rest.height - xrayHeight))
+        // Short panes give everything to the table; the x-ray needs room to be useful.
+        let tableRows = rest.height < 12 ? rest.height : min(e.count + 1, max(3, rest.height - xrayHeight))
         let (tableArea, below) = rest.splitTop(tableRows)
         drawTable(&g, Rect(x: tableArea.x, y: tableArea.y + 1, width: tableArea.width, height: tableArea.height - 1), e, selected: selected)
         if below.height >= 3 { drawXRay(&g, below, xray) }
