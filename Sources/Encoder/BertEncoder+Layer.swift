@@ -22,7 +22,7 @@ extension BertEncoder {
         bs_add_layernorm(ws.attended, input, ws.attended, Int32(n), Int32(d),
                          w.attentionNorm.weight.pointer, w.attentionNorm.bias.pointer, config.layerNormEps)
         linear(ws.attended, n, w.intermediate, into: ws.intermediate, ld: ff)
-        activate(ws.intermediate, count: n * ff)
+        applyActivation(ws.intermediate, count: n * ff)
         linear(ws.intermediate, n, w.output, into: output, ld: d)
         bs_add_layernorm(output, ws.attended, output, Int32(n), Int32(d),
                          w.outputNorm.weight.pointer, w.outputNorm.bias.pointer, config.layerNormEps)
@@ -32,12 +32,4 @@ extension BertEncoder {
         bs_linear(x, Int32(m), Int32(l.inFeatures), l.weight.pointer, Int32(l.outFeatures), l.bias?.pointer, y, Int32(ld))
     }
 
-    private func activate(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        switch config.activation {
-        case .gelu: bs_gelu_erf(x, Int32(count))
-        case .geluTanh: bs_gelu_tanh(x, Int32(count))
-        case .relu: bs_relu(x, Int32(count))
-        case .silu: bs_silu(x, Int32(count))
-        }
-    }
 }

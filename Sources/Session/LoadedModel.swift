@@ -9,18 +9,44 @@ public struct LoadedModel: Sendable {
     public let name: String
     public let encoder: BertEncoder
     public let tokenizer: Tokenizer
+    /// The encoder masked-LM predictions run on: the checkpoint itself when
+    /// it has a head, else the checkpoint with BertScope's overlay (retrained
+    /// top layers + head), else nil. Attention and hidden states always come
+    /// from `encoder`, the checkpoint exactly as published.
+    public let mlmEncoder: BertEncoder?
+    /// Set when the MLM head comes from BertScope's overlay, not the checkpoint.
+    public let headNote: String?
 
-    public init(directory: URL, encoder: BertEncoder, tokenizer: Tokenizer) {
+    public init(directory: URL, encoder: BertEncoder, tokenizer: Tokenizer, mlmEncoder: BertEncoder? = nil, headNote: String? = nil) {
         self.directory = directory
         self.encoder = encoder
         self.tokenizer = tokenizer
         self.name = LoadedModel.displayName(directory)
+        self.mlmEncoder = mlmEncoder ?? (encoder.hasMaskedLMHead ? encoder : nil)
+        self.headNote = headNote
     }
 
     /// Resolves `spec` like `--model` does and loads weights and tokenizer.
-    public static func load(_ spec: String?, locator: ModelLocator = ModelLocator()) throws -> LoadedModel {
+    /// A model without an MLM head gets `mlmOverlay` (BertScope's trained
+    /// head for all-MiniLM-L6-v2) when the overlay names it as its base;
+    /// a checkpoint with its own head always keeps it.
+    public static func load(_ spec: String?, locator: ModelLocator = ModelLocator(), mlmOverlay: URL? = nil) throws -> LoadedModel {
         let dir = try locator.resolve(spec)
-        return LoadedModel(directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
+        let tokenizer = try Tokenizer.load(directory: dir)
+        let config = try ModelConfig(contentsOf: dir.appendingPathComponent("config.json"))
+        let store = try WeightStore(directory: dir)
+        let encoder = try BertEncoder(config: config, store: store)
+        var mlm: BertEncoder? = nil
+        var note: String? = nil
+        if !encoder.hasMaskedLMHead, let overlay = mlmOverlay, FileManager.default.fileExists(atPath: overlay.path) {
+            let file = try SafeTensorsFile(path: overlay.path)
+            if displayName(dir) == "all-MiniLM-L6-v2" || file.metadata["base_model"].map({ dir.path.contains($0.replacingOccurrences(of: "/", with: "--")) }) == true {
+                mlm = try BertEncoder(config: config, store: WeightStore(files: store.files + [file]))
+                note = "head trained by BertScope on public-domain text"
+                    + (file.metadata["cloze_top5"].map { " (cloze top-5 \(Int((Double($0) ?? 0) * 100))%)" } ?? "")
+            }
+        }
+        return LoadedModel(directory: dir, encoder: encoder, tokenizer: tokenizer, mlmEncoder: mlm, headNote: note)
     }
 
     /// `all-MiniLM-L6-v2` for the default package, `org/name` for cache snapshots, else the folder name.

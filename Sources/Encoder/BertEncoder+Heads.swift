@@ -1,0 +1,71 @@
+import CKernels
+import Checkpoint
+import Foundation
+
+extension BertEncoder {
+    public var hasMaskedLMHead: Bool { weights.maskedLM != nil }
+    public var hasNextSentenceHead: Bool { weights.nextSentence != nil && weights.pooler != nil }
+
+    /// Vocabulary logits of the MLM head (`cls.predictions`) for `rows`
+    /// hidden states: dense → activation → LayerNorm → decoder + bias.
+    /// hidden: (rows, d) → (rows, vocab).
+    public func maskedLMLogits(hidden: [Float], rows: Int) throws -> [Float] {
+        guard let head = weights.maskedLM else { throw EncoderError("this checkpoint has no masked-LM head (cls.predictions)") }
+        let d = config.hiddenSize, v = head.decoder.shape[0]
+        precondition(hidden.count == rows * d)
+        var t = [Float](repeating: 0, count: rows * d)
+        var out = [Float](repeating: 0, count: rows * v)
+        hidden.withUnsafeBufferPointer { h in
+            t.withUnsafeMutableBufferPointer { tp in
+                bs_linear(h.baseAddress!, Int32(rows), Int32(d), head.transform.weight.pointer, Int32(d),
+                          head.transform.bias?.pointer, tp.baseAddress!, Int32(d))
+                applyActivation(tp.baseAddress!, count: rows * d)
+                bs_add_layernorm(tp.baseAddress!, nil, tp.baseAddress!, Int32(rows), Int32(d),
+                                 head.norm.weight.pointer, head.norm.bias.pointer, config.layerNormEps)
+                out.withUnsafeMutableBufferPointer { op in
+                    bs_linear(tp.baseAddress!, Int32(rows), Int32(d), head.decoder.pointer, Int32(v), head.bias.pointer, op.baseAddress!, Int32(v))
+                }
+            }
+        }
+        return withExtendedLifetime(head) { out }
+    }
+
+    /// NSP logits [is next, not next] from the [CLS] state of the last layer:
+    /// pooler (dense + tanh) then `cls.seq_relationship`.
+    public func nextSentenceLogits(_ trace: Trace) throws -> [Float] {
+        guard let pooler = weights.pooler, let nsp = weights.nextSentence else {
+            throw EncoderError("this checkpoint has no next-sentence head (cls.seq_relationship and pooler)")
+        }
+        let d = config.hiddenSize
+        let cls = Array(trace.hiddenState(layer: trace.layers, token: 0))
+        var pooled = [Float](repeating: 0, count: d)
+        var out = [Float](repeating: 0, count: 2)
+        cls.withUnsafeBufferPointer { c in
+            pooled.withUnsafeMutableBufferPointer { p in
+                bs_linear(c.baseAddress!, 1, Int32(d), pooler.weight.pointer, Int32(d), pooler.bias?.pointer, p.baseAddress!, Int32(d))
+                for i in 0..<d { p[i] = tanhf(p[i]) }
+                out.withUnsafeMutableBufferPointer { o in
+                    bs_linear(p.baseAddress!, 1, Int32(d), nsp.weight.pointer, 2, nsp.bias?.pointer, o.baseAddress!, 2)
+                }
+            }
+        }
+        return out
+    }
+
+    func applyActivation(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        switch config.activation {
+        case .gelu: bs_gelu_erf(x, Int32(count))
+        case .geluTanh: bs_gelu_tanh(x, Int32(count))
+        case .relu: bs_relu(x, Int32(count))
+        case .silu: bs_silu(x, Int32(count))
+        }
+    }
+}
+
+/// Softmax in double precision (vocabulary-sized rows).
+public func softmax(_ logits: ArraySlice<Float>) -> [Float] {
+    let m = logits.max() ?? 0
+    var sum = 0.0
+    let e = logits.map { v -> Double in let x = exp(Double(v - m)); sum += x; return x }
+    return e.map { Float($0 / sum) }
+}

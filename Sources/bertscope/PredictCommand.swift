@@ -1,0 +1,127 @@
+import Analysis
+import ArgumentParser
+import Encoder
+import Foundation
+import WorkbenchUI
+import Session
+import Tokenizers
+
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Fill every [MASK] in TEXT with the model's masked-LM head.",
+        discussion: """
+        Each mask is predicted independently. --targets scores given words at \
+        each mask, showing their pieces; a word of several pieces gets one \
+        [MASK] per piece, filled left to right, and its score is the product of \
+        the piece probabilities.
+        """
+    )
+
+    @OptionGroup var options: ModelOptions
+    @Option(name: .long, help: "How many predictions per mask.") var topK = 5
+    @Option(name: .long, help: ArgumentHelp("Comma-separated words to score at each mask.", valueName: "w1,w2")) var targets: String?
+    @Flag(name: .long, help: "Print {\"masks\":[{\"position\",\"predictions\":[{\"id\",\"token\",\"probability\"}]}]}.") var json = false
+    @Argument(help: "Text containing [MASK].") var text: String
+
+    func validate() throws {
+        guard topK >= 1 else { throw ValidationError("--top-k must be at least 1") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let model = try options.load()
+            guard let mlmEncoder = model.mlmEncoder else {
+                throw EncoderError("\(model.name) has no masked-LM head; use a checkpoint with one (e.g. --model bert-base-uncased from the Hugging Face cache)")
+            }
+            let mlm = try MaskedLanguageModel(encoder: mlmEncoder, tokenizer: model.tokenizer)
+            let e = encodeForModel(model.tokenizer, mlmEncoder.config, text: text, pair: nil)
+            guard e.ids.contains(mlm.maskId) else { throw EncoderError("no [MASK] in the text") }
+            let masks = try mlm.predict(e, trace: try mlm.forward(e.ids, e.typeIds), k: topK)
+            let words = (targets ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let scores = try masks.map { m in try words.map { try mlm.score(word: $0, at: m.position, in: e) } }
+            if json { return print(Self.json(masks, scores)) }
+            if let note = model.headNote { print("(\(note))") }
+            for (m, s) in zip(masks, scores) { print(Self.table(m, s)) }
+        }
+    }
+
+    static func json(_ masks: [MaskPrediction], _ scores: [[TargetScore]]) -> String {
+        let items = zip(masks, scores).map { m, s -> String in
+            var o = "{\"position\":\(m.position),\"predictions\":["
+            o += m.predictions.map { "{\"id\":\($0.id),\"token\":\(jsonString($0.token)),\"probability\":\($0.probability)}" }.joined(separator: ",")
+            o += "]"
+            if !s.isEmpty {
+                o += ",\"targets\":[" + s.map { t in
+                    "{\"word\":\(jsonString(t.word)),\"pieces\":[\(t.pieces.map(jsonString).joined(separator: ","))],\"probability\":\(t.probability),\"piece_probabilities\":[\(t.pieceProbabilities.map { "\($0)" }.joined(separator: ","))]}"
+                }.joined(separator: ",") + "]"
+            }
+            return o + "}"
+        }
+        return "{\"masks\":[" + items.joined(separator: ",") + "]}"
+    }
+
+    static func table(_ m: MaskPrediction, _ scores: [TargetScore]) -> String {
+        var lines = ["[MASK] at position \(m.position):"]
+        for p in m.predictions {
+            let bar = String(repeating: "█", count: Int((p.probability * 30).rounded()))
+            lines.append("  " + fit(p.token, max(12, displayWidth(p.token)))
+                + String(format: " %7.3f%%  ", p.probability * 100) + "id \(p.id)".padding(toLength: 9, withPad: " ", startingAt: 0) + bar)
+        }
+        for t in scores {
+            let how = t.pieces.count == 1 ? "one piece" : "\(t.pieces.count) pieces filled left to right: " + t.pieces.joined(separator: " ")
+            lines.append(String(format: "  target %@: %.4g%% (%@)", t.word, t.probability * 100, how))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+struct NSPCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nsp",
+        abstract: "Next-sentence prediction: does B follow A? (needs a BertForPreTraining checkpoint)"
+    )
+
+    @OptionGroup var options: ModelOptions
+    @Flag(name: .long, help: "Print {\"is_next\": p, \"not_next\": q}.") var json = false
+    @Argument(help: "Sentence A.") var a: String
+    @Argument(help: "Sentence B.") var b: String
+
+    func run() throws {
+        try reportingErrors {
+            let model = try options.load()
+            let e = encodeForModel(model.tokenizer, model.encoder.config, text: a, pair: b)
+            let logits = try model.encoder.nextSentenceLogits(try model.encoder.forward(ids: e.ids, typeIds: e.typeIds))
+            let p = softmax(logits[...])
+            print(json ? "{\"is_next\":\(p[0]),\"not_next\":\(p[1])}" : String(format: "is next %.2f%%, not next %.2f%%", p[0] * 100, p[1] * 100))
+        }
+    }
+}
+
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Pseudo-log-likelihood of TEXT: each token masked in turn and scored (Salazar et al. 2020)."
+    )
+
+    @OptionGroup var options: ModelOptions
+    @Flag(name: .long, help: "Print {\"pll\": x, \"tokens\": [{\"position\",\"token\",\"log_probability\"}]}.") var json = false
+    @Argument(help: "The sentence to score.") var text: String
+
+    func run() throws {
+        try reportingErrors {
+            let model = try options.load()
+            guard let enc = model.mlmEncoder else { throw EncoderError("\(model.name) has no masked-LM head") }
+            let mlm = try MaskedLanguageModel(encoder: enc, tokenizer: model.tokenizer)
+            let e = encodeForModel(model.tokenizer, enc.config, text: text, pair: nil)
+            let (total, per) = try mlm.pseudoLogLikelihood(e)
+            if json {
+                let items = per.map { "{\"position\":\($0.position),\"token\":\(jsonString(e.tokens[$0.position])),\"log_probability\":\($0.logProbability)}" }
+                return print("{\"pll\":\(total),\"tokens\":[\(items.joined(separator: ","))]}")
+            }
+            if let note = model.headNote { print("(\(note))") }
+            for t in per { print(String(format: "%4d  %-16@ %9.4f", t.position, e.tokens[t.position], t.logProbability)) }
+            print(String(format: "pseudo-log-likelihood %.4f (natural log, %d tokens)", total, per.count))
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `predict`, `nsp` and `score` against transformers' outputs for the same checkpoint.
+@Suite struct PredictCLITests {
+    private func run(_ args: [String]) throws -> ProcessOutput { try runProcess([try bertscopeBinary()] + args) }
+
+    @Test(arguments: ["tiny-bert-pretraining", "tiny-bert-mlm-f16"])
+    func predictMatchesTransformers(model: String) throws {
+        let dir = Fixtures.model(model)
+        let golden = try Fixtures.json(dir.appendingPathComponent("cli_goldens.json"))
+        for case let c as [String: Any] in golden["predict"] as? [Any] ?? [] {
+            let r = try run(["predict", "--model", dir.path, "--json", c["text"] as! String])
+            #expect(r.status == 0, "\(r.stderr)")
+            let got = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            let gotMasks = got["masks"] as? [[String: Any]] ?? [], wantMasks = c["masks"] as? [[String: Any]] ?? []
+            #expect(gotMasks.count == wantMasks.count && !wantMasks.isEmpty)
+            for (g, w) in zip(gotMasks, wantMasks) {
+                #expect(g["position"] as? Int == w["position"] as? Int)
+                let gp = g["predictions"] as? [[String: Any]] ?? [], wp = w["predictions"] as? [[String: Any]] ?? []
+                #expect(gp.map { $0["id"] as? Int } == wp.map { $0["id"] as? Int }, "top-5 ids differ")
+                for (a, b) in zip(gp, wp) {
+                    #expect(abs((a["probability"] as! Double) - (b["probability"] as! Double)) <= 1e-4)
+                    #expect((a["token"] as? String)?.isEmpty == false)
+                }
+            }
+        }
+    }
+
+    @Test func nspMatchesTransformers() throws {
+        let dir = Fixtures.model("tiny-bert-pretraining")
+        let golden = try Fixtures.json(dir.appendingPathComponent("cli_goldens.json"))
+        let cases = golden["nsp"] as? [[String: Any]] ?? []
+        #expect(cases.count == 2)
+        for c in cases {
+            let r = try run(["nsp", "--model", dir.path, "--json", c["a"] as! String, c["b"] as! String])
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Double])
+            #expect(Set(o.keys) == ["is_next", "not_next"])
+            #expect(abs(o["is_next"]! - (c["is_next"] as! Double)) <= 1e-4)
+            #expect(abs(o["not_next"]! - (c["not_next"] as! Double)) <= 1e-4)
+        }
+    }
+
+    @Test func targetsAndScoreAndErrors() throws {
+        let dir = Fixtures.model("tiny-bert-pretraining").path
+        let r = try run(["predict", "--model", dir, "--json", "--targets", "the,three", "the [MASK] of"])
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let mask = try #require((o["masks"] as? [[String: Any]])?.first)
+        let targets = try #require(mask["targets"] as? [[String: Any]])
+        #expect(targets.map { $0["word"] as? String } == ["the", "three"])
+        let three = try #require(mask["predictions"] as? [[String: Any]]).first { $0["token"] as? String == "three" }
+        #expect(abs((targets[1]["probability"] as! Double) - (three?["probability"] as? Double ?? -1)) < 1e-6)
+
+        let s = try run(["score", "--model", dir, "--json", "the of a"])
+        let score = try #require(try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as? [String: Any])
+        let tokens = try #require(score["tokens"] as? [[String: Any]])
+        #expect(tokens.count == 3)
+        let sum = tokens.reduce(0.0) { $0 + ($1["log_probability"] as! Double) }
+        #expect(abs(sum - (score["pll"] as! Double)) < 1e-6 && sum < 0)
+
+        let none = try run(["predict", "--model", dir, "no mask here"])
+        #expect(none.status == 1 && none.stderr == "bertscope: error: no [MASK] in the text\n")
+        let headless = try run(["predict", "--model", Fixtures.model("tiny-bert").path, "the [MASK]"])
+        #expect(headless.status == 1 && headless.stderr.contains("has no masked-LM head"))
+        let nsp = try run(["nsp", "--model", Fixtures.model("tiny-bert-mlm-f16").path, "a", "b"])
+        #expect(nsp.status == 1 && nsp.stderr.contains("no next-sentence head"))
+    }
+}
