@@ -1,3 +1,4 @@
+import Analysis
 import Encoder
 import Tokenizers
 
@@ -8,7 +9,20 @@ public struct EncodeResult: Sendable {
     /// nil when the model could not run on this input (see `error`).
     public let trace: Trace?
     public let error: String?
-    public let milliseconds: Double
+    public var milliseconds: Double
+    /// Masked-LM analysis when the input has masks (or a lab seed) and the model has a head.
+    public var mlm: MLMResult? = nil
+}
+
+/// Everything the predictions pane shows, computed with the session's work.
+public struct MLMResult: Sendable {
+    public var predictions: [MaskPrediction] = []
+    public var leftToRight: [FillStep] = []
+    public var mostConfident: [FillStep] = []
+    /// Logit lens at each mask position.
+    public var lens: [Int: [LensRow]] = [:]
+    public var lab: MaskingLab? = nil
+    public var error: String? = nil
 }
 
 /// What the UI draws from: the latest input and the newest result the

@@ -1,3 +1,4 @@
+import Analysis
 import Dispatch
 import Encoder
 import Foundation
@@ -22,11 +23,13 @@ public final class ModelSession: @unchecked Sendable {
     private var cache = ResultCache(capacity: 256)
     private let workspace: Workspace
     private var scratch = Trace()
+    private let maskedLM: MaskedLanguageModel?
 
     public init(model: LoadedModel, input: SessionInput = SessionInput(text: "")) {
         self.model = model
         self.current = input
         self.workspace = model.encoder.makeWorkspace()
+        self.maskedLM = model.mlmEncoder.flatMap { try? MaskedLanguageModel(encoder: $0, tokenizer: model.tokenizer) }
         submit(input)
     }
 
@@ -94,7 +97,38 @@ public final class ModelSession: @unchecked Sendable {
         } catch {
             failure = "\(error)"
         }
-        let ms = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6
-        return EncodeResult(input: input, encoding: encoding, trace: trace, error: failure, milliseconds: ms)
+        var result = EncodeResult(input: input, encoding: encoding, trace: trace, error: failure, milliseconds: 0)
+        if trace != nil, let mlm = maskedLM, encoding.ids.contains(mlm.maskId) || input.labSeed != nil {
+            result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
+        }
+        result.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6
+        return result
+    }
+}
+
+extension ModelSession {
+    public var hasMaskedLM: Bool { maskedLM != nil }
+
+    /// Predictions, both iterative fills, the logit lens and the masking lab.
+    /// `trace` is reused when the MLM runs on the same encoder as the view.
+    func analyzeMasks(_ mlm: MaskedLanguageModel, _ e: Encoding, seed: UInt64?, trace: Trace?) -> MLMResult {
+        var out = MLMResult()
+        do {
+            if let seed {
+                let lab = MaskingLab(e, seed: seed, maskId: mlm.maskId, vocabSize: mlm.encoder.config.vocabSize)
+                out.lab = try lab.evaluated(with: mlm, typeIds: e.typeIds)
+            }
+            guard e.ids.contains(mlm.maskId) else { return out }
+            let t = try trace ?? mlm.forward(e.ids, e.typeIds)
+            out.predictions = try mlm.predict(e, trace: t, k: 10)
+            for p in out.predictions { out.lens[p.position] = try mlm.logitLens(t, position: p.position, k: 3) }
+            if out.predictions.count > 1 {
+                out.leftToRight = try mlm.iterativeFill(e, order: .leftToRight)
+                out.mostConfident = try mlm.iterativeFill(e, order: .mostConfident)
+            }
+        } catch {
+            out.error = "\(error)"
+        }
+        return out
     }
 }

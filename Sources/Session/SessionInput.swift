@@ -6,15 +6,18 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     public var pair: String?
     /// Token positions replaced by the mask token before encoding.
     public var masked: Set<Int>
+    /// When set, BERT's 15% / 80-10-10 corruption is applied with this seed (masking lab).
+    public var labSeed: UInt64?
 
-    public init(text: String, pair: String? = nil, masked: Set<Int> = []) {
+    public init(text: String, pair: String? = nil, masked: Set<Int> = [], labSeed: UInt64? = nil) {
         self.text = text
         self.pair = pair.flatMap { $0.isEmpty ? nil : $0 }
         self.masked = masked
+        self.labSeed = labSeed
     }
 
     public static func == (a: SessionInput, b: SessionInput) -> Bool {
-        a.text.utf8.elementsEqual(b.text.utf8) && a.masked == b.masked
+        a.text.utf8.elementsEqual(b.text.utf8) && a.masked == b.masked && a.labSeed == b.labSeed
             && (a.pair?.utf8).map { p in (b.pair?.utf8).map { p.elementsEqual($0) } ?? false } ?? (b.pair == nil)
     }
 
@@ -22,6 +25,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         h.combine(Array(text.utf8))
         h.combine(pair.map { Array($0.utf8) })
         h.combine(masked)
+        h.combine(labSeed)
     }
 
     public var description: String { pair.map { "\(text) || \($0)" } ?? text }

@@ -50,7 +50,7 @@ import TestSupport
     @Test func smallTerminalUsesTabs() {
         let w = makeWorkbench("the cat")
         var g = w.render(width: 40, height: 10)
-        #expect(g.line(2).hasPrefix(" Tokens   Attention "))
+        #expect(g.line(2).hasPrefix(" Tokens   Attention   Predictions "))
         #expect(g.contains("┌ Tokens (4)") && !g.contains("┌ Attention"))
         w.focus = .attention
         g = w.render(width: 40, height: 10)
@@ -68,9 +68,9 @@ import TestSupport
         let w = makeWorkbench("the cat sat on the mat", pair: "a dog")
         for width in stride(from: 1, through: 200, by: 7) {
             for height in stride(from: 1, through: 60, by: 3) {
-                for focus in [Focus.inputA, .attention] {
-                    let l = FrameLayout.compute(width: width, height: height, focus: focus, zoomed: false)
-                    let parts = [l.tokens, l.attention, l.tabs].compactMap { $0 } + (l.tooSmall ? [] : [l.inputA, l.inputB, l.status])
+                for (focus, predictions) in [(Focus.inputA, false), (.attention, true), (.predictions, true)] {
+                    let l = FrameLayout.compute(width: width, height: height, focus: focus, zoomed: false, predictions: predictions)
+                    let parts = [l.tokens, l.attention, l.predictions, l.tabs].compactMap { $0 } + (l.tooSmall ? [] : [l.inputA, l.inputB, l.status])
                     for p in parts { #expect(p.x >= 0 && p.y >= 0 && p.maxX <= width && p.maxY <= height, "\(width)x\(height) \(p)") }
                     for (i, a) in parts.enumerated() {
                         for b in parts[(i + 1)...] {

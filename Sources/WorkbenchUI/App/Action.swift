@@ -7,6 +7,7 @@ public enum Action: Hashable, Sendable {
     case layerPrevious, layerNext, headPrevious, headNext
     case cycleView, toggleWords, toggleSpecial, toggleOverview, toggleFocusMode
     case nextTheme, nextSample
+    case maskToken, maskWord, toggleFillOrder, newLab, leaveLab
 }
 
 /// Where a binding applies: anywhere, or only while a part has focus.
@@ -17,6 +18,7 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
     case tokens = "Tokens pane"
     case attention = "Attention pane"
     case overview = "Head overview"
+    case predictions = "Predictions pane"
 }
 
 public struct Binding: Sendable {
@@ -29,7 +31,7 @@ public struct Binding: Sendable {
 public enum KeyMap {
     public static let bindings: [Binding] = [
         Binding(keys: [.ctrl("c")], context: .global, action: .quit, help: "quit"),
-        Binding(keys: [.tab], context: .global, action: .focusNext, help: "next part (input A, input B, tokens, attention)"),
+        Binding(keys: [.tab], context: .global, action: .focusNext, help: "next part (input A, input B, tokens, attention, predictions)"),
         Binding(keys: [.backTab], context: .global, action: .focusPrevious, help: "previous part"),
         Binding(keys: [.function(1)], context: .global, action: .help, help: "help"),
         Binding(keys: [.escape], context: .input, action: .leaveInput, help: "leave the input line for the panes (then q quits)"),
@@ -48,6 +50,8 @@ public enum KeyMap {
         Binding(keys: [.up, .char("k")], context: .tokens, action: .moveUp, help: "previous token"),
         Binding(keys: [.down, .char("j")], context: .tokens, action: .moveDown, help: "next token"),
         Binding(keys: [.home], context: .tokens, action: .first, help: "first token"),
+        Binding(keys: [.char("m")], context: .tokens, action: .maskToken, help: "mask / unmask the selected token"),
+        Binding(keys: [.char("M")], context: .tokens, action: .maskWord, help: "mask / unmask the whole word (all its pieces)"),
         Binding(keys: [.end], context: .tokens, action: .last, help: "last token"),
         Binding(keys: [.up, .char("k")], context: .attention, action: .moveUp, help: "query row up"),
         Binding(keys: [.down, .char("j")], context: .attention, action: .moveDown, help: "query row down"),
@@ -64,6 +68,11 @@ public enum KeyMap {
         Binding(keys: [.char("s")], context: .attention, action: .toggleSpecial, help: "hide [CLS]/[SEP] and renormalize rows, or keep them"),
         Binding(keys: [.char("o")], context: .attention, action: .toggleOverview, help: "overview of all layers × heads"),
         Binding(keys: [.char("f")], context: .attention, action: .toggleFocusMode, help: "focus mode: the query row as a ranked bar list"),
+        Binding(keys: [.up, .char("k")], context: .predictions, action: .moveUp, help: "previous mask"),
+        Binding(keys: [.down, .char("j")], context: .predictions, action: .moveDown, help: "next mask"),
+        Binding(keys: [.char("r")], context: .predictions, action: .toggleFillOrder, help: "iterative fill: left to right / most confident first"),
+        Binding(keys: [.char("b")], context: .predictions, action: .newLab, help: "masking lab: BERT's 15% / 80-10-10 corruption with a new seed"),
+        Binding(keys: [.char("x")], context: .predictions, action: .leaveLab, help: "leave the masking lab"),
         Binding(keys: [.up, .char("k")], context: .overview, action: .moveUp, help: "layer up"),
         Binding(keys: [.down, .char("j")], context: .overview, action: .moveDown, help: "layer down"),
         Binding(keys: [.left, .char("h")], context: .overview, action: .moveLeft, help: "head left"),

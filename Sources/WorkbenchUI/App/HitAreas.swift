@@ -7,6 +7,7 @@ struct HitAreas {
         case cell(row: Int, column: Int)
         case head(layer: Int, head: Int)
         case pane(Focus)
+        case mask(Int)
     }
 
     private var areas: [(Rect, Target)] = []

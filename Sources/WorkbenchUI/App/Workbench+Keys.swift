@@ -15,7 +15,13 @@ extension Workbench {
         if focus.isInput {
             contexts = [.input, .global]
         } else {
-            contexts = [attention.overview && focus == .attention ? .overview : (focus == .tokens ? .tokens : .attention), .panes, .global]
+            let pane: Context
+            switch focus {
+            case .tokens: pane = .tokens
+            case .predictions: pane = .predictions
+            default: pane = attention.overview ? .overview : .attention
+            }
+            contexts = [pane, .panes, .global]
         }
         if let action = KeyMap.action(for: key, in: contexts) { return perform(action) }
         if focus.isInput { editInput(key) }
@@ -23,7 +29,7 @@ extension Workbench {
 
     private func editInput(_ key: Key) {
         let changed = focus == .inputA ? editorA.handle(key) : editorB.handle(key)
-        if changed { inputChanged() }
+        if changed { textChanged() }
     }
 
     func perform(_ action: Action) {
@@ -37,13 +43,43 @@ extension Workbench {
         case .zoom: zoomed.toggle()
         case .submit: history.add(editorA.text); notice = Notice(text: "kept in history", isError: false)
         case .historyPrevious:
-            if let h = history.previous(current: editorA.text) { editorA.text = h; inputChanged() }
+            if let h = history.previous(current: editorA.text) { editorA.text = h; textChanged() }
         case .historyNext:
-            if let h = history.next() { editorA.text = h; inputChanged() }
+            if let h = history.next() { editorA.text = h; textChanged() }
         case .nextTheme: cycleTheme()
         case .nextSample: cycleSample()
-        default: focus == .tokens ? moveTokenSelection(action) : performAttention(action)
+        case .maskToken, .maskWord: toggleMask(wholeWord: action == .maskWord)
+        case .toggleFillOrder: predictions.mostConfidentFirst.toggle()
+        case .newLab: labSeed = (labSeed ?? 0) &+ 1; inputChanged()
+        case .leaveLab: labSeed = nil; inputChanged()
+        default:
+            switch focus {
+            case .tokens: moveTokenSelection(action)
+            case .predictions: movePredictionSelection(action)
+            default: performAttention(action)
+            }
         }
+    }
+
+    private func toggleMask(wholeWord: Bool) {
+        guard let e = snapshot.result?.encoding, e.count > 0 else { return }
+        let i = max(0, min(e.count - 1, selectedToken))
+        guard e.specialTokensMask[i] == 0 else { notice = Notice(text: "special tokens cannot be masked", isError: true); return }
+        let positions = wholeWord
+            ? (0..<e.count).filter { e.wordIds[$0] == e.wordIds[i] && e.sequenceIds[$0] == e.sequenceIds[i] }
+            : [i]
+        if positions.allSatisfy(masked.contains) { masked.subtract(positions) } else { masked.formUnion(positions) }
+        inputChanged()
+    }
+
+    private func movePredictionSelection(_ action: Action) {
+        let count = snapshot.result?.mlm?.predictions.count ?? 0
+        switch action {
+        case .moveUp, .moveLeft: predictions.selectedMask -= 1
+        case .moveDown, .moveRight: predictions.selectedMask += 1
+        default: break
+        }
+        predictions.selectedMask = max(0, min(max(0, count - 1), predictions.selectedMask))
     }
 
     private func moveTokenSelection(_ action: Action) {
@@ -158,6 +194,7 @@ extension Workbench {
             case .cell(let r, let c): focus = .attention; attention.row = r; attention.column = c
             case .head(let l, let h): focus = .attention; attention.layer = l; attention.head = h; attention.overview = false; attention.view = .head
             case .pane(let f): focus = f
+            case .mask(let i): focus = .predictions; predictions.selectedMask = i
             }
         }
     }

@@ -7,12 +7,13 @@ extension Workbench {
         hitAreas.reset()
         let base = theme.style("foreground")
         g.fill(Rect(x: 0, y: 0, width: width, height: height), style: base)
-        let layout = FrameLayout.compute(width: width, height: height, focus: focus, zoomed: zoomed)
+        let snap = snapshot
+        let wantsPredictions = !masked.isEmpty || labSeed != nil || snap.result?.mlm != nil
+        let layout = FrameLayout.compute(width: width, height: height, focus: focus, zoomed: zoomed, predictions: wantsPredictions)
         if layout.tooSmall {
             drawTooSmall(&g)
             return g
         }
-        let snap = snapshot
         InputLine.render(&g, layout.inputA, label: "A", editor: editorA, focused: focus == .inputA,
                          placeholder: "type a sentence (Esc: panes, ? help)", theme: theme)
         hitAreas.add(layout.inputA, .inputA)
@@ -27,6 +28,10 @@ extension Workbench {
         if let r = layout.attention {
             hitAreas.add(r, .pane(.attention))
             AttentionPane(workbench: self, snapshot: snap).render(&g, r, focused: focus == .attention)
+        }
+        if let r = layout.predictions {
+            hitAreas.add(r, .pane(.predictions))
+            PredictionsPane(workbench: self, snapshot: snap).render(&g, r, focused: focus == .predictions)
         }
         StatusBar.render(&g, layout.status, workbench: self, snapshot: snap)
         drawOverlay(&g, layout)
@@ -44,7 +49,7 @@ extension Workbench {
 
     private func drawTabs(_ g: inout CellGrid, _ r: Rect) {
         var x = r.x
-        for (name, f) in [("Tokens", Focus.tokens), ("Attention", Focus.attention)] {
+        for (name, f) in [("Tokens", Focus.tokens), ("Attention", Focus.attention), ("Predictions", Focus.predictions)] {
             let on = (focus == f) || (f == .tokens && focus.isInput)
             let label = " \(name) "
             let end = g.put(label, x: x, y: r.y, style: on ? theme.style("background", bg: "accent", [.bold]) : theme.style("muted"))

@@ -13,6 +13,10 @@ public final class Workbench {
     /// Starts on the first typed token rather than [CLS].
     public var selectedToken = 1
     public var attention = AttentionState()
+    public var predictions = PredictionsState()
+    /// Token positions the user masked from the tokens pane (cleared when the text changes).
+    public var masked: Set<Int> = []
+    public var labSeed: UInt64?
     public var overlay: Overlay = .none
     public var zoomed = false
     public var theme: Theme
@@ -49,14 +53,20 @@ public final class Workbench {
 
     /// Sends the edited text to the session (cached inputs show at once).
     func inputChanged() {
-        session.submit(SessionInput(text: editorA.text, pair: editorB.text))
+        session.submit(SessionInput(text: editorA.text, pair: editorB.text, masked: masked, labSeed: labSeed))
         notice = nil
+    }
+
+    /// Text edits move token positions, so user masks are dropped with them.
+    func textChanged() {
+        masked = []
+        inputChanged()
     }
 
     public func setText(_ a: String, pair b: String? = nil) {
         editorA.text = a
         editorB.text = b ?? ""
-        inputChanged()
+        textChanged()
     }
 
     func replaceSession(with model: LoadedModel) {

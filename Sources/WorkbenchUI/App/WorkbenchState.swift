@@ -2,7 +2,7 @@ import Analysis
 
 /// Which part of the screen receives keys.
 public enum Focus: Int, CaseIterable, Sendable {
-    case inputA, inputB, tokens, attention
+    case inputA, inputB, tokens, attention, predictions
     public var isInput: Bool { self == .inputA || self == .inputB }
 }
 
@@ -52,4 +52,12 @@ public struct Sample: Equatable, Sendable {
     public var text: String
     public var pair: String?
     public init(set: String, text: String, pair: String? = nil) { self.set = set; self.text = text; self.pair = pair }
+}
+
+/// Predictions pane settings.
+public struct PredictionsState: Equatable, Sendable {
+    /// Index into the result's masks.
+    public var selectedMask = 0
+    public var mostConfidentFirst = false
+    public init() {}
 }
