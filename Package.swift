@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "bertscope",
             dependencies: [
-                "Checkpoint", "Tokenizers", "Encoder", "Analysis", "Session", "WorkbenchUI", "TerminalNCurses",
+                "Checkpoint", "Tokenizers", "CKernels", "Encoder", "Analysis", "Session", "WorkbenchUI", "TerminalNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,38 +1,83 @@
 #include "CKernels.h"
 #include <math.h>
+#include <stdlib.h>
 #include <stddef.h>
 
-static float dot(const float *a, const float *b, int n) {
-    float part[8] = {0};
-    int k = 0;
-    for (; k + 8 <= n; k += 8)
-        for (int l = 0; l < 8; l++) part[l] += a[k + l] * b[k + l];
-    float s = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
-    for (; k < n; k++) s += a[k] * b[k];
-    return s;
+// Per-thread scratch for a transposed key block (dh, n), grown as needed.
+static __thread float *kt_buf;
+static __thread size_t kt_cap;
+
+static float *scratch(size_t n) {
+    if (n > kt_cap) {
+        free(kt_buf);
+        kt_buf = malloc(n * sizeof(float));
+        kt_cap = kt_buf ? n : 0;
+    }
+    return kt_buf;
 }
+
+// Scores are computed against Kᵀ so the inner loop runs over keys
+// (vectorizable); P·V runs over the head dimension.
+#define HEAD_BODY                                                                       \
+    float *kt = scratch((size_t)dh * n);                                                \
+    if (!kt) return;                                                                    \
+    for (int j = 0; j < n; j++)                                                         \
+        for (int d = 0; d < dh; d++) kt[(size_t)d * n + j] = k[(size_t)j * ld + d];     \
+    for (int i = 0; i < n; i++) {                                                       \
+        float *p = probs + (size_t)i * n;                                               \
+        const float *qi = q + (size_t)i * ld;                                           \
+        for (int j = 0; j < n; j++) p[j] = 0.0f;                                        \
+        for (int d = 0; d < dh; d++) {                                                  \
+            const float qd = qi[d], *row = kt + (size_t)d * n;                          \
+            for (int j = 0; j < n; j++) p[j] += qd * row[j];                            \
+        }                                                                               \
+        float mx = -INFINITY;                                                           \
+        for (int j = 0; j < n; j++) {                                                   \
+            float s = p[j] * scale + (mask_add ? mask_add[j] : 0.0f);                   \
+            p[j] = s;                                                                   \
+            mx = s > mx ? s : mx;                                                       \
+        }                                                                               \
+        float inv = 1.0f / bs_exp_shifted_sum(p, n, mx);                                \
+        for (int j = 0; j < n; j++) p[j] *= inv;                                        \
+        float *c = ctx + (size_t)i * ldc;                                               \
+        for (int d = 0; d < dh; d++) c[d] = 0.0f;                                       \
+        for (int j = 0; j < n; j++) {                                                   \
+            const float pj = p[j], *vj = v + (size_t)j * ld;                            \
+            for (int d = 0; d < dh; d++) c[d] += pj * vj[d];                            \
+        }                                                                               \
+    }
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) static void head_avx2(const float *q, const float *k, const float *v, int n, int ld, int dh,
+    float scale, const float *mask_add, float *probs, float *ctx, int ldc) { HEAD_BODY }
+#endif
+static void head_generic(const float *q, const float *k, const float *v, int n, int ld, int dh,
+    float scale, const float *mask_add, float *probs, float *ctx, int ldc) { HEAD_BODY }
 
 void bs_attention_head(const float *q, const float *k, const float *v, int n, int ld, int dh,
                        float scale, const float *mask_add, float *probs, float *ctx, int ldc) {
-    for (int i = 0; i < n; i++) {
-        float *p = probs + (size_t)i * n;
-        const float *qi = q + (size_t)i * ld;
-        float mx = -INFINITY;
-        for (int j = 0; j < n; j++) {
-            float s = dot(qi, k + (size_t)j * ld, dh) * scale;
-            if (mask_add) s += mask_add[j];
-            p[j] = s;
-            if (s > mx) mx = s;
-        }
-        float sum = 0;
-        for (int j = 0; j < n; j++) { p[j] = expf(p[j] - mx); sum += p[j]; }
-        float inv = 1.0f / sum;
-        for (int j = 0; j < n; j++) p[j] *= inv;
-        float *c = ctx + (size_t)i * ldc;
-        for (int d = 0; d < dh; d++) c[d] = 0.0f;
-        for (int j = 0; j < n; j++) {
-            const float pj = p[j], *vj = v + (size_t)j * ld;
-            for (int d = 0; d < dh; d++) c[d] += pj * vj[d];
-        }
-    }
+#if defined(__x86_64__)
+    if (bs_uses_avx2()) { head_avx2(q, k, v, n, ld, dh, scale, mask_add, probs, ctx, ldc); return; }
+#endif
+    head_generic(q, k, v, n, ld, dh, scale, mask_add, probs, ctx, ldc);
+}
+
+typedef struct {
+    const float *qkv, *mask;
+    float *probs, *ctx;
+    int n, d, dh;
+    float scale;
+} heads_t;
+
+static void heads_range(void *c, int h0, int h1) {
+    heads_t *a = c;
+    int ld = 3 * a->d;
+    for (int h = h0; h < h1; h++)
+        bs_attention_head(a->qkv + h * a->dh, a->qkv + a->d + h * a->dh, a->qkv + 2 * a->d + h * a->dh, a->n, ld, a->dh,
+                          a->scale, a->mask, a->probs + (size_t)h * a->n * a->n, a->ctx + h * a->dh, a->d);
+}
+
+void bs_attention_heads(const float *qkv, int n, int d, int heads, float scale, const float *mask_add, float *probs, float *ctx) {
+    heads_t a = {qkv, mask_add, probs, ctx, n, d, d / heads, scale};
+    bs_parallel_for(heads, heads_range, &a, (long)n * n * d >= 20000);
 }

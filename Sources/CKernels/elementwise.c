@@ -81,3 +81,38 @@ void bs_relu(float *x, int n) {
 void bs_silu(float *x, int n) {
     for (int i = 0; i < n; i++) x[i] = x[i] / (1.0f + expf(-x[i]));
 }
+
+// exp(x - shift) with the Cephes-style polynomial used by GELU (relative
+// error ~1e-7, inputs <= 0 after the shift, as in a max-shifted softmax).
+#define EXP_BODY                                                                   \
+    float sum = 0.0f;                                                              \
+    for (int i = 0; i < n; i++) {                                                  \
+        float a0 = x[i] - shift;                                                   \
+        float a = a0 < -87.0f ? -87.0f : (a0 > 0.0f ? 0.0f : a0);                  \
+        float k = (a * 1.44269504f + 12582912.0f) - 12582912.0f;                   \
+        float r = (a - k * 0.693359375f) + k * 2.12194440e-4f;                     \
+        float p = 1.9875691500e-4f;                                                \
+        p = p * r + 1.3981999507e-3f;                                              \
+        p = p * r + 8.3334519073e-3f;                                              \
+        p = p * r + 4.1665795894e-2f;                                              \
+        p = p * r + 1.6666665459e-1f;                                              \
+        p = p * r + 5.0000001201e-1f;                                              \
+        p = (p * r) * r + r + 1.0f;                                                \
+        union { int i; float f; } scale = { .i = ((int)k + 127) << 23 };           \
+        float e = a0 < -87.0f ? 0.0f : p * scale.f; /* underflow to 0, as expf */  \
+        x[i] = e;                                                                  \
+        sum += e;                                                                  \
+    }                                                                              \
+    return sum;
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) static float exp_avx2(float *x, int n, float shift) { EXP_BODY }
+#endif
+static float exp_generic(float *x, int n, float shift) { EXP_BODY }
+
+float bs_exp_shifted_sum(float *x, int n, float shift) {
+#if defined(__x86_64__)
+    if (bs_uses_avx2()) return exp_avx2(x, n, shift);
+#endif
+    return exp_generic(x, n, shift);
+}

@@ -5,31 +5,27 @@ extension BertEncoder {
     /// One BertLayer: self-attention, output projection + residual + LayerNorm,
     /// FFN + residual + LayerNorm. input/output (n, d); probs (H, n, n).
     func runLayer(
-        _ w: BertWeights.Layer, n: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        _ p: PackedLayer, _ w: BertWeights.Layer, n: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
         queries: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<Float>,
         probs: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, ws: Workspace
     ) {
         let d = config.hiddenSize, H = config.numHeads, dh = config.headDim, ff = config.intermediateSize
-        linear(input, n, w.query, into: queries, ld: d)
-        linear(input, n, w.key, into: keys, ld: d)
-        linear(input, n, w.value, into: ws.values, ld: d)
-        let scale = 1 / Float(dh).squareRoot()
-        for h in 0..<H {
-            bs_attention_head(queries + h * dh, keys + h * dh, ws.values + h * dh, Int32(n), Int32(d), Int32(dh),
-                              scale, mask, probs + h * n * n, ws.context + h * dh, Int32(d))
+        // One GEMM for Q, K and V: qkv (n, 3d).
+        p.qkv.apply(input, rows: n, into: ws.qkv, ld: 3 * d)
+        for i in 0..<n {
+            queries.advanced(by: i * d).update(from: ws.qkv.advanced(by: i * 3 * d), count: d)
+            keys.advanced(by: i * d).update(from: ws.qkv.advanced(by: i * 3 * d + d), count: d)
         }
-        linear(ws.context, n, w.attentionOutput, into: ws.attended, ld: d)
+        let scale = 1 / Float(dh).squareRoot()
+        bs_attention_heads(ws.qkv, Int32(n), Int32(d), Int32(H), scale, mask, probs, ws.context)
+        p.attentionOutput.apply(ws.context, rows: n, into: ws.attended, ld: d)
         bs_add_layernorm(ws.attended, input, ws.attended, Int32(n), Int32(d),
                          w.attentionNorm.weight.pointer, w.attentionNorm.bias.pointer, config.layerNormEps)
-        linear(ws.attended, n, w.intermediate, into: ws.intermediate, ld: ff)
+        p.intermediate.apply(ws.attended, rows: n, into: ws.intermediate, ld: ff)
         applyActivation(ws.intermediate, count: n * ff)
-        linear(ws.intermediate, n, w.output, into: output, ld: d)
+        p.output.apply(ws.intermediate, rows: n, into: output, ld: d)
         bs_add_layernorm(output, ws.attended, output, Int32(n), Int32(d),
                          w.outputNorm.weight.pointer, w.outputNorm.bias.pointer, config.layerNormEps)
-    }
-
-    private func linear(_ x: UnsafePointer<Float>, _ m: Int, _ l: BertWeights.Linear, into y: UnsafeMutablePointer<Float>, ld: Int) {
-        bs_linear(x, Int32(m), Int32(l.inFeatures), l.weight.pointer, Int32(l.outFeatures), l.bias?.pointer, y, Int32(ld))
     }
 
 }

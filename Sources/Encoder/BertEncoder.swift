@@ -8,11 +8,13 @@ public final class BertEncoder: Sendable {
     public let config: ModelConfig
     public let weights: BertWeights
     public let store: WeightStore
+    let packed: [PackedLayer]
 
     public init(config: ModelConfig, store: WeightStore) throws {
         self.config = config
         self.store = store
         self.weights = try BertWeights(store: store, config: config)
+        self.packed = weights.layers.map(PackedLayer.init)
     }
 
     /// Loads `config.json` and the safetensors of an HF model directory.
@@ -57,7 +59,7 @@ public final class BertEncoder: Sendable {
                     trace.keys.withUnsafeMutableBufferPointer { ks in
                         for l in 0..<L {
                             if let isCancelled, isCancelled() { cancelled = true; return }
-                            runLayer(weights.layers[l], n: n,
+                            runLayer(packed[l], weights.layers[l], n: n,
                                      input: hs.baseAddress! + l * n * d, output: hs.baseAddress! + (l + 1) * n * d,
                                      queries: qs.baseAddress! + l * n * d, keys: ks.baseAddress! + l * n * d,
                                      probs: att.baseAddress! + l * H * n * n, mask: masked ? ws.maskAdd : nil, ws: ws)

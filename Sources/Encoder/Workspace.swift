@@ -5,7 +5,7 @@ public final class Workspace: @unchecked Sendable {
     private(set) var capacity = 0
     private(set) var context: UnsafeMutablePointer<Float>       // (n, d)
     private(set) var attended: UnsafeMutablePointer<Float>      // (n, d)
-    private(set) var values: UnsafeMutablePointer<Float>        // (n, d)
+    private(set) var qkv: UnsafeMutablePointer<Float>           // (n, 3d)
     private(set) var intermediate: UnsafeMutablePointer<Float>  // (n, ff)
     private(set) var maskAdd: UnsafeMutablePointer<Float>       // (n)
     let hidden: Int
@@ -14,7 +14,7 @@ public final class Workspace: @unchecked Sendable {
     public init(hidden: Int, intermediate: Int) {
         self.hidden = hidden
         self.ff = intermediate
-        context = .allocate(capacity: 1); attended = .allocate(capacity: 1); values = .allocate(capacity: 1)
+        context = .allocate(capacity: 1); attended = .allocate(capacity: 1); qkv = .allocate(capacity: 1)
         self.intermediate = .allocate(capacity: 1); maskAdd = .allocate(capacity: 1)
     }
 
@@ -25,14 +25,14 @@ public final class Workspace: @unchecked Sendable {
         release()
         context = .allocate(capacity: n * hidden)
         attended = .allocate(capacity: n * hidden)
-        values = .allocate(capacity: n * hidden)
+        qkv = .allocate(capacity: n * 3 * hidden)
         intermediate = .allocate(capacity: n * ff)
         maskAdd = .allocate(capacity: n)
         capacity = n
     }
 
     private func release() {
-        context.deallocate(); attended.deallocate(); values.deallocate()
+        context.deallocate(); attended.deallocate(); qkv.deallocate()
         intermediate.deallocate(); maskAdd.deallocate()
     }
 }

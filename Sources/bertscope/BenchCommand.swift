@@ -14,6 +14,7 @@ struct BenchCommand: ParsableCommand {
     @OptionGroup var options: ModelOptions
     @Option(name: .long, help: "Sequence length, special tokens included.") var tokens = 32
     @Option(name: .long, help: "Timed iterations.") var iterations = 50
+    @Option(name: .long, help: "Threads for the GEMMs (default: $BERTSCOPE_THREADS, else 2 on multi-core machines).") var threads: Int?
     @Flag(name: .long, help: "Print {\"median_ms\", \"p90_ms\", \"tokens\"}.") var json = false
 
     func validate() throws {
@@ -23,6 +24,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            configureThreads(threads)
             let dir = try options.directory()
             let encoder = try BertEncoder(directory: dir)
             guard tokens <= encoder.config.maxPositions else {
@@ -47,7 +49,7 @@ struct BenchCommand: ParsableCommand {
                 let c = encoder.config
                 print("model    \(dir.path)")
                 print("shape    \(c.numLayers) layers × \(c.numHeads) heads, hidden \(c.hiddenSize), \(tokens) tokens")
-                print("kernels  \(bs_uses_avx2() != 0 ? "AVX2+FMA" : "portable"), 1 thread")
+                print("kernels  \(bs_uses_avx2() != 0 ? "AVX2+FMA" : "portable"), \(bs_threads()) thread\(bs_threads() == 1 ? "" : "s")")
                 print("forward  median \(format(median)) ms, p90 \(format(p90)) ms, min \(format(times[0])) ms over \(iterations) runs")
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Checkpoint
 import Encoder
+import CKernels
 import Foundation
 import Session
 import Tokenizers
@@ -51,4 +52,10 @@ func encodeForModel(_ tokenizer: Tokenizer, _ config: ModelConfig, text: String,
         writeStderr("bertscope: warning: input has \(e.count + e.truncated) tokens; truncated to the model's \(config.maxPositions) positions (\(e.truncated) cut)")
     }
     return e
+}
+
+/// GEMM threads: the flag, else $BERTSCOPE_THREADS, else 2 when the machine has them.
+func configureThreads(_ requested: Int? = nil) {
+    let env = ProcessInfo.processInfo.environment["BERTSCOPE_THREADS"].flatMap(Int.init)
+    bs_set_threads(Int32(requested ?? env ?? min(2, ProcessInfo.processInfo.activeProcessorCount)))
 }

@@ -3,6 +3,8 @@
 #ifndef BERTSCOPE_CKERNELS_H
 #define BERTSCOPE_CKERNELS_H
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -22,11 +24,35 @@ void bs_gelu_tanh(float *x, int n);
 void bs_relu(float *x, int n);
 void bs_silu(float *x, int n);
 
+// x[i] = exp(x[i] - shift) for n values, vectorized; returns their sum.
+float bs_exp_shifted_sum(float *x, int n, float shift);
+
 // One attention head. q, k, v: (n, ld) with the head's dh columns at the
 // given pointers; mask_add (n) is added to every row of scores (NULL = none).
 // probs (n, n) receives softmax(q·kᵀ·scale + mask); ctx (n, ldc) receives probs·v.
 void bs_attention_head(const float *q, const float *k, const float *v, int n, int ld, int dh,
                        float scale, const float *mask_add, float *probs, float *ctx, int ldc);
+
+// Packed weights: W (N, K) rearranged once into 16-column panels, k-major.
+size_t bs_packed_size(int N, int K);
+void bs_pack(const float *W, int N, int K, float *out);
+// y (M, ldy)[:, 0:N] = x (M, K) · Wᵀ + bias, W given packed; threaded over panels.
+void bs_linear_packed(const float *x, int M, int K, const float *packed, int N, const float *bias, float *y, int ldy);
+// The same over panels [p0, p1) on the calling thread.
+void bs_linear_packed_range(const float *x, int M, int K, const float *packed, int N, const float *bias,
+                            float *y, int ldy, int p0, int p1);
+// Threads used by bs_linear_packed (set before the first call; default 1).
+void bs_set_threads(int n);
+int bs_threads(void);
+
+// Every head of one layer from a fused qkv (n, 3d) buffer: probs (H, n, n),
+// ctx (n, d). Heads are split across the thread pool.
+void bs_attention_heads(const float *qkv, int n, int d, int heads, float scale, const float *mask_add, float *probs, float *ctx);
+
+// Runs fn(ctx, begin, end) over [0, count) on the pool (serially when
+// worth_splitting is 0 or the pool has one thread).
+typedef void (*bs_range_fn)(void *ctx, int begin, int end);
+void bs_parallel_for(int count, bs_range_fn fn, void *ctx, int worth_splitting);
 
 // 1 when the AVX2+FMA paths are in use (for `bench` to report).
 int bs_uses_avx2(void);

@@ -1,0 +1,104 @@
+// A persistent pool of helper threads for data-parallel loops (GEMM panels,
+// attention heads). Helpers spin briefly for the next job (a forward pass
+// issues dozens back to back), then sleep on a condition variable so an idle
+// UI costs no CPU.
+#include "CKernels.h"
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define PAUSE() _mm_pause()
+#else
+#define PAUSE() ((void)0)
+#endif
+
+#define MAX_THREADS 16
+
+static bs_range_fn job_fn;
+static void *job_ctx;
+static int job_count;
+static int pool_threads = 1;
+static atomic_int generation = 0;
+static atomic_int pending = 0;
+static atomic_int sleepers = 0;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static pthread_once_t started = PTHREAD_ONCE_INIT;
+
+static void run_share(int index, int threads) {
+    int per = (job_count + threads - 1) / threads;
+    int b = index * per, e = b + per < job_count ? b + per : job_count;
+    if (b < e) job_fn(job_ctx, b, e);
+}
+
+static void *worker(void *arg) {
+    int index = (int)(size_t)arg;
+    int seen = 0;
+    for (;;) {
+        int spins = 0;
+        while (atomic_load_explicit(&generation, memory_order_acquire) == seen) {
+            if (++spins < 20000) { PAUSE(); continue; }
+            pthread_mutex_lock(&lock);
+            atomic_fetch_add(&sleepers, 1);
+            while (atomic_load_explicit(&generation, memory_order_acquire) == seen) pthread_cond_wait(&wake, &lock);
+            atomic_fetch_sub(&sleepers, 1);
+            pthread_mutex_unlock(&lock);
+        }
+        seen = atomic_load_explicit(&generation, memory_order_acquire);
+        run_share(index, pool_threads);
+        atomic_fetch_sub_explicit(&pending, 1, memory_order_acq_rel);
+    }
+    return NULL;
+}
+
+static void start_pool(void) {
+    for (int i = 1; i < pool_threads; i++) {
+        pthread_t t;
+        pthread_create(&t, NULL, worker, (void *)(size_t)i);
+        pthread_detach(t);
+    }
+}
+
+void bs_set_threads(int n) {
+    if (n < 1) n = 1;
+    if (n > MAX_THREADS) n = MAX_THREADS;
+    pool_threads = n;  // takes effect once: the pool starts on first use
+}
+
+int bs_threads(void) { return pool_threads; }
+
+// Runs fn(ctx, b, e) over [0, count) split evenly across the pool; the caller
+// takes the first share. Not reentrant: one parallel loop at a time.
+void bs_parallel_for(int count, bs_range_fn fn, void *ctx, int worth_splitting) {
+    if (pool_threads == 1 || !worth_splitting || count < 2) { fn(ctx, 0, count); return; }
+    pthread_once(&started, start_pool);
+    job_fn = fn;
+    job_ctx = ctx;
+    job_count = count;
+    atomic_store_explicit(&pending, pool_threads - 1, memory_order_release);
+    atomic_fetch_add_explicit(&generation, 1, memory_order_acq_rel);
+    if (atomic_load(&sleepers) > 0) {
+        pthread_mutex_lock(&lock);
+        pthread_cond_broadcast(&wake);
+        pthread_mutex_unlock(&lock);
+    }
+    run_share(0, pool_threads);
+    while (atomic_load_explicit(&pending, memory_order_acquire) > 0) PAUSE();
+}
+
+typedef struct {
+    const float *x, *packed, *bias;
+    float *y;
+    int M, K, N, ldy;
+} gemm_t;
+
+static void gemm_range(void *c, int p0, int p1) {
+    gemm_t *g = c;
+    bs_linear_packed_range(g->x, g->M, g->K, g->packed, g->N, g->bias, g->y, g->ldy, p0, p1);
+}
+
+void bs_linear_packed(const float *x, int M, int K, const float *packed, int N, const float *bias, float *y, int ldy) {
+    gemm_t g = {x, packed, bias, y, M, K, N, ldy};
+    bs_parallel_for((N + 15) / 16, gemm_range, &g, (long)M * N * K >= 200000);
+}
