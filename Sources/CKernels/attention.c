@@ -48,8 +48,62 @@ static float *scratch(size_t n) {
     }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,fma"))) static void head_avx2(const float *q, const float *k, const float *v, int n, int ld, int dh,
-    float scale, const float *mask_add, float *probs, float *ctx, int ldc) { HEAD_BODY }
+#include <immintrin.h>
+#define AVX2 __attribute__((target("avx2,fma")))
+
+// Scores of query row qi against 8·T keys starting at j0, from Kᵀ (dh, n).
+#define SCORE_CHUNK(T)                                                                  \
+    {                                                                                   \
+        __m256 acc[T];                                                                  \
+        for (int t = 0; t < T; t++) acc[t] = _mm256_setzero_ps();                       \
+        for (int d = 0; d < dh; d++) {                                                  \
+            __m256 qd = _mm256_broadcast_ss(qi + d);                                    \
+            const float *row = kt + (size_t)d * n + j0;                                 \
+            for (int t = 0; t < T; t++) acc[t] = _mm256_fmadd_ps(qd, _mm256_loadu_ps(row + 8 * t), acc[t]); \
+        }                                                                               \
+        for (int t = 0; t < T; t++) _mm256_storeu_ps(p + j0 + 8 * t, acc[t]);           \
+        j0 += 8 * T;                                                                    \
+    }
+
+// Accumulators stay in registers: 4 key blocks of 8 for QKᵀ, dh/8 (≤ 16) for P·V.
+static AVX2 void head_avx2(const float *q, const float *k, const float *v, int n, int ld, int dh,
+                           float scale, const float *mask_add, float *probs, float *ctx, int ldc) {
+    if (dh % 8 != 0 || dh > 128) { HEAD_BODY return; }
+    float *kt = scratch((size_t)dh * (n + 8));
+    if (!kt) return;
+    for (int j = 0; j < n; j++)
+        for (int d = 0; d < dh; d++) kt[(size_t)d * n + j] = k[(size_t)j * ld + d];
+    const int vecs = dh / 8;
+    for (int i = 0; i < n; i++) {
+        float *p = probs + (size_t)i * n;
+        const float *qi = q + (size_t)i * ld;
+        int j0 = 0;
+        while (j0 + 32 <= n) SCORE_CHUNK(4)
+        while (j0 + 8 <= n) SCORE_CHUNK(1)
+        for (; j0 < n; j0++) {
+            float s = 0.0f;
+            for (int d = 0; d < dh; d++) s += qi[d] * kt[(size_t)d * n + j0];
+            p[j0] = s;
+        }
+        float mx = -INFINITY;
+        for (int j = 0; j < n; j++) {
+            float sc = p[j] * scale + (mask_add ? mask_add[j] : 0.0f);
+            p[j] = sc;
+            mx = sc > mx ? sc : mx;
+        }
+        const float inv = 1.0f / bs_exp_shifted_sum(p, n, mx);
+        for (int j = 0; j < n; j++) p[j] *= inv;
+        __m256 c[16];
+        for (int t = 0; t < vecs; t++) c[t] = _mm256_setzero_ps();
+        for (int j = 0; j < n; j++) {
+            __m256 pj = _mm256_broadcast_ss(p + j);
+            const float *vj = v + (size_t)j * ld;
+            for (int t = 0; t < vecs; t++) c[t] = _mm256_fmadd_ps(pj, _mm256_loadu_ps(vj + 8 * t), c[t]);
+        }
+        float *out = ctx + (size_t)i * ldc;
+        for (int t = 0; t < vecs; t++) _mm256_storeu_ps(out + 8 * t, c[t]);
+    }
+}
 #endif
 static void head_generic(const float *q, const float *k, const float *v, int n, int ld, int dh,
     float scale, const float *mask_add, float *probs, float *ctx, int ldc) { HEAD_BODY }

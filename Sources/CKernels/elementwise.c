@@ -54,10 +54,48 @@ void bs_add_layernorm(const float *a, const float *residual, float *out, int M, 
         x[i] = 0.5f * v * cdf2;                                                    \
     }
 
-#if defined(__x86_64__)
-__attribute__((target("avx2,fma"))) static void gelu_erf_avx2(float *x, int n) { GELU_BODY }
-#endif
 static void gelu_erf_generic(float *x, int n) { GELU_BODY }
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define AVX2 __attribute__((target("avx2,fma")))
+
+// e^a for a in [-87, 0] (callers clamp), the same polynomial as the scalar code.
+static AVX2 inline __m256 exp256(__m256 a) {
+    const __m256 k = _mm256_sub_ps(_mm256_fmadd_ps(a, _mm256_set1_ps(1.44269504f), _mm256_set1_ps(12582912.0f)), _mm256_set1_ps(12582912.0f));
+    __m256 r = _mm256_add_ps(_mm256_fnmadd_ps(k, _mm256_set1_ps(0.693359375f), a), _mm256_mul_ps(k, _mm256_set1_ps(2.12194440e-4f)));
+    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_add_ps(_mm256_fmadd_ps(_mm256_mul_ps(p, r), r, r), _mm256_set1_ps(1.0f));
+    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(k), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+static AVX2 void gelu_erf_avx2(float *x, int n) {
+    int i = 0;
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(x + i);
+        __m256 z = _mm256_mul_ps(_mm256_andnot_ps(sign, v), _mm256_set1_ps(0.70710678118654752f));
+        __m256 t = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_fmadd_ps(z, _mm256_set1_ps(0.3275911f), _mm256_set1_ps(1.0f)));
+        __m256 poly = _mm256_fmadd_ps(t, _mm256_set1_ps(1.061405429f), _mm256_set1_ps(-1.453152027f));
+        poly = _mm256_fmadd_ps(poly, t, _mm256_set1_ps(1.421413741f));
+        poly = _mm256_fmadd_ps(poly, t, _mm256_set1_ps(-0.284496736f));
+        poly = _mm256_fmadd_ps(poly, t, _mm256_set1_ps(0.254829592f));
+        poly = _mm256_mul_ps(poly, t);
+        __m256 a = _mm256_max_ps(_mm256_mul_ps(_mm256_xor_ps(z, sign), z), _mm256_set1_ps(-87.0f));
+        __m256 erfc = _mm256_mul_ps(poly, exp256(a));
+        __m256 neg = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ);
+        __m256 cdf2 = _mm256_blendv_ps(_mm256_sub_ps(_mm256_set1_ps(2.0f), erfc), erfc, neg);
+        _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), v), cdf2));
+    }
+    if (i < n) gelu_erf_generic(x + i, n - i);
+}
+#endif
 
 void bs_gelu_erf(float *x, int n) {
 #if defined(__x86_64__)
@@ -105,10 +143,26 @@ void bs_silu(float *x, int n) {
     }                                                                              \
     return sum;
 
-#if defined(__x86_64__)
-__attribute__((target("avx2,fma"))) static float exp_avx2(float *x, int n, float shift) { EXP_BODY }
-#endif
 static float exp_generic(float *x, int n, float shift) { EXP_BODY }
+#if defined(__x86_64__)
+static AVX2 float exp_avx2(float *x, int n, float shift) {
+    int i = 0;
+    __m256 acc = _mm256_setzero_ps();
+    const __m256 s = _mm256_set1_ps(shift), lo = _mm256_set1_ps(-87.0f), zero = _mm256_setzero_ps();
+    for (; i + 8 <= n; i += 8) {
+        __m256 a0 = _mm256_sub_ps(_mm256_loadu_ps(x + i), s);
+        __m256 a = _mm256_min_ps(_mm256_max_ps(a0, lo), zero);
+        __m256 e = _mm256_and_ps(exp256(a), _mm256_cmp_ps(a0, lo, _CMP_GE_OQ));  // underflow to 0, as expf
+        _mm256_storeu_ps(x + i, e);
+        acc = _mm256_add_ps(acc, e);
+    }
+    float lanes[8];
+    _mm256_storeu_ps(lanes, acc);
+    float sum = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+    if (i < n) sum += exp_generic(x + i, n - i, shift);
+    return sum;
+}
+#endif
 
 float bs_exp_shifted_sum(float *x, int n, float shift) {
 #if defined(__x86_64__)

@@ -90,15 +90,34 @@ void bs_parallel_for(int count, bs_range_fn fn, void *ctx, int worth_splitting) 
 typedef struct {
     const float *x, *packed, *bias;
     float *y;
-    int M, K, N, ldy;
+    int M, K, N, ldy, activation;
 } gemm_t;
 
 static void gemm_range(void *c, int p0, int p1) {
     gemm_t *g = c;
-    bs_linear_packed_range(g->x, g->M, g->K, g->packed, g->N, g->bias, g->y, g->ldy, p0, p1);
+    bs_linear_packed_range(g->x, g->M, g->K, g->packed, g->N, g->bias, g->y, g->ldy, p0, p1, g->activation);
 }
 
-void bs_linear_packed(const float *x, int M, int K, const float *packed, int N, const float *bias, float *y, int ldy) {
-    gemm_t g = {x, packed, bias, y, M, K, N, ldy};
+void bs_linear_packed(const float *x, int M, int K, const float *packed, int N, const float *bias, float *y, int ldy, int activation) {
+    gemm_t g = {x, packed, bias, y, M, K, N, ldy, activation};
     bs_parallel_for((N + 15) / 16, gemm_range, &g, (long)M * N * K >= 200000);
+}
+
+typedef struct {
+    const float *a, *residual, *gamma, *beta;
+    float *out;
+    int D;
+    float eps;
+} ln_t;
+
+static void ln_range(void *c, int r0, int r1) {
+    ln_t *l = c;
+    bs_add_layernorm(l->a + (size_t)r0 * l->D, l->residual ? l->residual + (size_t)r0 * l->D : NULL,
+                     l->out + (size_t)r0 * l->D, r1 - r0, l->D, l->gamma, l->beta, l->eps);
+}
+
+void bs_add_layernorm_parallel(const float *a, const float *residual, float *out, int M, int D,
+                               const float *gamma, const float *beta, float eps) {
+    ln_t l = {a, residual, gamma, beta, out, D, eps};
+    bs_parallel_for(M, ln_range, &l, (long)M * D >= 8192);
 }

@@ -19,12 +19,11 @@ extension BertEncoder {
         let scale = 1 / Float(dh).squareRoot()
         bs_attention_heads(ws.qkv, Int32(n), Int32(d), Int32(H), scale, mask, probs, ws.context)
         p.attentionOutput.apply(ws.context, rows: n, into: ws.attended, ld: d)
-        bs_add_layernorm(ws.attended, input, ws.attended, Int32(n), Int32(d),
+        bs_add_layernorm_parallel(ws.attended, input, ws.attended, Int32(n), Int32(d),
                          w.attentionNorm.weight.pointer, w.attentionNorm.bias.pointer, config.layerNormEps)
-        p.intermediate.apply(ws.attended, rows: n, into: ws.intermediate, ld: ff)
-        applyActivation(ws.intermediate, count: n * ff)
+        p.intermediate.apply(ws.attended, rows: n, into: ws.intermediate, ld: ff, activation: config.activation)
         p.output.apply(ws.intermediate, rows: n, into: output, ld: d)
-        bs_add_layernorm(output, ws.attended, output, Int32(n), Int32(d),
+        bs_add_layernorm_parallel(output, ws.attended, output, Int32(n), Int32(d),
                          w.outputNorm.weight.pointer, w.outputNorm.bias.pointer, config.layerNormEps)
     }
 

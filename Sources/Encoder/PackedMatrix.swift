@@ -44,8 +44,8 @@ final class PackedMatrix: @unchecked Sendable {
     }
 
     /// y (m, ld)[:, 0:outFeatures] = x (m, inFeatures) · Wᵀ + b
-    func apply(_ x: UnsafePointer<Float>, rows m: Int, into y: UnsafeMutablePointer<Float>, ld: Int) {
-        bs_linear_packed(x, Int32(m), Int32(inFeatures), data, Int32(outFeatures), bias, y, Int32(ld))
+    func apply(_ x: UnsafePointer<Float>, rows m: Int, into y: UnsafeMutablePointer<Float>, ld: Int, activation: Activation? = nil) {
+        bs_linear_packed(x, Int32(m), Int32(inFeatures), data, Int32(outFeatures), bias, y, Int32(ld), activation?.kernelCode ?? 0)
     }
 }
 
@@ -61,5 +61,17 @@ struct PackedLayer: Sendable {
         attentionOutput = PackedMatrix([w.attentionOutput])
         intermediate = PackedMatrix([w.intermediate])
         output = PackedMatrix([w.output])
+    }
+}
+
+extension Activation {
+    /// The epilogue code the packed GEMM applies.
+    var kernelCode: Int32 {
+        switch self {
+        case .gelu: return Int32(BS_ACT_GELU)
+        case .geluTanh: return Int32(BS_ACT_GELU_TANH)
+        case .relu: return Int32(BS_ACT_RELU)
+        case .silu: return Int32(BS_ACT_SILU)
+        }
     }
 }

@@ -14,7 +14,8 @@ import TestSupport
         let d = Self.tiny.config.hiddenSize
         for l in 0...Self.tiny.config.numLayers {
             for t in ids.indices {
-                #expect(maxAbsDiff(plain.hiddenState(layer: l, token: t), padded.hiddenState(layer: l, token: t)) <= 1e-6)
+                // Equal up to float rounding: a longer row takes another SIMD path.
+                #expect(maxAbsDiff(plain.hiddenState(layer: l, token: t), padded.hiddenState(layer: l, token: t)) <= 1e-5)
             }
         }
         // Padded keys get exactly zero attention from real queries.

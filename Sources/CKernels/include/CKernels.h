@@ -36,11 +36,16 @@ void bs_attention_head(const float *q, const float *k, const float *v, int n, in
 // Packed weights: W (N, K) rearranged once into 16-column panels, k-major.
 size_t bs_packed_size(int N, int K);
 void bs_pack(const float *W, int N, int K, float *out);
-// y (M, ldy)[:, 0:N] = x (M, K) · Wᵀ + bias, W given packed; threaded over panels.
-void bs_linear_packed(const float *x, int M, int K, const float *packed, int N, const float *bias, float *y, int ldy);
+// Activations a packed GEMM can apply in its epilogue.
+enum { BS_ACT_NONE = 0, BS_ACT_GELU = 1, BS_ACT_GELU_TANH = 2, BS_ACT_RELU = 3, BS_ACT_SILU = 4 };
+// y (M, ldy)[:, 0:N] = act(x (M, K) · Wᵀ + bias), W given packed; threaded over panels.
+void bs_linear_packed(const float *x, int M, int K, const float *packed, int N, const float *bias, float *y, int ldy, int activation);
 // The same over panels [p0, p1) on the calling thread.
 void bs_linear_packed_range(const float *x, int M, int K, const float *packed, int N, const float *bias,
-                            float *y, int ldy, int p0, int p1);
+                            float *y, int ldy, int p0, int p1, int activation);
+// bs_add_layernorm with rows split across the thread pool.
+void bs_add_layernorm_parallel(const float *a, const float *residual, float *out, int M, int D,
+                               const float *gamma, const float *beta, float eps);
 // Threads used by bs_linear_packed (set before the first call; default 1).
 void bs_set_threads(int n);
 int bs_threads(void);
