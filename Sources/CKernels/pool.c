@@ -25,6 +25,7 @@ static atomic_int sleepers = 0;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static pthread_once_t started = PTHREAD_ONCE_INIT;
+static atomic_int pool_running = 0;
 
 static void run_share(int index, int threads) {
     int per = (job_count + threads - 1) / threads;
@@ -53,6 +54,7 @@ static void *worker(void *arg) {
 }
 
 static void start_pool(void) {
+    atomic_store(&pool_running, 1);
     for (int i = 1; i < pool_threads; i++) {
         pthread_t t;
         pthread_create(&t, NULL, worker, (void *)(size_t)i);
@@ -61,6 +63,7 @@ static void start_pool(void) {
 }
 
 void bs_set_threads(int n) {
+    if (atomic_load(&pool_running)) return;  // the helpers exist already: keep their count
     if (n < 1) n = 1;
     if (n > MAX_THREADS) n = MAX_THREADS;
     pool_threads = n;  // takes effect once: the pool starts on first use

@@ -24,7 +24,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            configureThreads(threads)
+            if let threads { bs_set_threads(Int32(threads)) } else { configureThreads() }
             let dir = try options.directory()
             let encoder = try BertEncoder(directory: dir)
             guard tokens <= encoder.config.maxPositions else {

@@ -54,8 +54,8 @@ func encodeForModel(_ tokenizer: Tokenizer, _ config: ModelConfig, text: String,
     return e
 }
 
-/// GEMM threads: the flag, else $BERTSCOPE_THREADS, else 2 when the machine has them.
-func configureThreads(_ requested: Int? = nil) {
+/// GEMM threads: $BERTSCOPE_THREADS, else `preferred`, else 2 when the machine has them.
+func configureThreads(_ preferred: Int? = nil) {
     let env = ProcessInfo.processInfo.environment["BERTSCOPE_THREADS"].flatMap(Int.init)
-    bs_set_threads(Int32(requested ?? env ?? min(2, ProcessInfo.processInfo.activeProcessorCount)))
+    bs_set_threads(Int32(env ?? preferred ?? min(2, ProcessInfo.processInfo.activeProcessorCount)))
 }

@@ -14,12 +14,17 @@ struct WorkbenchCommand: ParsableCommand {
     @OptionGroup var options: ModelOptions
     @Option(name: .long, help: "Colour theme: a name from Themes/ (dark, light, high-contrast, colorblind) or a .theme file.") var theme = "dark"
     @Flag(name: .customLong("no-color"), help: "No colours: glyph ramps and attributes only.") var noColor = false
+    @Flag(name: .long, help: "Measure start-up and keystroke-to-frame latency: shown in the status bar, printed at exit.") var stats = false
     @Argument(help: "A sentence to start with.") var text: String?
 
     func run() throws {
+        let started = FrameStats()
         var workbench: Workbench!
         try reportingErrors {
-            let model = try LoadedModel.load(options.model)
+            let model = try options.load()
+            // The UI thread needs a core too: small models encode faster on one
+            // GEMM thread than on two competing with it (measured with --stats).
+            configureThreads(model.encoder.config.hiddenSize >= 768 ? nil : 1)
             let themes = ThemeLibrary(directories: [Resources.directory("Themes")].compactMap { $0 })
             let chosen = try themes.load(theme)
             let samples = Resources.directory("Samples").map { dir in
@@ -33,8 +38,10 @@ struct WorkbenchCommand: ParsableCommand {
         let terminal: NCursesTerminal
         do { terminal = try NCursesTerminal(noColor: noColor || noColorEnv) } catch { throw exitWithError(error) }
         workbench.colorMode = terminal.colorMode
+        if stats { workbench.stats = started }
         WorkbenchLoop.run(workbench, on: terminal)
         terminal.shutdown()
         workbench.history.add(workbench.editorA.text)
+        if stats { print("bertscope: " + started.summary) }
     }
 }

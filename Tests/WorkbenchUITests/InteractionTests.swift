@@ -254,3 +254,19 @@ import TestSupport
         #expect(g.line(1).hasPrefix("é"))
     }
 }
+
+@Suite struct FrameStatsTests {
+    @Test func measuresKeyToCurrentFrame() {
+        let s = FrameStats(start: 1_000_000)
+        s.frameDrawn(current: false, at: 151_000_000)
+        #expect(s.firstFrameMilliseconds == 150)
+        s.keyArrived(at: 200_000_000)
+        s.keyArrived(at: 201_000_000)          // a second key before the answer: timed from the first
+        s.frameDrawn(current: false, at: 202_000_000)  // stale frame: not the answer yet
+        s.frameDrawn(current: true, at: 210_000_000)
+        #expect(s.latencies == [10])
+        for ms in 1...19 { s.keyArrived(at: UInt64(300 + ms) * 1_000_000); s.frameDrawn(current: true, at: UInt64(300 + 2 * ms) * 1_000_000) }
+        #expect(s.percentile(0.5) == 10 && s.percentile(0.95) == 18)
+        #expect(s.summary.contains("start-up to first frame 150 ms") && s.summary.contains("over 20 keys"))
+    }
+}

@@ -29,6 +29,8 @@ public final class Workbench {
     public private(set) var shouldQuit = false
     /// Loads another model for `:model` (replaceable in tests).
     public var loadModel: (String) throws -> LoadedModel = { try LoadedModel.load($0) }
+    /// Set by `--stats`: timing shown in the status bar and printed at exit.
+    public var stats: FrameStats?
     /// Where `:export` writes when given no directory.
     public var exportDirectory = "bertscope-export"
     var mapCache: [MapKey: AttentionMap] = [:]

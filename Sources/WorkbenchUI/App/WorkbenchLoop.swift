@@ -11,11 +11,16 @@ public protocol TerminalBackend: AnyObject {
 /// Runs the workbench until it quits: keys in, frames out, and a redraw
 /// whenever the session finishes work in the background.
 public enum WorkbenchLoop {
-    public static func run(_ w: Workbench, on terminal: TerminalBackend, pollMilliseconds: Int = 20) {
+    /// Waits for keys `idleMilliseconds` at a time, but only `busyMilliseconds`
+    /// while the session is computing, so a finished result reaches the
+    /// screen within a couple of milliseconds.
+    public static func run(_ w: Workbench, on terminal: TerminalBackend, idleMilliseconds: Int = 50, busyMilliseconds: Int = 2) {
         var lastDrawn: FrameStamp? = nil
         while !w.shouldQuit {
             var changed = false
-            if let key = terminal.readKey(timeoutMilliseconds: pollMilliseconds) {
+            let wait = lastDrawn == nil ? 0 : (lastDrawn!.stale ? busyMilliseconds : idleMilliseconds)
+            if let key = terminal.readKey(timeoutMilliseconds: wait) {
+                w.stats?.keyArrived()
                 w.handle(key)
                 changed = true
                 // Apply keys already waiting (fast typing, pastes) before drawing.
@@ -26,6 +31,7 @@ public enum WorkbenchLoop {
             if changed || stamp != lastDrawn {
                 let (width, height) = terminal.size
                 terminal.draw(w.render(width: width, height: height))
+                w.stats?.frameDrawn(current: !stamp.stale)
                 lastDrawn = stamp
             }
         }

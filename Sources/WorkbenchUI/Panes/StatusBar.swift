@@ -21,6 +21,9 @@ enum StatusBar {
         } else if let err = s.result?.error {
             x = g.put("  " + err, x: x, y: r.y, style: w.theme.style("error", bg: "status_bar_bg", [.bold]), clip: r)
         }
+        if let st = w.stats, let p95 = st.percentile(0.95) {
+            x = g.put(String(format: "  key→frame p95 %.1f ms", p95), x: x, y: r.y, style: w.theme.style("accent", bg: "status_bar_bg"), clip: r)
+        }
         if let n = w.notice {
             x = g.put("  " + n.text, x: x, y: r.y, style: w.theme.style(n.isError ? "error" : "accent", bg: "status_bar_bg", [.bold]), clip: r)
         }

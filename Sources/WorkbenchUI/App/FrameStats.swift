@@ -1,0 +1,41 @@
+import Dispatch
+
+/// `--stats`: start-up to first frame, and keystroke to the first frame that
+/// shows the model's answer for it (not a stale one).
+public final class FrameStats {
+    let start: UInt64
+    public private(set) var firstFrameMilliseconds: Double?
+    public private(set) var latencies: [Double] = []
+    private var pendingKey: UInt64?
+
+    /// `start`: uptime in nanoseconds when the process began its work.
+    public init(start: UInt64 = DispatchTime.now().uptimeNanoseconds) { self.start = start }
+
+    func keyArrived(at t: UInt64 = DispatchTime.now().uptimeNanoseconds) {
+        if pendingKey == nil { pendingKey = t }
+    }
+
+    func frameDrawn(current: Bool, at t: UInt64 = DispatchTime.now().uptimeNanoseconds) {
+        if firstFrameMilliseconds == nil { firstFrameMilliseconds = Double(t - start) / 1e6 }
+        guard current, let k = pendingKey else { return }
+        latencies.append(Double(t - k) / 1e6)
+        pendingKey = nil
+    }
+
+    public func percentile(_ q: Double) -> Double? {
+        guard !latencies.isEmpty else { return nil }
+        let s = latencies.sorted()
+        return s[min(s.count - 1, Int((Double(s.count) * q).rounded(.up)) - 1)]
+    }
+
+    public var summary: String {
+        var parts: [String] = []
+        if let f = firstFrameMilliseconds { parts.append(String(format: "start-up to first frame %.0f ms", f)) }
+        if let p50 = percentile(0.5), let p95 = percentile(0.95) {
+            parts.append(String(format: "keystroke to frame p50 %.1f ms, p95 %.1f ms over %d keys", p50, p95, latencies.count))
+        }
+        return parts.joined(separator: "; ")
+    }
+}
+
+import Foundation
