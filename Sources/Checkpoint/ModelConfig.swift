@@ -19,20 +19,29 @@ public enum Activation: String, Sendable {
     static let supportedNames = "gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, relu, silu"
 }
 
+/// The encoder families BertScope runs, chosen by `model_type`.
+public enum ModelFamily: String, Sendable, CaseIterable {
+    case bert, distilbert, electra
+}
+
 /// `config.json`, decoded for the families BertScope runs. Everything the
 /// encoder does is driven from here; nothing is assumed from a model's name.
 public struct ModelConfig: Sendable, Equatable {
-    public static let supportedModelTypes = ["bert"]
+    public static let supportedModelTypes = ModelFamily.allCases.map(\.rawValue)
 
     public var modelType: String
+    public var family: ModelFamily { ModelFamily(rawValue: modelType) ?? .bert }
     public var vocabSize: Int
     public var hiddenSize: Int
+    /// Width of the embeddings; ELECTRA projects them up to hiddenSize when smaller.
+    public var embeddingSize: Int
     public var numLayers: Int
     public var numHeads: Int
     public var intermediateSize: Int
     public var activation: Activation
     public var layerNormEps: Float
     public var maxPositions: Int
+    /// 0 when the family has no token-type embeddings (DistilBERT).
     public var typeVocabSize: Int
     public var padTokenId: Int
     public var architectures: [String]
@@ -40,11 +49,12 @@ public struct ModelConfig: Sendable, Equatable {
     public var headDim: Int { hiddenSize / numHeads }
 
     public init(
-        modelType: String = "bert", vocabSize: Int, hiddenSize: Int, numLayers: Int, numHeads: Int,
+        modelType: String = "bert", vocabSize: Int, hiddenSize: Int, embeddingSize: Int? = nil, numLayers: Int, numHeads: Int,
         intermediateSize: Int, activation: Activation = .gelu, layerNormEps: Float = 1e-12,
         maxPositions: Int = 512, typeVocabSize: Int = 2, padTokenId: Int = 0, architectures: [String] = []
     ) {
         self.modelType = modelType; self.vocabSize = vocabSize; self.hiddenSize = hiddenSize
+        self.embeddingSize = embeddingSize ?? hiddenSize
         self.numLayers = numLayers; self.numHeads = numHeads; self.intermediateSize = intermediateSize
         self.activation = activation; self.layerNormEps = layerNormEps; self.maxPositions = maxPositions
         self.typeVocabSize = typeVocabSize; self.padTokenId = padTokenId; self.architectures = architectures
@@ -59,43 +69,75 @@ public struct ModelConfig: Sendable, Equatable {
         guard let obj = try? JSONSerialization.jsonObject(with: data), let c = obj as? [String: Any] else {
             throw CheckpointError("\(source) is not a JSON object")
         }
-        func int(_ key: String, _ fallback: Int? = nil) throws -> Int {
-            if let v = c[key] as? Int { return v }
-            if let f = fallback { return f }
-            throw CheckpointError("\(source) lacks required integer \"\(key)\"")
-        }
         guard let type = c["model_type"] as? String else { throw CheckpointError("\(source) has no model_type") }
-        guard Self.supportedModelTypes.contains(type) else {
+        guard let family = ModelFamily(rawValue: type) else {
             throw CheckpointError("model_type \"\(type)\" is not supported (supported: \(Self.supportedModelTypes.joined(separator: ", ")))")
         }
-        if let pet = c["position_embedding_type"] as? String, pet != "absolute" {
-            throw CheckpointError("position_embedding_type \"\(pet)\" is not supported (supported: absolute)")
+        let keys = ConfigKeys(c, source: source)
+        switch family {
+        case .bert, .electra:
+            if let pet = c["position_embedding_type"] as? String, pet != "absolute" {
+                throw CheckpointError("position_embedding_type \"\(pet)\" is not supported (supported: absolute)")
+            }
+            if let dec = c["is_decoder"] as? Bool, dec { throw CheckpointError("is_decoder=true is not supported: BertScope runs encoders") }
+            let hidden = try keys.int("hidden_size")
+            self.init(
+                modelType: type, vocabSize: try keys.int("vocab_size"), hiddenSize: hidden,
+                embeddingSize: try keys.int("embedding_size", hidden),
+                numLayers: try keys.int("num_hidden_layers"), numHeads: try keys.int("num_attention_heads"),
+                intermediateSize: try keys.int("intermediate_size"), activation: try keys.activation("hidden_act"),
+                layerNormEps: keys.float("layer_norm_eps", 1e-12), maxPositions: try keys.int("max_position_embeddings", 512),
+                typeVocabSize: try keys.int("type_vocab_size", 2), padTokenId: try keys.int("pad_token_id", 0),
+                architectures: c["architectures"] as? [String] ?? []
+            )
+        case .distilbert:
+            self.init(
+                modelType: type, vocabSize: try keys.int("vocab_size"), hiddenSize: try keys.int("dim"),
+                numLayers: try keys.int("n_layers"), numHeads: try keys.int("n_heads"),
+                intermediateSize: try keys.int("hidden_dim"), activation: try keys.activation("activation"),
+                layerNormEps: 1e-12, maxPositions: try keys.int("max_position_embeddings", 512),
+                typeVocabSize: 0, padTokenId: try keys.int("pad_token_id", 0),
+                architectures: c["architectures"] as? [String] ?? []
+            )
         }
-        if let dec = c["is_decoder"] as? Bool, dec { throw CheckpointError("is_decoder=true is not supported: BertScope runs encoders") }
-        let actName = c["hidden_act"] as? String ?? "gelu"
-        guard let act = Activation(hfName: actName) else {
-            throw CheckpointError("hidden_act \"\(actName)\" is not supported (supported: \(Activation.supportedNames))")
-        }
-        let eps = (c["layer_norm_eps"] as? Double) ?? 1e-12
-        self.init(
-            modelType: type, vocabSize: try int("vocab_size"), hiddenSize: try int("hidden_size"),
-            numLayers: try int("num_hidden_layers"), numHeads: try int("num_attention_heads"),
-            intermediateSize: try int("intermediate_size"), activation: act, layerNormEps: Float(eps),
-            maxPositions: try int("max_position_embeddings", 512), typeVocabSize: try int("type_vocab_size", 2),
-            padTokenId: try int("pad_token_id", 0), architectures: c["architectures"] as? [String] ?? []
-        )
         try validate(source: source)
     }
 
     func validate(source: String) throws {
-        let sizes = [("vocab_size", vocabSize), ("hidden_size", hiddenSize), ("num_hidden_layers", numLayers),
-                     ("num_attention_heads", numHeads), ("intermediate_size", intermediateSize),
-                     ("max_position_embeddings", maxPositions), ("type_vocab_size", typeVocabSize)]
+        let sizes = [("vocab_size", vocabSize), ("hidden_size", hiddenSize), ("embedding_size", embeddingSize),
+                     ("num_hidden_layers", numLayers), ("num_attention_heads", numHeads), ("intermediate_size", intermediateSize),
+                     ("max_position_embeddings", maxPositions)]
         for (k, v) in sizes where v <= 0 || v > 1 << 24 {
             throw CheckpointError("\(source): \(k) = \(v) is out of range")
         }
+        guard typeVocabSize >= 0 && typeVocabSize < 1 << 16 else { throw CheckpointError("\(source): type_vocab_size = \(typeVocabSize) is out of range") }
         guard hiddenSize % numHeads == 0 else {
             throw CheckpointError("\(source): hidden_size \(hiddenSize) is not divisible by num_attention_heads \(numHeads)")
         }
+    }
+}
+
+/// Typed reads of config.json values, with errors naming the key.
+struct ConfigKeys {
+    let c: [String: Any]
+    let source: String
+    init(_ c: [String: Any], source: String) { self.c = c; self.source = source }
+
+    func int(_ key: String, _ fallback: Int? = nil) throws -> Int {
+        if let v = c[key] as? Int { return v }
+        if let f = fallback, c[key] == nil || c[key] is NSNull { return f }
+        throw CheckpointError("\(source) lacks required integer \"\(key)\"")
+    }
+
+    func float(_ key: String, _ fallback: Float) -> Float {
+        (c[key] as? Double).map(Float.init) ?? fallback
+    }
+
+    func activation(_ key: String) throws -> Activation {
+        let name = c[key] as? String ?? "gelu"
+        guard let act = Activation(hfName: name) else {
+            throw CheckpointError("\(key) \"\(name)\" is not supported (supported: \(Activation.supportedNames))")
+        }
+        return act
     }
 }

@@ -11,19 +11,19 @@ extension BertEncoder {
     /// hidden: (rows, d) → (rows, vocab).
     public func maskedLMLogits(hidden: [Float], rows: Int) throws -> [Float] {
         guard let head = weights.maskedLM else { throw EncoderError("this checkpoint has no masked-LM head (cls.predictions)") }
-        let d = config.hiddenSize, v = head.decoder.shape[0]
+        let d = config.hiddenSize, v = head.decoder.shape[0], td = head.transform.outFeatures
         precondition(hidden.count == rows * d)
-        var t = [Float](repeating: 0, count: rows * d)
+        var t = [Float](repeating: 0, count: rows * td)
         var out = [Float](repeating: 0, count: rows * v)
         hidden.withUnsafeBufferPointer { h in
             t.withUnsafeMutableBufferPointer { tp in
-                bs_linear(h.baseAddress!, Int32(rows), Int32(d), head.transform.weight.pointer, Int32(d),
-                          head.transform.bias?.pointer, tp.baseAddress!, Int32(d))
-                applyActivation(tp.baseAddress!, count: rows * d)
-                bs_add_layernorm(tp.baseAddress!, nil, tp.baseAddress!, Int32(rows), Int32(d),
-                                 head.norm.weight.pointer, head.norm.bias.pointer, config.layerNormEps)
+                bs_linear(h.baseAddress!, Int32(rows), Int32(d), head.transform.weight.pointer, Int32(td),
+                          head.transform.bias?.pointer, tp.baseAddress!, Int32(td))
+                apply(head.activation, tp.baseAddress!, count: rows * td)
+                bs_add_layernorm(tp.baseAddress!, nil, tp.baseAddress!, Int32(rows), Int32(td),
+                                 head.norm.weight.pointer, head.norm.bias.pointer, headNormEps)
                 out.withUnsafeMutableBufferPointer { op in
-                    bs_linear(tp.baseAddress!, Int32(rows), Int32(d), head.decoder.pointer, Int32(v), head.bias.pointer, op.baseAddress!, Int32(v))
+                    bs_linear(tp.baseAddress!, Int32(rows), Int32(td), head.decoder.pointer, Int32(v), head.bias.pointer, op.baseAddress!, Int32(v))
                 }
             }
         }
@@ -52,8 +52,13 @@ extension BertEncoder {
         return out
     }
 
-    func applyActivation(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        switch config.activation {
+    /// DistilBERT's vocab_layer_norm uses PyTorch's default eps (1e-12 is its layers').
+    var headNormEps: Float { config.family == .distilbert ? 1e-12 : config.layerNormEps }
+
+    func applyActivation(_ x: UnsafeMutablePointer<Float>, count: Int) { apply(config.activation, x, count: count) }
+
+    func apply(_ activation: Activation, _ x: UnsafeMutablePointer<Float>, count: Int) {
+        switch activation {
         case .gelu: bs_gelu_erf(x, Int32(count))
         case .geluTanh: bs_gelu_tanh(x, Int32(count))
         case .relu: bs_relu(x, Int32(count))

@@ -27,7 +27,7 @@ public final class BertEncoder: Sendable {
     }
 
     public func makeWorkspace() -> Workspace {
-        Workspace(hidden: config.hiddenSize, intermediate: config.intermediateSize)
+        Workspace(hidden: config.hiddenSize, intermediate: config.intermediateSize, embedding: config.embeddingSize)
     }
 
     /// Runs the encoder on one sequence and returns its full trace.
@@ -53,7 +53,7 @@ public final class BertEncoder: Sendable {
         let masked = attentionMask?.contains(0) ?? false
         var cancelled = false
         trace.hiddenStates.withUnsafeMutableBufferPointer { hs in
-            embed(ids: ids, typeIds: typeIds, into: hs.baseAddress!)
+            embed(ids: ids, typeIds: typeIds, into: hs.baseAddress!, ws: ws)
             trace.attentions.withUnsafeMutableBufferPointer { att in
                 trace.queries.withUnsafeMutableBufferPointer { qs in
                     trace.keys.withUnsafeMutableBufferPointer { ks in
@@ -81,7 +81,8 @@ public final class BertEncoder: Sendable {
         }
         if let t = typeIds {
             guard t.count == ids.count else { throw EncoderError("\(t.count) type ids for \(ids.count) tokens") }
-            if let bad = t.first(where: { $0 < 0 || $0 >= config.typeVocabSize }) {
+            // Families without token types (DistilBERT) ignore them, as transformers does.
+            if config.typeVocabSize > 0, let bad = t.first(where: { $0 < 0 || $0 >= config.typeVocabSize }) {
                 throw EncoderError("type id \(bad) is outside type_vocab_size \(config.typeVocabSize)")
             }
         }
@@ -90,15 +91,24 @@ public final class BertEncoder: Sendable {
         }
     }
 
-    /// LayerNorm(word[id] + position[i] + tokenType[type]) → out (n, d).
-    private func embed(ids: [Int], typeIds: [Int]?, into out: UnsafeMutablePointer<Float>) {
-        let d = config.hiddenSize, e = weights.embeddings
+    /// LayerNorm(word[id] + position[i] + tokenType[type]) → out (n, d),
+    /// through ELECTRA's projection when the embeddings are narrower.
+    private func embed(ids: [Int], typeIds: [Int]?, into out: UnsafeMutablePointer<Float>, ws: Workspace) {
+        let e = config.embeddingSize, emb = weights.embeddings
+        let target = emb.projection == nil ? out : ws.embedded
         for (i, id) in ids.enumerated() {
-            let row = out + i * d
-            let w = e.word.pointer + id * d, p = e.position.pointer + i * d
-            let t = e.tokenType.pointer + (typeIds?[i] ?? 0) * d
-            for k in 0..<d { row[k] = (w[k] + t[k]) + p[k] }
+            let row = target + i * e
+            let w = emb.word.pointer + id * e, p = emb.position.pointer + i * e
+            if let tt = emb.tokenType {
+                let t = tt.pointer + (typeIds?[i] ?? 0) * e
+                for k in 0..<e { row[k] = (w[k] + t[k]) + p[k] }
+            } else {
+                for k in 0..<e { row[k] = w[k] + p[k] }
+            }
         }
-        bs_add_layernorm(out, nil, out, Int32(ids.count), Int32(d), e.norm.weight.pointer, e.norm.bias.pointer, config.layerNormEps)
+        bs_add_layernorm(target, nil, target, Int32(ids.count), Int32(e), emb.norm.weight.pointer, emb.norm.bias.pointer, config.layerNormEps)
+        if let proj = emb.projection {
+            bs_linear(target, Int32(ids.count), Int32(e), proj.weight.pointer, Int32(config.hiddenSize), proj.bias?.pointer, out, Int32(config.hiddenSize))
+        }
     }
 }

@@ -1,48 +1,53 @@
 import Checkpoint
 
 extension BertWeights {
-    /// Reads every tensor BERT needs from `store`, checking each shape
-    /// against `config`. Heads are loaded when the file has them.
+    /// Reads every tensor the encoder needs from `store`, checking each
+    /// shape against `config`; names come from the family's table. Heads are
+    /// loaded when the file has them.
     public init(store: WeightStore, config: ModelConfig) throws {
-        let loader = try Loader(store: store, config: config)
-        let d = config.hiddenSize
+        let names = WeightNames.of(config.family)
+        let loader = try Loader(store: store, config: config, names: names)
+        let d = config.hiddenSize, e = config.embeddingSize
         embeddings = try Embeddings(
-            word: loader.tensor("embeddings.word_embeddings.weight", [config.vocabSize, d]),
-            position: loader.tensor("embeddings.position_embeddings.weight", [config.maxPositions, d]),
-            tokenType: loader.tensor("embeddings.token_type_embeddings.weight", [config.typeVocabSize, d]),
-            norm: loader.norm("embeddings.LayerNorm", d)
+            word: loader.tensor(names.word + ".weight", [config.vocabSize, e]),
+            position: loader.tensor(names.position + ".weight", [config.maxPositions, e]),
+            tokenType: config.typeVocabSize > 0 ? loader.tensor(names.tokenType + ".weight", [config.typeVocabSize, e]) : nil,
+            norm: loader.norm(names.embeddingNorm, e),
+            projection: e != d ? loader.linear(names.projection ?? "embeddings_project", out: d, in: e) : nil
         )
-        layers = try (0..<config.numLayers).map { try loader.layer($0) }
+        layers = try (0..<config.numLayers).map { try loader.layer(names.layer($0)) }
         prefix = loader.prefix
-        pooler = loader.has("pooler.dense.weight") ? try loader.linear("pooler.dense", out: d, in: d) : nil
+        pooler = try names.pooler.flatMap { loader.has($0 + ".weight") ? try loader.linear($0, out: d, in: d) : nil }
         maskedLM = try loader.maskedLMHead(word: embeddings.word)
-        nextSentence = loader.hasHead("cls.seq_relationship.weight")
-            ? try loader.linear("cls.seq_relationship", out: 2, in: d, head: true) : nil
-        if loader.hasHead("classifier.weight") {
-            let labels = store.entry("classifier.weight")?.shape.first ?? 0
-            classifier = try loader.linear("classifier", out: labels, in: d, head: true)
+        nextSentence = try names.nsp.flatMap { loader.hasHead($0 + ".weight") ? try loader.linear($0, out: 2, in: d, head: true) : nil }
+        if loader.hasHead(names.classifier + ".weight") {
+            let labels = store.entry(names.classifier + ".weight")?.shape.first ?? 0
+            classifier = try loader.linear(names.classifier, out: labels, in: d, head: true)
         } else {
             classifier = nil
         }
     }
 }
 
-/// Name resolution and shape checks for BertWeights: the `bert.` prefix and
+/// Name resolution and shape checks: the base-model prefix is optional and
 /// old `LayerNorm.gamma/beta` names are accepted.
 private struct Loader {
     let store: WeightStore
     let config: ModelConfig
+    let names: WeightNames
     let prefix: String
 
-    init(store: WeightStore, config: ModelConfig) throws {
+    init(store: WeightStore, config: ModelConfig, names: WeightNames) throws {
         self.store = store
         self.config = config
-        if store.contains("bert.embeddings.word_embeddings.weight") {
-            prefix = "bert."
-        } else if store.contains("embeddings.word_embeddings.weight") {
+        self.names = names
+        let word = names.word + ".weight"
+        if store.contains(names.basePrefix + word) {
+            prefix = names.basePrefix
+        } else if store.contains(word) {
             prefix = ""
         } else {
-            throw CheckpointError("not a BERT checkpoint: no embeddings.word_embeddings.weight (with or without the bert. prefix)")
+            throw CheckpointError("not a \(config.modelType) checkpoint: no \(word) (with or without the \(names.basePrefix) prefix)")
         }
     }
 
@@ -73,32 +78,38 @@ private struct Loader {
         BertWeights.LayerNorm(weight: try tensor(name + ".weight", [d], head: head), bias: try tensor(name + ".bias", [d], head: head))
     }
 
-    func layer(_ i: Int) throws -> BertWeights.Layer {
-        let p = "encoder.layer.\(i)."
+    func layer(_ n: WeightNames.LayerNames) throws -> BertWeights.Layer {
         let d = config.hiddenSize, ff = config.intermediateSize
         return BertWeights.Layer(
-            query: try linear(p + "attention.self.query", out: d, in: d),
-            key: try linear(p + "attention.self.key", out: d, in: d),
-            value: try linear(p + "attention.self.value", out: d, in: d),
-            attentionOutput: try linear(p + "attention.output.dense", out: d, in: d),
-            attentionNorm: try norm(p + "attention.output.LayerNorm", d),
-            intermediate: try linear(p + "intermediate.dense", out: ff, in: d),
-            output: try linear(p + "output.dense", out: d, in: ff),
-            outputNorm: try norm(p + "output.LayerNorm", d)
+            query: try linear(n.query, out: d, in: d), key: try linear(n.key, out: d, in: d), value: try linear(n.value, out: d, in: d),
+            attentionOutput: try linear(n.attentionOutput, out: d, in: d), attentionNorm: try norm(n.attentionNorm, d),
+            intermediate: try linear(n.intermediate, out: ff, in: d), output: try linear(n.output, out: d, in: ff),
+            outputNorm: try norm(n.outputNorm, d)
         )
     }
 
     func maskedLMHead(word: Tensor) throws -> BertWeights.MaskedLMHead? {
-        guard hasHead("cls.predictions.transform.dense.weight") else { return nil }
-        let d = config.hiddenSize, v = config.vocabSize
-        let stored = hasHead("cls.predictions.decoder.weight")
-        let biasName = hasHead("cls.predictions.bias") ? "cls.predictions.bias" : "cls.predictions.decoder.bias"
+        guard let transformShape = store.entry(names.mlmTransform + ".weight")?.shape, transformShape.count == 2 else { return nil }
+        let d = config.hiddenSize, v = config.vocabSize, t = transformShape[0]
+        let stored = hasHead(names.mlmDecoder + ".weight")
+        guard let biasName = names.mlmBias.first(where: hasHead) else {
+            throw CheckpointError("checkpoint has \(names.mlmTransform) but no masked-LM bias (\(names.mlmBias.joined(separator: " or ")))")
+        }
         return BertWeights.MaskedLMHead(
-            transform: try linear("cls.predictions.transform.dense", out: d, in: d, head: true),
-            norm: try norm("cls.predictions.transform.LayerNorm", d, head: true),
-            decoder: stored ? try tensor("cls.predictions.decoder.weight", [v, d], head: true) : word,
+            transform: try linear(names.mlmTransform, out: t, in: d, head: true),
+            norm: try norm(names.mlmNorm, t, head: true),
+            decoder: stored ? try tensor(names.mlmDecoder + ".weight", [v, t], head: true) : try word.expecting([v, t]),
             bias: try tensor(biasName, [v], head: true),
-            decoderIsTied: !stored
+            decoderIsTied: !stored,
+            activation: config.family == .electra ? .gelu : config.activation
         )
+    }
+}
+
+extension Tensor {
+    /// Self when its shape is `shape`, else a clear error (tied decoders).
+    func expecting(_ shape: [Int]) throws -> Tensor {
+        try expectShape(shape, because: "the tied decoder")
+        return self
     }
 }

@@ -16,10 +16,12 @@ public struct BertWeights: Sendable {
     }
 
     public struct Embeddings: Sendable {
-        public let word: Tensor       // (vocab, d)
-        public let position: Tensor   // (max_positions, d)
-        public let tokenType: Tensor  // (type_vocab, d)
+        public let word: Tensor        // (vocab, e)
+        public let position: Tensor    // (max_positions, e)
+        public let tokenType: Tensor?  // (type_vocab, e); DistilBERT has none
         public let norm: LayerNorm
+        /// ELECTRA's `embeddings_project` (e → d) when embedding_size < hidden_size.
+        public let projection: Linear?
     }
 
     public struct Layer: Sendable {
@@ -31,14 +33,17 @@ public struct BertWeights: Sendable {
         public let outputNorm: LayerNorm      // output.LayerNorm
     }
 
-    /// `cls.predictions`: transform (dense → act → LayerNorm) then a decoder
-    /// that is the word embedding matrix when the file does not store it.
+    /// The MLM head (BERT `cls.predictions`, DistilBERT `vocab_*`, ELECTRA
+    /// `generator_*`): transform (dense → act → LayerNorm) then a decoder that
+    /// is the word embedding matrix when the file does not store it.
     public struct MaskedLMHead: Sendable {
-        public let transform: Linear
-        public let norm: LayerNorm
-        public let decoder: Tensor  // (vocab, d)
-        public let bias: Tensor     // (vocab)
+        public let transform: Linear  // (t, d)
+        public let norm: LayerNorm    // (t)
+        public let decoder: Tensor    // (vocab, t)
+        public let bias: Tensor       // (vocab)
         public let decoderIsTied: Bool
+        /// The transform's activation (ELECTRA's generator always uses GELU).
+        public let activation: Activation
     }
 
     public let embeddings: Embeddings
@@ -49,6 +54,6 @@ public struct BertWeights: Sendable {
     public let nextSentence: Linear?
     /// `classifier` of BertForSequenceClassification: (labels, d).
     public let classifier: Linear?
-    /// "bert." for task-model files, "" for BertModel files.
+    /// "bert." / "distilbert." / "electra." for task-model files, "" for base-model files.
     public let prefix: String
 }

@@ -7,7 +7,7 @@ import TestSupport
 /// MLM and NSP heads against transformers: logits and probabilities within
 /// 1e-4, top-5 ids identical.
 @Suite struct HeadGoldenTests {
-    @Test(arguments: ["tiny-bert-pretraining", "tiny-bert-mlm-f16"])
+    @Test(arguments: Fixtures.tinyMaskedLMModels)
     func maskedLMMatchesTransformers(name: String) throws {
         let dir = Fixtures.model(name)
         let encoder = try BertEncoder(directory: dir)

@@ -6,7 +6,7 @@ import TestSupport
 @Suite struct PredictCLITests {
     private func run(_ args: [String]) throws -> ProcessOutput { try runProcess([try bertscopeBinary()] + args) }
 
-    @Test(arguments: ["tiny-bert-pretraining", "tiny-bert-mlm-f16"])
+    @Test(arguments: Fixtures.tinyMaskedLMModels)
     func predictMatchesTransformers(model: String) throws {
         let dir = Fixtures.model(model)
         let golden = try Fixtures.json(dir.appendingPathComponent("cli_goldens.json"))
@@ -65,5 +65,22 @@ import TestSupport
         #expect(headless.status == 1 && headless.stderr.contains("has no masked-LM head"))
         let nsp = try run(["nsp", "--model", Fixtures.model("tiny-bert-mlm-f16").path, "a", "b"])
         #expect(nsp.status == 1 && nsp.stderr.contains("no next-sentence head"))
+    }
+}
+
+@Suite struct InfoCLITests {
+    @Test(arguments: [("tiny-bert-pretraining", "bert", ["masked-LM", "next-sentence", "pooler"]),
+                      ("tiny-distilbert-mlm", "distilbert", ["masked-LM"]),
+                      ("tiny-electra-generator", "electra", ["masked-LM"]),
+                      ("tiny-bert-cls-bf16-sharded", "bert", ["pooler", "classifier (3 labels)"])])
+    func infoDescribesTheModel(model: String, family: String, heads: [String]) throws {
+        let r = try runProcess([try bertscopeBinary(), "info", "--json", "--model", Fixtures.model(model).path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(o["family"] as? String == family)
+        #expect(o["layers"] as? Int == 3 && o["heads"] as? Int == 4 && o["hidden_size"] as? Int == 32 && o["vocab_size"] as? Int == 1106)
+        #expect(o["heads_present"] as? [String] == heads)
+        #expect((o["parameters"] as? Int ?? 0) > 40_000 && (o["file_bytes"] as? Int ?? 0) > 0)
+        #expect(o["dtype"] as? String == (model.contains("bf16") ? "BF16" : "F32"))
     }
 }

@@ -24,7 +24,11 @@ import transformers
 from safetensors.torch import save_file
 from tokenizers import Tokenizer
 from transformers import (BertConfig, BertForMaskedLM, BertForPreTraining,
-                          BertForSequenceClassification, BertModel)
+                          BertForSequenceClassification, BertModel, DistilBertConfig,
+                          DistilBertForMaskedLM, ElectraConfig, ElectraForMaskedLM,
+                          ElectraModel)
+
+MLM_CLASSES = (BertForMaskedLM, BertForPreTraining, DistilBertForMaskedLM, ElectraForMaskedLM)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tokenizer_texts  # noqa: E402
@@ -116,6 +120,17 @@ TINY = dict(hidden_size=32, num_hidden_layers=3, num_attention_heads=4, intermed
             max_position_embeddings=64, type_vocab_size=2, layer_norm_eps=1e-12)
 
 
+def family_config(cls, vocab_size, act):
+    if cls is DistilBertForMaskedLM:
+        return DistilBertConfig(vocab_size=vocab_size, dim=32, n_layers=3, n_heads=4, hidden_dim=64, activation=act,
+                                max_position_embeddings=64, sinusoidal_pos_embds=True, attn_implementation="eager")
+    if cls in (ElectraForMaskedLM, ElectraModel):
+        # The generator has narrower embeddings, projected up (embeddings_project).
+        emb = 16 if cls is ElectraForMaskedLM else 32
+        return ElectraConfig(vocab_size=vocab_size, embedding_size=emb, hidden_act=act, attn_implementation="eager", **TINY)
+    return BertConfig(vocab_size=vocab_size, hidden_act=act, num_labels=3, attn_implementation="eager", **TINY)
+
+
 def tiny_vocab():
     """Specials plus the first ~1000 ordinary entries of the real vocab."""
     lines = open(os.path.join(minilm_dir(), "vocab.txt"), encoding="utf-8").read().split("\n")
@@ -137,16 +152,18 @@ def golden_inputs(vocab_size, seed):
 
 
 def run_goldens(model, cases):
-    base = model.bert if hasattr(model, "bert") else model
+    base = model.base_model
     tensors = {}
     for i, c in enumerate(cases):
         ids = torch.tensor([c["ids"]])
-        kwargs = {"token_type_ids": torch.tensor([c["type_ids"]])}
+        kwargs = {}
+        if getattr(model.config, "type_vocab_size", 0):
+            kwargs["token_type_ids"] = torch.tensor([c["type_ids"]])
         if "attention_mask" in c:
             kwargs["attention_mask"] = torch.tensor([c["attention_mask"]])
         with torch.no_grad():
             out = base(ids, output_hidden_states=True, output_attentions=True, **kwargs)
-            heads = model(ids, **kwargs) if hasattr(model, "cls") else None
+            heads = model(ids, **kwargs) if isinstance(model, MLM_CLASSES) else None
         tensors[f"case{i}.hidden_states"] = torch.stack(out.hidden_states)[:, 0].contiguous().float()
         tensors[f"case{i}.attentions"] = torch.stack(out.attentions)[:, 0].contiguous().float()
         # Head goldens (unpadded cases only): MLM logits for every position, NSP logits.
@@ -167,13 +184,15 @@ def tiny_models():
         ("tiny-bert-pretraining", BertForPreTraining, "gelu", torch.float32, None),
         ("tiny-bert-mlm-f16", BertForMaskedLM, "gelu_new", torch.float16, None),
         ("tiny-bert-cls-bf16-sharded", BertForSequenceClassification, "relu", torch.bfloat16, "40KB"),
+        ("tiny-distilbert-mlm", DistilBertForMaskedLM, "gelu", torch.float32, None),
+        ("tiny-electra-generator", ElectraForMaskedLM, "gelu", torch.float32, None),
+        ("tiny-electra", ElectraModel, "gelu", torch.float32, None),
     ]
     for seed, (name, cls, act, dtype, shard) in enumerate(specs, start=1):
         d = os.path.join(root, name)
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
-        config = BertConfig(vocab_size=len(vocab), hidden_act=act, num_labels=3, attn_implementation="eager", **TINY)
-        model = cls(config).eval()
+        model = cls(family_config(cls, len(vocab), act)).eval()
         assert model.config._attn_implementation == "eager"
         randomize(model, seed)
         # Goldens are computed from the weights as stored (after rounding to dtype).
@@ -187,7 +206,7 @@ def tiny_models():
         cases = golden_inputs(len(vocab), seed)
         write_json(os.path.join(d, "golden.json"), {"versions": VERSIONS, "cases": cases})
         save_file(run_goldens(model, cases), os.path.join(d, "golden.safetensors"))
-        if hasattr(model, "cls"):
+        if isinstance(model, MLM_CLASSES):
             head_cli_goldens(d, model)
         size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
         print(f"{name}: {size / 1e6:.2f} MB")
@@ -199,6 +218,8 @@ def head_cli_goldens(d, model):
     out = {"versions": VERSIONS, "predict": [], "nsp": []}
     for text in ["the [MASK] of the", "a [MASK] and [MASK] to"]:
         enc = tok(text, return_tensors="pt")
+        if not getattr(model.config, "type_vocab_size", 0):
+            enc.pop("token_type_ids", None)
         with torch.no_grad():
             res = model(**enc)
         logits = res.prediction_logits if hasattr(res, "prediction_logits") else res.logits

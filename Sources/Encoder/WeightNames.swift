@@ -1,0 +1,54 @@
+import Checkpoint
+
+/// Where each family keeps each tensor, as HF's modeling files name them.
+/// Layer names take the layer index; head names are absolute (no prefix).
+struct WeightNames {
+    let basePrefix: String
+    let word, position, tokenType, embeddingNorm: String
+    let projection: String?
+    let layer: (Int) -> LayerNames
+    let pooler: String?
+    let mlmTransform, mlmNorm, mlmDecoder: String
+    let mlmBias: [String]
+    let nsp: String?
+    let classifier: String
+
+    struct LayerNames {
+        let query, key, value, attentionOutput, attentionNorm, intermediate, output, outputNorm: String
+    }
+
+    static func of(_ family: ModelFamily) -> WeightNames {
+        switch family {
+        case .bert: return bertLike(prefix: "bert.", projection: nil, mlm: ("cls.predictions.transform.dense", "cls.predictions.transform.LayerNorm", "cls.predictions.decoder"),
+                                    mlmBias: ["cls.predictions.bias", "cls.predictions.decoder.bias"], nsp: "cls.seq_relationship", pooler: "pooler.dense")
+        case .electra: return bertLike(prefix: "electra.", projection: "embeddings_project",
+                                       mlm: ("generator_predictions.dense", "generator_predictions.LayerNorm", "generator_lm_head"),
+                                       mlmBias: ["generator_lm_head.bias"], nsp: nil, pooler: nil)
+        case .distilbert:
+            return WeightNames(
+                basePrefix: "distilbert.", word: "embeddings.word_embeddings", position: "embeddings.position_embeddings",
+                tokenType: "", embeddingNorm: "embeddings.LayerNorm", projection: nil,
+                layer: { i in
+                    let p = "transformer.layer.\(i)."
+                    return LayerNames(query: p + "attention.q_lin", key: p + "attention.k_lin", value: p + "attention.v_lin",
+                                      attentionOutput: p + "attention.out_lin", attentionNorm: p + "sa_layer_norm",
+                                      intermediate: p + "ffn.lin1", output: p + "ffn.lin2", outputNorm: p + "output_layer_norm")
+                },
+                pooler: nil, mlmTransform: "vocab_transform", mlmNorm: "vocab_layer_norm", mlmDecoder: "vocab_projector",
+                mlmBias: ["vocab_projector.bias"], nsp: nil, classifier: "classifier")
+        }
+    }
+
+    private static func bertLike(prefix: String, projection: String?, mlm: (String, String, String), mlmBias: [String], nsp: String?, pooler: String?) -> WeightNames {
+        WeightNames(
+            basePrefix: prefix, word: "embeddings.word_embeddings", position: "embeddings.position_embeddings",
+            tokenType: "embeddings.token_type_embeddings", embeddingNorm: "embeddings.LayerNorm", projection: projection,
+            layer: { i in
+                let p = "encoder.layer.\(i)."
+                return LayerNames(query: p + "attention.self.query", key: p + "attention.self.key", value: p + "attention.self.value",
+                                  attentionOutput: p + "attention.output.dense", attentionNorm: p + "attention.output.LayerNorm",
+                                  intermediate: p + "intermediate.dense", output: p + "output.dense", outputNorm: p + "output.LayerNorm")
+            },
+            pooler: pooler, mlmTransform: mlm.0, mlmNorm: mlm.1, mlmDecoder: mlm.2, mlmBias: mlmBias, nsp: nsp, classifier: "classifier")
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Encoder
+import Foundation
+import Session
+
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "What a model is: family, parameters, shape, tokenizer, heads, dtype, size on disk."
+    )
+
+    @OptionGroup var options: ModelOptions
+    @Flag(name: .long, help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let model = try options.load()
+            let info = ModelInfo(model)
+            print(json ? info.json : info.table)
+        }
+    }
+}
+
+/// The facts `info` prints (and the workbench's model overlay shows).
+struct ModelInfo {
+    let name, family, tokenizer, dtype, directory: String
+    let parameters, layers, heads, hidden, vocab, fileBytes: Int
+    let headsPresent: [String]
+    let headNote: String?
+
+    init(_ m: LoadedModel) {
+        let c = m.encoder.config, w = m.encoder.weights, store = m.encoder.store
+        name = m.name
+        family = c.modelType
+        directory = m.directory.path
+        tokenizer = "WordPiece (\(m.tokenizer.vocabSize) pieces, \(m.tokenizer.normalizer.lowercase ? "uncased" : "cased"))"
+        dtype = store.dominantDType?.rawValue ?? "?"
+        parameters = store.files.flatMap { $0.entries.values }.filter { $0.dtype.isLoadableAsFloat }.reduce(0) { $0 + $1.shape.reduce(1, *) }
+        layers = c.numLayers
+        heads = c.numHeads
+        hidden = c.hiddenSize
+        vocab = c.vocabSize
+        fileBytes = store.totalBytes
+        var present: [String] = []
+        if w.maskedLM != nil { present.append("masked-LM") } else if m.mlmEncoder != nil { present.append("masked-LM (BertScope overlay)") }
+        if w.nextSentence != nil { present.append("next-sentence") }
+        if w.pooler != nil { present.append("pooler") }
+        if let cls = w.classifier { present.append("classifier (\(cls.outFeatures) labels)") }
+        headsPresent = present
+        headNote = m.headNote
+    }
+
+    var json: String {
+        "{\"name\":\(jsonString(name)),\"family\":\(jsonString(family)),\"parameters\":\(parameters),\"layers\":\(layers),\"heads\":\(heads),"
+            + "\"hidden_size\":\(hidden),\"vocab_size\":\(vocab),\"tokenizer\":\(jsonString(tokenizer)),"
+            + "\"heads_present\":[\(headsPresent.map(jsonString).joined(separator: ","))],\"dtype\":\(jsonString(dtype)),"
+            + "\"file_bytes\":\(fileBytes),\"directory\":\(jsonString(directory))}"
+    }
+
+    var table: String {
+        let rows: [(String, String)] = [
+            ("model", name), ("family", family), ("directory", directory),
+            ("parameters", String(format: "%.1fM", Double(parameters) / 1e6)),
+            ("shape", "\(layers) layers × \(heads) heads, hidden \(hidden), vocabulary \(vocab)"),
+            ("tokenizer", tokenizer), ("heads", headsPresent.isEmpty ? "none (encoder only)" : headsPresent.joined(separator: ", ")),
+            ("dtype", dtype), ("size", String(format: "%.1f MB", Double(fileBytes) / 1e6)),
+        ] + (headNote.map { [("note", $0)] } ?? [])
+        return rows.map { $0.0.padding(toLength: 11, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
+    }
+}
+
+import Tokenizers
