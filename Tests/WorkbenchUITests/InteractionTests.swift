@@ -270,3 +270,17 @@ import TestSupport
         #expect(s.summary.contains("start-up to first frame 150 ms") && s.summary.contains("over 20 keys"))
     }
 }
+
+@Suite struct ModelInfoOverlayTests {
+    @Test func showsTheSameFactsAsInfo() {
+        let w = makeWorkbench("the")
+        w.focus = .tokens
+        w.press(.char("I"))
+        let g = w.render(width: 120, height: 40)
+        #expect(g.contains("Model · any key closes"))
+        #expect(g.contains("family     bert") && g.contains("3 layers × 4 heads, hidden 32, vocabulary 1106"))
+        #expect(g.contains("masked-LM, next-sentence, pooler"))
+        w.press(.char("x"))
+        #expect(w.overlay == .none)
+    }
+}

@@ -7,7 +7,7 @@ public enum Action: Hashable, Sendable {
     case layerPrevious, layerNext, headPrevious, headNext
     case cycleView, toggleWords, toggleSpecial, toggleOverview, toggleFocusMode
     case nextTheme, nextSample
-    case maskToken, maskWord, toggleFillOrder, newLab, leaveLab
+    case maskToken, maskWord, toggleFillOrder, newLab, leaveLab, modelInfo
 }
 
 /// Where a binding applies: anywhere, or only while a part has focus.
@@ -44,6 +44,7 @@ public enum KeyMap {
         Binding(keys: [.char("z")], context: .panes, action: .zoom, help: "zoom the focused pane to full screen and back"),
         Binding(keys: [.char("i"), .char("/")], context: .panes, action: .leaveInput, help: "edit the sentence"),
         Binding(keys: [.char("t")], context: .panes, action: .nextTheme, help: "next theme"),
+        Binding(keys: [.char("I")], context: .panes, action: .modelInfo, help: "model info: family, parameters, tokenizer, heads, dtype, size"),
         Binding(keys: [.char("n")], context: .panes, action: .nextSample, help: "next sample sentence"),
         Binding(keys: [.left, .char("h")], context: .tokens, action: .moveLeft, help: "previous token"),
         Binding(keys: [.right, .char("l")], context: .tokens, action: .moveRight, help: "next token"),

@@ -8,6 +8,10 @@ extension Workbench {
         if case .mouse(let x, let y, let button) = key { return click(x: x, y: y, button: button) }
         switch overlay {
         case .help(let scroll): return handleHelp(key, scroll: scroll)
+        case .modelInfo:
+            if key == .ctrl("c") { quit() }
+            overlay = .none
+            return
         case .command(var editor): return handleCommand(key, editor: &editor)
         case .none: break
         }
@@ -36,6 +40,7 @@ extension Workbench {
         switch action {
         case .quit: quit()
         case .help: overlay = .help(scroll: 0)
+        case .modelInfo: overlay = .modelInfo
         case .commandLine: overlay = .command(LineEditor())
         case .focusNext: focus = Focus(rawValue: (focus.rawValue + 1) % Focus.allCases.count)!
         case .focusPrevious: focus = Focus(rawValue: (focus.rawValue + Focus.allCases.count - 1) % Focus.allCases.count)!

@@ -63,6 +63,7 @@ extension Workbench {
         switch overlay {
         case .none: break
         case .help(let scroll): HelpOverlay.render(&g, theme: theme, scroll: scroll)
+        case .modelInfo: InfoOverlay.render(&g, theme: theme, info: ModelInfo(session.model))
         case .command(let editor):
             let r = layout.status
             g.fill(r, style: theme.style("foreground", bg: "status_bar_bg"))

@@ -38,6 +38,7 @@ public enum Overlay: Equatable, Sendable {
     case none
     case help(scroll: Int)
     case command(LineEditor)
+    case modelInfo
 }
 
 /// A status-line message.

@@ -1,0 +1,51 @@
+import Foundation
+import Tokenizers
+
+/// The facts `bertscope info` prints and the workbench's model overlay shows.
+public struct ModelInfo: Sendable {
+    public let name, family, tokenizer, dtype, directory: String
+    public let parameters, layers, heads, hidden, vocab, fileBytes: Int
+    public let headsPresent: [String]
+    public let headNote: String?
+
+    public init(_ m: LoadedModel) {
+        let c = m.encoder.config, w = m.encoder.weights, store = m.encoder.store
+        name = m.name
+        family = c.modelType
+        directory = m.directory.path
+        tokenizer = "WordPiece (\(m.tokenizer.vocabSize) pieces, \(m.tokenizer.normalizer.lowercase ? "uncased" : "cased"))"
+        dtype = store.dominantDType?.rawValue ?? "?"
+        parameters = store.files.flatMap { $0.entries.values }.filter { $0.dtype.isLoadableAsFloat }.reduce(0) { $0 + $1.shape.reduce(1, *) }
+        layers = c.numLayers
+        heads = c.numHeads
+        hidden = c.hiddenSize
+        vocab = c.vocabSize
+        fileBytes = store.totalBytes
+        var present: [String] = []
+        if w.maskedLM != nil { present.append("masked-LM") } else if m.mlmEncoder != nil { present.append("masked-LM (BertScope overlay)") }
+        if w.nextSentence != nil { present.append("next-sentence") }
+        if w.pooler != nil { present.append("pooler") }
+        if let cls = w.classifier { present.append("classifier (\(cls.outFeatures) labels)") }
+        headsPresent = present
+        headNote = m.headNote
+    }
+
+    public var json: String {
+        "{\"name\":\(jsonString(name)),\"family\":\(jsonString(family)),\"parameters\":\(parameters),\"layers\":\(layers),\"heads\":\(heads),"
+            + "\"hidden_size\":\(hidden),\"vocab_size\":\(vocab),\"tokenizer\":\(jsonString(tokenizer)),"
+            + "\"heads_present\":[\(headsPresent.map(jsonString).joined(separator: ","))],\"dtype\":\(jsonString(dtype)),"
+            + "\"file_bytes\":\(fileBytes),\"directory\":\(jsonString(directory))}"
+    }
+
+    public var table: String {
+        let rows: [(String, String)] = [
+            ("model", name), ("family", family), ("directory", directory),
+            ("parameters", String(format: "%.1fM", Double(parameters) / 1e6)),
+            ("shape", "\(layers) layers × \(heads) heads, hidden \(hidden), vocabulary \(vocab)"),
+            ("tokenizer", tokenizer), ("heads", headsPresent.isEmpty ? "none (encoder only)" : headsPresent.joined(separator: ", ")),
+            ("dtype", dtype), ("size", String(format: "%.1f MB", Double(fileBytes) / 1e6)),
+        ] + (headNote.map { [("note", $0)] } ?? [])
+        return rows.map { $0.0.padding(toLength: 11, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
+    }
+}
+
