@@ -28,7 +28,7 @@ public struct MaskedLanguageModel: Sendable {
         guard encoder.hasMaskedLMHead else {
             throw EncoderError("this model has no masked-LM head; load one that has (e.g. --model bert-base-uncased from the Hugging Face cache)")
         }
-        guard let mask = tokenizer.id(for: "[MASK]") else { throw EncoderError("the tokenizer has no [MASK] token") }
+        guard let mask = tokenizer.maskId else { throw EncoderError("the tokenizer has no mask token") }
         self.encoder = encoder
         self.tokenizer = tokenizer
         self.maskId = mask

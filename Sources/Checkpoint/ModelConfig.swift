@@ -21,7 +21,7 @@ public enum Activation: String, Sendable {
 
 /// The encoder families BertScope runs, chosen by `model_type`.
 public enum ModelFamily: String, Sendable, CaseIterable {
-    case bert, distilbert, electra
+    case bert, distilbert, electra, roberta
 }
 
 /// `config.json`, decoded for the families BertScope runs. Everything the
@@ -47,6 +47,11 @@ public struct ModelConfig: Sendable, Equatable {
     public var architectures: [String]
 
     public var headDim: Int { hiddenSize / numHeads }
+    /// RoBERTa numbers positions from padding_idx + 1 (transformers'
+    /// create_position_ids_from_input_ids); the others from 0.
+    public var positionOffset: Int { family == .roberta ? padTokenId + 1 : 0 }
+    /// How many tokens fit: the position table minus the offset.
+    public var maxTokens: Int { maxPositions - positionOffset }
 
     public init(
         modelType: String = "bert", vocabSize: Int, hiddenSize: Int, embeddingSize: Int? = nil, numLayers: Int, numHeads: Int,
@@ -75,7 +80,7 @@ public struct ModelConfig: Sendable, Equatable {
         }
         let keys = ConfigKeys(c, source: source)
         switch family {
-        case .bert, .electra:
+        case .bert, .electra, .roberta:
             if let pet = c["position_embedding_type"] as? String, pet != "absolute" {
                 throw CheckpointError("position_embedding_type \"\(pet)\" is not supported (supported: absolute)")
             }
@@ -86,8 +91,8 @@ public struct ModelConfig: Sendable, Equatable {
                 embeddingSize: try keys.int("embedding_size", hidden),
                 numLayers: try keys.int("num_hidden_layers"), numHeads: try keys.int("num_attention_heads"),
                 intermediateSize: try keys.int("intermediate_size"), activation: try keys.activation("hidden_act"),
-                layerNormEps: keys.float("layer_norm_eps", 1e-12), maxPositions: try keys.int("max_position_embeddings", 512),
-                typeVocabSize: try keys.int("type_vocab_size", 2), padTokenId: try keys.int("pad_token_id", 0),
+                layerNormEps: keys.float("layer_norm_eps", family == .roberta ? 1e-5 : 1e-12), maxPositions: try keys.int("max_position_embeddings", 512),
+                typeVocabSize: try keys.int("type_vocab_size", 2), padTokenId: try keys.int("pad_token_id", family == .roberta ? 1 : 0),
                 architectures: c["architectures"] as? [String] ?? []
             )
         case .distilbert:
@@ -111,6 +116,7 @@ public struct ModelConfig: Sendable, Equatable {
             throw CheckpointError("\(source): \(k) = \(v) is out of range")
         }
         guard typeVocabSize >= 0 && typeVocabSize < 1 << 16 else { throw CheckpointError("\(source): type_vocab_size = \(typeVocabSize) is out of range") }
+        guard positionOffset < maxPositions else { throw CheckpointError("\(source): pad_token_id \(padTokenId) leaves no positions") }
         guard hiddenSize % numHeads == 0 else {
             throw CheckpointError("\(source): hidden_size \(hiddenSize) is not divisible by num_attention_heads \(numHeads)")
         }

@@ -73,8 +73,8 @@ public final class BertEncoder: Sendable {
 
     private func validate(ids: [Int], typeIds: [Int]?, attentionMask: [Int]?) throws {
         guard !ids.isEmpty else { throw EncoderError("nothing to encode: the input has no tokens") }
-        guard ids.count <= config.maxPositions else {
-            throw EncoderError("\(ids.count) tokens exceed the model's \(config.maxPositions) positions (truncate first)")
+        guard ids.count <= config.maxTokens else {
+            throw EncoderError("\(ids.count) tokens exceed the model's \(config.maxTokens) positions (truncate first)")
         }
         if let bad = ids.first(where: { $0 < 0 || $0 >= config.vocabSize }) {
             throw EncoderError("token id \(bad) is outside the vocabulary (size \(config.vocabSize))")
@@ -98,7 +98,7 @@ public final class BertEncoder: Sendable {
         let target = emb.projection == nil ? out : ws.embedded
         for (i, id) in ids.enumerated() {
             let row = target + i * e
-            let w = emb.word.pointer + id * e, p = emb.position.pointer + i * e
+            let w = emb.word.pointer + id * e, p = emb.position.pointer + (i + config.positionOffset) * e
             if let tt = emb.tokenType {
                 let t = tt.pointer + (typeIds?[i] ?? 0) * e
                 for k in 0..<e { row[k] = (w[k] + t[k]) + p[k] }

@@ -101,7 +101,8 @@ private struct Loader {
             decoder: stored ? try tensor(names.mlmDecoder + ".weight", [v, t], head: true) : try word.expecting([v, t]),
             bias: try tensor(biasName, [v], head: true),
             decoderIsTied: !stored,
-            activation: config.family == .electra ? .gelu : config.activation
+            // ELECTRA's generator and RoBERTa's lm_head apply GELU whatever hidden_act says.
+            activation: config.family == .electra || config.family == .roberta ? .gelu : config.activation
         )
     }
 }

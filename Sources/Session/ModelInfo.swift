@@ -13,7 +13,7 @@ public struct ModelInfo: Sendable {
         name = m.name
         family = c.modelType
         directory = m.directory.path
-        tokenizer = "WordPiece (\(m.tokenizer.vocabSize) pieces, \(m.tokenizer.normalizer.lowercase ? "uncased" : "cased"))"
+        tokenizer = m.tokenizer.summary
         dtype = store.dominantDType?.rawValue ?? "?"
         parameters = store.files.flatMap { $0.entries.values }.filter { $0.dtype.isLoadableAsFloat }.reduce(0) { $0 + $1.shape.reduce(1, *) }
         layers = c.numLayers

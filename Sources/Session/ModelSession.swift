@@ -78,11 +78,11 @@ public final class ModelSession: @unchecked Sendable {
     private func compute(_ input: SessionInput, generation gen: Int) -> EncodeResult? {
         let begin = DispatchTime.now().uptimeNanoseconds
         let tok = model.tokenizer, enc = model.encoder
-        var encoding = tok.encode(input.text, pair: input.pair, maxLength: enc.config.maxPositions)
-        if let maskId = tok.id(for: "[MASK]") {
+        var encoding = tok.encode(input.text, pair: input.pair, maxLength: enc.config.maxTokens)
+        if let maskId = tok.maskId {
             for p in input.masked where p < encoding.count && encoding.specialTokensMask[p] == 0 {
                 encoding.ids[p] = maskId
-                encoding.tokens[p] = "[MASK]"
+                encoding.tokens[p] = tok.maskToken
             }
         }
         var trace: Trace? = nil

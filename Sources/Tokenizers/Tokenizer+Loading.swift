@@ -23,19 +23,62 @@ extension Tokenizer {
     public init(tokenizerJSON data: Data) throws {
         let root = try JSONValue.parse([UInt8](data))
         guard root.members != nil else { throw TokenizerError("not a JSON object") }
-        let model = try Self.wordPiece(root["model"])
         let added = (root["added_tokens"]?.array ?? []).compactMap(Self.addedToken)
+        if root["model"]?["type"]?.string == "BPE" {
+            let bpe = try Self.bytePairs(root["model"]!)
+            guard root["normalizer"]?.isNull ?? true else {
+                throw TokenizerError("normalizer \(root["normalizer"]?["type"]?.string ?? "?") with BPE is not supported (supported: none)")
+            }
+            let pre = root["pre_tokenizer"]
+            guard pre?["type"]?.string == "ByteLevel" else {
+                throw TokenizerError("pre_tokenizer \(pre?["type"]?.string ?? "none") with BPE is not supported (supported: ByteLevel)")
+            }
+            let post = root["post_processor"]
+            guard post?["type"]?.string == "RobertaProcessing", let sep = post?["sep"]?.array, let cls = post?["cls"]?.array,
+                  let sepToken = sep.first?.string, let sepId = sep.last?.int, let clsToken = cls.first?.string, let clsId = cls.last?.int else {
+                throw TokenizerError("post_processor \(post?["type"]?.string ?? "none") with BPE is not supported (supported: RobertaProcessing)")
+            }
+            let template = TemplateProcessor(
+                single: [.special(token: clsToken, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: sepToken, typeId: 0)],
+                pair: [.special(token: clsToken, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: sepToken, typeId: 0),
+                       .special(token: sepToken, typeId: 0), .sequence(index: 1, typeId: 0), .special(token: sepToken, typeId: 0)],
+                specialIds: [clsToken: [clsId], sepToken: [sepId]])
+            let off = BertNormalizer(cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: false)
+            self.init(normalizer: off, kind: .bytePairs(bpe, addPrefixSpace: pre?["add_prefix_space"]?.bool ?? false,
+                                                        trimOffsets: post?["trim_offsets"]?.bool ?? true),
+                      addedTokens: added, postProcessor: template)
+            return
+        }
+        let model = try Self.wordPiece(root["model"])
         let normalizer = try Self.bertNormalizer(root["normalizer"])
         try Self.checkPreTokenizer(root["pre_tokenizer"])
         let post = try Self.postProcessor(root["post_processor"], model: model, added: added)
         self.init(normalizer: normalizer, model: model, addedTokens: added, postProcessor: post)
     }
 
+    private static func bytePairs(_ m: JSONValue) throws -> BytePairEncoding {
+        guard let members = m["vocab"]?.members else { throw TokenizerError("BPE model has no vocab") }
+        let entries = members.compactMap { k, v in v.int.map { (token: k, id: $0) } }
+        var merges: [(String, String)] = []
+        for item in m["merges"]?.array ?? [] {
+            if let s = item.string {
+                let parts = s.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                if parts.count == 2 { merges.append((parts[0], parts[1])) }
+            } else if let pair = item.array, pair.count == 2, let a = pair[0].string, let b = pair[1].string {
+                merges.append((a, b))
+            }
+        }
+        if m["dropout"]?.int != nil || (m["byte_fallback"]?.bool ?? false) {
+            throw TokenizerError("BPE with dropout or byte_fallback is not supported")
+        }
+        return try BytePairEncoding(entries: entries, merges: merges, unkToken: m["unk_token"]?.string)
+    }
+
     private static func wordPiece(_ m: JSONValue?) throws -> WordPiece {
         guard let m, m.members != nil else { throw TokenizerError("no model") }
         let type = m["type"]?.string ?? "?"
         guard type == "WordPiece" else {
-            throw TokenizerError("tokenizer model \(type) is not supported (supported: WordPiece)")
+            throw TokenizerError("tokenizer model \(type) is not supported (supported: WordPiece, BPE)")
         }
         guard let members = m["vocab"]?.members else { throw TokenizerError("WordPiece model has no vocab") }
         var entries: [(token: String, id: Int)] = []

@@ -30,6 +30,11 @@ extension Tokenizer {
         let scalars = Array(text.unicodeScalars)
         let lo = max(0, min(span.start, scalars.count)), hi = max(lo, min(span.end, scalars.count))
         let piece = NormalizedText(original: scalars[lo..<hi])
+        if wordPiece == nil {
+            // Byte-level BPE: no normalizer; pre-tokens by the GPT-2 pattern.
+            let words = ByteLevel.split(piece.scalars).map { String(String.UnicodeScalarView(piece.scalars[$0])) }
+            return WordXRay(original: piece.string, normalization: [], preTokens: words, steps: words.map { _ in [] })
+        }
         var stages: [(String, String)] = []
         var t = piece
         let n = normalizer
@@ -49,6 +54,7 @@ extension Tokenizer {
     }
 
     private func greedySteps(_ chars: [Unicode.Scalar]) -> [WordXRay.Step] {
+        guard let model = wordPiece else { return [] }
         if chars.count > model.maxInputCharsPerWord { return [WordXRay.Step(piece: nil, id: nil, misses: 0)] }
         var out: [WordXRay.Step] = []
         var start = 0
@@ -67,5 +73,15 @@ extension Tokenizer {
             start = end
         }
         return out
+    }
+}
+
+extension Tokenizer {
+    /// "WordPiece (30522 pieces, uncased)" / "byte-level BPE (50265 pieces)".
+    public var summary: String {
+        switch kind {
+        case .wordPiece: return "WordPiece (\(vocabSize) pieces, \(normalizer.lowercase ? "uncased" : "cased"))"
+        case .bytePairs: return "byte-level BPE (\(vocabSize) pieces)"
+        }
     }
 }

@@ -1,16 +1,27 @@
-/// A BERT WordPiece tokenizer that reproduces HF `tokenizers`:
-/// added tokens → BertNormalizer → BertPreTokenizer → WordPiece → template.
+/// A tokenizer that reproduces HF `tokenizers` for the models BertScope runs:
+/// added tokens → BertNormalizer → BertPreTokenizer → WordPiece → template,
+/// or added tokens → ByteLevel pre-tokenizer → BPE → template (RoBERTa).
 public struct Tokenizer: Sendable {
+    public enum Model: Sendable {
+        case wordPiece(WordPiece)
+        /// Byte-level BPE; `trimOffsets` drops leading spaces from offsets (RobertaProcessing).
+        case bytePairs(BytePairEncoding, addPrefixSpace: Bool, trimOffsets: Bool)
+    }
+
     public let normalizer: BertNormalizer
-    public let model: WordPiece
+    public let kind: Model
     public let addedTokens: [AddedToken]
     public let postProcessor: TemplateProcessor
     private let rawPatterns: [(AddedToken, [Unicode.Scalar])]
     private let normalizedPatterns: [(AddedToken, [Unicode.Scalar])]
 
     public init(normalizer: BertNormalizer, model: WordPiece, addedTokens: [AddedToken], postProcessor: TemplateProcessor) {
+        self.init(normalizer: normalizer, kind: .wordPiece(model), addedTokens: addedTokens, postProcessor: postProcessor)
+    }
+
+    public init(normalizer: BertNormalizer, kind: Model, addedTokens: [AddedToken], postProcessor: TemplateProcessor) {
         self.normalizer = normalizer
-        self.model = model
+        self.kind = kind
         self.addedTokens = addedTokens
         self.postProcessor = postProcessor
         rawPatterns = addedTokens.filter { !$0.normalized && !$0.content.isEmpty }
@@ -21,16 +32,40 @@ public struct Tokenizer: Sendable {
         }
     }
 
-    public var vocabSize: Int { model.idToToken.count }
+    /// The WordPiece model, for the WordPiece-specific views (x-ray, [UNK] reasons).
+    public var wordPiece: WordPiece? { if case .wordPiece(let w) = kind { return w }; return nil }
+
+    private var idToToken: [String] {
+        switch kind {
+        case .wordPiece(let w): return w.idToToken
+        case .bytePairs(let b, _, _): return b.idToToken
+        }
+    }
+
+    public var vocabSize: Int { max(idToToken.count, (addedTokens.map(\.id).max() ?? -1) + 1) }
+    public var unkId: Int? {
+        switch kind {
+        case .wordPiece(let w): return w.unkId
+        case .bytePairs(let b, _, _): return b.unkId
+        }
+    }
+
+    /// The mask token's id: `[MASK]` (BERT family) or `<mask>` (RoBERTa).
+    public var maskId: Int? { id(for: "[MASK]") ?? id(for: "<mask>") }
+    public var maskToken: String { wordPiece != nil ? "[MASK]" : "<mask>" }
 
     public func token(for id: Int) -> String? {
         if let added = addedTokens.first(where: { $0.id == id }) { return added.content }
-        return model.idToToken.indices.contains(id) ? model.idToToken[id] : nil
+        return idToToken.indices.contains(id) ? idToToken[id] : nil
     }
 
     public func id(for token: String) -> Int? {
         let want = Array(token.unicodeScalars)
-        return addedTokens.first(where: { Array($0.content.unicodeScalars) == want })?.id ?? model.id(for: token)
+        if let added = addedTokens.first(where: { Array($0.content.unicodeScalars) == want }) { return added.id }
+        switch kind {
+        case .wordPiece(let w): return w.id(for: token)
+        case .bytePairs(let b, _, _): return b.id(for: token)
+        }
     }
 
     /// Tokenizes `text` (and `pair`), truncating to `maxLength` tokens
@@ -74,6 +109,10 @@ public struct Tokenizer: Sendable {
                 out.append(RawToken(id: token.id, token: token.content, span: .init(s, e), wordId: word))
                 word += 1
             case .text(let r):
+                if case .bytePairs(let bpe, let prefixSpace, let trim) = kind {
+                    appendBytePairs(bpe, text, r, prefixSpace: prefixSpace, trim: trim, word: &word, into: &out)
+                    continue
+                }
                 for w in BertPreTokenizer.split(Array(text.scalars[r])) {
                     let range = (w.lowerBound + r.lowerBound)..<(w.upperBound + r.lowerBound)
                     appendWord(text, range, wordId: word, into: &out)
@@ -84,6 +123,7 @@ public struct Tokenizer: Sendable {
     }
 
     private func appendWord(_ text: NormalizedText, _ range: Range<Int>, wordId: Int, into out: inout [RawToken]) {
+        guard case .wordPiece(let model) = kind else { return }
         switch model.pieces(text.scalars[range]) {
         case .success(let pieces):
             for p in pieces {

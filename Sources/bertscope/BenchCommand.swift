@@ -27,8 +27,8 @@ struct BenchCommand: ParsableCommand {
             if let threads { bs_set_threads(Int32(threads)) } else { configureThreads() }
             let dir = try options.directory()
             let encoder = try BertEncoder(directory: dir)
-            guard tokens <= encoder.config.maxPositions else {
-                throw EncoderError("--tokens \(tokens) exceeds the model's \(encoder.config.maxPositions) positions")
+            guard tokens <= encoder.config.maxTokens else {
+                throw EncoderError("--tokens \(tokens) exceeds the model's \(encoder.config.maxTokens) positions")
             }
             let ids = try sampleIds(dir: dir, count: tokens, vocab: encoder.config.vocabSize)
             let ws = encoder.makeWorkspace()

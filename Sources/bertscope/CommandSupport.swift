@@ -47,9 +47,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
 
 /// Tokenizes for the model, warning on stderr when truncation cut tokens.
 func encodeForModel(_ tokenizer: Tokenizer, _ config: ModelConfig, text: String, pair: String?) -> Encoding {
-    let e = tokenizer.encode(text, pair: pair, maxLength: config.maxPositions)
+    let e = tokenizer.encode(text, pair: pair, maxLength: config.maxTokens)
     if e.truncated > 0 {
-        writeStderr("bertscope: warning: input has \(e.count + e.truncated) tokens; truncated to the model's \(config.maxPositions) positions (\(e.truncated) cut)")
+        writeStderr("bertscope: warning: input has \(e.count + e.truncated) tokens; truncated to the model's \(config.maxTokens) positions (\(e.truncated) cut)")
     }
     return e
 }

@@ -36,13 +36,13 @@ struct PredictCommand: ParsableCommand {
             }
             let mlm = try MaskedLanguageModel(encoder: mlmEncoder, tokenizer: model.tokenizer)
             let e = encodeForModel(model.tokenizer, mlmEncoder.config, text: text, pair: nil)
-            guard e.ids.contains(mlm.maskId) else { throw EncoderError("no [MASK] in the text") }
+            guard e.ids.contains(mlm.maskId) else { throw EncoderError("no \(model.tokenizer.maskToken) in the text") }
             let masks = try mlm.predict(e, trace: try mlm.forward(e.ids, e.typeIds), k: topK)
             let words = (targets ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let scores = try masks.map { m in try words.map { try mlm.score(word: $0, at: m.position, in: e) } }
             if json { return print(Self.json(masks, scores)) }
             if let note = model.headNote { print("(\(note))") }
-            for (m, s) in zip(masks, scores) { print(Self.table(m, s)) }
+            for (m, s) in zip(masks, scores) { print(Self.table(m, s, maskToken: model.tokenizer.maskToken)) }
         }
     }
 
@@ -61,8 +61,8 @@ struct PredictCommand: ParsableCommand {
         return "{\"masks\":[" + items.joined(separator: ",") + "]}"
     }
 
-    static func table(_ m: MaskPrediction, _ scores: [TargetScore]) -> String {
-        var lines = ["[MASK] at position \(m.position):"]
+    static func table(_ m: MaskPrediction, _ scores: [TargetScore], maskToken: String) -> String {
+        var lines = ["\(maskToken) at position \(m.position):"]
         for p in m.predictions {
             let bar = String(repeating: "█", count: Int((p.probability * 30).rounded()))
             lines.append("  " + fit(p.token, max(12, displayWidth(p.token)))

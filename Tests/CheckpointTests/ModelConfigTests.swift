@@ -18,7 +18,7 @@ import TestSupport
 
     @Test func unsupportedSettingsNameTheField() {
         let cases: [(String, String)] = [
-            (#"{"model_type":"gpt2","#+base+#"}"#, "model_type \"gpt2\" is not supported (supported: bert, distilbert, electra)"),
+            (#"{"model_type":"gpt2","#+base+#"}"#, "model_type \"gpt2\" is not supported (supported: bert, distilbert, electra, roberta)"),
             (#"{"model_type":"bert","#+base+#","hidden_act":"mish"}"#, "hidden_act \"mish\""),
             (#"{"model_type":"bert","#+base+#","position_embedding_type":"relative_key"}"#, "position_embedding_type"),
             (#"{"model_type":"bert","vocab_size":100}"#, "hidden_size"),

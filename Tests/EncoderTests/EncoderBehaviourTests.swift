@@ -107,7 +107,7 @@ import TestSupport
         #expect(try load { $0.replacingOccurrences(of: "\"num_hidden_layers\": 3", with: "\"num_hidden_layers\": 4") }
             == "checkpoint is missing tensor encoder.layer.3.attention.self.query.weight")
         #expect(try load { $0.replacingOccurrences(of: "\"model_type\": \"bert\"", with: "\"model_type\": \"deberta-v2\"") }
-            .contains("not supported (supported: bert, distilbert, electra)"))
+            .contains("not supported (supported: bert, distilbert, electra, roberta)"))
         #expect(try load { $0 } == "")
     }
 }

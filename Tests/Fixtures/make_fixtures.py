@@ -26,9 +26,9 @@ from tokenizers import Tokenizer
 from transformers import (BertConfig, BertForMaskedLM, BertForPreTraining,
                           BertForSequenceClassification, BertModel, DistilBertConfig,
                           DistilBertForMaskedLM, ElectraConfig, ElectraForMaskedLM,
-                          ElectraModel)
+                          ElectraModel, RobertaConfig, RobertaForMaskedLM)
 
-MLM_CLASSES = (BertForMaskedLM, BertForPreTraining, DistilBertForMaskedLM, ElectraForMaskedLM)
+MLM_CLASSES = (BertForMaskedLM, BertForPreTraining, DistilBertForMaskedLM, ElectraForMaskedLM, RobertaForMaskedLM)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tokenizer_texts  # noqa: E402
@@ -138,15 +138,54 @@ def tiny_vocab():
     return keep
 
 
-def golden_inputs(vocab_size, seed):
+def tiny_roberta(root):
+    """A tiny RoBERTa: a byte-level BPE trained here on the tokenizer texts
+    (real vocab.json/merges.txt/tokenizer.json formats), random weights."""
+    from tokenizers import ByteLevelBPETokenizer
+    d = os.path.join(root, "tiny-roberta-mlm")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    bpe = ByteLevelBPETokenizer()
+    corpus = tokenizer_texts.singles() + [a + " " + b for a, b in tokenizer_texts.pairs()]
+    bpe.train_from_iterator(corpus * 3, vocab_size=700, min_frequency=2,
+                            special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"])
+    bpe.save_model(d)
+    write_json(os.path.join(d, "tokenizer_config.json"), {"tokenizer_class": "RobertaTokenizer"})
+    # <mask> swallows the space before it, as in roberta-base.
+    mask = tokenizers.AddedToken("<mask>", lstrip=True, rstrip=False, normalized=False, special=True)
+    tok = transformers.AutoTokenizer.from_pretrained(d, mask_token=mask)
+    tok.save_pretrained(d)
+    vocab = len(tok)
+    config = RobertaConfig(vocab_size=vocab, hidden_size=32, num_hidden_layers=3, num_attention_heads=4, intermediate_size=64,
+                           max_position_embeddings=66, type_vocab_size=1, pad_token_id=1, bos_token_id=0, eos_token_id=2,
+                           layer_norm_eps=1e-5, attn_implementation="eager")
+    model = RobertaForMaskedLM(config).eval()
+    randomize(model, 42)
+    model.save_pretrained(d, safe_serialization=True)
+    cases = golden_inputs(vocab, 42, cls=0, types=False)
+    write_json(os.path.join(d, "golden.json"), {"versions": VERSIONS, "cases": cases})
+    save_file(run_goldens(model, cases), os.path.join(d, "golden.safetensors"))
+    head_cli_goldens(d, model, masked=["Paris is the <mask> of France.", "The <mask> sat on the<mask>."])
+    # Tokenizer goldens for every text, from the saved tokenizer.json.
+    fast = Tokenizer.from_file(os.path.join(d, "tokenizer.json"))
+    fast.no_padding()
+    fast.no_truncation()
+    texts = [{"text": t} for t in tokenizer_texts.singles()] + [{"text": a, "pair": b} for a, b in tokenizer_texts.pairs()]
+    write_json(os.path.join(d, "tokenizer_goldens.json"), {"versions": VERSIONS, "cases": texts,
+               "outputs": [encoding_dict(fast.encode(c["text"], c.get("pair"))) for c in texts]})
+    size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
+    print(f"tiny-roberta-mlm: {size / 1e6:.2f} MB, vocab {vocab}")
+
+
+def golden_inputs(vocab_size, seed, cls=2, types=True):
     g = torch.Generator().manual_seed(seed)
     cases = []
     for n in (1, 5, 17, 40):
-        ids = [2] + torch.randint(5, vocab_size, (n - 1,), generator=g).tolist() if n > 1 else [2]
-        types = [0] * (n // 2) + [1] * (n - n // 2)
-        cases.append({"ids": ids, "type_ids": types})
+        ids = [cls] + torch.randint(5, vocab_size, (n - 1,), generator=g).tolist() if n > 1 else [cls]
+        type_ids = [0] * (n // 2) + [1] * (n - n // 2) if types else [0] * n
+        cases.append({"ids": ids, "type_ids": type_ids})
     # a padded batch row: the last 6 positions are padding
-    ids = [2] + torch.randint(5, vocab_size, (13,), generator=g).tolist() + [0] * 6
+    ids = [cls] + torch.randint(5, vocab_size, (13,), generator=g).tolist() + [0] * 6
     cases.append({"ids": ids, "type_ids": [0] * 20, "attention_mask": [1] * 14 + [0] * 6})
     return cases
 
@@ -159,6 +198,9 @@ def run_goldens(model, cases):
         kwargs = {}
         if getattr(model.config, "type_vocab_size", 0):
             kwargs["token_type_ids"] = torch.tensor([c["type_ids"]])
+        if model.config.model_type == "roberta":
+            # Positions as in an unpadded row (BertScope pads on the right only).
+            kwargs["position_ids"] = torch.arange(len(c["ids"]))[None] + model.config.pad_token_id + 1
         if "attention_mask" in c:
             kwargs["attention_mask"] = torch.tensor([c["attention_mask"]])
         with torch.no_grad():
@@ -212,11 +254,11 @@ def tiny_models():
         print(f"{name}: {size / 1e6:.2f} MB")
 
 
-def head_cli_goldens(d, model):
+def head_cli_goldens(d, model, masked=("the [MASK] of the", "a [MASK] and [MASK] to")):
     """What `bertscope predict` and `nsp` must print for this checkpoint."""
     tok = transformers.AutoTokenizer.from_pretrained(d)
     out = {"versions": VERSIONS, "predict": [], "nsp": []}
-    for text in ["the [MASK] of the", "a [MASK] and [MASK] to"]:
+    for text in masked:
         enc = tok(text, return_tensors="pt")
         if not getattr(model.config, "type_vocab_size", 0):
             enc.pop("token_type_ids", None)
@@ -277,4 +319,5 @@ if __name__ == "__main__":
     torch.manual_seed(0)
     tokenizer_goldens()
     tiny_models()
+    tiny_roberta(os.path.join(OUT, "models"))
     minilm_goldens()

@@ -100,7 +100,7 @@ import Testing
 @Suite struct LoadingErrorTests {
     @Test func unsupportedComponentsAreNamed() throws {
         let cases: [(String, String)] = [
-            (#"{"model":{"type":"BPE","vocab":{}},"pre_tokenizer":{"type":"BertPreTokenizer"}}"#, "tokenizer model BPE is not supported (supported: WordPiece)"),
+            (#"{"model":{"type":"BPE","vocab":{}},"pre_tokenizer":{"type":"BertPreTokenizer"}}"#, "pre_tokenizer BertPreTokenizer with BPE is not supported (supported: ByteLevel)"),
             (#"{"model":{"type":"WordPiece","vocab":{"[UNK]":0}},"normalizer":{"type":"NFKC"},"pre_tokenizer":{"type":"BertPreTokenizer"}}"#, "normalizer NFKC is not supported"),
             (#"{"model":{"type":"WordPiece","vocab":{"[UNK]":0}},"pre_tokenizer":{"type":"Metaspace"}}"#, "pre_tokenizer Metaspace is not supported"),
             (#"{"model":{"type":"WordPiece","vocab":{"x":0}},"pre_tokenizer":{"type":"BertPreTokenizer"}}"#, "no unknown token [UNK]"),

@@ -79,3 +79,19 @@ import Tokenizers
         }
     }
 }
+
+@Suite struct RobertaWorkbenchTests {
+    @Test func byteLevelTokensAndMaskPredictions() throws {
+        let dir = Fixtures.model("tiny-roberta-mlm")
+        let model = try LoadedModel.load(dir.path)
+        let w = makeWorkbench("Paris is the <mask> of France.", model: model)
+        w.press(.escape)
+        let g = w.render(width: 120, height: 40)
+        #expect(g.contains("<s>") && g.contains("</s>"))
+        #expect(g.contains("BPE pieces"))
+        #expect(g.contains("mask 1/1 at #"))
+        #expect(w.snapshot.result?.encoding.tokens.contains("<mask>") == true)
+        w.press(.char("m"))  // mask "Paris" from the tokens pane with RoBERTa's own mask token
+        #expect(w.snapshot.result?.encoding.tokens[1] == "<mask>")
+    }
+}

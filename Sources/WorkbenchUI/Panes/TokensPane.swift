@@ -47,7 +47,7 @@ struct TokensPane {
             guard y < r.maxY else { return }
             if !sep.isEmpty && x > r.x { x = g.put(sep, x: x, y: y, style: theme.style("muted"), clip: r) }
             var style = theme.style(tokenColor(e, i))
-            if e.ids[i] == workbench.session.model.tokenizer.model.unkId && !special { style = theme.style("unknown_token", [.bold, .underline]) }
+            if e.ids[i] == (workbench.session.model.tokenizer.unkId ?? -1) && !special { style = theme.style("unknown_token", [.bold, .underline]) }
             if i == selected { style = style.with(.reverse) }
             let start = x
             x = g.put(label, x: x, y: y, style: style, clip: r)
@@ -68,7 +68,7 @@ struct TokensPane {
         g.put(header, x: r.x, y: r.y - 1, style: theme.style("muted", [.bold]), clip: Rect(x: r.x, y: r.y - 1, width: r.width, height: 1))
         let rows = r.height
         let first = max(0, min(selected - rows / 2, e.count - rows))
-        let unk = workbench.session.model.tokenizer.model.unkId
+        let unk = (workbench.session.model.tokenizer.unkId ?? -1)
         let reasons = unknownReasons(e)
         for (row, i) in (first..<min(e.count, first + rows)).enumerated() {
             let y = r.y + row
@@ -86,17 +86,18 @@ struct TokensPane {
     /// Why each [UNK] is unknown, from the tokenizer's own pass over the word.
     private func unknownReasons(_ e: Encoding) -> [Int: String] {
         let tok = workbench.session.model.tokenizer
+        guard let wp = tok.wordPiece else { return [:] }
         let input = snapshot.result!.input
         var out: [Int: String] = [:]
-        for i in 0..<e.count where e.ids[i] == tok.model.unkId && e.specialTokensMask[i] == 0 {
+        for i in 0..<e.count where e.ids[i] == wp.unkId && e.specialTokensMask[i] == 0 {
             let x = tok.xray(e.sequenceIds[i] == 1 ? (input.pair ?? "") : input.text, span: e.offsets[i])
             let word = Array((x.preTokens.first ?? "").unicodeScalars)
-            if word.count > tok.model.maxInputCharsPerWord {
-                out[i] = "\(word.count) chars > \(tok.model.maxInputCharsPerWord)"
+            if word.count > wp.maxInputCharsPerWord {
+                out[i] = "\(word.count) chars > \(wp.maxInputCharsPerWord)"
             } else if word.isEmpty {
                 out[i] = "typed [UNK]"
             } else {
-                let matched = (x.steps.first ?? []).compactMap(\.piece).map { $0.hasPrefix(tok.model.prefix) ? String($0.dropFirst(tok.model.prefix.count)) : $0 }
+                let matched = (x.steps.first ?? []).compactMap(\.piece).map { $0.hasPrefix(wp.prefix) ? String($0.dropFirst(wp.prefix.count)) : $0 }
                 let rest = String(String.UnicodeScalarView(word.dropFirst(matched.joined().unicodeScalars.count)))
                 out[i] = "\"\(Self.visible(rest))\" not in vocab"
             }
@@ -119,9 +120,13 @@ struct TokensPane {
                                          ("original", Self.visible(x.original))]
         for (name, t) in x.normalization { lines.append((name, Self.visible(t))) }
         lines.append(("pre-tokens", x.preTokens.map(Self.visible).joined(separator: " │ ")))
+        if tok.wordPiece == nil {
+            lines.append(("BPE pieces", members.map { "\(Self.visible(e.tokens[$0])) (\(e.ids[$0]))" }.joined(separator: " + ")))
+        }
         for (word, steps) in zip(x.preTokens, x.steps) {
-            if word.unicodeScalars.count > tok.model.maxInputCharsPerWord {
-                lines.append(("wordpiece", "\(word.unicodeScalars.count) characters > max_input_chars_per_word (\(tok.model.maxInputCharsPerWord)) → [UNK]"))
+            guard let wp = tok.wordPiece else { break }
+            if word.unicodeScalars.count > wp.maxInputCharsPerWord {
+                lines.append(("wordpiece", "\(word.unicodeScalars.count) characters > max_input_chars_per_word (\(wp.maxInputCharsPerWord)) → [UNK]"))
                 continue
             }
             let shown = steps.map { s in

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Tokenizers
+
+/// RoBERTa's byte-level BPE (a tiny vocabulary trained with `tokenizers`,
+/// saved by transformers) against HF `tokenizers` on every golden text.
+@Suite struct ByteLevelBPETests {
+    static let dir = Fixtures.model("tiny-roberta-mlm")
+
+    @Test func matchesTokenizersOnEveryText() throws {
+        let tok = try Tokenizer.load(directory: Self.dir)
+        let golden = try Fixtures.json(Self.dir.appendingPathComponent("tokenizer_goldens.json"))
+        let cases = golden["cases"] as? [[String: Any]] ?? [], outputs = golden["outputs"] as? [[String: Any]] ?? []
+        try #require(cases.count >= 300 && cases.count == outputs.count)
+        var failures = 0
+        for (c, want) in zip(cases, outputs) {
+            let text = c["text"] as? String ?? "", pair = c["pair"] as? String
+            let got = tok.encode(text, pair: pair)
+            let offsets = (want["offsets"] as? [[Int]] ?? []).map { Encoding.Span($0[0], $0[1]) }
+            let wordIds = (want["word_ids"] as? [Any] ?? []).map { $0 as? Int }
+            let same = got.ids == want["ids"] as? [Int] && got.tokens == want["tokens"] as? [String] && got.offsets == offsets
+                && got.typeIds == want["type_ids"] as? [Int] && got.wordIds == wordIds && got.specialTokensMask == want["special_tokens_mask"] as? [Int]
+            if !same {
+                failures += 1
+                if failures <= 4 {
+                    Issue.record("\(text.debugDescription) pair=\(pair.debugDescription)\n got \(got.tokens) \(got.offsets.map { [$0.start, $0.end] }) \(got.wordIds)\nwant \(want["tokens"] ?? "") \(want["offsets"] ?? "") \(want["word_ids"] ?? "")")
+                }
+            }
+        }
+        #expect(failures == 0, "\(failures) of \(cases.count) texts differ")
+    }
+
+    @Test func preTokenizerFollowsTheGPT2Pattern() {
+        func split(_ s: String) -> [String] {
+            let sc = Array(s.unicodeScalars)
+            return ByteLevel.split(sc).map { String(String.UnicodeScalarView(sc[$0])) }
+        }
+        #expect(split("Hello world!") == ["Hello", " world", "!"])
+        #expect(split("I'm   here's") == ["I", "'m", "  ", " here", "'s"])
+        #expect(split("a\tb 12x") == ["a", "\t", "b", " 12", "x"])
+        #expect(split("end  ") == ["end", "  "])
+        #expect(ByteLevel.byteToChar[32] == "Ġ" && ByteLevel.byteToChar[65] == "A")
+    }
+}
