@@ -25,36 +25,37 @@ void bs_add_layernorm(const float *a, const float *residual, float *out, int M, 
     }
 }
 
-// GELU with exact erf, written branch-free so the compiler vectorizes it
-// (glibc erff costs ~25 ns a call). erfc(z) for z >= 0 is Abramowitz &
-// Stegun 7.1.26 (|error| <= 1.5e-7), times e^(-z^2) from a Cephes-style
-// expf (relative error ~1e-7). Using erfc directly for x < 0 avoids the
-// cancellation of 1 + erf(x).
-#define GELU_BODY                                                                  \
-    for (int i = 0; i < n; i++) {                                                  \
-        float v = x[i];                                                            \
-        float z = fabsf(v) * 0.70710678118654752f;                                 \
-        float t = 1.0f / (1.0f + 0.3275911f * z);                                  \
-        float poly = t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f    \
-                     + t * (-1.453152027f + t * 1.061405429f))));                  \
-        float a = -z * z;                                                          \
-        a = a < -87.0f ? -87.0f : a;                                               \
-        float k = (a * 1.44269504f + 12582912.0f) - 12582912.0f;                   \
-        float r = (a - k * 0.693359375f) + k * 2.12194440e-4f;                     \
-        float p = 1.9875691500e-4f;                                                \
-        p = p * r + 1.3981999507e-3f;                                              \
-        p = p * r + 8.3334519073e-3f;                                              \
-        p = p * r + 4.1665795894e-2f;                                              \
-        p = p * r + 1.6666665459e-1f;                                              \
-        p = p * r + 5.0000001201e-1f;                                              \
-        p = (p * r) * r + r + 1.0f;                                                \
-        union { int i; float f; } scale = { .i = ((int)k + 127) << 23 };           \
-        float erfc_z = poly * p * scale.f;                                         \
-        float cdf2 = v < 0.0f ? erfc_z : 2.0f - erfc_z; /* 1 + erf(v/sqrt2) */     \
-        x[i] = 0.5f * v * cdf2;                                                    \
-    }
+// e^a for a in [-87, 0]: Cephes-style range reduction and polynomial
+// (relative error ~1e-7). The AVX2 paths use the same constants.
+static inline float exp_poly(float a) {
+    float k = (a * 1.44269504f + 12582912.0f) - 12582912.0f;
+    float r = (a - k * 0.693359375f) + k * 2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = (p * r) * r + r + 1.0f;
+    union { int i; float f; } scale = { .i = ((int)k + 127) << 23 };
+    return p * scale.f;
+}
 
-static void gelu_erf_generic(float *x, int n) { GELU_BODY }
+// GELU with exact erf (glibc erff costs ~25 ns a call): erfc(z) for z >= 0 is
+// Abramowitz & Stegun 7.1.26 (|error| <= 1.5e-7) times e^(-z^2); using erfc
+// directly for x < 0 avoids the cancellation of 1 + erf(x).
+static void gelu_erf_generic(float *x, int n) {
+    for (int i = 0; i < n; i++) {
+        float v = x[i];
+        float z = fabsf(v) * 0.70710678118654752f;
+        float t = 1.0f / (1.0f + 0.3275911f * z);
+        float poly = t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
+        float a = -z * z;
+        float erfc_z = poly * exp_poly(a < -87.0f ? -87.0f : a);
+        float cdf2 = v < 0.0f ? erfc_z : 2.0f - erfc_z;  // 1 + erf(v / sqrt 2)
+        x[i] = 0.5f * v * cdf2;
+    }
+}
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -120,30 +121,18 @@ void bs_silu(float *x, int n) {
     for (int i = 0; i < n; i++) x[i] = x[i] / (1.0f + expf(-x[i]));
 }
 
-// exp(x - shift) with the Cephes-style polynomial used by GELU (relative
-// error ~1e-7, inputs <= 0 after the shift, as in a max-shifted softmax).
-#define EXP_BODY                                                                   \
-    float sum = 0.0f;                                                              \
-    for (int i = 0; i < n; i++) {                                                  \
-        float a0 = x[i] - shift;                                                   \
-        float a = a0 < -87.0f ? -87.0f : (a0 > 0.0f ? 0.0f : a0);                  \
-        float k = (a * 1.44269504f + 12582912.0f) - 12582912.0f;                   \
-        float r = (a - k * 0.693359375f) + k * 2.12194440e-4f;                     \
-        float p = 1.9875691500e-4f;                                                \
-        p = p * r + 1.3981999507e-3f;                                              \
-        p = p * r + 8.3334519073e-3f;                                              \
-        p = p * r + 4.1665795894e-2f;                                              \
-        p = p * r + 1.6666665459e-1f;                                              \
-        p = p * r + 5.0000001201e-1f;                                              \
-        p = (p * r) * r + r + 1.0f;                                                \
-        union { int i; float f; } scale = { .i = ((int)k + 127) << 23 };           \
-        float e = a0 < -87.0f ? 0.0f : p * scale.f; /* underflow to 0, as expf */  \
-        x[i] = e;                                                                  \
-        sum += e;                                                                  \
-    }                                                                              \
+// exp(x - shift) over n values (inputs <= 0 after the shift, as in a
+// max-shifted softmax); values below -87 underflow to 0, as expf does.
+static float exp_generic(float *x, int n, float shift) {
+    float sum = 0.0f;
+    for (int i = 0; i < n; i++) {
+        float a = x[i] - shift;
+        float e = a < -87.0f ? 0.0f : exp_poly(a > 0.0f ? 0.0f : a);
+        x[i] = e;
+        sum += e;
+    }
     return sum;
-
-static float exp_generic(float *x, int n, float shift) { EXP_BODY }
+}
 #if defined(__x86_64__)
 static AVX2 float exp_avx2(float *x, int n, float shift) {
     int i = 0;

@@ -1,5 +1,6 @@
 #include "CKernels.h"
 #include <stddef.h>
+#include <stdlib.h>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -47,9 +48,13 @@ static AVX2 void linear_avx2(const float *x, int M, int K, const float *W, int N
     }
 }
 
+// BERTSCOPE_NO_AVX2=1 forces the portable kernels (tests check both agree).
 int bs_uses_avx2(void) {
     static int cached = -1;
-    if (cached < 0) cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (cached < 0) {
+        const char *off = getenv("BERTSCOPE_NO_AVX2");
+        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !(off && *off && *off != '0');
+    }
     return cached;
 }
 #else

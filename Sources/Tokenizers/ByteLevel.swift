@@ -82,15 +82,8 @@ public struct BytePairEncoding: Sendable {
     struct PairKey: Hashable { let a: [UInt8], b: [UInt8] }
 
     public init(entries: [(token: String, id: Int)], merges: [(String, String)], unkToken: String?) throws {
-        var vocab: [[UInt8]: Int] = [:]
-        var maxId = -1
-        for (t, id) in entries where id >= 0 {
-            if vocab[Array(t.utf8)] == nil { vocab[Array(t.utf8)] = id }
-            maxId = max(maxId, id)
-        }
-        guard maxId < 1 << 24 else { throw TokenizerError("vocabulary id \(maxId) is implausibly large") }
-        var table = [String](repeating: "", count: maxId + 1)
-        for (t, id) in entries where id >= 0 && table[id].isEmpty { table[id] = t }
+        let v = try Vocabulary(entries)
+        let vocab = v.ids, table = v.tokens
         var ranks: [PairKey: Int] = [:]
         for (r, (a, b)) in merges.enumerated() where ranks[PairKey(a: Array(a.utf8), b: Array(b.utf8))] == nil {
             ranks[PairKey(a: Array(a.utf8), b: Array(b.utf8))] = r

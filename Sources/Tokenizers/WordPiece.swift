@@ -11,20 +11,12 @@ public struct WordPiece: Sendable {
 
     /// `entries` in file order; a repeated token keeps its first id.
     public init(entries: [(token: String, id: Int)], unkToken: String = "[UNK]", prefix: String = "##", maxInputCharsPerWord: Int = 100) throws {
-        var vocab: [[UInt8]: Int] = [:]
-        var maxId = -1
-        for (token, id) in entries where id >= 0 {
-            if vocab[Array(token.utf8)] == nil { vocab[Array(token.utf8)] = id }
-            maxId = max(maxId, id)
-        }
-        guard maxId < 1 << 24 else { throw TokenizerError("vocabulary id \(maxId) is implausibly large") }
-        guard let unkId = vocab[Array(unkToken.utf8)] else {
+        let v = try Vocabulary(entries)
+        guard let unkId = v.id(unkToken) else {
             throw TokenizerError("the vocabulary has no unknown token \(unkToken)")
         }
-        var table = [String](repeating: "", count: maxId + 1)
-        for (token, id) in entries where id >= 0 && table[id].isEmpty { table[id] = token }
-        self.vocab = vocab
-        self.idToToken = table
+        self.vocab = v.ids
+        self.idToToken = v.tokens
         self.unkToken = unkToken
         self.unkId = unkId
         self.prefix = prefix

@@ -123,3 +123,20 @@ import TestSupport
         #expect(o["ids"] as? [Int] == [101, 7592, 1010, 15743, 7668, 999, 1746, 1861, 100, 103, 102])
     }
 }
+
+@Suite struct PortableKernelTests {
+    /// The portable (non-AVX2) kernels give the same numbers as the AVX2 ones.
+    @Test(arguments: ["tiny-bert-pretraining", "tiny-electra-generator"])
+    func portableKernelsAgree(model: String) throws {
+        let out = try temporaryDirectory().appendingPathComponent("dump")
+        var env = ProcessInfo.processInfo.environment
+        env["BERTSCOPE_NO_AVX2"] = "1"
+        let dir = Fixtures.model(model)
+        let r = try runProcess([try bertscopeBinary(), "dump", "--model", dir.path, "--out", out.path, "the cat sat on the mat of the"], environment: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        let tokens = try Fixtures.json(out.appendingPathComponent("tokens.json"))
+        let trace = try BertEncoder(directory: dir).forward(ids: tokens["ids"] as? [Int] ?? [], typeIds: tokens["type_ids"] as? [Int])
+        #expect(maxAbsDiff(try readNPY(out.appendingPathComponent("hidden_states.npy")).values, trace.hiddenStates) <= 1e-5)
+        #expect(maxAbsDiff(try readNPY(out.appendingPathComponent("attentions.npy")).values, trace.attentions) <= 1e-5)
+    }
+}
