@@ -26,7 +26,7 @@ let package = Package(
         // Layer 2: the BERT encoder producing a full trace.
         .target(name: "Encoder", dependencies: ["Checkpoint", "CKernels"]),
         // Layer 3: attention views, head statistics (later: probing, masked LM).
-        .target(name: "Analysis", dependencies: ["Encoder", "Tokenizers"]),
+        .target(name: "Analysis", dependencies: ["Encoder", "Tokenizers", "CKernels"]),
         // Layer 4: ModelSession, the one owner of model, input and traces.
         .target(name: "Session", dependencies: ["Analysis", "Encoder", "Tokenizers", "Checkpoint"]),
         // Layer 5: the workbench as pure state + rendering into a CellGrid.

@@ -83,10 +83,11 @@ class RReader:
         return out
 
 
-def austen_sentences(root):
+def austen_books(root):
+    """The novels in the package's order, each a list of sentences."""
     path = os.path.join(root, "usr/lib/R/site-library/janeaustenr/data/Rdata.rdb")
     raw = open(path, "rb").read()
-    lines = []
+    books = []
     pos = 0
     while pos + 4 < len(raw):
         d = zlib.decompressobj()
@@ -104,11 +105,26 @@ def austen_sentences(root):
         except Exception:
             continue
         if len(book) > 1000:
-            lines.extend(book)
+            books.append(split_sentences(book))
+    # The package holds each novel twice (alone and in austen_books()): keep distinct ones.
+    seen, unique = set(), []
+    for b in books:
+        key = (len(b), b[0] if b else "")
+        if key not in seen:
+            seen.add(key)
+            unique.append(b)
+    return unique
+
+
+def split_sentences(lines):
     text = " ".join(l.strip() for l in lines if l.strip())
     text = re.sub(r"CHAPTER [IVXLC\d]+\.?", " ", text)
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z\"'])", text)
     return [s.strip() for s in sentences if 5 <= len(s.split()) <= 40]
+
+
+def austen_sentences(root):
+    return [s for book in austen_books(root) for s in book]
 
 
 def main():

@@ -84,3 +84,19 @@ import TestSupport
         #expect(o["dtype"] as? String == (model.contains("bf16") ? "BF16" : "F32"))
     }
 }
+
+@Suite struct ProbeCLITests {
+    @Test func probeReportsEveryLayer() throws {
+        let data = Fixtures.packageRoot.appendingPathComponent("Samples/probing/dev.conllu").path
+        let r = try runProcess([try bertscopeBinary(), "probe", "--model", Fixtures.model("tiny-bert").path, "--data", data,
+                                "--task", "upos", "--max-sentences", "60", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let p = try #require((o["probes"] as? [[String: Any]])?.first)
+        #expect(p["task"] as? String == "upos" && p["labels"] as? Int ?? 0 >= 12)
+        #expect((p["accuracy"] as? [Double])?.count == 4 && (p["control_accuracy"] as? [Double])?.count == 4)
+        #expect(r.stderr.contains("encoded"))
+        let bad = try runProcess([try bertscopeBinary(), "probe", "--model", Fixtures.model("tiny-bert").path, "--data", "/no/such"])
+        #expect(bad.status == 1 && bad.stderr.contains("/no/such does not exist"))
+    }
+}

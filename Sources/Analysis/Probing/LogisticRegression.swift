@@ -1,0 +1,111 @@
+import CKernels
+import Foundation
+
+/// Multinomial logistic regression with L2, trained by Adam on mini-batches
+/// with early stopping on a dev split; deterministic for a seed.
+public struct LogisticRegression: Sendable {
+    public let classes: Int
+    public let inputs: Int
+    /// (classes, inputs) then (classes) bias
+    public private(set) var weights: [Float]
+    public private(set) var bias: [Float]
+    public private(set) var epochsRun = 0
+
+    public struct Options: Sendable {
+        public var learningRate: Float = 1e-2
+        public var l2: Float = 1e-4
+        public var batch = 256
+        public var maxEpochs = 40
+        public var patience = 3
+        public var seed: UInt64 = 1
+        public init() {}
+    }
+
+    public init(classes: Int, inputs: Int) {
+        self.classes = classes
+        self.inputs = inputs
+        weights = [Float](repeating: 0, count: classes * inputs)
+        bias = [Float](repeating: 0, count: classes)
+    }
+
+    /// Logits (rows, classes) for x (rows, inputs).
+    public func logits(_ x: UnsafePointer<Float>, rows: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: rows * classes)
+        weights.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { o in
+                    bs_linear(x, Int32(rows), Int32(inputs), w.baseAddress!, Int32(classes), b.baseAddress!, o.baseAddress!, Int32(classes))
+                }
+            }
+        }
+        return out
+    }
+
+    public func predict(_ x: [Float]) -> [Int] {
+        let rows = x.count / inputs
+        let z = x.withUnsafeBufferPointer { logits($0.baseAddress!, rows: rows) }
+        return (0..<rows).map { r in (0..<classes).max { z[r * classes + $0] < z[r * classes + $1] }! }
+    }
+
+    public func accuracy(_ x: [Float], _ y: [Int]) -> Double {
+        guard !y.isEmpty else { return 0 }
+        return Double(zip(predict(x), y).filter { $0 == $1 }.count) / Double(y.count)
+    }
+
+    /// Trains on (x, y), keeping the weights of the best dev accuracy.
+    public mutating func fit(_ x: [Float], _ y: [Int], devX: [Float], devY: [Int], options o: Options = Options()) {
+        let n = y.count
+        var mW = [Float](repeating: 0, count: weights.count), vW = mW
+        var mB = [Float](repeating: 0, count: classes), vB = mB
+        var order = Array(0..<n)
+        var rng = SplitMix64(seed: o.seed)
+        var best = (acc: -1.0, w: weights, b: bias), stale = 0, t: Float = 0
+        var batchX = [Float](repeating: 0, count: o.batch * inputs)
+        for epoch in 0..<o.maxEpochs {
+            for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            for start in stride(from: 0, to: n, by: o.batch) {
+                let rows = min(o.batch, n - start)
+                for r in 0..<rows { batchX.replaceSubrange((r * inputs)..<((r + 1) * inputs), with: x[(order[start + r] * inputs)..<((order[start + r] + 1) * inputs)]) }
+                var g = batchX.withUnsafeBufferPointer { logits($0.baseAddress!, rows: rows) }
+                for r in 0..<rows {  // softmax − one-hot
+                    let row = r * classes
+                    let m = g[row..<(row + classes)].max()!
+                    var s: Float = 0
+                    for c in 0..<classes { g[row + c] = exp(g[row + c] - m); s += g[row + c] }
+                    for c in 0..<classes { g[row + c] /= s }
+                    g[row + y[order[start + r]]] -= 1
+                }
+                var gW = [Float](repeating: 0, count: weights.count), gB = [Float](repeating: 0, count: classes)
+                for r in 0..<rows {
+                    for c in 0..<classes {
+                        let gv = g[r * classes + c] / Float(rows)
+                        if gv == 0 { continue }
+                        gB[c] += gv
+                        let wr = c * inputs, xr = r * inputs
+                        for k in 0..<inputs { gW[wr + k] += gv * batchX[xr + k] }
+                    }
+                }
+                t += 1
+                adam(&weights, gW, &mW, &vW, t, o, decay: o.l2)
+                adam(&bias, gB, &mB, &vB, t, o, decay: 0)
+            }
+            epochsRun = epoch + 1
+            let acc = accuracy(devX, devY)
+            if acc > best.acc { best = (acc, weights, bias); stale = 0 } else { stale += 1 }
+            if stale >= o.patience { break }
+        }
+        weights = best.w
+        bias = best.b
+    }
+
+    private func adam(_ p: inout [Float], _ g: [Float], _ m: inout [Float], _ v: inout [Float], _ t: Float, _ o: Options, decay: Float) {
+        let b1: Float = 0.9, b2: Float = 0.999, eps: Float = 1e-8
+        let c1 = 1 - pow(b1, t), c2 = 1 - pow(b2, t)
+        for i in p.indices {
+            let gi = g[i] + decay * p[i]
+            m[i] = b1 * m[i] + (1 - b1) * gi
+            v[i] = b2 * v[i] + (1 - b2) * gi * gi
+            p[i] -= o.learningRate * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+        }
+    }
+}

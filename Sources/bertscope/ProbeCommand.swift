@@ -1,0 +1,102 @@
+import Analysis
+import ArgumentParser
+import Encoder
+import Foundation
+import Session
+
+struct ProbeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Train a linear probe on every layer and report what each layer knows.",
+        discussion: """
+        --data is a directory with train/test (and optionally dev) .conllu or .tsv \
+        files, or one file split 80/10/10 by sentence order; the default is \
+        Samples/probing (Jane Austen with SILVER labels from spaCy). Each probe is \
+        multinomial logistic regression with L2 (Adam, early stopping on dev, \
+        fixed seed); the control task gives every word type a fixed random label \
+        (Hewitt & Liang 2019) and selectivity = accuracy - control accuracy.
+        """
+    )
+
+    @OptionGroup var options: ModelOptions
+    @Option(name: .long, help: "Data directory or file (default: Samples/probing).") var data: String?
+    @Option(name: .long, help: "upos, xpos, deprel, ner, label (TSV), or all.") var task = "upos"
+    @Option(name: .long, help: "Word features: first piece or mean of pieces.") var pooling = "first"
+    @Option(name: .long, help: "Use at most this many training sentences.") var maxSentences: Int?
+    @Flag(name: .long, help: "Print the reports as JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            configureThreads()
+            let model = try options.load()
+            let (train, dev, test) = try loadSplits()
+            guard let pool = ProbeFeatures.Pooling(rawValue: pooling) else { throw EncoderError("--pooling takes first or mean") }
+            let tasks = task == "all" ? ["upos", "xpos", "deprel", "ner"] : [task]
+            let t0 = Date()
+            func extract(_ s: [LabeledSentence], _ name: String) throws -> (ProbeFeatures, [[Bool]]) {
+                try ProbeFeatures.extract(s, encoder: model.encoder, tokenizer: model.tokenizer, pooling: pool) { done in
+                    if done % 100 == 0 || done == s.count {
+                        FileHandle.standardError.write(Data("\rbertscope: encoding \(name) \(done)/\(s.count)".utf8))
+                    }
+                }
+            }
+            let (ftr, ktr) = try extract(train, "train"), (fdv, kdv) = try extract(dev, "dev"), (fte, kte) = try extract(test, "test")
+            writeStderr(String(format: "\rbertscope: encoded %d sentences in %.1f s", train.count + dev.count + test.count, Date().timeIntervalSince(t0)))
+            var reports: [ProbeReport] = []
+            for t in tasks {
+                reports.append(try Prober.run(task: t, train: train, dev: dev, test: test, features: (ftr, fdv, fte), kept: (ktr, kdv, kte)))
+            }
+            print(json ? Self.json(reports) : reports.map(Self.table).joined(separator: "\n\n"))
+        }
+    }
+
+    private func loadSplits() throws -> ([LabeledSentence], [LabeledSentence], [LabeledSentence]) {
+        let path = data.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) } ?? Resources.directory("Samples")?.appendingPathComponent("probing")
+        guard let url = path else { throw EncoderError("no --data given and no Samples/probing found") }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { throw EncoderError("\(url.path) does not exist") }
+        func read(_ name: String) throws -> [LabeledSentence]? {
+            for ext in ["conllu", "tsv"] {
+                let f = url.appendingPathComponent("\(name).\(ext)")
+                if FileManager.default.fileExists(atPath: f.path) { return try LabeledCorpus.read(f) }
+            }
+            return nil
+        }
+        var train: [LabeledSentence], dev: [LabeledSentence], test: [LabeledSentence]
+        if isDir.boolValue {
+            guard let tr = try read("train"), let te = try read("test") else { throw EncoderError("\(url.path) needs train and test .conllu or .tsv files") }
+            train = tr
+            test = te
+            dev = try read("dev") ?? Array(tr.suffix(max(1, tr.count / 10)))
+            if try read("dev") == nil { train = Array(tr.dropLast(max(1, tr.count / 10))) }
+        } else {
+            let all = try LabeledCorpus.read(url)
+            let a = all.count * 8 / 10, b = all.count * 9 / 10
+            (train, dev, test) = (Array(all[..<a]), Array(all[a..<b]), Array(all[b...]))
+        }
+        if let m = maxSentences { train = Array(train.prefix(m)) }
+        guard !train.isEmpty, !dev.isEmpty, !test.isEmpty else { throw EncoderError("the data needs sentences in train, dev and test") }
+        return (train, dev, test)
+    }
+
+    static func table(_ r: ProbeReport) -> String {
+        var lines = ["\(r.task): \(r.labels.count) labels; test accuracy per layer (control task; selectivity)"]
+        for l in r.accuracy.indices {
+            let bar = String(repeating: "█", count: Int((r.accuracy[l] * 30).rounded()))
+            lines.append(String(format: "  %@  %5.1f%%  (control %5.1f%%, selectivity %+5.1f)  ", l == 0 ? "emb" : "L\(l) ", r.accuracy[l] * 100, r.controlAccuracy[l] * 100, r.selectivity[l] * 100) + bar + (l == r.bestLayer ? " ← best" : ""))
+        }
+        lines.append(String(format: "  expected layer %.2f (Tenney et al. 2019, from the per-layer gains)", r.expectedLayer))
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ reports: [ProbeReport]) -> String {
+        let items = reports.map { r in
+            "{\"task\":\(jsonString(r.task)),\"labels\":\(r.labels.count),\"accuracy\":[\(r.accuracy.map { "\($0)" }.joined(separator: ","))],"
+                + "\"control_accuracy\":[\(r.controlAccuracy.map { "\($0)" }.joined(separator: ","))],"
+                + "\"selectivity\":[\(r.selectivity.map { "\($0)" }.joined(separator: ","))],\"best_layer\":\(r.bestLayer),\"expected_layer\":\(r.expectedLayer)}"
+        }
+        return "{\"probes\":[" + items.joined(separator: ",") + "]}"
+    }
+}
+
+import Tokenizers
