@@ -24,6 +24,7 @@ struct ProbeCommand: ParsableCommand {
     @Option(name: .long, help: "Word features: first piece or mean of pieces.") var pooling = "first"
     @Option(name: .long, help: "Use at most this many training sentences.") var maxSentences: Int?
     @Flag(name: .long, help: "Print the reports as JSON.") var json = false
+    @Flag(name: .long, help: "Do not save the trained probes to the cache the workbench reads.") var noCache = false
 
     func run() throws {
         try reportingErrors {
@@ -44,15 +45,32 @@ struct ProbeCommand: ParsableCommand {
             writeStderr(String(format: "\rbertscope: encoded %d sentences in %.1f s", train.count + dev.count + test.count, Date().timeIntervalSince(t0)))
             var reports: [ProbeReport] = []
             for t in tasks {
-                reports.append(try Prober.run(task: t, train: train, dev: dev, test: test, features: (ftr, fdv, fte), kept: (ktr, kdv, kte)))
+                let trained = try Prober.train(task: t, train: train, dev: dev, test: test, features: (ftr, fdv, fte), kept: (ktr, kdv, kte))
+                reports.append(trained.report)
+                if !noCache {
+                    let key = ProbeCache.key(modelDirectory: model.directory, task: t, dataFiles: dataFiles)
+                    do { try ProbeCache.save(trained, key: key) } catch { writeStderr("bertscope: warning: could not cache the \(t) probes: \(error)") }
+                }
             }
             print(json ? Self.json(reports) : reports.map(Self.table).joined(separator: "\n\n"))
         }
     }
 
+    private var dataURL: URL? {
+        data.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) } ?? Resources.directory("Samples")?.appendingPathComponent("probing")
+    }
+
+    /// The files the probes were trained from (part of the cache key).
+    private var dataFiles: [URL] {
+        guard let url = dataURL else { return [] }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue else { return [url] }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
+            .filter { $0.hasSuffix(".conllu") || $0.hasSuffix(".tsv") }.map { url.appendingPathComponent($0) }
+    }
+
     private func loadSplits() throws -> ([LabeledSentence], [LabeledSentence], [LabeledSentence]) {
-        let path = data.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) } ?? Resources.directory("Samples")?.appendingPathComponent("probing")
-        guard let url = path else { throw EncoderError("no --data given and no Samples/probing found") }
+        guard let url = dataURL else { throw EncoderError("no --data given and no Samples/probing found") }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { throw EncoderError("\(url.path) does not exist") }
         func read(_ name: String) throws -> [LabeledSentence]? {

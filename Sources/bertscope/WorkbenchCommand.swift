@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Foundation
 import Session
@@ -33,6 +34,7 @@ struct WorkbenchCommand: ParsableCommand {
             } ?? []
             let session = ModelSession(model: model, input: SessionInput(text: text ?? ""))
             workbench = Workbench(session: session, theme: chosen, themes: themes, history: History(file: History.defaultFile()), samples: samples)
+            workbench.probes = ProbeCache.all(prefix: ProbeCache.modelKey(model.directory))
         }
         let noColorEnv = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let terminal: NCursesTerminal

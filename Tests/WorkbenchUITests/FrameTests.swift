@@ -68,9 +68,9 @@ import TestSupport
         let w = makeWorkbench("the cat sat on the mat", pair: "a dog")
         for width in stride(from: 1, through: 200, by: 7) {
             for height in stride(from: 1, through: 60, by: 3) {
-                for (focus, predictions) in [(Focus.inputA, false), (.attention, true), (.predictions, true)] {
+                for (focus, predictions) in [(Focus.inputA, false), (.attention, true), (.predictions, true), (.probing, false)] {
                     let l = FrameLayout.compute(width: width, height: height, focus: focus, zoomed: false, predictions: predictions)
-                    let parts = [l.tokens, l.attention, l.predictions, l.tabs].compactMap { $0 } + (l.tooSmall ? [] : [l.inputA, l.inputB, l.status])
+                    let parts = [l.tokens, l.attention, l.predictions, l.probing, l.tabs].compactMap { $0 } + (l.tooSmall ? [] : [l.inputA, l.inputB, l.status])
                     for p in parts { #expect(p.x >= 0 && p.y >= 0 && p.maxX <= width && p.maxY <= height, "\(width)x\(height) \(p)") }
                     for (i, a) in parts.enumerated() {
                         for b in parts[(i + 1)...] {

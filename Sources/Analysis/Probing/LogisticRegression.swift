@@ -22,10 +22,16 @@ public struct LogisticRegression: Sendable {
     }
 
     public init(classes: Int, inputs: Int) {
+        self.init(classes: classes, inputs: inputs, weights: [Float](repeating: 0, count: classes * inputs), bias: [Float](repeating: 0, count: classes))
+    }
+
+    /// A trained probe (from the cache).
+    public init(classes: Int, inputs: Int, weights: [Float], bias: [Float]) {
+        precondition(weights.count == classes * inputs && bias.count == classes)
         self.classes = classes
         self.inputs = inputs
-        weights = [Float](repeating: 0, count: classes * inputs)
-        bias = [Float](repeating: 0, count: classes)
+        self.weights = weights
+        self.bias = bias
     }
 
     /// Logits (rows, classes) for x (rows, inputs).

@@ -31,6 +31,13 @@ public enum Prober {
     public static func run(task: String, train: [LabeledSentence], dev: [LabeledSentence], test: [LabeledSentence],
                            features: (train: ProbeFeatures, dev: ProbeFeatures, test: ProbeFeatures),
                            kept: (train: [[Bool]], dev: [[Bool]], test: [[Bool]]), options: LogisticRegression.Options = .init()) throws -> ProbeReport {
+        try Prober.train(task: task, train: train, dev: dev, test: test, features: features, kept: kept, options: options).report
+    }
+
+    /// As `run`, also returning the trained task probes (for the cache and the workbench).
+    public static func train(task: String, train: [LabeledSentence], dev: [LabeledSentence], test: [LabeledSentence],
+                             features: (train: ProbeFeatures, dev: ProbeFeatures, test: ProbeFeatures),
+                             kept: (train: [[Bool]], dev: [[Bool]], test: [[Bool]]), options: LogisticRegression.Options = .init()) throws -> TrainedProbes {
         var splits = [train, dev, test]
         LabeledCorpus.addControl(to: &splits, task: task)
         let labelSet = Array(Set((splits[0] + splits[1] + splits[2]).flatMap { $0.labels[task] ?? [] })).sorted()
@@ -50,15 +57,16 @@ public enum Prober {
         }
         let y = (targets(splits[0], kept.train, task), targets(splits[1], kept.dev, task), targets(splits[2], kept.test, task))
         let c = (controlTargets(splits[0], kept.train), controlTargets(splits[1], kept.dev), controlTargets(splits[2], kept.test))
-        var acc: [Double] = [], control: [Double] = []
+        var acc: [Double] = [], control: [Double] = [], probes: [LogisticRegression] = []
         for l in 0..<features.train.layers {
             var probe = LogisticRegression(classes: labelSet.count, inputs: features.train.width)
             probe.fit(features.train.vectors[l], y.0, devX: features.dev.vectors[l], devY: y.1, options: options)
             acc.append(probe.accuracy(features.test.vectors[l], y.2))
+            probes.append(probe)
             var ctl = LogisticRegression(classes: max(1, controlSet.count), inputs: features.train.width)
             ctl.fit(features.train.vectors[l], c.0, devX: features.dev.vectors[l], devY: c.1, options: options)
             control.append(ctl.accuracy(features.test.vectors[l], c.2))
         }
-        return ProbeReport(task: task, labels: labelSet, accuracy: acc, controlAccuracy: control)
+        return TrainedProbes(task: task, labels: labelSet, report: ProbeReport(task: task, labels: labelSet, accuracy: acc, controlAccuracy: control), probes: probes)
     }
 }

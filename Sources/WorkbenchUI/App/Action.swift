@@ -7,7 +7,7 @@ public enum Action: Hashable, Sendable {
     case layerPrevious, layerNext, headPrevious, headNext
     case cycleView, toggleWords, toggleSpecial, toggleOverview, toggleFocusMode
     case nextTheme, nextSample
-    case maskToken, maskWord, toggleFillOrder, newLab, leaveLab, modelInfo
+    case maskToken, maskWord, toggleFillOrder, newLab, leaveLab, modelInfo, toggleRepresentation
 }
 
 /// Where a binding applies: anywhere, or only while a part has focus.
@@ -19,6 +19,7 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
     case attention = "Attention pane"
     case overview = "Head overview"
     case predictions = "Predictions pane"
+    case probing = "Probing pane"
 }
 
 public struct Binding: Sendable {
@@ -31,7 +32,7 @@ public struct Binding: Sendable {
 public enum KeyMap {
     public static let bindings: [Binding] = [
         Binding(keys: [.ctrl("c")], context: .global, action: .quit, help: "quit"),
-        Binding(keys: [.tab], context: .global, action: .focusNext, help: "next part (input A, input B, tokens, attention, predictions)"),
+        Binding(keys: [.tab], context: .global, action: .focusNext, help: "next part (input A, input B, tokens, attention, predictions, probing)"),
         Binding(keys: [.backTab], context: .global, action: .focusPrevious, help: "previous part"),
         Binding(keys: [.function(1)], context: .global, action: .help, help: "help"),
         Binding(keys: [.escape], context: .input, action: .leaveInput, help: "leave the input line for the panes (then q quits)"),
@@ -74,6 +75,9 @@ public enum KeyMap {
         Binding(keys: [.char("r")], context: .predictions, action: .toggleFillOrder, help: "iterative fill: left to right / most confident first"),
         Binding(keys: [.char("b")], context: .predictions, action: .newLab, help: "masking lab: BERT's 15% / 80-10-10 corruption with a new seed"),
         Binding(keys: [.char("x")], context: .predictions, action: .leaveLab, help: "leave the masking lab"),
+        Binding(keys: [.left, .char("h")], context: .probing, action: .moveLeft, help: "previous probing task"),
+        Binding(keys: [.right, .char("l")], context: .probing, action: .moveRight, help: "next probing task"),
+        Binding(keys: [.char("r")], context: .probing, action: .toggleRepresentation, help: "representation view: cosine to the previous layer and norm"),
         Binding(keys: [.up, .char("k")], context: .overview, action: .moveUp, help: "layer up"),
         Binding(keys: [.down, .char("j")], context: .overview, action: .moveDown, help: "layer down"),
         Binding(keys: [.left, .char("h")], context: .overview, action: .moveLeft, help: "head left"),

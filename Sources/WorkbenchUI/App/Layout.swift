@@ -5,6 +5,7 @@ struct FrameLayout: Equatable {
     var tokens: Rect?
     var attention: Rect?
     var predictions: Rect?
+    var probing: Rect?
     /// One-row tab bar when only one pane fits.
     var tabs: Rect?
     var status = Rect(x: 0, y: 0, width: 0, height: 0)
@@ -29,6 +30,7 @@ struct FrameLayout: Equatable {
             switch focus {
             case .attention: l.attention = r
             case .predictions: l.predictions = r
+            case .probing: l.probing = r
             default: l.tokens = r
             }
         }
@@ -43,11 +45,11 @@ struct FrameLayout: Equatable {
             } else {
                 l.tokens = left
             }
-            l.attention = right
+            if focus == .probing { l.probing = right } else { l.attention = right }
         } else if body.height >= 20 {
             let (upper, lower) = body.splitTop(body.height * 2 / 5)
             if focus == .predictions { l.predictions = upper } else { l.tokens = upper }
-            l.attention = lower
+            if focus == .probing { l.probing = lower } else { l.attention = lower }
         } else {
             let (tabs, pane) = body.splitTop(1)
             l.tabs = tabs

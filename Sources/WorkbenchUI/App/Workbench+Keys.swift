@@ -23,6 +23,7 @@ extension Workbench {
             switch focus {
             case .tokens: pane = .tokens
             case .predictions: pane = .predictions
+            case .probing: pane = .probing
             default: pane = attention.overview ? .overview : .attention
             }
             contexts = [pane, .panes, .global]
@@ -55,12 +56,16 @@ extension Workbench {
         case .nextSample: cycleSample()
         case .maskToken, .maskWord: toggleMask(wholeWord: action == .maskWord)
         case .toggleFillOrder: predictions.mostConfidentFirst.toggle()
+        case .toggleRepresentation: probing.representation.toggle()
         case .newLab: labSeed = (labSeed ?? 0) &+ 1; inputChanged()
         case .leaveLab: labSeed = nil; inputChanged()
         default:
             switch focus {
             case .tokens: moveTokenSelection(action)
             case .predictions: movePredictionSelection(action)
+            case .probing:
+                if action == .moveLeft { probing.task = max(0, probing.task - 1) }
+                if action == .moveRight { probing.task = min(max(0, probes.count - 1), probing.task + 1) }
             default: performAttention(action)
             }
         }

@@ -29,6 +29,10 @@ extension Workbench {
             hitAreas.add(r, .pane(.attention))
             AttentionPane(workbench: self, snapshot: snap).render(&g, r, focused: focus == .attention)
         }
+        if let r = layout.probing {
+            hitAreas.add(r, .pane(.probing))
+            ProbingPane(workbench: self, snapshot: snap).render(&g, r, focused: focus == .probing)
+        }
         if let r = layout.predictions {
             hitAreas.add(r, .pane(.predictions))
             PredictionsPane(workbench: self, snapshot: snap).render(&g, r, focused: focus == .predictions)
@@ -49,7 +53,7 @@ extension Workbench {
 
     private func drawTabs(_ g: inout CellGrid, _ r: Rect) {
         var x = r.x
-        for (name, f) in [("Tokens", Focus.tokens), ("Attention", Focus.attention), ("Predictions", Focus.predictions)] {
+        for (name, f) in [("Tokens", Focus.tokens), ("Attention", Focus.attention), ("Predictions", Focus.predictions), ("Probing", Focus.probing)] {
             let on = (focus == f) || (f == .tokens && focus.isInput)
             let label = " \(name) "
             let end = g.put(label, x: x, y: r.y, style: on ? theme.style("background", bg: "accent", [.bold]) : theme.style("muted"))

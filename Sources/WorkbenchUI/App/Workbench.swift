@@ -14,6 +14,9 @@ public final class Workbench {
     public var selectedToken = 1
     public var attention = AttentionState()
     public var predictions = PredictionsState()
+    public var probing = ProbingState()
+    /// Probes trained by `bertscope probe` for this model (from the cache).
+    public var probes: [TrainedProbes] = []
     /// Token positions the user masked from the tokens pane (cleared when the text changes).
     public var masked: Set<Int> = []
     public var labSeed: UInt64?
@@ -76,6 +79,7 @@ public final class Workbench {
         s.onResult = session.onResult
         session = s
         mapCache = [:]
+        probes = ProbeCache.all(prefix: ProbeCache.modelKey(model.directory))
         attention.layer = min(attention.layer, model.encoder.config.numLayers - 1)
         attention.head = min(attention.head, model.encoder.config.numHeads - 1)
     }

@@ -2,7 +2,7 @@ import Analysis
 
 /// Which part of the screen receives keys.
 public enum Focus: Int, CaseIterable, Sendable {
-    case inputA, inputB, tokens, attention, predictions
+    case inputA, inputB, tokens, attention, predictions, probing
     public var isInput: Bool { self == .inputA || self == .inputB }
 }
 
@@ -60,5 +60,12 @@ public struct PredictionsState: Equatable, Sendable {
     /// Index into the result's masks.
     public var selectedMask = 0
     public var mostConfidentFirst = false
+    public init() {}
+}
+
+/// Probing pane settings.
+public struct ProbingState: Equatable, Sendable {
+    public var task = 0
+    public var representation = false
     public init() {}
 }

@@ -1,0 +1,86 @@
+import Checkpoint
+import Foundation
+
+/// Trained probes on disk, so the workbench loads them instantly:
+/// `$XDG_CACHE_HOME/bertscope/probes/<key>.safetensors` (default
+/// `~/.cache/...`), keyed by the model files, the task and the data.
+public struct TrainedProbes: Sendable {
+    public let task: String
+    public let labels: [String]
+    public let report: ProbeReport
+    /// one probe per layer (layer 0 = embeddings)
+    public let probes: [LogisticRegression]
+
+    /// The label each layer's probe gives a vector of that layer.
+    public func predict(layer: Int, _ x: [Float]) -> String { labels[probes[layer].predict(x)[0]] }
+}
+
+public enum ProbeCache {
+    public static func directory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".cache")
+        return base.appendingPathComponent("bertscope/probes")
+    }
+
+    /// "<model>-<data>-<task>": FNV-1a hashes of the model's config and
+    /// weight files (size + first/last MiB) and of the data files' bytes.
+    public static func key(modelDirectory: URL, task: String, dataFiles: [URL]) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 { for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        for f in dataFiles { mix((try? Data(contentsOf: f)) ?? Data()) }
+        return modelKey(modelDirectory) + "-" + String(format: "%016llx", h) + "-" + task
+    }
+
+    /// The model part of a cache key.
+    public static func modelKey(_ modelDirectory: URL) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 { for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        let fm = FileManager.default
+        for name in ((try? fm.contentsOfDirectory(atPath: modelDirectory.path)) ?? []).sorted()
+        where name == "config.json" || name.hasSuffix(".safetensors") {
+            let url = modelDirectory.appendingPathComponent(name)
+            guard let handle = try? FileHandle(forReadingFrom: url) else { continue }
+            let size = (try? handle.seekToEnd()) ?? 0
+            mix(Array(name.utf8)); mix(withUnsafeBytes(of: size, Array.init))
+            try? handle.seek(toOffset: 0)
+            mix(handle.readData(ofLength: 1 << 20))
+            if size > 2 << 20 { try? handle.seek(toOffset: size - (1 << 20)); mix(handle.readData(ofLength: 1 << 20)) }
+            try? handle.close()
+        }
+        return String(format: "%016llx", h)
+    }
+
+    public static func save(_ p: TrainedProbes, key: String, in dir: URL = directory()) throws {
+        var tensors: [(name: String, shape: [Int], values: [Float])] = []
+        for (l, probe) in p.probes.enumerated() {
+            tensors.append(("layer\(l).weight", [probe.classes, probe.inputs], probe.weights))
+            tensors.append(("layer\(l).bias", [probe.classes], probe.bias))
+        }
+        let meta = ["task": p.task, "labels": p.labels.joined(separator: "\u{1F}"),
+                    "accuracy": p.report.accuracy.map { "\($0)" }.joined(separator: ","),
+                    "control_accuracy": p.report.controlAccuracy.map { "\($0)" }.joined(separator: ",")]
+        try SafeTensorsWriter.write(dir.appendingPathComponent(key + ".safetensors"), tensors: tensors, metadata: meta)
+    }
+
+    public static func load(key: String, in dir: URL = directory()) -> TrainedProbes? {
+        let url = dir.appendingPathComponent(key + ".safetensors")
+        guard let f = try? SafeTensorsFile(path: url.path), let task = f.metadata["task"], let labelText = f.metadata["labels"] else { return nil }
+        let labels = labelText.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+        let acc = (f.metadata["accuracy"] ?? "").split(separator: ",").compactMap { Double($0) }
+        let ctl = (f.metadata["control_accuracy"] ?? "").split(separator: ",").compactMap { Double($0) }
+        var probes: [LogisticRegression] = []
+        var l = 0
+        while let w = try? f.tensor("layer\(l).weight"), let b = try? f.tensor("layer\(l).bias"), w.shape.count == 2 {
+            probes.append(LogisticRegression(classes: w.shape[0], inputs: w.shape[1], weights: w.values, bias: b.values))
+            l += 1
+        }
+        guard !probes.isEmpty, probes.count == acc.count else { return nil }
+        return TrainedProbes(task: task, labels: labels, report: ProbeReport(task: task, labels: labels, accuracy: acc, controlAccuracy: ctl), probes: probes)
+    }
+
+    /// Every cached probe set whose key starts with the model/data part of `key`.
+    public static func all(prefix: String, in dir: URL = directory()) -> [TrainedProbes] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasPrefix(prefix) && $0.hasSuffix(".safetensors") }.sorted()
+        return names.compactMap { load(key: String($0.dropLast(".safetensors".count)), in: dir) }
+    }
+}

@@ -1,0 +1,96 @@
+import Analysis
+import Encoder
+import Foundation
+import Session
+import Tokenizers
+
+/// What each layer knows: probe accuracy per layer for every cached task,
+/// each word's predicted label layer by layer, and a representation view.
+struct ProbingPane {
+    let workbench: Workbench
+    let snapshot: SessionSnapshot
+    var theme: Theme { workbench.theme }
+
+    func render(_ g: inout CellGrid, _ r: Rect, focused: Bool) {
+        g.box(r, title: workbench.probing.representation ? "Probing · representations (r)" : "Probing · what each layer knows",
+              style: theme.style(focused ? "focus_border" : "border"), titleStyle: theme.style(focused ? "accent" : "muted", [.bold]))
+        let inner = r.inset(by: 1)
+        guard inner.width > 10, inner.height > 2, let result = snapshot.result, let trace = result.trace else { return }
+        var y = inner.y
+        if workbench.probing.representation { return drawRepresentations(&g, inner, result.encoding, trace) }
+        guard !workbench.probes.isEmpty else {
+            for line in ["No probes trained for this model yet. Train them once with", "  bertscope probe --task all   (about a minute per task on the default model)",
+                         "and they load here instantly. r shows the representation view."] {
+                g.put(line, x: inner.x, y: y, style: theme.style("muted"), clip: inner); y += 1
+            }
+            return
+        }
+        let sel = max(0, min(workbench.probes.count - 1, workbench.probing.task))
+        for (i, p) in workbench.probes.enumerated() where y < inner.maxY {
+            let spark = p.report.accuracy.map { ramp($0) }.joined()
+            let line = String(format: "%@ %-7@ %@  best L%d %.1f%%  selectivity %+.1f  expected layer %.2f", i == sel ? "▶" : " ", p.task, spark,
+                              p.report.bestLayer, p.report.accuracy[p.report.bestLayer] * 100, p.report.selectivity[p.report.bestLayer] * 100, p.report.expectedLayer)
+            g.put(line, x: inner.x, y: y, style: theme.style(i == sel ? "accent" : "foreground", i == sel ? [.bold] : []), clip: inner)
+            y += 1
+        }
+        y += 1
+        drawWordGrid(&g, Rect(x: inner.x, y: y, width: inner.width, height: inner.maxY - y), workbench.probes[sel], result.encoding, trace)
+    }
+
+    private func ramp(_ v: Double) -> String {
+        let bars = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+        return bars[max(0, min(7, Int(((v - 0.5) / 0.5 * 7).rounded())))]
+    }
+
+    /// Rows: words (first piece); columns: layers; cells: the probe's label,
+    /// bright where it already agrees with the top layer's.
+    private func drawWordGrid(_ g: inout CellGrid, _ r: Rect, _ p: TrainedProbes, _ e: Encoding, _ t: Trace) {
+        guard r.height > 1 else { return }
+        let firsts = e.ids.indices.filter { i in e.specialTokensMask[i] == 0 && (i == 0 || e.wordIds[i] != e.wordIds[i - 1] || e.sequenceIds[i] != e.sequenceIds[i - 1]) }
+        let layers = t.layers + 1
+        let cw = max(4, min(7, (r.width - 14) / layers))
+        var x = g.put(fit("word \\ layer", 14), x: r.x, y: r.y, style: theme.style("muted", [.bold]), clip: r)
+        for l in 0..<layers { x = g.put(fit(l == 0 ? "emb" : "L\(l)", cw), x: x, y: r.y, style: theme.style("muted", [.bold]), clip: r) }
+        for (row, i) in firsts.prefix(r.height - 1).enumerated() {
+            let y = r.y + 1 + row
+            let word = Self.word(e, i)
+            var x = g.put(fit(TokensPane.visible(word), 14), x: r.x, y: y, style: theme.style("foreground"), clip: r)
+            let labels = (0..<layers).map { p.predict(layer: $0, Array(t.hiddenState(layer: $0, token: i))) }
+            for (l, label) in labels.enumerated() {
+                let agrees = label == labels.last
+                x = g.put(fit(label, cw), x: x, y: y, style: theme.style(agrees ? "accent" : "muted", agrees && l < layers - 1 ? [.bold] : []), clip: r)
+            }
+        }
+    }
+
+    static func word(_ e: Encoding, _ i: Int) -> String {
+        var s = e.tokens[i]
+        var j = i + 1
+        while j < e.count, e.wordIds[j] == e.wordIds[i], e.sequenceIds[j] == e.sequenceIds[i] {
+            s += e.tokens[j].hasPrefix("##") ? String(e.tokens[j].dropFirst(2)) : e.tokens[j]
+            j += 1
+        }
+        return s
+    }
+
+    /// Each token's cosine similarity to itself one layer down, and its norm.
+    private func drawRepresentations(_ g: inout CellGrid, _ r: Rect, _ e: Encoding, _ t: Trace) {
+        g.put("cosine to the same token one layer down (norm in brackets); 1.00 = unchanged", x: r.x, y: r.y, style: theme.style("muted"), clip: r)
+        let layers = t.layers
+        let cw = max(6, min(12, (r.width - 12) / max(1, layers)))
+        var x = g.put(fit("token", 12), x: r.x, y: r.y + 1, style: theme.style("muted", [.bold]), clip: r)
+        for l in 1...layers { x = g.put(fit("L\(l)", cw), x: x, y: r.y + 1, style: theme.style("muted", [.bold]), clip: r) }
+        for i in 0..<min(e.count, r.height - 2) {
+            let y = r.y + 2 + i
+            var x = g.put(fit(TokensPane.visible(e.tokens[i]), 12), x: r.x, y: y, style: theme.style("foreground"), clip: r)
+            for l in 1...layers {
+                let a = t.hiddenState(layer: l - 1, token: i), b = t.hiddenState(layer: l, token: i)
+                var dot: Float = 0, na: Float = 0, nb: Float = 0
+                for (u, v) in zip(a, b) { dot += u * v; na += u * u; nb += v * v }
+                let cos = dot / max(1e-12, (na * nb).squareRoot())
+                let text = cw >= 11 ? String(format: "%.2f (%.0f)", cos, nb.squareRoot()) : String(format: "%.2f", cos)
+                x = g.put(fit(text, cw), x: x, y: y, style: Style(fg: workbench.colorMode.hasColorRamp ? theme.heat(max(0, 1 - cos)) : theme.color("foreground")), clip: r)
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Analysis
+import Encoder
+import Foundation
+import Session
+import Testing
+import TestSupport
+import Tokenizers
+@testable import WorkbenchUI
+
+@Suite struct ProbingPaneTests {
+    static func trainedProbes() throws -> TrainedProbes {
+        let all = try LabeledCorpus.read(Fixtures.packageRoot.appendingPathComponent("Samples/probing/dev.conllu"))
+        let (train, dev, test) = (Array(all[0..<60]), Array(all[60..<75]), Array(all[75..<95]))
+        let f = try [train, dev, test].map { try ProbeFeatures.extract($0, encoder: tinyModel.encoder, tokenizer: tinyModel.tokenizer) }
+        var o = LogisticRegression.Options()
+        o.maxEpochs = 4
+        return try Prober.train(task: "upos", train: train, dev: dev, test: test, features: (f[0].0, f[1].0, f[2].0), kept: (f[0].1, f[1].1, f[2].1), options: o)
+    }
+
+    @Test func showsAccuracyPerLayerAndEachWordsLabels() throws {
+        let w = makeWorkbench("the cat sat on the mat")
+        w.focus = .probing
+        var g = w.render(width: 120, height: 40)
+        #expect(g.contains("No probes trained for this model yet"))
+        let probes = try Self.trainedProbes()
+        w.probes = [probes]
+        g = w.render(width: 120, height: 40)
+        #expect(g.contains("┌ Probing · what each layer knows"))
+        #expect(g.contains("▶ upos") && g.contains("expected layer"))
+        #expect(g.contains("word \\ layer") && g.contains("emb") && g.contains("L3"))
+        let row = try #require(g.row(containing: "││the "))
+        let pane = g.line(row).components(separatedBy: "││").last ?? ""
+        let cells = pane.split(separator: " ").map(String.init).filter { !$0.isEmpty && $0 != "│" }.dropFirst()
+        #expect(cells.count >= 4 && cells.prefix(4).allSatisfy { probes.labels.contains($0) }, "\(cells)")
+        w.press(.char("r"))
+        g = w.render(width: 120, height: 40)
+        #expect(g.contains("cosine to the same token one layer down"))
+    }
+
+    @Test func cachedProbesRoundTrip() throws {
+        let p = try Self.trainedProbes()
+        let dir = try temporaryDirectory()
+        try ProbeCache.save(p, key: "m-d-upos", in: dir)
+        let back = try #require(ProbeCache.load(key: "m-d-upos", in: dir))
+        #expect(back.labels == p.labels && back.report.accuracy == p.report.accuracy && back.report.controlAccuracy == p.report.controlAccuracy)
+        #expect(back.probes.map(\.weights) == p.probes.map(\.weights))
+        #expect(ProbeCache.all(prefix: "m-", in: dir).count == 1 && ProbeCache.all(prefix: "x-", in: dir).isEmpty)
+        let k1 = ProbeCache.key(modelDirectory: Fixtures.model("tiny-bert"), task: "upos", dataFiles: [])
+        let k2 = ProbeCache.key(modelDirectory: Fixtures.model("tiny-electra"), task: "upos", dataFiles: [])
+        #expect(k1 != k2 && k1.hasSuffix("-upos") && k1.hasPrefix(ProbeCache.modelKey(Fixtures.model("tiny-bert"))))
+    }
+}
