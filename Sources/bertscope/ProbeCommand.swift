@@ -35,10 +35,13 @@ struct ProbeCommand: ParsableCommand {
             let tasks = task == "all" ? ["upos", "xpos", "deprel", "ner"] : [task]
             let t0 = Date()
             func extract(_ s: [LabeledSentence], _ name: String) throws -> (ProbeFeatures, [[Bool]]) {
-                try ProbeFeatures.extract(s, encoder: model.encoder, tokenizer: model.tokenizer, pooling: pool) { done in
-                    if done % 100 == 0 || done == s.count {
-                        FileHandle.standardError.write(Data("\rbertscope: encoding \(name) \(done)/\(s.count)".utf8))
-                    }
+                let start = Date()
+                return try ProbeFeatures.extract(s, encoder: model.encoder, tokenizer: model.tokenizer, pooling: pool) { done in
+                    guard done % 50 == 0 || done == s.count else { return }
+                    let elapsed = Date().timeIntervalSince(start), eta = elapsed / Double(done) * Double(s.count - done)
+                    let width = 24, filled = width * done / max(1, s.count)
+                    let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+                    FileHandle.standardError.write(Data(String(format: "\rbertscope: encoding %@ %@ %d/%d, ETA %.0f s   ", name, bar, done, s.count, eta).utf8))
                 }
             }
             let (ftr, ktr) = try extract(train, "train"), (fdv, kdv) = try extract(dev, "dev"), (fte, kte) = try extract(test, "test")
