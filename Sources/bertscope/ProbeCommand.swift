@@ -20,10 +20,11 @@ struct ProbeCommand: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
     @Option(name: .long, help: "Data directory or file (default: Samples/probing).") var data: String?
-    @Option(name: .long, help: "upos, xpos, deprel, ner, label (TSV), or all.") var task = "upos"
+    @Option(name: .long, help: "upos, xpos, deprel, ner, control (UPOS's control task), label (TSV), or all.") var task = "upos"
+    @Option(name: .long, help: "Print each word's predicted label per layer for this sentence (probes from the cache, trained first if needed).") var sentence: String?
     @Option(name: .long, help: "Word features: first piece or mean of pieces.") var pooling = "first"
     @Option(name: .long, help: "Use at most this many training sentences.") var maxSentences: Int?
-    @Flag(name: .long, help: "Print the reports as JSON.") var json = false
+    @Flag(name: .long, help: "JSON: one object per task, {\"task\", \"layers\":[{\"layer\",\"accuracy\",\"control_accuracy\"}], \"expected_layer\"}.") var json = false
     @Flag(name: .long, help: "Do not save the trained probes to the cache the workbench reads.") var noCache = false
 
     func run() throws {
@@ -33,6 +34,9 @@ struct ProbeCommand: ParsableCommand {
             let (train, dev, test) = try loadSplits()
             guard let pool = ProbeFeatures.Pooling(rawValue: pooling) else { throw EncoderError("--pooling takes first or mean") }
             let tasks = task == "all" ? ["upos", "xpos", "deprel", "ner"] : [task]
+            if let sentence, let t = tasks.first, let cached = ProbeCache.load(key: ProbeCache.key(modelDirectory: model.directory, task: t, dataFiles: dataFiles)) {
+                return print(try Self.labels(of: sentence, cached, model))
+            }
             let t0 = Date()
             func extract(_ s: [LabeledSentence], _ name: String) throws -> (ProbeFeatures, [[Bool]]) {
                 let start = Date()
@@ -48,14 +52,16 @@ struct ProbeCommand: ParsableCommand {
             writeStderr(String(format: "\rbertscope: encoded %d sentences in %.1f s", train.count + dev.count + test.count, Date().timeIntervalSince(t0)))
             var reports: [ProbeReport] = []
             for t in tasks {
-                let trained = try Prober.train(task: t, train: train, dev: dev, test: test, features: (ftr, fdv, fte), kept: (ktr, kdv, kte))
+                let trained = try Prober.train(task: t == "control" ? "upos" : t, train: train, dev: dev, test: test,
+                                               features: (ftr, fdv, fte), kept: (ktr, kdv, kte), controlAsTask: t == "control")
                 reports.append(trained.report)
                 if !noCache {
                     let key = ProbeCache.key(modelDirectory: model.directory, task: t, dataFiles: dataFiles)
                     do { try ProbeCache.save(trained, key: key) } catch { writeStderr("bertscope: warning: could not cache the \(t) probes: \(error)") }
                 }
+                if let sentence { return print(try Self.labels(of: sentence, trained, model)) }
             }
-            print(json ? Self.json(reports) : reports.map(Self.table).joined(separator: "\n\n"))
+            print(json ? reports.map(Self.json).joined(separator: "\n") : reports.map(Self.table).joined(separator: "\n\n"))
         }
     }
 
@@ -110,13 +116,25 @@ struct ProbeCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ reports: [ProbeReport]) -> String {
-        let items = reports.map { r in
-            "{\"task\":\(jsonString(r.task)),\"labels\":\(r.labels.count),\"accuracy\":[\(r.accuracy.map { "\($0)" }.joined(separator: ","))],"
-                + "\"control_accuracy\":[\(r.controlAccuracy.map { "\($0)" }.joined(separator: ","))],"
-                + "\"selectivity\":[\(r.selectivity.map { "\($0)" }.joined(separator: ","))],\"best_layer\":\(r.bestLayer),\"expected_layer\":\(r.expectedLayer)}"
+    static func json(_ r: ProbeReport) -> String {
+        let layers = r.accuracy.indices.map { "{\"layer\":\($0),\"accuracy\":\(r.accuracy[$0]),\"control_accuracy\":\(r.controlAccuracy[$0])}" }
+        return "{\"task\":\(jsonString(r.task)),\"labels\":\(r.labels.count),\"layers\":[\(layers.joined(separator: ","))],"
+            + "\"best_layer\":\(r.bestLayer),\"expected_layer\":\(r.expectedLayer)}"
+    }
+
+    /// `--sentence`: every word's label at every layer.
+    static func labels(of sentence: String, _ p: TrainedProbes, _ model: LoadedModel) throws -> String {
+        let e = model.tokenizer.encode(sentence, maxLength: model.encoder.config.maxTokens)
+        let trace = try model.encoder.forward(ids: e.ids, typeIds: e.typeIds)
+        let firsts = e.ids.indices.filter { i in e.specialTokensMask[i] == 0 && (i == 0 || e.wordIds[i] != e.wordIds[i - 1]) }
+        let words = firsts.map { i -> String in
+            let a = Array(sentence.unicodeScalars)
+            let members = e.ids.indices.filter { e.wordIds[$0] == e.wordIds[i] && e.specialTokensMask[$0] == 0 }
+            let span = e.offsets[members.first!].start..<e.offsets[members.last!].end
+            let labels = (0...trace.layers).map { jsonString(p.predict(layer: $0, Array(trace.hiddenState(layer: $0, token: i)))) }
+            return "{\"word\":\(jsonString(String(String.UnicodeScalarView(a[span])))),\"labels\":[\(labels.joined(separator: ","))]}"
         }
-        return "{\"probes\":[" + items.joined(separator: ",") + "]}"
+        return "{\"task\":\(jsonString(p.task)),\"words\":[\(words.joined(separator: ","))]}"
     }
 }
 

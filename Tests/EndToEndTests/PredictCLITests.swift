@@ -91,11 +91,22 @@ import TestSupport
         let r = try runProcess([try bertscopeBinary(), "probe", "--model", Fixtures.model("tiny-bert").path, "--data", data,
                                 "--task", "upos", "--max-sentences", "60", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
-        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-        let p = try #require((o["probes"] as? [[String: Any]])?.first)
+        let p = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(p["task"] as? String == "upos" && p["labels"] as? Int ?? 0 >= 12)
-        #expect((p["accuracy"] as? [Double])?.count == 4 && (p["control_accuracy"] as? [Double])?.count == 4)
+        let layers = try #require(p["layers"] as? [[String: Any]])
+        #expect(layers.count == 4 && layers.map { $0["layer"] as? Int } == [0, 1, 2, 3])
+        #expect(layers.allSatisfy { $0["accuracy"] is Double && $0["control_accuracy"] is Double })
+        #expect(p["expected_layer"] is Double)
         #expect(r.stderr.contains("encoded"))
+        let cache = try temporaryDirectory()
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CACHE_HOME"] = cache.path
+        let s = try runProcess([try bertscopeBinary(), "probe", "--model", Fixtures.model("tiny-bert").path, "--data", data,
+                                "--task", "upos", "--max-sentences", "40", "--sentence", "The cat sat.", "--json"], environment: env)
+        let words = try #require((try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as? [String: Any])?["words"] as? [[String: Any]])
+        #expect(words.map { $0["word"] as? String } == ["The", "cat", "sat", "."])
+        #expect(words.allSatisfy { ($0["labels"] as? [String])?.count == 4 })
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent("bertscope/probes").path)) ?? []).count == 1)
         let bad = try runProcess([try bertscopeBinary(), "probe", "--model", Fixtures.model("tiny-bert").path, "--data", "/no/such"])
         #expect(bad.status == 1 && bad.stderr.contains("/no/such does not exist"))
     }

@@ -37,9 +37,21 @@ public enum Prober {
     /// As `run`, also returning the trained task probes (for the cache and the workbench).
     public static func train(task: String, train: [LabeledSentence], dev: [LabeledSentence], test: [LabeledSentence],
                              features: (train: ProbeFeatures, dev: ProbeFeatures, test: ProbeFeatures),
-                             kept: (train: [[Bool]], dev: [[Bool]], test: [[Bool]]), options: LogisticRegression.Options = .init()) throws -> TrainedProbes {
+                             kept: (train: [[Bool]], dev: [[Bool]], test: [[Bool]]), options: LogisticRegression.Options = .init(),
+                             controlAsTask: Bool = false) throws -> TrainedProbes {
         var splits = [train, dev, test]
         LabeledCorpus.addControl(to: &splits, task: task)
+        if controlAsTask {
+            // Probe the control task itself (its own control is the same task).
+            for i in splits.indices { for j in splits[i].indices { splits[i][j].labels["controltask"] = splits[i][j].labels["control"] } }
+            return try Prober.trainPrepared(task: "controltask", name: "control", splits: splits, features: features, kept: kept, options: options)
+        }
+        return try Prober.trainPrepared(task: task, name: task, splits: splits, features: features, kept: kept, options: options)
+    }
+
+    static func trainPrepared(task: String, name: String, splits: [[LabeledSentence]],
+                              features: (train: ProbeFeatures, dev: ProbeFeatures, test: ProbeFeatures),
+                              kept: (train: [[Bool]], dev: [[Bool]], test: [[Bool]]), options: LogisticRegression.Options) throws -> TrainedProbes {
         let labelSet = Array(Set((splits[0] + splits[1] + splits[2]).flatMap { $0.labels[task] ?? [] })).sorted()
         guard !labelSet.isEmpty else { throw EncoderError("the data has no \(task) labels") }
         let index = Dictionary(uniqueKeysWithValues: labelSet.enumerated().map { ($1, $0) })
@@ -67,6 +79,6 @@ public enum Prober {
             ctl.fit(features.train.vectors[l], c.0, devX: features.dev.vectors[l], devY: c.1, options: options)
             control.append(ctl.accuracy(features.test.vectors[l], c.2))
         }
-        return TrainedProbes(task: task, labels: labelSet, report: ProbeReport(task: task, labels: labelSet, accuracy: acc, controlAccuracy: control), probes: probes)
+        return TrainedProbes(task: name, labels: labelSet, report: ProbeReport(task: name, labels: labelSet, accuracy: acc, controlAccuracy: control), probes: probes)
     }
 }
