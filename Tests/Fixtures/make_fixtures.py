@@ -280,6 +280,35 @@ def head_cli_goldens(d, model, masked=("the [MASK] of the", "a [MASK] and [MASK]
     write_json(os.path.join(d, "cli_goldens.json"), out)
 
 
+def probe_optimizer_golden():
+    """The exact optimum of L2-regularized multinomial logistic regression on
+    a tiny problem (scipy L-BFGS), for BertScope's optimizer test."""
+    import numpy as np
+    from scipy.optimize import minimize
+    rng = np.random.default_rng(5)
+    n, d, k, lam = 40, 3, 3, 0.1
+    x = rng.normal(size=(n, d)).astype(np.float64)
+    y = rng.integers(0, k, size=n)
+
+    def objective(theta):
+        w, b = theta[:k * d].reshape(k, d), theta[k * d:]
+        z = x @ w.T + b
+        z = z - z.max(axis=1, keepdims=True)
+        p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+        loss = -np.log(p[np.arange(n), y]).mean() + lam / 2 * (w ** 2).sum()
+        g = p.copy()
+        g[np.arange(n), y] -= 1
+        g /= n
+        return loss, np.concatenate([(g.T @ x + lam * w).ravel(), g.sum(axis=0)])
+
+    res = minimize(objective, np.zeros(k * d + k), jac=True, method="L-BFGS-B", options={"gtol": 1e-12, "maxiter": 10000})
+    out = {"x": x.ravel().tolist(), "y": y.tolist(), "classes": k, "inputs": d, "l2": lam,
+           "weights": res.x[:k * d].tolist(), "bias": res.x[k * d:].tolist(), "loss": float(res.fun)}
+    os.makedirs(os.path.join(OUT, "probing"), exist_ok=True)
+    write_json(os.path.join(OUT, "probing", "logistic_regression_golden.json"), out)
+    print(f"probe optimizer golden: loss {res.fun:.6f}")
+
+
 def convert_dtype(d, dtype):
     from safetensors.torch import load_file
     for f in os.listdir(d):
@@ -320,4 +349,5 @@ if __name__ == "__main__":
     tokenizer_goldens()
     tiny_models()
     tiny_roberta(os.path.join(OUT, "models"))
+    probe_optimizer_golden()
     minilm_goldens()

@@ -18,6 +18,9 @@ public struct LogisticRegression: Sendable {
         public var maxEpochs = 40
         public var patience = 3
         public var seed: UInt64 = 1
+        /// Keep the weights of the best dev accuracy (early stopping); when
+        /// false, train all epochs and keep the last weights.
+        public var keepBestOnDev = true
         public init() {}
     }
 
@@ -88,12 +91,15 @@ public struct LogisticRegression: Sendable {
                 adam(&bias, gB, &mB, &vB, t, o, decay: 0)
             }
             epochsRun = epoch + 1
+            if !o.keepBestOnDev { continue }
             let acc = accuracy(devX, devY)
             if acc > best.acc { best = (acc, weights, bias); stale = 0 } else { stale += 1 }
             if stale >= o.patience { break }
         }
-        weights = best.w
-        bias = best.b
+        if o.keepBestOnDev {
+            weights = best.w
+            bias = best.b
+        }
     }
 
     /// Mean-loss gradients: gW = Gᵀ·X / rows (a GEMM through the C kernel,
