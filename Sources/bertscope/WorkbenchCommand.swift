@@ -32,9 +32,12 @@ struct WorkbenchCommand: ParsableCommand {
                 ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
                     .flatMap { SampleSets.parse((try? String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8)) ?? "") }
             } ?? []
-            let session = ModelSession(model: model, input: SessionInput(text: text ?? ""))
+            // Without a TEXT argument, pick up where the last run (or crash) left off.
+            let draft = text == nil ? Draft.load(Draft.defaultFile()) : nil
+            let session = ModelSession(model: model, input: SessionInput(text: text ?? draft?.a ?? "", pair: draft?.b))
             workbench = Workbench(session: session, theme: chosen, themes: themes, history: History(file: History.defaultFile()), samples: samples)
             workbench.probes = ProbeCache.all(prefix: ProbeCache.modelKey(model.directory))
+            workbench.draftFile = Draft.defaultFile()
         }
         let noColorEnv = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let terminal: NCursesTerminal

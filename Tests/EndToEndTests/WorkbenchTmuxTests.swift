@@ -58,6 +58,23 @@ import TestSupport
         _ = s
     }
 
+    @Test func aKilledWorkbenchRestoresTheTerminalAndTheDraft() throws {
+        try #require(Fixtures.defaultModel() != nil)
+        let state = try temporaryDirectory()
+        let bin = try bertscopeBinary()
+        let run = "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin)"
+        let t = try Tmux(width: 100, height: 30, command: "\(run); echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo; \(run); sleep 60")
+        try t.waitFor(text: "all-MiniLM-L6-v2")
+        try t.send("half a sentence", literal: true)
+        try t.waitFor(text: "[CLS] half a sentence [SEP]")
+        let shell = try t.run(["display-message", "-p", "-t", "0", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try runProcess(["/usr/bin/pkill", "-TERM", "-P", shell])
+        let s = try t.waitFor(text: "EXIT=143")
+        #expect(s.contains("icanon echo"), "terminal not restored after SIGTERM: \(s)")
+        // The second run starts with what was typed.
+        try t.waitFor(text: "A ▸  half a sentence")
+    }
+
     @Test func tinyTerminalSaysSoAndCtrlCQuits() throws {
         try #require(Fixtures.defaultModel() != nil)
         let bin = try bertscopeBinary()

@@ -284,3 +284,17 @@ import TestSupport
         #expect(w.overlay == .none)
     }
 }
+
+@Suite struct DraftTests {
+    @Test func everyEditIsSavedAndRestorable() throws {
+        let file = try temporaryDirectory().appendingPathComponent("state/bertscope/draft")
+        let w = makeWorkbench("")
+        w.draftFile = file
+        w.type("half a sen")
+        #expect(Draft.load(file)?.a == "half a sen")
+        w.focus = .inputB
+        w.type("B")
+        #expect(Draft.load(file)?.a == "half a sen" && Draft.load(file)?.b == "B")
+        #expect(Draft.defaultFile(environment: ["XDG_STATE_HOME": "/s"]).path == "/s/bertscope/draft")
+    }
+}

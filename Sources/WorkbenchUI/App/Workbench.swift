@@ -32,6 +32,8 @@ public final class Workbench {
     public private(set) var shouldQuit = false
     /// Loads another model for `:model` (replaceable in tests).
     public var loadModel: (String) throws -> LoadedModel = { try LoadedModel.load($0) }
+    /// Where the current sentences are saved on every edit (nil: nowhere).
+    public var draftFile: URL?
     /// Set by `--stats`: timing shown in the status bar and printed at exit.
     public var stats: FrameStats?
     /// Where `:export` writes when given no directory.
@@ -63,9 +65,11 @@ public final class Workbench {
     }
 
     /// Text edits move token positions, so user masks are dropped with them.
+    /// The draft is saved at once, so a crash or a kill never loses typing.
     func textChanged() {
         masked = []
         inputChanged()
+        if let draftFile { Draft.save(a: editorA.text, b: editorB.text, to: draftFile) }
     }
 
     public func setText(_ a: String, pair b: String? = nil) {
