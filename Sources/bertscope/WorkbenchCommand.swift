@@ -38,6 +38,7 @@ struct WorkbenchCommand: ParsableCommand {
             workbench = Workbench(session: session, theme: chosen, themes: themes, history: History(file: History.defaultFile()), samples: samples)
             workbench.probes = ProbeCache.all(prefix: ProbeCache.modelKey(model.directory))
             workbench.draftFile = Draft.defaultFile()
+            workbench.goldSource = Resources.directory("Samples")?.appendingPathComponent("probing/test.conllu")
         }
         let noColorEnv = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let terminal: NCursesTerminal

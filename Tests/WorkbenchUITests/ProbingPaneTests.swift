@@ -50,3 +50,21 @@ import Tokenizers
         #expect(k1 != k2 && k1.hasSuffix("-upos") && k1.hasPrefix(ProbeCache.modelKey(Fixtures.model("tiny-bert"))))
     }
 }
+
+@Suite struct GoldSentenceTests {
+    @Test func goldLabelsFromTheDataAreShown() throws {
+        let w = makeWorkbench("")
+        w.goldSource = Fixtures.packageRoot.appendingPathComponent("Samples/probing/test.conllu")
+        w.probes = [try ProbingPaneTests.trainedProbes()]
+        w.run(command: "gold mother can spare")
+        w.session.waitUntilIdle()
+        #expect(w.editorA.text.hasPrefix("I am sure your mother can spare you very well"))
+        #expect(w.focus == .probing)
+        let g = w.render(width: 120, height: 40)
+        #expect(g.contains("gold"))
+        let row = try #require(g.row(containing: "│mother "))
+        #expect(g.line(row).trimmingCharacters(in: .whitespaces).hasSuffix("NOUN                  │"), "gold NOUN in the last column")
+        w.run(command: "gold no such words anywhere")
+        #expect(w.notice?.isError == true)
+    }
+}

@@ -4,7 +4,7 @@ import Session
 /// The `:` command line: `:layer N`, `:head N`, `:theme NAME`, `:view KIND`,
 /// `:sample [TEXT]`, `:export [DIR]`, `:model PATH`, `:quit`.
 enum Commands {
-    static let names = ["export", "head", "layer", "model", "quit", "sample", "theme", "view"]
+    static let names = ["export", "gold", "head", "layer", "model", "quit", "sample", "theme", "view"]
 
     /// Tab completion of the command name, or of a theme / view argument.
     static func complete(_ line: String, workbench w: Workbench) -> String? {
@@ -65,6 +65,15 @@ extension Workbench {
             }
             loadSample(s)
         case "export": export(to: arg.isEmpty ? exportDirectory : arg)
+        case "gold":
+            guard !goldSentences.isEmpty else { return fail("no labelled sentences found (Samples/probing/test.conllu)") }
+            let pick = arg.isEmpty ? goldSentences[Int.random(in: 0..<goldSentences.count)]
+                : goldSentences.first { $0.text.0.localizedCaseInsensitiveContains(arg) }
+            guard let s = pick else { return fail("no labelled sentence contains \"\(arg)\"") }
+            setText(s.text.0)
+            gold = s
+            focus = .probing
+            notice = Notice(text: "labelled sentence: the probing pane compares each layer with its gold (silver) labels", isError: false)
         case "model":
             guard !arg.isEmpty else { return fail(":model takes a directory or hub id") }
             do {

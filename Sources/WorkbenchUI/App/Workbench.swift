@@ -17,6 +17,11 @@ public final class Workbench {
     public var probing = ProbingState()
     /// Probes trained by `bertscope probe` for this model (from the cache).
     public var probes: [TrainedProbes] = []
+    /// Labelled sentences `:gold` draws from (the probing test set), read on first use.
+    public var goldSource: URL?
+    lazy var goldSentences: [LabeledSentence] = goldSource.flatMap { try? LabeledCorpus.read($0) } ?? []
+    /// The labelled sentence on screen, when the text is one of them.
+    public var gold: LabeledSentence?
     /// Token positions the user masked from the tokens pane (cleared when the text changes).
     public var masked: Set<Int> = []
     public var labSeed: UInt64?

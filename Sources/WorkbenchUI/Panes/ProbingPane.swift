@@ -45,24 +45,52 @@ struct ProbingPane {
     }
 
     /// Rows: words (first piece); columns: layers; cells: the probe's label,
-    /// bright where it already agrees with the top layer's.
+    /// bright where it agrees with the gold label when the sentence comes
+    /// from the labelled data (`:gold`), else with the top layer's label.
     private func drawWordGrid(_ g: inout CellGrid, _ r: Rect, _ p: TrainedProbes, _ e: Encoding, _ t: Trace) {
         guard r.height > 1 else { return }
         let firsts = e.ids.indices.filter { i in e.specialTokensMask[i] == 0 && (i == 0 || e.wordIds[i] != e.wordIds[i - 1] || e.sequenceIds[i] != e.sequenceIds[i - 1]) }
         let layers = t.layers + 1
-        let cw = max(4, min(7, (r.width - 14) / layers))
+        let gold = goldLabels(p.task, e, firsts)
+        let cw = max(4, min(7, (r.width - 14) / (layers + (gold == nil ? 0 : 1))))
         var x = g.put(fit("word \\ layer", 14), x: r.x, y: r.y, style: theme.style("muted", [.bold]), clip: r)
         for l in 0..<layers { x = g.put(fit(l == 0 ? "emb" : "L\(l)", cw), x: x, y: r.y, style: theme.style("muted", [.bold]), clip: r) }
+        if gold != nil { g.put(fit("gold", cw), x: x, y: r.y, style: theme.style("special_token", [.bold]), clip: r) }
         for (row, i) in firsts.prefix(r.height - 1).enumerated() {
             let y = r.y + 1 + row
-            let word = Self.word(e, i)
-            var x = g.put(fit(TokensPane.visible(word), 14), x: r.x, y: y, style: theme.style("foreground"), clip: r)
+            var x = g.put(fit(TokensPane.visible(typedWord(e, i)), 14), x: r.x, y: y, style: theme.style("foreground"), clip: r)
             let labels = (0..<layers).map { p.predict(layer: $0, Array(t.hiddenState(layer: $0, token: i))) }
+            let reference = gold?[row] ?? labels.last
             for (l, label) in labels.enumerated() {
-                let agrees = label == labels.last
-                x = g.put(fit(label, cw - 1) + " ", x: x, y: y, style: theme.style(agrees ? "accent" : "muted", agrees && l < layers - 1 ? [.bold] : []), clip: r)
+                let agrees = label == reference
+                x = g.put(fit(label, cw - 1) + " ", x: x, y: y, style: theme.style(agrees ? "accent" : (gold == nil ? "muted" : "unknown_token"), agrees && l < layers - 1 ? [.bold] : []), clip: r)
             }
+            if let gl = gold?[row] { g.put(fit(gl, cw), x: x, y: y, style: theme.style("special_token"), clip: r) }
         }
+    }
+
+    /// Gold labels per shown word when the input is the labelled sentence on
+    /// screen and its words line up with the encoding's words.
+    private func goldLabels(_ task: String, _ e: Encoding, _ firsts: [Int]) -> [String]? {
+        guard let s = workbench.gold, let labels = s.labels[task], s.text.0.unicodeScalars.elementsEqual(workbench.editorA.text.unicodeScalars) else { return nil }
+        let ranges = s.text.1
+        var out: [String] = []
+        for i in firsts {
+            guard let w = ranges.firstIndex(where: { $0.contains(e.offsets[i].start) }) else { return nil }
+            out.append(labels[w])
+        }
+        return out
+    }
+
+    /// The word as typed (its pieces' span in the input), so [UNK] words read as themselves.
+    private func typedWord(_ e: Encoding, _ i: Int) -> String {
+        guard let input = snapshot.result?.input else { return Self.word(e, i) }
+        let text = Array((e.sequenceIds[i] == 1 ? input.pair ?? "" : input.text).unicodeScalars)
+        var end = e.offsets[i].end, j = i + 1
+        while j < e.count, e.wordIds[j] == e.wordIds[i], e.sequenceIds[j] == e.sequenceIds[i] { end = e.offsets[j].end; j += 1 }
+        let start = e.offsets[i].start
+        guard start < end, end <= text.count else { return Self.word(e, i) }
+        return String(String.UnicodeScalarView(text[start..<end]))
     }
 
     static func word(_ e: Encoding, _ i: Int) -> String {
