@@ -46,6 +46,17 @@ import TestSupport
         #expect(!screen.contains("┌ Tokens"), "the workbench is still on screen")
     }
 
+    @Test func masksArePredictedByTheOverlayHead() throws {
+        try #require(Fixtures.defaultModel() != nil)
+        let state = try temporaryDirectory()
+        let bin = try bertscopeBinary()
+        let t = try Tmux(width: 140, height: 42, command: "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) 'the cat sat on the [MASK] .'; sleep 60")
+        let s = try t.waitFor("the predictions pane") { $0.contains("┌ Predictions · head trained by BertScope") && $0.contains("mask 1/1 at #6") }
+        #expect(s.contains("logit lens"))
+        try t.send("Escape")
+        try t.send("q")
+    }
+
     @Test func noColorMeansGlyphRamps() throws {
         try #require(Fixtures.defaultModel() != nil)
         let bin = try bertscopeBinary()
