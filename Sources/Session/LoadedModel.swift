@@ -12,17 +12,22 @@ public struct LoadedModel: Sendable {
     /// The encoder masked-LM predictions run on: the checkpoint itself when
     /// it has a head, else the checkpoint with BertScope's overlay (retrained
     /// top layers + head), else nil. Attention and hidden states always come
-    /// from `encoder`, the checkpoint exactly as published.
-    public let mlmEncoder: BertEncoder?
+    /// from `encoder`, the checkpoint exactly as published. The overlay is
+    /// built on first use, so start-up does not pay for it.
+    public var mlmEncoder: BertEncoder? { lazyMLM.value }
+    /// Whether masked predictions are available (without building the overlay).
+    public let hasMaskedLM: Bool
+    private let lazyMLM: Lazy<BertEncoder?>
     /// Set when the MLM head comes from BertScope's overlay, not the checkpoint.
     public let headNote: String?
 
-    public init(directory: URL, encoder: BertEncoder, tokenizer: Tokenizer, mlmEncoder: BertEncoder? = nil, headNote: String? = nil) {
+    public init(directory: URL, encoder: BertEncoder, tokenizer: Tokenizer, mlmEncoder: (@Sendable () -> BertEncoder?)? = nil, headNote: String? = nil) {
         self.directory = directory
         self.encoder = encoder
         self.tokenizer = tokenizer
         self.name = LoadedModel.displayName(directory)
-        self.mlmEncoder = mlmEncoder ?? (encoder.hasMaskedLMHead ? encoder : nil)
+        self.hasMaskedLM = encoder.hasMaskedLMHead || mlmEncoder != nil
+        self.lazyMLM = Lazy(encoder.hasMaskedLMHead ? { encoder } : (mlmEncoder ?? { nil }))
         self.headNote = headNote
     }
 
@@ -36,12 +41,13 @@ public struct LoadedModel: Sendable {
         let config = try ModelConfig(contentsOf: dir.appendingPathComponent("config.json"))
         let store = try WeightStore(directory: dir)
         let encoder = try BertEncoder(config: config, store: store)
-        var mlm: BertEncoder? = nil
+        var mlm: (@Sendable () -> BertEncoder?)? = nil
         var note: String? = nil
         if !encoder.hasMaskedLMHead, let overlay = mlmOverlay, FileManager.default.fileExists(atPath: overlay.path) {
             let file = try SafeTensorsFile(path: overlay.path)
             if displayName(dir) == "all-MiniLM-L6-v2" || file.metadata["base_model"].map({ dir.path.contains($0.replacingOccurrences(of: "/", with: "--")) }) == true {
-                mlm = try BertEncoder(config: config, store: WeightStore(files: store.files + [file]))
+                let files = store.files + [file]
+                mlm = { try? BertEncoder(config: config, store: WeightStore(files: files)) }
                 note = "head trained by BertScope on public-domain text"
                     + (file.metadata["cloze_top5"].map { " (cloze top-5 \(Int((Double($0) ?? 0) * 100))%)" } ?? "")
             }
@@ -57,5 +63,22 @@ public struct LoadedModel: Sendable {
             return parts[i - 1].dropFirst("models--".count).replacingOccurrences(of: "--", with: "/")
         }
         return dir.lastPathComponent
+    }
+}
+
+/// A value computed once, on first use, from any thread.
+final class Lazy<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: T?
+    private var done = false
+    private let make: () -> T
+
+    init(_ make: @escaping () -> T) { self.make = make }
+
+    var value: T {
+        lock.withLock {
+            if !done { made = make(); done = true }
+            return made!
+        }
     }
 }

@@ -22,7 +22,7 @@ public struct ModelInfo: Sendable {
         vocab = c.vocabSize
         fileBytes = store.totalBytes
         var present: [String] = []
-        if w.maskedLM != nil { present.append("masked-LM") } else if m.mlmEncoder != nil { present.append("masked-LM (BertScope overlay)") }
+        if w.maskedLM != nil { present.append("masked-LM") } else if m.hasMaskedLM { present.append("masked-LM (BertScope overlay)") }
         if w.nextSentence != nil { present.append("next-sentence") }
         if w.pooler != nil { present.append("pooler") }
         if let cls = w.classifier { present.append("classifier (\(cls.outFeatures) labels)") }

@@ -23,13 +23,13 @@ public final class ModelSession: @unchecked Sendable {
     private var cache = ResultCache(capacity: 256)
     private let workspace: Workspace
     private var scratch = Trace()
-    private let maskedLM: MaskedLanguageModel?
+    /// Built on first use (the overlay encoder is not needed until a mask appears).
+    private lazy var maskedLM: MaskedLanguageModel? = model.mlmEncoder.flatMap { try? MaskedLanguageModel(encoder: $0, tokenizer: model.tokenizer) }
 
     public init(model: LoadedModel, input: SessionInput = SessionInput(text: "")) {
         self.model = model
         self.current = input
         self.workspace = model.encoder.makeWorkspace()
-        self.maskedLM = model.mlmEncoder.flatMap { try? MaskedLanguageModel(encoder: $0, tokenizer: model.tokenizer) }
         submit(input)
     }
 
@@ -98,7 +98,7 @@ public final class ModelSession: @unchecked Sendable {
             failure = "\(error)"
         }
         var result = EncodeResult(input: input, encoding: encoding, trace: trace, error: failure, milliseconds: 0)
-        if trace != nil, let mlm = maskedLM, encoding.ids.contains(mlm.maskId) || input.labSeed != nil {
+        if trace != nil, model.hasMaskedLM, encoding.ids.contains(tok.maskId ?? -1) || input.labSeed != nil, let mlm = maskedLM {
             result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
         }
         result.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6
@@ -107,7 +107,7 @@ public final class ModelSession: @unchecked Sendable {
 }
 
 extension ModelSession {
-    public var hasMaskedLM: Bool { maskedLM != nil }
+    public var hasMaskedLM: Bool { model.hasMaskedLM }
 
     /// Predictions, both iterative fills, the logit lens and the masking lab.
     /// `trace` is reused when the MLM runs on the same encoder as the view.
