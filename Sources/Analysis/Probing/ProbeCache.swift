@@ -35,6 +35,7 @@ public enum ProbeCache {
     public static func modelKey(_ modelDirectory: URL) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 { for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        func mix(_ data: Data) { data.withUnsafeBytes { mix($0) } }  // not Data's slow iterator
         let fm = FileManager.default
         for name in ((try? fm.contentsOfDirectory(atPath: modelDirectory.path)) ?? []).sorted()
         where name == "config.json" || name.hasSuffix(".safetensors") {

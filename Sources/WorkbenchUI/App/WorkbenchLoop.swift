@@ -14,7 +14,8 @@ public enum WorkbenchLoop {
     /// Waits for keys `idleMilliseconds` at a time, but only `busyMilliseconds`
     /// while the session is computing, so a finished result reaches the
     /// screen within a couple of milliseconds.
-    public static func run(_ w: Workbench, on terminal: TerminalBackend, idleMilliseconds: Int = 50, busyMilliseconds: Int = 2) {
+    public static func run(_ w: Workbench, on terminal: TerminalBackend, idleMilliseconds: Int = 50, busyMilliseconds: Int = 2,
+                           settleNanoseconds: UInt64 = 12_000_000) {
         var lastDrawn: FrameStamp? = nil
         while !w.shouldQuit {
             var changed = false
@@ -25,6 +26,13 @@ public enum WorkbenchLoop {
                 changed = true
                 // Apply keys already waiting (fast typing, pastes) before drawing.
                 while !w.shouldQuit, let more = terminal.readKey(timeoutMilliseconds: 0) { w.handle(more) }
+                // Give the encoder a few milliseconds to finish before drawing a
+                // stale frame: one current frame instead of two, and the UI does
+                // not compete with the encoder's threads meanwhile.
+                let deadline = DispatchTime.now().uptimeNanoseconds + settleNanoseconds
+                while w.snapshot.isStale && DispatchTime.now().uptimeNanoseconds < deadline {
+                    if let more = terminal.readKey(timeoutMilliseconds: 1) { w.handle(more) }
+                }
             }
             if w.shouldQuit { break }
             let stamp = FrameStamp(w)
