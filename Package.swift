@@ -45,9 +45,9 @@ let package = Package(
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"]),
         .testTarget(name: "EncoderTests", dependencies: ["Encoder", "Tokenizers", "Checkpoint", "TestSupport"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Encoder", "TestSupport"]),
-        .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport", "Checkpoint"]),
-        .testTarget(name: "WorkbenchUITests", dependencies: ["WorkbenchUI", "Session", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Encoder", "Session", "Tokenizers", "TestSupport"]),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "Analysis", "Encoder", "Tokenizers", "TestSupport", "Checkpoint"]),
+        .testTarget(name: "WorkbenchUITests", dependencies: ["WorkbenchUI", "Session", "Analysis", "Encoder", "Tokenizers", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Checkpoint", "Encoder"]),
     ]
 )
