@@ -40,3 +40,12 @@ public struct RawToken: Sendable, Equatable {
     /// Set when this token is the unknown token standing for a whole word.
     public var unknown: WordPiece.Unknown? = nil
 }
+
+extension Encoding {
+    /// The positions of every piece of token `i`'s word (same word id and
+    /// sequence); just `[i]` for a template special token.
+    public func wordMembers(of i: Int) -> [Int] {
+        guard wordIds[i] != nil else { return [i] }
+        return ids.indices.filter { wordIds[$0] == wordIds[i] && sequenceIds[$0] == sequenceIds[i] }
+    }
+}

@@ -25,12 +25,12 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             if let threads { bs_set_threads(Int32(threads)) } else { configureThreads() }
-            let dir = try options.directory()
-            let encoder = try BertEncoder(directory: dir)
+            let model = try options.load()
+            let encoder = model.encoder
             guard tokens <= encoder.config.maxTokens else {
                 throw EncoderError("--tokens \(tokens) exceeds the model's \(encoder.config.maxTokens) positions")
             }
-            let ids = try sampleIds(dir: dir, count: tokens, vocab: encoder.config.vocabSize)
+            let ids = sampleIds(model.tokenizer, count: tokens)
             let ws = encoder.makeWorkspace()
             var trace = Trace()
             for _ in 0..<3 { try encoder.forward(ids: ids, typeIds: nil, attentionMask: nil, workspace: ws, into: &trace) }
@@ -47,7 +47,7 @@ struct BenchCommand: ParsableCommand {
                 print("{\"median_ms\":\(format(median)),\"p90_ms\":\(format(p90)),\"tokens\":\(tokens)}")
             } else {
                 let c = encoder.config
-                print("model    \(dir.path)")
+                print("model    \(model.directory.path)")
                 print("shape    \(c.numLayers) layers × \(c.numHeads) heads, hidden \(c.hiddenSize), \(tokens) tokens")
                 print("kernels  \(bs_uses_avx2() != 0 ? "AVX2+FMA" : "portable"), \(bs_threads()) thread\(bs_threads() == 1 ? "" : "s")")
                 print("forward  median \(format(median)) ms, p90 \(format(p90)) ms, min \(format(times[0])) ms over \(iterations) runs")
@@ -56,8 +56,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// Real token ids: a sample sentence tokenized and repeated to `count` tokens.
-    private func sampleIds(dir: URL, count: Int, vocab: Int) throws -> [Int] {
-        let tokenizer = try Tokenizer.load(directory: dir)
+    private func sampleIds(_ tokenizer: Tokenizer, count: Int) -> [Int] {
         let text = "BertScope shows what every attention head of the encoder looks at, layer by layer, as you type."
         let e = tokenizer.encode(text)
         let body = Array(e.ids.dropFirst().dropLast())

@@ -22,10 +22,9 @@ struct DumpCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let dir = try options.directory()
-            let tokenizer = try Tokenizer.load(directory: dir)
-            let encoder = try BertEncoder(directory: dir)
-            let e = encodeForModel(tokenizer, encoder.config, text: text, pair: pair)
+            let model = try options.load()
+            let encoder = model.encoder
+            let e = encodeForModel(model.tokenizer, encoder.config, text: text, pair: pair)
             let trace = try encoder.forward(ids: e.ids, typeIds: e.typeIds)
             let outDir = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
             do {

@@ -129,7 +129,7 @@ struct ProbeCommand: ParsableCommand {
         let firsts = e.ids.indices.filter { i in e.specialTokensMask[i] == 0 && (i == 0 || e.wordIds[i] != e.wordIds[i - 1]) }
         let words = firsts.map { i -> String in
             let a = Array(sentence.unicodeScalars)
-            let members = e.ids.indices.filter { e.wordIds[$0] == e.wordIds[i] && e.specialTokensMask[$0] == 0 }
+            let members = e.wordMembers(of: i)
             let span = e.offsets[members.first!].start..<e.offsets[members.last!].end
             let labels = (0...trace.layers).map { jsonString(p.predict(layer: $0, Array(trace.hiddenState(layer: $0, token: i)))) }
             return "{\"word\":\(jsonString(String(String.UnicodeScalarView(a[span])))),\"labels\":[\(labels.joined(separator: ","))]}"

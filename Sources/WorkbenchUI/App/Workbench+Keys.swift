@@ -75,9 +75,7 @@ extension Workbench {
         guard let e = snapshot.result?.encoding, e.count > 0 else { return }
         let i = max(0, min(e.count - 1, selectedToken))
         guard e.specialTokensMask[i] == 0 else { notice = Notice(text: "special tokens cannot be masked", isError: true); return }
-        let positions = wholeWord
-            ? (0..<e.count).filter { e.wordIds[$0] == e.wordIds[i] && e.sequenceIds[$0] == e.sequenceIds[i] }
-            : [i]
+        let positions = wholeWord ? e.wordMembers(of: i) : [i]
         if positions.allSatisfy(masked.contains) { masked.subtract(positions) } else { masked.formUnion(positions) }
         inputChanged()
     }

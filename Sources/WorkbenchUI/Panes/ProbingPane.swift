@@ -84,23 +84,12 @@ struct ProbingPane {
 
     /// The word as typed (its pieces' span in the input), so [UNK] words read as themselves.
     private func typedWord(_ e: Encoding, _ i: Int) -> String {
-        guard let input = snapshot.result?.input else { return Self.word(e, i) }
+        let members = e.wordMembers(of: i)
+        guard let input = snapshot.result?.input else { return Workbench.label(members, e) }
         let text = Array((e.sequenceIds[i] == 1 ? input.pair ?? "" : input.text).unicodeScalars)
-        var end = e.offsets[i].end, j = i + 1
-        while j < e.count, e.wordIds[j] == e.wordIds[i], e.sequenceIds[j] == e.sequenceIds[i] { end = e.offsets[j].end; j += 1 }
-        let start = e.offsets[i].start
-        guard start < end, end <= text.count else { return Self.word(e, i) }
+        let start = e.offsets[members.first!].start, end = e.offsets[members.last!].end
+        guard start < end, end <= text.count else { return Workbench.label(members, e) }
         return String(String.UnicodeScalarView(text[start..<end]))
-    }
-
-    static func word(_ e: Encoding, _ i: Int) -> String {
-        var s = e.tokens[i]
-        var j = i + 1
-        while j < e.count, e.wordIds[j] == e.wordIds[i], e.sequenceIds[j] == e.sequenceIds[i] {
-            s += e.tokens[j].hasPrefix("##") ? String(e.tokens[j].dropFirst(2)) : e.tokens[j]
-            j += 1
-        }
-        return s
     }
 
     /// Each token's cosine similarity to itself one layer down, and its norm.

@@ -111,7 +111,7 @@ struct TokensPane {
         guard e.specialTokensMask[selected] == 0 else {
             return [("x-ray", "\(e.tokens[selected]) is added by the post-processor template, not typed")]
         }
-        let members = (0..<e.count).filter { e.wordIds[$0] == e.wordIds[selected] && e.sequenceIds[$0] == e.sequenceIds[selected] }
+        let members = e.wordMembers(of: selected)
         let span = Encoding.Span(e.offsets[members.first!].start, e.offsets[members.last!].end)
         let text = e.sequenceIds[selected] == 1 ? (input.pair ?? "") : input.text
         let tok = workbench.session.model.tokenizer
