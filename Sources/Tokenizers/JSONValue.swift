@@ -38,6 +38,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         if case .number(let d) = self, d == d.rounded(), abs(d) < 9e15 { return Int(d) }
         return nil
     }
+    public var double: Double? { if case .number(let d) = self { return d }; return nil }
     public var isNull: Bool { if case .null = self { return true }; return false }
 
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {

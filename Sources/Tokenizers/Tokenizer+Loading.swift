@@ -24,6 +24,10 @@ extension Tokenizer {
         let root = try JSONValue.parse([UInt8](data))
         guard root.members != nil else { throw TokenizerError("not a JSON object") }
         let added = (root["added_tokens"]?.array ?? []).compactMap(Self.addedToken)
+        if root["model"]?["type"]?.string == "Unigram" {
+            try self.init(unigramJSON: root, added: added)
+            return
+        }
         if root["model"]?["type"]?.string == "BPE" {
             let bpe = try Self.bytePairs(root["model"]!)
             guard root["normalizer"]?.isNull ?? true else {
@@ -52,7 +56,7 @@ extension Tokenizer {
         let model = try Self.wordPiece(root["model"])
         let normalizer = try Self.bertNormalizer(root["normalizer"])
         try Self.checkPreTokenizer(root["pre_tokenizer"])
-        let post = try Self.postProcessor(root["post_processor"], model: model, added: added)
+        let post = try Self.postProcessor(root["post_processor"], added: added, lookup: model.id(for:))
         self.init(normalizer: normalizer, model: model, addedTokens: added, postProcessor: post)
     }
 
@@ -78,7 +82,7 @@ extension Tokenizer {
         guard let m, m.members != nil else { throw TokenizerError("no model") }
         let type = m["type"]?.string ?? "?"
         guard type == "WordPiece" else {
-            throw TokenizerError("tokenizer model \(type) is not supported (supported: WordPiece, BPE)")
+            throw TokenizerError("tokenizer model \(type) is not supported (supported: WordPiece, BPE, Unigram)")
         }
         guard let members = m["vocab"]?.members else { throw TokenizerError("WordPiece model has no vocab") }
         var entries: [(token: String, id: Int)] = []
@@ -94,7 +98,7 @@ extension Tokenizer {
         )
     }
 
-    private static func addedToken(_ t: JSONValue) -> AddedToken? {
+    static func addedToken(_ t: JSONValue) -> AddedToken? {
         guard let id = t["id"]?.int, let content = t["content"]?.string else { return nil }
         return AddedToken(
             id: id, content: content, special: t["special"]?.bool ?? false,
@@ -127,8 +131,8 @@ extension Tokenizer {
         }
     }
 
-    private static func postProcessor(_ p: JSONValue?, model: WordPiece, added: [AddedToken]) throws -> TemplateProcessor {
-        func id(_ token: String) -> Int? { added.first { $0.content.unicodeScalars.elementsEqual(token.unicodeScalars) }?.id ?? model.id(for: token) }
+    static func postProcessor(_ p: JSONValue?, added: [AddedToken], lookup: (String) -> Int?) throws -> TemplateProcessor {
+        func id(_ token: String) -> Int? { added.first { $0.content.unicodeScalars.elementsEqual(token.unicodeScalars) }?.id ?? lookup(token) }
         guard let p, !p.isNull else {
             return TemplateProcessor(single: [.sequence(index: 0, typeId: 0)],
                                      pair: [.sequence(index: 0, typeId: 0), .sequence(index: 1, typeId: 1)], specialIds: [:])

@@ -35,13 +35,17 @@ extension Tokenizer {
             let words = ByteLevel.split(piece.scalars).map { String(String.UnicodeScalarView(piece.scalars[$0])) }
             return WordXRay(original: piece.string, normalization: [], preTokens: words, steps: words.map { _ in [] })
         }
+        if case .unigram(let model, let pre) = kind { return unigramXRay(piece, model, pre) }
         var stages: [(String, String)] = []
         var t = piece
-        let n = normalizer
-        if n.cleanText { t = t.flatMap(BertNormalizer.clean); stages.append(("clean text", t.string)) }
-        if n.handleChineseChars { t = t.flatMap { BertChar.isChinese($0) ? [" ", $0, " "] : [$0] }; stages.append(("space CJK", t.string)) }
-        if n.stripsAccents { t = t.flatMap(BertNormalizer.stripAccents); stages.append(("strip accents", t.string)) }
-        if n.lowercase { t = t.flatMap(BertNormalizer.lower); stages.append(("lowercase", t.string)) }
+        if case .bert(let n) = normalizer {
+            if n.cleanText { t = t.flatMap(BertNormalizer.clean); stages.append(("clean text", t.string)) }
+            if n.handleChineseChars { t = t.flatMap { BertChar.isChinese($0) ? [" ", $0, " "] : [$0] }; stages.append(("space CJK", t.string)) }
+            if n.stripsAccents { t = t.flatMap(BertNormalizer.stripAccents); stages.append(("strip accents", t.string)) }
+            if n.lowercase { t = t.flatMap(BertNormalizer.lower); stages.append(("lowercase", t.string)) }
+        } else {
+            for stage in normalizer.stages(t) { t = stage.text; stages.append((stage.name, t.string)) }
+        }
         let words = BertPreTokenizer.split(t.scalars)
         var preTokens: [String] = [], steps: [[WordXRay.Step]] = []
         for w in words {
@@ -51,6 +55,17 @@ extension Tokenizer {
             steps.append(greedySteps(Array(t.scalars[w])))
         }
         return WordXRay(original: String(String.UnicodeScalarView(scalars[lo..<hi])), normalization: stages, preTokens: preTokens, steps: steps)
+    }
+
+    /// SentencePiece: every normalizer stage, the pre-tokens, and the
+    /// pieces the best-scoring segmentation chose (with their ids).
+    private func unigramXRay(_ piece: NormalizedText, _ model: Unigram, _ pre: PreTokenizer) -> WordXRay {
+        var stages: [(String, String)] = []
+        var t = piece
+        for stage in normalizer.stages(t) { t = stage.text; stages.append((stage.name, t.string)) }
+        let words = pre.split([PreToken(text: t, originalStart: piece.origin.first ?? 0)])
+        return WordXRay(original: piece.string, normalization: stages, preTokens: words.map(\.text.string),
+                        steps: words.map { w in model.encode(w.text.scalars).map { .init(piece: $0.token, id: $0.isUnknown ? model.unkId : $0.id, misses: 0) } })
     }
 
     private func greedySteps(_ chars: [Unicode.Scalar]) -> [WordXRay.Step] {
@@ -80,8 +95,9 @@ extension Tokenizer {
     /// "WordPiece (30522 pieces, uncased)" / "byte-level BPE (50265 pieces)".
     public var summary: String {
         switch kind {
-        case .wordPiece: return "WordPiece (\(vocabSize) pieces, \(normalizer.lowercase ? "uncased" : "cased"))"
+        case .wordPiece: return "WordPiece (\(vocabSize) pieces, \(normalizer.lowercases ? "uncased" : "cased"))"
         case .bytePairs: return "byte-level BPE (\(vocabSize) pieces)"
+        case .unigram: return "SentencePiece Unigram (\(vocabSize) pieces, \(normalizer.lowercases ? "uncased" : "cased"))"
         }
     }
 }

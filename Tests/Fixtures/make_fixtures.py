@@ -32,6 +32,7 @@ MLM_CLASSES = (BertForMaskedLM, BertForPreTraining, DistilBertForMaskedLM, Elect
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tokenizer_texts  # noqa: E402
+import spm_fixtures  # noqa: E402
 
 OUT = sys.argv[1]
 VERSIONS = {"torch": torch.__version__, "transformers": transformers.__version__,
@@ -344,9 +345,17 @@ def minilm_goldens():
     print(f"minilm: {len(cases)} cases, {os.path.getsize(os.path.join(d, 'golden.safetensors')) / 1e6:.2f} MB")
 
 
+def sentencepiece_goldens():
+    return spm_fixtures.write_goldens(os.path.join(OUT, "sentencepiece"), VERSIONS, encoding_dict, write_json)
+
+
 if __name__ == "__main__":
     torch.manual_seed(0)
+    if sys.argv[2:] == ["sentencepiece"]:
+        sentencepiece_goldens()
+        sys.exit(0)
     tokenizer_goldens()
+    sentencepiece_goldens()
     tiny_models()
     tiny_roberta(os.path.join(OUT, "models"))
     probe_optimizer_golden()

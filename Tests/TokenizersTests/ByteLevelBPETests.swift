@@ -13,21 +13,7 @@ import TestSupport
         let golden = try Fixtures.json(Self.dir.appendingPathComponent("tokenizer_goldens.json"))
         let cases = golden["cases"] as? [[String: Any]] ?? [], outputs = golden["outputs"] as? [[String: Any]] ?? []
         try #require(cases.count >= 300 && cases.count == outputs.count)
-        var failures = 0
-        for (c, want) in zip(cases, outputs) {
-            let text = c["text"] as? String ?? "", pair = c["pair"] as? String
-            let got = tok.encode(text, pair: pair)
-            let offsets = (want["offsets"] as? [[Int]] ?? []).map { Encoding.Span($0[0], $0[1]) }
-            let wordIds = (want["word_ids"] as? [Any] ?? []).map { $0 as? Int }
-            let same = got.ids == want["ids"] as? [Int] && got.tokens == want["tokens"] as? [String] && got.offsets == offsets
-                && got.typeIds == want["type_ids"] as? [Int] && got.wordIds == wordIds && got.specialTokensMask == want["special_tokens_mask"] as? [Int]
-            if !same {
-                failures += 1
-                if failures <= 4 {
-                    Issue.record("\(text.debugDescription) pair=\(pair.debugDescription)\n got \(got.tokens) \(got.offsets.map { [$0.start, $0.end] }) \(got.wordIds)\nwant \(want["tokens"] ?? "") \(want["offsets"] ?? "") \(want["word_ids"] ?? "")")
-                }
-            }
-        }
+        let failures = EncodingGolden.failures(tok, cases: cases, outputs: outputs)
         #expect(failures == 0, "\(failures) of \(cases.count) texts differ")
     }
 

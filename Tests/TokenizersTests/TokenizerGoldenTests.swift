@@ -34,7 +34,7 @@ import TestSupport
         let dir = Fixtures.tokenizer
         let tokenizer = try Tokenizer(vocabTxt: dir.appendingPathComponent("vocab.txt"),
                                       config: dir.appendingPathComponent("vocab-only/tokenizer_config.json"))
-        #expect(tokenizer.normalizer.lowercase == false)
+        #expect(tokenizer.normalizer.lowercases == false)
         try compare(tokenizer, Self.variants["vocab-only-cased"]?["outputs"] as? [[String: Any]] ?? [], "vocab-only-cased")
     }
 

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Tokenizers
+
+/// SentencePiece Unigram tokenizers (a tiny spm model with the real nmt_nfkc
+/// charsmap, turned into tokenizer.json the way ALBERT, DeBERTa-v2/v3 and
+/// XLM-R checkpoints ship it) against HF `tokenizers` on every golden text.
+@Suite struct SentencePieceTests {
+    static let dir = Fixtures.root.appendingPathComponent("sentencepiece")
+    nonisolated(unsafe) static let variants: [String: Any] = (try? Fixtures.json(dir.appendingPathComponent("variants.json"))) ?? [:]
+    nonisolated(unsafe) static let goldens: [String: Any] = (try? Fixtures.json(dir.appendingPathComponent("goldens.json"))) ?? [:]
+    static let names = ["albert", "albert-cased-accents", "albert-legacy-metaspace", "deberta-v3", "deberta-v2-punct-lower",
+                        "deberta-v5", "xlm-roberta"]
+
+    /// The variant's tokenizer.json bytes, charsmap restored.
+    static func json(_ name: String) throws -> Data {
+        let spec = try #require((variants["variants"] as? [String: Any])?[name])
+        let charsmap = try #require(variants["charsmap"] as? String)
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
+        return Data(text.replacingOccurrences(of: "\"@charsmap\"", with: "\"\(charsmap)\"").utf8)
+    }
+
+    @Test(arguments: names) func matchesTokenizersOnEveryText(name: String) throws {
+        let tok = try Tokenizer(tokenizerJSON: Self.json(name))
+        let cases = Self.goldens["cases"] as? [[String: Any]] ?? []
+        let outputs = (Self.goldens["outputs"] as? [String: Any])?[name] as? [[String: Any]] ?? []
+        try #require(cases.count >= 350 && cases.count == outputs.count)
+        let failures = EncodingGolden.failures(tok, cases: cases, outputs: outputs, label: name)
+        #expect(failures == 0, "\(name): \(failures) of \(cases.count) texts differ")
+    }
+
+    @Test func unigramPicksTheBestScoringSegmentation() throws {
+        // tokenizers' own doc example: abcd a cd, and the unknown "xx" fused.
+        let pieces: [(token: String, score: Double)] = [("<unk>", 0), ("a", 0), ("b", 0), ("c", 0), ("d", 0), ("cd", 1), ("ab", 2), ("abc", 5), ("abcd", 10)]
+        let model = try Unigram(pieces: pieces, unkId: 0)
+        let out = model.encode(Array("abcdacdxx".unicodeScalars))
+        #expect(out.map(\.token) == ["abcd", "a", "cd", "xx"])
+        #expect(out.map(\.id) == [8, 1, 5, 0])
+        #expect(out.last?.isUnknown == true && out.last?.range == 7..<9)
+    }
+
+    @Test func charsmapAppliesNFKCRules() throws {
+        let tok = try Tokenizer(tokenizerJSON: Self.json("xlm-roberta"))
+        guard case .sequence(let list) = tok.normalizer, case .precompiled(let map) = list.first else {
+            Issue.record("xlm-roberta normalizer is not Precompiled first"); return
+        }
+        #expect(map.transform(Array("ﬁ".utf8)).map { String(String.UnicodeScalarView($0)) } == "fi")
+        #expect(map.transform(Array("Ａ".utf8)).map { String(String.UnicodeScalarView($0)) } == "A")
+        #expect(map.transform(Array("a".utf8)) == nil)
+        let n = tok.normalizer.normalize(NormalizedText(original: Array("aﬁ  ①".unicodeScalars)[...]))
+        #expect(n.string == "afi 1")
+        #expect(n.origin == [0, 1, 1, 3, 4])
+    }
+
+    @Test func brokenFilesGiveOneLineErrors() throws {
+        var spec = String(decoding: try Self.json("albert"), as: UTF8.self)
+        let bad = spec.replacingOccurrences(of: "\"byte_fallback\":false", with: "\"byte_fallback\":true")
+        #expect(throws: TokenizerError.self) { try Tokenizer(tokenizerJSON: Data(bad.utf8)) }
+        spec = spec.replacingOccurrences(of: "\"WhitespaceSplit\"", with: "\"CharDelimiterSplit\"")
+        do { _ = try Tokenizer(tokenizerJSON: Data(spec.utf8)); Issue.record("accepted an unknown pre-tokenizer") } catch let e as TokenizerError {
+            #expect(e.message.contains("CharDelimiterSplit") && !e.message.contains("\n"))
+        }
+        #expect(throws: TokenizerError.self) { try PrecompiledCharsmap(bytes: [0xFF, 0xFF, 0, 0, 1, 2]) }
+    }
+}
