@@ -21,7 +21,7 @@ public enum Activation: String, Sendable {
 
 /// The encoder families BertScope runs, chosen by `model_type`.
 public enum ModelFamily: String, Sendable, CaseIterable {
-    case bert, distilbert, electra, roberta
+    case bert, distilbert, electra, roberta, albert
 }
 
 /// `config.json`, decoded for the families BertScope runs. Everything the
@@ -45,6 +45,8 @@ public struct ModelConfig: Sendable, Equatable {
     public var typeVocabSize: Int
     public var padTokenId: Int
     public var architectures: [String]
+    /// ALBERT: how many distinct layers the num_hidden_layers applications share.
+    public var layerGroups: Int
 
     public var headDim: Int { hiddenSize / numHeads }
     /// RoBERTa numbers positions from padding_idx + 1 (transformers'
@@ -53,16 +55,26 @@ public struct ModelConfig: Sendable, Equatable {
     /// How many tokens fit: the position table minus the offset.
     public var maxTokens: Int { maxPositions - positionOffset }
 
+    /// Which stored layer application `l` runs: itself, or for ALBERT its
+    /// group, int(l / (layers / groups)) as transformers computes it.
+    public func weightLayer(_ l: Int) -> Int {
+        guard family == .albert else { return l }
+        return min(layerGroups - 1, Int(Double(l) / (Double(numLayers) / Double(layerGroups))))
+    }
+    /// How many distinct layers the checkpoint stores.
+    public var storedLayers: Int { family == .albert ? layerGroups : numLayers }
+
     public init(
         modelType: String = "bert", vocabSize: Int, hiddenSize: Int, embeddingSize: Int? = nil, numLayers: Int, numHeads: Int,
         intermediateSize: Int, activation: Activation = .gelu, layerNormEps: Float = 1e-12,
-        maxPositions: Int = 512, typeVocabSize: Int = 2, padTokenId: Int = 0, architectures: [String] = []
+        maxPositions: Int = 512, typeVocabSize: Int = 2, padTokenId: Int = 0, architectures: [String] = [], layerGroups: Int = 1
     ) {
         self.modelType = modelType; self.vocabSize = vocabSize; self.hiddenSize = hiddenSize
         self.embeddingSize = embeddingSize ?? hiddenSize
         self.numLayers = numLayers; self.numHeads = numHeads; self.intermediateSize = intermediateSize
         self.activation = activation; self.layerNormEps = layerNormEps; self.maxPositions = maxPositions
         self.typeVocabSize = typeVocabSize; self.padTokenId = padTokenId; self.architectures = architectures
+        self.layerGroups = layerGroups
     }
 
     public init(contentsOf url: URL) throws {
@@ -95,6 +107,8 @@ public struct ModelConfig: Sendable, Equatable {
                 typeVocabSize: try keys.int("type_vocab_size", 2), padTokenId: try keys.int("pad_token_id", family == .roberta ? 1 : 0),
                 architectures: c["architectures"] as? [String] ?? []
             )
+        case .albert:
+            try self.init(albert: c, keys: keys)
         case .distilbert:
             self.init(
                 modelType: type, vocabSize: try keys.int("vocab_size"), hiddenSize: try keys.int("dim"),
@@ -106,6 +120,27 @@ public struct ModelConfig: Sendable, Equatable {
             )
         }
         try validate(source: source)
+    }
+
+    /// ALBERT: factorized embeddings and one layer group shared across
+    /// applications; several layers per group (inner_group_num) are refused.
+    private init(albert c: [String: Any], keys: ConfigKeys) throws {
+        if let pet = c["position_embedding_type"] as? String, pet != "absolute" {
+            throw CheckpointError("position_embedding_type \"\(pet)\" is not supported (supported: absolute)")
+        }
+        let inner = try keys.int("inner_group_num", 1)
+        guard inner == 1 else { throw CheckpointError("inner_group_num = \(inner) is not supported (supported: 1)") }
+        let layers = try keys.int("num_hidden_layers"), groups = try keys.int("num_hidden_groups", 1)
+        guard groups >= 1, groups <= layers else { throw CheckpointError("num_hidden_groups = \(groups) must be between 1 and num_hidden_layers") }
+        // transformers' AlbertConfig defaults hidden_act to gelu_new.
+        let act = ConfigKeys(c.merging(["hidden_act": c["hidden_act"] ?? "gelu_new"]) { $1 }, source: keys.source)
+        self.init(
+            modelType: "albert", vocabSize: try keys.int("vocab_size"), hiddenSize: try keys.int("hidden_size"),
+            embeddingSize: try keys.int("embedding_size", 128), numLayers: layers, numHeads: try keys.int("num_attention_heads"),
+            intermediateSize: try keys.int("intermediate_size"), activation: try act.activation("hidden_act"),
+            layerNormEps: keys.float("layer_norm_eps", 1e-12), maxPositions: try keys.int("max_position_embeddings", 512),
+            typeVocabSize: try keys.int("type_vocab_size", 2), padTokenId: try keys.int("pad_token_id", 0),
+            architectures: c["architectures"] as? [String] ?? [], layerGroups: groups)
     }
 
     func validate(source: String) throws {

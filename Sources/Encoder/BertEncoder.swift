@@ -13,8 +13,11 @@ public final class BertEncoder: Sendable {
     public init(config: ModelConfig, store: WeightStore) throws {
         self.config = config
         self.store = store
-        self.weights = try BertWeights(store: store, config: config)
-        self.packed = weights.layers.map(PackedLayer.init)
+        let weights = try BertWeights(store: store, config: config)
+        self.weights = weights
+        // Pack each stored layer once (ALBERT shares one across applications).
+        let stored = (0..<config.storedLayers).map { g in PackedLayer(weights.layers[(0..<config.numLayers).first { config.weightLayer($0) == g }!]) }
+        self.packed = (0..<config.numLayers).map { stored[config.weightLayer($0)] }
     }
 
     /// Loads `config.json` and the safetensors of an HF model directory.
@@ -92,7 +95,7 @@ public final class BertEncoder: Sendable {
     }
 
     /// LayerNorm(word[id] + position[i] + tokenType[type]) → out (n, d),
-    /// through ELECTRA's projection when the embeddings are narrower.
+    /// through ELECTRA's / ALBERT's projection when the embeddings are narrower.
     private func embed(ids: [Int], typeIds: [Int]?, into out: UnsafeMutablePointer<Float>, ws: Workspace) {
         let e = config.embeddingSize, emb = weights.embeddings
         let target = emb.projection == nil ? out : ws.embedded

@@ -13,9 +13,12 @@ extension BertWeights {
             position: loader.tensor(names.position + ".weight", [config.maxPositions, e]),
             tokenType: config.typeVocabSize > 0 ? loader.tensor(names.tokenType + ".weight", [config.typeVocabSize, e]) : nil,
             norm: loader.norm(names.embeddingNorm, e),
-            projection: e != d ? loader.linear(names.projection ?? "embeddings_project", out: d, in: e) : nil
+            // ALBERT always maps its embeddings in, even when the widths match.
+            projection: e != d || config.family == .albert ? loader.linear(names.projection ?? "embeddings_project", out: d, in: e) : nil
         )
-        layers = try (0..<config.numLayers).map { try loader.layer(names.layer($0)) }
+        // ALBERT applies its stored layer groups several times: one entry per application, shared tensors.
+        let stored = try (0..<config.storedLayers).map { try loader.layer(names.layer($0)) }
+        layers = (0..<config.numLayers).map { stored[config.weightLayer($0)] }
         prefix = loader.prefix
         pooler = try names.pooler.flatMap { loader.has($0 + ".weight") ? try loader.linear($0, out: d, in: d) : nil }
         maskedLM = try loader.maskedLMHead(word: embeddings.word)

@@ -1,7 +1,8 @@
 import Checkpoint
 
 /// Where each family keeps each tensor, as HF's modeling files name them.
-/// Layer names take the layer index; head names are absolute (no prefix).
+/// Layer names take the stored layer's index (ALBERT: the group); head
+/// names are absolute (no prefix).
 struct WeightNames {
     let basePrefix: String
     let word, position, tokenType, embeddingNorm: String
@@ -26,6 +27,19 @@ struct WeightNames {
         case .electra: return bertLike(prefix: "electra.", projection: "embeddings_project",
                                        mlm: ("generator_predictions.dense", "generator_predictions.LayerNorm", "generator_lm_head"),
                                        mlmBias: ["generator_lm_head.bias"], nsp: nil, pooler: nil)
+        case .albert:
+            return WeightNames(
+                basePrefix: "albert.", word: "embeddings.word_embeddings", position: "embeddings.position_embeddings",
+                tokenType: "embeddings.token_type_embeddings", embeddingNorm: "embeddings.LayerNorm",
+                projection: "encoder.embedding_hidden_mapping_in",
+                layer: { g in
+                    let p = "encoder.albert_layer_groups.\(g).albert_layers.0."
+                    return LayerNames(query: p + "attention.query", key: p + "attention.key", value: p + "attention.value",
+                                      attentionOutput: p + "attention.dense", attentionNorm: p + "attention.LayerNorm",
+                                      intermediate: p + "ffn", output: p + "ffn_output", outputNorm: p + "full_layer_layer_norm")
+                },
+                pooler: "pooler", mlmTransform: "predictions.dense", mlmNorm: "predictions.LayerNorm", mlmDecoder: "predictions.decoder",
+                mlmBias: ["predictions.bias", "predictions.decoder.bias"], nsp: "sop_classifier.classifier", classifier: "classifier")
         case .distilbert:
             return WeightNames(
                 basePrefix: "distilbert.", word: "embeddings.word_embeddings", position: "embeddings.position_embeddings",

@@ -1,3 +1,4 @@
+import Checkpoint
 import Foundation
 import Tokenizers
 
@@ -7,6 +8,8 @@ public struct ModelInfo: Sendable {
     public let parameters, layers, heads, hidden, vocab, fileBytes: Int
     public let headsPresent: [String]
     public let headNote: String?
+    /// ALBERT: how many stored layers the applications share.
+    public let sharedLayers: Int?
 
     public init(_ m: LoadedModel) {
         let c = m.encoder.config, w = m.encoder.weights, store = m.encoder.store
@@ -23,11 +26,12 @@ public struct ModelInfo: Sendable {
         fileBytes = store.totalBytes
         var present: [String] = []
         if w.maskedLM != nil { present.append("masked-LM") } else if m.hasMaskedLM { present.append("masked-LM (BertScope overlay)") }
-        if w.nextSentence != nil { present.append("next-sentence") }
+        if w.nextSentence != nil { present.append(c.family == .albert ? "sentence-order" : "next-sentence") }
         if w.pooler != nil { present.append("pooler") }
         if let cls = w.classifier { present.append("classifier (\(cls.outFeatures) labels)") }
         headsPresent = present
         headNote = m.headNote
+        sharedLayers = c.family == .albert ? c.storedLayers : nil
     }
 
     public var json: String {
@@ -41,7 +45,8 @@ public struct ModelInfo: Sendable {
         let rows: [(String, String)] = [
             ("model", name), ("family", family), ("directory", directory),
             ("parameters", String(format: "%.1fM", Double(parameters) / 1e6)),
-            ("shape", "\(layers) layers × \(heads) heads, hidden \(hidden), vocabulary \(vocab)"),
+            ("shape", "\(layers) layers × \(heads) heads, hidden \(hidden), vocabulary \(vocab)"
+                + (sharedLayers.map { ", \($0) stored layer\($0 == 1 ? "" : "s") shared" } ?? "")),
             ("tokenizer", tokenizer), ("heads", headsPresent.isEmpty ? "none (encoder only)" : headsPresent.joined(separator: ", ")),
             ("dtype", dtype), ("size", String(format: "%.1f MB", Double(fileBytes) / 1e6)),
         ] + (headNote.map { [("note", $0)] } ?? [])

@@ -18,7 +18,9 @@ import TestSupport
 
     @Test func unsupportedSettingsNameTheField() {
         let cases: [(String, String)] = [
-            (#"{"model_type":"gpt2","#+base+#"}"#, "model_type \"gpt2\" is not supported (supported: bert, distilbert, electra, roberta)"),
+            (#"{"model_type":"gpt2","#+base+#"}"#, "model_type \"gpt2\" is not supported (supported: bert, distilbert, electra, roberta, albert"),
+            (#"{"model_type":"albert","#+base+#","inner_group_num":2}"#, "inner_group_num = 2 is not supported (supported: 1)"),
+            (#"{"model_type":"albert","#+base+#","num_hidden_groups":9}"#, "num_hidden_groups = 9"),
             (#"{"model_type":"bert","#+base+#","hidden_act":"mish"}"#, "hidden_act \"mish\""),
             (#"{"model_type":"bert","#+base+#","position_embedding_type":"relative_key"}"#, "position_embedding_type"),
             (#"{"model_type":"bert","vocab_size":100}"#, "hidden_size"),
@@ -31,6 +33,18 @@ import TestSupport
                 #expect("\(error)".contains(expected), "\(error)")
             }
         }
+    }
+
+    @Test func albertAppliesItsLayerGroupsAsTransformersDoes() throws {
+        func groups(_ layers: Int, _ g: Int) throws -> [Int] {
+            let c = try config(#"{"model_type":"albert","vocab_size":100,"hidden_size":32,"num_attention_heads":4,"intermediate_size":64,"num_hidden_layers":\#(layers),"num_hidden_groups":\#(g)}"#)
+            #expect(c.storedLayers == g && c.activation == .geluTanh && c.embeddingSize == 128)
+            return (0..<layers).map(c.weightLayer)
+        }
+        #expect(try groups(12, 1) == Array(repeating: 0, count: 12))
+        #expect(try groups(4, 2) == [0, 0, 1, 1])
+        #expect(try groups(3, 2) == [0, 0, 1])  // int(l / 1.5)
+        #expect(try config(#"{"model_type":"bert","#+base+#"}"#).weightLayer(1) == 1)
     }
 
     @Test func shapeMismatchNamesTheTensor() throws {

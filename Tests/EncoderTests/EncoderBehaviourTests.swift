@@ -106,8 +106,8 @@ import TestSupport
             == "tensor encoder.layer.0.intermediate.dense.weight has shape [64, 32], expected [128, 32] from config.json")
         #expect(try load { $0.replacingOccurrences(of: "\"num_hidden_layers\": 3", with: "\"num_hidden_layers\": 4") }
             == "checkpoint is missing tensor encoder.layer.3.attention.self.query.weight")
-        #expect(try load { $0.replacingOccurrences(of: "\"model_type\": \"bert\"", with: "\"model_type\": \"deberta-v2\"") }
-            .contains("not supported (supported: bert, distilbert, electra, roberta)"))
+        #expect(try load { $0.replacingOccurrences(of: "\"model_type\": \"bert\"", with: "\"model_type\": \"mpnet\"") }
+            .contains("model_type \"mpnet\" is not supported (supported: bert, distilbert, electra, roberta, albert"))
         #expect(try load { $0 } == "")
     }
 }

@@ -23,12 +23,13 @@ import tokenizers
 import transformers
 from safetensors.torch import save_file
 from tokenizers import Tokenizer
-from transformers import (BertConfig, BertForMaskedLM, BertForPreTraining,
+from transformers import (AlbertConfig, AlbertForPreTraining, AlbertModel, BertConfig, BertForMaskedLM, BertForPreTraining,
                           BertForSequenceClassification, BertModel, DistilBertConfig,
                           DistilBertForMaskedLM, ElectraConfig, ElectraForMaskedLM,
                           ElectraModel, RobertaConfig, RobertaForMaskedLM)
 
-MLM_CLASSES = (BertForMaskedLM, BertForPreTraining, DistilBertForMaskedLM, ElectraForMaskedLM, RobertaForMaskedLM)
+MLM_CLASSES = (BertForMaskedLM, BertForPreTraining, DistilBertForMaskedLM, ElectraForMaskedLM, RobertaForMaskedLM,
+               AlbertForPreTraining)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tokenizer_texts  # noqa: E402
@@ -215,6 +216,8 @@ def run_goldens(model, cases):
             tensors[f"case{i}.mlm_logits"] = mlm[0].contiguous().float()
             if hasattr(heads, "seq_relationship_logits"):
                 tensors[f"case{i}.nsp_logits"] = heads.seq_relationship_logits[0].contiguous().float()
+            if hasattr(heads, "sop_logits"):  # ALBERT's sentence-order head stands where NSP does
+                tensors[f"case{i}.nsp_logits"] = heads.sop_logits[0].contiguous().float()
     return tensors
 
 
@@ -257,7 +260,14 @@ def tiny_models():
 
 def head_cli_goldens(d, model, masked=("the [MASK] of the", "a [MASK] and [MASK] to")):
     """What `bertscope predict` and `nsp` must print for this checkpoint."""
-    tok = transformers.AutoTokenizer.from_pretrained(d)
+    if os.path.exists(os.path.join(d, "spm-tokenizer")):
+        # SentencePiece fixtures: exactly the tokenizer.json, wrapped as a fast tokenizer.
+        tok = transformers.PreTrainedTokenizerFast(tokenizer_file=os.path.join(d, "tokenizer.json"), mask_token="[MASK]",
+                                                    cls_token="[CLS]", sep_token="[SEP]", pad_token="<pad>", unk_token="<unk>")
+        check = Tokenizer.from_file(os.path.join(d, "tokenizer.json"))
+        assert tok(masked[0])["input_ids"] == check.encode(masked[0]).ids
+    else:
+        tok = transformers.AutoTokenizer.from_pretrained(d)
     out = {"versions": VERSIONS, "predict": [], "nsp": []}
     for text in masked:
         enc = tok(text, return_tensors="pt")
@@ -272,11 +282,12 @@ def head_cli_goldens(d, model, masked=("the [MASK] of the", "a [MASK] and [MASK]
             top = p.topk(5)
             masks.append({"position": pos, "predictions": [{"id": int(i), "probability": float(v)} for v, i in zip(top.values, top.indices)]})
         out["predict"].append({"text": text, "masks": masks})
-    if hasattr(model, "cls") and hasattr(model.cls, "seq_relationship"):
+    if (hasattr(model, "cls") and hasattr(model.cls, "seq_relationship")) or hasattr(model, "sop_classifier"):
         for a, b in [("the of", "a and"), ("to the", "of")]:
             enc = tok(a, b, return_tensors="pt")
             with torch.no_grad():
-                p = model(**enc).seq_relationship_logits[0].softmax(-1)
+                res = model(**enc)
+                p = (res.sop_logits if hasattr(res, "sop_logits") else res.seq_relationship_logits)[0].softmax(-1)
             out["nsp"].append({"a": a, "b": b, "is_next": float(p[0]), "not_next": float(p[1])})
     write_json(os.path.join(d, "cli_goldens.json"), out)
 
@@ -349,14 +360,53 @@ def sentencepiece_goldens():
     return spm_fixtures.write_goldens(os.path.join(OUT, "sentencepiece"), VERSIONS, encoding_dict, write_json)
 
 
+def spm_model_dir(name, spec, tokenizer_class):
+    """A model folder holding a SentencePiece tokenizer.json (from spm_fixtures)."""
+    d = os.path.join(OUT, "models", name)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    with open(os.path.join(d, "tokenizer.json"), "w", encoding="utf-8") as f:
+        json.dump(spec, f, ensure_ascii=False)
+    write_json(os.path.join(d, "tokenizer_config.json"), {"tokenizer_class": tokenizer_class})
+    open(os.path.join(d, "spm-tokenizer"), "w").close()  # marker: goldens use tokenizer.json as is
+    return d
+
+
+def save_tiny(d, model, seed, masked):
+    model.save_pretrained(d, safe_serialization=True)
+    cases = golden_inputs(model.config.vocab_size, seed)
+    write_json(os.path.join(d, "golden.json"), {"versions": VERSIONS, "cases": cases})
+    save_file(run_goldens(model, cases), os.path.join(d, "golden.safetensors"))
+    if masked:
+        head_cli_goldens(d, model, masked=("the [MASK] of the", "She said [MASK] and [MASK] again."))
+    os.remove(os.path.join(d, "spm-tokenizer"))
+    size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
+    print(f"{os.path.basename(d)}: {size / 1e6:.2f} MB")
+
+
+def tiny_albert(specs):
+    """ALBERT: factorized embeddings (16 → 32), shared layers; MLM + SOP heads, and a two-group variant."""
+    vocab = len(json.loads(json.dumps(specs["albert"]))["model"]["vocab"])
+    base = dict(vocab_size=vocab, embedding_size=16, hidden_size=32, num_attention_heads=4, intermediate_size=64,
+                max_position_embeddings=64, type_vocab_size=2, hidden_act="gelu_new", attn_implementation="eager")
+    for name, cls, layers, groups, seed in [("tiny-albert-pretraining", AlbertForPreTraining, 3, 1, 21),
+                                            ("tiny-albert-groups", AlbertModel, 4, 2, 22)]:
+        d = spm_model_dir(name, specs["albert"], "AlbertTokenizer")
+        model = cls(AlbertConfig(num_hidden_layers=layers, num_hidden_groups=groups, **base)).eval()
+        randomize(model, seed)
+        save_tiny(d, model, seed, masked=cls is AlbertForPreTraining)
+
+
 if __name__ == "__main__":
     torch.manual_seed(0)
     if sys.argv[2:] == ["sentencepiece"]:
-        sentencepiece_goldens()
+        _, _, spm_specs = sentencepiece_goldens()
+        tiny_albert(spm_specs)
         sys.exit(0)
     tokenizer_goldens()
-    sentencepiece_goldens()
+    _, _, spm_specs = sentencepiece_goldens()
     tiny_models()
     tiny_roberta(os.path.join(OUT, "models"))
+    tiny_albert(spm_specs)
     probe_optimizer_golden()
     minilm_goldens()

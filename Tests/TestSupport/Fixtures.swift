@@ -12,9 +12,11 @@ public enum Fixtures {
     public static var packageRoot: URL { root.deletingLastPathComponent().deletingLastPathComponent() }
 
     public static let tinyModels = ["tiny-bert", "tiny-bert-pretraining", "tiny-bert-mlm-f16", "tiny-bert-cls-bf16-sharded",
-                                    "tiny-distilbert-mlm", "tiny-electra-generator", "tiny-electra", "tiny-roberta-mlm"]
+                                    "tiny-distilbert-mlm", "tiny-electra-generator", "tiny-electra", "tiny-roberta-mlm",
+                                    "tiny-albert-pretraining", "tiny-albert-groups"]
     /// Tiny checkpoints with a masked-LM head (and cli_goldens.json).
-    public static let tinyMaskedLMModels = ["tiny-bert-pretraining", "tiny-bert-mlm-f16", "tiny-distilbert-mlm", "tiny-electra-generator", "tiny-roberta-mlm"]
+    public static let tinyMaskedLMModels = ["tiny-bert-pretraining", "tiny-bert-mlm-f16", "tiny-distilbert-mlm", "tiny-electra-generator", "tiny-roberta-mlm",
+                                            "tiny-albert-pretraining"]
 
     public static func json(_ url: URL) throws -> [String: Any] {
         let data = try Data(contentsOf: url)
