@@ -32,8 +32,11 @@ static float *scratch(size_t n) {
             for (int j = 0; j < n; j++) p[j] += qd * row[j];                            \
         }                                                                               \
         float mx = -INFINITY;                                                           \
+        const float *bi = bias ? bias + (size_t)i * n : NULL;                           \
+        const int dead = query_ok && !query_ok[i];                                      \
         for (int j = 0; j < n; j++) {                                                   \
-            float s = p[j] * scale + (mask_add ? mask_add[j] : 0.0f);                   \
+            float s = p[j] * scale + (bi ? bi[j] : 0.0f) + (mask_add ? mask_add[j] : 0.0f); \
+            if (dead) s = 0.0f;                                                         \
             p[j] = s;                                                                   \
             mx = s > mx ? s : mx;                                                       \
         }                                                                               \
@@ -67,7 +70,8 @@ static float *scratch(size_t n) {
 
 // Accumulators stay in registers: 4 key blocks of 8 for QKᵀ, dh/8 (≤ 16) for P·V.
 static AVX2 void head_avx2(const float *q, const float *k, const float *v, int n, int ld, int dh,
-                           float scale, const float *mask_add, float *probs, float *ctx, int ldc) {
+                           float scale, const float *bias, const float *mask_add, const unsigned char *query_ok,
+                           float *probs, float *ctx, int ldc) {
     if (dh % 8 != 0 || dh > 128) { HEAD_BODY return; }
     float *kt = scratch((size_t)dh * (n + 8));
     if (!kt) return;
@@ -86,8 +90,11 @@ static AVX2 void head_avx2(const float *q, const float *k, const float *v, int n
             p[j0] = s;
         }
         float mx = -INFINITY;
+        const float *bi = bias ? bias + (size_t)i * n : NULL;
+        const int dead = query_ok && !query_ok[i];
         for (int j = 0; j < n; j++) {
-            float sc = p[j] * scale + (mask_add ? mask_add[j] : 0.0f);
+            float sc = p[j] * scale + (bi ? bi[j] : 0.0f) + (mask_add ? mask_add[j] : 0.0f);
+            if (dead) sc = 0.0f;
             p[j] = sc;
             mx = sc > mx ? sc : mx;
         }
@@ -105,19 +112,25 @@ static AVX2 void head_avx2(const float *q, const float *k, const float *v, int n
     }
 }
 #endif
-static void head_generic(const float *q, const float *k, const float *v, int n, int ld, int dh,
-    float scale, const float *mask_add, float *probs, float *ctx, int ldc) { HEAD_BODY }
+static void head_generic(const float *q, const float *k, const float *v, int n, int ld, int dh, float scale,
+    const float *bias, const float *mask_add, const unsigned char *query_ok, float *probs, float *ctx, int ldc) { HEAD_BODY }
+
+static void head(const float *q, const float *k, const float *v, int n, int ld, int dh, float scale,
+                 const float *bias, const float *mask_add, const unsigned char *query_ok, float *probs, float *ctx, int ldc) {
+#if defined(__x86_64__)
+    if (bs_uses_avx2()) { head_avx2(q, k, v, n, ld, dh, scale, bias, mask_add, query_ok, probs, ctx, ldc); return; }
+#endif
+    head_generic(q, k, v, n, ld, dh, scale, bias, mask_add, query_ok, probs, ctx, ldc);
+}
 
 void bs_attention_head(const float *q, const float *k, const float *v, int n, int ld, int dh,
                        float scale, const float *mask_add, float *probs, float *ctx, int ldc) {
-#if defined(__x86_64__)
-    if (bs_uses_avx2()) { head_avx2(q, k, v, n, ld, dh, scale, mask_add, probs, ctx, ldc); return; }
-#endif
-    head_generic(q, k, v, n, ld, dh, scale, mask_add, probs, ctx, ldc);
+    head(q, k, v, n, ld, dh, scale, NULL, mask_add, NULL, probs, ctx, ldc);
 }
 
 typedef struct {
-    const float *qkv, *mask;
+    const float *qkv, *mask, *bias;
+    const unsigned char *query_ok;
     float *probs, *ctx;
     int n, d, dh;
     float scale;
@@ -126,12 +139,18 @@ typedef struct {
 static void heads_range(void *c, int h0, int h1) {
     heads_t *a = c;
     int ld = 3 * a->d;
+    size_t nn = (size_t)a->n * a->n;
     for (int h = h0; h < h1; h++)
-        bs_attention_head(a->qkv + h * a->dh, a->qkv + a->d + h * a->dh, a->qkv + 2 * a->d + h * a->dh, a->n, ld, a->dh,
-                          a->scale, a->mask, a->probs + (size_t)h * a->n * a->n, a->ctx + h * a->dh, a->d);
+        head(a->qkv + h * a->dh, a->qkv + a->d + h * a->dh, a->qkv + 2 * a->d + h * a->dh, a->n, ld, a->dh, a->scale,
+             a->bias ? a->bias + h * nn : NULL, a->mask, a->query_ok, a->probs + h * nn, a->ctx + h * a->dh, a->d);
 }
 
 void bs_attention_heads(const float *qkv, int n, int d, int heads, float scale, const float *mask_add, float *probs, float *ctx) {
-    heads_t a = {qkv, mask_add, probs, ctx, n, d, d / heads, scale};
+    bs_attention_heads_biased(qkv, n, d, heads, scale, NULL, mask_add, NULL, probs, ctx);
+}
+
+void bs_attention_heads_biased(const float *qkv, int n, int d, int heads, float scale, const float *bias,
+                               const float *mask_add, const unsigned char *query_ok, float *probs, float *ctx) {
+    heads_t a = {qkv, mask_add, bias, query_ok, probs, ctx, n, d, d / heads, scale};
     bs_parallel_for(heads, heads_range, &a, (long)n * n * d >= 20000);
 }

@@ -22,6 +22,38 @@ public enum Activation: String, Sendable {
 /// The encoder families BertScope runs, chosen by `model_type`.
 public enum ModelFamily: String, Sendable, CaseIterable {
     case bert, distilbert, electra, roberta, albert
+    case debertaV2 = "deberta-v2"
+}
+
+/// DeBERTa-v2/v3's disentangled attention settings (transformers' names in comments).
+public struct RelativeAttention: Sendable, Equatable {
+    /// position_buckets (≤ 0: no log bucketing).
+    public var buckets: Int
+    /// max_relative_positions (−1 in the file means max_position_embeddings).
+    public var maxRelative: Int
+    /// pos_att_type contains "c2p" / "p2c".
+    public var contentToPosition: Bool
+    public var positionToContent: Bool
+    /// share_att_key: positions go through the content query/key projections.
+    public var shareKey: Bool
+    /// norm_rel_ebd contains "layer_norm".
+    public var normEmbeddings: Bool
+
+    /// Half the number of relative embedding rows used (att_span).
+    public var span: Int { buckets > 0 ? buckets : maxRelative }
+    /// Scores are divided by sqrt(head_dim · scaleFactor).
+    public var scaleFactor: Int { 1 + (contentToPosition ? 1 : 0) + (positionToContent ? 1 : 0) }
+
+    /// transformers' make_log_bucket_position for one relative distance, in float32 as torch computes it.
+    public func bucket(_ rel: Int) -> Int {
+        guard buckets > 0 && maxRelative > 0 else { return rel }
+        let mid = buckets / 2
+        let absPos = (rel < mid && rel > -mid) ? mid - 1 : abs(rel)
+        if absPos <= mid { return rel }
+        let ratio = logf(Float(absPos) / Float(mid)) / logf(Float(maxRelative - 1) / Float(mid))
+        let logPos = ceilf(ratio * Float(mid - 1)) + Float(mid)
+        return Int(logPos) * (rel < 0 ? -1 : 1)
+    }
 }
 
 /// `config.json`, decoded for the families BertScope runs. Everything the
@@ -47,6 +79,10 @@ public struct ModelConfig: Sendable, Equatable {
     public var architectures: [String]
     /// ALBERT: how many distinct layers the num_hidden_layers applications share.
     public var layerGroups: Int
+    /// DeBERTa-v2/v3: relative-position attention; nil for the absolute-position families.
+    public var relative: RelativeAttention?
+    /// Whether absolute position embeddings are added (DeBERTa's position_biased_input).
+    public var positionBiasedInput: Bool
 
     public var headDim: Int { hiddenSize / numHeads }
     /// RoBERTa numbers positions from padding_idx + 1 (transformers'
@@ -75,6 +111,8 @@ public struct ModelConfig: Sendable, Equatable {
         self.activation = activation; self.layerNormEps = layerNormEps; self.maxPositions = maxPositions
         self.typeVocabSize = typeVocabSize; self.padTokenId = padTokenId; self.architectures = architectures
         self.layerGroups = layerGroups
+        self.relative = nil
+        self.positionBiasedInput = true
     }
 
     public init(contentsOf url: URL) throws {
@@ -109,6 +147,8 @@ public struct ModelConfig: Sendable, Equatable {
             )
         case .albert:
             try self.init(albert: c, keys: keys)
+        case .debertaV2:
+            try self.init(debertaV2: c, keys: keys)
         case .distilbert:
             self.init(
                 modelType: type, vocabSize: try keys.int("vocab_size"), hiddenSize: try keys.int("dim"),
@@ -141,6 +181,40 @@ public struct ModelConfig: Sendable, Equatable {
             layerNormEps: keys.float("layer_norm_eps", 1e-12), maxPositions: try keys.int("max_position_embeddings", 512),
             typeVocabSize: try keys.int("type_vocab_size", 2), padTokenId: try keys.int("pad_token_id", 0),
             architectures: c["architectures"] as? [String] ?? [], layerGroups: groups)
+    }
+
+    /// DeBERTa-v2/v3. Variants whose numbers we could not reproduce are refused by name.
+    private init(debertaV2 c: [String: Any], keys: ConfigKeys) throws {
+        if let k = c["conv_kernel_size"] as? Int, k > 0 { throw CheckpointError("conv_kernel_size = \(k) is not supported (supported: 0, no ConvLayer)") }
+        if let z = c["z_steps"] as? Int, z > 1 { throw CheckpointError("z_steps = \(z) is not supported") }
+        let hidden = try keys.int("hidden_size"), heads = try keys.int("num_attention_heads")
+        if let a = c["attention_head_size"] as? Int, heads > 0, a != hidden / heads {
+            throw CheckpointError("attention_head_size = \(a) is not supported (supported: hidden_size / num_attention_heads)")
+        }
+        let types: [String]
+        if let list = c["pos_att_type"] as? [String] { types = list.map { $0.lowercased() } }
+        else if let s = c["pos_att_type"] as? String { types = s.lowercased().split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+        else { types = [] }
+        if let bad = types.first(where: { $0 != "c2p" && $0 != "p2c" }) {
+            throw CheckpointError("pos_att_type \"\(bad)\" is not supported (supported: c2p, p2c)")
+        }
+        let maxPositions = try keys.int("max_position_embeddings", 512)
+        self.init(
+            modelType: "deberta-v2", vocabSize: try keys.int("vocab_size"), hiddenSize: hidden,
+            embeddingSize: try keys.int("embedding_size", hidden), numLayers: try keys.int("num_hidden_layers"), numHeads: heads,
+            intermediateSize: try keys.int("intermediate_size"), activation: try keys.activation("hidden_act"),
+            layerNormEps: keys.float("layer_norm_eps", 1e-7), maxPositions: maxPositions,
+            typeVocabSize: try keys.int("type_vocab_size", 0), padTokenId: try keys.int("pad_token_id", 0),
+            architectures: c["architectures"] as? [String] ?? [])
+        positionBiasedInput = c["position_biased_input"] as? Bool ?? true
+        if c["relative_attention"] as? Bool ?? false {
+            let maxRelative = try keys.int("max_relative_positions", -1)
+            let norm = (c["norm_rel_ebd"] as? String ?? "none").lowercased().split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            relative = RelativeAttention(
+                buckets: try keys.int("position_buckets", -1), maxRelative: maxRelative < 1 ? maxPositions : maxRelative,
+                contentToPosition: types.contains("c2p"), positionToContent: types.contains("p2c"),
+                shareKey: c["share_att_key"] as? Bool ?? false, normEmbeddings: norm.contains("layer_norm"))
+        }
     }
 
     func validate(source: String) throws {

@@ -5,7 +5,7 @@ extension BertEncoder {
     /// One BertLayer: self-attention, output projection + residual + LayerNorm,
     /// FFN + residual + LayerNorm. input/output (n, d); probs (H, n, n).
     func runLayer(
-        _ p: PackedLayer, _ w: BertWeights.Layer, n: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        _ p: PackedLayer, _ w: BertWeights.Layer, layer: Int, n: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
         queries: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<Float>,
         probs: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, ws: Workspace
     ) {
@@ -16,8 +16,15 @@ extension BertEncoder {
             queries.advanced(by: i * d).update(from: ws.qkv.advanced(by: i * 3 * d), count: d)
             keys.advanced(by: i * d).update(from: ws.qkv.advanced(by: i * 3 * d + d), count: d)
         }
-        let scale = 1 / Float(dh).squareRoot()
-        bs_attention_heads(ws.qkv, Int32(n), Int32(d), Int32(H), scale, mask, probs, ws.context)
+        if let relative {
+            // DeBERTa: disentangled position terms, then softmax over the summed scores.
+            relative.bias(layer: layer, qkv: ws.qkv, n: n, config: config, into: ws.bias)
+            bs_attention_heads_biased(ws.qkv, Int32(n), Int32(d), Int32(H), 1 / relative.scale, ws.bias, mask,
+                                      mask == nil ? nil : UnsafePointer(ws.queryOk), probs, ws.context)
+        } else {
+            let scale = 1 / Float(dh).squareRoot()
+            bs_attention_heads(ws.qkv, Int32(n), Int32(d), Int32(H), scale, mask, probs, ws.context)
+        }
         p.attentionOutput.apply(ws.context, rows: n, into: ws.attended, ld: d)
         bs_add_layernorm_parallel(ws.attended, input, ws.attended, Int32(n), Int32(d),
                          w.attentionNorm.weight.pointer, w.attentionNorm.bias.pointer, config.layerNormEps)

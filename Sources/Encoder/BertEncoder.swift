@@ -9,6 +9,8 @@ public final class BertEncoder: Sendable {
     public let weights: BertWeights
     public let store: WeightStore
     let packed: [PackedLayer]
+    /// DeBERTa's position projections and distance buckets (nil for absolute-position families).
+    let relative: RelativeTables?
 
     public init(config: ModelConfig, store: WeightStore) throws {
         self.config = config
@@ -18,6 +20,7 @@ public final class BertEncoder: Sendable {
         // Pack each stored layer once (ALBERT shares one across applications).
         let stored = (0..<config.storedLayers).map { g in PackedLayer(weights.layers[(0..<config.numLayers).first { config.weightLayer($0) == g }!]) }
         self.packed = (0..<config.numLayers).map { stored[config.weightLayer($0)] }
+        self.relative = try config.relative.map { try RelativeTables(config: config, weights: weights, settings: $0) }
     }
 
     /// Loads `config.json` and the safetensors of an HF model directory.
@@ -30,7 +33,8 @@ public final class BertEncoder: Sendable {
     }
 
     public func makeWorkspace() -> Workspace {
-        Workspace(hidden: config.hiddenSize, intermediate: config.intermediateSize, embedding: config.embeddingSize)
+        Workspace(hidden: config.hiddenSize, intermediate: config.intermediateSize, embedding: config.embeddingSize,
+                  biasHeads: relative == nil ? 0 : config.numHeads)
     }
 
     /// Runs the encoder on one sequence and returns its full trace.
@@ -52,17 +56,25 @@ public final class BertEncoder: Sendable {
         let n = ids.count, d = config.hiddenSize, L = config.numLayers, H = config.numHeads
         ws.reserve(tokens: n)
         trace.prepare(tokens: n, layers: L, heads: H, hidden: d)
-        for j in 0..<n { ws.maskAdd[j] = (attentionMask?[j] ?? 1) != 0 ? 0 : -Float.greatestFiniteMagnitude }
+        for j in 0..<n {
+            let real = (attentionMask?[j] ?? 1) != 0
+            ws.maskAdd[j] = real ? 0 : -Float.greatestFiniteMagnitude
+            ws.queryOk[j] = real ? 1 : 0
+        }
         let masked = attentionMask?.contains(0) ?? false
         var cancelled = false
         trace.hiddenStates.withUnsafeMutableBufferPointer { hs in
-            embed(ids: ids, typeIds: typeIds, into: hs.baseAddress!, ws: ws)
+            if config.family == .debertaV2 {
+                embedDeBERTa(ids: ids, typeIds: typeIds, mask: masked ? attentionMask : nil, into: hs.baseAddress!, ws: ws)
+            } else {
+                embed(ids: ids, typeIds: typeIds, into: hs.baseAddress!, ws: ws)
+            }
             trace.attentions.withUnsafeMutableBufferPointer { att in
                 trace.queries.withUnsafeMutableBufferPointer { qs in
                     trace.keys.withUnsafeMutableBufferPointer { ks in
                         for l in 0..<L {
                             if let isCancelled, isCancelled() { cancelled = true; return }
-                            runLayer(packed[l], weights.layers[l], n: n,
+                            runLayer(packed[l], weights.layers[l], layer: l, n: n,
                                      input: hs.baseAddress! + l * n * d, output: hs.baseAddress! + (l + 1) * n * d,
                                      queries: qs.baseAddress! + l * n * d, keys: ks.baseAddress! + l * n * d,
                                      probs: att.baseAddress! + l * H * n * n, mask: masked ? ws.maskAdd : nil, ws: ws)
@@ -101,7 +113,7 @@ public final class BertEncoder: Sendable {
         let target = emb.projection == nil ? out : ws.embedded
         for (i, id) in ids.enumerated() {
             let row = target + i * e
-            let w = emb.word.pointer + id * e, p = emb.position.pointer + (i + config.positionOffset) * e
+            let w = emb.word.pointer + id * e, p = emb.position!.pointer + (i + config.positionOffset) * e
             if let tt = emb.tokenType {
                 let t = tt.pointer + (typeIds?[i] ?? 0) * e
                 for k in 0..<e { row[k] = (w[k] + t[k]) + p[k] }

@@ -10,15 +10,24 @@ extension BertWeights {
         let d = config.hiddenSize, e = config.embeddingSize
         embeddings = try Embeddings(
             word: loader.tensor(names.word + ".weight", [config.vocabSize, e]),
-            position: loader.tensor(names.position + ".weight", [config.maxPositions, e]),
+            position: config.positionBiasedInput ? loader.tensor(names.position + ".weight", [config.maxPositions, e]) : nil,
             tokenType: config.typeVocabSize > 0 ? loader.tensor(names.tokenType + ".weight", [config.typeVocabSize, e]) : nil,
-            norm: loader.norm(names.embeddingNorm, e),
+            // DeBERTa normalizes after projecting up; the others before.
+            norm: loader.norm(names.embeddingNorm, config.family == .debertaV2 ? d : e),
             // ALBERT always maps its embeddings in, even when the widths match.
             projection: e != d || config.family == .albert ? loader.linear(names.projection ?? "embeddings_project", out: d, in: e) : nil
         )
         // ALBERT applies its stored layer groups several times: one entry per application, shared tensors.
         let stored = try (0..<config.storedLayers).map { try loader.layer(names.layer($0)) }
         layers = (0..<config.numLayers).map { stored[config.weightLayer($0)] }
+        relative = try config.relative.map { r in
+            let rows = store.entry(loader.prefix + (names.relativeEmbeddings ?? "") + ".weight")?.shape.first ?? 0
+            guard rows >= 2 * r.span else {
+                throw CheckpointError("\(names.relativeEmbeddings ?? "relative embeddings") has \(rows) rows; position_buckets/max_relative_positions need \(2 * r.span)")
+            }
+            return BertWeights.Relative(embeddings: try loader.tensor((names.relativeEmbeddings ?? "") + ".weight", [rows, d]),
+                                        norm: r.normEmbeddings ? try loader.norm(names.relativeNorm ?? "", d) : nil)
+        }
         prefix = loader.prefix
         pooler = try names.pooler.flatMap { loader.has($0 + ".weight") ? try loader.linear($0, out: d, in: d) : nil }
         maskedLM = try loader.maskedLMHead(word: embeddings.word)
@@ -83,15 +92,28 @@ private struct Loader {
 
     func layer(_ n: WeightNames.LayerNames) throws -> BertWeights.Layer {
         let d = config.hiddenSize, ff = config.intermediateSize
-        return BertWeights.Layer(
+        var layer = BertWeights.Layer(
             query: try linear(n.query, out: d, in: d), key: try linear(n.key, out: d, in: d), value: try linear(n.value, out: d, in: d),
             attentionOutput: try linear(n.attentionOutput, out: d, in: d), attentionNorm: try norm(n.attentionNorm, d),
             intermediate: try linear(n.intermediate, out: ff, in: d), output: try linear(n.output, out: d, in: ff),
             outputNorm: try norm(n.outputNorm, d)
         )
+        if let r = config.relative, !r.shareKey {
+            if r.contentToPosition, let k = n.positionKey { layer.positionKey = try linear(k, out: d, in: d) }
+            if r.positionToContent, let q = n.positionQuery { layer.positionQuery = try linear(q, out: d, in: d) }
+        }
+        return layer
     }
 
     func maskedLMHead(word: Tensor) throws -> BertWeights.MaskedLMHead? {
+        if !hasHead(names.mlmTransform + ".weight"), let alt = names.alternativeMLM, hasHead(alt.transform + ".weight") {
+            // DeBERTa's lm_predictions.lm_head: hidden → hidden transform, decoder = word embeddings.
+            let d = config.hiddenSize
+            return BertWeights.MaskedLMHead(
+                transform: try linear(alt.transform, out: d, in: d, head: true), norm: try norm(alt.norm, d, head: true),
+                decoder: try word.expecting([config.vocabSize, d]), bias: try tensor(alt.bias, [config.vocabSize], head: true),
+                decoderIsTied: true, activation: config.activation)
+        }
         guard let transformShape = store.entry(names.mlmTransform + ".weight")?.shape, transformShape.count == 2 else { return nil }
         let d = config.hiddenSize, v = config.vocabSize, t = transformShape[0]
         let stored = hasHead(names.mlmDecoder + ".weight")

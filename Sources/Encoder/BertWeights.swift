@@ -17,10 +17,11 @@ public struct BertWeights: Sendable {
 
     public struct Embeddings: Sendable {
         public let word: Tensor        // (vocab, e)
-        public let position: Tensor    // (max_positions, e)
+        public let position: Tensor?   // (max_positions, e); DeBERTa-v3 has none
+
         public let tokenType: Tensor?  // (type_vocab, e); DistilBERT has none
         public let norm: LayerNorm
-        /// ELECTRA's `embeddings_project` (e → d) when embedding_size < hidden_size.
+        /// ELECTRA's `embeddings_project` / ALBERT's mapping / DeBERTa's `embed_proj` (e → d).
         public let projection: Linear?
     }
 
@@ -31,6 +32,15 @@ public struct BertWeights: Sendable {
         public let intermediate: Linear       // intermediate.dense
         public let output: Linear             // output.dense
         public let outputNorm: LayerNorm      // output.LayerNorm
+        /// DeBERTa's pos_key_proj / pos_query_proj (nil when share_att_key).
+        public var positionKey: Linear? = nil
+        public var positionQuery: Linear? = nil
+    }
+
+    /// DeBERTa's relative position embeddings (2·span rows used) and their LayerNorm.
+    public struct Relative: Sendable {
+        public let embeddings: Tensor  // (rows, d)
+        public let norm: LayerNorm?
     }
 
     /// The MLM head (BERT `cls.predictions`, DistilBERT `vocab_*`, ELECTRA
@@ -48,6 +58,7 @@ public struct BertWeights: Sendable {
 
     public let embeddings: Embeddings
     public let layers: [Layer]
+    public let relative: Relative?
     public let pooler: Linear?
     public let maskedLM: MaskedLMHead?
     /// `cls.seq_relationship`: (2, d), index 0 = is next.

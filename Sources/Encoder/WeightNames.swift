@@ -13,9 +13,17 @@ struct WeightNames {
     let mlmBias: [String]
     let nsp: String?
     let classifier: String
+    /// DeBERTa's relative position embeddings and their LayerNorm.
+    var relativeEmbeddings: String? = nil
+    var relativeNorm: String? = nil
+    /// Another MLM head layout tried when the first is absent (DeBERTa's lm_predictions).
+    var alternativeMLM: (transform: String, norm: String, bias: String)? = nil
 
     struct LayerNames {
         let query, key, value, attentionOutput, attentionNorm, intermediate, output, outputNorm: String
+        /// DeBERTa's separate position projections (when share_att_key is false).
+        var positionKey: String? = nil
+        var positionQuery: String? = nil
     }
 
     static func of(_ family: ModelFamily) -> WeightNames {
@@ -40,6 +48,24 @@ struct WeightNames {
                 },
                 pooler: "pooler", mlmTransform: "predictions.dense", mlmNorm: "predictions.LayerNorm", mlmDecoder: "predictions.decoder",
                 mlmBias: ["predictions.bias", "predictions.decoder.bias"], nsp: "sop_classifier.classifier", classifier: "classifier")
+        case .debertaV2:
+            var names = WeightNames(
+                basePrefix: "deberta.", word: "embeddings.word_embeddings", position: "embeddings.position_embeddings",
+                tokenType: "embeddings.token_type_embeddings", embeddingNorm: "embeddings.LayerNorm", projection: "embeddings.embed_proj",
+                layer: { i in
+                    let p = "encoder.layer.\(i)."
+                    return LayerNames(query: p + "attention.self.query_proj", key: p + "attention.self.key_proj", value: p + "attention.self.value_proj",
+                                      attentionOutput: p + "attention.output.dense", attentionNorm: p + "attention.output.LayerNorm",
+                                      intermediate: p + "intermediate.dense", output: p + "output.dense", outputNorm: p + "output.LayerNorm",
+                                      positionKey: p + "attention.self.pos_key_proj", positionQuery: p + "attention.self.pos_query_proj")
+                },
+                pooler: nil, mlmTransform: "cls.predictions.transform.dense", mlmNorm: "cls.predictions.transform.LayerNorm",
+                mlmDecoder: "cls.predictions.decoder", mlmBias: ["cls.predictions.bias", "cls.predictions.decoder.bias"], nsp: nil,
+                classifier: "classifier")
+            names.relativeEmbeddings = "encoder.rel_embeddings"
+            names.relativeNorm = "encoder.LayerNorm"
+            names.alternativeMLM = ("lm_predictions.lm_head.dense", "lm_predictions.lm_head.LayerNorm", "lm_predictions.lm_head.bias")
+            return names
         case .distilbert:
             return WeightNames(
                 basePrefix: "distilbert.", word: "embeddings.word_embeddings", position: "embeddings.position_embeddings",

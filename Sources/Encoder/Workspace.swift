@@ -9,15 +9,20 @@ public final class Workspace: @unchecked Sendable {
     private(set) var intermediate: UnsafeMutablePointer<Float>  // (n, ff)
     private(set) var maskAdd: UnsafeMutablePointer<Float>       // (n)
     private(set) var embedded: UnsafeMutablePointer<Float>      // (n, e) before a projection
+    private(set) var bias: UnsafeMutablePointer<Float>          // (biasHeads, n, n) relative-position scores
+    private(set) var queryOk: UnsafeMutablePointer<UInt8>       // (n) 1 = real token
     let hidden: Int
     let ff: Int
     let embedding: Int
+    let biasHeads: Int
 
-    public init(hidden: Int, intermediate: Int, embedding: Int? = nil) {
+    public init(hidden: Int, intermediate: Int, embedding: Int? = nil, biasHeads: Int = 0) {
         self.hidden = hidden
         self.ff = intermediate
         self.embedding = embedding ?? hidden
+        self.biasHeads = biasHeads
         embedded = .allocate(capacity: 1)
+        bias = .allocate(capacity: 1); queryOk = .allocate(capacity: 1)
         context = .allocate(capacity: 1); attended = .allocate(capacity: 1); qkv = .allocate(capacity: 1)
         self.intermediate = .allocate(capacity: 1); maskAdd = .allocate(capacity: 1)
     }
@@ -33,11 +38,14 @@ public final class Workspace: @unchecked Sendable {
         intermediate = .allocate(capacity: n * ff)
         maskAdd = .allocate(capacity: n)
         embedded = .allocate(capacity: n * embedding)
+        bias = .allocate(capacity: max(1, biasHeads * n * n))
+        queryOk = .allocate(capacity: n)
         capacity = n
     }
 
     private func release() {
         context.deallocate(); attended.deallocate(); qkv.deallocate()
         intermediate.deallocate(); maskAdd.deallocate(); embedded.deallocate()
+        bias.deallocate(); queryOk.deallocate()
     }
 }

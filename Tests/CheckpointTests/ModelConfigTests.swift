@@ -21,6 +21,9 @@ import TestSupport
             (#"{"model_type":"gpt2","#+base+#"}"#, "model_type \"gpt2\" is not supported (supported: bert, distilbert, electra, roberta, albert"),
             (#"{"model_type":"albert","#+base+#","inner_group_num":2}"#, "inner_group_num = 2 is not supported (supported: 1)"),
             (#"{"model_type":"albert","#+base+#","num_hidden_groups":9}"#, "num_hidden_groups = 9"),
+            (#"{"model_type":"deberta-v2","#+base+#","conv_kernel_size":3}"#, "conv_kernel_size = 3 is not supported"),
+            (#"{"model_type":"deberta-v2","#+base+#","relative_attention":true,"pos_att_type":"p2c|p2p"}"#, "pos_att_type \"p2p\" is not supported (supported: c2p, p2c)"),
+            (#"{"model_type":"deberta-v2","#+base+#","attention_head_size":16}"#, "attention_head_size = 16"),
             (#"{"model_type":"bert","#+base+#","hidden_act":"mish"}"#, "hidden_act \"mish\""),
             (#"{"model_type":"bert","#+base+#","position_embedding_type":"relative_key"}"#, "position_embedding_type"),
             (#"{"model_type":"bert","vocab_size":100}"#, "hidden_size"),
@@ -45,6 +48,17 @@ import TestSupport
         #expect(try groups(4, 2) == [0, 0, 1, 1])
         #expect(try groups(3, 2) == [0, 0, 1])  // int(l / 1.5)
         #expect(try config(#"{"model_type":"bert","#+base+#"}"#).weightLayer(1) == 1)
+    }
+
+    @Test func debertaRelativeSettingsAndBuckets() throws {
+        let c = try config(#"{"model_type":"deberta-v2","#+base+#","relative_attention":true,"position_buckets":256,"max_relative_positions":-1,"pos_att_type":"p2c|c2p","share_att_key":true,"norm_rel_ebd":"layer_norm","position_biased_input":false}"#)
+        let r = try #require(c.relative)
+        #expect(r.span == 256 && r.maxRelative == 512 && r.scaleFactor == 3 && r.shareKey && r.normEmbeddings)
+        #expect(c.layerNormEps == 1e-7 && c.typeVocabSize == 0 && !c.positionBiasedInput)
+        // make_log_bucket_position(·, 256, 512): exact below 128, log-spaced beyond, odd in sign.
+        #expect((0...127).allSatisfy { r.bucket($0) == $0 && r.bucket(-$0) == -$0 })
+        #expect(r.bucket(128) == 128 && r.bucket(129) == 129 && r.bucket(511) == 255 && r.bucket(-300) == -r.bucket(300))
+        #expect(try config(#"{"model_type":"deberta-v2","#+base+#"}"#).relative == nil)
     }
 
     @Test func shapeMismatchNamesTheTensor() throws {

@@ -23,13 +23,13 @@ import tokenizers
 import transformers
 from safetensors.torch import save_file
 from tokenizers import Tokenizer
-from transformers import (AlbertConfig, AlbertForPreTraining, AlbertModel, BertConfig, BertForMaskedLM, BertForPreTraining,
+from transformers import (AlbertConfig, AlbertForPreTraining, AlbertModel, BertConfig, DebertaV2Config, DebertaV2ForMaskedLM, BertForMaskedLM, BertForPreTraining,
                           BertForSequenceClassification, BertModel, DistilBertConfig,
                           DistilBertForMaskedLM, ElectraConfig, ElectraForMaskedLM,
                           ElectraModel, RobertaConfig, RobertaForMaskedLM)
 
 MLM_CLASSES = (BertForMaskedLM, BertForPreTraining, DistilBertForMaskedLM, ElectraForMaskedLM, RobertaForMaskedLM,
-               AlbertForPreTraining)
+               AlbertForPreTraining, DebertaV2ForMaskedLM)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tokenizer_texts  # noqa: E402
@@ -374,7 +374,7 @@ def spm_model_dir(name, spec, tokenizer_class):
 
 def save_tiny(d, model, seed, masked):
     model.save_pretrained(d, safe_serialization=True)
-    cases = golden_inputs(model.config.vocab_size, seed)
+    cases = golden_inputs(model.config.vocab_size, seed, types=getattr(model.config, "type_vocab_size", 0) > 0)
     write_json(os.path.join(d, "golden.json"), {"versions": VERSIONS, "cases": cases})
     save_file(run_goldens(model, cases), os.path.join(d, "golden.safetensors"))
     if masked:
@@ -397,16 +397,37 @@ def tiny_albert(specs):
         save_tiny(d, model, seed, masked=cls is AlbertForPreTraining)
 
 
+def tiny_deberta(specs):
+    """DeBERTa-v2/v3: disentangled attention (c2p + p2c). A v3-shaped model (log buckets, shared
+    attention key, LayerNorm'd relative embeddings, no absolute positions or token types, lm_predictions
+    head) and a v2-shaped one (no buckets, separate position projections, absolute positions, token
+    types, narrower embeddings projected up, cls.predictions head)."""
+    vocab = len(specs["deberta-v3"]["model"]["vocab"])
+    common = dict(vocab_size=vocab, hidden_size=32, num_hidden_layers=3, num_attention_heads=4, intermediate_size=64,
+                  max_position_embeddings=64, relative_attention=True, attn_implementation="eager")
+    v3 = DebertaV2Config(position_buckets=8, max_relative_positions=-1, pos_att_type=["p2c", "c2p"], share_att_key=True,
+                         norm_rel_ebd="layer_norm", position_biased_input=False, type_vocab_size=0, legacy=False, **common)
+    v2 = DebertaV2Config(position_buckets=-1, max_relative_positions=16, pos_att_type=["c2p", "p2c"], share_att_key=False,
+                         position_biased_input=True, type_vocab_size=2, embedding_size=16, legacy=True, hidden_act="gelu_new", **common)
+    for name, config, seed in [("tiny-deberta-v3-mlm", v3, 31), ("tiny-deberta-v2-mlm", v2, 32)]:
+        d = spm_model_dir(name, specs["deberta-v3"], "DebertaV2Tokenizer")
+        model = DebertaV2ForMaskedLM(config).eval()
+        randomize(model, seed)
+        save_tiny(d, model, seed, masked=True)
+
+
 if __name__ == "__main__":
     torch.manual_seed(0)
     if sys.argv[2:] == ["sentencepiece"]:
         _, _, spm_specs = sentencepiece_goldens()
         tiny_albert(spm_specs)
+        tiny_deberta(spm_specs)
         sys.exit(0)
     tokenizer_goldens()
     _, _, spm_specs = sentencepiece_goldens()
     tiny_models()
     tiny_roberta(os.path.join(OUT, "models"))
     tiny_albert(spm_specs)
+    tiny_deberta(spm_specs)
     probe_optimizer_golden()
     minilm_goldens()

@@ -53,6 +53,18 @@ int bs_threads(void);
 // Every head of one layer from a fused qkv (n, 3d) buffer: probs (H, n, n),
 // ctx (n, d). Heads are split across the thread pool.
 void bs_attention_heads(const float *qkv, int n, int d, int heads, float scale, const float *mask_add, float *probs, float *ctx);
+// The same with a per-head score bias (H, n, n) added after scaling (NULL =
+// none) and, when query_ok is given, rows of padded queries (query_ok[i] = 0)
+// spread evenly over every key, as DeBERTa's masking leaves them.
+void bs_attention_heads_biased(const float *qkv, int n, int d, int heads, float scale, const float *bias,
+                               const float *mask_add, const unsigned char *query_ok, float *probs, float *ctx);
+
+// DeBERTa's disentangled bias for every head: bias[h][i][j] =
+//   q_i·posK[clamp(bucket(i−j) + span)] / scale + k_j·posQ[clamp(span − bucket(j−i))] / scale
+// with q, k from the fused qkv (n, 3d) buffer and posK / posQ (2·span, d)
+// (NULL = that term is off). bucket[r] is defined for r in (−n, n).
+void bs_relative_bias(const float *qkv, int n, int d, int heads, const float *pos_key, const float *pos_query,
+                      const int *bucket, int span, float scale, float *bias);
 
 // Runs fn(ctx, begin, end) over [0, count) on the pool (serially when
 // worth_splitting is 0 or the pool has one thread).

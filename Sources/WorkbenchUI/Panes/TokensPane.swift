@@ -86,6 +86,12 @@ struct TokensPane {
     /// Why each [UNK] is unknown, from the tokenizer's own pass over the word.
     private func unknownReasons(_ e: Encoding) -> [Int: String] {
         let tok = workbench.session.model.tokenizer
+        if case .unigram(let model, _) = tok.kind, let unk = model.unkId {
+            // Unigram falls back to the unknown id for characters no piece covers (runs fused).
+            let pairs = e.ids.indices.filter { e.ids[$0] == unk && e.specialTokensMask[$0] == 0 }
+                .map { ($0, "no piece covers \"\(Self.visible(e.tokens[$0]))\"") }
+            return Dictionary(uniqueKeysWithValues: pairs)
+        }
         guard let wp = tok.wordPiece else { return [:] }
         let input = snapshot.result!.input
         var out: [Int: String] = [:]
@@ -120,8 +126,16 @@ struct TokensPane {
                                          ("original", Self.visible(x.original))]
         for (name, t) in x.normalization { lines.append((name, Self.visible(t))) }
         lines.append(("pre-tokens", x.preTokens.map(Self.visible).joined(separator: " │ ")))
-        if tok.wordPiece == nil {
+        switch tok.kind {
+        case .bytePairs:
             lines.append(("BPE pieces", members.map { "\(Self.visible(e.tokens[$0])) (\(e.ids[$0]))" }.joined(separator: " + ")))
+        case .unigram(let model, _):
+            // The segmentation Viterbi chose, with each piece's log-probability score.
+            let scores = members.map { model.pieces.indices.contains(e.ids[$0]) ? model.pieces[e.ids[$0]].score : 0 }
+            let parts = zip(members, scores).map { "\(Self.visible(e.tokens[$0])) (\(e.ids[$0]), \(String(format: "%.2f", $1)))" }
+            lines.append(("unigram", parts.joined(separator: " + ") + " = \(String(format: "%.2f", scores.reduce(0, +))), the best-scoring split"))
+        case .wordPiece:
+            break
         }
         for (word, steps) in zip(x.preTokens, x.steps) {
             guard let wp = tok.wordPiece else { break }

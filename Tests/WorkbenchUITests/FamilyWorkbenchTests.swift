@@ -1,0 +1,34 @@
+import Foundation
+import Session
+import Testing
+import TestSupport
+@testable import WorkbenchUI
+
+/// Every pane on the SentencePiece families (ALBERT, DeBERTa-v2/v3): tokens
+/// with their ▁ pieces and the Unigram x-ray, attention views, the model
+/// overlay, and masked-token predictions from each family's own head.
+@Suite struct FamilyWorkbenchTests {
+    @Test(arguments: [("tiny-albert-pretraining", "albert"), ("tiny-deberta-v3-mlm", "deberta-v2"), ("tiny-deberta-v2-mlm", "deberta-v2")])
+    func everyPaneWorks(name: String, family: String) throws {
+        let model = try LoadedModel.load(Fixtures.model(name).path)
+        let w = makeWorkbench("She read a [MASK] book, quickly.", model: model)
+        w.press(.escape, .char("l"))  // tokens pane, first typed piece
+        var g = w.render(width: 160, height: 48)
+        #expect(g.contains("[CLS]") && g.contains("[SEP]") && (g.contains("▁she") || g.contains("▁She")))
+        #expect(g.contains("unigram") && g.contains("the best-scoring split"), "Unigram x-ray line missing")
+        #expect(g.contains("mask 1/1 at #4"))
+        w.press(.char("I"))
+        g = w.render(width: 160, height: 48)
+        #expect(g.contains(family) && g.contains("SentencePiece Unigram (1200 pieces"))
+        w.press(.escape, .tab)  // attention
+        for _ in 0..<3 {
+            w.press(.char("v"))
+            g = w.render(width: 160, height: 48)
+            #expect(g.heatCells() > 20)
+        }
+        w.press(.char("o"))
+        #expect(w.render(width: 160, height: 48).heatCells() > 20)
+        w.press(.char("o"), .tab)
+        #expect(w.render(width: 80, height: 24).contains("mask"))
+    }
+}
