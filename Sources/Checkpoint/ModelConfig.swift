@@ -22,7 +22,11 @@ public enum Activation: String, Sendable {
 /// The encoder families BertScope runs, chosen by `model_type`.
 public enum ModelFamily: String, Sendable, CaseIterable {
     case bert, distilbert, electra, roberta, albert
+    case xlmRoberta = "xlm-roberta"
     case debertaV2 = "deberta-v2"
+
+    /// RoBERTa and XLM-R share one architecture (and the `roberta.` prefix).
+    public var isRoberta: Bool { self == .roberta || self == .xlmRoberta }
 }
 
 /// DeBERTa-v2/v3's disentangled attention settings (transformers' names in comments).
@@ -87,7 +91,7 @@ public struct ModelConfig: Sendable, Equatable {
     public var headDim: Int { hiddenSize / numHeads }
     /// RoBERTa numbers positions from padding_idx + 1 (transformers'
     /// create_position_ids_from_input_ids); the others from 0.
-    public var positionOffset: Int { family == .roberta ? padTokenId + 1 : 0 }
+    public var positionOffset: Int { family.isRoberta ? padTokenId + 1 : 0 }
     /// How many tokens fit: the position table minus the offset.
     public var maxTokens: Int { maxPositions - positionOffset }
 
@@ -130,7 +134,7 @@ public struct ModelConfig: Sendable, Equatable {
         }
         let keys = ConfigKeys(c, source: source)
         switch family {
-        case .bert, .electra, .roberta:
+        case .bert, .electra, .roberta, .xlmRoberta:
             if let pet = c["position_embedding_type"] as? String, pet != "absolute" {
                 throw CheckpointError("position_embedding_type \"\(pet)\" is not supported (supported: absolute)")
             }
@@ -141,8 +145,8 @@ public struct ModelConfig: Sendable, Equatable {
                 embeddingSize: try keys.int("embedding_size", hidden),
                 numLayers: try keys.int("num_hidden_layers"), numHeads: try keys.int("num_attention_heads"),
                 intermediateSize: try keys.int("intermediate_size"), activation: try keys.activation("hidden_act"),
-                layerNormEps: keys.float("layer_norm_eps", family == .roberta ? 1e-5 : 1e-12), maxPositions: try keys.int("max_position_embeddings", 512),
-                typeVocabSize: try keys.int("type_vocab_size", 2), padTokenId: try keys.int("pad_token_id", family == .roberta ? 1 : 0),
+                layerNormEps: keys.float("layer_norm_eps", family.isRoberta ? 1e-5 : 1e-12), maxPositions: try keys.int("max_position_embeddings", 512),
+                typeVocabSize: try keys.int("type_vocab_size", 2), padTokenId: try keys.int("pad_token_id", family.isRoberta ? 1 : 0),
                 architectures: c["architectures"] as? [String] ?? []
             )
         case .albert:

@@ -127,7 +127,7 @@ private struct Loader {
             bias: try tensor(biasName, [v], head: true),
             decoderIsTied: !stored,
             // ELECTRA's generator and RoBERTa's lm_head apply GELU whatever hidden_act says.
-            activation: config.family == .electra || config.family == .roberta ? .gelu : config.activation
+            activation: config.family == .electra || config.family.isRoberta ? .gelu : config.activation
         )
     }
 }

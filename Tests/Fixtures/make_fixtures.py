@@ -23,13 +23,13 @@ import tokenizers
 import transformers
 from safetensors.torch import save_file
 from tokenizers import Tokenizer
-from transformers import (AlbertConfig, AlbertForPreTraining, AlbertModel, BertConfig, DebertaV2Config, DebertaV2ForMaskedLM, BertForMaskedLM, BertForPreTraining,
+from transformers import (AlbertConfig, AlbertForPreTraining, AlbertModel, BertConfig, DebertaV2Config, DebertaV2ForMaskedLM, XLMRobertaConfig, XLMRobertaForMaskedLM, BertForMaskedLM, BertForPreTraining,
                           BertForSequenceClassification, BertModel, DistilBertConfig,
                           DistilBertForMaskedLM, ElectraConfig, ElectraForMaskedLM,
                           ElectraModel, RobertaConfig, RobertaForMaskedLM)
 
 MLM_CLASSES = (BertForMaskedLM, BertForPreTraining, DistilBertForMaskedLM, ElectraForMaskedLM, RobertaForMaskedLM,
-               AlbertForPreTraining, DebertaV2ForMaskedLM)
+               AlbertForPreTraining, DebertaV2ForMaskedLM, XLMRobertaForMaskedLM)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tokenizer_texts  # noqa: E402
@@ -200,7 +200,7 @@ def run_goldens(model, cases):
         kwargs = {}
         if getattr(model.config, "type_vocab_size", 0):
             kwargs["token_type_ids"] = torch.tensor([c["type_ids"]])
-        if model.config.model_type == "roberta":
+        if model.config.model_type in ("roberta", "xlm-roberta"):
             # Positions as in an unpadded row (BertScope pads on the right only).
             kwargs["position_ids"] = torch.arange(len(c["ids"]))[None] + model.config.pad_token_id + 1
         if "attention_mask" in c:
@@ -262,8 +262,10 @@ def head_cli_goldens(d, model, masked=("the [MASK] of the", "a [MASK] and [MASK]
     """What `bertscope predict` and `nsp` must print for this checkpoint."""
     if os.path.exists(os.path.join(d, "spm-tokenizer")):
         # SentencePiece fixtures: exactly the tokenizer.json, wrapped as a fast tokenizer.
-        tok = transformers.PreTrainedTokenizerFast(tokenizer_file=os.path.join(d, "tokenizer.json"), mask_token="[MASK]",
-                                                    cls_token="[CLS]", sep_token="[SEP]", pad_token="<pad>", unk_token="<unk>")
+        roberta = model.config.model_type == "xlm-roberta"
+        tok = transformers.PreTrainedTokenizerFast(
+            tokenizer_file=os.path.join(d, "tokenizer.json"), mask_token="<mask>" if roberta else "[MASK]",
+            cls_token="<s>" if roberta else "[CLS]", sep_token="</s>" if roberta else "[SEP]", pad_token="<pad>", unk_token="<unk>")
         check = Tokenizer.from_file(os.path.join(d, "tokenizer.json"))
         assert tok(masked[0])["input_ids"] == check.encode(masked[0]).ids
     else:
@@ -416,12 +418,60 @@ def tiny_deberta(specs):
         save_tiny(d, model, seed, masked=True)
 
 
+def tiny_wide_heads():
+    """BERT with 64-wide heads (bert-base/large's head size; the tiny models have 8): the
+    attention kernel's main path at that width, against transformers."""
+    d = os.path.join(OUT, "models", "tiny-bert-wide-heads")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    vocab = tiny_vocab()[:600]
+    config = BertConfig(vocab_size=len(vocab), hidden_size=128, num_hidden_layers=2, num_attention_heads=2, intermediate_size=256,
+                        max_position_embeddings=64, type_vocab_size=2, attn_implementation="eager")
+    model = BertModel(config).eval()
+    randomize(model, 51)
+    with torch.no_grad():  # smaller weights: 128-wide dot products of 0.35-scale values would saturate every softmax
+        for p in model.parameters():
+            if p.dim() == 2 and p.shape[0] != len(vocab):
+                p.mul_(0.25)
+    model.save_pretrained(d, safe_serialization=True)
+    with open(os.path.join(d, "vocab.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(vocab) + "\n")
+    cases = golden_inputs(len(vocab), 51)
+    write_json(os.path.join(d, "golden.json"), {"versions": VERSIONS, "cases": cases})
+    save_file(run_goldens(model, cases), os.path.join(d, "golden.safetensors"))
+    size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
+    print(f"tiny-bert-wide-heads: {size / 1e6:.2f} MB")
+
+
+def tiny_xlm_roberta(specs):
+    """XLM-R: RoBERTa's architecture under model_type xlm-roberta, with a SentencePiece tokenizer."""
+    d = spm_model_dir("tiny-xlm-roberta-mlm", specs["xlm-roberta"], "XLMRobertaTokenizer")
+    vocab = len(specs["xlm-roberta"]["model"]["vocab"])
+    config = XLMRobertaConfig(vocab_size=vocab, hidden_size=32, num_hidden_layers=3, num_attention_heads=4, intermediate_size=64,
+                              max_position_embeddings=66, type_vocab_size=1, pad_token_id=1, bos_token_id=0, eos_token_id=2,
+                              layer_norm_eps=1e-5, attn_implementation="eager")
+    model = XLMRobertaForMaskedLM(config).eval()
+    randomize(model, 41)
+    model.save_pretrained(d, safe_serialization=True)
+    cases = golden_inputs(vocab, 41, cls=0, types=False)
+    write_json(os.path.join(d, "golden.json"), {"versions": VERSIONS, "cases": cases})
+    save_file(run_goldens(model, cases), os.path.join(d, "golden.safetensors"))
+    head_cli_goldens(d, model, masked=("Paris is the <mask> of France.", "The <mask> sat on the<mask>."))
+    os.remove(os.path.join(d, "spm-tokenizer"))
+    size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
+    print(f"tiny-xlm-roberta-mlm: {size / 1e6:.2f} MB")
+
+
 if __name__ == "__main__":
     torch.manual_seed(0)
     if sys.argv[2:] == ["sentencepiece"]:
         _, _, spm_specs = sentencepiece_goldens()
         tiny_albert(spm_specs)
         tiny_deberta(spm_specs)
+        tiny_xlm_roberta(spm_specs)
+        sys.exit(0)
+    if sys.argv[2:] == ["wide-heads"]:
+        tiny_wide_heads()
         sys.exit(0)
     tokenizer_goldens()
     _, _, spm_specs = sentencepiece_goldens()
@@ -429,5 +479,7 @@ if __name__ == "__main__":
     tiny_roberta(os.path.join(OUT, "models"))
     tiny_albert(spm_specs)
     tiny_deberta(spm_specs)
+    tiny_xlm_roberta(spm_specs)
+    tiny_wide_heads()
     probe_optimizer_golden()
     minilm_goldens()
