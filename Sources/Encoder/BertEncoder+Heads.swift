@@ -34,7 +34,7 @@ extension BertEncoder {
     /// pooler (dense + tanh) then `cls.seq_relationship`.
     public func nextSentenceLogits(_ trace: Trace) throws -> [Float] {
         guard let pooler = weights.pooler, let nsp = weights.nextSentence else {
-            throw EncoderError("this checkpoint has no next-sentence head (cls.seq_relationship and pooler)")
+            throw EncoderError("this checkpoint has no next-sentence head (cls.seq_relationship or ALBERT's sop_classifier, and a pooler)")
         }
         let d = config.hiddenSize
         let cls = Array(trace.hiddenState(layer: trace.layers, token: 0))

@@ -14,6 +14,13 @@ extension Tokenizer {
         }
         let vocab = directory.appendingPathComponent("vocab.txt")
         guard FileManager.default.fileExists(atPath: vocab.path) else {
+            let spm = ["spm.model", "spiece.model", "sentencepiece.bpe.model"].first {
+                FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path)
+            }
+            if let spm {
+                throw TokenizerError("\(directory.path) has \(spm) but no tokenizer.json; BertScope reads SentencePiece tokenizers from tokenizer.json "
+                    + "(write it once with transformers: AutoTokenizer.from_pretrained(dir).save_pretrained(dir))")
+            }
             throw TokenizerError("\(directory.path) has neither tokenizer.json nor vocab.txt")
         }
         return try Tokenizer(vocabTxt: vocab, config: directory.appendingPathComponent("tokenizer_config.json"))

@@ -79,7 +79,7 @@ struct PredictCommand: ParsableCommand {
 struct NSPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nsp",
-        abstract: "Next-sentence prediction: does B follow A? (needs a BertForPreTraining checkpoint)"
+        abstract: "Next-sentence prediction: does B follow A? (BertForPreTraining; ALBERT's sentence-order head: are A, B in order?)"
     )
 
     @OptionGroup var options: ModelOptions
@@ -93,7 +93,9 @@ struct NSPCommand: ParsableCommand {
             let e = encodeForModel(model.tokenizer, model.encoder.config, text: a, pair: b)
             let logits = try model.encoder.nextSentenceLogits(try model.encoder.forward(ids: e.ids, typeIds: e.typeIds))
             let p = softmax(logits[...])
-            print(json ? "{\"is_next\":\(p[0]),\"not_next\":\(p[1])}" : String(format: "is next %.2f%%, not next %.2f%%", p[0] * 100, p[1] * 100))
+            // ALBERT's sentence-order head answers "in order / swapped" in the same two slots.
+            let (yes, no) = model.encoder.config.family == .albert ? ("in order", "swapped") : ("is next", "not next")
+            print(json ? "{\"is_next\":\(p[0]),\"not_next\":\(p[1])}" : String(format: "\(yes) %.2f%%, \(no) %.2f%%", p[0] * 100, p[1] * 100))
         }
     }
 }

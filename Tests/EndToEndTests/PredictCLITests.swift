@@ -28,8 +28,10 @@ import TestSupport
         }
     }
 
-    @Test func nspMatchesTransformers() throws {
-        let dir = Fixtures.model("tiny-bert-pretraining")
+    /// BERT's next-sentence head and ALBERT's sentence-order head, through `nsp`.
+    @Test(arguments: ["tiny-bert-pretraining", "tiny-albert-pretraining"])
+    func nspMatchesTransformers(model: String) throws {
+        let dir = Fixtures.model(model)
         let golden = try Fixtures.json(dir.appendingPathComponent("cli_goldens.json"))
         let cases = golden["nsp"] as? [[String: Any]] ?? []
         #expect(cases.count == 2)

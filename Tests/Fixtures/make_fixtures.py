@@ -286,7 +286,8 @@ def head_cli_goldens(d, model, masked=("the [MASK] of the", "a [MASK] and [MASK]
         out["predict"].append({"text": text, "masks": masks})
     if (hasattr(model, "cls") and hasattr(model.cls, "seq_relationship")) or hasattr(model, "sop_classifier"):
         for a, b in [("the of", "a and"), ("to the", "of")]:
-            enc = tok(a, b, return_tensors="pt")
+            # Segment ids as the tokenizer's template assigns them (transformers 5's ALBERT tokenizer would drop them).
+            enc = tok(a, b, return_tensors="pt", return_token_type_ids=True)
             with torch.no_grad():
                 res = model(**enc)
                 p = (res.sop_logits if hasattr(res, "sop_logits") else res.seq_relationship_logits)[0].softmax(-1)
