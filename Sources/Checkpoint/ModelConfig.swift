@@ -29,6 +29,15 @@ public enum ModelFamily: String, Sendable, CaseIterable {
     public var isRoberta: Bool { self == .roberta || self == .xlmRoberta }
 }
 
+/// DeBERTa-v2's ConvLayer after the first layer (v2-xlarge / xxlarge).
+public struct ConvolutionSettings: Sendable, Equatable {
+    /// conv_kernel_size (odd; padded to keep the length).
+    public var kernelSize: Int
+    /// conv_act: tanh (transformers' default) or one of the FFN activations.
+    public var activation: Activation?
+    public var isTanh: Bool { activation == nil }
+}
+
 /// DeBERTa-v2/v3's disentangled attention settings (transformers' names in comments).
 public struct RelativeAttention: Sendable, Equatable {
     /// position_buckets (≤ 0: no log bucketing).
@@ -87,6 +96,8 @@ public struct ModelConfig: Sendable, Equatable {
     public var relative: RelativeAttention?
     /// Whether absolute position embeddings are added (DeBERTa's position_biased_input).
     public var positionBiasedInput: Bool
+    /// DeBERTa-v2's ConvLayer (nil when conv_kernel_size is 0).
+    public var convolution: ConvolutionSettings?
 
     public var headDim: Int { hiddenSize / numHeads }
     /// RoBERTa numbers positions from padding_idx + 1 (transformers'
@@ -117,6 +128,7 @@ public struct ModelConfig: Sendable, Equatable {
         self.layerGroups = layerGroups
         self.relative = nil
         self.positionBiasedInput = true
+        self.convolution = nil
     }
 
     public init(contentsOf url: URL) throws {
@@ -189,7 +201,6 @@ public struct ModelConfig: Sendable, Equatable {
 
     /// DeBERTa-v2/v3. Variants whose numbers we could not reproduce are refused by name.
     private init(debertaV2 c: [String: Any], keys: ConfigKeys) throws {
-        if let k = c["conv_kernel_size"] as? Int, k > 0 { throw CheckpointError("conv_kernel_size = \(k) is not supported (supported: 0, no ConvLayer)") }
         if let z = c["z_steps"] as? Int, z > 1 { throw CheckpointError("z_steps = \(z) is not supported") }
         let hidden = try keys.int("hidden_size"), heads = try keys.int("num_attention_heads")
         if let a = c["attention_head_size"] as? Int, heads > 0, a != hidden / heads {
@@ -211,6 +222,16 @@ public struct ModelConfig: Sendable, Equatable {
             typeVocabSize: try keys.int("type_vocab_size", 0), padTokenId: try keys.int("pad_token_id", 0),
             architectures: c["architectures"] as? [String] ?? [])
         positionBiasedInput = c["position_biased_input"] as? Bool ?? true
+        if let k = c["conv_kernel_size"] as? Int, k > 0 {
+            guard k % 2 == 1 else { throw CheckpointError("conv_kernel_size = \(k) is not supported (supported: odd sizes)") }
+            let groups = try keys.int("conv_groups", 1)
+            guard groups == 1 else { throw CheckpointError("conv_groups = \(groups) is not supported (supported: 1)") }
+            let name = c["conv_act"] as? String ?? "tanh"
+            guard name == "tanh" || Activation(hfName: name) != nil else {
+                throw CheckpointError("conv_act \"\(name)\" is not supported (supported: tanh, \(Activation.supportedNames))")
+            }
+            convolution = ConvolutionSettings(kernelSize: k, activation: name == "tanh" ? nil : Activation(hfName: name))
+        }
         if c["relative_attention"] as? Bool ?? false {
             let maxRelative = try keys.int("max_relative_positions", -1)
             let norm = (c["norm_rel_ebd"] as? String ?? "none").lowercased().split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -11,6 +11,8 @@ public final class BertEncoder: Sendable {
     let packed: [PackedLayer]
     /// DeBERTa's position projections and distance buckets (nil for absolute-position families).
     let relative: RelativeTables?
+    /// DeBERTa-v2's ConvLayer taps (nil unless conv_kernel_size > 0).
+    let convolution: ConvolutionTables?
 
     public init(config: ModelConfig, store: WeightStore) throws {
         self.config = config
@@ -21,6 +23,9 @@ public final class BertEncoder: Sendable {
         let stored = (0..<config.storedLayers).map { g in PackedLayer(weights.layers[(0..<config.numLayers).first { config.weightLayer($0) == g }!]) }
         self.packed = (0..<config.numLayers).map { stored[config.weightLayer($0)] }
         self.relative = try config.relative.map { try RelativeTables(config: config, weights: weights, settings: $0) }
+        self.convolution = config.convolution.flatMap { c in
+            weights.convolution.map { ConvolutionTables(weight: $0.conv.weight, settings: c, hidden: config.hiddenSize) }
+        }
     }
 
     /// Loads `config.json` and the safetensors of an HF model directory.
@@ -78,6 +83,10 @@ public final class BertEncoder: Sendable {
                                      input: hs.baseAddress! + l * n * d, output: hs.baseAddress! + (l + 1) * n * d,
                                      queries: qs.baseAddress! + l * n * d, keys: ks.baseAddress! + l * n * d,
                                      probs: att.baseAddress! + l * H * n * n, mask: masked ? ws.maskAdd : nil, ws: ws)
+                            if l == 0, let convolution {
+                                applyConvolution(convolution, input: hs.baseAddress!, out: hs.baseAddress! + n * d, n: n,
+                                                 mask: masked ? attentionMask : nil, ws: ws)
+                            }
                         }
                     }
                 }

@@ -20,6 +20,10 @@ extension BertWeights {
         // ALBERT applies its stored layer groups several times: one entry per application, shared tensors.
         let stored = try (0..<config.storedLayers).map { try loader.layer(names.layer($0)) }
         layers = (0..<config.numLayers).map { stored[config.weightLayer($0)] }
+        convolution = try config.convolution.map { c in
+            let w = try loader.tensor("encoder.conv.conv.weight", [d, d, c.kernelSize])
+            return (BertWeights.Linear(weight: w, bias: try loader.tensor("encoder.conv.conv.bias", [d])), try loader.norm("encoder.conv.LayerNorm", d))
+        }
         relative = try config.relative.map { r in
             let rows = store.entry(loader.prefix + (names.relativeEmbeddings ?? "") + ".weight")?.shape.first ?? 0
             guard rows >= 2 * r.span else {

@@ -59,6 +59,8 @@ public struct BertWeights: Sendable {
     public let embeddings: Embeddings
     public let layers: [Layer]
     public let relative: Relative?
+    /// DeBERTa-v2's `encoder.conv`: Conv1d (d, d, k) with bias, then LayerNorm.
+    public let convolution: (conv: Linear, norm: LayerNorm)?
     public let pooler: Linear?
     public let maskedLM: MaskedLMHead?
     /// `cls.seq_relationship`: (2, d), index 0 = is next.

@@ -23,7 +23,7 @@ import tokenizers
 import transformers
 from safetensors.torch import save_file
 from tokenizers import Tokenizer
-from transformers import (AlbertConfig, AlbertForPreTraining, AlbertModel, BertConfig, DebertaV2Config, DebertaV2ForMaskedLM, XLMRobertaConfig, XLMRobertaForMaskedLM, BertForMaskedLM, BertForPreTraining,
+from transformers import (AlbertConfig, AlbertForPreTraining, AlbertModel, BertConfig, DebertaV2Config, DebertaV2ForMaskedLM, DebertaV2Model, XLMRobertaConfig, XLMRobertaForMaskedLM, BertForMaskedLM, BertForPreTraining,
                           BertForSequenceClassification, BertModel, DistilBertConfig,
                           DistilBertForMaskedLM, ElectraConfig, ElectraForMaskedLM,
                           ElectraModel, RobertaConfig, RobertaForMaskedLM)
@@ -417,6 +417,14 @@ def tiny_deberta(specs):
         model = DebertaV2ForMaskedLM(config).eval()
         randomize(model, seed)
         save_tiny(d, model, seed, masked=True)
+    # v2-xlarge's shape: the ConvLayer after the first layer (kernel 3, GELU), shared keys, buckets.
+    xl = DebertaV2Config(position_buckets=8, max_relative_positions=-1, pos_att_type="p2c|c2p", share_att_key=True,
+                         norm_rel_ebd="layer_norm", position_biased_input=False, type_vocab_size=0, conv_kernel_size=3,
+                         conv_act="gelu", **common)
+    d = spm_model_dir("tiny-deberta-v2-conv", specs["deberta-v3"], "DebertaV2Tokenizer")
+    model = DebertaV2Model(xl).eval()
+    randomize(model, 33)
+    save_tiny(d, model, 33, masked=False)
 
 
 def tiny_wide_heads():
