@@ -30,7 +30,7 @@ extension Tokenizer {
         let scalars = Array(text.unicodeScalars)
         let lo = max(0, min(span.start, scalars.count)), hi = max(lo, min(span.end, scalars.count))
         let piece = NormalizedText(original: scalars[lo..<hi])
-        if wordPiece == nil {
+        if case .bytePairs = kind {
             // Byte-level BPE: no normalizer; pre-tokens by the GPT-2 pattern.
             let words = ByteLevel.split(piece.scalars).map { String(String.UnicodeScalarView(piece.scalars[$0])) }
             return WordXRay(original: piece.string, normalization: [], preTokens: words, steps: words.map { _ in [] })
@@ -60,9 +60,12 @@ extension Tokenizer {
     /// SentencePiece: every normalizer stage, the pre-tokens, and the
     /// pieces the best-scoring segmentation chose (with their ids).
     private func unigramXRay(_ piece: NormalizedText, _ model: Unigram, _ pre: PreTokenizer) -> WordXRay {
+        // Only the stages that changed something: SentencePiece chains are long and mostly idle on a word.
         var stages: [(String, String)] = []
         var t = piece
-        for stage in normalizer.stages(t) { t = stage.text; stages.append((stage.name, t.string)) }
+        let all = normalizer.stages(t)
+        for stage in all where stage.text.scalars != t.scalars { t = stage.text; stages.append((stage.name, t.string)) }
+        if stages.isEmpty && !all.isEmpty { stages.append(("normalizer", "\(all.count) stages, no change")) }
         let words = pre.split([PreToken(text: t, originalStart: piece.origin.first ?? 0)])
         return WordXRay(original: piece.string, normalization: stages, preTokens: words.map(\.text.string),
                         steps: words.map { w in model.encode(w.text.scalars).map { .init(piece: $0.token, id: $0.isUnknown ? model.unkId : $0.id, misses: 0) } })

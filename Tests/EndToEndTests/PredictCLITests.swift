@@ -85,6 +85,19 @@ import TestSupport
         #expect((o["parameters"] as? Int ?? 0) > 40_000 && (o["file_bytes"] as? Int ?? 0) > 0)
         #expect(o["dtype"] as? String == (model.contains("bf16") ? "BF16" : "F32"))
     }
+
+    @Test(arguments: [("tiny-albert-pretraining", "albert", ["masked-LM", "sentence-order", "pooler"]),
+                      ("tiny-deberta-v3-mlm", "deberta-v2", ["masked-LM"]),
+                      ("tiny-deberta-v2-conv", "deberta-v2", []),
+                      ("tiny-xlm-roberta-mlm", "xlm-roberta", ["masked-LM"])])
+    func infoDescribesSentencePieceModels(model: String, family: String, heads: [String]) throws {
+        let r = try runProcess([try bertscopeBinary(), "info", "--json", "--model", Fixtures.model(model).path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(o["family"] as? String == family && o["vocab_size"] as? Int == 1200)
+        #expect((o["tokenizer"] as? String ?? "").hasPrefix("SentencePiece Unigram (1200 pieces"))
+        #expect(o["heads_present"] as? [String] == heads)
+    }
 }
 
 @Suite struct ProbeCLITests {

@@ -46,6 +46,24 @@ import TestSupport
         #expect(!screen.contains("┌ Tokens"), "the workbench is still on screen")
     }
 
+    /// A SentencePiece family end to end: ▁ pieces, its own MLM head, its info overlay.
+    @Test func albertCheckpointInTheRealBinary() throws {
+        let state = try temporaryDirectory()
+        let bin = try bertscopeBinary(), model = Fixtures.model("tiny-albert-pretraining").path
+        let t = try Tmux(width: 140, height: 42, command: "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) --model \(model); echo \"EXIT=$?\"; sleep 60")
+        try t.waitFor(text: "tiny-albert-pretraining")
+        try t.send("She said [MASK] and ﬁne.", literal: true)
+        var s = try t.waitFor("SentencePiece pieces") { $0.contains("▁she") && $0.contains("▁fine     590") && $0.contains("lowercase") }
+        s = try t.waitFor("the predictions pane") { $0.contains("┌ Predictions") && $0.contains("mask 1/1 at #3") }
+        try t.send("Escape")
+        try t.send("I")
+        s = try t.waitFor(text: "SentencePiece Unigram (1200 pieces, uncased)")
+        #expect(s.contains("albert") && s.contains("sentence-order"))
+        try t.send("Escape")
+        try t.send("q")
+        try t.waitFor(text: "EXIT=0")
+    }
+
     @Test func masksArePredictedByTheOverlayHead() throws {
         try #require(Fixtures.defaultModel() != nil)
         let state = try temporaryDirectory()

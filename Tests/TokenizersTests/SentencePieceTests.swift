@@ -53,6 +53,19 @@ import TestSupport
         #expect(n.origin == [0, 1, 1, 3, 4])
     }
 
+    @Test func xrayShowsTheStagesThatChangedTheWordAndTheChosenPieces() throws {
+        let tok = try Tokenizer(tokenizerJSON: Self.json("albert"))
+        let x = tok.xray("Say ``Héllo''", span: .init(4, 13))
+        #expect(x.normalization.map(\.name).suffix(3) == ["NFKD", "strip accents", "lowercase"] && x.normalization.count == 5)
+        #expect(x.normalization.last?.text == "\"hello\"")
+        #expect(x.preTokens == ["▁\"hello\""])
+        let pieces = try #require(x.steps.first).map(\.piece)
+        #expect(pieces.compactMap { $0 }.joined() == "▁\"hello\"")
+        #expect(tok.encode("Say ``Héllo''").tokens.dropFirst(2).dropLast().joined() == pieces.compactMap { $0 }.joined())
+        let plain = tok.xray("word", span: .init(0, 4))
+        #expect(plain.normalization.map(\.text) == ["7 stages, no change"])
+    }
+
     @Test func brokenFilesGiveOneLineErrors() throws {
         var spec = String(decoding: try Self.json("albert"), as: UTF8.self)
         let bad = spec.replacingOccurrences(of: "\"byte_fallback\":false", with: "\"byte_fallback\":true")
