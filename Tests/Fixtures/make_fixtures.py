@@ -158,10 +158,7 @@ def tiny_roberta(root):
     tok = transformers.AutoTokenizer.from_pretrained(d, mask_token=mask)
     tok.save_pretrained(d)
     vocab = len(tok)
-    config = RobertaConfig(vocab_size=vocab, hidden_size=32, num_hidden_layers=3, num_attention_heads=4, intermediate_size=64,
-                           max_position_embeddings=66, type_vocab_size=1, pad_token_id=1, bos_token_id=0, eos_token_id=2,
-                           layer_norm_eps=1e-5, attn_implementation="eager")
-    model = RobertaForMaskedLM(config).eval()
+    model = RobertaForMaskedLM(roberta_like(RobertaConfig, vocab)).eval()
     randomize(model, 42)
     model.save_pretrained(d, safe_serialization=True)
     cases = golden_inputs(vocab, 42, cls=0, types=False)
@@ -177,6 +174,13 @@ def tiny_roberta(root):
                "outputs": [encoding_dict(fast.encode(c["text"], c.get("pair"))) for c in texts]})
     size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
     print(f"tiny-roberta-mlm: {size / 1e6:.2f} MB, vocab {vocab}")
+
+
+def roberta_like(config_class, vocab):
+    """RoBERTa / XLM-R tiny shape: positions offset by pad_token_id + 1, one token type."""
+    return config_class(vocab_size=vocab, hidden_size=32, num_hidden_layers=3, num_attention_heads=4, intermediate_size=64,
+                        max_position_embeddings=66, type_vocab_size=1, pad_token_id=1, bos_token_id=0, eos_token_id=2,
+                        layer_norm_eps=1e-5, attn_implementation="eager")
 
 
 def golden_inputs(vocab_size, seed, cls=2, types=True):
@@ -375,13 +379,16 @@ def spm_model_dir(name, spec, tokenizer_class):
     return d
 
 
-def save_tiny(d, model, seed, masked):
+def save_tiny(d, model, seed, masked, cls=2):
+    """Weights, golden inputs and outputs, and (when `masked` lists texts, or is True) the CLI goldens."""
     model.save_pretrained(d, safe_serialization=True)
-    cases = golden_inputs(model.config.vocab_size, seed, types=getattr(model.config, "type_vocab_size", 0) > 0)
+    types = getattr(model.config, "type_vocab_size", 0) > 1
+    cases = golden_inputs(model.config.vocab_size, seed, cls=cls, types=types)
     write_json(os.path.join(d, "golden.json"), {"versions": VERSIONS, "cases": cases})
     save_file(run_goldens(model, cases), os.path.join(d, "golden.safetensors"))
     if masked:
-        head_cli_goldens(d, model, masked=("the [MASK] of the", "She said [MASK] and [MASK] again."))
+        texts = masked if isinstance(masked, tuple) else ("the [MASK] of the", "She said [MASK] and [MASK] again.")
+        head_cli_goldens(d, model, masked=texts)
     os.remove(os.path.join(d, "spm-tokenizer"))
     size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
     print(f"{os.path.basename(d)}: {size / 1e6:.2f} MB")
@@ -455,20 +462,9 @@ def tiny_wide_heads():
 def tiny_xlm_roberta(specs):
     """XLM-R: RoBERTa's architecture under model_type xlm-roberta, with a SentencePiece tokenizer."""
     d = spm_model_dir("tiny-xlm-roberta-mlm", specs["xlm-roberta"], "XLMRobertaTokenizer")
-    vocab = len(specs["xlm-roberta"]["model"]["vocab"])
-    config = XLMRobertaConfig(vocab_size=vocab, hidden_size=32, num_hidden_layers=3, num_attention_heads=4, intermediate_size=64,
-                              max_position_embeddings=66, type_vocab_size=1, pad_token_id=1, bos_token_id=0, eos_token_id=2,
-                              layer_norm_eps=1e-5, attn_implementation="eager")
-    model = XLMRobertaForMaskedLM(config).eval()
+    model = XLMRobertaForMaskedLM(roberta_like(XLMRobertaConfig, len(specs["xlm-roberta"]["model"]["vocab"]))).eval()
     randomize(model, 41)
-    model.save_pretrained(d, safe_serialization=True)
-    cases = golden_inputs(vocab, 41, cls=0, types=False)
-    write_json(os.path.join(d, "golden.json"), {"versions": VERSIONS, "cases": cases})
-    save_file(run_goldens(model, cases), os.path.join(d, "golden.safetensors"))
-    head_cli_goldens(d, model, masked=("Paris is the <mask> of France.", "The <mask> sat on the<mask>."))
-    os.remove(os.path.join(d, "spm-tokenizer"))
-    size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
-    print(f"tiny-xlm-roberta-mlm: {size / 1e6:.2f} MB")
+    save_tiny(d, model, 41, masked=("Paris is the <mask> of France.", "The <mask> sat on the<mask>."), cls=0)
 
 
 if __name__ == "__main__":
