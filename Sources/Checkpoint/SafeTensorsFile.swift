@@ -8,17 +8,25 @@ public struct TensorEntry: Sendable {
     /// Absolute byte range in the file.
     public let offset: Int
     public let byteCount: Int
+    /// Element strides when not row-major contiguous (PyTorch views); nil otherwise.
+    public var strides: [Int]? = nil
+
+    public init(name: String, dtype: DType, shape: [Int], offset: Int, byteCount: Int, strides: [Int]? = nil) {
+        self.name = name; self.dtype = dtype; self.shape = shape
+        self.offset = offset; self.byteCount = byteCount; self.strides = strides
+    }
 }
 
 /// A safetensors file: an 8-byte little-endian header length, a JSON header,
 /// then raw little-endian data. The header is untrusted: every offset, shape
 /// and dtype is checked against the file size before any byte is read, so a
 /// corrupt or lying file is an error, never an out-of-bounds read.
-public final class SafeTensorsFile: @unchecked Sendable {
+public final class SafeTensorsFile: TensorFile, @unchecked Sendable {
     public let path: String
     public let entries: [String: TensorEntry]
     public let metadata: [String: String]
     let file: MappedFile
+    public var size: Int { file.size }
 
     /// Header larger than this is refused outright (real ones are kilobytes).
     static let maxHeaderBytes = 100 << 20
@@ -99,21 +107,6 @@ public final class SafeTensorsFile: @unchecked Sendable {
     /// copy for F16/BF16/F64. Other dtypes are an error naming the tensor.
     public func tensor(_ name: String) throws -> Tensor {
         guard let e = entries[name] else { throw CheckpointError("\(path) has no tensor \(name)") }
-        let raw = file.bytes(at: e.offset, count: e.byteCount)
-        let count = e.byteCount / e.dtype.byteSize
-        if e.dtype == .f32, Int(bitPattern: raw.baseAddress) % MemoryLayout<Float>.alignment == 0 || count == 0 {
-            let p = (raw.baseAddress ?? file.base).assumingMemoryBound(to: Float.self)
-            return Tensor(name: name, shape: e.shape, pointer: p, owner: file)
-        }
-        let out = FloatBuffer(count: count)
-        switch e.dtype {
-        case .f32: for i in 0..<count { out.pointer[i] = raw.loadUnaligned(fromByteOffset: 4 * i, as: Float.self) }
-        case .f16: for i in 0..<count { out.pointer[i] = halfToFloat(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
-        case .bf16: for i in 0..<count { out.pointer[i] = bfloat16ToFloat(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
-        case .f64: for i in 0..<count { out.pointer[i] = Float(raw.loadUnaligned(fromByteOffset: 8 * i, as: Double.self)) }
-        default:
-            throw CheckpointError("tensor \(name) has dtype \(e.dtype.rawValue); only F32, F16, BF16 and F64 weights are supported")
-        }
-        return Tensor(name: name, shape: e.shape, pointer: UnsafePointer(out.pointer), owner: out)
+        return try e.floatTensor(in: file)
     }
 }

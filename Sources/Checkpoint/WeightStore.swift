@@ -1,16 +1,16 @@
 import Foundation
 
 /// All tensors of a checkpoint, from `model.safetensors` or the shards named by
-/// `model.safetensors.index.json`. Lookups accept names with or without the
+/// `model.safetensors.index.json` (else `pytorch_model.bin` and its index). Lookups accept names with or without the
 /// architecture prefix (`bert.`), since BertModel files omit it and
 /// BertForMaskedLM/PreTraining/SequenceClassification files carry it.
 public final class WeightStore: @unchecked Sendable {
-    public let files: [SafeTensorsFile]
+    public let files: [any TensorFile]
     private var location: [String: Int] = [:]
     public var names: [String] { location.keys.sorted() }
-    public var totalBytes: Int { files.reduce(0) { $0 + $1.file.size } }
+    public var totalBytes: Int { files.reduce(0) { $0 + $1.size } }
 
-    public init(files: [SafeTensorsFile]) {
+    public init(files: [any TensorFile]) {
         self.files = files
         for (i, f) in files.enumerated() { for name in f.entries.keys { location[name] = i } }
     }
@@ -25,9 +25,12 @@ public final class WeightStore: @unchecked Sendable {
         } else if fm.fileExists(atPath: index.path) {
             try self.init(files: Self.shards(index: index, directory: directory).map { try SafeTensorsFile(path: $0) })
         } else if fm.fileExists(atPath: directory.appendingPathComponent("pytorch_model.bin").path) {
-            throw CheckpointError("\(directory.path) has only pytorch_model.bin; BertScope reads safetensors (convert with transformers: model.save_pretrained(dir, safe_serialization=True))")
+            try self.init(files: [TorchCheckpointFile(path: directory.appendingPathComponent("pytorch_model.bin").path)])
+        } else if fm.fileExists(atPath: directory.appendingPathComponent("pytorch_model.bin.index.json").path) {
+            let torchIndex = directory.appendingPathComponent("pytorch_model.bin.index.json")
+            try self.init(files: Self.shards(index: torchIndex, directory: directory).map { try TorchCheckpointFile(path: $0) })
         } else {
-            throw CheckpointError("\(directory.path) has no model.safetensors or model.safetensors.index.json")
+            throw CheckpointError("\(directory.path) has no model.safetensors, pytorch_model.bin or a sharded index of either")
         }
     }
 

@@ -81,11 +81,11 @@ import TestSupport
     @Test func missingWeightsAreExplained() throws {
         let dir = try temporaryDirectory()
         do { _ = try WeightStore(directory: dir); Issue.record("accepted empty dir") } catch {
-            #expect("\(error)".contains("has no model.safetensors"))
+            #expect("\(error)".contains("has no model.safetensors, pytorch_model.bin or a sharded index of either"))
         }
         try Data([0]).write(to: dir.appendingPathComponent("pytorch_model.bin"))
         do { _ = try WeightStore(directory: dir); Issue.record("accepted .bin") } catch {
-            #expect("\(error)".contains("safetensors"))
+            #expect("\(error)" == "pytorch_model.bin: not a PyTorch checkpoint (neither a zip archive nor the legacy pickle format)")
         }
     }
 }

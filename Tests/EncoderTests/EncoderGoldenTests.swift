@@ -66,3 +66,19 @@ import TestSupport
         return (h, a)
     }
 }
+
+/// The same tiny BERT from pytorch_model.bin (zip and legacy formats) and
+/// from model.safetensors: identical traces, and the goldens still hold.
+@Suite struct TorchFormatEncoderTests {
+    @Test(arguments: ["zip", "legacy"])
+    func pytorchModelBinGivesTheSameTrace(format: String) throws {
+        let dir = Fixtures.root.appendingPathComponent("models/torch-formats/\(format)")
+        let torch = try BertEncoder(directory: dir), safe = try BertEncoder(directory: Fixtures.model("tiny-bert-pretraining"))
+        for g in try EncoderGolden.load(Fixtures.model("tiny-bert-pretraining")) {
+            let a = try torch.forward(ids: g.ids, typeIds: g.typeIds, attentionMask: g.attentionMask)
+            let b = try safe.forward(ids: g.ids, typeIds: g.typeIds, attentionMask: g.attentionMask)
+            #expect(a.hiddenStates == b.hiddenStates && a.attentions == b.attentions)
+        }
+        #expect(torch.hasMaskedLMHead && torch.hasNextSentenceHead)
+    }
+}

@@ -467,6 +467,38 @@ def tiny_xlm_roberta(specs):
     save_tiny(d, model, 41, masked=("Paris is the <mask> of France.", "The <mask> sat on the<mask>."), cls=0)
 
 
+def torch_formats():
+    """tiny-bert-pretraining saved the ways pytorch_model.bin files exist: the zip format (with the
+    tied decoder sharing the word-embedding storage), the pre-1.6 legacy format, and a two-shard
+    index whose shards hold F16 storages and a strided (transposed-view) tensor."""
+    src = os.path.join(OUT, "models", "tiny-bert-pretraining")
+    model = BertForPreTraining.from_pretrained(src, attn_implementation="eager").eval()
+    state = model.state_dict()
+    assert state["cls.predictions.decoder.weight"].data_ptr() == state["bert.embeddings.word_embeddings.weight"].data_ptr()
+    root = os.path.join(OUT, "models", "torch-formats")
+    shutil.rmtree(root, ignore_errors=True)
+    def folder(name):
+        d = os.path.join(root, name)
+        os.makedirs(d)
+        for f in ("config.json", "vocab.txt", "tokenizer_config.json"):
+            shutil.copy(os.path.join(src, f), d)
+        return d
+    torch.save(state, os.path.join(folder("zip"), "pytorch_model.bin"))
+    torch.save(state, os.path.join(folder("legacy"), "pytorch_model.bin"), _use_new_zipfile_serialization=False)
+    d = folder("sharded-f16-strided")
+    half = {k: (v.half() if v.is_floating_point() else v) for k, v in state.items()}
+    w = "bert.encoder.layer.0.intermediate.dense.weight"
+    half[w] = half[w].t().contiguous().t()  # same values, column-major strides
+    assert not half[w].is_contiguous()
+    names = sorted(half)
+    shards = {"pytorch_model-00001-of-00002.bin": names[: len(names) // 2], "pytorch_model-00002-of-00002.bin": names[len(names) // 2:]}
+    for f, keys in shards.items():
+        torch.save({k: half[k] for k in keys}, os.path.join(d, f))
+    write_json(os.path.join(d, "pytorch_model.bin.index.json"),
+               {"metadata": {}, "weight_map": {k: f for f, keys in shards.items() for k in keys}})
+    print(f"torch-formats: {sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(root) for f in fs) / 1e6:.2f} MB")
+
+
 if __name__ == "__main__":
     torch.manual_seed(0)
     if sys.argv[2:] == ["sentencepiece"]:
@@ -478,6 +510,9 @@ if __name__ == "__main__":
     if sys.argv[2:] == ["wide-heads"]:
         tiny_wide_heads()
         sys.exit(0)
+    if sys.argv[2:] == ["torch-formats"]:
+        torch_formats()
+        sys.exit(0)
     tokenizer_goldens()
     _, _, spm_specs = sentencepiece_goldens()
     tiny_models()
@@ -486,5 +521,6 @@ if __name__ == "__main__":
     tiny_deberta(spm_specs)
     tiny_xlm_roberta(spm_specs)
     tiny_wide_heads()
+    torch_formats()
     probe_optimizer_golden()
     minilm_goldens()

@@ -1,0 +1,222 @@
+/// A restricted unpickler for PyTorch state dicts. It understands the opcodes
+/// `torch.save` emits and only a whitelist of callables (OrderedDict, tensor
+/// and parameter rebuilders, storage types), so a checkpoint can describe
+/// tensors but never run code. Anything else is an error naming it.
+final class PickleList { var items: [PickleValue] = [] }
+final class PickleDict { var items: [(key: PickleValue, value: PickleValue)] = [] }
+
+/// A storage named by a persistent id: where its bytes are is up to the caller.
+struct TorchStorage {
+    let dtype: DType?
+    let typeName: String
+    let key: String
+    let numel: Int
+    /// Legacy format: a view into its root storage (element offset).
+    var viewOffset = 0
+}
+
+/// What `_rebuild_tensor_v2` describes.
+struct TorchTensor {
+    let storage: TorchStorage
+    let offset: Int
+    let shape: [Int]
+    let strides: [Int]
+}
+
+indirect enum PickleValue {
+    case none, bool(Bool), int(Int), float(Double), string(String), bytes([UInt8])
+    case tuple([PickleValue]), list(PickleList), dict(PickleDict)
+    case global(module: String, name: String)
+    case storage(TorchStorage)
+    case tensor(TorchTensor)
+    case mark
+    /// A value we have no use for (BUILD state, metadata objects).
+    case ignored
+
+    var int: Int? { if case .int(let i) = self { return i }; return nil }
+    var string: String? { if case .string(let s) = self { return s }; return nil }
+    var tuple: [PickleValue]? {
+        if case .tuple(let t) = self { return t }
+        if case .list(let l) = self { return l.items }
+        return nil
+    }
+}
+
+struct Unpickler {
+    var reader: ByteReader
+    /// Turns a persistent id (the tuple torch writes for each storage) into a value.
+    let persistentLoad: ([PickleValue]) throws -> PickleValue
+    private var stack: [PickleValue] = []
+    private var memo: [Int: PickleValue] = [:]
+
+    init(_ reader: ByteReader, persistentLoad: @escaping ([PickleValue]) throws -> PickleValue) {
+        self.reader = reader
+        self.persistentLoad = persistentLoad
+    }
+
+    /// Runs one pickle (up to STOP) and returns its value; `reader` ends after it.
+    mutating func load() throws -> PickleValue {
+        stack.removeAll(); memo.removeAll()
+        var steps = 0
+        while true {
+            steps += 1
+            guard steps < 50_000_000 else { throw reader.fail("pickle does not end") }
+            let op = try reader.u8()
+            if op == UInt8(ascii: ".") { return try pop() }
+            try execute(op)
+        }
+    }
+
+    private mutating func pop() throws -> PickleValue {
+        guard let v = stack.popLast() else { throw reader.fail("pickle stack underflow") }
+        return v
+    }
+
+    /// Everything above the topmost MARK, which is removed.
+    private mutating func popToMark() throws -> [PickleValue] {
+        guard let m = stack.lastIndex(where: { if case .mark = $0 { return true }; return false }) else {
+            throw reader.fail("pickle MARK missing")
+        }
+        let items = Array(stack[(m + 1)...])
+        stack.removeSubrange(m...)
+        return items
+    }
+
+    private mutating func string(_ n: Int) throws -> String { String(decoding: try reader.take(n), as: UTF8.self) }
+
+    private mutating func line() throws -> String {
+        var out: [UInt8] = []
+        while true {
+            let b = try reader.u8()
+            if b == 0x0A { return String(decoding: out, as: UTF8.self) }
+            out.append(b)
+            guard out.count < 4096 else { throw reader.fail("pickle GLOBAL name too long") }
+        }
+    }
+
+    private mutating func execute(_ op: UInt8) throws {
+        switch op {
+        case 0x80: _ = try reader.u8()                                        // PROTO
+        case 0x95: _ = try reader.u64()                                       // FRAME
+        case UInt8(ascii: "}"): stack.append(.dict(PickleDict()))             // EMPTY_DICT
+        case UInt8(ascii: "]"): stack.append(.list(PickleList()))             // EMPTY_LIST
+        case UInt8(ascii: ")"): stack.append(.tuple([]))                      // EMPTY_TUPLE
+        case UInt8(ascii: "("): stack.append(.mark)                           // MARK
+        case UInt8(ascii: "N"): stack.append(.none)
+        case 0x88: stack.append(.bool(true))
+        case 0x89: stack.append(.bool(false))
+        case UInt8(ascii: "J"): stack.append(.int(try reader.i32()))          // BININT
+        case UInt8(ascii: "K"): stack.append(.int(Int(try reader.u8())))      // BININT1
+        case UInt8(ascii: "M"): stack.append(.int(try reader.u16()))          // BININT2
+        case 0x8a: stack.append(try long(Int(try reader.u8())))              // LONG1
+        case UInt8(ascii: "G"):                                               // BINFLOAT (big endian)
+            let raw = try reader.take(8)
+            stack.append(.float(Double(bitPattern: UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)))))
+        case UInt8(ascii: "X"): stack.append(.string(try string(try reader.u32())))   // BINUNICODE
+        case 0x8c: stack.append(.string(try string(Int(try reader.u8()))))           // SHORT_BINUNICODE
+        case 0x8d: stack.append(.string(try string(try reader.u64())))               // BINUNICODE8
+        case UInt8(ascii: "C"): stack.append(.bytes(Array(try reader.take(Int(try reader.u8())))))  // SHORT_BINBYTES
+        case UInt8(ascii: "B"): stack.append(.bytes(Array(try reader.take(try reader.u32()))))     // BINBYTES
+        case UInt8(ascii: "q"): memo[Int(try reader.u8())] = try top()       // BINPUT
+        case UInt8(ascii: "r"): memo[try reader.u32()] = try top()           // LONG_BINPUT
+        case 0x94: memo[memo.count] = try top()                              // MEMOIZE
+        case UInt8(ascii: "h"): stack.append(try memoized(Int(try reader.u8())))  // BINGET
+        case UInt8(ascii: "j"): stack.append(try memoized(try reader.u32()))      // LONG_BINGET
+        case UInt8(ascii: "t"): stack.append(.tuple(try popToMark()))        // TUPLE
+        case 0x85: let a = try pop(); stack.append(.tuple([a]))
+        case 0x86: let b = try pop(), a = try pop(); stack.append(.tuple([a, b]))
+        case 0x87: let c = try pop(), b = try pop(), a = try pop(); stack.append(.tuple([a, b, c]))
+        case UInt8(ascii: "c"):                                               // GLOBAL
+            let module = try line(), name = try line()
+            stack.append(.global(module: module, name: name))
+        case 0x93:                                                            // STACK_GLOBAL
+            let name = try pop(), module = try pop()
+            guard let m = module.string, let n = name.string else { throw reader.fail("pickle STACK_GLOBAL needs strings") }
+            stack.append(.global(module: m, name: n))
+        case UInt8(ascii: "Q"):                                               // BINPERSID
+            guard let pid = try pop().tuple else { throw reader.fail("persistent id is not a tuple") }
+            stack.append(try persistentLoad(pid))
+        case UInt8(ascii: "R"), 0x81:                                         // REDUCE, NEWOBJ
+            let args = try pop(), callable = try pop()
+            stack.append(try Self.call(callable, args, fail: reader.fail))
+        case UInt8(ascii: "b"): _ = try pop()                                 // BUILD: state is not needed
+        case UInt8(ascii: "s"):                                               // SETITEM
+            let value = try pop(), key = try pop()
+            try dictOnTop().items.append((key, value))
+        case UInt8(ascii: "u"):                                               // SETITEMS
+            let items = try popToMark()
+            guard items.count % 2 == 0 else { throw reader.fail("pickle SETITEMS with an odd count") }
+            let d = try dictOnTop()
+            for i in stride(from: 0, to: items.count, by: 2) { d.items.append((items[i], items[i + 1])) }
+        case UInt8(ascii: "a"):                                               // APPEND
+            let v = try pop()
+            try listOnTop().items.append(v)
+        case UInt8(ascii: "e"):                                               // APPENDS
+            let items = try popToMark()
+            try listOnTop().items.append(contentsOf: items)
+        default:
+            throw reader.fail("unsupported pickle opcode 0x\(String(op, radix: 16)) at byte \(reader.position - 1)")
+        }
+    }
+
+    private func top() throws -> PickleValue {
+        guard let v = stack.last else { throw reader.fail("pickle stack underflow") }
+        return v
+    }
+
+    private func memoized(_ i: Int) throws -> PickleValue {
+        guard let v = memo[i] else { throw reader.fail("pickle memo \(i) is unset") }
+        return v
+    }
+
+    private func dictOnTop() throws -> PickleDict {
+        guard case .dict(let d) = try top() else { throw reader.fail("pickle SETITEM target is not a dict") }
+        return d
+    }
+
+    private func listOnTop() throws -> PickleList {
+        guard case .list(let l) = try top() else { throw reader.fail("pickle APPEND target is not a list") }
+        return l
+    }
+
+    /// A LONG1 integer; wider than 64 bits it stays as its little-endian bytes (torch's magic number).
+    private mutating func long(_ n: Int) throws -> PickleValue {
+        let raw = try reader.take(n)
+        guard n <= 8 else { return .bytes(Array(raw)) }
+        var v: UInt64 = 0
+        for (i, b) in raw.enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
+        if n > 0, n < 8, raw[n - 1] & 0x80 != 0 { v |= ~0 << (8 * UInt64(n)) }  // sign-extend
+        return .int(Int(Int64(bitPattern: v)))
+    }
+
+    /// The whitelisted callables.
+    static func call(_ callable: PickleValue, _ args: PickleValue, fail: (String) -> CheckpointError) throws -> PickleValue {
+        guard case .global(let module, let name) = callable else { throw fail("pickle calls something that is not a known function") }
+        let a = args.tuple ?? []
+        switch (module, name) {
+        case ("collections", "OrderedDict"), ("builtins", "dict"):
+            return .dict(PickleDict())
+        case ("torch._utils", "_rebuild_tensor_v2"), ("torch._utils", "_rebuild_tensor"):
+            guard a.count >= 4, case .storage(let s) = a[0], let offset = a[1].int,
+                  let shape = a[2].tuple?.compactMap(\.int), let strides = a[3].tuple?.compactMap(\.int),
+                  shape.count == a[2].tuple?.count, strides.count == shape.count else {
+                throw fail("malformed tensor in the pickle")
+            }
+            return .tensor(TorchTensor(storage: s, offset: offset, shape: shape, strides: strides))
+        case ("torch._utils", "_rebuild_parameter"), ("torch._utils", "_rebuild_parameter_with_state"):
+            guard let first = a.first else { throw fail("malformed parameter in the pickle") }
+            return first
+        case ("torch._tensor", "_rebuild_from_type_v2"):
+            // (function, type, args, state): rebuild with the function, drop the subclass.
+            guard a.count >= 3 else { throw fail("malformed tensor subclass in the pickle") }
+            return try call(a[0], a[2], fail: fail)
+        case ("_codecs", "encode"):
+            guard let s = a.first?.string else { throw fail("malformed bytes in the pickle") }
+            return .bytes(s.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) })
+        case ("torch", "device"), ("torch", "Size"):
+            return .ignored
+        default:
+            throw fail("the pickle calls \(module).\(name), which a weights file should not need; refusing to load it")
+        }
+    }
+}
