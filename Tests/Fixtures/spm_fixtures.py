@@ -170,4 +170,46 @@ def write_goldens(out_dir, versions, encoding_dict, write_json):
     write_json(os.path.join(out_dir, "goldens.json"), {"versions": versions, "cases": cases,
                "outputs": {k: encode_all(v, cases, encoding_dict) for k, v in specs.items()}})
     print(f"sentencepiece: {len(cases)} texts x {len(specs)} tokenizer.json variants")
+    deberta_spm_goldens(out_dir, versions, cases, encoding_dict, write_json)
     return pieces, charsmap, specs
+
+
+DEBERTA_SPECIALS = {"bos_token": "[CLS]", "eos_token": "[SEP]", "unk_token": "[UNK]", "sep_token": "[SEP]",
+                    "pad_token": "[PAD]", "cls_token": "[CLS]", "mask_token": "[MASK]"}
+
+
+def deberta_spm_goldens(out_dir, versions, cases, encoding_dict, write_json):
+    """A hub-style DeBERTa-v3 tokenizer folder with no tokenizer.json: spm.model ([PAD] [CLS] [SEP]
+    [UNK] first, as microsoft/deberta-v3-* ship it), tokenizer_config.json, special_tokens_map.json,
+    added_tokens.json ([MASK] after the vocabulary). Goldens are what transformers builds from it, for
+    the shipped settings and for do_lower_case + split_by_punct + add_prefix_space=false."""
+    import transformers
+    d = os.path.join(out_dir, "deberta-spm")
+    os.makedirs(d, exist_ok=True)
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(corpus()), model_writer=model, vocab_size=1200, model_type="unigram",
+        normalization_rule_name="identity", pad_id=0, bos_id=1, eos_id=2, unk_id=3, pad_piece="[PAD]", bos_piece="[CLS]",
+        eos_piece="[SEP]", unk_piece="[UNK]", character_coverage=1.0, seed_sentencepiece_size=20000, num_threads=1, minloglevel=2)
+    with open(os.path.join(d, "spm.model"), "wb") as f:
+        f.write(model.getvalue())
+    write_json(os.path.join(d, "special_tokens_map.json"), DEBERTA_SPECIALS)
+    write_json(os.path.join(d, "added_tokens.json"), {"[MASK]": 1200})
+    settings = {"shipped": {"do_lower_case": False, "vocab_type": "spm"},
+                "lower-punct-noprefix": {"do_lower_case": True, "split_by_punct": True, "add_prefix_space": False, "vocab_type": "spm"}}
+    outputs = {}
+    for name, config in settings.items():
+        write_json(os.path.join(d, "tokenizer_config.json"), config)
+        with tempfile.TemporaryDirectory() as tmp:
+            for f in os.listdir(d):
+                if f != "goldens.json":
+                    with open(os.path.join(d, f), "rb") as src, open(os.path.join(tmp, f), "wb") as dst:
+                        dst.write(src.read())
+            write_json(os.path.join(tmp, "config.json"), {"model_type": "deberta-v2"})
+            tok = transformers.AutoTokenizer.from_pretrained(tmp).backend_tokenizer
+        tok.no_padding()
+        tok.no_truncation()
+        outputs[name] = [encoding_dict(tok.encode(c["text"], c.get("pair"))) for c in cases]
+    write_json(os.path.join(d, "tokenizer_config.json"), settings["shipped"])
+    write_json(os.path.join(d, "goldens.json"), {"versions": versions, "settings": settings, "cases": cases, "outputs": outputs})
+    print(f"deberta-spm: {len(cases)} texts x {len(settings)} settings")

@@ -77,3 +77,44 @@ import TestSupport
         #expect(throws: TokenizerError.self) { try PrecompiledCharsmap(bytes: [0xFF, 0xFF, 0, 0, 1, 2]) }
     }
 }
+
+/// A hub-style DeBERTa-v3 folder with spm.model and no tokenizer.json,
+/// against what transformers builds from the same files.
+@Suite struct DebertaSPMTests {
+    static let dir = Fixtures.root.appendingPathComponent("sentencepiece/deberta-spm")
+
+    @Test(arguments: ["shipped", "lower-punct-noprefix"])
+    func matchesTransformersFromSpmModel(setting: String) throws {
+        let golden = try Fixtures.json(Self.dir.appendingPathComponent("goldens.json"))
+        let config = try #require((golden["settings"] as? [String: Any])?[setting])
+        // A copy of the folder with this setting's tokenizer_config.json and a DeBERTa config.json.
+        let tmp = try temporaryDirectory()
+        for f in ["spm.model", "special_tokens_map.json", "added_tokens.json"] {
+            try FileManager.default.copyItem(at: Self.dir.appendingPathComponent(f), to: tmp.appendingPathComponent(f))
+        }
+        try JSONSerialization.data(withJSONObject: config).write(to: tmp.appendingPathComponent("tokenizer_config.json"))
+        try Data(#"{"model_type": "deberta-v2"}"#.utf8).write(to: tmp.appendingPathComponent("config.json"))
+        let tok = try Tokenizer.load(directory: tmp)
+        #expect(tok.maskId == 1200 && tok.vocabSize == 1201 && tok.unkId == 3)
+        let cases = golden["cases"] as? [[String: Any]] ?? []
+        let outputs = (golden["outputs"] as? [String: Any])?[setting] as? [[String: Any]] ?? []
+        try #require(cases.count >= 350 && cases.count == outputs.count)
+        #expect(EncodingGolden.failures(tok, cases: cases, outputs: outputs, label: setting) == 0)
+    }
+
+    @Test func otherFamiliesStillNeedTokenizerJSONAndCorruptModelsAreErrors() throws {
+        let tmp = try temporaryDirectory()
+        try FileManager.default.copyItem(at: Self.dir.appendingPathComponent("spm.model"), to: tmp.appendingPathComponent("spiece.model"))
+        try Data(#"{"model_type": "albert"}"#.utf8).write(to: tmp.appendingPathComponent("config.json"))
+        do { _ = try Tokenizer.load(directory: tmp); Issue.record("built an ALBERT tokenizer from spiece.model") } catch let e as TokenizerError {
+            #expect(e.message.contains("spiece.model but no tokenizer.json"))
+        }
+        let bytes = [UInt8](try Data(contentsOf: Self.dir.appendingPathComponent("spm.model")))
+        // Every cut inside the pieces or the trainer spec is an error (the normalizer spec may be cut).
+        let full = try SentencePieceModelFile(bytes: bytes)
+        for cut in stride(from: 1, to: bytes.count, by: 97) {
+            if let m = try? SentencePieceModelFile(bytes: Array(bytes[0..<cut])) { #expect(m.pieces.count == full.pieces.count, "cut at \(cut)") }
+        }
+        #expect(throws: TokenizerError.self) { try SentencePieceModelFile(bytes: [0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]) }
+    }
+}
