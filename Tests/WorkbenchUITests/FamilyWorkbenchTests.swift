@@ -1,5 +1,6 @@
 import Foundation
 import Session
+import Tokenizers
 import Testing
 import TestSupport
 @testable import WorkbenchUI
@@ -30,5 +31,20 @@ import TestSupport
         #expect(w.render(width: 160, height: 48).heatCells() > 20)
         w.press(.char("o"), .tab)
         #expect(w.render(width: 80, height: 24).contains("mask"))
+    }
+}
+
+@Suite struct WordLabelTests {
+    /// Word-level rows are labelled with the word, whatever marks the pieces carry.
+    @Test(arguments: ["minilm-tokenizer", "tiny-albert-pretraining", "tiny-roberta-mlm", "tiny-deberta-v3-mlm"])
+    func labelsSpellTheWord(model: String) throws {
+        let word = "unforgettable"
+        let tok = model == "minilm-tokenizer" ? try Tokenizer.load(directory: Fixtures.tokenizer)
+            : try LoadedModel.load(Fixtures.model(model).path).tokenizer
+        let e = tok.encode("an \(word) day")
+        let i = try #require(e.offsets.indices.first { e.offsets[$0].start <= 3 && e.offsets[$0].end > 3 && e.specialTokensMask[$0] == 0 })
+        let members = e.wordMembers(of: i)
+        try #require(members.count > 1, "\(model) keeps \(word) whole: \(e.tokens)")
+        #expect(Workbench.label(members, e) == word, "\(e.tokens)")
     }
 }

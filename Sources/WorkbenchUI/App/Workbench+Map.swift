@@ -51,9 +51,13 @@ extension Workbench {
         return groups
     }
 
-    /// A label for a map row: the token, or the word its pieces spell.
+    /// A label for a map row: the token, or the word its pieces spell, without
+    /// the word-boundary marks of each scheme (WordPiece `##`, SentencePiece
+    /// `▁`, byte-level BPE `Ġ`).
     static func label(_ positions: [Int], _ e: Encoding) -> String {
         guard positions.count > 1 else { return positions.first.map { e.tokens[$0] } ?? "" }
-        return positions.map { e.tokens[$0].hasPrefix("##") ? String(e.tokens[$0].dropFirst(2)) : e.tokens[$0] }.joined()
+        let word = positions.map { e.tokens[$0].hasPrefix("##") ? String(e.tokens[$0].dropFirst(2)) : e.tokens[$0] }.joined()
+        guard let first = word.first, first == "▁" || first == "Ġ", word.count > 1 else { return word }
+        return String(word.dropFirst())
     }
 }
