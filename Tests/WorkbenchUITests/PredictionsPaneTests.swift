@@ -93,5 +93,7 @@ import Tokenizers
         #expect(w.snapshot.result?.encoding.tokens.contains("<mask>") == true)
         w.press(.char("m"))  // mask "Paris" from the tokens pane with RoBERTa's own mask token
         #expect(w.snapshot.result?.encoding.tokens[1] == "<mask>")
+        w.press(.tab, .char("s"))  // attention: hide RoBERTa's own special tokens
+        #expect(w.render(width: 120, height: 40).contains("<s>/</s> hidden"))
     }
 }

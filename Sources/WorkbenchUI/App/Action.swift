@@ -67,7 +67,7 @@ public enum KeyMap {
         Binding(keys: [.char(".")], context: .attention, action: .headNext, help: "next head"),
         Binding(keys: [.char("v")], context: .attention, action: .cycleView, help: "view: head, mean over heads, rollout"),
         Binding(keys: [.char("w")], context: .attention, action: .toggleWords, help: "word level (to a word: summed; from a word: averaged)"),
-        Binding(keys: [.char("s")], context: .attention, action: .toggleSpecial, help: "hide [CLS]/[SEP] and renormalize rows, or keep them"),
+        Binding(keys: [.char("s")], context: .attention, action: .toggleSpecial, help: "hide the special tokens ([CLS]/[SEP], <s>/</s>) and renormalize rows, or keep them"),
         Binding(keys: [.char("o")], context: .attention, action: .toggleOverview, help: "overview of all layers × heads"),
         Binding(keys: [.char("f")], context: .attention, action: .toggleFocusMode, help: "focus mode: the query row as a ranked bar list"),
         Binding(keys: [.up, .char("k")], context: .predictions, action: .moveUp, help: "previous mask"),

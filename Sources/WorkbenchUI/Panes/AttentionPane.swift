@@ -20,7 +20,7 @@ struct AttentionPane {
         case .rollout: title += " · rollout through layer \(s.layer + 1)"
         }
         if s.words { title += " · words" }
-        if s.hideSpecial { title += " · [CLS]/[SEP] hidden" }
+        if s.hideSpecial { title += " · \(specialNames) hidden" }
         if s.overview { title = "All heads · \(layers) layers × \(heads) heads · Enter opens" }
         g.box(r, title: title, style: theme.style(focused ? "focus_border" : "border"), titleStyle: theme.style(focused ? "accent" : "muted", [.bold]))
         let inner = r.inset(by: 1)
@@ -44,7 +44,7 @@ struct AttentionPane {
         g.put(info, x: r.x, y: r.y, style: theme.style("foreground", [.bold]), clip: r)
         var notes: [String] = []
         if s.words { notes.append("to a word: sum over its pieces; from a word: mean") }
-        if s.hideSpecial { notes.append("[CLS]/[SEP] removed, rows renormalized") }
+        if s.hideSpecial { notes.append("\(specialNames) removed, rows renormalized") }
         if !notes.isEmpty { g.put(notes.joined(separator: " · "), x: r.x, y: r.y + 2, style: theme.style("accent"), clip: r) }
         let kinds = map.groups.map { p in TokenKind.of(e.tokens[p[0]], special: e.specialTokensMask[p[0]] == 1) }
         let st = HeadStatistics(map, kinds: kinds)
@@ -158,5 +158,13 @@ struct AttentionPane {
             g.put(String(format: " %5.1f%%", v * 100), x: x, y: y, style: theme.style("muted"), clip: r)
             workbench.hitAreas.add(Rect(x: r.x, y: y, width: r.width, height: 1), .cell(row: row, column: j))
         }
+    }
+
+    /// The template's special tokens as this model spells them ([CLS]/[SEP], <s>/</s>).
+    private var specialNames: String {
+        guard let e = snapshot.result?.encoding else { return "specials" }
+        var seen: [String] = []
+        for i in e.tokens.indices where e.specialTokensMask[i] == 1 && !seen.contains(e.tokens[i]) { seen.append(e.tokens[i]) }
+        return seen.isEmpty ? "specials" : seen.joined(separator: "/")
     }
 }
