@@ -117,9 +117,14 @@ struct JSONParser {
         }
     }
 
+    /// + - . 0-9 e E
+    static func isNumberByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || b == 0x2B || b == 0x2D || b == 0x2E || b == 0x65 || b == 0x45
+    }
+
     mutating func number() throws -> Double {
         let start = i
-        while i < bytes.count, "+-0123456789.eE".utf8.contains(bytes[i]) { i += 1 }
+        while i < bytes.count, Self.isNumberByte(bytes[i]) { i += 1 }
         guard i > start, let d = Double(String(decoding: bytes[start..<i], as: UTF8.self)) else { throw error("bad number") }
         return d
     }

@@ -9,13 +9,15 @@ import TestSupport
 /// with their ▁ pieces and the Unigram x-ray, attention views, the model
 /// overlay, and masked-token predictions from each family's own head.
 @Suite struct FamilyWorkbenchTests {
-    @Test(arguments: [("tiny-albert-pretraining", "albert"), ("tiny-deberta-v3-mlm", "deberta-v2"), ("tiny-deberta-v2-mlm", "deberta-v2")])
+    @Test(arguments: [("tiny-albert-pretraining", "albert"), ("tiny-deberta-v3-mlm", "deberta-v2"), ("tiny-deberta-v2-mlm", "deberta-v2"),
+                      ("tiny-xlm-roberta-mlm", "xlm-roberta")])
     func everyPaneWorks(name: String, family: String) throws {
         let model = try LoadedModel.load(Fixtures.model(name).path)
-        let w = makeWorkbench("She read a [MASK] book, quickly.", model: model)
+        let mask = model.tokenizer.maskToken, (cls, sep) = family == "xlm-roberta" ? ("<s>", "</s>") : ("[CLS]", "[SEP]")
+        let w = makeWorkbench("She read a \(mask) book, quickly.", model: model)
         w.press(.escape, .char("l"))  // tokens pane, first typed piece
         var g = w.render(width: 160, height: 48)
-        #expect(g.contains("[CLS]") && g.contains("[SEP]") && (g.contains("▁she") || g.contains("▁She")))
+        #expect(g.contains(cls) && g.contains(sep) && (g.contains("▁she") || g.contains("▁She")))
         #expect(g.contains("unigram") && g.contains("the best-scoring split"), "Unigram x-ray line missing")
         #expect(g.contains("mask 1/1 at #4"))
         w.press(.char("I"))

@@ -12,6 +12,7 @@ public struct Unigram: Sendable {
         guard !pieces.isEmpty else { throw TokenizerError("Unigram vocabulary is empty") }
         if let unkId, !pieces.indices.contains(unkId) { throw TokenizerError("Unigram unk_id \(unkId) is outside the vocabulary") }
         var ids: [[UInt8]: Int] = [:]
+        ids.reserveCapacity(pieces.count)
         var longest = 0, minScore = Double.infinity
         for (id, p) in pieces.enumerated() {
             let key = Array(p.token.utf8)
