@@ -90,8 +90,11 @@ public struct ModelConfig: Sendable, Equatable {
     public var typeVocabSize: Int
     public var padTokenId: Int
     public var architectures: [String]
-    /// ALBERT: how many distinct layers the num_hidden_layers applications share.
+    /// ALBERT: how many layer groups the num_hidden_layers applications share,
+    /// and how many layers each group holds (inner_group_num). `numLayers`
+    /// counts every layer run: num_hidden_layers × inner_group_num.
     public var layerGroups: Int
+    public var innerGroupLayers: Int = 1
     /// DeBERTa-v2/v3: relative-position attention; nil for the absolute-position families.
     public var relative: RelativeAttention?
     /// Whether absolute position embeddings are added (DeBERTa's position_biased_input).
@@ -106,14 +109,17 @@ public struct ModelConfig: Sendable, Equatable {
     /// How many tokens fit: the position table minus the offset.
     public var maxTokens: Int { maxPositions - positionOffset }
 
-    /// Which stored layer application `l` runs: itself, or for ALBERT its
-    /// group, int(l / (layers / groups)) as transformers computes it.
+    /// Which stored layer the `l`-th layer run uses: itself, or for ALBERT the
+    /// inner layer of its application's group, the group being
+    /// int(application / (num_hidden_layers / groups)) as transformers computes it.
     public func weightLayer(_ l: Int) -> Int {
         guard family == .albert else { return l }
-        return min(layerGroups - 1, Int(Double(l) / (Double(numLayers) / Double(layerGroups))))
+        let k = innerGroupLayers, applications = numLayers / k
+        let group = min(layerGroups - 1, Int(Double(l / k) / (Double(applications) / Double(layerGroups))))
+        return group * k + l % k
     }
     /// How many distinct layers the checkpoint stores.
-    public var storedLayers: Int { family == .albert ? layerGroups : numLayers }
+    public var storedLayers: Int { family == .albert ? layerGroups * innerGroupLayers : numLayers }
 
     public init(
         modelType: String = "bert", vocabSize: Int, hiddenSize: Int, embeddingSize: Int? = nil, numLayers: Int, numHeads: Int,
@@ -178,25 +184,25 @@ public struct ModelConfig: Sendable, Equatable {
         try validate(source: source)
     }
 
-    /// ALBERT: factorized embeddings and one layer group shared across
-    /// applications; several layers per group (inner_group_num) are refused.
+    /// ALBERT: factorized embeddings and layer groups shared across applications.
     private init(albert c: [String: Any], keys: ConfigKeys) throws {
         if let pet = c["position_embedding_type"] as? String, pet != "absolute" {
             throw CheckpointError("position_embedding_type \"\(pet)\" is not supported (supported: absolute)")
         }
         let inner = try keys.int("inner_group_num", 1)
-        guard inner == 1 else { throw CheckpointError("inner_group_num = \(inner) is not supported (supported: 1)") }
+        guard inner >= 1, inner <= 64 else { throw CheckpointError("inner_group_num = \(inner) is out of range") }
         let layers = try keys.int("num_hidden_layers"), groups = try keys.int("num_hidden_groups", 1)
         guard groups >= 1, groups <= layers else { throw CheckpointError("num_hidden_groups = \(groups) must be between 1 and num_hidden_layers") }
         // transformers' AlbertConfig defaults hidden_act to gelu_new.
         let act = ConfigKeys(c.merging(["hidden_act": c["hidden_act"] ?? "gelu_new"]) { $1 }, source: keys.source)
         self.init(
             modelType: "albert", vocabSize: try keys.int("vocab_size"), hiddenSize: try keys.int("hidden_size"),
-            embeddingSize: try keys.int("embedding_size", 128), numLayers: layers, numHeads: try keys.int("num_attention_heads"),
+            embeddingSize: try keys.int("embedding_size", 128), numLayers: layers * inner, numHeads: try keys.int("num_attention_heads"),
             intermediateSize: try keys.int("intermediate_size"), activation: try act.activation("hidden_act"),
             layerNormEps: keys.float("layer_norm_eps", 1e-12), maxPositions: try keys.int("max_position_embeddings", 512),
             typeVocabSize: try keys.int("type_vocab_size", 2), padTokenId: try keys.int("pad_token_id", 0),
             architectures: c["architectures"] as? [String] ?? [], layerGroups: groups)
+        innerGroupLayers = inner
     }
 
     /// DeBERTa-v2/v3. Variants whose numbers we could not reproduce are refused by name.

@@ -20,8 +20,10 @@ public final class BertEncoder: Sendable {
         let weights = try BertWeights(store: store, config: config)
         self.weights = weights
         // Pack each stored layer once (ALBERT shares one across applications).
-        let stored = (0..<config.storedLayers).map { g in PackedLayer(weights.layers[(0..<config.numLayers).first { config.weightLayer($0) == g }!]) }
-        self.packed = (0..<config.numLayers).map { stored[config.weightLayer($0)] }
+        let stored = (0..<config.storedLayers).map { g in
+            (0..<config.numLayers).first { config.weightLayer($0) == g }.map { PackedLayer(weights.layers[$0]) }
+        }
+        self.packed = (0..<config.numLayers).map { stored[config.weightLayer($0)]! }
         self.relative = try config.relative.map { try RelativeTables(config: config, weights: weights, settings: $0) }
         self.convolution = config.convolution.flatMap { c in
             weights.convolution.map { ConvolutionTables(weight: $0.conv.weight, settings: c, hidden: config.hiddenSize) }

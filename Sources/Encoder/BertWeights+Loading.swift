@@ -5,7 +5,7 @@ extension BertWeights {
     /// shape against `config`; names come from the family's table. Heads are
     /// loaded when the file has them.
     public init(store: WeightStore, config: ModelConfig) throws {
-        let names = WeightNames.of(config.family)
+        let names = WeightNames.of(config)
         let loader = try Loader(store: store, config: config, names: names)
         let d = config.hiddenSize, e = config.embeddingSize
         embeddings = try Embeddings(

@@ -26,8 +26,8 @@ struct WeightNames {
         var positionQuery: String? = nil
     }
 
-    static func of(_ family: ModelFamily) -> WeightNames {
-        switch family {
+    static func of(_ config: ModelConfig) -> WeightNames {
+        switch config.family {
         case .bert: return bertLike(prefix: "bert.", projection: nil, mlm: ("cls.predictions.transform.dense", "cls.predictions.transform.LayerNorm", "cls.predictions.decoder"),
                                     mlmBias: ["cls.predictions.bias", "cls.predictions.decoder.bias"], nsp: "cls.seq_relationship", pooler: "pooler.dense")
         case .roberta, .xlmRoberta: return bertLike(prefix: "roberta.", projection: nil, mlm: ("lm_head.dense", "lm_head.layer_norm", "lm_head.decoder"),
@@ -40,8 +40,8 @@ struct WeightNames {
                 basePrefix: "albert.", word: "embeddings.word_embeddings", position: "embeddings.position_embeddings",
                 tokenType: "embeddings.token_type_embeddings", embeddingNorm: "embeddings.LayerNorm",
                 projection: "encoder.embedding_hidden_mapping_in",
-                layer: { g in
-                    let p = "encoder.albert_layer_groups.\(g).albert_layers.0."
+                layer: { [k = config.innerGroupLayers] stored in
+                    let p = "encoder.albert_layer_groups.\(stored / k).albert_layers.\(stored % k)."
                     return LayerNames(query: p + "attention.query", key: p + "attention.key", value: p + "attention.value",
                                       attentionOutput: p + "attention.dense", attentionNorm: p + "attention.LayerNorm",
                                       intermediate: p + "ffn", output: p + "ffn_output", outputNorm: p + "full_layer_layer_norm")

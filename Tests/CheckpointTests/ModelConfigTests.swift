@@ -19,7 +19,7 @@ import TestSupport
     @Test func unsupportedSettingsNameTheField() {
         let cases: [(String, String)] = [
             (#"{"model_type":"gpt2","#+base+#"}"#, "model_type \"gpt2\" is not supported (supported: bert, distilbert, electra, roberta, albert"),
-            (#"{"model_type":"albert","#+base+#","inner_group_num":2}"#, "inner_group_num = 2 is not supported (supported: 1)"),
+            (#"{"model_type":"albert","#+base+#","inner_group_num":0}"#, "inner_group_num = 0 is out of range"),
             (#"{"model_type":"albert","#+base+#","num_hidden_groups":9}"#, "num_hidden_groups = 9"),
             (#"{"model_type":"deberta-v2","#+base+#","conv_kernel_size":3,"conv_groups":2}"#, "conv_groups = 2 is not supported"),
             (#"{"model_type":"deberta-v2","#+base+#","conv_kernel_size":3,"conv_act":"mish"}"#, "conv_act \"mish\" is not supported"),
@@ -49,6 +49,9 @@ import TestSupport
         #expect(try groups(4, 2) == [0, 0, 1, 1])
         #expect(try groups(3, 2) == [0, 0, 1])  // int(l / 1.5)
         #expect(try config(#"{"model_type":"bert","#+base+#"}"#).weightLayer(1) == 1)
+        // Two layers per group: 3 applications of groups [0, 0, 1] run 6 layers.
+        let inner = try config(#"{"model_type":"albert","vocab_size":100,"hidden_size":32,"num_attention_heads":4,"intermediate_size":64,"num_hidden_layers":3,"num_hidden_groups":2,"inner_group_num":2}"#)
+        #expect(inner.numLayers == 6 && inner.storedLayers == 4 && (0..<6).map(inner.weightLayer) == [0, 1, 0, 1, 2, 3])
     }
 
     @Test func debertaRelativeSettingsAndBuckets() throws {

@@ -395,14 +395,16 @@ def save_tiny(d, model, seed, masked, cls=2):
 
 
 def tiny_albert(specs):
-    """ALBERT: factorized embeddings (16 → 32), shared layers; MLM + SOP heads, and a two-group variant."""
+    """ALBERT: factorized embeddings (16 → 32), shared layers; MLM + SOP heads, a two-group variant, and
+    groups of two layers (inner_group_num: transformers records every layer run, 3 × 2 here)."""
     vocab = len(json.loads(json.dumps(specs["albert"]))["model"]["vocab"])
     base = dict(vocab_size=vocab, embedding_size=16, hidden_size=32, num_attention_heads=4, intermediate_size=64,
                 max_position_embeddings=64, type_vocab_size=2, hidden_act="gelu_new", attn_implementation="eager")
-    for name, cls, layers, groups, seed in [("tiny-albert-pretraining", AlbertForPreTraining, 3, 1, 21),
-                                            ("tiny-albert-groups", AlbertModel, 4, 2, 22)]:
+    for name, cls, layers, groups, inner, seed in [("tiny-albert-pretraining", AlbertForPreTraining, 3, 1, 1, 21),
+                                                   ("tiny-albert-groups", AlbertModel, 4, 2, 1, 22),
+                                                   ("tiny-albert-inner-groups", AlbertModel, 3, 2, 2, 23)]:
         d = spm_model_dir(name, specs["albert"], "AlbertTokenizer")
-        model = cls(AlbertConfig(num_hidden_layers=layers, num_hidden_groups=groups, **base)).eval()
+        model = cls(AlbertConfig(num_hidden_layers=layers, num_hidden_groups=groups, inner_group_num=inner, **base)).eval()
         randomize(model, seed)
         save_tiny(d, model, seed, masked=cls is AlbertForPreTraining)
 
