@@ -48,6 +48,9 @@ import Tokenizers
         let k1 = ProbeCache.key(modelDirectory: Fixtures.model("tiny-bert"), task: "upos", dataFiles: [])
         let k2 = ProbeCache.key(modelDirectory: Fixtures.model("tiny-electra"), task: "upos", dataFiles: [])
         #expect(k1 != k2 && k1.hasSuffix("-upos") && k1.hasPrefix(ProbeCache.modelKey(Fixtures.model("tiny-bert"))))
+        // pytorch_model.bin weights are part of the key: same config, different weights, different probes.
+        let torch = Fixtures.root.appendingPathComponent("models/torch-formats")
+        #expect(ProbeCache.modelKey(torch.appendingPathComponent("zip")) != ProbeCache.modelKey(torch.appendingPathComponent("legacy")))
     }
 }
 

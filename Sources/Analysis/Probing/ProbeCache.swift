@@ -38,7 +38,7 @@ public enum ProbeCache {
         func mix(_ data: Data) { data.withUnsafeBytes { mix($0) } }  // not Data's slow iterator
         let fm = FileManager.default
         for name in ((try? fm.contentsOfDirectory(atPath: modelDirectory.path)) ?? []).sorted()
-        where name == "config.json" || name.hasSuffix(".safetensors") {
+        where name == "config.json" || name.hasSuffix(".safetensors") || name.hasSuffix(".bin") {
             let url = modelDirectory.appendingPathComponent(name)
             guard let handle = try? FileHandle(forReadingFrom: url) else { continue }
             let size = (try? handle.seekToEnd()) ?? 0
