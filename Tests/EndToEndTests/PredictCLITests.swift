@@ -28,6 +28,29 @@ import TestSupport
         }
     }
 
+    /// DeBERTa-v3 laid out as the hub ships it (pytorch_model.bin, spm.model, no tokenizer.json),
+    /// found by its hub id in a Hugging Face cache: predictions equal transformers'.
+    @Test func debertaV3FromAHubCacheSnapshot() throws {
+        let cache = try temporaryDirectory()
+        let repo = cache.appendingPathComponent("models--microsoft--deberta-v3-tiny")
+        let snapshot = repo.appendingPathComponent("snapshots/0123abcd")
+        try FileManager.default.createDirectory(at: repo.appendingPathComponent("refs"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: snapshot.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Fixtures.model("tiny-deberta-v3-hub"), to: snapshot)
+        try Data("0123abcd".utf8).write(to: repo.appendingPathComponent("refs/main"))
+        let golden = try Fixtures.json(snapshot.appendingPathComponent("cli_goldens.json"))
+        let want = try #require((golden["predict"] as? [[String: Any]])?.first)
+        var env = ProcessInfo.processInfo.environment
+        env["HF_HUB_CACHE"] = cache.path
+        let r = try runProcess([try bertscopeBinary(), "predict", "--model", "microsoft/deberta-v3-tiny", "--json", want["text"] as! String],
+                               environment: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        let got = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let gotTop = ((got["masks"] as? [[String: Any]])?.first?["predictions"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }
+        let wantTop = ((want["masks"] as? [[String: Any]])?.first?["predictions"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }
+        #expect(gotTop != nil && gotTop == wantTop)
+    }
+
     /// BERT's next-sentence head and ALBERT's sentence-order head, through `nsp`.
     @Test(arguments: ["tiny-bert-pretraining", "tiny-albert-pretraining"])
     func nspMatchesTransformers(model: String) throws {

@@ -461,6 +461,32 @@ def tiny_wide_heads():
     print(f"tiny-bert-wide-heads: {size / 1e6:.2f} MB")
 
 
+def tiny_deberta_hub():
+    """DeBERTa-v3 as the hub ships microsoft/deberta-v3-*: pytorch_model.bin (zip) and spm.model with
+    tokenizer_config / special_tokens_map / added_tokens JSON, no safetensors, no tokenizer.json. The
+    CLI goldens come from the tokenizer transformers builds from spm.model."""
+    spm_dir = os.path.join(OUT, "sentencepiece", "deberta-spm")
+    d = os.path.join(OUT, "models", "tiny-deberta-v3-hub")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    for f in ("spm.model", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json"):
+        shutil.copy(os.path.join(spm_dir, f), d)
+    config = DebertaV2Config(vocab_size=1201, hidden_size=32, num_hidden_layers=3, num_attention_heads=4, intermediate_size=64,
+                             max_position_embeddings=64, relative_attention=True, position_buckets=8, max_relative_positions=-1,
+                             pos_att_type="p2c|c2p", share_att_key=True, norm_rel_ebd="layer_norm", position_biased_input=False,
+                             type_vocab_size=0, legacy=False, attn_implementation="eager")
+    model = DebertaV2ForMaskedLM(config).eval()
+    randomize(model, 34)
+    config.save_pretrained(d)
+    torch.save(model.state_dict(), os.path.join(d, "pytorch_model.bin"))
+    cases = golden_inputs(1201, 34, cls=1, types=False)
+    write_json(os.path.join(d, "golden.json"), {"versions": VERSIONS, "cases": cases})
+    save_file(run_goldens(model, cases), os.path.join(d, "golden.safetensors"))
+    head_cli_goldens(d, model, masked=("the [MASK] of the", "She said [MASK] and [MASK] again."))
+    size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
+    print(f"tiny-deberta-v3-hub: {size / 1e6:.2f} MB")
+
+
 def tiny_xlm_roberta(specs):
     """XLM-R: RoBERTa's architecture under model_type xlm-roberta, with a SentencePiece tokenizer."""
     d = spm_model_dir("tiny-xlm-roberta-mlm", specs["xlm-roberta"], "XLMRobertaTokenizer")
@@ -508,6 +534,7 @@ if __name__ == "__main__":
         tiny_albert(spm_specs)
         tiny_deberta(spm_specs)
         tiny_xlm_roberta(spm_specs)
+        tiny_deberta_hub()
         sys.exit(0)
     if sys.argv[2:] == ["wide-heads"]:
         tiny_wide_heads()
@@ -522,6 +549,7 @@ if __name__ == "__main__":
     tiny_albert(spm_specs)
     tiny_deberta(spm_specs)
     tiny_xlm_roberta(spm_specs)
+    tiny_deberta_hub()
     tiny_wide_heads()
     torch_formats()
     probe_optimizer_golden()
