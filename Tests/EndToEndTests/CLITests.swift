@@ -126,7 +126,7 @@ import TestSupport
 
 @Suite struct PortableKernelTests {
     /// The portable (non-AVX2) kernels give the same numbers as the AVX2 ones.
-    @Test(arguments: ["tiny-bert-pretraining", "tiny-electra-generator", "tiny-deberta-v3-mlm", "tiny-bert-wide-heads"])
+    @Test(arguments: ["tiny-bert-pretraining", "tiny-electra-generator", "tiny-deberta-v3-mlm", "tiny-bert-wide-heads", "tiny-albert-pretraining"])
     func portableKernelsAgree(model: String) throws {
         let out = try temporaryDirectory().appendingPathComponent("dump")
         var env = ProcessInfo.processInfo.environment

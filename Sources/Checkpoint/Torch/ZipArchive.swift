@@ -48,7 +48,7 @@ struct ZipArchive {
     private static func entry(_ c: inout ByteReader, _ bytes: UnsafeRawBufferPointer) throws -> Entry {
         guard try c.u32() == 0x0201_4b50 else { throw c.fail("bad central directory entry") }
         let fixed = try c.take(42)
-        var f = ByteReader(fixed, what: c.what)
+        let f = ByteReader(fixed, what: c.what)
         let method = try f.u16(at: 6)
         var compressed = try f.u32(at: 16), size = try f.u32(at: 20)
         let nameLength = try f.u16(at: 24), extraLength = try f.u16(at: 26), commentLength = try f.u16(at: 28)
