@@ -56,15 +56,10 @@ extension Tokenizer {
                 throw TokenizerError("pre_tokenizer \(pre?["type"]?.string ?? "none") with BPE is not supported (supported: ByteLevel)")
             }
             let post = root["post_processor"]
-            guard post?["type"]?.string == "RobertaProcessing", let sep = post?["sep"]?.array, let cls = post?["cls"]?.array,
-                  let sepToken = sep.first?.string, let sepId = sep.last?.int, let clsToken = cls.first?.string, let clsId = cls.last?.int else {
+            guard post?["type"]?.string == "RobertaProcessing" else {
                 throw TokenizerError("post_processor \(post?["type"]?.string ?? "none") with BPE is not supported (supported: RobertaProcessing)")
             }
-            let template = TemplateProcessor(
-                single: [.special(token: clsToken, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: sepToken, typeId: 0)],
-                pair: [.special(token: clsToken, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: sepToken, typeId: 0),
-                       .special(token: sepToken, typeId: 0), .sequence(index: 1, typeId: 0), .special(token: sepToken, typeId: 0)],
-                specialIds: [clsToken: [clsId], sepToken: [sepId]])
+            let template = try Self.postProcessor(post, added: added, lookup: bpe.id(for:))
             let off = BertNormalizer(cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: false)
             self.init(normalizer: off, kind: .bytePairs(bpe, addPrefixSpace: pre?["add_prefix_space"]?.bool ?? false,
                                                         trimOffsets: post?["trim_offsets"]?.bool ?? true),
@@ -162,6 +157,17 @@ extension Tokenizer {
                 throw TokenizerError("BertProcessing post-processor is malformed")
             }
             return .bert(cls: c, clsId: ci, sep: s, sepId: si)
+        case "RobertaProcessing":
+            // <s> A </s> (</s> B </s>), every type id 0. Its offset trimming only touches byte-level "Ġ" pieces.
+            guard let c = p["cls"]?.array?.first?.string, let ci = p["cls"]?.array?.last?.int,
+                  let s = p["sep"]?.array?.first?.string, let si = p["sep"]?.array?.last?.int else {
+                throw TokenizerError("RobertaProcessing post-processor is malformed")
+            }
+            return TemplateProcessor(
+                single: [.special(token: c, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: s, typeId: 0)],
+                pair: [.special(token: c, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: s, typeId: 0),
+                       .special(token: s, typeId: 0), .sequence(index: 1, typeId: 0), .special(token: s, typeId: 0)],
+                specialIds: [c: [ci], s: [si]])
         case "TemplateProcessing":
             var ids: [String: [Int]] = [:]
             for (key, v) in p["special_tokens"]?.members ?? [] {
@@ -169,7 +175,7 @@ extension Tokenizer {
             }
             return TemplateProcessor(single: try templateItems(p["single"]), pair: try templateItems(p["pair"]), specialIds: ids)
         case let other:
-            throw TokenizerError("post_processor \(other ?? "?") is not supported (supported: TemplateProcessing, BertProcessing)")
+            throw TokenizerError("post_processor \(other ?? "?") is not supported (supported: TemplateProcessing, BertProcessing, RobertaProcessing)")
         }
     }
 

@@ -16,6 +16,9 @@ public struct Tokenizer: Sendable {
     public let kind: Model
     public let addedTokens: [AddedToken]
     public let postProcessor: TemplateProcessor
+    /// RobertaProcessing's trim_offsets on SentencePiece tokens (its add_prefix_space);
+    /// byte-level BPE trims inside the model instead.
+    public var offsetTrimming: OffsetTrimming? = nil
     private let rawPatterns: [(AddedToken, [Unicode.Scalar])]
     private let normalizedPatterns: [(AddedToken, [Unicode.Scalar])]
 
@@ -82,8 +85,8 @@ public struct Tokenizer: Sendable {
     /// Tokenizes `text` (and `pair`), truncating to `maxLength` tokens
     /// (special tokens included) longest-first; `Encoding.truncated` says how many were cut.
     public func encode(_ text: String, pair: String? = nil, maxLength: Int? = nil) -> Encoding {
-        var a = tokenize(text)
-        var b = pair.map(tokenize)
+        var a = trimmed(tokenize(text))
+        var b = pair.map { trimmed(tokenize($0)) }
         var cut = 0
         if let maxLength {
             let budget = max(0, maxLength - postProcessor.addedCount(pair: b != nil))

@@ -130,6 +130,11 @@ def variants(pieces, charsmap):
     }
     out = {k: json.loads(v.to_str()) for k, v in out.items()}
     out["albert-legacy-metaspace"] = legacy_metaspace(albert(pieces, charsmap))
+    # XLM-R with RobertaProcessing instead of the template (older tokenizer.json files).
+    xlmr = json.loads(xlm_roberta(pieces, charsmap).to_str())
+    xlmr["post_processor"] = {"type": "RobertaProcessing", "sep": ["</s>", 2], "cls": ["<s>", 0], "trim_offsets": True,
+                              "add_prefix_space": True}
+    out["xlm-roberta-roberta-processing"] = xlmr
     return out
 
 

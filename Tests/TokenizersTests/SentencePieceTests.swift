@@ -11,7 +11,7 @@ import TestSupport
     nonisolated(unsafe) static let variants: [String: Any] = (try? Fixtures.json(dir.appendingPathComponent("variants.json"))) ?? [:]
     nonisolated(unsafe) static let goldens: [String: Any] = (try? Fixtures.json(dir.appendingPathComponent("goldens.json"))) ?? [:]
     static let names = ["albert", "albert-cased-accents", "albert-legacy-metaspace", "deberta-v3", "deberta-v2-punct-lower",
-                        "deberta-v5", "xlm-roberta"]
+                        "deberta-v5", "xlm-roberta", "xlm-roberta-roberta-processing"]
 
     /// The variant's tokenizer.json bytes, charsmap restored.
     static func json(_ name: String) throws -> Data {
