@@ -41,7 +41,7 @@ extension Tokenizer {
             let content = Array((n["content"]?.string ?? "").unicodeScalars)
             return .replace(try pattern(n["pattern"]), content: content)
         case "Precompiled":
-            guard let b64 = n["precompiled_charsmap"]?.string else { return .identity }  // null charsmap: no-op in tokenizers
+            guard let b64 = n["precompiled_charsmap"]?.string, !b64.isEmpty else { return .identity }  // no charsmap: a no-op
             do { return .precompiled(try PrecompiledCharsmap(base64: b64)) } catch let e as TokenizerError {
                 throw TokenizerError("Precompiled normalizer: \(e.message)")
             }
