@@ -17,24 +17,16 @@ extension Tokenizer {
             let spm = ["spm.model", "spiece.model", "sentencepiece.bpe.model"].first {
                 FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path)
             }
-            if let spm, Self.isDeberta(directory) {
-                return try Tokenizer(debertaSPM: directory, model: directory.appendingPathComponent(spm))
+            if let spm, let family = SentencePieceFamily.of(directory), family.modelFiles.contains(spm) {
+                return try Tokenizer(sentencePieceFolder: directory, model: directory.appendingPathComponent(spm), family: family)
             }
             if let spm {
-                throw TokenizerError("\(directory.path) has \(spm) but no tokenizer.json; BertScope reads SentencePiece tokenizers from tokenizer.json "
-                    + "(write it once with transformers: AutoTokenizer.from_pretrained(dir).save_pretrained(dir))")
+                throw TokenizerError("\(directory.path) has \(spm) but no tokenizer.json, and its tokenizer class is not one BertScope builds from it "
+                    + "(DeBERTa-v2, ALBERT, XLM-R); write tokenizer.json once with transformers: AutoTokenizer.from_pretrained(dir).save_pretrained(dir)")
             }
             throw TokenizerError("\(directory.path) has neither tokenizer.json nor vocab.txt")
         }
         return try Tokenizer(vocabTxt: vocab, config: directory.appendingPathComponent("tokenizer_config.json"))
-    }
-
-    /// DeBERTa-v2/v3 by its tokenizer class or model type: the one family whose
-    /// spm.model-only folders BertScope builds a tokenizer for.
-    static func isDeberta(_ directory: URL) -> Bool {
-        let cls = jsonObject(directory.appendingPathComponent("tokenizer_config.json"))["tokenizer_class"] as? String ?? ""
-        let type = jsonObject(directory.appendingPathComponent("config.json"))["model_type"] as? String ?? ""
-        return cls.hasPrefix("DebertaV2Tokenizer") || type == "deberta-v2"
     }
 
     /// Parses a `tokenizer.json` (the `tokenizers` serialization).

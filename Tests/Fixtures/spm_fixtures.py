@@ -176,6 +176,7 @@ def write_goldens(out_dir, versions, encoding_dict, write_json):
                "outputs": {k: encode_all(v, cases, encoding_dict) for k, v in specs.items()}})
     print(f"sentencepiece: {len(cases)} texts x {len(specs)} tokenizer.json variants")
     deberta_spm_goldens(out_dir, versions, cases, encoding_dict, write_json)
+    slow_folder_goldens(out_dir, versions, cases, encoding_dict, write_json)
     return pieces, charsmap, specs
 
 
@@ -218,3 +219,38 @@ def deberta_spm_goldens(out_dir, versions, cases, encoding_dict, write_json):
     write_json(os.path.join(d, "tokenizer_config.json"), settings["shipped"])
     write_json(os.path.join(d, "goldens.json"), {"versions": versions, "settings": settings, "cases": cases, "outputs": outputs})
     print(f"deberta-spm: {len(cases)} texts x {len(settings)} settings")
+
+
+def slow_folder_goldens(out_dir, versions, cases, encoding_dict, write_json):
+    """ALBERT (spiece.model) and XLM-R (sentencepiece.bpe.model) folders without tokenizer.json, and
+    what transformers builds from them, for each listed tokenizer_config.json."""
+    import transformers
+    folders = {
+        "albert": ("spiece.model", "albert", dict(pad_id=0, unk_id=1, bos_id=-1, eos_id=-1, control_symbols=["[CLS]", "[SEP]", "[MASK]"]),
+                   {"default": {}, "cased-accents-noprefix": {"do_lower_case": False, "keep_accents": True, "add_prefix_space": False}}),
+        "xlm-roberta": ("sentencepiece.bpe.model", "xlm-roberta", {}, {"default": {}}),
+    }
+    for name, (file, model_type, ids, settings) in folders.items():
+        d = os.path.join(out_dir, "slow-" + name)
+        os.makedirs(d, exist_ok=True)
+        model = io.BytesIO()
+        spm.SentencePieceTrainer.train(
+            sentence_iterator=iter(corpus()), model_writer=model, vocab_size=1200, model_type="unigram",
+            normalization_rule_name="nmt_nfkc", character_coverage=1.0, seed_sentencepiece_size=20000, num_threads=1,
+            minloglevel=2, **ids)
+        with open(os.path.join(d, file), "wb") as f:
+            f.write(model.getvalue())
+        outputs = {}
+        for setting, config in settings.items():
+            with tempfile.TemporaryDirectory() as tmp:
+                with open(os.path.join(tmp, file), "wb") as f:
+                    f.write(model.getvalue())
+                write_json(os.path.join(tmp, "tokenizer_config.json"), config)
+                write_json(os.path.join(tmp, "config.json"), {"model_type": model_type})
+                tok = transformers.AutoTokenizer.from_pretrained(tmp).backend_tokenizer
+            tok.no_padding()
+            tok.no_truncation()
+            outputs[setting] = [encoding_dict(tok.encode(c["text"], c.get("pair"))) for c in cases]
+        write_json(os.path.join(d, "goldens.json"), {"versions": versions, "model_type": model_type, "settings": settings,
+                                                     "cases": cases, "outputs": outputs})
+        print(f"slow-{name}: {len(cases)} texts x {len(settings)} settings")

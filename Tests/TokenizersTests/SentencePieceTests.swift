@@ -105,9 +105,9 @@ import TestSupport
     @Test func otherFamiliesStillNeedTokenizerJSONAndCorruptModelsAreErrors() throws {
         let tmp = try temporaryDirectory()
         try FileManager.default.copyItem(at: Self.dir.appendingPathComponent("spm.model"), to: tmp.appendingPathComponent("spiece.model"))
-        try Data(#"{"model_type": "albert"}"#.utf8).write(to: tmp.appendingPathComponent("config.json"))
-        do { _ = try Tokenizer.load(directory: tmp); Issue.record("built an ALBERT tokenizer from spiece.model") } catch let e as TokenizerError {
-            #expect(e.message.contains("spiece.model but no tokenizer.json"))
+        try Data(#"{"model_type": "t5"}"#.utf8).write(to: tmp.appendingPathComponent("config.json"))
+        do { _ = try Tokenizer.load(directory: tmp); Issue.record("built a tokenizer for an unknown class from spiece.model") } catch let e as TokenizerError {
+            #expect(e.message.contains("spiece.model but no tokenizer.json") && e.message.contains("save_pretrained"))
         }
         let bytes = [UInt8](try Data(contentsOf: Self.dir.appendingPathComponent("spm.model")))
         // Every cut inside the pieces or the trainer spec is an error (the normalizer spec may be cut).
@@ -116,5 +116,27 @@ import TestSupport
             if let m = try? SentencePieceModelFile(bytes: Array(bytes[0..<cut])) { #expect(m.pieces.count == full.pieces.count, "cut at \(cut)") }
         }
         #expect(throws: TokenizerError.self) { try SentencePieceModelFile(bytes: [0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]) }
+    }
+}
+
+/// ALBERT (spiece.model) and XLM-R (sentencepiece.bpe.model) folders without
+/// tokenizer.json, against what transformers builds from the same files.
+@Suite struct SlowFolderTests {
+    @Test(arguments: [("albert", "spiece.model", "default"), ("albert", "spiece.model", "cased-accents-noprefix"),
+                      ("xlm-roberta", "sentencepiece.bpe.model", "default")])
+    func matchesTransformersFromTheModelFile(family: String, file: String, setting: String) throws {
+        let dir = Fixtures.root.appendingPathComponent("sentencepiece/slow-\(family)")
+        let golden = try Fixtures.json(dir.appendingPathComponent("goldens.json"))
+        let config = try #require((golden["settings"] as? [String: Any])?[setting])
+        let tmp = try temporaryDirectory()
+        try FileManager.default.copyItem(at: dir.appendingPathComponent(file), to: tmp.appendingPathComponent(file))
+        try JSONSerialization.data(withJSONObject: config).write(to: tmp.appendingPathComponent("tokenizer_config.json"))
+        try Data("{\"model_type\": \"\(family)\"}".utf8).write(to: tmp.appendingPathComponent("config.json"))
+        let tok = try Tokenizer.load(directory: tmp)
+        #expect(tok.maskId == (family == "albert" ? 4 : 1201))
+        let cases = golden["cases"] as? [[String: Any]] ?? []
+        let outputs = (golden["outputs"] as? [String: Any])?[setting] as? [[String: Any]] ?? []
+        try #require(cases.count >= 350 && cases.count == outputs.count)
+        #expect(EncodingGolden.failures(tok, cases: cases, outputs: outputs, label: "\(family) \(setting)") == 0)
     }
 }

@@ -1,10 +1,12 @@
 import Foundation
 
-/// The pieces and scores of a SentencePiece `.model` file (a protobuf
-/// ModelProto: field 1 holds each SentencePiece {1: piece, 2: score, 3: type}).
-/// Only what a Unigram tokenizer needs is read; every length is bounds-checked.
+/// The pieces, scores and compiled normalization rules of a SentencePiece
+/// `.model` file (a protobuf ModelProto: field 1 holds each SentencePiece
+/// {1: piece, 2: score, 3: type}, field 3 the NormalizerSpec whose field 2 is
+/// the precompiled charsmap). Every length is bounds-checked.
 public struct SentencePieceModelFile: Sendable {
     public let pieces: [(token: String, score: Double)]
+    public let precompiledCharsmap: [UInt8]
 
     public init(contentsOf url: URL) throws {
         guard let data = try? Data(contentsOf: url) else { throw TokenizerError("cannot read \(url.path)") }
@@ -15,9 +17,12 @@ public struct SentencePieceModelFile: Sendable {
         var pieces: [(token: String, score: Double)] = []
         var r = ProtoReader(bytes: bytes[...], name: name)
         var trainerSpec = false
+        var charsmap: [UInt8] = []
         while let (field, wire) = try r.tag() {
             if field == 1 && wire == 2 {
                 pieces.append(try Self.piece(try r.lengthDelimited(), name: name))
+            } else if field == 3 && wire == 2 {
+                charsmap = try Self.charsmap(try r.lengthDelimited(), name: name)
             } else {
                 trainerSpec = trainerSpec || field == 2
                 try r.skip(wire)
@@ -27,6 +32,16 @@ public struct SentencePieceModelFile: Sendable {
         // The pieces are written first and the trainer spec after them: without it the file was cut short.
         guard trainerSpec else { throw TokenizerError("\(name): no trainer spec after the pieces (truncated?)") }
         self.pieces = pieces
+        precompiledCharsmap = charsmap
+    }
+
+    private static func charsmap(_ bytes: ArraySlice<UInt8>, name: String) throws -> [UInt8] {
+        var r = ProtoReader(bytes: bytes, name: name)
+        var out: [UInt8] = []
+        while let (field, wire) = try r.tag() {
+            if field == 2 && wire == 2 { out = Array(try r.lengthDelimited()) } else { try r.skip(wire) }
+        }
+        return out
     }
 
     private static func piece(_ bytes: ArraySlice<UInt8>, name: String) throws -> (token: String, score: Double) {
