@@ -155,11 +155,7 @@ extension Tokenizer {
                   let s = p["sep"]?.array?.first?.string, let si = p["sep"]?.array?.last?.int else {
                 throw TokenizerError("RobertaProcessing post-processor is malformed")
             }
-            return TemplateProcessor(
-                single: [.special(token: c, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: s, typeId: 0)],
-                pair: [.special(token: c, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: s, typeId: 0),
-                       .special(token: s, typeId: 0), .sequence(index: 1, typeId: 0), .special(token: s, typeId: 0)],
-                specialIds: [c: [ci], s: [si]])
+            return .roberta(cls: c, clsId: ci, sep: s, sepId: si)
         case "TemplateProcessing":
             var ids: [String: [Int]] = [:]
             for (key, v) in p["special_tokens"]?.members ?? [] {

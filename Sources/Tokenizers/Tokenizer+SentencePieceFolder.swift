@@ -52,20 +52,8 @@ extension Tokenizer {
         let added = Self.specialTokens(specials, directory: directory, config: config, unigram: unigram)
         func id(_ t: String) -> Int { added.first { $0.content == t }?.id ?? unigram.id(for: t) ?? 0 }
         let cls = specials["cls_token"]!, sep = specials["sep_token"]!
-        let template: TemplateProcessor
-        if family == .xlmRoberta {
-            template = TemplateProcessor(
-                single: [.special(token: cls, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: sep, typeId: 0)],
-                pair: [.special(token: cls, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: sep, typeId: 0),
-                       .special(token: sep, typeId: 0), .sequence(index: 1, typeId: 0), .special(token: sep, typeId: 0)],
-                specialIds: [cls: [id(cls)], sep: [id(sep)]])
-        } else {
-            template = TemplateProcessor(
-                single: [.special(token: cls, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: sep, typeId: 0)],
-                pair: [.special(token: cls, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: sep, typeId: 0),
-                       .sequence(index: 1, typeId: 1), .special(token: sep, typeId: 1)],
-                specialIds: [cls: [id(cls)], sep: [id(sep)]])
-        }
+        let template: TemplateProcessor = family == .xlmRoberta ? .roberta(cls: cls, clsId: id(cls), sep: sep, sepId: id(sep))
+            : .bert(cls: cls, clsId: id(cls), sep: sep, sepId: id(sep))
         let (normalizer, pre) = try Self.pipeline(family, config: config, charsmap: spm.precompiledCharsmap)
         self.init(normalizer: normalizer, kind: .unigram(unigram, preTokenizer: pre), addedTokens: added, postProcessor: template)
     }

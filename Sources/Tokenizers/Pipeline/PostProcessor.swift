@@ -27,6 +27,16 @@ public struct TemplateProcessor: Sendable, Equatable {
         )
     }
 
+    /// `<s> A </s>` and `<s> A </s> </s> B </s>`, every type id 0 (RobertaProcessing).
+    public static func roberta(cls: String, clsId: Int, sep: String, sepId: Int) -> TemplateProcessor {
+        TemplateProcessor(
+            single: [.special(token: cls, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: sep, typeId: 0)],
+            pair: [.special(token: cls, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: sep, typeId: 0),
+                   .special(token: sep, typeId: 0), .sequence(index: 1, typeId: 0), .special(token: sep, typeId: 0)],
+            specialIds: [cls: [clsId], sep: [sepId]]
+        )
+    }
+
     public func addedCount(pair isPair: Bool) -> Int {
         (isPair ? pair : single).reduce(0) { n, item in
             if case .special(let t, _) = item { return n + (specialIds[t]?.count ?? 0) }
