@@ -23,10 +23,11 @@ public enum Activation: String, Sendable {
 public enum ModelFamily: String, Sendable, CaseIterable {
     case bert, distilbert, electra, roberta, albert
     case xlmRoberta = "xlm-roberta"
+    case camembert
     case debertaV2 = "deberta-v2"
 
-    /// RoBERTa and XLM-R share one architecture (and the `roberta.` prefix).
-    public var isRoberta: Bool { self == .roberta || self == .xlmRoberta }
+    /// RoBERTa, XLM-R and CamemBERT share one architecture (and the `roberta.` prefix).
+    public var isRoberta: Bool { self == .roberta || self == .xlmRoberta || self == .camembert }
 }
 
 /// DeBERTa-v2's ConvLayer after the first layer (v2-xlarge / xxlarge).
@@ -152,7 +153,7 @@ public struct ModelConfig: Sendable, Equatable {
         }
         let keys = ConfigKeys(c, source: source)
         switch family {
-        case .bert, .electra, .roberta, .xlmRoberta:
+        case .bert, .electra, .roberta, .xlmRoberta, .camembert:
             if let pet = c["position_embedding_type"] as? String, pet != "absolute" {
                 throw CheckpointError("position_embedding_type \"\(pet)\" is not supported (supported: absolute)")
             }

@@ -30,7 +30,7 @@ struct WeightNames {
         switch config.family {
         case .bert: return bertLike(prefix: "bert.", projection: nil, mlm: ("cls.predictions.transform.dense", "cls.predictions.transform.LayerNorm", "cls.predictions.decoder"),
                                     mlmBias: ["cls.predictions.bias", "cls.predictions.decoder.bias"], nsp: "cls.seq_relationship", pooler: "pooler.dense")
-        case .roberta, .xlmRoberta: return bertLike(prefix: "roberta.", projection: nil, mlm: ("lm_head.dense", "lm_head.layer_norm", "lm_head.decoder"),
+        case .roberta, .xlmRoberta, .camembert: return bertLike(prefix: "roberta.", projection: nil, mlm: ("lm_head.dense", "lm_head.layer_norm", "lm_head.decoder"),
                                        mlmBias: ["lm_head.bias", "lm_head.decoder.bias"], nsp: nil, pooler: "pooler.dense")
         case .electra: return bertLike(prefix: "electra.", projection: "embeddings_project",
                                        mlm: ("generator_predictions.dense", "generator_predictions.LayerNorm", "generator_lm_head"),

@@ -23,13 +23,13 @@ import tokenizers
 import transformers
 from safetensors.torch import save_file
 from tokenizers import Tokenizer
-from transformers import (AlbertConfig, AlbertForPreTraining, AlbertModel, BertConfig, DebertaV2Config, DebertaV2ForMaskedLM, DebertaV2Model, XLMRobertaConfig, XLMRobertaForMaskedLM, BertForMaskedLM, BertForPreTraining,
+from transformers import (AlbertConfig, AlbertForPreTraining, AlbertModel, BertConfig, DebertaV2Config, DebertaV2ForMaskedLM, DebertaV2Model, XLMRobertaConfig, XLMRobertaForMaskedLM, CamembertConfig, CamembertForMaskedLM, BertForMaskedLM, BertForPreTraining,
                           BertForSequenceClassification, BertModel, DistilBertConfig,
                           DistilBertForMaskedLM, ElectraConfig, ElectraForMaskedLM,
                           ElectraModel, RobertaConfig, RobertaForMaskedLM)
 
 MLM_CLASSES = (BertForMaskedLM, BertForPreTraining, DistilBertForMaskedLM, ElectraForMaskedLM, RobertaForMaskedLM,
-               AlbertForPreTraining, DebertaV2ForMaskedLM, XLMRobertaForMaskedLM)
+               AlbertForPreTraining, DebertaV2ForMaskedLM, XLMRobertaForMaskedLM, CamembertForMaskedLM)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tokenizer_texts  # noqa: E402
@@ -204,7 +204,7 @@ def run_goldens(model, cases):
         kwargs = {}
         if getattr(model.config, "type_vocab_size", 0):
             kwargs["token_type_ids"] = torch.tensor([c["type_ids"]])
-        if model.config.model_type in ("roberta", "xlm-roberta"):
+        if model.config.model_type in ("roberta", "xlm-roberta", "camembert"):
             # Positions as in an unpadded row (BertScope pads on the right only).
             kwargs["position_ids"] = torch.arange(len(c["ids"]))[None] + model.config.pad_token_id + 1
         if "attention_mask" in c:
@@ -266,7 +266,7 @@ def head_cli_goldens(d, model, masked=("the [MASK] of the", "a [MASK] and [MASK]
     """What `bertscope predict` and `nsp` must print for this checkpoint."""
     if os.path.exists(os.path.join(d, "spm-tokenizer")):
         # SentencePiece fixtures: exactly the tokenizer.json, wrapped as a fast tokenizer.
-        roberta = model.config.model_type == "xlm-roberta"
+        roberta = model.config.model_type in ("xlm-roberta", "camembert")
         tok = transformers.PreTrainedTokenizerFast(
             tokenizer_file=os.path.join(d, "tokenizer.json"), mask_token="<mask>" if roberta else "[MASK]",
             cls_token="<s>" if roberta else "[CLS]", sep_token="</s>" if roberta else "[SEP]", pad_token="<pad>", unk_token="<unk>")
@@ -488,11 +488,14 @@ def tiny_deberta_hub():
 
 
 def tiny_xlm_roberta(specs):
-    """XLM-R: RoBERTa's architecture under model_type xlm-roberta, with a SentencePiece tokenizer."""
-    d = spm_model_dir("tiny-xlm-roberta-mlm", specs["xlm-roberta"], "XLMRobertaTokenizer")
-    model = XLMRobertaForMaskedLM(roberta_like(XLMRobertaConfig, len(specs["xlm-roberta"]["model"]["vocab"]))).eval()
-    randomize(model, 41)
-    save_tiny(d, model, 41, masked=("Paris is the <mask> of France.", "The <mask> sat on the<mask>."), cls=0)
+    """XLM-R and CamemBERT: RoBERTa's architecture under their own model_type, with a SentencePiece tokenizer."""
+    vocab = len(specs["xlm-roberta"]["model"]["vocab"])
+    for name, cls, config, tokenizer, seed in [("tiny-xlm-roberta-mlm", XLMRobertaForMaskedLM, XLMRobertaConfig, "XLMRobertaTokenizer", 41),
+                                               ("tiny-camembert-mlm", CamembertForMaskedLM, CamembertConfig, "CamembertTokenizer", 42)]:
+        d = spm_model_dir(name, specs["xlm-roberta"], tokenizer)
+        model = cls(roberta_like(config, vocab)).eval()
+        randomize(model, seed)
+        save_tiny(d, model, seed, masked=("Paris is the <mask> of France.", "The <mask> sat on the<mask>."), cls=0)
 
 
 def torch_formats():

@@ -14,10 +14,11 @@ public enum Fixtures {
     public static let tinyModels = ["tiny-bert", "tiny-bert-pretraining", "tiny-bert-mlm-f16", "tiny-bert-cls-bf16-sharded",
                                     "tiny-distilbert-mlm", "tiny-electra-generator", "tiny-electra", "tiny-roberta-mlm",
                                     "tiny-albert-pretraining", "tiny-albert-groups", "tiny-albert-inner-groups", "tiny-deberta-v3-mlm", "tiny-deberta-v2-mlm",
-                                    "tiny-xlm-roberta-mlm", "tiny-bert-wide-heads", "tiny-deberta-v2-conv", "tiny-deberta-v3-hub"]
+                                    "tiny-xlm-roberta-mlm", "tiny-bert-wide-heads", "tiny-deberta-v2-conv", "tiny-deberta-v3-hub",
+                                    "tiny-camembert-mlm"]
     /// Tiny checkpoints with a masked-LM head (and cli_goldens.json).
     public static let tinyMaskedLMModels = ["tiny-bert-pretraining", "tiny-bert-mlm-f16", "tiny-distilbert-mlm", "tiny-electra-generator", "tiny-roberta-mlm",
-                                            "tiny-albert-pretraining", "tiny-deberta-v3-mlm", "tiny-deberta-v2-mlm", "tiny-xlm-roberta-mlm", "tiny-deberta-v3-hub"]
+                                            "tiny-albert-pretraining", "tiny-deberta-v3-mlm", "tiny-deberta-v2-mlm", "tiny-xlm-roberta-mlm", "tiny-deberta-v3-hub", "tiny-camembert-mlm"]
 
     public static func json(_ url: URL) throws -> [String: Any] {
         let data = try Data(contentsOf: url)
