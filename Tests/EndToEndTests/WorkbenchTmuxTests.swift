@@ -14,7 +14,7 @@ import TestSupport
         let command = "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin); echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo; sleep 60"
         let t = try Tmux(width: 120, height: 40, command: command)
 
-        try t.waitFor(text: "all-MiniLM-L6-v2 │ 6×12")
+        try t.waitFor(text: "all-MiniLM-L6-v2 │ bert 6×12")
         try t.send("The cat sat on the mat.", literal: true)
         var screen = try t.waitFor(text: "[CLS] The cat sat on the mat . [SEP]")
         #expect(screen.contains(" 9 tokens "))

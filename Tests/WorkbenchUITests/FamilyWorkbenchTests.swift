@@ -19,7 +19,7 @@ import TestSupport
         var g = w.render(width: 160, height: 48)
         #expect(g.contains(cls) && g.contains(sep) && (g.contains("▁she") || g.contains("▁She")))
         #expect(g.contains("unigram") && g.contains("the best-scoring split"), "Unigram x-ray line missing")
-        #expect(g.contains("mask 1/1 at #4"))
+        #expect(g.contains("mask 1/1 at #4") && g.contains("│ \(family) 3×4 │"), "status bar shows the family")
         w.press(.char("I"))
         g = w.render(width: 160, height: 48)
         #expect(g.contains(family) && g.contains("SentencePiece Unigram (1200 pieces"))

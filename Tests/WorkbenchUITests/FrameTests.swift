@@ -22,7 +22,7 @@ import TestSupport
         #expect(g.line(catRow).contains("4937"))
         // 9 × 9 heatmap, 5 columns per cell.
         #expect(g.heatCells(in: Rect(x: attentionX, y: 3, width: 120 - attentionX, height: 36)) == 9 * 9 * 5)
-        #expect(g.line(39).hasPrefix(" all-MiniLM-L6-v2 │ 6×12 │ 9 tokens │ "))
+        #expect(g.line(39).hasPrefix(" all-MiniLM-L6-v2 │ bert 6×12 │ 9 tokens │ "))
         #expect(g.line(39).contains("theme dark") && g.line(39).hasSuffix("? help  q quit "))
     }
 

@@ -1,13 +1,13 @@
 import Session
 
-/// Bottom line: model, shape, tokens, compute time, theme; notices and the
+/// Bottom line: model, family and shape, tokens, compute time, theme; notices and the
 /// "computing" marker when the view is one input behind.
 enum StatusBar {
     static func render(_ g: inout CellGrid, _ r: Rect, workbench w: Workbench, snapshot s: SessionSnapshot) {
         let bar = w.theme.style("status_bar_fg", bg: "status_bar_bg")
         g.fill(r, style: bar)
         let c = w.session.model.encoder.config
-        var parts = [" " + w.session.model.name, "\(c.numLayers)×\(c.numHeads)"]
+        var parts = [" " + w.session.model.name, "\(c.modelType) \(c.numLayers)×\(c.numHeads)"]
         if let res = s.result {
             parts.append("\(res.encoding.count) tokens" + (res.encoding.truncated > 0 ? " (\(res.encoding.truncated) cut)" : ""))
             parts.append(String(format: "%.1f ms", res.milliseconds))
