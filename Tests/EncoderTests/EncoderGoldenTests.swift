@@ -82,3 +82,28 @@ import TestSupport
         #expect(torch.hasMaskedLMHead && torch.hasNextSentenceHead)
     }
 }
+
+/// DeBERTa's score decomposition: softmax over the summed parts of every key
+/// is the attention row the encoder produced.
+@Suite struct ScorePartsTests {
+    @Test(arguments: ["tiny-deberta-v3-mlm", "tiny-deberta-v2-mlm"])
+    func partsSumToTheAttentionScores(name: String) throws {
+        let encoder = try BertEncoder(directory: Fixtures.model(name))
+        let ids = [2, 40, 51, 600, 7, 88, 120, 3, 9, 300, 41, 3]
+        let trace = try encoder.forward(ids: ids)
+        let n = ids.count
+        for layer in 0..<encoder.config.numLayers {
+            for head in [0, encoder.config.numHeads - 1] {
+                for i in 0..<n {
+                    let totals = try (0..<n).map { j in try #require(encoder.scoreParts(trace, layer: layer, head: head, query: i, key: j)).total }
+                    let m = totals.max()!, exps = totals.map { exp($0 - m) }, sum = exps.reduce(0, +)
+                    let row = trace.attentions[((layer * encoder.config.numHeads + head) * n + i) * n ..< ((layer * encoder.config.numHeads + head) * n + i + 1) * n]
+                    #expect(maxAbsDiff(ArraySlice(exps.map { $0 / sum }), row) < 2e-6, "layer \(layer) head \(head) row \(i)")
+                }
+            }
+        }
+        let p = try #require(encoder.scoreParts(trace, layer: 0, head: 0, query: 9, key: 1))
+        #expect(p.distance == 8 && p.contentToPosition != nil && p.positionToContent != nil)
+        #expect(try BertEncoder(directory: Fixtures.model("tiny-bert")).scoreParts(trace, layer: 0, head: 0, query: 0, key: 0) == nil)
+    }
+}

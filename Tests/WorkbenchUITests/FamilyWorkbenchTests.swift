@@ -50,3 +50,19 @@ import TestSupport
         #expect(Workbench.label(members, e) == word, "\(e.tokens)")
     }
 }
+
+@Suite struct DisentangledScoreTests {
+    /// DeBERTa's attention pane splits the cursor cell's score into its terms; BERT's has none.
+    @Test func debertaShowsItsScoreTerms() throws {
+        let model = try LoadedModel.load(Fixtures.model("tiny-deberta-v3-mlm").path)
+        let w = makeWorkbench("She read a long book.", model: model)
+        w.press(.escape, .tab, .char("j"), .char("j"), .char("l"))  // attention, query row 2, key column 1
+        let g = w.render(width: 160, height: 48)
+        #expect(g.contains("score = c2c ") && g.contains(" + c2p ") && g.contains(" + p2c ") && g.contains("· i−j = 1"))
+        w.press(.char("v"))  // mean over heads: no per-head terms
+        #expect(!w.render(width: 160, height: 48).contains("score = c2c"))
+        let bert = makeWorkbench("She read a long book.")
+        bert.press(.escape, .tab)
+        #expect(!bert.render(width: 160, height: 48).contains("score = "))
+    }
+}

@@ -1,3 +1,4 @@
+import Encoder
 import Analysis
 import Session
 import Tokenizers
@@ -32,8 +33,10 @@ struct AttentionPane {
         guard let map = workbench.currentMap(), map.size > 0 else { return }
         let e = result.encoding
         let labels = map.groups.map { TokensPane.visible(Workbench.label($0, e)) }
-        let (header, body) = inner.splitTop(s.words || s.hideSpecial ? 3 : 2)
+        let parts = scoreParts(map, trace)
+        let (header, body) = inner.splitTop(s.words || s.hideSpecial || parts != nil ? 3 : 2)
         drawInfo(&g, header, map, labels, e)
+        if let parts { drawScoreParts(&g, header, parts) }
         if s.focusMode { drawFocusList(&g, body, map, labels) } else { drawHeatmap(&g, body, map, labels) }
     }
 
@@ -158,6 +161,25 @@ struct AttentionPane {
             g.put(String(format: " %5.1f%%", v * 100), x: x, y: y, style: theme.style("muted"), clip: r)
             workbench.hitAreas.add(Rect(x: r.x, y: y, width: r.width, height: 1), .cell(row: row, column: j))
         }
+    }
+
+    /// DeBERTa: the cursor cell's score split into its disentangled terms
+    /// (single-head token view only: the terms are per head and per token pair).
+    private func scoreParts(_ map: AttentionMap, _ trace: Trace) -> ScoreParts? {
+        let s = state
+        guard s.view == .head, !s.words, !s.hideSpecial, map.size > 0 else { return nil }
+        let row = min(s.row, map.size - 1), col = min(s.column, map.size - 1)
+        return workbench.session.model.encoder.scoreParts(trace, layer: s.layer, head: s.head, query: map.groups[row][0], key: map.groups[col][0])
+    }
+
+    private func drawScoreParts(_ g: inout CellGrid, _ r: Rect, _ p: ScoreParts) {
+        func f(_ v: Float) -> String { String(format: "%+.3f", v) }
+        // The paper's names: content-to-content, content-to-position, position-to-content.
+        var text = "score = c2c \(f(p.contentToContent))"
+        if let c2p = p.contentToPosition { text += " + c2p \(f(c2p))" }
+        if let p2c = p.positionToContent { text += " + p2c \(f(p2c))" }
+        text += " = \(f(p.total)) · i−j = \(p.distance)" + (p.bucket != p.distance ? " (bucket \(p.bucket))" : "")
+        g.put(text, x: r.x, y: r.y + 2, style: theme.style("accent"), clip: r)
     }
 
     /// The template's special tokens as this model spells them ([CLS]/[SEP], <s>/</s>).
