@@ -84,7 +84,9 @@ public final class TorchCheckpointFile: TensorFile, @unchecked Sendable {
         var located: [String: (Int, Int)] = [:]
         for key in keys {
             let count = try reader.u64()
-            guard let s = storages[key], let size = s.dtype?.byteSize ?? 1 as Int?, count <= (bytes.count - reader.position) / max(size, 1) else {
+            guard let s = storages[key] else { throw CheckpointError("\(name): storage \(key) is listed but never used") }
+            let size = s.dtype?.byteSize ?? 1  // unknown types only fail if a tensor uses them
+            guard count <= (bytes.count - reader.position) / size else {
                 throw CheckpointError("\(name): storage \(key) runs past the end of the file (truncated?)")
             }
             located[key] = (reader.position, count * size)
