@@ -5,6 +5,28 @@ import Foundation
 extension BertEncoder {
     public var hasMaskedLMHead: Bool { weights.maskedLM != nil }
     public var hasNextSentenceHead: Bool { weights.nextSentence != nil && weights.pooler != nil }
+    public var hasReplacedTokenHead: Bool { weights.replacedToken != nil }
+
+    /// ELECTRA discriminator: one logit per token that it was replaced
+    /// (sigmoid > 0.5 means "replaced"), from the last layer's states.
+    public func replacedTokenLogits(_ trace: Trace) throws -> [Float] {
+        guard let (dense, prediction) = weights.replacedToken else {
+            throw EncoderError("this checkpoint has no replaced-token head (ELECTRA's discriminator_predictions)")
+        }
+        let d = config.hiddenSize, n = trace.tokens
+        let last = Array(trace.hiddenStates[(config.numLayers * n * d)..<((config.numLayers + 1) * n * d)])
+        var hidden = [Float](repeating: 0, count: n * d), out = [Float](repeating: 0, count: n)
+        last.withUnsafeBufferPointer { x in
+            hidden.withUnsafeMutableBufferPointer { h in
+                bs_linear(x.baseAddress!, Int32(n), Int32(d), dense.weight.pointer, Int32(d), dense.bias?.pointer, h.baseAddress!, Int32(d))
+                applyActivation(h.baseAddress!, count: n * d)
+                out.withUnsafeMutableBufferPointer { o in
+                    bs_linear(h.baseAddress!, Int32(n), Int32(d), prediction.weight.pointer, 1, prediction.bias?.pointer, o.baseAddress!, 1)
+                }
+            }
+        }
+        return withExtendedLifetime(weights) { out }
+    }
 
     /// Vocabulary logits of the MLM head (`cls.predictions`) for `rows`
     /// hidden states: dense → activation → LayerNorm → decoder + bias.

@@ -36,6 +36,10 @@ extension BertWeights {
         pooler = try names.pooler.flatMap { loader.has($0 + ".weight") ? try loader.linear($0, out: d, in: d) : nil }
         maskedLM = try loader.maskedLMHead(word: embeddings.word)
         nextSentence = try names.nsp.flatMap { loader.hasHead($0 + ".weight") ? try loader.linear($0, out: 2, in: d, head: true) : nil }
+        if config.family == .electra, loader.hasHead("discriminator_predictions.dense_prediction.weight") {
+            replacedToken = (try loader.linear("discriminator_predictions.dense", out: d, in: d, head: true),
+                             try loader.linear("discriminator_predictions.dense_prediction", out: 1, in: d, head: true))
+        }
         if loader.hasHead(names.classifier + ".weight") {
             let labels = store.entry(names.classifier + ".weight")?.shape.first ?? 0
             classifier = try loader.linear(names.classifier, out: labels, in: d, head: true)

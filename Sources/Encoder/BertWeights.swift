@@ -67,6 +67,9 @@ public struct BertWeights: Sendable {
     public let nextSentence: Linear?
     /// `classifier` of BertForSequenceClassification: (labels, d).
     public let classifier: Linear?
+    /// ELECTRA's discriminator head (`discriminator_predictions`): dense (d, d),
+    /// the hidden activation, then dense_prediction (1, d) — one "replaced?" logit per token.
+    public var replacedToken: (dense: Linear, prediction: Linear)? = nil
     /// "bert." / "distilbert." / "electra." for task-model files, "" for base-model files.
     public let prefix: String
 }

@@ -12,6 +12,8 @@ public struct EncodeResult: Sendable {
     public var milliseconds: Double
     /// Masked-LM analysis when the input has masks (or a lab seed) and the model has a head.
     public var mlm: MLMResult? = nil
+    /// ELECTRA discriminators: P(replaced) for every token.
+    public var replaced: [Float]? = nil
 }
 
 /// Everything the predictions pane shows, computed with the session's work.

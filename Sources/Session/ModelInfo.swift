@@ -27,6 +27,7 @@ public struct ModelInfo: Sendable {
         var present: [String] = []
         if w.maskedLM != nil { present.append("masked-LM") } else if m.hasMaskedLM { present.append("masked-LM (BertScope overlay)") }
         if w.nextSentence != nil { present.append(c.family == .albert ? "sentence-order" : "next-sentence") }
+        if w.replacedToken != nil { present.append("replaced-token detection") }
         if w.pooler != nil { present.append("pooler") }
         if let cls = w.classifier { present.append("classifier (\(cls.outFeatures) labels)") }
         headsPresent = present

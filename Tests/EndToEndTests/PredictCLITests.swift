@@ -51,6 +51,24 @@ import TestSupport
         #expect(gotTop != nil && gotTop == wantTop)
     }
 
+    /// ELECTRA's discriminator through `replaced --json`, against transformers.
+    @Test func replacedMatchesTransformers() throws {
+        let dir = Fixtures.model("tiny-electra-discriminator")
+        let golden = try Fixtures.json(dir.appendingPathComponent("cli_goldens.json"))
+        let cases = golden["replaced"] as? [[String: Any]] ?? []
+        #expect(cases.count == 2)
+        for c in cases {
+            let r = try run(["replaced", "--model", dir.path, "--json", c["text"] as! String])
+            #expect(r.status == 0, "\(r.stderr)")
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            #expect(o["tokens"] as? [String] == c["tokens"] as? [String])
+            let got = (o["probabilities"] as? [Double] ?? []).map(Float.init), want = (c["probabilities"] as? [Double] ?? []).map(Float.init)
+            #expect(got.count == want.count && maxAbsDiff(got, want) <= 1e-5)
+        }
+        let none = try run(["replaced", "--model", Fixtures.model("tiny-electra-generator").path, "a b"])
+        #expect(none.status == 1 && none.stderr.contains("no replaced-token head"))
+    }
+
     /// BERT's next-sentence head and ALBERT's sentence-order head, through `nsp`.
     @Test(arguments: ["tiny-bert-pretraining", "tiny-albert-pretraining"])
     func nspMatchesTransformers(model: String) throws {
@@ -97,6 +115,7 @@ import TestSupport
     @Test(arguments: [("tiny-bert-pretraining", "bert", ["masked-LM", "next-sentence", "pooler"]),
                       ("tiny-distilbert-mlm", "distilbert", ["masked-LM"]),
                       ("tiny-electra-generator", "electra", ["masked-LM"]),
+                      ("tiny-electra-discriminator", "electra", ["replaced-token detection"]),
                       ("tiny-bert-cls-bf16-sharded", "bert", ["pooler", "classifier (3 labels)"])])
     func infoDescribesTheModel(model: String, family: String, heads: [String]) throws {
         let r = try runProcess([try bertscopeBinary(), "info", "--json", "--model", Fixtures.model(model).path])

@@ -26,7 +26,7 @@ from tokenizers import Tokenizer
 from transformers import (AlbertConfig, AlbertForPreTraining, AlbertModel, BertConfig, DebertaV2Config, DebertaV2ForMaskedLM, DebertaV2Model, XLMRobertaConfig, XLMRobertaForMaskedLM, CamembertConfig, CamembertForMaskedLM, BertForMaskedLM, BertForPreTraining,
                           BertForSequenceClassification, BertModel, DistilBertConfig,
                           DistilBertForMaskedLM, ElectraConfig, ElectraForMaskedLM,
-                          ElectraModel, RobertaConfig, RobertaForMaskedLM)
+                          ElectraForPreTraining, ElectraModel, RobertaConfig, RobertaForMaskedLM)
 
 MLM_CLASSES = (BertForMaskedLM, BertForPreTraining, DistilBertForMaskedLM, ElectraForMaskedLM, RobertaForMaskedLM,
                AlbertForPreTraining, DebertaV2ForMaskedLM, XLMRobertaForMaskedLM, CamembertForMaskedLM)
@@ -126,7 +126,7 @@ def family_config(cls, vocab_size, act):
     if cls is DistilBertForMaskedLM:
         return DistilBertConfig(vocab_size=vocab_size, dim=32, n_layers=3, n_heads=4, hidden_dim=64, activation=act,
                                 max_position_embeddings=64, sinusoidal_pos_embds=True, attn_implementation="eager")
-    if cls in (ElectraForMaskedLM, ElectraModel):
+    if cls in (ElectraForMaskedLM, ElectraModel, ElectraForPreTraining):
         # The generator has narrower embeddings, projected up (embeddings_project).
         emb = 16 if cls is ElectraForMaskedLM else 32
         return ElectraConfig(vocab_size=vocab_size, embedding_size=emb, hidden_act=act, attn_implementation="eager", **TINY)
@@ -214,6 +214,9 @@ def run_goldens(model, cases):
             heads = model(ids, **kwargs) if isinstance(model, MLM_CLASSES) else None
         tensors[f"case{i}.hidden_states"] = torch.stack(out.hidden_states)[:, 0].contiguous().float()
         tensors[f"case{i}.attentions"] = torch.stack(out.attentions)[:, 0].contiguous().float()
+        if isinstance(model, ElectraForPreTraining):  # the discriminator's replaced-token logits
+            with torch.no_grad():
+                tensors[f"case{i}.rtd_logits"] = model(ids, **kwargs).logits[0].contiguous().float()
         # Head goldens (unpadded cases only): MLM logits for every position, NSP logits.
         if heads is not None and "attention_mask" not in c:
             mlm = heads.prediction_logits if hasattr(heads, "prediction_logits") else heads.logits
@@ -237,6 +240,7 @@ def tiny_models():
         ("tiny-distilbert-mlm", DistilBertForMaskedLM, "gelu", torch.float32, None),
         ("tiny-electra-generator", ElectraForMaskedLM, "gelu", torch.float32, None),
         ("tiny-electra", ElectraModel, "gelu", torch.float32, None),
+        ("tiny-electra-discriminator", ElectraForPreTraining, "gelu", torch.float32, None),
     ]
     for seed, (name, cls, act, dtype, shard) in enumerate(specs, start=1):
         d = os.path.join(root, name)
@@ -258,6 +262,8 @@ def tiny_models():
         save_file(run_goldens(model, cases), os.path.join(d, "golden.safetensors"))
         if isinstance(model, MLM_CLASSES):
             head_cli_goldens(d, model)
+        if isinstance(model, ElectraForPreTraining):
+            replaced_cli_goldens(d, model)
         size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
         print(f"{name}: {size / 1e6:.2f} MB")
 
@@ -296,6 +302,19 @@ def head_cli_goldens(d, model, masked=("the [MASK] of the", "a [MASK] and [MASK]
                 res = model(**enc)
                 p = (res.sop_logits if hasattr(res, "sop_logits") else res.seq_relationship_logits)[0].softmax(-1)
             out["nsp"].append({"a": a, "b": b, "is_next": float(p[0]), "not_next": float(p[1])})
+    write_json(os.path.join(d, "cli_goldens.json"), out)
+
+
+def replaced_cli_goldens(d, model):
+    """What `bertscope replaced --json` must print: P(replaced) per token."""
+    tok = transformers.AutoTokenizer.from_pretrained(d)
+    out = {"versions": VERSIONS, "replaced": []}
+    for text in ("the cat sat on the mat", "a of and to the"):
+        enc = tok(text, return_tensors="pt")
+        with torch.no_grad():
+            p = model(**enc).logits[0].sigmoid()
+        out["replaced"].append({"text": text, "tokens": tok.convert_ids_to_tokens(enc["input_ids"][0]),
+                                "probabilities": [float(v) for v in p]})
     write_json(os.path.join(d, "cli_goldens.json"), out)
 
 
@@ -541,6 +560,9 @@ if __name__ == "__main__":
         sys.exit(0)
     if sys.argv[2:] == ["wide-heads"]:
         tiny_wide_heads()
+        sys.exit(0)
+    if sys.argv[2:] == ["tiny-models"]:
+        tiny_models()
         sys.exit(0)
     if sys.argv[2:] == ["torch-formats"]:
         torch_formats()

@@ -12,7 +12,7 @@ public enum Fixtures {
     public static var packageRoot: URL { root.deletingLastPathComponent().deletingLastPathComponent() }
 
     public static let tinyModels = ["tiny-bert", "tiny-bert-pretraining", "tiny-bert-mlm-f16", "tiny-bert-cls-bf16-sharded",
-                                    "tiny-distilbert-mlm", "tiny-electra-generator", "tiny-electra", "tiny-roberta-mlm",
+                                    "tiny-distilbert-mlm", "tiny-electra-generator", "tiny-electra", "tiny-electra-discriminator", "tiny-roberta-mlm",
                                     "tiny-albert-pretraining", "tiny-albert-groups", "tiny-albert-inner-groups", "tiny-deberta-v3-mlm", "tiny-deberta-v2-mlm",
                                     "tiny-xlm-roberta-mlm", "tiny-bert-wide-heads", "tiny-deberta-v2-conv", "tiny-deberta-v3-hub",
                                     "tiny-camembert-mlm"]

@@ -66,3 +66,18 @@ import TestSupport
         #expect(!bert.render(width: 160, height: 48).contains("score = "))
     }
 }
+
+@Suite struct ReplacedTokenPaneTests {
+    /// An ELECTRA discriminator fills the predictions pane with its own task.
+    @Test func discriminatorShowsReplacedTokenProbabilities() throws {
+        let model = try LoadedModel.load(Fixtures.model("tiny-electra-discriminator").path)
+        let w = makeWorkbench("the cat sat on the mat", model: model)
+        w.press(.escape)
+        let g = w.render(width: 160, height: 48)
+        #expect(g.contains("Replaced-token detection (ELECTRA)") && g.contains("P(replaced) per token"))
+        let p = try #require(w.snapshot.result?.replaced)
+        #expect(p.count == w.snapshot.result?.encoding.count && p.allSatisfy { $0 > 0 && $0 < 1 })
+        #expect(g.contains(String(format: "%5.1f%%", p[1] * 100)))
+        #expect(!g.contains("has no masked-LM head"))
+    }
+}

@@ -8,7 +8,7 @@ extension Workbench {
         let base = theme.style("foreground")
         g.fill(Rect(x: 0, y: 0, width: width, height: height), style: base)
         let snap = snapshot
-        let wantsPredictions = !masked.isEmpty || labSeed != nil || snap.result?.mlm != nil
+        let wantsPredictions = !masked.isEmpty || labSeed != nil || snap.result?.mlm != nil || snap.result?.replaced != nil
         let layout = FrameLayout.compute(width: width, height: height, focus: focus, zoomed: zoomed, predictions: wantsPredictions)
         if layout.tooSmall {
             drawTooSmall(&g)

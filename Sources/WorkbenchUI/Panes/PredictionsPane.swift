@@ -22,6 +22,9 @@ struct PredictionsPane {
             g.put(text, x: x ?? inner.x, y: y, style: style, clip: inner)
             y += 1
         }
+        if !workbench.session.hasMaskedLM, workbench.session.hasReplacedTokenHead {
+            return drawReplaced(&g, inner)
+        }
         guard workbench.session.hasMaskedLM else {
             line("\(model.name) has no masked-LM head.", theme.style("error", [.bold]))
             line("Load a checkpoint that has one, e.g.", theme.style("muted"))
@@ -54,6 +57,25 @@ struct PredictionsPane {
         drawFill(mlm, e, line)
         if let m = mlm.predictions[safe: selected], let lens = mlm.lens[m.position] { drawLens(lens, line) }
         if let lab = mlm.lab { drawLab(lab, e, line) }
+    }
+
+    /// ELECTRA discriminators: P(replaced) per typed token, the task they were trained on.
+    private func drawReplaced(_ g: inout CellGrid, _ r: Rect) {
+        g.put("Replaced-token detection (ELECTRA)", x: r.x, y: r.y, style: theme.style("accent", [.bold]), clip: r)
+        g.put("P(replaced) per token; swap in an odd word to see it rise.", x: r.x, y: r.y + 1, style: theme.style("muted"), clip: r)
+        var y = r.y + 2
+        guard let result = snapshot.result, let p = result.replaced else { return }
+        let e = result.encoding
+        let labelWidth = min(14, max(6, e.tokens.map { displayWidth(TokensPane.visible($0)) }.max() ?? 6))
+        let barWidth = max(4, r.width - labelWidth - 10)
+        for i in e.ids.indices where e.specialTokensMask[i] == 0 && i < p.count && y < r.maxY {
+            let label = TokensPane.visible(e.tokens[i])
+            var x = g.put(label.padding(toLength: labelWidth, withPad: " ", startingAt: 0), x: r.x, y: y, style: theme.style("foreground"), clip: r)
+            x = g.put(String(format: "%5.1f%% ", p[i] * 100), x: x + 1, y: y, style: theme.style(p[i] > 0.5 ? "error" : "muted", p[i] > 0.5 ? [.bold] : []), clip: r)
+            g.put(String(repeating: "█", count: Int((p[i] * Float(barWidth)).rounded())), x: x, y: y,
+                  style: Style(fg: workbench.colorMode.hasColorRamp ? theme.heat(p[i]) : theme.color("accent")), clip: r)
+            y += 1
+        }
     }
 
     /// One prediction: token, probability, a bar scaled to the top prediction, id.
