@@ -534,6 +534,7 @@ def torch_formats():
             shutil.copy(os.path.join(src, f), d)
         return d
     torch.save(state, os.path.join(folder("zip"), "pytorch_model.bin"))
+    # The legacy format names storages by memory address, so this file's bytes change on every run (its tensors do not).
     torch.save(state, os.path.join(folder("legacy"), "pytorch_model.bin"), _use_new_zipfile_serialization=False)
     d = folder("sharded-f16-strided")
     half = {k: (v.half() if v.is_floating_point() else v) for k, v in state.items()}
