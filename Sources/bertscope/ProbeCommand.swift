@@ -26,6 +26,7 @@ struct ProbeCommand: ParsableCommand {
     @Option(name: .long, help: "Use at most this many training sentences.") var maxSentences: Int?
     @Flag(name: .long, help: "JSON: one object per task, {\"task\", \"layers\":[{\"layer\",\"accuracy\",\"control_accuracy\"}], \"expected_layer\"}.") var json = false
     @Flag(name: .long, help: "Do not save the trained probes to the cache the workbench reads.") var noCache = false
+    @Flag(name: .long, help: "Also train a scalar-mix probe over all layers (Tenney et al. 2019): its layer weights and their center of gravity.") var mix = false
 
     func run() throws {
         try reportingErrors {
@@ -53,7 +54,7 @@ struct ProbeCommand: ParsableCommand {
             var reports: [ProbeReport] = []
             for t in tasks {
                 let trained = try Prober.train(task: t == "control" ? "upos" : t, train: train, dev: dev, test: test,
-                                               features: (ftr, fdv, fte), kept: (ktr, kdv, kte), controlAsTask: t == "control")
+                                               features: (ftr, fdv, fte), kept: (ktr, kdv, kte), controlAsTask: t == "control", mix: mix)
                 reports.append(trained.report)
                 if !noCache {
                     let key = ProbeCache.key(modelDirectory: model.directory, task: t, dataFiles: dataFiles)
@@ -113,13 +114,20 @@ struct ProbeCommand: ParsableCommand {
             lines.append(String(format: "  %@  %5.1f%%  (control %5.1f%%, selectivity %+5.1f)  ", l == 0 ? "emb" : "L\(l) ", r.accuracy[l] * 100, r.controlAccuracy[l] * 100, r.selectivity[l] * 100) + bar + (l == r.bestLayer ? " ← best" : ""))
         }
         lines.append(String(format: "  expected layer %.2f (Tenney et al. 2019, from the per-layer gains)", r.expectedLayer))
+        if let m = r.mix {
+            let weights = m.weights.enumerated().map { ($0.offset == 0 ? "emb " : "L\($0.offset) ") + String(format: "%.2f", $0.element) }
+            lines.append(String(format: "  scalar mix %5.1f%%, center of gravity %.2f; weights ", m.accuracy * 100, m.centerOfGravity) + weights.joined(separator: " "))
+        }
         return lines.joined(separator: "\n")
     }
 
     static func json(_ r: ProbeReport) -> String {
         let layers = r.accuracy.indices.map { "{\"layer\":\($0),\"accuracy\":\(r.accuracy[$0]),\"control_accuracy\":\(r.controlAccuracy[$0])}" }
         return "{\"task\":\(jsonString(r.task)),\"labels\":\(r.labels.count),\"layers\":[\(layers.joined(separator: ","))],"
-            + "\"best_layer\":\(r.bestLayer),\"expected_layer\":\(r.expectedLayer)}"
+            + "\"best_layer\":\(r.bestLayer),\"expected_layer\":\(r.expectedLayer)"
+            + (r.mix.map { m in
+                ",\"mix\":{\"accuracy\":\(m.accuracy),\"center_of_gravity\":\(m.centerOfGravity),\"gamma\":\(m.gamma),\"weights\":[\(m.weights.map { "\($0)" }.joined(separator: ","))]}"
+            } ?? "") + "}"
     }
 
     /// `--sentence`: every word's label at every layer.

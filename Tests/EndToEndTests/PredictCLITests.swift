@@ -167,4 +167,18 @@ import TestSupport
         let bad = try runProcess([try bertscopeBinary(), "probe", "--model", Fixtures.model("tiny-bert").path, "--data", "/no/such"])
         #expect(bad.status == 1 && bad.stderr.contains("/no/such does not exist"))
     }
+
+    @Test func scalarMixReportsItsWeights() throws {
+        let data = Fixtures.packageRoot.appendingPathComponent("Samples/probing/dev.conllu").path
+        let r = try runProcess([try bertscopeBinary(), "probe", "--model", Fixtures.model("tiny-albert-pretraining").path, "--data", data,
+                                "--task", "upos", "--max-sentences", "60", "--mix", "--no-cache", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let p = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let mix = try #require(p["mix"] as? [String: Any])
+        let weights = try #require(mix["weights"] as? [Double])
+        #expect(weights.count == 4 && abs(weights.reduce(0, +) - 1) < 1e-5 && weights.allSatisfy { $0 > 0 })
+        let center = try #require(mix["center_of_gravity"] as? Double)
+        #expect(abs(center - weights.enumerated().reduce(0) { $0 + Double($1.offset) * $1.element }) < 1e-5)
+        #expect((mix["accuracy"] as? Double).map { $0 > 0 && $0 <= 1 } == true)
+    }
 }

@@ -77,18 +77,11 @@ public struct LogisticRegression: Sendable {
                 let rows = min(o.batch, n - start)
                 for r in 0..<rows { batchX.replaceSubrange((r * inputs)..<((r + 1) * inputs), with: x[(order[start + r] * inputs)..<((order[start + r] + 1) * inputs)]) }
                 var g = batchX.withUnsafeBufferPointer { logits($0.baseAddress!, rows: rows) }
-                for r in 0..<rows {  // softmax − one-hot
-                    let row = r * classes
-                    let m = g[row..<(row + classes)].max()!
-                    var s: Float = 0
-                    for c in 0..<classes { g[row + c] = exp(g[row + c] - m); s += g[row + c] }
-                    for c in 0..<classes { g[row + c] /= s }
-                    g[row + y[order[start + r]]] -= 1
-                }
+                Self.softmaxMinusOneHot(&g, classes: classes, targets: (0..<rows).map { y[order[start + $0]] })
                 let (gW, gB) = gradients(g, batchX, rows: rows, gT: &gT, xT: &xT)
                 t += 1
-                adam(&weights, gW, &mW, &vW, t, o, decay: o.l2)
-                adam(&bias, gB, &mB, &vB, t, o, decay: 0)
+                Self.adam(&weights, gW, &mW, &vW, t, o, decay: o.l2)
+                Self.adam(&bias, gB, &mB, &vB, t, o, decay: 0)
             }
             epochsRun = epoch + 1
             if !o.keepBestOnDev { continue }
@@ -102,9 +95,21 @@ public struct LogisticRegression: Sendable {
         }
     }
 
+    /// Logits → softmax − one-hot, row by row: the cross-entropy gradient.
+    static func softmaxMinusOneHot(_ g: inout [Float], classes: Int, targets: [Int]) {
+        for (r, target) in targets.enumerated() {
+            let row = r * classes
+            let m = g[row..<(row + classes)].max()!
+            var s: Float = 0
+            for c in 0..<classes { g[row + c] = exp(g[row + c] - m); s += g[row + c] }
+            for c in 0..<classes { g[row + c] /= s }
+            g[row + target] -= 1
+        }
+    }
+
     /// Mean-loss gradients: gW = Gᵀ·X / rows (a GEMM through the C kernel,
     /// so training is fast even in debug builds), gB = column sums of G / rows.
-    private func gradients(_ g: [Float], _ x: [Float], rows: Int, gT: inout [Float], xT: inout [Float]) -> ([Float], [Float]) {
+    func gradients(_ g: [Float], _ x: [Float], rows: Int, gT: inout [Float], xT: inout [Float]) -> ([Float], [Float]) {
         var gB = [Float](repeating: 0, count: classes)
         for r in 0..<rows { for c in 0..<classes { let v = g[r * classes + c] / Float(rows); gT[c * rows + r] = v; gB[c] += v } }
         for r in 0..<rows { for k in 0..<inputs { xT[k * rows + r] = x[r * inputs + k] } }
@@ -133,7 +138,7 @@ public struct LogisticRegression: Sendable {
         return total / Double(max(rows, 1)) + Double(l2) / 2 * weights.reduce(0.0) { $0 + Double($1 * $1) }
     }
 
-    private func adam(_ p: inout [Float], _ g: [Float], _ m: inout [Float], _ v: inout [Float], _ t: Float, _ o: Options, decay: Float) {
+    static func adam(_ p: inout [Float], _ g: [Float], _ m: inout [Float], _ v: inout [Float], _ t: Float, _ o: Options, decay: Float) {
         let b1: Float = 0.9, b2: Float = 0.999, eps: Float = 1e-8
         let c1 = 1 - pow(b1, t), c2 = 1 - pow(b2, t)
         for i in p.indices {

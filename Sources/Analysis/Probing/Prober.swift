@@ -10,6 +10,8 @@ public struct ProbeReport: Sendable {
     /// layer 0 = embeddings
     public let accuracy: [Double]
     public let controlAccuracy: [Double]
+    /// The scalar-mix probe over all layers, when asked for.
+    public var mix: MixSummary? = nil
     public var selectivity: [Double] { zip(accuracy, controlAccuracy).map { $0 - $1 } }
     public var bestLayer: Int { accuracy.indices.max { accuracy[$0] < accuracy[$1] } ?? 0 }
     /// Σ ℓ·Δ(ℓ) / Σ Δ(ℓ) over the gains Δ(ℓ) = max(0, acc(ℓ) − acc(ℓ−1)):
@@ -25,6 +27,15 @@ public struct ProbeReport: Sendable {
     }
 }
 
+/// What a trained scalar mix says: test accuracy, the layer weights, and
+/// their center of gravity (Tenney et al. 2019).
+public struct MixSummary: Sendable {
+    public let accuracy: Double
+    public let weights: [Float]
+    public let gamma: Float
+    public let centerOfGravity: Double
+}
+
 public enum Prober {
     /// Trains one probe per layer for `task` (and its control task) on
     /// train, early-stopping on dev, and scores on test.
@@ -38,20 +49,21 @@ public enum Prober {
     public static func train(task: String, train: [LabeledSentence], dev: [LabeledSentence], test: [LabeledSentence],
                              features: (train: ProbeFeatures, dev: ProbeFeatures, test: ProbeFeatures),
                              kept: (train: [[Bool]], dev: [[Bool]], test: [[Bool]]), options: LogisticRegression.Options = .init(),
-                             controlAsTask: Bool = false) throws -> TrainedProbes {
+                             controlAsTask: Bool = false, mix: Bool = false) throws -> TrainedProbes {
         var splits = [train, dev, test]
         LabeledCorpus.addControl(to: &splits, task: task)
         if controlAsTask {
             // Probe the control task itself (its own control is the same task).
             for i in splits.indices { for j in splits[i].indices { splits[i][j].labels["controltask"] = splits[i][j].labels["control"] } }
-            return try Prober.trainPrepared(task: "controltask", name: "control", splits: splits, features: features, kept: kept, options: options)
+            return try Prober.trainPrepared(task: "controltask", name: "control", splits: splits, features: features, kept: kept, options: options, mix: mix)
         }
-        return try Prober.trainPrepared(task: task, name: task, splits: splits, features: features, kept: kept, options: options)
+        return try Prober.trainPrepared(task: task, name: task, splits: splits, features: features, kept: kept, options: options, mix: mix)
     }
 
     static func trainPrepared(task: String, name: String, splits: [[LabeledSentence]],
                               features: (train: ProbeFeatures, dev: ProbeFeatures, test: ProbeFeatures),
-                              kept: (train: [[Bool]], dev: [[Bool]], test: [[Bool]]), options: LogisticRegression.Options) throws -> TrainedProbes {
+                              kept: (train: [[Bool]], dev: [[Bool]], test: [[Bool]]), options: LogisticRegression.Options,
+                              mix: Bool = false) throws -> TrainedProbes {
         let labelSet = Array(Set((splits[0] + splits[1] + splits[2]).flatMap { $0.labels[task] ?? [] })).sorted()
         guard !labelSet.isEmpty else { throw EncoderError("the data has no \(task) labels") }
         let index = Dictionary(uniqueKeysWithValues: labelSet.enumerated().map { ($1, $0) })
@@ -79,6 +91,12 @@ public enum Prober {
             ctl.fit(features.train.vectors[l], c.0, devX: features.dev.vectors[l], devY: c.1, options: options)
             control.append(ctl.accuracy(features.test.vectors[l], c.2))
         }
-        return TrainedProbes(task: name, labels: labelSet, report: ProbeReport(task: name, labels: labelSet, accuracy: acc, controlAccuracy: control), probes: probes)
+        var report = ProbeReport(task: name, labels: labelSet, accuracy: acc, controlAccuracy: control)
+        if mix {
+            var m = ScalarMixProbe(layers: features.train.layers, classes: labelSet.count, inputs: features.train.width)
+            m.fit(features.train.vectors, y.0, devX: features.dev.vectors, devY: y.1, options: options)
+            report.mix = MixSummary(accuracy: m.accuracy(features.test.vectors, y.2), weights: m.weights, gamma: m.gamma, centerOfGravity: m.centerOfGravity)
+        }
+        return TrainedProbes(task: name, labels: labelSet, report: report, probes: probes)
     }
 }
