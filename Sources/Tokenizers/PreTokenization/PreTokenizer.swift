@@ -26,23 +26,9 @@ public indirect enum PreTokenizer: Sendable {
 
     /// Splits on scalars that are dropped or isolated (each its own piece).
     static func pieces(_ t: PreToken, isolate: (Unicode.Scalar) -> Bool, drop: (Unicode.Scalar) -> Bool) -> [PreToken] {
-        var out: [PreToken] = []
-        var start: Int? = nil
-        func emit(_ r: Range<Int>) {
-            guard !r.isEmpty else { return }
-            out.append(PreToken(text: t.text.slice(r), originalStart: t.text.origin[r.lowerBound]))
+        ScalarSplit.ranges(t.text.scalars, isolate: isolate, drop: drop).map {
+            PreToken(text: t.text.slice($0), originalStart: t.text.origin[$0.lowerBound])
         }
-        for (i, c) in t.text.scalars.enumerated() {
-            if drop(c) || isolate(c) {
-                if let s = start { emit(s..<i) }
-                start = nil
-                if !drop(c) { emit(i..<(i + 1)) }
-            } else if start == nil {
-                start = i
-            }
-        }
-        if let s = start { emit(s..<t.text.scalars.count) }
-        return out
     }
 
     /// Spaces become `replacement`, which is prepended per the scheme; each
