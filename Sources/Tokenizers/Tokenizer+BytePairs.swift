@@ -2,8 +2,9 @@ extension Tokenizer {
     /// Byte-level BPE over a run of text: pre-tokens by the GPT-2 pattern,
     /// bytes mapped to characters, merges, then offsets mapped back from
     /// bytes to the original scalars (a piece holding part of a character's
-    /// bytes covers the whole character).
-    func appendBytePairs(_ bpe: BytePairEncoding, _ text: NormalizedText, _ r: Range<Int>, prefixSpace: Bool, trim: Bool,
+    /// bytes covers the whole character). RobertaProcessing's offset
+    /// trimming comes later, in `trimmed`, as for every model.
+    func appendBytePairs(_ bpe: BytePairEncoding, _ text: NormalizedText, _ r: Range<Int>, prefixSpace: Bool,
                          word: inout Int, into out: inout [RawToken]) {
         var scalars = Array(text.scalars[r])
         var origin = Array(text.origin[r])
@@ -22,13 +23,7 @@ extension Tokenizer {
             }
             for piece in bpe.merge(symbols) {
                 let first = byteOwner[piece.range.lowerBound], last = byteOwner[piece.range.upperBound - 1]
-                var start = origin[first], end = origin[last] + 1
-                if trim {
-                    // tokenizers' process_offsets: leading/trailing "Ġ" (spaces) leave the span.
-                    let leading = piece.token.prefix { $0 == "Ġ" }.count, trailing = piece.token.reversed().prefix { $0 == "Ġ" }.count
-                    if leading > 0 { start = min(start + leading, end) }
-                    if trailing > 0 && end >= trailing { end = max(end - trailing, start) }
-                }
+                let start = origin[first], end = origin[last] + 1
                 let id = bpe.id(for: piece.token) ?? bpe.unkId ?? 0
                 out.append(RawToken(id: id, token: piece.token, span: .init(start, end), wordId: word))
             }

@@ -53,9 +53,9 @@ extension Tokenizer {
             }
             let template = try Self.postProcessor(post, added: added, lookup: bpe.id(for:))
             let off = BertNormalizer(cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: false)
-            self.init(normalizer: off, kind: .bytePairs(bpe, addPrefixSpace: pre?["add_prefix_space"]?.bool ?? false,
-                                                        trimOffsets: post?["trim_offsets"]?.bool ?? true),
+            self.init(normalizer: off, kind: .bytePairs(bpe, addPrefixSpace: pre?["add_prefix_space"]?.bool ?? false),
                       addedTokens: added, postProcessor: template)
+            offsetTrimming = Self.offsetTrimming(post)
             return
         }
         let model = try Self.wordPiece(root["model"])

@@ -7,9 +7,7 @@ extension Tokenizer {
         let pre = try Self.preTokenizer(root["pre_tokenizer"])
         let post = try Self.postProcessor(root["post_processor"], added: added, lookup: model.id(for:))
         self.init(normalizer: normalizer, kind: .unigram(model, preTokenizer: pre), addedTokens: added, postProcessor: post)
-        if let p = root["post_processor"], p["type"]?.string == "RobertaProcessing", p["trim_offsets"]?.bool ?? true {
-            offsetTrimming = OffsetTrimming(addPrefixSpace: p["add_prefix_space"]?.bool ?? true)
-        }
+        offsetTrimming = Self.offsetTrimming(root["post_processor"])
     }
 
     static func unigram(_ m: JSONValue) throws -> Unigram {

@@ -6,8 +6,8 @@
 public struct Tokenizer: Sendable {
     public enum Model: Sendable {
         case wordPiece(WordPiece)
-        /// Byte-level BPE; `trimOffsets` drops leading spaces from offsets (RobertaProcessing).
-        case bytePairs(BytePairEncoding, addPrefixSpace: Bool, trimOffsets: Bool)
+        /// Byte-level BPE (the ByteLevel pre-tokenizer's add_prefix_space).
+        case bytePairs(BytePairEncoding, addPrefixSpace: Bool)
         /// SentencePiece Unigram, split into words by `preTokenizer`.
         case unigram(Unigram, preTokenizer: PreTokenizer)
     }
@@ -16,8 +16,7 @@ public struct Tokenizer: Sendable {
     public let kind: Model
     public let addedTokens: [AddedToken]
     public let postProcessor: TemplateProcessor
-    /// RobertaProcessing's trim_offsets on SentencePiece tokens (its add_prefix_space);
-    /// byte-level BPE trims inside the model instead.
+    /// RobertaProcessing's trim_offsets (with its add_prefix_space), for any model.
     public var offsetTrimming: OffsetTrimming? = nil
     private let rawPatterns: [(AddedToken, [Unicode.Scalar])]
     private let normalizedPatterns: [(AddedToken, [Unicode.Scalar])]
@@ -49,7 +48,7 @@ public struct Tokenizer: Sendable {
     private var idToToken: [String] {
         switch kind {
         case .wordPiece(let w): return w.idToToken
-        case .bytePairs(let b, _, _): return b.idToToken
+        case .bytePairs(let b, _): return b.idToToken
         case .unigram(let u, _): return u.idToToken
         }
     }
@@ -58,7 +57,7 @@ public struct Tokenizer: Sendable {
     public var unkId: Int? {
         switch kind {
         case .wordPiece(let w): return w.unkId
-        case .bytePairs(let b, _, _): return b.unkId
+        case .bytePairs(let b, _): return b.unkId
         case .unigram(let u, _): return u.unkId
         }
     }
@@ -77,7 +76,7 @@ public struct Tokenizer: Sendable {
         if let added = addedTokens.first(where: { Array($0.content.unicodeScalars) == want }) { return added.id }
         switch kind {
         case .wordPiece(let w): return w.id(for: token)
-        case .bytePairs(let b, _, _): return b.id(for: token)
+        case .bytePairs(let b, _): return b.id(for: token)
         case .unigram(let u, _): return u.id(for: token)
         }
     }
@@ -128,8 +127,8 @@ public struct Tokenizer: Sendable {
                     appendUnigram(model, pre, PreToken(text: text.slice(r), originalStart: start), word: &word, into: &out)
                     continue
                 }
-                if case .bytePairs(let bpe, let prefixSpace, let trim) = kind {
-                    appendBytePairs(bpe, text, r, prefixSpace: prefixSpace, trim: trim, word: &word, into: &out)
+                if case .bytePairs(let bpe, let prefixSpace) = kind {
+                    appendBytePairs(bpe, text, r, prefixSpace: prefixSpace, word: &word, into: &out)
                     continue
                 }
                 for w in BertPreTokenizer.split(Array(text.scalars[r])) {

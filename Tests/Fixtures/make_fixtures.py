@@ -172,8 +172,26 @@ def tiny_roberta(root):
     texts = [{"text": t} for t in tokenizer_texts.singles()] + [{"text": a, "pair": b} for a, b in tokenizer_texts.pairs()]
     write_json(os.path.join(d, "tokenizer_goldens.json"), {"versions": VERSIONS, "cases": texts,
                "outputs": [encoding_dict(fast.encode(c["text"], c.get("pair"))) for c in texts]})
+    roberta_prefix_space_goldens(d)
     size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
     print(f"tiny-roberta-mlm: {size / 1e6:.2f} MB, vocab {vocab}")
+
+
+def roberta_prefix_space_goldens(d):
+    """The same byte-level BPE with add_prefix_space on (pre-tokenizer and RobertaProcessing):
+    offsets keep the single space tokenizers adds to the first token."""
+    spec = json.load(open(os.path.join(d, "tokenizer.json"), encoding="utf-8"))
+    spec["pre_tokenizer"]["add_prefix_space"] = True
+    spec["post_processor"]["add_prefix_space"] = True
+    tok = Tokenizer.from_str(json.dumps(spec))
+    tok.no_padding()
+    tok.no_truncation()
+    texts = ([{"text": t} for t in tokenizer_texts.singles() + ["  two leading spaces", " one leading space"]]
+             + [{"text": a, "pair": b} for a, b in tokenizer_texts.pairs()])
+    with open(os.path.join(d, "tokenizer_prefix_space.json"), "w", encoding="utf-8") as f:
+        json.dump(spec, f, ensure_ascii=False)
+    write_json(os.path.join(d, "tokenizer_goldens_prefix_space.json"), {"versions": VERSIONS, "cases": texts,
+               "outputs": [encoding_dict(tok.encode(c["text"], c.get("pair"))) for c in texts]})
 
 
 def roberta_like(config_class, vocab):
@@ -561,6 +579,9 @@ if __name__ == "__main__":
         sys.exit(0)
     if sys.argv[2:] == ["wide-heads"]:
         tiny_wide_heads()
+        sys.exit(0)
+    if sys.argv[2:] == ["roberta-prefix-space"]:
+        roberta_prefix_space_goldens(os.path.join(OUT, "models", "tiny-roberta-mlm"))
         sys.exit(0)
     if sys.argv[2:] == ["tiny-models"]:
         tiny_models()
