@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small JSON reader that keeps object members as an ordered list of
 /// exact strings. Foundation's parsers key objects by Swift `String`, whose
 /// equality is canonical equivalence: two vocabulary entries such as U+FA45
@@ -38,8 +40,15 @@ public indirect enum JSONValue: Sendable, Equatable {
         if case .number(let d) = self, d == d.rounded(), abs(d) < 9e15 { return Int(d) }
         return nil
     }
+    /// A special token as tokenizer configs write it: a string or {"content": …}.
+    public var tokenContent: String? { string ?? self["content"]?.string }
     public var double: Double? { if case .number(let d) = self { return d }; return nil }
     public var isNull: Bool { if case .null = self { return true }; return false }
+
+    /// An optional config file's value: an empty object when it is missing or not JSON.
+    public static func read(_ url: URL) -> JSONValue {
+        (try? Data(contentsOf: url)).flatMap { try? parse([UInt8]($0)) } ?? .object([])
+    }
 
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         var p = JSONParser(bytes: bytes)

@@ -52,8 +52,7 @@ extension Tokenizer {
                 throw TokenizerError("post_processor \(post?["type"]?.string ?? "none") with BPE is not supported (supported: RobertaProcessing)")
             }
             let template = try Self.postProcessor(post, added: added, lookup: bpe.id(for:))
-            let off = BertNormalizer(cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: false)
-            self.init(normalizer: off, kind: .bytePairs(bpe, addPrefixSpace: pre?["add_prefix_space"]?.bool ?? false),
+            self.init(normalizer: BertNormalizer.off, kind: .bytePairs(bpe, addPrefixSpace: pre?["add_prefix_space"]?.bool ?? false),
                       addedTokens: added, postProcessor: template)
             offsetTrimming = Self.offsetTrimming(post)
             return
@@ -114,19 +113,13 @@ extension Tokenizer {
 
     private static func bertNormalizer(_ n: JSONValue?) throws -> BertNormalizer {
         guard let n, !n.isNull else {
-            // No normalizer at all: text goes to the pre-tokenizer untouched.
-            return BertNormalizer(cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: false)
+            return .off  // no normalizer at all: text goes to the pre-tokenizer untouched
         }
         let type = n["type"]?.string ?? "?"
         guard type == "BertNormalizer" else {
             throw TokenizerError("normalizer \(type) is not supported (supported: BertNormalizer)")
         }
-        return BertNormalizer(
-            cleanText: n["clean_text"]?.bool ?? true,
-            handleChineseChars: n["handle_chinese_chars"]?.bool ?? true,
-            stripAccents: n["strip_accents"]?.bool,
-            lowercase: n["lowercase"]?.bool ?? true
-        )
+        return BertNormalizer(json: n)
     }
 
     private static func checkPreTokenizer(_ p: JSONValue?) throws {

@@ -29,8 +29,7 @@ extension Tokenizer {
         case "Sequence":
             return .sequence(try (n["normalizers"]?.array ?? []).map(normalizer))
         case "BertNormalizer":
-            return .bert(BertNormalizer(cleanText: n["clean_text"]?.bool ?? true, handleChineseChars: n["handle_chinese_chars"]?.bool ?? true,
-                                        stripAccents: n["strip_accents"]?.bool, lowercase: n["lowercase"]?.bool ?? true))
+            return .bert(BertNormalizer(json: n))
         case "Lowercase": return .lowercase
         case "NFC", "NFD", "NFKC", "NFKD": return .unicode(UnicodeForm(rawValue: type)!)
         case "StripAccents": return .stripAccents

@@ -33,8 +33,8 @@ extension Tokenizer {
 
         /// By tokenizer_config.json's tokenizer_class, else config.json's model_type.
         static func of(_ directory: URL) -> SentencePieceFamily? {
-            let cls = jsonObject(directory.appendingPathComponent("tokenizer_config.json"))["tokenizer_class"] as? String ?? ""
-            let type = jsonObject(directory.appendingPathComponent("config.json"))["model_type"] as? String ?? ""
+            let cls = JSONValue.read(directory.appendingPathComponent("tokenizer_config.json"))["tokenizer_class"]?.string ?? ""
+            let type = JSONValue.read(directory.appendingPathComponent("config.json"))["model_type"]?.string ?? ""
             if cls.hasPrefix("DebertaV2Tokenizer") || (cls.isEmpty && type == "deberta-v2") { return .deberta }
             if cls.hasPrefix("AlbertTokenizer") || (cls.isEmpty && type == "albert") { return .albert }
             if cls.hasPrefix("XLMRobertaTokenizer") || (cls.isEmpty && type == "xlm-roberta") { return .xlmRoberta }
@@ -44,10 +44,11 @@ extension Tokenizer {
 
     init(sentencePieceFolder directory: URL, model: URL, family: SentencePieceFamily) throws {
         let spm = try SentencePieceModelFile(contentsOf: model)
-        let config = Self.jsonObject(directory.appendingPathComponent("tokenizer_config.json"))
+        let config = JSONValue.read(directory.appendingPathComponent("tokenizer_config.json"))
         var specials = family.defaultSpecials
-        let map = Self.jsonObject(directory.appendingPathComponent("special_tokens_map.json")).merging(config) { $1 }
-        for (k, v) in map where k.hasSuffix("_token") { if let s = Self.tokenContent(v) { specials[k] = s } }
+        // special_tokens_map.json, then tokenizer_config.json, which wins.
+        let map = (JSONValue.read(directory.appendingPathComponent("special_tokens_map.json")).members ?? []) + (config.members ?? [])
+        for (k, v) in map where k.hasSuffix("_token") { if let s = v.tokenContent { specials[k] = s } }
         let unigram = try Self.unigram(spm, family: family, specials: specials)
         let added = Self.specialTokens(specials, directory: directory, config: config, unigram: unigram)
         func id(_ t: String) -> Int { added.first { $0.content == t }?.id ?? unigram.id(for: t) ?? 0 }
@@ -74,18 +75,18 @@ extension Tokenizer {
         }
     }
 
-    private static func pipeline(_ family: SentencePieceFamily, config: [String: Any], charsmap: [UInt8]) throws -> (Normalizer, PreTokenizer) {
+    private static func pipeline(_ family: SentencePieceFamily, config: JSONValue, charsmap: [UInt8]) throws -> (Normalizer, PreTokenizer) {
         let precompiled: [Normalizer] = charsmap.isEmpty ? [] : [.precompiled(try PrecompiledCharsmap(bytes: charsmap))]
-        let prefix = config["add_prefix_space"] as? Bool ?? true
+        let prefix = config["add_prefix_space"]?.bool ?? true
         switch family {
         case .deberta:
-            let lower = config["do_lower_case"] as? Bool ?? false, punct = config["split_by_punct"] as? Bool ?? false
+            let lower = config["do_lower_case"]?.bool ?? false, punct = config["split_by_punct"]?.bool ?? false
             let normalizer = Normalizer.sequence((lower ? [.lowercase] : []) + [
                 .replace(.regex(#"\s{2,}|[\n\r\t]"#), content: [" "]), .unicode(.nfc), .strip(left: false, right: true)])
             let pre = PreTokenizer.sequence((punct ? [.punctuation] : []) + [.metaspace(replacement: "▁", prepend: prefix ? .always : .first, split: true)])
             return (normalizer, pre)
         case .albert:
-            let lower = config["do_lower_case"] as? Bool ?? true, keepAccents = config["keep_accents"] as? Bool ?? false
+            let lower = config["do_lower_case"]?.bool ?? true, keepAccents = config["keep_accents"]?.bool ?? false
             var chain: [Normalizer] = [.replace(.literal(Array("``".unicodeScalars)), content: ["\""]), .replace(.literal(Array("''".unicodeScalars)), content: ["\""])]
             if !keepAccents { chain += [.unicode(.nfkd), .stripAccents] }
             if lower { chain.append(.lowercase) }
@@ -97,11 +98,11 @@ extension Tokenizer {
 
     /// Special tokens at their vocabulary ids, else added_tokens.json /
     /// added_tokens_decoder ids, else appended after the vocabulary.
-    private static func specialTokens(_ specials: [String: String], directory: URL, config: [String: Any], unigram: Unigram) -> [AddedToken] {
+    private static func specialTokens(_ specials: [String: String], directory: URL, config: JSONValue, unigram: Unigram) -> [AddedToken] {
         var known: [String: Int] = [:]
-        for (k, v) in jsonObject(directory.appendingPathComponent("added_tokens.json")) { if let i = v as? Int { known[k] = i } }
-        for (k, v) in (config["added_tokens_decoder"] as? [String: Any]) ?? [:] {
-            if let i = Int(k), let content = tokenContent(v) { known[content] = i }
+        for (k, v) in JSONValue.read(directory.appendingPathComponent("added_tokens.json")).members ?? [] { if let i = v.int { known[k] = i } }
+        for (k, v) in config["added_tokens_decoder"]?.members ?? [] {
+            if let i = Int(k), let content = v.tokenContent { known[content] = i }
         }
         var next = max(unigram.pieces.count, (known.values.max() ?? -1) + 1)
         var out: [AddedToken] = []
@@ -114,15 +115,5 @@ extension Tokenizer {
             out.append(AddedToken(id: id, content: content, special: false, singleWord: false, lstrip: false, rstrip: false, normalized: false))
         }
         return out.sorted { $0.id < $1.id }
-    }
-
-    static func tokenContent(_ v: Any) -> String? {
-        if let s = v as? String { return s }
-        return (v as? [String: Any])?["content"] as? String
-    }
-
-    static func jsonObject(_ url: URL) -> [String: Any] {
-        guard let data = try? Data(contentsOf: url), let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
-        return o
     }
 }

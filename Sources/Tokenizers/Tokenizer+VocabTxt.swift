@@ -11,10 +11,8 @@ extension Tokenizer {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         let entries = lines.enumerated().map { i, line in (token: line.hasSuffix("\r") ? String(line.dropLast()) : line, id: i) }
-        let c: JSONValue = (try? Data(contentsOf: config)).flatMap { try? JSONValue.parse([UInt8]($0)) } ?? .object([])
-        func special(_ key: String, _ fallback: String) -> String {
-            c[key]?.string ?? c[key]?["content"]?.string ?? fallback
-        }
+        let c = JSONValue.read(config)
+        func special(_ key: String, _ fallback: String) -> String { c[key]?.tokenContent ?? fallback }
         let unk = special("unk_token", "[UNK]"), cls = special("cls_token", "[CLS]"), sep = special("sep_token", "[SEP]")
         let model = try WordPiece(entries: entries, unkToken: unk)
         let names = [special("pad_token", "[PAD]"), unk, cls, sep, special("mask_token", "[MASK]")]

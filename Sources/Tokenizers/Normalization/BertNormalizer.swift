@@ -16,6 +16,15 @@ public struct BertNormalizer: Sendable, Equatable {
         self.lowercase = lowercase
     }
 
+    /// Every step off: text passes through untouched.
+    public static let off = BertNormalizer(cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: false)
+
+    /// From a tokenizer.json "BertNormalizer" object, with tokenizers' defaults.
+    init(json n: JSONValue) {
+        self.init(cleanText: n["clean_text"]?.bool ?? true, handleChineseChars: n["handle_chinese_chars"]?.bool ?? true,
+                  stripAccents: n["strip_accents"]?.bool, lowercase: n["lowercase"]?.bool ?? true)
+    }
+
     public var stripsAccents: Bool { stripAccents ?? lowercase }
 
     public func normalize(_ text: NormalizedText) -> NormalizedText {
