@@ -63,36 +63,21 @@ public struct LogisticRegression: Sendable {
 
     /// Trains on (x, y), keeping the weights of the best dev accuracy.
     public mutating func fit(_ x: [Float], _ y: [Int], devX: [Float], devY: [Int], options o: Options = Options()) {
-        let n = y.count
         var mW = [Float](repeating: 0, count: weights.count), vW = mW
         var mB = [Float](repeating: 0, count: classes), vB = mB
-        var order = Array(0..<n)
-        var rng = SplitMix64(seed: o.seed)
-        var best = (acc: -1.0, w: weights, b: bias), stale = 0, t: Float = 0
+        var t: Float = 0
         var batchX = [Float](repeating: 0, count: o.batch * inputs)
         var gT = [Float](repeating: 0, count: classes * o.batch), xT = [Float](repeating: 0, count: inputs * o.batch)
-        for epoch in 0..<o.maxEpochs {
-            for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-            for start in stride(from: 0, to: n, by: o.batch) {
-                let rows = min(o.batch, n - start)
-                for r in 0..<rows { batchX.replaceSubrange((r * inputs)..<((r + 1) * inputs), with: x[(order[start + r] * inputs)..<((order[start + r] + 1) * inputs)]) }
-                var g = batchX.withUnsafeBufferPointer { logits($0.baseAddress!, rows: rows) }
-                Self.softmaxMinusOneHot(&g, classes: classes, targets: (0..<rows).map { y[order[start + $0]] })
-                let (gW, gB) = gradients(g, batchX, rows: rows, gT: &gT, xT: &xT)
-                t += 1
-                Self.adam(&weights, gW, &mW, &vW, t, o, decay: o.l2)
-                Self.adam(&bias, gB, &mB, &vB, t, o, decay: 0)
-            }
-            epochsRun = epoch + 1
-            if !o.keepBestOnDev { continue }
-            let acc = accuracy(devX, devY)
-            if acc > best.acc { best = (acc, weights, bias); stale = 0 } else { stale += 1 }
-            if stale >= o.patience { break }
-        }
-        if o.keepBestOnDev {
-            weights = best.w
-            bias = best.b
-        }
+        let epochs = o.train(&self, samples: y.count, step: { m, rows in
+            for (r, s) in rows.enumerated() { batchX.replaceSubrange((r * m.inputs)..<((r + 1) * m.inputs), with: x[(s * m.inputs)..<((s + 1) * m.inputs)]) }
+            var g = batchX.withUnsafeBufferPointer { m.logits($0.baseAddress!, rows: rows.count) }
+            Self.softmaxMinusOneHot(&g, classes: m.classes, targets: rows.map { y[$0] })
+            let (gW, gB) = m.gradients(g, batchX, rows: rows.count, gT: &gT, xT: &xT)
+            t += 1
+            Self.adam(&m.weights, gW, &mW, &vW, t, o, decay: o.l2)
+            Self.adam(&m.bias, gB, &mB, &vB, t, o, decay: 0)
+        }, devAccuracy: { $0.accuracy(devX, devY) })
+        epochsRun = epochs
     }
 
     /// Logits → softmax − one-hot, row by row: the cross-entropy gradient.
@@ -147,5 +132,29 @@ public struct LogisticRegression: Sendable {
             v[i] = b2 * v[i] + (1 - b2) * gi * gi
             p[i] -= o.learningRate * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
         }
+    }
+}
+
+extension LogisticRegression.Options {
+    /// The training loop every probe shares: shuffled mini-batches of sample
+    /// indices (seeded) for up to `maxEpochs`; with `keepBestOnDev`, stops
+    /// after `patience` epochs without a better dev accuracy and leaves
+    /// `model` at its best. Returns how many epochs ran.
+    func train<Model>(_ model: inout Model, samples n: Int, step: (inout Model, [Int]) -> Void,
+                      devAccuracy: (Model) -> Double) -> Int {
+        var order = Array(0..<n)
+        var rng = SplitMix64(seed: seed)
+        var best = (acc: -1.0, model: model), stale = 0, epochs = 0
+        for epoch in 0..<maxEpochs {
+            for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            for start in stride(from: 0, to: n, by: batch) { step(&model, Array(order[start..<min(n, start + batch)])) }
+            epochs = epoch + 1
+            guard keepBestOnDev else { continue }
+            let acc = devAccuracy(model)
+            if acc > best.acc { best = (acc, model); stale = 0 } else { stale += 1 }
+            if stale >= patience { break }
+        }
+        if keepBestOnDev { model = best.model }
+        return epochs
     }
 }

@@ -57,24 +57,10 @@ public struct ScalarMixProbe: Sendable {
 
     /// Trains mix, γ and probe jointly by Adam, keeping the best dev accuracy.
     public mutating func fit(_ x: [[Float]], _ y: [Int], devX: [[Float]], devY: [Int], options o: LogisticRegression.Options = .init()) {
-        let n = y.count
         var state = AdamState(self)
-        var order = Array(0..<n)
-        var rng = SplitMix64(seed: o.seed)
-        var best = (acc: -1.0, probe: self), stale = 0
-        for _ in 0..<o.maxEpochs {
-            for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-            for start in stride(from: 0, to: n, by: o.batch) {
-                let rows = Array(order[start..<min(n, start + o.batch)])
-                let g = gradients(x, rows: rows, targets: rows.map { y[$0] })
-                state.step(&self, g, o)
-            }
-            guard o.keepBestOnDev else { continue }
-            let acc = accuracy(devX, devY)
-            if acc > best.acc { best = (acc, self); stale = 0 } else { stale += 1 }
-            if stale >= o.patience { break }
-        }
-        if o.keepBestOnDev { self = best.probe }
+        _ = o.train(&self, samples: y.count, step: { m, rows in
+            state.step(&m, m.gradients(x, rows: rows, targets: rows.map { y[$0] }), o)
+        }, devAccuracy: { $0.accuracy(devX, devY) })
     }
 
     struct Gradients {
