@@ -194,12 +194,10 @@ public struct ModelConfig: Sendable, Equatable {
         guard inner >= 1, inner <= 64 else { throw CheckpointError("inner_group_num = \(inner) is out of range") }
         let layers = try keys.int("num_hidden_layers"), groups = try keys.int("num_hidden_groups", 1)
         guard groups >= 1, groups <= layers else { throw CheckpointError("num_hidden_groups = \(groups) must be between 1 and num_hidden_layers") }
-        // transformers' AlbertConfig defaults hidden_act to gelu_new.
-        let act = ConfigKeys(c.merging(["hidden_act": c["hidden_act"] ?? "gelu_new"]) { $1 }, source: keys.source)
         self.init(
             modelType: "albert", vocabSize: try keys.int("vocab_size"), hiddenSize: try keys.int("hidden_size"),
             embeddingSize: try keys.int("embedding_size", 128), numLayers: layers * inner, numHeads: try keys.int("num_attention_heads"),
-            intermediateSize: try keys.int("intermediate_size"), activation: try act.activation("hidden_act"),
+            intermediateSize: try keys.int("intermediate_size"), activation: try keys.activation("hidden_act", default: "gelu_new"),  // AlbertConfig's default
             layerNormEps: keys.float("layer_norm_eps", 1e-12), maxPositions: try keys.int("max_position_embeddings", 512),
             typeVocabSize: try keys.int("type_vocab_size", 2), padTokenId: try keys.int("pad_token_id", 0),
             architectures: c["architectures"] as? [String] ?? [], layerGroups: groups)
@@ -233,11 +231,11 @@ public struct ModelConfig: Sendable, Equatable {
             guard k % 2 == 1 else { throw CheckpointError("conv_kernel_size = \(k) is not supported (supported: odd sizes)") }
             let groups = try keys.int("conv_groups", 1)
             guard groups == 1 else { throw CheckpointError("conv_groups = \(groups) is not supported (supported: 1)") }
-            let name = c["conv_act"] as? String ?? "tanh"
-            guard name == "tanh" || Activation(hfName: name) != nil else {
+            let name = c["conv_act"] as? String ?? "tanh", activation = Activation(hfName: name)
+            guard name == "tanh" || activation != nil else {
                 throw CheckpointError("conv_act \"\(name)\" is not supported (supported: tanh, \(Activation.supportedNames))")
             }
-            convolution = ConvolutionSettings(kernelSize: k, activation: name == "tanh" ? nil : Activation(hfName: name))
+            convolution = ConvolutionSettings(kernelSize: k, activation: name == "tanh" ? nil : activation)
         }
         if c["relative_attention"] as? Bool ?? false {
             let maxRelative = try keys.int("max_relative_positions", -1)
@@ -280,8 +278,8 @@ struct ConfigKeys {
         (c[key] as? Double).map(Float.init) ?? fallback
     }
 
-    func activation(_ key: String) throws -> Activation {
-        let name = c[key] as? String ?? "gelu"
+    func activation(_ key: String, default fallback: String = "gelu") throws -> Activation {
+        let name = c[key] as? String ?? fallback
         guard let act = Activation(hfName: name) else {
             throw CheckpointError("\(key) \"\(name)\" is not supported (supported: \(Activation.supportedNames))")
         }
