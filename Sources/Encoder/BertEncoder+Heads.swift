@@ -7,6 +7,11 @@ extension BertEncoder {
     public var hasNextSentenceHead: Bool { weights.nextSentence != nil && weights.pooler != nil }
     public var hasReplacedTokenHead: Bool { weights.replacedToken != nil }
 
+    /// P(replaced) per token: the sigmoid of `replacedTokenLogits`.
+    public func replacedTokenProbabilities(_ trace: Trace) throws -> [Float] {
+        try replacedTokenLogits(trace).map { 1 / (1 + exp(-$0)) }
+    }
+
     /// ELECTRA discriminator: one logit per token that it was replaced
     /// (sigmoid > 0.5 means "replaced"), from the last layer's states.
     public func replacedTokenLogits(_ trace: Trace) throws -> [Float] {

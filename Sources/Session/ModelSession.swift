@@ -101,9 +101,7 @@ public final class ModelSession: @unchecked Sendable {
         if trace != nil, model.hasMaskedLM, encoding.ids.contains(tok.maskId ?? -1) || input.labSeed != nil, let mlm = maskedLM {
             result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
         }
-        if let trace, enc.hasReplacedTokenHead, let logits = try? enc.replacedTokenLogits(trace) {
-            result.replaced = logits.map { 1 / (1 + exp(-$0)) }
-        }
+        if let trace, enc.hasReplacedTokenHead { result.replaced = try? enc.replacedTokenProbabilities(trace) }
         result.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6
         return result
     }

@@ -16,8 +16,7 @@ struct ReplacedCommand: ParsableCommand {
         try reportingErrors {
             let model = try options.load()
             let e = encodeForModel(model.tokenizer, model.encoder.config, text: text, pair: nil)
-            let logits = try model.encoder.replacedTokenLogits(try model.encoder.forward(ids: e.ids, typeIds: e.typeIds))
-            let p = logits.map { 1 / (1 + exp(-$0)) }
+            let p = try model.encoder.replacedTokenProbabilities(try model.encoder.forward(ids: e.ids, typeIds: e.typeIds))
             if json {
                 print("{\"tokens\":[\(e.tokens.map(jsonString).joined(separator: ","))],\"probabilities\":[\(p.map { "\($0)" }.joined(separator: ","))]}")
                 return
