@@ -11,33 +11,38 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "bertscope", targets: ["bertscope"]),
-        .library(name: "BertScopeCore", targets: ["Checkpoint", "Tokenizers", "Encoder", "Analysis", "Session"]),
+        .library(name: "BertScopeCore", targets: ["SafeIO", "Checkpoint", "Tokenizers", "Encoder", "Analysis", "Session"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Tests only: property-based and model-based tests.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
+        // Checked file access for every layer: regular files only, non-blocking
+        // opens, size limits, locks, one-line I/O errors.
+        .target(name: "SafeIO"),
         // Layer 0: mmapped safetensors, config.json, model discovery.
-        .target(name: "Checkpoint"),
+        .target(name: "Checkpoint", dependencies: ["SafeIO"]),
         // Layer 1: HF-exact WordPiece tokenization (no model weights needed).
-        .target(name: "Tokenizers"),
+        .target(name: "Tokenizers", dependencies: ["SafeIO"]),
         // Numeric kernels in C: GEMM, LayerNorm, GELU, softmax.
         .target(name: "CKernels", cSettings: kernelFlags),
         // Layer 2: the BERT encoder producing a full trace.
         .target(name: "Encoder", dependencies: ["Checkpoint", "CKernels"]),
         // Layer 3: attention views, head statistics (later: probing, masked LM).
-        .target(name: "Analysis", dependencies: ["Encoder", "Tokenizers", "CKernels"]),
+        .target(name: "Analysis", dependencies: ["Encoder", "Tokenizers", "CKernels", "SafeIO"]),
         // Layer 4: ModelSession, the one owner of model, input and traces.
         .target(name: "Session", dependencies: ["Analysis", "Encoder", "Tokenizers", "Checkpoint"]),
         // Layer 5: the workbench as pure state + rendering into a CellGrid.
-        .target(name: "WorkbenchUI", dependencies: ["Session", "Analysis", "Encoder", "Tokenizers"]),
+        .target(name: "WorkbenchUI", dependencies: ["Session", "Analysis", "Encoder", "Tokenizers", "SafeIO"]),
         // The only code that talks to ncursesw.
         .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         .target(name: "TerminalNCurses", dependencies: ["CNCurses", "WorkbenchUI"]),
         .executableTarget(
             name: "bertscope",
             dependencies: [
-                "Checkpoint", "Tokenizers", "CKernels", "Encoder", "Analysis", "Session", "WorkbenchUI", "TerminalNCurses",
+                "SafeIO", "Checkpoint", "Tokenizers", "CKernels", "Encoder", "Analysis", "Session", "WorkbenchUI", "TerminalNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,7 +52,8 @@ let package = Package(
         .testTarget(name: "EncoderTests", dependencies: ["Encoder", "Tokenizers", "Checkpoint", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Encoder", "Session", "Tokenizers", "TestSupport"]),
         .testTarget(name: "SessionTests", dependencies: ["Session", "Analysis", "Encoder", "Tokenizers", "TestSupport", "Checkpoint"]),
-        .testTarget(name: "WorkbenchUITests", dependencies: ["WorkbenchUI", "Session", "Analysis", "Encoder", "Tokenizers", "TestSupport"]),
+        .testTarget(name: "WorkbenchUITests", dependencies: ["WorkbenchUI", "Session", "Analysis", "Encoder", "Tokenizers", "TestSupport",
+                                                            .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Checkpoint", "Encoder"]),
     ]
 )

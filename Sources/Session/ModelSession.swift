@@ -13,7 +13,11 @@ public final class ModelSession: @unchecked Sendable {
     /// Called on the worker queue when a new result is ready (e.g. to wake the UI).
     public var onResult: (@Sendable () -> Void)?
 
-    private let queue = DispatchQueue(label: "bertscope.session.encode", qos: .userInitiated)
+    public let scheduler: SessionScheduler
+    /// Test seam: called (outside the lock) before every snapshot read, so a
+    /// model-based test can deliver a background result at any instant,
+    /// including in the middle of drawing a frame.
+    public var beforeSnapshot: (() -> Void)?
     private let lock = NSLock()
     private var current: SessionInput
     private var shown: EncodeResult?
@@ -26,15 +30,17 @@ public final class ModelSession: @unchecked Sendable {
     /// Built on first use (the overlay encoder is not needed until a mask appears).
     private lazy var maskedLM: MaskedLanguageModel? = model.mlmEncoder.flatMap { try? MaskedLanguageModel(encoder: $0, tokenizer: model.tokenizer) }
 
-    public init(model: LoadedModel, input: SessionInput = SessionInput(text: "")) {
+    public init(model: LoadedModel, input: SessionInput = SessionInput(text: ""), scheduler: SessionScheduler = QueueScheduler()) {
         self.model = model
+        self.scheduler = scheduler
         self.current = input
         self.workspace = model.encoder.makeWorkspace()
         submit(input)
     }
 
     public var snapshot: SessionSnapshot {
-        lock.withLock { SessionSnapshot(input: current, result: shown) }
+        beforeSnapshot?()
+        return lock.withLock { SessionSnapshot(input: current, result: shown) }
     }
 
     /// Makes `input` current. A cached result shows at once; otherwise the
@@ -49,12 +55,12 @@ public final class ModelSession: @unchecked Sendable {
             working = true
             return true
         }
-        if start { queue.async { self.drain() } }
+        if start { scheduler.schedule { self.drain() } }
     }
 
     /// Blocks until no work is pending (tests, export).
     public func waitUntilIdle() {
-        while lock.withLock({ working }) { queue.sync {} }
+        while lock.withLock({ working }) { scheduler.waitUntilIdle() }
     }
 
     private func drain() {

@@ -33,11 +33,14 @@ struct WorkbenchCommand: ParsableCommand {
                     .flatMap { SampleSets.parse((try? String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8)) ?? "") }
             } ?? []
             // Without a TEXT argument, pick up where the last run (or crash) left off.
-            let draft = text == nil ? Draft.load(Draft.defaultFile()) : nil
+            let drafts = DraftStore(directory: DraftStore.defaultDirectory())
+            let draft = text == nil ? drafts.adoptNewest() : nil
             let session = ModelSession(model: model, input: SessionInput(text: text ?? draft?.a ?? "", pair: draft?.b))
             workbench = Workbench(session: session, theme: chosen, themes: themes, history: History(file: History.defaultFile()), samples: samples)
             workbench.probes = ProbeCache.all(prefix: ProbeCache.modelKey(model.directory))
-            workbench.draftFile = Draft.defaultFile()
+            workbench.drafts = drafts
+            let others = drafts.orphans().count
+            if others > 0 { workbench.notice = Notice(text: "\(others) unsent draft\(others == 1 ? "" : "s") from other windows: :recover loads the newest", isError: false) }
             workbench.goldSource = Resources.directory("Samples")?.appendingPathComponent("probing/test.conllu")
         }
         let noColorEnv = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
@@ -47,7 +50,7 @@ struct WorkbenchCommand: ParsableCommand {
         if stats { workbench.stats = started }
         WorkbenchLoop.run(workbench, on: terminal)
         terminal.shutdown()
-        workbench.history.add(workbench.editorA.text)
+        do { try workbench.history.add(workbench.editorA.text) } catch { FileHandle.standardError.write(Data("bertscope: \(error)\n".utf8)) }
         if stats { print("bertscope: " + started.summary) }
     }
 }

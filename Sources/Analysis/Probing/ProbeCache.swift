@@ -1,5 +1,6 @@
 import Checkpoint
 import Foundation
+import SafeIO
 
 /// Trained probes on disk, so the workbench loads them instantly:
 /// `$XDG_CACHE_HOME/bertscope/probes/<key>.safetensors` (default
@@ -25,30 +26,31 @@ public enum ProbeCache {
     /// "<model>-<data>-<task>": FNV-1a hashes of the model's config and
     /// weight files (size + first/last MiB) and of the data files' bytes.
     public static func key(modelDirectory: URL, task: String, dataFiles: [URL]) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 { for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
-        for f in dataFiles { mix((try? Data(contentsOf: f)) ?? Data()) }
-        return modelKey(modelDirectory) + "-" + String(format: "%016llx", h) + "-" + task
+        var h = FNV1a()
+        for f in dataFiles { h.mix((try? SafeFile.read(f, limit: 4 << 30)) ?? []) }
+        return modelKey(modelDirectory) + "-" + h.hex + "-" + task
     }
 
-    /// The model part of a cache key.
+    /// The model part of a cache key. Only regular files are read (a FIFO
+    /// named like a weight file would block forever), and only their ends.
     public static func modelKey(_ modelDirectory: URL) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 { for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
-        func mix(_ data: Data) { data.withUnsafeBytes { mix($0) } }  // not Data's slow iterator
-        let fm = FileManager.default
-        for name in ((try? fm.contentsOfDirectory(atPath: modelDirectory.path)) ?? []).sorted()
+        var h = FNV1a()
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: modelDirectory.path)) ?? []).sorted()
         where name == "config.json" || name.hasSuffix(".safetensors") || name.hasSuffix(".bin") {
-            let url = modelDirectory.appendingPathComponent(name)
-            guard let handle = try? FileHandle(forReadingFrom: url) else { continue }
-            let size = (try? handle.seekToEnd()) ?? 0
-            mix(Array(name.utf8)); mix(withUnsafeBytes(of: size, Array.init))
-            try? handle.seek(toOffset: 0)
-            mix(handle.readData(ofLength: 1 << 20))
-            if size > 2 << 20 { try? handle.seek(toOffset: size - (1 << 20)); mix(handle.readData(ofLength: 1 << 20)) }
-            try? handle.close()
+            guard let (fd, size) = try? SafeFile.openRegular(modelDirectory.appendingPathComponent(name).path) else { continue }
+            defer { close(fd) }
+            h.mix(Array(name.utf8)); h.mix(withUnsafeBytes(of: size, Array.init))
+            let mib = 1 << 20
+            h.mix(readChunk(fd, at: 0, count: min(size, mib)))
+            if size > 2 * mib { h.mix(readChunk(fd, at: size - mib, count: mib)) }
         }
-        return String(format: "%016llx", h)
+        return h.hex
+    }
+
+    private static func readChunk(_ fd: Int32, at offset: Int, count: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
+        return n == count ? out : []
     }
 
     public static func save(_ p: TrainedProbes, key: String, in dir: URL = directory()) throws {
@@ -84,4 +86,15 @@ public enum ProbeCache {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasPrefix(prefix) && $0.hasSuffix(".safetensors") }.sorted()
         return names.compactMap { load(key: String($0.dropLast(".safetensors".count)), in: dir) }
     }
+}
+
+/// 64-bit FNV-1a over bytes.
+struct FNV1a {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func mix(_ bytes: [UInt8]) {
+        var h = value
+        bytes.withUnsafeBufferPointer { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        value = h
+    }
+    var hex: String { String(format: "%016llx", value) }
 }

@@ -33,8 +33,23 @@ extension Workbench {
     }
 
     private func editInput(_ key: Key) {
+        let before = focusedEditor.characters
         let changed = focus == .inputA ? editorA.handle(key) : editorB.handle(key)
-        if changed { textChanged() }
+        // An edit makes the line the user's own again: ↓ must not drop it for the old draft.
+        if changed, focusedEditor.characters != before { history.stopBrowsing(); textChanged() }
+    }
+
+    /// The input line with focus (line A when a pane has it).
+    var focusedEditor: LineEditor {
+        get { focus == .inputB ? editorB : editorA }
+        set { if focus == .inputB { editorB = newValue } else { editorA = newValue } }
+    }
+
+    /// History recall replaces the focused line only, never the other one.
+    private func recall(_ entry: String?) {
+        guard let entry else { return }
+        focusedEditor.text = entry
+        textChanged()
     }
 
     func perform(_ action: Action) {
@@ -47,11 +62,9 @@ extension Workbench {
         case .focusPrevious: focus = Focus(rawValue: (focus.rawValue + Focus.allCases.count - 1) % Focus.allCases.count)!
         case .leaveInput: focus = focus.isInput ? .tokens : .inputA
         case .zoom: zoomed.toggle()
-        case .submit: history.add(editorA.text); notice = Notice(text: "kept in history", isError: false)
-        case .historyPrevious:
-            if let h = history.previous(current: editorA.text) { editorA.text = h; textChanged() }
-        case .historyNext:
-            if let h = history.next() { editorA.text = h; textChanged() }
+        case .submit: keepInHistory()
+        case .historyPrevious: recall(history.previous(current: focusedEditor.text))
+        case .historyNext: recall(history.next())
         case .nextTheme: cycleTheme()
         case .nextSample: cycleSample()
         case .maskToken, .maskWord: toggleMask(wholeWord: action == .maskWord)
@@ -105,7 +118,7 @@ extension Workbench {
     private func performAttention(_ action: Action) {
         let (layers, heads) = config
         var a = attention
-        let size = currentMap()?.size ?? 0
+        let size = currentMap(for: snapshot.result)?.size ?? 0
         if a.overview {
             switch action {
             case .moveUp: a.layer -= 1
@@ -204,6 +217,19 @@ extension Workbench {
             case .pane(let f): focus = f
             case .mask(let i): focus = .predictions; predictions.selectedMask = i
             }
+        }
+    }
+}
+
+extension Workbench {
+    /// Enter on an input line: the line joins the history, and the notice
+    /// says whether it reached the history file.
+    func keepInHistory() {
+        do {
+            try history.add(focusedEditor.text)
+            notice = Notice(text: history.file == nil ? "kept in history (this session only)" : "kept in history", isError: false)
+        } catch {
+            notice = Notice(text: "\(error)", isError: true)
         }
     }
 }

@@ -10,10 +10,12 @@ struct MapKey: Hashable {
 }
 
 extension Workbench {
-    /// The attention map the pane shows now, derived from the latest trace
-    /// with the current view settings (memoized: rollout is O(L·n³)).
-    func currentMap() -> AttentionMap? {
-        guard let r = snapshot.result, let t = r.trace else { return nil }
+    /// The attention map the pane shows for result `r` (the frame's one
+    /// snapshot: a result arriving mid-frame must not change the map under
+    /// labels drawn from the older encoding), with the current view settings
+    /// (memoized: rollout is O(L·n³)).
+    func currentMap(for r: EncodeResult?) -> AttentionMap? {
+        guard let r, let t = r.trace else { return nil }
         let a = attention
         let key = MapKey(input: r.input, layer: a.layer, head: a.head, view: a.view, words: a.words, hideSpecial: a.hideSpecial)
         if let m = mapCache[key] { return m }
@@ -59,5 +61,22 @@ extension Workbench {
         let word = positions.map { e.tokens[$0].hasPrefix("##") ? String(e.tokens[$0].dropFirst(2)) : e.tokens[$0] }.joined()
         guard let first = word.first, first == "▁" || first == "Ġ", word.count > 1 else { return word }
         return String(word.dropFirst())
+    }
+}
+
+extension Workbench {
+    /// Brings every cursor inside the frame's result before drawing: a
+    /// shorter sentence (or another model) arriving shrinks the token list
+    /// and the map under a cursor that was valid a moment ago.
+    func settleCursors(on r: EncodeResult?) {
+        guard let r else { return }
+        let (layers, heads) = config
+        attention.layer = max(0, min(layers - 1, attention.layer))
+        attention.head = max(0, min(heads - 1, attention.head))
+        selectedToken = max(0, min(r.encoding.count - 1, selectedToken))
+        predictions.selectedMask = max(0, min((r.mlm?.predictions.count ?? 1) - 1, predictions.selectedMask))
+        guard let size = currentMap(for: r)?.size, size > 0 else { return }
+        attention.row = min(attention.row, size - 1)
+        attention.column = min(attention.column, size - 1)
     }
 }

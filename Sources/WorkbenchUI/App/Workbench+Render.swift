@@ -7,7 +7,9 @@ extension Workbench {
         hitAreas.reset()
         let base = theme.style("foreground")
         g.fill(Rect(x: 0, y: 0, width: width, height: height), style: base)
+        // One snapshot for the whole frame: results arriving meanwhile wait for the next.
         let snap = snapshot
+        settleCursors(on: snap.result)
         let wantsPredictions = !masked.isEmpty || labSeed != nil || snap.result?.mlm != nil || snap.result?.replaced != nil
         let layout = FrameLayout.compute(width: width, height: height, focus: focus, zoomed: zoomed, predictions: wantsPredictions)
         if layout.tooSmall {

@@ -38,7 +38,9 @@ public final class Workbench {
     /// Loads another model for `:model` (replaceable in tests).
     public var loadModel: (String) throws -> LoadedModel = { try LoadedModel.load($0) }
     /// Where the current sentences are saved on every edit (nil: nowhere).
-    public var draftFile: URL?
+    public var drafts: DraftStore?
+    /// The last draft save failed (said once, not on every keystroke).
+    var draftProblem: String?
     /// Set by `--stats`: timing shown in the status bar and printed at exit.
     public var stats: FrameStats?
     /// Where `:export` writes when given no directory.
@@ -74,7 +76,32 @@ public final class Workbench {
     func textChanged() {
         masked = []
         inputChanged()
-        if let draftFile { Draft.save(a: editorA.text, b: editorB.text, to: draftFile) }
+        saveDraft()
+    }
+
+    func saveDraft() {
+        guard let drafts else { return }
+        do {
+            try drafts.save(a: editorA.text, b: editorB.text)
+            draftProblem = nil
+        } catch {
+            if draftProblem == nil { notice = Notice(text: "draft not saved: \(error)", isError: true) }
+            draftProblem = "\(error)"
+        }
+    }
+
+    /// `:recover`: the newest draft another (ended) instance left; the lines
+    /// being replaced go to the history first, so nothing is lost.
+    func recoverDraft() {
+        guard let drafts else { return notice = Notice(text: "drafts are not being kept", isError: true) }
+        let others = drafts.orphans()
+        guard let url = others.first, let lines = DraftStore.load(url) else {
+            return notice = Notice(text: "no other drafts to recover", isError: false)
+        }
+        for line in [editorA.text, editorB.text] { try? history.add(line) }
+        try? FileManager.default.removeItem(at: url)
+        setText(lines.a, pair: lines.b)
+        notice = Notice(text: "recovered a draft" + (others.count > 1 ? " (\(others.count - 1) more: :recover again)" : ""), isError: false)
     }
 
     public func setText(_ a: String, pair b: String? = nil) {
@@ -84,8 +111,9 @@ public final class Workbench {
     }
 
     func replaceSession(with model: LoadedModel) {
-        let s = ModelSession(model: model, input: session.snapshot.input)
+        let s = ModelSession(model: model, input: session.snapshot.input, scheduler: session.scheduler)
         s.onResult = session.onResult
+        s.beforeSnapshot = session.beforeSnapshot
         session = s
         mapCache = [:]
         probes = ProbeCache.all(prefix: ProbeCache.modelKey(model.directory))

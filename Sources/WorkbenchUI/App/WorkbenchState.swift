@@ -45,6 +45,7 @@ public enum Overlay: Equatable, Sendable {
 public struct Notice: Equatable, Sendable {
     public var text: String
     public var isError: Bool
+    public init(text: String, isError: Bool) { self.text = text; self.isError = isError }
 }
 
 /// A teaching sentence from Samples/.

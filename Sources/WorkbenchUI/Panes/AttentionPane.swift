@@ -30,7 +30,7 @@ struct AttentionPane {
             return
         }
         if s.overview { return OverviewGrid(workbench: workbench, trace: trace).render(&g, inner) }
-        guard let map = workbench.currentMap(), map.size > 0 else { return }
+        guard let map = workbench.currentMap(for: result), map.size > 0 else { return }
         let e = result.encoding
         let labels = map.groups.map { TokensPane.visible(Workbench.label($0, e)) }
         let parts = scoreParts(map, trace)

@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Reads files a user points BertScope at, which may be anything: a FIFO or
+/// a device where a weights file belongs (a plain `open` blocks forever), a
+/// directory, a file far larger than its kind ever is. Every read goes
+/// through here: the path is checked with `stat` first, opened non-blocking,
+/// checked again on the descriptor, and read only up to a stated limit.
+public enum SafeFile {
+    /// Opens `path` for reading if it is a regular file; the caller closes the descriptor.
+    /// Returns the descriptor and the size in bytes.
+    public static func openRegular(_ path: String) throws(FileReadError) -> (fd: Int32, size: Int) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw FileReadError(path, errno: errno) }
+        try requireRegular(st, path)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw FileReadError(path, errno: errno) }
+        // The path may have been swapped between stat and open: check what was opened.
+        guard fstat(fd, &st) == 0 else { let e = errno; close(fd); throw FileReadError(path, errno: e) }
+        do { try requireRegular(st, path) } catch { close(fd); throw error }
+        // Reads of regular files never block; clear the flag so they are ordinary.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        return (fd, Int(st.st_size))
+    }
+
+    /// The whole file, refusing non-regular files and files over `limit` bytes.
+    public static func read(_ path: String, limit: Int) throws(FileReadError) -> [UInt8] {
+        let (fd, size) = try openRegular(path)
+        defer { close(fd) }
+        guard size <= limit else { throw FileReadError(path, "is \(ByteCount(size)), over the \(ByteCount(limit)) limit for this kind of file") }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var done = 0
+        while done < size {
+            let n = bytes.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress! + done, size - done) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                if n == 0 { throw FileReadError(path, "changed while being read (\(done) of \(size) bytes)") }
+                throw FileReadError(path, errno: errno)
+            }
+            done += n
+        }
+        return bytes
+    }
+
+    public static func read(_ url: URL, limit: Int) throws(FileReadError) -> [UInt8] { try read(url.path, limit: limit) }
+
+    /// The file as UTF-8 text (invalid sequences are an error, not replaced).
+    public static func text(_ url: URL, limit: Int) throws(FileReadError) -> String {
+        let bytes = try read(url.path, limit: limit)
+        guard let s = String(validating: bytes, as: UTF8.self) else { throw FileReadError(url.path, "is not UTF-8 text") }
+        return s
+    }
+
+    /// Whether `path` names a regular file (following symlinks), without opening it.
+    public static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
+    private static func requireRegular(_ st: stat, _ path: String) throws(FileReadError) {
+        let kind = st.st_mode & S_IFMT
+        guard kind != S_IFREG else { return }
+        let what: String
+        switch kind {
+        case S_IFDIR: what = "a directory"
+        case S_IFIFO: what = "a FIFO (named pipe)"
+        case S_IFCHR: what = "a character device"
+        case S_IFBLK: what = "a block device"
+        case S_IFSOCK: what = "a socket"
+        default: what = "not a regular file"
+        }
+        throw FileReadError(path, "is \(what), not a regular file")
+    }
+}
+
+/// Why a file could not be read: one line naming the path.
+public struct FileReadError: Error, CustomStringConvertible, Sendable, Equatable {
+    public let path: String
+    public let reason: String
+    public init(_ path: String, _ reason: String) { self.path = path; self.reason = reason }
+    public init(_ path: String, errno code: Int32) { self.init(path, String(cString: strerror(code))) }
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// A byte count for messages: "90 MB", "512 KB", "17 bytes".
+public struct ByteCount: CustomStringConvertible, Sendable {
+    public let bytes: Int
+    public init(_ bytes: Int) { self.bytes = bytes }
+    public var description: String {
+        let b = Double(bytes)
+        if bytes >= 1 << 30 { return String(format: "%.1f GB", b / Double(1 << 30)) }
+        if bytes >= 1 << 20 { return String(format: "%.0f MB", b / Double(1 << 20)) }
+        if bytes >= 1 << 10 { return String(format: "%.0f KB", b / Double(1 << 10)) }
+        return "\(bytes) bytes"
+    }
+}
+
+/// The C `read` (inside `SafeFile`, `read` names its own methods).
+private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { read(fd, buffer, count) }
