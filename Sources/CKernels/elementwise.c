@@ -191,3 +191,19 @@ float bs_exp_shifted_sum(float *x, int n, float shift) {
 #endif
     return exp_generic(x, n, shift);
 }
+
+/* Scans in blocks with a branch-free test (x - x is 0 only for finite x), so
+   the common all-finite case vectorizes; the block holding a bad value is
+   then searched element by element. */
+long bs_first_nonfinite(const float *x, long n) {
+    const long block = 256;
+    for (long start = 0; start < n; start += block) {
+        long end = start + block < n ? start + block : n;
+        float acc = 0.0f;
+        for (long i = start; i < end; i++) acc += (x[i] - x[i]);
+        if (acc != 0.0f || acc != acc) {
+            for (long i = start; i < end; i++) if (!(x[i] - x[i] == 0.0f)) return i;
+        }
+    }
+    return -1;
+}

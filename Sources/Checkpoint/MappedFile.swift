@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SafeIO
 
 /// A read-only memory map of a whole file. Tensors point straight into it,
 /// so it lives as long as any view of its bytes.
@@ -12,17 +13,10 @@ public final class MappedFile: @unchecked Sendable {
     public let base: UnsafeRawPointer
 
     public init(path: String) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw CheckpointError("cannot open \(path): \(String(cString: strerror(errno)))")
-        }
+        // stat first, open non-blocking: a FIFO or device here would hang a plain open().
+        let fd: Int32, size: Int
+        do { (fd, size) = try SafeFile.openRegular(path) } catch { throw CheckpointError("cannot open \(error)") }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            throw CheckpointError("cannot stat \(path): \(String(cString: strerror(errno)))")
-        }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw CheckpointError("\(path) is not a regular file") }
-        let size = Int(st.st_size)
         guard size > 0 else { throw CheckpointError("\(path) is empty") }
         guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
             throw CheckpointError("cannot map \(path): \(String(cString: strerror(errno)))")

@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 
 /// The activation named by `hidden_act`.
 public enum Activation: String, Sendable {
@@ -139,8 +140,9 @@ public struct ModelConfig: Sendable, Equatable {
     }
 
     public init(contentsOf url: URL) throws {
-        guard let data = try? Data(contentsOf: url) else { throw CheckpointError("cannot read \(url.path)") }
-        try self.init(json: data, source: url.lastPathComponent)
+        let bytes: [UInt8]
+        do { bytes = try SafeFile.read(url, limit: Limits.smallJSON) } catch { throw CheckpointError("cannot read \(error)") }
+        try self.init(json: Data(bytes), source: url.lastPathComponent)
     }
 
     public init(json data: Data, source: String = "config.json") throws {
@@ -193,6 +195,9 @@ public struct ModelConfig: Sendable, Equatable {
         let inner = try keys.int("inner_group_num", 1)
         guard inner >= 1, inner <= 64 else { throw CheckpointError("inner_group_num = \(inner) is out of range") }
         let layers = try keys.int("num_hidden_layers"), groups = try keys.int("num_hidden_groups", 1)
+        guard layers >= 1, layers <= Self.maxLayers / inner else {
+            throw CheckpointError("num_hidden_layers = \(layers) is out of range (1…\(Self.maxLayers / inner) with inner_group_num \(inner))")
+        }
         guard groups >= 1, groups <= layers else { throw CheckpointError("num_hidden_groups = \(groups) must be between 1 and num_hidden_layers") }
         self.init(
             modelType: "albert", vocabSize: try keys.int("vocab_size"), hiddenSize: try keys.int("hidden_size"),
@@ -247,18 +252,48 @@ public struct ModelConfig: Sendable, Equatable {
         }
     }
 
+    /// Far beyond every published encoder (deberta-v2-xxlarge: 48 layers,
+    /// 1536 wide; XLM-R: 250k pieces), far below what breaks arithmetic or memory.
+    static let maxLayers = 1024
+    static let limits: [String: Int] = [
+        "vocab_size": 1 << 22, "hidden_size": 1 << 16, "embedding_size": 1 << 16, "num_hidden_layers": maxLayers,
+        "num_attention_heads": 1024, "intermediate_size": 1 << 18, "max_position_embeddings": 1 << 17,
+    ]
+
     func validate(source: String) throws {
         let sizes = [("vocab_size", vocabSize), ("hidden_size", hiddenSize), ("embedding_size", embeddingSize),
                      ("num_hidden_layers", numLayers), ("num_attention_heads", numHeads), ("intermediate_size", intermediateSize),
                      ("max_position_embeddings", maxPositions)]
-        for (k, v) in sizes where v <= 0 || v > 1 << 24 {
-            throw CheckpointError("\(source): \(k) = \(v) is out of range")
+        for (k, v) in sizes where v <= 0 || v > Self.limits[k]! {
+            throw CheckpointError("\(source): \(k) = \(v) is out of range (1…\(Self.limits[k]!))")
         }
         guard typeVocabSize >= 0 && typeVocabSize < 1 << 16 else { throw CheckpointError("\(source): type_vocab_size = \(typeVocabSize) is out of range") }
         guard positionOffset < maxPositions else { throw CheckpointError("\(source): pad_token_id \(padTokenId) leaves no positions") }
         guard hiddenSize % numHeads == 0 else {
             throw CheckpointError("\(source): hidden_size \(hiddenSize) is not divisible by num_attention_heads \(numHeads)")
         }
+        guard layerNormEps.isFinite, layerNormEps > 0, layerNormEps < 1 else {
+            throw CheckpointError("\(source): layer_norm_eps = \(layerNormEps) must be a small positive number (a negative or NaN epsilon makes every output NaN)")
+        }
+        if let r = relative, r.span > 1 << 17 || r.buckets > 1 << 17 {
+            throw CheckpointError("\(source): position_buckets / max_relative_positions = \(r.span) is out of range (1…\(1 << 17))")
+        }
+        let need = estimatedBytes(tokens: maxTokens), budget = MemoryBudget.bytes
+        guard need <= budget else {
+            throw CheckpointError("\(source): \(numLayers) layers × \(numHeads) heads × \(hiddenSize) wide at \(maxTokens) tokens needs about \(MemoryBudget.describe(need)), more than the \(MemoryBudget.describe(budget)) this process can use")
+        }
+    }
+
+    /// Weights (mapped, plus the packed copy the encoder makes) and a full
+    /// trace at `n` tokens, in bytes; every term is bounded by `limits`, so
+    /// this Double cannot overflow.
+    public func estimatedBytes(tokens n: Int) -> Double {
+        let h = Double(hiddenSize), e = Double(embeddingSize), i = Double(intermediateSize), t = Double(n)
+        let layer = 4 * h * h + 2 * h * i + 10 * h
+        let params = Double(vocabSize + maxPositions + typeVocabSize) * e + e * h + Double(storedLayers) * layer
+        let trace = Double(numLayers + 1) * t * h + 2 * Double(numLayers) * t * h + Double(numLayers * numHeads) * t * t
+        let workspace = t * (4 * h + i) + Double(numHeads) * t * t
+        return 4 * (2 * params + trace + workspace)
     }
 }
 
@@ -275,7 +310,9 @@ struct ConfigKeys {
     }
 
     func float(_ key: String, _ fallback: Float) -> Float {
-        (c[key] as? Double).map(Float.init) ?? fallback
+        if let d = c[key] as? Double { return Float(d) }
+        if let i = c[key] as? Int { return Float(i) }
+        return c[key] == nil || c[key] is NSNull ? fallback : .nan  // a string or list is refused by validate
     }
 
     func activation(_ key: String, default fallback: String = "gelu") throws -> Activation {

@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 
 /// Turns what the user typed after `--model` (or nothing) into a model
 /// directory in standard Hugging Face layout. Resolution is offline only:
@@ -74,7 +75,7 @@ public struct ModelLocator: Sendable {
     /// `models--ORG--NAME/snapshots/<refs/main>`, else the only or newest snapshot.
     func snapshot(in repo: URL) throws -> URL {
         let snapshots = repo.appendingPathComponent("snapshots")
-        if let ref = try? String(contentsOf: repo.appendingPathComponent("refs/main"), encoding: .utf8) {
+        if let ref = try? SafeFile.text(repo.appendingPathComponent("refs/main"), limit: 4096) {
             let dir = snapshots.appendingPathComponent(ref.trimmingCharacters(in: .whitespacesAndNewlines))
             if isModelDirectory(dir) { return dir }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 
 /// One tensor's entry in a safetensors header, already checked against the file.
 public struct TensorEntry: Sendable {
@@ -28,8 +29,10 @@ public final class SafeTensorsFile: TensorFile, @unchecked Sendable {
     let file: MappedFile
     public var size: Int { file.size }
 
-    /// Header larger than this is refused outright (real ones are kilobytes).
-    static let maxHeaderBytes = 100 << 20
+    /// Header larger than this is refused outright: real ones are kilobytes
+    /// (bert-large: 30 KB); the format's own cap (100 MB) lets a tiny lying
+    /// file make the JSON parser allocate gigabytes.
+    static let maxHeaderBytes = 16 << 20
 
     public init(path: String) throws {
         file = try MappedFile(path: path)
@@ -39,8 +42,9 @@ public final class SafeTensorsFile: TensorFile, @unchecked Sendable {
 
         guard file.size >= 8 else { throw fail("file is \(file.size) bytes, shorter than its 8-byte header length") }
         let headerLength = file.bytes(at: 0, count: 8).loadUnaligned(as: UInt64.self).littleEndian
-        guard headerLength >= 2, headerLength <= UInt64(Self.maxHeaderBytes) else {
-            throw fail("header length \(headerLength) is implausible")
+        guard headerLength >= 2 else { throw fail("header length \(headerLength) is implausible") }
+        guard headerLength <= UInt64(Self.maxHeaderBytes) else {
+            throw fail("header of \(headerLength) bytes is over the \(ByteCount(Self.maxHeaderBytes)) limit (real headers are kilobytes)")
         }
         let dataStart = 8 + Int(headerLength)
         guard dataStart <= file.size else {
@@ -83,11 +87,13 @@ public final class SafeTensorsFile: TensorFile, @unchecked Sendable {
             elements = m
         }
         let (bytes, overflow) = elements.multipliedReportingOverflow(by: dtype.byteSize)
+        // offsets are 0 ≤ begin ≤ end, so end − begin cannot overflow; nothing here adds them to dataStart
+        // before they are known to lie inside the file (the error messages included).
         guard !overflow, bytes == offsets[1] - offsets[0] else {
-            throw fail("\(key) holds \(offsets[1] - offsets[0]) bytes but shape \(shape) of \(dtype.rawValue) needs \(bytes)")
+            throw fail("\(key) holds \(offsets[1] - offsets[0]) bytes but shape \(shape) of \(dtype.rawValue) needs \(overflow ? "more than 2^63" : String(bytes))")
         }
         guard offsets[1] <= fileSize - dataStart else {
-            throw fail("\(key) ends at byte \(dataStart + offsets[1]) beyond the file's \(fileSize) (truncated?)")
+            throw fail("\(key) ends at data byte \(offsets[1]), beyond the \(fileSize - dataStart) data bytes of the file (truncated?)")
         }
         return TensorEntry(name: key, dtype: dtype, shape: shape, offset: dataStart + offsets[0], byteCount: bytes)
     }

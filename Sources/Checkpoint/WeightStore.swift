@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 
 /// All tensors of a checkpoint, from `model.safetensors` or the shards named by
 /// `model.safetensors.index.json` (else `pytorch_model.bin` and its index). Lookups accept names with or without the
@@ -35,8 +36,9 @@ public final class WeightStore: @unchecked Sendable {
     }
 
     private static func shards(index: URL, directory: URL) throws -> [String] {
-        guard let data = try? Data(contentsOf: index),
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+        let data: Data
+        do { data = Data(try SafeFile.read(index, limit: Limits.tokenizerJSON)) } catch { throw CheckpointError("cannot read \(error)") }
+        guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let map = json["weight_map"] as? [String: String] else {
             throw CheckpointError("\(index.lastPathComponent) is not a valid index (no weight_map)")
         }

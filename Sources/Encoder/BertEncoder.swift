@@ -95,6 +95,19 @@ public final class BertEncoder: Sendable {
             }
         }
         if cancelled { throw CancellationError() }
+        try checkFinite(trace)
+    }
+
+    /// NaN weights (or a overflow) would otherwise show as NaN everywhere, silently:
+    /// say which layer first produced a non-finite value.
+    private func checkFinite(_ trace: Trace) throws {
+        let perLayer = trace.tokens * trace.hidden
+        guard perLayer > 0 else { return }
+        let bad = trace.hiddenStates.withUnsafeBufferPointer { bs_first_nonfinite($0.baseAddress!, $0.count) }
+        guard bad >= 0 else { return }
+        let layer = bad / perLayer
+        let which = layer == 0 ? "the embeddings" : "layer \(layer)"
+        throw EncoderError("\(which) produced non-finite values (NaN or ∞) at token \(bad % perLayer / trace.hidden): check the checkpoint's weights\(layer == 0 ? "" : " for layer \(layer)")")
     }
 
     private func validate(ids: [Int], typeIds: [Int]?, attentionMask: [Int]?) throws {

@@ -101,3 +101,16 @@ public struct ByteCount: CustomStringConvertible, Sendable {
 
 /// The C `read` (inside `SafeFile`, `read` names its own methods).
 private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { read(fd, buffer, count) }
+
+/// How large each kind of file may be before it is refused unread: far
+/// above real ones, far below what would exhaust memory.
+public enum Limits {
+    /// config.json, tokenizer_config.json, special_tokens_map.json, themes.
+    public static let smallJSON = 4 << 20
+    /// tokenizer.json (XLM-R's is 17 MB) and sharded-weight indexes.
+    public static let tokenizerJSON = 256 << 20
+    /// vocab.txt and SentencePiece models.
+    public static let vocabulary = 128 << 20
+    /// Probing data (CoNLL-U, TSV).
+    public static let corpus = 1 << 30
+}

@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 
 /// A small JSON reader that keeps object members as an ordered list of
 /// exact strings. Foundation's parsers key objects by Swift `String`, whose
@@ -47,7 +48,7 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// An optional config file's value: an empty object when it is missing or not JSON.
     public static func read(_ url: URL) -> JSONValue {
-        (try? Data(contentsOf: url)).flatMap { try? parse([UInt8]($0)) } ?? .object([])
+        (try? SafeFile.read(url, limit: Limits.smallJSON)).flatMap { try? parse($0) } ?? .object([])
     }
 
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {

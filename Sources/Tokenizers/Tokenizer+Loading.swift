@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 
 extension Tokenizer {
     /// Loads the tokenizer of an HF model directory: `tokenizer.json` when
@@ -7,7 +8,8 @@ extension Tokenizer {
     public static func load(directory: URL) throws -> Tokenizer {
         let json = directory.appendingPathComponent("tokenizer.json")
         if FileManager.default.fileExists(atPath: json.path) {
-            guard let data = try? Data(contentsOf: json) else { throw TokenizerError("cannot read \(json.path)") }
+            let data: Data
+            do { data = Data(try SafeFile.read(json, limit: Limits.tokenizerJSON)) } catch { throw TokenizerError("cannot read \(error)") }
             do { return try Tokenizer(tokenizerJSON: data) } catch let e as TokenizerError {
                 throw TokenizerError("tokenizer.json: \(e.message)")
             }

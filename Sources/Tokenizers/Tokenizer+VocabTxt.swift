@@ -1,13 +1,13 @@
 import Foundation
+import SafeIO
 
 extension Tokenizer {
     /// A tokenizer from `vocab.txt` and `tokenizer_config.json` (BertTokenizer
     /// settings), built as transformers builds it: BertNormalizer with
     /// clean_text on, BertPreTokenizer, WordPiece, `[CLS] A [SEP] B [SEP]`.
     public init(vocabTxt: URL, config: URL) throws {
-        guard let data = try? Data(contentsOf: vocabTxt), let text = String(data: data, encoding: .utf8) else {
-            throw TokenizerError("cannot read \(vocabTxt.path) as UTF-8")
-        }
+        let text: String
+        do { text = try SafeFile.text(vocabTxt, limit: Limits.vocabulary) } catch { throw TokenizerError("cannot read \(error)") }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         let entries = lines.enumerated().map { i, line in (token: line.hasSuffix("\r") ? String(line.dropLast()) : line, id: i) }

@@ -47,11 +47,11 @@ import TestSupport
         let cases: [(String, [UInt8], String)] = [
             ("too short", [1, 2, 3], "shorter than"),
             ("header past end", withUnsafeBytes(of: UInt64(500).littleEndian, Array.init) + Array("{}".utf8), "truncated"),
-            ("absurd header", withUnsafeBytes(of: UInt64.max.littleEndian, Array.init), "implausible"),
+            ("absurd header", withUnsafeBytes(of: UInt64.max.littleEndian, Array.init), "over the 16 MB limit"),
             ("not json", b.bytes(header: "{nope"), "not a JSON object"),
             ("unknown dtype", b.bytes(header: #"{"a":{"dtype":"F7","shape":[2],"data_offsets":[0,8]}}"#), "unknown dtype"),
             ("size mismatch", b.bytes(header: #"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#), "needs 12"),
-            ("beyond end", b.bytes(header: #"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#), "beyond the file"),
+            ("beyond end", b.bytes(header: #"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#), "beyond the 8 data bytes of the file"),
             ("negative shape", b.bytes(header: #"{"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}"#), "invalid shape"),
             ("reversed offsets", b.bytes(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}"#), "data_offsets"),
             ("overflowing shape", b.bytes(header: #"{"a":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,8]}}"#), "overflows"),

@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 
 /// A sentence with per-word labels for probing, read from CoNLL-U (UPOS,
 /// XPOS, head, deprel, entity BIO from `NER=` in MISC or a column) or from
@@ -31,9 +32,8 @@ public enum LabeledCorpus {
 
     /// Reads `.conllu` or `.tsv` by extension.
     public static func read(_ url: URL) throws -> [LabeledSentence] {
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            throw ParseError(description: "cannot read \(url.path) as UTF-8")
-        }
+        let text: String
+        do { text = try SafeFile.text(url, limit: Limits.corpus) } catch { throw ParseError(description: "cannot read \(error)") }
         return url.pathExtension == "tsv" ? try tsv(text, source: url.lastPathComponent) : try conllu(text, source: url.lastPathComponent)
     }
 

@@ -23,6 +23,8 @@ void bs_gelu_erf(float *x, int n);
 void bs_gelu_tanh(float *x, int n);
 void bs_relu(float *x, int n);
 void bs_silu(float *x, int n);
+/* Index of the first NaN or infinity in x[0..n), or -1 when all are finite. */
+long bs_first_nonfinite(const float *x, long n);
 
 // x[i] = exp(x[i] - shift) for n values, vectorized; returns their sum.
 float bs_exp_shifted_sum(float *x, int n, float shift);

@@ -95,7 +95,7 @@ public final class TorchCheckpointFile: TensorFile, @unchecked Sendable {
         let locate: Locate = { s in
             guard let (offset, size) = located[s.key] else { throw CheckpointError("\(name): storage \(s.key) has no data") }
             let elem = s.dtype?.byteSize ?? 1
-            guard s.viewOffset >= 0, s.viewOffset * elem <= size else { throw CheckpointError("\(name): storage view outside its root") }
+            guard s.viewOffset >= 0, s.viewOffset <= size / elem else { throw CheckpointError("\(name): storage view outside its root") }
             return (offset + s.viewOffset * elem, size - s.viewOffset * elem)
         }
         return (state, locate)
@@ -129,25 +129,29 @@ public final class TorchCheckpointFile: TensorFile, @unchecked Sendable {
         return out
     }
 
+    /// Every number here comes from the pickle: each step is checked, so a
+    /// lying offset (2^62) or stride is an error naming the tensor, not a trap.
     private static func entry(_ key: String, _ t: TorchTensor, locate: Locate, name: String) throws -> TensorEntry {
         func fail(_ why: String) -> CheckpointError { CheckpointError("\(name): tensor \(key) \(why)") }
         guard let dtype = t.storage.dtype else { throw fail("uses an unknown storage type \(t.storage.typeName)") }
         guard t.offset >= 0, t.shape.allSatisfy({ $0 >= 0 }), t.strides.allSatisfy({ $0 >= 0 }) else { throw fail("has a negative size or stride") }
+        func ok(_ v: Int?) throws -> Int {
+            guard let v else { throw fail("has a shape, stride or offset too large to address") }
+            return v
+        }
         var count = 1, last = 0
         for (d, s) in zip(t.shape, t.strides) {
-            let (c, o1) = count.multipliedReportingOverflow(by: d)
-            let (l, o2) = (max(d, 1) - 1).multipliedReportingOverflow(by: s)
-            guard !o1, !o2 else { throw fail("has an overflowing shape") }
-            count = c
-            last += l
+            count = try ok(Checked.product(count, d))
+            last = try ok(Checked.sum(last, try ok(Checked.product(max(d, 1) - 1, s))))
         }
         let (offset, bytes) = try locate(t.storage)
-        let span = count == 0 ? 0 : (t.offset + last + 1) * dtype.byteSize
+        let span = count == 0 ? 0 : try ok(Checked.product(try ok(Checked.sum(t.offset, last, 1)), dtype.byteSize))
         guard span <= bytes else { throw fail("reaches past its storage (\(span) > \(bytes) bytes; truncated?)") }
+        // span ≤ bytes bounds everything below: t.offset·size ≤ span, and the storage lies in the file.
         var contiguous = true, expected = 1
         for (d, s) in zip(t.shape, t.strides).reversed() where d != 1 {
             if s != expected { contiguous = false }
-            expected *= d
+            expected = Checked.product(expected, d) ?? 0
         }
         return TensorEntry(name: key, dtype: dtype, shape: t.shape, offset: offset + t.offset * dtype.byteSize,
                            byteCount: span - t.offset * dtype.byteSize, strides: contiguous ? nil : t.strides)

@@ -2,8 +2,27 @@
 /// `torch.save` emits and only a whitelist of callables (OrderedDict, tensor
 /// and parameter rebuilders, storage types), so a checkpoint can describe
 /// tensors but never run code. Anything else is an error naming it.
-final class PickleList { var items: [PickleValue] = [] }
-final class PickleDict { var items: [(key: PickleValue, value: PickleValue)] = [] }
+///
+/// Containers are classes whose deinit takes their children apart
+/// iteratively: a 50 KB pickle can nest 50,000 tuples or lists, and the
+/// default recursive release of such a chain overflows the stack.
+final class PickleList {
+    var items: [PickleValue] = []
+    deinit { PickleValue.dismantle(&items) }
+}
+final class PickleDict {
+    var items: [(key: PickleValue, value: PickleValue)] = []
+    deinit {
+        var flat = items.flatMap { [$0.key, $0.value] }
+        items = []
+        PickleValue.dismantle(&flat)
+    }
+}
+final class PickleTuple {
+    var items: [PickleValue]
+    init(_ items: [PickleValue]) { self.items = items }
+    deinit { PickleValue.dismantle(&items) }
+}
 
 /// A storage named by a persistent id: where its bytes are is up to the caller.
 struct TorchStorage {
@@ -23,9 +42,9 @@ struct TorchTensor {
     let strides: [Int]
 }
 
-indirect enum PickleValue {
+enum PickleValue {
     case none, bool(Bool), int(Int), float(Double), string(String), bytes([UInt8])
-    case tuple([PickleValue]), list(PickleList), dict(PickleDict)
+    case tuple(PickleTuple), list(PickleList), dict(PickleDict)
     case global(module: String, name: String)
     case storage(TorchStorage)
     case tensor(TorchTensor)
@@ -35,8 +54,43 @@ indirect enum PickleValue {
 
     var int: Int? { if case .int(let i) = self { return i }; return nil }
     var string: String? { if case .string(let s) = self { return s }; return nil }
+
+    /// Releases `work` without recursion: a container only this list holds
+    /// hands its children over before it goes, so no deinit nests in another.
+    static func dismantle(_ work: inout [PickleValue]) {
+        while !work.isEmpty {
+            var v = work.removeLast()
+            v.moveChildren(into: &work)
+        }
+    }
+
+    /// Moves the children of a uniquely held container into `work`, leaving self `.none`.
+    private mutating func moveChildren(into work: inout [PickleValue]) {
+        // One owned reference, checked in place (binding it to a new name would copy it).
+        var object: AnyObject? = Self.extract(&self)
+        guard object != nil, isKnownUniquelyReferenced(&object) else { return }
+        // Unique: emptying it here means its deinit has nothing left to recurse into.
+        if let l = object as? PickleList { work.append(contentsOf: l.items); l.items = [] }
+        if let t = object as? PickleTuple { work.append(contentsOf: t.items); t.items = [] }
+        if let d = object as? PickleDict { for item in d.items { work.append(item.key); work.append(item.value) }; d.items = [] }
+    }
+
+    /// The container object, with `v` set to `.none` first so the caller holds the only reference it had.
+    @inline(never)
+    private static func extract(_ v: inout PickleValue) -> AnyObject? {
+        let object: AnyObject?
+        switch v {
+        case .list(let l): object = l
+        case .tuple(let t): object = t
+        case .dict(let d): object = d
+        default: return nil
+        }
+        v = .none
+        return object
+    }
+
     var tuple: [PickleValue]? {
-        if case .tuple(let t) = self { return t }
+        if case .tuple(let t) = self { return t.items }
         if case .list(let l) = self { return l.items }
         return nil
     }
@@ -55,16 +109,33 @@ struct Unpickler {
     }
 
     /// Runs one pickle (up to STOP) and returns its value; `reader` ends after it.
+    /// More values than any state dict holds (bert-large's pickle makes about
+    /// 10,000): bounds memory, since each costs ~100 bytes however small the file.
+    static let maxValues = 4_000_000
+
     mutating func load() throws -> PickleValue {
-        stack.removeAll(); memo.removeAll()
+        defer { PickleValue.dismantle(&stack); var m = Array(memo.values); memo.removeAll(); PickleValue.dismantle(&m) }
+        stack.removeAll(); memo.removeAll(); pushed = 0
         var steps = 0
         while true {
             steps += 1
             guard steps < 50_000_000 else { throw reader.fail("pickle does not end") }
+
             let op = try reader.u8()
             if op == UInt8(ascii: ".") { return try pop() }
             try execute(op)
         }
+    }
+
+    private var pushed = 0
+
+    /// Every value enters through the stack, so counting pushes bounds them all.
+    private mutating func push(_ v: PickleValue) throws {
+        pushed += 1
+        guard pushed <= Self.maxValues else {
+            throw reader.fail("pickle builds more than \(Self.maxValues) values (a state dict needs thousands); refusing it")
+        }
+        stack.append(v)
     }
 
     private mutating func pop() throws -> PickleValue {
@@ -98,47 +169,47 @@ struct Unpickler {
         switch op {
         case 0x80: _ = try reader.u8()                                        // PROTO
         case 0x95: _ = try reader.u64()                                       // FRAME
-        case UInt8(ascii: "}"): stack.append(.dict(PickleDict()))             // EMPTY_DICT
-        case UInt8(ascii: "]"): stack.append(.list(PickleList()))             // EMPTY_LIST
-        case UInt8(ascii: ")"): stack.append(.tuple([]))                      // EMPTY_TUPLE
-        case UInt8(ascii: "("): stack.append(.mark)                           // MARK
-        case UInt8(ascii: "N"): stack.append(.none)
-        case 0x88: stack.append(.bool(true))
-        case 0x89: stack.append(.bool(false))
-        case UInt8(ascii: "J"): stack.append(.int(try reader.i32()))          // BININT
-        case UInt8(ascii: "K"): stack.append(.int(Int(try reader.u8())))      // BININT1
-        case UInt8(ascii: "M"): stack.append(.int(try reader.u16()))          // BININT2
-        case 0x8a: stack.append(try long(Int(try reader.u8())))              // LONG1
+        case UInt8(ascii: "}"): try push(.dict(PickleDict()))             // EMPTY_DICT
+        case UInt8(ascii: "]"): try push(.list(PickleList()))             // EMPTY_LIST
+        case UInt8(ascii: ")"): try push(.tuple(PickleTuple([])))                      // EMPTY_TUPLE
+        case UInt8(ascii: "("): try push(.mark)                           // MARK
+        case UInt8(ascii: "N"): try push(.none)
+        case 0x88: try push(.bool(true))
+        case 0x89: try push(.bool(false))
+        case UInt8(ascii: "J"): try push(.int(try reader.i32()))          // BININT
+        case UInt8(ascii: "K"): try push(.int(Int(try reader.u8())))      // BININT1
+        case UInt8(ascii: "M"): try push(.int(try reader.u16()))          // BININT2
+        case 0x8a: try push(try long(Int(try reader.u8())))              // LONG1
         case UInt8(ascii: "G"):                                               // BINFLOAT (big endian)
             let raw = try reader.take(8)
-            stack.append(.float(Double(bitPattern: UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)))))
-        case UInt8(ascii: "X"): stack.append(.string(try string(try reader.u32())))   // BINUNICODE
-        case 0x8c: stack.append(.string(try string(Int(try reader.u8()))))           // SHORT_BINUNICODE
-        case 0x8d: stack.append(.string(try string(try reader.u64())))               // BINUNICODE8
-        case UInt8(ascii: "C"): stack.append(.bytes(Array(try reader.take(Int(try reader.u8())))))  // SHORT_BINBYTES
-        case UInt8(ascii: "B"): stack.append(.bytes(Array(try reader.take(try reader.u32()))))     // BINBYTES
+            try push(.float(Double(bitPattern: UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)))))
+        case UInt8(ascii: "X"): try push(.string(try string(try reader.u32())))   // BINUNICODE
+        case 0x8c: try push(.string(try string(Int(try reader.u8()))))           // SHORT_BINUNICODE
+        case 0x8d: try push(.string(try string(try reader.u64())))               // BINUNICODE8
+        case UInt8(ascii: "C"): try push(.bytes(Array(try reader.take(Int(try reader.u8())))))  // SHORT_BINBYTES
+        case UInt8(ascii: "B"): try push(.bytes(Array(try reader.take(try reader.u32()))))     // BINBYTES
         case UInt8(ascii: "q"): memo[Int(try reader.u8())] = try top()       // BINPUT
         case UInt8(ascii: "r"): memo[try reader.u32()] = try top()           // LONG_BINPUT
         case 0x94: memo[memo.count] = try top()                              // MEMOIZE
-        case UInt8(ascii: "h"): stack.append(try memoized(Int(try reader.u8())))  // BINGET
-        case UInt8(ascii: "j"): stack.append(try memoized(try reader.u32()))      // LONG_BINGET
-        case UInt8(ascii: "t"): stack.append(.tuple(try popToMark()))        // TUPLE
-        case 0x85: let a = try pop(); stack.append(.tuple([a]))
-        case 0x86: let b = try pop(), a = try pop(); stack.append(.tuple([a, b]))
-        case 0x87: let c = try pop(), b = try pop(), a = try pop(); stack.append(.tuple([a, b, c]))
+        case UInt8(ascii: "h"): try push(try memoized(Int(try reader.u8())))  // BINGET
+        case UInt8(ascii: "j"): try push(try memoized(try reader.u32()))      // LONG_BINGET
+        case UInt8(ascii: "t"): try push(.tuple(PickleTuple(try popToMark())))        // TUPLE
+        case 0x85: let a = try pop(); try push(.tuple(PickleTuple([a])))
+        case 0x86: let b = try pop(), a = try pop(); try push(.tuple(PickleTuple([a, b])))
+        case 0x87: let c = try pop(), b = try pop(), a = try pop(); try push(.tuple(PickleTuple([a, b, c])))
         case UInt8(ascii: "c"):                                               // GLOBAL
             let module = try line(), name = try line()
-            stack.append(.global(module: module, name: name))
+            try push(.global(module: module, name: name))
         case 0x93:                                                            // STACK_GLOBAL
             let name = try pop(), module = try pop()
             guard let m = module.string, let n = name.string else { throw reader.fail("pickle STACK_GLOBAL needs strings") }
-            stack.append(.global(module: m, name: n))
+            try push(.global(module: m, name: n))
         case UInt8(ascii: "Q"):                                               // BINPERSID
             guard let pid = try pop().tuple else { throw reader.fail("persistent id is not a tuple") }
-            stack.append(try persistentLoad(pid))
+            try push(try persistentLoad(pid))
         case UInt8(ascii: "R"), 0x81:                                         // REDUCE, NEWOBJ
             let args = try pop(), callable = try pop()
-            stack.append(try Self.call(callable, args, fail: reader.fail))
+            try push(try Self.call(callable, args, fail: reader.fail))
         case UInt8(ascii: "b"): _ = try pop()                                 // BUILD: state is not needed
         case UInt8(ascii: "s"):                                               // SETITEM
             let value = try pop(), key = try pop()

@@ -19,7 +19,7 @@ struct ZipArchive {
             // ZIP64: a locator just before the end record points at the 64-bit end record.
             guard eocd >= 20, try r.u32(at: eocd - 20) == 0x0706_4b50 else { throw r.fail("ZIP64 sizes without a ZIP64 locator") }
             let record = try r.u64(at: eocd - 12)
-            guard try r.u32(at: record) == 0x0606_4b50 else { throw r.fail("bad ZIP64 end record") }
+            guard record <= bytes.count - 56, try r.u32(at: record) == 0x0606_4b50 else { throw r.fail("bad ZIP64 end record") }
             count = try r.u64(at: record + 32); dirSize = try r.u64(at: record + 40); dirOffset = try r.u64(at: record + 48)
         }
         guard dirOffset <= bytes.count, dirSize <= bytes.count - dirOffset, count <= dirSize / 46 else {
@@ -69,6 +69,7 @@ struct ZipArchive {
         guard compressed == size else { throw c.fail("entry \(name) has inconsistent sizes") }
         let header = ByteReader(bytes, what: c.what)
         guard try header.u32(at: local) == 0x0403_4b50 else { throw c.fail("entry \(name) has no local header") }
+        guard local <= bytes.count - 30 else { throw c.fail("entry \(name) has its local header past the end of the file (truncated?)") }
         let start = local + 30 + (try header.u16(at: local + 26)) + (try header.u16(at: local + 28))
         guard start <= bytes.count, size <= bytes.count - start else { throw c.fail("entry \(name) runs past the end of the file (truncated?)") }
         return Entry(name: name, offset: start, size: size)

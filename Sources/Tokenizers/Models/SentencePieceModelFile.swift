@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 
 /// The pieces, scores and compiled normalization rules of a SentencePiece
 /// `.model` file (a protobuf ModelProto: field 1 holds each SentencePiece
@@ -9,8 +10,9 @@ public struct SentencePieceModelFile: Sendable {
     public let precompiledCharsmap: [UInt8]
 
     public init(contentsOf url: URL) throws {
-        guard let data = try? Data(contentsOf: url) else { throw TokenizerError("cannot read \(url.path)") }
-        try self.init(bytes: [UInt8](data), name: url.lastPathComponent)
+        let bytes: [UInt8]
+        do { bytes = try SafeFile.read(url, limit: Limits.vocabulary) } catch { throw TokenizerError("cannot read \(error)") }
+        try self.init(bytes: bytes, name: url.lastPathComponent)
     }
 
     public init(bytes: [UInt8], name: String = "spm.model") throws {

@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 
 /// Named colours and the heatmap gradient, read from a `Themes/*.theme` file.
 ///
@@ -107,7 +108,8 @@ public struct ThemeLibrary: Sendable {
         let candidates = nameOrPath.contains("/") ? [URL(fileURLWithPath: nameOrPath)]
             : directories.map { $0.appendingPathComponent(nameOrPath + ".theme") }
         for url in candidates where FileManager.default.fileExists(atPath: url.path) {
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else { throw ThemeError("cannot read \(url.path)") }
+            let text: String
+            do { text = try SafeFile.text(url, limit: Limits.smallJSON) } catch { throw ThemeError("cannot read \(error)") }
             return try Theme.parse(text, source: url.lastPathComponent)
         }
         if nameOrPath == "default" { return .builtIn }
