@@ -35,7 +35,7 @@ struct ProbeCommand: ParsableCommand {
             let (train, dev, test) = try loadSplits()
             guard let pool = ProbeFeatures.Pooling(rawValue: pooling) else { throw EncoderError("--pooling takes first or mean") }
             let tasks = task == "all" ? ["upos", "xpos", "deprel", "ner"] : [task]
-            if let sentence, let t = tasks.first, let cached = ProbeCache.load(key: ProbeCache.key(modelDirectory: model.directory, task: t, dataFiles: dataFiles)) {
+            if let sentence, let t = tasks.first, let cached = (try? ProbeCache.load(key: ProbeCache.key(modelDirectory: model.directory, task: t, dataFiles: dataFiles), inputs: model.encoder.config.hiddenSize)) ?? nil {
                 return print(try Self.labels(of: sentence, cached, model))
             }
             let t0 = Date()

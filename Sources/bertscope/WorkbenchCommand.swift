@@ -37,7 +37,7 @@ struct WorkbenchCommand: ParsableCommand {
             let draft = text == nil ? drafts.adoptNewest() : nil
             let session = ModelSession(model: model, input: SessionInput(text: text ?? draft?.a ?? "", pair: draft?.b))
             workbench = Workbench(session: session, theme: chosen, themes: themes, history: History(file: History.defaultFile()), samples: samples)
-            workbench.probes = ProbeCache.all(prefix: ProbeCache.modelKey(model.directory))
+            workbench.loadProbes()
             workbench.drafts = drafts
             let others = drafts.orphans().count
             if others > 0 { workbench.notice = Notice(text: "\(others) unsent draft\(others == 1 ? "" : "s") from other windows: :recover loads the newest", isError: false) }

@@ -1,3 +1,4 @@
+import Checkpoint
 import Analysis
 import Encoder
 import Foundation
@@ -37,14 +38,50 @@ import Tokenizers
         #expect(g.contains("cosine to the same token one layer down"))
     }
 
+    /// A damaged cache file (bad offset, bias of the wrong length, labels that
+    /// do not match) is set aside with one notice; the workbench starts. (A bad
+    /// offset crashed every start, a short bias hit a precondition.)
+    @Test func poisonedProbeCachesAreSetAside() throws {
+        let p = try Self.trainedProbes()
+        let dir = try temporaryDirectory()
+        let key = ProbeCache.modelKey(tinyModel.directory)
+        try ProbeCache.save(p, key: key + "-good-upos", in: dir)
+        // A bad offset: the first tensor claims bytes far past the file.
+        var bytes = [UInt8](try Data(contentsOf: dir.appendingPathComponent(key + "-good-upos.safetensors")))
+        let headerLength = Int(bytes[0..<8].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+        var header = String(decoding: bytes[8..<(8 + headerLength)], as: UTF8.self)
+        header = header.replacingOccurrences(of: #""data_offsets":[0,"#, with: #""data_offsets":[9223372036854775000,"#)
+        bytes.replaceSubrange(8..<(8 + headerLength), with: Array(header.utf8))
+        try Data(bytes).write(to: dir.appendingPathComponent(key + "-offset-upos.safetensors"))
+        // Labels that no longer match the probes' classes.
+        var fewer = p.labels
+        fewer.removeLast()
+        try ProbeCache.save(TrainedProbes(task: "upos", labels: fewer, report: p.report, probes: p.probes), key: key + "-labels-upos", in: dir)
+        // A bias one class short of its weights.
+        let w0 = p.probes[0]
+        try SafeTensorsWriter.write(dir.appendingPathComponent(key + "-bias-upos.safetensors"),
+                                    tensors: [("layer0.weight", [w0.classes, w0.inputs], w0.weights), ("layer0.bias", [w0.classes - 1], Array(w0.bias.dropLast()))],
+                                    metadata: ["task": "upos", "labels": p.labels.joined(separator: "\u{1F}"), "accuracy": "0.5", "control_accuracy": "0.5"])
+        let w = makeWorkbench("the cat sat")
+        w.loadProbes(in: dir)
+        #expect(w.probes.count == 1)
+        #expect(w.notice?.isError == true && w.notice!.text.contains("set aside") && w.notice!.text.contains("and 2 more"), "\(String(describing: w.notice))")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(names.filter { $0.hasSuffix(".bad") }.count == 3)
+        w.focus = .probing
+        _ = w.render(width: 120, height: 40)
+        w.loadProbes(in: dir)  // the next start: no notice, nothing left to set aside
+        #expect(w.probes.count == 1)
+    }
+
     @Test func cachedProbesRoundTrip() throws {
         let p = try Self.trainedProbes()
         let dir = try temporaryDirectory()
         try ProbeCache.save(p, key: "m-d-upos", in: dir)
-        let back = try #require(ProbeCache.load(key: "m-d-upos", in: dir))
+        let back = try #require(try ProbeCache.load(key: "m-d-upos", in: dir))
         #expect(back.labels == p.labels && back.report.accuracy == p.report.accuracy && back.report.controlAccuracy == p.report.controlAccuracy)
         #expect(back.probes.map(\.weights) == p.probes.map(\.weights))
-        #expect(ProbeCache.all(prefix: "m-", in: dir).count == 1 && ProbeCache.all(prefix: "x-", in: dir).isEmpty)
+        #expect(ProbeCache.all(prefix: "m-", in: dir).probes.count == 1 && ProbeCache.all(prefix: "x-", in: dir).probes.isEmpty)
         let k1 = ProbeCache.key(modelDirectory: Fixtures.model("tiny-bert"), task: "upos", dataFiles: [])
         let k2 = ProbeCache.key(modelDirectory: Fixtures.model("tiny-electra"), task: "upos", dataFiles: [])
         #expect(k1 != k2 && k1.hasSuffix("-upos") && k1.hasPrefix(ProbeCache.modelKey(Fixtures.model("tiny-bert"))))

@@ -12,6 +12,10 @@ public struct TrainedProbes: Sendable {
     /// one probe per layer (layer 0 = embeddings)
     public let probes: [LogisticRegression]
 
+    public init(task: String, labels: [String], report: ProbeReport, probes: [LogisticRegression]) {
+        self.task = task; self.labels = labels; self.report = report; self.probes = probes
+    }
+
     /// The label each layer's probe gives a vector of that layer.
     public func predict(layer: Int, _ x: [Float]) -> String { labels[probes[layer].predict(x)[0]] }
 }
@@ -65,26 +69,53 @@ public enum ProbeCache {
         try SafeTensorsWriter.write(dir.appendingPathComponent(key + ".safetensors"), tensors: tensors, metadata: meta)
     }
 
-    public static func load(key: String, in dir: URL = directory()) -> TrainedProbes? {
+    /// A cached probe set, or nil when there is none. Cache files are
+    /// untrusted (a crash, a full disk or a hand edit can damage them): every
+    /// count is checked, and a bad file throws a one-line error.
+    public static func load(key: String, in dir: URL = directory(), inputs: Int? = nil) throws -> TrainedProbes? {
         let url = dir.appendingPathComponent(key + ".safetensors")
-        guard let f = try? SafeTensorsFile(path: url.path), let task = f.metadata["task"], let labelText = f.metadata["labels"] else { return nil }
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        func bad(_ why: String) -> CheckpointError { CheckpointError("probe cache \(url.lastPathComponent): \(why)") }
+        let f: SafeTensorsFile
+        do { f = try SafeTensorsFile(path: url.path) } catch { throw bad("\(error)") }
+        guard let task = f.metadata["task"], let labelText = f.metadata["labels"] else { throw bad("no task or labels") }
         let labels = labelText.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
         let acc = (f.metadata["accuracy"] ?? "").split(separator: ",").compactMap { Double($0) }
         let ctl = (f.metadata["control_accuracy"] ?? "").split(separator: ",").compactMap { Double($0) }
         var probes: [LogisticRegression] = []
-        var l = 0
-        while let w = try? f.tensor("layer\(l).weight"), let b = try? f.tensor("layer\(l).bias"), w.shape.count == 2 {
+        while f.entries["layer\(probes.count).weight"] != nil {
+            let l = probes.count
+            let w = try f.tensor("layer\(l).weight"), b = try f.tensor("layer\(l).bias")
+            guard w.shape.count == 2, w.shape[0] == labels.count, b.shape == [w.shape[0]] else {
+                throw bad("layer \(l) has shape \(w.shape) and bias \(b.shape) for \(labels.count) labels")
+            }
+            guard w.shape[1] == (inputs ?? probes.first?.inputs ?? w.shape[1]) else {
+                throw bad("layer \(l) takes \(w.shape[1]) inputs, the model has \(inputs ?? probes.first?.inputs ?? 0)")
+            }
             probes.append(LogisticRegression(classes: w.shape[0], inputs: w.shape[1], weights: w.values, bias: b.values))
-            l += 1
         }
-        guard !probes.isEmpty, probes.count == acc.count else { return nil }
+        guard !probes.isEmpty, probes.count == acc.count, ctl.count == acc.count else {
+            throw bad("\(probes.count) layers of probes but \(acc.count) accuracies")
+        }
         return TrainedProbes(task: task, labels: labels, report: ProbeReport(task: task, labels: labels, accuracy: acc, controlAccuracy: ctl), probes: probes)
     }
 
-    /// Every cached probe set whose key starts with the model/data part of `key`.
-    public static func all(prefix: String, in dir: URL = directory()) -> [TrainedProbes] {
+    /// Every cached probe set whose key starts with `prefix`. A damaged file
+    /// is renamed to `….bad` (kept for a bug report, never read again) and
+    /// named in `problems`; it never stops the others loading.
+    public static func all(prefix: String, in dir: URL = directory(), inputs: Int? = nil) -> (probes: [TrainedProbes], problems: [String]) {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasPrefix(prefix) && $0.hasSuffix(".safetensors") }.sorted()
-        return names.compactMap { load(key: String($0.dropLast(".safetensors".count)), in: dir) }
+        var out: [TrainedProbes] = [], problems: [String] = []
+        for name in names {
+            do {
+                if let p = try load(key: String(name.dropLast(".safetensors".count)), in: dir, inputs: inputs) { out.append(p) }
+            } catch {
+                let from = dir.appendingPathComponent(name)
+                rename(from.path, from.path + ".bad")
+                problems.append("\(error); set aside as \(name).bad")
+            }
+        }
+        return (out, problems)
     }
 }
 

@@ -116,9 +116,19 @@ public final class Workbench {
         s.beforeSnapshot = session.beforeSnapshot
         session = s
         mapCache = [:]
-        probes = ProbeCache.all(prefix: ProbeCache.modelKey(model.directory))
+        loadProbes()
         attention.layer = min(attention.layer, model.encoder.config.numLayers - 1)
         attention.head = min(attention.head, model.encoder.config.numHeads - 1)
+    }
+
+    /// The cached probes of the current model; damaged cache files are set aside and said.
+    public func loadProbes(in dir: URL = ProbeCache.directory()) {
+        let m = session.model
+        let (found, problems) = ProbeCache.all(prefix: ProbeCache.modelKey(m.directory), in: dir, inputs: m.encoder.config.hiddenSize)
+        probes = found
+        if let first = problems.first {
+            notice = Notice(text: first + (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""), isError: true)
+        }
     }
 
     func quit() { shouldQuit = true }
