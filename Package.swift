@@ -22,8 +22,10 @@ let package = Package(
         // Checked file access for every layer: regular files only, non-blocking
         // opens, size limits, locks, one-line I/O errors.
         .target(name: "SafeIO"),
+        // Signal-safe reporting of mapped files that change under us (SIGBUS).
+        .target(name: "CFaults"),
         // Layer 0: mmapped safetensors, config.json, model discovery.
-        .target(name: "Checkpoint", dependencies: ["SafeIO"]),
+        .target(name: "Checkpoint", dependencies: ["SafeIO", "CFaults"]),
         // Layer 1: HF-exact WordPiece tokenization (no model weights needed).
         .target(name: "Tokenizers", dependencies: ["SafeIO"]),
         // Numeric kernels in C: GEMM, LayerNorm, GELU, softmax.
@@ -38,7 +40,7 @@ let package = Package(
         .target(name: "WorkbenchUI", dependencies: ["Session", "Analysis", "Encoder", "Tokenizers", "SafeIO"]),
         // The only code that talks to ncursesw.
         .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
-        .target(name: "TerminalNCurses", dependencies: ["CNCurses", "WorkbenchUI"]),
+        .target(name: "TerminalNCurses", dependencies: ["CNCurses", "CFaults", "WorkbenchUI"]),
         .executableTarget(
             name: "bertscope",
             dependencies: [

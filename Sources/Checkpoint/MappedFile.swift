@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CFaults
 import SafeIO
 
 /// A read-only memory map of a whole file. Tensors point straight into it,
@@ -24,9 +25,15 @@ public final class MappedFile: @unchecked Sendable {
         self.path = path
         self.size = size
         self.base = UnsafeRawPointer(p)
+        // Reading a page past a file that shrank since raises SIGBUS: say which file.
+        bs_fault_install()
+        bs_fault_register(base, size, path)
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: base), size) }
+    deinit {
+        bs_fault_unregister(base)
+        munmap(UnsafeMutableRawPointer(mutating: base), size)
+    }
 
     /// The bytes [offset, offset+count), which the caller has bounds-checked.
     public func bytes(at offset: Int, count: Int) -> UnsafeRawBufferPointer {

@@ -1,3 +1,4 @@
+import CFaults
 @preconcurrency import CNCurses
 import Foundation
 import WorkbenchUI
@@ -165,7 +166,10 @@ public final class NCursesTerminal: TerminalBackend {
 
     /// On a crash or kill signal: restore the terminal, then die as the signal says.
     private static func installCrashHandlers() {
-        for sig in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGTERM, SIGHUP, SIGQUIT] {
+        // A SIGBUS from a weights file truncated under us is reported by CFaults, after endwin.
+        bs_fault_set_cleanup { endwin() }
+        bs_fault_install()
+        for sig in [SIGSEGV, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGTERM, SIGHUP, SIGQUIT] {
             signal(sig) { s in
                 endwin()
                 signal(s, SIG_DFL)

@@ -120,4 +120,18 @@ import TestSupport
         let s = try t.waitFor(text: "EXIT=1")
         #expect(s.contains("bertscope: error: model directory /no/such/dir does not exist"))
     }
+
+    /// A weights file truncated while the workbench runs: the terminal comes
+    /// back and one line names the file (was: "Bus error" with the screen left raw).
+    @Test func aWeightsFileTruncatedUnderTheWorkbenchIsNamed() throws {
+        let dir = try temporaryDirectory().appendingPathComponent("m")
+        try FileManager.default.copyItem(at: Fixtures.model("tiny-bert-pretraining"), to: dir)
+        let bin = try bertscopeBinary()
+        let t = try Tmux(width: 100, height: 30, command: "env TERM=xterm-256color XDG_STATE_HOME=\(dir.path)/s \(bin) --model \(dir.path) hello; echo \"EXIT=$?\"; sleep 60")
+        try t.waitFor(text: "[CLS]")
+        guard truncate(dir.appendingPathComponent("model.safetensors").path, 0) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        try t.send("x y z", literal: true)
+        let s = try t.waitFor(text: "EXIT=1")
+        #expect(s.replacingOccurrences(of: "\n", with: "").contains("bertscope: error: \(dir.path)/model.safetensors changed on disk while in use"), "\(s)")
+    }
 }
