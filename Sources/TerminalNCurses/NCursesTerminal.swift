@@ -11,6 +11,8 @@ public final class NCursesTerminal: TerminalBackend {
     private var previous: CellGrid?
     private var pairs: [PairKey: Int32] = [:]
     private var active = true
+    private var decoder = KeyDecoder()
+    private var decoded: [Key] = []
 
     private struct PairKey: Hashable { let fg: Int32, bg: Int32 }
 
@@ -40,6 +42,16 @@ public final class NCursesTerminal: TerminalBackend {
         }
         colorMode = mode
         NCursesTerminal.installCrashHandlers()
+        // Bracketed paste: pasted text arrives marked, so it is inserted, never run as keys.
+        NCursesTerminal.write(NCursesTerminal.pasteOn)
+    }
+
+    static let pasteOn = "\u{1B}[?2004h", pasteOff = "\u{1B}[?2004l"
+
+    /// Straight to the terminal (async-signal-safe: also used by the crash handlers).
+    static func write(_ s: String) {
+        var bytes = Array(s.utf8)
+        _ = Glibc.write(1, &bytes, bytes.count)
     }
 
     deinit { shutdown() }
@@ -49,6 +61,7 @@ public final class NCursesTerminal: TerminalBackend {
         guard active else { return }
         active = false
         endwin()
+        NCursesTerminal.write(NCursesTerminal.pasteOff)
     }
 
     public var size: (width: Int, height: Int) {
@@ -56,26 +69,28 @@ public final class NCursesTerminal: TerminalBackend {
     }
 
     public func readKey(timeoutMilliseconds: Int) -> Key? {
+        if !decoded.isEmpty { return decoded.removeFirst() }
+        var wait = timeoutMilliseconds
+        while true {
+            guard let input = readRaw(timeoutMilliseconds: wait) else {
+                guard decoder.isPending else { return nil }
+                decoded += decoder.timeout()
+                return decoded.isEmpty ? nil : decoded.removeFirst()
+            }
+            decoded += decoder.feed(input)
+            if !decoded.isEmpty { return decoded.removeFirst() }
+            // Mid-sequence: the rest of an escape sequence comes at once; a paste may come in chunks.
+            wait = decoder.isInPaste ? 1000 : 25
+        }
+    }
+
+    private func readRaw(timeoutMilliseconds: Int) -> KeyDecoder.Input? {
         wtimeout(bs_stdscr(), Int32(timeoutMilliseconds))
         var ch: wint_t = 0
         let rc = wget_wch(bs_stdscr(), &ch)
         if rc == ERR { return nil }
-        if rc == KEY_CODE_YES { return special(Int32(ch)) }
-        return character(UInt32(ch))
-    }
-
-    private func character(_ v: UInt32) -> Key? {
-        switch v {
-        case 9: return .tab
-        case 10, 13: return .enter
-        case 27:
-            // Always Escape: reading Esc+key as Alt-key would swallow a quick
-            // "Esc then q" (leave the input, then quit). Word jumps use Ctrl-←/→.
-            return .escape
-        case 8, 127: return .backspace
-        case 1...26: return .ctrl(Character(Unicode.Scalar(v + 96)!))
-        default: return Unicode.Scalar(v).map { .char(Character($0)) }
-        }
+        if rc == KEY_CODE_YES { return special(Int32(ch)).map { .key($0) } ?? .scalar(0) }
+        return .scalar(UInt32(ch))
     }
 
     private func special(_ code: Int32) -> Key? {
@@ -167,11 +182,12 @@ public final class NCursesTerminal: TerminalBackend {
     /// On a crash or kill signal: restore the terminal, then die as the signal says.
     private static func installCrashHandlers() {
         // A SIGBUS from a weights file truncated under us is reported by CFaults, after endwin.
-        bs_fault_set_cleanup { endwin() }
+        bs_fault_set_cleanup { endwin(); NCursesTerminal.write(NCursesTerminal.pasteOff) }
         bs_fault_install()
         for sig in [SIGSEGV, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGTERM, SIGHUP, SIGQUIT] {
             signal(sig) { s in
                 endwin()
+                NCursesTerminal.write(NCursesTerminal.pasteOff)
                 signal(s, SIG_DFL)
                 raise(s)
             }

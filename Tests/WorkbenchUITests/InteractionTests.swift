@@ -356,3 +356,23 @@ import TestSupport
         #expect(Set(merged) == Set((0..<20).flatMap { ["a\($0)", "b\($0)"] }))
     }
 }
+
+@Suite struct PasteAndAltTests {
+    @Test func altQAndTerminalRepliesNeverQuit() {
+        let w = makeWorkbench("")
+        var d = KeyDecoder()
+        for s in "hi\u{1B}q\u{1B}P1$r0m\u{1B}\\".unicodeScalars { for k in d.feed(.scalar(s.value)) { w.press(k) } }
+        #expect(!w.shouldQuit && w.focus == .inputA && w.editorA.text == "hi")
+    }
+
+    @Test func aPasteIsOneEditAndOneEncoding() {
+        let w = makeWorkbench("")
+        let before = w.session.snapshot.input
+        w.press(.paste("The quick brown fox.\nIt jumps q\tover"))
+        #expect(w.editorA.text == "The quick brown fox. It jumps q over")
+        #expect(w.session.snapshot.input != before && !w.shouldQuit)
+        w.focus = .attention
+        w.press(.paste(" more"))
+        #expect(w.focus == .inputA && w.editorA.text.hasSuffix("over more"))
+    }
+}

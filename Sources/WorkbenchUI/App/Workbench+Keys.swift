@@ -5,6 +5,7 @@ extension Workbench {
     /// everything else goes through the key map.
     public func handle(_ key: Key) {
         if case .resize = key { return }
+        if case .paste(let text) = key { return paste(text) }
         if case .mouse(let x, let y, let button) = key { return click(x: x, y: y, button: button) }
         switch overlay {
         case .help(let scroll): return handleHelp(key, scroll: scroll)
@@ -231,5 +232,27 @@ extension Workbench {
         } catch {
             notice = Notice(text: "\(error)", isError: true)
         }
+    }
+}
+
+extension Workbench {
+    /// A paste is text, whatever it contains: one edit of the focused input
+    /// line (line A when a pane has focus), newlines and tabs as spaces,
+    /// other control characters dropped. One edit means one encoding.
+    func paste(_ text: String) {
+        let clean = String(String.UnicodeScalarView(text.unicodeScalars.compactMap { s -> Unicode.Scalar? in
+            if s == "\n" || s == "\r" || s == "\t" { return " " }
+            return s.value < 0x20 || s.value == 0x7F ? nil : s
+        }))
+        if case .command(var editor) = overlay {
+            editor.insert(clean)
+            overlay = .command(editor)
+            return
+        }
+        overlay = .none
+        if !focus.isInput { focus = .inputA }
+        focusedEditor.insert(clean)
+        history.stopBrowsing()
+        textChanged()
     }
 }

@@ -9,6 +9,8 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case function(Int)
     case mouse(x: Int, y: Int, button: MouseButton)
     case resize(width: Int, height: Int)
+    /// A bracketed paste, whole: inserted as one edit, never read as keys.
+    case paste(String)
 
     public enum MouseButton: Hashable, Sendable { case left, wheelUp, wheelDown }
 
@@ -37,6 +39,7 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .function(let n): return "F\(n)"
         case .mouse: return "click"
         case .resize: return "resize"
+        case .paste: return "paste"
         }
     }
 }
