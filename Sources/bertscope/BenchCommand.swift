@@ -16,6 +16,8 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Timed iterations.") var iterations = 50
     @Option(name: .long, help: "Threads for the GEMMs (default: $BERTSCOPE_THREADS, else 2 on multi-core machines).") var threads: Int?
     @Flag(name: .long, help: "Print {\"median_ms\", \"p90_ms\", \"tokens\"}.") var json = false
+    @Option(name: .long, help: ArgumentHelp("Time the workbench instead: typing and a paste at the end of a text of this many words.", valueName: "WORDS"))
+    var workbench: Int?
 
     func validate() throws {
         guard tokens >= 1 else { throw ValidationError("--tokens must be at least 1") }
@@ -26,6 +28,10 @@ struct BenchCommand: ParsableCommand {
         try reportingErrors {
             if let threads { bs_set_threads(Int32(threads)) } else { configureThreads() }
             let model = try options.load()
+            if let words = workbench {
+                if threads == nil { configureThreads(model.encoder.config.hiddenSize >= 768 ? nil : 1) }  // as the workbench runs
+                return WorkbenchBench.run(model, words: words, width: 160, height: 48, json: json)
+            }
             let encoder = model.encoder
             guard tokens <= encoder.config.maxTokens else {
                 throw EncoderError("--tokens \(tokens) exceeds the model's \(encoder.config.maxTokens) positions")

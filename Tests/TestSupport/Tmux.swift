@@ -31,6 +31,9 @@ public final class Tmux {
     /// Sends keys: tmux key names (Escape, Tab, Down) or, with `literal`, text.
     public func send(_ keys: String..., literal: Bool = false) throws {
         try run(["send-keys", "-t", "0"] + (literal ? ["-l"] : []) + keys)
+        // The workbench reads ESC followed within 25 ms by a key as Alt-key, as
+        // terminals send it; a person's Esc stands alone, so pause like one.
+        if keys.last == "Escape" { usleep(80_000) }
     }
 
     public func resize(width: Int, height: Int) throws {

@@ -29,7 +29,11 @@ public enum WorkbenchLoop {
                 // Give the encoder a few milliseconds to finish before drawing a
                 // stale frame: one current frame instead of two, and the UI does
                 // not compete with the encoder's threads meanwhile.
-                let deadline = DispatchTime.now().uptimeNanoseconds + settleNanoseconds
+                // Only worth it when the encoder is quick for this input: on long
+                // inputs (an encoding slower than the wait) draw the echo at once.
+                let lastCompute = w.snapshot.result?.milliseconds ?? 0
+                let settle = lastCompute * 1e6 < Double(settleNanoseconds) ? settleNanoseconds : 0
+                let deadline = DispatchTime.now().uptimeNanoseconds + settle
                 while w.snapshot.isStale && DispatchTime.now().uptimeNanoseconds < deadline {
                     if let more = terminal.readKey(timeoutMilliseconds: 1) { w.handle(more) }
                 }

@@ -11,14 +11,22 @@ enum InputLine {
             g.put(placeholder, x: area.x, y: r.y, style: theme.style("muted"), clip: area)
             return
         }
-        // Scroll so the cursor stays inside the area.
+        // Scroll so the cursor stays inside the area: walk back from the cursor
+        // (linear in what is visible, whatever the length of the text).
         let chars = editor.characters
-        var start = 0
-        while displayWidth(String(chars[start..<editor.cursor])) >= area.width - 1 { start += 1 }
-        g.put(String(chars[start...]), x: area.x, y: r.y, style: theme.style("foreground", [focused ? .bold : []]), clip: area)
+        var start = editor.cursor, used = 0
+        while start > 0 {
+            let w = displayWidth(String(chars[start - 1]))
+            if used + w >= area.width - 1 { break }
+            used += w
+            start -= 1
+        }
+        var end = editor.cursor, shown = used
+        while end < chars.count, shown < area.width { shown += displayWidth(String(chars[end])); end += 1 }
+        g.put(String(chars[start..<end]), x: area.x, y: r.y, style: theme.style("foreground", [focused ? .bold : []]), clip: area)
         if editor.characters.isEmpty { g.put(placeholder, x: area.x + 1, y: r.y, style: theme.style("muted"), clip: area) }
         if focused {
-            let cx = area.x + displayWidth(String(chars[start..<editor.cursor]))
+            let cx = area.x + used
             if cx < area.maxX { g.restyle(Rect(x: cx, y: r.y, width: 1, height: 1)) { $0.attributes.insert(.reverse) } }
         }
     }
