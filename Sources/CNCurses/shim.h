@@ -12,7 +12,10 @@
 #include <locale.h>
 #include <wchar.h>
 #include <stdio.h>
+#include <langinfo.h>
+#include <string.h>
 #include <ncursesw/curses.h>
+#include <ncursesw/term.h>
 
 extern int wcwidth(wchar_t);
 
@@ -29,6 +32,18 @@ static inline mmask_t bs_button5_pressed(void) { return BUTTON5_PRESSED; }
 static inline WINDOW *bs_stdscr(void) { return stdscr; }
 static inline int bs_colors(void) { return COLORS; }
 static inline int bs_color_pairs(void) { return COLOR_PAIRS; }
+
+// Whether the current locale's character set is UTF-8.
+static inline int bs_locale_is_utf8(void) {
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+// Whether the terminal started by newterm can move the cursor (TERM=dumb cannot).
+static inline int bs_can_address_cursor(void) {
+    const char *cup = tigetstr("cup");
+    return cup != 0 && cup != (const char *)-1;
+}
 
 // Draws one cell: a wide-character string with attributes and an extended pair.
 static inline int bs_put_cell(int y, int x, const wchar_t *wch, attr_t attrs, int pair) {

@@ -18,10 +18,14 @@ public final class NCursesTerminal: TerminalBackend {
 
     /// Starts curses on the controlling terminal. `noColor` forces monochrome.
     public init(noColor: Bool) throws {
-        setlocale(LC_ALL, "")
+        try NCursesTerminal.chooseUTF8Locale()
         let term = ProcessInfo.processInfo.environment["TERM"].flatMap { $0.isEmpty ? nil : $0 } ?? "xterm-256color"
         guard newterm(term, stdout, stdin) != nil else {
             throw TerminalError("cannot start the terminal UI: TERM=\(term) is unknown to ncurses (try TERM=xterm-256color)")
+        }
+        guard bs_can_address_cursor() != 0 else {
+            endwin()
+            throw TerminalError("cannot start the terminal UI: TERM=\(term) cannot move the cursor; the workbench needs a cursor-addressable terminal (try TERM=xterm-256color); the subcommands work anywhere")
         }
         // LINES/COLUMNS in the environment would freeze the size; forget them.
         unsetenv("LINES")
@@ -55,6 +59,18 @@ public final class NCursesTerminal: TerminalBackend {
     }
 
     deinit { shutdown() }
+
+    /// The workbench draws and reads UTF-8 (box lines, ×, CJK, emoji, typed ß):
+    /// under LANG=C ncursesw would drop all of it, so fall back to a UTF-8
+    /// locale for the character type, keeping the user's other settings.
+    static func chooseUTF8Locale() throws {
+        setlocale(LC_ALL, "")
+        if bs_locale_is_utf8() != 0 { return }
+        for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8", "en_US.utf8"] where setlocale(LC_CTYPE, name) != nil {
+            if bs_locale_is_utf8() != 0 { return }
+        }
+        throw TerminalError("cannot start the terminal UI: no UTF-8 locale is available (LANG=\(ProcessInfo.processInfo.environment["LANG"] ?? "")); install one (apt-get install locales) or set LANG=C.UTF-8")
+    }
 
     /// Restores the terminal (idempotent).
     public func shutdown() {

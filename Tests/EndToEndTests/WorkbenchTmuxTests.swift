@@ -134,4 +134,30 @@ import TestSupport
         let s = try t.waitFor(text: "EXIT=1")
         #expect(s.replacingOccurrences(of: "\n", with: "").contains("bertscope: error: \(dir.path)/model.safetensors changed on disk while in use"), "\(s)")
     }
+
+    /// Under LANG=C the workbench still draws and reads UTF-8 (box lines, ×,
+    /// typed ß é 👍 reach the input line and the draft).
+    @Test func aCLocaleStillDrawsAndReadsUTF8() throws {
+        let state = try temporaryDirectory()
+        let bin = try bertscopeBinary(), model = Fixtures.model("tiny-bert-pretraining").path
+        let t = try Tmux(width: 120, height: 40, command: "env LANG=C LC_ALL=C TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) --model \(model); echo \"EXIT=$?\"; sleep 60")
+        try t.waitFor(text: "┌ Tokens")
+        try t.send("straße é 👍", literal: true)
+        let s = try t.waitFor(text: "A ▸  straße é 👍")
+        #expect(s.contains("3×4"), "\(s)")
+        try t.send("C-c")
+        try t.waitFor(text: "EXIT=0")
+        let drafts = try FileManager.default.contentsOfDirectory(atPath: state.appendingPathComponent("bertscope/drafts").path).filter { $0.hasSuffix(".json") }
+        let saved = try String(contentsOf: state.appendingPathComponent("bertscope/drafts/\(drafts[0])"), encoding: .utf8)
+        #expect(saved.contains("straße é 👍"), "\(saved)")
+    }
+
+    @Test func aDumbTerminalIsRefusedWithAReason() throws {
+        let bin = try bertscopeBinary(), model = Fixtures.model("tiny-bert").path
+        let r = try runProcess(["/usr/bin/env", "TERM=dumb", bin, "--model", model, "hello"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("needs a cursor-addressable terminal"), "\(r.stderr)")
+        let sub = try runProcess(["/usr/bin/env", "TERM=dumb", bin, "tokenize", "--model", model, "hello"])
+        #expect(sub.status == 0)
+    }
 }
