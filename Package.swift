@@ -56,6 +56,6 @@ let package = Package(
         .testTarget(name: "SessionTests", dependencies: ["Session", "Analysis", "Encoder", "Tokenizers", "TestSupport", "Checkpoint"]),
         .testTarget(name: "WorkbenchUITests", dependencies: ["WorkbenchUI", "Session", "Analysis", "Encoder", "Tokenizers", "TestSupport",
                                                             .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Checkpoint", "Encoder"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Checkpoint", "Encoder", "Tokenizers"]),
     ]
 )

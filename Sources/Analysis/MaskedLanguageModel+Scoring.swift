@@ -49,13 +49,19 @@ extension MaskedLanguageModel {
 
     /// Pseudo-log-likelihood (Salazar et al. 2020): each non-special token
     /// masked in turn and scored; returns (sum of natural logs, per token).
-    public func pseudoLogLikelihood(_ e: Encoding) throws -> (total: Double, perToken: [(position: Int, logProbability: Double)]) {
+    /// `progress(done, total)` is called after each pass (n passes of n tokens: minutes on long texts).
+    public func pseudoLogLikelihood(_ e: Encoding, progress: ((Int, Int) -> Void)? = nil) throws -> (total: Double, perToken: [(position: Int, logProbability: Double)]) {
         var out: [(Int, Double)] = []
-        for i in e.ids.indices where e.specialTokensMask[i] == 0 {
+        let positions = e.ids.indices.filter { e.specialTokensMask[$0] == 0 }
+        let ws = encoder.makeWorkspace()
+        var trace = Trace()
+        for (done, i) in positions.enumerated() {
             var ids = e.ids
             ids[i] = maskId
-            let p = try distributions(try forward(ids, e.typeIds), positions: [i])[0][e.ids[i]]
+            try encoder.forward(ids: ids, typeIds: e.typeIds, attentionMask: nil, workspace: ws, into: &trace)
+            let p = try distributions(trace, positions: [i])[0][e.ids[i]]
             out.append((i, log(Double(max(p, 1e-30)))))
+            progress?(done + 1, positions.count)
         }
         return (out.reduce(0) { $0 + $1.1 }, out.map { (position: $0.0, logProbability: $0.1) })
     }

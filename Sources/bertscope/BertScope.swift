@@ -1,7 +1,28 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct BertScope: ParsableCommand {
+    /// Parses with the README's contract: a usage error is one line on stderr
+    /// and exit 1 (ArgumentParser's own is several lines and exit 64).
+    static func main() {
+        let args = DashText.protect(Array(CommandLine.arguments.dropFirst()))
+        if let problem = DashText.unprotected(args) {
+            writeStderr("bertscope: error: " + problem)
+            Foundation.exit(1)
+        }
+        do {
+            var command = try parseAsRoot(args)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is ExitCode { exit(withError: error) }  // --help, --version, or a run's own status
+            let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            writeStderr("bertscope: error: " + message.replacingOccurrences(of: "Error: ", with: "") + DashText.hint(args) + " (--help lists the options)")
+            Foundation.exit(1)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "bertscope",
         abstract: "Look inside BERT-family encoders: tokenization, attention, hidden states.",

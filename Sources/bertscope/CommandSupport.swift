@@ -46,10 +46,11 @@ func reportingErrors(_ body: () throws -> Void) throws {
 }
 
 /// Tokenizes for the model, warning on stderr when truncation cut tokens.
-func encodeForModel(_ tokenizer: Tokenizer, _ config: ModelConfig, text: String, pair: String?) -> Encoding {
+func encodeForModel(_ tokenizer: Tokenizer, _ config: ModelConfig, text: String, pair: String?, line: Int? = nil) -> Encoding {
     let e = tokenizer.encode(text, pair: pair, maxLength: config.maxTokens)
     if e.truncated > 0 {
-        writeStderr("bertscope: warning: input has \(e.count + e.truncated) tokens; truncated to the model's \(config.maxTokens) positions (\(e.truncated) cut)")
+        let which = line.map { "stdin line \($0): " } ?? ""
+        writeStderr("bertscope: warning: \(which)input has \(e.count + e.truncated) tokens; truncated to the model's \(config.maxTokens) positions (\(e.truncated) cut)")
     }
     return e
 }
@@ -58,4 +59,13 @@ func encodeForModel(_ tokenizer: Tokenizer, _ config: ModelConfig, text: String,
 func configureThreads(_ preferred: Int? = nil) {
     let env = ProcessInfo.processInfo.environment["BERTSCOPE_THREADS"].flatMap(Int.init)
     bs_set_threads(Int32(env ?? preferred ?? min(2, ProcessInfo.processInfo.activeProcessorCount)))
+}
+
+/// `bertscope: NAME ████░░░ done/total, ETA s` on stderr, redrawn in place; a newline at the end.
+func progressBar(_ name: String, _ done: Int, _ total: Int, started: Date) {
+    let elapsed = Date().timeIntervalSince(started), eta = elapsed / Double(max(done, 1)) * Double(total - done)
+    let width = 24, filled = width * done / max(1, total)
+    let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+    FileHandle.standardError.write(Data(String(format: "\rbertscope: %@ %@ %d/%d, ETA %.0f s   ", name, bar, done, total, eta).utf8))
+    if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
 }

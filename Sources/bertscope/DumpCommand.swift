@@ -20,6 +20,10 @@ struct DumpCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Second sentence of a pair.", valueName: "TEXT_B")) var pair: String?
     @Argument(help: "The text to encode.") var text: String
 
+    func validate() throws {
+        guard !out.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--out needs a directory (an empty path would write into the current one)") }
+    }
+
     func run() throws {
         try reportingErrors {
             let model = try options.load()

@@ -116,7 +116,11 @@ struct ScoreCommand: ParsableCommand {
             guard let enc = model.mlmEncoder else { throw EncoderError("\(model.name) has no masked-LM head") }
             let mlm = try MaskedLanguageModel(encoder: enc, tokenizer: model.tokenizer)
             let e = encodeForModel(model.tokenizer, enc.config, text: text, pair: nil)
-            let (total, per) = try mlm.pseudoLogLikelihood(e)
+            let started = Date()
+            let (total, per) = try mlm.pseudoLogLikelihood(e) { done, count in
+                guard count >= 32, done % 8 == 0 || done == count else { return }
+                progressBar("scoring", done, count, started: started)
+            }
             if json {
                 let items = per.map { "{\"position\":\($0.position),\"token\":\(jsonString(e.tokens[$0.position])),\"log_probability\":\($0.logProbability)}" }
                 return print("{\"pll\":\(total),\"tokens\":[\(items.joined(separator: ","))]}")

@@ -31,23 +31,37 @@ struct TokenizeCommand: ParsableCommand {
         }
     }
 
+    /// Exactly one output line per input line, in order: a bad line (not
+    /// JSON, not a text, a `pair` that is not a string; a blank line too)
+    /// becomes `{"line": N, "error": "…"}` and the run goes on; the exit
+    /// status is 1 at the end when any line failed.
     private func runJSONL(_ tokenizer: Tokenizer, _ config: ModelConfig) throws {
-        var number = 0
+        var number = 0, failed = 0
         while let line = readLine(strippingNewline: true) {
             number += 1
-            if line.allSatisfy(\.isWhitespace) { continue }
-            let value: JSONValue
-            do { value = try JSONValue.parse(Array(line.utf8)) } catch {
-                throw TokenizerError("stdin line \(number): not valid JSON")
+            switch Self.request(line) {
+            case .success(let (a, b)):
+                print(EncodingJSON.object(encodeForModel(tokenizer, config, text: a, pair: b, line: number)))
+            case .failure(let why):
+                failed += 1
+                print("{\"line\":\(number),\"error\":\(jsonString(why.message))}")
+                writeStderr("bertscope: warning: stdin line \(number): \(why.message)")
             }
-            let (a, b): (String, String?)
-            if let s = value.string { (a, b) = (s, nil) } else if let t = value["text"]?.string {
-                (a, b) = (t, value["pair"]?.string)
-            } else {
-                throw TokenizerError("stdin line \(number): expected a JSON string or {\"text\": …, \"pair\": …}")
-            }
-            print(EncodingJSON.object(encodeForModel(tokenizer, config, text: a, pair: b)))
         }
+        if failed > 0 {
+            writeStderr("bertscope: error: \(failed) of \(number) input lines failed (their output lines hold the errors)")
+            throw ExitCode.failure
+        }
+    }
+
+    static func request(_ line: String) -> Result<(String, String?), TokenizerError> {
+        if line.allSatisfy(\.isWhitespace) { return .failure(TokenizerError("blank line (expected a JSON string or {\"text\": …})")) }
+        guard let value = try? JSONValue.parse(Array(line.utf8)) else { return .failure(TokenizerError("not valid JSON")) }
+        if let s = value.string { return .success((s, nil)) }
+        guard let t = value["text"]?.string else { return .failure(TokenizerError("expected a JSON string or {\"text\": …, \"pair\": …}")) }
+        guard let pair = value["pair"], !pair.isNull else { return .success((t, nil)) }
+        guard let p = pair.string else { return .failure(TokenizerError("\"pair\" must be a string")) }
+        return .success((t, p))
     }
 }
 

@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Encoder
 import Foundation
 import Session
 import TerminalNCurses
@@ -19,6 +20,11 @@ struct WorkbenchCommand: ParsableCommand {
     @Argument(help: "A sentence to start with.") var text: String?
 
     func run() throws {
+        // Without a terminal (a pipe, a file, a typo'd subcommand in a script) curses would
+        // wait forever for keys nobody can type.
+        guard isatty(0) != 0, isatty(1) != 0 else {
+            throw exitWithError(EncoderError("the workbench needs a terminal (stdin and stdout are not one); the subcommands (tokenize, dump, predict, …) work in scripts"))
+        }
         let started = FrameStats()
         var workbench: Workbench!
         try reportingErrors {

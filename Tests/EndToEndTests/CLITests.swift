@@ -31,17 +31,18 @@ import TestSupport
     @Test func tokenizeJSONLKeepsOrderAndReportsBadLines() throws {
         let input = "\"first one\"\n{\"text\": \"second\", \"pair\": \"third\"}\n\n\"[MASK] it\"\n"
         let r = try run(["tokenize", "--model", tiny, "--jsonl"], stdin: input)
-        #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 3)
+        #expect(lines.count == 4, "one output line per input line, blank ones included")
         #expect(try object(lines[0])["tokens"] as? [String] == ["[CLS]", "first", "one", "[SEP]"])
         #expect(try object(lines[1])["type_ids"] as? [Int] == [0, 0, 0, 1, 1])
-        #expect(try object(lines[2])["tokens"] as? [String] == ["[CLS]", "[MASK]", "it", "[SEP]"])
+        #expect(try object(lines[2])["line"] as? Int == 3)
+        #expect(try object(lines[3])["tokens"] as? [String] == ["[CLS]", "[MASK]", "it", "[SEP]"])
+        #expect(r.status == 1)
 
         let bad = try run(["tokenize", "--model", tiny, "--jsonl"], stdin: "\"ok\"\n{broken\n")
         #expect(bad.status == 1)
-        #expect(bad.stdout.split(separator: "\n").count == 1)
-        #expect(bad.stderr == "bertscope: error: stdin line 2: not valid JSON\n")
+        #expect(bad.stdout.split(separator: "\n").count == 2)
+        #expect(bad.stderr.contains("stdin line 2: not valid JSON") && bad.stderr.contains("1 of 2 input lines failed"))
     }
 
     @Test func humanTableShowsEveryToken() throws {
@@ -106,6 +107,45 @@ import TestSupport
             #expect(r.stderr.hasPrefix("bertscope: error: ") && r.stderr.contains(expected), "\(args): \(r.stderr)")
             #expect(r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
         }
+    }
+
+    /// 10,000 lines with bad ones among them: one output line per input line,
+    /// errors as {"line", "error"}, the run goes on, exit 1 at the end.
+    @Test func jsonlKeepsGoingAndStaysAligned() throws {
+        var lines = (0..<10_000).map { "\"line \($0)\"" }
+        lines[4_999] = "{not json"
+        lines[5_000] = ""
+        lines[7_000] = #"{"text": "a", "pair": 7}"#
+        lines[8_000] = #"{"text": "a", "pair": "b"}"#
+        let r = try run(["tokenize", "--model", tiny, "--jsonl"], stdin: lines.joined(separator: "\n") + "\n")
+        #expect(r.status == 1)
+        let out = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(out.count == 10_000)
+        #expect(try object(String(out[4_999]))["line"] as? Int == 5_000)
+        #expect(try object(String(out[5_000]))["error"] as? String != nil)
+        #expect((try object(String(out[7_000]))["error"] as? String)?.contains("pair") == true)
+        #expect((try object(String(out[8_000]))["type_ids"] as? [Int])?.contains(1) == true)
+        #expect((try object(String(out[9_999]))["tokens"] as? [String])?.first == "[CLS]")
+        #expect(r.stderr.contains("3 of 10000 input lines failed"))
+    }
+
+    @Test func usageErrorsAreOneLineAndExitOne() throws {
+        for args in [["tokenize", "--bogus", "x"], ["dump", "--model", tiny, "--out", "", "hello"], ["nsp", "--model", tiny, "only one"], ["frobnicate"]] {
+            let r = try run(args)
+            #expect(r.status == 1, "\(args): \(r.status)")
+            #expect(r.stderr.hasPrefix("bertscope: error: ") && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+        }
+    }
+
+    @Test func aTextStartingWithADashIsText() throws {
+        let out = try temporaryDirectory().appendingPathComponent("d")
+        let r = try run(["dump", "--model", tiny, "--out", out.path, "- a bulleted line"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let t = try run(["tokenize", "--model", tiny, "--json", "- the cat"])
+        #expect((try object(t.stdout)["tokens"] as? [String])?.prefix(3) == ["[CLS]", "-", "the"], "\(t.stderr)")
+        // A dash text followed by options cannot be moved: the error says how to write it.
+        let h = try run(["tokenize", "- the cat", "--model", tiny])
+        #expect(h.status == 1 && h.stderr.contains("after \"--\"") && h.stdout.isEmpty, "\(h.stderr)")
     }
 
     @Test func everyCommandHasHelp() throws {

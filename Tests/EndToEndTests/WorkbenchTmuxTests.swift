@@ -152,11 +152,13 @@ import TestSupport
         #expect(saved.contains("straße é 👍"), "\(saved)")
     }
 
-    @Test func aDumbTerminalIsRefusedWithAReason() throws {
+    @Test func aDumbTerminalOrNoTerminalIsRefusedWithAReason() throws {
         let bin = try bertscopeBinary(), model = Fixtures.model("tiny-bert").path
-        let r = try runProcess(["/usr/bin/env", "TERM=dumb", bin, "--model", model, "hello"])
-        #expect(r.status == 1)
-        #expect(r.stderr.contains("needs a cursor-addressable terminal"), "\(r.stderr)")
+        let t = try Tmux(width: 200, height: 10, command: "env TERM=dumb \(bin) --model \(model) hello; echo \"EXIT=$?\"; sleep 60")
+        let s = try t.waitFor(text: "EXIT=1")
+        #expect(s.replacingOccurrences(of: "\n", with: "").contains("needs a cursor-addressable terminal"), "\(s)")
+        let piped = try runProcess([bin, "--model", model, "hello"])
+        #expect(piped.status == 1 && piped.stderr.contains("the workbench needs a terminal"), "\(piped.stderr)")
         let sub = try runProcess(["/usr/bin/env", "TERM=dumb", bin, "tokenize", "--model", model, "hello"])
         #expect(sub.status == 0)
     }
