@@ -275,8 +275,14 @@ public struct ModelConfig: Sendable, Equatable {
         guard layerNormEps.isFinite, layerNormEps > 0, layerNormEps < 1 else {
             throw CheckpointError("\(source): layer_norm_eps = \(layerNormEps) must be a small positive number (a negative or NaN epsilon makes every output NaN)")
         }
-        if let r = relative, r.span > 1 << 17 || r.buckets > 1 << 17 {
-            throw CheckpointError("\(source): position_buckets / max_relative_positions = \(r.span) is out of range (1…\(1 << 17))")
+        if let r = relative {
+            guard r.span <= 1 << 17, r.buckets <= 1 << 17, r.maxRelative >= 1 else {
+                throw CheckpointError("\(source): position_buckets / max_relative_positions = \(r.span) is out of range (1…\(1 << 17))")
+            }
+            // The log-bucket formula divides by log((max_relative − 1) / (buckets / 2)).
+            guard r.buckets <= 0 || (r.buckets >= 2 && r.maxRelative - 1 > r.buckets / 2) else {
+                throw CheckpointError("\(source): position_buckets = \(r.buckets) needs 2 or more and max_relative_positions (\(r.maxRelative)) above half of it plus one")
+            }
         }
         let need = estimatedBytes(tokens: maxTokens), budget = MemoryBudget.bytes
         guard need <= budget else {

@@ -18,6 +18,13 @@ import TestSupport
 
     @Test func unsupportedSettingsNameTheField() {
         let cases: [(String, String)] = [
+            // Found by the config fuzzer: one bucket made the log-bucket formula divide by zero (a trap at forward).
+            (#"{"model_type":"deberta-v2","#+base+#","relative_attention":true,"position_buckets":1}"#, "position_buckets = 1 needs 2 or more"),
+            (#"{"model_type":"deberta-v2","#+base+#","relative_attention":true,"position_buckets":256,"max_relative_positions":100}"#, "above half of it plus one"),
+            (#"{"model_type":"bert","#+base+#","layer_norm_eps":-1e-12}"#, "layer_norm_eps = -1e-12 must be a small positive number"),
+            (#"{"model_type":"bert","#+base+#","layer_norm_eps":"x"}"#, "layer_norm_eps = nan"),
+            (#"{"model_type":"albert","vocab_size":100,"hidden_size":32,"num_hidden_layers":4611686018427387903,"inner_group_num":4,"num_attention_heads":4,"intermediate_size":64}"#, "num_hidden_layers = 4611686018427387903 is out of range (1…256 with inner_group_num 4)"),
+            (#"{"model_type":"bert","vocab_size":100,"hidden_size":32,"num_hidden_layers":2000,"num_attention_heads":4,"intermediate_size":64}"#, "num_hidden_layers = 2000 is out of range (1…1024)"),
             (#"{"model_type":"gpt2","#+base+#"}"#, "model_type \"gpt2\" is not supported (supported: bert, distilbert, electra, roberta, albert"),
             (#"{"model_type":"albert","#+base+#","inner_group_num":0}"#, "inner_group_num = 0 is out of range"),
             (#"{"model_type":"albert","#+base+#","num_hidden_groups":9}"#, "num_hidden_groups = 9"),
