@@ -1,7 +1,9 @@
+import Encoder
 import Foundation
 import Session
 import Testing
 import TestSupport
+import Tokenizers
 @testable import WorkbenchUI
 
 /// Renders known session states into the in-memory grid and checks what a
@@ -130,5 +132,17 @@ import TestSupport
         #expect(g.line(3).contains("[CLS] the cat [SEP] a dog [SEP]"))
         let row = try! #require(g.row(containing: "  4 a "))
         #expect(g.line(row).contains("43    0    1"))  // id 43, word 0 of B, type id 1
+    }
+}
+
+@Suite struct NonFiniteTests {
+    /// NaN weights: the status bar names the first layer that produced NaN or ∞ (was: NaN everywhere, silently).
+    @Test func theStatusBarNamesTheLayer() throws {
+        let c = try #require(HostileFolders.all.first { $0.name == "nan-weights" })
+        let dir = try HostileFolders.build(c)
+        let model = LoadedModel(directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
+        let w = makeWorkbench("the cat sat", model: model)
+        let g = w.render(width: 160, height: 40)
+        #expect(g.contains("layer 2 produced non-finite values (NaN or ∞)"), "\(g.text)")
     }
 }

@@ -1,7 +1,9 @@
+import Encoder
 import Foundation
 import Session
 import Testing
 import TestSupport
+import Tokenizers
 @testable import WorkbenchUI
 
 @Suite struct InteractionTests {
@@ -374,5 +376,28 @@ import TestSupport
         w.focus = .attention
         w.press(.paste(" more"))
         #expect(w.focus == .inputA && w.editorA.text.hasSuffix("over more"))
+    }
+}
+
+@Suite struct ModelFilesTests {
+    /// A weights file replaced on disk is noticed within a second and `:reload` reads it again.
+    @Test func aChangedModelFileIsNoticedAndReloadable() throws {
+        let dir = try temporaryDirectory().appendingPathComponent("m")
+        try FileManager.default.copyItem(at: Fixtures.model("tiny-bert-pretraining"), to: dir)
+        let model = LoadedModel(directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
+        let w = makeWorkbench("the cat", model: model)
+        w.checkModelFiles(now: UInt64.max / 2)
+        #expect(w.notice == nil)
+        let weights = dir.appendingPathComponent("model.safetensors")
+        let bytes = try Data(contentsOf: weights)
+        try FileManager.default.removeItem(at: weights)
+        try bytes.write(to: weights)  // same bytes, a new file: its time changed
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 5)], ofItemAtPath: weights.path)
+        w.checkModelFiles(now: UInt64.max / 2 + 2_000_000_000)
+        #expect(w.notice?.text == "model.safetensors changed on disk: :reload loads the model again")
+        w.run(command: "reload")
+        #expect(w.notice?.text.hasPrefix("loaded") == true, "\(String(describing: w.notice))")
+        w.checkModelFiles(now: UInt64.max / 2 + 4_000_000_000)
+        #expect(w.notice?.text.hasPrefix("loaded") == true)
     }
 }

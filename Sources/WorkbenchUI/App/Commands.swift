@@ -4,7 +4,7 @@ import Session
 /// The `:` command line: `:layer N`, `:head N`, `:theme NAME`, `:view KIND`,
 /// `:sample [TEXT]`, `:export [DIR]`, `:model PATH`, `:quit`.
 enum Commands {
-    static let names = ["export", "gold", "head", "layer", "model", "quit", "recover", "sample", "theme", "view"]
+    static let names = ["export", "gold", "head", "layer", "model", "quit", "recover", "reload", "sample", "theme", "view"]
 
     /// Tab completion of the command name, or of a theme / view argument.
     static func complete(_ line: String, workbench w: Workbench) -> String? {
@@ -65,6 +65,7 @@ extension Workbench {
             }
             loadSample(s)
         case "recover": recoverDraft()
+        case "reload": reloadModel()
         case "export": export(to: arg.isEmpty ? exportDirectory : arg)
         case "gold":
             guard !goldSentences.isEmpty else { return fail("no labelled sentences found (Samples/probing/test.conllu)") }

@@ -46,6 +46,10 @@ public final class Workbench {
     /// Where `:export` writes when given no directory.
     public var exportDirectory = "bertscope-export"
     var mapCache: [MapKey: AttentionMap] = [:]
+    /// The model folder's files as loaded, to notice changes on disk.
+    var modelFiles: [String: String] = [:]
+    var filesCheckedAt: UInt64 = 0
+    var filesChangeSaid = false
     /// Screen rectangles of the last frame, for mouse hits.
     var hitAreas = HitAreas()
 
@@ -60,6 +64,7 @@ public final class Workbench {
         let input = session.snapshot.input
         editorA = LineEditor(input.text)
         editorB = LineEditor(input.pair ?? "")
+        modelFiles = Self.fingerprint(session.model.directory)
     }
 
     public var snapshot: SessionSnapshot { session.snapshot }
@@ -116,6 +121,8 @@ public final class Workbench {
         s.beforeSnapshot = session.beforeSnapshot
         session = s
         mapCache = [:]
+        modelFiles = Self.fingerprint(model.directory)
+        filesChangeSaid = false
         loadProbes()
         attention.layer = min(attention.layer, model.encoder.config.numLayers - 1)
         attention.head = min(attention.head, model.encoder.config.numHeads - 1)

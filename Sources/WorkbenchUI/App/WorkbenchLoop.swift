@@ -19,6 +19,7 @@ public enum WorkbenchLoop {
         var lastDrawn: FrameStamp? = nil
         while !w.shouldQuit {
             var changed = false
+            w.checkModelFiles()
             let wait = lastDrawn == nil ? 0 : (lastDrawn!.stale ? busyMilliseconds : idleMilliseconds)
             if let key = terminal.readKey(timeoutMilliseconds: wait) {
                 w.stats?.keyArrived()
