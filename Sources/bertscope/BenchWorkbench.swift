@@ -4,30 +4,35 @@ import WorkbenchUI
 
 /// `bench --workbench WORDS`: the real workbench loop on an in-memory
 /// terminal, typing at the end of a WORDS-word text at 12 keys/s, then
-/// pasting 10,000 characters; reports keystroke-to-echo and
+/// pasting 10,000 characters (bracketed, then as raw keys); reports keystroke-to-echo and
 /// keystroke-to-current-frame percentiles.
 enum WorkbenchBench {
     static func run(_ model: LoadedModel, words: Int, width: Int, height: Int, json: Bool) {
         let base = "the quick brown fox jumps over the lazy dog while the river bank floods".split(separator: " ")
         let text = (0..<words).map { String(base[$0 % base.count]) }.joined(separator: " ")
-        var typed: [Key] = []
-        for c in " and then it rains" { typed.append(.char(c)) }
-        for _ in 0..<6 { typed.append(.backspace) }
-        typed.append(.paste(String(repeating: "A long pasted paragraph of plain words. ", count: 250)))
-        for c in " end" { typed.append(.char(c)) }
+        let pasted = String(repeating: "A long pasted paragraph of plain words. ", count: 250)
+        var typed: [(key: Key, afterMilliseconds: Double)] = []
+        for c in " and then it rains" { typed.append((.char(c), 80)) }
+        for _ in 0..<6 { typed.append((.backspace, 80)) }
+        typed.append((.paste(pasted), 80))
+        for c in " end" { typed.append((.char(c), 80)) }
+        // A terminal without bracketed paste: the same 10,000 characters as keys, all at once.
+        for _ in 0..<pasted.count + 4 { typed.append((.backspace, 0)) }
+        for (i, c) in pasted.enumerated() { typed.append((.char(c), i == 0 ? 80 : 0)) }
+        for c in " end" { typed.append((.char(c), 80)) }
         let session = ModelSession(model: model, input: SessionInput(text: text))
         session.waitUntilIdle()
         let w = Workbench(session: session)
         let stats = FrameStats()
         w.stats = stats
-        let terminal = ScriptedTerminal(width: width, height: height, keys: typed, intervalMilliseconds: 80)
+        let terminal = ScriptedTerminal(width: width, height: height, timed: typed)
         WorkbenchLoop.run(w, on: terminal)
         func p(_ q: Double, _ v: [Double]) -> String { String(format: "%.1f", stats.percentile(q, of: v) ?? 0) }
         if json {
             print("{\"words\":\(words),\"keys\":\(typed.count),\"echo_p50_ms\":\(p(0.5, stats.echoes)),\"echo_p95_ms\":\(p(0.95, stats.echoes)),"
                 + "\"frame_p50_ms\":\(p(0.5, stats.latencies)),\"frame_p95_ms\":\(p(0.95, stats.latencies))}")
         } else {
-            print("workbench  \(words)-word text, \(typed.count) keys at 12/s incl. a 10,000-character paste, \(width)×\(height)")
+            print("workbench  \(words)-word text, \(typed.count) keys: typing at 12/s, a 10,000-character bracketed paste, the same as raw keys, \(width)×\(height)")
             print("echo       keystroke to the next frame: p50 \(p(0.5, stats.echoes)) ms, p95 \(p(0.95, stats.echoes)) ms, max \(p(1, stats.echoes)) ms")
             print("current    keystroke to the frame with its answer: p50 \(p(0.5, stats.latencies)) ms, p95 \(p(0.95, stats.latencies)) ms")
         }

@@ -6,28 +6,34 @@ import Dispatch
 public final class ScriptedTerminal: TerminalBackend {
     public let size: (width: Int, height: Int)
     private var script: [(at: UInt64, key: Key)]
+    private var next = 0
     public private(set) var frames = 0
     public private(set) var lastFrame: CellGrid?
 
     /// `keys` are sent `intervalMilliseconds` apart (0: all at once, like a
     /// fast paste), then Ctrl-C once `tailMilliseconds` have passed.
-    public init(width: Int, height: Int, keys: [Key], intervalMilliseconds: Double, tailMilliseconds: Double = 300) {
+    public convenience init(width: Int, height: Int, keys: [Key], intervalMilliseconds: Double, tailMilliseconds: Double = 300) {
+        self.init(width: width, height: height, timed: keys.map { ($0, intervalMilliseconds) }, tailMilliseconds: tailMilliseconds)
+    }
+
+    /// Each key after its own delay (milliseconds after the previous one).
+    public init(width: Int, height: Int, timed: [(key: Key, afterMilliseconds: Double)], tailMilliseconds: Double = 300) {
         size = (width, height)
-        let start = DispatchTime.now().uptimeNanoseconds
-        let step = UInt64(intervalMilliseconds * 1e6)
-        script = keys.enumerated().map { (start + UInt64($0.offset) * step, $0.element) }
-        script.append((start + UInt64(keys.count) * step + UInt64(tailMilliseconds * 1e6), .ctrl("c")))
+        var t = DispatchTime.now().uptimeNanoseconds
+        script = timed.map { k in t += UInt64(k.afterMilliseconds * 1e6); return (t, k.key) }
+        script.append((t + UInt64(tailMilliseconds * 1e6), .ctrl("c")))
     }
 
     public func readKey(timeoutMilliseconds: Int) -> Key? {
-        guard let next = script.first else { return nil }
+        guard next < script.count else { return nil }
+        let next = script[self.next]
         let now = DispatchTime.now().uptimeNanoseconds
         if next.at > now {
             let wait = min(UInt64(max(0, timeoutMilliseconds)) * 1_000_000, next.at - now)
             if wait > 0 { usleepNanoseconds(wait) }
             if DispatchTime.now().uptimeNanoseconds < next.at { return nil }
         }
-        script.removeFirst()
+        self.next += 1
         return next.key
     }
 

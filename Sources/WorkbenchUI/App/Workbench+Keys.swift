@@ -34,10 +34,10 @@ extension Workbench {
     }
 
     private func editInput(_ key: Key) {
-        let before = focusedEditor.characters
+        let before = focusedEditor.revision
         let changed = focus == .inputA ? editorA.handle(key) : editorB.handle(key)
         // An edit makes the line the user's own again: ↓ must not drop it for the old draft.
-        if changed, focusedEditor.characters != before { history.stopBrowsing(); textChanged() }
+        if changed, focusedEditor.revision != before { history.stopBrowsing(); textChanged() }
     }
 
     /// The input line with focus (line A when a pane has it).

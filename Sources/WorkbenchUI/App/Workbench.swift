@@ -50,6 +50,8 @@ public final class Workbench {
     var modelFiles: [String: String] = [:]
     var filesCheckedAt: UInt64 = 0
     var filesChangeSaid = false
+    var batching = false
+    var textDirty = false
     /// Screen rectangles of the last frame, for mouse hits.
     var hitAreas = HitAreas()
 
@@ -78,10 +80,21 @@ public final class Workbench {
 
     /// Text edits move token positions, so user masks are dropped with them.
     /// The draft is saved at once, so a crash or a kill never loses typing.
+    /// Inside a batch of keys already waiting (fast typing, a paste without
+    /// bracketed-paste support) both happen once, when the batch ends.
     func textChanged() {
         masked = []
+        if batching { textDirty = true; return }
         inputChanged()
         saveDraft()
+    }
+
+    /// Keys handled between these two calls are one edit for the session and the draft.
+    public func beginBatch() { batching = true }
+
+    public func endBatch() {
+        batching = false
+        if textDirty { textDirty = false; textChanged() }
     }
 
     func saveDraft() {

@@ -23,17 +23,14 @@ public enum WorkbenchLoop {
             let wait = lastDrawn == nil ? 0 : (lastDrawn!.stale ? busyMilliseconds : idleMilliseconds)
             if let key = terminal.readKey(timeoutMilliseconds: wait) {
                 w.stats?.keyArrived()
-                w.handle(key)
                 changed = true
-                // Apply keys already waiting (fast typing, pastes) before drawing.
-                while !w.shouldQuit, let more = terminal.readKey(timeoutMilliseconds: 0) { w.handle(more) }
+                let flooded = applyWaiting(after: key, w, terminal)
                 // Give the encoder a few milliseconds to finish before drawing a
                 // stale frame: one current frame instead of two, and the UI does
-                // not compete with the encoder's threads meanwhile.
-                // Only worth it when the encoder is quick for this input: on long
-                // inputs (an encoding slower than the wait) draw the echo at once.
+                // not compete with the encoder's threads meanwhile. Only worth it
+                // when the encoder is quick for this input and no keys are queued.
                 let lastCompute = w.snapshot.result?.milliseconds ?? 0
-                let settle = lastCompute * 1e6 < Double(settleNanoseconds) ? settleNanoseconds : 0
+                let settle = !flooded && lastCompute * 1e6 < Double(settleNanoseconds) ? settleNanoseconds : 0
                 let deadline = DispatchTime.now().uptimeNanoseconds + settle
                 while w.snapshot.isStale && DispatchTime.now().uptimeNanoseconds < deadline {
                     if let more = terminal.readKey(timeoutMilliseconds: 1) { w.handle(more) }
@@ -48,6 +45,24 @@ public enum WorkbenchLoop {
                 lastDrawn = stamp
             }
         }
+    }
+}
+
+extension WorkbenchLoop {
+    /// Applies `key` and the keys already waiting (fast typing, a paste) as one
+    /// edit: the session encodes and the draft saves the result once. At most
+    /// ~4 ms of keys per frame, so a flood (a paste in a terminal without
+    /// bracketed paste) still shows progress; returns true when keys remain.
+    static func applyWaiting(after key: Key, _ w: Workbench, _ terminal: TerminalBackend) -> Bool {
+        w.beginBatch()
+        defer { w.endBatch() }
+        w.handle(key)
+        let end = DispatchTime.now().uptimeNanoseconds + 4_000_000
+        while !w.shouldQuit, let more = terminal.readKey(timeoutMilliseconds: 0) {
+            w.handle(more)
+            if DispatchTime.now().uptimeNanoseconds >= end { return true }
+        }
+        return false
     }
 }
 

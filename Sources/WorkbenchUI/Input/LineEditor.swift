@@ -1,7 +1,9 @@
 /// A readline-style single-line editor over grapheme clusters: ←/→,
 /// Home/End, Ctrl-A/E/K/U/W, word jumps (Ctrl-←/→, Alt-b/f), Backspace/Del.
 public struct LineEditor: Equatable, Sendable {
-    public private(set) var characters: [Character]
+    public private(set) var characters: [Character] { didSet { revision &+= 1 } }
+    /// Changes whenever the text does (not the cursor): a cheap "did this key edit?".
+    public private(set) var revision = 0
     /// Cursor position in characters (0...count).
     public private(set) var cursor: Int
 
