@@ -13,10 +13,10 @@ ALL=(safetensors torch config tokenizer-json vocab spm corpus theme keys encode-
 TARGETS=("${@:-${ALL[@]}}")
 SCRATCH=.build-fuzz
 export SWIFT_BACKTRACE=enable=no
-swift build --scratch-path "$SCRATCH" --target WorkbenchUI -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|Build" || true
-swift build --scratch-path "$SCRATCH" --target Analysis -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|Build" || true
+swift build -c release --scratch-path "$SCRATCH" --target WorkbenchUI -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|Build" || true
+swift build -c release --scratch-path "$SCRATCH" --target Analysis -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|Build" || true
 OBJECTS=()
-for m in SafeIO CFaults CKernels Checkpoint Tokenizers Encoder Analysis Session WorkbenchUI; do OBJECTS+=("$SCRATCH"/debug/"$m".build/*.o); done
+for m in SafeIO CFaults CKernels Checkpoint Tokenizers Encoder Analysis Session WorkbenchUI; do OBJECTS+=("$SCRATCH"/release/"$m".build/*.o); done
 mkdir -p "$SCRATCH/bin" "$SCRATCH/findings"
 status=0
 for t in "${TARGETS[@]}"; do
@@ -27,8 +27,8 @@ for t in "${TARGETS[@]}"; do
     encode-bpe) entry=Tests/Fuzz/targets/encode.swift; env_extra=(FUZZ_TOKENIZER=Tests/Fixtures/models/tiny-roberta-mlm) ;;
   esac
   bin="$SCRATCH/bin/fuzz-$t"
-  swiftc -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_${t//-/_}" -I "$SCRATCH/debug/Modules" \
-    -Xcc -fmodule-map-file="$SCRATCH/debug/CKernels.build/module.modulemap" -Xcc -fmodule-map-file="$SCRATCH/debug/CFaults.build/module.modulemap" \
+  swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_${t//-/_}" -I "$SCRATCH/release/Modules" \
+    -Xcc -fmodule-map-file="$SCRATCH/release/CKernels.build/module.modulemap" -Xcc -fmodule-map-file="$SCRATCH/release/CFaults.build/module.modulemap" \
     -Xcc -ISources/CKernels/include -Xcc -ISources/CFaults/include \
     "$entry" Tests/Fuzz/targets/FuzzFile.swift "${OBJECTS[@]}" -lm -o "$bin" 2>&1 | grep -v "Cannot export local symbol" | grep -E "error" && { status=1; continue; }
   work="$SCRATCH/corpus/$t"; findings="$SCRATCH/findings/$t"

@@ -401,3 +401,15 @@ import Tokenizers
         #expect(w.notice?.text.hasPrefix("loaded") == true)
     }
 }
+
+@Suite struct HostileModelCommandTests {
+    /// `:model` on a folder with a FIFO for weights (froze the workbench, Ctrl-C did nothing) is a notice.
+    @Test func modelCommandOnAFIFOFolderIsANotice() throws {
+        let c = try #require(HostileFolders.all.first { $0.name == "fifo-weights" })
+        let dir = try HostileFolders.build(c)
+        let w = makeWorkbench("the cat")
+        w.run(command: "model \(dir.path)")
+        #expect(w.notice?.isError == true && w.notice!.text.contains("is a FIFO (named pipe), not a regular file"), "\(String(describing: w.notice))")
+        #expect(w.session.model.directory == tinyModel.directory)
+    }
+}
