@@ -1,3 +1,4 @@
+import Analysis
 import Encoder
 import Foundation
 import PropertyBased
@@ -131,20 +132,7 @@ private struct EditorModel {
 
 /// When background results land: at random snapshot reads, while enabled.
 private final class Arrivals {
-    var rng: SplitMix
+    var rng: SplitMix64
     var enabled = true
-    init(seed: UInt64) { rng = SplitMix(seed: seed) }
-}
-
-/// A small deterministic generator, so a failing sequence replays exactly.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 }
