@@ -108,9 +108,11 @@ public enum Limits {
     /// config.json, tokenizer_config.json, special_tokens_map.json, themes.
     public static let smallJSON = 4 << 20
     /// tokenizer.json (XLM-R's is 17 MB) and sharded-weight indexes.
-    public static let tokenizerJSON = 256 << 20
-    /// vocab.txt and SentencePiece models.
-    public static let vocabulary = 128 << 20
+    public static let tokenizerJSON = 64 << 20
+    /// vocab.txt (bert-base: 232 KB) and SentencePiece models (XLM-R: 5 MB).
+    public static let vocabulary = 32 << 20
+    /// Entries of a vocabulary file (XLM-R and mT5 have 250k); building each costs microseconds.
+    public static let vocabularyEntries = 1 << 20
     /// Probing data (CoNLL-U, TSV).
     public static let corpus = 1 << 30
 }

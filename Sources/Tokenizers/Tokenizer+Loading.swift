@@ -35,6 +35,7 @@ extension Tokenizer {
     public init(tokenizerJSON data: Data) throws {
         let root = try JSONValue.parse([UInt8](data))
         guard root.members != nil else { throw TokenizerError("not a JSON object") }
+        try Self.checkCount(root["added_tokens"]?.array?.count ?? 0, "added tokens")
         let added = (root["added_tokens"]?.array ?? []).compactMap(Self.addedToken)
         if root["model"]?["type"]?.string == "Unigram" {
             try self.init(unigramJSON: root, added: added)
@@ -68,6 +69,8 @@ extension Tokenizer {
 
     private static func bytePairs(_ m: JSONValue) throws -> BytePairEncoding {
         guard let members = m["vocab"]?.members else { throw TokenizerError("BPE model has no vocab") }
+        try checkCount(members.count, "vocab entries")
+        try checkCount(m["merges"]?.array?.count ?? 0, "merges")
         let entries = members.compactMap { k, v in v.int.map { (token: k, id: $0) } }
         var merges: [(String, String)] = []
         for item in m["merges"]?.array ?? [] {
@@ -91,6 +94,7 @@ extension Tokenizer {
             throw TokenizerError("tokenizer model \(type) is not supported (supported: WordPiece, BPE, Unigram)")
         }
         guard let members = m["vocab"]?.members else { throw TokenizerError("WordPiece model has no vocab") }
+        try checkCount(members.count, "vocab entries")
         var entries: [(token: String, id: Int)] = []
         entries.reserveCapacity(members.count)
         for (token, value) in members {
@@ -102,6 +106,13 @@ extension Tokenizer {
             prefix: m["continuing_subword_prefix"]?.string ?? "##",
             maxInputCharsPerWord: m["max_input_chars_per_word"]?.int ?? 100
         )
+    }
+
+    /// Counted before anything is built from them (each entry costs microseconds and ~100 bytes).
+    static func checkCount(_ n: Int, _ what: String) throws {
+        guard n <= Limits.vocabularyEntries else {
+            throw TokenizerError("\(n) \(what), over the \(Limits.vocabularyEntries) a tokenizer may have (real ones: 30k–250k)")
+        }
     }
 
     static func addedToken(_ t: JSONValue) -> AddedToken? {

@@ -12,6 +12,7 @@ extension Tokenizer {
 
     static func unigram(_ m: JSONValue) throws -> Unigram {
         guard let vocab = m["vocab"]?.array else { throw TokenizerError("Unigram model has no vocab") }
+        try checkCount(vocab.count, "vocab entries")
         if m["byte_fallback"]?.bool ?? false { throw TokenizerError("Unigram with byte_fallback is not supported") }
         let pieces = try vocab.map { entry -> (token: String, score: Double) in
             guard let pair = entry.array, pair.count == 2, let token = pair[0].string, let score = pair[1].double else {

@@ -8,6 +8,11 @@ extension Tokenizer {
     public init(vocabTxt: URL, config: URL) throws {
         let text: String
         do { text = try SafeFile.text(vocabTxt, limit: Limits.vocabulary) } catch { throw TokenizerError("cannot read \(error)") }
+        // Counted before anything is built: 12 million lines took minutes and gigabytes.
+        let count = text.utf8.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+        guard count <= Limits.vocabularyEntries else {
+            throw TokenizerError("\(vocabTxt.path) has \(count) lines, over the \(Limits.vocabularyEntries) entries a vocabulary may have (real ones: 30k–250k)")
+        }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         let entries = lines.enumerated().map { i, line in (token: line.hasSuffix("\r") ? String(line.dropLast()) : line, id: i) }

@@ -39,6 +39,7 @@ import TestSupport
             "albert-1M-layers": "num_hidden_layers",
             "negative-layer-norm-eps": "layer_norm_eps",
             "nan-weights": "layer 2",
+            "vocab-1.2M-lines": "1200000 lines, over the 1048576 entries",
         ]
         for c in HostileFolders.all where expected[c.name] != nil {
             let dir = try HostileFolders.build(c)

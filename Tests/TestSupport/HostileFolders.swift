@@ -45,6 +45,10 @@ public enum HostileFolders {
         Case(name: "config-nested-json", base: "tiny-bert") { dir in
             try Data((String(repeating: "[", count: 300_000) + String(repeating: "]", count: 300_000)).utf8).write(to: dir.appendingPathComponent("config.json"))
         },
+        Case(name: "vocab-1.2M-lines", base: "tiny-bert") { dir in
+            // 2.4 MB of one-letter lines: twelve million of them took minutes before the count was checked.
+            try Data(String(repeating: "a\n", count: 1_200_000).utf8).write(to: dir.appendingPathComponent("vocab.txt"))
+        },
         Case(name: "tokenizer-nested-json", base: "tiny-roberta-mlm") { dir in
             try Data(("{\"a\":" + String(repeating: "[", count: 300_000)).utf8).write(to: dir.appendingPathComponent("tokenizer.json"))
         },

@@ -22,6 +22,9 @@ public struct SentencePieceModelFile: Sendable {
         var charsmap: [UInt8] = []
         while let (field, wire) = try r.tag() {
             if field == 1 && wire == 2 {
+                guard pieces.count < Limits.vocabularyEntries else {
+                    throw TokenizerError("\(name): more than \(Limits.vocabularyEntries) pieces (real models: 30k–250k)")
+                }
                 pieces.append(try Self.piece(try r.lengthDelimited(), name: name))
             } else if field == 3 && wire == 2 {
                 charsmap = try Self.charsmap(try r.lengthDelimited(), name: name)
