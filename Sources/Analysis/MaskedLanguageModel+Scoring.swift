@@ -49,19 +49,35 @@ extension MaskedLanguageModel {
 
     /// Pseudo-log-likelihood (Salazar et al. 2020): each non-special token
     /// masked in turn and scored; returns (sum of natural logs, per token).
-    /// `progress(done, total)` is called after each pass (n passes of n tokens: minutes on long texts).
+    /// `progress(done, total)` is called as passes finish (n passes of n tokens:
+    /// minutes on long texts). Short sentences run several masked copies per
+    /// pass (batches of about 256 rows), so the kernels are not starved.
     public func pseudoLogLikelihood(_ e: Encoding, progress: ((Int, Int) -> Void)? = nil) throws -> (total: Double, perToken: [(position: Int, logProbability: Double)]) {
         var out: [(Int, Double)] = []
         let positions = e.ids.indices.filter { e.specialTokensMask[$0] == 0 }
         let ws = encoder.makeWorkspace()
+        let n = e.ids.count, d = encoder.config.hiddenSize
+        let perBatch = encoder.supportsBatches ? max(1, 256 / max(1, n)) : 1
+        var hidden: [Float] = []
         var trace = Trace()
-        for (done, i) in positions.enumerated() {
-            var ids = e.ids
-            ids[i] = maskId
-            try encoder.forward(ids: ids, typeIds: e.typeIds, attentionMask: nil, workspace: ws, into: &trace)
-            let p = try distributions(trace, positions: [i])[0][e.ids[i]]
-            out.append((i, log(Double(max(p, 1e-30)))))
-            progress?(done + 1, positions.count)
+        for start in stride(from: 0, to: positions.count, by: perBatch) {
+            let chunk = Array(positions[start..<min(positions.count, start + perBatch)])
+            let batch = chunk.map { i -> [Int] in var ids = e.ids; ids[i] = maskId; return ids }
+            var rows: [Float] = []
+            if perBatch > 1 {
+                try encoder.lastHidden(batch: batch, typeIds: e.typeIds, workspace: ws, into: &hidden)
+                for (s, i) in chunk.enumerated() { rows += hidden[((s * n + i) * d)..<((s * n + i + 1) * d)] }
+            } else {
+                try encoder.forward(ids: batch[0], typeIds: e.typeIds, attentionMask: nil, workspace: ws, into: &trace)
+                rows = Array(trace.hiddenState(layer: trace.layers, token: chunk[0]))
+            }
+            let logits = try encoder.maskedLMLogits(hidden: rows, rows: chunk.count)
+            let v = logits.count / chunk.count
+            for (s, i) in chunk.enumerated() {
+                let p = softmax(logits[(s * v)..<((s + 1) * v)])[e.ids[i]]
+                out.append((i, log(Double(max(p, 1e-30)))))
+            }
+            progress?(out.count, positions.count)
         }
         return (out.reduce(0) { $0 + $1.1 }, out.map { (position: $0.0, logProbability: $0.1) })
     }

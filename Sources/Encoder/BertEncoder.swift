@@ -110,7 +110,7 @@ public final class BertEncoder: Sendable {
         throw EncoderError("\(which) produced non-finite values (NaN or ∞) at token \(bad % perLayer / trace.hidden): check the checkpoint's weights\(layer == 0 ? "" : " for layer \(layer)")")
     }
 
-    private func validate(ids: [Int], typeIds: [Int]?, attentionMask: [Int]?) throws {
+    func validate(ids: [Int], typeIds: [Int]?, attentionMask: [Int]?) throws {
         guard !ids.isEmpty else { throw EncoderError("nothing to encode: the input has no tokens") }
         guard ids.count <= config.maxTokens else {
             throw EncoderError("\(ids.count) tokens exceed the model's \(config.maxTokens) positions (truncate first)")
@@ -132,7 +132,7 @@ public final class BertEncoder: Sendable {
 
     /// LayerNorm(word[id] + position[i] + tokenType[type]) → out (n, d),
     /// through ELECTRA's / ALBERT's projection when the embeddings are narrower.
-    private func embed(ids: [Int], typeIds: [Int]?, into out: UnsafeMutablePointer<Float>, ws: Workspace) {
+    func embed(ids: [Int], typeIds: [Int]?, into out: UnsafeMutablePointer<Float>, ws: Workspace) {
         let e = config.embeddingSize, emb = weights.embeddings
         let target = emb.projection == nil ? out : ws.embedded
         for (i, id) in ids.enumerated() {

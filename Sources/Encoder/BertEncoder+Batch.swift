@@ -1,0 +1,53 @@
+import CKernels
+
+extension BertEncoder {
+    /// Whether `lastHidden(batch:)` can run this family (DeBERTa's relative
+    /// terms and ConvLayer are per sequence throughout: not batched).
+    public var supportsBatches: Bool { relative == nil && convolution == nil }
+
+    /// The last layer's hidden states of B sequences of one length n, no
+    /// padding: every GEMM, LayerNorm and activation runs on all B·n rows at
+    /// once (short sequences keep the kernels busy), attention per sequence.
+    /// No trace is kept, only `out` = (B, n, d). Scoring many variants of one
+    /// sentence (pseudo-log-likelihood) is the use.
+    public func lastHidden(batch: [[Int]], typeIds: [Int]?, workspace ws: Workspace, into out: inout [Float]) throws {
+        guard supportsBatches else { throw EncoderError("\(config.modelType) runs one sequence at a time") }
+        guard let n = batch.first?.count, batch.allSatisfy({ $0.count == n }) else { throw EncoderError("a batch needs sequences of one length") }
+        for ids in batch { try validate(ids: ids, typeIds: typeIds, attentionMask: nil) }
+        let d = config.hiddenSize, H = config.numHeads, rows = batch.count * n, ff = config.intermediateSize
+        ws.reserve(tokens: rows)
+        var other = [Float](repeating: 0, count: rows * d)
+        var probs = [Float](repeating: 0, count: H * n * n)
+        if out.count != rows * d { out = [Float](repeating: 0, count: rows * d) }
+        out.withUnsafeMutableBufferPointer { a in
+            other.withUnsafeMutableBufferPointer { b in
+                probs.withUnsafeMutableBufferPointer { scratch in
+                    for (s, ids) in batch.enumerated() { embed(ids: ids, typeIds: typeIds, into: a.baseAddress! + s * n * d, ws: ws) }
+                    var input = a.baseAddress!, output = b.baseAddress!
+                    let scale = 1 / Float(config.headDim).squareRoot()
+                    for l in 0..<config.numLayers {
+                        let p = packed[l], w = weights.layers[l]
+                        p.qkv.apply(input, rows: rows, into: ws.qkv, ld: 3 * d)
+                        for s in 0..<batch.count {
+                            bs_attention_heads(ws.qkv + s * n * 3 * d, Int32(n), Int32(d), Int32(H), scale, nil, scratch.baseAddress!, ws.context + s * n * d)
+                        }
+                        p.attentionOutput.apply(ws.context, rows: rows, into: ws.attended, ld: d)
+                        bs_add_layernorm_parallel(ws.attended, input, ws.attended, Int32(rows), Int32(d),
+                                                  w.attentionNorm.weight.pointer, w.attentionNorm.bias.pointer, config.layerNormEps)
+                        p.intermediate.apply(ws.attended, rows: rows, into: ws.intermediate, ld: ff, activation: config.activation)
+                        p.output.apply(ws.intermediate, rows: rows, into: output, ld: d)
+                        bs_add_layernorm_parallel(output, ws.attended, output, Int32(rows), Int32(d),
+                                                  w.outputNorm.weight.pointer, w.outputNorm.bias.pointer, config.layerNormEps)
+                        swap(&input, &output)
+                    }
+                    // After an odd number of layers the result sits in `other`.
+                    if input != a.baseAddress! { a.baseAddress!.update(from: input, count: rows * d) }
+                }
+            }
+        }
+        let bad = out.withUnsafeBufferPointer { bs_first_nonfinite($0.baseAddress!, $0.count) }
+        if bad >= 0 {
+            throw EncoderError("the last layer produced non-finite values (NaN or ∞) at token \(bad / d % n): check the checkpoint's weights")
+        }
+    }
+}
