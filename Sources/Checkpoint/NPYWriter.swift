@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 
 /// Writes float32 arrays as NumPy `.npy` (format 1.0), loadable by `numpy.load`.
 public enum NPYWriter {
@@ -21,7 +22,12 @@ public enum NPYWriter {
         return out
     }
 
+    public static func encode(shape: [Int], values: [Float]) -> Data {
+        values.withUnsafeBufferPointer { data(shape: shape, values: $0) }
+    }
+
+    /// Writes atomically; a failure names the path and the cause.
     public static func write(_ url: URL, shape: [Int], values: [Float]) throws {
-        try values.withUnsafeBufferPointer { try data(shape: shape, values: $0).write(to: url, options: .atomic) }
+        try FileLock.writeAtomically(encode(shape: shape, values: values), to: url)
     }
 }

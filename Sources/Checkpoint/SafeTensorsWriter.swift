@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 
 /// Writes float32 tensors as a safetensors file (header padded to 8 bytes),
 /// atomically: a crash leaves either the old file or the new one.
@@ -22,8 +23,7 @@ public enum SafeTensorsWriter {
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(contentsOf: json)
         for t in tensors { t.values.withUnsafeBufferPointer { data.append(contentsOf: UnsafeRawBufferPointer($0)) } }
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try data.write(to: url, options: .atomic)
+        try FileLock.writeAtomically(data, to: url)
     }
 
     private static func quote(_ s: String) -> String {

@@ -6,7 +6,10 @@ import Foundation
 public enum IOErrorText {
     public static func describe(_ error: Error, verb: String = "cannot write", path: String? = nil) -> String {
         if let e = error as? FileReadError { return e.description }
+        if let e = error as? FileWriteError { return e.description }
         let ns = error as NSError
+        // Our own errors already say path and cause in one line.
+        if ns.domain != NSCocoaErrorDomain && ns.domain != NSPOSIXErrorDomain, let c = error as? CustomStringConvertible { return c.description }
         let where_ = path ?? (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
         let prefix = where_.map { "\(verb) \($0): " } ?? "\(verb): "
         return prefix + cause(ns)

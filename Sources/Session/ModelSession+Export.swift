@@ -1,5 +1,6 @@
 import Checkpoint
 import Foundation
+import SafeIO
 import Tokenizers
 
 extension ModelSession {
@@ -11,11 +12,13 @@ extension ModelSession {
         guard let result = snap.result, !snap.isStale, let trace = result.trace else {
             throw CheckpointError("nothing to export yet")
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // One line with the path and the cause, never Foundation's NSCocoaErrorDomain dump.
+        try FileLock.makeDirectories(directory.path)
         let c = model.encoder.config, n = result.encoding.count
-        try NPYWriter.write(directory.appendingPathComponent("hidden_states.npy"), shape: [c.numLayers + 1, n, c.hiddenSize], values: trace.hiddenStates)
-        try NPYWriter.write(directory.appendingPathComponent("attentions.npy"), shape: [c.numLayers, c.numHeads, n, n], values: trace.attentions)
-        try Data((EncodingJSON.object(result.encoding) + "\n").utf8).write(to: directory.appendingPathComponent("tokens.json"), options: .atomic)
+        let files = [("hidden_states.npy", NPYWriter.encode(shape: [c.numLayers + 1, n, c.hiddenSize], values: trace.hiddenStates)),
+                     ("attentions.npy", NPYWriter.encode(shape: [c.numLayers, c.numHeads, n, n], values: trace.attentions)),
+                     ("tokens.json", Data((EncodingJSON.object(result.encoding) + "\n").utf8))]
+        for (name, data) in files { try FileLock.writeAtomically(data, to: directory.appendingPathComponent(name)) }
         return directory
     }
 }

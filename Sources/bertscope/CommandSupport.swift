@@ -3,6 +3,7 @@ import Checkpoint
 import Encoder
 import CKernels
 import Foundation
+import SafeIO
 import Session
 import Tokenizers
 
@@ -30,6 +31,7 @@ func exitWithError(_ error: Error) -> ExitCode {
     case let e as CheckpointError: text = e.message
     case let e as TokenizerError: text = e.message
     case let e as EncoderError: text = e.message
+    case let e as FileWriteError: text = e.description
     default: text = "\(error)"
     }
     writeStderr("bertscope: error: " + text.replacingOccurrences(of: "\n", with: " "))

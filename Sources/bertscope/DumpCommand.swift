@@ -2,6 +2,7 @@ import ArgumentParser
 import Checkpoint
 import Encoder
 import Foundation
+import SafeIO
 import Tokenizers
 
 struct DumpCommand: ParsableCommand {
@@ -31,15 +32,11 @@ struct DumpCommand: ParsableCommand {
             let e = encodeForModel(model.tokenizer, encoder.config, text: text, pair: pair)
             let trace = try encoder.forward(ids: e.ids, typeIds: e.typeIds)
             let outDir = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
-            do {
-                try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
-                let c = encoder.config, n = e.count
-                try NPYWriter.write(outDir.appendingPathComponent("hidden_states.npy"), shape: [c.numLayers + 1, n, c.hiddenSize], values: trace.hiddenStates)
-                try NPYWriter.write(outDir.appendingPathComponent("attentions.npy"), shape: [c.numLayers, c.numHeads, n, n], values: trace.attentions)
-                try Data((EncodingJSON.object(e) + "\n").utf8).write(to: outDir.appendingPathComponent("tokens.json"), options: .atomic)
-            } catch {
-                throw CheckpointError("cannot write to \(outDir.path): \(error.localizedDescription)")
-            }
+            let c = encoder.config, n = e.count
+            try FileLock.makeDirectories(outDir.path)
+            try NPYWriter.write(outDir.appendingPathComponent("hidden_states.npy"), shape: [c.numLayers + 1, n, c.hiddenSize], values: trace.hiddenStates)
+            try NPYWriter.write(outDir.appendingPathComponent("attentions.npy"), shape: [c.numLayers, c.numHeads, n, n], values: trace.attentions)
+            try FileLock.writeAtomically(Data((EncodingJSON.object(e) + "\n").utf8), to: outDir.appendingPathComponent("tokens.json"))
             print("wrote \(e.count) tokens × \(encoder.config.numLayers) layers to \(outDir.path)")
         }
     }

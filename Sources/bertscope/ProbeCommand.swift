@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Encoder
 import Foundation
+import SafeIO
 import Session
 
 struct ProbeCommand: ParsableCommand {
@@ -58,7 +59,7 @@ struct ProbeCommand: ParsableCommand {
                 reports.append(trained.report)
                 if !noCache {
                     let key = ProbeCache.key(modelDirectory: model.directory, task: t, dataFiles: dataFiles)
-                    do { try ProbeCache.save(trained, key: key) } catch { writeStderr("bertscope: warning: could not cache the \(t) probes: \(error)") }
+                    do { try ProbeCache.save(trained, key: key) } catch { writeStderr("bertscope: warning: could not cache the \(t) probes: \(IOErrorText.describe(error))") }
                 }
                 if let sentence { return print(try Self.labels(of: sentence, trained, model)) }
             }

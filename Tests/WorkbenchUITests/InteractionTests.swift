@@ -413,3 +413,16 @@ import Tokenizers
         #expect(w.session.model.directory == tinyModel.directory)
     }
 }
+
+@Suite struct ExportErrorTests {
+    /// `:export` into a path blocked by a file: one line with the path and the cause (was NSCocoaErrorDomain Code=516 …).
+    @Test func exportFailuresNameThePathAndTheCause() throws {
+        let root = try temporaryDirectory()
+        let blocker = root.appendingPathComponent("taken")
+        try Data("x".utf8).write(to: blocker)
+        let w = makeWorkbench("the cat")
+        w.run(command: "export \(blocker.path)/out")
+        let text = try #require(w.notice?.text)
+        #expect(text.hasPrefix("export failed: cannot create \(blocker.path)") && !text.contains("NSCocoaErrorDomain"), "\(text)")
+    }
+}

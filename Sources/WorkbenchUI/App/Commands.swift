@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 import Session
 
 /// The `:` command line: `:layer N`, `:head N`, `:theme NAME`, `:view KIND`,
@@ -94,7 +95,7 @@ extension Workbench {
             let dir = try session.export(to: URL(fileURLWithPath: (path as NSString).expandingTildeInPath))
             notice = Notice(text: "exported hidden_states.npy, attentions.npy, tokens.json to \(dir.path)", isError: false)
         } catch {
-            notice = Notice(text: "export failed: \(error)", isError: true)
+            notice = Notice(text: "export failed: \(IOErrorText.describe(error))", isError: true)
         }
     }
 }
