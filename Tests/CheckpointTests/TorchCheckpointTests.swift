@@ -1,4 +1,4 @@
-import Checkpoint
+@testable import Checkpoint
 import Foundation
 import Testing
 import TestSupport
@@ -69,5 +69,26 @@ import TestSupport
         } catch let e as CheckpointError {
             #expect(e.message.contains("os.system") && e.message.contains("refusing"))
         }
+    }
+}
+
+@Suite struct PickleCycleTests {
+    /// A list appended to itself through the memo (found by the torch fuzzer as
+    /// a leak): the arena frees it once the file has been read.
+    @Test func cyclesAreFreed() throws {
+        // EMPTY_LIST, BINPUT 0, BINGET 0, APPEND, STOP: l = []; l.append(l)
+        let pickle: [UInt8] = [0x80, 0x02, 0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x2E]
+        weak var list: PickleList?
+        let arena = PickleArena()
+        try pickle.withUnsafeBytes { raw in
+            var u = Unpickler(ByteReader(raw, what: "test"), arena: arena) { _ in .none }
+            let v = try u.load()
+            guard case .list(let l) = v else { Issue.record("not a list"); return }
+            #expect(l.items.count == 1)
+            list = l
+        }
+        #expect(list != nil, "the cycle keeps the list alive")
+        arena.clear()
+        #expect(list == nil, "clearing the arena frees the cycle")
     }
 }

@@ -21,7 +21,9 @@ public final class TorchCheckpointFile: TensorFile, @unchecked Sendable {
         guard isZip || isLegacy else {
             throw CheckpointError("\(name): not a PyTorch checkpoint (neither a zip archive nor the legacy pickle format)")
         }
-        let (state, locate) = isZip ? try Self.zipFormat(bytes, name: name) : try Self.legacy(bytes, name: name)
+        let arena = PickleArena()
+        defer { arena.clear() }  // frees whatever the pickle built, cycles included
+        let (state, locate) = isZip ? try Self.zipFormat(bytes, name: name, arena: arena) : try Self.legacy(bytes, name: name, arena: arena)
         entries = try Self.tensorEntries(state, locate: locate, fileSize: file.size, name: name)
     }
 
@@ -33,7 +35,7 @@ public final class TorchCheckpointFile: TensorFile, @unchecked Sendable {
     /// Byte offset in the file of a storage's first element, and how many bytes it has.
     typealias Locate = (TorchStorage) throws -> (offset: Int, bytes: Int)
 
-    private static func zipFormat(_ bytes: UnsafeRawBufferPointer, name: String) throws -> (PickleValue, Locate) {
+    private static func zipFormat(_ bytes: UnsafeRawBufferPointer, name: String, arena: PickleArena) throws -> (PickleValue, Locate) {
         let archive = try ZipArchive(bytes, name: name)
         guard let pkl = archive.entries.values.first(where: { $0.name.hasSuffix("data.pkl") && $0.name.split(separator: "/").count == 2 }) else {
             throw CheckpointError("\(name): zip archive without data.pkl (not a PyTorch checkpoint?)")
@@ -42,7 +44,7 @@ public final class TorchCheckpointFile: TensorFile, @unchecked Sendable {
         if let order = archive.entries[prefix + "byteorder"], order.size > 0, bytes[order.offset] == UInt8(ascii: "b") {
             throw CheckpointError("\(name): big-endian checkpoints are not supported")
         }
-        var unpickler = Unpickler(ByteReader(UnsafeRawBufferPointer(rebasing: bytes[pkl.offset..<(pkl.offset + pkl.size)]), what: "\(name): data.pkl")) { pid in
+        var unpickler = Unpickler(ByteReader(UnsafeRawBufferPointer(rebasing: bytes[pkl.offset..<(pkl.offset + pkl.size)]), what: "\(name): data.pkl"), arena: arena) { pid in
             .storage(try storageInfo(pid, name: name))
         }
         let state = try unpickler.load()
@@ -56,11 +58,11 @@ public final class TorchCheckpointFile: TensorFile, @unchecked Sendable {
     /// torch < 1.6: magic number, protocol, sys info, the state dict and the
     /// storage keys as five pickles, then each storage as an 8-byte element
     /// count followed by its bytes, in key order.
-    private static func legacy(_ bytes: UnsafeRawBufferPointer, name: String) throws -> (PickleValue, Locate) {
+    private static func legacy(_ bytes: UnsafeRawBufferPointer, name: String, arena: PickleArena) throws -> (PickleValue, Locate) {
         var reader = ByteReader(bytes, what: "\(name): not a PyTorch checkpoint")
         var storages: [String: TorchStorage] = [:]
         func next() throws -> PickleValue {
-            var u = Unpickler(reader) { pid in
+            var u = Unpickler(reader, arena: arena) { pid in
                 let s = try storageInfo(pid, name: name)
                 if storages[s.key] == nil { storages[s.key] = TorchStorage(dtype: s.dtype, typeName: s.typeName, key: s.key, numel: s.numel) }
                 return .storage(s)

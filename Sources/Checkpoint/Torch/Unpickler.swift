@@ -18,6 +18,29 @@ final class PickleDict {
         PickleValue.dismantle(&flat)
     }
 }
+/// Every container a load made. A pickle can build cycles (a list appended
+/// to itself through the memo), which reference counting never frees:
+/// `clear()` empties them all once the state dict has been read.
+final class PickleArena {
+    private var objects: [AnyObject] = []
+    func keep(_ v: PickleValue) {
+        switch v {
+        case .list(let l): objects.append(l)
+        case .tuple(let t): objects.append(t)
+        case .dict(let d): objects.append(d)
+        default: break
+        }
+    }
+    func clear() {
+        for o in objects {
+            (o as? PickleList)?.items = []
+            (o as? PickleTuple)?.items = []
+            (o as? PickleDict)?.items = []
+        }
+        objects = []
+    }
+}
+
 final class PickleTuple {
     var items: [PickleValue]
     init(_ items: [PickleValue]) { self.items = items }
@@ -103,8 +126,11 @@ struct Unpickler {
     private var stack: [PickleValue] = []
     private var memo: [Int: PickleValue] = [:]
 
-    init(_ reader: ByteReader, persistentLoad: @escaping ([PickleValue]) throws -> PickleValue) {
+    let arena: PickleArena
+
+    init(_ reader: ByteReader, arena: PickleArena, persistentLoad: @escaping ([PickleValue]) throws -> PickleValue) {
         self.reader = reader
+        self.arena = arena
         self.persistentLoad = persistentLoad
     }
 
@@ -135,6 +161,7 @@ struct Unpickler {
         guard pushed <= Self.maxValues else {
             throw reader.fail("pickle builds more than \(Self.maxValues) values (a state dict needs thousands); refusing it")
         }
+        arena.keep(v)
         stack.append(v)
     }
 
