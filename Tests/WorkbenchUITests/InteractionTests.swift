@@ -426,3 +426,24 @@ import Tokenizers
         #expect(text.hasPrefix("export failed: cannot create \(blocker.path)") && !text.contains("NSCocoaErrorDomain"), "\(text)")
     }
 }
+
+@Suite struct BatchTests {
+    /// Keys handled as one batch: one submit, and a notice set by a command in the batch survives it.
+    @Test func aBatchIsOneEditAndKeepsItsNotices() throws {
+        let dir = try temporaryDirectory().appendingPathComponent("drafts")
+        do { let gone = DraftStore(directory: dir); try gone.save(a: "left behind", b: "") }
+        let w = makeWorkbench("")
+        w.drafts = DraftStore(directory: dir)
+        w.beginBatch()
+        for c in "typed fast" { w.handle(.char(c)) }
+        #expect(w.session.snapshot.input.text == "", "nothing is submitted inside a batch")
+        w.handle(.escape)
+        w.handle(.char(":"))
+        for c in "recover" { w.handle(.char(c)) }
+        w.handle(.enter)
+        w.endBatch()
+        #expect(w.session.snapshot.input.text == "left behind")
+        #expect(w.notice?.text.hasPrefix("recovered a draft") == true, "\(String(describing: w.notice))")
+        #expect(w.history.entries.last == "typed fast")
+    }
+}

@@ -84,8 +84,13 @@ public final class Workbench {
     /// bracketed-paste support) both happen once, when the batch ends.
     func textChanged() {
         masked = []
+        notice = nil  // now, not at the end of a batch: a notice set later in the batch (`:recover`) stays
         if batching { textDirty = true; return }
-        inputChanged()
+        submitText()
+    }
+
+    private func submitText() {
+        session.submit(SessionInput(text: editorA.text, pair: editorB.text, masked: masked, labSeed: labSeed))
         saveDraft()
     }
 
@@ -94,7 +99,7 @@ public final class Workbench {
 
     public func endBatch() {
         batching = false
-        if textDirty { textDirty = false; textChanged() }
+        if textDirty { textDirty = false; submitText() }
     }
 
     func saveDraft() {
