@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 SECONDS_EACH="${1:-60}"; shift || true
 ALL=(safetensors torch config tokenizer-json vocab spm corpus theme keys encode-wordpiece encode-unigram encode-bpe)
 TARGETS=("${@:-${ALL[@]}}")
-SCRATCH=.build-fuzz
+SCRATCH="${FUZZ_SCRATCH:-.build-fuzz}"
 export SWIFT_BACKTRACE=enable=no
 swift build -c release --scratch-path "$SCRATCH" --target WorkbenchUI -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|Build" || true
 swift build -c release --scratch-path "$SCRATCH" --target Analysis -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|Build" || true
