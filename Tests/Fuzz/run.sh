@@ -13,6 +13,7 @@ ALL=(safetensors torch config tokenizer-json vocab spm corpus theme keys encode-
 TARGETS=("${@:-${ALL[@]}}")
 SCRATCH="${FUZZ_SCRATCH:-.build-fuzz}"
 export SWIFT_BACKTRACE=enable=no
+export LSAN_OPTIONS="suppressions=$PWD/Tests/Fuzz/lsan.supp"
 swift build -c release --scratch-path "$SCRATCH" --target WorkbenchUI -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|Build" || true
 swift build -c release --scratch-path "$SCRATCH" --target Analysis -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|Build" || true
 OBJECTS=()
