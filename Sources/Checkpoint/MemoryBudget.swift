@@ -26,11 +26,4 @@ public enum MemoryBudget {
         if let u = t.last, let m = units[u], let v = Double(t.dropLast()) { return v * m }
         return Double(t)
     }
-
-    public static func describe(_ bytes: Double) -> String {
-        let gb = 1024.0 * 1024 * 1024
-        if bytes >= 1024 * gb { return String(format: "%.1f TB", bytes / (1024 * gb)) }
-        if bytes >= gb { return String(format: "%.1f GB", bytes / gb) }
-        return String(format: "%.0f MB", bytes / Double(1 << 20))
-    }
 }

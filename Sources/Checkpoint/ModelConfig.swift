@@ -286,7 +286,7 @@ public struct ModelConfig: Sendable, Equatable {
         }
         let need = estimatedBytes(tokens: maxTokens), budget = MemoryBudget.bytes
         guard need <= budget else {
-            throw CheckpointError("\(source): \(numLayers) layers × \(numHeads) heads × \(hiddenSize) wide at \(maxTokens) tokens needs about \(MemoryBudget.describe(need)), more than the \(MemoryBudget.describe(budget)) this process can use")
+            throw CheckpointError("\(source): \(numLayers) layers × \(numHeads) heads × \(hiddenSize) wide at \(maxTokens) tokens needs about \(ByteCount(need)), more than the \(ByteCount(budget)) this process can use")
         }
     }
 

@@ -14,7 +14,7 @@ extension BertEncoder {
         guard supportsBatches else { throw EncoderError("\(config.modelType) runs one sequence at a time") }
         guard let n = batch.first?.count, batch.allSatisfy({ $0.count == n }) else { throw EncoderError("a batch needs sequences of one length") }
         for ids in batch { try validate(ids: ids, typeIds: typeIds, attentionMask: nil) }
-        let d = config.hiddenSize, H = config.numHeads, rows = batch.count * n, ff = config.intermediateSize
+        let d = config.hiddenSize, H = config.numHeads, rows = batch.count * n
         ws.reserve(tokens: rows)
         var other = [Float](repeating: 0, count: rows * d)
         var probs = [Float](repeating: 0, count: H * n * n)
@@ -31,13 +31,7 @@ extension BertEncoder {
                         for s in 0..<batch.count {
                             bs_attention_heads(ws.qkv + s * n * 3 * d, Int32(n), Int32(d), Int32(H), scale, nil, scratch.baseAddress!, ws.context + s * n * d)
                         }
-                        p.attentionOutput.apply(ws.context, rows: rows, into: ws.attended, ld: d)
-                        bs_add_layernorm_parallel(ws.attended, input, ws.attended, Int32(rows), Int32(d),
-                                                  w.attentionNorm.weight.pointer, w.attentionNorm.bias.pointer, config.layerNormEps)
-                        p.intermediate.apply(ws.attended, rows: rows, into: ws.intermediate, ld: ff, activation: config.activation)
-                        p.output.apply(ws.intermediate, rows: rows, into: output, ld: d)
-                        bs_add_layernorm_parallel(output, ws.attended, output, Int32(rows), Int32(d),
-                                                  w.outputNorm.weight.pointer, w.outputNorm.bias.pointer, config.layerNormEps)
+                        projectAndFeedForward(p, w, rows: rows, input: input, output: output, ws: ws)
                         swap(&input, &output)
                     }
                     // After an odd number of layers the result sits in `other`.

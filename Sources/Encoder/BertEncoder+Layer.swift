@@ -9,7 +9,7 @@ extension BertEncoder {
         queries: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<Float>,
         probs: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, ws: Workspace
     ) {
-        let d = config.hiddenSize, H = config.numHeads, dh = config.headDim, ff = config.intermediateSize
+        let d = config.hiddenSize, H = config.numHeads, dh = config.headDim
         // One GEMM for Q, K and V: qkv (n, 3d).
         p.qkv.apply(input, rows: n, into: ws.qkv, ld: 3 * d)
         for i in 0..<n {
@@ -25,12 +25,21 @@ extension BertEncoder {
             let scale = 1 / Float(dh).squareRoot()
             bs_attention_heads(ws.qkv, Int32(n), Int32(d), Int32(H), scale, mask, probs, ws.context)
         }
-        p.attentionOutput.apply(ws.context, rows: n, into: ws.attended, ld: d)
-        bs_add_layernorm_parallel(ws.attended, input, ws.attended, Int32(n), Int32(d),
+        projectAndFeedForward(p, w, rows: n, input: input, output: output, ws: ws)
+    }
+
+    /// After attention (ws.context filled): output projection + residual +
+    /// LayerNorm, then the FFN + residual + LayerNorm, on `rows` rows — one
+    /// sequence, or a whole batch (row-wise, so the same for both).
+    func projectAndFeedForward(_ p: PackedLayer, _ w: BertWeights.Layer, rows: Int, input: UnsafePointer<Float>,
+                               output: UnsafeMutablePointer<Float>, ws: Workspace) {
+        let d = config.hiddenSize, ff = config.intermediateSize
+        p.attentionOutput.apply(ws.context, rows: rows, into: ws.attended, ld: d)
+        bs_add_layernorm_parallel(ws.attended, input, ws.attended, Int32(rows), Int32(d),
                          w.attentionNorm.weight.pointer, w.attentionNorm.bias.pointer, config.layerNormEps)
-        p.intermediate.apply(ws.attended, rows: n, into: ws.intermediate, ld: ff, activation: config.activation)
-        p.output.apply(ws.intermediate, rows: n, into: output, ld: d)
-        bs_add_layernorm_parallel(output, ws.attended, output, Int32(n), Int32(d),
+        p.intermediate.apply(ws.attended, rows: rows, into: ws.intermediate, ld: ff, activation: config.activation)
+        p.output.apply(ws.intermediate, rows: rows, into: output, ld: d)
+        bs_add_layernorm_parallel(output, ws.attended, output, Int32(rows), Int32(d),
                          w.outputNorm.weight.pointer, w.outputNorm.bias.pointer, config.layerNormEps)
     }
 

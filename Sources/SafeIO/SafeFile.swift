@@ -86,16 +86,19 @@ public struct FileReadError: Error, CustomStringConvertible, Sendable, Equatable
     public var description: String { "\(path): \(reason)" }
 }
 
-/// A byte count for messages: "90 MB", "512 KB", "17 bytes".
+/// A byte count for messages: "1.2 TB", "90 MB", "512 KB", "17 bytes".
 public struct ByteCount: CustomStringConvertible, Sendable {
-    public let bytes: Int
-    public init(_ bytes: Int) { self.bytes = bytes }
+    public let bytes: Double
+    public init(_ bytes: Int) { self.bytes = Double(bytes) }
+    /// Estimates, which may exceed any integer type.
+    public init(_ bytes: Double) { self.bytes = bytes }
     public var description: String {
-        let b = Double(bytes)
-        if bytes >= 1 << 30 { return String(format: "%.1f GB", b / Double(1 << 30)) }
-        if bytes >= 1 << 20 { return String(format: "%.0f MB", b / Double(1 << 20)) }
-        if bytes >= 1 << 10 { return String(format: "%.0f KB", b / Double(1 << 10)) }
-        return "\(bytes) bytes"
+        let b = bytes
+        if b >= Double(1 << 40) { return String(format: "%.1f TB", b / Double(1 << 40)) }
+        if b >= Double(1 << 30) { return String(format: "%.1f GB", b / Double(1 << 30)) }
+        if b >= Double(1 << 20) { return String(format: "%.0f MB", b / Double(1 << 20)) }
+        if b >= Double(1 << 10) { return String(format: "%.0f KB", b / Double(1 << 10)) }
+        return "\(Int(b)) bytes"
     }
 }
 

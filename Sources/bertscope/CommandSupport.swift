@@ -63,11 +63,11 @@ func configureThreads(_ preferred: Int? = nil) {
     bs_set_threads(Int32(env ?? preferred ?? min(2, ProcessInfo.processInfo.activeProcessorCount)))
 }
 
-/// `bertscope: NAME ████░░░ done/total, ETA s` on stderr, redrawn in place; a newline at the end.
-func progressBar(_ name: String, _ done: Int, _ total: Int, started: Date) {
+/// `bertscope: NAME ████░░░ done/total, ETA s` on stderr, redrawn in place; a newline at the end unless told not to.
+func progressBar(_ name: String, _ done: Int, _ total: Int, started: Date, newlineAtEnd: Bool = true) {
     let elapsed = Date().timeIntervalSince(started), eta = elapsed / Double(max(done, 1)) * Double(total - done)
     let width = 24, filled = width * done / max(1, total)
     let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
     FileHandle.standardError.write(Data(String(format: "\rbertscope: %@ %@ %d/%d, ETA %.0f s   ", name, bar, done, total, eta).utf8))
-    if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+    if done == total && newlineAtEnd { FileHandle.standardError.write(Data("\n".utf8)) }
 }

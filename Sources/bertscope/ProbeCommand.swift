@@ -44,10 +44,7 @@ struct ProbeCommand: ParsableCommand {
                 let start = Date()
                 return try ProbeFeatures.extract(s, encoder: model.encoder, tokenizer: model.tokenizer, pooling: pool) { done in
                     guard done % 50 == 0 || done == s.count else { return }
-                    let elapsed = Date().timeIntervalSince(start), eta = elapsed / Double(done) * Double(s.count - done)
-                    let width = 24, filled = width * done / max(1, s.count)
-                    let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-                    FileHandle.standardError.write(Data(String(format: "\rbertscope: encoding %@ %@ %d/%d, ETA %.0f s   ", name, bar, done, s.count, eta).utf8))
+                    progressBar("encoding \(name)", done, s.count, started: start, newlineAtEnd: false)  // the summary line overwrites it
                 }
             }
             let (ftr, ktr) = try extract(train, "train"), (fdv, kdv) = try extract(dev, "dev"), (fte, kte) = try extract(test, "test")

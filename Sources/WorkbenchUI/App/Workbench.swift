@@ -74,9 +74,12 @@ public final class Workbench {
 
     /// Sends the edited text to the session (cached inputs show at once).
     func inputChanged() {
-        session.submit(SessionInput(text: editorA.text, pair: editorB.text, masked: masked, labSeed: labSeed))
+        session.submit(currentInput)
         notice = nil
     }
+
+    /// What the input lines, masks and lab seed ask the model now.
+    var currentInput: SessionInput { SessionInput(text: editorA.text, pair: editorB.text, masked: masked, labSeed: labSeed) }
 
     /// Text edits move token positions, so user masks are dropped with them.
     /// The draft is saved at once, so a crash or a kill never loses typing.
@@ -90,7 +93,7 @@ public final class Workbench {
     }
 
     private func submitText() {
-        session.submit(SessionInput(text: editorA.text, pair: editorB.text, masked: masked, labSeed: labSeed))
+        session.submit(currentInput)
         saveDraft()
     }
 
