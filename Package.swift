@@ -37,7 +37,7 @@ let package = Package(
         // Layer 4: ModelSession, the one owner of model, input and traces.
         .target(name: "Session", dependencies: ["Analysis", "Encoder", "Tokenizers", "Checkpoint"]),
         // Layer 5: the workbench as pure state + rendering into a CellGrid.
-        .target(name: "WorkbenchUI", dependencies: ["Session", "Analysis", "Encoder", "Tokenizers", "SafeIO"]),
+        .target(name: "WorkbenchUI", dependencies: ["Session", "Analysis", "Tokenizers", "SafeIO"]),
         // The only code that talks to ncursesw.
         .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         .target(name: "TerminalNCurses", dependencies: ["CNCurses", "CFaults", "WorkbenchUI"]),

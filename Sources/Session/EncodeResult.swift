@@ -14,6 +14,8 @@ public struct EncodeResult: Sendable {
     public var mlm: MLMResult? = nil
     /// ELECTRA discriminators: P(replaced) for every token.
     public var replaced: [Float]? = nil
+    /// The tokens the user's masks replaced, by position (the encoding shows the mask token there).
+    public var maskedOriginals: [Int: String] = [:]
 }
 
 /// Everything the predictions pane shows, computed with the session's work.

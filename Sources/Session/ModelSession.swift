@@ -85,8 +85,10 @@ public final class ModelSession: @unchecked Sendable {
         let begin = DispatchTime.now().uptimeNanoseconds
         let tok = model.tokenizer, enc = model.encoder
         var encoding = tok.encode(input.text, pair: input.pair, maxLength: enc.config.maxTokens)
+        var originals: [Int: String] = [:]
         if let maskId = tok.maskId {
-            for p in input.masked where p < encoding.count && encoding.specialTokensMask[p] == 0 {
+            for p in input.masked where p < encoding.count && !encoding.isSpecial(p) {
+                originals[p] = encoding.tokens[p]
                 encoding.ids[p] = maskId
                 encoding.tokens[p] = tok.maskToken
             }
@@ -104,6 +106,7 @@ public final class ModelSession: @unchecked Sendable {
             failure = "\(error)"
         }
         var result = EncodeResult(input: input, encoding: encoding, trace: trace, error: failure, milliseconds: 0)
+        result.maskedOriginals = originals
         if trace != nil, model.hasMaskedLM, encoding.ids.contains(tok.maskId ?? -1) || input.labSeed != nil, let mlm = maskedLM {
             result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
         }

@@ -143,6 +143,12 @@ public final class NCursesTerminal: TerminalBackend {
         return nil
     }
 
+    /// Ctrl-L: the next frame repaints every cell, whatever the terminal shows now.
+    public func invalidate() {
+        previous = nil
+        clearok(bs_stdscr(), true)
+    }
+
     /// Writes the cells that changed since the last frame, then refreshes.
     public func draw(_ grid: CellGrid) {
         if previous?.width != grid.width || previous?.height != grid.height { clearok(bs_stdscr(), true) }

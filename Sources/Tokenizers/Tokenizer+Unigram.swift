@@ -5,7 +5,7 @@ extension Tokenizer {
             for p in model.encode(w.text.scalars) {
                 let (s, e) = w.text.originalSpan(p.range.lowerBound, p.range.upperBound)
                 out.append(RawToken(id: p.id, token: p.token, span: .init(s, e), wordId: word,
-                                    unknown: p.isUnknown ? .noPiece(at: 0) : nil))
+                                    unknown: p.isUnknown ? .uncovered(p.token) : nil))
             }
             word += 1
         }

@@ -150,7 +150,13 @@ public struct Tokenizer: Sendable {
             }
         case .failure(let unknown):
             let (s, e) = text.originalSpan(range.lowerBound, range.upperBound)
-            out.append(RawToken(id: model.unkId, token: model.unkToken, span: .init(s, e), wordId: wordId, unknown: unknown.reason))
+            let reason: UnknownReason
+            switch unknown.reason {
+            case .tooLong(let n): reason = .tooLong(characters: n, limit: model.maxInputCharsPerWord)
+            case .noPiece(let at):
+                reason = .notInVocabulary(rest: String(String.UnicodeScalarView(text.scalars[(range.lowerBound + at)..<range.upperBound])))
+            }
+            out.append(RawToken(id: model.unkId, token: model.unkToken, span: .init(s, e), wordId: wordId, unknown: reason))
         }
     }
 

@@ -46,8 +46,8 @@ struct WorkbenchCommand: ParsableCommand {
             workbench.loadProbes()
             workbench.drafts = drafts
             let others = drafts.orphans().count
-            if others > 0 { workbench.notice = Notice(text: "\(others) unsent draft\(others == 1 ? "" : "s") from other windows: :recover loads the newest", isError: false) }
-            workbench.goldSource = Resources.directory("Samples")?.appendingPathComponent("probing/test.conllu")
+            if others > 0 { workbench.state.notice = Notice(text: "\(others) unsent draft\(others == 1 ? "" : "s") from other windows: :recover loads the newest", isError: false) }
+            workbench.gold.source = Resources.directory("Samples")?.appendingPathComponent("probing/test.conllu")
         }
         let noColorEnv = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let terminal: NCursesTerminal
@@ -56,7 +56,7 @@ struct WorkbenchCommand: ParsableCommand {
         if stats { workbench.stats = started }
         WorkbenchLoop.run(workbench, on: terminal)
         terminal.shutdown()
-        do { try workbench.history.add(workbench.editorA.text) } catch { FileHandle.standardError.write(Data("bertscope: \(error)\n".utf8)) }
+        do { try workbench.history.add(workbench.state.editorA.text) } catch { FileHandle.standardError.write(Data("bertscope: \(error)\n".utf8)) }
         if stats { print("bertscope: " + started.summary) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Analysis
 import Session
 import Tokenizers
 import Testing
@@ -47,7 +48,7 @@ import TestSupport
         let i = try #require(e.offsets.indices.first { e.offsets[$0].start <= 3 && e.offsets[$0].end > 3 && e.specialTokensMask[$0] == 0 })
         let members = e.wordMembers(of: i)
         try #require(members.count > 1, "\(model) keeps \(word) whole: \(e.tokens)")
-        #expect(Workbench.label(members, e) == word, "\(e.tokens)")
+        #expect(AttentionViews.label(members, e) == word, "\(e.tokens)")
     }
 }
 

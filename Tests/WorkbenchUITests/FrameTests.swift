@@ -54,7 +54,7 @@ import Tokenizers
         var g = w.render(width: 40, height: 10)
         #expect(g.line(2).hasPrefix(" Tokens   Attention   Predictions "))
         #expect(g.contains("┌ Tokens (4)") && !g.contains("┌ Attention"))
-        w.focus = .attention
+        w.state.focus = .attention
         g = w.render(width: 40, height: 10)
         #expect(g.contains("┌ Attention") && !g.contains("┌ Tokens"))
     }
@@ -80,7 +80,7 @@ import Tokenizers
                             #expect(!overlap, "\(width)x\(height): \(a) overlaps \(b)")
                         }
                     }
-                    w.focus = focus
+                    w.state.focus = focus
                     _ = w.render(width: width, height: height)  // must not trap
                 }
             }
@@ -99,9 +99,9 @@ import Tokenizers
         let w = makeWorkbench(Array(repeating: "the", count: 40).joined(separator: " "))
         let g = w.render(width: 120, height: 32)
         #expect(g.text.contains("▀"))
-        w.focus = .attention
+        w.state.focus = .attention
         for _ in 0..<41 { w.press(.down) }
-        #expect(w.attention.row == 41)
+        #expect(w.state.attention.row == 41)
         let g2 = w.render(width: 120, height: 32)
         #expect(g2.contains("[SEP] → [CLS]"))
     }
@@ -118,7 +118,7 @@ import Tokenizers
         for name in shippedThemes.names {
             let w = makeWorkbench("the cat")
             w.run(command: "theme \(name)")
-            #expect(w.theme.name == name && w.notice?.isError == false)
+            #expect(w.theme.name == name && w.state.notice?.isError == false)
             let g = w.render(width: 80, height: 24)
             #expect(g.line(23).contains("theme \(name)"))
             #expect(g.heatCells() > 0)

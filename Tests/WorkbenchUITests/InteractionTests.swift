@@ -11,11 +11,11 @@ import Tokenizers
         let w = makeWorkbench("")
         w.type("the cat")
         #expect(w.snapshot.result?.encoding.tokens == ["[CLS]", "the", "[UNK]", "[SEP]"])
-        #expect(w.focus == .inputA)
+        #expect(w.state.focus == .inputA)
         w.press(.char("q"))  // text while typing, not quit
-        #expect(w.editorA.text == "the catq" && !w.shouldQuit)
+        #expect(w.state.editorA.text == "the catq" && !w.shouldQuit)
         w.press(.backspace, .escape)
-        #expect(w.focus == .tokens)
+        #expect(w.state.focus == .tokens)
         w.press(.char("q"))
         #expect(w.shouldQuit)
     }
@@ -23,7 +23,7 @@ import Tokenizers
     @Test func tokensPaneSelectionAndXRay() {
         let w = makeWorkbench("The Café")
         w.press(.escape, .left, .right)
-        #expect(w.selectedToken == 1)
+        #expect(w.state.tokens.selected == 1)
         var g = w.render(width: 120, height: 40)
         #expect(g.contains("x-ray"))
         #expect(g.contains("lowercase") && g.contains("strip accents"))
@@ -35,7 +35,7 @@ import Tokenizers
         #expect(g.contains("← \"fe\" not in vocab"))
         #expect(g.text.contains("✗ no piece"))
         w.press(.end)
-        #expect(w.selectedToken == 3)
+        #expect(w.state.tokens.selected == 3)
     }
 
     @Test func unknownBecauseTooLongIsExplained() {
@@ -48,13 +48,13 @@ import Tokenizers
     @Test func attentionKeysChangeLayerHeadAndView() {
         let w = makeWorkbench("the cat sat on the mat")
         w.press(.tab, .tab, .tab)
-        #expect(w.focus == .attention)
+        #expect(w.state.focus == .attention)
         w.press(.char("."), .char("."), .char("]"))
-        #expect(w.attention.head == 2 && w.attention.layer == 1)
+        #expect(w.state.attention.head == 2 && w.state.attention.layer == 1)
         var g = w.render(width: 120, height: 40)
         #expect(g.contains("Attention · layer 2/3 · head 3/4"))
         w.press(.char(","), .char(","), .char(","))  // wraps around
-        #expect(w.attention.head == 3)
+        #expect(w.state.attention.head == 3)
         w.press(.char("v"))
         #expect(w.render(width: 120, height: 40).contains("mean of 4 heads"))
         w.press(.char("v"))
@@ -71,59 +71,65 @@ import Tokenizers
 
     @Test func overviewPicksAHead() {
         let w = makeWorkbench("the cat sat")
-        w.focus = .attention
+        w.state.focus = .attention
         w.press(.char("o"))
         var g = w.render(width: 120, height: 40)
         #expect(g.contains("All heads · 3 layers × 4 heads"))
         #expect(g.contains("H4") && g.contains("L3"))
         w.press(.down, .down, .right, .enter)
-        #expect(!w.attention.overview && w.attention.layer == 2 && w.attention.head == 1)
+        #expect(!w.state.attention.overview && w.state.attention.layer == 2 && w.state.attention.head == 1)
         g = w.render(width: 120, height: 40)
         #expect(g.contains("layer 3/3 · head 2/4"))
     }
 
     @Test func commandLineAndCompletion() {
         let w = makeWorkbench("the cat")
-        w.focus = .tokens
+        w.state.focus = .tokens
         w.press(.char(":"))
         for c in "la" { w.press(.char(c)) }
         w.press(.tab)
-        guard case .command(let ed) = w.overlay else { Issue.record("no command line"); return }
+        guard case .command(let ed) = w.state.overlay else { Issue.record("no command line"); return }
         #expect(ed.text == "layer")
         w.press(.char(" "), .char("3"), .enter)
-        #expect(w.attention.layer == 2 && w.overlay == .none)
+        #expect(w.state.attention.layer == 2 && w.state.overlay == .none)
         w.run(command: "head 9")
-        #expect(w.notice?.isError == true && w.notice?.text.contains(":head takes 1…4") == true)
+        #expect(w.state.notice?.isError == true && w.state.notice?.text.contains(":head takes 1…4") == true)
         w.run(command: "theme nope")
-        #expect(w.notice?.isError == true && w.theme.name == "dark")
+        #expect(w.state.notice?.isError == true && w.theme.name == "dark")
         w.run(command: "bogus")
         #expect(w.render(width: 80, height: 24).line(23).contains("unknown command :bogus"))
         w.run(command: "view rollout")
-        #expect(w.attention.view == .rollout)
+        #expect(w.state.attention.view == .rollout)
         w.run(command: "sample trophy")
-        #expect(w.editorA.text.hasPrefix("The trophy doesn't fit"))
+        #expect(w.state.editorA.text.hasPrefix("The trophy doesn't fit"))
         w.run(command: "sample pair")
-        #expect(w.editorB.text == "He bought a gallon of milk.")
+        #expect(w.state.editorB.text == "He bought a gallon of milk.")
         w.run(command: "model /no/such/model")
-        #expect(w.notice?.isError == true)
+        #expect(w.state.notice?.isError == true)
         w.run(command: "quit")
         #expect(w.shouldQuit)
     }
 
     @Test func helpIsGeneratedFromTheKeyMap() {
         let w = makeWorkbench("the")
-        w.focus = .tokens
+        w.state.focus = .tokens
         w.press(.char("?"))
         let g = w.render(width: 120, height: 60)
-        for b in KeyMap.bindings.prefix(12) { #expect(g.contains(b.help), "\(b.help)") }
+        for b in KeyMap.bindings.prefix(12) where b.help.count < 60 { #expect(g.contains(b.help), "\(b.help)") }
+        // Every binding and every command is in the help, wrapped or not.
+        let text = HelpOverlay.lines(width: 60).map { $0.0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        let squeezed = text.split(separator: " ").joined(separator: " ")
+        for b in KeyMap.bindings { #expect(squeezed.contains(b.help.split(separator: " ").joined(separator: " ")), "\(b.help)") }
+        for c in Commands.all { #expect(squeezed.contains(c.help) && squeezed.contains(c.usage), "\(c.name)") }
+        #expect(KeyMap.bindings.first { $0.keys == [.char(":")] }!.help.contains(":gold"), "the : help lists every command")
         #expect(g.contains("Attention pane") && g.contains("previous layer"))
         w.press(.char("x"))
-        #expect(w.overlay == .none)
+        #expect(w.state.overlay == .none)
     }
 
     @Test func zoomGivesTheFocusedPaneTheScreen() {
         let w = makeWorkbench("the cat")
-        w.focus = .attention
+        w.state.focus = .attention
         w.press(.char("z"))
         let g = w.render(width: 120, height: 40)
         #expect(g.contains("┌ Attention") && !g.contains("┌ Tokens"))
@@ -135,20 +141,20 @@ import Tokenizers
         var g = w.render(width: 120, height: 40)
         let row = try! #require(g.row(containing: "  2 [UNK]"))
         w.press(.mouse(x: 5, y: row, button: .left))
-        #expect(w.focus == .tokens && w.selectedToken == 2)
+        #expect(w.state.focus == .tokens && w.state.tokens.selected == 2)
         // A heatmap cell: find a heat-coloured cell and click it.
         g = w.render(width: 120, height: 40)
         var target: (Int, Int)? = nil
         outer: for y in 0..<40 { for x in 44..<120 { if case .rgb = g[x, y].style.bg { target = (x, y); break outer } } }
         let (cx, cy) = try! #require(target)
         w.press(.mouse(x: cx + 5 * 2, y: cy + 1, button: .left))
-        #expect(w.focus == .attention && w.attention.row == 1 && w.attention.column == 2)
+        #expect(w.state.focus == .attention && w.state.attention.row == 1 && w.state.attention.column == 2)
         w.press(.char("o"))
         g = w.render(width: 120, height: 40)
         let h3 = try! #require(g.row(containing: "H3"))
         let x3 = try! #require(g.columns(of: "H3", row: h3).first)
         w.press(.mouse(x: x3 + 1, y: h3 + 1, button: .left))
-        #expect(w.attention.head == 2 && w.attention.layer == 0 && !w.attention.overview)
+        #expect(w.state.attention.head == 2 && w.state.attention.layer == 0 && !w.state.attention.overview)
     }
 
     @Test func staleFramesSaySo() {
@@ -215,9 +221,9 @@ import Tokenizers
         w.press(.ctrl("u"))
         w.type("two")
         w.press(.up)
-        #expect(w.editorA.text == "one")
+        #expect(w.state.editorA.text == "one")
         w.press(.down)
-        #expect(w.editorA.text == "two")
+        #expect(w.state.editorA.text == "two")
     }
 }
 
@@ -231,8 +237,9 @@ import Tokenizers
             }
         }
         let t = try! Theme.parse("name = mine\naccent = #102030\nmuted = 7\nborder = default", source: "x.theme")
-        #expect(t.name == "mine" && t.color("accent") == .rgb(16, 32, 48) && t.color("muted") == .indexed(7) && t.color("border") == .terminalDefault)
+        #expect(t.name == "mine" && t.color(.accent) == .rgb(16, 32, 48) && t.color(.muted) == .indexed(7) && t.color(.border) == .terminalDefault)
         #expect(t.heat(0) == .rgb(0x0B, 0x10, 0x26) && t.heat(1) == .rgb(0xFF, 0xD1, 0x66))
+        #expect(ThemeKey.allCases.allSatisfy { Theme.defaults[$0] != nil }, "every key has a built-in default")
     }
 
     @Test func colourDownsampling() {
@@ -276,14 +283,14 @@ import Tokenizers
 @Suite struct ModelInfoOverlayTests {
     @Test func showsTheSameFactsAsInfo() {
         let w = makeWorkbench("the")
-        w.focus = .tokens
+        w.state.focus = .tokens
         w.press(.char("I"))
         let g = w.render(width: 120, height: 40)
         #expect(g.contains("Model · any key closes"))
         #expect(g.contains("family     bert") && g.contains("3 layers × 4 heads, hidden 32, vocabulary 1106"))
         #expect(g.contains("masked-LM, next-sentence, pooler"))
         w.press(.char("x"))
-        #expect(w.overlay == .none)
+        #expect(w.state.overlay == .none)
     }
 }
 
@@ -294,7 +301,7 @@ import Tokenizers
         w.drafts = DraftStore(directory: dir)
         w.type("half a sen")
         #expect(DraftStore.load(w.drafts!.file)?.a == "half a sen")
-        w.focus = .inputB
+        w.state.focus = .inputB
         w.type("B")
         #expect(DraftStore.load(w.drafts!.file)?.a == "half a sen" && DraftStore.load(w.drafts!.file)?.b == "B")
         #expect(DraftStore.defaultDirectory(environment: ["XDG_STATE_HOME": "/s"]).path == "/s/bertscope/drafts")
@@ -323,10 +330,10 @@ import Tokenizers
         w.drafts = DraftStore(directory: dir)
         w.type("typing now")
         w.run(command: "recover")
-        #expect(w.editorA.text == "left behind")
+        #expect(w.state.editorA.text == "left behind")
         #expect(w.history.entries.last == "typing now")
         w.run(command: "recover")
-        #expect(w.notice?.text == "no other drafts to recover")
+        #expect(w.state.notice?.text == "no other drafts to recover")
     }
 
     @Test func aFailedSaveIsSaidNotClaimed() throws {
@@ -336,11 +343,11 @@ import Tokenizers
         let w = makeWorkbench("", history: History(file: blocker.appendingPathComponent("bertscope/history")))
         w.drafts = DraftStore(directory: blocker.appendingPathComponent("bertscope/drafts"))
         w.type("x")
-        #expect(w.notice?.isError == true && w.notice!.text.hasPrefix("draft not saved: "), "\(String(describing: w.notice))")
-        #expect(!w.notice!.text.contains("NSCocoaErrorDomain"))
+        #expect(w.state.notice?.isError == true && w.state.notice!.text.hasPrefix("draft not saved: "), "\(String(describing: w.state.notice))")
+        #expect(!w.state.notice!.text.contains("NSCocoaErrorDomain"))
         w.press(.enter)
-        #expect(w.notice?.isError == true && w.notice!.text.hasPrefix("history not saved: "), "\(String(describing: w.notice))")
-        #expect(w.notice!.text.contains(blocker.path) && !w.notice!.text.contains("NSCocoaErrorDomain"))
+        #expect(w.state.notice?.isError == true && w.state.notice!.text.hasPrefix("history not saved: "), "\(String(describing: w.state.notice))")
+        #expect(w.state.notice!.text.contains(blocker.path) && !w.state.notice!.text.contains("NSCocoaErrorDomain"))
     }
 }
 
@@ -364,18 +371,18 @@ import Tokenizers
         let w = makeWorkbench("")
         var d = KeyDecoder()
         for s in "hi\u{1B}q\u{1B}P1$r0m\u{1B}\\".unicodeScalars { for k in d.feed(.scalar(s.value)) { w.press(k) } }
-        #expect(!w.shouldQuit && w.focus == .inputA && w.editorA.text == "hi")
+        #expect(!w.shouldQuit && w.state.focus == .inputA && w.state.editorA.text == "hi")
     }
 
     @Test func aPasteIsOneEditAndOneEncoding() {
         let w = makeWorkbench("")
         let before = w.session.snapshot.input
         w.press(.paste("The quick brown fox.\nIt jumps q\tover"))
-        #expect(w.editorA.text == "The quick brown fox. It jumps q over")
+        #expect(w.state.editorA.text == "The quick brown fox. It jumps q over")
         #expect(w.session.snapshot.input != before && !w.shouldQuit)
-        w.focus = .attention
+        w.state.focus = .attention
         w.press(.paste(" more"))
-        #expect(w.focus == .inputA && w.editorA.text.hasSuffix("over more"))
+        #expect(w.state.focus == .inputA && w.state.editorA.text.hasSuffix("over more"))
     }
 }
 
@@ -387,18 +394,18 @@ import Tokenizers
         let model = LoadedModel(directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
         let w = makeWorkbench("the cat", model: model)
         w.checkModelFiles(now: UInt64.max / 2)
-        #expect(w.notice == nil)
+        #expect(w.state.notice == nil)
         let weights = dir.appendingPathComponent("model.safetensors")
         let bytes = try Data(contentsOf: weights)
         try FileManager.default.removeItem(at: weights)
         try bytes.write(to: weights)  // same bytes, a new file: its time changed
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 5)], ofItemAtPath: weights.path)
         w.checkModelFiles(now: UInt64.max / 2 + 2_000_000_000)
-        #expect(w.notice?.text == "model.safetensors changed on disk: :reload loads the model again")
+        #expect(w.state.notice?.text == "model.safetensors changed on disk: :reload loads the model again")
         w.run(command: "reload")
-        #expect(w.notice?.text.hasPrefix("loaded") == true, "\(String(describing: w.notice))")
+        #expect(w.state.notice?.text.hasPrefix("loaded") == true, "\(String(describing: w.state.notice))")
         w.checkModelFiles(now: UInt64.max / 2 + 4_000_000_000)
-        #expect(w.notice?.text.hasPrefix("loaded") == true)
+        #expect(w.state.notice?.text.hasPrefix("loaded") == true)
     }
 }
 
@@ -409,7 +416,7 @@ import Tokenizers
         let dir = try HostileFolders.build(c)
         let w = makeWorkbench("the cat")
         w.run(command: "model \(dir.path)")
-        #expect(w.notice?.isError == true && w.notice!.text.contains("is a FIFO (named pipe), not a regular file"), "\(String(describing: w.notice))")
+        #expect(w.state.notice?.isError == true && w.state.notice!.text.contains("is a FIFO (named pipe), not a regular file"), "\(String(describing: w.state.notice))")
         #expect(w.session.model.directory == tinyModel.directory)
     }
 }
@@ -422,7 +429,7 @@ import Tokenizers
         try Data("x".utf8).write(to: blocker)
         let w = makeWorkbench("the cat")
         w.run(command: "export \(blocker.path)/out")
-        let text = try #require(w.notice?.text)
+        let text = try #require(w.state.notice?.text)
         #expect(text.hasPrefix("export failed: cannot create \(blocker.path)") && !text.contains("NSCocoaErrorDomain"), "\(text)")
     }
 }
@@ -443,7 +450,7 @@ import Tokenizers
         w.handle(.enter)
         w.endBatch()
         #expect(w.session.snapshot.input.text == "left behind")
-        #expect(w.notice?.text.hasPrefix("recovered a draft") == true, "\(String(describing: w.notice))")
+        #expect(w.state.notice?.text.hasPrefix("recovered a draft") == true, "\(String(describing: w.state.notice))")
         #expect(w.history.entries.last == "typed fast")
     }
 }

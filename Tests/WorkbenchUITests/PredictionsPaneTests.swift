@@ -11,7 +11,7 @@ import Tokenizers
         let w = makeWorkbench("the of a")
         w.press(.escape)  // tokens pane, token 1 ("the") selected
         w.press(.char("m"))
-        #expect(w.masked == [1])
+        #expect(w.state.masked == [1])
         #expect(w.snapshot.result?.encoding.tokens[1] == "[MASK]")
         let g = w.render(width: 120, height: 40)
         #expect(g.contains("┌ Predictions"))
@@ -20,31 +20,31 @@ import Tokenizers
         #expect(g.contains(String(format: "%6.2f%% ", top.probability * 100)) && g.contains("id \(top.id)"))
         #expect(g.contains("logit lens") && g.contains("emb rank") && g.contains("L3  rank     1"))
         w.press(.char("m"))
-        #expect(w.masked.isEmpty && w.snapshot.result?.mlm == nil)
+        #expect(w.state.masked.isEmpty && w.snapshot.result?.mlm == nil)
     }
 
     @Test func wholeWordsAndIterativeFill() throws {
         let w = makeWorkbench("thes of a")  // "thes" = the + ##s
         w.press(.escape, .char("M"))
-        #expect(w.masked == [1, 2])
+        #expect(w.state.masked == [1, 2])
         var g = w.render(width: 120, height: 40)
         #expect(g.contains("mask 1/2") && g.contains("mask 2/2"))
         #expect(g.contains("iterative fill, left to right"))
-        w.focus = .predictions
+        w.state.focus = .predictions
         w.press(.char("r"))
         g = w.render(width: 120, height: 40)
         #expect(g.contains("iterative fill, most confident first"))
         w.press(.down)
-        #expect(w.predictions.selectedMask == 1)
+        #expect(w.state.predictions.selectedMask == 1)
         w.type("x")  // leaves masks alone: typing goes nowhere outside the input
-        w.focus = .inputA
+        w.state.focus = .inputA
         w.type("x")
-        #expect(w.masked.isEmpty)  // editing the text drops position-based masks
+        #expect(w.state.masked.isEmpty)  // editing the text drops position-based masks
     }
 
     @Test func maskingLabRunsWithASeed() {
         let w = makeWorkbench(Array(repeating: "the of a", count: 6).joined(separator: " "))
-        w.focus = .predictions
+        w.state.focus = .predictions
         w.press(.char("b"))
         var g = w.render(width: 120, height: 40)
         #expect(g.contains("masking lab · seed 1"))
@@ -57,14 +57,14 @@ import Tokenizers
         #expect(g.contains("chose \(lab.choices.count) of 18 tokens; the model recovered \(lab.recoveredCount)"))
         #expect(g.contains("→ [MASK]") || g.contains("→ random") || g.contains("→ kept"))
         w.press(.char("x"))
-        #expect(w.labSeed == nil && w.snapshot.result?.mlm == nil)
+        #expect(w.state.labSeed == nil && w.snapshot.result?.mlm == nil)
     }
 
     @Test func modelWithoutAHeadSaysSo() {
         let dir = Fixtures.model("tiny-bert")
         let bare = LoadedModel(directory: dir, encoder: try! BertEncoder(directory: dir), tokenizer: try! Tokenizer.load(directory: dir))
         let w = makeWorkbench("the [MASK]", model: bare)
-        w.focus = .predictions
+        w.state.focus = .predictions
         let g = w.render(width: 120, height: 40)
         #expect(g.contains("tiny-bert has no masked-LM head."))
         #expect(g.contains(":model bert-base-uncased (Hugging Face cache)"))
@@ -72,7 +72,7 @@ import Tokenizers
 
     @Test func narrowTerminalsShowPredictionsWhenFocused() {
         let w = makeWorkbench("the [MASK] a")
-        w.focus = .predictions
+        w.state.focus = .predictions
         for (width, height) in [(80, 24), (60, 14)] {
             let g = w.render(width: width, height: height)
             #expect(g.contains("┌ Predictions") && !g.contains("┌ Tokens"), "\(width)x\(height)")

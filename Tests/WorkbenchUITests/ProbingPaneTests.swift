@@ -20,7 +20,7 @@ import Tokenizers
 
     @Test func showsAccuracyPerLayerAndEachWordsLabels() throws {
         let w = makeWorkbench("the cat sat on the mat")
-        w.focus = .probing
+        w.state.focus = .probing
         var g = w.render(width: 120, height: 40)
         #expect(g.contains("No probes trained for this model yet"))
         let probes = try Self.trainedProbes()
@@ -65,10 +65,10 @@ import Tokenizers
         let w = makeWorkbench("the cat sat")
         w.loadProbes(in: dir)
         #expect(w.probes.count == 1)
-        #expect(w.notice?.isError == true && w.notice!.text.contains("set aside") && w.notice!.text.contains("and 2 more"), "\(String(describing: w.notice))")
+        #expect(w.state.notice?.isError == true && w.state.notice!.text.contains("set aside") && w.state.notice!.text.contains("and 2 more"), "\(String(describing: w.state.notice))")
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         #expect(names.filter { $0.hasSuffix(".bad") }.count == 3)
-        w.focus = .probing
+        w.state.focus = .probing
         _ = w.render(width: 120, height: 40)
         w.loadProbes(in: dir)  // the next start: no notice, nothing left to set aside
         #expect(w.probes.count == 1)
@@ -94,17 +94,17 @@ import Tokenizers
 @Suite struct GoldSentenceTests {
     @Test func goldLabelsFromTheDataAreShown() throws {
         let w = makeWorkbench("")
-        w.goldSource = Fixtures.packageRoot.appendingPathComponent("Samples/probing/test.conllu")
+        w.gold.source = Fixtures.packageRoot.appendingPathComponent("Samples/probing/test.conllu")
         w.probes = [try ProbingPaneTests.trainedProbes()]
         w.run(command: "gold mother can spare")
         w.session.waitUntilIdle()
-        #expect(w.editorA.text.hasPrefix("I am sure your mother can spare you very well"))
-        #expect(w.focus == .probing)
+        #expect(w.state.editorA.text.hasPrefix("I am sure your mother can spare you very well"))
+        #expect(w.state.focus == .probing)
         let g = w.render(width: 120, height: 40)
         #expect(g.contains("gold"))
         let row = try #require(g.row(containing: "│mother "))
         #expect(g.line(row).trimmingCharacters(in: .whitespaces).hasSuffix("NOUN                  │"), "gold NOUN in the last column")
         w.run(command: "gold no such words anywhere")
-        #expect(w.notice?.isError == true)
+        #expect(w.state.notice?.isError == true)
     }
 }

@@ -64,45 +64,45 @@ private struct WorkbenchDriver {
         let arg = code / 100
         switch code % 100 {
         case 0..<30:  // typing in the focused input line
-            guard w.overlay == .none else { return w.handle(.escape) }
-            if !w.focus.isInput { w.focus = .inputA }
+            guard w.state.overlay == .none else { return w.handle(.escape) }
+            if !w.state.focus.isInput { w.state.focus = .inputA }
             let c = WorkbenchModelTests.typed[arg % WorkbenchModelTests.typed.count]
             w.handle(.char(c))
-            if w.focus == .inputA { model.insert(c) }
+            if w.state.focus == .inputA { model.insert(c) }
         case 30..<36:
             let key: Key = [.backspace, .left, .right, .home, .end, .delete][arg % 6]
             w.handle(key)
-            if w.focus == .inputA && w.overlay == .none { model.apply(key) }
+            if w.state.focus == .inputA && w.state.overlay == .none { model.apply(key) }
         case 36..<60:  // pane keys
             let keys: [Key] = [.tab, .backTab, .escape, .up, .down, .left, .right, .pageUp, .pageDown, .enter,
                                .char("["), .char("]"), .char(","), .char("."), .char("v"), .char("w"), .char("s"), .char("o"),
                                .char("f"), .char("z"), .char("m"), .char("M"), .char("b"), .char("x"), .char("r"), .char("?"), .char("I")]
             let key = keys[arg % keys.count]
-            let editing = w.focus == .inputA && w.overlay == .none
+            let editing = w.state.focus == .inputA && w.state.overlay == .none
             w.handle(key)
             if editing, case .char(let c) = key { model.insert(c) } else if editing { model.apply(key) }
-            if editing, key == .up || key == .down { model = EditorModel(w.editorA) }  // history recall
+            if editing, key == .up || key == .down { model = EditorModel(w.state.editorA) }  // history recall
         case 60..<70: size = WorkbenchModelTests.sizes[arg % WorkbenchModelTests.sizes.count]
         case 70..<74: w.run(command: "model \(arg % WorkbenchModelTests.models.count)")
         case 74..<80: w.handle(.mouse(x: arg % max(1, size.0), y: (arg / 7) % max(1, size.1), button: [.left, .wheelUp, .wheelDown][arg % 3]))
         case 80..<88: scheduler.runNext()
         case 88..<92: w.run(command: ["layer 2", "head 3", "view rollout", "view words", "view nospecial", "sample", "head 9", "layer 0"][arg % 8])
-            model = EditorModel(w.editorA)
+            model = EditorModel(w.state.editorA)
         default: break
         }
-        if !w.focus.isInput || w.overlay != .none { model = EditorModel(w.editorA) }
+        if !w.state.focus.isInput || w.state.overlay != .none { model = EditorModel(w.state.editorA) }
     }
 
     private func check(_ w: Workbench, _ g: CellGrid, size: (Int, Int), model: EditorModel) {
         #expect(g.width == size.0 && g.height == size.1)
-        #expect(w.session.snapshot.input.text == w.editorA.text, "the session must know the latest text")
-        #expect(w.editorA.text == model.text, "the input line lost or changed typed text")
-        let (layers, heads) = w.config
-        #expect((0..<layers).contains(w.attention.layer) && (0..<heads).contains(w.attention.head))
+        #expect(w.session.snapshot.input.text == w.state.editorA.text, "the session must know the latest text")
+        #expect(w.state.editorA.text == model.text, "the input line lost or changed typed text")
+        let (layers, heads) = (w.facts.layers, w.facts.heads)
+        #expect((0..<layers).contains(w.state.attention.layer) && (0..<heads).contains(w.state.attention.head))
         if let r = w.snapshot.result {
             #expect(r.trace == nil || r.trace!.tokens == r.encoding.count, "trace and encoding of one result agree")
             if let map = w.currentMap(for: r) {
-                #expect(w.attention.row < max(1, map.size) && w.attention.column < max(1, map.size))
+                #expect(w.state.attention.row < max(1, map.size) && w.state.attention.column < max(1, map.size))
             }
         }
     }

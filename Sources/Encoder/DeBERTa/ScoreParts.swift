@@ -1,4 +1,5 @@
 import Checkpoint
+import Foundation
 
 /// One attention score of a DeBERTa head split into its disentangled terms
 /// (each already divided by the shared scale), for teaching what the final
@@ -12,6 +13,17 @@ public struct ScoreParts: Sendable, Equatable {
     public let distance: Int
     public let bucket: Int
     public var total: Float { contentToContent + (contentToPosition ?? 0) + (positionToContent ?? 0) }
+}
+
+extension ScoreParts: CustomStringConvertible {
+    /// The paper's names: content-to-content, content-to-position, position-to-content.
+    public var description: String {
+        func f(_ v: Float) -> String { String(format: "%+.3f", v) }
+        var text = "score = c2c \(f(contentToContent))"
+        if let c2p = contentToPosition { text += " + c2p \(f(c2p))" }
+        if let p2c = positionToContent { text += " + p2c \(f(p2c))" }
+        return text + " = \(f(total)) · i−j = \(distance)" + (bucket != distance ? " (bucket \(bucket))" : "")
+    }
 }
 
 extension BertEncoder {

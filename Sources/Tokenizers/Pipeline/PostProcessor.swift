@@ -54,7 +54,8 @@ public struct TemplateProcessor: Sendable, Equatable {
                 }
             case .sequence(let index, let typeId):
                 for t in (index == 0 ? a : b ?? []) {
-                    e.append(id: t.id, token: t.token, span: t.span, typeId: typeId, wordId: t.wordId, special: false, sequence: index)
+                    e.append(id: t.id, token: t.token, span: t.span, typeId: typeId, wordId: t.wordId, special: false, sequence: index,
+                             unknown: t.unknown)
                 }
             }
         }

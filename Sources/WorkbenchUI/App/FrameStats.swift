@@ -34,6 +34,12 @@ public final class FrameStats {
         return s[min(s.count - 1, Int((Double(s.count) * q).rounded(.up)) - 1)]
     }
 
+    /// The percentile over the last `window` keystrokes: one slow first
+    /// build must not pin the status bar's figure for the whole run.
+    public func recentPercentile(_ q: Double, window: Int = 50) -> Double? {
+        percentile(q, of: Array(latencies.suffix(window)))
+    }
+
     public var summary: String {
         var parts: [String] = []
         if let f = firstFrameMilliseconds { parts.append(String(format: "start-up to first frame %.0f ms", f)) }

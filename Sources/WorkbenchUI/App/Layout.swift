@@ -1,5 +1,5 @@
 /// Where each part of the workbench goes for a terminal size.
-struct FrameLayout: Equatable {
+public struct FrameLayout: Equatable, Sendable {
     var inputA = Rect(x: 0, y: 0, width: 0, height: 0)
     var inputB = Rect(x: 0, y: 0, width: 0, height: 0)
     var tokens: Rect?
@@ -17,7 +17,7 @@ struct FrameLayout: Equatable {
     /// `predictions`: whether the predictions pane has something to show
     /// (masks, a lab run, or focus); wide layouts then give it the lower
     /// part of the left column, narrower ones the slot of the tokens pane.
-    static func compute(width: Int, height: Int, focus: Focus, zoomed: Bool, predictions: Bool = false) -> FrameLayout {
+    public static func compute(width: Int, height: Int, focus: Focus, zoomed: Bool, predictions: Bool = false) -> FrameLayout {
         var l = FrameLayout()
         guard width >= minimum.width, height >= minimum.height else { l.tooSmall = true; return l }
         let screen = Rect(x: 0, y: 0, width: width, height: height)

@@ -4,7 +4,17 @@ import Foundation
 /// Notices when the model's files change on disk while the workbench runs
 /// (a download finishing, a re-export, a truncation), and offers `:reload`
 /// before a read of a shrunken mapping can fault.
-extension Workbench {
+struct ModelFileWatch {
+    let directory: URL
+    private var files: [String: String]
+    private var checkedAt: UInt64 = 0
+    private var said = false
+
+    init(directory: URL) {
+        self.directory = directory
+        files = Self.fingerprint(directory)
+    }
+
     /// Size and modification time of each file in the model folder.
     static func fingerprint(_ dir: URL) -> [String: String] {
         var out: [String: String] = [:]
@@ -16,15 +26,22 @@ extension Workbench {
         return out
     }
 
-    /// Called by the loop; looks at the files at most once a second.
+    /// The changed file names, once, looking at most once a second.
+    mutating func changes(now: UInt64) -> [String]? {
+        guard now >= checkedAt + 1_000_000_000 else { return nil }
+        checkedAt = now
+        let current = Self.fingerprint(directory)
+        guard current != files, !said else { return nil }
+        said = true
+        return Set(current.keys).union(files.keys).filter { current[$0] != files[$0] }.sorted()
+    }
+}
+
+extension Workbench {
+    /// Called by the loop.
     func checkModelFiles(now: UInt64 = DispatchTime.now().uptimeNanoseconds) {
-        guard now >= filesCheckedAt + 1_000_000_000 else { return }
-        filesCheckedAt = now
-        let current = Self.fingerprint(session.model.directory)
-        guard current != modelFiles, !filesChangeSaid else { return }
-        let changed = Set(current.keys).union(modelFiles.keys).filter { current[$0] != modelFiles[$0] }.sorted()
-        notice = Notice(text: "\(changed.joined(separator: ", ")) changed on disk: :reload loads the model again", isError: true)
-        filesChangeSaid = true
+        guard let changed = watch.changes(now: now) else { return }
+        state.say("\(changed.joined(separator: ", ")) changed on disk: :reload loads the model again", error: true)
     }
 
     /// `:reload`: the same folder, read again.

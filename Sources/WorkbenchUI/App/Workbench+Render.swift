@@ -1,84 +1,153 @@
 import Session
 
 extension Workbench {
-    /// Draws the whole frame for a terminal of `width` × `height`.
+    /// Draws the whole frame for a terminal of `width` × `height`: one
+    /// snapshot, cursors settled to it, the view derived from it, then
+    /// pure panes.
     public func render(width: Int, height: Int) -> CellGrid {
-        var g = CellGrid(width: width, height: height)
-        hitAreas.reset()
-        let base = theme.style("foreground")
-        g.fill(Rect(x: 0, y: 0, width: width, height: height), style: base)
         // One snapshot for the whole frame: results arriving meanwhile wait for the next.
         let snap = snapshot
-        settleCursors(on: snap.result)
-        let wantsPredictions = !masked.isEmpty || labSeed != nil || snap.result?.mlm != nil || snap.result?.replaced != nil
-        let layout = FrameLayout.compute(width: width, height: height, focus: focus, zoomed: zoomed, predictions: wantsPredictions)
-        if layout.tooSmall {
-            drawTooSmall(&g)
-            return g
-        }
-        InputLine.render(&g, layout.inputA, label: "A", editor: editorA, focused: focus == .inputA,
-                         placeholder: "type a sentence (Esc: panes, ? help)", theme: theme)
-        hitAreas.add(layout.inputA, .inputA)
-        InputLine.render(&g, layout.inputB, label: "B", editor: editorB, focused: focus == .inputB,
-                         placeholder: "optional second sentence: type here for a pair (type ids 1)", theme: theme)
-        hitAreas.add(layout.inputB, .inputB)
-        if let tabs = layout.tabs { drawTabs(&g, tabs) }
-        if let r = layout.tokens {
-            hitAreas.add(r, .pane(.tokens))
-            TokensPane(workbench: self, snapshot: snap).render(&g, r, focused: focus == .tokens || focus.isInput)
-        }
-        if let r = layout.attention {
-            hitAreas.add(r, .pane(.attention))
-            AttentionPane(workbench: self, snapshot: snap).render(&g, r, focused: focus == .attention)
-        }
-        if let r = layout.probing {
-            hitAreas.add(r, .pane(.probing))
-            ProbingPane(workbench: self, snapshot: snap).render(&g, r, focused: focus == .probing)
-        }
-        if let r = layout.predictions {
-            hitAreas.add(r, .pane(.predictions))
-            PredictionsPane(workbench: self, snapshot: snap).render(&g, r, focused: focus == .predictions)
-        }
-        StatusBar.render(&g, layout.status, workbench: self, snapshot: snap)
-        drawOverlay(&g, layout)
-        return g
+        let layout = FrameLayout.compute(width: width, height: height, focus: state.focus, zoomed: state.zoomed,
+                                         predictions: wantsPredictions(snap.result))
+        settle(on: snap.result, layout)
+        let view = derive(snap, layout)
+        let canvas = FrameRenderer.render(view, state, layout, theme: theme, colorMode: colorMode, width: width, height: height,
+                                          modelInfo: state.overlay == .modelInfo ? ModelInfo(session.model).table : nil)
+        hitAreas = canvas.hits
+        return canvas.grid
     }
 
-    private func drawTooSmall(_ g: inout CellGrid) {
+    /// Masks, a lab run or a discriminator's answer give the predictions pane a place in wide layouts.
+    private func wantsPredictions(_ r: EncodeResult?) -> Bool {
+        !state.masked.isEmpty || state.labSeed != nil || r?.mlm != nil || r?.replaced != nil
+    }
+
+    /// Brings every cursor inside the frame's result, and the heatmap's
+    /// scroll around its cursor, before anything is drawn: a shorter
+    /// sentence (or another model) arriving shrinks the lists under cursors
+    /// that were valid a moment ago.
+    func settle(on r: EncodeResult?, _ layout: FrameLayout) {
+        let f = facts
+        state.attention.layer = clamped(state.attention.layer, f.layers)
+        state.attention.head = clamped(state.attention.head, f.heads)
+        guard let r else { return }
+        state.tokens.selected = clamped(state.tokens.selected, r.encoding.count)
+        state.predictions.selectedMask = clamped(state.predictions.selectedMask, r.mlm?.predictions.count ?? 1)
+        state.probing.task = clamped(state.probing.task, probes.count)
+        guard let map = currentMap(for: r), map.size > 0 else { return }
+        state.attention.row = clamped(state.attention.row, map.size)
+        state.attention.column = clamped(state.attention.column, map.size)
+        guard let pane = layout.attention, !state.attention.overview, !state.attention.focusMode,
+              let v = deriver.attentionView(r, state.attention) else { return }
+        let area = AttentionPane.body(pane, v, state.attention)
+        guard let geo = HeatmapGeometry(area, size: map.size, labels: v.labels, ramp: colorMode.hasColorRamp) else { return }
+        state.attention.scrollRow = HeatmapGeometry.scroll(state.attention.scrollRow, cursor: state.attention.row,
+                                                           visible: geo.visibleRows, total: map.size)
+        state.attention.scrollColumn = HeatmapGeometry.scroll(state.attention.scrollColumn, cursor: state.attention.column,
+                                                              visible: geo.visibleColumns, total: map.size)
+    }
+
+    /// The views of the panes `layout` shows, from `snap` alone.
+    func derive(_ snap: SessionSnapshot, _ layout: FrameLayout) -> FrameView {
+        let r = snap.result, f = facts
+        let status = StatusView(model: f.name, family: f.modelType, layers: f.layers, heads: f.heads, tokens: r?.encoding.count,
+                                truncated: r?.encoding.truncated ?? 0, milliseconds: r?.milliseconds, theme: theme.name, stale: snap.isStale,
+                                error: r?.error, p95: stats?.recentPercentile(0.95), notice: state.notice)
+        var v = FrameView(status: status)
+        guard let r else { return v }
+        if layout.tokens != nil { v.tokens = deriver.tokensView(r, selected: state.tokens.selected) }
+        if layout.attention != nil {
+            v.error = r.error
+            if state.attention.overview {
+                v.overview = deriver.overviewView(r, hideSpecial: state.attention.hideSpecial)
+            } else {
+                v.attention = deriver.attentionView(r, state.attention)
+            }
+        }
+        if layout.predictions != nil { v.predictions = deriver.predictionsView(r) }
+        if layout.probing != nil {
+            let gold = gold.current.flatMap { $0.text.0.unicodeScalars.elementsEqual(r.input.text.unicodeScalars) ? $0 : nil }
+            v.probing = deriver.probingView(r, state.probing, probes: probes, gold: gold)
+        }
+        return v
+    }
+}
+
+/// Draws a whole frame from a view and the state; pure, so frame tests can
+/// build both by hand.
+public enum FrameRenderer {
+    public static func render(_ v: FrameView, _ s: WorkbenchState, _ layout: FrameLayout, theme: Theme, colorMode: ColorMode,
+                              width: Int, height: Int, modelInfo: String? = nil) -> Canvas {
+        var c = Canvas(width: width, height: height, theme: theme, colorMode: colorMode)
+        c.grid.fill(Rect(x: 0, y: 0, width: width, height: height), style: theme.style(.foreground))
+        if layout.tooSmall {
+            drawTooSmall(&c)
+            return c
+        }
+        InputLine.render(s.editorA, label: "A", placeholder: "type a sentence (Esc: panes, ? help)", layout.inputA,
+                         focused: s.focus == .inputA, into: &c)
+        c.hits.add(layout.inputA, .inputA)
+        InputLine.render(s.editorB, label: "B", placeholder: "optional second sentence: type here for a pair (type ids 1)", layout.inputB,
+                         focused: s.focus == .inputB, into: &c)
+        c.hits.add(layout.inputB, .inputB)
+        if let tabs = layout.tabs { drawTabs(s.focus, tabs, &c) }
+        if let r = layout.tokens {
+            c.hits.add(r, .pane(.tokens))
+            TokensPane.render(v.tokens, s.tokens, r, focused: s.focus == .tokens || s.focus.isInput, into: &c)
+        }
+        if let r = layout.attention {
+            c.hits.add(r, .pane(.attention))
+            let input = AttentionPane.Input(view: v.attention, overview: v.overview, error: v.error, layers: v.status.layers, heads: v.status.heads)
+            AttentionPane.render(input, s.attention, r, focused: s.focus == .attention, into: &c)
+        }
+        if let r = layout.probing {
+            c.hits.add(r, .pane(.probing))
+            ProbingPane.render(v.probing, s.probing, r, focused: s.focus == .probing, into: &c)
+        }
+        if let r = layout.predictions {
+            c.hits.add(r, .pane(.predictions))
+            PredictionsPane.render(v.predictions, s.predictions, r, focused: s.focus == .predictions, into: &c)
+        }
+        StatusBar.render(v.status, layout.status, into: &c)
+        drawOverlay(s.overlay, layout, modelInfo: modelInfo, &c)
+        return c
+    }
+
+    private static func drawTooSmall(_ c: inout Canvas) {
+        let g = c.grid
         let msg = ["Terminal too small", "need at least \(FrameLayout.minimum.width)×\(FrameLayout.minimum.height),",
                    "now \(g.width)×\(g.height)", "(Ctrl-C quits)"]
         for (i, line) in msg.enumerated() {
             let y = max(0, g.height / 2 - 2 + i)
-            g.put(line, x: max(0, (g.width - displayWidth(line)) / 2), y: y, style: theme.style(i == 0 ? "error" : "foreground", [.bold]))
+            c.put(line, x: max(0, (g.width - displayWidth(line)) / 2), y: y, c.theme.style(i == 0 ? .error : .foreground, [.bold]))
         }
     }
 
-    private func drawTabs(_ g: inout CellGrid, _ r: Rect) {
+    private static func drawTabs(_ focus: Focus, _ r: Rect, _ c: inout Canvas) {
         var x = r.x
         for (name, f) in [("Tokens", Focus.tokens), ("Attention", Focus.attention), ("Predictions", Focus.predictions), ("Probing", Focus.probing)] {
             let on = (focus == f) || (f == .tokens && focus.isInput)
-            let label = " \(name) "
-            let end = g.put(label, x: x, y: r.y, style: on ? theme.style("background", bg: "accent", [.bold]) : theme.style("muted"))
-            hitAreas.add(Rect(x: x, y: r.y, width: end - x, height: 1), .pane(f))
+            let end = c.put(" \(name) ", x: x, y: r.y, on ? c.theme.style(.background, bg: .accent, [.bold]) : c.theme.style(.muted))
+            c.hits.add(Rect(x: x, y: r.y, width: end - x, height: 1), .pane(f))
             x = end + 1
         }
-        g.put("Tab switches", x: x + 1, y: r.y, style: theme.style("muted"), clip: r)
+        c.put("Tab switches", x: x + 1, y: r.y, c.theme.style(.muted), clip: r)
     }
 
-    private func drawOverlay(_ g: inout CellGrid, _ layout: FrameLayout) {
+    private static func drawOverlay(_ overlay: Overlay, _ layout: FrameLayout, modelInfo: String?, _ c: inout Canvas) {
         switch overlay {
         case .none: break
-        case .help(let scroll): HelpOverlay.render(&g, theme: theme, scroll: scroll)
-        case .modelInfo: InfoOverlay.render(&g, theme: theme, info: ModelInfo(session.model))
+        case .help(let scroll): HelpOverlay.render(&c.grid, theme: c.theme, scroll: scroll)
+        case .modelInfo: InfoOverlay.render(&c.grid, theme: c.theme, table: modelInfo ?? "")
         case .command(let editor):
-            let r = layout.status
-            g.fill(r, style: theme.style("foreground", bg: "status_bar_bg"))
-            let end = g.put(":" + editor.text, x: r.x, y: r.y, style: theme.style("foreground", bg: "status_bar_bg", [.bold]), clip: r)
+            let r = layout.status, t = c.theme
+            c.grid.fill(r, style: t.style(.foreground, bg: .statusBarBackground))
+            let end = c.put(":" + editor.text, x: r.x, y: r.y, t.style(.foreground, bg: .statusBarBackground, [.bold]), clip: r)
             let cursorX = r.x + 1 + editor.cursorColumn
-            if cursorX < r.maxX { g.restyle(Rect(x: cursorX, y: r.y, width: 1, height: 1)) { $0.attributes.insert(.reverse) } }
+            if cursorX < r.maxX { c.grid.restyle(Rect(x: cursorX, y: r.y, width: 1, height: 1)) { $0.attributes.insert(.reverse) } }
             let hint = "Tab completes · Enter runs · Esc cancels"
             if end + displayWidth(hint) + 2 < r.maxX {
-                g.put(hint, x: r.maxX - displayWidth(hint) - 1, y: r.y, style: theme.style("muted", bg: "status_bar_bg"))
+                c.put(hint, x: r.maxX - displayWidth(hint) - 1, y: r.y, t.style(.muted, bg: .statusBarBackground))
             }
         }
     }

@@ -6,6 +6,12 @@ public protocol TerminalBackend: AnyObject {
     /// The next key, or nil after `timeoutMilliseconds` with none.
     func readKey(timeoutMilliseconds: Int) -> Key?
     func draw(_ grid: CellGrid)
+    /// Forget what is on screen: the next `draw` repaints every cell (Ctrl-L).
+    func invalidate()
+}
+
+extension TerminalBackend {
+    public func invalidate() {}
 }
 
 /// Runs the workbench until it quits: keys in, frames out, and a redraw
@@ -38,6 +44,10 @@ public enum WorkbenchLoop {
             }
             if w.shouldQuit { break }
             let stamp = FrameStamp(w)
+            if w.repaintRequested {
+                terminal.invalidate()
+                w.repaintRequested = false
+            }
             if changed || stamp != lastDrawn {
                 let (width, height) = terminal.size
                 terminal.draw(w.render(width: width, height: height))

@@ -32,3 +32,45 @@ public func fit(_ text: String, _ width: Int) -> String {
     }
     return out + String(repeating: " ", count: width - used)
 }
+
+/// Control and invisible characters as escapes, so layout never breaks;
+/// a lone space as `␠`.
+public func visibleText(_ s: String) -> String {
+    var out = ""
+    for u in s.unicodeScalars {
+        let cat = u.properties.generalCategory
+        if u.value < 0x20 || u.value == 0x7F || (0x80..<0xA0).contains(u.value) || cat == .format || cat == .lineSeparator
+            || cat == .paragraphSeparator || cat == .privateUse || cat == .unassigned || cat == .surrogate {
+            out += "\\u{\(String(u.value, radix: 16))}"
+        } else if u == " " && s.unicodeScalars.count == 1 {
+            out += "␠"
+        } else {
+            out.unicodeScalars.append(u)
+        }
+    }
+    return out
+}
+
+/// Splits text into lines of at most `width` display columns, breaking at
+/// spaces where it can (a word longer than a line is cut).
+public func wordWrap(_ text: String, _ width: Int) -> [String] {
+    let width = max(1, width)
+    var lines: [String] = [], line = "", used = 0
+    for (k, word) in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init).enumerated() {
+        let w = displayWidth(word)
+        if k > 0 && used + 1 + w > width { lines.append(line); line = ""; used = 0 }
+        // Spaces are kept (runs of them align columns), except where a line breaks.
+        if k > 0 && !(used == 0 && !lines.isEmpty) { line += " "; used += 1 }
+        if w > width - used {
+            for ch in word {
+                let cw = displayWidth(String(ch))
+                if used + cw > width { lines.append(line); line = ""; used = 0 }
+                line.append(ch); used += cw
+            }
+        } else {
+            line += word; used += w
+        }
+    }
+    lines.append(line)
+    return lines
+}

@@ -1,14 +1,15 @@
 /// One input line: a label, the text scrolled to keep the cursor visible,
 /// and a block cursor when focused.
 enum InputLine {
-    static func render(_ g: inout CellGrid, _ r: Rect, label: String, editor: LineEditor, focused: Bool, placeholder: String, theme: Theme) {
+    static func render(_ editor: LineEditor, label: String, placeholder: String, _ r: Rect, focused: Bool, into c: inout Canvas) {
+        let theme = c.theme
         let prefix = " \(label) ▸ "
-        let labelStyle = focused ? theme.style("background", bg: "accent", [.bold]) : theme.style("muted", bg: "selection")
-        let textX = g.put(prefix, x: r.x, y: r.y, style: labelStyle)
+        let labelStyle = focused ? theme.style(.background, bg: .accent, [.bold]) : theme.style(.muted, bg: .selection)
+        let textX = c.grid.put(prefix, x: r.x, y: r.y, style: labelStyle)
         let area = Rect(x: textX + 1, y: r.y, width: r.maxX - textX - 1, height: 1)
         guard area.width > 1 else { return }
         if editor.characters.isEmpty && !focused {
-            g.put(placeholder, x: area.x, y: r.y, style: theme.style("muted"), clip: area)
+            c.grid.put(placeholder, x: area.x, y: r.y, style: theme.style(.muted), clip: area)
             return
         }
         // Scroll so the cursor stays inside the area: walk back from the cursor
@@ -23,11 +24,11 @@ enum InputLine {
         }
         var end = editor.cursor, shown = used
         while end < chars.count, shown < area.width { shown += displayWidth(String(chars[end])); end += 1 }
-        g.put(String(chars[start..<end]), x: area.x, y: r.y, style: theme.style("foreground", [focused ? .bold : []]), clip: area)
-        if editor.characters.isEmpty { g.put(placeholder, x: area.x + 1, y: r.y, style: theme.style("muted"), clip: area) }
+        c.grid.put(String(chars[start..<end]), x: area.x, y: r.y, style: theme.style(.foreground, [focused ? .bold : []]), clip: area)
+        if editor.characters.isEmpty { c.grid.put(placeholder, x: area.x + 1, y: r.y, style: theme.style(.muted), clip: area) }
         if focused {
             let cx = area.x + used
-            if cx < area.maxX { g.restyle(Rect(x: cx, y: r.y, width: 1, height: 1)) { $0.attributes.insert(.reverse) } }
+            if cx < area.maxX { c.grid.restyle(Rect(x: cx, y: r.y, width: 1, height: 1)) { $0.attributes.insert(.reverse) } }
         }
     }
 }

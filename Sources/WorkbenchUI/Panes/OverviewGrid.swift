@@ -1,37 +1,26 @@
-import Analysis
-import Encoder
-
 /// All layers × heads as small thumbnails; the chosen head is framed.
-struct OverviewGrid {
-    let workbench: Workbench
-    let trace: Trace
-    var theme: Theme { workbench.theme }
-
-    func render(_ g: inout CellGrid, _ r: Rect) {
-        let (layers, heads) = (trace.layers, trace.heads)
+enum OverviewGrid {
+    static func render(_ o: OverviewView, _ s: AttentionState, _ r: Rect, _ c: inout Canvas) {
         let labelW = 4
-        let tw = (r.width - labelW) / heads - 1, th = (r.height - 1) / layers - 1
-        let s = workbench.attention
-        guard tw >= 2, th >= 1 else { return drawEntropyTable(&g, r) }
-        for h in 0..<heads {
-            g.put("H\(h + 1)", x: r.x + labelW + h * (tw + 1), y: r.y, style: theme.style(h == s.head ? "cursor" : "muted", [.bold]))
+        let tw = (r.width - labelW) / max(1, o.heads) - 1, th = (r.height - 1) / max(1, o.layers) - 1
+        guard tw >= 2, th >= 1 else { return drawEntropyTable(o, s, r, &c) }
+        for h in 0..<o.heads {
+            c.put("H\(h + 1)", x: r.x + labelW + h * (tw + 1), y: r.y, c.theme.style(h == s.head ? .cursor : .muted, [.bold]))
         }
-        for l in 0..<layers {
+        for l in 0..<o.layers {
             let y = r.y + 1 + l * (th + 1)
-            g.put("L\(l + 1)", x: r.x, y: y, style: theme.style(l == s.layer ? "cursor" : "muted", [.bold]))
-            for h in 0..<heads {
+            c.put("L\(l + 1)", x: r.x, y: y, c.theme.style(l == s.layer ? .cursor : .muted, [.bold]))
+            for h in 0..<o.heads {
                 let cell = Rect(x: r.x + labelW + h * (tw + 1), y: y, width: tw, height: th)
-                drawThumb(&g, cell, AttentionViews.head(trace, layer: l, head: h), selected: l == s.layer && h == s.head)
-                workbench.hitAreas.add(cell, .head(layer: l, head: h))
+                drawThumb(o.map(layer: l, head: h), cell, selected: l == s.layer && h == s.head, &c)
+                c.hits.add(cell, .head(layer: l, head: h))
             }
         }
     }
 
     /// The map average-pooled to the thumbnail (two rows per cell with half blocks).
-    private func drawThumb(_ g: inout CellGrid, _ cell: Rect, _ m: AttentionMap, selected: Bool) {
-        let ramp = workbench.colorMode.hasColorRamp
-        let rowsPerCell = ramp ? 2 : 1
-        let sampleRows = cell.height * rowsPerCell
+    private static func drawThumb(_ m: AttentionMap, _ cell: Rect, selected: Bool, _ c: inout Canvas) {
+        let sampleRows = cell.height * (c.ramp ? 2 : 1)
         func pooled(_ rr: Int, _ cc: Int) -> Float {
             let r0 = rr * m.size / sampleRows, r1 = max(r0 + 1, (rr + 1) * m.size / sampleRows)
             let c0 = cc * m.size / cell.width, c1 = max(c0 + 1, (cc + 1) * m.size / cell.width)
@@ -44,36 +33,36 @@ struct OverviewGrid {
         let top = max(values.max() ?? 1, 1e-9)
         for y in 0..<cell.height {
             for x in 0..<cell.width {
-                if ramp {
+                if c.ramp {
                     let a = values[(y * 2) * cell.width + x] / top, b = values[(y * 2 + 1) * cell.width + x] / top
-                    g.put("▀", x: cell.x + x, y: cell.y + y, style: Style(fg: theme.heat(a), bg: theme.heat(b)))
+                    c.put("▀", x: cell.x + x, y: cell.y + y, Style(fg: c.theme.heat(a), bg: c.theme.heat(b)))
                 } else {
                     let glyphs = [" ", "░", "▒", "▓", "█"]
                     let v = values[y * cell.width + x] / top
-                    g.put(glyphs[min(4, Int((v * 4).rounded()))], x: cell.x + x, y: cell.y + y, style: theme.style("foreground"))
+                    c.put(glyphs[min(4, Int((v * 4).rounded()))], x: cell.x + x, y: cell.y + y, c.theme.style(.foreground))
                 }
             }
         }
         if selected {
-            g.restyle(Rect(x: cell.x, y: cell.maxY - 1, width: cell.width, height: 1)) { $0.attributes.insert(.underline) }
-            g.put("▶", x: cell.x - 1 < 0 ? cell.x : cell.x - 1, y: cell.y, style: theme.style("cursor", [.bold]))
+            c.grid.restyle(Rect(x: cell.x, y: cell.maxY - 1, width: cell.width, height: 1)) { $0.attributes.insert(.underline) }
+            c.put("▶", x: cell.x - 1 < 0 ? cell.x : cell.x - 1, y: cell.y, c.theme.style(.cursor, [.bold]))
         }
     }
 
     /// When thumbnails do not fit: each head's entropy in a table.
-    private func drawEntropyTable(_ g: inout CellGrid, _ r: Rect) {
-        let s = workbench.attention
-        g.put("entropy (bits) per head; ↑↓←→ choose, Enter opens", x: r.x, y: r.y, style: theme.style("muted"), clip: r)
-        for l in 0..<trace.layers where l + 1 < r.height {
-            var x = g.put("L\(l + 1) ", x: r.x, y: r.y + 1 + l, style: theme.style("muted", [.bold]))
-            for h in 0..<trace.heads {
-                let m = AttentionViews.head(trace, layer: l, head: h)
-                let e = HeadStatistics(m, kinds: Array(repeating: .other, count: m.size)).entropy
+    private static func drawEntropyTable(_ o: OverviewView, _ s: AttentionState, _ r: Rect, _ c: inout Canvas) {
+        c.put("entropy (bits) per head; ↑↓←→ choose, Enter opens", x: r.x, y: r.y, c.theme.style(.muted), clip: r)
+        for l in 0..<o.layers where l + 1 < r.height {
+            var x = c.put("L\(l + 1) ", x: r.x, y: r.y + 1 + l, c.theme.style(.muted, [.bold]))
+            for h in 0..<o.heads {
+                let on = l == s.layer && h == s.head
                 let start = x
-                x = g.put(String(format: "%4.1f ", e), x: x, y: r.y + 1 + l,
-                          style: theme.style(l == s.layer && h == s.head ? "cursor" : "foreground", l == s.layer && h == s.head ? [.reverse] : []), clip: r)
-                workbench.hitAreas.add(Rect(x: start, y: r.y + 1 + l, width: x - start, height: 1), .head(layer: l, head: h))
+                x = c.put(String(format: "%4.1f ", o.entropy(layer: l, head: h)), x: x, y: r.y + 1 + l,
+                          c.theme.style(on ? .cursor : .foreground, on ? [.reverse] : []), clip: r)
+                c.hits.add(Rect(x: start, y: r.y + 1 + l, width: x - start, height: 1), .head(layer: l, head: h))
             }
         }
     }
 }
+
+import Analysis

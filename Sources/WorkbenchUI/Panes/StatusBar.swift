@@ -1,35 +1,33 @@
-import Session
+import Foundation
 
 /// Bottom line: model, family and shape, tokens, compute time, theme; notices and the
 /// "computing" marker when the view is one input behind.
 enum StatusBar {
-    static func render(_ g: inout CellGrid, _ r: Rect, workbench w: Workbench, snapshot s: SessionSnapshot) {
-        let bar = w.theme.style("status_bar_fg", bg: "status_bar_bg")
-        g.fill(r, style: bar)
-        let c = w.session.model.encoder.config
-        var parts = [" " + w.session.model.name, "\(c.modelType) \(c.numLayers)×\(c.numHeads)"]
-        if let res = s.result {
-            parts.append("\(res.encoding.count) tokens" + (res.encoding.truncated > 0 ? " (\(res.encoding.truncated) cut)" : ""))
-            parts.append(String(format: "%.1f ms", res.milliseconds))
-        }
-        parts.append("theme \(w.theme.name)")
+    static func render(_ v: StatusView, _ r: Rect, into c: inout Canvas) {
+        let t = c.theme
+        let bar = t.style(.statusBarForeground, bg: .statusBarBackground)
+        c.grid.fill(r, style: bar)
+        var parts = [" " + v.model, "\(v.family) \(v.layers)×\(v.heads)"]
+        if let n = v.tokens { parts.append("\(n) tokens" + (v.truncated > 0 ? " (\(v.truncated) cut)" : "")) }
+        if let ms = v.milliseconds { parts.append(String(format: "%.1f ms", ms)) }
+        parts.append("theme \(v.theme)")
         // A notice matters more than the figures: keep only the model name beside it.
-        if w.notice != nil { parts = [parts[0]] }
-        var x = g.put(parts.joined(separator: " │ "), x: r.x, y: r.y, style: bar, clip: r)
-        if s.isStale {
-            x = g.put("  ⟳ computing…", x: x, y: r.y, style: w.theme.style("stale", bg: "status_bar_bg", [.bold]), clip: r)
-        } else if let err = s.result?.error {
-            x = g.put("  " + err, x: x, y: r.y, style: w.theme.style("error", bg: "status_bar_bg", [.bold]), clip: r)
+        if v.notice != nil { parts = [parts[0]] }
+        var x = c.put(parts.joined(separator: " │ "), x: r.x, y: r.y, bar, clip: r)
+        if v.stale {
+            x = c.put("  ⟳ computing…", x: x, y: r.y, t.style(.stale, bg: .statusBarBackground, [.bold]), clip: r)
+        } else if let err = v.error {
+            x = c.put("  " + err, x: x, y: r.y, t.style(.error, bg: .statusBarBackground, [.bold]), clip: r)
         }
-        if let st = w.stats, let p95 = st.percentile(0.95) {
-            x = g.put(String(format: "  key→frame p95 %.1f ms", p95), x: x, y: r.y, style: w.theme.style("accent", bg: "status_bar_bg"), clip: r)
+        if let p95 = v.p95 {
+            x = c.put(String(format: "  key→frame p95 %.1f ms", p95), x: x, y: r.y, t.style(.accent, bg: .statusBarBackground), clip: r)
         }
-        if let n = w.notice {
-            x = g.put("  " + n.text, x: x, y: r.y, style: w.theme.style(n.isError ? "error" : "accent", bg: "status_bar_bg", [.bold]), clip: r)
+        if let n = v.notice {
+            x = c.put("  " + n.text, x: x, y: r.y, t.style(n.isError ? .error : .accent, bg: .statusBarBackground, [.bold]), clip: r)
         }
         let help = "? help  q quit "
         if x + displayWidth(help) + 1 < r.maxX {
-            g.put(help, x: r.maxX - displayWidth(help), y: r.y, style: w.theme.style("muted", bg: "status_bar_bg"))
+            c.put(help, x: r.maxX - displayWidth(help), y: r.y, t.style(.muted, bg: .statusBarBackground))
         }
     }
 }

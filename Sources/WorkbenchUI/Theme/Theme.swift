@@ -9,36 +9,35 @@ import SafeIO
 /// unknown key or a bad value is an error naming the line.
 public struct Theme: Sendable, Equatable {
     public var name: String
-    public var colors: [String: Color]
+    public var colors: [ThemeKey: Color]
 
-    /// Every key a theme may set, with the built-in (dark) defaults.
-    public static let defaults: [(String, Color)] = [
-        ("background", .terminalDefault), ("foreground", .indexed(252)), ("muted", .indexed(244)),
-        ("accent", .indexed(75)), ("border", .indexed(240)), ("focus_border", .indexed(75)),
-        ("special_token", .indexed(178)), ("unknown_token", .indexed(203)),
-        ("word_a", .indexed(110)), ("word_b", .indexed(180)), ("selection", .indexed(238)),
-        ("cursor", .indexed(226)), ("status_bar_bg", .indexed(236)), ("status_bar_fg", .indexed(250)),
-        ("error", .indexed(196)), ("stale", .indexed(214)),
-        ("heatmap.start", .rgb(0x0B, 0x10, 0x26)), ("heatmap.mid", .rgb(0x5A, 0x3F, 0xA0)), ("heatmap.end", .rgb(0xFF, 0xD1, 0x66)),
+    /// The built-in (dark) defaults of every key.
+    public static let defaults: [ThemeKey: Color] = [
+        .background: .terminalDefault, .foreground: .indexed(252), .muted: .indexed(244),
+        .accent: .indexed(75), .border: .indexed(240), .focusBorder: .indexed(75),
+        .specialToken: .indexed(178), .unknownToken: .indexed(203),
+        .wordA: .indexed(110), .wordB: .indexed(180), .selection: .indexed(238),
+        .cursor: .indexed(226), .statusBarBackground: .indexed(236), .statusBarForeground: .indexed(250),
+        .error: .indexed(196), .stale: .indexed(214),
+        .heatmapStart: .rgb(0x0B, 0x10, 0x26), .heatmapMid: .rgb(0x5A, 0x3F, 0xA0), .heatmapEnd: .rgb(0xFF, 0xD1, 0x66),
     ]
 
-    public static let builtIn = Theme(name: "default", colors: Dictionary(uniqueKeysWithValues: defaults))
+    public static let builtIn = Theme(name: "default", colors: defaults)
 
-    public init(name: String, colors: [String: Color]) {
+    public init(name: String, colors: [ThemeKey: Color]) {
         self.name = name
         self.colors = colors
     }
 
-    public func color(_ key: String) -> Color { colors[key] ?? .terminalDefault }
-    public func style(_ fg: String, bg: String? = nil, _ attrs: TextAttributes = []) -> Style {
-        Style(fg: color(fg), bg: bg.map(color) ?? color("background"), attributes: attrs)
+    public func color(_ key: ThemeKey) -> Color { colors[key] ?? Self.defaults[key] ?? .terminalDefault }
+    public func style(_ fg: ThemeKey, bg: ThemeKey? = nil, _ attrs: TextAttributes = []) -> Style {
+        Style(fg: color(fg), bg: color(bg ?? .background), attributes: attrs)
     }
 
     /// Parses theme text; `source` names the file in error messages.
     public static func parse(_ text: String, source: String) throws -> Theme {
         var theme = builtIn
         theme.name = ((source as NSString).lastPathComponent as NSString).deletingPathExtension
-        let known = Set(defaults.map(\.0))
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
@@ -47,11 +46,13 @@ public struct Theme: Sendable, Equatable {
                 throw ThemeError("\(source):\(number + 1): expected `key = value`, got \"\(raw.trimmingCharacters(in: .whitespaces))\"")
             }
             if parts[0] == "name" { theme.name = parts[1]; continue }
-            guard known.contains(parts[0]) else { throw ThemeError("\(source):\(number + 1): unknown key \"\(parts[0])\"") }
+            guard let key = ThemeKey(rawValue: parts[0]) else {
+                throw ThemeError("\(source):\(number + 1): unknown key \"\(parts[0])\" (keys: \(ThemeKey.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
             guard let c = parseColor(parts[1]) else {
                 throw ThemeError("\(source):\(number + 1): bad colour \"\(parts[1])\" (use default, 0-255 or #RRGGBB)")
             }
-            theme.colors[parts[0]] = c
+            theme.colors[key] = c
         }
         return theme
     }
@@ -66,7 +67,7 @@ public struct Theme: Sendable, Equatable {
     /// The heatmap colour for a value in [0, 1], interpolated start → mid → end.
     public func heat(_ v: Float) -> Color {
         let t = max(0, min(1, v))
-        let (a, b, f) = t < 0.5 ? ("heatmap.start", "heatmap.mid", t * 2) : ("heatmap.mid", "heatmap.end", (t - 0.5) * 2)
+        let (a, b, f): (ThemeKey, ThemeKey, Float) = t < 0.5 ? (.heatmapStart, .heatmapMid, t * 2) : (.heatmapMid, .heatmapEnd, (t - 0.5) * 2)
         let ca = Self.rgb(color(a)), cb = Self.rgb(color(b))
         func mix(_ x: Int, _ y: Int) -> UInt8 { UInt8(max(0, min(255, Float(x) + (Float(y) - Float(x)) * f))) }
         return .rgb(mix(ca.0, cb.0), mix(ca.1, cb.1), mix(ca.2, cb.2))
@@ -79,6 +80,16 @@ public struct Theme: Sendable, Equatable {
         case .terminalDefault: return (0, 0, 0)
         }
     }
+}
+
+/// Every colour a theme may set; the raw values are the keys of `.theme` files.
+public enum ThemeKey: String, CaseIterable, Sendable {
+    case background, foreground, muted, accent, border
+    case focusBorder = "focus_border", specialToken = "special_token", unknownToken = "unknown_token"
+    case wordA = "word_a", wordB = "word_b", selection, cursor
+    case statusBarBackground = "status_bar_bg", statusBarForeground = "status_bar_fg"
+    case error, stale
+    case heatmapStart = "heatmap.start", heatmapMid = "heatmap.mid", heatmapEnd = "heatmap.end"
 }
 
 public struct ThemeError: Error, CustomStringConvertible, Sendable {

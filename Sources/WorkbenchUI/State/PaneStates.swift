@@ -6,17 +6,6 @@ public enum Focus: Int, CaseIterable, Sendable {
     public var isInput: Bool { self == .inputA || self == .inputB }
 }
 
-public enum AttentionViewKind: String, CaseIterable, Sendable {
-    case head, mean, rollout
-    public var label: String {
-        switch self {
-        case .head: return "single head"
-        case .mean: return "mean over heads"
-        case .rollout: return "rollout (Abnar & Zuidema)"
-        }
-    }
-}
-
 /// Attention pane settings: what is shown and where the cursor is.
 public struct AttentionState: Equatable, Sendable {
     public var layer = 0
@@ -56,6 +45,13 @@ public struct Sample: Equatable, Sendable {
     public init(set: String, text: String, pair: String? = nil) { self.set = set; self.text = text; self.pair = pair }
 }
 
+/// Tokens pane settings.
+public struct TokensState: Equatable, Sendable {
+    /// Starts on the first typed token rather than [CLS].
+    public var selected = 1
+    public init() {}
+}
+
 /// Predictions pane settings.
 public struct PredictionsState: Equatable, Sendable {
     /// Index into the result's masks.
@@ -69,4 +65,9 @@ public struct ProbingState: Equatable, Sendable {
     public var task = 0
     public var representation = false
     public init() {}
+}
+
+extension AttentionState {
+    /// The map this state asks for.
+    public var spec: AttentionViewSpec { AttentionViewSpec(layer: layer, head: head, kind: view, words: words, hideSpecial: hideSpecial) }
 }

@@ -1,0 +1,61 @@
+import Encoder
+import Tokenizers
+
+/// Which attention matrix to show: the raw head, the layer's mean over
+/// heads, or rollout through the layer.
+public enum AttentionViewKind: String, CaseIterable, Sendable {
+    case head, mean, rollout
+    public var label: String {
+        switch self {
+        case .head: return "single head"
+        case .mean: return "mean over heads"
+        case .rollout: return "rollout (Abnar & Zuidema)"
+        }
+    }
+}
+
+/// A view choice: layer, head, kind, word level, special tokens hidden.
+public struct AttentionViewSpec: Hashable, Sendable {
+    public var layer: Int, head: Int
+    public var kind: AttentionViewKind
+    public var words: Bool, hideSpecial: Bool
+    public init(layer: Int, head: Int, kind: AttentionViewKind = .head, words: Bool = false, hideSpecial: Bool = false) {
+        self.layer = layer; self.head = head; self.kind = kind; self.words = words; self.hideSpecial = hideSpecial
+    }
+}
+
+extension AttentionViews {
+    /// The map for `spec`: rows and columns are tokens, or words (consecutive
+    /// pieces of one word; specials alone) when `spec.words`.
+    public static func map(_ t: Trace, _ e: Encoding, _ spec: AttentionViewSpec) -> AttentionMap {
+        var m: AttentionMap
+        switch spec.kind {
+        case .head: m = head(t, layer: spec.layer, head: spec.head)
+        case .mean: m = meanOverHeads(t, layer: spec.layer)
+        case .rollout: m = rollout(t, throughLayer: spec.layer)
+        }
+        if spec.hideSpecial { m = hidingSpecials(m, e) }
+        if spec.words {
+            let starts = m.groups.map { $0[0] }
+            let byPosition = Dictionary(uniqueKeysWithValues: starts.enumerated().map { ($1, $0) })
+            m = words(m, groups: e.wordGroups(of: starts).map { $0.compactMap { byPosition[$0] } })
+        }
+        return m
+    }
+
+    /// `m` without the template's special tokens (kept when nothing else would remain).
+    public static func hidingSpecials(_ m: AttentionMap, _ e: Encoding) -> AttentionMap {
+        let special = Set(m.groups.indices.filter { e.isSpecial(m.groups[$0][0]) })
+        return special.isEmpty || special.count >= m.size ? m : hiding(m, special)
+    }
+
+    /// A label for a map row: the token, or the word its pieces spell, without
+    /// the word-boundary marks of each scheme (WordPiece `##`, SentencePiece
+    /// `▁`, byte-level BPE `Ġ`).
+    public static func label(_ positions: [Int], _ e: Encoding) -> String {
+        guard positions.count > 1 else { return positions.first.map { e.tokens[$0] } ?? "" }
+        let word = positions.map { e.tokens[$0].hasPrefix("##") ? String(e.tokens[$0].dropFirst(2)) : e.tokens[$0] }.joined()
+        guard let first = word.first, first == "▁" || first == "Ġ", word.count > 1 else { return word }
+        return String(word.dropFirst())
+    }
+}

@@ -1,0 +1,36 @@
+import Encoder
+import Foundation
+
+/// What the workbench shows about the loaded model, as one value, so the
+/// UI layer needs neither the encoder nor its configuration type.
+public struct ModelFacts: Sendable, Equatable {
+    public var name: String
+    public var modelType: String
+    public var layers: Int
+    public var heads: Int
+    public var hiddenSize: Int
+    public var hasMaskedLM: Bool
+    public var hasReplacedTokenHead: Bool
+    /// Set when the MLM head comes from BertScope's overlay.
+    public var headNote: String?
+
+    public init(name: String, modelType: String, layers: Int, heads: Int, hiddenSize: Int, hasMaskedLM: Bool = true,
+                hasReplacedTokenHead: Bool = false, headNote: String? = nil) {
+        self.name = name; self.modelType = modelType; self.layers = layers; self.heads = heads; self.hiddenSize = hiddenSize
+        self.hasMaskedLM = hasMaskedLM; self.hasReplacedTokenHead = hasReplacedTokenHead; self.headNote = headNote
+    }
+}
+
+extension LoadedModel {
+    public var facts: ModelFacts {
+        let c = encoder.config
+        return ModelFacts(name: name, modelType: "\(c.modelType)", layers: c.numLayers, heads: c.numHeads, hiddenSize: c.hiddenSize,
+                          hasMaskedLM: hasMaskedLM, hasReplacedTokenHead: encoder.hasReplacedTokenHead, headNote: headNote)
+    }
+
+    /// DeBERTa: one attention score split into its disentangled terms, as
+    /// text (nil for families without relative attention).
+    public func scoreBreakdown(_ t: Trace, layer: Int, head: Int, query: Int, key: Int) -> String? {
+        encoder.scoreParts(t, layer: layer, head: head, query: query, key: key)?.description
+    }
+}

@@ -1,0 +1,89 @@
+/// Where a binding applies: anywhere, or only while a part has focus. A key
+/// goes to the focused part's context first, then bubbles outwards.
+public enum Context: String, Hashable, Sendable, CaseIterable {
+    case global = "Anywhere"
+    case input = "Input lines"
+    case panes = "Panes"
+    case tokens = "Tokens pane"
+    case attention = "Attention pane"
+    case overview = "Head overview"
+    case predictions = "Predictions pane"
+    case probing = "Probing pane"
+
+    /// The contexts a key tries in order when `self` has focus.
+    var chain: [Context] {
+        switch self {
+        case .global: return [.global]
+        case .input: return [.input, .global]
+        case .panes: return [.panes, .global]
+        default: return [self, .panes, .global]
+        }
+    }
+}
+
+/// What the screen holds right now, so bindings can keep cursors in range.
+public struct Extent: Equatable, Sendable {
+    public var tokens = 0, mapSize = 0, masks = 0, probes = 0
+    public var layers = 1, heads = 1
+    public init(tokens: Int = 0, mapSize: Int = 0, masks: Int = 0, probes: Int = 0, layers: Int = 1, heads: Int = 1) {
+        self.tokens = tokens; self.mapSize = mapSize; self.masks = masks; self.probes = probes; self.layers = layers; self.heads = heads
+    }
+}
+
+/// What a binding asks of the controller after changing the state: the
+/// parts that need I/O or the session.
+public enum Effect: Equatable, Sendable {
+    case none
+    case quit
+    /// Masks or the lab seed changed: the session encodes again.
+    case inputChanged
+    case keepInHistory, historyPrevious, historyNext
+    case nextTheme, nextSample
+    /// The selected token (or its whole word) joins or leaves the masks.
+    case toggleMask(wholeWord: Bool)
+    /// Ctrl-L: repaint the whole terminal.
+    case repaint
+}
+
+/// One key binding: keys, where it applies, what it does, and the help line
+/// (lazygit-style: the help overlay and the README table come from these).
+public struct Binding: Sendable {
+    public let keys: [Key]
+    public let context: Context
+    public let help: String
+    let run: @Sendable (inout WorkbenchState, Extent) -> Effect
+
+    init(_ keys: [Key], _ context: Context, _ help: String, _ run: @escaping @Sendable (inout WorkbenchState, Extent) -> Effect) {
+        self.keys = keys; self.context = context; self.help = help; self.run = run
+    }
+
+    /// A binding that only changes the state.
+    static func state(_ keys: [Key], _ context: Context, _ help: String, _ change: @escaping @Sendable (inout WorkbenchState, Extent) -> Void) -> Binding {
+        Binding(keys, context, help) { s, e in change(&s, e); return .none }
+    }
+
+    static func effect(_ keys: [Key], _ context: Context, _ help: String, _ effect: Effect) -> Binding {
+        Binding(keys, context, help) { _, _ in effect }
+    }
+}
+
+public enum KeyMap {
+    /// Every binding, in help order: global and pane-wide ones, then each pane's own.
+    public static let bindings: [Binding] = GlobalBindings.all + TokensPane.bindings + AttentionPane.bindings
+        + OverviewGrid.bindings + PredictionsPane.bindings + ProbingPane.bindings
+
+    /// The binding for `key` in the first context of `chain` that binds it.
+    static func binding(for key: Key, in chain: [Context]) -> Binding? {
+        for c in chain {
+            if let b = bindings.first(where: { $0.context == c && $0.keys.contains(key) }) { return b }
+        }
+        return nil
+    }
+
+    /// Help text lines, grouped by context, generated from `bindings`.
+    public static var helpLines: [(context: Context, keys: String, help: String)] {
+        Context.allCases.flatMap { c in
+            bindings.filter { $0.context == c }.map { (c, $0.keys.map(\.description).joined(separator: " "), $0.help) }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Analysis
+import Foundation
+
+/// One `:` command: its name, usage and help (the help overlay, the `:`
+/// binding and the README list them from here), argument completion, and
+/// what it does.
+struct Command: Sendable {
+    let name: String
+    let usage: String
+    let help: String
+    /// Candidate arguments for Tab completion.
+    let arguments: @Sendable (Workbench) -> [String]
+    let run: @Sendable (Workbench, String) -> Void
+
+    init(_ name: String, _ usage: String, _ help: String, arguments: @escaping @Sendable (Workbench) -> [String] = { _ in [] },
+         run: @escaping @Sendable (Workbench, String) -> Void) {
+        self.name = name; self.usage = usage; self.help = help; self.arguments = arguments; self.run = run
+    }
+}
+
+enum Commands {
+    static let viewArguments = AttentionViewKind.allCases.map(\.rawValue) + ["words", "tokens", "special", "nospecial"]
+
+    static let all: [Command] = [
+        Command("layer", ":layer N", "show layer N (1 = first)") { w, arg in w.showLayer(arg) },
+        Command("head", ":head N", "show head N of the layer (single-head view)") { w, arg in w.showHead(arg) },
+        Command("view", ":view " + viewArguments.joined(separator: "|"), "the attention view, word level, special tokens",
+                arguments: { _ in viewArguments }) { w, arg in w.setView(arg) },
+        Command("theme", ":theme NAME", "colour theme from Themes/ (or a .theme file)", arguments: { $0.themes.names }) { w, arg in
+            guard !arg.isEmpty else { return w.fail(":theme takes one of \(w.themes.names.joined(separator: ", "))") }
+            w.applyTheme(arg)
+        },
+        Command("sample", ":sample [TEXT]", "the next sample sentence, or the first one matching TEXT") { w, arg in w.chooseSample(arg) },
+        Command("gold", ":gold [TEXT]", "a labelled sentence (UD test set): the probing pane compares each layer with its labels") { w, arg in
+            w.chooseGold(arg)
+        },
+        Command("export", ":export [DIR]", "hidden states, attentions (npy) and tokens (json) of the sentence") { w, arg in
+            w.export(to: arg.isEmpty ? w.exportDirectory : arg)
+        },
+        Command("model", ":model PATH|HUB_ID", "load another model (folder or Hugging Face cache id)") { w, arg in w.switchModel(arg) },
+        Command("reload", ":reload", "load the current model's files again (after they changed on disk)") { w, _ in w.reloadModel() },
+        Command("recover", ":recover", "the newest draft another (ended) window left") { w, _ in w.recoverDraft() },
+        Command("quit", ":quit", "quit (also :q)") { w, _ in w.quit() },
+    ]
+
+    static var names: [String] { all.map(\.name) }
+
+    static func named(_ name: String) -> Command? { name == "q" ? all.first { $0.name == "quit" } : all.first { $0.name == name } }
+
+    /// Tab completion of the command name, or of its argument.
+    static func complete(_ line: String, workbench w: Workbench) -> String? {
+        let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        if parts.count <= 1 {
+            return commonPrefix(names.sorted().filter { $0.hasPrefix(parts.first ?? "") }).map { $0 == parts.first ? $0 + " " : $0 }
+        }
+        guard let c = named(parts[0]) else { return nil }
+        return commonPrefix(c.arguments(w).filter { $0.hasPrefix(parts[1]) }).map { parts[0] + " " + $0 }
+    }
+
+    static func commonPrefix(_ words: [String]) -> String? {
+        guard var prefix = words.first else { return nil }
+        for w in words.dropFirst() { while !w.hasPrefix(prefix) { prefix.removeLast() } }
+        return prefix
+    }
+}
+
+extension Workbench {
+    /// Runs one command line; problems become a red notice, never a crash.
+    public func run(command line: String) {
+        let parts = line.trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 1).map(String.init)
+        guard let name = parts.first else { return }
+        let arg = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        guard let c = Commands.named(name) else {
+            return fail("unknown command :\(name) (try \(Commands.names.joined(separator: ", ")))")
+        }
+        c.run(self, arg)
+    }
+
+    func fail(_ text: String) { state.say(text, error: true) }
+
+    func showLayer(_ arg: String) {
+        let layers = facts.layers
+        guard let n = Int(arg), (1...layers).contains(n) else { return fail(":layer takes 1…\(layers)") }
+        state.attention.layer = n - 1
+    }
+
+    func showHead(_ arg: String) {
+        let heads = facts.heads
+        guard let n = Int(arg), (1...heads).contains(n) else { return fail(":head takes 1…\(heads)") }
+        state.attention.head = n - 1
+        state.attention.view = .head
+    }
+
+    func setView(_ arg: String) {
+        switch arg {
+        case "words": state.attention.words = true
+        case "tokens": state.attention.words = false
+        case "special": state.attention.hideSpecial = false
+        case "nospecial": state.attention.hideSpecial = true
+        default:
+            guard let v = AttentionViewKind(rawValue: arg) else { return fail(":view takes head, mean, rollout, words, tokens, special or nospecial") }
+            state.attention.view = v
+        }
+    }
+
+    func chooseSample(_ arg: String) {
+        if arg.isEmpty { return cycleSample() }
+        guard let s = samples.first(where: { $0.text.localizedCaseInsensitiveContains(arg) || $0.set.localizedCaseInsensitiveContains(arg) }) else {
+            return fail("no sample matches \"\(arg)\"")
+        }
+        loadSample(s)
+    }
+
+    func chooseGold(_ arg: String) {
+        let all = gold.sentences
+        guard !all.isEmpty else { return fail("no labelled sentences found (Samples/probing/test.conllu)") }
+        let pick = arg.isEmpty ? all[Int.random(in: 0..<all.count)] : all.first { $0.text.0.localizedCaseInsensitiveContains(arg) }
+        guard let s = pick else { return fail("no labelled sentence contains \"\(arg)\"") }
+        setText(s.text.0)
+        gold.current = s
+        state.focus = .probing
+        state.say("labelled sentence: the probing pane compares each layer with its gold (silver) labels")
+    }
+
+    func switchModel(_ arg: String) {
+        guard !arg.isEmpty else { return fail(":model takes a directory or hub id") }
+        do {
+            replaceSession(with: try loadModel(arg))
+            state.say("loaded \(session.model.name)")
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    func export(to path: String) {
+        session.waitUntilIdle()
+        do {
+            let dir = try session.export(to: URL(fileURLWithPath: (path as NSString).expandingTildeInPath))
+            state.say("exported hidden_states.npy, attentions.npy, tokens.json to \(dir.path)")
+        } catch {
+            fail("export failed: \(IOErrorText.describe(error))")
+        }
+    }
+}
+
+import SafeIO

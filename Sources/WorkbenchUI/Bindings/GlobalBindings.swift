@@ -1,0 +1,35 @@
+/// Bindings that apply anywhere, on the input lines, and in every pane.
+enum GlobalBindings {
+    static let all: [Binding] = [
+        .effect([.ctrl("c")], .global, "quit", .quit),
+        .state([.tab], .global, "next part (input A, input B, tokens, attention, predictions, probing)") { s, _ in s.focus = s.focus.next },
+        .state([.backTab], .global, "previous part") { s, _ in s.focus = s.focus.previous },
+        .state([.function(1)], .global, "help") { s, _ in s.overlay = .help(scroll: 0) },
+        .effect([.ctrl("l")], .global, "redraw the whole screen", .repaint),
+        .state([.escape], .input, "leave the input line for the panes (then q quits)") { s, _ in s.focus = .tokens },
+        .effect([.enter], .input, "keep the sentence in history", .keepInHistory),
+        .effect([.up], .input, "previous sentence from history", .historyPrevious),
+        .effect([.down], .input, "next sentence from history", .historyNext),
+        .effect([.char("q")], .panes, "quit", .quit),
+        .state([.char("?")], .panes, "this help") { s, _ in s.overlay = .help(scroll: 0) },
+        .state([.char(":")], .panes, "command line (" + Commands.all.map { ":" + $0.name }.joined(separator: " ") + ")") { s, _ in
+            s.overlay = .command(LineEditor())
+        },
+        .state([.char("z")], .panes, "zoom the focused pane to full screen and back") { s, _ in s.zoomed.toggle() },
+        .state([.char("i"), .char("/")], .panes, "edit the sentence") { s, _ in s.focus = .inputA },
+        .effect([.char("t")], .panes, "next theme", .nextTheme),
+        .state([.char("I")], .panes, "model info: family, parameters, tokenizer, heads, dtype, size") { s, _ in s.overlay = .modelInfo },
+        .effect([.char("n")], .panes, "next sample sentence", .nextSample),
+    ]
+}
+
+extension Focus {
+    var next: Focus { Focus(rawValue: (rawValue + 1) % Focus.allCases.count)! }
+    var previous: Focus { Focus(rawValue: (rawValue + Focus.allCases.count - 1) % Focus.allCases.count)! }
+}
+
+/// Keeps `v` in 0..<count (0 when empty).
+func clamped(_ v: Int, _ count: Int) -> Int { max(0, min(count - 1, v)) }
+
+/// Steps `v` by `delta` around 0..<count.
+func wrapped(_ v: Int, _ delta: Int, _ count: Int) -> Int { count > 0 ? ((v + delta) % count + count) % count : 0 }

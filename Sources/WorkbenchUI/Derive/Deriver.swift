@@ -1,0 +1,177 @@
+import Analysis
+import Session
+import Tokenizers
+
+/// The derivation step: from one snapshot and the state, the view of every
+/// pane on screen. The expensive parts (maps, rollout, the overview's 72
+/// heads, probe labels per word × layer) are cached by input and settings,
+/// so a frame that only moves a cursor recomputes nothing heavy.
+final class Deriver {
+    private let model: LoadedModel
+    private var maps: [MapKey: AttentionMap] = [:]
+    private var tokens: (key: TokensKey, view: TokensView)?
+    private var overview: (key: OverviewKey, view: OverviewView)?
+    private var probing: (key: ProbingKey, view: ProbingView)?
+    private var predictions: (key: SessionInput, view: PredictionsView)?
+
+    init(model: LoadedModel) { self.model = model }
+
+    struct MapKey: Hashable { let input: SessionInput, spec: AttentionViewSpec }
+    struct TokensKey: Equatable { let input: SessionInput, selected: Int }
+    struct OverviewKey: Equatable { let input: SessionInput, hideSpecial: Bool }
+    struct ProbingKey: Equatable { let input: SessionInput, task: Int, drift: Bool, probes: Int, gold: Bool }
+
+    /// The attention map of `r` for `spec` (memoized: rollout is O(L·n³)).
+    func map(_ r: EncodeResult, _ spec: AttentionViewSpec) -> AttentionMap? {
+        guard let t = r.trace else { return nil }
+        let key = MapKey(input: r.input, spec: spec)
+        if let m = maps[key] { return m }
+        let m = AttentionViews.map(t, r.encoding, spec)
+        if maps.count > 64 { maps.removeAll() }
+        maps[key] = m
+        return m
+    }
+
+    func tokensView(_ r: EncodeResult, selected: Int) -> TokensView {
+        let key = TokensKey(input: r.input, selected: selected)
+        if let c = tokens, c.key == key { return c.view }
+        let v = TokensView.derive(r, tokenizer: model.tokenizer, selected: selected)
+        tokens = (key, v)
+        return v
+    }
+
+    func attentionView(_ r: EncodeResult, _ s: AttentionState) -> AttentionView? {
+        guard let m = map(r, s.spec), m.size > 0, let t = r.trace else { return nil }
+        let e = r.encoding
+        let row = max(0, min(m.size - 1, s.row)), col = max(0, min(m.size - 1, s.column))
+        let kinds = m.groups.map { TokenKind.of(e.tokens[$0[0]], special: e.isSpecial($0[0])) }
+        var parts: String? = nil
+        if s.view == .head, !s.words, !s.hideSpecial {
+            parts = model.scoreBreakdown(t, layer: s.layer, head: s.head, query: m.groups[row][0], key: m.groups[col][0])
+        }
+        let ranked = (0..<m.size).sorted { m[row, $0] > m[row, $1] }
+        return AttentionView(map: m, labels: m.groups.map { visibleText(AttentionViews.label($0, e)) }, specialNames: Self.specialNames(e),
+                             statistics: HeadStatistics(m, kinds: kinds), scoreParts: parts, ranked: ranked)
+    }
+
+    func overviewView(_ r: EncodeResult, hideSpecial: Bool) -> OverviewView? {
+        guard let t = r.trace else { return nil }
+        let key = OverviewKey(input: r.input, hideSpecial: hideSpecial)
+        if let c = overview, c.key == key { return c.view }
+        var maps: [AttentionMap] = [], entropies: [Float] = []
+        for l in 0..<t.layers {
+            for h in 0..<t.heads {
+                var m = AttentionViews.head(t, layer: l, head: h)
+                if hideSpecial { m = AttentionViews.hidingSpecials(m, r.encoding) }
+                maps.append(m)
+                entropies.append(HeadStatistics(m, kinds: Array(repeating: .other, count: m.size)).entropy)
+            }
+        }
+        let v = OverviewView(layers: t.layers, heads: t.heads, maps: maps, entropies: entropies)
+        overview = (key, v)
+        return v
+    }
+
+    static func specialNames(_ e: Encoding) -> String {
+        var seen: [String] = []
+        for i in e.tokens.indices where e.isSpecial(i) && !seen.contains(e.tokens[i]) { seen.append(e.tokens[i]) }
+        return seen.isEmpty ? "specials" : seen.joined(separator: "/")
+    }
+}
+
+extension Deriver {
+    func predictionsView(_ r: EncodeResult?) -> PredictionsView {
+        let note = model.headNote
+        guard model.hasMaskedLM else {
+            guard model.encoder.hasReplacedTokenHead else { return PredictionsView(content: .noHead(model: model.name), headNote: note) }
+            guard let r, let p = r.replaced else { return PredictionsView(content: .replaced([]), headNote: note) }
+            let e = r.encoding
+            let rows = e.typedPositions.filter { $0 < p.count }.map { (token: visibleText(e.tokens[$0]), probability: p[$0]) }
+            return PredictionsView(content: .replaced(rows), headNote: note)
+        }
+        guard let r, let mlm = r.mlm else { return PredictionsView(content: .noMask, headNote: note) }
+        if let c = predictions, c.key == r.input { return c.view }
+        let v = PredictionsView(content: Self.masks(mlm, r, model.tokenizer), headNote: note)
+        predictions = (r.input, v)
+        return v
+    }
+
+    private static func masks(_ mlm: MLMResult, _ r: EncodeResult, _ tok: Tokenizer) -> PredictionsView.Content {
+        typealias V = PredictionsView
+        func guesses(_ ps: [TokenProbability]) -> [V.Guess] { ps.map { V.Guess(token: visibleText($0.token), probability: $0.probability, id: $0.id) } }
+        let masks = mlm.predictions.map { m in
+            V.Mask(position: m.position, was: r.maskedOriginals[m.position].map(visibleText), guesses: guesses(m.predictions),
+                   lens: (mlm.lens[m.position] ?? []).map { V.LensLine(layer: $0.layer, finalRank: $0.finalRank, top: guesses($0.top)) })
+        }
+        func fills(_ s: [FillStep]) -> [V.Fill] { s.map { V.Fill(position: $0.position, token: visibleText($0.token), probability: $0.probability) } }
+        var lab: V.Lab? = nil
+        if let l = mlm.lab {
+            let choices = l.choices.map { c -> V.LabChoice in
+                let fate: String
+                switch c.fate {
+                case .masked: fate = "→ [MASK]"
+                case .randomized: fate = "→ random \"\(visibleText(tok.token(for: c.input) ?? "?"))\""
+                case .kept: fate = "→ kept"
+                }
+                return V.LabChoice(position: c.position, original: visibleText(tok.token(for: c.original) ?? "?"), fate: fate,
+                                   guess: visibleText(tok.token(for: c.predicted) ?? "?"), recovered: c.recovered)
+            }
+            lab = V.Lab(seed: l.seed, typed: r.encoding.typedPositions.count, recovered: l.recoveredCount, choices: choices)
+        }
+        return .masks(masks: masks, leftToRight: fills(mlm.leftToRight), mostConfident: fills(mlm.mostConfident), lab: lab, error: mlm.error)
+    }
+}
+
+extension Deriver {
+    func probingView(_ r: EncodeResult, _ s: ProbingState, probes: [TrainedProbes], gold: LabeledSentence?) -> ProbingView? {
+        guard let t = r.trace else { return nil }
+        let key = ProbingKey(input: r.input, task: s.task, drift: s.representation, probes: probes.count, gold: gold != nil)
+        if let c = probing, c.key == key { return c.view }
+        let e = r.encoding
+        let v: ProbingView
+        if s.representation {
+            let d = LayerDrift(t)
+            v = ProbingView(content: .drift(.init(tokens: e.tokens.map(visibleText), cosine: d.cells.map { $0.map(\.cosine) },
+                                                  norm: d.cells.map { $0.map(\.norm) })))
+        } else if probes.isEmpty {
+            v = ProbingView(content: .noProbes(estimate: "a few minutes per task from a cold start on 2 cores (UPOS: about 5 min on the default model)"))
+        } else {
+            let sel = max(0, min(probes.count - 1, s.task))
+            let tasks = probes.map { p in
+                ProbingView.Task(name: p.task, accuracy: p.report.accuracy, selectivity: p.report.selectivity, bestLayer: p.report.bestLayer,
+                                 expectedLayer: p.report.expectedLayer)
+            }
+            let starts = e.wordStarts
+            let words = starts.map { visibleText(Self.typedWord(e, $0, r.input)) }
+            let gl = Self.goldLabels(probes[sel].task, e, starts, gold: gold, text: r.input.text)
+            v = ProbingView(content: .probes(tasks: tasks, selected: sel,
+                                             grid: .init(words: words, labels: probes[sel].labels(t, positions: starts), gold: gl)))
+        }
+        probing = (key, v)
+        return v
+    }
+
+    /// The word as typed (its pieces' span in the input), so [UNK] words read as themselves.
+    static func typedWord(_ e: Encoding, _ i: Int, _ input: SessionInput) -> String {
+        let members = e.wordMembers(of: i)
+        let text = Array((e.sequenceIds[i] == 1 ? input.pair ?? "" : input.text).unicodeScalars)
+        let start = e.offsets[members.first!].start, end = e.offsets[members.last!].end
+        guard start < end, end <= text.count else { return AttentionViews.label(members, e) }
+        return String(String.UnicodeScalarView(text[start..<end]))
+    }
+
+    /// Gold labels per shown word when the input is the labelled sentence on
+    /// screen and its words line up with the encoding's words.
+    static func goldLabels(_ task: String, _ e: Encoding, _ starts: [Int], gold: LabeledSentence?, text: String) -> [String]? {
+        guard let s = gold, let labels = s.labels[task], s.text.0.unicodeScalars.elementsEqual(text.unicodeScalars) else { return nil }
+        let ranges = s.text.1
+        var out: [String] = []
+        for i in starts {
+            guard e.sequenceIds[i] == 0, let w = ranges.firstIndex(where: { $0.contains(e.offsets[i].start) }) else { return nil }
+            out.append(labels[w])
+        }
+        return out
+    }
+}
+
+import Foundation

@@ -1,0 +1,19 @@
+/// Everything one frame shows, derived from exactly one session snapshot
+/// and the state: panes draw from this and nothing else, so no index on
+/// screen can outrun the data behind it.
+public struct FrameView: Equatable, Sendable {
+    public var tokens: TokensView?
+    public var attention: AttentionView?
+    public var overview: OverviewView?
+    /// Why the model could not run on this input (shown in the attention pane).
+    public var error: String?
+    public var predictions: PredictionsView?
+    public var probing: ProbingView?
+    public var status: StatusView
+
+    public init(tokens: TokensView? = nil, attention: AttentionView? = nil, overview: OverviewView? = nil, error: String? = nil,
+                predictions: PredictionsView? = nil, probing: ProbingView? = nil, status: StatusView) {
+        self.tokens = tokens; self.attention = attention; self.overview = overview; self.error = error
+        self.predictions = predictions; self.probing = probing; self.status = status
+    }
+}

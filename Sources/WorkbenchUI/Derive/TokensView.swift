@@ -1,0 +1,36 @@
+/// What the tokens pane shows, derived once per result and selection.
+public struct TokensView: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable { case special, wordA, wordB, unknown }
+
+    public struct Row: Equatable, Sendable {
+        /// The token as the vocabulary spells it (escaped for display).
+        public var piece: String
+        /// What the span line shows: the typed characters, or the token when
+        /// the span is empty, outside the text, or a lone boundary mark.
+        public var spanText: String
+        public var id: Int
+        public var word: Int?
+        public var typeId: Int
+        public var kind: Kind
+        /// Continues the previous token's word (drawn joined by `·`).
+        public var joinsPrevious: Bool
+        /// Why the token is unknown, as the tokenizer decided it.
+        public var unknownReason: String?
+
+        public init(piece: String, spanText: String, id: Int, word: Int?, typeId: Int, kind: Kind, joinsPrevious: Bool,
+                    unknownReason: String? = nil) {
+            self.piece = piece; self.spanText = spanText; self.id = id; self.word = word; self.typeId = typeId
+            self.kind = kind; self.joinsPrevious = joinsPrevious; self.unknownReason = unknownReason
+        }
+    }
+
+    public var rows: [Row]
+    /// The x-ray of the selected token's word: (key, value) lines.
+    public var xray: [(key: String, value: String)]
+
+    public init(rows: [Row], xray: [(key: String, value: String)] = []) { self.rows = rows; self.xray = xray }
+
+    public static func == (a: TokensView, b: TokensView) -> Bool {
+        a.rows == b.rows && a.xray.map(\.key) == b.xray.map(\.key) && a.xray.map(\.value) == b.xray.map(\.value)
+    }
+}

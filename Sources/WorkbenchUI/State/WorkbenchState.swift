@@ -1,0 +1,43 @@
+/// Everything the user has set up on screen, as one value: the input lines,
+/// focus, each pane's selection, scroll and view mode, the overlay, masks
+/// and the lab seed. No I/O and no session in it, so a key binding is a
+/// function of this value and a test can build any screen by hand.
+public struct WorkbenchState: Equatable, Sendable {
+    public var editorA = LineEditor()
+    public var editorB = LineEditor()
+    public var focus: Focus = .inputA
+    public var tokens = TokensState()
+    public var attention = AttentionState()
+    public var predictions = PredictionsState()
+    public var probing = ProbingState()
+    /// Token positions the user masked from the tokens pane (cleared when the text changes).
+    public var masked: Set<Int> = []
+    public var labSeed: UInt64?
+    public var overlay: Overlay = .none
+    public var zoomed = false
+    public var notice: Notice?
+
+    public init(text: String = "", pair: String = "") {
+        editorA = LineEditor(text)
+        editorB = LineEditor(pair)
+    }
+
+    /// The input line with focus (line A when a pane has it).
+    public var focusedEditor: LineEditor {
+        get { focus == .inputB ? editorB : editorA }
+        set { if focus == .inputB { editorB = newValue } else { editorA = newValue } }
+    }
+
+    /// The pane whose bindings apply first.
+    public var context: Context {
+        switch focus {
+        case .inputA, .inputB: return .input
+        case .tokens: return .tokens
+        case .predictions: return .predictions
+        case .probing: return .probing
+        case .attention: return attention.overview ? .overview : .attention
+        }
+    }
+
+    mutating func say(_ text: String, error: Bool = false) { notice = Notice(text: text, isError: error) }
+}
