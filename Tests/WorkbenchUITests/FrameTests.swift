@@ -22,8 +22,9 @@ import Tokenizers
         #expect(g.line(3).contains("[CLS] The cat sat on the mat . [SEP]"))
         let catRow = try #require(g.row(containing: "  2 cat"))
         #expect(g.line(catRow).contains("4937"))
-        // 9 × 9 heatmap, 5 columns per cell.
-        #expect(g.heatCells(in: Rect(x: attentionX, y: 3, width: 120 - attentionX, height: 36)) == 9 * 9 * 5)
+        // 9 × 9 heatmap: cells grow with the space (6 columns, 2 rows each), and a 12-cell colour scale under it.
+        #expect(g.heatCells(in: Rect(x: attentionX, y: 3, width: 120 - attentionX, height: 36)) == 9 * 9 * 6 * 2 + 12)
+        #expect(g.contains("scale 0") && g.contains("(max p; middle"))
         #expect(g.line(39).hasPrefix(" all-MiniLM-L6-v2 │ bert 6×12 │ 9 tokens │ "))
         #expect(g.line(39).contains("theme dark") && g.line(39).hasSuffix("? help  q quit "))
     }
@@ -33,7 +34,7 @@ import Tokenizers
         let g = w.render(width: 200, height: 60)
         let attentionX = try! #require(g.columns(of: "┌ Attention", row: 2).first)
         #expect(attentionX == 90)
-        #expect(g.heatCells() == 32 * 32 * 3)  // every query on its own row, 3 columns per key
+        #expect(g.heatCells() == 32 * 32 * 3 + 12)  // every query on its own row, 3 columns per key, and the scale
         #expect(g.contains("key→") && g.contains("q↓"))
         #expect(g.line(59).contains("32 tokens"))
     }
@@ -95,10 +96,14 @@ import Tokenizers
         #expect(g.line(3).contains("[CLS] 中 the [SEP]"))
     }
 
-    @Test func longInputsUseHalfBlocksAndScroll() {
+    @Test func longInputsScrollWithEveryQueryLabelled() {
         let w = makeWorkbench(Array(repeating: "the", count: 40).joined(separator: " "))
         let g = w.render(width: 120, height: 32)
-        #expect(g.text.contains("▀"))
+        #expect(!g.text.contains("▀"), "no half-block rows: each would leave a query unnamed")
+        #expect(g.contains("rows 1–") && g.contains("/42"))
+        let labelled = (0..<32).filter { g.line($0).contains("│the ") || g.line($0).contains("│[CLS]") }.count
+        let heatRows = (0..<32).filter { y in (60..<120).contains { x in if case .rgb = g[x, y].style.bg { return true }; return false } }.count
+        #expect(labelled >= heatRows - 1, "every heatmap row has its query's label")
         w.state.focus = .attention
         for _ in 0..<41 { w.press(.down) }
         #expect(w.state.attention.row == 41)

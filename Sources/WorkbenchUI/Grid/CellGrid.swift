@@ -11,10 +11,7 @@ public struct CellGrid: Equatable, Sendable {
         cells = Array(repeating: .blank, count: self.width * self.height)
     }
 
-    public subscript(x: Int, y: Int) -> Cell {
-        get { cells[y * width + x] }
-        set { cells[y * width + x] = newValue }
-    }
+    public subscript(x: Int, y: Int) -> Cell { cells[y * width + x] }
 
     /// Writes `text` from (x, y), clipped to `clip` (default: the grid),
     /// wide glyphs taking two cells. Returns the column after the last glyph.
@@ -25,23 +22,37 @@ public struct CellGrid: Equatable, Sendable {
         let right = min(width, bounds.maxX)
         var col = x
         for ch in text {
-            let glyph = String(ch)
-            let w = displayWidth(glyph)
+            let (glyph, w) = cellGlyph(ch)
             if w == 0 { continue }  // zero-width: combining marks arrive inside their Character
-            if col + w > right { if col < right && col >= bounds.x { self[col, y] = Cell(glyph: " ", style: style) }; return right }
+            if col + w > right { if col < right && col >= bounds.x { set(col, y, Cell(glyph: " ", style: style)) }; return right }
             if col >= max(0, bounds.x) {
-                self[col, y] = Cell(glyph: glyph, style: style)
-                if w == 2 { self[col + 1, y] = Cell(glyph: "", style: style, isContinuation: true) }
+                set(col, y, Cell(glyph: glyph, style: style))
+                if w == 2 { set(col + 1, y, Cell(glyph: "", style: style, isContinuation: true)) }
             }
             col += w
         }
         return col
     }
 
+    /// Writes one cell and repairs the wide glyph it cuts: a cell written over
+    /// either half of a wide glyph blanks the other half, so the grid never
+    /// holds half a glyph (which a terminal would draw differently).
+    private mutating func set(_ x: Int, _ y: Int, _ cell: Cell) {
+        let i = y * width + x
+        if cells[i].isContinuation && !cell.isContinuation && x > 0 {
+            cells[i - 1] = Cell(glyph: " ", style: cells[i - 1].style)
+        }
+        let newIsWide = !cell.isContinuation && displayWidth(cell.glyph) == 2
+        if !cells[i].isContinuation && x + 1 < width && cells[i + 1].isContinuation && !newIsWide {
+            cells[i + 1] = Cell(glyph: " ", style: cells[i + 1].style)
+        }
+        cells[i] = cell
+    }
+
     /// Paints `rect` with spaces in `style`.
     public mutating func fill(_ rect: Rect, style: Style = .plain, glyph: String = " ") {
         for y in max(0, rect.y)..<min(height, rect.maxY) {
-            for x in max(0, rect.x)..<min(width, rect.maxX) { self[x, y] = Cell(glyph: glyph, style: style) }
+            for x in max(0, rect.x)..<min(width, rect.maxX) { set(x, y, Cell(glyph: glyph, style: style)) }
         }
     }
 

@@ -1,7 +1,28 @@
-/// Terminal column width of text: 2 for East Asian wide/fullwidth and emoji
-/// presentation, 0 for combining marks and format characters, else 1.
+/// Terminal column width of text, cluster by cluster (see `cellGlyph`):
+/// 2 for East Asian wide/fullwidth and emoji presentation, 0 for clusters of
+/// combining marks and format characters alone, else 1.
 public func displayWidth(_ text: String) -> Int {
-    text.unicodeScalars.reduce(0) { $0 + scalarWidth($1) }
+    text.reduce(0) { $0 + cellGlyph($1).width }
+}
+
+/// What one grapheme cluster draws as, and its width. Terminals disagree on
+/// joined sequences (ZWJ emoji families, skin-tone modifiers, flags), so a
+/// cluster is drawn as its first scalar with the zero-width marks that
+/// follow it, and nothing joined after: every terminal gives that the same
+/// width, so no layout can shift.
+public func cellGlyph(_ ch: Character) -> (glyph: String, width: Int) {
+    let scalars = ch.unicodeScalars
+    guard scalars.count > 1 else { return (String(ch), scalars.first.map(scalarWidth) ?? 0) }
+    var out = String.UnicodeScalarView()
+    var width = 0
+    for u in scalars {
+        let w = scalarWidth(u)
+        if out.isEmpty { out.append(u); width = w; continue }
+        if u.value == 0x200D || w > 0 { break }  // a joiner or a second visible scalar: stop
+        if u.properties.isEmojiModifier { break }
+        out.append(u)
+    }
+    return (String(out), width)
 }
 
 public func scalarWidth(_ u: Unicode.Scalar) -> Int {

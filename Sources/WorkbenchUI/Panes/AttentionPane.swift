@@ -65,7 +65,7 @@ enum AttentionPane {
         let map = v.map, n = map.size, labels = v.labels
         guard let geo = HeatmapGeometry(r, size: n, labels: labels, ramp: c.ramp) else { return }
         let maxValue = max(map.values.max() ?? 1, 1e-9)
-        let lw = geo.labelWidth, cw = geo.cellWidth, half = geo.halfBlocks
+        let lw = geo.labelWidth, cw = geo.cellWidth
         let x0 = r.x + lw + 1, y0 = r.y + geo.headerRows
         let theme = c.theme
         // Axis legend in the empty corner.
@@ -74,51 +74,65 @@ enum AttentionPane {
             c.put(lw >= 6 ? "query↓" : "q↓", x: r.x, y: r.y + geo.headerRows - 1, theme.style(.muted),
                   clip: Rect(x: r.x, y: r.y, width: lw, height: geo.headerRows))
         }
-        // Column labels, written downwards.
+        // Column labels, written downwards, each inside its own column.
         for col in 0..<geo.visibleColumns {
             let j = s.scrollColumn + col
             guard j < n else { break }
             let chars = Array(labels[j])
             let style = j == s.column ? theme.style(.cursor, [.bold]) : theme.style(.muted)
-            for k in 0..<geo.headerRows where k < chars.count {
-                c.put(String(chars[k]), x: x0 + col * cw, y: r.y + k, style, clip: Rect(x: x0 + col * cw, y: r.y, width: cw, height: geo.headerRows))
-            }
+            let column = Rect(x: x0 + col * cw, y: r.y, width: cw, height: geo.headerRows)
+            for k in 0..<geo.headerRows where k < chars.count { c.put(String(chars[k]), x: column.x, y: r.y + k, style, clip: column) }
         }
-        for line in 0..<min(geo.rowsAvailable, (geo.visibleRows + (half ? 1 : 0)) / (half ? 2 : 1)) {
-            let top = s.scrollRow + line * (half ? 2 : 1)
-            guard top < n else { break }
-            let bottom = half && top + 1 < n ? top + 1 : nil
-            let isCursorRow = top == s.row || bottom == s.row
-            let label = bottom.map { s.row == $0 ? labels[$0] : labels[top] } ?? labels[top]
-            c.put(fit(label, lw), x: r.x, y: y0 + line, isCursorRow ? theme.style(.cursor, [.bold]) : theme.style(.foreground))
+        for line in 0..<geo.visibleRows {
+            let i = s.scrollRow + line
+            guard i < n else { break }
+            let y = y0 + line * geo.rowHeight
+            c.put(fit(labels[i], lw), x: r.x, y: y, i == s.row ? theme.style(.cursor, [.bold]) : theme.style(.foreground))
             for col in 0..<geo.visibleColumns {
                 let j = s.scrollColumn + col
                 guard j < n else { break }
-                let cell = Rect(x: x0 + col * cw, y: y0 + line, width: cw, height: 1)
-                drawCell(cell, top: (map[top, j] / maxValue).squareRoot(), bottom: bottom.map { (map[$0, j] / maxValue).squareRoot() },
-                         cursor: (s.row == top || s.row == bottom) && s.column == j, &c)
-                c.hits.add(cell, .cell(row: top, column: j))
+                let cell = Rect(x: x0 + col * cw, y: y, width: cw, height: geo.rowHeight)
+                drawCell(cell, value: (map[i, j] / maxValue).squareRoot(), cursor: s.row == i && s.column == j, &c)
+                c.hits.add(cell, .cell(row: i, column: j))
             }
         }
+        if geo.legend { drawLegend(Rect(x: r.x, y: r.maxY - 1, width: r.width, height: 1), maxValue: maxValue, shown: geo, total: n, s, &c) }
     }
 
-    private static func drawCell(_ cell: Rect, top: Float, bottom: Float?, cursor: Bool, _ c: inout Canvas) {
-        let theme = c.theme
-        if c.ramp {
-            let style: Style, glyph: String
-            if let bottom {
-                style = Style(fg: theme.heat(top), bg: theme.heat(bottom))
-                glyph = "▀"
+    /// The colour scale with its values, and which rows and columns are on screen.
+    private static func drawLegend(_ r: Rect, maxValue: Float, shown geo: HeatmapGeometry, total n: Int, _ s: AttentionState, _ c: inout Canvas) {
+        var x = c.put("scale 0 ", x: r.x, y: r.y, c.theme.style(.muted), clip: r)
+        let steps = 12
+        for k in 0..<steps {
+            let v = Float(k) / Float(steps - 1)
+            if c.ramp {
+                x = c.put(" ", x: x, y: r.y, Style(fg: c.theme.color(.foreground), bg: c.theme.heat(v)), clip: r)
             } else {
-                style = Style(fg: theme.color(.cursor), bg: theme.heat(top))
-                glyph = " "
+                let glyphs = [" ", "░", "▒", "▓", "█"]
+                x = c.put(glyphs[min(4, Int((v * 4).rounded()))], x: x, y: r.y, c.theme.style(.foreground), clip: r)
             }
-            c.put(String(repeating: glyph, count: cell.width), x: cell.x, y: cell.y, style)
-        } else {
-            let glyphs = [" ", "░", "▒", "▓", "█"]
-            let v = bottom.map { max(top, $0) } ?? top
-            let i = min(glyphs.count - 1, Int((v * Float(glyphs.count - 1)).rounded()))
-            c.put(String(repeating: glyphs[i], count: cell.width), x: cell.x, y: cell.y, theme.style(.foreground))
+        }
+        // Colour is √(p / max p): the middle of the scale is a quarter of the maximum.
+        // Parts are added while they fit whole, most useful first: no number is cut.
+        var parts = [String(format: " %.3f", maxValue)]
+        if geo.visibleRows < n { parts.append("  rows \(s.scrollRow + 1)–\(min(n, s.scrollRow + geo.visibleRows))/\(n)") }
+        if geo.visibleColumns < n { parts.append("  keys \(s.scrollColumn + 1)–\(min(n, s.scrollColumn + geo.visibleColumns))/\(n)") }
+        parts.insert(String(format: " (max p; middle %.3f)", maxValue / 4), at: 1)
+        var text = ""
+        for p in parts where x + displayWidth(text + p) <= r.maxX { text += p }
+        c.put(text, x: x, y: r.y, c.theme.style(.muted), clip: r)
+    }
+
+    private static func drawCell(_ cell: Rect, value: Float, cursor: Bool, _ c: inout Canvas) {
+        let theme = c.theme
+        for dy in 0..<cell.height {
+            if c.ramp {
+                c.put(String(repeating: " ", count: cell.width), x: cell.x, y: cell.y + dy, Style(fg: theme.color(.cursor), bg: theme.heat(value)))
+            } else {
+                let glyphs = [" ", "░", "▒", "▓", "█"]
+                let i = min(glyphs.count - 1, Int((value * Float(glyphs.count - 1)).rounded()))
+                c.put(String(repeating: glyphs[i], count: cell.width), x: cell.x, y: cell.y + dy, theme.style(.foreground))
+            }
         }
         if cursor {
             let mark = cell.width >= 3 ? "[" + String(repeating: "◆", count: cell.width - 2) + "]" : (cell.width == 2 ? "◆ " : "◆")

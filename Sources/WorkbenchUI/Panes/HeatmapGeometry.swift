@@ -5,25 +5,30 @@
 struct HeatmapGeometry: Equatable {
     let labelWidth: Int
     let cellWidth: Int
+    /// Screen rows per map row: 2 when there is room to spare, so cells grow with the screen.
+    let rowHeight: Int
     let headerRows: Int
-    /// Screen rows available for map rows.
+    /// Screen rows available for map rows (the legend line excluded).
     let rowsAvailable: Int
-    /// Two map rows per screen row (upper and lower half blocks).
-    let halfBlocks: Bool
     let visibleRows: Int
     let visibleColumns: Int
+    /// Whether a colour-scale legend line fits under the map.
+    let legend: Bool
 
     init?(_ r: Rect, size n: Int, labels: [String], ramp: Bool) {
         labelWidth = min(12, max(3, labels.map(displayWidth).max() ?? 3), max(3, r.width / 4))
         let avail = r.width - labelWidth - 1
         guard avail > 0, n > 0 else { return nil }
-        cellWidth = [5, 4, 3, 2].first { n * $0 <= avail } ?? 1
+        cellWidth = max(1, min(8, avail / n))
         visibleColumns = min(n, avail / cellWidth)
         headerRows = min(cellWidth >= 2 ? 4 : 3, max(1, r.height / 4))
-        rowsAvailable = r.height - headerRows
+        legend = r.height - headerRows > min(n, 4) + 1
+        rowsAvailable = r.height - headerRows - (legend ? 1 : 0)
         guard rowsAvailable > 0, visibleColumns > 0 else { return nil }
-        halfBlocks = ramp && n > rowsAvailable
-        visibleRows = min(n, rowsAvailable * (halfBlocks ? 2 : 1))
+        // Every query row keeps its own label: when the map is taller than the
+        // area it scrolls (half-block rows would leave every other query unnamed).
+        rowHeight = cellWidth >= 6 && rowsAvailable >= 2 * n ? 2 : 1
+        visibleRows = min(n, rowsAvailable / rowHeight)
     }
 
     /// The scroll offset keeping `cursor` inside `visible` of `total` rows or columns.

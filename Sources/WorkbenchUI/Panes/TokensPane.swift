@@ -10,7 +10,7 @@ enum TokensPane {
         let (spanArea, rest) = inner.splitTop(spanRows)
         drawSpans(v, selected, spanArea, &c)
         // The table gets what the x-ray leaves; the x-ray sits right under it.
-        let xrayHeight = v.xray.reduce(1) { $0 + wrap($1.value, max(1, rest.width - 14)).count }
+        let xrayHeight = v.xray.reduce(1) { $0 + wordWrap($1.value, max(1, rest.width - 14)).count }
         // Short panes give everything to the table; the x-ray needs room to be useful.
         let tableRows = rest.height < 12 ? rest.height : min(v.rows.count + 1, max(3, rest.height - xrayHeight))
         let (tableArea, below) = rest.splitTop(tableRows)
@@ -75,7 +75,7 @@ enum TokensPane {
         for (i, line) in lines.enumerated() {
             guard y < r.maxY else { return }
             c.put(fit(line.key, keyWidth), x: r.x, y: y, c.theme.style(i == 0 ? .accent : .muted, i == 0 ? [.bold] : []), clip: r)
-            for chunk in wrap(line.value, valueWidth) {
+            for chunk in wordWrap(line.value, valueWidth) {
                 guard y < r.maxY else { return }
                 c.put(chunk, x: r.x + keyWidth, y: y, c.theme.style(.foreground), clip: r)
                 y += 1

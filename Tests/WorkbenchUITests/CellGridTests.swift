@@ -1,0 +1,88 @@
+import PropertyBased
+import Testing
+@testable import WorkbenchUI
+
+/// The grid is what the terminal shows, so it must never hold half a wide
+/// glyph, and a frame sent as a diff must look exactly like a full repaint.
+@Suite struct CellGridTests {
+    static let pieces = ["a", "東京", "👍🏽", "👩‍👩‍👧", "e\u{301}", "\u{200D}", "│", "ab 日本 c", "🇫🇷", "x\u{FE0F}", "     ", "ẞ"]
+
+    @Test func joinedEmojiTakeTheWidthOfTheirFirstScalar() {
+        #expect(displayWidth("👩‍👩‍👧") == 2 && displayWidth("👍🏽") == 2 && displayWidth("e\u{301}") == 1 && displayWidth("東京") == 4)
+        var g = CellGrid(width: 10, height: 1)
+        g.put("|👩‍👩‍👧|", x: 0, y: 0)
+        #expect(g.line(0) == "|👩|      ", "a family emoji draws as its first person, two cells, and the border after it stays")
+        #expect(!g.line(0).unicodeScalars.contains("\u{200D}"))
+    }
+
+    @Test func cuttingAWideGlyphBlanksItsOtherHalf() {
+        var g = CellGrid(width: 6, height: 1)
+        g.put("東京", x: 0, y: 0)
+        g.put("x", x: 1, y: 0)  // over the right half of 東
+        #expect(g.line(0) == " x京  ")
+        g.put("y", x: 2, y: 0)  // over the left half of 京
+        #expect(g.line(0) == " xy   ")
+    }
+
+    @Test func wordWrapKeepsWordsWholeAndColumnsAligned() {
+        #expect(wordWrap("the quick brown fox", 9) == ["the quick", "brown fox"])
+        #expect(wordWrap("  a    b", 20) == ["  a    b"])
+        #expect(wordWrap("abcdefghij", 4) == ["abcd", "efgh", "ij"])
+        #expect(wordWrap("東京 東京", 4) == ["東京", "東京"])
+    }
+
+    @Test func everyWriteKeepsTheGridWhole() async {
+        await propertyCheck(count: 500, input: Gen.int(in: 0...9_999).array(of: 1...40)) { ops in
+            var g = CellGrid(width: 13, height: 3)
+            var shown = Screen(width: 13, height: 3)
+            var previous: CellGrid? = nil
+            for op in ops {
+                let text = Self.pieces[op % Self.pieces.count]
+                g.put(text, x: (op / 12) % 15 - 1, y: (op / 180) % 3, clip: op % 7 == 0 ? Rect(x: 2, y: 0, width: 5, height: 3) : nil)
+                Self.checkWhole(g)
+                // The terminal gets only the changed cells; it must end up showing what a repaint shows.
+                shown.apply(g, changes: g.changes(since: previous))
+                previous = g
+                #expect(shown == Screen(repainting: g), "diff output differs from a full repaint")
+            }
+        }
+    }
+
+    static func checkWhole(_ g: CellGrid) {
+        for y in 0..<g.height {
+            for x in 0..<g.width {
+                let c = g[x, y]
+                if c.isContinuation { #expect(x > 0 && displayWidth(g[x - 1, y].glyph) == 2, "continuation without its glyph at \(x),\(y)") }
+                if displayWidth(c.glyph) == 2 { #expect(x + 1 < g.width && g[x + 1, y].isContinuation, "wide glyph cut at \(x),\(y)") }
+            }
+        }
+    }
+}
+
+/// A terminal as the diff writer drives it: glyphs at positions; a wide glyph
+/// covers the next column; writing into half of a wide glyph erases the other half.
+struct Screen: Equatable {
+    var rows: [[String]]
+
+    init(width: Int, height: Int) { rows = Array(repeating: Array(repeating: " ", count: width), count: height) }
+
+    init(repainting g: CellGrid) {
+        self.init(width: g.width, height: g.height)
+        apply(g, changes: (0..<g.height).flatMap { y in (0..<g.width).map { (x: $0, y: y) } })
+    }
+
+    mutating func apply(_ g: CellGrid, changes: [(x: Int, y: Int)]) {
+        for (x, y) in changes where !g[x, y].isContinuation { write(g[x, y].glyph, x, y) }
+    }
+
+    private mutating func write(_ glyph: String, _ x: Int, _ y: Int) {
+        let w = max(1, displayWidth(glyph))
+        if rows[y][x] == "" && x > 0 { rows[y][x - 1] = " " }  // into the right half of a wide glyph
+        if x + 1 < rows[y].count && rows[y][x + 1] == "" { rows[y][x + 1] = " " }  // over a wide glyph's left half
+        rows[y][x] = glyph
+        if w == 2 && x + 1 < rows[y].count {
+            if x + 2 < rows[y].count && rows[y][x + 2] == "" { rows[y][x + 2] = " " }
+            rows[y][x + 1] = ""
+        }
+    }
+}

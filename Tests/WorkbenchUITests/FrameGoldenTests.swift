@@ -1,0 +1,138 @@
+import Analysis
+import Testing
+@testable import WorkbenchUI
+
+/// Complete frames drawn from hand-made views: no model is loaded, so these
+/// pin the drawing alone, at the sizes people use, in colour and without.
+@Suite struct FrameGoldenTests {
+    static let theme = try! shippedThemes.load("dark")
+
+    func frame(_ v: FrameView, _ s: WorkbenchState, _ w: Int, _ h: Int, mode: ColorMode = .xterm256, predictions: Bool = false) -> CellGrid {
+        let layout = FrameLayout.compute(width: w, height: h, focus: s.focus, zoomed: s.zoomed, predictions: predictions)
+        return FrameRenderer.render(v, s, layout, theme: Self.theme, colorMode: mode, width: w, height: h, modelInfo: "model  test\nlayers 2").grid
+    }
+
+    func expectGolden(_ name: String, _ g: CellGrid) {
+        if let problem = FrameGolden.check(name, g, theme: Self.theme) { Issue.record(Comment(rawValue: problem)) }
+    }
+
+    @Test func tokensAndAttentionSideBySide() {
+        var s = ViewFixtures.state(.tokens)
+        s.tokens.selected = 5
+        expectGolden("tokens-120x40", frame(ViewFixtures.view(), s, 120, 40))
+    }
+
+    @Test func attentionStackedAt80x24() {
+        var s = ViewFixtures.state(.attention)
+        s.attention.row = 2; s.attention.column = 5
+        expectGolden("attention-80x24", frame(ViewFixtures.view(), s, 80, 24))
+    }
+
+    @Test func attentionWithoutColours() {
+        var s = ViewFixtures.state(.attention)
+        s.attention.row = 1; s.attention.column = 2
+        expectGolden("attention-mono-120x40", frame(ViewFixtures.view(), s, 120, 40, mode: .monochrome))
+    }
+
+    @Test func focusListAndScoreParts() {
+        var s = ViewFixtures.state(.attention)
+        s.attention.focusMode = true; s.attention.row = 2
+        var v = ViewFixtures.view()
+        v.attention!.scoreParts = "score = c2c +1.250 + c2p -0.300 + p2c +0.050 = +1.000 · i−j = -3"
+        v.attention!.ranked = (0..<v.attention!.map.size).sorted { v.attention!.map[2, $0] > v.attention!.map[2, $1] }
+        expectGolden("focus-list-120x40", frame(v, s, 120, 40))
+    }
+
+    @Test func overviewOfAllHeads() {
+        var s = ViewFixtures.state(.attention)
+        s.attention.overview = true; s.attention.layer = 1; s.attention.head = 2
+        expectGolden("overview-160x48", frame(ViewFixtures.view(), s, 160, 48))
+        expectGolden("overview-entropies-80x24", frame(ViewFixtures.view(), s, 80, 24))
+    }
+
+    @Test func predictionsBesideTheTokens() {
+        var s = ViewFixtures.state(.predictions)
+        s.masked = [2]
+        expectGolden("predictions-160x48", frame(ViewFixtures.view(), s, 160, 48, predictions: true))
+    }
+
+    @Test func probingPane() {
+        expectGolden("probing-120x40", frame(ViewFixtures.view(), ViewFixtures.state(.probing), 120, 40))
+        var v = ViewFixtures.view()
+        v.probing = ProbingView(content: .noProbes(estimate: "a few minutes per task"))
+        expectGolden("probing-none-80x24", frame(v, ViewFixtures.state(.probing), 80, 24))
+    }
+
+    @Test func overlaysAndTinyTerminals() {
+        var s = ViewFixtures.state(.tokens)
+        s.overlay = .help(scroll: 0)
+        expectGolden("help-80x24", frame(ViewFixtures.view(), s, 80, 24))
+        s.overlay = .command(LineEditor("lay"))
+        expectGolden("command-80x24", frame(ViewFixtures.view(), s, 80, 24))
+        expectGolden("too-small-30x8", frame(ViewFixtures.view(), s, 30, 8))
+        var notice = ViewFixtures.view()
+        notice.status.notice = Notice(text: "no sample matches \"zebra\"", isError: true)
+        notice.status.stale = true
+        expectGolden("tabs-notice-60x16", frame(notice, ViewFixtures.state(.attention), 60, 16))
+    }
+
+    /// The goldens are what a fresh full repaint of the same view gives:
+    /// drawing a frame twice gives the same cells.
+    @Test func drawingIsPure() {
+        let v = ViewFixtures.view(), s = ViewFixtures.state(.attention)
+        #expect(frame(v, s, 120, 40) == frame(v, s, 120, 40))
+    }
+}
+
+/// Hand-made views: "The bank of the ꙮ river" on a 2-layer, 3-head model.
+enum ViewFixtures {
+    static let tokens = ["[CLS]", "the", "bank", "of", "the", "[UNK]", "river", "[SEP]"]
+
+    static func state(_ focus: Focus) -> WorkbenchState {
+        var s = WorkbenchState(text: "The bank of the ꙮ river")
+        s.focus = focus
+        return s
+    }
+
+    static func map(_ seed: Int, size n: Int = 8) -> AttentionMap {
+        var v = [Float](repeating: 0, count: n * n)
+        for i in 0..<n {
+            var row = (0..<n).map { j in Float(1 + (i * 7 + j * 3 + seed * 5) % 11) * (j == (i + seed) % n ? 6 : 1) }
+            let sum = row.reduce(0, +)
+            row = row.map { $0 / sum }
+            for j in 0..<n { v[i * n + j] = row[j] }
+        }
+        return AttentionMap(size: n, values: v)
+    }
+
+    static func view() -> FrameView {
+        let kinds: [TokensView.Kind] = [.special, .wordA, .wordB, .wordA, .wordB, .unknown, .wordA, .special]
+        let spans = ["[CLS]", "The", "bank", "of", "the", "ꙮ", "river", "[SEP]"]
+        let ids = [101, 1996, 2924, 1997, 1996, 100, 2314, 102]
+        let rows = tokens.indices.map { i in
+            TokensView.Row(piece: tokens[i], spanText: spans[i], id: ids[i], word: (1...6).contains(i) ? i - 1 : nil, typeId: 0, kind: kinds[i],
+                           joinsPrevious: false, unknownReason: i == 5 ? "\"ꙮ\" not in vocab" : nil)
+        }
+        let xray: [(key: String, value: String)] = [("x-ray", "word 4 of sentence A, offsets 16..17"), ("original", "ꙮ"), ("lowercase", "ꙮ"),
+                                                    ("pre-tokens", "ꙮ"), ("wordpiece", "✗ no piece matches here → whole word [UNK]")]
+        let m = map(0)
+        let kindsOfTokens = tokens.map { TokenKind.of($0, special: $0.hasPrefix("[")) }
+        let attention = AttentionView(map: m, labels: tokens, specialNames: "[CLS]/[SEP]", statistics: HeadStatistics(m, kinds: kindsOfTokens))
+        let maps = (0..<6).map { map($0) }
+        let overview = OverviewView(layers: 2, heads: 3, maps: maps, entropies: maps.map { HeadStatistics($0, kinds: kindsOfTokens).entropy })
+        typealias P = PredictionsView
+        let masks = [P.Mask(position: 2, was: "bank", guesses: [P.Guess(token: "bank", probability: 0.42, id: 2924), P.Guess(token: "side", probability: 0.21, id: 2217),
+                                                                 P.Guess(token: "edge", probability: 0.08, id: 3341)],
+                            lens: [P.LensLine(layer: 0, finalRank: 812, top: [P.Guess(token: "the", probability: 0.05, id: 1996)]),
+                                   P.LensLine(layer: 2, finalRank: 1, top: [P.Guess(token: "bank", probability: 0.42, id: 2924)])])]
+        let predictions = P(content: .masks(masks: masks, leftToRight: [], mostConfident: [], lab: nil, error: nil))
+        let tasks = [ProbingView.Task(name: "upos", accuracy: [0.61, 0.83, 0.88], selectivity: [0.10, 0.21, 0.19], bestLayer: 2, expectedLayer: 1.4),
+                     ProbingView.Task(name: "ner", accuracy: [0.70, 0.74, 0.79], selectivity: [0.02, 0.05, 0.08], bestLayer: 2, expectedLayer: 1.7)]
+        let grid = ProbingView.WordGrid(words: ["The", "bank", "of", "the", "ꙮ", "river"],
+                                        labels: [["DET", "DET", "DET"], ["NOUN", "NOUN", "NOUN"], ["ADP", "ADP", "ADP"], ["DET", "DET", "DET"],
+                                                 ["NOUN", "PROPN", "X"], ["VERB", "NOUN", "NOUN"]])
+        let status = StatusView(model: "tiny-bert", family: "bert", layers: 2, heads: 3, tokens: 8, milliseconds: 1.5, theme: "dark")
+        return FrameView(tokens: TokensView(rows: rows, xray: xray), attention: attention, overview: overview, predictions: predictions,
+                         probing: ProbingView(content: .probes(tasks: tasks, selected: 0, grid: grid)), status: status)
+    }
+}
