@@ -87,3 +87,17 @@ public enum KeyMap {
         }
     }
 }
+
+extension KeyMap {
+    /// The README's key and command tables, generated from the same records
+    /// as the help overlay (a test keeps the README equal to this).
+    public static var markdown: String {
+        var out = ["| Where | Keys | Does |", "|---|---|---|"]
+        for (context, keys, help) in helpLines {
+            out.append("| \(context.rawValue) | \(keys.split(separator: " ").map { "`\($0)`" }.joined(separator: " ")) | \(help.replacingOccurrences(of: "|", with: "\\|")) |")
+        }
+        out += ["", "| Command | Does |", "|---|---|"]
+        for c in Commands.all { out.append("| `\(c.usage.replacingOccurrences(of: "|", with: "\\|"))` | \(c.help) |") }
+        return out.joined(separator: "\n")
+    }
+}

@@ -96,7 +96,11 @@ enum AttentionPane {
                 c.hits.add(cell, .cell(row: i, column: j))
             }
         }
-        if geo.legend { drawLegend(Rect(x: r.x, y: r.maxY - 1, width: r.width, height: 1), maxValue: maxValue, shown: geo, total: n, s, &c) }
+        if geo.legend {
+            // Right under the map, where the eye is.
+            let y = min(r.maxY - 1, y0 + min(geo.visibleRows, n - s.scrollRow) * geo.rowHeight)
+            drawLegend(Rect(x: r.x, y: y, width: r.width, height: 1), maxValue: maxValue, shown: geo, total: n, s, &c)
+        }
     }
 
     /// The colour scale with its values, and which rows and columns are on screen.
