@@ -76,8 +76,10 @@ public struct RelativeAttention: Sendable, Equatable {
 public struct ModelConfig: Sendable, Equatable {
     public static let supportedModelTypes = ModelFamily.allCases.map(\.rawValue)
 
-    public var modelType: String
-    public var family: ModelFamily { ModelFamily(rawValue: modelType) ?? .bert }
+    /// The family `model_type` names (an unknown type is refused when the config is read).
+    public var family: ModelFamily
+    /// `model_type` as config.json spells it.
+    public var modelType: String { family.rawValue }
     public var vocabSize: Int
     public var hiddenSize: Int
     /// Width of the embeddings; ELECTRA projects them up to hiddenSize when smaller.
@@ -124,11 +126,11 @@ public struct ModelConfig: Sendable, Equatable {
     public var storedLayers: Int { family == .albert ? layerGroups * innerGroupLayers : numLayers }
 
     public init(
-        modelType: String = "bert", vocabSize: Int, hiddenSize: Int, embeddingSize: Int? = nil, numLayers: Int, numHeads: Int,
+        family: ModelFamily = .bert, vocabSize: Int, hiddenSize: Int, embeddingSize: Int? = nil, numLayers: Int, numHeads: Int,
         intermediateSize: Int, activation: Activation = .gelu, layerNormEps: Float = 1e-12,
         maxPositions: Int = 512, typeVocabSize: Int = 2, padTokenId: Int = 0, architectures: [String] = [], layerGroups: Int = 1
     ) {
-        self.modelType = modelType; self.vocabSize = vocabSize; self.hiddenSize = hiddenSize
+        self.family = family; self.vocabSize = vocabSize; self.hiddenSize = hiddenSize
         self.embeddingSize = embeddingSize ?? hiddenSize
         self.numLayers = numLayers; self.numHeads = numHeads; self.intermediateSize = intermediateSize
         self.activation = activation; self.layerNormEps = layerNormEps; self.maxPositions = maxPositions
@@ -162,7 +164,7 @@ public struct ModelConfig: Sendable, Equatable {
             if let dec = c["is_decoder"] as? Bool, dec { throw CheckpointError("is_decoder=true is not supported: BertScope runs encoders") }
             let hidden = try keys.int("hidden_size")
             self.init(
-                modelType: type, vocabSize: try keys.int("vocab_size"), hiddenSize: hidden,
+                family: family, vocabSize: try keys.int("vocab_size"), hiddenSize: hidden,
                 embeddingSize: try keys.int("embedding_size", hidden),
                 numLayers: try keys.int("num_hidden_layers"), numHeads: try keys.int("num_attention_heads"),
                 intermediateSize: try keys.int("intermediate_size"), activation: try keys.activation("hidden_act"),
@@ -176,7 +178,7 @@ public struct ModelConfig: Sendable, Equatable {
             try self.init(debertaV2: c, keys: keys)
         case .distilbert:
             self.init(
-                modelType: type, vocabSize: try keys.int("vocab_size"), hiddenSize: try keys.int("dim"),
+                family: family, vocabSize: try keys.int("vocab_size"), hiddenSize: try keys.int("dim"),
                 numLayers: try keys.int("n_layers"), numHeads: try keys.int("n_heads"),
                 intermediateSize: try keys.int("hidden_dim"), activation: try keys.activation("activation"),
                 layerNormEps: 1e-12, maxPositions: try keys.int("max_position_embeddings", 512),
@@ -200,7 +202,7 @@ public struct ModelConfig: Sendable, Equatable {
         }
         guard groups >= 1, groups <= layers else { throw CheckpointError("num_hidden_groups = \(groups) must be between 1 and num_hidden_layers") }
         self.init(
-            modelType: "albert", vocabSize: try keys.int("vocab_size"), hiddenSize: try keys.int("hidden_size"),
+            family: .albert, vocabSize: try keys.int("vocab_size"), hiddenSize: try keys.int("hidden_size"),
             embeddingSize: try keys.int("embedding_size", 128), numLayers: layers * inner, numHeads: try keys.int("num_attention_heads"),
             intermediateSize: try keys.int("intermediate_size"), activation: try keys.activation("hidden_act", default: "gelu_new"),  // AlbertConfig's default
             layerNormEps: keys.float("layer_norm_eps", 1e-12), maxPositions: try keys.int("max_position_embeddings", 512),
@@ -225,7 +227,7 @@ public struct ModelConfig: Sendable, Equatable {
         }
         let maxPositions = try keys.int("max_position_embeddings", 512)
         self.init(
-            modelType: "deberta-v2", vocabSize: try keys.int("vocab_size"), hiddenSize: hidden,
+            family: .debertaV2, vocabSize: try keys.int("vocab_size"), hiddenSize: hidden,
             embeddingSize: try keys.int("embedding_size", hidden), numLayers: try keys.int("num_hidden_layers"), numHeads: heads,
             intermediateSize: try keys.int("intermediate_size"), activation: try keys.activation("hidden_act"),
             layerNormEps: keys.float("layer_norm_eps", 1e-7), maxPositions: maxPositions,

@@ -35,11 +35,18 @@ public struct ModelInfo: Sendable {
         sharedLayers = c.family == .albert ? c.storedLayers : nil
     }
 
+    /// `bertscope info --json`.
     public var json: String {
-        "{\"name\":\(jsonString(name)),\"family\":\(jsonString(family)),\"parameters\":\(parameters),\"layers\":\(layers),\"heads\":\(heads),"
-            + "\"hidden_size\":\(hidden),\"vocab_size\":\(vocab),\"tokenizer\":\(jsonString(tokenizer)),"
-            + "\"heads_present\":[\(headsPresent.map(jsonString).joined(separator: ","))],\"dtype\":\(jsonString(dtype)),"
-            + "\"file_bytes\":\(fileBytes),\"directory\":\(jsonString(directory))}"
+        struct Record: Encodable {
+            let name, family: String, parameters, layers, heads, hiddenSize, vocabSize: Int, tokenizer: String
+            let headsPresent: [String], dtype: String, fileBytes: Int, directory: String
+        }
+        let r = Record(name: name, family: family, parameters: parameters, layers: layers, heads: heads, hiddenSize: hidden, vocabSize: vocab,
+                       tokenizer: tokenizer, headsPresent: headsPresent, dtype: dtype, fileBytes: fileBytes, directory: directory)
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.keyEncodingStrategy = .convertToSnakeCase
+        return (try? e.encode(r)).flatMap { String(data: $0, encoding: .utf8) } ?? "null"
     }
 
     public var table: String {

@@ -1,33 +1,25 @@
 import Foundation
 
-/// The `tokenize --json` object, keys in the order of the CLI contract.
+/// The `tokenize --json` object (and `tokens.json` of `dump`).
 public enum EncodingJSON {
-    public static func object(_ e: Encoding) -> String {
-    var s = "{\"tokens\":["
-    s += e.tokens.map(jsonString).joined(separator: ",")
-    s += "],\"ids\":[" + e.ids.map(String.init).joined(separator: ",")
-    s += "],\"offsets\":[" + e.offsets.map { "[\($0.start),\($0.end)]" }.joined(separator: ",")
-    s += "],\"type_ids\":[" + e.typeIds.map(String.init).joined(separator: ",")
-    s += "],\"word_ids\":[" + e.wordIds.map { $0.map(String.init) ?? "null" }.joined(separator: ",")
-    s += "],\"special_tokens_mask\":[" + e.specialTokensMask.map(String.init).joined(separator: ",")
-    return s + "]}"
-}
-}
+    struct Record: Encodable {
+        let tokens: [String], ids: [Int], offsets: [[Int]], typeIds: [Int], wordIds: [Int?], specialTokensMask: [Int]
 
-/// A JSON string literal: quotes, backslashes and control characters escaped, the rest UTF-8.
-public func jsonString(_ text: String) -> String {
-    var out = "\""
-    for u in text.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where u.value < 0x20 || u.value == 0x7F || (0x2028...0x2029).contains(u.value):
-            out += String(format: "\\u%04x", u.value)
-        default: out.unicodeScalars.append(u)
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(tokens, forKey: .tokens); try c.encode(ids, forKey: .ids); try c.encode(offsets, forKey: .offsets)
+            try c.encode(typeIds, forKey: .typeIds); try c.encode(wordIds, forKey: .wordIds); try c.encode(specialTokensMask, forKey: .specialTokensMask)
+        }
+        enum CodingKeys: String, CodingKey {
+            case tokens, ids, offsets, typeIds = "type_ids", wordIds = "word_ids", specialTokensMask = "special_tokens_mask"
         }
     }
-    return out + "\""
+
+    public static func object(_ e: Encoding) -> String {
+        let r = Record(tokens: e.tokens, ids: e.ids, offsets: e.offsets.map { [$0.start, $0.end] }, typeIds: e.typeIds, wordIds: e.wordIds,
+                       specialTokensMask: e.specialTokensMask)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? enc.encode(r)).flatMap { String(data: $0, encoding: .utf8) } ?? "null"
+    }
 }

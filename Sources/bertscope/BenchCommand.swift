@@ -34,7 +34,7 @@ struct BenchCommand: ParsableCommand {
             }
             let encoder = model.encoder
             guard tokens <= encoder.config.maxTokens else {
-                throw EncoderError("--tokens \(tokens) exceeds the model's \(encoder.config.maxTokens) positions")
+                throw CommandError("--tokens \(tokens) exceeds the model's \(encoder.config.maxTokens) positions")
             }
             let ids = sampleIds(model.tokenizer, count: tokens)
             let ws = encoder.makeWorkspace()
@@ -50,7 +50,7 @@ struct BenchCommand: ParsableCommand {
             let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
             let p90 = times[min(times.count - 1, Int((Double(times.count) * 0.9).rounded(.up)) - 1)]
             if json {
-                print("{\"median_ms\":\(format(median)),\"p90_ms\":\(format(p90)),\"tokens\":\(tokens)}")
+                JSONOutput.print(BenchJSON(medianMs: (median * 1000).rounded() / 1000, p90Ms: (p90 * 1000).rounded() / 1000, tokens: tokens))
             } else {
                 let c = encoder.config
                 print("model    \(model.directory.path)")

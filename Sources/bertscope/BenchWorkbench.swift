@@ -28,9 +28,10 @@ enum WorkbenchBench {
         let terminal = ScriptedTerminal(width: width, height: height, timed: typed)
         WorkbenchLoop.run(w, on: terminal)
         func p(_ q: Double, _ v: [Double]) -> String { String(format: "%.1f", stats.percentile(q, of: v) ?? 0) }
+        func ms(_ q: Double, _ v: [Double]) -> Double { ((stats.percentile(q, of: v) ?? 0) * 10).rounded() / 10 }
         if json {
-            print("{\"words\":\(words),\"keys\":\(typed.count),\"echo_p50_ms\":\(p(0.5, stats.echoes)),\"echo_p95_ms\":\(p(0.95, stats.echoes)),"
-                + "\"frame_p50_ms\":\(p(0.5, stats.latencies)),\"frame_p95_ms\":\(p(0.95, stats.latencies))}")
+            JSONOutput.print(WorkbenchBenchJSON(words: words, keys: typed.count, echoP50Ms: ms(0.5, stats.echoes), echoP95Ms: ms(0.95, stats.echoes),
+                                                frameP50Ms: ms(0.5, stats.latencies), frameP95Ms: ms(0.95, stats.latencies)))
         } else {
             print("workbench  \(words)-word text, \(typed.count) keys: typing at 12/s, a 10,000-character bracketed paste, the same as raw keys, \(width)×\(height)")
             print("echo       keystroke to the next frame: p50 \(p(0.5, stats.echoes)) ms, p95 \(p(0.95, stats.echoes)) ms, max \(p(1, stats.echoes)) ms")

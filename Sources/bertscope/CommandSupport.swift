@@ -31,6 +31,7 @@ func exitWithError(_ error: Error) -> ExitCode {
     case let e as CheckpointError: text = e.message
     case let e as TokenizerError: text = e.message
     case let e as EncoderError: text = e.message
+    case let e as CommandError: text = e.message
     case let e as FileWriteError: text = e.description
     default: text = "\(error)"
     }

@@ -32,39 +32,33 @@ struct PredictCommand: ParsableCommand {
         try reportingErrors {
             let model = try options.load()
             guard let mlmEncoder = model.mlmEncoder else {
-                throw EncoderError("\(model.name) has no masked-LM head; use a checkpoint with one (e.g. --model bert-base-uncased from the Hugging Face cache)")
+                throw CommandError("\(model.name) has no masked-LM head; use a checkpoint with one (e.g. --model bert-base-uncased from the Hugging Face cache)")
             }
             let mlm = try MaskedLanguageModel(encoder: mlmEncoder, tokenizer: model.tokenizer)
             let e = encodeForModel(model.tokenizer, mlmEncoder.config, text: text, pair: nil)
-            guard e.ids.contains(mlm.maskId) else { throw EncoderError("no \(model.tokenizer.maskToken) in the text") }
+            guard e.ids.contains(mlm.maskId) else { throw CommandError("no \(model.tokenizer.maskToken) in the text") }
             let masks = try mlm.predict(e, trace: try mlm.forward(e.ids, e.typeIds), k: topK)
             let words = (targets ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let scores = try masks.map { m in try words.map { try mlm.score(word: $0, at: m.position, in: e) } }
-            if json { return print(Self.json(masks, scores)) }
+            if json { return JSONOutput.print(Self.json(masks, scores)) }
             if let note = model.headNote { print("(\(note))") }
             for (m, s) in zip(masks, scores) { print(Self.table(m, s, maskToken: model.tokenizer.maskToken)) }
         }
     }
 
-    static func json(_ masks: [MaskPrediction], _ scores: [[TargetScore]]) -> String {
-        let items = zip(masks, scores).map { m, s -> String in
-            var o = "{\"position\":\(m.position),\"predictions\":["
-            o += m.predictions.map { "{\"id\":\($0.id),\"token\":\(jsonString($0.token)),\"probability\":\($0.probability)}" }.joined(separator: ",")
-            o += "]"
-            if !s.isEmpty {
-                o += ",\"targets\":[" + s.map { t in
-                    "{\"word\":\(jsonString(t.word)),\"pieces\":[\(t.pieces.map(jsonString).joined(separator: ","))],\"probability\":\(t.probability),\"piece_probabilities\":[\(t.pieceProbabilities.map { "\($0)" }.joined(separator: ","))]}"
-                }.joined(separator: ",") + "]"
-            }
-            return o + "}"
-        }
-        return "{\"masks\":[" + items.joined(separator: ",") + "]}"
+    static func json(_ masks: [MaskPrediction], _ scores: [[TargetScore]]) -> PredictJSON {
+        PredictJSON(masks: zip(masks, scores).map { m, s in
+            PredictJSON.Mask(position: m.position, predictions: m.predictions.map { .init(id: $0.id, token: $0.token, probability: $0.probability) },
+                             targets: s.isEmpty ? nil : s.map { .init(word: $0.word, pieces: $0.pieces, probability: $0.probability,
+                                                                      pieceProbabilities: $0.pieceProbabilities) })
+        })
     }
 
     static func table(_ m: MaskPrediction, _ scores: [TargetScore], maskToken: String) -> String {
         var lines = ["\(maskToken) at position \(m.position):"]
+        let top = max(m.predictions.first?.probability ?? 1, 1e-9)
         for p in m.predictions {
-            let bar = String(repeating: "█", count: Int((p.probability * 30).rounded()))
+            let bar = barGlyphs(Double(p.probability / top), width: 30)
             lines.append("  " + fit(p.token, max(12, displayWidth(p.token)))
                 + String(format: " %7.3f%%  ", p.probability * 100) + "id \(p.id)".padding(toLength: 9, withPad: " ", startingAt: 0) + bar)
         }
@@ -95,7 +89,8 @@ struct NSPCommand: ParsableCommand {
             let p = softmax(logits[...])
             // ALBERT's sentence-order head answers "in order / swapped" in the same two slots.
             let (yes, no) = model.encoder.config.family == .albert ? ("in order", "swapped") : ("is next", "not next")
-            print(json ? "{\"is_next\":\(p[0]),\"not_next\":\(p[1])}" : String(format: "\(yes) %.2f%%, \(no) %.2f%%", p[0] * 100, p[1] * 100))
+            if json { return JSONOutput.print(NextSentenceJSON(isNext: p[0], notNext: p[1])) }
+            print(String(format: "\(yes) %.2f%%, \(no) %.2f%%", p[0] * 100, p[1] * 100))
         }
     }
 }
@@ -113,7 +108,7 @@ struct ScoreCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let model = try options.load()
-            guard let enc = model.mlmEncoder else { throw EncoderError("\(model.name) has no masked-LM head") }
+            guard let enc = model.mlmEncoder else { throw CommandError("\(model.name) has no masked-LM head") }
             let mlm = try MaskedLanguageModel(encoder: enc, tokenizer: model.tokenizer)
             let e = encodeForModel(model.tokenizer, enc.config, text: text, pair: nil)
             let started = Date()
@@ -122,12 +117,23 @@ struct ScoreCommand: ParsableCommand {
                 progressBar("scoring", done, count, started: started)
             }
             if json {
-                let items = per.map { "{\"position\":\($0.position),\"token\":\(jsonString(e.tokens[$0.position])),\"log_probability\":\($0.logProbability)}" }
-                return print("{\"pll\":\(total),\"tokens\":[\(items.joined(separator: ","))]}")
+                return JSONOutput.print(ScoreJSON(pll: total, tokens: per.map { .init(position: $0.position, token: e.tokens[$0.position],
+                                                                                     logProbability: $0.logProbability) }))
             }
             if let note = model.headNote { print("(\(note))") }
-            for t in per { print(String(format: "%4d  %-16@ %9.4f", t.position, e.tokens[t.position], t.logProbability)) }
+            // Columns by display width, so wide or accented tokens keep the numbers aligned.
+            let width = max(8, per.map { displayWidth(e.tokens[$0.position]) }.max() ?? 8)
+            print("   #  " + fit("token", width) + "  log p")
+            for t in per { print(String(format: "%4d  ", t.position) + fit(e.tokens[t.position], width) + String(format: " %9.4f", t.logProbability)) }
             print(String(format: "pseudo-log-likelihood %.4f (natural log, %d tokens)", total, per.count))
         }
     }
+}
+
+/// A bar of `fraction` × `width` cells, with eighth blocks for the remainder
+/// (so small values are still visible and comparable).
+func barGlyphs(_ fraction: Double, width: Int) -> String {
+    let eighths = Int((max(0, min(1, fraction)) * Double(width * 8)).rounded())
+    let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"][eighths % 8]
+    return String(repeating: "█", count: eighths / 8) + partial
 }

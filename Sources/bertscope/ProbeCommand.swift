@@ -21,9 +21,9 @@ struct ProbeCommand: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
     @Option(name: .long, help: "Data directory or file (default: Samples/probing).") var data: String?
-    @Option(name: .long, help: "upos, xpos, deprel, ner, control (UPOS's control task), label (TSV), or all.") var task = "upos"
+    @Option(name: .long, help: "upos, xpos, deprel, ner, control (UPOS's control task), label (TSV), or all.") var task = ProbeTask.upos
     @Option(name: .long, help: "Print each word's predicted label per layer for this sentence (probes from the cache, trained first if needed).") var sentence: String?
-    @Option(name: .long, help: "Word features: first piece or mean of pieces.") var pooling = "first"
+    @Option(name: .long, help: "Word features: first piece or mean of pieces.") var pooling = ProbeFeatures.Pooling.first
     @Option(name: .long, help: "Use at most this many training sentences.") var maxSentences: Int?
     @Flag(name: .long, help: "JSON: one object per task, {\"task\", \"layers\":[{\"layer\",\"accuracy\",\"control_accuracy\"}], \"expected_layer\"}.") var json = false
     @Flag(name: .long, help: "Do not save the trained probes to the cache the workbench reads.") var noCache = false
@@ -34,10 +34,10 @@ struct ProbeCommand: ParsableCommand {
             configureThreads()
             let model = try options.load()
             let (train, dev, test) = try loadSplits()
-            guard let pool = ProbeFeatures.Pooling(rawValue: pooling) else { throw EncoderError("--pooling takes first or mean") }
-            let tasks = task == "all" ? ["upos", "xpos", "deprel", "ner"] : [task]
+            let pool = pooling
+            let tasks = task == .all ? ["upos", "xpos", "deprel", "ner"] : [task.rawValue]
             if let sentence, let t = tasks.first, let cached = (try? ProbeCache.load(key: ProbeCache.key(modelDirectory: model.directory, task: t, dataFiles: dataFiles), inputs: model.encoder.config.hiddenSize)) ?? nil {
-                return print(try Self.labels(of: sentence, cached, model))
+                return print(try Self.labels(of: sentence, cached, model, json: json))
             }
             let t0 = Date()
             func extract(_ s: [LabeledSentence], _ name: String) throws -> (ProbeFeatures, [[Bool]]) {
@@ -48,7 +48,7 @@ struct ProbeCommand: ParsableCommand {
                 }
             }
             let (ftr, ktr) = try extract(train, "train"), (fdv, kdv) = try extract(dev, "dev"), (fte, kte) = try extract(test, "test")
-            writeStderr(String(format: "\rbertscope: encoded %d sentences in %.1f s", train.count + dev.count + test.count, Date().timeIntervalSince(t0)))
+            writeStderr(String(format: "\rbertscope: encoded %d sentences in %.1f s\u{1B}[K", train.count + dev.count + test.count, Date().timeIntervalSince(t0)))
             var reports: [ProbeReport] = []
             for t in tasks {
                 let trained = try Prober.train(task: t == "control" ? "upos" : t, train: train, dev: dev, test: test,
@@ -58,9 +58,9 @@ struct ProbeCommand: ParsableCommand {
                     let key = ProbeCache.key(modelDirectory: model.directory, task: t, dataFiles: dataFiles)
                     do { try ProbeCache.save(trained, key: key) } catch { writeStderr("bertscope: warning: could not cache the \(t) probes: \(IOErrorText.describe(error))") }
                 }
-                if let sentence { return print(try Self.labels(of: sentence, trained, model)) }
+                if let sentence { return print(try Self.labels(of: sentence, trained, model, json: json)) }
             }
-            print(json ? reports.map(Self.json).joined(separator: "\n") : reports.map(Self.table).joined(separator: "\n\n"))
+            print(json ? reports.map { JSONOutput.string(Self.json($0)) }.joined(separator: "\n") : reports.map(Self.table).joined(separator: "\n\n"))
         }
     }
 
@@ -78,9 +78,9 @@ struct ProbeCommand: ParsableCommand {
     }
 
     private func loadSplits() throws -> ([LabeledSentence], [LabeledSentence], [LabeledSentence]) {
-        guard let url = dataURL else { throw EncoderError("no --data given and no Samples/probing found") }
+        guard let url = dataURL else { throw CommandError("no --data given and no Samples/probing found") }
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { throw EncoderError("\(url.path) does not exist") }
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { throw CommandError("\(url.path) does not exist") }
         func read(_ name: String) throws -> [LabeledSentence]? {
             for ext in ["conllu", "tsv"] {
                 let f = url.appendingPathComponent("\(name).\(ext)")
@@ -90,7 +90,7 @@ struct ProbeCommand: ParsableCommand {
         }
         var train: [LabeledSentence], dev: [LabeledSentence], test: [LabeledSentence]
         if isDir.boolValue {
-            guard let tr = try read("train"), let te = try read("test") else { throw EncoderError("\(url.path) needs train and test .conllu or .tsv files") }
+            guard let tr = try read("train"), let te = try read("test") else { throw CommandError("\(url.path) needs train and test .conllu or .tsv files") }
             train = tr
             test = te
             dev = try read("dev") ?? Array(tr.suffix(max(1, tr.count / 10)))
@@ -101,7 +101,7 @@ struct ProbeCommand: ParsableCommand {
             (train, dev, test) = (Array(all[..<a]), Array(all[a..<b]), Array(all[b...]))
         }
         if let m = maxSentences { train = Array(train.prefix(m)) }
-        guard !train.isEmpty, !dev.isEmpty, !test.isEmpty else { throw EncoderError("the data needs sentences in train, dev and test") }
+        guard !train.isEmpty, !dev.isEmpty, !test.isEmpty else { throw CommandError("the data needs sentences in train, dev and test") }
         return (train, dev, test)
     }
 
@@ -119,29 +119,43 @@ struct ProbeCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ r: ProbeReport) -> String {
-        let layers = r.accuracy.indices.map { "{\"layer\":\($0),\"accuracy\":\(r.accuracy[$0]),\"control_accuracy\":\(r.controlAccuracy[$0])}" }
-        return "{\"task\":\(jsonString(r.task)),\"labels\":\(r.labels.count),\"layers\":[\(layers.joined(separator: ","))],"
-            + "\"best_layer\":\(r.bestLayer),\"expected_layer\":\(r.expectedLayer)"
-            + (r.mix.map { m in
-                ",\"mix\":{\"accuracy\":\(m.accuracy),\"center_of_gravity\":\(m.centerOfGravity),\"gamma\":\(m.gamma),\"weights\":[\(m.weights.map { "\($0)" }.joined(separator: ","))]}"
-            } ?? "") + "}"
+    static func json(_ r: ProbeReport) -> ProbeJSON {
+        ProbeJSON(task: r.task, labels: r.labels.count,
+                  layers: r.accuracy.indices.map { .init(layer: $0, accuracy: r.accuracy[$0], controlAccuracy: r.controlAccuracy[$0]) },
+                  bestLayer: r.bestLayer, expectedLayer: r.expectedLayer,
+                  mix: r.mix.map { .init(accuracy: $0.accuracy, centerOfGravity: $0.centerOfGravity, gamma: $0.gamma, weights: $0.weights) })
     }
 
-    /// `--sentence`: every word's label at every layer.
-    static func labels(of sentence: String, _ p: TrainedProbes, _ model: LoadedModel) throws -> String {
+    /// `--sentence`: every word's label at every layer, as a table (JSON with --json).
+    static func labels(of sentence: String, _ p: TrainedProbes, _ model: LoadedModel, json: Bool) throws -> String {
         let e = model.tokenizer.encode(sentence, maxLength: model.encoder.config.maxTokens)
         let trace = try model.encoder.forward(ids: e.ids, typeIds: e.typeIds)
-        let firsts = e.ids.indices.filter { i in e.specialTokensMask[i] == 0 && (i == 0 || e.wordIds[i] != e.wordIds[i - 1]) }
-        let words = firsts.map { i -> String in
-            let a = Array(sentence.unicodeScalars)
+        let starts = e.wordStarts
+        let labels = p.labels(trace, positions: starts)
+        let words = starts.map { i -> String in
             let members = e.wordMembers(of: i)
-            let span = e.offsets[members.first!].start..<e.offsets[members.last!].end
-            let labels = (0...trace.layers).map { jsonString(p.predict(layer: $0, Array(trace.hiddenState(layer: $0, token: i)))) }
-            return "{\"word\":\(jsonString(String(String.UnicodeScalarView(a[span])))),\"labels\":[\(labels.joined(separator: ","))]}"
+            let span = Encoding.Span(e.offsets[members.first!].start, e.offsets[members.last!].end)
+            let a = Array(sentence.unicodeScalars)
+            return span.end <= a.count ? String(String.UnicodeScalarView(a[span.start..<span.end])) : e.tokens[i]
         }
-        return "{\"task\":\(jsonString(p.task)),\"words\":[\(words.joined(separator: ","))]}"
+        if json { return JSONOutput.string(ProbeSentenceJSON(task: p.task, words: zip(words, labels).map { .init(word: $0, labels: $1) })) }
+        let width = max(6, words.map(displayWidth).max() ?? 6), layers = labels.first?.count ?? 0
+        let cell = max(6, (labels.flatMap { $0 }.map(displayWidth).max() ?? 4) + 1)
+        var lines = ["\(p.task): each word's label at every layer", fit("word", width) + " " + (0..<layers).map { fit($0 == 0 ? "emb" : "L\($0)", cell) }.joined()]
+        for (w, row) in zip(words, labels) { lines.append(fit(w, width) + " " + row.map { fit($0, cell) }.joined()) }
+        return lines.joined(separator: "\n")
     }
 }
 
 import Tokenizers
+
+/// `--task`: the probing tasks of the shipped data (or a TSV's labels).
+enum ProbeTask: String, CaseIterable, ExpressibleByArgument {
+    case upos, xpos, deprel, ner, control, label, all
+}
+
+extension ProbeFeatures.Pooling: ExpressibleByArgument {}
+
+import Analysis
+import ArgumentParser
+import WorkbenchUI

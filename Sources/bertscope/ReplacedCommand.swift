@@ -18,7 +18,7 @@ struct ReplacedCommand: ParsableCommand {
             let e = encodeForModel(model.tokenizer, model.encoder.config, text: text, pair: nil)
             let p = try model.encoder.replacedTokenProbabilities(try model.encoder.forward(ids: e.ids, typeIds: e.typeIds))
             if json {
-                print("{\"tokens\":[\(e.tokens.map(jsonString).joined(separator: ","))],\"probabilities\":[\(p.map { "\($0)" }.joined(separator: ","))]}")
+                JSONOutput.print(ReplacedJSON(tokens: e.tokens, probabilities: p))
                 return
             }
             for i in e.ids.indices where e.specialTokensMask[i] == 0 {

@@ -44,7 +44,7 @@ struct TokenizeCommand: ParsableCommand {
                 print(EncodingJSON.object(encodeForModel(tokenizer, config, text: a, pair: b, line: number)))
             case .failure(let why):
                 failed += 1
-                print("{\"line\":\(number),\"error\":\(jsonString(why.message))}")
+                JSONOutput.print(LineErrorJSON(line: number, error: why.message))
                 writeStderr("bertscope: warning: stdin line \(number): \(why.message)")
             }
         }

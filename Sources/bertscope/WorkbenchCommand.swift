@@ -23,7 +23,7 @@ struct WorkbenchCommand: ParsableCommand {
         // Without a terminal (a pipe, a file, a typo'd subcommand in a script) curses would
         // wait forever for keys nobody can type.
         guard isatty(0) != 0, isatty(1) != 0 else {
-            throw exitWithError(EncoderError("the workbench needs a terminal (stdin and stdout are not one); the subcommands (tokenize, dump, predict, …) work in scripts"))
+            throw exitWithError(CommandError("the workbench needs a terminal (stdin and stdout are not one); the subcommands (tokenize, dump, predict, …) work in scripts"))
         }
         let started = FrameStats()
         var workbench: Workbench!

@@ -49,14 +49,25 @@ private struct WorkbenchDriver {
         w.loadModel = { name in WorkbenchModelTests.models[Int(name) ?? 0] }
         var model = EditorModel(text: "the cat")
         var size = WorkbenchModelTests.sizes[0]
+        var previous: CellGrid? = nil
+        var screen = Screen(width: size.0, height: size.1)
         for code in steps {
             apply(code, to: w, scheduler: scheduler, model: &model, size: &size)
             let g = w.render(width: size.0, height: size.1)
+            // What the terminal shows after only the changed cells are sent equals a full repaint.
+            if previous?.width != g.width || previous?.height != g.height { screen = Screen(width: g.width, height: g.height) }
+            screen.apply(g, changes: g.changes(since: previous))
+            previous = g
             // The checks read the snapshot the frame was drawn from.
             arrivals.enabled = false
             check(w, g, size: size, model: model)
             arrivals.enabled = true
-            if w.shouldQuit { return }
+            if w.shouldQuit { break }
+        }
+        // Checked once per run (they are slow): the diffs of every frame add up to the last frame.
+        if let last = previous {
+            #expect(screen == Screen(repainting: last), "diff-drawn frames differ from a full repaint")
+            CellGridTests.checkWhole(last)
         }
     }
 

@@ -19,22 +19,22 @@ extension Workbench {
         }
         let context = state.context
         if let b = KeyMap.binding(for: key, in: context.chain) {
-            let before = state
-            apply(b.run(&state, extent()))
-            linkSelections(from: context, before: before)
+            // One snapshot for the key, as for a frame.
+            let result = snapshot.result, before = state
+            apply(b.run(&state, extent(result)), result)
+            linkSelections(from: context, before: before, result)
             return
         }
         if state.focus.isInput { editInput(key) }
     }
 
     /// The sizes bindings keep cursors within, from the current snapshot.
-    func extent() -> Extent {
-        let r = snapshot.result
-        return Extent(tokens: r?.encoding.count ?? 0, mapSize: currentMap(for: r)?.size ?? 0, masks: r?.mlm?.predictions.count ?? 0,
+    func extent(_ r: EncodeResult?) -> Extent {
+        Extent(tokens: r?.encoding.count ?? 0, mapSize: currentMap(for: r)?.size ?? 0, masks: r?.mlm?.predictions.count ?? 0,
                       probes: probes.count, layers: facts.layers, heads: facts.heads)
     }
 
-    func apply(_ effect: Effect) {
+    func apply(_ effect: Effect, _ r: EncodeResult?) {
         switch effect {
         case .none: break
         case .quit: quit()
@@ -44,15 +44,15 @@ extension Workbench {
         case .historyNext: recall(history.next())
         case .nextTheme: cycleTheme()
         case .nextSample: cycleSample()
-        case .toggleMask(let whole): toggleMask(wholeWord: whole)
+        case .toggleMask(let whole): toggleMask(wholeWord: whole, r)
         case .repaint: repaintRequested = true
         }
     }
 
     /// A token chosen in the tokens pane becomes the attention query, and a
     /// query row chosen in the attention pane selects its first token.
-    private func linkSelections(from context: Context, before: WorkbenchState) {
-        guard let r = snapshot.result, let map = currentMap(for: r), map.size > 0 else { return }
+    private func linkSelections(from context: Context, before: WorkbenchState, _ r: EncodeResult?) {
+        guard let r, let map = currentMap(for: r), map.size > 0 else { return }
         if context == .tokens, state.tokens.selected != before.tokens.selected,
            let row = map.groups.firstIndex(where: { $0.contains(state.tokens.selected) }) {
             state.attention.row = row
@@ -68,8 +68,8 @@ extension Workbench {
         if changed, state.focusedEditor.revision != before { history.stopBrowsing(); textChanged() }
     }
 
-    private func toggleMask(wholeWord: Bool) {
-        guard let e = snapshot.result?.encoding, e.count > 0 else { return }
+    private func toggleMask(wholeWord: Bool, _ r: EncodeResult?) {
+        guard let e = r?.encoding, e.count > 0 else { return }
         let i = clamped(state.tokens.selected, e.count)
         guard !e.isSpecial(i) else { return state.say("special tokens cannot be masked", error: true) }
         let positions = wholeWord ? e.wordMembers(of: i) : [i]
@@ -106,10 +106,10 @@ extension Workbench {
 
     /// The wheel moves the token selection in the tokens pane, else the layer.
     private func wheel(_ delta: Int) {
-        let e = extent(), before = state
+        let r = snapshot.result, e = extent(r), before = state
         if state.focus == .tokens {
             state.tokens.selected = clamped(state.tokens.selected + delta, e.tokens)
-            linkSelections(from: .tokens, before: before)
+            linkSelections(from: .tokens, before: before, r)
         } else {
             state.attention.layer = wrapped(state.attention.layer, delta, e.layers)
         }
@@ -122,7 +122,7 @@ extension Workbench {
         case .left: break
         }
         guard let hit = hitAreas.hit(x: x, y: y) else { return }
-        let before = state
+        let before = state, r = snapshot.result
         switch hit {
         case .inputA: state.focus = .inputA
         case .inputB: state.focus = .inputB
@@ -134,8 +134,8 @@ extension Workbench {
         case .pane(let f): state.focus = f
         case .mask(let i): state.focus = .predictions; state.predictions.selectedMask = i
         }
-        if case .token = hit { linkSelections(from: .tokens, before: before) }
-        if case .cell = hit { linkSelections(from: .attention, before: before) }
+        if case .token = hit { linkSelections(from: .tokens, before: before, r) }
+        if case .cell = hit { linkSelections(from: .attention, before: before, r) }
     }
 }
 

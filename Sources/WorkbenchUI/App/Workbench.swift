@@ -51,10 +51,12 @@ public final class Workbench {
         state = WorkbenchState(text: input.text, pair: input.pair ?? "")
         watch = ModelFileWatch(directory: session.model.directory)
         deriver = Deriver(model: session.model)
+        facts = session.model.facts
     }
 
     public var snapshot: SessionSnapshot { session.snapshot }
-    public var facts: ModelFacts { session.model.facts }
+    /// The loaded model's facts (computed once per model).
+    public private(set) var facts: ModelFacts
 
     /// What the input lines, masks and lab seed ask the model now.
     public var currentInput: SessionInput {
@@ -103,6 +105,7 @@ public final class Workbench {
         s.beforeSnapshot = session.beforeSnapshot
         session = s
         deriver = Deriver(model: model)
+        facts = model.facts
         watch = ModelFileWatch(directory: model.directory)
         loadProbes()
         state.attention.layer = min(state.attention.layer, model.facts.layers - 1)

@@ -13,11 +13,13 @@ final class Deriver {
     private var overview: (key: OverviewKey, view: OverviewView)?
     private var probing: (key: ProbingKey, view: ProbingView)?
     private var predictions: (key: SessionInput, view: PredictionsView)?
+    private var attention: (key: AttentionKey, view: AttentionView)?
 
     init(model: LoadedModel) { self.model = model }
 
     struct MapKey: Hashable { let input: SessionInput, spec: AttentionViewSpec }
     struct TokensKey: Equatable { let input: SessionInput, selected: Int }
+    struct AttentionKey: Equatable { let input: SessionInput, spec: AttentionViewSpec, row: Int, column: Int }
     struct OverviewKey: Equatable { let input: SessionInput, hideSpecial: Bool }
     struct ProbingKey: Equatable { let input: SessionInput, task: Int, drift: Bool, probes: Int, gold: Bool }
 
@@ -44,14 +46,18 @@ final class Deriver {
         guard let m = map(r, s.spec), m.size > 0, let t = r.trace else { return nil }
         let e = r.encoding
         let row = max(0, min(m.size - 1, s.row)), col = max(0, min(m.size - 1, s.column))
+        let key = AttentionKey(input: r.input, spec: s.spec, row: row, column: col)
+        if let c = attention, c.key == key { return c.view }
         let kinds = m.groups.map { TokenKind.of(e.tokens[$0[0]], special: e.isSpecial($0[0])) }
         var parts: String? = nil
         if s.view == .head, !s.words, !s.hideSpecial {
             parts = model.scoreBreakdown(t, layer: s.layer, head: s.head, query: m.groups[row][0], key: m.groups[col][0])
         }
         let ranked = (0..<m.size).sorted { m[row, $0] > m[row, $1] }
-        return AttentionView(map: m, labels: m.groups.map { visibleText(AttentionViews.label($0, e)) }, specialNames: Self.specialNames(e),
-                             statistics: HeadStatistics(m, kinds: kinds), scoreParts: parts, ranked: ranked)
+        let v = AttentionView(map: m, labels: m.groups.map { visibleText(AttentionViews.label($0, e)) }, specialNames: Self.specialNames(e),
+                              statistics: HeadStatistics(m, kinds: kinds), scoreParts: parts, ranked: ranked)
+        attention = (key, v)
+        return v
     }
 
     func overviewView(_ r: EncodeResult, hideSpecial: Bool) -> OverviewView? {

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Every `--json` output is an `Encodable` value written by one encoder:
+/// snake_case keys from the Swift names, keys sorted so output is stable,
+/// one line per object.
+enum JSONOutput {
+    static func string<T: Encodable>(_ value: T) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.keyEncodingStrategy = .convertToSnakeCase
+        // Encodable values of our own types: encoding cannot fail short of a NaN, which is written as null.
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return (try? e.encode(value)).flatMap { String(data: $0, encoding: .utf8) } ?? "null"
+    }
+
+    static func print<T: Encodable>(_ value: T) { Swift.print(string(value)) }
+}
+
+/// `predict --json`.
+struct PredictJSON: Encodable {
+    struct Prediction: Encodable { let id: Int, token: String, probability: Float }
+    struct Target: Encodable { let word: String, pieces: [String], probability: Float, pieceProbabilities: [Float] }
+    struct Mask: Encodable { let position: Int, predictions: [Prediction], targets: [Target]? }
+    let masks: [Mask]
+}
+
+/// `nsp --json`.
+struct NextSentenceJSON: Encodable { let isNext: Float, notNext: Float }
+
+/// `score --json`.
+struct ScoreJSON: Encodable {
+    struct Token: Encodable { let position: Int, token: String, logProbability: Double }
+    let pll: Double
+    let tokens: [Token]
+}
+
+/// `replaced --json`.
+struct ReplacedJSON: Encodable { let tokens: [String], probabilities: [Float] }
+
+/// `probe --json`: one per task.
+struct ProbeJSON: Encodable {
+    struct Layer: Encodable { let layer: Int, accuracy: Double, controlAccuracy: Double }
+    struct Mix: Encodable { let accuracy: Double, centerOfGravity: Double, gamma: Float, weights: [Float] }
+    let task: String, labels: Int, layers: [Layer], bestLayer: Int, expectedLayer: Double
+    let mix: Mix?
+}
+
+/// `probe --sentence S --json`.
+struct ProbeSentenceJSON: Encodable {
+    struct Word: Encodable { let word: String, labels: [String] }
+    let task: String, words: [Word]
+}
+
+/// `bench --json` and `bench --workbench N --json`.
+struct BenchJSON: Encodable { let medianMs: Double, p90Ms: Double, tokens: Int }
+struct WorkbenchBenchJSON: Encodable {
+    let words: Int, keys: Int, echoP50Ms: Double, echoP95Ms: Double, frameP50Ms: Double, frameP95Ms: Double
+}
+
+/// A `--jsonl` input line that could not be handled.
+struct LineErrorJSON: Encodable { let line: Int, error: String }
+
+/// A problem with the command line itself (not the model, the tokenizer or a file).
+struct CommandError: Error, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
