@@ -24,10 +24,10 @@ public struct CellGrid: Equatable, Sendable {
         for ch in text {
             let (glyph, w) = cellGlyph(ch)
             if w == 0 { continue }  // zero-width: combining marks arrive inside their Character
-            if col + w > right { if col < right && col >= bounds.x { set(col, y, Cell(glyph: " ", style: style)) }; return right }
+            if col + w > right { if col < right && col >= bounds.x { set(col, y, Cell(glyph: " ", style: style), wide: false) }; return right }
             if col >= max(0, bounds.x) {
-                set(col, y, Cell(glyph: glyph, style: style))
-                if w == 2 { set(col + 1, y, Cell(glyph: "", style: style, isContinuation: true)) }
+                set(col, y, Cell(glyph: glyph, style: style), wide: w == 2)
+                if w == 2 { set(col + 1, y, Cell(glyph: "", style: style, isContinuation: true), wide: false) }
             }
             col += w
         }
@@ -37,13 +37,13 @@ public struct CellGrid: Equatable, Sendable {
     /// Writes one cell and repairs the wide glyph it cuts: a cell written over
     /// either half of a wide glyph blanks the other half, so the grid never
     /// holds half a glyph (which a terminal would draw differently).
-    private mutating func set(_ x: Int, _ y: Int, _ cell: Cell) {
+    /// `wide`: `cell` starts a two-column glyph (its continuation is written next).
+    private mutating func set(_ x: Int, _ y: Int, _ cell: Cell, wide: Bool) {
         let i = y * width + x
         if cells[i].isContinuation && !cell.isContinuation && x > 0 {
             cells[i - 1] = Cell(glyph: " ", style: cells[i - 1].style)
         }
-        let newIsWide = !cell.isContinuation && displayWidth(cell.glyph) == 2
-        if !cells[i].isContinuation && x + 1 < width && cells[i + 1].isContinuation && !newIsWide {
+        if !wide && !cells[i].isContinuation && x + 1 < width && cells[i + 1].isContinuation {
             cells[i + 1] = Cell(glyph: " ", style: cells[i + 1].style)
         }
         cells[i] = cell
@@ -52,7 +52,7 @@ public struct CellGrid: Equatable, Sendable {
     /// Paints `rect` with spaces in `style`.
     public mutating func fill(_ rect: Rect, style: Style = .plain, glyph: String = " ") {
         for y in max(0, rect.y)..<min(height, rect.maxY) {
-            for x in max(0, rect.x)..<min(width, rect.maxX) { set(x, y, Cell(glyph: glyph, style: style)) }
+            for x in max(0, rect.x)..<min(width, rect.maxX) { set(x, y, Cell(glyph: glyph, style: style), wide: false) }
         }
     }
 

@@ -27,6 +27,7 @@ public func cellGlyph(_ ch: Character) -> (glyph: String, width: Int) {
 
 public func scalarWidth(_ u: Unicode.Scalar) -> Int {
     let v = u.value
+    if v >= 0x20 && v < 0x7F { return 1 }  // ASCII, most of every frame
     if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }
     switch u.properties.generalCategory {
     case .nonspacingMark, .enclosingMark, .format: return 0
