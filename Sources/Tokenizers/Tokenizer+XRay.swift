@@ -38,14 +38,7 @@ extension Tokenizer {
         if case .unigram(let model, let pre) = kind { return unigramXRay(piece, model, pre) }
         var stages: [(String, String)] = []
         var t = piece
-        if case .bert(let n) = normalizer {
-            if n.cleanText { t = t.flatMap(BertNormalizer.clean); stages.append(("clean text", t.string)) }
-            if n.handleChineseChars { t = t.flatMap { BertChar.isChinese($0) ? [" ", $0, " "] : [$0] }; stages.append(("space CJK", t.string)) }
-            if n.stripsAccents { t = t.flatMap(BertNormalizer.stripAccents); stages.append(("strip accents", t.string)) }
-            if n.lowercase { t = t.flatMap(BertNormalizer.lower); stages.append(("lowercase", t.string)) }
-        } else {
-            for stage in normalizer.stages(t) { t = stage.text; stages.append((stage.name, t.string)) }
-        }
+        for stage in normalizer.stages(t) { t = stage.text; stages.append((stage.name, t.string)) }
         let words = BertPreTokenizer.split(t.scalars)
         var preTokens: [String] = [], steps: [[WordXRay.Step]] = []
         for w in words {
@@ -71,24 +64,15 @@ extension Tokenizer {
                         steps: words.map { w in model.encode(w.text.scalars).map { .init(piece: $0.token, id: $0.isUnknown ? model.unkId : $0.id, misses: 0) } })
     }
 
+    /// WordPiece's own greedy match on the word, traced step by step.
     private func greedySteps(_ chars: [Unicode.Scalar]) -> [WordXRay.Step] {
         guard let model = wordPiece else { return [] }
-        if chars.count > model.maxInputCharsPerWord { return [WordXRay.Step(piece: nil, id: nil, misses: 0)] }
         var out: [WordXRay.Step] = []
-        var start = 0
-        while start < chars.count {
-            var end = chars.count, misses = 0
-            var found: WordXRay.Step? = nil
-            while start < end {
-                var s = start > 0 ? model.prefix : ""
-                s.unicodeScalars.append(contentsOf: chars[start..<end])
-                if let id = model.id(for: s) { found = .init(piece: s, id: id, misses: misses); break }
-                misses += 1
-                end -= 1
-            }
-            guard let f = found else { out.append(.init(piece: nil, id: nil, misses: misses)); return out }
-            out.append(f)
-            start = end
+        _ = model.pieces(chars[...]) { m in
+            guard let p = m.piece else { return out.append(.init(piece: nil, id: nil, misses: m.misses)) }
+            var s = p.range.lowerBound > 0 ? model.prefix : ""
+            s.unicodeScalars.append(contentsOf: chars[p.range])
+            out.append(.init(piece: s, id: p.id, misses: m.misses))
         }
         return out
     }

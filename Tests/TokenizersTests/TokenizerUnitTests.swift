@@ -31,6 +31,13 @@ import Testing
         #expect(v.pieces(["\u{FA45}"][...]) == .failure(.init(reason: .noPiece(at: 0))))
     }
 
+    @Test func theTraceSeesEveryGreedyStep() {
+        var steps: [WordPiece.Match] = []
+        _ = wp.pieces(Array("unaffx".unicodeScalars)[...]) { steps.append($0) }
+        #expect(steps.map { $0.piece.map { wp.idToToken[$0.id] } } == ["un", "##aff", nil])
+        #expect(steps.map(\.misses) == [4, 1, 1], "longer candidates tried first: unaffx…una, affx, x")
+    }
+
     @Test func missingUnknownTokenIsAnError() {
         #expect(throws: TokenizerError.self) { try WordPiece(entries: [("a", 0)]) }
     }
@@ -43,6 +50,28 @@ import Testing
         let specials = added ?? [0, 1, 2, 3, 4].map { AddedToken(id: $0, content: vocab[$0], special: true) }
         return Tokenizer(normalizer: BertNormalizer(), model: model, addedTokens: specials,
                          postProcessor: .bert(cls: "[CLS]", clsId: 2, sep: "[SEP]", sepId: 3))
+    }
+
+    /// The x-ray traces the tokenizer's own code: its steps are the
+    /// normalizer steps that are on, and its pieces are the encoding's.
+    @Test func xrayIsTheRealPipelineTraced() throws {
+        let t = try Self.tokenizer()
+        let text = "The cat Sat on a mat xyz."
+        let e = t.encode(text)
+        for w in e.wordStarts {
+            let members = e.wordMembers(of: w)
+            let x = t.xray(text, span: .init(e.offsets[members.first!].start, e.offsets[members.last!].end))
+            let pieces = x.steps.flatMap { $0 }.map { $0.piece ?? "[UNK]" }
+            #expect(pieces == members.map { e.tokens[$0] }, "\(x.original)")
+        }
+        #expect(t.xray(text, span: .init(0, 3)).normalization.map(\.name) == ["clean text", "space CJK", "strip accents", "lowercase"])
+        let lowercaseOnly = Tokenizer(normalizer: BertNormalizer(cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: true),
+                                      model: try WordPiece(entries: Self.vocab.enumerated().map { ($1, $0) }), addedTokens: [],
+                                      postProcessor: .bert(cls: "[CLS]", clsId: 2, sep: "[SEP]", sepId: 3))
+        #expect(lowercaseOnly.xray(text, span: .init(0, 3)).normalization.map(\.name) == ["lowercase"], "only the steps the settings turn on")
+        // The encoding carries why a word is unknown; the x-ray agrees.
+        let unk = try #require(e.unknown.first)
+        #expect(unk.value == .notInVocabulary(rest: "xyz") && e.tokens[unk.key] == "[UNK]")
     }
 
     @Test func truncationIsLongestFirstAndCounted() throws {

@@ -40,10 +40,21 @@ public struct WordPiece: Sendable {
 
     public struct UnknownWord: Error, Sendable, Equatable { public let reason: Unknown }
 
-    /// The pieces of one word, or the reason it is unknown (then the word is a single `[UNK]`).
-    public func pieces(_ word: ArraySlice<Unicode.Scalar>) -> Result<[Piece], UnknownWord> {
+    /// One step of the greedy longest-match, for the x-ray: the piece found
+    /// at a position after `misses` longer candidates, or none (`piece` nil).
+    public struct Match: Sendable, Equatable {
+        public let piece: Piece?
+        public let misses: Int
+    }
+
+    /// The pieces of one word, or the reason it is unknown (then the word is a
+    /// single `[UNK]`); `trace` sees every step of the greedy match.
+    public func pieces(_ word: ArraySlice<Unicode.Scalar>, trace: ((Match) -> Void)? = nil) -> Result<[Piece], UnknownWord> {
         let chars = Array(word)
-        if chars.count > maxInputCharsPerWord { return .failure(UnknownWord(reason: .tooLong(chars: chars.count))) }
+        if chars.count > maxInputCharsPerWord {
+            trace?(Match(piece: nil, misses: 0))
+            return .failure(UnknownWord(reason: .tooLong(chars: chars.count)))
+        }
         // UTF-8 boundaries of each scalar, so candidate keys are byte slices.
         var bytes: [UInt8] = []
         var bound = [0]
@@ -65,6 +76,7 @@ public struct WordPiece: Sendable {
                 if let id = vocab[key] { found = Piece(id: id, range: start..<end); break }
                 end -= 1
             }
+            trace?(Match(piece: found, misses: chars.count - (found?.range.upperBound ?? start)))
             guard let piece = found else { return .failure(UnknownWord(reason: .noPiece(at: start))) }
             pieces.append(piece)
             start = end

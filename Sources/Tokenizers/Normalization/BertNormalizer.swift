@@ -27,12 +27,13 @@ public struct BertNormalizer: Sendable, Equatable {
 
     public var stripsAccents: Bool { stripAccents ?? lowercase }
 
-    public func normalize(_ text: NormalizedText) -> NormalizedText {
+    /// Runs the steps that are on; `trace` (the x-ray) sees the text after each.
+    public func normalize(_ text: NormalizedText, trace: ((_ step: String, _ text: NormalizedText) -> Void)? = nil) -> NormalizedText {
         var t = text
-        if cleanText { t = t.flatMap(Self.clean) }
-        if handleChineseChars { t = t.flatMap { BertChar.isChinese($0) ? [" ", $0, " "] : [$0] } }
-        if stripsAccents { t = t.flatMap(Self.stripAccents) }
-        if lowercase { t = t.flatMap(Self.lower) }
+        if cleanText { t = t.flatMap(Self.clean); trace?("clean text", t) }
+        if handleChineseChars { t = t.flatMap { BertChar.isChinese($0) ? [" ", $0, " "] : [$0] }; trace?("space CJK", t) }
+        if stripsAccents { t = t.flatMap(Self.stripAccents); trace?("strip accents", t) }
+        if lowercase { t = t.flatMap(Self.lower); trace?("lowercase", t) }
         return t
     }
 

@@ -32,6 +32,12 @@ public indirect enum Normalizer: Sendable {
 
     /// Each stage and the text after it, for the x-ray view.
     public func stages(_ text: NormalizedText) -> [(name: String, text: NormalizedText)] {
+        if case .bert(let b) = self {
+            // The real normalizer, traced: each of its steps that ran.
+            var out: [(name: String, text: NormalizedText)] = []
+            _ = b.normalize(text) { out.append(($0, $1)) }
+            return out
+        }
         if case .sequence(let list) = self {
             var t = text
             return list.flatMap { n -> [(name: String, text: NormalizedText)] in
