@@ -26,13 +26,13 @@ let package = Package(
         .target(name: "CFaults"),
         // Layer 0: mmapped safetensors, config.json, model discovery.
         .target(name: "Checkpoint", dependencies: ["SafeIO", "CFaults"]),
-        // Layer 1: HF-exact WordPiece tokenization (no model weights needed).
+        // Layer 1: HF-exact tokenization: WordPiece, byte-level BPE, Unigram (no model weights needed).
         .target(name: "Tokenizers", dependencies: ["SafeIO"]),
         // Numeric kernels in C: GEMM, LayerNorm, GELU, softmax.
         .target(name: "CKernels", cSettings: kernelFlags),
-        // Layer 2: the BERT encoder producing a full trace.
+        // Layer 2: the encoder of every family, producing a full trace.
         .target(name: "Encoder", dependencies: ["Checkpoint", "CKernels"]),
-        // Layer 3: attention views, head statistics (later: probing, masked LM).
+        // Layer 3: analyses: attention views, head statistics, masked LM, probing.
         .target(name: "Analysis", dependencies: ["Encoder", "Tokenizers", "CKernels", "SafeIO"]),
         // Layer 4: ModelSession, the one owner of model, input and traces.
         .target(name: "Session", dependencies: ["Analysis", "Encoder", "Tokenizers", "Checkpoint"]),

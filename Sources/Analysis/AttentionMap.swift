@@ -1,7 +1,7 @@
 import Encoder
 
 /// A square attention matrix: rows are queries, columns keys, rows sum to 1.
-/// `tokens` maps each row/column back to token positions of the input
+/// `groups` maps each row/column back to token positions of the input
 /// (one position per row for token views, several for word views).
 public struct AttentionMap: Sendable, Equatable {
     public let size: Int

@@ -54,7 +54,7 @@ extension MaskedLanguageModel {
     /// pass (batches of about 256 rows), so the kernels are not starved.
     public func pseudoLogLikelihood(_ e: Encoding, progress: ((Int, Int) -> Void)? = nil) throws -> (total: Double, perToken: [(position: Int, logProbability: Double)]) {
         var out: [(Int, Double)] = []
-        let positions = e.ids.indices.filter { e.specialTokensMask[$0] == 0 }
+        let positions = e.typedPositions
         let ws = encoder.makeWorkspace()
         let n = e.ids.count, d = encoder.config.hiddenSize
         let perBatch = encoder.supportsBatches ? max(1, 256 / max(1, n)) : 1

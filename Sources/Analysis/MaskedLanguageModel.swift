@@ -36,12 +36,11 @@ public struct MaskedLanguageModel: Sendable {
 
     /// Probability distributions (vocab) at `positions` of a trace's last layer.
     public func distributions(_ trace: Trace, positions: [Int], layer: Int? = nil) throws -> [[Float]] {
-        let d = trace.hidden, l = layer ?? trace.layers
+        let l = layer ?? trace.layers
         var rows: [Float] = []
         for p in positions { rows += trace.hiddenState(layer: l, token: p) }
         let logits = try encoder.maskedLMLogits(hidden: rows, rows: positions.count)
         let v = logits.count / max(1, positions.count)
-        _ = d
         return positions.indices.map { softmax(logits[($0 * v)..<(($0 + 1) * v)]) }
     }
 

@@ -25,7 +25,7 @@ public struct MaskingLab: Sendable, Equatable {
         var rng = SplitMix64(seed: seed)
         var ids = e.ids
         var choices: [Choice] = []
-        let candidates = e.ids.indices.filter { e.specialTokensMask[$0] == 0 }
+        let candidates = e.typedPositions
         for p in candidates where rng.nextUnit() < rate {
             let r = rng.nextUnit()
             let (fate, input): (Fate, Int) = r < 0.8 ? (.masked, maskId) : (r < 0.9 ? (.randomized, Int(rng.next() % UInt64(vocabSize))) : (.kept, e.ids[p]))

@@ -123,11 +123,6 @@ static void head(const float *q, const float *k, const float *v, int n, int ld, 
     head_generic(q, k, v, n, ld, dh, scale, bias, mask_add, query_ok, probs, ctx, ldc);
 }
 
-void bs_attention_head(const float *q, const float *k, const float *v, int n, int ld, int dh,
-                       float scale, const float *mask_add, float *probs, float *ctx, int ldc) {
-    head(q, k, v, n, ld, dh, scale, NULL, mask_add, NULL, probs, ctx, ldc);
-}
-
 typedef struct {
     const float *qkv, *mask, *bias;
     const unsigned char *query_ok;

@@ -37,7 +37,6 @@ public struct ConvolutionSettings: Sendable, Equatable {
     public var kernelSize: Int
     /// conv_act: tanh (transformers' default) or one of the FFN activations.
     public var activation: Activation?
-    public var isTanh: Bool { activation == nil }
 }
 
 /// DeBERTa-v2/v3's disentangled attention settings (transformers' names in comments).

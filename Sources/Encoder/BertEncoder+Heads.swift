@@ -33,7 +33,7 @@ extension BertEncoder {
         return withExtendedLifetime(weights) { out }
     }
 
-    /// Vocabulary logits of the MLM head (`cls.predictions`) for `rows`
+    /// Vocabulary logits of the MLM head (`cls.predictions` or the family's own) for `rows`
     /// hidden states: dense → activation → LayerNorm → decoder + bias.
     /// hidden: (rows, d) → (rows, vocab).
     public func maskedLMLogits(hidden: [Float], rows: Int) throws -> [Float] {
@@ -79,7 +79,7 @@ extension BertEncoder {
         return out
     }
 
-    /// DistilBERT's vocab_layer_norm uses PyTorch's default eps (1e-12 is its layers').
+    /// DistilBERT's config has no layer_norm_eps: transformers builds its vocab_layer_norm with eps 1e-12.
     var headNormEps: Float { config.family == .distilbert ? 1e-12 : config.layerNormEps }
 
     func applyActivation(_ x: UnsafeMutablePointer<Float>, count: Int) { apply(config.activation, x, count: count) }

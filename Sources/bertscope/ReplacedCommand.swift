@@ -21,7 +21,7 @@ struct ReplacedCommand: ParsableCommand {
                 JSONOutput.print(ReplacedJSON(tokens: e.tokens, probabilities: p))
                 return
             }
-            for i in e.ids.indices where e.specialTokensMask[i] == 0 {
+            for i in e.typedPositions {
                 print(String(format: "%@ %5.1f%%%@", e.tokens[i].padding(toLength: 16, withPad: " ", startingAt: 0), p[i] * 100, p[i] > 0.5 ? "  replaced?" : ""))
             }
         }

@@ -10,7 +10,7 @@ enum TokenTable {
         for i in 0..<e.count {
             let source = e.sequenceIds[i] == 1 ? b : a
             let span = e.offsets[i]
-            let covered = e.specialTokensMask[i] == 1 || span.end > source.count ? "" :
+            let covered = e.isSpecial(i) || span.end > source.count ? "" :
                 String(String.UnicodeScalarView(source[span.start..<span.end]))
             let word = e.wordIds[i].map(String.init) ?? "-"
             let row = pad(String(i), 4) + "  " + fit(e.tokens[i], pieceWidth) + pad(String(e.ids[i]), 8)

@@ -28,7 +28,7 @@ public struct ProbeFeatures: Sendable {
             try encoder.forward(ids: e.ids, typeIds: e.typeIds, attentionMask: nil, workspace: ws, into: &trace)
             var keep: [Bool] = []
             for r in ranges {
-                let pieces = e.ids.indices.filter { e.specialTokensMask[$0] == 0 && e.offsets[$0].start >= r.lowerBound && e.offsets[$0].end <= r.upperBound && e.offsets[$0].end > e.offsets[$0].start }
+                let pieces = e.typedPositions.filter { e.offsets[$0].start >= r.lowerBound && e.offsets[$0].end <= r.upperBound && e.offsets[$0].end > e.offsets[$0].start }
                 guard let first = pieces.first else { keep.append(false); continue }
                 keep.append(true)
                 for l in 0...L {

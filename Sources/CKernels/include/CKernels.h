@@ -29,12 +29,6 @@ long bs_first_nonfinite(const float *x, long n);
 // x[i] = exp(x[i] - shift) for n values, vectorized; returns their sum.
 float bs_exp_shifted_sum(float *x, int n, float shift);
 
-// One attention head. q, k, v: (n, ld) with the head's dh columns at the
-// given pointers; mask_add (n) is added to every row of scores (NULL = none).
-// probs (n, n) receives softmax(q·kᵀ·scale + mask); ctx (n, ldc) receives probs·v.
-void bs_attention_head(const float *q, const float *k, const float *v, int n, int ld, int dh,
-                       float scale, const float *mask_add, float *probs, float *ctx, int ldc);
-
 // Packed weights: W (N, K) rearranged once into 16-column panels, k-major.
 size_t bs_packed_size(int N, int K);
 void bs_pack(const float *W, int N, int K, float *out);
