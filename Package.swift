@@ -11,7 +11,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "bertscope", targets: ["bertscope"]),
-        .library(name: "BertScopeCore", targets: ["SafeIO", "Checkpoint", "Tokenizers", "Encoder", "Analysis", "Session"]),
+        .library(
+            name: "BertScopeCore", targets: ["SafeIO", "Checkpoint", "Tokenizers", "Encoder", "Analysis", "Session"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,7 +45,8 @@ let package = Package(
         .executableTarget(
             name: "bertscope",
             dependencies: [
-                "SafeIO", "Checkpoint", "Tokenizers", "CKernels", "Encoder", "Analysis", "Session", "WorkbenchUI", "TerminalNCurses",
+                "SafeIO", "Checkpoint", "Tokenizers", "CKernels", "Encoder", "Analysis", "Session", "WorkbenchUI",
+                "TerminalNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,11 +54,18 @@ let package = Package(
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"]),
         .testTarget(name: "EncoderTests", dependencies: ["Encoder", "Tokenizers", "Checkpoint", "TestSupport"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Encoder", "Session", "Tokenizers", "TestSupport"]),
-        .testTarget(name: "SessionTests", dependencies: ["Session", "Analysis", "Encoder", "Tokenizers", "TestSupport", "Checkpoint"]),
-        .testTarget(name: "WorkbenchUITests", dependencies: ["WorkbenchUI", "Session", "Analysis", "Encoder", "Tokenizers", "TestSupport",
-                                                            .product(name: "PropertyBased", package: "swift-property-based")],
-                    exclude: ["Frames", "update-frames.sh"]),
+        .testTarget(
+            name: "AnalysisTests", dependencies: ["Analysis", "Encoder", "Session", "Tokenizers", "TestSupport"]),
+        .testTarget(
+            name: "SessionTests",
+            dependencies: ["Session", "Analysis", "Encoder", "Tokenizers", "TestSupport", "Checkpoint"]),
+        .testTarget(
+            name: "WorkbenchUITests",
+            dependencies: [
+                "WorkbenchUI", "Session", "Analysis", "Encoder", "Tokenizers", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            exclude: ["Frames", "update-frames.sh"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Checkpoint", "Encoder", "Tokenizers"]),
     ]
 )

@@ -19,7 +19,8 @@ public struct AttentionViewSpec: Hashable, Sendable {
     public var layer: Int, head: Int
     public var kind: AttentionViewKind
     public var words: Bool, hideSpecial: Bool
-    public init(layer: Int, head: Int, kind: AttentionViewKind = .head, words: Bool = false, hideSpecial: Bool = false) {
+    public init(layer: Int, head: Int, kind: AttentionViewKind = .head, words: Bool = false, hideSpecial: Bool = false)
+    {
         self.layer = layer; self.head = head; self.kind = kind; self.words = words; self.hideSpecial = hideSpecial
     }
 }
@@ -54,7 +55,8 @@ extension AttentionViews {
     /// `▁`, byte-level BPE `Ġ`).
     public static func label(_ positions: [Int], _ e: Encoding) -> String {
         guard positions.count > 1 else { return positions.first.map { e.tokens[$0] } ?? "" }
-        let word = positions.map { e.tokens[$0].hasPrefix("##") ? String(e.tokens[$0].dropFirst(2)) : e.tokens[$0] }.joined()
+        let word = positions.map { e.tokens[$0].hasPrefix("##") ? String(e.tokens[$0].dropFirst(2)) : e.tokens[$0] }
+            .joined()
         guard let first = word.first, first == "▁" || first == "Ġ", word.count > 1 else { return word }
         return String(word.dropFirst())
     }

@@ -15,7 +15,8 @@ public struct HeadStatistics: Sendable, Equatable {
     /// `kinds[j]` classifies token j; map rows are token positions.
     public init(_ m: AttentionMap, kinds: [TokenKind]) {
         let n = m.size
-        var e: Float = 0, cls: Float = 0, sep: Float = 0, punct: Float = 0, prev: Float = 0, next: Float = 0, me: Float = 0
+        var e: Float = 0, cls: Float = 0, sep: Float = 0, punct: Float = 0, prev: Float = 0, next: Float = 0,
+            me: Float = 0
         for i in 0..<n {
             for j in 0..<n {
                 let p = m[i, j]
@@ -55,7 +56,8 @@ extension Unicode.GeneralCategory {
     var isPunctuation: Bool {
         switch self {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation: return true
+            .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            return true
         default: return false
         }
     }

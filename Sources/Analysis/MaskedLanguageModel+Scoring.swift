@@ -43,8 +43,9 @@ extension MaskedLanguageModel {
             probs.append(p)
             ids[position + k] = piece
         }
-        return TargetScore(word: word, pieces: pieces.map { tokenizer.token(for: $0) ?? "?" },
-                           probability: probs.reduce(1, *), pieceProbabilities: probs)
+        return TargetScore(
+            word: word, pieces: pieces.map { tokenizer.token(for: $0) ?? "?" },
+            probability: probs.reduce(1, *), pieceProbabilities: probs)
     }
 
     /// Pseudo-log-likelihood (Salazar et al. 2020): each non-special token
@@ -52,7 +53,9 @@ extension MaskedLanguageModel {
     /// `progress(done, total)` is called as passes finish (n passes of n tokens:
     /// minutes on long texts). Short sentences run several masked copies per
     /// pass (batches of about 256 rows), so the kernels are not starved.
-    public func pseudoLogLikelihood(_ e: Encoding, progress: ((Int, Int) -> Void)? = nil) throws -> (total: Double, perToken: [(position: Int, logProbability: Double)]) {
+    public func pseudoLogLikelihood(_ e: Encoding, progress: ((Int, Int) -> Void)? = nil) throws -> (
+        total: Double, perToken: [(position: Int, logProbability: Double)]
+    ) {
         var out: [(Int, Double)] = []
         let positions = e.typedPositions
         let ws = encoder.makeWorkspace()
@@ -62,7 +65,9 @@ extension MaskedLanguageModel {
         var trace = Trace()
         for start in stride(from: 0, to: positions.count, by: perBatch) {
             let chunk = Array(positions[start..<min(positions.count, start + perBatch)])
-            let batch = chunk.map { i -> [Int] in var ids = e.ids; ids[i] = maskId; return ids }
+            let batch = chunk.map { i -> [Int] in
+                var ids = e.ids; ids[i] = maskId; return ids
+            }
             var rows: [Float] = []
             if perBatch > 1 {
                 try encoder.lastHidden(batch: batch, typeIds: e.typeIds, workspace: ws, into: &hidden)
@@ -93,7 +98,9 @@ extension MaskedLanguageModel {
         }
     }
 
-    public enum FillOrder: String, Sendable, CaseIterable { case leftToRight = "left-to-right", mostConfident = "most-confident" }
+    public enum FillOrder: String, Sendable, CaseIterable {
+        case leftToRight = "left-to-right", mostConfident = "most-confident"
+    }
 
     /// Fills every [MASK] one at a time with the argmax, re-encoding after each.
     public func iterativeFill(_ e: Encoding, order: FillOrder) throws -> [FillStep] {
@@ -106,7 +113,10 @@ extension MaskedLanguageModel {
             let bests = dists.map { d in d.indices.max { d[$0] < d[$1] }! }
             let pick = order == .leftToRight ? 0 : masks.indices.max { dists[$0][bests[$0]] < dists[$1][bests[$1]] }!
             ids[masks[pick]] = bests[pick]
-            steps.append(FillStep(position: masks[pick], token: tokenizer.token(for: bests[pick]) ?? "?", probability: dists[pick][bests[pick]]))
+            steps.append(
+                FillStep(
+                    position: masks[pick], token: tokenizer.token(for: bests[pick]) ?? "?",
+                    probability: dists[pick][bests[pick]]))
         }
     }
 }

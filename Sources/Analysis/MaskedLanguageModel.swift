@@ -26,7 +26,9 @@ public struct MaskedLanguageModel: Sendable {
 
     public init(encoder: BertEncoder, tokenizer: Tokenizer) throws {
         guard encoder.hasMaskedLMHead else {
-            throw EncoderError("this model has no masked-LM head; load one that has (e.g. --model bert-base-uncased from the Hugging Face cache)")
+            throw EncoderError(
+                "this model has no masked-LM head; load one that has (e.g. --model bert-base-uncased from the Hugging Face cache)"
+            )
         }
         guard let mask = tokenizer.maskId else { throw EncoderError("the tokenizer has no mask token") }
         self.encoder = encoder

@@ -28,7 +28,9 @@ public struct MaskingLab: Sendable, Equatable {
         let candidates = e.typedPositions
         for p in candidates where rng.nextUnit() < rate {
             let r = rng.nextUnit()
-            let (fate, input): (Fate, Int) = r < 0.8 ? (.masked, maskId) : (r < 0.9 ? (.randomized, Int(rng.next() % UInt64(vocabSize))) : (.kept, e.ids[p]))
+            let (fate, input): (Fate, Int) =
+                r < 0.8
+                ? (.masked, maskId) : (r < 0.9 ? (.randomized, Int(rng.next() % UInt64(vocabSize))) : (.kept, e.ids[p]))
             ids[p] = input
             choices.append(Choice(position: p, original: e.ids[p], fate: fate, input: input))
         }
@@ -42,11 +44,13 @@ public struct MaskingLab: Sendable, Equatable {
         guard !choices.isEmpty else { return self }
         let dists = try mlm.distributions(try mlm.forward(corrupted, typeIds), positions: choices.map(\.position))
         var out = self
-        out = MaskingLab(seed: seed, choices: zip(choices, dists).map { c, d in
-            var c = c
-            c.predicted = d.indices.max { d[$0] < d[$1] }!
-            return c
-        }, corrupted: corrupted)
+        out = MaskingLab(
+            seed: seed,
+            choices: zip(choices, dists).map { c, d in
+                var c = c
+                c.predicted = d.indices.max { d[$0] < d[$1] }!
+                return c
+            }, corrupted: corrupted)
         return out
     }
 

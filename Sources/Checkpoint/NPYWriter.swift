@@ -15,9 +15,9 @@ public enum NPYWriter {
         out.append(contentsOf: [UInt8(len & 0xFF), UInt8(len >> 8)])
         out.append(Data(header.utf8))
         #if _endian(little)
-        out.append(contentsOf: UnsafeRawBufferPointer(values))
+            out.append(contentsOf: UnsafeRawBufferPointer(values))
         #else
-        for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+            for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
         #endif
         return out
     }

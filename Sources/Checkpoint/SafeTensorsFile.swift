@@ -44,14 +44,17 @@ public final class SafeTensorsFile: TensorFile, @unchecked Sendable {
         let headerLength = file.bytes(at: 0, count: 8).loadUnaligned(as: UInt64.self).littleEndian
         guard headerLength >= 2 else { throw fail("header length \(headerLength) is implausible") }
         guard headerLength <= UInt64(Self.maxHeaderBytes) else {
-            throw fail("header of \(headerLength) bytes is over the \(ByteCount(Self.maxHeaderBytes)) limit (real headers are kilobytes)")
+            throw fail(
+                "header of \(headerLength) bytes is over the \(ByteCount(Self.maxHeaderBytes)) limit (real headers are kilobytes)"
+            )
         }
         let dataStart = 8 + Int(headerLength)
         guard dataStart <= file.size else {
             throw fail("header claims \(headerLength) bytes but the file has \(file.size) (truncated?)")
         }
         let headerBytes = Data(file.bytes(at: 8, count: Int(headerLength)))
-        guard let json = try? JSONSerialization.jsonObject(with: headerBytes), let header = json as? [String: Any] else {
+        guard let json = try? JSONSerialization.jsonObject(with: headerBytes), let header = json as? [String: Any]
+        else {
             throw fail("header is not a JSON object")
         }
         var entries: [String: TensorEntry] = [:]
@@ -73,11 +76,13 @@ public final class SafeTensorsFile: TensorFile, @unchecked Sendable {
         guard let dict = value as? [String: Any] else { throw fail("entry \(key) is not an object") }
         guard let dtypeName = dict["dtype"] as? String else { throw fail("\(key) has no dtype") }
         guard let dtype = DType(rawValue: dtypeName) else { throw fail("\(key) has unknown dtype \(dtypeName)") }
-        guard let rawShape = dict["shape"] as? [Any], let shape = intArray(rawShape), shape.allSatisfy({ $0 >= 0 }) else {
+        guard let rawShape = dict["shape"] as? [Any], let shape = intArray(rawShape), shape.allSatisfy({ $0 >= 0 })
+        else {
             throw fail("\(key) has an invalid shape")
         }
         guard let rawOffsets = dict["data_offsets"] as? [Any], let offsets = intArray(rawOffsets), offsets.count == 2,
-              offsets[0] >= 0, offsets[0] <= offsets[1] else {
+            offsets[0] >= 0, offsets[0] <= offsets[1]
+        else {
             throw fail("\(key) has invalid data_offsets")
         }
         var elements = 1
@@ -90,10 +95,14 @@ public final class SafeTensorsFile: TensorFile, @unchecked Sendable {
         // offsets are 0 ≤ begin ≤ end, so end − begin cannot overflow; nothing here adds them to dataStart
         // before they are known to lie inside the file (the error messages included).
         guard !overflow, bytes == offsets[1] - offsets[0] else {
-            throw fail("\(key) holds \(offsets[1] - offsets[0]) bytes but shape \(shape) of \(dtype.rawValue) needs \(overflow ? "more than 2^63" : String(bytes))")
+            throw fail(
+                "\(key) holds \(offsets[1] - offsets[0]) bytes but shape \(shape) of \(dtype.rawValue) needs \(overflow ? "more than 2^63" : String(bytes))"
+            )
         }
         guard offsets[1] <= fileSize - dataStart else {
-            throw fail("\(key) ends at data byte \(offsets[1]), beyond the \(fileSize - dataStart) data bytes of the file (truncated?)")
+            throw fail(
+                "\(key) ends at data byte \(offsets[1]), beyond the \(fileSize - dataStart) data bytes of the file (truncated?)"
+            )
         }
         return TensorEntry(name: key, dtype: dtype, shape: shape, offset: dataStart + offsets[0], byteCount: bytes)
     }

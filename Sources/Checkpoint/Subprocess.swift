@@ -1,12 +1,13 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a short helper command found on PATH and returns its trimmed stdout,
 /// or nil when it cannot start or fails. Used once, to locate the default model.
 func runQuietly(_ argv: [String]) -> String? {
-    let out = FileManager.default.temporaryDirectory.appendingPathComponent("bertscope-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out")
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "bertscope-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out")
     defer { try? FileManager.default.removeItem(at: out) }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)

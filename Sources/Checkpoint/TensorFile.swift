@@ -16,9 +16,12 @@ extension TensorEntry {
         let raw = file.bytes(at: offset, count: byteCount)
         let count = shape.reduce(1, *)
         guard dtype.isLoadableAsFloat else {
-            throw CheckpointError("tensor \(name) has dtype \(dtype.rawValue); only F32, F16, BF16 and F64 weights are supported")
+            throw CheckpointError(
+                "tensor \(name) has dtype \(dtype.rawValue); only F32, F16, BF16 and F64 weights are supported")
         }
-        if dtype == .f32, strides == nil, Int(bitPattern: raw.baseAddress) % MemoryLayout<Float>.alignment == 0 || count == 0 {
+        if dtype == .f32, strides == nil,
+            Int(bitPattern: raw.baseAddress) % MemoryLayout<Float>.alignment == 0 || count == 0
+        {
             let p = (raw.baseAddress ?? file.base).assumingMemoryBound(to: Float.self)
             return Tensor(name: name, shape: shape, pointer: p, owner: file)
         }

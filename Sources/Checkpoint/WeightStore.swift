@@ -26,20 +26,26 @@ public final class WeightStore: @unchecked Sendable {
         } else if fm.fileExists(atPath: index.path) {
             try self.init(files: Self.shards(index: index, directory: directory).map { try SafeTensorsFile(path: $0) })
         } else if fm.fileExists(atPath: directory.appendingPathComponent("pytorch_model.bin").path) {
-            try self.init(files: [TorchCheckpointFile(path: directory.appendingPathComponent("pytorch_model.bin").path)])
+            try self.init(files: [TorchCheckpointFile(path: directory.appendingPathComponent("pytorch_model.bin").path)]
+            )
         } else if fm.fileExists(atPath: directory.appendingPathComponent("pytorch_model.bin.index.json").path) {
             let torchIndex = directory.appendingPathComponent("pytorch_model.bin.index.json")
-            try self.init(files: Self.shards(index: torchIndex, directory: directory).map { try TorchCheckpointFile(path: $0) })
+            try self.init(
+                files: Self.shards(index: torchIndex, directory: directory).map { try TorchCheckpointFile(path: $0) })
         } else {
-            throw CheckpointError("\(directory.path) has no model.safetensors, pytorch_model.bin or a sharded index of either")
+            throw CheckpointError(
+                "\(directory.path) has no model.safetensors, pytorch_model.bin or a sharded index of either")
         }
     }
 
     private static func shards(index: URL, directory: URL) throws -> [String] {
         let data: Data
-        do { data = Data(try SafeFile.read(index, limit: Limits.tokenizerJSON)) } catch { throw CheckpointError("cannot read \(error)") }
+        do { data = Data(try SafeFile.read(index, limit: Limits.tokenizerJSON)) } catch {
+            throw CheckpointError("cannot read \(error)")
+        }
         guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let map = json["weight_map"] as? [String: String] else {
+            let map = json["weight_map"] as? [String: String]
+        else {
             throw CheckpointError("\(index.lastPathComponent) is not a valid index (no weight_map)")
         }
         let files = Set(map.values).sorted()

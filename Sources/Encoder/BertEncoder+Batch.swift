@@ -12,7 +12,9 @@ extension BertEncoder {
     /// sentence (pseudo-log-likelihood) is the use.
     public func lastHidden(batch: [[Int]], typeIds: [Int]?, workspace ws: Workspace, into out: inout [Float]) throws {
         guard supportsBatches else { throw EncoderError("\(config.modelType) runs one sequence at a time") }
-        guard let n = batch.first?.count, batch.allSatisfy({ $0.count == n }) else { throw EncoderError("a batch needs sequences of one length") }
+        guard let n = batch.first?.count, batch.allSatisfy({ $0.count == n }) else {
+            throw EncoderError("a batch needs sequences of one length")
+        }
         for ids in batch { try validate(ids: ids, typeIds: typeIds, attentionMask: nil) }
         let d = config.hiddenSize, H = config.numHeads, rows = batch.count * n
         ws.reserve(tokens: rows)
@@ -22,14 +24,18 @@ extension BertEncoder {
         out.withUnsafeMutableBufferPointer { a in
             other.withUnsafeMutableBufferPointer { b in
                 probs.withUnsafeMutableBufferPointer { scratch in
-                    for (s, ids) in batch.enumerated() { embed(ids: ids, typeIds: typeIds, into: a.baseAddress! + s * n * d, ws: ws) }
+                    for (s, ids) in batch.enumerated() {
+                        embed(ids: ids, typeIds: typeIds, into: a.baseAddress! + s * n * d, ws: ws)
+                    }
                     var input = a.baseAddress!, output = b.baseAddress!
                     let scale = 1 / Float(config.headDim).squareRoot()
                     for l in 0..<config.numLayers {
                         let p = packed[l], w = weights.layers[l]
                         p.qkv.apply(input, rows: rows, into: ws.qkv, ld: 3 * d)
                         for s in 0..<batch.count {
-                            bs_attention_heads(ws.qkv + s * n * 3 * d, Int32(n), Int32(d), Int32(H), scale, nil, scratch.baseAddress!, ws.context + s * n * d)
+                            bs_attention_heads(
+                                ws.qkv + s * n * 3 * d, Int32(n), Int32(d), Int32(H), scale, nil, scratch.baseAddress!,
+                                ws.context + s * n * d)
                         }
                         projectAndFeedForward(p, w, rows: rows, input: input, output: output, ws: ws)
                         swap(&input, &output)
@@ -41,7 +47,9 @@ extension BertEncoder {
         }
         let bad = out.withUnsafeBufferPointer { bs_first_nonfinite($0.baseAddress!, $0.count) }
         if bad >= 0 {
-            throw EncoderError("the last layer produced non-finite values (NaN or ∞) at token \(bad / d % n): check the checkpoint's weights")
+            throw EncoderError(
+                "the last layer produced non-finite values (NaN or ∞) at token \(bad / d % n): check the checkpoint's weights"
+            )
         }
     }
 }

@@ -23,10 +23,14 @@ extension BertEncoder {
         var hidden = [Float](repeating: 0, count: n * d), out = [Float](repeating: 0, count: n)
         last.withUnsafeBufferPointer { x in
             hidden.withUnsafeMutableBufferPointer { h in
-                bs_linear(x.baseAddress!, Int32(n), Int32(d), dense.weight.pointer, Int32(d), dense.bias?.pointer, h.baseAddress!, Int32(d))
+                bs_linear(
+                    x.baseAddress!, Int32(n), Int32(d), dense.weight.pointer, Int32(d), dense.bias?.pointer,
+                    h.baseAddress!, Int32(d))
                 applyActivation(h.baseAddress!, count: n * d)
                 out.withUnsafeMutableBufferPointer { o in
-                    bs_linear(h.baseAddress!, Int32(n), Int32(d), prediction.weight.pointer, 1, prediction.bias?.pointer, o.baseAddress!, 1)
+                    bs_linear(
+                        h.baseAddress!, Int32(n), Int32(d), prediction.weight.pointer, 1, prediction.bias?.pointer,
+                        o.baseAddress!, 1)
                 }
             }
         }
@@ -37,20 +41,26 @@ extension BertEncoder {
     /// hidden states: dense → activation → LayerNorm → decoder + bias.
     /// hidden: (rows, d) → (rows, vocab).
     public func maskedLMLogits(hidden: [Float], rows: Int) throws -> [Float] {
-        guard let head = weights.maskedLM else { throw EncoderError("this checkpoint has no masked-LM head (cls.predictions)") }
+        guard let head = weights.maskedLM else {
+            throw EncoderError("this checkpoint has no masked-LM head (cls.predictions)")
+        }
         let d = config.hiddenSize, v = head.decoder.shape[0], td = head.transform.outFeatures
         precondition(hidden.count == rows * d)
         var t = [Float](repeating: 0, count: rows * td)
         var out = [Float](repeating: 0, count: rows * v)
         hidden.withUnsafeBufferPointer { h in
             t.withUnsafeMutableBufferPointer { tp in
-                bs_linear(h.baseAddress!, Int32(rows), Int32(d), head.transform.weight.pointer, Int32(td),
-                          head.transform.bias?.pointer, tp.baseAddress!, Int32(td))
+                bs_linear(
+                    h.baseAddress!, Int32(rows), Int32(d), head.transform.weight.pointer, Int32(td),
+                    head.transform.bias?.pointer, tp.baseAddress!, Int32(td))
                 apply(head.activation, tp.baseAddress!, count: rows * td)
-                bs_add_layernorm(tp.baseAddress!, nil, tp.baseAddress!, Int32(rows), Int32(td),
-                                 head.norm.weight.pointer, head.norm.bias.pointer, headNormEps)
+                bs_add_layernorm(
+                    tp.baseAddress!, nil, tp.baseAddress!, Int32(rows), Int32(td),
+                    head.norm.weight.pointer, head.norm.bias.pointer, headNormEps)
                 out.withUnsafeMutableBufferPointer { op in
-                    bs_linear(tp.baseAddress!, Int32(rows), Int32(td), head.decoder.pointer, Int32(v), head.bias.pointer, op.baseAddress!, Int32(v))
+                    bs_linear(
+                        tp.baseAddress!, Int32(rows), Int32(td), head.decoder.pointer, Int32(v), head.bias.pointer,
+                        op.baseAddress!, Int32(v))
                 }
             }
         }
@@ -61,7 +71,9 @@ extension BertEncoder {
     /// pooler (dense + tanh) then `cls.seq_relationship`.
     public func nextSentenceLogits(_ trace: Trace) throws -> [Float] {
         guard let pooler = weights.pooler, let nsp = weights.nextSentence else {
-            throw EncoderError("this checkpoint has no next-sentence head (cls.seq_relationship or ALBERT's sop_classifier, and a pooler)")
+            throw EncoderError(
+                "this checkpoint has no next-sentence head (cls.seq_relationship or ALBERT's sop_classifier, and a pooler)"
+            )
         }
         let d = config.hiddenSize
         let cls = Array(trace.hiddenState(layer: trace.layers, token: 0))
@@ -69,7 +81,9 @@ extension BertEncoder {
         var out = [Float](repeating: 0, count: 2)
         cls.withUnsafeBufferPointer { c in
             pooled.withUnsafeMutableBufferPointer { p in
-                bs_linear(c.baseAddress!, 1, Int32(d), pooler.weight.pointer, Int32(d), pooler.bias?.pointer, p.baseAddress!, Int32(d))
+                bs_linear(
+                    c.baseAddress!, 1, Int32(d), pooler.weight.pointer, Int32(d), pooler.bias?.pointer, p.baseAddress!,
+                    Int32(d))
                 for i in 0..<d { p[i] = tanhf(p[i]) }
                 out.withUnsafeMutableBufferPointer { o in
                     bs_linear(p.baseAddress!, 1, Int32(d), nsp.weight.pointer, 2, nsp.bias?.pointer, o.baseAddress!, 2)
@@ -98,6 +112,8 @@ extension BertEncoder {
 public func softmax(_ logits: ArraySlice<Float>) -> [Float] {
     let m = logits.max() ?? 0
     var sum = 0.0
-    let e = logits.map { v -> Double in let x = exp(Double(v - m)); sum += x; return x }
+    let e = logits.map { v -> Double in
+        let x = exp(Double(v - m)); sum += x; return x
+    }
     return e.map { Float($0 / sum) }
 }

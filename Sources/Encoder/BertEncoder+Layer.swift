@@ -5,7 +5,8 @@ extension BertEncoder {
     /// One BertLayer: self-attention, output projection + residual + LayerNorm,
     /// FFN + residual + LayerNorm. input/output (n, d); probs (H, n, n).
     func runLayer(
-        _ p: PackedLayer, _ w: BertWeights.Layer, layer: Int, n: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        _ p: PackedLayer, _ w: BertWeights.Layer, layer: Int, n: Int, input: UnsafePointer<Float>,
+        output: UnsafeMutablePointer<Float>,
         queries: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<Float>,
         probs: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, ws: Workspace
     ) {
@@ -19,8 +20,9 @@ extension BertEncoder {
         if let relative {
             // DeBERTa: disentangled position terms, then softmax over the summed scores.
             relative.bias(layer: layer, qkv: ws.qkv, n: n, config: config, into: ws.bias)
-            bs_attention_heads_biased(ws.qkv, Int32(n), Int32(d), Int32(H), 1 / relative.scale, ws.bias, mask,
-                                      mask == nil ? nil : UnsafePointer(ws.queryOk), probs, ws.context)
+            bs_attention_heads_biased(
+                ws.qkv, Int32(n), Int32(d), Int32(H), 1 / relative.scale, ws.bias, mask,
+                mask == nil ? nil : UnsafePointer(ws.queryOk), probs, ws.context)
         } else {
             let scale = 1 / Float(dh).squareRoot()
             bs_attention_heads(ws.qkv, Int32(n), Int32(d), Int32(H), scale, mask, probs, ws.context)
@@ -31,16 +33,20 @@ extension BertEncoder {
     /// After attention (ws.context filled): output projection + residual +
     /// LayerNorm, then the FFN + residual + LayerNorm, on `rows` rows — one
     /// sequence, or a whole batch (row-wise, so the same for both).
-    func projectAndFeedForward(_ p: PackedLayer, _ w: BertWeights.Layer, rows: Int, input: UnsafePointer<Float>,
-                               output: UnsafeMutablePointer<Float>, ws: Workspace) {
+    func projectAndFeedForward(
+        _ p: PackedLayer, _ w: BertWeights.Layer, rows: Int, input: UnsafePointer<Float>,
+        output: UnsafeMutablePointer<Float>, ws: Workspace
+    ) {
         let d = config.hiddenSize, ff = config.intermediateSize
         p.attentionOutput.apply(ws.context, rows: rows, into: ws.attended, ld: d)
-        bs_add_layernorm_parallel(ws.attended, input, ws.attended, Int32(rows), Int32(d),
-                         w.attentionNorm.weight.pointer, w.attentionNorm.bias.pointer, config.layerNormEps)
+        bs_add_layernorm_parallel(
+            ws.attended, input, ws.attended, Int32(rows), Int32(d),
+            w.attentionNorm.weight.pointer, w.attentionNorm.bias.pointer, config.layerNormEps)
         p.intermediate.apply(ws.attended, rows: rows, into: ws.intermediate, ld: ff, activation: config.activation)
         p.output.apply(ws.intermediate, rows: rows, into: output, ld: d)
-        bs_add_layernorm_parallel(output, ws.attended, output, Int32(rows), Int32(d),
-                         w.outputNorm.weight.pointer, w.outputNorm.bias.pointer, config.layerNormEps)
+        bs_add_layernorm_parallel(
+            output, ws.attended, output, Int32(rows), Int32(d),
+            w.outputNorm.weight.pointer, w.outputNorm.bias.pointer, config.layerNormEps)
     }
 
 }

@@ -26,7 +26,9 @@ public final class BertEncoder: Sendable {
         self.packed = (0..<config.numLayers).map { stored[config.weightLayer($0)]! }
         self.relative = try config.relative.map { try RelativeTables(config: config, weights: weights, settings: $0) }
         self.convolution = config.convolution.flatMap { c in
-            weights.convolution.map { ConvolutionTables(weight: $0.conv.weight, settings: c, hidden: config.hiddenSize) }
+            weights.convolution.map {
+                ConvolutionTables(weight: $0.conv.weight, settings: c, hidden: config.hiddenSize)
+            }
         }
     }
 
@@ -40,8 +42,9 @@ public final class BertEncoder: Sendable {
     }
 
     public func makeWorkspace() -> Workspace {
-        Workspace(hidden: config.hiddenSize, intermediate: config.intermediateSize, embedding: config.embeddingSize,
-                  biasHeads: relative == nil ? 0 : config.numHeads)
+        Workspace(
+            hidden: config.hiddenSize, intermediate: config.intermediateSize, embedding: config.embeddingSize,
+            biasHeads: relative == nil ? 0 : config.numHeads)
     }
 
     /// Runs the encoder on one sequence and returns its full trace.
@@ -72,7 +75,8 @@ public final class BertEncoder: Sendable {
         var cancelled = false
         trace.hiddenStates.withUnsafeMutableBufferPointer { hs in
             if config.family == .debertaV2 {
-                embedDeBERTa(ids: ids, typeIds: typeIds, mask: masked ? attentionMask : nil, into: hs.baseAddress!, ws: ws)
+                embedDeBERTa(
+                    ids: ids, typeIds: typeIds, mask: masked ? attentionMask : nil, into: hs.baseAddress!, ws: ws)
             } else {
                 embed(ids: ids, typeIds: typeIds, into: hs.baseAddress!, ws: ws)
             }
@@ -81,13 +85,15 @@ public final class BertEncoder: Sendable {
                     trace.keys.withUnsafeMutableBufferPointer { ks in
                         for l in 0..<L {
                             if let isCancelled, isCancelled() { cancelled = true; return }
-                            runLayer(packed[l], weights.layers[l], layer: l, n: n,
-                                     input: hs.baseAddress! + l * n * d, output: hs.baseAddress! + (l + 1) * n * d,
-                                     queries: qs.baseAddress! + l * n * d, keys: ks.baseAddress! + l * n * d,
-                                     probs: att.baseAddress! + l * H * n * n, mask: masked ? ws.maskAdd : nil, ws: ws)
+                            runLayer(
+                                packed[l], weights.layers[l], layer: l, n: n,
+                                input: hs.baseAddress! + l * n * d, output: hs.baseAddress! + (l + 1) * n * d,
+                                queries: qs.baseAddress! + l * n * d, keys: ks.baseAddress! + l * n * d,
+                                probs: att.baseAddress! + l * H * n * n, mask: masked ? ws.maskAdd : nil, ws: ws)
                             if l == 0, let convolution {
-                                applyConvolution(convolution, input: hs.baseAddress!, out: hs.baseAddress! + n * d, n: n,
-                                                 mask: masked ? attentionMask : nil, ws: ws)
+                                applyConvolution(
+                                    convolution, input: hs.baseAddress!, out: hs.baseAddress! + n * d, n: n,
+                                    mask: masked ? attentionMask : nil, ws: ws)
                             }
                         }
                     }
@@ -107,7 +113,9 @@ public final class BertEncoder: Sendable {
         guard bad >= 0 else { return }
         let layer = bad / perLayer
         let which = layer == 0 ? "the embeddings" : "layer \(layer)"
-        throw EncoderError("\(which) produced non-finite values (NaN or ∞) at token \(bad % perLayer / trace.hidden): check the checkpoint's weights\(layer == 0 ? "" : " for layer \(layer)")")
+        throw EncoderError(
+            "\(which) produced non-finite values (NaN or ∞) at token \(bad % perLayer / trace.hidden): check the checkpoint's weights\(layer == 0 ? "" : " for layer \(layer)")"
+        )
     }
 
     func validate(ids: [Int], typeIds: [Int]?, attentionMask: [Int]?) throws {
@@ -145,9 +153,13 @@ public final class BertEncoder: Sendable {
                 for k in 0..<e { row[k] = w[k] + p[k] }
             }
         }
-        bs_add_layernorm(target, nil, target, Int32(ids.count), Int32(e), emb.norm.weight.pointer, emb.norm.bias.pointer, config.layerNormEps)
+        bs_add_layernorm(
+            target, nil, target, Int32(ids.count), Int32(e), emb.norm.weight.pointer, emb.norm.bias.pointer,
+            config.layerNormEps)
         if let proj = emb.projection {
-            bs_linear(target, Int32(ids.count), Int32(e), proj.weight.pointer, Int32(config.hiddenSize), proj.bias?.pointer, out, Int32(config.hiddenSize))
+            bs_linear(
+                target, Int32(ids.count), Int32(e), proj.weight.pointer, Int32(config.hiddenSize), proj.bias?.pointer,
+                out, Int32(config.hiddenSize))
         }
     }
 }

@@ -5,19 +5,19 @@ import Checkpoint
 public struct BertWeights: Sendable {
     public struct Linear: Sendable {
         public let weight: Tensor  // (out, in), used in place
-        public let bias: Tensor?   // (out)
+        public let bias: Tensor?  // (out)
         public var outFeatures: Int { weight.shape[0] }
         public var inFeatures: Int { weight.shape[1] }
     }
 
     public struct LayerNorm: Sendable {
         public let weight: Tensor  // (d)
-        public let bias: Tensor    // (d)
+        public let bias: Tensor  // (d)
     }
 
     public struct Embeddings: Sendable {
-        public let word: Tensor        // (vocab, e)
-        public let position: Tensor?   // (max_positions, e); DeBERTa-v3 has none
+        public let word: Tensor  // (vocab, e)
+        public let position: Tensor?  // (max_positions, e); DeBERTa-v3 has none
 
         public let tokenType: Tensor?  // (type_vocab, e); DistilBERT has none
         public let norm: LayerNorm
@@ -27,11 +27,11 @@ public struct BertWeights: Sendable {
 
     public struct Layer: Sendable {
         public let query, key, value: Linear  // attention.self.*
-        public let attentionOutput: Linear    // attention.output.dense
-        public let attentionNorm: LayerNorm   // attention.output.LayerNorm
-        public let intermediate: Linear       // intermediate.dense
-        public let output: Linear             // output.dense
-        public let outputNorm: LayerNorm      // output.LayerNorm
+        public let attentionOutput: Linear  // attention.output.dense
+        public let attentionNorm: LayerNorm  // attention.output.LayerNorm
+        public let intermediate: Linear  // intermediate.dense
+        public let output: Linear  // output.dense
+        public let outputNorm: LayerNorm  // output.LayerNorm
         /// DeBERTa's pos_key_proj / pos_query_proj (nil when share_att_key).
         public var positionKey: Linear? = nil
         public var positionQuery: Linear? = nil
@@ -48,9 +48,9 @@ public struct BertWeights: Sendable {
     /// is the word embedding matrix when the file does not store it.
     public struct MaskedLMHead: Sendable {
         public let transform: Linear  // (t, d)
-        public let norm: LayerNorm    // (t)
-        public let decoder: Tensor    // (vocab, t)
-        public let bias: Tensor       // (vocab)
+        public let norm: LayerNorm  // (t)
+        public let decoder: Tensor  // (vocab, t)
+        public let bias: Tensor  // (vocab)
         public let decoderIsTied: Bool
         /// The transform's activation (ELECTRA's generator always uses GELU).
         public let activation: Activation

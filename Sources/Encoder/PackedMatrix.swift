@@ -29,7 +29,11 @@ final class PackedMatrix: @unchecked Sendable {
             let b = UnsafeMutablePointer<Float>.allocate(capacity: n)
             var at = 0
             for l in linears {
-                if let lb = l.bias { b.advanced(by: at).update(from: lb.pointer, count: l.outFeatures) } else { b.advanced(by: at).update(repeating: 0, count: l.outFeatures) }
+                if let lb = l.bias {
+                    b.advanced(by: at).update(from: lb.pointer, count: l.outFeatures)
+                } else {
+                    b.advanced(by: at).update(repeating: 0, count: l.outFeatures)
+                }
                 at += l.outFeatures
             }
             bias = b
@@ -44,8 +48,12 @@ final class PackedMatrix: @unchecked Sendable {
     }
 
     /// y (m, ld)[:, 0:outFeatures] = x (m, inFeatures) · Wᵀ + b
-    func apply(_ x: UnsafePointer<Float>, rows m: Int, into y: UnsafeMutablePointer<Float>, ld: Int, activation: Activation? = nil) {
-        bs_linear_packed(x, Int32(m), Int32(inFeatures), data, Int32(outFeatures), bias, y, Int32(ld), activation?.kernelCode ?? 0)
+    func apply(
+        _ x: UnsafePointer<Float>, rows m: Int, into y: UnsafeMutablePointer<Float>, ld: Int,
+        activation: Activation? = nil
+    ) {
+        bs_linear_packed(
+            x, Int32(m), Int32(inFeatures), data, Int32(outFeatures), bias, y, Int32(ld), activation?.kernelCode ?? 0)
     }
 }
 

@@ -3,14 +3,14 @@
 /// Not thread-safe: one workspace per concurrent caller.
 public final class Workspace: @unchecked Sendable {
     private(set) var capacity = 0
-    private(set) var context: UnsafeMutablePointer<Float>       // (n, d)
-    private(set) var attended: UnsafeMutablePointer<Float>      // (n, d)
-    private(set) var qkv: UnsafeMutablePointer<Float>           // (n, 3d)
+    private(set) var context: UnsafeMutablePointer<Float>  // (n, d)
+    private(set) var attended: UnsafeMutablePointer<Float>  // (n, d)
+    private(set) var qkv: UnsafeMutablePointer<Float>  // (n, 3d)
     private(set) var intermediate: UnsafeMutablePointer<Float>  // (n, ff)
-    private(set) var maskAdd: UnsafeMutablePointer<Float>       // (n)
-    private(set) var embedded: UnsafeMutablePointer<Float>      // (n, e) before a projection
-    private(set) var bias: UnsafeMutablePointer<Float>          // (biasHeads, n, n) relative-position scores
-    private(set) var queryOk: UnsafeMutablePointer<UInt8>       // (n) 1 = real token
+    private(set) var maskAdd: UnsafeMutablePointer<Float>  // (n)
+    private(set) var embedded: UnsafeMutablePointer<Float>  // (n, e) before a projection
+    private(set) var bias: UnsafeMutablePointer<Float>  // (biasHeads, n, n) relative-position scores
+    private(set) var queryOk: UnsafeMutablePointer<UInt8>  // (n) 1 = real token
     let hidden: Int
     let ff: Int
     let embedding: Int

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 
@@ -16,7 +16,9 @@ public enum FileLock {
         guard fd >= 0 else { throw FileWriteError("cannot write \(lockPath): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw FileWriteError("cannot lock \(lockPath): \(String(cString: strerror(errno)))") }
+            guard errno == EINTR else {
+                throw FileWriteError("cannot lock \(lockPath): \(String(cString: strerror(errno)))")
+            }
         }
         defer { flock(fd, LOCK_UN) }
         return try body()
@@ -55,7 +57,9 @@ public enum FileLock {
     public static func makeDirectories(_ path: String) throws {
         var st = stat()
         if stat(path, &st) == 0 {
-            guard (st.st_mode & S_IFMT) == S_IFDIR else { throw FileWriteError("cannot create \(path): a file is in the way") }
+            guard (st.st_mode & S_IFMT) == S_IFDIR else {
+                throw FileWriteError("cannot create \(path): a file is in the way")
+            }
             return
         }
         let parent = (path as NSString).deletingLastPathComponent

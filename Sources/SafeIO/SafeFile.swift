@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 
@@ -31,7 +31,9 @@ public enum SafeFile {
     public static func read(_ path: String, limit: Int) throws(FileReadError) -> [UInt8] {
         let (fd, size) = try openRegular(path)
         defer { close(fd) }
-        guard size <= limit else { throw FileReadError(path, "is \(ByteCount(size)), over the \(ByteCount(limit)) limit for this kind of file") }
+        guard size <= limit else {
+            throw FileReadError(path, "is \(ByteCount(size)), over the \(ByteCount(limit)) limit for this kind of file")
+        }
         var bytes = [UInt8](repeating: 0, count: size)
         var done = 0
         while done < size {
@@ -46,12 +48,16 @@ public enum SafeFile {
         return bytes
     }
 
-    public static func read(_ url: URL, limit: Int) throws(FileReadError) -> [UInt8] { try read(url.path, limit: limit) }
+    public static func read(_ url: URL, limit: Int) throws(FileReadError) -> [UInt8] {
+        try read(url.path, limit: limit)
+    }
 
     /// The file as UTF-8 text (invalid sequences are an error, not replaced).
     public static func text(_ url: URL, limit: Int) throws(FileReadError) -> String {
         let bytes = try read(url.path, limit: limit)
-        guard let s = String(validating: bytes, as: UTF8.self) else { throw FileReadError(url.path, "is not UTF-8 text") }
+        guard let s = String(validating: bytes, as: UTF8.self) else {
+            throw FileReadError(url.path, "is not UTF-8 text")
+        }
         return s
     }
 

@@ -21,7 +21,10 @@ public struct LoadedModel: Sendable {
     /// Set when the MLM head comes from BertScope's overlay, not the checkpoint.
     public let headNote: String?
 
-    public init(directory: URL, encoder: BertEncoder, tokenizer: Tokenizer, mlmEncoder: (@Sendable () -> BertEncoder?)? = nil, headNote: String? = nil) {
+    public init(
+        directory: URL, encoder: BertEncoder, tokenizer: Tokenizer, mlmEncoder: (@Sendable () -> BertEncoder?)? = nil,
+        headNote: String? = nil
+    ) {
         self.directory = directory
         self.encoder = encoder
         self.tokenizer = tokenizer
@@ -35,7 +38,9 @@ public struct LoadedModel: Sendable {
     /// A model without an MLM head gets `mlmOverlay` (BertScope's trained
     /// head for all-MiniLM-L6-v2) when the overlay names it as its base;
     /// a checkpoint with its own head always keeps it.
-    public static func load(_ spec: String?, locator: ModelLocator = ModelLocator(), mlmOverlay: URL? = nil) throws -> LoadedModel {
+    public static func load(_ spec: String?, locator: ModelLocator = ModelLocator(), mlmOverlay: URL? = nil) throws
+        -> LoadedModel
+    {
         let dir = try locator.resolve(spec)
         let tokenizer = try Tokenizer.load(directory: dir)
         let config = try ModelConfig(contentsOf: dir.appendingPathComponent("config.json"))
@@ -45,10 +50,14 @@ public struct LoadedModel: Sendable {
         var note: String? = nil
         if !encoder.hasMaskedLMHead, let overlay = mlmOverlay, FileManager.default.fileExists(atPath: overlay.path) {
             let file = try SafeTensorsFile(path: overlay.path)
-            if displayName(dir) == "all-MiniLM-L6-v2" || file.metadata["base_model"].map({ dir.path.contains($0.replacingOccurrences(of: "/", with: "--")) }) == true {
+            if displayName(dir) == "all-MiniLM-L6-v2"
+                || file.metadata["base_model"].map({ dir.path.contains($0.replacingOccurrences(of: "/", with: "--")) })
+                    == true
+            {
                 let files = store.files + [file]
                 mlm = { try? BertEncoder(config: config, store: WeightStore(files: files)) }
-                note = "head trained by BertScope on public-domain text"
+                note =
+                    "head trained by BertScope on public-domain text"
                     + (file.metadata["cloze_top5"].map { " (cloze top-5 \(Int((Double($0) ?? 0) * 100))%)" } ?? "")
             }
         }

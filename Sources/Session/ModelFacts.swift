@@ -14,9 +14,12 @@ public struct ModelFacts: Sendable, Equatable {
     /// Set when the MLM head comes from BertScope's overlay.
     public var headNote: String?
 
-    public init(name: String, modelType: String, layers: Int, heads: Int, hiddenSize: Int, hasMaskedLM: Bool = true,
-                hasReplacedTokenHead: Bool = false, headNote: String? = nil) {
-        self.name = name; self.modelType = modelType; self.layers = layers; self.heads = heads; self.hiddenSize = hiddenSize
+    public init(
+        name: String, modelType: String, layers: Int, heads: Int, hiddenSize: Int, hasMaskedLM: Bool = true,
+        hasReplacedTokenHead: Bool = false, headNote: String? = nil
+    ) {
+        self.name = name; self.modelType = modelType; self.layers = layers; self.heads = heads;
+        self.hiddenSize = hiddenSize
         self.hasMaskedLM = hasMaskedLM; self.hasReplacedTokenHead = hasReplacedTokenHead; self.headNote = headNote
     }
 }
@@ -24,8 +27,9 @@ public struct ModelFacts: Sendable, Equatable {
 extension LoadedModel {
     public var facts: ModelFacts {
         let c = encoder.config
-        return ModelFacts(name: name, modelType: "\(c.modelType)", layers: c.numLayers, heads: c.numHeads, hiddenSize: c.hiddenSize,
-                          hasMaskedLM: hasMaskedLM, hasReplacedTokenHead: encoder.hasReplacedTokenHead, headNote: headNote)
+        return ModelFacts(
+            name: name, modelType: "\(c.modelType)", layers: c.numLayers, heads: c.numHeads, hiddenSize: c.hiddenSize,
+            hasMaskedLM: hasMaskedLM, hasReplacedTokenHead: encoder.hasReplacedTokenHead, headNote: headNote)
     }
 
     /// DeBERTa: one attention score split into its disentangled terms, as

@@ -18,14 +18,20 @@ public struct ModelInfo: Sendable {
         directory = m.directory.path
         tokenizer = m.tokenizer.summary
         dtype = store.dominantDType?.rawValue ?? "?"
-        parameters = store.files.flatMap { $0.entries.values }.filter { $0.dtype.isLoadableAsFloat }.reduce(0) { $0 + $1.shape.reduce(1, *) }
+        parameters = store.files.flatMap { $0.entries.values }.filter { $0.dtype.isLoadableAsFloat }.reduce(0) {
+            $0 + $1.shape.reduce(1, *)
+        }
         layers = c.numLayers
         heads = c.numHeads
         hidden = c.hiddenSize
         vocab = c.vocabSize
         fileBytes = store.totalBytes
         var present: [String] = []
-        if w.maskedLM != nil { present.append("masked-LM") } else if m.hasMaskedLM { present.append("masked-LM (BertScope overlay)") }
+        if w.maskedLM != nil {
+            present.append("masked-LM")
+        } else if m.hasMaskedLM {
+            present.append("masked-LM (BertScope overlay)")
+        }
         if w.nextSentence != nil { present.append(c.family == .albert ? "sentence-order" : "next-sentence") }
         if w.replacedToken != nil { present.append("replaced-token detection") }
         if w.pooler != nil { present.append("pooler") }
@@ -41,8 +47,10 @@ public struct ModelInfo: Sendable {
             let name, family: String, parameters, layers, heads, hiddenSize, vocabSize: Int, tokenizer: String
             let headsPresent: [String], dtype: String, fileBytes: Int, directory: String
         }
-        let r = Record(name: name, family: family, parameters: parameters, layers: layers, heads: heads, hiddenSize: hidden, vocabSize: vocab,
-                       tokenizer: tokenizer, headsPresent: headsPresent, dtype: dtype, fileBytes: fileBytes, directory: directory)
+        let r = Record(
+            name: name, family: family, parameters: parameters, layers: layers, heads: heads, hiddenSize: hidden,
+            vocabSize: vocab,
+            tokenizer: tokenizer, headsPresent: headsPresent, dtype: dtype, fileBytes: fileBytes, directory: directory)
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.keyEncodingStrategy = .convertToSnakeCase
@@ -50,15 +58,19 @@ public struct ModelInfo: Sendable {
     }
 
     public var table: String {
-        let rows: [(String, String)] = [
-            ("model", name), ("family", family), ("directory", directory),
-            ("parameters", String(format: "%.1fM", Double(parameters) / 1e6)),
-            ("shape", "\(layers) layers × \(heads) heads, hidden \(hidden), vocabulary \(vocab)"
-                + (sharedLayers.map { ", \($0) stored layer\($0 == 1 ? "" : "s") shared" } ?? "")),
-            ("tokenizer", tokenizer), ("heads", headsPresent.isEmpty ? "none (encoder only)" : headsPresent.joined(separator: ", ")),
-            ("dtype", dtype), ("size", String(format: "%.1f MB", Double(fileBytes) / 1e6)),
-        ] + (headNote.map { [("note", $0)] } ?? [])
+        let rows: [(String, String)] =
+            [
+                ("model", name), ("family", family), ("directory", directory),
+                ("parameters", String(format: "%.1fM", Double(parameters) / 1e6)),
+                (
+                    "shape",
+                    "\(layers) layers × \(heads) heads, hidden \(hidden), vocabulary \(vocab)"
+                        + (sharedLayers.map { ", \($0) stored layer\($0 == 1 ? "" : "s") shared" } ?? "")
+                ),
+                ("tokenizer", tokenizer),
+                ("heads", headsPresent.isEmpty ? "none (encoder only)" : headsPresent.joined(separator: ", ")),
+                ("dtype", dtype), ("size", String(format: "%.1f MB", Double(fileBytes) / 1e6)),
+            ] + (headNote.map { [("note", $0)] } ?? [])
         return rows.map { $0.0.padding(toLength: 11, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
     }
 }
-

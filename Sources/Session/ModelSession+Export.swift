@@ -15,9 +15,14 @@ extension ModelSession {
         // One line with the path and the cause, never Foundation's NSCocoaErrorDomain dump.
         try FileLock.makeDirectories(directory.path)
         let c = model.encoder.config, n = result.encoding.count
-        let files = [("hidden_states.npy", NPYWriter.encode(shape: [c.numLayers + 1, n, c.hiddenSize], values: trace.hiddenStates)),
-                     ("attentions.npy", NPYWriter.encode(shape: [c.numLayers, c.numHeads, n, n], values: trace.attentions)),
-                     ("tokens.json", Data((EncodingJSON.object(result.encoding) + "\n").utf8))]
+        let files = [
+            (
+                "hidden_states.npy",
+                NPYWriter.encode(shape: [c.numLayers + 1, n, c.hiddenSize], values: trace.hiddenStates)
+            ),
+            ("attentions.npy", NPYWriter.encode(shape: [c.numLayers, c.numHeads, n, n], values: trace.attentions)),
+            ("tokens.json", Data((EncodingJSON.object(result.encoding) + "\n").utf8)),
+        ]
         for (name, data) in files { try FileLock.writeAtomically(data, to: directory.appendingPathComponent(name)) }
         return directory
     }

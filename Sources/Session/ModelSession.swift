@@ -28,9 +28,13 @@ public final class ModelSession: @unchecked Sendable {
     private let workspace: Workspace
     private var scratch = Trace()
     /// Built on first use (the overlay encoder is not needed until a mask appears).
-    private lazy var maskedLM: MaskedLanguageModel? = model.mlmEncoder.flatMap { try? MaskedLanguageModel(encoder: $0, tokenizer: model.tokenizer) }
+    private lazy var maskedLM: MaskedLanguageModel? = model.mlmEncoder.flatMap {
+        try? MaskedLanguageModel(encoder: $0, tokenizer: model.tokenizer)
+    }
 
-    public init(model: LoadedModel, input: SessionInput = SessionInput(text: ""), scheduler: SessionScheduler = QueueScheduler()) {
+    public init(
+        model: LoadedModel, input: SessionInput = SessionInput(text: ""), scheduler: SessionScheduler = QueueScheduler()
+    ) {
         self.model = model
         self.scheduler = scheduler
         self.current = input
@@ -96,7 +100,9 @@ public final class ModelSession: @unchecked Sendable {
         var trace: Trace? = nil
         var failure: String? = nil
         do {
-            try enc.forward(ids: encoding.ids, typeIds: encoding.typeIds, attentionMask: nil, workspace: workspace, into: &scratch) {
+            try enc.forward(
+                ids: encoding.ids, typeIds: encoding.typeIds, attentionMask: nil, workspace: workspace, into: &scratch
+            ) {
                 self.lock.withLock { self.generation != gen && self.pending != nil }
             }
             trace = scratch
@@ -107,7 +113,9 @@ public final class ModelSession: @unchecked Sendable {
         }
         var result = EncodeResult(input: input, encoding: encoding, trace: trace, error: failure, milliseconds: 0)
         result.maskedOriginals = originals
-        if trace != nil, model.hasMaskedLM, encoding.ids.contains(tok.maskId ?? -1) || input.labSeed != nil, let mlm = maskedLM {
+        if trace != nil, model.hasMaskedLM, encoding.ids.contains(tok.maskId ?? -1) || input.labSeed != nil,
+            let mlm = maskedLM
+        {
             result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
         }
         if let trace, enc.hasReplacedTokenHead { result.replaced = try? enc.replacedTokenProbabilities(trace) }

@@ -21,11 +21,14 @@ public final class NCursesTerminal: TerminalBackend {
         try NCursesTerminal.chooseUTF8Locale()
         let term = ProcessInfo.processInfo.environment["TERM"].flatMap { $0.isEmpty ? nil : $0 } ?? "xterm-256color"
         guard newterm(term, stdout, stdin) != nil else {
-            throw TerminalError("cannot start the terminal UI: TERM=\(term) is unknown to ncurses (try TERM=xterm-256color)")
+            throw TerminalError(
+                "cannot start the terminal UI: TERM=\(term) is unknown to ncurses (try TERM=xterm-256color)")
         }
         guard bs_can_address_cursor() != 0 else {
             endwin()
-            throw TerminalError("cannot start the terminal UI: TERM=\(term) cannot move the cursor; the workbench needs a cursor-addressable terminal (try TERM=xterm-256color); the subcommands work anywhere")
+            throw TerminalError(
+                "cannot start the terminal UI: TERM=\(term) cannot move the cursor; the workbench needs a cursor-addressable terminal (try TERM=xterm-256color); the subcommands work anywhere"
+            )
         }
         // LINES/COLUMNS in the environment would freeze the size; forget them.
         unsetenv("LINES")
@@ -69,7 +72,9 @@ public final class NCursesTerminal: TerminalBackend {
         for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8", "en_US.utf8"] where setlocale(LC_CTYPE, name) != nil {
             if bs_locale_is_utf8() != 0 { return }
         }
-        throw TerminalError("cannot start the terminal UI: no UTF-8 locale is available (LANG=\(ProcessInfo.processInfo.environment["LANG"] ?? "")); install one (apt-get install locales) or set LANG=C.UTF-8")
+        throw TerminalError(
+            "cannot start the terminal UI: no UTF-8 locale is available (LANG=\(ProcessInfo.processInfo.environment["LANG"] ?? "")); install one (apt-get install locales) or set LANG=C.UTF-8"
+        )
     }
 
     /// Restores the terminal (idempotent).
@@ -137,7 +142,9 @@ public final class NCursesTerminal: TerminalBackend {
     private func mouse() -> Key? {
         var ev = MEVENT()
         guard getmouse(&ev) == OK else { return nil }
-        if ev.bstate & (bs_button1_pressed() | bs_button1_clicked()) != 0 { return .mouse(x: Int(ev.x), y: Int(ev.y), button: .left) }
+        if ev.bstate & (bs_button1_pressed() | bs_button1_clicked()) != 0 {
+            return .mouse(x: Int(ev.x), y: Int(ev.y), button: .left)
+        }
         if ev.bstate & bs_button4_pressed() != 0 { return .mouse(x: Int(ev.x), y: Int(ev.y), button: .wheelUp) }
         if ev.bstate & bs_button5_pressed() != 0 { return .mouse(x: Int(ev.x), y: Int(ev.y), button: .wheelDown) }
         return nil
@@ -204,7 +211,9 @@ public final class NCursesTerminal: TerminalBackend {
     /// On a crash or kill signal: restore the terminal, then die as the signal says.
     private static func installCrashHandlers() {
         // A SIGBUS from a weights file truncated under us is reported by CFaults, after endwin.
-        bs_fault_set_cleanup { endwin(); NCursesTerminal.write(NCursesTerminal.pasteOff) }
+        bs_fault_set_cleanup {
+            endwin(); NCursesTerminal.write(NCursesTerminal.pasteOff)
+        }
         bs_fault_install()
         for sig in [SIGSEGV, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGTERM, SIGHUP, SIGQUIT] {
             signal(sig) { s in

@@ -27,8 +27,10 @@ public struct Encoding: Sendable, Equatable {
 
     public init() {}
 
-    mutating func append(id: Int, token: String, span: Span, typeId: Int, wordId: Int?, special: Bool, sequence: Int?,
-                         unknown reason: UnknownReason? = nil) {
+    mutating func append(
+        id: Int, token: String, span: Span, typeId: Int, wordId: Int?, special: Bool, sequence: Int?,
+        unknown reason: UnknownReason? = nil
+    ) {
         if let reason { unknown[ids.count] = reason }
         ids.append(id); tokens.append(token); offsets.append(span); typeIds.append(typeId)
         wordIds.append(wordId); specialTokensMask.append(special ? 1 : 0); sequenceIds.append(sequence)
@@ -73,7 +75,9 @@ extension Encoding {
     public func wordGroups(of positions: [Int]) -> [[Int]] {
         var groups: [[Int]] = []
         for (k, p) in positions.enumerated() {
-            if k > 0, wordIds[p] != nil, wordIds[p] == wordIds[positions[k - 1]], sequenceIds[p] == sequenceIds[positions[k - 1]] {
+            if k > 0, wordIds[p] != nil, wordIds[p] == wordIds[positions[k - 1]],
+                sequenceIds[p] == sequenceIds[positions[k - 1]]
+            {
                 groups[groups.count - 1].append(p)
             } else {
                 groups.append([p])

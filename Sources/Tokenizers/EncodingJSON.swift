@@ -7,17 +7,22 @@ public enum EncodingJSON {
 
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(tokens, forKey: .tokens); try c.encode(ids, forKey: .ids); try c.encode(offsets, forKey: .offsets)
-            try c.encode(typeIds, forKey: .typeIds); try c.encode(wordIds, forKey: .wordIds); try c.encode(specialTokensMask, forKey: .specialTokensMask)
+            try c.encode(tokens, forKey: .tokens); try c.encode(ids, forKey: .ids);
+            try c.encode(offsets, forKey: .offsets)
+            try c.encode(typeIds, forKey: .typeIds); try c.encode(wordIds, forKey: .wordIds);
+            try c.encode(specialTokensMask, forKey: .specialTokensMask)
         }
         enum CodingKeys: String, CodingKey {
-            case tokens, ids, offsets, typeIds = "type_ids", wordIds = "word_ids", specialTokensMask = "special_tokens_mask"
+            case tokens, ids, offsets, typeIds = "type_ids", wordIds = "word_ids", specialTokensMask =
+                "special_tokens_mask"
         }
     }
 
     public static func object(_ e: Encoding) -> String {
-        let r = Record(tokens: e.tokens, ids: e.ids, offsets: e.offsets.map { [$0.start, $0.end] }, typeIds: e.typeIds, wordIds: e.wordIds,
-                       specialTokensMask: e.specialTokensMask)
+        let r = Record(
+            tokens: e.tokens, ids: e.ids, offsets: e.offsets.map { [$0.start, $0.end] }, typeIds: e.typeIds,
+            wordIds: e.wordIds,
+            specialTokensMask: e.specialTokensMask)
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? enc.encode(r)).flatMap { String(data: $0, encoding: .utf8) } ?? "null"

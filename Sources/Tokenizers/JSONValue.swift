@@ -21,7 +21,10 @@ public indirect enum JSONValue: Sendable, Equatable {
         case let (.string(x), .string(y)): return Array(x.unicodeScalars) == Array(y.unicodeScalars)
         case let (.array(x), .array(y)): return x == y
         case let (.object(x), .object(y)):
-            return x.count == y.count && zip(x, y).allSatisfy { Array($0.key.unicodeScalars) == Array($1.key.unicodeScalars) && $0.value == $1.value }
+            return x.count == y.count
+                && zip(x, y).allSatisfy {
+                    Array($0.key.unicodeScalars) == Array($1.key.unicodeScalars) && $0.value == $1.value
+                }
         default: return false
         }
     }
@@ -135,7 +138,9 @@ struct JSONParser {
     mutating func number() throws -> Double {
         let start = i
         while i < bytes.count, Self.isNumberByte(bytes[i]) { i += 1 }
-        guard i > start, let d = Double(String(decoding: bytes[start..<i], as: UTF8.self)) else { throw error("bad number") }
+        guard i > start, let d = Double(String(decoding: bytes[start..<i], as: UTF8.self)) else {
+            throw error("bad number")
+        }
         return d
     }
 
@@ -167,7 +172,9 @@ struct JSONParser {
     /// \uXXXX, joining surrogate pairs; a lone surrogate becomes U+FFFD.
     mutating func unicodeEscape() throws -> UInt32 {
         let high = try hex4()
-        if (0xD800...0xDBFF).contains(high), i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
+        if (0xD800...0xDBFF).contains(high), i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"),
+            bytes[i + 1] == UInt8(ascii: "u")
+        {
             let save = i
             i += 2
             let low = try hex4()
@@ -178,7 +185,8 @@ struct JSONParser {
     }
 
     mutating func hex4() throws -> UInt32 {
-        guard i + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[i..<(i + 4)], as: UTF8.self), radix: 16) else {
+        guard i + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[i..<(i + 4)], as: UTF8.self), radix: 16)
+        else {
             throw error("bad \\u escape")
         }
         i += 4

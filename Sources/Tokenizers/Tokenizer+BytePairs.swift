@@ -4,8 +4,10 @@ extension Tokenizer {
     /// bytes to the original scalars (a piece holding part of a character's
     /// bytes covers the whole character). RobertaProcessing's offset
     /// trimming comes later, in `trimmed`, as for every model.
-    func appendBytePairs(_ bpe: BytePairEncoding, _ text: NormalizedText, _ r: Range<Int>, prefixSpace: Bool,
-                         word: inout Int, into out: inout [RawToken]) {
+    func appendBytePairs(
+        _ bpe: BytePairEncoding, _ text: NormalizedText, _ r: Range<Int>, prefixSpace: Bool,
+        word: inout Int, into out: inout [RawToken]
+    ) {
         var scalars = Array(text.scalars[r])
         var origin = Array(text.origin[r])
         if prefixSpace, let first = scalars.first, first != " " {

@@ -9,7 +9,9 @@ extension Tokenizer {
         let json = directory.appendingPathComponent("tokenizer.json")
         if FileManager.default.fileExists(atPath: json.path) {
             let data: Data
-            do { data = Data(try SafeFile.read(json, limit: Limits.tokenizerJSON)) } catch { throw TokenizerError("cannot read \(error)") }
+            do { data = Data(try SafeFile.read(json, limit: Limits.tokenizerJSON)) } catch {
+                throw TokenizerError("cannot read \(error)")
+            }
             do { return try Tokenizer(tokenizerJSON: data) } catch let e as TokenizerError {
                 throw TokenizerError("tokenizer.json: \(e.message)")
             }
@@ -20,11 +22,14 @@ extension Tokenizer {
                 FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path)
             }
             if let spm, let family = SentencePieceFamily.of(directory), family.modelFiles.contains(spm) {
-                return try Tokenizer(sentencePieceFolder: directory, model: directory.appendingPathComponent(spm), family: family)
+                return try Tokenizer(
+                    sentencePieceFolder: directory, model: directory.appendingPathComponent(spm), family: family)
             }
             if let spm {
-                throw TokenizerError("\(directory.path) has \(spm) but no tokenizer.json, and its tokenizer class is not one BertScope builds from it "
-                    + "(DeBERTa-v2, ALBERT, XLM-R); write tokenizer.json once with transformers: AutoTokenizer.from_pretrained(dir).save_pretrained(dir)")
+                throw TokenizerError(
+                    "\(directory.path) has \(spm) but no tokenizer.json, and its tokenizer class is not one BertScope builds from it "
+                        + "(DeBERTa-v2, ALBERT, XLM-R); write tokenizer.json once with transformers: AutoTokenizer.from_pretrained(dir).save_pretrained(dir)"
+                )
             }
             throw TokenizerError("\(directory.path) has neither tokenizer.json nor vocab.txt")
         }
@@ -44,19 +49,26 @@ extension Tokenizer {
         if root["model"]?["type"]?.string == "BPE" {
             let bpe = try Self.bytePairs(root["model"]!)
             guard root["normalizer"]?.isNull ?? true else {
-                throw TokenizerError("normalizer \(root["normalizer"]?["type"]?.string ?? "?") with BPE is not supported (supported: none)")
+                throw TokenizerError(
+                    "normalizer \(root["normalizer"]?["type"]?.string ?? "?") with BPE is not supported (supported: none)"
+                )
             }
             let pre = root["pre_tokenizer"]
             guard pre?["type"]?.string == "ByteLevel" else {
-                throw TokenizerError("pre_tokenizer \(pre?["type"]?.string ?? "none") with BPE is not supported (supported: ByteLevel)")
+                throw TokenizerError(
+                    "pre_tokenizer \(pre?["type"]?.string ?? "none") with BPE is not supported (supported: ByteLevel)")
             }
             let post = root["post_processor"]
             guard post?["type"]?.string == "RobertaProcessing" else {
-                throw TokenizerError("post_processor \(post?["type"]?.string ?? "none") with BPE is not supported (supported: RobertaProcessing)")
+                throw TokenizerError(
+                    "post_processor \(post?["type"]?.string ?? "none") with BPE is not supported (supported: RobertaProcessing)"
+                )
             }
             let template = try Self.postProcessor(post, added: added, lookup: bpe.id(for:))
-            self.init(normalizer: BertNormalizer.off, kind: .bytePairs(bpe, addPrefixSpace: pre?["add_prefix_space"]?.bool ?? false),
-                      addedTokens: added, postProcessor: template)
+            self.init(
+                normalizer: BertNormalizer.off,
+                kind: .bytePairs(bpe, addPrefixSpace: pre?["add_prefix_space"]?.bool ?? false),
+                addedTokens: added, postProcessor: template)
             offsetTrimming = Self.offsetTrimming(post)
             return
         }
@@ -98,7 +110,9 @@ extension Tokenizer {
         var entries: [(token: String, id: Int)] = []
         entries.reserveCapacity(members.count)
         for (token, value) in members {
-            guard let id = value.int else { throw TokenizerError("vocab entry \(token.debugDescription) has no integer id") }
+            guard let id = value.int else {
+                throw TokenizerError("vocab entry \(token.debugDescription) has no integer id")
+            }
             entries.append((token, id))
         }
         return try WordPiece(
@@ -111,7 +125,8 @@ extension Tokenizer {
     /// Counted before anything is built from them (each entry costs microseconds and ~100 bytes).
     static func checkCount(_ n: Int, _ what: String) throws {
         guard n <= Limits.vocabularyEntries else {
-            throw TokenizerError("\(n) \(what), over the \(Limits.vocabularyEntries) a tokenizer may have (real ones: 30k–250k)")
+            throw TokenizerError(
+                "\(n) \(what), over the \(Limits.vocabularyEntries) a tokenizer may have (real ones: 30k–250k)")
         }
     }
 
@@ -142,23 +157,30 @@ extension Tokenizer {
         }
     }
 
-    static func postProcessor(_ p: JSONValue?, added: [AddedToken], lookup: (String) -> Int?) throws -> TemplateProcessor {
-        func id(_ token: String) -> Int? { added.first { $0.content.unicodeScalars.elementsEqual(token.unicodeScalars) }?.id ?? lookup(token) }
+    static func postProcessor(_ p: JSONValue?, added: [AddedToken], lookup: (String) -> Int?) throws
+        -> TemplateProcessor
+    {
+        func id(_ token: String) -> Int? {
+            added.first { $0.content.unicodeScalars.elementsEqual(token.unicodeScalars) }?.id ?? lookup(token)
+        }
         guard let p, !p.isNull else {
-            return TemplateProcessor(single: [.sequence(index: 0, typeId: 0)],
-                                     pair: [.sequence(index: 0, typeId: 0), .sequence(index: 1, typeId: 1)], specialIds: [:])
+            return TemplateProcessor(
+                single: [.sequence(index: 0, typeId: 0)],
+                pair: [.sequence(index: 0, typeId: 0), .sequence(index: 1, typeId: 1)], specialIds: [:])
         }
         switch p["type"]?.string {
         case "BertProcessing":
             guard let c = p["cls"]?.array?.first?.string, let ci = p["cls"]?.array?.last?.int,
-                  let s = p["sep"]?.array?.first?.string, let si = p["sep"]?.array?.last?.int else {
+                let s = p["sep"]?.array?.first?.string, let si = p["sep"]?.array?.last?.int
+            else {
                 throw TokenizerError("BertProcessing post-processor is malformed")
             }
             return .bert(cls: c, clsId: ci, sep: s, sepId: si)
         case "RobertaProcessing":
             // <s> A </s> (</s> B </s>), every type id 0. Its offset trimming only touches byte-level "Ġ" pieces.
             guard let c = p["cls"]?.array?.first?.string, let ci = p["cls"]?.array?.last?.int,
-                  let s = p["sep"]?.array?.first?.string, let si = p["sep"]?.array?.last?.int else {
+                let s = p["sep"]?.array?.first?.string, let si = p["sep"]?.array?.last?.int
+            else {
                 throw TokenizerError("RobertaProcessing post-processor is malformed")
             }
             return .roberta(cls: c, clsId: ci, sep: s, sepId: si)
@@ -167,9 +189,12 @@ extension Tokenizer {
             for (key, v) in p["special_tokens"]?.members ?? [] {
                 ids[key] = v["ids"]?.array?.compactMap(\.int) ?? id(key).map { [$0] }
             }
-            return TemplateProcessor(single: try templateItems(p["single"]), pair: try templateItems(p["pair"]), specialIds: ids)
+            return TemplateProcessor(
+                single: try templateItems(p["single"]), pair: try templateItems(p["pair"]), specialIds: ids)
         case let other:
-            throw TokenizerError("post_processor \(other ?? "?") is not supported (supported: TemplateProcessing, BertProcessing, RobertaProcessing)")
+            throw TokenizerError(
+                "post_processor \(other ?? "?") is not supported (supported: TemplateProcessing, BertProcessing, RobertaProcessing)"
+            )
         }
     }
 

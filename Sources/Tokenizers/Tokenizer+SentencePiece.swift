@@ -6,7 +6,8 @@ extension Tokenizer {
         let normalizer = try Self.normalizer(root["normalizer"])
         let pre = try Self.preTokenizer(root["pre_tokenizer"])
         let post = try Self.postProcessor(root["post_processor"], added: added, lookup: model.id(for:))
-        self.init(normalizer: normalizer, kind: .unigram(model, preTokenizer: pre), addedTokens: added, postProcessor: post)
+        self.init(
+            normalizer: normalizer, kind: .unigram(model, preTokenizer: pre), addedTokens: added, postProcessor: post)
         offsetTrimming = Self.offsetTrimming(root["post_processor"])
     }
 
@@ -39,13 +40,16 @@ extension Tokenizer {
             let content = Array((n["content"]?.string ?? "").unicodeScalars)
             return .replace(try pattern(n["pattern"]), content: content)
         case "Precompiled":
-            guard let b64 = n["precompiled_charsmap"]?.string, !b64.isEmpty else { return .identity }  // no charsmap: a no-op
+            // no charsmap: a no-op
+            guard let b64 = n["precompiled_charsmap"]?.string, !b64.isEmpty else { return .identity }
             do { return .precompiled(try PrecompiledCharsmap(base64: b64)) } catch let e as TokenizerError {
                 throw TokenizerError("Precompiled normalizer: \(e.message)")
             }
         case "Prepend": return .prepend(Array((n["prepend"]?.string ?? "").unicodeScalars))
         default:
-            throw TokenizerError("normalizer \(type) is not supported (supported: Sequence, BertNormalizer, Lowercase, NFC/NFD/NFKC/NFKD, StripAccents, Strip, Replace, Precompiled, Prepend)")
+            throw TokenizerError(
+                "normalizer \(type) is not supported (supported: Sequence, BertNormalizer, Lowercase, NFC/NFD/NFKC/NFKD, StripAccents, Strip, Replace, Precompiled, Prepend)"
+            )
         }
     }
 
@@ -66,20 +70,26 @@ extension Tokenizer {
         case "WhitespaceSplit": return .whitespaceSplit
         case "Punctuation":
             let behavior = p["behavior"]?.string ?? "Isolated"
-            guard behavior == "Isolated" else { throw TokenizerError("Punctuation behavior \(behavior) is not supported (supported: Isolated)") }
+            guard behavior == "Isolated" else {
+                throw TokenizerError("Punctuation behavior \(behavior) is not supported (supported: Isolated)")
+            }
             return .punctuation
         case "Metaspace":
             let r = p["replacement"]?.string?.unicodeScalars.first ?? "▁"
             let scheme: PreTokenizer.PrependScheme
             if let s = p["prepend_scheme"]?.string {
-                guard let known = PreTokenizer.PrependScheme(rawValue: s) else { throw TokenizerError("Metaspace prepend_scheme \(s) is not supported") }
+                guard let known = PreTokenizer.PrependScheme(rawValue: s) else {
+                    throw TokenizerError("Metaspace prepend_scheme \(s) is not supported")
+                }
                 scheme = known
             } else {
                 scheme = (p["add_prefix_space"]?.bool ?? true) ? .always : .never  // pre-0.19 serialization
             }
             return .metaspace(replacement: r, prepend: scheme, split: p["split"]?.bool ?? true)
         default:
-            throw TokenizerError("pre_tokenizer \(type) with Unigram is not supported (supported: Sequence, WhitespaceSplit, Punctuation, Metaspace)")
+            throw TokenizerError(
+                "pre_tokenizer \(type) with Unigram is not supported (supported: Sequence, WhitespaceSplit, Punctuation, Metaspace)"
+            )
         }
     }
 }

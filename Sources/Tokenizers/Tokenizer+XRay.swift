@@ -20,7 +20,8 @@ public struct WordXRay: Sendable, Equatable {
 
     public static func == (a: WordXRay, b: WordXRay) -> Bool {
         a.original == b.original && a.preTokens == b.preTokens && a.steps == b.steps
-            && a.normalization.map(\.name) == b.normalization.map(\.name) && a.normalization.map(\.text) == b.normalization.map(\.text)
+            && a.normalization.map(\.name) == b.normalization.map(\.name)
+            && a.normalization.map(\.text) == b.normalization.map(\.text)
     }
 }
 
@@ -47,7 +48,9 @@ extension Tokenizer {
             preTokens.append(String(s))
             steps.append(greedySteps(Array(t.scalars[w])))
         }
-        return WordXRay(original: String(String.UnicodeScalarView(scalars[lo..<hi])), normalization: stages, preTokens: preTokens, steps: steps)
+        return WordXRay(
+            original: String(String.UnicodeScalarView(scalars[lo..<hi])), normalization: stages, preTokens: preTokens,
+            steps: steps)
     }
 
     /// SentencePiece: every normalizer stage, the pre-tokens, and the
@@ -60,8 +63,13 @@ extension Tokenizer {
         for stage in all where stage.text.scalars != t.scalars { t = stage.text; stages.append((stage.name, t.string)) }
         if stages.isEmpty && !all.isEmpty { stages.append(("normalizer", "\(all.count) stages, no change")) }
         let words = pre.split([PreToken(text: t, originalStart: piece.origin.first ?? 0)])
-        return WordXRay(original: piece.string, normalization: stages, preTokens: words.map(\.text.string),
-                        steps: words.map { w in model.encode(w.text.scalars).map { .init(piece: $0.token, id: $0.isUnknown ? model.unkId : $0.id, misses: 0) } })
+        return WordXRay(
+            original: piece.string, normalization: stages, preTokens: words.map(\.text.string),
+            steps: words.map { w in
+                model.encode(w.text.scalars).map {
+                    .init(piece: $0.token, id: $0.isUnknown ? model.unkId : $0.id, misses: 0)
+                }
+            })
     }
 
     /// WordPiece's own greedy match on the word, traced step by step.
@@ -84,7 +92,8 @@ extension Tokenizer {
         switch kind {
         case .wordPiece: return "WordPiece (\(vocabSize) pieces, \(normalizer.lowercases ? "uncased" : "cased"))"
         case .bytePairs: return "byte-level BPE (\(vocabSize) pieces)"
-        case .unigram: return "SentencePiece Unigram (\(vocabSize) pieces, \(normalizer.lowercases ? "uncased" : "cased"))"
+        case .unigram:
+            return "SentencePiece Unigram (\(vocabSize) pieces, \(normalizer.lowercases ? "uncased" : "cased"))"
         }
     }
 }

@@ -21,8 +21,11 @@ public struct Tokenizer: Sendable {
     private let rawPatterns: [(AddedToken, [Unicode.Scalar])]
     private let normalizedPatterns: [(AddedToken, [Unicode.Scalar])]
 
-    public init(normalizer: BertNormalizer, model: WordPiece, addedTokens: [AddedToken], postProcessor: TemplateProcessor) {
-        self.init(normalizer: normalizer, kind: .wordPiece(model), addedTokens: addedTokens, postProcessor: postProcessor)
+    public init(
+        normalizer: BertNormalizer, model: WordPiece, addedTokens: [AddedToken], postProcessor: TemplateProcessor
+    ) {
+        self.init(
+            normalizer: normalizer, kind: .wordPiece(model), addedTokens: addedTokens, postProcessor: postProcessor)
     }
 
     public init(normalizer: BertNormalizer, kind: Model, addedTokens: [AddedToken], postProcessor: TemplateProcessor) {
@@ -104,7 +107,8 @@ public struct Tokenizer: Sendable {
         for segment in AddedTokenMatcher.split(original, tokens: rawPatterns) {
             switch segment {
             case .added(let token, let r):
-                out.append(RawToken(id: token.id, token: token.content, span: .init(r.lowerBound, r.upperBound), wordId: word))
+                out.append(
+                    RawToken(id: token.id, token: token.content, span: .init(r.lowerBound, r.upperBound), wordId: word))
                 word += 1
             case .text(let r):
                 let normalized = normalizer.normalize(NormalizedText(original: original[r]))
@@ -114,7 +118,9 @@ public struct Tokenizer: Sendable {
         return out
     }
 
-    private func tokenizeNormalized(_ text: NormalizedText, originalStart: Int, word: inout Int, into out: inout [RawToken]) {
+    private func tokenizeNormalized(
+        _ text: NormalizedText, originalStart: Int, word: inout Int, into out: inout [RawToken]
+    ) {
         for segment in AddedTokenMatcher.split(text.scalars, tokens: normalizedPatterns) {
             switch segment {
             case .added(let token, let r):
@@ -124,7 +130,8 @@ public struct Tokenizer: Sendable {
             case .text(let r):
                 if case .unigram(let model, let pre) = kind {
                     let start = r.lowerBound == 0 ? originalStart : text.originalSpan(r.lowerBound, r.upperBound).0
-                    appendUnigram(model, pre, PreToken(text: text.slice(r), originalStart: start), word: &word, into: &out)
+                    appendUnigram(
+                        model, pre, PreToken(text: text.slice(r), originalStart: start), word: &word, into: &out)
                     continue
                 }
                 if case .bytePairs(let bpe, let prefixSpace) = kind {
@@ -145,7 +152,8 @@ public struct Tokenizer: Sendable {
         switch model.pieces(text.scalars[range]) {
         case .success(let pieces):
             for p in pieces {
-                let (s, e) = text.originalSpan(range.lowerBound + p.range.lowerBound, range.lowerBound + p.range.upperBound)
+                let (s, e) = text.originalSpan(
+                    range.lowerBound + p.range.lowerBound, range.lowerBound + p.range.upperBound)
                 out.append(RawToken(id: p.id, token: model.idToToken[p.id], span: .init(s, e), wordId: wordId))
             }
         case .failure(let unknown):
@@ -154,9 +162,11 @@ public struct Tokenizer: Sendable {
             switch unknown.reason {
             case .tooLong(let n): reason = .tooLong(characters: n, limit: model.maxInputCharsPerWord)
             case .noPiece(let at):
-                reason = .notInVocabulary(rest: String(String.UnicodeScalarView(text.scalars[(range.lowerBound + at)..<range.upperBound])))
+                reason = .notInVocabulary(
+                    rest: String(String.UnicodeScalarView(text.scalars[(range.lowerBound + at)..<range.upperBound])))
             }
-            out.append(RawToken(id: model.unkId, token: model.unkToken, span: .init(s, e), wordId: wordId, unknown: reason))
+            out.append(
+                RawToken(id: model.unkId, token: model.unkToken, span: .init(s, e), wordId: wordId, unknown: reason))
         }
     }
 

@@ -14,9 +14,14 @@ struct BenchCommand: ParsableCommand {
     @OptionGroup var options: ModelOptions
     @Option(name: .long, help: "Sequence length, special tokens included.") var tokens = 32
     @Option(name: .long, help: "Timed iterations.") var iterations = 50
-    @Option(name: .long, help: "Threads for the GEMMs (default: $BERTSCOPE_THREADS, else 2 on multi-core machines).") var threads: Int?
+    @Option(name: .long, help: "Threads for the GEMMs (default: $BERTSCOPE_THREADS, else 2 on multi-core machines).")
+    var threads: Int?
     @Flag(name: .long, help: "Print {\"median_ms\", \"p90_ms\", \"tokens\"}.") var json = false
-    @Option(name: .long, help: ArgumentHelp("Time the workbench instead: typing and a paste at the end of a text of this many words.", valueName: "WORDS"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Time the workbench instead: typing and a paste at the end of a text of this many words.",
+            valueName: "WORDS"))
     var workbench: Int?
 
     func validate() throws {
@@ -29,7 +34,8 @@ struct BenchCommand: ParsableCommand {
             if let threads { bs_set_threads(Int32(threads)) } else { configureThreads() }
             let model = try options.load()
             if let words = workbench {
-                if threads == nil { configureThreads(model.encoder.config.hiddenSize >= 768 ? nil : 1) }  // as the workbench runs
+                // as the workbench runs
+                if threads == nil { configureThreads(model.encoder.config.hiddenSize >= 768 ? nil : 1) }
                 return WorkbenchBench.run(model, words: words, width: 160, height: 48, json: json)
             }
             let encoder = model.encoder
@@ -39,7 +45,9 @@ struct BenchCommand: ParsableCommand {
             let ids = sampleIds(model.tokenizer, count: tokens)
             let ws = encoder.makeWorkspace()
             var trace = Trace()
-            for _ in 0..<3 { try encoder.forward(ids: ids, typeIds: nil, attentionMask: nil, workspace: ws, into: &trace) }
+            for _ in 0..<3 {
+                try encoder.forward(ids: ids, typeIds: nil, attentionMask: nil, workspace: ws, into: &trace)
+            }
             var times: [Double] = []
             for _ in 0..<iterations {
                 let start = DispatchTime.now().uptimeNanoseconds
@@ -47,16 +55,25 @@ struct BenchCommand: ParsableCommand {
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
             times.sort()
-            let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+            let median =
+                times.count % 2 == 1
+                ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
             let p90 = times[min(times.count - 1, Int((Double(times.count) * 0.9).rounded(.up)) - 1)]
             if json {
-                JSONOutput.print(BenchJSON(medianMs: (median * 1000).rounded() / 1000, p90Ms: (p90 * 1000).rounded() / 1000, tokens: tokens))
+                JSONOutput.print(
+                    BenchJSON(
+                        medianMs: (median * 1000).rounded() / 1000, p90Ms: (p90 * 1000).rounded() / 1000, tokens: tokens
+                    ))
             } else {
                 let c = encoder.config
                 print("model    \(model.directory.path)")
                 print("shape    \(c.numLayers) layers × \(c.numHeads) heads, hidden \(c.hiddenSize), \(tokens) tokens")
-                print("kernels  \(bs_uses_avx2() != 0 ? "AVX2+FMA" : "portable"), \(bs_threads()) thread\(bs_threads() == 1 ? "" : "s")")
-                print("forward  median \(format(median)) ms, p90 \(format(p90)) ms, min \(format(times[0])) ms over \(iterations) runs")
+                print(
+                    "kernels  \(bs_uses_avx2() != 0 ? "AVX2+FMA" : "portable"), \(bs_threads()) thread\(bs_threads() == 1 ? "" : "s")"
+                )
+                print(
+                    "forward  median \(format(median)) ms, p90 \(format(p90)) ms, min \(format(times[0])) ms over \(iterations) runs"
+                )
             }
         }
     }
@@ -66,7 +83,9 @@ struct BenchCommand: ParsableCommand {
         let text = "BertScope shows what every attention head of the encoder looks at, layer by layer, as you type."
         let e = tokenizer.encode(text)
         let body = Array(e.ids.dropFirst().dropLast())
-        guard let cls = e.ids.first, let sep = e.ids.last, !body.isEmpty else { return Array(repeating: 0, count: count) }
+        guard let cls = e.ids.first, let sep = e.ids.last, !body.isEmpty else {
+            return Array(repeating: 0, count: count)
+        }
         if count == 1 { return [cls] }
         var ids = [cls]
         while ids.count < count - 1 { ids.append(body[(ids.count - 1) % body.count]) }

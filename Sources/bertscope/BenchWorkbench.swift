@@ -30,12 +30,21 @@ enum WorkbenchBench {
         func p(_ q: Double, _ v: [Double]) -> String { String(format: "%.1f", stats.percentile(q, of: v) ?? 0) }
         func ms(_ q: Double, _ v: [Double]) -> Double { ((stats.percentile(q, of: v) ?? 0) * 10).rounded() / 10 }
         if json {
-            JSONOutput.print(WorkbenchBenchJSON(words: words, keys: typed.count, echoP50Ms: ms(0.5, stats.echoes), echoP95Ms: ms(0.95, stats.echoes),
-                                                frameP50Ms: ms(0.5, stats.latencies), frameP95Ms: ms(0.95, stats.latencies)))
+            JSONOutput.print(
+                WorkbenchBenchJSON(
+                    words: words, keys: typed.count, echoP50Ms: ms(0.5, stats.echoes),
+                    echoP95Ms: ms(0.95, stats.echoes),
+                    frameP50Ms: ms(0.5, stats.latencies), frameP95Ms: ms(0.95, stats.latencies)))
         } else {
-            print("workbench  \(words)-word text, \(typed.count) keys: typing at 12/s, a 10,000-character bracketed paste, the same as raw keys, \(width)×\(height)")
-            print("echo       keystroke to the next frame: p50 \(p(0.5, stats.echoes)) ms, p95 \(p(0.95, stats.echoes)) ms, max \(p(1, stats.echoes)) ms")
-            print("current    keystroke to the frame with its answer: p50 \(p(0.5, stats.latencies)) ms, p95 \(p(0.95, stats.latencies)) ms")
+            print(
+                "workbench  \(words)-word text, \(typed.count) keys: typing at 12/s, a 10,000-character bracketed paste, the same as raw keys, \(width)×\(height)"
+            )
+            print(
+                "echo       keystroke to the next frame: p50 \(p(0.5, stats.echoes)) ms, p95 \(p(0.95, stats.echoes)) ms, max \(p(1, stats.echoes)) ms"
+            )
+            print(
+                "current    keystroke to the frame with its answer: p50 \(p(0.5, stats.latencies)) ms, p95 \(p(0.95, stats.latencies)) ms"
+            )
         }
     }
 }

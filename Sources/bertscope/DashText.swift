@@ -4,8 +4,9 @@
 enum DashText {
     static func protect(_ args: [String]) -> [String] {
         guard !args.contains("--"),
-              let i = args.firstIndex(where: isText),
-              !args[(i + 1)...].contains(where: { $0.hasPrefix("-") && !isText($0) }) else { return args }
+            let i = args.firstIndex(where: isText),
+            !args[(i + 1)...].contains(where: { $0.hasPrefix("-") && !isText($0) })
+        else { return args }
         return Array(args[..<i]) + ["--"] + Array(args[i...])
     }
 

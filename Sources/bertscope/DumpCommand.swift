@@ -10,19 +10,22 @@ struct DumpCommand: ParsableCommand {
         commandName: "dump",
         abstract: "Run the encoder on TEXT and write every layer's hidden states and attentions as .npy.",
         discussion: """
-        Writes DIR/hidden_states.npy (float32 [L+1, n, d]: embeddings, then each layer), \
-        DIR/attentions.npy (float32 [L, H, n, n]: rows are queries) and DIR/tokens.json \
-        (the tokenize --json object).
-        """
+            Writes DIR/hidden_states.npy (float32 [L+1, n, d]: embeddings, then each layer), \
+            DIR/attentions.npy (float32 [L, H, n, n]: rows are queries) and DIR/tokens.json \
+            (the tokenize --json object).
+            """
     )
 
     @OptionGroup var options: ModelOptions
-    @Option(name: .long, help: ArgumentHelp("Directory to write (created if missing).", valueName: "DIR")) var out: String
+    @Option(name: .long, help: ArgumentHelp("Directory to write (created if missing).", valueName: "DIR")) var out:
+        String
     @Option(name: .long, help: ArgumentHelp("Second sentence of a pair.", valueName: "TEXT_B")) var pair: String?
     @Argument(help: "The text to encode.") var text: String
 
     func validate() throws {
-        guard !out.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--out needs a directory (an empty path would write into the current one)") }
+        guard !out.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("--out needs a directory (an empty path would write into the current one)")
+        }
     }
 
     func run() throws {
@@ -34,9 +37,14 @@ struct DumpCommand: ParsableCommand {
             let outDir = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
             let c = encoder.config, n = e.count
             try FileLock.makeDirectories(outDir.path)
-            try NPYWriter.write(outDir.appendingPathComponent("hidden_states.npy"), shape: [c.numLayers + 1, n, c.hiddenSize], values: trace.hiddenStates)
-            try NPYWriter.write(outDir.appendingPathComponent("attentions.npy"), shape: [c.numLayers, c.numHeads, n, n], values: trace.attentions)
-            try FileLock.writeAtomically(Data((EncodingJSON.object(e) + "\n").utf8), to: outDir.appendingPathComponent("tokens.json"))
+            try NPYWriter.write(
+                outDir.appendingPathComponent("hidden_states.npy"), shape: [c.numLayers + 1, n, c.hiddenSize],
+                values: trace.hiddenStates)
+            try NPYWriter.write(
+                outDir.appendingPathComponent("attentions.npy"), shape: [c.numLayers, c.numHeads, n, n],
+                values: trace.attentions)
+            try FileLock.writeAtomically(
+                Data((EncodingJSON.object(e) + "\n").utf8), to: outDir.appendingPathComponent("tokens.json"))
             print("wrote \(e.count) tokens × \(encoder.config.numLayers) layers to \(outDir.path)")
         }
     }

@@ -9,7 +9,8 @@ enum JSONOutput {
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.keyEncodingStrategy = .convertToSnakeCase
         // Encodable values of our own types: encoding cannot fail short of a NaN, which is written as null.
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        e.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return (try? e.encode(value)).flatMap { String(data: $0, encoding: .utf8) } ?? "null"
     }
 

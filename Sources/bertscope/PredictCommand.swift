@@ -11,17 +11,19 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Fill every [MASK] in TEXT with the model's masked-LM head.",
         discussion: """
-        Each mask is predicted independently. --targets scores given words at \
-        each mask, showing their pieces; a word of several pieces gets one \
-        [MASK] per piece, filled left to right, and its score is the product of \
-        the piece probabilities.
-        """
+            Each mask is predicted independently. --targets scores given words at \
+            each mask, showing their pieces; a word of several pieces gets one \
+            [MASK] per piece, filled left to right, and its score is the product of \
+            the piece probabilities.
+            """
     )
 
     @OptionGroup var options: ModelOptions
     @Option(name: .long, help: "How many predictions per mask.") var topK = 5
-    @Option(name: .long, help: ArgumentHelp("Comma-separated words to score at each mask.", valueName: "w1,w2")) var targets: String?
-    @Flag(name: .long, help: "Print {\"masks\":[{\"position\",\"predictions\":[{\"id\",\"token\",\"probability\"}]}]}.") var json = false
+    @Option(name: .long, help: ArgumentHelp("Comma-separated words to score at each mask.", valueName: "w1,w2"))
+    var targets: String?
+    @Flag(name: .long, help: "Print {\"masks\":[{\"position\",\"predictions\":[{\"id\",\"token\",\"probability\"}]}]}.")
+    var json = false
     @Argument(help: "Text containing [MASK].") var text: String
 
     func validate() throws {
@@ -32,13 +34,17 @@ struct PredictCommand: ParsableCommand {
         try reportingErrors {
             let model = try options.load()
             guard let mlmEncoder = model.mlmEncoder else {
-                throw CommandError("\(model.name) has no masked-LM head; use a checkpoint with one (e.g. --model bert-base-uncased from the Hugging Face cache)")
+                throw CommandError(
+                    "\(model.name) has no masked-LM head; use a checkpoint with one (e.g. --model bert-base-uncased from the Hugging Face cache)"
+                )
             }
             let mlm = try MaskedLanguageModel(encoder: mlmEncoder, tokenizer: model.tokenizer)
             let e = encodeForModel(model.tokenizer, mlmEncoder.config, text: text, pair: nil)
             guard e.ids.contains(mlm.maskId) else { throw CommandError("no \(model.tokenizer.maskToken) in the text") }
             let masks = try mlm.predict(e, trace: try mlm.forward(e.ids, e.typeIds), k: topK)
-            let words = (targets ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let words = (targets ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             let scores = try masks.map { m in try words.map { try mlm.score(word: $0, at: m.position, in: e) } }
             if json { return JSONOutput.print(Self.json(masks, scores)) }
             if let note = model.headNote { print("(\(note))") }
@@ -47,11 +53,19 @@ struct PredictCommand: ParsableCommand {
     }
 
     static func json(_ masks: [MaskPrediction], _ scores: [[TargetScore]]) -> PredictJSON {
-        PredictJSON(masks: zip(masks, scores).map { m, s in
-            PredictJSON.Mask(position: m.position, predictions: m.predictions.map { .init(id: $0.id, token: $0.token, probability: $0.probability) },
-                             targets: s.isEmpty ? nil : s.map { .init(word: $0.word, pieces: $0.pieces, probability: $0.probability,
-                                                                      pieceProbabilities: $0.pieceProbabilities) })
-        })
+        PredictJSON(
+            masks: zip(masks, scores).map { m, s in
+                PredictJSON.Mask(
+                    position: m.position,
+                    predictions: m.predictions.map { .init(id: $0.id, token: $0.token, probability: $0.probability) },
+                    targets: s.isEmpty
+                        ? nil
+                        : s.map {
+                            .init(
+                                word: $0.word, pieces: $0.pieces, probability: $0.probability,
+                                pieceProbabilities: $0.pieceProbabilities)
+                        })
+            })
     }
 
     static func table(_ m: MaskPrediction, _ scores: [TargetScore], maskToken: String) -> String {
@@ -59,11 +73,15 @@ struct PredictCommand: ParsableCommand {
         let top = max(m.predictions.first?.probability ?? 1, 1e-9)
         for p in m.predictions {
             let bar = barGlyphs(Double(p.probability / top), width: 30)
-            lines.append("  " + fit(p.token, max(12, displayWidth(p.token)))
-                + String(format: " %7.3f%%  ", p.probability * 100) + "id \(p.id)".padding(toLength: 9, withPad: " ", startingAt: 0) + bar)
+            lines.append(
+                "  " + fit(p.token, max(12, displayWidth(p.token)))
+                    + String(format: " %7.3f%%  ", p.probability * 100)
+                    + "id \(p.id)".padding(toLength: 9, withPad: " ", startingAt: 0) + bar)
         }
         for t in scores {
-            let how = t.pieces.count == 1 ? "one piece" : "\(t.pieces.count) pieces filled left to right: " + t.pieces.joined(separator: " ")
+            let how =
+                t.pieces.count == 1
+                ? "one piece" : "\(t.pieces.count) pieces filled left to right: " + t.pieces.joined(separator: " ")
             lines.append(String(format: "  target %@: %.4g%% (%@)", t.word, t.probability * 100, how))
         }
         return lines.joined(separator: "\n")
@@ -73,7 +91,8 @@ struct PredictCommand: ParsableCommand {
 struct NSPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nsp",
-        abstract: "Next-sentence prediction: does B follow A? (BertForPreTraining; ALBERT's sentence-order head: are A, B in order?)"
+        abstract:
+            "Next-sentence prediction: does B follow A? (BertForPreTraining; ALBERT's sentence-order head: are A, B in order?)"
     )
 
     @OptionGroup var options: ModelOptions
@@ -102,7 +121,8 @@ struct ScoreCommand: ParsableCommand {
     )
 
     @OptionGroup var options: ModelOptions
-    @Flag(name: .long, help: "Print {\"pll\": x, \"tokens\": [{\"position\",\"token\",\"log_probability\"}]}.") var json = false
+    @Flag(name: .long, help: "Print {\"pll\": x, \"tokens\": [{\"position\",\"token\",\"log_probability\"}]}.")
+    var json = false
     @Argument(help: "The sentence to score.") var text: String
 
     func run() throws {
@@ -117,14 +137,24 @@ struct ScoreCommand: ParsableCommand {
                 progressBar("scoring", done, count, started: started)
             }
             if json {
-                return JSONOutput.print(ScoreJSON(pll: total, tokens: per.map { .init(position: $0.position, token: e.tokens[$0.position],
-                                                                                     logProbability: $0.logProbability) }))
+                return JSONOutput.print(
+                    ScoreJSON(
+                        pll: total,
+                        tokens: per.map {
+                            .init(
+                                position: $0.position, token: e.tokens[$0.position],
+                                logProbability: $0.logProbability)
+                        }))
             }
             if let note = model.headNote { print("(\(note))") }
             // Columns by display width, so wide or accented tokens keep the numbers aligned.
             let width = max(8, per.map { displayWidth(e.tokens[$0.position]) }.max() ?? 8)
             print("   #  " + fit("token", width) + "  log p")
-            for t in per { print(String(format: "%4d  ", t.position) + fit(e.tokens[t.position], width) + String(format: " %9.4f", t.logProbability)) }
+            for t in per {
+                print(
+                    String(format: "%4d  ", t.position) + fit(e.tokens[t.position], width)
+                        + String(format: " %9.4f", t.logProbability))
+            }
             print(String(format: "pseudo-log-likelihood %.4f (natural log, %d tokens)", total, per.count))
         }
     }

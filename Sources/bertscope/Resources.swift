@@ -6,7 +6,9 @@ import Foundation
 enum Resources {
     static func directory(_ name: String) -> URL? {
         var roots: [URL] = []
-        if let home = ProcessInfo.processInfo.environment["BERTSCOPE_HOME"], !home.isEmpty { roots.append(URL(fileURLWithPath: home)) }
+        if let home = ProcessInfo.processInfo.environment["BERTSCOPE_HOME"], !home.isEmpty {
+            roots.append(URL(fileURLWithPath: home))
+        }
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {
             roots.append(dir)

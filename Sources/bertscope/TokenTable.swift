@@ -10,11 +10,14 @@ enum TokenTable {
         for i in 0..<e.count {
             let source = e.sequenceIds[i] == 1 ? b : a
             let span = e.offsets[i]
-            let covered = e.isSpecial(i) || span.end > source.count ? "" :
-                String(String.UnicodeScalarView(source[span.start..<span.end]))
+            let covered =
+                e.isSpecial(i) || span.end > source.count
+                ? "" : String(String.UnicodeScalarView(source[span.start..<span.end]))
             let word = e.wordIds[i].map(String.init) ?? "-"
-            let row = pad(String(i), 4) + "  " + fit(e.tokens[i], pieceWidth) + pad(String(e.ids[i]), 8)
-                + pad(word, 6) + pad(String(e.typeIds[i]), 6) + "  " + fit("\(span.start)..\(span.end)", 9) + "  " + visible(covered)
+            let row =
+                pad(String(i), 4) + "  " + fit(e.tokens[i], pieceWidth) + pad(String(e.ids[i]), 8)
+                + pad(word, 6) + pad(String(e.typeIds[i]), 6) + "  " + fit("\(span.start)..\(span.end)", 9) + "  "
+                + visible(covered)
             lines.append(row)
         }
         lines.append("\(e.count) tokens" + (e.truncated > 0 ? " (\(e.truncated) cut by truncation)" : ""))
@@ -29,7 +32,9 @@ enum TokenTable {
     private static func visible(_ s: String) -> String {
         var out = ""
         for u in s.unicodeScalars {
-            if u.value < 0x20 || u.value == 0x7F || u.properties.generalCategory == .format || u.properties.generalCategory == .lineSeparator || u.properties.generalCategory == .paragraphSeparator {
+            if u.value < 0x20 || u.value == 0x7F || u.properties.generalCategory == .format
+                || u.properties.generalCategory == .lineSeparator || u.properties.generalCategory == .paragraphSeparator
+            {
                 out += "\\u{\(String(u.value, radix: 16))}"
             } else {
                 out.unicodeScalars.append(u)

@@ -10,13 +10,20 @@ struct TokenizeCommand: ParsableCommand {
     )
 
     @OptionGroup var options: ModelOptions
-    @Option(name: .long, help: ArgumentHelp("Second sentence of a pair (type id 1).", valueName: "TEXT_B")) var pair: String?
-    @Flag(name: .long, help: "Print one JSON object: tokens, ids, offsets, type_ids, word_ids, special_tokens_mask.") var json = false
-    @Flag(name: .long, help: "Read JSON Lines on stdin (a string or {\"text\": A, \"pair\": B}); write one JSON object per line.") var jsonl = false
+    @Option(name: .long, help: ArgumentHelp("Second sentence of a pair (type id 1).", valueName: "TEXT_B")) var pair:
+        String?
+    @Flag(name: .long, help: "Print one JSON object: tokens, ids, offsets, type_ids, word_ids, special_tokens_mask.")
+    var json = false
+    @Flag(
+        name: .long,
+        help: "Read JSON Lines on stdin (a string or {\"text\": A, \"pair\": B}); write one JSON object per line.")
+    var jsonl = false
     @Argument(help: "The text to tokenize.") var text: String?
 
     func validate() throws {
-        if jsonl && (text != nil || pair != nil) { throw ValidationError("--jsonl reads its texts from stdin; give no TEXT or --pair") }
+        if jsonl && (text != nil || pair != nil) {
+            throw ValidationError("--jsonl reads its texts from stdin; give no TEXT or --pair")
+        }
         if !jsonl && text == nil { throw ValidationError("missing TEXT (or use --jsonl)") }
     }
 
@@ -49,16 +56,23 @@ struct TokenizeCommand: ParsableCommand {
             }
         }
         if failed > 0 {
-            writeStderr("bertscope: error: \(failed) of \(number) input lines failed (their output lines hold the errors)")
+            writeStderr(
+                "bertscope: error: \(failed) of \(number) input lines failed (their output lines hold the errors)")
             throw ExitCode.failure
         }
     }
 
     static func request(_ line: String) -> Result<(String, String?), TokenizerError> {
-        if line.allSatisfy(\.isWhitespace) { return .failure(TokenizerError("blank line (expected a JSON string or {\"text\": …})")) }
-        guard let value = try? JSONValue.parse(Array(line.utf8)) else { return .failure(TokenizerError("not valid JSON")) }
+        if line.allSatisfy(\.isWhitespace) {
+            return .failure(TokenizerError("blank line (expected a JSON string or {\"text\": …})"))
+        }
+        guard let value = try? JSONValue.parse(Array(line.utf8)) else {
+            return .failure(TokenizerError("not valid JSON"))
+        }
         if let s = value.string { return .success((s, nil)) }
-        guard let t = value["text"]?.string else { return .failure(TokenizerError("expected a JSON string or {\"text\": …, \"pair\": …}")) }
+        guard let t = value["text"]?.string else {
+            return .failure(TokenizerError("expected a JSON string or {\"text\": …, \"pair\": …}"))
+        }
         guard let pair = value["pair"], !pair.isNull else { return .success((t, nil)) }
         guard let p = pair.string else { return .failure(TokenizerError("\"pair\" must be a string")) }
         return .success((t, p))

@@ -10,20 +10,29 @@ struct WorkbenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workbench",
         abstract: "The interactive workbench (the default when bertscope runs with no command).",
-        discussion: "Type a sentence; Esc moves to the panes; ? lists every key. Colour follows the terminal; NO_COLOR or --no-color turns it off."
+        discussion:
+            "Type a sentence; Esc moves to the panes; ? lists every key. Colour follows the terminal; NO_COLOR or --no-color turns it off."
     )
 
     @OptionGroup var options: ModelOptions
-    @Option(name: .long, help: "Colour theme: a name from Themes/ (dark, light, high-contrast, colorblind) or a .theme file.") var theme = "dark"
+    @Option(
+        name: .long,
+        help: "Colour theme: a name from Themes/ (dark, light, high-contrast, colorblind) or a .theme file.")
+    var theme = "dark"
     @Flag(name: .customLong("no-color"), help: "No colours: glyph ramps and attributes only.") var noColor = false
-    @Flag(name: .long, help: "Measure start-up and keystroke-to-frame latency: shown in the status bar, printed at exit.") var stats = false
+    @Flag(
+        name: .long, help: "Measure start-up and keystroke-to-frame latency: shown in the status bar, printed at exit.")
+    var stats = false
     @Argument(help: "A sentence to start with.") var text: String?
 
     func run() throws {
         // Without a terminal (a pipe, a file, a typo'd subcommand in a script) curses would
         // wait forever for keys nobody can type.
         guard isatty(0) != 0, isatty(1) != 0 else {
-            throw exitWithError(CommandError("the workbench needs a terminal (stdin and stdout are not one); the subcommands (tokenize, dump, predict, …) work in scripts"))
+            throw exitWithError(
+                CommandError(
+                    "the workbench needs a terminal (stdin and stdout are not one); the subcommands (tokenize, dump, predict, …) work in scripts"
+                ))
         }
         let started = FrameStats()
         var workbench: Workbench!
@@ -34,19 +43,32 @@ struct WorkbenchCommand: ParsableCommand {
             configureThreads(model.encoder.config.hiddenSize >= 768 ? nil : 1)
             let themes = ThemeLibrary(directories: [Resources.directory("Themes")].compactMap { $0 })
             let chosen = try themes.load(theme)
-            let samples = Resources.directory("Samples").map { dir in
-                ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
-                    .flatMap { SampleSets.parse((try? String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8)) ?? "") }
-            } ?? []
+            let samples =
+                Resources.directory("Samples").map { dir in
+                    ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter {
+                        $0.hasSuffix(".txt")
+                    }.sorted()
+                        .flatMap {
+                            SampleSets.parse(
+                                (try? String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8)) ?? "")
+                        }
+                } ?? []
             // Without a TEXT argument, pick up where the last run (or crash) left off.
             let drafts = DraftStore(directory: DraftStore.defaultDirectory())
             let draft = text == nil ? drafts.adoptNewest() : nil
             let session = ModelSession(model: model, input: SessionInput(text: text ?? draft?.a ?? "", pair: draft?.b))
-            workbench = Workbench(session: session, theme: chosen, themes: themes, history: History(file: History.defaultFile()), samples: samples)
+            workbench = Workbench(
+                session: session, theme: chosen, themes: themes, history: History(file: History.defaultFile()),
+                samples: samples)
             workbench.loadProbes()
             workbench.drafts = drafts
             let others = drafts.orphans().count
-            if others > 0 { workbench.state.notice = Notice(text: "\(others) unsent draft\(others == 1 ? "" : "s") from other windows: :recover loads the newest", isError: false) }
+            if others > 0 {
+                workbench.state.notice = Notice(
+                    text:
+                        "\(others) unsent draft\(others == 1 ? "" : "s") from other windows: :recover loads the newest",
+                    isError: false)
+            }
             workbench.gold.source = Resources.directory("Samples")?.appendingPathComponent("probing/test.conllu")
         }
         let noColorEnv = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
@@ -56,7 +78,9 @@ struct WorkbenchCommand: ParsableCommand {
         if stats { workbench.stats = started }
         WorkbenchLoop.run(workbench, on: terminal)
         terminal.shutdown()
-        do { try workbench.history.add(workbench.state.editorA.text) } catch { FileHandle.standardError.write(Data("bertscope: \(error)\n".utf8)) }
+        do { try workbench.history.add(workbench.state.editorA.text) } catch {
+            FileHandle.standardError.write(Data("bertscope: \(error)\n".utf8))
+        }
         if stats { print("bertscope: " + started.summary) }
     }
 }

@@ -15,7 +15,8 @@ import TestSupport
         let h = AttentionViews.head(t, layer: 1, head: 2)
         #expect(h[3, 4] == t.attention(layer: 1, head: 2, row: 3, column: 4))
         let m = AttentionViews.meanOverHeads(t, layer: 1)
-        let expected = (0..<t.heads).map { t.attention(layer: 1, head: $0, row: 2, column: 5) }.reduce(0, +) / Float(t.heads)
+        let expected =
+            (0..<t.heads).map { t.attention(layer: 1, head: $0, row: 2, column: 5) }.reduce(0, +) / Float(t.heads)
         #expect(abs(m[2, 5] - expected) < 1e-6)
         #expect(rowsSumToOne(h) && rowsSumToOne(m))
     }
@@ -35,14 +36,18 @@ import TestSupport
     }
 
     @Test func wordsSumTargetsAndAverageSources() {
-        let m = AttentionMap(size: 3, values: [0.5, 0.25, 0.25,
-                                               0.2, 0.3, 0.5,
-                                               0.0, 0.6, 0.4])
+        let m = AttentionMap(
+            size: 3,
+            values: [
+                0.5, 0.25, 0.25,
+                0.2, 0.3, 0.5,
+                0.0, 0.6, 0.4,
+            ])
         let w = AttentionViews.words(m, groups: [[0], [1, 2]])
         #expect(w.size == 2 && w.groups == [[0], [1, 2]])
-        #expect(w[0, 0] == 0.5 && w[0, 1] == 0.5)              // to word {1,2}: 0.25 + 0.25
-        #expect(abs(w[1, 0] - 0.1) < 1e-6)                      // from word: mean of 0.2 and 0.0
-        #expect(abs(w[1, 1] - 0.9) < 1e-6)                      // mean of (0.8, 1.0)
+        #expect(w[0, 0] == 0.5 && w[0, 1] == 0.5)  // to word {1,2}: 0.25 + 0.25
+        #expect(abs(w[1, 0] - 0.1) < 1e-6)  // from word: mean of 0.2 and 0.0
+        #expect(abs(w[1, 1] - 0.9) < 1e-6)  // mean of (0.8, 1.0)
     }
 
     @Test func hidingRenormalizesRows() {

@@ -6,7 +6,8 @@ import Tokenizers
 
 @Suite struct MaskedLanguageModelTests {
     static let dir = Fixtures.model("tiny-bert-pretraining")
-    static let mlm = try! MaskedLanguageModel(encoder: try! BertEncoder(directory: dir), tokenizer: try! Tokenizer.load(directory: dir))
+    static let mlm = try! MaskedLanguageModel(
+        encoder: try! BertEncoder(directory: dir), tokenizer: try! Tokenizer.load(directory: dir))
 
     @Test func predictionsAreSortedDistributions() throws {
         let e = Self.mlm.tokenizer.encode("the [MASK] of [MASK]")
@@ -94,14 +95,19 @@ import Foundation
 @Suite struct BatchedScoringTests {
     /// Batched passes give the same last hidden states as one-at-a-time forwards,
     /// and the same pseudo-log-likelihood, in every family that batches.
-    @Test(arguments: ["tiny-bert-pretraining", "tiny-distilbert-mlm", "tiny-electra-generator", "tiny-roberta-mlm", "tiny-albert-pretraining"])
+    @Test(arguments: [
+        "tiny-bert-pretraining", "tiny-distilbert-mlm", "tiny-electra-generator", "tiny-roberta-mlm",
+        "tiny-albert-pretraining",
+    ])
     func batchesMatchSinglePasses(model: String) throws {
         let dir = Fixtures.model(model)
         let encoder = try BertEncoder(directory: dir)
         let mlm = try MaskedLanguageModel(encoder: encoder, tokenizer: try Tokenizer.load(directory: dir))
         let e = mlm.tokenizer.encode("the cat sat on the mat and the dog ran")
         #expect(encoder.supportsBatches)
-        let variants = (1..<4).map { i -> [Int] in var ids = e.ids; ids[i] = mlm.maskId; return ids }
+        let variants = (1..<4).map { i -> [Int] in
+            var ids = e.ids; ids[i] = mlm.maskId; return ids
+        }
         var batched: [Float] = []
         try encoder.lastHidden(batch: variants, typeIds: e.typeIds, workspace: encoder.makeWorkspace(), into: &batched)
         let d = encoder.config.hiddenSize, n = e.ids.count
@@ -116,9 +122,12 @@ import Foundation
         for i in e.ids.indices where e.specialTokensMask[i] == 0 {
             var ids = e.ids
             ids[i] = mlm.maskId
-            reference += log(Double(max(try mlm.distributions(try mlm.forward(ids, e.typeIds), positions: [i])[0][e.ids[i]], 1e-30)))
+            reference += log(
+                Double(max(try mlm.distributions(try mlm.forward(ids, e.typeIds), positions: [i])[0][e.ids[i]], 1e-30)))
         }
-        #expect(per.count == e.ids.count - 2 && abs(total - reference) <= 1e-4 * max(1, abs(reference)), "\(model): \(total) vs \(reference)")
+        #expect(
+            per.count == e.ids.count - 2 && abs(total - reference) <= 1e-4 * max(1, abs(reference)),
+            "\(model): \(total) vs \(reference)")
     }
 
     @Test func debertaScoresOneAtATime() throws {

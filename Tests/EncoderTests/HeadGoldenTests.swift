@@ -56,13 +56,17 @@ import TestSupport
         var checked = 0
         for (i, g) in try EncoderGolden.load(dir).enumerated() {
             let want = try file.tensor("case\(i).rtd_logits").values
-            let got = try encoder.replacedTokenLogits(try encoder.forward(ids: g.ids, typeIds: g.typeIds, attentionMask: g.attentionMask))
+            let got = try encoder.replacedTokenLogits(
+                try encoder.forward(ids: g.ids, typeIds: g.typeIds, attentionMask: g.attentionMask))
             let real = g.attentionMask.map { m in m.indices.filter { m[$0] != 0 } } ?? Array(g.ids.indices)
             #expect(maxAbsDiff(real.map { got[$0] }, real.map { want[$0] }) <= 1e-5, "case \(i)")
             checked += 1
         }
         #expect(checked == 5)
-        #expect(throws: EncoderError.self) { try BertEncoder(directory: Fixtures.model("tiny-electra")).replacedTokenLogits(try encoder.forward(ids: [2, 3])) }
+        #expect(throws: EncoderError.self) {
+            try BertEncoder(directory: Fixtures.model("tiny-electra")).replacedTokenLogits(
+                try encoder.forward(ids: [2, 3]))
+        }
     }
 
     @Test func modelsWithoutHeadsSaySo() throws {

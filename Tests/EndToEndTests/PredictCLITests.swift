@@ -34,20 +34,30 @@ import TestSupport
         let cache = try temporaryDirectory()
         let repo = cache.appendingPathComponent("models--microsoft--deberta-v3-tiny")
         let snapshot = repo.appendingPathComponent("snapshots/0123abcd")
-        try FileManager.default.createDirectory(at: repo.appendingPathComponent("refs"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: snapshot.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: repo.appendingPathComponent("refs"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: snapshot.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: Fixtures.model("tiny-deberta-v3-hub"), to: snapshot)
         try Data("0123abcd".utf8).write(to: repo.appendingPathComponent("refs/main"))
         let golden = try Fixtures.json(snapshot.appendingPathComponent("cli_goldens.json"))
         let want = try #require((golden["predict"] as? [[String: Any]])?.first)
         var env = ProcessInfo.processInfo.environment
         env["HF_HUB_CACHE"] = cache.path
-        let r = try runProcess([try bertscopeBinary(), "predict", "--model", "microsoft/deberta-v3-tiny", "--json", want["text"] as! String],
-                               environment: env)
+        let r = try runProcess(
+            [
+                try bertscopeBinary(), "predict", "--model", "microsoft/deberta-v3-tiny", "--json",
+                want["text"] as! String,
+            ],
+            environment: env)
         #expect(r.status == 0, "\(r.stderr)")
         let got = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-        let gotTop = ((got["masks"] as? [[String: Any]])?.first?["predictions"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }
-        let wantTop = ((want["masks"] as? [[String: Any]])?.first?["predictions"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }
+        let gotTop = ((got["masks"] as? [[String: Any]])?.first?["predictions"] as? [[String: Any]])?.compactMap {
+            $0["id"] as? Int
+        }
+        let wantTop = ((want["masks"] as? [[String: Any]])?.first?["predictions"] as? [[String: Any]])?.compactMap {
+            $0["id"] as? Int
+        }
         #expect(gotTop != nil && gotTop == wantTop)
     }
 
@@ -62,7 +72,8 @@ import TestSupport
             #expect(r.status == 0, "\(r.stderr)")
             let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
             #expect(o["tokens"] as? [String] == c["tokens"] as? [String])
-            let got = (o["probabilities"] as? [Double] ?? []).map(Float.init), want = (c["probabilities"] as? [Double] ?? []).map(Float.init)
+            let got = (o["probabilities"] as? [Double] ?? []).map(Float.init),
+                want = (c["probabilities"] as? [Double] ?? []).map(Float.init)
             #expect(got.count == want.count && maxAbsDiff(got, want) <= 1e-5)
         }
         let none = try run(["replaced", "--model", Fixtures.model("tiny-electra-generator").path, "a b"])
@@ -112,26 +123,32 @@ import TestSupport
 }
 
 @Suite struct InfoCLITests {
-    @Test(arguments: [("tiny-bert-pretraining", "bert", ["masked-LM", "next-sentence", "pooler"]),
-                      ("tiny-distilbert-mlm", "distilbert", ["masked-LM"]),
-                      ("tiny-electra-generator", "electra", ["masked-LM"]),
-                      ("tiny-electra-discriminator", "electra", ["replaced-token detection"]),
-                      ("tiny-bert-cls-bf16-sharded", "bert", ["pooler", "classifier (3 labels)"])])
+    @Test(arguments: [
+        ("tiny-bert-pretraining", "bert", ["masked-LM", "next-sentence", "pooler"]),
+        ("tiny-distilbert-mlm", "distilbert", ["masked-LM"]),
+        ("tiny-electra-generator", "electra", ["masked-LM"]),
+        ("tiny-electra-discriminator", "electra", ["replaced-token detection"]),
+        ("tiny-bert-cls-bf16-sharded", "bert", ["pooler", "classifier (3 labels)"]),
+    ])
     func infoDescribesTheModel(model: String, family: String, heads: [String]) throws {
         let r = try runProcess([try bertscopeBinary(), "info", "--json", "--model", Fixtures.model(model).path])
         #expect(r.status == 0, "\(r.stderr)")
         let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(o["family"] as? String == family)
-        #expect(o["layers"] as? Int == 3 && o["heads"] as? Int == 4 && o["hidden_size"] as? Int == 32 && o["vocab_size"] as? Int == 1106)
+        #expect(
+            o["layers"] as? Int == 3 && o["heads"] as? Int == 4 && o["hidden_size"] as? Int == 32
+                && o["vocab_size"] as? Int == 1106)
         #expect(o["heads_present"] as? [String] == heads)
         #expect((o["parameters"] as? Int ?? 0) > 40_000 && (o["file_bytes"] as? Int ?? 0) > 0)
         #expect(o["dtype"] as? String == (model.contains("bf16") ? "BF16" : "F32"))
     }
 
-    @Test(arguments: [("tiny-albert-pretraining", "albert", ["masked-LM", "sentence-order", "pooler"]),
-                      ("tiny-deberta-v3-mlm", "deberta-v2", ["masked-LM"]),
-                      ("tiny-deberta-v2-conv", "deberta-v2", []),
-                      ("tiny-xlm-roberta-mlm", "xlm-roberta", ["masked-LM"])])
+    @Test(arguments: [
+        ("tiny-albert-pretraining", "albert", ["masked-LM", "sentence-order", "pooler"]),
+        ("tiny-deberta-v3-mlm", "deberta-v2", ["masked-LM"]),
+        ("tiny-deberta-v2-conv", "deberta-v2", []),
+        ("tiny-xlm-roberta-mlm", "xlm-roberta", ["masked-LM"]),
+    ])
     func infoDescribesSentencePieceModels(model: String, family: String, heads: [String]) throws {
         let r = try runProcess([try bertscopeBinary(), "info", "--json", "--model", Fixtures.model(model).path])
         #expect(r.status == 0, "\(r.stderr)")
@@ -145,8 +162,10 @@ import TestSupport
 @Suite struct ProbeCLITests {
     @Test func probeReportsEveryLayer() throws {
         let data = Fixtures.packageRoot.appendingPathComponent("Samples/probing/dev.conllu").path
-        let r = try runProcess([try bertscopeBinary(), "probe", "--model", Fixtures.model("tiny-bert").path, "--data", data,
-                                "--task", "upos", "--max-sentences", "60", "--json"])
+        let r = try runProcess([
+            try bertscopeBinary(), "probe", "--model", Fixtures.model("tiny-bert").path, "--data", data,
+            "--task", "upos", "--max-sentences", "60", "--json",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let p = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(p["task"] as? String == "upos" && p["labels"] as? Int ?? 0 >= 12)
@@ -158,20 +177,31 @@ import TestSupport
         let cache = try temporaryDirectory()
         var env = ProcessInfo.processInfo.environment
         env["XDG_CACHE_HOME"] = cache.path
-        let s = try runProcess([try bertscopeBinary(), "probe", "--model", Fixtures.model("tiny-bert").path, "--data", data,
-                                "--task", "upos", "--max-sentences", "40", "--sentence", "The cat sat.", "--json"], environment: env)
-        let words = try #require((try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as? [String: Any])?["words"] as? [[String: Any]])
+        let s = try runProcess(
+            [
+                try bertscopeBinary(), "probe", "--model", Fixtures.model("tiny-bert").path, "--data", data,
+                "--task", "upos", "--max-sentences", "40", "--sentence", "The cat sat.", "--json",
+            ], environment: env)
+        let words = try #require(
+            (try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as? [String: Any])?["words"]
+                as? [[String: Any]])
         #expect(words.map { $0["word"] as? String } == ["The", "cat", "sat", "."])
         #expect(words.allSatisfy { ($0["labels"] as? [String])?.count == 4 })
-        #expect(((try? FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent("bertscope/probes").path)) ?? []).count == 1)
-        let bad = try runProcess([try bertscopeBinary(), "probe", "--model", Fixtures.model("tiny-bert").path, "--data", "/no/such"])
+        #expect(
+            ((try? FileManager.default.contentsOfDirectory(
+                atPath: cache.appendingPathComponent("bertscope/probes").path)) ?? []).count == 1)
+        let bad = try runProcess([
+            try bertscopeBinary(), "probe", "--model", Fixtures.model("tiny-bert").path, "--data", "/no/such",
+        ])
         #expect(bad.status == 1 && bad.stderr.contains("/no/such does not exist"))
     }
 
     @Test func scalarMixReportsItsWeights() throws {
         let data = Fixtures.packageRoot.appendingPathComponent("Samples/probing/dev.conllu").path
-        let r = try runProcess([try bertscopeBinary(), "probe", "--model", Fixtures.model("tiny-albert-pretraining").path, "--data", data,
-                                "--task", "upos", "--max-sentences", "60", "--mix", "--no-cache", "--json"])
+        let r = try runProcess([
+            try bertscopeBinary(), "probe", "--model", Fixtures.model("tiny-albert-pretraining").path, "--data", data,
+            "--task", "upos", "--max-sentences", "60", "--mix", "--no-cache", "--json",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let p = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let mix = try #require(p["mix"] as? [String: Any])

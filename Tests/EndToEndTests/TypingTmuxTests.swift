@@ -10,7 +10,8 @@ import Tokenizers
 /// line holds the text and the tokens pane counts exactly its tokens.
 @Suite struct TypingTmuxTests {
     static let sentence = "The quick brown fox jumps over the lazy dog. "
-    static let paragraph = "When the river rose in the spring, the old bank by the water flooded, and the clerks at the bank on the hill "
+    static let paragraph =
+        "When the river rose in the spring, the old bank by the water flooded, and the clerks at the bank on the hill "
         + "counted the money twice because nobody trusted the ledgers after the storm had carried the records down to the sea."
 
     @Test func typingKeyByKeyAtHumanSpeedNeverCrashes() throws {
@@ -18,7 +19,10 @@ import Tokenizers
         let tokenizer = try Tokenizer.load(directory: model)
         let state = try temporaryDirectory()
         let bin = try bertscopeBinary()
-        let t = try Tmux(width: 120, height: 40, command: "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin); echo \"EXIT=$?\"; sleep 120")
+        let t = try Tmux(
+            width: 120, height: 40,
+            command:
+                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin); echo \"EXIT=$?\"; sleep 120")
         try t.waitFor(text: "all-MiniLM-L6-v2")
         var text = ""
         func type(_ s: String) throws {
@@ -27,9 +31,11 @@ import Tokenizers
         }
         func press(_ key: String, times: Int = 1) throws { for _ in 0..<times { try t.send(key); usleep(80_000) } }
         func answering() throws {
-            let count = tokenizer.encode(text).count, tail = String(text.trimmingCharacters(in: .whitespaces).suffix(30))
+            let count = tokenizer.encode(text).count,
+                tail = String(text.trimmingCharacters(in: .whitespaces).suffix(30))
             let s = try t.waitFor("\"\(tail)\" with \(count) tokens", timeout: 20) { screen in
-                (screen.split(separator: "\n").first.map(String.init) ?? "").trimmingCharacters(in: .whitespaces).hasSuffix(tail)
+                (screen.split(separator: "\n").first.map(String.init) ?? "").trimmingCharacters(in: .whitespaces)
+                    .hasSuffix(tail)
                     && screen.contains("Tokens (\(count))")
             }
             #expect(!s.contains("EXIT="), "the workbench exited: \(s)")

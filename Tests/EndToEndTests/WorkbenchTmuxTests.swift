@@ -11,7 +11,8 @@ import TestSupport
         let state = try temporaryDirectory()
         let bin = try bertscopeBinary()
         // swift test sets NO_COLOR=1 for its children; this run wants colour.
-        let command = "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin); echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo; sleep 60"
+        let command =
+            "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin); echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo; sleep 60"
         let t = try Tmux(width: 120, height: 40, command: command)
 
         try t.waitFor(text: "all-MiniLM-L6-v2 │ bert 6×12")
@@ -20,7 +21,9 @@ import TestSupport
         #expect(screen.contains(" 9 tokens "))
         #expect(screen.contains("cat") && screen.contains("4937"))
         // Heatmap cells are drawn with 256-colour backgrounds.
-        let coloured = try t.waitFor("heatmap colours", escapes: true) { $0.components(separatedBy: "48;5;").count > 40 }
+        let coloured = try t.waitFor("heatmap colours", escapes: true) {
+            $0.components(separatedBy: "48;5;").count > 40
+        }
         #expect(coloured.contains("[◆◆◆"))  // the cursor cell, as wide as the cells (they grow with the space)
 
         try t.send("Escape")
@@ -33,16 +36,21 @@ import TestSupport
         try t.resize(width: 80, height: 24)
         screen = try t.waitFor("the stacked 80×24 layout") { s in
             let lines = s.components(separatedBy: "\n")
-            return lines.count >= 24 && lines[2].hasPrefix("┌ Tokens (9)") && lines.contains { $0.hasPrefix("┌ Attention · layer 2/6") }
+            return lines.count >= 24 && lines[2].hasPrefix("┌ Tokens (9)")
+                && lines.contains { $0.hasPrefix("┌ Attention · layer 2/6") }
         }
         try t.resize(width: 120, height: 40)
         screen = try t.waitFor("side by side again") { s in
-            s.components(separatedBy: "\n").dropFirst(2).first.map { $0.hasPrefix("┌ Tokens (9)") && $0.contains("┌ Attention") } ?? false
+            s.components(separatedBy: "\n").dropFirst(2).first.map {
+                $0.hasPrefix("┌ Tokens (9)") && $0.contains("┌ Attention")
+            } ?? false
         }
 
         try t.send("q")
         // stty prints just after EXIT: wait for its line too (a loaded machine is slow to print it).
-        screen = try t.waitFor("the terminal restored after exit") { $0.contains("EXIT=0") && $0.contains("icanon echo") }
+        screen = try t.waitFor("the terminal restored after exit") {
+            $0.contains("EXIT=0") && $0.contains("icanon echo")
+        }
         #expect(!screen.contains("┌ Tokens"), "the workbench is still on screen")
     }
 
@@ -50,10 +58,16 @@ import TestSupport
     @Test func albertCheckpointInTheRealBinary() throws {
         let state = try temporaryDirectory()
         let bin = try bertscopeBinary(), model = Fixtures.model("tiny-albert-pretraining").path
-        let t = try Tmux(width: 140, height: 42, command: "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) --model \(model); echo \"EXIT=$?\"; sleep 60")
+        let t = try Tmux(
+            width: 140, height: 42,
+            command:
+                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) --model \(model); echo \"EXIT=$?\"; sleep 60"
+        )
         try t.waitFor(text: "tiny-albert-pretraining")
         try t.send("She said [MASK] and ﬁne.", literal: true)
-        var s = try t.waitFor("SentencePiece pieces") { $0.contains("▁she") && $0.contains("▁fine     590") && $0.contains("lowercase") }
+        var s = try t.waitFor("SentencePiece pieces") {
+            $0.contains("▁she") && $0.contains("▁fine     590") && $0.contains("lowercase")
+        }
         s = try t.waitFor("the predictions pane") { $0.contains("┌ Predictions") && $0.contains("mask 1/1 at #3") }
         try t.send("Escape")
         try t.send("I")
@@ -68,8 +82,14 @@ import TestSupport
         try #require(Fixtures.defaultModel() != nil)
         let state = try temporaryDirectory()
         let bin = try bertscopeBinary()
-        let t = try Tmux(width: 140, height: 42, command: "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) 'the cat sat on the [MASK] .'; sleep 60")
-        let s = try t.waitFor("the predictions pane") { $0.contains("┌ Predictions · head trained by BertScope") && $0.contains("mask 1/1 at #6") }
+        let t = try Tmux(
+            width: 140, height: 42,
+            command:
+                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) 'the cat sat on the [MASK] .'; sleep 60"
+        )
+        let s = try t.waitFor("the predictions pane") {
+            $0.contains("┌ Predictions · head trained by BertScope") && $0.contains("mask 1/1 at #6")
+        }
         #expect(s.contains("logit lens"))
         try t.send("Escape")
         try t.send("q")
@@ -78,8 +98,13 @@ import TestSupport
     @Test func noColorMeansGlyphRamps() throws {
         try #require(Fixtures.defaultModel() != nil)
         let bin = try bertscopeBinary()
-        let t = try Tmux(width: 120, height: 40, command: "env NO_COLOR=1 TERM=xterm-256color XDG_STATE_HOME=/tmp \(bin) 'the cat'; echo \"EXIT=$?\"; sleep 60")
-        let s = try t.waitFor("glyph ramp") { $0.contains("[CLS] the cat [SEP]") && ($0.contains("█") || $0.contains("▓")) }
+        let t = try Tmux(
+            width: 120, height: 40,
+            command:
+                "env NO_COLOR=1 TERM=xterm-256color XDG_STATE_HOME=/tmp \(bin) 'the cat'; echo \"EXIT=$?\"; sleep 60")
+        let s = try t.waitFor("glyph ramp") {
+            $0.contains("[CLS] the cat [SEP]") && ($0.contains("█") || $0.contains("▓"))
+        }
         #expect(!t.screen(escapes: true).contains("48;5;"))
         try t.send("Escape")
         try t.send("q")
@@ -92,14 +117,21 @@ import TestSupport
         let state = try temporaryDirectory()
         let bin = try bertscopeBinary()
         let run = "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin)"
-        let t = try Tmux(width: 100, height: 30, command: "\(run); echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo; \(run); sleep 60")
+        let t = try Tmux(
+            width: 100, height: 30,
+            command:
+                "\(run); echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo; \(run); sleep 60"
+        )
         try t.waitFor(text: "all-MiniLM-L6-v2")
         try t.send("half a sentence", literal: true)
         try t.waitFor(text: "[CLS] half a sentence [SEP]")
-        let shell = try t.run(["display-message", "-p", "-t", "0", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let shell = try t.run(["display-message", "-p", "-t", "0", "#{pane_pid}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         _ = try runProcess(["/usr/bin/pkill", "-TERM", "-P", shell])
         // stty prints after EXIT; wait for its line (or the next run, if it never came).
-        let s = try t.waitFor("stty after exit") { $0.contains("EXIT=143") && ($0.contains("icanon echo") || $0.contains("A ▸")) }
+        let s = try t.waitFor("stty after exit") {
+            $0.contains("EXIT=143") && ($0.contains("icanon echo") || $0.contains("A ▸"))
+        }
         #expect(s.contains("icanon echo"), "terminal not restored after SIGTERM: \(s)")
         // The second run starts with what was typed.
         try t.waitFor(text: "A ▸  half a sentence")
@@ -108,7 +140,9 @@ import TestSupport
     @Test func tinyTerminalSaysSoAndCtrlCQuits() throws {
         try #require(Fixtures.defaultModel() != nil)
         let bin = try bertscopeBinary()
-        let t = try Tmux(width: 30, height: 8, command: "env TERM=xterm-256color XDG_STATE_HOME=/tmp \(bin) hello; echo \"EXIT=$?\"; sleep 60")
+        let t = try Tmux(
+            width: 30, height: 8,
+            command: "env TERM=xterm-256color XDG_STATE_HOME=/tmp \(bin) hello; echo \"EXIT=$?\"; sleep 60")
         try t.waitFor(text: "Terminal too small")
         try t.send("C-c")
         try t.waitFor(text: "EXIT=0")
@@ -116,7 +150,9 @@ import TestSupport
 
     @Test func badModelIsAOneLineErrorBeforeTheScreenChanges() throws {
         let bin = try bertscopeBinary()
-        let t = try Tmux(width: 100, height: 10, command: "env TERM=xterm-256color \(bin) --model /no/such/dir; echo \"EXIT=$?\"; sleep 60")
+        let t = try Tmux(
+            width: 100, height: 10,
+            command: "env TERM=xterm-256color \(bin) --model /no/such/dir; echo \"EXIT=$?\"; sleep 60")
         let s = try t.waitFor(text: "EXIT=1")
         #expect(s.contains("bertscope: error: model directory /no/such/dir does not exist"))
     }
@@ -127,12 +163,20 @@ import TestSupport
         let dir = try temporaryDirectory().appendingPathComponent("m")
         try FileManager.default.copyItem(at: Fixtures.model("tiny-bert-pretraining"), to: dir)
         let bin = try bertscopeBinary()
-        let t = try Tmux(width: 100, height: 30, command: "env TERM=xterm-256color XDG_STATE_HOME=\(dir.path)/s \(bin) --model \(dir.path) hello; echo \"EXIT=$?\"; sleep 60")
+        let t = try Tmux(
+            width: 100, height: 30,
+            command:
+                "env TERM=xterm-256color XDG_STATE_HOME=\(dir.path)/s \(bin) --model \(dir.path) hello; echo \"EXIT=$?\"; sleep 60"
+        )
         try t.waitFor(text: "[CLS]")
-        guard truncate(dir.appendingPathComponent("model.safetensors").path, 0) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        guard truncate(dir.appendingPathComponent("model.safetensors").path, 0) == 0 else {
+            throw CocoaError(.fileWriteUnknown)
+        }
         try t.send("x y z", literal: true)
         let s = try t.waitFor(text: "EXIT=1")
-        #expect(s.replacingOccurrences(of: "\n", with: "").contains("bertscope: error: \(dir.path)/model.safetensors changed on disk while in use"), "\(s)")
+        #expect(
+            s.replacingOccurrences(of: "\n", with: "").contains(
+                "bertscope: error: \(dir.path)/model.safetensors changed on disk while in use"), "\(s)")
     }
 
     /// Under LANG=C the workbench still draws and reads UTF-8 (box lines, ×,
@@ -140,21 +184,29 @@ import TestSupport
     @Test func aCLocaleStillDrawsAndReadsUTF8() throws {
         let state = try temporaryDirectory()
         let bin = try bertscopeBinary(), model = Fixtures.model("tiny-bert-pretraining").path
-        let t = try Tmux(width: 120, height: 40, command: "env LANG=C LC_ALL=C TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) --model \(model); echo \"EXIT=$?\"; sleep 60")
+        let t = try Tmux(
+            width: 120, height: 40,
+            command:
+                "env LANG=C LC_ALL=C TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) --model \(model); echo \"EXIT=$?\"; sleep 60"
+        )
         try t.waitFor(text: "┌ Tokens")
         try t.send("straße é 👍", literal: true)
         let s = try t.waitFor(text: "A ▸  straße é 👍")
         #expect(s.contains("3×4"), "\(s)")
         try t.send("C-c")
         try t.waitFor(text: "EXIT=0")
-        let drafts = try FileManager.default.contentsOfDirectory(atPath: state.appendingPathComponent("bertscope/drafts").path).filter { $0.hasSuffix(".json") }
-        let saved = try String(contentsOf: state.appendingPathComponent("bertscope/drafts/\(drafts[0])"), encoding: .utf8)
+        let drafts = try FileManager.default.contentsOfDirectory(
+            atPath: state.appendingPathComponent("bertscope/drafts").path
+        ).filter { $0.hasSuffix(".json") }
+        let saved = try String(
+            contentsOf: state.appendingPathComponent("bertscope/drafts/\(drafts[0])"), encoding: .utf8)
         #expect(saved.contains("straße é 👍"), "\(saved)")
     }
 
     @Test func aDumbTerminalOrNoTerminalIsRefusedWithAReason() throws {
         let bin = try bertscopeBinary(), model = Fixtures.model("tiny-bert").path
-        let t = try Tmux(width: 200, height: 10, command: "env TERM=dumb \(bin) --model \(model) hello; echo \"EXIT=$?\"; sleep 60")
+        let t = try Tmux(
+            width: 200, height: 10, command: "env TERM=dumb \(bin) --model \(model) hello; echo \"EXIT=$?\"; sleep 60")
         let s = try t.waitFor(text: "EXIT=1")
         #expect(s.replacingOccurrences(of: "\n", with: "").contains("needs a cursor-addressable terminal"), "\(s)")
         let piped = try runProcess([bin, "--model", model, "hello"])

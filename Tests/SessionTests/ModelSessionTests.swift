@@ -8,7 +8,8 @@ import Tokenizers
 @Suite struct ModelSessionTests {
     static let model: LoadedModel = {
         let dir = Fixtures.model("tiny-bert-pretraining")
-        return LoadedModel(directory: dir, encoder: try! BertEncoder(directory: dir), tokenizer: try! Tokenizer.load(directory: dir))
+        return LoadedModel(
+            directory: dir, encoder: try! BertEncoder(directory: dir), tokenizer: try! Tokenizer.load(directory: dir))
     }()
 
     @Test func encodesOffTheCallerAndMatchesADirectForwardPass() throws {

@@ -28,8 +28,11 @@ import TestSupport
         let lm = try MaskedLanguageModel(encoder: try #require(m.mlmEncoder), tokenizer: m.tokenizer)
         let e = m.tokenizer.encode("the cat sat on the [MASK] .")
         let top = try lm.predict(e, trace: try lm.forward(e.ids, e.typeIds), k: 10)[0].predictions.map(\.token)
-        let plausible: Set<String> = ["floor", "bed", "couch", "sofa", "ground", "mat", "table", "chair", "porch", "grass", "roof",
-                                      "bench", "floor", "step", "steps", "rug", "carpet", "window", "fence", "wall", "door", "desk", "seat", "lap", "street"]
+        let plausible: Set<String> = [
+            "floor", "bed", "couch", "sofa", "ground", "mat", "table", "chair", "porch", "grass", "roof",
+            "bench", "floor", "step", "steps", "rug", "carpet", "window", "fence", "wall", "door", "desk", "seat",
+            "lap", "street",
+        ]
         #expect(!plausible.isDisjoint(with: top), "top-10: \(top)")
     }
 

@@ -2,10 +2,13 @@ import Foundation
 
 /// The built `bertscope` executable beside the test bundle (swift test builds it).
 public func bertscopeBinary() throws -> String {
-    let besideRunner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("bertscope")
+    let besideRunner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("bertscope")
     let candidates = [besideRunner.path, Fixtures.packageRoot.appendingPathComponent(".build/debug/bertscope").path]
     guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-        throw NSError(domain: "bertscope", code: 1, userInfo: [NSLocalizedDescriptionKey: "bertscope is not built: run swift build first"])
+        throw NSError(
+            domain: "bertscope", code: 1,
+            userInfo: [NSLocalizedDescriptionKey: "bertscope is not built: run swift build first"])
     }
     return found
 }
@@ -19,14 +22,20 @@ public func readNPY(_ url: URL) throws -> (shape: [Int], values: [Float]) {
     let headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
     let header = String(decoding: bytes[10..<(10 + headerLength)], as: UTF8.self)
     guard header.contains("'descr': '<f4'"), header.contains("'fortran_order': False"),
-          let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")") else {
+        let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")")
+    else {
         throw NSError(domain: "npy", code: 2, userInfo: [NSLocalizedDescriptionKey: "unexpected header \(header)"])
     }
-    let shape = header[open.upperBound..<close].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    let shape = header[open.upperBound..<close].split(separator: ",").compactMap {
+        Int($0.trimmingCharacters(in: .whitespaces))
+    }
     var values = [Float]()
     var i = 10 + headerLength
     while i + 4 <= bytes.count {
-        values.append(Float(bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24))
+        values.append(
+            Float(
+                bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(
+                    bytes[i + 3]) << 24))
         i += 4
     }
     return (shape, values)

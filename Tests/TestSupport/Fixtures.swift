@@ -11,14 +11,22 @@ public enum Fixtures {
     public static var minilmGoldens: URL { root.appendingPathComponent("minilm") }
     public static var packageRoot: URL { root.deletingLastPathComponent().deletingLastPathComponent() }
 
-    public static let tinyModels = ["tiny-bert", "tiny-bert-pretraining", "tiny-bert-mlm-f16", "tiny-bert-cls-bf16-sharded",
-                                    "tiny-distilbert-mlm", "tiny-electra-generator", "tiny-electra", "tiny-electra-discriminator", "tiny-roberta-mlm",
-                                    "tiny-albert-pretraining", "tiny-albert-groups", "tiny-albert-inner-groups", "tiny-deberta-v3-mlm", "tiny-deberta-v2-mlm",
-                                    "tiny-xlm-roberta-mlm", "tiny-bert-wide-heads", "tiny-deberta-v2-conv", "tiny-deberta-v3-hub",
-                                    "tiny-camembert-mlm"]
+    public static let tinyModels = [
+        "tiny-bert", "tiny-bert-pretraining", "tiny-bert-mlm-f16", "tiny-bert-cls-bf16-sharded",
+        "tiny-distilbert-mlm", "tiny-electra-generator", "tiny-electra", "tiny-electra-discriminator",
+        "tiny-roberta-mlm",
+        "tiny-albert-pretraining", "tiny-albert-groups", "tiny-albert-inner-groups", "tiny-deberta-v3-mlm",
+        "tiny-deberta-v2-mlm",
+        "tiny-xlm-roberta-mlm", "tiny-bert-wide-heads", "tiny-deberta-v2-conv", "tiny-deberta-v3-hub",
+        "tiny-camembert-mlm",
+    ]
     /// Tiny checkpoints with a masked-LM head (and cli_goldens.json).
-    public static let tinyMaskedLMModels = ["tiny-bert-pretraining", "tiny-bert-mlm-f16", "tiny-distilbert-mlm", "tiny-electra-generator", "tiny-roberta-mlm",
-                                            "tiny-albert-pretraining", "tiny-deberta-v3-mlm", "tiny-deberta-v2-mlm", "tiny-xlm-roberta-mlm", "tiny-deberta-v3-hub", "tiny-camembert-mlm"]
+    public static let tinyMaskedLMModels = [
+        "tiny-bert-pretraining", "tiny-bert-mlm-f16", "tiny-distilbert-mlm", "tiny-electra-generator",
+        "tiny-roberta-mlm",
+        "tiny-albert-pretraining", "tiny-deberta-v3-mlm", "tiny-deberta-v2-mlm", "tiny-xlm-roberta-mlm",
+        "tiny-deberta-v3-hub", "tiny-camembert-mlm",
+    ]
 
     public static func json(_ url: URL) throws -> [String: Any] {
         let data = try Data(contentsOf: url)
@@ -41,7 +49,7 @@ public struct EncoderGolden {
     public let attentionMask: [Int]?
     public let hiddenStates: [Float]  // (L+1, n, d)
     public let hiddenShape: [Int]
-    public let attentions: [Float]    // (L, H, n, n)
+    public let attentions: [Float]  // (L, H, n, n)
     public let attentionShape: [Int]
 
     /// Reads golden.json + golden.safetensors from `directory`.
@@ -61,7 +69,8 @@ public struct EncoderGolden {
 }
 
 /// Largest |a - b| over two equally long arrays (infinity when lengths differ).
-public func maxAbsDiff<A: Collection, B: Collection>(_ a: A, _ b: B) -> Float where A.Element == Float, B.Element == Float {
+public func maxAbsDiff<A: Collection, B: Collection>(_ a: A, _ b: B) -> Float
+where A.Element == Float, B.Element == Float {
     guard a.count == b.count else { return .infinity }
     var worst: Float = 0
     for (x, y) in zip(a, b) {

@@ -18,14 +18,18 @@ public struct SafeTensorsBuilder {
     public init() {}
 
     public static func f32(_ name: String, _ shape: [Int], _ values: [Float]) -> Entry {
-        Entry(name: name, dtype: "F32", shape: shape, data: values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })
+        Entry(
+            name: name, dtype: "F32", shape: shape,
+            data: values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })
     }
 
     public func header() -> String {
         var offset = 0
         var parts: [String] = ["\"__metadata__\":{\"format\":\"pt\"}"]
         for e in entries {
-            parts.append("\"\(e.name)\":{\"dtype\":\"\(e.dtype)\",\"shape\":[\(e.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + e.data.count)]}")
+            parts.append(
+                "\"\(e.name)\":{\"dtype\":\"\(e.dtype)\",\"shape\":[\(e.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + e.data.count)]}"
+            )
             offset += e.data.count
         }
         return "{" + parts.joined(separator: ",") + "}" + String(repeating: " ", count: headerPadding)

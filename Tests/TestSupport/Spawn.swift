@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Result of running a child process.
@@ -12,11 +12,14 @@ public struct ProcessOutput: Sendable {
 
 /// Runs `argv` with posix_spawn (Foundation.Process can hang under Swift
 /// Testing), feeding `stdin` from a file and collecting output via files.
-public func runProcess(_ argv: [String], stdin: String = "", environment: [String: String]? = nil) throws -> ProcessOutput {
+public func runProcess(_ argv: [String], stdin: String = "", environment: [String: String]? = nil) throws
+    -> ProcessOutput
+{
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bs-spawn-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    let inURL = dir.appendingPathComponent("in"), outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
+    let inURL = dir.appendingPathComponent("in"), outURL = dir.appendingPathComponent("out"),
+        errURL = dir.appendingPathComponent("err")
     try stdin.write(to: inURL, atomically: true, encoding: .utf8)
 
     var actions = posix_spawn_file_actions_t()
@@ -42,7 +45,9 @@ public func runProcess(_ argv: [String], stdin: String = "", environment: [Strin
     defer { cargs.forEach { free($0) }; cenv.forEach { free($0) } }
     var pid: pid_t = 0
     let rc = posix_spawn(&pid, argv[0], &actions, &attr, cargs, cenv)
-    guard rc == 0 else { throw NSError(domain: "spawn", code: Int(rc), userInfo: [NSLocalizedDescriptionKey: "cannot run \(argv[0])"]) }
+    guard rc == 0 else {
+        throw NSError(domain: "spawn", code: Int(rc), userInfo: [NSLocalizedDescriptionKey: "cannot run \(argv[0])"])
+    }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)

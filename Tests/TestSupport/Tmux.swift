@@ -8,8 +8,13 @@ public final class Tmux {
 
     public init(width: Int, height: Int, command: String) throws {
         socket = "bertscope-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard let path = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first(where: FileManager.default.isExecutableFile) else {
-            throw NSError(domain: "tmux", code: 1, userInfo: [NSLocalizedDescriptionKey: "tmux is not installed (apt-get install tmux)"])
+        guard
+            let path = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first(
+                where: FileManager.default.isExecutableFile)
+        else {
+            throw NSError(
+                domain: "tmux", code: 1,
+                userInfo: [NSLocalizedDescriptionKey: "tmux is not installed (apt-get install tmux)"])
         }
         tmux = path
         try run(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", command])
@@ -42,7 +47,9 @@ public final class Tmux {
 
     /// Polls the screen until `condition` holds, up to `timeout` seconds.
     @discardableResult
-    public func waitFor(_ what: String, timeout: Double = 15, escapes: Bool = false, _ condition: (String) -> Bool) throws -> String {
+    public func waitFor(_ what: String, timeout: Double = 15, escapes: Bool = false, _ condition: (String) -> Bool)
+        throws -> String
+    {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
@@ -50,7 +57,9 @@ public final class Tmux {
             if condition(last) { return last }
             usleep(50_000)
         }
-        throw NSError(domain: "tmux", code: 2, userInfo: [NSLocalizedDescriptionKey: "timed out waiting for \(what); screen:\n\(last)"])
+        throw NSError(
+            domain: "tmux", code: 2,
+            userInfo: [NSLocalizedDescriptionKey: "timed out waiting for \(what); screen:\n\(last)"])
     }
 
     public func waitFor(text: String, timeout: Double = 15) throws -> String {

@@ -19,7 +19,8 @@ import TestSupport
 
     /// add_prefix_space on: RobertaProcessing's offset trimming keeps the one space it added to the first token.
     @Test func prefixSpaceOffsetsMatchTokenizers() throws {
-        let tok = try Tokenizer(tokenizerJSON: Data(contentsOf: Self.dir.appendingPathComponent("tokenizer_prefix_space.json")))
+        let tok = try Tokenizer(
+            tokenizerJSON: Data(contentsOf: Self.dir.appendingPathComponent("tokenizer_prefix_space.json")))
         let golden = try Fixtures.json(Self.dir.appendingPathComponent("tokenizer_goldens_prefix_space.json"))
         let cases = golden["cases"] as? [[String: Any]] ?? [], outputs = golden["outputs"] as? [[String: Any]] ?? []
         try #require(cases.count >= 300 && cases.count == outputs.count)

@@ -12,7 +12,8 @@ enum EncodingGolden {
     }
 
     /// Encodes every case and records the first few differences; returns how many differ.
-    static func failures(_ tok: Tokenizer, cases: [[String: Any]], outputs: [[String: Any]], label: String = "") -> Int {
+    static func failures(_ tok: Tokenizer, cases: [[String: Any]], outputs: [[String: Any]], label: String = "") -> Int
+    {
         var failures = 0
         for (c, want) in zip(cases, outputs) {
             let text = c["text"] as? String ?? "", pair = c["pair"] as? String
@@ -20,7 +21,9 @@ enum EncodingGolden {
             guard !same(got, want) else { continue }
             failures += 1
             if failures <= 4 {
-                Issue.record("\(label) \(text.debugDescription) pair=\(pair.debugDescription)\n got \(got.tokens) \(got.offsets.map { [$0.start, $0.end] }) \(got.wordIds)\nwant \(want["tokens"] ?? "") \(want["offsets"] ?? "") \(want["word_ids"] ?? "")")
+                Issue.record(
+                    "\(label) \(text.debugDescription) pair=\(pair.debugDescription)\n got \(got.tokens) \(got.offsets.map { [$0.start, $0.end] }) \(got.wordIds)\nwant \(want["tokens"] ?? "") \(want["offsets"] ?? "") \(want["word_ids"] ?? "")"
+                )
             }
         }
         return failures

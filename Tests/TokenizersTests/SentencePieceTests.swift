@@ -8,10 +8,14 @@ import TestSupport
 /// XLM-R checkpoints ship it) against HF `tokenizers` on every golden text.
 @Suite struct SentencePieceTests {
     static let dir = Fixtures.root.appendingPathComponent("sentencepiece")
-    nonisolated(unsafe) static let variants: [String: Any] = (try? Fixtures.json(dir.appendingPathComponent("variants.json"))) ?? [:]
-    nonisolated(unsafe) static let goldens: [String: Any] = (try? Fixtures.json(dir.appendingPathComponent("goldens.json"))) ?? [:]
-    static let names = ["albert", "albert-cased-accents", "albert-legacy-metaspace", "deberta-v3", "deberta-v2-punct-lower",
-                        "deberta-v5", "xlm-roberta", "xlm-roberta-roberta-processing"]
+    nonisolated(unsafe) static let variants: [String: Any] =
+        (try? Fixtures.json(dir.appendingPathComponent("variants.json"))) ?? [:]
+    nonisolated(unsafe) static let goldens: [String: Any] =
+        (try? Fixtures.json(dir.appendingPathComponent("goldens.json"))) ?? [:]
+    static let names = [
+        "albert", "albert-cased-accents", "albert-legacy-metaspace", "deberta-v3", "deberta-v2-punct-lower",
+        "deberta-v5", "xlm-roberta", "xlm-roberta-roberta-processing",
+    ]
 
     /// The variant's tokenizer.json bytes, charsmap restored.
     static func json(_ name: String) throws -> Data {
@@ -32,7 +36,9 @@ import TestSupport
 
     @Test func unigramPicksTheBestScoringSegmentation() throws {
         // tokenizers' own doc example: abcd a cd, and the unknown "xx" fused.
-        let pieces: [(token: String, score: Double)] = [("<unk>", 0), ("a", 0), ("b", 0), ("c", 0), ("d", 0), ("cd", 1), ("ab", 2), ("abc", 5), ("abcd", 10)]
+        let pieces: [(token: String, score: Double)] = [
+            ("<unk>", 0), ("a", 0), ("b", 0), ("c", 0), ("d", 0), ("cd", 1), ("ab", 2), ("abc", 5), ("abcd", 10),
+        ]
         let model = try Unigram(pieces: pieces, unkId: 0)
         let out = model.encode(Array("abcdacdxx".unicodeScalars))
         #expect(out.map(\.token) == ["abcd", "a", "cd", "xx"])
@@ -56,12 +62,15 @@ import TestSupport
     @Test func xrayShowsTheStagesThatChangedTheWordAndTheChosenPieces() throws {
         let tok = try Tokenizer(tokenizerJSON: Self.json("albert"))
         let x = tok.xray("Say ``Héllo''", span: .init(4, 13))
-        #expect(x.normalization.map(\.name).suffix(3) == ["NFKD", "strip accents", "lowercase"] && x.normalization.count == 5)
+        #expect(
+            x.normalization.map(\.name).suffix(3) == ["NFKD", "strip accents", "lowercase"]
+                && x.normalization.count == 5)
         #expect(x.normalization.last?.text == "\"hello\"")
         #expect(x.preTokens == ["▁\"hello\""])
         let pieces = try #require(x.steps.first).map(\.piece)
         #expect(pieces.compactMap { $0 }.joined() == "▁\"hello\"")
-        #expect(tok.encode("Say ``Héllo''").tokens.dropFirst(2).dropLast().joined() == pieces.compactMap { $0 }.joined())
+        #expect(
+            tok.encode("Say ``Héllo''").tokens.dropFirst(2).dropLast().joined() == pieces.compactMap { $0 }.joined())
         let plain = tok.xray("word", span: .init(0, 4))
         #expect(plain.normalization.map(\.text) == ["7 stages, no change"])
     }
@@ -71,7 +80,9 @@ import TestSupport
         let bad = spec.replacingOccurrences(of: "\"byte_fallback\":false", with: "\"byte_fallback\":true")
         #expect(throws: TokenizerError.self) { try Tokenizer(tokenizerJSON: Data(bad.utf8)) }
         spec = spec.replacingOccurrences(of: "\"WhitespaceSplit\"", with: "\"CharDelimiterSplit\"")
-        do { _ = try Tokenizer(tokenizerJSON: Data(spec.utf8)); Issue.record("accepted an unknown pre-tokenizer") } catch let e as TokenizerError {
+        do {
+            _ = try Tokenizer(tokenizerJSON: Data(spec.utf8)); Issue.record("accepted an unknown pre-tokenizer")
+        } catch let e as TokenizerError {
             #expect(e.message.contains("CharDelimiterSplit") && !e.message.contains("\n"))
         }
         #expect(throws: TokenizerError.self) { try PrecompiledCharsmap(bytes: [0xFF, 0xFF, 0, 0, 1, 2]) }
@@ -92,7 +103,8 @@ import TestSupport
         for f in ["spm.model", "special_tokens_map.json", "added_tokens.json"] {
             try FileManager.default.copyItem(at: Self.dir.appendingPathComponent(f), to: tmp.appendingPathComponent(f))
         }
-        try JSONSerialization.data(withJSONObject: config).write(to: tmp.appendingPathComponent("tokenizer_config.json"))
+        try JSONSerialization.data(withJSONObject: config).write(
+            to: tmp.appendingPathComponent("tokenizer_config.json"))
         try Data(#"{"model_type": "deberta-v2"}"#.utf8).write(to: tmp.appendingPathComponent("config.json"))
         let tok = try Tokenizer.load(directory: tmp)
         #expect(tok.maskId == 1200 && tok.vocabSize == 1201 && tok.unkId == 3)
@@ -104,33 +116,44 @@ import TestSupport
 
     @Test func otherFamiliesStillNeedTokenizerJSONAndCorruptModelsAreErrors() throws {
         let tmp = try temporaryDirectory()
-        try FileManager.default.copyItem(at: Self.dir.appendingPathComponent("spm.model"), to: tmp.appendingPathComponent("spiece.model"))
+        try FileManager.default.copyItem(
+            at: Self.dir.appendingPathComponent("spm.model"), to: tmp.appendingPathComponent("spiece.model"))
         try Data(#"{"model_type": "t5"}"#.utf8).write(to: tmp.appendingPathComponent("config.json"))
-        do { _ = try Tokenizer.load(directory: tmp); Issue.record("built a tokenizer for an unknown class from spiece.model") } catch let e as TokenizerError {
+        do {
+            _ = try Tokenizer.load(directory: tmp);
+            Issue.record("built a tokenizer for an unknown class from spiece.model")
+        } catch let e as TokenizerError {
             #expect(e.message.contains("spiece.model but no tokenizer.json") && e.message.contains("save_pretrained"))
         }
         let bytes = [UInt8](try Data(contentsOf: Self.dir.appendingPathComponent("spm.model")))
         // Every cut inside the pieces or the trainer spec is an error (the normalizer spec may be cut).
         let full = try SentencePieceModelFile(bytes: bytes)
         for cut in stride(from: 1, to: bytes.count, by: 97) {
-            if let m = try? SentencePieceModelFile(bytes: Array(bytes[0..<cut])) { #expect(m.pieces.count == full.pieces.count, "cut at \(cut)") }
+            if let m = try? SentencePieceModelFile(bytes: Array(bytes[0..<cut])) {
+                #expect(m.pieces.count == full.pieces.count, "cut at \(cut)")
+            }
         }
-        #expect(throws: TokenizerError.self) { try SentencePieceModelFile(bytes: [0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]) }
+        #expect(throws: TokenizerError.self) {
+            try SentencePieceModelFile(bytes: [0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F])
+        }
     }
 }
 
 /// ALBERT (spiece.model) and XLM-R (sentencepiece.bpe.model) folders without
 /// tokenizer.json, against what transformers builds from the same files.
 @Suite struct SlowFolderTests {
-    @Test(arguments: [("albert", "spiece.model", "default"), ("albert", "spiece.model", "cased-accents-noprefix"),
-                      ("xlm-roberta", "sentencepiece.bpe.model", "default")])
+    @Test(arguments: [
+        ("albert", "spiece.model", "default"), ("albert", "spiece.model", "cased-accents-noprefix"),
+        ("xlm-roberta", "sentencepiece.bpe.model", "default"),
+    ])
     func matchesTransformersFromTheModelFile(family: String, file: String, setting: String) throws {
         let dir = Fixtures.root.appendingPathComponent("sentencepiece/slow-\(family)")
         let golden = try Fixtures.json(dir.appendingPathComponent("goldens.json"))
         let config = try #require((golden["settings"] as? [String: Any])?[setting])
         let tmp = try temporaryDirectory()
         try FileManager.default.copyItem(at: dir.appendingPathComponent(file), to: tmp.appendingPathComponent(file))
-        try JSONSerialization.data(withJSONObject: config).write(to: tmp.appendingPathComponent("tokenizer_config.json"))
+        try JSONSerialization.data(withJSONObject: config).write(
+            to: tmp.appendingPathComponent("tokenizer_config.json"))
         try Data("{\"model_type\": \"\(family)\"}".utf8).write(to: tmp.appendingPathComponent("config.json"))
         let tok = try Tokenizer.load(directory: tmp)
         #expect(tok.maskId == (family == "albert" ? 4 : 1201))

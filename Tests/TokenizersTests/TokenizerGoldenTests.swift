@@ -6,7 +6,8 @@ import TestSupport
 /// Every text of Tests/Fixtures/tokenizer_texts.py, under every normalizer
 /// configuration, must tokenize exactly as HF `tokenizers` did.
 @Suite struct TokenizerGoldenTests {
-    nonisolated(unsafe) static let goldens: [String: Any] = (try? Fixtures.json(Fixtures.tokenizer.appendingPathComponent("goldens.json"))) ?? [:]
+    nonisolated(unsafe) static let goldens: [String: Any] =
+        (try? Fixtures.json(Fixtures.tokenizer.appendingPathComponent("goldens.json"))) ?? [:]
     static var cases: [[String: Any]] { goldens["cases"] as? [[String: Any]] ?? [] }
     static var variants: [String: [String: Any]] { goldens["variants"] as? [String: [String: Any]] ?? [:] }
 
@@ -32,10 +33,12 @@ import TestSupport
 
     @Test func matchesVocabTxtWithTokenizerConfig() throws {
         let dir = Fixtures.tokenizer
-        let tokenizer = try Tokenizer(vocabTxt: dir.appendingPathComponent("vocab.txt"),
-                                      config: dir.appendingPathComponent("vocab-only/tokenizer_config.json"))
+        let tokenizer = try Tokenizer(
+            vocabTxt: dir.appendingPathComponent("vocab.txt"),
+            config: dir.appendingPathComponent("vocab-only/tokenizer_config.json"))
         #expect(tokenizer.normalizer.lowercases == false)
-        try compare(tokenizer, Self.variants["vocab-only-cased"]?["outputs"] as? [[String: Any]] ?? [], "vocab-only-cased")
+        try compare(
+            tokenizer, Self.variants["vocab-only-cased"]?["outputs"] as? [[String: Any]] ?? [], "vocab-only-cased")
     }
 
     private func compare(_ tokenizer: Tokenizer, _ outputs: [[String: Any]], _ variant: String) throws {
@@ -47,13 +50,16 @@ import TestSupport
             let got = tokenizer.encode(text, pair: pair)
             let offsets = (want["offsets"] as? [[Int]] ?? []).map { Encoding.Span($0[0], $0[1]) }
             let wordIds = (want["word_ids"] as? [Any] ?? []).map { $0 as? Int }
-            let same = got.tokens == want["tokens"] as? [String] && got.ids == want["ids"] as? [Int]
+            let same =
+                got.tokens == want["tokens"] as? [String] && got.ids == want["ids"] as? [Int]
                 && got.offsets == offsets && got.typeIds == want["type_ids"] as? [Int]
                 && got.wordIds == wordIds && got.specialTokensMask == want["special_tokens_mask"] as? [Int]
             if !same {
                 failures += 1
                 if failures <= 5 {
-                    Issue.record("[\(variant)] \(text.debugDescription) pair=\(pair.debugDescription)\n got \(got.tokens) \(got.offsets.map { [$0.start, $0.end] }) words \(got.wordIds)\nwant \(want["tokens"] ?? "") \(want["offsets"] ?? "") words \(want["word_ids"] ?? "")")
+                    Issue.record(
+                        "[\(variant)] \(text.debugDescription) pair=\(pair.debugDescription)\n got \(got.tokens) \(got.offsets.map { [$0.start, $0.end] }) words \(got.wordIds)\nwant \(want["tokens"] ?? "") \(want["offsets"] ?? "") words \(want["word_ids"] ?? "")"
+                    )
                 }
             }
         }

@@ -3,7 +3,8 @@ import Testing
 @testable import Tokenizers
 
 @Suite struct WordPieceTests {
-    let wp = try! WordPiece(entries: ["[UNK]", "un", "##aff", "##able", "aff", "a", "##b"].enumerated().map { ($1, $0) })
+    let wp = try! WordPiece(
+        entries: ["[UNK]", "un", "##aff", "##able", "aff", "a", "##b"].enumerated().map { ($1, $0) })
 
     private func split(_ word: String) -> Result<[WordPiece.Piece], WordPiece.UnknownWord> {
         wp.pieces(Array(word.unicodeScalars)[...])
@@ -18,7 +19,8 @@ import Testing
     @Test func unknownWordsSayWhy() {
         #expect(split("unx") == .failure(.init(reason: .noPiece(at: 2))))
         #expect(split(String(repeating: "a", count: 101)) == .failure(.init(reason: .tooLong(chars: 101))))
-        if case .success = split(String(repeating: "a", count: 1) + String(repeating: "b", count: 99)) {} else {
+        if case .success = split(String(repeating: "a", count: 1) + String(repeating: "b", count: 99)) {
+        } else {
             Issue.record("a 100-char word must still be split")
         }
     }
@@ -44,12 +46,15 @@ import Testing
 }
 
 @Suite struct PipelineTests {
-    static let vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "sat", "on", "mat", ".", "a", "b", "c", "d", "e"]
+    static let vocab = [
+        "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "sat", "on", "mat", ".", "a", "b", "c", "d", "e",
+    ]
     static func tokenizer(added: [AddedToken]? = nil) throws -> Tokenizer {
         let model = try WordPiece(entries: vocab.enumerated().map { ($1, $0) })
         let specials = added ?? [0, 1, 2, 3, 4].map { AddedToken(id: $0, content: vocab[$0], special: true) }
-        return Tokenizer(normalizer: BertNormalizer(), model: model, addedTokens: specials,
-                         postProcessor: .bert(cls: "[CLS]", clsId: 2, sep: "[SEP]", sepId: 3))
+        return Tokenizer(
+            normalizer: BertNormalizer(), model: model, addedTokens: specials,
+            postProcessor: .bert(cls: "[CLS]", clsId: 2, sep: "[SEP]", sepId: 3))
     }
 
     /// The x-ray traces the tokenizer's own code: its steps are the
@@ -64,11 +69,18 @@ import Testing
             let pieces = x.steps.flatMap { $0 }.map { $0.piece ?? "[UNK]" }
             #expect(pieces == members.map { e.tokens[$0] }, "\(x.original)")
         }
-        #expect(t.xray(text, span: .init(0, 3)).normalization.map(\.name) == ["clean text", "space CJK", "strip accents", "lowercase"])
-        let lowercaseOnly = Tokenizer(normalizer: BertNormalizer(cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: true),
-                                      model: try WordPiece(entries: Self.vocab.enumerated().map { ($1, $0) }), addedTokens: [],
-                                      postProcessor: .bert(cls: "[CLS]", clsId: 2, sep: "[SEP]", sepId: 3))
-        #expect(lowercaseOnly.xray(text, span: .init(0, 3)).normalization.map(\.name) == ["lowercase"], "only the steps the settings turn on")
+        #expect(
+            t.xray(text, span: .init(0, 3)).normalization.map(\.name) == [
+                "clean text", "space CJK", "strip accents", "lowercase",
+            ])
+        let lowercaseOnly = Tokenizer(
+            normalizer: BertNormalizer(
+                cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: true),
+            model: try WordPiece(entries: Self.vocab.enumerated().map { ($1, $0) }), addedTokens: [],
+            postProcessor: .bert(cls: "[CLS]", clsId: 2, sep: "[SEP]", sepId: 3))
+        #expect(
+            lowercaseOnly.xray(text, span: .init(0, 3)).normalization.map(\.name) == ["lowercase"],
+            "only the steps the settings turn on")
         // The encoding carries why a word is unknown; the x-ray agrees.
         let unk = try #require(e.unknown.first)
         #expect(unk.value == .notInVocabulary(rest: "xyz") && e.tokens[unk.key] == "[UNK]")
@@ -129,10 +141,22 @@ import Testing
 @Suite struct LoadingErrorTests {
     @Test func unsupportedComponentsAreNamed() throws {
         let cases: [(String, String)] = [
-            (#"{"model":{"type":"BPE","vocab":{}},"pre_tokenizer":{"type":"BertPreTokenizer"}}"#, "pre_tokenizer BertPreTokenizer with BPE is not supported (supported: ByteLevel)"),
-            (#"{"model":{"type":"WordPiece","vocab":{"[UNK]":0}},"normalizer":{"type":"NFKC"},"pre_tokenizer":{"type":"BertPreTokenizer"}}"#, "normalizer NFKC is not supported"),
-            (#"{"model":{"type":"WordPiece","vocab":{"[UNK]":0}},"pre_tokenizer":{"type":"Metaspace"}}"#, "pre_tokenizer Metaspace is not supported"),
-            (#"{"model":{"type":"WordPiece","vocab":{"x":0}},"pre_tokenizer":{"type":"BertPreTokenizer"}}"#, "no unknown token [UNK]"),
+            (
+                #"{"model":{"type":"BPE","vocab":{}},"pre_tokenizer":{"type":"BertPreTokenizer"}}"#,
+                "pre_tokenizer BertPreTokenizer with BPE is not supported (supported: ByteLevel)"
+            ),
+            (
+                #"{"model":{"type":"WordPiece","vocab":{"[UNK]":0}},"normalizer":{"type":"NFKC"},"pre_tokenizer":{"type":"BertPreTokenizer"}}"#,
+                "normalizer NFKC is not supported"
+            ),
+            (
+                #"{"model":{"type":"WordPiece","vocab":{"[UNK]":0}},"pre_tokenizer":{"type":"Metaspace"}}"#,
+                "pre_tokenizer Metaspace is not supported"
+            ),
+            (
+                #"{"model":{"type":"WordPiece","vocab":{"x":0}},"pre_tokenizer":{"type":"BertPreTokenizer"}}"#,
+                "no unknown token [UNK]"
+            ),
             ("not json", "invalid JSON"),
         ]
         for (json, expected) in cases {

@@ -8,10 +8,14 @@ import Testing
     static let pieces = ["a", "東京", "👍🏽", "👩‍👩‍👧", "e\u{301}", "\u{200D}", "│", "ab 日本 c", "🇫🇷", "x\u{FE0F}", "     ", "ẞ"]
 
     @Test func joinedEmojiTakeTheWidthOfTheirFirstScalar() {
-        #expect(displayWidth("👩‍👩‍👧") == 2 && displayWidth("👍🏽") == 2 && displayWidth("e\u{301}") == 1 && displayWidth("東京") == 4)
+        #expect(
+            displayWidth("👩‍👩‍👧") == 2 && displayWidth("👍🏽") == 2 && displayWidth("e\u{301}") == 1 && displayWidth("東京") == 4
+        )
         var g = CellGrid(width: 10, height: 1)
         g.put("|👩‍👩‍👧|", x: 0, y: 0)
-        #expect(g.line(0) == "|👩|      ", "a family emoji draws as its first person, two cells, and the border after it stays")
+        #expect(
+            g.line(0) == "|👩|      ",
+            "a family emoji draws as its first person, two cells, and the border after it stays")
         #expect(!g.line(0).unicodeScalars.contains("\u{200D}"))
     }
 
@@ -38,7 +42,9 @@ import Testing
             var previous: CellGrid? = nil
             for op in ops {
                 let text = Self.pieces[op % Self.pieces.count]
-                g.put(text, x: (op / 12) % 15 - 1, y: (op / 180) % 3, clip: op % 7 == 0 ? Rect(x: 2, y: 0, width: 5, height: 3) : nil)
+                g.put(
+                    text, x: (op / 12) % 15 - 1, y: (op / 180) % 3,
+                    clip: op % 7 == 0 ? Rect(x: 2, y: 0, width: 5, height: 3) : nil)
                 Self.checkWhole(g)
                 // The terminal gets only the changed cells; it must end up showing what a repaint shows.
                 shown.apply(g, changes: g.changes(since: previous))
@@ -52,8 +58,13 @@ import Testing
         for y in 0..<g.height {
             for x in 0..<g.width {
                 let c = g[x, y]
-                if c.isContinuation { #expect(x > 0 && displayWidth(g[x - 1, y].glyph) == 2, "continuation without its glyph at \(x),\(y)") }
-                if displayWidth(c.glyph) == 2 { #expect(x + 1 < g.width && g[x + 1, y].isContinuation, "wide glyph cut at \(x),\(y)") }
+                if c.isContinuation {
+                    #expect(
+                        x > 0 && displayWidth(g[x - 1, y].glyph) == 2, "continuation without its glyph at \(x),\(y)")
+                }
+                if displayWidth(c.glyph) == 2 {
+                    #expect(x + 1 < g.width && g[x + 1, y].isContinuation, "wide glyph cut at \(x),\(y)")
+                }
             }
         }
     }

@@ -10,11 +10,15 @@ import TestSupport
 /// with their ▁ pieces and the Unigram x-ray, attention views, the model
 /// overlay, and masked-token predictions from each family's own head.
 @Suite struct FamilyWorkbenchTests {
-    @Test(arguments: [("tiny-albert-pretraining", "albert"), ("tiny-deberta-v3-mlm", "deberta-v2"), ("tiny-deberta-v2-mlm", "deberta-v2"),
-                      ("tiny-xlm-roberta-mlm", "xlm-roberta")])
+    @Test(arguments: [
+        ("tiny-albert-pretraining", "albert"), ("tiny-deberta-v3-mlm", "deberta-v2"),
+        ("tiny-deberta-v2-mlm", "deberta-v2"),
+        ("tiny-xlm-roberta-mlm", "xlm-roberta"),
+    ])
     func everyPaneWorks(name: String, family: String) throws {
         let model = try LoadedModel.load(Fixtures.model(name).path)
-        let mask = model.tokenizer.maskToken, (cls, sep) = family == "xlm-roberta" ? ("<s>", "</s>") : ("[CLS]", "[SEP]")
+        let mask = model.tokenizer.maskToken,
+            (cls, sep) = family == "xlm-roberta" ? ("<s>", "</s>") : ("[CLS]", "[SEP]")
         let w = makeWorkbench("She read a \(mask) book, quickly.", model: model)
         w.press(.escape, .char("l"))  // tokens pane, first typed piece
         var g = w.render(width: 160, height: 48)
@@ -42,10 +46,15 @@ import TestSupport
     @Test(arguments: ["minilm-tokenizer", "tiny-albert-pretraining", "tiny-roberta-mlm", "tiny-deberta-v3-mlm"])
     func labelsSpellTheWord(model: String) throws {
         let word = "unforgettable"
-        let tok = model == "minilm-tokenizer" ? try Tokenizer.load(directory: Fixtures.tokenizer)
+        let tok =
+            model == "minilm-tokenizer"
+            ? try Tokenizer.load(directory: Fixtures.tokenizer)
             : try LoadedModel.load(Fixtures.model(model).path).tokenizer
         let e = tok.encode("an \(word) day")
-        let i = try #require(e.offsets.indices.first { e.offsets[$0].start <= 3 && e.offsets[$0].end > 3 && e.specialTokensMask[$0] == 0 })
+        let i = try #require(
+            e.offsets.indices.first {
+                e.offsets[$0].start <= 3 && e.offsets[$0].end > 3 && e.specialTokensMask[$0] == 0
+            })
         let members = e.wordMembers(of: i)
         try #require(members.count > 1, "\(model) keeps \(word) whole: \(e.tokens)")
         #expect(AttentionViews.label(members, e) == word, "\(e.tokens)")

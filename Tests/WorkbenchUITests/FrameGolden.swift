@@ -69,8 +69,10 @@ enum FrameGolden {
             return "no golden frame \(url.lastPathComponent): run Tests/WorkbenchUITests/update-frames.sh"
         }
         guard expected != actual else { return nil }
-        let a = actual.split(separator: "\n", omittingEmptySubsequences: false), e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let a = actual.split(separator: "\n", omittingEmptySubsequences: false),
+            e = expected.split(separator: "\n", omittingEmptySubsequences: false)
         let first = zip(a, e).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, e.count)
-        return "\(name): line \(first + 1) differs\n  expected: \(first < e.count ? String(e[first]) : "<end>")\n  actual:   \(first < a.count ? String(a[first]) : "<end>")"
+        return
+            "\(name): line \(first + 1) differs\n  expected: \(first < e.count ? String(e[first]) : "<end>")\n  actual:   \(first < a.count ? String(a[first]) : "<end>")"
     }
 }

@@ -7,9 +7,14 @@ import Testing
 @Suite struct FrameGoldenTests {
     static let theme = try! shippedThemes.load("dark")
 
-    func frame(_ v: FrameView, _ s: WorkbenchState, _ w: Int, _ h: Int, mode: ColorMode = .xterm256, predictions: Bool = false) -> CellGrid {
-        let layout = FrameLayout.compute(width: w, height: h, focus: s.focus, zoomed: s.zoomed, predictions: predictions)
-        return FrameRenderer.render(v, s, layout, theme: Self.theme, colorMode: mode, width: w, height: h, modelInfo: "model  test\nlayers 2").grid
+    func frame(
+        _ v: FrameView, _ s: WorkbenchState, _ w: Int, _ h: Int, mode: ColorMode = .xterm256, predictions: Bool = false
+    ) -> CellGrid {
+        let layout = FrameLayout.compute(
+            width: w, height: h, focus: s.focus, zoomed: s.zoomed, predictions: predictions)
+        return FrameRenderer.render(
+            v, s, layout, theme: Self.theme, colorMode: mode, width: w, height: h, modelInfo: "model  test\nlayers 2"
+        ).grid
     }
 
     func expectGolden(_ name: String, _ g: CellGrid) {
@@ -110,29 +115,56 @@ enum ViewFixtures {
         let spans = ["[CLS]", "The", "bank", "of", "the", "ꙮ", "river", "[SEP]"]
         let ids = [101, 1996, 2924, 1997, 1996, 100, 2314, 102]
         let rows = tokens.indices.map { i in
-            TokensView.Row(piece: tokens[i], spanText: spans[i], id: ids[i], word: (1...6).contains(i) ? i - 1 : nil, typeId: 0, kind: kinds[i],
-                           joinsPrevious: false, unknownReason: i == 5 ? "\"ꙮ\" not in vocab" : nil)
+            TokensView.Row(
+                piece: tokens[i], spanText: spans[i], id: ids[i], word: (1...6).contains(i) ? i - 1 : nil, typeId: 0,
+                kind: kinds[i],
+                joinsPrevious: false, unknownReason: i == 5 ? "\"ꙮ\" not in vocab" : nil)
         }
-        let xray: [(key: String, value: String)] = [("x-ray", "word 4 of sentence A, offsets 16..17"), ("original", "ꙮ"), ("lowercase", "ꙮ"),
-                                                    ("pre-tokens", "ꙮ"), ("wordpiece", "✗ no piece matches here → whole word [UNK]")]
+        let xray: [(key: String, value: String)] = [
+            ("x-ray", "word 4 of sentence A, offsets 16..17"), ("original", "ꙮ"), ("lowercase", "ꙮ"),
+            ("pre-tokens", "ꙮ"), ("wordpiece", "✗ no piece matches here → whole word [UNK]"),
+        ]
         let m = map(0)
         let kindsOfTokens = tokens.map { TokenKind.of($0, special: $0.hasPrefix("[")) }
-        let attention = AttentionView(map: m, labels: tokens, specialNames: "[CLS]/[SEP]", statistics: HeadStatistics(m, kinds: kindsOfTokens))
+        let attention = AttentionView(
+            map: m, labels: tokens, specialNames: "[CLS]/[SEP]", statistics: HeadStatistics(m, kinds: kindsOfTokens))
         let maps = (0..<6).map { map($0) }
-        let overview = OverviewView(layers: 2, heads: 3, maps: maps, entropies: maps.map { HeadStatistics($0, kinds: kindsOfTokens).entropy })
+        let overview = OverviewView(
+            layers: 2, heads: 3, maps: maps, entropies: maps.map { HeadStatistics($0, kinds: kindsOfTokens).entropy })
         typealias P = PredictionsView
-        let masks = [P.Mask(position: 2, was: "bank", guesses: [P.Guess(token: "bank", probability: 0.42, id: 2924), P.Guess(token: "side", probability: 0.21, id: 2217),
-                                                                 P.Guess(token: "edge", probability: 0.08, id: 3341)],
-                            lens: [P.LensLine(layer: 0, finalRank: 812, top: [P.Guess(token: "the", probability: 0.05, id: 1996)]),
-                                   P.LensLine(layer: 2, finalRank: 1, top: [P.Guess(token: "bank", probability: 0.42, id: 2924)])])]
+        let masks = [
+            P.Mask(
+                position: 2, was: "bank",
+                guesses: [
+                    P.Guess(token: "bank", probability: 0.42, id: 2924),
+                    P.Guess(token: "side", probability: 0.21, id: 2217),
+                    P.Guess(token: "edge", probability: 0.08, id: 3341),
+                ],
+                lens: [
+                    P.LensLine(layer: 0, finalRank: 812, top: [P.Guess(token: "the", probability: 0.05, id: 1996)]),
+                    P.LensLine(layer: 2, finalRank: 1, top: [P.Guess(token: "bank", probability: 0.42, id: 2924)]),
+                ])
+        ]
         let predictions = P(content: .masks(masks: masks, leftToRight: [], mostConfident: [], lab: nil, error: nil))
-        let tasks = [ProbingView.Task(name: "upos", accuracy: [0.61, 0.83, 0.88], selectivity: [0.10, 0.21, 0.19], bestLayer: 2, expectedLayer: 1.4),
-                     ProbingView.Task(name: "ner", accuracy: [0.70, 0.74, 0.79], selectivity: [0.02, 0.05, 0.08], bestLayer: 2, expectedLayer: 1.7)]
-        let grid = ProbingView.WordGrid(words: ["The", "bank", "of", "the", "ꙮ", "river"],
-                                        labels: [["DET", "DET", "DET"], ["NOUN", "NOUN", "NOUN"], ["ADP", "ADP", "ADP"], ["DET", "DET", "DET"],
-                                                 ["NOUN", "PROPN", "X"], ["VERB", "NOUN", "NOUN"]])
-        let status = StatusView(model: "tiny-bert", family: "bert", layers: 2, heads: 3, tokens: 8, milliseconds: 1.5, theme: "dark")
-        return FrameView(tokens: TokensView(rows: rows, xray: xray), attention: attention, overview: overview, predictions: predictions,
-                         probing: ProbingView(content: .probes(tasks: tasks, selected: 0, grid: grid)), status: status)
+        let tasks = [
+            ProbingView.Task(
+                name: "upos", accuracy: [0.61, 0.83, 0.88], selectivity: [0.10, 0.21, 0.19], bestLayer: 2,
+                expectedLayer: 1.4),
+            ProbingView.Task(
+                name: "ner", accuracy: [0.70, 0.74, 0.79], selectivity: [0.02, 0.05, 0.08], bestLayer: 2,
+                expectedLayer: 1.7),
+        ]
+        let grid = ProbingView.WordGrid(
+            words: ["The", "bank", "of", "the", "ꙮ", "river"],
+            labels: [
+                ["DET", "DET", "DET"], ["NOUN", "NOUN", "NOUN"], ["ADP", "ADP", "ADP"], ["DET", "DET", "DET"],
+                ["NOUN", "PROPN", "X"], ["VERB", "NOUN", "NOUN"],
+            ])
+        let status = StatusView(
+            model: "tiny-bert", family: "bert", layers: 2, heads: 3, tokens: 8, milliseconds: 1.5, theme: "dark")
+        return FrameView(
+            tokens: TokensView(rows: rows, xray: xray), attention: attention, overview: overview,
+            predictions: predictions,
+            probing: ProbingView(content: .probes(tasks: tasks, selected: 0, grid: grid)), status: status)
     }
 }

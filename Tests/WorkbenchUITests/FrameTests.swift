@@ -71,10 +71,17 @@ import Tokenizers
         let w = makeWorkbench("the cat sat on the mat", pair: "a dog")
         for width in stride(from: 1, through: 200, by: 7) {
             for height in stride(from: 1, through: 60, by: 3) {
-                for (focus, predictions) in [(Focus.inputA, false), (.attention, true), (.predictions, true), (.probing, false)] {
-                    let l = FrameLayout.compute(width: width, height: height, focus: focus, zoomed: false, predictions: predictions)
-                    let parts = [l.tokens, l.attention, l.predictions, l.probing, l.tabs].compactMap { $0 } + (l.tooSmall ? [] : [l.inputA, l.inputB, l.status])
-                    for p in parts { #expect(p.x >= 0 && p.y >= 0 && p.maxX <= width && p.maxY <= height, "\(width)x\(height) \(p)") }
+                for (focus, predictions) in [
+                    (Focus.inputA, false), (.attention, true), (.predictions, true), (.probing, false),
+                ] {
+                    let l = FrameLayout.compute(
+                        width: width, height: height, focus: focus, zoomed: false, predictions: predictions)
+                    let parts =
+                        [l.tokens, l.attention, l.predictions, l.probing, l.tabs].compactMap { $0 }
+                        + (l.tooSmall ? [] : [l.inputA, l.inputB, l.status])
+                    for p in parts {
+                        #expect(p.x >= 0 && p.y >= 0 && p.maxX <= width && p.maxY <= height, "\(width)x\(height) \(p)")
+                    }
                     for (i, a) in parts.enumerated() {
                         for b in parts[(i + 1)...] {
                             let overlap = a.x < b.maxX && b.x < a.maxX && a.y < b.maxY && b.y < a.maxY
@@ -102,7 +109,11 @@ import Tokenizers
         #expect(!g.text.contains("▀"), "no half-block rows: each would leave a query unnamed")
         #expect(g.contains("rows 1–") && g.contains("/42"))
         let labelled = (0..<32).filter { g.line($0).contains("│the ") || g.line($0).contains("│[CLS]") }.count
-        let heatRows = (0..<32).filter { y in (60..<120).contains { x in if case .rgb = g[x, y].style.bg { return true }; return false } }.count
+        let heatRows = (0..<32).filter { y in
+            (60..<120).contains { x in
+                if case .rgb = g[x, y].style.bg { return true }; return false
+            }
+        }.count
         #expect(labelled >= heatRows - 1, "every heatmap row has its query's label")
         w.state.focus = .attention
         for _ in 0..<41 { w.press(.down) }
@@ -145,7 +156,8 @@ import Tokenizers
     @Test func theStatusBarNamesTheLayer() throws {
         let c = try #require(HostileFolders.all.first { $0.name == "nan-weights" })
         let dir = try HostileFolders.build(c)
-        let model = LoadedModel(directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
+        let model = LoadedModel(
+            directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
         let w = makeWorkbench("the cat sat", model: model)
         let g = w.render(width: 160, height: 40)
         #expect(g.contains("layer 2 produced non-finite values (NaN or ∞)"), "\(g.text)")

@@ -119,9 +119,12 @@ import Tokenizers
         // Every binding and every command is in the help, wrapped or not.
         let text = HelpOverlay.lines(width: 60).map { $0.0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         let squeezed = text.split(separator: " ").joined(separator: " ")
-        for b in KeyMap.bindings { #expect(squeezed.contains(b.help.split(separator: " ").joined(separator: " ")), "\(b.help)") }
+        for b in KeyMap.bindings {
+            #expect(squeezed.contains(b.help.split(separator: " ").joined(separator: " ")), "\(b.help)")
+        }
         for c in Commands.all { #expect(squeezed.contains(c.help) && squeezed.contains(c.usage), "\(c.name)") }
-        #expect(KeyMap.bindings.first { $0.keys == [.char(":")] }!.help.contains(":gold"), "the : help lists every command")
+        #expect(
+            KeyMap.bindings.first { $0.keys == [.char(":")] }!.help.contains(":gold"), "the : help lists every command")
         #expect(g.contains("Attention pane") && g.contains("previous layer"))
         w.press(.char("x"))
         #expect(w.state.overlay == .none)
@@ -145,7 +148,11 @@ import Tokenizers
         // A heatmap cell: the second query's third key, clicked in its middle.
         g = w.render(width: 120, height: 40)
         var target: (Int, Int)? = nil
-        outer: for y in 0..<40 { for x in 44..<120 where w.hitAreas.hit(x: x, y: y) == .cell(row: 1, column: 2) { target = (x, y); break outer } }
+        outer: for y in 0..<40 {
+            for x in 44..<120 where w.hitAreas.hit(x: x, y: y) == .cell(row: 1, column: 2) {
+                target = (x, y); break outer
+            }
+        }
         let (cx, cy) = try! #require(target)
         if case .rgb = g[cx, cy].style.bg {} else { Issue.record("the cell is not heat-coloured") }
         w.press(.mouse(x: cx + 1, y: cy, button: .left))
@@ -230,15 +237,19 @@ import Tokenizers
 
 @Suite struct ThemeAndGridTests {
     @Test func brokenThemesNameTheLine() {
-        let cases = [("foreground = 300", "t.theme:1: bad colour"), ("# c\nnonsense", "t.theme:2: expected `key = value`"),
-                     ("colour = 1", "t.theme:1: unknown key \"colour\""), ("accent = #12345", "bad colour")]
+        let cases = [
+            ("foreground = 300", "t.theme:1: bad colour"), ("# c\nnonsense", "t.theme:2: expected `key = value`"),
+            ("colour = 1", "t.theme:1: unknown key \"colour\""), ("accent = #12345", "bad colour"),
+        ]
         for (text, expected) in cases {
             do { _ = try Theme.parse(text, source: "t.theme"); Issue.record("accepted \(text)") } catch {
                 #expect("\(error)".contains(expected), "\(error)")
             }
         }
         let t = try! Theme.parse("name = mine\naccent = #102030\nmuted = 7\nborder = default", source: "x.theme")
-        #expect(t.name == "mine" && t.color(.accent) == .rgb(16, 32, 48) && t.color(.muted) == .indexed(7) && t.color(.border) == .terminalDefault)
+        #expect(
+            t.name == "mine" && t.color(.accent) == .rgb(16, 32, 48) && t.color(.muted) == .indexed(7)
+                && t.color(.border) == .terminalDefault)
         #expect(t.heat(0) == .rgb(0x0B, 0x10, 0x26) && t.heat(1) == .rgb(0xFF, 0xD1, 0x66))
         #expect(ThemeKey.allCases.allSatisfy { Theme.defaults[$0] != nil }, "every key has a built-in default")
     }
@@ -271,11 +282,14 @@ import Tokenizers
         s.frameDrawn(current: false, at: 151_000_000)
         #expect(s.firstFrameMilliseconds == 150)
         s.keyArrived(at: 200_000_000)
-        s.keyArrived(at: 201_000_000)          // a second key before the answer: timed from the first
+        s.keyArrived(at: 201_000_000)  // a second key before the answer: timed from the first
         s.frameDrawn(current: false, at: 202_000_000)  // stale frame: not the answer yet
         s.frameDrawn(current: true, at: 210_000_000)
         #expect(s.latencies == [10])
-        for ms in 1...19 { s.keyArrived(at: UInt64(300 + ms) * 1_000_000); s.frameDrawn(current: true, at: UInt64(300 + 2 * ms) * 1_000_000) }
+        for ms in 1...19 {
+            s.keyArrived(at: UInt64(300 + ms) * 1_000_000);
+            s.frameDrawn(current: true, at: UInt64(300 + 2 * ms) * 1_000_000)
+        }
         #expect(s.percentile(0.5) == 10 && s.percentile(0.95) == 18)
         #expect(s.summary.contains("start-up to first frame 150 ms") && s.summary.contains("over 20 keys"))
     }
@@ -344,10 +358,14 @@ import Tokenizers
         let w = makeWorkbench("", history: History(file: blocker.appendingPathComponent("bertscope/history")))
         w.drafts = DraftStore(directory: blocker.appendingPathComponent("bertscope/drafts"))
         w.type("x")
-        #expect(w.state.notice?.isError == true && w.state.notice!.text.hasPrefix("draft not saved: "), "\(String(describing: w.state.notice))")
+        #expect(
+            w.state.notice?.isError == true && w.state.notice!.text.hasPrefix("draft not saved: "),
+            "\(String(describing: w.state.notice))")
         #expect(!w.state.notice!.text.contains("NSCocoaErrorDomain"))
         w.press(.enter)
-        #expect(w.state.notice?.isError == true && w.state.notice!.text.hasPrefix("history not saved: "), "\(String(describing: w.state.notice))")
+        #expect(
+            w.state.notice?.isError == true && w.state.notice!.text.hasPrefix("history not saved: "),
+            "\(String(describing: w.state.notice))")
         #expect(w.state.notice!.text.contains(blocker.path) && !w.state.notice!.text.contains("NSCocoaErrorDomain"))
     }
 }
@@ -392,7 +410,8 @@ import Tokenizers
     @Test func aChangedModelFileIsNoticedAndReloadable() throws {
         let dir = try temporaryDirectory().appendingPathComponent("m")
         try FileManager.default.copyItem(at: Fixtures.model("tiny-bert-pretraining"), to: dir)
-        let model = LoadedModel(directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
+        let model = LoadedModel(
+            directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
         let w = makeWorkbench("the cat", model: model)
         w.checkModelFiles(now: UInt64.max / 2)
         #expect(w.state.notice == nil)
@@ -400,7 +419,8 @@ import Tokenizers
         let bytes = try Data(contentsOf: weights)
         try FileManager.default.removeItem(at: weights)
         try bytes.write(to: weights)  // same bytes, a new file: its time changed
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 5)], ofItemAtPath: weights.path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: 5)], ofItemAtPath: weights.path)
         w.checkModelFiles(now: UInt64.max / 2 + 2_000_000_000)
         #expect(w.state.notice?.text == "model.safetensors changed on disk: :reload loads the model again")
         w.run(command: "reload")
@@ -417,7 +437,10 @@ import Tokenizers
         let dir = try HostileFolders.build(c)
         let w = makeWorkbench("the cat")
         w.run(command: "model \(dir.path)")
-        #expect(w.state.notice?.isError == true && w.state.notice!.text.contains("is a FIFO (named pipe), not a regular file"), "\(String(describing: w.state.notice))")
+        #expect(
+            w.state.notice?.isError == true
+                && w.state.notice!.text.contains("is a FIFO (named pipe), not a regular file"),
+            "\(String(describing: w.state.notice))")
         #expect(w.session.model.directory == tinyModel.directory)
     }
 }
@@ -431,7 +454,9 @@ import Tokenizers
         let w = makeWorkbench("the cat")
         w.run(command: "export \(blocker.path)/out")
         let text = try #require(w.state.notice?.text)
-        #expect(text.hasPrefix("export failed: cannot create \(blocker.path)") && !text.contains("NSCocoaErrorDomain"), "\(text)")
+        #expect(
+            text.hasPrefix("export failed: cannot create \(blocker.path)") && !text.contains("NSCocoaErrorDomain"),
+            "\(text)")
     }
 }
 

@@ -39,7 +39,10 @@ import Testing
     }
 
     @Test func csiAndSS3KeysNcursesMissed() {
-        #expect(decode("\u{1B}[A\u{1B}[1;5C\u{1B}[1;5D\u{1B}[3~\u{1B}[Z\u{1B}OH") == [.up, .ctrlRight, .ctrlLeft, .delete, .backTab, .home])
+        #expect(
+            decode("\u{1B}[A\u{1B}[1;5C\u{1B}[1;5D\u{1B}[3~\u{1B}[Z\u{1B}OH") == [
+                .up, .ctrlRight, .ctrlLeft, .delete, .backTab, .home,
+            ])
         #expect(decode("\u{1B}[?2004;1$y") == [])  // a mode report
     }
 
@@ -52,7 +55,9 @@ import Testing
 
     /// Whatever arrives, the decoder stays bounded and ends in ground state after a timeout.
     @Test func anyInputIsSafe() async {
-        let alphabet: [UInt32] = [27, 0x5B, 0x50, 0x5D, 0x5C, 0x7E, 0x32, 0x30, 0x31, 7, 0x3B, 0x41, 0x71, 0x4F, 10, 0, 0x1F600, 0xD7FF]
+        let alphabet: [UInt32] = [
+            27, 0x5B, 0x50, 0x5D, 0x5C, 0x7E, 0x32, 0x30, 0x31, 7, 0x3B, 0x41, 0x71, 0x4F, 10, 0, 0x1F600, 0xD7FF,
+        ]
         await propertyCheck(count: 500, input: Gen.int(in: 0..<alphabet.count).array(of: 0...200)) { codes in
             var d = KeyDecoder()
             var keys: [Key] = []

@@ -62,7 +62,8 @@ import Tokenizers
 
     @Test func modelWithoutAHeadSaysSo() {
         let dir = Fixtures.model("tiny-bert")
-        let bare = LoadedModel(directory: dir, encoder: try! BertEncoder(directory: dir), tokenizer: try! Tokenizer.load(directory: dir))
+        let bare = LoadedModel(
+            directory: dir, encoder: try! BertEncoder(directory: dir), tokenizer: try! Tokenizer.load(directory: dir))
         let w = makeWorkbench("the [MASK]", model: bare)
         w.state.focus = .predictions
         let g = w.render(width: 120, height: 40)

@@ -12,10 +12,14 @@ import Tokenizers
     static func trainedProbes() throws -> TrainedProbes {
         let all = try LabeledCorpus.read(Fixtures.packageRoot.appendingPathComponent("Samples/probing/dev.conllu"))
         let (train, dev, test) = (Array(all[0..<60]), Array(all[60..<75]), Array(all[75..<95]))
-        let f = try [train, dev, test].map { try ProbeFeatures.extract($0, encoder: tinyModel.encoder, tokenizer: tinyModel.tokenizer) }
+        let f = try [train, dev, test].map {
+            try ProbeFeatures.extract($0, encoder: tinyModel.encoder, tokenizer: tinyModel.tokenizer)
+        }
         var o = LogisticRegression.Options()
         o.maxEpochs = 4
-        return try Prober.train(task: "upos", train: train, dev: dev, test: test, features: (f[0].0, f[1].0, f[2].0), kept: (f[0].1, f[1].1, f[2].1), options: o)
+        return try Prober.train(
+            task: "upos", train: train, dev: dev, test: test, features: (f[0].0, f[1].0, f[2].0),
+            kept: (f[0].1, f[1].1, f[2].1), options: o)
     }
 
     @Test func showsAccuracyPerLayerAndEachWordsLabels() throws {
@@ -56,16 +60,27 @@ import Tokenizers
         // Labels that no longer match the probes' classes.
         var fewer = p.labels
         fewer.removeLast()
-        try ProbeCache.save(TrainedProbes(task: "upos", labels: fewer, report: p.report, probes: p.probes), key: key + "-labels-upos", in: dir)
+        try ProbeCache.save(
+            TrainedProbes(task: "upos", labels: fewer, report: p.report, probes: p.probes), key: key + "-labels-upos",
+            in: dir)
         // A bias one class short of its weights.
         let w0 = p.probes[0]
-        try SafeTensorsWriter.write(dir.appendingPathComponent(key + "-bias-upos.safetensors"),
-                                    tensors: [("layer0.weight", [w0.classes, w0.inputs], w0.weights), ("layer0.bias", [w0.classes - 1], Array(w0.bias.dropLast()))],
-                                    metadata: ["task": "upos", "labels": p.labels.joined(separator: "\u{1F}"), "accuracy": "0.5", "control_accuracy": "0.5"])
+        try SafeTensorsWriter.write(
+            dir.appendingPathComponent(key + "-bias-upos.safetensors"),
+            tensors: [
+                ("layer0.weight", [w0.classes, w0.inputs], w0.weights),
+                ("layer0.bias", [w0.classes - 1], Array(w0.bias.dropLast())),
+            ],
+            metadata: [
+                "task": "upos", "labels": p.labels.joined(separator: "\u{1F}"), "accuracy": "0.5",
+                "control_accuracy": "0.5",
+            ])
         let w = makeWorkbench("the cat sat")
         w.loadProbes(in: dir)
         #expect(w.probes.count == 1)
-        #expect(w.state.notice?.isError == true && w.state.notice!.text.contains("set aside") && w.state.notice!.text.contains("and 2 more"), "\(String(describing: w.state.notice))")
+        #expect(
+            w.state.notice?.isError == true && w.state.notice!.text.contains("set aside")
+                && w.state.notice!.text.contains("and 2 more"), "\(String(describing: w.state.notice))")
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         #expect(names.filter { $0.hasSuffix(".bad") }.count == 3)
         w.state.focus = .probing
@@ -79,15 +94,21 @@ import Tokenizers
         let dir = try temporaryDirectory()
         try ProbeCache.save(p, key: "m-d-upos", in: dir)
         let back = try #require(try ProbeCache.load(key: "m-d-upos", in: dir))
-        #expect(back.labels == p.labels && back.report.accuracy == p.report.accuracy && back.report.controlAccuracy == p.report.controlAccuracy)
+        #expect(
+            back.labels == p.labels && back.report.accuracy == p.report.accuracy
+                && back.report.controlAccuracy == p.report.controlAccuracy)
         #expect(back.probes.map(\.weights) == p.probes.map(\.weights))
-        #expect(ProbeCache.all(prefix: "m-", in: dir).probes.count == 1 && ProbeCache.all(prefix: "x-", in: dir).probes.isEmpty)
+        #expect(
+            ProbeCache.all(prefix: "m-", in: dir).probes.count == 1
+                && ProbeCache.all(prefix: "x-", in: dir).probes.isEmpty)
         let k1 = ProbeCache.key(modelDirectory: Fixtures.model("tiny-bert"), task: "upos", dataFiles: [])
         let k2 = ProbeCache.key(modelDirectory: Fixtures.model("tiny-electra"), task: "upos", dataFiles: [])
         #expect(k1 != k2 && k1.hasSuffix("-upos") && k1.hasPrefix(ProbeCache.modelKey(Fixtures.model("tiny-bert"))))
         // pytorch_model.bin weights are part of the key: same config, different weights, different probes.
         let torch = Fixtures.root.appendingPathComponent("models/torch-formats")
-        #expect(ProbeCache.modelKey(torch.appendingPathComponent("zip")) != ProbeCache.modelKey(torch.appendingPathComponent("legacy")))
+        #expect(
+            ProbeCache.modelKey(torch.appendingPathComponent("zip"))
+                != ProbeCache.modelKey(torch.appendingPathComponent("legacy")))
     }
 }
 
@@ -103,7 +124,9 @@ import Tokenizers
         let g = w.render(width: 120, height: 40)
         #expect(g.contains("gold"))
         let row = try #require(g.row(containing: "│mother "))
-        #expect(g.line(row).trimmingCharacters(in: .whitespaces).hasSuffix("NOUN                  │"), "gold NOUN in the last column")
+        #expect(
+            g.line(row).trimmingCharacters(in: .whitespaces).hasSuffix("NOUN                  │"),
+            "gold NOUN in the last column")
         w.run(command: "gold no such words anywhere")
         #expect(w.state.notice?.isError == true)
     }

@@ -13,7 +13,9 @@ import TestSupport
         let url = Fixtures.packageRoot.appendingPathComponent("README.md")
         var readme = try String(contentsOf: url, encoding: .utf8)
         let generated = Self.begin + "\n" + KeyMap.markdown + "\n" + Self.end
-        guard let a = readme.range(of: Self.begin), let b = readme.range(of: Self.end, range: a.upperBound..<readme.endIndex) else {
+        guard let a = readme.range(of: Self.begin),
+            let b = readme.range(of: Self.end, range: a.upperBound..<readme.endIndex)
+        else {
             Issue.record("README.md has no generated key table between \(Self.begin) and \(Self.end)")
             return
         }
@@ -22,6 +24,8 @@ import TestSupport
             try readme.write(to: url, atomically: true, encoding: .utf8)
             return
         }
-        #expect(String(readme[a.lowerBound..<b.upperBound]) == generated, "README key table is stale: run Tests/WorkbenchUITests/update-frames.sh")
+        #expect(
+            String(readme[a.lowerBound..<b.upperBound]) == generated,
+            "README key table is stale: run Tests/WorkbenchUITests/update-frames.sh")
     }
 }

@@ -7,18 +7,26 @@ import Tokenizers
 
 let tinyModel: LoadedModel = {
     let dir = Fixtures.model("tiny-bert-pretraining")
-    return LoadedModel(directory: dir, encoder: try! BertEncoder(directory: dir), tokenizer: try! Tokenizer.load(directory: dir))
+    return LoadedModel(
+        directory: dir, encoder: try! BertEncoder(directory: dir), tokenizer: try! Tokenizer.load(directory: dir))
 }()
 
 let shippedThemes = ThemeLibrary(directories: [Fixtures.packageRoot.appendingPathComponent("Themes")])
 
 /// A workbench on `model` showing `text`, with its first result computed.
-func makeWorkbench(_ text: String, pair: String? = nil, model: LoadedModel = tinyModel, colorMode: ColorMode = .xterm256,
-                   history: History = History(file: nil)) -> Workbench {
+func makeWorkbench(
+    _ text: String, pair: String? = nil, model: LoadedModel = tinyModel, colorMode: ColorMode = .xterm256,
+    history: History = History(file: nil)
+) -> Workbench {
     let session = ModelSession(model: model, input: SessionInput(text: text, pair: pair))
     session.waitUntilIdle()
-    return Workbench(session: session, theme: try! shippedThemes.load("dark"), themes: shippedThemes, colorMode: colorMode, history: history,
-                     samples: SampleSets.parse((try? String(contentsOf: Fixtures.packageRoot.appendingPathComponent("Samples/teaching.txt"), encoding: .utf8)) ?? ""))
+    return Workbench(
+        session: session, theme: try! shippedThemes.load("dark"), themes: shippedThemes, colorMode: colorMode,
+        history: history,
+        samples: SampleSets.parse(
+            (try? String(
+                contentsOf: Fixtures.packageRoot.appendingPathComponent("Samples/teaching.txt"), encoding: .utf8)) ?? ""
+        ))
 }
 
 extension Workbench {

@@ -15,9 +15,12 @@ import Tokenizers
 /// typed, and a reference model of the input line agrees with the editor.
 @Suite struct WorkbenchModelTests {
     /// Models with different layer × head shapes (and DeBERTa's score parts).
-    static let models: [LoadedModel] = ["tiny-bert-pretraining", "tiny-deberta-v3-mlm", "tiny-albert-inner-groups", "tiny-roberta-mlm"].map {
+    static let models: [LoadedModel] = [
+        "tiny-bert-pretraining", "tiny-deberta-v3-mlm", "tiny-albert-inner-groups", "tiny-roberta-mlm",
+    ].map {
         let dir = Fixtures.model($0)
-        return LoadedModel(directory: dir, encoder: try! BertEncoder(directory: dir), tokenizer: try! Tokenizer.load(directory: dir))
+        return LoadedModel(
+            directory: dir, encoder: try! BertEncoder(directory: dir), tokenizer: try! Tokenizer.load(directory: dir))
     }
 
     static let sizes = [(120, 40), (80, 24), (160, 48), (40, 10), (39, 9), (60, 16), (200, 60), (12, 3), (1, 1)]
@@ -55,7 +58,9 @@ private struct WorkbenchDriver {
             apply(code, to: w, scheduler: scheduler, model: &model, size: &size)
             let g = w.render(width: size.0, height: size.1)
             // What the terminal shows after only the changed cells are sent equals a full repaint.
-            if previous?.width != g.width || previous?.height != g.height { screen = Screen(width: g.width, height: g.height) }
+            if previous?.width != g.width || previous?.height != g.height {
+                screen = Screen(width: g.width, height: g.height)
+            }
             screen.apply(g, changes: g.changes(since: previous))
             previous = g
             // The checks read the snapshot the frame was drawn from.
@@ -71,7 +76,9 @@ private struct WorkbenchDriver {
         }
     }
 
-    private func apply(_ code: Int, to w: Workbench, scheduler: ManualScheduler, model: inout EditorModel, size: inout (Int, Int)) {
+    private func apply(
+        _ code: Int, to w: Workbench, scheduler: ManualScheduler, model: inout EditorModel, size: inout (Int, Int)
+    ) {
         let arg = code / 100
         switch code % 100 {
         case 0..<30:  // typing in the focused input line
@@ -85,9 +92,12 @@ private struct WorkbenchDriver {
             w.handle(key)
             if w.state.focus == .inputA && w.state.overlay == .none { model.apply(key) }
         case 36..<60:  // pane keys
-            let keys: [Key] = [.tab, .backTab, .escape, .up, .down, .left, .right, .pageUp, .pageDown, .enter,
-                               .char("["), .char("]"), .char(","), .char("."), .char("v"), .char("w"), .char("s"), .char("o"),
-                               .char("f"), .char("z"), .char("m"), .char("M"), .char("b"), .char("x"), .char("r"), .char("?"), .char("I")]
+            let keys: [Key] = [
+                .tab, .backTab, .escape, .up, .down, .left, .right, .pageUp, .pageDown, .enter,
+                .char("["), .char("]"), .char(","), .char("."), .char("v"), .char("w"), .char("s"), .char("o"),
+                .char("f"), .char("z"), .char("m"), .char("M"), .char("b"), .char("x"), .char("r"), .char("?"),
+                .char("I"),
+            ]
             let key = keys[arg % keys.count]
             let editing = w.state.focus == .inputA && w.state.overlay == .none
             w.handle(key)
@@ -95,9 +105,17 @@ private struct WorkbenchDriver {
             if editing, key == .up || key == .down { model = EditorModel(w.state.editorA) }  // history recall
         case 60..<70: size = WorkbenchModelTests.sizes[arg % WorkbenchModelTests.sizes.count]
         case 70..<74: w.run(command: "model \(arg % WorkbenchModelTests.models.count)")
-        case 74..<80: w.handle(.mouse(x: arg % max(1, size.0), y: (arg / 7) % max(1, size.1), button: [.left, .wheelUp, .wheelDown][arg % 3]))
+        case 74..<80:
+            w.handle(
+                .mouse(
+                    x: arg % max(1, size.0), y: (arg / 7) % max(1, size.1),
+                    button: [.left, .wheelUp, .wheelDown][arg % 3]))
         case 80..<88: scheduler.runNext()
-        case 88..<92: w.run(command: ["layer 2", "head 3", "view rollout", "view words", "view nospecial", "sample", "head 9", "layer 0"][arg % 8])
+        case 88..<92:
+            w.run(
+                command: [
+                    "layer 2", "head 3", "view rollout", "view words", "view nospecial", "sample", "head 9", "layer 0",
+                ][arg % 8])
             model = EditorModel(w.state.editorA)
         default: break
         }

@@ -33,8 +33,11 @@ public enum LabeledCorpus {
     /// Reads `.conllu` or `.tsv` by extension.
     public static func read(_ url: URL) throws -> [LabeledSentence] {
         let text: String
-        do { text = try SafeFile.text(url, limit: Limits.corpus) } catch { throw ParseError(description: "cannot read \(error)") }
-        return url.pathExtension == "tsv" ? try tsv(text, source: url.lastPathComponent) : try conllu(text, source: url.lastPathComponent)
+        do { text = try SafeFile.text(url, limit: Limits.corpus) } catch {
+            throw ParseError(description: "cannot read \(error)")
+        }
+        return url.pathExtension == "tsv"
+            ? try tsv(text, source: url.lastPathComponent) : try conllu(text, source: url.lastPathComponent)
     }
 
     public static func conllu(_ text: String, source: String = "input") throws -> [LabeledSentence] {
@@ -49,14 +52,22 @@ public enum LabeledCorpus {
             if line.isEmpty { flush(); continue }
             if line.hasPrefix("#") { continue }
             let cols = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard cols.count >= 10 else { throw ParseError(description: "\(source):\(n + 1): expected 10 tab-separated columns, found \(cols.count)") }
+            guard cols.count >= 10 else {
+                throw ParseError(
+                    description: "\(source):\(n + 1): expected 10 tab-separated columns, found \(cols.count)")
+            }
             // Multi-word token ranges (1-2) and empty nodes (1.1) are not words.
             if cols[0].contains("-") || cols[0].contains(".") { continue }
             let misc = cols[9].split(separator: "|").map(String.init)
             cur.words.append(cols[1])
             cur.spaceAfter.append(!misc.contains("SpaceAfter=No"))
-            let ner = misc.first { $0.hasPrefix("NER=") }.map { String($0.dropFirst(4)) } ?? (cols.count > 10 ? cols[10] : "O")
-            for (task, value) in [("upos", cols[3]), ("xpos", cols[4]), ("head", cols[6]), ("deprel", cols[7].split(separator: ":").first.map(String.init) ?? cols[7]), ("ner", ner)] {
+            let ner =
+                misc.first { $0.hasPrefix("NER=") }.map { String($0.dropFirst(4)) }
+                ?? (cols.count > 10 ? cols[10] : "O")
+            for (task, value) in [
+                ("upos", cols[3]), ("xpos", cols[4]), ("head", cols[6]),
+                ("deprel", cols[7].split(separator: ":").first.map(String.init) ?? cols[7]), ("ner", ner),
+            ] {
                 cur.labels[task, default: []].append(value)
             }
         }

@@ -25,7 +25,9 @@ public struct LogisticRegression: Sendable {
     }
 
     public init(classes: Int, inputs: Int) {
-        self.init(classes: classes, inputs: inputs, weights: [Float](repeating: 0, count: classes * inputs), bias: [Float](repeating: 0, count: classes))
+        self.init(
+            classes: classes, inputs: inputs, weights: [Float](repeating: 0, count: classes * inputs),
+            bias: [Float](repeating: 0, count: classes))
     }
 
     /// A trained probe (from the cache).
@@ -43,7 +45,9 @@ public struct LogisticRegression: Sendable {
         weights.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
                 out.withUnsafeMutableBufferPointer { o in
-                    bs_linear(x, Int32(rows), Int32(inputs), w.baseAddress!, Int32(classes), b.baseAddress!, o.baseAddress!, Int32(classes))
+                    bs_linear(
+                        x, Int32(rows), Int32(inputs), w.baseAddress!, Int32(classes), b.baseAddress!, o.baseAddress!,
+                        Int32(classes))
                 }
             }
         }
@@ -68,15 +72,20 @@ public struct LogisticRegression: Sendable {
         var t: Float = 0
         var batchX = [Float](repeating: 0, count: o.batch * inputs)
         var gT = [Float](repeating: 0, count: classes * o.batch), xT = [Float](repeating: 0, count: inputs * o.batch)
-        let epochs = o.train(&self, samples: y.count, step: { m, rows in
-            for (r, s) in rows.enumerated() { batchX.replaceSubrange((r * m.inputs)..<((r + 1) * m.inputs), with: x[(s * m.inputs)..<((s + 1) * m.inputs)]) }
-            var g = batchX.withUnsafeBufferPointer { m.logits($0.baseAddress!, rows: rows.count) }
-            Self.softmaxMinusOneHot(&g, classes: m.classes, targets: rows.map { y[$0] })
-            let (gW, gB) = m.gradients(g, batchX, rows: rows.count, gT: &gT, xT: &xT)
-            t += 1
-            Self.adam(&m.weights, gW, &mW, &vW, t, o, decay: o.l2)
-            Self.adam(&m.bias, gB, &mB, &vB, t, o, decay: 0)
-        }, devAccuracy: { $0.accuracy(devX, devY) })
+        let epochs = o.train(
+            &self, samples: y.count,
+            step: { m, rows in
+                for (r, s) in rows.enumerated() {
+                    batchX.replaceSubrange(
+                        (r * m.inputs)..<((r + 1) * m.inputs), with: x[(s * m.inputs)..<((s + 1) * m.inputs)])
+                }
+                var g = batchX.withUnsafeBufferPointer { m.logits($0.baseAddress!, rows: rows.count) }
+                Self.softmaxMinusOneHot(&g, classes: m.classes, targets: rows.map { y[$0] })
+                let (gW, gB) = m.gradients(g, batchX, rows: rows.count, gT: &gT, xT: &xT)
+                t += 1
+                Self.adam(&m.weights, gW, &mW, &vW, t, o, decay: o.l2)
+                Self.adam(&m.bias, gB, &mB, &vB, t, o, decay: 0)
+            }, devAccuracy: { $0.accuracy(devX, devY) })
         epochsRun = epochs
     }
 
@@ -96,13 +105,17 @@ public struct LogisticRegression: Sendable {
     /// so training is fast even in debug builds), gB = column sums of G / rows.
     func gradients(_ g: [Float], _ x: [Float], rows: Int, gT: inout [Float], xT: inout [Float]) -> ([Float], [Float]) {
         var gB = [Float](repeating: 0, count: classes)
-        for r in 0..<rows { for c in 0..<classes { let v = g[r * classes + c] / Float(rows); gT[c * rows + r] = v; gB[c] += v } }
+        for r in 0..<rows {
+            for c in 0..<classes { let v = g[r * classes + c] / Float(rows); gT[c * rows + r] = v; gB[c] += v }
+        }
         for r in 0..<rows { for k in 0..<inputs { xT[k * rows + r] = x[r * inputs + k] } }
         var gW = [Float](repeating: 0, count: classes * inputs)
         gT.withUnsafeBufferPointer { gt in
             xT.withUnsafeBufferPointer { xt in
                 gW.withUnsafeMutableBufferPointer { out in
-                    bs_linear(gt.baseAddress!, Int32(classes), Int32(rows), xt.baseAddress!, Int32(inputs), nil, out.baseAddress!, Int32(inputs))
+                    bs_linear(
+                        gt.baseAddress!, Int32(classes), Int32(rows), xt.baseAddress!, Int32(inputs), nil,
+                        out.baseAddress!, Int32(inputs))
                 }
             }
         }
@@ -123,7 +136,9 @@ public struct LogisticRegression: Sendable {
         return total / Double(max(rows, 1)) + Double(l2) / 2 * weights.reduce(0.0) { $0 + Double($1 * $1) }
     }
 
-    static func adam(_ p: inout [Float], _ g: [Float], _ m: inout [Float], _ v: inout [Float], _ t: Float, _ o: Options, decay: Float) {
+    static func adam(
+        _ p: inout [Float], _ g: [Float], _ m: inout [Float], _ v: inout [Float], _ t: Float, _ o: Options, decay: Float
+    ) {
         let b1: Float = 0.9, b2: Float = 0.999, eps: Float = 1e-8
         let c1 = 1 - pow(b1, t), c2 = 1 - pow(b2, t)
         for i in p.indices {
@@ -140,8 +155,10 @@ extension LogisticRegression.Options {
     /// indices (seeded) for up to `maxEpochs`; with `keepBestOnDev`, stops
     /// after `patience` epochs without a better dev accuracy and leaves
     /// `model` at its best. Returns how many epochs ran.
-    func train<Model>(_ model: inout Model, samples n: Int, step: (inout Model, [Int]) -> Void,
-                      devAccuracy: (Model) -> Double) -> Int {
+    func train<Model>(
+        _ model: inout Model, samples n: Int, step: (inout Model, [Int]) -> Void,
+        devAccuracy: (Model) -> Double
+    ) -> Int {
         var order = Array(0..<n)
         var rng = SplitMix64(seed: seed)
         var best = (acc: -1.0, model: model), stale = 0, epochs = 0

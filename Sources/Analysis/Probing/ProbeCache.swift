@@ -22,7 +22,8 @@ public struct TrainedProbes: Sendable {
 
 public enum ProbeCache {
     public static func directory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        let base =
+            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".cache")
         return base.appendingPathComponent("bertscope/probes")
     }
@@ -41,7 +42,9 @@ public enum ProbeCache {
         var h = FNV1a()
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: modelDirectory.path)) ?? []).sorted()
         where name == "config.json" || name.hasSuffix(".safetensors") || name.hasSuffix(".bin") {
-            guard let (fd, size) = try? SafeFile.openRegular(modelDirectory.appendingPathComponent(name).path) else { continue }
+            guard let (fd, size) = try? SafeFile.openRegular(modelDirectory.appendingPathComponent(name).path) else {
+                continue
+            }
             defer { close(fd) }
             h.mix(Array(name.utf8)); h.mix(withUnsafeBytes(of: size, Array.init))
             let mib = 1 << 20
@@ -63,9 +66,11 @@ public enum ProbeCache {
             tensors.append(("layer\(l).weight", [probe.classes, probe.inputs], probe.weights))
             tensors.append(("layer\(l).bias", [probe.classes], probe.bias))
         }
-        let meta = ["task": p.task, "labels": p.labels.joined(separator: "\u{1F}"),
-                    "accuracy": p.report.accuracy.map { "\($0)" }.joined(separator: ","),
-                    "control_accuracy": p.report.controlAccuracy.map { "\($0)" }.joined(separator: ",")]
+        let meta = [
+            "task": p.task, "labels": p.labels.joined(separator: "\u{1F}"),
+            "accuracy": p.report.accuracy.map { "\($0)" }.joined(separator: ","),
+            "control_accuracy": p.report.controlAccuracy.map { "\($0)" }.joined(separator: ","),
+        ]
         try SafeTensorsWriter.write(dir.appendingPathComponent(key + ".safetensors"), tensors: tensors, metadata: meta)
     }
 
@@ -78,7 +83,9 @@ public enum ProbeCache {
         func bad(_ why: String) -> CheckpointError { CheckpointError("probe cache \(url.lastPathComponent): \(why)") }
         let f: SafeTensorsFile
         do { f = try SafeTensorsFile(path: url.path) } catch { throw bad("\(error)") }
-        guard let task = f.metadata["task"], let labelText = f.metadata["labels"] else { throw bad("no task or labels") }
+        guard let task = f.metadata["task"], let labelText = f.metadata["labels"] else {
+            throw bad("no task or labels")
+        }
         let labels = labelText.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
         let acc = (f.metadata["accuracy"] ?? "").split(separator: ",").compactMap { Double($0) }
         let ctl = (f.metadata["control_accuracy"] ?? "").split(separator: ",").compactMap { Double($0) }
@@ -92,23 +99,32 @@ public enum ProbeCache {
             guard w.shape[1] == (inputs ?? probes.first?.inputs ?? w.shape[1]) else {
                 throw bad("layer \(l) takes \(w.shape[1]) inputs, the model has \(inputs ?? probes.first?.inputs ?? 0)")
             }
-            probes.append(LogisticRegression(classes: w.shape[0], inputs: w.shape[1], weights: w.values, bias: b.values))
+            probes.append(
+                LogisticRegression(classes: w.shape[0], inputs: w.shape[1], weights: w.values, bias: b.values))
         }
         guard !probes.isEmpty, probes.count == acc.count, ctl.count == acc.count else {
             throw bad("\(probes.count) layers of probes but \(acc.count) accuracies")
         }
-        return TrainedProbes(task: task, labels: labels, report: ProbeReport(task: task, labels: labels, accuracy: acc, controlAccuracy: ctl), probes: probes)
+        return TrainedProbes(
+            task: task, labels: labels,
+            report: ProbeReport(task: task, labels: labels, accuracy: acc, controlAccuracy: ctl), probes: probes)
     }
 
     /// Every cached probe set whose key starts with `prefix`. A damaged file
     /// is renamed to `….bad` (kept for a bug report, never read again) and
     /// named in `problems`; it never stops the others loading.
-    public static func all(prefix: String, in dir: URL = directory(), inputs: Int? = nil) -> (probes: [TrainedProbes], problems: [String]) {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasPrefix(prefix) && $0.hasSuffix(".safetensors") }.sorted()
+    public static func all(prefix: String, in dir: URL = directory(), inputs: Int? = nil) -> (
+        probes: [TrainedProbes], problems: [String]
+    ) {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter {
+            $0.hasPrefix(prefix) && $0.hasSuffix(".safetensors")
+        }.sorted()
         var out: [TrainedProbes] = [], problems: [String] = []
         for name in names {
             do {
-                if let p = try load(key: String(name.dropLast(".safetensors".count)), in: dir, inputs: inputs) { out.append(p) }
+                if let p = try load(key: String(name.dropLast(".safetensors".count)), in: dir, inputs: inputs) {
+                    out.append(p)
+                }
             } catch {
                 let from = dir.appendingPathComponent(name)
                 rename(from.path, from.path + ".bad")

@@ -4,8 +4,8 @@ import Tokenizers
 
 /// Per-word vectors of every layer (embeddings = layer 0), for probing.
 public struct ProbeFeatures: Sendable {
-    public let layers: Int          // L + 1
-    public let width: Int           // d
+    public let layers: Int  // L + 1
+    public let width: Int  // d
     /// layer → (words, d) row-major
     public var vectors: [[Float]]
     public var count: Int { vectors.first.map { $0.count / max(width, 1) } ?? 0 }
@@ -15,8 +15,10 @@ public struct ProbeFeatures: Sendable {
     /// Encodes each sentence once and keeps, for every word, its first
     /// piece (or the mean of its pieces) at every layer. Words whose pieces
     /// were truncated away are skipped, and `kept` says which survived.
-    public static func extract(_ sentences: [LabeledSentence], encoder: BertEncoder, tokenizer: Tokenizer,
-                               pooling: Pooling = .first, progress: ((Int) -> Void)? = nil) throws -> (ProbeFeatures, kept: [[Bool]]) {
+    public static func extract(
+        _ sentences: [LabeledSentence], encoder: BertEncoder, tokenizer: Tokenizer,
+        pooling: Pooling = .first, progress: ((Int) -> Void)? = nil
+    ) throws -> (ProbeFeatures, kept: [[Bool]]) {
         let d = encoder.config.hiddenSize, L = encoder.config.numLayers
         var vectors = [[Float]](repeating: [], count: L + 1)
         var kept: [[Bool]] = []
@@ -28,7 +30,10 @@ public struct ProbeFeatures: Sendable {
             try encoder.forward(ids: e.ids, typeIds: e.typeIds, attentionMask: nil, workspace: ws, into: &trace)
             var keep: [Bool] = []
             for r in ranges {
-                let pieces = e.typedPositions.filter { e.offsets[$0].start >= r.lowerBound && e.offsets[$0].end <= r.upperBound && e.offsets[$0].end > e.offsets[$0].start }
+                let pieces = e.typedPositions.filter {
+                    e.offsets[$0].start >= r.lowerBound && e.offsets[$0].end <= r.upperBound
+                        && e.offsets[$0].end > e.offsets[$0].start
+                }
                 guard let first = pieces.first else { keep.append(false); continue }
                 keep.append(true)
                 for l in 0...L {
@@ -36,7 +41,9 @@ public struct ProbeFeatures: Sendable {
                     case .first: vectors[l] += trace.hiddenState(layer: l, token: first)
                     case .mean:
                         var acc = [Float](repeating: 0, count: d)
-                        for p in pieces { for (k, v) in trace.hiddenState(layer: l, token: p).enumerated() { acc[k] += v } }
+                        for p in pieces {
+                            for (k, v) in trace.hiddenState(layer: l, token: p).enumerated() { acc[k] += v }
+                        }
                         vectors[l] += acc.map { $0 / Float(pieces.count) }
                     }
                 }

@@ -39,31 +39,44 @@ public struct MixSummary: Sendable {
 public enum Prober {
     /// Trains one probe per layer for `task` (and its control task) on
     /// train, early-stopping on dev, and scores on test.
-    public static func run(task: String, train: [LabeledSentence], dev: [LabeledSentence], test: [LabeledSentence],
-                           features: (train: ProbeFeatures, dev: ProbeFeatures, test: ProbeFeatures),
-                           kept: (train: [[Bool]], dev: [[Bool]], test: [[Bool]]), options: LogisticRegression.Options = .init()) throws -> ProbeReport {
-        try Prober.train(task: task, train: train, dev: dev, test: test, features: features, kept: kept, options: options).report
+    public static func run(
+        task: String, train: [LabeledSentence], dev: [LabeledSentence], test: [LabeledSentence],
+        features: (train: ProbeFeatures, dev: ProbeFeatures, test: ProbeFeatures),
+        kept: (train: [[Bool]], dev: [[Bool]], test: [[Bool]]), options: LogisticRegression.Options = .init()
+    ) throws -> ProbeReport {
+        try Prober.train(
+            task: task, train: train, dev: dev, test: test, features: features, kept: kept, options: options
+        ).report
     }
 
     /// As `run`, also returning the trained task probes (for the cache and the workbench).
-    public static func train(task: String, train: [LabeledSentence], dev: [LabeledSentence], test: [LabeledSentence],
-                             features: (train: ProbeFeatures, dev: ProbeFeatures, test: ProbeFeatures),
-                             kept: (train: [[Bool]], dev: [[Bool]], test: [[Bool]]), options: LogisticRegression.Options = .init(),
-                             controlAsTask: Bool = false, mix: Bool = false) throws -> TrainedProbes {
+    public static func train(
+        task: String, train: [LabeledSentence], dev: [LabeledSentence], test: [LabeledSentence],
+        features: (train: ProbeFeatures, dev: ProbeFeatures, test: ProbeFeatures),
+        kept: (train: [[Bool]], dev: [[Bool]], test: [[Bool]]), options: LogisticRegression.Options = .init(),
+        controlAsTask: Bool = false, mix: Bool = false
+    ) throws -> TrainedProbes {
         var splits = [train, dev, test]
         LabeledCorpus.addControl(to: &splits, task: task)
         if controlAsTask {
             // Probe the control task itself (its own control is the same task).
-            for i in splits.indices { for j in splits[i].indices { splits[i][j].labels["controltask"] = splits[i][j].labels["control"] } }
-            return try Prober.trainPrepared(task: "controltask", name: "control", splits: splits, features: features, kept: kept, options: options, mix: mix)
+            for i in splits.indices {
+                for j in splits[i].indices { splits[i][j].labels["controltask"] = splits[i][j].labels["control"] }
+            }
+            return try Prober.trainPrepared(
+                task: "controltask", name: "control", splits: splits, features: features, kept: kept, options: options,
+                mix: mix)
         }
-        return try Prober.trainPrepared(task: task, name: task, splits: splits, features: features, kept: kept, options: options, mix: mix)
+        return try Prober.trainPrepared(
+            task: task, name: task, splits: splits, features: features, kept: kept, options: options, mix: mix)
     }
 
-    static func trainPrepared(task: String, name: String, splits: [[LabeledSentence]],
-                              features: (train: ProbeFeatures, dev: ProbeFeatures, test: ProbeFeatures),
-                              kept: (train: [[Bool]], dev: [[Bool]], test: [[Bool]]), options: LogisticRegression.Options,
-                              mix: Bool = false) throws -> TrainedProbes {
+    static func trainPrepared(
+        task: String, name: String, splits: [[LabeledSentence]],
+        features: (train: ProbeFeatures, dev: ProbeFeatures, test: ProbeFeatures),
+        kept: (train: [[Bool]], dev: [[Bool]], test: [[Bool]]), options: LogisticRegression.Options,
+        mix: Bool = false
+    ) throws -> TrainedProbes {
         let labelSet = Array(Set((splits[0] + splits[1] + splits[2]).flatMap { $0.labels[task] ?? [] })).sorted()
         guard !labelSet.isEmpty else { throw EncoderError("the data has no \(task) labels") }
         let index = Dictionary(uniqueKeysWithValues: labelSet.enumerated().map { ($1, $0) })
@@ -77,10 +90,18 @@ public enum Prober {
         let controlSet = Array(Set(splits.joined().flatMap { $0.labels["control"] ?? [] })).sorted()
         let controlIndex = Dictionary(uniqueKeysWithValues: controlSet.enumerated().map { ($1, $0) })
         func controlTargets(_ sentences: [LabeledSentence], _ kept: [[Bool]]) -> [Int] {
-            zip(sentences, kept).flatMap { s, k in zip(s.labels["control"] ?? [], k).filter(\.1).map { controlIndex[$0.0] ?? 0 } }
+            zip(sentences, kept).flatMap { s, k in
+                zip(s.labels["control"] ?? [], k).filter(\.1).map { controlIndex[$0.0] ?? 0 }
+            }
         }
-        let y = (targets(splits[0], kept.train, task), targets(splits[1], kept.dev, task), targets(splits[2], kept.test, task))
-        let c = (controlTargets(splits[0], kept.train), controlTargets(splits[1], kept.dev), controlTargets(splits[2], kept.test))
+        let y = (
+            targets(splits[0], kept.train, task), targets(splits[1], kept.dev, task),
+            targets(splits[2], kept.test, task)
+        )
+        let c = (
+            controlTargets(splits[0], kept.train), controlTargets(splits[1], kept.dev),
+            controlTargets(splits[2], kept.test)
+        )
         var acc: [Double] = [], control: [Double] = [], probes: [LogisticRegression] = []
         for l in 0..<features.train.layers {
             var probe = LogisticRegression(classes: labelSet.count, inputs: features.train.width)
@@ -95,7 +116,9 @@ public enum Prober {
         if mix {
             var m = ScalarMixProbe(layers: features.train.layers, classes: labelSet.count, inputs: features.train.width)
             m.fit(features.train.vectors, y.0, devX: features.dev.vectors, devY: y.1, options: options)
-            report.mix = MixSummary(accuracy: m.accuracy(features.test.vectors, y.2), weights: m.weights, gamma: m.gamma, centerOfGravity: m.centerOfGravity)
+            report.mix = MixSummary(
+                accuracy: m.accuracy(features.test.vectors, y.2), weights: m.weights, gamma: m.gamma,
+                centerOfGravity: m.centerOfGravity)
         }
         return TrainedProbes(task: name, labels: labelSet, report: report, probes: probes)
     }

@@ -31,7 +31,9 @@ public struct ScalarMixProbe: Sendable {
     }
 
     /// Σ ℓ·sℓ with the embeddings as layer 0.
-    public var centerOfGravity: Double { weights.enumerated().reduce(0.0) { $0 + Double($1.offset) * Double($1.element) } }
+    public var centerOfGravity: Double {
+        weights.enumerated().reduce(0.0) { $0 + Double($1.offset) * Double($1.element) }
+    }
 
     /// The mixed features (rows, inputs) of `rows` samples from per-layer matrices.
     func mixed(_ features: [[Float]], rows: [Int]) -> [Float] {
@@ -56,11 +58,15 @@ public struct ScalarMixProbe: Sendable {
     }
 
     /// Trains mix, γ and probe jointly by Adam, keeping the best dev accuracy.
-    public mutating func fit(_ x: [[Float]], _ y: [Int], devX: [[Float]], devY: [Int], options o: LogisticRegression.Options = .init()) {
+    public mutating func fit(
+        _ x: [[Float]], _ y: [Int], devX: [[Float]], devY: [Int], options o: LogisticRegression.Options = .init()
+    ) {
         var state = AdamState(self)
-        _ = o.train(&self, samples: y.count, step: { m, rows in
-            state.step(&m, m.gradients(x, rows: rows, targets: rows.map { y[$0] }), o)
-        }, devAccuracy: { $0.accuracy(devX, devY) })
+        _ = o.train(
+            &self, samples: y.count,
+            step: { m, rows in
+                state.step(&m, m.gradients(x, rows: rows, targets: rows.map { y[$0] }), o)
+            }, devAccuracy: { $0.accuracy(devX, devY) })
     }
 
     struct Gradients {
@@ -83,7 +89,8 @@ public struct ScalarMixProbe: Sendable {
         scaled.withUnsafeBufferPointer { gp in
             wT.withUnsafeBufferPointer { wp in
                 dx.withUnsafeMutableBufferPointer { out in
-                    bs_linear(gp.baseAddress!, Int32(m), Int32(c), wp.baseAddress!, Int32(d), nil, out.baseAddress!, Int32(d))
+                    bs_linear(
+                        gp.baseAddress!, Int32(m), Int32(c), wp.baseAddress!, Int32(d), nil, out.baseAddress!, Int32(d))
                 }
             }
         }

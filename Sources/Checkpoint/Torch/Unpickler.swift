@@ -95,7 +95,9 @@ enum PickleValue {
         // Unique: emptying it here means its deinit has nothing left to recurse into.
         if let l = object as? PickleList { work.append(contentsOf: l.items); l.items = [] }
         if let t = object as? PickleTuple { work.append(contentsOf: t.items); t.items = [] }
-        if let d = object as? PickleDict { for item in d.items { work.append(item.key); work.append(item.value) }; d.items = [] }
+        if let d = object as? PickleDict {
+            for item in d.items { work.append(item.key); work.append(item.value) }; d.items = []
+        }
     }
 
     /// The container object, with `v` set to `.none` first so the caller holds the only reference it had.
@@ -159,7 +161,8 @@ struct Unpickler {
     private mutating func push(_ v: PickleValue) throws {
         pushed += 1
         guard pushed <= Self.maxValues else {
-            throw reader.fail("pickle builds more than \(Self.maxValues) values (a state dict needs thousands); refusing it")
+            throw reader.fail(
+                "pickle builds more than \(Self.maxValues) values (a state dict needs thousands); refusing it")
         }
         arena.keep(v)
         stack.append(v)
@@ -172,7 +175,11 @@ struct Unpickler {
 
     /// Everything above the topmost MARK, which is removed.
     private mutating func popToMark() throws -> [PickleValue] {
-        guard let m = stack.lastIndex(where: { if case .mark = $0 { return true }; return false }) else {
+        guard
+            let m = stack.lastIndex(where: {
+                if case .mark = $0 { return true }; return false
+            })
+        else {
             throw reader.fail("pickle MARK missing")
         }
         let items = Array(stack[(m + 1)...])
@@ -194,62 +201,64 @@ struct Unpickler {
 
     private mutating func execute(_ op: UInt8) throws {
         switch op {
-        case 0x80: _ = try reader.u8()                                        // PROTO
-        case 0x95: _ = try reader.u64()                                       // FRAME
-        case UInt8(ascii: "}"): try push(.dict(PickleDict()))             // EMPTY_DICT
-        case UInt8(ascii: "]"): try push(.list(PickleList()))             // EMPTY_LIST
-        case UInt8(ascii: ")"): try push(.tuple(PickleTuple([])))                      // EMPTY_TUPLE
-        case UInt8(ascii: "("): try push(.mark)                           // MARK
+        case 0x80: _ = try reader.u8()  // PROTO
+        case 0x95: _ = try reader.u64()  // FRAME
+        case UInt8(ascii: "}"): try push(.dict(PickleDict()))  // EMPTY_DICT
+        case UInt8(ascii: "]"): try push(.list(PickleList()))  // EMPTY_LIST
+        case UInt8(ascii: ")"): try push(.tuple(PickleTuple([])))  // EMPTY_TUPLE
+        case UInt8(ascii: "("): try push(.mark)  // MARK
         case UInt8(ascii: "N"): try push(.none)
         case 0x88: try push(.bool(true))
         case 0x89: try push(.bool(false))
-        case UInt8(ascii: "J"): try push(.int(try reader.i32()))          // BININT
-        case UInt8(ascii: "K"): try push(.int(Int(try reader.u8())))      // BININT1
-        case UInt8(ascii: "M"): try push(.int(try reader.u16()))          // BININT2
-        case 0x8a: try push(try long(Int(try reader.u8())))              // LONG1
-        case UInt8(ascii: "G"):                                               // BINFLOAT (big endian)
+        case UInt8(ascii: "J"): try push(.int(try reader.i32()))  // BININT
+        case UInt8(ascii: "K"): try push(.int(Int(try reader.u8())))  // BININT1
+        case UInt8(ascii: "M"): try push(.int(try reader.u16()))  // BININT2
+        case 0x8a: try push(try long(Int(try reader.u8())))  // LONG1
+        case UInt8(ascii: "G"):  // BINFLOAT (big endian)
             let raw = try reader.take(8)
             try push(.float(Double(bitPattern: UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)))))
-        case UInt8(ascii: "X"): try push(.string(try string(try reader.u32())))   // BINUNICODE
-        case 0x8c: try push(.string(try string(Int(try reader.u8()))))           // SHORT_BINUNICODE
-        case 0x8d: try push(.string(try string(try reader.u64())))               // BINUNICODE8
+        case UInt8(ascii: "X"): try push(.string(try string(try reader.u32())))  // BINUNICODE
+        case 0x8c: try push(.string(try string(Int(try reader.u8()))))  // SHORT_BINUNICODE
+        case 0x8d: try push(.string(try string(try reader.u64())))  // BINUNICODE8
         case UInt8(ascii: "C"): try push(.bytes(Array(try reader.take(Int(try reader.u8())))))  // SHORT_BINBYTES
-        case UInt8(ascii: "B"): try push(.bytes(Array(try reader.take(try reader.u32()))))     // BINBYTES
-        case UInt8(ascii: "q"): memo[Int(try reader.u8())] = try top()       // BINPUT
-        case UInt8(ascii: "r"): memo[try reader.u32()] = try top()           // LONG_BINPUT
-        case 0x94: memo[memo.count] = try top()                              // MEMOIZE
+        case UInt8(ascii: "B"): try push(.bytes(Array(try reader.take(try reader.u32()))))  // BINBYTES
+        case UInt8(ascii: "q"): memo[Int(try reader.u8())] = try top()  // BINPUT
+        case UInt8(ascii: "r"): memo[try reader.u32()] = try top()  // LONG_BINPUT
+        case 0x94: memo[memo.count] = try top()  // MEMOIZE
         case UInt8(ascii: "h"): try push(try memoized(Int(try reader.u8())))  // BINGET
-        case UInt8(ascii: "j"): try push(try memoized(try reader.u32()))      // LONG_BINGET
-        case UInt8(ascii: "t"): try push(.tuple(PickleTuple(try popToMark())))        // TUPLE
+        case UInt8(ascii: "j"): try push(try memoized(try reader.u32()))  // LONG_BINGET
+        case UInt8(ascii: "t"): try push(.tuple(PickleTuple(try popToMark())))  // TUPLE
         case 0x85: let a = try pop(); try push(.tuple(PickleTuple([a])))
         case 0x86: let b = try pop(), a = try pop(); try push(.tuple(PickleTuple([a, b])))
         case 0x87: let c = try pop(), b = try pop(), a = try pop(); try push(.tuple(PickleTuple([a, b, c])))
-        case UInt8(ascii: "c"):                                               // GLOBAL
+        case UInt8(ascii: "c"):  // GLOBAL
             let module = try line(), name = try line()
             try push(.global(module: module, name: name))
-        case 0x93:                                                            // STACK_GLOBAL
+        case 0x93:  // STACK_GLOBAL
             let name = try pop(), module = try pop()
-            guard let m = module.string, let n = name.string else { throw reader.fail("pickle STACK_GLOBAL needs strings") }
+            guard let m = module.string, let n = name.string else {
+                throw reader.fail("pickle STACK_GLOBAL needs strings")
+            }
             try push(.global(module: m, name: n))
-        case UInt8(ascii: "Q"):                                               // BINPERSID
+        case UInt8(ascii: "Q"):  // BINPERSID
             guard let pid = try pop().tuple else { throw reader.fail("persistent id is not a tuple") }
             try push(try persistentLoad(pid))
-        case UInt8(ascii: "R"), 0x81:                                         // REDUCE, NEWOBJ
+        case UInt8(ascii: "R"), 0x81:  // REDUCE, NEWOBJ
             let args = try pop(), callable = try pop()
             try push(try Self.call(callable, args, fail: reader.fail))
-        case UInt8(ascii: "b"): _ = try pop()                                 // BUILD: state is not needed
-        case UInt8(ascii: "s"):                                               // SETITEM
+        case UInt8(ascii: "b"): _ = try pop()  // BUILD: state is not needed
+        case UInt8(ascii: "s"):  // SETITEM
             let value = try pop(), key = try pop()
             try dictOnTop().items.append((key, value))
-        case UInt8(ascii: "u"):                                               // SETITEMS
+        case UInt8(ascii: "u"):  // SETITEMS
             let items = try popToMark()
             guard items.count % 2 == 0 else { throw reader.fail("pickle SETITEMS with an odd count") }
             let d = try dictOnTop()
             for i in stride(from: 0, to: items.count, by: 2) { d.items.append((items[i], items[i + 1])) }
-        case UInt8(ascii: "a"):                                               // APPEND
+        case UInt8(ascii: "a"):  // APPEND
             let v = try pop()
             try listOnTop().items.append(v)
-        case UInt8(ascii: "e"):                                               // APPENDS
+        case UInt8(ascii: "e"):  // APPENDS
             let items = try popToMark()
             try listOnTop().items.append(contentsOf: items)
         default:
@@ -288,16 +297,21 @@ struct Unpickler {
     }
 
     /// The whitelisted callables.
-    static func call(_ callable: PickleValue, _ args: PickleValue, fail: (String) -> CheckpointError) throws -> PickleValue {
-        guard case .global(let module, let name) = callable else { throw fail("pickle calls something that is not a known function") }
+    static func call(_ callable: PickleValue, _ args: PickleValue, fail: (String) -> CheckpointError) throws
+        -> PickleValue
+    {
+        guard case .global(let module, let name) = callable else {
+            throw fail("pickle calls something that is not a known function")
+        }
         let a = args.tuple ?? []
         switch (module, name) {
         case ("collections", "OrderedDict"), ("builtins", "dict"):
             return .dict(PickleDict())
         case ("torch._utils", "_rebuild_tensor_v2"), ("torch._utils", "_rebuild_tensor"):
             guard a.count >= 4, case .storage(let s) = a[0], let offset = a[1].int,
-                  let shape = a[2].tuple?.compactMap(\.int), let strides = a[3].tuple?.compactMap(\.int),
-                  shape.count == a[2].tuple?.count, strides.count == shape.count else {
+                let shape = a[2].tuple?.compactMap(\.int), let strides = a[3].tuple?.compactMap(\.int),
+                shape.count == a[2].tuple?.count, strides.count == shape.count
+            else {
                 throw fail("malformed tensor in the pickle")
             }
             return .tensor(TorchTensor(storage: s, offset: offset, shape: shape, strides: strides))

@@ -17,10 +17,15 @@ struct ZipArchive {
         var count = try r.u16(at: eocd + 10), dirSize = try r.u32(at: eocd + 12), dirOffset = try r.u32(at: eocd + 16)
         if count == 0xFFFF || dirSize == 0xFFFF_FFFF || dirOffset == 0xFFFF_FFFF {
             // ZIP64: a locator just before the end record points at the 64-bit end record.
-            guard eocd >= 20, try r.u32(at: eocd - 20) == 0x0706_4b50 else { throw r.fail("ZIP64 sizes without a ZIP64 locator") }
+            guard eocd >= 20, try r.u32(at: eocd - 20) == 0x0706_4b50 else {
+                throw r.fail("ZIP64 sizes without a ZIP64 locator")
+            }
             let record = try r.u64(at: eocd - 12)
-            guard record <= bytes.count - 56, try r.u32(at: record) == 0x0606_4b50 else { throw r.fail("bad ZIP64 end record") }
-            count = try r.u64(at: record + 32); dirSize = try r.u64(at: record + 40); dirOffset = try r.u64(at: record + 48)
+            guard record <= bytes.count - 56, try r.u32(at: record) == 0x0606_4b50 else {
+                throw r.fail("bad ZIP64 end record")
+            }
+            count = try r.u64(at: record + 32); dirSize = try r.u64(at: record + 40);
+            dirOffset = try r.u64(at: record + 48)
         }
         guard dirOffset <= bytes.count, dirSize <= bytes.count - dirOffset, count <= dirSize / 46 else {
             throw r.fail("central directory lies outside the file (truncated?)")
@@ -65,13 +70,19 @@ struct ZipArchive {
             if compressed == 0xFFFF_FFFF { compressed = try field.u64() }
             if local == 0xFFFF_FFFF { local = try field.u64() }
         }
-        guard method == 0 else { throw c.fail("entry \(name) is compressed (method \(method)); PyTorch stores entries uncompressed") }
+        guard method == 0 else {
+            throw c.fail("entry \(name) is compressed (method \(method)); PyTorch stores entries uncompressed")
+        }
         guard compressed == size else { throw c.fail("entry \(name) has inconsistent sizes") }
         let header = ByteReader(bytes, what: c.what)
         guard try header.u32(at: local) == 0x0403_4b50 else { throw c.fail("entry \(name) has no local header") }
-        guard local <= bytes.count - 30 else { throw c.fail("entry \(name) has its local header past the end of the file (truncated?)") }
+        guard local <= bytes.count - 30 else {
+            throw c.fail("entry \(name) has its local header past the end of the file (truncated?)")
+        }
         let start = local + 30 + (try header.u16(at: local + 26)) + (try header.u16(at: local + 28))
-        guard start <= bytes.count, size <= bytes.count - start else { throw c.fail("entry \(name) runs past the end of the file (truncated?)") }
+        guard start <= bytes.count, size <= bytes.count - start else {
+            throw c.fail("entry \(name) runs past the end of the file (truncated?)")
+        }
         return Entry(name: name, offset: start, size: size)
     }
 }

@@ -14,9 +14,12 @@ extension BertEncoder {
             if let tt = emb.tokenType { let t = tt.pointer + (typeIds?[i] ?? 0) * e; for k in 0..<e { row[k] += t[k] } }
         }
         if let proj = emb.projection {
-            bs_linear(target, Int32(ids.count), Int32(e), proj.weight.pointer, Int32(d), proj.bias?.pointer, out, Int32(d))
+            bs_linear(
+                target, Int32(ids.count), Int32(e), proj.weight.pointer, Int32(d), proj.bias?.pointer, out, Int32(d))
         }
-        bs_add_layernorm(out, nil, out, Int32(ids.count), Int32(d), emb.norm.weight.pointer, emb.norm.bias.pointer, config.layerNormEps)
+        bs_add_layernorm(
+            out, nil, out, Int32(ids.count), Int32(d), emb.norm.weight.pointer, emb.norm.bias.pointer,
+            config.layerNormEps)
         if let mask { for (i, m) in mask.enumerated() where m == 0 { (out + i * d).update(repeating: 0, count: d) } }
     }
 }

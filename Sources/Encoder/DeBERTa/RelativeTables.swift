@@ -18,36 +18,45 @@ final class RelativeTables: Sendable {
     let maxDistance: Int
 
     init(config: ModelConfig, weights: BertWeights, settings r: RelativeAttention) throws {
-        guard let rel = weights.relative else { throw EncoderError("relative_attention is on but the checkpoint has no rel_embeddings") }
+        guard let rel = weights.relative else {
+            throw EncoderError("relative_attention is on but the checkpoint has no rel_embeddings")
+        }
         let d = config.hiddenSize, rows = 2 * r.span
         settings = r
         scale = (Float(config.headDim) * Float(r.scaleFactor)).squareRoot()
         var table = [Float](UnsafeBufferPointer(start: rel.embeddings.pointer, count: rows * d))
         if let norm = rel.norm {
             table.withUnsafeMutableBufferPointer { t in
-                bs_add_layernorm(t.baseAddress!, nil, t.baseAddress!, Int32(rows), Int32(d), norm.weight.pointer, norm.bias.pointer, config.layerNormEps)
+                bs_add_layernorm(
+                    t.baseAddress!, nil, t.baseAddress!, Int32(rows), Int32(d), norm.weight.pointer, norm.bias.pointer,
+                    config.layerNormEps)
             }
         }
         func project(_ linear: BertWeights.Linear?) -> [Float]? {
             guard let linear else { return nil }
             var out = [Float](repeating: 0, count: rows * d)
-            bs_linear(table, Int32(rows), Int32(d), linear.weight.pointer, Int32(d), linear.bias?.pointer, &out, Int32(d))
+            bs_linear(
+                table, Int32(rows), Int32(d), linear.weight.pointer, Int32(d), linear.bias?.pointer, &out, Int32(d))
             return out
         }
         positionKeys = weights.layers.map { r.contentToPosition ? project(r.shareKey ? $0.key : $0.positionKey) : nil }
-        positionQueries = weights.layers.map { r.positionToContent ? project(r.shareKey ? $0.query : $0.positionQuery) : nil }
+        positionQueries = weights.layers.map {
+            r.positionToContent ? project(r.shareKey ? $0.query : $0.positionQuery) : nil
+        }
         maxDistance = config.maxTokens
         buckets = (-maxDistance...maxDistance).map { Int32(r.bucket($0)) }
     }
 
     /// The (H, n, n) score bias of `layer` for the current q and k.
-    func bias(layer: Int, qkv: UnsafePointer<Float>, n: Int, config: ModelConfig, into out: UnsafeMutablePointer<Float>) {
+    func bias(layer: Int, qkv: UnsafePointer<Float>, n: Int, config: ModelConfig, into out: UnsafeMutablePointer<Float>)
+    {
         buckets.withUnsafeBufferPointer { b in
             let zero = b.baseAddress! + maxDistance
             withOptionalPointer(positionKeys[layer]) { pk in
                 withOptionalPointer(positionQueries[layer]) { pq in
-                    bs_relative_bias(qkv, Int32(n), Int32(config.hiddenSize), Int32(config.numHeads), pk, pq, zero,
-                                     Int32(settings.span), scale, out)
+                    bs_relative_bias(
+                        qkv, Int32(n), Int32(config.hiddenSize), Int32(config.numHeads), pk, pq, zero,
+                        Int32(settings.span), scale, out)
                 }
             }
         }

@@ -33,15 +33,17 @@ extension BertEncoder {
         guard let relative, let settings = config.relative else { return nil }
         let n = trace.tokens, d = config.hiddenSize, dh = config.headDim
         guard layer >= 0, layer < config.numLayers, head >= 0, head < config.numHeads, i >= 0, i < n, j >= 0, j < n,
-              trace.queries.count >= config.numLayers * n * d else { return nil }
-        let q = trace.queries[(layer * n + i) * d + head * dh ..< (layer * n + i) * d + (head + 1) * dh]
-        let k = trace.keys[(layer * n + j) * d + head * dh ..< (layer * n + j) * d + (head + 1) * dh]
+            trace.queries.count >= config.numLayers * n * d
+        else { return nil }
+        let q = trace.queries[(layer * n + i) * d + head * dh..<(layer * n + i) * d + (head + 1) * dh]
+        let k = trace.keys[(layer * n + j) * d + head * dh..<(layer * n + j) * d + (head + 1) * dh]
         func dot(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Float { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
         func row(_ table: [Float]?, _ index: Int) -> ArraySlice<Float>? {
-            table.map { $0[index * d + head * dh ..< index * d + (head + 1) * dh] }
+            table.map { $0[index * d + head * dh..<index * d + (head + 1) * dh] }
         }
         let top = 2 * settings.span - 1
-        let c2p = min(max(settings.bucket(i - j) + settings.span, 0), top), p2c = min(max(settings.span - settings.bucket(j - i), 0), top)
+        let c2p = min(max(settings.bucket(i - j) + settings.span, 0), top),
+            p2c = min(max(settings.span - settings.bucket(j - i), 0), top)
         return ScoreParts(
             contentToContent: dot(q, k) / relative.scale,
             contentToPosition: row(relative.positionKeys[layer], c2p).map { dot(q, $0) / relative.scale },

@@ -11,7 +11,9 @@ public struct SentencePieceModelFile: Sendable {
 
     public init(contentsOf url: URL) throws {
         let bytes: [UInt8]
-        do { bytes = try SafeFile.read(url, limit: Limits.vocabulary) } catch { throw TokenizerError("cannot read \(error)") }
+        do { bytes = try SafeFile.read(url, limit: Limits.vocabulary) } catch {
+            throw TokenizerError("cannot read \(error)")
+        }
         try self.init(bytes: bytes, name: url.lastPathComponent)
     }
 
@@ -23,7 +25,8 @@ public struct SentencePieceModelFile: Sendable {
         while let (field, wire) = try r.tag() {
             if field == 1 && wire == 2 {
                 guard pieces.count < Limits.vocabularyEntries else {
-                    throw TokenizerError("\(name): more than \(Limits.vocabularyEntries) pieces (real models: 30k–250k)")
+                    throw TokenizerError(
+                        "\(name): more than \(Limits.vocabularyEntries) pieces (real models: 30k–250k)")
                 }
                 pieces.append(try Self.piece(try r.lengthDelimited(), name: name))
             } else if field == 3 && wire == 2 {
@@ -33,7 +36,9 @@ public struct SentencePieceModelFile: Sendable {
                 try r.skip(wire)
             }
         }
-        guard !pieces.isEmpty else { throw TokenizerError("\(name): no SentencePiece pieces (not a SentencePiece model?)") }
+        guard !pieces.isEmpty else {
+            throw TokenizerError("\(name): no SentencePiece pieces (not a SentencePiece model?)")
+        }
         // The pieces are written first and the trainer spec after them: without it the file was cut short.
         guard trainerSpec else { throw TokenizerError("\(name): no trainer spec after the pieces (truncated?)") }
         self.pieces = pieces
@@ -69,7 +74,9 @@ struct ProtoReader {
     var bytes: ArraySlice<UInt8>
     let name: String
 
-    func fail() -> TokenizerError { TokenizerError("\(name): not a valid SentencePiece model (truncated or corrupt protobuf)") }
+    func fail() -> TokenizerError {
+        TokenizerError("\(name): not a valid SentencePiece model (truncated or corrupt protobuf)")
+    }
 
     mutating func varint() throws -> UInt64 {
         var v: UInt64 = 0

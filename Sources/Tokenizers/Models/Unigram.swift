@@ -10,7 +10,9 @@ public struct Unigram: Sendable {
 
     public init(pieces: [(token: String, score: Double)], unkId: Int?) throws {
         guard !pieces.isEmpty else { throw TokenizerError("Unigram vocabulary is empty") }
-        if let unkId, !pieces.indices.contains(unkId) { throw TokenizerError("Unigram unk_id \(unkId) is outside the vocabulary") }
+        if let unkId, !pieces.indices.contains(unkId) {
+            throw TokenizerError("Unigram unk_id \(unkId) is outside the vocabulary")
+        }
         var ids: [[UInt8]: Int] = [:]
         ids.reserveCapacity(pieces.count)
         var longest = 0, minScore = Double.infinity
@@ -59,12 +61,16 @@ public struct Unigram: Sendable {
                 end += 1
                 guard let id = ids[key] else { continue }
                 let candidate = base + pieces[id].score
-                if from[end] < 0 || candidate > score[end] { score[end] = candidate; from[end] = start; pieceId[end] = id }
+                if from[end] < 0 || candidate > score[end] {
+                    score[end] = candidate; from[end] = start; pieceId[end] = id
+                }
                 if end == start + 1 { single = true }
             }
             if !single, let unk = unkId {
                 let candidate = base + unkScore
-                if from[start + 1] < 0 || candidate > score[start + 1] { score[start + 1] = candidate; from[start + 1] = start; pieceId[start + 1] = unk }
+                if from[start + 1] < 0 || candidate > score[start + 1] {
+                    score[start + 1] = candidate; from[start + 1] = start; pieceId[start + 1] = unk
+                }
             }
         }
         return backtrack(text, from: from, pieceId: pieceId)
@@ -87,7 +93,8 @@ public struct Unigram: Sendable {
                 if unknownEnd == nil { unknownEnd = end }
             } else {
                 flushUnknown(end)
-                out.append(Piece(id: pieceId[end], token: pieces[pieceId[end]].token, range: start..<end, isUnknown: false))
+                out.append(
+                    Piece(id: pieceId[end], token: pieces[pieceId[end]].token, range: start..<end, isUnknown: false))
             }
             end = start
         }

@@ -10,7 +10,10 @@ public struct WordPiece: Sendable {
     public let maxInputCharsPerWord: Int
 
     /// `entries` in file order; a repeated token keeps its first id.
-    public init(entries: [(token: String, id: Int)], unkToken: String = "[UNK]", prefix: String = "##", maxInputCharsPerWord: Int = 100) throws {
+    public init(
+        entries: [(token: String, id: Int)], unkToken: String = "[UNK]", prefix: String = "##",
+        maxInputCharsPerWord: Int = 100
+    ) throws {
         let v = try Vocabulary(entries)
         guard let unkId = v.id(unkToken) else {
             throw TokenizerError("the vocabulary has no unknown token \(unkToken)")
@@ -49,7 +52,9 @@ public struct WordPiece: Sendable {
 
     /// The pieces of one word, or the reason it is unknown (then the word is a
     /// single `[UNK]`); `trace` sees every step of the greedy match.
-    public func pieces(_ word: ArraySlice<Unicode.Scalar>, trace: ((Match) -> Void)? = nil) -> Result<[Piece], UnknownWord> {
+    public func pieces(_ word: ArraySlice<Unicode.Scalar>, trace: ((Match) -> Void)? = nil) -> Result<
+        [Piece], UnknownWord
+    > {
         let chars = Array(word)
         if chars.count > maxInputCharsPerWord {
             trace?(Match(piece: nil, misses: 0))

@@ -9,7 +9,9 @@ public struct BertNormalizer: Sendable, Equatable {
     public var stripAccents: Bool?
     public var lowercase: Bool
 
-    public init(cleanText: Bool = true, handleChineseChars: Bool = true, stripAccents: Bool? = nil, lowercase: Bool = true) {
+    public init(
+        cleanText: Bool = true, handleChineseChars: Bool = true, stripAccents: Bool? = nil, lowercase: Bool = true
+    ) {
         self.cleanText = cleanText
         self.handleChineseChars = handleChineseChars
         self.stripAccents = stripAccents
@@ -17,21 +19,27 @@ public struct BertNormalizer: Sendable, Equatable {
     }
 
     /// Every step off: text passes through untouched.
-    public static let off = BertNormalizer(cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: false)
+    public static let off = BertNormalizer(
+        cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: false)
 
     /// From a tokenizer.json "BertNormalizer" object, with tokenizers' defaults.
     init(json n: JSONValue) {
-        self.init(cleanText: n["clean_text"]?.bool ?? true, handleChineseChars: n["handle_chinese_chars"]?.bool ?? true,
-                  stripAccents: n["strip_accents"]?.bool, lowercase: n["lowercase"]?.bool ?? true)
+        self.init(
+            cleanText: n["clean_text"]?.bool ?? true, handleChineseChars: n["handle_chinese_chars"]?.bool ?? true,
+            stripAccents: n["strip_accents"]?.bool, lowercase: n["lowercase"]?.bool ?? true)
     }
 
     public var stripsAccents: Bool { stripAccents ?? lowercase }
 
     /// Runs the steps that are on; `trace` (the x-ray) sees the text after each.
-    public func normalize(_ text: NormalizedText, trace: ((_ step: String, _ text: NormalizedText) -> Void)? = nil) -> NormalizedText {
+    public func normalize(_ text: NormalizedText, trace: ((_ step: String, _ text: NormalizedText) -> Void)? = nil)
+        -> NormalizedText
+    {
         var t = text
         if cleanText { t = t.flatMap(Self.clean); trace?("clean text", t) }
-        if handleChineseChars { t = t.flatMap { BertChar.isChinese($0) ? [" ", $0, " "] : [$0] }; trace?("space CJK", t) }
+        if handleChineseChars {
+            t = t.flatMap { BertChar.isChinese($0) ? [" ", $0, " "] : [$0] }; trace?("space CJK", t)
+        }
         if stripsAccents { t = t.flatMap(Self.stripAccents); trace?("strip accents", t) }
         if lowercase { t = t.flatMap(Self.lower); trace?("lowercase", t) }
         return t

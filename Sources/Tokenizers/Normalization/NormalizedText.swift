@@ -41,7 +41,11 @@ public struct NormalizedText: Sendable, Equatable {
 
     /// Offsets in the original text of the normalized range [start, end).
     public func originalSpan(_ start: Int, _ end: Int) -> (Int, Int) {
-        guard start < end else { return (origin.indices.contains(start) ? origin[start] : 0, origin.indices.contains(start) ? origin[start] : 0) }
+        guard start < end else {
+            return (
+                origin.indices.contains(start) ? origin[start] : 0, origin.indices.contains(start) ? origin[start] : 0
+            )
+        }
         return (origin[start], origin[end - 1] + 1)
     }
 }

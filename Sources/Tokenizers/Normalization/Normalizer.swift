@@ -26,7 +26,8 @@ public indirect enum Normalizer: Sendable {
         case .precompiled(let map): return Self.precompiled(text, map)
         case .prepend(let p):
             guard let first = text.origin.first else { return text }
-            return NormalizedText(scalars: p + text.scalars, origin: Array(repeating: first, count: p.count) + text.origin)
+            return NormalizedText(
+                scalars: p + text.scalars, origin: Array(repeating: first, count: p.count) + text.origin)
         }
     }
 
@@ -59,7 +60,10 @@ public indirect enum Normalizer: Sendable {
         case .strip: return "strip"
         case .replace(let p, let c):
             let what: String
-            switch p { case .literal(let s): what = String(String.UnicodeScalarView(s)).debugDescription; case .regex(let r): what = "/\(r)/" }
+            switch p {
+            case .literal(let s): what = String(String.UnicodeScalarView(s)).debugDescription;
+            case .regex(let r): what = "/\(r)/"
+            }
             return "replace \(what) → \(String(String.UnicodeScalarView(c)).debugDescription)"
         case .precompiled: return "SentencePiece charsmap"
         case .prepend: return "prepend"
@@ -116,7 +120,11 @@ public indirect enum Normalizer: Sendable {
                 continue
             }
             for c in cluster.unicodeScalars {
-                if let norm = map.transform(Array(String(c).utf8)) { replace(old: 1, new: norm) } else { items.append((c, 0)) }
+                if let norm = map.transform(Array(String(c).utf8)) {
+                    replace(old: 1, new: norm)
+                } else {
+                    items.append((c, 0))
+                }
             }
         }
         return modified ? text.transformed(items) : text

@@ -21,7 +21,9 @@ public struct PrecompiledCharsmap: Sendable {
     }
 
     public init(base64: String) throws {
-        guard let data = Data(base64Encoded: base64) else { throw TokenizerError("precompiled_charsmap is not valid base64") }
+        guard let data = Data(base64Encoded: base64) else {
+            throw TokenizerError("precompiled_charsmap is not valid base64")
+        }
         try self.init(bytes: [UInt8](data))
     }
 

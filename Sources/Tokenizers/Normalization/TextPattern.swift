@@ -8,7 +8,8 @@ public enum TextPattern: Sendable {
     case literal([Unicode.Scalar])
     case regex(String)
 
-    static let onigSpace = "[\\t\\n\\x{0B}\\f\\r\\x{20}\\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]"
+    static let onigSpace =
+        "[\\t\\n\\x{0B}\\f\\r\\x{20}\\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]"
 
     /// Non-overlapping matches, left to right, as scalar ranges (empty matches dropped).
     public func matches(in scalars: [Unicode.Scalar]) -> [Range<Int>] {

@@ -11,7 +11,9 @@ enum BertChar {
     /// The general category as the Unicode 8.0 tables have it.
     static func category(_ c: Unicode.Scalar) -> Unicode.GeneralCategory {
         guard let age = c.properties.age else { return .unassigned }
-        if age.major > categoryVersion.major || (age.major == categoryVersion.major && age.minor > categoryVersion.minor) {
+        if age.major > categoryVersion.major
+            || (age.major == categoryVersion.major && age.minor > categoryVersion.minor)
+        {
             return .unassigned
         }
         return c.properties.generalCategory
@@ -42,7 +44,7 @@ enum BertChar {
         }
         switch category(c) {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            .initialPunctuation, .finalPunctuation, .otherPunctuation:
             return true
         default: return false
         }
@@ -53,7 +55,7 @@ enum BertChar {
     static func isChinese(_ c: Unicode.Scalar) -> Bool {
         switch c.value {
         case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0x2A700...0x2B73F,
-             0x2B740...0x2B81F, 0x2B920...0x2CEAF, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
+            0x2B740...0x2B81F, 0x2B920...0x2CEAF, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
             return true
         default: return false
         }

@@ -35,7 +35,9 @@ public enum UnicodeForm: String, Sendable, CaseIterable {
             var j = i
             while j < out.count && ccc(out[j].0) != 0 { j += 1 }
             if j - i > 1 {
-                let run = out[i..<j].enumerated().sorted { (ccc($0.element.0), $0.offset) < (ccc($1.element.0), $1.offset) }
+                let run = out[i..<j].enumerated().sorted {
+                    (ccc($0.element.0), $0.offset) < (ccc($1.element.0), $1.offset)
+                }
                 out.replaceSubrange(i..<j, with: run.map(\.element))
             }
             i = j
@@ -47,8 +49,8 @@ public enum UnicodeForm: String, Sendable, CaseIterable {
     static func composed(_ items: [(Unicode.Scalar, Int)]) -> [(Unicode.Scalar, Int)] {
         var out: [(Unicode.Scalar, Int)] = []
         out.reserveCapacity(items.count)
-        var starter: Int? = nil       // index in `out` of the composee
-        var lastClass: UInt8? = nil   // class of the last mark kept after it
+        var starter: Int? = nil  // index in `out` of the composee
+        var lastClass: UInt8? = nil  // class of the last mark kept after it
         for (c, change) in items {
             let cls = ccc(c)
             guard let s = starter else {

@@ -10,7 +10,10 @@ public struct AddedToken: Sendable, Equatable {
     public var rstrip: Bool = false
     public var normalized: Bool = false
 
-    public init(id: Int, content: String, special: Bool, singleWord: Bool = false, lstrip: Bool = false, rstrip: Bool = false, normalized: Bool = false) {
+    public init(
+        id: Int, content: String, special: Bool, singleWord: Bool = false, lstrip: Bool = false, rstrip: Bool = false,
+        normalized: Bool = false
+    ) {
         self.id = id; self.content = content; self.special = special
         self.singleWord = singleWord; self.lstrip = lstrip; self.rstrip = rstrip; self.normalized = normalized
     }
@@ -59,7 +62,9 @@ enum AddedTokenMatcher {
     }
 
     private static func isWordBoundary(_ s: [Unicode.Scalar], _ start: Int, _ end: Int) -> Bool {
-        func isWordChar(_ c: Unicode.Scalar) -> Bool { c.properties.isAlphabetic || c.properties.numericType != nil || c == "_" }
+        func isWordChar(_ c: Unicode.Scalar) -> Bool {
+            c.properties.isAlphabetic || c.properties.numericType != nil || c == "_"
+        }
         let before = start == 0 || !isWordChar(s[start - 1])
         let after = end == s.count || !isWordChar(s[end])
         return before && after

@@ -6,7 +6,9 @@ public struct OffsetTrimming: Sendable {
 extension Tokenizer {
     /// The trimming a RobertaProcessing post-processor asks for (trim_offsets defaults to on).
     static func offsetTrimming(_ post: JSONValue?) -> OffsetTrimming? {
-        guard let p = post, p["type"]?.string == "RobertaProcessing", p["trim_offsets"]?.bool ?? true else { return nil }
+        guard let p = post, p["type"]?.string == "RobertaProcessing", p["trim_offsets"]?.bool ?? true else {
+            return nil
+        }
         return OffsetTrimming(addPrefixSpace: p["add_prefix_space"]?.bool ?? true)
     }
 

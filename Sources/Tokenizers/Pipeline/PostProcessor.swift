@@ -21,8 +21,10 @@ public struct TemplateProcessor: Sendable, Equatable {
     public static func bert(cls: String, clsId: Int, sep: String, sepId: Int) -> TemplateProcessor {
         TemplateProcessor(
             single: [.special(token: cls, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: sep, typeId: 0)],
-            pair: [.special(token: cls, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: sep, typeId: 0),
-                   .sequence(index: 1, typeId: 1), .special(token: sep, typeId: 1)],
+            pair: [
+                .special(token: cls, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: sep, typeId: 0),
+                .sequence(index: 1, typeId: 1), .special(token: sep, typeId: 1),
+            ],
             specialIds: [cls: [clsId], sep: [sepId]]
         )
     }
@@ -31,8 +33,10 @@ public struct TemplateProcessor: Sendable, Equatable {
     public static func roberta(cls: String, clsId: Int, sep: String, sepId: Int) -> TemplateProcessor {
         TemplateProcessor(
             single: [.special(token: cls, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: sep, typeId: 0)],
-            pair: [.special(token: cls, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: sep, typeId: 0),
-                   .special(token: sep, typeId: 0), .sequence(index: 1, typeId: 0), .special(token: sep, typeId: 0)],
+            pair: [
+                .special(token: cls, typeId: 0), .sequence(index: 0, typeId: 0), .special(token: sep, typeId: 0),
+                .special(token: sep, typeId: 0), .sequence(index: 1, typeId: 0), .special(token: sep, typeId: 0),
+            ],
             specialIds: [cls: [clsId], sep: [sepId]]
         )
     }
@@ -50,12 +54,16 @@ public struct TemplateProcessor: Sendable, Equatable {
             switch item {
             case .special(let token, let typeId):
                 for id in specialIds[token] ?? [] {
-                    e.append(id: id, token: token, span: .init(0, 0), typeId: typeId, wordId: nil, special: true, sequence: nil)
+                    e.append(
+                        id: id, token: token, span: .init(0, 0), typeId: typeId, wordId: nil, special: true,
+                        sequence: nil)
                 }
             case .sequence(let index, let typeId):
                 for t in (index == 0 ? a : b ?? []) {
-                    e.append(id: t.id, token: t.token, span: t.span, typeId: typeId, wordId: t.wordId, special: false, sequence: index,
-                             unknown: t.unknown)
+                    e.append(
+                        id: t.id, token: t.token, span: t.span, typeId: typeId, wordId: t.wordId, special: false,
+                        sequence: index,
+                        unknown: t.unknown)
                 }
             }
         }

@@ -10,7 +10,9 @@ public enum BertPreTokenizer {
 /// Splitting scalars into words: `drop` scalars separate words and vanish,
 /// `isolate` scalars separate words and are words of their own.
 enum ScalarSplit {
-    static func ranges(_ scalars: [Unicode.Scalar], isolate: (Unicode.Scalar) -> Bool, drop: (Unicode.Scalar) -> Bool) -> [Range<Int>] {
+    static func ranges(_ scalars: [Unicode.Scalar], isolate: (Unicode.Scalar) -> Bool, drop: (Unicode.Scalar) -> Bool)
+        -> [Range<Int>]
+    {
         var words: [Range<Int>] = []
         var start: Int? = nil
         for (i, c) in scalars.enumerated() {

@@ -51,7 +51,9 @@ public enum ByteLevel {
             if s[i] == "'" && i + 1 < n {
                 let two = i + 2 < n ? String(String.UnicodeScalarView([s[i + 1], s[i + 2]])) : ""
                 if ["re", "ve", "ll"].contains(two) { out.append(i..<(i + 3)); i += 3; continue }
-                if ["s", "t", "m", "d"].contains(String(Character(s[i + 1]))) { out.append(i..<(i + 2)); i += 2; continue }
+                if ["s", "t", "m", "d"].contains(String(Character(s[i + 1]))) {
+                    out.append(i..<(i + 2)); i += 2; continue
+                }
             }
             // ` ?X+` for letters, numbers, other.
             let start = i

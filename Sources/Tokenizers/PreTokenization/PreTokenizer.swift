@@ -18,8 +18,10 @@ public indirect enum PreTokenizer: Sendable {
     public func split(_ tokens: [PreToken]) -> [PreToken] {
         switch self {
         case .sequence(let list): return list.reduce(tokens) { $1.split($0) }
-        case .whitespaceSplit: return tokens.flatMap { Self.pieces($0, isolate: { _ in false }, drop: { $0.properties.isWhitespace }) }
-        case .punctuation: return tokens.flatMap { Self.pieces($0, isolate: BertChar.isPunctuation, drop: { _ in false }) }
+        case .whitespaceSplit:
+            return tokens.flatMap { Self.pieces($0, isolate: { _ in false }, drop: { $0.properties.isWhitespace }) }
+        case .punctuation:
+            return tokens.flatMap { Self.pieces($0, isolate: BertChar.isPunctuation, drop: { _ in false }) }
         case .metaspace(let r, let scheme, let split): return tokens.flatMap { Self.metaspace($0, r, scheme, split) }
         }
     }
@@ -48,7 +50,9 @@ public indirect enum PreTokenizer: Sendable {
             out.append(PreToken(text: text.slice(start..<i), originalStart: text.origin[start]))
             start = i
         }
-        if start < text.scalars.count { out.append(PreToken(text: text.slice(start..<text.scalars.count), originalStart: text.origin[start])) }
+        if start < text.scalars.count {
+            out.append(PreToken(text: text.slice(start..<text.scalars.count), originalStart: text.origin[start]))
+        }
         return out
     }
 }

@@ -44,7 +44,8 @@ public final class FrameStats {
         var parts: [String] = []
         if let f = firstFrameMilliseconds { parts.append(String(format: "start-up to first frame %.0f ms", f)) }
         if let p50 = percentile(0.5), let p95 = percentile(0.95) {
-            parts.append(String(format: "keystroke to frame p50 %.1f ms, p95 %.1f ms over %d keys", p50, p95, latencies.count))
+            parts.append(
+                String(format: "keystroke to frame p50 %.1f ms, p95 %.1f ms over %d keys", p50, p95, latencies.count))
         }
         if let p50 = percentile(0.5, of: echoes), let p95 = percentile(0.95, of: echoes) {
             parts.append(String(format: "keystroke to echo p50 %.1f ms, p95 %.1f ms", p50, p95))

@@ -17,7 +17,9 @@ public struct FrameLayout: Equatable, Sendable {
     /// `predictions`: whether the predictions pane has something to show
     /// (masks, a lab run, or focus); wide layouts then give it the lower
     /// part of the left column, narrower ones the slot of the tokens pane.
-    public static func compute(width: Int, height: Int, focus: Focus, zoomed: Bool, predictions: Bool = false) -> FrameLayout {
+    public static func compute(width: Int, height: Int, focus: Focus, zoomed: Bool, predictions: Bool = false)
+        -> FrameLayout
+    {
         var l = FrameLayout()
         guard width >= minimum.width, height >= minimum.height else { l.tooSmall = true; return l }
         let screen = Rect(x: 0, y: 0, width: width, height: height)

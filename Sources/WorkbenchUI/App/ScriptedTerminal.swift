@@ -12,15 +12,22 @@ public final class ScriptedTerminal: TerminalBackend {
 
     /// `keys` are sent `intervalMilliseconds` apart (0: all at once, like a
     /// fast paste), then Ctrl-C once `tailMilliseconds` have passed.
-    public convenience init(width: Int, height: Int, keys: [Key], intervalMilliseconds: Double, tailMilliseconds: Double = 300) {
-        self.init(width: width, height: height, timed: keys.map { ($0, intervalMilliseconds) }, tailMilliseconds: tailMilliseconds)
+    public convenience init(
+        width: Int, height: Int, keys: [Key], intervalMilliseconds: Double, tailMilliseconds: Double = 300
+    ) {
+        self.init(
+            width: width, height: height, timed: keys.map { ($0, intervalMilliseconds) },
+            tailMilliseconds: tailMilliseconds)
     }
 
     /// Each key after its own delay (milliseconds after the previous one).
-    public init(width: Int, height: Int, timed: [(key: Key, afterMilliseconds: Double)], tailMilliseconds: Double = 300) {
+    public init(width: Int, height: Int, timed: [(key: Key, afterMilliseconds: Double)], tailMilliseconds: Double = 300)
+    {
         size = (width, height)
         var t = DispatchTime.now().uptimeNanoseconds
-        script = timed.map { k in t += UInt64(k.afterMilliseconds * 1e6); return (t, k.key) }
+        script = timed.map { k in
+            t += UInt64(k.afterMilliseconds * 1e6); return (t, k.key)
+        }
         script.append((t + UInt64(tailMilliseconds * 1e6), .ctrl("c")))
     }
 
@@ -49,5 +56,5 @@ public final class ScriptedTerminal: TerminalBackend {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

@@ -17,7 +17,9 @@ extension Workbench {
     func recoverDraft() {
         guard let drafts else { return state.say("drafts are not being kept", error: true) }
         let others = drafts.orphans()
-        guard let url = others.first, let lines = DraftStore.load(url) else { return state.say("no other drafts to recover") }
+        guard let url = others.first, let lines = DraftStore.load(url) else {
+            return state.say("no other drafts to recover")
+        }
         for line in [state.editorA.text, state.editorB.text] { try? history.add(line) }
         try? FileManager.default.removeItem(at: url)
         setText(lines.a, pair: lines.b)

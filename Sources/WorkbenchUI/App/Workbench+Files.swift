@@ -20,7 +20,9 @@ struct ModelFileWatch {
         var out: [String: String] = [:]
         for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] {
             var st = stat()
-            guard stat(dir.appendingPathComponent(name).path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
+            guard stat(dir.appendingPathComponent(name).path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+                continue
+            }
             out[name] = "\(st.st_size)@\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
         }
         return out
@@ -51,5 +53,5 @@ extension Workbench {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

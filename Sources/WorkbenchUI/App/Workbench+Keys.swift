@@ -30,8 +30,10 @@ extension Workbench {
 
     /// The sizes bindings keep cursors within, from the current snapshot.
     func extent(_ r: EncodeResult?) -> Extent {
-        Extent(tokens: r?.encoding.count ?? 0, mapSize: currentMap(for: r)?.size ?? 0, masks: r?.mlm?.predictions.count ?? 0,
-                      probes: probes.count, layers: facts.layers, heads: facts.heads)
+        Extent(
+            tokens: r?.encoding.count ?? 0, mapSize: currentMap(for: r)?.size ?? 0,
+            masks: r?.mlm?.predictions.count ?? 0,
+            probes: probes.count, layers: facts.layers, heads: facts.heads)
     }
 
     func apply(_ effect: Effect, _ r: EncodeResult?) {
@@ -54,7 +56,8 @@ extension Workbench {
     private func linkSelections(from context: Context, before: WorkbenchState, _ r: EncodeResult?) {
         guard let r, let map = currentMap(for: r), map.size > 0 else { return }
         if context == .tokens, state.tokens.selected != before.tokens.selected,
-           let row = map.groups.firstIndex(where: { $0.contains(state.tokens.selected) }) {
+            let row = map.groups.firstIndex(where: { $0.contains(state.tokens.selected) })
+        {
             state.attention.row = row
         } else if context == .attention, state.attention.row != before.attention.row, state.attention.row < map.size {
             state.tokens.selected = map.groups[state.attention.row][0]
@@ -73,7 +76,11 @@ extension Workbench {
         let i = clamped(state.tokens.selected, e.count)
         guard !e.isSpecial(i) else { return state.say("special tokens cannot be masked", error: true) }
         let positions = wholeWord ? e.wordMembers(of: i) : [i]
-        if positions.allSatisfy(state.masked.contains) { state.masked.subtract(positions) } else { state.masked.formUnion(positions) }
+        if positions.allSatisfy(state.masked.contains) {
+            state.masked.subtract(positions)
+        } else {
+            state.masked.formUnion(positions)
+        }
         inputChanged()
     }
 
@@ -130,7 +137,8 @@ extension Workbench {
         case .cell(let r, let c): state.focus = .attention; state.attention.row = r; state.attention.column = c
         case .head(let l, let h):
             state.focus = .attention
-            state.attention.layer = l; state.attention.head = h; state.attention.overview = false; state.attention.view = .head
+            state.attention.layer = l; state.attention.head = h; state.attention.overview = false;
+            state.attention.view = .head
         case .pane(let f): state.focus = f
         case .mask(let i): state.focus = .predictions; state.predictions.selectedMask = i
         }
@@ -144,10 +152,12 @@ extension Workbench {
     /// line (line A when a pane has focus), newlines and tabs as spaces,
     /// other control characters dropped. One edit means one encoding.
     func paste(_ text: String) {
-        let clean = String(String.UnicodeScalarView(text.unicodeScalars.compactMap { s -> Unicode.Scalar? in
-            if s == "\n" || s == "\r" || s == "\t" { return " " }
-            return s.value < 0x20 || s.value == 0x7F ? nil : s
-        }))
+        let clean = String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.compactMap { s -> Unicode.Scalar? in
+                    if s == "\n" || s == "\r" || s == "\t" { return " " }
+                    return s.value < 0x20 || s.value == 0x7F ? nil : s
+                }))
         if case .command(var editor) = state.overlay {
             editor.insert(clean)
             state.overlay = .command(editor)

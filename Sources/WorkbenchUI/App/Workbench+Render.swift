@@ -7,12 +7,14 @@ extension Workbench {
     public func render(width: Int, height: Int) -> CellGrid {
         // One snapshot for the whole frame: results arriving meanwhile wait for the next.
         let snap = snapshot
-        let layout = FrameLayout.compute(width: width, height: height, focus: state.focus, zoomed: state.zoomed,
-                                         predictions: wantsPredictions(snap.result))
+        let layout = FrameLayout.compute(
+            width: width, height: height, focus: state.focus, zoomed: state.zoomed,
+            predictions: wantsPredictions(snap.result))
         settle(on: snap.result, layout)
         let view = derive(snap, layout)
-        let canvas = FrameRenderer.render(view, state, layout, theme: theme, colorMode: colorMode, width: width, height: height,
-                                          modelInfo: state.overlay == .modelInfo ? ModelInfo(session.model).table : nil)
+        let canvas = FrameRenderer.render(
+            view, state, layout, theme: theme, colorMode: colorMode, width: width, height: height,
+            modelInfo: state.overlay == .modelInfo ? ModelInfo(session.model).table : nil)
         hitAreas = canvas.hits
         return canvas.grid
     }
@@ -38,21 +40,28 @@ extension Workbench {
         state.attention.row = clamped(state.attention.row, map.size)
         state.attention.column = clamped(state.attention.column, map.size)
         guard let pane = layout.attention, !state.attention.overview, !state.attention.focusMode,
-              let v = deriver.attentionView(r, state.attention) else { return }
+            let v = deriver.attentionView(r, state.attention)
+        else { return }
         let area = AttentionPane.body(pane, v, state.attention)
-        guard let geo = HeatmapGeometry(area, size: map.size, labels: v.labels, ramp: colorMode.hasColorRamp) else { return }
-        state.attention.scrollRow = HeatmapGeometry.scroll(state.attention.scrollRow, cursor: state.attention.row,
-                                                           visible: geo.visibleRows, total: map.size)
-        state.attention.scrollColumn = HeatmapGeometry.scroll(state.attention.scrollColumn, cursor: state.attention.column,
-                                                              visible: geo.visibleColumns, total: map.size)
+        guard let geo = HeatmapGeometry(area, size: map.size, labels: v.labels, ramp: colorMode.hasColorRamp) else {
+            return
+        }
+        state.attention.scrollRow = HeatmapGeometry.scroll(
+            state.attention.scrollRow, cursor: state.attention.row,
+            visible: geo.visibleRows, total: map.size)
+        state.attention.scrollColumn = HeatmapGeometry.scroll(
+            state.attention.scrollColumn, cursor: state.attention.column,
+            visible: geo.visibleColumns, total: map.size)
     }
 
     /// The views of the panes `layout` shows, from `snap` alone.
     func derive(_ snap: SessionSnapshot, _ layout: FrameLayout) -> FrameView {
         let r = snap.result, f = facts
-        let status = StatusView(model: f.name, family: f.modelType, layers: f.layers, heads: f.heads, tokens: r?.encoding.count,
-                                truncated: r?.encoding.truncated ?? 0, milliseconds: r?.milliseconds, theme: theme.name, stale: snap.isStale,
-                                error: r?.error, p95: stats?.recentPercentile(0.95), notice: state.notice)
+        let status = StatusView(
+            model: f.name, family: f.modelType, layers: f.layers, heads: f.heads, tokens: r?.encoding.count,
+            truncated: r?.encoding.truncated ?? 0, milliseconds: r?.milliseconds, theme: theme.name,
+            stale: snap.isStale,
+            error: r?.error, p95: stats?.recentPercentile(0.95), notice: state.notice)
         var v = FrameView(status: status)
         guard let r else { return v }
         if layout.tokens != nil { v.tokens = deriver.tokensView(r, selected: state.tokens.selected) }
@@ -66,7 +75,9 @@ extension Workbench {
         }
         if layout.predictions != nil { v.predictions = deriver.predictionsView(r) }
         if layout.probing != nil {
-            let gold = gold.current.flatMap { $0.text.0.unicodeScalars.elementsEqual(r.input.text.unicodeScalars) ? $0 : nil }
+            let gold = gold.current.flatMap {
+                $0.text.0.unicodeScalars.elementsEqual(r.input.text.unicodeScalars) ? $0 : nil
+            }
             v.probing = deriver.probingView(r, state.probing, probes: probes, gold: gold)
         }
         return v
@@ -76,19 +87,24 @@ extension Workbench {
 /// Draws a whole frame from a view and the state; pure, so frame tests can
 /// build both by hand.
 public enum FrameRenderer {
-    public static func render(_ v: FrameView, _ s: WorkbenchState, _ layout: FrameLayout, theme: Theme, colorMode: ColorMode,
-                              width: Int, height: Int, modelInfo: String? = nil) -> Canvas {
+    public static func render(
+        _ v: FrameView, _ s: WorkbenchState, _ layout: FrameLayout, theme: Theme, colorMode: ColorMode,
+        width: Int, height: Int, modelInfo: String? = nil
+    ) -> Canvas {
         var c = Canvas(width: width, height: height, theme: theme, colorMode: colorMode)
         c.grid.fill(Rect(x: 0, y: 0, width: width, height: height), style: theme.style(.foreground))
         if layout.tooSmall {
             drawTooSmall(&c)
             return c
         }
-        InputLine.render(s.editorA, label: "A", placeholder: "type a sentence (Esc: panes, ? help)", layout.inputA,
-                         focused: s.focus == .inputA, into: &c)
+        InputLine.render(
+            s.editorA, label: "A", placeholder: "type a sentence (Esc: panes, ? help)", layout.inputA,
+            focused: s.focus == .inputA, into: &c)
         c.hits.add(layout.inputA, .inputA)
-        InputLine.render(s.editorB, label: "B", placeholder: "optional second sentence: type here for a pair (type ids 1)", layout.inputB,
-                         focused: s.focus == .inputB, into: &c)
+        InputLine.render(
+            s.editorB, label: "B", placeholder: "optional second sentence: type here for a pair (type ids 1)",
+            layout.inputB,
+            focused: s.focus == .inputB, into: &c)
         c.hits.add(layout.inputB, .inputB)
         if let tabs = layout.tabs { drawTabs(s.focus, tabs, &c) }
         if let r = layout.tokens {
@@ -97,7 +113,8 @@ public enum FrameRenderer {
         }
         if let r = layout.attention {
             c.hits.add(r, .pane(.attention))
-            let input = AttentionPane.Input(view: v.attention, overview: v.overview, error: v.error, layers: v.status.layers, heads: v.status.heads)
+            let input = AttentionPane.Input(
+                view: v.attention, overview: v.overview, error: v.error, layers: v.status.layers, heads: v.status.heads)
             AttentionPane.render(input, s.attention, r, focused: s.focus == .attention, into: &c)
         }
         if let r = layout.probing {
@@ -115,19 +132,28 @@ public enum FrameRenderer {
 
     private static func drawTooSmall(_ c: inout Canvas) {
         let g = c.grid
-        let msg = ["Terminal too small", "need at least \(FrameLayout.minimum.width)×\(FrameLayout.minimum.height),",
-                   "now \(g.width)×\(g.height)", "(Ctrl-C quits)"]
+        let msg = [
+            "Terminal too small", "need at least \(FrameLayout.minimum.width)×\(FrameLayout.minimum.height),",
+            "now \(g.width)×\(g.height)", "(Ctrl-C quits)",
+        ]
         for (i, line) in msg.enumerated() {
             let y = max(0, g.height / 2 - 2 + i)
-            c.put(line, x: max(0, (g.width - displayWidth(line)) / 2), y: y, c.theme.style(i == 0 ? .error : .foreground, [.bold]))
+            c.put(
+                line, x: max(0, (g.width - displayWidth(line)) / 2), y: y,
+                c.theme.style(i == 0 ? .error : .foreground, [.bold]))
         }
     }
 
     private static func drawTabs(_ focus: Focus, _ r: Rect, _ c: inout Canvas) {
         var x = r.x
-        for (name, f) in [("Tokens", Focus.tokens), ("Attention", Focus.attention), ("Predictions", Focus.predictions), ("Probing", Focus.probing)] {
+        for (name, f) in [
+            ("Tokens", Focus.tokens), ("Attention", Focus.attention), ("Predictions", Focus.predictions),
+            ("Probing", Focus.probing),
+        ] {
             let on = (focus == f) || (f == .tokens && focus.isInput)
-            let end = c.put(" \(name) ", x: x, y: r.y, on ? c.theme.style(.background, bg: .accent, [.bold]) : c.theme.style(.muted))
+            let end = c.put(
+                " \(name) ", x: x, y: r.y, on ? c.theme.style(.background, bg: .accent, [.bold]) : c.theme.style(.muted)
+            )
             c.hits.add(Rect(x: x, y: r.y, width: end - x, height: 1), .pane(f))
             x = end + 1
         }
@@ -142,9 +168,12 @@ public enum FrameRenderer {
         case .command(let editor):
             let r = layout.status, t = c.theme
             c.grid.fill(r, style: t.style(.foreground, bg: .statusBarBackground))
-            let end = c.put(":" + editor.text, x: r.x, y: r.y, t.style(.foreground, bg: .statusBarBackground, [.bold]), clip: r)
+            let end = c.put(
+                ":" + editor.text, x: r.x, y: r.y, t.style(.foreground, bg: .statusBarBackground, [.bold]), clip: r)
             let cursorX = r.x + 1 + editor.cursorColumn
-            if cursorX < r.maxX { c.grid.restyle(Rect(x: cursorX, y: r.y, width: 1, height: 1)) { $0.attributes.insert(.reverse) } }
+            if cursorX < r.maxX {
+                c.grid.restyle(Rect(x: cursorX, y: r.y, width: 1, height: 1)) { $0.attributes.insert(.reverse) }
+            }
             let hint = "Tab completes · Enter runs · Esc cancels"
             if end + displayWidth(hint) + 2 < r.maxX {
                 c.put(hint, x: r.maxX - displayWidth(hint) - 1, y: r.y, t.style(.muted, bg: .statusBarBackground))

@@ -39,8 +39,10 @@ public final class Workbench {
     /// Set by Ctrl-L: the terminal repaints every cell with the next frame.
     public internal(set) var repaintRequested = false
 
-    public init(session: ModelSession, theme: Theme = .builtIn, themes: ThemeLibrary = ThemeLibrary(directories: []),
-                colorMode: ColorMode = .xterm256, history: History = History(file: nil), samples: [Sample] = []) {
+    public init(
+        session: ModelSession, theme: Theme = .builtIn, themes: ThemeLibrary = ThemeLibrary(directories: []),
+        colorMode: ColorMode = .xterm256, history: History = History(file: nil), samples: [Sample] = []
+    ) {
         self.session = session
         self.theme = theme
         self.themes = themes
@@ -115,9 +117,12 @@ public final class Workbench {
     /// The cached probes of the current model; damaged cache files are set aside and said.
     public func loadProbes(in dir: URL = ProbeCache.directory()) {
         let m = session.model
-        let (found, problems) = ProbeCache.all(prefix: ProbeCache.modelKey(m.directory), in: dir, inputs: m.facts.hiddenSize)
+        let (found, problems) = ProbeCache.all(
+            prefix: ProbeCache.modelKey(m.directory), in: dir, inputs: m.facts.hiddenSize)
         probes = found
-        if let first = problems.first { state.say(first + (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""), error: true) }
+        if let first = problems.first {
+            state.say(first + (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""), error: true)
+        }
     }
 
     func quit() { shouldQuit = true }

@@ -20,8 +20,10 @@ public enum WorkbenchLoop {
     /// Waits for keys `idleMilliseconds` at a time, but only `busyMilliseconds`
     /// while the session is computing, so a finished result reaches the
     /// screen within a couple of milliseconds.
-    public static func run(_ w: Workbench, on terminal: TerminalBackend, idleMilliseconds: Int = 50, busyMilliseconds: Int = 2,
-                           settleNanoseconds: UInt64 = 12_000_000) {
+    public static func run(
+        _ w: Workbench, on terminal: TerminalBackend, idleMilliseconds: Int = 50, busyMilliseconds: Int = 2,
+        settleNanoseconds: UInt64 = 12_000_000
+    ) {
         var lastDrawn: FrameStamp? = nil
         while !w.shouldQuit {
             var changed = false

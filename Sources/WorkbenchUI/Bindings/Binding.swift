@@ -26,7 +26,8 @@ public struct Extent: Equatable, Sendable {
     public var tokens = 0, mapSize = 0, masks = 0, probes = 0
     public var layers = 1, heads = 1
     public init(tokens: Int = 0, mapSize: Int = 0, masks: Int = 0, probes: Int = 0, layers: Int = 1, heads: Int = 1) {
-        self.tokens = tokens; self.mapSize = mapSize; self.masks = masks; self.probes = probes; self.layers = layers; self.heads = heads
+        self.tokens = tokens; self.mapSize = mapSize; self.masks = masks; self.probes = probes; self.layers = layers;
+        self.heads = heads
     }
 }
 
@@ -53,13 +54,21 @@ public struct Binding: Sendable {
     public let help: String
     let run: @Sendable (inout WorkbenchState, Extent) -> Effect
 
-    init(_ keys: [Key], _ context: Context, _ help: String, _ run: @escaping @Sendable (inout WorkbenchState, Extent) -> Effect) {
+    init(
+        _ keys: [Key], _ context: Context, _ help: String,
+        _ run: @escaping @Sendable (inout WorkbenchState, Extent) -> Effect
+    ) {
         self.keys = keys; self.context = context; self.help = help; self.run = run
     }
 
     /// A binding that only changes the state.
-    static func state(_ keys: [Key], _ context: Context, _ help: String, _ change: @escaping @Sendable (inout WorkbenchState, Extent) -> Void) -> Binding {
-        Binding(keys, context, help) { s, e in change(&s, e); return .none }
+    static func state(
+        _ keys: [Key], _ context: Context, _ help: String,
+        _ change: @escaping @Sendable (inout WorkbenchState, Extent) -> Void
+    ) -> Binding {
+        Binding(keys, context, help) { s, e in
+            change(&s, e); return .none
+        }
     }
 
     static func effect(_ keys: [Key], _ context: Context, _ help: String, _ effect: Effect) -> Binding {
@@ -69,7 +78,8 @@ public struct Binding: Sendable {
 
 public enum KeyMap {
     /// Every binding, in help order: global and pane-wide ones, then each pane's own.
-    public static let bindings: [Binding] = GlobalBindings.all + TokensPane.bindings + AttentionPane.bindings
+    public static let bindings: [Binding] =
+        GlobalBindings.all + TokensPane.bindings + AttentionPane.bindings
         + OverviewGrid.bindings + PredictionsPane.bindings + ProbingPane.bindings
 
     /// The binding for `key` in the first context of `chain` that binds it.
@@ -94,7 +104,9 @@ extension KeyMap {
     public static var markdown: String {
         var out = ["| Where | Keys | Does |", "|---|---|---|"]
         for (context, keys, help) in helpLines {
-            out.append("| \(context.rawValue) | \(keys.split(separator: " ").map { "`\($0)`" }.joined(separator: " ")) | \(help.replacingOccurrences(of: "|", with: "\\|")) |")
+            out.append(
+                "| \(context.rawValue) | \(keys.split(separator: " ").map { "`\($0)`" }.joined(separator: " ")) | \(help.replacingOccurrences(of: "|", with: "\\|")) |"
+            )
         }
         out += ["", "| Command | Does |", "|---|---|"]
         for c in Commands.all { out.append("| `\(c.usage.replacingOccurrences(of: "|", with: "\\|"))` | \(c.help) |") }

@@ -12,8 +12,11 @@ struct Command: Sendable {
     let arguments: @Sendable (Workbench) -> [String]
     let run: @Sendable (Workbench, String) -> Void
 
-    init(_ name: String, _ usage: String, _ help: String, arguments: @escaping @Sendable (Workbench) -> [String] = { _ in [] },
-         run: @escaping @Sendable (Workbench, String) -> Void) {
+    init(
+        _ name: String, _ usage: String, _ help: String,
+        arguments: @escaping @Sendable (Workbench) -> [String] = { _ in [] },
+        run: @escaping @Sendable (Workbench, String) -> Void
+    ) {
         self.name = name; self.usage = usage; self.help = help; self.arguments = arguments; self.run = run
     }
 }
@@ -24,34 +27,51 @@ enum Commands {
     static let all: [Command] = [
         Command("layer", ":layer N", "show layer N (1 = first)") { w, arg in w.showLayer(arg) },
         Command("head", ":head N", "show head N of the layer (single-head view)") { w, arg in w.showHead(arg) },
-        Command("view", ":view " + viewArguments.joined(separator: "|"), "the attention view, word level, special tokens",
-                arguments: { _ in viewArguments }) { w, arg in w.setView(arg) },
-        Command("theme", ":theme NAME", "colour theme from Themes/ (or a .theme file)", arguments: { $0.themes.names }) { w, arg in
+        Command(
+            "view", ":view " + viewArguments.joined(separator: "|"), "the attention view, word level, special tokens",
+            arguments: { _ in viewArguments }
+        ) { w, arg in w.setView(arg) },
+        Command("theme", ":theme NAME", "colour theme from Themes/ (or a .theme file)", arguments: { $0.themes.names })
+        { w, arg in
             guard !arg.isEmpty else { return w.fail(":theme takes one of \(w.themes.names.joined(separator: ", "))") }
             w.applyTheme(arg)
         },
-        Command("sample", ":sample [TEXT]", "the next sample sentence, or the first one matching TEXT") { w, arg in w.chooseSample(arg) },
-        Command("gold", ":gold [TEXT]", "a labelled sentence (UD test set): the probing pane compares each layer with its labels") { w, arg in
+        Command("sample", ":sample [TEXT]", "the next sample sentence, or the first one matching TEXT") { w, arg in
+            w.chooseSample(arg)
+        },
+        Command(
+            "gold", ":gold [TEXT]",
+            "a labelled sentence (UD test set): the probing pane compares each layer with its labels"
+        ) { w, arg in
             w.chooseGold(arg)
         },
-        Command("export", ":export [DIR]", "hidden states, attentions (npy) and tokens (json) of the sentence") { w, arg in
+        Command("export", ":export [DIR]", "hidden states, attentions (npy) and tokens (json) of the sentence") {
+            w, arg in
             w.export(to: arg.isEmpty ? w.exportDirectory : arg)
         },
-        Command("model", ":model PATH|HUB_ID", "load another model (folder or Hugging Face cache id)") { w, arg in w.switchModel(arg) },
-        Command("reload", ":reload", "load the current model's files again (after they changed on disk)") { w, _ in w.reloadModel() },
+        Command("model", ":model PATH|HUB_ID", "load another model (folder or Hugging Face cache id)") { w, arg in
+            w.switchModel(arg)
+        },
+        Command("reload", ":reload", "load the current model's files again (after they changed on disk)") { w, _ in
+            w.reloadModel()
+        },
         Command("recover", ":recover", "the newest draft another (ended) window left") { w, _ in w.recoverDraft() },
         Command("quit", ":quit", "quit (also :q)") { w, _ in w.quit() },
     ]
 
     static var names: [String] { all.map(\.name) }
 
-    static func named(_ name: String) -> Command? { name == "q" ? all.first { $0.name == "quit" } : all.first { $0.name == name } }
+    static func named(_ name: String) -> Command? {
+        name == "q" ? all.first { $0.name == "quit" } : all.first { $0.name == name }
+    }
 
     /// Tab completion of the command name, or of its argument.
     static func complete(_ line: String, workbench w: Workbench) -> String? {
         let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         if parts.count <= 1 {
-            return commonPrefix(names.sorted().filter { $0.hasPrefix(parts.first ?? "") }).map { $0 == parts.first ? $0 + " " : $0 }
+            return commonPrefix(names.sorted().filter { $0.hasPrefix(parts.first ?? "") }).map {
+                $0 == parts.first ? $0 + " " : $0
+            }
         }
         guard let c = named(parts[0]) else { return nil }
         return commonPrefix(c.arguments(w).filter { $0.hasPrefix(parts[1]) }).map { parts[0] + " " + $0 }
@@ -98,14 +118,20 @@ extension Workbench {
         case "special": state.attention.hideSpecial = false
         case "nospecial": state.attention.hideSpecial = true
         default:
-            guard let v = AttentionViewKind(rawValue: arg) else { return fail(":view takes head, mean, rollout, words, tokens, special or nospecial") }
+            guard let v = AttentionViewKind(rawValue: arg) else {
+                return fail(":view takes head, mean, rollout, words, tokens, special or nospecial")
+            }
             state.attention.view = v
         }
     }
 
     func chooseSample(_ arg: String) {
         if arg.isEmpty { return cycleSample() }
-        guard let s = samples.first(where: { $0.text.localizedCaseInsensitiveContains(arg) || $0.set.localizedCaseInsensitiveContains(arg) }) else {
+        guard
+            let s = samples.first(where: {
+                $0.text.localizedCaseInsensitiveContains(arg) || $0.set.localizedCaseInsensitiveContains(arg)
+            })
+        else {
             return fail("no sample matches \"\(arg)\"")
         }
         loadSample(s)
@@ -114,7 +140,9 @@ extension Workbench {
     func chooseGold(_ arg: String) {
         let all = gold.sentences
         guard !all.isEmpty else { return fail("no labelled sentences found (Samples/probing/test.conllu)") }
-        let pick = arg.isEmpty ? all[Int.random(in: 0..<all.count)] : all.first { $0.text.0.localizedCaseInsensitiveContains(arg) }
+        let pick =
+            arg.isEmpty
+            ? all[Int.random(in: 0..<all.count)] : all.first { $0.text.0.localizedCaseInsensitiveContains(arg) }
         guard let s = pick else { return fail("no labelled sentence contains \"\(arg)\"") }
         setText(s.text.0)
         gold.current = s

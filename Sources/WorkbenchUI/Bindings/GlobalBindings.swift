@@ -2,7 +2,9 @@
 enum GlobalBindings {
     static let all: [Binding] = [
         .effect([.ctrl("c")], .global, "quit", .quit),
-        .state([.tab], .global, "next part (input A, input B, tokens, attention, predictions, probing)") { s, _ in s.focus = s.focus.next },
+        .state([.tab], .global, "next part (input A, input B, tokens, attention, predictions, probing)") { s, _ in
+            s.focus = s.focus.next
+        },
         .state([.backTab], .global, "previous part") { s, _ in s.focus = s.focus.previous },
         .state([.function(1)], .global, "help") { s, _ in s.overlay = .help(scroll: 0) },
         .effect([.ctrl("l")], .global, "redraw the whole screen", .repaint),
@@ -12,13 +14,16 @@ enum GlobalBindings {
         .effect([.down], .input, "next sentence from history", .historyNext),
         .effect([.char("q")], .panes, "quit", .quit),
         .state([.char("?")], .panes, "this help") { s, _ in s.overlay = .help(scroll: 0) },
-        .state([.char(":")], .panes, "command line (" + Commands.all.map { ":" + $0.name }.joined(separator: " ") + ")") { s, _ in
+        .state([.char(":")], .panes, "command line (" + Commands.all.map { ":" + $0.name }.joined(separator: " ") + ")")
+        { s, _ in
             s.overlay = .command(LineEditor())
         },
         .state([.char("z")], .panes, "zoom the focused pane to full screen and back") { s, _ in s.zoomed.toggle() },
         .state([.char("i"), .char("/")], .panes, "edit the sentence") { s, _ in s.focus = .inputA },
         .effect([.char("t")], .panes, "next theme", .nextTheme),
-        .state([.char("I")], .panes, "model info: family, parameters, tokenizer, heads, dtype, size") { s, _ in s.overlay = .modelInfo },
+        .state([.char("I")], .panes, "model info: family, parameters, tokenizer, heads, dtype, size") { s, _ in
+            s.overlay = .modelInfo
+        },
         .effect([.char("n")], .panes, "next sample sentence", .nextSample),
     ]
 }

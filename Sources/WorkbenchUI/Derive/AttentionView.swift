@@ -13,8 +13,10 @@ public struct AttentionView: Equatable, Sendable {
     /// Keys of the cursor's query row, strongest first (focus mode).
     public var ranked: [Int]
 
-    public init(map: AttentionMap, labels: [String], specialNames: String = "specials", statistics: HeadStatistics? = nil,
-                scoreParts: String? = nil, ranked: [Int]? = nil) {
+    public init(
+        map: AttentionMap, labels: [String], specialNames: String = "specials", statistics: HeadStatistics? = nil,
+        scoreParts: String? = nil, ranked: [Int]? = nil
+    ) {
         self.map = map; self.labels = labels; self.specialNames = specialNames
         self.statistics = statistics ?? HeadStatistics(map, kinds: Array(repeating: .other, count: map.size))
         self.scoreParts = scoreParts

@@ -51,11 +51,14 @@ final class Deriver {
         let kinds = m.groups.map { TokenKind.of(e.tokens[$0[0]], special: e.isSpecial($0[0])) }
         var parts: String? = nil
         if s.view == .head, !s.words, !s.hideSpecial {
-            parts = model.scoreBreakdown(t, layer: s.layer, head: s.head, query: m.groups[row][0], key: m.groups[col][0])
+            parts = model.scoreBreakdown(
+                t, layer: s.layer, head: s.head, query: m.groups[row][0], key: m.groups[col][0])
         }
         let ranked = (0..<m.size).sorted { m[row, $0] > m[row, $1] }
-        let v = AttentionView(map: m, labels: m.groups.map { visibleText(AttentionViews.label($0, e)) }, specialNames: Self.specialNames(e),
-                              statistics: HeadStatistics(m, kinds: kinds), scoreParts: parts, ranked: ranked)
+        let v = AttentionView(
+            map: m, labels: m.groups.map { visibleText(AttentionViews.label($0, e)) },
+            specialNames: Self.specialNames(e),
+            statistics: HeadStatistics(m, kinds: kinds), scoreParts: parts, ranked: ranked)
         attention = (key, v)
         return v
     }
@@ -89,10 +92,14 @@ extension Deriver {
     func predictionsView(_ r: EncodeResult?) -> PredictionsView {
         let note = model.headNote
         guard model.hasMaskedLM else {
-            guard model.encoder.hasReplacedTokenHead else { return PredictionsView(content: .noHead(model: model.name), headNote: note) }
+            guard model.encoder.hasReplacedTokenHead else {
+                return PredictionsView(content: .noHead(model: model.name), headNote: note)
+            }
             guard let r, let p = r.replaced else { return PredictionsView(content: .replaced([]), headNote: note) }
             let e = r.encoding
-            let rows = e.typedPositions.filter { $0 < p.count }.map { (token: visibleText(e.tokens[$0]), probability: p[$0]) }
+            let rows = e.typedPositions.filter { $0 < p.count }.map {
+                (token: visibleText(e.tokens[$0]), probability: p[$0])
+            }
             return PredictionsView(content: .replaced(rows), headNote: note)
         }
         guard let r, let mlm = r.mlm else { return PredictionsView(content: .noMask, headNote: note) }
@@ -104,12 +111,20 @@ extension Deriver {
 
     private static func masks(_ mlm: MLMResult, _ r: EncodeResult, _ tok: Tokenizer) -> PredictionsView.Content {
         typealias V = PredictionsView
-        func guesses(_ ps: [TokenProbability]) -> [V.Guess] { ps.map { V.Guess(token: visibleText($0.token), probability: $0.probability, id: $0.id) } }
-        let masks = mlm.predictions.map { m in
-            V.Mask(position: m.position, was: r.maskedOriginals[m.position].map(visibleText), guesses: guesses(m.predictions),
-                   lens: (mlm.lens[m.position] ?? []).map { V.LensLine(layer: $0.layer, finalRank: $0.finalRank, top: guesses($0.top)) })
+        func guesses(_ ps: [TokenProbability]) -> [V.Guess] {
+            ps.map { V.Guess(token: visibleText($0.token), probability: $0.probability, id: $0.id) }
         }
-        func fills(_ s: [FillStep]) -> [V.Fill] { s.map { V.Fill(position: $0.position, token: visibleText($0.token), probability: $0.probability) } }
+        let masks = mlm.predictions.map { m in
+            V.Mask(
+                position: m.position, was: r.maskedOriginals[m.position].map(visibleText),
+                guesses: guesses(m.predictions),
+                lens: (mlm.lens[m.position] ?? []).map {
+                    V.LensLine(layer: $0.layer, finalRank: $0.finalRank, top: guesses($0.top))
+                })
+        }
+        func fills(_ s: [FillStep]) -> [V.Fill] {
+            s.map { V.Fill(position: $0.position, token: visibleText($0.token), probability: $0.probability) }
+        }
         var lab: V.Lab? = nil
         if let l = mlm.lab {
             let choices = l.choices.map { c -> V.LabChoice in
@@ -119,39 +134,56 @@ extension Deriver {
                 case .randomized: fate = "→ random \"\(visibleText(tok.token(for: c.input) ?? "?"))\""
                 case .kept: fate = "→ kept"
                 }
-                return V.LabChoice(position: c.position, original: visibleText(tok.token(for: c.original) ?? "?"), fate: fate,
-                                   guess: visibleText(tok.token(for: c.predicted) ?? "?"), recovered: c.recovered)
+                return V.LabChoice(
+                    position: c.position, original: visibleText(tok.token(for: c.original) ?? "?"), fate: fate,
+                    guess: visibleText(tok.token(for: c.predicted) ?? "?"), recovered: c.recovered)
             }
-            lab = V.Lab(seed: l.seed, typed: r.encoding.typedPositions.count, recovered: l.recoveredCount, choices: choices)
+            lab = V.Lab(
+                seed: l.seed, typed: r.encoding.typedPositions.count, recovered: l.recoveredCount, choices: choices)
         }
-        return .masks(masks: masks, leftToRight: fills(mlm.leftToRight), mostConfident: fills(mlm.mostConfident), lab: lab, error: mlm.error)
+        return .masks(
+            masks: masks, leftToRight: fills(mlm.leftToRight), mostConfident: fills(mlm.mostConfident), lab: lab,
+            error: mlm.error)
     }
 }
 
 extension Deriver {
-    func probingView(_ r: EncodeResult, _ s: ProbingState, probes: [TrainedProbes], gold: LabeledSentence?) -> ProbingView? {
+    func probingView(_ r: EncodeResult, _ s: ProbingState, probes: [TrainedProbes], gold: LabeledSentence?)
+        -> ProbingView?
+    {
         guard let t = r.trace else { return nil }
-        let key = ProbingKey(input: r.input, task: s.task, drift: s.representation, probes: probes.count, gold: gold != nil)
+        let key = ProbingKey(
+            input: r.input, task: s.task, drift: s.representation, probes: probes.count, gold: gold != nil)
         if let c = probing, c.key == key { return c.view }
         let e = r.encoding
         let v: ProbingView
         if s.representation {
             let d = LayerDrift(t)
-            v = ProbingView(content: .drift(.init(tokens: e.tokens.map(visibleText), cosine: d.cells.map { $0.map(\.cosine) },
-                                                  norm: d.cells.map { $0.map(\.norm) })))
+            v = ProbingView(
+                content: .drift(
+                    .init(
+                        tokens: e.tokens.map(visibleText), cosine: d.cells.map { $0.map(\.cosine) },
+                        norm: d.cells.map { $0.map(\.norm) })))
         } else if probes.isEmpty {
-            v = ProbingView(content: .noProbes(estimate: "a few minutes per task from a cold start on 2 cores (UPOS: about 5 min on the default model)"))
+            v = ProbingView(
+                content: .noProbes(
+                    estimate:
+                        "a few minutes per task from a cold start on 2 cores (UPOS: about 5 min on the default model)"))
         } else {
             let sel = max(0, min(probes.count - 1, s.task))
             let tasks = probes.map { p in
-                ProbingView.Task(name: p.task, accuracy: p.report.accuracy, selectivity: p.report.selectivity, bestLayer: p.report.bestLayer,
-                                 expectedLayer: p.report.expectedLayer)
+                ProbingView.Task(
+                    name: p.task, accuracy: p.report.accuracy, selectivity: p.report.selectivity,
+                    bestLayer: p.report.bestLayer,
+                    expectedLayer: p.report.expectedLayer)
             }
             let starts = e.wordStarts
             let words = starts.map { visibleText(Self.typedWord(e, $0, r.input)) }
             let gl = Self.goldLabels(probes[sel].task, e, starts, gold: gold, text: r.input.text)
-            v = ProbingView(content: .probes(tasks: tasks, selected: sel,
-                                             grid: .init(words: words, labels: probes[sel].labels(t, positions: starts), gold: gl)))
+            v = ProbingView(
+                content: .probes(
+                    tasks: tasks, selected: sel,
+                    grid: .init(words: words, labels: probes[sel].labels(t, positions: starts), gold: gl)))
         }
         probing = (key, v)
         return v
@@ -168,12 +200,17 @@ extension Deriver {
 
     /// Gold labels per shown word when the input is the labelled sentence on
     /// screen and its words line up with the encoding's words.
-    static func goldLabels(_ task: String, _ e: Encoding, _ starts: [Int], gold: LabeledSentence?, text: String) -> [String]? {
-        guard let s = gold, let labels = s.labels[task], s.text.0.unicodeScalars.elementsEqual(text.unicodeScalars) else { return nil }
+    static func goldLabels(_ task: String, _ e: Encoding, _ starts: [Int], gold: LabeledSentence?, text: String)
+        -> [String]?
+    {
+        guard let s = gold, let labels = s.labels[task], s.text.0.unicodeScalars.elementsEqual(text.unicodeScalars)
+        else { return nil }
         let ranges = s.text.1
         var out: [String] = []
         for i in starts {
-            guard e.sequenceIds[i] == 0, let w = ranges.firstIndex(where: { $0.contains(e.offsets[i].start) }) else { return nil }
+            guard e.sequenceIds[i] == 0, let w = ranges.firstIndex(where: { $0.contains(e.offsets[i].start) }) else {
+                return nil
+            }
             out.append(labels[w])
         }
         return out

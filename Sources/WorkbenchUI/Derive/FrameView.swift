@@ -11,8 +11,10 @@ public struct FrameView: Equatable, Sendable {
     public var probing: ProbingView?
     public var status: StatusView
 
-    public init(tokens: TokensView? = nil, attention: AttentionView? = nil, overview: OverviewView? = nil, error: String? = nil,
-                predictions: PredictionsView? = nil, probing: ProbingView? = nil, status: StatusView) {
+    public init(
+        tokens: TokensView? = nil, attention: AttentionView? = nil, overview: OverviewView? = nil, error: String? = nil,
+        predictions: PredictionsView? = nil, probing: ProbingView? = nil, status: StatusView
+    ) {
         self.tokens = tokens; self.attention = attention; self.overview = overview; self.error = error
         self.predictions = predictions; self.probing = probing; self.status = status
     }

@@ -2,7 +2,9 @@
 public struct PredictionsView: Equatable, Sendable {
     public struct Guess: Equatable, Sendable {
         public var token: String, probability: Float, id: Int
-        public init(token: String, probability: Float, id: Int) { self.token = token; self.probability = probability; self.id = id }
+        public init(token: String, probability: Float, id: Int) {
+            self.token = token; self.probability = probability; self.id = id
+        }
     }
 
     public struct Mask: Equatable, Sendable {
@@ -19,18 +21,23 @@ public struct PredictionsView: Equatable, Sendable {
 
     public struct LensLine: Equatable, Sendable {
         public var layer: Int, finalRank: Int, top: [Guess]
-        public init(layer: Int, finalRank: Int, top: [Guess]) { self.layer = layer; self.finalRank = finalRank; self.top = top }
+        public init(layer: Int, finalRank: Int, top: [Guess]) {
+            self.layer = layer; self.finalRank = finalRank; self.top = top
+        }
     }
 
     public struct Fill: Equatable, Sendable {
         public var position: Int, token: String, probability: Float
-        public init(position: Int, token: String, probability: Float) { self.position = position; self.token = token; self.probability = probability }
+        public init(position: Int, token: String, probability: Float) {
+            self.position = position; self.token = token; self.probability = probability
+        }
     }
 
     public struct LabChoice: Equatable, Sendable {
         public var position: Int, original: String, fate: String, guess: String, recovered: Bool
         public init(position: Int, original: String, fate: String, guess: String, recovered: Bool) {
-            self.position = position; self.original = original; self.fate = fate; self.guess = guess; self.recovered = recovered
+            self.position = position; self.original = original; self.fate = fate; self.guess = guess;
+            self.recovered = recovered
         }
     }
 
@@ -53,9 +60,11 @@ public struct PredictionsView: Equatable, Sendable {
         public static func == (a: Content, b: Content) -> Bool {
             switch (a, b) {
             case (.noHead(let x), .noHead(let y)): return x == y
-            case (.replaced(let x), .replaced(let y)): return x.map(\.token) == y.map(\.token) && x.map(\.probability) == y.map(\.probability)
+            case (.replaced(let x), .replaced(let y)):
+                return x.map(\.token) == y.map(\.token) && x.map(\.probability) == y.map(\.probability)
             case (.noMask, .noMask): return true
-            case let (.masks(m1, l1, c1, lab1, e1), .masks(m2, l2, c2, lab2, e2)): return m1 == m2 && l1 == l2 && c1 == c2 && lab1 == lab2 && e1 == e2
+            case let (.masks(m1, l1, c1, lab1, e1), .masks(m2, l2, c2, lab2, e2)):
+                return m1 == m2 && l1 == l2 && c1 == c2 && lab1 == lab2 && e1 == e2
             default: return false
             }
         }

@@ -16,14 +16,18 @@ public struct ProbingView: Equatable, Sendable {
         public var words: [String]
         public var labels: [[String]]
         public var gold: [String]?
-        public init(words: [String], labels: [[String]], gold: [String]? = nil) { self.words = words; self.labels = labels; self.gold = gold }
+        public init(words: [String], labels: [[String]], gold: [String]? = nil) {
+            self.words = words; self.labels = labels; self.gold = gold
+        }
     }
 
     /// Tokens × layers 1…L: cosine to the token one layer down, and the norm.
     public struct Drift: Equatable, Sendable {
         public var tokens: [String]
         public var cosine: [[Float]], norm: [[Float]]
-        public init(tokens: [String], cosine: [[Float]], norm: [[Float]]) { self.tokens = tokens; self.cosine = cosine; self.norm = norm }
+        public init(tokens: [String], cosine: [[Float]], norm: [[Float]]) {
+            self.tokens = tokens; self.cosine = cosine; self.norm = norm
+        }
     }
 
     public enum Content: Equatable, Sendable {
@@ -54,10 +58,14 @@ public struct StatusView: Equatable, Sendable {
     public var p95: Double?
     public var notice: Notice?
 
-    public init(model: String, family: String, layers: Int, heads: Int, tokens: Int? = nil, truncated: Int = 0, milliseconds: Double? = nil,
-                theme: String = "default", stale: Bool = false, error: String? = nil, p95: Double? = nil, notice: Notice? = nil) {
+    public init(
+        model: String, family: String, layers: Int, heads: Int, tokens: Int? = nil, truncated: Int = 0,
+        milliseconds: Double? = nil,
+        theme: String = "default", stale: Bool = false, error: String? = nil, p95: Double? = nil, notice: Notice? = nil
+    ) {
         self.model = model; self.family = family; self.layers = layers; self.heads = heads; self.tokens = tokens
-        self.truncated = truncated; self.milliseconds = milliseconds; self.theme = theme; self.stale = stale; self.error = error
+        self.truncated = truncated; self.milliseconds = milliseconds; self.theme = theme; self.stale = stale;
+        self.error = error
         self.p95 = p95; self.notice = notice
     }
 }

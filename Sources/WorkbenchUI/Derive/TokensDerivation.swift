@@ -10,13 +10,20 @@ extension TokensView {
         rows.reserveCapacity(e.count)
         for i in 0..<e.count {
             let source = e.sequenceIds[i] == 1 ? (r.input.pair ?? "") : r.input.text
-            let kind: Kind = e.isSpecial(i) ? .special : e.ids[i] == unk ? .unknown
-                : ((e.wordIds[i] ?? 0) + (e.sequenceIds[i] ?? 0)) % 2 == 0 ? .wordA : .wordB
-            rows.append(Row(piece: visibleText(e.tokens[i]), spanText: spanText(e, i, source), id: e.ids[i], word: e.wordIds[i],
-                            typeId: e.typeIds[i], kind: kind, joinsPrevious: e.continuesWord(i),
-                            unknownReason: e.unknown[i].map { visibleText($0.description) }))
+            let kind: Kind =
+                e.isSpecial(i)
+                ? .special
+                : e.ids[i] == unk
+                    ? .unknown
+                    : ((e.wordIds[i] ?? 0) + (e.sequenceIds[i] ?? 0)) % 2 == 0 ? .wordA : .wordB
+            rows.append(
+                Row(
+                    piece: visibleText(e.tokens[i]), spanText: spanText(e, i, source), id: e.ids[i], word: e.wordIds[i],
+                    typeId: e.typeIds[i], kind: kind, joinsPrevious: e.continuesWord(i),
+                    unknownReason: e.unknown[i].map { visibleText($0.description) }))
         }
-        let xray = e.count > 0 ? XRayLines.of(e, r.input, tokenizer: tok, selected: max(0, min(e.count - 1, selected))) : []
+        let xray =
+            e.count > 0 ? XRayLines.of(e, r.input, tokenizer: tok, selected: max(0, min(e.count - 1, selected))) : []
         return TokensView(rows: rows, xray: xray)
     }
 
@@ -28,7 +35,8 @@ extension TokensView {
         let token = e.tokens[i]
         let bare = token.hasPrefix("##") ? token.dropFirst(2) : Substring(token)
         guard !bare.allSatisfy({ $0 == "▁" || $0 == "Ġ" }), e.offsets[i].end > e.offsets[i].start,
-              let typed = e.typedText(of: i, in: source) else { return visibleText(token) }
+            let typed = e.typedText(of: i, in: source)
+        else { return visibleText(token) }
         return visibleText(typed)
     }
 }

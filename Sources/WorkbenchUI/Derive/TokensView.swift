@@ -17,8 +17,10 @@ public struct TokensView: Equatable, Sendable {
         /// Why the token is unknown, as the tokenizer decided it.
         public var unknownReason: String?
 
-        public init(piece: String, spanText: String, id: Int, word: Int?, typeId: Int, kind: Kind, joinsPrevious: Bool,
-                    unknownReason: String? = nil) {
+        public init(
+            piece: String, spanText: String, id: Int, word: Int?, typeId: Int, kind: Kind, joinsPrevious: Bool,
+            unknownReason: String? = nil
+        ) {
             self.piece = piece; self.spanText = spanText; self.id = id; self.word = word; self.typeId = typeId
             self.kind = kind; self.joinsPrevious = joinsPrevious; self.unknownReason = unknownReason
         }

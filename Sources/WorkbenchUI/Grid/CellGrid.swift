@@ -24,7 +24,10 @@ public struct CellGrid: Equatable, Sendable {
         for ch in text {
             let (glyph, w) = cellGlyph(ch)
             if w == 0 { continue }  // zero-width: combining marks arrive inside their Character
-            if col + w > right { if col < right && col >= bounds.x { set(col, y, Cell(glyph: " ", style: style), wide: false) }; return right }
+            if col + w > right {
+                if col < right && col >= bounds.x { set(col, y, Cell(glyph: " ", style: style), wide: false) };
+                return right
+            }
             if col >= max(0, bounds.x) {
                 set(col, y, Cell(glyph: glyph, style: style), wide: w == 2)
                 if w == 2 { set(col + 1, y, Cell(glyph: "", style: style, isContinuation: true), wide: false) }
@@ -73,7 +76,9 @@ public struct CellGrid: Equatable, Sendable {
         }
         put("└" + String(repeating: "─", count: r.width - 2) + "┘", x: r.x, y: r.maxY - 1, style: style)
         if !title.isEmpty, r.width > 4 {
-            put(" " + title + " ", x: r.x + 1, y: r.y, style: titleStyle ?? style, clip: Rect(x: r.x + 1, y: r.y, width: r.width - 2, height: 1))
+            put(
+                " " + title + " ", x: r.x + 1, y: r.y, style: titleStyle ?? style,
+                clip: Rect(x: r.x + 1, y: r.y, width: r.width - 2, height: 1))
         }
     }
 

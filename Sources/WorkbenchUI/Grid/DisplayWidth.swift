@@ -36,8 +36,8 @@ public func scalarWidth(_ u: Unicode.Scalar) -> Int {
     if u.properties.isEmojiPresentation { return 2 }
     switch v {
     case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-         0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
-         0xFFE0...0xFFE6, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+        0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+        0xFFE0...0xFFE6, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
         return 2
     default: return 1
     }
@@ -61,8 +61,10 @@ public func visibleText(_ s: String) -> String {
     var out = ""
     for u in s.unicodeScalars {
         let cat = u.properties.generalCategory
-        if u.value < 0x20 || u.value == 0x7F || (0x80..<0xA0).contains(u.value) || cat == .format || cat == .lineSeparator
-            || cat == .paragraphSeparator || cat == .privateUse || cat == .unassigned || cat == .surrogate {
+        if u.value < 0x20 || u.value == 0x7F || (0x80..<0xA0).contains(u.value) || cat == .format
+            || cat == .lineSeparator
+            || cat == .paragraphSeparator || cat == .privateUse || cat == .unassigned || cat == .surrogate
+        {
             out += "\\u{\(String(u.value, radix: 16))}"
         } else if u == " " && s.unicodeScalars.count == 1 {
             out += "␠"

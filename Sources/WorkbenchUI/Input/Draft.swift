@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 import SafeIO
@@ -49,14 +49,18 @@ public final class DraftStore: @unchecked Sendable {
     public func orphans() -> [URL] {
         let fm = FileManager.default
         var found: [(URL, Date)] = []
-        for name in (try? fm.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasSuffix(".json") && name != "\(id).json" {
+        for name in (try? fm.contentsOfDirectory(atPath: directory.path)) ?? []
+        where name.hasSuffix(".json") && name != "\(id).json" {
             let url = directory.appendingPathComponent(name)
             guard isAbandoned(String(name.dropLast(5))) else { continue }
-            found.append((url, ((try? fm.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date) ?? .distantPast))
+            found.append(
+                (url, ((try? fm.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date) ?? .distantPast))
         }
         let legacy = directory.deletingLastPathComponent().appendingPathComponent("draft")
         if SafeFile.isRegularFile(legacy.path) {
-            found.append((legacy, ((try? fm.attributesOfItem(atPath: legacy.path))?[.modificationDate] as? Date) ?? .distantPast))
+            found.append(
+                (legacy, ((try? fm.attributesOfItem(atPath: legacy.path))?[.modificationDate] as? Date) ?? .distantPast)
+            )
         }
         found.sort { $0.1 > $1.1 }
         for (url, _) in found.dropFirst(Self.keep) { try? fm.removeItem(at: url) }
@@ -85,7 +89,8 @@ public final class DraftStore: @unchecked Sendable {
 
     static func load(_ url: URL) -> (a: String, b: String)? {
         guard let bytes = try? SafeFile.read(url, limit: 16 << 20),
-              let v = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String], v.count == 2 else { return nil }
+            let v = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String], v.count == 2
+        else { return nil }
         return (v[0], v[1])
     }
 }

@@ -26,7 +26,8 @@ public struct History: Sendable {
     }
 
     public static func defaultFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        let base =
+            environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".local/state")
         return base.appendingPathComponent("bertscope/history")
     }
@@ -61,7 +62,9 @@ public struct History: Sendable {
 
     private static func serialize(_ list: [String]) -> String {
         list.compactMap { e -> String? in
-            guard let d = try? JSONSerialization.data(withJSONObject: e, options: [.fragmentsAllowed]) else { return nil }
+            guard let d = try? JSONSerialization.data(withJSONObject: e, options: [.fragmentsAllowed]) else {
+                return nil
+            }
             return String(decoding: d, as: UTF8.self) + "\n"
         }.joined()
     }

@@ -68,12 +68,14 @@ public struct KeyDecoder: Sendable {
         case .escape:
             state = .ground
             switch v {
-            case 0x5B: state = .csi([]); return []                       // [
-            case 0x4F: state = .ss3; return []                           // O
+            case 0x5B: state = .csi([]); return []  // [
+            case 0x4F: state = .ss3; return []  // O
             case 0x50, 0x5D, 0x5F, 0x5E, 0x58: state = .string(escaped: false); return []  // P ] _ ^ X
             case 27: state = .escape; return [.escape]
             default:
-                guard v >= 0x20, v != 0x7F, let s = Unicode.Scalar(v) else { return [.escape] + (Self.plain(v).map { [$0] } ?? []) }
+                guard v >= 0x20, v != 0x7F, let s = Unicode.Scalar(v) else {
+                    return [.escape] + (Self.plain(v).map { [$0] } ?? [])
+                }
                 return [.alt(Character(s))]
             }
         case .csi(var bytes):
@@ -136,8 +138,10 @@ public struct KeyDecoder: Sendable {
         }
     }
 
-    private static let ss3Keys: [UInt32: Key] = [0x41: .up, 0x42: .down, 0x43: .right, 0x44: .left, 0x48: .home, 0x46: .end,
-                                                 0x50: .function(1), 0x51: .function(2), 0x52: .function(3), 0x53: .function(4)]
+    private static let ss3Keys: [UInt32: Key] = [
+        0x41: .up, 0x42: .down, 0x43: .right, 0x44: .left, 0x48: .home, 0x46: .end,
+        0x50: .function(1), 0x51: .function(2), 0x52: .function(3), 0x53: .function(4),
+    ]
 
     /// A character outside any sequence.
     static func plain(_ v: UInt32) -> Key? {

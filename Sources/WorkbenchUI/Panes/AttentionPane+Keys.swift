@@ -6,20 +6,34 @@ extension AttentionPane {
         cursor([.right, .char("l")], "key column right", column: 1),
         cursor([.pageUp], "scroll up a page", row: -10),
         cursor([.pageDown], "scroll down a page", row: 10),
-        .state([.char("[")], .attention, "previous layer") { s, e in s.attention.layer = wrapped(s.attention.layer, -1, e.layers) },
-        .state([.char("]")], .attention, "next layer") { s, e in s.attention.layer = wrapped(s.attention.layer, 1, e.layers) },
-        .state([.char(",")], .attention, "previous head") { s, e in s.attention.head = wrapped(s.attention.head, -1, e.heads) },
-        .state([.char(".")], .attention, "next head") { s, e in s.attention.head = wrapped(s.attention.head, 1, e.heads) },
+        .state([.char("[")], .attention, "previous layer") { s, e in
+            s.attention.layer = wrapped(s.attention.layer, -1, e.layers)
+        },
+        .state([.char("]")], .attention, "next layer") { s, e in
+            s.attention.layer = wrapped(s.attention.layer, 1, e.layers)
+        },
+        .state([.char(",")], .attention, "previous head") { s, e in
+            s.attention.head = wrapped(s.attention.head, -1, e.heads)
+        },
+        .state([.char(".")], .attention, "next head") { s, e in s.attention.head = wrapped(s.attention.head, 1, e.heads)
+        },
         .state([.char("v")], .attention, "view: head, mean over heads, rollout") { s, _ in
             let all = AttentionViewKind.allCases
             s.attention.view = all[(all.firstIndex(of: s.attention.view)! + 1) % all.count]
         },
-        .state([.char("w")], .attention, "word level (to a word: summed; from a word: averaged)") { s, _ in s.attention.words.toggle() },
-        .state([.char("s")], .attention, "hide the special tokens ([CLS]/[SEP], <s>/</s>) and renormalize rows, or keep them (the overview too)") { s, _ in
+        .state([.char("w")], .attention, "word level (to a word: summed; from a word: averaged)") { s, _ in
+            s.attention.words.toggle()
+        },
+        .state(
+            [.char("s")], .attention,
+            "hide the special tokens ([CLS]/[SEP], <s>/</s>) and renormalize rows, or keep them (the overview too)"
+        ) { s, _ in
             s.attention.hideSpecial.toggle()
         },
         .state([.char("o")], .attention, "overview of all layers × heads") { s, _ in s.attention.overview = true },
-        .state([.char("f")], .attention, "focus mode: the query row as a ranked bar list") { s, _ in s.attention.focusMode.toggle() },
+        .state([.char("f")], .attention, "focus mode: the query row as a ranked bar list") { s, _ in
+            s.attention.focusMode.toggle()
+        },
     ]
 
     private static func cursor(_ keys: [Key], _ help: String, row: Int = 0, column: Int = 0) -> Binding {
@@ -32,11 +46,21 @@ extension AttentionPane {
 
 extension OverviewGrid {
     static let bindings: [Binding] = [
-        .state([.up, .char("k")], .overview, "layer up") { s, e in s.attention.layer = wrapped(s.attention.layer, -1, e.layers) },
-        .state([.down, .char("j")], .overview, "layer down") { s, e in s.attention.layer = wrapped(s.attention.layer, 1, e.layers) },
-        .state([.left, .char("h")], .overview, "head left") { s, e in s.attention.head = wrapped(s.attention.head, -1, e.heads) },
-        .state([.right, .char("l")], .overview, "head right") { s, e in s.attention.head = wrapped(s.attention.head, 1, e.heads) },
-        .state([.char("s")], .overview, "hide the special tokens in every thumbnail, or keep them") { s, _ in s.attention.hideSpecial.toggle() },
+        .state([.up, .char("k")], .overview, "layer up") { s, e in
+            s.attention.layer = wrapped(s.attention.layer, -1, e.layers)
+        },
+        .state([.down, .char("j")], .overview, "layer down") { s, e in
+            s.attention.layer = wrapped(s.attention.layer, 1, e.layers)
+        },
+        .state([.left, .char("h")], .overview, "head left") { s, e in
+            s.attention.head = wrapped(s.attention.head, -1, e.heads)
+        },
+        .state([.right, .char("l")], .overview, "head right") { s, e in
+            s.attention.head = wrapped(s.attention.head, 1, e.heads)
+        },
+        .state([.char("s")], .overview, "hide the special tokens in every thumbnail, or keep them") { s, _ in
+            s.attention.hideSpecial.toggle()
+        },
         .state([.enter, .char("o"), .escape], .overview, "open the chosen head") { s, _ in
             s.attention.overview = false
             s.attention.view = .head

@@ -27,7 +27,10 @@ enum AttentionPane {
     }
 
     static func render(_ input: Input, _ s: AttentionState, _ r: Rect, focused: Bool, into c: inout Canvas) {
-        c.frame(r, title: title(s, layers: input.layers, heads: input.heads, specials: input.view?.specialNames ?? "specials"), focused: focused)
+        c.frame(
+            r,
+            title: title(s, layers: input.layers, heads: input.heads, specials: input.view?.specialNames ?? "specials"),
+            focused: focused)
         let inner = r.inset(by: 1)
         guard inner.width > 8, inner.height > 2 else { return }
         if let err = input.error { c.put(err, x: inner.x, y: inner.y, c.theme.style(.error), clip: inner); return }
@@ -44,7 +47,9 @@ enum AttentionPane {
     private static func drawInfo(_ v: AttentionView, _ s: AttentionState, _ r: Rect, _ c: inout Canvas) {
         let map = v.map
         let row = min(s.row, map.size - 1), col = min(s.column, map.size - 1)
-        let info = "\(v.labels[row]) → \(v.labels[col])  p = " + String(format: "%.6f", map[row, col]) + "   (colour: √(p / max p))"
+        let info =
+            "\(v.labels[row]) → \(v.labels[col])  p = " + String(format: "%.6f", map[row, col])
+            + "   (colour: √(p / max p))"
         c.put(info, x: r.x, y: r.y, c.theme.style(.foreground, [.bold]), clip: r)
         var notes: [String] = []
         if s.words { notes.append("to a word: sum over its pieces; from a word: mean") }
@@ -52,7 +57,9 @@ enum AttentionPane {
         if !notes.isEmpty { c.put(notes.joined(separator: " · "), x: r.x, y: r.y + 2, c.theme.style(.accent), clip: r) }
         let st = v.statistics
         func pct(_ v: Float) -> String { String(format: "%.0f%%", v * 100) }
-        let stats = String(format: "H %.2f bits", st.entropy) + " │ CLS \(pct(st.toCLS)) SEP \(pct(st.toSEP)) punct \(pct(st.toPunctuation))"
+        let stats =
+            String(format: "H %.2f bits", st.entropy)
+            + " │ CLS \(pct(st.toCLS)) SEP \(pct(st.toSEP)) punct \(pct(st.toPunctuation))"
             + " │ prev \(pct(st.toPrevious)) next \(pct(st.toNext)) self \(pct(st.toSelf))"
         c.put(stats, x: r.x, y: r.y + 1, c.theme.style(.muted), clip: r)
         if let parts = v.scoreParts { c.put(parts, x: r.x, y: r.y + 2, c.theme.style(.accent), clip: r) }
@@ -69,10 +76,13 @@ enum AttentionPane {
         let x0 = r.x + lw + 1, y0 = r.y + geo.headerRows
         let theme = c.theme
         // Axis legend in the empty corner.
-        c.put(lw >= 4 ? "key→" : "k→", x: r.x, y: r.y, theme.style(.muted), clip: Rect(x: r.x, y: r.y, width: lw, height: 1))
+        c.put(
+            lw >= 4 ? "key→" : "k→", x: r.x, y: r.y, theme.style(.muted),
+            clip: Rect(x: r.x, y: r.y, width: lw, height: 1))
         if geo.headerRows > 1 {
-            c.put(lw >= 6 ? "query↓" : "q↓", x: r.x, y: r.y + geo.headerRows - 1, theme.style(.muted),
-                  clip: Rect(x: r.x, y: r.y, width: lw, height: geo.headerRows))
+            c.put(
+                lw >= 6 ? "query↓" : "q↓", x: r.x, y: r.y + geo.headerRows - 1, theme.style(.muted),
+                clip: Rect(x: r.x, y: r.y, width: lw, height: geo.headerRows))
         }
         // Column labels, written downwards, each inside its own column.
         for col in 0..<geo.visibleColumns {
@@ -81,13 +91,16 @@ enum AttentionPane {
             let chars = Array(labels[j])
             let style = j == s.column ? theme.style(.cursor, [.bold]) : theme.style(.muted)
             let column = Rect(x: x0 + col * cw, y: r.y, width: cw, height: geo.headerRows)
-            for k in 0..<geo.headerRows where k < chars.count { c.put(String(chars[k]), x: column.x, y: r.y + k, style, clip: column) }
+            for k in 0..<geo.headerRows where k < chars.count {
+                c.put(String(chars[k]), x: column.x, y: r.y + k, style, clip: column)
+            }
         }
         for line in 0..<geo.visibleRows {
             let i = s.scrollRow + line
             guard i < n else { break }
             let y = y0 + line * geo.rowHeight
-            c.put(fit(labels[i], lw), x: r.x, y: y, i == s.row ? theme.style(.cursor, [.bold]) : theme.style(.foreground))
+            c.put(
+                fit(labels[i], lw), x: r.x, y: y, i == s.row ? theme.style(.cursor, [.bold]) : theme.style(.foreground))
             for col in 0..<geo.visibleColumns {
                 let j = s.scrollColumn + col
                 guard j < n else { break }
@@ -104,7 +117,9 @@ enum AttentionPane {
     }
 
     /// The colour scale with its values, and which rows and columns are on screen.
-    private static func drawLegend(_ r: Rect, maxValue: Float, shown geo: HeatmapGeometry, total n: Int, _ s: AttentionState, _ c: inout Canvas) {
+    private static func drawLegend(
+        _ r: Rect, maxValue: Float, shown geo: HeatmapGeometry, total n: Int, _ s: AttentionState, _ c: inout Canvas
+    ) {
         var x = c.put("scale 0 ", x: r.x, y: r.y, c.theme.style(.muted), clip: r)
         let steps = 12
         for k in 0..<steps {
@@ -119,8 +134,12 @@ enum AttentionPane {
         // Colour is √(p / max p): the middle of the scale is a quarter of the maximum.
         // Parts are added while they fit whole, most useful first: no number is cut.
         var parts = [String(format: " %.3f", maxValue)]
-        if geo.visibleRows < n { parts.append("  rows \(s.scrollRow + 1)–\(min(n, s.scrollRow + geo.visibleRows))/\(n)") }
-        if geo.visibleColumns < n { parts.append("  keys \(s.scrollColumn + 1)–\(min(n, s.scrollColumn + geo.visibleColumns))/\(n)") }
+        if geo.visibleRows < n {
+            parts.append("  rows \(s.scrollRow + 1)–\(min(n, s.scrollRow + geo.visibleRows))/\(n)")
+        }
+        if geo.visibleColumns < n {
+            parts.append("  keys \(s.scrollColumn + 1)–\(min(n, s.scrollColumn + geo.visibleColumns))/\(n)")
+        }
         parts.insert(String(format: " (max p; middle %.3f)", maxValue / 4), at: 1)
         var text = ""
         for p in parts where x + displayWidth(text + p) <= r.maxX { text += p }
@@ -131,15 +150,21 @@ enum AttentionPane {
         let theme = c.theme
         for dy in 0..<cell.height {
             if c.ramp {
-                c.put(String(repeating: " ", count: cell.width), x: cell.x, y: cell.y + dy, Style(fg: theme.color(.cursor), bg: theme.heat(value)))
+                c.put(
+                    String(repeating: " ", count: cell.width), x: cell.x, y: cell.y + dy,
+                    Style(fg: theme.color(.cursor), bg: theme.heat(value)))
             } else {
                 let glyphs = [" ", "░", "▒", "▓", "█"]
                 let i = min(glyphs.count - 1, Int((value * Float(glyphs.count - 1)).rounded()))
-                c.put(String(repeating: glyphs[i], count: cell.width), x: cell.x, y: cell.y + dy, theme.style(.foreground))
+                c.put(
+                    String(repeating: glyphs[i], count: cell.width), x: cell.x, y: cell.y + dy, theme.style(.foreground)
+                )
             }
         }
         if cursor {
-            let mark = cell.width >= 3 ? "[" + String(repeating: "◆", count: cell.width - 2) + "]" : (cell.width == 2 ? "◆ " : "◆")
+            let mark =
+                cell.width >= 3
+                ? "[" + String(repeating: "◆", count: cell.width - 2) + "]" : (cell.width == 2 ? "◆ " : "◆")
             var st = c.grid[cell.x, cell.y].style
             st.fg = theme.color(.cursor)
             st.attributes.insert(.bold)
@@ -152,15 +177,19 @@ enum AttentionPane {
     private static func drawFocusList(_ v: AttentionView, _ s: AttentionState, _ r: Rect, _ c: inout Canvas) {
         let map = v.map, labels = v.labels
         let row = min(s.row, map.size - 1)
-        c.put("attention from \"\(labels[row])\", ranked (↑/↓ changes the query)", x: r.x, y: r.y, c.theme.style(.accent, [.bold]), clip: r)
+        c.put(
+            "attention from \"\(labels[row])\", ranked (↑/↓ changes the query)", x: r.x, y: r.y,
+            c.theme.style(.accent, [.bold]), clip: r)
         guard let first = v.ranked.first else { return }
         let labelWidth = min(16, labels.map(displayWidth).max() ?? 4)
         let barWidth = max(4, r.width - labelWidth - 12)
         let top = max(map[row, first], 1e-9)
         for (i, j) in v.ranked.prefix(max(0, r.height - 1)).enumerated() {
             let y = r.y + 1 + i, p = map[row, j]
-            var x = c.put(fit(labels[j], labelWidth) + " ", x: r.x, y: y, c.theme.style(j == row ? .cursor : .foreground))
-            x = c.put(String(repeating: "█", count: Int((p / top * Float(barWidth)).rounded())), x: x, y: y, c.heat(p / top))
+            var x = c.put(
+                fit(labels[j], labelWidth) + " ", x: r.x, y: y, c.theme.style(j == row ? .cursor : .foreground))
+            x = c.put(
+                String(repeating: "█", count: Int((p / top * Float(barWidth)).rounded())), x: x, y: y, c.heat(p / top))
             c.put(String(format: " %5.1f%%", p * 100), x: x, y: y, c.theme.style(.muted), clip: r)
             c.hits.add(Rect(x: r.x, y: y, width: r.width, height: 1), .cell(row: row, column: j))
         }

@@ -21,8 +21,9 @@ public struct Canvas {
 
     /// A pane's frame; focused panes get the focus colour.
     mutating func frame(_ r: Rect, title: String, focused: Bool) {
-        grid.box(r, title: title, style: theme.style(focused ? .focusBorder : .border),
-                 titleStyle: theme.style(focused ? .accent : .muted, [.bold]))
+        grid.box(
+            r, title: title, style: theme.style(focused ? .focusBorder : .border),
+            titleStyle: theme.style(focused ? .accent : .muted, [.bold]))
     }
 
     @discardableResult

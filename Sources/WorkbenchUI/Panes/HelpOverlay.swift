@@ -11,7 +11,8 @@ enum HelpOverlay {
             out.append((first, heading))
             let rest = String(text.dropFirst(first.count)).trimmingCharacters(in: .whitespaces)
             guard !rest.isEmpty else { continue }
-            out.append(contentsOf: wordWrap(rest, max(10, width - 18)).map { (String(repeating: " ", count: 18) + $0, false) })
+            out.append(
+                contentsOf: wordWrap(rest, max(10, width - 18)).map { (String(repeating: " ", count: 18) + $0, false) })
         }
         return out
     }
@@ -29,7 +30,9 @@ enum HelpOverlay {
         }
         out.append(("", false))
         out.append(("Commands", true))
-        for c in Commands.all { out.append(("  " + (displayWidth(c.usage) <= 16 ? fit(c.usage, 16) : c.usage + "  ") + c.help, false)) }
+        for c in Commands.all {
+            out.append(("  " + (displayWidth(c.usage) <= 16 ? fit(c.usage, 16) : c.usage + "  ") + c.help, false))
+        }
         return out
     }
 
@@ -40,12 +43,16 @@ enum HelpOverlay {
         guard width > 10, height > 3 else { return }
         let r = Rect(x: (g.width - width) / 2, y: (g.height - height) / 2, width: width, height: height)
         g.fill(r, style: theme.style(.foreground, bg: .selection))
-        g.box(r, title: "Help · ↑/↓ scroll · any other key closes", style: theme.style(.focusBorder, bg: .selection),
-              titleStyle: theme.style(.accent, bg: .selection, [.bold]))
+        g.box(
+            r, title: "Help · ↑/↓ scroll · any other key closes", style: theme.style(.focusBorder, bg: .selection),
+            titleStyle: theme.style(.accent, bg: .selection, [.bold]))
         let inner = r.inset(by: 1)
         let start = min(scroll, max(0, all.count - inner.height))
         for (i, (text, heading)) in all.dropFirst(start).prefix(inner.height).enumerated() {
-            g.put(text, x: inner.x + 1, y: inner.y + i, style: theme.style(heading ? .accent : .foreground, bg: .selection, heading ? [.bold] : []), clip: inner)
+            g.put(
+                text, x: inner.x + 1, y: inner.y + i,
+                style: theme.style(heading ? .accent : .foreground, bg: .selection, heading ? [.bold] : []), clip: inner
+            )
         }
     }
 }

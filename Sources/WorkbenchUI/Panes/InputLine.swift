@@ -1,7 +1,9 @@
 /// One input line: a label, the text scrolled to keep the cursor visible,
 /// and a block cursor when focused.
 enum InputLine {
-    static func render(_ editor: LineEditor, label: String, placeholder: String, _ r: Rect, focused: Bool, into c: inout Canvas) {
+    static func render(
+        _ editor: LineEditor, label: String, placeholder: String, _ r: Rect, focused: Bool, into c: inout Canvas
+    ) {
         let theme = c.theme
         let prefix = " \(label) ▸ "
         let labelStyle = focused ? theme.style(.background, bg: .accent, [.bold]) : theme.style(.muted, bg: .selection)
@@ -24,11 +26,17 @@ enum InputLine {
         }
         var end = editor.cursor, shown = used
         while end < chars.count, shown < area.width { shown += displayWidth(String(chars[end])); end += 1 }
-        c.grid.put(String(chars[start..<end]), x: area.x, y: r.y, style: theme.style(.foreground, [focused ? .bold : []]), clip: area)
-        if editor.characters.isEmpty { c.grid.put(placeholder, x: area.x + 1, y: r.y, style: theme.style(.muted), clip: area) }
+        c.grid.put(
+            String(chars[start..<end]), x: area.x, y: r.y, style: theme.style(.foreground, [focused ? .bold : []]),
+            clip: area)
+        if editor.characters.isEmpty {
+            c.grid.put(placeholder, x: area.x + 1, y: r.y, style: theme.style(.muted), clip: area)
+        }
         if focused {
             let cx = area.x + used
-            if cx < area.maxX { c.grid.restyle(Rect(x: cx, y: r.y, width: 1, height: 1)) { $0.attributes.insert(.reverse) } }
+            if cx < area.maxX {
+                c.grid.restyle(Rect(x: cx, y: r.y, width: 1, height: 1)) { $0.attributes.insert(.reverse) }
+            }
         }
     }
 }

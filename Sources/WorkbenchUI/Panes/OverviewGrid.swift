@@ -5,7 +5,9 @@ enum OverviewGrid {
         let tw = (r.width - labelW) / max(1, o.heads) - 1, th = (r.height - 1) / max(1, o.layers) - 1
         guard tw >= 2, th >= 1 else { return drawEntropyTable(o, s, r, &c) }
         for h in 0..<o.heads {
-            c.put("H\(h + 1)", x: r.x + labelW + h * (tw + 1), y: r.y, c.theme.style(h == s.head ? .cursor : .muted, [.bold]))
+            c.put(
+                "H\(h + 1)", x: r.x + labelW + h * (tw + 1), y: r.y,
+                c.theme.style(h == s.head ? .cursor : .muted, [.bold]))
         }
         for l in 0..<o.layers {
             let y = r.y + 1 + l * (th + 1)
@@ -39,12 +41,16 @@ enum OverviewGrid {
                 } else {
                     let glyphs = [" ", "░", "▒", "▓", "█"]
                     let v = values[y * cell.width + x] / top
-                    c.put(glyphs[min(4, Int((v * 4).rounded()))], x: cell.x + x, y: cell.y + y, c.theme.style(.foreground))
+                    c.put(
+                        glyphs[min(4, Int((v * 4).rounded()))], x: cell.x + x, y: cell.y + y, c.theme.style(.foreground)
+                    )
                 }
             }
         }
         if selected {
-            c.grid.restyle(Rect(x: cell.x, y: cell.maxY - 1, width: cell.width, height: 1)) { $0.attributes.insert(.underline) }
+            c.grid.restyle(Rect(x: cell.x, y: cell.maxY - 1, width: cell.width, height: 1)) {
+                $0.attributes.insert(.underline)
+            }
             c.put("▶", x: cell.x - 1 < 0 ? cell.x : cell.x - 1, y: cell.y, c.theme.style(.cursor, [.bold]))
         }
     }
@@ -57,8 +63,9 @@ enum OverviewGrid {
             for h in 0..<o.heads {
                 let on = l == s.layer && h == s.head
                 let start = x
-                x = c.put(String(format: "%4.1f ", o.entropy(layer: l, head: h)), x: x, y: r.y + 1 + l,
-                          c.theme.style(on ? .cursor : .foreground, on ? [.reverse] : []), clip: r)
+                x = c.put(
+                    String(format: "%4.1f ", o.entropy(layer: l, head: h)), x: x, y: r.y + 1 + l,
+                    c.theme.style(on ? .cursor : .foreground, on ? [.reverse] : []), clip: r)
                 c.hits.add(Rect(x: start, y: r.y + 1 + l, width: x - start, height: 1), .head(layer: l, head: h))
             }
         }

@@ -21,7 +21,8 @@ enum PredictionsPane {
             if let error { w.line(error, t.style(.error), &c) }
             let selected = max(0, min(masks.count - 1, s.selectedMask))
             for (i, m) in masks.enumerated() { drawMask(m, i, of: masks.count, selected: i == selected, &w, &c) }
-            drawFill(s.mostConfidentFirst ? mostConfident : leftToRight, mostConfidentFirst: s.mostConfidentFirst, &w, &c)
+            drawFill(
+                s.mostConfidentFirst ? mostConfident : leftToRight, mostConfidentFirst: s.mostConfidentFirst, &w, &c)
             if let m = masks[safe: selected], !m.lens.isEmpty { drawLens(m.lens, &w, &c) }
             if let lab { drawLab(lab, &w, &c) }
         }
@@ -40,7 +41,9 @@ enum PredictionsPane {
         }
     }
 
-    private static func drawMask(_ m: PredictionsView.Mask, _ i: Int, of count: Int, selected: Bool, _ w: inout Writer, _ c: inout Canvas) {
+    private static func drawMask(
+        _ m: PredictionsView.Mask, _ i: Int, of count: Int, selected: Bool, _ w: inout Writer, _ c: inout Canvas
+    ) {
         let head = "mask \(i + 1)/\(count) at #\(m.position)" + (m.was.map { " (was \"\($0)\")" } ?? "")
         let start = w.y
         if selected {
@@ -49,7 +52,8 @@ enum PredictionsPane {
             let top = m.guesses.first?.probability ?? 1
             for g in m.guesses.prefix(k) { bar(g, scale: top, &w, &c) }
         } else {
-            let brief = m.guesses.prefix(3).map { "\($0.token) \(String(format: "%.0f%%", $0.probability * 100))" }.joined(separator: "  ")
+            let brief = m.guesses.prefix(3).map { "\($0.token) \(String(format: "%.0f%%", $0.probability * 100))" }
+                .joined(separator: "  ")
             w.line(head + ": " + brief, c.theme.style(.foreground), &c)
         }
         c.hits.add(Rect(x: w.area.x, y: start, width: w.area.width, height: max(1, w.y - start)), .mask(i))
@@ -58,13 +62,17 @@ enum PredictionsPane {
     /// ELECTRA discriminators: P(replaced) per typed token, the task they were trained on.
     private static func drawReplaced(_ rows: [(token: String, probability: Float)], _ r: Rect, _ c: inout Canvas) {
         c.put("Replaced-token detection (ELECTRA)", x: r.x, y: r.y, c.theme.style(.accent, [.bold]), clip: r)
-        c.put("P(replaced) per token; swap in an odd word to see it rise.", x: r.x, y: r.y + 1, c.theme.style(.muted), clip: r)
+        c.put(
+            "P(replaced) per token; swap in an odd word to see it rise.", x: r.x, y: r.y + 1, c.theme.style(.muted),
+            clip: r)
         let labelWidth = min(14, max(6, rows.map { displayWidth($0.token) }.max() ?? 6))
         let barWidth = max(4, r.width - labelWidth - 10)
         for (k, row) in rows.enumerated() where r.y + 2 + k < r.maxY {
             let y = r.y + 2 + k, p = row.probability
             var x = c.put(fit(row.token, labelWidth), x: r.x, y: y, c.theme.style(.foreground), clip: r)
-            x = c.put(String(format: "%5.1f%% ", p * 100), x: x + 1, y: y, c.theme.style(p > 0.5 ? .error : .muted, p > 0.5 ? [.bold] : []), clip: r)
+            x = c.put(
+                String(format: "%5.1f%% ", p * 100), x: x + 1, y: y,
+                c.theme.style(p > 0.5 ? .error : .muted, p > 0.5 ? [.bold] : []), clip: r)
             c.put(String(repeating: "█", count: Int((p * Float(barWidth)).rounded())), x: x, y: y, c.heat(p), clip: r)
         }
     }
@@ -82,29 +90,42 @@ enum PredictionsPane {
         w.y += 1
     }
 
-    private static func drawFill(_ steps: [PredictionsView.Fill], mostConfidentFirst: Bool, _ w: inout Writer, _ c: inout Canvas) {
+    private static func drawFill(
+        _ steps: [PredictionsView.Fill], mostConfidentFirst: Bool, _ w: inout Writer, _ c: inout Canvas
+    ) {
         guard !steps.isEmpty else { return }
-        w.line("iterative fill, \(mostConfidentFirst ? "most confident first" : "left to right") (r switches):", c.theme.style(.accent, [.bold]), &c)
-        let text = steps.enumerated().map { "\($0 + 1). #\($1.position) → \($1.token) \(String(format: "%.0f%%", $1.probability * 100))" }
+        w.line(
+            "iterative fill, \(mostConfidentFirst ? "most confident first" : "left to right") (r switches):",
+            c.theme.style(.accent, [.bold]), &c)
+        let text = steps.enumerated().map {
+            "\($0 + 1). #\($1.position) → \($1.token) \(String(format: "%.0f%%", $1.probability * 100))"
+        }
         w.line("  " + text.joined(separator: "  "), c.theme.style(.foreground), &c)
     }
 
     private static func drawLens(_ lens: [PredictionsView.LensLine], _ w: inout Writer, _ c: inout Canvas) {
         w.line("logit lens (the head on each layer; rank of the final answer):", c.theme.style(.accent, [.bold]), &c)
         for row in lens {
-            let tops = row.top.map { "\($0.token) \(String(format: "%.0f%%", $0.probability * 100))" }.joined(separator: "  ")
+            let tops = row.top.map { "\($0.token) \(String(format: "%.0f%%", $0.probability * 100))" }.joined(
+                separator: "  ")
             let layer = row.layer == 0 ? "emb" : "L\(row.layer) "
-            w.line(String(format: "  %@ rank %5d  ", layer, row.finalRank) + tops, c.theme.style(row.finalRank == 1 ? .foreground : .muted), &c)
+            w.line(
+                String(format: "  %@ rank %5d  ", layer, row.finalRank) + tops,
+                c.theme.style(row.finalRank == 1 ? .foreground : .muted), &c)
         }
     }
 
     private static func drawLab(_ lab: PredictionsView.Lab, _ w: inout Writer, _ c: inout Canvas) {
         w.line("masking lab · seed \(lab.seed) (b: new seed, x: off)", c.theme.style(.accent, [.bold]), &c)
-        w.line(lab.choices.isEmpty ? "  15% of \(lab.typed) tokens chose none this time: press b for another seed"
-               : "  chose \(lab.choices.count) of \(lab.typed) tokens; the model recovered \(lab.recovered)", c.theme.style(.foreground), &c)
+        w.line(
+            lab.choices.isEmpty
+                ? "  15% of \(lab.typed) tokens chose none this time: press b for another seed"
+                : "  chose \(lab.choices.count) of \(lab.typed) tokens; the model recovered \(lab.recovered)",
+            c.theme.style(.foreground), &c)
         for ch in lab.choices {
-            w.line("  #\(ch.position) \(ch.original) \(ch.fate)   model: \(ch.guess) \(ch.recovered ? "✓" : "✗")",
-                   c.theme.style(ch.recovered ? .foreground : .unknownToken), &c)
+            w.line(
+                "  #\(ch.position) \(ch.original) \(ch.fate)   model: \(ch.guess) \(ch.recovered ? "✓" : "✗")",
+                c.theme.style(ch.recovered ? .foreground : .unknownToken), &c)
         }
     }
 }

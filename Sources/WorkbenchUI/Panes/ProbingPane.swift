@@ -4,15 +4,21 @@ import Foundation
 /// each word's predicted label layer by layer, and a representation view.
 enum ProbingPane {
     static func render(_ v: ProbingView?, _ s: ProbingState, _ r: Rect, focused: Bool, into c: inout Canvas) {
-        c.frame(r, title: s.representation ? "Probing · representations (r)" : "Probing · what each layer knows", focused: focused)
+        c.frame(
+            r, title: s.representation ? "Probing · representations (r)" : "Probing · what each layer knows",
+            focused: focused)
         let inner = r.inset(by: 1)
         guard inner.width > 10, inner.height > 2, let v else { return }
         switch v.content {
         case .drift(let d): drawDrift(d, inner, &c)
         case .noProbes(let estimate):
-            let lines = ["No probes trained for this model yet. Train them once with", "  bertscope probe --task all",
-                         "(\(estimate)) and they load here instantly.", "r shows the representation view."]
-            for (k, line) in lines.enumerated() { c.put(line, x: inner.x, y: inner.y + k, c.theme.style(.muted), clip: inner) }
+            let lines = [
+                "No probes trained for this model yet. Train them once with", "  bertscope probe --task all",
+                "(\(estimate)) and they load here instantly.", "r shows the representation view.",
+            ]
+            for (k, line) in lines.enumerated() {
+                c.put(line, x: inner.x, y: inner.y + k, c.theme.style(.muted), clip: inner)
+            }
         case .probes(let tasks, let selected, let grid):
             var y = inner.y
             for (i, p) in tasks.enumerated() where y < inner.maxY {
@@ -20,9 +26,13 @@ enum ProbingPane {
                 let spark = p.accuracy.map { sparkGlyph(hi > lo ? ($0 - lo) / (hi - lo) : 1) }.joined()
                 let best = p.accuracy.indices.contains(p.bestLayer) ? p.accuracy[p.bestLayer] : 0
                 let sel = p.selectivity.indices.contains(p.bestLayer) ? p.selectivity[p.bestLayer] : 0
-                let line = String(format: "%@ %-7@ %@  best L%d %.1f%%  selectivity %+.1f  expected layer %.2f", i == selected ? "▶" : " ",
-                                  p.name, spark, p.bestLayer, best * 100, sel * 100, p.expectedLayer)
-                c.put(line, x: inner.x, y: y, c.theme.style(i == selected ? .accent : .foreground, i == selected ? [.bold] : []), clip: inner)
+                let line = String(
+                    format: "%@ %-7@ %@  best L%d %.1f%%  selectivity %+.1f  expected layer %.2f",
+                    i == selected ? "▶" : " ",
+                    p.name, spark, p.bestLayer, best * 100, sel * 100, p.expectedLayer)
+                c.put(
+                    line, x: inner.x, y: y,
+                    c.theme.style(i == selected ? .accent : .foreground, i == selected ? [.bold] : []), clip: inner)
                 y += 1
             }
             y += 1
@@ -45,7 +55,9 @@ enum ProbingPane {
         let cw = max(4, min(7, (r.width - 14) / max(1, layers + (g.gold == nil ? 0 : 1))))
         let t = c.theme
         var x = c.put(fit("word \\ layer", 14), x: r.x, y: r.y, t.style(.muted, [.bold]), clip: r)
-        for l in 0..<layers { x = c.put(fit(l == 0 ? "emb" : "L\(l)", cw), x: x, y: r.y, t.style(.muted, [.bold]), clip: r) }
+        for l in 0..<layers {
+            x = c.put(fit(l == 0 ? "emb" : "L\(l)", cw), x: x, y: r.y, t.style(.muted, [.bold]), clip: r)
+        }
         if g.gold != nil { c.put(fit("gold", cw), x: x, y: r.y, t.style(.specialToken, [.bold]), clip: r) }
         for (row, word) in g.words.prefix(r.height - 1).enumerated() {
             let y = r.y + 1 + row
@@ -54,8 +66,11 @@ enum ProbingPane {
             let reference = g.gold?[safe: row] ?? labels.last
             for (l, label) in labels.enumerated() {
                 let agrees = label == reference
-                x = c.put(fit(label, cw - 1) + " ", x: x, y: y,
-                          t.style(agrees ? .accent : (g.gold == nil ? .muted : .unknownToken), agrees && l < layers - 1 ? [.bold] : []), clip: r)
+                x = c.put(
+                    fit(label, cw - 1) + " ", x: x, y: y,
+                    t.style(
+                        agrees ? .accent : (g.gold == nil ? .muted : .unknownToken),
+                        agrees && l < layers - 1 ? [.bold] : []), clip: r)
             }
             if let gl = g.gold?[safe: row] { c.put(fit(gl, cw), x: x, y: y, t.style(.specialToken), clip: r) }
         }
@@ -64,7 +79,9 @@ enum ProbingPane {
     /// Each token's cosine similarity to itself one layer down, and its norm.
     private static func drawDrift(_ d: ProbingView.Drift, _ r: Rect, _ c: inout Canvas) {
         let t = c.theme
-        c.put("cosine to the same token one layer down (norm in brackets); 1.00 = unchanged", x: r.x, y: r.y, t.style(.muted), clip: r)
+        c.put(
+            "cosine to the same token one layer down (norm in brackets); 1.00 = unchanged", x: r.x, y: r.y,
+            t.style(.muted), clip: r)
         let layers = d.cosine.first?.count ?? 0
         let cw = max(6, min(12, (r.width - 12) / max(1, layers)))
         var x = c.put(fit("token", 12), x: r.x, y: r.y + 1, t.style(.muted, [.bold]), clip: r)
@@ -75,7 +92,9 @@ enum ProbingPane {
             for l in 0..<layers {
                 let cos = d.cosine[i][l], norm = d.norm[i][l]
                 let text = cw >= 11 ? String(format: "%.2f (%.0f)", cos, norm) : String(format: "%.2f", cos)
-                x = c.put(fit(text, cw), x: x, y: y, Style(fg: c.ramp ? t.heat(max(0, 1 - cos)) : t.color(.foreground)), clip: r)
+                x = c.put(
+                    fit(text, cw), x: x, y: y, Style(fg: c.ramp ? t.heat(max(0, 1 - cos)) : t.color(.foreground)),
+                    clip: r)
             }
         }
     }

@@ -20,10 +20,14 @@ enum StatusBar {
             x = c.put("  " + err, x: x, y: r.y, t.style(.error, bg: .statusBarBackground, [.bold]), clip: r)
         }
         if let p95 = v.p95 {
-            x = c.put(String(format: "  key→frame p95 %.1f ms", p95), x: x, y: r.y, t.style(.accent, bg: .statusBarBackground), clip: r)
+            x = c.put(
+                String(format: "  key→frame p95 %.1f ms", p95), x: x, y: r.y,
+                t.style(.accent, bg: .statusBarBackground), clip: r)
         }
         if let n = v.notice {
-            x = c.put("  " + n.text, x: x, y: r.y, t.style(n.isError ? .error : .accent, bg: .statusBarBackground, [.bold]), clip: r)
+            x = c.put(
+                "  " + n.text, x: x, y: r.y, t.style(n.isError ? .error : .accent, bg: .statusBarBackground, [.bold]),
+                clip: r)
         }
         let help = "? help  q quit "
         if x + displayWidth(help) + 1 < r.maxX {

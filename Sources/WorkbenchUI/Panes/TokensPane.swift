@@ -14,7 +14,9 @@ enum TokensPane {
         // Short panes give everything to the table; the x-ray needs room to be useful.
         let tableRows = rest.height < 12 ? rest.height : min(v.rows.count + 1, max(3, rest.height - xrayHeight))
         let (tableArea, below) = rest.splitTop(tableRows)
-        drawTable(v, selected, Rect(x: tableArea.x, y: tableArea.y + 1, width: tableArea.width, height: tableArea.height - 1), &c)
+        drawTable(
+            v, selected, Rect(x: tableArea.x, y: tableArea.y + 1, width: tableArea.width, height: tableArea.height - 1),
+            &c)
         if below.height >= 3 { drawXRay(v.xray, below, &c) }
     }
 
@@ -50,8 +52,11 @@ enum TokensPane {
         guard r.height > 1 else { return }
         let pieceWidth = min(18, max(6, v.rows.map { displayWidth($0.piece) }.max() ?? 6))
         func right(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
-        let header = right("#", 3) + " " + fit("piece", pieceWidth) + right("id", 7) + right("word", 5) + right("type", 5)
-        c.put(header, x: r.x, y: r.y - 1, c.theme.style(.muted, [.bold]), clip: Rect(x: r.x, y: r.y - 1, width: r.width, height: 1))
+        let header =
+            right("#", 3) + " " + fit("piece", pieceWidth) + right("id", 7) + right("word", 5) + right("type", 5)
+        c.put(
+            header, x: r.x, y: r.y - 1, c.theme.style(.muted, [.bold]),
+            clip: Rect(x: r.x, y: r.y - 1, width: r.width, height: 1))
         let rows = r.height
         let first = max(0, min(selected - rows / 2, v.rows.count - rows))
         for (line, i) in (first..<min(v.rows.count, first + rows)).enumerated() {
@@ -61,7 +66,8 @@ enum TokensPane {
             if let why = row.unknownReason { text += " ← " + why }
             var st = c.theme.style(style(row.kind, c.theme))
             if i == selected { st = st.bg(c.theme.color(.selection)).with(.bold) }
-            c.grid.fill(Rect(x: r.x, y: y, width: r.width, height: 1), style: i == selected ? st : c.theme.style(.foreground))
+            c.grid.fill(
+                Rect(x: r.x, y: y, width: r.width, height: 1), style: i == selected ? st : c.theme.style(.foreground))
             c.put(text, x: r.x, y: y, st, clip: r)
             c.hits.add(Rect(x: r.x, y: y, width: r.width, height: 1), .token(i))
         }
@@ -74,7 +80,9 @@ enum TokensPane {
         let keyWidth = 14, valueWidth = max(1, r.width - keyWidth)
         for (i, line) in lines.enumerated() {
             guard y < r.maxY else { return }
-            c.put(fit(line.key, keyWidth), x: r.x, y: y, c.theme.style(i == 0 ? .accent : .muted, i == 0 ? [.bold] : []), clip: r)
+            c.put(
+                fit(line.key, keyWidth), x: r.x, y: y, c.theme.style(i == 0 ? .accent : .muted, i == 0 ? [.bold] : []),
+                clip: r)
             for chunk in wordWrap(line.value, valueWidth) {
                 guard y < r.maxY else { return }
                 c.put(chunk, x: r.x + keyWidth, y: y, c.theme.style(.foreground), clip: r)

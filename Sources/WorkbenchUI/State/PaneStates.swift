@@ -69,5 +69,7 @@ public struct ProbingState: Equatable, Sendable {
 
 extension AttentionState {
     /// The map this state asks for.
-    public var spec: AttentionViewSpec { AttentionViewSpec(layer: layer, head: head, kind: view, words: words, hideSpecial: hideSpecial) }
+    public var spec: AttentionViewSpec {
+        AttentionViewSpec(layer: layer, head: head, kind: view, words: words, hideSpecial: hideSpecial)
+    }
 }

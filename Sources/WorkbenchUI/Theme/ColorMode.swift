@@ -14,7 +14,9 @@ public enum ColorMath {
     /// The xterm-256 index nearest to an RGB colour (6×6×6 cube or grey ramp).
     public static func xterm256(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
         let levels: [Int] = [0, 95, 135, 175, 215, 255]
-        func nearestLevel(_ v: UInt8) -> Int { levels.indices.min { abs(levels[$0] - Int(v)) < abs(levels[$1] - Int(v)) }! }
+        func nearestLevel(_ v: UInt8) -> Int {
+            levels.indices.min { abs(levels[$0] - Int(v)) < abs(levels[$1] - Int(v)) }!
+        }
         let (ri, gi, bi) = (nearestLevel(r), nearestLevel(g), nearestLevel(b))
         let cube = (levels[ri], levels[gi], levels[bi])
         let grey = max(0, min(23, ((Int(r) + Int(g) + Int(b)) / 3 - 3) / 10))
@@ -23,13 +25,18 @@ public enum ColorMath {
             let dr = c.0 - Int(r), dg = c.1 - Int(g), db = c.2 - Int(b)
             return dr * dr + dg * dg + db * db
         }
-        return dist(cube) <= dist((greyValue, greyValue, greyValue)) ? UInt8(16 + 36 * ri + 6 * gi + bi) : UInt8(232 + grey)
+        return dist(cube) <= dist((greyValue, greyValue, greyValue))
+            ? UInt8(16 + 36 * ri + 6 * gi + bi) : UInt8(232 + grey)
     }
 
     /// RGB of an xterm-256 index (for downsampling to 8 colours).
     public static func rgb(ofXterm i: UInt8) -> (Int, Int, Int) {
-        let basic: [(Int, Int, Int)] = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
-                                        (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255)]
+        let basic: [(Int, Int, Int)] = [
+            (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205),
+            (229, 229, 229),
+            (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255),
+            (255, 255, 255),
+        ]
         if i < 16 { return basic[Int(i)] }
         if i >= 232 { let v = 8 + 10 * (Int(i) - 232); return (v, v, v) }
         let levels = [0, 95, 135, 175, 215, 255], c = Int(i) - 16

@@ -43,11 +43,15 @@ public struct Theme: Sendable, Equatable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty else {
-                throw ThemeError("\(source):\(number + 1): expected `key = value`, got \"\(raw.trimmingCharacters(in: .whitespaces))\"")
+                throw ThemeError(
+                    "\(source):\(number + 1): expected `key = value`, got \"\(raw.trimmingCharacters(in: .whitespaces))\""
+                )
             }
             if parts[0] == "name" { theme.name = parts[1]; continue }
             guard let key = ThemeKey(rawValue: parts[0]) else {
-                throw ThemeError("\(source):\(number + 1): unknown key \"\(parts[0])\" (keys: \(ThemeKey.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw ThemeError(
+                    "\(source):\(number + 1): unknown key \"\(parts[0])\" (keys: \(ThemeKey.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
             guard let c = parseColor(parts[1]) else {
                 throw ThemeError("\(source):\(number + 1): bad colour \"\(parts[1])\" (use default, 0-255 or #RRGGBB)")
@@ -67,7 +71,8 @@ public struct Theme: Sendable, Equatable {
     /// The heatmap colour for a value in [0, 1], interpolated start → mid → end.
     public func heat(_ v: Float) -> Color {
         let t = max(0, min(1, v))
-        let (a, b, f): (ThemeKey, ThemeKey, Float) = t < 0.5 ? (.heatmapStart, .heatmapMid, t * 2) : (.heatmapMid, .heatmapEnd, (t - 0.5) * 2)
+        let (a, b, f): (ThemeKey, ThemeKey, Float) =
+            t < 0.5 ? (.heatmapStart, .heatmapMid, t * 2) : (.heatmapMid, .heatmapEnd, (t - 0.5) * 2)
         let ca = Self.rgb(color(a)), cb = Self.rgb(color(b))
         func mix(_ x: Int, _ y: Int) -> UInt8 { UInt8(max(0, min(255, Float(x) + (Float(y) - Float(x)) * f))) }
         return .rgb(mix(ca.0, cb.0), mix(ca.1, cb.1), mix(ca.2, cb.2))
@@ -116,11 +121,15 @@ public struct ThemeLibrary: Sendable {
 
     /// Loads a theme by name (`dark`) or path (`./my.theme`).
     public func load(_ nameOrPath: String) throws -> Theme {
-        let candidates = nameOrPath.contains("/") ? [URL(fileURLWithPath: nameOrPath)]
+        let candidates =
+            nameOrPath.contains("/")
+            ? [URL(fileURLWithPath: nameOrPath)]
             : directories.map { $0.appendingPathComponent(nameOrPath + ".theme") }
         for url in candidates where FileManager.default.fileExists(atPath: url.path) {
             let text: String
-            do { text = try SafeFile.text(url, limit: Limits.smallJSON) } catch { throw ThemeError("cannot read \(error)") }
+            do { text = try SafeFile.text(url, limit: Limits.smallJSON) } catch {
+                throw ThemeError("cannot read \(error)")
+            }
             return try Theme.parse(text, source: url.lastPathComponent)
         }
         if nameOrPath == "default" { return .builtIn }

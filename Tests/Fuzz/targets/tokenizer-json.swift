@@ -6,7 +6,9 @@ import Tokenizers
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     if let t = try? Tokenizer(tokenizerJSON: Data(bytes: data, count: count)) {
-        for text in ["Hello, naïve café! 中文 😀", "", " a  b ", "[MASK] <s> x"] { _ = t.encode(text, pair: "pair", maxLength: 64) }
+        for text in ["Hello, naïve café! 中文 😀", "", " a  b ", "[MASK] <s> x"] {
+            _ = t.encode(text, pair: "pair", maxLength: 64)
+        }
     }
     return 0
 }
