@@ -54,6 +54,39 @@ import TestSupport
         #expect(!screen.contains("┌ Tokens"), "the workbench is still on screen")
     }
 
+    /// What the terminal shows after many diff-drawn frames equals a full
+    /// repaint (Ctrl-L): no stray characters after a model switch, wide CJK,
+    /// joined emoji or a shrinking score line.
+    @Test func diffDrawnFramesEqualAFullRepaint() throws {
+        let state = try temporaryDirectory()
+        let bin = try bertscopeBinary(), tiny = Fixtures.model("tiny-bert-pretraining").path
+        let deberta = Fixtures.model("tiny-deberta-v3-mlm").path
+        let t = try Tmux(
+            width: 160, height: 48,
+            command: "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) --model \(tiny); sleep 60"
+        )
+        try t.waitFor(text: "tiny-bert-pretraining")
+        try t.send("The cat 👩‍👩‍👧 sat on 東京 mat, naïve.", literal: true)
+        try t.waitFor(text: "naïve")
+        try t.send("Escape")
+        try t.send(":")
+        try t.send("model \(deberta)", literal: true)
+        try t.send("Enter")
+        try t.waitFor(text: "loaded tiny-deberta-v3-mlm")
+        try t.send("Tab")
+        try t.waitFor(text: "score = c2c")
+        try t.send("w")  // the score line goes, the notes line comes
+        try t.waitFor(text: "to a word: sum over its pieces")
+        for key in ["i", "End", "BSpace", "BSpace", "BSpace", "Escape"] { try t.send(key) }
+        Thread.sleep(forTimeInterval: 1)
+        let drawn = t.screen()
+        try t.send("C-l")
+        Thread.sleep(forTimeInterval: 1)
+        let repainted = t.screen()
+        #expect(drawn == repainted, "the diff-drawn screen differs from a repaint:\n\(drawn)\n---\n\(repainted)")
+        #expect(!drawn.unicodeScalars.contains("\u{200D}"), "no zero-width joiner reaches the screen")
+    }
+
     /// A SentencePiece family end to end: ▁ pieces, its own MLM head, its info overlay.
     @Test func albertCheckpointInTheRealBinary() throws {
         let state = try temporaryDirectory()
