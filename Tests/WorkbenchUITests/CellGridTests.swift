@@ -28,6 +28,17 @@ import Testing
         #expect(g.line(0) == " xy   ")
     }
 
+    @Test func cutTextEndsInAnEllipsisAndNumbersStayWhole() {
+        #expect(truncated("Attention · layer 1/6", to: 10) == "Attention…" && truncated("short", to: 10) == "short")
+        #expect(truncated("東京都", to: 4) == "東…")
+        var g = CellGrid(width: 12, height: 1)
+        g.put("a long title here", x: 0, y: 0, clip: Rect(x: 0, y: 0, width: 8, height: 1), ellipsis: true)
+        #expect(g.line(0) == "a long …    ")
+        var c = Canvas(width: 20, height: 1, theme: .builtIn, colorMode: .xterm256)
+        c.segments(["H 2.27", " │ prev 5%", " self 12%"], x: 0, y: 0, Style(), clip: Rect(x: 0, y: 0, width: 20, height: 1))
+        #expect(c.grid.line(0) == "H 2.27 │ prev 5% …  ", "self 12% does not fit whole, so it is left out, not cut")
+    }
+
     @Test func wordWrapKeepsWordsWholeAndColumnsAligned() {
         #expect(wordWrap("the quick brown fox", 9) == ["the quick", "brown fox"])
         #expect(wordWrap("  a    b", 20) == ["  a    b"])

@@ -14,12 +14,18 @@ public struct CellGrid: Equatable, Sendable {
     public subscript(x: Int, y: Int) -> Cell { cells[y * width + x] }
 
     /// Writes `text` from (x, y), clipped to `clip` (default: the grid),
-    /// wide glyphs taking two cells. Returns the column after the last glyph.
+    /// wide glyphs taking two cells. With `ellipsis`, text that does not fit
+    /// ends in `…` instead of being cut silently. Returns the column after
+    /// the last glyph.
     @discardableResult
-    public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, clip: Rect? = nil) -> Int {
+    public mutating func put(
+        _ text: String, x: Int, y: Int, style: Style = .plain, clip: Rect? = nil, ellipsis: Bool = false
+    ) -> Int {
         let bounds = clip ?? Rect(x: 0, y: 0, width: width, height: height)
         guard y >= max(0, bounds.y), y < min(height, bounds.maxY) else { return x }
         let right = min(width, bounds.maxX)
+        var text = text
+        if ellipsis, right - x >= 2, x + displayWidth(text) > right { text = truncated(text, to: right - x) }
         var col = x
         for ch in text {
             let (glyph, w) = cellGlyph(ch)
@@ -78,7 +84,7 @@ public struct CellGrid: Equatable, Sendable {
         if !title.isEmpty, r.width > 4 {
             put(
                 " " + title + " ", x: r.x + 1, y: r.y, style: titleStyle ?? style,
-                clip: Rect(x: r.x + 1, y: r.y, width: r.width - 2, height: 1))
+                clip: Rect(x: r.x + 1, y: r.y, width: r.width - 2, height: 1), ellipsis: true)
         }
     }
 

@@ -98,3 +98,17 @@ public func wordWrap(_ text: String, _ width: Int) -> [String] {
     lines.append(line)
     return lines
 }
+
+/// `text` cut to `width` columns with a final `…` when it is longer.
+public func truncated(_ text: String, to width: Int) -> String {
+    guard displayWidth(text) > width else { return text }
+    guard width >= 1 else { return "" }
+    var out = "", used = 0
+    for ch in text {
+        let w = cellGlyph(ch).width
+        if used + w > width - 1 { break }
+        out.append(ch)
+        used += w
+    }
+    return out + "…"
+}

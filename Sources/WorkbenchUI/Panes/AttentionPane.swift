@@ -57,11 +57,13 @@ enum AttentionPane {
         if !notes.isEmpty { c.put(notes.joined(separator: " · "), x: r.x, y: r.y + 2, c.theme.style(.accent), clip: r) }
         let st = v.statistics
         func pct(_ v: Float) -> String { String(format: "%.0f%%", v * 100) }
-        let stats =
-            String(format: "H %.2f bits", st.entropy)
-            + " │ CLS \(pct(st.toCLS)) SEP \(pct(st.toSEP)) punct \(pct(st.toPunctuation))"
-            + " │ prev \(pct(st.toPrevious)) next \(pct(st.toNext)) self \(pct(st.toSelf))"
-        c.put(stats, x: r.x, y: r.y + 1, c.theme.style(.muted), clip: r)
+        // Whole segments only, so a narrow pane never shows "self 1" for 12%.
+        let stats = [
+            String(format: "H %.2f bits", st.entropy), " │ CLS \(pct(st.toCLS))", " SEP \(pct(st.toSEP))",
+            " punct \(pct(st.toPunctuation))", " │ prev \(pct(st.toPrevious))", " next \(pct(st.toNext))",
+            " self \(pct(st.toSelf))",
+        ]
+        c.segments(stats, x: r.x, y: r.y + 1, c.theme.style(.muted), clip: r)
         if let parts = v.scoreParts { c.put(parts, x: r.x, y: r.y + 2, c.theme.style(.accent), clip: r) }
     }
 

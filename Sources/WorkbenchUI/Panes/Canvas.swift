@@ -26,8 +26,24 @@ public struct Canvas {
             titleStyle: theme.style(focused ? .accent : .muted, [.bold]))
     }
 
+    /// Text clipped to `clip` ends in `…` when it does not fit: nothing is cut silently.
     @discardableResult
     mutating func put(_ text: String, x: Int, y: Int, _ style: Style, clip: Rect? = nil) -> Int {
-        grid.put(text, x: x, y: y, style: style, clip: clip)
+        grid.put(text, x: x, y: y, style: style, clip: clip, ellipsis: clip != nil)
+    }
+
+    /// Segments written left to right while each fits whole (numbers are never
+    /// cut); a `…` says when some were left out.
+    @discardableResult
+    mutating func segments(_ parts: [String], x: Int, y: Int, _ style: Style, clip r: Rect) -> Int {
+        var text = ""
+        for (k, p) in parts.enumerated() {
+            if x + displayWidth(text + p) > r.maxX {
+                if k > 0 && x + displayWidth(text + " …") <= r.maxX { text += " …" }
+                break
+            }
+            text += p
+        }
+        return put(text, x: x, y: y, style, clip: r)
     }
 }

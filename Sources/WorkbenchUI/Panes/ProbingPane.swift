@@ -26,13 +26,16 @@ enum ProbingPane {
                 let spark = p.accuracy.map { sparkGlyph(hi > lo ? ($0 - lo) / (hi - lo) : 1) }.joined()
                 let best = p.accuracy.indices.contains(p.bestLayer) ? p.accuracy[p.bestLayer] : 0
                 let sel = p.selectivity.indices.contains(p.bestLayer) ? p.selectivity[p.bestLayer] : 0
-                let line = String(
-                    format: "%@ %-7@ %@  best L%d %.1f%%  selectivity %+.1f  expected layer %.2f",
-                    i == selected ? "▶" : " ",
-                    p.name, spark, p.bestLayer, best * 100, sel * 100, p.expectedLayer)
-                c.put(
-                    line, x: inner.x, y: y,
-                    c.theme.style(i == selected ? .accent : .foreground, i == selected ? [.bold] : []), clip: inner)
+                let parts = [
+                    String(format: "%@ %-7@ %@", i == selected ? "▶" : " ", p.name, spark),
+                    String(format: "  best L%d %.1f%%", p.bestLayer, best * 100),
+                    String(format: "  selectivity %+.1f", sel * 100),
+                    String(format: "  expected layer %.2f", p.expectedLayer),
+                ]
+                c.segments(
+                    parts, x: inner.x, y: y,
+                    c.theme.style(i == selected ? .accent : .foreground, i == selected ? [.bold] : []),
+                    clip: inner)
                 y += 1
             }
             y += 1
