@@ -20,17 +20,23 @@ enum ProbingPane {
                 c.put(line, x: inner.x, y: inner.y + k, c.theme.style(.muted), clip: inner)
             }
         case .probes(let tasks, let selected, let grid):
-            var y = inner.y
+            // One row per task under a header, so the numbers line up and none is cut.
+            let sparkWidth = max(6, tasks.map(\.accuracy.count).max() ?? 0)
+            let header =
+                "  " + fit("task", 8) + fit("layers", sparkWidth + 1) + fit("best", 12) + fit("selectivity", 13)
+                + "expected layer"
+            c.put(header, x: inner.x, y: inner.y, c.theme.style(.muted, [.bold]), clip: inner)
+            var y = inner.y + 1
             for (i, p) in tasks.enumerated() where y < inner.maxY {
                 let lo = p.accuracy.min() ?? 0, hi = p.accuracy.max() ?? 1
                 let spark = p.accuracy.map { sparkGlyph(hi > lo ? ($0 - lo) / (hi - lo) : 1) }.joined()
                 let best = p.accuracy.indices.contains(p.bestLayer) ? p.accuracy[p.bestLayer] : 0
                 let sel = p.selectivity.indices.contains(p.bestLayer) ? p.selectivity[p.bestLayer] : 0
                 let parts = [
-                    String(format: "%@ %-7@ %@", i == selected ? "▶" : " ", p.name, spark),
-                    String(format: "  best L%d %.1f%%", p.bestLayer, best * 100),
-                    String(format: "  selectivity %+.1f", sel * 100),
-                    String(format: "  expected layer %.2f", p.expectedLayer),
+                    (i == selected ? "▶ " : "  ") + fit(p.name, 8) + fit(spark, sparkWidth + 1),
+                    fit(String(format: "L%d %.1f%%", p.bestLayer, best * 100), 12),
+                    fit(String(format: "%+.1f", sel * 100), 13),
+                    String(format: "%.2f", p.expectedLayer),
                 ]
                 c.segments(
                     parts, x: inner.x, y: y,
