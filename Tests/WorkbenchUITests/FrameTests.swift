@@ -33,8 +33,11 @@ import Tokenizers
         let w = makeWorkbench(Array(repeating: "the", count: 30).joined(separator: " "))
         let g = w.render(width: 200, height: 60)
         let attentionX = try! #require(g.columns(of: "┌ Attention", row: 2).first)
-        #expect(attentionX == 90)
-        #expect(g.heatCells() == 32 * 32 * 3 + 12)  // every query on its own row, 3 columns per key, and the scale
+        #expect(attentionX == 80)
+        // Every pane has its own place: tokens and predictions left, attention and probing right.
+        #expect(g.contains("┌ Tokens") && g.contains("┌ Predictions") && g.contains("┌ Probing"))
+        #expect(g.heatCells() == 29 * 32 * 3 + 12)  // 29 query rows of 32 on screen (it scrolls), 3 columns per key, and the scale
+        #expect(g.contains("rows 1–29/32"))
         #expect(g.contains("key→") && g.contains("q↓"))
         #expect(g.line(59).contains("32 tokens"))
     }

@@ -40,6 +40,8 @@ import Tokenizers
 
     @Test func unknownBecauseTooLongIsExplained() {
         let w = makeWorkbench(String(repeating: "a", count: 120))
+        w.state.focus = .tokens
+        w.state.zoomed = true  // the x-ray of a 120-character word is tall
         let g = w.render(width: 120, height: 40)
         #expect(g.contains("← 120 chars"))
         #expect(g.contains("120 characters >") && g.contains("max_input_chars_per_word (100) → [UNK]"))

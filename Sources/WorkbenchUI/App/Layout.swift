@@ -1,4 +1,6 @@
-/// Where each part of the workbench goes for a terminal size.
+/// Where each part of the workbench goes for a terminal size. Places are
+/// stable: at a given size each pane has its own place whatever has focus;
+/// two panes share a place (tabs on its bottom border) only when space runs out.
 public struct FrameLayout: Equatable, Sendable {
     var inputA = Rect(x: 0, y: 0, width: 0, height: 0)
     var inputB = Rect(x: 0, y: 0, width: 0, height: 0)
@@ -8,15 +10,23 @@ public struct FrameLayout: Equatable, Sendable {
     var probing: Rect?
     /// One-row tab bar when only one pane fits.
     var tabs: Rect?
+    /// Places two panes share: the place, its panes, and the one shown.
+    var shared: [Slot] = []
     var status = Rect(x: 0, y: 0, width: 0, height: 0)
     var tooSmall = false
 
+    struct Slot: Equatable, Sendable {
+        var rect: Rect
+        var panes: [Focus]
+        var shown: Focus
+    }
+
     static let minimum = (width: 40, height: 10)
     static let sideBySide = (width: 120, height: 32)
+    static let everything = (width: 200, height: 56)
 
     /// `predictions`: whether the predictions pane has something to show
-    /// (masks, a lab run, or focus); wide layouts then give it the lower
-    /// part of the left column, narrower ones the slot of the tokens pane.
+    /// (masks, a lab run); stacked layouts then show it in the upper place.
     public static func compute(width: Int, height: Int, focus: Focus, zoomed: Bool, predictions: Bool = false)
         -> FrameLayout
     {
@@ -28,35 +38,48 @@ public struct FrameLayout: Equatable, Sendable {
         l.inputB = Rect(x: 0, y: top.y + 1, width: width, height: 1)
         let (body, status) = rest.splitBottom(1)
         l.status = status
-        func place(_ r: Rect) {
-            switch focus {
-            case .attention: l.attention = r
-            case .predictions: l.predictions = r
-            case .probing: l.probing = r
-            default: l.tokens = r
-            }
-        }
+        let pane = focus.isInput ? Focus.tokens : focus
         if zoomed {
-            place(body)
+            l.place(pane, body)
+        } else if width >= everything.width && height >= everything.height {
+            let (left, right) = body.splitLeft(width * 2 / 5)
+            let (upper, lower) = left.splitTop(left.height * 3 / 5)
+            l.tokens = upper
+            l.predictions = lower
+            let (main, below) = right.splitTop(right.height * 2 / 3)
+            l.attention = main
+            l.probing = below
         } else if width >= sideBySide.width && height >= sideBySide.height {
             let (left, right) = body.splitLeft(max(50, width * 9 / 20))
-            if predictions || focus == .predictions {
-                let (upper, lower) = left.splitTop(left.height * 11 / 20)
-                l.tokens = upper
-                l.predictions = lower
-            } else {
-                l.tokens = left
-            }
-            if focus == .probing { l.probing = right } else { l.attention = right }
+            let (upper, lower) = left.splitTop(left.height * 3 / 5)
+            l.tokens = upper
+            l.predictions = lower
+            l.share(right, [.attention, .probing], default: .attention, focus: pane)
         } else if body.height >= 20 {
             let (upper, lower) = body.splitTop(body.height * 2 / 5)
-            if focus == .predictions { l.predictions = upper } else { l.tokens = upper }
-            if focus == .probing { l.probing = lower } else { l.attention = lower }
+            l.share(upper, [.tokens, .predictions], default: predictions ? .predictions : .tokens, focus: pane)
+            l.share(lower, [.attention, .probing], default: .attention, focus: pane)
         } else {
-            let (tabs, pane) = body.splitTop(1)
+            let (tabs, one) = body.splitTop(1)
             l.tabs = tabs
-            place(pane)
+            l.place(pane, one)
         }
         return l
+    }
+
+    private mutating func place(_ f: Focus, _ r: Rect) {
+        switch f {
+        case .attention: attention = r
+        case .predictions: predictions = r
+        case .probing: probing = r
+        default: tokens = r
+        }
+    }
+
+    /// `panes` take turns in `r`: the focused one, else `default`.
+    private mutating func share(_ r: Rect, _ panes: [Focus], default d: Focus, focus: Focus) {
+        let shown = panes.contains(focus) ? focus : d
+        place(shown, r)
+        shared.append(Slot(rect: r, panes: panes, shown: shown))
     }
 }

@@ -125,6 +125,7 @@ public enum FrameRenderer {
             c.hits.add(r, .pane(.predictions))
             PredictionsPane.render(v.predictions, s.predictions, r, focused: s.focus == .predictions, into: &c)
         }
+        for slot in layout.shared { drawSlotTabs(slot, &c) }
         StatusBar.render(v.status, layout.status, into: &c)
         drawOverlay(s.overlay, layout, modelInfo: modelInfo, &c)
         return c
@@ -158,6 +159,25 @@ public enum FrameRenderer {
             x = end + 1
         }
         c.put("Tab switches", x: x + 1, y: r.y, c.theme.style(.muted), clip: r)
+    }
+
+    /// A shared place names its panes on its bottom border (the title keeps
+    /// the top), right-aligned; the one shown is highlighted, a click or Tab
+    /// shows the other.
+    private static func drawSlotTabs(_ slot: FrameLayout.Slot, _ c: inout Canvas) {
+        let names: [Focus: String] = [
+            .tokens: "Tokens", .attention: "Attention", .predictions: "Predictions", .probing: "Probing",
+        ]
+        let labels = slot.panes.map { " \(names[$0] ?? "") " }
+        var x = slot.rect.maxX - 2 - labels.reduce(0) { $0 + displayWidth($1) } - (labels.count - 1)
+        guard x > slot.rect.x + 12 else { return }
+        for (pane, label) in zip(slot.panes, labels) {
+            let on = pane == slot.shown
+            let end = c.put(
+                label, x: x, y: slot.rect.maxY - 1, on ? c.theme.style(.accent, [.bold, .reverse]) : c.theme.style(.muted))
+            c.hits.add(Rect(x: x, y: slot.rect.maxY - 1, width: end - x, height: 1), .pane(pane))
+            x = end + 1
+        }
     }
 
     private static func drawOverlay(_ overlay: Overlay, _ layout: FrameLayout, modelInfo: String?, _ c: inout Canvas) {
