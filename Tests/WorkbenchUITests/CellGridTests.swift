@@ -35,7 +35,8 @@ import Testing
         g.put("a long title here", x: 0, y: 0, clip: Rect(x: 0, y: 0, width: 8, height: 1), ellipsis: true)
         #expect(g.line(0) == "a long …    ")
         var c = Canvas(width: 20, height: 1, theme: .builtIn, colorMode: .xterm256)
-        c.segments(["H 2.27", " │ prev 5%", " self 12%"], x: 0, y: 0, Style(), clip: Rect(x: 0, y: 0, width: 20, height: 1))
+        c.segments(
+            ["H 2.27", " │ prev 5%", " self 12%"], x: 0, y: 0, Style(), clip: Rect(x: 0, y: 0, width: 20, height: 1))
         #expect(c.grid.line(0) == "H 2.27 │ prev 5% …  ", "self 12% does not fit whole, so it is left out, not cut")
     }
 

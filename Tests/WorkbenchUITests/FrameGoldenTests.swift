@@ -48,6 +48,16 @@ import Testing
         expectGolden("focus-list-120x40", frame(v, s, 120, 40))
     }
 
+    @Test func headFinder() {
+        var s = ViewFixtures.state(.attention)
+        s.attention.finder = HeadFinderState(criterion: .cell, selected: 1)
+        s.attention.row = 6; s.attention.column = 2
+        var v = ViewFixtures.view()
+        let entries = (0..<6).map { HeadRanking.Entry(layer: $0 / 3, head: $0 % 3, value: Float(6 - $0) / 10) }
+        v.finder = HeadFinderView(criterion: .cell, query: "river", key: "bank", entries: entries)
+        expectGolden("head-finder-120x40", frame(v, s, 120, 40))
+    }
+
     @Test func overviewOfAllHeads() {
         var s = ViewFixtures.state(.attention)
         s.attention.overview = true; s.attention.layer = 1; s.attention.head = 2

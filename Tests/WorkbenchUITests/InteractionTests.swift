@@ -112,6 +112,39 @@ import Tokenizers
         #expect(w.shouldQuit)
     }
 
+    /// "Which head sends *it* to *animal*?" in one key: `g` ranks every head by
+    /// the cursor cell, Enter opens the best.
+    @Test func theHeadFinderRanksEveryHeadForTheCursorCell() throws {
+        let w = makeWorkbench("the cat sat on the mat")
+        w.state.focus = .attention
+        w.state.attention.row = 2; w.state.attention.column = 5
+        w.press(.char("g"))
+        let g = w.render(width: 120, height: 40)
+        #expect(g.contains("heads ranked by attention") && g.contains("→"))
+        let t = try #require(w.snapshot.result?.trace)
+        // The ranking is every head's own map at that cell, best first.
+        var best = (value: Float(-1), layer: 0, head: 0)
+        for l in 0..<t.layers {
+            for h in 0..<t.heads where t.attention(layer: l, head: h, row: 2, column: 5) > best.value {
+                best = (t.attention(layer: l, head: h, row: 2, column: 5), l, h)
+            }
+        }
+        w.press(.enter)
+        #expect(
+            w.state.attention.finder == nil && w.state.attention.layer == best.layer
+                && w.state.attention.head == best.head)
+        #expect(w.state.notice?.text.hasPrefix("layer \(best.layer + 1) head \(best.head + 1)") == true)
+        // Ranked by a statistic: entropy, lowest first.
+        w.press(.char("g"), .right)
+        #expect(w.state.attention.finder?.criterion == .entropy)
+        let v = try #require(w.deriver.finderView(w.snapshot.result!, w.state.attention))
+        #expect(
+            v.entries.count == t.layers * t.heads
+                && zip(v.entries, v.entries.dropFirst()).allSatisfy { $0.value <= $1.value })
+        w.press(.escape)
+        #expect(w.state.attention.finder == nil && w.state.focus == .attention)
+    }
+
     @Test func helpIsGeneratedFromTheKeyMap() {
         let w = makeWorkbench("the")
         w.state.focus = .tokens

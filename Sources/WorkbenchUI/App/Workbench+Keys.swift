@@ -48,6 +48,7 @@ extension Workbench {
         case .nextSample: cycleSample()
         case .toggleMask(let whole): toggleMask(wholeWord: whole, r)
         case .repaint: repaintRequested = true
+        case .openRankedHead: openRankedHead(r)
         }
     }
 
@@ -62,6 +63,17 @@ extension Workbench {
         } else if context == .attention, state.attention.row != before.attention.row, state.attention.row < map.size {
             state.tokens.selected = map.groups[state.attention.row][0]
         }
+    }
+
+    private func openRankedHead(_ r: EncodeResult?) {
+        guard let r, let f = state.attention.finder, let v = deriver.finderView(r, state.attention),
+            let e = v.entries[safe: f.selected]
+        else { return }
+        state.attention.layer = e.layer
+        state.attention.head = e.head
+        state.attention.view = .head
+        state.attention.finder = nil
+        state.say(String(format: "layer %d head %d: ", e.layer + 1, e.head + 1) + v.criterion.rawValue)
     }
 
     private func editInput(_ key: Key) {
@@ -139,6 +151,7 @@ extension Workbench {
             state.focus = .attention
             state.attention.layer = l; state.attention.head = h; state.attention.overview = false;
             state.attention.view = .head
+            state.attention.finder = nil
         case .pane(let f): state.focus = f
         case .mask(let i): state.focus = .predictions; state.predictions.selectedMask = i
         }

@@ -36,6 +36,9 @@ extension Workbench {
         state.tokens.selected = clamped(state.tokens.selected, r.encoding.count)
         state.predictions.selectedMask = clamped(state.predictions.selectedMask, r.mlm?.predictions.count ?? 1)
         state.probing.task = clamped(state.probing.task, probes.count)
+        if state.attention.finder != nil {
+            state.attention.finder!.selected = clamped(state.attention.finder!.selected, f.layers * f.heads)
+        }
         guard let map = currentMap(for: r), map.size > 0 else { return }
         state.attention.row = clamped(state.attention.row, map.size)
         state.attention.column = clamped(state.attention.column, map.size)
@@ -71,6 +74,7 @@ extension Workbench {
                 v.overview = deriver.overviewView(r, hideSpecial: state.attention.hideSpecial)
             } else {
                 v.attention = deriver.attentionView(r, state.attention)
+                v.finder = deriver.finderView(r, state.attention)
             }
         }
         if layout.predictions != nil { v.predictions = deriver.predictionsView(r) }
@@ -114,7 +118,8 @@ public enum FrameRenderer {
         if let r = layout.attention {
             c.hits.add(r, .pane(.attention))
             let input = AttentionPane.Input(
-                view: v.attention, overview: v.overview, error: v.error, layers: v.status.layers, heads: v.status.heads)
+                view: v.attention, overview: v.overview, finder: v.finder, error: v.error, layers: v.status.layers,
+                heads: v.status.heads)
             AttentionPane.render(input, s.attention, r, focused: s.focus == .attention, into: &c)
         }
         if let r = layout.probing {
@@ -174,7 +179,8 @@ public enum FrameRenderer {
         for (pane, label) in zip(slot.panes, labels) {
             let on = pane == slot.shown
             let end = c.put(
-                label, x: x, y: slot.rect.maxY - 1, on ? c.theme.style(.accent, [.bold, .reverse]) : c.theme.style(.muted))
+                label, x: x, y: slot.rect.maxY - 1,
+                on ? c.theme.style(.accent, [.bold, .reverse]) : c.theme.style(.muted))
             c.hits.add(Rect(x: x, y: slot.rect.maxY - 1, width: end - x, height: 1), .pane(pane))
             x = end + 1
         }

@@ -7,6 +7,7 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
     case tokens = "Tokens pane"
     case attention = "Attention pane"
     case overview = "Head overview"
+    case finder = "Head finder"
     case predictions = "Predictions pane"
     case probing = "Probing pane"
 
@@ -44,6 +45,8 @@ public enum Effect: Equatable, Sendable {
     case toggleMask(wholeWord: Bool)
     /// Ctrl-L: repaint the whole terminal.
     case repaint
+    /// The head finder's highlighted head becomes the one shown.
+    case openRankedHead
 }
 
 /// One key binding: keys, where it applies, what it does, and the help line
@@ -80,7 +83,7 @@ public enum KeyMap {
     /// Every binding, in help order: global and pane-wide ones, then each pane's own.
     public static let bindings: [Binding] =
         GlobalBindings.all + TokensPane.bindings + AttentionPane.bindings
-        + OverviewGrid.bindings + PredictionsPane.bindings + ProbingPane.bindings
+        + OverviewGrid.bindings + HeadFinder.bindings + PredictionsPane.bindings + ProbingPane.bindings
 
     /// The binding for `key` in the first context of `chain` that binds it.
     static func binding(for key: Key, in chain: [Context]) -> Binding? {

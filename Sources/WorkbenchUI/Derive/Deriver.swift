@@ -14,12 +14,16 @@ final class Deriver {
     private var probing: (key: ProbingKey, view: ProbingView)?
     private var predictions: (key: SessionInput, view: PredictionsView)?
     private var attention: (key: AttentionKey, view: AttentionView)?
+    private var finder: (key: FinderKey, view: HeadFinderView)?
 
     init(model: LoadedModel) { self.model = model }
 
     struct MapKey: Hashable { let input: SessionInput, spec: AttentionViewSpec }
     struct TokensKey: Equatable { let input: SessionInput, selected: Int }
     struct AttentionKey: Equatable { let input: SessionInput, spec: AttentionViewSpec, row: Int, column: Int }
+    struct FinderKey: Equatable {
+        let input: SessionInput, spec: AttentionViewSpec, row: Int, column: Int, criterion: HeadRanking.Criterion
+    }
     struct OverviewKey: Equatable { let input: SessionInput, hideSpecial: Bool }
     struct ProbingKey: Equatable { let input: SessionInput, task: Int, drift: Bool, probes: Int, gold: Bool }
 
@@ -60,6 +64,23 @@ final class Deriver {
             specialNames: Self.specialNames(e),
             statistics: HeadStatistics(m, kinds: kinds), scoreParts: parts, ranked: ranked)
         attention = (key, v)
+        return v
+    }
+
+    /// Every head ranked for the cursor cell of `s` (L × H maps: cached by cell and criterion).
+    func finderView(_ r: EncodeResult, _ s: AttentionState) -> HeadFinderView? {
+        guard let f = s.finder, let t = r.trace, let m = map(r, s.spec), m.size > 0 else { return nil }
+        let row = max(0, min(m.size - 1, s.row)), col = max(0, min(m.size - 1, s.column))
+        var spec = s.spec
+        spec.kind = .head  // the finder ranks single heads
+        let key = FinderKey(input: r.input, spec: spec, row: row, column: col, criterion: f.criterion)
+        if let c = finder, c.key == key { return c.view }
+        let e = r.encoding
+        let v = HeadFinderView(
+            criterion: f.criterion, query: visibleText(AttentionViews.label(m.groups[row], e)),
+            key: visibleText(AttentionViews.label(m.groups[col], e)),
+            entries: HeadRanking.rank(t, e, spec, row: row, column: col, by: f.criterion))
+        finder = (key, v)
         return v
     }
 

@@ -34,6 +34,10 @@ extension AttentionPane {
         .state([.char("f")], .attention, "focus mode: the query row as a ranked bar list") { s, _ in
             s.attention.focusMode.toggle()
         },
+        .state(
+            [.char("g")], .attention,
+            "find a head: every layer × head ranked by the cursor cell's attention (or a head statistic); Enter opens one"
+        ) { s, _ in s.attention.finder = HeadFinderState() },
     ]
 
     private static func cursor(_ keys: [Key], _ help: String, row: Int = 0, column: Int = 0) -> Binding {

@@ -4,6 +4,7 @@ enum AttentionPane {
     struct Input {
         var view: AttentionView?
         var overview: OverviewView?
+        var finder: HeadFinderView?
         var error: String?
         var layers: Int, heads: Int
     }
@@ -41,7 +42,13 @@ enum AttentionPane {
         guard let v = input.view, v.map.size > 0 else { return }
         drawInfo(v, s, inner, &c)
         let area = body(r, v, s)
-        if s.focusMode { drawFocusList(v, s, area, &c) } else { drawHeatmap(v, s, area, &c) }
+        if let f = input.finder, let fs = s.finder {
+            HeadFinder.render(f, fs, current: (s.layer, s.head), area, &c)
+        } else if s.focusMode {
+            drawFocusList(v, s, area, &c)
+        } else {
+            drawHeatmap(v, s, area, &c)
+        }
     }
 
     private static func drawInfo(_ v: AttentionView, _ s: AttentionState, _ r: Rect, _ c: inout Canvas) {

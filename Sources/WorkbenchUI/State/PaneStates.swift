@@ -20,7 +20,18 @@ public struct AttentionState: Equatable, Sendable {
     public var scrollColumn = 0
     public var overview = false
     public var focusMode = false
+    /// The head finder, when open: every head ranked for the cursor cell.
+    public var finder: HeadFinderState?
     public init() {}
+}
+
+/// The head finder: what heads are ranked by, and the highlighted entry.
+public struct HeadFinderState: Equatable, Sendable {
+    public var criterion = HeadRanking.Criterion.cell
+    public var selected = 0
+    public init(criterion: HeadRanking.Criterion = .cell, selected: Int = 0) {
+        self.criterion = criterion; self.selected = selected
+    }
 }
 
 public enum Overlay: Equatable, Sendable {

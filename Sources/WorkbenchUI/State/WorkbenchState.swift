@@ -35,7 +35,7 @@ public struct WorkbenchState: Equatable, Sendable {
         case .tokens: return .tokens
         case .predictions: return .predictions
         case .probing: return .probing
-        case .attention: return attention.overview ? .overview : .attention
+        case .attention: return attention.finder != nil ? .finder : attention.overview ? .overview : .attention
         }
     }
 
