@@ -36,7 +36,8 @@ import Tokenizers
         #expect(attentionX == 80)
         // Every pane has its own place: tokens and predictions left, attention and probing right.
         #expect(g.contains("┌ Tokens") && g.contains("┌ Predictions") && g.contains("┌ Probing"))
-        #expect(g.heatCells() == 29 * 32 * 3 + 12)  // 29 query rows of 32 on screen (it scrolls), 3 columns per key, and the scale
+        // 29 query rows of 32 on screen (it scrolls), 3 columns per key, and the scale.
+        #expect(g.heatCells() == 29 * 32 * 3 + 12)
         #expect(g.contains("rows 1–29/32"))
         #expect(g.contains("key→") && g.contains("q↓"))
         #expect(g.line(59).contains("32 tokens"))

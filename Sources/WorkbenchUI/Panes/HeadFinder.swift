@@ -8,7 +8,8 @@ enum HeadFinder {
         guard r.height > 2 else { return }
         let what = v.criterion == .cell ? "\"\(v.query)\" → \"\(v.key)\"" : v.criterion.rawValue
         let title = "heads ranked by " + (v.criterion == .cell ? "attention " + what : what)
-        c.segments([title, "  ←/→ measure · Enter opens · Esc closes"], x: r.x, y: r.y, c.theme.style(.accent, [.bold]), clip: r)
+        let hint = "  ←/→ measure · Enter opens · Esc closes"
+        c.segments([title, hint], x: r.x, y: r.y, c.theme.style(.accent, [.bold]), clip: r)
         let rows = r.height - 1
         let selected = max(0, min(v.entries.count - 1, s.selected))
         let first = max(0, min(selected - rows / 2, v.entries.count - rows))
