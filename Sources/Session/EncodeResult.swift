@@ -14,6 +14,9 @@ public struct EncodeResult: Sendable {
     public var mlm: MLMResult? = nil
     /// ELECTRA discriminators: P(replaced) for every token.
     public var replaced: [Float]? = nil
+    /// A sentence pair on a model with a next-sentence head (ALBERT: sentence
+    /// order): P(B follows A) and P(it does not).
+    public var nextSentence: (yes: Float, no: Float)? = nil
     /// The tokens the user's masks replaced, by position (the encoding shows the mask token there).
     public var maskedOriginals: [Int: String] = [:]
 }

@@ -13,6 +13,14 @@ public struct ModelFacts: Sendable, Equatable {
     public var hasReplacedTokenHead: Bool
     /// Set when the MLM head comes from BertScope's overlay.
     public var headNote: String?
+    /// The sentence-pair head, nil without one.
+    public var pairHead: PairHead?
+
+    /// NSP ("is next"/"not next"), or ALBERT's sentence order ("in order"/"swapped").
+    public struct PairHead: Sendable, Equatable {
+        public var yes: String, no: String
+        public var sentenceOrder: Bool
+    }
 
     public init(
         name: String, modelType: String, layers: Int, heads: Int, hiddenSize: Int, hasMaskedLM: Bool = true,
@@ -27,9 +35,16 @@ public struct ModelFacts: Sendable, Equatable {
 extension LoadedModel {
     public var facts: ModelFacts {
         let c = encoder.config
-        return ModelFacts(
+        var f = ModelFacts(
             name: name, modelType: "\(c.modelType)", layers: c.numLayers, heads: c.numHeads, hiddenSize: c.hiddenSize,
             hasMaskedLM: hasMaskedLM, hasReplacedTokenHead: encoder.hasReplacedTokenHead, headNote: headNote)
+        if encoder.hasNextSentenceHead {
+            f.pairHead =
+                c.family == .albert
+                ? ModelFacts.PairHead(yes: "in order", no: "swapped", sentenceOrder: true)
+                : ModelFacts.PairHead(yes: "is next", no: "not next", sentenceOrder: false)
+        }
+        return f
     }
 
     /// DeBERTa: one attention score split into its disentangled terms, as

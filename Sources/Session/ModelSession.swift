@@ -119,6 +119,10 @@ public final class ModelSession: @unchecked Sendable {
             result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
         }
         if let trace, enc.hasReplacedTokenHead { result.replaced = try? enc.replacedTokenProbabilities(trace) }
+        if let trace, input.pair != nil, enc.hasNextSentenceHead, let logits = try? enc.nextSentenceLogits(trace) {
+            let p = softmax(logits[...])
+            result.nextSentence = (p[0], p[1])
+        }
         result.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6
         return result
     }

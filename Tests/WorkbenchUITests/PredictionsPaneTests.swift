@@ -71,6 +71,25 @@ import Tokenizers
         #expect(g.contains(":model bert-base-uncased (Hugging Face cache)"))
     }
 
+    /// A typed pair shows the model's next-sentence answer, the same numbers
+    /// as `bertscope nsp`; a model without the head says so.
+    @Test func sentencePairsShowTheNextSentenceHead() throws {
+        let w = makeWorkbench("the cat sat", pair: "on the mat")
+        let g = w.render(width: 120, height: 40)
+        #expect(
+            g.contains("next sentence (NSP head): does B follow A?") && g.contains("is next") && g.contains("not next"))
+        let e = tinyModel.tokenizer.encode("the cat sat", pair: "on the mat")
+        let p = softmax(
+            try tinyModel.encoder.nextSentenceLogits(try tinyModel.encoder.forward(ids: e.ids, typeIds: e.typeIds))[...]
+        )
+        #expect(g.contains(String(format: "%6.2f%%", p[0] * 100)) && g.contains(String(format: "%6.2f%%", p[1] * 100)))
+        let dir = Fixtures.model("tiny-bert")
+        let bare = LoadedModel(
+            directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
+        let b = makeWorkbench("the cat", pair: "a dog", model: bare)
+        #expect(b.render(width: 120, height: 40).contains("tiny-bert has no next-sentence head"))
+    }
+
     @Test func narrowTerminalsShowPredictionsWhenFocused() {
         let w = makeWorkbench("the [MASK] a")
         w.state.focus = .predictions

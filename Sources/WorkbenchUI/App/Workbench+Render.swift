@@ -21,7 +21,7 @@ extension Workbench {
 
     /// Masks, a lab run or a discriminator's answer give the predictions pane a place in wide layouts.
     private func wantsPredictions(_ r: EncodeResult?) -> Bool {
-        !state.masked.isEmpty || state.labSeed != nil || r?.mlm != nil || r?.replaced != nil
+        !state.masked.isEmpty || state.labSeed != nil || r?.mlm != nil || r?.replaced != nil || r?.input.pair != nil
     }
 
     /// Brings every cursor inside the frame's result, and the heatmap's

@@ -111,6 +111,19 @@ final class Deriver {
 
 extension Deriver {
     func predictionsView(_ r: EncodeResult?) -> PredictionsView {
+        var v = predictionsContent(r)
+        if let r, r.input.pair != nil {
+            if let p = r.nextSentence, let labels = model.facts.pairHead {
+                v.pair = .answer(
+                    yes: labels.yes, no: labels.no, pYes: p.yes, pNo: p.no, albert: model.facts.modelType == "albert")
+            } else {
+                v.pair = .noHead(model: model.name)
+            }
+        }
+        return v
+    }
+
+    private func predictionsContent(_ r: EncodeResult?) -> PredictionsView {
         let note = model.headNote
         guard model.hasMaskedLM else {
             guard model.encoder.hasReplacedTokenHead else {

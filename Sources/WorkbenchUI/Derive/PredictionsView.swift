@@ -70,11 +70,22 @@ public struct PredictionsView: Equatable, Sendable {
         }
     }
 
+    /// What the model says about a typed sentence pair.
+    public enum Pair: Equatable, Sendable {
+        /// The pair head's answer: labels and probabilities (yes, no).
+        case answer(yes: String, no: String, pYes: Float, pNo: Float, albert: Bool)
+        /// A pair is typed but the model has no pair head.
+        case noHead(model: String)
+    }
+
     public var content: Content
     /// Where the head came from when it is not the checkpoint's own.
     public var headNote: String?
+    public var pair: Pair?
 
-    public init(content: Content, headNote: String? = nil) { self.content = content; self.headNote = headNote }
+    public init(content: Content, headNote: String? = nil, pair: Pair? = nil) {
+        self.content = content; self.headNote = headNote; self.pair = pair
+    }
 
     public var maskCount: Int {
         if case .masks(let m, _, _, _, _) = content { return m.count }

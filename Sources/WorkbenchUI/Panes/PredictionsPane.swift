@@ -7,6 +7,7 @@ enum PredictionsPane {
         guard inner.width > 8, inner.height > 0, let v else { return }
         var w = Writer(area: inner)
         let t = c.theme
+        if let pair = v.pair { drawPair(pair, &w, &c) }
         switch v.content {
         case .noHead(let model):
             w.line("\(model) has no masked-LM head.", t.style(.error, [.bold]), &c)
@@ -38,6 +39,32 @@ enum PredictionsPane {
             guard y < area.maxY else { return }
             c.put(text, x: area.x, y: y, style, clip: area)
             y += 1
+        }
+    }
+
+    /// The pair head's answer for sentences A and B, as two bars.
+    private static func drawPair(_ p: PredictionsView.Pair, _ w: inout Writer, _ c: inout Canvas) {
+        switch p {
+        case .noHead(let model):
+            w.line(
+                "sentence pair: \(model) has no next-sentence head (a BertForPreTraining or ALBERT checkpoint has one)",
+                c.theme.style(.muted), &c)
+        case .answer(let yes, let no, let pYes, let pNo, let albert):
+            w.line(
+                albert
+                    ? "sentence order (ALBERT's SOP head): are A, B in order?"
+                    : "next sentence (NSP head): does B follow A?",
+                c.theme.style(.accent, [.bold]), &c)
+            for (label, p) in [(yes, pYes), (no, pNo)] where !w.full {
+                let x = c.put(
+                    "  " + fit(label, 10) + String(format: "%6.2f%% ", p * 100), x: w.area.x, y: w.y,
+                    c.theme.style(p >= 0.5 ? .foreground : .muted, p >= 0.5 ? [.bold] : []), clip: w.area)
+                c.put(
+                    String(repeating: "█", count: Int((p * Float(max(1, w.area.maxX - x - 1))).rounded())), x: x,
+                    y: w.y, c.heat(p),
+                    clip: w.area)
+                w.y += 1
+            }
         }
     }
 
