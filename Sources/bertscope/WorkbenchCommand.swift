@@ -75,6 +75,7 @@ struct WorkbenchCommand: ParsableCommand {
         let terminal: NCursesTerminal
         do { terminal = try NCursesTerminal(noColor: noColor || noColorEnv) } catch { throw exitWithError(error) }
         workbench.colorMode = terminal.colorMode
+        workbench.lightTerminal = terminalHasLightBackground(ProcessInfo.processInfo.environment)
         if stats { workbench.stats = started }
         WorkbenchLoop.run(workbench, on: terminal)
         terminal.shutdown()

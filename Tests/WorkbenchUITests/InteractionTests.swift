@@ -289,6 +289,23 @@ import Tokenizers
         #expect(ThemeKey.allCases.allSatisfy { Theme.defaults[$0] != nil }, "every key has a built-in default")
     }
 
+    /// `t` never lands on a theme made for the other kind of background.
+    @Test func themeCycleFollowsTheTerminalBackground() throws {
+        let w = makeWorkbench("the")
+        w.state.focus = .tokens
+        var seen: [String] = []
+        for _ in 0..<6 { w.press(.char("t")); seen.append(w.theme.name) }
+        #expect(
+            !seen.contains("light") && Set(seen).isSuperset(of: ["dark", "high-contrast", "colorblind"]), "\(seen)")
+        w.lightTerminal = true
+        w.press(.char("t"))
+        #expect(w.theme.name == "light" && w.theme.isLight)
+        #expect(terminalHasLightBackground(["COLORFGBG": "0;15"]) && !terminalHasLightBackground(["COLORFGBG": "15;0"]))
+        #expect(!terminalHasLightBackground([:]))
+        w.run(command: "theme light")
+        #expect(w.theme.name == "light", ":theme loads any theme")
+    }
+
     @Test func colourDownsampling() {
         #expect(ColorMath.xterm256(255, 0, 0) == 196)
         #expect(ColorMath.xterm256(128, 128, 128) == 244)

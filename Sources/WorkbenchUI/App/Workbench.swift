@@ -36,6 +36,8 @@ public final class Workbench {
     var batching = false, textDirty = false
     /// Screen rectangles of the last frame, for mouse hits.
     var hitAreas = HitAreas()
+    /// The terminal's background is light (from COLORFGBG); decides which themes `t` offers.
+    public var lightTerminal = false
     /// Set by Ctrl-L: the terminal repaints every cell with the next frame.
     public internal(set) var repaintRequested = false
 
@@ -138,8 +140,11 @@ public final class Workbench {
         state.say("sample (\(s.set)): \(s.text)")
     }
 
+    /// `t`: the next theme made for this terminal's background (light themes
+    /// only on light terminals, and the other way round).
     func cycleTheme() {
-        let names = themes.names
+        let names = themes.names.filter { name in (try? themes.load(name)).map { $0.isLight == lightTerminal } ?? false
+        }
         guard !names.isEmpty else { return state.say("no themes found", error: true) }
         applyTheme(names[((names.firstIndex(of: theme.name) ?? -1) + 1) % names.count])
     }

@@ -54,3 +54,13 @@ public enum ColorMath {
         return UInt8(best)
     }
 }
+
+/// Whether the terminal says its background is light: COLORFGBG ("fg;bg",
+/// set by rxvt, Konsole, iTerm2 and others) with a light background colour
+/// (7 or 15). Unknown means dark, the common case.
+public func terminalHasLightBackground(_ environment: [String: String]) -> Bool {
+    guard let v = environment["COLORFGBG"], let bg = v.split(separator: ";").last.flatMap({ Int($0) }) else {
+        return false
+    }
+    return bg == 7 || bg == 15
+}

@@ -10,6 +10,9 @@ import SafeIO
 public struct Theme: Sendable, Equatable {
     public var name: String
     public var colors: [ThemeKey: Color]
+    /// Made for light terminal backgrounds (`mode = light`): `t` skips such
+    /// themes on dark terminals, where their dark text would be unreadable.
+    public var isLight = false
 
     /// The built-in (dark) defaults of every key.
     public static let defaults: [ThemeKey: Color] = [
@@ -48,6 +51,13 @@ public struct Theme: Sendable, Equatable {
                 )
             }
             if parts[0] == "name" { theme.name = parts[1]; continue }
+            if parts[0] == "mode" {
+                guard parts[1] == "light" || parts[1] == "dark" else {
+                    throw ThemeError("\(source):\(number + 1): mode is light or dark, not \"\(parts[1])\"")
+                }
+                theme.isLight = parts[1] == "light"
+                continue
+            }
             guard let key = ThemeKey(rawValue: parts[0]) else {
                 throw ThemeError(
                     "\(source):\(number + 1): unknown key \"\(parts[0])\" (keys: \(ThemeKey.allCases.map(\.rawValue).joined(separator: ", ")))"
