@@ -86,6 +86,14 @@ extension Encoding {
         return groups
     }
 
+    /// True for a piece that is only a word-boundary mark (a SentencePiece
+    /// `▁`, a byte-level `Ġ`): tokenizers gives it its neighbour's offsets, so
+    /// its span repeats letters another piece owns.
+    public func isLoneBoundaryMark(_ i: Int) -> Bool {
+        let t = tokens[i]
+        return !t.isEmpty && !isSpecial(i) && t.unicodeScalars.allSatisfy { $0 == "▁" || $0 == "Ġ" }
+    }
+
     /// The characters of `text` (Unicode scalars) token `i`'s span covers, or nil
     /// for specials and spans outside the text.
     public func typedText(of i: Int, in text: String) -> String? {

@@ -41,6 +41,20 @@ import TestSupport
     }
 }
 
+@Suite struct SpanLineTests {
+    /// A lone `▁` piece borrows the next piece's offsets in tokenizers; the
+    /// span line shows it as itself, so "store" never reads "s·st·or·e".
+    @Test(arguments: ["tiny-albert-pretraining", "tiny-deberta-v3-mlm"])
+    func loneBoundaryPiecesDoNotRepeatLetters(name: String) throws {
+        let model = try LoadedModel.load(Fixtures.model(name).path)
+        let w = makeWorkbench("store https", model: model)
+        let g = w.render(width: 160, height: 48)
+        let spans = g.line(3)
+        #expect(spans.contains("▁·st·or·e") && spans.contains("▁·h·t·t·p·s"), "\(spans)")
+        #expect(!spans.contains("s·st") && !spans.contains("h·h") && !spans.contains("␠"))
+    }
+}
+
 @Suite struct WordLabelTests {
     /// Word-level rows are labelled with the word, whatever marks the pieces carry.
     @Test(arguments: ["minilm-tokenizer", "tiny-albert-pretraining", "tiny-roberta-mlm", "tiny-deberta-v3-mlm"])

@@ -48,6 +48,18 @@ import Testing
         expectGolden("focus-list-120x40", frame(v, s, 120, 40))
     }
 
+    /// Wide labels in one-column cells: the header stays inside the border.
+    @Test func wideLabelsInNarrowColumns() {
+        var s = ViewFixtures.state(.attention)
+        s.attention.column = 20
+        var v = ViewFixtures.view()
+        let labels = (0..<30).map { ["東京", "ß", "👩‍👩‍👧", "naïve", "x"][$0 % 5] }
+        v.attention = AttentionView(map: ViewFixtures.map(1, size: 30), labels: labels)
+        let g = frame(v, s, 80, 24)
+        for y in 11..<22 { #expect(g.line(y).hasPrefix("│") && g.line(y).hasSuffix("│"), "row \(y): \(g.line(y))") }
+        expectGolden("wide-labels-80x24", g)
+    }
+
     @Test func headFinder() {
         var s = ViewFixtures.state(.attention)
         s.attention.finder = HeadFinderState(criterion: .cell, selected: 1)

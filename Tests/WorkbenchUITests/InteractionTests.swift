@@ -145,6 +145,32 @@ import Tokenizers
         #expect(w.state.attention.finder == nil && w.state.focus == .attention)
     }
 
+    /// A token chosen in the tokens pane is the attention query, and back.
+    @Test func selectionsAreLinked() {
+        let w = makeWorkbench("the cat sat on the mat")
+        w.press(.escape, .right, .right)
+        #expect(w.state.tokens.selected == 3 && w.state.attention.row == 3)
+        w.press(.tab, .down)
+        #expect(w.state.attention.row == 4 && w.state.tokens.selected == 4)
+        w.press(.char("w"))  // word rows: the query row holds the token's word
+        w.state.focus = .tokens
+        w.press(.left)
+        let map = w.currentMap(for: w.snapshot.result)!
+        #expect(map.groups[w.state.attention.row].contains(w.state.tokens.selected))
+    }
+
+    /// The status bar's p95 covers recent keys: one slow first frame does not pin it.
+    @Test func recentLatencyForgetsTheFirstSlowFrame() {
+        let s = FrameStats(start: 0)
+        s.keyArrived(at: 0)
+        s.frameDrawn(current: true, at: 900_000_000)
+        for k in 1...60 {
+            s.keyArrived(at: UInt64(k) * 1_000_000_000)
+            s.frameDrawn(current: true, at: UInt64(k) * 1_000_000_000 + 5_000_000)
+        }
+        #expect(s.percentile(0.95)! > 4 && s.recentPercentile(0.95)! == 5 && s.percentile(1)! == 900)
+    }
+
     @Test func helpIsGeneratedFromTheKeyMap() {
         let w = makeWorkbench("the")
         w.state.focus = .tokens

@@ -32,11 +32,11 @@ extension TokensView {
     /// BPE `Ġ` piece borrows its neighbour's offsets, so its span would
     /// repeat the next piece's letters).
     static func spanText(_ e: Encoding, _ i: Int, _ source: String) -> String {
-        let token = e.tokens[i]
-        let bare = token.hasPrefix("##") ? token.dropFirst(2) : Substring(token)
-        guard !bare.allSatisfy({ $0 == "▁" || $0 == "Ġ" }), e.offsets[i].end > e.offsets[i].start,
+        guard !e.isLoneBoundaryMark(i), e.offsets[i].end > e.offsets[i].start,
             let typed = e.typedText(of: i, in: source)
-        else { return visibleText(token) }
+        else {
+            return visibleText(e.tokens[i])
+        }
         return visibleText(typed)
     }
 }
