@@ -25,7 +25,10 @@ public struct WorkbenchState: Equatable, Sendable {
     /// The input line with focus (line A when a pane has it).
     public var focusedEditor: LineEditor {
         get { focus == .inputB ? editorB : editorA }
-        set { if focus == .inputB { editorB = newValue } else { editorA = newValue } }
+        // In place: a get-and-set would copy the whole text on every key (10,000 pasted characters: 10,000 copies).
+        _modify {
+            if focus == .inputB { yield &editorB } else { yield &editorA }
+        }
     }
 
     /// The pane whose bindings apply first.
