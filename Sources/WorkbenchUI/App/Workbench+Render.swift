@@ -71,7 +71,9 @@ extension Workbench {
         if layout.attention != nil {
             v.error = r.error
             if state.attention.overview {
-                v.overview = deriver.overviewView(r, hideSpecial: state.attention.hideSpecial)
+                let area = layout.attention.map { $0.inset(by: 1) }  // where OverviewGrid draws
+                v.overview = deriver.overviewView(
+                    r, hideSpecial: state.attention.hideSpecial, area: area, ramp: colorMode.hasColorRamp)
             } else {
                 v.attention = deriver.attentionView(r, state.attention)
                 v.finder = deriver.finderView(r, state.attention)

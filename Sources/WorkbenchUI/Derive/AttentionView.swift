@@ -35,6 +35,45 @@ public struct OverviewView: Equatable, Sendable {
         self.layers = layers; self.heads = heads; self.maps = maps; self.entropies = entropies
     }
 
+    /// Each head's map average-pooled to its thumbnail (`rows` × `columns`
+    /// samples), derived once for the size on screen.
+    public var thumbnails: (rows: Int, columns: Int, values: [[Float]])?
+
+    public static func == (a: OverviewView, b: OverviewView) -> Bool {
+        a.layers == b.layers && a.heads == b.heads && a.maps == b.maps && a.entropies == b.entropies
+            && a.thumbnails?.rows == b.thumbnails?.rows && a.thumbnails?.columns == b.thumbnails?.columns
+            && a.thumbnails?.values == b.thumbnails?.values
+    }
+
     public func map(layer: Int, head: Int) -> AttentionMap { maps[layer * heads + head] }
+
+    /// Thumbnail samples of one head: the derived ones when their size matches, else pooled now.
+    func thumbnail(layer: Int, head: Int, rows: Int, columns: Int) -> [Float] {
+        if let t = thumbnails, t.rows == rows, t.columns == columns { return t.values[layer * heads + head] }
+        return Self.pool(map(layer: layer, head: head), rows: rows, columns: columns)
+    }
+
+    /// `m` average-pooled to rows × columns samples.
+    static func pool(_ m: AttentionMap, rows: Int, columns: Int) -> [Float] {
+        var values: [Float] = []
+        values.reserveCapacity(rows * columns)
+        for rr in 0..<rows {
+            let r0 = rr * m.size / rows, r1 = max(r0 + 1, (rr + 1) * m.size / rows)
+            for cc in 0..<columns {
+                let c0 = cc * m.size / columns, c1 = max(c0 + 1, (cc + 1) * m.size / columns)
+                var s: Float = 0, k = 0
+                for i in r0..<min(r1, m.size) { for j in c0..<min(c1, m.size) { s += m[i, j]; k += 1 } }
+                values.append(k > 0 ? s / Float(k) : 0)
+            }
+        }
+        return values
+    }
+
+    /// The thumbnail size for the overview drawn in `r` (nil when only the entropy table fits).
+    static func thumbnailSize(_ r: Rect, layers: Int, heads: Int, ramp: Bool) -> (width: Int, height: Int, rows: Int)? {
+        let tw = (r.width - 4) / max(1, heads) - 1, th = (r.height - 1) / max(1, layers) - 1
+        guard tw >= 2, th >= 1 else { return nil }
+        return (tw, th, th * (ramp ? 2 : 1))
+    }
     public func entropy(layer: Int, head: Int) -> Float { entropies[layer * heads + head] }
 }

@@ -84,7 +84,21 @@ final class Deriver {
         return v
     }
 
-    func overviewView(_ r: EncodeResult, hideSpecial: Bool) -> OverviewView? {
+    /// All heads' maps and entropies (cached by input), pooled to the thumbnails of `area` (cached by size).
+    func overviewView(_ r: EncodeResult, hideSpecial: Bool, area: Rect? = nil, ramp: Bool = true) -> OverviewView? {
+        guard var v = overviewMaps(r, hideSpecial: hideSpecial) else { return nil }
+        guard let area, let size = OverviewView.thumbnailSize(area, layers: v.layers, heads: v.heads, ramp: ramp) else {
+            return v
+        }
+        if let t = v.thumbnails, t.rows == size.rows, t.columns == size.width { return v }
+        v.thumbnails = (
+            size.rows, size.width, v.maps.map { OverviewView.pool($0, rows: size.rows, columns: size.width) }
+        )
+        overview?.view = v
+        return v
+    }
+
+    private func overviewMaps(_ r: EncodeResult, hideSpecial: Bool) -> OverviewView? {
         guard let t = r.trace else { return nil }
         let key = OverviewKey(input: r.input, hideSpecial: hideSpecial)
         if let c = overview, c.key == key { return c.view }

@@ -2,8 +2,9 @@
 enum OverviewGrid {
     static func render(_ o: OverviewView, _ s: AttentionState, _ r: Rect, _ c: inout Canvas) {
         let labelW = 4
-        let tw = (r.width - labelW) / max(1, o.heads) - 1, th = (r.height - 1) / max(1, o.layers) - 1
-        guard tw >= 2, th >= 1 else { return drawEntropyTable(o, s, r, &c) }
+        guard let (tw, th, rows) = OverviewView.thumbnailSize(r, layers: o.layers, heads: o.heads, ramp: c.ramp) else {
+            return drawEntropyTable(o, s, r, &c)
+        }
         for h in 0..<o.heads {
             c.put(
                 "H\(h + 1)", x: r.x + labelW + h * (tw + 1), y: r.y,
@@ -14,24 +15,16 @@ enum OverviewGrid {
             c.put("L\(l + 1)", x: r.x, y: y, c.theme.style(l == s.layer ? .cursor : .muted, [.bold]))
             for h in 0..<o.heads {
                 let cell = Rect(x: r.x + labelW + h * (tw + 1), y: y, width: tw, height: th)
-                drawThumb(o.map(layer: l, head: h), cell, selected: l == s.layer && h == s.head, &c)
+                let values = o.thumbnail(layer: l, head: h, rows: rows, columns: tw)
+                drawThumb(values, cell, selected: l == s.layer && h == s.head, &c)
                 c.hits.add(cell, .head(layer: l, head: h))
             }
         }
     }
 
     /// The map average-pooled to the thumbnail (two rows per cell with half blocks).
-    private static func drawThumb(_ m: AttentionMap, _ cell: Rect, selected: Bool, _ c: inout Canvas) {
-        let sampleRows = cell.height * (c.ramp ? 2 : 1)
-        func pooled(_ rr: Int, _ cc: Int) -> Float {
-            let r0 = rr * m.size / sampleRows, r1 = max(r0 + 1, (rr + 1) * m.size / sampleRows)
-            let c0 = cc * m.size / cell.width, c1 = max(c0 + 1, (cc + 1) * m.size / cell.width)
-            var s: Float = 0, k = 0
-            for i in r0..<min(r1, m.size) { for j in c0..<min(c1, m.size) { s += m[i, j]; k += 1 } }
-            return k > 0 ? s / Float(k) : 0
-        }
-        var values: [Float] = []
-        for rr in 0..<sampleRows { for cc in 0..<cell.width { values.append(pooled(rr, cc)) } }
+    /// Pooled samples drawn two rows per cell with half blocks (one without colours).
+    private static func drawThumb(_ values: [Float], _ cell: Rect, selected: Bool, _ c: inout Canvas) {
         let top = max(values.max() ?? 1, 1e-9)
         for y in 0..<cell.height {
             for x in 0..<cell.width {
