@@ -113,6 +113,14 @@ import TestSupport
         let sum = tokens.reduce(0.0) { $0 + ($1["log_probability"] as! Double) }
         #expect(abs(sum - (score["pll"] as! Double)) < 1e-6 && sum < 0)
 
+        // Plain output: score columns line up whatever the token, predict bars scale to the top prediction.
+        let plain = try run(["score", "--model", dir, "the of naïve"])
+        let rows = plain.stdout.split(separator: "\n").filter { $0.hasPrefix("   ") && $0.last?.isNumber == true }
+        #expect(rows.count >= 3 && Set(rows.map { $0.count }).count == 1, "\(plain.stdout)")
+        let bars = try run(["predict", "--model", dir, "the [MASK] of"])
+        let first = try #require(bars.stdout.split(separator: "\n").dropFirst().first { $0.contains("id ") })
+        #expect(first.filter { $0 == "█" }.count == 30, "the top prediction's bar is full width: \(first)")
+
         let none = try run(["predict", "--model", dir, "no mask here"])
         #expect(none.status == 1 && none.stderr == "bertscope: error: no [MASK] in the text\n")
         let headless = try run(["predict", "--model", Fixtures.model("tiny-bert").path, "the [MASK]"])

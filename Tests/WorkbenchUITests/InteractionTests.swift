@@ -145,6 +145,19 @@ import Tokenizers
         #expect(w.state.attention.finder == nil && w.state.focus == .attention)
     }
 
+    /// `s` in the overview hides the special tokens in every thumbnail too.
+    @Test func hidingSpecialsAppliesToTheOverview() {
+        let w = makeWorkbench("the cat sat")
+        w.state.focus = .attention
+        w.press(.char("o"))
+        _ = w.render(width: 120, height: 40)
+        let all = w.deriver.overviewView(w.snapshot.result!, hideSpecial: false)!.maps[0].size
+        w.press(.char("s"))
+        #expect(w.state.attention.hideSpecial && w.state.attention.overview)
+        let hidden = w.deriver.overviewView(w.snapshot.result!, hideSpecial: true)!.maps[0].size
+        #expect(hidden == all - 2, "[CLS] and [SEP] gone from the thumbnails")
+    }
+
     /// A token chosen in the tokens pane is the attention query, and back.
     @Test func selectionsAreLinked() {
         let w = makeWorkbench("the cat sat on the mat")
