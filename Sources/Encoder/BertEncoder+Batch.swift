@@ -11,25 +11,41 @@ extension BertEncoder {
     /// No trace is kept, only `out` = (B, n, d). Scoring many variants of one
     /// sentence (pseudo-log-likelihood) is the use.
     public func lastHidden(batch: [[Int]], typeIds: [Int]?, workspace ws: Workspace, into out: inout [Float]) throws {
+        try batchForward(batch, typeIds: typeIds, workspace: ws, everyLayer: false, into: &out)
+    }
+
+    /// Every layer's hidden states of B sequences of one length n (the
+    /// embeddings first): `out` = (L+1, B, n, d), no attentions kept. Feature
+    /// extraction for probing is the use: a corpus grouped by length runs as
+    /// batches through the same kernels.
+    public func hiddenStates(batch: [[Int]], typeIds: [Int]?, workspace ws: Workspace, into out: inout [Float]) throws {
+        try batchForward(batch, typeIds: typeIds, workspace: ws, everyLayer: true, into: &out)
+    }
+
+    private func batchForward(
+        _ batch: [[Int]], typeIds: [Int]?, workspace ws: Workspace, everyLayer: Bool, into out: inout [Float]
+    ) throws {
         guard supportsBatches else { throw EncoderError("\(config.modelType) runs one sequence at a time") }
         guard let n = batch.first?.count, batch.allSatisfy({ $0.count == n }) else {
             throw EncoderError("a batch needs sequences of one length")
         }
         for ids in batch { try validate(ids: ids, typeIds: typeIds, attentionMask: nil) }
-        let d = config.hiddenSize, H = config.numHeads, rows = batch.count * n
+        let d = config.hiddenSize, H = config.numHeads, rows = batch.count * n, L = config.numLayers
+        let block = rows * d, total = everyLayer ? (L + 1) * block : block
         ws.reserve(tokens: rows)
-        var other = [Float](repeating: 0, count: rows * d)
+        var other = [Float](repeating: 0, count: everyLayer ? 0 : block)
         var probs = [Float](repeating: 0, count: H * n * n)
-        if out.count != rows * d { out = [Float](repeating: 0, count: rows * d) }
+        if out.count != total { out = [Float](repeating: 0, count: total) }
         out.withUnsafeMutableBufferPointer { a in
             other.withUnsafeMutableBufferPointer { b in
                 probs.withUnsafeMutableBufferPointer { scratch in
                     for (s, ids) in batch.enumerated() {
                         embed(ids: ids, typeIds: typeIds, into: a.baseAddress! + s * n * d, ws: ws)
                     }
-                    var input = a.baseAddress!, output = b.baseAddress!
+                    // Every layer: layer l writes block l + 1 of `out`. Last only: two buffers swap.
+                    var input = a.baseAddress!, output = everyLayer ? a.baseAddress! + block : b.baseAddress!
                     let scale = 1 / Float(config.headDim).squareRoot()
-                    for l in 0..<config.numLayers {
+                    for l in 0..<L {
                         let p = packed[l], w = weights.layers[l]
                         p.qkv.apply(input, rows: rows, into: ws.qkv, ld: 3 * d)
                         for s in 0..<batch.count {
@@ -38,14 +54,20 @@ extension BertEncoder {
                                 ws.context + s * n * d)
                         }
                         projectAndFeedForward(p, w, rows: rows, input: input, output: output, ws: ws)
-                        swap(&input, &output)
+                        if everyLayer {
+                            input = output
+                            output = a.baseAddress! + min(l + 2, L) * block
+                        } else {
+                            swap(&input, &output)
+                        }
                     }
                     // After an odd number of layers the result sits in `other`.
-                    if input != a.baseAddress! { a.baseAddress!.update(from: input, count: rows * d) }
+                    if !everyLayer && input != a.baseAddress! { a.baseAddress!.update(from: input, count: block) }
                 }
             }
         }
-        let bad = out.withUnsafeBufferPointer { bs_first_nonfinite($0.baseAddress!, $0.count) }
+        let last = everyLayer ? L * block : 0
+        let bad = out.withUnsafeBufferPointer { bs_first_nonfinite($0.baseAddress! + last, block) }
         if bad >= 0 {
             throw EncoderError(
                 "the last layer produced non-finite values (NaN or ∞) at token \(bad / d % n): check the checkpoint's weights"

@@ -116,6 +116,20 @@ import Foundation
             let single = Array(t.hiddenStates[(t.layers * n * d)..<((t.layers + 1) * n * d)])
             #expect(maxAbsDiff(batched[(s * n * d)..<((s + 1) * n * d)], single) <= 1e-5, "\(model) sequence \(s)")
         }
+        // Every layer at once (probing's feature extraction): the single passes' hidden states, layer by layer.
+        var all: [Float] = []
+        try encoder.hiddenStates(batch: variants, typeIds: e.typeIds, workspace: encoder.makeWorkspace(), into: &all)
+        let rows = variants.count * n
+        #expect(all.count == (encoder.config.numLayers + 1) * rows * d)
+        for (s, ids) in variants.enumerated() {
+            let t = try encoder.forward(ids: ids, typeIds: e.typeIds)
+            for l in 0...t.layers {
+                let got = all[((l * rows + s * n) * d)..<((l * rows + (s + 1) * n) * d)]
+                #expect(
+                    maxAbsDiff(got, Array(t.hiddenStates[(l * n * d)..<((l + 1) * n * d)])) <= 1e-5,
+                    "\(model) layer \(l)")
+            }
+        }
         // The PLL, against masking each token by hand.
         let (total, per) = try mlm.pseudoLogLikelihood(e)
         var reference = 0.0

@@ -65,6 +65,42 @@ import Tokenizers
         #expect(m.epochsRun >= 1)
     }
 
+    /// Features extracted in length-grouped batches are the ones a forward
+    /// pass per sentence gives (first piece and mean of pieces), in sentence order.
+    @Test func batchedFeaturesEqualOneSentenceAtATime() throws {
+        let dir = Fixtures.model("tiny-bert")
+        let enc = try BertEncoder(directory: dir), tok = try Tokenizer.load(directory: dir)
+        let all = try LabeledCorpus.read(Fixtures.packageRoot.appendingPathComponent("Samples/probing/dev.conllu"))
+        let sentences = Array(all[0..<60])
+        for pooling in [ProbeFeatures.Pooling.first, .mean] {
+            let (f, kept) = try ProbeFeatures.extract(sentences, encoder: enc, tokenizer: tok, pooling: pooling)
+            var w = 0
+            for (si, s) in sentences.enumerated() {
+                let e = tok.encode(s.text.0, maxLength: enc.config.maxTokens)
+                let t = try enc.forward(ids: e.ids, typeIds: e.typeIds)
+                for (k, r) in s.text.1.enumerated() where kept[si][k] {
+                    let pieces = e.typedPositions.filter {
+                        e.offsets[$0].start >= r.lowerBound && e.offsets[$0].end <= r.upperBound
+                            && e.offsets[$0].end > e.offsets[$0].start
+                    }
+                    for l in 0...t.layers {
+                        var want = [Float](repeating: 0, count: f.width)
+                        for p in (pooling == .first ? [pieces[0]] : pieces) {
+                            for (c, x) in t.hiddenState(layer: l, token: p).enumerated() {
+                                want[c] += x / Float(pooling == .first ? 1 : pieces.count)
+                            }
+                        }
+                        let got = Array(f.vectors[l][(w * f.width)..<((w + 1) * f.width)])
+                        #expect(
+                            zip(got, want).allSatisfy { abs($0 - $1) <= 1e-5 }, "sentence \(si) word \(k) layer \(l)")
+                    }
+                    w += 1
+                }
+            }
+            #expect(w == f.count)
+        }
+    }
+
     @Test func probesEveryLayerOfARealEncoder() throws {
         let dir = Fixtures.model("tiny-bert")
         let enc = try BertEncoder(directory: dir), tok = try Tokenizer.load(directory: dir)
