@@ -70,10 +70,12 @@ extension MaskedLanguageModel {
             }
             var rows: [Float] = []
             if perBatch > 1 {
-                try encoder.lastHidden(batch: batch, typeIds: e.typeIds, workspace: ws, into: &hidden)
+                try encoder.lastHidden(batch: batch, typeIds: e.typeIds, ablate: ablation, workspace: ws, into: &hidden)
                 for (s, i) in chunk.enumerated() { rows += hidden[((s * n + i) * d)..<((s * n + i + 1) * d)] }
             } else {
-                try encoder.forward(ids: batch[0], typeIds: e.typeIds, attentionMask: nil, workspace: ws, into: &trace)
+                try encoder.forward(
+                    ids: batch[0], typeIds: e.typeIds, attentionMask: nil, ablate: ablation, workspace: ws, into: &trace
+                )
                 rows = Array(trace.hiddenState(layer: trace.layers, token: chunk[0]))
             }
             let logits = try encoder.maskedLMLogits(hidden: rows, rows: chunk.count)

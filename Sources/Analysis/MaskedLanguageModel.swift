@@ -20,6 +20,8 @@ public struct MaskPrediction: Sendable, Equatable {
 /// of given words, pseudo-log-likelihood, the logit lens, iterative filling.
 /// Every method runs the encoder itself; the session caches traces.
 public struct MaskedLanguageModel: Sendable {
+    /// Heads ablated in every pass this model runs (`--ablate`).
+    public var ablation = HeadSet()
     public let encoder: BertEncoder
     public let tokenizer: Tokenizer
     public let maskId: Int
@@ -64,6 +66,6 @@ public struct MaskedLanguageModel: Sendable {
     }
 
     public func forward(_ ids: [Int], _ typeIds: [Int]) throws -> Trace {
-        try encoder.forward(ids: ids, typeIds: typeIds)
+        try encoder.forward(ids: ids, typeIds: typeIds, ablate: ablation)
     }
 }

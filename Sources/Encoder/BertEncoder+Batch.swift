@@ -10,8 +10,10 @@ extension BertEncoder {
     /// once (short sequences keep the kernels busy), attention per sequence.
     /// No trace is kept, only `out` = (B, n, d). Scoring many variants of one
     /// sentence (pseudo-log-likelihood) is the use.
-    public func lastHidden(batch: [[Int]], typeIds: [Int]?, workspace ws: Workspace, into out: inout [Float]) throws {
-        try batchForward(batch, typeIds: typeIds, workspace: ws, everyLayer: false, into: &out)
+    public func lastHidden(
+        batch: [[Int]], typeIds: [Int]?, ablate: HeadSet = HeadSet(), workspace ws: Workspace, into out: inout [Float]
+    ) throws {
+        try batchForward(batch, typeIds: typeIds, ablate: ablate, workspace: ws, everyLayer: false, into: &out)
     }
 
     /// Every layer's hidden states of B sequences of one length n (the
@@ -19,11 +21,12 @@ extension BertEncoder {
     /// extraction for probing is the use: a corpus grouped by length runs as
     /// batches through the same kernels.
     public func hiddenStates(batch: [[Int]], typeIds: [Int]?, workspace ws: Workspace, into out: inout [Float]) throws {
-        try batchForward(batch, typeIds: typeIds, workspace: ws, everyLayer: true, into: &out)
+        try batchForward(batch, typeIds: typeIds, ablate: HeadSet(), workspace: ws, everyLayer: true, into: &out)
     }
 
     private func batchForward(
-        _ batch: [[Int]], typeIds: [Int]?, workspace ws: Workspace, everyLayer: Bool, into out: inout [Float]
+        _ batch: [[Int]], typeIds: [Int]?, ablate: HeadSet, workspace ws: Workspace, everyLayer: Bool,
+        into out: inout [Float]
     ) throws {
         guard supportsBatches else { throw EncoderError("\(config.modelType) runs one sequence at a time") }
         guard let n = batch.first?.count, batch.allSatisfy({ $0.count == n }) else {
@@ -52,6 +55,11 @@ extension BertEncoder {
                             bs_attention_heads(
                                 ws.qkv + s * n * 3 * d, Int32(n), Int32(d), Int32(H), scale, nil, scratch.baseAddress!,
                                 ws.context + s * n * d)
+                        }
+                        if !ablate.isEmpty {
+                            ablate.apply(
+                                layer: l, context: ws.context, rows: rows, d: d, headDim: config.headDim, probs: nil,
+                                n: n)
                         }
                         projectAndFeedForward(p, w, rows: rows, input: input, output: output, ws: ws)
                         if everyLayer {

@@ -8,7 +8,7 @@ extension BertEncoder {
         _ p: PackedLayer, _ w: BertWeights.Layer, layer: Int, n: Int, input: UnsafePointer<Float>,
         output: UnsafeMutablePointer<Float>,
         queries: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<Float>,
-        probs: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, ws: Workspace
+        probs: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, ablate: HeadSet = HeadSet(), ws: Workspace
     ) {
         let d = config.hiddenSize, H = config.numHeads, dh = config.headDim
         // One GEMM for Q, K and V: qkv (n, 3d).
@@ -26,6 +26,9 @@ extension BertEncoder {
         } else {
             let scale = 1 / Float(dh).squareRoot()
             bs_attention_heads(ws.qkv, Int32(n), Int32(d), Int32(H), scale, mask, probs, ws.context)
+        }
+        if !ablate.isEmpty {
+            ablate.apply(layer: layer, context: ws.context, rows: n, d: d, headDim: dh, probs: probs, n: n)
         }
         projectAndFeedForward(p, w, rows: n, input: input, output: output, ws: ws)
     }

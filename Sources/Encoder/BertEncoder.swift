@@ -48,9 +48,13 @@ public final class BertEncoder: Sendable {
     }
 
     /// Runs the encoder on one sequence and returns its full trace.
-    public func forward(ids: [Int], typeIds: [Int]? = nil, attentionMask: [Int]? = nil) throws -> Trace {
+    public func forward(ids: [Int], typeIds: [Int]? = nil, attentionMask: [Int]? = nil, ablate: HeadSet = HeadSet())
+        throws -> Trace
+    {
         var trace = Trace()
-        try forward(ids: ids, typeIds: typeIds, attentionMask: attentionMask, workspace: makeWorkspace(), into: &trace)
+        try forward(
+            ids: ids, typeIds: typeIds, attentionMask: attentionMask, ablate: ablate, workspace: makeWorkspace(),
+            into: &trace)
         return trace
     }
 
@@ -59,8 +63,8 @@ public final class BertEncoder: Sendable {
     /// by adding the float32 minimum to their scores. `isCancelled` is asked
     /// before each layer; when it says yes the pass throws CancellationError.
     public func forward(
-        ids: [Int], typeIds: [Int]?, attentionMask: [Int]?, workspace ws: Workspace, into trace: inout Trace,
-        isCancelled: (() -> Bool)? = nil
+        ids: [Int], typeIds: [Int]?, attentionMask: [Int]?, ablate: HeadSet = HeadSet(), workspace ws: Workspace,
+        into trace: inout Trace, isCancelled: (() -> Bool)? = nil
     ) throws {
         try validate(ids: ids, typeIds: typeIds, attentionMask: attentionMask)
         let n = ids.count, d = config.hiddenSize, L = config.numLayers, H = config.numHeads
@@ -89,7 +93,9 @@ public final class BertEncoder: Sendable {
                                 packed[l], weights.layers[l], layer: l, n: n,
                                 input: hs.baseAddress! + l * n * d, output: hs.baseAddress! + (l + 1) * n * d,
                                 queries: qs.baseAddress! + l * n * d, keys: ks.baseAddress! + l * n * d,
-                                probs: att.baseAddress! + l * H * n * n, mask: masked ? ws.maskAdd : nil, ws: ws)
+                                probs: att.baseAddress! + l * H * n * n, mask: masked ? ws.maskAdd : nil,
+                                ablate: ablate,
+                                ws: ws)
                             if l == 0, let convolution {
                                 applyConvolution(
                                     convolution, input: hs.baseAddress!, out: hs.baseAddress! + n * d, n: n,

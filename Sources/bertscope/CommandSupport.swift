@@ -84,3 +84,23 @@ func progressBar(_ name: String, _ done: Int, _ total: Int, started: Date, newli
         Data(String(format: "\rbertscope: %@ %@ %d/%d, ETA %.0f s   ", name, bar, done, total, eta).utf8))
     if done == total && newlineAtEnd { FileHandle.standardError.write(Data("\n".utf8)) }
 }
+
+/// `--ablate L.H[,L.H…]`, shared by the commands that run the model.
+struct AblationOption: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Ablate these attention heads (layers and heads from 1, as the workbench shows them): each head's context is zeroed before the output projection.",
+            valueName: "L.H[,L.H…]"))
+    var ablate: String?
+
+    /// The heads, checked against the model's shape.
+    func heads(for config: ModelConfig) throws -> HeadSet {
+        guard let ablate else { return HeadSet() }
+        do { return try HeadSet.parse(ablate, layers: config.numLayers, heads: config.numHeads) } catch let e
+            as EncoderError
+        {
+            throw CommandError("--ablate: " + e.message)
+        }
+    }
+}

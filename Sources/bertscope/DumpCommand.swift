@@ -20,6 +20,7 @@ struct DumpCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Directory to write (created if missing).", valueName: "DIR")) var out:
         String
     @Option(name: .long, help: ArgumentHelp("Second sentence of a pair.", valueName: "TEXT_B")) var pair: String?
+    @OptionGroup var ablation: AblationOption
     @Argument(help: "The text to encode.") var text: String
 
     func validate() throws {
@@ -33,7 +34,8 @@ struct DumpCommand: ParsableCommand {
             let model = try options.load()
             let encoder = model.encoder
             let e = encodeForModel(model.tokenizer, encoder.config, text: text, pair: pair)
-            let trace = try encoder.forward(ids: e.ids, typeIds: e.typeIds)
+            let trace = try encoder.forward(
+                ids: e.ids, typeIds: e.typeIds, ablate: try ablation.heads(for: encoder.config))
             let outDir = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
             let c = encoder.config, n = e.count
             try FileLock.makeDirectories(outDir.path)

@@ -19,6 +19,7 @@ struct PredictCommand: ParsableCommand {
     )
 
     @OptionGroup var options: ModelOptions
+    @OptionGroup var ablation: AblationOption
     @Option(name: .long, help: "How many predictions per mask.") var topK = 5
     @Option(name: .long, help: ArgumentHelp("Comma-separated words to score at each mask.", valueName: "w1,w2"))
     var targets: String?
@@ -38,7 +39,8 @@ struct PredictCommand: ParsableCommand {
                     "\(model.name) has no masked-LM head; use a checkpoint with one (e.g. --model bert-base-uncased from the Hugging Face cache)"
                 )
             }
-            let mlm = try MaskedLanguageModel(encoder: mlmEncoder, tokenizer: model.tokenizer)
+            var mlm = try MaskedLanguageModel(encoder: mlmEncoder, tokenizer: model.tokenizer)
+            mlm.ablation = try ablation.heads(for: mlmEncoder.config)
             let e = encodeForModel(model.tokenizer, mlmEncoder.config, text: text, pair: nil)
             guard e.ids.contains(mlm.maskId) else { throw CommandError("no \(model.tokenizer.maskToken) in the text") }
             let masks = try mlm.predict(e, trace: try mlm.forward(e.ids, e.typeIds), k: topK)
@@ -48,6 +50,7 @@ struct PredictCommand: ParsableCommand {
             let scores = try masks.map { m in try words.map { try mlm.score(word: $0, at: m.position, in: e) } }
             if json { return JSONOutput.print(Self.json(masks, scores)) }
             if let note = model.headNote { print("(\(note))") }
+            if !mlm.ablation.isEmpty { print("(heads ablated: \(mlm.ablation))") }
             for (m, s) in zip(masks, scores) { print(Self.table(m, s, maskToken: model.tokenizer.maskToken)) }
         }
     }
@@ -96,6 +99,7 @@ struct NSPCommand: ParsableCommand {
     )
 
     @OptionGroup var options: ModelOptions
+    @OptionGroup var ablation: AblationOption
     @Flag(name: .long, help: "Print {\"is_next\": p, \"not_next\": q}.") var json = false
     @Argument(help: "Sentence A.") var a: String
     @Argument(help: "Sentence B.") var b: String
@@ -104,7 +108,9 @@ struct NSPCommand: ParsableCommand {
         try reportingErrors {
             let model = try options.load()
             let e = encodeForModel(model.tokenizer, model.encoder.config, text: a, pair: b)
-            let logits = try model.encoder.nextSentenceLogits(try model.encoder.forward(ids: e.ids, typeIds: e.typeIds))
+            let heads = try ablation.heads(for: model.encoder.config)
+            let logits = try model.encoder.nextSentenceLogits(
+                try model.encoder.forward(ids: e.ids, typeIds: e.typeIds, ablate: heads))
             let p = softmax(logits[...])
             // ALBERT's sentence-order head answers "in order / swapped" in the same two slots.
             let (yes, no) = model.encoder.config.family == .albert ? ("in order", "swapped") : ("is next", "not next")
@@ -121,6 +127,7 @@ struct ScoreCommand: ParsableCommand {
     )
 
     @OptionGroup var options: ModelOptions
+    @OptionGroup var ablation: AblationOption
     @Flag(name: .long, help: "Print {\"pll\": x, \"tokens\": [{\"position\",\"token\",\"log_probability\"}]}.")
     var json = false
     @Argument(help: "The sentence to score.") var text: String
@@ -129,7 +136,8 @@ struct ScoreCommand: ParsableCommand {
         try reportingErrors {
             let model = try options.load()
             guard let enc = model.mlmEncoder else { throw CommandError("\(model.name) has no masked-LM head") }
-            let mlm = try MaskedLanguageModel(encoder: enc, tokenizer: model.tokenizer)
+            var mlm = try MaskedLanguageModel(encoder: enc, tokenizer: model.tokenizer)
+            mlm.ablation = try ablation.heads(for: enc.config)
             let e = encodeForModel(model.tokenizer, enc.config, text: text, pair: nil)
             let started = Date()
             let (total, per) = try mlm.pseudoLogLikelihood(e) { done, count in

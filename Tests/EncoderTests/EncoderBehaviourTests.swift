@@ -7,6 +7,31 @@ import TestSupport
 @Suite struct EncoderBehaviourTests {
     static let tiny = try! BertEncoder(directory: Fixtures.model("tiny-bert"))
 
+    /// An ablated head reads as zero attention, leaves the layers before it
+    /// untouched, changes what follows, and the batched forward agrees.
+    @Test func ablatedHeadsAreZeroedAndOnlyDownstreamChanges() throws {
+        let ids = [2, 17, 300, 45, 99, 1000, 7]
+        let heads = try HeadSet.parse("2.3", layers: Self.tiny.config.numLayers, heads: Self.tiny.config.numHeads)
+        let plain = try Self.tiny.forward(ids: ids), cut = try Self.tiny.forward(ids: ids, ablate: heads)
+        let n = ids.count, d = plain.hidden
+        #expect(
+            (0..<n).allSatisfy { r in (0..<n).allSatisfy { cut.attention(layer: 1, head: 2, row: r, column: $0) == 0 } }
+        )
+        #expect(
+            Array(cut.hiddenStates[0..<(2 * n * d)]) == Array(plain.hiddenStates[0..<(2 * n * d)]),
+            "embeddings and layer 1 unchanged")
+        #expect(
+            Array(cut.hiddenStates[(2 * n * d)..<(3 * n * d)]) != Array(plain.hiddenStates[(2 * n * d)..<(3 * n * d)]))
+        var batched: [Float] = []
+        try Self.tiny.lastHidden(
+            batch: [ids, ids], typeIds: nil, ablate: heads, workspace: Self.tiny.makeWorkspace(), into: &batched)
+        let last = Array(cut.hiddenStates[(cut.layers * n * d)..<((cut.layers + 1) * n * d)])
+        #expect(zip(batched[(n * d)..<(2 * n * d)], last).allSatisfy { abs($0 - $1) <= 1e-5 })
+        #expect(throws: EncoderError.self) { try HeadSet.parse("0.1", layers: 3, heads: 4) }
+        #expect(throws: EncoderError.self) { try HeadSet.parse("1.5", layers: 3, heads: 4) }
+        #expect(try HeadSet.parse("3.4, 1.2", layers: 3, heads: 4).description == "1.2, 3.4")
+    }
+
     @Test func paddingDoesNotChangeRealPositions() throws {
         let ids = [2, 17, 300, 45, 99, 1000, 7]
         let plain = try Self.tiny.forward(ids: ids)

@@ -28,6 +28,50 @@ import TestSupport
         }
     }
 
+    /// `--ablate L.H,…`: transformers' predictions with those heads' contexts
+    /// zeroed (head_mask), every family; the ablation must change something.
+    @Test(arguments: Fixtures.tinyMaskedLMModels.filter { $0 != "tiny-deberta-v3-hub" })
+    func ablatedPredictionsMatchTransformers(model: String) throws {
+        let dir = Fixtures.model(model)
+        let golden = try Fixtures.json(dir.appendingPathComponent("ablation_goldens.json"))
+        let intact = try Fixtures.json(dir.appendingPathComponent("cli_goldens.json"))
+        let heads = try #require(golden["ablate"] as? String)
+        var changed = false
+        for (c, i) in zip(golden["predict"] as? [[String: Any]] ?? [], intact["predict"] as? [[String: Any]] ?? []) {
+            let r = try run([
+                "predict", "--model", dir.path, "--ablate", heads, "--top-k", "5", "--json", c["text"] as! String,
+            ])
+            #expect(r.status == 0, "\(r.stderr)")
+            let got = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            let gotMasks = got["masks"] as? [[String: Any]] ?? [], wantMasks = c["masks"] as? [[String: Any]] ?? []
+            #expect(gotMasks.count == wantMasks.count && !wantMasks.isEmpty)
+            for (g, w) in zip(gotMasks, wantMasks) {
+                let gp = g["predictions"] as? [[String: Any]] ?? [], wp = w["predictions"] as? [[String: Any]] ?? []
+                #expect(gp.map { $0["id"] as? Int } == wp.map { $0["id"] as? Int }, "\(model): top-5 ids differ")
+                for (a, b) in zip(gp, wp) {
+                    #expect(abs((a["probability"] as! Double) - (b["probability"] as! Double)) <= 1e-4)
+                }
+            }
+            let before = (i["masks"] as? [[String: Any]] ?? []).flatMap {
+                ($0["predictions"] as? [[String: Any]] ?? []).map { $0["probability"] as! Double }
+            }
+            let after = wantMasks.flatMap {
+                ($0["predictions"] as? [[String: Any]] ?? []).map { $0["probability"] as! Double }
+            }
+            if zip(before, after).contains(where: { abs($0 - $1) > 1e-3 }) { changed = true }
+        }
+        #expect(changed, "\(model): ablating \(heads) changed no prediction (a no-op would pass)")
+        for c in golden["nsp"] as? [[String: Any]] ?? [] {
+            let r = try run([
+                "nsp", "--model", dir.path, "--ablate", heads, "--json", c["a"] as! String, c["b"] as! String,
+            ])
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Double])
+            #expect(
+                abs(o["is_next"]! - (c["is_next"] as! Double)) <= 1e-4
+                    && abs(o["not_next"]! - (c["not_next"] as! Double)) <= 1e-4)
+        }
+    }
+
     /// DeBERTa-v3 laid out as the hub ships it (pytorch_model.bin, spm.model, no tokenizer.json),
     /// found by its hub id in a Hugging Face cache: predictions equal transformers'.
     @Test func debertaV3FromAHubCacheSnapshot() throws {

