@@ -29,6 +29,8 @@ public struct MLMResult: Sendable {
     /// Logit lens at each mask position.
     public var lens: [Int: [LensRow]] = [:]
     public var lab: MaskingLab? = nil
+    /// With heads ablated: the intact model's probability of each shown guess, by position and id.
+    public var intact: [Int: [Int: Float]] = [:]
     public var error: String? = nil
 }
 

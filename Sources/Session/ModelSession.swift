@@ -101,7 +101,9 @@ public final class ModelSession: @unchecked Sendable {
         var failure: String? = nil
         do {
             try enc.forward(
-                ids: encoding.ids, typeIds: encoding.typeIds, attentionMask: nil, workspace: workspace, into: &scratch
+                ids: encoding.ids, typeIds: encoding.typeIds, attentionMask: nil, ablate: input.ablated,
+                workspace: workspace,
+                into: &scratch
             ) {
                 self.lock.withLock { self.generation != gen && self.pending != nil }
             }
@@ -114,8 +116,9 @@ public final class ModelSession: @unchecked Sendable {
         var result = EncodeResult(input: input, encoding: encoding, trace: trace, error: failure, milliseconds: 0)
         result.maskedOriginals = originals
         if trace != nil, model.hasMaskedLM, encoding.ids.contains(tok.maskId ?? -1) || input.labSeed != nil,
-            let mlm = maskedLM
+            var mlm = maskedLM
         {
+            mlm.ablation = input.ablated
             result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
         }
         if let trace, enc.hasReplacedTokenHead { result.replaced = try? enc.replacedTokenProbabilities(trace) }
@@ -145,6 +148,16 @@ extension ModelSession {
             guard e.ids.contains(mlm.maskId) else { return out }
             let t = try trace ?? mlm.forward(e.ids, e.typeIds)
             out.predictions = try mlm.predict(e, trace: t, k: 10)
+            if !mlm.ablation.isEmpty {
+                // Beside the ablated model's answer, the intact model's, for the same tokens.
+                var intact = mlm
+                intact.ablation = HeadSet()
+                let dists = try intact.distributions(
+                    try intact.forward(e.ids, e.typeIds), positions: out.predictions.map(\.position))
+                for (m, p) in zip(out.predictions, dists) {
+                    out.intact[m.position] = Dictionary(uniqueKeysWithValues: m.predictions.map { ($0.id, p[$0.id]) })
+                }
+            }
             for p in out.predictions { out.lens[p.position] = try mlm.logitLens(t, position: p.position, k: 3) }
             if out.predictions.count > 1 {
                 out.leftToRight = try mlm.iterativeFill(e, order: .leftToRight)

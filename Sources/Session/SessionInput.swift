@@ -1,3 +1,8 @@
+import Encoder
+
+/// The heads a session ablates, as the UI layers name them (the type lives in Encoder).
+public typealias HeadAblation = HeadSet
+
 /// What the user asked the model about. Equality and hashing compare exact
 /// Unicode scalars: "é" typed precomposed and decomposed are different
 /// inputs with different offsets (Swift's String == would call them equal).
@@ -8,16 +13,23 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     public var masked: Set<Int>
     /// When set, BERT's 15% / 80-10-10 corruption is applied with this seed (masking lab).
     public var labSeed: UInt64?
+    /// Attention heads knocked out in every pass (their context zeroed).
+    public var ablated: HeadAblation
 
-    public init(text: String, pair: String? = nil, masked: Set<Int> = [], labSeed: UInt64? = nil) {
+    public init(
+        text: String, pair: String? = nil, masked: Set<Int> = [], labSeed: UInt64? = nil,
+        ablated: HeadAblation = HeadAblation()
+    ) {
         self.text = text
         self.pair = pair.flatMap { $0.isEmpty ? nil : $0 }
         self.masked = masked
         self.labSeed = labSeed
+        self.ablated = ablated
     }
 
     public static func == (a: SessionInput, b: SessionInput) -> Bool {
         a.text.utf8.elementsEqual(b.text.utf8) && a.masked == b.masked && a.labSeed == b.labSeed
+            && a.ablated == b.ablated
             && (a.pair?.utf8).map { p in (b.pair?.utf8).map { p.elementsEqual($0) } ?? false } ?? (b.pair == nil)
     }
 
@@ -26,6 +38,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         h.combine(pair.map { Array($0.utf8) })
         h.combine(masked)
         h.combine(labSeed)
+        h.combine(ablated)
     }
 
     public var description: String { pair.map { "\(text) || \($0)" } ?? text }

@@ -90,6 +90,44 @@ import Tokenizers
         #expect(b.render(width: 120, height: 40).contains("tiny-bert has no next-sentence head"))
     }
 
+    /// `a` knocks out the head shown; `:ablate` sets several. Every pane shows
+    /// the ablated model (transformers' numbers for it), the predictions
+    /// beside the intact model's, and the status bar says which heads are off.
+    @Test func ablatingHeadsChangesEveryPane() throws {
+        let w = makeWorkbench("the [MASK] of the")
+        w.state.focus = .attention
+        w.press(.char("."))  // head 2 of layer 1
+        w.press(.char("a"))
+        #expect(w.state.ablated.description == "1.2")
+        var g = w.render(width: 160, height: 48)
+        #expect(g.contains("heads off 1.2") && g.contains("head 2/4 · ablated") && g.contains("(intact"))
+        let t = try #require(w.snapshot.result?.trace)
+        #expect(
+            (0..<t.tokens).allSatisfy { r in
+                (0..<t.tokens).allSatisfy { t.attention(layer: 0, head: 1, row: r, column: $0) == 0 }
+            })
+        w.run(command: "ablate 1.2 2.4 3.1")
+        w.session.waitUntilIdle()
+        let golden = try Fixtures.json(
+            Fixtures.model("tiny-bert-pretraining").appendingPathComponent("ablation_goldens.json"))
+        let want = try #require(
+            ((golden["predict"] as? [[String: Any]])?.first { $0["text"] as? String == "the [MASK] of the" })?["masks"]
+                as? [[String: Any]])
+        let got = try #require(w.snapshot.result?.mlm?.predictions.first)
+        let wp = try #require(want.first?["predictions"] as? [[String: Any]])
+        #expect(got.predictions.prefix(5).map(\.id) == wp.map { $0["id"] as! Int })
+        for (a, b) in zip(got.predictions, wp) {
+            #expect(abs(Double(a.probability) - (b["probability"] as! Double)) <= 1e-4)
+        }
+        g = w.render(width: 160, height: 48)
+        #expect(g.contains("heads off 1.2, 2.4, 3.1"))
+        w.run(command: "ablate none")
+        w.session.waitUntilIdle()
+        #expect(w.state.ablated.isEmpty && !w.render(width: 160, height: 48).contains("heads off"))
+        w.run(command: "ablate 9.9")
+        #expect(w.state.notice?.isError == true && w.state.notice?.text.contains("outside the model") == true)
+    }
+
     @Test func narrowTerminalsShowPredictionsWhenFocused() {
         let w = makeWorkbench("the [MASK] a")
         w.state.focus = .predictions

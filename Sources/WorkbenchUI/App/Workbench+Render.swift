@@ -66,6 +66,7 @@ extension Workbench {
             stale: snap.isStale,
             error: r?.error, p95: stats?.recentPercentile(0.95), notice: state.notice)
         var v = FrameView(status: status)
+        if !state.ablated.isEmpty { v.status.ablated = state.ablated.description }
         guard let r else { return v }
         if layout.tokens != nil { v.tokens = deriver.tokensView(r, selected: state.tokens.selected) }
         if layout.attention != nil {
@@ -121,7 +122,7 @@ public enum FrameRenderer {
             c.hits.add(r, .pane(.attention))
             let input = AttentionPane.Input(
                 view: v.attention, overview: v.overview, finder: v.finder, error: v.error, layers: v.status.layers,
-                heads: v.status.heads)
+                heads: v.status.heads, ablated: s.ablated)
             AttentionPane.render(input, s.attention, r, focused: s.focus == .attention, into: &c)
         }
         if let r = layout.probing {

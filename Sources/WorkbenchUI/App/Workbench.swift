@@ -64,7 +64,9 @@ public final class Workbench {
 
     /// What the input lines, masks and lab seed ask the model now.
     public var currentInput: SessionInput {
-        SessionInput(text: state.editorA.text, pair: state.editorB.text, masked: state.masked, labSeed: state.labSeed)
+        SessionInput(
+            text: state.editorA.text, pair: state.editorB.text, masked: state.masked, labSeed: state.labSeed,
+            ablated: state.ablated)
     }
 
     /// Sends the input to the session (cached inputs show at once).

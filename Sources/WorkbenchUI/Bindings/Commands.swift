@@ -1,4 +1,5 @@
 import Analysis
+import Session
 import Foundation
 
 /// One `:` command: its name, usage and help (the help overlay, the `:`
@@ -45,6 +46,10 @@ enum Commands {
         ) { w, arg in
             w.chooseGold(arg)
         },
+        Command(
+            "ablate", ":ablate L.H … | none", "knock out attention heads (layers and heads from 1); none restores them",
+            arguments: { _ in ["none"] }
+        ) { w, arg in w.setAblation(arg) },
         Command("export", ":export [DIR]", "hidden states, attentions (npy) and tokens (json) of the sentence") {
             w, arg in
             w.export(to: arg.isEmpty ? w.exportDirectory : arg)
@@ -148,6 +153,19 @@ extension Workbench {
         gold.current = s
         state.focus = .probing
         state.say("labelled sentence: the probing pane compares each layer with its gold (silver) labels")
+    }
+
+    func setAblation(_ arg: String) {
+        if arg == "none" || arg.isEmpty {
+            state.ablated = HeadAblation()
+        } else {
+            let list = arg.split(whereSeparator: { $0 == " " || $0 == "," }).joined(separator: ",")
+            do { state.ablated = try HeadAblation.parse(list, layers: facts.layers, heads: facts.heads) } catch {
+                return fail(":ablate: \(error)")
+            }
+        }
+        inputChanged()
+        state.say(state.ablated.isEmpty ? "every head restored" : "heads off: \(state.ablated)")
     }
 
     func switchModel(_ arg: String) {

@@ -165,7 +165,11 @@ extension Deriver {
         let masks = mlm.predictions.map { m in
             V.Mask(
                 position: m.position, was: r.maskedOriginals[m.position].map(visibleText),
-                guesses: guesses(m.predictions),
+                guesses: guesses(m.predictions).map { g in
+                    var g = g
+                    g.intact = mlm.intact[m.position]?[g.id]
+                    return g
+                },
                 lens: (mlm.lens[m.position] ?? []).map {
                     V.LensLine(layer: $0.layer, finalRank: $0.finalRank, top: guesses($0.top))
                 })

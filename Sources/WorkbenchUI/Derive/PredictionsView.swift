@@ -2,8 +2,10 @@
 public struct PredictionsView: Equatable, Sendable {
     public struct Guess: Equatable, Sendable {
         public var token: String, probability: Float, id: Int
-        public init(token: String, probability: Float, id: Int) {
-            self.token = token; self.probability = probability; self.id = id
+        /// With heads ablated: the intact model's probability of this token.
+        public var intact: Float?
+        public init(token: String, probability: Float, id: Int, intact: Float? = nil) {
+            self.token = token; self.probability = probability; self.id = id; self.intact = intact
         }
     }
 

@@ -57,6 +57,8 @@ public struct StatusView: Equatable, Sendable {
     /// Recent keystroke-to-frame p95 (`--stats`).
     public var p95: Double?
     public var notice: Notice?
+    /// "1.2, 3.4" when heads are ablated.
+    public var ablated: String?
 
     public init(
         model: String, family: String, layers: Int, heads: Int, tokens: Int? = nil, truncated: Int = 0,

@@ -34,6 +34,10 @@ extension AttentionPane {
         .state([.char("f")], .attention, "focus mode: the query row as a ranked bar list") { s, _ in
             s.attention.focusMode.toggle()
         },
+        Binding([.char("a")], .attention, "ablate the head shown (its context zeroed in every pass), or restore it") {
+            s, _ in
+            toggleAblation(&s)
+        },
         .state(
             [.char("g")], .attention,
             "find a head: every layer × head ranked by the cursor cell's attention (or a head statistic); Enter opens one"
@@ -48,8 +52,16 @@ extension AttentionPane {
     }
 }
 
+/// `a`: the head under the cursor joins or leaves the ablated heads.
+func toggleAblation(_ s: inout WorkbenchState) -> Effect {
+    let h = HeadAblation.Head(layer: s.attention.layer, head: s.attention.head)
+    if s.ablated.heads.contains(h) { s.ablated.heads.remove(h) } else { s.ablated.heads.insert(h) }
+    return .inputChanged
+}
+
 extension OverviewGrid {
     static let bindings: [Binding] = [
+        Binding([.char("a")], .overview, "ablate the chosen head, or restore it") { s, _ in toggleAblation(&s) },
         .state([.up, .char("k")], .overview, "layer up") { s, e in
             s.attention.layer = wrapped(s.attention.layer, -1, e.layers)
         },
@@ -73,3 +85,4 @@ extension OverviewGrid {
 }
 
 import Analysis
+import Session

@@ -1,3 +1,5 @@
+import Session
+
 /// The attention pane: a heatmap of one layer/head (or a derived view), its
 /// statistics, a ranked focus list, and an overview of all heads.
 enum AttentionPane {
@@ -7,6 +9,8 @@ enum AttentionPane {
         var finder: HeadFinderView?
         var error: String?
         var layers: Int, heads: Int
+        /// Heads knocked out: the title and the overview mark them.
+        var ablated = HeadAblation()
     }
 
     static func title(_ s: AttentionState, layers: Int, heads: Int, specials: String) -> String {
@@ -28,15 +32,17 @@ enum AttentionPane {
     }
 
     static func render(_ input: Input, _ s: AttentionState, _ r: Rect, focused: Bool, into c: inout Canvas) {
-        c.frame(
-            r,
-            title: title(s, layers: input.layers, heads: input.heads, specials: input.view?.specialNames ?? "specials"),
-            focused: focused)
+        var heading = title(
+            s, layers: input.layers, heads: input.heads, specials: input.view?.specialNames ?? "specials")
+        if !s.overview, s.view == .head, input.ablated.contains(layer: s.layer, head: s.head) {
+            heading += " · ablated"
+        }
+        c.frame(r, title: heading, focused: focused)
         let inner = r.inset(by: 1)
         guard inner.width > 8, inner.height > 2 else { return }
         if let err = input.error { c.put(err, x: inner.x, y: inner.y, c.theme.style(.error), clip: inner); return }
         if s.overview {
-            if let o = input.overview { OverviewGrid.render(o, s, inner, &c) }
+            if let o = input.overview { OverviewGrid.render(o, s, ablated: input.ablated, inner, &c) }
             return
         }
         guard let v = input.view, v.map.size > 0 else { return }

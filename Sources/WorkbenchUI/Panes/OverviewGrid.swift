@@ -1,6 +1,8 @@
 /// All layers × heads as small thumbnails; the chosen head is framed.
 enum OverviewGrid {
-    static func render(_ o: OverviewView, _ s: AttentionState, _ r: Rect, _ c: inout Canvas) {
+    static func render(
+        _ o: OverviewView, _ s: AttentionState, ablated: HeadAblation = HeadAblation(), _ r: Rect, _ c: inout Canvas
+    ) {
         let labelW = 4
         guard let (tw, th, rows) = OverviewView.thumbnailSize(r, layers: o.layers, heads: o.heads, ramp: c.ramp) else {
             return drawEntropyTable(o, s, r, &c)
@@ -17,6 +19,9 @@ enum OverviewGrid {
                 let cell = Rect(x: r.x + labelW + h * (tw + 1), y: y, width: tw, height: th)
                 let values = o.thumbnail(layer: l, head: h, rows: rows, columns: tw)
                 drawThumb(values, cell, selected: l == s.layer && h == s.head, &c)
+                if ablated.contains(layer: l, head: h) {
+                    c.put("✗", x: cell.x, y: cell.y, c.theme.style(.error, [.bold, .reverse]))
+                }
                 c.hits.add(cell, .head(layer: l, head: h))
             }
         }
@@ -66,3 +71,4 @@ enum OverviewGrid {
 }
 
 import Analysis
+import Session

@@ -110,6 +110,10 @@ enum PredictionsPane {
         let r = w.area, y = w.y
         var x = c.put(fit(g.token, 14), x: r.x + 2, y: y, c.theme.style(.foreground, [.bold]), clip: r)
         x = c.put(String(format: "%6.2f%% ", g.probability * 100), x: x, y: y, c.theme.style(.muted), clip: r)
+        if let intact = g.intact {
+            // The ablated model's answer beside the intact one's.
+            x = c.put(String(format: "(intact %5.1f%%) ", intact * 100), x: x, y: y, c.theme.style(.accent), clip: r)
+        }
         let width = max(1, r.maxX - x - 10)
         let filled = max(1, Int((g.probability / max(scale, 1e-9) * Float(width)).rounded()))
         x = c.put(String(repeating: "█", count: filled), x: x, y: y, c.heat(g.probability.squareRoot()), clip: r)

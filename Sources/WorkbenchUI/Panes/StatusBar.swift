@@ -19,6 +19,9 @@ enum StatusBar {
         } else if let err = v.error {
             x = c.put("  " + err, x: x, y: r.y, t.style(.error, bg: .statusBarBackground, [.bold]), clip: r)
         }
+        if let off = v.ablated {
+            x = c.put("  heads off " + off, x: x, y: r.y, t.style(.error, bg: .statusBarBackground, [.bold]), clip: r)
+        }
         if let p95 = v.p95 {
             x = c.put(
                 String(format: "  key→frame p95 %.1f ms", p95), x: x, y: r.y,

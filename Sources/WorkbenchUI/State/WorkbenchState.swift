@@ -1,3 +1,5 @@
+import Session
+
 /// Everything the user has set up on screen, as one value: the input lines,
 /// focus, each pane's selection, scroll and view mode, the overlay, masks
 /// and the lab seed. No I/O and no session in it, so a key binding is a
@@ -13,6 +15,8 @@ public struct WorkbenchState: Equatable, Sendable {
     /// Token positions the user masked from the tokens pane (cleared when the text changes).
     public var masked: Set<Int> = []
     public var labSeed: UInt64?
+    /// Heads knocked out (`a` on a head, `:ablate`): every pane shows the ablated model.
+    public var ablated = HeadAblation()
     public var overlay: Overlay = .none
     public var zoomed = false
     public var notice: Notice?
