@@ -120,6 +120,15 @@ public final class ModelSession: @unchecked Sendable {
         {
             mlm.ablation = input.ablated
             result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
+            if input.importance, let first = result.mlm?.predictions.first, let top = first.predictions.first {
+                // One pass per head; a newer input stops it between passes.
+                let stale = { self.lock.withLock { self.generation != gen && self.pending != nil } }
+                guard
+                    let imp = try? HeadImportance.compute(
+                        mlm, encoding, position: first.position, target: top.id, isCancelled: stale)
+                else { return nil }
+                result.importance = imp
+            }
         }
         if let trace, enc.hasReplacedTokenHead { result.replaced = try? enc.replacedTokenProbabilities(trace) }
         if let trace, input.pair != nil, enc.hasNextSentenceHead, let logits = try? enc.nextSentenceLogits(trace) {

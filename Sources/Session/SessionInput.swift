@@ -15,21 +15,24 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     public var labSeed: UInt64?
     /// Attention heads knocked out in every pass (their context zeroed).
     public var ablated: HeadAblation
+    /// Also rank every head by how much ablating it alone changes the first mask's top prediction.
+    public var importance: Bool
 
     public init(
         text: String, pair: String? = nil, masked: Set<Int> = [], labSeed: UInt64? = nil,
-        ablated: HeadAblation = HeadAblation()
+        ablated: HeadAblation = HeadAblation(), importance: Bool = false
     ) {
         self.text = text
         self.pair = pair.flatMap { $0.isEmpty ? nil : $0 }
         self.masked = masked
         self.labSeed = labSeed
         self.ablated = ablated
+        self.importance = importance
     }
 
     public static func == (a: SessionInput, b: SessionInput) -> Bool {
         a.text.utf8.elementsEqual(b.text.utf8) && a.masked == b.masked && a.labSeed == b.labSeed
-            && a.ablated == b.ablated
+            && a.ablated == b.ablated && a.importance == b.importance
             && (a.pair?.utf8).map { p in (b.pair?.utf8).map { p.elementsEqual($0) } ?? false } ?? (b.pair == nil)
     }
 
@@ -39,6 +42,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         h.combine(masked)
         h.combine(labSeed)
         h.combine(ablated)
+        h.combine(importance)
     }
 
     public var description: String { pair.map { "\(text) || \($0)" } ?? text }

@@ -1,3 +1,4 @@
+import Analysis
 import Encoder
 import Foundation
 import Session
@@ -126,6 +127,32 @@ import Tokenizers
         #expect(w.state.ablated.isEmpty && !w.render(width: 160, height: 48).contains("heads off"))
         w.run(command: "ablate 9.9")
         #expect(w.state.notice?.isError == true && w.state.notice?.text.contains("outside the model") == true)
+    }
+
+    /// `H`: every head's effect on the first mask's top prediction, each
+    /// number the log-probability change of ablating that head alone.
+    @Test func headImportanceIsTheEffectOfAblatingEachHead() throws {
+        let w = makeWorkbench("the [MASK] of the")
+        w.state.focus = .attention
+        w.press(.char("H"))
+        let g = w.render(width: 160, height: 48)
+        let imp = try #require(w.snapshot.result?.importance)
+        #expect(g.contains("Δ log p(") && g.contains("with each head alone off") && imp.deltas.count == 12)
+        // One cell, by hand: ablate layer 2 head 3 alone and compare log p of the same token.
+        let mlm = try MaskedLanguageModel(encoder: tinyModel.encoder, tokenizer: tinyModel.tokenizer)
+        var cut = mlm
+        cut.ablation = try HeadSet.parse("2.3", layers: 3, heads: 4)
+        let e = w.snapshot.result!.encoding
+        let base = try mlm.distributions(try mlm.forward(e.ids, e.typeIds), positions: [imp.position])[0][imp.target]
+        let off = try cut.distributions(try cut.forward(e.ids, e.typeIds), positions: [imp.position])[0][imp.target]
+        #expect(abs(imp.delta(layer: 1, head: 2) - (log(off) - log(base))) < 1e-4)
+        #expect(imp.deltas.contains { abs($0) > 1e-3 }, "some head matters")
+        w.press(.down, .right, .enter)
+        #expect(!w.state.attention.importance && w.state.attention.layer == 1 && w.state.attention.head == 1)
+        let none = makeWorkbench("the cat")
+        none.state.focus = .attention
+        none.press(.char("H"))
+        #expect(none.render(width: 160, height: 48).contains("head importance needs a [MASK]"))
     }
 
     @Test func narrowTerminalsShowPredictionsWhenFocused() {

@@ -96,7 +96,7 @@ private struct WorkbenchDriver {
                 .tab, .backTab, .escape, .up, .down, .left, .right, .pageUp, .pageDown, .enter,
                 .char("["), .char("]"), .char(","), .char("."), .char("v"), .char("w"), .char("s"), .char("o"),
                 .char("f"), .char("z"), .char("m"), .char("M"), .char("b"), .char("x"), .char("r"), .char("?"),
-                .char("I"), .char("g"), .char("a"),
+                .char("I"), .char("g"), .char("a"), .char("H"),
             ]
             let key = keys[arg % keys.count]
             let editing = w.state.focus == .inputA && w.state.overlay == .none

@@ -78,6 +78,14 @@ extension Workbench {
             } else {
                 v.attention = deriver.attentionView(r, state.attention)
                 v.finder = deriver.finderView(r, state.attention)
+                if state.attention.importance {
+                    let passes = f.layers * f.heads
+                    let waiting =
+                        r.mlm?.predictions.isEmpty == false || snap.isStale
+                        ? "computing head importance: one pass per head (\(passes) passes)…"
+                        : "head importance needs a [MASK]: press m on a token (Tokens pane) or type [MASK]"
+                    v.importance = ImportanceView(importance: snap.isStale ? nil : r.importance, waiting: waiting)
+                }
             }
         }
         if layout.predictions != nil { v.predictions = deriver.predictionsView(r) }
@@ -121,8 +129,8 @@ public enum FrameRenderer {
         if let r = layout.attention {
             c.hits.add(r, .pane(.attention))
             let input = AttentionPane.Input(
-                view: v.attention, overview: v.overview, finder: v.finder, error: v.error, layers: v.status.layers,
-                heads: v.status.heads, ablated: s.ablated)
+                view: v.attention, overview: v.overview, finder: v.finder, importance: v.importance, error: v.error,
+                layers: v.status.layers, heads: v.status.heads, ablated: s.ablated)
             AttentionPane.render(input, s.attention, r, focused: s.focus == .attention, into: &c)
         }
         if let r = layout.probing {

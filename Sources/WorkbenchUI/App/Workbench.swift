@@ -66,7 +66,7 @@ public final class Workbench {
     public var currentInput: SessionInput {
         SessionInput(
             text: state.editorA.text, pair: state.editorB.text, masked: state.masked, labSeed: state.labSeed,
-            ablated: state.ablated)
+            ablated: state.ablated, importance: state.attention.importance)
     }
 
     /// Sends the input to the session (cached inputs show at once).

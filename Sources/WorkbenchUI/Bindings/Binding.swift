@@ -8,6 +8,7 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
     case attention = "Attention pane"
     case overview = "Head overview"
     case finder = "Head finder"
+    case importance = "Head importance"
     case predictions = "Predictions pane"
     case probing = "Probing pane"
 
@@ -83,7 +84,8 @@ public enum KeyMap {
     /// Every binding, in help order: global and pane-wide ones, then each pane's own.
     public static let bindings: [Binding] =
         GlobalBindings.all + TokensPane.bindings + AttentionPane.bindings
-        + OverviewGrid.bindings + HeadFinder.bindings + PredictionsPane.bindings + ProbingPane.bindings
+        + OverviewGrid.bindings + HeadFinder.bindings + ImportanceGrid.bindings + PredictionsPane.bindings
+        + ProbingPane.bindings
 
     /// The binding for `key` in the first context of `chain` that binds it.
     static func binding(for key: Key, in chain: [Context]) -> Binding? {

@@ -6,6 +6,7 @@ public struct FrameView: Equatable, Sendable {
     public var attention: AttentionView?
     public var overview: OverviewView?
     public var finder: HeadFinderView?
+    public var importance: ImportanceView?
     /// Why the model could not run on this input (shown in the attention pane).
     public var error: String?
     public var predictions: PredictionsView?

@@ -34,6 +34,13 @@ extension AttentionPane {
         .state([.char("f")], .attention, "focus mode: the query row as a ranked bar list") { s, _ in
             s.attention.focusMode.toggle()
         },
+        Binding(
+            [.char("H")], .attention,
+            "head importance: how much ablating each head alone changes the first mask's top prediction (one pass per head)"
+        ) { s, _ in
+            s.attention.importance = true
+            return .inputChanged
+        },
         Binding([.char("a")], .attention, "ablate the head shown (its context zeroed in every pass), or restore it") {
             s, _ in
             toggleAblation(&s)

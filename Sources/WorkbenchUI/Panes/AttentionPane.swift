@@ -7,6 +7,7 @@ enum AttentionPane {
         var view: AttentionView?
         var overview: OverviewView?
         var finder: HeadFinderView?
+        var importance: ImportanceView?
         var error: String?
         var layers: Int, heads: Int
         /// Heads knocked out: the title and the overview mark them.
@@ -48,7 +49,9 @@ enum AttentionPane {
         guard let v = input.view, v.map.size > 0 else { return }
         drawInfo(v, s, inner, &c)
         let area = body(r, v, s)
-        if let f = input.finder, let fs = s.finder {
+        if let imp = input.importance, s.importance {
+            ImportanceGrid.render(imp, s, area, &c)
+        } else if let f = input.finder, let fs = s.finder {
             HeadFinder.render(f, fs, current: (s.layer, s.head), area, &c)
         } else if s.focusMode {
             drawFocusList(v, s, area, &c)

@@ -22,6 +22,8 @@ public struct AttentionState: Equatable, Sendable {
     public var focusMode = false
     /// The head finder, when open: every head ranked for the cursor cell.
     public var finder: HeadFinderState?
+    /// The head-importance grid (Δ log p of the first mask's prediction per head ablated).
+    public var importance = false
     public init() {}
 }
 

@@ -42,7 +42,9 @@ public struct WorkbenchState: Equatable, Sendable {
         case .tokens: return .tokens
         case .predictions: return .predictions
         case .probing: return .probing
-        case .attention: return attention.finder != nil ? .finder : attention.overview ? .overview : .attention
+        case .attention:
+            if attention.importance { return .importance }
+            return attention.finder != nil ? .finder : attention.overview ? .overview : .attention
         }
     }
 

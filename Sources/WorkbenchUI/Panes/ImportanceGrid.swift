@@ -1,0 +1,78 @@
+import Foundation
+import Analysis
+import Session
+
+/// Head importance in place of the heatmap: layers × heads, each cell the
+/// change in log p of the first mask's top prediction when that head alone
+/// is ablated (Michel et al. 2019); the strongest effects brightest.
+enum ImportanceGrid {
+    static func render(_ v: ImportanceView, _ s: AttentionState, _ r: Rect, _ c: inout Canvas) {
+        guard r.height > 2 else { return }
+        guard let imp = v.importance else {
+            c.put(v.waiting, x: r.x, y: r.y, c.theme.style(.muted), clip: r)
+            return
+        }
+        let title = "Δ log p(\"\(visibleText(imp.targetToken))\" at #\(imp.position)) with each head alone off"
+        c.segments(
+            [title, String(format: "  (base %.2f)", imp.baseLogProbability), "  Enter opens · Esc closes"],
+            x: r.x, y: r.y, c.theme.style(.accent, [.bold]), clip: r)
+        let cw = max(6, min(8, (r.width - 5) / max(1, imp.heads)))
+        var x = c.put(fit("", 5), x: r.x, y: r.y + 1, c.theme.style(.muted))
+        for h in 0..<imp.heads {
+            x = c.put(
+                fit("H\(h + 1)", cw), x: x, y: r.y + 1, c.theme.style(h == s.head ? .cursor : .muted, [.bold]), clip: r)
+        }
+        let top = max(imp.deltas.map { abs($0) }.max() ?? 1, 1e-9)
+        for l in 0..<imp.layers where r.y + 2 + l < r.maxY {
+            let y = r.y + 2 + l
+            var x = c.put(fit("L\(l + 1)", 5), x: r.x, y: y, c.theme.style(l == s.layer ? .cursor : .muted, [.bold]))
+            for h in 0..<imp.heads {
+                let d = imp.delta(layer: l, head: h), on = l == s.layer && h == s.head
+                var st =
+                    c.ramp
+                    ? Style(fg: c.theme.color(.foreground), bg: c.theme.heat((abs(d) / top).squareRoot()))
+                    : c.theme.style(.foreground)
+                if on { st = st.with([.bold, .reverse]) }
+                let start = x
+                x = c.put(fit(String(format: "%+.2f", d), cw), x: x, y: y, st, clip: r)
+                c.hits.add(Rect(x: start, y: y, width: x - start, height: 1), .head(layer: l, head: h))
+            }
+        }
+        let note = "negative: the head helped the prediction; colour: |Δ| (√ scale, max \(String(format: "%.2f", top)))"
+        if r.y + 2 + imp.layers < r.maxY {
+            c.put(note, x: r.x, y: r.y + 2 + imp.layers, c.theme.style(.muted), clip: r)
+        }
+    }
+
+    static let bindings: [Binding] = [
+        .state([.up, .char("k")], .importance, "layer up") { s, e in
+            s.attention.layer = wrapped(s.attention.layer, -1, e.layers)
+        },
+        .state([.down, .char("j")], .importance, "layer down") { s, e in
+            s.attention.layer = wrapped(s.attention.layer, 1, e.layers)
+        },
+        .state([.left, .char("h")], .importance, "head left") { s, e in
+            s.attention.head = wrapped(s.attention.head, -1, e.heads)
+        },
+        .state([.right, .char("l")], .importance, "head right") { s, e in
+            s.attention.head = wrapped(s.attention.head, 1, e.heads)
+        },
+        Binding([.enter], .importance, "open the chosen head") { s, _ in
+            s.attention.importance = false
+            s.attention.view = .head
+            return .inputChanged
+        },
+        Binding([.escape, .char("H")], .importance, "close head importance") { s, _ in
+            s.attention.importance = false
+            return .inputChanged
+        },
+        Binding([.char("a")], .importance, "ablate the chosen head, or restore it") { s, _ in toggleAblation(&s) },
+    ]
+}
+
+/// What the importance grid shows: the result's ranking, or why there is none yet.
+public struct ImportanceView: Equatable, Sendable {
+    public var importance: HeadImportance?
+    public var waiting: String
+    public init(importance: HeadImportance?, waiting: String) { self.importance = importance; self.waiting = waiting }
+}
