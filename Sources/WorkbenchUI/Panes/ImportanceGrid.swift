@@ -28,9 +28,11 @@ enum ImportanceGrid {
             var x = c.put(fit("L\(l + 1)", 5), x: r.x, y: y, c.theme.style(l == s.layer ? .cursor : .muted, [.bold]))
             for h in 0..<imp.heads {
                 let d = imp.delta(layer: l, head: h), on = l == s.layer && h == s.head
+                // Dark digits on the bright end of the ramp, light ones elsewhere: readable on every cell.
+                let level = (abs(d) / top).squareRoot()
                 var st =
                     c.ramp
-                    ? Style(fg: c.theme.color(.foreground), bg: c.theme.heat((abs(d) / top).squareRoot()))
+                    ? Style(fg: level > 0.6 ? .indexed(16) : c.theme.color(.foreground), bg: c.theme.heat(level))
                     : c.theme.style(.foreground)
                 if on { st = st.with([.bold, .reverse]) }
                 let start = x
