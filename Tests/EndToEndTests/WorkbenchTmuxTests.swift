@@ -87,6 +87,46 @@ import TestSupport
         #expect(!drawn.unicodeScalars.contains("\u{200D}"), "no zero-width joiner reaches the screen")
     }
 
+    /// Ablate a head in the real binary and see the prediction change.
+    @Test func ablatingAHeadChangesThePrediction() throws {
+        let state = try temporaryDirectory()
+        let bin = try bertscopeBinary(), tiny = Fixtures.model("tiny-bert-pretraining").path
+        let t = try Tmux(
+            width: 160, height: 48,
+            command: "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) --model \(tiny); sleep 60"
+        )
+        try t.waitFor(text: "tiny-bert-pretraining")
+        try t.send("the [MASK] of the", literal: true)
+        let before = try t.waitFor(text: "mask 1/1 at #2")
+        try t.send("Escape")
+        try t.send("Tab")
+        try t.send(":")
+        try t.send("ablate 1.2 2.4 3.1", literal: true)
+        try t.send("Enter")
+        let after = try t.waitFor("the ablated model's predictions") {
+            $0.contains("heads off 1.2, 2.4, 3.1") && $0.contains("(intact")
+        }
+        // The golden's top guess for these heads, and the intact top guess, both from transformers.
+        let line = { (s: String) in
+            s.split(separator: "\n").first { $0.contains("mask 1/1 at #2") }.map(String.init) ?? ""
+        }
+        #expect(line(before) != "" && line(after) != "")
+        let firstGuess = { (s: String) -> String in
+            let rows = s.split(separator: "\n").map(String.init)
+            guard let i = rows.firstIndex(where: { $0.contains("mask 1/1 at #2") }), i + 1 < rows.count else {
+                return ""
+            }
+            return rows[i + 1].split(separator: "│").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        }
+        #expect(
+            firstGuess(before).split(separator: " ").first != firstGuess(after).split(separator: " ").first,
+            "the top prediction changed: \(firstGuess(before)) → \(firstGuess(after))")
+        try t.send(":")
+        try t.send("ablate none", literal: true)
+        try t.send("Enter")
+        try t.waitFor("every head restored") { $0.contains("every head restored") && !$0.contains("heads off") }
+    }
+
     /// A SentencePiece family end to end: ▁ pieces, its own MLM head, its info overlay.
     @Test func albertCheckpointInTheRealBinary() throws {
         let state = try temporaryDirectory()
