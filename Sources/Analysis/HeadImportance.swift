@@ -25,25 +25,38 @@ public struct HeadImportance: Sendable, Equatable {
 
     public func delta(layer: Int, head: Int) -> Float { deltas[layer * heads + head] }
 
-    /// One pass per head; `isCancelled` is asked between passes (nil result when it says stop).
+    /// One pass per head, each resumed at the head's layer from the base
+    /// pass (the layers below are unchanged); `isCancelled` is asked between
+    /// passes (nil result when it says stop).
     public static func compute(
         _ mlm: MaskedLanguageModel, _ e: Encoding, position: Int, target: Int,
         isCancelled: () -> Bool = { false }
     ) throws -> HeadImportance? {
-        let L = mlm.encoder.config.numLayers, H = mlm.encoder.config.numHeads
-        func logp(_ m: MaskedLanguageModel) throws -> Float {
-            let p = try m.distributions(try m.forward(e.ids, e.typeIds), positions: [position])[0][target]
-            return log(max(p, 1e-30))
-        }
-        let base = try logp(mlm)
+        let enc = mlm.encoder, L = enc.config.numLayers, H = enc.config.numHeads, d = enc.config.hiddenSize
+        let baseTrace = try mlm.forward(e.ids, e.typeIds)
+        let base = log(max(try mlm.distributions(baseTrace, positions: [position])[0][target], 1e-30))
+        let ws = enc.makeWorkspace()
+        var last: [Float] = []
         var deltas = [Float](repeating: 0, count: L * H)
         for l in 0..<L {
             for h in 0..<H {
                 if isCancelled() { return nil }
-                var m = mlm
-                m.ablation.heads.insert(HeadSet.Head(layer: l, head: h))
                 // A head already off changes nothing when "ablated again".
-                deltas[l * H + h] = mlm.ablation.contains(layer: l, head: h) ? 0 : try logp(m) - base
+                guard !mlm.ablation.contains(layer: l, head: h) else { continue }
+                var heads = mlm.ablation
+                heads.heads.insert(HeadSet.Head(layer: l, head: h))
+                let p: Float
+                if !enc.canResume(at: l) {
+                    var m = mlm
+                    m.ablation = heads
+                    p = try m.distributions(try m.forward(e.ids, e.typeIds), positions: [position])[0][target]
+                } else {
+                    try enc.lastHidden(resuming: baseTrace, at: l, ablate: heads, workspace: ws, into: &last)
+                    let logits = try enc.maskedLMLogits(
+                        hidden: Array(last[(position * d)..<((position + 1) * d)]), rows: 1)
+                    p = softmax(logits[...])[target]
+                }
+                deltas[l * H + h] = log(max(p, 1e-30)) - base
             }
         }
         return HeadImportance(

@@ -32,6 +32,25 @@ import TestSupport
         #expect(try HeadSet.parse("3.4, 1.2", layers: 3, heads: 4).description == "1.2, 3.4")
     }
 
+    /// Resuming a pass at a layer (head importance) gives the full ablated pass's last layer, every family.
+    @Test(arguments: [
+        "tiny-bert-pretraining", "tiny-albert-pretraining", "tiny-deberta-v3-mlm", "tiny-deberta-v2-conv",
+        "tiny-distilbert-mlm", "tiny-roberta-mlm",
+    ])
+    func resumedPassesEqualFullPasses(model: String) throws {
+        let enc = try BertEncoder(directory: Fixtures.model(model))
+        let ids = [2, 17, 30, 45, 9, 100, 3], n = ids.count, d = enc.config.hiddenSize, L = enc.config.numLayers
+        let base = try enc.forward(ids: ids)
+        var last: [Float] = []
+        for l in 0..<L where enc.canResume(at: l) {
+            let heads = HeadSet([HeadSet.Head(layer: l, head: 1)])
+            try enc.lastHidden(resuming: base, at: l, ablate: heads, workspace: enc.makeWorkspace(), into: &last)
+            let full = try enc.forward(ids: ids, ablate: heads)
+            let want = Array(full.hiddenStates[(L * n * d)..<((L + 1) * n * d)])
+            #expect(zip(last, want).allSatisfy { abs($0 - $1) <= 1e-5 }, "\(model) layer \(l)")
+        }
+    }
+
     @Test func paddingDoesNotChangeRealPositions() throws {
         let ids = [2, 17, 300, 45, 99, 1000, 7]
         let plain = try Self.tiny.forward(ids: ids)
