@@ -8,7 +8,8 @@ extension BertEncoder {
         _ p: PackedLayer, _ w: BertWeights.Layer, layer: Int, n: Int, input: UnsafePointer<Float>,
         output: UnsafeMutablePointer<Float>,
         queries: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<Float>,
-        probs: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, ablate: HeadSet = HeadSet(), ws: Workspace
+        probs: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, ablate: HeadSet = HeadSet(), ws: Workspace,
+        observe: ((_ layer: Int, _ context: UnsafePointer<Float>) -> Void)? = nil
     ) {
         let d = config.hiddenSize, H = config.numHeads, dh = config.headDim
         // One GEMM for Q, K and V: qkv (n, 3d).
@@ -27,6 +28,7 @@ extension BertEncoder {
             let scale = 1 / Float(dh).squareRoot()
             bs_attention_heads(ws.qkv, Int32(n), Int32(d), Int32(H), scale, mask, probs, ws.context)
         }
+        observe?(layer, ws.context)
         if !ablate.isEmpty {
             ablate.apply(layer: layer, context: ws.context, rows: n, d: d, headDim: dh, probs: probs, n: n)
         }

@@ -66,6 +66,17 @@ public final class BertEncoder: Sendable {
         ids: [Int], typeIds: [Int]?, attentionMask: [Int]?, ablate: HeadSet = HeadSet(), workspace ws: Workspace,
         into trace: inout Trace, isCancelled: (() -> Bool)? = nil
     ) throws {
+        try forward(
+            ids: ids, typeIds: typeIds, attentionMask: attentionMask, ablate: ablate, workspace: ws, into: &trace,
+            isCancelled: isCancelled, observe: nil)
+    }
+
+    /// `observe` sees each layer's context vectors (n, d) before the output projection (mean ablation's statistics).
+    func forward(
+        ids: [Int], typeIds: [Int]?, attentionMask: [Int]?, ablate: HeadSet, workspace ws: Workspace,
+        into trace: inout Trace, isCancelled: (() -> Bool)?,
+        observe: ((_ layer: Int, _ context: UnsafePointer<Float>) -> Void)?
+    ) throws {
         try validate(ids: ids, typeIds: typeIds, attentionMask: attentionMask)
         let n = ids.count, d = config.hiddenSize, L = config.numLayers, H = config.numHeads
         ws.reserve(tokens: n)
@@ -95,7 +106,7 @@ public final class BertEncoder: Sendable {
                                 queries: qs.baseAddress! + l * n * d, keys: ks.baseAddress! + l * n * d,
                                 probs: att.baseAddress! + l * H * n * n, mask: masked ? ws.maskAdd : nil,
                                 ablate: ablate,
-                                ws: ws)
+                                ws: ws, observe: observe)
                             if l == 0, let convolution {
                                 applyConvolution(
                                     convolution, input: hs.baseAddress!, out: hs.baseAddress! + n * d, n: n,

@@ -10,7 +10,10 @@ public struct HeadSet: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var heads: Set<Head>
-    public init(_ heads: Set<Head> = []) { self.heads = heads }
+    /// Mean ablation: the head's output is replaced by these (dh values; its
+    /// mean context over a reference set) instead of zero.
+    public var means: [Head: [Float]] = [:]
+    public init(_ heads: Set<Head> = [], means: [Head: [Float]] = [:]) { self.heads = heads; self.means = means }
 
     public var isEmpty: Bool { heads.isEmpty }
     public func contains(layer: Int, head: Int) -> Bool { heads.contains(Head(layer: layer, head: head)) }
@@ -44,8 +47,44 @@ public struct HeadSet: Hashable, Sendable, CustomStringConvertible {
         probs: UnsafeMutablePointer<Float>?, n: Int
     ) {
         for h in heads where h.layer == layer {
+            if let mean = means[h], mean.count == dh {
+                // Mean ablation: the head still attends (its probabilities stay), its output is the reference mean.
+                mean.withUnsafeBufferPointer { m in
+                    for r in 0..<rows { (context + r * d + h.head * dh).update(from: m.baseAddress!, count: dh) }
+                }
+                continue
+            }
             for r in 0..<rows { (context + r * d + h.head * dh).update(repeating: 0, count: dh) }
             if let probs { (probs + h.head * n * n).update(repeating: 0, count: n * n) }
         }
+    }
+}
+
+extension BertEncoder {
+    /// Every head's mean context vector over all tokens of `sequences`
+    /// (the intact model), for mean ablation.
+    public func headMeans(_ sequences: [[Int]]) throws -> [HeadSet.Head: [Float]] {
+        let L = config.numLayers, H = config.numHeads, d = config.hiddenSize, dh = config.headDim
+        var sums = [Double](repeating: 0, count: L * d)
+        var count = 0
+        let ws = makeWorkspace()
+        var trace = Trace()
+        for ids in sequences where !ids.isEmpty {
+            try forward(
+                ids: ids, typeIds: nil, attentionMask: nil, ablate: HeadSet(), workspace: ws, into: &trace,
+                isCancelled: nil
+            ) { layer, context in
+                for r in 0..<ids.count { for c in 0..<d { sums[layer * d + c] += Double(context[r * d + c]) } }
+            }
+            count += ids.count
+        }
+        guard count > 0 else { throw EncoderError("mean ablation needs reference sentences") }
+        var out: [HeadSet.Head: [Float]] = [:]
+        for l in 0..<L {
+            for h in 0..<H {
+                out[HeadSet.Head(layer: l, head: h)] = (0..<dh).map { Float(sums[l * d + h * dh + $0] / Double(count)) }
+            }
+        }
+        return out
     }
 }

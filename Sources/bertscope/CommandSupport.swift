@@ -6,6 +6,7 @@ import Foundation
 import SafeIO
 import Session
 import Tokenizers
+import WorkbenchUI
 
 /// `--model`, shared by every subcommand.
 struct ModelOptions: ParsableArguments {
@@ -94,13 +95,51 @@ struct AblationOption: ParsableArguments {
             valueName: "L.H[,L.H…]"))
     var ablate: String?
 
-    /// The heads, checked against the model's shape.
-    func heads(for config: ModelConfig) throws -> HeadSet {
+    @Option(
+        name: .long,
+        help: "zero (transformers' head_mask) or mean (each head's output replaced by its mean over --reference).")
+    var ablateMode = AblationMode.zero
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Sentences for mean ablation, one per line (default: Samples/teaching.txt).", valueName: "FILE"))
+    var reference: String?
+
+    enum AblationMode: String, ExpressibleByArgument, CaseIterable { case zero, mean }
+
+    /// The heads, checked against the model's shape; for mean ablation with
+    /// their means over the reference sentences on `encoder`.
+    func heads(for encoder: BertEncoder, tokenizer: Tokenizer) throws -> HeadSet {
         guard let ablate else { return HeadSet() }
-        do { return try HeadSet.parse(ablate, layers: config.numLayers, heads: config.numHeads) } catch let e
+        let config = encoder.config
+        var set: HeadSet
+        do { set = try HeadSet.parse(ablate, layers: config.numLayers, heads: config.numHeads) } catch let e
             as EncoderError
         {
             throw CommandError("--ablate: " + e.message)
         }
+        guard ablateMode == .mean else { return set }
+        let ids = try referenceSentences().map { tokenizer.encode($0, maxLength: config.maxTokens).ids }
+        let means = try encoder.headMeans(ids)
+        set.means = means.filter { set.heads.contains($0.key) }
+        return set
+    }
+
+    /// The A sentence of every line of the reference file (`## Set` headings and `#` comments skipped).
+    private func referenceSentences() throws -> [String] {
+        let url =
+            reference.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
+            ?? Resources.directory("Samples")?.appendingPathComponent("teaching.txt")
+        guard let url else {
+            throw CommandError("--ablate-mode mean: no --reference given and no Samples/teaching.txt found")
+        }
+        let text: String
+        do { text = try SafeFile.text(url, limit: Limits.corpus) } catch {
+            throw CommandError("--reference: \(IOErrorText.describe(error))")
+        }
+        let sentences = SampleSets.parse(text).map(\.text)
+        guard !sentences.isEmpty else { throw CommandError("--reference \(url.path) has no sentences") }
+        return sentences
     }
 }

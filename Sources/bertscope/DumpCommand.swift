@@ -35,7 +35,7 @@ struct DumpCommand: ParsableCommand {
             let encoder = model.encoder
             let e = encodeForModel(model.tokenizer, encoder.config, text: text, pair: pair)
             let trace = try encoder.forward(
-                ids: e.ids, typeIds: e.typeIds, ablate: try ablation.heads(for: encoder.config))
+                ids: e.ids, typeIds: e.typeIds, ablate: try ablation.heads(for: encoder, tokenizer: model.tokenizer))
             let outDir = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
             let c = encoder.config, n = e.count
             try FileLock.makeDirectories(outDir.path)

@@ -40,7 +40,7 @@ struct PredictCommand: ParsableCommand {
                 )
             }
             var mlm = try MaskedLanguageModel(encoder: mlmEncoder, tokenizer: model.tokenizer)
-            mlm.ablation = try ablation.heads(for: mlmEncoder.config)
+            mlm.ablation = try ablation.heads(for: mlmEncoder, tokenizer: model.tokenizer)
             let e = encodeForModel(model.tokenizer, mlmEncoder.config, text: text, pair: nil)
             guard e.ids.contains(mlm.maskId) else { throw CommandError("no \(model.tokenizer.maskToken) in the text") }
             let masks = try mlm.predict(e, trace: try mlm.forward(e.ids, e.typeIds), k: topK)
@@ -108,7 +108,7 @@ struct NSPCommand: ParsableCommand {
         try reportingErrors {
             let model = try options.load()
             let e = encodeForModel(model.tokenizer, model.encoder.config, text: a, pair: b)
-            let heads = try ablation.heads(for: model.encoder.config)
+            let heads = try ablation.heads(for: model.encoder, tokenizer: model.tokenizer)
             let logits = try model.encoder.nextSentenceLogits(
                 try model.encoder.forward(ids: e.ids, typeIds: e.typeIds, ablate: heads))
             let p = softmax(logits[...])
@@ -137,7 +137,7 @@ struct ScoreCommand: ParsableCommand {
             let model = try options.load()
             guard let enc = model.mlmEncoder else { throw CommandError("\(model.name) has no masked-LM head") }
             var mlm = try MaskedLanguageModel(encoder: enc, tokenizer: model.tokenizer)
-            mlm.ablation = try ablation.heads(for: enc.config)
+            mlm.ablation = try ablation.heads(for: enc, tokenizer: model.tokenizer)
             let e = encodeForModel(model.tokenizer, enc.config, text: text, pair: nil)
             let started = Date()
             let (total, per) = try mlm.pseudoLogLikelihood(e) { done, count in

@@ -61,6 +61,25 @@ import TestSupport
             if zip(before, after).contains(where: { abs($0 - $1) > 1e-3 }) { changed = true }
         }
         #expect(changed, "\(model): ablating \(heads) changed no prediction (a no-op would pass)")
+        // Mean ablation: each head's output replaced by its mean over the teaching sentences.
+        for c in golden["predict_mean"] as? [[String: Any]] ?? [] {
+            let r = try run([
+                "predict", "--model", dir.path, "--ablate", heads, "--ablate-mode", "mean", "--json",
+                c["text"] as! String,
+            ])
+            #expect(r.status == 0, "\(r.stderr)")
+            let got = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            for (g, w) in zip(got["masks"] as? [[String: Any]] ?? [], c["masks"] as? [[String: Any]] ?? []) {
+                let gp = g["predictions"] as? [[String: Any]] ?? [], wp = w["predictions"] as? [[String: Any]] ?? []
+                #expect(
+                    gp.map { $0["id"] as? Int } == wp.map { $0["id"] as? Int },
+                    "\(model): mean-ablated top-5 ids differ")
+                for (a, b) in zip(gp, wp) {
+                    #expect(abs((a["probability"] as! Double) - (b["probability"] as! Double)) <= 1e-4)
+                }
+            }
+        }
+        #expect((golden["predict_mean"] as? [Any])?.isEmpty == false)
         for c in golden["nsp"] as? [[String: Any]] ?? [] {
             let r = try run([
                 "nsp", "--model", dir.path, "--ablate", heads, "--json", c["a"] as! String, c["b"] as! String,

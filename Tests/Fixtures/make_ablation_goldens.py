@@ -33,8 +33,52 @@ def projections(model):
     return [l.attention.output.dense for l in base.encoder.layer]
 
 
-def hooked(model, heads):
-    """Registers pre-hooks zeroing `heads` ((layer, head), 0-based); returns the handles."""
+def teaching_sentences():
+    """Samples/teaching.txt as SampleSets.parse reads it: the A text of every line."""
+    out = []
+    for raw in open(os.path.join(HERE, "..", "..", "Samples", "teaching.txt"), encoding="utf-8"):
+        line = raw.strip(" \t\n")
+        if not line or line.startswith("#"):
+            continue
+        out.append(line.split(" || ")[0])
+    return out
+
+
+def head_means(model, tok):
+    """Each layer's mean context vector (d) over all tokens of the teaching sentences, intact model."""
+    cfg = model.config
+    layers = cfg.num_hidden_layers if hasattr(cfg, "num_hidden_layers") else cfg.n_layers
+    sums, count = [None] * layers, [0]
+    def capture(layer):
+        def hook(module, args):
+            x = args[0][0].double()
+            sums[layer] = x.sum(0) if sums[layer] is None else sums[layer] + x.sum(0)
+        return hook
+    mods = projections(model)
+    if mods is None:
+        state = {"calls": 0}
+        shared = model.albert.encoder.albert_layer_groups[0].albert_layers[0].attention.dense
+        def albert(module, args):
+            layer = state["calls"] % layers
+            state["calls"] += 1
+            return capture(layer)(module, args)
+        handles = [shared.register_forward_pre_hook(albert)]
+    else:
+        handles = [m.register_forward_pre_hook(capture(i)) for i, m in enumerate(mods)]
+    for text in teaching_sentences():
+        enc = tok(text, return_tensors="pt")
+        if not getattr(model.config, "type_vocab_size", 0):
+            enc.pop("token_type_ids", None)
+        with torch.no_grad():
+            model(**enc)
+        count[0] += enc["input_ids"].shape[1]
+    for h in handles:
+        h.remove()
+    return [(s / count[0]).float() for s in sums]
+
+
+def hooked(model, heads, means=None):
+    """Registers pre-hooks zeroing `heads` ((layer, head), 0-based), or setting them to `means`; returns the handles."""
     cfg = model.config
     dh = cfg.hidden_size // cfg.num_attention_heads if hasattr(cfg, "num_attention_heads") else cfg.dim // cfg.n_heads
     def zero(layer):
@@ -42,7 +86,7 @@ def hooked(model, heads):
             x = args[0].clone()
             for l, h in heads:
                 if l == layer:
-                    x[..., h * dh:(h + 1) * dh] = 0
+                    x[..., h * dh:(h + 1) * dh] = 0 if means is None else means[l][h * dh:(h + 1) * dh]
             return (x,) + tuple(args[1:])
         return hook
     mods = projections(model)
@@ -92,13 +136,20 @@ def main():
         model = cls.from_pretrained(d, attn_implementation="eager").eval().float()
         tok = tokenizer_for(d, model)
         intact = json.load(open(os.path.join(d, "cli_goldens.json")))
-        out = {"versions": {"torch": torch.__version__, "transformers": transformers.__version__}, "ablate": ABLATE, "predict": [], "nsp": []}
+        out = {"versions": {"torch": torch.__version__, "transformers": transformers.__version__}, "ablate": ABLATE, "predict": [], "nsp": [],
+               "predict_mean": []}
+        means = head_means(model, tok)
         for case in intact["predict"]:
             # The load path reproduces the committed intact goldens before any head is ablated.
             got = predictions(model, tok, case["text"])
             assert [p["id"] for m in got for p in m["predictions"]] == [p["id"] for m in case["masks"] for p in m["predictions"]], name
             handles = hooked(model, heads)
             out["predict"].append({"text": case["text"], "masks": predictions(model, tok, case["text"])})
+            for h in handles:
+                h.remove()
+            # Mean ablation: each head's output is its mean over the teaching sentences.
+            handles = hooked(model, heads, means)
+            out["predict_mean"].append({"text": case["text"], "masks": predictions(model, tok, case["text"])})
             for h in handles:
                 h.remove()
         for case in intact.get("nsp", []):
