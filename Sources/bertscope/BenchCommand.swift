@@ -62,8 +62,9 @@ struct BenchCommand: ParsableCommand {
             if json {
                 JSONOutput.print(
                     BenchJSON(
-                        medianMs: (median * 1000).rounded() / 1000, p90Ms: (p90 * 1000).rounded() / 1000, tokens: tokens
-                    ))
+                        medianMs: (median * 1000).rounded() / 1000, p90Ms: (p90 * 1000).rounded() / 1000,
+                        tokens: tokens,
+                        peakRssMb: peakResidentMegabytes()))
             } else {
                 let c = encoder.config
                 print("model    \(model.directory.path)")
@@ -74,6 +75,11 @@ struct BenchCommand: ParsableCommand {
                 print(
                     "forward  median \(format(median)) ms, p90 \(format(p90)) ms, min \(format(times[0])) ms over \(iterations) runs"
                 )
+                // Weights are mapped, so the peak counts the pages the pass touched plus the full trace.
+                print(
+                    String(
+                        format: "memory   peak resident %.0f MB (weights mapped, one full trace)",
+                        peakResidentMegabytes()))
             }
         }
     }
@@ -93,4 +99,11 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func format(_ ms: Double) -> String { String(format: "%.3f", ms) }
+}
+
+/// The process's peak resident set size so far, in MB (getrusage: kilobytes on Linux).
+func peakResidentMegabytes() -> Double {
+    var usage = rusage()
+    guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
+    return (Double(usage.ru_maxrss) / 1024 * 10).rounded() / 10
 }

@@ -84,6 +84,7 @@ import TestSupport
         #expect(r.status == 0, "\(r.stderr)")
         let o = try object(r.stdout)
         #expect(o["tokens"] as? Int == 9)
+        #expect((o["peak_rss_mb"] as? Double ?? 0) > 1, "the peak resident memory is reported")
         #expect(
             (o["median_ms"] as? Double ?? -1) >= 0 && (o["p90_ms"] as? Double ?? -1) >= (o["median_ms"] as? Double ?? 0)
         )
