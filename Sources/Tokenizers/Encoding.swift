@@ -94,6 +94,15 @@ extension Encoding {
         return !t.isEmpty && !isSpecial(i) && t.unicodeScalars.allSatisfy { $0 == "▁" || $0 == "Ġ" }
     }
 
+    /// The whole word of token `i` as typed in `text` (its pieces' joint span),
+    /// or nil for specials and spans outside the text: [UNK] words read as themselves.
+    public func typedWord(of i: Int, in text: String) -> String? {
+        let members = wordMembers(of: i), scalars = Array(text.unicodeScalars)
+        let start = offsets[members.first!].start, end = offsets[members.last!].end
+        guard !isSpecial(i), start < end, end <= scalars.count else { return nil }
+        return String(String.UnicodeScalarView(scalars[start..<end]))
+    }
+
     /// The characters of `text` (Unicode scalars) token `i`'s span covers, or nil
     /// for specials and spans outside the text.
     public func typedText(of i: Int, in text: String) -> String? {

@@ -188,12 +188,7 @@ struct ProbeCommand: ParsableCommand {
         let trace = try model.encoder.forward(ids: e.ids, typeIds: e.typeIds)
         let starts = e.wordStarts
         let labels = p.labels(trace, positions: starts)
-        let words = starts.map { i -> String in
-            let members = e.wordMembers(of: i)
-            let span = Encoding.Span(e.offsets[members.first!].start, e.offsets[members.last!].end)
-            let a = Array(sentence.unicodeScalars)
-            return span.end <= a.count ? String(String.UnicodeScalarView(a[span.start..<span.end])) : e.tokens[i]
-        }
+        let words = starts.map { e.typedWord(of: $0, in: sentence) ?? e.tokens[$0] }
         if json {
             return JSONOutput.string(
                 ProbeSentenceJSON(task: p.task, words: zip(words, labels).map { .init(word: $0, labels: $1) }))

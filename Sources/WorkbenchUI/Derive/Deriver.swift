@@ -243,11 +243,8 @@ extension Deriver {
 
     /// The word as typed (its pieces' span in the input), so [UNK] words read as themselves.
     static func typedWord(_ e: Encoding, _ i: Int, _ input: SessionInput) -> String {
-        let members = e.wordMembers(of: i)
-        let text = Array((e.sequenceIds[i] == 1 ? input.pair ?? "" : input.text).unicodeScalars)
-        let start = e.offsets[members.first!].start, end = e.offsets[members.last!].end
-        guard start < end, end <= text.count else { return AttentionViews.label(members, e) }
-        return String(String.UnicodeScalarView(text[start..<end]))
+        e.typedWord(of: i, in: e.sequenceIds[i] == 1 ? input.pair ?? "" : input.text)
+            ?? AttentionViews.label(e.wordMembers(of: i), e)
     }
 
     /// Gold labels per shown word when the input is the labelled sentence on

@@ -66,29 +66,36 @@ func toggleAblation(_ s: inout WorkbenchState) -> Effect {
     return .inputChanged
 }
 
-extension OverviewGrid {
-    static let bindings: [Binding] = [
-        Binding([.char("a")], .overview, "ablate the chosen head, or restore it") { s, _ in toggleAblation(&s) },
-        .state([.up, .char("k")], .overview, "layer up") { s, e in
+/// ↑/↓ layer, ←/→ head, wrapping: the cursor of every layers × heads grid.
+func layerHeadCursor(_ context: Context) -> [Binding] {
+    [
+        .state([.up, .char("k")], context, "layer up") { s, e in
             s.attention.layer = wrapped(s.attention.layer, -1, e.layers)
         },
-        .state([.down, .char("j")], .overview, "layer down") { s, e in
+        .state([.down, .char("j")], context, "layer down") { s, e in
             s.attention.layer = wrapped(s.attention.layer, 1, e.layers)
         },
-        .state([.left, .char("h")], .overview, "head left") { s, e in
+        .state([.left, .char("h")], context, "head left") { s, e in
             s.attention.head = wrapped(s.attention.head, -1, e.heads)
         },
-        .state([.right, .char("l")], .overview, "head right") { s, e in
+        .state([.right, .char("l")], context, "head right") { s, e in
             s.attention.head = wrapped(s.attention.head, 1, e.heads)
         },
-        .state([.char("s")], .overview, "hide the special tokens in every thumbnail, or keep them") { s, _ in
-            s.attention.hideSpecial.toggle()
-        },
-        .state([.enter, .char("o"), .escape], .overview, "open the chosen head") { s, _ in
-            s.attention.overview = false
-            s.attention.view = .head
-        },
     ]
+}
+
+extension OverviewGrid {
+    static let bindings: [Binding] =
+        [Binding([.char("a")], .overview, "ablate the chosen head, or restore it") { s, _ in toggleAblation(&s) }]
+        + layerHeadCursor(.overview) + [
+            .state([.char("s")], .overview, "hide the special tokens in every thumbnail, or keep them") { s, _ in
+                s.attention.hideSpecial.toggle()
+            },
+            .state([.enter, .char("o"), .escape], .overview, "open the chosen head") { s, _ in
+                s.attention.overview = false
+                s.attention.view = .head
+            },
+        ]
 }
 
 import Analysis

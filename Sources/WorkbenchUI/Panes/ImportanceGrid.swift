@@ -46,35 +46,17 @@ enum ImportanceGrid {
         }
     }
 
-    static let bindings: [Binding] = [
-        .state([.up, .char("k")], .importance, "layer up") { s, e in
-            s.attention.layer = wrapped(s.attention.layer, -1, e.layers)
-        },
-        .state([.down, .char("j")], .importance, "layer down") { s, e in
-            s.attention.layer = wrapped(s.attention.layer, 1, e.layers)
-        },
-        .state([.left, .char("h")], .importance, "head left") { s, e in
-            s.attention.head = wrapped(s.attention.head, -1, e.heads)
-        },
-        .state([.right, .char("l")], .importance, "head right") { s, e in
-            s.attention.head = wrapped(s.attention.head, 1, e.heads)
-        },
-        Binding([.enter], .importance, "open the chosen head") { s, _ in
-            s.attention.importance = false
-            s.attention.view = .head
-            return .inputChanged
-        },
-        Binding([.escape, .char("H")], .importance, "close head importance") { s, _ in
-            s.attention.importance = false
-            return .inputChanged
-        },
-        Binding([.char("a")], .importance, "ablate the chosen head, or restore it") { s, _ in toggleAblation(&s) },
-    ]
-}
-
-/// What the importance grid shows: the result's ranking, or why there is none yet.
-public struct ImportanceView: Equatable, Sendable {
-    public var importance: HeadImportance?
-    public var waiting: String
-    public init(importance: HeadImportance?, waiting: String) { self.importance = importance; self.waiting = waiting }
+    static let bindings: [Binding] =
+        layerHeadCursor(.importance) + [
+            Binding([.enter], .importance, "open the chosen head") { s, _ in
+                s.attention.importance = false
+                s.attention.view = .head
+                return .inputChanged
+            },
+            Binding([.escape, .char("H")], .importance, "close head importance") { s, _ in
+                s.attention.importance = false
+                return .inputChanged
+            },
+            Binding([.char("a")], .importance, "ablate the chosen head, or restore it") { s, _ in toggleAblation(&s) },
+        ]
 }

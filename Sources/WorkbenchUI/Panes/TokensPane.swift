@@ -90,16 +90,4 @@ enum TokensPane {
             }
         }
     }
-
-    /// Splits text into pieces of at most `width` display columns.
-    static func wrap(_ text: String, _ width: Int) -> [String] {
-        var out = [""], used = 0
-        for ch in text {
-            let w = displayWidth(String(ch))
-            if used + w > width { out.append(""); used = 0 }
-            out[out.count - 1].append(ch)
-            used += w
-        }
-        return out
-    }
 }
