@@ -93,6 +93,9 @@ public struct ModelConfig: Sendable, Equatable {
     public var typeVocabSize: Int
     public var padTokenId: Int
     public var architectures: [String]
+    /// The fine-tuned task head the architecture names (sequence / token
+    /// classification, question answering), with its labels; nil for base models.
+    public var task: TaskConfig? = nil
     /// ALBERT: how many layer groups the num_hidden_layers applications share,
     /// and how many layers each group holds (inner_group_num). `numLayers`
     /// counts every layer run: num_hidden_layers × inner_group_num.
@@ -195,6 +198,7 @@ public struct ModelConfig: Sendable, Equatable {
                 architectures: c["architectures"] as? [String] ?? []
             )
         }
+        task = try TaskConfig(config: c, source: source)
         try validate(source: source)
     }
 

@@ -6,7 +6,7 @@ extension BertWeights {
     /// loaded when the file has them.
     public init(store: WeightStore, config: ModelConfig) throws {
         let names = WeightNames.of(config)
-        let loader = try Loader(store: store, config: config, names: names)
+        let loader = try WeightLoader(store: store, config: config, names: names)
         let d = config.hiddenSize, e = config.embeddingSize
         embeddings = try Embeddings(
             word: loader.tensor(names.word + ".weight", [config.vocabSize, e]),
@@ -53,18 +53,13 @@ extension BertWeights {
                 try loader.linear("discriminator_predictions.dense_prediction", out: 1, in: d, head: true)
             )
         }
-        if loader.hasHead(names.classifier + ".weight") {
-            let labels = store.entry(names.classifier + ".weight")?.shape.first ?? 0
-            classifier = try loader.linear(names.classifier, out: labels, in: d, head: true)
-        } else {
-            classifier = nil
-        }
+        task = try config.task.flatMap { try TaskHead.load(loader, task: $0) }
     }
 }
 
 /// Name resolution and shape checks: the base-model prefix is optional and
 /// old `LayerNorm.gamma/beta` names are accepted.
-private struct Loader {
+struct WeightLoader {
     let store: WeightStore
     let config: ModelConfig
     let names: WeightNames

@@ -65,8 +65,8 @@ public struct BertWeights: Sendable {
     public let maskedLM: MaskedLMHead?
     /// `cls.seq_relationship`: (2, d), index 0 = is next.
     public let nextSentence: Linear?
-    /// `classifier` of BertForSequenceClassification: (labels, d).
-    public let classifier: Linear?
+    /// A fine-tuned task head (sequence / token classification, question answering).
+    public let task: TaskHead?
     /// ELECTRA's discriminator head (`discriminator_predictions`): dense (d, d),
     /// the hidden activation, then dense_prediction (1, d) — one "replaced?" logit per token.
     public var replacedToken: (dense: Linear, prediction: Linear)? = nil

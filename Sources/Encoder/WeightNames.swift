@@ -12,7 +12,6 @@ struct WeightNames {
     let mlmTransform, mlmNorm, mlmDecoder: String
     let mlmBias: [String]
     let nsp: String?
-    let classifier: String
     /// DeBERTa's relative position embeddings and their LayerNorm.
     var relativeEmbeddings: String? = nil
     var relativeNorm: String? = nil
@@ -59,8 +58,7 @@ struct WeightNames {
                 },
                 pooler: "pooler", mlmTransform: "predictions.dense", mlmNorm: "predictions.LayerNorm",
                 mlmDecoder: "predictions.decoder",
-                mlmBias: ["predictions.bias", "predictions.decoder.bias"], nsp: "sop_classifier.classifier",
-                classifier: "classifier")
+                mlmBias: ["predictions.bias", "predictions.decoder.bias"], nsp: "sop_classifier.classifier")
         case .debertaV2:
             var names = WeightNames(
                 basePrefix: "deberta.", word: "embeddings.word_embeddings", position: "embeddings.position_embeddings",
@@ -80,8 +78,7 @@ struct WeightNames {
                 pooler: nil, mlmTransform: "cls.predictions.transform.dense",
                 mlmNorm: "cls.predictions.transform.LayerNorm",
                 mlmDecoder: "cls.predictions.decoder",
-                mlmBias: ["cls.predictions.bias", "cls.predictions.decoder.bias"], nsp: nil,
-                classifier: "classifier")
+                mlmBias: ["cls.predictions.bias", "cls.predictions.decoder.bias"], nsp: nil)
             names.relativeEmbeddings = "encoder.rel_embeddings"
             names.relativeNorm = "encoder.LayerNorm"
             names.alternativeMLM = (
@@ -102,7 +99,7 @@ struct WeightNames {
                 },
                 pooler: nil, mlmTransform: "vocab_transform", mlmNorm: "vocab_layer_norm",
                 mlmDecoder: "vocab_projector",
-                mlmBias: ["vocab_projector.bias"], nsp: nil, classifier: "classifier")
+                mlmBias: ["vocab_projector.bias"], nsp: nil)
         }
     }
 
@@ -122,7 +119,6 @@ struct WeightNames {
                     intermediate: p + "intermediate.dense", output: p + "output.dense",
                     outputNorm: p + "output.LayerNorm")
             },
-            pooler: pooler, mlmTransform: mlm.0, mlmNorm: mlm.1, mlmDecoder: mlm.2, mlmBias: mlmBias, nsp: nsp,
-            classifier: "classifier")
+            pooler: pooler, mlmTransform: mlm.0, mlmNorm: mlm.1, mlmDecoder: mlm.2, mlmBias: mlmBias, nsp: nsp)
     }
 }

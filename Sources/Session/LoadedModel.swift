@@ -20,10 +20,18 @@ public struct LoadedModel: Sendable {
     private let lazyMLM: Lazy<BertEncoder?>
     /// Set when the MLM head comes from BertScope's overlay, not the checkpoint.
     public let headNote: String?
+    /// The encoder `classify`, `answer` and `explain` run on: the checkpoint
+    /// when it is fine-tuned, else BertScope's sentiment overlay for the
+    /// default model (its own top layers + head), else nil. Built on first use.
+    public var taskEncoder: BertEncoder? { lazyTask.value }
+    public let hasTaskHead: Bool
+    private let lazyTask: Lazy<BertEncoder?>
+    /// Set when the task head comes from BertScope's overlay.
+    public let taskNote: String?
 
     public init(
         directory: URL, encoder: BertEncoder, tokenizer: Tokenizer, mlmEncoder: (@Sendable () -> BertEncoder?)? = nil,
-        headNote: String? = nil
+        headNote: String? = nil, taskEncoder: (@Sendable () -> BertEncoder?)? = nil, taskNote: String? = nil
     ) {
         self.directory = directory
         self.encoder = encoder
@@ -32,15 +40,19 @@ public struct LoadedModel: Sendable {
         self.hasMaskedLM = encoder.hasMaskedLMHead || mlmEncoder != nil
         self.lazyMLM = Lazy(encoder.hasMaskedLMHead ? { encoder } : (mlmEncoder ?? { nil }))
         self.headNote = headNote
+        let ownTask = encoder.taskHead != nil
+        self.hasTaskHead = ownTask || taskEncoder != nil
+        self.lazyTask = Lazy(ownTask ? { encoder } : (taskEncoder ?? { nil }))
+        self.taskNote = ownTask ? nil : taskNote
     }
 
     /// Resolves `spec` like `--model` does and loads weights and tokenizer.
     /// A model without an MLM head gets `mlmOverlay` (BertScope's trained
     /// head for all-MiniLM-L6-v2) when the overlay names it as its base;
     /// a checkpoint with its own head always keeps it.
-    public static func load(_ spec: String?, locator: ModelLocator = ModelLocator(), mlmOverlay: URL? = nil) throws
-        -> LoadedModel
-    {
+    public static func load(
+        _ spec: String?, locator: ModelLocator = ModelLocator(), mlmOverlay: URL? = nil, taskOverlay: URL? = nil
+    ) throws -> LoadedModel {
         let dir = try locator.resolve(spec)
         let tokenizer = try Tokenizer.load(directory: dir)
         let config = try ModelConfig(contentsOf: dir.appendingPathComponent("config.json"))
@@ -48,20 +60,40 @@ public struct LoadedModel: Sendable {
         let encoder = try BertEncoder(config: config, store: store)
         var mlm: (@Sendable () -> BertEncoder?)? = nil
         var note: String? = nil
-        if !encoder.hasMaskedLMHead, let overlay = mlmOverlay, FileManager.default.fileExists(atPath: overlay.path) {
-            let file = try SafeTensorsFile(path: overlay.path)
-            if displayName(dir) == "all-MiniLM-L6-v2"
-                || file.metadata["base_model"].map({ dir.path.contains($0.replacingOccurrences(of: "/", with: "--")) })
-                    == true
-            {
-                let files = store.files + [file]
-                mlm = { try? BertEncoder(config: config, store: WeightStore(files: files)) }
-                note =
-                    "head trained by BertScope on public-domain text"
-                    + (file.metadata["cloze_top5"].map { " (cloze top-5 \(Int((Double($0) ?? 0) * 100))%)" } ?? "")
-            }
+        if !encoder.hasMaskedLMHead, let file = try overlay(mlmOverlay, for: dir) {
+            let files = store.files + [file]
+            mlm = { try? BertEncoder(config: config, store: WeightStore(files: files)) }
+            note =
+                "head trained by BertScope on public-domain text"
+                + (file.metadata["cloze_top5"].map { " (cloze top-5 \(Int((Double($0) ?? 0) * 100))%)" } ?? "")
         }
-        return LoadedModel(directory: dir, encoder: encoder, tokenizer: tokenizer, mlmEncoder: mlm, headNote: note)
+        var task: (@Sendable () -> BertEncoder?)? = nil
+        var taskNote: String? = nil
+        if encoder.taskHead == nil, let file = try overlay(taskOverlay, for: dir) {
+            var taskConfig = config
+            taskConfig.task = try TaskConfig(metadata: file.metadata)
+            let files = store.files + [file], withTask = taskConfig
+            task = { try? BertEncoder(config: withTask, store: WeightStore(files: files)) }
+            taskNote =
+                "sentiment head trained by BertScope on silver labels"
+                + (file.metadata["heldout_accuracy"].map {
+                    " (held-out accuracy \(Int(((Double($0) ?? 0) * 100).rounded()))%)"
+                } ?? "")
+        }
+        return LoadedModel(
+            directory: dir, encoder: encoder, tokenizer: tokenizer, mlmEncoder: mlm, headNote: note,
+            taskEncoder: task, taskNote: taskNote)
+    }
+
+    /// A BertScope overlay file when it exists and names this model as its base.
+    private static func overlay(_ url: URL?, for dir: URL) throws -> SafeTensorsFile? {
+        guard let url, FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let file = try SafeTensorsFile(path: url.path)
+        let matches =
+            displayName(dir) == "all-MiniLM-L6-v2"
+            || file.metadata["base_model"].map { dir.path.contains($0.replacingOccurrences(of: "/", with: "--")) }
+                == true
+        return matches ? file : nil
     }
 
     /// `all-MiniLM-L6-v2` for the default package, `org/name` for cache snapshots, else the folder name.

@@ -1,3 +1,4 @@
+import Analysis
 import Checkpoint
 import Foundation
 import Tokenizers
@@ -10,6 +11,9 @@ public struct ModelInfo: Sendable {
     public let headNote: String?
     /// ALBERT: how many stored layers the applications share.
     public let sharedLayers: Int?
+    /// The fine-tuned head's kind, labels and scoring (`info --json`'s "task").
+    public let task: TaskConfig?
+    public let taskNote: String?
 
     public init(_ m: LoadedModel) {
         let c = m.encoder.config, w = m.encoder.weights, store = m.encoder.store
@@ -35,22 +39,28 @@ public struct ModelInfo: Sendable {
         if w.nextSentence != nil { present.append(c.family == .albert ? "sentence-order" : "next-sentence") }
         if w.replacedToken != nil { present.append("replaced-token detection") }
         if w.pooler != nil { present.append("pooler") }
-        if let cls = w.classifier { present.append("classifier (\(cls.outFeatures) labels)") }
-        headsPresent = present
+        if let t = w.task { present.append(TaskSummary.describe(t.task)) }
         headNote = m.headNote
+        task = w.task?.task
+        taskNote = m.taskNote
+        if w.task == nil, m.hasTaskHead { present.append("sentiment (BertScope overlay)") }
+        headsPresent = present
         sharedLayers = c.family == .albert ? c.storedLayers : nil
     }
 
     /// `bertscope info --json`.
     public var json: String {
+        struct Task: Encodable { let kind: String, labels: [String], problemType: String }
         struct Record: Encodable {
             let name, family: String, parameters, layers, heads, hiddenSize, vocabSize: Int, tokenizer: String
             let headsPresent: [String], dtype: String, fileBytes: Int, directory: String
+            let task: Task?
         }
         let r = Record(
             name: name, family: family, parameters: parameters, layers: layers, heads: heads, hiddenSize: hidden,
             vocabSize: vocab,
-            tokenizer: tokenizer, headsPresent: headsPresent, dtype: dtype, fileBytes: fileBytes, directory: directory)
+            tokenizer: tokenizer, headsPresent: headsPresent, dtype: dtype, fileBytes: fileBytes, directory: directory,
+            task: task.map { Task(kind: $0.kind.rawValue, labels: $0.labels, problemType: $0.problemType.rawValue) })
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.keyEncodingStrategy = .convertToSnakeCase
@@ -70,7 +80,11 @@ public struct ModelInfo: Sendable {
                 ("tokenizer", tokenizer),
                 ("heads", headsPresent.isEmpty ? "none (encoder only)" : headsPresent.joined(separator: ", ")),
                 ("dtype", dtype), ("size", String(format: "%.1f MB", Double(fileBytes) / 1e6)),
-            ] + (headNote.map { [("note", $0)] } ?? [])
-        return rows.map { $0.0.padding(toLength: 11, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
+            ]
+        let notes: [(String, String)] = [("note", headNote), ("task note", taskNote)].compactMap { k, v in
+            v.map { (k, $0) }
+        }
+        return (rows + notes).map { $0.0.padding(toLength: 11, withPad: " ", startingAt: 0) + $0.1 }.joined(
+            separator: "\n")
     }
 }

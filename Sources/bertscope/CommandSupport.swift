@@ -21,10 +21,10 @@ struct ModelOptions: ParsableArguments {
 
     /// The model with everything BertScope adds to it (the default model's MLM overlay).
     func load() throws -> LoadedModel {
-        try LoadedModel.load(
-            model,
-            mlmOverlay: Resources.directory("Samples")?.appendingPathComponent(
-                "mlm-head/minilm-mlm-overlay.safetensors"))
+        let samples = Resources.directory("Samples")
+        return try LoadedModel.load(
+            model, mlmOverlay: samples?.appendingPathComponent("mlm-head/minilm-mlm-overlay.safetensors"),
+            taskOverlay: samples?.appendingPathComponent("sentiment/minilm-sentiment-overlay.safetensors"))
     }
 
     func config(in dir: URL) throws -> ModelConfig {

@@ -67,3 +67,18 @@ struct CommandError: Error, CustomStringConvertible {
     init(_ message: String) { self.message = message }
     var description: String { message }
 }
+
+/// `classify --json`: sequence classifiers give `labels`, token classifiers `tokens`.
+struct ClassifyJSON: Encodable {
+    /// `probability` for classifiers, `value` for a regression head.
+    struct Label: Encodable { let id: Int, label: String, probability: Float?, value: Float?, logit: Float }
+    struct Token: Encodable { let position: Int, token: String, label: String, probability: Float }
+    let labels: [Label]?
+    let tokens: [Token]?
+}
+
+/// `answer --json`: character offsets into the context.
+struct AnswerJSON: Encodable {
+    let answer: String, start: Int, end: Int, score: Float
+    let startToken: Int, endToken: Int
+}

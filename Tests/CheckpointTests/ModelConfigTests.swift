@@ -129,7 +129,7 @@ import TestSupport
             at: src.appendingPathComponent("model.safetensors"), to: dir.appendingPathComponent("model.safetensors"))
         var cfg = try String(contentsOf: src.appendingPathComponent("config.json"), encoding: .utf8)
         cfg = cfg.replacingOccurrences(of: "\"intermediate_size\": 64", with: "\"intermediate_size\": 128")
-        try cfg.write(to: dir.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        try cfg.write(to: dir.appendingPathComponent("config.json"), atomically: false, encoding: .utf8)
         let store = try WeightStore(directory: dir)
         #expect(store.contains("encoder.layer.0.intermediate.dense.weight"))
         // The encoder layer lives in another module; the shape check itself is Tensor.expectShape.

@@ -133,7 +133,7 @@ import TestSupport
         #expect(f16.config.activation == .geluTanh)
 
         let cls = try BertEncoder(directory: Fixtures.model("tiny-bert-cls-bf16-sharded"))
-        #expect(cls.weights.classifier?.weight.shape == [3, 32])
+        #expect(cls.weights.task?.out.weight.shape == [3, 32] && cls.weights.task?.task.labels.count == 3)
         #expect(cls.store.files.count == 5 && cls.config.activation == .relu)
     }
 }
@@ -146,7 +146,7 @@ import TestSupport
         try FileManager.default.copyItem(
             at: src.appendingPathComponent("model.safetensors"), to: dir.appendingPathComponent("model.safetensors"))
         let cfg = try String(contentsOf: src.appendingPathComponent("config.json"), encoding: .utf8)
-        try edit(cfg).write(to: dir.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        try edit(cfg).write(to: dir.appendingPathComponent("config.json"), atomically: false, encoding: .utf8)
         do { _ = try BertEncoder(directory: dir); return "" } catch { return "\(error)" }
     }
 
@@ -163,5 +163,36 @@ import TestSupport
                 .contains(
                     "model_type \"mpnet\" is not supported (supported: bert, distilbert, electra, roberta, albert"))
         #expect(try load { $0 } == "")
+    }
+}
+
+@Suite struct TaskHeadLoadingTests {
+    @Test func labelCountThatDisagreesWithTheClassifierIsNamed() throws {
+        let dir = try temporaryDirectory()
+        let src = Fixtures.model("heads/bert-sequence")
+        try FileManager.default.copyItem(
+            at: src.appendingPathComponent("model.safetensors"), to: dir.appendingPathComponent("model.safetensors"))
+        var cfg = try String(contentsOf: src.appendingPathComponent("config.json"), encoding: .utf8)
+        cfg = cfg.replacingOccurrences(of: "\"2\": \"positive\"", with: "\"2\": \"positive\", \"3\": \"mixed\"")
+        try cfg.write(to: dir.appendingPathComponent("config.json"), atomically: false, encoding: .utf8)
+        do { _ = try BertEncoder(directory: dir); Issue.record("accepted 4 labels for 3 rows") } catch {
+            #expect("\(error)" == "classifier.weight has 3 rows but config.json names 4 labels (id2label / num_labels)")
+        }
+    }
+
+    @Test func eachFamilysSequenceHeadHasItsOwnLayout() throws {
+        let expected: [String: TaskHead.Pooling] = [
+            "bert": .tanh, "albert": .tanh, "roberta": .tanh, "xlm-roberta": .tanh, "electra": .activation(.gelu),
+            "distilbert": .activation(.relu), "deberta-v3": .activation(.gelu),
+        ]
+        for (family, pooling) in expected {
+            let e = try BertEncoder(directory: Fixtures.model("heads/\(family)-sequence"))
+            let head = try #require(e.taskHead)
+            #expect(head.pooling == pooling && head.dense != nil && head.out.outFeatures == 3, "\(family)")
+            let token = try #require(try BertEncoder(directory: Fixtures.model("heads/\(family)-token")).taskHead)
+            #expect(token.dense == nil && token.out.outFeatures == 5)
+            let qa = try #require(try BertEncoder(directory: Fixtures.model("heads/\(family)-qa")).taskHead)
+            #expect(qa.out.outFeatures == 2 && qa.task.kind == .questionAnswering)
+        }
     }
 }

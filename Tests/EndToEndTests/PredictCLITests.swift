@@ -199,7 +199,10 @@ import TestSupport
         ("tiny-distilbert-mlm", "distilbert", ["masked-LM"]),
         ("tiny-electra-generator", "electra", ["masked-LM"]),
         ("tiny-electra-discriminator", "electra", ["replaced-token detection"]),
-        ("tiny-bert-cls-bf16-sharded", "bert", ["pooler", "classifier (3 labels)"]),
+        (
+            "tiny-bert-cls-bf16-sharded", "bert",
+            ["pooler", "sequence classification (3 labels: LABEL_0, LABEL_1, LABEL_2; softmax)"]
+        ),
     ])
     func infoDescribesTheModel(model: String, family: String, heads: [String]) throws {
         let r = try runProcess([try bertscopeBinary(), "info", "--json", "--model", Fixtures.model(model).path])

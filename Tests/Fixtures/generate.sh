@@ -12,3 +12,4 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" "$here/make_fixtures.py" "$here"
 "$venv/bin/python" "$here/make_ablation_goldens.py"
+"$venv/bin/python" "$here/make_task_heads.py"

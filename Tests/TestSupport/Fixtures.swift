@@ -28,6 +28,12 @@ public enum Fixtures {
         "tiny-deberta-v3-hub", "tiny-camembert-mlm",
     ]
 
+    /// Fine-tuned task-head checkpoints (models/heads, make_task_heads.py), each with task_goldens.json.
+    public static let taskHeadModels: [String] = {
+        let dir = root.appendingPathComponent("models/heads")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted().map { "heads/" + $0 }
+    }()
+
     public static func json(_ url: URL) throws -> [String: Any] {
         let data = try Data(contentsOf: url)
         guard let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {

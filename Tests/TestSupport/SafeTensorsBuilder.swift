@@ -45,17 +45,24 @@ public struct SafeTensorsBuilder {
 
     /// Writes to a fresh temporary file and returns its path.
     public static func write(_ bytes: [UInt8], name: String = "model.safetensors") throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bs-st-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory()
         let url = dir.appendingPathComponent(name)
         try Data(bytes).write(to: url)
         return url.path
     }
 }
 
-/// A fresh empty temporary directory.
+/// A fresh empty temporary directory, inside one folder per test process
+/// that is removed when the process exits (tests leave nothing in /tmp).
 public func temporaryDirectory() throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bs-\(UUID().uuidString)")
+    let dir = testScratchRoot.appendingPathComponent(UUID().uuidString)
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir
 }
+
+private let testScratchRoot: URL = {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("bs-tests-\(getpid())")
+    try? FileManager.default.removeItem(at: root)
+    atexit { try? FileManager.default.removeItem(at: testScratchRoot) }
+    return root
+}()

@@ -15,12 +15,11 @@ public struct ProcessOutput: Sendable {
 public func runProcess(_ argv: [String], stdin: String = "", environment: [String: String]? = nil) throws
     -> ProcessOutput
 {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bs-spawn-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let inURL = dir.appendingPathComponent("in"), outURL = dir.appendingPathComponent("out"),
         errURL = dir.appendingPathComponent("err")
-    try stdin.write(to: inURL, atomically: true, encoding: .utf8)
+    try stdin.write(to: inURL, atomically: false, encoding: .utf8)
 
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)

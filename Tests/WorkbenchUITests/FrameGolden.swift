@@ -62,7 +62,7 @@ enum FrameGolden {
         let actual = text(g, theme: theme)
         if updating {
             try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try? actual.write(to: url, atomically: true, encoding: .utf8)
+            try? actual.write(to: url, atomically: false, encoding: .utf8)
             return nil
         }
         guard let expected = try? String(contentsOf: url, encoding: .utf8) else {

@@ -21,7 +21,7 @@ import TestSupport
         }
         if FrameGolden.updating {
             readme.replaceSubrange(a.lowerBound..<b.upperBound, with: generated)
-            try readme.write(to: url, atomically: true, encoding: .utf8)
+            try readme.write(to: url, atomically: false, encoding: .utf8)
             return
         }
         #expect(

@@ -1,0 +1,86 @@
+"""Builds silver-labelled sentiment data for the default model's sentiment head.
+
+Text (public domain / permissively licensed, from Debian packages, fetched by
+../mlm-head/prepare_data.py's helpers and `apt-get download fortunes`):
+WordNet 3.0 example sentences and glosses, Jane Austen's novels, and the
+fortune cookies of the `fortunes` package (modern English quotations).
+
+Labels are SILVER: VADER (vaderSentiment on PyPI, a lexicon- and rule-based
+analyzer) scores every sentence; a sentence is kept as positive when the
+compound score is >= MARGIN, negative when <= -MARGIN, and dropped otherwise,
+so only confident labels are learnt. The held-out set (heldout.tsv) is never
+read here.
+
+Usage: python build_data.py WORK_DIR   (writes WORK_DIR/sentiment.tsv:
+label<TAB>source<TAB>sentence, and prints the counts)
+"""
+import importlib.util
+import os
+import random
+import re
+import subprocess
+import sys
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORK = sys.argv[1] if len(sys.argv) > 1 else "sentiment-data"
+MARGIN = 0.35
+FORTUNE_FILES = ("fortunes", "food", "education", "humorists", "love", "people", "pets", "platitudes",
+                 "wisdom", "work", "kids", "men-women", "miscellaneous", "songs-poems", "sports", "art")
+
+
+def prepare_module():
+    spec = importlib.util.spec_from_file_location("prepare_data", os.path.join(HERE, "..", "mlm-head", "prepare_data.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.OUT = os.path.join(WORK, "debs")
+    return mod
+
+
+def fortune_sentences(prep):
+    root = prep.fetch("fortunes")
+    folder = os.path.join(root, "usr/share/games/fortunes")
+    out = []
+    for name in FORTUNE_FILES:
+        path = os.path.join(folder, name)
+        if not os.path.exists(path):
+            continue
+        for cookie in open(path, encoding="utf-8", errors="replace").read().split("\n%\n"):
+            # Attribution lines ("-- Mark Twain") and dialogue markup are not the text.
+            lines = [l for l in cookie.splitlines() if not l.strip().startswith("--")]
+            out.extend(prep.split_sentences(lines))
+    return out
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    prep = prepare_module()
+    examples, glosses = prep.wordnet_sentences(prep.fetch("wordnet-base"))
+    sources = {"wordnet-examples": examples, "wordnet-glosses": glosses,
+               "austen": prep.austen_sentences(prep.fetch("r-cran-janeaustenr")),
+               "fortunes": fortune_sentences(prep)}
+    vader = SentimentIntensityAnalyzer()
+    rows, seen = [], set()
+    for source, sentences in sources.items():
+        kept = {"positive": 0, "negative": 0}
+        for s in sentences:
+            s = re.sub(r"\s+", " ", s).strip()
+            if not 3 <= len(s.split()) <= 40 or s.lower() in seen:
+                continue
+            seen.add(s.lower())
+            c = vader.polarity_scores(s)["compound"]
+            label = "positive" if c >= MARGIN else "negative" if c <= -MARGIN else None
+            if label:
+                kept[label] += 1
+                rows.append((label, source, s))
+        print(f"{source}: {len(sentences)} sentences, kept {kept}")
+    random.Random(1234).shuffle(rows)
+    with open(os.path.join(WORK, "sentiment.tsv"), "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write("\t".join(r) + "\n")
+    print(f"total {len(rows)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `classify` and `answer` through the real binary, in the README's JSON
+/// contract, against transformers (task_goldens.json); one checkpoint per
+/// head type and family is enough here (TaskHeadParityTests covers them all in process).
+@Suite struct TaskCLITests {
+    private func run(_ args: [String]) throws -> ProcessOutput { try runProcess([try bertscopeBinary()] + args) }
+
+    private func json(_ r: ProcessOutput) throws -> [String: Any] {
+        #expect(r.status == 0, "\(r.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    }
+
+    @Test(arguments: ["heads/bert-sequence", "heads/roberta-sequence", "heads/bert-sequence-multi"])
+    func classifySequence(model: String) throws {
+        let dir = Fixtures.model(model)
+        let golden = try Fixtures.json(dir.appendingPathComponent("task_goldens.json"))
+        for c in golden["sequence"] as! [[String: Any]] {
+            var args = ["classify", "--model", dir.path, "--json"]
+            if let pair = c["pair"] as? String { args += ["--pair", pair] }
+            let got = try json(try run(args + [c["text"] as! String]))["labels"] as? [[String: Any]] ?? []
+            let want = c["labels"] as! [[String: Any]]
+            #expect(got.map { $0["id"] as? Int } == want.map { $0["id"] as? Int })
+            #expect(got.map { $0["label"] as? String } == want.map { $0["label"] as? String })
+            for (g, w) in zip(got, want) {
+                #expect(abs((g["probability"] as! Double) - (w["probability"] as! Double)) <= 1e-4)
+            }
+        }
+    }
+
+    @Test func classifyRegressionPrintsTheValue() throws {
+        let dir = Fixtures.model("heads/bert-sequence-regression")
+        let c = (try Fixtures.json(dir.appendingPathComponent("task_goldens.json"))["sequence"] as! [[String: Any]])[0]
+        let got = try json(try run(["classify", "--model", dir.path, "--json", c["text"] as! String]))
+        let label = try #require((got["labels"] as? [[String: Any]])?.first)
+        #expect(label["probability"] == nil && label["label"] as? String == "score")
+        let want = ((c["labels"] as! [[String: Any]])[0]["probability"] as! Double)
+        #expect(abs((label["value"] as! Double) - want) <= 1e-4)
+    }
+
+    @Test(arguments: ["heads/electra-token", "heads/xlm-roberta-token"])
+    func classifyTokens(model: String) throws {
+        let dir = Fixtures.model(model)
+        let golden = try Fixtures.json(dir.appendingPathComponent("task_goldens.json"))
+        for c in golden["token"] as! [[String: Any]] {
+            let got =
+                try json(try run(["classify", "--model", dir.path, "--json", c["text"] as! String]))["tokens"]
+                as? [[String: Any]] ?? []
+            let want = c["tokens"] as! [[String: Any]]
+            #expect(got.map { $0["position"] as? Int } == want.map { $0["position"] as? Int })
+            #expect(got.map { $0["token"] as? String } == want.map { $0["token"] as? String })
+            #expect(got.map { $0["label"] as? String } == want.map { $0["label"] as? String })
+            for (g, w) in zip(got, want) {
+                #expect(abs((g["probability"] as! Double) - (w["probability"] as! Double)) <= 1e-4)
+            }
+        }
+    }
+
+    @Test(arguments: ["heads/bert-qa", "heads/distilbert-qa", "heads/deberta-v3-qa"])
+    func answer(model: String) throws {
+        let dir = Fixtures.model(model)
+        for c in try Fixtures.json(dir.appendingPathComponent("task_goldens.json"))["qa"] as! [[String: Any]] {
+            let got = try json(
+                try run(["answer", "--model", dir.path, "--json", c["question"] as! String, c["context"] as! String]))
+            #expect(got["answer"] as? String == c["answer"] as? String)
+            #expect(got["start"] as? Int == c["start"] as? Int && got["end"] as? Int == c["end"] as? Int)
+            #expect(abs((got["score"] as! Double) - (c["score"] as! Double)) <= 1e-4)
+        }
+    }
+
+    @Test func wrongHeadIsOneLineError() throws {
+        let qa = try run(["classify", "--model", Fixtures.model("heads/bert-qa").path, "some text"])
+        #expect(
+            qa.status == 1 && qa.stderr.contains("use bertscope answer") && qa.stderr.split(separator: "\n").count == 1)
+        let base = try run(["answer", "--model", Fixtures.model("tiny-bert").path, "q", "c"])
+        #expect(base.status == 1 && base.stderr.contains("has no task head"))
+        let cls = try run(["answer", "--model", Fixtures.model("heads/bert-sequence").path, "q", "c"])
+        #expect(cls.status == 1 && cls.stderr.contains("not question answering"))
+    }
+
+    @Test func infoListsTheHeadAndLabels() throws {
+        let r = try run(["info", "--model", Fixtures.model("heads/bert-token").path])
+        #expect(r.stdout.contains("token classification (5 labels: O, B-PER, I-PER, B-LOC, I-LOC)"))
+        let s = try run(["info", "--model", Fixtures.model("heads/bert-sequence-multi").path])
+        #expect(s.stdout.contains("negative, neutral, positive; sigmoid per label"))
+    }
+}
