@@ -13,3 +13,5 @@ fi
 "$venv/bin/python" "$here/make_fixtures.py" "$here"
 "$venv/bin/python" "$here/make_ablation_goldens.py"
 "$venv/bin/python" "$here/make_task_heads.py"
+"$venv/bin/pip" install --quiet captum 2>/dev/null || true
+"$venv/bin/python" "$here/make_attribution_goldens.py"

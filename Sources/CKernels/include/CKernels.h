@@ -67,6 +67,23 @@ void bs_relative_bias(const float *qkv, int n, int d, int heads, const float *po
 typedef void (*bs_range_fn)(void *ctx, int begin, int end);
 void bs_parallel_for(int count, bs_range_fn fn, void *ctx, int worth_splitting);
 
+// Backward pass (input gradients; backward.c).
+enum { BS_ACT_TANH = 5 };
+// y (M, N) (+)= x (M, ldx)[:, 0:K] · W (K, N): with a Linear's (out, in) weight, dX = dY · W.
+void bs_matmul_nn(const float *x, int ldx, int M, int K, const float *W, int N, float *y, int accumulate);
+// dx (M, D) (+)= ∂LayerNorm(pre)/∂pre applied to dy, statistics recomputed from pre.
+void bs_layernorm_backward(const float *pre, const float *gamma, const float *dy, float *dx, int M, int D,
+                           float eps, int accumulate);
+// g[i] *= act'(u[i]) for one of the BS_ACT_* activations (or BS_ACT_TANH).
+void bs_activation_backward(const float *u, float *g, int n, int activation);
+// Softmax attention of every head, backward: from dctx (n, d) to dqkv (n, 3d)
+// (accumulated); dscores (H, n, n) receives ∂/∂scores (before scaling).
+void bs_attention_backward(const float *qkv, const float *probs, const float *dctx, int n, int d, int heads,
+                           float scale, float *dscores, float *dqkv);
+// DeBERTa's position terms, backward: adds their q and k gradients to dqkv.
+void bs_relative_backward(const float *dscores, int n, int d, int heads, const float *pos_key, const float *pos_query,
+                          const int *bucket, int span, float scale, float *dqkv);
+
 // 1 when the AVX2+FMA paths are in use (for `bench` to report).
 int bs_uses_avx2(void);
 

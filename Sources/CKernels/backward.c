@@ -1,0 +1,189 @@
+#include "CKernels.h"
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+// Kernels of the backward pass (input gradients only: no weight gradients).
+// Plain loops in the order that keeps the inner loop contiguous, so the
+// compiler vectorizes them; rows are split over the thread pool.
+
+typedef struct {
+    const float *x, *W;
+    float *y;
+    int ldx, K, N, accumulate;
+} nn_t;
+
+static void nn_range(void *c, int i0, int i1) {
+    nn_t *a = c;
+    for (int i = i0; i < i1; i++) {
+        float *y = a->y + (size_t)i * a->N;
+        if (!a->accumulate) memset(y, 0, sizeof(float) * (size_t)a->N);
+        const float *x = a->x + (size_t)i * a->ldx;
+        for (int k = 0; k < a->K; k++) {
+            const float v = x[k];
+            const float *w = a->W + (size_t)k * a->N;
+            for (int j = 0; j < a->N; j++) y[j] += v * w[j];
+        }
+    }
+}
+
+void bs_matmul_nn(const float *x, int ldx, int M, int K, const float *W, int N, float *y, int accumulate) {
+    nn_t a = {x, W, y, ldx, K, N, accumulate};
+    bs_parallel_for(M, nn_range, &a, (long)M * N * K >= 200000);
+}
+
+void bs_layernorm_backward(const float *pre, const float *gamma, const float *dy, float *dx, int M, int D,
+                           float eps, int accumulate) {
+    for (int m = 0; m < M; m++) {
+        const float *x = pre + (size_t)m * D, *g = dy + (size_t)m * D;
+        float *o = dx + (size_t)m * D;
+        double sum = 0;
+        for (int d = 0; d < D; d++) sum += x[d];
+        double mean = sum / D, var = 0;
+        for (int d = 0; d < D; d++) { double c = x[d] - mean; var += c * c; }
+        var /= D;
+        const double inv = 1.0 / sqrt(var + (double)eps);
+        double mean_g = 0, mean_gx = 0;  // means of dx̂ and dx̂·x̂
+        for (int d = 0; d < D; d++) {
+            double gh = (double)g[d] * gamma[d], xh = (x[d] - mean) * inv;
+            mean_g += gh;
+            mean_gx += gh * xh;
+        }
+        mean_g /= D;
+        mean_gx /= D;
+        for (int d = 0; d < D; d++) {
+            double gh = (double)g[d] * gamma[d], xh = (x[d] - mean) * inv;
+            float v = (float)(inv * (gh - mean_g - xh * mean_gx));
+            o[d] = accumulate ? o[d] + v : v;
+        }
+    }
+}
+
+void bs_activation_backward(const float *u, float *g, int n, int activation) {
+    for (int i = 0; i < n; i++) {
+        const float x = u[i];
+        float dv;
+        switch (activation) {
+        case BS_ACT_GELU: {
+            double cdf = 0.5 * (1.0 + erf(x * 0.70710678118654752));
+            double pdf = exp(-0.5 * (double)x * x) * 0.39894228040143268;
+            dv = (float)(cdf + x * pdf);
+            break;
+        }
+        case BS_ACT_GELU_TANH: {
+            const double c = 0.79788456080286536, x3 = 0.044715 * (double)x * x * x;
+            double t = tanh(c * (x + x3));
+            dv = (float)(0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * (double)x * x));
+            break;
+        }
+        case BS_ACT_RELU: dv = x > 0.0f ? 1.0f : 0.0f; break;
+        case BS_ACT_SILU: {
+            double s = 1.0 / (1.0 + exp(-(double)x));
+            dv = (float)(s * (1 + x * (1 - s)));
+            break;
+        }
+        case BS_ACT_TANH: {
+            double t = tanh((double)x);
+            dv = (float)(1 - t * t);
+            break;
+        }
+        default: dv = 1.0f;
+        }
+        g[i] *= dv;
+    }
+}
+
+typedef struct {
+    const float *qkv, *probs, *dctx;
+    float *dqkv, *dscores;
+    int n, d, dh;
+    float scale;
+} attn_back_t;
+
+// Per head h: dP = dC·Vᵀ, dV = Pᵀ·dC, dS = P ⊙ (dP − Σ_j dP·P), then
+// dQ = scale·dS·K and dK = scale·dSᵀ·Q, accumulated into dqkv.
+static void attn_back_range(void *c, int h0, int h1) {
+    attn_back_t *a = c;
+    const int n = a->n, d = a->d, dh = a->dh, ld = 3 * d;
+    for (int h = h0; h < h1; h++) {
+        const float *P = a->probs + (size_t)h * n * n;
+        float *dS = a->dscores + (size_t)h * n * n;
+        for (int i = 0; i < n; i++) {
+            const float *dc = a->dctx + (size_t)i * d + h * dh;
+            const float *p = P + (size_t)i * n;
+            float *ds = dS + (size_t)i * n;
+            double dot = 0;
+            for (int j = 0; j < n; j++) {
+                const float *v = a->qkv + (size_t)j * ld + 2 * d + h * dh;
+                float s = 0.0f;
+                for (int t = 0; t < dh; t++) s += dc[t] * v[t];
+                ds[j] = s;
+                dot += (double)s * p[j];
+            }
+            for (int j = 0; j < n; j++) ds[j] = p[j] * (ds[j] - (float)dot);
+            for (int j = 0; j < n; j++) {
+                float *dv = a->dqkv + (size_t)j * ld + 2 * d + h * dh;
+                const float pj = p[j];
+                for (int t = 0; t < dh; t++) dv[t] += pj * dc[t];
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            const float *ds = dS + (size_t)i * n;
+            const float *q = a->qkv + (size_t)i * ld + h * dh;
+            float *dq = a->dqkv + (size_t)i * ld + h * dh;
+            for (int j = 0; j < n; j++) {
+                const float g = ds[j] * a->scale;
+                const float *k = a->qkv + (size_t)j * ld + d + h * dh;
+                float *dk = a->dqkv + (size_t)j * ld + d + h * dh;
+                for (int t = 0; t < dh; t++) { dq[t] += g * k[t]; dk[t] += g * q[t]; }
+            }
+        }
+    }
+}
+
+void bs_attention_backward(const float *qkv, const float *probs, const float *dctx, int n, int d, int heads,
+                           float scale, float *dscores, float *dqkv) {
+    attn_back_t a = {qkv, probs, dctx, dqkv, dscores, n, d, d / heads, scale};
+    bs_parallel_for(heads, attn_back_range, &a, (long)n * n * d >= 20000);
+}
+
+static int clamp_back(int x, int hi) { return x < 0 ? 0 : (x > hi ? hi : x); }
+
+typedef struct {
+    const float *dscores, *pos_key, *pos_query;
+    const int *bucket;
+    float *dqkv;
+    int n, d, dh, span;
+    float scale;
+} rel_back_t;
+
+// DeBERTa's position terms: s_ij += q_i·pk[c2p(i,j)]/scale + k_j·pq[p2c(i,j)]/scale,
+// so dq_i += Σ_j dS_ij pk[…]/scale and dk_j += Σ_i dS_ij pq[…]/scale.
+static void rel_back_range(void *c, int h0, int h1) {
+    rel_back_t *a = c;
+    const int n = a->n, d = a->d, dh = a->dh, top = 2 * a->span - 1, ld = 3 * d;
+    for (int h = h0; h < h1; h++) {
+        const float *dS = a->dscores + (size_t)h * n * n;
+        for (int i = 0; i < n; i++) {
+            float *dq = a->dqkv + (size_t)i * ld + h * dh;
+            for (int j = 0; j < n; j++) {
+                const float g = dS[(size_t)i * n + j] / a->scale;
+                if (a->pos_key) {
+                    const float *pk = a->pos_key + (size_t)clamp_back(a->bucket[i - j] + a->span, top) * d + h * dh;
+                    for (int t = 0; t < dh; t++) dq[t] += g * pk[t];
+                }
+                if (a->pos_query) {
+                    float *dk = a->dqkv + (size_t)j * ld + d + h * dh;
+                    const float *pq = a->pos_query + (size_t)clamp_back(a->span - a->bucket[j - i], top) * d + h * dh;
+                    for (int t = 0; t < dh; t++) dk[t] += g * pq[t];
+                }
+            }
+        }
+    }
+}
+
+void bs_relative_backward(const float *dscores, int n, int d, int heads, const float *pos_key, const float *pos_query,
+                          const int *bucket, int span, float scale, float *dqkv) {
+    rel_back_t a = {dscores, pos_key, pos_query, bucket, dqkv, n, d, d / heads, span, scale};
+    bs_parallel_for(heads, rel_back_range, &a, (long)n * n * d >= 20000);
+}

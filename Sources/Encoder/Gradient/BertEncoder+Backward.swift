@@ -1,0 +1,242 @@
+import CKernels
+import Checkpoint
+import Foundation
+
+/// The scalar an attribution explains.
+public enum GradientTarget: Sendable, Equatable {
+    /// A sequence classifier's logit for `label`.
+    case taskLogit(label: Int)
+    /// The masked-LM head's logit for vocabulary entry `token` at `position`.
+    case maskedLogit(position: Int, token: Int)
+}
+
+/// The target's value and its gradient with respect to the word-embedding
+/// lookup's output, for each sequence of a batch.
+public struct EmbeddingGradients: Sendable {
+    /// One value per sequence.
+    public let values: [Float]
+    /// (B, n, e): ∂value / ∂(word embedding) per sequence.
+    public let gradients: [Float]
+}
+
+extension BertEncoder {
+    /// Values and exact input gradients of `target` for B sequences given as
+    /// word-embedding rows (B·n, e) over the positions and token types of
+    /// `ids`: a forward pass that keeps its intermediates, then the backward
+    /// pass through the head, every layer (attention, softmax, LayerNorm,
+    /// activation; DeBERTa's position terms; ALBERT's shared layers) and the
+    /// embedding LayerNorm and projection.
+    public func embeddingGradients(
+        words: [Float], ids: [Int], typeIds: [Int]?, batch: Int, target: GradientTarget, ablate: HeadSet = HeadSet()
+    ) throws -> EmbeddingGradients {
+        let tape = try tapeForward(words: words, ids: ids, typeIds: typeIds, batch: batch, ablate: ablate)
+        var (values, dHidden) = try headBackward(target, tape: tape)
+        for l in stride(from: config.numLayers - 1, through: 0, by: -1) {
+            dHidden = layerBackward(l, dOut: dHidden, tape: tape, ablate: ablate)
+        }
+        return EmbeddingGradients(values: values, gradients: embeddingBackward(dHidden, tape: tape))
+    }
+
+    /// The target's value per sequence without the backward pass (occlusion, IG's baseline).
+    public func targetValues(
+        words: [Float], ids: [Int], typeIds: [Int]?, batch: Int, target: GradientTarget,
+        ablate: HeadSet = HeadSet()
+    ) throws -> [Float] {
+        let tape = try tapeForward(words: words, ids: ids, typeIds: typeIds, batch: batch, ablate: ablate)
+        return try headBackward(target, tape: tape).0
+    }
+
+    /// The word-embedding rows of `ids` (n, e), the tensor attributions are taken with respect to.
+    public func wordEmbeddings(_ ids: [Int]) throws -> [Float] {
+        try validate(ids: ids, typeIds: nil, attentionMask: nil)
+        let e = config.embeddingSize, table = weights.embeddings.word.pointer
+        var out = [Float](repeating: 0, count: ids.count * e)
+        for (i, id) in ids.enumerated() { for k in 0..<e { out[i * e + k] = table[id * e + k] } }
+        return withExtendedLifetime(weights) { out }
+    }
+
+    /// The target's value and ∂value/∂(last hidden states) (R, d).
+    private func headBackward(_ target: GradientTarget, tape: GradientTape) throws -> ([Float], [Float]) {
+        let n = tape.tokens, d = config.hiddenSize, last = tape.hidden[config.numLayers]
+        var dHidden = [Float](repeating: 0, count: tape.rows * d)
+        var values: [Float] = []
+        switch target {
+        case .taskLogit(let label):
+            guard let head = weights.task, head.task.kind == .sequenceClassification, let dense = head.dense else {
+                throw EncoderError("attributions of a task logit need a sequence-classification head")
+            }
+            guard label >= 0, label < head.out.outFeatures else {
+                throw EncoderError("label \(label) is outside the head's \(head.out.outFeatures) labels")
+            }
+            for b in 0..<tape.batch {
+                let first = Array(last[(b * n * d)..<((b * n + 1) * d)])
+                var pre = linearRows(first, rows: 1, dense)
+                var pooled = pre
+                pooled.withUnsafeMutableBufferPointer { p in
+                    switch head.pooling {
+                    case .tanh: for i in 0..<d { p[i] = tanhf(p[i]) }
+                    case .activation(let a): apply(a, p.baseAddress!, count: d)
+                    }
+                }
+                let w = head.out.weight.pointer + label * d
+                var value = head.out.bias.map { $0.pointer[label] } ?? 0
+                for i in 0..<d { value += w[i] * pooled[i] }
+                values.append(value)
+                var g = (0..<d).map { w[$0] }
+                pre.withUnsafeBufferPointer { u in
+                    g.withUnsafeMutableBufferPointer {
+                        bs_activation_backward(u.baseAddress!, $0.baseAddress!, Int32(d), head.pooling.kernelCode)
+                    }
+                }
+                dHidden.withUnsafeMutableBufferPointer { dh in
+                    bs_matmul_nn(
+                        g, Int32(d), 1, Int32(d), dense.weight.pointer, Int32(d), dh.baseAddress! + b * n * d, 0)
+                }
+                _ = pre.count
+            }
+        case .maskedLogit(let position, let token):
+            guard let head = weights.maskedLM else { throw EncoderError("this checkpoint has no masked-LM head") }
+            guard position >= 0, position < n, token >= 0, token < head.decoder.shape[0] else {
+                throw EncoderError("masked-LM target (position \(position), token \(token)) is out of range")
+            }
+            let td = head.transform.outFeatures
+            for b in 0..<tape.batch {
+                let start = (b * n + position) * d
+                let pre = linearRows(Array(last[start..<(start + d)]), rows: 1, head.transform)
+                var act = pre
+                act.withUnsafeMutableBufferPointer { apply(head.activation, $0.baseAddress!, count: td) }
+                var z = [Float](repeating: 0, count: td)
+                act.withUnsafeBufferPointer { a in
+                    z.withUnsafeMutableBufferPointer { o in
+                        bs_add_layernorm(
+                            a.baseAddress!, nil, o.baseAddress!, 1, Int32(td), head.norm.weight.pointer,
+                            head.norm.bias.pointer, headNormEps)
+                    }
+                }
+                let dec = head.decoder.pointer + token * td
+                var value = head.bias.pointer[token]
+                for i in 0..<td { value += dec[i] * z[i] }
+                values.append(value)
+                let dz = (0..<td).map { dec[$0] }
+                var g = [Float](repeating: 0, count: td)
+                act.withUnsafeBufferPointer { a in
+                    bs_layernorm_backward(
+                        a.baseAddress!, head.norm.weight.pointer, dz, &g, 1, Int32(td), headNormEps, 0)
+                }
+                pre.withUnsafeBufferPointer { u in
+                    g.withUnsafeMutableBufferPointer {
+                        bs_activation_backward(u.baseAddress!, $0.baseAddress!, Int32(td), head.activation.kernelCode)
+                    }
+                }
+                dHidden.withUnsafeMutableBufferPointer { dh in
+                    bs_matmul_nn(
+                        g, Int32(td), 1, Int32(td), head.transform.weight.pointer, Int32(d), dh.baseAddress! + start, 0)
+                }
+            }
+        }
+        return withExtendedLifetime(weights) { (values, dHidden) }
+    }
+
+    /// ∂/∂(layer input) from ∂/∂(layer output), both (R, d).
+    private func layerBackward(_ l: Int, dOut: [Float], tape: GradientTape, ablate: HeadSet) -> [Float] {
+        let n = tape.tokens, R = tape.rows, d = config.hiddenSize, H = config.numHeads, ff = config.intermediateSize
+        let w = weights.layers[l], eps = config.layerNormEps
+        // Output LayerNorm, FFN and its residual.
+        var dOutputSum = [Float](repeating: 0, count: R * d)
+        bs_layernorm_backward(
+            tape.outputSum[l], w.outputNorm.weight.pointer, dOut, &dOutputSum, Int32(R), Int32(d), eps, 0)
+        var dAct = [Float](repeating: 0, count: R * ff)
+        bs_matmul_nn(dOutputSum, Int32(d), Int32(R), Int32(d), w.output.weight.pointer, Int32(ff), &dAct, 0)
+        bs_activation_backward(tape.preActivation[l], &dAct, Int32(R * ff), config.activation.kernelCode)
+        var dAttended = dOutputSum
+        bs_matmul_nn(dAct, Int32(ff), Int32(R), Int32(ff), w.intermediate.weight.pointer, Int32(d), &dAttended, 1)
+        // Attention LayerNorm, output projection and its residual.
+        var dAttentionSum = [Float](repeating: 0, count: R * d)
+        bs_layernorm_backward(
+            tape.attentionSum[l], w.attentionNorm.weight.pointer, dAttended, &dAttentionSum, Int32(R), Int32(d), eps, 0)
+        var dContext = [Float](repeating: 0, count: R * d)
+        bs_matmul_nn(
+            dAttentionSum, Int32(d), Int32(R), Int32(d), w.attentionOutput.weight.pointer, Int32(d), &dContext, 0)
+        // An ablated head's output is a constant: nothing flows back through it.
+        for h in ablate.heads where h.layer == l {
+            for r in 0..<R { for t in 0..<config.headDim { dContext[r * d + h.head * config.headDim + t] = 0 } }
+        }
+        var dqkv = [Float](repeating: 0, count: R * 3 * d)
+        var dScores = [Float](repeating: 0, count: H * n * n)
+        tape.qkv[l].withUnsafeBufferPointer { q in
+            tape.probs[l].withUnsafeBufferPointer { p in
+                dContext.withUnsafeBufferPointer { dc in
+                    dqkv.withUnsafeMutableBufferPointer { dq in
+                        for b in 0..<tape.batch {
+                            let dqb = dq.baseAddress! + b * n * 3 * d
+                            let scale = relative.map { 1 / $0.scale } ?? attentionScale
+                            bs_attention_backward(
+                                q.baseAddress! + b * n * 3 * d, p.baseAddress! + b * H * n * n,
+                                dc.baseAddress! + b * n * d, Int32(n), Int32(d), Int32(H), scale, &dScores, dqb)
+                            relative?.backward(layer: l, dScores: dScores, n: n, config: config, into: dqb)
+                        }
+                    }
+                }
+            }
+        }
+        // Back through the fused Q, K, V projections, plus the residual.
+        var dInput = dAttentionSum
+        for (k, linear) in [w.query, w.key, w.value].enumerated() {
+            dqkv.withUnsafeBufferPointer { dq in
+                bs_matmul_nn(
+                    dq.baseAddress! + k * d, Int32(3 * d), Int32(R), Int32(d), linear.weight.pointer, Int32(d), &dInput,
+                    1)
+            }
+        }
+        return withExtendedLifetime(weights) { dInput }
+    }
+
+    /// ∂/∂(word embeddings) (R, e) from ∂/∂(embedding output) (R, d).
+    private func embeddingBackward(_ dx: [Float], tape: GradientTape) -> [Float] {
+        let R = tape.rows, e = config.embeddingSize, d = config.hiddenSize, emb = weights.embeddings
+        let eps = config.layerNormEps
+        if config.family == .debertaV2 {
+            var dSum = [Float](repeating: 0, count: R * d)
+            bs_layernorm_backward(tape.embeddingSum, emb.norm.weight.pointer, dx, &dSum, Int32(R), Int32(d), eps, 0)
+            guard let proj = emb.projection else { return dSum }
+            var dWords = [Float](repeating: 0, count: R * e)
+            bs_matmul_nn(dSum, Int32(d), Int32(R), Int32(d), proj.weight.pointer, Int32(e), &dWords, 0)
+            return withExtendedLifetime(weights) { dWords }
+        }
+        var dNormed = dx
+        if let proj = emb.projection {
+            dNormed = [Float](repeating: 0, count: R * e)
+            bs_matmul_nn(dx, Int32(d), Int32(R), Int32(d), proj.weight.pointer, Int32(e), &dNormed, 0)
+        }
+        var dWords = [Float](repeating: 0, count: R * e)
+        bs_layernorm_backward(tape.embeddingSum, emb.norm.weight.pointer, dNormed, &dWords, Int32(R), Int32(e), eps, 0)
+        return withExtendedLifetime(weights) { dWords }
+    }
+}
+
+extension TaskHead.Pooling {
+    var kernelCode: Int32 {
+        switch self {
+        case .tanh: return Int32(BS_ACT_TANH)
+        case .activation(let a): return a.kernelCode
+        }
+    }
+}
+
+extension RelativeTables {
+    /// Adds the position terms' q and k gradients (from ∂/∂scores, (H, n, n)) to dqkv.
+    func backward(layer: Int, dScores: [Float], n: Int, config: ModelConfig, into dqkv: UnsafeMutablePointer<Float>) {
+        buckets.withUnsafeBufferPointer { b in
+            let zero = b.baseAddress! + maxDistance
+            let pk = positionKeys[layer], pq = positionQueries[layer]
+            (pk ?? []).withUnsafeBufferPointer { k in
+                (pq ?? []).withUnsafeBufferPointer { q in
+                    bs_relative_backward(
+                        dScores, Int32(n), Int32(config.hiddenSize), Int32(config.numHeads),
+                        pk == nil ? nil : k.baseAddress, pq == nil ? nil : q.baseAddress, zero, Int32(settings.span),
+                        scale, dqkv)
+                }
+            }
+        }
+    }
+}
