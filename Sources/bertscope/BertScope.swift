@@ -38,7 +38,8 @@ struct BertScope: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             WorkbenchCommand.self, TokenizeCommand.self, DumpCommand.self, PredictCommand.self, NSPCommand.self,
-            ReplacedCommand.self, ScoreCommand.self, ClassifyCommand.self, AnswerCommand.self, InfoCommand.self,
+            ReplacedCommand.self, ScoreCommand.self, ClassifyCommand.self, AnswerCommand.self, ExplainCommand.self,
+            InfoCommand.self,
             ProbeCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: WorkbenchCommand.self

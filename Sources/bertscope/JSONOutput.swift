@@ -82,3 +82,12 @@ struct AnswerJSON: Encodable {
     let answer: String, start: Int, end: Int, score: Float
     let startToken: Int, endToken: Int
 }
+
+/// `explain --json`: one attribution per token, specials included.
+struct ExplainJSON: Encodable {
+    struct Target: Encodable { let id: Int, label: String, position: Int? }
+    let target: Target, method: String, tokens: [String], attributions: [Float]
+    let logit: Float
+    let completenessGap: Float?, baselineLogit: Float?, steps: Int?
+    let note: String?
+}

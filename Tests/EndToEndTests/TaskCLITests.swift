@@ -87,3 +87,57 @@ import TestSupport
         #expect(s.stdout.contains("negative, neutral, positive; sigmoid per label"))
     }
 }
+
+/// `explain` through the real binary: the README's JSON contract, numbers from Captum.
+@Suite struct ExplainCLITests {
+    private func run(_ args: [String]) throws -> ProcessOutput { try runProcess([try bertscopeBinary()] + args) }
+
+    @Test(arguments: ["heads/bert-sequence", "heads/albert-sequence", "tiny-roberta-mlm"])
+    func explainMatchesCaptum(model: String) throws {
+        let dir = Fixtures.model(model)
+        let golden = try Fixtures.json(dir.appendingPathComponent("attribution_goldens.json"))
+        let c = (golden["cases"] as! [[String: Any]])[0]
+        for (method, key) in [
+            ("grad-input", "grad_input"), ("integrated-gradients", "integrated_gradients"), ("occlusion", "occlusion"),
+            ("gradient-norm", "gradient_norm"),
+        ] {
+            let r = try run([
+                "explain", "--model", dir.path, "--method", method, "--steps", "\(golden["steps"] as! Int)", "--json",
+                c["text"] as! String,
+            ])
+            #expect(r.status == 0, "\(r.stderr)")
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            #expect(o["method"] as? String == method)
+            let target = try #require(o["target"] as? [String: Any])
+            #expect(target["id"] as? Int == c["target"] as? Int && (target["label"] as? String)?.isEmpty == false)
+            let got = try #require(o["attributions"] as? [Double]), want = c[key] as! [Double]
+            #expect((o["tokens"] as? [String])?.count == want.count && got.count == want.count)
+            let scale = max(1e-6, want.map(abs).max() ?? 0)
+            #expect(zip(got, want).allSatisfy { abs($0 - $1) <= 2e-3 * scale }, "\(model) \(method)")
+            #expect((o["completeness_gap"] != nil) == (method == "integrated-gradients"))
+        }
+    }
+
+    @Test func targetByLabelAndClearErrors() throws {
+        let dir = Fixtures.model("heads/bert-sequence").path
+        let r = try run(["explain", "--model", dir, "--method", "grad-input", "--target", "positive", "--json", "a b"])
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect((o["target"] as? [String: Any])?["label"] as? String == "positive")
+        let bad = try run(["explain", "--model", dir, "--method", "occlusion", "--target", "happy", "a b"])
+        #expect(bad.status == 1 && bad.stderr.contains("is not a label (negative, neutral, positive)"))
+        let token = try run(["explain", "--model", Fixtures.model("heads/bert-token").path, "a b"])
+        #expect(token.status == 1 && token.stderr.contains("not token classification"))
+        let method = try run(["explain", "--model", dir, "--method", "saliency", "a b"])
+        #expect(method.status == 1 && method.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func degenerateGradInputIsSaid() throws {
+        let r = try run([
+            "explain", "--model", Fixtures.model("heads/deberta-v3-sequence").path, "--method", "grad-input", "--json",
+            "The movie was absolutely terrible.",
+        ])
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect((o["note"] as? String)?.contains("Σ grad·e = 0") == true)
+        #expect((o["attributions"] as? [Double])?.allSatisfy { $0 == 0 } == true)
+    }
+}
