@@ -1,4 +1,5 @@
 import Analysis
+import Checkpoint
 import Encoder
 import Tokenizers
 
@@ -21,6 +22,26 @@ public struct EncodeResult: Sendable {
     public var importance: HeadImportance? = nil
     /// The tokens the user's masks replaced, by position (the encoding shows the mask token there).
     public var maskedOriginals: [Int: String] = [:]
+    /// The task head's answer and its explanation (models with a task head, nothing masked).
+    public var task: TaskResult? = nil
+}
+
+/// What a fine-tuned (or BertScope-trained) task head says about the input.
+public struct TaskResult: Sendable {
+    public var kind: TaskKind
+    public var problemType: ProblemType = .singleLabel
+    /// Sequence classification: every label's score; with heads ablated, the intact model's beside them.
+    public var labels: [LabelScore] = []
+    public var intact: [LabelScore]? = nil
+    /// Token classification: each typed token's label.
+    public var tokens: [TokenLabel] = []
+    /// Question answering (line A the question, line B the context).
+    public var answer: AnswerSpan? = nil
+    /// The encoding the head ran on (QA: question + context, which is what the view shows).
+    public var encoding: Encoding? = nil
+    public var attribution: Attribution? = nil
+    public var target: Int? = nil
+    public var error: String? = nil
 }
 
 /// Everything the predictions pane shows, computed with the session's work.

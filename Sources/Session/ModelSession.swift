@@ -27,6 +27,10 @@ public final class ModelSession: @unchecked Sendable {
     private var cache = ResultCache(capacity: 256)
     private let workspace: Workspace
     private var scratch = Trace()
+    /// Built on first use (BertScope's sentiment overlay for the default model).
+    private lazy var taskModel: TaskModel? = model.taskEncoder.flatMap {
+        try? TaskModel(encoder: $0, tokenizer: model.tokenizer)
+    }
     /// Built on first use (the overlay encoder is not needed until a mask appears).
     private lazy var maskedLM: MaskedLanguageModel? = model.mlmEncoder.flatMap {
         try? MaskedLanguageModel(encoder: $0, tokenizer: model.tokenizer)
@@ -129,6 +133,9 @@ public final class ModelSession: @unchecked Sendable {
                 else { return nil }
                 result.importance = imp
             }
+        }
+        if trace != nil, model.hasTaskHead, result.mlm == nil, input.labSeed == nil, let task = taskModel {
+            result.task = analyzeTask(task, input, encoding)
         }
         if let trace, enc.hasReplacedTokenHead { result.replaced = try? enc.replacedTokenProbabilities(trace) }
         if let trace, input.pair != nil, enc.hasNextSentenceHead, let logits = try? enc.nextSentenceLogits(trace) {

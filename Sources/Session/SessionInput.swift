@@ -1,3 +1,4 @@
+import Analysis
 import Encoder
 
 /// The heads a session ablates, as the UI layers name them (the type lives in Encoder).
@@ -17,11 +18,17 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     public var ablated: HeadAblation
     /// Also rank every head by how much ablating it alone changes the first mask's top prediction.
     public var importance: Bool
+    /// How the task head's decision is explained, and of which class (nil: the predicted one).
+    public var explainMethod: AttributionMethod
+    public var explainTarget: Int?
 
     public init(
         text: String, pair: String? = nil, masked: Set<Int> = [], labSeed: UInt64? = nil,
-        ablated: HeadAblation = HeadAblation(), importance: Bool = false
+        ablated: HeadAblation = HeadAblation(), importance: Bool = false,
+        explainMethod: AttributionMethod = .gradInput, explainTarget: Int? = nil
     ) {
+        self.explainMethod = explainMethod
+        self.explainTarget = explainTarget
         self.text = text
         self.pair = pair.flatMap { $0.isEmpty ? nil : $0 }
         self.masked = masked
@@ -32,7 +39,8 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
 
     public static func == (a: SessionInput, b: SessionInput) -> Bool {
         a.text.utf8.elementsEqual(b.text.utf8) && a.masked == b.masked && a.labSeed == b.labSeed
-            && a.ablated == b.ablated && a.importance == b.importance
+            && a.ablated == b.ablated && a.importance == b.importance && a.explainMethod == b.explainMethod
+            && a.explainTarget == b.explainTarget
             && (a.pair?.utf8).map { p in (b.pair?.utf8).map { p.elementsEqual($0) } ?? false } ?? (b.pair == nil)
     }
 
@@ -43,6 +51,8 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         h.combine(labSeed)
         h.combine(ablated)
         h.combine(importance)
+        h.combine(explainMethod)
+        h.combine(explainTarget)
     }
 
     public var description: String { pair.map { "\(text) || \($0)" } ?? text }

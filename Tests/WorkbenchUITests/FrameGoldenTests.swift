@@ -83,6 +83,49 @@ import Testing
         expectGolden("predictions-160x48", frame(ViewFixtures.view(), s, 160, 48, predictions: true))
     }
 
+    /// The sentiment walk-through: "terrible" carries the largest negative attribution.
+    @Test func classificationWithAttributions() {
+        var s = ViewFixtures.state(.predictions)
+        s.predictions.explainCursor = 5
+        var v = ViewFixtures.view()
+        v.predictions = PredictionsView(
+            content: .task(ViewFixtures.sentimentPanel()), headNote: "sentiment head trained by BertScope")
+        expectGolden("classify-160x48", frame(v, s, 160, 48, predictions: true))
+        expectGolden("classify-80x24", frame(v, s, 80, 24, predictions: true))
+        expectGolden("classify-mono-120x40", frame(v, s, 120, 40, mode: .monochrome, predictions: true))
+    }
+
+    @Test func tokenLabelsAndAnswers() {
+        var s = ViewFixtures.state(.predictions)
+        s.predictions.explainCursor = 3
+        var v = ViewFixtures.view()
+        var ner = TaskPanel(kind: .tokenClassification)
+        ner.pieces = [
+            .init(text: "[CLS]", value: 0, special: true), .init(text: "she", value: 0.7, label: "O"),
+            .init(text: "moved", value: 0.8, label: "O"), .init(text: "to", value: 0.6, label: "O"),
+            .init(text: "paris", value: 0.88, label: "B-LOC"), .init(text: "with", value: 0.9, label: "O"),
+            .init(text: "marie", value: 0.81, label: "B-PER"), .init(text: "curie", value: 0.77, label: "I-PER"),
+            .init(text: "[SEP]", value: 0, special: true),
+        ]
+        v.predictions = PredictionsView(content: .task(ner))
+        expectGolden("token-labels-120x40", frame(v, s, 120, 40, predictions: true))
+        var qa = TaskPanel(kind: .questionAnswering)
+        qa.answer = "the mat"
+        qa.answerScore = 0.4312
+        let words = [
+            "[CLS]", "where", "did", "the", "cat", "sit", "?", "[SEP]", "the", "cat", "sat", "on", "the", "mat", ".",
+            "[SEP]",
+        ]
+        qa.pieces = words.enumerated().map { i, w in
+            .init(
+                text: w, value: i == 12 ? 0.62 : 0.02, end: i == 13 ? 0.7 : 0.01, special: i < 8 || i == 15,
+                inAnswer: i == 12 || i == 13)
+        }
+        s.predictions.explainCursor = 12
+        v.predictions = PredictionsView(content: .task(qa))
+        expectGolden("answer-120x40", frame(v, s, 120, 40, predictions: true))
+    }
+
     @Test func probingPane() {
         expectGolden("probing-120x40", frame(ViewFixtures.view(), ViewFixtures.state(.probing), 120, 40))
         var v = ViewFixtures.view()
@@ -188,5 +231,22 @@ enum ViewFixtures {
             tokens: TokensView(rows: rows, xray: xray), attention: attention, overview: overview,
             predictions: predictions,
             probing: ProbingView(content: .probes(tasks: tasks, selected: 0, grid: grid)), status: status)
+    }
+}
+
+extension ViewFixtures {
+    /// "The movie was absolutely terrible." explained for its predicted class, "negative":
+    /// "terrible" pushes hardest toward it (the largest attribution), "movie" a little against.
+    static func sentimentPanel() -> TaskPanel {
+        var p = TaskPanel(kind: .sequenceClassification)
+        p.bars = [.init(label: "negative", score: 0.9731, explained: true), .init(label: "positive", score: 0.0269)]
+        p.method = .gradInput
+        p.logit = 2.8144
+        let tokens: [(String, Float)] = [
+            ("[CLS]", 0), ("the", 0.041), ("movie", -0.212), ("was", 0.064), ("absolutely", 0.395),
+            ("terrible", 1.733), (".", -0.018), ("[SEP]", 0),
+        ]
+        p.pieces = tokens.map { .init(text: $0.0, value: $0.1, special: $0.0.hasPrefix("[")) }
+        return p
     }
 }

@@ -30,10 +30,16 @@ extension Workbench {
 
     /// The sizes bindings keep cursors within, from the current snapshot.
     func extent(_ r: EncodeResult?) -> Extent {
-        Extent(
+        var e = Extent(
             tokens: r?.encoding.count ?? 0, mapSize: currentMap(for: r)?.size ?? 0,
             masks: r?.mlm?.predictions.count ?? 0,
             probes: probes.count, layers: facts.layers, heads: facts.heads)
+        if let t = r?.task {
+            e.labels = t.labels.count
+            e.predicted = t.labels.max { $0.score < $1.score }?.id ?? 0
+            e.taskTokens = (t.encoding ?? r?.encoding)?.count ?? 0
+        }
+        return e
     }
 
     func apply(_ effect: Effect, _ r: EncodeResult?) {

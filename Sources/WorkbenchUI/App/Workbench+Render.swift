@@ -22,6 +22,7 @@ extension Workbench {
     /// Masks, a lab run or a discriminator's answer give the predictions pane a place in wide layouts.
     private func wantsPredictions(_ r: EncodeResult?) -> Bool {
         !state.masked.isEmpty || state.labSeed != nil || r?.mlm != nil || r?.replaced != nil || r?.input.pair != nil
+            || r?.task != nil
     }
 
     /// Brings every cursor inside the frame's result, and the heatmap's
@@ -35,6 +36,10 @@ extension Workbench {
         guard let r else { return }
         state.tokens.selected = clamped(state.tokens.selected, r.encoding.count)
         state.predictions.selectedMask = clamped(state.predictions.selectedMask, r.mlm?.predictions.count ?? 1)
+        if let t = r.task {
+            state.predictions.explainCursor = clamped(
+                state.predictions.explainCursor, (t.encoding ?? r.encoding).count)
+        }
         state.probing.task = clamped(state.probing.task, probes.count)
         if state.attention.finder != nil {
             state.attention.finder!.selected = clamped(state.attention.finder!.selected, f.layers * f.heads)

@@ -66,7 +66,8 @@ public final class Workbench {
     public var currentInput: SessionInput {
         SessionInput(
             text: state.editorA.text, pair: state.editorB.text, masked: state.masked, labSeed: state.labSeed,
-            ablated: state.ablated, importance: state.attention.importance)
+            ablated: state.ablated, importance: state.attention.importance,
+            explainMethod: state.predictions.explainMethod, explainTarget: state.predictions.explainTarget)
     }
 
     /// Sends the input to the session (cached inputs show at once).

@@ -125,6 +125,10 @@ final class Deriver {
 
 extension Deriver {
     func predictionsView(_ r: EncodeResult?) -> PredictionsView {
+        if let r, let t = r.task {
+            return PredictionsView(
+                content: .task(TaskPanel.make(t, r.encoding, problem: t.problemType)), headNote: model.taskNote)
+        }
         var v = predictionsContent(r)
         if let r, r.input.pair != nil {
             if let p = r.nextSentence, let labels = model.facts.pairHead {

@@ -58,6 +58,8 @@ public struct PredictionsView: Equatable, Sendable {
         /// A masked-LM head, but nothing masked yet.
         case noMask
         case masks(masks: [Mask], leftToRight: [Fill], mostConfident: [Fill], lab: Lab?, error: String?)
+        /// A task head's answer and its explanation.
+        case task(TaskPanel)
 
         public static func == (a: Content, b: Content) -> Bool {
             switch (a, b) {
@@ -65,6 +67,7 @@ public struct PredictionsView: Equatable, Sendable {
             case (.replaced(let x), .replaced(let y)):
                 return x.map(\.token) == y.map(\.token) && x.map(\.probability) == y.map(\.probability)
             case (.noMask, .noMask): return true
+            case (.task(let x), .task(let y)): return x == y
             case let (.masks(m1, l1, c1, lab1, e1), .masks(m2, l2, c2, lab2, e2)):
                 return m1 == m2 && l1 == l2 && c1 == c2 && lab1 == lab2 && e1 == e2
             default: return false

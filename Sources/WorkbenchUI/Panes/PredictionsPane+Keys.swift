@@ -1,3 +1,5 @@
+import Analysis
+
 extension PredictionsPane {
     static let bindings: [Binding] = [
         .state([.up, .char("k")], .predictions, "previous mask") { s, e in
@@ -16,6 +18,25 @@ extension PredictionsPane {
         Binding([.char("x")], .predictions, "leave the masking lab") { s, _ in
             s.labSeed = nil
             return .inputChanged
+        },
+        Binding([.char("e")], .predictions, "task head: next attribution method (grad-input, IG, occlusion, norm)") {
+            s, _ in
+            let all = AttributionMethod.allCases
+            s.predictions.explainMethod = all[((all.firstIndex(of: s.predictions.explainMethod) ?? 0) + 1) % all.count]
+            return .inputChanged
+        },
+        Binding([.char("c")], .predictions, "task head: explain the next class (wraps to the predicted one)") {
+            s, e in
+            guard e.labels > 1 else { return .none }
+            let next = ((s.predictions.explainTarget ?? e.predicted) + 1) % e.labels
+            s.predictions.explainTarget = next == e.predicted ? nil : next
+            return .inputChanged
+        },
+        .state([.left, .char("h")], .predictions, "task head: previous token") { s, e in
+            s.predictions.explainCursor = clamped(s.predictions.explainCursor - 1, e.taskTokens)
+        },
+        .state([.right, .char("l")], .predictions, "task head: next token") { s, e in
+            s.predictions.explainCursor = clamped(s.predictions.explainCursor + 1, e.taskTokens)
         },
     ]
 }

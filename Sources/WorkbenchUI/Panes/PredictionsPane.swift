@@ -2,7 +2,9 @@
 /// the logit lens at the selected mask, and the masking lab.
 enum PredictionsPane {
     static func render(_ v: PredictionsView?, _ s: PredictionsState, _ r: Rect, focused: Bool, into c: inout Canvas) {
-        c.frame(r, title: "Predictions" + (v?.headNote.map { " · " + $0 } ?? ""), focused: focused)
+        var title = "Predictions"
+        if case .task(let p) = v?.content { title = TaskPane.title(p) }
+        c.frame(r, title: title + (v?.headNote.map { " · " + $0 } ?? ""), focused: focused)
         let inner = r.inset(by: 1)
         guard inner.width > 8, inner.height > 0, let v else { return }
         var w = Writer(area: inner)
@@ -18,6 +20,8 @@ enum PredictionsPane {
         case .noMask:
             w.line("No [MASK] yet: press m on a token in the Tokens pane (M: the whole word),", t.style(.muted), &c)
             w.line("type [MASK] in the sentence, or press b here for BERT's masking lab.", t.style(.muted), &c)
+        case .task(let p):
+            TaskPane.render(p, s, &w, &c)
         case .masks(let masks, let leftToRight, let mostConfident, let lab, let error):
             if let error { w.line(error, t.style(.error), &c) }
             let selected = max(0, min(masks.count - 1, s.selectedMask))

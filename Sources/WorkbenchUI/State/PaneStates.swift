@@ -70,6 +70,10 @@ public struct PredictionsState: Equatable, Sendable {
     /// Index into the result's masks.
     public var selectedMask = 0
     public var mostConfidentFirst = false
+    /// The explanation of a task head's decision: method, class (nil: the predicted one), token under the cursor.
+    public var explainMethod = AttributionMethod.gradInput
+    public var explainTarget: Int?
+    public var explainCursor = 1
     public init() {}
 }
 

@@ -23,6 +23,7 @@ public struct Theme: Sendable, Equatable {
         .cursor: .indexed(226), .statusBarBackground: .indexed(236), .statusBarForeground: .indexed(250),
         .error: .indexed(196), .stale: .indexed(214),
         .heatmapStart: .rgb(0x0B, 0x10, 0x26), .heatmapMid: .rgb(0x5A, 0x3F, 0xA0), .heatmapEnd: .rgb(0xFF, 0xD1, 0x66),
+        .attributionNegative: .rgb(0x5E, 0x3C, 0x99), .attributionPositive: .rgb(0xE6, 0x61, 0x01),
     ]
 
     public static let builtIn = Theme(name: "default", colors: defaults)
@@ -78,6 +79,19 @@ public struct Theme: Sendable, Equatable {
         return .rgb(UInt8(v >> 16), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF))
     }
 
+    /// A background for a signed value in [−1, 1]: the background colour at 0,
+    /// the negative or positive attribution colour at the ends.
+    public func diverging(_ v: Float) -> Color {
+        let t = max(-1, min(1, v))
+        let end = Self.rgb(color(t < 0 ? .attributionNegative : .attributionPositive))
+        let mid = Self.rgb(
+            color(.background) == .terminalDefault
+                ? (isLight ? .rgb(255, 255, 255) : .rgb(0, 0, 0)) : color(.background))
+        let f = abs(t)
+        func mix(_ x: Int, _ y: Int) -> UInt8 { UInt8(max(0, min(255, Float(x) + (Float(y) - Float(x)) * f))) }
+        return .rgb(mix(mid.0, end.0), mix(mid.1, end.1), mix(mid.2, end.2))
+    }
+
     /// The heatmap colour for a value in [0, 1], interpolated start → mid → end.
     public func heat(_ v: Float) -> Color {
         let t = max(0, min(1, v))
@@ -105,6 +119,8 @@ public enum ThemeKey: String, CaseIterable, Sendable {
     case statusBarBackground = "status_bar_bg", statusBarForeground = "status_bar_fg"
     case error, stale
     case heatmapStart = "heatmap.start", heatmapMid = "heatmap.mid", heatmapEnd = "heatmap.end"
+    /// The diverging ramp of attributions (colour-blind safe: ColorBrewer PuOr's ends).
+    case attributionNegative = "attribution.negative", attributionPositive = "attribution.positive"
 }
 
 public struct ThemeError: Error, CustomStringConvertible, Sendable {

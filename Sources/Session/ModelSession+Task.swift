@@ -1,0 +1,49 @@
+import Analysis
+import Checkpoint
+import Encoder
+import Tokenizers
+
+extension ModelSession {
+    /// The task head's answer for the input and, for sequence classifiers, an
+    /// explanation of the asked-for class (the predicted one by default).
+    func analyzeTask(_ model: TaskModel, _ input: SessionInput, _ e: Encoding) -> TaskResult {
+        var task = model
+        task.ablation = input.ablated
+        var out = TaskResult(kind: task.task.kind)
+        out.problemType = task.task.problemType
+        do {
+            switch task.task.kind {
+            case .sequenceClassification:
+                out.labels = try task.classify(e)
+                if !input.ablated.isEmpty {
+                    var intact = task
+                    intact.ablation = HeadSet()
+                    out.intact = try intact.classify(e)
+                }
+                let predicted = out.labels.max { $0.score < $1.score }?.id ?? 0
+                let target = input.explainTarget.map { max(0, min(out.labels.count - 1, $0)) } ?? predicted
+                out.target = target
+                var explainer = Explainer(encoder: task.encoder, tokenizer: task.tokenizer)
+                explainer.ablation = input.ablated
+                // 16 points keep integrated gradients interactive; `explain` defaults to 50.
+                out.attribution = try explainer.explain(
+                    e, target: .taskLogit(label: target), method: input.explainMethod, steps: 16)
+                out.encoding = e
+            case .tokenClassification:
+                out.tokens = try task.labelTokens(e)
+                out.encoding = e
+            case .questionAnswering:
+                guard let context = input.pair else {
+                    out.error = "question answering: type the question on line A and the context on line B"
+                    return out
+                }
+                let (qe, span) = try task.answer(question: input.text, context: context)
+                out.encoding = qe
+                out.answer = span
+            }
+        } catch {
+            out.error = "\(error)"
+        }
+        return out
+    }
+}

@@ -1,0 +1,91 @@
+import Analysis
+import Checkpoint
+import Session
+import Tokenizers
+
+/// What the predictions pane shows for a model with a task head: the
+/// labels as bars and the sentence coloured by attribution (sequence
+/// classification), labelled tokens (token classification), or the answer
+/// span with start/end probabilities (question answering).
+public struct TaskPanel: Equatable, Sendable {
+    public struct Bar: Equatable, Sendable {
+        public var label: String, score: Float, intact: Float?, explained: Bool
+        public init(label: String, score: Float, intact: Float? = nil, explained: Bool = false) {
+            self.label = label; self.score = score; self.intact = intact; self.explained = explained
+        }
+    }
+
+    /// One token: its text, the number shown for it (attribution, label
+    /// probability, or P(start)), and what else the kind gives it.
+    public struct Piece: Equatable, Sendable {
+        public var text: String, value: Float
+        public var label: String?
+        public var end: Float?
+        public var special: Bool
+        public var inAnswer: Bool
+        public init(
+            text: String, value: Float, label: String? = nil, end: Float? = nil, special: Bool = false,
+            inAnswer: Bool = false
+        ) {
+            self.text = text; self.value = value; self.label = label; self.end = end; self.special = special
+            self.inAnswer = inAnswer
+        }
+    }
+
+    public var kind: TaskKind
+    public var bars: [Bar] = []
+    /// Regression heads show the raw value, not a probability.
+    public var regression = false
+    public var method: AttributionMethod?
+    public var logit: Float?
+    public var gap: Float?
+    public var note: String?
+    public var pieces: [Piece] = []
+    public var answer: String?
+    public var answerScore: Float?
+    public var error: String?
+
+    public init(kind: TaskKind) { self.kind = kind }
+
+    /// From a session result: the session already ran the head and the attribution.
+    static func make(_ t: TaskResult, _ e: Encoding, problem: ProblemType) -> TaskPanel {
+        var p = TaskPanel(kind: t.kind)
+        p.error = t.error
+        let enc = t.encoding ?? e
+        switch t.kind {
+        case .sequenceClassification:
+            p.regression = problem == .regression
+            p.bars = t.labels.map { l in
+                Bar(
+                    label: l.label, score: l.score, intact: t.intact?.first { $0.id == l.id }?.score,
+                    explained: l.id == t.target)
+            }
+            p.method = t.attribution?.method
+            p.logit = t.attribution?.logit
+            p.gap = t.attribution?.completenessGap
+            p.note = t.attribution?.degenerate
+            let scores = t.attribution?.scores ?? []
+            p.pieces = enc.tokens.indices.map {
+                Piece(text: enc.tokens[$0], value: scores[safe: $0] ?? 0, special: enc.isSpecial($0))
+            }
+        case .tokenClassification:
+            let byPosition = Dictionary(t.tokens.map { ($0.position, $0) }, uniquingKeysWith: { a, _ in a })
+            p.pieces = enc.tokens.indices.map { i in
+                let l = byPosition[i]
+                return Piece(
+                    text: enc.tokens[i], value: l?.probability ?? 0, label: l?.label, special: enc.isSpecial(i))
+            }
+        case .questionAnswering:
+            p.answer = t.answer?.text
+            p.answerScore = t.answer?.score
+            let a = t.answer
+            p.pieces = enc.tokens.indices.map { i in
+                Piece(
+                    text: enc.tokens[i], value: a?.startProbabilities[safe: i] ?? 0, end: a?.endProbabilities[safe: i],
+                    special: enc.isSpecial(i) || enc.sequenceIds[i] != 1,
+                    inAnswer: a.map { i >= $0.startToken && i <= $0.endToken } ?? false)
+            }
+        }
+        return p
+    }
+}

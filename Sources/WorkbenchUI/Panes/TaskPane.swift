@@ -1,0 +1,163 @@
+import Analysis
+import Checkpoint
+
+/// The predictions pane for a model with a task head: label bars and the
+/// sentence coloured by attribution (a diverging, colour-blind-safe ramp,
+/// exact value under the cursor), labelled tokens, or the answer span.
+enum TaskPane {
+    static func title(_ p: TaskPanel) -> String {
+        switch p.kind {
+        case .sequenceClassification: return "Classification"
+        case .tokenClassification: return "Token labels"
+        case .questionAnswering: return "Answer"
+        }
+    }
+
+    static func render(_ p: TaskPanel, _ s: PredictionsState, _ w: inout PredictionsPane.Writer, _ c: inout Canvas) {
+        let t = c.theme, ramp = c.ramp
+        if let error = p.error { w.line(error, t.style(.error), &c) }
+        let cursor = max(0, min(p.pieces.count - 1, s.explainCursor))
+        switch p.kind {
+        case .sequenceClassification:
+            drawBars(p, &w, &c)
+            guard let method = p.method else { return }
+            let target = p.bars.first { $0.explained }?.label ?? "?"
+            w.line(
+                "why \"\(target)\"? \(method.rawValue) of its logit"
+                    + (p.logit.map { String(format: " (%.3f)", $0) } ?? ""),
+                t.style(.accent, [.bold]), &c)
+            let top = max(1e-12, p.pieces.filter { !$0.special }.map { abs($0.value) }.max() ?? 0)
+            flow(p.pieces, cursor: cursor, &w, &c) { piece in
+                if piece.special { return t.style(.specialToken) }
+                let v = piece.value / top
+                guard ramp else {
+                    return t.style(v < 0 ? .error : .accent, abs(v) > 0.5 ? [.bold] : [])
+                }
+                return Style(fg: t.color(.foreground), bg: t.diverging(v), attributes: abs(v) > 0.5 ? [.bold] : [])
+            }
+            if let piece = p.pieces[safe: cursor], !w.full {
+                var x = c.put(
+                    "\"\(visibleText(piece.text))\" " + String(format: "%+.4f", piece.value) + "   ", x: w.area.x,
+                    y: w.y,
+                    t.style(.foreground, [.bold]), clip: w.area)
+                x = legend(top: top, x: x, &w, &c)
+                w.y += 1
+            }
+            w.line(
+                "\(negativeName(ramp)) against \"\(target)\", \(positiveName(ramp)) toward it · e method · c class · ←→ token",
+                t.style(.muted), &c)
+            if let gap = p.gap {
+                w.line(
+                    String(format: "completeness gap %.2g: Σ attributions − (logit − baseline logit)", gap),
+                    t.style(.muted), &c)
+            }
+            if let note = p.note { w.line(note, t.style(.muted), &c) }
+        case .tokenClassification:
+            w.line("the most likely label of each token (←→ token)", t.style(.accent, [.bold]), &c)
+            flow(p.pieces, cursor: cursor, tag: { $0.label.flatMap { $0 == "O" ? nil : $0 } }, &w, &c) { piece in
+                guard let label = piece.label, label != "O" else {
+                    return t.style(piece.special ? .specialToken : .muted)
+                }
+                return Style(fg: entityColor(label), attributes: [.bold])
+            }
+            if let piece = p.pieces[safe: cursor], let label = piece.label {
+                w.line(
+                    "\"\(visibleText(piece.text))\": \(label) " + String(format: "%.1f%%", piece.value * 100),
+                    t.style(.foreground), &c)
+            }
+        case .questionAnswering:
+            if let answer = p.answer {
+                w.line(
+                    "answer: \(answer)"
+                        + (p.answerScore.map { String(format: "   (score %.4g = P(start)·P(end))", $0) } ?? ""),
+                    t.style(.accent, [.bold]), &c)
+            }
+            flow(p.pieces, cursor: cursor, &w, &c) { piece in
+                if piece.inAnswer { return t.style(.foreground, bg: .selection, [.bold]) }
+                return t.style(piece.special ? .specialToken : .foreground)
+            }
+            if let piece = p.pieces[safe: cursor] {
+                w.line(
+                    "\"\(visibleText(piece.text))\": "
+                        + String(format: "P(start) %.4f  P(end) %.4f", piece.value, piece.end ?? 0),
+                    t.style(.foreground), &c)
+            }
+        }
+    }
+
+    private static func negativeName(_ ramp: Bool) -> String { ramp ? "purple" : "red" }
+    private static func positiveName(_ ramp: Bool) -> String { ramp ? "orange" : "accent" }
+
+    /// "−2.97 ▕ramp▏ +2.97": the diverging scale the tokens are coloured on.
+    @discardableResult
+    private static func legend(top: Float, x: Int, _ w: inout PredictionsPane.Writer, _ c: inout Canvas) -> Int {
+        var x = c.put(String(format: "%.3g ", -top), x: x, y: w.y, c.theme.style(.muted), clip: w.area)
+        if c.ramp {
+            for k in 0..<9 where x < w.area.maxX {
+                x = c.put(" ", x: x, y: w.y, Style(bg: c.theme.diverging(Float(k - 4) / 4)), clip: w.area)
+            }
+        } else {
+            x = c.put("− 0 +", x: x, y: w.y, c.theme.style(.muted), clip: w.area)
+        }
+        return c.put(String(format: " %+.3g", top), x: x, y: w.y, c.theme.style(.muted), clip: w.area)
+    }
+
+    private static func drawBars(_ p: TaskPanel, _ w: inout PredictionsPane.Writer, _ c: inout Canvas) {
+        let best = p.bars.indices.max { p.bars[$0].score < p.bars[$1].score }
+        let width = min(16, max(6, p.bars.map { displayWidth($0.label) }.max() ?? 6))
+        for (k, b) in p.bars.enumerated() where !w.full {
+            let mark = k == best ? "▶ " : "  "
+            let number = p.regression ? String(format: "%8.4f ", b.score) : String(format: "%6.2f%% ", b.score * 100)
+            var x = c.put(
+                mark + fit(b.label, width) + " " + number, x: w.area.x, y: w.y,
+                c.theme.style(k == best ? .foreground : .muted, k == best ? [.bold] : []), clip: w.area)
+            if let intact = b.intact {
+                x = c.put(
+                    String(format: "(intact %5.1f%%) ", intact * 100), x: x, y: w.y, c.theme.style(.accent),
+                    clip: w.area)
+            }
+            if !p.regression {
+                let room = max(1, w.area.maxX - x - 1)
+                c.put(
+                    String(repeating: "█", count: max(1, Int((b.score * Float(room)).rounded()))), x: x, y: w.y,
+                    c.heat(b.score), clip: w.area)
+            }
+            w.y += 1
+        }
+    }
+
+    /// Tokens left to right, wrapped at the pane's width, each in `style`;
+    /// the cursor's token underlined; `tag` adds a label after a token.
+    private static func flow(
+        _ pieces: [TaskPanel.Piece], cursor: Int, tag: (TaskPanel.Piece) -> String? = { _ in nil },
+        _ w: inout PredictionsPane.Writer, _ c: inout Canvas, style: (TaskPanel.Piece) -> Style
+    ) {
+        guard !w.full else { return }
+        var x = w.area.x
+        for (i, piece) in pieces.enumerated() {
+            let text = visibleText(piece.text), label = tag(piece).map { "·" + $0 } ?? ""
+            let need = displayWidth(text) + displayWidth(label)
+            if x > w.area.x && x + need > w.area.maxX {
+                w.y += 1
+                x = w.area.x
+                if w.full { return }
+            }
+            var st = style(piece)
+            // The cursor keeps its colour (the colour is the information): underlined and bold.
+            if i == cursor { st.attributes.insert(.underline); st.attributes.insert(.bold) }
+            x = c.put(text, x: x, y: w.y, st, clip: w.area)
+            if !label.isEmpty { x = c.put(label, x: x, y: w.y, Style(fg: st.fg, attributes: [.dim]), clip: w.area) }
+            x += 1
+        }
+        w.y += 1
+    }
+
+    /// One colour per entity type (B-LOC and I-LOC share LOC's).
+    static func entityColor(_ label: String) -> Color {
+        let type =
+            label.count > 2 && (label.hasPrefix("B-") || label.hasPrefix("I-")) ? String(label.dropFirst(2)) : label
+        let palette: [UInt8] = [39, 208, 76, 170, 220, 45, 203, 141]
+        let h = type.unicodeScalars.reduce(0) { ($0 &* 31 &+ Int($1.value)) & 0xFFFF }
+        return .indexed(palette[h % palette.count])
+    }
+}
