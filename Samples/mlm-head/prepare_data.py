@@ -4,10 +4,11 @@ public-domain / permissively licensed English available as Debian packages:
 - wordnet-base (WordNet 3.0 licence): the example sentences and glosses of
   every synset in usr/share/wordnet/data.{noun,verb,adj,adv};
 - r-cran-janeaustenr (texts public domain): Jane Austen's six novels, read
-  from the R lazy-load database data/Rdata.rdb without R.
+  from the R lazy-load database data/Rdata.rdb without R;
+- fortunes (free quotations and jokes, modern English).
 
 Usage: python3 prepare_data.py OUT_DIR   (downloads the two .deb files with
-apt-get download into OUT_DIR and writes OUT_DIR/{wordnet-examples,wordnet-glosses,austen}.txt,
+apt-get download into OUT_DIR and writes OUT_DIR/{wordnet-examples,wordnet-glosses,austen,fortunes}.txt,
 one sentence a line).
 """
 import os
@@ -127,10 +128,31 @@ def austen_sentences(root):
     return [s for book in austen_books(root) for s in book]
 
 
+FORTUNE_FILES = ("fortunes", "food", "education", "humorists", "love", "people", "pets", "platitudes",
+                 "wisdom", "work", "kids", "men-women", "miscellaneous", "songs-poems", "sports", "art")
+
+
+def fortune_sentences(root):
+    """Modern English quotations and jokes from the `fortunes` package, one sentence a line."""
+    folder = os.path.join(root, "usr/share/games/fortunes")
+    out = []
+    for name in FORTUNE_FILES:
+        path = os.path.join(folder, name)
+        if not os.path.exists(path):
+            continue
+        for cookie in open(path, encoding="utf-8", errors="replace").read().split("\n%\n"):
+            # Attribution lines ("-- Mark Twain") are not the text.
+            lines = [l for l in cookie.splitlines() if not l.strip().startswith("--")]
+            out.extend(split_sentences(lines))
+    return out
+
+
 def main():
     examples, glosses = wordnet_sentences(fetch("wordnet-base"))
     austen = austen_sentences(fetch("r-cran-janeaustenr"))
-    for name, lines in (("wordnet-examples", examples), ("wordnet-glosses", glosses), ("austen", austen)):
+    fortunes = fortune_sentences(fetch("fortunes"))
+    for name, lines in (("wordnet-examples", examples), ("wordnet-glosses", glosses), ("austen", austen),
+                        ("fortunes", fortunes)):
         with open(os.path.join(OUT, name + ".txt"), "w", encoding="utf-8") as f:
             for s in lines:
                 f.write(s.replace("\n", " ") + "\n")

@@ -30,9 +30,11 @@ from transformers import BertConfig, BertForMaskedLM, BertModel, BertTokenizerFa
 DATA, WORK = sys.argv[1], sys.argv[2]
 TOTAL = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else 6000
 EXPORT_ONLY = "--export" in sys.argv
+# Start from the shipped overlay instead of a new head (continued training).
+INIT_OVERLAY = "--init-overlay" in sys.argv
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRAIN_LAYERS, BATCH, MAX_LEN, EVAL_EVERY, SEED = 3, 32, 64, 250, 1234
-WEIGHTS = {"wordnet-examples": 3.0, "austen": 1.5, "wordnet-glosses": 1.0}
+WEIGHTS = {"wordnet-examples": 3.0, "austen": 1.5, "wordnet-glosses": 1.0, "fortunes": 1.0}
 torch.set_num_threads(int(os.environ.get("THREADS", "2")))
 
 
@@ -50,7 +52,10 @@ def log(msg):
 
 def load_corpus(tok):
     sources = {}
-    for name in WEIGHTS:
+    for name in list(WEIGHTS):
+        if not os.path.exists(os.path.join(DATA, name + ".txt")):
+            WEIGHTS.pop(name)  # older data folders have no fortunes.txt
+            continue
         lines = [l.strip() for l in open(os.path.join(DATA, name + ".txt"), encoding="utf-8") if l.strip()]
         sources[name] = lines
     return sources
@@ -163,6 +168,13 @@ def main():
         rng.setstate(state["rng"])
         gen.set_state(state["gen"])
         log(f"resumed at step {step}")
+    elif INIT_OVERLAY:
+        from safetensors.torch import load_file
+        overlay = load_file(os.path.join(HERE, "minilm-mlm-overlay.safetensors"))
+        state = {(k if k.startswith("cls.") else "bert." + k): v.float() for k, v in overlay.items()}
+        result = m.load_state_dict(state, strict=False)
+        assert not result.unexpected_keys, result.unexpected_keys
+        log(f"start from the shipped overlay: cloze top1/top5 {cloze(m, tok)[:2]}")
     else:
         with torch.no_grad():
             m.cls.predictions.bias.copy_(unigram_bias(tok, sources, m.config.vocab_size))

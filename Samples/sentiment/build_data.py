@@ -26,10 +26,6 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = sys.argv[1] if len(sys.argv) > 1 else "sentiment-data"
 MARGIN = 0.35
-FORTUNE_FILES = ("fortunes", "food", "education", "humorists", "love", "people", "pets", "platitudes",
-                 "wisdom", "work", "kids", "men-women", "miscellaneous", "songs-poems", "sports", "art")
-
-
 def prepare_module():
     spec = importlib.util.spec_from_file_location("prepare_data", os.path.join(HERE, "..", "mlm-head", "prepare_data.py"))
     mod = importlib.util.module_from_spec(spec)
@@ -38,28 +34,13 @@ def prepare_module():
     return mod
 
 
-def fortune_sentences(prep):
-    root = prep.fetch("fortunes")
-    folder = os.path.join(root, "usr/share/games/fortunes")
-    out = []
-    for name in FORTUNE_FILES:
-        path = os.path.join(folder, name)
-        if not os.path.exists(path):
-            continue
-        for cookie in open(path, encoding="utf-8", errors="replace").read().split("\n%\n"):
-            # Attribution lines ("-- Mark Twain") and dialogue markup are not the text.
-            lines = [l for l in cookie.splitlines() if not l.strip().startswith("--")]
-            out.extend(prep.split_sentences(lines))
-    return out
-
-
 def main():
     os.makedirs(WORK, exist_ok=True)
     prep = prepare_module()
     examples, glosses = prep.wordnet_sentences(prep.fetch("wordnet-base"))
     sources = {"wordnet-examples": examples, "wordnet-glosses": glosses,
                "austen": prep.austen_sentences(prep.fetch("r-cran-janeaustenr")),
-               "fortunes": fortune_sentences(prep)}
+               "fortunes": prep.fortune_sentences(prep.fetch("fortunes"))}
     vader = SentimentIntensityAnalyzer()
     rows, seen = [], set()
     for source, sentences in sources.items():

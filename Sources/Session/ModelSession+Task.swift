@@ -6,7 +6,12 @@ import Tokenizers
 extension ModelSession {
     /// The task head's answer for the input and, for sequence classifiers, an
     /// explanation of the asked-for class (the predicted one by default).
-    func analyzeTask(_ model: TaskModel, _ input: SessionInput, _ e: Encoding) -> TaskResult {
+    /// nil when `isCancelled` says a newer input is waiting.
+    func analyzeTask(
+        _ model: TaskModel, _ input: SessionInput, _ e: Encoding, isCancelled: @escaping @Sendable () -> Bool
+    )
+        -> TaskResult?
+    {
         var task = model
         task.ablation = input.ablated
         var out = TaskResult(kind: task.task.kind)
@@ -26,6 +31,7 @@ extension ModelSession {
                 var explainer = Explainer(encoder: task.encoder, tokenizer: task.tokenizer)
                 explainer.ablation = input.ablated
                 // 16 points keep integrated gradients interactive; `explain` defaults to 50.
+                explainer.isCancelled = isCancelled
                 out.attribution = try explainer.explain(
                     e, target: .taskLogit(label: target), method: input.explainMethod, steps: 16)
                 out.encoding = e
@@ -41,6 +47,8 @@ extension ModelSession {
                 out.encoding = qe
                 out.answer = span
             }
+        } catch is CancellationError {
+            return nil
         } catch {
             out.error = "\(error)"
         }

@@ -79,13 +79,30 @@ public final class ModelSession: @unchecked Sendable {
                 return (p, generation)
             }
             guard let (input, gen) = job else { return }
-            guard let result = compute(input, generation: gen) else { continue }
-            lock.withLock {
-                cache.put(result)
-                if current == result.input || shown == nil || generation == gen { shown = result }
-            }
-            onResult?()
+            guard var result = compute(input, generation: gen) else { continue }
+            // The task head's answer and its attribution come second, so the
+            // tokens and attention show at once; only a complete result is cached.
+            let wantsTask = taskWanted(result)
+            publish(result, generation: gen, cache: !wantsTask)
+            guard wantsTask, let task = taskModel else { continue }
+            let stale: @Sendable () -> Bool = { self.lock.withLock { self.generation != gen && self.pending != nil } }
+            guard let answer = analyzeTask(task, input, result.encoding, isCancelled: stale) else { continue }
+            result.task = answer
+            publish(result, generation: gen, cache: true)
         }
+    }
+
+    private func publish(_ result: EncodeResult, generation gen: Int, cache keep: Bool) {
+        lock.withLock {
+            if keep { cache.put(result) }
+            if current == result.input || shown == nil || generation == gen { shown = result }
+        }
+        onResult?()
+    }
+
+    /// Models with a task head explain every input that has no masks (masks mean the masked-LM's turn).
+    func taskWanted(_ r: EncodeResult) -> Bool {
+        r.trace != nil && model.hasTaskHead && r.mlm == nil && r.input.labSeed == nil
     }
 
     /// Tokenizes and encodes; nil when a newer submit made this work stale.
@@ -133,9 +150,6 @@ public final class ModelSession: @unchecked Sendable {
                 else { return nil }
                 result.importance = imp
             }
-        }
-        if trace != nil, model.hasTaskHead, result.mlm == nil, input.labSeed == nil, let task = taskModel {
-            result.task = analyzeTask(task, input, encoding)
         }
         if let trace, enc.hasReplacedTokenHead { result.replaced = try? enc.replacedTokenProbabilities(trace) }
         if let trace, input.pair != nil, enc.hasNextSentenceHead, let logits = try? enc.nextSentenceLogits(trace) {

@@ -25,7 +25,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     public init(
         text: String, pair: String? = nil, masked: Set<Int> = [], labSeed: UInt64? = nil,
         ablated: HeadAblation = HeadAblation(), importance: Bool = false,
-        explainMethod: AttributionMethod = .gradInput, explainTarget: Int? = nil
+        explainMethod: AttributionMethod = .integratedGradients, explainTarget: Int? = nil
     ) {
         self.explainMethod = explainMethod
         self.explainTarget = explainTarget

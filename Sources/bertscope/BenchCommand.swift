@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import CKernels
 import Checkpoint
@@ -23,6 +24,13 @@ struct BenchCommand: ParsableCommand {
             "Time the workbench instead: typing and a paste at the end of a text of this many words.",
             valueName: "WORDS"))
     var workbench: Int?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Time an attribution method instead (the task head, else the masked-LM head): forward, gradient, method.",
+            valueName: "METHOD"))
+    var explain: AttributionMethod?
+    @Option(name: .long, help: "Integrated gradients' points for --explain.") var steps = 50
 
     func validate() throws {
         guard tokens >= 1 else { throw ValidationError("--tokens must be at least 1") }
@@ -37,6 +45,25 @@ struct BenchCommand: ParsableCommand {
                 // as the workbench runs
                 if threads == nil { configureThreads(model.encoder.config.hiddenSize >= 768 ? nil : 1) }
                 return WorkbenchBench.run(model, words: words, width: 160, height: 48, json: json)
+            }
+            if let explain {
+                let r = try BenchExplain.run(
+                    model, tokens: tokens, method: explain, steps: steps, iterations: iterations)
+                if json { return JSONOutput.print(r) }
+                print(
+                    "model    \(model.name), \(r.tokens) tokens, \(bs_threads()) thread\(bs_threads() == 1 ? "" : "s")")
+                print(String(format: "forward  %.3f ms (full trace)", r.forwardMs))
+                print(
+                    String(
+                        format:
+                            "gradient %.3f ms (forward with saved activations + backward; backward = %.2f× forward)",
+                        r.gradientMs, r.backwardForwardRatio))
+                print(
+                    String(
+                        format: "%@ %.3f ms%@", explain.rawValue, r.explainMs,
+                        explain == .integratedGradients ? " (\(steps) steps)" : ""))
+                print(String(format: "memory   peak resident %.0f MB", r.peakRssMb))
+                return
             }
             let encoder = model.encoder
             guard tokens <= encoder.config.maxTokens else {

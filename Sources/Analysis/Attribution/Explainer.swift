@@ -31,6 +31,8 @@ public struct Explainer: Sendable {
     public let encoder: BertEncoder
     public let tokenizer: Tokenizer
     public var ablation = HeadSet()
+    /// Asked between batches of passes; when it says yes the method throws CancellationError.
+    public var isCancelled: (@Sendable () -> Bool)? = nil
 
     public init(encoder: BertEncoder, tokenizer: Tokenizer) {
         self.encoder = encoder
@@ -92,6 +94,7 @@ public struct Explainer: Sendable {
         var summed = [Double](repeating: 0, count: n * width)
         let chunk = chunkSize(tokens: n)
         for start in stride(from: 0, to: steps, by: chunk) {
+            if isCancelled?() == true { throw CancellationError() }
             let alphas = Array(rule.alphas[start..<min(steps, start + chunk)])
             var words = [Float](repeating: 0, count: alphas.count * n * width)
             for (b, a) in alphas.enumerated() {
@@ -117,11 +120,12 @@ public struct Explainer: Sendable {
             completenessGap: Float(gap), baselineLogit: values[1], degenerate: nil)
     }
 
-    /// Interpolation points per batch: about 64 MB of saved activations.
+    /// Passes per batch: at most 8 (a newer input can stop the work between
+    /// batches) and about 64 MB of saved activations.
     private func chunkSize(tokens n: Int) -> Int {
         let c = encoder.config
         let perSequence = c.numLayers * (n * (8 * c.hiddenSize + c.intermediateSize) + c.numHeads * n * n) * 4
-        return max(1, min(64, (64 << 20) / max(1, perSequence)))
+        return max(1, min(8, (64 << 20) / max(1, perSequence)))
     }
 
     private func occlusion(_ e: Encoding, target: GradientTarget) throws -> Attribution {
@@ -138,6 +142,7 @@ public struct Explainer: Sendable {
         var values: [Float] = []
         let width = encoder.config.embeddingSize, chunk = chunkSize(tokens: e.count)
         for start in stride(from: 0, to: variants.count, by: chunk) {
+            if isCancelled?() == true { throw CancellationError() }
             let part = variants[start..<min(variants.count, start + chunk)]
             var words: [Float] = []
             words.reserveCapacity(part.count * e.count * width)

@@ -21,8 +21,9 @@ extension Workbench {
 
     /// Masks, a lab run or a discriminator's answer give the predictions pane a place in wide layouts.
     private func wantsPredictions(_ r: EncodeResult?) -> Bool {
+        // Not a task head's answer: it is there for every sentence, and the stacked layouts would
+        // then never show the tokens first.
         !state.masked.isEmpty || state.labSeed != nil || r?.mlm != nil || r?.replaced != nil || r?.input.pair != nil
-            || r?.task != nil
     }
 
     /// Brings every cursor inside the frame's result, and the heatmap's

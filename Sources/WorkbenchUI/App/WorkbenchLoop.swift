@@ -88,7 +88,8 @@ struct FrameStamp: Equatable {
     init(_ w: Workbench) {
         let s = w.snapshot
         input = s.input.description
-        resultInput = s.result.map { $0.input.description + "\($0.milliseconds)" }
+        // A task head's answer arrives as a second publication of the same input.
+        resultInput = s.result.map { $0.input.description + "\($0.milliseconds)" + ($0.task == nil ? "" : " task") }
         stale = s.isStale
     }
 }

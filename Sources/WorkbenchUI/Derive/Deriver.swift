@@ -129,6 +129,12 @@ extension Deriver {
             return PredictionsView(
                 content: .task(TaskPanel.make(t, r.encoding, problem: t.problemType)), headNote: model.taskNote)
         }
+        if let r, model.hasTaskHead, r.trace != nil, r.mlm == nil, r.input.labSeed == nil {
+            // The session answers with the task head just after the encoding.
+            var waiting = TaskPanel(kind: .sequenceClassification)
+            waiting.waiting = "running the task head and its attribution (\(r.input.explainMethod.rawValue))…"
+            return PredictionsView(content: .task(waiting), headNote: model.taskNote)
+        }
         var v = predictionsContent(r)
         if let r, r.input.pair != nil {
             if let p = r.nextSentence, let labels = model.facts.pairHead {

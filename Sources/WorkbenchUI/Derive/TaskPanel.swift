@@ -44,6 +44,8 @@ public struct TaskPanel: Equatable, Sendable {
     public var answer: String?
     public var answerScore: Float?
     public var error: String?
+    /// Set while the session is still computing the head's answer.
+    public var waiting: String?
 
     public init(kind: TaskKind) { self.kind = kind }
 

@@ -19,6 +19,20 @@ public struct Canvas {
     /// A value in [0, 1] as a heat colour, or the accent without a ramp.
     func heat(_ v: Float) -> Style { Style(fg: ramp ? theme.heat(v) : theme.color(.accent)) }
 
+    /// The background of a signed value in [−1, 1] on the diverging
+    /// attribution ramp, and a text colour readable on it. With 256 colours
+    /// the steps are fixed palette entries (purple and orange of rising
+    /// brightness), since rounding a blend to the palette turns it olive.
+    func diverging(_ v: Float) -> (bg: Color, fg: Color) {
+        let t = max(-1, min(1, v)), level = min(4, Int((abs(t).squareRoot() * 4).rounded()))
+        let strong = level >= 3
+        if colorMode == .truecolor {
+            return (theme.diverging(t), strong ? .rgb(0, 0, 0) : theme.color(.foreground))
+        }
+        let purple: [UInt8] = [236, 60, 97, 135, 177], orange: [UInt8] = [236, 94, 130, 166, 208]
+        return (.indexed((t < 0 ? purple : orange)[level]), strong ? .indexed(16) : theme.color(.foreground))
+    }
+
     /// A pane's frame; focused panes get the focus colour.
     mutating func frame(_ r: Rect, title: String, focused: Bool) {
         grid.box(

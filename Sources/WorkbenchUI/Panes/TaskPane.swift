@@ -7,14 +7,15 @@ import Checkpoint
 enum TaskPane {
     static func title(_ p: TaskPanel) -> String {
         switch p.kind {
-        case .sequenceClassification: return "Classification"
+        case .sequenceClassification: return p.waiting == nil ? "Classification" : "Task head"
         case .tokenClassification: return "Token labels"
         case .questionAnswering: return "Answer"
         }
     }
 
     static func render(_ p: TaskPanel, _ s: PredictionsState, _ w: inout PredictionsPane.Writer, _ c: inout Canvas) {
-        let t = c.theme, ramp = c.ramp
+        let t = c.theme, ramp = c.ramp, canvas = c
+        if let waiting = p.waiting { return w.line(waiting, t.style(.stale), &c) }
         if let error = p.error { w.line(error, t.style(.error), &c) }
         let cursor = max(0, min(p.pieces.count - 1, s.explainCursor))
         switch p.kind {
@@ -33,7 +34,8 @@ enum TaskPane {
                 guard ramp else {
                     return t.style(v < 0 ? .error : .accent, abs(v) > 0.5 ? [.bold] : [])
                 }
-                return Style(fg: t.color(.foreground), bg: t.diverging(v), attributes: abs(v) > 0.5 ? [.bold] : [])
+                let (bg, fg) = canvas.diverging(v)
+                return Style(fg: fg, bg: bg, attributes: abs(v) > 0.5 ? [.bold] : [])
             }
             if let piece = p.pieces[safe: cursor], !w.full {
                 var x = c.put(
@@ -94,7 +96,9 @@ enum TaskPane {
         var x = c.put(String(format: "%.3g ", -top), x: x, y: w.y, c.theme.style(.muted), clip: w.area)
         if c.ramp {
             for k in 0..<9 where x < w.area.maxX {
-                x = c.put(" ", x: x, y: w.y, Style(bg: c.theme.diverging(Float(k - 4) / 4)), clip: w.area)
+                // Steps at the values that give each palette level: ±(level/4)².
+                let level = Float(k - 4) / 4
+                x = c.put(" ", x: x, y: w.y, Style(bg: c.diverging(level * abs(level)).bg), clip: w.area)
             }
         } else {
             x = c.put("− 0 +", x: x, y: w.y, c.theme.style(.muted), clip: w.area)

@@ -71,7 +71,7 @@ public struct PredictionsState: Equatable, Sendable {
     public var selectedMask = 0
     public var mostConfidentFirst = false
     /// The explanation of a task head's decision: method, class (nil: the predicted one), token under the cursor.
-    public var explainMethod = AttributionMethod.gradInput
+    public var explainMethod = AttributionMethod.integratedGradients
     public var explainTarget: Int?
     public var explainCursor = 1
     public init() {}

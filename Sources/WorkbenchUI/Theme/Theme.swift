@@ -87,7 +87,8 @@ public struct Theme: Sendable, Equatable {
         let mid = Self.rgb(
             color(.background) == .terminalDefault
                 ? (isLight ? .rgb(255, 255, 255) : .rgb(0, 0, 0)) : color(.background))
-        let f = abs(t)
+        // √|v|: small attributions stay visible next to one large one (and survive 256-colour rounding).
+        let f = abs(t).squareRoot()
         func mix(_ x: Int, _ y: Int) -> UInt8 { UInt8(max(0, min(255, Float(x) + (Float(y) - Float(x)) * f))) }
         return .rgb(mix(mid.0, end.0), mix(mid.1, end.1), mix(mid.2, end.2))
     }
