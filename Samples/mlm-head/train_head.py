@@ -155,7 +155,10 @@ def main():
     tok = BertTokenizerFast.from_pretrained(model_dir())
     m, head, layers = build_model(tok)
     sources = load_corpus(tok)
-    opt = torch.optim.AdamW([{"params": head, "lr": 1e-3}, {"params": layers, "lr": 1e-4}], weight_decay=0.01)
+    # Continued training (--init-overlay) wants smaller steps: LR_SCALE=0.2 keeps what the head learnt.
+    scale = float(os.environ.get("LR_SCALE", "1"))
+    opt = torch.optim.AdamW([{"params": head, "lr": 1e-3 * scale}, {"params": layers, "lr": 1e-4 * scale}],
+                            weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 200) * max(0.05, 1 - s / TOTAL))
     step, rng, gen = 0, random.Random(SEED), torch.Generator().manual_seed(SEED)
     ckpt = os.path.join(WORK, "ckpt.pt")

@@ -1,4 +1,5 @@
 #include "CKernels.h"
+#include "fastmath.h"
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
@@ -28,41 +29,53 @@ static void nn_rows_generic(const nn_t *a, int i0, int i1, int j0) {
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-// 4 rows × 32 columns of y in 16 registers; each k loads 4 vectors of W's
-// row and broadcasts 4 x values: 16 FMAs per 8 loads.
-__attribute__((target("avx2,fma"))) static void nn_block_avx2(const nn_t *a, int i, int j) {
-    __m256 acc[4][4];
-    for (int r = 0; r < 4; r++)
-        for (int c = 0; c < 4; c++) acc[r][c] = _mm256_loadu_ps(a->y + (size_t)(i + r) * a->N + j + 8 * c);
-    const float *x0 = a->x + (size_t)i * a->ldx;
-    for (int k = 0; k < a->K; k++) {
-        const float *w = a->W + (size_t)k * a->N + j;
-        __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8), w2 = _mm256_loadu_ps(w + 16),
-               w3 = _mm256_loadu_ps(w + 24);
-        for (int r = 0; r < 4; r++) {
-            __m256 v = _mm256_broadcast_ss(x0 + (size_t)r * a->ldx + k);
-            acc[r][0] = _mm256_fmadd_ps(v, w0, acc[r][0]);
-            acc[r][1] = _mm256_fmadd_ps(v, w1, acc[r][1]);
-            acc[r][2] = _mm256_fmadd_ps(v, w2, acc[r][2]);
-            acc[r][3] = _mm256_fmadd_ps(v, w3, acc[r][3]);
-        }
+// 6 rows × 16 columns of y in 12 registers (plus 2 for W and 1 broadcast:
+// AVX2 has 16): each k loads 2 vectors of W's row and broadcasts 6 x values.
+__attribute__((target("avx2,fma"))) static void nn_block_avx2(const nn_t *a, int i, int j, int k0, int k1) {
+    __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+    float *y = a->y + (size_t)i * a->N + j;
+    const size_t N = (size_t)a->N, ldx = (size_t)a->ldx;
+    c00 = _mm256_loadu_ps(y), c01 = _mm256_loadu_ps(y + 8);
+    c10 = _mm256_loadu_ps(y + N), c11 = _mm256_loadu_ps(y + N + 8);
+    c20 = _mm256_loadu_ps(y + 2 * N), c21 = _mm256_loadu_ps(y + 2 * N + 8);
+    c30 = _mm256_loadu_ps(y + 3 * N), c31 = _mm256_loadu_ps(y + 3 * N + 8);
+    c40 = _mm256_loadu_ps(y + 4 * N), c41 = _mm256_loadu_ps(y + 4 * N + 8);
+    c50 = _mm256_loadu_ps(y + 5 * N), c51 = _mm256_loadu_ps(y + 5 * N + 8);
+    const float *x = a->x + (size_t)i * ldx;
+    for (int k = k0; k < k1; k++) {
+        const float *w = a->W + (size_t)k * N + j;
+        __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8), v;
+        v = _mm256_broadcast_ss(x + k); c00 = _mm256_fmadd_ps(v, w0, c00); c01 = _mm256_fmadd_ps(v, w1, c01);
+        v = _mm256_broadcast_ss(x + ldx + k); c10 = _mm256_fmadd_ps(v, w0, c10); c11 = _mm256_fmadd_ps(v, w1, c11);
+        v = _mm256_broadcast_ss(x + 2 * ldx + k); c20 = _mm256_fmadd_ps(v, w0, c20); c21 = _mm256_fmadd_ps(v, w1, c21);
+        v = _mm256_broadcast_ss(x + 3 * ldx + k); c30 = _mm256_fmadd_ps(v, w0, c30); c31 = _mm256_fmadd_ps(v, w1, c31);
+        v = _mm256_broadcast_ss(x + 4 * ldx + k); c40 = _mm256_fmadd_ps(v, w0, c40); c41 = _mm256_fmadd_ps(v, w1, c41);
+        v = _mm256_broadcast_ss(x + 5 * ldx + k); c50 = _mm256_fmadd_ps(v, w0, c50); c51 = _mm256_fmadd_ps(v, w1, c51);
     }
-    for (int r = 0; r < 4; r++)
-        for (int c = 0; c < 4; c++) _mm256_storeu_ps(a->y + (size_t)(i + r) * a->N + j + 8 * c, acc[r][c]);
+    _mm256_storeu_ps(y, c00), _mm256_storeu_ps(y + 8, c01);
+    _mm256_storeu_ps(y + N, c10), _mm256_storeu_ps(y + N + 8, c11);
+    _mm256_storeu_ps(y + 2 * N, c20), _mm256_storeu_ps(y + 2 * N + 8, c21);
+    _mm256_storeu_ps(y + 3 * N, c30), _mm256_storeu_ps(y + 3 * N + 8, c31);
+    _mm256_storeu_ps(y + 4 * N, c40), _mm256_storeu_ps(y + 4 * N + 8, c41);
+    _mm256_storeu_ps(y + 5 * N, c50), _mm256_storeu_ps(y + 5 * N + 8, c51);
 }
 #endif
 
 static void nn_range(void *c, int b0, int b1) {
     nn_t *a = c;
-    // Blocks of 4 rows; the last block may be short.
-    int i0 = b0 * 4, i1 = b1 * 4 < a->M ? b1 * 4 : a->M;
+    // Blocks of 6 rows; the last block may be short.
+    int i0 = b0 * 6, i1 = b1 * 6 < a->M ? b1 * 6 : a->M;
     if (!a->accumulate)
         for (int i = i0; i < i1; i++) memset(a->y + (size_t)i * a->N, 0, sizeof(float) * (size_t)a->N);
 #if defined(__x86_64__)
     if (bs_uses_avx2()) {
-        int full = i0 + (i1 - i0) / 4 * 4, wide = a->N / 32 * 32;
-        for (int i = i0; i < full; i += 4)
-            for (int j = 0; j < wide; j += 32) nn_block_avx2(a, i, j);
+        int full = i0 + (i1 - i0) / 6 * 6, wide = a->N / 16 * 16;
+        // Tiles of W (256 rows × 16 columns, 16 KB) stay in L1 while every row block uses them.
+        for (int k0 = 0; k0 < a->K; k0 += 256) {
+            int k1 = k0 + 256 < a->K ? k0 + 256 : a->K;
+            for (int j = 0; j < wide; j += 16)
+                for (int i = i0; i < full; i += 6) nn_block_avx2(a, i, j, k0, k1);
+        }
         if (wide < a->N) nn_rows_generic(a, i0, full, wide);
         nn_rows_generic(a, full, i1, 0);
         return;
@@ -73,7 +86,7 @@ static void nn_range(void *c, int b0, int b1) {
 
 void bs_matmul_nn(const float *x, int ldx, int M, int K, const float *W, int N, float *y, int accumulate) {
     nn_t a = {x, W, y, M, ldx, K, N, accumulate};
-    bs_parallel_for((M + 3) / 4, nn_range, &a, (long)M * N * K >= 200000);
+    bs_parallel_for((M + 5) / 6, nn_range, &a, (long)M * N * K >= 200000);
 }
 
 void bs_layernorm_backward(const float *pre, const float *gamma, const float *dy, float *dx, int M, int D,
@@ -109,9 +122,10 @@ void bs_activation_backward(const float *u, float *g, int n, int activation) {
         float dv;
         switch (activation) {
         case BS_ACT_GELU: {
-            double cdf = 0.5 * (1.0 + erf(x * 0.70710678118654752));
-            double pdf = exp(-0.5 * (double)x * x) * 0.39894228040143268;
-            dv = (float)(cdf + x * pdf);
+            // Φ(x) + x·φ(x), with the forward kernel's erf and exp approximations.
+            float a = -0.5f * x * x;
+            float pdf = exp_poly(a < -87.0f ? -87.0f : a) * 0.39894228040143268f;
+            dv = 0.5f * two_phi(x) + x * pdf;
             break;
         }
         case BS_ACT_GELU_TANH: {
@@ -122,8 +136,9 @@ void bs_activation_backward(const float *u, float *g, int n, int activation) {
         }
         case BS_ACT_RELU: dv = x > 0.0f ? 1.0f : 0.0f; break;
         case BS_ACT_SILU: {
-            double s = 1.0 / (1.0 + exp(-(double)x));
-            dv = (float)(s * (1 + x * (1 - s)));
+            float e = exp_poly(x > 87.0f ? -87.0f : (x < -87.0f ? 87.0f : -(x < 0 ? -x : x)));
+            float s = x >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e);  // σ(x) from e^(−|x|)
+            dv = s * (1 + x * (1 - s));
             break;
         }
         case BS_ACT_TANH: {
@@ -146,8 +161,7 @@ typedef struct {
 
 // Per head h: dP = dC·Vᵀ, dV = Pᵀ·dC, dS = P ⊙ (dP − Σ_j dP·P), then
 // dQ = scale·dS·K and dK = scale·dSᵀ·Q, accumulated into dqkv.
-static void attn_back_range(void *c, int h0, int h1) {
-    attn_back_t *a = c;
+static inline __attribute__((always_inline)) void attn_back_body(attn_back_t *a, int h0, int h1) {
     const int n = a->n, d = a->d, dh = a->dh, ld = 3 * d;
     for (int h = h0; h < h1; h++) {
         const float *P = a->probs + (size_t)h * n * n;
@@ -183,6 +197,20 @@ static void attn_back_range(void *c, int h0, int h1) {
             }
         }
     }
+}
+
+// The same loops compiled twice: for AVX2 machines (chosen at run time) and portable.
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) static void attn_back_avx2(attn_back_t *a, int h0, int h1) {
+    attn_back_body(a, h0, h1);
+}
+#endif
+
+static void attn_back_range(void *c, int h0, int h1) {
+#if defined(__x86_64__)
+    if (bs_uses_avx2()) { attn_back_avx2(c, h0, h1); return; }
+#endif
+    attn_back_body(c, h0, h1);
 }
 
 void bs_attention_backward(const float *qkv, const float *probs, const float *dctx, int n, int d, int heads,

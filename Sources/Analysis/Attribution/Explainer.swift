@@ -120,12 +120,12 @@ public struct Explainer: Sendable {
             completenessGap: Float(gap), baselineLogit: values[1], degenerate: nil)
     }
 
-    /// Passes per batch: at most 8 (a newer input can stop the work between
-    /// batches) and about 64 MB of saved activations.
+    /// Passes per batch: at most 32, or 8 when a newer input can stop the
+    /// work between batches, and about 64 MB of saved activations.
     private func chunkSize(tokens n: Int) -> Int {
         let c = encoder.config
         let perSequence = c.numLayers * (n * (8 * c.hiddenSize + c.intermediateSize) + c.numHeads * n * n) * 4
-        return max(1, min(8, (64 << 20) / max(1, perSequence)))
+        return max(1, min(isCancelled == nil ? 32 : 8, (64 << 20) / max(1, perSequence)))
     }
 
     private func occlusion(_ e: Encoding, target: GradientTarget) throws -> Attribution {

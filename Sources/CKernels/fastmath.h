@@ -1,0 +1,32 @@
+// Shared scalar approximations of the kernels (internal header).
+#ifndef BERTSCOPE_FASTMATH_H
+#define BERTSCOPE_FASTMATH_H
+
+// e^a for a in [-87, 0]: Cephes-style range reduction and polynomial
+// (relative error ~1e-7). The AVX2 paths use the same constants.
+static inline float exp_poly(float a) {
+    float k = (a * 1.44269504f + 12582912.0f) - 12582912.0f;
+    float r = (a - k * 0.693359375f) + k * 2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = (p * r) * r + r + 1.0f;
+    union { int i; float f; } scale = { .i = ((int)k + 127) << 23 };
+    return p * scale.f;
+}
+
+// 1 + erf(v / √2) = 2Φ(v): erfc by Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7) times e^(−z²),
+// erfc itself for v < 0 (no cancellation in 1 + erf).
+static inline float two_phi(float v) {
+    float z = (v < 0 ? -v : v) * 0.70710678118654752f;
+    float t = 1.0f / (1.0f + 0.3275911f * z);
+    float poly = t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
+    float a = -z * z;
+    float erfc_z = poly * exp_poly(a < -87.0f ? -87.0f : a);
+    return v < 0.0f ? erfc_z : 2.0f - erfc_z;
+}
+
+#endif
