@@ -18,13 +18,24 @@ public enum EncodingJSON {
         }
     }
 
-    public static func object(_ e: Encoding) -> String {
-        let r = Record(
+    static func record(_ e: Encoding) -> Record {
+        Record(
             tokens: e.tokens, ids: e.ids, offsets: e.offsets.map { [$0.start, $0.end] }, typeIds: e.typeIds,
             wordIds: e.wordIds,
             specialTokensMask: e.specialTokensMask)
+    }
+
+    public static func object(_ e: Encoding) -> String { string(record(e)) }
+
+    /// `tokenize --max-length N --stride S --json`: `{"windows": [one object per window]}`.
+    public static func windows(_ windows: [Encoding]) -> String {
+        struct Windows: Encodable { let windows: [Record] }
+        return string(Windows(windows: windows.map(record)))
+    }
+
+    private static func string<T: Encodable>(_ value: T) -> String {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? enc.encode(r)).flatMap { String(data: $0, encoding: .utf8) } ?? "null"
+        return (try? enc.encode(value)).flatMap { String(data: $0, encoding: .utf8) } ?? "null"
     }
 }

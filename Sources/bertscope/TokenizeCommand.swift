@@ -18,6 +18,14 @@ struct TokenizeCommand: ParsableCommand {
         name: .long,
         help: "Read JSON Lines on stdin (a string or {\"text\": A, \"pair\": B}); write one JSON object per line.")
     var jsonl = false
+    @Option(
+        name: .long,
+        help:
+            "Split a long text into windows of at most N tokens (special tokens included), as HF's return_overflowing_tokens does."
+    )
+    var maxLength: Int?
+    @Option(name: .long, help: "Tokens each window shares with the one before (with --max-length; default 0).")
+    var stride: Int?
     @Argument(help: "The text to tokenize.") var text: String?
 
     func validate() throws {
@@ -25,6 +33,13 @@ struct TokenizeCommand: ParsableCommand {
             throw ValidationError("--jsonl reads its texts from stdin; give no TEXT or --pair")
         }
         if !jsonl && text == nil { throw ValidationError("missing TEXT (or use --jsonl)") }
+        if maxLength != nil || stride != nil {
+            if jsonl || pair != nil {
+                throw ValidationError("--max-length/--stride window one TEXT (no --pair, no --jsonl)")
+            }
+            if let n = maxLength, n < 1 { throw ValidationError("--max-length must be at least 1") }
+            if let s = stride, s < 0 { throw ValidationError("--stride must be 0 or more") }
+        }
     }
 
     func run() throws {
@@ -33,6 +48,21 @@ struct TokenizeCommand: ParsableCommand {
             let tokenizer = try Tokenizer.load(directory: dir)
             let config = try options.config(in: dir)
             if jsonl { return try runJSONL(tokenizer, config) }
+            if maxLength != nil || stride != nil {
+                let windows = try tokenizer.encodeWindows(
+                    text ?? "", maxLength: maxLength ?? config.maxTokens, stride: stride ?? 0)
+                if json { return print(EncodingJSON.windows(windows)) }
+                for (k, w) in windows.enumerated() {
+                    let text = text ?? ""
+                    let typed = w.typedPositions
+                    let span =
+                        typed.first.map { "characters \(w.offsets[$0].start)–\(w.offsets[typed.last!].end)" }
+                        ?? "no text"
+                    print("window \(k + 1) of \(windows.count): \(w.count) tokens, \(span)")
+                    print(TokenTable.render(w, text: text, pair: nil))
+                }
+                return
+            }
             let e = encodeForModel(tokenizer, config, text: text ?? "", pair: pair)
             print(json ? EncodingJSON.object(e) : TokenTable.render(e, text: text ?? "", pair: pair))
         }

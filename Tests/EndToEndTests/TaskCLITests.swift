@@ -141,3 +141,29 @@ import TestSupport
         #expect((o["attributions"] as? [Double])?.allSatisfy { $0 == 0 } == true)
     }
 }
+
+/// `tokenize --max-length N --stride S --json`: the README's contract, against transformers.
+@Suite struct WindowCLITests {
+    @Test(arguments: ["tiny-roberta-mlm", "tiny-xlm-roberta-mlm"])
+    func windowsMatchTransformers(model: String) throws {
+        let dir = Fixtures.model(model)
+        let cases = try Fixtures.json(dir.appendingPathComponent("windows_goldens.json"))["cases"] as! [[String: Any]]
+        for c in cases.filter({ ($0["text"] as! String).count > 40 && $0["error"] == nil }).prefix(6) {
+            let r = try runProcess([
+                try bertscopeBinary(), "tokenize", "--model", dir.path, "--max-length", "\(c["max_length"] as! Int)",
+                "--stride", "\(c["stride"] as! Int)", "--json", c["text"] as! String,
+            ])
+            #expect(r.status == 0, "\(r.stderr)")
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            let got = try #require(o["windows"] as? [[String: Any]]), want = c["windows"] as! [[String: Any]]
+            #expect(got.count == want.count)
+            #expect(got.map { $0["ids"] as! [Int] } == want.map { $0["ids"] as! [Int] })
+            #expect(got.map { $0["offsets"] as! [[Int]] } == want.map { $0["offsets"] as! [[Int]] })
+        }
+        let bad = try runProcess([
+            try bertscopeBinary(), "tokenize", "--model", dir.path, "--max-length", "8", "--stride", "6",
+            String(repeating: "word ", count: 40),
+        ])
+        #expect(bad.status == 1 && bad.stderr.contains("stride 6 must be below"))
+    }
+}

@@ -15,3 +15,4 @@ fi
 "$venv/bin/python" "$here/make_task_heads.py"
 "$venv/bin/pip" install --quiet captum 2>/dev/null || true
 "$venv/bin/python" "$here/make_attribution_goldens.py"
+"$venv/bin/python" "$here/make_window_goldens.py"
