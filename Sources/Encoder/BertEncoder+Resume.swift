@@ -12,15 +12,34 @@ extension BertEncoder {
     public func lastHidden(
         resuming trace: Trace, at layer: Int, ablate: HeadSet, workspace ws: Workspace, into out: inout [Float]
     ) throws {
-        let n = trace.tokens, d = config.hiddenSize, H = config.numHeads, L = config.numLayers
+        let n = trace.tokens, d = config.hiddenSize, L = config.numLayers
         guard trace.layers == L, trace.hidden == d, (0..<L).contains(layer) else {
             throw EncoderError("resume at layer \(layer) needs a full trace of this model")
         }
         guard canResume(at: layer) else {
             throw EncoderError("DeBERTa's ConvLayer follows layer 1: resume from layer 2 or run the whole pass")
         }
+        try lastHidden(
+            from: Array(trace.hiddenStates[(layer * n * d)..<((layer + 1) * n * d)]), atLayer: layer, tokens: n,
+            ablate: ablate, workspace: ws, into: &out)
+    }
+
+    /// The last layer's hidden states from `hidden` (n, d), the input of
+    /// `layer` (hidden state index `layer`: 0 = the embeddings); `layer` = L
+    /// returns `hidden` itself. Activation patching edits a row of it first.
+    public func lastHidden(
+        from hidden: [Float], atLayer layer: Int, tokens n: Int, ablate: HeadSet, workspace ws: Workspace,
+        into out: inout [Float]
+    ) throws {
+        let d = config.hiddenSize, H = config.numHeads, L = config.numLayers
+        guard (0...L).contains(layer), hidden.count == n * d, n > 0 else {
+            throw EncoderError("resume at layer \(layer) needs (n, \(d)) hidden states")
+        }
+        guard canResume(at: layer) else {
+            throw EncoderError("DeBERTa's ConvLayer follows layer 1: resume from layer 2 or run the whole pass")
+        }
         ws.reserve(tokens: n)
-        var a = Array(trace.hiddenStates[(layer * n * d)..<((layer + 1) * n * d)])
+        var a = hidden
         var b = [Float](repeating: 0, count: n * d)
         var queries = [Float](repeating: 0, count: n * d), keys = [Float](repeating: 0, count: n * d)
         var probs = [Float](repeating: 0, count: H * n * n)
@@ -44,5 +63,20 @@ extension BertEncoder {
             }
         }
         out = a
+    }
+}
+
+extension BertEncoder {
+    /// Every layer's context vectors (L entries of (n, d): the heads' outputs
+    /// side by side, before the output projection), for per-head patching.
+    public func contexts(ids: [Int], typeIds: [Int]?, ablate: HeadSet = HeadSet()) throws -> [[Float]] {
+        let n = ids.count, d = config.hiddenSize
+        var out = [[Float]](repeating: [], count: config.numLayers)
+        var trace = Trace()
+        try forward(
+            ids: ids, typeIds: typeIds, attentionMask: nil, ablate: ablate, workspace: makeWorkspace(), into: &trace,
+            isCancelled: nil
+        ) { layer, context in out[layer] = Array(UnsafeBufferPointer(start: context, count: n * d)) }
+        return out
     }
 }

@@ -13,6 +13,9 @@ public struct HeadSet: Hashable, Sendable, CustomStringConvertible {
     /// Mean ablation: the head's output is replaced by these (dh values; its
     /// mean context over a reference set) instead of zero.
     public var means: [Head: [Float]] = [:]
+    /// Activation patching: the head's output at every row is replaced by
+    /// another input's (rows × dh values, that run's context for the head).
+    public var patches: [Head: [Float]] = [:]
     public init(_ heads: Set<Head> = [], means: [Head: [Float]] = [:]) { self.heads = heads; self.means = means }
 
     public var isEmpty: Bool { heads.isEmpty }
@@ -47,6 +50,15 @@ public struct HeadSet: Hashable, Sendable, CustomStringConvertible {
         probs: UnsafeMutablePointer<Float>?, n: Int
     ) {
         for h in heads where h.layer == layer {
+            if let patch = patches[h], patch.count == rows * dh {
+                // Patching: the head's output is the other run's, row by row (its probabilities stay).
+                patch.withUnsafeBufferPointer { v in
+                    for r in 0..<rows {
+                        (context + r * d + h.head * dh).update(from: v.baseAddress! + r * dh, count: dh)
+                    }
+                }
+                continue
+            }
             if let mean = means[h], mean.count == dh {
                 // Mean ablation: the head still attends (its probabilities stay), its output is the reference mean.
                 mean.withUnsafeBufferPointer { m in

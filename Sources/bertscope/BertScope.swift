@@ -39,6 +39,7 @@ struct BertScope: ParsableCommand {
         subcommands: [
             WorkbenchCommand.self, TokenizeCommand.self, DumpCommand.self, PredictCommand.self, NSPCommand.self,
             ReplacedCommand.self, ScoreCommand.self, ClassifyCommand.self, AnswerCommand.self, ExplainCommand.self,
+            PatchCommand.self,
             InfoCommand.self,
             ProbeCommand.self, BenchCommand.self,
         ],

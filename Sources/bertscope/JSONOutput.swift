@@ -91,3 +91,12 @@ struct ExplainJSON: Encodable {
     let completenessGap: Float?, baselineLogit: Float?, steps: Int?
     let note: String?
 }
+
+/// `patch --json`: effects (0 = clean, 1 = counterfactual), null where a layer cannot be resumed.
+struct PatchJSON: Encodable {
+    struct Answer: Encodable { let id: Int, label: String }
+    struct Target: Encodable { let a: Answer, b: Answer, position: Int? }
+    let layers: Int, positions: Int, effect: [[Float?]], heads: [[Float?]]
+    let tokens: [String], counterfactualTokens: [String]
+    let target: Target, clean: Float, counterfactual: Float
+}

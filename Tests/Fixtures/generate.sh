@@ -16,3 +16,4 @@ fi
 "$venv/bin/pip" install --quiet captum 2>/dev/null || true
 "$venv/bin/python" "$here/make_attribution_goldens.py"
 "$venv/bin/python" "$here/make_window_goldens.py"
+"$venv/bin/python" "$here/make_patching_goldens.py"

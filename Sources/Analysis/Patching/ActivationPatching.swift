@@ -1,0 +1,111 @@
+import Checkpoint
+import Encoder
+import Foundation
+import Tokenizers
+
+/// What patching measures: the logit difference of two answers, A − B
+/// (the clean input's answer and the counterfactual's), read at a masked
+/// position of a masked-LM or from a sequence classifier.
+public struct PatchTarget: Sendable, Equatable {
+    public enum Readout: Sendable, Equatable {
+        case mask(position: Int)
+        case sequence
+    }
+    public var readout: Readout
+    public var a: Int, b: Int
+    public var labelA: String, labelB: String
+    public init(readout: Readout, a: Int, b: Int, labelA: String, labelB: String) {
+        self.readout = readout; self.a = a; self.b = b; self.labelA = labelA; self.labelB = labelB
+    }
+}
+
+/// Causal tracing for encoders (Vig et al. 2020; Meng et al. 2022): the
+/// clean sentence run with one piece of the counterfactual's computation put
+/// in, and the effect on the target, normalised so 0 is the clean run's
+/// behaviour and 1 the counterfactual's.
+public struct PatchingResult: Sendable, Equatable {
+    /// (L+1) × n: hidden state ℓ (0 = the embeddings) at position i taken from the counterfactual.
+    public var positions: [[Float]]
+    /// L × H: head h's output in layer ℓ (every position) taken from the counterfactual.
+    public var heads: [[Float]]
+    /// The logit difference A − B on the clean and the counterfactual input.
+    public var clean: Float, counterfactual: Float
+}
+
+public struct ActivationPatching: Sendable {
+    public let encoder: BertEncoder
+    public var ablation = HeadSet()
+
+    public init(encoder: BertEncoder) { self.encoder = encoder }
+
+    /// The target's logit difference from last hidden states (n, d).
+    public func metric(_ last: [Float], tokens n: Int, _ t: PatchTarget) throws -> Float {
+        let d = encoder.config.hiddenSize
+        switch t.readout {
+        case .mask(let p):
+            let logits = try encoder.maskedLMLogits(hidden: Array(last[(p * d)..<((p + 1) * d)]), rows: 1)
+            return logits[t.a] - logits[t.b]
+        case .sequence:
+            guard
+                case .sequence(let l) = try last.withUnsafeBufferPointer({
+                    try encoder.taskLogits(lastHidden: $0.baseAddress!, tokens: n)
+                })
+            else { throw EncoderError("patching a classifier needs a sequence-classification head") }
+            return l[t.a] - l[t.b]
+        }
+    }
+
+    public func run(clean: Encoding, counterfactual: Encoding, target: PatchTarget) throws -> PatchingResult {
+        guard clean.count == counterfactual.count else {
+            throw EncoderError(
+                "the sentences have \(clean.count) and \(counterfactual.count) tokens: patching needs the same number (position by position)"
+            )
+        }
+        let c = encoder.config, n = clean.count, d = c.hiddenSize, L = c.numLayers, dh = c.headDim
+        let ws = encoder.makeWorkspace()
+        let cleanTrace = try encoder.forward(ids: clean.ids, typeIds: clean.typeIds, ablate: ablation)
+        let cfTrace = try encoder.forward(ids: counterfactual.ids, typeIds: counterfactual.typeIds, ablate: ablation)
+        func last(_ t: Trace) -> [Float] { Array(t.hiddenStates[(L * n * d)..<((L + 1) * n * d)]) }
+        let base = try metric(last(cleanTrace), tokens: n, target)
+        let cf = try metric(last(cfTrace), tokens: n, target)
+        guard abs(cf - base) > 1e-6 else {
+            throw EncoderError(
+                "the counterfactual does not change the target (\(target.labelA) − \(target.labelB) is \(base) on both): nothing to trace"
+            )
+        }
+        func normalised(_ m: Float) -> Float { (m - base) / (cf - base) }
+        var out = [Float](repeating: 0, count: n * d)
+        var positions = [[Float]]()
+        for layer in 0...L {
+            var row = [Float](repeating: .nan, count: n)
+            if encoder.canResume(at: layer) {
+                let start = layer * n * d
+                for i in 0..<n {
+                    var hidden = Array(cleanTrace.hiddenStates[start..<(start + n * d)])
+                    for k in 0..<d { hidden[i * d + k] = cfTrace.hiddenStates[start + i * d + k] }
+                    try encoder.lastHidden(
+                        from: hidden, atLayer: layer, tokens: n, ablate: ablation, workspace: ws, into: &out)
+                    row[i] = normalised(try metric(out, tokens: n, target))
+                }
+            }
+            positions.append(row)
+        }
+        let contexts = try encoder.contexts(ids: counterfactual.ids, typeIds: counterfactual.typeIds, ablate: ablation)
+        var heads = [[Float]]()
+        for layer in 0..<L {
+            var row = [Float](repeating: .nan, count: c.numHeads)
+            for h in 0..<c.numHeads where encoder.canResume(at: layer) {
+                let head = HeadSet.Head(layer: layer, head: h)
+                var set = ablation
+                set.heads.insert(head)
+                var patch = [Float](repeating: 0, count: n * dh)
+                for r in 0..<n { for k in 0..<dh { patch[r * dh + k] = contexts[layer][r * d + h * dh + k] } }
+                set.patches[head] = patch
+                try encoder.lastHidden(resuming: cleanTrace, at: layer, ablate: set, workspace: ws, into: &out)
+                row[h] = normalised(try metric(out, tokens: n, target))
+            }
+            heads.append(row)
+        }
+        return PatchingResult(positions: positions, heads: heads, clean: base, counterfactual: cf)
+    }
+}

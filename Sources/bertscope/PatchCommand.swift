@@ -1,0 +1,139 @@
+import Analysis
+import ArgumentParser
+import Encoder
+import Foundation
+import Session
+import Tokenizers
+import WorkbenchUI
+
+struct PatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patch",
+        abstract: "Activation patching: which layer and position carry what the counterfactual changes.",
+        discussion: """
+            TEXT and --counterfactual must have the same number of tokens. For every \
+            hidden state (0 = the embeddings) and position, the clean TEXT runs with \
+            that one vector taken from the counterfactual; for every head, with that \
+            head's output taken from it. The effect is on the logit difference of two \
+            answers A − B (at the first mask of a masked-LM, else from the sequence \
+            classifier), normalised so 0 is TEXT's value and 1 the counterfactual's. \
+            A and B default to each input's own top answer; --target A,B names them.
+            """
+    )
+
+    @OptionGroup var options: ModelOptions
+    @OptionGroup var ablation: AblationOption
+    @Option(name: .long, help: "The counterfactual sentence (same token count).") var counterfactual: String
+    @Option(
+        name: .long, help: ArgumentHelp("The two answers compared (tokens at a mask, or labels/ids).", valueName: "A,B")
+    )
+    var target: String?
+    @Flag(name: .long, help: "Print {\"layers\": L+1, \"positions\": n, \"effect\": [[…]], \"heads\": [[…]], …}.")
+    var json = false
+    @Argument(help: "The clean sentence.") var text: String
+
+    func run() throws {
+        try reportingErrors {
+            let model = try options.load()
+            let (encoder, clean, cf, goal) = try resolve(model)
+            var patching = ActivationPatching(encoder: encoder)
+            patching.ablation = try ablation.heads(for: encoder, tokenizer: model.tokenizer)
+            let r = try patching.run(clean: clean, counterfactual: cf, target: goal)
+            if json {
+                return JSONOutput.print(
+                    PatchJSON(
+                        layers: r.positions.count, positions: clean.count, effect: r.positions.map(Self.finite),
+                        heads: r.heads.map(Self.finite), tokens: clean.tokens, counterfactualTokens: cf.tokens,
+                        target: .init(
+                            a: .init(id: goal.a, label: goal.labelA), b: .init(id: goal.b, label: goal.labelB),
+                            position: { if case .mask(let p) = goal.readout { return p } else { return nil } }()),
+                        clean: r.clean, counterfactual: r.counterfactual))
+            }
+            print(Self.table(r, clean, goal))
+        }
+    }
+
+    static func finite(_ row: [Float]) -> [Float?] { row.map { $0.isFinite ? $0 : nil } }
+
+    private func resolve(_ model: LoadedModel) throws -> (BertEncoder, Encoding, Encoding, PatchTarget) {
+        let tok = model.tokenizer
+        if let mlmEncoder = model.mlmEncoder, let maskId = tok.maskId {
+            let clean = encodeForModel(tok, mlmEncoder.config, text: text, pair: nil)
+            if let p = clean.ids.firstIndex(of: maskId) {
+                let cf = encodeForModel(tok, mlmEncoder.config, text: counterfactual, pair: nil)
+                guard cf.ids.indices.contains(p), cf.ids[p] == maskId else {
+                    throw CommandError("the counterfactual needs \(tok.maskToken) at the same position (\(p)) as TEXT")
+                }
+                var lm = try MaskedLanguageModel(encoder: mlmEncoder, tokenizer: tok)
+                lm.ablation = try ablation.heads(for: mlmEncoder, tokenizer: tok)
+                let (a, b) = try answers(
+                    clean: try lm.predict(clean, trace: lm.forward(clean.ids, clean.typeIds), k: 2)[0].predictions.map(
+                        \.id),
+                    cf: try lm.predict(cf, trace: lm.forward(cf.ids, cf.typeIds), k: 2)[0].predictions.map(\.id)
+                ) { tok.id(for: $0) ?? Int($0) }
+                return (
+                    mlmEncoder, clean, cf,
+                    PatchTarget(
+                        readout: .mask(position: p), a: a, b: b, labelA: tok.token(for: a) ?? "?",
+                        labelB: tok.token(for: b) ?? "?")
+                )
+            }
+        }
+        guard let encoder = model.taskEncoder else {
+            throw CommandError(
+                "put \(tok.maskToken) in both sentences (masked-LM), or use a model with a sequence-classification head"
+            )
+        }
+        var task = try TaskModel(encoder: encoder, tokenizer: tok)
+        guard task.task.kind == .sequenceClassification, task.task.labels.count >= 2 else {
+            throw CommandError("patching a task head needs a sequence classifier with two or more labels")
+        }
+        task.ablation = try ablation.heads(for: encoder, tokenizer: tok)
+        let clean = encodeForModel(tok, encoder.config, text: text, pair: nil)
+        let cf = encodeForModel(tok, encoder.config, text: counterfactual, pair: nil)
+        func ranked(_ e: Encoding) throws -> [Int] { try task.classify(e).sorted { $0.score > $1.score }.map(\.id) }
+        let labels = task.task.labels
+        let (a, b) = try answers(clean: try ranked(clean), cf: try ranked(cf)) { labels.firstIndex(of: $0) ?? Int($0) }
+        guard labels.indices.contains(a), labels.indices.contains(b) else {
+            throw CommandError("--target: labels are \(labels.joined(separator: ", ")) (or ids below \(labels.count))")
+        }
+        return (encoder, clean, cf, PatchTarget(readout: .sequence, a: a, b: b, labelA: labels[a], labelB: labels[b]))
+    }
+
+    /// A and B: --target, else the clean input's answer and the counterfactual's best other answer.
+    private func answers(clean: [Int], cf: [Int], parse: (String) -> Int?) throws -> (Int, Int) {
+        if let target {
+            let parts = target.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let a = parse(parts[0]), let b = parse(parts[1]), a != b else {
+                throw CommandError("--target takes two different answers A,B (tokens, labels or ids)")
+            }
+            return (a, b)
+        }
+        let a = clean[0]
+        let b = cf.first { $0 != a } ?? clean.dropFirst().first ?? a
+        return (a, b)
+    }
+
+    static func table(_ r: PatchingResult, _ e: Encoding, _ t: PatchTarget) -> String {
+        let width = max(6, e.tokens.map { displayWidth($0) }.max() ?? 6)
+        var lines = [
+            "target \(t.labelA) − \(t.labelB): clean " + String(format: "%.4f", r.clean) + ", counterfactual "
+                + String(format: "%.4f", r.counterfactual) + " (effect 0 = clean, 1 = counterfactual)",
+            fit("", width) + " "
+                + (0..<r.positions.count).map { $0 == 0 ? "  emb" : String(format: "%5d", $0) }.joined(
+                    separator: " "),
+        ]
+        for i in e.tokens.indices {
+            lines.append(
+                fit(e.tokens[i], width) + " "
+                    + r.positions.map { $0[i].isFinite ? String(format: "%5.2f", $0[i]) : "    –" }.joined(
+                        separator: " "))
+        }
+        lines.append("heads (layer × head, each head's output from the counterfactual):")
+        for (l, row) in r.heads.enumerated() {
+            lines.append(
+                String(format: "L%-3d ", l + 1) + row.map { String(format: "%5.2f", $0) }.joined(separator: " "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
