@@ -56,7 +56,9 @@ enum TaskPane {
             if let note = p.note { w.line(note, t.style(.muted), &c) }
         case .tokenClassification:
             w.line("the most likely label of each token (←→ token)", t.style(.accent, [.bold]), &c)
-            flow(p.pieces, cursor: cursor, tag: { $0.label.flatMap { $0 == "O" ? nil : $0 } }, &w, &c) { piece in
+            // Entities as spans: B-X I-X I-X… share X's colour, and X is written after the span's last token.
+            let ends = spanEnds(p.pieces)
+            flow(p.pieces, cursor: cursor, tag: { i, _ in ends[i] }, &w, &c) { piece in
                 guard let label = piece.label, label != "O" else {
                     return t.style(piece.special ? .specialToken : .muted)
                 }
@@ -133,13 +135,13 @@ enum TaskPane {
     /// Tokens left to right, wrapped at the pane's width, each in `style`;
     /// the cursor's token underlined; `tag` adds a label after a token.
     private static func flow(
-        _ pieces: [TaskPanel.Piece], cursor: Int, tag: (TaskPanel.Piece) -> String? = { _ in nil },
+        _ pieces: [TaskPanel.Piece], cursor: Int, tag: (Int, TaskPanel.Piece) -> String? = { _, _ in nil },
         _ w: inout PredictionsPane.Writer, _ c: inout Canvas, style: (TaskPanel.Piece) -> Style
     ) {
         guard !w.full else { return }
         var x = w.area.x
         for (i, piece) in pieces.enumerated() {
-            let text = visibleText(piece.text), label = tag(piece).map { "·" + $0 } ?? ""
+            let text = visibleText(piece.text), label = tag(i, piece).map { "·" + $0 } ?? ""
             let need = displayWidth(text) + displayWidth(label)
             if x > w.area.x && x + need > w.area.maxX {
                 w.y += 1
@@ -154,6 +156,21 @@ enum TaskPane {
             x += 1
         }
         w.y += 1
+    }
+
+    /// For each token, the entity type to write after it when it ends a span (nil otherwise).
+    static func spanEnds(_ pieces: [TaskPanel.Piece]) -> [String?] {
+        func type(_ l: String?) -> String? {
+            guard let l, l != "O" else { return nil }
+            return l.count > 2 && (l.hasPrefix("B-") || l.hasPrefix("I-")) ? String(l.dropFirst(2)) : l
+        }
+        return pieces.indices.map { i in
+            guard let t = type(pieces[i].label) else { return nil }
+            let next = i + 1 < pieces.count ? pieces[i + 1].label : nil
+            // The span goes on when the next token continues the same type (I-X, or a subword of the same label).
+            let continues = type(next) == t && !(next?.hasPrefix("B-") ?? false)
+            return continues ? nil : t
+        }
     }
 
     /// One colour per entity type (B-LOC and I-LOC share LOC's).
