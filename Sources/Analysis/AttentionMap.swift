@@ -28,6 +28,17 @@ public enum AttentionViews {
         return AttentionMap(size: n, values: Array(t.attentions[start..<(start + n * n)]))
     }
 
+    /// Each row divided by its sum (rows summing to 0 stay 0).
+    public static func rowNormalised(_ m: AttentionMap) -> AttentionMap {
+        var out = m
+        for i in 0..<m.size {
+            let sum = m.row(i).reduce(0, +)
+            guard sum > 0 else { continue }
+            for j in 0..<m.size { out.values[i * m.size + j] = m[i, j] / sum }
+        }
+        return out
+    }
+
     /// The average of all heads of one layer.
     public static func meanOverHeads(_ t: Trace, layer: Int) -> AttentionMap {
         let n = t.tokens

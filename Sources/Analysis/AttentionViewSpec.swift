@@ -5,13 +5,20 @@ import Tokenizers
 /// heads, or rollout through the layer.
 public enum AttentionViewKind: String, CaseIterable, Sendable {
     case head, mean, rollout
+    /// Context mixing: ‖α f(x)‖ of the head, summed over heads, and with residual + LayerNorm.
+    case norm, normSum = "norm-sum", normResidual = "norm-res-ln"
     public var label: String {
         switch self {
         case .head: return "single head"
         case .mean: return "mean over heads"
         case .rollout: return "rollout (Abnar & Zuidema)"
+        case .norm: return "norm ‖αf(x)‖ of the head (Kobayashi et al. 2020)"
+        case .normSum: return "norm ‖Σαf(x)‖ over heads (Kobayashi et al. 2020)"
+        case .normResidual: return "norm with residual + LayerNorm (Kobayashi et al. 2021)"
         }
     }
+    /// Maps whose rows are vector norms, not probabilities.
+    public var isNorm: Bool { self == .norm || self == .normSum || self == .normResidual }
 }
 
 /// A view choice: layer, head, kind, word level, special tokens hidden.
@@ -28,12 +35,29 @@ public struct AttentionViewSpec: Hashable, Sendable {
 extension AttentionViews {
     /// The map for `spec`: rows and columns are tokens, or words (consecutive
     /// pieces of one word; specials alone) when `spec.words`.
-    public static func map(_ t: Trace, _ e: Encoding, _ spec: AttentionViewSpec) -> AttentionMap {
+    /// `mixing` gives a layer's context-mixing maps (the norm views need the
+    /// encoder's weights); without it those views show the raw head.
+    public static func map(
+        _ t: Trace, _ e: Encoding, _ spec: AttentionViewSpec, mixing: ((Int) -> ContextMixing?)? = nil
+    ) -> AttentionMap {
         var m: AttentionMap
+        let n = t.tokens
         switch spec.kind {
         case .head: m = head(t, layer: spec.layer, head: spec.head)
         case .mean: m = meanOverHeads(t, layer: spec.layer)
         case .rollout: m = rollout(t, throughLayer: spec.layer)
+        case .norm, .normSum, .normResidual:
+            guard let mix = mixing?(spec.layer) ?? nil else {
+                m = head(t, layer: spec.layer, head: spec.head)
+                break
+            }
+            switch spec.kind {
+            case .norm:
+                m = AttentionMap(
+                    size: n, values: Array(mix.normPerHead[(spec.head * n * n)..<((spec.head + 1) * n * n)]))
+            case .normSum: m = AttentionMap(size: n, values: mix.norm)
+            default: m = AttentionMap(size: n, values: mix.normResidualLN)
+            }
         }
         if spec.hideSpecial { m = hidingSpecials(m, e) }
         if spec.words {

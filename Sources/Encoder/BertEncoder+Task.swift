@@ -62,7 +62,7 @@ extension BertEncoder {
     }
 
     /// x (rows, in) · Wᵀ + b → (rows, out).
-    func linearRows(_ x: [Float], rows: Int, _ layer: BertWeights.Linear) -> [Float] {
+    public func linearRows(_ x: [Float], rows: Int, _ layer: BertWeights.Linear) -> [Float] {
         var out = [Float](repeating: 0, count: rows * layer.outFeatures)
         x.withUnsafeBufferPointer { xp in
             out.withUnsafeMutableBufferPointer { op in

@@ -1,3 +1,4 @@
+import Analysis
 import Encoder
 import Foundation
 
@@ -51,5 +52,12 @@ extension LoadedModel {
     /// text (nil for families without relative attention).
     public func scoreBreakdown(_ t: Trace, layer: Int, head: Int, query: Int, key: Int) -> String? {
         encoder.scoreParts(t, layer: layer, head: head, query: query, key: key)?.description
+    }
+}
+
+extension LoadedModel {
+    /// One layer's context-mixing maps for a result (nil when it has no trace).
+    public func contextMixing(_ r: EncodeResult, layer: Int) -> ContextMixing? {
+        r.trace.map { ContextMixing.compute(encoder, $0, layer: layer) }
     }
 }

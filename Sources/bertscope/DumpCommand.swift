@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Checkpoint
 import Encoder
@@ -21,6 +22,12 @@ struct DumpCommand: ParsableCommand {
         String
     @Option(name: .long, help: ArgumentHelp("Second sentence of a pair.", valueName: "TEXT_B")) var pair: String?
     @OptionGroup var ablation: AblationOption
+    @Flag(
+        name: .long,
+        help:
+            "Also write context-mixing maps: mixing_norm_heads.npy [L, H, n, n] (‖αf(x)‖), mixing_norm.npy [L, n, n] (summed over heads), mixing_norm_res_ln.npy [L, n, n] (with residual and LayerNorm)."
+    )
+    var mixing = false
     @Argument(help: "The text to encode.") var text: String
 
     func validate() throws {
@@ -47,6 +54,18 @@ struct DumpCommand: ParsableCommand {
                 values: trace.attentions)
             try FileLock.writeAtomically(
                 Data((EncodingJSON.object(e) + "\n").utf8), to: outDir.appendingPathComponent("tokens.json"))
+            if mixing {
+                let maps = (0..<c.numLayers).map { ContextMixing.compute(encoder, trace, layer: $0) }
+                try NPYWriter.write(
+                    outDir.appendingPathComponent("mixing_norm_heads.npy"), shape: [c.numLayers, c.numHeads, n, n],
+                    values: maps.flatMap(\.normPerHead))
+                try NPYWriter.write(
+                    outDir.appendingPathComponent("mixing_norm.npy"), shape: [c.numLayers, n, n],
+                    values: maps.flatMap(\.norm))
+                try NPYWriter.write(
+                    outDir.appendingPathComponent("mixing_norm_res_ln.npy"), shape: [c.numLayers, n, n],
+                    values: maps.flatMap(\.normResidualLN))
+            }
             print("wrote \(e.count) tokens × \(encoder.config.numLayers) layers to \(outDir.path)")
         }
     }

@@ -9,6 +9,7 @@ import Tokenizers
 final class Deriver {
     private let model: LoadedModel
     private var maps: [MapKey: AttentionMap] = [:]
+    private var mixes: [MixKey: ContextMixing] = [:]
     private var tokens: (key: TokensKey, view: TokensView)?
     private var overview: (key: OverviewKey, view: OverviewView)?
     private var probing: (key: ProbingKey, view: ProbingView)?
@@ -19,6 +20,7 @@ final class Deriver {
     init(model: LoadedModel) { self.model = model }
 
     struct MapKey: Hashable { let input: SessionInput, spec: AttentionViewSpec }
+    struct MixKey: Hashable { let input: SessionInput, layer: Int }
     struct TokensKey: Equatable { let input: SessionInput, selected: Int }
     struct AttentionKey: Equatable { let input: SessionInput, spec: AttentionViewSpec, row: Int, column: Int }
     struct FinderKey: Equatable {
@@ -32,9 +34,19 @@ final class Deriver {
         guard let t = r.trace else { return nil }
         let key = MapKey(input: r.input, spec: spec)
         if let m = maps[key] { return m }
-        let m = AttentionViews.map(t, r.encoding, spec)
+        let m = AttentionViews.map(t, r.encoding, spec) { self.mixing(r, layer: $0) }
         if maps.count > 64 { maps.removeAll() }
         maps[key] = m
+        return m
+    }
+
+    /// One layer's context-mixing maps (every head at once), memoized by input and layer.
+    private func mixing(_ r: EncodeResult, layer: Int) -> ContextMixing? {
+        let key = MixKey(input: r.input, layer: layer)
+        if let m = mixes[key] { return m }
+        guard let m = model.contextMixing(r, layer: layer) else { return nil }
+        if mixes.count > 16 { mixes.removeAll() }
+        mixes[key] = m
         return m
     }
 
@@ -62,7 +74,9 @@ final class Deriver {
         let v = AttentionView(
             map: m, labels: m.groups.map { visibleText(AttentionViews.label($0, e)) },
             specialNames: Self.specialNames(e),
-            statistics: HeadStatistics(m, kinds: kinds), scoreParts: parts, ranked: ranked)
+            // Norm maps' rows are not distributions: their statistics are of the row-normalised map.
+            statistics: HeadStatistics(s.view.isNorm ? AttentionViews.rowNormalised(m) : m, kinds: kinds),
+            scoreParts: parts, ranked: ranked)
         attention = (key, v)
         return v
     }

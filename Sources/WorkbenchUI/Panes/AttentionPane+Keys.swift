@@ -17,7 +17,10 @@ extension AttentionPane {
         },
         .state([.char(".")], .attention, "next head") { s, e in s.attention.head = wrapped(s.attention.head, 1, e.heads)
         },
-        .state([.char("v")], .attention, "view: head, mean over heads, rollout") { s, _ in
+        .state(
+            [.char("v")], .attention,
+            "view: head, mean over heads, rollout, then context mixing: ‖αf(x)‖ of the head, over heads, with residual + LayerNorm"
+        ) { s, _ in
             let all = AttentionViewKind.allCases
             s.attention.view = all[(all.firstIndex(of: s.attention.view)! + 1) % all.count]
         },

@@ -21,6 +21,9 @@ enum AttentionPane {
         case .head: title += " · head \(s.head + 1)/\(heads)"
         case .mean: title += " · mean of \(heads) heads"
         case .rollout: title += " · rollout through layer \(s.layer + 1)"
+        case .norm: title += " · head \(s.head + 1)/\(heads) · ‖αf(x)‖"
+        case .normSum: title += " · ‖Σαf(x)‖ over heads"
+        case .normResidual: title += " · ‖αf(x)‖ + residual, LayerNorm"
         }
         if s.words { title += " · words" }
         if s.hideSpecial { title += " · \(specials) hidden" }
@@ -64,8 +67,9 @@ enum AttentionPane {
         let map = v.map
         let row = min(s.row, map.size - 1), col = min(s.column, map.size - 1)
         let info =
-            "\(v.labels[row]) → \(v.labels[col])  p = " + String(format: "%.6f", map[row, col])
-            + "   (colour: √(p / max p))"
+            "\(v.labels[row]) → \(v.labels[col])  \(s.view.isNorm ? "‖·‖" : "p") = "
+            + String(format: "%.6f", map[row, col])
+            + (s.view.isNorm ? "   (colour: √(v / max v))" : "   (colour: √(p / max p))")
         c.put(info, x: r.x, y: r.y, c.theme.style(.foreground, [.bold]), clip: r)
         var notes: [String] = []
         if s.words { notes.append("to a word: sum over its pieces; from a word: mean") }
@@ -158,7 +162,7 @@ enum AttentionPane {
         if geo.visibleColumns < n {
             parts.append("  keys \(s.scrollColumn + 1)–\(min(n, s.scrollColumn + geo.visibleColumns))/\(n)")
         }
-        parts.insert(String(format: " (max p; middle %.3f)", maxValue / 4), at: 1)
+        parts.insert(String(format: " (max %@; middle %.3f)", s.view.isNorm ? "‖·‖" : "p", maxValue / 4), at: 1)
         var text = ""
         for p in parts where x + displayWidth(text + p) <= r.maxX { text += p }
         c.put(text, x: x, y: r.y, c.theme.style(.muted), clip: r)

@@ -1,0 +1,48 @@
+import Analysis
+import Checkpoint
+import Encoder
+import Foundation
+import TestSupport
+import Testing
+import Tokenizers
+
+/// Norm-based attention (Kobayashi et al. 2020) and its residual + LayerNorm
+/// version (2021) against float64 PyTorch (mixing_goldens, make_mixing_goldens.py).
+@Suite struct ContextMixingTests {
+    @Test(arguments: [
+        "tiny-bert-pretraining", "tiny-distilbert-mlm", "tiny-roberta-mlm", "tiny-albert-pretraining",
+        "tiny-deberta-v3-mlm", "tiny-electra-generator",
+    ])
+    func mixingMatchesPyTorch(model: String) throws {
+        let dir = Fixtures.model(model)
+        let spec = try Fixtures.json(dir.appendingPathComponent("mixing_goldens.json"))
+        let goldens = try SafeTensorsFile(path: dir.appendingPathComponent("mixing_goldens.safetensors").path)
+        let encoder = try BertEncoder(directory: dir), tokenizer = try Tokenizer.load(directory: dir)
+        let e = tokenizer.encode(spec["text"] as! String)
+        #expect(e.ids == spec["ids"] as! [Int])
+        let trace = try encoder.forward(ids: e.ids, typeIds: e.typeIds)
+        let maps = (0..<encoder.config.numLayers).map { ContextMixing.compute(encoder, trace, layer: $0) }
+        for (key, got) in [
+            ("norm_heads", maps.flatMap(\.normPerHead)), ("norm", maps.flatMap(\.norm)),
+            ("norm_res_ln", maps.flatMap(\.normResidualLN)),
+        ] {
+            let want = try goldens.tensor(key).values
+            let scale = want.map(abs).max() ?? 1
+            let diff = maxAbsDiff(got, want)
+            #expect(diff <= 1e-4 * max(1, scale), "\(model) \(key): differs by \(diff) (largest \(scale))")
+        }
+        // The attention pane's views are these maps.
+        let mix = { (l: Int) -> ContextMixing? in maps[l] }
+        let head = AttentionViews.map(trace, e, AttentionViewSpec(layer: 1, head: 2, kind: .norm), mixing: mix)
+        #expect(head.values == Array(maps[1].normPerHead[(2 * e.count * e.count)..<(3 * e.count * e.count)]))
+        #expect(
+            AttentionViews.map(trace, e, AttentionViewSpec(layer: 2, head: 0, kind: .normSum), mixing: mix).values
+                == maps[2].norm)
+        #expect(
+            AttentionViews.map(trace, e, AttentionViewSpec(layer: 0, head: 0, kind: .normResidual), mixing: mix).values
+                == maps[0].normResidualLN)
+        // Sanity: with the residual, a token's own column carries its residual stream.
+        let n = e.count
+        #expect((0..<n).allSatisfy { i in maps[0].normResidualLN[i * n + i] > 0 })
+    }
+}

@@ -1,0 +1,104 @@
+"""Context-mixing goldens for `dump --mixing`, from PyTorch on the committed
+tiny checkpoints (float64): norm-based attention ||a_hij f_h(x_j)|| per head
+and ||sum_h a_hij f_h(x_j)|| (Kobayashi et al. 2020), and the version with the
+residual and LayerNorm (Kobayashi et al. 2021), from each layer's input x
+(a forward pre-hook), its attention probabilities, value and output
+projections and attention LayerNorm. A check on the way: sum_j z_ij + b_O
+equals the LayerNorm's actual input (captured by a hook) for every layer.
+Writes mixing_goldens.json and mixing_goldens.safetensors beside each model.
+
+  BERTSCOPE_FIXTURE_VENV=... python Tests/Fixtures/make_mixing_goldens.py   (run by generate.sh)
+"""
+import json
+import os
+import sys
+
+import torch
+import transformers
+from safetensors.torch import save_file
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from make_ablation_goldens import tokenizer_for  # noqa: E402
+from make_task_heads import inputs  # noqa: E402
+
+MODELS = ["tiny-bert-pretraining", "tiny-distilbert-mlm", "tiny-roberta-mlm", "tiny-albert-pretraining",
+          "tiny-deberta-v3-mlm", "tiny-electra-generator"]
+TEXT = "The cat sat on the mat, and the dog barked."
+
+
+def parts(model):
+    """(layer modules applied in order, value, output projection, attention LayerNorm) per layer."""
+    mt = model.config.model_type
+    if mt == "distilbert":
+        return [(l, l.attention.v_lin, l.attention.out_lin, l.sa_layer_norm) for l in model.distilbert.transformer.layer]
+    if mt == "albert":
+        shared = model.albert.encoder.albert_layer_groups[0].albert_layers[0]
+        return [(shared, shared.attention.value, shared.attention.dense, shared.attention.LayerNorm)] * model.config.num_hidden_layers
+    base = getattr(model, model.base_model_prefix)
+    out = []
+    for l in base.encoder.layer:
+        value = l.attention.self.value_proj if mt == "deberta-v2" else l.attention.self.value
+        out.append((l, value, l.attention.output.dense, l.attention.output.LayerNorm))
+    return out
+
+
+def main():
+    for name in MODELS:
+        d = os.path.join(HERE, "models", name)
+        cls = getattr(transformers, json.load(open(os.path.join(d, "config.json")))["architectures"][0])
+        model = cls.from_pretrained(d, attn_implementation="eager").eval().float()
+        tok = tokenizer_for(d, model)
+        enc, _, _ = inputs(model, tok, TEXT)
+        layers = parts(model)
+        xs, ln_in = [], []
+        hooks = []
+        seen = set()
+        for mod, _, _, ln in layers:
+            if id(mod) in seen:
+                continue  # ALBERT: one shared module, called once per layer
+            seen.add(id(mod))
+            hooks.append(mod.register_forward_pre_hook(
+                lambda m, args, kwargs: xs.append((args[0] if args else kwargs["hidden_states"]).detach().double()),
+                with_kwargs=True))
+            hooks.append(ln.register_forward_pre_hook(lambda m, args: ln_in.append(args[0].detach().double())))
+        with torch.no_grad():
+            res = model(**enc, output_attentions=True)
+        for h in hooks:
+            h.remove()
+        L = len(layers)
+        assert len(xs) == L and len(ln_in) == L, (name, len(xs), len(ln_in))
+        cfg = model.config
+        H = cfg.num_attention_heads if hasattr(cfg, "num_attention_heads") else cfg.n_heads
+        heads_all, summed_all, resln_all = [], [], []
+        for l, (_, value, out_proj, ln) in enumerate(layers):
+            x = xs[l][0]
+            a = res.attentions[l][0].double()  # (H, n, n)
+            n, dm = x.shape
+            dh = dm // H
+            v = x @ value.weight.double().T + value.bias.double()
+            wo = out_proj.weight.double()
+            f = torch.stack([v[:, h * dh:(h + 1) * dh] @ wo[:, h * dh:(h + 1) * dh].T for h in range(H)])  # (H, n, d)
+            heads_all.append(a * f.norm(dim=-1)[:, None, :])
+            mix = torch.einsum("hij,hjd->ijd", a, f)  # (n, n, d): sum over heads
+            summed_all.append(mix.norm(dim=-1))
+            z = mix.clone()
+            z[torch.arange(n), torch.arange(n)] += x
+            y = z.sum(1) + out_proj.bias.double()
+            assert torch.allclose(y, ln_in[l][0], atol=1e-4), (name, l, float((y - ln_in[l][0]).abs().max()))
+            s = (y.var(dim=-1, unbiased=False) + ln.eps).sqrt()  # (n)
+            g = ln.weight.double() * (z - z.mean(-1, keepdim=True)) / s[:, None, None]
+            resln_all.append(g.norm(dim=-1))
+        tensors = {"norm_heads": torch.stack(heads_all).float().contiguous(),
+                   "norm": torch.stack(summed_all).float().contiguous(),
+                   "norm_res_ln": torch.stack(resln_all).float().contiguous()}
+        save_file(tensors, os.path.join(d, "mixing_goldens.safetensors"))
+        with open(os.path.join(d, "mixing_goldens.json"), "w", encoding="utf-8") as f:
+            json.dump({"versions": {"torch": torch.__version__, "transformers": transformers.__version__},
+                       "text": TEXT, "ids": enc["input_ids"][0].tolist()}, f)
+            f.write("\n")
+        print(name, "ok", tuple(tensors["norm_heads"].shape))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
