@@ -24,6 +24,17 @@ public struct EncodeResult: Sendable {
     public var maskedOriginals: [Int: String] = [:]
     /// The task head's answer and its explanation (models with a task head, nothing masked).
     public var task: TaskResult? = nil
+    /// Activation patching from the counterfactual, when asked for.
+    public var patching: PatchingOutcome? = nil
+}
+
+/// The patching grid and what it measured, or why there is none.
+public struct PatchingOutcome: Sendable {
+    public var result: PatchingResult?
+    public var target: PatchTarget?
+    public var tokens: [String] = []
+    public var error: String?
+    public init() {}
 }
 
 /// What a fine-tuned (or BertScope-trained) task head says about the input.

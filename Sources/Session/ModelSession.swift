@@ -28,7 +28,7 @@ public final class ModelSession: @unchecked Sendable {
     private let workspace: Workspace
     private var scratch = Trace()
     /// Built on first use (BertScope's sentiment overlay for the default model).
-    private lazy var taskModel: TaskModel? = model.taskEncoder.flatMap {
+    lazy var taskModel: TaskModel? = model.taskEncoder.flatMap {
         try? TaskModel(encoder: $0, tokenizer: model.tokenizer)
     }
     /// Built on first use (the overlay encoder is not needed until a mask appears).
@@ -82,12 +82,18 @@ public final class ModelSession: @unchecked Sendable {
             guard var result = compute(input, generation: gen) else { continue }
             // The task head's answer and its attribution come second, so the
             // tokens and attention show at once; only a complete result is cached.
-            let wantsTask = taskWanted(result)
-            publish(result, generation: gen, cache: !wantsTask)
-            guard wantsTask, let task = taskModel else { continue }
+            let wantsTask = taskWanted(result), wantsPatching = input.patching && input.counterfactual != nil
+            publish(result, generation: gen, cache: !wantsTask && !wantsPatching)
+            guard wantsTask || wantsPatching else { continue }
             let stale: @Sendable () -> Bool = { self.lock.withLock { self.generation != gen && self.pending != nil } }
-            guard let answer = analyzeTask(task, input, result.encoding, isCancelled: stale) else { continue }
-            result.task = answer
+            if wantsTask, let task = taskModel {
+                guard let answer = analyzeTask(task, input, result.encoding, isCancelled: stale) else { continue }
+                result.task = answer
+            }
+            if wantsPatching {
+                guard let outcome = analyzePatching(input, result.encoding, isCancelled: stale) else { continue }
+                result.patching = outcome
+            }
             publish(result, generation: gen, cache: true)
         }
     }

@@ -21,12 +21,18 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     /// How the task head's decision is explained, and of which class (nil: the predicted one).
     public var explainMethod: AttributionMethod
     public var explainTarget: Int?
+    /// Activation patching from this counterfactual sentence (when `patching` is on).
+    public var counterfactual: String?
+    public var patching: Bool
 
     public init(
         text: String, pair: String? = nil, masked: Set<Int> = [], labSeed: UInt64? = nil,
         ablated: HeadAblation = HeadAblation(), importance: Bool = false,
-        explainMethod: AttributionMethod = .integratedGradients, explainTarget: Int? = nil
+        explainMethod: AttributionMethod = .integratedGradients, explainTarget: Int? = nil,
+        counterfactual: String? = nil, patching: Bool = false
     ) {
+        self.counterfactual = counterfactual.flatMap { $0.isEmpty ? nil : $0 }
+        self.patching = patching
         self.explainMethod = explainMethod
         self.explainTarget = explainTarget
         self.text = text
@@ -40,7 +46,8 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     public static func == (a: SessionInput, b: SessionInput) -> Bool {
         a.text.utf8.elementsEqual(b.text.utf8) && a.masked == b.masked && a.labSeed == b.labSeed
             && a.ablated == b.ablated && a.importance == b.importance && a.explainMethod == b.explainMethod
-            && a.explainTarget == b.explainTarget
+            && a.explainTarget == b.explainTarget && a.patching == b.patching
+            && a.counterfactual.map { Array($0.utf8) } == b.counterfactual.map { Array($0.utf8) }
             && (a.pair?.utf8).map { p in (b.pair?.utf8).map { p.elementsEqual($0) } ?? false } ?? (b.pair == nil)
     }
 
@@ -53,6 +60,8 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         h.combine(importance)
         h.combine(explainMethod)
         h.combine(explainTarget)
+        h.combine(counterfactual.map { Array($0.utf8) })
+        h.combine(patching)
     }
 
     public var description: String { pair.map { "\(text) || \($0)" } ?? text }

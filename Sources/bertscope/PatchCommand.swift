@@ -59,23 +59,13 @@ struct PatchCommand: ParsableCommand {
         let tok = model.tokenizer
         if let mlmEncoder = model.mlmEncoder, let maskId = tok.maskId {
             let clean = encodeForModel(tok, mlmEncoder.config, text: text, pair: nil)
-            if let p = clean.ids.firstIndex(of: maskId) {
+            if clean.ids.contains(maskId) {
                 let cf = encodeForModel(tok, mlmEncoder.config, text: counterfactual, pair: nil)
-                guard cf.ids.indices.contains(p), cf.ids[p] == maskId else {
-                    throw CommandError("the counterfactual needs \(tok.maskToken) at the same position (\(p)) as TEXT")
-                }
                 var lm = try MaskedLanguageModel(encoder: mlmEncoder, tokenizer: tok)
                 lm.ablation = try ablation.heads(for: mlmEncoder, tokenizer: tok)
-                let (a, b) = try answers(
-                    clean: try lm.predict(clean, trace: lm.forward(clean.ids, clean.typeIds), k: 2)[0].predictions.map(
-                        \.id),
-                    cf: try lm.predict(cf, trace: lm.forward(cf.ids, cf.typeIds), k: 2)[0].predictions.map(\.id)
-                ) { tok.id(for: $0) ?? Int($0) }
+                let given = try answers { tok.id(for: $0) ?? Int($0) }
                 return (
-                    mlmEncoder, clean, cf,
-                    PatchTarget(
-                        readout: .mask(position: p), a: a, b: b, labelA: tok.token(for: a) ?? "?",
-                        labelB: tok.token(for: b) ?? "?")
+                    mlmEncoder, clean, cf, try PatchSetup.masked(lm, clean: clean, counterfactual: cf, given: given)
                 )
             }
         }
@@ -85,32 +75,21 @@ struct PatchCommand: ParsableCommand {
             )
         }
         var task = try TaskModel(encoder: encoder, tokenizer: tok)
-        guard task.task.kind == .sequenceClassification, task.task.labels.count >= 2 else {
-            throw CommandError("patching a task head needs a sequence classifier with two or more labels")
-        }
         task.ablation = try ablation.heads(for: encoder, tokenizer: tok)
         let clean = encodeForModel(tok, encoder.config, text: text, pair: nil)
         let cf = encodeForModel(tok, encoder.config, text: counterfactual, pair: nil)
-        func ranked(_ e: Encoding) throws -> [Int] { try task.classify(e).sorted { $0.score > $1.score }.map(\.id) }
         let labels = task.task.labels
-        let (a, b) = try answers(clean: try ranked(clean), cf: try ranked(cf)) { labels.firstIndex(of: $0) ?? Int($0) }
-        guard labels.indices.contains(a), labels.indices.contains(b) else {
-            throw CommandError("--target: labels are \(labels.joined(separator: ", ")) (or ids below \(labels.count))")
-        }
-        return (encoder, clean, cf, PatchTarget(readout: .sequence, a: a, b: b, labelA: labels[a], labelB: labels[b]))
+        let given = try answers { labels.firstIndex(of: $0) ?? Int($0) }
+        return (encoder, clean, cf, try PatchSetup.sequence(task, clean: clean, counterfactual: cf, given: given))
     }
 
-    /// A and B: --target, else the clean input's answer and the counterfactual's best other answer.
-    private func answers(clean: [Int], cf: [Int], parse: (String) -> Int?) throws -> (Int, Int) {
-        if let target {
-            let parts = target.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, let a = parse(parts[0]), let b = parse(parts[1]), a != b else {
-                throw CommandError("--target takes two different answers A,B (tokens, labels or ids)")
-            }
-            return (a, b)
+    /// --target A,B parsed, or nil for the default answers.
+    private func answers(parse: (String) -> Int?) throws -> (Int, Int)? {
+        guard let target else { return nil }
+        let parts = target.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let a = parse(parts[0]), let b = parse(parts[1]), a != b else {
+            throw CommandError("--target takes two different answers A,B (tokens, labels or ids)")
         }
-        let a = clean[0]
-        let b = cf.first { $0 != a } ?? clean.dropFirst().first ?? a
         return (a, b)
     }
 

@@ -1,4 +1,5 @@
 import Analysis
+import Session
 import Testing
 @testable import WorkbenchUI
 
@@ -93,6 +94,30 @@ import Testing
         expectGolden("classify-160x48", frame(v, s, 160, 48, predictions: true))
         expectGolden("classify-80x24", frame(v, s, 80, 24, predictions: true))
         expectGolden("classify-mono-120x40", frame(v, s, 120, 40, mode: .monochrome, predictions: true))
+    }
+
+    /// Activation patching: positions × hidden states and layers × heads on the diverging ramp.
+    @Test func patchingGrid() {
+        var s = ViewFixtures.state(.attention)
+        s.attention.patching = true
+        s.counterfactual = "the keys to the cabinet [MASK] here"
+        var v = ViewFixtures.view()
+        let tokens = ["[CLS]", "the", "key", "to", "the", "cabinets", "[MASK]", "here", "[SEP]"]
+        let positions: [[Float]] = (0...3).map { l in
+            tokens.indices.map { i in
+                i == 2
+                    ? 1.2 - 0.4 * Float(l) : i == 5 ? -0.9 + 0.3 * Float(l) : i == 6 ? (l == 3 ? 1 : 0.1 * Float(l)) : 0
+            }
+        }
+        let heads: [[Float]] = (0..<3).map { l in (0..<4).map { h in Float(l * 4 + h) / 10 - 0.5 } }
+        var outcome = PatchingOutcome()
+        outcome.tokens = tokens
+        outcome.target = PatchTarget(readout: .mask(position: 6), a: 1, b: 2, labelA: "is", labelB: "are")
+        outcome.result = PatchingResult(positions: positions, heads: heads, clean: 1.25, counterfactual: -0.5)
+        v.patching = PatchingView(outcome: outcome, waiting: "", counterfactual: s.counterfactual)
+        expectGolden("patching-160x48", frame(v, s, 160, 48))
+        v.patching = PatchingView(outcome: nil, waiting: "type :counterfactual TEXT", counterfactual: "")
+        expectGolden("patching-waiting-80x24", frame(v, s, 80, 24))
     }
 
     @Test func tokenLabelsAndAnswers() {

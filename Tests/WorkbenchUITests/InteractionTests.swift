@@ -61,6 +61,13 @@ import Tokenizers
         #expect(w.render(width: 120, height: 40).contains("mean of 4 heads"))
         w.press(.char("v"))
         #expect(w.render(width: 120, height: 40).contains("rollout through layer 2"))
+        // Then the context-mixing views, and back to the head.
+        w.press(.char("v"))
+        #expect(w.render(width: 120, height: 40).contains("head 4/4 · ‖αf(x)‖"))
+        w.press(.char("v"))
+        #expect(w.render(width: 120, height: 40).contains("‖Σαf(x)‖ over heads"))
+        w.press(.char("v"))
+        #expect(w.render(width: 120, height: 40).contains("‖αf(x)‖ + residual, LayerNorm"))
         w.press(.char("v"), .char("w"))
         #expect(w.render(width: 120, height: 40).contains("to a word: sum over its pieces; from a word: mean"))
         w.press(.char("s"))
@@ -196,7 +203,11 @@ import Tokenizers
         for b in KeyMap.bindings {
             #expect(squeezed.contains(b.help.split(separator: " ").joined(separator: " ")), "\(b.help)")
         }
-        for c in Commands.all { #expect(squeezed.contains(c.help) && squeezed.contains(c.usage), "\(c.name)") }
+        for c in Commands.all {
+            #expect(
+                squeezed.contains(c.help) && squeezed.contains(c.usage),
+                "\(c.name): \(HelpOverlay.lines(width: 60).filter { $0.0.contains(c.name) })")
+        }
         #expect(
             KeyMap.bindings.first { $0.keys == [.char(":")] }!.help.contains(":gold"), "the : help lists every command")
         #expect(g.contains("Attention pane") && g.contains("previous layer"))

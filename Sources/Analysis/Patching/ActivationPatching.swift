@@ -30,11 +30,16 @@ public struct PatchingResult: Sendable, Equatable {
     public var heads: [[Float]]
     /// The logit difference A − B on the clean and the counterfactual input.
     public var clean: Float, counterfactual: Float
+    public init(positions: [[Float]], heads: [[Float]], clean: Float, counterfactual: Float) {
+        self.positions = positions; self.heads = heads; self.clean = clean; self.counterfactual = counterfactual
+    }
 }
 
 public struct ActivationPatching: Sendable {
     public let encoder: BertEncoder
     public var ablation = HeadSet()
+    /// Asked once per layer; when it says yes the run throws CancellationError.
+    public var isCancelled: (@Sendable () -> Bool)? = nil
 
     public init(encoder: BertEncoder) { self.encoder = encoder }
 
@@ -77,6 +82,7 @@ public struct ActivationPatching: Sendable {
         var out = [Float](repeating: 0, count: n * d)
         var positions = [[Float]]()
         for layer in 0...L {
+            if isCancelled?() == true { throw CancellationError() }
             var row = [Float](repeating: .nan, count: n)
             if encoder.canResume(at: layer) {
                 let start = layer * n * d
@@ -93,6 +99,7 @@ public struct ActivationPatching: Sendable {
         let contexts = try encoder.contexts(ids: counterfactual.ids, typeIds: counterfactual.typeIds, ablate: ablation)
         var heads = [[Float]]()
         for layer in 0..<L {
+            if isCancelled?() == true { throw CancellationError() }
             var row = [Float](repeating: .nan, count: c.numHeads)
             for h in 0..<c.numHeads where encoder.canResume(at: layer) {
                 let head = HeadSet.Head(layer: layer, head: h)

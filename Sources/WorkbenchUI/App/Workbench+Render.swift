@@ -92,6 +92,15 @@ extension Workbench {
                         : "head importance needs a [MASK]: press m on a token (Tokens pane) or type [MASK]"
                     v.importance = ImportanceView(importance: snap.isStale ? nil : r.importance, waiting: waiting)
                 }
+                if state.attention.patching {
+                    let waiting =
+                        state.counterfactual.isEmpty
+                        ? "type :counterfactual TEXT (a sentence with the same number of tokens) to patch from"
+                        : "patching every layer × position and head from the counterfactual…"
+                    v.patching = PatchingView(
+                        outcome: snap.isStale ? nil : r.patching, waiting: waiting, counterfactual: state.counterfactual
+                    )
+                }
             }
         }
         if layout.predictions != nil { v.predictions = deriver.predictionsView(r) }
@@ -135,7 +144,8 @@ public enum FrameRenderer {
         if let r = layout.attention {
             c.hits.add(r, .pane(.attention))
             let input = AttentionPane.Input(
-                view: v.attention, overview: v.overview, finder: v.finder, importance: v.importance, error: v.error,
+                view: v.attention, overview: v.overview, finder: v.finder, importance: v.importance,
+                patching: v.patching, error: v.error,
                 layers: v.status.layers, heads: v.status.heads, ablated: s.ablated)
             AttentionPane.render(input, s.attention, r, focused: s.focus == .attention, into: &c)
         }

@@ -67,7 +67,8 @@ public final class Workbench {
         SessionInput(
             text: state.editorA.text, pair: state.editorB.text, masked: state.masked, labSeed: state.labSeed,
             ablated: state.ablated, importance: state.attention.importance,
-            explainMethod: state.predictions.explainMethod, explainTarget: state.predictions.explainTarget)
+            explainMethod: state.predictions.explainMethod, explainTarget: state.predictions.explainTarget,
+            counterfactual: state.counterfactual, patching: state.attention.patching)
     }
 
     /// Sends the input to the session (cached inputs show at once).

@@ -89,7 +89,10 @@ struct FrameStamp: Equatable {
         let s = w.snapshot
         input = s.input.description
         // A task head's answer arrives as a second publication of the same input.
-        resultInput = s.result.map { $0.input.description + "\($0.milliseconds)" + ($0.task == nil ? "" : " task") }
+        resultInput = s.result.map {
+            $0.input.description + "\($0.milliseconds)" + ($0.task == nil ? "" : " task")
+                + ($0.patching == nil ? "" : " patching")
+        }
         stale = s.isStale
     }
 }

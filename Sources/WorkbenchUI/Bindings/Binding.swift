@@ -9,6 +9,7 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
     case overview = "Head overview"
     case finder = "Head finder"
     case importance = "Head importance"
+    case patching = "Activation patching"
     case predictions = "Predictions pane"
     case probing = "Probing pane"
 
@@ -86,7 +87,8 @@ public enum KeyMap {
     /// Every binding, in help order: global and pane-wide ones, then each pane's own.
     public static let bindings: [Binding] =
         GlobalBindings.all + TokensPane.bindings + AttentionPane.bindings
-        + OverviewGrid.bindings + HeadFinder.bindings + ImportanceGrid.bindings + PredictionsPane.bindings
+        + OverviewGrid.bindings + HeadFinder.bindings + ImportanceGrid.bindings + PatchingGrid.bindings
+        + PredictionsPane.bindings
         + ProbingPane.bindings
 
     /// The binding for `key` in the first context of `chain` that binds it.

@@ -29,7 +29,7 @@ enum Commands {
         Command("layer", ":layer N", "show layer N (1 = first)") { w, arg in w.showLayer(arg) },
         Command("head", ":head N", "show head N of the layer (single-head view)") { w, arg in w.showHead(arg) },
         Command(
-            "view", ":view " + viewArguments.joined(separator: "|"), "the attention view, word level, special tokens",
+            "view", ":view " + viewArguments.joined(separator: " | "), "the attention view, word level, special tokens",
             arguments: { _ in viewArguments }
         ) { w, arg in w.setView(arg) },
         Command("theme", ":theme NAME", "colour theme from Themes/ (or a .theme file)", arguments: { $0.themes.names })
@@ -50,6 +50,10 @@ enum Commands {
             "ablate", ":ablate L.H … | none", "knock out attention heads (layers and heads from 1); none restores them",
             arguments: { _ in ["none"] }
         ) { w, arg in w.setAblation(arg) },
+        Command(
+            "counterfactual", ":counterfactual [TEXT]",
+            "the sentence activation patching compares with (same token count); P in the attention pane shows the grid"
+        ) { w, arg in w.setCounterfactual(arg) },
         Command("export", ":export [DIR]", "hidden states, attentions (npy) and tokens (json) of the sentence") {
             w, arg in
             w.export(to: arg.isEmpty ? w.exportDirectory : arg)
@@ -153,6 +157,17 @@ extension Workbench {
         gold.current = s
         state.focus = .probing
         state.say("labelled sentence: the probing pane compares each layer with its gold (silver) labels")
+    }
+
+    func setCounterfactual(_ arg: String) {
+        state.counterfactual = arg
+        if !arg.isEmpty {
+            state.attention.patching = true
+            state.attention.importance = false
+            state.focus = .attention
+        }
+        inputChanged()
+        state.say(arg.isEmpty ? "no counterfactual" : "counterfactual: \(arg)")
     }
 
     func setAblation(_ arg: String) {

@@ -7,6 +7,7 @@ public struct FrameView: Equatable, Sendable {
     public var overview: OverviewView?
     public var finder: HeadFinderView?
     public var importance: ImportanceView?
+    public var patching: PatchingView?
     /// Why the model could not run on this input (shown in the attention pane).
     public var error: String?
     public var predictions: PredictionsView?

@@ -44,6 +44,14 @@ extension AttentionPane {
             s.attention.importance = true
             return .inputChanged
         },
+        Binding(
+            [.char("P")], .attention,
+            "activation patching: each layer × position (and head) from the counterfactual (:counterfactual TEXT)"
+        ) { s, _ in
+            s.attention.patching = true
+            s.attention.importance = false
+            return .inputChanged
+        },
         Binding([.char("a")], .attention, "ablate the head shown (its context zeroed in every pass), or restore it") {
             s, _ in
             toggleAblation(&s)

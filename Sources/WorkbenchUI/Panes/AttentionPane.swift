@@ -8,6 +8,7 @@ enum AttentionPane {
         var overview: OverviewView?
         var finder: HeadFinderView?
         var importance: ImportanceView?
+        var patching: PatchingView?
         var error: String?
         var layers: Int, heads: Int
         /// Heads knocked out: the title and the overview mark them.
@@ -54,6 +55,8 @@ enum AttentionPane {
         let area = body(r, v, s)
         if let imp = input.importance, s.importance {
             ImportanceGrid.render(imp, s, area, &c)
+        } else if let p = input.patching, s.patching {
+            PatchingGrid.render(p, area, &c)
         } else if let f = input.finder, let fs = s.finder {
             HeadFinder.render(f, fs, current: (s.layer, s.head), area, &c)
         } else if s.focusMode {

@@ -24,6 +24,8 @@ public struct AttentionState: Equatable, Sendable {
     public var finder: HeadFinderState?
     /// The head-importance grid (Δ log p of the first mask's prediction per head ablated).
     public var importance = false
+    /// The activation-patching grid (the counterfactual's states patched in, one at a time).
+    public var patching = false
     public init() {}
 }
 

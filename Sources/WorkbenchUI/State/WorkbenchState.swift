@@ -17,6 +17,8 @@ public struct WorkbenchState: Equatable, Sendable {
     public var labSeed: UInt64?
     /// Heads knocked out (`a` on a head, `:ablate`): every pane shows the ablated model.
     public var ablated = HeadAblation()
+    /// The counterfactual sentence activation patching compares with (`:counterfactual TEXT`).
+    public var counterfactual = ""
     public var overlay: Overlay = .none
     public var zoomed = false
     public var notice: Notice?
@@ -44,6 +46,7 @@ public struct WorkbenchState: Equatable, Sendable {
         case .probing: return .probing
         case .attention:
             if attention.importance { return .importance }
+            if attention.patching { return .patching }
             return attention.finder != nil ? .finder : attention.overview ? .overview : .attention
         }
     }
