@@ -14,6 +14,8 @@ public struct HeadImportance: Sendable, Equatable {
     /// `deltas[layer * heads + head]` = log p(target | head off) − base.
     public let deltas: [Float]
     public let layers: Int, heads: Int
+    /// True when the target is a sequence classifier's class (`targetToken` its label), not a masked token.
+    public var isClass = false
 
     public init(
         position: Int, target: Int, targetToken: String, baseLogProbability: Float, deltas: [Float], layers: Int,
@@ -24,6 +26,42 @@ public struct HeadImportance: Sendable, Equatable {
     }
 
     public func delta(layer: Int, head: Int) -> Float { deltas[layer * heads + head] }
+
+    /// The same for a sequence classifier's class `label`: log p(label) from the task head.
+    public static func compute(
+        _ task: TaskModel, _ e: Encoding, label: Int, isCancelled: () -> Bool = { false }
+    ) throws -> HeadImportance? {
+        let enc = task.encoder, L = enc.config.numLayers, H = enc.config.numHeads, n = e.count
+        func logP(_ last: [Float]) throws -> Float {
+            guard
+                case .sequence(let logits) = try last.withUnsafeBufferPointer({
+                    try enc.taskLogits(lastHidden: $0.baseAddress!, tokens: n)
+                })
+            else { throw EncoderError("head importance of a class needs a sequence classifier") }
+            return log(max(LabelScores.sequence(logits, task.task)[label].score, 1e-30))
+        }
+        let baseTrace = try enc.forward(ids: e.ids, typeIds: e.typeIds, ablate: task.ablation)
+        let d = enc.config.hiddenSize
+        let base = try logP(Array(baseTrace.hiddenStates[(L * n * d)...]))
+        let ws = enc.makeWorkspace()
+        var last: [Float] = []
+        var deltas = [Float](repeating: 0, count: L * H)
+        for l in 0..<L {
+            for h in 0..<H {
+                if isCancelled() { return nil }
+                guard !task.ablation.contains(layer: l, head: h), enc.canResume(at: l) else { continue }
+                var heads = task.ablation
+                heads.heads.insert(HeadSet.Head(layer: l, head: h))
+                try enc.lastHidden(resuming: baseTrace, at: l, ablate: heads, workspace: ws, into: &last)
+                deltas[l * H + h] = try logP(last) - base
+            }
+        }
+        var out = HeadImportance(
+            position: 0, target: label, targetToken: task.task.labels[label], baseLogProbability: base, deltas: deltas,
+            layers: L, heads: H)
+        out.isClass = true
+        return out
+    }
 
     /// One pass per head, each resumed at the head's layer from the base
     /// pass (the layers below are unchanged); `isCancelled` is asked between

@@ -52,6 +52,8 @@ public struct TaskResult: Sendable {
     public var encoding: Encoding? = nil
     public var attribution: Attribution? = nil
     public var target: Int? = nil
+    /// Head importance for the explained class, when asked for.
+    public var importance: HeadImportance? = nil
     public var error: String? = nil
 }
 

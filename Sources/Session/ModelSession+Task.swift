@@ -35,6 +35,13 @@ extension ModelSession {
                 out.attribution = try explainer.explain(
                     e, target: .taskLogit(label: target), method: input.explainMethod, steps: 16)
                 out.encoding = e
+                if input.importance {
+                    // Head importance for the explained class (no mask to explain).
+                    guard
+                        let imp = try HeadImportance.compute(task, e, label: target, isCancelled: isCancelled)
+                    else { return nil }
+                    out.importance = imp
+                }
             case .tokenClassification:
                 out.tokens = try task.labelTokens(e)
                 out.encoding = e

@@ -155,6 +155,27 @@ import Tokenizers
         #expect(none.render(width: 160, height: 48).contains("head importance needs a [MASK]"))
     }
 
+    /// A classifier without a mask: head importance explains the predicted class,
+    /// each cell equal to the class's log p with that head ablated by hand.
+    @Test func headImportanceOfAClass() throws {
+        let dir = Fixtures.model("heads/bert-sequence")
+        let model = LoadedModel(
+            directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
+        let w = makeWorkbench("the cat sat on the mat", model: model)
+        w.state.focus = .attention
+        w.press(.char("H"))
+        let g = w.render(width: 160, height: 48)
+        let imp = try #require(w.snapshot.result?.task?.importance)
+        #expect(imp.isClass && g.contains("Δ log p(class \"\(imp.targetToken)\")"))
+        var task = try TaskModel(encoder: model.encoder, tokenizer: model.tokenizer)
+        let e = w.snapshot.result!.encoding
+        let base = try task.classify(e)[imp.target].score
+        task.ablation = try HeadSet.parse("3.2", layers: 3, heads: 4)
+        let off = try task.classify(e)[imp.target].score
+        #expect(abs(imp.delta(layer: 2, head: 1) - (log(off) - log(base))) < 1e-4)
+        #expect(abs(imp.baseLogProbability - log(base)) < 1e-5)
+    }
+
     @Test func narrowTerminalsShowPredictionsWhenFocused() {
         let w = makeWorkbench("the [MASK] a")
         w.state.focus = .predictions

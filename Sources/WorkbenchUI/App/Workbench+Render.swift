@@ -87,10 +87,11 @@ extension Workbench {
                 if state.attention.importance {
                     let passes = f.layers * f.heads
                     let waiting =
-                        r.mlm?.predictions.isEmpty == false || snap.isStale
+                        r.mlm?.predictions.isEmpty == false || snap.isStale || session.model.hasTaskHead
                         ? "computing head importance: one pass per head (\(passes) passes)…"
-                        : "head importance needs a [MASK]: press m on a token (Tokens pane) or type [MASK]"
-                    v.importance = ImportanceView(importance: snap.isStale ? nil : r.importance, waiting: waiting)
+                        : "head importance needs a [MASK] (press m on a token, or type [MASK]) or a classification head"
+                    v.importance = ImportanceView(
+                        importance: snap.isStale ? nil : r.importance ?? r.task?.importance, waiting: waiting)
                 }
                 if state.attention.patching {
                     let waiting =

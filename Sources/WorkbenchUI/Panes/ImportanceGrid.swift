@@ -12,7 +12,10 @@ enum ImportanceGrid {
             c.put(v.waiting, x: r.x, y: r.y, c.theme.style(.muted), clip: r)
             return
         }
-        let title = "Δ log p(\"\(visibleText(imp.targetToken))\" at #\(imp.position)) with each head alone off"
+        let title =
+            imp.isClass
+            ? "Δ log p(class \"\(imp.targetToken)\") with each head alone off"
+            : "Δ log p(\"\(visibleText(imp.targetToken))\" at #\(imp.position)) with each head alone off"
         c.segments(
             [title, String(format: "  (base %.2f)", imp.baseLogProbability), "  Enter opens · Esc closes"],
             x: r.x, y: r.y, c.theme.style(.accent, [.bold]), clip: r)
