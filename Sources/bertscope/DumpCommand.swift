@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Checkpoint
+import Session
 import Encoder
 import Foundation
 import SafeIO
@@ -28,11 +29,23 @@ struct DumpCommand: ParsableCommand {
             "Also write context-mixing maps: mixing_norm_heads.npy [L, H, n, n] (‖αf(x)‖), mixing_norm.npy [L, n, n] (summed over heads), mixing_norm_res_ln.npy [L, n, n] (with residual and LayerNorm)."
     )
     var mixing = false
+    @Option(
+        name: .long,
+        help:
+            "Long documents: windows sharing S tokens (as tokenize --stride); one trace per window in DIR/window-K/, windows.json, and a stitched DIR/hidden_states.npy."
+    )
+    var stride: Int?
+    @Option(name: .long, help: "Window size with --stride (default: the model's positions).") var maxLength: Int?
     @Argument(help: "The text to encode.") var text: String
 
     func validate() throws {
         guard !out.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ValidationError("--out needs a directory (an empty path would write into the current one)")
+        }
+        if stride != nil || maxLength != nil {
+            guard pair == nil else { throw ValidationError("--stride windows one TEXT (no --pair)") }
+            if let s = stride, s < 0 { throw ValidationError("--stride must be 0 or more") }
+            if let n = maxLength, n < 1 { throw ValidationError("--max-length must be at least 1") }
         }
     }
 
@@ -40,6 +53,7 @@ struct DumpCommand: ParsableCommand {
         try reportingErrors {
             let model = try options.load()
             let encoder = model.encoder
+            if stride != nil || maxLength != nil { return try dumpWindows(model) }
             let e = encodeForModel(model.tokenizer, encoder.config, text: text, pair: pair)
             let trace = try encoder.forward(
                 ids: e.ids, typeIds: e.typeIds, ablate: try ablation.heads(for: encoder, tokenizer: model.tokenizer))
@@ -67,6 +81,68 @@ struct DumpCommand: ParsableCommand {
                     values: maps.flatMap(\.normResidualLN))
             }
             print("wrote \(e.count) tokens × \(encoder.config.numLayers) layers to \(outDir.path)")
+        }
+    }
+
+    /// One trace per window and the document stitched from the windows where each token is most central.
+    private func dumpWindows(_ model: LoadedModel) throws {
+        let encoder = model.encoder, c = encoder.config, d = c.hiddenSize
+        let doc = try model.tokenizer.windowed(
+            text, maxLength: min(maxLength ?? c.maxTokens, c.maxTokens), stride: stride ?? 0)
+        let outDir = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
+        try FileLock.makeDirectories(outDir.path)
+        let heads = try ablation.heads(for: encoder, tokenizer: model.tokenizer)
+        var traces: [Trace] = []
+        for (k, w) in doc.windows.enumerated() {
+            let trace = try encoder.forward(ids: w.ids, typeIds: w.typeIds, ablate: heads)
+            let dir = outDir.appendingPathComponent("window-\(k + 1)")
+            try FileLock.makeDirectories(dir.path)
+            try NPYWriter.write(
+                dir.appendingPathComponent("hidden_states.npy"), shape: [c.numLayers + 1, w.count, d],
+                values: trace.hiddenStates)
+            try NPYWriter.write(
+                dir.appendingPathComponent("attentions.npy"), shape: [c.numLayers, c.numHeads, w.count, w.count],
+                values: trace.attentions)
+            try FileLock.writeAtomically(
+                Data((EncodingJSON.object(w) + "\n").utf8), to: dir.appendingPathComponent("tokens.json"))
+            traces.append(trace)
+        }
+        let central = doc.mostCentral(), n = doc.document.count
+        var stitched = [Float](repeating: 0, count: (c.numLayers + 1) * n * d)
+        for (t, at) in central.enumerated() {
+            let tr = traces[at.window]
+            for l in 0...c.numLayers {
+                let src = (l * tr.tokens + at.position) * d, dst = (l * n + t) * d
+                for k in 0..<d { stitched[dst + k] = tr.hiddenStates[src + k] }
+            }
+        }
+        try NPYWriter.write(
+            outDir.appendingPathComponent("hidden_states.npy"), shape: [c.numLayers + 1, n, d], values: stitched)
+        try FileLock.writeAtomically(
+            Data((JSONOutput.string(WindowsJSON(doc, central)) + "\n").utf8),
+            to: outDir.appendingPathComponent("windows.json"))
+        print("wrote \(doc.windows.count) windows and \(n) document tokens × \(c.numLayers) layers to \(outDir.path)")
+    }
+}
+
+/// `dump --stride`'s windows.json: each window's tokens and character spans,
+/// and for every document token the window and position it was taken from.
+struct WindowsJSON: Encodable {
+    struct Window: Encodable {
+        let tokens: [String], ids: [Int], offsets: [[Int]], documentStart: Int, documentEnd: Int
+    }
+    struct Token: Encodable { let token: String, offset: [Int], window: Int, position: Int }
+    let windows: [Window], document: [Token]
+
+    init(_ doc: WindowedText, _ central: [(window: Int, position: Int)]) {
+        windows = zip(doc.windows, doc.ranges).map { w, r in
+            Window(
+                tokens: w.tokens, ids: w.ids, offsets: w.offsets.map { [$0.start, $0.end] },
+                documentStart: r.lowerBound,
+                documentEnd: r.upperBound)
+        }
+        document = zip(doc.document, central).map { t, at in
+            Token(token: t.token, offset: [t.span.start, t.span.end], window: at.window + 1, position: at.position)
         }
     }
 }

@@ -75,3 +75,47 @@ import TestSupport
         try t.send("q")
     }
 }
+
+/// `dump --stride`: one trace per window, windows.json, and the stitched document.
+@Suite struct WindowDumpTests {
+    @Test func windowsAndTheStitchedDocument() throws {
+        let dir = Fixtures.model("tiny-bert")
+        let out = try temporaryDirectory().appendingPathComponent("long")
+        let text = "the cat sat on the mat and the dog sat on the log and the bird sat on the tree in the end"
+        let r = try runProcess([
+            try bertscopeBinary(), "dump", "--model", dir.path, "--max-length", "10", "--stride", "3", "--out",
+            out.path,
+            text,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let windows = try Fixtures.json(out.appendingPathComponent("windows.json"))
+        let ws = try #require(windows["windows"] as? [[String: Any]]),
+            doc = try #require(windows["document"] as? [[String: Any]])
+        // Windows of 8 text tokens, each starting 5 after the one before, as tokenize --stride makes them.
+        #expect(
+            ws.map { $0["document_start"] as! Int }
+                == Array(stride(from: 0, to: doc.count - 3, by: 5)).prefix(ws.count).map { $0 })
+        #expect((ws.last?["document_end"] as? Int) == doc.count)
+        let stitched = try readNPY(out.appendingPathComponent("hidden_states.npy"))
+        #expect(stitched.shape == [4, doc.count, 32])
+        let d = 32
+        for (t, token) in doc.enumerated() {
+            let w = token["window"] as! Int, p = token["position"] as! Int
+            let start = ws[w - 1]["document_start"] as! Int, end = ws[w - 1]["document_end"] as! Int
+            #expect(p == t - start + 1, "position inside the window, after [CLS]")
+            // Most central: no other window holding t leaves it more context on its nearer side.
+            let own = min(t - start, end - 1 - t)
+            for other in ws {
+                let s = other["document_start"] as! Int, e = other["document_end"] as! Int
+                if (s..<e).contains(t) { #expect(min(t - s, e - 1 - t) <= own) }
+            }
+            let window = try readNPY(out.appendingPathComponent("window-\(w)/hidden_states.npy"))
+            let n = window.shape[1]
+            for l in 0..<4 {
+                let a = Array(stitched.values[((l * doc.count + t) * d)..<((l * doc.count + t + 1) * d)])
+                let b = Array(window.values[((l * n + p) * d)..<((l * n + p + 1) * d)])
+                #expect(a == b)
+            }
+        }
+    }
+}
