@@ -100,3 +100,11 @@ struct PatchJSON: Encodable {
     let tokens: [String], counterfactualTokens: [String]
     let target: Target, clean: Float, counterfactual: Float
 }
+
+/// `compare --json`.
+struct CompareJSON: Encodable {
+    struct Word: Encodable { let word: String, a: [Int], b: [Int], cosine: [Float], toEmbedding: [Float] }
+    let words: [Word]
+    let attentionJs: [[Float]]?
+    let alignment: String?
+}

@@ -119,3 +119,33 @@ import TestSupport
         }
     }
 }
+
+/// `compare --json` against transformers' hidden states and attentions and scipy's Jensen–Shannon distance.
+@Suite struct CompareCLITests {
+    @Test(arguments: ["tiny-bert-pretraining", "tiny-roberta-mlm", "tiny-deberta-v3-mlm"])
+    func compareMatchesTransformersAndScipy(model: String) throws {
+        let dir = Fixtures.model(model)
+        for c in try Fixtures.json(dir.appendingPathComponent("compare_goldens.json"))["cases"] as! [[String: Any]] {
+            let r = try runProcess([
+                try bertscopeBinary(), "compare", "--model", dir.path, "--json", c["a"] as! String, c["b"] as! String,
+            ])
+            #expect(r.status == 0, "\(r.stderr)")
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            let got = o["words"] as! [[String: Any]], want = c["words"] as! [[String: Any]]
+            #expect(got.map { $0["word"] as? String } == want.map { $0["word"] as? String }, "\(model)")
+            #expect(got.map { $0["a"] as! [Int] } == want.map { $0["a"] as! [Int] })
+            #expect(got.map { $0["b"] as! [Int] } == want.map { $0["b"] as! [Int] })
+            for (g, w) in zip(got, want) {
+                for key in ["cosine", "to_embedding"] {
+                    let a = g[key] as! [Double], b = w[key] as! [Double]
+                    #expect(a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= 1e-4 }, "\(model) \(key)")
+                }
+            }
+            if let js = c["attention_js"] as? [[Double]] {
+                let mine = try #require(o["attention_js"] as? [[Double]])
+                #expect(o["alignment"] as? String == "tokens")
+                #expect(zip(mine.joined(), js.joined()).allSatisfy { abs($0 - $1) <= 1e-4 } && mine.count == js.count)
+            }
+        }
+    }
+}

@@ -18,3 +18,4 @@ fi
 "$venv/bin/python" "$here/make_window_goldens.py"
 "$venv/bin/python" "$here/make_patching_goldens.py"
 "$venv/bin/python" "$here/make_mixing_goldens.py"
+"$venv/bin/python" "$here/make_compare_goldens.py"
