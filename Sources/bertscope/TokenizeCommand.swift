@@ -26,11 +26,24 @@ struct TokenizeCommand: ParsableCommand {
     var maxLength: Int?
     @Option(name: .long, help: "Tokens each window shares with the one before (with --max-length; default 0).")
     var stride: Int?
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Compare tokenizers (with --stats): model folders or hub ids.", valueName: "A,B,…"))
+    var models: String?
+    @Option(
+        name: .long, help: ArgumentHelp("Corpus for --models: one text a line ('-' reads stdin).", valueName: "FILE"))
+    var stats: String?
     @Argument(help: "The text to tokenize.") var text: String?
 
     func validate() throws {
         if jsonl && (text != nil || pair != nil) {
             throw ValidationError("--jsonl reads its texts from stdin; give no TEXT or --pair")
+        }
+        if models != nil || stats != nil {
+            guard models != nil, stats != nil, text == nil, !jsonl else {
+                throw ValidationError("--models A,B and --stats FILE go together, without TEXT")
+            }
+            return
         }
         if !jsonl && text == nil { throw ValidationError("missing TEXT (or use --jsonl)") }
         if maxLength != nil || stride != nil {
@@ -44,6 +57,7 @@ struct TokenizeCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if let models, let stats { return try TokenizerArena.run(models: models, corpus: stats, json: json) }
             let dir = try options.directory()
             let tokenizer = try Tokenizer.load(directory: dir)
             let config = try options.config(in: dir)
