@@ -123,9 +123,8 @@ public struct Explainer: Sendable {
     /// Passes per batch: at most 32, or 8 when a newer input can stop the
     /// work between batches, and about 64 MB of saved activations.
     private func chunkSize(tokens n: Int) -> Int {
-        let c = encoder.config
-        let perSequence = c.numLayers * (n * (8 * c.hiddenSize + c.intermediateSize) + c.numHeads * n * n) * 4
-        return max(1, min(isCancelled == nil ? 32 : 8, (64 << 20) / max(1, perSequence)))
+        let perSequence = max(1, Int(encoder.tapeBytes(tokens: n)))
+        return max(1, min(isCancelled == nil ? 32 : 8, (64 << 20) / perSequence))
     }
 
     private func occlusion(_ e: Encoding, target: GradientTarget) throws -> Attribution {

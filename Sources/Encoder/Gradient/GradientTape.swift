@@ -48,6 +48,13 @@ extension BertEncoder {
         try validate(ids: ids, typeIds: typeIds, attentionMask: nil)
         let n = ids.count, e = config.embeddingSize, d = config.hiddenSize
         precondition(words.count == batch * n * e)
+        // Every layer's activations are kept: bound them before allocating.
+        let need = Double(batch) * tapeBytes(tokens: n), budget = MemoryBudget.bytes
+        guard need <= budget else {
+            throw EncoderError(
+                "gradients of \(n) tokens need about \(Int(need / 1e6)) MB of saved activations, more than the \(Int(budget / 1e6)) MB this process can use: use fewer tokens"
+            )
+        }
         let tape = GradientTape(batch: batch, tokens: n)
         tape.hidden = [embedForGradient(words: words, ids: ids, typeIds: typeIds, tape: tape)]
         for l in 0..<config.numLayers {
@@ -161,6 +168,14 @@ extension BertEncoder {
     }
 
     var attentionScale: Float { 1 / Float(config.headDim).squareRoot() }
+
+    /// Bytes one sequence's tape holds: per layer qkv, context, sums, LayerNorm
+    /// outputs and the FFN pre-activation (≈ 8d + ff per token) and the probabilities.
+    public func tapeBytes(tokens n: Int) -> Double {
+        let c = config
+        let perLayer = Double(n) * Double(8 * c.hiddenSize + c.intermediateSize) + Double(c.numHeads) * Double(n * n)
+        return 4 * (Double(c.numLayers) * perLayer + 3 * Double(n) * Double(max(c.embeddingSize, c.hiddenSize)))
+    }
 
     func layerNorm(_ x: [Float], rows: Int, width: Int, _ norm: BertWeights.LayerNorm, into out: inout [Float]) {
         x.withUnsafeBufferPointer { xp in
