@@ -167,3 +167,36 @@ import TestSupport
         #expect(bad.status == 1 && bad.stderr.contains("stride 6 must be below"))
     }
 }
+
+/// The new commands on degenerate input: one line on stderr, exit 1, or a sane answer.
+@Suite struct NewCommandEdgeTests {
+    private func run(_ args: [String], env: [String: String]? = nil) throws -> ProcessOutput {
+        try runProcess([try bertscopeBinary()] + args, environment: env)
+    }
+
+    @Test func degenerateInputsAreOneLineErrors() throws {
+        let qa = Fixtures.model("heads/bert-qa").path, cls = Fixtures.model("heads/bert-sequence").path
+        let cases: [([String], String)] = [
+            (["answer", "--model", qa, "q", ""], "the context has no tokens"),
+            (["tokenize", "--model", cls, "--max-length", "1", "hello"], "leaves no room for text"),
+            (["explain", "--model", cls, "--steps", "0", "x"], "--steps must be between 1 and 1000"),
+            (["patch", "--model", qa, "--counterfactual", "a", "b"], "needs a sequence classifier"),
+            (["patch", "--model", cls, "--counterfactual", "same", "same"], "does not change the target"),
+            (["tokenize", "--models", cls, "--stats", "/nonexistent/corpus"], "--stats:"),
+            (["dump", "--model", cls, "--stride", "2", "--pair", "b", "--out", "/tmp/never", "a"], "no --pair"),
+        ]
+        for (args, message) in cases {
+            let r = try run(args)
+            #expect(r.status == 1 && r.stderr.contains(message), "\(args): \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+        }
+        // Nothing typed still has an answer and an explanation (of [CLS] [SEP] alone).
+        let empty = try run(["explain", "--model", cls, "--method", "occlusion", "--json", ""])
+        #expect(empty.status == 0, "\(empty.stderr)")
+        // Saved activations are bounded before they are allocated.
+        let tight = try run(
+            ["explain", "--model", cls, "--method", "grad-input", String(repeating: "a ", count: 30)],
+            env: ["BERTSCOPE_MEMORY_LIMIT": "2K"])
+        #expect(tight.status == 1 && tight.stderr.split(separator: "\n").count == 1)
+    }
+}
