@@ -6,7 +6,7 @@ import Tokenizers
 public enum AttentionViewKind: String, CaseIterable, Sendable {
     case head, mean, rollout
     /// Context mixing: ‖α f(x)‖ of the head, summed over heads, and with residual + LayerNorm.
-    case norm, normSum = "norm-sum", normResidual = "norm-res-ln"
+    case norm, normSum = "norm-sum", normResidual = "norm-res-ln", valueZeroing = "value-zeroing"
     public var label: String {
         switch self {
         case .head: return "single head"
@@ -15,10 +15,13 @@ public enum AttentionViewKind: String, CaseIterable, Sendable {
         case .norm: return "norm ‖αf(x)‖ of the head (Kobayashi et al. 2020)"
         case .normSum: return "norm ‖Σαf(x)‖ over heads (Kobayashi et al. 2020)"
         case .normResidual: return "norm with residual + LayerNorm (Kobayashi et al. 2021)"
+        case .valueZeroing: return "value zeroing (Mohebbi et al. 2023)"
         }
     }
     /// Maps whose rows are vector norms, not probabilities.
     public var isNorm: Bool { self == .norm || self == .normSum || self == .normResidual }
+    /// Views computed from the encoder's weights (context mixing), not from the trace alone.
+    public var isMixing: Bool { isNorm || self == .valueZeroing }
 }
 
 /// A view choice: layer, head, kind, word level, special tokens hidden.
@@ -46,7 +49,7 @@ extension AttentionViews {
         case .head: m = head(t, layer: spec.layer, head: spec.head)
         case .mean: m = meanOverHeads(t, layer: spec.layer)
         case .rollout: m = rollout(t, throughLayer: spec.layer)
-        case .norm, .normSum, .normResidual:
+        case .norm, .normSum, .normResidual, .valueZeroing:
             guard let mix = mixing?(spec.layer) ?? nil else {
                 m = head(t, layer: spec.layer, head: spec.head)
                 break
@@ -56,6 +59,7 @@ extension AttentionViews {
                 m = AttentionMap(
                     size: n, values: Array(mix.normPerHead[(spec.head * n * n)..<((spec.head + 1) * n * n)]))
             case .normSum: m = AttentionMap(size: n, values: mix.norm)
+            case .valueZeroing: m = AttentionMap(size: n, values: mix.valueZeroing ?? mix.normResidualLN)
             default: m = AttentionMap(size: n, values: mix.normResidualLN)
             }
         }

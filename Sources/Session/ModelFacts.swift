@@ -57,7 +57,7 @@ extension LoadedModel {
 
 extension LoadedModel {
     /// One layer's context-mixing maps for a result (nil when it has no trace).
-    public func contextMixing(_ r: EncodeResult, layer: Int) -> ContextMixing? {
-        r.trace.map { ContextMixing.compute(encoder, $0, layer: layer) }
+    public func contextMixing(_ r: EncodeResult, layer: Int, valueZeroing: Bool = false) -> ContextMixing? {
+        r.trace.map { ContextMixing.compute(encoder, $0, layer: layer, valueZeroing: valueZeroing) }
     }
 }

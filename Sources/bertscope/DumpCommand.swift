@@ -26,7 +26,7 @@ struct DumpCommand: ParsableCommand {
     @Flag(
         name: .long,
         help:
-            "Also write context-mixing maps: mixing_norm_heads.npy [L, H, n, n] (‖αf(x)‖), mixing_norm.npy [L, n, n] (summed over heads), mixing_norm_res_ln.npy [L, n, n] (with residual and LayerNorm)."
+            "Also write context-mixing maps: mixing_norm_heads.npy [L, H, n, n] (‖αf(x)‖), mixing_norm.npy [L, n, n] (summed over heads), mixing_norm_res_ln.npy [L, n, n] (with residual and LayerNorm), mixing_value_zeroing.npy [L, n, n]."
     )
     var mixing = false
     @Option(
@@ -79,6 +79,11 @@ struct DumpCommand: ParsableCommand {
                 try NPYWriter.write(
                     outDir.appendingPathComponent("mixing_norm_res_ln.npy"), shape: [c.numLayers, n, n],
                     values: maps.flatMap(\.normResidualLN))
+                if encoder.config.convolution == nil {
+                    try NPYWriter.write(
+                        outDir.appendingPathComponent("mixing_value_zeroing.npy"), shape: [c.numLayers, n, n],
+                        values: try (0..<c.numLayers).flatMap { try encoder.valueZeroing(trace, layer: $0) })
+                }
             }
             print("wrote \(e.count) tokens × \(encoder.config.numLayers) layers to \(outDir.path)")
         }

@@ -31,6 +31,11 @@ import Tokenizers
             let diff = maxAbsDiff(got, want)
             #expect(diff <= 1e-4 * max(1, scale), "\(model) \(key): differs by \(diff) (largest \(scale))")
         }
+        // Value zeroing, layer by layer, against PyTorch with the value vectors zeroed by a hook.
+        let zeroing = try (0..<encoder.config.numLayers).flatMap { try encoder.valueZeroing(trace, layer: $0) }
+        let want = try goldens.tensor("value_zeroing").values
+        let zdiff = maxAbsDiff(zeroing, want)
+        #expect(zdiff <= 2e-4, "\(model) value zeroing differs by \(zdiff)")
         // The attention pane's views are these maps.
         let mix = { (l: Int) -> ContextMixing? in maps[l] }
         let head = AttentionViews.map(trace, e, AttentionViewSpec(layer: 1, head: 2, kind: .norm), mixing: mix)

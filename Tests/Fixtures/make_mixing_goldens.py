@@ -63,7 +63,7 @@ def main():
                 with_kwargs=True))
             hooks.append(ln.register_forward_pre_hook(lambda m, args: ln_in.append(args[0].detach().double())))
         with torch.no_grad():
-            res = model(**enc, output_attentions=True)
+            res = model(**enc, output_attentions=True, output_hidden_states=True)
         for h in hooks:
             h.remove()
         L = len(layers)
@@ -89,7 +89,43 @@ def main():
             s = (y.var(dim=-1, unbiased=False) + ln.eps).sqrt()  # (n)
             g = ln.weight.double() * (z - z.mean(-1, keepdim=True)) / s[:, None, None]
             resln_all.append(g.norm(dim=-1))
+        # Value zeroing (Mohebbi et al. 2023): token j's values zeroed in layer l only; the cosine
+        # distance of every token's layer-l output to the original, rows normalised.
+        outputs = [h[0].double() for h in res.hidden_states[1:]]
+        zeroing = []
+        for l, (mod, value, _, _) in enumerate(layers):
+            n = outputs[l].shape[0]
+            rows = []
+            for j in range(n):
+                calls = {"value": 0, "layer": 0}
+                captured = {}
+                def zero_value(m, args, output, j=j, l=l):
+                    k = calls["value"]
+                    calls["value"] += 1
+                    if k == l:
+                        output = output.clone()
+                        output[0, j] = 0
+                        return output
+                def keep(m, args, output, l=l):
+                    k = calls["layer"]
+                    calls["layer"] += 1
+                    if k == l:
+                        captured["y"] = (output[0] if isinstance(output, tuple) else output)[0].detach().double()
+                hv = value.register_forward_hook(zero_value)
+                hl = mod.register_forward_hook(keep)
+                # Non-shared layers are called once each: count only this layer's own calls.
+                if model.config.model_type != "albert":
+                    calls["value"] = calls["layer"] = l
+                with torch.no_grad():
+                    model(**enc)
+                hv.remove()
+                hl.remove()
+                y0, y1 = outputs[l], captured["y"]
+                rows.append(1 - torch.nn.functional.cosine_similarity(y0, y1, dim=-1))
+            m = torch.stack(rows, dim=1)  # (i, j)
+            zeroing.append(m / m.sum(-1, keepdim=True))
         tensors = {"norm_heads": torch.stack(heads_all).float().contiguous(),
+                   "value_zeroing": torch.stack(zeroing).float().contiguous(),
                    "norm": torch.stack(summed_all).float().contiguous(),
                    "norm_res_ln": torch.stack(resln_all).float().contiguous()}
         save_file(tensors, os.path.join(d, "mixing_goldens.safetensors"))

@@ -68,6 +68,8 @@ import Tokenizers
         #expect(w.render(width: 120, height: 40).contains("‖Σαf(x)‖ over heads"))
         w.press(.char("v"))
         #expect(w.render(width: 120, height: 40).contains("‖αf(x)‖ + residual, LayerNorm"))
+        w.press(.char("v"))
+        #expect(w.render(width: 120, height: 40).contains("· value zeroing"))
         w.press(.char("v"), .char("w"))
         #expect(w.render(width: 120, height: 40).contains("to a word: sum over its pieces; from a word: mean"))
         w.press(.char("s"))

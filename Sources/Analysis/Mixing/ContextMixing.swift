@@ -18,8 +18,12 @@ public struct ContextMixing: Sendable, Equatable {
     public var norm: [Float]
     /// (n, n).
     public var normResidualLN: [Float]
+    /// (n, n): value zeroing (Mohebbi et al. 2023), when asked for (n more layer passes).
+    public var valueZeroing: [Float]? = nil
 
-    public static func compute(_ encoder: BertEncoder, _ trace: Trace, layer l: Int) -> ContextMixing {
+    public static func compute(_ encoder: BertEncoder, _ trace: Trace, layer l: Int, valueZeroing: Bool = false)
+        -> ContextMixing
+    {
         let c = encoder.config, n = trace.tokens, d = c.hiddenSize, H = c.numHeads, dh = c.headDim
         let w = encoder.weights.layers[l]
         let x = Array(trace.hiddenStates[(l * n * d)..<((l + 1) * n * d)])
@@ -79,8 +83,9 @@ public struct ContextMixing: Sendable, Equatable {
                 resLN[i * n + j] = Float(total.squareRoot())
             }
         }
+        let zeroing = valueZeroing ? try? encoder.valueZeroing(trace, layer: l) : nil
         return withExtendedLifetime(encoder.weights) {
-            ContextMixing(normPerHead: perHead, norm: norm, normResidualLN: resLN)
+            ContextMixing(normPerHead: perHead, norm: norm, normResidualLN: resLN, valueZeroing: zeroing)
         }
     }
 

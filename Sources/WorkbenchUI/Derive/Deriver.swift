@@ -34,17 +34,19 @@ final class Deriver {
         guard let t = r.trace else { return nil }
         let key = MapKey(input: r.input, spec: spec)
         if let m = maps[key] { return m }
-        let m = AttentionViews.map(t, r.encoding, spec) { self.mixing(r, layer: $0) }
+        let m = AttentionViews.map(t, r.encoding, spec) {
+            self.mixing(r, layer: $0, valueZeroing: spec.kind == .valueZeroing)
+        }
         if maps.count > 64 { maps.removeAll() }
         maps[key] = m
         return m
     }
 
     /// One layer's context-mixing maps (every head at once), memoized by input and layer.
-    private func mixing(_ r: EncodeResult, layer: Int) -> ContextMixing? {
+    private func mixing(_ r: EncodeResult, layer: Int, valueZeroing: Bool) -> ContextMixing? {
         let key = MixKey(input: r.input, layer: layer)
-        if let m = mixes[key] { return m }
-        guard let m = model.contextMixing(r, layer: layer) else { return nil }
+        if let m = mixes[key], !valueZeroing || m.valueZeroing != nil { return m }
+        guard let m = model.contextMixing(r, layer: layer, valueZeroing: valueZeroing) else { return nil }
         if mixes.count > 16 { mixes.removeAll() }
         mixes[key] = m
         return m

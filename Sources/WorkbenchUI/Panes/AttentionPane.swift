@@ -25,6 +25,7 @@ enum AttentionPane {
         case .norm: title += " · head \(s.head + 1)/\(heads) · ‖αf(x)‖"
         case .normSum: title += " · ‖Σαf(x)‖ over heads"
         case .normResidual: title += " · ‖αf(x)‖ + residual, LayerNorm"
+        case .valueZeroing: title += " · value zeroing"
         }
         if s.words { title += " · words" }
         if s.hideSpecial { title += " · \(specials) hidden" }
