@@ -26,7 +26,7 @@ struct DumpCommand: ParsableCommand {
     @Flag(
         name: .long,
         help:
-            "Also write context-mixing maps: mixing_norm_heads.npy [L, H, n, n] (‖αf(x)‖), mixing_norm.npy [L, n, n] (summed over heads), mixing_norm_res_ln.npy [L, n, n] (with residual and LayerNorm), mixing_value_zeroing.npy [L, n, n]."
+            "Also write context-mixing maps: mixing_norm_heads.npy [L, H, n, n] (‖αf(x)‖), mixing_norm.npy [L, n, n] (summed over heads), mixing_norm_res_ln.npy [L, n, n] (with residual and LayerNorm), mixing_value_zeroing.npy [L, n, n], mixing_attention_flow.npy [L, n, n]."
     )
     var mixing = false
     @Option(
@@ -79,6 +79,14 @@ struct DumpCommand: ParsableCommand {
                 try NPYWriter.write(
                     outDir.appendingPathComponent("mixing_norm_res_ln.npy"), shape: [c.numLayers, n, n],
                     values: maps.flatMap(\.normResidualLN))
+                // n² maximum flows per layer: worth it up to a few hundred tokens.
+                if n <= 256 {
+                    try NPYWriter.write(
+                        outDir.appendingPathComponent("mixing_attention_flow.npy"), shape: [c.numLayers, n, n],
+                        values: (0..<c.numLayers).flatMap { AttentionFlow.map(trace, throughLayer: $0).values })
+                } else {
+                    writeStderr("bertscope: warning: attention flow skipped: \(n) tokens (it is computed up to 256)")
+                }
                 if encoder.config.convolution == nil {
                     try NPYWriter.write(
                         outDir.appendingPathComponent("mixing_value_zeroing.npy"), shape: [c.numLayers, n, n],

@@ -36,6 +36,10 @@ import Tokenizers
         let want = try goldens.tensor("value_zeroing").values
         let zdiff = maxAbsDiff(zeroing, want)
         #expect(zdiff <= 2e-4, "\(model) value zeroing differs by \(zdiff)")
+        // Attention flow through each layer, against networkx's maximum flow on the same graph.
+        let flow = (0..<encoder.config.numLayers).flatMap { AttentionFlow.map(trace, throughLayer: $0).values }
+        let fdiff = maxAbsDiff(flow, try goldens.tensor("attention_flow").values)
+        #expect(fdiff <= 1e-4, "\(model) attention flow differs by \(fdiff)")
         // The attention pane's views are these maps.
         let mix = { (l: Int) -> ContextMixing? in maps[l] }
         let head = AttentionViews.map(trace, e, AttentionViewSpec(layer: 1, head: 2, kind: .norm), mixing: mix)

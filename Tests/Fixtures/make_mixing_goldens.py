@@ -13,6 +13,7 @@ import json
 import os
 import sys
 
+import numpy as np
 import torch
 import transformers
 from safetensors.torch import save_file
@@ -124,7 +125,24 @@ def main():
                 rows.append(1 - torch.nn.functional.cosine_similarity(y0, y1, dim=-1))
             m = torch.stack(rows, dim=1)  # (i, j)
             zeroing.append(m / m.sum(-1, keepdim=True))
+        # Attention flow (Abnar & Zuidema 2020), through layers 0..l, with networkx's maximum flow.
+        import networkx as nx
+        att = np.stack([a[0].double().mean(0).numpy() for a in res.attentions])  # (L, n, n)
+        n = att.shape[-1]
+        res_att = att + np.eye(n)[None]
+        res_att = res_att / res_att.sum(-1, keepdims=True)
+        flows = []
+        for top in range(len(layers)):
+            g = nx.DiGraph()
+            for l in range(top + 1):
+                for i in range(n):
+                    for j in range(n):
+                        if res_att[l, i, j] > 0:
+                            g.add_edge((l + 1) * n + i, l * n + j, capacity=float(res_att[l, i, j]))
+            f = np.array([[nx.maximum_flow_value(g, (top + 1) * n + i, j) for j in range(n)] for i in range(n)])
+            flows.append(torch.tensor(f / f.sum(-1, keepdims=True)))
         tensors = {"norm_heads": torch.stack(heads_all).float().contiguous(),
+                   "attention_flow": torch.stack(flows).float().contiguous(),
                    "value_zeroing": torch.stack(zeroing).float().contiguous(),
                    "norm": torch.stack(summed_all).float().contiguous(),
                    "norm_res_ln": torch.stack(resln_all).float().contiguous()}
