@@ -93,6 +93,11 @@ struct PatchCommand: ParsableCommand {
         return (a, b)
     }
 
+    /// "+0.42", " 0.00" for anything that rounds to zero (no "-0.00"), "–" where a layer cannot be patched.
+    static func cell(_ v: Float) -> String {
+        !v.isFinite ? "    –" : abs(v) < 0.005 ? " 0.00" : String(format: "%5.2f", v)
+    }
+
     static func table(_ r: PatchingResult, _ e: Encoding, _ t: PatchTarget) -> String {
         let width = max(6, e.tokens.map { displayWidth($0) }.max() ?? 6)
         var lines = [
@@ -105,13 +110,13 @@ struct PatchCommand: ParsableCommand {
         for i in e.tokens.indices {
             lines.append(
                 fit(e.tokens[i], width) + " "
-                    + r.positions.map { $0[i].isFinite ? String(format: "%5.2f", $0[i]) : "    –" }.joined(
+                    + r.positions.map { cell($0[i]) }.joined(
                         separator: " "))
         }
         lines.append("heads (layer × head, each head's output from the counterfactual):")
         for (l, row) in r.heads.enumerated() {
             lines.append(
-                String(format: "L%-3d ", l + 1) + row.map { String(format: "%5.2f", $0) }.joined(separator: " "))
+                String(format: "L%-3d ", l + 1) + row.map(cell).joined(separator: " "))
         }
         return lines.joined(separator: "\n")
     }
