@@ -32,6 +32,7 @@ TOTAL = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else 600
 EXPORT_ONLY = "--export" in sys.argv
 # Start from the shipped overlay instead of a new head (continued training).
 INIT_OVERLAY = "--init-overlay" in sys.argv
+PREVIOUS_META = {}  # the shipped overlay's metadata, when continuing from it
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRAIN_LAYERS, BATCH, MAX_LEN, EVAL_EVERY, SEED = 3, 32, 64, 250, 1234
 WEIGHTS = {"wordnet-examples": 3.0, "austen": 1.5, "wordnet-glosses": 1.0, "fortunes": 1.0}
@@ -142,7 +143,12 @@ def export(m, step, scores):
             "base_model": "sentence-transformers/all-MiniLM-L6-v2", "steps": str(step),
             "cloze_top1": f"{scores[0]:.3f}", "cloze_top5": f"{scores[1]:.3f}", "cloze_sentences": str(scores[2]),
             "trained_layers": ",".join(str(i) for i in range(L - TRAIN_LAYERS, L)),
-            "data": "WordNet 3.0 examples and glosses (wordnet-base), Jane Austen's novels (r-cran-janeaustenr)"}
+            "data": "WordNet 3.0 examples and glosses (wordnet-base), Jane Austen's novels (r-cran-janeaustenr)"
+                    + (", fortunes" if "fortunes" in WEIGHTS else "")}
+    if INIT_OVERLAY:
+        previous = PREVIOUS_META.get("steps", "?")
+        meta["steps"] = f"{previous}+{step}"
+        meta["continued"] = f"from the shipped overlay ({previous} steps), learning rates x{os.environ.get('LR_SCALE', '1')}"
     path = os.path.join(HERE, "minilm-mlm-overlay.safetensors")
     save_file(keep, path, metadata=meta)
     log(f"exported {len(keep)} tensors to {path} ({os.path.getsize(path) / 1e6:.1f} MB)")
@@ -172,8 +178,11 @@ def main():
         gen.set_state(state["gen"])
         log(f"resumed at step {step}")
     elif INIT_OVERLAY:
+        from safetensors import safe_open
         from safetensors.torch import load_file
-        overlay = load_file(os.path.join(HERE, "minilm-mlm-overlay.safetensors"))
+        path = os.path.join(HERE, "minilm-mlm-overlay.safetensors")
+        PREVIOUS_META.update(safe_open(path, "pt").metadata() or {})
+        overlay = load_file(path)
         state = {(k if k.startswith("cls.") else "bert." + k): v.float() for k, v in overlay.items()}
         result = m.load_state_dict(state, strict=False)
         assert not result.unexpected_keys, result.unexpected_keys
