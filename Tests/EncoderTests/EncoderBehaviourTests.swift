@@ -183,7 +183,8 @@ import TestSupport
     @Test func eachFamilysSequenceHeadHasItsOwnLayout() throws {
         let expected: [String: TaskHead.Pooling] = [
             "bert": .tanh, "albert": .tanh, "roberta": .tanh, "xlm-roberta": .tanh, "electra": .activation(.gelu),
-            "distilbert": .activation(.relu), "deberta-v3": .activation(.gelu),
+            "distilbert": .activation(.relu), "deberta-v3": .activation(.gelu), "camembert": .tanh,
+            "deberta-v2": .activation(.gelu),
         ]
         for (family, pooling) in expected {
             let e = try BertEncoder(directory: Fixtures.model("heads/\(family)-sequence"))

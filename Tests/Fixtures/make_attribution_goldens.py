@@ -34,7 +34,8 @@ from make_task_heads import inputs  # noqa: E402
 
 STEPS = 16
 SEQUENCE = ["heads/bert-sequence", "heads/distilbert-sequence", "heads/roberta-sequence", "heads/xlm-roberta-sequence",
-            "heads/albert-sequence", "heads/electra-sequence", "heads/deberta-v3-sequence", "heads/bert-sequence-multi"]
+            "heads/albert-sequence", "heads/electra-sequence", "heads/deberta-v3-sequence", "heads/bert-sequence-multi",
+            "heads/camembert-sequence", "heads/deberta-v2-sequence"]
 MASKED = ["tiny-bert-mlm-f16", "tiny-distilbert-mlm", "tiny-roberta-mlm", "tiny-albert-pretraining",
           "tiny-deberta-v3-mlm", "tiny-electra-generator"]
 TEXTS = ["The movie was absolutely terrible.", "BERT reads a sentence in both directions at once."]
