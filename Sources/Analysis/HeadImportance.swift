@@ -31,8 +31,8 @@ public struct HeadImportance: Sendable, Equatable {
     public static func compute(
         _ task: TaskModel, _ e: Encoding, label: Int, isCancelled: () -> Bool = { false }
     ) throws -> HeadImportance? {
-        let enc = task.encoder, L = enc.config.numLayers, H = enc.config.numHeads, n = e.count
-        func logP(_ last: [Float]) throws -> Float {
+        let enc = task.encoder, n = e.count
+        let logP = { (last: [Float]) throws -> Float in
             guard
                 case .sequence(let logits) = try last.withUnsafeBufferPointer({
                     try enc.taskLogits(lastHidden: $0.baseAddress!, tokens: n)
@@ -40,25 +40,11 @@ public struct HeadImportance: Sendable, Equatable {
             else { throw EncoderError("head importance of a class needs a sequence classifier") }
             return log(max(LabelScores.sequence(logits, task.task)[label].score, 1e-30))
         }
-        let baseTrace = try enc.forward(ids: e.ids, typeIds: e.typeIds, ablate: task.ablation)
-        let d = enc.config.hiddenSize
-        let base = try logP(Array(baseTrace.hiddenStates[(L * n * d)...]))
-        let ws = enc.makeWorkspace()
-        var last: [Float] = []
-        var deltas = [Float](repeating: 0, count: L * H)
-        for l in 0..<L {
-            for h in 0..<H {
-                if isCancelled() { return nil }
-                guard !task.ablation.contains(layer: l, head: h), enc.canResume(at: l) else { continue }
-                var heads = task.ablation
-                heads.heads.insert(HeadSet.Head(layer: l, head: h))
-                try enc.lastHidden(resuming: baseTrace, at: l, ablate: heads, workspace: ws, into: &last)
-                deltas[l * H + h] = try logP(last) - base
-            }
-        }
+        guard let (base, deltas) = try headDeltas(enc, e, ablation: task.ablation, isCancelled: isCancelled, logP: logP)
+        else { return nil }
         var out = HeadImportance(
             position: 0, target: label, targetToken: task.task.labels[label], baseLogProbability: base, deltas: deltas,
-            layers: L, heads: H)
+            layers: enc.config.numLayers, heads: enc.config.numHeads)
         out.isClass = true
         return out
     }
@@ -70,9 +56,30 @@ public struct HeadImportance: Sendable, Equatable {
         _ mlm: MaskedLanguageModel, _ e: Encoding, position: Int, target: Int,
         isCancelled: () -> Bool = { false }
     ) throws -> HeadImportance? {
-        let enc = mlm.encoder, L = enc.config.numLayers, H = enc.config.numHeads, d = enc.config.hiddenSize
-        let baseTrace = try mlm.forward(e.ids, e.typeIds)
-        let base = log(max(try mlm.distributions(baseTrace, positions: [position])[0][target], 1e-30))
+        let enc = mlm.encoder, d = enc.config.hiddenSize
+        let logP = { (last: [Float]) throws -> Float in
+            let logits = try enc.maskedLMLogits(hidden: Array(last[(position * d)..<((position + 1) * d)]), rows: 1)
+            return log(max(softmax(logits[...])[target], 1e-30))
+        }
+        guard let (base, deltas) = try headDeltas(enc, e, ablation: mlm.ablation, isCancelled: isCancelled, logP: logP)
+        else { return nil }
+        return HeadImportance(
+            position: position, target: target, targetToken: mlm.tokenizer.token(for: target) ?? "?",
+            baseLogProbability: base, deltas: deltas, layers: enc.config.numLayers, heads: enc.config.numHeads)
+    }
+
+    /// The base value of `logP` (of the last hidden states) with `ablation`,
+    /// and its change with each further head off: passes resumed at the
+    /// head's layer where the encoder allows, whole passes elsewhere
+    /// (DeBERTa's ConvLayer). nil when `isCancelled` says stop.
+    private static func headDeltas(
+        _ enc: BertEncoder, _ e: Encoding, ablation: HeadSet, isCancelled: () -> Bool,
+        logP: ([Float]) throws -> Float
+    ) throws -> (Float, [Float])? {
+        let L = enc.config.numLayers, H = enc.config.numHeads, n = e.count, d = enc.config.hiddenSize
+        func lastLayer(_ t: Trace) -> [Float] { Array(t.hiddenStates[(L * n * d)..<((L + 1) * n * d)]) }
+        let baseTrace = try enc.forward(ids: e.ids, typeIds: e.typeIds, ablate: ablation)
+        let base = try logP(lastLayer(baseTrace))
         let ws = enc.makeWorkspace()
         var last: [Float] = []
         var deltas = [Float](repeating: 0, count: L * H)
@@ -80,27 +87,18 @@ public struct HeadImportance: Sendable, Equatable {
             for h in 0..<H {
                 if isCancelled() { return nil }
                 // A head already off changes nothing when "ablated again".
-                guard !mlm.ablation.contains(layer: l, head: h) else { continue }
-                var heads = mlm.ablation
+                guard !ablation.contains(layer: l, head: h) else { continue }
+                var heads = ablation
                 heads.heads.insert(HeadSet.Head(layer: l, head: h))
-                let p: Float
-                if !enc.canResume(at: l) {
-                    var m = mlm
-                    m.ablation = heads
-                    p = try m.distributions(try m.forward(e.ids, e.typeIds), positions: [position])[0][target]
-                } else {
+                if enc.canResume(at: l) {
                     try enc.lastHidden(resuming: baseTrace, at: l, ablate: heads, workspace: ws, into: &last)
-                    let logits = try enc.maskedLMLogits(
-                        hidden: Array(last[(position * d)..<((position + 1) * d)]), rows: 1)
-                    p = softmax(logits[...])[target]
+                } else {
+                    last = lastLayer(try enc.forward(ids: e.ids, typeIds: e.typeIds, ablate: heads))
                 }
-                deltas[l * H + h] = log(max(p, 1e-30)) - base
+                deltas[l * H + h] = try logP(last) - base
             }
         }
-        return HeadImportance(
-            position: position, target: target, targetToken: mlm.tokenizer.token(for: target) ?? "?",
-            baseLogProbability: base,
-            deltas: deltas, layers: L, heads: H)
+        return (base, deltas)
     }
 }
 
