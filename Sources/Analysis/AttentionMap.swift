@@ -57,16 +57,21 @@ public enum AttentionViews {
     public static func rollout(_ t: Trace, throughLayer layer: Int) -> AttentionMap {
         let n = t.tokens
         var acc = identity(n)
-        for l in 0...layer {
-            var a = meanOverHeads(t, layer: l).values
-            for i in 0..<n {
-                a[i * n + i] += 1
-                let sum = a[(i * n)..<((i + 1) * n)].reduce(0, +)
-                for j in 0..<n { a[i * n + j] /= sum }
-            }
-            acc = multiply(a, acc, n)
-        }
+        for l in 0...layer { acc = multiply(withResidual(t, layer: l), acc, n) }
         return AttentionMap(size: n, values: acc)
+    }
+
+    /// A layer's head mean plus the identity for the residual, rows
+    /// renormalised: ½A + ½I, the step rollout and attention flow share.
+    public static func withResidual(_ t: Trace, layer l: Int) -> [Float] {
+        let n = t.tokens
+        var a = meanOverHeads(t, layer: l).values
+        for i in 0..<n {
+            a[i * n + i] += 1
+            let sum = a[(i * n)..<((i + 1) * n)].reduce(0, +)
+            for j in 0..<n { a[i * n + j] /= sum }
+        }
+        return a
     }
 
     /// Merges tokens into words: attention *to* a word is the sum over its

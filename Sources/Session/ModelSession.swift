@@ -85,7 +85,7 @@ public final class ModelSession: @unchecked Sendable {
             let wantsTask = taskWanted(result), wantsPatching = input.patching && input.counterfactual != nil
             publish(result, generation: gen, cache: !wantsTask && !wantsPatching)
             guard wantsTask || wantsPatching else { continue }
-            let stale: @Sendable () -> Bool = { self.lock.withLock { self.generation != gen && self.pending != nil } }
+            let stale = isStale(gen)
             if wantsTask, let task = taskModel {
                 guard let answer = analyzeTask(task, input, result.encoding, isCancelled: stale) else { continue }
                 result.task = answer
@@ -104,6 +104,11 @@ public final class ModelSession: @unchecked Sendable {
             if current == result.input || shown == nil || generation == gen { shown = result }
         }
         onResult?()
+    }
+
+    /// Whether work for generation `gen` has been overtaken: a newer input is waiting.
+    private func isStale(_ gen: Int) -> @Sendable () -> Bool {
+        { self.lock.withLock { self.generation != gen && self.pending != nil } }
     }
 
     /// Models with a task head explain every input that has no masks (masks mean the masked-LM's turn).
@@ -130,10 +135,7 @@ public final class ModelSession: @unchecked Sendable {
             try enc.forward(
                 ids: encoding.ids, typeIds: encoding.typeIds, attentionMask: nil, ablate: input.ablated,
                 workspace: workspace,
-                into: &scratch
-            ) {
-                self.lock.withLock { self.generation != gen && self.pending != nil }
-            }
+                into: &scratch, isCancelled: isStale(gen))
             trace = scratch
         } catch is CancellationError {
             return nil
@@ -149,7 +151,7 @@ public final class ModelSession: @unchecked Sendable {
             result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
             if input.importance, let first = result.mlm?.predictions.first, let top = first.predictions.first {
                 // One pass per head; a newer input stops it between passes.
-                let stale = { self.lock.withLock { self.generation != gen && self.pending != nil } }
+                let stale = isStale(gen)
                 guard
                     let imp = try? HeadImportance.compute(
                         mlm, encoding, position: first.position, target: top.id, isCancelled: stale)

@@ -10,12 +10,7 @@ public enum AttentionFlow {
         let n = t.tokens, levels = layer + 2
         var graph = FlowGraph(nodes: levels * n)
         for l in 0...layer {
-            var a = AttentionViews.meanOverHeads(t, layer: l).values
-            for i in 0..<n {
-                a[i * n + i] += 1
-                let sum = a[(i * n)..<((i + 1) * n)].reduce(0, +)
-                for j in 0..<n { a[i * n + j] /= sum }
-            }
+            let a = AttentionViews.withResidual(t, layer: l)
             // From token i above layer l to token j below it.
             for i in 0..<n {
                 for j in 0..<n where a[i * n + j] > 0 {
