@@ -93,20 +93,18 @@ struct ExplainCommand: ParsableCommand {
                 return (explainer, e, goal)
             }
         }
-        guard let encoder = model.taskEncoder else {
-            throw CommandError(
+        let task = try taskModel(
+            model, ablation,
+            missing:
                 "\(model.name) has no sequence-classification head; put \(model.tokenizer.maskToken) in the text to explain a masked prediction"
-            )
-        }
-        let task = try TaskModel(encoder: encoder, tokenizer: model.tokenizer)
+        )
         guard task.task.kind == .sequenceClassification else {
             throw CommandError(
                 "explain covers sequence classifiers and masked-LM predictions, not \(task.task.kind.rawValue)")
         }
+        let encoder = task.encoder
         var explainer = Explainer(encoder: encoder, tokenizer: model.tokenizer)
-        explainer.ablation = try ablation.heads(for: encoder, tokenizer: model.tokenizer)
-        var runner = task
-        runner.ablation = explainer.ablation
+        explainer.ablation = task.ablation
         let e = encodeForModel(model.tokenizer, encoder.config, text: text, pair: pair)
         let labels = task.task.labels
         let id: Int
@@ -118,7 +116,7 @@ struct ExplainCommand: ParsableCommand {
             }
             id = t
         } else {
-            let scores = try runner.classify(e)
+            let scores = try task.classify(e)
             id = scores.max { $0.score < $1.score }?.id ?? 0
         }
         return (

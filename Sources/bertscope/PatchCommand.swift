@@ -69,13 +69,12 @@ struct PatchCommand: ParsableCommand {
                 )
             }
         }
-        guard let encoder = model.taskEncoder else {
-            throw CommandError(
+        let task = try taskModel(
+            model, ablation,
+            missing:
                 "put \(tok.maskToken) in both sentences (masked-LM), or use a model with a sequence-classification head"
-            )
-        }
-        var task = try TaskModel(encoder: encoder, tokenizer: tok)
-        task.ablation = try ablation.heads(for: encoder, tokenizer: tok)
+        )
+        let encoder = task.encoder
         let clean = encodeForModel(tok, encoder.config, text: text, pair: nil)
         let cf = encodeForModel(tok, encoder.config, text: counterfactual, pair: nil)
         let labels = task.task.labels

@@ -10,14 +10,17 @@ import WorkbenchUI
 /// The loaded model's task head (its own, or the default model's sentiment overlay) or a clear error.
 func taskModel(_ options: ModelOptions, _ ablation: AblationOption) throws -> (LoadedModel, TaskModel) {
     let model = try options.load()
-    guard let encoder = model.taskEncoder else {
-        throw CommandError(
-            "\(model.name) has no task head: use a fine-tuned checkpoint (*ForSequenceClassification, *ForTokenClassification, *ForQuestionAnswering)"
-        )
-    }
+    let missing =
+        "\(model.name) has no task head: use a fine-tuned checkpoint (*ForSequenceClassification, *ForTokenClassification, *ForQuestionAnswering)"
+    return (model, try taskModel(model, ablation, missing: missing))
+}
+
+/// `model`'s task head with `--ablate` applied; `missing` is the error when it has none.
+func taskModel(_ model: LoadedModel, _ ablation: AblationOption, missing: String) throws -> TaskModel {
+    guard let encoder = model.taskEncoder else { throw CommandError(missing) }
     var task = try TaskModel(encoder: encoder, tokenizer: model.tokenizer)
     task.ablation = try ablation.heads(for: encoder, tokenizer: model.tokenizer)
-    return (model, task)
+    return task
 }
 
 struct ClassifyCommand: ParsableCommand {
