@@ -114,6 +114,13 @@ def tokenizer_for(d, model):
     return transformers.AutoTokenizer.from_pretrained(d)
 
 
+def load_model(d):
+    """A committed fixture as its config's architecture (eager attention, float32) and its tokenizer."""
+    cls = getattr(transformers, json.load(open(os.path.join(d, "config.json")))["architectures"][0])
+    model = cls.from_pretrained(d, attn_implementation="eager").eval().float()
+    return model, tokenizer_for(d, model)
+
+
 def predictions(model, tok, text):
     enc = tok(text, return_tensors="pt")
     if not getattr(model.config, "type_vocab_size", 0):
@@ -132,9 +139,7 @@ def main():
     heads = [(int(l) - 1, int(h) - 1) for l, h in (x.split(".") for x in ABLATE.split(","))]
     for name in MODELS:
         d = os.path.join(HERE, "models", name)
-        cls = getattr(transformers, json.load(open(os.path.join(d, "config.json")))["architectures"][0])
-        model = cls.from_pretrained(d, attn_implementation="eager").eval().float()
-        tok = tokenizer_for(d, model)
+        model, tok = load_model(d)
         intact = json.load(open(os.path.join(d, "cli_goldens.json")))
         out = {"versions": {"torch": torch.__version__, "transformers": transformers.__version__}, "ablate": ABLATE, "predict": [], "nsp": [],
                "predict_mean": []}

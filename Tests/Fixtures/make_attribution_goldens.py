@@ -29,7 +29,7 @@ from safetensors.torch import save_file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from make_ablation_goldens import tokenizer_for  # noqa: E402
+from make_ablation_goldens import load_model  # noqa: E402
 from make_task_heads import inputs  # noqa: E402
 
 STEPS = 16
@@ -49,9 +49,7 @@ def main():
     torch.manual_seed(0)
     for name in SEQUENCE + MASKED:
         d = os.path.join(HERE, "models", name)
-        cls = getattr(transformers, json.load(open(os.path.join(d, "config.json")))["architectures"][0])
-        model = cls.from_pretrained(d, attn_implementation="eager").eval().float()
-        tok = tokenizer_for(d, model)
+        model, tok = load_model(d)
         masked = name in MASKED
         out, tensors = {"versions": {"torch": torch.__version__, "transformers": transformers.__version__},
                         "steps": STEPS, "cases": []}, {}

@@ -18,7 +18,7 @@ from scipy.spatial.distance import jensenshannon
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from make_ablation_goldens import tokenizer_for  # noqa: E402
+from make_ablation_goldens import load_model  # noqa: E402
 from make_task_heads import inputs  # noqa: E402
 
 MODELS = ["tiny-bert-pretraining", "tiny-roberta-mlm", "tiny-deberta-v3-mlm"]
@@ -46,9 +46,7 @@ def words(enc, offsets, text):
 def main():
     for name in MODELS:
         d = os.path.join(HERE, "models", name)
-        cls = getattr(transformers, json.load(open(os.path.join(d, "config.json")))["architectures"][0])
-        model = cls.from_pretrained(d, attn_implementation="eager").eval().float()
-        tok = tokenizer_for(d, model)
+        model, tok = load_model(d)
         cases = []
         for ta, tb in PAIRS:
             ea, oa, _ = inputs(model, tok, ta)

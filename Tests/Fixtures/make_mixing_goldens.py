@@ -20,7 +20,7 @@ from safetensors.torch import save_file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from make_ablation_goldens import tokenizer_for  # noqa: E402
+from make_ablation_goldens import load_model  # noqa: E402
 from make_task_heads import inputs  # noqa: E402
 
 MODELS = ["tiny-bert-pretraining", "tiny-distilbert-mlm", "tiny-roberta-mlm", "tiny-albert-pretraining",
@@ -47,9 +47,7 @@ def parts(model):
 def main():
     for name in MODELS:
         d = os.path.join(HERE, "models", name)
-        cls = getattr(transformers, json.load(open(os.path.join(d, "config.json")))["architectures"][0])
-        model = cls.from_pretrained(d, attn_implementation="eager").eval().float()
-        tok = tokenizer_for(d, model)
+        model, tok = load_model(d)
         enc, _, _ = inputs(model, tok, TEXT)
         layers = parts(model)
         xs, ln_in = [], []

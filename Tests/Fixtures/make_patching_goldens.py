@@ -18,7 +18,7 @@ import transformers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from make_ablation_goldens import projections, tokenizer_for  # noqa: E402
+from make_ablation_goldens import load_model, projections  # noqa: E402
 from make_task_heads import inputs  # noqa: E402
 
 CASES = {
@@ -40,9 +40,7 @@ def layers(model):
 def main():
     for name, (text, cf_text) in CASES.items():
         d = os.path.join(HERE, "models", name)
-        cls = getattr(transformers, json.load(open(os.path.join(d, "config.json")))["architectures"][0])
-        model = cls.from_pretrained(d, attn_implementation="eager").eval().float()
-        tok = tokenizer_for(d, model)
+        model, tok = load_model(d)
         clean, _, _ = inputs(model, tok, text)
         cf, _, _ = inputs(model, tok, cf_text)
         assert clean["input_ids"].shape == cf["input_ids"].shape, name
