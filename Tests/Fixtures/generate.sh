@@ -14,7 +14,8 @@ fi
 "$venv/bin/python" "$here/make_ablation_goldens.py"
 "$venv/bin/python" "$here/make_task_heads.py"
 "$venv/bin/pip" install --quiet captum 2>/dev/null || true
-"$venv/bin/python" "$here/make_attribution_goldens.py"
+# One thread: the committed attribution goldens are reproduced byte for byte (more threads change float sums).
+OMP_NUM_THREADS=1 "$venv/bin/python" "$here/make_attribution_goldens.py"
 "$venv/bin/python" "$here/make_window_goldens.py"
 "$venv/bin/python" "$here/make_patching_goldens.py"
 "$venv/bin/python" "$here/make_mixing_goldens.py"
