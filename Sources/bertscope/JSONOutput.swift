@@ -98,6 +98,8 @@ struct PatchJSON: Encodable {
     struct Target: Encodable { let a: Answer, b: Answer, position: Int? }
     let layers: Int, positions: Int, effect: [[Float?]], heads: [[Float?]]
     let tokens: [String], counterfactualTokens: [String]
+    /// Per clean position, the counterfactual position patched in (nil: unpaired); the identity for equal lengths.
+    let counterfactualPositions: [Int?]
     let target: Target, clean: Float, counterfactual: Float
 }
 

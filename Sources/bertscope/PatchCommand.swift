@@ -11,19 +11,24 @@ struct PatchCommand: ParsableCommand {
         commandName: "patch",
         abstract: "Activation patching: which layer and position carry what the counterfactual changes.",
         discussion: """
-            TEXT and --counterfactual must have the same number of tokens. For every \
+            For every \
             hidden state (0 = the embeddings) and position, the clean TEXT runs with \
             that one vector taken from the counterfactual; for every head, with that \
             head's output taken from it. The effect is on the logit difference of two \
             answers A − B (at the first mask of a masked-LM, else from the sequence \
             classifier), normalised so 0 is TEXT's value and 1 the counterfactual's. \
-            A and B default to each input's own top answer; --target A,B names them.
+            A and B default to each input's own top answer; --target A,B names them. \
+            When the token counts differ, positions are paired by words: the words both \
+            sentences share at the start and the end, and the words between when both \
+            have as many, piece by piece where the piece counts agree; the rest are not \
+            patched (–), and a mask must pair with a mask.
             """
     )
 
     @OptionGroup var options: ModelOptions
     @OptionGroup var ablation: AblationOption
-    @Option(name: .long, help: "The counterfactual sentence (same token count).") var counterfactual: String
+    @Option(name: .long, help: "The counterfactual sentence (best with the same token count).")
+    var counterfactual: String
     @Option(
         name: .long, help: ArgumentHelp("The two answers compared (tokens at a mask, or labels/ids).", valueName: "A,B")
     )
@@ -44,6 +49,7 @@ struct PatchCommand: ParsableCommand {
                     PatchJSON(
                         layers: r.positions.count, positions: clean.count, effect: r.positions.map(Self.finite),
                         heads: r.heads.map(Self.finite), tokens: clean.tokens, counterfactualTokens: cf.tokens,
+                        counterfactualPositions: r.alignment.partner,
                         target: .init(
                             a: .init(id: goal.a, label: goal.labelA), b: .init(id: goal.b, label: goal.labelB),
                             position: { if case .mask(let p) = goal.readout { return p } else { return nil } }()),
@@ -101,10 +107,17 @@ struct PatchCommand: ParsableCommand {
         let width = max(6, e.tokens.map { displayWidth($0) }.max() ?? 6)
         var lines = [
             "target \(t.labelA) − \(t.labelB): clean " + String(format: "%.4f", r.clean) + ", counterfactual "
-                + String(format: "%.4f", r.counterfactual) + " (effect 0 = clean, 1 = counterfactual)",
+                + String(format: "%.4f", r.counterfactual) + " (effect 0 = clean, 1 = counterfactual)"
+        ]
+        if !r.alignment.isPositional {
+            lines.append(
+                "the token counts differ: patched by words, \(r.alignment.unpaired.count) of \(e.count) positions unpaired (–)"
+            )
+        }
+        lines += [
             fit("", width) + " "
                 + (0..<r.positions.count).map { $0 == 0 ? "  emb" : String(format: "%5d", $0) }.joined(
-                    separator: " "),
+                    separator: " ")
         ]
         for i in e.tokens.indices {
             lines.append(

@@ -113,9 +113,17 @@ import Testing
         var outcome = PatchingOutcome()
         outcome.tokens = tokens
         outcome.target = PatchTarget(readout: .mask(position: 6), a: 1, b: 2, labelA: "is", labelB: "are")
-        outcome.result = PatchingResult(positions: positions, heads: heads, clean: 1.25, counterfactual: -0.5)
+        outcome.result = PatchingResult(
+            positions: positions, heads: heads, clean: 1.25, counterfactual: -0.5,
+            alignment: PatchAlignment(partner: tokens.indices.map { $0 }, isPositional: true))
         v.patching = PatchingView(outcome: outcome, waiting: "", counterfactual: s.counterfactual)
         expectGolden("patching-160x48", frame(v, s, 160, 48))
+        // Word-aligned ("key" against "key ##s"): the unpaired row reads –, the header says how many.
+        s.counterfactual = "the keys to the cabinets [MASK] here"
+        outcome.result?.alignment = PatchAlignment(partner: [0, 1, nil, 4, 5, 6, 7, 8, 9], isPositional: false)
+        outcome.result?.positions = positions.map { row in row.indices.map { $0 == 2 ? .nan : row[$0] } }
+        v.patching = PatchingView(outcome: outcome, waiting: "", counterfactual: s.counterfactual)
+        expectGolden("patching-aligned-120x40", frame(v, s, 120, 40))
         v.patching = PatchingView(outcome: nil, waiting: "type :counterfactual TEXT", counterfactual: "")
         expectGolden("patching-waiting-80x24", frame(v, s, 80, 24))
     }

@@ -12,10 +12,15 @@ public struct PatchTarget: Sendable, Equatable {
         case sequence
     }
     public var readout: Readout
+    /// Where the counterfactual is read: the same but for a mask that word alignment moved.
+    public var counterfactualReadout: Readout
     public var a: Int, b: Int
     public var labelA: String, labelB: String
-    public init(readout: Readout, a: Int, b: Int, labelA: String, labelB: String) {
-        self.readout = readout; self.a = a; self.b = b; self.labelA = labelA; self.labelB = labelB
+    public init(
+        readout: Readout, counterfactualReadout: Readout? = nil, a: Int, b: Int, labelA: String, labelB: String
+    ) {
+        self.readout = readout; self.counterfactualReadout = counterfactualReadout ?? readout
+        self.a = a; self.b = b; self.labelA = labelA; self.labelB = labelB
     }
 }
 
@@ -30,8 +35,13 @@ public struct PatchingResult: Sendable, Equatable {
     public var heads: [[Float]]
     /// The logit difference A − B on the clean and the counterfactual input.
     public var clean: Float, counterfactual: Float
-    public init(positions: [[Float]], heads: [[Float]], clean: Float, counterfactual: Float) {
+    /// Which counterfactual position each clean position was patched from.
+    public var alignment: PatchAlignment
+    public init(
+        positions: [[Float]], heads: [[Float]], clean: Float, counterfactual: Float, alignment: PatchAlignment
+    ) {
         self.positions = positions; self.heads = heads; self.clean = clean; self.counterfactual = counterfactual
+        self.alignment = alignment
     }
 }
 
@@ -44,9 +54,11 @@ public struct ActivationPatching: Sendable {
     public init(encoder: BertEncoder) { self.encoder = encoder }
 
     /// The target's logit difference from last hidden states (n, d).
-    public func metric(_ last: [Float], tokens n: Int, _ t: PatchTarget) throws -> Float {
+    public func metric(_ last: [Float], tokens n: Int, _ t: PatchTarget, at readout: PatchTarget.Readout? = nil)
+        throws -> Float
+    {
         let d = encoder.config.hiddenSize
-        switch t.readout {
+        switch readout ?? t.readout {
         case .mask(let p):
             let logits = try encoder.maskedLMLogits(hidden: Array(last[(p * d)..<((p + 1) * d)]), rows: 1)
             return logits[t.a] - logits[t.b]
@@ -61,18 +73,15 @@ public struct ActivationPatching: Sendable {
     }
 
     public func run(clean: Encoding, counterfactual: Encoding, target: PatchTarget) throws -> PatchingResult {
-        guard clean.count == counterfactual.count else {
-            throw EncoderError(
-                "the sentences have \(clean.count) and \(counterfactual.count) tokens: patching needs the same number (position by position)"
-            )
-        }
-        let c = encoder.config, n = clean.count, d = c.hiddenSize, L = c.numLayers, dh = c.headDim
+        let align = PatchAlignment(clean: clean, counterfactual: counterfactual)
+        let c = encoder.config, n = clean.count, m = counterfactual.count, d = c.hiddenSize, L = c.numLayers
+        let dh = c.headDim
         let ws = encoder.makeWorkspace()
         let cleanTrace = try encoder.forward(ids: clean.ids, typeIds: clean.typeIds, ablate: ablation)
         let cfTrace = try encoder.forward(ids: counterfactual.ids, typeIds: counterfactual.typeIds, ablate: ablation)
-        func last(_ t: Trace) -> [Float] { Array(t.hiddenStates[(L * n * d)..<((L + 1) * n * d)]) }
-        let base = try metric(last(cleanTrace), tokens: n, target)
-        let cf = try metric(last(cfTrace), tokens: n, target)
+        func last(_ t: Trace, _ n: Int) -> [Float] { Array(t.hiddenStates[(L * n * d)..<((L + 1) * n * d)]) }
+        let base = try metric(last(cleanTrace, n), tokens: n, target)
+        let cf = try metric(last(cfTrace, m), tokens: m, target, at: target.counterfactualReadout)
         guard abs(cf - base) > 1e-6 else {
             throw EncoderError(
                 "the counterfactual does not change the target (\(target.labelA) − \(target.labelB) is \(base) on both): nothing to trace"
@@ -85,10 +94,11 @@ public struct ActivationPatching: Sendable {
             if isCancelled?() == true { throw CancellationError() }
             var row = [Float](repeating: .nan, count: n)
             if encoder.canResume(at: layer) {
-                let start = layer * n * d
+                let start = layer * n * d, cfStart = layer * m * d
                 for i in 0..<n {
+                    guard let j = align.partner[i] else { continue }
                     var hidden = Array(cleanTrace.hiddenStates[start..<(start + n * d)])
-                    for k in 0..<d { hidden[i * d + k] = cfTrace.hiddenStates[start + i * d + k] }
+                    for k in 0..<d { hidden[i * d + k] = cfTrace.hiddenStates[cfStart + j * d + k] }
                     try encoder.lastHidden(
                         from: hidden, atLayer: layer, tokens: n, ablate: ablation, workspace: ws, into: &out)
                     row[i] = normalised(try metric(out, tokens: n, target))
@@ -97,6 +107,10 @@ public struct ActivationPatching: Sendable {
             positions.append(row)
         }
         let contexts = try encoder.contexts(ids: counterfactual.ids, typeIds: counterfactual.typeIds, ablate: ablation)
+        // Unpaired rows keep the clean run's context.
+        let own =
+            align.isPositional
+            ? contexts : try encoder.contexts(ids: clean.ids, typeIds: clean.typeIds, ablate: ablation)
         var heads = [[Float]]()
         for layer in 0..<L {
             if isCancelled?() == true { throw CancellationError() }
@@ -106,13 +120,16 @@ public struct ActivationPatching: Sendable {
                 var set = ablation
                 set.heads.insert(head)
                 var patch = [Float](repeating: 0, count: n * dh)
-                for r in 0..<n { for k in 0..<dh { patch[r * dh + k] = contexts[layer][r * d + h * dh + k] } }
+                for r in 0..<n {
+                    let (source, row) = align.partner[r].map { (contexts[layer], $0) } ?? (own[layer], r)
+                    for k in 0..<dh { patch[r * dh + k] = source[row * d + h * dh + k] }
+                }
                 set.patches[head] = patch
                 try encoder.lastHidden(resuming: cleanTrace, at: layer, ablate: set, workspace: ws, into: &out)
                 row[h] = normalised(try metric(out, tokens: n, target))
             }
             heads.append(row)
         }
-        return PatchingResult(positions: positions, heads: heads, clean: base, counterfactual: cf)
+        return PatchingResult(positions: positions, heads: heads, clean: base, counterfactual: cf, alignment: align)
     }
 }

@@ -10,8 +10,13 @@ public enum PatchSetup {
         _ lm: MaskedLanguageModel, clean: Encoding, counterfactual cf: Encoding, given: (Int, Int)? = nil
     ) throws -> PatchTarget {
         guard let p = clean.ids.firstIndex(of: lm.maskId) else { throw EncoderError("the sentence has no mask") }
-        guard cf.ids.indices.contains(p), cf.ids[p] == lm.maskId else {
-            throw EncoderError("the counterfactual needs \(lm.tokenizer.maskToken) at the same position (\(p))")
+        let align = PatchAlignment(clean: clean, counterfactual: cf)
+        guard let q = align.partner[p], cf.ids[q] == lm.maskId else {
+            throw EncoderError(
+                align.isPositional
+                    ? "the counterfactual needs \(lm.tokenizer.maskToken) at the same position (\(p))"
+                    : "the counterfactual needs \(lm.tokenizer.maskToken) where the sentences' words align with the clean one's"
+            )
         }
         let (a, b) =
             try given
@@ -22,7 +27,8 @@ public enum PatchSetup {
             )
         let tok = lm.tokenizer
         return PatchTarget(
-            readout: .mask(position: p), a: a, b: b, labelA: tok.token(for: a) ?? "?", labelB: tok.token(for: b) ?? "?")
+            readout: .mask(position: p), counterfactualReadout: .mask(position: q), a: a, b: b,
+            labelA: tok.token(for: a) ?? "?", labelB: tok.token(for: b) ?? "?")
     }
 
     /// From a sequence classifier.

@@ -52,7 +52,7 @@ enum Commands {
         ) { w, arg in w.setAblation(arg) },
         Command(
             "counterfactual", ":counterfactual [TEXT]",
-            "the sentence activation patching compares with (same token count); P in the attention pane shows the grid"
+            "the sentence activation patching compares with (by words if token counts differ); P shows the grid"
         ) { w, arg in w.setCounterfactual(arg) },
         Command("export", ":export [DIR]", "hidden states, attentions (npy) and tokens (json) of the sentence") {
             w, arg in

@@ -6,6 +6,14 @@ import Session
 /// vector from the counterfactual (0 = the sentence's own answer, 1 = the
 /// counterfactual's), on the diverging ramp; then the heads' grid.
 enum PatchingGrid {
+    /// Said when the token counts differ: the patching is by words, and some positions may have no partner.
+    static func alignmentNote(_ a: PatchAlignment) -> String? {
+        guard !a.isPositional else { return nil }
+        let left = a.unpaired.count
+        return "by words (token counts differ): "
+            + (left == 0 ? "all paired" : "\(left) of \(a.partner.count) unpaired (–)")
+    }
+
     static func render(_ v: PatchingView, _ r: Rect, _ c: inout Canvas) {
         guard r.height > 2 else { return }
         guard let o = v.outcome else {
@@ -37,6 +45,10 @@ enum PatchingGrid {
             }
             y += 1
         }
+        if let note = alignmentNote(res.alignment), y < r.maxY - 1 {
+            c.put(note, x: r.x, y: y, c.theme.style(.muted), clip: r)
+            y += 1
+        }
         if y < r.maxY - 1 {
             c.put("heads (each head's output from the counterfactual):", x: r.x, y: y, c.theme.style(.muted), clip: r)
             y += 1
@@ -54,7 +66,7 @@ enum PatchingGrid {
     }
 
     private static func cell(_ e: Float, x: Int, y: Int, width: Int, _ r: Rect, _ c: inout Canvas) -> Int {
-        let text = !e.isFinite ? "–" : abs(e) < 0.005 ? " 0.00" : String(format: "%+.2f", e)
+        let text = !e.isFinite ? "  –" : abs(e) < 0.005 ? " 0.00" : String(format: "%+.2f", e)
         guard c.ramp, e.isFinite else {
             return c.put(fit(text, width), x: x, y: y, c.theme.style(.foreground), clip: r)
         }
