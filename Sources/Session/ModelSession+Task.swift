@@ -13,7 +13,7 @@ extension ModelSession {
         -> TaskResult?
     {
         var task = model
-        task.ablation = input.ablated
+        task.ablation = ablation(input, on: task.encoder)
         var out = TaskResult(kind: task.task.kind)
         out.problemType = task.task.problemType
         do {
@@ -29,7 +29,7 @@ extension ModelSession {
                 let target = input.explainTarget.map { max(0, min(out.labels.count - 1, $0)) } ?? predicted
                 out.target = target
                 var explainer = Explainer(encoder: task.encoder, tokenizer: task.tokenizer)
-                explainer.ablation = input.ablated
+                explainer.ablation = task.ablation
                 // 16 points keep integrated gradients interactive; `explain` defaults to 50.
                 explainer.isCancelled = isCancelled
                 out.attribution = try explainer.explain(
@@ -77,20 +77,20 @@ extension ModelSession {
             if let mask = tok.maskId, e.ids.contains(mask), let encoder = model.mlmEncoder {
                 let cf = tok.encode(text, maxLength: encoder.config.maxTokens)
                 var lm = try MaskedLanguageModel(encoder: encoder, tokenizer: tok)
-                lm.ablation = input.ablated
+                lm.ablation = ablation(input, on: encoder)
                 let target = try PatchSetup.masked(lm, clean: e, counterfactual: cf)
                 out.target = target
                 var p = ActivationPatching(encoder: encoder)
-                p.ablation = input.ablated
+                p.ablation = lm.ablation
                 p.isCancelled = isCancelled
                 out.result = try p.run(clean: e, counterfactual: cf, target: target)
             } else if var task = taskModel {
                 let cf = tok.encode(text, maxLength: task.encoder.config.maxTokens)
-                task.ablation = input.ablated
+                task.ablation = ablation(input, on: task.encoder)
                 let target = try PatchSetup.sequence(task, clean: e, counterfactual: cf)
                 out.target = target
                 var p = ActivationPatching(encoder: task.encoder)
-                p.ablation = input.ablated
+                p.ablation = task.ablation
                 p.isCancelled = isCancelled
                 out.result = try p.run(clean: e, counterfactual: cf, target: target)
             } else {

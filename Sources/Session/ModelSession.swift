@@ -27,6 +27,10 @@ public final class ModelSession: @unchecked Sendable {
     private var cache = ResultCache(capacity: 256)
     private let workspace: Workspace
     private var scratch = Trace()
+    /// Mean ablation's reference sentences and the head means per encoder (ModelSession+MeanAblation).
+    let meansLock = NSLock()
+    var referenceSentences: [String] = []
+    var meansCache: [ObjectIdentifier: [HeadSet.Head: [Float]]] = [:]
     /// Built on first use (BertScope's sentiment overlay for the default model).
     lazy var taskModel: TaskModel? = model.taskEncoder.flatMap {
         try? TaskModel(encoder: $0, tokenizer: model.tokenizer)
@@ -133,7 +137,7 @@ public final class ModelSession: @unchecked Sendable {
         var failure: String? = nil
         do {
             try enc.forward(
-                ids: encoding.ids, typeIds: encoding.typeIds, attentionMask: nil, ablate: input.ablated,
+                ids: encoding.ids, typeIds: encoding.typeIds, attentionMask: nil, ablate: ablation(input, on: enc),
                 workspace: workspace,
                 into: &scratch, isCancelled: isStale(gen))
             trace = scratch
@@ -147,7 +151,7 @@ public final class ModelSession: @unchecked Sendable {
         if trace != nil, model.hasMaskedLM, encoding.ids.contains(tok.maskId ?? -1) || input.labSeed != nil,
             var mlm = maskedLM
         {
-            mlm.ablation = input.ablated
+            mlm.ablation = ablation(input, on: mlm.encoder)
             result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
             if input.importance, let first = result.mlm?.predictions.first, let top = first.predictions.first {
                 // One pass per head; a newer input stops it between passes.

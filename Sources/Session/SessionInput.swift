@@ -16,6 +16,9 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     public var labSeed: UInt64?
     /// Attention heads knocked out in every pass (their context zeroed).
     public var ablated: HeadAblation
+    /// Mean ablation: each ablated head's output is its mean over the session's
+    /// reference sentences (per encoder), not zero.
+    public var meanAblation: Bool
     /// Also rank every head by how much ablating it alone changes the first mask's top prediction.
     public var importance: Bool
     /// How the task head's decision is explained, and of which class (nil: the predicted one).
@@ -29,8 +32,9 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         text: String, pair: String? = nil, masked: Set<Int> = [], labSeed: UInt64? = nil,
         ablated: HeadAblation = HeadAblation(), importance: Bool = false,
         explainMethod: AttributionMethod = .integratedGradients, explainTarget: Int? = nil,
-        counterfactual: String? = nil, patching: Bool = false
+        counterfactual: String? = nil, patching: Bool = false, meanAblation: Bool = false
     ) {
+        self.meanAblation = meanAblation
         self.counterfactual = counterfactual.flatMap { $0.isEmpty ? nil : $0 }
         self.patching = patching
         self.explainMethod = explainMethod
@@ -46,7 +50,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     public static func == (a: SessionInput, b: SessionInput) -> Bool {
         a.text.utf8.elementsEqual(b.text.utf8) && a.masked == b.masked && a.labSeed == b.labSeed
             && a.ablated == b.ablated && a.importance == b.importance && a.explainMethod == b.explainMethod
-            && a.explainTarget == b.explainTarget && a.patching == b.patching
+            && a.explainTarget == b.explainTarget && a.patching == b.patching && a.meanAblation == b.meanAblation
             && a.counterfactual.map { Array($0.utf8) } == b.counterfactual.map { Array($0.utf8) }
             && (a.pair?.utf8).map { p in (b.pair?.utf8).map { p.elementsEqual($0) } ?? false } ?? (b.pair == nil)
     }
@@ -62,6 +66,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         h.combine(explainTarget)
         h.combine(counterfactual.map { Array($0.utf8) })
         h.combine(patching)
+        h.combine(meanAblation)
     }
 
     public var description: String { pair.map { "\(text) || \($0)" } ?? text }

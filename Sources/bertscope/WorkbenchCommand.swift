@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Encoder
 import Foundation
+import SafeIO
 import Session
 import TerminalNCurses
 import WorkbenchUI
@@ -57,6 +58,12 @@ struct WorkbenchCommand: ParsableCommand {
             let drafts = DraftStore(directory: DraftStore.defaultDirectory())
             let draft = text == nil ? drafts.adoptNewest() : nil
             let session = ModelSession(model: model, input: SessionInput(text: text ?? draft?.a ?? "", pair: draft?.b))
+            // Mean ablation averages over the teaching sentences, as `--ablate-mode mean` does by default.
+            if let url = Resources.directory("Samples")?.appendingPathComponent("teaching.txt"),
+                let text = try? SafeFile.text(url, limit: Limits.corpus)
+            {
+                session.setReference(SampleSets.parse(text).map(\.text))
+            }
             workbench = Workbench(
                 session: session, theme: chosen, themes: themes, history: History(file: History.defaultFile()),
                 samples: samples)

@@ -129,6 +129,54 @@ import Tokenizers
         #expect(w.state.notice?.isError == true && w.state.notice?.text.contains("outside the model") == true)
     }
 
+    /// `:ablate mean`: the heads output their mean over Samples/teaching.txt
+    /// (transformers with hooks, ablation_goldens.json's predict_mean).
+    @Test func meanAblationMatchesTransformers() throws {
+        let w = makeWorkbench("the [MASK] of the")
+        w.run(command: "ablate mean 1.2 2.4 3.1")
+        #expect(w.state.notice?.isError == true && w.state.notice?.text.contains("no reference sentences") == true)
+        let teaching = try String(
+            contentsOf: Fixtures.packageRoot.appendingPathComponent("Samples/teaching.txt"), encoding: .utf8)
+        let reference = SampleSets.parse(teaching).map(\.text)
+        w.session.setReference(reference)
+        w.run(command: "ablate mean 1.2 2.4 3.1")
+        w.session.waitUntilIdle()
+        #expect(reference.count > 20)
+        #expect(
+            w.state.meanAblation
+                && w.state.notice?.text.contains("mean-ablated (over \(reference.count) sentences)") == true)
+        let golden = try Fixtures.json(
+            Fixtures.model("tiny-bert-pretraining").appendingPathComponent("ablation_goldens.json"))
+        let want = try #require(
+            ((golden["predict_mean"] as? [[String: Any]])?.first { $0["text"] as? String == "the [MASK] of the" })?[
+                "masks"] as? [[String: Any]])
+        let wp = try #require(want.first?["predictions"] as? [[String: Any]])
+        func expectGolden() throws {
+            let got = try #require(w.snapshot.result?.mlm?.predictions.first)
+            #expect(got.predictions.prefix(5).map(\.id) == wp.map { $0["id"] as! Int })
+            for (a, b) in zip(got.predictions, wp) {
+                #expect(abs(Double(a.probability) - (b["probability"] as! Double)) <= 1e-4)
+            }
+        }
+        try expectGolden()
+        #expect(w.render(width: 160, height: 48).contains("heads off 1.2, 2.4, 3.1 (mean)"))
+        // Back to zeroing, the same heads: transformers' head_mask numbers.
+        w.run(command: "ablate zero")
+        w.session.waitUntilIdle()
+        let zeroed = try #require(
+            ((golden["predict"] as? [[String: Any]])?.first { $0["text"] as? String == "the [MASK] of the" })?["masks"]
+                as? [[String: Any]])
+        let zp = try #require(zeroed.first?["predictions"] as? [[String: Any]])
+        let got = try #require(w.snapshot.result?.mlm?.predictions.first)
+        #expect(w.state.ablated.description == "1.2, 2.4, 3.1" && !w.state.meanAblation)
+        #expect(
+            zip(got.predictions, zp).allSatisfy { abs(Double($0.probability) - ($1["probability"] as! Double)) <= 1e-4 }
+        )
+        w.run(command: "ablate mean")
+        w.session.waitUntilIdle()
+        try expectGolden()
+    }
+
     /// `H`: every head's effect on the first mask's top prediction, each
     /// number the log-probability change of ablating that head alone.
     @Test func headImportanceIsTheEffectOfAblatingEachHead() throws {

@@ -72,7 +72,9 @@ extension Workbench {
             stale: snap.isStale,
             error: r?.error, p95: stats?.recentPercentile(0.95), notice: state.notice)
         var v = FrameView(status: status)
-        if !state.ablated.isEmpty { v.status.ablated = state.ablated.description }
+        if !state.ablated.isEmpty {
+            v.status.ablated = state.ablated.description + (state.meanAblation ? " (mean)" : "")
+        }
         guard let r else { return v }
         if layout.tokens != nil { v.tokens = deriver.tokensView(r, selected: state.tokens.selected) }
         if layout.attention != nil {

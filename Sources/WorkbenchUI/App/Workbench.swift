@@ -68,7 +68,8 @@ public final class Workbench {
             text: state.editorA.text, pair: state.editorB.text, masked: state.masked, labSeed: state.labSeed,
             ablated: state.ablated, importance: state.attention.importance,
             explainMethod: state.predictions.explainMethod, explainTarget: state.predictions.explainTarget,
-            counterfactual: state.counterfactual, patching: state.attention.patching)
+            counterfactual: state.counterfactual, patching: state.attention.patching,
+            meanAblation: state.meanAblation)
     }
 
     /// Sends the input to the session (cached inputs show at once).
@@ -111,6 +112,7 @@ public final class Workbench {
         let s = ModelSession(model: model, input: session.snapshot.input, scheduler: session.scheduler)
         s.onResult = session.onResult
         s.beforeSnapshot = session.beforeSnapshot
+        s.setReference(session.reference)
         session = s
         deriver = Deriver(model: model)
         facts = model.facts

@@ -47,8 +47,9 @@ enum Commands {
             w.chooseGold(arg)
         },
         Command(
-            "ablate", ":ablate L.H … | none", "knock out attention heads (layers and heads from 1); none restores them",
-            arguments: { _ in ["none"] }
+            "ablate", ":ablate [mean|zero] L.H … | none",
+            "knock out attention heads (layers and heads from 1; mean: their mean output over Samples/teaching.txt); none restores them",
+            arguments: { _ in ["none", "mean", "zero"] }
         ) { w, arg in w.setAblation(arg) },
         Command(
             "counterfactual", ":counterfactual [TEXT]",
@@ -171,16 +172,27 @@ extension Workbench {
     }
 
     func setAblation(_ arg: String) {
-        if arg == "none" || arg.isEmpty {
+        var words = arg.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        if let mode = words.first, mode == "mean" || mode == "zero" {
+            if mode == "mean", session.reference.isEmpty {
+                return fail(":ablate mean: no reference sentences (Samples/teaching.txt was not found)")
+            }
+            state.meanAblation = mode == "mean"
+            words.removeFirst()
+        }
+        if arg.isEmpty || words == ["none"] {
             state.ablated = HeadAblation()
-        } else {
-            let list = arg.split(whereSeparator: { $0 == " " || $0 == "," }).joined(separator: ",")
-            do { state.ablated = try HeadAblation.parse(list, layers: facts.layers, heads: facts.heads) } catch {
+        } else if !words.isEmpty {
+            do {
+                state.ablated = try HeadAblation.parse(
+                    words.joined(separator: ","), layers: facts.layers, heads: facts.heads)
+            } catch {
                 return fail(":ablate: \(error)")
             }
         }
         inputChanged()
-        state.say(state.ablated.isEmpty ? "every head restored" : "heads off: \(state.ablated)")
+        let mode = state.meanAblation ? "mean-ablated (over \(session.reference.count) sentences)" : "zeroed"
+        state.say(state.ablated.isEmpty ? "every head restored" : "heads off: \(state.ablated), \(mode)")
     }
 
     func switchModel(_ arg: String) {

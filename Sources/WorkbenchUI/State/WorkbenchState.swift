@@ -17,6 +17,8 @@ public struct WorkbenchState: Equatable, Sendable {
     public var labSeed: UInt64?
     /// Heads knocked out (`a` on a head, `:ablate`): every pane shows the ablated model.
     public var ablated = HeadAblation()
+    /// `:ablate mean`: the ablated heads output their mean over the reference sentences instead of zero.
+    public var meanAblation = false
     /// The counterfactual sentence activation patching compares with (`:counterfactual TEXT`).
     public var counterfactual = ""
     public var overlay: Overlay = .none

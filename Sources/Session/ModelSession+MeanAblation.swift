@@ -1,0 +1,40 @@
+import Analysis
+import Encoder
+import Foundation
+
+extension ModelSession {
+    /// The heads an input ablates on `encoder`: as given, or for mean
+    /// ablation with each head's mean output over the reference sentences on
+    /// that encoder (an overlay's retrained layers have their own means).
+    /// Without reference sentences, or if they fail to run, heads are zeroed.
+    func ablation(_ input: SessionInput, on encoder: BertEncoder) -> HeadSet {
+        guard input.meanAblation, !input.ablated.isEmpty, let means = headMeans(on: encoder) else {
+            return input.ablated
+        }
+        var set = input.ablated
+        set.means = means.filter { set.heads.contains($0.key) }
+        return set
+    }
+
+    /// Every head's mean output over the reference sentences, once per encoder.
+    func headMeans(on encoder: BertEncoder) -> [HeadSet.Head: [Float]]? {
+        let key = ObjectIdentifier(encoder)
+        let (cached, sentences) = meansLock.withLock { (meansCache[key], referenceSentences) }
+        if let cached { return cached }
+        guard !sentences.isEmpty else { return nil }
+        let ids = sentences.map { model.tokenizer.encode($0, maxLength: encoder.config.maxTokens).ids }
+        guard let means = try? encoder.headMeans(ids) else { return nil }
+        meansLock.withLock { meansCache[key] = means }
+        return means
+    }
+
+    /// The sentences mean ablation averages over (the workbench's teaching samples).
+    public func setReference(_ sentences: [String]) {
+        meansLock.withLock {
+            referenceSentences = sentences
+            meansCache = [:]
+        }
+    }
+
+    public var reference: [String] { meansLock.withLock { referenceSentences } }
+}
