@@ -16,6 +16,8 @@ public struct HeadImportance: Sendable, Equatable {
     public let layers: Int, heads: Int
     /// True when the target is a sequence classifier's class (`targetToken` its label), not a masked token.
     public var isClass = false
+    /// True when the target is the next-sentence head's verdict on the pair.
+    public var isNextSentence = false
 
     public init(
         position: Int, target: Int, targetToken: String, baseLogProbability: Float, deltas: [Float], layers: Int,
@@ -29,7 +31,8 @@ public struct HeadImportance: Sendable, Equatable {
 
     /// The same for a sequence classifier's class `label`: log p(label) from the task head.
     public static func compute(
-        _ task: TaskModel, _ e: Encoding, label: Int, isCancelled: () -> Bool = { false }
+        _ task: TaskModel, _ e: Encoding, label: Int, isCancelled: () -> Bool = { false },
+        progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> HeadImportance? {
         let enc = task.encoder, n = e.count
         let logP = { (last: [Float]) throws -> Float in
@@ -40,7 +43,10 @@ public struct HeadImportance: Sendable, Equatable {
             else { throw EncoderError("head importance of a class needs a sequence classifier") }
             return log(max(LabelScores.sequence(logits, task.task)[label].score, 1e-30))
         }
-        guard let (base, deltas) = try headDeltas(enc, e, ablation: task.ablation, isCancelled: isCancelled, logP: logP)
+        guard
+            let (base, deltas) = try headDeltas(
+                enc, e, ablation: task.ablation, isCancelled: isCancelled, progress: progress,
+                readout: { [try logP($0)] }, score: { values, _ in values })
         else { return nil }
         var out = HeadImportance(
             position: 0, target: label, targetToken: task.task.labels[label], baseLogProbability: base, deltas: deltas,
@@ -49,45 +55,89 @@ public struct HeadImportance: Sendable, Equatable {
         return out
     }
 
+    /// The same for BERT's next-sentence head on a pair: log p of its verdict
+    /// (`target` 0 = B follows A, 1 = B is random).
+    public static func compute(
+        nextSentence enc: BertEncoder, _ e: Encoding, ablation: HeadSet, labels: (String, String),
+        isCancelled: () -> Bool = { false }, progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> HeadImportance? {
+        let d = enc.config.hiddenSize
+        let logP = { (last: [Float]) throws -> [Float] in
+            softmax(try enc.nextSentenceLogits(cls: Array(last[0..<d]))[...]).map { log(max($0, 1e-30)) }
+        }
+        let intact = try enc.forward(ids: e.ids, typeIds: e.typeIds, ablate: ablation)
+        let p = try logP(Array(intact.hiddenState(layer: intact.layers, token: 0)))
+        let verdict = p[1] > p[0] ? 1 : 0
+        guard
+            let (base, deltas) = try headDeltas(
+                enc, e, ablation: ablation, isCancelled: isCancelled, progress: progress,
+                readout: { [try logP($0)[verdict]] }, score: { values, _ in values })
+        else { return nil }
+        var out = HeadImportance(
+            position: 0, target: verdict, targetToken: verdict == 0 ? labels.0 : labels.1,
+            baseLogProbability: base, deltas: deltas, layers: enc.config.numLayers, heads: enc.config.numHeads)
+        out.isNextSentence = true
+        return out
+    }
+
     /// One pass per head, each resumed at the head's layer from the base
     /// pass (the layers below are unchanged); `isCancelled` is asked between
     /// passes (nil result when it says stop).
     public static func compute(
         _ mlm: MaskedLanguageModel, _ e: Encoding, position: Int, target: Int,
-        isCancelled: () -> Bool = { false }
+        isCancelled: () -> Bool = { false }, progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> HeadImportance? {
         let enc = mlm.encoder, d = enc.config.hiddenSize
-        let logP = { (last: [Float]) throws -> Float in
-            let logits = try enc.maskedLMLogits(hidden: Array(last[(position * d)..<((position + 1) * d)]), rows: 1)
-            return log(max(softmax(logits[...])[target], 1e-30))
+        // The vocabulary projection runs once over every pass's mask vector,
+        // in blocks of 64 rows: its weights are read once per block, not once per head.
+        let score = { (hidden: [Float], rows: Int) throws -> [Float] in
+            var out: [Float] = []
+            for start in stride(from: 0, to: rows, by: 64) {
+                let k = min(64, rows - start)
+                let logits = try enc.maskedLMLogits(hidden: Array(hidden[(start * d)..<((start + k) * d)]), rows: k)
+                let vocab = logits.count / k
+                for r in 0..<k {
+                    out.append(log(max(softmax(logits[(r * vocab)..<((r + 1) * vocab)])[target], 1e-30)))
+                }
+            }
+            return out
         }
-        guard let (base, deltas) = try headDeltas(enc, e, ablation: mlm.ablation, isCancelled: isCancelled, logP: logP)
+        guard
+            let (base, deltas) = try headDeltas(
+                enc, e, ablation: mlm.ablation, isCancelled: isCancelled, progress: progress,
+                readout: { Array($0[(position * d)..<((position + 1) * d)]) }, score: score)
         else { return nil }
         return HeadImportance(
             position: position, target: target, targetToken: mlm.tokenizer.token(for: target) ?? "?",
             baseLogProbability: base, deltas: deltas, layers: enc.config.numLayers, heads: enc.config.numHeads)
     }
 
-    /// The base value of `logP` (of the last hidden states) with `ablation`,
-    /// and its change with each further head off: passes resumed at the
-    /// head's layer where the encoder allows, whole passes elsewhere
-    /// (DeBERTa's ConvLayer). nil when `isCancelled` says stop.
+    /// The base log p with `ablation`, and its change with each further head
+    /// off: passes resumed at the head's layer where the encoder allows,
+    /// whole passes elsewhere (DeBERTa's ConvLayer). `readout` keeps what
+    /// each pass's last hidden states say (equal-length vectors), `score`
+    /// turns all of them (base first, rows of them) into log p at once. nil
+    /// when `isCancelled` says stop; `progress` hears (passes done, in all).
     private static func headDeltas(
         _ enc: BertEncoder, _ e: Encoding, ablation: HeadSet, isCancelled: () -> Bool,
-        logP: ([Float]) throws -> Float
+        progress: (Int, Int) -> Void, readout: ([Float]) throws -> [Float], score: ([Float], Int) throws -> [Float]
     ) throws -> (Float, [Float])? {
         let L = enc.config.numLayers, H = enc.config.numHeads, n = e.count, d = enc.config.hiddenSize
         func lastLayer(_ t: Trace) -> [Float] { Array(t.hiddenStates[(L * n * d)..<((L + 1) * n * d)]) }
         let baseTrace = try enc.forward(ids: e.ids, typeIds: e.typeIds, ablate: ablation)
-        let base = try logP(lastLayer(baseTrace))
+        let baseReadout = try readout(lastLayer(baseTrace))
+        var readouts = baseReadout
+        readouts.reserveCapacity(baseReadout.count * (L * H + 1))
         let ws = enc.makeWorkspace()
         var last: [Float] = []
-        var deltas = [Float](repeating: 0, count: L * H)
         for l in 0..<L {
             for h in 0..<H {
                 if isCancelled() { return nil }
                 // A head already off changes nothing when "ablated again".
-                guard !ablation.contains(layer: l, head: h) else { continue }
+                guard !ablation.contains(layer: l, head: h) else {
+                    readouts += baseReadout
+                    continue
+                }
                 var heads = ablation
                 heads.heads.insert(HeadSet.Head(layer: l, head: h))
                 if enc.canResume(at: l) {
@@ -95,10 +145,15 @@ public struct HeadImportance: Sendable, Equatable {
                 } else {
                     last = lastLayer(try enc.forward(ids: e.ids, typeIds: e.typeIds, ablate: heads))
                 }
-                deltas[l * H + h] = try logP(last) - base
+                let r = try readout(last)
+                guard r.count == baseReadout.count else { throw EncoderError("head importance: uneven readouts") }
+                readouts += r
+                progress(l * H + h + 1, L * H)
             }
         }
-        return (base, deltas)
+        let scores = try score(readouts, L * H + 1)
+        guard scores.count == L * H + 1 else { throw EncoderError("head importance: \(scores.count) scores") }
+        return (scores[0], scores.dropFirst().map { $0 - scores[0] })
     }
 }
 

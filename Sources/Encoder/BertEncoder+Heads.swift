@@ -70,13 +70,18 @@ extension BertEncoder {
     /// NSP logits [is next, not next] from the [CLS] state of the last layer:
     /// pooler (dense + tanh) then `cls.seq_relationship`.
     public func nextSentenceLogits(_ trace: Trace) throws -> [Float] {
+        try nextSentenceLogits(cls: Array(trace.hiddenState(layer: trace.layers, token: 0)))
+    }
+
+    /// The same from the last layer's [CLS] vector (d values).
+    public func nextSentenceLogits(cls: [Float]) throws -> [Float] {
         guard let pooler = weights.pooler, let nsp = weights.nextSentence else {
             throw EncoderError(
                 "this checkpoint has no next-sentence head (cls.seq_relationship or ALBERT's sop_classifier, and a pooler)"
             )
         }
         let d = config.hiddenSize
-        let cls = Array(trace.hiddenState(layer: trace.layers, token: 0))
+        guard cls.count == d else { throw EncoderError("a [CLS] vector has \(d) values, not \(cls.count)") }
         var pooled = [Float](repeating: 0, count: d)
         var out = [Float](repeating: 0, count: 2)
         cls.withUnsafeBufferPointer { c in

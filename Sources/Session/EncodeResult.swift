@@ -75,6 +75,11 @@ public struct MLMResult: Sendable {
 public struct SessionSnapshot: Sendable {
     public let input: SessionInput
     public let result: EncodeResult?
+    /// Passes done and in all of a long analysis running for `input` (head importance), if any.
+    public var progress: (done: Int, total: Int)? = nil
+    public init(input: SessionInput, result: EncodeResult?, progress: (done: Int, total: Int)? = nil) {
+        self.input = input; self.result = result; self.progress = progress
+    }
     /// True when `result` is for an older input than `input`.
     public var isStale: Bool { result.map { $0.input != input } ?? true }
 }

@@ -8,7 +8,8 @@ extension ModelSession {
     /// explanation of the asked-for class (the predicted one by default).
     /// nil when `isCancelled` says a newer input is waiting.
     func analyzeTask(
-        _ model: TaskModel, _ input: SessionInput, _ e: Encoding, isCancelled: @escaping @Sendable () -> Bool
+        _ model: TaskModel, _ input: SessionInput, _ e: Encoding, isCancelled: @escaping @Sendable () -> Bool,
+        progress: @escaping (Int, Int) -> Void = { _, _ in }
     )
         -> TaskResult?
     {
@@ -38,7 +39,8 @@ extension ModelSession {
                 if input.importance {
                     // Head importance for the explained class (no mask to explain).
                     guard
-                        let imp = try HeadImportance.compute(task, e, label: target, isCancelled: isCancelled)
+                        let imp = try HeadImportance.compute(
+                            task, e, label: target, isCancelled: isCancelled, progress: progress)
                     else { return nil }
                     out.importance = imp
                 }

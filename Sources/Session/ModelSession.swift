@@ -27,6 +27,8 @@ public final class ModelSession: @unchecked Sendable {
     private var cache = ResultCache(capacity: 256)
     private let workspace: Workspace
     private var scratch = Trace()
+    /// The running head-importance loop's passes, for the generation it works for.
+    private var progressMark: (generation: Int, done: Int, total: Int)?
     /// Mean ablation's reference sentences and the head means per encoder (ModelSession+MeanAblation).
     let meansLock = NSLock()
     var referenceSentences: [String] = []
@@ -52,7 +54,11 @@ public final class ModelSession: @unchecked Sendable {
 
     public var snapshot: SessionSnapshot {
         beforeSnapshot?()
-        return lock.withLock { SessionSnapshot(input: current, result: shown) }
+        return lock.withLock {
+            SessionSnapshot(
+                input: current, result: shown,
+                progress: progressMark.flatMap { $0.generation == generation ? ($0.done, $0.total) : nil })
+        }
     }
 
     /// Makes `input` current. A cached result shows at once; otherwise the
@@ -91,7 +97,10 @@ public final class ModelSession: @unchecked Sendable {
             guard wantsTask || wantsPatching else { continue }
             let stale = isStale(gen)
             if wantsTask, let task = taskModel {
-                guard let answer = analyzeTask(task, input, result.encoding, isCancelled: stale) else { continue }
+                guard
+                    let answer = analyzeTask(
+                        task, input, result.encoding, isCancelled: stale, progress: progress(gen))
+                else { continue }
                 result.task = answer
             }
             if wantsPatching {
@@ -108,6 +117,15 @@ public final class ModelSession: @unchecked Sendable {
             if current == result.input || shown == nil || generation == gen { shown = result }
         }
         onResult?()
+    }
+
+    /// Records a long loop's passes for generation `gen`, waking the UI about
+    /// twenty times over the loop (not on every pass).
+    func progress(_ gen: Int) -> (Int, Int) -> Void {
+        { done, total in
+            self.lock.withLock { self.progressMark = (gen, done, total) }
+            if done % max(1, total / 20) == 0 { self.onResult?() }
+        }
     }
 
     /// Whether work for generation `gen` has been overtaken: a newer input is waiting.
@@ -155,13 +173,29 @@ public final class ModelSession: @unchecked Sendable {
             result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
             if input.importance, let first = result.mlm?.predictions.first, let top = first.predictions.first {
                 // One pass per head; a newer input stops it between passes.
-                let stale = isStale(gen)
+                // nil means a newer input stopped it; a failure leaves the grid's waiting line.
+                do {
+                    guard
+                        let imp = try HeadImportance.compute(
+                            mlm, encoding, position: first.position, target: top.id, isCancelled: isStale(gen),
+                            progress: progress(gen))
+                    else { return nil }
+                    result.importance = imp
+                } catch {}
+            }
+        }
+        if trace != nil, input.importance, result.mlm == nil, input.pair != nil, enc.hasNextSentenceHead,
+            !model.hasTaskHead, let labels = model.facts.pairHead
+        {
+            // A pair and no mask: the next-sentence head's verdict is what the heads are ranked by.
+            do {
                 guard
-                    let imp = try? HeadImportance.compute(
-                        mlm, encoding, position: first.position, target: top.id, isCancelled: stale)
+                    let imp = try HeadImportance.compute(
+                        nextSentence: enc, encoding, ablation: ablation(input, on: enc),
+                        labels: (labels.yes, labels.no), isCancelled: isStale(gen), progress: progress(gen))
                 else { return nil }
                 result.importance = imp
-            }
+            } catch {}
         }
         if let trace, enc.hasReplacedTokenHead { result.replaced = try? enc.replacedTokenProbabilities(trace) }
         if let trace, input.pair != nil, enc.hasNextSentenceHead, let logits = try? enc.nextSentenceLogits(trace) {

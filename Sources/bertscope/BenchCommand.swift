@@ -31,6 +31,12 @@ struct BenchCommand: ParsableCommand {
             valueName: "METHOD"))
     var explain: AttributionMethod?
     @Option(name: .long, help: "Integrated gradients' points for --explain.") var steps = 50
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Time head importance instead (one pass per head): on the task head's predicted class or a masked token's top prediction.",
+            valueName: "class|mask"))
+    var importance: BenchImportance.Target?
 
     func validate() throws {
         guard tokens >= 1 else { throw ValidationError("--tokens must be at least 1") }
@@ -45,6 +51,21 @@ struct BenchCommand: ParsableCommand {
                 // as the workbench runs
                 if threads == nil { configureThreads(model.encoder.config.hiddenSize >= 768 ? nil : 1) }
                 return WorkbenchBench.run(model, words: words, width: 160, height: 48, json: json)
+            }
+            if let importance {
+                let r = try BenchImportance.run(model, tokens: tokens, target: importance, iterations: iterations)
+                if json { return JSONOutput.print(r) }
+                print(
+                    "model      \(model.name), \(r.tokens) tokens, \(bs_threads()) thread\(bs_threads() == 1 ? "" : "s")"
+                )
+                print(String(format: "forward    %.3f ms (one pass)", r.forwardMs))
+                print(
+                    String(
+                        format: "importance %.1f ms for %d heads (%.3f ms per head, each resumed at its layer; %@)",
+                        r.importanceMs, r.passes, r.perPassMs, importance == .class ? "predicted class" : "masked token"
+                    ))
+                print(String(format: "memory     peak resident %.0f MB", r.peakRssMb))
+                return
             }
             if let explain {
                 let r = try BenchExplain.run(

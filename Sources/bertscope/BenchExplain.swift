@@ -51,7 +51,7 @@ enum BenchExplain {
         throw CommandError("\(model.name) has neither a sequence-classification head nor a masked-LM head to explain")
     }
 
-    private static func median(_ n: Int, _ body: () throws -> Void) throws -> Double {
+    static func median(_ n: Int, _ body: () throws -> Void) throws -> Double {
         try body()  // warm-up
         var times: [Double] = []
         for _ in 0..<n {
@@ -63,5 +63,5 @@ enum BenchExplain {
         return times[times.count / 2]
     }
 
-    private static func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+    static func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 }

@@ -90,6 +90,18 @@ import TestSupport
         )
     }
 
+    @Test func benchTimesHeadImportance() throws {
+        let r = try run([
+            "bench", "--model", tiny, "--importance", "mask", "--tokens", "9", "--iterations", "2", "--json",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try object(r.stdout)
+        #expect(o["passes"] as? Int == 12 && o["tokens"] as? Int == 9 && o["target"] as? String == "mask")
+        #expect((o["importance_ms"] as? Double ?? -1) > 0 && (o["per_pass_ms"] as? Double ?? -1) > 0)
+        let none = try run(["bench", "--model", tiny, "--importance", "class", "--tokens", "9"])
+        #expect(none.status == 1 && none.stderr.contains("no sequence-classification head"))
+    }
+
     @Test func errorsAreOneLineWithNonZeroStatus() throws {
         let broken = try temporaryDirectory()
         let src = Fixtures.model("tiny-bert")

@@ -224,6 +224,39 @@ import Tokenizers
         #expect(abs(imp.baseLogProbability - log(base)) < 1e-5)
     }
 
+    /// A pair without a mask on a model with a next-sentence head: the heads
+    /// ranked by the NSP verdict's log p, each cell checked by hand; the
+    /// session counts the passes as it goes.
+    @Test func headImportanceOfTheNextSentenceVerdict() throws {
+        let w = makeWorkbench("the cat sat on the mat", pair: "a dog ran")
+        w.state.focus = .attention
+        w.press(.char("H"))
+        w.session.waitUntilIdle()
+        let imp = try #require(w.snapshot.result?.importance)
+        let g = w.render(width: 160, height: 48)
+        #expect(imp.isNextSentence && g.contains("Δ log p(pair \"\(imp.targetToken)\")"))
+        #expect(w.snapshot.progress.map { [$0.done, $0.total] } == [12, 12])
+        let enc = tinyModel.encoder, e = w.snapshot.result!.encoding
+        func logP(_ ablate: HeadSet) throws -> [Float] {
+            let t = try enc.forward(ids: e.ids, typeIds: e.typeIds, ablate: ablate)
+            return softmax(try enc.nextSentenceLogits(t)[...]).map { log($0) }
+        }
+        let base = try logP(HeadSet())
+        #expect(imp.target == (base[1] > base[0] ? 1 : 0))
+        #expect(imp.targetToken == (imp.target == 0 ? "is next" : "not next"))
+        #expect(abs(imp.baseLogProbability - base[imp.target]) < 1e-5)
+        for (l, h) in [(0, 0), (1, 2), (2, 3)] {
+            let off = try logP(HeadSet([HeadSet.Head(layer: l, head: h)]))
+            #expect(abs(imp.delta(layer: l, head: h) - (off[imp.target] - base[imp.target])) < 1e-4)
+        }
+        #expect(imp.deltas.contains { abs($0) > 1e-4 }, "some head matters")
+        // Without line B the grid says what it needs, naming the pair.
+        let single = makeWorkbench("the cat sat")
+        single.state.focus = .attention
+        single.press(.char("H"))
+        #expect(single.render(width: 160, height: 48).contains("a classifier or a pair (line B)"))
+    }
+
     @Test func narrowTerminalsShowPredictionsWhenFocused() {
         let w = makeWorkbench("the [MASK] a")
         w.state.focus = .predictions

@@ -88,10 +88,14 @@ extension Workbench {
                 v.finder = deriver.finderView(r, state.attention)
                 if state.attention.importance {
                     let passes = f.layers * f.heads
+                    let nsp = f.pairHead != nil && !state.editorB.text.isEmpty
                     let waiting =
-                        r.mlm?.predictions.isEmpty == false || snap.isStale || session.model.hasTaskHead
-                        ? "computing head importance: one pass per head (\(passes) passes)…"
-                        : "head importance needs a [MASK] (press m on a token, or type [MASK]) or a classification head"
+                        r.mlm?.predictions.isEmpty == false || snap.isStale || session.model.hasTaskHead || nsp
+                        ? "computing head importance: "
+                            + (snap.progress.map { "\($0.done) of \($0.total) passes…" }
+                                ?? "one pass per head (\(passes) passes)…")
+                        : "head importance needs a [MASK] (m on a token)"
+                            + (f.pairHead != nil ? ", a classifier or a pair (line B)" : " or a classification head")
                     v.importance = ImportanceView(
                         importance: snap.isStale ? nil : r.importance ?? r.task?.importance, waiting: waiting)
                 }

@@ -13,9 +13,11 @@ enum ImportanceGrid {
             return
         }
         let title =
-            imp.isClass
-            ? "Δ log p(class \"\(imp.targetToken)\") with each head alone off"
-            : "Δ log p(\"\(visibleText(imp.targetToken))\" at #\(imp.position)) with each head alone off"
+            imp.isNextSentence
+            ? "Δ log p(pair \"\(imp.targetToken)\") with each head alone off"
+            : imp.isClass
+                ? "Δ log p(class \"\(imp.targetToken)\") with each head alone off"
+                : "Δ log p(\"\(visibleText(imp.targetToken))\" at #\(imp.position)) with each head alone off"
         c.segments(
             [title, String(format: "  (base %.2f)", imp.baseLogProbability), "  Enter opens · Esc closes"],
             x: r.x, y: r.y, c.theme.style(.accent, [.bold]), clip: r)
