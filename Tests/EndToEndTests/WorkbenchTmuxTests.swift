@@ -127,6 +127,45 @@ import TestSupport
         try t.waitFor("every head restored") { $0.contains("every head restored") && !$0.contains("heads off") }
     }
 
+    /// The context-mixing views in the real binary: `v` cycles to them, and the
+    /// cell under the cursor reads what `dump --mixing` writes (itself checked
+    /// against PyTorch).
+    @Test func contextMixingViewsShowTheDumpedValues() throws {
+        let state = try temporaryDirectory(), out = try temporaryDirectory().appendingPathComponent("mix")
+        let bin = try bertscopeBinary(), tiny = Fixtures.model("tiny-bert-pretraining").path
+        let text = "the cat sat on the mat"
+        let dump = try runProcess([bin, "dump", "--model", tiny, "--mixing", "--out", out.path, text])
+        #expect(dump.status == 0, "\(dump.stderr)")
+        let t = try Tmux(
+            width: 160, height: 48,
+            command: "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) --model \(tiny); sleep 60"
+        )
+        try t.waitFor(text: "tiny-bert-pretraining")
+        try t.send(text, literal: true)
+        try t.waitFor(text: "Tokens (8)")
+        try t.send("Escape")
+        try t.send("Tab")  // the attention pane; the cursor on [CLS] → [CLS] of layer 1
+        for _ in 0..<5 { try t.send("v") }
+        let norm = try t.waitFor(text: "‖αf(x)‖ + residual, LayerNorm")
+        try t.send("v")
+        let zeroing = try t.waitFor(text: "· value zeroing")
+        func shown(_ screen: String, _ name: String) -> Double? {
+            guard let line = screen.split(separator: "\n").first(where: { $0.contains("[CLS] → [CLS]  \(name) = ") }),
+                let r = line.range(of: "\(name) = ")
+            else { return nil }
+            return Double(line[r.upperBound...].prefix(8))
+        }
+        for (screen, name, file) in [
+            (norm, "‖·‖", "mixing_norm_res_ln.npy"), (zeroing, "share", "mixing_value_zeroing.npy"),
+        ] {
+            let want = try readNPY(out.appendingPathComponent(file))
+            #expect(want.shape == [3, 8, 8])
+            let got = try #require(shown(screen, name), "\(file): \(screen)")
+            #expect(abs(got - Double(want.values[0])) < 2e-6, "\(file): \(got) vs \(want.values[0])")
+        }
+        try t.send("q")
+    }
+
     /// A SentencePiece family end to end: ▁ pieces, its own MLM head, its info overlay.
     @Test func albertCheckpointInTheRealBinary() throws {
         let state = try temporaryDirectory()

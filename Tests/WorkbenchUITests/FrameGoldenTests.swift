@@ -96,6 +96,37 @@ import Testing
         expectGolden("classify-mono-120x40", frame(v, s, 120, 40, mode: .monochrome, predictions: true))
     }
 
+    /// A context-mixing view: the pane names the measure; rows need not sum to 1 before normalising.
+    @Test func contextMixingViews() {
+        var s = ViewFixtures.state(.attention)
+        s.attention.row = 2; s.attention.column = 3
+        for (view, name) in [(AttentionViewKind.valueZeroing, "value-zeroing"), (.normResidual, "norm-res-ln")] {
+            s.attention.view = view
+            expectGolden("mixing-\(name)-120x40", frame(ViewFixtures.view(), s, 120, 40))
+        }
+    }
+
+    /// Head importance: layers × heads, the strongest effects brightest, the cursor head reversed.
+    @Test func headImportanceGrid() {
+        var s = ViewFixtures.state(.attention)
+        s.attention.importance = true
+        s.attention.layer = 1; s.attention.head = 2
+        var v = ViewFixtures.view()
+        let deltas: [Float] = (0..<12).map { i in i == 6 ? -2.4 : i == 9 ? 0.8 : Float(i % 4) * 0.05 - 0.1 }
+        var imp = HeadImportance(
+            position: 2, target: 7, targetToken: "bank", baseLogProbability: -0.93, deltas: deltas, layers: 3, heads: 4)
+        v.importance = ImportanceView(importance: imp, waiting: "")
+        expectGolden("importance-160x48", frame(v, s, 160, 48))
+        imp = HeadImportance(
+            position: 0, target: 0, targetToken: "is next", baseLogProbability: -0.2, deltas: deltas, layers: 3,
+            heads: 4)
+        imp.isNextSentence = true
+        v.importance = ImportanceView(importance: imp, waiting: "")
+        expectGolden("importance-nsp-80x24", frame(v, s, 80, 24))
+        v.importance = ImportanceView(importance: nil, waiting: "computing head importance: 31 of 72 passes…")
+        expectGolden("importance-waiting-80x24", frame(v, s, 80, 24))
+    }
+
     /// Activation patching: positions × hidden states and layers × heads on the diverging ramp.
     @Test func patchingGrid() {
         var s = ViewFixtures.state(.attention)

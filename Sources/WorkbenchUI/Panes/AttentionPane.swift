@@ -70,10 +70,11 @@ enum AttentionPane {
     private static func drawInfo(_ v: AttentionView, _ s: AttentionState, _ r: Rect, _ c: inout Canvas) {
         let map = v.map
         let row = min(s.row, map.size - 1), col = min(s.column, map.size - 1)
+        // Norms are magnitudes, value zeroing a share of the row's change, the rest probabilities.
+        let name = s.view.isNorm ? "‖·‖" : s.view == .valueZeroing ? "share" : "p"
         let info =
-            "\(v.labels[row]) → \(v.labels[col])  \(s.view.isNorm ? "‖·‖" : "p") = "
-            + String(format: "%.6f", map[row, col])
-            + (s.view.isNorm ? "   (colour: √(v / max v))" : "   (colour: √(p / max p))")
+            "\(v.labels[row]) → \(v.labels[col])  \(name) = " + String(format: "%.6f", map[row, col])
+            + (s.view.isMixing ? "   (colour: √(v / max v))" : "   (colour: √(p / max p))")
         c.put(info, x: r.x, y: r.y, c.theme.style(.foreground, [.bold]), clip: r)
         var notes: [String] = []
         if s.words { notes.append("to a word: sum over its pieces; from a word: mean") }
