@@ -61,6 +61,15 @@ public enum AttentionViews {
         return AttentionMap(size: n, values: acc)
     }
 
+    /// Rollout of per-layer maps (n×n each, from layer 0 up) as a plain
+    /// product, M_l · … · M_0: for maps that already account for the
+    /// residual, as value zeroing does (Mohebbi et al. 2023's rollout).
+    public static func rollout(_ layers: [[Float]], _ n: Int) -> AttentionMap {
+        var acc = identity(n)
+        for m in layers { acc = multiply(m, acc, n) }
+        return AttentionMap(size: n, values: acc)
+    }
+
     /// A layer's head mean plus the identity for the residual, rows
     /// renormalised: ½A + ½I, the step rollout and attention flow share.
     public static func withResidual(_ t: Trace, layer l: Int) -> [Float] {

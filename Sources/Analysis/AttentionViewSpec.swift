@@ -5,8 +5,12 @@ import Tokenizers
 /// heads, or rollout through the layer.
 public enum AttentionViewKind: String, CaseIterable, Sendable {
     case head, mean, rollout
+    /// Attention flow (max-flow through the same graph as rollout), beside it.
+    case flow
     /// Context mixing: ‖α f(x)‖ of the head, summed over heads, and with residual + LayerNorm.
     case norm, normSum = "norm-sum", normResidual = "norm-res-ln", valueZeroing = "value-zeroing"
+    /// Rollout over value zeroing (Mohebbi et al.'s plain product).
+    case valueZeroingRollout = "value-zeroing-rollout"
     public var label: String {
         switch self {
         case .head: return "single head"
@@ -16,12 +20,16 @@ public enum AttentionViewKind: String, CaseIterable, Sendable {
         case .normSum: return "norm ‖Σαf(x)‖ over heads (Kobayashi et al. 2020)"
         case .normResidual: return "norm with residual + LayerNorm (Kobayashi et al. 2021)"
         case .valueZeroing: return "value zeroing (Mohebbi et al. 2023)"
+        case .valueZeroingRollout: return "rollout over value zeroing (Mohebbi et al. 2023)"
+        case .flow: return "attention flow (Abnar & Zuidema 2020)"
         }
     }
     /// Maps whose rows are vector norms, not probabilities.
     public var isNorm: Bool { self == .norm || self == .normSum || self == .normResidual }
     /// Views computed from the encoder's weights (context mixing), not from the trace alone.
-    public var isMixing: Bool { isNorm || self == .valueZeroing }
+    public var isMixing: Bool { isNorm || needsValueZeroing }
+    /// Views built from value zeroing's maps.
+    public var needsValueZeroing: Bool { self == .valueZeroing || self == .valueZeroingRollout }
 }
 
 /// A view choice: layer, head, kind, word level, special tokens hidden.
@@ -41,7 +49,8 @@ extension AttentionViews {
     /// `mixing` gives a layer's context-mixing maps (the norm views need the
     /// encoder's weights); without it those views show the raw head.
     public static func map(
-        _ t: Trace, _ e: Encoding, _ spec: AttentionViewSpec, mixing: ((Int) -> ContextMixing?)? = nil
+        _ t: Trace, _ e: Encoding, _ spec: AttentionViewSpec, flow: AttentionMap? = nil,
+        mixing: ((Int) -> ContextMixing?)? = nil
     ) -> AttentionMap {
         var m: AttentionMap
         let n = t.tokens
@@ -49,6 +58,11 @@ extension AttentionViews {
         case .head: m = head(t, layer: spec.layer, head: spec.head)
         case .mean: m = meanOverHeads(t, layer: spec.layer)
         case .rollout: m = rollout(t, throughLayer: spec.layer)
+        // Flow is computed in the background and handed in; rollout stands in until it comes.
+        case .flow: m = flow.flatMap { $0.size == n ? $0 : nil } ?? rollout(t, throughLayer: spec.layer)
+        case .valueZeroingRollout:
+            let layers = (0...spec.layer).compactMap { mixing?($0)?.valueZeroing }
+            m = layers.count == spec.layer + 1 ? rollout(layers, n) : rollout(t, throughLayer: spec.layer)
         case .norm, .normSum, .normResidual, .valueZeroing:
             guard let mix = mixing?(spec.layer) ?? nil else {
                 m = head(t, layer: spec.layer, head: spec.head)

@@ -26,9 +26,20 @@ public struct EncodeResult: Sendable {
     public var task: TaskResult? = nil
     /// Activation patching from the counterfactual, when asked for.
     public var patching: PatchingOutcome? = nil
+    /// Attention flow through `input.flowLayer`, when asked for.
+    public var flow: FlowOutcome? = nil
 }
 
 /// The patching grid and what it measured, or why there is none.
+public struct FlowOutcome: Sendable, Equatable {
+    public var layer: Int
+    public var map: AttentionMap?
+    public var error: String?
+    public init(layer: Int, map: AttentionMap? = nil, error: String? = nil) {
+        self.layer = layer; self.map = map; self.error = error
+    }
+}
+
 public struct PatchingOutcome: Sendable {
     public var result: PatchingResult?
     public var target: PatchTarget?

@@ -106,3 +106,26 @@ extension ModelSession {
         return out
     }
 }
+
+extension ModelSession {
+    /// The most tokens attention flow is computed for in the workbench: n²
+    /// maximum flows through every layer up to the one shown (about 10 s at
+    /// 128 tokens on the default model's last layer, 2 cores).
+    public static let flowTokenLimit = 128
+
+    /// Attention flow through `layer`; nil when cancelled.
+    func analyzeFlow(
+        _ t: Trace, layer: Int, isCancelled: @escaping @Sendable () -> Bool,
+        progress: @escaping @Sendable (Int, Int) -> Void
+    ) -> FlowOutcome? {
+        guard (0..<t.layers).contains(layer) else { return FlowOutcome(layer: layer, error: "no layer \(layer + 1)") }
+        guard t.tokens <= Self.flowTokenLimit else {
+            return FlowOutcome(
+                layer: layer,
+                error: "attention flow is computed up to \(Self.flowTokenLimit) tokens (this input has \(t.tokens))")
+        }
+        guard let map = AttentionFlow.map(t, throughLayer: layer, isCancelled: isCancelled, progress: progress)
+        else { return nil }
+        return FlowOutcome(layer: layer, map: map)
+    }
+}

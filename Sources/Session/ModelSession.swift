@@ -93,8 +93,9 @@ public final class ModelSession: @unchecked Sendable {
             // The task head's answer and its attribution come second, so the
             // tokens and attention show at once; only a complete result is cached.
             let wantsTask = taskWanted(result), wantsPatching = input.patching && input.counterfactual != nil
-            publish(result, generation: gen, cache: !wantsTask && !wantsPatching)
-            guard wantsTask || wantsPatching else { continue }
+            let wantsFlow = input.flowLayer != nil && result.trace != nil
+            publish(result, generation: gen, cache: !wantsTask && !wantsPatching && !wantsFlow)
+            guard wantsTask || wantsPatching || wantsFlow else { continue }
             let stale = isStale(gen)
             if wantsTask, let task = taskModel {
                 guard
@@ -106,6 +107,11 @@ public final class ModelSession: @unchecked Sendable {
             if wantsPatching {
                 guard let outcome = analyzePatching(input, result.encoding, isCancelled: stale) else { continue }
                 result.patching = outcome
+            }
+            if wantsFlow, let layer = input.flowLayer, let trace = result.trace {
+                guard let outcome = analyzeFlow(trace, layer: layer, isCancelled: stale, progress: progress(gen))
+                else { continue }
+                result.flow = outcome
             }
             publish(result, generation: gen, cache: true)
         }
@@ -121,7 +127,7 @@ public final class ModelSession: @unchecked Sendable {
 
     /// Records a long loop's passes for generation `gen`, waking the UI about
     /// twenty times over the loop (not on every pass).
-    func progress(_ gen: Int) -> (Int, Int) -> Void {
+    func progress(_ gen: Int) -> @Sendable (Int, Int) -> Void {
         { done, total in
             self.lock.withLock { self.progressMark = (gen, done, total) }
             if done % max(1, total / 20) == 0 { self.onResult?() }

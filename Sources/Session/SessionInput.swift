@@ -19,6 +19,8 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     /// Mean ablation: each ablated head's output is its mean over the session's
     /// reference sentences (per encoder), not zero.
     public var meanAblation: Bool
+    /// Attention flow through this layer, computed after the trace (it is n² maximum flows).
+    public var flowLayer: Int?
     /// Also rank every head by how much ablating it alone changes the first mask's top prediction.
     public var importance: Bool
     /// How the task head's decision is explained, and of which class (nil: the predicted one).
@@ -32,8 +34,9 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         text: String, pair: String? = nil, masked: Set<Int> = [], labSeed: UInt64? = nil,
         ablated: HeadAblation = HeadAblation(), importance: Bool = false,
         explainMethod: AttributionMethod = .integratedGradients, explainTarget: Int? = nil,
-        counterfactual: String? = nil, patching: Bool = false, meanAblation: Bool = false
+        counterfactual: String? = nil, patching: Bool = false, meanAblation: Bool = false, flowLayer: Int? = nil
     ) {
+        self.flowLayer = flowLayer
         self.meanAblation = meanAblation
         self.counterfactual = counterfactual.flatMap { $0.isEmpty ? nil : $0 }
         self.patching = patching
@@ -51,6 +54,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         a.text.utf8.elementsEqual(b.text.utf8) && a.masked == b.masked && a.labSeed == b.labSeed
             && a.ablated == b.ablated && a.importance == b.importance && a.explainMethod == b.explainMethod
             && a.explainTarget == b.explainTarget && a.patching == b.patching && a.meanAblation == b.meanAblation
+            && a.flowLayer == b.flowLayer
             && a.counterfactual.map { Array($0.utf8) } == b.counterfactual.map { Array($0.utf8) }
             && (a.pair?.utf8).map { p in (b.pair?.utf8).map { p.elementsEqual($0) } ?? false } ?? (b.pair == nil)
     }
@@ -67,6 +71,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         h.combine(counterfactual.map { Array($0.utf8) })
         h.combine(patching)
         h.combine(meanAblation)
+        h.combine(flowLayer)
     }
 
     public var description: String { pair.map { "\(text) || \($0)" } ?? text }

@@ -145,7 +145,7 @@ import TestSupport
         try t.waitFor(text: "Tokens (8)")
         try t.send("Escape")
         try t.send("Tab")  // the attention pane; the cursor on [CLS] → [CLS] of layer 1
-        for _ in 0..<5 { try t.send("v") }
+        for _ in 0..<6 { try t.send("v") }  // past mean, rollout, attention flow and the two norms
         let norm = try t.waitFor(text: "‖αf(x)‖ + residual, LayerNorm")
         try t.send("v")
         let zeroing = try t.waitFor(text: "· value zeroing")

@@ -104,6 +104,12 @@ import Testing
             s.attention.view = view
             expectGolden("mixing-\(name)-120x40", frame(ViewFixtures.view(), s, 120, 40))
         }
+        // Attention flow before the session's second phase brings it.
+        s.attention.view = .flow
+        var v = ViewFixtures.view()
+        v.attention = nil
+        v.flowWaiting = "computing attention flow through layer 1: 3 of 8 rows…"
+        expectGolden("flow-waiting-80x24", frame(v, s, 80, 24))
     }
 
     /// Head importance: layers × heads, the strongest effects brightest, the cursor head reversed.

@@ -1,3 +1,4 @@
+import Analysis
 import Encoder
 import Foundation
 import Session
@@ -47,7 +48,7 @@ import Tokenizers
         #expect(g.contains("120 characters >") && g.contains("max_input_chars_per_word (100) → [UNK]"))
     }
 
-    @Test func attentionKeysChangeLayerHeadAndView() {
+    @Test func attentionKeysChangeLayerHeadAndView() throws {
         let w = makeWorkbench("the cat sat on the mat")
         w.press(.tab, .tab, .tab)
         #expect(w.state.focus == .attention)
@@ -61,8 +62,21 @@ import Tokenizers
         #expect(w.render(width: 120, height: 40).contains("mean of 4 heads"))
         w.press(.char("v"))
         #expect(w.render(width: 120, height: 40).contains("rollout through layer 2"))
+        // Attention flow beside it: computed by the session after the trace, then shown.
+        w.press(.char("v"))
+        #expect(w.currentInput.flowLayer == 1)
+        w.session.waitUntilIdle()
+        #expect(w.render(width: 120, height: 40).contains("attention flow through layer 2"))
+        let trace = try #require(w.snapshot.result?.trace)
+        #expect(w.currentMap(for: w.snapshot.result)?.values == AttentionFlow.map(trace, throughLayer: 1).values)
+        w.press(.char("]"))  // a layer up: the flow follows
+        #expect(w.snapshot.input.flowLayer == 2)
+        w.session.waitUntilIdle()
+        #expect(w.currentMap(for: w.snapshot.result)?.values == AttentionFlow.map(trace, throughLayer: 2).values)
+        w.press(.char("["))
         // Then the context-mixing views, and back to the head.
         w.press(.char("v"))
+        #expect(w.currentInput.flowLayer == nil)
         #expect(w.render(width: 120, height: 40).contains("head 4/4 · ‖αf(x)‖"))
         w.press(.char("v"))
         #expect(w.render(width: 120, height: 40).contains("‖Σαf(x)‖ over heads"))
@@ -70,6 +84,16 @@ import Tokenizers
         #expect(w.render(width: 120, height: 40).contains("‖αf(x)‖ + residual, LayerNorm"))
         w.press(.char("v"))
         #expect(w.render(width: 120, height: 40).contains("· value zeroing"))
+        // Rollout over value zeroing: the plain product of the layers' maps (they hold the residual already).
+        w.press(.char("v"))
+        #expect(w.render(width: 120, height: 40).contains("value-zeroing rollout through layer 2"))
+        let zeroing = try (0...1).map { try tinyModel.encoder.valueZeroing(trace, layer: $0) }
+        let n = trace.tokens
+        let product = (0..<n * n).map { k in
+            (0..<n).reduce(Float(0)) { $0 + zeroing[1][(k / n) * n + $1] * zeroing[0][$1 * n + k % n] }
+        }
+        #expect(
+            zip(try #require(w.currentMap(for: w.snapshot.result)).values, product).allSatisfy { abs($0 - $1) < 1e-6 })
         w.press(.char("v"), .char("w"))
         #expect(w.render(width: 120, height: 40).contains("to a word: sum over its pieces; from a word: mean"))
         w.press(.char("s"))

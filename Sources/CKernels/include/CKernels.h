@@ -87,6 +87,12 @@ void bs_relative_backward(const float *dscores, int n, int d, int heads, const f
 // 1 when the AVX2+FMA paths are in use (for `bench` to report).
 int bs_uses_avx2(void);
 
+// Attention flow: the maximum flow from token `source` at level `layers` to
+// token `sink` at level 0 of the layered graph whose edges (l+1, i) → (l, j)
+// have capacity cap[(l * n + i) * n + j]. flow: layers·n·n doubles of
+// scratch; scratch: 3·(layers+1)·n ints.
+double bs_layered_max_flow(const double *cap, int layers, int n, int source, int sink, double *flow, int *scratch);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,6 +5,7 @@ extension Workbench {
     /// bindings bubbling out to the global ones; input lines take the rest
     /// as text.
     public func handle(_ key: Key) {
+        defer { followFlowLayer() }
         if case .resize = key { return }
         if case .paste(let text) = key { return paste(text) }
         if case .mouse(let x, let y, let button) = key { return click(x: x, y: y, button: button) }
@@ -40,6 +41,13 @@ extension Workbench {
             e.taskTokens = (t.encoding ?? r?.encoding)?.count ?? 0
         }
         return e
+    }
+
+    /// Attention flow is part of the input (the session computes it): a key
+    /// that opens the flow view or moves its layer asks for it.
+    func followFlowLayer() {
+        let want = currentInput
+        if want.flowLayer != session.snapshot.input.flowLayer, !batching { session.submit(want) }
     }
 
     func apply(_ effect: Effect, _ r: EncodeResult?) {

@@ -99,10 +99,16 @@ extension Workbench {
                     v.importance = ImportanceView(
                         importance: snap.isStale ? nil : r.importance ?? r.task?.importance, waiting: waiting)
                 }
+                if state.attention.view == .flow, v.attention == nil {
+                    v.flowWaiting =
+                        r.flow?.error
+                        ?? "computing attention flow through layer \(state.attention.layer + 1): "
+                        + (snap.progress.map { "\($0.done) of \($0.total) rows…" } ?? "n² maximum flows…")
+                }
                 if state.attention.patching {
                     let waiting =
                         state.counterfactual.isEmpty
-                        ? "type :counterfactual TEXT (a sentence with the same number of tokens) to patch from"
+                        ? "type :counterfactual TEXT (best with the same token count; else patched by words) to patch from"
                         : "patching every layer × position and head from the counterfactual…"
                     v.patching = PatchingView(
                         outcome: snap.isStale ? nil : r.patching, waiting: waiting, counterfactual: state.counterfactual
@@ -152,7 +158,7 @@ public enum FrameRenderer {
             c.hits.add(r, .pane(.attention))
             let input = AttentionPane.Input(
                 view: v.attention, overview: v.overview, finder: v.finder, importance: v.importance,
-                patching: v.patching, error: v.error,
+                patching: v.patching, flowWaiting: v.flowWaiting, error: v.error,
                 layers: v.status.layers, heads: v.status.heads, ablated: s.ablated)
             AttentionPane.render(input, s.attention, r, focused: s.focus == .attention, into: &c)
         }

@@ -69,7 +69,8 @@ public final class Workbench {
             ablated: state.ablated, importance: state.attention.importance,
             explainMethod: state.predictions.explainMethod, explainTarget: state.predictions.explainTarget,
             counterfactual: state.counterfactual, patching: state.attention.patching,
-            meanAblation: state.meanAblation)
+            meanAblation: state.meanAblation,
+            flowLayer: state.attention.view == .flow && !state.attention.overview ? state.attention.layer : nil)
     }
 
     /// Sends the input to the session (cached inputs show at once).

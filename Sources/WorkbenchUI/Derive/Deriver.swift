@@ -32,10 +32,13 @@ final class Deriver {
     /// The attention map of `r` for `spec` (memoized: rollout is O(L·n³)).
     func map(_ r: EncodeResult, _ spec: AttentionViewSpec) -> AttentionMap? {
         guard let t = r.trace else { return nil }
+        // Attention flow comes in the session's second phase: no map (and nothing cached) until then.
+        let flow = r.flow.flatMap { $0.layer == spec.layer ? $0.map : nil }
+        if spec.kind == .flow, flow == nil { return nil }
         let key = MapKey(input: r.input, spec: spec)
         if let m = maps[key] { return m }
-        let m = AttentionViews.map(t, r.encoding, spec) {
-            self.mixing(r, layer: $0, valueZeroing: spec.kind == .valueZeroing)
+        let m = AttentionViews.map(t, r.encoding, spec, flow: flow) {
+            self.mixing(r, layer: $0, valueZeroing: spec.kind.needsValueZeroing)
         }
         if maps.count > 64 { maps.removeAll() }
         maps[key] = m
@@ -47,7 +50,7 @@ final class Deriver {
         let key = MixKey(input: r.input, layer: layer)
         if let m = mixes[key], !valueZeroing || m.valueZeroing != nil { return m }
         guard let m = model.contextMixing(r, layer: layer, valueZeroing: valueZeroing) else { return nil }
-        if mixes.count > 16 { mixes.removeAll() }
+        if mixes.count > 64 { mixes.removeAll() }
         mixes[key] = m
         return m
     }

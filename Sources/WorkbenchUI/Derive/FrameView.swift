@@ -8,6 +8,8 @@ public struct FrameView: Equatable, Sendable {
     public var finder: HeadFinderView?
     public var importance: ImportanceView?
     public var patching: PatchingView?
+    /// Attention flow still computing (or refused): said where the heatmap goes.
+    public var flowWaiting: String?
     /// Why the model could not run on this input (shown in the attention pane).
     public var error: String?
     public var predictions: PredictionsView?

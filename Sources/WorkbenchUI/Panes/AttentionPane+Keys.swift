@@ -19,7 +19,7 @@ extension AttentionPane {
         },
         .state(
             [.char("v")], .attention,
-            "view: head, mean over heads, rollout, then context mixing: ‖αf(x)‖ of the head, over heads, with residual + LayerNorm, value zeroing"
+            "view: head, mean over heads, rollout, attention flow, then context mixing: ‖αf(x)‖ of the head, over heads, with residual + LayerNorm, value zeroing and its rollout"
         ) { s, _ in
             let all = AttentionViewKind.allCases
             s.attention.view = all[(all.firstIndex(of: s.attention.view)! + 1) % all.count]

@@ -9,6 +9,7 @@ enum AttentionPane {
         var finder: HeadFinderView?
         var importance: ImportanceView?
         var patching: PatchingView?
+        var flowWaiting: String?
         var error: String?
         var layers: Int, heads: Int
         /// Heads knocked out: the title and the overview mark them.
@@ -26,6 +27,8 @@ enum AttentionPane {
         case .normSum: title += " · ‖Σαf(x)‖ over heads"
         case .normResidual: title += " · ‖αf(x)‖ + residual, LayerNorm"
         case .valueZeroing: title += " · value zeroing"
+        case .valueZeroingRollout: title += " · value-zeroing rollout through layer \(s.layer + 1)"
+        case .flow: title += " · attention flow through layer \(s.layer + 1)"
         }
         if s.words { title += " · words" }
         if s.hideSpecial { title += " · \(specials) hidden" }
@@ -51,7 +54,10 @@ enum AttentionPane {
             if let o = input.overview { OverviewGrid.render(o, s, ablated: input.ablated, inner, &c) }
             return
         }
-        guard let v = input.view, v.map.size > 0 else { return }
+        guard let v = input.view, v.map.size > 0 else {
+            if let w = input.flowWaiting { c.put(w, x: inner.x, y: inner.y, c.theme.style(.muted), clip: inner) }
+            return
+        }
         drawInfo(v, s, inner, &c)
         let area = body(r, v, s)
         if let imp = input.importance, s.importance {
@@ -71,7 +77,7 @@ enum AttentionPane {
         let map = v.map
         let row = min(s.row, map.size - 1), col = min(s.column, map.size - 1)
         // Norms are magnitudes, value zeroing a share of the row's change, the rest probabilities.
-        let name = s.view.isNorm ? "‖·‖" : s.view == .valueZeroing ? "share" : "p"
+        let name = s.view.isNorm ? "‖·‖" : s.view.needsValueZeroing || s.view == .flow ? "share" : "p"
         let info =
             "\(v.labels[row]) → \(v.labels[col])  \(name) = " + String(format: "%.6f", map[row, col])
             + (s.view.isMixing ? "   (colour: √(v / max v))" : "   (colour: √(p / max p))")
