@@ -23,12 +23,12 @@ struct DumpCommand: ParsableCommand {
         String
     @Option(name: .long, help: ArgumentHelp("Second sentence of a pair.", valueName: "TEXT_B")) var pair: String?
     @OptionGroup var ablation: AblationOption
-    @Flag(
+    @Option(
         name: .long,
-        help:
-            "Also write context-mixing maps: mixing_norm_heads.npy [L, H, n, n] (‖αf(x)‖), mixing_norm.npy [L, n, n] (summed over heads), mixing_norm_res_ln.npy [L, n, n] (with residual and LayerNorm), mixing_value_zeroing.npy [L, n, n], mixing_attention_flow.npy [L, n, n]."
-    )
-    var mixing = false
+        help: ArgumentHelp(
+            "Also write context-mixing maps, DIR/mixing-<method>.npy, [L, n, n] per layer (norm-heads: [L, H, n, n]): norm, norm-heads, norm-residual, value-zeroing, value-zeroing-rollout, rollout, flow, or all.",
+            valueName: "METHOD[,METHOD…]"))
+    var mixing: String?
     @Option(
         name: .long,
         help:
@@ -68,30 +68,9 @@ struct DumpCommand: ParsableCommand {
                 values: trace.attentions)
             try FileLock.writeAtomically(
                 Data((EncodingJSON.object(e) + "\n").utf8), to: outDir.appendingPathComponent("tokens.json"))
-            if mixing {
-                let maps = (0..<c.numLayers).map { ContextMixing.compute(encoder, trace, layer: $0) }
-                try NPYWriter.write(
-                    outDir.appendingPathComponent("mixing_norm_heads.npy"), shape: [c.numLayers, c.numHeads, n, n],
-                    values: maps.flatMap(\.normPerHead))
-                try NPYWriter.write(
-                    outDir.appendingPathComponent("mixing_norm.npy"), shape: [c.numLayers, n, n],
-                    values: maps.flatMap(\.norm))
-                try NPYWriter.write(
-                    outDir.appendingPathComponent("mixing_norm_res_ln.npy"), shape: [c.numLayers, n, n],
-                    values: maps.flatMap(\.normResidualLN))
-                // n² maximum flows per layer: worth it up to a few hundred tokens.
-                if n <= 256 {
-                    try NPYWriter.write(
-                        outDir.appendingPathComponent("mixing_attention_flow.npy"), shape: [c.numLayers, n, n],
-                        values: (0..<c.numLayers).flatMap { AttentionFlow.map(trace, throughLayer: $0).values })
-                } else {
-                    writeStderr("bertscope: warning: attention flow skipped: \(n) tokens (it is computed up to 256)")
-                }
-                if encoder.config.convolution == nil {
-                    try NPYWriter.write(
-                        outDir.appendingPathComponent("mixing_value_zeroing.npy"), shape: [c.numLayers, n, n],
-                        values: try (0..<c.numLayers).flatMap { try encoder.valueZeroing(trace, layer: $0) })
-                }
+            if let mixing {
+                try MixingDump(encoder: encoder, trace: trace, directory: outDir).write(
+                    try MixingDump.methods(mixing), all: mixing.split(separator: ",").contains("all"))
             }
             print("wrote \(e.count) tokens × \(encoder.config.numLayers) layers to \(outDir.path)")
         }

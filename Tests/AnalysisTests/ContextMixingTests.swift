@@ -40,6 +40,15 @@ import Tokenizers
         let flow = (0..<encoder.config.numLayers).flatMap { AttentionFlow.map(trace, throughLayer: $0).values }
         let fdiff = maxAbsDiff(flow, try goldens.tensor("attention_flow").values)
         #expect(fdiff <= 1e-4, "\(model) attention flow differs by \(fdiff)")
+        // Rollout of ½A + ½I, and the plain product of the value-zeroing maps (Mohebbi et al.'s rollout).
+        let L = encoder.config.numLayers, n0 = e.count
+        let rollout = (0..<L).flatMap { AttentionViews.rollout(trace, throughLayer: $0).values }
+        let rdiff = maxAbsDiff(rollout, try goldens.tensor("rollout").values)
+        #expect(rdiff <= 1e-5, "\(model) rollout differs by \(rdiff)")
+        let perLayer = (0..<L).map { Array(zeroing[($0 * n0 * n0)..<(($0 + 1) * n0 * n0)]) }
+        let zr = (0..<L).flatMap { AttentionViews.rollout(Array(perLayer[0...$0]), n0).values }
+        let zrdiff = maxAbsDiff(zr, try goldens.tensor("value_zeroing_rollout").values)
+        #expect(zrdiff <= 2e-4, "\(model) value-zeroing rollout differs by \(zrdiff)")
         // The attention pane's views are these maps.
         let mix = { (l: Int) -> ContextMixing? in maps[l] }
         let head = AttentionViews.map(trace, e, AttentionViewSpec(layer: 1, head: 2, kind: .norm), mixing: mix)

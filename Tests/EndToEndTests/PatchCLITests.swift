@@ -1,3 +1,4 @@
+import Checkpoint
 import Foundation
 import Testing
 import TestSupport
@@ -98,6 +99,39 @@ import TestSupport
         try t.send("P")
         try t.waitFor("the heatmap back") { !$0.contains("patched from") }
         try t.send("q")
+    }
+}
+
+/// `dump --mixing METHODS`: one mixing-<method>.npy per method, [L, n, n], the values of the
+/// float64 PyTorch goldens (make_mixing_goldens.py).
+@Suite struct MixingDumpTests {
+    @Test func theContractsFilesHoldTheGoldens() throws {
+        let dir = Fixtures.model("tiny-bert-pretraining"), out = try temporaryDirectory().appendingPathComponent("d")
+        let spec = try Fixtures.json(dir.appendingPathComponent("mixing_goldens.json"))
+        let goldens = try SafeTensorsFile(path: dir.appendingPathComponent("mixing_goldens.safetensors").path)
+        let r = try runProcess([
+            try bertscopeBinary(), "dump", "--model", dir.path, "--mixing",
+            "norm,norm-residual,value-zeroing,rollout,flow,value-zeroing-rollout,norm-heads", "--out", out.path,
+            spec["text"] as! String,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let n = (spec["ids"] as! [Int]).count
+        for (method, key) in [
+            ("norm", "norm"), ("norm-residual", "norm_res_ln"), ("value-zeroing", "value_zeroing"),
+            ("rollout", "rollout"), ("flow", "attention_flow"), ("value-zeroing-rollout", "value_zeroing_rollout"),
+            ("norm-heads", "norm_heads"),
+        ] {
+            let got = try readNPY(out.appendingPathComponent("mixing-\(method).npy"))
+            #expect(got.shape == (method == "norm-heads" ? [3, 4, n, n] : [3, n, n]), "\(method)")
+            let want = try goldens.tensor(key).values
+            #expect(
+                got.values.count == want.count && zip(got.values, want).allSatisfy { abs($0 - $1) <= 2e-4 },
+                "\(method)")
+        }
+        let bad = try runProcess([
+            try bertscopeBinary(), "dump", "--model", dir.path, "--mixing", "norm,attention", "--out", out.path, "x",
+        ])
+        #expect(bad.status == 1 && bad.stderr.contains("unknown method \"attention\""))
     }
 }
 

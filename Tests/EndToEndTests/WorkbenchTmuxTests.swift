@@ -134,7 +134,9 @@ import TestSupport
         let state = try temporaryDirectory(), out = try temporaryDirectory().appendingPathComponent("mix")
         let bin = try bertscopeBinary(), tiny = Fixtures.model("tiny-bert-pretraining").path
         let text = "the cat sat on the mat"
-        let dump = try runProcess([bin, "dump", "--model", tiny, "--mixing", "--out", out.path, text])
+        let dump = try runProcess([
+            bin, "dump", "--model", tiny, "--mixing", "norm-residual,value-zeroing", "--out", out.path, text,
+        ])
         #expect(dump.status == 0, "\(dump.stderr)")
         let t = try Tmux(
             width: 160, height: 48,
@@ -156,7 +158,7 @@ import TestSupport
             return Double(line[r.upperBound...].prefix(8))
         }
         for (screen, name, file) in [
-            (norm, "‖·‖", "mixing_norm_res_ln.npy"), (zeroing, "share", "mixing_value_zeroing.npy"),
+            (norm, "‖·‖", "mixing-norm-residual.npy"), (zeroing, "share", "mixing-value-zeroing.npy"),
         ] {
             let want = try readNPY(out.appendingPathComponent(file))
             #expect(want.shape == [3, 8, 8])

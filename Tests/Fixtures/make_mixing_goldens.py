@@ -139,7 +139,19 @@ def main():
                             g.add_edge((l + 1) * n + i, l * n + j, capacity=float(res_att[l, i, j]))
             f = np.array([[nx.maximum_flow_value(g, (top + 1) * n + i, j) for j in range(n)] for i in range(n)])
             flows.append(torch.tensor(f / f.sum(-1, keepdims=True)))
+        # Rollout (Abnar & Zuidema 2020) of the same ½A + ½I, and Mohebbi et al.'s rollout over value
+        # zeroing (their compute_joint_attention with res=False: the maps already hold the residual).
+        def joint(mats):
+            out, acc = [], None
+            for m in mats:
+                acc = m if acc is None else m @ acc
+                out.append(acc)
+            return torch.stack(out)
+        rollout = joint([torch.tensor(m) for m in res_att])
+        zeroing_rollout = joint(zeroing)
         tensors = {"norm_heads": torch.stack(heads_all).float().contiguous(),
+                   "rollout": rollout.float().contiguous(),
+                   "value_zeroing_rollout": zeroing_rollout.float().contiguous(),
                    "attention_flow": torch.stack(flows).float().contiguous(),
                    "value_zeroing": torch.stack(zeroing).float().contiguous(),
                    "norm": torch.stack(summed_all).float().contiguous(),
