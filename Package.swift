@@ -38,7 +38,11 @@ let package = Package(
         // Layer 4: ModelSession, the one owner of model, input and traces.
         .target(name: "Session", dependencies: ["Analysis", "Encoder", "Tokenizers", "Checkpoint"]),
         // Layer 5: the workbench: state as a value, a derivation step, pure panes drawing into a CellGrid.
-        .target(name: "WorkbenchUI", dependencies: ["Session", "Analysis", "Tokenizers", "SafeIO"]),
+        .target(name: "WorkbenchUI", dependencies: ["Session", "Analysis", "Tokenizers", "SafeIO", "Figures"]),
+        // Figures: a small vector model written as SVG, HTML and (via libpng + FreeType) PNG.
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
+        .target(name: "Figures", dependencies: ["CPNG", "CFreeType"]),
         // The only code that talks to ncursesw.
         .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         .target(name: "TerminalNCurses", dependencies: ["CNCurses", "CFaults", "WorkbenchUI"]),
@@ -62,10 +66,12 @@ let package = Package(
         .testTarget(
             name: "WorkbenchUITests",
             dependencies: [
-                "WorkbenchUI", "Session", "Analysis", "Encoder", "Tokenizers", "TestSupport",
+                "WorkbenchUI", "Session", "Analysis", "Encoder", "Tokenizers", "TestSupport", "Figures",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Frames", "update-frames.sh"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Checkpoint", "Encoder", "Tokenizers"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures"], exclude: ["Goldens"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["TestSupport", "Checkpoint", "Encoder", "Tokenizers", "Figures"]),
     ]
 )

@@ -10,6 +10,9 @@ import Tokenizers
 /// are cached by input. No terminal code lives here.
 public final class ModelSession: @unchecked Sendable {
     public let model: LoadedModel
+    /// Whether inputs without masks also get the task head's answer and its
+    /// explanation (a figure of another view has no use for them).
+    public let runsTaskHead: Bool
     /// Called on the worker queue when a new result is ready (e.g. to wake the UI).
     public var onResult: (@Sendable () -> Void)?
 
@@ -43,9 +46,12 @@ public final class ModelSession: @unchecked Sendable {
     }
 
     public init(
-        model: LoadedModel, input: SessionInput = SessionInput(text: ""), scheduler: SessionScheduler = QueueScheduler()
+        model: LoadedModel, input: SessionInput = SessionInput(text: ""),
+        scheduler: SessionScheduler = QueueScheduler(),
+        runsTaskHead: Bool = true
     ) {
         self.model = model
+        self.runsTaskHead = runsTaskHead
         self.scheduler = scheduler
         self.current = input
         self.workspace = model.encoder.makeWorkspace()
@@ -141,7 +147,7 @@ public final class ModelSession: @unchecked Sendable {
 
     /// Models with a task head explain every input that has no masks (masks mean the masked-LM's turn).
     func taskWanted(_ r: EncodeResult) -> Bool {
-        r.trace != nil && model.hasTaskHead && r.mlm == nil && r.input.labSeed == nil
+        runsTaskHead && r.trace != nil && model.hasTaskHead && r.mlm == nil && r.input.labSeed == nil
     }
 
     /// Tokenizes and encodes; nil when a newer submit made this work stale.

@@ -42,32 +42,13 @@ struct WorkbenchCommand: ParsableCommand {
             // The UI thread needs a core too: small models encode faster on one
             // GEMM thread than on two competing with it (measured with --stats).
             configureThreads(model.encoder.config.hiddenSize >= 768 ? nil : 1)
-            let themes = ThemeLibrary(directories: [Resources.directory("Themes")].compactMap { $0 })
-            let chosen = try themes.load(theme)
-            let samples =
-                Resources.directory("Samples").map { dir in
-                    ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter {
-                        $0.hasSuffix(".txt")
-                    }.sorted()
-                        .flatMap {
-                            SampleSets.parse(
-                                (try? String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8)) ?? "")
-                        }
-                } ?? []
+            let chosen = try WorkbenchSetup.themes().load(theme)
             // Without a TEXT argument, pick up where the last run (or crash) left off.
             let drafts = DraftStore(directory: DraftStore.defaultDirectory())
             let draft = text == nil ? drafts.adoptNewest() : nil
-            let session = ModelSession(model: model, input: SessionInput(text: text ?? draft?.a ?? "", pair: draft?.b))
-            // Mean ablation averages over the teaching sentences, as `--ablate-mode mean` does by default.
-            if let url = Resources.directory("Samples")?.appendingPathComponent("teaching.txt"),
-                let text = try? SafeFile.text(url, limit: Limits.corpus)
-            {
-                session.setReference(SampleSets.parse(text).map(\.text))
-            }
-            workbench = Workbench(
-                session: session, theme: chosen, themes: themes, history: History(file: History.defaultFile()),
-                samples: samples)
-            workbench.loadProbes()
+            workbench = WorkbenchSetup.make(
+                model, input: SessionInput(text: text ?? draft?.a ?? "", pair: draft?.b), theme: chosen,
+                history: History(file: History.defaultFile()))
             workbench.drafts = drafts
             let others = drafts.orphans().count
             if others > 0 {
@@ -76,7 +57,6 @@ struct WorkbenchCommand: ParsableCommand {
                         "\(others) unsent draft\(others == 1 ? "" : "s") from other windows: :recover loads the newest",
                     isError: false)
             }
-            workbench.gold.source = Resources.directory("Samples")?.appendingPathComponent("probing/test.conllu")
         }
         let noColorEnv = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let terminal: NCursesTerminal

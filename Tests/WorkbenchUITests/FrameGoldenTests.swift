@@ -1,4 +1,6 @@
 import Analysis
+import Figures
+import Foundation
 import Session
 import Testing
 @testable import WorkbenchUI
@@ -201,6 +203,25 @@ import Testing
         var v = ViewFixtures.view()
         v.probing = ProbingView(content: .noProbes(estimate: "a few minutes per task"))
         expectGolden("probing-none-80x24", frame(v, ViewFixtures.state(.probing), 80, 24))
+    }
+
+    /// A frame as a figure: the screen exactly as drawn, as SVG (cells as runs of
+    /// rectangles and stretched monospace text) and as text; goldens byte for byte.
+    @Test func screenFigures() throws {
+        let g = frame(ViewFixtures.view(), ViewFixtures.state(.attention), 60, 16)
+        let whole = Rect(x: 0, y: 0, width: 60, height: 16)
+        let svg = SVGWriter.svg(GridFigure.figure(g, whole, theme: Self.theme))
+        let url = FrameGolden.directory.appendingPathComponent("screen-60x16.svg")
+        if ProcessInfo.processInfo.environment["BERTSCOPE_UPDATE_FRAMES"] != nil { try Data(svg.utf8).write(to: url) }
+        #expect(svg == (try String(contentsOf: url, encoding: .utf8)))
+        #expect(svg.contains("textLength=\"510\""), "a full-width run spans its 60 cells")
+        // Plain text is the grid's text without trailing blanks; ANSI carries the theme's colours.
+        #expect(
+            TextExport.plain(g, whole) == g.lines.map {
+                $0.replacingOccurrences(of: " +$", with: "", options: .regularExpression)
+            }.joined(separator: "\n") + "\n")
+        let accent = Self.theme.rgb(Self.theme.color(.accent), background: false)
+        #expect(TextExport.ansi(g, whole, theme: Self.theme).contains("38;2;\(accent.r);\(accent.g);\(accent.b)"))
     }
 
     @Test func overlaysAndTinyTerminals() {

@@ -16,11 +16,12 @@ extension Workbench {
             view, state, layout, theme: theme, colorMode: colorMode, width: width, height: height,
             modelInfo: state.overlay == .modelInfo ? ModelInfo(session.model).table : nil)
         hitAreas = canvas.hits
+        lastFrameSize = (width, height)
         return canvas.grid
     }
 
     /// Masks, a lab run or a discriminator's answer give the predictions pane a place in wide layouts.
-    private func wantsPredictions(_ r: EncodeResult?) -> Bool {
+    func wantsPredictions(_ r: EncodeResult?) -> Bool {
         // Not a task head's answer: it is there for every sentence, and the stacked layouts would
         // then never show the tokens first.
         !state.masked.isEmpty || state.labSeed != nil || r?.mlm != nil || r?.replaced != nil || r?.input.pair != nil

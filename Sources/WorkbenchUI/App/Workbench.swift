@@ -26,6 +26,8 @@ public final class Workbench {
     public var stats: FrameStats?
     /// Where `:export` writes when given no directory.
     public var exportDirectory = "bertscope-export"
+    /// The terminal size of the last frame: `:export` draws its figure at it.
+    var lastFrameSize = (width: 160, height: 48)
     /// Probes trained by `bertscope probe` for this model (from the cache).
     public var probes: [TrainedProbes] = []
     /// The labelled sentences `:gold` draws from.
@@ -110,7 +112,9 @@ public final class Workbench {
     }
 
     func replaceSession(with model: LoadedModel) {
-        let s = ModelSession(model: model, input: session.snapshot.input, scheduler: session.scheduler)
+        let s = ModelSession(
+            model: model, input: session.snapshot.input, scheduler: session.scheduler,
+            runsTaskHead: session.runsTaskHead)
         s.onResult = session.onResult
         s.beforeSnapshot = session.beforeSnapshot
         s.setReference(session.reference)

@@ -55,9 +55,13 @@ enum Commands {
             "counterfactual", ":counterfactual [TEXT]",
             "the sentence activation patching compares with (by words if token counts differ); P shows the grid"
         ) { w, arg in w.setCounterfactual(arg) },
-        Command("export", ":export [DIR]", "hidden states, attentions (npy) and tokens (json) of the sentence") {
+        Command(
+            "export", ":export [DIR] | svg|png|html|txt|ansi [PATH] | screen FORMAT [PATH]",
+            "the sentence's numbers (npy, json) to DIR; or a figure of the focused pane (or the whole screen) as drawn",
+            arguments: { _ in FigureFormat.allCases.map(\.rawValue) + ["screen"] }
+        ) {
             w, arg in
-            w.export(to: arg.isEmpty ? w.exportDirectory : arg)
+            w.exportCommand(arg)
         },
         Command("model", ":model PATH|HUB_ID", "load another model (folder or Hugging Face cache id)") { w, arg in
             w.switchModel(arg)
@@ -202,6 +206,34 @@ extension Workbench {
             state.say("loaded \(session.model.name)")
         } catch {
             fail("\(error)")
+        }
+    }
+
+    /// `:export FORMAT [PATH]` and `:export screen FORMAT [PATH]`; anything else is a directory for the numbers.
+    func exportCommand(_ arg: String) {
+        var words = arg.split(separator: " ", maxSplits: 2).map(String.init)
+        let screen = words.first == "screen"
+        if screen { words.removeFirst() }
+        guard let name = words.first, let format = FigureFormat(rawValue: name) else {
+            if screen { return fail(":export screen takes a format: svg, png, html, txt or ansi") }
+            return export(to: arg.isEmpty ? exportDirectory : arg)
+        }
+        let pane: Focus? = screen || state.focus.isInput ? nil : state.focus
+        let rest = words.dropFirst().joined(separator: " ")
+        let stamp = Int(Date().timeIntervalSince1970)
+        let path =
+            rest.isEmpty
+            ? (exportDirectory as NSString).appendingPathComponent(
+                "bertscope-\(pane.map { "\($0)" } ?? "screen")-\(stamp).\(format.fileExtension)") : rest
+        let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+        do {
+            try FileLock.makeDirectories(url.deletingLastPathComponent().path)
+            let (content, title) = figure(
+                pane: pane, format: format, width: lastFrameSize.width, height: lastFrameSize.height)
+            try FigureFiles.write(content, format, to: url, title: title, scale: 2)
+            state.say("wrote \(url.path)")
+        } catch {
+            fail("export failed: \(IOErrorText.describe(error))")
         }
     }
 

@@ -22,14 +22,17 @@ public struct Canvas {
     /// The background of a signed value in [−1, 1] on the diverging
     /// attribution ramp, and a text colour readable on it. With 256 colours
     /// the steps are fixed palette entries (purple and orange of rising
-    /// brightness), since rounding a blend to the palette turns it olive.
+    /// brightness, toward the theme's background), since rounding a blend to
+    /// the palette turns it olive; a value near 0 keeps the background.
     func diverging(_ v: Float) -> (bg: Color, fg: Color) {
         let t = max(-1, min(1, v)), level = min(4, Int((abs(t).squareRoot() * 4).rounded()))
         let strong = level >= 3
         if colorMode == .truecolor {
             return (theme.diverging(t), strong ? .rgb(0, 0, 0) : theme.color(.foreground))
         }
-        let purple: [UInt8] = [236, 60, 97, 135, 177], orange: [UInt8] = [236, 94, 130, 166, 208]
+        guard level > 0 else { return (theme.color(.background), theme.color(.foreground)) }
+        let purple: [UInt8] = theme.isLight ? [0, 189, 183, 141, 98] : [0, 60, 97, 135, 177]
+        let orange: [UInt8] = theme.isLight ? [0, 223, 222, 215, 208] : [0, 94, 130, 166, 208]
         return (.indexed((t < 0 ? purple : orange)[level]), strong ? .indexed(16) : theme.color(.foreground))
     }
 

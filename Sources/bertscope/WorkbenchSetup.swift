@@ -1,0 +1,39 @@
+import Foundation
+import SafeIO
+import Session
+import WorkbenchUI
+
+/// A workbench on a loaded model with what ships beside the binary: themes,
+/// samples, mean ablation's reference sentences, probes and the gold set.
+/// The interactive workbench, `render` and `tour` all start from it.
+enum WorkbenchSetup {
+    static func themes() -> ThemeLibrary {
+        ThemeLibrary(directories: [Resources.directory("Themes")].compactMap { $0 })
+    }
+
+    static func samples() -> [Sample] {
+        guard let dir = Resources.directory("Samples") else { return [] }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".txt") }
+            .sorted()
+            .flatMap {
+                SampleSets.parse((try? SafeFile.text(dir.appendingPathComponent($0), limit: Limits.corpus)) ?? "")
+            }
+    }
+
+    static func make(
+        _ model: LoadedModel, input: SessionInput, theme: Theme, history: History = History(file: nil),
+        runsTaskHead: Bool = true
+    ) -> Workbench {
+        let session = ModelSession(model: model, input: input, runsTaskHead: runsTaskHead)
+        // Mean ablation averages over the teaching sentences, as `--ablate-mode mean` does by default.
+        if let url = Resources.directory("Samples")?.appendingPathComponent("teaching.txt"),
+            let text = try? SafeFile.text(url, limit: Limits.corpus)
+        {
+            session.setReference(SampleSets.parse(text).map(\.text))
+        }
+        let w = Workbench(session: session, theme: theme, themes: themes(), history: history, samples: samples())
+        w.loadProbes()
+        w.gold.source = Resources.directory("Samples")?.appendingPathComponent("probing/test.conllu")
+        return w
+    }
+}
