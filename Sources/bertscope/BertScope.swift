@@ -39,7 +39,7 @@ struct BertScope: ParsableCommand {
         subcommands: [
             WorkbenchCommand.self, TokenizeCommand.self, DumpCommand.self, PredictCommand.self, NSPCommand.self,
             ReplacedCommand.self, ScoreCommand.self, ClassifyCommand.self, AnswerCommand.self, ExplainCommand.self,
-            PatchCommand.self, CompareCommand.self, RenderCommand.self,
+            PatchCommand.self, CompareCommand.self, RenderCommand.self, TourCommand.self,
             InfoCommand.self,
             ProbeCommand.self, BenchCommand.self,
         ],

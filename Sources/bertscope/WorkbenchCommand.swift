@@ -8,6 +8,7 @@ import TerminalNCurses
 import WorkbenchUI
 
 struct WorkbenchCommand: ParsableCommand {
+
     static let configuration = CommandConfiguration(
         commandName: "workbench",
         abstract: "The interactive workbench (the default when bertscope runs with no command).",
@@ -24,6 +25,10 @@ struct WorkbenchCommand: ParsableCommand {
     @Flag(
         name: .long, help: "Measure start-up and keystroke-to-frame latency: shown in the status bar, printed at exit.")
     var stats = false
+    @Option(name: .long, help: ArgumentHelp("Play a teaching tour (a name from Samples/tours, or a .tour file).", valueName: "NAME"))
+    var tour: String?
+    @Option(name: .long, help: ArgumentHelp("Reopen a workbench state written by :save.", valueName: "FILE"))
+    var open: String?
     @Argument(help: "A sentence to start with.") var text: String?
 
     func run() throws {
@@ -38,6 +43,10 @@ struct WorkbenchCommand: ParsableCommand {
         let started = FrameStats()
         var workbench: Workbench!
         try reportingErrors {
+            // A tour or a saved state names its model; --model overrides it.
+            let script = try (tour ?? open).map { try WorkbenchSetup.tours().load($0) }
+            var options = options
+            if options.model == nil, let m = script?.model { options.model = m }
             let model = try options.load()
             // The UI thread needs a core too: small models encode faster on one
             // GEMM thread than on two competing with it (measured with --stats).
@@ -50,6 +59,9 @@ struct WorkbenchCommand: ParsableCommand {
                 model, input: SessionInput(text: text ?? draft?.a ?? "", pair: draft?.b), theme: chosen,
                 history: History(file: History.defaultFile()))
             workbench.drafts = drafts
+            if let script {
+                if tour != nil { workbench.startTour(script) } else { workbench.open(script) }
+            }
             let others = drafts.orphans().count
             if others > 0 {
                 workbench.state.notice = Notice(
@@ -70,5 +82,64 @@ struct WorkbenchCommand: ParsableCommand {
             FileHandle.standardError.write(Data("bertscope: \(error)\n".utf8))
         }
         if stats { print("bertscope: " + started.summary) }
+    }
+}
+
+/// `bertscope tour NAME`: the workbench playing a tour.
+struct TourCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tour",
+        abstract: "Play a teaching tour in the workbench (→ Space next, ← back, Esc explores from there).",
+        discussion: "With no NAME, lists the tours (Samples/tours and your own, recorded with :record)."
+    )
+    @OptionGroup var options: ModelOptions
+    @Option(name: .long, help: "Colour theme.") var theme = "dark"
+    @Flag(name: .customLong("no-color"), help: "No colours.") var noColor = false
+    @Flag(
+        name: .long,
+        help: "Play every step without a terminal and run its check lines on the model; exit 1 if one fails.")
+    var check = false
+    @Argument(help: "The tour: a name or a .tour file.") var name: String?
+
+    func run() throws {
+        if check, let name { return try checkTour(name) }
+        guard let name else {
+            let tours = WorkbenchSetup.tours()
+            for n in tours.names {
+                let title = (try? tours.load(n)).map { " — \($0.title) (\($0.steps.count) steps)" } ?? ""
+                print(n + title)
+            }
+            return
+        }
+        let args =
+            ["--tour", name, "--theme", theme] + (noColor ? ["--no-color"] : [])
+            + (options.model.map { ["--model", $0] } ?? [])
+        try WorkbenchCommand.parse(args).run()
+    }
+}
+
+extension TourCommand {
+    /// Each step on screen (160 × 48, headless), its checks run; a caption is required on every step.
+    func checkTour(_ name: String) throws {
+        var failures = 0
+        try reportingErrors {
+            let tour = try WorkbenchSetup.tours().load(name)
+            var options = options
+            if options.model == nil, let m = tour.model { options.model = m }
+            let model = try options.load()
+            let w = WorkbenchSetup.make(model, input: SessionInput(text: ""), theme: try WorkbenchSetup.themes().load(theme))
+            _ = w.render(width: 160, height: 48)
+            for (k, step) in tour.steps.enumerated() {
+                w.open(Tour(title: tour.title, steps: [step]))
+                var problems = w.failedChecks(step.checks)
+                if step.caption.isEmpty { problems.append("the step has no caption") }
+                failures += problems.count
+                print(
+                    "step \(k + 1)/\(tour.steps.count): "
+                        + (problems.isEmpty ? "ok (\(step.checks.count) check\(step.checks.count == 1 ? "" : "s"))" : "FAILED"))
+                for p in problems { print("  " + p) }
+            }
+            if failures > 0 { throw CommandError("\(failures) check\(failures == 1 ? "" : "s") failed in \(name)") }
+        }
     }
 }

@@ -11,6 +11,13 @@ enum WorkbenchSetup {
         ThemeLibrary(directories: [Resources.directory("Themes")].compactMap { $0 })
     }
 
+    /// The user's tours (`:record` writes there), then the shipped lessons.
+    static func tours() -> TourLibrary {
+        TourLibrary(
+            directories: [TourLibrary.userDirectory]
+                + [Resources.directory("Samples")?.appendingPathComponent("tours")].compactMap { $0 })
+    }
+
     static func samples() -> [Sample] {
         guard let dir = Resources.directory("Samples") else { return [] }
         return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".txt") }
@@ -32,6 +39,7 @@ enum WorkbenchSetup {
             session.setReference(SampleSets.parse(text).map(\.text))
         }
         let w = Workbench(session: session, theme: theme, themes: themes(), history: history, samples: samples())
+        w.tours = tours()
         w.loadProbes()
         w.gold.source = Resources.directory("Samples")?.appendingPathComponent("probing/test.conllu")
         return w

@@ -29,6 +29,8 @@ extension Workbench {
     /// Enter on an input line: the line joins the history, and the notice
     /// says whether it reached the history file.
     func keepInHistory() {
+        // While recording a tour, Enter also keeps a step.
+        if state.recording != nil { recordStep() }
         do {
             try history.add(state.focusedEditor.text)
             state.say(history.file == nil ? "kept in history (this session only)" : "kept in history")

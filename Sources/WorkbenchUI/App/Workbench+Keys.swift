@@ -19,7 +19,9 @@ extension Workbench {
         case .none: break
         }
         let context = state.context
-        if let b = KeyMap.binding(for: key, in: context.chain) {
+        // A tour's keys come first while a pane has focus (an input line keeps Space and ← → for typing).
+        let chain = (state.tour != nil && !state.focus.isInput ? [Context.tour] : []) + context.chain
+        if let b = KeyMap.binding(for: key, in: chain) {
             // One snapshot for the key, as for a frame.
             let result = snapshot.result, before = state
             apply(b.run(&state, extent(result)), result)
@@ -63,6 +65,8 @@ extension Workbench {
         case .toggleMask(let whole): toggleMask(wholeWord: whole, r)
         case .repaint: repaintRequested = true
         case .openRankedHead: openRankedHead(r)
+        case .tourStep(let delta): stepTour(by: delta)
+        case .leaveTour: leaveTour()
         }
     }
 

@@ -173,6 +173,7 @@ public enum FrameRenderer {
         }
         for slot in layout.shared { drawSlotTabs(slot, &c) }
         StatusBar.render(v.status, layout.status, into: &c)
+        if let tour = s.tour { TourBanner.render(tour, above: layout.status, &c) }
         drawOverlay(s.overlay, layout, modelInfo: modelInfo, &c)
         return c
     }

@@ -14,6 +14,8 @@ public final class Workbench {
     public var colorMode: ColorMode
     public var history: History
     public var samples: [Sample]
+    /// Where `:tour NAME` looks (the user's tours, then the shipped ones).
+    public var tours = TourLibrary(directories: [TourLibrary.userDirectory])
     public private(set) var sampleIndex = -1
     public private(set) var shouldQuit = false
     /// Loads another model for `:model` (replaceable in tests).

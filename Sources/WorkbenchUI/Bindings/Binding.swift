@@ -12,6 +12,7 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
     case patching = "Activation patching"
     case predictions = "Predictions pane"
     case probing = "Probing pane"
+    case tour = "Tour"
 
     /// The contexts a key tries in order when `self` has focus.
     var chain: [Context] {
@@ -51,6 +52,9 @@ public enum Effect: Equatable, Sendable {
     case repaint
     /// The head finder's highlighted head becomes the one shown.
     case openRankedHead
+    /// A tour moves by this many steps, or is left.
+    case tourStep(Int)
+    case leaveTour
 }
 
 /// One key binding: keys, where it applies, what it does, and the help line
@@ -89,7 +93,7 @@ public enum KeyMap {
         GlobalBindings.all + TokensPane.bindings + AttentionPane.bindings
         + OverviewGrid.bindings + HeadFinder.bindings + ImportanceGrid.bindings + PatchingGrid.bindings
         + PredictionsPane.bindings
-        + ProbingPane.bindings
+        + ProbingPane.bindings + TourBanner.bindings
 
     /// The binding for `key` in the first context of `chain` that binds it.
     static func binding(for key: Key, in chain: [Context]) -> Binding? {

@@ -56,6 +56,20 @@ enum Commands {
             "the sentence activation patching compares with (by words if token counts differ); P shows the grid"
         ) { w, arg in w.setCounterfactual(arg) },
         Command(
+            "tour", ":tour [NAME]", "play a teaching tour (→ Space next, ← back, Esc explores from the step on screen)",
+            arguments: { w in w.tours.names }
+        ) { w, arg in w.playTour(arg) },
+        Command("record", ":record NAME", "record a tour: each :step (or Enter) keeps the screen as a step") { w, arg in
+            w.startRecording(arg)
+        },
+        Command("step", ":step", "while recording: keep what is on screen as the next step") { w, _ in w.recordStep() },
+        Command("caption", ":caption TEXT", "while recording: a caption line for the last step") { w, arg in
+            w.caption(arg)
+        },
+        Command("stop", ":stop", "stop recording and write the tour") { w, _ in w.stopRecording() },
+        Command("save", ":save FILE", "save the workbench (model, sentences, masks, pane settings); bertscope --open FILE")
+        { w, arg in w.saveState(arg) },
+        Command(
             "export", ":export [DIR] | svg|png|html|txt|ansi [PATH] | screen FORMAT [PATH]",
             "the sentence's numbers (npy, json) to DIR; or a figure of the focused pane (or the whole screen) as drawn",
             arguments: { _ in FigureFormat.allCases.map(\.rawValue) + ["screen"] }

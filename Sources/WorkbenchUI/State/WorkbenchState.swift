@@ -24,6 +24,9 @@ public struct WorkbenchState: Equatable, Sendable {
     public var overlay: Overlay = .none
     public var zoomed = false
     public var notice: Notice?
+    /// The tour being played (its banner shows; → ← step, Esc leaves), and one being recorded.
+    public var tour: TourPlayback?
+    public var recording: TourRecording?
 
     public init(text: String = "", pair: String = "") {
         editorA = LineEditor(text)

@@ -1,0 +1,49 @@
+import Analysis
+import Session
+
+/// A teaching tour: steps, each a workbench state (sentences, pane, layer,
+/// head, view, masks, ablations…) and a caption of a few lines. Written as
+/// text (`Samples/tours/*.tour`; the format is in the README), recorded
+/// with `:record`, and the workbench's `:save` files are one-step tours.
+public struct Tour: Equatable, Sendable {
+    public var title: String
+    /// A model directory or hub id; nil: whatever model is open.
+    public var model: String?
+    public var steps: [Step]
+
+    public init(title: String, model: String? = nil, steps: [Step] = []) {
+        self.title = title; self.model = model; self.steps = steps
+    }
+
+    public struct Step: Equatable, Sendable {
+        public var text = ""
+        public var pair = ""
+        public var pane: Focus = .tokens
+        /// 0-based, as stored; the file says them from 1.
+        public var layer = 0, head = 0
+        public var view = AttentionViewKind.head
+        public var words = false, hideSpecial = false, overview = false, zoom = false
+        public var importance = false, patching = false
+        /// The probing pane's representation view (each token's similarity to itself a layer down).
+        public var representation = false
+        /// Token positions masked (besides any [MASK] typed in the text).
+        public var masks: [Int] = []
+        /// The token selected in the tokens pane.
+        public var select: Int?
+        public var ablate = HeadAblation()
+        public var meanAblation = false
+        public var counterfactual = ""
+        /// The masking lab's seed.
+        public var lab: UInt64?
+        public var caption: [String] = []
+        /// Claims about what the model shows here, checked by the test suite (never drawn).
+        public var checks: [String] = []
+        public init() {}
+    }
+}
+
+public struct TourError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ m: String) { message = m }
+    public var description: String { message }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import SafeIO
+import Session
+
+/// Where tours are found: the user's own (`:record` writes there), then the shipped lessons.
+public struct TourLibrary: Sendable {
+    public var directories: [URL]
+    public init(directories: [URL]) { self.directories = directories }
+
+    /// $XDG_DATA_HOME/bertscope/tours (or ~/.local/share/bertscope/tours).
+    public static var userDirectory: URL {
+        let env = ProcessInfo.processInfo.environment
+        let base =
+            env["XDG_DATA_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share")
+        return base.appendingPathComponent("bertscope/tours")
+    }
+
+    public var names: [String] {
+        Set(
+            directories.flatMap { d in
+                ((try? FileManager.default.contentsOfDirectory(atPath: d.path)) ?? []).filter { $0.hasSuffix(".tour") }
+                    .map { String($0.dropLast(5)) }
+            }
+        ).sorted()
+    }
+
+    /// A tour by name (`wordpiece`), file name or path.
+    public func load(_ name: String) throws -> Tour {
+        let direct = URL(fileURLWithPath: (name as NSString).expandingTildeInPath)
+        let candidates =
+            (name.contains("/") || name.hasSuffix(".tour") ? [direct] : [])
+            + directories.map { $0.appendingPathComponent(name.hasSuffix(".tour") ? name : name + ".tour") }
+        guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+            let known = names
+            throw TourError(
+                "no tour \"\(name)\"" + (known.isEmpty ? "" : " (tours: \(known.joined(separator: ", ")))"))
+        }
+        let text: String
+        do { text = try SafeFile.text(url, limit: 1 << 20) } catch { throw TourError(IOErrorText.describe(error)) }
+        return try TourFile.parse(text, name: url.lastPathComponent)
+    }
+}
+
+extension Workbench {
+    /// Plays `tour` from its first step.
+    public func startTour(_ tour: Tour) {
+        state.tour = TourPlayback(tour: tour)
+        apply(tour.steps[0])
+    }
+
+    /// Reopens a saved state (`:save`): its step on screen, no tour banner.
+    public func open(_ saved: Tour) {
+        apply(saved.steps[0])
+        state.say("reopened \(saved.title)")
+    }
+
+    func stepTour(by delta: Int) {
+        guard var p = state.tour else { return }
+        let next = max(0, min(p.tour.steps.count - 1, p.index + delta))
+        guard next != p.index else {
+            state.say(delta > 0 ? "the last step: Esc explores from here" : "the first step")
+            return
+        }
+        p.index = next
+        state.tour = p
+        apply(p.step)
+    }
+
+    func leaveTour() {
+        guard state.tour != nil else { return }
+        state.tour = nil
+        state.say("left the tour: everything on screen is yours to explore")
+    }
+
+    /// Puts a step on screen: sentences, masks, pane and its settings, ablations.
+    func apply(_ s: Tour.Step) {
+        let f = facts
+        state.editorA = LineEditor(s.text)
+        state.editorB = LineEditor(s.pair)
+        state.masked = Set(s.masks)
+        state.labSeed = s.lab
+        state.focus = s.pane
+        state.zoomed = s.zoom
+        state.attention.layer = min(s.layer, f.layers - 1)
+        state.attention.head = min(s.head, f.heads - 1)
+        state.attention.view = s.view
+        state.attention.words = s.words
+        state.attention.hideSpecial = s.hideSpecial
+        state.attention.overview = s.overview
+        state.attention.importance = s.importance
+        state.attention.patching = s.patching
+        state.probing.representation = s.representation
+        state.attention.finder = nil
+        state.attention.focusMode = false
+        if let sel = s.select { state.tokens.selected = sel }
+        state.counterfactual = s.counterfactual
+        let outside = s.ablate.heads.filter { $0.layer >= f.layers || $0.head >= f.heads }
+        state.ablated = HeadAblation(s.ablate.heads.subtracting(outside))
+        state.meanAblation = s.meanAblation && !session.reference.isEmpty
+        state.notice = outside.isEmpty ? nil : Notice(text: "this model has no head \(HeadAblation(outside))", isError: true)
+        session.submit(currentInput)
+    }
+
+    /// The state on screen as a step (what `:record` and `:save` write).
+    func capturedStep() -> Tour.Step {
+        var s = Tour.Step()
+        s.text = state.editorA.text
+        s.pair = state.editorB.text
+        s.pane = state.focus.isInput ? .tokens : state.focus
+        s.layer = state.attention.layer
+        s.head = state.attention.head
+        s.view = state.attention.view
+        s.words = state.attention.words
+        s.hideSpecial = state.attention.hideSpecial
+        s.overview = state.attention.overview
+        s.importance = state.attention.importance
+        s.patching = state.attention.patching
+        s.representation = state.probing.representation
+        s.zoom = state.zoomed
+        s.select = state.tokens.selected
+        s.masks = state.masked.sorted()
+        s.ablate = HeadAblation(state.ablated.heads)
+        s.meanAblation = state.meanAblation
+        s.counterfactual = state.counterfactual
+        s.lab = state.labSeed
+        return s
+    }
+
+    // MARK: commands
+
+    func playTour(_ name: String) {
+        guard !name.isEmpty else {
+            let known = tours.names
+            return fail(known.isEmpty ? "no tours found" : ":tour NAME — tours: \(known.joined(separator: ", "))")
+        }
+        do { startTour(try tours.load(name)) } catch { fail("\(error)") }
+    }
+
+    func startRecording(_ name: String) {
+        let clean = name.trimmingCharacters(in: .whitespaces)
+        guard !clean.isEmpty, !clean.contains("/"), !clean.hasPrefix(".") else {
+            return fail(":record NAME (a file name: the tour is written to \(TourLibrary.userDirectory.path)/NAME.tour)")
+        }
+        state.recording = TourRecording(name: clean, tour: Tour(title: clean, model: session.model.directory.path))
+        state.say("recording \"\(clean)\": :step (or Enter) keeps a step, :caption TEXT captions it, :stop saves")
+    }
+
+    func recordStep() {
+        guard var r = state.recording else { return fail("not recording: :record NAME starts") }
+        guard r.tour.steps.count < TourFile.stepLimit else { return fail("a tour has at most \(TourFile.stepLimit) steps") }
+        r.tour.steps.append(capturedStep())
+        state.recording = r
+        state.say("step \(r.tour.steps.count) kept: :caption TEXT captions it")
+    }
+
+    func caption(_ text: String) {
+        guard var r = state.recording, !r.tour.steps.isEmpty else {
+            return fail(":caption needs a recorded step (:record NAME, then :step)")
+        }
+        guard r.tour.steps[r.tour.steps.count - 1].caption.count < TourFile.captionLimit else {
+            return fail("a caption has at most \(TourFile.captionLimit) lines")
+        }
+        r.tour.steps[r.tour.steps.count - 1].caption.append(text)
+        state.recording = r
+        state.say("caption of step \(r.tour.steps.count): \(text)")
+    }
+
+    func stopRecording() {
+        guard let r = state.recording else { return fail("not recording") }
+        guard !r.tour.steps.isEmpty else {
+            state.recording = nil
+            return state.say("nothing recorded (no :step): no tour written")
+        }
+        let url = TourLibrary.userDirectory.appendingPathComponent(r.name + ".tour")
+        do {
+            try FileLock.makeDirectories(url.deletingLastPathComponent().path)
+            try FileLock.writeAtomically(Data(TourFile.write(r.tour).utf8), to: url)
+            state.recording = nil
+            state.say("wrote \(r.tour.steps.count) step\(r.tour.steps.count == 1 ? "" : "s") to \(url.path): :tour \(r.name) plays it")
+        } catch {
+            fail("could not write the tour: \(IOErrorText.describe(error))")
+        }
+    }
+
+    /// `:save FILE`: the workbench state (model, sentences, masks, pane settings) as a one-step tour.
+    func saveState(_ path: String) {
+        guard !path.isEmpty else { return fail(":save FILE (reopen with bertscope --open FILE)") }
+        let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+        let t = Tour(title: "saved state", model: session.model.directory.path, steps: [capturedStep()])
+        do {
+            try FileLock.writeAtomically(Data(TourFile.write(t).utf8), to: url)
+            state.say("saved to \(url.path): bertscope --open \(path)")
+        } catch {
+            fail("could not save: \(IOErrorText.describe(error))")
+        }
+    }
+}
