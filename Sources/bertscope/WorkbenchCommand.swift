@@ -25,7 +25,9 @@ struct WorkbenchCommand: ParsableCommand {
     @Flag(
         name: .long, help: "Measure start-up and keystroke-to-frame latency: shown in the status bar, printed at exit.")
     var stats = false
-    @Option(name: .long, help: ArgumentHelp("Play a teaching tour (a name from Samples/tours, or a .tour file).", valueName: "NAME"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Play a teaching tour (a name from Samples/tours, or a .tour file).", valueName: "NAME"))
     var tour: String?
     @Option(name: .long, help: ArgumentHelp("Reopen a workbench state written by :save.", valueName: "FILE"))
     var open: String?
@@ -127,7 +129,8 @@ extension TourCommand {
             var options = options
             if options.model == nil, let m = tour.model { options.model = m }
             let model = try options.load()
-            let w = WorkbenchSetup.make(model, input: SessionInput(text: ""), theme: try WorkbenchSetup.themes().load(theme))
+            let w = WorkbenchSetup.make(
+                model, input: SessionInput(text: ""), theme: try WorkbenchSetup.themes().load(theme))
             _ = w.render(width: 160, height: 48)
             for (k, step) in tour.steps.enumerated() {
                 w.open(Tour(title: tour.title, steps: [step]))
@@ -136,7 +139,8 @@ extension TourCommand {
                 failures += problems.count
                 print(
                     "step \(k + 1)/\(tour.steps.count): "
-                        + (problems.isEmpty ? "ok (\(step.checks.count) check\(step.checks.count == 1 ? "" : "s"))" : "FAILED"))
+                        + (problems.isEmpty
+                            ? "ok (\(step.checks.count) check\(step.checks.count == 1 ? "" : "s"))" : "FAILED"))
                 for p in problems { print("  " + p) }
             }
             if failures > 0 { throw CommandError("\(failures) check\(failures == 1 ? "" : "s") failed in \(name)") }

@@ -13,8 +13,7 @@ import Testing
     func frame(
         _ v: FrameView, _ s: WorkbenchState, _ w: Int, _ h: Int, mode: ColorMode = .xterm256, predictions: Bool = false
     ) -> CellGrid {
-        let layout = FrameLayout.compute(
-            width: w, height: h, focus: s.focus, zoomed: s.zoomed, predictions: predictions)
+        let layout = FrameLayout.compute(width: w, height: h, s, predictions: predictions)
         return FrameRenderer.render(
             v, s, layout, theme: Self.theme, colorMode: mode, width: w, height: h, modelInfo: "model  test\nlayers 2"
         ).grid
@@ -222,6 +221,24 @@ import Testing
             }.joined(separator: "\n") + "\n")
         let accent = Self.theme.rgb(Self.theme.color(.accent), background: false)
         #expect(TextExport.ansi(g, whole, theme: Self.theme).contains("38;2;\(accent.r);\(accent.g);\(accent.b)"))
+    }
+
+    /// A tour's caption banner above the status bar, the panes fitted above it.
+    @Test func tourBanner() throws {
+        var s = ViewFixtures.state(.attention)
+        let tour = try TourFile.parse(
+            """
+            title = What attention heads do
+            [step]
+            > Layer 1, head 3 is a previous-token head: nearly every query row puts its
+            > weight on the token just before it (the statistics line: "prev").
+            [step]
+            > The end.
+            """)
+        s.tour = TourPlayback(tour: tour)
+        expectGolden("tour-80x24", frame(ViewFixtures.view(), s, 80, 24))
+        s.tour?.index = 1
+        expectGolden("tour-last-160x48", frame(ViewFixtures.view(), s, 160, 48))
     }
 
     @Test func overlaysAndTinyTerminals() {

@@ -21,6 +21,18 @@ public struct FrameLayout: Equatable, Sendable {
         var shown: Focus
     }
 
+    /// The layout for a state: a tour's caption banner takes rows above the
+    /// status bar and the panes fit above it; on a small terminal a tour
+    /// gives the step's pane the whole body.
+    public static func compute(width: Int, height: Int, _ s: WorkbenchState, predictions: Bool) -> FrameLayout {
+        let banner = s.tour.map { TourBanner.height($0, width: width, screenHeight: height) } ?? 0
+        var layout = compute(
+            width: width, height: height - banner, focus: s.focus, zoomed: s.zoomed || (banner > 0 && height < 32),
+            predictions: predictions)
+        if banner > 0, !layout.tooSmall { layout.status.y += banner }
+        return layout
+    }
+
     static let minimum = (width: 40, height: 10)
     static let sideBySide = (width: 120, height: 32)
     static let everything = (width: 200, height: 56)

@@ -7,9 +7,7 @@ extension Workbench {
     public func render(width: Int, height: Int) -> CellGrid {
         // One snapshot for the whole frame: results arriving meanwhile wait for the next.
         let snap = snapshot
-        let layout = FrameLayout.compute(
-            width: width, height: height, focus: state.focus, zoomed: state.zoomed,
-            predictions: wantsPredictions(snap.result))
+        let layout = frameLayout(width: width, height: height, snap.result)
         settle(on: snap.result, layout)
         let view = derive(snap, layout)
         let canvas = FrameRenderer.render(
@@ -18,6 +16,12 @@ extension Workbench {
         hitAreas = canvas.hits
         lastFrameSize = (width, height)
         return canvas.grid
+    }
+
+    /// Where everything goes; a tour's caption banner takes rows above the
+    /// status bar, and the panes fit above it (nothing hides under it).
+    func frameLayout(width: Int, height: Int, _ r: EncodeResult?) -> FrameLayout {
+        FrameLayout.compute(width: width, height: height, state, predictions: wantsPredictions(r))
     }
 
     /// Masks, a lab run or a discriminator's answer give the predictions pane a place in wide layouts.

@@ -67,8 +67,9 @@ enum Commands {
             w.caption(arg)
         },
         Command("stop", ":stop", "stop recording and write the tour") { w, _ in w.stopRecording() },
-        Command("save", ":save FILE", "save the workbench (model, sentences, masks, pane settings); bertscope --open FILE")
-        { w, arg in w.saveState(arg) },
+        Command(
+            "save", ":save FILE", "save the workbench (model, sentences, masks, pane settings); bertscope --open FILE"
+        ) { w, arg in w.saveState(arg) },
         Command(
             "export", ":export [DIR] | svg|png|html|txt|ansi [PATH] | screen FORMAT [PATH]",
             "the sentence's numbers (npy, json) to DIR; or a figure of the focused pane (or the whole screen) as drawn",

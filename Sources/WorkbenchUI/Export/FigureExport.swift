@@ -47,9 +47,7 @@ extension Workbench {
         if mode.hasColorRamp { colorMode = .truecolor }
         defer { colorMode = mode }
         let grid = render(width: width, height: height)
-        let layout = FrameLayout.compute(
-            width: width, height: height, focus: state.focus, zoomed: state.zoomed,
-            predictions: wantsPredictions(snapshot.result))
+        let layout = frameLayout(width: width, height: height, snapshot.result)
         return (grid, layout)
     }
 

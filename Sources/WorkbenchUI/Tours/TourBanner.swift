@@ -16,21 +16,30 @@ public struct TourRecording: Equatable, Sendable {
 /// The caption banner over the bottom of the panes: the tour's title, the
 /// step number, the caption wrapped to the width, and the keys.
 enum TourBanner {
+    /// Rows the banner takes: the wrapped caption, its border and the keys line, at most half the screen.
+    static func height(_ p: TourPlayback, width: Int, screenHeight: Int) -> Int {
+        guard width >= 20, screenHeight >= 12 else { return 0 }
+        let lines = p.step.caption.flatMap { wrap($0, width - 4) }.count
+        return min(lines + 3, screenHeight / 2)
+    }
+
     static func render(_ p: TourPlayback, above status: Rect, _ c: inout Canvas) {
         let width = status.width
-        guard width >= 20 else { return }
+        let height = Self.height(p, width: width, screenHeight: c.grid.height)
+        guard height > 0 else { return }
         let lines = p.step.caption.flatMap { wrap($0, width - 4) }
-        let height = min(lines.count + 3, max(3, status.y / 2))
         let r = Rect(x: 0, y: status.y - height, width: width, height: height)
         c.grid.fill(r, style: c.theme.style(.foreground))
         c.grid.box(
-            r, title: " Tour · \(p.tour.title) · step \(p.index + 1)/\(p.tour.steps.count) ",
+            r, title: "Tour · \(p.tour.title) · step \(p.index + 1)/\(p.tour.steps.count)",
             style: c.theme.style(.focusBorder), titleStyle: c.theme.style(.accent, [.bold]))
         let inner = r.inset(by: 1)
         for (i, line) in lines.prefix(max(0, inner.height - 1)).enumerated() {
             c.put(line, x: inner.x + 1, y: inner.y + i, c.theme.style(.foreground), clip: inner)
         }
-        let keys = p.isLast ? "end of the tour · ← back · Esc explore from here" : "→ Space next · ← back · Esc explore from here"
+        let keys =
+            p.isLast
+            ? "end of the tour · ← back · Esc explore from here" : "→ Space next · ← back · Esc explore from here"
         c.put(keys, x: inner.x + 1, y: inner.maxY - 1, c.theme.style(.muted), clip: inner)
     }
 

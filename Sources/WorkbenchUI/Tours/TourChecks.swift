@@ -33,7 +33,9 @@ extension Workbench {
         guard let r = snapshot.result, let first = w.first else { throw TourError("no result to check") }
         let e = r.encoding
         func position(_ s: String) throws -> Int {
-            guard let n = Int(s), e.ids.indices.contains(n) else { throw TourError("no token \(s) (\(e.count) tokens)") }
+            guard let n = Int(s), e.ids.indices.contains(n) else {
+                throw TourError("no token \(s) (\(e.count) tokens)")
+            }
             return n
         }
         func compare(_ v: Float, _ op: String, _ limit: String) throws -> (Bool, String) {
@@ -63,8 +65,10 @@ extension Workbench {
             guard let v = deriver.attentionView(r, state.attention) else { throw TourError("no attention view") }
             let st = v.statistics
             let value: Float =
-                ["prev": st.toPrevious, "next": st.toNext, "self": st.toSelf, "cls": st.toCLS, "sep": st.toSEP,
-                 "punct": st.toPunctuation, "entropy": st.entropy][first]!
+                [
+                    "prev": st.toPrevious, "next": st.toNext, "self": st.toSelf, "cls": st.toCLS, "sep": st.toSEP,
+                    "punct": st.toPunctuation, "entropy": st.entropy,
+                ][first]!
             return try compare(value, w[1], w[2])
         case ("prediction", 3) where w[1] == "is":
             guard let top = r.mlm?.predictions.first?.predictions.first else { throw TourError("no mask predicted") }
@@ -74,7 +78,9 @@ extension Workbench {
             let p = preds.first { $0.token == w[2] }?.probability ?? 0
             return try compare(p, w[3], w[4])
         case ("class", 3) where w[1] == "is":
-            guard let best = r.task?.labels.max(by: { $0.score < $1.score }) else { throw TourError("no task head result") }
+            guard let best = r.task?.labels.max(by: { $0.score < $1.score }) else {
+                throw TourError("no task head result")
+            }
             return (best.label == w[2], best.label)
         case ("attribution", 5) where w[1] == "of":
             guard let t = r.task, let a = t.attribution, let enc = t.encoding else { throw TourError("no attribution") }

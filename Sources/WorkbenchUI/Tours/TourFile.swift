@@ -58,7 +58,8 @@ public enum TourFile {
     private static func set(_ key: String, _ value: String, in s: inout Tour.Step, _ place: String) throws {
         func number(_ range: ClosedRange<Int>) throws -> Int {
             guard let n = Int(value), range.contains(n) else {
-                throw TourError("\(place): \(key) takes a number in \(range.lowerBound)…\(range.upperBound), not \"\(value)\"")
+                throw TourError(
+                    "\(place): \(key) takes a number in \(range.lowerBound)…\(range.upperBound), not \"\(value)\"")
             }
             return n
         }
@@ -74,7 +75,8 @@ public enum TourFile {
         case "pair": s.pair = value
         case "pane":
             guard let p = panes[value] else {
-                throw TourError("\(place): pane is one of \(panes.keys.sorted().joined(separator: ", ")), not \"\(value)\"")
+                throw TourError(
+                    "\(place): pane is one of \(panes.keys.sorted().joined(separator: ", ")), not \"\(value)\"")
             }
             s.pane = p
         case "layer": s.layer = try number(1...1024) - 1
@@ -101,7 +103,9 @@ public enum TourFile {
                 return n
             }
         case "ablate":
-            do { s.ablate = value.isEmpty ? HeadAblation() : try HeadAblation.parse(value, layers: 1024, heads: 1024) } catch {
+            do {
+                s.ablate = value.isEmpty ? HeadAblation() : try HeadAblation.parse(value, layers: 1024, heads: 1024)
+            } catch {
                 throw TourError("\(place): ablate: \(error)")
             }
         case "ablate-mode":
@@ -139,7 +143,9 @@ public enum TourFile {
             if let sel = s.select { out.append("select = \(sel)") }
             if !s.masks.isEmpty { out.append("masks = " + s.masks.map(String.init).joined(separator: ",")) }
             if !s.ablate.isEmpty {
-                out.append("ablate = " + s.ablate.heads.sorted().map { "\($0.layer + 1).\($0.head + 1)" }.joined(separator: ","))
+                out.append(
+                    "ablate = "
+                        + s.ablate.heads.sorted().map { "\($0.layer + 1).\($0.head + 1)" }.joined(separator: ","))
             }
             if s.meanAblation { out.append("ablate-mode = mean") }
             if !s.counterfactual.isEmpty { out.append("counterfactual = \(s.counterfactual)") }

@@ -98,7 +98,8 @@ extension Workbench {
         let outside = s.ablate.heads.filter { $0.layer >= f.layers || $0.head >= f.heads }
         state.ablated = HeadAblation(s.ablate.heads.subtracting(outside))
         state.meanAblation = s.meanAblation && !session.reference.isEmpty
-        state.notice = outside.isEmpty ? nil : Notice(text: "this model has no head \(HeadAblation(outside))", isError: true)
+        state.notice =
+            outside.isEmpty ? nil : Notice(text: "this model has no head \(HeadAblation(outside))", isError: true)
         session.submit(currentInput)
     }
 
@@ -140,7 +141,8 @@ extension Workbench {
     func startRecording(_ name: String) {
         let clean = name.trimmingCharacters(in: .whitespaces)
         guard !clean.isEmpty, !clean.contains("/"), !clean.hasPrefix(".") else {
-            return fail(":record NAME (a file name: the tour is written to \(TourLibrary.userDirectory.path)/NAME.tour)")
+            return fail(
+                ":record NAME (a file name: the tour is written to \(TourLibrary.userDirectory.path)/NAME.tour)")
         }
         state.recording = TourRecording(name: clean, tour: Tour(title: clean, model: session.model.directory.path))
         state.say("recording \"\(clean)\": :step (or Enter) keeps a step, :caption TEXT captions it, :stop saves")
@@ -148,7 +150,9 @@ extension Workbench {
 
     func recordStep() {
         guard var r = state.recording else { return fail("not recording: :record NAME starts") }
-        guard r.tour.steps.count < TourFile.stepLimit else { return fail("a tour has at most \(TourFile.stepLimit) steps") }
+        guard r.tour.steps.count < TourFile.stepLimit else {
+            return fail("a tour has at most \(TourFile.stepLimit) steps")
+        }
         r.tour.steps.append(capturedStep())
         state.recording = r
         state.say("step \(r.tour.steps.count) kept: :caption TEXT captions it")
@@ -177,7 +181,9 @@ extension Workbench {
             try FileLock.makeDirectories(url.deletingLastPathComponent().path)
             try FileLock.writeAtomically(Data(TourFile.write(r.tour).utf8), to: url)
             state.recording = nil
-            state.say("wrote \(r.tour.steps.count) step\(r.tour.steps.count == 1 ? "" : "s") to \(url.path): :tour \(r.name) plays it")
+            state.say(
+                "wrote \(r.tour.steps.count) step\(r.tour.steps.count == 1 ? "" : "s") to \(url.path): :tour \(r.name) plays it"
+            )
         } catch {
             fail("could not write the tour: \(IOErrorText.describe(error))")
         }

