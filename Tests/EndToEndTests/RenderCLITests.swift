@@ -101,6 +101,42 @@ import TestSupport
         }
     }
 
+    /// Every view in every format writes a file that reads back (SVG and HTML parse, PNG decodes, text has the pane).
+    @Test func everyViewInEveryFormat() throws {
+        let dir = try temporaryDirectory()
+        var runs: [(model: String, view: String, text: String, title: String)] = [
+            (tiny, "tokens", text, "Tokens (9)"), (tiny, "attention", "he said [MASK] was here", "Attention"),
+            (tiny, "overview", text, "All heads"), (tiny, "rollout", text, "rollout"),
+            (tiny, "predictions", "he said [MASK] was here", "Predictions"), (tiny, "probing", text, "Probing"),
+        ]
+        if let minilm = Fixtures.defaultModel() {
+            runs.append((minilm.path, "explain", "The movie was absolutely terrible", "Classification"))
+        }
+        for run in runs {
+            for format in ["svg", "png", "html", "txt", "ansi"] {
+                let out = dir.appendingPathComponent("\(run.view).\(format)")
+                let r = try runProcess([
+                    try bertscopeBinary(), "render", "--model", run.model, "--view", run.view, "--format", format,
+                    "--out", out.path, run.text,
+                ])
+                #expect(r.status == 0, "\(run.view) \(format): \(r.stderr)")
+                switch format {
+                case "png": #expect(try PNGFile.read(out.path).width > 100, "\(run.view)")
+                case "svg", "html":
+                    let source = try String(contentsOf: out, encoding: .utf8)
+                    let svg =
+                        format == "svg"
+                        ? source
+                        : String(source[source.range(of: "<svg")!.lowerBound..<source.range(of: "</svg>")!.upperBound])
+                    #expect(XMLParser(data: Data(svg.utf8)).parse(), "\(run.view) \(format) parses")
+                default:
+                    let shown = try String(contentsOf: out, encoding: .utf8)
+                    #expect(shown.contains(run.title), "\(run.view) \(format): \(shown.prefix(200))")
+                }
+            }
+        }
+    }
+
     @Test func htmlTextCSVAndErrors() throws {
         let html = try temporaryDirectory().appendingPathComponent("a.html")
         var r = try runProcess([

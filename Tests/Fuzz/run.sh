@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_EACH="${1:-60}"; shift || true
-ALL=(safetensors torch config tokenizer-json vocab spm corpus theme keys encode-wordpiece encode-unigram encode-bpe)
+ALL=(safetensors torch config tokenizer-json vocab spm corpus theme tour keys encode-wordpiece encode-unigram encode-bpe)
 TARGETS=("${@:-${ALL[@]}}")
 SCRATCH="${FUZZ_SCRATCH:-.build-fuzz}"
 export SWIFT_BACKTRACE=enable=no
@@ -17,7 +17,7 @@ export LSAN_OPTIONS="suppressions=$PWD/Tests/Fuzz/lsan.supp"
 swift build -c release --scratch-path "$SCRATCH" --target WorkbenchUI -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|Build" || true
 swift build -c release --scratch-path "$SCRATCH" --target Analysis -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|Build" || true
 OBJECTS=()
-for m in SafeIO CFaults CKernels Checkpoint Tokenizers Encoder Analysis Session WorkbenchUI; do OBJECTS+=("$SCRATCH"/release/"$m".build/*.o); done
+for m in SafeIO CFaults CKernels Checkpoint Tokenizers Encoder Analysis Session Figures WorkbenchUI; do OBJECTS+=("$SCRATCH"/release/"$m".build/*.o); done
 mkdir -p "$SCRATCH/bin" "$SCRATCH/findings"
 status=0
 for t in "${TARGETS[@]}"; do
@@ -31,7 +31,9 @@ for t in "${TARGETS[@]}"; do
   swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_${t//-/_}" -I "$SCRATCH/release/Modules" \
     -Xcc -fmodule-map-file="$SCRATCH/release/CKernels.build/module.modulemap" -Xcc -fmodule-map-file="$SCRATCH/release/CFaults.build/module.modulemap" \
     -Xcc -ISources/CKernels/include -Xcc -ISources/CFaults/include \
-    "$entry" Tests/Fuzz/targets/FuzzFile.swift "${OBJECTS[@]}" -lm -o "$bin" 2>&1 | grep -v "Cannot export local symbol" | grep -E "error" && { status=1; continue; }
+    -Xcc -fmodule-map-file=Sources/CPNG/module.modulemap -Xcc -fmodule-map-file=Sources/CFreeType/module.modulemap \
+    $(pkg-config --cflags-only-I libpng freetype2 | sed 's/-I/-Xcc -I/g') \
+    "$entry" Tests/Fuzz/targets/FuzzFile.swift "${OBJECTS[@]}" -lm -lpng16 -lfreetype -o "$bin" 2>&1 | grep -v "Cannot export local symbol" | grep -E "error" && { status=1; continue; }
   work="$SCRATCH/corpus/$t"; findings="$SCRATCH/findings/$t"
   rm -rf "$findings"; mkdir -p "$work" "$findings"
   log="$SCRATCH/fuzz-$t.log"

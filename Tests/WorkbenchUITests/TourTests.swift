@@ -42,6 +42,17 @@ import TestSupport
         #expect(try TourFile.parse(TourFile.write(t), name: "again") == t)
     }
 
+    /// Files from Windows editors (CRLF) and other line breaks read the same.
+    @Test func anyLineBreakEndsALine() throws {
+        let crlf = try TourFile.parse(Self.source.replacingOccurrences(of: "\n", with: "\r\n"), name: "two.tour")
+        #expect(crlf == (try TourFile.parse(Self.source, name: "two.tour")))
+        let t = try TourFile.parse("[step]\ntext = a\u{2028}text = b\n> c")
+        #expect(t.steps[0].text == "b")
+        var odd = t
+        odd.steps[0].caption = ["one\ntwo"]
+        #expect(try TourFile.parse(TourFile.write(odd)).steps[0].caption == ["one two"])
+    }
+
     @Test func badLinesNameTheirPlace() {
         for (text, message) in [
             ("title = x\n[step]\nlayer = zero", "t.tour:3: layer takes a number in 1…1024"),

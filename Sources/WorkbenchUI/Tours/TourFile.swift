@@ -11,7 +11,8 @@ public enum TourFile {
     public static func parse(_ source: String, name: String = "tour") throws -> Tour {
         var tour = Tour(title: name)
         var step: Tour.Step? = nil
-        for (number, raw) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Any line break (CRLF from Windows editors, U+2028…) ends a line.
+        for (number, raw) in source.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             let place = "\(name):\(number + 1)"
             if line.isEmpty || line.hasPrefix("#") { continue }
@@ -123,8 +124,22 @@ public enum TourFile {
         }
     }
 
-    /// The tour as text, so that parse(write(t)) == t.
+    /// The tour as text, so that parse(write(t)) == t (line breaks inside a
+    /// value, which no parsed tour has, become spaces).
     public static func write(_ t: Tour) -> String {
+        lines(t).joined(separator: "\n") + "\n"
+    }
+
+    private static func lines(_ t: Tour) -> [String] {
+        func one(_ s: String) -> String { String(s.map { $0.isNewline ? " " : $0 }) }
+        let t = Tour(
+            title: one(t.title), model: t.model.map(one),
+            steps: t.steps.map { s in
+                var s = s
+                s.text = one(s.text); s.pair = one(s.pair); s.counterfactual = one(s.counterfactual)
+                s.caption = s.caption.map(one); s.checks = s.checks.map(one)
+                return s
+            })
         var out = ["# BertScope tour (format: README, \"Teaching tours\")", "title = \(t.title)"]
         if let m = t.model { out.append("model = \(m)") }
         let names = Dictionary(uniqueKeysWithValues: panes.map { ($1, $0) })
@@ -153,6 +168,6 @@ public enum TourFile {
             for c in s.checks { out.append("check = \(c)") }
             for line in s.caption { out.append("> " + line) }
         }
-        return out.joined(separator: "\n") + "\n"
+        return out
     }
 }
