@@ -48,6 +48,20 @@ import Tokenizers
         #expect(g.contains("120 characters >") && g.contains("max_input_chars_per_word (100) → [UNK]"))
     }
 
+    /// Keys arriving together (a batch) still ask the session for attention flow when the batch ends.
+    @Test func flowIsAskedForAfterABatchOfKeys() {
+        let w = makeWorkbench("the cat sat")
+        w.beginBatch()
+        w.press(.tab, .tab, .tab, .char("v"), .char("v"), .char("v"))
+        #expect(w.state.attention.view == .flow && w.snapshot.input.flowLayer == nil)
+        w.endBatch()
+        #expect(w.snapshot.input.flowLayer == 0)
+        w.session.waitUntilIdle()
+        #expect(
+            w.snapshot.result?.flow?.map != nil
+                && !w.render(width: 120, height: 40).contains("computing attention flow"))
+    }
+
     @Test func attentionKeysChangeLayerHeadAndView() throws {
         let w = makeWorkbench("the cat sat on the mat")
         w.press(.tab, .tab, .tab)

@@ -105,6 +105,7 @@ public final class Workbench {
     public func endBatch() {
         batching = false
         if textDirty { textDirty = false; submitText() }
+        followFlowLayer()
     }
 
     public func setText(_ a: String, pair b: String? = nil) {
