@@ -28,6 +28,9 @@ public enum AttentionViewKind: String, CaseIterable, Sendable {
     public var isNorm: Bool { self == .norm || self == .normSum || self == .normResidual }
     /// Views computed from the encoder's weights (context mixing), not from the trace alone.
     public var isMixing: Bool { isNorm || needsValueZeroing }
+    /// What an entry of the view is: a probability, a vector norm, or a
+    /// share of the row (value zeroing, attention flow).
+    public var valueName: String { isNorm ? "‖·‖" : needsValueZeroing || self == .flow ? "share" : "p" }
     /// Views built from value zeroing's maps.
     public var needsValueZeroing: Bool { self == .valueZeroing || self == .valueZeroingRollout }
 }

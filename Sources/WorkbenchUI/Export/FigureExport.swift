@@ -110,7 +110,7 @@ extension Workbench {
                 .replacingOccurrences(of: "Attention · ", with: ""),
             colour: { self.heatRGB(($0 / top).squareRoot()) }, scaled: { ($0 / top).squareRoot() })
         h.subtitle = input + " · rows: queries, columns: keys · colour √(value / max)"
-        h.valueName = a.view.isNorm ? "‖·‖" : a.view.needsValueZeroing || a.view == .flow ? "share" : "p"
+        h.valueName = a.view.valueName
         h.ticks = [0, top / 4, top]
         h.foreground = theme.rgb(theme.color(.foreground), background: false)
         h.muted = theme.rgb(theme.color(.muted), background: false)

@@ -76,11 +76,10 @@ enum AttentionPane {
     private static func drawInfo(_ v: AttentionView, _ s: AttentionState, _ r: Rect, _ c: inout Canvas) {
         let map = v.map
         let row = min(s.row, map.size - 1), col = min(s.column, map.size - 1)
-        // Norms are magnitudes, value zeroing a share of the row's change, the rest probabilities.
-        let name = s.view.isNorm ? "‖·‖" : s.view.needsValueZeroing || s.view == .flow ? "share" : "p"
+        let name = s.view.valueName
         let info =
             "\(v.labels[row]) → \(v.labels[col])  \(name) = " + String(format: "%.6f", map[row, col])
-            + (s.view.isMixing ? "   (colour: √(v / max v))" : "   (colour: √(p / max p))")
+            + (name == "p" ? "   (colour: √(p / max p))" : "   (colour: √(v / max v))")
         c.put(info, x: r.x, y: r.y, c.theme.style(.foreground, [.bold]), clip: r)
         var notes: [String] = []
         if s.words { notes.append("to a word: sum over its pieces; from a word: mean") }
@@ -173,7 +172,7 @@ enum AttentionPane {
         if geo.visibleColumns < n {
             parts.append("  keys \(s.scrollColumn + 1)–\(min(n, s.scrollColumn + geo.visibleColumns))/\(n)")
         }
-        parts.insert(String(format: " (max %@; middle %.3f)", s.view.isNorm ? "‖·‖" : "p", maxValue / 4), at: 1)
+        parts.insert(String(format: " (max %@; middle %.3f)", s.view.valueName, maxValue / 4), at: 1)
         var text = ""
         for p in parts where x + displayWidth(text + p) <= r.maxX { text += p }
         c.put(text, x: x, y: r.y, c.theme.style(.muted), clip: r)
