@@ -28,9 +28,27 @@ public struct EncodeResult: Sendable {
     public var patching: PatchingOutcome? = nil
     /// Attention flow through `input.flowLayer`, when asked for.
     public var flow: FlowOutcome? = nil
+    /// The input beside `input.comparison`, when asked for.
+    public var comparison: ComparisonOutcome? = nil
 }
 
 /// The patching grid and what it measured, or why there is none.
+/// A′ through the same model: its encoding and trace, and how each shared
+/// word's representation and each head's attention differ from the input's.
+public struct ComparisonOutcome: Sendable, Equatable {
+    public var text: String
+    public var encoding: Encoding
+    public var trace: Trace?
+    public var comparison: SentenceComparison?
+    public var error: String?
+    public init(
+        text: String, encoding: Encoding, trace: Trace? = nil, comparison: SentenceComparison? = nil,
+        error: String? = nil
+    ) {
+        self.text = text; self.encoding = encoding; self.trace = trace; self.comparison = comparison; self.error = error
+    }
+}
+
 public struct FlowOutcome: Sendable, Equatable {
     public var layer: Int
     public var map: AttentionMap?

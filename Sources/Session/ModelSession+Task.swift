@@ -129,3 +129,28 @@ extension ModelSession {
         return FlowOutcome(layer: layer, map: map)
     }
 }
+
+extension ModelSession {
+    /// A′ encoded (with the input's ablations) and compared with the input; nil when cancelled.
+    func analyzeComparison(
+        _ input: SessionInput, _ trace: Trace, _ e: Encoding, _ text: String,
+        isCancelled: @escaping @Sendable () -> Bool
+    ) -> ComparisonOutcome? {
+        let enc = model.encoder
+        let other = model.tokenizer.encode(text, maxLength: enc.config.maxTokens)
+        var out = ComparisonOutcome(text: text, encoding: other)
+        do {
+            var t = Trace()
+            try enc.forward(
+                ids: other.ids, typeIds: other.typeIds, attentionMask: nil, ablate: ablation(input, on: enc),
+                workspace: enc.makeWorkspace(), into: &t, isCancelled: isCancelled)
+            out.trace = t
+            out.comparison = SentenceComparison.compute(trace, e, input.text, t, other, text)
+        } catch is CancellationError {
+            return nil
+        } catch {
+            out.error = "\(error)"
+        }
+        return out
+    }
+}

@@ -100,8 +100,9 @@ public final class ModelSession: @unchecked Sendable {
             // tokens and attention show at once; only a complete result is cached.
             let wantsTask = taskWanted(result), wantsPatching = input.patching && input.counterfactual != nil
             let wantsFlow = input.flowLayer != nil && result.trace != nil
-            publish(result, generation: gen, cache: !wantsTask && !wantsPatching && !wantsFlow)
-            guard wantsTask || wantsPatching || wantsFlow else { continue }
+            let wantsComparison = input.comparison != nil && result.trace != nil
+            publish(result, generation: gen, cache: !wantsTask && !wantsPatching && !wantsFlow && !wantsComparison)
+            guard wantsTask || wantsPatching || wantsFlow || wantsComparison else { continue }
             let stale = isStale(gen)
             if wantsTask, let task = taskModel {
                 guard
@@ -113,6 +114,11 @@ public final class ModelSession: @unchecked Sendable {
             if wantsPatching {
                 guard let outcome = analyzePatching(input, result.encoding, isCancelled: stale) else { continue }
                 result.patching = outcome
+            }
+            if wantsComparison, let text = input.comparison, let trace = result.trace {
+                guard let outcome = analyzeComparison(input, trace, result.encoding, text, isCancelled: stale)
+                else { continue }
+                result.comparison = outcome
             }
             if wantsFlow, let layer = input.flowLayer, let trace = result.trace {
                 guard let outcome = analyzeFlow(trace, layer: layer, isCancelled: stale, progress: progress(gen))

@@ -21,6 +21,8 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     public var meanAblation: Bool
     /// Attention flow through this layer, computed after the trace (it is n² maximum flows).
     public var flowLayer: Int?
+    /// A second sentence A′ to compare the input with (`:compare TEXT`).
+    public var comparison: String?
     /// Also rank every head by how much ablating it alone changes the first mask's top prediction.
     public var importance: Bool
     /// How the task head's decision is explained, and of which class (nil: the predicted one).
@@ -34,9 +36,11 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         text: String, pair: String? = nil, masked: Set<Int> = [], labSeed: UInt64? = nil,
         ablated: HeadAblation = HeadAblation(), importance: Bool = false,
         explainMethod: AttributionMethod = .integratedGradients, explainTarget: Int? = nil,
-        counterfactual: String? = nil, patching: Bool = false, meanAblation: Bool = false, flowLayer: Int? = nil
+        counterfactual: String? = nil, patching: Bool = false, meanAblation: Bool = false, flowLayer: Int? = nil,
+        comparison: String? = nil
     ) {
         self.flowLayer = flowLayer
+        self.comparison = comparison.flatMap { $0.isEmpty ? nil : $0 }
         self.meanAblation = meanAblation
         self.counterfactual = counterfactual.flatMap { $0.isEmpty ? nil : $0 }
         self.patching = patching
@@ -55,6 +59,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
             && a.ablated == b.ablated && a.importance == b.importance && a.explainMethod == b.explainMethod
             && a.explainTarget == b.explainTarget && a.patching == b.patching && a.meanAblation == b.meanAblation
             && a.flowLayer == b.flowLayer
+            && a.comparison.map { Array($0.utf8) } == b.comparison.map { Array($0.utf8) }
             && a.counterfactual.map { Array($0.utf8) } == b.counterfactual.map { Array($0.utf8) }
             && (a.pair?.utf8).map { p in (b.pair?.utf8).map { p.elementsEqual($0) } ?? false } ?? (b.pair == nil)
     }
@@ -72,6 +77,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         h.combine(patching)
         h.combine(meanAblation)
         h.combine(flowLayer)
+        h.combine(comparison.map { Array($0.utf8) })
     }
 
     public var description: String { pair.map { "\(text) || \($0)" } ?? text }

@@ -134,6 +134,28 @@ import Testing
         expectGolden("importance-waiting-80x24", frame(v, s, 80, 24))
     }
 
+    /// Sentence comparison: A, A′ and A − A′, then one word's drift chart; narrow panes show one map.
+    @Test func sentenceComparison() {
+        var s = ViewFixtures.state(.attention)
+        s.attention.comparing = true
+        s.attention.compareWord = 1
+        var v = ViewFixtures.view()
+        let a = ViewFixtures.map(1, size: 6), b = ViewFixtures.map(2, size: 6)
+        let labels = ["[CLS]", "the", "bank", "of", "river", "[SEP]"]
+        let word = { (w: String, c: [Float]) in
+            SentenceComparison.Word(word: w, a: [2], b: [2], cosine: c, toEmbedding: c.map { $0 * 0.8 })
+        }
+        v.comparison = ComparisonView(
+            textB: "the bank of money", labelsA: labels, labelsB: labels.map { $0 == "river" ? "money" : $0 }, mapA: a,
+            mapB: b, difference: zip(a.values, b.values).map { $0 - $1 }, alignment: "token by token",
+            words: [word("the", [1, 0.99, 0.98]), word("bank", [1, 0.93, 0.71])], what: "layer 1 · head 1")
+        expectGolden("comparison-160x48", frame(v, s, 160, 48))
+        expectGolden("comparison-80x24", frame(v, s, 80, 24))
+        v.comparison = nil
+        v.comparisonWaiting = "encoding A′ and comparing…"
+        expectGolden("comparison-waiting-80x24", frame(v, s, 80, 24))
+    }
+
     /// Activation patching: positions × hidden states and layers × heads on the diverging ramp.
     @Test func patchingGrid() {
         var s = ViewFixtures.state(.attention)

@@ -13,6 +13,9 @@ public struct SentenceComparison: Sendable, Equatable {
         public var cosine: [Float]
         /// Per hidden state: cosine of the word in A to its own layer-0 embedding in A.
         public var toEmbedding: [Float]
+        public init(word: String, a: [Int], b: [Int], cosine: [Float], toEmbedding: [Float]) {
+            self.word = word; self.a = a; self.b = b; self.cosine = cosine; self.toEmbedding = toEmbedding
+        }
     }
 
     public var words: [Word]
@@ -55,7 +58,14 @@ public struct SentenceComparison: Sendable, Equatable {
     ) throws -> SentenceComparison {
         let ta = try encoder.forward(ids: a.ids, typeIds: a.typeIds)
         let tb = try encoder.forward(ids: b.ids, typeIds: b.typeIds)
-        let L = encoder.config.numLayers, H = encoder.config.numHeads, d = encoder.config.hiddenSize
+        return compute(ta, a, textA, tb, b, textB)
+    }
+
+    /// The same from the two sentences' traces (full: every hidden state and attention map).
+    public static func compute(
+        _ ta: Trace, _ a: Encoding, _ textA: String, _ tb: Trace, _ b: Encoding, _ textB: String
+    ) -> SentenceComparison {
+        let L = ta.layers, H = ta.heads, d = ta.hidden
         func mean(_ t: Trace, _ layer: Int, _ ps: [Int]) -> [Double] {
             var v = [Double](repeating: 0, count: d)
             for p in ps { for k in 0..<d { v[k] += Double(t.hiddenStates[(layer * t.tokens + p) * d + k]) } }

@@ -110,6 +110,13 @@ extension Workbench {
                         ?? "computing attention flow through layer \(state.attention.layer + 1): "
                         + (snap.progress.map { "\($0.done) of \($0.total) rows…" } ?? "n² maximum flows…")
                 }
+                if state.attention.comparing {
+                    v.comparison = snap.isStale ? nil : deriver.comparisonView(r, state.attention)
+                    v.comparisonWaiting =
+                        state.comparison.isEmpty
+                        ? "type :compare TEXT (or C: line A to edit as A′) to compare the sentence with another"
+                        : r.comparison?.error ?? "encoding A′ and comparing…"
+                }
                 if state.attention.patching {
                     let waiting =
                         state.counterfactual.isEmpty
@@ -163,7 +170,8 @@ public enum FrameRenderer {
             c.hits.add(r, .pane(.attention))
             let input = AttentionPane.Input(
                 view: v.attention, overview: v.overview, finder: v.finder, importance: v.importance,
-                patching: v.patching, flowWaiting: v.flowWaiting, error: v.error,
+                patching: v.patching, flowWaiting: v.flowWaiting, comparison: v.comparison,
+                comparisonWaiting: v.comparisonWaiting, error: v.error,
                 layers: v.status.layers, heads: v.status.heads, ablated: s.ablated)
             AttentionPane.render(input, s.attention, r, focused: s.focus == .attention, into: &c)
         }

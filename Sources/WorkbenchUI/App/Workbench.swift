@@ -74,7 +74,8 @@ public final class Workbench {
             explainMethod: state.predictions.explainMethod, explainTarget: state.predictions.explainTarget,
             counterfactual: state.counterfactual, patching: state.attention.patching,
             meanAblation: state.meanAblation,
-            flowLayer: state.attention.view == .flow && !state.attention.overview ? state.attention.layer : nil)
+            flowLayer: state.attention.view == .flow && !state.attention.overview ? state.attention.layer : nil,
+            comparison: state.attention.comparing ? state.comparison : nil)
     }
 
     /// Sends the input to the session (cached inputs show at once).

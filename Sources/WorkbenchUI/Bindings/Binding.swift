@@ -10,6 +10,7 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
     case finder = "Head finder"
     case importance = "Head importance"
     case patching = "Activation patching"
+    case comparison = "Sentence comparison"
     case predictions = "Predictions pane"
     case probing = "Probing pane"
     case tour = "Tour"
@@ -92,6 +93,7 @@ public enum KeyMap {
     public static let bindings: [Binding] =
         GlobalBindings.all + TokensPane.bindings + AttentionPane.bindings
         + OverviewGrid.bindings + HeadFinder.bindings + ImportanceGrid.bindings + PatchingGrid.bindings
+        + ComparisonGrid.bindings
         + PredictionsPane.bindings
         + ProbingPane.bindings + TourBanner.bindings
 

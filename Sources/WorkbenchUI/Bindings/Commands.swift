@@ -56,6 +56,10 @@ enum Commands {
             "the sentence activation patching compares with (by words if token counts differ); P shows the grid"
         ) { w, arg in w.setCounterfactual(arg) },
         Command(
+            "compare", ":compare [TEXT]",
+            "compare the sentence with A′ = TEXT: both maps, their difference and each shared word's drift by layer; no TEXT closes"
+        ) { w, arg in w.setComparison(arg) },
+        Command(
             "tour", ":tour [NAME]", "play a teaching tour (→ Space next, ← back, Esc explores from the step on screen)",
             arguments: { w in w.tours.names }
         ) { w, arg in w.playTour(arg) },
@@ -177,6 +181,20 @@ extension Workbench {
         gold.current = s
         state.focus = .probing
         state.say("labelled sentence: the probing pane compares each layer with its gold (silver) labels")
+    }
+
+    func setComparison(_ arg: String) {
+        state.comparison = arg
+        state.attention.comparing = !arg.isEmpty
+        if !arg.isEmpty {
+            state.attention.patching = false
+            state.attention.importance = false
+            state.attention.overview = false
+            state.attention.compareWord = 0
+            state.focus = .attention
+        }
+        inputChanged()
+        state.say(arg.isEmpty ? "comparison closed" : "comparing with A′: \(arg)")
     }
 
     func setCounterfactual(_ arg: String) {

@@ -16,6 +16,7 @@ final class Deriver {
     private var predictions: (key: SessionInput, view: PredictionsView)?
     private var attention: (key: AttentionKey, view: AttentionView)?
     private var finder: (key: FinderKey, view: HeadFinderView)?
+    private var comparison: (key: MapKey, view: ComparisonView)?
 
     init(model: LoadedModel) { self.model = model }
 
@@ -43,6 +44,16 @@ final class Deriver {
         if maps.count > 64 { maps.removeAll() }
         maps[key] = m
         return m
+    }
+
+    /// The comparison of `r` with its A′, memoized by input and view (rollout is O(L·n³) per sentence).
+    func comparisonView(_ r: EncodeResult, _ s: AttentionState) -> ComparisonView? {
+        guard r.comparison != nil else { return nil }
+        let key = MapKey(input: r.input, spec: s.spec)
+        if let c = comparison, c.key == key { return c.view }
+        guard let v = ComparisonView.derive(r, s) else { return nil }
+        comparison = (key, v)
+        return v
     }
 
     /// One layer's context-mixing maps (every head at once), memoized by input and layer.

@@ -10,6 +10,9 @@ public struct FrameView: Equatable, Sendable {
     public var patching: PatchingView?
     /// Attention flow still computing (or refused): said where the heatmap goes.
     public var flowWaiting: String?
+    /// Sentence comparison (`:compare`), or why it is not there yet.
+    public var comparison: ComparisonView?
+    public var comparisonWaiting = ""
     /// Why the model could not run on this input (shown in the attention pane).
     public var error: String?
     public var predictions: PredictionsView?

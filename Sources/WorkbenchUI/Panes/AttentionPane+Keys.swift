@@ -52,6 +52,12 @@ extension AttentionPane {
             s.attention.importance = false
             return .inputChanged
         },
+        .state(
+            [.char("C")], .attention,
+            "compare with another sentence: opens :compare with line A to edit into A′ (or the A′ already set)"
+        ) { s, _ in
+            s.overlay = .command(LineEditor("compare " + (s.comparison.isEmpty ? s.editorA.text : s.comparison)))
+        },
         Binding([.char("a")], .attention, "ablate the head shown (its context zeroed in every pass), or restore it") {
             s, _ in
             toggleAblation(&s)

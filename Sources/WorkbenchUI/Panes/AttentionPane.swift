@@ -10,6 +10,8 @@ enum AttentionPane {
         var importance: ImportanceView?
         var patching: PatchingView?
         var flowWaiting: String?
+        var comparison: ComparisonView?
+        var comparisonWaiting = ""
         var error: String?
         var layers: Int, heads: Int
         /// Heads knocked out: the title and the overview mark them.
@@ -64,6 +66,8 @@ enum AttentionPane {
             ImportanceGrid.render(imp, s, area, &c)
         } else if let p = input.patching, s.patching {
             PatchingGrid.render(p, area, &c)
+        } else if s.comparing {
+            ComparisonGrid.render(input.comparison, waiting: input.comparisonWaiting, s, area, &c)
         } else if let f = input.finder, let fs = s.finder {
             HeadFinder.render(f, fs, current: (s.layer, s.head), area, &c)
         } else if s.focusMode {

@@ -26,6 +26,10 @@ public struct AttentionState: Equatable, Sendable {
     public var importance = false
     /// The activation-patching grid (the counterfactual's states patched in, one at a time).
     public var patching = false
+    /// Sentence comparison (`:compare TEXT`): A, A′ and their difference, and one word's drift by layer.
+    public var comparing = false
+    /// The shared word whose drift is drawn, and which map a narrow pane shows (0: A − A′, 1: A, 2: A′).
+    public var compareWord = 0, compareShown = 0
     public init() {}
 }
 

@@ -21,6 +21,8 @@ public struct WorkbenchState: Equatable, Sendable {
     public var meanAblation = false
     /// The counterfactual sentence activation patching compares with (`:counterfactual TEXT`).
     public var counterfactual = ""
+    /// The sentence A′ the input is compared with (`:compare TEXT`).
+    public var comparison = ""
     public var overlay: Overlay = .none
     public var zoomed = false
     public var notice: Notice?
@@ -52,6 +54,7 @@ public struct WorkbenchState: Equatable, Sendable {
         case .attention:
             if attention.importance { return .importance }
             if attention.patching { return .patching }
+            if attention.comparing { return .comparison }
             return attention.finder != nil ? .finder : attention.overview ? .overview : .attention
         }
     }

@@ -1,0 +1,58 @@
+import Analysis
+import Session
+import Tokenizers
+
+/// What the comparison shows: A's and A′'s maps for the chosen layer/head,
+/// their difference where the sentences align, and the shared words'
+/// drift by layer; or why there is nothing yet.
+public struct ComparisonView: Equatable, Sendable {
+    public var textB: String
+    public var labelsA: [String], labelsB: [String]
+    public var mapA: AttentionMap, mapB: AttentionMap
+    /// A − A′, entry by entry, when the maps align.
+    public var difference: [Float]?
+    /// How the maps align: "token by token", "word by word", or why they do not.
+    public var alignment: String
+    public var words: [SentenceComparison.Word]
+    /// The view compared ("head 3", "mean of 12 heads", "rollout"): mixing views compare the raw head.
+    public var what: String
+
+    public init(
+        textB: String, labelsA: [String], labelsB: [String], mapA: AttentionMap, mapB: AttentionMap,
+        difference: [Float]?, alignment: String, words: [SentenceComparison.Word], what: String
+    ) {
+        self.textB = textB; self.labelsA = labelsA; self.labelsB = labelsB; self.mapA = mapA; self.mapB = mapB
+        self.difference = difference; self.alignment = alignment; self.words = words; self.what = what
+    }
+
+    /// Derives the view from the input's result and the comparison outcome.
+    static func derive(_ r: EncodeResult, _ s: AttentionState) -> ComparisonView? {
+        guard let o = r.comparison, let ta = r.trace, let tb = o.trace else { return nil }
+        var spec = s.spec
+        // Head, mean and rollout come from the traces alone; the mixing views compare the raw head.
+        if ![.head, .mean, .rollout].contains(spec.kind) { spec.kind = .head }
+        var a = AttentionViews.map(ta, r.encoding, spec), b = AttentionViews.map(tb, o.encoding, spec)
+        var alignment = spec.words ? "word by word" : "token by token"
+        if a.size != b.size, !spec.words {
+            let ga = r.encoding.wordGroups(of: Array(r.encoding.ids.indices))
+            let gb = o.encoding.wordGroups(of: Array(o.encoding.ids.indices))
+            if ga.count == gb.count {
+                a = AttentionViews.words(a, groups: ga)
+                b = AttentionViews.words(b, groups: gb)
+                alignment = "word by word (the tokenizations differ)"
+            }
+        }
+        if a.size != b.size {
+            alignment = "not aligned: A has \(a.size) \(spec.words ? "words" : "tokens"), A′ \(b.size)"
+        }
+        let labels = { (m: AttentionMap, e: Encoding) in m.groups.map { visibleText(AttentionViews.label($0, e)) } }
+        let difference = a.size == b.size ? zip(a.values, b.values).map { $0 - $1 } : nil
+        let what =
+            spec.kind == .mean ? "mean over heads" : spec.kind == .rollout ? "rollout" : "head \(spec.head + 1)"
+        return ComparisonView(
+            textB: o.text, labelsA: labels(a, r.encoding), labelsB: labels(b, o.encoding), mapA: a, mapB: b,
+            difference: difference, alignment: alignment, words: o.comparison?.words ?? [],
+            what: "layer \(spec.layer + 1) · \(what)"
+                + (s.view == spec.kind ? "" : " (mixing views compare the raw head)"))
+    }
+}

@@ -1,0 +1,120 @@
+import Analysis
+import Session
+
+/// Sentence comparison in place of the heatmap: A's map, A′'s map and A − A′
+/// side by side (one at a time in a narrow pane, `x` picks), then the drift
+/// chart of one shared word: per layer, its cosine in A and A′ and to its
+/// embedding.
+enum ComparisonGrid {
+    static func render(_ v: ComparisonView?, waiting: String, _ s: AttentionState, _ r: Rect, _ c: inout Canvas) {
+        guard r.height > 2 else { return }
+        guard let v else {
+            c.put(waiting, x: r.x, y: r.y, c.theme.style(.muted), clip: r)
+            return
+        }
+        c.segments(
+            ["A′ \"\(v.textB)\"", "  · \(v.what)", "  · \(v.alignment)", "  · Esc closes"], x: r.x, y: r.y,
+            c.theme.style(.accent, [.bold]), clip: r)
+        let maps: [(String, AttentionMap?, [Float]?, [String])] = [
+            ("A − A′", nil, v.difference, v.labelsA), ("A", v.mapA, nil, v.labelsA), ("A′", v.mapB, nil, v.labelsB),
+        ]
+        let n = max(v.mapA.size, v.mapB.size)
+        // Two columns per cell when all three maps fit so, else one.
+        let cw = r.width >= 3 * (10 + 2 * n) ? 2 : 1, need = { (m: Int) in 10 + cw * m }
+        let fitsAll = r.width >= 3 * need(n)
+        let shown = fitsAll ? [1, 2, 0] : [s.compareShown % 3]
+        let mapRows = min(n, max(0, (r.height - 4) / 2))
+        var x = r.x
+        for k in shown {
+            let (title, map, diff, labels) = maps[k]
+            let box = Rect(x: x, y: r.y + 1, width: min(need(n), r.maxX - x), height: mapRows + 1)
+            draw(title, map, diff, labels, cellWidth: cw, box, &c)
+            x += need(n)
+        }
+        if !fitsAll {
+            c.put(
+                "x: A − A′ / A / A′ (all three from \(3 * (10 + n)) columns)", x: r.x, y: r.y + 2 + mapRows,
+                c.theme.style(.muted), clip: r)
+        }
+        drift(v, s, Rect(x: r.x, y: r.y + 3 + mapRows, width: r.width, height: r.maxY - (r.y + 3 + mapRows)), &c)
+    }
+
+    /// One map: a title, row labels, two columns per cell (heat, or the diverging ramp for a difference).
+    private static func draw(
+        _ title: String, _ map: AttentionMap?, _ diff: [Float]?, _ labels: [String], cellWidth cw: Int, _ r: Rect,
+        _ c: inout Canvas
+    ) {
+        c.put(title, x: r.x + 8, y: r.y, c.theme.style(.foreground, [.bold]), clip: r)
+        let n = map?.size ?? (diff.map { Int(Double($0.count).squareRoot().rounded()) } ?? 0)
+        guard n > 0 else {
+            c.put("no difference: the sentences do not align", x: r.x, y: r.y + 1, c.theme.style(.muted), clip: r)
+            return
+        }
+        let top = map.map { max($0.values.max() ?? 1, 1e-9) } ?? max(diff?.map(abs).max() ?? 1, 1e-9)
+        for i in 0..<min(n, r.height - 1) {
+            let y = r.y + 1 + i
+            c.put(fit(i < labels.count ? labels[i] : "", 7), x: r.x, y: y, c.theme.style(.muted), clip: r)
+            for j in 0..<n {
+                let cell = Rect(x: r.x + 8 + cw * j, y: y, width: cw, height: 1)
+                guard cell.maxX <= r.maxX else { break }
+                if let map {
+                    let level = (map[i, j] / top).squareRoot()
+                    let style = c.ramp ? Style(bg: c.theme.heat(level)) : c.theme.style(.foreground)
+                    let glyph = c.ramp ? " " : [" ", "░", "▒", "▓", "█"][min(4, Int((level * 4).rounded()))]
+                    c.put(String(repeating: glyph, count: cw), x: cell.x, y: y, style, clip: r)
+                } else if let diff {
+                    let (bg, fg) = c.diverging(diff[i * n + j] / top)
+                    let d = diff[i * n + j], glyph = c.ramp ? " " : d > 0 ? "+" : d < 0 ? "-" : " "
+                    c.put(String(repeating: glyph, count: cw), x: cell.x, y: y, Style(fg: fg, bg: bg), clip: r)
+                }
+            }
+        }
+    }
+
+    /// The chosen shared word's cosine A vs A′ and to its own embedding, per layer, as bars.
+    private static func drift(_ v: ComparisonView, _ s: AttentionState, _ r: Rect, _ c: inout Canvas) {
+        guard r.height > 1 else { return }
+        guard !v.words.isEmpty else {
+            c.put("no word is in both sentences", x: r.x, y: r.y, c.theme.style(.muted), clip: r)
+            return
+        }
+        let w = v.words[min(s.compareWord, v.words.count - 1)]
+        c.segments(
+            [
+                "\"\(w.word)\" (\(min(s.compareWord, v.words.count - 1) + 1)/\(v.words.count), ↑ ↓ another word):",
+                " cosine of its vectors in A and A′ by layer", ", and in A to its embedding",
+            ], x: r.x, y: r.y, c.theme.style(.foreground, [.bold]), clip: r)
+        let barWidth = max(4, min(40, (r.width - 30) / 2))
+        for (l, (ab, emb)) in zip(w.cosine, w.toEmbedding).enumerated() where r.y + 1 + l < r.maxY {
+            let y = r.y + 1 + l
+            var x = c.put(fit(l == 0 ? "emb" : "L\(l)", 4), x: r.x, y: y, c.theme.style(.muted), clip: r)
+            x = bar(ab, barWidth, x: x, y: y, c.theme.style(.accent), r, &c)
+            x = c.put(String(format: " %.3f  ", ab), x: x, y: y, c.theme.style(.foreground), clip: r)
+            x = bar(emb, barWidth, x: x, y: y, c.theme.style(.muted), r, &c)
+            c.put(String(format: " %.3f", emb), x: x, y: y, c.theme.style(.muted), clip: r)
+        }
+    }
+
+    private static func bar(_ v: Float, _ width: Int, x: Int, y: Int, _ style: Style, _ r: Rect, _ c: inout Canvas)
+        -> Int
+    {
+        let filled = Int((max(0, min(1, v)) * Float(width)).rounded())
+        return c.put(
+            String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled), x: x, y: y, style,
+            clip: r)
+    }
+
+    static let bindings: [Binding] = [
+        .state([.up, .char("k")], .comparison, "previous shared word (its drift chart)") { s, _ in
+            s.attention.compareWord = max(0, s.attention.compareWord - 1)
+        },
+        .state([.down, .char("j")], .comparison, "next shared word") { s, _ in s.attention.compareWord += 1 },
+        .state([.char("x")], .comparison, "in a narrow pane: show A − A′, A or A′") { s, _ in
+            s.attention.compareShown = (s.attention.compareShown + 1) % 3
+        },
+        Binding([.escape], .comparison, "close the comparison") { s, _ in
+            s.attention.comparing = false
+            return .inputChanged
+        },
+    ]
+}

