@@ -47,6 +47,11 @@ public struct LoadedModel: Sendable {
     }
 
     /// Resolves `spec` like `--model` does and loads weights and tokenizer.
+    /// Only the tokenizer of a model directory or hub id (the tokenizer arena needs no weights).
+    public static func tokenizer(_ spec: String, locator: ModelLocator = ModelLocator()) throws -> Tokenizer {
+        try Tokenizer.load(directory: try locator.resolve(spec))
+    }
+
     /// A model without an MLM head gets `mlmOverlay` (BertScope's trained
     /// head for all-MiniLM-L6-v2) when the overlay names it as its base;
     /// a checkpoint with its own head always keeps it.

@@ -36,3 +36,30 @@ import TestSupport
         try t.send("q")
     }
 }
+
+/// `:tokenizers` in the real workbench: another tokenizer's split of the typed text under it.
+@Suite(.serialized) struct ArenaTmuxTests {
+    @Test func anotherTokenizersSplitShows() throws {
+        let state = try temporaryDirectory()
+        let tiny = Fixtures.model("tiny-bert-pretraining").path, albert = Fixtures.model("tiny-albert-pretraining").path
+        let t = try Tmux(
+            width: 120, height: 40,
+            command:
+                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(try bertscopeBinary()) --model \(tiny); sleep 60"
+        )
+        try t.waitFor(text: "tiny-bert-pretraining")
+        try t.send("he said here", literal: true)
+        try t.waitFor(text: "Tokens (6)")
+        try t.send("Escape")
+        Thread.sleep(forTimeInterval: 0.3)
+        try t.send(":tokenizers \(albert)", literal: true)
+        try t.send("Enter")
+        let screen = try t.waitFor(text: "other tokenizers")
+        let e = try runProcess([try bertscopeBinary(), "tokenize", "--model", albert, "--json", "he said here"])
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as? [String: Any])
+        let pieces = (o["tokens"] as! [String]).filter { !["[CLS]", "[SEP]", "▁"].contains($0) }
+        let row = try #require(screen.split(separator: "\n").first { $0.contains("tiny-albert-pretra") })
+        #expect(row.contains(pieces.joined(separator: "·")), "\(row) vs \(pieces)")
+        try t.send("q")
+    }
+}

@@ -51,3 +51,35 @@ import Tokenizers
         #expect(!w.state.attention.comparing && w.snapshot.input.comparison == nil)
     }
 }
+
+/// `:tokenizers A,B`: the typed text under other tokenizers, their pieces and where they split differently.
+@Suite struct TokenizerArenaTests {
+    @Test func piecesAndDifferingSplitsOfEachTokenizer() throws {
+        let w = makeWorkbench("he said here")
+        let roberta = Fixtures.model("tiny-roberta-mlm").path, albert = Fixtures.model("tiny-albert-pretraining").path
+        w.run(command: "tokenizers \(roberta),\(albert)")
+        #expect(w.arena.entries.map(\.name) == ["tiny-roberta-mlm", "tiny-albert-pretraining"])
+        let r = try #require(w.snapshot.result)
+        let rows = w.arena.rows(text: "he said here", pair: nil, modelEncoding: r.encoding)
+        for (row, dir) in zip(rows, [roberta, albert]) {
+            let t = try Tokenizer.load(directory: URL(fileURLWithPath: dir)), e = t.encode("he said here")
+            let typed = e.typedPositions.filter { !e.isLoneBoundaryMark($0) }
+            #expect(row.pieces == typed.map { visibleText(e.tokens[$0]) }, "\(row.name)")
+            // The model splits "here" as her·##e (boundaries 8, 11, 12): any other cut there differs.
+            for (k, p) in typed.enumerated() {
+                let s = e.offsets[p].start, end = e.offsets[p].end
+                let shared = [0, 2, 3, 7, 8, 11, 12]
+                #expect(row.differs[k] == !(shared.contains(s) && shared.contains(end)), "\(row.name) \(e.tokens[p])")
+            }
+        }
+        let g = w.render(width: 120, height: 40)
+        #expect(g.contains("other tokenizers") && g.contains("tiny-roberta-mlm") && w.state.focus == .tokens)
+        w.run(command: "tokenizers /nonexistent/model")
+        #expect(
+            w.state.notice?.isError == true && w.state.notice?.text.hasPrefix(":tokenizers /nonexistent/model:") == true
+        )
+        #expect(w.arena.entries.count == 2, "a failed load keeps the arena")
+        w.run(command: "tokenizers")
+        #expect(w.arena.entries.isEmpty && !w.render(width: 120, height: 40).contains("other tokenizers"))
+    }
+}

@@ -134,6 +134,23 @@ import Testing
         expectGolden("importance-waiting-80x24", frame(v, s, 80, 24))
     }
 
+    /// The tokenizer arena: each listed tokenizer's pieces under the text, differing splits highlighted.
+    @Test func tokenizerArena() {
+        let s = ViewFixtures.state(.tokens)
+        var v = ViewFixtures.view()
+        v.tokens?.arena = [
+            .init(
+                name: "roberta-base", pieces: ["The", "Ġbank", "Ġof", "Ġthe", "Ġê", "Ļ", "®", "Ġriver"],
+                differs: [false, false, false, false, true, true, true, false],
+                unknown: [false, false, false, false, false, false, false, false]),
+            .init(
+                name: "albert-base-v2", pieces: ["▁the", "▁bank", "▁of", "▁the", "▁", "ꙮ", "▁river"],
+                differs: [false, false, false, false, false, false, false],
+                unknown: [false, false, false, false, false, true, false]),
+        ]
+        expectGolden("arena-120x40", frame(v, s, 120, 40))
+    }
+
     /// Sentence comparison: A, A′ and A − A′, then one word's drift chart; narrow panes show one map.
     @Test func sentenceComparison() {
         var s = ViewFixtures.state(.attention)

@@ -81,7 +81,12 @@ extension Workbench {
             v.status.ablated = state.ablated.description + (state.meanAblation ? " (mean)" : "")
         }
         guard let r else { return v }
-        if layout.tokens != nil { v.tokens = deriver.tokensView(r, selected: state.tokens.selected) }
+        if layout.tokens != nil {
+            v.tokens = deriver.tokensView(r, selected: state.tokens.selected)
+            if !arena.entries.isEmpty {
+                v.tokens?.arena = arena.rows(text: r.input.text, pair: r.input.pair, modelEncoding: r.encoding)
+            }
+        }
         if layout.attention != nil {
             v.error = r.error
             if state.attention.overview {

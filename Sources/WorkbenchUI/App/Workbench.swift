@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import Session
+import Tokenizers
 
 /// The controller: owns the session, the history, drafts, exports and model
 /// loading, and the one `WorkbenchState` value the keys change. Keys come in
@@ -20,6 +21,9 @@ public final class Workbench {
     public private(set) var shouldQuit = false
     /// Loads another model for `:model` (replaceable in tests).
     public var loadModel: (String) throws -> LoadedModel = { try LoadedModel.load($0) }
+    public var loadTokenizer: (String) throws -> Tokenizer = { try LoadedModel.tokenizer($0) }
+    /// `:tokenizers A,B`: the tokenizers the tokens pane also splits the text with.
+    public var arena = TokenizerArena()
     /// Where the current sentences are saved on every edit (nil: nowhere).
     public var drafts: DraftStore?
     /// The last draft save failed (said once, not on every keystroke).

@@ -1,6 +1,7 @@
 import Analysis
 import Session
 import Foundation
+import Tokenizers
 
 /// One `:` command: its name, usage and help (the help overlay, the `:`
 /// binding and the README list them from here), argument completion, and
@@ -55,6 +56,10 @@ enum Commands {
             "counterfactual", ":counterfactual [TEXT]",
             "the sentence activation patching compares with (by words if token counts differ); P shows the grid"
         ) { w, arg in w.setCounterfactual(arg) },
+        Command(
+            "tokenizers", ":tokenizers [A,B,…]",
+            "also split the text with these models' tokenizers (directories or hub ids), differences marked; none clears"
+        ) { w, arg in w.setTokenizers(arg) },
         Command(
             "compare", ":compare [TEXT]",
             "compare the sentence with A′ = TEXT: both maps, their difference and each shared word's drift by layer; no TEXT closes"
@@ -181,6 +186,24 @@ extension Workbench {
         gold.current = s
         state.focus = .probing
         state.say("labelled sentence: the probing pane compares each layer with its gold (silver) labels")
+    }
+
+    func setTokenizers(_ arg: String) {
+        let names = arg.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+        guard !names.isEmpty, names != ["none"] else {
+            arena = TokenizerArena()
+            return state.say("tokenizer arena closed")
+        }
+        guard names.count <= 8 else { return fail(":tokenizers takes at most 8 tokenizers") }
+        var loaded: [(name: String, tokenizer: Tokenizer)] = []
+        for name in names {
+            do { loaded.append(((name as NSString).lastPathComponent, try loadTokenizer(name))) } catch {
+                return fail(":tokenizers \(name): \(error)")
+            }
+        }
+        arena = TokenizerArena(entries: loaded)
+        state.focus = .tokens
+        state.say("the tokens pane also splits with \(loaded.map(\.name).joined(separator: ", "))")
     }
 
     func setComparison(_ arg: String) {

@@ -29,10 +29,25 @@ public struct TokensView: Equatable, Sendable {
     public var rows: [Row]
     /// The x-ray of the selected token's word: (key, value) lines.
     public var xray: [(key: String, value: String)]
+    /// `:tokenizers A,B`: the typed text under each listed tokenizer.
+    public var arena: [ArenaRow] = []
+
+    /// One tokenizer's split of the text: its pieces (no special tokens), and
+    /// which start or end where the model's own tokens do not.
+    public struct ArenaRow: Equatable, Sendable {
+        public var name: String
+        public var pieces: [String]
+        public var differs: [Bool]
+        public var unknown: [Bool]
+        public init(name: String, pieces: [String], differs: [Bool], unknown: [Bool]) {
+            self.name = name; self.pieces = pieces; self.differs = differs; self.unknown = unknown
+        }
+    }
 
     public init(rows: [Row], xray: [(key: String, value: String)] = []) { self.rows = rows; self.xray = xray }
 
     public static func == (a: TokensView, b: TokensView) -> Bool {
         a.rows == b.rows && a.xray.map(\.key) == b.xray.map(\.key) && a.xray.map(\.value) == b.xray.map(\.value)
+            && a.arena == b.arena
     }
 }

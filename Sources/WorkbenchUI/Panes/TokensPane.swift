@@ -7,8 +7,12 @@ enum TokensPane {
         guard inner.width > 4, inner.height > 0, let v, !v.rows.isEmpty else { return }
         let selected = max(0, min(v.rows.count - 1, s.selected))
         let spanRows = min(3, max(1, inner.height / 5))
-        let (spanArea, rest) = inner.splitTop(spanRows)
+        let (spanArea, afterSpans) = inner.splitTop(spanRows)
         drawSpans(v, selected, spanArea, &c)
+        // The tokenizer arena, one line per tokenizer, between the text and the table.
+        let arenaRows = v.arena.isEmpty ? 0 : min(v.arena.count + 1, max(0, afterSpans.height / 2))
+        let (arenaArea, rest) = afterSpans.splitTop(arenaRows)
+        if arenaRows > 0 { drawArena(v, arenaArea, &c) }
         // The table gets what the x-ray leaves; the x-ray sits right under it.
         let xrayHeight = v.xray.reduce(1) { $0 + wordWrap($1.value, max(1, rest.width - 14)).count }
         // Short panes give everything to the table; the x-ray needs room to be useful.
@@ -45,6 +49,27 @@ enum TokensPane {
             let start = x
             x = c.put(row.spanText, x: x, y: y, st, clip: r)
             c.hits.add(Rect(x: start, y: y, width: x - start, height: 1), .token(i))
+        }
+    }
+
+    /// Each listed tokenizer's pieces, joined by `·`; pieces whose boundaries
+    /// the model's own tokens do not share are highlighted, [UNK]s marked.
+    private static func drawArena(_ v: TokensView, _ r: Rect, _ c: inout Canvas) {
+        c.put(
+            "other tokenizers (highlighted: cuts the model does not make)", x: r.x, y: r.y,
+            c.theme.style(.muted), clip: r)
+        let nameWidth = min(18, max(6, v.arena.map { displayWidth($0.name) }.max() ?? 6))
+        for (k, row) in v.arena.enumerated() where r.y + 1 + k < r.maxY {
+            let y = r.y + 1 + k
+            var x = c.put(fit(row.name, nameWidth) + " ", x: r.x, y: y, c.theme.style(.accent), clip: r)
+            for (i, piece) in row.pieces.enumerated() {
+                if i > 0 { x = c.put("·", x: x, y: y, c.theme.style(.muted), clip: r) }
+                var st = c.theme.style(row.unknown[i] ? .unknownToken : .foreground)
+                if row.differs[i] { st = st.bg(c.theme.color(.selection)).with(.bold) }
+                x = c.put(piece, x: x, y: y, st, clip: r)
+                guard x < r.maxX else { break }
+            }
+            c.put(" (\(row.pieces.count))", x: x, y: y, c.theme.style(.muted), clip: r)
         }
     }
 
