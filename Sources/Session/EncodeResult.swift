@@ -30,6 +30,9 @@ public struct EncodeResult: Sendable {
     public var flow: FlowOutcome? = nil
     /// The input beside `input.comparison`, when asked for.
     public var comparison: ComparisonOutcome? = nil
+    /// Set when the text is longer than the model's window: `encoding` and
+    /// `trace` are then the chosen window's.
+    public var windows: DocumentWindows? = nil
 }
 
 /// The patching grid and what it measured, or why there is none.
@@ -46,6 +49,23 @@ public struct ComparisonOutcome: Sendable, Equatable {
         error: String? = nil
     ) {
         self.text = text; self.encoding = encoding; self.trace = trace; self.comparison = comparison; self.error = error
+    }
+}
+
+/// A long text's windows (HF's overflowing windows): how many, which is shown, and where each lies.
+public struct DocumentWindows: Sendable, Equatable {
+    public var index: Int
+    /// Window size (tokens, specials included) and the tokens consecutive windows share.
+    public var size: Int, stride: Int
+    /// Each window's range of the document's tokens, and the document's token count.
+    public var ranges: [Range<Int>]
+    public var documentTokens: Int
+    /// Each window's character span in the text (Unicode scalars).
+    public var spans: [Range<Int>]
+    public var count: Int { ranges.count }
+    public init(index: Int, size: Int, stride: Int, ranges: [Range<Int>], documentTokens: Int, spans: [Range<Int>]) {
+        self.index = index; self.size = size; self.stride = stride; self.ranges = ranges
+        self.documentTokens = documentTokens; self.spans = spans
     }
 }
 

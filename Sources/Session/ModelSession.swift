@@ -137,6 +137,25 @@ public final class ModelSession: @unchecked Sendable {
         onResult?()
     }
 
+    /// The tokens consecutive windows of a long text share: a quarter of the window, at most 128 (HF's usual stride).
+    public static func windowStride(_ maxTokens: Int) -> Int { max(0, min(128, maxTokens / 4)) }
+
+    /// Cuts a text longer than the window into HF's overflowing windows and
+    /// puts the chosen one in `encoding`; nil if the tokenizer cannot window it.
+    func documentWindows(_ input: SessionInput, _ encoding: inout Encoding) -> DocumentWindows? {
+        let size = model.encoder.config.maxTokens, stride = Self.windowStride(size)
+        guard let doc = try? model.tokenizer.windowed(input.text, maxLength: size, stride: stride),
+            doc.windows.count > 1
+        else { return nil }
+        let k = max(0, min(doc.windows.count - 1, input.window))
+        encoding = doc.windows[k]
+        let spans = doc.ranges.map { r in
+            (doc.document[r.lowerBound].span.start)..<(doc.document[r.upperBound - 1].span.end)
+        }
+        return DocumentWindows(
+            index: k, size: size, stride: stride, ranges: doc.ranges, documentTokens: doc.document.count, spans: spans)
+    }
+
     /// Records a long loop's passes for generation `gen`, waking the UI about
     /// twenty times over the loop (not on every pass).
     func progress(_ gen: Int) -> @Sendable (Int, Int) -> Void {
@@ -161,6 +180,7 @@ public final class ModelSession: @unchecked Sendable {
         let begin = DispatchTime.now().uptimeNanoseconds
         let tok = model.tokenizer, enc = model.encoder
         var encoding = tok.encode(input.text, pair: input.pair, maxLength: enc.config.maxTokens)
+        let windows = encoding.truncated > 0 && input.pair == nil ? documentWindows(input, &encoding) : nil
         var originals: [Int: String] = [:]
         if let maskId = tok.maskId {
             for p in input.masked where p < encoding.count && !encoding.isSpecial(p) {
@@ -183,6 +203,7 @@ public final class ModelSession: @unchecked Sendable {
             failure = "\(error)"
         }
         var result = EncodeResult(input: input, encoding: encoding, trace: trace, error: failure, milliseconds: 0)
+        result.windows = windows
         result.maskedOriginals = originals
         if trace != nil, model.hasMaskedLM, encoding.ids.contains(tok.maskId ?? -1) || input.labSeed != nil,
             var mlm = maskedLM

@@ -23,6 +23,9 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     public var flowLayer: Int?
     /// A second sentence A′ to compare the input with (`:compare TEXT`).
     public var comparison: String?
+    /// A text longer than the model's window is cut into overlapping windows
+    /// (as HF tokenizers' `stride`); this one is encoded and shown.
+    public var window: Int
     /// Also rank every head by how much ablating it alone changes the first mask's top prediction.
     public var importance: Bool
     /// How the task head's decision is explained, and of which class (nil: the predicted one).
@@ -37,8 +40,9 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         ablated: HeadAblation = HeadAblation(), importance: Bool = false,
         explainMethod: AttributionMethod = .integratedGradients, explainTarget: Int? = nil,
         counterfactual: String? = nil, patching: Bool = false, meanAblation: Bool = false, flowLayer: Int? = nil,
-        comparison: String? = nil
+        comparison: String? = nil, window: Int = 0
     ) {
+        self.window = window
         self.flowLayer = flowLayer
         self.comparison = comparison.flatMap { $0.isEmpty ? nil : $0 }
         self.meanAblation = meanAblation
@@ -59,7 +63,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
             && a.ablated == b.ablated && a.importance == b.importance && a.explainMethod == b.explainMethod
             && a.explainTarget == b.explainTarget && a.patching == b.patching && a.meanAblation == b.meanAblation
             && a.flowLayer == b.flowLayer
-            && a.comparison.map { Array($0.utf8) } == b.comparison.map { Array($0.utf8) }
+            && a.comparison.map { Array($0.utf8) } == b.comparison.map { Array($0.utf8) } && a.window == b.window
             && a.counterfactual.map { Array($0.utf8) } == b.counterfactual.map { Array($0.utf8) }
             && (a.pair?.utf8).map { p in (b.pair?.utf8).map { p.elementsEqual($0) } ?? false } ?? (b.pair == nil)
     }
@@ -78,6 +82,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         h.combine(meanAblation)
         h.combine(flowLayer)
         h.combine(comparison.map { Array($0.utf8) })
+        h.combine(window)
     }
 
     public var description: String { pair.map { "\(text) || \($0)" } ?? text }

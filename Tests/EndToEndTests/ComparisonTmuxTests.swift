@@ -63,3 +63,27 @@ import TestSupport
         try t.send("q")
     }
 }
+
+/// A long text in the real workbench: windows instead of a cut, < > moves between them.
+@Suite(.serialized) struct LongTextTmuxTests {
+    @Test func windowsReplaceTheCut() throws {
+        let state = try temporaryDirectory()
+        let tiny = Fixtures.model("tiny-bert-pretraining").path
+        let text = Array(repeating: "he said that it was here and the one was there", count: 12).joined(separator: " ")
+        let t = try Tmux(
+            width: 160, height: 48,
+            command:
+                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(try bertscopeBinary()) --model \(tiny) '\(text)'; sleep 60"
+        )
+        let first = try t.waitFor(text: "window 1/")
+        #expect(first.contains("of 64, stride 16") && !first.contains("cut)"))
+        try t.send("Escape")
+        Thread.sleep(forTimeInterval: 0.3)
+        try t.send(">")
+        let second = try t.waitFor(text: "window 2/")
+        #expect(second.contains("16 shared with 1"))
+        try t.send("<")
+        try t.waitFor(text: "window 1/")
+        try t.send("q")
+    }
+}

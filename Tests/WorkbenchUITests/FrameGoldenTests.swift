@@ -134,6 +134,17 @@ import Testing
         expectGolden("importance-waiting-80x24", frame(v, s, 80, 24))
     }
 
+    /// A long text: the window strip over the document (overlaps ▒, the window shown bright) and the status.
+    @Test func longTextWindows() {
+        let s = ViewFixtures.state(.tokens)
+        var v = ViewFixtures.view()
+        v.tokens?.windows = DocumentWindows(
+            index: 1, size: 512, stride: 128, ranges: [0..<510, 382..<892, 764..<1100], documentTokens: 1100,
+            spans: [0..<2500, 1900..<4400, 3800..<5400])
+        v.status.windows = "window 2/3 of 512, stride 128"
+        expectGolden("windows-120x40", frame(v, s, 120, 40))
+    }
+
     /// The tokenizer arena: each listed tokenizer's pieces under the text, differing splits highlighted.
     @Test func tokenizerArena() {
         let s = ViewFixtures.state(.tokens)

@@ -37,6 +37,7 @@ extension Workbench {
             tokens: r?.encoding.count ?? 0, mapSize: currentMap(for: r)?.size ?? 0,
             masks: r?.mlm?.predictions.count ?? 0,
             probes: probes.count, layers: facts.layers, heads: facts.heads)
+        e.windows = r?.windows?.count ?? 1
         if let t = r?.task {
             e.labels = t.labels.count
             e.predicted = t.labels.max { $0.score < $1.score }?.id ?? 0

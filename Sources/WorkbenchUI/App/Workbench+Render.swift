@@ -81,8 +81,12 @@ extension Workbench {
             v.status.ablated = state.ablated.description + (state.meanAblation ? " (mean)" : "")
         }
         guard let r else { return v }
+        if let w = r.windows {
+            v.status.windows = "window \(w.index + 1)/\(w.count) of \(w.size), stride \(w.stride)"
+        }
         if layout.tokens != nil {
             v.tokens = deriver.tokensView(r, selected: state.tokens.selected)
+            if let w = r.windows { v.tokens?.windows = w }
             if !arena.entries.isEmpty {
                 v.tokens?.arena = arena.rows(text: r.input.text, pair: r.input.pair, modelEncoding: r.encoding)
             }

@@ -79,7 +79,7 @@ public final class Workbench {
             counterfactual: state.counterfactual, patching: state.attention.patching,
             meanAblation: state.meanAblation,
             flowLayer: state.attention.view == .flow && !state.attention.overview ? state.attention.layer : nil,
-            comparison: state.attention.comparing ? state.comparison : nil)
+            comparison: state.attention.comparing ? state.comparison : nil, window: state.window)
     }
 
     /// Sends the input to the session (cached inputs show at once).

@@ -56,6 +56,9 @@ enum Commands {
             "counterfactual", ":counterfactual [TEXT]",
             "the sentence activation patching compares with (by words if token counts differ); P shows the grid"
         ) { w, arg in w.setCounterfactual(arg) },
+        Command("window", ":window N", "a long text: show its window N (every pane works on the window)") { w, arg in
+            w.showWindow(arg)
+        },
         Command(
             "tokenizers", ":tokenizers [A,B,…]",
             "also split the text with these models' tokenizers (directories or hub ids), differences marked; none clears"
@@ -186,6 +189,14 @@ extension Workbench {
         gold.current = s
         state.focus = .probing
         state.say("labelled sentence: the probing pane compares each layer with its gold (silver) labels")
+    }
+
+    func showWindow(_ arg: String) {
+        let count = snapshot.result?.windows?.count ?? 1
+        guard count > 1 else { return fail("the text fits the model's window: nothing to choose") }
+        guard let n = Int(arg), (1...count).contains(n) else { return fail(":window takes 1…\(count)") }
+        state.window = n - 1
+        inputChanged()
     }
 
     func setTokenizers(_ arg: String) {

@@ -19,6 +19,16 @@ enum GlobalBindings {
             s.overlay = .command(LineEditor())
         },
         .state([.char("z")], .panes, "zoom the focused pane to full screen and back") { s, _ in s.zoomed.toggle() },
+        Binding([.char("<")], .panes, "a long text: the previous window (every pane shows the window)") { s, e in
+            guard e.windows > 1 else { return .none }
+            s.window = max(0, min(e.windows - 1, s.window) - 1)
+            return .inputChanged
+        },
+        Binding([.char(">")], .panes, "a long text: the next window") { s, e in
+            guard e.windows > 1 else { return .none }
+            s.window = min(e.windows - 1, s.window + 1)
+            return .inputChanged
+        },
         .state([.char("i"), .char("/")], .panes, "edit the sentence") { s, _ in s.focus = .inputA },
         .effect([.char("t")], .panes, "next theme", .nextTheme),
         .state([.char("I")], .panes, "model info: family, parameters, tokenizer, heads, dtype, size") { s, _ in

@@ -59,6 +59,8 @@ public struct StatusView: Equatable, Sendable {
     public var notice: Notice?
     /// "1.2, 3.4" when heads are ablated.
     public var ablated: String?
+    /// "window 2/3 of 512, stride 128" for a long text (instead of the cut count).
+    public var windows: String?
 
     public init(
         model: String, family: String, layers: Int, heads: Int, tokens: Int? = nil, truncated: Int = 0,

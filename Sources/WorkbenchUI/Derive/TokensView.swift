@@ -1,3 +1,4 @@
+import Session
 /// What the tokens pane shows, derived once per result and selection.
 public struct TokensView: Equatable, Sendable {
     public enum Kind: Equatable, Sendable { case special, wordA, wordB, unknown }
@@ -31,6 +32,8 @@ public struct TokensView: Equatable, Sendable {
     public var xray: [(key: String, value: String)]
     /// `:tokenizers A,B`: the typed text under each listed tokenizer.
     public var arena: [ArenaRow] = []
+    /// A long text's windows: the strip above the table says which is shown and where they overlap.
+    public var windows: DocumentWindows?
 
     /// One tokenizer's split of the text: its pieces (no special tokens), and
     /// which start or end where the model's own tokens do not.
@@ -48,6 +51,6 @@ public struct TokensView: Equatable, Sendable {
 
     public static func == (a: TokensView, b: TokensView) -> Bool {
         a.rows == b.rows && a.xray.map(\.key) == b.xray.map(\.key) && a.xray.map(\.value) == b.xray.map(\.value)
-            && a.arena == b.arena
+            && a.arena == b.arena && a.windows == b.windows
     }
 }

@@ -8,7 +8,11 @@ enum StatusBar {
         let bar = t.style(.statusBarForeground, bg: .statusBarBackground)
         c.grid.fill(r, style: bar)
         var parts = [" " + v.model, "\(v.family) \(v.layers)×\(v.heads)"]
-        if let n = v.tokens { parts.append("\(n) tokens" + (v.truncated > 0 ? " (\(v.truncated) cut)" : "")) }
+        if let w = v.windows {
+            parts.append(w)
+        } else if let n = v.tokens {
+            parts.append("\(n) tokens" + (v.truncated > 0 ? " (\(v.truncated) cut)" : ""))
+        }
         if let ms = v.milliseconds { parts.append(String(format: "%.1f ms", ms)) }
         parts.append("theme \(v.theme)")
         // A notice matters more than the figures: keep only the model name beside it.

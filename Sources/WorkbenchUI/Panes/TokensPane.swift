@@ -1,3 +1,4 @@
+import Session
 /// The tokenization pane: the text with every token's span marked, a table
 /// of piece / id / word / type, and an x-ray of the selected word.
 enum TokensPane {
@@ -10,8 +11,11 @@ enum TokensPane {
         let (spanArea, afterSpans) = inner.splitTop(spanRows)
         drawSpans(v, selected, spanArea, &c)
         // The tokenizer arena, one line per tokenizer, between the text and the table.
-        let arenaRows = v.arena.isEmpty ? 0 : min(v.arena.count + 1, max(0, afterSpans.height / 2))
-        let (arenaArea, rest) = afterSpans.splitTop(arenaRows)
+        let stripRows = v.windows == nil ? 0 : min(2, afterSpans.height / 3)
+        let (stripArea, afterStrip) = afterSpans.splitTop(stripRows)
+        if let w = v.windows, stripRows > 0 { drawWindows(w, stripArea, &c) }
+        let arenaRows = v.arena.isEmpty ? 0 : min(v.arena.count + 1, max(0, afterStrip.height / 2))
+        let (arenaArea, rest) = afterStrip.splitTop(arenaRows)
         if arenaRows > 0 { drawArena(v, arenaArea, &c) }
         // The table gets what the x-ray leaves; the x-ray sits right under it.
         let xrayHeight = v.xray.reduce(1) { $0 + wordWrap($1.value, max(1, rest.width - 14)).count }
@@ -49,6 +53,28 @@ enum TokensPane {
             let start = x
             x = c.put(row.spanText, x: x, y: y, st, clip: r)
             c.hits.add(Rect(x: start, y: y, width: x - start, height: 1), .token(i))
+        }
+    }
+
+    /// A long text's windows as a strip over its tokens (each window a run
+    /// of its digit, the overlaps as `▒`, the one shown bright), and a line
+    /// naming it.
+    private static func drawWindows(_ w: DocumentWindows, _ r: Rect, _ c: inout Canvas) {
+        let k = w.index, range = w.ranges[k]
+        let overlapBefore = k > 0 ? max(0, w.ranges[k - 1].upperBound - range.lowerBound) : 0
+        c.segments(
+            [
+                "window \(k + 1)/\(w.count): tokens \(range.lowerBound + 1)–\(range.upperBound)/\(w.documentTokens)",
+                overlapBefore > 0 ? ", \(overlapBefore) shared with \(k)" : "", "  · < > another window",
+            ], x: r.x, y: r.y, c.theme.style(.accent, [.bold]), clip: r)
+        guard r.height > 1, w.documentTokens > 0 else { return }
+        let width = r.width
+        for x in 0..<width {
+            let t = x * w.documentTokens / width
+            let holders = w.ranges.indices.filter { w.ranges[$0].contains(t) }
+            let mine = holders.contains(k)
+            let glyph = holders.count > 1 ? "▒" : holders.first.map { String(($0 + 1) % 10) } ?? " "
+            c.put(glyph, x: r.x + x, y: r.y + 1, c.theme.style(mine ? .accent : .muted, mine ? [.bold] : []), clip: r)
         }
     }
 

@@ -23,6 +23,8 @@ public struct WorkbenchState: Equatable, Sendable {
     public var counterfactual = ""
     /// The sentence A′ the input is compared with (`:compare TEXT`).
     public var comparison = ""
+    /// The window of a long text shown (`<` `>`, `:window N`); the session keeps it in range.
+    public var window = 0
     public var overlay: Overlay = .none
     public var zoomed = false
     public var notice: Notice?

@@ -1,0 +1,45 @@
+import Foundation
+import Session
+import Testing
+import TestSupport
+import Tokenizers
+@testable import WorkbenchUI
+
+/// A text longer than the model's window (tiny BERT: 64 positions): HF's
+/// overflowing windows, one shown at a time, chosen with < > or :window.
+@Suite struct LongTextTests {
+    static let text = Array(repeating: "he said that it was here and the one was there", count: 12).joined(
+        separator: " ")
+
+    @Test func windowsAreShownOneAtATime() throws {
+        let w = makeWorkbench(Self.text)
+        let r = try #require(w.snapshot.result), win = try #require(r.windows)
+        let doc = try tinyModel.tokenizer.windowed(Self.text, maxLength: 64, stride: ModelSession.windowStride(64))
+        #expect(win.count == doc.windows.count && win.count >= 3 && win.stride == 16 && win.size == 64)
+        #expect(r.encoding == doc.windows[0] && r.trace?.tokens == doc.windows[0].count)
+        var g = w.render(width: 120, height: 40)
+        #expect(g.contains("window 1/\(win.count) of 64, stride 16") && !g.contains("cut)"))
+        #expect(g.contains("window 1/\(win.count): tokens 1–62/\(doc.document.count)"))
+        w.state.focus = .attention
+        w.press(.char(">"))
+        w.session.waitUntilIdle()
+        let r2 = try #require(w.snapshot.result)
+        #expect(r2.windows?.index == 1 && r2.encoding == doc.windows[1])
+        g = w.render(width: 120, height: 40)
+        #expect(g.contains("window 2/\(win.count) of 64") && g.contains(", 16 shared with 1"))
+        w.run(command: "window \(win.count)")
+        w.session.waitUntilIdle()
+        #expect(w.snapshot.result?.encoding == doc.windows.last)
+        w.press(.char(">"))
+        #expect(w.state.window == win.count - 1, "the last window stays")
+        w.run(command: "window 99")
+        #expect(w.state.notice?.isError == true && w.state.notice?.text == ":window takes 1…\(win.count)")
+        // A short text is one window: no strip, the keys do nothing.
+        let short = makeWorkbench("he said")
+        short.state.focus = .tokens
+        short.press(.char(">"))
+        #expect(short.state.window == 0 && short.snapshot.result?.windows == nil)
+        short.run(command: "window 2")
+        #expect(short.state.notice?.text.contains("fits the model's window") == true)
+    }
+}
