@@ -34,6 +34,15 @@ import Tokenizers
         #expect(w.state.window == win.count - 1, "the last window stays")
         w.run(command: "window 99")
         #expect(w.state.notice?.isError == true && w.state.notice?.text == ":window takes 1…\(win.count)")
+        // :open reads a file into line A (line breaks become spaces) and starts at its first window.
+        let file = try temporaryDirectory().appendingPathComponent("doc.txt")
+        try Data((Self.text.replacingOccurrences(of: " and ", with: "\nand ") + "\n").utf8).write(to: file)
+        w.run(command: "open \(file.path)")
+        w.session.waitUntilIdle()
+        #expect(w.state.editorA.text == Self.text && w.state.window == 0 && w.snapshot.result?.windows?.index == 0)
+        #expect(w.state.notice?.text == "opened doc.txt: \(Self.text.unicodeScalars.count) characters")
+        w.run(command: "open /nonexistent/doc.txt")
+        #expect(w.state.notice?.isError == true && w.state.editorA.text == Self.text, "a failed open keeps the text")
         // A short text is one window: no strip, the keys do nothing.
         let short = makeWorkbench("he said")
         short.state.focus = .tokens

@@ -56,6 +56,11 @@ enum Commands {
             "counterfactual", ":counterfactual [TEXT]",
             "the sentence activation patching compares with (by words if token counts differ); P shows the grid"
         ) { w, arg in w.setCounterfactual(arg) },
+        Command(
+            "open", ":open FILE", "a text file as line A (a long one is cut into windows; line breaks become spaces)"
+        ) {
+            w, arg in w.openText(arg)
+        },
         Command("window", ":window N", "a long text: show its window N (every pane works on the window)") { w, arg in
             w.showWindow(arg)
         },
@@ -189,6 +194,25 @@ extension Workbench {
         gold.current = s
         state.focus = .probing
         state.say("labelled sentence: the probing pane compares each layer with its gold (silver) labels")
+    }
+
+    /// The most text `:open` takes: a long document, well under what re-tokenizing per keystroke can bear.
+    static let openLimit = 200_000
+
+    func openText(_ path: String) {
+        guard !path.isEmpty else { return fail(":open FILE (a text file for line A)") }
+        let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+        let text: String
+        do { text = try SafeFile.text(url, limit: Self.openLimit) } catch {
+            return fail(":open: \(IOErrorText.describe(error))")
+        }
+        let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
+        state.editorA = LineEditor(line)
+        state.window = 0
+        state.focus = .tokens
+        textChanged()
+        state.say("opened \(url.lastPathComponent): \(line.unicodeScalars.count) characters")
     }
 
     func showWindow(_ arg: String) {
