@@ -62,8 +62,8 @@ enum TourBanner {
     }
 
     static let bindings: [Binding] = [
-        Binding([.right, .char(" ")], .tour, "next step of the tour") { s, _ in .tourStep(1) },
-        Binding([.left, .backspace], .tour, "previous step") { s, _ in .tourStep(-1) },
-        Binding([.escape], .tour, "leave the tour; what is on screen stays, to explore") { s, _ in .leaveTour },
+        Binding([.right, .char(" ")], .tour, "next step of the tour") { _, _ in .tourStep(1) },
+        Binding([.left, .backspace], .tour, "previous step") { _, _ in .tourStep(-1) },
+        Binding([.escape], .tour, "leave the tour; what is on screen stays, to explore") { _, _ in .leaveTour },
     ]
 }
