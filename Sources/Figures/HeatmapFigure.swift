@@ -57,7 +57,7 @@ public struct HeatmapFigure {
                 let v = values[r * columns + c]
                 f.rect(
                     left + Double(c) * cell, top + Double(r) * cell, cell, cell, colour(v),
-                    title: "\(rowLabels[r]) → \(columnLabels[c]): \(valueName) = \(String(format: "%.6f", v))")
+                    title: "\(rowLabels[r]) → \(columnLabels[c]): \(valueName) = \(SVGWriter.fixed6(v))")
             }
         }
         for (r, label) in rowLabels.enumerated() {

@@ -55,7 +55,7 @@ public struct SmallMultiplesFigure {
                     let v = values[i * size + j]
                     f.rect(
                         x0 + Double(j) * cell, y0 + Double(i) * cell, cell, cell, colour(k, v),
-                        title: "\(panelLabels[k]) [\(i), \(j)] = \(String(format: "%.6f", v))")
+                        title: "\(panelLabels[k]) [\(i), \(j)] = \(SVGWriter.fixed6(v))")
                 }
             }
         }

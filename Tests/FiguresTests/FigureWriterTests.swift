@@ -125,3 +125,26 @@ final class XMLElements: NSObject, XMLParserDelegate {
         #expect(svg == (try String(contentsOf: url, encoding: .utf8)))
     }
 }
+
+/// The fast number formatting agrees with printf.
+@Suite struct NumberFormatTests {
+    @Test func decimalsMatchPrintf() {
+        for v in [0, 0.004, 0.005, 0.015, 1, 1.5, 12.345, -0.004, -3.25, 99.999, 1234.5678, 0.1 + 0.2] as [Double] {
+            var s = String(format: "%.2f", v)
+            while s.contains("."), s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+            if s == "-0" { s = "0" }
+            #expect(
+                SVGWriter.decimal(v, places: 2) == s
+                    || abs(Double(SVGWriter.decimal(v, places: 2))! - v) <= 0.005 + 1e-12, "\(v)")
+        }
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let v = Float.random(in: -2...2, using: &g)
+            #expect(
+                SVGWriter.fixed6(v) == String(format: "%.6f", Double(v))
+                    || Double(SVGWriter.fixed6(v))! == Double(String(format: "%.6f", Double(v)))!, "\(v)")
+        }
+        #expect(SVGWriter.fixed6(0.5) == "0.500000" && SVGWriter.fixed6(-0.0000001) == "0.000000")
+    }
+}
