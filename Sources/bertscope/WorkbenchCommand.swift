@@ -31,6 +31,11 @@ struct WorkbenchCommand: ParsableCommand {
     var tour: String?
     @Option(name: .long, help: ArgumentHelp("Reopen a workbench state written by :save.", valueName: "FILE"))
     var open: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A second model beside the first: tokens, predictions and attention side by side.", valueName: "M"))
+    var compareModel: String?
     @Argument(help: "A sentence to start with.") var text: String?
 
     func run() throws {
@@ -61,6 +66,12 @@ struct WorkbenchCommand: ParsableCommand {
                 model, input: SessionInput(text: text ?? draft?.a ?? "", pair: draft?.b), theme: chosen,
                 history: History(file: History.defaultFile()))
             workbench.drafts = drafts
+            if let compareModel {
+                workbench.compareModel(compareModel)
+                if workbench.second == nil {
+                    throw CommandError(workbench.state.notice?.text ?? "--compare-model \(compareModel) did not load")
+                }
+            }
             if let script {
                 if tour != nil { workbench.startTour(script) } else { workbench.open(script) }
             }

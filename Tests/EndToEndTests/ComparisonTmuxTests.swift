@@ -87,3 +87,23 @@ import TestSupport
         try t.send("q")
     }
 }
+
+/// `--compare-model` in the real binary: both models' predictions, each at its own mask.
+@Suite(.serialized) struct SecondModelTmuxTests {
+    @Test func twoModelsSideBySide() throws {
+        let state = try temporaryDirectory()
+        let tiny = Fixtures.model("tiny-bert-pretraining").path, roberta = Fixtures.model("tiny-roberta-mlm").path
+        let t = try Tmux(
+            width: 160, height: 48,
+            command:
+                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(try bertscopeBinary()) --model \(tiny) --compare-model \(roberta) 'he said [MASK] was here'; sleep 60"
+        )
+        // The second model's answer arrives on its own: the screen redraws for it (its <mask> is token 5).
+        let screen = try t.waitFor(text: "mask 1/1 at #5")
+        #expect(screen.contains("B: tiny-roberta-mlm · Attention") && screen.contains("mask 1/1 at #3"))
+        #expect(screen.contains("Predictions · B: tiny-roberta"))
+        try t.send("q")
+        let bad = try runProcess([try bertscopeBinary(), "--model", tiny, "--compare-model", "/nonexistent", "x"])
+        #expect(bad.status != 0 && bad.stderr.contains("bertscope: error:"))
+    }
+}

@@ -83,3 +83,38 @@ import Tokenizers
         #expect(w.arena.entries.isEmpty && !w.render(width: 120, height: 40).contains("other tokenizers"))
     }
 }
+
+/// `:compare-model M`: a second model on the same text (its own mask token), side by side.
+@Suite struct SecondModelTests {
+    @Test func aSecondModelBesideTheFirst() throws {
+        let w = makeWorkbench("he said [MASK] was here")
+        let dir = Fixtures.model("tiny-roberta-mlm")
+        w.loadModel = { _ in
+            LoadedModel(
+                directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
+        }
+        w.run(command: "compare-model \(dir.path)")
+        let b = try #require(w.second)
+        b.session.waitUntilIdle()
+        let rb = try #require(b.session.snapshot.result)
+        #expect(rb.input.text == "he said <mask> was here", "the second model's own mask token")
+        #expect(rb.mlm?.predictions.count == 1 && rb.encoding.tokens.contains("<mask>"))
+        let g = w.render(width: 160, height: 48)
+        #expect(g.contains("B: tiny-roberta-mlm · Attention") && g.contains("<s> → <s>"))
+        #expect(g.contains("Predictions · B: tiny-roberta-ml") && g.contains("B: tiny-roberta-ml he·Ġs·a·id·<mask>"))
+        // Typing reaches both; the first model's layer/head are clamped to the second's shape.
+        w.state.focus = .inputA
+        w.type(" now")
+        b.session.waitUntilIdle()
+        #expect(b.session.snapshot.result?.input.text == "he said <mask> was here now")
+        w.state.attention.layer = 5
+        w.state.attention.head = 3
+        let second = w.secondView(b)
+        #expect(second.attentionState.layer == 2 && second.attentionState.head == 3 && second.layers == 3)
+        w.run(command: "compare-model none")
+        #expect(w.second == nil && !w.render(width: 160, height: 48).contains("B: tiny-roberta"))
+        w.loadModel = { _ in throw TokenizerError("no such model") }
+        w.run(command: "compare-model nowhere")
+        #expect(w.second == nil && w.state.notice?.text.hasPrefix(":compare-model:") == true)
+    }
+}

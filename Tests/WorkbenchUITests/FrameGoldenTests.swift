@@ -13,7 +13,8 @@ import Testing
     func frame(
         _ v: FrameView, _ s: WorkbenchState, _ w: Int, _ h: Int, mode: ColorMode = .xterm256, predictions: Bool = false
     ) -> CellGrid {
-        let layout = FrameLayout.compute(width: w, height: h, s, predictions: predictions)
+        var layout = FrameLayout.compute(width: w, height: h, s, predictions: predictions)
+        if v.second != nil { layout.splitForSecondModel() }
         return FrameRenderer.render(
             v, s, layout, theme: Self.theme, colorMode: mode, width: w, height: h, modelInfo: "model  test\nlayers 2"
         ).grid
@@ -143,6 +144,29 @@ import Testing
             spans: [0..<2500, 1900..<4400, 3800..<5400])
         v.status.windows = "window 2/3 of 512, stride 128"
         expectGolden("windows-120x40", frame(v, s, 120, 40))
+    }
+
+    /// A second model (`:compare-model`): its tokens under the text, attention and predictions on the right.
+    @Test func secondModelSideBySide() {
+        let s = ViewFixtures.state(.attention)
+        var v = ViewFixtures.view()
+        v.tokens?.arena = [
+            .init(
+                name: "B: roberta-base", pieces: ["The", "Ġbank", "Ġof", "Ġthe", "Ġê", "Ļ", "®", "Ġriver"],
+                differs: [false, false, false, false, true, true, true, false],
+                unknown: [false, false, false, false, false, false, false, false])
+        ]
+        var b = AttentionState()
+        b.row = 1; b.column = 2
+        var predictions = v.predictions
+        predictions?.headNote = "B: roberta-base"
+        v.second = SecondView(
+            name: "roberta-base", layers: 12, heads: 12,
+            attention: AttentionView(
+                map: ViewFixtures.map(3, size: 9),
+                labels: ["<s>", "The", "Ġbank", "Ġof", "Ġthe", "Ġê", "Ļ", "Ġriver", "</s>"]),
+            attentionState: b, predictions: predictions)
+        expectGolden("second-model-160x48", frame(v, s, 160, 48, predictions: true))
     }
 
     /// The tokenizer arena: each listed tokenizer's pieces under the text, differing splits highlighted.

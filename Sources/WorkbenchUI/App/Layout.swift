@@ -8,6 +8,9 @@ public struct FrameLayout: Equatable, Sendable {
     var attention: Rect?
     var predictions: Rect?
     var probing: Rect?
+    /// With a second model (`:compare-model`): its halves of the attention and predictions places.
+    var secondAttention: Rect?
+    var secondPredictions: Rect?
     /// One-row tab bar when only one pane fits.
     var tabs: Rect?
     /// Places two panes share: the place, its panes, and the one shown.
@@ -31,6 +34,20 @@ public struct FrameLayout: Equatable, Sendable {
             predictions: predictions)
         if banner > 0, !layout.tooSmall { layout.status.y += banner }
         return layout
+    }
+
+    /// Gives the second model the right half of the attention and predictions places (where 60 columns allow).
+    public mutating func splitForSecondModel() {
+        if let r = attention, r.width >= 60 {
+            let (left, right) = r.splitLeft(r.width / 2)
+            attention = left
+            secondAttention = right
+        }
+        if let r = predictions, r.width >= 60 {
+            let (left, right) = r.splitLeft(r.width / 2)
+            predictions = left
+            secondPredictions = right
+        }
     }
 
     static let minimum = (width: 40, height: 10)

@@ -50,7 +50,7 @@ extension Workbench {
     /// that opens the flow view or moves its layer asks for it.
     func followFlowLayer() {
         let want = currentInput
-        if want.flowLayer != session.snapshot.input.flowLayer, !batching { session.submit(want) }
+        if want.flowLayer != session.snapshot.input.flowLayer, !batching { submitCurrent() }
     }
 
     func apply(_ effect: Effect, _ r: EncodeResult?) {

@@ -18,10 +18,32 @@ extension Workbench {
         return canvas.grid
     }
 
+    /// The second model's attention (the first's settings, clamped to its shape) and predictions.
+    func secondView(_ b: SecondModel) -> SecondView {
+        let f = b.facts
+        var s = state.attention
+        s.layer = min(s.layer, f.layers - 1)
+        s.head = min(s.head, f.heads - 1)
+        s.overview = false; s.importance = false; s.patching = false; s.comparing = false; s.finder = nil
+        s.focusMode = false; s.scrollRow = 0; s.scrollColumn = 0
+        let r = b.session.snapshot.result
+        if let m = r.flatMap({ b.deriver.map($0, s.spec) }) {
+            s.row = min(s.row, m.size - 1)
+            s.column = min(s.column, m.size - 1)
+        }
+        var predictions = b.deriver.predictionsView(r)
+        predictions.headNote = "B: " + f.name + (predictions.headNote.map { " · " + $0 } ?? "")
+        return SecondView(
+            name: f.name, layers: f.layers, heads: f.heads, attention: r.flatMap { b.deriver.attentionView($0, s) },
+            attentionState: s, predictions: predictions)
+    }
+
     /// Where everything goes; a tour's caption banner takes rows above the
     /// status bar, and the panes fit above it (nothing hides under it).
     func frameLayout(width: Int, height: Int, _ r: EncodeResult?) -> FrameLayout {
-        FrameLayout.compute(width: width, height: height, state, predictions: wantsPredictions(r))
+        var layout = FrameLayout.compute(width: width, height: height, state, predictions: wantsPredictions(r))
+        if second != nil, !state.attention.overview { layout.splitForSecondModel() }
+        return layout
     }
 
     /// Masks, a lab run or a discriminator's answer give the predictions pane a place in wide layouts.
@@ -90,6 +112,13 @@ extension Workbench {
             if !arena.entries.isEmpty {
                 v.tokens?.arena = arena.rows(text: r.input.text, pair: r.input.pair, modelEncoding: r.encoding)
             }
+            if let b = second, let rb = b.session.snapshot.result {
+                // The second model's own tokenization first, against the first model's cuts.
+                let row = TokenizerArena.row(
+                    "B: " + b.model.name, rb.encoding, unkId: b.model.tokenizer.unkId,
+                    TokenizerArena.boundaries(r.encoding))
+                v.tokens?.arena.insert(row, at: 0)
+            }
         }
         if layout.attention != nil {
             v.error = r.error
@@ -138,6 +167,7 @@ extension Workbench {
             }
         }
         if layout.predictions != nil { v.predictions = deriver.predictionsView(r) }
+        if let b = second { v.second = secondView(b) }
         if layout.probing != nil {
             let gold = gold.current.flatMap {
                 $0.text.0.unicodeScalars.elementsEqual(r.input.text.unicodeScalars) ? $0 : nil
@@ -174,6 +204,15 @@ public enum FrameRenderer {
         if let r = layout.tokens {
             c.hits.add(r, .pane(.tokens))
             TokensPane.render(v.tokens, s.tokens, r, focused: s.focus == .tokens || s.focus.isInput, into: &c)
+        }
+        if let b = v.second, let right = layout.secondAttention {
+            // Side by side: the first model on the left, the second on the right.
+            var input = AttentionPane.Input(view: b.attention, layers: b.layers, heads: b.heads)
+            input.titlePrefix = "B: \(b.name) · "
+            AttentionPane.render(input, b.attentionState, right, focused: false, into: &c)
+        }
+        if let b = v.second, let right = layout.secondPredictions {
+            PredictionsPane.render(b.predictions, s.predictions, right, focused: false, into: &c)
         }
         if let r = layout.attention {
             c.hits.add(r, .pane(.attention))

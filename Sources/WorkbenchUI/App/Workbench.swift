@@ -24,6 +24,8 @@ public final class Workbench {
     public var loadTokenizer: (String) throws -> Tokenizer = { try LoadedModel.tokenizer($0) }
     /// `:tokenizers A,B`: the tokenizers the tokens pane also splits the text with.
     public var arena = TokenizerArena()
+    /// `:compare-model M`: a second model beside this one.
+    public internal(set) var second: SecondModel?
     /// Where the current sentences are saved on every edit (nil: nowhere).
     public var drafts: DraftStore?
     /// The last draft save failed (said once, not on every keystroke).
@@ -84,7 +86,7 @@ public final class Workbench {
 
     /// Sends the input to the session (cached inputs show at once).
     func inputChanged() {
-        session.submit(currentInput)
+        submitCurrent()
         state.notice = nil
     }
 
@@ -100,7 +102,7 @@ public final class Workbench {
     }
 
     private func submitText() {
-        session.submit(currentInput)
+        submitCurrent()
         saveDraft()
     }
 

@@ -1,3 +1,4 @@
+import Session
 import Foundation
 
 /// A terminal the workbench can run on: ncurses in the app, memory in tests.
@@ -89,10 +90,20 @@ struct FrameStamp: Equatable {
         let s = w.snapshot
         input = s.input.description
         // A task head's answer arrives as a second publication of the same input.
-        resultInput = s.result.map {
-            $0.input.description + "\($0.milliseconds)" + ($0.task == nil ? "" : " task")
-                + ($0.patching == nil ? "" : " patching")
-        }
+        resultInput =
+            Self.publication(s.result) + Self.progress(s)
+            + (w.second.map { b in "|B " + Self.publication(b.session.snapshot.result) } ?? "")
         stale = s.isStale
     }
+
+    /// What a result holds: later phases (task head, patching, flow, comparison) publish the same input again.
+    static func publication(_ r: EncodeResult?) -> String {
+        guard let r else { return "none" }
+        return r.input.description + "\(r.milliseconds)" + (r.task == nil ? "" : " task")
+            + (r.patching == nil ? "" : " patching") + (r.flow == nil ? "" : " flow")
+            + (r.comparison == nil ? "" : " comparison")
+    }
+
+    /// A long analysis's pass count (head importance, flow) redraws its waiting line.
+    static func progress(_ s: SessionSnapshot) -> String { s.progress.map { " \($0.done)/\($0.total)" } ?? "" }
 }

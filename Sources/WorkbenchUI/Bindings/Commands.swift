@@ -69,6 +69,10 @@ enum Commands {
             "also split the text with these models' tokenizers (directories or hub ids), differences marked; none clears"
         ) { w, arg in w.setTokenizers(arg) },
         Command(
+            "compare-model", ":compare-model [M | none]",
+            "a second model beside this one: its tokens under the text, its predictions and attention side by side"
+        ) { w, arg in w.compareModel(arg) },
+        Command(
             "compare", ":compare [TEXT]",
             "compare the sentence with A′ = TEXT: both maps, their difference and each shared word's drift by layer; no TEXT closes"
         ) { w, arg in w.setComparison(arg) },

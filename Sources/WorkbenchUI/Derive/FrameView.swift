@@ -10,6 +10,8 @@ public struct FrameView: Equatable, Sendable {
     public var patching: PatchingView?
     /// Attention flow still computing (or refused): said where the heatmap goes.
     public var flowWaiting: String?
+    /// The second model's panes (`:compare-model`): its attention, predictions, and the attention state clamped to it.
+    public var second: SecondView?
     /// Sentence comparison (`:compare`), or why it is not there yet.
     public var comparison: ComparisonView?
     public var comparisonWaiting = ""
@@ -25,5 +27,22 @@ public struct FrameView: Equatable, Sendable {
     ) {
         self.tokens = tokens; self.attention = attention; self.overview = overview; self.error = error
         self.predictions = predictions; self.probing = probing; self.status = status
+    }
+}
+
+/// What the second model's halves of the panes show.
+public struct SecondView: Equatable, Sendable {
+    public var name: String
+    public var layers: Int, heads: Int
+    public var attention: AttentionView?
+    /// The first model's attention settings, within the second model's shape.
+    public var attentionState: AttentionState
+    public var predictions: PredictionsView?
+    public init(
+        name: String, layers: Int, heads: Int, attention: AttentionView?, attentionState: AttentionState,
+        predictions: PredictionsView?
+    ) {
+        self.name = name; self.layers = layers; self.heads = heads; self.attention = attention
+        self.attentionState = attentionState; self.predictions = predictions
     }
 }

@@ -28,7 +28,7 @@ extension Workbench {
         state.attention.overview = view == .overview
         state.attention.view = view == .rollout ? .rollout : kind ?? .head
         if view == .rollout, layer == nil { state.attention.layer = facts.layers - 1 }
-        session.submit(currentInput)
+        submitCurrent()
         session.waitUntilIdle()
     }
 

@@ -10,6 +10,8 @@ enum AttentionPane {
         var importance: ImportanceView?
         var patching: PatchingView?
         var flowWaiting: String?
+        /// Before the title: which model (the second model's half says so).
+        var titlePrefix = ""
         var comparison: ComparisonView?
         var comparisonWaiting = ""
         var error: String?
@@ -43,8 +45,9 @@ enum AttentionPane {
     }
 
     static func render(_ input: Input, _ s: AttentionState, _ r: Rect, focused: Bool, into c: inout Canvas) {
-        var heading = title(
-            s, layers: input.layers, heads: input.heads, specials: input.view?.specialNames ?? "specials")
+        var heading =
+            input.titlePrefix
+            + title(s, layers: input.layers, heads: input.heads, specials: input.view?.specialNames ?? "specials")
         if !s.overview, s.view == .head, input.ablated.contains(layer: s.layer, head: s.head) {
             heading += " · ablated"
         }

@@ -100,7 +100,7 @@ extension Workbench {
         state.meanAblation = s.meanAblation && !session.reference.isEmpty
         state.notice =
             outside.isEmpty ? nil : Notice(text: "this model has no head \(HeadAblation(outside))", isError: true)
-        session.submit(currentInput)
+        submitCurrent()
     }
 
     /// The state on screen as a step (what `:record` and `:save` write).

@@ -1,0 +1,53 @@
+import Foundation
+import Session
+import Tokenizers
+
+/// A second model beside the first (`:compare-model M`, `--compare-model M`):
+/// its own session on the same text (with its own mask token), derived
+/// views, and the facts its panes are drawn with.
+public final class SecondModel {
+    let session: ModelSession
+    let deriver: Deriver
+    public var model: LoadedModel { session.model }
+    var facts: ModelFacts
+
+    init(_ model: LoadedModel, scheduler: SessionScheduler) {
+        session = ModelSession(model: model, scheduler: scheduler, runsTaskHead: false)
+        deriver = Deriver(model: model)
+        facts = model.facts
+    }
+}
+
+extension Workbench {
+    /// What the second model is asked: the same text and pair, each typed mask in its own spelling.
+    var secondInput: SessionInput? {
+        guard let b = second else { return nil }
+        let from = session.model.tokenizer.maskToken, to = b.model.tokenizer.maskToken
+        func own(_ s: String) -> String { from == to ? s : s.replacingOccurrences(of: from, with: to) }
+        return SessionInput(
+            text: own(state.editorA.text), pair: own(state.editorB.text), ablated: HeadAblation(),
+            window: state.window)
+    }
+
+    /// Sends the current input to the session, and its counterpart to the second model's.
+    func submitCurrent() {
+        session.submit(currentInput)
+        if let b = second, let input = secondInput { b.session.submit(input) }
+    }
+
+    public func compareModel(_ spec: String) {
+        guard !spec.isEmpty, spec != "none" else {
+            second = nil
+            return state.say("one model again")
+        }
+        do {
+            let b = SecondModel(try loadModel(spec), scheduler: session.scheduler)
+            b.session.onResult = session.onResult
+            second = b
+            submitCurrent()
+            state.say("beside \(b.model.name): tokens, predictions and attention of both")
+        } catch {
+            fail(":compare-model: \(error)")
+        }
+    }
+}
