@@ -33,6 +33,9 @@ public struct EncodeResult: Sendable {
     /// Set when the text is longer than the model's window: `encoding` and
     /// `trace` are then the chosen window's.
     public var windows: DocumentWindows? = nil
+    /// A long text's masks seen from the other windows that hold them: by the
+    /// shown window's mask position, each other window's top guesses there.
+    public var elsewhere: [Int: [(window: Int, guesses: [TokenProbability])]] = [:]
 }
 
 /// The patching grid and what it measured, or why there is none.

@@ -142,7 +142,7 @@ public final class ModelSession: @unchecked Sendable {
 
     /// Cuts a text longer than the window into HF's overflowing windows and
     /// puts the chosen one in `encoding`; nil if the tokenizer cannot window it.
-    func documentWindows(_ input: SessionInput, _ encoding: inout Encoding) -> DocumentWindows? {
+    func documentWindows(_ input: SessionInput, _ encoding: inout Encoding) -> (DocumentWindows, WindowedText)? {
         let size = model.encoder.config.maxTokens, stride = Self.windowStride(size)
         guard let doc = try? model.tokenizer.windowed(input.text, maxLength: size, stride: stride),
             doc.windows.count > 1
@@ -152,8 +152,33 @@ public final class ModelSession: @unchecked Sendable {
         let spans = doc.ranges.map { r in
             (doc.document[r.lowerBound].span.start)..<(doc.document[r.upperBound - 1].span.end)
         }
-        return DocumentWindows(
-            index: k, size: size, stride: stride, ranges: doc.ranges, documentTokens: doc.document.count, spans: spans)
+        return (
+            DocumentWindows(
+                index: k, size: size, stride: stride, ranges: doc.ranges, documentTokens: doc.document.count,
+                spans: spans), doc
+        )
+    }
+
+    /// The shown window's masks as the other windows holding them predict
+    /// them (a mask near a window's edge has less context there).
+    func elsewhere(_ mlm: MaskedLanguageModel, _ doc: WindowedText, shown k: Int, isCancelled: () -> Bool) -> [Int:
+        [(window: Int, guesses: [TokenProbability])]]?
+    {
+        func lead(_ e: Encoding) -> Int { e.sequenceIds.firstIndex { $0 == 0 } ?? 0 }
+        let shown = doc.ranges[k], shownLead = lead(doc.windows[k])
+        var out: [Int: [(window: Int, guesses: [TokenProbability])]] = [:]
+        for (j, e) in doc.windows.enumerated() where j != k && e.ids.contains(mlm.maskId) {
+            if isCancelled() { return nil }
+            guard let t = try? mlm.forward(e.ids, e.typeIds), let preds = try? mlm.predict(e, trace: t, k: 3) else {
+                continue
+            }
+            for p in preds {
+                let d = doc.ranges[j].lowerBound + p.position - lead(e)
+                guard shown.contains(d) else { continue }
+                out[shownLead + d - shown.lowerBound, default: []].append((j, p.predictions))
+            }
+        }
+        return out
     }
 
     /// Records a long loop's passes for generation `gen`, waking the UI about
@@ -180,7 +205,8 @@ public final class ModelSession: @unchecked Sendable {
         let begin = DispatchTime.now().uptimeNanoseconds
         let tok = model.tokenizer, enc = model.encoder
         var encoding = tok.encode(input.text, pair: input.pair, maxLength: enc.config.maxTokens)
-        let windows = encoding.truncated > 0 && input.pair == nil ? documentWindows(input, &encoding) : nil
+        let cut = encoding.truncated > 0 && input.pair == nil ? documentWindows(input, &encoding) : nil
+        let windows = cut?.0
         var originals: [Int: String] = [:]
         if let maskId = tok.maskId {
             for p in input.masked where p < encoding.count && !encoding.isSpecial(p) {
@@ -210,6 +236,10 @@ public final class ModelSession: @unchecked Sendable {
         {
             mlm.ablation = ablation(input, on: mlm.encoder)
             result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
+            if let (w, doc) = cut {
+                guard let other = elsewhere(mlm, doc, shown: w.index, isCancelled: isStale(gen)) else { return nil }
+                result.elsewhere = other
+            }
             if input.importance, let first = result.mlm?.predictions.first, let top = first.predictions.first {
                 // One pass per head; a newer input stops it between passes.
                 // nil means a newer input stopped it; a failure leaves the grid's waiting line.

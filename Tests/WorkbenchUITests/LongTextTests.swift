@@ -11,6 +11,34 @@ import Tokenizers
     static let text = Array(repeating: "he said that it was here and the one was there", count: 12).joined(
         separator: " ")
 
+    /// A mask two windows hold: the shown window's guesses, and the other's named beside them.
+    @Test func aMaskInTwoWindowsIsPredictedInBoth() throws {
+        // 60 words, the mask at word 52: inside windows 1 and 2's overlap (62 tokens each, stride 16).
+        var words = Array(repeating: "he said that it was here".split(separator: " ").map(String.init), count: 10)
+            .flatMap { $0 }
+        words[52] = "[MASK]"
+        let text = words.joined(separator: " ")
+        let w = makeWorkbench(text)
+        let r = try #require(w.snapshot.result), win = try #require(r.windows)
+        let doc = try tinyModel.tokenizer.windowed(text, maxLength: 64, stride: 16)
+        let holders = doc.windows.indices.filter { doc.windows[$0].ids.contains(4) }
+        #expect(holders == [0, 1] && win.index == 0)
+        let p = try #require(r.mlm?.predictions.first?.position)
+        let other = try #require(r.elsewhere[p]?.first)
+        #expect(other.window == 1)
+        // Window 2's own guesses at that token, as the session shows them when window 2 is chosen.
+        w.state.focus = .predictions
+        w.run(command: "window 2")
+        w.session.waitUntilIdle()
+        let r2 = try #require(w.snapshot.result)
+        #expect(r2.mlm?.predictions.first?.predictions.prefix(3).map(\.id) == other.guesses.map(\.id))
+        let p2 = try #require(r2.mlm?.predictions.first?.position)
+        let back = try #require(r2.elsewhere[p2]?.first)
+        #expect(back.window == 0 && back.guesses.map(\.id) == r.mlm?.predictions.first?.predictions.prefix(3).map(\.id))
+        let g = w.render(width: 160, height: 48)
+        #expect(g.contains("of window 2/\(win.count)") && g.contains("in window 1: "))
+    }
+
     @Test func windowsAreShownOneAtATime() throws {
         let w = makeWorkbench(Self.text)
         let r = try #require(w.snapshot.result), win = try #require(r.windows)

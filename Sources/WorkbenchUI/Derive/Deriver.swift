@@ -203,7 +203,7 @@ extension Deriver {
             ps.map { V.Guess(token: visibleText($0.token), probability: $0.probability, id: $0.id) }
         }
         let masks = mlm.predictions.map { m in
-            V.Mask(
+            var mask = V.Mask(
                 position: m.position, was: r.maskedOriginals[m.position].map(visibleText),
                 guesses: guesses(m.predictions).map { g in
                     var g = g
@@ -213,6 +213,14 @@ extension Deriver {
                 lens: (mlm.lens[m.position] ?? []).map {
                     V.LensLine(layer: $0.layer, finalRank: $0.finalRank, top: guesses($0.top))
                 })
+            // A long text: the window shown, and what the other windows holding this mask guess there.
+            mask.window = r.windows.map { "window \($0.index + 1)/\($0.count)" }
+            mask.elsewhere = (r.elsewhere[m.position] ?? []).map { w in
+                "in window \(w.window + 1): "
+                    + w.guesses.map { "\(visibleText($0.token)) \(String(format: "%.0f%%", $0.probability * 100))" }
+                    .joined(separator: "  ")
+            }
+            return mask
         }
         func fills(_ s: [FillStep]) -> [V.Fill] {
             s.map { V.Fill(position: $0.position, token: visibleText($0.token), probability: $0.probability) }

@@ -16,6 +16,9 @@ public struct PredictionsView: Equatable, Sendable {
         public var guesses: [Guess]
         /// Logit lens: (layer, rank of the final answer, top guesses); layer 0 = embeddings.
         public var lens: [LensLine]
+        /// A long text: "in window 2: paris 31%  lyon 4%" for each other window holding this mask.
+        public var elsewhere: [String] = []
+        public var window: String?
         public init(position: Int, was: String? = nil, guesses: [Guess], lens: [LensLine] = []) {
             self.position = position; self.was = was; self.guesses = guesses; self.lens = lens
         }

@@ -75,13 +75,16 @@ enum PredictionsPane {
     private static func drawMask(
         _ m: PredictionsView.Mask, _ i: Int, of count: Int, selected: Bool, _ w: inout Writer, _ c: inout Canvas
     ) {
-        let head = "mask \(i + 1)/\(count) at #\(m.position)" + (m.was.map { " (was \"\($0)\")" } ?? "")
+        let head =
+            "mask \(i + 1)/\(count) at #\(m.position)" + (m.window.map { " of \($0)" } ?? "")
+            + (m.was.map { " (was \"\($0)\")" } ?? "")
         let start = w.y
         if selected {
             w.line(head, c.theme.style(.accent, [.bold]), &c)
             let k = max(1, min(m.guesses.count, (w.area.maxY - w.y) / 2))
             let top = m.guesses.first?.probability ?? 1
             for g in m.guesses.prefix(k) { bar(g, scale: top, &w, &c) }
+            for line in m.elsewhere { w.line("  " + line, c.theme.style(.muted), &c) }
         } else {
             let brief = m.guesses.prefix(3).map { "\($0.token) \(String(format: "%.0f%%", $0.probability * 100))" }
                 .joined(separator: "  ")
