@@ -37,6 +37,12 @@ struct BenchCommand: ParsableCommand {
             "Time head importance instead (one pass per head): on the task head's predicted class or a masked token's top prediction.",
             valueName: "class|mask"))
     var importance: BenchImportance.Target?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Time a long document end to end instead: tokenized into this many windows of the model's size, every window traced.",
+            valueName: "WINDOWS"))
+    var document: Int?
 
     func validate() throws {
         guard tokens >= 1 else { throw ValidationError("--tokens must be at least 1") }
@@ -51,6 +57,23 @@ struct BenchCommand: ParsableCommand {
                 // as the workbench runs
                 if threads == nil { configureThreads(model.encoder.config.hiddenSize >= 768 ? nil : 1) }
                 return WorkbenchBench.run(model, words: words, width: 160, height: 48, json: json)
+            }
+            if let document {
+                guard (1...1000).contains(document) else { throw CommandError("--document takes 1…1000 windows") }
+                let r = try BenchDocument.run(model, windows: document, iterations: min(iterations, 10))
+                if json { return JSONOutput.print(r) }
+                print(
+                    "model    \(model.name), \(bs_threads()) thread\(bs_threads() == 1 ? "" : "s")")
+                print(
+                    "document \(r.documentTokens) tokens in \(r.windows) windows of \(r.windowTokens), stride \(r.stride)"
+                )
+                print(
+                    String(
+                        format:
+                            "time     %.1f ms end to end (tokenize into windows %.1f ms; %.1f ms per window, full trace)",
+                        r.totalMs, r.tokenizeMs, r.perWindowMs))
+                print(String(format: "memory   peak resident %.0f MB", r.peakRssMb))
+                return
             }
             if let importance {
                 let r = try BenchImportance.run(model, tokens: tokens, target: importance, iterations: iterations)

@@ -90,6 +90,14 @@ import TestSupport
         )
     }
 
+    @Test func benchTimesALongDocument() throws {
+        let r = try run(["bench", "--model", tiny, "--document", "3", "--iterations", "1", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try object(r.stdout)
+        #expect(o["windows"] as? Int == 3 && o["window_tokens"] as? Int == 64 && o["stride"] as? Int == 16)
+        #expect((o["document_tokens"] as? Int ?? 0) > 2 * 62 && (o["total_ms"] as? Double ?? -1) > 0)
+    }
+
     @Test func benchTimesHeadImportance() throws {
         let r = try run([
             "bench", "--model", tiny, "--importance", "mask", "--tokens", "9", "--iterations", "2", "--json",
