@@ -57,7 +57,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Checkpoint"], path: "Tests/TestSupport"),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"]),
-        .testTarget(name: "EncoderTests", dependencies: ["Encoder", "Tokenizers", "Checkpoint", "TestSupport"]),
+        .testTarget(
+            name: "EncoderTests", dependencies: ["Encoder", "Tokenizers", "Checkpoint", "CKernels", "TestSupport"]),
         .testTarget(
             name: "AnalysisTests", dependencies: ["Analysis", "Encoder", "Session", "Tokenizers", "TestSupport"]),
         .testTarget(

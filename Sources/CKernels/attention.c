@@ -68,43 +68,138 @@ static float *scratch(size_t n) {
         j0 += 8 * T;                                                                    \
     }
 
-// Accumulators stay in registers: 4 key blocks of 8 for QKᵀ, dh/8 (≤ 16) for P·V.
+// Per-thread scratch for the head's values made contiguous (n, dh).
+static __thread float *v_buf;
+static __thread size_t v_cap;
+
+static float *vscratch(size_t n) {
+    if (n > v_cap) {
+        free(v_buf);
+        v_buf = malloc(n * sizeof(float));
+        v_cap = v_buf ? n : 0;
+    }
+    return v_buf;
+}
+
+// Softmax of one score row in place (scale, bias, mask; a dead query row is uniform).
+static inline void softmax_row(float *p, int n, int i, float scale, const float *bias, const float *mask_add,
+                               const unsigned char *query_ok) {
+    float mx = -INFINITY;
+    const float *bi = bias ? bias + (size_t)i * n : NULL;
+    const int dead = query_ok && !query_ok[i];
+    for (int j = 0; j < n; j++) {
+        float sc = p[j] * scale + (bi ? bi[j] : 0.0f) + (mask_add ? mask_add[j] : 0.0f);
+        if (dead) sc = 0.0f;
+        p[j] = sc;
+        mx = sc > mx ? sc : mx;
+    }
+    const float inv = 1.0f / bs_exp_shifted_sum(p, n, mx);
+    for (int j = 0; j < n; j++) p[j] *= inv;
+}
+
+// Scores of R = 4 query rows against 16 keys at j0 from Kᵀ: each key vector
+// loaded once serves four rows (row at a time, K was streamed from L2 once
+// per query: the 512-token bottleneck). Same FMA order per score as one row.
+static AVX2 inline void scores4x16(const float *q, int ld, int dh, const float *kt, int n, int j0, float *p) {
+    __m256 a00 = _mm256_setzero_ps(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+    for (int d = 0; d < dh; d++) {
+        const float *row = kt + (size_t)d * n + j0;
+        const __m256 k0 = _mm256_loadu_ps(row), k1 = _mm256_loadu_ps(row + 8);
+        __m256 q0 = _mm256_broadcast_ss(q + d), q1 = _mm256_broadcast_ss(q + ld + d);
+        a00 = _mm256_fmadd_ps(q0, k0, a00); a01 = _mm256_fmadd_ps(q0, k1, a01);
+        a10 = _mm256_fmadd_ps(q1, k0, a10); a11 = _mm256_fmadd_ps(q1, k1, a11);
+        q0 = _mm256_broadcast_ss(q + 2 * (size_t)ld + d); q1 = _mm256_broadcast_ss(q + 3 * (size_t)ld + d);
+        a20 = _mm256_fmadd_ps(q0, k0, a20); a21 = _mm256_fmadd_ps(q0, k1, a21);
+        a30 = _mm256_fmadd_ps(q1, k0, a30); a31 = _mm256_fmadd_ps(q1, k1, a31);
+    }
+    _mm256_storeu_ps(p + j0, a00); _mm256_storeu_ps(p + j0 + 8, a01);
+    _mm256_storeu_ps(p + n + j0, a10); _mm256_storeu_ps(p + n + j0 + 8, a11);
+    _mm256_storeu_ps(p + 2 * (size_t)n + j0, a20); _mm256_storeu_ps(p + 2 * (size_t)n + j0 + 8, a21);
+    _mm256_storeu_ps(p + 3 * (size_t)n + j0, a30); _mm256_storeu_ps(p + 3 * (size_t)n + j0 + 8, a31);
+}
+
+// Context of R = 4 query rows over 16 dimensions at d0: each value vector loaded once serves four rows.
+static AVX2 inline void context4x16(const float *p, int n, const float *vb, int dh, int d0, float *out, int ldc) {
+    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    for (int j = 0; j < n; j++) {
+        const float *vj = vb + (size_t)j * dh + d0;
+        const __m256 v0 = _mm256_loadu_ps(vj), v1 = _mm256_loadu_ps(vj + 8);
+        __m256 p0 = _mm256_broadcast_ss(p + j), p1 = _mm256_broadcast_ss(p + n + j);
+        c00 = _mm256_fmadd_ps(p0, v0, c00); c01 = _mm256_fmadd_ps(p0, v1, c01);
+        c10 = _mm256_fmadd_ps(p1, v0, c10); c11 = _mm256_fmadd_ps(p1, v1, c11);
+        p0 = _mm256_broadcast_ss(p + 2 * (size_t)n + j); p1 = _mm256_broadcast_ss(p + 3 * (size_t)n + j);
+        c20 = _mm256_fmadd_ps(p0, v0, c20); c21 = _mm256_fmadd_ps(p0, v1, c21);
+        c30 = _mm256_fmadd_ps(p1, v0, c30); c31 = _mm256_fmadd_ps(p1, v1, c31);
+    }
+    _mm256_storeu_ps(out + d0, c00); _mm256_storeu_ps(out + d0 + 8, c01);
+    _mm256_storeu_ps(out + ldc + d0, c10); _mm256_storeu_ps(out + ldc + d0 + 8, c11);
+    _mm256_storeu_ps(out + 2 * (size_t)ldc + d0, c20); _mm256_storeu_ps(out + 2 * (size_t)ldc + d0 + 8, c21);
+    _mm256_storeu_ps(out + 3 * (size_t)ldc + d0, c30); _mm256_storeu_ps(out + 3 * (size_t)ldc + d0 + 8, c31);
+}
+
+// Scores of one query row: 4 key blocks of 8, then single blocks, then scalars.
+static AVX2 inline void scores_row(const float *qi, int dh, const float *kt, int n, int j0, float *p) {
+    while (j0 + 32 <= n) SCORE_CHUNK(4)
+    while (j0 + 8 <= n) SCORE_CHUNK(1)
+    for (; j0 < n; j0++) {
+        float s = 0.0f;
+        for (int d = 0; d < dh; d++) s += qi[d] * kt[(size_t)d * n + j0];
+        p[j0] = s;
+    }
+}
+
+// Queries in blocks of four where the head dimension allows (dh % 16 == 0),
+// else one at a time; accumulators stay in registers. Every score and
+// context entry is summed in the same order as the one-row kernel.
 static AVX2 void head_avx2(const float *q, const float *k, const float *v, int n, int ld, int dh,
                            float scale, const float *bias, const float *mask_add, const unsigned char *query_ok,
                            float *probs, float *ctx, int ldc) {
     if (dh % 8 != 0 || dh > 128) { HEAD_BODY return; }
-    float *kt = scratch((size_t)dh * (n + 8));
-    if (!kt) return;
+    float *kt = scratch((size_t)dh * (n + 8)), *vb = vscratch((size_t)n * dh);
+    if (!kt || !vb) return;
     for (int j = 0; j < n; j++)
-        for (int d = 0; d < dh; d++) kt[(size_t)d * n + j] = k[(size_t)j * ld + d];
-    const int vecs = dh / 8;
-    for (int i = 0; i < n; i++) {
+        for (int d = 0; d < dh; d++) {
+            kt[(size_t)d * n + j] = k[(size_t)j * ld + d];
+            vb[(size_t)j * dh + d] = v[(size_t)j * ld + d];
+        }
+    const int vecs = dh / 8, blocked = dh % 16 == 0 ? n / 4 * 4 : 0;
+    for (int i = 0; i < blocked; i += 4) {
         float *p = probs + (size_t)i * n;
         const float *qi = q + (size_t)i * ld;
         int j0 = 0;
-        while (j0 + 32 <= n) SCORE_CHUNK(4)
-        while (j0 + 8 <= n) SCORE_CHUNK(1)
-        for (; j0 < n; j0++) {
-            float s = 0.0f;
-            for (int d = 0; d < dh; d++) s += qi[d] * kt[(size_t)d * n + j0];
-            p[j0] = s;
+        for (; j0 + 16 <= n; j0 += 16) scores4x16(qi, ld, dh, kt, n, j0, p);
+        // The rest of the keys row by row, in the one-row kernel's blocks.
+        for (int r = 0; r < 4; r++) {
+            int jr = j0;
+            const float *qr = qi + (size_t)r * ld;
+            float *pr = p + (size_t)r * n;
+            if (jr + 8 <= n) {
+                const float *qi = qr;
+                float *p = pr;
+                int j0 = jr;
+                while (j0 + 8 <= n) SCORE_CHUNK(1)
+                jr = j0;
+            }
+            for (; jr < n; jr++) {
+                float s = 0.0f;
+                for (int d = 0; d < dh; d++) s += qr[d] * kt[(size_t)d * n + jr];
+                pr[jr] = s;
+            }
+            softmax_row(pr, n, i + r, scale, bias, mask_add, query_ok);
         }
-        float mx = -INFINITY;
-        const float *bi = bias ? bias + (size_t)i * n : NULL;
-        const int dead = query_ok && !query_ok[i];
-        for (int j = 0; j < n; j++) {
-            float sc = p[j] * scale + (bi ? bi[j] : 0.0f) + (mask_add ? mask_add[j] : 0.0f);
-            if (dead) sc = 0.0f;
-            p[j] = sc;
-            mx = sc > mx ? sc : mx;
-        }
-        const float inv = 1.0f / bs_exp_shifted_sum(p, n, mx);
-        for (int j = 0; j < n; j++) p[j] *= inv;
+        float *out = ctx + (size_t)i * ldc;
+        for (int d0 = 0; d0 < dh; d0 += 16) context4x16(p, n, vb, dh, d0, out, ldc);
+    }
+    for (int i = blocked; i < n; i++) {
+        float *p = probs + (size_t)i * n;
+        const float *qi = q + (size_t)i * ld;
+        scores_row(qi, dh, kt, n, 0, p);
+        softmax_row(p, n, i, scale, bias, mask_add, query_ok);
         __m256 c[16];
         for (int t = 0; t < vecs; t++) c[t] = _mm256_setzero_ps();
         for (int j = 0; j < n; j++) {
             __m256 pj = _mm256_broadcast_ss(p + j);
-            const float *vj = v + (size_t)j * ld;
+            const float *vj = vb + (size_t)j * dh;
             for (int t = 0; t < vecs; t++) c[t] = _mm256_fmadd_ps(pj, _mm256_loadu_ps(vj + 8 * t), c[t]);
         }
         float *out = ctx + (size_t)i * ldc;
