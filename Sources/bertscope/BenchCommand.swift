@@ -172,8 +172,17 @@ struct BenchCommand: ParsableCommand {
     private func format(_ ms: Double) -> String { String(format: "%.3f", ms) }
 }
 
-/// The process's peak resident set size so far, in MB (getrusage: kilobytes on Linux).
+/// The process's peak resident set size so far, in MB: VmHWM of this
+/// program's own memory (getrusage's maxrss is inherited across fork and
+/// exec, so a bench run from a large parent — Python with PyTorch loaded —
+/// reported the parent's peak), else getrusage (kilobytes on Linux).
 func peakResidentMegabytes() -> Double {
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+    {
+        return (kb / 1024 * 10).rounded() / 10
+    }
     var usage = rusage()
     guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
     return (Double(usage.ru_maxrss) / 1024 * 10).rounded() / 10

@@ -120,7 +120,7 @@ def main():
     put("corpus", "tsv", "\x01The\tDET\ncat\tNOUN\n\nIt\tPRON\n")
     for name in sorted(os.listdir(os.path.join(ROOT, "..", "Themes"))):
         put("theme", name, open(os.path.join(ROOT, "..", "Themes", name), "rb").read())
-    for name in sorted(os.listdir(os.path.join(ROOT, "..", "Samples", "tours"))):
+    for name in sorted(n for n in os.listdir(os.path.join(ROOT, "..", "Samples", "tours")) if n.endswith(".tour")):
         put("tour", name, open(os.path.join(ROOT, "..", "Samples", "tours", name), "rb").read())
     put("tour", "crlf", b"title = x\r\n[step]\r\ntext = a\u2028b\r\nmasks = 1,1\r\n> c\r\n".replace(b"\\u2028", "\u2028".encode()))
     for i, k in enumerate([b"hi\x1bq", b"\x1b[200~paste\x1b[201~", b"\x1bP1$r0m\x1b\\", b"\x1b[1;5C\x1bOA", b"\x1b]11;rgb:0/0/0\x07"]):

@@ -25,6 +25,8 @@ import TestSupport
         [step]
         text = a dog
         pair = ran off
+        model = some/model
+        tokenizers = toks, other
         pane = tokens
         select = 2
         lab = 7
@@ -39,6 +41,7 @@ import TestSupport
         #expect(s.ablate.description == "1.2, 3.4" && s.meanAblation && s.checks == ["token 1 is the"])
         #expect(s.caption == ["First line of the caption,", "second line."])
         #expect(t.steps[1].pair == "ran off" && t.steps[1].select == 2 && t.steps[1].lab == 7)
+        #expect(t.steps[1].model == "some/model" && t.steps[1].tokenizers == ["toks", "other"])
         #expect(try TourFile.parse(TourFile.write(t), name: "again") == t)
     }
 
@@ -140,6 +143,27 @@ import TestSupport
         #expect(w.state.tour?.tour.steps.count == 2 && w.state.attention.layer == 2)
         w.run(command: "tour nothing-here")
         #expect(w.state.notice?.text.contains("no tour \"nothing-here\" (tours: lesson)") == true)
+    }
+
+    /// A step's model and tokenizers: relative paths are the tour file's; the arena follows each step.
+    @Test func stepTokenizersResolveBesideTheTourFile() throws {
+        let dir = try temporaryDirectory()
+        let toks = dir.appendingPathComponent("toks")
+        try FileManager.default.createDirectory(at: toks, withIntermediateDirectories: true)
+        for f in ["tokenizer.json", "tokenizer_config.json", "config.json"] {
+            try FileManager.default.copyItem(
+                at: Fixtures.model("tiny-albert-pretraining").appendingPathComponent(f),
+                to: toks.appendingPathComponent(f))
+        }
+        try Data("[step]\ntext = he said\ntokenizers = toks\n> x\n[step]\ntext = he\n> y\n".utf8).write(
+            to: dir.appendingPathComponent("t.tour"))
+        let tour = try TourLibrary(directories: [dir]).load("t")
+        #expect(tour.steps[0].tokenizers == [toks.path])
+        let w = makeWorkbench("")
+        w.startTour(tour)
+        #expect(w.arena.entries.map(\.name) == ["toks"])
+        w.press(.right)
+        #expect(w.arena.entries.isEmpty, "a step without tokenizers closes the arena")
     }
 
     @Test func savedStatesReopen() throws {

@@ -18,6 +18,10 @@ public struct Tour: Equatable, Sendable {
     public struct Step: Equatable, Sendable {
         public var text = ""
         public var pair = ""
+        /// The model this step runs on (a directory or hub id; a relative path is the tour file's), nil: the tour's.
+        public var model: String?
+        /// Other tokenizers whose splits the tokens pane shows (`:tokenizers`), resolved like `model`.
+        public var tokenizers: [String] = []
         public var pane: Focus = .tokens
         /// 0-based, as stored; the file says them from 1.
         public var layer = 0, head = 0

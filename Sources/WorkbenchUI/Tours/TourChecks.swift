@@ -10,6 +10,7 @@ import Session
 ///     prediction is WORD      probability of WORD OP X      (the first mask)
 ///     class is LABEL          attribution of WORD OP X      (the task head)
 ///     similarity LAYER OP X   (mean cosine of each token to itself one layer down)
+///     tokenizer N is P1·P2·…  (the step's N-th other tokenizer's pieces)
 ///     lab corrupted OP N      (the masking lab's chosen positions)
 ///
 /// OP is one of < <= > >= =.
@@ -93,6 +94,13 @@ extension Workbench {
             let cells = LayerDrift(t).cells
             let mean = cells.map { $0[l - 1].cosine }.reduce(0, +) / Float(max(1, cells.count))
             return try compare(mean, w[2], w[3])
+        case ("tokenizer", 4) where w[2] == "is":
+            guard let n = Int(w[1]), n >= 1, n <= arena.entries.count else {
+                throw TourError("no tokenizer \(w[1]) (the step lists \(arena.entries.count))")
+            }
+            let row = arena.rows(text: r.input.text, pair: r.input.pair, modelEncoding: e)[n - 1]
+            let pieces = row.pieces.joined(separator: "·")
+            return (pieces == w[3], pieces)
         case ("lab", 4) where w[1] == "corrupted":
             guard let lab = r.mlm?.lab else { throw TourError("no masking lab run") }
             return try compare(Float(lab.choices.count), w[2], w[3])

@@ -73,6 +73,11 @@ public enum TourFile {
         }
         switch key {
         case "text": s.text = value
+        case "model": s.model = value.isEmpty ? nil : value
+        case "tokenizers":
+            s.tokenizers = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
         case "pair": s.pair = value
         case "pane":
             guard let p = panes[value] else {
@@ -119,7 +124,7 @@ public enum TourFile {
         case "check": s.checks.append(value)
         default:
             throw TourError(
-                "\(place): unknown key \"\(key)\" (text, pair, pane, layer, head, view, words, hide-special, overview, zoom, importance, patching, representation, select, masks, ablate, ablate-mode, counterfactual, lab, check)"
+                "\(place): unknown key \"\(key)\" (text, pair, model, tokenizers, pane, layer, head, view, words, hide-special, overview, zoom, importance, patching, representation, select, masks, ablate, ablate-mode, counterfactual, lab, check)"
             )
         }
     }
@@ -137,6 +142,7 @@ public enum TourFile {
             steps: t.steps.map { s in
                 var s = s
                 s.text = one(s.text); s.pair = one(s.pair); s.counterfactual = one(s.counterfactual)
+                s.model = s.model.map(one); s.tokenizers = s.tokenizers.map(one)
                 s.caption = s.caption.map(one); s.checks = s.checks.map(one)
                 return s
             })
@@ -147,6 +153,8 @@ public enum TourFile {
             out += ["", "[step]"]
             if !s.text.isEmpty { out.append("text = \(s.text)") }
             if !s.pair.isEmpty { out.append("pair = \(s.pair)") }
+            if let m = s.model { out.append("model = \(m)") }
+            if !s.tokenizers.isEmpty { out.append("tokenizers = " + s.tokenizers.joined(separator: ",")) }
             out.append("pane = \(names[s.pane] ?? "tokens")")
             if s.layer != 0 { out.append("layer = \(s.layer + 1)") }
             if s.head != 0 { out.append("head = \(s.head + 1)") }

@@ -38,7 +38,20 @@ public struct TourLibrary: Sendable {
         }
         let text: String
         do { text = try SafeFile.text(url, limit: 1 << 20) } catch { throw TourError(IOErrorText.describe(error)) }
-        return try TourFile.parse(text, name: url.lastPathComponent)
+        var tour = try TourFile.parse(text, name: url.lastPathComponent)
+        // Relative model and tokenizer paths are the tour file's (shipped lessons carry their own).
+        let folder = url.deletingLastPathComponent()
+        func local(_ p: String) -> String {
+            guard !p.hasPrefix("/"), !p.hasPrefix("~") else { return p }
+            let candidate = folder.appendingPathComponent(p)
+            return FileManager.default.fileExists(atPath: candidate.path) ? candidate.path : p
+        }
+        tour.model = tour.model.map(local)
+        for k in tour.steps.indices {
+            tour.steps[k].model = tour.steps[k].model.map(local)
+            tour.steps[k].tokenizers = tour.steps[k].tokenizers.map(local)
+        }
+        return tour
     }
 }
 
@@ -75,6 +88,15 @@ extension Workbench {
 
     /// Puts a step on screen: sentences, masks, pane and its settings, ablations.
     func apply(_ s: Tour.Step) {
+        // The step's model first (its shape decides what layers and heads exist), then its tokenizers.
+        if let m = s.model, URL(fileURLWithPath: m).standardized.path != session.model.directory.standardized.path {
+            switchModel(m)
+        }
+        if s.tokenizers.isEmpty {
+            arena = TokenizerArena()
+        } else if arena.entries.map(\.name) != s.tokenizers.map({ ($0 as NSString).lastPathComponent }) {
+            setTokenizers(s.tokenizers.joined(separator: ","))
+        }
         let f = facts
         state.editorA = LineEditor(s.text)
         state.editorB = LineEditor(s.pair)
@@ -108,6 +130,7 @@ extension Workbench {
         var s = Tour.Step()
         s.text = state.editorA.text
         s.pair = state.editorB.text
+        s.model = session.model.directory.path
         s.pane = state.focus.isInput ? .tokens : state.focus
         s.layer = state.attention.layer
         s.head = state.attention.head
