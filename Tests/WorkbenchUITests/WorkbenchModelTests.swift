@@ -23,6 +23,21 @@ import Tokenizers
             directory: dir, encoder: try! BertEncoder(directory: dir), tokenizer: try! Tokenizer.load(directory: dir))
     }
 
+    /// A text several windows long (tiny models have 64 positions), and a two-step tour.
+    static let longText: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bertscope-model-long-\(getpid()).txt")
+        try! Data(String(repeating: "the cat sat on the mat and the dog ran off. ", count: 30).utf8).write(to: url)
+        return url
+    }()
+    static let tour: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bertscope-model-\(getpid()).tour")
+        let text =
+            "title = t\n[step]\ntext = the [MASK] sat\npane = attention\nview = flow\n> one\n"
+            + "[step]\ntext = a cat\npair = a dog\npane = tokens\nablate = 1.1\n> two\n"
+        try! Data(text.utf8).write(to: url)
+        return url
+    }()
+
     static let sizes = [(120, 40), (80, 24), (160, 48), (40, 10), (39, 9), (60, 16), (200, 60), (12, 3), (1, 1)]
     static let typed: [Character] = Array("the cat sat on a mat. Café ß 東京 👍🏽 [MASK] ,?! x")
 
@@ -96,7 +111,7 @@ private struct WorkbenchDriver {
                 .tab, .backTab, .escape, .up, .down, .left, .right, .pageUp, .pageDown, .enter,
                 .char("["), .char("]"), .char(","), .char("."), .char("v"), .char("w"), .char("s"), .char("o"),
                 .char("f"), .char("z"), .char("m"), .char("M"), .char("b"), .char("x"), .char("r"), .char("?"),
-                .char("I"), .char("g"), .char("a"), .char("H"),
+                .char("I"), .char("g"), .char("a"), .char("H"), .char("C"), .char("<"), .char(">"), .char("P"),
             ]
             let key = keys[arg % keys.count]
             let editing = w.state.focus == .inputA && w.state.overlay == .none
@@ -112,10 +127,14 @@ private struct WorkbenchDriver {
                     button: [.left, .wheelUp, .wheelDown][arg % 3]))
         case 80..<88: scheduler.runNext()
         case 88..<92:
-            w.run(
-                command: [
-                    "layer 2", "head 3", "view rollout", "view words", "view nospecial", "sample", "head 9", "layer 0",
-                ][arg % 8])
+            let commands = [
+                "layer 2", "head 3", "view rollout", "view words", "view nospecial", "sample", "head 9", "layer 0",
+                "compare the cat sat on the mat", "compare", "tokenizers \(Fixtures.model("tiny-roberta-mlm").path)",
+                "tokenizers", "window 2", "open \(WorkbenchModelTests.longText.path)",
+                "tour \(WorkbenchModelTests.tour.path)", "compare-model 3", "compare-model none", "view flow",
+                "view value-zeroing-rollout", "ablate 1.2", "ablate none", "counterfactual the dog sat",
+            ]
+            w.run(command: commands[arg % commands.count])
             model = EditorModel(w.state.editorA)
         default: break
         }
