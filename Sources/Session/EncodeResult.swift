@@ -103,6 +103,8 @@ public struct TaskResult: Sendable {
     /// The encoding the head ran on (QA: question + context, which is what the view shows).
     public var encoding: Encoding? = nil
     public var attribution: Attribution? = nil
+    /// A long text: each window's predicted label and its score, window by window.
+    public var windowLabels: [(window: Int, label: String, score: Float)] = []
     public var target: Int? = nil
     /// Head importance for the explained class, when asked for.
     public var importance: HeadImportance? = nil

@@ -27,6 +27,14 @@ extension ModelSession {
                     out.intact = try intact.classify(e)
                 }
                 let predicted = out.labels.max { $0.score < $1.score }?.id ?? 0
+                // A long text: the head on every window, so the document's other parts are not hidden.
+                if input.pair == nil, let w = windowsOf(input) {
+                    for (k, we) in w.windows.enumerated() {
+                        if isCancelled() { return nil }
+                        guard let best = try task.classify(we).max(by: { $0.score < $1.score }) else { continue }
+                        out.windowLabels.append((k, best.label, best.score))
+                    }
+                }
                 let target = input.explainTarget.map { max(0, min(out.labels.count - 1, $0)) } ?? predicted
                 out.target = target
                 var explainer = Explainer(encoder: task.encoder, tokenizer: task.tokenizer)

@@ -159,6 +159,15 @@ public final class ModelSession: @unchecked Sendable {
         )
     }
 
+    /// A long input's windows (nil when it fits the model's window).
+    func windowsOf(_ input: SessionInput) -> WindowedText? {
+        let size = model.encoder.config.maxTokens
+        guard let doc = try? model.tokenizer.windowed(input.text, maxLength: size, stride: Self.windowStride(size)),
+            doc.windows.count > 1
+        else { return nil }
+        return doc
+    }
+
     /// The shown window's masks as the other windows holding them predict
     /// them (a mask near a window's edge has less context there).
     func elsewhere(_ mlm: MaskedLanguageModel, _ doc: WindowedText, shown k: Int, isCancelled: () -> Bool) -> [Int:

@@ -1,3 +1,5 @@
+import Analysis
+import Encoder
 import Foundation
 import Session
 import Testing
@@ -37,6 +39,26 @@ import Tokenizers
         #expect(back.window == 0 && back.guesses.map(\.id) == r.mlm?.predictions.first?.predictions.prefix(3).map(\.id))
         let g = w.render(width: 160, height: 48)
         #expect(g.contains("of window 2/\(win.count)") && g.contains("in window 1: "))
+    }
+
+    /// A classifier on a long text answers for every window; the panel lists them, the shown one bracketed.
+    @Test func theTaskHeadAnswersForEveryWindow() throws {
+        let dir = Fixtures.model("heads/bert-sequence")
+        let model = LoadedModel(
+            directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
+        let w = makeWorkbench(Self.text, model: model)
+        w.session.waitUntilIdle()
+        let r = try #require(w.snapshot.result), t = try #require(r.task), win = try #require(r.windows)
+        let task = try TaskModel(encoder: model.encoder, tokenizer: model.tokenizer)
+        let doc = try model.tokenizer.windowed(Self.text, maxLength: win.size, stride: win.stride)
+        #expect(t.windowLabels.map(\.window) == Array(doc.windows.indices))
+        for (k, e) in doc.windows.enumerated() {
+            let best = try #require(try task.classify(e).max { $0.score < $1.score })
+            #expect(t.windowLabels[k].label == best.label && abs(t.windowLabels[k].score - best.score) < 1e-6)
+        }
+        w.state.focus = .predictions
+        let g = w.render(width: 160, height: 48)
+        #expect(g.contains("by window: [1 \(t.windowLabels[0].label)"))
     }
 
     @Test func windowsAreShownOneAtATime() throws {

@@ -157,7 +157,8 @@ extension Deriver {
     func predictionsView(_ r: EncodeResult?) -> PredictionsView {
         if let r, let t = r.task {
             return PredictionsView(
-                content: .task(TaskPanel.make(t, r.encoding, problem: t.problemType)), headNote: model.taskNote)
+                content: .task(TaskPanel.make(t, r.encoding, problem: t.problemType, shownWindow: r.windows?.index)),
+                headNote: model.taskNote)
         }
         if let r, model.hasTaskHead, r.trace != nil, r.mlm == nil, r.input.labSeed == nil {
             // The session answers with the task head just after the encoding.

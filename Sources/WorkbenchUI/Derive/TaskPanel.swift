@@ -44,15 +44,25 @@ public struct TaskPanel: Equatable, Sendable {
     public var answer: String?
     public var answerScore: Float?
     public var error: String?
+    /// A long text: every window's predicted label, the one shown in brackets.
+    public var windows: String?
     /// Set while the session is still computing the head's answer.
     public var waiting: String?
 
     public init(kind: TaskKind) { self.kind = kind }
 
     /// From a session result: the session already ran the head and the attribution.
-    static func make(_ t: TaskResult, _ e: Encoding, problem: ProblemType) -> TaskPanel {
+    static func make(_ t: TaskResult, _ e: Encoding, problem: ProblemType, shownWindow: Int? = nil) -> TaskPanel {
         var p = TaskPanel(kind: t.kind)
         p.error = t.error
+        if !t.windowLabels.isEmpty {
+            p.windows =
+                "by window: "
+                + t.windowLabels.map { w in
+                    let text = "\(w.window + 1) \(w.label) \(String(format: "%.0f%%", w.score * 100))"
+                    return w.window == shownWindow ? "[\(text)]" : text
+                }.joined(separator: " · ")
+        }
         let enc = t.encoding ?? e
         switch t.kind {
         case .sequenceClassification:

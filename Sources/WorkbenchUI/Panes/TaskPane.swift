@@ -21,6 +21,7 @@ enum TaskPane {
         switch p.kind {
         case .sequenceClassification:
             drawBars(p, &w, &c)
+            if let windows = p.windows { w.line(windows, t.style(.muted), &c) }
             guard let method = p.method else { return }
             let target = p.bars.first { $0.explained }?.label ?? "?"
             w.line(
