@@ -81,12 +81,15 @@ extension AttentionViews {
             }
         }
         if spec.hideSpecial { m = hidingSpecials(m, e) }
-        if spec.words {
-            let starts = m.groups.map { $0[0] }
-            let byPosition = Dictionary(uniqueKeysWithValues: starts.enumerated().map { ($1, $0) })
-            m = words(m, groups: e.wordGroups(of: starts).map { $0.compactMap { byPosition[$0] } })
-        }
+        if spec.words { m = wordLevel(m, e) }
         return m
+    }
+
+    /// `m` merged into words, in the map's own rows (which may already leave specials out).
+    public static func wordLevel(_ m: AttentionMap, _ e: Encoding) -> AttentionMap {
+        let starts = m.groups.map { $0[0] }
+        let byPosition = Dictionary(uniqueKeysWithValues: starts.enumerated().map { ($1, $0) })
+        return words(m, groups: e.wordGroups(of: starts).map { $0.compactMap { byPosition[$0] } })
     }
 
     /// `m` without the template's special tokens (kept when nothing else would remain).

@@ -42,6 +42,11 @@ import Tokenizers
         let v2 = try #require(w.deriver.comparisonView(r2, w.state.attention))
         #expect(v2.alignment == "word by word (the tokenizations differ)" && v2.difference?.count == 64)
         #expect(v2.labelsB[1] == "here" && v2.labelsA[1] == "he")
+        // Hidden specials and different token counts: word level in the maps' own rows (this crashed).
+        w.state.attention.hideSpecial = true
+        let v2h = try #require(w.deriver.comparisonView(r2, w.state.attention))
+        #expect(v2h.alignment == "word by word (the tokenizations differ)" && v2h.difference?.count == 36)
+        w.state.attention.hideSpecial = false
         w.run(command: "compare he said it")
         w.session.waitUntilIdle()
         let r3 = try #require(w.snapshot.result)

@@ -34,11 +34,11 @@ public struct ComparisonView: Equatable, Sendable {
         var a = AttentionViews.map(ta, r.encoding, spec), b = AttentionViews.map(tb, o.encoding, spec)
         var alignment = spec.words ? "word by word" : "token by token"
         if a.size != b.size, !spec.words {
-            let ga = r.encoding.wordGroups(of: Array(r.encoding.ids.indices))
-            let gb = o.encoding.wordGroups(of: Array(o.encoding.ids.indices))
-            if ga.count == gb.count {
-                a = AttentionViews.words(a, groups: ga)
-                b = AttentionViews.words(b, groups: gb)
+            // Word level in each map's own rows (hidden specials stay hidden).
+            let wa = AttentionViews.wordLevel(a, r.encoding), wb = AttentionViews.wordLevel(b, o.encoding)
+            if wa.size == wb.size {
+                a = wa
+                b = wb
                 alignment = "word by word (the tokenizations differ)"
             }
         }
