@@ -201,10 +201,12 @@ import TestSupport
             command:
                 "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) 'the cat sat on the [MASK] .'; sleep 60"
         )
+        // The whole answer, not a frame caught while tmux was still applying it.
         let s = try t.waitFor("the predictions pane") {
             $0.contains("┌ Predictions · head trained by BertScope") && $0.contains("mask 1/1 at #6")
+                && $0.contains("logit lens") && !$0.contains("computing")
         }
-        #expect(s.contains("logit lens"))
+        #expect(s.contains("bottom") || s.contains("floor") || s.contains("table"), "a place for the cat to sit")
         try t.send("Escape")
         try t.send("q")
     }
