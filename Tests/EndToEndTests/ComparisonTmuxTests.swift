@@ -28,9 +28,14 @@ import TestSupport
         try t.send("Enter")
         try t.waitFor(text: "A′ \"\(b)\"")
         for _ in 0..<bankIndex { try t.send("Down") }
-        let screen = try t.waitFor(text: "\"bank\" (\(bankIndex + 1)/\(words.count)")
-        let row = try #require(screen.split(separator: "\n").first { $0.contains("│L6 ") || $0.contains(" L6 ") })
-        #expect(row.contains(String(format: "%.3f", cosine[6])), "\(row) vs \(cosine[6])")
+        let want = String(format: "%.3f", cosine[6])
+        let screen = try t.waitFor("bank's drift at layer 6") { s in
+            s.contains("\"bank\" (\(bankIndex + 1)/\(words.count)")
+                && s.split(separator: "\n").contains {
+                    ($0.contains("│L6 ") || $0.contains(" L6 ")) && $0.contains(want)
+                }
+        }
+        #expect(screen.contains("A − A′"))
         try t.send("Escape")
         try t.waitFor("the heatmap back") { !$0.contains("A′ \"") }
         try t.send("q")
@@ -54,12 +59,15 @@ import TestSupport
         Thread.sleep(forTimeInterval: 0.3)
         try t.send(":tokenizers \(albert)", literal: true)
         try t.send("Enter")
-        let screen = try t.waitFor(text: "other tokenizers")
         let e = try runProcess([try bertscopeBinary(), "tokenize", "--model", albert, "--json", "he said here"])
         let o = try #require(try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as? [String: Any])
         let pieces = (o["tokens"] as! [String]).filter { !["[CLS]", "[SEP]", "▁"].contains($0) }
-        let row = try #require(screen.split(separator: "\n").first { $0.contains("tiny-albert-pretra") })
-        #expect(row.contains(pieces.joined(separator: "·")), "\(row) vs \(pieces)")
+        try t.waitFor("the ALBERT row") { s in
+            s.contains("other tokenizers")
+                && s.split(separator: "\n").contains {
+                    $0.contains("tiny-albert-pretra") && $0.contains(pieces.joined(separator: "·"))
+                }
+        }
         try t.send("q")
     }
 }
@@ -75,13 +83,12 @@ import TestSupport
             command:
                 "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(try bertscopeBinary()) --model \(tiny) '\(text)'; sleep 60"
         )
-        let first = try t.waitFor(text: "window 1/")
-        #expect(first.contains("of 64, stride 16") && !first.contains("cut)"))
+        let first = try t.waitFor("the first window") { $0.contains("window 1/") && $0.contains("of 64, stride 16") }
+        #expect(!first.contains("cut)"))
         try t.send("Escape")
         Thread.sleep(forTimeInterval: 0.3)
         try t.send(">")
-        let second = try t.waitFor(text: "window 2/")
-        #expect(second.contains("16 shared with 1"))
+        try t.waitFor("the second window") { $0.contains("window 2/") && $0.contains("16 shared with 1") }
         try t.send("<")
         try t.waitFor(text: "window 1/")
         try t.send("q")
@@ -99,9 +106,10 @@ import TestSupport
                 "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(try bertscopeBinary()) --model \(tiny) --compare-model \(roberta) 'he said [MASK] was here'; sleep 60"
         )
         // The second model's answer arrives on its own: the screen redraws for it (its <mask> is token 5).
-        let screen = try t.waitFor(text: "mask 1/1 at #5")
-        #expect(screen.contains("B: tiny-roberta-mlm · Attention") && screen.contains("mask 1/1 at #3"))
-        #expect(screen.contains("Predictions · B: tiny-roberta"))
+        try t.waitFor("both models' predictions") {
+            $0.contains("mask 1/1 at #5") && $0.contains("B: tiny-roberta-mlm · Attention")
+                && $0.contains("mask 1/1 at #3") && $0.contains("Predictions · B: tiny-roberta")
+        }
         try t.send("q")
         let bad = try runProcess([try bertscopeBinary(), "--model", tiny, "--compare-model", "/nonexistent", "x"])
         #expect(bad.status != 0 && bad.stderr.contains("bertscope: error:"))

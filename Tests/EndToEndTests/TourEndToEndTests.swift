@@ -40,8 +40,10 @@ import TestSupport
         try t.waitFor(text: "saved to \(file.path)")
         try t.send("q")
         t = try Tmux(width: 120, height: 40, command: "\(env) \(try bertscopeBinary()) --open \(file.path); sleep 60")
-        let screen = try t.waitFor(text: "reopened saved state")
-        #expect(screen.contains("he said that it was here") && screen.contains("Attention · layer 1/3 · head 3/4"))
+        let screen = try t.waitFor("the saved state") {
+            $0.contains("reopened saved state") && $0.contains("he said that it was here")
+                && $0.contains("Attention · layer 1/3 · head 3/4")
+        }
         #expect(screen.contains("tiny-bert-pretraining"), "the saved state names its model")
         try t.send("q")
     }
@@ -55,15 +57,19 @@ import TestSupport
             command:
                 "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) XDG_DATA_HOME=\(state.path) \(try bertscopeBinary()) tour special-tokens; sleep 60"
         )
-        var screen = try t.waitFor(text: "Tour · Special tokens and segment ids · step 1/3")
-        #expect(screen.contains("The tokenizer's template wraps the text"))
+        // Whole frames only: each wait names everything the step must show.
+        try t.waitFor("step 1") {
+            $0.contains("Tour · Special tokens and segment ids · step 1/3")
+                && $0.contains("The tokenizer's template wraps the text")
+        }
         try t.send("Right")
-        screen = try t.waitFor(text: "step 2/3")
-        #expect(screen.contains("[CLS] A [SEP] B [SEP]"))
-        try t.waitFor(text: "The streets were wet.")
+        try t.waitFor("step 2") {
+            $0.contains("step 2/3") && $0.contains("[CLS] A [SEP] B [SEP]") && $0.contains("The streets were wet.")
+        }
         try t.send("Space")
-        screen = try t.waitFor(text: "step 3/3")
-        #expect(screen.contains("end of the tour") && screen.contains("layer 5/6 · head 6/12"))
+        var screen = try t.waitFor("step 3") {
+            $0.contains("step 3/3") && $0.contains("end of the tour") && $0.contains("layer 5/6 · head 6/12")
+        }
         try t.send("Left")
         try t.waitFor(text: "step 2/3")
         try t.send("Right")

@@ -148,9 +148,13 @@ import TestSupport
         try t.send("Escape")
         try t.send("Tab")  // the attention pane; the cursor on [CLS] → [CLS] of layer 1
         for _ in 0..<6 { try t.send("v") }  // past mean, rollout, attention flow and the two norms
-        let norm = try t.waitFor(text: "‖αf(x)‖ + residual, LayerNorm")
+        let norm = try t.waitFor("the residual norm view") {
+            $0.contains("‖αf(x)‖ + residual, LayerNorm") && $0.contains("[CLS] → [CLS]  ‖·‖ = ")
+        }
         try t.send("v")
-        let zeroing = try t.waitFor(text: "· value zeroing")
+        let zeroing = try t.waitFor("value zeroing") {
+            $0.contains("· value zeroing") && $0.contains("[CLS] → [CLS]  share = ")
+        }
         func shown(_ screen: String, _ name: String) -> Double? {
             guard let line = screen.split(separator: "\n").first(where: { $0.contains("[CLS] → [CLS]  \(name) = ") }),
                 let r = line.range(of: "\(name) = ")
