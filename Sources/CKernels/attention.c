@@ -97,44 +97,28 @@ static inline void softmax_row(float *p, int n, int i, float scale, const float 
     for (int j = 0; j < n; j++) p[j] *= inv;
 }
 
-// Scores of R = 4 query rows against 16 keys at j0 from Kᵀ: each key vector
-// loaded once serves four rows (row at a time, K was streamed from L2 once
-// per query: the 512-token bottleneck). Same FMA order per score as one row.
-static AVX2 inline void scores4x16(const float *q, int ld, int dh, const float *kt, int n, int j0, float *p) {
-    __m256 a00 = _mm256_setzero_ps(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-    for (int d = 0; d < dh; d++) {
-        const float *row = kt + (size_t)d * n + j0;
-        const __m256 k0 = _mm256_loadu_ps(row), k1 = _mm256_loadu_ps(row + 8);
-        __m256 q0 = _mm256_broadcast_ss(q + d), q1 = _mm256_broadcast_ss(q + ld + d);
-        a00 = _mm256_fmadd_ps(q0, k0, a00); a01 = _mm256_fmadd_ps(q0, k1, a01);
-        a10 = _mm256_fmadd_ps(q1, k0, a10); a11 = _mm256_fmadd_ps(q1, k1, a11);
-        q0 = _mm256_broadcast_ss(q + 2 * (size_t)ld + d); q1 = _mm256_broadcast_ss(q + 3 * (size_t)ld + d);
-        a20 = _mm256_fmadd_ps(q0, k0, a20); a21 = _mm256_fmadd_ps(q0, k1, a21);
-        a30 = _mm256_fmadd_ps(q1, k0, a30); a31 = _mm256_fmadd_ps(q1, k1, a31);
-    }
-    _mm256_storeu_ps(p + j0, a00); _mm256_storeu_ps(p + j0 + 8, a01);
-    _mm256_storeu_ps(p + n + j0, a10); _mm256_storeu_ps(p + n + j0 + 8, a11);
-    _mm256_storeu_ps(p + 2 * (size_t)n + j0, a20); _mm256_storeu_ps(p + 2 * (size_t)n + j0 + 8, a21);
-    _mm256_storeu_ps(p + 3 * (size_t)n + j0, a30); _mm256_storeu_ps(p + 3 * (size_t)n + j0 + 8, a31);
-}
-
-// Context of R = 4 query rows over 16 dimensions at d0: each value vector loaded once serves four rows.
-static AVX2 inline void context4x16(const float *p, int n, const float *vb, int dh, int d0, float *out, int ldc) {
+// out[r][0..16) = Σ_k a[r·a_row + k] · b[k·b_step + 0..16) for four rows r,
+// k = 0…K−1 in order, one FMA per term: each b vector loaded once serves four
+// rows. QKᵀ (a = queries, b = Kᵀ) and P·V (a = probabilities, b = values)
+// are both this tile; row at a time, K and V were streamed from L2 once per
+// query (the 512-token bottleneck). The sums run in the one-row kernel's order.
+static AVX2 inline void tile4x16(const float *a, size_t a_row, const float *b, size_t b_step, int K, float *out,
+                                 size_t out_row) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-    for (int j = 0; j < n; j++) {
-        const float *vj = vb + (size_t)j * dh + d0;
-        const __m256 v0 = _mm256_loadu_ps(vj), v1 = _mm256_loadu_ps(vj + 8);
-        __m256 p0 = _mm256_broadcast_ss(p + j), p1 = _mm256_broadcast_ss(p + n + j);
-        c00 = _mm256_fmadd_ps(p0, v0, c00); c01 = _mm256_fmadd_ps(p0, v1, c01);
-        c10 = _mm256_fmadd_ps(p1, v0, c10); c11 = _mm256_fmadd_ps(p1, v1, c11);
-        p0 = _mm256_broadcast_ss(p + 2 * (size_t)n + j); p1 = _mm256_broadcast_ss(p + 3 * (size_t)n + j);
-        c20 = _mm256_fmadd_ps(p0, v0, c20); c21 = _mm256_fmadd_ps(p0, v1, c21);
-        c30 = _mm256_fmadd_ps(p1, v0, c30); c31 = _mm256_fmadd_ps(p1, v1, c31);
+    for (int k = 0; k < K; k++) {
+        const float *bk = b + (size_t)k * b_step;
+        const __m256 b0 = _mm256_loadu_ps(bk), b1 = _mm256_loadu_ps(bk + 8);
+        __m256 a0 = _mm256_broadcast_ss(a + k), a1 = _mm256_broadcast_ss(a + a_row + k);
+        c00 = _mm256_fmadd_ps(a0, b0, c00); c01 = _mm256_fmadd_ps(a0, b1, c01);
+        c10 = _mm256_fmadd_ps(a1, b0, c10); c11 = _mm256_fmadd_ps(a1, b1, c11);
+        a0 = _mm256_broadcast_ss(a + 2 * a_row + k); a1 = _mm256_broadcast_ss(a + 3 * a_row + k);
+        c20 = _mm256_fmadd_ps(a0, b0, c20); c21 = _mm256_fmadd_ps(a0, b1, c21);
+        c30 = _mm256_fmadd_ps(a1, b0, c30); c31 = _mm256_fmadd_ps(a1, b1, c31);
     }
-    _mm256_storeu_ps(out + d0, c00); _mm256_storeu_ps(out + d0 + 8, c01);
-    _mm256_storeu_ps(out + ldc + d0, c10); _mm256_storeu_ps(out + ldc + d0 + 8, c11);
-    _mm256_storeu_ps(out + 2 * (size_t)ldc + d0, c20); _mm256_storeu_ps(out + 2 * (size_t)ldc + d0 + 8, c21);
-    _mm256_storeu_ps(out + 3 * (size_t)ldc + d0, c30); _mm256_storeu_ps(out + 3 * (size_t)ldc + d0 + 8, c31);
+    _mm256_storeu_ps(out, c00); _mm256_storeu_ps(out + 8, c01);
+    _mm256_storeu_ps(out + out_row, c10); _mm256_storeu_ps(out + out_row + 8, c11);
+    _mm256_storeu_ps(out + 2 * out_row, c20); _mm256_storeu_ps(out + 2 * out_row + 8, c21);
+    _mm256_storeu_ps(out + 3 * out_row, c30); _mm256_storeu_ps(out + 3 * out_row + 8, c31);
 }
 
 // Scores of one query row: 4 key blocks of 8, then single blocks, then scalars.
@@ -167,28 +151,15 @@ static AVX2 void head_avx2(const float *q, const float *k, const float *v, int n
         float *p = probs + (size_t)i * n;
         const float *qi = q + (size_t)i * ld;
         int j0 = 0;
-        for (; j0 + 16 <= n; j0 += 16) scores4x16(qi, ld, dh, kt, n, j0, p);
-        // The rest of the keys row by row, in the one-row kernel's blocks.
+        for (; j0 + 16 <= n; j0 += 16) tile4x16(qi, ld, kt + j0, n, dh, p + j0, n);
+        // The rest of the keys (fewer than 16) row by row, as the one-row kernel does them.
         for (int r = 0; r < 4; r++) {
-            int jr = j0;
-            const float *qr = qi + (size_t)r * ld;
             float *pr = p + (size_t)r * n;
-            if (jr + 8 <= n) {
-                const float *qi = qr;
-                float *p = pr;
-                int j0 = jr;
-                while (j0 + 8 <= n) SCORE_CHUNK(1)
-                jr = j0;
-            }
-            for (; jr < n; jr++) {
-                float s = 0.0f;
-                for (int d = 0; d < dh; d++) s += qr[d] * kt[(size_t)d * n + jr];
-                pr[jr] = s;
-            }
+            scores_row(qi + (size_t)r * ld, dh, kt, n, j0, pr);
             softmax_row(pr, n, i + r, scale, bias, mask_add, query_ok);
         }
         float *out = ctx + (size_t)i * ldc;
-        for (int d0 = 0; d0 < dh; d0 += 16) context4x16(p, n, vb, dh, d0, out, ldc);
+        for (int d0 = 0; d0 < dh; d0 += 16) tile4x16(p, n, vb + d0, dh, n, out + d0, ldc);
     }
     for (int i = blocked; i < n; i++) {
         float *p = probs + (size_t)i * n;
