@@ -14,15 +14,11 @@ import TestSupport
         let bankIndex = try #require(words.firstIndex { $0["word"] as? String == "bank" })
         let cosine = try #require(words[bankIndex]["cosine"] as? [Double])
         let state = try temporaryDirectory()
-        let t = try Tmux(
-            width: 160, height: 48,
-            command:
-                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(try bertscopeBinary()); sleep 60")
+        let t = try Tmux.bertscope(width: 160, height: 48, state: state)
         try t.waitFor(text: "all-MiniLM-L6-v2 │ bert 6×12")
         try t.send(a, literal: true)
         try t.waitFor(text: "Tokens (11)")
-        try t.send("Escape")
-        Thread.sleep(forTimeInterval: 0.3)  // a key right after Escape would read as Alt-key
+        try t.leaveInputLine()
         try t.send("Tab")
         try t.send(":compare \(b)", literal: true)
         try t.send("Enter")
@@ -47,16 +43,11 @@ import TestSupport
     @Test func anotherTokenizersSplitShows() throws {
         let state = try temporaryDirectory()
         let tiny = Fixtures.model("tiny-bert-pretraining").path, albert = Fixtures.model("tiny-albert-pretraining").path
-        let t = try Tmux(
-            width: 120, height: 40,
-            command:
-                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(try bertscopeBinary()) --model \(tiny); sleep 60"
-        )
+        let t = try Tmux.bertscope(width: 120, height: 40, state: state, "--model \(tiny)")
         try t.waitFor(text: "tiny-bert-pretraining")
         try t.send("he said here", literal: true)
         try t.waitFor(text: "Tokens (6)")
-        try t.send("Escape")
-        Thread.sleep(forTimeInterval: 0.3)
+        try t.leaveInputLine()
         try t.send(":tokenizers \(albert)", literal: true)
         try t.send("Enter")
         let e = try runProcess([try bertscopeBinary(), "tokenize", "--model", albert, "--json", "he said here"])
@@ -78,15 +69,10 @@ import TestSupport
         let state = try temporaryDirectory()
         let tiny = Fixtures.model("tiny-bert-pretraining").path
         let text = Array(repeating: "he said that it was here and the one was there", count: 12).joined(separator: " ")
-        let t = try Tmux(
-            width: 160, height: 48,
-            command:
-                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(try bertscopeBinary()) --model \(tiny) '\(text)'; sleep 60"
-        )
+        let t = try Tmux.bertscope(width: 160, height: 48, state: state, "--model \(tiny) '\(text)'")
         let first = try t.waitFor("the first window") { $0.contains("window 1/") && $0.contains("of 64, stride 16") }
         #expect(!first.contains("cut)"))
-        try t.send("Escape")
-        Thread.sleep(forTimeInterval: 0.3)
+        try t.leaveInputLine()
         try t.send(">")
         try t.waitFor("the second window") { $0.contains("window 2/") && $0.contains("16 shared with 1") }
         try t.send("<")
@@ -100,10 +86,8 @@ import TestSupport
     @Test func twoModelsSideBySide() throws {
         let state = try temporaryDirectory()
         let tiny = Fixtures.model("tiny-bert-pretraining").path, roberta = Fixtures.model("tiny-roberta-mlm").path
-        let t = try Tmux(
-            width: 160, height: 48,
-            command:
-                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(try bertscopeBinary()) --model \(tiny) --compare-model \(roberta) 'he said [MASK] was here'; sleep 60"
+        let t = try Tmux.bertscope(
+            width: 160, height: 48, state: state, "--model \(tiny) --compare-model \(roberta) 'he said [MASK] was here'"
         )
         // The second model's answer arrives on its own: the screen redraws for it (its <mask> is token 5).
         try t.waitFor("both models' predictions") {

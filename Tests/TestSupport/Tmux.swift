@@ -66,3 +66,27 @@ public final class Tmux {
         try waitFor("\"\(text)\"", timeout: timeout) { $0.contains(text) }
     }
 }
+
+extension Tmux {
+    /// The real `bertscope ARGUMENTS` in a private tmux, as a user's terminal
+    /// runs it: colours on (NO_COLOR unset, xterm-256color), drafts and
+    /// history in `state` (and tours, with `dataHome`), then `then` so the
+    /// pane stays to be read after the program exits.
+    public static func bertscope(
+        width: Int, height: Int, state: URL, _ arguments: String = "", dataHome: Bool = false,
+        then: String = "sleep 60"
+    ) throws -> Tmux {
+        let env =
+            "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path)"
+            + (dataHome ? " XDG_DATA_HOME=\(state.path)" : "")
+        return try Tmux(
+            width: width, height: height,
+            command: "\(env) \(try bertscopeBinary())\(arguments.isEmpty ? "" : " " + arguments); \(then)")
+    }
+
+    /// Escape from an input line to the panes; a key sent right after Escape would read as Alt-key.
+    public func leaveInputLine() throws {
+        try send("Escape")
+        Thread.sleep(forTimeInterval: 0.3)
+    }
+}
