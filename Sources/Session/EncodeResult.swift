@@ -33,6 +33,8 @@ public struct EncodeResult: Sendable {
     /// Set when the text is longer than the model's window: `encoding` and
     /// `trace` are then the chosen window's.
     public var windows: DocumentWindows? = nil
+    /// Every window's encoding (the task phase classifies each without cutting the text again).
+    var windowEncodings: [Encoding] = []
     /// A long text's masks seen from the other windows that hold them: by the
     /// shown window's mask position, each other window's top guesses there.
     public var elsewhere: [Int: [(window: Int, guesses: [TokenProbability])]] = [:]

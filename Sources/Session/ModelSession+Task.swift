@@ -8,7 +8,8 @@ extension ModelSession {
     /// explanation of the asked-for class (the predicted one by default).
     /// nil when `isCancelled` says a newer input is waiting.
     func analyzeTask(
-        _ model: TaskModel, _ input: SessionInput, _ e: Encoding, isCancelled: @escaping @Sendable () -> Bool,
+        _ model: TaskModel, _ input: SessionInput, _ e: Encoding, windows: [Encoding] = [],
+        isCancelled: @escaping @Sendable () -> Bool,
         progress: @escaping (Int, Int) -> Void = { _, _ in }
     )
         -> TaskResult?
@@ -28,8 +29,8 @@ extension ModelSession {
                 }
                 let predicted = out.labels.max { $0.score < $1.score }?.id ?? 0
                 // A long text: the head on every window, so the document's other parts are not hidden.
-                if input.pair == nil, let w = windowsOf(input) {
-                    for (k, we) in w.windows.enumerated() {
+                if windows.count > 1 {
+                    for (k, we) in windows.enumerated() {
                         if isCancelled() { return nil }
                         guard let best = try task.classify(we).max(by: { $0.score < $1.score }) else { continue }
                         out.windowLabels.append((k, best.label, best.score))

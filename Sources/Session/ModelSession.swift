@@ -107,7 +107,8 @@ public final class ModelSession: @unchecked Sendable {
             if wantsTask, let task = taskModel {
                 guard
                     let answer = analyzeTask(
-                        task, input, result.encoding, isCancelled: stale, progress: progress(gen))
+                        task, input, result.encoding, windows: result.windowEncodings, isCancelled: stale,
+                        progress: progress(gen))
                 else { continue }
                 result.task = answer
             }
@@ -157,15 +158,6 @@ public final class ModelSession: @unchecked Sendable {
                 index: k, size: size, stride: stride, ranges: doc.ranges, documentTokens: doc.document.count,
                 spans: spans), doc
         )
-    }
-
-    /// A long input's windows (nil when it fits the model's window).
-    func windowsOf(_ input: SessionInput) -> WindowedText? {
-        let size = model.encoder.config.maxTokens
-        guard let doc = try? model.tokenizer.windowed(input.text, maxLength: size, stride: Self.windowStride(size)),
-            doc.windows.count > 1
-        else { return nil }
-        return doc
     }
 
     /// The shown window's masks as the other windows holding them predict
@@ -239,6 +231,7 @@ public final class ModelSession: @unchecked Sendable {
         }
         var result = EncodeResult(input: input, encoding: encoding, trace: trace, error: failure, milliseconds: 0)
         result.windows = windows
+        result.windowEncodings = cut?.1.windows ?? []
         result.maskedOriginals = originals
         if trace != nil, model.hasMaskedLM, encoding.ids.contains(tok.maskId ?? -1) || input.labSeed != nil,
             var mlm = maskedLM
