@@ -65,13 +65,16 @@ public struct HeadImportance: Sendable, Equatable {
         let logP = { (last: [Float]) throws -> [Float] in
             softmax(try enc.nextSentenceLogits(cls: Array(last[0..<d]))[...]).map { log(max($0, 1e-30)) }
         }
-        let intact = try enc.forward(ids: e.ids, typeIds: e.typeIds, ablate: ablation)
-        let p = try logP(Array(intact.hiddenState(layer: intact.layers, token: 0)))
-        let verdict = p[1] > p[0] ? 1 : 0
+        // Each pass keeps both log-probabilities; the base pass (the first row) decides the verdict,
+        // so no separate forward is needed to find it.
+        var verdict = 0
         guard
             let (base, deltas) = try headDeltas(
-                enc, e, ablation: ablation, isCancelled: isCancelled, progress: progress,
-                readout: { [try logP($0)[verdict]] }, score: { values, _ in values })
+                enc, e, ablation: ablation, isCancelled: isCancelled, progress: progress, readout: logP,
+                score: { values, rows in
+                    verdict = values[1] > values[0] ? 1 : 0
+                    return (0..<rows).map { values[$0 * 2 + verdict] }
+                })
         else { return nil }
         var out = HeadImportance(
             position: 0, target: verdict, targetToken: verdict == 0 ? labels.0 : labels.1,
