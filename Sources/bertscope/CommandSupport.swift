@@ -20,10 +20,13 @@ struct ModelOptions: ParsableArguments {
     func directory() throws -> URL { try ModelLocator().resolve(model) }
 
     /// The model with everything BertScope adds to it (the default model's MLM overlay).
-    func load() throws -> LoadedModel {
+    func load() throws -> LoadedModel { try Self.load(model) }
+
+    /// Any model as `--model` loads it: with the default model's trained heads from Samples/.
+    static func load(_ spec: String?) throws -> LoadedModel {
         let samples = Resources.directory("Samples")
         return try LoadedModel.load(
-            model, mlmOverlay: samples?.appendingPathComponent("mlm-head/minilm-mlm-overlay.safetensors"),
+            spec, mlmOverlay: samples?.appendingPathComponent("mlm-head/minilm-mlm-overlay.safetensors"),
             taskOverlay: samples?.appendingPathComponent("sentiment/minilm-sentiment-overlay.safetensors"))
     }
 

@@ -41,12 +41,7 @@ enum WorkbenchSetup {
         let w = Workbench(session: session, theme: theme, themes: themes(), history: history, samples: samples())
         w.tours = tours()
         // :model and :compare-model load as --model does: with the default model's trained heads.
-        let samples = Resources.directory("Samples")
-        w.loadModel = {
-            try LoadedModel.load(
-                $0, mlmOverlay: samples?.appendingPathComponent("mlm-head/minilm-mlm-overlay.safetensors"),
-                taskOverlay: samples?.appendingPathComponent("sentiment/minilm-sentiment-overlay.safetensors"))
-        }
+        w.loadModel = { try ModelOptions.load($0) }
         w.loadProbes()
         w.gold.source = Resources.directory("Samples")?.appendingPathComponent("probing/test.conllu")
         return w
