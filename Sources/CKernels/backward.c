@@ -152,70 +152,129 @@ void bs_activation_backward(const float *u, float *g, int n, int activation) {
     }
 }
 
+// y[r][c] += alpha · Σ_k x[r][k] · w[k][c] with any strides: x[r][k] is at
+// x + r·xr + k·xk, so one kernel serves x and xᵀ (the attention backward
+// multiplies by Pᵀ and dSᵀ without writing them out).
+typedef struct {
+    const float *x, *w;
+    float *y;
+    size_t xr, xk, ldw, ldy;
+    int M, K, N;
+    float alpha;
+} mm_t;
+
+static void mm_generic(const mm_t *a, int i0, int i1, int j0) {
+    for (int i = i0; i < i1; i++) {
+        float *y = a->y + (size_t)i * a->ldy;
+        for (int k = 0; k < a->K; k++) {
+            const float v = a->alpha * a->x[(size_t)i * a->xr + (size_t)k * a->xk];
+            const float *w = a->w + (size_t)k * a->ldw;
+            for (int j = j0; j < a->N; j++) y[j] += v * w[j];
+        }
+    }
+}
+
+#if defined(__x86_64__)
+// 6 rows × 16 columns in 12 registers, as nn_block_avx2, with strided x.
+__attribute__((target("avx2,fma"))) static void mm_block_avx2(const mm_t *a, int i, int j, int k0, int k1) {
+    __m256 c[12];
+    for (int r = 0; r < 12; r++) c[r] = _mm256_setzero_ps();
+    const float *x = a->x + (size_t)i * a->xr + (size_t)k0 * a->xk;
+    const size_t xr = a->xr, xk = a->xk;
+    const float *w = a->w + (size_t)k0 * a->ldw + j;
+    for (int k = k0; k < k1; k++, x += xk, w += a->ldw) {
+        __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8), v;
+        v = _mm256_broadcast_ss(x); c[0] = _mm256_fmadd_ps(v, w0, c[0]); c[1] = _mm256_fmadd_ps(v, w1, c[1]);
+        v = _mm256_broadcast_ss(x + xr); c[2] = _mm256_fmadd_ps(v, w0, c[2]); c[3] = _mm256_fmadd_ps(v, w1, c[3]);
+        v = _mm256_broadcast_ss(x + 2 * xr); c[4] = _mm256_fmadd_ps(v, w0, c[4]); c[5] = _mm256_fmadd_ps(v, w1, c[5]);
+        v = _mm256_broadcast_ss(x + 3 * xr); c[6] = _mm256_fmadd_ps(v, w0, c[6]); c[7] = _mm256_fmadd_ps(v, w1, c[7]);
+        v = _mm256_broadcast_ss(x + 4 * xr); c[8] = _mm256_fmadd_ps(v, w0, c[8]); c[9] = _mm256_fmadd_ps(v, w1, c[9]);
+        v = _mm256_broadcast_ss(x + 5 * xr); c[10] = _mm256_fmadd_ps(v, w0, c[10]); c[11] = _mm256_fmadd_ps(v, w1, c[11]);
+    }
+    const __m256 alpha = _mm256_set1_ps(a->alpha);
+    for (int r = 0; r < 6; r++) {
+        float *y = a->y + (size_t)(i + r) * a->ldy + j;
+        _mm256_storeu_ps(y, _mm256_fmadd_ps(alpha, c[2 * r], _mm256_loadu_ps(y)));
+        _mm256_storeu_ps(y + 8, _mm256_fmadd_ps(alpha, c[2 * r + 1], _mm256_loadu_ps(y + 8)));
+    }
+}
+#endif
+
+// The whole product on the calling thread (the attention backward splits by head).
+static void mm_serial(const mm_t *a) {
+#if defined(__x86_64__)
+    if (bs_uses_avx2()) {
+        int full = a->M / 6 * 6, wide = a->N / 16 * 16;
+        for (int k0 = 0; k0 < a->K; k0 += 256) {
+            int k1 = k0 + 256 < a->K ? k0 + 256 : a->K;
+            for (int j = 0; j < wide; j += 16)
+                for (int i = 0; i < full; i += 6) mm_block_avx2(a, i, j, k0, k1);
+        }
+        if (wide < a->N) mm_generic(a, 0, full, wide);
+        mm_generic(a, full, a->M, 0);
+        return;
+    }
+#endif
+    mm_generic(a, 0, a->M, 0);
+}
+
 typedef struct {
     const float *qkv, *probs, *dctx;
-    float *dqkv, *dscores;
+    float *dqkv, *dscores, *vt;
     int n, d, dh;
     float scale;
 } attn_back_t;
 
 // Per head h: dP = dC·Vᵀ, dV = Pᵀ·dC, dS = P ⊙ (dP − Σ_j dP·P), then
-// dQ = scale·dS·K and dK = scale·dSᵀ·Q, accumulated into dqkv.
-static inline __attribute__((always_inline)) void attn_back_body(attn_back_t *a, int h0, int h1) {
-    const int n = a->n, d = a->d, dh = a->dh, ld = 3 * d;
+// dQ = scale·dS·K and dK = scale·dSᵀ·Q, accumulated into dqkv. Each product
+// runs through the register-blocked kernel; Vᵀ (dh × n) is the only copy.
+static void attn_back_heads(attn_back_t *a, int h0, int h1) {
+    const int n = a->n, d = a->d, dh = a->dh;
+    const size_t ld = 3 * (size_t)d;
     for (int h = h0; h < h1; h++) {
+        float *vt = a->vt + (size_t)h * dh * n;
         const float *P = a->probs + (size_t)h * n * n;
         float *dS = a->dscores + (size_t)h * n * n;
+        const float *Q = a->qkv + h * dh, *K = a->qkv + d + h * dh, *V = a->qkv + 2 * d + h * dh;
+        const float *dC = a->dctx + h * dh;
+        float *dQ = a->dqkv + h * dh, *dK = a->dqkv + d + h * dh, *dV = a->dqkv + 2 * d + h * dh;
+        for (int j = 0; j < n; j++)
+            for (int t = 0; t < dh; t++) vt[(size_t)t * n + j] = V[(size_t)j * ld + t];
+        memset(dS, 0, sizeof(float) * (size_t)n * n);
+        mm_t dp = {dC, vt, dS, (size_t)d, 1, (size_t)n, (size_t)n, n, dh, n, 1.0f};
+        mm_serial(&dp);
         for (int i = 0; i < n; i++) {
-            const float *dc = a->dctx + (size_t)i * d + h * dh;
             const float *p = P + (size_t)i * n;
             float *ds = dS + (size_t)i * n;
             double dot = 0;
-            for (int j = 0; j < n; j++) {
-                const float *v = a->qkv + (size_t)j * ld + 2 * d + h * dh;
-                float s = 0.0f;
-                for (int t = 0; t < dh; t++) s += dc[t] * v[t];
-                ds[j] = s;
-                dot += (double)s * p[j];
-            }
+            for (int j = 0; j < n; j++) dot += (double)ds[j] * p[j];
             for (int j = 0; j < n; j++) ds[j] = p[j] * (ds[j] - (float)dot);
-            for (int j = 0; j < n; j++) {
-                float *dv = a->dqkv + (size_t)j * ld + 2 * d + h * dh;
-                const float pj = p[j];
-                for (int t = 0; t < dh; t++) dv[t] += pj * dc[t];
-            }
         }
-        for (int i = 0; i < n; i++) {
-            const float *ds = dS + (size_t)i * n;
-            const float *q = a->qkv + (size_t)i * ld + h * dh;
-            float *dq = a->dqkv + (size_t)i * ld + h * dh;
-            for (int j = 0; j < n; j++) {
-                const float g = ds[j] * a->scale;
-                const float *k = a->qkv + (size_t)j * ld + d + h * dh;
-                float *dk = a->dqkv + (size_t)j * ld + d + h * dh;
-                for (int t = 0; t < dh; t++) { dq[t] += g * k[t]; dk[t] += g * q[t]; }
-            }
-        }
+        mm_t dv = {P, dC, dV, 1, (size_t)n, (size_t)d, ld, n, n, dh, 1.0f};
+        mm_serial(&dv);
+        mm_t dq = {dS, K, dQ, (size_t)n, 1, ld, ld, n, n, dh, a->scale};
+        mm_serial(&dq);
+        mm_t dk = {dS, Q, dK, 1, (size_t)n, ld, ld, n, n, dh, a->scale};
+        mm_serial(&dk);
     }
 }
 
-// The same loops compiled twice: for AVX2 machines (chosen at run time) and portable.
 #if defined(__x86_64__)
-__attribute__((target("avx2,fma"))) static void attn_back_avx2(attn_back_t *a, int h0, int h1) {
-    attn_back_body(a, h0, h1);
+__attribute__((target("avx2,fma"))) static void attn_back_heads_avx2(attn_back_t *a, int h0, int h1) {
+    attn_back_heads(a, h0, h1);
 }
 #endif
 
 static void attn_back_range(void *c, int h0, int h1) {
 #if defined(__x86_64__)
-    if (bs_uses_avx2()) { attn_back_avx2(c, h0, h1); return; }
+    if (bs_uses_avx2()) { attn_back_heads_avx2(c, h0, h1); return; }
 #endif
-    attn_back_body(c, h0, h1);
+    attn_back_heads(c, h0, h1);
 }
 
 void bs_attention_backward(const float *qkv, const float *probs, const float *dctx, int n, int d, int heads,
-                           float scale, float *dscores, float *dqkv) {
-    attn_back_t a = {qkv, probs, dctx, dqkv, dscores, n, d, d / heads, scale};
+                           float scale, float *dscores, float *scratch, float *dqkv) {
+    attn_back_t a = {qkv, probs, dctx, dqkv, dscores, scratch, n, d, d / heads, scale};
     bs_parallel_for(heads, attn_back_range, &a, (long)n * n * d >= 20000);
 }
 

@@ -77,9 +77,10 @@ void bs_layernorm_backward(const float *pre, const float *gamma, const float *dy
 // g[i] *= act'(u[i]) for one of the BS_ACT_* activations (or BS_ACT_TANH).
 void bs_activation_backward(const float *u, float *g, int n, int activation);
 // Softmax attention of every head, backward: from dctx (n, d) to dqkv (n, 3d)
-// (accumulated); dscores (H, n, n) receives ∂/∂scores (before scaling).
+// (accumulated); dscores (H, n, n) receives ∂/∂scores (before scaling);
+// scratch holds d·n floats (each head's Vᵀ).
 void bs_attention_backward(const float *qkv, const float *probs, const float *dctx, int n, int d, int heads,
-                           float scale, float *dscores, float *dqkv);
+                           float scale, float *dscores, float *scratch, float *dqkv);
 // DeBERTa's position terms, backward: adds their q and k gradients to dqkv.
 void bs_relative_backward(const float *dscores, int n, int d, int heads, const float *pos_key, const float *pos_query,
                           const int *bucket, int span, float scale, float *dqkv);

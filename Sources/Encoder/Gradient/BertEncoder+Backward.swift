@@ -163,6 +163,7 @@ extension BertEncoder {
         }
         var dqkv = [Float](repeating: 0, count: R * 3 * d)
         var dScores = [Float](repeating: 0, count: H * n * n)
+        var scratch = [Float](repeating: 0, count: d * n)
         tape.qkv[l].withUnsafeBufferPointer { q in
             tape.probs[l].withUnsafeBufferPointer { p in
                 dContext.withUnsafeBufferPointer { dc in
@@ -172,7 +173,8 @@ extension BertEncoder {
                             let scale = relative.map { 1 / $0.scale } ?? attentionScale
                             bs_attention_backward(
                                 q.baseAddress! + b * n * 3 * d, p.baseAddress! + b * H * n * n,
-                                dc.baseAddress! + b * n * d, Int32(n), Int32(d), Int32(H), scale, &dScores, dqb)
+                                dc.baseAddress! + b * n * d, Int32(n), Int32(d), Int32(H), scale, &dScores, &scratch,
+                                dqb)
                             relative?.backward(layer: l, dScores: dScores, n: n, config: config, into: dqb)
                         }
                     }
