@@ -107,6 +107,10 @@ public struct TaskResult: Sendable {
     public var attribution: Attribution? = nil
     /// A long text: each window's predicted label and its score, window by window.
     public var windowLabels: [(window: Int, label: String, score: Float)] = []
+    /// A long text: the explained class in every other window (same class, same method), window by window.
+    public var windowExplanations: [WindowExplanation] = []
+    /// Set while the other windows are still being explained (the shown one is done).
+    public var explainingWindows = false
     public var target: Int? = nil
     /// Head importance for the explained class, when asked for.
     public var importance: HeadImportance? = nil
@@ -138,4 +142,21 @@ public struct SessionSnapshot: Sendable {
     }
     /// True when `result` is for an older input than `input`.
     public var isStale: Bool { result.map { $0.input != input } ?? true }
+}
+
+/// One window of a long text explained for the class the shown window explains.
+public struct WindowExplanation: Sendable, Equatable {
+    public var window: Int
+    /// The explained class's logit in this window.
+    public var logit: Float
+    /// This window's token of largest |attribution| and its attribution.
+    public var strongest: String
+    public var strongestValue: Float
+    /// The shown window's positions this window also holds (the overlaps), with their attribution here.
+    public var shared: [Int: Float]
+
+    public init(window: Int, logit: Float, strongest: String, strongestValue: Float, shared: [Int: Float]) {
+        self.window = window; self.logit = logit; self.strongest = strongest
+        self.strongestValue = strongestValue; self.shared = shared
+    }
 }

@@ -75,6 +75,50 @@ extension ModelSession {
 }
 
 extension ModelSession {
+    /// A long text's other windows explained for the shown window's class
+    /// with its method: each window's strongest token and, where windows
+    /// overlap, the shared tokens' attributions there. nil when cancelled.
+    func explainWindows(
+        _ model: TaskModel, _ input: SessionInput, _ windows: DocumentWindows, _ encodings: [Encoding],
+        target: Int, isCancelled: @escaping @Sendable () -> Bool, progress: (Int, Int) -> Void
+    ) -> [WindowExplanation]? {
+        func lead(_ e: Encoding) -> Int { e.sequenceIds.firstIndex { $0 == 0 } ?? 0 }
+        guard encodings.count == windows.ranges.count, encodings.indices.contains(windows.index) else { return [] }
+        let k = windows.index, shown = windows.ranges[k], shownLead = lead(encodings[k])
+        var explainer = Explainer(encoder: model.encoder, tokenizer: model.tokenizer)
+        explainer.ablation = ablation(input, on: model.encoder)
+        explainer.isCancelled = isCancelled
+        var out: [WindowExplanation] = []
+        let others = encodings.indices.filter { $0 != k }
+        for (done, j) in others.enumerated() {
+            progress(done, others.count)
+            if isCancelled() { return nil }
+            let e = encodings[j]
+            let a: Attribution
+            do {
+                a = try explainer.explain(e, target: .taskLogit(label: target), method: input.explainMethod, steps: 16)
+            } catch is CancellationError {
+                return nil
+            } catch {
+                continue
+            }
+            let typed = e.tokens.indices.filter { !e.isSpecial($0) && $0 < a.scores.count }
+            guard let top = typed.max(by: { abs(a.scores[$0]) < abs(a.scores[$1]) }) else { continue }
+            var shared: [Int: Float] = [:]
+            for p in typed {
+                let d = windows.ranges[j].lowerBound + p - lead(e)
+                if shown.contains(d) { shared[shownLead + d - shown.lowerBound] = a.scores[p] }
+            }
+            out.append(
+                WindowExplanation(
+                    window: j, logit: a.logit, strongest: e.tokens[top], strongestValue: a.scores[top], shared: shared))
+        }
+        progress(others.count, others.count)
+        return out
+    }
+}
+
+extension ModelSession {
     /// Patching the input from its counterfactual: on the masked-LM when the
     /// input has a mask, else on the sequence classifier; nil when cancelled.
     func analyzePatching(_ input: SessionInput, _ e: Encoding, isCancelled: @escaping @Sendable () -> Bool)

@@ -111,6 +111,18 @@ public final class ModelSession: @unchecked Sendable {
                         progress: progress(gen))
                 else { continue }
                 result.task = answer
+                if let w = result.windows, answer.attribution != nil, let target = answer.target {
+                    // The shown window's explanation first; the other windows' after it.
+                    result.task?.explainingWindows = true
+                    publish(result, generation: gen, cache: false)
+                    guard
+                        let other = explainWindows(
+                            task, input, w, result.windowEncodings, target: target, isCancelled: stale,
+                            progress: progress(gen))
+                    else { continue }
+                    result.task?.explainingWindows = false
+                    result.task?.windowExplanations = other
+                }
             }
             if wantsPatching {
                 guard let outcome = analyzePatching(input, result.encoding, isCancelled: stale) else { continue }

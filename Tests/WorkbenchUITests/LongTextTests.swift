@@ -61,6 +61,51 @@ import Tokenizers
         #expect(g.contains("by window: [1 \(t.windowLabels[0].label)"))
     }
 
+    /// The shown window's class explained in every other window: each window's
+    /// strongest token, and an overlap token's attribution in the windows that hold it.
+    @Test func explanationsRunInEveryWindow() throws {
+        let dir = Fixtures.model("heads/bert-sequence")
+        let model = LoadedModel(
+            directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
+        let w = makeWorkbench(Self.text, model: model)
+        w.session.waitUntilIdle()
+        w.state.focus = .predictions
+        w.run(command: "window 2")
+        w.session.waitUntilIdle()
+        let r = try #require(w.snapshot.result), t = try #require(r.task), win = try #require(r.windows)
+        let target = try #require(t.target)
+        #expect(win.index == 1 && !t.explainingWindows)
+        let doc = try model.tokenizer.windowed(Self.text, maxLength: win.size, stride: win.stride)
+        #expect(t.windowExplanations.map(\.window) == doc.windows.indices.filter { $0 != 1 })
+        let explainer = Explainer(encoder: model.encoder, tokenizer: model.tokenizer)
+        var overlaps = 0
+        for x in t.windowExplanations {
+            let e = doc.windows[x.window]
+            let a = try explainer.explain(
+                e, target: .taskLogit(label: target), method: r.input.explainMethod, steps: 16)
+            #expect(abs(a.logit - x.logit) < 1e-5)
+            let typed = e.tokens.indices.filter { !e.isSpecial($0) }
+            let top = try #require(typed.max { abs(a.scores[$0]) < abs(a.scores[$1]) })
+            #expect(x.strongest == e.tokens[top] && abs(x.strongestValue - a.scores[top]) < 1e-5)
+            // Shared positions: the same character span in both windows, and window x's own score there.
+            for (p, v) in x.shared {
+                let q = try #require(
+                    e.offsets.indices.first { !e.isSpecial($0) && e.offsets[$0] == r.encoding.offsets[p] })
+                #expect(e.tokens[q] == r.encoding.tokens[p] && abs(a.scores[q] - v) < 1e-5)
+                overlaps += 1
+            }
+        }
+        // Windows 1 and 3 each share the stride's tokens with window 2.
+        #expect(overlaps == 2 * win.stride)
+        // The cursor on the first token window 1 also holds: its value there is said under the cursor.
+        let first = try #require(t.windowExplanations.first { $0.window == 0 }?.shared.keys.min())
+        w.state.predictions.explainCursor = first
+        let g = w.render(width: 160, height: 48)
+        #expect(g.contains("strongest by window: 1 \"") && g.contains(" · [2 \""))
+        let there = try #require(t.windowExplanations.first { $0.window == 0 }?.shared[first])
+        #expect(g.contains("also in window 1 " + String(format: "%+.4f", there)))
+    }
+
     @Test func windowsAreShownOneAtATime() throws {
         let w = makeWorkbench(Self.text)
         let r = try #require(w.snapshot.result), win = try #require(r.windows)

@@ -166,7 +166,7 @@ extension Workbench {
                 }
             }
         }
-        if layout.predictions != nil { v.predictions = deriver.predictionsView(r) }
+        if layout.predictions != nil { v.predictions = deriver.predictionsView(r, progress: snap.progress) }
         if let b = second { v.second = secondView(b) }
         if layout.probing != nil {
             let gold = gold.current.flatMap {

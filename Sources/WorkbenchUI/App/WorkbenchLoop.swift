@@ -100,6 +100,7 @@ struct FrameStamp: Equatable {
     static func publication(_ r: EncodeResult?) -> String {
         guard let r else { return "none" }
         return r.input.description + "\(r.milliseconds)" + (r.task == nil ? "" : " task")
+            + (r.task.map { $0.explainingWindows ? " explaining" : " windows \($0.windowExplanations.count)" } ?? "")
             + (r.patching == nil ? "" : " patching") + (r.flow == nil ? "" : " flow")
             + (r.comparison == nil ? "" : " comparison")
     }

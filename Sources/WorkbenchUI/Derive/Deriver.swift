@@ -154,10 +154,12 @@ final class Deriver {
 }
 
 extension Deriver {
-    func predictionsView(_ r: EncodeResult?) -> PredictionsView {
+    func predictionsView(_ r: EncodeResult?, progress: (done: Int, total: Int)? = nil) -> PredictionsView {
         if let r, let t = r.task {
             return PredictionsView(
-                content: .task(TaskPanel.make(t, r.encoding, problem: t.problemType, shownWindow: r.windows?.index)),
+                content: .task(
+                    TaskPanel.make(
+                        t, r.encoding, problem: t.problemType, shownWindow: r.windows?.index, progress: progress)),
                 headNote: model.taskNote)
         }
         if let r, model.hasTaskHead, r.trace != nil, r.mlm == nil, r.input.labSeed == nil {

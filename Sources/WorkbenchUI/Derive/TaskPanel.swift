@@ -23,13 +23,20 @@ public struct TaskPanel: Equatable, Sendable {
         public var end: Float?
         public var special: Bool
         public var inAnswer: Bool
+        /// A long text: this token's attribution in the other windows that hold it (window, value).
+        public var elsewhere: [WindowValue]
         public init(
             text: String, value: Float, label: String? = nil, end: Float? = nil, special: Bool = false,
-            inAnswer: Bool = false
+            inAnswer: Bool = false, elsewhere: [WindowValue] = []
         ) {
             self.text = text; self.value = value; self.label = label; self.end = end; self.special = special
-            self.inAnswer = inAnswer
+            self.inAnswer = inAnswer; self.elsewhere = elsewhere
         }
+    }
+
+    public struct WindowValue: Equatable, Sendable {
+        public var window: Int, value: Float
+        public init(window: Int, value: Float) { self.window = window; self.value = value }
     }
 
     public var kind: TaskKind
@@ -46,13 +53,18 @@ public struct TaskPanel: Equatable, Sendable {
     public var error: String?
     /// A long text: every window's predicted label, the one shown in brackets.
     public var windows: String?
+    /// A long text: each window's strongest token for the explained class, or how far that work is.
+    public var strongest: String?
     /// Set while the session is still computing the head's answer.
     public var waiting: String?
 
     public init(kind: TaskKind) { self.kind = kind }
 
     /// From a session result: the session already ran the head and the attribution.
-    static func make(_ t: TaskResult, _ e: Encoding, problem: ProblemType, shownWindow: Int? = nil) -> TaskPanel {
+    static func make(
+        _ t: TaskResult, _ e: Encoding, problem: ProblemType, shownWindow: Int? = nil,
+        progress: (done: Int, total: Int)? = nil
+    ) -> TaskPanel {
         var p = TaskPanel(kind: t.kind)
         p.error = t.error
         if !t.windowLabels.isEmpty {
@@ -77,9 +89,14 @@ public struct TaskPanel: Equatable, Sendable {
             p.gap = t.attribution?.completenessGap
             p.note = t.attribution?.degenerate
             let scores = t.attribution?.scores ?? []
-            p.pieces = enc.tokens.indices.map {
-                Piece(text: enc.tokens[$0], value: scores[safe: $0] ?? 0, special: enc.isSpecial($0))
+            p.pieces = enc.tokens.indices.map { i in
+                Piece(
+                    text: enc.tokens[i], value: scores[safe: i] ?? 0, special: enc.isSpecial(i),
+                    elsewhere: t.windowExplanations.compactMap { w in
+                        w.shared[i].map { WindowValue(window: w.window, value: $0) }
+                    })
             }
+            p.strongest = strongestLine(t, enc, shownWindow: shownWindow, progress: progress)
         case .tokenClassification:
             let byPosition = Dictionary(t.tokens.map { ($0.position, $0) }, uniquingKeysWith: { a, _ in a })
             p.pieces = enc.tokens.indices.map { i in
@@ -99,5 +116,27 @@ public struct TaskPanel: Equatable, Sendable {
             }
         }
         return p
+    }
+
+    /// "strongest by window: [1 "terrible" +4.04] · 2 "awful" +3.10", or the work still running.
+    static func strongestLine(
+        _ t: TaskResult, _ e: Encoding, shownWindow: Int?, progress: (done: Int, total: Int)?
+    ) -> String? {
+        guard let shownWindow, let a = t.attribution, t.windowLabels.count > 1 else { return nil }
+        if t.explainingWindows {
+            return "explaining the other windows: "
+                + (progress.map { "\($0.done) of \($0.total)…" } ?? "\(t.windowLabels.count - 1) windows…")
+        }
+        var entries = t.windowExplanations.map { ($0.window, $0.strongest, $0.strongestValue) }
+        let typed = e.tokens.indices.filter { !e.isSpecial($0) && $0 < a.scores.count }
+        if let top = typed.max(by: { abs(a.scores[$0]) < abs(a.scores[$1]) }) {
+            entries.append((shownWindow, e.tokens[top], a.scores[top]))
+        }
+        entries.sort { $0.0 < $1.0 }
+        return "strongest by window: "
+            + entries.map { w in
+                let text = "\(w.0 + 1) \"\(w.1)\" " + String(format: "%+.2f", w.2)
+                return w.0 == shownWindow ? "[\(text)]" : text
+            }.joined(separator: " · ")
     }
 }

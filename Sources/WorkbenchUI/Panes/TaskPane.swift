@@ -22,6 +22,7 @@ enum TaskPane {
         case .sequenceClassification:
             drawBars(p, &w, &c)
             if let windows = p.windows { w.line(windows, t.style(.muted), &c) }
+            if let strongest = p.strongest { w.line(strongest, t.style(.muted), &c) }
             guard let method = p.method else { return }
             let target = p.bars.first { $0.explained }?.label ?? "?"
             w.line(
@@ -45,6 +46,13 @@ enum TaskPane {
                     t.style(.foreground, [.bold]), clip: w.area)
                 x = legend(top: top, x: x, &w, &c)
                 w.y += 1
+                if !piece.elsewhere.isEmpty {
+                    // An overlap token: what the other windows that hold it say of it.
+                    w.line(
+                        "also in "
+                            + piece.elsewhere.map { "window \($0.window + 1) " + String(format: "%+.4f", $0.value) }
+                            .joined(separator: " · "), t.style(.foreground), &c)
+                }
             }
             w.line(
                 "\(negativeName(ramp)) against \"\(target)\", \(positiveName(ramp)) toward it · e method · c class · ←→ token",
