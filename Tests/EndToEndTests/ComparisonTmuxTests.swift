@@ -81,6 +81,25 @@ import TestSupport
     }
 }
 
+/// A classifier on a long text: every window explained, the overlap's values named by window.
+@Suite(.serialized) struct LongTextExplanationTmuxTests {
+    @Test func everyWindowIsExplained() throws {
+        let state = try temporaryDirectory()
+        let head = Fixtures.model("heads/bert-sequence").path
+        let text = Array(repeating: "he said that it was here and the one was there", count: 12).joined(separator: " ")
+        let t = try Tmux.bertscope(width: 160, height: 48, state: state, "--model \(head) '\(text)'")
+        try t.waitFor("every window's strongest token") {
+            $0.contains("window 1/") && $0.contains("strongest by window: [1 \"") && $0.contains(" · 2 \"")
+        }
+        for _ in 0..<4 { try t.send("Tab") }  // from line A to the classification pane
+        // The last typed token of window 1 is in its overlap with window 2.
+        try t.send("End")
+        try t.send("Left")
+        try t.waitFor("the overlap token's value in window 2") { $0.contains("also in window 2 ") }
+        try t.send("q")
+    }
+}
+
 /// `--compare-model` in the real binary: both models' predictions, each at its own mask.
 @Suite(.serialized) struct SecondModelTmuxTests {
     @Test func twoModelsSideBySide() throws {

@@ -40,6 +40,21 @@ import Testing
         #expect(c.grid.line(0) == "H 2.27 │ prev 5% …  ", "self 12% does not fit whole, so it is left out, not cut")
     }
 
+    /// A long text's per-window line: items whole, wrapped, the rest counted.
+    @Test func windowSegmentsWrapWholeAndCountTheRest() {
+        var c = Canvas(width: 30, height: 6, theme: .builtIn, colorMode: .xterm256)
+        var w = PredictionsPane.Writer(area: Rect(x: 0, y: 0, width: 30, height: 6))
+        let items = (1...12).map { "\($0) negative 9\($0 % 10)%" }
+        w.segments(TaskPanel.Segments("by window:", items), Style(), &c)
+        let lines = (0..<3).map { c.grid.line($0).trimmingCharacters(in: .whitespaces) }
+        #expect(w.y == 3 && c.grid.line(3).trimmingCharacters(in: .whitespaces).isEmpty)
+        #expect(lines[0] == "by window: 1 negative 91% ·" && lines[1] == "2 negative 92% ·")
+        // Shown items and the count add up to every window; no item is cut.
+        let shown = lines.joined(separator: " ").components(separatedBy: "negative").count - 1
+        let rest = Int(lines[2].components(separatedBy: "… ").last?.components(separatedBy: " ").first ?? "") ?? 0
+        #expect(lines[2].hasSuffix("more") && shown + rest == 12, "\(lines)")
+    }
+
     @Test func wordWrapKeepsWordsWholeAndColumnsAligned() {
         #expect(wordWrap("the quick brown fox", 9) == ["the quick", "brown fox"])
         #expect(wordWrap("  a    b", 20) == ["  a    b"])

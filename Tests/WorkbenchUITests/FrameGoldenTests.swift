@@ -96,6 +96,30 @@ import Testing
         expectGolden("classify-160x48", frame(v, s, 160, 48, predictions: true))
         expectGolden("classify-80x24", frame(v, s, 80, 24, predictions: true))
         expectGolden("classify-mono-120x40", frame(v, s, 120, 40, mode: .monochrome, predictions: true))
+        // A long text's second window: every window's label and strongest token, the shown one bracketed,
+        // and the cursor's token as the first window (which also holds it) explains it.
+        var long = ViewFixtures.sentimentPanel()
+        long.windows = .init("by window:", ["1 positive 91%", "[2 negative 97%]", "3 negative 88%"])
+        long.strongest = .init(
+            "strongest by window:", ["1 \"wonderful\" -2.10", "[2 \"terrible\" +1.73]", "3 \"cold\" +1.20"])
+        long.pieces[5].elsewhere = [.init(window: 0, value: 0.8123)]
+        v.predictions = PredictionsView(content: .task(long), headNote: "sentiment head trained by BertScope")
+        expectGolden("classify-windows-120x40", frame(v, s, 120, 40, predictions: true))
+        // 510 tokens do not fit the pane: the flow scrolls to the cursor, its value line under it.
+        var many = ViewFixtures.sentimentPanel()
+        many.pieces = (0..<510).map { .init(text: "w\($0)", value: Float($0 % 7) / 7) }
+        for cursor in [0, 250, 509] {
+            s.predictions.explainCursor = cursor
+            v.predictions = PredictionsView(content: .task(many))
+            let text = frame(v, s, 120, 40, predictions: true).text
+            #expect(text.contains(" w\(cursor) ") || text.contains("│w\(cursor) "), "cursor \(cursor) drawn")
+            #expect(text.contains("\"w\(cursor)\" " + String(format: "%+.4f", Float(cursor % 7) / 7)))
+        }
+        s.predictions.explainCursor = 5
+        long.strongest = .init("explaining the other windows: 1 of 2…")
+        long.pieces[5].elsewhere = []
+        v.predictions = PredictionsView(content: .task(long), headNote: "sentiment head trained by BertScope")
+        expectGolden("classify-windows-waiting-80x24", frame(v, s, 80, 24, predictions: true))
     }
 
     /// A context-mixing view: the pane names the measure; rows need not sum to 1 before normalising.

@@ -52,9 +52,15 @@ public struct TaskPanel: Equatable, Sendable {
     public var answerScore: Float?
     public var error: String?
     /// A long text: every window's predicted label, the one shown in brackets.
-    public var windows: String?
+    public var windows: Segments?
     /// A long text: each window's strongest token for the explained class, or how far that work is.
-    public var strongest: String?
+    public var strongest: Segments?
+
+    /// A heading and items drawn whole, wrapped onto further lines ("by window: 1 … · 2 …").
+    public struct Segments: Equatable, Sendable {
+        public var head: String, items: [String]
+        public init(_ head: String, _ items: [String] = []) { self.head = head; self.items = items }
+    }
     /// Set while the session is still computing the head's answer.
     public var waiting: String?
 
@@ -68,12 +74,12 @@ public struct TaskPanel: Equatable, Sendable {
         var p = TaskPanel(kind: t.kind)
         p.error = t.error
         if !t.windowLabels.isEmpty {
-            p.windows =
-                "by window: "
-                + t.windowLabels.map { w in
+            p.windows = Segments(
+                "by window:",
+                t.windowLabels.map { w in
                     let text = "\(w.window + 1) \(w.label) \(String(format: "%.0f%%", w.score * 100))"
                     return w.window == shownWindow ? "[\(text)]" : text
-                }.joined(separator: " · ")
+                })
         }
         let enc = t.encoding ?? e
         switch t.kind {
@@ -118,14 +124,15 @@ public struct TaskPanel: Equatable, Sendable {
         return p
     }
 
-    /// "strongest by window: [1 "terrible" +4.04] · 2 "awful" +3.10", or the work still running.
+    /// strongest by window: [1 "terrible" +4.04] · 2 "awful" +3.10, or the work still running.
     static func strongestLine(
         _ t: TaskResult, _ e: Encoding, shownWindow: Int?, progress: (done: Int, total: Int)?
-    ) -> String? {
+    ) -> Segments? {
         guard let shownWindow, let a = t.attribution, t.windowLabels.count > 1 else { return nil }
         if t.explainingWindows {
-            return "explaining the other windows: "
-                + (progress.map { "\($0.done) of \($0.total)…" } ?? "\(t.windowLabels.count - 1) windows…")
+            return Segments(
+                "explaining the other windows: "
+                    + (progress.map { "\($0.done) of \($0.total)…" } ?? "\(t.windowLabels.count - 1) windows…"))
         }
         var entries = t.windowExplanations.map { ($0.window, $0.strongest, $0.strongestValue) }
         let typed = e.tokens.indices.filter { !e.isSpecial($0) && $0 < a.scores.count }
@@ -133,10 +140,11 @@ public struct TaskPanel: Equatable, Sendable {
             entries.append((shownWindow, e.tokens[top], a.scores[top]))
         }
         entries.sort { $0.0 < $1.0 }
-        return "strongest by window: "
-            + entries.map { w in
+        return Segments(
+            "strongest by window:",
+            entries.map { w in
                 let text = "\(w.0 + 1) \"\(w.1)\" " + String(format: "%+.2f", w.2)
                 return w.0 == shownWindow ? "[\(text)]" : text
-            }.joined(separator: " · ")
+            })
     }
 }

@@ -38,6 +38,10 @@ extension PredictionsPane {
         .state([.right, .char("l")], .predictions, "task head: next token") { s, e in
             s.predictions.explainCursor = clamped(s.predictions.explainCursor + 1, e.taskTokens)
         },
+        .state([.home], .predictions, "task head: first token") { s, _ in s.predictions.explainCursor = 0 },
+        .state([.end], .predictions, "task head: last token") { s, e in
+            s.predictions.explainCursor = max(0, e.taskTokens - 1)
+        },
     ]
 }
 

@@ -44,6 +44,30 @@ enum PredictionsPane {
             c.put(text, x: area.x, y: y, style, clip: area)
             y += 1
         }
+
+        /// The heading and whole items joined by " · ", wrapped onto at most
+        /// `maxLines` lines (indented); what does not fit is counted, never cut.
+        mutating func segments(_ s: TaskPanel.Segments, _ style: Style, _ c: inout Canvas, maxLines: Int = 3) {
+            var text = s.head, lines = 1, shown = 0
+            for (i, item) in s.items.enumerated() {
+                let piece = (shown == 0 && lines == 1 ? " " : " · ") + item
+                let more = i + 1 < s.items.count ? " · … \(s.items.count - i - 1) more" : ""
+                if displayWidth(text + piece + (lines == maxLines ? more : "")) <= area.width {
+                    text += piece
+                    shown += 1
+                    continue
+                }
+                if lines == maxLines || displayWidth("  " + item) > area.width {
+                    text += " · … \(s.items.count - i) more"
+                    break
+                }
+                line(text + " ·", style, &c)
+                text = "  " + item
+                lines += 1
+                shown += 1
+            }
+            line(text, style, &c)
+        }
     }
 
     /// The pair head's answer for sentences A and B, as two bars.

@@ -21,8 +21,8 @@ enum TaskPane {
         switch p.kind {
         case .sequenceClassification:
             drawBars(p, &w, &c)
-            if let windows = p.windows { w.line(windows, t.style(.muted), &c) }
-            if let strongest = p.strongest { w.line(strongest, t.style(.muted), &c) }
+            if let windows = p.windows { w.segments(windows, t.style(.muted), &c) }
+            if let strongest = p.strongest { w.segments(strongest, t.style(.muted), &c) }
             guard let method = p.method else { return }
             let target = p.bars.first { $0.explained }?.label ?? "?"
             w.line(
@@ -30,7 +30,8 @@ enum TaskPane {
                     + (p.logit.map { String(format: " (%.3f)", $0) } ?? ""),
                 t.style(.accent, [.bold]), &c)
             let top = max(1e-12, p.pieces.filter { !$0.special }.map { abs($0.value) }.max() ?? 0)
-            flow(p.pieces, cursor: cursor, &w, &c) { piece in
+            let under = p.pieces[safe: cursor]?.elsewhere.isEmpty == false ? 3 : 2
+            flow(p.pieces, cursor: cursor, reserve: under, &w, &c) { piece in
                 if piece.special { return t.style(.specialToken) }
                 let v = piece.value / top
                 guard ramp else {
@@ -144,19 +145,28 @@ enum TaskPane {
     /// Tokens left to right, wrapped at the pane's width, each in `style`;
     /// the cursor's token underlined; `tag` adds a label after a token.
     private static func flow(
-        _ pieces: [TaskPanel.Piece], cursor: Int, tag: (Int, TaskPanel.Piece) -> String? = { _, _ in nil },
+        _ pieces: [TaskPanel.Piece], cursor: Int, reserve: Int = 1,
+        tag: (Int, TaskPanel.Piece) -> String? = { _, _ in nil },
         _ w: inout PredictionsPane.Writer, _ c: inout Canvas, style: (TaskPanel.Piece) -> Style
     ) {
         guard !w.full else { return }
-        var x = w.area.x
+        // Lay the pieces out first: a text longer than the pane scrolls so the
+        // cursor's line shows, with `reserve` lines left under it for its value.
+        var lineOf: [Int] = [], x = 0, line = 0
         for (i, piece) in pieces.enumerated() {
+            let need = displayWidth(visibleText(piece.text)) + displayWidth(tag(i, piece).map { "·" + $0 } ?? "")
+            if x > 0 && x + need > w.area.width { line += 1; x = 0 }
+            lineOf.append(line)
+            x += need + 1
+        }
+        let room = max(1, w.area.maxY - w.y - reserve), cursorLine = lineOf[safe: cursor] ?? 0
+        let first = cursorLine < room ? 0 : cursorLine - room + 1
+        x = w.area.x
+        var drawn = first
+        for (i, piece) in pieces.enumerated() where lineOf[i] >= first {
+            if lineOf[i] >= first + room { break }
+            if lineOf[i] > drawn { w.y += 1; x = w.area.x; drawn = lineOf[i] }
             let text = visibleText(piece.text), label = tag(i, piece).map { "·" + $0 } ?? ""
-            let need = displayWidth(text) + displayWidth(label)
-            if x > w.area.x && x + need > w.area.maxX {
-                w.y += 1
-                x = w.area.x
-                if w.full { return }
-            }
             var st = style(piece)
             // The cursor keeps its colour (the colour is the information): underlined and bold.
             if i == cursor { st.attributes.insert(.underline); st.attributes.insert(.bold) }
