@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <stddef.h>
+#include <string.h>
 
 // Per-thread scratch for a transposed key block (dh, n), grown as needed.
 static __thread float *kt_buf;
@@ -97,6 +98,39 @@ static inline void softmax_row(float *p, int n, int i, float scale, const float 
     for (int j = 0; j < n; j++) p[j] *= inv;
 }
 
+// softmax_row with the scale, bias, mask and max pass and the normalizing
+// pass eight lanes at a time: the same operations per entry (mul, then the
+// adds that apply), and a max that skips NaN as the scalar test does.
+static AVX2 inline void softmax_row_avx2(float *p, int n, int i, float scale, const float *bias,
+                                         const float *mask_add, const unsigned char *query_ok) {
+    const float *bi = bias ? bias + (size_t)i * n : NULL;
+    if (query_ok && !query_ok[i]) { softmax_row(p, n, i, scale, bias, mask_add, query_ok); return; }
+    const __m256 vs = _mm256_set1_ps(scale);
+    __m256 vmx = _mm256_set1_ps(-INFINITY);
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+        __m256 sc = _mm256_mul_ps(_mm256_loadu_ps(p + j), vs);
+        if (bi) sc = _mm256_add_ps(sc, _mm256_loadu_ps(bi + j));
+        if (mask_add) sc = _mm256_add_ps(sc, _mm256_loadu_ps(mask_add + j));
+        _mm256_storeu_ps(p + j, sc);
+        vmx = _mm256_max_ps(sc, vmx);
+    }
+    float lanes[8], mx = -INFINITY;
+    _mm256_storeu_ps(lanes, vmx);
+    for (int t = 0; t < 8; t++) mx = lanes[t] > mx ? lanes[t] : mx;
+    for (; j < n; j++) {
+        float sc = p[j] * scale;
+        if (bi) sc += bi[j];
+        if (mask_add) sc += mask_add[j];
+        p[j] = sc;
+        mx = sc > mx ? sc : mx;
+    }
+    const float inv = 1.0f / bs_exp_shifted_sum(p, n, mx);
+    const __m256 vinv = _mm256_set1_ps(inv);
+    for (j = 0; j + 8 <= n; j += 8) _mm256_storeu_ps(p + j, _mm256_mul_ps(_mm256_loadu_ps(p + j), vinv));
+    for (; j < n; j++) p[j] *= inv;
+}
+
 // out[r][0..16) = Σ_k a[r·a_row + k] · b[k·b_step + 0..16) for four rows r,
 // k = 0…K−1 in order, one FMA per term: each b vector loaded once serves four
 // rows. QKᵀ (a = queries, b = Kᵀ) and P·V (a = probabilities, b = values)
@@ -141,11 +175,10 @@ static AVX2 void head_avx2(const float *q, const float *k, const float *v, int n
     if (dh % 8 != 0 || dh > 128) { HEAD_BODY return; }
     float *kt = scratch((size_t)dh * (n + 8)), *vb = vscratch((size_t)n * dh);
     if (!kt || !vb) return;
-    for (int j = 0; j < n; j++)
-        for (int d = 0; d < dh; d++) {
-            kt[(size_t)d * n + j] = k[(size_t)j * ld + d];
-            vb[(size_t)j * dh + d] = v[(size_t)j * ld + d];
-        }
+    for (int j = 0; j < n; j++) {
+        for (int d = 0; d < dh; d++) kt[(size_t)d * n + j] = k[(size_t)j * ld + d];
+        memcpy(vb + (size_t)j * dh, v + (size_t)j * ld, sizeof(float) * (size_t)dh);
+    }
     const int vecs = dh / 8, blocked = dh % 16 == 0 ? n / 4 * 4 : 0;
     for (int i = 0; i < blocked; i += 4) {
         float *p = probs + (size_t)i * n;
@@ -156,7 +189,7 @@ static AVX2 void head_avx2(const float *q, const float *k, const float *v, int n
         for (int r = 0; r < 4; r++) {
             float *pr = p + (size_t)r * n;
             scores_row(qi + (size_t)r * ld, dh, kt, n, j0, pr);
-            softmax_row(pr, n, i + r, scale, bias, mask_add, query_ok);
+            softmax_row_avx2(pr, n, i + r, scale, bias, mask_add, query_ok);
         }
         float *out = ctx + (size_t)i * ldc;
         for (int d0 = 0; d0 < dh; d0 += 16) tile4x16(p, n, vb + d0, dh, n, out + d0, ldc);
@@ -165,7 +198,7 @@ static AVX2 void head_avx2(const float *q, const float *k, const float *v, int n
         float *p = probs + (size_t)i * n;
         const float *qi = q + (size_t)i * ld;
         scores_row(qi, dh, kt, n, 0, p);
-        softmax_row(p, n, i, scale, bias, mask_add, query_ok);
+        softmax_row_avx2(p, n, i, scale, bias, mask_add, query_ok);
         __m256 c[16];
         for (int t = 0; t < vecs; t++) c[t] = _mm256_setzero_ps();
         for (int j = 0; j < n; j++) {

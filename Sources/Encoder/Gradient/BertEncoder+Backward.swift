@@ -70,7 +70,7 @@ extension BertEncoder {
             }
             for b in 0..<tape.batch {
                 let first = Array(last[(b * n * d)..<((b * n + 1) * d)])
-                var pre = linearRows(first, rows: 1, dense)
+                let pre = linearRows(first, rows: 1, dense)
                 var pooled = pre
                 pooled.withUnsafeMutableBufferPointer { p in
                     switch head.pooling {
