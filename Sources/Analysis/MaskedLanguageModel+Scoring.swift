@@ -52,7 +52,8 @@ extension MaskedLanguageModel {
     /// masked in turn and scored; returns (sum of natural logs, per token).
     /// `progress(done, total)` is called as passes finish (n passes of n tokens:
     /// minutes on long texts). Short sentences run several masked copies per
-    /// pass (batches of about 256 rows), so the kernels are not starved.
+    /// pass (batches of about 256 rows), so the kernels are not starved; no
+    /// pass keeps a trace (DeBERTa, which has no batched path, excepted).
     public func pseudoLogLikelihood(_ e: Encoding, progress: ((Int, Int) -> Void)? = nil) throws -> (
         total: Double, perToken: [(position: Int, logProbability: Double)]
     ) {
@@ -69,7 +70,8 @@ extension MaskedLanguageModel {
                 var ids = e.ids; ids[i] = maskId; return ids
             }
             var rows: [Float] = []
-            if perBatch > 1 {
+            if encoder.supportsBatches {
+                // No attention maps kept: only the last hidden state is read.
                 try encoder.lastHidden(batch: batch, typeIds: e.typeIds, ablate: ablation, workspace: ws, into: &hidden)
                 for (s, i) in chunk.enumerated() { rows += hidden[((s * n + i) * d)..<((s * n + i + 1) * d)] }
             } else {

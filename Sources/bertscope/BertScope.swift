@@ -13,6 +13,8 @@ struct BertScope: ParsableCommand {
         }
         do {
             var command = try parseAsRoot(args)
+            // Every command's GEMMs on both cores (the workbench, bench and probe choose again for themselves).
+            configureThreads()
             try command.run()
         } catch {
             let code = exitCode(for: error)
