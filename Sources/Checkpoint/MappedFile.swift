@@ -35,6 +35,20 @@ public final class MappedFile: @unchecked Sendable {
         munmap(UnsafeMutableRawPointer(mutating: base), size)
     }
 
+    /// Lets the kernel drop the resident pages wholly inside [start, start+count)
+    /// of this map: they are read again from the file if touched (a private,
+    /// read-only map has nothing else to lose). A weight packed into its own
+    /// copy is otherwise held twice (BERT-large: 1.3 GB more).
+    public func releasePages(_ start: UnsafeRawPointer, count: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let lo = Int(bitPattern: start), hi = lo + count
+        let mapLo = Int(bitPattern: base), mapHi = mapLo + size
+        guard page > 0, count > 0, lo >= mapLo, hi <= mapHi else { return }
+        let first = (lo + page - 1) / page * page, last = hi / page * page
+        guard last > first, let p = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        _ = madvise(p, last - first, Int32(MADV_DONTNEED))
+    }
+
     /// The bytes [offset, offset+count), which the caller has bounds-checked.
     public func bytes(at offset: Int, count: Int) -> UnsafeRawBufferPointer {
         precondition(offset >= 0 && count >= 0 && offset + count <= size)

@@ -30,6 +30,13 @@ public struct Tensor: @unchecked Sendable {
         self.init(name: name, shape: shape, pointer: UnsafePointer(box.pointer), owner: box)
     }
 
+    /// Drops the resident pages of a tensor that points into its checkpoint's
+    /// map (no-op for converted buffers): the next read faults them in again.
+    public func releaseResidentPages() {
+        guard let file = owner as? MappedFile else { return }
+        file.releasePages(UnsafeRawPointer(pointer), count: count * MemoryLayout<Float>.stride)
+    }
+
     /// Throws unless the shape is exactly `expected`; the message names both.
     public func expectShape(_ expected: [Int], because reason: String = "config.json") throws {
         guard shape == expected else {

@@ -64,11 +64,17 @@ struct PackedLayer: Sendable {
     let intermediate: PackedMatrix
     let output: PackedMatrix
 
+    /// Packs the layer's four products; the mapped originals' pages are then
+    /// released (the forward reads only the packed copies; the backward and
+    /// the mixing measures fault them in again from the page cache).
     init(_ w: BertWeights.Layer) {
         qkv = PackedMatrix([w.query, w.key, w.value])
         attentionOutput = PackedMatrix([w.attentionOutput])
         intermediate = PackedMatrix([w.intermediate])
         output = PackedMatrix([w.output])
+        for linear in [w.query, w.key, w.value, w.attentionOutput, w.intermediate, w.output] {
+            linear.weight.releaseResidentPages()
+        }
     }
 }
 
