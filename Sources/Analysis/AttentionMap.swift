@@ -22,9 +22,13 @@ public struct AttentionMap: Sendable, Equatable {
 
 /// The attention views the workbench offers. All are pure functions of a Trace.
 public enum AttentionViews {
-    /// One head's probabilities in one layer.
+    /// One head's probabilities in one layer (zeros for a layer a lean trace
+    /// does not keep: callers check `Trace.keepsAttention` first).
     public static func head(_ t: Trace, layer: Int, head: Int) -> AttentionMap {
-        let n = t.tokens, start = (layer * t.heads + head) * n * n
+        let n = t.tokens
+        guard let start = t.attentionStart(layer: layer, head: head) else {
+            return AttentionMap(size: n, values: [Float](repeating: 0, count: n * n))
+        }
         return AttentionMap(size: n, values: Array(t.attentions[start..<(start + n * n)]))
     }
 
@@ -44,7 +48,7 @@ public enum AttentionViews {
         let n = t.tokens
         var out = [Float](repeating: 0, count: n * n)
         for h in 0..<t.heads {
-            let start = (layer * t.heads + h) * n * n
+            guard let start = t.attentionStart(layer: layer, head: h) else { break }
             for i in 0..<(n * n) { out[i] += t.attentions[start + i] }
         }
         let inv = 1 / Float(t.heads)

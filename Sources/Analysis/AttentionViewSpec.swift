@@ -51,6 +51,16 @@ extension AttentionViews {
     /// pieces of one word; specials alone) when `spec.words`.
     /// `mixing` gives a layer's context-mixing maps (the norm views need the
     /// encoder's weights); without it those views show the raw head.
+    /// The layers whose attention maps `spec` reads: its own, or every layer
+    /// up to it for the views that multiply through the stack.
+    public static func layersRead(_ spec: AttentionViewSpec) -> ClosedRange<Int> {
+        let l = max(0, spec.layer)
+        switch spec.kind {
+        case .rollout, .flow, .valueZeroingRollout: return 0...l
+        default: return l...l
+        }
+    }
+
     public static func map(
         _ t: Trace, _ e: Encoding, _ spec: AttentionViewSpec, flow: AttentionMap? = nil,
         mixing: ((Int) -> ContextMixing?)? = nil

@@ -62,25 +62,29 @@ public final class BertEncoder: Sendable {
     /// `attentionMask` (1 = real, 0 = padding) hides padded keys, as HF does
     /// by adding the float32 minimum to their scores. `isCancelled` is asked
     /// before each layer; when it says yes the pass throws CancellationError.
+    /// `keepAttention` limits the attention maps the trace holds to those
+    /// layers (lean mode: a BERT-large trace at 512 tokens is ~400 MB of maps).
     public func forward(
         ids: [Int], typeIds: [Int]?, attentionMask: [Int]?, ablate: HeadSet = HeadSet(), workspace ws: Workspace,
-        into trace: inout Trace, isCancelled: (() -> Bool)? = nil
+        into trace: inout Trace, isCancelled: (() -> Bool)? = nil, keepAttention: Range<Int>? = nil
     ) throws {
         try forward(
             ids: ids, typeIds: typeIds, attentionMask: attentionMask, ablate: ablate, workspace: ws, into: &trace,
-            isCancelled: isCancelled, observe: nil)
+            isCancelled: isCancelled, observe: nil, keepAttention: keepAttention)
     }
 
     /// `observe` sees each layer's context vectors (n, d) before the output projection (mean ablation's statistics).
     func forward(
         ids: [Int], typeIds: [Int]?, attentionMask: [Int]?, ablate: HeadSet, workspace ws: Workspace,
         into trace: inout Trace, isCancelled: (() -> Bool)?,
-        observe: ((_ layer: Int, _ context: UnsafePointer<Float>) -> Void)?
+        observe: ((_ layer: Int, _ context: UnsafePointer<Float>) -> Void)?, keepAttention: Range<Int>? = nil
     ) throws {
         try validate(ids: ids, typeIds: typeIds, attentionMask: attentionMask)
         let n = ids.count, d = config.hiddenSize, L = config.numLayers, H = config.numHeads
         ws.reserve(tokens: n)
-        trace.prepare(tokens: n, layers: L, heads: H, hidden: d)
+        trace.prepare(tokens: n, layers: L, heads: H, hidden: d, keep: keepAttention)
+        let kept = trace.attentionLayers
+        let spare = kept.count < L ? ws.spare(H * n * n) : nil
         for j in 0..<n {
             let real = (attentionMask?[j] ?? 1) != 0
             ws.maskAdd[j] = real ? 0 : -Float.greatestFiniteMagnitude
@@ -104,7 +108,9 @@ public final class BertEncoder: Sendable {
                                 packed[l], weights.layers[l], layer: l, n: n,
                                 input: hs.baseAddress! + l * n * d, output: hs.baseAddress! + (l + 1) * n * d,
                                 queries: qs.baseAddress! + l * n * d, keys: ks.baseAddress! + l * n * d,
-                                probs: att.baseAddress! + l * H * n * n, mask: masked ? ws.maskAdd : nil,
+                                probs: kept.contains(l)
+                                    ? att.baseAddress! + (l - kept.lowerBound) * H * n * n : spare!,
+                                mask: masked ? ws.maskAdd : nil,
                                 ablate: ablate,
                                 ws: ws, observe: observe)
                             if l == 0, let convolution {

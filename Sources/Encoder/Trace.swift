@@ -8,8 +8,11 @@ public struct Trace: Sendable, Equatable {
 
     /// (L+1, n, d): the embedding output, then every layer's output.
     public var hiddenStates: [Float] = []
-    /// (L, H, n, n): softmax attention probabilities, rows are queries.
+    /// (K, H, n, n): softmax attention probabilities of the K layers in
+    /// `attentionLayers` (every layer unless the pass was asked to keep fewer:
+    /// lean mode), rows are queries.
     public var attentions: [Float] = []
+    public private(set) var attentionLayers: Range<Int> = 0..<0
     /// (L, n, d): projected queries and keys (heads side by side along d).
     public var queries: [Float] = []
     public var keys: [Float] = []
@@ -17,10 +20,12 @@ public struct Trace: Sendable, Equatable {
     public init() {}
 
     /// Sizes the arrays for n tokens; reallocates only when a size changes.
-    mutating func prepare(tokens n: Int, layers l: Int, heads h: Int, hidden d: Int) {
+    /// `keep` limits the attention maps held to those layers (clamped to 0..<l).
+    mutating func prepare(tokens n: Int, layers l: Int, heads h: Int, hidden d: Int, keep: Range<Int>? = nil) {
         tokens = n; layers = l; heads = h; hidden = d
+        attentionLayers = (keep ?? 0..<l).clamped(to: 0..<l)
         Self.resize(&hiddenStates, (l + 1) * n * d)
-        Self.resize(&attentions, l * h * n * n)
+        Self.resize(&attentions, attentionLayers.count * h * n * n)
         Self.resize(&queries, l * n * d)
         Self.resize(&keys, l * n * d)
     }
@@ -35,8 +40,20 @@ public struct Trace: Sendable, Equatable {
         return hiddenStates[start..<(start + hidden)]
     }
 
-    /// Attention weight of query `row` on key `column` in `layer`, `head`.
+    /// Whether the attention maps of all of `layers` are held.
+    public func keepsAttention(_ layers: ClosedRange<Int>) -> Bool {
+        attentionLayers.contains(layers.lowerBound) && attentionLayers.contains(layers.upperBound)
+    }
+
+    /// Where head `head` of `layer` starts in `attentions`; nil for a layer not kept or out of range.
+    public func attentionStart(layer: Int, head: Int) -> Int? {
+        guard attentionLayers.contains(layer), (0..<heads).contains(head) else { return nil }
+        return ((layer - attentionLayers.lowerBound) * heads + head) * tokens * tokens
+    }
+
+    /// Attention weight of query `row` on key `column` in `layer`, `head` (0 for a layer not kept).
     public func attention(layer: Int, head: Int, row: Int, column: Int) -> Float {
-        attentions[((layer * heads + head) * tokens + row) * tokens + column]
+        guard let start = attentionStart(layer: layer, head: head) else { return 0 }
+        return attentions[start + row * tokens + column]
     }
 }

@@ -12,9 +12,14 @@ extension ModelSession {
         guard let result = snap.result, !snap.isStale, let trace = result.trace else {
             throw CheckpointError("nothing to export yet")
         }
+        let c = model.encoder.config, n = result.encoding.count
+        guard trace.attentionLayers == 0..<c.numLayers else {
+            throw CheckpointError(
+                "lean mode keeps the attention maps of layers \(trace.attentionLayers.lowerBound + 1)–\(trace.attentionLayers.upperBound) only: export every layer without --lean (or with bertscope dump)"
+            )
+        }
         // One line with the path and the cause, never Foundation's NSCocoaErrorDomain dump.
         try FileLock.makeDirectories(directory.path)
-        let c = model.encoder.config, n = result.encoding.count
         let files = [
             (
                 "hidden_states.npy",

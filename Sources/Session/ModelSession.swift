@@ -28,6 +28,10 @@ public final class ModelSession: @unchecked Sendable {
     private var working = false
     private var generation = 0
     private var cache = ResultCache(capacity: 256)
+    /// Lean mode: no earlier results are kept (each trace holds only the maps on screen).
+    public var lean = false {
+        didSet { lock.withLock { cache = ResultCache(capacity: lean ? 1 : 256, byteBudget: lean ? 0 : 768 << 20) } }
+    }
     private let workspace: Workspace
     private var scratch = Trace()
     /// The running head-importance loop's passes, for the generation it works for.
@@ -234,7 +238,8 @@ public final class ModelSession: @unchecked Sendable {
             try enc.forward(
                 ids: encoding.ids, typeIds: encoding.typeIds, attentionMask: nil, ablate: ablation(input, on: enc),
                 workspace: workspace,
-                into: &scratch, isCancelled: isStale(gen))
+                into: &scratch, isCancelled: isStale(gen),
+                keepAttention: input.attentionLayers.map { $0.lowerBound..<($0.upperBound + 1) })
             trace = scratch
         } catch is CancellationError {
             return nil

@@ -34,15 +34,18 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     /// Activation patching from this counterfactual sentence (when `patching` is on).
     public var counterfactual: String?
     public var patching: Bool
+    /// Lean mode: the layers whose attention maps the trace keeps (nil: every layer).
+    public var attentionLayers: ClosedRange<Int>?
 
     public init(
         text: String, pair: String? = nil, masked: Set<Int> = [], labSeed: UInt64? = nil,
         ablated: HeadAblation = HeadAblation(), importance: Bool = false,
         explainMethod: AttributionMethod = .integratedGradients, explainTarget: Int? = nil,
         counterfactual: String? = nil, patching: Bool = false, meanAblation: Bool = false, flowLayer: Int? = nil,
-        comparison: String? = nil, window: Int = 0
+        comparison: String? = nil, window: Int = 0, attentionLayers: ClosedRange<Int>? = nil
     ) {
         self.window = window
+        self.attentionLayers = attentionLayers
         self.flowLayer = flowLayer
         self.comparison = comparison.flatMap { $0.isEmpty ? nil : $0 }
         self.meanAblation = meanAblation
@@ -62,7 +65,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         a.text.utf8.elementsEqual(b.text.utf8) && a.masked == b.masked && a.labSeed == b.labSeed
             && a.ablated == b.ablated && a.importance == b.importance && a.explainMethod == b.explainMethod
             && a.explainTarget == b.explainTarget && a.patching == b.patching && a.meanAblation == b.meanAblation
-            && a.flowLayer == b.flowLayer
+            && a.flowLayer == b.flowLayer && a.attentionLayers == b.attentionLayers
             && a.comparison.map { Array($0.utf8) } == b.comparison.map { Array($0.utf8) } && a.window == b.window
             && a.counterfactual.map { Array($0.utf8) } == b.counterfactual.map { Array($0.utf8) }
             && (a.pair?.utf8).map { p in (b.pair?.utf8).map { p.elementsEqual($0) } ?? false } ?? (b.pair == nil)
@@ -83,6 +86,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         h.combine(flowLayer)
         h.combine(comparison.map { Array($0.utf8) })
         h.combine(window)
+        h.combine(attentionLayers)
     }
 
     public var description: String { pair.map { "\(text) || \($0)" } ?? text }

@@ -43,6 +43,8 @@ struct BenchCommand: ParsableCommand {
             "Time a long document end to end instead: tokenized into this many windows of the model's size, every window traced.",
             valueName: "WINDOWS"))
     var document: Int?
+    @Flag(name: .long, help: "Keep only the last layer's attention maps in the trace (the workbench's --lean).")
+    var lean = false
 
     func validate() throws {
         guard tokens >= 1 else { throw ValidationError("--tokens must be at least 1") }
@@ -116,13 +118,16 @@ struct BenchCommand: ParsableCommand {
             let ids = sampleIds(model.tokenizer, count: tokens)
             let ws = encoder.makeWorkspace()
             var trace = Trace()
+            let L = encoder.config.numLayers, keep = lean ? (L - 1)..<L : nil
             for _ in 0..<3 {
-                try encoder.forward(ids: ids, typeIds: nil, attentionMask: nil, workspace: ws, into: &trace)
+                try encoder.forward(
+                    ids: ids, typeIds: nil, attentionMask: nil, workspace: ws, into: &trace, keepAttention: keep)
             }
             var times: [Double] = []
             for _ in 0..<iterations {
                 let start = DispatchTime.now().uptimeNanoseconds
-                try encoder.forward(ids: ids, typeIds: nil, attentionMask: nil, workspace: ws, into: &trace)
+                try encoder.forward(
+                    ids: ids, typeIds: nil, attentionMask: nil, workspace: ws, into: &trace, keepAttention: keep)
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
             times.sort()
@@ -149,8 +154,8 @@ struct BenchCommand: ParsableCommand {
                 // Weights are mapped, so the peak counts the pages the pass touched plus the full trace.
                 print(
                     String(
-                        format: "memory   peak resident %.0f MB (weights mapped, one full trace)",
-                        peakResidentMegabytes()))
+                        format: "memory   peak resident %.0f MB (weights mapped, one %@ trace)",
+                        peakResidentMegabytes(), lean ? "lean (last layer's maps)" : "full"))
             }
         }
     }

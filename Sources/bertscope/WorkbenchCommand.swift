@@ -36,6 +36,12 @@ struct WorkbenchCommand: ParsableCommand {
         help: ArgumentHelp(
             "A second model beside the first: tokens, predictions and attention side by side.", valueName: "M"))
     var compareModel: String?
+    @Flag(
+        name: .long,
+        help:
+            "Lean mode: keep only the attention maps on screen (a layer change encodes again) and no earlier results."
+    )
+    var lean = false
     @Argument(help: "A sentence to start with.") var text: String?
 
     func run() throws {
@@ -66,6 +72,7 @@ struct WorkbenchCommand: ParsableCommand {
                 model, input: SessionInput(text: text ?? draft?.a ?? "", pair: draft?.b), theme: chosen,
                 history: History(file: History.defaultFile()))
             workbench.drafts = drafts
+            if lean { workbench.lean = true }
             if let compareModel {
                 workbench.compareModel(compareModel)
                 if workbench.second == nil {

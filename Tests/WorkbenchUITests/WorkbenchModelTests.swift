@@ -61,6 +61,8 @@ private struct WorkbenchDriver {
         let first = WorkbenchModelTests.models[0]
         let session = ModelSession(model: first, input: SessionInput(text: "the cat"), scheduler: scheduler)
         let w = Workbench(session: session, theme: try! shippedThemes.load("dark"), themes: shippedThemes)
+        // A third of the runs in lean mode: traces hold only the maps on screen.
+        if (steps.first ?? 0) % 3 == 0 { w.lean = true }
         let arrivals = Arrivals(seed: UInt64(steps.first ?? 0))
         // A background result may land at any snapshot read, even mid-frame.
         session.beforeSnapshot = { if arrivals.enabled && arrivals.rng.next() % 3 == 0 { scheduler.runNext() } }

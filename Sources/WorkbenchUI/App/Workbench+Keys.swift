@@ -46,11 +46,14 @@ extension Workbench {
         return e
     }
 
-    /// Attention flow is part of the input (the session computes it): a key
-    /// that opens the flow view or moves its layer asks for it.
+    /// Attention flow is part of the input (the session computes it), and so
+    /// are lean mode's layers: a key that opens the flow view, moves its
+    /// layer or (lean) shows another layer asks for it.
     func followFlowLayer() {
-        let want = currentInput
-        if want.flowLayer != session.snapshot.input.flowLayer, !batching { submitCurrent() }
+        let want = currentInput, asked = session.snapshot.input
+        if want.flowLayer != asked.flowLayer || want.attentionLayers != asked.attentionLayers, !batching {
+            submitCurrent()
+        }
     }
 
     func apply(_ effect: Effect, _ r: EncodeResult?) {

@@ -1,3 +1,4 @@
+import Analysis
 import Session
 
 extension Workbench {
@@ -142,7 +143,12 @@ extension Workbench {
                     v.importance = ImportanceView(
                         importance: snap.isStale ? nil : r.importance ?? r.task?.importance, waiting: waiting)
                 }
-                if state.attention.view == .flow, v.attention == nil {
+                if v.attention == nil, let t = r.trace,
+                    !t.keepsAttention(AttentionViews.layersRead(state.attention.spec))
+                {
+                    // Lean mode: this result holds other layers' maps; the one asked for is on its way.
+                    v.flowWaiting = "lean mode: encoding again for layer \(state.attention.layer + 1)'s maps…"
+                } else if state.attention.view == .flow, v.attention == nil {
                     v.flowWaiting =
                         r.flow?.error
                         ?? "computing attention flow through layer \(state.attention.layer + 1): "

@@ -42,6 +42,7 @@ extension Workbench {
         }
         do {
             let b = SecondModel(try loadModel(spec), scheduler: session.scheduler)
+            b.session.lean = lean
             b.session.onResult = session.onResult
             second = b
             submitCurrent()

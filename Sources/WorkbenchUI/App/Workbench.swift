@@ -81,7 +81,30 @@ public final class Workbench {
             counterfactual: state.counterfactual, patching: state.attention.patching,
             meanAblation: state.meanAblation,
             flowLayer: state.attention.view == .flow && !state.attention.overview ? state.attention.layer : nil,
-            comparison: state.attention.comparing ? state.comparison : nil, window: state.window)
+            comparison: state.attention.comparing ? state.comparison : nil, window: state.window,
+            attentionLayers: lean ? leanLayers : nil)
+    }
+
+    /// Lean mode (`--lean`): each trace keeps only the attention maps the
+    /// screen reads, and no earlier results are cached; a layer change
+    /// re-encodes. The overview, the head finder, a comparison and a tour
+    /// read every layer, so they keep all.
+    public var lean: Bool {
+        get { session.lean }
+        set {
+            session.lean = newValue
+            second?.session.lean = newValue
+            submitCurrent()
+        }
+    }
+
+    /// The layers the attention pane reads now, in lean mode (nil: all).
+    var leanLayers: ClosedRange<Int>? {
+        let a = state.attention
+        guard !a.overview, a.finder == nil, !a.comparing, state.tour == nil, facts.layers > 0 else { return nil }
+        var spec = a.spec
+        spec.layer = max(0, min(facts.layers - 1, spec.layer))
+        return AttentionViews.layersRead(spec)
     }
 
     /// Sends the input to the session (cached inputs show at once).
@@ -125,6 +148,7 @@ public final class Workbench {
         let s = ModelSession(
             model: model, input: session.snapshot.input, scheduler: session.scheduler,
             runsTaskHead: session.runsTaskHead)
+        s.lean = session.lean
         s.onResult = session.onResult
         s.beforeSnapshot = session.beforeSnapshot
         s.setReference(session.reference)

@@ -32,7 +32,7 @@ final class Deriver {
 
     /// The attention map of `r` for `spec` (memoized: rollout is O(L·n³)).
     func map(_ r: EncodeResult, _ spec: AttentionViewSpec) -> AttentionMap? {
-        guard let t = r.trace else { return nil }
+        guard let t = r.trace, t.keepsAttention(AttentionViews.layersRead(spec)) else { return nil }
         // Attention flow comes in the session's second phase: no map (and nothing cached) until then.
         let flow = r.flow.flatMap { $0.layer == spec.layer ? $0.map : nil }
         if spec.kind == .flow, flow == nil { return nil }
