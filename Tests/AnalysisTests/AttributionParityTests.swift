@@ -73,6 +73,34 @@ import Tokenizers
         }
     }
 
+    /// A newer keystroke stops integrated gradients within a layer, not a batch:
+    /// the question is asked before every layer, forward and backward, and the
+    /// answer is the same as an uninterrupted run's.
+    @Test func integratedGradientsStopBetweenLayers() throws {
+        let dir = Fixtures.model("heads/bert-sequence")
+        let encoder = try BertEncoder(directory: dir), tokenizer = try Tokenizer.load(directory: dir)
+        let e = tokenizer.encode("the cat sat on the mat", maxLength: encoder.config.maxTokens)
+        final class Counter: @unchecked Sendable { var calls = 0, stopAt = Int.max }
+        let counter = Counter()
+        var explainer = Explainer(encoder: encoder, tokenizer: tokenizer)
+        explainer.isCancelled = {
+            counter.calls += 1; return counter.calls >= counter.stopAt
+        }
+        let whole = try explainer.explain(e, target: .taskLogit(label: 0), method: .integratedGradients, steps: 16)
+        // 16 points in batches of 2: 8 batches × (L forward + L backward) layer checks at least.
+        #expect(counter.calls >= 8 * 2 * encoder.config.numLayers, "\(counter.calls) checks")
+        var plain = Explainer(encoder: encoder, tokenizer: tokenizer)
+        plain.ablation = explainer.ablation
+        let reference = try plain.explain(e, target: .taskLogit(label: 0), method: .integratedGradients, steps: 16)
+        #expect(zip(whole.scores, reference.scores).allSatisfy { abs($0 - $1) <= 1e-5 })
+        counter.calls = 0
+        counter.stopAt = 3  // inside the first batch's forward
+        #expect(throws: CancellationError.self) {
+            try explainer.explain(e, target: .taskLogit(label: 0), method: .integratedGradients, steps: 16)
+        }
+        #expect(counter.calls == 3)
+    }
+
     @Test func gaussLegendreMatchesNumpy() {
         // numpy.polynomial.legendre.leggauss(3), mapped to [0, 1].
         let r = GaussLegendre.rule(3)

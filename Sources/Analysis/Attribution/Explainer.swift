@@ -66,7 +66,8 @@ public struct Explainer: Sendable {
     private func gradient(_ e: Encoding, target: GradientTarget, method: AttributionMethod) throws -> Attribution {
         let words = try encoder.wordEmbeddings(e.ids), width = encoder.config.embeddingSize
         let g = try encoder.embeddingGradients(
-            words: words, ids: e.ids, typeIds: e.typeIds, batch: 1, target: target, ablate: ablation)
+            words: words, ids: e.ids, typeIds: e.typeIds, batch: 1, target: target, ablate: ablation,
+            isCancelled: isCancelled)
         let degenerate = method == .gradInput ? gradInputIsDegenerate : nil
         let scores: [Float] = (0..<e.count).map { i in
             let row = (i * width)..<((i + 1) * width)
@@ -101,7 +102,8 @@ public struct Explainer: Sendable {
                 for k in 0..<(n * width) { words[b * n * width + k] = base[k] + Float(a) * (x[k] - base[k]) }
             }
             let g = try encoder.embeddingGradients(
-                words: words, ids: e.ids, typeIds: e.typeIds, batch: alphas.count, target: target, ablate: ablation)
+                words: words, ids: e.ids, typeIds: e.typeIds, batch: alphas.count, target: target, ablate: ablation,
+                isCancelled: isCancelled)
             for b in alphas.indices {
                 let w = rule.weights[start + b]
                 for k in 0..<(n * width) { summed[k] += w * Double(g.gradients[b * n * width + k]) }
@@ -113,18 +115,21 @@ public struct Explainer: Sendable {
             return Float(s)
         }
         let values = try encoder.targetValues(
-            words: x + base, ids: e.ids, typeIds: e.typeIds, batch: 2, target: target, ablate: ablation)
+            words: x + base, ids: e.ids, typeIds: e.typeIds, batch: 2, target: target, ablate: ablation,
+            isCancelled: isCancelled)
         let gap = Double(scores.reduce(0, +)) - Double(values[0] - values[1])
         return Attribution(
             method: .integratedGradients, target: target, logit: values[0], scores: scores,
             completenessGap: Float(gap), baselineLogit: values[1], degenerate: nil)
     }
 
-    /// Passes per batch: at most 32, or 8 when a newer input can stop the
-    /// work between batches, and about 64 MB of saved activations.
+    /// Passes per batch: at most 32, or 2 when a newer input can stop the
+    /// work (it is asked per layer of a batch: a keystroke waits at most one
+    /// layer of two passes; with 8 the default model's keystroke-to-answer
+    /// p95 was 22 ms), and about 64 MB of saved activations.
     private func chunkSize(tokens n: Int) -> Int {
         let perSequence = max(1, Int(encoder.tapeBytes(tokens: n)))
-        return max(1, min(isCancelled == nil ? 32 : 8, (64 << 20) / perSequence))
+        return max(1, min(isCancelled == nil ? 32 : 2, (64 << 20) / perSequence))
     }
 
     private func occlusion(_ e: Encoding, target: GradientTarget) throws -> Attribution {
@@ -147,7 +152,8 @@ public struct Explainer: Sendable {
             words.reserveCapacity(part.count * e.count * width)
             for ids in part { words += try encoder.wordEmbeddings(ids) }
             values += try encoder.targetValues(
-                words: words, ids: e.ids, typeIds: e.typeIds, batch: part.count, target: target, ablate: ablation)
+                words: words, ids: e.ids, typeIds: e.typeIds, batch: part.count, target: target, ablate: ablation,
+                isCancelled: isCancelled)
         }
         var scores = [Float](repeating: 0, count: e.count)
         for (k, g) in groups.enumerated() { for p in g { scores[p] = values[0] - values[k + 1] } }

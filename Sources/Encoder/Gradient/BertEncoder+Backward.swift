@@ -26,12 +26,17 @@ extension BertEncoder {
     /// pass through the head, every layer (attention, softmax, LayerNorm,
     /// activation; DeBERTa's position terms; ALBERT's shared layers) and the
     /// embedding LayerNorm and projection.
+    /// `isCancelled` is asked before every layer, forward and backward (a
+    /// batch of passes is otherwise ~100 ms a newer keystroke would wait for).
     public func embeddingGradients(
-        words: [Float], ids: [Int], typeIds: [Int]?, batch: Int, target: GradientTarget, ablate: HeadSet = HeadSet()
+        words: [Float], ids: [Int], typeIds: [Int]?, batch: Int, target: GradientTarget, ablate: HeadSet = HeadSet(),
+        isCancelled: (() -> Bool)? = nil
     ) throws -> EmbeddingGradients {
-        let tape = try tapeForward(words: words, ids: ids, typeIds: typeIds, batch: batch, ablate: ablate)
+        let tape = try tapeForward(
+            words: words, ids: ids, typeIds: typeIds, batch: batch, ablate: ablate, isCancelled: isCancelled)
         var (values, dHidden) = try headBackward(target, tape: tape)
         for l in stride(from: config.numLayers - 1, through: 0, by: -1) {
+            if isCancelled?() == true { throw CancellationError() }
             dHidden = layerBackward(l, dOut: dHidden, tape: tape, ablate: ablate)
         }
         return EmbeddingGradients(values: values, gradients: embeddingBackward(dHidden, tape: tape))
@@ -40,9 +45,10 @@ extension BertEncoder {
     /// The target's value per sequence without the backward pass (occlusion, IG's baseline).
     public func targetValues(
         words: [Float], ids: [Int], typeIds: [Int]?, batch: Int, target: GradientTarget,
-        ablate: HeadSet = HeadSet()
+        ablate: HeadSet = HeadSet(), isCancelled: (() -> Bool)? = nil
     ) throws -> [Float] {
-        let tape = try tapeForward(words: words, ids: ids, typeIds: typeIds, batch: batch, ablate: ablate)
+        let tape = try tapeForward(
+            words: words, ids: ids, typeIds: typeIds, batch: batch, ablate: ablate, isCancelled: isCancelled)
         return try headBackward(target, tape: tape).0
     }
 

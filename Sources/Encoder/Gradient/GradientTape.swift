@@ -43,7 +43,9 @@ extension BertEncoder {
 
     /// Runs the encoder on `words` ((B·n, e) word-embedding rows; B sequences
     /// sharing `ids`' positions and `typeIds`), keeping every intermediate.
-    func tapeForward(words: [Float], ids: [Int], typeIds: [Int]?, batch: Int, ablate: HeadSet) throws -> GradientTape {
+    func tapeForward(
+        words: [Float], ids: [Int], typeIds: [Int]?, batch: Int, ablate: HeadSet, isCancelled: (() -> Bool)? = nil
+    ) throws -> GradientTape {
         try checkDifferentiable()
         try validate(ids: ids, typeIds: typeIds, attentionMask: nil)
         let n = ids.count, e = config.embeddingSize, d = config.hiddenSize
@@ -58,6 +60,7 @@ extension BertEncoder {
         let tape = GradientTape(batch: batch, tokens: n)
         tape.hidden = [embedForGradient(words: words, ids: ids, typeIds: typeIds, tape: tape)]
         for l in 0..<config.numLayers {
+            if isCancelled?() == true { throw CancellationError() }
             let out = tapeLayer(l, input: tape.hidden[l], tape: tape, ablate: ablate)
             tape.hidden.append(out)
         }
