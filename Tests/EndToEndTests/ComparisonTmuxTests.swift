@@ -100,6 +100,27 @@ import TestSupport
     }
 }
 
+/// `--lean` in the real binary: a layer change encodes again and the new layer's map is drawn.
+@Suite(.serialized) struct LeanTmuxTests {
+    @Test func aLayerChangeEncodesAgain() throws {
+        let state = try temporaryDirectory()
+        let tiny = Fixtures.model("tiny-bert-pretraining").path
+        let t = try Tmux.bertscope(
+            width: 120, height: 40, state: state, "--lean --model \(tiny) 'he said that it was here'")
+        try t.waitFor("the first layer") { $0.contains("Attention · layer 1/") && $0.contains("scale 0") }
+        try t.leaveInputLine()
+        try t.send(":layer 2", literal: true)
+        try t.send("Enter")
+        try t.waitFor("the second layer's map") {
+            $0.contains("Attention · layer 2/") && $0.contains("scale 0") && !$0.contains("lean mode: encoding again")
+        }
+        try t.send(":export /tmp/never-written-\(getpid())", literal: true)
+        try t.send("Enter")
+        try t.waitFor(text: "lean mode keeps the attention maps of layers 2–2 only")
+        try t.send("q")
+    }
+}
+
 /// `--compare-model` in the real binary: both models' predictions, each at its own mask.
 @Suite(.serialized) struct SecondModelTmuxTests {
     @Test func twoModelsSideBySide() throws {
