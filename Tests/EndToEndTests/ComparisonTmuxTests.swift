@@ -65,11 +65,14 @@ import TestSupport
 
 /// A long text in the real workbench: windows instead of a cut, < > moves between them.
 @Suite(.serialized) struct LongTextTmuxTests {
+    /// Three windows of the tiny models' 64 positions.
+    static let text = Array(repeating: "he said that it was here and the one was there", count: 12).joined(
+        separator: " ")
+
     @Test func windowsReplaceTheCut() throws {
         let state = try temporaryDirectory()
         let tiny = Fixtures.model("tiny-bert-pretraining").path
-        let text = Array(repeating: "he said that it was here and the one was there", count: 12).joined(separator: " ")
-        let t = try Tmux.bertscope(width: 160, height: 48, state: state, "--model \(tiny) '\(text)'")
+        let t = try Tmux.bertscope(width: 160, height: 48, state: state, "--model \(tiny) '\(LongTextTmuxTests.text)'")
         let first = try t.waitFor("the first window") { $0.contains("window 1/") && $0.contains("of 64, stride 16") }
         #expect(!first.contains("cut)"))
         try t.leaveInputLine()
@@ -86,8 +89,7 @@ import TestSupport
     @Test func everyWindowIsExplained() throws {
         let state = try temporaryDirectory()
         let head = Fixtures.model("heads/bert-sequence").path
-        let text = Array(repeating: "he said that it was here and the one was there", count: 12).joined(separator: " ")
-        let t = try Tmux.bertscope(width: 160, height: 48, state: state, "--model \(head) '\(text)'")
+        let t = try Tmux.bertscope(width: 160, height: 48, state: state, "--model \(head) '\(LongTextTmuxTests.text)'")
         try t.waitFor("every window's strongest token") {
             $0.contains("window 1/") && $0.contains("strongest by window: [1 \"") && $0.contains(" · 2 \"")
         }

@@ -13,6 +13,13 @@ import Tokenizers
     static let text = Array(repeating: "he said that it was here and the one was there", count: 12).joined(
         separator: " ")
 
+    /// The tiny BERT sequence classifier (64 positions, three labels).
+    static func classifier() throws -> LoadedModel {
+        let dir = Fixtures.model("heads/bert-sequence")
+        return LoadedModel(
+            directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
+    }
+
     /// A mask two windows hold: the shown window's guesses, and the other's named beside them.
     @Test func aMaskInTwoWindowsIsPredictedInBoth() throws {
         // 60 words, the mask at word 52: inside windows 1 and 2's overlap (62 tokens each, stride 16).
@@ -43,9 +50,7 @@ import Tokenizers
 
     /// A classifier on a long text answers for every window; the panel lists them, the shown one bracketed.
     @Test func theTaskHeadAnswersForEveryWindow() throws {
-        let dir = Fixtures.model("heads/bert-sequence")
-        let model = LoadedModel(
-            directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
+        let model = try Self.classifier()
         let w = makeWorkbench(Self.text, model: model)
         w.session.waitUntilIdle()
         let r = try #require(w.snapshot.result), t = try #require(r.task), win = try #require(r.windows)
@@ -64,9 +69,7 @@ import Tokenizers
     /// The shown window's class explained in every other window: each window's
     /// strongest token, and an overlap token's attribution in the windows that hold it.
     @Test func explanationsRunInEveryWindow() throws {
-        let dir = Fixtures.model("heads/bert-sequence")
-        let model = LoadedModel(
-            directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
+        let model = try Self.classifier()
         let w = makeWorkbench(Self.text, model: model)
         w.session.waitUntilIdle()
         w.state.focus = .predictions
