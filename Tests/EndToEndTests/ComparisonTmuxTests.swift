@@ -109,7 +109,9 @@ import TestSupport
         let tiny = Fixtures.model("tiny-bert-pretraining").path
         let t = try Tmux.bertscope(
             width: 120, height: 40, state: state, "--lean --model \(tiny) 'he said that it was here'")
-        try t.waitFor("the first layer") { $0.contains("Attention · layer 1/") && $0.contains("scale 0") }
+        try t.waitFor("the first layer") {
+            $0.contains("Attention · layer 1/") && $0.contains("scale 0") && $0.contains(" │ lean │ ")
+        }
         try t.leaveInputLine()
         try t.send(":layer 2", literal: true)
         try t.send("Enter")

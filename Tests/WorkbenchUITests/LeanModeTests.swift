@@ -84,5 +84,6 @@ import Tokenizers
         w.state.attention.layer = 1
         let g = w.render(width: 120, height: 40)
         #expect(g.text.contains("lean mode: encoding again for layer 2's maps"))
+        #expect(g.text.contains(" │ lean │ theme dark"), "the status bar says lean")
     }
 }

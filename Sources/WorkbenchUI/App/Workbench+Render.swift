@@ -100,6 +100,7 @@ extension Workbench {
             stale: snap.isStale,
             error: r?.error, p95: stats?.recentPercentile(0.95), notice: state.notice)
         var v = FrameView(status: status)
+        v.status.lean = session.lean
         if !state.ablated.isEmpty {
             v.status.ablated = state.ablated.description + (state.meanAblation ? " (mean)" : "")
         }

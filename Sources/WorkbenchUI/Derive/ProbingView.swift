@@ -61,6 +61,8 @@ public struct StatusView: Equatable, Sendable {
     public var ablated: String?
     /// "window 2/3 of 512, stride 128" for a long text (instead of the cut count).
     public var windows: String?
+    /// Lean mode: traces hold only the maps on screen.
+    public var lean = false
 
     public init(
         model: String, family: String, layers: Int, heads: Int, tokens: Int? = nil, truncated: Int = 0,

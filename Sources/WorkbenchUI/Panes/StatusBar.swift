@@ -14,6 +14,7 @@ enum StatusBar {
             parts.append("\(n) tokens" + (v.truncated > 0 ? " (\(v.truncated) cut)" : ""))
         }
         if let ms = v.milliseconds { parts.append(String(format: "%.1f ms", ms)) }
+        if v.lean { parts.append("lean") }
         parts.append("theme \(v.theme)")
         // A notice matters more than the figures: keep only the model name beside it.
         if v.notice != nil { parts = [parts[0]] }
