@@ -8,7 +8,7 @@ extension ModelSession {
     /// explanation of the asked-for class (the predicted one by default).
     /// nil when `isCancelled` says a newer input is waiting.
     func analyzeTask(
-        _ model: TaskModel, _ input: SessionInput, _ e: Encoding, windows: [Encoding] = [],
+        _ model: TaskModel, _ input: SessionInput, _ e: Encoding, windows: [Encoding] = [], shownWindow: Int? = nil,
         isCancelled: @escaping @Sendable () -> Bool,
         progress: @escaping (Int, Int) -> Void = { _, _ in }
     )
@@ -42,8 +42,16 @@ extension ModelSession {
                 explainer.ablation = task.ablation
                 // 16 points keep integrated gradients interactive; `explain` defaults to 50.
                 explainer.isCancelled = isCancelled
-                out.attribution = try explainer.explain(
-                    e, target: .taskLogit(label: target), method: input.explainMethod, steps: 16)
+                // A long text's window may have been explained already, as another window of an earlier input.
+                let key = shownWindow.map { WindowAttributionKey(input, window: $0, target: target) }
+                if let key, let known = meansLock.withLock({ windowAttributions[key] }) {
+                    out.attribution = known
+                } else {
+                    let a = try explainer.explain(
+                        e, target: .taskLogit(label: target), method: input.explainMethod, steps: 16)
+                    out.attribution = a
+                    if let key { meansLock.withLock { windowAttributions[key] = a } }
+                }
                 out.encoding = e
                 if input.importance {
                     // Head importance for the explained class (no mask to explain).
@@ -94,13 +102,24 @@ extension ModelSession {
             progress(done, others.count)
             if isCancelled() { return nil }
             let e = encodings[j]
+            let key = WindowAttributionKey(input, window: j, target: target)
             let a: Attribution
-            do {
-                a = try explainer.explain(e, target: .taskLogit(label: target), method: input.explainMethod, steps: 16)
-            } catch is CancellationError {
-                return nil
-            } catch {
-                continue
+            if let known = meansLock.withLock({ windowAttributions[key] }) {
+                a = known
+            } else {
+                do {
+                    a = try explainer.explain(
+                        e, target: .taskLogit(label: target), method: input.explainMethod, steps: 16)
+                } catch is CancellationError {
+                    return nil
+                } catch {
+                    continue
+                }
+                meansLock.withLock {
+                    if windowAttributions.count >= 256 { windowAttributions.removeAll() }
+                    windowAttributions[key] = a
+                    windowsExplained += 1
+                }
             }
             let typed = e.tokens.indices.filter { !e.isSpecial($0) && $0 < a.scores.count }
             guard let top = typed.max(by: { abs(a.scores[$0]) < abs(a.scores[$1]) }) else { continue }
@@ -205,5 +224,24 @@ extension ModelSession {
             out.error = "\(error)"
         }
         return out
+    }
+}
+
+/// What a window's explanation depends on: the text (by its bytes, as inputs
+/// are compared), the pair, the ablation, the method, the class, the window.
+struct WindowAttributionKey: Hashable {
+    let text: [UInt8], pair: [UInt8]?
+    let ablated: HeadAblation, meanAblation: Bool
+    let method: AttributionMethod
+    let target: Int, window: Int
+
+    init(_ input: SessionInput, window: Int, target: Int) {
+        text = Array(input.text.utf8)
+        pair = input.pair.map { Array($0.utf8) }
+        ablated = input.ablated
+        meanAblation = input.meanAblation
+        method = input.explainMethod
+        self.target = target
+        self.window = window
     }
 }

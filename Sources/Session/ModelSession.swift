@@ -38,6 +38,11 @@ public final class ModelSession: @unchecked Sendable {
     private var progressMark: (generation: Int, done: Int, total: Int)?
     /// Mean ablation's reference sentences and the head means per encoder (ModelSession+MeanAblation).
     let meansLock = NSLock()
+    /// A long text's windows explained, by text, settings and window: choosing
+    /// another window reuses them (integrated gradients at 512 tokens is seconds a window).
+    var windowAttributions: [WindowAttributionKey: Attribution] = [:]
+    /// How many windows were explained, not reused (tests).
+    var windowsExplained = 0
     var referenceSentences: [String] = []
     var meansCache: [ObjectIdentifier: [HeadSet.Head: [Float]]] = [:]
     /// Built on first use (BertScope's sentiment overlay for the default model).
@@ -111,7 +116,8 @@ public final class ModelSession: @unchecked Sendable {
             if wantsTask, let task = taskModel {
                 guard
                     let answer = analyzeTask(
-                        task, input, result.encoding, windows: result.windowEncodings, isCancelled: stale,
+                        task, input, result.encoding, windows: result.windowEncodings,
+                        shownWindow: result.windows?.index, isCancelled: stale,
                         progress: progress(gen))
                 else { continue }
                 result.task = answer

@@ -1,7 +1,7 @@
 import Analysis
 import Encoder
 import Foundation
-import Session
+@testable import Session
 import Testing
 import TestSupport
 import Tokenizers
@@ -107,6 +107,18 @@ import Tokenizers
         #expect(g.contains("strongest by window: 1 \"") && g.contains(" · [2 \""))
         let there = try #require(t.windowExplanations.first { $0.window == 0 }?.shared[first])
         #expect(g.contains("also in window 1 " + String(format: "%+.4f", there)))
+        // Back to window 1: every window was explained already (as shown or as another), so nothing runs again
+        // and window 2's explanation there is the one it had when shown.
+        let explained = w.session.windowsExplained
+        w.run(command: "window 1")
+        w.session.waitUntilIdle()
+        let back = try #require(w.snapshot.result?.task)
+        #expect(w.session.windowsExplained == explained && !back.explainingWindows)
+        let two = try #require(back.windowExplanations.first { $0.window == 1 })
+        let a2 = try #require(t.attribution)
+        #expect(two.logit == a2.logit && abs(two.strongestValue) == a2.scores.map(abs).max())
+        let one = try #require(t.windowExplanations.first { $0.window == 0 })
+        #expect(back.attribution?.logit == one.logit)
     }
 
     @Test func windowsAreShownOneAtATime() throws {
