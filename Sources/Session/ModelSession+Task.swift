@@ -90,9 +90,8 @@ extension ModelSession {
         _ model: TaskModel, _ input: SessionInput, _ windows: DocumentWindows, _ encodings: [Encoding],
         target: Int, isCancelled: @escaping @Sendable () -> Bool, progress: (Int, Int) -> Void
     ) -> [WindowExplanation]? {
-        func lead(_ e: Encoding) -> Int { e.sequenceIds.firstIndex { $0 == 0 } ?? 0 }
         guard encodings.count == windows.ranges.count, encodings.indices.contains(windows.index) else { return [] }
-        let k = windows.index, shown = windows.ranges[k], shownLead = lead(encodings[k])
+        let k = windows.index
         var explainer = Explainer(encoder: model.encoder, tokenizer: model.tokenizer)
         explainer.ablation = ablation(input, on: model.encoder)
         explainer.isCancelled = isCancelled
@@ -125,8 +124,9 @@ extension ModelSession {
             guard let top = typed.max(by: { abs(a.scores[$0]) < abs(a.scores[$1]) }) else { continue }
             var shared: [Int: Float] = [:]
             for p in typed {
-                let d = windows.ranges[j].lowerBound + p - lead(e)
-                if shown.contains(d) { shared[shownLead + d - shown.lowerBound] = a.scores[p] }
+                if let q = Self.position(p, ofWindow: j, inWindow: k, ranges: windows.ranges, encodings: encodings) {
+                    shared[q] = a.scores[p]
+                }
             }
             out.append(
                 WindowExplanation(

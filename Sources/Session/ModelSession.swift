@@ -182,13 +182,25 @@ public final class ModelSession: @unchecked Sendable {
         )
     }
 
+    /// Position `p` of window `j` as a position of window `k` when `k` holds
+    /// the same document token (windows overlap by the stride), else nil.
+    static func position(
+        _ p: Int, ofWindow j: Int, inWindow k: Int, ranges: [Range<Int>], encodings: [Encoding]
+    ) -> Int? {
+        func lead(_ e: Encoding) -> Int { e.sequenceIds.firstIndex { $0 == 0 } ?? 0 }
+        guard ranges.indices.contains(j), ranges.indices.contains(k), encodings.indices.contains(j),
+            encodings.indices.contains(k)
+        else { return nil }
+        let d = ranges[j].lowerBound + p - lead(encodings[j])
+        guard ranges[j].contains(d), ranges[k].contains(d) else { return nil }
+        return lead(encodings[k]) + d - ranges[k].lowerBound
+    }
+
     /// The shown window's masks as the other windows holding them predict
     /// them (a mask near a window's edge has less context there).
     func elsewhere(_ mlm: MaskedLanguageModel, _ doc: WindowedText, shown k: Int, isCancelled: () -> Bool) -> [Int:
         [(window: Int, guesses: [TokenProbability])]]?
     {
-        func lead(_ e: Encoding) -> Int { e.sequenceIds.firstIndex { $0 == 0 } ?? 0 }
-        let shown = doc.ranges[k], shownLead = lead(doc.windows[k])
         var out: [Int: [(window: Int, guesses: [TokenProbability])]] = [:]
         for (j, e) in doc.windows.enumerated() where j != k && e.ids.contains(mlm.maskId) {
             if isCancelled() { return nil }
@@ -196,9 +208,11 @@ public final class ModelSession: @unchecked Sendable {
                 continue
             }
             for p in preds {
-                let d = doc.ranges[j].lowerBound + p.position - lead(e)
-                guard shown.contains(d) else { continue }
-                out[shownLead + d - shown.lowerBound, default: []].append((j, p.predictions))
+                guard
+                    let q = Self.position(
+                        p.position, ofWindow: j, inWindow: k, ranges: doc.ranges, encodings: doc.windows)
+                else { continue }
+                out[q, default: []].append((j, p.predictions))
             }
         }
         return out
