@@ -5,7 +5,7 @@ extension Workbench {
     /// bindings bubbling out to the global ones; input lines take the rest
     /// as text.
     public func handle(_ key: Key) {
-        defer { followFlowLayer() }
+        defer { followViewInputs() }
         if case .resize = key { return }
         if case .paste(let text) = key { return paste(text) }
         if case .mouse(let x, let y, let button) = key { return click(x: x, y: y, button: button) }
@@ -49,7 +49,7 @@ extension Workbench {
     /// Attention flow is part of the input (the session computes it), and so
     /// are lean mode's layers: a key that opens the flow view, moves its
     /// layer or (lean) shows another layer asks for it.
-    func followFlowLayer() {
+    func followViewInputs() {
         let want = currentInput, asked = session.snapshot.input
         if want.flowLayer != asked.flowLayer || want.attentionLayers != asked.attentionLayers, !batching {
             submitCurrent()

@@ -135,7 +135,7 @@ public final class Workbench {
     public func endBatch() {
         batching = false
         if textDirty { textDirty = false; submitText() }
-        followFlowLayer()
+        followViewInputs()
     }
 
     public func setText(_ a: String, pair b: String? = nil) {
