@@ -86,4 +86,24 @@ import Tokenizers
         #expect(g.text.contains("lean mode: encoding again for layer 2's maps"))
         #expect(g.text.contains(" │ lean │ theme dark"), "the status bar says lean")
     }
+
+    /// The second model beside the first keeps only its own map's layer too, and follows layer changes.
+    @Test func theSecondModelIsLeanToo() throws {
+        let w = makeWorkbench("he said that it was here")
+        w.lean = true
+        w.compareModel(Fixtures.model("tiny-roberta-mlm").path)
+        let b = try #require(w.second)
+        w.session.waitUntilIdle()
+        b.session.waitUntilIdle()
+        #expect(b.session.snapshot.result?.trace?.attentionLayers == 0..<1)
+        w.state.focus = .attention
+        w.press(.char("]"))
+        w.session.waitUntilIdle()
+        b.session.waitUntilIdle()
+        #expect(b.session.snapshot.input.attentionLayers == 1...1)
+        let t = try #require(b.session.snapshot.result?.trace)
+        #expect(t.attentionLayers == 1..<2)
+        let g = w.render(width: 160, height: 48)
+        #expect(g.text.contains("B: tiny-roberta-mlm"))
+    }
 }

@@ -51,7 +51,10 @@ extension Workbench {
     /// layer or (lean) shows another layer asks for it.
     func followViewInputs() {
         let want = currentInput, asked = session.snapshot.input
-        if want.flowLayer != asked.flowLayer || want.attentionLayers != asked.attentionLayers, !batching {
+        let secondMoved = second.map { b in secondInput?.attentionLayers != b.session.snapshot.input.attentionLayers }
+        if want.flowLayer != asked.flowLayer || want.attentionLayers != asked.attentionLayers || secondMoved == true,
+            !batching
+        {
             submitCurrent()
         }
     }
