@@ -8,86 +8,115 @@
 // Plain loops in the order that keeps the inner loop contiguous, so the
 // compiler vectorizes them; rows are split over the thread pool.
 
-typedef struct {
-    const float *x, *W;
-    float *y;
-    int M, ldx, K, N, accumulate;
-} nn_t;
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
-// Rows [i0, i1) of y, any width: the portable loop.
-static void nn_rows_generic(const nn_t *a, int i0, int i1, int j0) {
+// y[r][c] += alpha · Σ_k x[r][k] · w[k][c] with any strides: x[r][k] is at
+// x + r·xr + k·xk, so one kernel serves x and xᵀ (the attention backward
+// multiplies by Pᵀ and dSᵀ without writing them out).
+typedef struct {
+    const float *x, *w;
+    float *y;
+    size_t xr, xk, ldw, ldy;
+    int M, K, N;
+    float alpha;
+    // Sum onto y itself in k order (y + Σ; the matmul's accumulate), rather
+    // than adding alpha·Σ to it at the end of each tile of k.
+    int onto;
+} mm_t;
+
+static void mm_generic(const mm_t *a, int i0, int i1, int j0) {
     for (int i = i0; i < i1; i++) {
-        float *y = a->y + (size_t)i * a->N;
-        const float *x = a->x + (size_t)i * a->ldx;
+        float *y = a->y + (size_t)i * a->ldy;
         for (int k = 0; k < a->K; k++) {
-            const float v = x[k];
-            const float *w = a->W + (size_t)k * a->N;
+            const float v = a->alpha * a->x[(size_t)i * a->xr + (size_t)k * a->xk];
+            const float *w = a->w + (size_t)k * a->ldw;
             for (int j = j0; j < a->N; j++) y[j] += v * w[j];
         }
     }
 }
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-// 6 rows × 16 columns of y in 12 registers (plus 2 for W and 1 broadcast:
-// AVX2 has 16): each k loads 2 vectors of W's row and broadcasts 6 x values.
-__attribute__((target("avx2,fma"))) static void nn_block_avx2(const nn_t *a, int i, int j, int k0, int k1) {
-    __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-    float *y = a->y + (size_t)i * a->N + j;
-    const size_t N = (size_t)a->N, ldx = (size_t)a->ldx;
-    c00 = _mm256_loadu_ps(y), c01 = _mm256_loadu_ps(y + 8);
-    c10 = _mm256_loadu_ps(y + N), c11 = _mm256_loadu_ps(y + N + 8);
-    c20 = _mm256_loadu_ps(y + 2 * N), c21 = _mm256_loadu_ps(y + 2 * N + 8);
-    c30 = _mm256_loadu_ps(y + 3 * N), c31 = _mm256_loadu_ps(y + 3 * N + 8);
-    c40 = _mm256_loadu_ps(y + 4 * N), c41 = _mm256_loadu_ps(y + 4 * N + 8);
-    c50 = _mm256_loadu_ps(y + 5 * N), c51 = _mm256_loadu_ps(y + 5 * N + 8);
-    const float *x = a->x + (size_t)i * ldx;
-    for (int k = k0; k < k1; k++) {
-        const float *w = a->W + (size_t)k * N + j;
-        __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8), v;
-        v = _mm256_broadcast_ss(x + k); c00 = _mm256_fmadd_ps(v, w0, c00); c01 = _mm256_fmadd_ps(v, w1, c01);
-        v = _mm256_broadcast_ss(x + ldx + k); c10 = _mm256_fmadd_ps(v, w0, c10); c11 = _mm256_fmadd_ps(v, w1, c11);
-        v = _mm256_broadcast_ss(x + 2 * ldx + k); c20 = _mm256_fmadd_ps(v, w0, c20); c21 = _mm256_fmadd_ps(v, w1, c21);
-        v = _mm256_broadcast_ss(x + 3 * ldx + k); c30 = _mm256_fmadd_ps(v, w0, c30); c31 = _mm256_fmadd_ps(v, w1, c31);
-        v = _mm256_broadcast_ss(x + 4 * ldx + k); c40 = _mm256_fmadd_ps(v, w0, c40); c41 = _mm256_fmadd_ps(v, w1, c41);
-        v = _mm256_broadcast_ss(x + 5 * ldx + k); c50 = _mm256_fmadd_ps(v, w0, c50); c51 = _mm256_fmadd_ps(v, w1, c51);
+// 6 rows × 16 columns of y in 12 registers (plus 2 for w and 1 broadcast:
+// AVX2 has 16): each k loads 2 vectors of w's row and broadcasts 6 x values.
+__attribute__((target("avx2,fma"))) static void mm_block_avx2(const mm_t *a, int i, int j, int k0, int k1) {
+    const int onto = a->onto;
+    __m256 c[12];
+    for (int r = 0; r < 6; r++) {
+        const float *y = a->y + (size_t)(i + r) * a->ldy + j;
+        c[2 * r] = onto ? _mm256_loadu_ps(y) : _mm256_setzero_ps();
+        c[2 * r + 1] = onto ? _mm256_loadu_ps(y + 8) : _mm256_setzero_ps();
     }
-    _mm256_storeu_ps(y, c00), _mm256_storeu_ps(y + 8, c01);
-    _mm256_storeu_ps(y + N, c10), _mm256_storeu_ps(y + N + 8, c11);
-    _mm256_storeu_ps(y + 2 * N, c20), _mm256_storeu_ps(y + 2 * N + 8, c21);
-    _mm256_storeu_ps(y + 3 * N, c30), _mm256_storeu_ps(y + 3 * N + 8, c31);
-    _mm256_storeu_ps(y + 4 * N, c40), _mm256_storeu_ps(y + 4 * N + 8, c41);
-    _mm256_storeu_ps(y + 5 * N, c50), _mm256_storeu_ps(y + 5 * N + 8, c51);
+    const float *x = a->x + (size_t)i * a->xr + (size_t)k0 * a->xk;
+    const size_t xr = a->xr, xk = a->xk;
+    const float *w = a->w + (size_t)k0 * a->ldw + j;
+    for (int k = k0; k < k1; k++, x += xk, w += a->ldw) {
+        __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8), v;
+        v = _mm256_broadcast_ss(x); c[0] = _mm256_fmadd_ps(v, w0, c[0]); c[1] = _mm256_fmadd_ps(v, w1, c[1]);
+        v = _mm256_broadcast_ss(x + xr); c[2] = _mm256_fmadd_ps(v, w0, c[2]); c[3] = _mm256_fmadd_ps(v, w1, c[3]);
+        v = _mm256_broadcast_ss(x + 2 * xr); c[4] = _mm256_fmadd_ps(v, w0, c[4]); c[5] = _mm256_fmadd_ps(v, w1, c[5]);
+        v = _mm256_broadcast_ss(x + 3 * xr); c[6] = _mm256_fmadd_ps(v, w0, c[6]); c[7] = _mm256_fmadd_ps(v, w1, c[7]);
+        v = _mm256_broadcast_ss(x + 4 * xr); c[8] = _mm256_fmadd_ps(v, w0, c[8]); c[9] = _mm256_fmadd_ps(v, w1, c[9]);
+        v = _mm256_broadcast_ss(x + 5 * xr); c[10] = _mm256_fmadd_ps(v, w0, c[10]); c[11] = _mm256_fmadd_ps(v, w1, c[11]);
+    }
+    const __m256 alpha = _mm256_set1_ps(a->alpha);
+    for (int r = 0; r < 6; r++) {
+        float *y = a->y + (size_t)(i + r) * a->ldy + j;
+        if (onto) {
+            _mm256_storeu_ps(y, c[2 * r]);
+            _mm256_storeu_ps(y + 8, c[2 * r + 1]);
+        } else {
+            _mm256_storeu_ps(y, _mm256_fmadd_ps(alpha, c[2 * r], _mm256_loadu_ps(y)));
+            _mm256_storeu_ps(y + 8, _mm256_fmadd_ps(alpha, c[2 * r + 1], _mm256_loadu_ps(y + 8)));
+        }
+    }
 }
 #endif
+
+// Rows [i0, i1) of y on the calling thread: tiles of w (256 rows × 16
+// columns, 16 KB) stay in L1 while every row block uses them.
+static void mm_rows(const mm_t *a, int i0, int i1) {
+#if defined(__x86_64__)
+    if (bs_uses_avx2()) {
+        int full = i0 + (i1 - i0) / 6 * 6, wide = a->N / 16 * 16;
+        for (int k0 = 0; k0 < a->K; k0 += 256) {
+            int k1 = k0 + 256 < a->K ? k0 + 256 : a->K;
+            for (int j = 0; j < wide; j += 16)
+                for (int i = i0; i < full; i += 6) mm_block_avx2(a, i, j, k0, k1);
+        }
+        if (wide < a->N) mm_generic(a, i0, full, wide);
+        mm_generic(a, full, i1, 0);
+        return;
+    }
+#endif
+    mm_generic(a, i0, i1, 0);
+}
+
+// The whole product on the calling thread (the attention backward splits by head).
+static void mm_serial(const mm_t *a) { mm_rows(a, 0, a->M); }
+
+// y (M, N) = x (M, K, row stride ldx) · W (K, N), or += when accumulating:
+// blocks of 6 rows split over the thread pool.
+typedef struct {
+    mm_t mm;
+    int accumulate;
+} nn_t;
 
 static void nn_range(void *c, int b0, int b1) {
     nn_t *a = c;
     // Blocks of 6 rows; the last block may be short.
-    int i0 = b0 * 6, i1 = b1 * 6 < a->M ? b1 * 6 : a->M;
+    int i0 = b0 * 6, i1 = b1 * 6 < a->mm.M ? b1 * 6 : a->mm.M;
     if (!a->accumulate)
-        for (int i = i0; i < i1; i++) memset(a->y + (size_t)i * a->N, 0, sizeof(float) * (size_t)a->N);
-#if defined(__x86_64__)
-    if (bs_uses_avx2()) {
-        int full = i0 + (i1 - i0) / 6 * 6, wide = a->N / 16 * 16;
-        // Tiles of W (256 rows × 16 columns, 16 KB) stay in L1 while every row block uses them.
-        for (int k0 = 0; k0 < a->K; k0 += 256) {
-            int k1 = k0 + 256 < a->K ? k0 + 256 : a->K;
-            for (int j = 0; j < wide; j += 16)
-                for (int i = i0; i < full; i += 6) nn_block_avx2(a, i, j, k0, k1);
-        }
-        if (wide < a->N) nn_rows_generic(a, i0, full, wide);
-        nn_rows_generic(a, full, i1, 0);
-        return;
-    }
-#endif
-    nn_rows_generic(a, i0, i1, 0);
+        for (int i = i0; i < i1; i++) memset(a->mm.y + (size_t)i * a->mm.ldy, 0, sizeof(float) * (size_t)a->mm.N);
+    mm_rows(&a->mm, i0, i1);
 }
 
 void bs_matmul_nn(const float *x, int ldx, int M, int K, const float *W, int N, float *y, int accumulate) {
-    nn_t a = {x, W, y, M, ldx, K, N, accumulate};
+    nn_t a = {{x, W, y, (size_t)ldx, 1, (size_t)N, (size_t)N, M, K, N, 1.0f, 1}, accumulate};
     bs_parallel_for((M + 5) / 6, nn_range, &a, (long)M * N * K >= 200000);
 }
+
 
 void bs_layernorm_backward(const float *pre, const float *gamma, const float *dy, float *dx, int M, int D,
                            float eps, int accumulate) {
@@ -152,72 +181,6 @@ void bs_activation_backward(const float *u, float *g, int n, int activation) {
     }
 }
 
-// y[r][c] += alpha · Σ_k x[r][k] · w[k][c] with any strides: x[r][k] is at
-// x + r·xr + k·xk, so one kernel serves x and xᵀ (the attention backward
-// multiplies by Pᵀ and dSᵀ without writing them out).
-typedef struct {
-    const float *x, *w;
-    float *y;
-    size_t xr, xk, ldw, ldy;
-    int M, K, N;
-    float alpha;
-} mm_t;
-
-static void mm_generic(const mm_t *a, int i0, int i1, int j0) {
-    for (int i = i0; i < i1; i++) {
-        float *y = a->y + (size_t)i * a->ldy;
-        for (int k = 0; k < a->K; k++) {
-            const float v = a->alpha * a->x[(size_t)i * a->xr + (size_t)k * a->xk];
-            const float *w = a->w + (size_t)k * a->ldw;
-            for (int j = j0; j < a->N; j++) y[j] += v * w[j];
-        }
-    }
-}
-
-#if defined(__x86_64__)
-// 6 rows × 16 columns in 12 registers, as nn_block_avx2, with strided x.
-__attribute__((target("avx2,fma"))) static void mm_block_avx2(const mm_t *a, int i, int j, int k0, int k1) {
-    __m256 c[12];
-    for (int r = 0; r < 12; r++) c[r] = _mm256_setzero_ps();
-    const float *x = a->x + (size_t)i * a->xr + (size_t)k0 * a->xk;
-    const size_t xr = a->xr, xk = a->xk;
-    const float *w = a->w + (size_t)k0 * a->ldw + j;
-    for (int k = k0; k < k1; k++, x += xk, w += a->ldw) {
-        __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8), v;
-        v = _mm256_broadcast_ss(x); c[0] = _mm256_fmadd_ps(v, w0, c[0]); c[1] = _mm256_fmadd_ps(v, w1, c[1]);
-        v = _mm256_broadcast_ss(x + xr); c[2] = _mm256_fmadd_ps(v, w0, c[2]); c[3] = _mm256_fmadd_ps(v, w1, c[3]);
-        v = _mm256_broadcast_ss(x + 2 * xr); c[4] = _mm256_fmadd_ps(v, w0, c[4]); c[5] = _mm256_fmadd_ps(v, w1, c[5]);
-        v = _mm256_broadcast_ss(x + 3 * xr); c[6] = _mm256_fmadd_ps(v, w0, c[6]); c[7] = _mm256_fmadd_ps(v, w1, c[7]);
-        v = _mm256_broadcast_ss(x + 4 * xr); c[8] = _mm256_fmadd_ps(v, w0, c[8]); c[9] = _mm256_fmadd_ps(v, w1, c[9]);
-        v = _mm256_broadcast_ss(x + 5 * xr); c[10] = _mm256_fmadd_ps(v, w0, c[10]); c[11] = _mm256_fmadd_ps(v, w1, c[11]);
-    }
-    const __m256 alpha = _mm256_set1_ps(a->alpha);
-    for (int r = 0; r < 6; r++) {
-        float *y = a->y + (size_t)(i + r) * a->ldy + j;
-        _mm256_storeu_ps(y, _mm256_fmadd_ps(alpha, c[2 * r], _mm256_loadu_ps(y)));
-        _mm256_storeu_ps(y + 8, _mm256_fmadd_ps(alpha, c[2 * r + 1], _mm256_loadu_ps(y + 8)));
-    }
-}
-#endif
-
-// The whole product on the calling thread (the attention backward splits by head).
-static void mm_serial(const mm_t *a) {
-#if defined(__x86_64__)
-    if (bs_uses_avx2()) {
-        int full = a->M / 6 * 6, wide = a->N / 16 * 16;
-        for (int k0 = 0; k0 < a->K; k0 += 256) {
-            int k1 = k0 + 256 < a->K ? k0 + 256 : a->K;
-            for (int j = 0; j < wide; j += 16)
-                for (int i = 0; i < full; i += 6) mm_block_avx2(a, i, j, k0, k1);
-        }
-        if (wide < a->N) mm_generic(a, 0, full, wide);
-        mm_generic(a, full, a->M, 0);
-        return;
-    }
-#endif
-    mm_generic(a, 0, a->M, 0);
-}
-
 typedef struct {
     const float *qkv, *probs, *dctx;
     float *dqkv, *dscores, *vt;
@@ -241,7 +204,7 @@ static void attn_back_heads(attn_back_t *a, int h0, int h1) {
         for (int j = 0; j < n; j++)
             for (int t = 0; t < dh; t++) vt[(size_t)t * n + j] = V[(size_t)j * ld + t];
         memset(dS, 0, sizeof(float) * (size_t)n * n);
-        mm_t dp = {dC, vt, dS, (size_t)d, 1, (size_t)n, (size_t)n, n, dh, n, 1.0f};
+        mm_t dp = {dC, vt, dS, (size_t)d, 1, (size_t)n, (size_t)n, n, dh, n, 1.0f, 0};
         mm_serial(&dp);
         for (int i = 0; i < n; i++) {
             const float *p = P + (size_t)i * n;
@@ -250,11 +213,11 @@ static void attn_back_heads(attn_back_t *a, int h0, int h1) {
             for (int j = 0; j < n; j++) dot += (double)ds[j] * p[j];
             for (int j = 0; j < n; j++) ds[j] = p[j] * (ds[j] - (float)dot);
         }
-        mm_t dv = {P, dC, dV, 1, (size_t)n, (size_t)d, ld, n, n, dh, 1.0f};
+        mm_t dv = {P, dC, dV, 1, (size_t)n, (size_t)d, ld, n, n, dh, 1.0f, 0};
         mm_serial(&dv);
-        mm_t dq = {dS, K, dQ, (size_t)n, 1, ld, ld, n, n, dh, a->scale};
+        mm_t dq = {dS, K, dQ, (size_t)n, 1, ld, ld, n, n, dh, a->scale, 0};
         mm_serial(&dq);
-        mm_t dk = {dS, Q, dK, 1, (size_t)n, ld, ld, n, n, dh, a->scale};
+        mm_t dk = {dS, Q, dK, 1, (size_t)n, ld, ld, n, n, dh, a->scale, 0};
         mm_serial(&dk);
     }
 }
