@@ -4,18 +4,25 @@
 #include <stddef.h>
 #include <string.h>
 
-// Per-thread scratch for a transposed key block (dh, n), grown as needed.
-static __thread float *kt_buf;
-static __thread size_t kt_cap;
+// A per-thread scratch buffer of at least n floats, grown as needed (NULL when
+// memory runs out).
+typedef struct {
+    float *p;
+    size_t cap;
+} grow_buf;
 
-static float *scratch(size_t n) {
-    if (n > kt_cap) {
-        free(kt_buf);
-        kt_buf = malloc(n * sizeof(float));
-        kt_cap = kt_buf ? n : 0;
+static float *grow(grow_buf *b, size_t n) {
+    if (n > b->cap) {
+        free(b->p);
+        b->p = malloc(n * sizeof(float));
+        b->cap = b->p ? n : 0;
     }
-    return kt_buf;
+    return b->p;
 }
+
+// The head's keys transposed (dh, n).
+static __thread grow_buf kt_buf;
+static float *scratch(size_t n) { return grow(&kt_buf, n); }
 
 // Scores are computed against Kᵀ so the inner loop runs over keys
 // (vectorizable); P·V runs over the head dimension.
@@ -69,18 +76,9 @@ static float *scratch(size_t n) {
         j0 += 8 * T;                                                                    \
     }
 
-// Per-thread scratch for the head's values made contiguous (n, dh).
-static __thread float *v_buf;
-static __thread size_t v_cap;
-
-static float *vscratch(size_t n) {
-    if (n > v_cap) {
-        free(v_buf);
-        v_buf = malloc(n * sizeof(float));
-        v_cap = v_buf ? n : 0;
-    }
-    return v_buf;
-}
+// The head's values made contiguous (n, dh).
+static __thread grow_buf v_buf;
+static float *vscratch(size_t n) { return grow(&v_buf, n); }
 
 // Softmax of one score row in place (scale, bias, mask; a dead query row is uniform).
 static inline void softmax_row(float *p, int n, int i, float scale, const float *bias, const float *mask_add,
