@@ -32,7 +32,9 @@ extension ModelSession {
                 if windows.count > 1 {
                     for (k, we) in windows.enumerated() {
                         if isCancelled() { return nil }
-                        guard let best = try task.classify(we).max(by: { $0.score < $1.score }) else { continue }
+                        // The shown window is `e`, classified just above.
+                        let scores = k == shownWindow ? out.labels : try task.classify(we)
+                        guard let best = scores.max(by: { $0.score < $1.score }) else { continue }
                         out.windowLabels.append((k, best.label, best.score))
                     }
                 }
@@ -43,14 +45,14 @@ extension ModelSession {
                 // 16 points keep integrated gradients interactive; `explain` defaults to 50.
                 explainer.isCancelled = isCancelled
                 // A long text's window may have been explained already, as another window of an earlier input.
-                let key = shownWindow.map { WindowAttributionKey(input, window: $0, target: target) }
-                if let key, let known = meansLock.withLock({ windowAttributions[key] }) {
-                    out.attribution = known
+                let explain = {
+                    try explainer.explain(e, target: .taskLogit(label: target), method: input.explainMethod, steps: 16)
+                }
+                if let k = shownWindow {
+                    out.attribution = try windowAttribution(
+                        WindowAttributionKey(input, window: k, target: target), explain)
                 } else {
-                    let a = try explainer.explain(
-                        e, target: .taskLogit(label: target), method: input.explainMethod, steps: 16)
-                    out.attribution = a
-                    if let key { meansLock.withLock { windowAttributions[key] = a } }
+                    out.attribution = try explain()
                 }
                 out.encoding = e
                 if input.importance {
@@ -101,29 +103,19 @@ extension ModelSession {
             progress(done, others.count)
             if isCancelled() { return nil }
             let e = encodings[j]
-            let key = WindowAttributionKey(input, window: j, target: target)
             let a: Attribution
-            if let known = meansLock.withLock({ windowAttributions[key] }) {
-                a = known
-            } else {
-                do {
-                    a = try explainer.explain(
-                        e, target: .taskLogit(label: target), method: input.explainMethod, steps: 16)
-                } catch is CancellationError {
-                    return nil
-                } catch {
-                    continue
+            do {
+                a = try windowAttribution(WindowAttributionKey(input, window: j, target: target)) {
+                    try explainer.explain(e, target: .taskLogit(label: target), method: input.explainMethod, steps: 16)
                 }
-                meansLock.withLock {
-                    if windowAttributions.count >= 256 { windowAttributions.removeAll() }
-                    windowAttributions[key] = a
-                    windowsExplained += 1
-                }
+            } catch is CancellationError {
+                return nil
+            } catch {
+                continue
             }
-            let typed = e.tokens.indices.filter { !e.isSpecial($0) && $0 < a.scores.count }
-            guard let top = typed.max(by: { abs(a.scores[$0]) < abs(a.scores[$1]) }) else { continue }
+            guard let top = a.strongest(in: e) else { continue }
             var shared: [Int: Float] = [:]
-            for p in typed {
+            for p in e.tokens.indices where !e.isSpecial(p) && p < a.scores.count {
                 if let q = Self.position(p, ofWindow: j, inWindow: k, ranges: windows.ranges, encodings: encodings) {
                     shared[q] = a.scores[p]
                 }
@@ -134,6 +126,19 @@ extension ModelSession {
         }
         progress(others.count, others.count)
         return out
+    }
+
+    /// A long text's window explained: kept from an earlier input (as the
+    /// shown window or another), or computed now and kept.
+    func windowAttribution(_ key: WindowAttributionKey, _ compute: () throws -> Attribution) rethrows -> Attribution {
+        if let known = meansLock.withLock({ windowAttributions[key] }) { return known }
+        let a = try compute()
+        meansLock.withLock {
+            if windowAttributions.count >= 256 { windowAttributions.removeAll() }
+            windowAttributions[key] = a
+            windowsExplained += 1
+        }
+        return a
     }
 }
 

@@ -25,6 +25,13 @@ public struct Attribution: Sendable, Equatable {
     public let degenerate: String?
 }
 
+extension Attribution {
+    /// The typed (non-special) position of `e` with the largest |attribution|.
+    public func strongest(in e: Encoding) -> Int? {
+        e.tokens.indices.filter { !e.isSpecial($0) && $0 < scores.count }.max { abs(scores[$0]) < abs(scores[$1]) }
+    }
+}
+
 /// Gradients-based and perturbation attributions of one target logit with
 /// respect to the word-embedding lookup's output e.
 public struct Explainer: Sendable {

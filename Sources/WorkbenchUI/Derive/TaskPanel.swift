@@ -135,10 +135,7 @@ public struct TaskPanel: Equatable, Sendable {
                     + (progress.map { "\($0.done) of \($0.total)…" } ?? "\(t.windowLabels.count - 1) windows…"))
         }
         var entries = t.windowExplanations.map { ($0.window, $0.strongest, $0.strongestValue) }
-        let typed = e.tokens.indices.filter { !e.isSpecial($0) && $0 < a.scores.count }
-        if let top = typed.max(by: { abs(a.scores[$0]) < abs(a.scores[$1]) }) {
-            entries.append((shownWindow, e.tokens[top], a.scores[top]))
-        }
+        if let top = a.strongest(in: e) { entries.append((shownWindow, e.tokens[top], a.scores[top])) }
         entries.sort { $0.0 < $1.0 }
         return Segments(
             "strongest by window:",
