@@ -47,10 +47,6 @@ public struct AttentionViewSpec: Hashable, Sendable {
 }
 
 extension AttentionViews {
-    /// The map for `spec`: rows and columns are tokens, or words (consecutive
-    /// pieces of one word; specials alone) when `spec.words`.
-    /// `mixing` gives a layer's context-mixing maps (the norm views need the
-    /// encoder's weights); without it those views show the raw head.
     /// The layers whose attention maps `spec` reads: its own, or every layer
     /// up to it for the views that multiply through the stack.
     public static func layersRead(_ spec: AttentionViewSpec) -> ClosedRange<Int> {
@@ -61,6 +57,10 @@ extension AttentionViews {
         }
     }
 
+    /// The map for `spec`: rows and columns are tokens, or words (consecutive
+    /// pieces of one word; specials alone) when `spec.words`.
+    /// `mixing` gives a layer's context-mixing maps (the norm views need the
+    /// encoder's weights); without it those views show the raw head.
     public static func map(
         _ t: Trace, _ e: Encoding, _ spec: AttentionViewSpec, flow: AttentionMap? = nil,
         mixing: ((Int) -> ContextMixing?)? = nil

@@ -1,4 +1,3 @@
-import Analysis
 import Foundation
 import Session
 import Tokenizers
@@ -27,15 +26,8 @@ extension Workbench {
         func own(_ s: String) -> String { from == to ? s : s.replacingOccurrences(of: from, with: to) }
         return SessionInput(
             text: own(state.editorA.text), pair: own(state.editorB.text), ablated: HeadAblation(),
-            window: state.window, attentionLayers: lean ? secondLeanLayers(b) : nil)
-    }
-
-    /// Lean mode: the layers of the second model's map beside the first's (its own layer count clamps them).
-    func secondLeanLayers(_ b: SecondModel) -> ClosedRange<Int>? {
-        guard b.facts.layers > 0 else { return nil }
-        var spec = state.attention.spec
-        spec.layer = max(0, min(b.facts.layers - 1, spec.layer))
-        return AttentionViews.layersRead(spec)
+            // Lean mode: the layers of its map beside the first's, clamped to its own layer count.
+            window: state.window, attentionLayers: lean ? state.attention.layersRead(of: b.facts.layers) : nil)
     }
 
     /// Sends the current input to the session, and its counterpart to the second model's.

@@ -101,10 +101,8 @@ public final class Workbench {
     /// The layers the attention pane reads now, in lean mode (nil: all).
     var leanLayers: ClosedRange<Int>? {
         let a = state.attention
-        guard !a.overview, a.finder == nil, !a.comparing, state.tour == nil, facts.layers > 0 else { return nil }
-        var spec = a.spec
-        spec.layer = max(0, min(facts.layers - 1, spec.layer))
-        return AttentionViews.layersRead(spec)
+        guard !a.overview, a.finder == nil, !a.comparing, state.tour == nil else { return nil }
+        return a.layersRead(of: facts.layers)
     }
 
     /// Sends the input to the session (cached inputs show at once).

@@ -95,4 +95,12 @@ extension AttentionState {
     public var spec: AttentionViewSpec {
         AttentionViewSpec(layer: layer, head: head, kind: view, words: words, hideSpecial: hideSpecial)
     }
+
+    /// The layers that map reads in a model of `layers` layers (its layer clamped to them); nil without layers.
+    func layersRead(of layers: Int) -> ClosedRange<Int>? {
+        guard layers > 0 else { return nil }
+        var s = spec
+        s.layer = max(0, min(layers - 1, s.layer))
+        return AttentionViews.layersRead(s)
+    }
 }
