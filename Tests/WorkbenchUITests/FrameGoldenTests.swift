@@ -174,12 +174,7 @@ import Testing
     @Test func secondModelSideBySide() {
         let s = ViewFixtures.state(.attention)
         var v = ViewFixtures.view()
-        v.tokens?.arena = [
-            .init(
-                name: "B: roberta-base", pieces: ["The", "Ġbank", "Ġof", "Ġthe", "Ġê", "Ļ", "®", "Ġriver"],
-                differs: [false, false, false, false, true, true, true, false],
-                unknown: [false, false, false, false, false, false, false, false])
-        ]
+        v.tokens?.arena = [ViewFixtures.robertaRow("B: roberta-base")]
         var b = AttentionState()
         b.row = 1; b.column = 2
         var predictions = v.predictions
@@ -198,10 +193,7 @@ import Testing
         let s = ViewFixtures.state(.tokens)
         var v = ViewFixtures.view()
         v.tokens?.arena = [
-            .init(
-                name: "roberta-base", pieces: ["The", "Ġbank", "Ġof", "Ġthe", "Ġê", "Ļ", "®", "Ġriver"],
-                differs: [false, false, false, false, true, true, true, false],
-                unknown: [false, false, false, false, false, false, false, false]),
+            ViewFixtures.robertaRow("roberta-base"),
             .init(
                 name: "albert-base-v2", pieces: ["▁the", "▁bank", "▁of", "▁the", "▁", "ꙮ", "▁river"],
                 differs: [false, false, false, false, false, false, false],
@@ -441,6 +433,14 @@ enum ViewFixtures {
 }
 
 extension ViewFixtures {
+    /// "The bank of the ꙮ river" under RoBERTa's byte-level BPE: the unknown character's three byte pieces differ.
+    static func robertaRow(_ name: String) -> TokensView.ArenaRow {
+        .init(
+            name: name, pieces: ["The", "Ġbank", "Ġof", "Ġthe", "Ġê", "Ļ", "®", "Ġriver"],
+            differs: [false, false, false, false, true, true, true, false],
+            unknown: [false, false, false, false, false, false, false, false])
+    }
+
     /// "The movie was absolutely terrible." explained for its predicted class, "negative":
     /// "terrible" pushes hardest toward it (the largest attribution), "movie" a little against.
     static func sentimentPanel() -> TaskPanel {
