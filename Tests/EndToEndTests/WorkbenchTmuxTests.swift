@@ -177,7 +177,11 @@ import TestSupport
         s = try t.waitFor("the predictions pane") { $0.contains("┌ Predictions") && $0.contains("mask 1/1 at #3") }
         try t.send("Escape")
         try t.send("I")
-        s = try t.waitFor(text: "SentencePiece Unigram (1200 pieces, uncased)")
+        // The whole overlay in one frame (CI once read it while tmux was still drawing it).
+        s = try t.waitFor("the info overlay") {
+            $0.contains("SentencePiece Unigram (1200 pieces, uncased)") && $0.contains("albert")
+                && $0.contains("sentence-order")
+        }
         #expect(s.contains("albert") && s.contains("sentence-order"))
         try t.send("Escape")
         try t.send("q")
