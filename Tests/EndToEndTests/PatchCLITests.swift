@@ -87,8 +87,12 @@ import TestSupport
         try t.leaveInputLine()
         try t.send(":counterfactual The keys to the cabinet [MASK] on the table.", literal: true)
         try t.send("Enter")
-        let screen = try t.waitFor(text: "patched from \"The keys to the cabinet [MASK] on the table.\"")
-        #expect(screen.contains("heads (each head's output from the counterfactual):"))
+        // tmux may be read while the grid is still being drawn: wait for all of it in one frame.
+        let screen = try t.waitFor("the whole patching grid") {
+            $0.contains("patched from \"The keys to the cabinet [MASK] on the table.\"")
+                && $0.contains("heads (each head's output from the counterfactual):")
+                && $0.contains("│[MASK] ")
+        }
         // The readout position's last hidden state carries the whole counterfactual answer.
         let mask = try #require(screen.components(separatedBy: "\n").first { $0.contains("│[MASK] ") })
         #expect(mask.contains("+1.00"), "\(mask)")

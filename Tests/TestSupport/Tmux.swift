@@ -45,7 +45,8 @@ public final class Tmux {
         try run(["resize-window", "-t", "0", "-x", "\(width)", "-y", "\(height)"])
     }
 
-    /// Polls the screen until `condition` holds, up to `timeout` seconds.
+    /// Polls the screen until `condition` holds, up to `timeout` seconds, then returns the
+    /// frame once tmux has finished drawing it (see `settled`).
     @discardableResult
     public func waitFor(_ what: String, timeout: Double = 15, escapes: Bool = false, _ condition: (String) -> Bool)
         throws -> String
@@ -54,12 +55,26 @@ public final class Tmux {
         var last = ""
         while Date() < deadline {
             last = screen(escapes: escapes)
-            if condition(last) { return last }
+            if condition(last) { return settled(last, escapes: escapes, condition) }
             usleep(50_000)
         }
         throw NSError(
             domain: "tmux", code: 2,
             userInfo: [NSLocalizedDescriptionKey: "timed out waiting for \(what); screen:\n\(last)"])
+    }
+
+    /// A capture can catch a frame half written (its first lines new, the rest old), so a screen
+    /// that meets the condition is read again until two reads agree (at most a second). If the
+    /// condition stops holding, the state was transient and the first read is the answer.
+    private func settled(_ first: String, escapes: Bool, _ condition: (String) -> Bool) -> String {
+        var last = first
+        for _ in 0..<25 {
+            usleep(40_000)
+            let next = screen(escapes: escapes)
+            if next == last || !condition(next) { return last }
+            last = next
+        }
+        return last
     }
 
     public func waitFor(text: String, timeout: Double = 15) throws -> String {
