@@ -20,7 +20,7 @@ static float *grow(grow_buf *b, size_t n) {
     return b->p;
 }
 
-// The head's keys transposed (dh, n).
+// The head's keys: transposed (dh, n), or in panels of 16 keys for AVX2.
 static __thread grow_buf kt_buf;
 static float *scratch(size_t n) { return grow(&kt_buf, n); }
 
@@ -62,21 +62,7 @@ static float *scratch(size_t n) { return grow(&kt_buf, n); }
 #include <immintrin.h>
 #define AVX2 __attribute__((target("avx2,fma")))
 
-// Scores of query row qi against 8·T keys starting at j0, from Kᵀ (dh, n).
-#define SCORE_CHUNK(T)                                                                  \
-    {                                                                                   \
-        __m256 acc[T];                                                                  \
-        for (int t = 0; t < T; t++) acc[t] = _mm256_setzero_ps();                       \
-        for (int d = 0; d < dh; d++) {                                                  \
-            __m256 qd = _mm256_broadcast_ss(qi + d);                                    \
-            const float *row = kt + (size_t)d * n + j0;                                 \
-            for (int t = 0; t < T; t++) acc[t] = _mm256_fmadd_ps(qd, _mm256_loadu_ps(row + 8 * t), acc[t]); \
-        }                                                                               \
-        for (int t = 0; t < T; t++) _mm256_storeu_ps(p + j0 + 8 * t, acc[t]);           \
-        j0 += 8 * T;                                                                    \
-    }
-
-// The head's values made contiguous (n, dh).
+// The head's values in panels of 16 columns.
 static __thread grow_buf v_buf;
 static float *vscratch(size_t n) { return grow(&v_buf, n); }
 
@@ -129,83 +115,42 @@ static AVX2 inline void softmax_row_avx2(float *p, int n, int i, float scale, co
     for (; j < n; j++) p[j] *= inv;
 }
 
-// out[r][0..16) = Σ_k a[r·a_row + k] · b[k·b_step + 0..16) for four rows r,
-// k = 0…K−1 in order, one FMA per term: each b vector loaded once serves four
-// rows. QKᵀ (a = queries, b = Kᵀ) and P·V (a = probabilities, b = values)
-// are both this tile; row at a time, K and V were streamed from L2 once per
-// query (the 512-token bottleneck). The sums run in the one-row kernel's order.
-static AVX2 inline void tile4x16(const float *a, size_t a_row, const float *b, size_t b_step, int K, float *out,
-                                 size_t out_row) {
-    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-    for (int k = 0; k < K; k++) {
-        const float *bk = b + (size_t)k * b_step;
-        const __m256 b0 = _mm256_loadu_ps(bk), b1 = _mm256_loadu_ps(bk + 8);
-        __m256 a0 = _mm256_broadcast_ss(a + k), a1 = _mm256_broadcast_ss(a + a_row + k);
-        c00 = _mm256_fmadd_ps(a0, b0, c00); c01 = _mm256_fmadd_ps(a0, b1, c01);
-        c10 = _mm256_fmadd_ps(a1, b0, c10); c11 = _mm256_fmadd_ps(a1, b1, c11);
-        a0 = _mm256_broadcast_ss(a + 2 * a_row + k); a1 = _mm256_broadcast_ss(a + 3 * a_row + k);
-        c20 = _mm256_fmadd_ps(a0, b0, c20); c21 = _mm256_fmadd_ps(a0, b1, c21);
-        c30 = _mm256_fmadd_ps(a1, b0, c30); c31 = _mm256_fmadd_ps(a1, b1, c31);
-    }
-    _mm256_storeu_ps(out, c00); _mm256_storeu_ps(out + 8, c01);
-    _mm256_storeu_ps(out + out_row, c10); _mm256_storeu_ps(out + out_row + 8, c11);
-    _mm256_storeu_ps(out + 2 * out_row, c20); _mm256_storeu_ps(out + 2 * out_row + 8, c21);
-    _mm256_storeu_ps(out + 3 * out_row, c30); _mm256_storeu_ps(out + 3 * out_row + 8, c31);
+// Panels of 16 columns, k-major, zero past `cols` columns: panel p, line k
+// holds columns 16p…16p+15 of row k, where column c is source row c (Kᵀ
+// from K, `by_rows`) or source column c (V).
+static void pack_panels(const float *src, size_t ld, int K, int cols, int by_rows, float *dst) {
+    const int panels = (cols + 15) / 16;
+    for (int p = 0; p < panels; p++)
+        for (int k = 0; k < K; k++) {
+            float *o = dst + ((size_t)p * K + k) * 16;
+            for (int c = 0; c < 16; c++) {
+                const int col = 16 * p + c;
+                o[c] = col >= cols ? 0.0f : by_rows ? src[(size_t)col * ld + k] : src[(size_t)k * ld + col];
+            }
+        }
 }
 
-// Scores of one query row: 4 key blocks of 8, then single blocks, then scalars.
-static AVX2 inline void scores_row(const float *qi, int dh, const float *kt, int n, int j0, float *p) {
-    while (j0 + 32 <= n) SCORE_CHUNK(4)
-    while (j0 + 8 <= n) SCORE_CHUNK(1)
-    for (; j0 < n; j0++) {
-        float s = 0.0f;
-        for (int d = 0; d < dh; d++) s += qi[d] * kt[(size_t)d * n + j0];
-        p[j0] = s;
-    }
-}
-
-// Queries in blocks of four where the head dimension allows (dh % 16 == 0),
-// else one at a time; accumulators stay in registers. Every score and
-// context entry is summed in the same order as the one-row kernel.
+// QKᵀ and P·V as the packed GEMM's register-blocked kernels: queries in
+// blocks of at most six rows (balanced, as the GEMM's), keys and value columns
+// in panels of 16 (a short last panel padded with zeros and stored in part),
+// each panel read in sequence (strided rows of Kᵀ at n = 512 fell in two L1
+// sets). Every score and context entry is summed in order, one FMA per term.
 static AVX2 void head_avx2(const float *q, const float *k, const float *v, int n, int ld, int dh,
                            float scale, const float *bias, const float *mask_add, const unsigned char *query_ok,
                            float *probs, float *ctx, int ldc) {
-    if (dh % 8 != 0 || dh > 128) { HEAD_BODY return; }
-    float *kt = scratch((size_t)dh * (n + 8)), *vb = vscratch((size_t)n * dh);
+    const int kp = (n + 15) / 16, vp = (dh + 15) / 16;
+    float *kt = scratch((size_t)kp * 16 * dh), *vb = vscratch((size_t)vp * 16 * n);
     if (!kt || !vb) return;
-    for (int j = 0; j < n; j++) {
-        for (int d = 0; d < dh; d++) kt[(size_t)d * n + j] = k[(size_t)j * ld + d];
-        memcpy(vb + (size_t)j * dh, v + (size_t)j * ld, sizeof(float) * (size_t)dh);
-    }
-    const int vecs = dh / 8, blocked = dh % 16 == 0 ? n / 4 * 4 : 0;
-    for (int i = 0; i < blocked; i += 4) {
+    pack_panels(k, ld, dh, n, 1, kt);
+    pack_panels(v, ld, n, dh, 0, vb);
+    const int blocks = (n + 5) / 6;
+    for (int b = 0, i = 0; b < blocks; b++) {
+        const int rows = (n - i) / (blocks - b) + ((n - i) % (blocks - b) ? 1 : 0);
         float *p = probs + (size_t)i * n;
-        const float *qi = q + (size_t)i * ld;
-        int j0 = 0;
-        for (; j0 + 16 <= n; j0 += 16) tile4x16(qi, ld, kt + j0, n, dh, p + j0, n);
-        // The rest of the keys (fewer than 16) row by row, as the one-row kernel does them.
-        for (int r = 0; r < 4; r++) {
-            float *pr = p + (size_t)r * n;
-            scores_row(qi + (size_t)r * ld, dh, kt, n, j0, pr);
-            softmax_row_avx2(pr, n, i + r, scale, bias, mask_add, query_ok);
-        }
-        float *out = ctx + (size_t)i * ldc;
-        for (int d0 = 0; d0 < dh; d0 += 16) tile4x16(p, n, vb + d0, dh, n, out + d0, ldc);
-    }
-    for (int i = blocked; i < n; i++) {
-        float *p = probs + (size_t)i * n;
-        const float *qi = q + (size_t)i * ld;
-        scores_row(qi, dh, kt, n, 0, p);
-        softmax_row_avx2(p, n, i, scale, bias, mask_add, query_ok);
-        __m256 c[16];
-        for (int t = 0; t < vecs; t++) c[t] = _mm256_setzero_ps();
-        for (int j = 0; j < n; j++) {
-            __m256 pj = _mm256_broadcast_ss(p + j);
-            const float *vj = vb + (size_t)j * dh;
-            for (int t = 0; t < vecs; t++) c[t] = _mm256_fmadd_ps(pj, _mm256_loadu_ps(vj + 8 * t), c[t]);
-        }
-        float *out = ctx + (size_t)i * ldc;
-        for (int t = 0; t < vecs; t++) _mm256_storeu_ps(out + 8 * t, c[t]);
+        bs_packed_rows(q + (size_t)i * ld, ld, rows, dh, kt, 0, kp, n, p, n);
+        for (int r = 0; r < rows; r++) softmax_row_avx2(p + (size_t)r * n, n, i + r, scale, bias, mask_add, query_ok);
+        bs_packed_rows(p, n, rows, n, vb, 0, vp, dh, ctx + (size_t)i * ldc, ldc);
+        i += rows;
     }
 }
 #endif

@@ -107,7 +107,29 @@ static AVX2 void packed_avx2(const float *x, int M, int K, const float *packed, 
         if (activation) activate_panel(y, M, ldy, p * NR, N, activation);
     }
 }
+
+static AVX2 void rows_avx2(const float *x, int ldx, int rows, int K, const float *packed, int p0, int p1, int N,
+                           float *y, int ldy) {
+    for (int p = p0; p < p1; p++) {
+        const float *panel = packed + (size_t)p * K * NR;
+        kernels[rows](x, ldx, K, panel, p + 1 < p1 ? panel + (size_t)K * NR : NULL, NULL, p * NR, N, y, ldy);
+    }
+}
 #endif
+
+void bs_packed_rows(const float *x, int ldx, int rows, int K, const float *packed, int p0, int p1, int N, float *y,
+                    int ldy) {
+#if defined(__x86_64__)
+    if (bs_uses_avx2() && rows >= 1 && rows <= 6) { rows_avx2(x, ldx, rows, K, packed, p0, p1, N, y, ldy); return; }
+#endif
+    for (int p = p0; p < p1; p++)
+        for (int m = 0; m < rows; m++)
+            for (int j = 0; j < NR && p * NR + j < N; j++) {
+                float acc = 0.0f;
+                for (int k = 0; k < K; k++) acc += x[(size_t)m * ldx + k] * packed[((size_t)p * K + k) * NR + j];
+                y[(size_t)m * ldy + p * NR + j] = acc;
+            }
+}
 
 static void packed_generic(const float *x, int M, int K, const float *packed, int N, const float *bias,
                            float *y, int ldy, int p0, int p1, int activation) {

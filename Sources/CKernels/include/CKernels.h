@@ -39,6 +39,11 @@ void bs_linear_packed(const float *x, int M, int K, const float *packed, int N, 
 // The same over panels [p0, p1) on the calling thread.
 void bs_linear_packed_range(const float *x, int M, int K, const float *packed, int N, const float *bias,
                             float *y, int ldy, int p0, int p1, int activation);
+// One block of rows (at most 6) against panels [p0, p1) of a packed (N, K)
+// matrix on the calling thread, no bias: y (rows, ldy)[:, 16·p0 : min(16·p1, N)]
+// = x (rows, ldx)[:, 0:K] · Wᵀ. The attention kernel's QKᵀ and P·V blocks.
+void bs_packed_rows(const float *x, int ldx, int rows, int K, const float *packed, int p0, int p1, int N, float *y,
+                    int ldy);
 // bs_add_layernorm with rows split across the thread pool.
 void bs_add_layernorm_parallel(const float *a, const float *residual, float *out, int M, int D,
                                const float *gamma, const float *beta, float eps);
