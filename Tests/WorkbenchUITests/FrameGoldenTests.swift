@@ -292,6 +292,10 @@ import Testing
         var v = ViewFixtures.view()
         v.probing = ProbingView(content: .noProbes(estimate: "a few minutes per task"))
         expectGolden("probing-none-80x24", frame(v, ViewFixtures.state(.probing), 80, 24))
+        // Narrow: the advice wraps to the pane, the command whole on its own line.
+        v.probing = ProbingView(
+            content: .noProbes(estimate: "about a minute per task from a cold start on 2 cores; UPOS: 58 s"))
+        expectGolden("probing-none-44x20", frame(v, ViewFixtures.state(.probing), 44, 20))
     }
 
     /// A frame as a figure: the screen exactly as drawn, as SVG (cells as runs of

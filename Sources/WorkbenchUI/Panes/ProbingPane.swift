@@ -12,11 +12,13 @@ enum ProbingPane {
         switch v.content {
         case .drift(let d): drawDrift(d, inner, &c)
         case .noProbes(let estimate):
-            let lines = [
-                "No probes trained for this model yet. Train them once with", "  bertscope probe --task all",
-                "(\(estimate)) and they load here instantly.", "r shows the representation view.",
-            ]
-            for (k, line) in lines.enumerated() {
+            // Wrapped to the pane, the command on a line of its own so it is never cut.
+            let lines =
+                wordWrap("No probes trained for this model yet. Train them once with", inner.width)
+                + ["  bertscope probe --task all"]
+                + wordWrap("(\(estimate)) and they load here instantly.", inner.width)
+                + wordWrap("r shows the representation view.", inner.width)
+            for (k, line) in lines.prefix(inner.height).enumerated() {
                 c.put(line, x: inner.x, y: inner.y + k, c.theme.style(.muted), clip: inner)
             }
         case .probes(let tasks, let selected, let grid):
