@@ -40,7 +40,9 @@ static void mm_generic(const mm_t *a, int i0, int i1, int j0) {
 #if defined(__x86_64__)
 // 6 rows × 16 columns of y in 12 registers (plus 2 for w and 1 broadcast:
 // AVX2 has 16): each k loads 2 vectors of w's row and broadcasts 6 x values.
-__attribute__((target("avx2,fma"))) static void mm_block_avx2(const mm_t *a, int i, int j, int k0, int k1) {
+// w points at row k0, column j of w (or of a copy of the tile), rows wstep apart.
+__attribute__((target("avx2,fma"))) static void mm_block_avx2(const mm_t *a, int i, int j, int k0, int k1,
+                                                              const float *w, size_t wstep) {
     const int onto = a->onto;
     __m256 c[12];
     for (int r = 0; r < 6; r++) {
@@ -50,8 +52,7 @@ __attribute__((target("avx2,fma"))) static void mm_block_avx2(const mm_t *a, int
     }
     const float *x = a->x + (size_t)i * a->xr + (size_t)k0 * a->xk;
     const size_t xr = a->xr, xk = a->xk;
-    const float *w = a->w + (size_t)k0 * a->ldw + j;
-    for (int k = k0; k < k1; k++, x += xk, w += a->ldw) {
+    for (int k = k0; k < k1; k++, x += xk, w += wstep) {
         __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8), v;
         v = _mm256_broadcast_ss(x); c[0] = _mm256_fmadd_ps(v, w0, c[0]); c[1] = _mm256_fmadd_ps(v, w1, c[1]);
         v = _mm256_broadcast_ss(x + xr); c[2] = _mm256_fmadd_ps(v, w0, c[2]); c[3] = _mm256_fmadd_ps(v, w1, c[3]);
@@ -75,15 +76,30 @@ __attribute__((target("avx2,fma"))) static void mm_block_avx2(const mm_t *a, int
 #endif
 
 // Rows [i0, i1) of y on the calling thread: tiles of w (256 rows × 16
-// columns, 16 KB) stay in L1 while every row block uses them.
+// columns, 16 KB) stay in L1 while every row block uses them. A tile used by
+// more than one block is copied to a contiguous buffer first: rows of w a
+// power-of-two-ish stride apart (2 KB for Pᵀ at 512 tokens, 12 KB for a
+// 3,072-wide weight) fell in a few L1 sets and came from L2 for every block.
+// The sums are the same either way.
+static __thread float w_tile[256 * 16];
+
 static void mm_rows(const mm_t *a, int i0, int i1) {
 #if defined(__x86_64__)
     if (bs_uses_avx2()) {
         int full = i0 + (i1 - i0) / 6 * 6, wide = a->N / 16 * 16;
+        const int copy = full - i0 >= 12;
         for (int k0 = 0; k0 < a->K; k0 += 256) {
             int k1 = k0 + 256 < a->K ? k0 + 256 : a->K;
-            for (int j = 0; j < wide; j += 16)
-                for (int i = i0; i < full; i += 6) mm_block_avx2(a, i, j, k0, k1);
+            for (int j = 0; j < wide; j += 16) {
+                const float *w = a->w + (size_t)k0 * a->ldw + j;
+                size_t step = a->ldw;
+                if (copy) {
+                    for (int k = 0; k < k1 - k0; k++) memcpy(w_tile + 16 * k, w + (size_t)k * a->ldw, 16 * sizeof(float));
+                    w = w_tile;
+                    step = 16;
+                }
+                for (int i = i0; i < full; i += 6) mm_block_avx2(a, i, j, k0, k1, w, step);
+            }
         }
         if (wide < a->N) mm_generic(a, i0, full, wide);
         mm_generic(a, full, i1, 0);
