@@ -15,6 +15,7 @@ struct BertScope: ParsableCommand {
             var command = try parseAsRoot(args)
             // Every command's GEMMs on both cores (the workbench, bench and probe choose again for themselves).
             configureThreads()
+            keepFreedMemory()
             try command.run()
         } catch {
             let code = exitCode(for: error)

@@ -72,7 +72,10 @@ struct WorkbenchCommand: ParsableCommand {
                 model, input: SessionInput(text: text ?? draft?.a ?? "", pair: draft?.b), theme: chosen,
                 history: History(file: History.defaultFile()))
             workbench.drafts = drafts
-            if lean { workbench.lean = true }
+            if lean {
+                workbench.lean = true
+                keepFreedMemory(false)
+            }
             if let compareModel {
                 workbench.compareModel(compareModel)
                 if workbench.second == nil {

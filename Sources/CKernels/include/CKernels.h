@@ -67,6 +67,11 @@ void bs_attention_heads_biased(const float *qkv, int n, int d, int heads, float 
 void bs_relative_bias(const float *qkv, int n, int d, int heads, const float *pos_key, const float *pos_query,
                       const int *bucket, int span, float scale, float *bias);
 
+// keep = 1: buffers up to 32 MB come from the heap and up to 512 MB of freed
+// heap stays mapped, so a pass's freed buffers serve the next without page
+// faults; keep = 0: freed memory above 128 KB goes back to the system again.
+void bs_keep_freed_memory(int keep);
+
 // Runs fn(ctx, begin, end) over [0, count) on the pool (serially when
 // worth_splitting is 0 or the pool has one thread).
 typedef void (*bs_range_fn)(void *ctx, int begin, int end);

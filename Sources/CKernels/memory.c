@@ -1,0 +1,19 @@
+// The allocator's policy for the large buffers a pass frees (glibc only).
+#include "CKernels.h"
+#include <stdlib.h>  // defines __GLIBC__ on glibc
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+void bs_keep_freed_memory(int keep) {
+#if defined(__GLIBC__)
+    if (keep) {
+        mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest allowed value
+        mallopt(M_TRIM_THRESHOLD, 512 << 20);
+    } else {
+        mallopt(M_TRIM_THRESHOLD, 128 << 10);  // glibc's default
+    }
+#else
+    (void)keep;
+#endif
+}
