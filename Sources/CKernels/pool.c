@@ -81,10 +81,19 @@ void bs_set_threads(int n) {
 
 int bs_threads(void) { return pool_threads; }
 
-// Runs fn(ctx, b, e) over [0, count) in chunks shared by the pool and the
-// caller. Not reentrant: one parallel loop at a time.
+// The pool runs one loop at a time (its job is a single set of globals); a
+// loop started on another thread meanwhile (a test runner's parallel tests, a
+// session's background work beside the UI's) or from inside a loop runs on
+// its caller's thread instead of overwriting the job under the helpers.
+static atomic_int busy = 0;
+
+// Runs fn(ctx, b, e) over [0, count) in chunks shared by the pool and the caller.
 void bs_parallel_for(int count, bs_range_fn fn, void *ctx, int worth_splitting) {
-    if (pool_threads == 1 || !worth_splitting || count < 2) { fn(ctx, 0, count); return; }
+    if (pool_threads == 1 || !worth_splitting || count < 2
+        || atomic_exchange_explicit(&busy, 1, memory_order_acquire)) {
+        fn(ctx, 0, count);
+        return;
+    }
     pthread_once(&started, start_pool);
     job_fn = fn;
     job_ctx = ctx;
@@ -100,6 +109,7 @@ void bs_parallel_for(int count, bs_range_fn fn, void *ctx, int worth_splitting) 
     }
     run_chunks();
     while (atomic_load_explicit(&pending, memory_order_acquire) > 0) PAUSE();
+    atomic_store_explicit(&busy, 0, memory_order_release);
 }
 
 typedef struct {

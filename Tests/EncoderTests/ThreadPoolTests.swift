@@ -1,4 +1,5 @@
 import CKernels
+import Foundation
 import Testing
 
 /// The pool hands out chunks of a loop from a shared counter: every index of
@@ -20,5 +21,33 @@ import Testing
             }
             #expect(hits.allSatisfy { $0 == 20 }, "count \(count): \(hits.prefix(20))")
         }
+    }
+
+    /// Loops started on several threads at once each cover their own indices
+    /// exactly once: the pool takes one, the others run on their callers.
+    @Test func concurrentLoopsDoNotShareAJob() {
+        bs_set_threads(2)
+        let threads = 4, loops = 40000, count = 97
+        let hits = UnsafeMutableBufferPointer<Int32>.allocate(capacity: threads * count)
+        hits.initialize(repeating: 0)
+        defer { hits.deallocate() }
+        let done = DispatchGroup(), base = UInt(bitPattern: hits.baseAddress!)  // a Sendable address
+        for t in 0..<threads {
+            done.enter()
+            Thread {
+                let mine = UnsafeMutablePointer<Int32>(bitPattern: base)! + t * count
+                for _ in 0..<loops {
+                    bs_parallel_for(
+                        Int32(count),
+                        { ctx, begin, end in
+                            let h = ctx!.assumingMemoryBound(to: Int32.self)
+                            for i in Int(begin)..<Int(end) { h[i] += 1 }
+                        }, mine, 1)
+                }
+                done.leave()
+            }.start()
+        }
+        done.wait()
+        #expect(hits.allSatisfy { $0 == loops }, "\(Array(hits).filter { $0 != loops }.prefix(10))")
     }
 }
