@@ -117,27 +117,14 @@ static AVX2 void rows_avx2(const float *x, int ldx, int rows, int K, const float
 }
 #endif
 
-void bs_packed_rows(const float *x, int ldx, int rows, int K, const float *packed, int p0, int p1, int N, float *y,
-                    int ldy) {
-#if defined(__x86_64__)
-    if (bs_uses_avx2() && rows >= 1 && rows <= 6) { rows_avx2(x, ldx, rows, K, packed, p0, p1, N, y, ldy); return; }
-#endif
-    for (int p = p0; p < p1; p++)
-        for (int m = 0; m < rows; m++)
-            for (int j = 0; j < NR && p * NR + j < N; j++) {
-                float acc = 0.0f;
-                for (int k = 0; k < K; k++) acc += x[(size_t)m * ldx + k] * packed[((size_t)p * K + k) * NR + j];
-                y[(size_t)m * ldy + p * NR + j] = acc;
-            }
-}
-
-static void packed_generic(const float *x, int M, int K, const float *packed, int N, const float *bias,
+// The portable product, x rows ldx apart.
+static void packed_generic(const float *x, int ldx, int M, int K, const float *packed, int N, const float *bias,
                            float *y, int ldy, int p0, int p1, int activation) {
     for (int p = p0; p < p1; p++) {
         const float *panel = packed + (size_t)p * K * NR;
         for (int m = 0; m < M; m++) {
             float acc[NR] = {0};
-            const float *xr = x + (size_t)m * K;
+            const float *xr = x + (size_t)m * ldx;
             for (int k = 0; k < K; k++)
                 for (int j = 0; j < NR; j++) acc[j] += xr[k] * panel[(size_t)k * NR + j];
             for (int j = 0; j < NR && p * NR + j < N; j++)
@@ -147,10 +134,18 @@ static void packed_generic(const float *x, int M, int K, const float *packed, in
     }
 }
 
+void bs_packed_rows(const float *x, int ldx, int rows, int K, const float *packed, int p0, int p1, int N, float *y,
+                    int ldy) {
+#if defined(__x86_64__)
+    if (bs_uses_avx2() && rows >= 1 && rows <= 6) { rows_avx2(x, ldx, rows, K, packed, p0, p1, N, y, ldy); return; }
+#endif
+    packed_generic(x, ldx, rows, K, packed, N, NULL, y, ldy, p0, p1, 0);
+}
+
 void bs_linear_packed_range(const float *x, int M, int K, const float *packed, int N, const float *bias,
                             float *y, int ldy, int p0, int p1, int activation) {
 #if defined(__x86_64__)
     if (bs_uses_avx2()) { packed_avx2(x, M, K, packed, N, bias, y, ldy, p0, p1, activation); return; }
 #endif
-    packed_generic(x, M, K, packed, N, bias, y, ldy, p0, p1, activation);
+    packed_generic(x, K, M, K, packed, N, bias, y, ldy, p0, p1, activation);
 }
