@@ -43,8 +43,8 @@ static void run_chunks(void) {
     }
 }
 
-static void *worker(void *arg) {
-    (void)arg;
+static void *worker(void *unused) {
+    (void)unused;
     int seen = 0;
     for (;;) {
         int spins = 0;
@@ -67,7 +67,7 @@ static void start_pool(void) {
     atomic_store(&pool_running, 1);
     for (int i = 1; i < pool_threads; i++) {
         pthread_t t;
-        pthread_create(&t, NULL, worker, (void *)(size_t)i);
+        pthread_create(&t, NULL, worker, NULL);
         pthread_detach(t);
     }
 }
@@ -82,9 +82,9 @@ void bs_set_threads(int n) {
 int bs_threads(void) { return pool_threads; }
 
 // The pool runs one loop at a time (its job is a single set of globals); a
-// loop started on another thread meanwhile (a test runner's parallel tests, a
-// session's background work beside the UI's) or from inside a loop runs on
-// its caller's thread instead of overwriting the job under the helpers.
+// loop started on another thread meanwhile (a test runner's parallel tests,
+// two sessions on their own queues) or from inside a loop runs on its
+// caller's thread instead of overwriting the job under the helpers.
 static atomic_int busy = 0;
 
 // Runs fn(ctx, b, e) over [0, count) in chunks shared by the pool and the caller.

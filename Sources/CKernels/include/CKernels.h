@@ -72,8 +72,8 @@ void bs_relative_bias(const float *qkv, int n, int d, int heads, const float *po
 // faults; keep = 0: freed memory above 128 KB goes back to the system again.
 void bs_keep_freed_memory(int keep);
 
-// Runs fn(ctx, begin, end) over [0, count) on the pool (serially when
-// worth_splitting is 0 or the pool has one thread).
+// Runs fn(ctx, begin, end) over [0, count) on the pool, in chunks (serially
+// when worth_splitting is 0, the pool has one thread or another loop holds it).
 typedef void (*bs_range_fn)(void *ctx, int begin, int end);
 void bs_parallel_for(int count, bs_range_fn fn, void *ctx, int worth_splitting);
 
