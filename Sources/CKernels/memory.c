@@ -11,7 +11,11 @@ void bs_keep_freed_memory(int keep) {
         mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest allowed value
         mallopt(M_TRIM_THRESHOLD, 512 << 20);
     } else {
-        mallopt(M_TRIM_THRESHOLD, 128 << 10);  // glibc's default
+        // glibc's defaults: buffers above 128 KB mapped on their own and unmapped on
+        // free (only the heap's top was trimmed again before, so buffers up to 32 MB
+        // freed in the heap's middle stayed resident under --lean).
+        mallopt(M_MMAP_THRESHOLD, 128 << 10);
+        mallopt(M_TRIM_THRESHOLD, 128 << 10);
     }
 #else
     (void)keep;

@@ -69,7 +69,8 @@ void bs_relative_bias(const float *qkv, int n, int d, int heads, const float *po
 
 // keep = 1: buffers up to 32 MB come from the heap and up to 512 MB of freed
 // heap stays mapped, so a pass's freed buffers serve the next without page
-// faults; keep = 0: freed memory above 128 KB goes back to the system again.
+// faults; keep = 0: glibc's defaults, buffers above 128 KB mapped on their own
+// and given back to the system when freed.
 void bs_keep_freed_memory(int keep);
 
 // Runs fn(ctx, begin, end) over [0, count) on the pool, in chunks (serially
