@@ -22,7 +22,7 @@ let package = Package(
     targets: [
         // Checked file access for every layer: regular files only, non-blocking
         // opens, size limits, locks, one-line I/O errors.
-        .target(name: "SafeIO"),
+        .target(name: "SafeIO", dependencies: ["CFaults"]),
         // Signal-safe reporting of mapped files that change under us (SIGBUS).
         .target(name: "CFaults"),
         // Layer 0: mmapped safetensors, config.json, model discovery.
@@ -55,6 +55,7 @@ let package = Package(
             ]
         ),
         .target(name: "TestSupport", dependencies: ["Checkpoint"], path: "Tests/TestSupport"),
+        .testTarget(name: "SafeIOTests", dependencies: ["SafeIO"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"]),
         .testTarget(

@@ -28,6 +28,6 @@ public enum NPYWriter {
 
     /// Writes atomically; a failure names the path and the cause.
     public static func write(_ url: URL, shape: [Int], values: [Float]) throws {
-        try FileLock.writeAtomically(encode(shape: shape, values: values), to: url)
+        try OutputFile.write(encode(shape: shape, values: values), to: url)
     }
 }

@@ -28,7 +28,7 @@ public enum SafeTensorsWriter {
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(contentsOf: json)
         for t in tensors { t.values.withUnsafeBufferPointer { data.append(contentsOf: UnsafeRawBufferPointer($0)) } }
-        try FileLock.writeAtomically(data, to: url)
+        try OutputFile.write(data, to: url)
     }
 
     private static func quote(_ s: String) -> String {

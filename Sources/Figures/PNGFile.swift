@@ -3,17 +3,28 @@ import Foundation
 
 /// PNG files through libpng's simplified API (png_image).
 public enum PNGFile {
-    public static func write(_ r: Raster, to path: String) throws {
+    /// The PNG file's bytes (the caller writes them: files go through SafeIO's checked writer).
+    public static func encode(_ r: Raster) throws -> [UInt8] {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         image.width = UInt32(r.width)
         image.height = UInt32(r.height)
         image.format = bs_png_format_rgba
-        let ok = r.pixels.withUnsafeBytes { buf in
-            png_image_write_to_file(&image, path, 0, buf.baseAddress, Int32(r.width * 4), nil)
-        }
         defer { png_image_free(&image) }
-        guard ok != 0 else { throw FigureError("could not write \(path): \(message(&image))") }
+        // The first call measures, the second writes into a buffer of that size.
+        var size = 0
+        var ok = r.pixels.withUnsafeBytes { buf in
+            png_image_write_to_memory(&image, nil, &size, 0, buf.baseAddress, Int32(r.width * 4), nil)
+        }
+        guard ok != 0, size > 0 else { throw FigureError("could not encode the PNG: \(message(&image))") }
+        var bytes = [UInt8](repeating: 0, count: size)
+        ok = r.pixels.withUnsafeBytes { buf in
+            bytes.withUnsafeMutableBytes { out in
+                png_image_write_to_memory(&image, out.baseAddress, &size, 0, buf.baseAddress, Int32(r.width * 4), nil)
+            }
+        }
+        guard ok != 0 else { throw FigureError("could not encode the PNG: \(message(&image))") }
+        return Array(bytes.prefix(size))
     }
 
     /// Reads any PNG as RGBA (tests check figures by decoding them).

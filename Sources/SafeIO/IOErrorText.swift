@@ -9,10 +9,7 @@ public enum IOErrorText {
         if let e = error as? FileWriteError { return e.description }
         let ns = error as NSError
         // Our own errors already say path and cause in one line.
-        if ns.domain != NSCocoaErrorDomain && ns.domain != NSPOSIXErrorDomain, let c = error as? CustomStringConvertible
-        {
-            return c.description
-        }
+        if ns.domain != NSCocoaErrorDomain && ns.domain != NSPOSIXErrorDomain { return String(describing: error) }
         let where_ = path ?? (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
         let prefix = where_.map { "\(verb) \($0): " } ?? "\(verb): "
         return prefix + cause(ns)

@@ -19,7 +19,7 @@ extension ModelSession {
             )
         }
         // One line with the path and the cause, never Foundation's NSCocoaErrorDomain dump.
-        try FileLock.makeDirectories(directory.path)
+        try OutputFile.makeDirectories(directory.path)
         let files = [
             (
                 "hidden_states.npy",
@@ -28,7 +28,7 @@ extension ModelSession {
             ("attentions.npy", NPYWriter.encode(shape: [c.numLayers, c.numHeads, n, n], values: trace.attentions)),
             ("tokens.json", Data((EncodingJSON.object(result.encoding) + "\n").utf8)),
         ]
-        for (name, data) in files { try FileLock.writeAtomically(data, to: directory.appendingPathComponent(name)) }
+        for (name, data) in files { try OutputFile.write(data, to: directory.appendingPathComponent(name)) }
         return directory
     }
 }

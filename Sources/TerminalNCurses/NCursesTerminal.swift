@@ -217,6 +217,7 @@ public final class NCursesTerminal: TerminalBackend {
         bs_fault_install()
         for sig in [SIGSEGV, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGTERM, SIGHUP, SIGQUIT] {
             signal(sig) { s in
+                bs_tempfiles_unlink_all()
                 endwin()
                 NCursesTerminal.write(NCursesTerminal.pasteOff)
                 signal(s, SIG_DFL)

@@ -59,14 +59,14 @@ struct DumpCommand: ParsableCommand {
                 ids: e.ids, typeIds: e.typeIds, ablate: try ablation.heads(for: encoder, tokenizer: model.tokenizer))
             let outDir = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
             let c = encoder.config, n = e.count
-            try FileLock.makeDirectories(outDir.path)
+            try OutputFile.makeDirectories(outDir.path)
             try NPYWriter.write(
                 outDir.appendingPathComponent("hidden_states.npy"), shape: [c.numLayers + 1, n, c.hiddenSize],
                 values: trace.hiddenStates)
             try NPYWriter.write(
                 outDir.appendingPathComponent("attentions.npy"), shape: [c.numLayers, c.numHeads, n, n],
                 values: trace.attentions)
-            try FileLock.writeAtomically(
+            try OutputFile.write(
                 Data((EncodingJSON.object(e) + "\n").utf8), to: outDir.appendingPathComponent("tokens.json"))
             if let mixing {
                 try MixingDump(encoder: encoder, trace: trace, directory: outDir).write(
@@ -82,20 +82,20 @@ struct DumpCommand: ParsableCommand {
         let doc = try model.tokenizer.windowed(
             text, maxLength: min(maxLength ?? c.maxTokens, c.maxTokens), stride: stride ?? 0)
         let outDir = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
-        try FileLock.makeDirectories(outDir.path)
+        try OutputFile.makeDirectories(outDir.path)
         let heads = try ablation.heads(for: encoder, tokenizer: model.tokenizer)
         var traces: [Trace] = []
         for (k, w) in doc.windows.enumerated() {
             let trace = try encoder.forward(ids: w.ids, typeIds: w.typeIds, ablate: heads)
             let dir = outDir.appendingPathComponent("window-\(k + 1)")
-            try FileLock.makeDirectories(dir.path)
+            try OutputFile.makeDirectories(dir.path)
             try NPYWriter.write(
                 dir.appendingPathComponent("hidden_states.npy"), shape: [c.numLayers + 1, w.count, d],
                 values: trace.hiddenStates)
             try NPYWriter.write(
                 dir.appendingPathComponent("attentions.npy"), shape: [c.numLayers, c.numHeads, w.count, w.count],
                 values: trace.attentions)
-            try FileLock.writeAtomically(
+            try OutputFile.write(
                 Data((EncodingJSON.object(w) + "\n").utf8), to: dir.appendingPathComponent("tokens.json"))
             traces.append(trace)
         }
@@ -110,7 +110,7 @@ struct DumpCommand: ParsableCommand {
         }
         try NPYWriter.write(
             outDir.appendingPathComponent("hidden_states.npy"), shape: [c.numLayers + 1, n, d], values: stitched)
-        try FileLock.writeAtomically(
+        try OutputFile.write(
             Data((JSONOutput.string(WindowsJSON(doc, central)) + "\n").utf8),
             to: outDir.appendingPathComponent("windows.json"))
         print("wrote \(doc.windows.count) windows and \(n) document tokens × \(c.numLayers) layers to \(outDir.path)")

@@ -86,11 +86,12 @@ struct WorkbenchCommand: ParsableCommand {
                 if tour != nil { workbench.startTour(script) } else { workbench.open(script) }
             }
             let others = drafts.orphans().count
-            if others > 0 {
-                workbench.state.notice = Notice(
-                    text:
-                        "\(others) unsent draft\(others == 1 ? "" : "s") from other windows: :recover loads the newest",
-                    isError: false)
+            let unsent = "\(others) unsent draft\(others == 1 ? "" : "s") from other windows: :recover loads the newest"
+            // What start-up found wrong with the state folder outranks the drafts count.
+            if let problem = drafts.problem ?? workbench.history.notice {
+                workbench.state.notice = Notice(text: problem, isError: true)
+            } else if others > 0 {
+                workbench.state.notice = Notice(text: unsent, isError: false)
             }
         }
         let noColorEnv = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty

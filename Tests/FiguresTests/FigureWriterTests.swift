@@ -75,7 +75,7 @@ final class XMLElements: NSObject, XMLParserDelegate {
         let raster = try Rasterizer.raster(f, scale: 2, fonts: fonts)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("bertscope-\(UUID()).png")
         defer { try? FileManager.default.removeItem(at: url) }
-        try PNGFile.write(raster, to: url.path)
+        try Data(PNGFile.encode(raster)).write(to: url)
         let back = try PNGFile.read(url.path)
         #expect(back.width == Int((f.width * 2).rounded(.up)) && back.height == Int((f.height * 2).rounded(.up)))
         #expect(back == raster, "lossless")

@@ -77,6 +77,7 @@ public final class Tmux {
         return last
     }
 
+    @discardableResult
     public func waitFor(text: String, timeout: Double = 15) throws -> String {
         try waitFor("\"\(text)\"", timeout: timeout) { $0.contains(text) }
     }

@@ -16,6 +16,7 @@ extension Workbench {
     /// being replaced go to the history first, so nothing is lost.
     func recoverDraft() {
         guard let drafts else { return state.say("drafts are not being kept", error: true) }
+        if let problem = drafts.problem { return state.say(problem, error: true) }
         let others = drafts.orphans()
         guard let url = others.first, let lines = DraftStore.load(url) else {
             return state.say("no other drafts to recover")

@@ -322,7 +322,7 @@ extension Workbench {
                 "bertscope-\(pane.map { "\($0)" } ?? "screen")-\(stamp).\(format.fileExtension)") : rest
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
         do {
-            try FileLock.makeDirectories(url.deletingLastPathComponent().path)
+            try OutputFile.makeDirectories(url.deletingLastPathComponent().path)
             let (content, title) = figure(
                 pane: pane, format: format, width: lastFrameSize.width, height: lastFrameSize.height)
             try FigureFiles.write(content, format, to: url, title: title, scale: 2)

@@ -16,7 +16,7 @@ public enum FigureContent {
 }
 
 public enum FigureFiles {
-    /// Writes `content` as `format` to `url` (PNG at `scale` pixels per point); text formats atomically.
+    /// Writes `content` as `format` to `url` (PNG at `scale` pixels per point), through the checked writer.
     public static func write(
         _ content: FigureContent, _ format: FigureFormat, to url: URL, title: String, scale: Double
     )
@@ -24,14 +24,15 @@ public enum FigureFiles {
     {
         switch (content, format) {
         case (.text(let s), _):
-            try FileLock.writeAtomically(Data(s.utf8), to: url)
+            try OutputFile.write(Data(s.utf8), to: url)
         case (.drawing(let f), .svg):
-            try FileLock.writeAtomically(Data(SVGWriter.svg(f).utf8), to: url)
+            try OutputFile.write(Data(SVGWriter.svg(f).utf8), to: url)
         case (.drawing(let f), .html):
-            try FileLock.writeAtomically(Data(HTMLWriter.html(f, title: title).utf8), to: url)
+            try OutputFile.write(Data(HTMLWriter.html(f, title: title).utf8), to: url)
         case (.drawing(let f), .png):
             let fonts = try FontSet.shared.get()
-            try PNGFile.write(try Rasterizer.raster(f, scale: scale, fonts: fonts), to: url.path)
+            let png = try PNGFile.encode(try Rasterizer.raster(f, scale: scale, fonts: fonts))
+            try OutputFile.write(Data(png), to: url)
         case (.drawing, .txt), (.drawing, .ansi):
             throw FigureError("\(format.rawValue) needs the screen's text, not a drawing")
         }

@@ -201,8 +201,8 @@ extension Workbench {
         }
         let url = TourLibrary.userDirectory.appendingPathComponent(r.name + ".tour")
         do {
-            try FileLock.makeDirectories(url.deletingLastPathComponent().path)
-            try FileLock.writeAtomically(Data(TourFile.write(r.tour).utf8), to: url)
+            try OutputFile.makeDirectories(url.deletingLastPathComponent().path)
+            try OutputFile.write(Data(TourFile.write(r.tour).utf8), to: url)
             state.recording = nil
             state.say(
                 "wrote \(r.tour.steps.count) step\(r.tour.steps.count == 1 ? "" : "s") to \(url.path): :tour \(r.name) plays it"
@@ -218,7 +218,7 @@ extension Workbench {
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
         let t = Tour(title: "saved state", model: session.model.directory.path, steps: [capturedStep()])
         do {
-            try FileLock.writeAtomically(Data(TourFile.write(t).utf8), to: url)
+            try OutputFile.write(Data(TourFile.write(t).utf8), to: url)
             state.say("saved to \(url.path): bertscope --open \(path)")
         } catch {
             fail("could not save: \(IOErrorText.describe(error))")
