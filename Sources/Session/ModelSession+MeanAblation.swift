@@ -33,7 +33,7 @@ extension ModelSession {
         meansLock.withLock {
             referenceSentences = sentences
             meansCache = [:]
-            windowAttributions = [:]  // mean ablation's values change with the reference
+            windowAttributions.removeAll()  // mean ablation's values change with the reference
         }
     }
 

@@ -131,11 +131,10 @@ extension ModelSession {
     /// A long text's window explained: kept from an earlier input (as the
     /// shown window or another), or computed now and kept.
     func windowAttribution(_ key: WindowAttributionKey, _ compute: () throws -> Attribution) rethrows -> Attribution {
-        if let known = meansLock.withLock({ windowAttributions[key] }) { return known }
+        if let known = meansLock.withLock({ windowAttributions.get(key) }) { return known }
         let a = try compute()
         meansLock.withLock {
-            if windowAttributions.count >= 256 { windowAttributions.removeAll() }
-            windowAttributions[key] = a
+            windowAttributions.put(key, a)
             windowsExplained += 1
         }
         return a

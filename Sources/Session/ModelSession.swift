@@ -40,7 +40,9 @@ public final class ModelSession: @unchecked Sendable {
     let meansLock = NSLock()
     /// A long text's windows explained, by text, settings and window: choosing
     /// another window reuses them (integrated gradients at 512 tokens is seconds a window).
-    var windowAttributions: [WindowAttributionKey: Attribution] = [:]
+    var windowAttributions = ByteBudgetCache<WindowAttributionKey, Attribution>(capacity: 256, byteBudget: 64 << 20) {
+        64 + $0.scores.count * MemoryLayout<Float>.stride
+    }
     /// How many windows were explained, not reused (tests).
     var windowsExplained = 0
     var referenceSentences: [String] = []

@@ -1,45 +1,19 @@
 import Encoder
 
-/// A small least-recently-used cache of encodings by input, so moving back
-/// and forth through history or edits never recomputes. Bounded by count and
-/// by bytes: a full trace at 512 tokens is ~80 MB on the default model and
-/// ~400 MB on BERT-large, so typing through a long document must not keep
-/// one per keystroke. The newest entry is kept even when it alone is larger.
+/// The session's results by input, so moving back and forth through history
+/// or edits never recomputes: bounded by count and by bytes (a full trace at
+/// 512 tokens is ~80 MB on the default model, ~400 MB on BERT-large).
 struct ResultCache {
-    let capacity: Int
-    let byteBudget: Int
-    private var entries: [SessionInput: EncodeResult] = [:]
-    private var order: [SessionInput] = []
-    private(set) var bytes = 0
+    private var cache: ByteBudgetCache<SessionInput, EncodeResult>
 
     init(capacity: Int, byteBudget: Int = 768 << 20) {
-        self.capacity = max(1, capacity)
-        self.byteBudget = max(0, byteBudget)
+        cache = ByteBudgetCache(capacity: capacity, byteBudget: byteBudget) { $0.approximateBytes }
     }
 
-    mutating func get(_ key: SessionInput) -> EncodeResult? {
-        guard let r = entries[key] else { return nil }
-        touch(key)
-        return r
-    }
-
-    mutating func put(_ r: EncodeResult) {
-        if let old = entries[r.input] { bytes -= old.approximateBytes }
-        entries[r.input] = r
-        bytes += r.approximateBytes
-        touch(r.input)
-        while order.count > 1, order.count > capacity || bytes > byteBudget {
-            let oldest = order.removeFirst()
-            if let gone = entries.removeValue(forKey: oldest) { bytes -= gone.approximateBytes }
-        }
-    }
-
-    var count: Int { entries.count }
-
-    private mutating func touch(_ key: SessionInput) {
-        order.removeAll { $0 == key }
-        order.append(key)
-    }
+    mutating func get(_ key: SessionInput) -> EncodeResult? { cache.get(key) }
+    mutating func put(_ r: EncodeResult) { cache.put(r.input, r) }
+    var count: Int { cache.count }
+    var bytes: Int { cache.bytes }
 }
 
 extension Trace {

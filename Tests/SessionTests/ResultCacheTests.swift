@@ -45,3 +45,20 @@ import Tokenizers
         #expect(two.count == 2 && two.get(results[6].input) != nil)
     }
 }
+
+/// The one cache type every result cache uses: least recently used goes first
+/// once the count or the bytes are over, and the newest always stays.
+@Suite struct ByteBudgetCacheTests {
+    @Test func evictsLeastRecentlyUsedByBytes() {
+        var c = ByteBudgetCache<Int, [Float]>(capacity: 10, byteBudget: 40) { $0.count * 4 }
+        c.put(1, [Float](repeating: 0, count: 4))
+        c.put(2, [Float](repeating: 0, count: 4))
+        _ = c.get(1)  // 2 is now the least recently used
+        c.put(3, [Float](repeating: 0, count: 4))
+        #expect(c.count == 2 && c.get(2) == nil && c.get(1) != nil && c.get(3) != nil && c.bytes == 32)
+        c.put(4, [Float](repeating: 0, count: 100))
+        #expect(c.count == 1 && c.get(4) != nil && c.bytes == 400, "the newest stays even over the budget")
+        c.removeAll()
+        #expect(c.count == 0 && c.bytes == 0)
+    }
+}

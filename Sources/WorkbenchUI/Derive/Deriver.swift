@@ -8,8 +8,14 @@ import Tokenizers
 /// so a frame that only moves a cursor recomputes nothing heavy.
 final class Deriver {
     private let model: LoadedModel
-    private var maps: [MapKey: AttentionMap] = [:]
-    private var mixes: [MixKey: ContextMixing] = [:]
+    // Bounded in bytes: at 512 tokens a map is 1 MB and one layer's mixing maps ~40 MB.
+    private var maps = ByteBudgetCache<MapKey, AttentionMap>(capacity: 64, byteBudget: 128 << 20) {
+        $0.values.count * MemoryLayout<Float>.stride
+    }
+    private var mixes = ByteBudgetCache<MixKey, ContextMixing>(capacity: 64, byteBudget: 256 << 20) {
+        ($0.normPerHead.count + $0.norm.count + $0.normResidualLN.count + ($0.valueZeroing?.count ?? 0))
+            * MemoryLayout<Float>.stride
+    }
     private var tokens: (key: TokensKey, view: TokensView)?
     private var overview: (key: OverviewKey, view: OverviewView)?
     private var probing: (key: ProbingKey, view: ProbingView)?
@@ -37,12 +43,11 @@ final class Deriver {
         let flow = r.flow.flatMap { $0.layer == spec.layer ? $0.map : nil }
         if spec.kind == .flow, flow == nil { return nil }
         let key = MapKey(input: r.input, spec: spec)
-        if let m = maps[key] { return m }
+        if let m = maps.get(key) { return m }
         let m = AttentionViews.map(t, r.encoding, spec, flow: flow) {
             self.mixing(r, layer: $0, valueZeroing: spec.kind.needsValueZeroing)
         }
-        if maps.count > 64 { maps.removeAll() }
-        maps[key] = m
+        maps.put(key, m)
         return m
     }
 
@@ -59,10 +64,9 @@ final class Deriver {
     /// One layer's context-mixing maps (every head at once), memoized by input and layer.
     private func mixing(_ r: EncodeResult, layer: Int, valueZeroing: Bool) -> ContextMixing? {
         let key = MixKey(input: r.input, layer: layer)
-        if let m = mixes[key], !valueZeroing || m.valueZeroing != nil { return m }
+        if let m = mixes.get(key), !valueZeroing || m.valueZeroing != nil { return m }
         guard let m = model.contextMixing(r, layer: layer, valueZeroing: valueZeroing) else { return nil }
-        if mixes.count > 64 { mixes.removeAll() }
-        mixes[key] = m
+        mixes.put(key, m)
         return m
     }
 
