@@ -45,6 +45,10 @@ public enum OutputFile {
         }
     }
 
+    /// Removes the temporary files of writes still in progress (at exit: a
+    /// background export cut short by quitting leaves nothing behind).
+    public static func removeUnfinished() { bs_tempfiles_unlink_all() }
+
     /// `mkdir -p` with `mode` for the folders it makes; names what failed and why.
     public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws {
         var st = stat()

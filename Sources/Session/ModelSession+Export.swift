@@ -9,9 +9,14 @@ extension ModelSession {
     @discardableResult
     public func export(to directory: URL) throws -> URL {
         let snap = snapshot
-        guard let result = snap.result, !snap.isStale, let trace = result.trace else {
-            throw CheckpointError("nothing to export yet")
-        }
+        guard let result = snap.result, !snap.isStale else { throw CheckpointError("nothing to export yet") }
+        return try export(result, to: directory)
+    }
+
+    /// Writes `result` (a published one: safe from any thread) as `bertscope dump` does.
+    @discardableResult
+    public func export(_ result: EncodeResult, to directory: URL) throws -> URL {
+        guard let trace = result.trace else { throw CheckpointError("nothing to export: the sentence did not encode") }
         let c = model.encoder.config, n = result.encoding.count
         guard trace.attentionLayers == 0..<c.numLayers else {
             throw CheckpointError(

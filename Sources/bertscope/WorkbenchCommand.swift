@@ -102,6 +102,8 @@ struct WorkbenchCommand: ParsableCommand {
         if stats { workbench.stats = started }
         WorkbenchLoop.run(workbench, on: terminal)
         terminal.shutdown()
+        // Quitting does not wait for a background export: its temporary file goes.
+        OutputFile.removeUnfinished()
         do { try workbench.history.add(workbench.state.editorA.text) } catch {
             FileHandle.standardError.write(Data("bertscope: \(error)\n".utf8))
         }

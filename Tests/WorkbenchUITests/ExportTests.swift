@@ -1,5 +1,6 @@
 import Figures
 import Foundation
+import Session
 import Testing
 import TestSupport
 @testable import WorkbenchUI
@@ -12,6 +13,7 @@ import TestSupport
         w.state.focus = .attention
         _ = w.render(width: 120, height: 40)
         w.run(command: "export svg \(dir.appendingPathComponent("a.svg").path)")
+        w.finishBackgroundWork()
         #expect(
             w.state.notice?.text == "wrote \(dir.appendingPathComponent("a.svg").path)",
             "\(String(describing: w.state.notice))")
@@ -21,21 +23,68 @@ import TestSupport
         // The tokens pane as drawn, as PNG: decodes, at 2 px per point of a 120 × 40 frame's pane.
         w.state.focus = .tokens
         w.run(command: "export png \(dir.appendingPathComponent("t.png").path)")
+        w.finishBackgroundWork()
         let png = try PNGFile.read(dir.appendingPathComponent("t.png").path)
         let pane = try #require(FrameLayout.compute(width: 120, height: 40, focus: .tokens, zoomed: false).tokens)
         #expect(png.width == Int((Double(pane.width) * GridFigure.cellWidth * 2).rounded(.up)))
         #expect(png.height == Int((Double(pane.height) * GridFigure.cellHeight * 2).rounded(.up)))
         // The screen as text equals the frame (the notice line aside).
         w.run(command: "export screen txt \(dir.appendingPathComponent("s.txt").path)")
+        w.finishBackgroundWork()
         let text = try String(contentsOf: dir.appendingPathComponent("s.txt"), encoding: .utf8)
         #expect(text.contains("┌ Tokens (8)") && text.contains("┌ Attention · layer 1/3 · head 1/4"))
         #expect(text.split(separator: "\n", omittingEmptySubsequences: false).count == 41)
         // A default path under the export directory.
         w.exportDirectory = dir.path
         w.run(command: "export html")
+        w.finishBackgroundWork()
         let written = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".html") }
         #expect(written.count == 1 && written[0].hasPrefix("bertscope-tokens-"))
         w.run(command: "export screen bmp")
+        w.finishBackgroundWork()
         #expect(w.state.notice?.isError == true && w.state.notice?.text.contains("svg, png, html, txt or ansi") == true)
+    }
+}
+
+/// `:export` never waits on the key path: a sentence still being computed is
+/// exported once its result is on screen, and the writing runs in the background.
+@Suite struct ExportWaitsOffTheKeyPathTests {
+    func manualWorkbench() -> (Workbench, ManualScheduler) {
+        let scheduler = ManualScheduler()
+        let session = ModelSession(model: tinyModel, input: SessionInput(text: "the cat"), scheduler: scheduler)
+        scheduler.waitUntilIdle()
+        return (Workbench(session: session, theme: try! shippedThemes.load("dark"), themes: shippedThemes), scheduler)
+    }
+
+    @Test func anExportOfASentenceNotYetComputedStartsWhenItIs() throws {
+        let (w, scheduler) = manualWorkbench()
+        let dir = try temporaryDirectory().appendingPathComponent("numbers")
+        w.handle(.char("s"))
+        #expect(w.snapshot.isStale)
+        w.run(command: "export \(dir.path)")
+        // Returned at once: the session has not run, nothing is written yet.
+        #expect(w.state.notice?.text == "export waits for this sentence's numbers…")
+        #expect(!FileManager.default.fileExists(atPath: dir.path))
+        scheduler.waitUntilIdle()
+        w.finishBackgroundWork()
+        #expect(
+            w.state.notice?.text.hasPrefix("exported hidden_states.npy") == true,
+            "\(String(describing: w.state.notice))")
+        let tokens = try String(contentsOf: dir.appendingPathComponent("tokens.json"), encoding: .utf8)
+        #expect(tokens.contains("\(w.snapshot.result!.encoding.count)") && w.snapshot.result?.input.text == "the cats")
+        #expect(tokens.contains("[4,8]"), "the second word spans \"cats\": \(tokens)")
+    }
+
+    @Test func aPendingExportIsDroppedWhenTheSentenceChanges() throws {
+        let (w, scheduler) = manualWorkbench()
+        let dir = try temporaryDirectory().appendingPathComponent("numbers")
+        w.handle(.char("s"))
+        w.run(command: "export \(dir.path)")
+        w.handle(.char("x"))
+        w.tick()
+        #expect(w.state.notice?.text.contains("dropped: the sentence changed") == true)
+        scheduler.waitUntilIdle()
+        w.finishBackgroundWork()
+        #expect(!FileManager.default.fileExists(atPath: dir.path))
     }
 }

@@ -595,6 +595,7 @@ import Tokenizers
         try Data("x".utf8).write(to: blocker)
         let w = makeWorkbench("the cat")
         w.run(command: "export \(blocker.path)/out")
+        w.finishBackgroundWork()
         let text = try #require(w.state.notice?.text)
         #expect(
             text.hasPrefix("export failed: cannot create \(blocker.path)") && !text.contains("NSCocoaErrorDomain"),

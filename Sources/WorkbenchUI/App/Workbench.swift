@@ -32,6 +32,10 @@ public final class Workbench {
     var draftProblem: String?
     /// Set by `--stats`: timing shown in the status bar and printed at exit.
     public var stats: FrameStats?
+    /// Background writes (`:export`): their notices reach the status bar in `tick`.
+    public let jobs = BackgroundJobs()
+    /// An export waiting for the sentence on screen to be computed.
+    var pendingExport: PendingExport?
     /// Where `:export` writes when given no directory.
     public var exportDirectory = "bertscope-export"
     /// The terminal size of the last frame: `:export` draws its figure at it.

