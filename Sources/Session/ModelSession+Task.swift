@@ -189,17 +189,20 @@ extension ModelSession {
     /// 128 tokens on the default model's last layer, 2 cores).
     public static let flowTokenLimit = 128
 
+    /// Why attention flow is not computed for `tokens` tokens (nil: it is).
+    /// The pane says it at once, without waiting for the session's turn.
+    public static func flowRefusal(tokens: Int) -> String? {
+        tokens <= flowTokenLimit
+            ? nil : "attention flow is computed up to \(flowTokenLimit) tokens (this input has \(tokens))"
+    }
+
     /// Attention flow through `layer`; nil when cancelled.
     func analyzeFlow(
         _ t: Trace, layer: Int, isCancelled: @escaping @Sendable () -> Bool,
         progress: @escaping @Sendable (Int, Int) -> Void
     ) -> FlowOutcome? {
         guard (0..<t.layers).contains(layer) else { return FlowOutcome(layer: layer, error: "no layer \(layer + 1)") }
-        guard t.tokens <= Self.flowTokenLimit else {
-            return FlowOutcome(
-                layer: layer,
-                error: "attention flow is computed up to \(Self.flowTokenLimit) tokens (this input has \(t.tokens))")
-        }
+        if let refusal = Self.flowRefusal(tokens: t.tokens) { return FlowOutcome(layer: layer, error: refusal) }
         guard let map = AttentionFlow.map(t, throughLayer: layer, isCancelled: isCancelled, progress: progress)
         else { return nil }
         return FlowOutcome(layer: layer, map: map)

@@ -114,7 +114,7 @@ public final class ModelSession: @unchecked Sendable {
             let wantsComparison = input.comparison != nil && result.trace != nil
             publish(result, generation: gen, cache: !wantsTask && !wantsPatching && !wantsFlow && !wantsComparison)
             guard wantsTask || wantsPatching || wantsFlow || wantsComparison else { continue }
-            let stale = isStale(gen)
+            let stale = isStale(gen, input)
             if wantsTask, let task = taskModel {
                 guard
                     let answer = analyzeTask(
@@ -172,16 +172,31 @@ public final class ModelSession: @unchecked Sendable {
         guard let doc = try? model.tokenizer.windowed(input.text, maxLength: size, stride: stride),
             doc.windows.count > 1
         else { return nil }
-        let k = max(0, min(doc.windows.count - 1, input.window))
-        encoding = doc.windows[k]
         let spans = doc.ranges.map { r in
             (doc.document[r.lowerBound].span.start)..<(doc.document[r.upperBound - 1].span.end)
         }
+        let k =
+            input.windowCenter.map { Self.window(holding: $0, spans: spans) }
+            ?? max(0, min(doc.windows.count - 1, input.window))
+        encoding = doc.windows[k]
         return (
             DocumentWindows(
                 index: k, size: size, stride: stride, ranges: doc.ranges, documentTokens: doc.document.count,
                 spans: spans), doc
         )
+    }
+
+    /// The window whose span holds character `c` furthest from its edges
+    /// (HF's max-context rule); past every span, the nearest window.
+    public static func window(holding c: Int, spans: [Range<Int>]) -> Int {
+        var best = 0, bestMargin = Int.min
+        for (k, s) in spans.enumerated() {
+            let margin =
+                s.contains(c)
+                ? min(c - s.lowerBound, s.upperBound - 1 - c) : -min(abs(c - s.lowerBound), abs(c - s.upperBound))
+            if margin > bestMargin { best = k; bestMargin = margin }
+        }
+        return best
     }
 
     /// Position `p` of window `j` as a position of window `k` when `k` holds
@@ -229,9 +244,11 @@ public final class ModelSession: @unchecked Sendable {
         }
     }
 
-    /// Whether work for generation `gen` has been overtaken: a newer input is waiting.
-    private func isStale(_ gen: Int) -> @Sendable () -> Bool {
-        { self.lock.withLock { self.generation != gen && self.pending != nil } }
+    /// Whether work for generation `gen` has been overtaken: a newer input is
+    /// waiting, or the current input is another one already computed (a cache
+    /// hit queues nothing, and the old work was going on for nobody).
+    private func isStale(_ gen: Int, _ input: SessionInput) -> @Sendable () -> Bool {
+        { self.lock.withLock { self.generation != gen && (self.pending != nil || self.current != input) } }
     }
 
     /// Models with a task head explain every input that has no masks (masks mean the masked-LM's turn).
@@ -260,7 +277,7 @@ public final class ModelSession: @unchecked Sendable {
             try enc.forward(
                 ids: encoding.ids, typeIds: encoding.typeIds, attentionMask: nil, ablate: ablation(input, on: enc),
                 workspace: workspace,
-                into: &scratch, isCancelled: isStale(gen),
+                into: &scratch, isCancelled: isStale(gen, input),
                 keepAttention: input.attentionLayers.map { $0.lowerBound..<($0.upperBound + 1) })
             trace = scratch
         } catch is CancellationError {
@@ -278,7 +295,9 @@ public final class ModelSession: @unchecked Sendable {
             mlm.ablation = ablation(input, on: mlm.encoder)
             result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
             if let (w, doc) = cut {
-                guard let other = elsewhere(mlm, doc, shown: w.index, isCancelled: isStale(gen)) else { return nil }
+                guard let other = elsewhere(mlm, doc, shown: w.index, isCancelled: isStale(gen, input)) else {
+                    return nil
+                }
                 result.elsewhere = other
             }
             if input.importance, let first = result.mlm?.predictions.first, let top = first.predictions.first {
@@ -287,7 +306,7 @@ public final class ModelSession: @unchecked Sendable {
                 do {
                     guard
                         let imp = try HeadImportance.compute(
-                            mlm, encoding, position: first.position, target: top.id, isCancelled: isStale(gen),
+                            mlm, encoding, position: first.position, target: top.id, isCancelled: isStale(gen, input),
                             progress: progress(gen))
                     else { return nil }
                     result.importance = imp
@@ -302,7 +321,7 @@ public final class ModelSession: @unchecked Sendable {
                 guard
                     let imp = try HeadImportance.compute(
                         nextSentence: enc, encoding, ablation: ablation(input, on: enc),
-                        labels: (labels.yes, labels.no), isCancelled: isStale(gen), progress: progress(gen))
+                        labels: (labels.yes, labels.no), isCancelled: isStale(gen, input), progress: progress(gen))
                 else { return nil }
                 result.importance = imp
             } catch {}

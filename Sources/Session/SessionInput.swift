@@ -26,6 +26,10 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     /// A text longer than the model's window is cut into overlapping windows
     /// (as HF tokenizers' `stride`); this one is encoded and shown.
     public var window: Int
+    /// Instead of `window`: the window that holds this character of the text
+    /// (Unicode scalars) furthest from its edges. A second model, whose
+    /// windows are cut elsewhere, shows the same part of the document.
+    public var windowCenter: Int?
     /// Also rank every head by how much ablating it alone changes the first mask's top prediction.
     public var importance: Bool
     /// How the task head's decision is explained, and of which class (nil: the predicted one).
@@ -67,6 +71,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
             && a.explainTarget == b.explainTarget && a.patching == b.patching && a.meanAblation == b.meanAblation
             && a.flowLayer == b.flowLayer && a.attentionLayers == b.attentionLayers
             && a.comparison.map { Array($0.utf8) } == b.comparison.map { Array($0.utf8) } && a.window == b.window
+            && a.windowCenter == b.windowCenter
             && a.counterfactual.map { Array($0.utf8) } == b.counterfactual.map { Array($0.utf8) }
             && (a.pair?.utf8).map { p in (b.pair?.utf8).map { p.elementsEqual($0) } ?? false } ?? (b.pair == nil)
     }
@@ -86,6 +91,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         h.combine(flowLayer)
         h.combine(comparison.map { Array($0.utf8) })
         h.combine(window)
+        h.combine(windowCenter)
         h.combine(attentionLayers)
     }
 

