@@ -46,12 +46,20 @@ func exitWithError(_ error: Error) -> ExitCode {
     case let e as FileWriteError: text = e.description
     default: text = "\(error)"
     }
-    writeStderr("bertscope: error: " + text.replacingOccurrences(of: "\n", with: " "))
+    writeStderr("bertscope: error: " + text)
     return ExitCode.failure
 }
 
+/// One line on stderr. Messages carry paths, arguments and lines of shared
+/// files: every control character in them is escaped (`terminalLine`).
 func writeStderr(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    FileHandle.standardError.write(Data((terminalLine(line) + "\n").utf8))
+}
+
+/// Human-readable output (tables, "wrote …") to stdout, its lines escaped as
+/// `writeStderr`'s: tokens, labels and paths come from files and arguments.
+func printText(_ text: String) {
+    print(terminalText(text))
 }
 
 /// Runs `body`, turning any error into a one-line message and exit status 1.

@@ -73,12 +73,16 @@ struct TokenizeCommand: ParsableCommand {
                         typed.first.map { "characters \(w.offsets[$0].start)–\(w.offsets[typed.last!].end)" }
                         ?? "no text"
                     print("window \(k + 1) of \(windows.count): \(w.count) tokens, \(span)")
-                    print(TokenTable.render(w, text: text, pair: nil))
+                    printText(TokenTable.render(w, text: text, pair: nil))
                 }
                 return
             }
             let e = encodeForModel(tokenizer, config, text: text ?? "", pair: pair)
-            print(json ? EncodingJSON.object(e) : TokenTable.render(e, text: text ?? "", pair: pair))
+            if json {
+                print(EncodingJSON.object(e))
+            } else {
+                printText(TokenTable.render(e, text: text ?? "", pair: pair))
+            }
         }
     }
 

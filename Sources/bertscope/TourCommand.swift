@@ -23,10 +23,7 @@ struct TourCommand: ParsableCommand {
         if check, let name { return try checkTour(name) }
         guard let name else {
             let tours = WorkbenchSetup.tours()
-            for n in tours.names {
-                let title = (try? tours.load(n)).map { " — \($0.title) (\($0.steps.count) steps)" } ?? ""
-                print(n + title)
-            }
+            for n in tours.names { print(TourMessages.listing(name: n, tour: try? tours.load(n))) }
             return
         }
         let args =
@@ -53,11 +50,8 @@ extension TourCommand {
                 var problems = w.failedChecks(step.checks)
                 if step.caption.isEmpty { problems.append("the step has no caption") }
                 failures += problems.count
-                print(
-                    "step \(k + 1)/\(tour.steps.count): "
-                        + (problems.isEmpty
-                            ? "ok (\(step.checks.count) check\(step.checks.count == 1 ? "" : "s"))" : "FAILED"))
-                for p in problems { print("  " + p) }
+                print(TourMessages.stepResult(k, of: tour.steps.count, checks: step.checks.count, problems: problems))
+                for p in problems { print(TourMessages.problem(p)) }
             }
             if failures > 0 { throw CommandError("\(failures) check\(failures == 1 ? "" : "s") failed in \(name)") }
         }

@@ -102,7 +102,7 @@ struct WorkbenchCommand: ParsableCommand {
         WorkbenchLoop.run(workbench, on: terminal)
         terminal.shutdown()
         do { try workbench.history.add(workbench.state.editorA.text) } catch {
-            FileHandle.standardError.write(Data("bertscope: \(error)\n".utf8))
+            writeStderr("bertscope: \(error)")
         }
         if stats { print("bertscope: " + started.summary) }
     }
