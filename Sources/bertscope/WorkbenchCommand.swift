@@ -86,7 +86,8 @@ struct WorkbenchCommand: ParsableCommand {
                 if tour != nil { workbench.startTour(script) } else { workbench.open(script) }
             }
             let others = drafts.orphans().count
-            if others > 0 {
+            // A tour's error (a step that did not load) stays on screen over this hint.
+            if others > 0, workbench.state.notice?.isError != true {
                 workbench.state.notice = Notice(
                     text:
                         "\(others) unsent draft\(others == 1 ? "" : "s") from other windows: :recover loads the newest",

@@ -59,13 +59,12 @@ extension Workbench {
     /// Plays `tour` from its first step.
     public func startTour(_ tour: Tour) {
         state.tour = TourPlayback(tour: tour)
-        apply(tour.steps[0])
+        showStep(tour.steps[0], named: "step 1")
     }
 
     /// Reopens a saved state (`:save`): its step on screen, no tour banner.
     public func open(_ saved: Tour) {
-        apply(saved.steps[0])
-        state.say("reopened \(saved.title)")
+        if showStep(saved.steps[0], named: saved.title) { state.say("reopened \(saved.title)") }
     }
 
     func stepTour(by delta: Int) {
@@ -77,52 +76,13 @@ extension Workbench {
         }
         p.index = next
         state.tour = p
-        apply(p.step)
+        showStep(p.step, named: "step \(next + 1)")
     }
 
     func leaveTour() {
         guard state.tour != nil else { return }
         state.tour = nil
         state.say("left the tour: everything on screen is yours to explore")
-    }
-
-    /// Puts a step on screen: sentences, masks, pane and its settings, ablations.
-    func apply(_ s: Tour.Step) {
-        // The step's model first (its shape decides what layers and heads exist), then its tokenizers.
-        if let m = s.model, URL(fileURLWithPath: m).standardized.path != session.model.directory.standardized.path {
-            switchModel(m)
-        }
-        if s.tokenizers.isEmpty {
-            arena = TokenizerArena()
-        } else if arena.entries.map(\.name) != s.tokenizers.map({ ($0 as NSString).lastPathComponent }) {
-            setTokenizers(s.tokenizers.joined(separator: ","))
-        }
-        let f = facts
-        state.editorA = LineEditor(s.text)
-        state.editorB = LineEditor(s.pair)
-        state.masked = Set(s.masks)
-        state.labSeed = s.lab
-        state.focus = s.pane
-        state.zoomed = s.zoom
-        state.attention.layer = min(s.layer, f.layers - 1)
-        state.attention.head = min(s.head, f.heads - 1)
-        state.attention.view = s.view
-        state.attention.words = s.words
-        state.attention.hideSpecial = s.hideSpecial
-        state.attention.overview = s.overview
-        state.attention.importance = s.importance
-        state.attention.patching = s.patching
-        state.probing.representation = s.representation
-        state.attention.finder = nil
-        state.attention.focusMode = false
-        if let sel = s.select { state.tokens.selected = sel }
-        state.counterfactual = s.counterfactual
-        let outside = s.ablate.heads.filter { $0.layer >= f.layers || $0.head >= f.heads }
-        state.ablated = HeadAblation(s.ablate.heads.subtracting(outside))
-        state.meanAblation = s.meanAblation && !session.reference.isEmpty
-        state.notice =
-            outside.isEmpty ? nil : Notice(text: "this model has no head \(HeadAblation(outside))", isError: true)
-        submitCurrent()
     }
 
     /// The state on screen as a step (what `:record` and `:save` write).

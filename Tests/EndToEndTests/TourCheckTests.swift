@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `bertscope tour --check` fails, naming the step, whenever a step cannot be
+/// shown as its author wrote it.
+@Suite struct TourCheckTests {
+    let tiny = Fixtures.model("tiny-bert").path
+
+    private func check(_ tour: String, _ extra: [String] = []) throws -> ProcessOutput {
+        let file = try temporaryDirectory().appendingPathComponent("t.tour")
+        try Data(tour.utf8).write(to: file)
+        return try runProcess([try bertscopeBinary(), "tour", "--check", file.path, "--model", tiny] + extra)
+    }
+
+    @Test func aStepModelThatDoesNotLoadFails() throws {
+        let r = try check("[step]\ntext = a\n> x\n[step]\ntext = b\nmodel = /nonexistent/m\n> y\n")
+        #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("step 1/2: ok") && r.stdout.contains("step 2/2: FAILED"), "\(r.stdout)")
+        #expect(r.stdout.contains("model /nonexistent/m did not load"), "\(r.stdout)")
+    }
+
+    @Test func headsTheModelLacksFail() throws {
+        let r = try check("[step]\ntext = a\nablate = 2.2,7.1\n> x\n")
+        #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("step 1/1: FAILED") && r.stdout.contains("ablate 7.1"), "\(r.stdout)")
+    }
+}
