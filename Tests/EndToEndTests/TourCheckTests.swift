@@ -26,3 +26,24 @@ import TestSupport
         #expect(r.stdout.contains("step 1/1: FAILED") && r.stdout.contains("ablate 7.1"), "\(r.stdout)")
     }
 }
+
+extension TourCheckTests {
+    /// A tour reached through a symlink finds its tokenizer beside the real file, not beside the link.
+    @Test func aSymlinkedTourResolvesPathsBesideTheRealFile() throws {
+        let root = try temporaryDirectory()
+        let real = root.appendingPathComponent("lessons"), links = root.appendingPathComponent("links")
+        let toks = real.appendingPathComponent("toks")
+        for d in [toks, links] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
+        for f in ["tokenizer.json", "tokenizer_config.json", "config.json"] {
+            try FileManager.default.copyItem(
+                at: Fixtures.model("tiny-albert-pretraining").appendingPathComponent(f),
+                to: toks.appendingPathComponent(f))
+        }
+        try Data("[step]\ntext = he said\ntokenizers = toks\ncheck = tokenizer 1 is ▁he·▁said\n> x\n".utf8).write(
+            to: real.appendingPathComponent("t.tour"))
+        let link = links.appendingPathComponent("t.tour")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: real.appendingPathComponent("t.tour"))
+        let r = try runProcess([try bertscopeBinary(), "tour", "--check", link.path, "--model", tiny])
+        #expect(r.status == 0 && r.stdout.contains("step 1/1: ok (1 check)"), "\(r.stdout)\(r.stderr)")
+    }
+}

@@ -39,8 +39,9 @@ public struct TourLibrary: Sendable {
         let text: String
         do { text = try SafeFile.text(url, limit: 1 << 20) } catch { throw TourError(IOErrorText.describe(error)) }
         var tour = try TourFile.parse(text, name: url.lastPathComponent)
-        // Relative model and tokenizer paths are the tour file's (shipped lessons carry their own).
-        let folder = url.deletingLastPathComponent()
+        // Relative model and tokenizer paths are the tour file's (shipped lessons carry their own):
+        // the real file's, when the tour is reached through a symlink.
+        let folder = url.resolvingSymlinksInPath().deletingLastPathComponent()
         func local(_ p: String) -> String {
             guard !p.hasPrefix("/"), !p.hasPrefix("~") else { return p }
             let candidate = folder.appendingPathComponent(p)
