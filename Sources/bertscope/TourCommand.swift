@@ -46,17 +46,26 @@ extension TourCommand {
                 model, input: SessionInput(text: ""), theme: try WorkbenchSetup.themes().load(theme))
             _ = w.render(width: 160, height: 48)
             for (k, step) in tour.steps.enumerated() {
-                // A step not on screen (its model did not load) has nothing to check.
-                let outcome = w.apply(step)
-                var problems = outcome.problems + (outcome.shown ? w.failedChecks(step.checks) : [])
-                if step.caption.isEmpty { problems.append("the step has no caption") }
-                failures += problems.count
-                print(TourMessages.stepResult(k, of: tour.steps.count, checks: step.checks.count, problems: problems))
-                for p in problems { print(TourMessages.problem(p)) }
+                failures += checkStep(step, k, of: tour.steps.count, on: w)
             }
             if failures > 0 {
                 throw CommandError("\(failures) problem\(failures == 1 ? "" : "s") in \(name) (listed above)")
             }
         }
+    }
+
+    /// One step's lines (printed as each step ends: a long check shows its progress); its problem count.
+    private func checkStep(_ step: Tour.Step, _ k: Int, of count: Int, on w: Workbench) -> Int {
+        let tty = isatty(2) != 0
+        if tty { FileHandle.standardError.write(Data("bertscope: checking step \(k + 1)/\(count)…".utf8)) }
+        // A step not on screen (its model did not load) has nothing to check.
+        let outcome = w.apply(step)
+        var problems = outcome.problems + (outcome.shown ? w.failedChecks(step.checks) : [])
+        if step.caption.isEmpty { problems.append("the step has no caption") }
+        if tty { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
+        print(TourMessages.stepResult(k, of: count, checks: step.checks.count, problems: problems))
+        for p in problems { print(TourMessages.problem(p)) }
+        fflush(nil)  // stdout, so a pipe sees each step as it ends
+        return problems.count
     }
 }

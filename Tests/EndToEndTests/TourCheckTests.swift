@@ -47,3 +47,15 @@ extension TourCheckTests {
         #expect(r.status == 0 && r.stdout.contains("step 1/1: ok (1 check)"), "\(r.stdout)\(r.stderr)")
     }
 }
+
+extension TourCheckTests {
+    /// A 5,000-word step (which ran for minutes with no output) is one line naming the step, at once.
+    @Test func aHugeStepIsRefusedAtOnce() throws {
+        let words = String(repeating: "the quick brown fox ", count: 1250)
+        let started = Date()
+        let r = try check("title = long\n[step]\ntext = a\n> x\n[step]\ntext = \(words)\n> y\n")
+        #expect(r.status == 1 && r.stdout.isEmpty, "\(r.stdout)")
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("step 2: text is"), "\(r.stderr)")
+        #expect(Date().timeIntervalSince(started) < 20)
+    }
+}

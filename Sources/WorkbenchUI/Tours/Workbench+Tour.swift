@@ -37,7 +37,9 @@ public struct TourLibrary: Sendable {
                 "no tour \"\(name)\"" + (known.isEmpty ? "" : " (tours: \(known.joined(separator: ", ")))"))
         }
         let text: String
-        do { text = try SafeFile.text(url, limit: 1 << 20) } catch { throw TourError(IOErrorText.describe(error)) }
+        do { text = try SafeFile.text(url, limit: TourFile.byteLimit) } catch {
+            throw TourError(IOErrorText.describe(error))
+        }
         var tour = try TourFile.parse(text, name: url.lastPathComponent)
         // Relative model and tokenizer paths are the tour file's (shipped lessons carry their own):
         // the real file's, when the tour is reached through a symlink.
@@ -137,7 +139,9 @@ extension Workbench {
         guard r.tour.steps.count < TourFile.stepLimit else {
             return fail("a tour has at most \(TourFile.stepLimit) steps")
         }
-        r.tour.steps.append(capturedStep())
+        let step = capturedStep()
+        if let why = TourFile.oversized(step) { return fail(":step: \(why) (a tour could not be played back)") }
+        r.tour.steps.append(step)
         state.recording = r
         state.say("step \(r.tour.steps.count) kept: :caption TEXT captions it")
     }
@@ -161,9 +165,14 @@ extension Workbench {
             return state.say("nothing recorded (no :step): no tour written")
         }
         let url = TourLibrary.userDirectory.appendingPathComponent(r.name + ".tour")
+        let text = TourFile.write(r.tour)
+        guard text.utf8.count <= TourFile.byteLimit else {
+            return fail(
+                "the tour is \(ByteCount(text.utf8.count)), over the \(ByteCount(TourFile.byteLimit)) a tour may hold")
+        }
         do {
             try FileLock.makeDirectories(url.deletingLastPathComponent().path)
-            try FileLock.writeAtomically(Data(TourFile.write(r.tour).utf8), to: url)
+            try FileLock.writeAtomically(Data(text.utf8), to: url)
             state.recording = nil
             state.say(
                 "wrote \(r.tour.steps.count) step\(r.tour.steps.count == 1 ? "" : "s") to \(url.path): :tour \(r.name) plays it"
@@ -177,7 +186,9 @@ extension Workbench {
     func saveState(_ path: String) {
         guard !path.isEmpty else { return fail(":save FILE (reopen with bertscope --open FILE)") }
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
-        let t = Tour(title: "saved state", model: session.model.directory.path, steps: [capturedStep()])
+        let step = capturedStep()
+        if let why = TourFile.oversized(step) { return fail(":save: \(why) (--open could not read it back)") }
+        let t = Tour(title: "saved state", model: session.model.directory.path, steps: [step])
         do {
             try FileLock.writeAtomically(Data(TourFile.write(t).utf8), to: url)
             state.say("saved to \(url.path): bertscope --open \(path)")
