@@ -6,6 +6,7 @@ struct BertScope: ParsableCommand {
     /// Parses with the README's contract: a usage error is one line on stderr
     /// and exit 1 (ArgumentParser's own is several lines and exit 64).
     static func main() {
+        InputText.checkArguments()
         let args = DashText.protect(Array(CommandLine.arguments.dropFirst()))
         if let problem = DashText.unprotected(args) {
             writeStderr("bertscope: error: " + problem)

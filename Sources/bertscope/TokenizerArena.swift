@@ -64,8 +64,8 @@ enum TokenizerArena {
 
     private static func readCorpus(_ path: String) throws -> [String] {
         if path == "-" {
-            var lines: [String] = []
-            while let l = readLine(strippingNewline: true) { lines.append(l) }
+            var input = StdinLines(), lines: [String] = []
+            while let l = input.next() { lines.append(l) }
             return lines
         }
         do {

@@ -29,6 +29,7 @@ public enum TourFile {
         var tour = Tour(title: name)
         var step: Tour.Step? = nil
         // Any line break (CRLF from Windows editors, U+2028…) ends a line.
+        let source = withoutByteOrderMark(source)
         for (number, raw) in source.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             let place = "\(name):\(number + 1)"
