@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Arguments the CLI got wrong or took silently: each is one correct line now.
+@Suite struct CLIArgumentTests {
+    let tiny = Fixtures.model("tiny-bert-pretraining").path
+
+    private func run(_ args: [String]) throws -> ProcessOutput {
+        try runProcess([try bertscopeBinary()] + args)
+    }
+
+    /// "-1" after an option is its value, not a flag ArgumentParser cannot find ("Missing value").
+    @Test func negativeNumbersGetTheOptionsOwnMessage() throws {
+        let cases: [([String], String)] = [
+            (["render", "--model", tiny, "--view", "tokens", "--width", "-1", "hi"], "--width takes 40…1000 columns"),
+            (["predict", "--model", tiny, "--top-k", "-1", "a [MASK]"], "--top-k must be at least 1"),
+            (["bench", "--model", tiny, "--threads", "-1"], "--threads must be at least 1"),
+            (["bench", "--model", tiny, "--workbench", "-1"], "--workbench must be at least 1"),
+            (["bench", "--model", tiny, "--explain", "grad-input", "--steps", "-1"], "--steps must be at least 1"),
+            (["probe", "--model", tiny, "--max-sentences", "-1"], "--max-sentences must be at least 1"),
+        ]
+        for (args, message) in cases {
+            let r = try run(args)
+            #expect(r.status == 1, "\(args): \(r.stderr)")
+            #expect(r.stderr.hasPrefix("bertscope: error: \(message)"), "\(args): \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+        }
+    }
+}
