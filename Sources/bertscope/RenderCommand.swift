@@ -12,11 +12,11 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "One figure of one view, for slides and papers: SVG, PNG, HTML, text or ANSI.",
         discussion: """
-            The attention views (attention, rollout, overview) render as matrix figures: one \\
-            rectangle per entry with its value as hover text, the tokens as row and column \\
-            labels, a colour bar. The other views render exactly as the workbench draws \\
-            them, WIDTH columns wide. --csv prints a matrix view's numbers instead, tokens \\
-            as headers. Text formats go to stdout without --out; SVG, PNG and HTML to \\
+            The attention views (attention, rollout, overview) render as matrix figures: one \
+            rectangle per entry with its value as hover text, the tokens as row and column \
+            labels, a colour bar. The other views render exactly as the workbench draws \
+            them, WIDTH columns wide. --csv prints a matrix view's numbers instead, tokens \
+            as headers. Text formats go to stdout without --out; SVG, PNG and HTML to \
             bertscope-VIEW.EXT.
             """
     )

@@ -27,4 +27,12 @@ import TestSupport
             #expect(r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
         }
     }
+
+    /// A discussion's line ends had `\\` where Swift's line continuation `\` was meant.
+    @Test func helpShowsNoStrayBackslash() throws {
+        for command in ["render", "tour", "tokenize", "dump", "predict", "explain", "patch", "compare", "bench"] {
+            let r = try run(["help", command])
+            #expect(r.status == 0 && !r.stdout.contains("\\"), "\(command): \(r.stdout)")
+        }
+    }
 }
