@@ -35,4 +35,16 @@ import TestSupport
             #expect(r.status == 0 && !r.stdout.contains("\\"), "\(command): \(r.stdout)")
         }
     }
+
+    @Test func csvIsNotWrittenAsAnImage() throws {
+        let out = try temporaryDirectory().appendingPathComponent("c.png")
+        let r = try run([
+            "render", "--model", tiny, "--view", "attention", "--csv", "--format", "png", "--out", out.path, "hi",
+        ])
+        #expect(r.status == 1 && r.stderr.hasPrefix("bertscope: error: --csv"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        let txt = try run(["render", "--model", tiny, "--view", "attention", "--csv", "--format", "txt", "hi"])
+        #expect(txt.status == 0 && txt.stdout.contains(","), "\(txt.stderr)")
+    }
 }
