@@ -56,7 +56,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            if let threads { bs_set_threads(Int32(threads)) } else { configureThreads() }
+            if let threads { setThreads(threads) } else { configureThreads() }
             let model = try options.load()
             if let words = workbench {
                 // as the workbench runs

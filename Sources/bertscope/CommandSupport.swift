@@ -87,6 +87,15 @@ func configureThreads(_ preferred: Int? = nil) {
     bs_set_threads(Int32(env ?? preferred ?? min(2, ProcessInfo.processInfo.activeProcessorCount)))
 }
 
+/// `--threads N`: the kernels' pool has a fixed most (pool.c's MAX_THREADS) and clamps to it; said when it does.
+func setThreads(_ n: Int) {
+    bs_set_threads(Int32(clamping: n))
+    let used = Int(bs_threads())
+    if used != n {
+        writeStderr("bertscope: warning: --threads \(n): the kernels run at most \(used) threads; using \(used)")
+    }
+}
+
 /// Large buffers a pass frees stay in the process for the next pass: glibc
 /// otherwise maps each one above 128 KB fresh and unmaps it on free, and every
 /// gradient pass faulted its saved activations in again, zeroed page by page

@@ -47,4 +47,12 @@ import TestSupport
         let txt = try run(["render", "--model", tiny, "--view", "attention", "--csv", "--format", "txt", "hi"])
         #expect(txt.status == 0 && txt.stdout.contains(","), "\(txt.stderr)")
     }
+
+    @Test func threadsOverTheKernelsLimitAreSaid() throws {
+        let r = try run(["bench", "--model", tiny, "--threads", "100000", "--iterations", "1", "--tokens", "4"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(
+            r.stderr == "bertscope: warning: --threads 100000: the kernels run at most 16 threads; using 16\n",
+            "\(r.stderr)")
+    }
 }
