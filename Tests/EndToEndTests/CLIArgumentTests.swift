@@ -55,4 +55,11 @@ import TestSupport
             r.stderr == "bertscope: warning: --threads 100000: the kernels run at most 16 threads; using 16\n",
             "\(r.stderr)")
     }
+
+    @Test func aDeviceIsNotAModelFolder() throws {
+        let r = try run(["info", "--model", "/dev/zero"])
+        #expect(r.status == 1)
+        #expect(
+            r.stderr.hasPrefix("bertscope: error: /dev/zero is a character device, not a model folder"), "\(r.stderr)")
+    }
 }
