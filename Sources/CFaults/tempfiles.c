@@ -44,6 +44,10 @@ static void install(void) {
     int expected = 0;
     if (!atomic_compare_exchange_strong(&installed, &expected, 1)) return;
     for (int i = 0; i < 3; i++) {
+        // A signal ignored at start (`nohup`, a background job's SIGINT) stays
+        // ignored: it ends nothing, so the temporary files must stay too.
+        sigaction(watched[i], 0, &previous[i]);
+        if (previous[i].sa_handler == SIG_IGN) continue;
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_signal;

@@ -47,7 +47,9 @@ public struct ModelLocator: Sendable {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDir) {
             guard isDir.boolValue else {
-                throw CheckpointError("\(spec) is a file; --model takes a model directory or a hub id")
+                let kind = SafeFile.kind(of: expanded) ?? "a file"
+                throw CheckpointError(
+                    "\(spec) is \(kind), not a model folder; --model takes a model directory or a hub id")
             }
             let url = URL(fileURLWithPath: expanded)
             if isModelDirectory(url) { return url }

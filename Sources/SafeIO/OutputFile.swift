@@ -104,9 +104,14 @@ public enum OutputFile {
     ) throws {
         try makeDirectories((path as NSString).deletingLastPathComponent)
         let tmp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode ?? 0o644)
-        guard fd >= 0 else { throw failure(path, errno) }
+        // Registered before it exists: a kill between the open and the registration would leave it.
         let slot = bs_tempfile_register(tmp)
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode ?? 0o644)
+        guard fd >= 0 else {
+            let e = errno
+            bs_tempfile_release(slot)
+            throw failure(path, e)
+        }
         var placed = false
         defer {
             if !placed { unlink(tmp) }

@@ -67,19 +67,28 @@ public enum SafeFile {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
     }
 
-    private static func requireRegular(_ st: stat, _ path: String) throws(FileReadError) {
-        let kind = st.st_mode & S_IFMT
-        guard kind != S_IFREG else { return }
-        let what: String
-        switch kind {
-        case S_IFDIR: what = "a directory"
-        case S_IFIFO: what = "a FIFO (named pipe)"
-        case S_IFCHR: what = "a character device"
-        case S_IFBLK: what = "a block device"
-        case S_IFSOCK: what = "a socket"
-        default: what = "not a regular file"
+    /// What `path` is, as messages say it ("a character device"), following
+    /// symlinks; nil when nothing is there.
+    public static func kind(of path: String) -> String? {
+        var st = stat()
+        return stat(path, &st) == 0 ? kindName(st) : nil
+    }
+
+    private static func kindName(_ st: stat) -> String {
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return "a regular file"
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "not a regular file"
         }
-        throw FileReadError(path, "is \(what), not a regular file")
+    }
+
+    private static func requireRegular(_ st: stat, _ path: String) throws(FileReadError) {
+        guard st.st_mode & S_IFMT != S_IFREG else { return }
+        throw FileReadError(path, "is \(kindName(st)), not a regular file")
     }
 }
 

@@ -49,11 +49,14 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         guard tokens >= 1 else { throw ValidationError("--tokens must be at least 1") }
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
+        for (name, value) in [("threads", threads), ("workbench", workbench), ("steps", steps)] {
+            if let value, value < 1 { throw ValidationError("--\(name) must be at least 1") }
+        }
     }
 
     func run() throws {
         try reportingErrors {
-            if let threads { bs_set_threads(Int32(threads)) } else { configureThreads() }
+            if let threads { setThreads(threads) } else { configureThreads() }
             let model = try options.load()
             if let words = workbench {
                 // as the workbench runs

@@ -6,7 +6,8 @@ struct BertScope: ParsableCommand {
     /// Parses with the README's contract: a usage error is one line on stderr
     /// and exit 1 (ArgumentParser's own is several lines and exit 64).
     static func main() {
-        let args = DashText.protect(Array(CommandLine.arguments.dropFirst()))
+        InputText.checkArguments()
+        let args = DashText.protect(NegativeNumbers.attach(Array(CommandLine.arguments.dropFirst())))
         if let problem = DashText.unprotected(args) {
             writeStderr("bertscope: error: " + problem)
             Foundation.exit(1)

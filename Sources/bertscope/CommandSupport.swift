@@ -46,12 +46,20 @@ func exitWithError(_ error: Error) -> ExitCode {
     case let e as FileWriteError: text = e.description
     default: text = "\(error)"
     }
-    writeStderr("bertscope: error: " + text.replacingOccurrences(of: "\n", with: " "))
+    writeStderr("bertscope: error: " + text)
     return ExitCode.failure
 }
 
+/// One line on stderr. Messages carry paths, arguments and lines of shared
+/// files: every control character in them is escaped (`terminalLine`).
 func writeStderr(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    FileHandle.standardError.write(Data((terminalLine(line) + "\n").utf8))
+}
+
+/// Human-readable output (tables, "wrote …") to stdout, its lines escaped as
+/// `writeStderr`'s: tokens, labels and paths come from files and arguments.
+func printText(_ text: String) {
+    print(terminalText(text))
 }
 
 /// Runs `body`, turning any error into a one-line message and exit status 1.
@@ -77,6 +85,15 @@ func encodeForModel(_ tokenizer: Tokenizer, _ config: ModelConfig, text: String,
 func configureThreads(_ preferred: Int? = nil) {
     let env = ProcessInfo.processInfo.environment["BERTSCOPE_THREADS"].flatMap(Int.init)
     bs_set_threads(Int32(env ?? preferred ?? min(2, ProcessInfo.processInfo.activeProcessorCount)))
+}
+
+/// `--threads N`: the kernels' pool has a fixed most (pool.c's MAX_THREADS) and clamps to it; said when it does.
+func setThreads(_ n: Int) {
+    bs_set_threads(Int32(clamping: n))
+    let used = Int(bs_threads())
+    if used != n {
+        writeStderr("bertscope: warning: --threads \(n): the kernels run at most \(used) threads; using \(used)")
+    }
 }
 
 /// Large buffers a pass frees stay in the process for the next pass: glibc

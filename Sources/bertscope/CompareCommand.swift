@@ -47,7 +47,8 @@ struct CompareCommand: ParsableCommand {
             let width = max(8, r.words.map { displayWidth($0.word) }.max() ?? 8)
             print("cosine of each shared word in A and A′, by hidden state (emb, L1…L\(c.numLayers)):")
             for w in r.words {
-                print(fit(w.word, width) + "  " + w.cosine.map { String(format: "%5.3f", $0) }.joined(separator: " "))
+                printText(
+                    fit(w.word, width) + "  " + w.cosine.map { String(format: "%5.3f", $0) }.joined(separator: " "))
             }
             guard let js = r.attentionDistance else {
                 return print("attention: the sentences differ in tokens and in words; no row-by-row distance")

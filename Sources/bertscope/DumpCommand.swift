@@ -72,7 +72,7 @@ struct DumpCommand: ParsableCommand {
                 try MixingDump(encoder: encoder, trace: trace, directory: outDir).write(
                     try MixingDump.methods(mixing), all: mixing.split(separator: ",").contains("all"))
             }
-            print("wrote \(e.count) tokens × \(encoder.config.numLayers) layers to \(outDir.path)")
+            printText("wrote \(e.count) tokens × \(encoder.config.numLayers) layers to \(outDir.path)")
         }
     }
 
@@ -113,7 +113,8 @@ struct DumpCommand: ParsableCommand {
         try OutputFile.write(
             Data((JSONOutput.string(WindowsJSON(doc, central)) + "\n").utf8),
             to: outDir.appendingPathComponent("windows.json"))
-        print("wrote \(doc.windows.count) windows and \(n) document tokens × \(c.numLayers) layers to \(outDir.path)")
+        printText(
+            "wrote \(doc.windows.count) windows and \(n) document tokens × \(c.numLayers) layers to \(outDir.path)")
     }
 }
 

@@ -58,7 +58,7 @@ struct ExplainCommand: ParsableCommand {
             }
             if let note = goal.note { print("(\(note))") }
             if !explainer.ablation.isEmpty { print("(heads ablated: \(explainer.ablation))") }
-            print(Self.table(e.tokens, a, goal))
+            printText(Self.table(e.tokens, a, goal))
         }
     }
 

@@ -16,7 +16,7 @@ struct InfoCommand: ParsableCommand {
         try reportingErrors {
             let model = try options.load()
             let info = ModelInfo(model)
-            print(json ? info.json : info.table)
+            if json { print(info.json) } else { printText(info.table) }
         }
     }
 }

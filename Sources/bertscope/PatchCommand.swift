@@ -55,7 +55,7 @@ struct PatchCommand: ParsableCommand {
                             position: { if case .mask(let p) = goal.readout { return p } else { return nil } }()),
                         clean: r.clean, counterfactual: r.counterfactual))
             }
-            print(Self.table(r, clean, goal))
+            printText(Self.table(r, clean, goal))
         }
     }
 

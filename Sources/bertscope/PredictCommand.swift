@@ -51,7 +51,7 @@ struct PredictCommand: ParsableCommand {
             if json { return JSONOutput.print(Self.json(masks, scores)) }
             if let note = model.headNote { print("(\(note))") }
             if !mlm.ablation.isEmpty { print("(heads ablated: \(mlm.ablation))") }
-            for (m, s) in zip(masks, scores) { print(Self.table(m, s, maskToken: model.tokenizer.maskToken)) }
+            for (m, s) in zip(masks, scores) { printText(Self.table(m, s, maskToken: model.tokenizer.maskToken)) }
         }
     }
 
@@ -159,7 +159,7 @@ struct ScoreCommand: ParsableCommand {
             let width = max(8, per.map { displayWidth(e.tokens[$0.position]) }.max() ?? 8)
             print("   #  " + fit("token", width) + "  log p")
             for t in per {
-                print(
+                printText(
                     String(format: "%4d  ", t.position) + fit(e.tokens[t.position], width)
                         + String(format: " %9.4f", t.logProbability))
             }

@@ -43,6 +43,10 @@ struct ProbeCommand: ParsableCommand {
             "Also train a scalar-mix probe over all layers (Tenney et al. 2019): its layer weights and their center of gravity."
     ) var mix = false
 
+    func validate() throws {
+        if let m = maxSentences, m < 1 { throw ValidationError("--max-sentences must be at least 1") }
+    }
+
     func run() throws {
         try reportingErrors {
             configureThreads()

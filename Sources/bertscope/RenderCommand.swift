@@ -12,11 +12,11 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "One figure of one view, for slides and papers: SVG, PNG, HTML, text or ANSI.",
         discussion: """
-            The attention views (attention, rollout, overview) render as matrix figures: one \\
-            rectangle per entry with its value as hover text, the tokens as row and column \\
-            labels, a colour bar. The other views render exactly as the workbench draws \\
-            them, WIDTH columns wide. --csv prints a matrix view's numbers instead, tokens \\
-            as headers. Text formats go to stdout without --out; SVG, PNG and HTML to \\
+            The attention views (attention, rollout, overview) render as matrix figures: one \
+            rectangle per entry with its value as hover text, the tokens as row and column \
+            labels, a colour bar. The other views render exactly as the workbench draws \
+            them, WIDTH columns wide. --csv prints a matrix view's numbers instead, tokens \
+            as headers. Text formats go to stdout without --out; SVG, PNG and HTML to \
             bertscope-VIEW.EXT.
             """
     )
@@ -32,7 +32,8 @@ struct RenderCommand: ParsableCommand {
             "The attention matrix: head, mean, rollout, flow, norm, norm-sum, norm-res-ln, value-zeroing, value-zeroing-rollout.",
             valueName: "KIND"))
     var kind: String?
-    @Option(name: .long, help: "svg, png, html, txt or ansi.") var format = FigureFormat.svg
+    // Optional, so that --csv can tell a format asked for from the default.
+    @Option(name: .long, help: "svg (default), png, html, txt or ansi.") var format: FigureFormat?
     @Option(name: .long, help: "Columns for views drawn as on screen.") var width = 120
     @Option(name: .long, help: "Rows for views drawn as on screen.") var height = 40
     @Option(name: .long, help: "PNG pixels per point (2 for slides and print).") var scale = 2.0
@@ -52,6 +53,9 @@ struct RenderCommand: ParsableCommand {
         }
         guard scale.isFinite, scale > 0, scale <= 8 else { throw ValidationError("--scale takes a number in (0, 8]") }
         if csv, !view.isMatrix { throw ValidationError("--csv is for one matrix: --view attention or rollout") }
+        if csv, let format, format != .txt {
+            throw ValidationError("--csv prints text, not --format \(format.rawValue): drop one of them")
+        }
         if let kind, AttentionViewKind(rawValue: kind) == nil {
             throw ValidationError(
                 "--kind is one of \(AttentionViewKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -77,6 +81,7 @@ struct RenderCommand: ParsableCommand {
                 guard let table = w.matrixCSV() else { throw CommandError("no matrix to write for this input") }
                 return try emit(.text(table), format: .txt, title: "")
             }
+            let format = format ?? .svg
             let (content, title) = w.figure(pane: view.pane, format: format, width: width, height: height)
             try emit(content, format: format, title: title)
         }

@@ -24,7 +24,7 @@ struct ReplacedCommand: ParsableCommand {
                 return
             }
             for i in e.typedPositions {
-                print(
+                printText(
                     String(
                         format: "%@ %5.1f%%%@", e.tokens[i].padding(toLength: 16, withPad: " ", startingAt: 0),
                         p[i] * 100, p[i] > 0.5 ? "  replaced?" : ""))

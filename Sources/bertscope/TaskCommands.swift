@@ -56,7 +56,7 @@ struct ClassifyCommand: ParsableCommand {
                 let scores = try task.classify(e)
                 if json { return JSONOutput.print(Self.json(scores, task.task.problemType)) }
                 printNotes(model, task)
-                print(Self.table(scores, task.task.problemType))
+                printText(Self.table(scores, task.task.problemType))
             case .tokenClassification:
                 let labels = try task.labelTokens(e)
                 if json {
@@ -70,7 +70,7 @@ struct ClassifyCommand: ParsableCommand {
                             }))
                 }
                 printNotes(model, task)
-                print(Self.tokenTable(labels))
+                printText(Self.tokenTable(labels))
             case .questionAnswering:
                 throw CommandError("\(model.name) is a question-answering model: use bertscope answer QUESTION CONTEXT")
             }
@@ -154,7 +154,7 @@ struct AnswerCommand: ParsableCommand {
                         startToken: span.startToken, endToken: span.endToken))
             }
             printNotes(model, task)
-            print("answer: \(span.text)")
+            printText("answer: \(span.text)")
             print(
                 String(
                     format: "characters %d–%d of the context, tokens %d–%d, score %.4g (P(start) %.4g × P(end) %.4g)",

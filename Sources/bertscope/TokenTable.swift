@@ -17,7 +17,7 @@ enum TokenTable {
             let row =
                 pad(String(i), 4) + "  " + fit(e.tokens[i], pieceWidth) + pad(String(e.ids[i]), 8)
                 + pad(word, 6) + pad(String(e.typeIds[i]), 6) + "  " + fit("\(span.start)..\(span.end)", 9) + "  "
-                + visible(covered)
+                + visibleText(covered)
             lines.append(row)
         }
         lines.append("\(e.count) tokens" + (e.truncated > 0 ? " (\(e.truncated) cut by truncation)" : ""))
@@ -26,20 +26,5 @@ enum TokenTable {
 
     private static func pad(_ s: String, _ width: Int) -> String {
         String(repeating: " ", count: max(0, width - s.count)) + s
-    }
-
-    /// Control and invisible characters shown as escapes so rows stay on one line.
-    private static func visible(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            if u.value < 0x20 || u.value == 0x7F || u.properties.generalCategory == .format
-                || u.properties.generalCategory == .lineSeparator || u.properties.generalCategory == .paragraphSeparator
-            {
-                out += "\\u{\(String(u.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-        return out
     }
 }

@@ -73,12 +73,16 @@ struct TokenizeCommand: ParsableCommand {
                         typed.first.map { "characters \(w.offsets[$0].start)–\(w.offsets[typed.last!].end)" }
                         ?? "no text"
                     print("window \(k + 1) of \(windows.count): \(w.count) tokens, \(span)")
-                    print(TokenTable.render(w, text: text, pair: nil))
+                    printText(TokenTable.render(w, text: text, pair: nil))
                 }
                 return
             }
             let e = encodeForModel(tokenizer, config, text: text ?? "", pair: pair)
-            print(json ? EncodingJSON.object(e) : TokenTable.render(e, text: text ?? "", pair: pair))
+            if json {
+                print(EncodingJSON.object(e))
+            } else {
+                printText(TokenTable.render(e, text: text ?? "", pair: pair))
+            }
         }
     }
 
@@ -87,9 +91,9 @@ struct TokenizeCommand: ParsableCommand {
     /// becomes `{"line": N, "error": "…"}` and the run goes on; the exit
     /// status is 1 at the end when any line failed.
     private func runJSONL(_ tokenizer: Tokenizer, _ config: ModelConfig) throws {
-        var number = 0, failed = 0
-        while let line = readLine(strippingNewline: true) {
-            number += 1
+        var lines = StdinLines(), failed = 0
+        while let line = lines.next() {
+            let number = lines.number
             switch Self.request(line) {
             case .success(let (a, b)):
                 print(EncodingJSON.object(encodeForModel(tokenizer, config, text: a, pair: b, line: number)))
@@ -101,7 +105,8 @@ struct TokenizeCommand: ParsableCommand {
         }
         if failed > 0 {
             writeStderr(
-                "bertscope: error: \(failed) of \(number) input lines failed (their output lines hold the errors)")
+                "bertscope: error: \(failed) of \(lines.number) input lines failed (their output lines hold the errors)"
+            )
             throw ExitCode.failure
         }
     }

@@ -43,13 +43,13 @@ enum TokenizerArena {
         let width = max(10, names.map { displayWidth($0) }.max() ?? 10)
         print(fit("tokenizer", width) + "  tokens/word  chars/token  [UNK] rate  words split  longest pieces")
         for s in stats {
-            print(
+            printText(
                 fit(s.name, width)
                     + String(
                         format: "  %11.3f  %11.3f  %9.3f%%  %10.1f%%  ", s.fertility, s.charactersPerToken,
                         s.unknownRate * 100, s.splitShare * 100) + s.longestPieces.prefix(3).joined(separator: ", "))
             if !s.unknownCharacters.isEmpty {
-                print(
+                printText(
                     fit("", width) + "  [UNK] from: "
                         + s.unknownCharacters.map { "\($0.character) ×\($0.count)" }.joined(separator: "  "))
             }
@@ -57,15 +57,15 @@ enum TokenizerArena {
         if names.count > 1 {
             print("vocabulary overlap (Jaccard, word-boundary marks removed):")
             for (i, row) in overlap.enumerated() {
-                print(fit(names[i], width) + "  " + row.map { String(format: "%5.3f", $0) }.joined(separator: " "))
+                printText(fit(names[i], width) + "  " + row.map { String(format: "%5.3f", $0) }.joined(separator: " "))
             }
         }
     }
 
     private static func readCorpus(_ path: String) throws -> [String] {
         if path == "-" {
-            var lines: [String] = []
-            while let l = readLine(strippingNewline: true) { lines.append(l) }
+            var input = StdinLines(), lines: [String] = []
+            while let l = input.next() { lines.append(l) }
             return lines
         }
         do {

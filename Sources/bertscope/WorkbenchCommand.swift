@@ -87,10 +87,12 @@ struct WorkbenchCommand: ParsableCommand {
             }
             let others = drafts.orphans().count
             let unsent = "\(others) unsent draft\(others == 1 ? "" : "s") from other windows: :recover loads the newest"
-            // What start-up found wrong with the state folder outranks the drafts count.
-            if let problem = drafts.problem ?? workbench.history.notice {
+            // A tour's error (a step that did not load) stays on screen; what start-up
+            // found wrong with the state folder outranks the drafts count.
+            let tourFailed = workbench.state.notice?.isError == true
+            if !tourFailed, let problem = drafts.problem ?? workbench.history.notice {
                 workbench.state.notice = Notice(text: problem, isError: true)
-            } else if others > 0 {
+            } else if !tourFailed, others > 0 {
                 workbench.state.notice = Notice(text: unsent, isError: false)
             }
         }
@@ -105,69 +107,8 @@ struct WorkbenchCommand: ParsableCommand {
         // Quitting does not wait for a background export: its temporary file goes.
         OutputFile.removeUnfinished()
         do { try workbench.history.add(workbench.state.editorA.text) } catch {
-            FileHandle.standardError.write(Data("bertscope: \(error)\n".utf8))
+            writeStderr("bertscope: \(error)")
         }
         if stats { print("bertscope: " + started.summary) }
-    }
-}
-
-/// `bertscope tour NAME`: the workbench playing a tour.
-struct TourCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "tour",
-        abstract: "Play a teaching tour in the workbench (→ Space next, ← back, Esc explores from there).",
-        discussion: "With no NAME, lists the tours (Samples/tours and your own, recorded with :record)."
-    )
-    @OptionGroup var options: ModelOptions
-    @Option(name: .long, help: "Colour theme.") var theme = "dark"
-    @Flag(name: .customLong("no-color"), help: "No colours.") var noColor = false
-    @Flag(
-        name: .long,
-        help: "Play every step without a terminal and run its check lines on the model; exit 1 if one fails.")
-    var check = false
-    @Argument(help: "The tour: a name or a .tour file.") var name: String?
-
-    func run() throws {
-        if check, let name { return try checkTour(name) }
-        guard let name else {
-            let tours = WorkbenchSetup.tours()
-            for n in tours.names {
-                let title = (try? tours.load(n)).map { " — \($0.title) (\($0.steps.count) steps)" } ?? ""
-                print(n + title)
-            }
-            return
-        }
-        let args =
-            ["--tour", name, "--theme", theme] + (noColor ? ["--no-color"] : [])
-            + (options.model.map { ["--model", $0] } ?? [])
-        try WorkbenchCommand.parse(args).run()
-    }
-}
-
-extension TourCommand {
-    /// Each step on screen (160 × 48, headless), its checks run; a caption is required on every step.
-    func checkTour(_ name: String) throws {
-        var failures = 0
-        try reportingErrors {
-            let tour = try WorkbenchSetup.tours().load(name)
-            var options = options
-            if options.model == nil, let m = tour.model { options.model = m }
-            let model = try options.load()
-            let w = WorkbenchSetup.make(
-                model, input: SessionInput(text: ""), theme: try WorkbenchSetup.themes().load(theme))
-            _ = w.render(width: 160, height: 48)
-            for (k, step) in tour.steps.enumerated() {
-                w.open(Tour(title: tour.title, steps: [step]))
-                var problems = w.failedChecks(step.checks)
-                if step.caption.isEmpty { problems.append("the step has no caption") }
-                failures += problems.count
-                print(
-                    "step \(k + 1)/\(tour.steps.count): "
-                        + (problems.isEmpty
-                            ? "ok (\(step.checks.count) check\(step.checks.count == 1 ? "" : "s"))" : "FAILED"))
-                for p in problems { print("  " + p) }
-            }
-            if failures > 0 { throw CommandError("\(failures) check\(failures == 1 ? "" : "s") failed in \(name)") }
-        }
     }
 }

@@ -123,6 +123,13 @@ def main():
     for name in sorted(n for n in os.listdir(os.path.join(ROOT, "..", "Samples", "tours")) if n.endswith(".tour")):
         put("tour", name, open(os.path.join(ROOT, "..", "Samples", "tours", name), "rb").read())
     put("tour", "crlf", b"title = x\r\n[step]\r\ntext = a\u2028b\r\nmasks = 1,1\r\n> c\r\n".replace(b"\\u2028", "\u2028".encode()))
+    # tour-messages: what `bertscope tour` prints, from tours that try to reach the terminal.
+    hostile = b"\x1b[2J\x1b]0;title\x07\x1b]52;c;aGk=\x07\x7f\xc2\x9b31m"
+    put("tour-messages", "wordpiece.tour", open(os.path.join(ROOT, "..", "Samples", "tours", "wordpiece.tour"), "rb").read())
+    put("tour-messages", "title-and-check", b"title = T " + hostile + b"\n[step]\ntext = hi\ncheck = token 1 is " + hostile + b"\n> c\n")
+    put("tour-messages", "bad-line", b"[step]\nbad " + hostile + b" line\n")
+    put("tour-messages", "bad-value", b"[step]\npane = " + hostile + b"\nlayer = \x1b[0\n")
+    put("tour-messages", "bom-crlf", b"\xef\xbb\xbftitle = x\r\n[step]\r\ncheck = a\xc2\x85b\r\n> c\r\n")
     for i, k in enumerate([b"hi\x1bq", b"\x1b[200~paste\x1b[201~", b"\x1bP1$r0m\x1b\\", b"\x1b[1;5C\x1bOA", b"\x1b]11;rgb:0/0/0\x07"]):
         put("keys", str(i), k)
 

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_EACH="${1:-60}"; shift || true
-ALL=(safetensors torch config tokenizer-json vocab spm corpus theme tour keys encode-wordpiece encode-unigram encode-bpe)
+ALL=(safetensors torch config tokenizer-json vocab spm corpus theme tour tour-messages keys encode-wordpiece encode-unigram encode-bpe)
 TARGETS=("${@:-${ALL[@]}}")
 SCRATCH="${FUZZ_SCRATCH:-.build-fuzz}"
 export SWIFT_BACKTRACE=enable=no

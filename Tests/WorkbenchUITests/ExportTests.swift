@@ -5,6 +5,10 @@ import Testing
 import TestSupport
 @testable import WorkbenchUI
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `:export FORMAT [PATH]` writes the focused pane, `:export screen FORMAT` the whole screen.
 @Suite struct ExportTests {
     @Test func figuresOfThePaneAndTheScreen() throws {
@@ -86,5 +90,47 @@ import TestSupport
         scheduler.waitUntilIdle()
         w.finishBackgroundWork()
         #expect(!FileManager.default.fileExists(atPath: dir.path))
+    }
+}
+
+/// The workbench's writers (`:save`, `:export` of a figure, of the numbers)
+/// against a device, a FIFO nobody reads and a symlink: written through or
+/// refused in one line, never replaced.
+@Suite struct WorkbenchWriteTargetTests {
+    func kind(_ path: String) -> mode_t {
+        var st = stat()
+        return lstat(path, &st) == 0 ? st.st_mode & S_IFMT : 0
+    }
+
+    @Test func everyWriterLeavesDevicesFIFOsAndLinksInPlace() throws {
+        let dir = try temporaryDirectory()
+        let null = dir.appendingPathComponent("null").path, fifo = dir.appendingPathComponent("fifo").path
+        let target = dir.appendingPathComponent("target").path, link = dir.appendingPathComponent("link").path
+        guard mknod(null, S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0 else { return #expect(getuid() != 0) }
+        #expect(mkfifo(fifo, 0o600) == 0 && symlink(target, link) == 0)
+        try Data("old".utf8).write(to: URL(fileURLWithPath: target))
+        let w = makeWorkbench("the cat sat")
+        _ = w.render(width: 120, height: 40)
+        for command in ["save", "export svg", "export txt"] {
+            w.run(command: "\(command) \(null)")
+            w.finishBackgroundWork()
+            #expect(w.state.notice?.isError == false, "\(command): \(String(describing: w.state.notice))")
+            #expect(kind(null) == S_IFCHR, "\(command) replaced the device")
+            w.run(command: "\(command) \(fifo)")
+            w.finishBackgroundWork()
+            #expect(
+                w.state.notice?.text.contains("nothing is reading") == true,
+                "\(command): \(String(describing: w.state.notice))")
+            #expect(kind(fifo) == S_IFIFO)
+            w.run(command: "\(command) \(link)")
+            w.finishBackgroundWork()
+            let through = try String(contentsOfFile: target, encoding: .utf8)
+            #expect(kind(link) == S_IFLNK && through != "old", "\(command)")
+            try Data("old".utf8).write(to: URL(fileURLWithPath: target))
+        }
+        // The numbers go into a folder: a device where it belongs is refused.
+        w.run(command: "export \(null)")
+        w.finishBackgroundWork()
+        #expect(w.state.notice?.isError == true && kind(null) == S_IFCHR, "\(String(describing: w.state.notice))")
     }
 }

@@ -42,6 +42,7 @@ public struct Theme: Sendable, Equatable {
     public static func parse(_ text: String, source: String) throws -> Theme {
         var theme = builtIn
         theme.name = ((source as NSString).lastPathComponent as NSString).deletingPathExtension
+        let text = withoutByteOrderMark(text)
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }

@@ -7,11 +7,29 @@ import Session
 public enum TourFile {
     /// Most steps and caption lines a tour may have (a lesson, not a log).
     public static let stepLimit = 500, captionLimit = 12
+    /// Most bytes of a step's text, pair or counterfactual: about two windows
+    /// of a 512-token model in English (≈4 bytes a token), room for a
+    /// paragraph or a lesson on windows, and one step's check (every pane,
+    /// integrated gradients included) stays within seconds (5,000 words ran
+    /// for minutes). A tour file holds at most 256 KB: 500 steps of 500 bytes
+    /// (the shipped lessons are under 2 KB each).
+    public static let textLimit = 4096, byteLimit = 256 << 10
+
+    /// Why a step's text is too long to play, if it is.
+    public static func oversized(_ s: Tour.Step) -> String? {
+        [("text", s.text), ("pair", s.pair), ("counterfactual", s.counterfactual)].lazy.compactMap(oversized).first
+    }
+
+    private static func oversized(_ key: String, _ value: String) -> String? {
+        guard ["text", "pair", "counterfactual"].contains(key), value.utf8.count > textLimit else { return nil }
+        return "\(key) is \(value.utf8.count) bytes, over the \(textLimit) a step may hold"
+    }
 
     public static func parse(_ source: String, name: String = "tour") throws -> Tour {
         var tour = Tour(title: name)
         var step: Tour.Step? = nil
         // Any line break (CRLF from Windows editors, U+2028…) ends a line.
+        let source = withoutByteOrderMark(source)
         for (number, raw) in source.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             let place = "\(name):\(number + 1)"
@@ -36,6 +54,9 @@ public enum TourFile {
             let key = line[..<eq].trimmingCharacters(in: .whitespaces)
             let value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
             if var s = step {
+                if let why = oversized(key, value) {
+                    throw TourError("\(place): step \(tour.steps.count + 1): \(why)")
+                }
                 try set(key, value, in: &s, place)
                 step = s
             } else {

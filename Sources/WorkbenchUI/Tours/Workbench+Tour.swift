@@ -37,10 +37,13 @@ public struct TourLibrary: Sendable {
                 "no tour \"\(name)\"" + (known.isEmpty ? "" : " (tours: \(known.joined(separator: ", ")))"))
         }
         let text: String
-        do { text = try SafeFile.text(url, limit: 1 << 20) } catch { throw TourError(IOErrorText.describe(error)) }
+        do { text = try SafeFile.text(url, limit: TourFile.byteLimit) } catch {
+            throw TourError(IOErrorText.describe(error))
+        }
         var tour = try TourFile.parse(text, name: url.lastPathComponent)
-        // Relative model and tokenizer paths are the tour file's (shipped lessons carry their own).
-        let folder = url.deletingLastPathComponent()
+        // Relative model and tokenizer paths are the tour file's (shipped lessons carry their own):
+        // the real file's, when the tour is reached through a symlink.
+        let folder = url.resolvingSymlinksInPath().deletingLastPathComponent()
         func local(_ p: String) -> String {
             guard !p.hasPrefix("/"), !p.hasPrefix("~") else { return p }
             let candidate = folder.appendingPathComponent(p)
@@ -59,13 +62,12 @@ extension Workbench {
     /// Plays `tour` from its first step.
     public func startTour(_ tour: Tour) {
         state.tour = TourPlayback(tour: tour)
-        apply(tour.steps[0])
+        showStep(tour.steps[0], named: "step 1")
     }
 
     /// Reopens a saved state (`:save`): its step on screen, no tour banner.
     public func open(_ saved: Tour) {
-        apply(saved.steps[0])
-        state.say("reopened \(saved.title)")
+        if showStep(saved.steps[0], named: saved.title) { state.say("reopened \(saved.title)") }
     }
 
     func stepTour(by delta: Int) {
@@ -77,52 +79,13 @@ extension Workbench {
         }
         p.index = next
         state.tour = p
-        apply(p.step)
+        showStep(p.step, named: "step \(next + 1)")
     }
 
     func leaveTour() {
         guard state.tour != nil else { return }
         state.tour = nil
         state.say("left the tour: everything on screen is yours to explore")
-    }
-
-    /// Puts a step on screen: sentences, masks, pane and its settings, ablations.
-    func apply(_ s: Tour.Step) {
-        // The step's model first (its shape decides what layers and heads exist), then its tokenizers.
-        if let m = s.model, URL(fileURLWithPath: m).standardized.path != session.model.directory.standardized.path {
-            switchModel(m)
-        }
-        if s.tokenizers.isEmpty {
-            arena = TokenizerArena()
-        } else if arena.entries.map(\.name) != s.tokenizers.map({ ($0 as NSString).lastPathComponent }) {
-            setTokenizers(s.tokenizers.joined(separator: ","))
-        }
-        let f = facts
-        state.editorA = LineEditor(s.text)
-        state.editorB = LineEditor(s.pair)
-        state.masked = Set(s.masks)
-        state.labSeed = s.lab
-        state.focus = s.pane
-        state.zoomed = s.zoom
-        state.attention.layer = min(s.layer, f.layers - 1)
-        state.attention.head = min(s.head, f.heads - 1)
-        state.attention.view = s.view
-        state.attention.words = s.words
-        state.attention.hideSpecial = s.hideSpecial
-        state.attention.overview = s.overview
-        state.attention.importance = s.importance
-        state.attention.patching = s.patching
-        state.probing.representation = s.representation
-        state.attention.finder = nil
-        state.attention.focusMode = false
-        if let sel = s.select { state.tokens.selected = sel }
-        state.counterfactual = s.counterfactual
-        let outside = s.ablate.heads.filter { $0.layer >= f.layers || $0.head >= f.heads }
-        state.ablated = HeadAblation(s.ablate.heads.subtracting(outside))
-        state.meanAblation = s.meanAblation && !session.reference.isEmpty
-        state.notice =
-            outside.isEmpty ? nil : Notice(text: "this model has no head \(HeadAblation(outside))", isError: true)
-        submitCurrent()
     }
 
     /// The state on screen as a step (what `:record` and `:save` write).
@@ -176,7 +139,9 @@ extension Workbench {
         guard r.tour.steps.count < TourFile.stepLimit else {
             return fail("a tour has at most \(TourFile.stepLimit) steps")
         }
-        r.tour.steps.append(capturedStep())
+        let step = capturedStep()
+        if let why = TourFile.oversized(step) { return fail(":step: \(why) (a tour could not be played back)") }
+        r.tour.steps.append(step)
         state.recording = r
         state.say("step \(r.tour.steps.count) kept: :caption TEXT captions it")
     }
@@ -200,9 +165,14 @@ extension Workbench {
             return state.say("nothing recorded (no :step): no tour written")
         }
         let url = TourLibrary.userDirectory.appendingPathComponent(r.name + ".tour")
+        let text = TourFile.write(r.tour)
+        guard text.utf8.count <= TourFile.byteLimit else {
+            return fail(
+                "the tour is \(ByteCount(text.utf8.count)), over the \(ByteCount(TourFile.byteLimit)) a tour may hold")
+        }
         do {
             try OutputFile.makeDirectories(url.deletingLastPathComponent().path)
-            try OutputFile.write(Data(TourFile.write(r.tour).utf8), to: url)
+            try OutputFile.write(Data(text.utf8), to: url)
             state.recording = nil
             state.say(
                 "wrote \(r.tour.steps.count) step\(r.tour.steps.count == 1 ? "" : "s") to \(url.path): :tour \(r.name) plays it"
@@ -216,7 +186,9 @@ extension Workbench {
     func saveState(_ path: String) {
         guard !path.isEmpty else { return fail(":save FILE (reopen with bertscope --open FILE)") }
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
-        let t = Tour(title: "saved state", model: session.model.directory.path, steps: [capturedStep()])
+        let step = capturedStep()
+        if let why = TourFile.oversized(step) { return fail(":save: \(why) (--open could not read it back)") }
+        let t = Tour(title: "saved state", model: session.model.directory.path, steps: [step])
         do {
             try OutputFile.write(Data(TourFile.write(t).utf8), to: url)
             state.say("saved to \(url.path): bertscope --open \(path)")
