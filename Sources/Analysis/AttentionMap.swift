@@ -18,6 +18,18 @@ public struct AttentionMap: Sendable, Equatable {
     public subscript(row: Int, column: Int) -> Float { values[row * size + column] }
 
     public func row(_ r: Int) -> ArraySlice<Float> { values[(r * size)..<((r + 1) * size)] }
+
+    /// The row (or column) that shows token position `token`: the group
+    /// holding it, else (a hidden special token) the group nearest to it.
+    public func group(holding token: Int) -> Int {
+        if let g = groups.firstIndex(where: { $0.contains(token) }) { return g }
+        var best = 0, distance = Int.max
+        for (g, members) in groups.enumerated() {
+            let d = members.map { abs($0 - token) }.min() ?? Int.max
+            if d < distance { best = g; distance = d }
+        }
+        return best
+    }
 }
 
 /// The attention views the workbench offers. All are pure functions of a Trace.

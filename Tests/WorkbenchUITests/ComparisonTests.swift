@@ -105,7 +105,8 @@ import Tokenizers
         #expect(rb.input.text == "he said <mask> was here", "the second model's own mask token")
         #expect(rb.mlm?.predictions.count == 1 && rb.encoding.tokens.contains("<mask>"))
         let g = w.render(width: 160, height: 48)
-        #expect(g.contains("B: tiny-roberta-mlm · Attention") && g.contains("<s> → <s>"))
+        // The first model's cursor (its first typed token → the first token) within the second's map.
+        #expect(g.contains("B: tiny-roberta-mlm · Attention") && g.contains("he → <s>"))
         #expect(g.contains("Predictions · B: tiny-roberta-ml") && g.contains("B: tiny-roberta-ml he·Ġs·a·id·<mask>"))
         // Typing reaches both; the first model's layer/head are clamped to the second's shape.
         w.state.focus = .inputA

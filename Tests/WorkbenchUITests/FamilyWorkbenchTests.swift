@@ -80,7 +80,8 @@ import TestSupport
     @Test func debertaShowsItsScoreTerms() throws {
         let model = try LoadedModel.load(Fixtures.model("tiny-deberta-v3-mlm").path)
         let w = makeWorkbench("She read a long book.", model: model)
-        w.press(.escape, .tab, .char("j"), .char("j"), .char("l"))  // attention, query row 2, key column 1
+        // Attention: the query starts on the first typed token (row 1); then row 2, key column 1.
+        w.press(.escape, .tab, .char("j"), .char("l"))
         let g = w.render(width: 160, height: 48)
         #expect(g.contains("score = c2c ") && g.contains(" + c2p ") && g.contains(" + p2c ") && g.contains("· i−j = 1"))
         w.press(.char("v"))  // mean over heads: no per-head terms

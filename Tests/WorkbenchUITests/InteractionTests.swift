@@ -164,7 +164,8 @@ import Tokenizers
     @Test func theHeadFinderRanksEveryHeadForTheCursorCell() throws {
         let w = makeWorkbench("the cat sat on the mat")
         w.state.focus = .attention
-        w.state.attention.row = 2; w.state.attention.column = 5
+        // The cursor cell is the selected tokens': query 2, key 5.
+        w.state.tokens.selected = 2; w.state.attention.keyToken = 5
         w.press(.char("g"))
         let g = w.render(width: 120, height: 40)
         #expect(g.contains("heads ranked by attention") && g.contains("→"))

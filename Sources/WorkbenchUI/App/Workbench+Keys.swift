@@ -1,3 +1,4 @@
+import Analysis
 import Session
 
 extension Workbench {
@@ -77,17 +78,26 @@ extension Workbench {
         }
     }
 
-    /// A token chosen in the tokens pane becomes the attention query, and a
-    /// query row chosen in the attention pane selects its first token.
-    private func linkSelections(from context: Context, before: WorkbenchState, _ r: EncodeResult?) {
+    /// Selections are tokens, not row numbers: a query row or key column
+    /// moved in the attention pane selects its first token, and every other
+    /// change (a token chosen, the map regrouped by `w` or `s`, another view)
+    /// puts the cursor back on the selected tokens.
+    func linkSelections(from context: Context, before: WorkbenchState, _ r: EncodeResult?) {
         guard let r, let map = currentMap(for: r), map.size > 0 else { return }
-        if context == .tokens, state.tokens.selected != before.tokens.selected,
-            let row = map.groups.firstIndex(where: { $0.contains(state.tokens.selected) })
-        {
-            state.attention.row = row
-        } else if context == .attention, state.attention.row != before.attention.row, state.attention.row < map.size {
-            state.tokens.selected = map.groups[state.attention.row][0]
+        let a = state.attention
+        if context == .attention, a.row != before.attention.row, map.groups.indices.contains(a.row) {
+            state.tokens.selected = map.groups[a.row][0]
         }
+        if context == .attention, a.column != before.attention.column, map.groups.indices.contains(a.column) {
+            state.attention.keyToken = map.groups[a.column][0]
+        }
+        followSelectedTokens(map)
+    }
+
+    /// The cursor on the rows and columns that show the selected tokens.
+    func followSelectedTokens(_ map: AttentionMap) {
+        state.attention.row = map.group(holding: state.tokens.selected)
+        state.attention.column = map.group(holding: state.attention.keyToken)
     }
 
     private func openRankedHead(_ r: EncodeResult?) {

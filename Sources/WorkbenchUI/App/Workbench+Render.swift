@@ -78,8 +78,8 @@ extension Workbench {
             state.attention.finder!.selected = clamped(state.attention.finder!.selected, f.layers * f.heads)
         }
         guard let map = currentMap(for: r), map.size > 0 else { return }
-        state.attention.row = clamped(state.attention.row, map.size)
-        state.attention.column = clamped(state.attention.column, map.size)
+        state.attention.keyToken = clamped(state.attention.keyToken, r.encoding.count)
+        followSelectedTokens(map)
         guard let pane = layout.attention, !state.attention.overview, !state.attention.focusMode,
             let v = deriver.attentionView(r, state.attention)
         else { return }

@@ -13,9 +13,14 @@ public struct AttentionState: Equatable, Sendable {
     public var view = AttentionViewKind.head
     public var words = false
     public var hideSpecial = false
-    /// Cursor in map coordinates (query row, key column).
+    /// Cursor in map coordinates (query row, key column). The query is the
+    /// tokens pane's selected token and the key `keyToken`: when the map is
+    /// regrouped (words, hidden specials, another window) the cursor follows
+    /// the tokens, not the row numbers.
     public var row = 0
     public var column = 0
+    /// The token position under the key column.
+    public var keyToken = 0
     public var scrollRow = 0
     public var scrollColumn = 0
     public var overview = false

