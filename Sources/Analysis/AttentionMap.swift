@@ -1,3 +1,4 @@
+import CKernels
 import Encoder
 
 /// A square attention matrix: rows are queries, columns keys, rows sum to 1.
@@ -136,13 +137,17 @@ public enum AttentionViews {
     }
 
     /// a · b for n×n row-major matrices.
+    /// a · b for n × n matrices, on the C GEMM (always optimized: rollout at
+    /// 254 tokens took 0.4 s a frame in a debug build as a Swift loop).
     static func multiply(_ a: [Float], _ b: [Float], _ n: Int) -> [Float] {
         var out = [Float](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for k in 0..<n {
-                let aik = a[i * n + k]
-                if aik == 0 { continue }
-                for j in 0..<n { out[i * n + j] += aik * b[k * n + j] }
+        guard n > 0 else { return out }
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { po in
+                    bs_matmul_nn(
+                        pa.baseAddress, Int32(n), Int32(n), Int32(n), pb.baseAddress, Int32(n), po.baseAddress, 0)
+                }
             }
         }
         return out

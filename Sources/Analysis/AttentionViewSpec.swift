@@ -57,6 +57,12 @@ extension AttentionViews {
         }
     }
 
+    /// The layers whose context-mixing maps `spec` reads (none for the other views).
+    public static func mixingLayersRead(_ spec: AttentionViewSpec) -> ClosedRange<Int>? {
+        guard spec.kind.isMixing else { return nil }
+        return spec.kind == .valueZeroingRollout ? 0...max(0, spec.layer) : spec.layer...spec.layer
+    }
+
     /// The map for `spec`: rows and columns are tokens, or words (consecutive
     /// pieces of one word; specials alone) when `spec.words`.
     /// `mixing` gives a layer's context-mixing maps (the norm views need the

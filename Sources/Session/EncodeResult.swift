@@ -28,6 +28,8 @@ public struct EncodeResult: Sendable {
     public var patching: PatchingOutcome? = nil
     /// Attention flow through `input.flowLayer`, when asked for.
     public var flow: FlowOutcome? = nil
+    /// Context mixing of `input.mixingLayers`, when asked for.
+    public var mixing: MixingOutcome? = nil
     /// The input beside `input.comparison`, when asked for.
     public var comparison: ComparisonOutcome? = nil
     /// Set when the text is longer than the model's window: `encoding` and
@@ -71,6 +73,24 @@ public struct DocumentWindows: Sendable, Equatable {
     public init(index: Int, size: Int, stride: Int, ranges: [Range<Int>], documentTokens: Int, spans: [Range<Int>]) {
         self.index = index; self.size = size; self.stride = stride; self.ranges = ranges
         self.documentTokens = documentTokens; self.spans = spans
+    }
+}
+
+/// Context-mixing maps by layer, computed in the session's background phase.
+public struct MixingOutcome: Sendable, Equatable {
+    public var layers: [Int: ContextMixing]
+    public var valueZeroing: Bool
+
+    /// Layer `l`'s maps, if computed (with value zeroing when that is needed).
+    public func layer(_ l: Int, valueZeroing needed: Bool) -> ContextMixing? {
+        guard !needed || valueZeroing else { return nil }
+        return layers[l]
+    }
+
+    var approximateBytes: Int {
+        layers.values.reduce(0) {
+            $0 + ($1.normPerHead.count + $1.norm.count + $1.normResidualLN.count + ($1.valueZeroing?.count ?? 0)) * 4
+        }
     }
 }
 

@@ -54,10 +54,3 @@ extension LoadedModel {
         encoder.scoreParts(t, layer: layer, head: head, query: query, key: key)?.description
     }
 }
-
-extension LoadedModel {
-    /// One layer's context-mixing maps for a result (nil when it has no trace).
-    public func contextMixing(_ r: EncodeResult, layer: Int, valueZeroing: Bool = false) -> ContextMixing? {
-        r.trace.map { ContextMixing.compute(encoder, $0, layer: layer, valueZeroing: valueZeroing) }
-    }
-}

@@ -210,6 +210,25 @@ extension ModelSession {
 }
 
 extension ModelSession {
+    /// Context mixing of `layers` (clamped to the model's), one layer at a
+    /// time with a pass count; nil when cancelled.
+    func analyzeMixing(
+        _ t: Trace, layers: ClosedRange<Int>, valueZeroing: Bool, isCancelled: @escaping @Sendable () -> Bool,
+        progress: @escaping @Sendable (Int, Int) -> Void
+    ) -> MixingOutcome? {
+        let range = layers.clamped(to: 0...max(0, t.layers - 1))
+        var out = MixingOutcome(layers: [:], valueZeroing: valueZeroing)
+        for (done, l) in range.enumerated() {
+            if isCancelled() { return nil }
+            progress(done, range.count)
+            out.layers[l] = ContextMixing.compute(model.encoder, t, layer: l, valueZeroing: valueZeroing)
+        }
+        progress(range.count, range.count)
+        return out
+    }
+}
+
+extension ModelSession {
     /// A′ encoded (with the input's ablations) and compared with the input; nil when cancelled.
     func analyzeComparison(
         _ input: SessionInput, _ trace: Trace, _ e: Encoding, _ text: String,

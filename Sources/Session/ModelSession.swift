@@ -112,9 +112,23 @@ public final class ModelSession: @unchecked Sendable {
             let wantsTask = taskWanted(result), wantsPatching = input.patching && input.counterfactual != nil
             let wantsFlow = input.flowLayer != nil && result.trace != nil
             let wantsComparison = input.comparison != nil && result.trace != nil
-            publish(result, generation: gen, cache: !wantsTask && !wantsPatching && !wantsFlow && !wantsComparison)
-            guard wantsTask || wantsPatching || wantsFlow || wantsComparison else { continue }
+            let wantsMixing = input.mixingLayers != nil && result.trace != nil
+            let later = wantsTask || wantsPatching || wantsFlow || wantsComparison || wantsMixing
+            publish(result, generation: gen, cache: !later)
+            guard later else { continue }
             let stale = isStale(gen, input)
+            // The view on screen first: context mixing before the task head's explanations.
+            if wantsMixing, let layers = input.mixingLayers, let trace = result.trace {
+                guard
+                    let outcome = analyzeMixing(
+                        trace, layers: layers, valueZeroing: input.valueZeroing, isCancelled: stale,
+                        progress: progress(gen))
+                else { continue }
+                result.mixing = outcome
+                if wantsTask || wantsPatching || wantsFlow || wantsComparison {
+                    publish(result, generation: gen, cache: false)
+                }
+            }
             if wantsTask, let task = taskModel {
                 guard
                     let answer = analyzeTask(

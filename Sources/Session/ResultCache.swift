@@ -29,6 +29,6 @@ extension EncodeResult {
         let flow = flow?.map.map { $0.size * $0.size } ?? 0
         let windows = windowEncodings.reduce(0) { $0 + $1.count } * 64
         return 4096 + (trace?.approximateBytes ?? 0) + (comparison?.trace?.approximateBytes ?? 0)
-            + flow * MemoryLayout<Float>.stride + windows + encoding.count * 64
+            + flow * MemoryLayout<Float>.stride + windows + encoding.count * 64 + (mixing?.approximateBytes ?? 0)
     }
 }

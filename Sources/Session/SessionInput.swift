@@ -21,6 +21,11 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     public var meanAblation: Bool
     /// Attention flow through this layer, computed after the trace (it is n² maximum flows).
     public var flowLayer: Int?
+    /// Context mixing of these layers (the norm views, value zeroing and its
+    /// rollout), computed after the trace: seconds a layer on long inputs.
+    public var mixingLayers: ClosedRange<Int>?
+    /// The mixing asked for includes value zeroing (one more pass per token).
+    public var valueZeroing: Bool = false
     /// A second sentence A′ to compare the input with (`:compare TEXT`).
     public var comparison: String?
     /// A text longer than the model's window is cut into overlapping windows
@@ -46,8 +51,10 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         ablated: HeadAblation = HeadAblation(), importance: Bool = false,
         explainMethod: AttributionMethod = .integratedGradients, explainTarget: Int? = nil,
         counterfactual: String? = nil, patching: Bool = false, meanAblation: Bool = false, flowLayer: Int? = nil,
-        comparison: String? = nil, window: Int = 0, attentionLayers: ClosedRange<Int>? = nil
+        comparison: String? = nil, window: Int = 0, attentionLayers: ClosedRange<Int>? = nil,
+        mixing: ClosedRange<Int>? = nil
     ) {
+        self.mixingLayers = mixing
         self.window = window
         self.attentionLayers = attentionLayers
         self.flowLayer = flowLayer
@@ -70,6 +77,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
             && a.ablated == b.ablated && a.importance == b.importance && a.explainMethod == b.explainMethod
             && a.explainTarget == b.explainTarget && a.patching == b.patching && a.meanAblation == b.meanAblation
             && a.flowLayer == b.flowLayer && a.attentionLayers == b.attentionLayers
+            && a.mixingLayers == b.mixingLayers && a.valueZeroing == b.valueZeroing
             && a.comparison.map { Array($0.utf8) } == b.comparison.map { Array($0.utf8) } && a.window == b.window
             && a.windowCenter == b.windowCenter
             && a.counterfactual.map { Array($0.utf8) } == b.counterfactual.map { Array($0.utf8) }
@@ -89,6 +97,8 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         h.combine(patching)
         h.combine(meanAblation)
         h.combine(flowLayer)
+        h.combine(mixingLayers)
+        h.combine(valueZeroing)
         h.combine(comparison.map { Array($0.utf8) })
         h.combine(window)
         h.combine(windowCenter)

@@ -33,12 +33,8 @@ extension TourCheckTests {
         let root = try temporaryDirectory()
         let real = root.appendingPathComponent("lessons"), links = root.appendingPathComponent("links")
         let toks = real.appendingPathComponent("toks")
-        for d in [toks, links] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
-        for f in ["tokenizer.json", "tokenizer_config.json", "config.json"] {
-            try FileManager.default.copyItem(
-                at: Fixtures.model("tiny-albert-pretraining").appendingPathComponent(f),
-                to: toks.appendingPathComponent(f))
-        }
+        try FileManager.default.createDirectory(at: links, withIntermediateDirectories: true)
+        try Fixtures.copyTokenizer(of: "tiny-albert-pretraining", to: toks)
         try Data("[step]\ntext = he said\ntokenizers = toks\ncheck = tokenizer 1 is ▁he·▁said\n> x\n".utf8).write(
             to: real.appendingPathComponent("t.tour"))
         let link = links.appendingPathComponent("t.tour")

@@ -137,17 +137,18 @@ import TestSupport
         try t.send(text, literal: true)
         try t.waitFor(text: "Tokens (8)")
         try t.send("Escape")
-        try t.send("Tab")  // the attention pane; the cursor on [CLS] → [CLS] of layer 1
+        // The attention pane; the cursor on the tokens pane's selected token: the → [CLS] of layer 1.
+        try t.send("Tab")
         for _ in 0..<6 { try t.send("v") }  // past mean, rollout, attention flow and the two norms
         let norm = try t.waitFor("the residual norm view") {
-            $0.contains("‖αf(x)‖ + residual, LayerNorm") && $0.contains("[CLS] → [CLS]  ‖·‖ = ")
+            $0.contains("‖αf(x)‖ + residual, LayerNorm") && $0.contains("the → [CLS]  ‖·‖ = ")
         }
         try t.send("v")
         let zeroing = try t.waitFor("value zeroing") {
-            $0.contains("· value zeroing") && $0.contains("[CLS] → [CLS]  share = ")
+            $0.contains("· value zeroing") && $0.contains("the → [CLS]  share = ")
         }
         func shown(_ screen: String, _ name: String) -> Double? {
-            guard let line = screen.split(separator: "\n").first(where: { $0.contains("[CLS] → [CLS]  \(name) = ") }),
+            guard let line = screen.split(separator: "\n").first(where: { $0.contains("the → [CLS]  \(name) = ") }),
                 let r = line.range(of: "\(name) = ")
             else { return nil }
             return Double(line[r.upperBound...].prefix(8))
@@ -158,7 +159,8 @@ import TestSupport
             let want = try readNPY(out.appendingPathComponent(file))
             #expect(want.shape == [3, 8, 8])
             let got = try #require(shown(screen, name), "\(file): \(screen)")
-            #expect(abs(got - Double(want.values[0])) < 2e-6, "\(file): \(got) vs \(want.values[0])")
+            // Layer 1, query 1 (the), key 0 ([CLS]).
+            #expect(abs(got - Double(want.values[8])) < 2e-6, "\(file): \(got) vs \(want.values[8])")
         }
         try t.send("q")
     }

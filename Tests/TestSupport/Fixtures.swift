@@ -6,6 +6,15 @@ public enum Fixtures {
     public static let root: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
 
+    /// A fixture model's tokenizer files (tokenizer.json, its config, config.json) copied into `dir`.
+    public static func copyTokenizer(of name: String, to dir: URL) throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for f in ["tokenizer.json", "tokenizer_config.json", "config.json"] {
+            try FileManager.default.copyItem(
+                at: model(name).appendingPathComponent(f), to: dir.appendingPathComponent(f))
+        }
+    }
+
     public static func model(_ name: String) -> URL { root.appendingPathComponent("models/\(name)") }
     public static var tokenizer: URL { root.appendingPathComponent("tokenizer") }
     public static var minilmGoldens: URL { root.appendingPathComponent("minilm") }

@@ -153,12 +153,7 @@ import TestSupport
     @Test func stepTokenizersResolveBesideTheTourFile() throws {
         let dir = try temporaryDirectory()
         let toks = dir.appendingPathComponent("toks")
-        try FileManager.default.createDirectory(at: toks, withIntermediateDirectories: true)
-        for f in ["tokenizer.json", "tokenizer_config.json", "config.json"] {
-            try FileManager.default.copyItem(
-                at: Fixtures.model("tiny-albert-pretraining").appendingPathComponent(f),
-                to: toks.appendingPathComponent(f))
-        }
+        try Fixtures.copyTokenizer(of: "tiny-albert-pretraining", to: toks)
         try Data("[step]\ntext = he said\ntokenizers = toks\n> x\n[step]\ntext = he\n> y\n".utf8).write(
             to: dir.appendingPathComponent("t.tour"))
         let tour = try TourLibrary(directories: [dir]).load("t")

@@ -47,13 +47,21 @@ extension Workbench {
         return e
     }
 
-    /// Attention flow is part of the input (the session computes it), and so
-    /// are lean mode's layers: a key that opens the flow view, moves its
-    /// layer or (lean) shows another layer asks for it.
+    /// Attention flow and context mixing are part of the input (the session
+    /// computes them in the background), and so are lean mode's layers: a
+    /// key that opens such a view, moves its layer or (lean) shows another
+    /// layer asks for it.
     func followViewInputs() {
         let want = currentInput, asked = session.snapshot.input
-        let secondMoved = second.map { b in secondInput?.attentionLayers != b.session.snapshot.input.attentionLayers }
-        if want.flowLayer != asked.flowLayer || want.attentionLayers != asked.attentionLayers || secondMoved == true,
+        let secondMoved = second.map { b in
+            let w = secondInput, a = b.session.snapshot.input
+            return w?.attentionLayers != a.attentionLayers || w?.mixingLayers != a.mixingLayers
+                || w?.valueZeroing != a.valueZeroing
+        }
+        let moved =
+            want.flowLayer != asked.flowLayer || want.attentionLayers != asked.attentionLayers
+            || want.mixingLayers != asked.mixingLayers || want.valueZeroing != asked.valueZeroing
+        if moved || secondMoved == true,
             !batching
         {
             submitCurrent()

@@ -153,6 +153,12 @@ extension Workbench {
                 {
                     // Lean mode: this result holds other layers' maps; the one asked for is on its way.
                     v.flowWaiting = "lean mode: encoding again for layer \(state.attention.layer + 1)'s maps…"
+                } else if state.attention.view.isMixing, v.attention == nil {
+                    let layers = AttentionViews.mixingLayersRead(state.attention.spec) ?? 0...0
+                    v.flowWaiting =
+                        "computing context mixing (\(state.attention.view.rawValue)) of layer"
+                        + (layers.count > 1 ? "s 1–\(layers.upperBound + 1): " : " \(layers.lowerBound + 1): ")
+                        + (snap.progress.map { "\($0.done) of \($0.total) layers…" } ?? "the head outputs' norms…")
                 } else if state.attention.view == .flow, v.attention == nil {
                     v.flowWaiting =
                         r.flow?.error ?? ModelSession.flowRefusal(tokens: r.encoding.count)

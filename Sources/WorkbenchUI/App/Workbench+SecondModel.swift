@@ -27,7 +27,9 @@ extension Workbench {
         var input = SessionInput(
             text: own(state.editorA.text), pair: own(state.editorB.text), ablated: HeadAblation(),
             // Lean mode: the layers of its map beside the first's, clamped to its own layer count.
-            attentionLayers: lean ? state.attention.layersRead(of: b.facts.layers) : nil)
+            attentionLayers: lean ? state.attention.layersRead(of: b.facts.layers) : nil,
+            mixing: mixingAsked(layers: b.facts.layers))
+        input.valueZeroing = input.mixingLayers != nil && state.attention.view.needsValueZeroing
         // Windows are cut at other tokens in the other model: the same characters, not the same index.
         input.windowCenter = shownWindowCenter
         return input

@@ -78,7 +78,7 @@ public final class Workbench {
 
     /// What the input lines, masks and lab seed ask the model now.
     public var currentInput: SessionInput {
-        SessionInput(
+        var input = SessionInput(
             text: state.editorA.text, pair: state.editorB.text, masked: state.masked, labSeed: state.labSeed,
             ablated: state.ablated, importance: state.attention.importance,
             explainMethod: state.predictions.explainMethod, explainTarget: state.predictions.explainTarget,
@@ -86,7 +86,17 @@ public final class Workbench {
             meanAblation: state.meanAblation,
             flowLayer: state.attention.view == .flow && !state.attention.overview ? state.attention.layer : nil,
             comparison: state.attention.comparing ? state.comparison : nil, window: state.window,
-            attentionLayers: lean ? leanLayers : nil)
+            attentionLayers: lean ? leanLayers : nil, mixing: mixingAsked(layers: facts.layers))
+        input.valueZeroing = input.mixingLayers != nil && state.attention.view.needsValueZeroing
+        return input
+    }
+
+    /// The context-mixing layers the attention pane shows now (nil: none), within a model of `layers` layers.
+    func mixingAsked(layers: Int) -> ClosedRange<Int>? {
+        guard !state.attention.overview else { return nil }
+        var spec = state.attention.spec
+        spec.layer = min(spec.layer, layers - 1)
+        return AttentionViews.mixingLayersRead(spec)
     }
 
     /// Lean mode (`--lean`): each trace keeps only the attention maps the

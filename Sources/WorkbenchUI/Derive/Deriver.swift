@@ -12,10 +12,6 @@ final class Deriver {
     private var maps = ByteBudgetCache<MapKey, AttentionMap>(capacity: 64, byteBudget: 128 << 20) {
         $0.values.count * MemoryLayout<Float>.stride
     }
-    private var mixes = ByteBudgetCache<MixKey, ContextMixing>(capacity: 64, byteBudget: 256 << 20) {
-        ($0.normPerHead.count + $0.norm.count + $0.normResidualLN.count + ($0.valueZeroing?.count ?? 0))
-            * MemoryLayout<Float>.stride
-    }
     private var tokens: (key: TokensKey, view: TokensView)?
     private var overview: (key: OverviewKey, view: OverviewView)?
     private var probing: (key: ProbingKey, view: ProbingView)?
@@ -27,7 +23,6 @@ final class Deriver {
     init(model: LoadedModel) { self.model = model }
 
     struct MapKey: Hashable { let input: SessionInput, spec: AttentionViewSpec }
-    struct MixKey: Hashable { let input: SessionInput, layer: Int }
     struct TokensKey: Equatable { let input: SessionInput, selected: Int }
     struct AttentionKey: Equatable { let input: SessionInput, spec: AttentionViewSpec, row: Int, column: Int }
     struct FinderKey: Equatable {
@@ -42,6 +37,12 @@ final class Deriver {
         // Attention flow comes in the session's second phase: no map (and nothing cached) until then.
         let flow = r.flow.flatMap { $0.layer == spec.layer ? $0.map : nil }
         if spec.kind == .flow, flow == nil { return nil }
+        // So does context mixing: no map (not the raw head in its place) until its layers are in.
+        if let layers = AttentionViews.mixingLayersRead(spec),
+            !layers.allSatisfy({ r.mixing?.layer($0, valueZeroing: spec.kind.needsValueZeroing) != nil })
+        {
+            return nil
+        }
         let key = MapKey(input: r.input, spec: spec)
         if let m = maps.get(key) { return m }
         let m = AttentionViews.map(t, r.encoding, spec, flow: flow) {
@@ -61,13 +62,9 @@ final class Deriver {
         return v
     }
 
-    /// One layer's context-mixing maps (every head at once), memoized by input and layer.
+    /// One layer's context-mixing maps, as the session computed them in the background.
     private func mixing(_ r: EncodeResult, layer: Int, valueZeroing: Bool) -> ContextMixing? {
-        let key = MixKey(input: r.input, layer: layer)
-        if let m = mixes.get(key), !valueZeroing || m.valueZeroing != nil { return m }
-        guard let m = model.contextMixing(r, layer: layer, valueZeroing: valueZeroing) else { return nil }
-        mixes.put(key, m)
-        return m
+        r.mixing?.layer(layer, valueZeroing: valueZeroing)
     }
 
     func tokensView(_ r: EncodeResult, selected: Int) -> TokensView {

@@ -1,0 +1,40 @@
+import Analysis
+import Session
+import Testing
+import TestSupport
+@testable import WorkbenchUI
+
+/// Context mixing runs in the session's background phase (it took 0.24–13.9 s
+/// per frame on the key and render path at 254 tokens): a frame never computes
+/// it, says it is waiting, and then shows exactly what the analysis computes.
+@Suite struct MixingInSessionTests {
+    @Test(arguments: [AttentionViewKind.norm, .normSum, .normResidual, .valueZeroing, .valueZeroingRollout])
+    func aMixingViewWaitsThenShowsTheSessionsMaps(kind: AttentionViewKind) throws {
+        let scheduler = ManualScheduler()
+        let session = ModelSession(
+            model: tinyModel, input: SessionInput(text: "he said it was here"), scheduler: scheduler)
+        scheduler.waitUntilIdle()
+        let w = Workbench(session: session, theme: try! shippedThemes.load("dark"), themes: shippedThemes)
+        w.state.focus = .attention
+        w.press(.char("]"))  // layer 2
+        while w.state.attention.view != kind { w.handle(.char("v")) }
+        // Asked, not computed: the frame says so and draws no map.
+        #expect(w.session.snapshot.input.mixingLayers != nil)
+        let waiting = w.render(width: 120, height: 40)
+        #expect(waiting.contains("computing context mixing (\(kind.rawValue))"))
+        scheduler.waitUntilIdle()
+        let r = try #require(w.snapshot.result)
+        let t = try #require(r.trace)
+        let mixing = try #require(r.mixing)
+        let layers = try #require(AttentionViews.mixingLayersRead(w.state.attention.spec))
+        for l in layers {
+            let direct = ContextMixing.compute(tinyModel.encoder, t, layer: l, valueZeroing: kind.needsValueZeroing)
+            #expect(mixing.layers[l] == direct, "layer \(l + 1)")
+        }
+        let shown = w.render(width: 120, height: 40)
+        #expect(!shown.contains("computing context mixing"))
+        let map = try #require(w.currentMap(for: r))
+        let expected = AttentionViews.map(t, r.encoding, w.state.attention.spec) { mixing.layers[$0] }
+        #expect(map == expected)
+    }
+}
