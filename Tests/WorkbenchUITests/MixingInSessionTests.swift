@@ -38,3 +38,22 @@ import TestSupport
         #expect(map == expected)
     }
 }
+
+extension MixingInSessionTests {
+    /// The second model's pane says it is computing too (it was an empty box).
+    @Test func theSecondModelsPaneSaysItIsComputing() throws {
+        let scheduler = ManualScheduler()
+        let session = ModelSession(model: tinyModel, input: SessionInput(text: "he said it"), scheduler: scheduler)
+        let w = Workbench(session: session, theme: try! shippedThemes.load("dark"), themes: shippedThemes)
+        w.loadModel = { _ in SecondModelWindowTests.roberta }
+        w.run(command: "compare-model roberta")
+        scheduler.waitUntilIdle()
+        w.state.focus = .attention
+        while w.state.attention.view != .normSum { w.handle(.char("v")) }
+        #expect(w.render(width: 160, height: 48).contains("computing context mixing for this model…"))
+        scheduler.waitUntilIdle()
+        let g = w.render(width: 160, height: 48)
+        #expect(!g.contains("computing context mixing") && g.contains("B: tiny-roberta-mlm · Attention"))
+        #expect(w.second?.session.snapshot.result?.mixing?.layers[0] != nil)
+    }
+}

@@ -38,9 +38,15 @@ extension Workbench {
         }
         var predictions = b.deriver.predictionsView(r)
         predictions.headNote = SecondView.heading(f.name, marks) + (predictions.headNote.map { " · " + $0 } ?? "")
-        return SecondView(
+        var view = SecondView(
             name: f.name, layers: f.layers, heads: f.heads, attention: r.flatMap { b.deriver.attentionView($0, s) },
             attentionState: s, predictions: predictions, marks: marks)
+        if view.attention == nil, r != nil {
+            // It computes mixing as the first model does; attention flow only the first model computes.
+            if s.view.isMixing { view.waiting = "computing context mixing for this model…" }
+            if s.view == .flow { view.waiting = "attention flow is computed for the first model only" }
+        }
+        return view
     }
 
     /// Where everything goes; a tour's caption banner takes rows above the
@@ -226,6 +232,7 @@ public enum FrameRenderer {
             // Side by side: the first model on the left, the second on the right.
             var input = AttentionPane.Input(view: b.attention, layers: b.layers, heads: b.heads)
             input.titlePrefix = b.titlePrefix
+            input.flowWaiting = b.waiting
             AttentionPane.render(input, b.attentionState, right, focused: false, into: &c)
         }
         if let b = v.second, let right = layout.secondPredictions {

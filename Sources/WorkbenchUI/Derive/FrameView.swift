@@ -41,6 +41,8 @@ public struct SecondView: Equatable, Sendable {
     /// What its panes show when that is not simply the current sentence:
     /// "⟳ previous input", "window 2/5".
     public var marks: [String] = []
+    /// What its attention pane says while its map is being computed.
+    public var waiting: String?
     public init(
         name: String, layers: Int, heads: Int, attention: AttentionView?, attentionState: AttentionState,
         predictions: PredictionsView?, marks: [String] = []
