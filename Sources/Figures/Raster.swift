@@ -43,20 +43,25 @@ public struct Raster: Sendable, Equatable {
 /// heatmap cells tile without seams), text through FreeType, lines.
 public enum Rasterizer {
     /// The most pixels a figure may have (a 16k × 16k image is 1 GB of RGBA).
-    public static let pixelLimit = 100_000_000
+    public static let pixelLimit = RasterSize.pixelLimit
 
     public static func raster(_ f: Figure, scale: Double, fonts: FontSet) throws -> Raster {
-        guard scale.isFinite, scale > 0 else { throw FigureError("the PNG scale must be a positive number") }
-        let w = Int((f.width * scale).rounded(.up)), h = Int((f.height * scale).rounded(.up))
-        guard w > 0, h > 0, w <= 30_000, h <= 30_000, w * h <= pixelLimit else {
-            throw FigureError("a \(w) × \(h) pixel PNG is too large (at most \(pixelLimit / 1_000_000) megapixels)")
-        }
+        let (w, h) = try RasterSize.checked(f, scale: scale)
         var r = Raster(width: w, height: h, fill: f.background)
         func px(_ v: Double) -> Int { Int((v * scale).rounded()) }
         for item in f.items {
             switch item {
             case .rect(let x, let y, let rw, let rh, let fill, _):
                 r.fill(px(x), px(y), px(x + rw), px(y + rh), fill)
+            case .cells(let cells):
+                for i in 0..<cells.rows {
+                    let y = cells.y + Double(i) * cells.cellHeight
+                    for j in 0..<cells.columns {
+                        let x = cells.x + Double(j) * cells.cellWidth
+                        let fill = cells.fills[i * cells.columns + j]
+                        r.fill(px(x), px(y), px(x + cells.cellWidth), px(y + cells.cellHeight), fill)
+                    }
+                }
             case .line(let x1, let y1, let x2, let y2, let color, let width):
                 let t = max(1, Int((width * scale).rounded()))
                 if y1 == y2 {
