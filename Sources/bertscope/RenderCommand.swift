@@ -12,12 +12,13 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "One figure of one view, for slides and papers: SVG, PNG, HTML, text or ANSI.",
         discussion: """
-            The attention views (attention, rollout, overview) render as matrix figures: one \\
-            rectangle per entry with its value as hover text, the tokens as row and column \\
-            labels, a colour bar. The other views render exactly as the workbench draws \\
-            them, WIDTH columns wide. --csv prints a matrix view's numbers instead, tokens \\
-            as headers. Text formats go to stdout without --out; SVG, PNG and HTML to \\
-            bertscope-VIEW.EXT.
+            The attention views (attention, rollout, overview) render as matrix figures: one \
+            rectangle per entry with its value as hover text, the tokens as row and column \
+            labels, a colour bar; past 256 tokens (an overview: 96 a panel) entries are \
+            averaged over blocks and the subtitle says so. The other views render exactly \
+            as the workbench draws them, WIDTH columns wide. --csv prints a matrix view's \
+            numbers instead, tokens as headers. Text formats go to stdout without --out; \
+            SVG, PNG and HTML to bertscope-VIEW.EXT.
             """
     )
 
