@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import SafeIO
 
 /// A figure's size in pixels, checked before any pixel is allocated: over
 /// the limit, or more than the process can allocate now, is a one-line
@@ -20,7 +16,7 @@ public enum RasterSize {
             throw FigureError(
                 "a \(w) × \(h) pixel PNG is too large (at most \(pixelLimit / 1_000_000) megapixels)\(hint(f))")
         }
-        guard canAllocate(w * h * 4) else {
+        guard Allocation.possible(w * h * 4) else {
             throw FigureError(
                 "not enough memory for a \(w) × \(h) pixel PNG (\(w * h * 4 >> 20) MB of pixels): try a smaller scale (--scale)"
             )
@@ -40,12 +36,5 @@ public enum RasterSize {
     static func hint(_ f: Figure) -> String {
         guard let s = fittingScale(f) else { return ": draw less (one layer or head)" }
         return ": scale \(s) or less fits (--scale)"
-    }
-
-    /// Whether `bytes` can be had now (the block is given back at once).
-    static func canAllocate(_ bytes: Int) -> Bool {
-        guard let p = malloc(bytes) else { return false }
-        free(p)
-        return true
     }
 }
