@@ -64,7 +64,7 @@ struct RenderCommand: ParsableCommand {
             let model = try options.load()
             let w = WorkbenchSetup.make(
                 model, input: SessionInput(text: text, pair: pair), theme: try WorkbenchSetup.themes().load(theme),
-                runsTaskHead: view == .predictions || view == .explain)
+                runsTaskHead: view == .predictions || view == .explain, shownWindowOnly: true)
             if let layer, !(1...model.facts.layers).contains(layer) {
                 throw CommandError("--layer \(layer): the model has layers 1…\(model.facts.layers)")
             }
