@@ -7,8 +7,17 @@ public struct Raster: Sendable, Equatable {
 
     public init(width: Int, height: Int, fill: RGB) {
         self.width = width; self.height = height
-        pixels = [UInt8](repeating: 255, count: width * height * 4)
-        for i in 0..<(width * height) { pixels[i * 4] = fill.r; pixels[i * 4 + 1] = fill.g; pixels[i * 4 + 2] = fill.b }
+        let word = Self.word(fill)
+        // Whole pixels at once through the standard library (a byte loop took seconds for 10⁸ pixels).
+        pixels = [UInt8](unsafeUninitializedCapacity: width * height * 4) { buffer, count in
+            UnsafeMutableRawBufferPointer(buffer).bindMemory(to: UInt32.self).initialize(repeating: word)
+            count = width * height * 4
+        }
+    }
+
+    /// An opaque pixel's four bytes as one word, in memory order (r, g, b, a).
+    static func word(_ c: RGB) -> UInt32 {
+        withUnsafeBytes(of: (c.r, c.g, c.b, UInt8(255))) { $0.loadUnaligned(as: UInt32.self) }
     }
 
     init(width: Int, height: Int, pixels: [UInt8]) { self.width = width; self.height = height; self.pixels = pixels }
@@ -30,11 +39,10 @@ public struct Raster: Sendable, Equatable {
     mutating func fill(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ c: RGB) {
         let xs = max(0, x0)..<min(width, x1), ys = max(0, y0)..<min(height, y1)
         guard !xs.isEmpty, !ys.isEmpty else { return }
-        for y in ys {
-            for x in xs {
-                let i = (y * width + x) * 4
-                pixels[i] = c.r; pixels[i + 1] = c.g; pixels[i + 2] = c.b; pixels[i + 3] = 255
-            }
+        let word = Self.word(c), w = width
+        pixels.withUnsafeMutableBytes { raw in
+            let words = raw.bindMemory(to: UInt32.self)
+            for y in ys { words[(y * w + xs.lowerBound)..<(y * w + xs.upperBound)].update(repeating: word) }
         }
     }
 }
