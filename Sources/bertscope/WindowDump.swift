@@ -47,11 +47,16 @@ struct WindowDump {
             }
             keepCentralRows(of: trace, window: k, central, into: &stitched)
         }
-        try NPYWriter.write(
-            directory.appendingPathComponent("hidden_states.npy"), shape: [rows, n, d], values: stitched)
-        try OutputFile.write(
-            Data((JSONOutput.string(WindowsJSON(doc, central)) + "\n").utf8),
-            to: directory.appendingPathComponent("windows.json"))
+        do {
+            try NPYWriter.write(
+                directory.appendingPathComponent("hidden_states.npy"), shape: [rows, n, d], values: stitched)
+            try OutputFile.write(
+                Data((JSONOutput.string(WindowsJSON(doc, central)) + "\n").utf8),
+                to: directory.appendingPathComponent("windows.json"))
+        } catch {
+            throw CommandError(
+                "all \(doc.windows.count) windows are complete, but the dump is not: \(IOErrorText.describe(error))")
+        }
     }
 
     func windowDirectory(_ k: Int) -> URL { directory.appendingPathComponent("window-\(k + 1)") }
