@@ -42,7 +42,7 @@ let package = Package(
         // Figures: a small vector model written as SVG, HTML and (via libpng + FreeType) PNG.
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
-        .target(name: "Figures", dependencies: ["CPNG", "CFreeType"]),
+        .target(name: "Figures", dependencies: ["CPNG", "CFreeType", "SafeIO"]),
         // The only code that talks to ncursesw.
         .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         .target(name: "TerminalNCurses", dependencies: ["CNCurses", "CFaults", "WorkbenchUI"]),

@@ -43,6 +43,9 @@ public struct Figure: Sendable, Equatable {
         /// y is the text's baseline.
         case text(Text)
         case line(x1: Double, y1: Double, x2: Double, y2: Double, color: RGB, width: Double)
+        /// A matrix of equal cells (a heatmap's entries), each a rectangle with hover text
+        /// when written: one item instead of one per cell.
+        case cells(Cells)
     }
 
     public mutating func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, _ fill: RGB, title: String? = nil) {
@@ -50,6 +53,8 @@ public struct Figure: Sendable, Equatable {
     }
 
     public mutating func text(_ t: Text) { items.append(.text(t)) }
+
+    public mutating func cells(_ c: Cells) { items.append(.cells(c)) }
 
     public mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, _ color: RGB, width: Double = 1) {
         items.append(.line(x1: x1, y1: y1, x2: x2, y2: y2, color: color, width: width))

@@ -2,9 +2,18 @@
 /// under it that shows the value of the cell under the pointer (each
 /// cell's <title>). No scripts or fonts are fetched: it opens offline.
 public enum HTMLWriter {
+    /// The whole page as a String (small figures and tests; files stream with `write`).
     public static func html(_ f: Figure, title: String) -> String {
+        var out = ""
+        try! write(f, title: title, to: &out)  // appending to a String cannot fail
+        return out
+    }
+
+    /// Streams the page into `sink`: the head, the SVG element by element, the script.
+    public static func write<S: TextSink>(_ f: Figure, title: String, to sink: inout S) throws {
         let t = SVGWriter.escape(title)
-        return """
+        try sink.write(
+            """
             <!DOCTYPE html>
             <html lang="en">
             <head>
@@ -17,7 +26,12 @@ public enum HTMLWriter {
             </style>
             </head>
             <body>
-            \(SVGWriter.svg(f, standalone: false))<div id="value">hover a cell for its value</div>
+
+            """)
+        try SVGWriter.write(f, standalone: false, to: &sink)
+        try sink.write(
+            """
+            <div id="value">hover a cell for its value</div>
             <script>
             // Shows the <title> of the cell under the pointer (browsers also show it as a tooltip).
             for (const r of document.querySelectorAll('svg rect')) {
@@ -28,6 +42,6 @@ public enum HTMLWriter {
             </body>
             </html>
 
-            """
+            """)
     }
 }

@@ -52,14 +52,11 @@ public struct HeatmapFigure {
             t = Figure.Text(x: 12, y: 38, subtitle, size: fontSize, color: muted)
             f.text(t)
         }
-        for r in 0..<rows {
-            for c in 0..<columns {
-                let v = values[r * columns + c]
-                f.rect(
-                    left + Double(c) * cell, top + Double(r) * cell, cell, cell, colour(v),
-                    title: "\(rowLabels[r]) → \(columnLabels[c]): \(valueName) = \(SVGWriter.fixed6(v))")
-            }
-        }
+        f.cells(
+            Cells(
+                x: left, y: top, cellWidth: cell, cellHeight: cell, rows: rows, columns: columns,
+                fills: values.map(colour), values: values,
+                hover: Hover(.arrow, rows: rowLabels, columns: columnLabels, valueName: valueName)))
         for (r, label) in rowLabels.enumerated() {
             f.text(
                 Figure.Text(

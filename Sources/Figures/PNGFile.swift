@@ -1,5 +1,6 @@
 import CPNG
 import Foundation
+import SafeIO
 
 /// PNG files through libpng's simplified API (png_image).
 public enum PNGFile {
@@ -17,6 +18,7 @@ public enum PNGFile {
             png_image_write_to_memory(&image, nil, &size, 0, buf.baseAddress, Int32(r.width * 4), nil)
         }
         guard ok != 0, size > 0 else { throw FigureError("could not encode the PNG: \(message(&image))") }
+        guard Allocation.possible(size) else { throw FigureError("not enough memory for a \(size >> 20) MB PNG") }
         var bytes = [UInt8](repeating: 0, count: size)
         ok = r.pixels.withUnsafeBytes { buf in
             bytes.withUnsafeMutableBytes { out in
@@ -24,7 +26,8 @@ public enum PNGFile {
             }
         }
         guard ok != 0 else { throw FigureError("could not encode the PNG: \(message(&image))") }
-        return Array(bytes.prefix(size))
+        bytes.removeLast(bytes.count - min(size, bytes.count))  // in place: no second copy
+        return bytes
     }
 
     /// Reads any PNG as RGBA (tests check figures by decoding them).

@@ -4,19 +4,33 @@ import Foundation
 /// searchable, selectable, editable in a vector editor), hover values as
 /// <title>.
 public enum SVGWriter {
+    /// The whole SVG as a String (small figures and tests; files stream with `write`).
     public static func svg(_ f: Figure, standalone: Bool = true) -> String {
-        var out: [String] = []
-        if standalone { out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>") }
-        out.append(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(num(f.width))\" height=\"\(num(f.height))\" viewBox=\"0 0 \(num(f.width)) \(num(f.height))\">"
+        var out = ""
+        try! write(f, standalone: standalone, to: &out)  // appending to a String cannot fail
+        return out
+    }
+
+    /// Streams the SVG into `sink`, one element a line.
+    public static func write<S: TextSink>(_ f: Figure, standalone: Bool = true, to sink: inout S) throws {
+        if standalone { try sink.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n") }
+        try sink.write(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(num(f.width))\" height=\"\(num(f.height))\" viewBox=\"0 0 \(num(f.width)) \(num(f.height))\">\n"
         )
-        out.append(
-            "<style>text{font-family:\(escape(f.fontFamily));white-space:pre}.m{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace}</style>"
+        try sink.write(
+            "<style>text{font-family:\(escape(f.fontFamily));white-space:pre}.m{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace}</style>\n"
         )
-        out.append("<rect width=\"100%\" height=\"100%\" fill=\"\(f.background)\"/>")
-        for item in f.items { out.append(element(item)) }
-        out.append("</svg>")
-        return out.joined(separator: "\n") + "\n"
+        try sink.write("<rect width=\"100%\" height=\"100%\" fill=\"\(f.background)\"/>\n")
+        for item in f.items {
+            guard case .cells(let cells) = item else {
+                try sink.write(element(item) + "\n")
+                continue
+            }
+            for r in 0..<cells.rows {
+                for c in 0..<cells.columns { try sink.write(element(cells.rect(r, c)) + "\n") }
+            }
+        }
+        try sink.write("</svg>\n")
     }
 
     static func element(_ item: Figure.Item) -> String {
@@ -36,6 +50,10 @@ public enum SVGWriter {
         case .line(let x1, let y1, let x2, let y2, let color, let width):
             return
                 "<line x1=\"\(num(x1))\" y1=\"\(num(y1))\" x2=\"\(num(x2))\" y2=\"\(num(y2))\" stroke=\"\(color)\" stroke-width=\"\(num(width))\"/>"
+        case .cells(let cells):
+            // `write` streams a matrix cell by cell; this joins them for a caller that wants one string.
+            return (0..<cells.rows).flatMap { r in (0..<cells.columns).map { element(cells.rect(r, $0)) } }
+                .joined(separator: "\n")
         }
     }
 

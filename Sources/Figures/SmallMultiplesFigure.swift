@@ -9,6 +9,10 @@ public struct SmallMultiplesFigure {
     public var panelLabels: [String]
     public var rowHeadings: [String], columnHeadings: [String]
     public var title: String, subtitle = ""
+    /// Each row's and column's name in hover text (default: its index; pooled: "4–7").
+    public var indexNames: [String]? = nil
+    /// What a value is in hover text when not the entry itself ("mean" when pooled).
+    public var valueName = ""
     /// (panel, entry) → colour: each panel may have its own scale.
     public var colour: (Int, Float) -> RGB
     public var foreground = RGB(220, 220, 220), muted = RGB(150, 150, 150), background = RGB(18, 18, 18)
@@ -47,17 +51,15 @@ public struct SmallMultiplesFigure {
                     x: left - 8, y: top + Double(r) * (panel + gap + 4) + panel / 2 + fontSize * 0.35, h,
                     size: fontSize, color: muted, anchor: .end))
         }
+        let names = indexNames ?? (0..<size).map(String.init)
         for (k, values) in panels.enumerated() {
             let pr = k / panelColumns, pc = k % panelColumns
             let x0 = left + Double(pc) * (panel + gap), y0 = top + Double(pr) * (panel + gap + 4)
-            for i in 0..<size {
-                for j in 0..<size {
-                    let v = values[i * size + j]
-                    f.rect(
-                        x0 + Double(j) * cell, y0 + Double(i) * cell, cell, cell, colour(k, v),
-                        title: "\(panelLabels[k]) [\(i), \(j)] = \(SVGWriter.fixed6(v))")
-                }
-            }
+            f.cells(
+                Cells(
+                    x: x0, y: y0, cellWidth: cell, cellHeight: cell, rows: size, columns: size,
+                    fills: values.map { colour(k, $0) }, values: values,
+                    hover: Hover(.indices, prefix: panelLabels[k], rows: names, columns: names, valueName: valueName)))
         }
         return f
     }

@@ -131,6 +131,8 @@ public struct TaskResult: Sendable {
     public var windowExplanations: [WindowExplanation] = []
     /// Set while the other windows are still being explained (the shown one is done).
     public var explainingWindows = false
+    /// A long text whose other windows were not run (a figure of the shown one).
+    public var otherWindowsNotRun = false
     public var target: Int? = nil
     /// Head importance for the explained class, when asked for.
     public var importance: HeadImportance? = nil

@@ -13,6 +13,9 @@ public final class ModelSession: @unchecked Sendable {
     /// Whether inputs without masks also get the task head's answer and its
     /// explanation (a figure of another view has no use for them).
     public let runsTaskHead: Bool
+    /// A long text's other windows are never run (no labels, explanations or
+    /// mask guesses from them): a figure draws one window and waits for exactly it.
+    public let shownWindowOnly: Bool
     /// Called on the worker queue when a new result is ready (e.g. to wake the UI).
     public var onResult: (@Sendable () -> Void)?
 
@@ -59,10 +62,11 @@ public final class ModelSession: @unchecked Sendable {
     public init(
         model: LoadedModel, input: SessionInput = SessionInput(text: ""),
         scheduler: SessionScheduler = QueueScheduler(),
-        runsTaskHead: Bool = true
+        runsTaskHead: Bool = true, shownWindowOnly: Bool = false
     ) {
         self.model = model
         self.runsTaskHead = runsTaskHead
+        self.shownWindowOnly = shownWindowOnly
         self.scheduler = scheduler
         self.current = input
         self.workspace = model.encoder.makeWorkspace()
@@ -132,12 +136,13 @@ public final class ModelSession: @unchecked Sendable {
             if wantsTask, let task = taskModel {
                 guard
                     let answer = analyzeTask(
-                        task, input, result.encoding, windows: result.windowEncodings,
+                        task, input, result.encoding, windows: shownWindowOnly ? [] : result.windowEncodings,
                         shownWindow: result.windows?.index, isCancelled: stale,
                         progress: progress(gen))
                 else { continue }
                 result.task = answer
-                if let w = result.windows, answer.attribution != nil, let target = answer.target {
+                result.task?.otherWindowsNotRun = shownWindowOnly && result.windows != nil
+                if let w = result.windows, !shownWindowOnly, answer.attribution != nil, let target = answer.target {
                     // The shown window's explanation first; the other windows' after it.
                     result.task?.explainingWindows = true
                     publish(result, generation: gen, cache: false)
@@ -308,7 +313,7 @@ public final class ModelSession: @unchecked Sendable {
         {
             mlm.ablation = ablation(input, on: mlm.encoder)
             result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
-            if let (w, doc) = cut {
+            if let (w, doc) = cut, !shownWindowOnly {
                 guard let other = elsewhere(mlm, doc, shown: w.index, isCancelled: isStale(gen, input)) else {
                     return nil
                 }

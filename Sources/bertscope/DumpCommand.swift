@@ -78,43 +78,15 @@ struct DumpCommand: ParsableCommand {
 
     /// One trace per window and the document stitched from the windows where each token is most central.
     private func dumpWindows(_ model: LoadedModel) throws {
-        let encoder = model.encoder, c = encoder.config, d = c.hiddenSize
+        let c = model.encoder.config
         let doc = try model.tokenizer.windowed(
             text, maxLength: min(maxLength ?? c.maxTokens, c.maxTokens), stride: stride ?? 0)
         let outDir = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
-        try OutputFile.makeDirectories(outDir.path)
-        let heads = try ablation.heads(for: encoder, tokenizer: model.tokenizer)
-        var traces: [Trace] = []
-        for (k, w) in doc.windows.enumerated() {
-            let trace = try encoder.forward(ids: w.ids, typeIds: w.typeIds, ablate: heads)
-            let dir = outDir.appendingPathComponent("window-\(k + 1)")
-            try OutputFile.makeDirectories(dir.path)
-            try NPYWriter.write(
-                dir.appendingPathComponent("hidden_states.npy"), shape: [c.numLayers + 1, w.count, d],
-                values: trace.hiddenStates)
-            try NPYWriter.write(
-                dir.appendingPathComponent("attentions.npy"), shape: [c.numLayers, c.numHeads, w.count, w.count],
-                values: trace.attentions)
-            try OutputFile.write(
-                Data((EncodingJSON.object(w) + "\n").utf8), to: dir.appendingPathComponent("tokens.json"))
-            traces.append(trace)
-        }
-        let central = doc.mostCentral(), n = doc.document.count
-        var stitched = [Float](repeating: 0, count: (c.numLayers + 1) * n * d)
-        for (t, at) in central.enumerated() {
-            let tr = traces[at.window]
-            for l in 0...c.numLayers {
-                let src = (l * tr.tokens + at.position) * d, dst = (l * n + t) * d
-                for k in 0..<d { stitched[dst + k] = tr.hiddenStates[src + k] }
-            }
-        }
-        try NPYWriter.write(
-            outDir.appendingPathComponent("hidden_states.npy"), shape: [c.numLayers + 1, n, d], values: stitched)
-        try OutputFile.write(
-            Data((JSONOutput.string(WindowsJSON(doc, central)) + "\n").utf8),
-            to: outDir.appendingPathComponent("windows.json"))
+        let heads = try ablation.heads(for: model.encoder, tokenizer: model.tokenizer)
+        try WindowDump(model: model, doc: doc, directory: outDir, ablate: heads).run()
         printText(
-            "wrote \(doc.windows.count) windows and \(n) document tokens × \(c.numLayers) layers to \(outDir.path)")
+            "wrote \(doc.windows.count) windows and \(doc.document.count) document tokens × \(c.numLayers) layers to \(outDir.path)"
+        )
     }
 }
 

@@ -2,6 +2,7 @@
     import Glibc
 #endif
 import Foundation
+import SafeIO
 
 /// Arguments and stdin lines as text. Swift repairs bytes that are not UTF-8
 /// with U+FFFD, and the tokenizers' normalizers then drop U+FFFD like any
@@ -26,37 +27,17 @@ enum InputText {
     }
 }
 
-/// Lines of stdin as bytes (readLine repairs them before anyone can tell), without "\n" or "\r\n".
+/// Lines of stdin without "\n" or "\r\n", read as bytes (readLine repairs them
+/// before anyone can tell) and held to the corpus limit and to
+/// `CorpusLines.maxLine` bytes a line: `/dev/zero` is an error, not gigabytes.
 struct StdinLines {
-    private var buffer: [UInt8] = []
-    private var start = 0
-    private var ended = false
-    private(set) var number = 0
+    private var reader = LineReader(fd: 0, name: "stdin", limit: Limits.corpus, maxLine: CorpusLines.maxLine)
+    var number: Int { reader.lineNumber }
 
     /// The next line as text (see `InputText.decode`); nil at the end of input.
-    mutating func next() -> String? {
-        while true {
-            if let nl = buffer[start...].firstIndex(of: 0x0A) { return take(upTo: nl, skip: 1) }
-            if ended { return start < buffer.count ? take(upTo: buffer.count, skip: 0) : nil }
-            fill()
-        }
-    }
-
-    private mutating func take(upTo end: Int, skip: Int) -> String {
-        var line = buffer[start..<end]
-        if line.last == 0x0D { line = line.dropLast() }
-        start = end + skip
-        number += 1
-        return InputText.decode(line, line: number)
-    }
-
-    private mutating func fill() {
-        buffer.removeSubrange(0..<start)
-        start = 0
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { return }
-        if n <= 0 { ended = true; return }
-        buffer += chunk[0..<n]
+    mutating func next() throws(FileReadError) -> String? {
+        guard var bytes = try reader.next() else { return nil }
+        if bytes.last == 0x0D { bytes.removeLast() }
+        return InputText.decode(bytes[...], line: reader.lineNumber)
     }
 }

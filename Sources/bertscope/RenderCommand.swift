@@ -14,10 +14,11 @@ struct RenderCommand: ParsableCommand {
         discussion: """
             The attention views (attention, rollout, overview) render as matrix figures: one \
             rectangle per entry with its value as hover text, the tokens as row and column \
-            labels, a colour bar. The other views render exactly as the workbench draws \
-            them, WIDTH columns wide. --csv prints a matrix view's numbers instead, tokens \
-            as headers. Text formats go to stdout without --out; SVG, PNG and HTML to \
-            bertscope-VIEW.EXT.
+            labels, a colour bar; past 256 tokens (an overview: 96 a panel) entries are \
+            averaged over blocks and the subtitle says so. The other views render exactly \
+            as the workbench draws them, WIDTH columns wide. --csv prints a matrix view's \
+            numbers instead, tokens as headers. Text formats go to stdout without --out; \
+            SVG, PNG and HTML to bertscope-VIEW.EXT.
             """
     )
 
@@ -67,7 +68,7 @@ struct RenderCommand: ParsableCommand {
             let model = try options.load()
             let w = WorkbenchSetup.make(
                 model, input: SessionInput(text: text, pair: pair), theme: try WorkbenchSetup.themes().load(theme),
-                runsTaskHead: view == .predictions || view == .explain)
+                runsTaskHead: view == .predictions || view == .explain, shownWindowOnly: true)
             if let layer, !(1...model.facts.layers).contains(layer) {
                 throw CommandError("--layer \(layer): the model has layers 1…\(model.facts.layers)")
             }

@@ -92,7 +92,7 @@ struct TokenizeCommand: ParsableCommand {
     /// status is 1 at the end when any line failed.
     private func runJSONL(_ tokenizer: Tokenizer, _ config: ModelConfig) throws {
         var lines = StdinLines(), failed = 0
-        while let line = lines.next() {
+        while let line = try lines.next() {
             let number = lines.number
             switch Self.request(line) {
             case .success(let (a, b)):

@@ -23,8 +23,7 @@ enum TokenizerArena {
         let names = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !names.isEmpty else { throw CommandError("--models needs at least one model") }
         let tokenizers = try names.map { try Tokenizer.load(directory: ModelLocator().resolve($0)) }
-        let lines = try readCorpus(corpus)
-        let stats = zip(names, tokenizers).map { TokenizerStats.measure($1, name: $0, lines: lines) }
+        let stats = try measure(zip(names, tokenizers).map { TokenizerStats.Counter($1, name: $0) }, corpus)
         let overlap = tokenizers.map { a in tokenizers.map { b in TokenizerStats.vocabularyOverlap(a, b) } }
         if json {
             return JSONOutput.print(
@@ -62,17 +61,14 @@ enum TokenizerArena {
         }
     }
 
-    private static func readCorpus(_ path: String) throws -> [String] {
-        if path == "-" {
-            var input = StdinLines(), lines: [String] = []
-            while let l = input.next() { lines.append(l) }
-            return lines
-        }
+    /// Every tokenizer on each line as it is read: the corpus is read once, and never held.
+    private static func measure(_ counters: [TokenizerStats.Counter], _ corpus: String) throws -> [TokenizerStats] {
+        var counters = counters
         do {
-            return try SafeFile.text(
-                URL(fileURLWithPath: (path as NSString).expandingTildeInPath), limit: Limits.corpus
-            )
-            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            try CorpusLines.forEach(corpus) { line in
+                for i in counters.indices { counters[i].add(line) }
+            }
         } catch { throw CommandError("--stats: \(IOErrorText.describe(error))") }
+        return counters.map(\.stats)
     }
 }

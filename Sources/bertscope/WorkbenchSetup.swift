@@ -29,9 +29,10 @@ enum WorkbenchSetup {
 
     static func make(
         _ model: LoadedModel, input: SessionInput, theme: Theme, history: History = History(file: nil),
-        runsTaskHead: Bool = true
+        runsTaskHead: Bool = true, shownWindowOnly: Bool = false
     ) -> Workbench {
-        let session = ModelSession(model: model, input: input, runsTaskHead: runsTaskHead)
+        let session = ModelSession(
+            model: model, input: input, runsTaskHead: runsTaskHead, shownWindowOnly: shownWindowOnly)
         // Mean ablation averages over the teaching sentences, as `--ablate-mode mean` does by default.
         if let url = Resources.directory("Samples")?.appendingPathComponent("teaching.txt"),
             let text = try? SafeFile.text(url, limit: Limits.corpus)

@@ -80,10 +80,8 @@ final class XMLElements: NSObject, XMLParserDelegate {
         #expect(back.width == Int((f.width * 2).rounded(.up)) && back.height == Int((f.height * 2).rounded(.up)))
         #expect(back == raster, "lossless")
         // Each cell's centre has its colour; the background is the figure's.
-        guard
-            case .rect(let x, let y, let w, let hgt, let fill, _) = f.items.first(where: {
-                if case .rect(_, _, _, _, _, let t) = $0 { return t != nil } else { return false }
-            })
+        guard case .cells(let cells)? = f.items.first(where: { if case .cells = $0 { true } else { false } }),
+            case .rect(let x, let y, let w, let hgt, let fill, _) = cells.rect(0, 0)
         else { Issue.record("no cell"); return }
         #expect(back.pixel(Int((x + w / 2) * 2), Int((y + hgt / 2) * 2)) == fill)
         #expect(back.pixel(1, back.height - 2) == f.background)

@@ -26,45 +26,9 @@ public struct TokenizerStats: Sendable, Equatable {
 
     /// Text tokens only (no special tokens), words split at whitespace.
     public static func measure(_ tokenizer: Tokenizer, name: String, lines: [String]) -> TokenizerStats {
-        var s = TokenizerStats(name: name)
-        var unknownChars: [String: Int] = [:]
-        var pieces = Set<String>()
-        for line in lines where !line.allSatisfy(\.isWhitespace) {
-            s.lines += 1
-            let scalars = Array(line.unicodeScalars)
-            let tokens = tokenizer.tokenize(line)
-            s.tokens += tokens.count
-            s.characters += scalars.filter { !$0.properties.isWhitespace }.count
-            // Whitespace-separated words as scalar ranges; each token counts for the word its start falls in.
-            var words: [Range<Int>] = []
-            var start: Int? = nil
-            for (i, c) in scalars.enumerated() {
-                if c.properties.isWhitespace {
-                    if let b = start { words.append(b..<i); start = nil }
-                } else if start == nil {
-                    start = i
-                }
-            }
-            if let b = start { words.append(b..<scalars.count) }
-            s.words += words.count
-            var perWord = [Int](repeating: 0, count: words.count)
-            for t in tokens {
-                if let w = words.firstIndex(where: { $0.contains(t.span.start) }) { perWord[w] += 1 }
-                if t.id == tokenizer.unkId {
-                    s.unknownTokens += 1
-                    for c in culprits(t, scalars) { unknownChars[c, default: 0] += 1 }
-                } else {
-                    pieces.insert(plain(t.token))
-                }
-            }
-            s.splitWords += perWord.filter { $0 > 1 }.count
-        }
-        s.unknownCharacters = unknownChars.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(10).map {
-            ($0.key, $0.value)
-        }
-        s.longestPieces = pieces.sorted { ($0.unicodeScalars.count, $1) > ($1.unicodeScalars.count, $0) }.prefix(5)
-            .map { $0 }
-        return s
+        var counter = Counter(tokenizer, name: name)
+        for line in lines { counter.add(line) }
+        return counter.stats
     }
 
     /// The characters that made `t` the unknown token: for WordPiece the first

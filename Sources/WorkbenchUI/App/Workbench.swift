@@ -159,7 +159,7 @@ public final class Workbench {
     func replaceSession(with model: LoadedModel) {
         let s = ModelSession(
             model: model, input: session.snapshot.input, scheduler: session.scheduler,
-            runsTaskHead: session.runsTaskHead)
+            runsTaskHead: session.runsTaskHead, shownWindowOnly: session.shownWindowOnly)
         s.lean = session.lean
         s.onResult = session.onResult
         s.beforeSnapshot = session.beforeSnapshot

@@ -128,6 +128,9 @@ public struct TaskPanel: Equatable, Sendable {
     static func strongestLine(
         _ t: TaskResult, _ e: Encoding, shownWindow: Int?, progress: (done: Int, total: Int)?
     ) -> Segments? {
+        if let shownWindow, t.otherWindowsNotRun {
+            return Segments("window \(shownWindow + 1) only: a figure does not run the other windows")
+        }
         guard let shownWindow, let a = t.attribution, t.windowLabels.count > 1 else { return nil }
         if t.explainingWindows {
             return Segments(
