@@ -9,8 +9,11 @@ import Foundation
 /// address-space limit (`ulimit -v`) when that is lower, less room for the
 /// program itself. `BERTSCOPE_MEMORY_LIMIT` (bytes, or with K/M/G) overrides.
 public enum MemoryBudget {
-    /// The runtime, libraries, thread stacks and the terminal UI.
-    static let reserve: Double = 768 * 1024 * 1024
+    /// The runtime, libraries, thread stacks and the terminal UI: the default
+    /// model's `predict` runs in 400 MB of address space in all, so 256 MB on
+    /// top of the model's own estimate leaves room (768 MB kept it from
+    /// starting at all under `ulimit -v` 1 GB).
+    static let reserve: Double = 256 * 1024 * 1024
 
     public static var bytes: Double {
         if let s = ProcessInfo.processInfo.environment["BERTSCOPE_MEMORY_LIMIT"], let v = parse(s) { return v }

@@ -17,7 +17,7 @@ import TestSupport
                 "dump", "--model", model.path, "--max-length", "256", "--stride", "0", "--out", out.path,
                 Fixtures.longText(words: 8000),
             ],
-            // The model's up-front estimate reserves 768 MB for the program; this test measures, not estimates.
+            // The model's up-front estimate reserves 256 MB for the program; this test measures, not estimates.
             environment: ["BERTSCOPE_MEMORY_LIMIT": "64M"])
         #expect(r.status == 0 && r.endedCleanly, "\(r.stderr.prefix(400))")
         let windows =
