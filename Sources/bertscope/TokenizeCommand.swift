@@ -57,7 +57,7 @@ struct TokenizeCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            if let models, let stats { return try TokenizerArena.run(models: models, corpus: stats, json: json) }
+            if let models, let stats { return try ArenaStatistics.run(models: models, corpus: stats, json: json) }
             let dir = try options.directory()
             let tokenizer = try Tokenizer.load(directory: dir)
             let config = try options.config(in: dir)

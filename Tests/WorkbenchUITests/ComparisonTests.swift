@@ -65,7 +65,7 @@ import Tokenizers
         w.run(command: "tokenizers \(roberta),\(albert)")
         #expect(w.arena.entries.map(\.name) == ["tiny-roberta-mlm", "tiny-albert-pretraining"])
         let r = try #require(w.snapshot.result)
-        let rows = w.arena.rows(text: "he said here", pair: nil, modelEncoding: r.encoding)
+        let rows = w.arena.rows(r)
         for (row, dir) in zip(rows, [roberta, albert]) {
             let t = try Tokenizer.load(directory: URL(fileURLWithPath: dir)), e = t.encode("he said here")
             let typed = e.typedPositions.filter { !e.isLoneBoundaryMark($0) }

@@ -13,7 +13,7 @@ extension Workbench {
         let view = derive(snap, layout)
         let canvas = FrameRenderer.render(
             view, state, layout, theme: theme, colorMode: colorMode, width: width, height: height,
-            modelInfo: state.overlay == .modelInfo ? ModelInfo(session.model).table : nil)
+            modelInfo: state.overlay == .modelInfo ? modelInfoTable : nil)
         hitAreas = canvas.hits
         lastFrameSize = (width, height)
         return canvas.grid
@@ -122,7 +122,7 @@ extension Workbench {
             v.tokens = deriver.tokensView(r, selected: state.tokens.selected)
             if let w = r.windows { v.tokens?.windows = w }
             if !arena.entries.isEmpty {
-                v.tokens?.arena = arena.rows(text: r.input.text, pair: r.input.pair, modelEncoding: r.encoding)
+                v.tokens?.arena = arena.rows(r)
             }
             if let b = second, let rb = b.session.snapshot.result {
                 // The second model's own tokenization first, against the first model's cuts.

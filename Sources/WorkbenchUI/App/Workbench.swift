@@ -75,6 +75,15 @@ public final class Workbench {
     public var snapshot: SessionSnapshot { session.snapshot }
     /// The loaded model's facts (computed once per model).
     public private(set) var facts: ModelFacts
+    private var infoTable: String?
+
+    /// The info overlay's table (built once per model, not once per frame while it is open).
+    var modelInfoTable: String {
+        if let t = infoTable { return t }
+        let t = ModelInfo(session.model).table
+        infoTable = t
+        return t
+    }
 
     /// What the input lines, masks and lab seed ask the model now.
     public var currentInput: SessionInput {
@@ -167,6 +176,7 @@ public final class Workbench {
         session = s
         deriver = Deriver(model: model)
         facts = model.facts
+        infoTable = nil
         watch = ModelFileWatch(directory: model.directory)
         loadProbes()
         state.attention.layer = min(state.attention.layer, model.facts.layers - 1)

@@ -4,14 +4,23 @@ import Tokenizers
 
 /// The tokenizers `:tokenizers A,B,…` loaded, and the typed text's split under each.
 public struct TokenizerArena: Sendable {
-    public var entries: [(name: String, tokenizer: Tokenizer)] = []
+    public var entries: [(name: String, tokenizer: Tokenizer)] = [] {
+        didSet { memo = nil }
+    }
+    /// The rows of the last input: a frame that only moves a cursor tokenizes nothing again.
+    private var memo: (input: SessionInput, ids: [Int], rows: [TokensView.ArenaRow])?
     public init(entries: [(name: String, tokenizer: Tokenizer)] = []) { self.entries = entries }
 
-    /// Each tokenizer's pieces of `e`'s text, marked where their boundaries
-    /// differ from `e`'s (the model's own tokens), by character offsets.
-    func rows(text: String, pair: String?, modelEncoding e: Encoding) -> [TokensView.ArenaRow] {
-        let bounds = Self.boundaries(e)
-        return entries.map { name, tok in Self.row(name, tok.encode(text, pair: pair), unkId: tok.unkId, bounds) }
+    /// Each tokenizer's pieces of `r`'s text, marked where their boundaries
+    /// differ from the model's own tokens, by character offsets.
+    mutating func rows(_ r: EncodeResult) -> [TokensView.ArenaRow] {
+        if let m = memo, m.input == r.input, m.ids == r.encoding.ids { return m.rows }
+        let bounds = Self.boundaries(r.encoding)
+        let rows = entries.map { name, tok in
+            Self.row(name, tok.encode(r.input.text, pair: r.input.pair), unkId: tok.unkId, bounds)
+        }
+        memo = (r.input, r.encoding.ids, rows)
+        return rows
     }
 
     /// One encoding's typed pieces against the model's token boundaries.

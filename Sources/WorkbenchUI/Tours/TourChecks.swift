@@ -98,7 +98,7 @@ extension Workbench {
             guard let n = Int(w[1]), n >= 1, n <= arena.entries.count else {
                 throw TourError("no tokenizer \(w[1]) (the step lists \(arena.entries.count))")
             }
-            let row = arena.rows(text: r.input.text, pair: r.input.pair, modelEncoding: e)[n - 1]
+            let row = arena.rows(r)[n - 1]
             let pieces = row.pieces.joined(separator: "·")
             return (pieces == w[3], pieces)
         case ("lab", 4) where w[1] == "corrupted":

@@ -6,7 +6,7 @@ import Tokenizers
 import WorkbenchUI
 
 /// `tokenize --models A,B,… --stats FILE`: every tokenizer on one corpus.
-enum TokenizerArena {
+enum ArenaStatistics {
     struct Report: Encodable {
         struct Char: Encodable { let character: String, count: Int }
         struct Entry: Encodable {
