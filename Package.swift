@@ -34,11 +34,12 @@ let package = Package(
         // Layer 2: the encoder of every family, producing a full trace.
         .target(name: "Encoder", dependencies: ["Checkpoint", "CKernels"]),
         // Layer 3: analyses: attention views, head statistics, masked LM, probing.
-        .target(name: "Analysis", dependencies: ["Encoder", "Tokenizers", "CKernels", "SafeIO"]),
+        .target(name: "Analysis", dependencies: ["Encoder", "Checkpoint", "Tokenizers", "CKernels", "SafeIO"]),
         // Layer 4: ModelSession, the one owner of model, input and traces.
-        .target(name: "Session", dependencies: ["Analysis", "Encoder", "Tokenizers", "Checkpoint"]),
+        .target(name: "Session", dependencies: ["Analysis", "Encoder", "Tokenizers", "Checkpoint", "SafeIO"]),
         // Layer 5: the workbench: state as a value, a derivation step, pure panes drawing into a CellGrid.
-        .target(name: "WorkbenchUI", dependencies: ["Session", "Analysis", "Tokenizers", "SafeIO", "Figures"]),
+        .target(
+            name: "WorkbenchUI", dependencies: ["Session", "Analysis", "Checkpoint", "Tokenizers", "SafeIO", "Figures"]),
         // Figures: a small vector model written as SVG, HTML and (via libpng + FreeType) PNG.
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),

@@ -1,5 +1,6 @@
 import Encoder
 import Tokenizers
+import Foundation
 
 /// Michel et al. (2019)-style head importance for one prediction: the change
 /// in the target's log-probability when each head alone is ablated (on top
@@ -159,5 +160,3 @@ public struct HeadImportance: Sendable, Equatable {
         return (scores[0], scores.dropFirst().map { $0 - scores[0] })
     }
 }
-
-import Foundation

@@ -1,7 +1,7 @@
 import CFaults
-@preconcurrency import CNCurses
 import Foundation
 import WorkbenchUI
+@preconcurrency import CNCurses
 
 /// The only place BertScope calls ncursesw: start-up and restore, colour
 /// pairs, key and mouse decoding, and flushing CellGrid changes.

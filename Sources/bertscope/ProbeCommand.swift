@@ -4,6 +4,8 @@ import Encoder
 import Foundation
 import SafeIO
 import Session
+import Tokenizers
+import WorkbenchUI
 
 struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -208,15 +210,9 @@ struct ProbeCommand: ParsableCommand {
     }
 }
 
-import Tokenizers
-
 /// `--task`: the probing tasks of the shipped data (or a TSV's labels).
 enum ProbeTask: String, CaseIterable, ExpressibleByArgument {
     case upos, xpos, deprel, ner, control, label, all
 }
 
 extension ProbeFeatures.Pooling: ExpressibleByArgument {}
-
-import Analysis
-import ArgumentParser
-import WorkbenchUI

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Tokenizers
+import Checkpoint
 
 struct TokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -127,5 +128,3 @@ struct TokenizeCommand: ParsableCommand {
         return .success((t, p))
     }
 }
-
-import Checkpoint

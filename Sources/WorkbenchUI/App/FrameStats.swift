@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// `--stats`: start-up to first frame, and keystroke to the first frame that
 /// shows the model's answer for it (not a stale one).
@@ -53,5 +54,3 @@ public final class FrameStats {
         return parts.joined(separator: "; ")
     }
 }
-
-import Foundation

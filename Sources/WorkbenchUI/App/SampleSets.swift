@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads Samples/*.txt: `## Set name` headings, one sentence per line,
 /// `A || B` for a pair, `#` comment lines.
 public enum SampleSets {
@@ -14,5 +16,3 @@ public enum SampleSets {
         return out
     }
 }
-
-import Foundation

@@ -1,6 +1,7 @@
 import Analysis
 import Session
 import Tokenizers
+import Foundation
 
 /// The derivation step: from one snapshot and the state, the view of every
 /// pane on screen. The expensive parts (maps, rollout, the overview's 72
@@ -317,5 +318,3 @@ extension Deriver {
         return out
     }
 }
-
-import Foundation

@@ -1,5 +1,6 @@
 import Session
 import Tokenizers
+import Foundation
 
 /// The x-ray of the selected token's whole word as key/value lines: each
 /// normalizer stage, the pre-tokens, and the model's steps.
@@ -56,5 +57,3 @@ enum XRayLines {
         }.joined(separator: " → ")
     }
 }
-
-import Foundation

@@ -1,3 +1,6 @@
+import Analysis
+import Session
+
 extension AttentionPane {
     static let bindings: [Binding] = [
         cursor([.up, .char("k")], "query row up", row: -1),
@@ -114,6 +117,3 @@ extension OverviewGrid {
             },
         ]
 }
-
-import Analysis
-import Session

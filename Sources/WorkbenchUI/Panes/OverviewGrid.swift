@@ -1,3 +1,6 @@
+import Analysis
+import Session
+
 /// All layers × heads as small thumbnails; the chosen head is framed.
 enum OverviewGrid {
     static func render(
@@ -69,6 +72,3 @@ enum OverviewGrid {
         }
     }
 }
-
-import Analysis
-import Session

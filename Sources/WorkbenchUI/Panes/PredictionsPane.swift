@@ -1,3 +1,5 @@
+import Foundation
+
 /// Masked-token predictions: top-k per mask with bars, the iterative fill,
 /// the logit lens at the selected mask, and the masking lab.
 enum PredictionsPane {
@@ -195,5 +197,3 @@ enum PredictionsPane {
 extension Array {
     subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
 }
-
-import Foundation
