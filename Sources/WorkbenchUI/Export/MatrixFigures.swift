@@ -49,7 +49,7 @@ extension Workbench {
             panelLabels: (0..<(o.layers * o.heads)).map { "layer \($0 / o.heads + 1) head \($0 % o.heads + 1)" },
             rowHeadings: (1...o.layers).map { "L\($0)" }, columnHeadings: (1...o.heads).map { "H\($0)" },
             title: "\(session.model.name) · every head, \(n) tokens"
-        ) { panel, v in self.heatRGB((v / maxima[panel]).squareRoot()) }
+        ) { panel, v in self.heatRGB(HeatRamp.level(v, of: maxima[panel])) }
         f.subtitle = input + " · colour √(p / max p) per head" + (factor > 1 ? " · " + pooled[0].note : "")
         if factor > 1 {
             f.indexNames = pooled[0].indexNames
@@ -74,7 +74,7 @@ extension Workbench {
             title: "\(session.model.name) · "
                 + AttentionPane.title(a, layers: facts.layers, heads: facts.heads, specials: v.specialNames)
                 .replacingOccurrences(of: "Attention · ", with: ""),
-            colour: { self.heatRGB(($0 / top).squareRoot()) }, scaled: { ($0 / top).squareRoot() })
+            colour: { self.heatRGB(HeatRamp.level($0, of: top)) }, scaled: { HeatRamp.level($0, of: top) })
         h.subtitle =
             input + " · rows: queries, columns: keys · colour √(value / max)"
             + (pooled.isPooled ? " · " + pooled.note : "")

@@ -144,7 +144,7 @@ enum AttentionPane {
                 let j = s.scrollColumn + col
                 guard j < n else { break }
                 let cell = Rect(x: x0 + col * cw, y: y, width: cw, height: geo.rowHeight)
-                drawCell(cell, value: (map[i, j] / maxValue).squareRoot(), cursor: s.row == i && s.column == j, &c)
+                drawCell(cell, value: HeatRamp.level(map[i, j], of: maxValue), cursor: s.row == i && s.column == j, &c)
                 c.hits.add(cell, .cell(row: i, column: j))
             }
         }
@@ -166,8 +166,7 @@ enum AttentionPane {
             if c.ramp {
                 x = c.put(" ", x: x, y: r.y, Style(fg: c.theme.color(.foreground), bg: c.theme.heat(v)), clip: r)
             } else {
-                let glyphs = [" ", "░", "▒", "▓", "█"]
-                x = c.put(glyphs[min(4, Int((v * 4).rounded()))], x: x, y: r.y, c.theme.style(.foreground), clip: r)
+                x = c.put(HeatRamp.glyph(v), x: x, y: r.y, c.theme.style(.foreground), clip: r)
             }
         }
         // Colour is √(p / max p): the middle of the scale is a quarter of the maximum.
@@ -193,11 +192,9 @@ enum AttentionPane {
                     String(repeating: " ", count: cell.width), x: cell.x, y: cell.y + dy,
                     Style(fg: theme.color(.cursor), bg: theme.heat(value)))
             } else {
-                let glyphs = [" ", "░", "▒", "▓", "█"]
-                let i = min(glyphs.count - 1, Int((value * Float(glyphs.count - 1)).rounded()))
                 c.put(
-                    String(repeating: glyphs[i], count: cell.width), x: cell.x, y: cell.y + dy, theme.style(.foreground)
-                )
+                    String(repeating: HeatRamp.glyph(value), count: cell.width), x: cell.x, y: cell.y + dy,
+                    theme.style(.foreground))
             }
         }
         if cursor {

@@ -58,9 +58,9 @@ enum ComparisonGrid {
                 let cell = Rect(x: r.x + 8 + cw * j, y: y, width: cw, height: 1)
                 guard cell.maxX <= r.maxX else { break }
                 if let map {
-                    let level = (map[i, j] / top).squareRoot()
+                    let level = HeatRamp.level(map[i, j], of: top)
                     let style = c.ramp ? Style(bg: c.theme.heat(level)) : c.theme.style(.foreground)
-                    let glyph = c.ramp ? " " : [" ", "░", "▒", "▓", "█"][min(4, Int((level * 4).rounded()))]
+                    let glyph = c.ramp ? " " : HeatRamp.glyph(level)
                     c.put(String(repeating: glyph, count: cw), x: cell.x, y: y, style, clip: r)
                 } else if let diff {
                     let (bg, fg) = c.diverging(diff[i * n + j] / top)

@@ -34,7 +34,7 @@ enum ImportanceGrid {
             for h in 0..<imp.heads {
                 let d = imp.delta(layer: l, head: h), on = l == s.layer && h == s.head
                 // Dark digits on the bright end of the ramp, light ones elsewhere: readable on every cell.
-                let level = (abs(d) / top).squareRoot()
+                let level = HeatRamp.level(abs(d), of: top)
                 var st =
                     c.ramp
                     ? Style(fg: level > 0.6 ? .indexed(16) : c.theme.color(.foreground), bg: c.theme.heat(level))

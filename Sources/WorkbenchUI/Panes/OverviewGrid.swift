@@ -40,11 +40,8 @@ enum OverviewGrid {
                     let a = values[(y * 2) * cell.width + x] / top, b = values[(y * 2 + 1) * cell.width + x] / top
                     c.put("▀", x: cell.x + x, y: cell.y + y, Style(fg: c.theme.heat(a), bg: c.theme.heat(b)))
                 } else {
-                    let glyphs = [" ", "░", "▒", "▓", "█"]
                     let v = values[y * cell.width + x] / top
-                    c.put(
-                        glyphs[min(4, Int((v * 4).rounded()))], x: cell.x + x, y: cell.y + y, c.theme.style(.foreground)
-                    )
+                    c.put(HeatRamp.glyph(v), x: cell.x + x, y: cell.y + y, c.theme.style(.foreground))
                 }
             }
         }
