@@ -54,3 +54,12 @@ extension LoadedModel {
         encoder.scoreParts(t, layer: layer, head: head, query: query, key: key)?.description
     }
 }
+
+extension LoadedModel {
+    /// Whether the task head answers for `r`: a model with one explains every
+    /// encoded input that has no masks (masks mean the masked LM's turn) and
+    /// no masking-lab run. The session and the pane that waits for it ask here.
+    public func answersWithTaskHead(_ r: EncodeResult) -> Bool {
+        hasTaskHead && r.trace != nil && r.mlm == nil && r.input.labSeed == nil
+    }
+}

@@ -270,10 +270,7 @@ public final class ModelSession: @unchecked Sendable {
         { self.lock.withLock { self.generation != gen && (self.pending != nil || self.current != input) } }
     }
 
-    /// Models with a task head explain every input that has no masks (masks mean the masked-LM's turn).
-    func taskWanted(_ r: EncodeResult) -> Bool {
-        runsTaskHead && r.trace != nil && model.hasTaskHead && r.mlm == nil && r.input.labSeed == nil
-    }
+    func taskWanted(_ r: EncodeResult) -> Bool { runsTaskHead && model.answersWithTaskHead(r) }
 
     /// Tokenizes and encodes; nil when a newer submit made this work stale.
     private func compute(_ input: SessionInput, generation gen: Int) -> EncodeResult? {

@@ -164,7 +164,7 @@ extension Deriver {
                         t, r.encoding, problem: t.problemType, shownWindow: r.windows?.index, progress: progress)),
                 headNote: model.taskNote)
         }
-        if let r, model.hasTaskHead, r.trace != nil, r.mlm == nil, r.input.labSeed == nil {
+        if let r, model.answersWithTaskHead(r) {
             // The session answers with the task head just after the encoding.
             var waiting = TaskPanel(kind: .sequenceClassification)
             waiting.waiting = "running the task head and its attribution (\(r.input.explainMethod.rawValue))…"
