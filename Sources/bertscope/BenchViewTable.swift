@@ -47,7 +47,8 @@ extension WorkbenchViewsJSON {
             "workbench  \(model): \(tokens)-token text (\(words) words), \(width)×\(height), layer \(layer) (the last), "
                 + "each view's keys \(looks) times, \(Int(intervalMs)) ms apart, at most \(Int(capSeconds)) s per view",
             "           echo: keystroke to the next frame; current: to the frame with its answer (ms, timed from "
-                + "when the key was typed); blocked: frames a key waited > 100 ms for",
+                + "when the key was typed); frames: drawn after a key / of them current; blocked: frames a key "
+                + "waited > 100 ms for",
             "",
             Self.line(
                 "view", "keys", "frames", "echo p50", "p95", "p99", "max", "current p50", "p95", "p99", "blocked",
@@ -57,7 +58,8 @@ extension WorkbenchViewsJSON {
             let e = r.frames > 0, c = r.currentFrames > 0
             out.append(
                 Self.line(
-                    r.view, "\(r.keys)", "\(r.frames)", Self.f(r.echoP50Ms, e), Self.f(r.echoP95Ms, e),
+                    r.view, "\(r.keys)", "\(r.frames)/\(r.currentFrames)", Self.f(r.echoP50Ms, e),
+                    Self.f(r.echoP95Ms, e),
                     Self.f(r.echoP99Ms, e), Self.f(r.echoMaxMs, e), Self.f(r.currentP50Ms, c),
                     Self.f(r.currentP95Ms, c), Self.f(r.currentP99Ms, c), "\(r.blockedFrames)", Self.f(r.openMs, true),
                     String(format: "%.0f", r.seconds) + (r.capped ? " capped" : "")))
@@ -68,7 +70,7 @@ extension WorkbenchViewsJSON {
     private static func f(_ v: Double, _ shown: Bool) -> String { shown ? String(format: "%.1f", v) : "–" }
 
     private static func line(_ cells: String...) -> String {
-        let widths = [22, 5, 7, 9, 8, 8, 8, 12, 8, 8, 8, 9, 0]
+        let widths = [22, 5, 8, 9, 8, 8, 8, 12, 8, 8, 8, 9, 0]
         return zip(cells, widths).enumerated().map { i, cw in
             i == 0 ? cw.0.padding(toLength: cw.1, withPad: " ", startingAt: 0) : pad(cw.0, cw.1)
         }.joined(separator: " ")
