@@ -24,6 +24,18 @@ import Testing
         #expect(!t.capped && t.keysSent == 1)
     }
 
+    /// A last key read late (the loop was busy) still gets the tail before Ctrl-C.
+    @Test func theTailCountsFromTheLastKeyRead() {
+        let t = ScriptedTerminal(width: 80, height: 24, timed: [(.char("a"), 0)], tailMilliseconds: 100)
+        var ts = timespec(tv_sec: 0, tv_nsec: 150_000_000)
+        nanosleep(&ts, nil)
+        #expect(t.readKey(timeoutMilliseconds: 0) == .char("a"))
+        #expect(t.readKey(timeoutMilliseconds: 0) == nil, "not at once: the loop gets the tail to answer it")
+        var key: Key?
+        while key == nil { key = t.readKey(timeoutMilliseconds: 20) }
+        #expect(key == .ctrl("c"))
+    }
+
     /// A key read late (the loop was busy) is stamped with when it was typed.
     @Test func keysAreStampedWithTheirScriptTime() throws {
         let before = DispatchTime.now().uptimeNanoseconds

@@ -17,9 +17,10 @@ public final class ScriptedTerminal: TerminalBackend {
     public private(set) var keySentAt: UInt64?
     private let stopAt: UInt64?
     private let stampsKeys: Bool
+    private let tail: UInt64
 
     /// `keys` are sent `intervalMilliseconds` apart (0: all at once, like a
-    /// fast paste), then Ctrl-C once `tailMilliseconds` have passed.
+    /// fast paste), then Ctrl-C `tailMilliseconds` after the last key was read.
     public convenience init(
         width: Int, height: Int, keys: [Key], intervalMilliseconds: Double, tailMilliseconds: Double = 300
     ) {
@@ -40,10 +41,11 @@ public final class ScriptedTerminal: TerminalBackend {
         var t = DispatchTime.now().uptimeNanoseconds
         stopAt = stopAfterMilliseconds.map { t + UInt64($0 * 1e6) }
         self.stampsKeys = stampsKeys
+        tail = UInt64(tailMilliseconds * 1e6)
         script = timed.map { k in
             t += UInt64(k.afterMilliseconds * 1e6); return (t, k.key)
         }
-        script.append((t + UInt64(tailMilliseconds * 1e6), .ctrl("c")))
+        script.append((t + tail, .ctrl("c")))
     }
 
     public func readKey(timeoutMilliseconds: Int) -> Key? {
@@ -61,6 +63,8 @@ public final class ScriptedTerminal: TerminalBackend {
             if DispatchTime.now().uptimeNanoseconds < next.at { return nil }
         }
         if self.next < script.count - 1 { keysSent += 1 }
+        // The tail counts from when the last key was read: a loop that was busy still answers it.
+        if self.next == script.count - 2 { script[script.count - 1].at = max(script[script.count - 1].at, now + tail) }
         self.next += 1
         keySentAt = stampsKeys ? next.at : nil
         return next.key
