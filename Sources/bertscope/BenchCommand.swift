@@ -4,6 +4,7 @@ import CKernels
 import Checkpoint
 import Encoder
 import Foundation
+import Session
 import Tokenizers
 
 struct BenchCommand: ParsableCommand {
@@ -13,7 +14,12 @@ struct BenchCommand: ParsableCommand {
     )
 
     @OptionGroup var options: ModelOptions
-    @Option(name: .long, help: "Sequence length, special tokens included.") var tokens = 32
+    @Option(
+        name: .long,
+        help:
+            "Sequence length, special tokens included (default 32); with --workbench, the text's length instead of WORDS."
+    )
+    var tokens: Int?
     @Option(name: .long, help: "Timed iterations.") var iterations = 50
     @Option(name: .long, help: "Threads for the GEMMs (default: $BERTSCOPE_THREADS, else 2 on multi-core machines).")
     var threads: Int?
@@ -21,9 +27,30 @@ struct BenchCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Time the workbench instead: typing and a paste at the end of a text of this many words.",
+            "Time the workbench instead: typing and a paste at the end of a text of this many words (may be left out: 20).",
             valueName: "WORDS"))
     var workbench: Int?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With --workbench: time a view instead, typing its own keys (cursor, layer, head, a character in line A); "
+                + "one row per view; a comma list, or all for every view. Besides the attention views: "
+                + BenchView.help + ".", valueName: "V"))
+    var view: BenchViews?
+    @Option(
+        name: .long,
+        help: ArgumentHelp("With --view: stop a view after this many seconds (its row says capped).", valueName: "S"))
+    var cap = 60.0
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With --view tokenizers: the arena's tokenizers (default: the model's and Samples' sentencepiece-tiny).",
+            valueName: "A,B"))
+    var tokenizers: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp("With --view second-model: the second model (default: the model again).", valueName: "M"))
+    var compareModel: String?
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -47,10 +74,14 @@ struct BenchCommand: ParsableCommand {
     var lean = false
 
     func validate() throws {
-        guard tokens >= 1 else { throw ValidationError("--tokens must be at least 1") }
+        if let tokens, tokens < 1 { throw ValidationError("--tokens must be at least 1") }
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
         for (name, value) in [("threads", threads), ("workbench", workbench), ("steps", steps)] {
             if let value, value < 1 { throw ValidationError("--\(name) must be at least 1") }
+        }
+        guard cap > 0 else { throw ValidationError("--cap must be more than 0 seconds") }
+        if workbench == nil, view != nil || tokenizers != nil || compareModel != nil {
+            throw ValidationError("--view, --tokenizers and --compare-model go with --workbench")
         }
     }
 
@@ -61,7 +92,15 @@ struct BenchCommand: ParsableCommand {
             if let words = workbench {
                 // as the workbench runs
                 if threads == nil { configureThreads(model.encoder.config.hiddenSize >= 768 ? nil : 1) }
-                return WorkbenchBench.run(model, words: words, width: 160, height: 48, json: json)
+                let text = tokens.map { BenchText.sized($0, model.tokenizer) } ?? BenchText.words(words)
+                guard let views = view?.views else {
+                    return WorkbenchBench.run(model, text: text, width: 160, height: 48, json: json)
+                }
+                let run = BenchViewRun(
+                    model: model, text: text, width: 160, height: 48,
+                    tokenizers: tokenizers ?? defaultArena(model), secondModel: compareModel ?? model.directory.path,
+                    capSeconds: cap)
+                return try WorkbenchBench.run(views, run, json: json)
             }
             if let document {
                 guard (1...1000).contains(document) else { throw CommandError("--document takes 1…1000 windows") }
@@ -80,6 +119,7 @@ struct BenchCommand: ParsableCommand {
                 print(String(format: "memory   peak resident %.0f MB", r.peakRssMb))
                 return
             }
+            let tokens = tokens ?? 32
             if let importance {
                 let r = try BenchImportance.run(model, tokens: tokens, target: importance, iterations: iterations)
                 if json { return JSONOutput.print(r) }
@@ -178,6 +218,12 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func format(_ ms: Double) -> String { String(format: "%.3f", ms) }
+
+    /// The tokenizer arena's default: the model's own and the sentencepiece one the tours ship.
+    private func defaultArena(_ model: LoadedModel) -> String {
+        let spm = Resources.directory("Samples")?.appendingPathComponent("tours/tokenizers/sentencepiece-tiny")
+        return ([model.directory.path] + [spm?.path].compactMap { $0 }).joined(separator: ",")
+    }
 }
 
 /// The process's peak resident set size so far, in MB: VmHWM of this

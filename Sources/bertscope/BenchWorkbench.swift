@@ -7,9 +7,8 @@ import WorkbenchUI
 /// pasting 10,000 characters (bracketed, then as raw keys); reports keystroke-to-echo and
 /// keystroke-to-current-frame percentiles.
 enum WorkbenchBench {
-    static func run(_ model: LoadedModel, words: Int, width: Int, height: Int, json: Bool) {
-        let base = "the quick brown fox jumps over the lazy dog while the river bank floods".split(separator: " ")
-        let text = (0..<words).map { String(base[$0 % base.count]) }.joined(separator: " ")
+    static func run(_ model: LoadedModel, text: String, width: Int, height: Int, json: Bool) {
+        let words = text.split(separator: " ").count, tokens = model.tokenizer.encode(text).ids.count
         let pasted = String(repeating: "A long pasted paragraph of plain words. ", count: 250)
         var typed: [(key: Key, afterMilliseconds: Double)] = []
         for c in " and then it rains" { typed.append((.char(c), 80)) }
@@ -32,12 +31,12 @@ enum WorkbenchBench {
         if json {
             JSONOutput.print(
                 WorkbenchBenchJSON(
-                    words: words, keys: typed.count, echoP50Ms: ms(0.5, stats.echoes),
+                    words: words, tokens: tokens, keys: typed.count, echoP50Ms: ms(0.5, stats.echoes),
                     echoP95Ms: ms(0.95, stats.echoes),
                     frameP50Ms: ms(0.5, stats.latencies), frameP95Ms: ms(0.95, stats.latencies)))
         } else {
             print(
-                "workbench  \(words)-word text, \(typed.count) keys: typing at 12/s, a 10,000-character bracketed paste, the same as raw keys, \(width)×\(height)"
+                "workbench  \(words)-word text (\(tokens) tokens), \(typed.count) keys: typing at 12/s, a 10,000-character bracketed paste, the same as raw keys, \(width)×\(height)"
             )
             print(
                 "echo       keystroke to the next frame: p50 \(p(0.5, stats.echoes)) ms, p95 \(p(0.95, stats.echoes)) ms, max \(p(1, stats.echoes)) ms"
@@ -46,5 +45,22 @@ enum WorkbenchBench {
                 "current    keystroke to the frame with its answer: p50 \(p(0.5, stats.latencies)) ms, p95 \(p(0.95, stats.latencies)) ms"
             )
         }
+    }
+
+    /// `bench --workbench --view V[,…]|all`: each view in turn, one row each.
+    static func run(_ views: [BenchView], _ r: BenchViewRun, json: Bool) throws {
+        var rows: [WorkbenchViewRow] = []
+        for view in views {
+            rows.append(try r.measure(view))
+            // Rows as they come: a full run takes minutes.
+            if !json, views.count > 1 { writeStderr("bench: \(view.name) done in \(rows.last!.seconds) s") }
+        }
+        let out = WorkbenchViewsJSON(
+            model: r.model.name, tokens: r.model.tokenizer.encode(r.text).ids.count,
+            words: r.text.split(separator: " ").count, width: r.width, height: r.height,
+            layer: r.model.facts.layers, looks: r.looks, intervalMs: r.intervalMilliseconds, capSeconds: r.capSeconds,
+            views: rows)
+        if json { return JSONOutput.print(out) }
+        out.table.forEach { print($0) }
     }
 }

@@ -7,7 +7,8 @@ struct BertScope: ParsableCommand {
     /// and exit 1 (ArgumentParser's own is several lines and exit 64).
     static func main() {
         InputText.checkArguments()
-        let args = DashText.protect(NegativeNumbers.attach(Array(CommandLine.arguments.dropFirst())))
+        let args = DashText.protect(
+            OptionalWords.fill(NegativeNumbers.attach(Array(CommandLine.arguments.dropFirst()))))
         if let problem = DashText.unprotected(args) {
             writeStderr("bertscope: error: " + problem)
             Foundation.exit(1)

@@ -55,7 +55,7 @@ struct ProbeSentenceJSON: Encodable {
 /// `bench --json` and `bench --workbench N --json`.
 struct BenchJSON: Encodable { let medianMs: Double, p90Ms: Double, tokens: Int, peakRssMb: Double }
 struct WorkbenchBenchJSON: Encodable {
-    let words: Int, keys: Int, echoP50Ms: Double, echoP95Ms: Double, frameP50Ms: Double, frameP95Ms: Double
+    let words: Int, tokens: Int, keys: Int, echoP50Ms: Double, echoP95Ms: Double, frameP50Ms: Double, frameP95Ms: Double
 }
 
 /// A `--jsonl` input line that could not be handled.

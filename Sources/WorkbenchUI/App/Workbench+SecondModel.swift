@@ -45,6 +45,12 @@ extension Workbench {
         return (span.lowerBound + span.upperBound) / 2
     }
 
+    /// Returns once both models' sessions have finished their work (benches, tests).
+    public func waitUntilIdle() {
+        session.waitUntilIdle()
+        second?.session.waitUntilIdle()
+    }
+
     /// Sends the current input to the session, and its counterpart to the second model's.
     func submitCurrent() {
         session.submit(currentInput)

@@ -9,10 +9,14 @@ public protocol TerminalBackend: AnyObject {
     func draw(_ grid: CellGrid)
     /// Forget what is on screen: the next `draw` repaints every cell (Ctrl-L).
     func invalidate()
+    /// When the key last read was typed, if the terminal knows (a script
+    /// does): `--stats` then counts the time it waited behind a busy frame.
+    var keySentAt: UInt64? { get }
 }
 
 extension TerminalBackend {
     public func invalidate() {}
+    public var keySentAt: UInt64? { nil }
 }
 
 /// Runs the workbench until it quits: keys in, frames out, and a redraw
@@ -32,7 +36,7 @@ public enum WorkbenchLoop {
             var changed = w.tick()
             let wait = lastDrawn == nil ? 0 : (lastDrawn!.stale ? busyMilliseconds : idleMilliseconds)
             if let key = terminal.readKey(timeoutMilliseconds: wait) {
-                w.stats?.keyArrived()
+                w.stats?.keyArrived(at: terminal.keySentAt ?? DispatchTime.now().uptimeNanoseconds)
                 changed = true
                 let flooded = applyWaiting(after: key, w, terminal)
                 // Give the encoder a few milliseconds to finish before drawing a
