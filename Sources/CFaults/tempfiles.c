@@ -74,5 +74,11 @@ void bs_tempfile_release(int slot) {
 }
 
 int bs_rename_noreplace(const char *from, const char *to) {
-    return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) return 0;
+    if (errno != EINVAL && errno != ENOSYS) return -1;
+    // A file system without RENAME_NOREPLACE: link(2) also refuses an existing
+    // name; one without hard links either gets a plain rename (a narrow race).
+    if (link(from, to) == 0) return unlink(from), 0;
+    if (errno == EEXIST) return -1;
+    return rename(from, to);
 }
