@@ -160,12 +160,7 @@ import Tokenizers
     }
 
     @Test func aSecondModelStillOnThePreviousInputIsMarked() throws {
-        let scheduler = ManualScheduler()
-        let session = ModelSession(model: tinyModel, input: SessionInput(text: "he said it"), scheduler: scheduler)
-        let w = Workbench(session: session, theme: try! shippedThemes.load("dark"), themes: shippedThemes)
-        w.loadModel = { _ in Self.roberta }
-        w.run(command: "compare-model roberta")
-        scheduler.waitUntilIdle()
+        let (w, scheduler) = manualWorkbench("he said it", beside: Self.roberta)
         #expect(!w.render(width: 160, height: 48).contains("⟳ previous input"))
         w.handle(.char("s"))
         scheduler.runNext()  // the first model's encode only

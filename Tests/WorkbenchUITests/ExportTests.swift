@@ -53,15 +53,8 @@ import TestSupport
 /// `:export` never waits on the key path: a sentence still being computed is
 /// exported once its result is on screen, and the writing runs in the background.
 @Suite struct ExportWaitsOffTheKeyPathTests {
-    func manualWorkbench() -> (Workbench, ManualScheduler) {
-        let scheduler = ManualScheduler()
-        let session = ModelSession(model: tinyModel, input: SessionInput(text: "the cat"), scheduler: scheduler)
-        scheduler.waitUntilIdle()
-        return (Workbench(session: session, theme: try! shippedThemes.load("dark"), themes: shippedThemes), scheduler)
-    }
-
     @Test func anExportOfASentenceNotYetComputedStartsWhenItIs() throws {
-        let (w, scheduler) = manualWorkbench()
+        let (w, scheduler) = manualWorkbench("the cat")
         let dir = try temporaryDirectory().appendingPathComponent("numbers")
         w.handle(.char("s"))
         #expect(w.snapshot.isStale)
@@ -80,7 +73,7 @@ import TestSupport
     }
 
     @Test func aPendingExportIsDroppedWhenTheSentenceChanges() throws {
-        let (w, scheduler) = manualWorkbench()
+        let (w, scheduler) = manualWorkbench("the cat")
         let dir = try temporaryDirectory().appendingPathComponent("numbers")
         w.handle(.char("s"))
         w.run(command: "export \(dir.path)")

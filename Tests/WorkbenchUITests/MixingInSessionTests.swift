@@ -10,11 +10,7 @@ import TestSupport
 @Suite struct MixingInSessionTests {
     @Test(arguments: [AttentionViewKind.norm, .normSum, .normResidual, .valueZeroing, .valueZeroingRollout])
     func aMixingViewWaitsThenShowsTheSessionsMaps(kind: AttentionViewKind) throws {
-        let scheduler = ManualScheduler()
-        let session = ModelSession(
-            model: tinyModel, input: SessionInput(text: "he said it was here"), scheduler: scheduler)
-        scheduler.waitUntilIdle()
-        let w = Workbench(session: session, theme: try! shippedThemes.load("dark"), themes: shippedThemes)
+        let (w, scheduler) = manualWorkbench("he said it was here")
         w.state.focus = .attention
         w.press(.char("]"))  // layer 2
         while w.state.attention.view != kind { w.handle(.char("v")) }
@@ -42,12 +38,7 @@ import TestSupport
 extension MixingInSessionTests {
     /// The second model's pane says it is computing too (it was an empty box).
     @Test func theSecondModelsPaneSaysItIsComputing() throws {
-        let scheduler = ManualScheduler()
-        let session = ModelSession(model: tinyModel, input: SessionInput(text: "he said it"), scheduler: scheduler)
-        let w = Workbench(session: session, theme: try! shippedThemes.load("dark"), themes: shippedThemes)
-        w.loadModel = { _ in SecondModelWindowTests.roberta }
-        w.run(command: "compare-model roberta")
-        scheduler.waitUntilIdle()
+        let (w, scheduler) = manualWorkbench("he said it", beside: SecondModelWindowTests.roberta)
         w.state.focus = .attention
         while w.state.attention.view != .normSum { w.handle(.char("v")) }
         #expect(w.render(width: 160, height: 48).contains("computing context mixing for this model…"))

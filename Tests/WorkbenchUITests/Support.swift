@@ -29,6 +29,21 @@ func makeWorkbench(
         ))
 }
 
+/// A workbench whose session runs only when the test says (`scheduler.runNext()`, `waitUntilIdle()`),
+/// with its first result computed; `beside` loads a second model with `:compare-model`.
+func manualWorkbench(_ text: String, beside second: LoadedModel? = nil) -> (Workbench, ManualScheduler) {
+    let scheduler = ManualScheduler()
+    let session = ModelSession(model: tinyModel, input: SessionInput(text: text), scheduler: scheduler)
+    scheduler.waitUntilIdle()
+    let w = Workbench(session: session, theme: try! shippedThemes.load("dark"), themes: shippedThemes)
+    if let second {
+        w.loadModel = { _ in second }
+        w.run(command: "compare-model \(second.name)")
+        scheduler.waitUntilIdle()
+    }
+    return (w, scheduler)
+}
+
 extension Workbench {
     /// Sends keys, waiting for the session after each so frames are current.
     func press(_ keys: Key...) {
