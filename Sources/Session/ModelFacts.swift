@@ -63,3 +63,20 @@ extension LoadedModel {
         hasTaskHead && r.trace != nil && r.mlm == nil && r.input.labSeed == nil
     }
 }
+
+/// What head importance ranks the heads by.
+public enum ImportanceTarget: Sendable, Equatable { case mask, taskHead, nextSentence }
+
+extension LoadedModel {
+    /// What head importance ranks the heads by for `r` (nil: nothing to rank
+    /// by): the first mask's top prediction, else the task head's class, else
+    /// a pair's next-sentence verdict. The session and the grid's waiting line ask here.
+    public func importanceTarget(_ r: EncodeResult) -> ImportanceTarget? {
+        if r.mlm?.predictions.isEmpty == false { return .mask }
+        if answersWithTaskHead(r) { return .taskHead }
+        if r.trace != nil, r.mlm == nil, r.input.pair != nil, !hasTaskHead, facts.pairHead != nil {
+            return .nextSentence
+        }
+        return nil
+    }
+}

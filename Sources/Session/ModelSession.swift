@@ -329,8 +329,8 @@ public final class ModelSession: @unchecked Sendable {
                 } catch {}
             }
         }
-        if trace != nil, input.importance, result.mlm == nil, input.pair != nil, enc.hasNextSentenceHead,
-            !model.hasTaskHead, let labels = model.facts.pairHead
+        if input.importance, model.importanceTarget(result) == .nextSentence, enc.hasNextSentenceHead,
+            let labels = model.facts.pairHead
         {
             // A pair and no mask: the next-sentence head's verdict is what the heads are ranked by.
             do {

@@ -143,9 +143,8 @@ extension Workbench {
                 v.finder = deriver.finderView(r, state.attention)
                 if state.attention.importance {
                     let passes = f.layers * f.heads
-                    let nsp = f.pairHead != nil && !state.editorB.text.isEmpty
                     let waiting =
-                        r.mlm?.predictions.isEmpty == false || snap.isStale || session.model.hasTaskHead || nsp
+                        snap.isStale || session.model.importanceTarget(r) != nil
                         ? "computing head importance: "
                             + (snap.progress.map { "\($0.done) of \($0.total) passes…" }
                                 ?? "one pass per head (\(passes) passes)…")
