@@ -3,7 +3,7 @@ import Foundation
 
 @main
 struct BertScope: ParsableCommand {
-    /// Parses with the README's contract: a usage error is one line on stderr
+    /// Parses with the documented contract (docs/cli.md): a usage error is one line on stderr
     /// and exit 1 (ArgumentParser's own is several lines and exit 64).
     static func main() {
         InputText.checkArguments()

@@ -3,20 +3,20 @@ import Testing
 import TestSupport
 @testable import WorkbenchUI
 
-/// The README's key table is generated from the binding records, so it
-/// cannot drift from what the keys do (update-frames.sh rewrites it).
+/// The key table in docs/workbench.md is generated from the binding records,
+/// so it cannot drift from what the keys do (update-frames.sh rewrites it).
 @Suite struct ReadmeKeysTests {
     static let begin = "<!-- keys:begin (generated from the key bindings: Tests/WorkbenchUITests/update-frames.sh) -->"
     static let end = "<!-- keys:end -->"
 
     @Test func readmeListsEveryBindingAndCommand() throws {
-        let url = Fixtures.packageRoot.appendingPathComponent("README.md")
+        let url = Fixtures.packageRoot.appendingPathComponent("docs/workbench.md")
         var readme = try String(contentsOf: url, encoding: .utf8)
         let generated = Self.begin + "\n" + KeyMap.markdown + "\n" + Self.end
         guard let a = readme.range(of: Self.begin),
             let b = readme.range(of: Self.end, range: a.upperBound..<readme.endIndex)
         else {
-            Issue.record("README.md has no generated key table between \(Self.begin) and \(Self.end)")
+            Issue.record("docs/workbench.md has no generated key table between \(Self.begin) and \(Self.end)")
             return
         }
         if FrameGolden.updating {
@@ -26,6 +26,6 @@ import TestSupport
         }
         #expect(
             String(readme[a.lowerBound..<b.upperBound]) == generated,
-            "README key table is stale: run Tests/WorkbenchUITests/update-frames.sh")
+            "the key table in docs/workbench.md is stale: run Tests/WorkbenchUITests/update-frames.sh")
     }
 }

@@ -61,7 +61,7 @@ public enum Effect: Equatable, Sendable {
 }
 
 /// One key binding: keys, where it applies, what it does, and the help line
-/// (lazygit-style: the help overlay and the README table come from these).
+/// (lazygit-style: the help overlay and the docs/workbench.md table come from these).
 public struct Binding: Sendable {
     public let keys: [Key]
     public let context: Context
@@ -116,8 +116,8 @@ public enum KeyMap {
 }
 
 extension KeyMap {
-    /// The README's key and command tables, generated from the same records
-    /// as the help overlay (a test keeps the README equal to this).
+    /// The key and command tables of docs/workbench.md, generated from the same records
+    /// as the help overlay (a test keeps that file equal to this).
     public static var markdown: String {
         var out = ["| Where | Keys | Does |", "|---|---|---|"]
         for (context, keys, help) in helpLines {

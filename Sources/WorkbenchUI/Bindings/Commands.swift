@@ -5,7 +5,7 @@ import SafeIO
 import Tokenizers
 
 /// One `:` command: its name, usage and help (the help overlay, the `:`
-/// binding and the README list them from here), argument completion, and
+/// binding and docs/workbench.md list them from here), argument completion, and
 /// what it does.
 struct Command: Sendable {
     let name: String

@@ -3,7 +3,7 @@ import Session
 
 /// A teaching tour: steps, each a workbench state (sentences, pane, layer,
 /// head, view, masks, ablations…) and a caption of a few lines. Written as
-/// text (`Samples/tours/*.tour`; the format is in the README), recorded
+/// text (`Samples/tours/*.tour`; the format is in docs/figures-and-tours.md), recorded
 /// with `:record`, and the workbench's `:save` files are one-step tours.
 public struct Tour: Equatable, Sendable {
     public var title: String

@@ -105,7 +105,7 @@ extension Workbench {
             guard let lab = r.mlm?.lab else { throw TourError("no masking lab run") }
             return try compare(Float(lab.choices.count), w[2], w[3])
         default:
-            throw TourError("not a check (see Tour checks in the README)")
+            throw TourError("not a check (see the tour checks in docs/figures-and-tours.md)")
         }
     }
 }

@@ -167,7 +167,7 @@ public enum TourFile {
                 s.caption = s.caption.map(one); s.checks = s.checks.map(one)
                 return s
             })
-        var out = ["# BertScope tour (format: README, \"Teaching tours\")", "title = \(t.title)"]
+        var out = ["# BertScope tour (format: docs/figures-and-tours.md, \"Teaching tours\")", "title = \(t.title)"]
         if let m = t.model { out.append("model = \(m)") }
         let names = Dictionary(uniqueKeysWithValues: panes.map { ($1, $0) })
         for s in t.steps {
