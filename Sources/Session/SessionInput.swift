@@ -106,4 +106,17 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { pair.map { "\(text) || \($0)" } ?? text }
+
+    /// What the view on screen asks the session to compute beside the trace:
+    /// a key that changes any of it submits the input again.
+    public var viewRequest: ViewRequest {
+        ViewRequest(
+            flowLayer: flowLayer, attentionLayers: attentionLayers, mixingLayers: mixingLayers,
+            valueZeroing: valueZeroing)
+    }
+
+    public struct ViewRequest: Equatable, Sendable {
+        let flowLayer: Int?, attentionLayers: ClosedRange<Int>?, mixingLayers: ClosedRange<Int>?
+        let valueZeroing: Bool
+    }
 }

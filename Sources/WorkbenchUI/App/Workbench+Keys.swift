@@ -53,15 +53,8 @@ extension Workbench {
     /// layer asks for it.
     func followViewInputs() {
         let want = currentInput, asked = session.snapshot.input
-        let secondMoved = second.map { b in
-            let w = secondInput, a = b.session.snapshot.input
-            return w?.attentionLayers != a.attentionLayers || w?.mixingLayers != a.mixingLayers
-                || w?.valueZeroing != a.valueZeroing
-        }
-        let moved =
-            want.flowLayer != asked.flowLayer || want.attentionLayers != asked.attentionLayers
-            || want.mixingLayers != asked.mixingLayers || want.valueZeroing != asked.valueZeroing
-        if moved || secondMoved == true,
+        let secondMoved = second.map { b in secondInput?.viewRequest != b.session.snapshot.input.viewRequest }
+        if want.viewRequest != asked.viewRequest || secondMoved == true,
             !batching
         {
             submitCurrent()
