@@ -18,7 +18,8 @@ public struct EncodeResult: Sendable {
     /// A sentence pair on a model with a next-sentence head (ALBERT: sentence
     /// order): P(B follows A) and P(it does not).
     public var nextSentence: (yes: Float, no: Float)? = nil
-    /// Head importance for the first mask's top prediction, when asked for.
+    /// Head importance (`LoadedModel.importanceTarget`: the first mask's top
+    /// prediction, the task head's class or the next-sentence verdict), when asked for.
     public var importance: HeadImportance? = nil
     /// The tokens the user's masks replaced, by position (the encoding shows the mask token there).
     public var maskedOriginals: [Int: String] = [:]
@@ -134,8 +135,6 @@ public struct TaskResult: Sendable {
     /// A long text whose other windows were not run (a figure of the shown one).
     public var otherWindowsNotRun = false
     public var target: Int? = nil
-    /// Head importance for the explained class, when asked for.
-    public var importance: HeadImportance? = nil
     public var error: String? = nil
 }
 
@@ -157,13 +156,20 @@ public struct MLMResult: Sendable {
 public struct SessionSnapshot: Sendable {
     public let input: SessionInput
     public let result: EncodeResult?
-    /// Passes done and in all of a long analysis running for `input` (head importance), if any.
-    public var progress: (done: Int, total: Int)? = nil
-    public init(input: SessionInput, result: EncodeResult?, progress: (done: Int, total: Int)? = nil) {
-        self.input = input; self.result = result; self.progress = progress
+    /// The analysis running for `input` and its passes, if it counts them.
+    public var progress: AnalysisProgress? = nil
+    /// Grows with every result shown (a later analysis publishes the same
+    /// input again): the frame loop redraws when it changes.
+    public var version: Int = 0
+    public init(input: SessionInput, result: EncodeResult?, progress: AnalysisProgress? = nil, version: Int = 0) {
+        self.input = input; self.result = result; self.progress = progress; self.version = version
     }
     /// True when `result` is for an older input than `input`.
     public var isStale: Bool { result.map { $0.input != input } ?? true }
+    /// `analysis`'s passes, when it is the one running.
+    public func progress(of analysis: AnalysisKind) -> AnalysisProgress? {
+        progress.flatMap { $0.analysis == analysis ? $0 : nil }
+    }
 }
 
 /// One window of a long text explained for the class the shown window explains.

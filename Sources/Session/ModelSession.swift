@@ -38,7 +38,9 @@ public final class ModelSession: @unchecked Sendable {
     private let workspace: Workspace
     private var scratch = Trace()
     /// The running head-importance loop's passes, for the generation it works for.
-    private var progressMark: (generation: Int, done: Int, total: Int)?
+    private var progressMark: (generation: Int, progress: AnalysisProgress)?
+    /// Counts the results shown: a frame is current while it matches.
+    private var version = 0
     /// Mean ablation's reference sentences and the head means per encoder (ModelSession+MeanAblation).
     let meansLock = NSLock()
     /// A long text's windows explained, by text, settings and window: choosing
@@ -55,7 +57,7 @@ public final class ModelSession: @unchecked Sendable {
         try? TaskModel(encoder: $0, tokenizer: model.tokenizer)
     }
     /// Built on first use (the overlay encoder is not needed until a mask appears).
-    private lazy var maskedLM: MaskedLanguageModel? = model.mlmEncoder.flatMap {
+    lazy var maskedLM: MaskedLanguageModel? = model.mlmEncoder.flatMap {
         try? MaskedLanguageModel(encoder: $0, tokenizer: model.tokenizer)
     }
 
@@ -78,7 +80,7 @@ public final class ModelSession: @unchecked Sendable {
         return lock.withLock {
             SessionSnapshot(
                 input: current, result: shown,
-                progress: progressMark.flatMap { $0.generation == generation ? ($0.done, $0.total) : nil })
+                progress: progressMark.flatMap { $0.generation == generation ? $0.progress : nil }, version: version)
         }
     }
 
@@ -88,7 +90,11 @@ public final class ModelSession: @unchecked Sendable {
         let start: Bool = lock.withLock {
             current = input
             generation += 1
-            if let hit = cache.get(input) { shown = hit; pending = nil; return false }
+            if let hit = cache.get(input) {
+                show(hit)
+                pending = nil
+                return false
+            }
             pending = input
             if working { return false }
             working = true
@@ -111,72 +117,33 @@ public final class ModelSession: @unchecked Sendable {
             }
             guard let (input, gen) = job else { return }
             guard var result = compute(input, generation: gen) else { continue }
-            // The task head's answer and its attribution come second, so the
-            // tokens and attention show at once; only a complete result is cached.
-            let wantsTask = taskWanted(result), wantsPatching = input.patching && input.counterfactual != nil
-            let wantsFlow = input.flowLayer != nil && result.trace != nil
-            let wantsComparison = input.comparison != nil && result.trace != nil
-            let wantsMixing = input.mixingLayers != nil && result.trace != nil
-            let later = wantsTask || wantsPatching || wantsFlow || wantsComparison || wantsMixing
-            publish(result, generation: gen, cache: !later)
-            guard later else { continue }
-            let stale = isStale(gen, input)
-            // The view on screen first: context mixing before the task head's explanations.
-            if wantsMixing, let layers = input.mixingLayers, let trace = result.trace {
-                guard
-                    let outcome = analyzeMixing(
-                        trace, layers: layers, valueZeroing: input.valueZeroing, isCancelled: stale,
-                        progress: progress(gen))
-                else { continue }
-                result.mixing = outcome
-                if wantsTask || wantsPatching || wantsFlow || wantsComparison {
-                    publish(result, generation: gen, cache: false)
-                }
-            }
-            if wantsTask, let task = taskModel {
-                guard
-                    let answer = analyzeTask(
-                        task, input, result.encoding, windows: shownWindowOnly ? [] : result.windowEncodings,
-                        shownWindow: result.windows?.index, isCancelled: stale,
-                        progress: progress(gen))
-                else { continue }
-                result.task = answer
-                result.task?.otherWindowsNotRun = shownWindowOnly && result.windows != nil
-                if let w = result.windows, !shownWindowOnly, answer.attribution != nil, let target = answer.target {
-                    // The shown window's explanation first; the other windows' after it.
-                    result.task?.explainingWindows = true
-                    publish(result, generation: gen, cache: false)
-                    guard
-                        let other = explainWindows(
-                            task, input, w, result.windowEncodings, target: target, isCancelled: stale,
-                            progress: progress(gen))
-                    else { continue }
-                    result.task?.explainingWindows = false
-                    result.task?.windowExplanations = other
-                }
-            }
-            if wantsPatching {
-                guard let outcome = analyzePatching(input, result.encoding, isCancelled: stale) else { continue }
-                result.patching = outcome
-            }
-            if wantsComparison, let text = input.comparison, let trace = result.trace {
-                guard let outcome = analyzeComparison(input, trace, result.encoding, text, isCancelled: stale)
-                else { continue }
-                result.comparison = outcome
-            }
-            if wantsFlow, let layer = input.flowLayer, let trace = result.trace {
-                guard let outcome = analyzeFlow(trace, layer: layer, isCancelled: stale, progress: progress(gen))
-                else { continue }
-                result.flow = outcome
-            }
-            publish(result, generation: gen, cache: true)
+            // The tokens and attention show at once; each analysis the input
+            // asks for follows in the background and is published as it
+            // finishes. Only a complete result is cached.
+            let wanted = SessionAnalysis.all.contains { $0.wanted(self, result) }
+            publish(result, generation: gen, cache: !wanted)
+            guard wanted, runAnalyses(&result, input, generation: gen) else { continue }
+            lock.withLock { cache.put(result) }
         }
+    }
+
+    /// Runs every analysis `result` asks for, in order, publishing each;
+    /// false when a newer input overtook them.
+    private func runAnalyses(_ result: inout EncodeResult, _ input: SessionInput, generation gen: Int) -> Bool {
+        let stale = isStale(gen, input)
+        for a in SessionAnalysis.all where a.wanted(self, result) {
+            if stale() { return false }
+            let ctx = AnalysisContext(isCancelled: stale, progress: progress(gen, a.kind))
+            guard a.run(self, &result, ctx) else { return false }
+            publish(result, generation: gen, cache: false)
+        }
+        return true
     }
 
     private func publish(_ result: EncodeResult, generation gen: Int, cache keep: Bool) {
         lock.withLock {
             if keep { cache.put(result) }
-            if current == result.input || shown == nil || generation == gen { shown = result }
+            if current == result.input || shown == nil || generation == gen { show(result) }
         }
         onResult?()
     }
@@ -232,35 +199,19 @@ public final class ModelSession: @unchecked Sendable {
         return lead(encodings[k]) + d - ranges[k].lowerBound
     }
 
-    /// The shown window's masks as the other windows holding them predict
-    /// them (a mask near a window's edge has less context there).
-    func elsewhere(_ mlm: MaskedLanguageModel, _ doc: WindowedText, shown k: Int, isCancelled: () -> Bool) -> [Int:
-        [(window: Int, guesses: [TokenProbability])]]?
-    {
-        var out: [Int: [(window: Int, guesses: [TokenProbability])]] = [:]
-        for (j, e) in doc.windows.enumerated() where j != k && e.ids.contains(mlm.maskId) {
-            if isCancelled() { return nil }
-            guard let t = try? mlm.forward(e.ids, e.typeIds), let preds = try? mlm.predict(e, trace: t, k: 3) else {
-                continue
-            }
-            for p in preds {
-                guard
-                    let q = Self.position(
-                        p.position, ofWindow: j, inWindow: k, ranges: doc.ranges, encodings: doc.windows)
-                else { continue }
-                out[q, default: []].append((j, p.predictions))
-            }
-        }
-        return out
-    }
-
-    /// Records a long loop's passes for generation `gen`, waking the UI about
-    /// twenty times over the loop (not on every pass).
-    func progress(_ gen: Int) -> @Sendable (Int, Int) -> Void {
+    /// Records a long analysis's passes for generation `gen`, waking the UI
+    /// about twenty times over the loop (not on every pass).
+    func progress(_ gen: Int, _ kind: AnalysisKind) -> @Sendable (Int, Int) -> Void {
         { done, total in
-            self.lock.withLock { self.progressMark = (gen, done, total) }
+            self.lock.withLock { self.progressMark = (gen, AnalysisProgress(kind, done: done, total: total)) }
             if done % max(1, total / 20) == 0 { self.onResult?() }
         }
+    }
+
+    /// Shows `r` (under the lock): the version number tells the frame loop something new is there.
+    private func show(_ r: EncodeResult) {
+        shown = r
+        version += 1
     }
 
     /// Whether work for generation `gen` has been overtaken: a newer input is
@@ -310,37 +261,6 @@ public final class ModelSession: @unchecked Sendable {
         {
             mlm.ablation = ablation(input, on: mlm.encoder)
             result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
-            if let (w, doc) = cut, !shownWindowOnly {
-                guard let other = elsewhere(mlm, doc, shown: w.index, isCancelled: isStale(gen, input)) else {
-                    return nil
-                }
-                result.elsewhere = other
-            }
-            if input.importance, let first = result.mlm?.predictions.first, let top = first.predictions.first {
-                // One pass per head; a newer input stops it between passes.
-                // nil means a newer input stopped it; a failure leaves the grid's waiting line.
-                do {
-                    guard
-                        let imp = try HeadImportance.compute(
-                            mlm, encoding, position: first.position, target: top.id, isCancelled: isStale(gen, input),
-                            progress: progress(gen))
-                    else { return nil }
-                    result.importance = imp
-                } catch {}
-            }
-        }
-        if input.importance, model.importanceTarget(result) == .nextSentence, enc.hasNextSentenceHead,
-            let labels = model.facts.pairHead
-        {
-            // A pair and no mask: the next-sentence head's verdict is what the heads are ranked by.
-            do {
-                guard
-                    let imp = try HeadImportance.compute(
-                        nextSentence: enc, encoding, ablation: ablation(input, on: enc),
-                        labels: (labels.yes, labels.no), isCancelled: isStale(gen, input), progress: progress(gen))
-                else { return nil }
-                result.importance = imp
-            } catch {}
         }
         if let trace, enc.hasReplacedTokenHead { result.replaced = try? enc.replacedTokenProbabilities(trace) }
         if let trace, input.pair != nil, enc.hasNextSentenceHead, let logits = try? enc.nextSentenceLogits(trace) {

@@ -213,7 +213,7 @@ import Tokenizers
         w.state.focus = .attention
         w.press(.char("H"))
         let g = w.render(width: 160, height: 48)
-        let imp = try #require(w.snapshot.result?.task?.importance)
+        let imp = try #require(w.snapshot.result?.importance)
         #expect(imp.isClass && g.contains("Δ log p(class \"\(imp.targetToken)\")"))
         var task = try TaskModel(encoder: model.encoder, tokenizer: model.tokenizer)
         let e = w.snapshot.result!.encoding

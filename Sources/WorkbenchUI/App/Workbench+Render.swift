@@ -146,12 +146,12 @@ extension Workbench {
                     let waiting =
                         snap.isStale || session.model.importanceTarget(r) != nil
                         ? "computing head importance: "
-                            + (snap.progress.map { "\($0.done) of \($0.total) passes…" }
+                            + (snap.progress(of: .importance).map { "\($0.done) of \($0.total) passes…" }
                                 ?? "one pass per head (\(passes) passes)…")
                         : "head importance needs a [MASK] (m on a token)"
                             + (f.pairHead != nil ? ", a classifier or a pair (line B)" : " or a classification head")
                     v.importance = ImportanceView(
-                        importance: snap.isStale ? nil : r.importance ?? r.task?.importance, waiting: waiting)
+                        importance: snap.isStale ? nil : r.importance, waiting: waiting)
                 }
                 if v.attention == nil, let t = r.trace,
                     !t.keepsAttention(AttentionViews.layersRead(state.attention.spec))
@@ -163,12 +163,13 @@ extension Workbench {
                     v.flowWaiting =
                         "computing context mixing (\(state.attention.view.rawValue)) of layer"
                         + (layers.count > 1 ? "s 1–\(layers.upperBound + 1): " : " \(layers.lowerBound + 1): ")
-                        + (snap.progress.map { "\($0.done) of \($0.total) layers…" } ?? "the head outputs' norms…")
+                        + (snap.progress(of: .mixing).map { "\($0.done) of \($0.total) layers…" }
+                            ?? "the head outputs' norms…")
                 } else if state.attention.view == .flow, v.attention == nil {
                     v.flowWaiting =
                         r.flow?.error ?? ModelSession.flowRefusal(tokens: r.encoding.count)
                         ?? "computing attention flow through layer \(state.attention.layer + 1): "
-                        + (snap.progress.map { "\($0.done) of \($0.total) rows…" } ?? "n² maximum flows…")
+                        + (snap.progress(of: .flow).map { "\($0.done) of \($0.total) rows…" } ?? "n² maximum flows…")
                 }
                 if state.attention.comparing {
                     v.comparison = snap.isStale ? nil : deriver.comparisonView(r, state.attention)
@@ -188,7 +189,10 @@ extension Workbench {
                 }
             }
         }
-        if layout.predictions != nil { v.predictions = deriver.predictionsView(r, progress: snap.progress) }
+        if layout.predictions != nil {
+            v.predictions = deriver.predictionsView(
+                r, progress: snap.progress(of: .windowExplanations).map { ($0.done, $0.total) })
+        }
         if let b = second { v.second = secondView(b) }
         if layout.probing != nil {
             let gold = gold.current.flatMap {

@@ -84,11 +84,12 @@ extension WorkbenchLoop {
     }
 }
 
-/// What a frame depends on besides key handling: the terminal size and the
-/// session's latest result.
+/// What a frame depends on besides key handling: the input, the version of
+/// each session's result (a later analysis publishes again) and its pass count.
 struct FrameStamp: Equatable {
     let input: String
-    let resultInput: String?
+    let versions: [Int]
+    let progress: AnalysisProgress?
     let stale: Bool
     /// A background job started or ended (its notice is drawn).
     let jobs: Int
@@ -96,23 +97,9 @@ struct FrameStamp: Equatable {
     init(_ w: Workbench) {
         let s = w.snapshot
         input = s.input.description
-        // A task head's answer arrives as a second publication of the same input.
-        resultInput =
-            Self.publication(s.result) + Self.progress(s)
-            + (w.second.map { b in "|B " + Self.publication(b.session.snapshot.result) } ?? "")
+        versions = [s.version] + (w.second.map { [$0.session.snapshot.version] } ?? [])
+        progress = s.progress
         stale = s.isStale
         jobs = w.jobs.generation
     }
-
-    /// What a result holds: later phases (task head, patching, flow, comparison) publish the same input again.
-    static func publication(_ r: EncodeResult?) -> String {
-        guard let r else { return "none" }
-        return r.input.description + "\(r.milliseconds)" + (r.task == nil ? "" : " task")
-            + (r.task.map { $0.explainingWindows ? " explaining" : " windows \($0.windowExplanations.count)" } ?? "")
-            + (r.patching == nil ? "" : " patching") + (r.flow == nil ? "" : " flow")
-            + (r.comparison == nil ? "" : " comparison")
-    }
-
-    /// A long analysis's pass count (head importance, flow) redraws its waiting line.
-    static func progress(_ s: SessionSnapshot) -> String { s.progress.map { " \($0.done)/\($0.total)" } ?? "" }
 }

@@ -1,0 +1,53 @@
+import Analysis
+import Encoder
+
+extension SessionAnalysis {
+    /// Every head ranked by how much ablating it alone changes the answer
+    /// (`LoadedModel.importanceTarget`): one pass per head.
+    static let importance = SessionAnalysis(
+        kind: .importance,
+        wanted: { s, r in r.input.importance && s.model.importanceTarget(r) != nil },
+        run: { s, r, ctx in
+            // A failure leaves the grid's waiting line; only a newer input cancels.
+            do {
+                guard let target = s.model.importanceTarget(r), let ranked = try s.headImportance(r, target, ctx)
+                else { return false }
+                r.importance = ranked
+            } catch {}
+            return true
+        })
+}
+
+extension ModelSession {
+    /// Head importance for `r`'s answer by `target`; nil when cancelled.
+    func headImportance(_ r: EncodeResult, _ target: ImportanceTarget, _ ctx: AnalysisContext) throws
+        -> HeadImportance?
+    {
+        let input = r.input, e = r.encoding
+        switch target {
+        case .mask:
+            guard var mlm = maskedLM, let first = r.mlm?.predictions.first, let top = first.predictions.first else {
+                throw EncoderError("no masked-LM prediction to rank the heads by")
+            }
+            mlm.ablation = ablation(input, on: mlm.encoder)
+            return try HeadImportance.compute(
+                mlm, e, position: first.position, target: top.id, isCancelled: ctx.isCancelled,
+                progress: ctx.progress)
+        case .taskHead:
+            guard var task = taskModel, let label = r.task?.target else {
+                throw EncoderError("no class to rank the heads by")
+            }
+            task.ablation = ablation(input, on: task.encoder)
+            return try HeadImportance.compute(
+                task, e, label: label, isCancelled: ctx.isCancelled, progress: ctx.progress)
+        case .nextSentence:
+            let enc = model.encoder
+            guard enc.hasNextSentenceHead, let labels = model.facts.pairHead else {
+                throw EncoderError("no next-sentence head to rank the heads by")
+            }
+            return try HeadImportance.compute(
+                nextSentence: enc, e, ablation: ablation(input, on: enc), labels: (labels.yes, labels.no),
+                isCancelled: ctx.isCancelled, progress: ctx.progress)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Analysis
+import Encoder
+import Tokenizers
+
+extension SessionAnalysis {
+    /// The task head's answer and the explanation of its class (models with a task head, nothing masked).
+    static let task = SessionAnalysis(
+        kind: .task,
+        wanted: { s, r in s.taskWanted(r) && s.taskModel != nil },
+        run: { s, r, ctx in
+            guard let model = s.taskModel,
+                let answer = s.analyzeTask(
+                    model, r.input, r.encoding, windows: s.shownWindowOnly ? [] : r.windowEncodings,
+                    shownWindow: r.windows?.index, isCancelled: ctx.isCancelled)
+            else { return false }
+            r.task = answer
+            r.task?.otherWindowsNotRun = s.shownWindowOnly && r.windows != nil
+            // The shown window's explanation is published first; the other windows' follow.
+            let more = SessionAnalysis.windowExplanations.wanted(s, r)
+            r.task?.explainingWindows = more
+            return true
+        })
+}
+
+extension ModelSession {
+    /// The task head's answer for the input and, for sequence classifiers, an
+    /// explanation of the asked-for class (the predicted one by default).
+    /// nil when `isCancelled` says a newer input is waiting.
+    func analyzeTask(
+        _ model: TaskModel, _ input: SessionInput, _ e: Encoding, windows: [Encoding] = [], shownWindow: Int? = nil,
+        isCancelled: @escaping @Sendable () -> Bool
+    ) -> TaskResult? {
+        var task = model
+        task.ablation = ablation(input, on: task.encoder)
+        var out = TaskResult(kind: task.task.kind)
+        out.problemType = task.task.problemType
+        do {
+            switch task.task.kind {
+            case .sequenceClassification:
+                out.labels = try task.classify(e)
+                if !input.ablated.isEmpty {
+                    var intact = task
+                    intact.ablation = HeadSet()
+                    out.intact = try intact.classify(e)
+                }
+                let predicted = out.labels.max { $0.score < $1.score }?.id ?? 0
+                // A long text: the head on every window, so the document's other parts are not hidden.
+                if windows.count > 1 {
+                    for (k, we) in windows.enumerated() {
+                        if isCancelled() { return nil }
+                        // The shown window is `e`, classified just above.
+                        let scores = k == shownWindow ? out.labels : try task.classify(we)
+                        guard let best = scores.max(by: { $0.score < $1.score }) else { continue }
+                        out.windowLabels.append((k, best.label, best.score))
+                    }
+                }
+                let target = input.explainTarget.map { max(0, min(out.labels.count - 1, $0)) } ?? predicted
+                out.target = target
+                var explainer = Explainer(encoder: task.encoder, tokenizer: task.tokenizer)
+                explainer.ablation = task.ablation
+                // 16 points keep integrated gradients interactive; `explain` defaults to 50.
+                explainer.isCancelled = isCancelled
+                // A long text's window may have been explained already, as another window of an earlier input.
+                let explain = {
+                    try explainer.explain(e, target: .taskLogit(label: target), method: input.explainMethod, steps: 16)
+                }
+                if let k = shownWindow {
+                    out.attribution = try windowAttribution(
+                        WindowAttributionKey(input, window: k, target: target), explain)
+                } else {
+                    out.attribution = try explain()
+                }
+                out.encoding = e
+            case .tokenClassification:
+                out.tokens = try task.labelTokens(e)
+                out.encoding = e
+            case .questionAnswering:
+                guard let context = input.pair else {
+                    out.error = "question answering: type the question on line A and the context on line B"
+                    return out
+                }
+                let (qe, span) = try task.answer(question: input.text, context: context)
+                out.encoding = qe
+                out.answer = span
+            }
+        } catch is CancellationError {
+            return nil
+        } catch {
+            out.error = "\(error)"
+        }
+        return out
+    }
+}

@@ -1,0 +1,58 @@
+import Encoder
+import Foundation
+import Testing
+import TestSupport
+import Tokenizers
+
+@testable import Session
+
+/// Later analyses are records the session runs after publishing the
+/// encoding: each is published as it finishes, with a new version number.
+@Suite struct AnalysisRecordTests {
+    final class Published: @unchecked Sendable {
+        let lock = NSLock()
+        var seen: [(version: Int, masks: Bool, importance: Bool, progress: AnalysisKind?)] = []
+    }
+
+    /// Head importance (72 passes on a real model) no longer holds back the
+    /// masked-LM's answer: the answer is published first, the ranking after,
+    /// and every publication carries a larger version number.
+    @Test func theAnswerIsPublishedBeforeHeadImportance() throws {
+        let input = SessionInput(text: "the cat sat on the mat", masked: [2], importance: true)
+        let s = ModelSession(
+            model: ModelSessionTests.model, input: SessionInput(text: ""), scheduler: ManualScheduler())
+        let log = Published()
+        s.onResult = { [weak s] in
+            guard let snap = s?.snapshot, let r = snap.result, r.input == input else { return }
+            log.lock.withLock {
+                log.seen.append((snap.version, r.mlm != nil, r.importance != nil, snap.progress?.analysis))
+            }
+        }
+        s.submit(input)
+        s.waitUntilIdle()
+        let seen = log.lock.withLock { log.seen }
+        let answer = try #require(seen.firstIndex { $0.masks && !$0.importance }, "\(seen)")
+        let ranked = try #require(seen.firstIndex { $0.importance }, "\(seen)")
+        #expect(answer < ranked)
+        #expect(seen.contains { $0.progress == .importance && !$0.importance })
+        #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.version <= $1.version })
+        #expect(s.snapshot.result?.importance != nil && s.snapshot.version > seen[answer].version)
+    }
+
+    /// A result shown again from the cache is a new version too (the frame loop redraws).
+    @Test func aCacheHitIsANewVersion() {
+        let s = ModelSession(model: ModelSessionTests.model, input: SessionInput(text: "a"))
+        s.waitUntilIdle()
+        s.submit(SessionInput(text: "a b"))
+        s.waitUntilIdle()
+        let before = s.snapshot.version
+        s.submit(SessionInput(text: "a"))
+        #expect(!s.snapshot.isStale && s.snapshot.version > before)
+    }
+
+    /// Every analysis kind is run by exactly one record.
+    @Test func everyKindHasOneRecord() {
+        let kinds = SessionAnalysis.all.map(\.kind)
+        #expect(Set(kinds) == Set(AnalysisKind.allCases) && kinds.count == AnalysisKind.allCases.count)
+    }
+}
