@@ -5,7 +5,7 @@ import Tokenizers
 
 /// One finished encoding: the tokens, the full trace and how long it took.
 public struct EncodeResult: Sendable {
-    public let input: SessionInput
+    public internal(set) var input: SessionInput
     public let encoding: Encoding
     /// nil when the model could not run on this input (see `error`).
     public let trace: Trace?
@@ -36,6 +36,8 @@ public struct EncodeResult: Sendable {
     /// Set when the text is longer than the model's window: `encoding` and
     /// `trace` are then the chosen window's.
     public var windows: DocumentWindows? = nil
+    /// What the analyses added as records computed, by analysis (typed accessors beside each record).
+    public var outcomes: [AnalysisKind: any AnalysisOutcome] = [:]
     /// Every window's encoding (the task phase classifies each without cutting the text again).
     var windowEncodings: [Encoding] = []
     /// A long text's masks seen from the other windows that hold them: by the

@@ -48,6 +48,8 @@ public final class ModelSession: @unchecked Sendable {
     var windowAttributions = ByteBudgetCache<WindowAttributionKey, Attribution>(capacity: 256, byteBudget: 64 << 20) {
         64 + $0.scores.count * MemoryLayout<Float>.stride
     }
+    /// Forward passes of the shown input run, not reused (tests).
+    private(set) var encodingsRun = 0
     /// How many windows were explained, not reused (tests).
     var windowsExplained = 0
     var referenceSentences: [String] = []
@@ -116,7 +118,7 @@ public final class ModelSession: @unchecked Sendable {
                 return (p, generation)
             }
             guard let (input, gen) = job else { return }
-            guard var result = compute(input, generation: gen) else { continue }
+            guard var result = reused(for: input) ?? compute(input, generation: gen) else { continue }
             // The tokens and attention show at once; each analysis the input
             // asks for follows in the background and is published as it
             // finishes. Only a complete result is cached.
@@ -124,6 +126,24 @@ public final class ModelSession: @unchecked Sendable {
             publish(result, generation: gen, cache: !wanted)
             guard wanted, runAnalyses(&result, input, generation: gen) else { continue }
             lock.withLock { cache.put(result) }
+        }
+    }
+
+    /// The result on screen for `input` when only what the view asks of the
+    /// analyses changed (another mixing layer, the overview opened): its
+    /// encoding and trace stand, the analyses asked differently are dropped
+    /// and run again. A view toggle then costs no forward pass.
+    private func reused(for input: SessionInput) -> EncodeResult? {
+        lock.withLock {
+            guard var r = shown, r.trace != nil, r.input.withoutViewRequests == input.withoutViewRequests else {
+                return nil
+            }
+            let before = r.input
+            r.input = input
+            if before.mixingLayers != input.mixingLayers || before.valueZeroing != input.valueZeroing { r.mixing = nil }
+            if before.flowLayer != input.flowLayer { r.flow = nil }
+            for kind in r.outcomes.keys where before.requests[kind] != input.requests[kind] { r.outcomes[kind] = nil }
+            return r
         }
     }
 
@@ -226,6 +246,7 @@ public final class ModelSession: @unchecked Sendable {
     /// Tokenizes and encodes; nil when a newer submit made this work stale.
     private func compute(_ input: SessionInput, generation gen: Int) -> EncodeResult? {
         let begin = DispatchTime.now().uptimeNanoseconds
+        encodingsRun += 1
         let tok = model.tokenizer, enc = model.encoder
         var encoding = tok.encode(input.text, pair: input.pair, maxLength: enc.config.maxTokens)
         let cut = encoding.truncated > 0 && input.pair == nil ? documentWindows(input, &encoding) : nil

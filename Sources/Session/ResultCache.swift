@@ -30,5 +30,6 @@ extension EncodeResult {
         let windows = windowEncodings.reduce(0) { $0 + $1.count } * 64
         return 4096 + (trace?.approximateBytes ?? 0) + (comparison?.trace?.approximateBytes ?? 0)
             + flow * MemoryLayout<Float>.stride + windows + encoding.count * 64 + (mixing?.approximateBytes ?? 0)
+            + outcomes.values.reduce(0) { $0 + $1.approximateBytes }
     }
 }

@@ -45,6 +45,8 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     public var patching: Bool
     /// Lean mode: the layers whose attention maps the trace keeps (nil: every layer).
     public var attentionLayers: ClosedRange<Int>?
+    /// What the views on screen ask the analyses added as records for, by analysis.
+    public var requests: [AnalysisKind: AnalysisRequest] = [:]
 
     public init(
         text: String, pair: String? = nil, masked: Set<Int> = [], labSeed: UInt64? = nil,
@@ -79,7 +81,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
             && a.flowLayer == b.flowLayer && a.attentionLayers == b.attentionLayers
             && a.mixingLayers == b.mixingLayers && a.valueZeroing == b.valueZeroing
             && a.comparison.map { Array($0.utf8) } == b.comparison.map { Array($0.utf8) } && a.window == b.window
-            && a.windowCenter == b.windowCenter
+            && a.windowCenter == b.windowCenter && a.requests == b.requests
             && a.counterfactual.map { Array($0.utf8) } == b.counterfactual.map { Array($0.utf8) }
             && (a.pair?.utf8).map { p in (b.pair?.utf8).map { p.elementsEqual($0) } ?? false } ?? (b.pair == nil)
     }
@@ -103,6 +105,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         h.combine(window)
         h.combine(windowCenter)
         h.combine(attentionLayers)
+        h.combine(requests)
     }
 
     public var description: String { pair.map { "\(text) || \($0)" } ?? text }
@@ -112,11 +115,23 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     public var viewRequest: ViewRequest {
         ViewRequest(
             flowLayer: flowLayer, attentionLayers: attentionLayers, mixingLayers: mixingLayers,
-            valueZeroing: valueZeroing)
+            valueZeroing: valueZeroing, requests: requests)
     }
 
     public struct ViewRequest: Equatable, Sendable {
         let flowLayer: Int?, attentionLayers: ClosedRange<Int>?, mixingLayers: ClosedRange<Int>?
         let valueZeroing: Bool
+        let requests: [AnalysisKind: AnalysisRequest]
     }
+
+    /// The input without what the view asks of the analyses: two inputs
+    /// equal here share their encoding and trace.
+    var withoutViewRequests: SessionInput {
+        var s = self
+        s.flowLayer = nil; s.mixingLayers = nil; s.valueZeroing = false; s.requests = [:]
+        return s
+    }
+
+    /// The settings `kind` is asked for with, if it is asked for.
+    public func request<T>(_ kind: AnalysisKind, as type: T.Type) -> T? { requests[kind]?.value(as: type) }
 }

@@ -50,9 +50,38 @@ import Tokenizers
         #expect(!s.snapshot.isStale && s.snapshot.version > before)
     }
 
-    /// Every analysis kind is run by exactly one record.
-    @Test func everyKindHasOneRecord() {
+    /// Every record runs under a name of its own (progress and outcomes are filed by it).
+    @Test func everyRecordHasItsOwnKind() {
         let kinds = SessionAnalysis.all.map(\.kind)
-        #expect(Set(kinds) == Set(AnalysisKind.allCases) && kinds.count == AnalysisKind.allCases.count)
+        #expect(Set(kinds).count == kinds.count && kinds.contains(.headEntropies))
+    }
+}
+
+extension AnalysisRecordTests {
+    /// A view toggle (a mixing layer, the overview's entropies) changes only
+    /// what the analyses are asked: the trace on screen is reused, no forward
+    /// pass runs, and an analysis asked differently is dropped and run again.
+    @Test func aViewToggleReusesTheTraceAndRunsOnlyTheAnalysis() throws {
+        let s = ModelSession(model: ModelSessionTests.model, input: SessionInput(text: "the cat sat on the mat"))
+        s.waitUntilIdle()
+        let trace = try #require(s.snapshot.result?.trace)
+        let runs = s.encodingsRun
+        var mixing = SessionInput(text: "the cat sat on the mat", mixing: 1...1)
+        s.submit(mixing)
+        s.waitUntilIdle()
+        #expect(s.encodingsRun == runs && s.snapshot.result?.trace == trace)
+        #expect(s.snapshot.result?.mixing?.layers.keys.sorted() == [1])
+        mixing.requests[.headEntropies] = AnalysisRequest(true)
+        mixing.mixingLayers = nil
+        s.submit(mixing)
+        s.waitUntilIdle()
+        let r = try #require(s.snapshot.result)
+        #expect(s.encodingsRun == runs && r.mixing == nil)
+        let entropies = try #require(r.headEntropies)
+        #expect(entropies.kept.count == trace.layers * trace.heads)
+        // Another text is another encoding.
+        s.submit(SessionInput(text: "a dog"))
+        s.waitUntilIdle()
+        #expect(s.encodingsRun == runs + 1)
     }
 }

@@ -199,10 +199,10 @@ import Tokenizers
         w.state.focus = .attention
         w.press(.char("o"))
         _ = w.render(width: 120, height: 40)
-        let all = w.deriver.overviewView(w.snapshot.result!, hideSpecial: false)!.maps[0].size
+        let all = Deriver.overviewMaps(w.snapshot.result!, hideSpecial: false)[0].size
         w.press(.char("s"))
         #expect(w.state.attention.hideSpecial && w.state.attention.overview)
-        let hidden = w.deriver.overviewView(w.snapshot.result!, hideSpecial: true)!.maps[0].size
+        let hidden = Deriver.overviewMaps(w.snapshot.result!, hideSpecial: true)[0].size
         #expect(hidden == all - 2, "[CLS] and [SEP] gone from the thumbnails")
     }
 

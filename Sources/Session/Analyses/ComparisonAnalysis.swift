@@ -6,7 +6,7 @@ extension SessionAnalysis {
     /// The input beside A′ (`:compare TEXT`) through the same model.
     static let comparison = SessionAnalysis(
         kind: .comparison,
-        wanted: { _, r in r.input.comparison != nil && r.trace != nil },
+        wanted: { _, r in r.input.comparison != nil && r.trace != nil && r.comparison == nil },
         run: { s, r, ctx in
             guard let text = r.input.comparison, let trace = r.trace,
                 let outcome = s.analyzeComparison(r.input, trace, r.encoding, text, isCancelled: ctx.isCancelled)

@@ -5,7 +5,7 @@ extension SessionAnalysis {
     /// Attention flow through the layer shown (n² maximum flows).
     static let flow = SessionAnalysis(
         kind: .flow,
-        wanted: { _, r in r.input.flowLayer != nil && r.trace != nil },
+        wanted: { _, r in r.input.flowLayer != nil && r.trace != nil && r.flow == nil },
         run: { s, r, ctx in
             guard let layer = r.input.flowLayer, let trace = r.trace,
                 let outcome = s.analyzeFlow(trace, layer: layer, isCancelled: ctx.isCancelled, progress: ctx.progress)

@@ -6,7 +6,7 @@ extension SessionAnalysis {
     /// (`LoadedModel.importanceTarget`): one pass per head.
     static let importance = SessionAnalysis(
         kind: .importance,
-        wanted: { s, r in r.input.importance && s.model.importanceTarget(r) != nil },
+        wanted: { s, r in r.input.importance && r.importance == nil && s.model.importanceTarget(r) != nil },
         run: { s, r, ctx in
             // A failure leaves the grid's waiting line; only a newer input cancels.
             do {

@@ -6,7 +6,9 @@ extension SessionAnalysis {
     static let maskElsewhere = SessionAnalysis(
         kind: .maskElsewhere,
         wanted: { s, r in
-            guard !s.shownWindowOnly, r.windows != nil, r.mlm != nil, let mask = s.model.tokenizer.maskId else {
+            guard !s.shownWindowOnly, r.windows != nil, r.mlm != nil, r.elsewhere.isEmpty,
+                let mask = s.model.tokenizer.maskId
+            else {
                 return false
             }
             return r.windowEncodings.contains { $0.ids.contains(mask) }

@@ -5,7 +5,7 @@ extension SessionAnalysis {
     /// Context mixing of the layers the view reads (norm views, value zeroing and its rollout).
     static let mixing = SessionAnalysis(
         kind: .mixing,
-        wanted: { _, r in r.input.mixingLayers != nil && r.trace != nil },
+        wanted: { _, r in r.input.mixingLayers != nil && r.trace != nil && r.mixing == nil },
         run: { s, r, ctx in
             guard let layers = r.input.mixingLayers, let trace = r.trace,
                 let outcome = s.analyzeMixing(

@@ -6,7 +6,7 @@ extension SessionAnalysis {
     /// Activation patching from the counterfactual, every layer × position and head.
     static let patching = SessionAnalysis(
         kind: .patching,
-        wanted: { _, r in r.input.patching && r.input.counterfactual != nil },
+        wanted: { _, r in r.input.patching && r.input.counterfactual != nil && r.patching == nil },
         run: { s, r, ctx in
             guard let outcome = s.analyzePatching(r.input, r.encoding, isCancelled: ctx.isCancelled) else {
                 return false

@@ -1,9 +1,34 @@
 import Dispatch
 
-/// The analyses the session runs after the encoding, by name: progress and
-/// waiting lines say which one is running.
-public enum AnalysisKind: String, Sendable, CaseIterable {
-    case mixing, task, importance, windowExplanations, maskElsewhere, patching, comparison, flow
+/// An analysis the session runs after the encoding, by name: progress and
+/// waiting lines say which one is running, and requests and outcomes of
+/// analyses added later are filed under it.
+public struct AnalysisKind: Hashable, Sendable, CustomStringConvertible {
+    public let name: String
+    public init(_ name: String) { self.name = name }
+    public var description: String { name }
+
+    public static let mixing = AnalysisKind("mixing"), task = AnalysisKind("task")
+    public static let importance = AnalysisKind("importance")
+    public static let windowExplanations = AnalysisKind("windowExplanations")
+    public static let maskElsewhere = AnalysisKind("maskElsewhere"), patching = AnalysisKind("patching")
+    public static let comparison = AnalysisKind("comparison"), flow = AnalysisKind("flow")
+}
+
+/// What the view on screen asks an analysis for (its settings: a layer, a
+/// head): part of the input, so a change runs the analysis again and the
+/// result is cached with it.
+public struct AnalysisRequest: Hashable, @unchecked Sendable {
+    // Sendable: only Hashable & Sendable values go in (the initializer).
+    private let value: AnyHashable
+    public init<T: Hashable & Sendable>(_ value: T) { self.value = AnyHashable(value) }
+    public func value<T>(as _: T.Type) -> T? { value.base as? T }
+}
+
+/// What an analysis added as a record leaves in the result (`EncodeResult.outcomes`).
+public protocol AnalysisOutcome: Sendable {
+    /// Counted against the result cache's byte budget.
+    var approximateBytes: Int { get }
 }
 
 /// A long analysis's passes: which analysis, how many done of how many.
@@ -30,7 +55,8 @@ struct SessionAnalysis: Sendable {
     /// In the order they run: the view on screen first (context mixing), then
     /// the task head's answer before its slower companions.
     static let all: [SessionAnalysis] = [
-        .mixing, .task, .importance, .windowExplanations, .maskElsewhere, .patching, .comparison, .flow,
+        .mixing, .headEntropies, .task, .importance, .windowExplanations, .maskElsewhere, .patching, .comparison,
+        .flow,
     ]
 }
 

@@ -6,7 +6,7 @@ extension SessionAnalysis {
     /// The task head's answer and the explanation of its class (models with a task head, nothing masked).
     static let task = SessionAnalysis(
         kind: .task,
-        wanted: { s, r in s.taskWanted(r) && s.taskModel != nil },
+        wanted: { s, r in r.task == nil && s.taskWanted(r) && s.taskModel != nil },
         run: { s, r, ctx in
             guard let model = s.taskModel,
                 let answer = s.analyzeTask(
@@ -16,7 +16,7 @@ extension SessionAnalysis {
             r.task = answer
             r.task?.otherWindowsNotRun = s.shownWindowOnly && r.windows != nil
             // The shown window's explanation is published first; the other windows' follow.
-            let more = SessionAnalysis.windowExplanations.wanted(s, r)
+            let more = s.explainsOtherWindows(r)
             r.task?.explainingWindows = more
             return true
         })

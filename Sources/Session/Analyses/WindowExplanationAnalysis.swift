@@ -6,10 +6,7 @@ extension SessionAnalysis {
     /// A long text's other windows explained for the shown window's class.
     static let windowExplanations = SessionAnalysis(
         kind: .windowExplanations,
-        wanted: { s, r in
-            !s.shownWindowOnly && r.windows != nil && r.task?.attribution != nil && r.task?.target != nil
-                && s.taskModel != nil
-        },
+        wanted: { _, r in r.task?.explainingWindows == true },
         run: { s, r, ctx in
             guard let model = s.taskModel, let w = r.windows, let target = r.task?.target,
                 let other = s.explainWindows(
@@ -23,6 +20,12 @@ extension SessionAnalysis {
 }
 
 extension ModelSession {
+    /// Whether the other windows of `r`'s long text are explained too (the task record marks it).
+    func explainsOtherWindows(_ r: EncodeResult) -> Bool {
+        !shownWindowOnly && r.windows != nil && r.task?.attribution != nil && r.task?.target != nil
+            && taskModel != nil
+    }
+
     /// A long text's other windows explained for the shown window's class
     /// with its method: each window's strongest token and, where windows
     /// overlap, the shared tokens' attributions there. nil when cancelled.

@@ -97,6 +97,7 @@ public final class Workbench {
             comparison: state.attention.comparing ? state.comparison : nil, window: state.window,
             attentionLayers: lean ? leanLayers : nil, mixing: mixingAsked(layers: facts.layers))
         input.valueZeroing = input.mixingLayers != nil && state.attention.view.needsValueZeroing
+        if state.attention.overview { input.requests[.headEntropies] = AnalysisRequest(true) }
         return input
     }
 

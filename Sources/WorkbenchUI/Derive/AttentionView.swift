@@ -28,7 +28,10 @@ public struct AttentionView: Equatable, Sendable {
 public struct OverviewView: Equatable, Sendable {
     public var layers: Int, heads: Int
     /// `maps[layer * heads + head]`.
+    /// Each head's full map: hand-made views (tests) only; the workbench
+    /// pools thumbnails from the trace instead of copying 72 maps.
     public var maps: [AttentionMap]
+    /// Empty until the session's `HeadEntropies` arrive.
     public var entropies: [Float]
 
     public init(layers: Int, heads: Int, maps: [AttentionMap], entropies: [Float]) {
@@ -45,12 +48,13 @@ public struct OverviewView: Equatable, Sendable {
             && a.thumbnails?.values == b.thumbnails?.values
     }
 
-    public func map(layer: Int, head: Int) -> AttentionMap { maps[layer * heads + head] }
-
-    /// Thumbnail samples of one head: the derived ones when their size matches, else pooled now.
+    /// Thumbnail samples of one head: the derived ones when their size
+    /// matches, else pooled now from a hand-made view's maps (blank without).
     func thumbnail(layer: Int, head: Int, rows: Int, columns: Int) -> [Float] {
-        if let t = thumbnails, t.rows == rows, t.columns == columns { return t.values[layer * heads + head] }
-        return Self.pool(map(layer: layer, head: head), rows: rows, columns: columns)
+        let i = layer * heads + head
+        if let t = thumbnails, t.rows == rows, t.columns == columns, t.values.indices.contains(i) { return t.values[i] }
+        guard maps.indices.contains(i) else { return [Float](repeating: 0, count: rows * columns) }
+        return Self.pool(maps[i], rows: rows, columns: columns)
     }
 
     /// `m` average-pooled to rows × columns samples.
@@ -75,5 +79,8 @@ public struct OverviewView: Equatable, Sendable {
         guard tw >= 2, th >= 1 else { return nil }
         return (tw, th, th * (ramp ? 2 : 1))
     }
-    public func entropy(layer: Int, head: Int) -> Float { entropies[layer * heads + head] }
+    /// nil while the session computes the entropies.
+    public func entropy(layer: Int, head: Int) -> Float? {
+        entropies.indices.contains(layer * heads + head) ? entropies[layer * heads + head] : nil
+    }
 }

@@ -4,8 +4,8 @@ import Tokenizers
 import Foundation
 
 /// The derivation step: from one snapshot and the state, the view of every
-/// pane on screen. The expensive parts (maps, rollout, the overview's 72
-/// heads, probe labels per word × layer) are cached by input and settings,
+/// pane on screen. The expensive parts (maps, rollout, the overview's
+/// thumbnails, probe labels per word × layer) are cached by input and settings,
 /// so a frame that only moves a cursor recomputes nothing heavy.
 final class Deriver {
     private let model: LoadedModel
@@ -14,7 +14,7 @@ final class Deriver {
         $0.values.count * MemoryLayout<Float>.stride
     }
     private var tokens: (key: TokensKey, view: TokensView)?
-    private var overview: (key: OverviewKey, view: OverviewView)?
+    private var overview: (key: OverviewKey, thumbnails: (rows: Int, columns: Int, values: [[Float]]))?
     private var probing: (key: ProbingKey, view: ProbingView)?
     private var predictions: (key: SessionInput, view: PredictionsView)?
     private var attention: (key: AttentionKey, view: AttentionView)?
@@ -29,7 +29,7 @@ final class Deriver {
     struct FinderKey: Equatable {
         let input: SessionInput, spec: AttentionViewSpec, row: Int, column: Int, criterion: HeadRanking.Criterion
     }
-    struct OverviewKey: Equatable { let input: SessionInput, hideSpecial: Bool }
+    struct OverviewKey: Equatable { let input: SessionInput, hideSpecial: Bool, rows: Int, columns: Int }
     struct ProbingKey: Equatable { let input: SessionInput, task: Int, drift: Bool, probes: Int, gold: Bool }
 
     /// The attention map of `r` for `spec` (memoized: rollout is O(L·n³)).
@@ -116,36 +116,41 @@ final class Deriver {
         return v
     }
 
-    /// All heads' maps and entropies (cached by input), pooled to the thumbnails of `area` (cached by size).
+    /// All heads pooled to the thumbnails of `area`, read from the trace
+    /// (cached by input and size), and their entropies when the session has
+    /// them (`HeadEntropies`: the table waits for them, the thumbnails do not).
     func overviewView(_ r: EncodeResult, hideSpecial: Bool, area: Rect? = nil, ramp: Bool = true) -> OverviewView? {
-        guard var v = overviewMaps(r, hideSpecial: hideSpecial) else { return nil }
-        guard let area, let size = OverviewView.thumbnailSize(area, layers: v.layers, heads: v.heads, ramp: ramp) else {
+        guard let t = r.trace else { return nil }
+        var v = OverviewView(
+            layers: t.layers, heads: t.heads, maps: [],
+            entropies: r.headEntropies?.entropies(hidingSpecials: hideSpecial) ?? [])
+        guard let area, let size = OverviewView.thumbnailSize(area, layers: t.layers, heads: t.heads, ramp: ramp)
+        else { return v }
+        let key = OverviewKey(input: r.input, hideSpecial: hideSpecial, rows: size.rows, columns: size.width)
+        if let c = overview, c.key == key {
+            v.thumbnails = c.thumbnails
             return v
         }
-        if let t = v.thumbnails, t.rows == size.rows, t.columns == size.width { return v }
-        v.thumbnails = (
-            size.rows, size.width, v.maps.map { OverviewView.pool($0, rows: size.rows, columns: size.width) }
+        let thumbnails = (
+            size.rows, size.width,
+            (0..<(t.layers * t.heads)).map {
+                AttentionViews.pooledHead(
+                    t, r.encoding, layer: $0 / t.heads, head: $0 % t.heads, hidingSpecials: hideSpecial,
+                    rows: size.rows, columns: size.width)
+            }
         )
-        overview?.view = v
+        overview = (key, thumbnails)
+        v.thumbnails = thumbnails
         return v
     }
 
-    private func overviewMaps(_ r: EncodeResult, hideSpecial: Bool) -> OverviewView? {
-        guard let t = r.trace else { return nil }
-        let key = OverviewKey(input: r.input, hideSpecial: hideSpecial)
-        if let c = overview, c.key == key { return c.view }
-        var maps: [AttentionMap] = [], entropies: [Float] = []
-        for l in 0..<t.layers {
-            for h in 0..<t.heads {
-                var m = AttentionViews.head(t, layer: l, head: h)
-                if hideSpecial { m = AttentionViews.hidingSpecials(m, r.encoding) }
-                maps.append(m)
-                entropies.append(HeadStatistics(m, kinds: Array(repeating: .other, count: m.size)).entropy)
-            }
+    /// Every head's map in full, as the overview shows them (figures; off the key path).
+    static func overviewMaps(_ r: EncodeResult, hideSpecial: Bool) -> [AttentionMap] {
+        guard let t = r.trace else { return [] }
+        return (0..<(t.layers * t.heads)).map {
+            let m = AttentionViews.head(t, layer: $0 / t.heads, head: $0 % t.heads)
+            return hideSpecial ? AttentionViews.hidingSpecials(m, r.encoding) : m
         }
-        let v = OverviewView(layers: t.layers, heads: t.heads, maps: maps, entropies: entropies)
-        overview = (key, v)
-        return v
     }
 
     static func specialNames(_ e: Encoding) -> String {

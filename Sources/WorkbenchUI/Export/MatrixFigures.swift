@@ -36,11 +36,10 @@ extension Workbench {
 
     /// Every head as small multiples, each on its own scale as the overview draws it.
     private func overviewFigure(_ r: EncodeResult, input: String) -> Figure? {
-        guard
-            let o = deriver.overviewView(
-                r, hideSpecial: state.attention.hideSpecial, area: Rect(x: 0, y: 0, width: 0, height: 0), ramp: true),
-            let n = o.maps.first?.size, n > 0
-        else { return nil }
+        let o = OverviewView(
+            layers: facts.layers, heads: facts.heads,
+            maps: Deriver.overviewMaps(r, hideSpecial: state.attention.hideSpecial), entropies: [])
+        guard let n = o.maps.first?.size, n > 0, o.maps.count == o.layers * o.heads else { return nil }
         let factor = MatrixFigures.overviewFactor(n, panels: o.maps.count)
         let pooled = o.maps.map { PooledMatrix($0.values, size: n, factor: factor) }
         let maxima = pooled.map { max($0.values.max() ?? 1, 1e-9) }

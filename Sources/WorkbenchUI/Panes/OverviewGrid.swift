@@ -55,14 +55,17 @@ enum OverviewGrid {
 
     /// When thumbnails do not fit: each head's entropy in a table.
     private static func drawEntropyTable(_ o: OverviewView, _ s: AttentionState, _ r: Rect, _ c: inout Canvas) {
-        c.put("entropy (bits) per head; ↑↓←→ choose, Enter opens", x: r.x, y: r.y, c.theme.style(.muted), clip: r)
+        let title =
+            o.entropies.isEmpty
+            ? "entropy (bits) per head: computing…" : "entropy (bits) per head; ↑↓←→ choose, Enter opens"
+        c.put(title, x: r.x, y: r.y, c.theme.style(.muted), clip: r)
         for l in 0..<o.layers where l + 1 < r.height {
             var x = c.put("L\(l + 1) ", x: r.x, y: r.y + 1 + l, c.theme.style(.muted, [.bold]))
             for h in 0..<o.heads {
                 let on = l == s.layer && h == s.head
                 let start = x
                 x = c.put(
-                    String(format: "%4.1f ", o.entropy(layer: l, head: h)), x: x, y: r.y + 1 + l,
+                    o.entropy(layer: l, head: h).map { String(format: "%4.1f ", $0) } ?? "   … ", x: x, y: r.y + 1 + l,
                     c.theme.style(on ? .cursor : .foreground, on ? [.reverse] : []), clip: r)
                 c.hits.add(Rect(x: start, y: r.y + 1 + l, width: x - start, height: 1), .head(layer: l, head: h))
             }
