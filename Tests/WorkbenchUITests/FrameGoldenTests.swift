@@ -460,3 +460,33 @@ extension ViewFixtures {
         return p
     }
 }
+
+extension FrameGoldenTests {
+    /// The attention arithmetic of one cell (`x`): the strips, the score with
+    /// DeBERTa's position terms, the softmax, the context and the head's share.
+    @Test func attentionArithmetic() {
+        var s = ViewFixtures.state(.attention)
+        s.attention.row = 2; s.attention.column = 3
+        s.attention.panel = .arithmetic
+        var a = ArithmeticView(layer: 0, head: 1, queryLabel: "cat", keyLabel: "sat")
+        let d = 8
+        a.query = (0..<d).map { Float($0 - 3) * 0.4 }
+        a.key = (0..<d).map { Float(($0 * 5) % 7 - 3) * 0.3 }
+        a.products = zip(a.query, a.key).map { $0 * $1 }
+        a.context = (0..<d).map { Float($0 % 3) - 1 }
+        a.dimension = 2
+        a.dot = a.products.reduce(0, +); a.scale = 0.3536; a.scaled = a.dot * 0.3536
+        a.c2p = 0.125; a.p2c = -0.5; a.distance = -1; a.bucket = -1
+        a.score = a.scaled - 0.375; a.rowMax = 1.2; a.rowSum = 3.4; a.probability = 0.1234; a.model = 0.1234
+        a.difference = 3e-8
+        a.row = [0.3, 0.1, 0.05, 0.1234, 0.2, 0.2266]; a.labels = ["[CLS]", "the", "cat", "sat", "on", "[SEP]"]
+        a.keyIndex = 3
+        a.contextNorm = 1.7; a.share = 0.8; a.heads = 3.2
+        var v = ViewFixtures.view()
+        v.panel = PanelView(.arithmetic, a)
+        expectGolden("arithmetic-160x48", frame(v, s, 160, 48))
+        expectGolden("arithmetic-80x24", frame(v, s, 80, 24))
+        v.panel = PanelView(.arithmetic, ArithmeticView(waiting: "computing the arithmetic of layer 1, head 2…"))
+        expectGolden("arithmetic-waiting-80x24", frame(v, s, 80, 24))
+    }
+}

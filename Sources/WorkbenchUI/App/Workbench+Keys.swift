@@ -26,6 +26,7 @@ extension Workbench {
             // One snapshot for the key, as for a frame.
             let result = snapshot.result, before = state
             apply(b.run(&state, extent(result)), result)
+            state.attention.closePanelUnderOtherViews()
             linkSelections(from: context, before: before, result)
             return
         }
@@ -86,10 +87,11 @@ extension Workbench {
     func linkSelections(from context: Context, before: WorkbenchState, _ r: EncodeResult?) {
         guard let r, let map = currentMap(for: r), map.size > 0 else { return }
         let a = state.attention
-        if context == .attention, a.row != before.attention.row, map.groups.indices.contains(a.row) {
+        let moves = context == .attention || context.isPanel
+        if moves, a.row != before.attention.row, map.groups.indices.contains(a.row) {
             state.tokens.selected = map.groups[a.row][0]
         }
-        if context == .attention, a.column != before.attention.column, map.groups.indices.contains(a.column) {
+        if moves, a.column != before.attention.column, map.groups.indices.contains(a.column) {
             state.attention.keyToken = map.groups[a.column][0]
         }
         followSelectedTokens(map)

@@ -141,6 +141,9 @@ extension Workbench {
             } else {
                 v.attention = deriver.attentionView(r, state.attention)
                 v.finder = deriver.finderView(r, state.attention)
+                if let p = AttentionPanels.panel(state.attention.panel) {
+                    v.panel = p.derive(snap, selection, state.attention)
+                }
                 if state.attention.importance {
                     let passes = f.layers * f.heads
                     let waiting =
@@ -245,7 +248,7 @@ public enum FrameRenderer {
             c.hits.add(r, .pane(.attention))
             let input = AttentionPane.Input(
                 view: v.attention, overview: v.overview, finder: v.finder, importance: v.importance,
-                patching: v.patching, flowWaiting: v.flowWaiting, comparison: v.comparison,
+                patching: v.patching, panel: v.panel, flowWaiting: v.flowWaiting, comparison: v.comparison,
                 comparisonWaiting: v.comparisonWaiting, error: v.error,
                 layers: v.status.layers, heads: v.status.heads, ablated: s.ablated)
             AttentionPane.render(input, s.attention, r, focused: s.focus == .attention, into: &c)

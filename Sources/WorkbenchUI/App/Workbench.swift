@@ -98,8 +98,15 @@ public final class Workbench {
             attentionLayers: lean ? leanLayers : nil, mixing: mixingAsked(layers: facts.layers))
         input.valueZeroing = input.mixingLayers != nil && state.attention.view.needsValueZeroing
         if state.attention.overview { input.requests[.headEntropies] = AnalysisRequest(true) }
+        if let p = AttentionPanels.panel(state.attention.panel), let (kind, ask) = p.request(state.attention, selection)
+        {
+            input.requests[kind] = ask
+        }
         return input
     }
+
+    /// The tokens selected: the tokens pane's (the query) and the attention cursor's key.
+    var selection: TokenSelection { TokenSelection(query: state.tokens.selected, key: state.attention.keyToken) }
 
     /// The context-mixing layers the attention pane shows now (nil: none), within a model of `layers` layers.
     func mixingAsked(layers: Int) -> ClosedRange<Int>? {

@@ -1,29 +1,39 @@
 /// Where a binding applies: anywhere, or only while a part has focus. A key
-/// goes to the focused part's context first, then bubbles outwards.
-public enum Context: String, Hashable, Sendable, CaseIterable {
-    case global = "Anywhere"
-    case input = "Input lines"
-    case panes = "Panes"
-    case tokens = "Tokens pane"
-    case attention = "Attention pane"
-    case overview = "Head overview"
-    case finder = "Head finder"
-    case importance = "Head importance"
-    case patching = "Activation patching"
-    case comparison = "Sentence comparison"
-    case predictions = "Predictions pane"
-    case probing = "Probing pane"
-    case tour = "Tour"
+/// goes to the focused part's context first, then bubbles outwards. A
+/// struct, not an enum, so a panel (`AttentionPanel`) brings its own.
+public struct Context: Hashable, Sendable, CustomStringConvertible {
+    /// The name the help and docs/workbench.md group keys under.
+    public let rawValue: String
+    init(_ name: String) { rawValue = name }
+    public var description: String { rawValue }
 
-    /// The contexts a key tries in order when `self` has focus.
+    public static let global = Context("Anywhere"), input = Context("Input lines"), panes = Context("Panes")
+    public static let tokens = Context("Tokens pane"), attention = Context("Attention pane")
+    public static let overview = Context("Head overview"), finder = Context("Head finder")
+    public static let importance = Context("Head importance"), patching = Context("Activation patching")
+    public static let comparison = Context("Sentence comparison")
+    public static let predictions = Context("Predictions pane"), probing = Context("Probing pane")
+    public static let tour = Context("Tour")
+
+    /// In help order; the attention pane's panels after its other views.
+    public static var allCases: [Context] {
+        [.global, .input, .panes, .tokens, .attention, .overview, .finder, .importance, .patching, .comparison]
+            + AttentionPanels.all.map(\.context) + [.predictions, .probing, .tour]
+    }
+
+    /// The contexts a key tries in order when `self` has focus: a panel
+    /// passes what it does not bind to the attention pane (the cursor, the
+    /// layer and head keys keep working under it).
     var chain: [Context] {
         switch self {
         case .global: return [.global]
         case .input: return [.input, .global]
         case .panes: return [.panes, .global]
-        default: return [self, .panes, .global]
+        default: return [self] + (isPanel ? [.attention] : []) + [.panes, .global]
         }
     }
+
+    var isPanel: Bool { AttentionPanels.all.contains { $0.context == self } }
 }
 
 /// What the screen holds right now, so bindings can keep cursors in range.
@@ -95,7 +105,7 @@ public enum KeyMap {
     public static let bindings: [Binding] =
         GlobalBindings.all + TokensPane.bindings + AttentionPane.bindings
         + OverviewGrid.bindings + HeadFinder.bindings + ImportanceGrid.bindings + PatchingGrid.bindings
-        + ComparisonGrid.bindings
+        + ComparisonGrid.bindings + AttentionPanels.all.flatMap(\.bindings)
         + PredictionsPane.bindings
         + ProbingPane.bindings + TourBanner.bindings
 

@@ -8,6 +8,8 @@ public struct FrameView: Equatable, Sendable {
     public var finder: HeadFinderView?
     public var importance: ImportanceView?
     public var patching: PatchingView?
+    /// The teaching panel open in the attention pane (`AttentionPanels`).
+    public var panel: PanelView?
     /// Attention flow still computing (or refused): said where the heatmap goes.
     public var flowWaiting: String?
     /// The second model's panes (`:compare-model`): its attention, predictions, and the attention state clamped to it.

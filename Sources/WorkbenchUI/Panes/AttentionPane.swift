@@ -9,6 +9,7 @@ enum AttentionPane {
         var finder: HeadFinderView?
         var importance: ImportanceView?
         var patching: PatchingView?
+        var panel: PanelView? = nil
         var flowWaiting: String?
         /// Before the title: which model (the second model's half says so).
         var titlePrefix = ""
@@ -65,7 +66,9 @@ enum AttentionPane {
         }
         drawInfo(v, s, inner, &c)
         let area = body(r, v, s)
-        if let imp = input.importance, s.importance {
+        if let v = input.panel, s.panel == v.context, let panel = AttentionPanels.panel(v.context) {
+            panel.render(v, s, area, &c)
+        } else if let imp = input.importance, s.importance {
             ImportanceGrid.render(imp, s, area, &c)
         } else if let p = input.patching, s.patching {
             PatchingGrid.render(p, area, &c)

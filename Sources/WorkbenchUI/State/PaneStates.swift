@@ -35,7 +35,16 @@ public struct AttentionState: Equatable, Sendable {
     public var comparing = false
     /// The shared word whose drift is drawn, and which map a narrow pane shows (0: A − A′, 1: A, 2: A′).
     public var compareWord = 0, compareShown = 0
+    /// The teaching panel open in place of the heatmap (`AttentionPanels`), by its context.
+    public var panel: Context?
+    /// The open panel's own cursor (the arithmetic: a dimension of qᵢ and kⱼ).
+    public var panelCursor = 0
     public init() {}
+
+    /// A panel gives way to the pane's other views when one of them opens.
+    mutating func closePanelUnderOtherViews() {
+        if overview || focusMode || finder != nil || importance || patching || comparing { panel = nil }
+    }
 }
 
 /// The head finder: what heads are ranked by, and the highlighted entry.

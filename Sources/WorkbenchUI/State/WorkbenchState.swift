@@ -54,6 +54,7 @@ public struct WorkbenchState: Equatable, Sendable {
         case .predictions: return .predictions
         case .probing: return .probing
         case .attention:
+            if let p = attention.panel { return p }
             if attention.importance { return .importance }
             if attention.patching { return .patching }
             if attention.comparing { return .comparison }

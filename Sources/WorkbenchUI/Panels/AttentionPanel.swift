@@ -1,0 +1,43 @@
+import Session
+
+/// A teaching view drawn in the attention pane in place of the heatmap, fed
+/// by one session analysis. Adding one takes its session record
+/// (`Session/Analyses/`, one line in `SessionAnalysis.all`) and this record
+/// in a file of its own (view model, derivation, drawing, keys), one line in
+/// `AttentionPanels.all`: the help, the key table, the request to the
+/// session, the frame and the drawing find it there.
+struct AttentionPanel: Sendable {
+    /// Names it (the help groups its keys under it) and is the focus context while it is open.
+    let context: Context
+    /// Its keys: the one that opens it from the attention pane, and its own.
+    let bindings: [Binding]
+    /// What it asks the session for while open (the layer and head shown, …).
+    let request: @Sendable (AttentionState, TokenSelection) -> (AnalysisKind, AnalysisRequest)?
+    /// Its view model from the frame's one snapshot.
+    let derive: @Sendable (SessionSnapshot, TokenSelection, AttentionState) -> PanelView
+    /// Draws the view model into the attention pane's body.
+    let render: @Sendable (PanelView, AttentionState, Rect, inout Canvas) -> Void
+}
+
+/// The tokens the panes select (identities, not rows): the query is the
+/// tokens pane's, the key the attention cursor's.
+struct TokenSelection: Equatable, Sendable {
+    var query: Int, key: Int
+}
+
+/// A panel's view model as the frame carries it: any Hashable value, read
+/// back by the panel that made it.
+public struct PanelView: Equatable, @unchecked Sendable {
+    // Sendable: only Hashable & Sendable values go in (the initializer).
+    let context: Context
+    private let value: AnyHashable
+    init<T: Hashable & Sendable>(_ context: Context, _ value: T) { self.context = context; self.value = value }
+    func value<T>(as _: T.Type) -> T? { value.base as? T }
+}
+
+enum AttentionPanels {
+    /// Every panel, in help order.
+    static let all: [AttentionPanel] = [ArithmeticPanel.panel]
+
+    static func panel(_ context: Context?) -> AttentionPanel? { all.first { $0.context == context } }
+}

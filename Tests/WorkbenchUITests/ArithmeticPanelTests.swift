@@ -1,0 +1,45 @@
+import Analysis
+import Session
+import Testing
+import TestSupport
+@testable import WorkbenchUI
+
+/// `x` in the attention pane: the session computes the head's arithmetic
+/// in the background and the panel shows the selected tokens' cell.
+@Suite struct ArithmeticPanelTests {
+    @Test func theCellsNumbersAreTheModelsAndFollowTheSelection() throws {
+        let w = makeWorkbench("the cat sat on the mat")
+        w.state.focus = .attention
+        w.press(.char("x"))
+        #expect(w.state.attention.panel == .arithmetic && w.state.context == .arithmetic)
+        w.press(.down); w.press(.down); w.press(.right)
+        w.session.waitUntilIdle()
+        let r = try #require(w.snapshot.result)
+        let out = try #require(r.arithmetic)
+        #expect(out.request == ArithmeticRequest(layer: 0, head: 0))
+        let g = w.render(width: 160, height: 48)
+        let q = w.state.tokens.selected, k = w.state.attention.keyToken
+        let p = try #require(r.trace).attention(layer: 0, head: 0, row: q, column: k)
+        #expect(g.contains("query \"\(r.encoding.tokens[q])\" → key \"\(r.encoding.tokens[k])\""))
+        #expect(g.contains("the model's p " + String(format: "%.6f", p)))
+        // Another layer is another request: computed again, on the same trace.
+        w.press(.char("]"))
+        w.session.waitUntilIdle()
+        #expect(w.snapshot.result?.arithmetic?.request == ArithmeticRequest(layer: 1, head: 0))
+        #expect(w.render(width: 160, height: 48).contains("layer 2, head 1"))
+        // Another of the pane's views takes its place; Esc closes it.
+        w.press(.char("g"))
+        #expect(w.state.attention.panel == nil && w.state.attention.finder != nil)
+        w.press(.escape)
+        w.press(.char("x"))
+        w.press(.escape)
+        #expect(w.state.attention.panel == nil && w.state.context == .attention)
+    }
+
+    /// The panel's keys are in the help, under its own heading.
+    @Test func itsKeysAreInTheHelp() {
+        let lines = KeyMap.helpLines.filter { $0.context == .arithmetic }
+        #expect(lines.contains { $0.keys == "<" } && lines.contains { $0.keys.contains("x") })
+        #expect(KeyMap.helpLines.contains { $0.context == .attention && $0.keys == "x" })
+    }
+}
