@@ -18,7 +18,7 @@ public struct EncodeResult: Sendable {
     /// A sentence pair on a model with a next-sentence head (ALBERT: sentence
     /// order): P(B follows A) and P(it does not).
     public var nextSentence: (yes: Float, no: Float)? = nil
-    /// Head importance (`LoadedModel.importanceTarget`: the first mask's top
+    /// Head importance (`ModelFacts.importanceTarget`: the first mask's top
     /// prediction, the task head's class or the next-sentence verdict), when asked for.
     public var importance: HeadImportance? = nil
     /// The tokens the user's masks replaced, by position (the encoding shows the mask token there).

@@ -16,6 +16,11 @@ public struct ModelFacts: Sendable, Equatable {
     public var headNote: String?
     /// The sentence-pair head, nil without one.
     public var pairHead: PairHead?
+    /// A task head answers for sentences without masks (`taskNote`: set when it is BertScope's overlay).
+    public var hasTaskHead = false
+    public var taskNote: String?
+    /// DeBERTa's disentangled attention: a score is c2c + c2p + p2c.
+    public var relativeAttention = false
 
     /// NSP ("is next"/"not next"), or ALBERT's sentence order ("in order"/"swapped").
     public struct PairHead: Sendable, Equatable {
@@ -39,6 +44,9 @@ extension LoadedModel {
         var f = ModelFacts(
             name: name, modelType: "\(c.modelType)", layers: c.numLayers, heads: c.numHeads, hiddenSize: c.hiddenSize,
             hasMaskedLM: hasMaskedLM, hasReplacedTokenHead: encoder.hasReplacedTokenHead, headNote: headNote)
+        f.hasTaskHead = hasTaskHead
+        f.taskNote = taskNote
+        f.relativeAttention = c.relative != nil
         if encoder.hasNextSentenceHead {
             f.pairHead =
                 c.family == .albert
@@ -47,34 +55,26 @@ extension LoadedModel {
         }
         return f
     }
-
-    /// DeBERTa: one attention score split into its disentangled terms, as
-    /// text (nil for families without relative attention).
-    public func scoreBreakdown(_ t: Trace, layer: Int, head: Int, query: Int, key: Int) -> String? {
-        encoder.scoreParts(t, layer: layer, head: head, query: query, key: key)?.description
-    }
 }
 
-extension LoadedModel {
+/// What head importance ranks the heads by.
+public enum ImportanceTarget: Sendable, Equatable { case mask, taskHead, nextSentence }
+
+extension ModelFacts {
     /// Whether the task head answers for `r`: a model with one explains every
     /// encoded input that has no masks (masks mean the masked LM's turn) and
     /// no masking-lab run. The session and the pane that waits for it ask here.
     public func answersWithTaskHead(_ r: EncodeResult) -> Bool {
         hasTaskHead && r.trace != nil && r.mlm == nil && r.input.labSeed == nil
     }
-}
 
-/// What head importance ranks the heads by.
-public enum ImportanceTarget: Sendable, Equatable { case mask, taskHead, nextSentence }
-
-extension LoadedModel {
     /// What head importance ranks the heads by for `r` (nil: nothing to rank
     /// by): the first mask's top prediction, else the task head's class, else
     /// a pair's next-sentence verdict. The session and the grid's waiting line ask here.
     public func importanceTarget(_ r: EncodeResult) -> ImportanceTarget? {
         if r.mlm?.predictions.isEmpty == false { return .mask }
         if answersWithTaskHead(r) { return .taskHead }
-        if r.trace != nil, r.mlm == nil, r.input.pair != nil, !hasTaskHead, facts.pairHead != nil {
+        if r.trace != nil, r.mlm == nil, r.input.pair != nil, !hasTaskHead, pairHead != nil {
             return .nextSentence
         }
         return nil

@@ -9,9 +9,9 @@ extension ModelSession {
     /// Without reference sentences, or if they fail to run, heads are zeroed.
     func ablation(_ input: SessionInput, on encoder: BertEncoder) -> HeadSet {
         guard input.meanAblation, !input.ablated.isEmpty, let means = headMeans(on: encoder) else {
-            return input.ablated
+            return input.ablated.headSet
         }
-        var set = input.ablated
+        var set = input.ablated.headSet
         set.means = means.filter { set.heads.contains($0.key) }
         return set
     }

@@ -10,6 +10,8 @@ import Tokenizers
 /// are cached by input. No terminal code lives here.
 public final class ModelSession: @unchecked Sendable {
     public let model: LoadedModel
+    /// The model's facts, once (rules like `importanceTarget` read them per result).
+    public let facts: ModelFacts
     /// Whether inputs without masks also get the task head's answer and its
     /// explanation (a figure of another view has no use for them).
     public let runsTaskHead: Bool
@@ -69,6 +71,7 @@ public final class ModelSession: @unchecked Sendable {
         runsTaskHead: Bool = true, shownWindowOnly: Bool = false
     ) {
         self.model = model
+        self.facts = model.facts
         self.runsTaskHead = runsTaskHead
         self.shownWindowOnly = shownWindowOnly
         self.scheduler = scheduler
@@ -241,7 +244,7 @@ public final class ModelSession: @unchecked Sendable {
         { self.lock.withLock { self.generation != gen && (self.pending != nil || self.current != input) } }
     }
 
-    func taskWanted(_ r: EncodeResult) -> Bool { runsTaskHead && model.answersWithTaskHead(r) }
+    func taskWanted(_ r: EncodeResult) -> Bool { runsTaskHead && facts.answersWithTaskHead(r) }
 
     /// Tokenizes and encodes; nil when a newer submit made this work stale.
     private func compute(_ input: SessionInput, generation gen: Int) -> EncodeResult? {

@@ -1,9 +1,6 @@
 import Analysis
 import Encoder
 
-/// The heads a session ablates, as the UI layers name them (the type lives in Encoder).
-public typealias HeadAblation = HeadSet
-
 /// What the user asked the model about. Equality and hashing compare exact
 /// Unicode scalars: "é" typed precomposed and decomposed are different
 /// inputs with different offsets (Swift's String == would call them equal).

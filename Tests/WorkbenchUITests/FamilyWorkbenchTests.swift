@@ -84,6 +84,12 @@ import TestSupport
         w.press(.escape, .tab, .char("j"), .char("l"))
         let g = w.render(width: 160, height: 48)
         #expect(g.contains("score = c2c ") && g.contains(" + c2p ") && g.contains(" + p2c ") && g.contains("· i−j = 1"))
+        // The terms as the encoder splits them (the session's arithmetic of the head brings them).
+        let trace = try #require(w.snapshot.result?.trace), a = w.state.attention
+        let parts = try #require(
+            model.encoder.scoreParts(
+                trace, layer: a.layer, head: a.head, query: w.state.tokens.selected, key: a.keyToken))
+        #expect(g.contains(parts.description), "\(parts)")
         w.press(.char("v"))  // mean over heads: no per-head terms
         #expect(!w.render(width: 160, height: 48).contains("score = c2c"))
         let bert = makeWorkbench("She read a long book.")

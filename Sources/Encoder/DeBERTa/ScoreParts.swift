@@ -13,6 +13,13 @@ public struct ScoreParts: Sendable, Equatable {
     public let distance: Int
     public let bucket: Int
     public var total: Float { contentToContent + (contentToPosition ?? 0) + (positionToContent ?? 0) }
+
+    public init(
+        contentToContent: Float, contentToPosition: Float?, positionToContent: Float?, distance: Int, bucket: Int
+    ) {
+        self.contentToContent = contentToContent; self.contentToPosition = contentToPosition
+        self.positionToContent = positionToContent; self.distance = distance; self.bucket = bucket
+    }
 }
 
 extension ScoreParts: CustomStringConvertible {

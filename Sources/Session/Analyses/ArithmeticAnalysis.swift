@@ -47,6 +47,18 @@ extension SessionAnalysis {
         })
 }
 
+extension ArithmeticOutcome {
+    /// DeBERTa: the cell's score split into c2c + c2p + p2c with the
+    /// distance (the attention pane's line); nil for other families.
+    public func scoreBreakdown(query i: Int, key j: Int) -> String? {
+        guard let h = head, let cell = h.cell(query: i, key: j), let rel = cell.relative else { return nil }
+        return ScoreParts(
+            contentToContent: cell.scaled, contentToPosition: rel.contentToPosition,
+            positionToContent: rel.positionToContent, distance: rel.distance, bucket: rel.bucket
+        ).description
+    }
+}
+
 extension EncodeResult {
     public var arithmetic: ArithmeticOutcome? { outcomes[.arithmetic] as? ArithmeticOutcome }
 }

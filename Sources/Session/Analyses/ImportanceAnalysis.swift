@@ -3,14 +3,14 @@ import Encoder
 
 extension SessionAnalysis {
     /// Every head ranked by how much ablating it alone changes the answer
-    /// (`LoadedModel.importanceTarget`): one pass per head.
+    /// (`ModelFacts.importanceTarget`): one pass per head.
     static let importance = SessionAnalysis(
         kind: .importance,
-        wanted: { s, r in r.input.importance && r.importance == nil && s.model.importanceTarget(r) != nil },
+        wanted: { s, r in r.input.importance && r.importance == nil && s.facts.importanceTarget(r) != nil },
         run: { s, r, ctx in
             // A failure leaves the grid's waiting line; only a newer input cancels.
             do {
-                guard let target = s.model.importanceTarget(r), let ranked = try s.headImportance(r, target, ctx)
+                guard let target = s.facts.importanceTarget(r), let ranked = try s.headImportance(r, target, ctx)
                 else { return false }
                 r.importance = ranked
             } catch {}

@@ -147,7 +147,7 @@ extension Workbench {
                 if state.attention.importance {
                     let passes = f.layers * f.heads
                     let waiting =
-                        snap.isStale || session.model.importanceTarget(r) != nil
+                        snap.isStale || session.facts.importanceTarget(r) != nil
                         ? "computing head importance: "
                             + (snap.progress(of: .importance).map { "\($0.done) of \($0.total) passes…" }
                                 ?? "one pass per head (\(passes) passes)…")

@@ -13,7 +13,7 @@ public final class SecondModel {
 
     init(_ model: LoadedModel, scheduler: SessionScheduler) {
         session = ModelSession(model: model, scheduler: scheduler, runsTaskHead: false)
-        deriver = Deriver(model: model)
+        deriver = Deriver(facts: model.facts, tokenizer: model.tokenizer)
         facts = model.facts
     }
 }
@@ -30,6 +30,11 @@ extension Workbench {
             attentionLayers: lean ? state.attention.layersRead(of: b.facts.layers) : nil,
             mixing: mixingAsked(layers: b.facts.layers))
         input.valueZeroing = input.mixingLayers != nil && state.attention.view.needsValueZeroing
+        if b.facts.relativeAttention, scoreTermsShown(state.attention) {
+            let a = state.attention
+            input.requests[.arithmetic] = AnalysisRequest(
+                ArithmeticRequest(layer: min(a.layer, b.facts.layers - 1), head: min(a.head, b.facts.heads - 1)))
+        }
         // Windows are cut at other tokens in the other model: the same characters, not the same index.
         input.windowCenter = shownWindowCenter
         return input

@@ -68,7 +68,7 @@ public final class Workbench {
         let input = session.snapshot.input
         state = WorkbenchState(text: input.text, pair: input.pair ?? "")
         watch = ModelFileWatch(directory: session.model.directory)
-        deriver = Deriver(model: session.model)
+        deriver = Deriver(facts: session.facts, tokenizer: session.model.tokenizer)
         facts = session.model.facts
     }
 
@@ -98,11 +98,21 @@ public final class Workbench {
             attentionLayers: lean ? leanLayers : nil, mixing: mixingAsked(layers: facts.layers))
         input.valueZeroing = input.mixingLayers != nil && state.attention.view.needsValueZeroing
         if state.attention.overview { input.requests[.headEntropies] = AnalysisRequest(true) }
+        if facts.relativeAttention, scoreTermsShown(state.attention) {
+            // DeBERTa's score terms for the cursor cell come from the head's arithmetic.
+            input.requests[.arithmetic] = AnalysisRequest(
+                ArithmeticRequest(layer: state.attention.layer, head: state.attention.head))
+        }
         if let p = AttentionPanels.panel(state.attention.panel), let (kind, ask) = p.request(state.attention, selection)
         {
             input.requests[kind] = ask
         }
         return input
+    }
+
+    /// Whether the attention pane shows a single head's cell with its score terms.
+    func scoreTermsShown(_ a: AttentionState) -> Bool {
+        a.view == .head && !a.words && !a.hideSpecial && !a.overview
     }
 
     /// The tokens selected: the tokens pane's (the query) and the attention cursor's key.
@@ -182,7 +192,7 @@ public final class Workbench {
         s.beforeSnapshot = session.beforeSnapshot
         s.setReference(session.reference)
         session = s
-        deriver = Deriver(model: model)
+        deriver = Deriver(facts: model.facts, tokenizer: model.tokenizer)
         facts = model.facts
         infoTable = nil
         watch = ModelFileWatch(directory: model.directory)

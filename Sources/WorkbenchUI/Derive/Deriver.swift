@@ -8,7 +8,9 @@ import Foundation
 /// thumbnails, probe labels per word × layer) are cached by input and settings,
 /// so a frame that only moves a cursor recomputes nothing heavy.
 final class Deriver {
-    private let model: LoadedModel
+    /// Values only: the model's facts and its tokenizer (the x-ray, token names).
+    private let model: ModelFacts
+    private let tokenizer: Tokenizer
     // Bounded in bytes: at 512 tokens a map is 1 MB and one layer's mixing maps ~40 MB.
     private var maps = ByteBudgetCache<MapKey, AttentionMap>(capacity: 64, byteBudget: 128 << 20) {
         $0.values.count * MemoryLayout<Float>.stride
@@ -21,11 +23,15 @@ final class Deriver {
     private var finder: (key: FinderKey, view: HeadFinderView)?
     private var comparison: (key: MapKey, view: ComparisonView)?
 
-    init(model: LoadedModel) { self.model = model }
+    init(facts: ModelFacts, tokenizer: Tokenizer) { self.model = facts; self.tokenizer = tokenizer }
 
     struct MapKey: Hashable { let input: SessionInput, spec: AttentionViewSpec }
     struct TokensKey: Equatable { let input: SessionInput, selected: Int }
-    struct AttentionKey: Equatable { let input: SessionInput, spec: AttentionViewSpec, row: Int, column: Int }
+    struct AttentionKey: Equatable {
+        let input: SessionInput, spec: AttentionViewSpec, row: Int, column: Int
+        /// DeBERTa's score terms arrive with the session's arithmetic, after the map.
+        let parts: Bool
+    }
     struct FinderKey: Equatable {
         let input: SessionInput, spec: AttentionViewSpec, row: Int, column: Int, criterion: HeadRanking.Criterion
     }
@@ -71,22 +77,25 @@ final class Deriver {
     func tokensView(_ r: EncodeResult, selected: Int) -> TokensView {
         let key = TokensKey(input: r.input, selected: selected)
         if let c = tokens, c.key == key { return c.view }
-        let v = TokensView.derive(r, tokenizer: model.tokenizer, selected: selected)
+        let v = TokensView.derive(r, tokenizer: tokenizer, selected: selected)
         tokens = (key, v)
         return v
     }
 
     func attentionView(_ r: EncodeResult, _ s: AttentionState) -> AttentionView? {
-        guard let m = map(r, s.spec), m.size > 0, let t = r.trace else { return nil }
+        guard let m = map(r, s.spec), m.size > 0 else { return nil }
         let e = r.encoding
         let row = max(0, min(m.size - 1, s.row)), col = max(0, min(m.size - 1, s.column))
-        let key = AttentionKey(input: r.input, spec: s.spec, row: row, column: col)
+        let key = AttentionKey(input: r.input, spec: s.spec, row: row, column: col, parts: r.arithmetic != nil)
         if let c = attention, c.key == key { return c.view }
         let kinds = m.groups.map { TokenKind.of(e.tokens[$0[0]], special: e.isSpecial($0[0])) }
         var parts: String? = nil
         if s.view == .head, !s.words, !s.hideSpecial {
-            parts = model.scoreBreakdown(
-                t, layer: s.layer, head: s.head, query: m.groups[row][0], key: m.groups[col][0])
+            // DeBERTa: the session's arithmetic of this head has the cell's terms.
+            parts = r.arithmetic.flatMap {
+                $0.request == ArithmeticRequest(layer: s.layer, head: s.head)
+                    ? $0.scoreBreakdown(query: m.groups[row][0], key: m.groups[col][0]) : nil
+            }
         }
         let ranked = (0..<m.size).sorted { m[row, $0] > m[row, $1] }
         let v = AttentionView(
@@ -177,9 +186,9 @@ extension Deriver {
         }
         var v = predictionsContent(r)
         if let r, r.input.pair != nil {
-            if let p = r.nextSentence, let labels = model.facts.pairHead {
+            if let p = r.nextSentence, let labels = model.pairHead {
                 v.pair = .answer(
-                    yes: labels.yes, no: labels.no, pYes: p.yes, pNo: p.no, albert: model.facts.modelType == "albert")
+                    yes: labels.yes, no: labels.no, pYes: p.yes, pNo: p.no, albert: model.modelType == "albert")
             } else {
                 v.pair = .noHead(model: model.name)
             }
@@ -190,7 +199,7 @@ extension Deriver {
     private func predictionsContent(_ r: EncodeResult?) -> PredictionsView {
         let note = model.headNote
         guard model.hasMaskedLM else {
-            guard model.encoder.hasReplacedTokenHead else {
+            guard model.hasReplacedTokenHead else {
                 return PredictionsView(content: .noHead(model: model.name), headNote: note)
             }
             guard let r, let p = r.replaced else { return PredictionsView(content: .replaced([]), headNote: note) }
@@ -202,7 +211,7 @@ extension Deriver {
         }
         guard let r, let mlm = r.mlm else { return PredictionsView(content: .noMask, headNote: note) }
         if let c = predictions, c.key == r.input { return c.view }
-        let v = PredictionsView(content: Self.masks(mlm, r, model.tokenizer), headNote: note)
+        let v = PredictionsView(content: Self.masks(mlm, r, tokenizer), headNote: note)
         predictions = (r.input, v)
         return v
     }
