@@ -5,6 +5,7 @@ import CKernels
 import Foundation
 import SafeIO
 import Session
+import TextCells
 import Tokenizers
 import WorkbenchUI
 
@@ -109,7 +110,7 @@ func keepFreedMemory(_ keep: Bool = true) { bs_keep_freed_memory(keep ? 1 : 0) }
 func progressBar(_ name: String, _ done: Int, _ total: Int, started: Date, newlineAtEnd: Bool = true) {
     let elapsed = Date().timeIntervalSince(started), eta = elapsed / Double(max(done, 1)) * Double(total - done)
     let width = 24, filled = width * done / max(1, total)
-    let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+    let bar = BarGlyphs.solid(filled) + String(repeating: "░", count: width - filled)
     FileHandle.standardError.write(
         Data(String(format: "\rbertscope: %@ %@ %d/%d, ETA %.0f s   ", name, bar, done, total, eta).utf8))
     if done == total && newlineAtEnd { FileHandle.standardError.write(Data("\n".utf8)) }

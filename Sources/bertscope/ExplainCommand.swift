@@ -3,8 +3,8 @@ import ArgumentParser
 import Encoder
 import Foundation
 import Session
+import TextCells
 import Tokenizers
-import WorkbenchUI
 
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -134,7 +134,7 @@ struct ExplainCommand: ParsableCommand {
         ]
         if let note = a.degenerate { lines.append(note) }
         for (t, s) in zip(tokens, a.scores) {
-            let bar = barGlyphs(Double(abs(s) / top), width: 20)
+            let bar = BarGlyphs.bar(Double(abs(s) / top), width: 20)
             let left = s < 0 ? String(repeating: " ", count: 20 - bar.count) + bar : String(repeating: " ", count: 20)
             lines.append(fit(t, width) + String(format: " %+10.4f  ", s) + left + "│" + (s > 0 ? bar : ""))
         }
