@@ -66,7 +66,8 @@ let package = Package(
         .testTarget(
             name: "EncoderTests", dependencies: ["Encoder", "Tokenizers", "Checkpoint", "CKernels", "TestSupport"]),
         .testTarget(
-            name: "AnalysisTests", dependencies: ["Analysis", "Encoder", "Session", "Tokenizers", "TestSupport"]),
+            name: "AnalysisTests",
+            dependencies: ["Analysis", "Encoder", "Session", "Tokenizers", "TestSupport", "Checkpoint"]),
         .testTarget(
             name: "SessionTests",
             dependencies: ["Session", "Analysis", "Encoder", "Tokenizers", "TestSupport", "Checkpoint"]),
@@ -74,6 +75,7 @@ let package = Package(
             name: "WorkbenchUITests",
             dependencies: [
                 "WorkbenchUI", "Session", "Analysis", "Encoder", "Tokenizers", "TestSupport", "Figures", "TextCells",
+                "Checkpoint", "SafeIO",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Frames", "update-frames.sh"]),
