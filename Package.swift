@@ -37,9 +37,13 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["Encoder", "Checkpoint", "Tokenizers", "CKernels", "SafeIO"]),
         // Layer 4: ModelSession, the one owner of model, input and traces.
         .target(name: "Session", dependencies: ["Analysis", "Encoder", "Tokenizers", "Checkpoint", "SafeIO"]),
+        // Text cells for the terminal, shared by the workbench and the command line: display width,
+        // fitting and cutting with `…`, visible text, bar glyphs, the heat ramp.
+        .target(name: "TextCells"),
         // Layer 5: the workbench: state as a value, a derivation step, pure panes drawing into a CellGrid.
         .target(
-            name: "WorkbenchUI", dependencies: ["Session", "Analysis", "Checkpoint", "Tokenizers", "SafeIO", "Figures"]),
+            name: "WorkbenchUI",
+            dependencies: ["Session", "Analysis", "Checkpoint", "Tokenizers", "SafeIO", "Figures", "TextCells"]),
         // Figures: a small vector model written as SVG, HTML and (via libpng + FreeType) PNG.
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
@@ -50,8 +54,8 @@ let package = Package(
         .executableTarget(
             name: "bertscope",
             dependencies: [
-                "SafeIO", "Checkpoint", "Tokenizers", "CKernels", "Encoder", "Analysis", "Session", "WorkbenchUI",
-                "TerminalNCurses",
+                "SafeIO", "Checkpoint", "Tokenizers", "CKernels", "Encoder", "Analysis", "Session", "TextCells",
+                "WorkbenchUI", "TerminalNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,17 +66,20 @@ let package = Package(
         .testTarget(
             name: "EncoderTests", dependencies: ["Encoder", "Tokenizers", "Checkpoint", "CKernels", "TestSupport"]),
         .testTarget(
-            name: "AnalysisTests", dependencies: ["Analysis", "Encoder", "Session", "Tokenizers", "TestSupport"]),
+            name: "AnalysisTests",
+            dependencies: ["Analysis", "Encoder", "Session", "Tokenizers", "TestSupport", "Checkpoint"]),
         .testTarget(
             name: "SessionTests",
             dependencies: ["Session", "Analysis", "Encoder", "Tokenizers", "TestSupport", "Checkpoint"]),
         .testTarget(
             name: "WorkbenchUITests",
             dependencies: [
-                "WorkbenchUI", "Session", "Analysis", "Encoder", "Tokenizers", "TestSupport", "Figures",
+                "WorkbenchUI", "Session", "Analysis", "Encoder", "Tokenizers", "TestSupport", "Figures", "TextCells",
+                "Checkpoint", "SafeIO",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Frames", "update-frames.sh"]),
+        .testTarget(name: "TextCellsTests", dependencies: ["TextCells"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"], exclude: ["Goldens"]),
         .testTarget(
             name: "EndToEndTests", dependencies: ["TestSupport", "Checkpoint", "Encoder", "Tokenizers", "Figures"]),

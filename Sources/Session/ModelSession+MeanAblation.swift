@@ -1,6 +1,7 @@
 import Analysis
 import Encoder
 import Foundation
+import Tokenizers
 
 extension ModelSession {
     /// The heads an input ablates on `encoder`: as given, or for mean
@@ -11,9 +12,7 @@ extension ModelSession {
         guard input.meanAblation, !input.ablated.isEmpty, let means = headMeans(on: encoder) else {
             return input.ablated.headSet
         }
-        var set = input.ablated.headSet
-        set.means = means.filter { set.heads.contains($0.key) }
-        return set
+        return input.ablated.headSet.withMeans(means)
     }
 
     /// Every head's mean output over the reference sentences, once per encoder.
@@ -22,8 +21,9 @@ extension ModelSession {
         let (cached, sentences) = meansLock.withLock { (meansCache[key], referenceSentences) }
         if let cached { return cached }
         guard !sentences.isEmpty else { return nil }
-        let ids = sentences.map { model.tokenizer.encode($0, maxLength: encoder.config.maxTokens).ids }
-        guard let means = try? encoder.headMeans(ids) else { return nil }
+        guard let means = try? HeadSet.headMeans(over: sentences, on: encoder, tokenizer: model.tokenizer) else {
+            return nil
+        }
         meansLock.withLock { meansCache[key] = means }
         return means
     }
@@ -38,4 +38,22 @@ extension ModelSession {
     }
 
     public var reference: [String] { meansLock.withLock { referenceSentences } }
+}
+
+extension HeadSet {
+    /// Every head's mean output on `encoder` over `sentences`, each encoded
+    /// for it: what mean ablation puts in a head's place (`--ablate-mode
+    /// mean` and the workbench).
+    public static func headMeans(over sentences: [String], on encoder: BertEncoder, tokenizer: Tokenizer) throws
+        -> [Head: [Float]]
+    {
+        try encoder.headMeans(sentences.map { tokenizer.encode($0, maxLength: encoder.config.maxTokens).ids })
+    }
+
+    /// The set with its own heads' means from `means`: mean ablation.
+    public func withMeans(_ means: [Head: [Float]]) -> HeadSet {
+        var set = self
+        set.means = means.filter { heads.contains($0.key) }
+        return set
+    }
 }

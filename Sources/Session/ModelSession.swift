@@ -280,9 +280,8 @@ public final class ModelSession: @unchecked Sendable {
         result.windows = windows
         result.windowEncodings = cut?.1.windows ?? []
         result.maskedOriginals = originals
-        if trace != nil, model.hasMaskedLM, encoding.ids.contains(tok.maskId ?? -1) || input.labSeed != nil,
-            var mlm = maskedLM
-        {
+        // Masks are the masked LM's (`answeringMask`); so is the masking lab.
+        if trace != nil, model.answeringMask(encoding) != nil || input.labSeed != nil, var mlm = maskedLM {
             mlm.ablation = ablation(input, on: mlm.encoder)
             result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
         }

@@ -2,8 +2,8 @@ import Analysis
 import Checkpoint
 import Foundation
 import SafeIO
+import TextCells
 import Tokenizers
-import WorkbenchUI
 
 /// `tokenize --models A,B,… --stats FILE`: every tokenizer on one corpus.
 enum ArenaStatistics {

@@ -57,7 +57,7 @@ struct BenchCommand: ParsableCommand {
             "Time an attribution method instead (the task head, else the masked-LM head): forward, gradient, method.",
             valueName: "METHOD"))
     var explain: AttributionMethod?
-    @Option(name: .long, help: "Integrated gradients' points for --explain.") var steps = 50
+    @Option(name: .long, help: "Integrated gradients' points for --explain.") var steps = Explainer.defaultSteps
     @Option(
         name: .long,
         help: ArgumentHelp(

@@ -5,8 +5,8 @@ import CKernels
 import Foundation
 import SafeIO
 import Session
+import TextCells
 import Tokenizers
-import WorkbenchUI
 
 /// `--model`, shared by every subcommand.
 struct ModelOptions: ParsableArguments {
@@ -109,7 +109,7 @@ func keepFreedMemory(_ keep: Bool = true) { bs_keep_freed_memory(keep ? 1 : 0) }
 func progressBar(_ name: String, _ done: Int, _ total: Int, started: Date, newlineAtEnd: Bool = true) {
     let elapsed = Date().timeIntervalSince(started), eta = elapsed / Double(max(done, 1)) * Double(total - done)
     let width = 24, filled = width * done / max(1, total)
-    let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+    let bar = BarGlyphs.solid(filled) + String(repeating: "░", count: width - filled)
     FileHandle.standardError.write(
         Data(String(format: "\rbertscope: %@ %@ %d/%d, ETA %.0f s   ", name, bar, done, total, eta).utf8))
     if done == total && newlineAtEnd { FileHandle.standardError.write(Data("\n".utf8)) }
@@ -142,33 +142,14 @@ struct AblationOption: ParsableArguments {
     func heads(for encoder: BertEncoder, tokenizer: Tokenizer) throws -> HeadSet {
         guard let ablate else { return HeadSet() }
         let config = encoder.config
-        var set: HeadSet
+        let set: HeadSet
         do { set = try HeadSet.parse(ablate, layers: config.numLayers, heads: config.numHeads) } catch let e
             as EncoderError
         {
             throw CommandError("--ablate: " + e.message)
         }
         guard ablateMode == .mean else { return set }
-        let ids = try referenceSentences().map { tokenizer.encode($0, maxLength: config.maxTokens).ids }
-        let means = try encoder.headMeans(ids)
-        set.means = means.filter { set.heads.contains($0.key) }
-        return set
-    }
-
-    /// The A sentence of every line of the reference file (`## Set` headings and `#` comments skipped).
-    private func referenceSentences() throws -> [String] {
-        let url =
-            reference.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
-            ?? Resources.directory("Samples")?.appendingPathComponent("teaching.txt")
-        guard let url else {
-            throw CommandError("--ablate-mode mean: no --reference given and no Samples/teaching.txt found")
-        }
-        let text: String
-        do { text = try SafeFile.text(url, limit: Limits.corpus) } catch {
-            throw CommandError("--reference: \(IOErrorText.describe(error))")
-        }
-        let sentences = SampleSets.parse(text).map(\.text)
-        guard !sentences.isEmpty else { throw CommandError("--reference \(url.path) has no sentences") }
-        return sentences
+        let sentences = try WorkbenchSetup.referenceSentences(reference)
+        return set.withMeans(try HeadSet.headMeans(over: sentences, on: encoder, tokenizer: tokenizer))
     }
 }

@@ -2,7 +2,7 @@ import Analysis
 import ArgumentParser
 import Foundation
 import Session
-import WorkbenchUI
+import TextCells
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

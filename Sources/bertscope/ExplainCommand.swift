@@ -3,8 +3,8 @@ import ArgumentParser
 import Encoder
 import Foundation
 import Session
+import TextCells
 import Tokenizers
-import WorkbenchUI
 
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -66,12 +66,12 @@ struct ExplainCommand: ParsableCommand {
         let target: GradientTarget, id: Int, label: String, position: Int?, note: String?
     }
 
-    /// The encoder to explain and its target: the first mask's prediction, else the task head's class.
+    /// The encoder to explain and its target (`LoadedModel.answeringMask`):
+    /// the first mask's prediction, else the task head's class.
     private func resolve(_ model: LoadedModel) throws -> (Explainer, Encoding, Goal) {
-        let maskId = model.tokenizer.maskId
-        if let mlm = model.mlmEncoder, let maskId {
+        if let mlm = model.mlmEncoder, model.tokenizer.maskId != nil {
             let e = encodeForModel(model.tokenizer, mlm.config, text: text, pair: pair)
-            if let position = e.ids.firstIndex(of: maskId) {
+            if let position = model.answeringMask(e) {
                 var explainer = Explainer(encoder: mlm, tokenizer: model.tokenizer)
                 explainer.ablation = try ablation.heads(for: mlm, tokenizer: model.tokenizer)
                 var lm = try MaskedLanguageModel(encoder: mlm, tokenizer: model.tokenizer)
@@ -107,18 +107,15 @@ struct ExplainCommand: ParsableCommand {
         explainer.ablation = task.ablation
         let e = encodeForModel(model.tokenizer, encoder.config, text: text, pair: pair)
         let labels = task.task.labels
-        let id: Int
-        if let target {
+        let asked = try target.map { target in
             guard let t = labels.firstIndex(of: target) ?? Int(target), t >= 0, t < labels.count else {
                 throw CommandError(
                     "--target \(target) is not a label (\(labels.joined(separator: ", "))) or an id below \(labels.count)"
                 )
             }
-            id = t
-        } else {
-            let scores = try task.classify(e)
-            id = scores.max { $0.score < $1.score }?.id ?? 0
+            return t
         }
+        let id = try LoadedModel.explainedClass(asked: asked, labels: labels.count) { try task.classify(e) }
         return (
             explainer, e,
             Goal(target: .taskLogit(label: id), id: id, label: labels[id], position: nil, note: model.taskNote)
@@ -134,7 +131,7 @@ struct ExplainCommand: ParsableCommand {
         ]
         if let note = a.degenerate { lines.append(note) }
         for (t, s) in zip(tokens, a.scores) {
-            let bar = barGlyphs(Double(abs(s) / top), width: 20)
+            let bar = BarGlyphs.bar(Double(abs(s) / top), width: 20)
             let left = s < 0 ? String(repeating: " ", count: 20 - bar.count) + bar : String(repeating: " ", count: 20)
             lines.append(fit(t, width) + String(format: " %+10.4f  ", s) + left + "│" + (s > 0 ? bar : ""))
         }

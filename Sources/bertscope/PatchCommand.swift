@@ -3,8 +3,8 @@ import ArgumentParser
 import Encoder
 import Foundation
 import Session
+import TextCells
 import Tokenizers
-import WorkbenchUI
 
 struct PatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,7 @@ import Analysis
 import ArgumentParser
 import Encoder
 import Foundation
-import WorkbenchUI
+import TextCells
 import Session
 import Tokenizers
 
@@ -75,7 +75,7 @@ struct PredictCommand: ParsableCommand {
         var lines = ["\(maskToken) at position \(m.position):"]
         let top = max(m.predictions.first?.probability ?? 1, 1e-9)
         for p in m.predictions {
-            let bar = barGlyphs(Double(p.probability / top), width: 30)
+            let bar = BarGlyphs.bar(Double(p.probability / top), width: 30)
             lines.append(
                 "  " + fit(p.token, max(12, displayWidth(p.token)))
                     + String(format: " %7.3f%%  ", p.probability * 100)
@@ -166,12 +166,4 @@ struct ScoreCommand: ParsableCommand {
             print(String(format: "pseudo-log-likelihood %.4f (natural log, %d tokens)", total, per.count))
         }
     }
-}
-
-/// A bar of `fraction` × `width` cells, with eighth blocks for the remainder
-/// (so small values are still visible and comparable).
-func barGlyphs(_ fraction: Double, width: Int) -> String {
-    let eighths = Int((max(0, min(1, fraction)) * Double(width * 8)).rounded())
-    let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"][eighths % 8]
-    return String(repeating: "█", count: eighths / 8) + partial
 }

@@ -4,8 +4,8 @@ import Encoder
 import Foundation
 import SafeIO
 import Session
+import TextCells
 import Tokenizers
-import WorkbenchUI
 
 struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -155,7 +155,7 @@ struct ProbeCommand: ParsableCommand {
     static func table(_ r: ProbeReport) -> String {
         var lines = ["\(r.task): \(r.labels.count) labels; test accuracy per layer (control task; selectivity)"]
         for l in r.accuracy.indices {
-            let bar = String(repeating: "█", count: Int((r.accuracy[l] * 30).rounded()))
+            let bar = BarGlyphs.solid(Int((r.accuracy[l] * 30).rounded()))
             lines.append(
                 String(
                     format: "  %@  %5.1f%%  (control %5.1f%%, selectivity %+5.1f)  ", l == 0 ? "emb" : "L\(l) ",

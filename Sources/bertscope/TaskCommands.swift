@@ -4,8 +4,8 @@ import Checkpoint
 import Encoder
 import Foundation
 import Session
+import TextCells
 import Tokenizers
-import WorkbenchUI
 
 /// The loaded model's task head (its own, or the default model's sentiment overlay) or a clear error.
 func taskModel(_ options: ModelOptions, _ ablation: AblationOption) throws -> (LoadedModel, TaskModel) {
@@ -94,7 +94,7 @@ struct ClassifyCommand: ParsableCommand {
         let best = scores.max { $0.score < $1.score }?.id
         return scores.map { s in
             (s.id == best ? "▶ " : "  ") + fit(s.label, width)
-                + String(format: " %7.3f%%  ", s.score * 100) + barGlyphs(Double(s.score), width: 30)
+                + String(format: " %7.3f%%  ", s.score * 100) + BarGlyphs.bar(Double(s.score), width: 30)
         }.joined(separator: "\n")
     }
 

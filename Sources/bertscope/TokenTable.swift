@@ -1,5 +1,5 @@
+import TextCells
 import Tokenizers
-import WorkbenchUI
 
 /// The human-readable `tokenize` output: one row per token.
 enum TokenTable {

@@ -27,6 +27,26 @@ enum WorkbenchSetup {
             }
     }
 
+    /// Mean ablation's reference sentences, for `--ablate-mode mean` and the
+    /// workbench: the A sentence of every line of `path` (default:
+    /// Samples/teaching.txt; `## Set` headings and `#` comments skipped).
+    /// Errors are one line, named for `--reference`.
+    static func referenceSentences(_ path: String? = nil) throws -> [String] {
+        let url =
+            path.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
+            ?? Resources.directory("Samples")?.appendingPathComponent("teaching.txt")
+        guard let url else {
+            throw CommandError("--ablate-mode mean: no --reference given and no Samples/teaching.txt found")
+        }
+        let text: String
+        do { text = try SafeFile.text(url, limit: Limits.corpus) } catch {
+            throw CommandError("--reference: \(IOErrorText.describe(error))")
+        }
+        let sentences = SampleSets.parse(text).map(\.text)
+        guard !sentences.isEmpty else { throw CommandError("--reference \(url.path) has no sentences") }
+        return sentences
+    }
+
     static func make(
         _ model: LoadedModel, input: SessionInput, theme: Theme, history: History = History(file: nil),
         runsTaskHead: Bool = true, shownWindowOnly: Bool = false
@@ -34,11 +54,7 @@ enum WorkbenchSetup {
         let session = ModelSession(
             model: model, input: input, runsTaskHead: runsTaskHead, shownWindowOnly: shownWindowOnly)
         // Mean ablation averages over the teaching sentences, as `--ablate-mode mean` does by default.
-        if let url = Resources.directory("Samples")?.appendingPathComponent("teaching.txt"),
-            let text = try? SafeFile.text(url, limit: Limits.corpus)
-        {
-            session.setReference(SampleSets.parse(text).map(\.text))
-        }
+        if let sentences = try? referenceSentences() { session.setReference(sentences) }
         let w = Workbench(session: session, theme: theme, themes: themes(), history: history, samples: samples())
         w.tours = tours()
         // :model and :compare-model load as --model does: with the default model's trained heads.

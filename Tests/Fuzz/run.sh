@@ -17,7 +17,7 @@ export LSAN_OPTIONS="suppressions=$PWD/Tests/Fuzz/lsan.supp"
 swift build -c release --scratch-path "$SCRATCH" --target WorkbenchUI -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|Build" || true
 swift build -c release --scratch-path "$SCRATCH" --target Analysis -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|Build" || true
 OBJECTS=()
-for m in SafeIO CFaults CKernels Checkpoint Tokenizers Encoder Analysis Session Figures WorkbenchUI; do OBJECTS+=("$SCRATCH"/release/"$m".build/*.o); done
+for m in SafeIO CFaults CKernels Checkpoint Tokenizers Encoder Analysis Session Figures TextCells WorkbenchUI; do OBJECTS+=("$SCRATCH"/release/"$m".build/*.o); done
 mkdir -p "$SCRATCH/bin" "$SCRATCH/findings"
 status=0
 for t in "${TARGETS[@]}"; do

@@ -4,6 +4,7 @@ import Foundation
 import Session
 import Testing
 import TestSupport
+import TextCells
 import Tokenizers
 @testable import WorkbenchUI
 

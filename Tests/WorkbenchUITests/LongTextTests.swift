@@ -85,7 +85,7 @@ import Tokenizers
         for x in t.windowExplanations {
             let e = doc.windows[x.window]
             let a = try explainer.explain(
-                e, target: .taskLogit(label: target), method: r.input.explainMethod, steps: 16)
+                e, target: .taskLogit(label: target), method: r.input.explainMethod, steps: Explainer.interactiveSteps)
             #expect(abs(a.logit - x.logit) < 1e-5)
             let typed = e.tokens.indices.filter { !e.isSpecial($0) }
             let top = try #require(typed.max { abs(a.scores[$0]) < abs(a.scores[$1]) })

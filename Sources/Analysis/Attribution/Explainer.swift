@@ -46,7 +46,12 @@ public struct Explainer: Sendable {
         self.tokenizer = tokenizer
     }
 
+    /// Integrated gradients' quadrature points on the command line
+    /// (`explain --steps`' default).
     public static let defaultSteps = 50
+    /// Integrated gradients' quadrature points in the workbench: few enough
+    /// to keep it interactive.
+    public static let interactiveSteps = 16
 
     public func explain(_ e: Encoding, target: GradientTarget, method: AttributionMethod, steps: Int = defaultSteps)
         throws -> Attribution

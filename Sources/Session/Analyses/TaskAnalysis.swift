@@ -43,7 +43,6 @@ extension ModelSession {
                     intact.ablation = HeadSet()
                     out.intact = try intact.classify(e)
                 }
-                let predicted = out.labels.max { $0.score < $1.score }?.id ?? 0
                 // A long text: the head on every window, so the document's other parts are not hidden.
                 if windows.count > 1 {
                     for (k, we) in windows.enumerated() {
@@ -54,15 +53,15 @@ extension ModelSession {
                         out.windowLabels.append((k, best.label, best.score))
                     }
                 }
-                let target = input.explainTarget.map { max(0, min(out.labels.count - 1, $0)) } ?? predicted
+                let labels = out.labels
+                let target = LoadedModel.explainedClass(asked: input.explainTarget, labels: labels.count) { labels }
                 out.target = target
                 var explainer = Explainer(encoder: task.encoder, tokenizer: task.tokenizer)
                 explainer.ablation = task.ablation
-                // 16 points keep integrated gradients interactive; `explain` defaults to 50.
                 explainer.isCancelled = isCancelled
                 // A long text's window may have been explained already, as another window of an earlier input.
                 let explain = {
-                    try explainer.explain(e, target: .taskLogit(label: target), method: input.explainMethod, steps: 16)
+                    try explainer.explainClass(target, of: e, input)
                 }
                 if let k = shownWindow {
                     out.attribution = try windowAttribution(

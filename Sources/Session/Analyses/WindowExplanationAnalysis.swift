@@ -47,7 +47,7 @@ extension ModelSession {
             let a: Attribution
             do {
                 a = try windowAttribution(WindowAttributionKey(input, window: j, target: target)) {
-                    try explainer.explain(e, target: .taskLogit(label: target), method: input.explainMethod, steps: 16)
+                    try explainer.explainClass(target, of: e, input)
                 }
             } catch is CancellationError {
                 return nil

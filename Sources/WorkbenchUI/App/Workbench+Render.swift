@@ -1,5 +1,6 @@
 import Analysis
 import Session
+import TextCells
 
 extension Workbench {
     /// Draws the whole frame for a terminal of `width` × `height`: one

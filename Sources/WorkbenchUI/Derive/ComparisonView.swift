@@ -1,5 +1,6 @@
 import Analysis
 import Session
+import TextCells
 import Tokenizers
 
 /// What the comparison shows: A's and A′'s maps for the chosen layer/head,

@@ -1,5 +1,6 @@
 import Analysis
 import Session
+import TextCells
 import Tokenizers
 import Foundation
 

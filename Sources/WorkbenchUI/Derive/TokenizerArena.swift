@@ -1,5 +1,6 @@
 import Foundation
 import Session
+import TextCells
 import Tokenizers
 
 /// The tokenizers `:tokenizers A,B,…` loaded, and the typed text's split under each.

@@ -1,4 +1,5 @@
 import Session
+import TextCells
 import Tokenizers
 import Foundation
 

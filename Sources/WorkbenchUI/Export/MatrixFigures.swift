@@ -1,6 +1,7 @@
 import Analysis
 import Figures
 import Session
+import TextCells
 
 /// How large a matrix figure may grow before it is pooled: past these, a
 /// long input's entries are averaged into blocks and the subtitle says so.

@@ -1,3 +1,5 @@
+import TextCells
+
 /// The frame being drawn: panes render into it, the terminal layer flushes
 /// only the cells that changed since the last frame, and tests read it.
 public struct CellGrid: Equatable, Sendable {

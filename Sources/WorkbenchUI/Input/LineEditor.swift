@@ -1,3 +1,5 @@
+import TextCells
+
 /// A readline-style single-line editor over grapheme clusters: ←/→,
 /// Home/End, Ctrl-A/E/K/U/W, word jumps (Ctrl-←/→, Alt-b/f), Backspace/Del.
 public struct LineEditor: Equatable, Sendable {

@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import Session
+import TextCells
 
 extension Context {
     static let arithmetic = Context("Attention arithmetic")

@@ -1,4 +1,5 @@
 import Session
+import TextCells
 
 /// The attention pane: a heatmap of one layer/head (or a derived view), its
 /// statistics, a ranked focus list, and an overview of all heads.
@@ -228,7 +229,7 @@ enum AttentionPane {
             var x = c.put(
                 fit(labels[j], labelWidth) + " ", x: r.x, y: y, c.theme.style(j == row ? .cursor : .foreground))
             x = c.put(
-                String(repeating: "█", count: Int((p / top * Float(barWidth)).rounded())), x: x, y: y, c.heat(p / top))
+                BarGlyphs.solid(Int((p / top * Float(barWidth)).rounded())), x: x, y: y, c.heat(p / top))
             c.put(String(format: " %5.1f%%", p * 100), x: x, y: y, c.theme.style(.muted), clip: r)
             c.hits.add(Rect(x: r.x, y: y, width: r.width, height: 1), .cell(row: row, column: j))
         }

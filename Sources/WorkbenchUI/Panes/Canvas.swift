@@ -1,3 +1,5 @@
+import TextCells
+
 /// What a pane draws into: the frame's cells, the hit areas clicks are
 /// resolved against, and the look. A pane's render is a function of its
 /// view, its state and this canvas; it changes nothing else.
@@ -25,7 +27,7 @@ public struct Canvas {
     /// brightness, toward the theme's background), since rounding a blend to
     /// the palette turns it olive; a value near 0 keeps the background.
     func diverging(_ v: Float) -> (bg: Color, fg: Color) {
-        let t = max(-1, min(1, v)), level = min(4, Int((abs(t).squareRoot() * 4).rounded()))
+        let t = max(-1, min(1, v)), level = HeatRamp.step(HeatRamp.level(abs(t), of: 1))
         let strong = level >= 3
         if colorMode == .truecolor {
             return (theme.diverging(t), strong ? .rgb(0, 0, 0) : theme.color(.foreground))

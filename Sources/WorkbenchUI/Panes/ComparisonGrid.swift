@@ -1,5 +1,6 @@
 import Analysis
 import Session
+import TextCells
 
 /// Sentence comparison in place of the heatmap: A's map, A′'s map and A − A′
 /// side by side (one at a time in a narrow pane, `x` picks), then the drift
@@ -100,7 +101,7 @@ enum ComparisonGrid {
     {
         let filled = Int((max(0, min(1, v)) * Float(width)).rounded())
         return c.put(
-            String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled), x: x, y: y, style,
+            BarGlyphs.solid(filled) + String(repeating: "·", count: width - filled), x: x, y: y, style,
             clip: r)
     }
 

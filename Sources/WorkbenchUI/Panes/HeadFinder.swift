@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import TextCells
 
 /// The head finder: in place of the heatmap, every layer × head ranked for
 /// the cursor cell (or by a head statistic), best first; Enter opens one.
@@ -28,7 +29,7 @@ enum HeadFinder {
             var x = c.put(label + " " + number + " ", x: r.x, y: y, style, clip: r)
             // Entropy: a shorter bar is better; the bar shows the value either way.
             x = c.put(
-                String(repeating: "█", count: max(0, Int((e.value / top * Float(barWidth)).rounded()))), x: x, y: y,
+                BarGlyphs.solid(max(0, Int((e.value / top * Float(barWidth)).rounded()))), x: x, y: y,
                 c.heat(e.value / top), clip: r)
             if isCurrent { c.put(" ← shown", x: x, y: y, c.theme.style(.muted), clip: r) }
             c.hits.add(Rect(x: r.x, y: y, width: r.width, height: 1), .head(layer: e.layer, head: e.head))

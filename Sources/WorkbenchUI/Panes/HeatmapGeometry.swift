@@ -1,3 +1,5 @@
+import TextCells
+
 /// How a heatmap of n rows and columns fits an area: label column, cell
 /// width, header rows, and how many rows and columns show. The controller
 /// uses it to keep the scroll offsets around the cursor before drawing,

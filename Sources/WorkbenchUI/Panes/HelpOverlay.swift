@@ -1,4 +1,5 @@
 import Foundation
+import TextCells
 
 /// The `?` overlay, generated from KeyMap.bindings.
 enum HelpOverlay {

@@ -1,6 +1,7 @@
 import Foundation
 import Analysis
 import Session
+import TextCells
 
 /// Head importance in place of the heatmap: layers × heads, each cell the
 /// change in log p of the first mask's top prediction when that head alone

@@ -1,3 +1,5 @@
+import TextCells
+
 /// `I`: the model's facts, the same as `bertscope info`.
 enum InfoOverlay {
     static func render(_ g: inout CellGrid, theme: Theme, table: String) {

@@ -1,3 +1,5 @@
+import TextCells
+
 /// One input line: a label, the text scrolled to keep the cursor visible,
 /// and a block cursor when focused.
 enum InputLine {

@@ -1,5 +1,6 @@
 import Analysis
 import Session
+import TextCells
 
 /// All layers × heads as small thumbnails; the chosen head is framed.
 enum OverviewGrid {

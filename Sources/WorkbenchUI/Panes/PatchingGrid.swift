@@ -1,5 +1,6 @@
 import Analysis
 import Session
+import TextCells
 
 /// Activation patching in place of the heatmap: positions × hidden states
 /// (embeddings, then each layer), each cell the effect of taking that one

@@ -1,4 +1,5 @@
 import Foundation
+import TextCells
 
 /// Masked-token predictions: top-k per mask with bars, the iterative fill,
 /// the logit lens at the selected mask, and the masking lab.
@@ -90,7 +91,7 @@ enum PredictionsPane {
                     "  " + fit(label, 10) + String(format: "%6.2f%% ", p * 100), x: w.area.x, y: w.y,
                     c.theme.style(p >= 0.5 ? .foreground : .muted, p >= 0.5 ? [.bold] : []), clip: w.area)
                 c.put(
-                    String(repeating: "█", count: Int((p * Float(max(1, w.area.maxX - x - 1))).rounded())), x: x,
+                    BarGlyphs.solid(Int((p * Float(max(1, w.area.maxX - x - 1))).rounded())), x: x,
                     y: w.y, c.heat(p),
                     clip: w.area)
                 w.y += 1
@@ -133,7 +134,7 @@ enum PredictionsPane {
             x = c.put(
                 String(format: "%5.1f%% ", p * 100), x: x + 1, y: y,
                 c.theme.style(p > 0.5 ? .error : .muted, p > 0.5 ? [.bold] : []), clip: r)
-            c.put(String(repeating: "█", count: Int((p * Float(barWidth)).rounded())), x: x, y: y, c.heat(p), clip: r)
+            c.put(BarGlyphs.solid(Int((p * Float(barWidth)).rounded())), x: x, y: y, c.heat(p), clip: r)
         }
     }
 
@@ -149,7 +150,7 @@ enum PredictionsPane {
         }
         let width = max(1, r.maxX - x - 10)
         let filled = max(1, Int((g.probability / max(scale, 1e-9) * Float(width)).rounded()))
-        x = c.put(String(repeating: "█", count: filled), x: x, y: y, c.heat(g.probability.squareRoot()), clip: r)
+        x = c.put(BarGlyphs.solid(filled), x: x, y: y, c.heat(HeatRamp.level(g.probability, of: 1)), clip: r)
         c.put(" id \(g.id)", x: x, y: y, c.theme.style(.muted), clip: r)
         w.y += 1
     }

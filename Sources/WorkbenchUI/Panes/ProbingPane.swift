@@ -1,4 +1,5 @@
 import Foundation
+import TextCells
 
 /// What each layer knows: probe accuracy per layer for every cached task,
 /// each word's predicted label layer by layer, and a representation view.
@@ -30,8 +31,9 @@ enum ProbingPane {
             c.put(header, x: inner.x, y: inner.y, c.theme.style(.muted, [.bold]), clip: inner)
             var y = inner.y + 1
             for (i, p) in tasks.enumerated() where y < inner.maxY {
+                // Each task scaled to its own min..max.
                 let lo = p.accuracy.min() ?? 0, hi = p.accuracy.max() ?? 1
-                let spark = p.accuracy.map { sparkGlyph(hi > lo ? ($0 - lo) / (hi - lo) : 1) }.joined()
+                let spark = p.accuracy.map { BarGlyphs.height(hi > lo ? ($0 - lo) / (hi - lo) : 1) }.joined()
                 let best = p.accuracy.indices.contains(p.bestLayer) ? p.accuracy[p.bestLayer] : 0
                 let sel = p.selectivity.indices.contains(p.bestLayer) ? p.selectivity[p.bestLayer] : 0
                 let parts = [
@@ -49,12 +51,6 @@ enum ProbingPane {
             y += 1
             drawWordGrid(grid, Rect(x: inner.x, y: y, width: inner.width, height: inner.maxY - y), &c)
         }
-    }
-
-    /// A sparkline glyph for v in [0, 1] (each task scaled to its own min..max).
-    private static func sparkGlyph(_ v: Double) -> String {
-        let bars = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-        return bars[max(0, min(7, Int((v * 7).rounded())))]
     }
 
     /// Rows: words (first piece); columns: layers; cells: the probe's label,

@@ -1,4 +1,5 @@
 import Foundation
+import TextCells
 
 /// Bottom line: model, family and shape, tokens, compute time, theme; notices and the
 /// "computing" marker when the view is one input behind.

@@ -1,5 +1,6 @@
 import Analysis
 import Checkpoint
+import TextCells
 
 /// The predictions pane for a model with a task head: label bars and the
 /// sentence coloured by attribution (a diverging, colour-blind-safe ramp,
@@ -135,7 +136,7 @@ enum TaskPane {
             if !p.regression {
                 let room = max(1, w.area.maxX - x - 1)
                 c.put(
-                    String(repeating: "█", count: max(1, Int((b.score * Float(room)).rounded()))), x: x, y: w.y,
+                    BarGlyphs.solid(max(1, Int((b.score * Float(room)).rounded()))), x: x, y: w.y,
                     c.heat(b.score), clip: w.area)
             }
             w.y += 1

@@ -1,4 +1,5 @@
 import Session
+import TextCells
 /// The tokenization pane: the text with every token's span marked, a table
 /// of piece / id / word / type, and an x-ray of the selected word.
 enum TokensPane {

@@ -1,5 +1,6 @@
 import Foundation
 import SafeIO
+import TextCells
 
 /// Named colours and the heatmap gradient, read from a `Themes/*.theme` file.
 ///
@@ -89,7 +90,7 @@ public struct Theme: Sendable, Equatable {
             color(.background) == .terminalDefault
                 ? (isLight ? .rgb(255, 255, 255) : .rgb(0, 0, 0)) : color(.background))
         // √|v|: small attributions stay visible next to one large one (and survive 256-colour rounding).
-        let f = abs(t).squareRoot()
+        let f = HeatRamp.level(abs(t), of: 1)
         func mix(_ x: Int, _ y: Int) -> UInt8 { UInt8(max(0, min(255, Float(x) + (Float(y) - Float(x)) * f))) }
         return .rgb(mix(mid.0, end.0), mix(mid.1, end.1), mix(mid.2, end.2))
     }

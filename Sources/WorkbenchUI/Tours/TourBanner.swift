@@ -1,3 +1,5 @@
+import TextCells
+
 /// A tour being played: which step is on screen.
 public struct TourPlayback: Equatable, Sendable {
     public var tour: Tour

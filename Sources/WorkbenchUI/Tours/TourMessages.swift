@@ -1,3 +1,5 @@
+import TextCells
+
 /// What `bertscope tour` prints about a tour: the listing line and the lines
 /// of `--check`. Tours are shared between teachers, so their text (title,
 /// check lines, the values a check found) is escaped for the terminal here.

@@ -1,4 +1,5 @@
 import Foundation
+import TextCells
 import WorkbenchUI
 
 /// Tour files as `bertscope tour` prints them: the listing line, `--check`'s
