@@ -39,7 +39,7 @@ import TestSupport
     /// The panel's keys are in the help, under its own heading.
     @Test func itsKeysAreInTheHelp() {
         let lines = KeyMap.helpLines.filter { $0.context == .arithmetic }
-        #expect(lines.contains { $0.keys == "<" } && lines.contains { $0.keys.contains("x") })
+        #expect(lines.contains { $0.keys == "{" } && lines.contains { $0.keys.contains("x") })
         #expect(KeyMap.helpLines.contains { $0.context == .attention && $0.keys == "x" })
     }
 }

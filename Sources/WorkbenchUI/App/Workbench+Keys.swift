@@ -11,7 +11,7 @@ extension Workbench {
         if case .paste(let text) = key { return paste(text) }
         if case .mouse(let x, let y, let button) = key { return click(x: x, y: y, button: button) }
         switch state.overlay {
-        case .help(let scroll): return handleHelp(key, scroll: scroll)
+        case .help: return handleHelp(key)
         case .modelInfo:
             if key == .ctrl("c") { quit() }
             state.overlay = .none
@@ -24,8 +24,9 @@ extension Workbench {
         let chain = (state.tour != nil && !state.focus.isInput ? [Context.tour] : []) + context.chain
         if let b = KeyMap.binding(for: key, in: chain) {
             // One snapshot for the key, as for a frame.
-            let result = snapshot.result, before = state
-            apply(b.run(&state, extent(result)), result)
+            let result = snapshot.result, before = state, e = extent(result)
+            if let why = b.disabled(state, e) { return state.say(why) }
+            apply(b.run(&state, e), result)
             state.attention.closePanelUnderOtherViews()
             linkSelections(from: context, before: before, result)
             return
@@ -77,6 +78,11 @@ extension Workbench {
         case .openRankedHead: openRankedHead(r)
         case .tourStep(let delta): stepTour(by: delta)
         case .leaveTour: leaveTour()
+        case .runCommand(let text): run(command: text)
+        case .completeCommand:
+            guard case .command(var editor) = state.overlay else { return }
+            if let completed = Commands.complete(editor.text, workbench: self) { editor.text = completed }
+            state.overlay = .command(editor)
         }
     }
 
@@ -134,31 +140,23 @@ extension Workbench {
         inputChanged()
     }
 
-    private func handleHelp(_ key: Key, scroll: Int) {
-        switch key {
-        case .down, .char("j"): state.overlay = .help(scroll: scroll + 1)
-        case .up, .char("k"): state.overlay = .help(scroll: max(0, scroll - 1))
-        case .pageDown: state.overlay = .help(scroll: scroll + 10)
-        case .pageUp: state.overlay = .help(scroll: max(0, scroll - 10))
-        case .ctrl("c"): quit()
-        default: state.overlay = .none
+    /// The help overlay takes the keys it binds; any other key closes it (Ctrl-C still quits).
+    private func handleHelp(_ key: Key) {
+        if let b = KeyMap.binding(for: key, in: [.helpOverlay, .global]), b.context == .helpOverlay || key == .ctrl("c")
+        {
+            return apply(b.run(&state, extent(nil)), nil)
         }
+        state.overlay = .none
     }
 
+    /// The command line takes the keys it binds; the others edit its text.
     private func handleCommand(_ key: Key, editor: inout LineEditor) {
-        switch key {
-        case .escape: state.overlay = .none
-        case .ctrl("c"): quit()
-        case .enter:
-            state.overlay = .none
-            run(command: editor.text)
-        case .tab:
-            if let completed = Commands.complete(editor.text, workbench: self) { editor.text = completed }
-            state.overlay = .command(editor)
-        default:
-            editor.handle(key)
-            state.overlay = .command(editor)
+        if let b = KeyMap.binding(for: key, in: [.commandLine, .global]), b.context == .commandLine || key == .ctrl("c")
+        {
+            return apply(b.run(&state, extent(nil)), nil)
         }
+        editor.handle(key)
+        state.overlay = .command(editor)
     }
 
     /// The wheel moves the token selection in the tokens pane, else the layer.

@@ -14,11 +14,14 @@ public struct Context: Hashable, Sendable, CustomStringConvertible {
     public static let comparison = Context("Sentence comparison")
     public static let predictions = Context("Predictions pane"), probing = Context("Probing pane")
     public static let tour = Context("Tour")
+    /// The overlays and the mouse: their keys are records too, so the help lists them.
+    public static let helpOverlay = Context("Help overlay"), commandLine = Context("Command line")
+    public static let mouse = Context("Mouse")
 
     /// In help order; the attention pane's panels after its other views.
     public static var allCases: [Context] {
         [.global, .input, .panes, .tokens, .attention, .overview, .finder, .importance, .patching, .comparison]
-            + AttentionPanels.all.map(\.context) + [.predictions, .probing, .tour]
+            + AttentionPanels.all.map(\.context) + [.predictions, .probing, .tour, .helpOverlay, .commandLine, .mouse]
     }
 
     /// The contexts a key tries in order when `self` has focus: a panel
@@ -68,6 +71,8 @@ public enum Effect: Equatable, Sendable {
     /// A tour moves by this many steps, or is left.
     case tourStep(Int)
     case leaveTour
+    /// The command line's text runs (Enter) or is completed (Tab).
+    case runCommand(String), completeCommand
 }
 
 /// One key binding: keys, where it applies, what it does, and the help line
@@ -77,6 +82,9 @@ public struct Binding: Sendable {
     public let context: Context
     public let help: String
     let run: @Sendable (inout WorkbenchState, Extent) -> Effect
+    /// Why the binding cannot act now (lazygit's disabled reason): said on
+    /// the status line instead of doing nothing.
+    private(set) var disabledReason: (@Sendable (WorkbenchState, Extent) -> String?)? = nil
 
     init(
         _ keys: [Key], _ context: Context, _ help: String,
@@ -98,6 +106,16 @@ public struct Binding: Sendable {
     static func effect(_ keys: [Key], _ context: Context, _ help: String, _ effect: Effect) -> Binding {
         Binding(keys, context, help) { _, _ in effect }
     }
+
+    /// The binding, refusing with `reason` whenever it returns one.
+    func unless(_ reason: @escaping @Sendable (WorkbenchState, Extent) -> String?) -> Binding {
+        var b = self
+        b.disabledReason = reason
+        return b
+    }
+
+    /// Why it cannot act in `s` (nil: it can).
+    func disabled(_ s: WorkbenchState, _ e: Extent) -> String? { disabledReason?(s, e) }
 }
 
 public enum KeyMap {
@@ -107,7 +125,7 @@ public enum KeyMap {
         + OverviewGrid.bindings + HeadFinder.bindings + ImportanceGrid.bindings + PatchingGrid.bindings
         + ComparisonGrid.bindings + AttentionPanels.all.flatMap(\.bindings)
         + PredictionsPane.bindings
-        + ProbingPane.bindings + TourBanner.bindings
+        + ProbingPane.bindings + TourBanner.bindings + OverlayBindings.all
 
     /// The binding for `key` in the first context of `chain` that binds it.
     static func binding(for key: Key, in chain: [Context]) -> Binding? {
@@ -121,6 +139,7 @@ public enum KeyMap {
     public static var helpLines: [(context: Context, keys: String, help: String)] {
         Context.allCases.flatMap { c in
             bindings.filter { $0.context == c }.map { (c, $0.keys.map(\.description).joined(separator: " "), $0.help) }
+                + (c == .mouse ? MouseBindings.all.map { (c, $0.gesture, $0.help) } : [])
         }
     }
 }

@@ -20,14 +20,19 @@ enum GlobalBindings {
         },
         .state([.char("z")], .panes, "zoom the focused pane to full screen and back") { s, _ in s.zoomed.toggle() },
         Binding([.char("<")], .panes, "a long text: the previous window (every pane shows the window)") { s, e in
-            guard e.windows > 1 else { return .none }
             s.window = max(0, min(e.windows - 1, s.window) - 1)
             return .inputChanged
+        }.unless { s, e in
+            e.windows > 1
+                ? (s.window == 0 ? "window 1 is the first" : nil) : "no other window: this text fits in one"
         },
         Binding([.char(">")], .panes, "a long text: the next window") { s, e in
-            guard e.windows > 1 else { return .none }
             s.window = min(e.windows - 1, s.window + 1)
             return .inputChanged
+        }.unless { s, e in
+            e.windows > 1
+                ? (s.window >= e.windows - 1 ? "window \(e.windows) is the last" : nil)
+                : "no other window: this text fits in one"
         },
         .state([.char("i"), .char("/")], .panes, "edit the sentence") { s, _ in s.focus = .inputA },
         .effect([.char("t")], .panes, "next theme", .nextTheme),

@@ -50,10 +50,10 @@ enum ArithmeticPanel {
             s.attention.panelCursor = 0
         },
         .state([.char("x"), .escape], .arithmetic, "close the arithmetic") { s, _ in s.attention.panel = nil },
-        .state([.char("<")], .arithmetic, "previous dimension of qᵢ and kⱼ (its exact values)") { s, _ in
+        .state([.char("{")], .arithmetic, "previous dimension of qᵢ and kⱼ (its exact values)") { s, _ in
             s.attention.panelCursor = max(0, s.attention.panelCursor - 1)
         },
-        .state([.char(">")], .arithmetic, "next dimension of qᵢ and kⱼ") { s, _ in s.attention.panelCursor += 1 },
+        .state([.char("}")], .arithmetic, "next dimension of qᵢ and kⱼ") { s, _ in s.attention.panelCursor += 1 },
     ]
 
     static func derive(_ snap: SessionSnapshot, _ sel: TokenSelection, _ s: AttentionState) -> ArithmeticView {
@@ -141,7 +141,7 @@ extension ArithmeticPanel {
         line("‖context‖ \(f(v.contextNorm)) · through W_O: this head's share ‖W_Oʰ c‖ \(f(v.share))", text)
         line("of all heads' ‖Σₕ W_Oʰ cₕ‖ \(f(v.heads))\(pct), before the bias, the residual and LayerNorm", muted)
         c.segments(
-            ["←→ key", " · ↑↓ query", " · [ ] layer", " · , . head", " · < > dimension", " · x closes"], x: pane.x,
+            ["←→ key", " · ↑↓ query", " · [ ] layer", " · , . head", " · { } dimension", " · x closes"], x: pane.x,
             y: min(y + 1, pane.maxY - 1), muted, clip: pane)
     }
 

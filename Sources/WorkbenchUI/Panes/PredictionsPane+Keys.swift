@@ -4,10 +4,10 @@ extension PredictionsPane {
     static let bindings: [Binding] = [
         .state([.up, .char("k")], .predictions, "previous mask") { s, e in
             s.predictions.selectedMask = clamped(s.predictions.selectedMask - 1, e.masks)
-        },
+        }.unless(noMasks),
         .state([.down, .char("j")], .predictions, "next mask") { s, e in
             s.predictions.selectedMask = clamped(s.predictions.selectedMask + 1, e.masks)
-        },
+        }.unless(noMasks),
         .state([.char("r")], .predictions, "iterative fill: left to right / most confident first") { s, _ in
             s.predictions.mostConfidentFirst.toggle()
         },
@@ -18,26 +18,28 @@ extension PredictionsPane {
         Binding([.char("x")], .predictions, "leave the masking lab") { s, _ in
             s.labSeed = nil
             return .inputChanged
-        },
+        }.unless { s, _ in s.labSeed == nil ? "no masking lab is running (b starts one)" : nil },
         Binding([.char("e")], .predictions, "task head: next attribution method (grad-input, IG, occlusion, norm)") {
             s, _ in
             let all = AttributionMethod.allCases
             s.predictions.explainMethod = all[((all.firstIndex(of: s.predictions.explainMethod) ?? 0) + 1) % all.count]
             return .inputChanged
-        },
+        }.unless(noExplanation),
         Binding([.char("c")], .predictions, "task head: explain the next class (wraps to the predicted one)") {
             s, e in
             guard e.labels > 1 else { return .none }
             let next = ((s.predictions.explainTarget ?? e.predicted) + 1) % e.labels
             s.predictions.explainTarget = next == e.predicted ? nil : next
             return .inputChanged
+        }.unless { _, e in
+            e.labels > 1 ? nil : "no classes to explain: c needs a sequence classifier's answer on screen"
         },
         .state([.left, .char("h")], .predictions, "task head: previous token") { s, e in
             s.predictions.explainCursor = clamped(s.predictions.explainCursor - 1, e.taskTokens)
-        },
+        }.unless(noExplanation),
         .state([.right, .char("l")], .predictions, "task head: next token") { s, e in
             s.predictions.explainCursor = clamped(s.predictions.explainCursor + 1, e.taskTokens)
-        },
+        }.unless(noExplanation),
         .state([.home], .predictions, "task head: first token") { s, _ in s.predictions.explainCursor = 0 },
         .state([.end], .predictions, "task head: last token") { s, e in
             s.predictions.explainCursor = max(0, e.taskTokens - 1)
@@ -45,14 +47,28 @@ extension PredictionsPane {
     ]
 }
 
+extension PredictionsPane {
+    @Sendable static func noMasks(_ s: WorkbenchState, _ e: Extent) -> String? {
+        e.masks > 0 ? nil : "no masks: m on a token in the tokens pane masks it"
+    }
+
+    @Sendable static func noExplanation(_ s: WorkbenchState, _ e: Extent) -> String? {
+        e.taskTokens > 0 ? nil : "no task head's answer on screen (masks give the masked LM its turn)"
+    }
+}
+
 extension ProbingPane {
+    @Sendable static func noProbes(_ s: WorkbenchState, _ e: Extent) -> String? {
+        e.probes > 0 ? nil : "no probing tasks trained yet (`bertscope probe --task upos` trains one)"
+    }
+
     static let bindings: [Binding] = [
         .state([.left, .char("h")], .probing, "previous probing task") { s, e in
             s.probing.task = clamped(s.probing.task - 1, e.probes)
-        },
+        }.unless(noProbes),
         .state([.right, .char("l")], .probing, "next probing task") { s, e in
             s.probing.task = clamped(s.probing.task + 1, e.probes)
-        },
+        }.unless(noProbes),
         .state([.char("r")], .probing, "representation view: cosine to the previous layer and norm") { s, _ in
             s.probing.representation.toggle()
         },

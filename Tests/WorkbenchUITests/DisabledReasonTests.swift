@@ -1,0 +1,49 @@
+import Session
+import Testing
+import TestSupport
+@testable import WorkbenchUI
+
+/// A binding that cannot act says why on the status line (lazygit's
+/// disabled reason) instead of doing nothing; the overlays' keys and the
+/// mouse are records in the generated help.
+@Suite struct DisabledReasonTests {
+    @Test func aKeyThatCannotActSaysWhy() {
+        let w = makeWorkbench("the cat sat on the mat")
+        w.press(.escape)
+        let before = w.state.window
+        w.press(.char(">"))
+        #expect(w.state.window == before)
+        #expect(w.state.notice?.text == "no other window: this text fits in one")
+        #expect(w.render(width: 120, height: 40).contains("no other window: this text fits in one"))
+        w.state.focus = .predictions
+        w.press(.char("j"))
+        #expect(w.state.notice?.text.hasPrefix("no masks: m on a token") == true)
+        w.press(.char("x"))
+        #expect(w.state.notice?.text == "no masking lab is running (b starts one)")
+        w.press(.char("c"))
+        #expect(w.state.notice?.text.hasPrefix("no classes to explain") == true)
+    }
+
+    /// The help overlay scrolls with its records and closes on any other key;
+    /// the command line runs and completes through its records.
+    @Test func overlaysAnswerThroughTheirRecords() {
+        let w = makeWorkbench("the cat sat")
+        w.press(.escape, .char("?"), .down, .down)
+        #expect(w.state.overlay == .help(scroll: 2))
+        w.press(.up)
+        #expect(w.state.overlay == .help(scroll: 1))
+        w.press(.char("w"))
+        #expect(w.state.overlay == .none)
+        w.press(.char(":"), .char("t"), .char("h"), .char("e"), .char("m"))
+        w.press(.tab)
+        guard case .command(let editor) = w.state.overlay else {
+            Issue.record("the command line closed")
+            return
+        }
+        #expect(editor.text.hasPrefix("theme"))
+        w.press(.escape)
+        #expect(w.state.overlay == .none)
+        let contexts = Set(KeyMap.helpLines.map(\.context))
+        #expect(contexts.isSuperset(of: [.helpOverlay, .commandLine, .mouse]))
+    }
+}
