@@ -56,7 +56,9 @@ struct BenchViewRun {
         case .overview:
             w.state.focus = .attention
             w.handle(.char("o"))
-        case .tokenizers: w.run(command: "tokenizers \(tokenizers)")
+        case .tokenizers:
+            w.run(command: "tokenizers \(tokenizers)")
+            w.finishJobs()
         case .compare: w.run(command: "compare \(BenchText.variant(text))")
         case .importance:
             w.state.focus = .attention
@@ -65,6 +67,7 @@ struct BenchViewRun {
         case .secondModel:
             w.state.focus = .attention
             w.compareModel(secondModel)
+            w.finishJobs()
         }
         w.endBatch()
         if let notice = w.state.notice, notice.isError {

@@ -78,6 +78,7 @@ struct WorkbenchCommand: ParsableCommand {
             }
             if let compareModel {
                 workbench.compareModel(compareModel)
+                workbench.finishJobs()
                 if workbench.second == nil {
                     throw CommandError(workbench.state.notice?.text ?? "--compare-model \(compareModel) did not load")
                 }

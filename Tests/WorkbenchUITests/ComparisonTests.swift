@@ -64,6 +64,7 @@ import Tokenizers
         let w = makeWorkbench("he said here")
         let roberta = Fixtures.model("tiny-roberta-mlm").path, albert = Fixtures.model("tiny-albert-pretraining").path
         w.run(command: "tokenizers \(roberta),\(albert)")
+        w.finishJobs()
         #expect(w.arena.entries.map(\.name) == ["tiny-roberta-mlm", "tiny-albert-pretraining"])
         let r = try #require(w.snapshot.result)
         let rows = w.arena.rows(r)
@@ -81,11 +82,13 @@ import Tokenizers
         let g = w.render(width: 120, height: 40)
         #expect(g.contains("other tokenizers") && g.contains("tiny-roberta-mlm") && w.state.focus == .tokens)
         w.run(command: "tokenizers /nonexistent/model")
+        w.finishJobs()
         #expect(
             w.state.notice?.isError == true && w.state.notice?.text.hasPrefix(":tokenizers /nonexistent/model:") == true
         )
         #expect(w.arena.entries.count == 2, "a failed load keeps the arena")
         w.run(command: "tokenizers")
+        w.finishJobs()
         #expect(w.arena.entries.isEmpty && !w.render(width: 120, height: 40).contains("other tokenizers"))
     }
 }
@@ -100,6 +103,7 @@ import Tokenizers
                 directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
         }
         w.run(command: "compare-model \(dir.path)")
+        w.finishJobs()
         let b = try #require(w.second)
         b.session.waitUntilIdle()
         let rb = try #require(b.session.snapshot.result)
@@ -119,9 +123,11 @@ import Tokenizers
         let second = w.secondView(b)
         #expect(second.attentionState.layer == 2 && second.attentionState.head == 3 && second.layers == 3)
         w.run(command: "compare-model none")
+        w.finishJobs()
         #expect(w.second == nil && !w.render(width: 160, height: 48).contains("B: tiny-roberta"))
         w.loadModel = { _ in throw TokenizerError("no such model") }
         w.run(command: "compare-model nowhere")
+        w.finishJobs()
         #expect(w.second == nil && w.state.notice?.text.hasPrefix(":compare-model:") == true)
     }
 }
@@ -141,6 +147,7 @@ import Tokenizers
         let w = makeWorkbench(text)
         w.loadModel = { _ in Self.roberta }
         w.run(command: "compare-model roberta")
+        w.finishJobs()
         let b = try #require(w.second)
         b.session.waitUntilIdle()
         let first = try #require(w.snapshot.result?.windows)
@@ -194,6 +201,7 @@ import Tokenizers
         let w = makeWorkbench("short", model: model)
         w.loadModel = { _ in SecondModelWindowTests.roberta }
         w.run(command: "compare-model roberta")
+        w.finishJobs()
         let b = try #require(w.second)
         b.session.waitUntilIdle()
         w.setText(Array(repeating: review, count: 40).joined(separator: " "), pair: "")

@@ -1,3 +1,4 @@
+import Dispatch
 import Session
 import Testing
 import TestSupport
@@ -45,5 +46,29 @@ import TestSupport
         #expect(w.state.overlay == .none)
         let contexts = Set(KeyMap.helpLines.map(\.context))
         #expect(contexts.isSuperset(of: [.helpOverlay, .commandLine, .mouse]))
+    }
+}
+
+/// `:model`, `:compare-model` and `:tokenizers` load in the background: the
+/// command returns at once with a "loading" line, keys are answered, and the
+/// model arrives on a later tick.
+@Suite struct LoadingOffTheKeyPathTests {
+    @Test func aModelLoadsWhileKeysAreAnswered() {
+        let w = makeWorkbench("the cat sat")
+        let gate = DispatchSemaphore(value: 0)
+        let dir = Fixtures.model("tiny-roberta-mlm")
+        w.loadModel = { path in
+            gate.wait()
+            return try LoadedModel.load(path)
+        }
+        w.run(command: "model \(dir.path)")
+        #expect(w.state.notice?.text == "loading \(dir.path)…")
+        #expect(w.session.model.name == tinyModel.name)
+        w.press(.escape, .tab)  // the keys are answered while it loads
+        #expect(w.state.focus == .attention)
+        gate.signal()
+        w.finishJobs()
+        #expect(w.session.model.directory.standardized == dir.standardized)
+        #expect(w.state.notice?.text.hasPrefix("loaded ") == true)
     }
 }

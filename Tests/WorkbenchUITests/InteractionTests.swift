@@ -154,6 +154,7 @@ import Tokenizers
         w.run(command: "sample pair")
         #expect(w.state.editorB.text == "He bought a gallon of milk.")
         w.run(command: "model /no/such/model")
+        w.finishJobs()
         #expect(w.state.notice?.isError == true)
         w.run(command: "quit")
         #expect(w.shouldQuit)
@@ -567,6 +568,7 @@ import Tokenizers
         w.checkModelFiles(now: UInt64.max / 2 + 2_000_000_000)
         #expect(w.state.notice?.text == "model.safetensors changed on disk: :reload loads the model again")
         w.run(command: "reload")
+        w.finishJobs()
         #expect(w.state.notice?.text.hasPrefix("loaded") == true, "\(String(describing: w.state.notice))")
         w.checkModelFiles(now: UInt64.max / 2 + 4_000_000_000)
         #expect(w.state.notice?.text.hasPrefix("loaded") == true)
@@ -580,6 +582,7 @@ import Tokenizers
         let dir = try HostileFolders.build(c)
         let w = makeWorkbench("the cat")
         w.run(command: "model \(dir.path)")
+        w.finishJobs()
         #expect(
             w.state.notice?.isError == true
                 && w.state.notice!.text.contains("is a FIFO (named pipe), not a regular file"),

@@ -92,6 +92,7 @@ import Tokenizers
         let w = makeWorkbench("he said that it was here")
         w.lean = true
         w.compareModel(Fixtures.model("tiny-roberta-mlm").path)
+        w.finishJobs()
         let b = try #require(w.second)
         w.session.waitUntilIdle()
         b.session.waitUntilIdle()

@@ -39,6 +39,7 @@ func manualWorkbench(_ text: String, beside second: LoadedModel? = nil) -> (Work
     if let second {
         w.loadModel = { _ in second }
         w.run(command: "compare-model \(second.name)")
+        w.finishJobs()
         scheduler.waitUntilIdle()
     }
     return (w, scheduler)

@@ -121,13 +121,17 @@ private struct WorkbenchDriver {
             if editing, case .char(let c) = key { model.insert(c) } else if editing { model.apply(key) }
             if editing, key == .up || key == .down { model = EditorModel(w.state.editorA) }  // history recall
         case 60..<70: size = WorkbenchModelTests.sizes[arg % WorkbenchModelTests.sizes.count]
-        case 70..<74: w.run(command: "model \(arg % WorkbenchModelTests.models.count)")
+        case 70..<74:
+            w.run(command: "model \(arg % WorkbenchModelTests.models.count)")
+            w.finishJobs()
         case 74..<80:
             w.handle(
                 .mouse(
                     x: arg % max(1, size.0), y: (arg / 7) % max(1, size.1),
                     button: [.left, .wheelUp, .wheelDown][arg % 3]))
-        case 80..<88: scheduler.runNext()
+        case 80..<88:
+            scheduler.runNext()
+            _ = w.tick()  // a model or tokenizers loaded in the background land now
         case 88..<92:
             let commands = [
                 "layer 2", "head 3", "view rollout", "view words", "view nospecial", "sample", "head 9", "layer 0",

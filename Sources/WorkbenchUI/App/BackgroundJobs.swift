@@ -3,12 +3,19 @@ import Foundation
 import SafeIO
 
 /// Work a command starts off the key path (an export's encoding and
-/// writing): it runs on its own serial queue, and what it has to say comes
-/// back to the loop as a notice, so keys and Ctrl-C are answered meanwhile.
+/// writing, loading a model or tokenizers): it runs on its own serial
+/// queue, and what it has to say — a notice, or a value the loop applies —
+/// comes back to the loop, so keys and Ctrl-C are answered meanwhile.
 public final class BackgroundJobs: @unchecked Sendable {
+    /// What a finished job hands the loop: a notice, or a change to apply there.
+    enum Outcome {
+        case notice(Notice)
+        case apply(() -> Void)
+    }
+
     private let queue = DispatchQueue(label: "bertscope.jobs", qos: .utility)
     private let lock = NSLock()
-    private var finished: [Notice] = []
+    private var finished: [Outcome] = []
     private var running = 0
     private var changes = 0
 
@@ -25,11 +32,33 @@ public final class BackgroundJobs: @unchecked Sendable {
             do { notice = Notice(text: try work(), isError: false) } catch {
                 notice = Notice(text: failure + IOErrorText.describe(error), isError: true)
             }
-            self.lock.withLock {
-                self.finished.append(notice)
-                self.running -= 1
-                self.changes += 1
+            self.finish(.notice(notice))
+        }
+    }
+
+    /// Loads a value in the background (a model, tokenizers) and hands it to
+    /// `apply` on the loop; a failure becomes a notice after `failure`.
+    func load<T>(failure: String, _ work: @escaping @Sendable () throws -> T, then apply: @escaping (T) -> Void) {
+        lock.withLock {
+            running += 1; changes += 1
+        }
+        // The value and `apply` cross to the loop's thread once, through the lock.
+        nonisolated(unsafe) let apply = apply
+        queue.async {
+            do {
+                nonisolated(unsafe) let value = try work()
+                self.finish(.apply { apply(value) })
+            } catch {
+                self.finish(.notice(Notice(text: failure + IOErrorText.describe(error), isError: true)))
             }
+        }
+    }
+
+    private func finish(_ outcome: Outcome) {
+        lock.withLock {
+            finished.append(outcome)
+            running -= 1
+            changes += 1
         }
     }
 
@@ -38,8 +67,8 @@ public final class BackgroundJobs: @unchecked Sendable {
     /// Changes whenever a job starts or ends: part of what a frame depends on.
     public var generation: Int { lock.withLock { changes } }
 
-    /// The notices of jobs finished since the last call.
-    func collect() -> [Notice] {
+    /// What the jobs finished since the last call hand the loop.
+    func collect() -> [Outcome] {
         lock.withLock {
             defer { finished.removeAll() }
             return finished

@@ -67,19 +67,21 @@ extension Workbench {
             second = nil
             return state.say("one model again")
         }
-        do {
-            // Its own queue: its cheap encode must not wait behind the first model's explanations.
-            let scheduler =
-                session.scheduler is QueueScheduler
-                ? QueueScheduler(label: "bertscope.session.second") : session.scheduler
-            let b = SecondModel(try loadModel(spec), scheduler: scheduler)
+        // Its own queue: its cheap encode must not wait behind the first model's explanations.
+        let scheduler =
+            session.scheduler is QueueScheduler
+            ? QueueScheduler(label: "bertscope.session.second") : session.scheduler
+        let load = loadModel
+        state.say("loading \(spec)…")
+        jobs.load(failure: ":compare-model: ") {
+            try load(spec)
+        } then: { [unowned self] model in
+            let b = SecondModel(model, scheduler: scheduler)
             b.session.lean = lean
             b.session.onResult = session.onResult
             second = b
             submitCurrent()
             state.say("beside \(b.model.name): tokens, predictions and attention of both")
-        } catch {
-            fail(":compare-model: \(error)")
         }
     }
 }

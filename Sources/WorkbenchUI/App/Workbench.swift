@@ -20,8 +20,9 @@ public final class Workbench {
     public private(set) var sampleIndex = -1
     public private(set) var shouldQuit = false
     /// Loads another model for `:model` (replaceable in tests).
-    public var loadModel: (String) throws -> LoadedModel = { try LoadedModel.load($0) }
-    public var loadTokenizer: (String) throws -> Tokenizer = { try LoadedModel.tokenizer($0) }
+    /// Run by background jobs (`:model`, `:compare-model`, `:tokenizers`), never on the key path.
+    public var loadModel: @Sendable (String) throws -> LoadedModel = { try LoadedModel.load($0) }
+    public var loadTokenizer: @Sendable (String) throws -> Tokenizer = { try LoadedModel.tokenizer($0) }
     /// `:tokenizers A,B`: the tokenizers the tokens pane also splits the text with.
     public var arena = TokenizerArena()
     /// `:compare-model M`: a second model beside this one.

@@ -135,6 +135,12 @@ enum Commands {
     }
 }
 
+/// Which of `:tokenizers`' names failed to load, and why.
+struct TokenizerLoadFailure: Error, CustomStringConvertible {
+    let name: String, error: any Error
+    var description: String { "\(name): \(error)" }
+}
+
 extension Workbench {
     /// Runs one command line; problems become a red notice, never a crash.
     public func run(command line: String) {
@@ -235,15 +241,19 @@ extension Workbench {
             return state.say("tokenizer arena closed")
         }
         guard names.count <= 8 else { return fail(":tokenizers takes at most 8 tokenizers") }
-        var loaded: [(name: String, tokenizer: Tokenizer)] = []
-        for name in names {
-            do { loaded.append(((name as NSString).lastPathComponent, try loadTokenizer(name))) } catch {
-                return fail(":tokenizers \(name): \(error)")
+        let load = loadTokenizer
+        state.say("loading \(names.count == 1 ? "a tokenizer" : "\(names.count) tokenizers")…")
+        jobs.load(failure: ":tokenizers ") {
+            try names.map { name in
+                do { return ((name as NSString).lastPathComponent, try load(name)) } catch {
+                    throw TokenizerLoadFailure(name: name, error: error)
+                }
             }
+        } then: { [unowned self] (loaded: [(name: String, tokenizer: Tokenizer)]) in
+            arena = TokenizerArena(entries: loaded)
+            state.focus = .tokens
+            state.say("the tokens pane also splits with \(loaded.map(\.name).joined(separator: ", "))")
         }
-        arena = TokenizerArena(entries: loaded)
-        state.focus = .tokens
-        state.say("the tokens pane also splits with \(loaded.map(\.name).joined(separator: ", "))")
     }
 
     func setComparison(_ arg: String) {
@@ -297,11 +307,13 @@ extension Workbench {
 
     func switchModel(_ arg: String) {
         guard !arg.isEmpty else { return fail(":model takes a directory or hub id") }
-        do {
-            replaceSession(with: try loadModel(arg))
-            state.say("loaded \(session.model.name)")
-        } catch {
-            fail("\(error)")
+        let load = loadModel
+        state.say("loading \(arg)…")
+        jobs.load(failure: "") {
+            try load(arg)
+        } then: { [unowned self] model in
+            replaceSession(with: model)
+            state.say("loaded \(model.name)")
         }
     }
 }

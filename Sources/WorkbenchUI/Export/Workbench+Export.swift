@@ -58,11 +58,21 @@ extension Workbench {
                 changed = true
             }
         }
-        for notice in jobs.collect() {
-            state.notice = notice
+        for outcome in jobs.collect() {
+            switch outcome {
+            case .notice(let notice): state.notice = notice
+            case .apply(let change): change()
+            }
             changed = true
         }
         return changed
+    }
+
+    /// Waits for the background jobs started so far (a model or tokenizers
+    /// loading) and applies what they bring, as the loop would (start-up, tests).
+    public func finishJobs() {
+        jobs.waitUntilDone()
+        _ = tick()
     }
 
     /// Waits for the session, pending exports and background jobs (tests, headless use).
