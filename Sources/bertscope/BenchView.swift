@@ -6,17 +6,18 @@ import WorkbenchUI
 /// opens it, and the keys a user presses while looking at it.
 enum BenchView: Hashable {
     case attention(AttentionViewKind)
-    case overview, tokenizers, compare, importance, explain, secondModel
+    case overview, arithmetic, tokenizers, compare, importance, explain, secondModel
 
     static let all: [BenchView] =
         AttentionViewKind.allCases.map { .attention($0) } + [
-            .overview, .tokenizers, .compare, .importance, .explain, .secondModel,
+            .overview, .arithmetic, .tokenizers, .compare, .importance, .explain, .secondModel,
         ]
 
     var name: String {
         switch self {
         case .attention(let kind): return kind.rawValue
         case .overview: return "overview"
+        case .arithmetic: return "arithmetic"
         case .tokenizers: return "tokenizers"
         case .compare: return "compare"
         case .importance: return "importance"
@@ -32,7 +33,7 @@ enum BenchView: Hashable {
 
     /// What the views beside the attention pane's are, for `--help` (ArgumentParser lists the names).
     static let help =
-        "overview (all layers × heads), tokenizers (:tokenizers, see --tokenizers), compare (:compare, A′ = the "
+        "overview (all layers × heads), arithmetic (x: one cell's attention step by step), tokenizers (:tokenizers, see --tokenizers), compare (:compare, A′ = the "
         + "text with its first word changed), importance (H), explain (the task head's attribution), second-model "
         + "(see --compare-model)"
 
@@ -42,7 +43,7 @@ enum BenchView: Hashable {
     var keys: [Key] {
         let typing: [Key] = [.char("i"), .char("x"), .escape]
         switch self {
-        case .attention, .secondModel:
+        case .attention, .secondModel, .arithmetic:
             let moves: [Key] = [
                 .down, .down, .right, .right, .char("["), .char("."), .up, .left, .char("]"), .char(","),
             ]

@@ -56,6 +56,9 @@ struct BenchViewRun {
         case .overview:
             w.state.focus = .attention
             w.handle(.char("o"))
+        case .arithmetic:
+            w.state.focus = .attention
+            w.handle(.char("x"))
         case .tokenizers:
             w.run(command: "tokenizers \(tokenizers)")
             w.finishJobs()
