@@ -43,3 +43,30 @@ import TestSupport
         #expect(KeyMap.helpLines.contains { $0.context == .attention && $0.keys == "x" })
     }
 }
+
+/// `A` in the attention pane: the session recomputes every layer for every
+/// token, and the panel shows the tokens pane's token; its numbers are the trace's.
+@Suite struct AnatomyPanelTests {
+    @Test func theSelectedTokensLayersAreTheTraces() throws {
+        let w = makeWorkbench("the cat sat on the mat")
+        w.press(.escape, .char("l"), .char("l"))
+        w.state.focus = .attention
+        w.press(.char("A"))
+        #expect(w.state.attention.panel == .anatomy && w.state.context == .anatomy)
+        w.session.waitUntilIdle()
+        let r = try #require(w.snapshot.result)
+        let a = try #require(r.anatomy?.anatomy)
+        let i = w.state.tokens.selected
+        let g = w.render(width: 160, height: 48)
+        #expect(g.contains("token \"\(r.encoding.tokens[i])\" (#\(i)) through the layers"))
+        let last = try #require(a.step(layer: a.layers - 1, token: i))
+        #expect(g.contains(String(format: "%6.2f", last.output)) && last.difference < 1e-4)
+        // Another token in the tokens pane: the same analysis, another row set.
+        w.state.focus = .tokens
+        w.press(.char("l"))
+        #expect(w.render(width: 160, height: 48).contains("(#\(i + 1)) through the layers"))
+        w.state.focus = .attention
+        w.press(.char("A"))
+        #expect(w.state.attention.panel == nil)
+    }
+}

@@ -490,3 +490,28 @@ extension FrameGoldenTests {
         expectGolden("arithmetic-waiting-80x24", frame(v, s, 80, 24))
     }
 }
+
+extension FrameGoldenTests {
+    /// The layer anatomy (`A`): the embedding's parts and every layer's norms, the layer shown highlighted.
+    @Test func layerAnatomy() {
+        var s = ViewFixtures.state(.attention)
+        s.attention.panel = .anatomy
+        s.attention.layer = 1
+        var a = AnatomyView(token: "bank", position: 2, layer: 1)
+        a.embedding = "word 1.34 + position 0.44 + type 0.48 → ‖sum‖ 1.39 → LayerNorm → ‖h₀‖ 11.73"
+        a.rows = [
+            .init(
+                input: 11.73, attention: 2.7, afterAttention: 12.04, ffn: 4.23, output: 12.58, attentionCosine: 0.912,
+                ffnCosine: 0.945, neurons: "#546 1.85 #14 1.20", difference: 2e-7),
+            .init(
+                input: 12.58, attention: 6.9, afterAttention: 11.77, ffn: 10.79, output: 11.22, attentionCosine: 0.869,
+                ffnCosine: 0.777, neurons: "#829 1.83 #94 1.10", difference: 1.4e-6),
+        ]
+        var v = ViewFixtures.view()
+        v.panel = PanelView(.anatomy, a)
+        expectGolden("anatomy-160x48", frame(v, s, 160, 48))
+        v.panel = PanelView(
+            .anatomy, AnatomyView(waiting: "running every layer again for every token (about one forward pass)…"))
+        expectGolden("anatomy-waiting-80x24", frame(v, s, 80, 24))
+    }
+}

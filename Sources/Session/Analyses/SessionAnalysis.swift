@@ -55,7 +55,8 @@ struct SessionAnalysis: Sendable {
     /// In the order they run: the view on screen first (context mixing), then
     /// the task head's answer before its slower companions.
     static let all: [SessionAnalysis] = [
-        .mixing, .headEntropies, .arithmetic, .task, .importance, .windowExplanations, .maskElsewhere, .patching,
+        .mixing, .headEntropies, .arithmetic, .anatomy, .task, .importance, .windowExplanations, .maskElsewhere,
+        .patching,
         .comparison, .flow,
     ]
 }

@@ -1,0 +1,152 @@
+import Checkpoint
+
+/// What each sublayer of every layer does to every token (the layer
+/// anatomy, #28): post-LN BERT computes h = LN(x + attention(x)) and
+/// y = LN(h + FFN(h)); these are the norms of each term, how far each step
+/// turns the token (cosines), the most active FFN neurons, and the largest
+/// difference between the recomputed output and the trace's (a self-check).
+public struct LayerAnatomy: Sendable, Equatable {
+    /// One layer for one token.
+    public struct Step: Sendable, Equatable {
+        /// ‖x‖ in, ‖attention output‖ (W_O c + b_O), ‖h‖ after add & LayerNorm.
+        public var input: Float, attention: Float, afterAttention: Float
+        /// ‖FFN output‖ (W_2 act(W_1 h + b_1) + b_2), ‖y‖ after add & LayerNorm.
+        public var ffn: Float, output: Float
+        /// cos(x, h) and cos(h, y): 1 = the step kept the direction.
+        public var attentionCosine: Float, ffnCosine: Float
+        /// The FFN's most active neurons (after the activation), strongest first.
+        public var neurons: [Int], activations: [Float]
+        /// max |recomputed y − the trace's hidden state|.
+        public var difference: Float
+    }
+
+    /// One token's embedding: its parts' norms and the embedding output's.
+    public struct Embedding: Sendable, Equatable {
+        public var word: Float, position: Float?, tokenType: Float?, sum: Float, output: Float
+        /// ALBERT and narrow DeBERTa: the sum is projected up to the hidden size.
+        public var projected: Bool
+    }
+
+    public let tokens: Int, layers: Int
+    /// `[token]`.
+    public let embeddings: [Embedding]
+    /// `[layer * tokens + token]`.
+    public let steps: [Step]
+    public static let neuronsKept = 4
+
+    public func step(layer: Int, token: Int) -> Step? {
+        guard (0..<layers).contains(layer), (0..<tokens).contains(token) else { return nil }
+        return steps[layer * tokens + token]
+    }
+}
+
+extension BertEncoder {
+    /// Every layer of `trace` decomposed for every token, from the layer's
+    /// input (the trace's hidden state) and its attention probabilities.
+    public func layerAnatomy(_ trace: Trace, ids: [Int], typeIds: [Int]?) throws -> LayerAnatomy {
+        let n = trace.tokens, d = config.hiddenSize, L = config.numLayers
+        guard trace.layers == L, trace.hidden == d, trace.heads == config.numHeads, ids.count == n,
+            trace.keepsAttention(0...max(0, L - 1)), n > 0
+        else {
+            throw EncoderError("the layer anatomy needs a full trace of this model (every layer's attention)")
+        }
+        guard ids.allSatisfy({ (0..<config.vocabSize).contains($0) }), (typeIds?.count ?? n) == n else {
+            throw EncoderError("the layer anatomy's token ids do not fit this model")
+        }
+        var steps: [LayerAnatomy.Step] = []
+        steps.reserveCapacity(L * n)
+        for l in 0..<L { steps += anatomy(of: l, trace) }
+        return LayerAnatomy(
+            tokens: n, layers: L, embeddings: embeddingParts(trace, ids: ids, typeIds: typeIds), steps: steps)
+    }
+
+    private func embeddingParts(_ trace: Trace, ids: [Int], typeIds: [Int]?) -> [LayerAnatomy.Embedding] {
+        let e = config.embeddingSize, emb = weights.embeddings
+        let offset = config.relative == nil ? config.positionOffset : 0
+        return withExtendedLifetime(weights) {
+            ids.enumerated().map { i, id in
+                let w = emb.word.pointer + id * e
+                var sum = (0..<e).map { w[$0] }
+                var position: Float? = nil, type: Float? = nil
+                if let p = emb.position, (i + offset) < p.shape[0] {
+                    let row = p.pointer + (i + offset) * e
+                    position = Self.norm((0..<e).map { row[$0] })
+                    for k in 0..<e { sum[k] += row[k] }
+                }
+                if let t = emb.tokenType {
+                    let type_ = min(max(0, typeIds?[i] ?? 0), t.shape[0] - 1)
+                    let row = t.pointer + type_ * e
+                    type = Self.norm((0..<e).map { row[$0] })
+                    for k in 0..<e { sum[k] += row[k] }
+                }
+                return LayerAnatomy.Embedding(
+                    word: Self.norm((0..<e).map { w[$0] }), position: position, tokenType: type, sum: Self.norm(sum),
+                    output: Self.norm(Array(trace.hiddenState(layer: 0, token: i))), projected: emb.projection != nil)
+            }
+        }
+    }
+
+    /// Layer `l` for every token: the trace's probabilities times the values
+    /// recomputed from the layer's input, then the layer's own arithmetic.
+    private func anatomy(of l: Int, _ trace: Trace) -> [LayerAnatomy.Step] {
+        let n = trace.tokens, d = config.hiddenSize, H = config.numHeads, dh = config.headDim
+        let w = weights.layers[l]
+        let x = Array(trace.hiddenStates[(l * n * d)..<((l + 1) * n * d)])
+        let values = linearRows(x, rows: n, w.value)
+        var context = [Float](repeating: 0, count: n * d)
+        for h in 0..<H {
+            for i in 0..<n {
+                for j in 0..<n {
+                    let a = trace.attention(layer: l, head: h, row: i, column: j)
+                    guard a != 0 else { continue }
+                    for k in 0..<dh { context[i * d + h * dh + k] += a * values[j * d + h * dh + k] }
+                }
+            }
+        }
+        let attended = linearRows(context, rows: n, w.attentionOutput)
+        let h = addNorm(attended, x, w.attentionNorm, rows: n)
+        var inner = linearRows(h, rows: n, w.intermediate)
+        inner.withUnsafeMutableBufferPointer { apply(config.activation, $0.baseAddress!, count: $0.count) }
+        let ffn = linearRows(inner, rows: n, w.output)
+        let y = addNorm(ffn, h, w.outputNorm, rows: n)
+        let ff = config.intermediateSize
+        return (0..<n).map { i in
+            func row(_ a: [Float], _ width: Int) -> [Float] { Array(a[(i * width)..<((i + 1) * width)]) }
+            let xi = row(x, d), hi = row(h, d), yi = row(y, d)
+            let traced = trace.hiddenState(layer: l + 1, token: i)
+            let active = row(inner, ff)
+            let top = active.indices.sorted { active[$0] > active[$1] }.prefix(LayerAnatomy.neuronsKept)
+            return LayerAnatomy.Step(
+                input: Self.norm(xi), attention: Self.norm(row(attended, d)), afterAttention: Self.norm(hi),
+                ffn: Self.norm(row(ffn, d)), output: Self.norm(yi), attentionCosine: Self.cosine(xi, hi),
+                ffnCosine: Self.cosine(hi, yi), neurons: Array(top), activations: top.map { active[$0] },
+                difference: zip(yi, traced).reduce(0) { max($0, abs($1.0 - $1.1)) })
+        }
+    }
+
+    /// LayerNorm(a + b) row by row, as the layer computes it (float32 mean and variance).
+    private func addNorm(_ a: [Float], _ b: [Float], _ norm: BertWeights.LayerNorm, rows: Int) -> [Float] {
+        let d = config.hiddenSize
+        var out = [Float](repeating: 0, count: rows * d)
+        withExtendedLifetime(weights) {
+            let g = norm.weight.pointer, beta = norm.bias.pointer
+            for r in 0..<rows {
+                var s = [Float](repeating: 0, count: d)
+                for k in 0..<d { s[k] = a[r * d + k] + b[r * d + k] }
+                let mean = s.reduce(0, +) / Float(d)
+                let variance = s.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(d)
+                let inv = 1 / (variance + config.layerNormEps).squareRoot()
+                for k in 0..<d { out[r * d + k] = (s[k] - mean) * inv * g[k] + beta[k] }
+            }
+        }
+        return out
+    }
+
+    static func norm(_ v: [Float]) -> Float { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+
+    static func cosine(_ a: [Float], _ b: [Float]) -> Float {
+        let na = norm(a), nb = norm(b)
+        guard na > 0, nb > 0 else { return 0 }
+        return zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } / (na * nb)
+    }
+}

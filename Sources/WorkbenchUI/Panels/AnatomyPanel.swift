@@ -1,0 +1,138 @@
+import Foundation
+import Session
+import TextCells
+
+extension Context {
+    static let anatomy = Context("Layer anatomy")
+}
+
+/// The selected token through every layer (`A` in the attention pane): its
+/// embedding's parts, then per layer the residual in, what attention adds,
+/// add & LayerNorm, what the FFN adds, add & LayerNorm, how far each step
+/// turns it, and the FFN's most active neurons. The session recomputes the
+/// layers from the trace (`AnatomyAnalysis`); this file is the view model,
+/// its derivation, its drawing and its keys.
+struct AnatomyView: Hashable, Sendable {
+    struct Row: Hashable, Sendable {
+        var input: Float, attention: Float, afterAttention: Float, ffn: Float, output: Float
+        var attentionCosine: Float, ffnCosine: Float
+        var neurons: String
+        var difference: Float
+    }
+
+    var waiting: String? = nil
+    var token = ""
+    var position = 0
+    /// The embedding's parts as a line ("word 1.23 + position 0.45 + type 0.12 → …").
+    var embedding = ""
+    var rows: [Row] = []
+    /// The layer the attention pane shows (highlighted).
+    var layer = 0
+}
+
+enum AnatomyPanel {
+    static let panel = AttentionPanel(
+        context: .anatomy, bindings: bindings,
+        request: { _, _ in (.anatomy, AnalysisRequest(true)) },
+        derive: { snap, sel, s in PanelView(.anatomy, derive(snap, sel, s)) },
+        render: { v, _, r, c in
+            guard let a = v.value(as: AnatomyView.self) else { return }
+            render(a, r, &c)
+        })
+
+    static let bindings: [Binding] = [
+        .state(
+            [.char("A")], .attention,
+            "the layer anatomy of the selected token: what attention and the FFN add in every layer, and the norms"
+        ) { s, _ in s.attention.panel = .anatomy },
+        .state([.char("A"), .escape], .anatomy, "close the layer anatomy") { s, _ in s.attention.panel = nil },
+    ]
+
+    static func derive(_ snap: SessionSnapshot, _ sel: TokenSelection, _ s: AttentionState) -> AnatomyView {
+        var v = AnatomyView(layer: s.layer)
+        guard let r = snap.result, let out = r.anatomy else {
+            v.waiting = "running every layer again for every token (about one forward pass)…"
+            return v
+        }
+        guard let a = out.anatomy, a.embeddings.indices.contains(sel.query) else {
+            v.waiting = out.error ?? "no token \(sel.query) in this input"
+            return v
+        }
+        let i = sel.query
+        v.position = i
+        v.token = r.encoding.tokens.indices.contains(i) ? visibleText(r.encoding.tokens[i]) : "?"
+        let e = a.embeddings[i]
+        var parts = ["word \(f(e.word))"]
+        if let p = e.position { parts.append("position \(f(p))") }
+        if let t = e.tokenType { parts.append("type \(f(t))") }
+        v.embedding =
+            parts.joined(separator: " + ") + " → ‖sum‖ \(f(e.sum))" + (e.projected ? " → projected" : "")
+            + " → LayerNorm → ‖h₀‖ \(f(e.output))"
+            + (e.position == nil ? "  (positions enter as relative attention)" : "")
+        v.rows = (0..<a.layers).compactMap { l in
+            a.step(layer: l, token: i).map { st in
+                AnatomyView.Row(
+                    input: st.input, attention: st.attention, afterAttention: st.afterAttention, ffn: st.ffn,
+                    output: st.output, attentionCosine: st.attentionCosine, ffnCosine: st.ffnCosine,
+                    neurons: zip(st.neurons, st.activations).map { "#\($0) \(String(format: "%.2f", $1))" }
+                        .joined(separator: " "),
+                    difference: st.difference)
+            }
+        }
+        return v
+    }
+
+    static func f(_ v: Float) -> String { String(format: "%.2f", v) }
+}
+
+extension AnatomyPanel {
+    static func render(_ v: AnatomyView, _ pane: Rect, _ c: inout Canvas) {
+        let muted = c.theme.style(.muted), text = c.theme.style(.foreground)
+        if let w = v.waiting {
+            c.put(w, x: pane.x, y: pane.y, muted, clip: pane)
+            return
+        }
+        let r = Rect(x: pane.x, y: pane.y, width: pane.width, height: max(1, pane.height - 1))
+        var y = r.y
+        func line(_ s: String, _ style: Style) {
+            guard y < r.maxY else { return }
+            c.put(s, x: r.x, y: y, style, clip: r)
+            y += 1
+        }
+        line(
+            "token \"\(v.token)\" (#\(v.position)) through the layers: h = LN(x + attention), y = LN(h + FFN)",
+            c.theme.style(.foreground, [.bold]))
+        line("embedding: " + v.embedding, text)
+        line(
+            "layer  ‖x‖ in   ‖attn‖ cos(x,h)  ‖h‖    ‖FFN‖ cos(h,y)  ‖y‖    attn │ FFN       most active FFN neurons",
+            muted)
+        let top = max(v.rows.map { max($0.attention, $0.ffn) }.max() ?? 1, 1e-9)
+        for (l, row) in v.rows.enumerated() {
+            guard y < r.maxY else { break }
+            let head = String(
+                format: "L%-4d %6.2f  %6.2f  %6.3f  %6.2f %6.2f  %6.3f  %6.2f  ", l + 1, row.input, row.attention,
+                row.attentionCosine, row.afterAttention, row.ffn, row.ffnCosine, row.output)
+            var x = c.put(head, x: r.x, y: y, l == v.layer ? c.theme.style(.cursor, [.bold]) : text, clip: r)
+            x = bar(row.attention / top, x: x, y: y, r, &c)
+            x = c.put("│", x: x, y: y, muted, clip: r)
+            x = bar(row.ffn / top, x: x, y: y, r, &c)
+            c.put("  " + row.neurons, x: x, y: y, muted, clip: r)
+            y += 1
+        }
+        let worst = v.rows.map(\.difference).max() ?? 0
+        line(
+            String(format: "recomputed from the trace's input and attention: y differs by at most %.1e", worst),
+            muted)
+        c.segments(
+            ["A closes", " · [ ] layer (highlighted)", " · the tokens pane's ←→ choose the token"], x: pane.x,
+            y: min(y + 1, pane.maxY - 1), muted, clip: pane)
+    }
+
+    /// A 4-cell bar of `v` in [0, 1] (eighths), in the heat colour.
+    private static func bar(_ v: Float, x: Int, y: Int, _ r: Rect, _ c: inout Canvas) -> Int {
+        let cells = 4
+        let text = BarGlyphs.bar(Double(v), width: cells)
+        let padded = text + String(repeating: " ", count: max(0, cells - displayWidth(text)))
+        return c.put(padded, x: x, y: y, c.heat(HeatRamp.level(v, of: 1)), clip: r)
+    }
+}
