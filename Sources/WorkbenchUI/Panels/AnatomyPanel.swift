@@ -31,22 +31,10 @@ struct AnatomyView: Hashable, Sendable {
 }
 
 enum AnatomyPanel {
-    static let panel = AttentionPanel(
-        context: .anatomy, bindings: bindings,
-        request: { _, _ in (.anatomy, AnalysisRequest(true)) },
-        derive: { snap, sel, s in PanelView(.anatomy, derive(snap, sel, s)) },
-        render: { v, _, r, c in
-            guard let a = v.value(as: AnatomyView.self) else { return }
-            render(a, r, &c)
-        })
-
-    static let bindings: [Binding] = [
-        .state(
-            [.char("A")], .attention,
-            "the layer anatomy of the selected token: what attention and the FFN add in every layer, and the norms"
-        ) { s, _ in s.attention.panel = .anatomy },
-        .state([.char("A"), .escape], .anatomy, "close the layer anatomy") { s, _ in s.attention.panel = nil },
-    ]
+    static let panel = AttentionPanel.of(
+        .anatomy, opens: .char("A"),
+        "the layer anatomy of the selected token: what attention and the FFN add in every layer, and the norms",
+        request: { _, _ in (.anatomy, AnalysisRequest(true)) }, derive: derive, render: render)
 
     static func derive(_ snap: SessionSnapshot, _ sel: TokenSelection, _ s: AttentionState) -> AnatomyView {
         var v = AnatomyView(layer: s.layer)

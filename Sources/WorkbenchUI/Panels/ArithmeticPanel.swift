@@ -32,29 +32,18 @@ struct ArithmeticView: Hashable, Sendable {
 }
 
 enum ArithmeticPanel {
-    static let panel = AttentionPanel(
-        context: .arithmetic, bindings: bindings,
+    static let panel = AttentionPanel.of(
+        .arithmetic, opens: .char("x"),
+        "the arithmetic of the cursor cell: q·k, ÷√dₕ, softmax over the row, the context vector, the head's share",
+        keys: [
+            .state([.char("{")], .arithmetic, "previous dimension of qᵢ and kⱼ (its exact values)") { s, _ in
+                s.attention.panelCursor = max(0, s.attention.panelCursor - 1)
+            },
+            .state([.char("}")], .arithmetic, "next dimension of qᵢ and kⱼ") { s, _ in s.attention.panelCursor += 1 },
+        ],
+        onOpen: { $0.panelCursor = 0 },
         request: { s, _ in (.arithmetic, AnalysisRequest(ArithmeticRequest(layer: s.layer, head: s.head))) },
-        derive: { snap, sel, s in PanelView(.arithmetic, derive(snap, sel, s)) },
-        render: { v, s, r, c in
-            guard let a = v.value(as: ArithmeticView.self) else { return }
-            render(a, r, &c)
-        })
-
-    static let bindings: [Binding] = [
-        .state(
-            [.char("x")], .attention,
-            "the arithmetic of the cursor cell: q·k, ÷√dₕ, softmax over the row, the context vector, the head's share"
-        ) { s, _ in
-            s.attention.panel = .arithmetic
-            s.attention.panelCursor = 0
-        },
-        .state([.char("x"), .escape], .arithmetic, "close the arithmetic") { s, _ in s.attention.panel = nil },
-        .state([.char("{")], .arithmetic, "previous dimension of qᵢ and kⱼ (its exact values)") { s, _ in
-            s.attention.panelCursor = max(0, s.attention.panelCursor - 1)
-        },
-        .state([.char("}")], .arithmetic, "next dimension of qᵢ and kⱼ") { s, _ in s.attention.panelCursor += 1 },
-    ]
+        derive: derive, render: render)
 
     static func derive(_ snap: SessionSnapshot, _ sel: TokenSelection, _ s: AttentionState) -> ArithmeticView {
         var v = ArithmeticView(layer: s.layer, head: s.head)

@@ -19,6 +19,34 @@ struct AttentionPanel: Sendable {
     let render: @Sendable (PanelView, AttentionState, Rect, inout Canvas) -> Void
 }
 
+extension AttentionPanel {
+    /// A panel whose view model is `V`: the frame carries it as a
+    /// `PanelView`; `key` opens it from the attention pane and closes it
+    /// again (as Esc does); `keys` are its own bindings.
+    static func of<V: Hashable & Sendable>(
+        _ context: Context, opens key: Key, _ help: String, keys: [Binding] = [],
+        onOpen: @escaping @Sendable (inout AttentionState) -> Void = { _ in },
+        request: @escaping @Sendable (AttentionState, TokenSelection) -> (AnalysisKind, AnalysisRequest)?,
+        derive: @escaping @Sendable (SessionSnapshot, TokenSelection, AttentionState) -> V,
+        render: @escaping @Sendable (V, Rect, inout Canvas) -> Void
+    ) -> AttentionPanel {
+        let open = Binding.state([key], .attention, help) { s, _ in
+            s.attention.panel = context
+            onOpen(&s.attention)
+        }
+        let close = Binding.state([key, .escape], context, "close the \(context.rawValue.lowercased())") { s, _ in
+            s.attention.panel = nil
+        }
+        return AttentionPanel(
+            context: context, bindings: [open, close] + keys, request: request,
+            derive: { snap, sel, s in PanelView(context, derive(snap, sel, s)) },
+            render: { v, _, r, c in
+                guard let view = v.value(as: V.self) else { return }
+                render(view, r, &c)
+            })
+    }
+}
+
 /// The tokens the panes select (identities, not rows): the query is the
 /// tokens pane's, the key the attention cursor's.
 struct TokenSelection: Equatable, Sendable {
