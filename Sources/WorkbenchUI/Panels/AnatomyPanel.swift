@@ -76,27 +76,19 @@ enum AnatomyPanel {
 extension AnatomyPanel {
     static func render(_ v: AnatomyView, _ pane: Rect, _ c: inout Canvas) {
         let muted = c.theme.style(.muted), text = c.theme.style(.foreground)
-        if let w = v.waiting {
-            c.put(w, x: pane.x, y: pane.y, muted, clip: pane)
-            return
-        }
-        let r = Rect(x: pane.x, y: pane.y, width: pane.width, height: max(1, pane.height - 1))
-        var y = r.y
-        func line(_ s: String, _ style: Style) {
-            guard y < r.maxY else { return }
-            c.put(s, x: r.x, y: y, style, clip: r)
-            y += 1
-        }
-        line(
+        guard var p = PanelLines(pane, waiting: v.waiting, &c) else { return }
+        let r = p.area
+        p.line(
             "token \"\(v.token)\" (#\(v.position)) through the layers: h = LN(x + attention), y = LN(h + FFN)",
-            c.theme.style(.foreground, [.bold]))
-        line("embedding: " + v.embedding, text)
-        line(
+            c.theme.style(.foreground, [.bold]), &c)
+        p.line("embedding: " + v.embedding, text, &c)
+        p.line(
             "layer  ‖x‖ in   ‖attn‖ cos(x,h)  ‖h‖    ‖FFN‖ cos(h,y)  ‖y‖    attn │ FFN       most active FFN neurons",
-            muted)
+            muted, &c)
         let top = max(v.rows.map { max($0.attention, $0.ffn) }.max() ?? 1, 1e-9)
         for (l, row) in v.rows.enumerated() {
-            guard y < r.maxY else { break }
+            guard p.y < r.maxY else { break }
+            let y = p.y
             let head = String(
                 format: "L%-4d %6.2f  %6.2f  %6.3f  %6.2f %6.2f  %6.3f  %6.2f  ", l + 1, row.input, row.attention,
                 row.attentionCosine, row.afterAttention, row.ffn, row.ffnCosine, row.output)
@@ -105,15 +97,13 @@ extension AnatomyPanel {
             x = c.put("│", x: x, y: y, muted, clip: r)
             x = bar(row.ffn / top, x: x, y: y, r, &c)
             c.put("  " + row.neurons, x: x, y: y, muted, clip: r)
-            y += 1
+            p.y += 1
         }
         let worst = v.rows.map(\.difference).max() ?? 0
-        line(
+        p.line(
             String(format: "recomputed from the trace's input and attention: y differs by at most %.1e", worst),
-            muted)
-        c.segments(
-            ["A closes", " · [ ] layer (highlighted)", " · the tokens pane's ←→ choose the token"], x: pane.x,
-            y: min(y + 1, pane.maxY - 1), muted, clip: pane)
+            muted, &c)
+        p.keys(["A closes", " · [ ] layer (highlighted)", " · the tokens pane's ←→ choose the token"], &c)
     }
 
     /// A 4-cell bar of `v` in [0, 1] (eighths), in the heat colour.

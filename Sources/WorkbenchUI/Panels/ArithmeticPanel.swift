@@ -77,32 +77,23 @@ enum ArithmeticPanel {
 
 extension ArithmeticPanel {
     static func render(_ v: ArithmeticView, _ pane: Rect, _ c: inout Canvas) {
-        // The last row keeps the keys; the steps fill what is above it.
-        let r = Rect(x: pane.x, y: pane.y, width: pane.width, height: max(1, pane.height - 1))
         let muted = c.theme.style(.muted), text = c.theme.style(.foreground), bold = c.theme.style(.foreground, [.bold])
-        if let w = v.waiting {
-            c.put(w, x: r.x, y: r.y, muted, clip: r)
-            return
-        }
-        var y = r.y
-        func line(_ s: String, _ style: Style) {
-            guard y < r.maxY else { return }
-            c.put(s, x: r.x, y: y, style, clip: r)
-            y += 1
-        }
-        line(
+        // The last row keeps the keys; the steps fill what is above it.
+        guard var p = PanelLines(pane, waiting: v.waiting, &c) else { return }
+        let r = p.area
+        p.line(
             "query \"\(v.queryLabel)\" → key \"\(v.keyLabel)\" · layer \(v.layer + 1), head \(v.head + 1) · dₕ = \(v.query.count)",
-            bold)
+            bold, &c)
         let d = v.dimension
-        strip("qᵢ", v.query, mark: d, y: &y, r, &c)
-        strip("kⱼ", v.key, mark: d, y: &y, r, &c)
-        strip("qᵢ⊙kⱼ", v.products, mark: d, y: &y, r, &c)
+        strip("qᵢ", v.query, mark: d, y: &p.y, r, &c)
+        strip("kⱼ", v.key, mark: d, y: &p.y, r, &c)
+        strip("qᵢ⊙kⱼ", v.products, mark: d, y: &p.y, r, &c)
         if v.query.indices.contains(d) {
             let top = v.products.indices.sorted { abs(v.products[$0]) > abs(v.products[$1]) }.prefix(3)
-            line(
+            p.line(
                 "d\(d + 1): \(f(v.query[d])) × \(f(v.key[d])) = \(f(v.products[d]))   largest: "
                     + top.map { "d\($0 + 1) \(String(format: "%+.3f", v.products[$0]))" }.joined(separator: " · "),
-                text)
+                text, &c)
         }
         // 1/√dₕ, or DeBERTa's 1/√(dₕ · the number of score terms).
         let root = v.scale > 0 ? 1 / (v.scale * v.scale) : 0
@@ -110,28 +101,26 @@ extension ArithmeticPanel {
         let content = "Σ qᵢ⊙kⱼ = \(f(v.dot)) × \(f(v.scale)) (1/√\(under)) = \(f(v.scaled))"
         let mask = v.masked ? " + mask −∞ (padding)" : " + mask 0"
         if v.c2p != nil || v.p2c != nil {
-            line(content + " content → content", text)
+            p.line(content + " content → content", text, &c)
             var terms = v.c2p.map { "+ c2p \(f($0))" } ?? ""
             terms += v.p2c.map { " + p2c \(f($0))" } ?? ""
             if let dist = v.distance, let bucket = v.bucket { terms += " (distance \(dist), bucket \(bucket))" }
-            line(terms + mask + " = score \(f(v.score))", text)
+            p.line(terms + mask + " = score \(f(v.score))", text, &c)
         } else {
-            line(content + mask + " = score \(f(v.score))", text)
+            p.line(content + mask + " = score \(f(v.score))", text, &c)
         }
-        line(
+        p.line(
             "softmax: exp(\(f(v.score)) − \(f(v.rowMax)) row max) ÷ \(f(v.rowSum)) Σ over \(v.row.count) keys = p "
-                + String(format: "%.6f", v.probability), bold)
-        line(
+                + String(format: "%.6f", v.probability), bold, &c)
+        p.line(
             "the model's p \(String(format: "%.6f", v.model)); the row recomputed differs by at most "
-                + String(format: "%.1e", v.difference), muted)
-        rowStrip(v, y: &y, r, &c)
-        strip("context Σⱼpⱼvⱼ", v.context, mark: d, y: &y, r, &c)
+                + String(format: "%.1e", v.difference), muted, &c)
+        rowStrip(v, y: &p.y, r, &c)
+        strip("context Σⱼpⱼvⱼ", v.context, mark: d, y: &p.y, r, &c)
         let pct = v.heads > 0 ? String(format: " (%.0f%%)", v.share / v.heads * 100) : ""
-        line("‖context‖ \(f(v.contextNorm)) · through W_O: this head's share ‖W_Oʰ c‖ \(f(v.share))", text)
-        line("of all heads' ‖Σₕ W_Oʰ cₕ‖ \(f(v.heads))\(pct), before the bias, the residual and LayerNorm", muted)
-        c.segments(
-            ["←→ key", " · ↑↓ query", " · [ ] layer", " · , . head", " · { } dimension", " · x closes"], x: pane.x,
-            y: min(y + 1, pane.maxY - 1), muted, clip: pane)
+        p.line("‖context‖ \(f(v.contextNorm)) · through W_O: this head's share ‖W_Oʰ c‖ \(f(v.share))", text, &c)
+        p.line("of all heads' ‖Σₕ W_Oʰ cₕ‖ \(f(v.heads))\(pct), before the bias, the residual and LayerNorm", muted, &c)
+        p.keys(["←→ key", " · ↑↓ query", " · [ ] layer", " · , . head", " · { } dimension", " · x closes"], &c)
     }
 
     static func f(_ v: Float) -> String { String(format: "%.3f", v) }

@@ -47,6 +47,37 @@ extension AttentionPanel {
     }
 }
 
+/// A panel's body written line by line from the top; the pane's last row
+/// is kept for its keys, and what does not fit is left out.
+struct PanelLines {
+    let pane: Rect
+    /// Where lines go: the pane without its last row.
+    let area: Rect
+    var y: Int
+
+    /// nil after drawing `waiting` (what the panel says until its analysis arrives), if there is one.
+    init?(_ pane: Rect, waiting: String?, _ c: inout Canvas) {
+        if let waiting {
+            c.put(waiting, x: pane.x, y: pane.y, c.theme.style(.muted), clip: pane)
+            return nil
+        }
+        self.pane = pane
+        area = Rect(x: pane.x, y: pane.y, width: pane.width, height: max(1, pane.height - 1))
+        y = pane.y
+    }
+
+    mutating func line(_ text: String, _ style: Style, _ c: inout Canvas) {
+        guard y < area.maxY else { return }
+        c.put(text, x: area.x, y: y, style, clip: area)
+        y += 1
+    }
+
+    /// The panel's keys, a line below the last one (or on the pane's last row).
+    func keys(_ parts: [String], _ c: inout Canvas) {
+        c.segments(parts, x: pane.x, y: min(y + 1, pane.maxY - 1), c.theme.style(.muted), clip: pane)
+    }
+}
+
 /// The tokens the panes select (identities, not rows): the query is the
 /// tokens pane's, the key the attention cursor's.
 struct TokenSelection: Equatable, Sendable {
