@@ -83,13 +83,18 @@ import Testing
         try t.send("Tab")
         try t.waitFor(text: "Attention · layer 1/6 · head 1/12")
         var slowest = 0.0
+        // A release build (BERTSCOPE_BINARY=.build-release/release/bertscope) answers within
+        // 100 ms; the debug build the suite runs draws a full frame in ~0.25 s.
+        let bound = try bertscopeBinary().contains("/release/") ? 0.1 : 0.6
         for title in Self.titles {
             let pressed = Date()
             try t.send("v")
-            try t.waitFor("the view \(title)", timeout: 10) { $0.contains(title) }
+            try t.waitFor("the view \(title)", timeout: 10, pollMicroseconds: 5_000, settle: false) {
+                $0.contains(title)
+            }
             let took = Date().timeIntervalSince(pressed)
             slowest = max(slowest, took)
-            #expect(took < 0.6, "\(title): \(took) s")
+            #expect(took < bound, "\(title): \(took) s")
         }
         try t.send("q")
         print("ViewCycleTmuxTests: slowest key → frame \(Int(slowest * 1000)) ms")

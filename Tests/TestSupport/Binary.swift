@@ -1,7 +1,13 @@
 import Foundation
 
-/// The built `bertscope` executable beside the test bundle (swift test builds it).
+/// The built `bertscope` executable beside the test bundle (swift test builds it),
+/// or `BERTSCOPE_BINARY` (a release build, for the latency tests' release bounds).
 public func bertscopeBinary() throws -> String {
+    if let chosen = ProcessInfo.processInfo.environment["BERTSCOPE_BINARY"],
+        FileManager.default.isExecutableFile(atPath: chosen)
+    {
+        return chosen
+    }
     let besideRunner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         .appendingPathComponent("bertscope")
     let candidates = [besideRunner.path, Fixtures.packageRoot.appendingPathComponent(".build/debug/bertscope").path]

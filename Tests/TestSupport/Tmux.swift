@@ -46,17 +46,19 @@ public final class Tmux {
     }
 
     /// Polls the screen until `condition` holds, up to `timeout` seconds, then returns the
-    /// frame once tmux has finished drawing it (see `settled`).
+    /// frame once tmux has finished drawing it (see `settled`). `pollMicroseconds`: how
+    /// often (a latency test polls often and returns the first read that holds).
     @discardableResult
-    public func waitFor(_ what: String, timeout: Double = 15, escapes: Bool = false, _ condition: (String) -> Bool)
-        throws -> String
-    {
+    public func waitFor(
+        _ what: String, timeout: Double = 15, escapes: Bool = false, pollMicroseconds: UInt32 = 50_000,
+        settle: Bool = true, _ condition: (String) -> Bool
+    ) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
             last = screen(escapes: escapes)
-            if condition(last) { return settled(last, escapes: escapes, condition) }
-            usleep(50_000)
+            if condition(last) { return settle ? settled(last, escapes: escapes, condition) : last }
+            usleep(pollMicroseconds)
         }
         throw NSError(
             domain: "tmux", code: 2,
