@@ -86,7 +86,7 @@ extension Workbench {
         }
         guard let map = currentMap(for: r), map.size > 0 else { return }
         state.attention.keyToken = clamped(state.attention.keyToken, r.encoding.count)
-        followSelectedTokens(map)
+        Update.followSelectedTokens(&state, map)
         guard let pane = layout.attention, !state.attention.overview, !state.attention.focusMode,
             let v = deriver.attentionView(r, state.attention)
         else { return }

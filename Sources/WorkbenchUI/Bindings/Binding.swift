@@ -73,6 +73,9 @@ public enum Effect: Equatable, Sendable {
     case leaveTour
     /// The command line's text runs (Enter) or is completed (Tab).
     case runCommand(String), completeCommand
+    /// An input line's text changed (typing, a paste): history browsing
+    /// stops, masks are dropped, the session encodes and the draft is saved.
+    case textEdited
 }
 
 /// One key binding: keys, where it applies, what it does, and the help line
