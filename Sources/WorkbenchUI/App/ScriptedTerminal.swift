@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Dispatch
 
 /// A terminal that types a script at set times and keeps the frames in
@@ -80,7 +83,3 @@ public final class ScriptedTerminal: TerminalBackend {
         nanosleep(&ts, nil)
     }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#endif

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Dispatch
 import Foundation
 
@@ -51,7 +54,3 @@ extension Workbench {
         run(command: "model \(session.model.directory.path)")
     }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#endif
