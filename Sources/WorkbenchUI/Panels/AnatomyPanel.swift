@@ -103,7 +103,8 @@ extension AnatomyPanel {
         p.line(
             String(format: "recomputed from the trace's input and attention: y differs by at most %.1e", worst),
             muted, &c)
-        p.keys(["A closes", " · [ ] layer (highlighted)", " · the tokens pane's ←→ choose the token"], &c)
+        p.keys(
+            ["A closes", " · [ ] layer (highlighted)", " · the tokens pane's ←→ choose the token", " · z zooms"], &c)
     }
 
     /// A 4-cell bar of `v` in [0, 1] (eighths), in the heat colour.

@@ -120,7 +120,9 @@ extension ArithmeticPanel {
         let pct = v.heads > 0 ? String(format: " (%.0f%%)", v.share / v.heads * 100) : ""
         p.line("‖context‖ \(f(v.contextNorm)) · through W_O: this head's share ‖W_Oʰ c‖ \(f(v.share))", text, &c)
         p.line("of all heads' ‖Σₕ W_Oʰ cₕ‖ \(f(v.heads))\(pct), before the bias, the residual and LayerNorm", muted, &c)
-        p.keys(["←→ key", " · ↑↓ query", " · [ ] layer", " · , . head", " · { } dimension", " · x closes"], &c)
+        p.keys(
+            ["←→ key", " · ↑↓ query", " · [ ] layer", " · , . head", " · { } dimension", " · x closes", " · z zooms"],
+            &c)
     }
 
     static func f(_ v: Float) -> String { String(format: "%.3f", v) }
