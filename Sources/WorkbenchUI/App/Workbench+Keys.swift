@@ -65,12 +65,14 @@ extension Workbench {
         case .tourStep(let delta): stepTour(by: delta)
         case .leaveTour: leaveTour()
         case .runCommand(let text): run(command: text)
+        case .submit: submitCurrent()
+        case .io(let io): run(io)
         case .textEdited:
             history.stopBrowsing()
             textChanged()
         case .completeCommand:
             guard case .command(var editor) = state.overlay else { return }
-            if let completed = Commands.complete(editor.text, workbench: self) { editor.text = completed }
+            if let completed = Commands.complete(editor.text, commandContext(r)) { editor.text = completed }
             state.overlay = .command(editor)
         }
     }

@@ -73,6 +73,10 @@ public enum Effect: Equatable, Sendable {
     case leaveTour
     /// The command line's text runs (Enter) or is completed (Tab).
     case runCommand(String), completeCommand
+    /// A command changed what is asked: the session encodes again, its notice stays.
+    case submit
+    /// A command's I/O (files, themes, models, tours, exports).
+    case io(CommandIO)
     /// An input line's text changed (typing, a paste): history browsing
     /// stops, masks are dropped, the session encodes and the draft is saved.
     case textEdited

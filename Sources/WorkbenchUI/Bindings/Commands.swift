@@ -4,110 +4,126 @@ import Foundation
 import SafeIO
 import Tokenizers
 
-/// One `:` command: its name, usage and help (the help overlay, the `:`
-/// binding and docs/workbench.md list them from here), argument completion, and
-/// what it does.
+/// What a command reads besides the state: the model's shape, the windows
+/// on screen, the names it completes, mean ablation's reference count.
+struct CommandContext: Sendable {
+    var facts: ModelFacts
+    var windows = 1
+    var themes: [String] = [], tours: [String] = []
+    var reference = 0
+}
+
+/// One `:` command, the same kind of record as a key binding (helix): its
+/// name, usage and help (the help overlay, the `:` binding and
+/// docs/workbench.md list them from here), argument completion, and what it
+/// does — a change of the state, and an effect for what needs I/O or the
+/// session, which the controller runs.
 struct Command: Sendable {
     let name: String
     let usage: String
     let help: String
     /// Candidate arguments for Tab completion.
-    let arguments: @Sendable (Workbench) -> [String]
-    let run: @Sendable (Workbench, String) -> Void
+    let arguments: @Sendable (CommandContext) -> [String]
+    let run: @Sendable (inout WorkbenchState, String, CommandContext) -> Effect
 
     init(
         _ name: String, _ usage: String, _ help: String,
-        arguments: @escaping @Sendable (Workbench) -> [String] = { _ in [] },
-        run: @escaping @Sendable (Workbench, String) -> Void
+        arguments: @escaping @Sendable (CommandContext) -> [String] = { _ in [] },
+        run: @escaping @Sendable (inout WorkbenchState, String, CommandContext) -> Effect
     ) {
         self.name = name; self.usage = usage; self.help = help; self.arguments = arguments; self.run = run
     }
+
+    /// A command that is all I/O: its argument goes to the controller as `effect`.
+    static func io(
+        _ name: String, _ usage: String, _ help: String,
+        arguments: @escaping @Sendable (CommandContext) -> [String] = { _ in [] },
+        _ effect: @escaping @Sendable (String) -> CommandIO
+    ) -> Command {
+        Command(name, usage, help, arguments: arguments) { _, arg, _ in .io(effect(arg)) }
+    }
+}
+
+/// What a command asks of the controller: files, themes, models, tours, exports.
+public enum CommandIO: Equatable, Sendable {
+    case open(String), theme(String), sample(String), gold(String), tokenizers(String)
+    case compareModel(String), model(String), reload
+    case tour(String), record(String), step, caption(String), stopRecording, save(String)
+    case export(String), recover
 }
 
 enum Commands {
     static let viewArguments = AttentionViewKind.allCases.map(\.rawValue) + ["words", "tokens", "special", "nospecial"]
 
     static let all: [Command] = [
-        Command("layer", ":layer N", "show layer N (1 = first)") { w, arg in w.showLayer(arg) },
-        Command("head", ":head N", "show head N of the layer (single-head view)") { w, arg in w.showHead(arg) },
+        Command("layer", ":layer N", "show layer N (1 = first)") { s, arg, c in s.showLayer(arg, c.facts) },
+        Command("head", ":head N", "show head N of the layer (single-head view)") { s, arg, c in
+            s.showHead(arg, c.facts)
+        },
         Command(
             "view", ":view " + viewArguments.joined(separator: " | "), "the attention view, word level, special tokens",
             arguments: { _ in viewArguments }
-        ) { w, arg in w.setView(arg) },
-        Command("theme", ":theme NAME", "colour theme from Themes/ (or a .theme file)", arguments: { $0.themes.names })
-        { w, arg in
-            guard !arg.isEmpty else { return w.fail(":theme takes one of \(w.themes.names.joined(separator: ", "))") }
-            w.applyTheme(arg)
+        ) { s, arg, _ in s.setView(arg) },
+        Command("theme", ":theme NAME", "colour theme from Themes/ (or a .theme file)", arguments: { $0.themes }) {
+            s, arg, c in
+            guard !arg.isEmpty else { return s.fail(":theme takes one of \(c.themes.joined(separator: ", "))") }
+            return .io(.theme(arg))
         },
-        Command("sample", ":sample [TEXT]", "the next sample sentence, or the first one matching TEXT") { w, arg in
-            w.chooseSample(arg)
-        },
-        Command(
+        .io("sample", ":sample [TEXT]", "the next sample sentence, or the first one matching TEXT") { .sample($0) },
+        .io(
             "gold", ":gold [TEXT]",
             "a labelled sentence (UD test set): the probing pane compares each layer with its labels"
-        ) { w, arg in
-            w.chooseGold(arg)
-        },
+        ) { .gold($0) },
         Command(
             "ablate", ":ablate [mean|zero] L.H … | none",
             "knock out attention heads (layers and heads from 1; mean: their mean output over Samples/teaching.txt); none restores them",
             arguments: { _ in ["none", "mean", "zero"] }
-        ) { w, arg in w.setAblation(arg) },
+        ) { s, arg, c in s.setAblation(arg, c) },
         Command(
             "counterfactual", ":counterfactual [TEXT]",
             "the sentence activation patching compares with (by words if token counts differ); P shows the grid"
-        ) { w, arg in w.setCounterfactual(arg) },
-        Command(
-            "open", ":open FILE", "a text file as line A (a long one is cut into windows; line breaks become spaces)"
-        ) {
-            w, arg in w.openText(arg)
+        ) { s, arg, _ in s.setCounterfactual(arg) },
+        .io("open", ":open FILE", "a text file as line A (a long one is cut into windows; line breaks become spaces)") {
+            .open($0)
         },
-        Command("window", ":window N", "a long text: show its window N (every pane works on the window)") { w, arg in
-            w.showWindow(arg)
+        Command("window", ":window N", "a long text: show its window N (every pane works on the window)") {
+            s, arg, c in s.showWindow(arg, of: c.windows)
         },
-        Command(
+        .io(
             "tokenizers", ":tokenizers [A,B,…]",
             "also split the text with these models' tokenizers (directories or hub ids), differences marked; none clears"
-        ) { w, arg in w.setTokenizers(arg) },
-        Command(
+        ) { .tokenizers($0) },
+        .io(
             "compare-model", ":compare-model [M | none]",
             "a second model beside this one: its tokens under the text, its predictions and attention side by side"
-        ) { w, arg in w.compareModel(arg) },
+        ) { .compareModel($0) },
         Command(
             "compare", ":compare [TEXT]",
             "compare the sentence with A′ = TEXT: both maps, their difference and each shared word's drift by layer; no TEXT closes"
-        ) { w, arg in w.setComparison(arg) },
-        Command(
+        ) { s, arg, _ in s.setComparison(arg) },
+        .io(
             "tour", ":tour [NAME]", "play a teaching tour (→ Space next, ← back, Esc explores from the step on screen)",
-            arguments: { w in w.tours.names }
-        ) { w, arg in w.playTour(arg) },
-        Command("record", ":record NAME", "record a tour: each :step (or Enter) keeps the screen as a step") { w, arg in
-            w.startRecording(arg)
+            arguments: { $0.tours }
+        ) { .tour($0) },
+        .io("record", ":record NAME", "record a tour: each :step (or Enter) keeps the screen as a step") {
+            .record($0)
         },
-        Command("step", ":step", "while recording: keep what is on screen as the next step") { w, _ in w.recordStep() },
-        Command("caption", ":caption TEXT", "while recording: a caption line for the last step") { w, arg in
-            w.caption(arg)
+        .io("step", ":step", "while recording: keep what is on screen as the next step") { _ in .step },
+        .io("caption", ":caption TEXT", "while recording: a caption line for the last step") { .caption($0) },
+        .io("stop", ":stop", "stop recording and write the tour") { _ in .stopRecording },
+        .io("save", ":save FILE", "save the workbench (model, sentences, masks, pane settings); bertscope --open FILE")
+        {
+            .save($0)
         },
-        Command("stop", ":stop", "stop recording and write the tour") { w, _ in w.stopRecording() },
-        Command(
-            "save", ":save FILE", "save the workbench (model, sentences, masks, pane settings); bertscope --open FILE"
-        ) { w, arg in w.saveState(arg) },
-        Command(
+        .io(
             "export", ":export [DIR] | svg|png|html|txt|ansi [PATH] | screen FORMAT [PATH]",
             "the sentence's numbers (npy, json) to DIR; or a figure of the focused pane (or the whole screen) as drawn",
             arguments: { _ in FigureFormat.allCases.map(\.rawValue) + ["screen"] }
-        ) {
-            w, arg in
-            w.exportCommand(arg)
-        },
-        Command("model", ":model PATH|HUB_ID", "load another model (folder or Hugging Face cache id)") { w, arg in
-            w.switchModel(arg)
-        },
-        Command("reload", ":reload", "load the current model's files again (after they changed on disk)") { w, _ in
-            w.reloadModel()
-        },
-        Command("recover", ":recover", "the newest draft another (ended) window left") { w, _ in w.recoverDraft() },
-        Command("quit", ":quit", "quit (also :q)") { w, _ in w.quit() },
+        ) { .export($0) },
+        .io("model", ":model PATH|HUB_ID", "load another model (folder or Hugging Face cache id)") { .model($0) },
+        .io("reload", ":reload", "load the current model's files again (after they changed on disk)") { _ in .reload },
+        .io("recover", ":recover", "the newest draft another (ended) window left") { _ in .recover },
+        Command("quit", ":quit", "quit (also :q)") { _, _, _ in .quit },
     ]
 
     static var names: [String] { all.map(\.name) }
@@ -117,7 +133,7 @@ enum Commands {
     }
 
     /// Tab completion of the command name, or of its argument.
-    static func complete(_ line: String, workbench w: Workbench) -> String? {
+    static func complete(_ line: String, _ context: CommandContext) -> String? {
         let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         if parts.count <= 1 {
             return commonPrefix(names.sorted().filter { $0.hasPrefix(parts.first ?? "") }).map {
@@ -125,7 +141,7 @@ enum Commands {
             }
         }
         guard let c = named(parts[0]) else { return nil }
-        return commonPrefix(c.arguments(w).filter { $0.hasPrefix(parts[1]) }).map { parts[0] + " " + $0 }
+        return commonPrefix(c.arguments(context).filter { $0.hasPrefix(parts[1]) }).map { parts[0] + " " + $0 }
     }
 
     static func commonPrefix(_ words: [String]) -> String? {
@@ -142,7 +158,8 @@ struct TokenizerLoadFailure: Error, CustomStringConvertible {
 }
 
 extension Workbench {
-    /// Runs one command line; problems become a red notice, never a crash.
+    /// Runs one command line: its record changes the state, and the effect
+    /// it returns runs here; problems become a red notice, never a crash.
     public func run(command line: String) {
         let parts = line.trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 1).map(String.init)
         guard let name = parts.first else { return }
@@ -150,35 +167,38 @@ extension Workbench {
         guard let c = Commands.named(name) else {
             return fail("unknown command :\(name) (try \(Commands.names.joined(separator: ", ")))")
         }
-        c.run(self, arg)
+        let result = snapshot.result
+        apply(c.run(&state, arg, commandContext(result)), result)
+    }
+
+    /// What commands read besides the state.
+    func commandContext(_ r: EncodeResult?) -> CommandContext {
+        CommandContext(
+            facts: facts, windows: r?.windows?.count ?? 1, themes: themes.names, tours: tours.names,
+            reference: session.reference.count)
     }
 
     func fail(_ text: String) { state.say(text, error: true) }
 
-    func showLayer(_ arg: String) {
-        let layers = facts.layers
-        guard let n = Int(arg), (1...layers).contains(n) else { return fail(":layer takes 1…\(layers)") }
-        state.attention.layer = n - 1
-    }
-
-    func showHead(_ arg: String) {
-        let heads = facts.heads
-        guard let n = Int(arg), (1...heads).contains(n) else { return fail(":head takes 1…\(heads)") }
-        state.attention.head = n - 1
-        state.attention.view = .head
-    }
-
-    func setView(_ arg: String) {
-        switch arg {
-        case "words": state.attention.words = true
-        case "tokens": state.attention.words = false
-        case "special": state.attention.hideSpecial = false
-        case "nospecial": state.attention.hideSpecial = true
-        default:
-            guard let v = AttentionViewKind(rawValue: arg) else {
-                return fail(":view takes head, mean, rollout, words, tokens, special or nospecial")
-            }
-            state.attention.view = v
+    /// The I/O a command asked for.
+    func run(_ io: CommandIO) {
+        switch io {
+        case .open(let path): openText(path)
+        case .theme(let name): applyTheme(name)
+        case .sample(let text): chooseSample(text)
+        case .gold(let text): chooseGold(text)
+        case .tokenizers(let names): setTokenizers(names)
+        case .compareModel(let spec): compareModel(spec)
+        case .model(let spec): switchModel(spec)
+        case .reload: reloadModel()
+        case .tour(let name): playTour(name)
+        case .record(let name): startRecording(name)
+        case .step: recordStep()
+        case .caption(let text): caption(text)
+        case .stopRecording: stopRecording()
+        case .save(let path): saveState(path)
+        case .export(let arg): exportCommand(arg)
+        case .recover: recoverDraft()
         }
     }
 
@@ -226,14 +246,6 @@ extension Workbench {
         state.say("opened \(url.lastPathComponent): \(line.unicodeScalars.count) characters")
     }
 
-    func showWindow(_ arg: String) {
-        let count = snapshot.result?.windows?.count ?? 1
-        guard count > 1 else { return fail("the text fits the model's window: nothing to choose") }
-        guard let n = Int(arg), (1...count).contains(n) else { return fail(":window takes 1…\(count)") }
-        state.window = n - 1
-        inputChanged()
-    }
-
     func setTokenizers(_ arg: String) {
         let names = arg.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
         guard !names.isEmpty, names != ["none"] else {
@@ -256,55 +268,6 @@ extension Workbench {
         }
     }
 
-    func setComparison(_ arg: String) {
-        state.comparison = arg
-        state.attention.comparing = !arg.isEmpty
-        if !arg.isEmpty {
-            state.attention.patching = false
-            state.attention.importance = false
-            state.attention.overview = false
-            state.attention.compareWord = 0
-            state.focus = .attention
-        }
-        inputChanged()
-        state.say(arg.isEmpty ? "comparison closed" : "comparing with A′: \(arg)")
-    }
-
-    func setCounterfactual(_ arg: String) {
-        state.counterfactual = arg
-        if !arg.isEmpty {
-            state.attention.patching = true
-            state.attention.importance = false
-            state.focus = .attention
-        }
-        inputChanged()
-        state.say(arg.isEmpty ? "no counterfactual" : "counterfactual: \(arg)")
-    }
-
-    func setAblation(_ arg: String) {
-        var words = arg.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
-        if let mode = words.first, mode == "mean" || mode == "zero" {
-            if mode == "mean", session.reference.isEmpty {
-                return fail(":ablate mean: no reference sentences (Samples/teaching.txt was not found)")
-            }
-            state.meanAblation = mode == "mean"
-            words.removeFirst()
-        }
-        if arg.isEmpty || words == ["none"] {
-            state.ablated = HeadAblation()
-        } else if !words.isEmpty {
-            do {
-                state.ablated = try HeadAblation.parse(
-                    words.joined(separator: ","), layers: facts.layers, heads: facts.heads)
-            } catch {
-                return fail(":ablate: \(error)")
-            }
-        }
-        inputChanged()
-        let mode = state.meanAblation ? "mean-ablated (over \(session.reference.count) sentences)" : "zeroed"
-        state.say(state.ablated.isEmpty ? "every head restored" : "heads off: \(state.ablated), \(mode)")
-    }
-
     func switchModel(_ arg: String) {
         guard !arg.isEmpty else { return fail(":model takes a directory or hub id") }
         let load = loadModel
@@ -315,5 +278,97 @@ extension Workbench {
             replaceSession(with: model)
             state.say("loaded \(model.name)")
         }
+    }
+}
+
+/// The commands that only change the state: each returns what the controller runs after.
+extension WorkbenchState {
+    mutating func fail(_ text: String) -> Effect {
+        say(text, error: true)
+        return .none
+    }
+
+    mutating func showLayer(_ arg: String, _ f: ModelFacts) -> Effect {
+        guard let n = Int(arg), (1...f.layers).contains(n) else { return fail(":layer takes 1…\(f.layers)") }
+        attention.layer = n - 1
+        return .none
+    }
+
+    mutating func showHead(_ arg: String, _ f: ModelFacts) -> Effect {
+        guard let n = Int(arg), (1...f.heads).contains(n) else { return fail(":head takes 1…\(f.heads)") }
+        attention.head = n - 1
+        attention.view = .head
+        return .none
+    }
+
+    mutating func setView(_ arg: String) -> Effect {
+        switch arg {
+        case "words": attention.words = true
+        case "tokens": attention.words = false
+        case "special": attention.hideSpecial = false
+        case "nospecial": attention.hideSpecial = true
+        default:
+            guard let v = AttentionViewKind(rawValue: arg) else {
+                return fail(":view takes head, mean, rollout, words, tokens, special or nospecial")
+            }
+            attention.view = v
+        }
+        return .none
+    }
+
+    mutating func showWindow(_ arg: String, of count: Int) -> Effect {
+        guard count > 1 else { return fail("the text fits the model's window: nothing to choose") }
+        guard let n = Int(arg), (1...count).contains(n) else { return fail(":window takes 1…\(count)") }
+        window = n - 1
+        return .inputChanged
+    }
+
+    mutating func setComparison(_ arg: String) -> Effect {
+        comparison = arg
+        attention.comparing = !arg.isEmpty
+        if !arg.isEmpty {
+            attention.patching = false
+            attention.importance = false
+            attention.overview = false
+            attention.compareWord = 0
+            focus = .attention
+        }
+        say(arg.isEmpty ? "comparison closed" : "comparing with A′: \(arg)")
+        return .submit
+    }
+
+    mutating func setCounterfactual(_ arg: String) -> Effect {
+        counterfactual = arg
+        if !arg.isEmpty {
+            attention.patching = true
+            attention.importance = false
+            focus = .attention
+        }
+        say(arg.isEmpty ? "no counterfactual" : "counterfactual: \(arg)")
+        return .submit
+    }
+
+    mutating func setAblation(_ arg: String, _ c: CommandContext) -> Effect {
+        var words = arg.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        if let mode = words.first, mode == "mean" || mode == "zero" {
+            if mode == "mean", c.reference == 0 {
+                return fail(":ablate mean: no reference sentences (Samples/teaching.txt was not found)")
+            }
+            meanAblation = mode == "mean"
+            words.removeFirst()
+        }
+        if arg.isEmpty || words == ["none"] {
+            ablated = HeadAblation()
+        } else if !words.isEmpty {
+            do {
+                ablated = try HeadAblation.parse(
+                    words.joined(separator: ","), layers: c.facts.layers, heads: c.facts.heads)
+            } catch {
+                return fail(":ablate: \(error)")
+            }
+        }
+        let mode = meanAblation ? "mean-ablated (over \(c.reference) sentences)" : "zeroed"
+        say(ablated.isEmpty ? "every head restored" : "heads off: \(ablated), \(mode)")
+        return .submit
     }
 }
