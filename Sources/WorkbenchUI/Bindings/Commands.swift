@@ -237,13 +237,14 @@ extension Workbench {
     func setTokenizers(_ arg: String) {
         let names = arg.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
         guard !names.isEmpty, names != ["none"] else {
+            jobs.supersede("tokenizers")
             arena = TokenizerArena()
             return state.say("tokenizer arena closed")
         }
         guard names.count <= 8 else { return fail(":tokenizers takes at most 8 tokenizers") }
         let load = loadTokenizer
         state.say("loading \(names.count == 1 ? "a tokenizer" : "\(names.count) tokenizers")…")
-        jobs.load(failure: ":tokenizers ") {
+        jobs.load(slot: "tokenizers", failure: ":tokenizers ") {
             try names.map { name in
                 do { return ((name as NSString).lastPathComponent, try load(name)) } catch {
                     throw TokenizerLoadFailure(name: name, error: error)
@@ -309,7 +310,7 @@ extension Workbench {
         guard !arg.isEmpty else { return fail(":model takes a directory or hub id") }
         let load = loadModel
         state.say("loading \(arg)…")
-        jobs.load(failure: "") {
+        jobs.load(slot: "model", failure: "") {
             try load(arg)
         } then: { [unowned self] model in
             replaceSession(with: model)
