@@ -151,6 +151,8 @@ extension Workbench {
             return fail("unknown command :\(name) (try \(Commands.names.joined(separator: ", ")))")
         }
         c.run(self, arg)
+        // `:compare`, `:patch`, … open another of the attention pane's views: a panel gives way, as to their keys.
+        state.attention.closePanelUnderOtherViews()
     }
 
     func fail(_ text: String) { state.say(text, error: true) }
