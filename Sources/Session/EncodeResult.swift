@@ -43,6 +43,8 @@ public struct EncodeResult: Sendable {
     /// A long text's masks seen from the other windows that hold them: by the
     /// shown window's mask position, each other window's top guesses there.
     public var elsewhere: [Int: [(window: Int, guesses: [TokenProbability])]] = [:]
+    /// The other windows were asked (`elsewhere` may stay empty: no other window holds the shown window's masks).
+    var elsewhereAsked = false
 }
 
 /// The patching grid and what it measured, or why there is none.

@@ -6,7 +6,7 @@ extension SessionAnalysis {
     static let maskElsewhere = SessionAnalysis(
         kind: .maskElsewhere,
         wanted: { s, r in
-            guard !s.shownWindowOnly, r.windows != nil, r.mlm != nil, r.elsewhere.isEmpty,
+            guard !s.shownWindowOnly, r.windows != nil, r.mlm != nil, !r.elsewhereAsked,
                 let mask = s.model.tokenizer.maskId
             else {
                 return false
@@ -14,13 +14,17 @@ extension SessionAnalysis {
             return r.windowEncodings.contains { $0.ids.contains(mask) }
         },
         run: { s, r, ctx in
-            guard var mlm = s.maskedLM, let w = r.windows else { return true }
+            guard var mlm = s.maskedLM, let w = r.windows else {
+                r.elsewhereAsked = true
+                return true
+            }
             mlm.ablation = s.ablation(r.input, on: mlm.encoder)
             guard
                 let other = s.elsewhere(
                     mlm, r.windowEncodings, ranges: w.ranges, shown: w.index, isCancelled: ctx.isCancelled)
             else { return false }
             r.elsewhere = other
+            r.elsewhereAsked = true
             return true
         })
 }

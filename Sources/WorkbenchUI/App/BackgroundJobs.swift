@@ -18,6 +18,9 @@ public final class BackgroundJobs: @unchecked Sendable {
     private var finished: [Outcome] = []
     private var running = 0
     private var changes = 0
+    /// The latest load asked for in each slot (`:model`, `:compare-model`,
+    /// `:tokenizers`): a load overtaken by a later command in its slot is not applied.
+    private var latestLoad: [String: Int] = [:]
 
     public init() {}
 
@@ -37,17 +40,27 @@ public final class BackgroundJobs: @unchecked Sendable {
     }
 
     /// Loads a value in the background (a model, tokenizers) and hands it to
-    /// `apply` on the loop; a failure becomes a notice after `failure`.
-    func load<T>(failure: String, _ work: @escaping @Sendable () throws -> T, then apply: @escaping (T) -> Void) {
-        lock.withLock {
+    /// `apply` on the loop, unless a later load or `supersede` in the same
+    /// `slot` overtook it; a failure becomes a notice after `failure`.
+    func load<T>(
+        slot: String, failure: String, _ work: @escaping @Sendable () throws -> T,
+        then apply: @escaping (T) -> Void
+    ) {
+        let ticket: Int = lock.withLock {
             running += 1; changes += 1
+            latestLoad[slot, default: 0] += 1
+            return latestLoad[slot]!
         }
         // The value and `apply` cross to the loop's thread once, through the lock.
         nonisolated(unsafe) let apply = apply
         queue.async {
             do {
                 nonisolated(unsafe) let value = try work()
-                self.finish(.apply { apply(value) })
+                self.finish(
+                    .apply {
+                        // Checked on the loop, when it applies: a command given after the load finished still wins.
+                        if self.lock.withLock({ self.latestLoad[slot] == ticket }) { apply(value) }
+                    })
             } catch {
                 self.finish(.notice(Notice(text: failure + IOErrorText.describe(error), isError: true)))
             }
@@ -60,6 +73,11 @@ public final class BackgroundJobs: @unchecked Sendable {
             running -= 1
             changes += 1
         }
+    }
+
+    /// A command that settles `slot` at once (`:compare-model none`): loads asked for before it are not applied.
+    func supersede(_ slot: String) {
+        lock.withLock { latestLoad[slot, default: 0] += 1 }
     }
 
     public var isRunning: Bool { lock.withLock { running > 0 } }

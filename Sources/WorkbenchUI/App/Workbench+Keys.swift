@@ -27,6 +27,7 @@ extension Workbench {
             masks: r?.mlm?.predictions.count ?? 0,
             probes: probes.count, layers: facts.layers, heads: facts.heads)
         e.windows = r?.windows?.count ?? 1
+        e.headDim = r?.arithmetic?.head?.headDim ?? max(1, facts.hiddenSize / max(1, facts.heads))
         if let t = r?.task {
             e.labels = t.labels.count
             e.predicted = t.labels.max { $0.score < $1.score }?.id ?? 0

@@ -64,6 +64,7 @@ extension Workbench {
 
     public func compareModel(_ spec: String) {
         guard !spec.isEmpty, spec != "none" else {
+            jobs.supersede("compare-model")
             second = nil
             return state.say("one model again")
         }
@@ -73,7 +74,7 @@ extension Workbench {
             ? QueueScheduler(label: "bertscope.session.second") : session.scheduler
         let load = loadModel
         state.say("loading \(spec)…")
-        jobs.load(failure: ":compare-model: ") {
+        jobs.load(slot: "compare-model", failure: ":compare-model: ") {
             try load(spec)
         } then: { [unowned self] model in
             let b = SecondModel(model, scheduler: scheduler)

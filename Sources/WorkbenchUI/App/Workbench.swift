@@ -143,7 +143,8 @@ public final class Workbench {
     /// The layers the attention pane reads now, in lean mode (nil: all).
     var leanLayers: ClosedRange<Int>? {
         let a = state.attention
-        guard !a.overview, a.finder == nil, !a.comparing, state.tour == nil else { return nil }
+        // The layer anatomy recomputes every layer from its attention: it reads them all.
+        guard !a.overview, a.finder == nil, !a.comparing, a.panel != .anatomy, state.tour == nil else { return nil }
         return a.layersRead(of: facts.layers)
     }
 

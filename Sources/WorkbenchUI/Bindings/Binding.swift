@@ -47,6 +47,8 @@ public struct Extent: Equatable, Sendable {
     public var labels = 0, predicted = 0, taskTokens = 0
     /// A long text's windows (1 for a text that fits).
     public var windows = 1
+    /// The values per head (dₕ): the arithmetic's dimension cursor stays below it.
+    public var headDim = 1
     public init(tokens: Int = 0, mapSize: Int = 0, masks: Int = 0, probes: Int = 0, layers: Int = 1, heads: Int = 1) {
         self.tokens = tokens; self.mapSize = mapSize; self.masks = masks; self.probes = probes; self.layers = layers;
         self.heads = heads

@@ -168,7 +168,10 @@ extension Workbench {
             return fail("unknown command :\(name) (try \(Commands.names.joined(separator: ", ")))")
         }
         let result = snapshot.result
-        apply(c.run(&state, arg, commandContext(result)), result)
+        let effect = c.run(&state, arg, commandContext(result))
+        // `:compare`, `:counterfactual`, … open another of the attention pane's views: a panel gives way, as to their keys.
+        state.attention.closePanelUnderOtherViews()
+        apply(effect, result)
     }
 
     /// What commands read besides the state.
@@ -249,13 +252,14 @@ extension Workbench {
     func setTokenizers(_ arg: String) {
         let names = arg.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
         guard !names.isEmpty, names != ["none"] else {
+            jobs.supersede("tokenizers")
             arena = TokenizerArena()
             return state.say("tokenizer arena closed")
         }
         guard names.count <= 8 else { return fail(":tokenizers takes at most 8 tokenizers") }
         let load = loadTokenizer
         state.say("loading \(names.count == 1 ? "a tokenizer" : "\(names.count) tokenizers")…")
-        jobs.load(failure: ":tokenizers ") {
+        jobs.load(slot: "tokenizers", failure: ":tokenizers ") {
             try names.map { name in
                 do { return ((name as NSString).lastPathComponent, try load(name)) } catch {
                     throw TokenizerLoadFailure(name: name, error: error)
@@ -272,7 +276,7 @@ extension Workbench {
         guard !arg.isEmpty else { return fail(":model takes a directory or hub id") }
         let load = loadModel
         state.say("loading \(arg)…")
-        jobs.load(failure: "") {
+        jobs.load(slot: "model", failure: "") {
             try load(arg)
         } then: { [unowned self] model in
             replaceSession(with: model)

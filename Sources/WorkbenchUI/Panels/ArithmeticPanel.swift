@@ -36,10 +36,12 @@ enum ArithmeticPanel {
         .arithmetic, opens: .char("x"),
         "the arithmetic of the cursor cell: q·k, ÷√dₕ, softmax over the row, the context vector, the head's share",
         keys: [
-            .state([.char("{")], .arithmetic, "previous dimension of qᵢ and kⱼ (its exact values)") { s, _ in
-                s.attention.panelCursor = max(0, s.attention.panelCursor - 1)
+            .state([.char("{")], .arithmetic, "previous dimension of qᵢ and kⱼ (its exact values)") { s, e in
+                s.attention.panelCursor = max(0, min(e.headDim - 1, s.attention.panelCursor) - 1)
             },
-            .state([.char("}")], .arithmetic, "next dimension of qᵢ and kⱼ") { s, _ in s.attention.panelCursor += 1 },
+            .state([.char("}")], .arithmetic, "next dimension of qᵢ and kⱼ") { s, e in
+                s.attention.panelCursor = min(e.headDim - 1, s.attention.panelCursor + 1)
+            },
         ],
         onOpen: { $0.panelCursor = 0 },
         request: { s, _ in (.arithmetic, AnalysisRequest(ArithmeticRequest(layer: s.layer, head: s.head))) },
