@@ -19,6 +19,21 @@ import Tokenizers
         #expect(w.second == nil, "the second model closed by the later :compare-model none came back")
     }
 
+    /// An overtaken load that fails says nothing: the user asked for something else since.
+    @Test func anOvertakenFailureIsNotSaid() {
+        let w = makeWorkbench("the cat sat")
+        let gate = DispatchSemaphore(value: 0)
+        w.loadModel = { _ in
+            gate.wait()
+            throw EncoderError("no model here")
+        }
+        w.run(command: "compare-model nowhere")
+        w.run(command: "compare-model none")
+        gate.signal()
+        w.finishJobs()
+        #expect(w.second == nil && w.state.notice?.isError != true, "\(String(describing: w.state.notice))")
+    }
+
     @Test func tokenizersNoneBeforeTheLoadLandsWins() {
         let w = makeWorkbench("the cat sat")
         w.loadTokenizer = { _ in tinyModel.tokenizer }

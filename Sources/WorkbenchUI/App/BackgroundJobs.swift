@@ -62,7 +62,10 @@ public final class BackgroundJobs: @unchecked Sendable {
                         if self.lock.withLock({ self.latestLoad[slot] == ticket }) { apply(value) }
                     })
             } catch {
-                self.finish(.notice(Notice(text: failure + IOErrorText.describe(error), isError: true)))
+                // An overtaken load's failure is not news: the user asked for something else since.
+                let current = self.lock.withLock { self.latestLoad[slot] == ticket }
+                let notice = Notice(text: failure + IOErrorText.describe(error), isError: true)
+                self.finish(current ? .notice(notice) : .apply {})
             }
         }
     }
