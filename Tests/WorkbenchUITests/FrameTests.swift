@@ -138,6 +138,7 @@ import Tokenizers
         for name in shippedThemes.names {
             let w = makeWorkbench("the cat")
             w.run(command: "theme \(name)")
+            w.finishJobs()
             #expect(w.theme.name == name && w.state.notice?.isError == false)
             let g = w.render(width: 80, height: 24)
             #expect(g.line(23).contains("theme \(name)"))

@@ -144,6 +144,7 @@ import Tokenizers
         w.run(command: "head 9")
         #expect(w.state.notice?.isError == true && w.state.notice?.text.contains(":head takes 1…4") == true)
         w.run(command: "theme nope")
+        w.finishJobs()
         #expect(w.state.notice?.isError == true && w.theme.name == "dark")
         w.run(command: "bogus")
         #expect(w.render(width: 80, height: 24).line(23).contains("unknown command :bogus"))
@@ -395,6 +396,7 @@ import Tokenizers
         #expect(terminalHasLightBackground(["COLORFGBG": "0;15"]) && !terminalHasLightBackground(["COLORFGBG": "15;0"]))
         #expect(!terminalHasLightBackground([:]))
         w.run(command: "theme light")
+        w.finishJobs()
         #expect(w.theme.name == "light", ":theme loads any theme")
     }
 

@@ -148,10 +148,12 @@ import Tokenizers
         let file = try temporaryDirectory().appendingPathComponent("doc.txt")
         try Data((Self.text.replacingOccurrences(of: " and ", with: "\nand ") + "\n").utf8).write(to: file)
         w.run(command: "open \(file.path)")
+        w.finishJobs()
         w.session.waitUntilIdle()
         #expect(w.state.editorA.text == Self.text && w.state.window == 0 && w.snapshot.result?.windows?.index == 0)
         #expect(w.state.notice?.text == "opened doc.txt: \(Self.text.unicodeScalars.count) characters")
         w.run(command: "open /nonexistent/doc.txt")
+        w.finishJobs()
         #expect(w.state.notice?.isError == true && w.state.editorA.text == Self.text, "a failed open keeps the text")
         // A short text is one window: no strip, the keys do nothing.
         let short = makeWorkbench("he said")

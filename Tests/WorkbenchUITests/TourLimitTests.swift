@@ -36,6 +36,7 @@ import TestSupport
         w.run(command: "step")
         #expect(w.state.notice?.isError == true && w.state.recording?.tour.steps.isEmpty == true)
         w.run(command: "save \(try temporaryDirectory().appendingPathComponent("s.tour").path)")
+        w.finishJobs()
         #expect(w.state.notice?.isError == true && w.state.notice?.text.contains("over the 4096") == true)
     }
 }

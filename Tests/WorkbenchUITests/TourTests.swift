@@ -173,6 +173,7 @@ import TestSupport
         w.run(command: "ablate 2.2")
         let file = try temporaryDirectory().appendingPathComponent("state.tour")
         w.run(command: "save \(file.path)")
+        w.finishJobs()
         #expect(w.state.notice?.text.hasPrefix("saved to") == true)
         let saved = try TourFile.parse(try String(contentsOf: file, encoding: .utf8))
         #expect(saved.model == tinyModel.directory.path)

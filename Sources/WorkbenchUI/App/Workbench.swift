@@ -233,15 +233,25 @@ public final class Workbench {
         let names = themes.names.filter { name in (try? themes.load(name)).map { $0.isLight == lightTerminal } ?? false
         }
         guard !names.isEmpty else { return state.say("no themes found", error: true) }
-        applyTheme(names[((names.firstIndex(of: theme.name) ?? -1) + 1) % names.count])
-    }
-
-    func applyTheme(_ name: String) {
+        // The shipped themes are a few small files beside the binary, read at once (a quick
+        // second `t` must see the first); `:theme PATH` may name any file and loads in the background.
+        let name = names[((names.firstIndex(of: theme.name) ?? -1) + 1) % names.count]
         do {
             theme = try themes.load(name)
             state.say("theme \(theme.name)")
         } catch {
             state.say("\(error)", error: true)
+        }
+    }
+
+    /// Loads a theme file off the key path and shows it.
+    func applyTheme(_ name: String) {
+        let library = themes
+        jobs.load(slot: "theme", failure: "") {
+            try library.load(name)
+        } then: { [unowned self] loaded in
+            theme = loaded
+            state.say("theme \(loaded.name)")
         }
     }
 

@@ -236,17 +236,18 @@ extension Workbench {
     func openText(_ path: String) {
         guard !path.isEmpty else { return fail(":open FILE (a text file for line A)") }
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
-        let text: String
-        do { text = try SafeFile.text(url, limit: Self.openLimit) } catch {
-            return fail(":open: \(IOErrorText.describe(error))")
+        state.say("opening \(url.lastPathComponent)…")
+        // Read off the key path (a slow disk or a network mount must not freeze the keys).
+        jobs.load(slot: "open", failure: ":open: ") {
+            try SafeFile.text(url, limit: Self.openLimit).split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+        } then: { [unowned self] line in
+            state.editorA = LineEditor(line)
+            state.window = 0
+            state.focus = .tokens
+            textChanged()
+            state.say("opened \(url.lastPathComponent): \(line.unicodeScalars.count) characters")
         }
-        let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }.joined(separator: " ")
-        state.editorA = LineEditor(line)
-        state.window = 0
-        state.focus = .tokens
-        textChanged()
-        state.say("opened \(url.lastPathComponent): \(line.unicodeScalars.count) characters")
     }
 
     func setTokenizers(_ arg: String) {

@@ -189,11 +189,11 @@ extension Workbench {
         let step = capturedStep()
         if let why = TourFile.oversized(step) { return fail(":save: \(why) (--open could not read it back)") }
         let t = Tour(title: "saved state", model: session.model.directory.path, steps: [step])
-        do {
+        // Written off the key path; its line comes back as a notice.
+        state.say("saving to \(url.path)…")
+        jobs.run(failure: "could not save: ") {
             try OutputFile.write(Data(TourFile.write(t).utf8), to: url)
-            state.say("saved to \(url.path): bertscope --open \(path)")
-        } catch {
-            fail("could not save: \(IOErrorText.describe(error))")
+            return "saved to \(url.path): bertscope --open \(path)"
         }
     }
 }
