@@ -21,6 +21,8 @@ public struct EncodeResult: Sendable {
     /// Head importance (`ModelFacts.importanceTarget`: the first mask's top
     /// prediction, the task head's class or the next-sentence verdict), when asked for.
     public var importance: HeadImportance? = nil
+    /// Why head importance could not rank the heads (said where the grid would be).
+    public var importanceError: String? = nil
     /// The tokens the user's masks replaced, by position (the encoding shows the mask token there).
     public var maskedOriginals: [Int: String] = [:]
     /// The task head's answer and its explanation (models with a task head, nothing masked).

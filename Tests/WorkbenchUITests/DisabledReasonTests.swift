@@ -72,3 +72,20 @@ import TestSupport
         #expect(w.state.notice?.text.hasPrefix("loaded ") == true)
     }
 }
+
+/// Head importance that cannot rank (a token classifier has no class to
+/// rank by) says why where the grid would be, instead of "computing…" for ever.
+@Suite struct ImportanceFailureTests {
+    @Test func aTokenClassifierSaysWhyItHasNoRanking() throws {
+        let dir = Fixtures.model("heads/bert-token")
+        let model = try LoadedModel.load(dir.path)
+        let w = makeWorkbench("the cat sat on the mat", model: model)
+        w.state.focus = .attention
+        w.press(.char("H"))
+        w.session.waitUntilIdle()
+        let g = w.render(width: 160, height: 48)
+        #expect(w.snapshot.result?.importanceError != nil)
+        #expect(g.contains("head importance: this task head has no class to rank the heads by"))
+        #expect(!g.contains("computing head importance"))
+    }
+}

@@ -6,14 +6,18 @@ extension SessionAnalysis {
     /// (`ModelFacts.importanceTarget`): one pass per head.
     static let importance = SessionAnalysis(
         kind: .importance,
-        wanted: { s, r in r.input.importance && r.importance == nil && s.facts.importanceTarget(r) != nil },
+        wanted: { s, r in
+            r.input.importance && r.importance == nil && r.importanceError == nil && s.facts.importanceTarget(r) != nil
+        },
         run: { s, r, ctx in
-            // A failure leaves the grid's waiting line; only a newer input cancels.
+            // Only a newer input cancels; a failure is said where the grid would be, and not retried.
             do {
                 guard let target = s.facts.importanceTarget(r), let ranked = try s.headImportance(r, target, ctx)
                 else { return false }
                 r.importance = ranked
-            } catch {}
+            } catch {
+                r.importanceError = "head importance: \(error)"
+            }
             return true
         })
 }
@@ -35,7 +39,7 @@ extension ModelSession {
                 progress: ctx.progress)
         case .taskHead:
             guard var task = taskModel, let label = r.task?.target else {
-                throw EncoderError("no class to rank the heads by")
+                throw EncoderError("this task head has no class to rank the heads by (a sequence classifier has)")
             }
             task.ablation = ablation(input, on: task.encoder)
             return try HeadImportance.compute(

@@ -148,12 +148,15 @@ extension Workbench {
                 if state.attention.importance {
                     let passes = f.layers * f.heads
                     let waiting =
-                        snap.isStale || session.facts.importanceTarget(r) != nil
-                        ? "computing head importance: "
-                            + (snap.progress(of: .importance).map { "\($0.done) of \($0.total) passes…" }
-                                ?? "one pass per head (\(passes) passes)…")
-                        : "head importance needs a [MASK] (m on a token)"
-                            + (f.pairHead != nil ? ", a classifier or a pair (line B)" : " or a classification head")
+                        !snap.isStale && r.importanceError != nil
+                        ? r.importanceError!
+                        : snap.isStale || session.facts.importanceTarget(r) != nil
+                            ? "computing head importance: "
+                                + (snap.progress(of: .importance).map { "\($0.done) of \($0.total) passes…" }
+                                    ?? "one pass per head (\(passes) passes)…")
+                            : "head importance needs a [MASK] (m on a token)"
+                                + (f.pairHead != nil
+                                    ? ", a classifier or a pair (line B)" : " or a classification head")
                     v.importance = ImportanceView(
                         importance: snap.isStale ? nil : r.importance, waiting: waiting)
                 }
