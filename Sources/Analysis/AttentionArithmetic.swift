@@ -79,9 +79,7 @@ public struct HeadArithmetic: Sendable, Equatable {
                 "the trace is not a pass of this model (\(trace.layers) layers × \(trace.heads) heads × \(trace.hidden), the model \(L) × \(H) × \(d))"
             )
         }
-        guard let start = trace.attentionStart(layer: l, head: h),
-            let layerStart = trace.attentionStart(layer: l, head: 0)
-        else {
+        guard let start = trace.attentionStart(layer: l, head: h) else {
             let kept = trace.attentionLayers
             throw EncoderError(
                 "layer \(l + 1)'s attention maps are not in the trace (a lean pass kept "
@@ -170,8 +168,7 @@ public struct HeadArithmetic: Sendable, Equatable {
         let wo = w.attentionOutput.weight.pointer
         var projection = [Float](repeating: 0, count: d * dh)
         for o in 0..<d { for t in 0..<dh { projection[o * dh + t] = wo[o * d + h * dh + t] } }
-        let totals = headsTotal(
-            trace.attentions, layerStart: layerStart, values: allValues, n: n, d: d, heads: H, wo: wo)
+        let totals = headsTotal(encoder.layerContext(trace, layer: l, values: allValues), n: n, d: d, wo: wo)
         return withExtendedLifetime(encoder.weights) {
             HeadArithmetic(
                 layer: l, head: h, tokens: n, headDim: dh, hidden: d, scale: scale, queries: q, keys: k, values: v,
@@ -242,22 +239,9 @@ public struct HeadArithmetic: Sendable, Equatable {
         return s
     }
 
-    /// ‖W_O · context_i‖ per query, context from the trace's maps of every head (P_h · V_h).
-    private static func headsTotal(
-        _ attentions: [Float], layerStart: Int, values: [Float], n: Int, d: Int, heads H: Int,
-        wo: UnsafePointer<Float>
-    ) -> [Float] {
-        let dh = d / H
-        var context = [Float](repeating: 0, count: n * d), vh = [Float](repeating: 0, count: n * dh)
-        var part = [Float](repeating: 0, count: n * dh), out = [Float](repeating: 0, count: n * d)
-        attentions.withUnsafeBufferPointer { ap in
-            for h in 0..<H {
-                for j in 0..<n { for t in 0..<dh { vh[j * dh + t] = values[j * d + h * dh + t] } }
-                bs_matmul_nn(
-                    ap.baseAddress! + layerStart + h * n * n, Int32(n), Int32(n), Int32(n), vh, Int32(dh), &part, 0)
-                for i in 0..<n { for t in 0..<dh { context[i * d + h * dh + t] = part[i * dh + t] } }
-            }
-        }
+    /// ‖W_O · context_i‖ per query: every head's share summed, without the bias.
+    private static func headsTotal(_ context: [Float], n: Int, d: Int, wo: UnsafePointer<Float>) -> [Float] {
+        var out = [Float](repeating: 0, count: n * d)
         bs_linear(context, Int32(n), Int32(d), wo, Int32(d), nil, &out, Int32(d))
         return (0..<n).map { norm(Array(out[($0 * d)..<(($0 + 1) * d)])) }
     }

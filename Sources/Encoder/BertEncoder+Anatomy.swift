@@ -1,3 +1,4 @@
+import CKernels
 import Checkpoint
 
 /// What each sublayer of every layer does to every token (the layer
@@ -89,20 +90,10 @@ extension BertEncoder {
     /// Layer `l` for every token: the trace's probabilities times the values
     /// recomputed from the layer's input, then the layer's own arithmetic.
     private func anatomy(of l: Int, _ trace: Trace) -> [LayerAnatomy.Step] {
-        let n = trace.tokens, d = config.hiddenSize, H = config.numHeads, dh = config.headDim
+        let n = trace.tokens, d = config.hiddenSize
         let w = weights.layers[l]
         let x = Array(trace.hiddenStates[(l * n * d)..<((l + 1) * n * d)])
-        let values = linearRows(x, rows: n, w.value)
-        var context = [Float](repeating: 0, count: n * d)
-        for h in 0..<H {
-            for i in 0..<n {
-                for j in 0..<n {
-                    let a = trace.attention(layer: l, head: h, row: i, column: j)
-                    guard a != 0 else { continue }
-                    for k in 0..<dh { context[i * d + h * dh + k] += a * values[j * d + h * dh + k] }
-                }
-            }
-        }
+        let context = layerContext(trace, layer: l, values: linearRows(x, rows: n, w.value))
         let attended = linearRows(context, rows: n, w.attentionOutput)
         let h = addNorm(attended, x, w.attentionNorm, rows: n)
         var inner = linearRows(h, rows: n, w.intermediate)
@@ -124,20 +115,31 @@ extension BertEncoder {
         }
     }
 
-    /// LayerNorm(a + b) row by row, as the layer computes it (float32 mean and variance).
-    private func addNorm(_ a: [Float], _ b: [Float], _ norm: BertWeights.LayerNorm, rows: Int) -> [Float] {
-        let d = config.hiddenSize
-        var out = [Float](repeating: 0, count: rows * d)
-        withExtendedLifetime(weights) {
-            let g = norm.weight.pointer, beta = norm.bias.pointer
-            for r in 0..<rows {
-                var s = [Float](repeating: 0, count: d)
-                for k in 0..<d { s[k] = a[r * d + k] + b[r * d + k] }
-                let mean = s.reduce(0, +) / Float(d)
-                let variance = s.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(d)
-                let inv = 1 / (variance + config.layerNormEps).squareRoot()
-                for k in 0..<d { out[r * d + k] = (s[k] - mean) * inv * g[k] + beta[k] }
+    /// Every token's attention context in `layer`, heads side by side (n × d):
+    /// Σ_j α_h,ij v_j^h from the trace's probabilities and `values` (n × d,
+    /// the layer's value projection), one GEMM per head.
+    public func layerContext(_ trace: Trace, layer l: Int, values: [Float]) -> [Float] {
+        let n = trace.tokens, d = config.hiddenSize, H = config.numHeads, dh = config.headDim
+        var context = [Float](repeating: 0, count: n * d)
+        guard let start = trace.attentionStart(layer: l, head: 0), values.count == n * d else { return context }
+        var vh = [Float](repeating: 0, count: n * dh), part = [Float](repeating: 0, count: n * dh)
+        trace.attentions.withUnsafeBufferPointer { ap in
+            for h in 0..<H {
+                for j in 0..<n { for t in 0..<dh { vh[j * dh + t] = values[j * d + h * dh + t] } }
+                bs_matmul_nn(ap.baseAddress! + start + h * n * n, Int32(n), Int32(n), Int32(n), vh, Int32(dh), &part, 0)
+                for i in 0..<n { for t in 0..<dh { context[i * d + h * dh + t] = part[i * dh + t] } }
             }
+        }
+        return context
+    }
+
+    /// LayerNorm(a + b) row by row, through the engine's own kernel.
+    private func addNorm(_ a: [Float], _ b: [Float], _ norm: BertWeights.LayerNorm, rows: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: rows * config.hiddenSize)
+        withExtendedLifetime(weights) {
+            bs_add_layernorm(
+                a, b, &out, Int32(rows), Int32(config.hiddenSize), norm.weight.pointer, norm.bias.pointer,
+                config.layerNormEps)
         }
         return out
     }
