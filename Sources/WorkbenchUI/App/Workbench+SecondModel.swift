@@ -29,12 +29,7 @@ extension Workbench {
             // Lean mode: the layers of its map beside the first's, clamped to its own layer count.
             attentionLayers: lean ? state.attention.layersRead(of: b.facts.layers) : nil,
             mixing: mixingAsked(layers: b.facts.layers))
-        input.valueZeroing = input.mixingLayers != nil && state.attention.view.needsValueZeroing
-        if b.facts.relativeAttention, scoreTermsShown(state.attention) {
-            let a = state.attention
-            input.requests[.arithmetic] = AnalysisRequest(
-                ArithmeticRequest(layer: min(a.layer, b.facts.layers - 1), head: min(a.head, b.facts.heads - 1)))
-        }
+        askViewAnalyses(&input, of: b.facts)
         // Windows are cut at other tokens in the other model: the same characters, not the same index.
         input.windowCenter = shownWindowCenter
         return input

@@ -97,13 +97,8 @@ public final class Workbench {
             flowLayer: state.attention.view == .flow && !state.attention.overview ? state.attention.layer : nil,
             comparison: state.attention.comparing ? state.comparison : nil, window: state.window,
             attentionLayers: lean ? leanLayers : nil, mixing: mixingAsked(layers: facts.layers))
-        input.valueZeroing = input.mixingLayers != nil && state.attention.view.needsValueZeroing
+        askViewAnalyses(&input, of: facts)
         if state.attention.overview { input.requests[.headEntropies] = AnalysisRequest(true) }
-        if facts.relativeAttention, scoreTermsShown(state.attention) {
-            // DeBERTa's score terms for the cursor cell come from the head's arithmetic.
-            input.requests[.arithmetic] = AnalysisRequest(
-                ArithmeticRequest(layer: state.attention.layer, head: state.attention.head))
-        }
         if let p = AttentionPanels.panel(state.attention.panel), let (kind, ask) = p.request(state.attention, selection)
         {
             input.requests[kind] = ask
@@ -111,9 +106,15 @@ public final class Workbench {
         return input
     }
 
-    /// Whether the attention pane shows a single head's cell with its score terms.
-    func scoreTermsShown(_ a: AttentionState) -> Bool {
-        a.view == .head && !a.words && !a.hideSpecial && !a.overview
+    /// What the attention view asks of a model with facts `f` beside its
+    /// mixing layers (both models): value zeroing when the view needs it, and
+    /// for DeBERTa the arithmetic of the head shown (its cell's score terms).
+    func askViewAnalyses(_ input: inout SessionInput, of f: ModelFacts) {
+        let a = state.attention
+        input.valueZeroing = input.mixingLayers != nil && a.view.needsValueZeroing
+        guard f.relativeAttention, a.view == .head, !a.words, !a.hideSpecial, !a.overview else { return }
+        input.requests[.arithmetic] = AnalysisRequest(
+            ArithmeticRequest(layer: min(a.layer, f.layers - 1), head: min(a.head, f.heads - 1)))
     }
 
     /// The tokens selected: the tokens pane's (the query) and the attention cursor's key.

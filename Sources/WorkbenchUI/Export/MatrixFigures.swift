@@ -37,17 +37,16 @@ extension Workbench {
 
     /// Every head as small multiples, each on its own scale as the overview draws it.
     private func overviewFigure(_ r: EncodeResult, input: String) -> Figure? {
-        let o = OverviewView(
-            layers: facts.layers, heads: facts.heads,
-            maps: Deriver.overviewMaps(r, hideSpecial: state.attention.hideSpecial), entropies: [])
-        guard let n = o.maps.first?.size, n > 0, o.maps.count == o.layers * o.heads else { return nil }
-        let factor = MatrixFigures.overviewFactor(n, panels: o.maps.count)
-        let pooled = o.maps.map { PooledMatrix($0.values, size: n, factor: factor) }
+        let layers = facts.layers, heads = facts.heads
+        let maps = Deriver.overviewMaps(r, hideSpecial: state.attention.hideSpecial)
+        guard let n = maps.first?.size, n > 0, maps.count == layers * heads else { return nil }
+        let factor = MatrixFigures.overviewFactor(n, panels: maps.count)
+        let pooled = maps.map { PooledMatrix($0.values, size: n, factor: factor) }
         let maxima = pooled.map { max($0.values.max() ?? 1, 1e-9) }
         var f = SmallMultiplesFigure(
-            panels: pooled.map(\.values), panelRows: o.layers, panelColumns: o.heads, size: pooled[0].size,
-            panelLabels: (0..<(o.layers * o.heads)).map { "layer \($0 / o.heads + 1) head \($0 % o.heads + 1)" },
-            rowHeadings: (1...o.layers).map { "L\($0)" }, columnHeadings: (1...o.heads).map { "H\($0)" },
+            panels: pooled.map(\.values), panelRows: layers, panelColumns: heads, size: pooled[0].size,
+            panelLabels: (0..<(layers * heads)).map { "layer \($0 / heads + 1) head \($0 % heads + 1)" },
+            rowHeadings: (1...layers).map { "L\($0)" }, columnHeadings: (1...heads).map { "H\($0)" },
             title: "\(session.model.name) · every head, \(n) tokens"
         ) { panel, v in self.heatRGB(HeatRamp.level(v, of: maxima[panel])) }
         f.subtitle = input + " · colour √(p / max p) per head" + (factor > 1 ? " · " + pooled[0].note : "")
