@@ -15,9 +15,10 @@ extension AttentionViews {
         guard let start = t.attentionStart(layer: layer, head: head), n > 0, e.count >= n else {
             return [Float](repeating: 0, count: rows * columns)
         }
-        let special = hide ? (0..<n).filter { e.isSpecial($0) } : []
-        let hiding = !special.isEmpty && special.count < n
-        let keep = hiding ? (0..<n).filter { !e.isSpecial($0) } : Array(0..<n)
+        // As hidingSpecials: nothing is hidden when no token, or every token, is special.
+        let others = hide ? (0..<n).filter { !e.isSpecial($0) } : []
+        let hiding = hide && !others.isEmpty && others.count < n
+        let keep = hiding ? others : Array(0..<n)
         let k = keep.count
         var out = [Float](repeating: 0, count: rows * columns)
         var row = [Float](repeating: 0, count: k)

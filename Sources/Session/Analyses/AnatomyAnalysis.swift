@@ -17,7 +17,7 @@ extension SessionAnalysis {
     /// The layers run again from the trace for every token: about a forward pass.
     static let anatomy = SessionAnalysis(
         kind: .anatomy,
-        wanted: { _, r in r.input.requests[.anatomy] != nil && r.outcomes[.anatomy] == nil },
+        wanted: { _, r in r.awaits(.anatomy) },
         run: { s, r, ctx in
             var out = AnatomyOutcome()
             if let t = r.trace {

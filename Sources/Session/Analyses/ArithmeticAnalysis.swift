@@ -29,7 +29,7 @@ extension SessionAnalysis {
     /// O(n²·dₕ) for the head: milliseconds, but not on the key path at 512 tokens.
     static let arithmetic = SessionAnalysis(
         kind: .arithmetic,
-        wanted: { _, r in r.input.request(.arithmetic, as: ArithmeticRequest.self) != nil && r.arithmetic == nil },
+        wanted: { _, r in r.awaits(.arithmetic) },
         run: { s, r, _ in
             guard let ask = r.input.request(.arithmetic, as: ArithmeticRequest.self) else { return true }
             var out = ArithmeticOutcome(request: ask)

@@ -20,7 +20,7 @@ extension SessionAnalysis {
     /// 72 maps' entropies at 512 tokens are ~19 M logarithms: not on the key path.
     static let headEntropies = SessionAnalysis(
         kind: .headEntropies,
-        wanted: { _, r in r.input.requests[.headEntropies] != nil && r.trace != nil && r.headEntropies == nil },
+        wanted: { _, r in r.awaits(.headEntropies) && r.trace != nil },
         run: { _, r, ctx in
             guard let t = r.trace else { return true }
             var kept: [Float] = [], hidden: [Float] = []

@@ -25,6 +25,11 @@ public struct AnalysisRequest: Hashable, @unchecked Sendable {
     public func value<T>(as _: T.Type) -> T? { value.base as? T }
 }
 
+extension EncodeResult {
+    /// Whether the input asks `kind` (an analysis filed in `requests`) and its outcome is not in yet.
+    func awaits(_ kind: AnalysisKind) -> Bool { input.requests[kind] != nil && outcomes[kind] == nil }
+}
+
 /// What an analysis added as a record leaves in the result (`EncodeResult.outcomes`).
 public protocol AnalysisOutcome: Sendable {
     /// Counted against the result cache's byte budget.
