@@ -17,13 +17,14 @@ extension Workbench {
 
     /// What the update reads besides the state, from `r` and the last frame.
     func frameFacts(_ r: EncodeResult?) -> FrameFacts {
-        FrameFacts(extent: extent(r), hits: hitAreas, map: r.flatMap { currentMap(for: $0) })
+        let map = currentMap(for: r)
+        return FrameFacts(extent: extent(r, mapSize: map?.size ?? 0), hits: hitAreas, map: map)
     }
 
     /// The sizes bindings keep cursors within, from the current snapshot.
-    func extent(_ r: EncodeResult?) -> Extent {
+    func extent(_ r: EncodeResult?, mapSize: Int) -> Extent {
         var e = Extent(
-            tokens: r?.encoding.count ?? 0, mapSize: currentMap(for: r)?.size ?? 0,
+            tokens: r?.encoding.count ?? 0, mapSize: mapSize,
             masks: r?.mlm?.predictions.count ?? 0,
             probes: probes.count, layers: facts.layers, heads: facts.heads)
         e.windows = r?.windows?.count ?? 1
