@@ -39,7 +39,7 @@ public final class ModelSession: @unchecked Sendable {
     }
     private let workspace: Workspace
     private var scratch = Trace()
-    /// The running head-importance loop's passes, for the generation it works for.
+    /// The running analysis's passes, for the generation it works for.
     private var progressMark: (generation: Int, progress: AnalysisProgress)?
     /// Counts the results shown: a frame is current while it matches.
     private var version = 0

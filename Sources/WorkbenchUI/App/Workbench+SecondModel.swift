@@ -9,12 +9,11 @@ public final class SecondModel {
     let session: ModelSession
     let deriver: Deriver
     public var model: LoadedModel { session.model }
-    var facts: ModelFacts
+    var facts: ModelFacts { session.facts }
 
     init(_ model: LoadedModel, scheduler: SessionScheduler) {
         session = ModelSession(model: model, scheduler: scheduler, runsTaskHead: false)
-        deriver = Deriver(facts: model.facts, tokenizer: model.tokenizer)
-        facts = model.facts
+        deriver = Deriver(facts: session.facts, tokenizer: model.tokenizer)
     }
 }
 

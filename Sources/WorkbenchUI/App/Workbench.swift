@@ -70,12 +70,11 @@ public final class Workbench {
         state = WorkbenchState(text: input.text, pair: input.pair ?? "")
         watch = ModelFileWatch(directory: session.model.directory)
         deriver = Deriver(facts: session.facts, tokenizer: session.model.tokenizer)
-        facts = session.model.facts
     }
 
     public var snapshot: SessionSnapshot { session.snapshot }
-    /// The loaded model's facts (computed once per model).
-    public private(set) var facts: ModelFacts
+    /// The loaded model's facts (the session computes them once per model).
+    public var facts: ModelFacts { session.facts }
     private var infoTable: String?
 
     /// The info overlay's table (built once per model, not once per frame while it is open).
@@ -195,13 +194,12 @@ public final class Workbench {
         s.beforeSnapshot = session.beforeSnapshot
         s.setReference(session.reference)
         session = s
-        deriver = Deriver(facts: model.facts, tokenizer: model.tokenizer)
-        facts = model.facts
+        deriver = Deriver(facts: s.facts, tokenizer: model.tokenizer)
         infoTable = nil
         watch = ModelFileWatch(directory: model.directory)
         loadProbes()
-        state.attention.layer = min(state.attention.layer, model.facts.layers - 1)
-        state.attention.head = min(state.attention.head, model.facts.heads - 1)
+        state.attention.layer = min(state.attention.layer, s.facts.layers - 1)
+        state.attention.head = min(state.attention.head, s.facts.heads - 1)
     }
 
     /// The cached probes of the current model; damaged cache files are set aside and said.
