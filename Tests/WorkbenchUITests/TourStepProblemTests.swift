@@ -1,4 +1,5 @@
 import Foundation
+import Session
 import Testing
 import TestSupport
 @testable import WorkbenchUI
@@ -16,6 +17,7 @@ import TestSupport
             try TourFile.parse("[step]\ntext = first\n> a\n[step]\ntext = second\nmodel = \(Self.missing)\n> b"))
         w.session.waitUntilIdle()
         w.press(.right)
+        w.finishJobs()
         let notice = try #require(w.state.notice)
         #expect(notice.isError && notice.text.contains("step 2") && notice.text.contains(Self.missing), "\(notice)")
         #expect(w.state.editorA.text == "first", "the step was not put on screen on the model left open")
@@ -44,5 +46,45 @@ import TestSupport
         s.ablate = try .parse("5.1", layers: 1024, heads: 1024)
         let heads = w.apply(s)
         #expect(heads.shown && heads.problems == ["ablate 5.1: this model has 3 layers × 4 heads"])
+    }
+}
+
+/// A step naming another model loads it off the key path: the keys answer
+/// while it loads, and a step asked for later wins over a slow load.
+@Suite(.serialized) struct TourStepLoadingTests {
+    /// A model loader that waits until the test opens the gate.
+    final class Gate: @unchecked Sendable {
+        let open = DispatchSemaphore(value: 0)
+        let model = try! LoadedModel.load(Fixtures.model("tiny-bert-mlm-f16").path)
+    }
+
+    @Test func aStepsModelLoadsWhileTheKeysAnswer() throws {
+        let gate = Gate()
+        let w = makeWorkbench("")
+        w.loadModel = { _ in
+            gate.open.wait(); return gate.model
+        }
+        w.startTour(try TourFile.parse("[step]\ntext = first\n> a\n[step]\ntext = second\nmodel = /other\n> b"))
+        w.press(.right)
+        #expect(w.state.notice?.text.contains("step 2: loading other") == true, "\(String(describing: w.state.notice))")
+        w.press(.char("?"))  // a key answered while the model loads
+        #expect(w.state.editorA.text == "first" && w.session.model.name == tinyModel.name)
+        gate.open.signal()
+        w.finishJobs()
+        #expect(w.state.editorA.text == "second" && w.session.model.name == gate.model.name)
+    }
+
+    @Test func aLaterStepWinsOverASlowLoad() throws {
+        let gate = Gate()
+        let w = makeWorkbench("")
+        w.loadModel = { _ in
+            gate.open.wait(); return gate.model
+        }
+        w.startTour(try TourFile.parse("[step]\ntext = first\n> a\n[step]\ntext = second\nmodel = /other\n> b"))
+        w.press(.right)
+        w.press(.left)
+        gate.open.signal()
+        w.finishJobs()
+        #expect(w.state.editorA.text == "first" && w.session.model.name == tinyModel.name)
     }
 }

@@ -160,6 +160,7 @@ import TestSupport
         #expect(tour.steps[0].tokenizers == [toks.path])
         let w = makeWorkbench("")
         w.startTour(tour)
+        w.finishJobs()
         #expect(w.arena.entries.map(\.name) == ["toks"])
         w.press(.right)
         #expect(w.arena.entries.isEmpty, "a step without tokenizers closes the arena")

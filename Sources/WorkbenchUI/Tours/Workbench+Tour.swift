@@ -67,7 +67,7 @@ extension Workbench {
 
     /// Reopens a saved state (`:save`): its step on screen, no tour banner.
     public func open(_ saved: Tour) {
-        if showStep(saved.steps[0], named: saved.title) { state.say("reopened \(saved.title)") }
+        showStep(saved.steps[0], named: saved.title) { [unowned self] in state.say("reopened \(saved.title)") }
     }
 
     func stepTour(by delta: Int) {

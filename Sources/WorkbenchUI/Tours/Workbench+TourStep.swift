@@ -1,5 +1,6 @@
 import Foundation
 import Session
+import Tokenizers
 
 /// What became of a step put on screen.
 public struct StepOutcome: Equatable, Sendable {
@@ -9,30 +10,91 @@ public struct StepOutcome: Equatable, Sendable {
     public var problems: [String]
 }
 
+/// What a step needed loaded before it could be shown: its model (when
+/// another than the one open) and its arena's tokenizers (when others).
+struct StepLoads: @unchecked Sendable {
+    var model: LoadedModel?
+    var arena: TokenizerArena?
+    /// Why the step's model did not load: nothing of the step is shown.
+    var modelProblem: String?
+    var tokenizerProblem: String?
+}
+
 extension Workbench {
     /// Puts a step on screen; what kept it from being shown as written stays
     /// as an error notice naming the step (`step 3`, a saved state's title).
-    /// True when it is on screen as written.
-    @discardableResult
-    func showStep(_ s: Tour.Step, named name: String) -> Bool {
-        let outcome = apply(s)
-        if !outcome.problems.isEmpty { fail("\(name): " + outcome.problems.joined(separator: "; ")) }
-        return outcome.problems.isEmpty
-    }
-
-    /// Puts a step on screen: its model, tokenizers, sentences, masks, pane
-    /// and settings, ablations. A step whose model does not load is not
-    /// shown at all: its captions and checks speak of that model, not the
-    /// one open.
-    @discardableResult
-    public func apply(_ s: Tour.Step) -> StepOutcome {
-        if let m = s.model, URL(fileURLWithPath: m).standardized.path != session.model.directory.standardized.path {
-            do { replaceSession(with: try loadModel(m)) } catch {
-                return StepOutcome(shown: false, problems: ["model \(m) did not load: \(error)"])
+    /// A step that names another model or tokenizers loads them off the key
+    /// path first (the keys and Ctrl-C answer meanwhile; a later step wins);
+    /// `then` runs once the step is on screen as written.
+    func showStep(_ s: Tour.Step, named name: String, then: (() -> Void)? = nil) {
+        let report: (StepOutcome) -> Void = { [unowned self] outcome in
+            if outcome.problems.isEmpty {
+                then?()
+            } else {
+                fail("\(name): " + outcome.problems.joined(separator: "; "))
             }
         }
-        var problems: [String] = []
-        if let why = loadStepTokenizers(s.tokenizers) { problems.append(why) }
+        guard let loader = stepLoader(s) else {
+            jobs.supersede(Self.stepSlot)
+            return report(place(s, loaded: StepLoads()))
+        }
+        state.say("\(name): loading \(s.model.map { ($0 as NSString).lastPathComponent } ?? "its tokenizers")…")
+        jobs.load(slot: Self.stepSlot, failure: "\(name): ", loader) { [unowned self] loads in
+            report(place(s, loaded: loads))
+        }
+    }
+
+    static let stepSlot = "tour-step"
+
+    /// Puts a step on screen at once, loading what it needs on this thread
+    /// (`tour --check`, tests): its model, tokenizers, sentences, masks, pane
+    /// and settings, ablations.
+    @discardableResult
+    public func apply(_ s: Tour.Step) -> StepOutcome { place(s, loaded: stepLoader(s)?() ?? StepLoads()) }
+
+    /// What the step needs loaded first, as work for any thread; nil when what it names is open.
+    private func stepLoader(_ s: Tour.Step) -> (@Sendable () -> StepLoads)? {
+        let model = s.model.flatMap {
+            URL(fileURLWithPath: $0).standardized.path != session.model.directory.standardized.path ? $0 : nil
+        }
+        let specs = s.tokenizers
+        // No tokenizers: the arena closes in `place`, nothing to load.
+        let tokenizers = !specs.isEmpty && arena.entries.map(\.name) != specs.map { ($0 as NSString).lastPathComponent }
+        guard model != nil || tokenizers else { return nil }
+        let loadModel = self.loadModel, loadTokenizer = self.loadTokenizer
+        return {
+            var out = StepLoads()
+            if let model {
+                do { out.model = try loadModel(model) } catch {
+                    out.modelProblem = "model \(model) did not load: \(error)"
+                    return out
+                }
+            }
+            if tokenizers { (out.arena, out.tokenizerProblem) = Self.stepArena(specs, loadTokenizer) }
+            return out
+        }
+    }
+
+    /// The step's other tokenizers in the arena; why not, if they did not load (an empty arena then).
+    private static func stepArena(
+        _ specs: [String], _ load: (String) throws -> Tokenizer
+    ) -> (TokenizerArena, String?) {
+        guard specs.count <= 8 else { return (TokenizerArena(), "tokenizers: at most 8, not \(specs.count)") }
+        do {
+            return (TokenizerArena(entries: try specs.map { (($0 as NSString).lastPathComponent, try load($0)) }), nil)
+        } catch {
+            return (TokenizerArena(), "tokenizers \(specs.joined(separator: ",")) did not load: \(error)")
+        }
+    }
+
+    /// Puts a step on screen with what was loaded for it. A step whose model
+    /// did not load is not shown at all: its captions and checks speak of
+    /// that model, not the one open.
+    private func place(_ s: Tour.Step, loaded: StepLoads) -> StepOutcome {
+        if let why = loaded.modelProblem { return StepOutcome(shown: false, problems: [why]) }
+        if let model = loaded.model { replaceSession(with: model) }
+        if let arena = loaded.arena { self.arena = arena } else if s.tokenizers.isEmpty { arena = TokenizerArena() }
+        var problems = loaded.tokenizerProblem.map { [$0] } ?? []
         setStepState(s)
         let f = facts
         let outside = s.ablate.heads.filter { $0.layer >= f.layers || $0.head >= f.heads }
@@ -43,20 +105,6 @@ extension Workbench {
         state.notice = nil
         submitCurrent()
         return StepOutcome(shown: true, problems: problems)
-    }
-
-    /// The step's other tokenizers in the arena (kept when they are the ones open); why not, if they did not load.
-    private func loadStepTokenizers(_ specs: [String]) -> String? {
-        guard arena.entries.map(\.name) != specs.map({ ($0 as NSString).lastPathComponent }) else { return nil }
-        arena = TokenizerArena()
-        guard specs.count <= 8 else { return "tokenizers: at most 8, not \(specs.count)" }
-        do {
-            arena = TokenizerArena(
-                entries: try specs.map { (($0 as NSString).lastPathComponent, try loadTokenizer($0)) })
-            return nil
-        } catch {
-            return "tokenizers \(specs.joined(separator: ",")) did not load: \(error)"
-        }
     }
 
     /// Everything of the step that is workbench state alone.
