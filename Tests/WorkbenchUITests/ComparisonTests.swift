@@ -60,6 +60,25 @@ import Tokenizers
 
 /// `:tokenizers A,B`: the typed text under other tokenizers, their pieces and where they split differently.
 @Suite struct TokenizerArenaTests {
+    /// Every real token, counted as `tokenize` counts them (the lone `▁` of
+    /// "▁ n a ï ve" included), words spaced and pieces of a word joined.
+    @Test func everyTokenCountedAsTokenizeDoes() throws {
+        let text = "The gardener was unaffable about naïve café-goers."
+        let w = makeWorkbench(text)
+        let xlm = Fixtures.model("tiny-xlm-roberta-mlm").path
+        let spm = Fixtures.packageRoot.appendingPathComponent("Samples/tours/tokenizers/sentencepiece-tiny").path
+        w.run(command: "tokenizers \(xlm),\(spm)")
+        w.finishJobs()
+        w.state.focus = .tokens
+        let frame = w.render(width: 160, height: 48)
+        for dir in [xlm, spm] {
+            let typed = try Tokenizer.load(directory: URL(fileURLWithPath: dir)).encode(text).typedPositions.count
+            let name = (dir as NSString).lastPathComponent
+            #expect(frame.contains("\(name) · \(typed) tokens"), "\(name): \(typed)\n\(frame)")
+        }
+        #expect(frame.contains("▁about ▁·n·a·ï·ve"), "\(frame)")
+    }
+
     @Test func piecesAndDifferingSplitsOfEachTokenizer() throws {
         let w = makeWorkbench("he said here")
         let roberta = Fixtures.model("tiny-roberta-mlm").path, albert = Fixtures.model("tiny-albert-pretraining").path
@@ -70,7 +89,7 @@ import Tokenizers
         let rows = w.arena.rows(r)
         for (row, dir) in zip(rows, [roberta, albert]) {
             let t = try Tokenizer.load(directory: URL(fileURLWithPath: dir)), e = t.encode("he said here")
-            let typed = e.typedPositions.filter { !e.isLoneBoundaryMark($0) }
+            let typed = e.typedPositions
             #expect(row.pieces == typed.map { visibleText(e.tokens[$0]) }, "\(row.name)")
             // The model splits "here" as her·##e (boundaries 8, 11, 12): any other cut there differs.
             for (k, p) in typed.enumerated() {

@@ -197,7 +197,8 @@ import Testing
             .init(
                 name: "albert-base-v2", pieces: ["▁the", "▁bank", "▁of", "▁the", "▁", "ꙮ", "▁river"],
                 differs: [false, false, false, false, false, false, false],
-                unknown: [false, false, false, false, false, true, false]),
+                unknown: [false, false, false, false, false, true, false],
+                joins: [false, false, false, false, false, true, false]),
         ]
         expectGolden("arena-120x40", frame(v, s, 120, 40))
     }
@@ -442,7 +443,8 @@ extension ViewFixtures {
         .init(
             name: name, pieces: ["The", "Ġbank", "Ġof", "Ġthe", "Ġê", "Ļ", "®", "Ġriver"],
             differs: [false, false, false, false, true, true, true, false],
-            unknown: [false, false, false, false, false, false, false, false])
+            unknown: [false, false, false, false, false, false, false, false],
+            joins: [false, false, false, false, false, true, true, false])
     }
 
     /// "The movie was absolutely terrible." explained for its predicted class, "negative":

@@ -24,13 +24,20 @@ public struct TokenizerArena: Sendable {
         return rows
     }
 
-    /// One encoding's typed pieces against the model's token boundaries.
+    /// One encoding's typed pieces against the model's token boundaries:
+    /// every real token, as `tokenize` lists them (a lone `▁` too: it is a
+    /// token the model sees, though it covers no character of its own and so
+    /// never differs).
     static func row(_ name: String, _ o: Encoding, unkId: Int?, _ bounds: Set<Int>) -> TokensView.ArenaRow {
-        let typed = o.typedPositions.filter { !o.isLoneBoundaryMark($0) }
+        let typed = o.typedPositions
         return TokensView.ArenaRow(
             name: name, pieces: typed.map { visibleText(o.tokens[$0]) },
-            differs: typed.map { !bounds.contains(o.offsets[$0].start) || !bounds.contains(o.offsets[$0].end) },
-            unknown: typed.map { o.unknown[$0] != nil || o.ids[$0] == unkId })
+            differs: typed.map {
+                !o.isLoneBoundaryMark($0)
+                    && (!bounds.contains(o.offsets[$0].start) || !bounds.contains(o.offsets[$0].end))
+            },
+            unknown: typed.map { o.unknown[$0] != nil || o.ids[$0] == unkId },
+            joins: typed.map { o.continuesWord($0) })
     }
 
     /// The cut points of `e`'s typed tokens, by character offset.

@@ -42,8 +42,11 @@ public struct TokensView: Equatable, Sendable {
         public var pieces: [String]
         public var differs: [Bool]
         public var unknown: [Bool]
-        public init(name: String, pieces: [String], differs: [Bool], unknown: [Bool]) {
+        /// Continues the previous piece's word (drawn joined by `·`, else a space).
+        public var joins: [Bool]
+        public init(name: String, pieces: [String], differs: [Bool], unknown: [Bool], joins: [Bool]? = nil) {
             self.name = name; self.pieces = pieces; self.differs = differs; self.unknown = unknown
+            self.joins = joins ?? pieces.map { _ in true }
         }
     }
 

@@ -15,7 +15,7 @@ enum TokensPane {
         let stripRows = v.windows == nil ? 0 : min(2, afterSpans.height / 3)
         let (stripArea, afterStrip) = afterSpans.splitTop(stripRows)
         if let w = v.windows, stripRows > 0 { drawWindows(w, stripArea, &c) }
-        let arenaRows = v.arena.isEmpty ? 0 : min(v.arena.count + 1, max(0, afterStrip.height / 2))
+        let arenaRows = v.arena.isEmpty ? 0 : min(arenaHeight(v.arena, afterStrip.width), max(0, afterStrip.height / 2))
         let (arenaArea, rest) = afterStrip.splitTop(arenaRows)
         if arenaRows > 0 { drawArena(v, arenaArea, &c) }
         // The table gets what the x-ray leaves; the x-ray sits right under it.
@@ -76,27 +76,6 @@ enum TokensPane {
             let mine = holders.contains(k)
             let glyph = holders.count > 1 ? "▒" : holders.first.map { String(($0 + 1) % 10) } ?? " "
             c.put(glyph, x: r.x + x, y: r.y + 1, c.theme.style(mine ? .accent : .muted, mine ? [.bold] : []), clip: r)
-        }
-    }
-
-    /// Each listed tokenizer's pieces, joined by `·`; pieces whose boundaries
-    /// the model's own tokens do not share are highlighted, [UNK]s marked.
-    private static func drawArena(_ v: TokensView, _ r: Rect, _ c: inout Canvas) {
-        c.put(
-            "other tokenizers (highlighted: cuts the model does not make)", x: r.x, y: r.y,
-            c.theme.style(.muted), clip: r)
-        let nameWidth = min(18, max(6, v.arena.map { displayWidth($0.name) }.max() ?? 6))
-        for (k, row) in v.arena.enumerated() where r.y + 1 + k < r.maxY {
-            let y = r.y + 1 + k
-            var x = c.put(fit(row.name, nameWidth) + " ", x: r.x, y: y, c.theme.style(.accent), clip: r)
-            for (i, piece) in row.pieces.enumerated() {
-                if i > 0 { x = c.put("·", x: x, y: y, c.theme.style(.muted), clip: r) }
-                var st = c.theme.style(row.unknown[i] ? .unknownToken : .foreground)
-                if row.differs[i] { st = st.bg(c.theme.color(.selection)).with(.bold) }
-                x = c.put(piece, x: x, y: y, st, clip: r)
-                guard x < r.maxX else { break }
-            }
-            c.put(" (\(row.pieces.count))", x: x, y: y, c.theme.style(.muted), clip: r)
         }
     }
 
