@@ -25,6 +25,9 @@ public struct EncodeResult: Sendable {
     public var importanceError: String? = nil
     /// The tokens the user's masks replaced, by position (the encoding shows the mask token there).
     public var maskedOriginals: [Int: String] = [:]
+    /// The masking lab's corruption by position: `encoding` and `trace` are of
+    /// the corrupted input (what the model sees), each chosen token's fate and original here.
+    public var corruption: [Int: LabCorruption] = [:]
     /// The task head's answer and its explanation (models with a task head, nothing masked).
     public var task: TaskResult? = nil
     /// Activation patching from the counterfactual, when asked for.
@@ -193,4 +196,10 @@ public struct WindowExplanation: Sendable, Equatable {
         self.window = window; self.logit = logit; self.strongest = strongest
         self.strongestValue = strongestValue; self.shared = shared
     }
+}
+
+/// What the masking lab did to one token.
+public struct LabCorruption: Sendable, Equatable {
+    public var fate: MaskingLab.Fate
+    public var original: String
 }

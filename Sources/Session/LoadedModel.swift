@@ -28,10 +28,19 @@ public struct LoadedModel: Sendable {
     private let lazyTask: Lazy<BertEncoder?>
     /// Set when the task head comes from BertScope's overlay.
     public let taskNote: String?
+    /// The encoder next-sentence prediction runs on: the checkpoint when it
+    /// has the head (BertForPreTraining, ALBERT), else BertScope's NSP overlay
+    /// for the default model (its own top layers + pooler + head), else nil.
+    public var nextSentenceEncoder: BertEncoder? { lazyNextSentence.value }
+    public let hasNextSentenceHead: Bool
+    private let lazyNextSentence: Lazy<BertEncoder?>
+    /// Set when the next-sentence head comes from BertScope's overlay.
+    public let nextSentenceNote: String?
 
     public init(
         directory: URL, encoder: BertEncoder, tokenizer: Tokenizer, mlmEncoder: (@Sendable () -> BertEncoder?)? = nil,
-        headNote: String? = nil, taskEncoder: (@Sendable () -> BertEncoder?)? = nil, taskNote: String? = nil
+        headNote: String? = nil, taskEncoder: (@Sendable () -> BertEncoder?)? = nil, taskNote: String? = nil,
+        nextSentenceEncoder: (@Sendable () -> BertEncoder?)? = nil, nextSentenceNote: String? = nil
     ) {
         self.directory = directory
         self.encoder = encoder
@@ -44,6 +53,10 @@ public struct LoadedModel: Sendable {
         self.hasTaskHead = ownTask || taskEncoder != nil
         self.lazyTask = Lazy(ownTask ? { encoder } : (taskEncoder ?? { nil }))
         self.taskNote = ownTask ? nil : taskNote
+        let ownNSP = encoder.hasNextSentenceHead
+        self.hasNextSentenceHead = ownNSP || nextSentenceEncoder != nil
+        self.lazyNextSentence = Lazy(ownNSP ? { encoder } : (nextSentenceEncoder ?? { nil }))
+        self.nextSentenceNote = ownNSP ? nil : nextSentenceNote
     }
 
     /// Resolves `spec` like `--model` does and loads weights and tokenizer.
@@ -56,7 +69,8 @@ public struct LoadedModel: Sendable {
     /// head for all-MiniLM-L6-v2) when the overlay names it as its base;
     /// a checkpoint with its own head always keeps it.
     public static func load(
-        _ spec: String?, locator: ModelLocator = ModelLocator(), mlmOverlay: URL? = nil, taskOverlay: URL? = nil
+        _ spec: String?, locator: ModelLocator = ModelLocator(), mlmOverlay: URL? = nil, taskOverlay: URL? = nil,
+        nextSentenceOverlay: URL? = nil
     ) throws -> LoadedModel {
         let dir = try locator.resolve(spec)
         let tokenizer = try Tokenizer.load(directory: dir)
@@ -85,9 +99,20 @@ public struct LoadedModel: Sendable {
                     " (held-out accuracy \(Int(((Double($0) ?? 0) * 100).rounded()))%)"
                 } ?? "")
         }
+        var nsp: (@Sendable () -> BertEncoder?)? = nil
+        var nspNote: String? = nil
+        if !encoder.hasNextSentenceHead, let file = try overlay(nextSentenceOverlay, for: dir) {
+            let files = store.files + [file]
+            nsp = { try? BertEncoder(config: config, store: WeightStore(files: files)) }
+            nspNote =
+                "next-sentence head trained by BertScope on public-domain text"
+                + (file.metadata["heldout_accuracy"].map {
+                    " (held-out accuracy \(Int(((Double($0) ?? 0) * 100).rounded()))%)"
+                } ?? "")
+        }
         return LoadedModel(
             directory: dir, encoder: encoder, tokenizer: tokenizer, mlmEncoder: mlm, headNote: note,
-            taskEncoder: task, taskNote: taskNote)
+            taskEncoder: task, taskNote: taskNote, nextSentenceEncoder: nsp, nextSentenceNote: nspNote)
     }
 
     /// A BertScope overlay file when it exists and names this model as its base.

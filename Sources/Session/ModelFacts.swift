@@ -26,6 +26,8 @@ public struct ModelFacts: Sendable, Equatable {
     public struct PairHead: Sendable, Equatable {
         public var yes: String, no: String
         public var sentenceOrder: Bool
+        /// Set when the head is BertScope's overlay (its retrained layers answer, not the published ones).
+        public var note: String? = nil
     }
 
     public init(
@@ -47,11 +49,11 @@ extension LoadedModel {
         f.hasTaskHead = hasTaskHead
         f.taskNote = taskNote
         f.relativeAttention = c.relative != nil
-        if encoder.hasNextSentenceHead {
+        if hasNextSentenceHead {
             f.pairHead =
                 c.family == .albert
                 ? ModelFacts.PairHead(yes: "in order", no: "swapped", sentenceOrder: true)
-                : ModelFacts.PairHead(yes: "is next", no: "not next", sentenceOrder: false)
+                : ModelFacts.PairHead(yes: "is next", no: "not next", sentenceOrder: false, note: nextSentenceNote)
         }
         return f
     }

@@ -262,11 +262,19 @@ public final class ModelSession: @unchecked Sendable {
                 encoding.tokens[p] = tok.maskToken
             }
         }
+        // The masking lab's corruption is what the model sees: the trace, the
+        // tokens pane and the attention show it; the user's own masks are answered on `encoding`.
+        let lab = input.labSeed.flatMap { seed in
+            maskedLM.map {
+                MaskingLab(encoding, seed: seed, maskId: $0.maskId, vocabSize: $0.encoder.config.vocabSize)
+            }
+        }
+        let seen = lab.map { Self.corrupted(encoding, by: $0, tok) } ?? encoding
         var trace: Trace? = nil
         var failure: String? = nil
         do {
             try enc.forward(
-                ids: encoding.ids, typeIds: encoding.typeIds, attentionMask: nil, ablate: ablation(input, on: enc),
+                ids: seen.ids, typeIds: seen.typeIds, attentionMask: nil, ablate: ablation(input, on: enc),
                 workspace: workspace,
                 into: &scratch, isCancelled: isStale(gen, input),
                 keepAttention: input.attentionLayers.map { $0.lowerBound..<($0.upperBound + 1) })
@@ -276,39 +284,59 @@ public final class ModelSession: @unchecked Sendable {
         } catch {
             failure = "\(error)"
         }
-        var result = EncodeResult(input: input, encoding: encoding, trace: trace, error: failure, milliseconds: 0)
+        var result = EncodeResult(input: input, encoding: seen, trace: trace, error: failure, milliseconds: 0)
+        for c in lab?.choices ?? [] {
+            result.corruption[c.position] = LabCorruption(fate: c.fate, original: tok.token(for: c.original) ?? "?")
+        }
         result.windows = windows
         result.windowEncodings = cut?.1.windows ?? []
         result.maskedOriginals = originals
         // Masks are the masked LM's (`answeringMask`); so is the masking lab.
-        if trace != nil, model.answeringMask(encoding) != nil || input.labSeed != nil, var mlm = maskedLM {
+        if trace != nil, model.answeringMask(encoding) != nil || lab != nil, var mlm = maskedLM {
             mlm.ablation = ablation(input, on: mlm.encoder)
-            result.mlm = analyzeMasks(mlm, encoding, seed: input.labSeed, trace: mlm.encoder === enc ? trace : nil)
+            result.mlm = analyzeMasks(mlm, encoding, lab: lab, trace: mlm.encoder === enc && lab == nil ? trace : nil)
         }
         if let trace, enc.hasReplacedTokenHead { result.replaced = try? enc.replacedTokenProbabilities(trace) }
-        if let trace, input.pair != nil, enc.hasNextSentenceHead, let logits = try? enc.nextSentenceLogits(trace) {
-            let p = softmax(logits[...])
-            result.nextSentence = (p[0], p[1])
-        }
+        if let trace, input.pair != nil { result.nextSentence = nextSentence(encoding, input, trace: trace) }
         result.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6
         return result
     }
 }
 
 extension ModelSession {
+    /// `e` as the masking lab hands it to the model: its ids and tokens at the chosen positions.
+    static func corrupted(_ e: Encoding, by lab: MaskingLab, _ tok: Tokenizer) -> Encoding {
+        var out = e
+        for c in lab.choices where c.position < out.count {
+            out.ids[c.position] = c.input
+            out.tokens[c.position] = tok.token(for: c.input) ?? "?"
+        }
+        return out
+    }
+
+    /// [is next, not next] for a pair: from the trace when the checkpoint has
+    /// the head, else one pass of the overlay's encoder (its own top layers).
+    func nextSentence(_ e: Encoding, _ input: SessionInput, trace: Trace) -> (yes: Float, no: Float)? {
+        guard model.hasNextSentenceHead, let nsp = model.nextSentenceEncoder else { return nil }
+        let state =
+            nsp === model.encoder
+            ? trace
+            : try? nsp.forward(ids: e.ids, typeIds: e.typeIds, ablate: ablation(input, on: nsp))
+        guard let state, let logits = try? nsp.nextSentenceLogits(state) else { return nil }
+        let p = softmax(logits[...])
+        return (p[0], p[1])
+    }
+
     public var hasMaskedLM: Bool { model.hasMaskedLM }
     /// ELECTRA discriminators: the predictions pane shows replaced-token detection instead.
     public var hasReplacedTokenHead: Bool { model.encoder.hasReplacedTokenHead }
 
     /// Predictions, both iterative fills, the logit lens and the masking lab.
     /// `trace` is reused when the MLM runs on the same encoder as the view.
-    func analyzeMasks(_ mlm: MaskedLanguageModel, _ e: Encoding, seed: UInt64?, trace: Trace?) -> MLMResult {
+    func analyzeMasks(_ mlm: MaskedLanguageModel, _ e: Encoding, lab: MaskingLab?, trace: Trace?) -> MLMResult {
         var out = MLMResult()
         do {
-            if let seed {
-                let lab = MaskingLab(e, seed: seed, maskId: mlm.maskId, vocabSize: mlm.encoder.config.vocabSize)
-                out.lab = try lab.evaluated(with: mlm, typeIds: e.typeIds)
-            }
+            if let lab { out.lab = try lab.evaluated(with: mlm, typeIds: e.typeIds) }
             guard e.ids.contains(mlm.maskId) else { return out }
             let t = try trace ?? mlm.forward(e.ids, e.typeIds)
             out.predictions = try mlm.predict(e, trace: t, k: 10)

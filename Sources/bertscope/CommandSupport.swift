@@ -19,7 +19,7 @@ struct ModelOptions: ParsableArguments {
 
     func directory() throws -> URL { try ModelLocator().resolve(model) }
 
-    /// The model with everything BertScope adds to it (the default model's MLM overlay).
+    /// The model with everything BertScope adds to it (the default model's trained heads).
     func load() throws -> LoadedModel { try Self.load(model) }
 
     /// Any model as `--model` loads it: with the default model's trained heads from Samples/.
@@ -27,7 +27,8 @@ struct ModelOptions: ParsableArguments {
         let samples = Resources.directory("Samples")
         return try LoadedModel.load(
             spec, mlmOverlay: samples?.appendingPathComponent("mlm-head/minilm-mlm-overlay.safetensors"),
-            taskOverlay: samples?.appendingPathComponent("sentiment/minilm-sentiment-overlay.safetensors"))
+            taskOverlay: samples?.appendingPathComponent("sentiment/minilm-sentiment-overlay.safetensors"),
+            nextSentenceOverlay: samples?.appendingPathComponent("nsp-head/minilm-nsp-overlay.safetensors"))
     }
 
     func config(in dir: URL) throws -> ModelConfig {

@@ -107,15 +107,19 @@ struct NSPCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let model = try options.load()
-            let e = encodeForModel(model.tokenizer, model.encoder.config, text: a, pair: b)
-            let heads = try ablation.heads(for: model.encoder, tokenizer: model.tokenizer)
-            let logits = try model.encoder.nextSentenceLogits(
-                try model.encoder.forward(ids: e.ids, typeIds: e.typeIds, ablate: heads))
+            guard let enc = model.nextSentenceEncoder else {
+                throw CommandError(
+                    "\(model.name) has no next-sentence head (a BertForPreTraining or ALBERT checkpoint has one)")
+            }
+            let e = encodeForModel(model.tokenizer, enc.config, text: a, pair: b)
+            let heads = try ablation.heads(for: enc, tokenizer: model.tokenizer)
+            let logits = try enc.nextSentenceLogits(try enc.forward(ids: e.ids, typeIds: e.typeIds, ablate: heads))
             let p = softmax(logits[...])
             // ALBERT's sentence-order head answers "in order / swapped" in the same two slots.
             let (yes, no) = model.encoder.config.family == .albert ? ("in order", "swapped") : ("is next", "not next")
             if json { return JSONOutput.print(NextSentenceJSON(isNext: p[0], notNext: p[1])) }
             print(String(format: "\(yes) %.2f%%, \(no) %.2f%%", p[0] * 100, p[1] * 100))
+            if let note = model.nextSentenceNote { writeStderr("note: \(note)") }
         }
     }
 }

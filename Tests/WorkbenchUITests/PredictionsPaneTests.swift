@@ -61,6 +61,32 @@ import Tokenizers
         #expect(w.state.labSeed == nil && w.snapshot.result?.mlm == nil)
     }
 
+    /// `b` with a mask typed at 160×48: the lab is on screen (it was drawn
+    /// under the logit lens, past the pane's bottom), and the tokens pane and
+    /// the attention show the corrupted input the model sees.
+    @Test func theLabIsSeenAndItsInputIsShown() throws {
+        let w = makeWorkbench("The man went to the [MASK] to buy some milk and some bread for the family .")
+        w.state.focus = .predictions
+        var seed = 0
+        repeat {
+            w.press(.char("b"))
+            seed += 1
+        } while w.snapshot.result?.corruption.isEmpty ?? true && seed < 30
+        let r = try #require(w.snapshot.result)
+        let lab = try #require(r.mlm?.lab)
+        #expect(!lab.choices.isEmpty)
+        let g = w.render(width: 160, height: 48)
+        #expect(g.contains("masking lab · seed \(seed)"), "\(g)")
+        #expect(g.contains("masking lab input: [MASK] · random · kept"), "\(g)")
+        // What the model saw: the encoding and the trace are of the corrupted ids.
+        #expect(r.encoding.ids == lab.corrupted)
+        let t = try tinyModel.encoder.forward(ids: lab.corrupted, typeIds: r.encoding.typeIds)
+        #expect(r.trace?.attentions == t.attentions)
+        for c in lab.choices where c.fate == .masked {
+            #expect(w.deriver.tokensView(r, selected: 0).rows[c.position].spanText == "[MASK]")
+        }
+    }
+
     @Test func modelWithoutAHeadSaysSo() {
         let dir = Fixtures.model("tiny-bert")
         let bare = LoadedModel(

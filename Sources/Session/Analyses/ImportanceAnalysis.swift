@@ -45,8 +45,7 @@ extension ModelSession {
             return try HeadImportance.compute(
                 task, e, label: label, isCancelled: ctx.isCancelled, progress: ctx.progress)
         case .nextSentence:
-            let enc = model.encoder
-            guard enc.hasNextSentenceHead, let labels = model.facts.pairHead else {
+            guard let enc = model.nextSentenceEncoder, let labels = model.facts.pairHead else {
                 throw EncoderError("no next-sentence head to rank the heads by")
             }
             return try HeadImportance.compute(

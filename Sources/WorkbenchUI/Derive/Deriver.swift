@@ -172,29 +172,32 @@ final class Deriver {
 
 extension Deriver {
     func predictionsView(_ r: EncodeResult?, progress: (done: Int, total: Int)? = nil) -> PredictionsView {
+        var v: PredictionsView
         if let r, let t = r.task {
-            return PredictionsView(
+            v = PredictionsView(
                 content: .task(
                     TaskPanel.make(
                         t, r.encoding, problem: t.problemType, shownWindow: r.windows?.index, progress: progress)),
                 headNote: model.taskNote)
-        }
-        if let r, model.answersWithTaskHead(r) {
+        } else if let r, model.answersWithTaskHead(r) {
             // The session answers with the task head just after the encoding.
             var waiting = TaskPanel(kind: .sequenceClassification)
             waiting.waiting = "running the task head and its attribution (\(r.input.explainMethod.rawValue))…"
-            return PredictionsView(content: .task(waiting), headNote: model.taskNote)
+            v = PredictionsView(content: .task(waiting), headNote: model.taskNote)
+        } else {
+            v = predictionsContent(r)
         }
-        var v = predictionsContent(r)
-        if let r, r.input.pair != nil {
-            if let p = r.nextSentence, let labels = model.pairHead {
-                v.pair = .answer(
-                    yes: labels.yes, no: labels.no, pYes: p.yes, pNo: p.no, albert: model.modelType == "albert")
-            } else {
-                v.pair = .noHead(model: model.name)
-            }
-        }
+        v.pair = r.flatMap(pairAnswer)
         return v
+    }
+
+    /// Every typed pair gets the pair head's verdict, or a word that there is none.
+    private func pairAnswer(_ r: EncodeResult) -> PredictionsView.Pair? {
+        guard r.input.pair != nil else { return nil }
+        guard let labels = model.pairHead else { return .noHead(model: model.name) }
+        guard let p = r.nextSentence else { return nil }
+        return .answer(
+            yes: labels.yes, no: labels.no, pYes: p.yes, pNo: p.no, albert: labels.sentenceOrder, note: labels.note)
     }
 
     private func predictionsContent(_ r: EncodeResult?) -> PredictionsView {

@@ -80,8 +80,9 @@ public struct PredictionsView: Equatable, Sendable {
 
     /// What the model says about a typed sentence pair.
     public enum Pair: Equatable, Sendable {
-        /// The pair head's answer: labels and probabilities (yes, no).
-        case answer(yes: String, no: String, pYes: Float, pNo: Float, albert: Bool)
+        /// The pair head's answer: labels and probabilities (yes, no); `note`
+        /// names BertScope's trained head when the checkpoint has none of its own.
+        case answer(yes: String, no: String, pYes: Float, pNo: Float, albert: Bool, note: String? = nil)
         /// A pair is typed but the model has no pair head.
         case noHead(model: String)
     }

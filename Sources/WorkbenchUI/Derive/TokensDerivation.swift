@@ -22,6 +22,12 @@ extension TokensView {
                     piece: visibleText(e.tokens[i]), spanText: spanText(e, i, source), id: e.ids[i], word: e.wordIds[i],
                     typeId: e.typeIds[i], kind: kind, joinsPrevious: e.continuesWord(i),
                     unknownReason: e.unknown[i].map { visibleText($0.description) }))
+            if let c = r.corruption[i] {
+                rows[i].corruption = c.fate
+                // The model sees [MASK] or the random token; a kept token reads as typed.
+                if c.fate != .kept { rows[i].spanText = visibleText(e.tokens[i]) }
+                rows[i].piece += " ← \(visibleText(c.original))"
+            }
         }
         let xray =
             e.count > 0 ? XRayLines.of(e, r.input, tokenizer: tok, selected: max(0, min(e.count - 1, selected))) : []

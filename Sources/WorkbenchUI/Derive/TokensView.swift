@@ -1,3 +1,4 @@
+import Analysis
 import Session
 /// What the tokens pane shows, derived once per result and selection.
 public struct TokensView: Equatable, Sendable {
@@ -17,6 +18,8 @@ public struct TokensView: Equatable, Sendable {
         public var joinsPrevious: Bool
         /// Why the token is unknown, as the tokenizer decided it.
         public var unknownReason: String?
+        /// The masking lab chose this token: the span shows what the model sees instead.
+        public var corruption: MaskingLab.Fate? = nil
 
         public init(
             piece: String, spanText: String, id: Int, word: Int?, typeId: Int, kind: Kind, joinsPrevious: Bool,

@@ -27,12 +27,13 @@ enum PredictionsPane {
             TaskPane.render(p, s, &w, &c)
         case .masks(let masks, let leftToRight, let mostConfident, let lab, let error):
             if let error { w.line(error, t.style(.error), &c) }
+            // What `b` asked for comes first, so it is on screen in any pane height.
+            if let lab { drawLab(lab, &w, &c) }
             let selected = max(0, min(masks.count - 1, s.selectedMask))
             for (i, m) in masks.enumerated() { drawMask(m, i, of: masks.count, selected: i == selected, &w, &c) }
             drawFill(
                 s.mostConfidentFirst ? mostConfident : leftToRight, mostConfidentFirst: s.mostConfidentFirst, &w, &c)
             if let m = masks[safe: selected], !m.lens.isEmpty { drawLens(m.lens, &w, &c) }
-            if let lab { drawLab(lab, &w, &c) }
         }
     }
 
@@ -80,7 +81,7 @@ enum PredictionsPane {
             w.line(
                 "sentence pair: \(model) has no next-sentence head (a BertForPreTraining or ALBERT checkpoint has one)",
                 c.theme.style(.muted), &c)
-        case .answer(let yes, let no, let pYes, let pNo, let albert):
+        case .answer(let yes, let no, let pYes, let pNo, let albert, let note):
             w.line(
                 albert
                     ? "sentence order (ALBERT's SOP head): are A, B in order?"
@@ -96,6 +97,7 @@ enum PredictionsPane {
                     clip: w.area)
                 w.y += 1
             }
+            if let note { w.line("  " + note, c.theme.style(.muted), &c) }
         }
     }
 

@@ -8,8 +8,11 @@ enum TokensPane {
         let inner = r.inset(by: 1)
         guard inner.width > 4, inner.height > 0, let v, !v.rows.isEmpty else { return }
         let selected = max(0, min(v.rows.count - 1, s.selected))
-        let spanRows = min(3, max(1, inner.height / 5))
-        let (spanArea, afterSpans) = inner.splitTop(spanRows)
+        let lab = v.rows.contains { $0.corruption != nil }
+        let (legendArea, spansAndRest) = inner.splitTop(lab && inner.height > 6 ? 1 : 0)
+        if legendArea.height > 0 { drawLabLegend(legendArea, &c) }
+        let spanRows = min(3, max(1, spansAndRest.height / 5))
+        let (spanArea, afterSpans) = spansAndRest.splitTop(spanRows)
         drawSpans(v, selected, spanArea, &c)
         // The tokenizer arena, one line per tokenizer, between the text and the table.
         let stripRows = v.windows == nil ? 0 : min(2, afterSpans.height / 3)
@@ -50,6 +53,7 @@ enum TokensPane {
             if !sep.isEmpty && x > r.x { x = c.put(sep, x: x, y: y, c.theme.style(.muted), clip: r) }
             var st = c.theme.style(style(row.kind, c.theme))
             if row.kind == .unknown { st = st.with([.bold, .underline]) }
+            if let fate = row.corruption { st = labStyle(fate, c.theme) }
             if i == selected { st = st.with(.reverse) }
             let start = x
             x = c.put(row.spanText, x: x, y: y, st, clip: r)
