@@ -149,6 +149,21 @@ import TestSupport
         #expect(w.state.notice?.text.contains("no tour \"nothing-here\" (tours: lesson)") == true)
     }
 
+    /// Start-up (`bertscope tour wordpiece`): the first frame shows the
+    /// previous, empty input; the step's `select` must survive it and apply
+    /// once the step's sentence is on screen (it was clamped to that frame's 2 tokens).
+    @Test func aStepsSelectSurvivesAStaleFirstFrame() throws {
+        let (w, scheduler) = manualWorkbench("")
+        w.startTour(try TourFile.parse("[step]\ntext = The gardener was unaffable.\nselect = 5\n> x"))
+        _ = w.render(width: 160, height: 48)  // drawn from the empty input's result
+        scheduler.waitUntilIdle()
+        let frame = w.render(width: 160, height: 48)
+        #expect(w.state.tokens.selected == 5)
+        #expect(frame.contains("original      gardener"), "\(frame)")
+        w.press(.char("h"))
+        #expect(w.state.pendingSelect == nil)
+    }
+
     /// A step's model and tokenizers: relative paths are the tour file's; the arena follows each step.
     @Test func stepTokenizersResolveBesideTheTourFile() throws {
         let dir = try temporaryDirectory()

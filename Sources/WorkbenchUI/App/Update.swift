@@ -18,6 +18,8 @@ enum Update {
     static func update(_ state: WorkbenchState, _ event: Key, _ f: FrameFacts) -> (WorkbenchState, [Effect]) {
         var s = state
         let effects = apply(event, to: &s, f)
+        // A token the user picks wins over a tour step's pending one.
+        if s.tokens.selected != state.tokens.selected { s.pendingSelect = nil }
         return (s, effects)
     }
 

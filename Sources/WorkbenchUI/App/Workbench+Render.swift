@@ -10,7 +10,7 @@ extension Workbench {
         // One snapshot for the whole frame: results arriving meanwhile wait for the next.
         let snap = snapshot
         let layout = frameLayout(width: width, height: height, snap.result)
-        settle(on: snap.result, layout)
+        settle(on: snap.result, fresh: !snap.isStale, layout)
         let view = derive(snap, layout)
         let canvas = FrameRenderer.render(
             view, state, layout, theme: theme, colorMode: colorMode, width: width, height: height,
@@ -69,11 +69,15 @@ extension Workbench {
     /// scroll around its cursor, before anything is drawn: a shorter
     /// sentence (or another model) arriving shrinks the lists under cursors
     /// that were valid a moment ago.
-    func settle(on r: EncodeResult?, _ layout: FrameLayout) {
+    func settle(on r: EncodeResult?, fresh: Bool, _ layout: FrameLayout) {
         let f = facts
         state.attention.layer = clamped(state.attention.layer, f.layers)
         state.attention.head = clamped(state.attention.head, f.heads)
         guard let r else { return }
+        if fresh, let p = state.pendingSelect {
+            state.tokens.selected = p
+            state.pendingSelect = nil
+        }
         state.tokens.selected = clamped(state.tokens.selected, r.encoding.count)
         state.predictions.selectedMask = clamped(state.predictions.selectedMask, r.mlm?.predictions.count ?? 1)
         if let t = r.task {

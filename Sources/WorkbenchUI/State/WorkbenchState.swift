@@ -15,6 +15,9 @@ public struct WorkbenchState: Equatable, Sendable {
     /// Token positions the user masked from the tokens pane (cleared when the text changes).
     public var masked: Set<Int> = []
     public var labSeed: UInt64?
+    /// A tour step's token to select once its sentence's result is on screen
+    /// (until then a frame of the previous, shorter input would clamp it away).
+    var pendingSelect: Int?
     /// Heads knocked out (`a` on a head, `:ablate`): every pane shows the ablated model.
     public var ablated = HeadAblation()
     /// `:ablate mean`: the ablated heads output their mean over the reference sentences instead of zero.

@@ -128,6 +128,7 @@ extension Workbench {
         state.attention.finder = nil
         state.attention.focusMode = false
         if let sel = s.select { state.tokens.selected = sel }
+        state.pendingSelect = s.select
         state.counterfactual = s.counterfactual
         state.meanAblation = s.meanAblation && !session.reference.isEmpty
     }
