@@ -135,6 +135,8 @@ public struct TaskResult: Sendable {
     /// The encoding the head ran on (QA: question + context, which is what the view shows).
     public var encoding: Encoding? = nil
     public var attribution: Attribution? = nil
+    /// Set while the explanation of `target` is computed (the labels are in).
+    public var explaining = false
     /// A long text: each window's predicted label and its score, window by window.
     public var windowLabels: [(window: Int, label: String, score: Float)] = []
     /// A long text: the explained class in every other window (same class, same method), window by window.

@@ -52,9 +52,9 @@ import TestSupport
         let t = try Tmux.bertscope(width: 160, height: 48, state: state)
         try t.waitFor(text: "all-MiniLM-L6-v2 │ bert 6×12")
         try t.send(Self.sentence, literal: true)
-        var screen = try t.waitFor(text: "▶ negative")
+        _ = try t.waitFor(text: "▶ negative")  // the labels first, their attribution after
+        var screen = try t.waitFor(text: "why \"negative\"? integrated-gradients")
         #expect(screen.contains("Classification · sentiment head trained by BertScope"))
-        #expect(screen.contains("why \"negative\"? integrated-gradients"))
         for _ in 0..<4 { try t.send("Tab") }
         for _ in 0..<4 { try t.send("l") }
         screen = try t.waitFor(text: "\"terrible\" +")

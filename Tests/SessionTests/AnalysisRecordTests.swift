@@ -39,6 +39,29 @@ import Tokenizers
         #expect(s.snapshot.result?.importance != nil && s.snapshot.version > seen[answer].version)
     }
 
+    /// The classifier's labels are published before their attribution (a
+    /// long text's window explained by integrated gradients took 16 s, and the
+    /// labels waited for it).
+    @Test func theLabelsArePublishedBeforeTheirAttribution() throws {
+        let model = try LoadedModel.load(Fixtures.model("tiny-bert-cls-bf16-sharded").path)
+        let input = SessionInput(text: "the cat sat on the mat")
+        let s = ModelSession(model: model, input: SessionInput(text: ""), scheduler: ManualScheduler())
+        let log = Published()
+        s.onResult = { [weak s] in
+            guard let snap = s?.snapshot, let r = snap.result, r.input == input, let t = r.task else { return }
+            log.lock.withLock {
+                log.seen.append((snap.version, !t.labels.isEmpty, t.attribution != nil, snap.progress?.analysis))
+            }
+        }
+        s.submit(input)
+        s.waitUntilIdle()
+        let seen = log.lock.withLock { log.seen }
+        let labels = try #require(seen.firstIndex { $0.masks && !$0.importance }, "\(seen)")
+        let explained = try #require(seen.firstIndex { $0.importance }, "\(seen)")
+        #expect(labels < explained)
+        #expect(s.snapshot.result?.task?.explaining == false)
+    }
+
     /// A result shown again from the cache is a new version too (the frame loop redraws).
     @Test func aCacheHitIsANewVersion() {
         let s = ModelSession(model: ModelSessionTests.model, input: SessionInput(text: "a"))

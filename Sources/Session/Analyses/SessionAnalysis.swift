@@ -9,6 +9,7 @@ public struct AnalysisKind: Hashable, Sendable, CustomStringConvertible {
     public var description: String { name }
 
     public static let mixing = AnalysisKind("mixing"), task = AnalysisKind("task")
+    public static let taskExplanation = AnalysisKind("taskExplanation")
     public static let importance = AnalysisKind("importance")
     public static let windowExplanations = AnalysisKind("windowExplanations")
     public static let maskElsewhere = AnalysisKind("maskElsewhere"), patching = AnalysisKind("patching")
@@ -60,7 +61,8 @@ struct SessionAnalysis: Sendable {
     /// In the order they run: the view on screen first (context mixing), then
     /// the task head's answer before its slower companions.
     static let all: [SessionAnalysis] = [
-        .mixing, .headEntropies, .arithmetic, .anatomy, .task, .importance, .windowExplanations, .maskElsewhere,
+        .mixing, .headEntropies, .arithmetic, .anatomy, .task, .taskExplanation, .importance, .windowExplanations,
+        .maskElsewhere,
         .patching,
         .comparison, .flow,
     ]

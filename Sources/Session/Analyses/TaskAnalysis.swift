@@ -15,6 +15,27 @@ extension SessionAnalysis {
             else { return false }
             r.task = answer
             r.task?.otherWindowsNotRun = s.shownWindowOnly && r.windows != nil
+            return true
+        })
+
+    /// The explanation of the task head's class, published after its labels
+    /// (a long text's window explained by integrated gradients takes seconds).
+    static let taskExplanation = SessionAnalysis(
+        kind: .taskExplanation,
+        wanted: { _, r in r.task?.explaining == true },
+        run: { s, r, ctx in
+            guard let model = s.taskModel, let target = r.task?.target else { return false }
+            let key = r.windows.map { WindowAttributionKey(r.input, window: $0.index, target: target) }
+            do {
+                guard
+                    let a = try s.explainTask(
+                        model, r.input, r.encoding, target: target, key: key, isCancelled: ctx.isCancelled)
+                else { return false }
+                r.task?.attribution = a
+            } catch {
+                r.task?.error = "\(error)"
+            }
+            r.task?.explaining = false
             // The shown window's explanation is published first; the other windows' follow.
             let more = s.explainsOtherWindows(r)
             r.task?.explainingWindows = more
@@ -23,8 +44,27 @@ extension SessionAnalysis {
 }
 
 extension ModelSession {
-    /// The task head's answer for the input and, for sequence classifiers, an
-    /// explanation of the asked-for class (the predicted one by default).
+    /// The explanation of class `target` on `e` with the input's method; nil
+    /// when cancelled. A long text's window (`key`) may have been explained
+    /// already, as another window of an earlier input.
+    func explainTask(
+        _ model: TaskModel, _ input: SessionInput, _ e: Encoding, target: Int, key: WindowAttributionKey?,
+        isCancelled: @escaping @Sendable () -> Bool
+    ) throws -> Attribution? {
+        var explainer = Explainer(encoder: model.encoder, tokenizer: model.tokenizer)
+        explainer.ablation = ablation(input, on: model.encoder)
+        explainer.isCancelled = isCancelled
+        let explain = { try explainer.explainClass(target, of: e, input) }
+        do {
+            return try key.map { try windowAttribution($0, explain) } ?? explain()
+        } catch is CancellationError {
+            return nil
+        }
+    }
+
+    /// The task head's answer for the input; for sequence classifiers the
+    /// class to explain (the asked-for one, else the predicted one), which
+    /// the `taskExplanation` record explains after the labels are shown.
     /// nil when `isCancelled` says a newer input is waiting.
     func analyzeTask(
         _ model: TaskModel, _ input: SessionInput, _ e: Encoding, windows: [Encoding] = [], shownWindow: Int? = nil,
@@ -54,21 +94,8 @@ extension ModelSession {
                     }
                 }
                 let labels = out.labels
-                let target = LoadedModel.explainedClass(asked: input.explainTarget, labels: labels.count) { labels }
-                out.target = target
-                var explainer = Explainer(encoder: task.encoder, tokenizer: task.tokenizer)
-                explainer.ablation = task.ablation
-                explainer.isCancelled = isCancelled
-                // A long text's window may have been explained already, as another window of an earlier input.
-                let explain = {
-                    try explainer.explainClass(target, of: e, input)
-                }
-                if let k = shownWindow {
-                    out.attribution = try windowAttribution(
-                        WindowAttributionKey(input, window: k, target: target), explain)
-                } else {
-                    out.attribution = try explain()
-                }
+                out.target = LoadedModel.explainedClass(asked: input.explainTarget, labels: labels.count) { labels }
+                out.explaining = true
                 out.encoding = e
             case .tokenClassification:
                 out.tokens = try task.labelTokens(e)

@@ -177,7 +177,8 @@ extension Deriver {
             v = PredictionsView(
                 content: .task(
                     TaskPanel.make(
-                        t, r.encoding, problem: t.problemType, shownWindow: r.windows?.index, progress: progress)),
+                        t, r.encoding, problem: t.problemType, shownWindow: r.windows?.index, progress: progress,
+                        method: r.input.explainMethod.rawValue)),
                 headNote: model.taskNote)
         } else if let r, model.answersWithTaskHead(r) {
             // The session answers with the task head just after the encoding.

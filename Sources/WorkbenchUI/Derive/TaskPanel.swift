@@ -69,7 +69,7 @@ public struct TaskPanel: Equatable, Sendable {
     /// From a session result: the session already ran the head and the attribution.
     static func make(
         _ t: TaskResult, _ e: Encoding, problem: ProblemType, shownWindow: Int? = nil,
-        progress: (done: Int, total: Int)? = nil
+        progress: (done: Int, total: Int)? = nil, method: String? = nil
     ) -> TaskPanel {
         var p = TaskPanel(kind: t.kind)
         p.error = t.error
@@ -103,6 +103,10 @@ public struct TaskPanel: Equatable, Sendable {
                     })
             }
             p.strongest = strongestLine(t, enc, shownWindow: shownWindow, progress: progress)
+            if t.explaining, let m = method {
+                // The labels are in; the attribution follows (seconds for a long text's window).
+                p.strongest = Segments("explaining \"\(t.labels[safe: t.target ?? -1]?.label ?? "")\" (\(m))…")
+            }
         case .tokenClassification:
             let byPosition = Dictionary(t.tokens.map { ($0.position, $0) }, uniquingKeysWith: { a, _ in a })
             p.pieces = enc.tokens.indices.map { i in
