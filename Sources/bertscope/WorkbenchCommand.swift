@@ -19,8 +19,10 @@ struct WorkbenchCommand: ParsableCommand {
     @OptionGroup var options: ModelOptions
     @Option(
         name: .long,
-        help: "Colour theme: a name from Themes/ (dark, light, high-contrast, colorblind) or a .theme file.")
-    var theme = "dark"
+        help:
+            "Colour theme: a name from Themes/ (dark, light, high-contrast, colorblind) or a .theme file (default: light on a light terminal background, else dark)."
+    )
+    var theme: String?
     @Flag(name: .customLong("no-color"), help: "No colours: glyph ramps and attributes only.") var noColor = false
     @Flag(
         name: .long, help: "Measure start-up and keystroke-to-frame latency: shown in the status bar, printed at exit.")
@@ -44,6 +46,14 @@ struct WorkbenchCommand: ParsableCommand {
     var lean = false
     @Argument(help: "A sentence to start with.") var text: String?
 
+    /// Whether the terminal's background is light, and how we know: its
+    /// answer to OSC 11, else COLORFGBG; nil when neither says.
+    static func terminalBackground() -> (light: Bool, source: String)? {
+        if let light = TerminalBackground.query() { return (light, "OSC 11") }
+        let env = ProcessInfo.processInfo.environment
+        return env["COLORFGBG"] == nil ? nil : (terminalHasLightBackground(env), "COLORFGBG")
+    }
+
     func run() throws {
         // Without a terminal (a pipe, a file, a typo'd subcommand in a script) curses would
         // wait forever for keys nobody can type.
@@ -54,6 +64,8 @@ struct WorkbenchCommand: ParsableCommand {
                 ))
         }
         let started = FrameStats()
+        // Asked before curses takes the terminal: its reply must not be read as keys.
+        let background = Self.terminalBackground()
         var workbench: Workbench!
         try reportingErrors {
             // A tour or a saved state names its model; --model overrides it.
@@ -64,7 +76,7 @@ struct WorkbenchCommand: ParsableCommand {
             // The UI thread needs a core too: small models encode faster on one
             // GEMM thread than on two competing with it (measured with --stats).
             configureThreads(model.encoder.config.hiddenSize >= 768 ? nil : 1)
-            let chosen = try WorkbenchSetup.themes().load(theme)
+            let chosen = try WorkbenchSetup.themes().load(theme ?? (background?.light == true ? "light" : "dark"))
             // Without a TEXT argument, pick up where the last run (or crash) left off.
             let drafts = DraftStore(directory: DraftStore.defaultDirectory())
             let draft = text == nil ? drafts.adoptNewest() : nil
@@ -98,10 +110,13 @@ struct WorkbenchCommand: ParsableCommand {
             }
         }
         let noColorEnv = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        if let background { (workbench.lightTerminal, workbench.backgroundSource) = background }
+        if workbench.state.notice == nil, let note = workbench.themeFitNote(workbench.theme) {
+            workbench.state.notice = Notice(text: note, isError: false)
+        }
         let terminal: NCursesTerminal
         do { terminal = try NCursesTerminal(noColor: noColor || noColorEnv) } catch { throw exitWithError(error) }
         workbench.colorMode = terminal.colorMode
-        workbench.lightTerminal = terminalHasLightBackground(ProcessInfo.processInfo.environment)
         if stats { workbench.stats = started }
         WorkbenchLoop.run(workbench, on: terminal)
         terminal.shutdown()

@@ -100,3 +100,28 @@ import Testing
         print("ViewCycleTmuxTests: slowest key → frame \(Int(slowest * 1000)) ms")
     }
 }
+
+/// The workbench asks the terminal for its background (OSC 11) before curses
+/// starts: on a light one it opens with the light theme, and a dark theme
+/// asked for there says it will be hard to read.
+@Suite(.serialized) struct TerminalBackgroundTmuxTests {
+    @Test func aLightTerminalGetsTheLightTheme() throws {
+        let state = try temporaryDirectory()
+        let t = try Tmux(width: 120, height: 30, command: "sleep 60")
+        try t.run(["set", "-g", "window-style", "bg=#ffffff"])
+        let tiny = Fixtures.model("tiny-bert-pretraining").path
+        try t.run([
+            "respawn-pane", "-k", "-t", "0",
+            "env -u NO_COLOR -u COLORFGBG TERM=xterm-256color XDG_STATE_HOME=\(state.path) \(try bertscopeBinary()) --model \(tiny) hello; sleep 60",
+        ])
+        _ = try t.waitFor(text: "theme light")  // the status bar: chosen for this background
+        try t.send("Escape")
+        try t.send(":theme dark", literal: true)
+        try t.send("Enter")
+        _ = try t.waitFor(text: "theme dark is for dark backgrounds; this terminal's is light (OSC 11)")
+        try t.send(":theme light", literal: true)
+        try t.send("Enter")
+        let screen = try t.waitFor(text: "theme light")
+        #expect(!screen.contains("is for light backgrounds"))
+    }
+}

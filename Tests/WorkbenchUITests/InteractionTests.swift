@@ -400,6 +400,32 @@ import Tokenizers
         #expect(w.theme.name == "light", ":theme loads any theme")
     }
 
+    /// `:theme light` on a dark terminal was nearly unreadable without a
+    /// word: the terminal's OSC 11 answer (or COLORFGBG) decides, and a theme
+    /// made for the other background says so; without an answer a light theme says that too.
+    @Test func aThemeForTheOtherBackgroundSaysSo() {
+        #expect(oscBackgroundIsLight("\u{1b}]11;rgb:ffff/ffff/ffff\u{1b}\\") == true)
+        #expect(oscBackgroundIsLight("\u{1b}]11;rgb:0000/0000/0000\u{7}\u{1b}[?62;22c") == false)
+        #expect(oscBackgroundIsLight("\u{1b}]11;rgb:fd/f6/e3\u{7}") == true, "2-digit channels (Solarized light)")
+        #expect(oscBackgroundIsLight("\u{1b}]11;rgb:1e1e/1e1e/2e2e\u{7}") == false)
+        #expect(oscBackgroundIsLight("\u{1b}[?62;22c") == nil && oscBackgroundIsLight("]11;rgb:zz/00/00") == nil)
+        let w = makeWorkbench("a")
+        w.run(command: "theme light")
+        w.finishJobs()
+        #expect(w.state.notice?.text.contains("this terminal did not say its own") == true)
+        w.backgroundSource = "OSC 11"
+        w.run(command: "theme light")
+        w.finishJobs()
+        #expect(
+            w.state.notice?.text
+                == "theme light is for light backgrounds; this terminal's is dark (OSC 11): t cycles the dark themes")
+        w.run(command: "theme dark")
+        w.finishJobs()
+        #expect(w.state.notice?.text == "theme dark")
+        w.lightTerminal = true
+        #expect(w.themeFitNote(w.theme)?.contains("this terminal's is light") == true)
+    }
+
     @Test func colourDownsampling() {
         #expect(ColorMath.xterm256(255, 0, 0) == 196)
         #expect(ColorMath.xterm256(128, 128, 128) == 244)

@@ -51,8 +51,10 @@ public final class Workbench {
     var batching = false, textDirty = false
     /// Screen rectangles of the last frame, for mouse hits.
     var hitAreas = HitAreas()
-    /// The terminal's background is light (from COLORFGBG); decides which themes `t` offers.
+    /// The terminal's background is light; decides which themes `t` offers.
     public var lightTerminal = false
+    /// How `lightTerminal` was learnt ("OSC 11", "COLORFGBG"); nil when the terminal did not say.
+    public var backgroundSource: String?
     /// Set by Ctrl-L: the terminal repaints every cell with the next frame.
     public internal(set) var repaintRequested = false
 
@@ -250,8 +252,23 @@ public final class Workbench {
             try library.load(name)
         } then: { [unowned self] loaded in
             theme = loaded
-            state.say("theme \(loaded.name)")
+            state.say(themeFitNote(loaded) ?? "theme \(loaded.name)")
         }
+    }
+
+    /// What to say when `theme` was made for the other kind of background
+    /// (its text would be nearly unreadable here); nil when it fits.
+    public func themeFitNote(_ theme: Theme) -> String? {
+        let made = theme.isLight ? "light" : "dark"
+        guard let source = backgroundSource else {
+            return theme.isLight
+                ? "theme \(theme.name) is for light backgrounds; this terminal did not say its own (t cycles the dark themes)"
+                : nil
+        }
+        guard theme.isLight != lightTerminal else { return nil }
+        let other = lightTerminal ? "light" : "dark"
+        return
+            "theme \(theme.name) is for \(made) backgrounds; this terminal's is \(other) (\(source)): t cycles the \(other) themes"
     }
 
     /// The attention map the pane shows for result `r` with the current view settings.

@@ -64,3 +64,17 @@ public func terminalHasLightBackground(_ environment: [String: String]) -> Bool 
     }
     return bg == 7 || bg == 15
 }
+
+/// A terminal's answer to OSC 11 (`ESC ] 11 ; rgb:RRRR/GGGG/BBBB`, 1–4 hex
+/// digits per channel): true when the colour's relative luminance is over
+/// one half, nil when the reply holds no colour.
+public func oscBackgroundIsLight(_ reply: String) -> Bool? {
+    guard let r = reply.range(of: "]11;rgb:") else { return nil }
+    let rest = reply[r.upperBound...].prefix { $0.isHexDigit || $0 == "/" }
+    let channels = rest.split(separator: "/").prefix(3).compactMap { c -> Double? in
+        guard (1...4).contains(c.count), let v = UInt32(c, radix: 16) else { return nil }
+        return Double(v) / Double((1 << (4 * c.count)) - 1)
+    }
+    guard channels.count == 3 else { return nil }
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2] > 0.5
+}

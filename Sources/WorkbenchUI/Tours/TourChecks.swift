@@ -12,6 +12,7 @@ import Session
 ///     similarity LAYER OP X   (mean cosine of each token to itself one layer down)
 ///     tokenizer N is P1·P2·…  (the step's N-th other tokenizer's pieces)
 ///     lab corrupted OP N      (the masking lab's chosen positions)
+///     is-next OP X            (the next-sentence head's P(B follows A), a pair)
 ///
 /// OP is one of < <= > >= =.
 extension Workbench {
@@ -101,6 +102,11 @@ extension Workbench {
             let row = arena.rows(r)[n - 1]
             let pieces = row.pieces.joined(separator: "·")
             return (pieces == w[3], pieces)
+        case ("is-next", 3):
+            guard let p = r.nextSentence else {
+                throw TourError("no next-sentence answer (a pair, on a model with the head)")
+            }
+            return try compare(p.yes, w[1], w[2])
         case ("lab", 4) where w[1] == "corrupted":
             guard let lab = r.mlm?.lab else { throw TourError("no masking lab run") }
             return try compare(Float(lab.choices.count), w[2], w[3])
