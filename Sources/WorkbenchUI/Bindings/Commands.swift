@@ -53,7 +53,13 @@ public enum CommandIO: Equatable, Sendable {
 }
 
 enum Commands {
-    static let viewArguments = AttentionViewKind.allCases.map(\.rawValue) + ["words", "tokens", "special", "nospecial"]
+    /// What `:view` takes besides a view's name: word level and the special tokens.
+    static let viewSettings: [(name: String, apply: @Sendable (inout AttentionState) -> Void)] = [
+        ("words", { $0.words = true }), ("tokens", { $0.words = false }),
+        ("special", { $0.hideSpecial = false }), ("nospecial", { $0.hideSpecial = true }),
+    ]
+    /// Every argument `:view` accepts: its usage, completion and refusal list these.
+    static let viewArguments = AttentionViewKind.allCases.map(\.rawValue) + viewSettings.map(\.name)
 
     static let all: [Command] = [
         Command("layer", ":layer N", "show layer N (1 = first)") { s, arg, c in s.showLayer(arg, c.facts) },
@@ -307,16 +313,13 @@ extension WorkbenchState {
     }
 
     mutating func setView(_ arg: String) -> Effect {
-        switch arg {
-        case "words": attention.words = true
-        case "tokens": attention.words = false
-        case "special": attention.hideSpecial = false
-        case "nospecial": attention.hideSpecial = true
-        default:
-            guard let v = AttentionViewKind(rawValue: arg) else {
-                return fail(":view takes head, mean, rollout, words, tokens, special or nospecial")
-            }
+        if let v = AttentionViewKind(rawValue: arg) {
             attention.view = v
+        } else if let setting = Commands.viewSettings.first(where: { $0.name == arg }) {
+            setting.apply(&attention)
+        } else {
+            let all = Commands.viewArguments
+            return fail(":view takes " + all.dropLast().joined(separator: ", ") + " or " + all[all.count - 1])
         }
         return .none
     }

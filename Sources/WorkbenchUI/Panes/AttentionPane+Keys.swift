@@ -22,7 +22,8 @@ extension AttentionPane {
         },
         .state(
             [.char("v")], .attention,
-            "view: head, mean over heads, rollout, attention flow, then context mixing: ‖αf(x)‖ of the head, over heads, with residual + LayerNorm, value zeroing and its rollout"
+            "view, in turn: " + AttentionViewKind.allCases.map(\.rawValue).joined(separator: " → ")
+                + " (:view NAME picks one)"
         ) { s, _ in
             let all = AttentionViewKind.allCases
             s.attention.view = all[(all.firstIndex(of: s.attention.view)! + 1) % all.count]

@@ -19,10 +19,12 @@ extension PredictionsPane {
             s.labSeed = nil
             return .inputChanged
         }.unless { s, _ in s.labSeed == nil ? "no masking lab is running (b starts one)" : nil },
-        Binding([.char("e")], .predictions, "task head: next attribution method (grad-input, IG, occlusion, norm)") {
-            s, _ in
-            let all = AttributionMethod.allCases
-            s.predictions.explainMethod = all[((all.firstIndex(of: s.predictions.explainMethod) ?? 0) + 1) % all.count]
+        Binding(
+            [.char("e")], .predictions,
+            "task head: next attribution method, in turn: " + explainOrder.map(\.rawValue).joined(separator: " → ")
+        ) { s, _ in
+            let i = explainOrder.firstIndex(of: s.predictions.explainMethod) ?? 0
+            s.predictions.explainMethod = explainOrder[(i + 1) % explainOrder.count]
             return .inputChanged
         }.unless(noExplanation),
         Binding([.char("c")], .predictions, "task head: explain the next class (wraps to the predicted one)") {
@@ -48,6 +50,13 @@ extension PredictionsPane {
 }
 
 extension PredictionsPane {
+    /// The order `e` steps through the attribution methods, from the one
+    /// shown first; its help lists this same array.
+    static let explainOrder: [AttributionMethod] = {
+        let all = AttributionMethod.allCases, first = all.firstIndex(of: PredictionsState().explainMethod) ?? 0
+        return Array(all[first...] + all[..<first])
+    }()
+
     @Sendable static func noMasks(_ s: WorkbenchState, _ e: Extent) -> String? {
         e.masks > 0 ? nil : "no masks: m on a token in the tokens pane masks it"
     }
