@@ -1,4 +1,5 @@
 import Analysis
+import Checkpoint
 import Session
 import Foundation
 import SafeIO
@@ -126,7 +127,11 @@ enum Commands {
             "the sentence's numbers (npy, json) to DIR; or a figure of the focused pane (or the whole screen) as drawn",
             arguments: { _ in FigureFormat.allCases.map(\.rawValue) + ["screen"] }
         ) { .export($0) },
-        .io("model", ":model PATH|HUB_ID", "load another model (folder or Hugging Face cache id)") { .model($0) },
+        .io(
+            "model", ":model PATH|HUB_ID|default",
+            "load another model (folder or Hugging Face cache id); default (or \(ModelLocator.defaultName)) goes back to the default one",
+            arguments: { _ in ["default", ModelLocator.defaultName] }
+        ) { .model($0) },
         .io("reload", ":reload", "load the current model's files again (after they changed on disk)") { _ in .reload },
         .io("recover", ":recover", "the newest draft another (ended) window left") { _ in .recover },
         Command("quit", ":quit", "quit (also :q)") { _, _, _ in .quit },
