@@ -307,7 +307,7 @@ import Testing
         let url = FrameGolden.directory.appendingPathComponent("screen-60x16.svg")
         if ProcessInfo.processInfo.environment["BERTSCOPE_UPDATE_FRAMES"] != nil { try Data(svg.utf8).write(to: url) }
         #expect(svg == (try String(contentsOf: url, encoding: .utf8)))
-        #expect(svg.contains("textLength=\"510\""), "a full-width run spans its 60 cells")
+        #expect(svg.contains("textLength=\"459\""), "a 54-cell run spans its 54 cells (8.5 each)")
         // Plain text is the grid's text without trailing blanks; ANSI carries the theme's colours.
         #expect(
             TextExport.plain(g, whole) == g.lines.map {

@@ -39,9 +39,7 @@ enum Update {
         case .none: break
         }
         let context = s.context
-        // A tour's keys come first while a pane has focus (an input line keeps Space and ← → for typing).
-        let chain = (s.tour != nil && !s.focus.isInput ? [Context.tour] : []) + context.chain
-        if let b = KeyMap.binding(for: event, in: chain) {
+        if let b = KeyMap.binding(for: event, in: s.keyChain) {
             if let why = b.disabled(s, f.extent) {
                 s.say(why)
                 return []
@@ -92,6 +90,13 @@ enum Update {
         s.focusedEditor.insert(clean)
         return [.textEdited]
     }
+}
+
+extension WorkbenchState {
+    /// The contexts a key tries, in order: a tour's keys first while a pane
+    /// has focus (an input line keeps Space and ← → for typing), then the
+    /// focused part's context bubbling out.
+    var keyChain: [Context] { (tour != nil && !focus.isInput ? [Context.tour] : []) + context.chain }
 }
 
 extension Update {

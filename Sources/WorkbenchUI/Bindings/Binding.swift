@@ -94,6 +94,9 @@ public struct Binding: Sendable {
     /// Why the binding cannot act now (lazygit's disabled reason): said on
     /// the status line instead of doing nothing.
     private(set) var disabledReason: (@Sendable (WorkbenchState, Extent) -> String?)? = nil
+    /// Its word on the hint line of the focused pane (nil: not hinted);
+    /// bindings with the same word and context share one hint ("[ ] layer").
+    private(set) var hint: String? = nil
 
     init(
         _ keys: [Key], _ context: Context, _ help: String,
@@ -123,18 +126,38 @@ public struct Binding: Sendable {
         return b
     }
 
+    /// The binding, shown on the focused pane's hint line as `label` while it can act.
+    func hint(_ label: String) -> Binding {
+        var b = self
+        b.hint = label
+        return b
+    }
+
     /// Why it cannot act in `s` (nil: it can).
     func disabled(_ s: WorkbenchState, _ e: Extent) -> String? { disabledReason?(s, e) }
+}
+
+extension [Binding] {
+    /// These bindings, those whose first key `labels` names hinted with its label.
+    func hinting(_ labels: [Key: String]) -> [Binding] {
+        map { b in b.keys.first.flatMap { labels[$0] }.map { b.hint($0) } ?? b }
+    }
 }
 
 public enum KeyMap {
     /// Every binding, in help order: global and pane-wide ones, then each pane's own.
     public static let bindings: [Binding] =
-        GlobalBindings.all + TokensPane.bindings + AttentionPane.bindings
+        GlobalBindings.all + TokensPane.bindings.hinting(tokensHints) + AttentionPane.bindings
         + OverviewGrid.bindings + HeadFinder.bindings + ImportanceGrid.bindings + PatchingGrid.bindings
         + ComparisonGrid.bindings + AttentionPanels.all.flatMap(\.bindings)
         + PredictionsPane.bindings
         + ProbingPane.bindings + TourBanner.bindings + OverlayBindings.all
+
+    /// The tokens pane's hints, by the first key of their binding (its key
+    /// file is another change's; the other panes mark theirs in place).
+    static let tokensHints: [Key: String] = [
+        .left: "token", .right: "token", .char("m"): "mask", .char("M"): "whole word",
+    ]
 
     /// The binding for `key` in the first context of `chain` that binds it.
     static func binding(for key: Key, in chain: [Context]) -> Binding? {
