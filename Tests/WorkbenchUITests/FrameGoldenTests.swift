@@ -298,6 +298,15 @@ import Testing
         expectGolden("probing-none-44x20", frame(v, ViewFixtures.state(.probing), 44, 20))
     }
 
+    /// Ctrl-P filtered by "mask": the best match highlighted, the count, its whole text on the last row.
+    @Test func commandPalette() {
+        var s = ViewFixtures.state(.tokens)
+        var p = PaletteState()
+        p.query = LineEditor("mask")
+        s.overlay = .palette(p)
+        expectGolden("palette-80x24", frame(ViewFixtures.view(), s, 80, 24))
+    }
+
     /// A frame as a figure: the screen exactly as drawn, as SVG (cells as runs of
     /// rectangles and stretched monospace text) and as text; goldens byte for byte.
     @Test func screenFigures() throws {

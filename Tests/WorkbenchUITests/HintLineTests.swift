@@ -15,39 +15,40 @@ import Testing
     }
 
     @Test func hintsFollowFocusAndContext() {
-        #expect(line(state(.inputA)) == "Esc panes  Enter keep  ↑ ↓ history")
-        #expect(line(state(.tokens)) == "← → token  m mask  M whole word")
+        #expect(line(state(.inputA)) == "Esc panes  Enter keep  ↑ ↓ history  Ctrl-P all keys")
+        #expect(line(state(.tokens)) == "← → token  m mask  M whole word  Ctrl-P all keys")
+        // Five of its own: no room for the palette's.
         #expect(line(state(.attention)) == "[ ] layer  , . head  o overview  P patch  g find head")
         var s = state(.attention)
         s.attention.overview = true
         #expect(line(s).contains("Enter open") && line(s).contains("↑ ↓ layer") && !line(s).contains("overview"))
         s.attention.overview = false
         s.attention.finder = HeadFinderState()
-        #expect(line(s) == "↑ ↓ head  ← → measure  Enter open  Esc close")
-        #expect(line(state(.probing)) == "r representation")
+        #expect(line(s) == "↑ ↓ head  ← → measure  Enter open  Esc close  Ctrl-P all keys")
+        #expect(line(state(.probing)) == "r representation  Ctrl-P all keys")
         #expect(KeyHints.hints(state(.attention), Extent()).count <= KeyHints.limit)
     }
 
     /// A key that would only say why it cannot act is not offered.
     @Test func disabledBindingsAreNotHinted() {
         var e = Extent(tokens: 8)
-        #expect(line(state(.predictions), e) == "b masking lab")
+        #expect(line(state(.predictions), e) == "b masking lab  Ctrl-P all keys")
         e.masks = 2
-        #expect(line(state(.predictions), e) == "↑ ↓ mask  b masking lab")
+        #expect(line(state(.predictions), e) == "↑ ↓ mask  b masking lab  Ctrl-P all keys")
         e.masks = 0; e.taskTokens = 8; e.labels = 2
-        #expect(line(state(.predictions), e) == "b masking lab  e method  c class  ← → token")
+        #expect(line(state(.predictions), e) == "b masking lab  e method  c class  ← → token  Ctrl-P all keys")
         var lab = state(.predictions)
         lab.labSeed = 1
         #expect(line(lab, e).contains("x leave lab"))
         e.probes = 3
-        #expect(line(state(.probing), e) == "← → task  r representation")
+        #expect(line(state(.probing), e) == "← → task  r representation  Ctrl-P all keys")
     }
 
     /// During a tour ← → step the tour: the tokens pane does not offer them.
     @Test func keysAnotherContextTakesAreNotHinted() {
         var s = state(.tokens)
         s.tour = TourPlayback(tour: Tour(title: "t", steps: [Tour.Step()]))
-        #expect(line(s) == "m mask  M whole word")
+        #expect(line(s) == "m mask  M whole word  Ctrl-P all keys")
     }
 
     /// At 80×24, 160×48 and 250×70 the hints sit on the focused pane's

@@ -270,7 +270,7 @@ public enum FrameRenderer {
         drawHints(v, s, layout, &c)
         StatusBar.render(v.status, layout.status, into: &c)
         if let tour = s.tour { TourBanner.render(tour, above: layout.status, &c) }
-        drawOverlay(s.overlay, layout, modelInfo: modelInfo, &c)
+        drawOverlay(s, v.extent, layout, modelInfo: modelInfo, &c)
         return c
     }
 
@@ -342,9 +342,12 @@ public enum FrameRenderer {
         }
     }
 
-    private static func drawOverlay(_ overlay: Overlay, _ layout: FrameLayout, modelInfo: String?, _ c: inout Canvas) {
-        switch overlay {
+    private static func drawOverlay(
+        _ s: WorkbenchState, _ extent: Extent, _ layout: FrameLayout, modelInfo: String?, _ c: inout Canvas
+    ) {
+        switch s.overlay {
         case .none: break
+        case .palette(let p): PaletteOverlay.render(p, s, extent, into: &c)
         case .help(let scroll): HelpOverlay.render(&c.grid, theme: c.theme, scroll: scroll)
         case .modelInfo: InfoOverlay.render(&c.grid, theme: c.theme, table: modelInfo ?? "")
         case .command(let editor):

@@ -16,12 +16,15 @@ public struct Context: Hashable, Sendable, CustomStringConvertible {
     public static let tour = Context("Tour")
     /// The overlays and the mouse: their keys are records too, so the help lists them.
     public static let helpOverlay = Context("Help overlay"), commandLine = Context("Command line")
+    public static let palette = Context("Command palette")
     public static let mouse = Context("Mouse")
 
     /// In help order; the attention pane's panels after its other views.
     public static var allCases: [Context] {
         [.global, .input, .panes, .tokens, .attention, .overview, .finder, .importance, .patching, .comparison]
-            + AttentionPanels.all.map(\.context) + [.predictions, .probing, .tour, .helpOverlay, .commandLine, .mouse]
+            + AttentionPanels.all.map(\.context) + [
+                .predictions, .probing, .tour, .helpOverlay, .commandLine, .palette, .mouse,
+            ]
     }
 
     /// The contexts a key tries in order when `self` has focus: a panel
@@ -82,6 +85,9 @@ public enum Effect: Equatable, Sendable {
     /// An input line's text changed (typing, a paste): history browsing
     /// stops, masks are dropped, the session encodes and the draft is saved.
     case textEdited
+    /// The palette's pick: the binding at this index of `KeyMap.bindings`
+    /// runs as if its key were pressed where it applies.
+    case runKey(Int)
 }
 
 /// One key binding: keys, where it applies, what it does, and the help line

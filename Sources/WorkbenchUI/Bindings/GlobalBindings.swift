@@ -8,6 +8,9 @@ enum GlobalBindings {
         .state([.backTab], .global, "previous part") { s, _ in s.focus = s.focus.previous },
         .state([.function(1)], .global, "help") { s, _ in s.overlay = .help(scroll: 0) },
         .effect([.ctrl("l")], .global, "redraw the whole screen", .repaint),
+        .state([.ctrl("p")], .global, "command palette: every command and key, filtered as you type; Enter runs one") {
+            s, _ in s.overlay = .palette(PaletteState())
+        }.hint("all keys"),
         .state([.escape], .input, "leave the input line for the panes (then q quits)") { s, _ in s.focus = .tokens }
             .hint("panes"),
         .effect([.enter], .input, "keep the sentence in history", .keepInHistory).hint("keep"),
