@@ -60,26 +60,25 @@ import Testing
             (s, _) = Update.update(s, .escape, f)
             #expect(s.overlay == .none && s.focus == focus)
         }
+        // From the help, Ctrl-P searches what it lists.
+        var s = tokensState()
+        (s, _) = Update.update(s, .char("?"), f)
+        (s, _) = Update.update(s, .ctrl("p"), f)
+        #expect(s.overlay == .palette(PaletteState()))
     }
 
     /// Enter on a key runs it where it applies (its pane focused first).
     @Test func enterRunsTheHighlightedKey() {
         let w = makeWorkbench("the cat sat on the mat")
         w.state.focus = .tokens
-        w.press(.ctrl("p"))
-        w.type("overv")
-        w.press(.enter)
+        w.pick("overv")
         #expect(w.state.overlay == .none && w.state.focus == .attention && w.state.attention.overview)
         // A key that cannot act says why, as pressing it would.
         w.state.focus = .tokens
-        w.press(.ctrl("p"))
-        w.type("a long text: the next window")
-        w.press(.enter)
+        w.pick("a long text: the next window")
         #expect(w.state.notice?.text == "no other window: this text fits in one")
         // A key of a view that is not open says so.
-        w.press(.ctrl("p"))
-        w.type("close the head finder")
-        w.press(.enter)
+        w.pick("close the head finder")
         #expect(w.state.notice?.text.contains("only in the head finder") == true && w.state.attention.finder == nil)
     }
 
@@ -87,16 +86,12 @@ import Testing
     @Test func enterOnACommand() {
         let w = makeWorkbench("the cat")
         w.state.focus = .tokens
-        w.press(.ctrl("p"))
-        w.type("layer N")
-        w.press(.enter)
+        w.pick("layer N")
         #expect(w.state.overlay == .command(LineEditor("layer ")))
         w.type("2")
         w.press(.enter)
         #expect(w.state.attention.layer == 1)
-        w.press(.ctrl("p"))
-        w.type(":stop")
-        w.press(.enter)
+        w.pick(":stop")
         #expect(w.state.overlay == .none && w.state.notice?.text == "not recording")
     }
 
@@ -111,5 +106,14 @@ import Testing
         }
         let g = w.render(width: 80, height: 24)
         #expect(g.contains("› mask") && g.contains("mask / unmask the selected") && g.contains(" of "))
+    }
+}
+
+extension Workbench {
+    /// Ctrl-P, `query` typed, Enter: the palette's best match runs.
+    fileprivate func pick(_ query: String) {
+        press(.ctrl("p"))
+        type(query)
+        press(.enter)
     }
 }
