@@ -6,7 +6,7 @@ import TextCells
 enum PaletteOverlay {
     static func render(_ p: PaletteState, _ s: WorkbenchState, _ extent: Extent, into c: inout Canvas) {
         let t = c.theme, screen = (width: c.grid.width, height: c.grid.height)
-        let width = min(screen.width - 2, 100), height = min(screen.height - 2, 26)
+        let width = min(screen.width - 2, 140), height = min(screen.height - 2, 26)
         guard width >= 20, height >= 5 else { return }
         let r = Rect(x: (screen.width - width) / 2, y: (screen.height - height) / 2, width: width, height: height)
         let base = t.style(.foreground, bg: .selection), muted = t.style(.muted, bg: .selection)

@@ -21,7 +21,8 @@ extension PredictionsPane {
         }.unless { s, _ in s.labSeed == nil ? "no masking lab is running (b starts one)" : nil }.hint("leave lab"),
         Binding(
             [.char("e")], .predictions,
-            "task head: next attribution method, in turn: " + explainOrder.map(\.rawValue).joined(separator: " → ")
+            "task head: explain with the next attribution method, in turn: "
+                + explainOrder.map(\.rawValue).joined(separator: " → ")
         ) { s, _ in
             let i = explainOrder.firstIndex(of: s.predictions.explainMethod) ?? 0
             s.predictions.explainMethod = explainOrder[(i + 1) % explainOrder.count]
