@@ -73,10 +73,8 @@ enum Update {
         var s = state
         guard let b = KeyMap.bindings[safe: index] else { return (s, []) }
         CommandPalette.focusHome(of: b.context, &s)
-        guard s.keyChain.contains(b.context) else {
-            s.say(
-                b.keys.map(\.description).joined(separator: " ")
-                    + ": only in the \(b.context.rawValue.lowercased()), not open now")
+        if let why = CommandPalette.closedView(b, s) {
+            s.say(why)
             return (s, [])
         }
         let effects = run(b, &s, f)

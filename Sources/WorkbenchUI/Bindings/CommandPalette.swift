@@ -81,10 +81,15 @@ enum CommandPalette {
         var t = s
         let b = KeyMap.bindings[i]
         focusHome(of: b.context, &t)
-        guard t.keyChain.contains(b.context) else {
-            return "\(e.keys): only in the \(b.context.rawValue.lowercased()), not open now"
-        }
-        return b.disabled(t, x)
+        return closedView(b, t) ?? b.disabled(t, x)
+    }
+
+    /// Why `b` cannot act in `s` because its view (the head finder, a tour, …) is not open; nil when it is.
+    static func closedView(_ b: Binding, _ s: WorkbenchState) -> String? {
+        s.keyChain.contains(b.context)
+            ? nil
+            : b.keys.map(\.description).joined(separator: " ")
+                + ": only in the \(b.context.rawValue.lowercased()), not open now"
     }
 
     /// Focuses the part a context belongs to, so its key acts there.
