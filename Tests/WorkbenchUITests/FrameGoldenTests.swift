@@ -299,6 +299,15 @@ import Testing
         expectGolden("probing-none-44x20", frame(v, ViewFixtures.state(.probing), 44, 20))
     }
 
+    /// Ctrl-P filtered by "mask": the best match highlighted, the count, its whole text on the last row.
+    @Test func commandPalette() {
+        var s = ViewFixtures.state(.tokens)
+        var p = PaletteState()
+        p.query = LineEditor("mask")
+        s.overlay = .palette(p)
+        expectGolden("palette-80x24", frame(ViewFixtures.view(), s, 80, 24))
+    }
+
     /// A frame as a figure: the screen exactly as drawn, as SVG (cells as runs of
     /// rectangles and stretched monospace text) and as text; goldens byte for byte.
     @Test func screenFigures() throws {
@@ -308,7 +317,7 @@ import Testing
         let url = FrameGolden.directory.appendingPathComponent("screen-60x16.svg")
         if ProcessInfo.processInfo.environment["BERTSCOPE_UPDATE_FRAMES"] != nil { try Data(svg.utf8).write(to: url) }
         #expect(svg == (try String(contentsOf: url, encoding: .utf8)))
-        #expect(svg.contains("textLength=\"510\""), "a full-width run spans its 60 cells")
+        #expect(svg.contains("textLength=\"459\""), "a 54-cell run spans its 54 cells (8.5 each)")
         // Plain text is the grid's text without trailing blanks; ANSI carries the theme's colours.
         #expect(
             TextExport.plain(g, whole) == g.lines.map {

@@ -96,6 +96,16 @@ public struct FrameLayout: Equatable, Sendable {
         return l
     }
 
+    /// Where pane `f` is drawn (nil: not on screen).
+    func rect(of f: Focus) -> Rect? {
+        switch f {
+        case .attention: return attention
+        case .predictions: return predictions
+        case .probing: return probing
+        default: return tokens
+        }
+    }
+
     private mutating func place(_ f: Focus, _ r: Rect) {
         switch f {
         case .attention: attention = r

@@ -38,26 +38,49 @@ enum Update {
             editor.handle(event)
             s.overlay = .command(editor)
             return []
+        case .palette(var p):
+            if let effects = overlay(event, .palette, &s, f) { return effects }
+            let revision = p.query.revision
+            p.query.handle(event)
+            // A new filter starts at its best match.
+            if p.query.revision != revision { p.selected = 0 }
+            s.overlay = .palette(p)
+            return []
         case .none: break
         }
-        let context = s.context
-        // A tour's keys come first while a pane has focus (an input line keeps Space and ← → for typing).
-        let chain = (s.tour != nil && !s.focus.isInput ? [Context.tour] : []) + context.chain
-        if let b = KeyMap.binding(for: event, in: chain) {
-            if let why = b.disabled(s, f.extent) {
-                s.say(why)
-                return []
-            }
-            let before = s
-            let effect = b.run(&s, f.extent)
-            s.attention.closePanelUnderOtherViews()
-            linkSelections(&s, from: context, before: before, f.map)
-            return effect == .none ? [] : [effect]
-        }
+        if let b = KeyMap.binding(for: event, in: s.keyChain) { return run(b, &s, f) }
         guard s.focus.isInput else { return [] }
         let revision = s.focusedEditor.revision
         // An edit makes the line the user's own again: history browsing stops and the text is encoded.
         return s.focusedEditor.handle(event) && s.focusedEditor.revision != revision ? [.textEdited] : []
+    }
+
+    /// Runs a binding in the focused context: one that cannot act says why
+    /// instead; a panel gives way to another view; selections follow tokens.
+    private static func run(_ b: Binding, _ s: inout WorkbenchState, _ f: FrameFacts) -> [Effect] {
+        if let why = b.disabled(s, f.extent) {
+            s.say(why)
+            return []
+        }
+        let before = s, context = s.context
+        let effect = b.run(&s, f.extent)
+        s.attention.closePanelUnderOtherViews()
+        linkSelections(&s, from: context, before: before, f.map)
+        return effect == .none ? [] : [effect]
+    }
+
+    /// The palette's pick: the binding at `index` runs as if its key were
+    /// pressed in the part it belongs to (focused first), or says why not.
+    static func runPicked(_ index: Int, _ state: WorkbenchState, _ f: FrameFacts) -> (WorkbenchState, [Effect]) {
+        var s = state
+        guard let b = KeyMap.bindings[safe: index] else { return (s, []) }
+        CommandPalette.focusHome(of: b.context, &s)
+        if let why = CommandPalette.closedView(b, s) {
+            s.say(why)
+            return (s, [])
+        }
+        let effects = run(b, &s, f)
+        return (s, effects)
     }
 
     /// An overlay's own keys (and Ctrl-C); nil when it does not bind `key`.
@@ -89,11 +112,24 @@ enum Update {
             s.overlay = .command(editor)
             return []
         }
+        if case .palette(var p) = s.overlay {
+            p.query.insert(clean)
+            p.selected = 0
+            s.overlay = .palette(p)
+            return []
+        }
         s.overlay = .none
         if !s.focus.isInput { s.focus = .inputA }
         s.focusedEditor.insert(clean)
         return [.textEdited]
     }
+}
+
+extension WorkbenchState {
+    /// The contexts a key tries, in order: a tour's keys first while a pane
+    /// has focus (an input line keeps Space and ← → for typing), then the
+    /// focused part's context bubbling out.
+    var keyChain: [Context] { (tour != nil && !focus.isInput ? [Context.tour] : []) + context.chain }
 }
 
 extension Update {
@@ -122,12 +158,16 @@ extension Update {
         s.attention.column = map.group(holding: s.attention.keyToken)
     }
 
-    /// The mouse: the help closes on any click; the wheel moves the token in
-    /// the tokens pane, else the layer; a click selects what is under it.
+    /// The mouse: the help and the palette close on any click; the wheel
+    /// moves the token in the tokens pane, else the layer; a click selects
+    /// what is under it.
     private static func click(x: Int, y: Int, _ button: Key.MouseButton, _ s: inout WorkbenchState, _ f: FrameFacts)
         -> [Effect]
     {
-        if case .help = s.overlay { return close(&s) }
+        switch s.overlay {
+        case .help, .palette: return close(&s)
+        default: break
+        }
         let before = s
         switch button {
         case .wheelUp, .wheelDown:

@@ -72,6 +72,10 @@ extension Workbench {
         case .textEdited:
             history.stopBrowsing()
             textChanged()
+        case .runKey(let index):
+            let (next, effects) = Update.runPicked(index, state, frameFacts(r))
+            state = next
+            for e in effects { apply(e, r) }
         case .completeCommand:
             guard case .command(var editor) = state.overlay else { return }
             if let completed = Commands.complete(editor.text, commandContext(r)) { editor.text = completed }

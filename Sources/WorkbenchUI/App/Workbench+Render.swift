@@ -115,6 +115,7 @@ extension Workbench {
             stale: snap.isStale,
             error: r?.error, p95: stats?.recentPercentile(0.95), notice: state.notice)
         var v = FrameView(status: status)
+        v.extent = extent(r, mapSize: currentMap(for: r)?.size ?? 0)
         v.status.lean = session.lean
         if !state.ablated.isEmpty {
             v.status.ablated = state.ablated.description + (state.meanAblation ? " (mean)" : "")
@@ -270,9 +271,10 @@ public enum FrameRenderer {
             PredictionsPane.render(v.predictions, s.predictions, r, focused: s.focus == .predictions, into: &c)
         }
         for slot in layout.shared { drawSlotTabs(slot, &c) }
+        drawHints(v, s, layout, &c)
         StatusBar.render(v.status, layout.status, into: &c)
         if let tour = s.tour { TourBanner.render(tour, above: layout.status, &c) }
-        drawOverlay(s.overlay, layout, modelInfo: modelInfo, &c)
+        drawOverlay(s, v.extent, layout, modelInfo: modelInfo, &c)
         return c
     }
 
@@ -306,16 +308,34 @@ public enum FrameRenderer {
         c.put("Tab switches", x: x + 1, y: r.y, c.theme.style(.muted), clip: r)
     }
 
+    /// The focused pane's keys on its bottom border (an input line's on the
+    /// tokens pane, which it feeds), left of a shared place's tabs.
+    private static func drawHints(_ v: FrameView, _ s: WorkbenchState, _ layout: FrameLayout, _ c: inout Canvas) {
+        guard let r = layout.rect(of: s.focus.isInput ? .tokens : s.focus) else { return }
+        let tabs = layout.shared.first { $0.rect == r }.flatMap(slotTabsStart)
+        HintLine.render(KeyHints.hints(s, v.extent), r, end: (tabs ?? r.maxX - 1) - 1, into: &c)
+    }
+
+    private static func slotTabLabels(_ slot: FrameLayout.Slot) -> [String] {
+        let names: [Focus: String] = [
+            .tokens: "Tokens", .attention: "Attention", .predictions: "Predictions", .probing: "Probing",
+        ]
+        return slot.panes.map { " \(names[$0] ?? "") " }
+    }
+
+    /// Where a shared place's tabs begin on its bottom border (nil: too narrow for them).
+    private static func slotTabsStart(_ slot: FrameLayout.Slot) -> Int? {
+        let labels = slotTabLabels(slot)
+        let x = slot.rect.maxX - 2 - labels.reduce(0) { $0 + displayWidth($1) } - (labels.count - 1)
+        return x > slot.rect.x + 12 ? x : nil
+    }
+
     /// A shared place names its panes on its bottom border (the title keeps
     /// the top), right-aligned; the one shown is highlighted, a click or Tab
     /// shows the other.
     private static func drawSlotTabs(_ slot: FrameLayout.Slot, _ c: inout Canvas) {
-        let names: [Focus: String] = [
-            .tokens: "Tokens", .attention: "Attention", .predictions: "Predictions", .probing: "Probing",
-        ]
-        let labels = slot.panes.map { " \(names[$0] ?? "") " }
-        var x = slot.rect.maxX - 2 - labels.reduce(0) { $0 + displayWidth($1) } - (labels.count - 1)
-        guard x > slot.rect.x + 12 else { return }
+        let labels = slotTabLabels(slot)
+        guard var x = slotTabsStart(slot) else { return }
         for (pane, label) in zip(slot.panes, labels) {
             let on = pane == slot.shown
             let end = c.put(
@@ -326,9 +346,12 @@ public enum FrameRenderer {
         }
     }
 
-    private static func drawOverlay(_ overlay: Overlay, _ layout: FrameLayout, modelInfo: String?, _ c: inout Canvas) {
-        switch overlay {
+    private static func drawOverlay(
+        _ s: WorkbenchState, _ extent: Extent, _ layout: FrameLayout, modelInfo: String?, _ c: inout Canvas
+    ) {
+        switch s.overlay {
         case .none: break
+        case .palette(let p): PaletteOverlay.render(p, s, extent, into: &c)
         case .help(let scroll): HelpOverlay.render(&c.grid, theme: c.theme, scroll: scroll)
         case .modelInfo: InfoOverlay.render(&c.grid, theme: c.theme, table: modelInfo ?? "")
         case .command(let editor):

@@ -16,12 +16,15 @@ public struct Context: Hashable, Sendable, CustomStringConvertible {
     public static let tour = Context("Tour")
     /// The overlays and the mouse: their keys are records too, so the help lists them.
     public static let helpOverlay = Context("Help overlay"), commandLine = Context("Command line")
+    public static let palette = Context("Command palette")
     public static let mouse = Context("Mouse")
 
     /// In help order; the attention pane's panels after its other views.
     public static var allCases: [Context] {
         [.global, .input, .panes, .tokens, .attention, .overview, .finder, .importance, .patching, .comparison]
-            + AttentionPanels.all.map(\.context) + [.predictions, .probing, .tour, .helpOverlay, .commandLine, .mouse]
+            + AttentionPanels.all.map(\.context) + [
+                .predictions, .probing, .tour, .helpOverlay, .commandLine, .palette, .mouse,
+            ]
     }
 
     /// The contexts a key tries in order when `self` has focus: a panel
@@ -82,6 +85,9 @@ public enum Effect: Equatable, Sendable {
     /// An input line's text changed (typing, a paste): history browsing
     /// stops, masks are dropped, the session encodes and the draft is saved.
     case textEdited
+    /// The palette's pick: the binding at this index of `KeyMap.bindings`
+    /// runs as if its key were pressed where it applies.
+    case runKey(Int)
 }
 
 /// One key binding: keys, where it applies, what it does, and the help line
@@ -94,6 +100,9 @@ public struct Binding: Sendable {
     /// Why the binding cannot act now (lazygit's disabled reason): said on
     /// the status line instead of doing nothing.
     private(set) var disabledReason: (@Sendable (WorkbenchState, Extent) -> String?)? = nil
+    /// Its word on the hint line of the focused pane (nil: not hinted);
+    /// bindings with the same word and context share one hint ("[ ] layer").
+    private(set) var hint: String? = nil
 
     init(
         _ keys: [Key], _ context: Context, _ help: String,
@@ -123,18 +132,38 @@ public struct Binding: Sendable {
         return b
     }
 
+    /// The binding, shown on the focused pane's hint line as `label` while it can act.
+    func hint(_ label: String) -> Binding {
+        var b = self
+        b.hint = label
+        return b
+    }
+
     /// Why it cannot act in `s` (nil: it can).
     func disabled(_ s: WorkbenchState, _ e: Extent) -> String? { disabledReason?(s, e) }
+}
+
+extension [Binding] {
+    /// These bindings, those whose first key `labels` names hinted with its label.
+    func hinting(_ labels: [Key: String]) -> [Binding] {
+        map { b in b.keys.first.flatMap { labels[$0] }.map { b.hint($0) } ?? b }
+    }
 }
 
 public enum KeyMap {
     /// Every binding, in help order: global and pane-wide ones, then each pane's own.
     public static let bindings: [Binding] =
-        GlobalBindings.all + TokensPane.bindings + AttentionPane.bindings
+        GlobalBindings.all + TokensPane.bindings.hinting(tokensHints) + AttentionPane.bindings
         + OverviewGrid.bindings + HeadFinder.bindings + ImportanceGrid.bindings + PatchingGrid.bindings
         + ComparisonGrid.bindings + AttentionPanels.all.flatMap(\.bindings)
         + PredictionsPane.bindings
         + ProbingPane.bindings + TourBanner.bindings + OverlayBindings.all
+
+    /// The tokens pane's hints, by the first key of their binding (its key
+    /// file is another change's; the other panes mark theirs in place).
+    static let tokensHints: [Key: String] = [
+        .left: "token", .right: "token", .char("m"): "mask", .char("M"): "whole word",
+    ]
 
     /// The binding for `key` in the first context of `chain` that binds it.
     static func binding(for key: Key, in chain: [Context]) -> Binding? {

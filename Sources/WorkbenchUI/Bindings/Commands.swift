@@ -1,4 +1,5 @@
 import Analysis
+import Checkpoint
 import Session
 import Foundation
 import SafeIO
@@ -53,7 +54,13 @@ public enum CommandIO: Equatable, Sendable {
 }
 
 enum Commands {
-    static let viewArguments = AttentionViewKind.allCases.map(\.rawValue) + ["words", "tokens", "special", "nospecial"]
+    /// What `:view` takes besides a view's name: word level and the special tokens.
+    static let viewSettings: [(name: String, apply: @Sendable (inout AttentionState) -> Void)] = [
+        ("words", { $0.words = true }), ("tokens", { $0.words = false }),
+        ("special", { $0.hideSpecial = false }), ("nospecial", { $0.hideSpecial = true }),
+    ]
+    /// Every argument `:view` accepts: its usage, completion and refusal list these.
+    static let viewArguments = AttentionViewKind.allCases.map(\.rawValue) + viewSettings.map(\.name)
 
     static let all: [Command] = [
         Command("layer", ":layer N", "show layer N (1 = first)") { s, arg, c in s.showLayer(arg, c.facts) },
@@ -120,7 +127,11 @@ enum Commands {
             "the sentence's numbers (npy, json) to DIR; or a figure of the focused pane (or the whole screen) as drawn",
             arguments: { _ in FigureFormat.allCases.map(\.rawValue) + ["screen"] }
         ) { .export($0) },
-        .io("model", ":model PATH|HUB_ID", "load another model (folder or Hugging Face cache id)") { .model($0) },
+        .io(
+            "model", ":model PATH|HUB_ID|default",
+            "load another model (folder or Hugging Face cache id); default (or \(ModelLocator.defaultName)) goes back to the default one",
+            arguments: { _ in ["default", ModelLocator.defaultName] }
+        ) { .model($0) },
         .io("reload", ":reload", "load the current model's files again (after they changed on disk)") { _ in .reload },
         .io("recover", ":recover", "the newest draft another (ended) window left") { _ in .recover },
         Command("quit", ":quit", "quit (also :q)") { _, _, _ in .quit },
@@ -307,16 +318,13 @@ extension WorkbenchState {
     }
 
     mutating func setView(_ arg: String) -> Effect {
-        switch arg {
-        case "words": attention.words = true
-        case "tokens": attention.words = false
-        case "special": attention.hideSpecial = false
-        case "nospecial": attention.hideSpecial = true
-        default:
-            guard let v = AttentionViewKind(rawValue: arg) else {
-                return fail(":view takes head, mean, rollout, words, tokens, special or nospecial")
-            }
+        if let v = AttentionViewKind(rawValue: arg) {
             attention.view = v
+        } else if let setting = Commands.viewSettings.first(where: { $0.name == arg }) {
+            setting.apply(&attention)
+        } else {
+            let all = Commands.viewArguments
+            return fail(":view takes " + all.dropLast().joined(separator: ", ") + " or " + all[all.count - 1])
         }
         return .none
     }

@@ -8,10 +8,14 @@ enum GlobalBindings {
         .state([.backTab], .global, "previous part") { s, _ in s.focus = s.focus.previous },
         .state([.function(1)], .global, "help") { s, _ in s.overlay = .help(scroll: 0) },
         .effect([.ctrl("l")], .global, "redraw the whole screen", .repaint),
-        .state([.escape], .input, "leave the input line for the panes (then q quits)") { s, _ in s.focus = .tokens },
-        .effect([.enter], .input, "keep the sentence in history", .keepInHistory),
-        .effect([.up], .input, "previous sentence from history", .historyPrevious),
-        .effect([.down], .input, "next sentence from history", .historyNext),
+        .state([.ctrl("p")], .global, "command palette: every command and key, filtered as you type; Enter runs one") {
+            s, _ in s.overlay = .palette(PaletteState())
+        }.hint("all keys"),
+        .state([.escape], .input, "leave the input line for the panes (then q quits)") { s, _ in s.focus = .tokens }
+            .hint("panes"),
+        .effect([.enter], .input, "keep the sentence in history", .keepInHistory).hint("keep"),
+        .effect([.up], .input, "previous sentence from history", .historyPrevious).hint("history"),
+        .effect([.down], .input, "next sentence from history", .historyNext).hint("history"),
         .effect([.char("q")], .panes, "quit", .quit),
         .state([.char("?")], .panes, "this help") { s, _ in s.overlay = .help(scroll: 0) },
         .state([.char(":")], .panes, "command line (" + Commands.all.map { ":" + $0.name }.joined(separator: " ") + ")")

@@ -17,7 +17,29 @@ enum OverlayBindings {
             return .runCommand(editor.text)
         },
         .effect([.tab], .commandLine, "complete the command's name or its argument", .completeCommand),
+        .state([.ctrl("p")], .helpOverlay, "search the commands and keys instead (the palette)") { s, _ in
+            s.overlay = .palette(PaletteState())
+        },
+        .state([.down, .ctrl("n")], .palette, "next entry") { s, _ in movePalette(&s, 1) },
+        .state([.up, .ctrl("p")], .palette, "previous entry") { s, _ in movePalette(&s, -1) },
+        .state([.pageDown], .palette, "ten entries down") { s, _ in movePalette(&s, 10) },
+        .state([.pageUp], .palette, "ten entries up") { s, _ in movePalette(&s, -10) },
+        Binding(
+            [.enter], .palette,
+            "run the highlighted key where it applies, or the command (one that takes an argument opens the command line with its name)"
+        ) { s, _ in
+            guard case .palette(let p) = s.overlay, let e = CommandPalette.matches(p.query.text, s)[safe: p.selected]
+            else { return .none }
+            return CommandPalette.pick(e, &s)
+        },
+        .state([.escape], .palette, "close the palette (typing filters the list)") { s, _ in s.overlay = .none },
     ]
+
+    private static func movePalette(_ s: inout WorkbenchState, _ delta: Int) {
+        guard case .palette(var p) = s.overlay else { return }
+        p.selected = clamped(p.selected + delta, CommandPalette.matches(p.query.text, s).count)
+        s.overlay = .palette(p)
+    }
 
     private static func scrollHelp(_ s: inout WorkbenchState, _ delta: Int) {
         guard case .help(let scroll) = s.overlay else { return }
@@ -35,7 +57,7 @@ enum MouseBindings {
     static let all: [Gesture] = [
         Gesture(
             gesture: "click", help: "a token, a heatmap cell, a head, a mask or a pane selects it and focuses its pane"),
-        Gesture(gesture: "click", help: "an input line edits it; anywhere on the help closes it"),
+        Gesture(gesture: "click", help: "an input line edits it; anywhere on the help or the palette closes it"),
         Gesture(gesture: "wheel", help: "in the tokens pane: the previous or next token; elsewhere: the layer"),
     ]
 }

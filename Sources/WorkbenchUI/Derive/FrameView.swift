@@ -22,6 +22,8 @@ public struct FrameView: Equatable, Sendable {
     public var predictions: PredictionsView?
     public var probing: ProbingView?
     public var status: StatusView
+    /// The sizes the keys work within: which keys the hint line offers (one that cannot act is left out).
+    public var extent = Extent()
 
     public init(
         tokens: TokensView? = nil, attention: AttentionView? = nil, overview: OverviewView? = nil, error: String? = nil,

@@ -11,18 +11,19 @@ extension AttentionPane {
         cursor([.pageDown], "scroll down a page", row: 10),
         .state([.char("[")], .attention, "previous layer") { s, e in
             s.attention.layer = wrapped(s.attention.layer, -1, e.layers)
-        },
+        }.hint("layer"),
         .state([.char("]")], .attention, "next layer") { s, e in
             s.attention.layer = wrapped(s.attention.layer, 1, e.layers)
-        },
+        }.hint("layer"),
         .state([.char(",")], .attention, "previous head") { s, e in
             s.attention.head = wrapped(s.attention.head, -1, e.heads)
-        },
+        }.hint("head"),
         .state([.char(".")], .attention, "next head") { s, e in s.attention.head = wrapped(s.attention.head, 1, e.heads)
-        },
+        }.hint("head"),
         .state(
             [.char("v")], .attention,
-            "view: head, mean over heads, rollout, attention flow, then context mixing: ‖αf(x)‖ of the head, over heads, with residual + LayerNorm, value zeroing and its rollout"
+            "view, in turn: " + AttentionViewKind.allCases.map(\.rawValue).joined(separator: " → ")
+                + " (:view NAME picks one)"
         ) { s, _ in
             let all = AttentionViewKind.allCases
             s.attention.view = all[(all.firstIndex(of: s.attention.view)! + 1) % all.count]
@@ -36,7 +37,8 @@ extension AttentionPane {
         ) { s, _ in
             s.attention.hideSpecial.toggle()
         },
-        .state([.char("o")], .attention, "overview of all layers × heads") { s, _ in s.attention.overview = true },
+        .state([.char("o")], .attention, "overview of all layers × heads") { s, _ in s.attention.overview = true }
+            .hint("overview"),
         .state([.char("f")], .attention, "focus mode: the query row as a ranked bar list") { s, _ in
             s.attention.focusMode.toggle()
         },
@@ -54,7 +56,7 @@ extension AttentionPane {
             s.attention.patching = true
             s.attention.importance = false
             return .inputChanged
-        },
+        }.hint("patch"),
         .state(
             [.char("C")], .attention,
             "compare with another sentence: opens :compare with line A to edit into A′ (or the A′ already set)"
@@ -68,7 +70,7 @@ extension AttentionPane {
         .state(
             [.char("g")], .attention,
             "find a head: every layer × head ranked by the cursor cell's attention (or a head statistic); Enter opens one"
-        ) { s, _ in s.attention.finder = HeadFinderState() },
+        ) { s, _ in s.attention.finder = HeadFinderState() }.hint("find head"),
     ]
 
     private static func cursor(_ keys: [Key], _ help: String, row: Int = 0, column: Int = 0) -> Binding {
@@ -91,22 +93,25 @@ func layerHeadCursor(_ context: Context) -> [Binding] {
     [
         .state([.up, .char("k")], context, "layer up") { s, e in
             s.attention.layer = wrapped(s.attention.layer, -1, e.layers)
-        },
+        }.hint("layer"),
         .state([.down, .char("j")], context, "layer down") { s, e in
             s.attention.layer = wrapped(s.attention.layer, 1, e.layers)
-        },
+        }.hint("layer"),
         .state([.left, .char("h")], context, "head left") { s, e in
             s.attention.head = wrapped(s.attention.head, -1, e.heads)
-        },
+        }.hint("head"),
         .state([.right, .char("l")], context, "head right") { s, e in
             s.attention.head = wrapped(s.attention.head, 1, e.heads)
-        },
+        }.hint("head"),
     ]
 }
 
 extension OverviewGrid {
     static let bindings: [Binding] =
-        [Binding([.char("a")], .overview, "ablate the chosen head, or restore it") { s, _ in toggleAblation(&s) }]
+        [
+            Binding([.char("a")], .overview, "ablate the chosen head, or restore it") { s, _ in toggleAblation(&s) }
+                .hint("ablate")
+        ]
         + layerHeadCursor(.overview) + [
             .state([.char("s")], .overview, "hide the special tokens in every thumbnail, or keep them") { s, _ in
                 s.attention.hideSpecial.toggle()
@@ -114,6 +119,6 @@ extension OverviewGrid {
             .state([.enter, .char("o"), .escape], .overview, "open the chosen head") { s, _ in
                 s.attention.overview = false
                 s.attention.view = .head
-            },
+            }.hint("open"),
         ]
 }

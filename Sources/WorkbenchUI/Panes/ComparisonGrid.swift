@@ -108,14 +108,15 @@ enum ComparisonGrid {
     static let bindings: [Binding] = [
         .state([.up, .char("k")], .comparison, "previous shared word (its drift chart)") { s, _ in
             s.attention.compareWord = max(0, s.attention.compareWord - 1)
-        },
-        .state([.down, .char("j")], .comparison, "next shared word") { s, _ in s.attention.compareWord += 1 },
+        }.hint("word"),
+        .state([.down, .char("j")], .comparison, "next shared word") { s, _ in s.attention.compareWord += 1 }
+            .hint("word"),
         .state([.char("x")], .comparison, "in a narrow pane: show A − A′, A or A′") { s, _ in
             s.attention.compareShown = (s.attention.compareShown + 1) % 3
-        },
+        }.hint("map"),
         Binding([.escape], .comparison, "close the comparison") { s, _ in
             s.attention.comparing = false
             return .inputChanged
-        },
+        }.hint("close"),
     ]
 }

@@ -37,16 +37,17 @@ enum HeadFinder {
     }
 
     static let bindings: [Binding] = [
-        .state([.up, .char("k")], .finder, "previous head in the ranking") { s, e in move(&s, -1, e) },
-        .state([.down, .char("j")], .finder, "next head in the ranking") { s, e in move(&s, 1, e) },
+        .state([.up, .char("k")], .finder, "previous head in the ranking") { s, e in move(&s, -1, e) }.hint("head"),
+        .state([.down, .char("j")], .finder, "next head in the ranking") { s, e in move(&s, 1, e) }.hint("head"),
         .state([.pageUp], .finder, "ten heads up") { s, e in move(&s, -10, e) },
         .state([.pageDown], .finder, "ten heads down") { s, e in move(&s, 10, e) },
         .state([.left, .char("h")], .finder, "rank by the previous measure (cell, entropy, [CLS], [SEP], …)") { s, _ in
             cycle(&s, -1)
-        },
-        .state([.right, .char("l")], .finder, "rank by the next measure") { s, _ in cycle(&s, 1) },
-        .effect([.enter], .finder, "open the highlighted head", .openRankedHead),
-        .state([.escape, .char("g")], .finder, "close the head finder") { s, _ in s.attention.finder = nil },
+        }.hint("measure"),
+        .state([.right, .char("l")], .finder, "rank by the next measure") { s, _ in cycle(&s, 1) }.hint("measure"),
+        .effect([.enter], .finder, "open the highlighted head", .openRankedHead).hint("open"),
+        .state([.escape, .char("g")], .finder, "close the head finder") { s, _ in s.attention.finder = nil }.hint(
+            "close"),
     ]
 
     private static func move(_ s: inout WorkbenchState, _ delta: Int, _ e: Extent) {

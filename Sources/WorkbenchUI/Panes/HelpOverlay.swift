@@ -45,7 +45,8 @@ enum HelpOverlay {
         let r = Rect(x: (g.width - width) / 2, y: (g.height - height) / 2, width: width, height: height)
         g.fill(r, style: theme.style(.foreground, bg: .selection))
         g.box(
-            r, title: "Help · ↑/↓ scroll · any other key closes", style: theme.style(.focusBorder, bg: .selection),
+            r, title: "Help · ↑/↓ scroll · Ctrl-P searches it · any other key closes",
+            style: theme.style(.focusBorder, bg: .selection),
             titleStyle: theme.style(.accent, bg: .selection, [.bold]))
         let inner = r.inset(by: 1)
         let start = min(scroll, max(0, all.count - inner.height))

@@ -58,11 +58,11 @@ enum ImportanceGrid {
                 s.attention.importance = false
                 s.attention.view = .head
                 return .inputChanged
-            },
+            }.hint("open"),
             Binding([.escape, .char("H")], .importance, "close head importance") { s, _ in
                 s.attention.importance = false
                 return .inputChanged
-            },
+            }.hint("close"),
             Binding([.char("a")], .importance, "ablate the chosen head, or restore it") { s, _ in toggleAblation(&s) },
         ]
 }

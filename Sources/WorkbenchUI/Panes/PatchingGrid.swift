@@ -79,6 +79,6 @@ enum PatchingGrid {
         Binding([.escape, .char("P")], .patching, "close activation patching") { s, _ in
             s.attention.patching = false
             return .inputChanged
-        }
+        }.hint("close")
     ]
 }

@@ -61,6 +61,15 @@ public enum Overlay: Equatable, Sendable {
     case help(scroll: Int)
     case command(LineEditor)
     case modelInfo
+    /// The command palette (Ctrl-P): every command and key, filtered by what is typed.
+    case palette(PaletteState)
+}
+
+/// The command palette's filter and its highlighted entry (in the filtered list).
+public struct PaletteState: Equatable, Sendable {
+    public var query = LineEditor()
+    public var selected = 0
+    public init() {}
 }
 
 /// A status-line message.

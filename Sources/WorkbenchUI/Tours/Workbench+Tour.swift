@@ -93,7 +93,7 @@ extension Workbench {
         var s = Tour.Step()
         s.text = state.editorA.text
         s.pair = state.editorB.text
-        s.model = session.model.directory.path
+        s.model = session.model.reference
         s.pane = state.focus.isInput ? .tokens : state.focus
         s.layer = state.attention.layer
         s.head = state.attention.head
@@ -130,7 +130,7 @@ extension Workbench {
             return fail(
                 ":record NAME (a file name: the tour is written to \(TourLibrary.userDirectory.path)/NAME.tour)")
         }
-        state.recording = TourRecording(name: clean, tour: Tour(title: clean, model: session.model.directory.path))
+        state.recording = TourRecording(name: clean, tour: Tour(title: clean, model: session.model.reference))
         state.say("recording \"\(clean)\": :step (or Enter) keeps a step, :caption TEXT captions it, :stop saves")
     }
 
@@ -188,7 +188,7 @@ extension Workbench {
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
         let step = capturedStep()
         if let why = TourFile.oversized(step) { return fail(":save: \(why) (--open could not read it back)") }
-        let t = Tour(title: "saved state", model: session.model.directory.path, steps: [step])
+        let t = Tour(title: "saved state", model: session.model.reference, steps: [step])
         // Written off the key path; its line comes back as a notice.
         state.say("saving to \(url.path)…")
         jobs.run(failure: "could not save: ") {

@@ -54,9 +54,7 @@ extension Workbench {
 
     /// What the step needs loaded first, as work for any thread; nil when what it names is open.
     private func stepLoader(_ s: Tour.Step) -> (@Sendable () -> StepLoads)? {
-        let model = s.model.flatMap {
-            URL(fileURLWithPath: $0).standardized.path != session.model.directory.standardized.path ? $0 : nil
-        }
+        let model = s.model.flatMap { session.model.isNamed(by: $0) ? nil : $0 }
         let specs = s.tokenizers
         // No tokenizers: the arena closes in `place`, nothing to load.
         let tokenizers = !specs.isEmpty && arena.entries.map(\.name) != specs.map { ($0 as NSString).lastPathComponent }
