@@ -77,7 +77,13 @@ import Testing
         var s = ViewFixtures.state(.attention)
         s.attention.overview = true; s.attention.layer = 1; s.attention.head = 2
         expectGolden("overview-160x48", frame(ViewFixtures.view(), s, 160, 48))
-        expectGolden("overview-entropies-80x24", frame(ViewFixtures.view(), s, 80, 24))
+        // Twelve heads at 80×24: no room for thumbnails, the entropy table names both axes.
+        var v = ViewFixtures.view()
+        v.overview = OverviewView(
+            layers: 6, heads: 12, maps: [], entropies: (0..<72).map { Float($0 % 10) * 0.4 + 0.3 })
+        let table = frame(v, s, 80, 24)
+        #expect(table.text.contains("      H1   H2   H3"), "the entropy table names its heads")
+        expectGolden("overview-entropies-80x24", table)
     }
 
     @Test func predictionsBesideTheTokens() {
@@ -149,6 +155,14 @@ import Testing
             position: 2, target: 7, targetToken: "bank", baseLogProbability: -0.93, deltas: deltas, layers: 3, heads: 4)
         v.importance = ImportanceView(importance: imp, waiting: "")
         expectGolden("importance-160x48", frame(v, s, 160, 48))
+        // The default model's 6 × 12 heads and a long word: the keys and the legend wrap, nothing is cut.
+        let twelve = HeadImportance(
+            position: 3, target: 7, targetToken: "unaffable", baseLogProbability: -0.93,
+            deltas: (0..<72).map { Float($0 % 9) * 0.3 - 1.2 }, layers: 6, heads: 12)
+        v.importance = ImportanceView(importance: twelve, waiting: "")
+        let wide = frame(v, s, 160, 48)
+        #expect(wide.text.contains("Enter opens · Esc closes") && wide.text.contains(" H12 "))
+        expectGolden("importance-heads-160x48", wide)
         imp = HeadImportance(
             position: 0, target: 0, targetToken: "is next", baseLogProbability: -0.2, deltas: deltas, layers: 3,
             heads: 4)
@@ -246,6 +260,13 @@ import Testing
             alignment: PatchAlignment(partner: tokens.indices.map { $0 }, isPositional: true))
         v.patching = PatchingView(outcome: outcome, waiting: "", counterfactual: s.counterfactual)
         expectGolden("patching-160x48", frame(v, s, 160, 48))
+        // The default model's six layers × twelve heads: the heads have their own header, H12 whole.
+        var wide = outcome
+        wide.result?.heads = (0..<6).map { l in (0..<12).map { h in Float((l * 12 + h) % 9) * 7.3 - 30 } }
+        v.patching = PatchingView(outcome: wide, waiting: "", counterfactual: s.counterfactual)
+        let twelve = frame(v, s, 160, 48)
+        #expect(twelve.text.contains(" H12 ") && !twelve.text.contains("…"))
+        expectGolden("patching-heads-160x48", twelve)
         // Word-aligned ("key" against "key ##s"): the unpaired row reads –, the header says how many.
         s.counterfactual = "the keys to the cabinets [MASK] here"
         outcome.result?.alignment = PatchAlignment(partner: [0, 1, nil, 4, 5, 6, 7, 8, 9], isPositional: false)

@@ -66,3 +66,11 @@ public struct Canvas {
         return put(text, x: x, y: y, style, clip: r)
     }
 }
+
+/// A legend under a grid: what it means, wrapped at `width` (never cut),
+/// then its keys, on the same line when both fit, else on a line of their own.
+func legendLines(_ meaning: String, keys: String, width: Int) -> [String] {
+    let together = meaning + " · " + keys
+    if displayWidth(together) <= width { return [together] }
+    return wordWrap(meaning, width) + wordWrap(keys, width)
+}
