@@ -63,6 +63,21 @@ import Testing
         expectGolden("wide-labels-80x24", g)
     }
 
+    /// Zoomed at 250×70 the cells are 8 columns wide: labels run across (alternating rows when
+    /// longer than a cell), "##ffa" and "playwright" whole, and the cursor's column whole in its colour.
+    @Test func columnLabelsAcrossWideCells() {
+        var s = ViewFixtures.state(.attention)
+        s.zoomed = true
+        let labels = ["[CLS]", "the", "playwright", "'", "s", "una", "##ffa", "##ble", "protagonists", "were", "[SEP]"]
+        var v = ViewFixtures.view()
+        v.attention = AttentionView(map: ViewFixtures.map(1, size: labels.count), labels: labels)
+        s.attention.column = 8
+        let g = frame(v, s, 250, 70)
+        let header = [g.line(5), g.line(6)]
+        #expect(header.contains { $0.contains(" playwright ") } && header.contains { $0.contains(" ##ffa ") })
+        #expect(header.contains { $0.contains(" protagonists ") }, "the cursor's column label whole")
+    }
+
     @Test func headFinder() {
         var s = ViewFixtures.state(.attention)
         s.attention.finder = HeadFinderState(criterion: .cell, selected: 1)
@@ -231,7 +246,11 @@ import Testing
             textB: "the bank of money", labelsA: labels, labelsB: labels.map { $0 == "river" ? "money" : $0 }, mapA: a,
             mapB: b, difference: zip(a.values, b.values).map { $0 - $1 }, alignment: "token by token",
             words: [word("the", [1, 0.99, 0.98]), word("bank", [1, 0.93, 0.71])], what: "layer 1 · head 1")
-        expectGolden("comparison-160x48", frame(v, s, 160, 48))
+        let wide = frame(v, s, 160, 48)
+        // Every map names its columns; A − A′'s colours and both drift columns are said in words.
+        #expect(wide.text.contains("key→    [ t b o r [") && wide.text.contains("A − A′:"))
+        #expect(wide.text.contains("A vs A′") && wide.text.contains("A vs its embedding"))
+        expectGolden("comparison-160x48", wide)
         expectGolden("comparison-80x24", frame(v, s, 80, 24))
         v.comparison = nil
         v.comparisonWaiting = "encoding A′ and comparing…"
