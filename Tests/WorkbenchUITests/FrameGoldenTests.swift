@@ -117,6 +117,19 @@ import Testing
         expectGolden("classify-160x48", frame(v, s, 160, 48, predictions: true))
         expectGolden("classify-80x24", frame(v, s, 80, 24, predictions: true))
         expectGolden("classify-mono-120x40", frame(v, s, 120, 40, mode: .monochrome, predictions: true))
+        // The gradient's norm has no sign: the heat ramp and a 0-to-max legend, not purple against / orange toward.
+        var norm = ViewFixtures.sentimentPanel()
+        norm.method = .gradientNorm
+        norm.pieces = norm.pieces.map {
+            var p = $0; p.value = abs(p.value); return p
+        }
+        v.predictions = PredictionsView(content: .task(norm), headNote: "sentiment head trained by BertScope")
+        let oneSided = frame(v, s, 160, 48, predictions: true)
+        #expect(!oneSided.text.contains("purple") && oneSided.text.contains("brighter: a larger gradient norm"))
+        #expect(oneSided.text.contains("tokens by gradient norm, largest first:"))
+        expectGolden("classify-gradient-norm-160x48", oneSided)
+        v.predictions = PredictionsView(
+            content: .task(ViewFixtures.sentimentPanel()), headNote: "sentiment head trained by BertScope")
         // A long text's second window: every window's label and strongest token, the shown one bracketed,
         // and the cursor's token as the first window (which also holds it) explains it.
         var long = ViewFixtures.sentimentPanel()
