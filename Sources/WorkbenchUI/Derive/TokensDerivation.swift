@@ -21,7 +21,8 @@ extension TokensView {
                 Row(
                     piece: visibleText(e.tokens[i]), spanText: spanText(e, i, source), id: e.ids[i], word: e.wordIds[i],
                     typeId: e.typeIds[i], kind: kind, joinsPrevious: e.continuesWord(i),
-                    unknownReason: e.unknown[i].map { visibleText($0.description) }))
+                    unknownReason: e.unknown[i].map { visibleText($0.description) },
+                    masked: r.maskedOriginals[i] != nil))
         }
         let xray =
             e.count > 0 ? XRayLines.of(e, r.input, tokenizer: tok, selected: max(0, min(e.count - 1, selected))) : []
