@@ -341,7 +341,10 @@ import Testing
     }
 
     @Test func probingPane() {
-        expectGolden("probing-120x40", frame(ViewFixtures.view(), ViewFixtures.state(.probing), 120, 40))
+        // upos is best at L1, not the top layer: the words' labels are compared with L1's, and it says so.
+        let g = frame(ViewFixtures.view(), ViewFixtures.state(.probing), 120, 40)
+        #expect(g.text.contains("bright: agrees with L1, the best layer (88.0%)"))
+        expectGolden("probing-120x40", g)
         var v = ViewFixtures.view()
         v.probing = ProbingView(content: .noProbes(estimate: "a few minutes per task"))
         expectGolden("probing-none-80x24", frame(v, ViewFixtures.state(.probing), 80, 24))
@@ -441,7 +444,7 @@ enum ViewFixtures {
                 joinsPrevious: false, unknownReason: i == 5 ? "\"ꙮ\" not in vocab" : nil)
         }
         let xray: [(key: String, value: String)] = [
-            ("x-ray", "word 4 of sentence A, offsets 16..17"), ("original", "ꙮ"), ("lowercase", "ꙮ"),
+            ("x-ray", "word 5 in A (id 4), offsets 16..17"), ("original", "ꙮ"), ("lowercase", "ꙮ"),
             ("pre-tokens", "ꙮ"), ("wordpiece", "✗ no piece matches here → whole word [UNK]"),
         ]
         let m = map(0)
@@ -468,7 +471,7 @@ enum ViewFixtures {
         let predictions = P(content: .masks(masks: masks, leftToRight: [], mostConfident: [], lab: nil, error: nil))
         let tasks = [
             ProbingView.Task(
-                name: "upos", accuracy: [0.61, 0.83, 0.88], selectivity: [0.10, 0.21, 0.19], bestLayer: 2,
+                name: "upos", accuracy: [0.61, 0.88, 0.83], selectivity: [0.10, 0.21, 0.19], bestLayer: 1,
                 expectedLayer: 1.4),
             ProbingView.Task(
                 name: "ner", accuracy: [0.70, 0.74, 0.79], selectivity: [0.02, 0.05, 0.08], bestLayer: 2,

@@ -27,6 +27,7 @@ import Tokenizers
         #expect(w.state.tokens.selected == 1)
         var g = w.render(width: 120, height: 40)
         #expect(g.contains("x-ray"))
+        #expect(g.contains("word 1 in A (id 0)"), "words count from 1, as layers and heads do")
         #expect(g.contains("lowercase") && g.contains("strip accents"))
         let pre = try! #require(g.row(containing: "pre-tokens"))
         #expect(g.line(pre).contains("the"))
