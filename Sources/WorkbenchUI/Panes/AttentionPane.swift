@@ -50,6 +50,7 @@ enum AttentionPane {
         var heading =
             input.titlePrefix
             + title(s, layers: input.layers, heads: input.heads, specials: input.view?.specialNames ?? "specials")
+        if c.figure, heading.hasSuffix(" · Enter opens") { heading.removeLast(" · Enter opens".count) }
         if !s.overview, s.view == .head, input.ablated.contains(layer: s.layer, head: s.head) {
             heading += " · ablated"
         }
@@ -247,7 +248,7 @@ enum AttentionPane {
         let map = v.map, labels = v.labels
         let row = min(s.row, map.size - 1)
         c.put(
-            "attention from \"\(labels[row])\", ranked (↑/↓ changes the query)", x: r.x, y: r.y,
+            "attention from \"\(labels[row])\", ranked" + c.keys(" (↑/↓ changes the query)"), x: r.x, y: r.y,
             c.theme.style(.accent, [.bold]), clip: r)
         guard let first = v.ranked.first else { return }
         let labelWidth = min(16, labels.map(displayWidth).max() ?? 4)

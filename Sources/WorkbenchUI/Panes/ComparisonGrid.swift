@@ -14,7 +14,7 @@ enum ComparisonGrid {
             return
         }
         c.segments(
-            ["A′ \"\(v.textB)\"", "  · \(v.what)", "  · \(v.alignment)", "  · Esc closes"], x: r.x, y: r.y,
+            ["A′ \"\(v.textB)\"", "  · \(v.what)", "  · \(v.alignment)", c.keys("  · Esc closes")], x: r.x, y: r.y,
             c.theme.style(.accent, [.bold]), clip: r)
         let maps: [(String, AttentionMap?, [Float]?, [String])] = [
             ("A − A′", nil, v.difference, v.labelsA), ("A", v.mapA, nil, v.labelsA), ("A′", v.mapB, nil, v.labelsB),
@@ -38,7 +38,7 @@ enum ComparisonGrid {
         let below = r.y + 2 + labelRows + mapRows
         legend(
             v, showsDifference: shown.contains(0),
-            hint: fitsAll ? nil : "x: A − A′ / A / A′ (all three from \(3 * (10 + n)) columns)",
+            hint: fitsAll || c.figure ? nil : "x: A − A′ / A / A′ (all three from \(3 * (10 + n)) columns)",
             Rect(x: r.x, y: below, width: r.width, height: 1), &c)
         drift(v, s, Rect(x: r.x, y: below + 1, width: r.width, height: r.maxY - (below + 1)), &c)
     }
@@ -125,7 +125,8 @@ enum ComparisonGrid {
         let w = v.words[min(s.compareWord, v.words.count - 1)]
         c.segments(
             [
-                "\"\(w.word)\" (\(min(s.compareWord, v.words.count - 1) + 1)/\(v.words.count), ↑ ↓ another word):",
+                "\"\(w.word)\" (\(min(s.compareWord, v.words.count - 1) + 1)/\(v.words.count)"
+                    + c.keys(", ↑ ↓ another word") + "):",
                 " its vectors' cosine by layer",
             ], x: r.x, y: r.y, c.theme.style(.foreground, [.bold]), clip: r)
         let barWidth = max(4, min(40, (r.width - 30) / 2))

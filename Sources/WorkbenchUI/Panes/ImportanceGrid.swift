@@ -47,7 +47,7 @@ enum ImportanceGrid {
             }
         }
         // Wrapped, not cut: what the sign and the colour mean, then the keys.
-        let note = legendLines(
+        let note = c.legendLines(
             "negative: the head helped the prediction; colour: |Δ| (√ scale, max \(String(format: "%.2f", top)))",
             keys: "Enter opens · Esc closes", width: r.width)
         for (k, line) in note.enumerated() where r.y + 2 + imp.layers + k < r.maxY {

@@ -58,7 +58,7 @@ enum OverviewGrid {
     private static func drawEntropyTable(_ o: OverviewView, _ s: AttentionState, _ r: Rect, _ c: inout Canvas) {
         let title =
             o.entropies.isEmpty
-            ? "entropy (bits) per head: computing…" : "entropy (bits) per head; ↑↓←→ choose, Enter opens"
+            ? "entropy (bits) per head: computing…" : "entropy (bits) per head" + c.keys("; ↑↓←→ choose, Enter opens")
         c.put(title, x: r.x, y: r.y, c.theme.style(.muted), clip: r)
         guard r.height > 1 else { return }
         // Heads across, layers down: both axes named, as in the thumbnails.

@@ -35,7 +35,7 @@ enum PatchingGrid {
                 positions.shown < positions.count ? "  · layers\(positions.hidden)" : "",
             ], x: r.x, y: r.y, c.theme.style(.accent, [.bold]), clip: r)
         // The legend wraps under the grids: what 0, 1 and the colours mean is never cut.
-        let legend = legendLines(
+        let legend = c.legendLines(
             "0 = the sentence's answer, 1 = the counterfactual's; orange toward it, purple away", keys: "Esc closes",
             width: r.width)
         let bottom = r.maxY - min(legend.count, max(0, r.height - 3))

@@ -6,7 +6,8 @@ import TextCells
 enum ProbingPane {
     static func render(_ v: ProbingView?, _ s: ProbingState, _ r: Rect, focused: Bool, into c: inout Canvas) {
         c.frame(
-            r, title: s.representation ? "Probing · representations (r)" : "Probing · what each layer knows",
+            r,
+            title: s.representation ? "Probing · representations" + c.keys(" (r)") : "Probing · what each layer knows",
             focused: focused)
         let inner = r.inset(by: 1)
         guard inner.width > 10, inner.height > 2, let v else { return }
@@ -18,7 +19,7 @@ enum ProbingPane {
                 wordWrap("No probes trained for this model yet. Train them once with", inner.width)
                 + ["  bertscope probe --task all"]
                 + wordWrap("(\(estimate)) and they load here instantly.", inner.width)
-                + wordWrap("r shows the representation view.", inner.width)
+                + (c.figure ? [] : wordWrap("r shows the representation view.", inner.width))
             for (k, line) in lines.prefix(inner.height).enumerated() {
                 c.put(line, x: inner.x, y: inner.y + k, c.theme.style(.muted), clip: inner)
             }

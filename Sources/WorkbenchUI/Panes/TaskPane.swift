@@ -56,7 +56,7 @@ enum TaskPane {
                 method.isSigned
                 ? "\(negativeName(ramp)) against \"\(target)\", \(positiveName(ramp)) toward it"
                 : "brighter: a larger gradient norm (it has no sign)"
-            for line in legendLines(meaning, keys: "e method · c class · ←→ token", width: w.area.width) {
+            for line in c.legendLines(meaning, keys: "e method · c class · ←→ token", width: w.area.width) {
                 w.line(line, t.style(.muted), &c)
             }
             if let gap = p.gap {
@@ -186,7 +186,8 @@ enum TaskPane {
                     clip: w.area)
             }
             if !p.regression {
-                let room = max(1, w.area.maxX - x - 1)
+                // At most 60 cells: a bar as wide as a 250-column pane reads no better.
+                let room = max(1, min(60, w.area.maxX - x - 1))
                 c.put(
                     BarGlyphs.solid(max(1, Int((b.score * Float(room)).rounded()))), x: x, y: w.y,
                     c.heat(b.score), clip: w.area)
