@@ -36,7 +36,7 @@ enum PatchingGrid {
             ], x: r.x, y: r.y, c.theme.style(.accent, [.bold]), clip: r)
         // The legend wraps under the grids: what 0, 1 and the colours mean is never cut.
         let legend = c.legendLines(
-            "0 = the sentence's answer, 1 = the counterfactual's; orange toward it, purple away", keys: "Esc closes",
+            "0 = the sentence's answer, 1 = counterfactual's; orange toward 1, purple away", keys: "Esc closes",
             width: r.width)
         let bottom = r.maxY - min(legend.count, max(0, r.height - 3))
         var y = positions.header(r.y + 1, r, &c) { $0 == 0 ? "emb" : "L\($0)" }
