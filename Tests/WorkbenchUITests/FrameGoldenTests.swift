@@ -63,6 +63,44 @@ import Testing
         expectGolden("wide-labels-80x24", g)
     }
 
+    /// The labelled grids at every size from tiny to wide: each stays inside its pane (its bottom border whole).
+    @Test func labelledGridsStayInsideThePaneAtEverySize() {
+        var v = ViewFixtures.view()
+        let a = ViewFixtures.map(1, size: 6), b = ViewFixtures.map(2, size: 6)
+        let labels = ["[CLS]", "the", "bank", "of", "river", "[SEP]"]
+        v.comparison = ComparisonView(
+            textB: "the bank of money", labelsA: labels, labelsB: labels, mapA: a, mapB: b,
+            difference: zip(a.values, b.values).map { $0 - $1 }, alignment: "token by token",
+            words: [
+                SentenceComparison.Word(word: "bank", a: [2], b: [2], cosine: [1, 0.9, 0.7], toEmbedding: [1, 1, 1])
+            ],
+            what: "layer 1 · head 1")
+        v.importance = ImportanceView(
+            importance: HeadImportance(
+                position: 3, target: 7, targetToken: "unaffable", baseLogProbability: -0.93,
+                deltas: (0..<72).map { Float($0 % 9) * 0.3 - 1.2 }, layers: 6, heads: 12), waiting: "")
+        v.overview = OverviewView(layers: 6, heads: 12, maps: [], entropies: (0..<72).map { Float($0 % 7) })
+        var states: [WorkbenchState] = []
+        for flag in 0..<4 {
+            var s = ViewFixtures.state(.attention)
+            s.attention.comparing = flag == 0
+            s.attention.importance = flag == 1
+            s.attention.overview = flag == 2
+            s.attention.column = 5
+            states.append(s)
+        }
+        for s in states {
+            for w in stride(from: 20, through: 110, by: 9) {
+                for h in stride(from: 8, through: 44, by: 4) {
+                    let layout = FrameLayout.compute(width: w, height: h, s, predictions: false)
+                    let g = frame(v, s, w, h)
+                    guard !layout.tooSmall, let r = layout.attention, r.height > 1 else { continue }
+                    #expect(g.line(r.maxY - 1).dropFirst(r.x).hasPrefix("└"), "\(w)×\(h)")
+                }
+            }
+        }
+    }
+
     /// Zoomed at 250×70 the cells are 8 columns wide: labels run across (alternating rows when
     /// longer than a cell), "##ffa" and "playwright" whole, and the cursor's column whole in its colour.
     @Test func columnLabelsAcrossWideCells() {

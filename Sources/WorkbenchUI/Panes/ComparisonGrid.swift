@@ -39,14 +39,14 @@ enum ComparisonGrid {
         legend(
             v, showsDifference: shown.contains(0),
             hint: fitsAll || c.figure ? nil : "x: A − A′ / A / A′ (all three from \(3 * (10 + n)) columns)",
-            Rect(x: r.x, y: below, width: r.width, height: 1), &c)
+            Rect(x: r.x, y: below, width: r.width, height: below < r.maxY ? 1 : 0), &c)
         drift(v, s, Rect(x: r.x, y: below + 1, width: r.width, height: r.maxY - (below + 1)), &c)
     }
 
     /// What A − A′'s colours mean (orange: A attends more), and in a narrow pane the key that switches maps.
     private static func legend(_ v: ComparisonView, showsDifference: Bool, hint: String?, _ r: Rect, _ c: inout Canvas)
     {
-        guard r.height > 0, r.y < r.maxY else { return }
+        guard r.height > 0 else { return }
         var x = r.x
         if showsDifference, let diff = v.difference {
             let top = diff.map(abs).max() ?? 0
