@@ -46,9 +46,9 @@ public enum ColorMath {
     /// Of the cube's corners around `c`, the nearest within 30° of its hue, and its distance.
     private static func sameHue(_ c: (Int, Int, Int)) -> (UInt8, Int)? {
         guard let h = hue(c) else { return nil }
-        func around(_ v: Int) -> [Int] {
+        func around(_ v: Int) -> ClosedRange<Int> {
             let low = cubeLevels.lastIndex { $0 <= v } ?? 0
-            return low < 5 ? [low, low + 1] : [low]
+            return low...min(5, low + 1)
         }
         var best: (UInt8, Int)?
         for ri in around(c.0) {
