@@ -80,10 +80,8 @@ public struct HeadArithmetic: Sendable, Equatable {
             )
         }
         guard let start = trace.attentionStart(layer: l, head: h) else {
-            let kept = trace.attentionLayers
             throw EncoderError(
-                "layer \(l + 1)'s attention maps are not in the trace (a lean pass kept "
-                    + (kept.isEmpty ? "none)" : "layers \(kept.lowerBound + 1)…\(kept.upperBound))"))
+                "layer \(l + 1)'s attention maps are not in the trace (a lean pass kept those of \(trace.keptLayers))")
         }
         if let m = attentionMask, m.count != n {
             throw EncoderError("attention mask has \(m.count) entries for \(n) tokens")

@@ -19,6 +19,15 @@ public struct Trace: Sendable, Equatable {
 
     public init() {}
 
+    /// The layers whose maps the trace keeps, counted from 1: "layer 2", "layers 1–3", "no layer".
+    public var keptLayers: String {
+        switch attentionLayers.count {
+        case 0: return "no layer"
+        case 1: return "layer \(attentionLayers.lowerBound + 1)"
+        default: return "layers \(attentionLayers.lowerBound + 1)–\(attentionLayers.upperBound)"
+        }
+    }
+
     /// Sizes the arrays for n tokens; reallocates only when a size changes.
     /// `keep` limits the attention maps held to those layers (clamped to 0..<l).
     mutating func prepare(tokens n: Int, layers l: Int, heads h: Int, hidden d: Int, keep: Range<Int>? = nil) {

@@ -20,7 +20,7 @@ extension ModelSession {
         let c = model.encoder.config, n = result.encoding.count
         guard trace.attentionLayers == 0..<c.numLayers else {
             throw CheckpointError(
-                "lean mode keeps the attention maps of layers \(trace.attentionLayers.lowerBound + 1)–\(trace.attentionLayers.upperBound) only: export every layer without --lean (or with bertscope dump)"
+                "lean mode keeps the attention maps of \(trace.keptLayers) only: export every layer without --lean (or with bertscope dump)"
             )
         }
         // One line with the path and the cause, never Foundation's NSCocoaErrorDomain dump.

@@ -10,6 +10,8 @@ public final class NCursesTerminal: TerminalBackend {
     public let colorMode: ColorMode
     private var previous: CellGrid?
     private var pairs: [PairKey: Int32] = [:]
+    /// RGB colours as xterm-256 indices, found once each (heat ramps repeat a few hundred colours).
+    private var palette: [Int32: Int32] = [:]
     private var active = true
     private var decoder = KeyDecoder()
     private var decoded: [Key] = []
@@ -203,7 +205,12 @@ public final class NCursesTerminal: TerminalBackend {
             let (r, g, b) = ColorMath.rgb(ofXterm: i)
             return Int32(ColorMath.ansi8(r, g, b))
         case (.rgb(let r, let g, let b), .truecolor): return Int32(r) << 16 | Int32(g) << 8 | Int32(b)
-        case (.rgb(let r, let g, let b), .xterm256): return Int32(ColorMath.xterm256(r, g, b))
+        case (.rgb(let r, let g, let b), .xterm256):
+            let key = Int32(r) << 16 | Int32(g) << 8 | Int32(b)
+            if let i = palette[key] { return i }
+            let i = Int32(ColorMath.xterm256(r, g, b))
+            palette[key] = i
+            return i
         case (.rgb(let r, let g, let b), .ansi8): return Int32(ColorMath.ansi8(Int(r), Int(g), Int(b)))
         }
     }

@@ -126,6 +126,11 @@ struct PatchCommand: ParsableCommand {
                         separator: " "))
         }
         lines.append("heads (layer × head, each head's output from the counterfactual):")
+        let heads = r.heads.first?.count ?? 0
+        lines.append(
+            "     "
+                + (0..<heads).map { String(repeating: " ", count: max(0, 5 - "H\($0 + 1)".count)) + "H\($0 + 1)" }
+                .joined(separator: " "))
         for (l, row) in r.heads.enumerated() {
             lines.append(
                 String(format: "L%-3d ", l + 1) + row.map(cell).joined(separator: " "))

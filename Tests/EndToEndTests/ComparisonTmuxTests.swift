@@ -120,7 +120,7 @@ import TestSupport
         }
         try t.send(":export /tmp/never-written-\(getpid())", literal: true)
         try t.send("Enter")
-        try t.waitFor(text: "lean mode keeps the attention maps of layers 2–2 only")
+        try t.waitFor(text: "lean mode keeps the attention maps of layer 2 only")
         try t.send("q")
     }
 }

@@ -65,6 +65,20 @@ import TestSupport
         return o
     }
 
+    /// The text table names both grids' axes: hidden states over the positions, heads over the heads.
+    @Test func theTableNamesTheHeads() throws {
+        let r = try runProcess([
+            try bertscopeBinary(), "patch", "--model", Fixtures.model("tiny-bert-pretraining").path,
+            "--counterfactual", "she said [MASK] was here", "he said [MASK] was here",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        let title = try #require(lines.firstIndex { $0.hasPrefix("heads (layer × head") })
+        let header = lines[title + 1].split(separator: " ")
+        #expect(header == ["H1", "H2", "H3", "H4"], "\(lines[title + 1])")
+        #expect(lines[title + 2].hasPrefix("L1 "), "\(lines[title + 2])")
+    }
+
     @Test func aMaskWithoutAPartnerIsAOneLineError() throws {
         let r = try runProcess([
             try bertscopeBinary(), "patch", "--model", Fixtures.model("tiny-bert-pretraining").path,
@@ -96,6 +110,14 @@ import TestSupport
         // The readout position's last hidden state carries the whole counterfactual answer.
         let mask = try #require(screen.components(separatedBy: "\n").first { $0.contains("│[MASK] ") })
         #expect(mask.contains("+1.00"), "\(mask)")
+        // The heads grid has its own header, and all 12 heads fit whole.
+        let right = screen.components(separatedBy: "\n").map { $0.components(separatedBy: "││").last ?? "" }
+        let header = try #require(right.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("H1 ") })
+        #expect(header.contains(" H12 "), "\(header)")
+        for l in 1...6 {
+            let row = try #require(right.first { $0.hasPrefix("L\(l) ") })
+            #expect(row.split(separator: " ").count == 14 && !row.contains("…"), "\(row)")
+        }
         try t.send("P")
         try t.waitFor("the heatmap back") { !$0.contains("patched from") }
         try t.send("q")

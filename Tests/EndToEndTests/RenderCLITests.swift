@@ -137,6 +137,26 @@ import TestSupport
         }
     }
 
+    /// A pane's figure is cropped to what it holds (no screen of blank rows under a few lines)
+    /// and has no keys' hints, which mean nothing on paper.
+    @Test func paneFiguresAreCroppedWithoutKeyHints() throws {
+        var runs = [("probing", tiny, text), ("predictions", tiny, "he said [MASK] was here")]
+        if let minilm = Fixtures.defaultModel() { runs.append(("explain", minilm.path, "The movie was terrible")) }
+        for (view, model, sentence) in runs {
+            let r = try runProcess([
+                try bertscopeBinary(), "render", "--model", model, "--view", view, "--format", "txt", "--height", "60",
+                sentence,
+            ])
+            #expect(r.status == 0, "\(r.stderr)")
+            let lines = r.stdout.split(separator: "\n").map(String.init)
+            let inner = lines.dropFirst().dropLast().map { $0.dropFirst().dropLast() }
+            #expect(lines.count < 30 && !(inner.last?.allSatisfy { $0 == " " } ?? true), "\(view): \(r.stdout)")
+            for hint in ["e method", "←→", "r shows", "press ", "Esc closes"] {
+                #expect(!r.stdout.contains(hint), "\(view): \(hint)")
+            }
+        }
+    }
+
     @Test func htmlTextCSVAndErrors() throws {
         let html = try temporaryDirectory().appendingPathComponent("a.html")
         var r = try runProcess([

@@ -4,7 +4,9 @@ import TestSupport
 
 /// The shipped lessons on the real default model, and one played in tmux.
 @Suite(.serialized) struct TourEndToEndTests {
-    static let shipped = ["wordpiece", "special-tokens", "attention-heads", "masked-lm", "layers", "sentiment"]
+    static let shipped = [
+        "wordpiece", "special-tokens", "attention-heads", "masked-lm", "layers", "sentiment", "next-sentence",
+    ]
 
     /// Every step's claims hold on the model (`tour --check`), and every step has a caption.
     @Test(arguments: shipped)

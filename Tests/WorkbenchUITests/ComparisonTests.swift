@@ -131,7 +131,8 @@ import Tokenizers
         let g = w.render(width: 160, height: 48)
         // The first model's cursor (its first typed token → the first token) within the second's map.
         #expect(g.contains("B: tiny-roberta-mlm · Attention") && g.contains("he → <s>"))
-        #expect(g.contains("Predictions · B: tiny-roberta-ml") && g.contains("B: tiny-roberta-ml he·Ġs·a·id·<mask>"))
+        #expect(g.contains("Predictions · B: tiny-roberta-ml") && g.contains("B: tiny-roberta-mlm · 8 tokens"))
+        #expect(g.contains("  he Ġs·a·id <mask> Ġwas Ġhe·re"), "the second model's pieces, words spaced")
         // Typing reaches both; the first model's layer/head are clamped to the second's shape.
         w.state.focus = .inputA
         w.type(" now")

@@ -63,6 +63,59 @@ import Testing
         expectGolden("wide-labels-80x24", g)
     }
 
+    /// The labelled grids at every size from tiny to wide: each stays inside its pane (its bottom border whole).
+    @Test func labelledGridsStayInsideThePaneAtEverySize() {
+        var v = ViewFixtures.view()
+        let a = ViewFixtures.map(1, size: 6), b = ViewFixtures.map(2, size: 6)
+        let labels = ["[CLS]", "the", "bank", "of", "river", "[SEP]"]
+        v.comparison = ComparisonView(
+            textB: "the bank of money", labelsA: labels, labelsB: labels, mapA: a, mapB: b,
+            difference: zip(a.values, b.values).map { $0 - $1 }, alignment: "token by token",
+            words: [
+                SentenceComparison.Word(word: "bank", a: [2], b: [2], cosine: [1, 0.9, 0.7], toEmbedding: [1, 1, 1])
+            ],
+            what: "layer 1 · head 1")
+        v.importance = ImportanceView(
+            importance: HeadImportance(
+                position: 3, target: 7, targetToken: "unaffable", baseLogProbability: -0.93,
+                deltas: (0..<72).map { Float($0 % 9) * 0.3 - 1.2 }, layers: 6, heads: 12), waiting: "")
+        v.overview = OverviewView(layers: 6, heads: 12, maps: [], entropies: (0..<72).map { Float($0 % 7) })
+        var states: [WorkbenchState] = []
+        for flag in 0..<4 {
+            var s = ViewFixtures.state(.attention)
+            s.attention.comparing = flag == 0
+            s.attention.importance = flag == 1
+            s.attention.overview = flag == 2
+            s.attention.column = 5
+            states.append(s)
+        }
+        for s in states {
+            for w in stride(from: 20, through: 110, by: 9) {
+                for h in stride(from: 8, through: 44, by: 4) {
+                    let layout = FrameLayout.compute(width: w, height: h, s, predictions: false)
+                    let g = frame(v, s, w, h)
+                    guard !layout.tooSmall, let r = layout.attention, r.height > 1 else { continue }
+                    #expect(g.line(r.maxY - 1).dropFirst(r.x).hasPrefix("└"), "\(w)×\(h)")
+                }
+            }
+        }
+    }
+
+    /// Zoomed at 250×70 the cells are 8 columns wide: labels run across (alternating rows when
+    /// longer than a cell), "##ffa" and "playwright" whole, and the cursor's column whole in its colour.
+    @Test func columnLabelsAcrossWideCells() {
+        var s = ViewFixtures.state(.attention)
+        s.zoomed = true
+        let labels = ["[CLS]", "the", "playwright", "'", "s", "una", "##ffa", "##ble", "protagonists", "were", "[SEP]"]
+        var v = ViewFixtures.view()
+        v.attention = AttentionView(map: ViewFixtures.map(1, size: labels.count), labels: labels)
+        s.attention.column = 8
+        let g = frame(v, s, 250, 70)
+        let header = [g.line(5), g.line(6)]
+        #expect(header.contains { $0.contains(" playwright ") } && header.contains { $0.contains(" ##ffa ") })
+        #expect(header.contains { $0.contains(" protagonists ") }, "the cursor's column label whole")
+    }
+
     @Test func headFinder() {
         var s = ViewFixtures.state(.attention)
         s.attention.finder = HeadFinderState(criterion: .cell, selected: 1)
@@ -77,7 +130,13 @@ import Testing
         var s = ViewFixtures.state(.attention)
         s.attention.overview = true; s.attention.layer = 1; s.attention.head = 2
         expectGolden("overview-160x48", frame(ViewFixtures.view(), s, 160, 48))
-        expectGolden("overview-entropies-80x24", frame(ViewFixtures.view(), s, 80, 24))
+        // Twelve heads at 80×24: no room for thumbnails, the entropy table names both axes.
+        var v = ViewFixtures.view()
+        v.overview = OverviewView(
+            layers: 6, heads: 12, maps: [], entropies: (0..<72).map { Float($0 % 10) * 0.4 + 0.3 })
+        let table = frame(v, s, 80, 24)
+        #expect(table.text.contains("      H1   H2   H3"), "the entropy table names its heads")
+        expectGolden("overview-entropies-80x24", table)
     }
 
     @Test func predictionsBesideTheTokens() {
@@ -96,6 +155,19 @@ import Testing
         expectGolden("classify-160x48", frame(v, s, 160, 48, predictions: true))
         expectGolden("classify-80x24", frame(v, s, 80, 24, predictions: true))
         expectGolden("classify-mono-120x40", frame(v, s, 120, 40, mode: .monochrome, predictions: true))
+        // The gradient's norm has no sign: the heat ramp and a 0-to-max legend, not purple against / orange toward.
+        var norm = ViewFixtures.sentimentPanel()
+        norm.method = .gradientNorm
+        norm.pieces = norm.pieces.map {
+            var p = $0; p.value = abs(p.value); return p
+        }
+        v.predictions = PredictionsView(content: .task(norm), headNote: "sentiment head trained by BertScope")
+        let oneSided = frame(v, s, 160, 48, predictions: true)
+        #expect(!oneSided.text.contains("purple") && oneSided.text.contains("brighter: a larger gradient norm"))
+        #expect(oneSided.text.contains("tokens by gradient norm, largest first:"))
+        expectGolden("classify-gradient-norm-160x48", oneSided)
+        v.predictions = PredictionsView(
+            content: .task(ViewFixtures.sentimentPanel()), headNote: "sentiment head trained by BertScope")
         // A long text's second window: every window's label and strongest token, the shown one bracketed,
         // and the cursor's token as the first window (which also holds it) explains it.
         var long = ViewFixtures.sentimentPanel()
@@ -149,6 +221,14 @@ import Testing
             position: 2, target: 7, targetToken: "bank", baseLogProbability: -0.93, deltas: deltas, layers: 3, heads: 4)
         v.importance = ImportanceView(importance: imp, waiting: "")
         expectGolden("importance-160x48", frame(v, s, 160, 48))
+        // The default model's 6 × 12 heads and a long word: the keys and the legend wrap, nothing is cut.
+        let twelve = HeadImportance(
+            position: 3, target: 7, targetToken: "unaffable", baseLogProbability: -0.93,
+            deltas: (0..<72).map { Float($0 % 9) * 0.3 - 1.2 }, layers: 6, heads: 12)
+        v.importance = ImportanceView(importance: twelve, waiting: "")
+        let wide = frame(v, s, 160, 48)
+        #expect(wide.text.contains("Enter opens · Esc closes") && wide.text.contains(" H12 "))
+        expectGolden("importance-heads-160x48", wide)
         imp = HeadImportance(
             position: 0, target: 0, targetToken: "is next", baseLogProbability: -0.2, deltas: deltas, layers: 3,
             heads: 4)
@@ -218,7 +298,11 @@ import Testing
             textB: "the bank of money", labelsA: labels, labelsB: labels.map { $0 == "river" ? "money" : $0 }, mapA: a,
             mapB: b, difference: zip(a.values, b.values).map { $0 - $1 }, alignment: "token by token",
             words: [word("the", [1, 0.99, 0.98]), word("bank", [1, 0.93, 0.71])], what: "layer 1 · head 1")
-        expectGolden("comparison-160x48", frame(v, s, 160, 48))
+        let wide = frame(v, s, 160, 48)
+        // Every map names its columns; A − A′'s colours and both drift columns are said in words.
+        #expect(wide.text.contains("key→    [ t b o r [") && wide.text.contains("A − A′:"))
+        #expect(wide.text.contains("A vs A′") && wide.text.contains("A vs its embedding"))
+        expectGolden("comparison-160x48", wide)
         expectGolden("comparison-80x24", frame(v, s, 80, 24))
         v.comparison = nil
         v.comparisonWaiting = "encoding A′ and comparing…"
@@ -247,6 +331,13 @@ import Testing
             alignment: PatchAlignment(partner: tokens.indices.map { $0 }, isPositional: true))
         v.patching = PatchingView(outcome: outcome, waiting: "", counterfactual: s.counterfactual)
         expectGolden("patching-160x48", frame(v, s, 160, 48))
+        // The default model's six layers × twelve heads: the heads have their own header, H12 whole.
+        var wide = outcome
+        wide.result?.heads = (0..<6).map { l in (0..<12).map { h in Float((l * 12 + h) % 9) * 7.3 - 30 } }
+        v.patching = PatchingView(outcome: wide, waiting: "", counterfactual: s.counterfactual)
+        let twelve = frame(v, s, 160, 48)
+        #expect(twelve.text.contains(" H12 ") && !twelve.text.contains("…"))
+        expectGolden("patching-heads-160x48", twelve)
         // Word-aligned ("key" against "key ##s"): the unpaired row reads –, the header says how many.
         s.counterfactual = "the keys to the cabinets [MASK] here"
         outcome.result?.alignment = PatchAlignment(partner: [0, 1, nil, 4, 5, 6, 7, 8, 9], isPositional: false)
@@ -289,7 +380,10 @@ import Testing
     }
 
     @Test func probingPane() {
-        expectGolden("probing-120x40", frame(ViewFixtures.view(), ViewFixtures.state(.probing), 120, 40))
+        // upos is best at L1, not the top layer: the words' labels are compared with L1's, and it says so.
+        let g = frame(ViewFixtures.view(), ViewFixtures.state(.probing), 120, 40)
+        #expect(g.text.contains("bright: agrees with L1, the best layer (88.0%)"))
+        expectGolden("probing-120x40", g)
         var v = ViewFixtures.view()
         v.probing = ProbingView(content: .noProbes(estimate: "a few minutes per task"))
         expectGolden("probing-none-80x24", frame(v, ViewFixtures.state(.probing), 80, 24))
@@ -398,7 +492,7 @@ enum ViewFixtures {
                 joinsPrevious: false, unknownReason: i == 5 ? "\"ꙮ\" not in vocab" : nil)
         }
         let xray: [(key: String, value: String)] = [
-            ("x-ray", "word 4 of sentence A, offsets 16..17"), ("original", "ꙮ"), ("lowercase", "ꙮ"),
+            ("x-ray", "word 5 in A (id 4), offsets 16..17"), ("original", "ꙮ"), ("lowercase", "ꙮ"),
             ("pre-tokens", "ꙮ"), ("wordpiece", "✗ no piece matches here → whole word [UNK]"),
         ]
         let m = map(0)
@@ -425,7 +519,7 @@ enum ViewFixtures {
         let predictions = P(content: .masks(masks: masks, leftToRight: [], mostConfident: [], lab: nil, error: nil))
         let tasks = [
             ProbingView.Task(
-                name: "upos", accuracy: [0.61, 0.83, 0.88], selectivity: [0.10, 0.21, 0.19], bestLayer: 2,
+                name: "upos", accuracy: [0.61, 0.88, 0.83], selectivity: [0.10, 0.21, 0.19], bestLayer: 1,
                 expectedLayer: 1.4),
             ProbingView.Task(
                 name: "ner", accuracy: [0.70, 0.74, 0.79], selectivity: [0.02, 0.05, 0.08], bestLayer: 2,

@@ -27,6 +27,7 @@ import Tokenizers
         #expect(w.state.tokens.selected == 1)
         var g = w.render(width: 120, height: 40)
         #expect(g.contains("x-ray"))
+        #expect(g.contains("word 1 in A (id 0)"), "words count from 1, as layers and heads do")
         #expect(g.contains("lowercase") && g.contains("strip accents"))
         let pre = try! #require(g.row(containing: "pre-tokens"))
         #expect(g.line(pre).contains("the"))
@@ -430,6 +431,13 @@ import Tokenizers
         #expect(ColorMath.xterm256(255, 0, 0) == 196)
         #expect(ColorMath.xterm256(128, 128, 128) == 244)
         #expect(ColorMath.ansi8(250, 10, 10) == 1)
+        // The heatmap's dark end keeps its hue on 256 colours: past the darkest steps (near black)
+        // no step of it is a grey (232…255), as 237 and 239 were.
+        let dark = try! shippedThemes.load("dark")
+        for k in 2...20 {
+            guard case .rgb(let r, let g, let b) = dark.heat(Float(k) / 20) else { continue }
+            #expect(!(232...255).contains(ColorMath.xterm256(r, g, b)), "heat \(Float(k) / 20): (\(r), \(g), \(b))")
+        }
     }
 
     @Test func gridClipsWideGlyphsAndDiffs() {

@@ -53,6 +53,9 @@ import Tokenizers
         r = try #require(w.snapshot.result)
         t = try #require(r.trace)
         #expect(t.attentionLayers == 1..<2)
+        do { try w.session.export(to: try temporaryDirectory()) } catch {
+            #expect("\(error)".contains("keeps the attention maps of layer 2 only"), "not \"layers 2–2\": \(error)")
+        }
         #expect(
             w.deriver.map(r, w.state.attention.spec) == AttentionViews.map(full, r.encoding, w.state.attention.spec))
         // The overview reads every layer; rollout every layer up to the shown one.

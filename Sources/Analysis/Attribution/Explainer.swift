@@ -9,6 +9,9 @@ public enum AttributionMethod: String, Sendable, CaseIterable {
     case integratedGradients = "integrated-gradients"
     case occlusion
     case gradientNorm = "gradient-norm"
+
+    /// Whether scores have a sign (toward or against the target); the gradient's norm has none.
+    public var isSigned: Bool { self != .gradientNorm }
 }
 
 /// One explanation: a number per token (specials included) for the target.

@@ -6,7 +6,8 @@ extension Workbench {
     /// Draws the whole frame for a terminal of `width` × `height`: one
     /// snapshot, cursors settled to it, the view derived from it, then
     /// pure panes.
-    public func render(width: Int, height: Int) -> CellGrid {
+    /// The frame at `width` × `height`; a `figure` leaves out the keys' hints.
+    public func render(width: Int, height: Int, figure: Bool = false) -> CellGrid {
         // One snapshot for the whole frame: results arriving meanwhile wait for the next.
         let snap = snapshot
         let layout = frameLayout(width: width, height: height, snap.result)
@@ -14,7 +15,7 @@ extension Workbench {
         let view = derive(snap, layout)
         let canvas = FrameRenderer.render(
             view, state, layout, theme: theme, colorMode: colorMode, width: width, height: height,
-            modelInfo: state.overlay == .modelInfo ? modelInfoTable : nil)
+            modelInfo: state.overlay == .modelInfo ? modelInfoTable : nil, figure: figure)
         hitAreas = canvas.hits
         lastFrameSize = (width, height)
         return canvas.grid
@@ -221,9 +222,10 @@ extension Workbench {
 public enum FrameRenderer {
     public static func render(
         _ v: FrameView, _ s: WorkbenchState, _ layout: FrameLayout, theme: Theme, colorMode: ColorMode,
-        width: Int, height: Int, modelInfo: String? = nil
+        width: Int, height: Int, modelInfo: String? = nil, figure: Bool = false
     ) -> Canvas {
         var c = Canvas(width: width, height: height, theme: theme, colorMode: colorMode)
+        c.figure = figure
         c.grid.fill(Rect(x: 0, y: 0, width: width, height: height), style: theme.style(.foreground))
         if layout.tooSmall {
             drawTooSmall(&c)

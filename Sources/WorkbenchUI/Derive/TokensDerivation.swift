@@ -21,7 +21,8 @@ extension TokensView {
                 Row(
                     piece: visibleText(e.tokens[i]), spanText: spanText(e, i, source), id: e.ids[i], word: e.wordIds[i],
                     typeId: e.typeIds[i], kind: kind, joinsPrevious: e.continuesWord(i),
-                    unknownReason: e.unknown[i].map { visibleText($0.description) }))
+                    unknownReason: e.unknown[i].map { visibleText($0.description) },
+                    masked: r.maskedOriginals[i] != nil))
             if let c = r.corruption[i] {
                 rows[i].corruption = c.fate
                 // The model sees [MASK] or the random token; a kept token reads as typed.

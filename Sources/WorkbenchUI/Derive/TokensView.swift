@@ -20,13 +20,16 @@ public struct TokensView: Equatable, Sendable {
         public var unknownReason: String?
         /// The masking lab chose this token: the span shows what the model sees instead.
         public var corruption: MaskingLab.Fate? = nil
+        /// Masked by the user (`m`, `M`): the strip marks it; the encoding has the mask token there.
+        public var masked: Bool
 
         public init(
             piece: String, spanText: String, id: Int, word: Int?, typeId: Int, kind: Kind, joinsPrevious: Bool,
-            unknownReason: String? = nil
+            unknownReason: String? = nil, masked: Bool = false
         ) {
             self.piece = piece; self.spanText = spanText; self.id = id; self.word = word; self.typeId = typeId
             self.kind = kind; self.joinsPrevious = joinsPrevious; self.unknownReason = unknownReason
+            self.masked = masked
         }
     }
 

@@ -16,8 +16,10 @@ enum XRayLines {
         let span = Encoding.Span(e.offsets[members.first!].start, e.offsets[members.last!].end)
         let text = e.sequenceIds[selected] == 1 ? (input.pair ?? "") : input.text
         let x = tok.xray(text, span: span)
+        // Counted from 1, as layers and heads are; the id (from 0) is the table's word column.
+        let word = e.wordIds[selected] ?? 0
         let where_ =
-            "word \(e.wordIds[selected] ?? 0) of sentence \(e.sequenceIds[selected] == 1 ? "B" : "A"), offsets \(span.start)..\(span.end)"
+            "word \(word + 1) in \(e.sequenceIds[selected] == 1 ? "B" : "A") (id \(word)), offsets \(span.start)..\(span.end)"
         var lines: [(key: String, value: String)] = [("x-ray", where_), ("original", visibleText(x.original))]
         for (name, t) in x.normalization { lines.append((name, visibleText(t))) }
         lines.append(("pre-tokens", x.preTokens.map(visibleText).joined(separator: " │ ")))

@@ -48,7 +48,7 @@ extension Workbench {
         let mode = colorMode
         if mode.hasColorRamp { colorMode = .truecolor }
         defer { colorMode = mode }
-        let grid = render(width: width, height: height)
+        let grid = render(width: width, height: height, figure: true)
         let layout = frameLayout(width: width, height: height, snapshot.result)
         return (grid, layout)
     }
@@ -58,16 +58,18 @@ extension Workbench {
     /// the tokens as labels, a colour bar); everything else, and all text
     /// formats, exactly as drawn.
     public func figure(pane: Focus?, format: FigureFormat, width: Int, height: Int) -> (FigureContent, String) {
-        let (grid, layout) = drawnFrame(width: width, height: height)
-        let region: Rect
+        let (screen, layout) = drawnFrame(width: width, height: height)
+        let whole = Rect(x: 0, y: 0, width: width, height: height), drawn: Rect
         switch pane {
-        case .tokens?: region = layout.tokens ?? Rect(x: 0, y: 0, width: width, height: height)
-        case .attention?: region = layout.attention ?? Rect(x: 0, y: 0, width: width, height: height)
-        case .predictions?: region = layout.predictions ?? Rect(x: 0, y: 0, width: width, height: height)
-        case .probing?: region = layout.probing ?? Rect(x: 0, y: 0, width: width, height: height)
-        default: region = Rect(x: 0, y: 0, width: width, height: height)
+        case .tokens?: drawn = layout.tokens ?? whole
+        case .attention?: drawn = layout.attention ?? whole
+        case .predictions?: drawn = layout.predictions ?? whole
+        case .probing?: drawn = layout.probing ?? whole
+        default: drawn = whole
         }
         let title = "BertScope · \(session.model.name) · \(MatrixFigures.excerpt(state.editorA.text))"
+        // A pane is cropped to what it holds; the whole screen stays as drawn.
+        let (grid, region) = pane == nil ? (screen, whole) : PaneCrop.content(screen, drawn, theme: theme)
         switch format {
         case .txt: return (.text(TextExport.plain(grid, region)), title)
         case .ansi: return (.text(TextExport.ansi(grid, region, theme: theme)), title)

@@ -50,6 +50,7 @@ enum AttentionPane {
         var heading =
             input.titlePrefix
             + title(s, layers: input.layers, heads: input.heads, specials: input.view?.specialNames ?? "specials")
+        if c.figure, heading.hasSuffix(" · Enter opens") { heading.removeLast(" · Enter opens".count) }
         if !s.overview, s.view == .head, input.ablated.contains(layer: s.layer, head: s.head) {
             heading += " · ablated"
         }
@@ -127,17 +128,7 @@ enum AttentionPane {
                 lw >= 6 ? "query↓" : "q↓", x: r.x, y: r.y + geo.headerRows - 1, theme.style(.muted),
                 clip: Rect(x: r.x, y: r.y, width: lw, height: geo.headerRows))
         }
-        // Column labels, written downwards, each inside its own column.
-        for col in 0..<geo.visibleColumns {
-            let j = s.scrollColumn + col
-            guard j < n else { break }
-            let chars = Array(labels[j])
-            let style = j == s.column ? theme.style(.cursor, [.bold]) : theme.style(.muted)
-            let column = Rect(x: x0 + col * cw, y: r.y, width: cw, height: geo.headerRows)
-            for k in 0..<geo.headerRows where k < chars.count {
-                c.put(String(chars[k]), x: column.x, y: r.y + k, style, clip: column)
-            }
-        }
+        drawColumnLabels(labels, geo, s, Rect(x: x0, y: r.y, width: r.maxX - x0, height: geo.headerRows), &c)
         for line in 0..<geo.visibleRows {
             let i = s.scrollRow + line
             guard i < n else { break }
@@ -156,6 +147,45 @@ enum AttentionPane {
             // Right under the map, where the eye is.
             let y = min(r.maxY - 1, y0 + min(geo.visibleRows, n - s.scrollRow) * geo.rowHeight)
             drawLegend(Rect(x: r.x, y: y, width: r.width, height: 1), maxValue: maxValue, shown: geo, total: n, s, &c)
+        }
+    }
+
+    /// Column labels: across when cells are wide (each label over its cell
+    /// and the next, rows alternating), else downwards inside each column;
+    /// the cursor's label whole, drawn last over its neighbours.
+    private static func drawColumnLabels(
+        _ labels: [String], _ geo: HeatmapGeometry, _ s: AttentionState, _ r: Rect, _ c: inout Canvas
+    ) {
+        let cw = geo.cellWidth, rows = geo.headerRows
+        var cursor: (x: Int, y: Int)?
+        for col in 0..<geo.visibleColumns {
+            let j = s.scrollColumn + col
+            guard j < labels.count else { break }
+            let x = r.x + col * cw
+            if j == s.column { cursor = (x, geo.labelsAcross ? r.y + col % rows : r.y) }
+            if geo.labelsAcross {
+                let room = rows > 1 ? 2 * cw - 1 : cw - 1
+                c.put(
+                    labels[j], x: x, y: r.y + col % rows, c.theme.style(.muted),
+                    clip: Rect(x: x, y: r.y, width: min(room, r.maxX - x), height: rows))
+            } else {
+                let column = Rect(x: x, y: r.y, width: cw, height: rows)
+                for (k, ch) in labels[j].prefix(rows).enumerated() {
+                    c.put(String(ch), x: x, y: r.y + k, c.theme.style(.muted), clip: column)
+                }
+            }
+        }
+        guard let cursor, labels.indices.contains(s.column) else { return }
+        let label = labels[s.column], style = c.theme.style(.cursor, [.bold])
+        if geo.labelsAcross {
+            // Whole, moved left as far as needed to end inside the map.
+            let x = max(r.x, min(cursor.x, r.maxX - displayWidth(label) - 1))
+            c.put(label + " ", x: x, y: cursor.y, style, clip: r)
+        } else {
+            let column = Rect(x: cursor.x, y: r.y, width: geo.cellWidth, height: rows)
+            for (k, ch) in label.prefix(rows).enumerated() {
+                c.put(String(ch), x: cursor.x, y: r.y + k, style, clip: column)
+            }
         }
     }
 
@@ -218,7 +248,7 @@ enum AttentionPane {
         let map = v.map, labels = v.labels
         let row = min(s.row, map.size - 1)
         c.put(
-            "attention from \"\(labels[row])\", ranked (↑/↓ changes the query)", x: r.x, y: r.y,
+            "attention from \"\(labels[row])\", ranked" + c.keys(" (↑/↓ changes the query)"), x: r.x, y: r.y,
             c.theme.style(.accent, [.bold]), clip: r)
         guard let first = v.ranked.first else { return }
         let labelWidth = min(16, labels.map(displayWidth).max() ?? 4)

@@ -8,6 +8,8 @@ public struct Canvas {
     public var hits = HitAreas()
     public let theme: Theme
     public let colorMode: ColorMode
+    /// Drawn for a figure (render, :export): no keys' hints, which mean nothing on paper.
+    public var figure = false
 
     public init(width: Int, height: Int, theme: Theme, colorMode: ColorMode) {
         grid = CellGrid(width: width, height: height)
@@ -65,4 +67,18 @@ public struct Canvas {
         }
         return put(text, x: x, y: y, style, clip: r)
     }
+}
+
+extension Canvas {
+    /// A legend under a grid: what it means, wrapped at `width` (never cut),
+    /// then its keys (not in a figure), on the same line when both fit, else on a line of their own.
+    func legendLines(_ meaning: String, keys: String, width: Int) -> [String] {
+        if figure { return wordWrap(meaning, width) }
+        let together = meaning + " · " + keys
+        if displayWidth(together) <= width { return [together] }
+        return wordWrap(meaning, width) + wordWrap(keys, width)
+    }
+
+    /// A key hint, or nothing in a figure.
+    func keys(_ hint: String) -> String { figure ? "" : hint }
 }

@@ -10,6 +10,9 @@ struct HeatmapGeometry: Equatable {
     /// Screen rows per map row: 2 when there is room to spare, so cells grow with the screen.
     let rowHeight: Int
     let headerRows: Int
+    /// Column labels written across (cells of 4 columns or more), alternating
+    /// between two header rows when a label is longer than its cell; else downwards.
+    let labelsAcross: Bool
     /// Screen rows available for map rows (the legend line excluded).
     let rowsAvailable: Int
     let visibleRows: Int
@@ -23,7 +26,10 @@ struct HeatmapGeometry: Equatable {
         guard avail > 0, n > 0 else { return nil }
         cellWidth = max(1, min(8, avail / n))
         visibleColumns = min(n, avail / cellWidth)
-        headerRows = min(cellWidth >= 2 ? 4 : 3, max(1, r.height / 4))
+        labelsAcross = cellWidth >= 4
+        let room = cellWidth - 1
+        let staggered = labels.contains { displayWidth($0) > room }
+        headerRows = min(labelsAcross ? (staggered ? 2 : 1) : cellWidth >= 2 ? 4 : 3, max(1, r.height / 4))
         legend = r.height - headerRows > min(n, 4) + 1
         rowsAvailable = r.height - headerRows - (legend ? 1 : 0)
         guard rowsAvailable > 0, visibleColumns > 0 else { return nil }

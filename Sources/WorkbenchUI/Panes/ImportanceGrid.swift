@@ -20,7 +20,7 @@ enum ImportanceGrid {
                 ? "Δ log p(class \"\(imp.targetToken)\") with each head alone off"
                 : "Δ log p(\"\(visibleText(imp.targetToken))\" at #\(imp.position)) with each head alone off"
         c.segments(
-            [title, String(format: "  (base %.2f)", imp.baseLogProbability), "  Enter opens · Esc closes"],
+            [title, String(format: "  (base %.2f)", imp.baseLogProbability)],
             x: r.x, y: r.y, c.theme.style(.accent, [.bold]), clip: r)
         let cw = max(6, min(8, (r.width - 5) / max(1, imp.heads)))
         var x = c.put(fit("", 5), x: r.x, y: r.y + 1, c.theme.style(.muted))
@@ -46,9 +46,12 @@ enum ImportanceGrid {
                 c.hits.add(Rect(x: start, y: y, width: x - start, height: 1), .head(layer: l, head: h))
             }
         }
-        let note = "negative: the head helped the prediction; colour: |Δ| (√ scale, max \(String(format: "%.2f", top)))"
-        if r.y + 2 + imp.layers < r.maxY {
-            c.put(note, x: r.x, y: r.y + 2 + imp.layers, c.theme.style(.muted), clip: r)
+        // Wrapped, not cut: what the sign and the colour mean, then the keys.
+        let note = c.legendLines(
+            "negative: the head helped the prediction; colour: |Δ| (√ scale, max \(String(format: "%.2f", top)))",
+            keys: "Enter opens · Esc closes", width: r.width)
+        for (k, line) in note.enumerated() where r.y + 2 + imp.layers + k < r.maxY {
+            c.put(line, x: r.x, y: r.y + 2 + imp.layers + k, c.theme.style(.muted), clip: r)
         }
     }
 

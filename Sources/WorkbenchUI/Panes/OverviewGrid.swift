@@ -58,17 +58,28 @@ enum OverviewGrid {
     private static func drawEntropyTable(_ o: OverviewView, _ s: AttentionState, _ r: Rect, _ c: inout Canvas) {
         let title =
             o.entropies.isEmpty
-            ? "entropy (bits) per head: computing…" : "entropy (bits) per head; ↑↓←→ choose, Enter opens"
+            ? "entropy (bits) per head: computing…" : "entropy (bits) per head" + c.keys("; ↑↓←→ choose, Enter opens")
         c.put(title, x: r.x, y: r.y, c.theme.style(.muted), clip: r)
-        for l in 0..<o.layers where l + 1 < r.height {
-            var x = c.put("L\(l + 1) ", x: r.x, y: r.y + 1 + l, c.theme.style(.muted, [.bold]))
+        guard r.height > 1 else { return }
+        // Heads across, layers down: both axes named, as in the thumbnails.
+        var x = c.put(fit("", 4), x: r.x, y: r.y + 1, c.theme.style(.muted))
+        for h in 0..<o.heads {
+            let name = "H\(h + 1)"
+            x = c.put(
+                String(repeating: " ", count: max(0, 4 - name.count)) + name + " ", x: x, y: r.y + 1,
+                c.theme.style(h == s.head ? .cursor : .muted, [.bold]), clip: r)
+        }
+        for l in 0..<o.layers where l + 2 < r.height {
+            let y = r.y + 2 + l
+            var x = c.put(
+                fit("L\(l + 1)", 4), x: r.x, y: y, c.theme.style(l == s.layer ? .cursor : .muted, [.bold]), clip: r)
             for h in 0..<o.heads {
                 let on = l == s.layer && h == s.head
                 let start = x
                 x = c.put(
-                    o.entropy(layer: l, head: h).map { String(format: "%4.1f ", $0) } ?? "   … ", x: x, y: r.y + 1 + l,
+                    o.entropy(layer: l, head: h).map { String(format: "%4.1f ", $0) } ?? "   … ", x: x, y: y,
                     c.theme.style(on ? .cursor : .foreground, on ? [.reverse] : []), clip: r)
-                c.hits.add(Rect(x: start, y: r.y + 1 + l, width: x - start, height: 1), .head(layer: l, head: h))
+                c.hits.add(Rect(x: start, y: y, width: x - start, height: 1), .head(layer: l, head: h))
             }
         }
     }

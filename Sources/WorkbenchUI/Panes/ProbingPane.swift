@@ -6,7 +6,8 @@ import TextCells
 enum ProbingPane {
     static func render(_ v: ProbingView?, _ s: ProbingState, _ r: Rect, focused: Bool, into c: inout Canvas) {
         c.frame(
-            r, title: s.representation ? "Probing · representations (r)" : "Probing · what each layer knows",
+            r,
+            title: s.representation ? "Probing · representations" + c.keys(" (r)") : "Probing · what each layer knows",
             focused: focused)
         let inner = r.inset(by: 1)
         guard inner.width > 10, inner.height > 2, let v else { return }
@@ -18,7 +19,7 @@ enum ProbingPane {
                 wordWrap("No probes trained for this model yet. Train them once with", inner.width)
                 + ["  bertscope probe --task all"]
                 + wordWrap("(\(estimate)) and they load here instantly.", inner.width)
-                + wordWrap("r shows the representation view.", inner.width)
+                + (c.figure ? [] : wordWrap("r shows the representation view.", inner.width))
             for (k, line) in lines.prefix(inner.height).enumerated() {
                 c.put(line, x: inner.x, y: inner.y + k, c.theme.style(.muted), clip: inner)
             }
@@ -49,16 +50,30 @@ enum ProbingPane {
                 y += 1
             }
             y += 1
-            drawWordGrid(grid, Rect(x: inner.x, y: y, width: inner.width, height: inner.maxY - y), &c)
+            let task = tasks.indices.contains(selected) ? tasks[selected] : nil
+            drawWordGrid(grid, best: task, Rect(x: inner.x, y: y, width: inner.width, height: inner.maxY - y), &c)
         }
     }
 
     /// Rows: words (first piece); columns: layers; cells: the probe's label,
     /// bright where it agrees with the gold label when the sentence comes
-    /// from the labelled data (`:gold`), else with the top layer's label.
-    private static func drawWordGrid(_ g: ProbingView.WordGrid, _ r: Rect, _ c: inout Canvas) {
-        guard r.height > 1 else { return }
+    /// from the labelled data (`:gold`), else with the best layer's label
+    /// (the top layer may be wrong more often); a caption says which.
+    private static func drawWordGrid(
+        _ g: ProbingView.WordGrid, best task: ProbingView.Task?, _ r: Rect, _ c: inout Canvas
+    ) {
+        guard r.height > 2 else { return }
         let layers = g.labels.first?.count ?? 0
+        let reference = max(0, min(layers - 1, task?.bestLayer ?? layers - 1))
+        let name = reference == 0 ? "emb" : "L\(reference)"
+        let accuracy = task.flatMap { $0.accuracy.indices.contains(reference) ? $0.accuracy[reference] : nil }
+        c.put(
+            g.gold != nil
+                ? "bright: agrees with the gold label"
+                : "bright: agrees with \(name), the best layer"
+                    + (accuracy.map { String(format: " (%.1f%%)", $0 * 100) } ?? ""), x: r.x, y: r.y,
+            c.theme.style(.muted), clip: r)
+        let r = Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1)
         let cw = max(4, min(7, (r.width - 14) / max(1, layers + (g.gold == nil ? 0 : 1))))
         let t = c.theme
         var x = c.put(fit("word \\ layer", 14), x: r.x, y: r.y, t.style(.muted, [.bold]), clip: r)
@@ -70,14 +85,14 @@ enum ProbingPane {
             let y = r.y + 1 + row
             var x = c.put(fit(word, 14), x: r.x, y: y, t.style(.foreground), clip: r)
             let labels = g.labels[safe: row] ?? []
-            let reference = g.gold?[safe: row] ?? labels.last
+            let expected = g.gold?[safe: row] ?? labels[safe: reference]
             for (l, label) in labels.enumerated() {
-                let agrees = label == reference
+                let agrees = label == expected
                 x = c.put(
                     fit(label, cw - 1) + " ", x: x, y: y,
                     t.style(
                         agrees ? .accent : (g.gold == nil ? .muted : .unknownToken),
-                        agrees && l < layers - 1 ? [.bold] : []), clip: r)
+                        agrees && (g.gold != nil || l != reference) ? [.bold] : []), clip: r)
             }
             if let gl = g.gold?[safe: row] { c.put(fit(gl, cw), x: x, y: y, t.style(.specialToken), clip: r) }
         }

@@ -33,20 +33,15 @@ enum TaskPane {
             let top = max(1e-12, p.pieces.filter { !$0.special }.map { abs($0.value) }.max() ?? 0)
             let under = p.pieces[safe: cursor]?.elsewhere.isEmpty == false ? 3 : 2
             flow(p.pieces, cursor: cursor, reserve: under, &w, &c) { piece in
-                if piece.special { return t.style(.specialToken) }
-                let v = piece.value / top
-                guard ramp else {
-                    return t.style(v < 0 ? .error : .accent, abs(v) > 0.5 ? [.bold] : [])
-                }
-                let (bg, fg) = canvas.diverging(v)
-                return Style(fg: fg, bg: bg, attributes: abs(v) > 0.5 ? [.bold] : [])
+                piece.special ? t.style(.specialToken) : valueStyle(piece.value / top, signed: method.isSigned, canvas)
             }
             if let piece = p.pieces[safe: cursor], !w.full {
                 var x = c.put(
-                    "\"\(visibleText(piece.text))\" " + String(format: "%+.4f", piece.value) + "   ", x: w.area.x,
+                    "\"\(visibleText(piece.text))\" " + String(format: method.isSigned ? "%+.4f" : "%.4f", piece.value)
+                        + "   ", x: w.area.x,
                     y: w.y,
                     t.style(.foreground, [.bold]), clip: w.area)
-                x = legend(top: top, x: x, &w, &c)
+                x = legend(top: top, signed: method.isSigned, x: x, &w, &c)
                 w.y += 1
                 if !piece.elsewhere.isEmpty {
                     // An overlap token: what the other windows that hold it say of it.
@@ -56,15 +51,21 @@ enum TaskPane {
                             .joined(separator: " · "), t.style(.foreground), &c)
                 }
             }
-            w.line(
-                "\(negativeName(ramp)) against \"\(target)\", \(positiveName(ramp)) toward it · e method · c class · ←→ token",
-                t.style(.muted), &c)
+            // Wrapped, not cut: what the colours mean comes first, then the keys.
+            let meaning =
+                method.isSigned
+                ? "\(negativeName(ramp)) against \"\(target)\", \(positiveName(ramp)) toward it"
+                : "brighter: a larger gradient norm (it has no sign)"
+            for line in c.legendLines(meaning, keys: "e method · c class · ←→ token", width: w.area.width) {
+                w.line(line, t.style(.muted), &c)
+            }
             if let gap = p.gap {
                 w.line(
                     String(format: "completeness gap %.2g: Σ attributions − (logit − baseline logit)", gap),
                     t.style(.muted), &c)
             }
             if let note = p.note { w.line(note, t.style(.muted), &c) }
+            ranked(p.pieces, top: top, signed: method.isSigned, &w, &c)
         case .tokenClassification:
             w.line("the most likely label of each token (←→ token)", t.style(.accent, [.bold]), &c)
             // Entities as spans: B-X I-X I-X… share X's colour, and X is written after the span's last token.
@@ -103,9 +104,60 @@ enum TaskPane {
     private static func negativeName(_ ramp: Bool) -> String { ramp ? "purple" : "red" }
     private static func positiveName(_ ramp: Bool) -> String { ramp ? "orange" : "accent" }
 
-    /// "−2.97 ▕ramp▏ +2.97": the diverging scale the tokens are coloured on.
+    /// An attribution's colour at `v` of the largest: the diverging ramp
+    /// for signed methods, the heat ramp for one-sided ones (the gradient's norm).
+    static func valueStyle(_ v: Float, signed: Bool, _ c: Canvas) -> Style {
+        let bold: TextAttributes = abs(v) > 0.5 ? [.bold] : []
+        guard c.ramp else { return c.theme.style(signed && v < 0 ? .error : .accent, bold) }
+        guard signed else {
+            let level = HeatRamp.level(max(0, v), of: 1)
+            return Style(fg: level > 0.6 ? .indexed(16) : c.theme.color(.foreground), bg: c.theme.heat(level))
+                .with(bold)
+        }
+        let (bg, fg) = c.diverging(v)
+        return Style(fg: fg, bg: bg, attributes: bold)
+    }
+
+    /// The tokens ranked by |attribution| as bars, as `bertscope explain` lists them, while rows are left.
+    private static func ranked(
+        _ pieces: [TaskPanel.Piece], top: Float, signed: Bool, _ w: inout PredictionsPane.Writer, _ c: inout Canvas
+    ) {
+        let typed = pieces.filter { !$0.special }.sorted { abs($0.value) > abs($1.value) }
+        guard w.area.maxY - w.y >= 3, !typed.isEmpty else { return }
+        w.y += 1
+        w.line(
+            signed ? "tokens by |attribution|, strongest first:" : "tokens by gradient norm, largest first:",
+            c.theme.style(.accent, [.bold]), &c)
+        let width = min(16, max(6, typed.map { displayWidth(visibleText($0.text)) }.max() ?? 6))
+        let barWidth = max(4, min(30, w.area.width - width - 13))
+        for piece in typed where !w.full {
+            let x = c.put(
+                fit(visibleText(piece.text), width) + String(format: signed ? " %+9.4f " : " %9.4f ", piece.value),
+                x: w.area.x, y: w.y,
+                c.theme.style(.foreground), clip: w.area)
+            let style = valueStyle(piece.value / top, signed: signed, c)
+            // The bar in the token's colour: its background on a colour ramp, else the glyphs' colour.
+            let barStyle = c.ramp ? Style(fg: style.bg) : style
+            c.put(BarGlyphs.bar(Double(abs(piece.value) / top), width: barWidth), x: x, y: w.y, barStyle, clip: w.area)
+            w.y += 1
+        }
+    }
+
+    /// "−2.97 ▕ramp▏ +2.97": the diverging scale the tokens are coloured on; "0 ▕ramp▏ 2.97" for a one-sided one.
     @discardableResult
-    private static func legend(top: Float, x: Int, _ w: inout PredictionsPane.Writer, _ c: inout Canvas) -> Int {
+    private static func legend(
+        top: Float, signed: Bool, x: Int, _ w: inout PredictionsPane.Writer, _ c: inout Canvas
+    ) -> Int {
+        guard signed else {
+            var x = c.put("0 ", x: x, y: w.y, c.theme.style(.muted), clip: w.area)
+            for k in 0..<9 where x < w.area.maxX {
+                let v = Float(k) / 8
+                x = c.put(
+                    c.ramp ? " " : HeatRamp.glyph(v), x: x, y: w.y,
+                    c.ramp ? Style(bg: c.theme.heat(v)) : c.theme.style(.muted), clip: w.area)
+            }
+            return c.put(String(format: " %.3g", top), x: x, y: w.y, c.theme.style(.muted), clip: w.area)
+        }
         var x = c.put(String(format: "%.3g ", -top), x: x, y: w.y, c.theme.style(.muted), clip: w.area)
         if c.ramp {
             for k in 0..<9 where x < w.area.maxX {
@@ -134,7 +186,8 @@ enum TaskPane {
                     clip: w.area)
             }
             if !p.regression {
-                let room = max(1, w.area.maxX - x - 1)
+                // At most 60 cells: a bar as wide as a 250-column pane reads no better.
+                let room = max(1, min(60, w.area.maxX - x - 1))
                 c.put(
                     BarGlyphs.solid(max(1, Int((b.score * Float(room)).rounded()))), x: x, y: w.y,
                     c.heat(b.score), clip: w.area)

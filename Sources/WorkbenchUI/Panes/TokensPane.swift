@@ -46,23 +46,45 @@ enum TokensPane {
     }
 
     /// The text, token by token: pieces of one word joined by a dim `·`,
-    /// words in alternating colours, special tokens in their own colour.
+    /// words in alternating colours, special tokens in their own colour,
+    /// masked pieces highlighted in the mask's. Lines break between words;
+    /// a word longer than a line breaks inside, its `·` starting the next.
     private static func drawSpans(_ v: TokensView, _ selected: Int, _ r: Rect, _ c: inout Canvas) {
         var x = r.x, y = r.y
         for (i, row) in v.rows.enumerated() {
-            let sep = i == 0 ? "" : (row.joinsPrevious ? "·" : " ")
-            let w = displayWidth(sep + row.spanText)
-            if x + w > r.maxX && x > r.x { x = r.x; y += 1 }
+            let joins = i > 0 && row.joinsPrevious
+            if x > r.x {
+                // A word that fits a line moves down whole; a longer one fills this line first.
+                let word = joins ? 0 : wordWidth(v.rows, from: i)
+                let need = joins || word - 1 > r.width ? displayWidth((joins ? "·" : " ") + row.spanText) : word
+                if x + need > r.maxX { x = r.x; y += 1 }
+            }
             guard y < r.maxY else { return }
-            if !sep.isEmpty && x > r.x { x = c.put(sep, x: x, y: y, c.theme.style(.muted), clip: r) }
+            let sep = joins ? "·" : x > r.x ? " " : ""
+            if !sep.isEmpty { x = c.put(sep, x: x, y: y, c.theme.style(.muted), clip: r) }
             var st = c.theme.style(style(row.kind, c.theme))
             if row.kind == .unknown { st = st.with([.bold, .underline]) }
             if let fate = row.corruption { st = labStyle(fate, c.theme) }
-            if i == selected { st = st.with(.reverse) }
+            if row.masked {
+                st = c.theme.style(.specialToken, [.reverse])
+                if i == selected { st = st.with([.bold, .underline]) }
+            } else if i == selected {
+                st = st.with(.reverse)
+            }
             let start = x
             x = c.put(row.spanText, x: x, y: y, st, clip: r)
             c.hits.add(Rect(x: start, y: y, width: x - start, height: 1), .token(i))
         }
+    }
+
+    /// The width of the word starting at `i` with the space before it: its pieces and their joiners.
+    private static func wordWidth(_ rows: [TokensView.Row], from i: Int) -> Int {
+        var width = displayWidth(" " + rows[i].spanText), k = i + 1
+        while k < rows.count, rows[k].joinsPrevious {
+            width += displayWidth("·" + rows[k].spanText)
+            k += 1
+        }
+        return width
     }
 
     /// A long text's windows as a strip over its tokens (each window a run

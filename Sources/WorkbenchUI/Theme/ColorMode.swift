@@ -11,22 +11,57 @@ public enum ColorMode: Sendable, Equatable, Comparable {
 }
 
 public enum ColorMath {
-    /// The xterm-256 index nearest to an RGB colour (6×6×6 cube or grey ramp).
+    static let cubeLevels: [Int] = [0, 95, 135, 175, 215, 255]
+
+    /// The xterm-256 index nearest to an RGB colour (6×6×6 cube or grey
+    /// ramp). A colour with a hue keeps it where the cube's dark steps are
+    /// coarse (the heatmap's navy turned grey 237): the nearest cube colour
+    /// of about its hue, unless a grey is far nearer (the darkest steps).
     public static func xterm256(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
-        let levels: [Int] = [0, 95, 135, 175, 215, 255]
-        func nearestLevel(_ v: UInt8) -> Int {
-            levels.indices.min { abs(levels[$0] - Int(v)) < abs(levels[$1] - Int(v)) }!
+        let levels = cubeLevels, c = (Int(r), Int(g), Int(b))
+        func nearestLevel(_ v: Int) -> Int { levels.indices.min { abs(levels[$0] - v) < abs(levels[$1] - v) }! }
+        let (ri, gi, bi) = (nearestLevel(c.0), nearestLevel(c.1), nearestLevel(c.2))
+        let grey = max(0, min(23, ((c.0 + c.1 + c.2) / 3 - 3) / 10))
+        let greyValue = 8 + 10 * grey, greyDistance = distance(c, (greyValue, greyValue, greyValue))
+        if max(c.0, c.1, c.2) - min(c.0, c.1, c.2) >= 24, let (index, d) = sameHue(c), d <= 3 * greyDistance {
+            return index
         }
-        let (ri, gi, bi) = (nearestLevel(r), nearestLevel(g), nearestLevel(b))
-        let cube = (levels[ri], levels[gi], levels[bi])
-        let grey = max(0, min(23, ((Int(r) + Int(g) + Int(b)) / 3 - 3) / 10))
-        let greyValue = 8 + 10 * grey
-        func dist(_ c: (Int, Int, Int)) -> Int {
-            let dr = c.0 - Int(r), dg = c.1 - Int(g), db = c.2 - Int(b)
-            return dr * dr + dg * dg + db * db
-        }
-        return dist(cube) <= dist((greyValue, greyValue, greyValue))
+        return distance(c, (levels[ri], levels[gi], levels[bi])) <= greyDistance
             ? UInt8(16 + 36 * ri + 6 * gi + bi) : UInt8(232 + grey)
+    }
+
+    private static func distance(_ a: (Int, Int, Int), _ b: (Int, Int, Int)) -> Int {
+        (a.0 - b.0) * (a.0 - b.0) + (a.1 - b.1) * (a.1 - b.1) + (a.2 - b.2) * (a.2 - b.2)
+    }
+
+    /// The hue of a colour in degrees, nil for a grey.
+    static func hue(_ c: (Int, Int, Int)) -> Double? {
+        let hi = max(c.0, c.1, c.2), d = Double(hi - min(c.0, c.1, c.2))
+        guard d > 0 else { return nil }
+        let h =
+            hi == c.0 ? Double(c.1 - c.2) / d : hi == c.1 ? Double(c.2 - c.0) / d + 2 : Double(c.0 - c.1) / d + 4
+        return (h * 60 + 360).truncatingRemainder(dividingBy: 360)
+    }
+
+    /// Of the cube's corners around `c`, the nearest within 30° of its hue, and its distance.
+    private static func sameHue(_ c: (Int, Int, Int)) -> (UInt8, Int)? {
+        guard let h = hue(c) else { return nil }
+        func around(_ v: Int) -> ClosedRange<Int> {
+            let low = cubeLevels.lastIndex { $0 <= v } ?? 0
+            return low...min(5, low + 1)
+        }
+        var best: (UInt8, Int)?
+        for ri in around(c.0) {
+            for gi in around(c.1) {
+                for bi in around(c.2) {
+                    let corner = (cubeLevels[ri], cubeLevels[gi], cubeLevels[bi])
+                    guard let ch = hue(corner), min(abs(ch - h), 360 - abs(ch - h)) <= 30 else { continue }
+                    let d = distance(c, corner)
+                    if best == nil || d < best!.1 { best = (UInt8(16 + 36 * ri + 6 * gi + bi), d) }
+                }
+            }
+        }
+        return best
     }
 
     /// RGB of an xterm-256 index (for downsampling to 8 colours).
