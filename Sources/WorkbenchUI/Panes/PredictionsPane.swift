@@ -97,7 +97,9 @@ enum PredictionsPane {
                     clip: w.area)
                 w.y += 1
             }
-            if let note { w.line("  " + note, c.theme.style(.muted), &c) }
+            for line in note.map({ wordWrap($0, max(1, w.area.width - 2)) }) ?? [] {
+                w.line("  " + line, c.theme.style(.muted), &c)
+            }
         }
     }
 
