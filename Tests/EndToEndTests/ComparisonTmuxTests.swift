@@ -52,12 +52,19 @@ import TestSupport
         try t.send("Enter")
         let e = try runProcess([try bertscopeBinary(), "tokenize", "--model", albert, "--json", "he said here"])
         let o = try #require(try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as? [String: Any])
-        let pieces = (o["tokens"] as! [String]).filter { !["[CLS]", "[SEP]", "▁"].contains($0) }
+        // Every typed token as `tokenize` lists it: words spaced, pieces of a word joined by ·.
+        let tokens = o["tokens"] as! [String], words = o["word_ids"] as! [Any]
+        let special = o["special_tokens_mask"] as! [Int]
+        var line = "", previous: Int? = nil
+        for i in tokens.indices where special[i] == 0 {
+            let w = words[i] as? Int
+            line += line.isEmpty ? tokens[i] : (w != nil && w == previous ? "·" : " ") + tokens[i]
+            previous = w
+        }
+        let count = special.filter { $0 == 0 }.count
         try t.waitFor("the ALBERT row") { s in
-            s.contains("other tokenizers")
-                && s.split(separator: "\n").contains {
-                    $0.contains("tiny-albert-pretra") && $0.contains(pieces.joined(separator: "·"))
-                }
+            s.contains("other tokenizers") && s.contains("tiny-albert-pretraining · \(count) tokens")
+                && s.contains("  " + line)
         }
         try t.send("q")
     }

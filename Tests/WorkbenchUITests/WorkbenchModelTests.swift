@@ -25,12 +25,13 @@ import Tokenizers
 
     /// A text several windows long (tiny models have 64 positions), and a two-step tour.
     static let longText: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bertscope-model-long-\(getpid()).txt")
+        // In the test run's scratch folder, removed with it (these were left in /tmp, one per run).
+        let url = try! temporaryDirectory().appendingPathComponent("long.txt")
         try! Data(String(repeating: "the cat sat on the mat and the dog ran off. ", count: 30).utf8).write(to: url)
         return url
     }()
     static let tour: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bertscope-model-\(getpid()).tour")
+        let url = try! temporaryDirectory().appendingPathComponent("model.tour")
         let text =
             "title = t\n[step]\ntext = the [MASK] sat\npane = attention\nview = flow\n> one\n"
             + "[step]\ntext = a cat\npair = a dog\npane = tokens\nablate = 1.1\n> two\n"
