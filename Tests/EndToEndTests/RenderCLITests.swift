@@ -140,7 +140,10 @@ import TestSupport
     /// A pane's figure is cropped to what it holds (no screen of blank rows under a few lines)
     /// and has no keys' hints, which mean nothing on paper.
     @Test func paneFiguresAreCroppedWithoutKeyHints() throws {
-        var runs = [("probing", tiny, text), ("predictions", tiny, "he said [MASK] was here")]
+        var runs = [
+            ("probing", tiny, text), ("predictions", tiny, "he said [MASK] was here"),
+            ("predictions", tiny, "he [MASK] [MASK] was here"), ("predictions", tiny, "he said it was here"),
+        ]
         if let minilm = Fixtures.defaultModel() { runs.append(("explain", minilm.path, "The movie was terrible")) }
         for (view, model, sentence) in runs {
             let r = try runProcess([
@@ -151,7 +154,7 @@ import TestSupport
             let lines = r.stdout.split(separator: "\n").map(String.init)
             let inner = lines.dropFirst().dropLast().map { $0.dropFirst().dropLast() }
             #expect(lines.count < 30 && !(inner.last?.allSatisfy { $0 == " " } ?? true), "\(view): \(r.stdout)")
-            for hint in ["e method", "←→", "r shows", "press ", "Esc closes"] {
+            for hint in ["e method", "←→", "r shows", "press ", "Esc closes", "r switches", "b: new seed"] {
                 #expect(!r.stdout.contains(hint), "\(view): \(hint)")
             }
         }

@@ -21,6 +21,7 @@ enum PredictionsPane {
         case .replaced(let rows):
             drawReplaced(rows, inner, &c)
         case .noMask:
+            if c.figure { return w.line("No [MASK] in the sentence.", t.style(.muted), &c) }
             w.line("No [MASK] yet: press m on a token in the Tokens pane (M: the whole word),", t.style(.muted), &c)
             w.line("type [MASK] in the sentence, or press b here for BERT's masking lab.", t.style(.muted), &c)
         case .task(let p):
@@ -164,7 +165,8 @@ enum PredictionsPane {
     ) {
         guard !steps.isEmpty else { return }
         w.line(
-            "iterative fill, \(mostConfidentFirst ? "most confident first" : "left to right") (r switches):",
+            "iterative fill, \(mostConfidentFirst ? "most confident first" : "left to right")"
+                + (c.figure ? ":" : " (r switches):"),
             c.theme.style(.accent, [.bold]), &c)
         let text = steps.enumerated().map {
             "\($0 + 1). #\($1.position) → \($1.token) \(String(format: "%.0f%%", $1.probability * 100))"
@@ -185,10 +187,13 @@ enum PredictionsPane {
     }
 
     private static func drawLab(_ lab: PredictionsView.Lab, _ w: inout Writer, _ c: inout Canvas) {
-        w.line("masking lab · seed \(lab.seed) (b: new seed, x: off)", c.theme.style(.accent, [.bold]), &c)
+        w.line(
+            "masking lab · seed \(lab.seed)" + (c.figure ? "" : " (b: new seed, x: off)"),
+            c.theme.style(.accent, [.bold]),
+            &c)
         w.line(
             lab.choices.isEmpty
-                ? "  15% of \(lab.typed) tokens chose none this time: press b for another seed"
+                ? "  15% of \(lab.typed) tokens chose none this time" + (c.figure ? "" : ": press b for another seed")
                 : "  chose \(lab.choices.count) of \(lab.typed) tokens; the model recovered \(lab.recovered)",
             c.theme.style(.foreground), &c)
         for ch in lab.choices {
