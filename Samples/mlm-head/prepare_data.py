@@ -86,6 +86,11 @@ class RReader:
 
 def austen_books(root):
     """The novels in the package's order, each a list of sentences."""
+    return [split_sentences(book) for book in austen_line_books(root)]
+
+
+def austen_line_books(root):
+    """The novels in the package's order, each its text's lines as the package holds them."""
     path = os.path.join(root, "usr/lib/R/site-library/janeaustenr/data/Rdata.rdb")
     raw = open(path, "rb").read()
     books = []
@@ -106,7 +111,7 @@ def austen_books(root):
         except Exception:
             continue
         if len(book) > 1000:
-            books.append(split_sentences(book))
+            books.append(book)
     # The package holds each novel twice (alone and in austen_books()): keep distinct ones.
     seen, unique = set(), []
     for b in books:

@@ -52,26 +52,7 @@ def sentences(text):
 
 def austen_texts(prep, root):
     """(name, sentences) per chapter; the book order is the package's."""
-    raw = open(os.path.join(root, "usr/lib/R/site-library/janeaustenr/data/Rdata.rdb"), "rb").read()
-    books, seen, pos = [], set(), 0
-    while pos + 4 < len(raw):
-        d = zlib.decompressobj()
-        try:
-            blob = d.decompress(raw[pos + 4:])
-        except zlib.error:
-            pos += 1
-            continue
-        pos += 4 + len(raw) - pos - 4 - len(d.unused_data)
-        r = prep.RReader(blob)
-        try:
-            r.header()
-            lines = r.strings()
-        except Exception:
-            continue
-        key = (len(lines), lines[0] if lines else "")
-        if len(lines) > 1000 and key not in seen:
-            seen.add(key)
-            books.append(lines)
+    books = prep.austen_line_books(root)
     names = ["sense", "pride", "mansfield", "emma", "northanger", "persuasion"]
     out = []
     for b, lines in enumerate(books):

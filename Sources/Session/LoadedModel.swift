@@ -77,11 +77,15 @@ public struct LoadedModel: Sendable {
         let config = try ModelConfig(contentsOf: dir.appendingPathComponent("config.json"))
         let store = try WeightStore(directory: dir)
         let encoder = try BertEncoder(config: config, store: store)
+        /// The encoder with an overlay's tensors over the checkpoint's, built on first use.
+        func layered(_ file: SafeTensorsFile, _ config: ModelConfig) -> @Sendable () -> BertEncoder? {
+            let files = store.files + [file]
+            return { try? BertEncoder(config: config, store: WeightStore(files: files)) }
+        }
         var mlm: (@Sendable () -> BertEncoder?)? = nil
         var note: String? = nil
         if !encoder.hasMaskedLMHead, let file = try overlay(mlmOverlay, for: dir) {
-            let files = store.files + [file]
-            mlm = { try? BertEncoder(config: config, store: WeightStore(files: files)) }
+            mlm = layered(file, config)
             note =
                 "head trained by BertScope on public-domain text"
                 + (file.metadata["cloze_top5"].map { " (cloze top-5 \(Int((Double($0) ?? 0) * 100))%)" } ?? "")
@@ -91,28 +95,24 @@ public struct LoadedModel: Sendable {
         if encoder.taskHead == nil, let file = try overlay(taskOverlay, for: dir) {
             var taskConfig = config
             taskConfig.task = try TaskConfig(metadata: file.metadata)
-            let files = store.files + [file], withTask = taskConfig
-            task = { try? BertEncoder(config: withTask, store: WeightStore(files: files)) }
-            taskNote =
-                "sentiment head trained by BertScope on silver labels"
-                + (file.metadata["heldout_accuracy"].map {
-                    " (held-out accuracy \(Int(((Double($0) ?? 0) * 100).rounded()))%)"
-                } ?? "")
+            task = layered(file, taskConfig)
+            taskNote = "sentiment head trained by BertScope on silver labels" + heldOut(file)
         }
         var nsp: (@Sendable () -> BertEncoder?)? = nil
         var nspNote: String? = nil
         if !encoder.hasNextSentenceHead, let file = try overlay(nextSentenceOverlay, for: dir) {
-            let files = store.files + [file]
-            nsp = { try? BertEncoder(config: config, store: WeightStore(files: files)) }
-            nspNote =
-                "next-sentence head trained by BertScope on public-domain text"
-                + (file.metadata["heldout_accuracy"].map {
-                    " (held-out accuracy \(Int(((Double($0) ?? 0) * 100).rounded()))%)"
-                } ?? "")
+            nsp = layered(file, config)
+            nspNote = "next-sentence head trained by BertScope on public-domain text" + heldOut(file)
         }
         return LoadedModel(
             directory: dir, encoder: encoder, tokenizer: tokenizer, mlmEncoder: mlm, headNote: note,
             taskEncoder: task, taskNote: taskNote, nextSentenceEncoder: nsp, nextSentenceNote: nspNote)
+    }
+
+    /// " (held-out accuracy 89%)" from an overlay's metadata, else nothing.
+    private static func heldOut(_ file: SafeTensorsFile) -> String {
+        file.metadata["heldout_accuracy"].map { " (held-out accuracy \(Int(((Double($0) ?? 0) * 100).rounded()))%)" }
+            ?? ""
     }
 
     /// A BertScope overlay file when it exists and names this model as its base.

@@ -58,13 +58,20 @@ import TestSupport
         let model = try! LoadedModel.load(Fixtures.model("tiny-bert-mlm-f16").path)
     }
 
-    @Test func aStepsModelLoadsWhileTheKeysAnswer() throws {
-        let gate = Gate()
+    /// A workbench on step 1 of a two-step tour whose step 2 names a model only `gate` hands out.
+    static func touring(_ gate: Gate) throws -> Workbench {
         let w = makeWorkbench("")
         w.loadModel = { _ in
-            gate.open.wait(); return gate.model
+            gate.open.wait()
+            return gate.model
         }
         w.startTour(try TourFile.parse("[step]\ntext = first\n> a\n[step]\ntext = second\nmodel = /other\n> b"))
+        return w
+    }
+
+    @Test func aStepsModelLoadsWhileTheKeysAnswer() throws {
+        let gate = Gate()
+        let w = try Self.touring(gate)
         w.press(.right)
         #expect(w.state.notice?.text.contains("step 2: loading other") == true, "\(String(describing: w.state.notice))")
         w.press(.char("?"))  // a key answered while the model loads
@@ -76,11 +83,7 @@ import TestSupport
 
     @Test func aLaterStepWinsOverASlowLoad() throws {
         let gate = Gate()
-        let w = makeWorkbench("")
-        w.loadModel = { _ in
-            gate.open.wait(); return gate.model
-        }
-        w.startTour(try TourFile.parse("[step]\ntext = first\n> a\n[step]\ntext = second\nmodel = /other\n> b"))
+        let w = try Self.touring(gate)
         w.press(.right)
         w.press(.left)
         gate.open.signal()
