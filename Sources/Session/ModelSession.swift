@@ -297,7 +297,6 @@ public final class ModelSession: @unchecked Sendable {
             result.mlm = analyzeMasks(mlm, encoding, lab: lab, trace: mlm.encoder === enc && lab == nil ? trace : nil)
         }
         if let trace, enc.hasReplacedTokenHead { result.replaced = try? enc.replacedTokenProbabilities(trace) }
-        if let trace, input.pair != nil { result.nextSentence = nextSentence(encoding, input, trace: trace) }
         result.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6
         return result
     }
@@ -312,19 +311,6 @@ extension ModelSession {
             out.tokens[c.position] = tok.token(for: c.input) ?? "?"
         }
         return out
-    }
-
-    /// [is next, not next] for a pair: from the trace when the checkpoint has
-    /// the head, else one pass of the overlay's encoder (its own top layers).
-    func nextSentence(_ e: Encoding, _ input: SessionInput, trace: Trace) -> (yes: Float, no: Float)? {
-        guard model.hasNextSentenceHead, let nsp = model.nextSentenceEncoder else { return nil }
-        let state =
-            nsp === model.encoder
-            ? trace
-            : try? nsp.forward(ids: e.ids, typeIds: e.typeIds, ablate: ablation(input, on: nsp))
-        guard let state, let logits = try? nsp.nextSentenceLogits(state) else { return nil }
-        let p = softmax(logits[...])
-        return (p[0], p[1])
     }
 
     public var hasMaskedLM: Bool { model.hasMaskedLM }

@@ -42,7 +42,8 @@ public enum TerminalBackground {
     }
 
     private static func answeredDeviceAttributes(_ bytes: [UInt8]) -> Bool {
-        guard let start = String(decoding: bytes, as: UTF8.self).range(of: "\u{1b}[?") else { return false }
-        return String(decoding: bytes, as: UTF8.self)[start.upperBound...].contains("c")
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let start = text.range(of: "\u{1b}[?") else { return false }
+        return text[start.upperBound...].contains("c")
     }
 }

@@ -107,7 +107,7 @@ struct NSPCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let model = try options.load()
-            guard let enc = model.nextSentenceEncoder else {
+            guard let enc = model.nextSentenceEncoder, let labels = model.facts.pairHead else {
                 throw CommandError(
                     "\(model.name) has no next-sentence head (a BertForPreTraining or ALBERT checkpoint has one)")
             }
@@ -116,9 +116,8 @@ struct NSPCommand: ParsableCommand {
             let logits = try enc.nextSentenceLogits(try enc.forward(ids: e.ids, typeIds: e.typeIds, ablate: heads))
             let p = softmax(logits[...])
             // ALBERT's sentence-order head answers "in order / swapped" in the same two slots.
-            let (yes, no) = model.encoder.config.family == .albert ? ("in order", "swapped") : ("is next", "not next")
             if json { return JSONOutput.print(NextSentenceJSON(isNext: p[0], notNext: p[1])) }
-            print(String(format: "\(yes) %.2f%%, \(no) %.2f%%", p[0] * 100, p[1] * 100))
+            print(String(format: "\(labels.yes) %.2f%%, \(labels.no) %.2f%%", p[0] * 100, p[1] * 100))
             if let note = model.nextSentenceNote { writeStderr("note: \(note)") }
         }
     }

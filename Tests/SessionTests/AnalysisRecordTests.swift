@@ -9,9 +9,27 @@ import Tokenizers
 /// Later analyses are records the session runs after publishing the
 /// encoding: each is published as it finishes, with a new version number.
 @Suite struct AnalysisRecordTests {
-    final class Published: @unchecked Sendable {
-        let lock = NSLock()
-        var seen: [(version: Int, masks: Bool, importance: Bool, progress: AnalysisKind?)] = []
+    typealias Publication = (version: Int, early: Bool, late: Bool, progress: AnalysisKind?)
+
+    /// Every publication of `input` on a new session of `model`, in order:
+    /// its version, whether the early and the late part are in, and the analysis running.
+    static func publications(
+        _ model: LoadedModel, _ input: SessionInput, early: @escaping @Sendable (EncodeResult) -> Bool?,
+        late: @escaping @Sendable (EncodeResult) -> Bool
+    ) -> (ModelSession, [Publication]) {
+        final class Log: @unchecked Sendable {
+            let lock = NSLock()
+            var seen: [Publication] = []
+        }
+        let s = ModelSession(model: model, input: SessionInput(text: ""), scheduler: ManualScheduler())
+        let log = Log()
+        s.onResult = { [weak s] in
+            guard let snap = s?.snapshot, let r = snap.result, r.input == input, let e = early(r) else { return }
+            log.lock.withLock { log.seen.append((snap.version, e, late(r), snap.progress?.analysis)) }
+        }
+        s.submit(input)
+        s.waitUntilIdle()
+        return (s, log.lock.withLock { log.seen })
     }
 
     /// Head importance (72 passes on a real model) no longer holds back the
@@ -19,22 +37,12 @@ import Tokenizers
     /// and every publication carries a larger version number.
     @Test func theAnswerIsPublishedBeforeHeadImportance() throws {
         let input = SessionInput(text: "the cat sat on the mat", masked: [2], importance: true)
-        let s = ModelSession(
-            model: ModelSessionTests.model, input: SessionInput(text: ""), scheduler: ManualScheduler())
-        let log = Published()
-        s.onResult = { [weak s] in
-            guard let snap = s?.snapshot, let r = snap.result, r.input == input else { return }
-            log.lock.withLock {
-                log.seen.append((snap.version, r.mlm != nil, r.importance != nil, snap.progress?.analysis))
-            }
-        }
-        s.submit(input)
-        s.waitUntilIdle()
-        let seen = log.lock.withLock { log.seen }
-        let answer = try #require(seen.firstIndex { $0.masks && !$0.importance }, "\(seen)")
-        let ranked = try #require(seen.firstIndex { $0.importance }, "\(seen)")
+        let (s, seen) = Self.publications(
+            ModelSessionTests.model, input, early: { $0.mlm != nil }, late: { $0.importance != nil })
+        let answer = try #require(seen.firstIndex { $0.early && !$0.late }, "\(seen)")
+        let ranked = try #require(seen.firstIndex { $0.late }, "\(seen)")
         #expect(answer < ranked)
-        #expect(seen.contains { $0.progress == .importance && !$0.importance })
+        #expect(seen.contains { $0.progress == .importance && !$0.late })
         #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.version <= $1.version })
         #expect(s.snapshot.result?.importance != nil && s.snapshot.version > seen[answer].version)
     }
@@ -44,20 +52,11 @@ import Tokenizers
     /// labels waited for it).
     @Test func theLabelsArePublishedBeforeTheirAttribution() throws {
         let model = try LoadedModel.load(Fixtures.model("tiny-bert-cls-bf16-sharded").path)
-        let input = SessionInput(text: "the cat sat on the mat")
-        let s = ModelSession(model: model, input: SessionInput(text: ""), scheduler: ManualScheduler())
-        let log = Published()
-        s.onResult = { [weak s] in
-            guard let snap = s?.snapshot, let r = snap.result, r.input == input, let t = r.task else { return }
-            log.lock.withLock {
-                log.seen.append((snap.version, !t.labels.isEmpty, t.attribution != nil, snap.progress?.analysis))
-            }
-        }
-        s.submit(input)
-        s.waitUntilIdle()
-        let seen = log.lock.withLock { log.seen }
-        let labels = try #require(seen.firstIndex { $0.masks && !$0.importance }, "\(seen)")
-        let explained = try #require(seen.firstIndex { $0.importance }, "\(seen)")
+        let (s, seen) = Self.publications(
+            model, SessionInput(text: "the cat sat on the mat"), early: { $0.task.map { !$0.labels.isEmpty } },
+            late: { $0.task?.attribution != nil })
+        let labels = try #require(seen.firstIndex { $0.early && !$0.late }, "\(seen)")
+        let explained = try #require(seen.firstIndex { $0.late }, "\(seen)")
         #expect(labels < explained)
         #expect(s.snapshot.result?.task?.explaining == false)
     }

@@ -10,6 +10,7 @@ public struct AnalysisKind: Hashable, Sendable, CustomStringConvertible {
 
     public static let mixing = AnalysisKind("mixing"), task = AnalysisKind("task")
     public static let taskExplanation = AnalysisKind("taskExplanation")
+    public static let nextSentence = AnalysisKind("nextSentence")
     public static let importance = AnalysisKind("importance")
     public static let windowExplanations = AnalysisKind("windowExplanations")
     public static let maskElsewhere = AnalysisKind("maskElsewhere"), patching = AnalysisKind("patching")
@@ -61,8 +62,8 @@ struct SessionAnalysis: Sendable {
     /// In the order they run: the view on screen first (context mixing), then
     /// the task head's answer before its slower companions.
     static let all: [SessionAnalysis] = [
-        .mixing, .headEntropies, .arithmetic, .anatomy, .task, .taskExplanation, .importance, .windowExplanations,
-        .maskElsewhere,
+        .mixing, .headEntropies, .arithmetic, .anatomy, .task, .nextSentence, .taskExplanation, .importance,
+        .windowExplanations, .maskElsewhere,
         .patching,
         .comparison, .flow,
     ]
