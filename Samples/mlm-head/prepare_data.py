@@ -5,12 +5,18 @@ public-domain / permissively licensed English available as Debian packages:
   every synset in usr/share/wordnet/data.{noun,verb,adj,adv};
 - r-cran-janeaustenr (texts public domain): Jane Austen's six novels, read
   from the R lazy-load database data/Rdata.rdb without R;
-- fortunes (free quotations and jokes, modern English).
+- fortunes (free quotations and jokes, modern English);
+- sword-text-web (public domain): the World English Bible;
+- linux-doc-6.1 (mostly GPL-2.0): the kernel documentation's prose;
+- dict-gcide (GPL-2+): the literary quotations of the 1913 Webster.
+The Bible and kernel-doc readers are the next-sentence data's
+(../nsp-head/build_data.py), so both heads read the same text.
 
-Usage: python3 prepare_data.py OUT_DIR   (downloads the two .deb files with
-apt-get download into OUT_DIR and writes OUT_DIR/{wordnet-examples,wordnet-glosses,austen,fortunes}.txt,
-one sentence a line).
+Usage: python3 prepare_data.py OUT_DIR   (downloads the .deb files with
+apt-get download into OUT_DIR and writes OUT_DIR/{wordnet-examples,wordnet-glosses,austen,fortunes,
+bible,linux-doc,gcide-quotes}.txt, one sentence a line).
 """
+import importlib.util
 import os
 import re
 import struct
@@ -152,12 +158,50 @@ def fortune_sentences(root):
     return out
 
 
+def nsp_module():
+    here = os.path.dirname(os.path.abspath(__file__))
+    spec = importlib.util.spec_from_file_location("nsp_data", os.path.join(here, "..", "nsp-head", "build_data.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def usable_sentences(texts, usable):
+    return [s for _, sents in texts for s in sents if usable(s)]
+
+
+QUOTE_END = re.compile(r"\s*--[^-]*$")  # the attribution: from the last "--" on
+
+
+def gcide_quotes(root):
+    """The quotations of the GCIDE (indented blocks ending in "--Author."), one sentence a line."""
+    import gzip
+    path = os.path.join(root, "usr/share/dictd/gcide.dict.dz")
+    out, block = [], []
+    for line in gzip.open(path, "rt", encoding="utf-8", errors="replace"):
+        if line.startswith(" " * 9) and not line.strip().startswith("["):
+            block.append(line.strip())
+            continue
+        if block:
+            text = QUOTE_END.sub("", " ".join(block))
+            if "{" not in text and "\\" not in text:
+                # Lower-case starts are sub-sense definitions wrapped deep, not quotations.
+                out.extend(s for s in split_sentences([text]) if s[0].isupper() or s[0] in "\"'")
+        block = []
+    return out
+
+
 def main():
+    nsp = nsp_module()
     examples, glosses = wordnet_sentences(fetch("wordnet-base"))
     austen = austen_sentences(fetch("r-cran-janeaustenr"))
     fortunes = fortune_sentences(fetch("fortunes"))
+    bible = usable_sentences(nsp.bible_texts(fetch("sword-text-web")), nsp.usable)
+    linux_doc = usable_sentences(nsp.linux_doc_texts(fetch("linux-doc-6.1")), nsp.usable)
+    quotes = gcide_quotes(fetch("dict-gcide"))
     for name, lines in (("wordnet-examples", examples), ("wordnet-glosses", glosses), ("austen", austen),
-                        ("fortunes", fortunes)):
+                        ("fortunes", fortunes), ("bible", bible), ("linux-doc", linux_doc),
+                        ("gcide-quotes", quotes)):
         with open(os.path.join(OUT, name + ".txt"), "w", encoding="utf-8") as f:
             for s in lines:
                 f.write(s.replace("\n", " ") + "\n")

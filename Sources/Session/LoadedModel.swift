@@ -36,11 +36,16 @@ public struct LoadedModel: Sendable {
     private let lazyNextSentence: Lazy<BertEncoder?>
     /// Set when the next-sentence head comes from BertScope's overlay.
     public let nextSentenceNote: String?
+    /// The layers each overlay head retrained (0-based): the views can show them (`ShownLayers`).
+    public let retrained: [ShownLayers: [Int]]
+    /// The overlay files those layers come from (their probes are keyed by them).
+    public let overlayFiles: [ShownLayers: URL]
 
     public init(
         directory: URL, encoder: BertEncoder, tokenizer: Tokenizer, mlmEncoder: (@Sendable () -> BertEncoder?)? = nil,
         headNote: String? = nil, taskEncoder: (@Sendable () -> BertEncoder?)? = nil, taskNote: String? = nil,
-        nextSentenceEncoder: (@Sendable () -> BertEncoder?)? = nil, nextSentenceNote: String? = nil
+        nextSentenceEncoder: (@Sendable () -> BertEncoder?)? = nil, nextSentenceNote: String? = nil,
+        retrained: [ShownLayers: [Int]] = [:], overlayFiles: [ShownLayers: URL] = [:]
     ) {
         self.directory = directory
         self.encoder = encoder
@@ -57,6 +62,17 @@ public struct LoadedModel: Sendable {
         self.hasNextSentenceHead = ownNSP || nextSentenceEncoder != nil
         self.lazyNextSentence = Lazy(ownNSP ? { encoder } : (nextSentenceEncoder ?? { nil }))
         self.nextSentenceNote = ownNSP ? nil : nextSentenceNote
+        // A head the checkpoint has itself runs on the published layers.
+        let own: (ShownLayers) -> Bool = { kind in
+            switch kind {
+            case .published: true
+            case .maskedLM: encoder.hasMaskedLMHead || mlmEncoder == nil
+            case .task: ownTask || taskEncoder == nil
+            case .nextSentence: ownNSP || nextSentenceEncoder == nil
+            }
+        }
+        self.retrained = retrained.filter { !own($0.key) }
+        self.overlayFiles = overlayFiles.filter { !own($0.key) }
     }
 
     /// Resolves `spec` like `--model` does and loads weights and tokenizer.
@@ -82,12 +98,15 @@ public struct LoadedModel: Sendable {
             let files = store.files + [file]
             return { try? BertEncoder(config: config, store: WeightStore(files: files)) }
         }
+        var retrained: [ShownLayers: [Int]] = [:], files: [ShownLayers: URL] = [:]
         var mlm: (@Sendable () -> BertEncoder?)? = nil
         var note: String? = nil
         if !encoder.hasMaskedLMHead, let file = try overlay(mlmOverlay, for: dir) {
             mlm = layered(file, config)
+            retrained[.maskedLM] = overlayLayers(file)
+            files[.maskedLM] = mlmOverlay
             note =
-                "head trained by BertScope on public-domain text"
+                "head on its own \(spanText(overlayLayers(file))), trained by BertScope on public-domain text"
                 + (file.metadata["cloze_top5"].map { " (cloze top-5 \(Int((Double($0) ?? 0) * 100))%)" } ?? "")
         }
         var task: (@Sendable () -> BertEncoder?)? = nil
@@ -96,17 +115,26 @@ public struct LoadedModel: Sendable {
             var taskConfig = config
             taskConfig.task = try TaskConfig(metadata: file.metadata)
             task = layered(file, taskConfig)
-            taskNote = "sentiment head trained by BertScope on silver labels" + heldOut(file)
+            retrained[.task] = overlayLayers(file)
+            files[.task] = taskOverlay
+            taskNote =
+                "sentiment head on its own \(spanText(overlayLayers(file))), trained by BertScope on silver labels"
+                + heldOut(file)
         }
         var nsp: (@Sendable () -> BertEncoder?)? = nil
         var nspNote: String? = nil
         if !encoder.hasNextSentenceHead, let file = try overlay(nextSentenceOverlay, for: dir) {
             nsp = layered(file, config)
-            nspNote = "next-sentence head trained by BertScope on public-domain text" + heldOut(file)
+            retrained[.nextSentence] = overlayLayers(file)
+            files[.nextSentence] = nextSentenceOverlay
+            nspNote =
+                "next-sentence head on its own \(spanText(overlayLayers(file))), trained by BertScope on public-domain text"
+                + heldOut(file)
         }
         return LoadedModel(
             directory: dir, encoder: encoder, tokenizer: tokenizer, mlmEncoder: mlm, headNote: note,
-            taskEncoder: task, taskNote: taskNote, nextSentenceEncoder: nsp, nextSentenceNote: nspNote)
+            taskEncoder: task, taskNote: taskNote, nextSentenceEncoder: nsp, nextSentenceNote: nspNote,
+            retrained: retrained, overlayFiles: files)
     }
 
     /// " (held-out accuracy 89%)" from an overlay's metadata, else nothing.

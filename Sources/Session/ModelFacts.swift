@@ -21,6 +21,15 @@ public struct ModelFacts: Sendable, Equatable {
     public var taskNote: String?
     /// DeBERTa's disentangled attention: a score is c2c + c2p + p2c.
     public var relativeAttention = false
+    /// Whose layers the views can show (`L`): the published ones, then each
+    /// head that retrained some, with the titles that name them.
+    public var layerChoices: [ShownLayers] = [.published]
+    public var layerTitles: [ShownLayers: String] = [:]
+    /// The layers each overlay head retrained (0-based).
+    public var retrained: [ShownLayers: [Int]] = [:]
+
+    /// "published layers", "task head's layers (5–6 retrained)".
+    public func layersTitle(_ shown: ShownLayers) -> String { layerTitles[shown] ?? "published layers" }
 
     /// NSP ("is next"/"not next"), or ALBERT's sentence order ("in order"/"swapped").
     public struct PairHead: Sendable, Equatable {
@@ -49,6 +58,9 @@ extension LoadedModel {
         f.hasTaskHead = hasTaskHead
         f.taskNote = taskNote
         f.relativeAttention = c.relative != nil
+        f.layerChoices = layerChoices
+        f.retrained = retrained
+        for shown in layerChoices { f.layerTitles[shown] = layersTitle(shown) }
         if hasNextSentenceHead {
             f.pairHead =
                 c.family == .albert

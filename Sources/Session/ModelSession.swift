@@ -250,7 +250,7 @@ public final class ModelSession: @unchecked Sendable {
     private func compute(_ input: SessionInput, generation gen: Int) -> EncodeResult? {
         let begin = DispatchTime.now().uptimeNanoseconds
         encodingsRun += 1
-        let tok = model.tokenizer, enc = model.encoder
+        let tok = model.tokenizer, enc = viewEncoder(input)
         var encoding = tok.encode(input.text, pair: input.pair, maxLength: enc.config.maxTokens)
         let cut = encoding.truncated > 0 && input.pair == nil ? documentWindows(input, &encoding) : nil
         let windows = cut?.0
@@ -314,6 +314,8 @@ extension ModelSession {
     }
 
     public var hasMaskedLM: Bool { model.hasMaskedLM }
+    /// The encoder the trace of `input` comes from: the published layers or a head's (`input.layers`).
+    func viewEncoder(_ input: SessionInput) -> BertEncoder { model.encoder(for: input.layers) }
     /// ELECTRA discriminators: the predictions pane shows replaced-token detection instead.
     public var hasReplacedTokenHead: Bool { model.encoder.hasReplacedTokenHead }
 

@@ -44,6 +44,8 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     public var attentionLayers: ClosedRange<Int>?
     /// What the views on screen ask the analyses added as records for, by analysis.
     public var requests: [AnalysisKind: AnalysisRequest] = [:]
+    /// Whose layers the trace is computed with: the published checkpoint's or a head's retrained ones.
+    public var layers: ShownLayers = .published
 
     public init(
         text: String, pair: String? = nil, masked: Set<Int> = [], labSeed: UInt64? = nil,
@@ -78,7 +80,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
             && a.flowLayer == b.flowLayer && a.attentionLayers == b.attentionLayers
             && a.mixingLayers == b.mixingLayers && a.valueZeroing == b.valueZeroing
             && a.comparison.map { Array($0.utf8) } == b.comparison.map { Array($0.utf8) } && a.window == b.window
-            && a.windowCenter == b.windowCenter && a.requests == b.requests
+            && a.windowCenter == b.windowCenter && a.requests == b.requests && a.layers == b.layers
             && a.counterfactual.map { Array($0.utf8) } == b.counterfactual.map { Array($0.utf8) }
             && (a.pair?.utf8).map { p in (b.pair?.utf8).map { p.elementsEqual($0) } ?? false } ?? (b.pair == nil)
     }
@@ -103,6 +105,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         h.combine(windowCenter)
         h.combine(attentionLayers)
         h.combine(requests)
+        h.combine(layers)
     }
 
     public var description: String { pair.map { "\(text) || \($0)" } ?? text }

@@ -39,6 +39,11 @@ struct ProbeCommand: ParsableCommand {
             "JSON: one object per task, {\"task\", \"layers\":[{\"layer\",\"accuracy\",\"control_accuracy\"}], \"expected_layer\"}."
     ) var json = false
     @Flag(name: .long, help: "Do not save the trained probes to the cache the workbench reads.") var noCache = false
+    @Option(
+        name: .long,
+        help:
+            "Whose layers: published, or a head's retrained ones (masked-lm, task, next-sentence; the default model's heads)."
+    ) var layers = ShownLayers.published
     @Flag(
         name: .long,
         help:
@@ -53,21 +58,27 @@ struct ProbeCommand: ParsableCommand {
         try reportingErrors {
             configureThreads()
             let model = try options.load()
+            guard model.layerChoices.contains(layers) else {
+                throw CommandError(
+                    "--layers \(layers.rawValue): this model has "
+                        + model.layerChoices.map(\.rawValue).joined(separator: ", "))
+            }
+            let encoder = model.encoder(for: layers), modelKey = model.probeKey(layers)
             let (train, dev, test) = try loadSplits()
             let pool = pooling
             let tasks = task == .all ? ["upos", "xpos", "deprel", "ner"] : [task.rawValue]
             if let sentence, let t = tasks.first,
                 let cached =
                     (try? ProbeCache.load(
-                        key: ProbeCache.key(modelDirectory: model.directory, task: t, dataFiles: dataFiles),
+                        key: ProbeCache.key(model: modelKey, task: t, dataFiles: dataFiles),
                         inputs: model.encoder.config.hiddenSize)) ?? nil
             {
-                return print(try Self.labels(of: sentence, cached, model, json: json))
+                return print(try Self.labels(of: sentence, cached, model, encoder, json: json))
             }
             let t0 = Date()
             func extract(_ s: [LabeledSentence], _ name: String) throws -> (ProbeFeatures, [[Bool]]) {
                 let start = Date()
-                return try ProbeFeatures.extract(s, encoder: model.encoder, tokenizer: model.tokenizer, pooling: pool) {
+                return try ProbeFeatures.extract(s, encoder: encoder, tokenizer: model.tokenizer, pooling: pool) {
                     done in
                     guard done % 50 == 0 || done == s.count else { return }
                     // the summary line overwrites it
@@ -87,13 +98,13 @@ struct ProbeCommand: ParsableCommand {
                     features: (ftr, fdv, fte), kept: (ktr, kdv, kte), controlAsTask: t == "control", mix: mix)
                 reports.append(trained.report)
                 if !noCache {
-                    let key = ProbeCache.key(modelDirectory: model.directory, task: t, dataFiles: dataFiles)
+                    let key = ProbeCache.key(model: modelKey, task: t, dataFiles: dataFiles)
                     do { try ProbeCache.save(trained, key: key) } catch {
                         writeStderr(
                             "bertscope: warning: could not cache the \(t) probes: \(IOErrorText.describe(error))")
                     }
                 }
-                if let sentence { return print(try Self.labels(of: sentence, trained, model, json: json)) }
+                if let sentence { return print(try Self.labels(of: sentence, trained, model, encoder, json: json)) }
             }
             print(
                 json
@@ -189,9 +200,11 @@ struct ProbeCommand: ParsableCommand {
     }
 
     /// `--sentence`: every word's label at every layer, as a table (JSON with --json).
-    static func labels(of sentence: String, _ p: TrainedProbes, _ model: LoadedModel, json: Bool) throws -> String {
-        let e = model.tokenizer.encode(sentence, maxLength: model.encoder.config.maxTokens)
-        let trace = try model.encoder.forward(ids: e.ids, typeIds: e.typeIds)
+    static func labels(
+        of sentence: String, _ p: TrainedProbes, _ model: LoadedModel, _ encoder: BertEncoder, json: Bool
+    ) throws -> String {
+        let e = model.tokenizer.encode(sentence, maxLength: encoder.config.maxTokens)
+        let trace = try encoder.forward(ids: e.ids, typeIds: e.typeIds)
         let starts = e.wordStarts
         let labels = p.labels(trace, positions: starts)
         let words = starts.map { e.typedWord(of: $0, in: sentence) ?? e.tokens[$0] }
@@ -216,3 +229,4 @@ enum ProbeTask: String, CaseIterable, ExpressibleByArgument {
 }
 
 extension ProbeFeatures.Pooling: ExpressibleByArgument {}
+extension ShownLayers: ExpressibleByArgument {}

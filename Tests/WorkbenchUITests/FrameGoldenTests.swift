@@ -393,6 +393,25 @@ import Testing
         expectGolden("probing-none-44x20", frame(v, ViewFixtures.state(.probing), 44, 20))
     }
 
+    /// A model whose heads retrained its top layers: the tokens (x-ray),
+    /// attention and probing titles name the layers they show; without probes
+    /// on a head's layers, the pane gives the command that trains them.
+    @Test func panesNameTheLayersTheyShow() {
+        var v = ViewFixtures.view()
+        v.layersShown = "task head's layers (5–6 retrained)"
+        var s = ViewFixtures.state(.attention)
+        s.attention.row = 2; s.attention.column = 5
+        let g = frame(v, s, 160, 48)
+        #expect(g.text.contains("Tokens (") && g.text.contains(" · x-ray: task head's layers (5–6 retrained)"))
+        #expect(g.text.contains("head 1/3 · task head's layers (5–6 retrained)"))
+        expectGolden("layers-shown-160x48", g)
+        v.probing = ProbingView(content: .noProbes(estimate: "a few minutes per task", layers: "task"))
+        let p = frame(v, ViewFixtures.state(.probing), 80, 24)
+        #expect(p.text.contains("No probes trained on this head's layers yet"))
+        #expect(p.text.contains("bertscope probe --task all --layers task"))
+        expectGolden("layers-shown-probing-80x24", p)
+    }
+
     /// Ctrl-P filtered by "mask": the best match highlighted, the count, its whole text on the last row.
     @Test func commandPalette() {
         var s = ViewFixtures.state(.tokens)

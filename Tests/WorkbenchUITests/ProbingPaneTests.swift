@@ -99,8 +99,8 @@ import Tokenizers
                 && back.report.controlAccuracy == p.report.controlAccuracy)
         #expect(back.probes.map(\.weights) == p.probes.map(\.weights))
         #expect(
-            ProbeCache.all(prefix: "m-", in: dir).probes.count == 1
-                && ProbeCache.all(prefix: "x-", in: dir).probes.isEmpty)
+            ProbeCache.all(model: "m", in: dir).probes.count == 1
+                && ProbeCache.all(model: "x", in: dir).probes.isEmpty)
         let k1 = ProbeCache.key(modelDirectory: Fixtures.model("tiny-bert"), task: "upos", dataFiles: [])
         let k2 = ProbeCache.key(modelDirectory: Fixtures.model("tiny-electra"), task: "upos", dataFiles: [])
         #expect(k1 != k2 && k1.hasSuffix("-upos") && k1.hasPrefix(ProbeCache.modelKey(Fixtures.model("tiny-bert"))))

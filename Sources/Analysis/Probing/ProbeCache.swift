@@ -31,9 +31,21 @@ public enum ProbeCache {
     /// "<model>-<data>-<task>": FNV-1a hashes of the model's config and
     /// weight files (size + first/last MiB) and of the data files' bytes.
     public static func key(modelDirectory: URL, task: String, dataFiles: [URL]) -> String {
+        key(model: modelKey(modelDirectory), task: task, dataFiles: dataFiles)
+    }
+
+    /// The key with the model part given (`LoadedModel.probeKey`: a head's layers have their own).
+    public static func key(model: String, task: String, dataFiles: [URL]) -> String {
         var h = FNV1a()
         for f in dataFiles { h.mix((try? SafeFile.read(f, limit: 4 << 30)) ?? []) }
-        return modelKey(modelDirectory) + "-" + h.hex + "-" + task
+        return model + "-" + h.hex + "-" + task
+    }
+
+    /// A hash of one file's name, size and ends (an overlay's part of a key).
+    public static func fileKey(_ url: URL) -> String {
+        var h = FNV1a()
+        mixEnds(of: url, into: &h)
+        return h.hex
     }
 
     /// The model part of a cache key. Only regular files are read (a FIFO
@@ -42,16 +54,19 @@ public enum ProbeCache {
         var h = FNV1a()
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: modelDirectory.path)) ?? []).sorted()
         where name == "config.json" || name.hasSuffix(".safetensors") || name.hasSuffix(".bin") {
-            guard let (fd, size) = try? SafeFile.openRegular(modelDirectory.appendingPathComponent(name).path) else {
-                continue
-            }
-            defer { close(fd) }
-            h.mix(Array(name.utf8)); h.mix(withUnsafeBytes(of: size, Array.init))
-            let mib = 1 << 20
-            h.mix(readChunk(fd, at: 0, count: min(size, mib)))
-            if size > 2 * mib { h.mix(readChunk(fd, at: size - mib, count: mib)) }
+            mixEnds(of: modelDirectory.appendingPathComponent(name), into: &h)
         }
         return h.hex
+    }
+
+    /// Mixes a regular file's name, size and first/last MiB into `h` (nothing for other files).
+    private static func mixEnds(of url: URL, into h: inout FNV1a) {
+        guard let (fd, size) = try? SafeFile.openRegular(url.path) else { return }
+        defer { close(fd) }
+        h.mix(Array(url.lastPathComponent.utf8)); h.mix(withUnsafeBytes(of: size, Array.init))
+        let mib = 1 << 20
+        h.mix(readChunk(fd, at: 0, count: min(size, mib)))
+        if size > 2 * mib { h.mix(readChunk(fd, at: size - mib, count: mib)) }
     }
 
     private static func readChunk(_ fd: Int32, at offset: Int, count: Int) -> [UInt8] {
@@ -110,14 +125,15 @@ public enum ProbeCache {
             report: ProbeReport(task: task, labels: labels, accuracy: acc, controlAccuracy: ctl), probes: probes)
     }
 
-    /// Every cached probe set whose key starts with `prefix`. A damaged file
+    /// Every cached probe set of `model` (the key's model part, up to its first "-"). A damaged file
     /// is renamed to `….bad` (kept for a bug report, never read again) and
     /// named in `problems`; it never stops the others loading.
-    public static func all(prefix: String, in dir: URL = directory(), inputs: Int? = nil) -> (
+    public static func all(model: String, in dir: URL = directory(), inputs: Int? = nil) -> (
         probes: [TrainedProbes], problems: [String]
     ) {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter {
-            $0.hasPrefix(prefix) && $0.hasSuffix(".safetensors")
+            // "-" ends the model part: a head's layers ("<model>.task…") are not the published ones.
+            $0.hasPrefix(model + "-") && $0.hasSuffix(".safetensors")
         }.sorted()
         var out: [TrainedProbes] = [], problems: [String] = []
         for name in names {

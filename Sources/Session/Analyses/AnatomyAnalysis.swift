@@ -22,7 +22,8 @@ extension SessionAnalysis {
             var out = AnatomyOutcome()
             if let t = r.trace {
                 do {
-                    out.anatomy = try s.model.encoder.layerAnatomy(t, ids: r.encoding.ids, typeIds: r.encoding.typeIds)
+                    out.anatomy = try s.viewEncoder(r.input).layerAnatomy(
+                        t, ids: r.encoding.ids, typeIds: r.encoding.typeIds)
                 } catch {
                     out.error = "\(error)"
                 }

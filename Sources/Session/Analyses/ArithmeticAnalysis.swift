@@ -35,7 +35,7 @@ extension SessionAnalysis {
             var out = ArithmeticOutcome(request: ask)
             if let t = r.trace {
                 do {
-                    out.head = try HeadArithmetic.compute(s.model.encoder, t, layer: ask.layer, head: ask.head)
+                    out.head = try HeadArithmetic.compute(s.viewEncoder(r.input), t, layer: ask.layer, head: ask.head)
                 } catch {
                     out.error = "\(error)"
                 }

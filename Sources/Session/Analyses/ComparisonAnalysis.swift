@@ -22,7 +22,7 @@ extension ModelSession {
         _ input: SessionInput, _ trace: Trace, _ e: Encoding, _ text: String,
         isCancelled: @escaping @Sendable () -> Bool
     ) -> ComparisonOutcome? {
-        let enc = model.encoder
+        let enc = viewEncoder(input)
         let other = model.tokenizer.encode(text, maxLength: enc.config.maxTokens)
         var out = ComparisonOutcome(text: text, encoding: other)
         do {

@@ -9,7 +9,8 @@ extension SessionAnalysis {
         run: { s, r, ctx in
             guard let layers = r.input.mixingLayers, let trace = r.trace,
                 let outcome = s.analyzeMixing(
-                    trace, layers: layers, valueZeroing: r.input.valueZeroing, isCancelled: ctx.isCancelled,
+                    trace, s.viewEncoder(r.input), layers: layers, valueZeroing: r.input.valueZeroing,
+                    isCancelled: ctx.isCancelled,
                     progress: ctx.progress)
             else { return false }
             r.mixing = outcome
@@ -21,7 +22,8 @@ extension ModelSession {
     /// Context mixing of `layers` (clamped to the model's), one layer at a
     /// time with a pass count; nil when cancelled.
     func analyzeMixing(
-        _ t: Trace, layers: ClosedRange<Int>, valueZeroing: Bool, isCancelled: @escaping @Sendable () -> Bool,
+        _ t: Trace, _ encoder: BertEncoder, layers: ClosedRange<Int>, valueZeroing: Bool,
+        isCancelled: @escaping @Sendable () -> Bool,
         progress: @escaping @Sendable (Int, Int) -> Void
     ) -> MixingOutcome? {
         let range = layers.clamped(to: 0...max(0, t.layers - 1))
@@ -29,7 +31,7 @@ extension ModelSession {
         for (done, l) in range.enumerated() {
             if isCancelled() { return nil }
             progress(done, range.count)
-            out.layers[l] = ContextMixing.compute(model.encoder, t, layer: l, valueZeroing: valueZeroing)
+            out.layers[l] = ContextMixing.compute(encoder, t, layer: l, valueZeroing: valueZeroing)
         }
         progress(range.count, range.count)
         return out

@@ -22,7 +22,7 @@ extension ModelSession {
     func nextSentence(_ e: Encoding, _ input: SessionInput, trace: Trace) -> (yes: Float, no: Float)? {
         guard let nsp = model.nextSentenceEncoder else { return nil }
         let state =
-            nsp === model.encoder
+            nsp === viewEncoder(input)
             ? trace
             : try? nsp.forward(ids: e.ids, typeIds: e.typeIds, ablate: ablation(input, on: nsp))
         guard let state, let logits = try? nsp.nextSentenceLogits(state) else { return nil }

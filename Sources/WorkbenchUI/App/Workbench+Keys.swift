@@ -26,8 +26,9 @@ extension Workbench {
         var e = Extent(
             tokens: r?.encoding.count ?? 0, mapSize: mapSize,
             masks: r?.mlm?.predictions.count ?? 0,
-            probes: probes.count, layers: facts.layers, heads: facts.heads)
+            probes: probes(for: r?.input.layers ?? state.layers).count, layers: facts.layers, heads: facts.heads)
         e.windows = r?.windows?.count ?? 1
+        e.layerChoices = facts.layerChoices
         e.headDim = r?.arithmetic?.head?.headDim ?? max(1, facts.hiddenSize / max(1, facts.heads))
         if let t = r?.task {
             e.labels = t.labels.count

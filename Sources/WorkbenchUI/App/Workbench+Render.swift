@@ -122,6 +122,8 @@ extension Workbench {
             v.status.ablated = state.ablated.description + (state.meanAblation ? " (mean)" : "")
         }
         guard let r else { return v }
+        // Named from the result drawn, not the state: a frame never titles other layers than it shows.
+        if f.layerChoices.count > 1 { v.layersShown = f.layersTitle(r.input.layers) }
         if let w = r.windows {
             v.status.windows = "window \(w.index + 1)/\(w.count) of \(w.size), stride \(w.stride)"
         }
@@ -211,7 +213,7 @@ extension Workbench {
             let gold = gold.current.flatMap {
                 $0.text.0.unicodeScalars.elementsEqual(r.input.text.unicodeScalars) ? $0 : nil
             }
-            v.probing = deriver.probingView(r, state.probing, probes: probes, gold: gold)
+            v.probing = deriver.probingView(r, state.probing, probes: probes(for: r.input.layers), gold: gold)
         }
         return v
     }
@@ -243,7 +245,8 @@ public enum FrameRenderer {
         if let tabs = layout.tabs { drawTabs(s.focus, tabs, &c) }
         if let r = layout.tokens {
             c.hits.add(r, .pane(.tokens))
-            TokensPane.render(v.tokens, s.tokens, r, focused: s.focus == .tokens || s.focus.isInput, into: &c)
+            TokensPane.render(
+                v.tokens, s.tokens, r, focused: s.focus == .tokens || s.focus.isInput, layers: v.layersShown, into: &c)
         }
         if let b = v.second, let right = layout.secondAttention {
             // Side by side: the first model on the left, the second on the right.
@@ -261,12 +264,12 @@ public enum FrameRenderer {
                 view: v.attention, overview: v.overview, finder: v.finder, importance: v.importance,
                 patching: v.patching, panel: v.panel, flowWaiting: v.flowWaiting, comparison: v.comparison,
                 comparisonWaiting: v.comparisonWaiting, error: v.error,
-                layers: v.status.layers, heads: v.status.heads, ablated: s.ablated)
+                layers: v.status.layers, heads: v.status.heads, ablated: s.ablated, layersShown: v.layersShown)
             AttentionPane.render(input, s.attention, r, focused: s.focus == .attention, into: &c)
         }
         if let r = layout.probing {
             c.hits.add(r, .pane(.probing))
-            ProbingPane.render(v.probing, s.probing, r, focused: s.focus == .probing, into: &c)
+            ProbingPane.render(v.probing, s.probing, r, focused: s.focus == .probing, layers: v.layersShown, into: &c)
         }
         if let r = layout.predictions {
             c.hits.add(r, .pane(.predictions))

@@ -43,6 +43,8 @@ public final class Workbench {
     var lastFrameSize = (width: 160, height: 48)
     /// Probes trained by `bertscope probe` for this model (from the cache).
     public var probes: [TrainedProbes] = []
+    /// Probes trained on a head's retrained layers (`bertscope probe --layers task`), by head.
+    public var headProbes: [ShownLayers: [TrainedProbes]] = [:]
     /// The labelled sentences `:gold` draws from.
     public var gold = GoldSet()
     var watch: ModelFileWatch
@@ -99,6 +101,7 @@ public final class Workbench {
             comparison: state.attention.comparing ? state.comparison : nil, window: state.window,
             attentionLayers: lean ? leanLayers : nil, mixing: mixingAsked(layers: facts.layers))
         askViewAnalyses(&input, of: facts)
+        input.layers = facts.layerChoices.contains(state.layers) ? state.layers : .published
         if state.attention.overview { input.requests[.headEntropies] = AnalysisRequest(true) }
         if let p = AttentionPanels.panel(state.attention.panel), let (kind, ask) = p.request(state.attention, selection)
         {
@@ -207,13 +210,20 @@ public final class Workbench {
     /// The cached probes of the current model; damaged cache files are set aside and said.
     public func loadProbes(in dir: URL = ProbeCache.directory()) {
         let m = session.model
-        let (found, problems) = ProbeCache.all(
-            prefix: ProbeCache.modelKey(m.directory), in: dir, inputs: m.facts.hiddenSize)
-        probes = found
+        var problems: [String] = []
+        headProbes = [:]
+        for shown in m.layerChoices {
+            let (found, bad) = ProbeCache.all(model: m.probeKey(shown), in: dir, inputs: m.facts.hiddenSize)
+            if shown == .published { probes = found } else { headProbes[shown] = found }
+            problems += bad
+        }
         if let first = problems.first {
             state.say(first + (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""), error: true)
         }
     }
+
+    /// The probes read from `shown`'s hidden states (trained on those very layers).
+    func probes(for shown: ShownLayers) -> [TrainedProbes] { shown == .published ? probes : headProbes[shown] ?? [] }
 
     func quit() { shouldQuit = true }
 

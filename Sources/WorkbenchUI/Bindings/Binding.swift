@@ -1,3 +1,5 @@
+import Session
+
 /// Where a binding applies: anywhere, or only while a part has focus. A key
 /// goes to the focused part's context first, then bubbles outwards. A
 /// struct, not an enum, so a panel (`AttentionPanel`) brings its own.
@@ -52,6 +54,8 @@ public struct Extent: Equatable, Sendable {
     public var windows = 1
     /// The values per head (dₕ): the arithmetic's dimension cursor stays below it.
     public var headDim = 1
+    /// Whose layers the views can show (`L` cycles them).
+    public var layerChoices: [ShownLayers] = [.published]
     public init(tokens: Int = 0, mapSize: Int = 0, masks: Int = 0, probes: Int = 0, layers: Int = 1, heads: Int = 1) {
         self.tokens = tokens; self.mapSize = mapSize; self.masks = masks; self.probes = probes; self.layers = layers;
         self.heads = heads

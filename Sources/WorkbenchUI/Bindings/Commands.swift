@@ -96,6 +96,11 @@ enum Commands {
         Command("window", ":window N", "a long text: show its window N (every pane works on the window)") {
             s, arg, c in s.showWindow(arg, of: c.windows)
         },
+        Command(
+            "layers", ":layers published|masked-lm|task|next-sentence",
+            "whose layers the attention, x-ray and probing show: the published ones or a head's retrained ones (L cycles)",
+            arguments: { c in c.facts.layerChoices.map(\.rawValue) }
+        ) { s, arg, c in s.showLayers(arg, of: c.facts) },
         .io(
             "tokenizers", ":tokenizers [A,B,…]",
             "also split the text with these models' tokenizers (directories or hub ids), differences marked; none clears"
@@ -334,6 +339,17 @@ extension WorkbenchState {
         guard let n = Int(arg), (1...count).contains(n) else { return fail(":window takes 1…\(count)") }
         window = n - 1
         return .inputChanged
+    }
+
+    mutating func showLayers(_ arg: String, of f: ModelFacts) -> Effect {
+        let names = f.layerChoices.map(\.rawValue).joined(separator: ", ")
+        guard f.layerChoices.count > 1 else { return fail("this model's heads all run on its published layers") }
+        guard let shown = ShownLayers(rawValue: arg), f.layerChoices.contains(shown) else {
+            return fail(":layers takes \(names)")
+        }
+        layers = shown
+        say("showing the \(f.layersTitle(shown))")
+        return .submit
     }
 
     mutating func setComparison(_ arg: String) -> Effect {

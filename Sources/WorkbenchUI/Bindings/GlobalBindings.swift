@@ -1,3 +1,5 @@
+import Session
+
 /// Bindings that apply anywhere, on the input lines, and in every pane.
 enum GlobalBindings {
     static let all: [Binding] = [
@@ -44,6 +46,15 @@ enum GlobalBindings {
             s.overlay = .modelInfo
         },
         .effect([.char("n")], .panes, "next sample sentence", .nextSample),
+        Binding(
+            [.char("L")], .panes,
+            "whose layers the attention, x-ray and probing show, in turn: published → each head's retrained ones"
+        ) { s, e in
+            s.layers = e.layerChoices[wrapped((e.layerChoices.firstIndex(of: s.layers) ?? 0), 1, e.layerChoices.count)]
+            return .inputChanged
+        }.unless { _, e in
+            e.layerChoices.count > 1 ? nil : "this model's heads all run on its published layers"
+        },
     ]
 }
 

@@ -292,7 +292,8 @@ extension Deriver {
             v = ProbingView(
                 content: .noProbes(
                     estimate:
-                        "about a minute per task from a cold start on 2 cores; UPOS: 58 s on the default model"))
+                        "about a minute per task from a cold start on 2 cores; UPOS: 58 s on the default model",
+                    layers: r.input.layers == .published ? nil : r.input.layers.rawValue))
         } else {
             let sel = max(0, min(probes.count - 1, s.task))
             let tasks = probes.map { p in

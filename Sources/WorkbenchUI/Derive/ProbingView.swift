@@ -32,8 +32,9 @@ public struct ProbingView: Equatable, Sendable {
 
     public enum Content: Equatable, Sendable {
         case drift(Drift)
-        /// No probes cached for this model; `estimate` says how long training takes.
-        case noProbes(estimate: String)
+        /// No probes cached for these layers; `estimate` says how long training
+        /// takes, `layers` names a head's layers (`--layers` NAME) when they are not the published ones.
+        case noProbes(estimate: String, layers: String? = nil)
         case probes(tasks: [Task], selected: Int, grid: WordGrid)
     }
 

@@ -20,6 +20,8 @@ enum AttentionPane {
         var layers: Int, heads: Int
         /// Heads knocked out: the title and the overview mark them.
         var ablated = HeadAblation()
+        /// Whose layers the map comes from (a model with head overlays says so).
+        var layersShown: String? = nil
     }
 
     static func title(_ s: AttentionState, layers: Int, heads: Int, specials: String) -> String {
@@ -54,6 +56,7 @@ enum AttentionPane {
         if !s.overview, s.view == .head, input.ablated.contains(layer: s.layer, head: s.head) {
             heading += " · ablated"
         }
+        if let shown = input.layersShown { heading += " · " + shown }
         c.frame(r, title: heading, focused: focused)
         let inner = r.inset(by: 1)
         guard inner.width > 8, inner.height > 2 else { return }

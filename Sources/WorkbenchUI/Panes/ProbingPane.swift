@@ -4,20 +4,25 @@ import TextCells
 /// What each layer knows: probe accuracy per layer for every cached task,
 /// each word's predicted label layer by layer, and a representation view.
 enum ProbingPane {
-    static func render(_ v: ProbingView?, _ s: ProbingState, _ r: Rect, focused: Bool, into c: inout Canvas) {
+    /// `layers`: whose hidden states are probed, named in the title when the model has several.
+    static func render(
+        _ v: ProbingView?, _ s: ProbingState, _ r: Rect, focused: Bool, layers: String? = nil, into c: inout Canvas
+    ) {
         c.frame(
             r,
-            title: s.representation ? "Probing · representations" + c.keys(" (r)") : "Probing · what each layer knows",
+            title: (s.representation ? "Probing · representations" + c.keys(" (r)") : "Probing · what each layer knows")
+                + (layers.map { " · " + $0 } ?? ""),
             focused: focused)
         let inner = r.inset(by: 1)
         guard inner.width > 10, inner.height > 2, let v else { return }
         switch v.content {
         case .drift(let d): drawDrift(d, inner, &c)
-        case .noProbes(let estimate):
+        case .noProbes(let estimate, let layers):
             // Wrapped to the pane, the command on a line of its own so it is never cut.
+            let whose = layers == nil ? "for this model" : "on this head's layers"
             let lines =
-                wordWrap("No probes trained for this model yet. Train them once with", inner.width)
-                + ["  bertscope probe --task all"]
+                wordWrap("No probes trained \(whose) yet. Train them once with", inner.width)
+                + ["  bertscope probe --task all" + (layers.map { " --layers \($0)" } ?? "")]
                 + wordWrap("(\(estimate)) and they load here instantly.", inner.width)
                 + (c.figure ? [] : wordWrap("r shows the representation view.", inner.width))
             for (k, line) in lines.prefix(inner.height).enumerated() {

@@ -28,6 +28,8 @@ public struct WorkbenchState: Equatable, Sendable {
     public var comparison = ""
     /// The window of a long text shown (`<` `>`, `:window N`); the session keeps it in range.
     public var window = 0
+    /// Whose layers the attention, x-ray and probing show (`L`, `:layers`): the published ones or a head's.
+    public var layers: ShownLayers = .published
     public var overlay: Overlay = .none
     public var zoomed = false
     public var notice: Notice?
