@@ -57,6 +57,8 @@ public struct EncodeResult: Sendable {
 /// word's representation and each head's attention differ from the input's.
 public struct ComparisonOutcome: Sendable, Equatable {
     public var text: String
+    /// Set when A′ is the same sentence on other layers (what retraining changed).
+    public var layers: ShownLayers? = nil
     public var encoding: Encoding
     public var trace: Trace?
     public var comparison: SentenceComparison?

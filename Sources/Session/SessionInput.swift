@@ -46,6 +46,9 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     public var requests: [AnalysisKind: AnalysisRequest] = [:]
     /// Whose layers the trace is computed with: the published checkpoint's or a head's retrained ones.
     public var layers: ShownLayers = .published
+    /// Compare the input with itself on these layers (`:compare-model published`):
+    /// what a head's retraining changed. Instead of `comparison`.
+    public var comparisonLayers: ShownLayers?
 
     public init(
         text: String, pair: String? = nil, masked: Set<Int> = [], labSeed: UInt64? = nil,
@@ -81,6 +84,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
             && a.mixingLayers == b.mixingLayers && a.valueZeroing == b.valueZeroing
             && a.comparison.map { Array($0.utf8) } == b.comparison.map { Array($0.utf8) } && a.window == b.window
             && a.windowCenter == b.windowCenter && a.requests == b.requests && a.layers == b.layers
+            && a.comparisonLayers == b.comparisonLayers
             && a.counterfactual.map { Array($0.utf8) } == b.counterfactual.map { Array($0.utf8) }
             && (a.pair?.utf8).map { p in (b.pair?.utf8).map { p.elementsEqual($0) } ?? false } ?? (b.pair == nil)
     }
@@ -106,6 +110,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         h.combine(attentionLayers)
         h.combine(requests)
         h.combine(layers)
+        h.combine(comparisonLayers)
     }
 
     public var description: String { pair.map { "\(text) || \($0)" } ?? text }

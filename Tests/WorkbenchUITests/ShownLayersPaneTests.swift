@@ -54,3 +54,33 @@ import TestSupport
         #expect(!tiny.render(width: 160, height: 48).contains("· published layers"))
     }
 }
+
+/// `:compare-model published` on the default model: the sentence beside itself
+/// on the published layers — what the sentiment head's retraining changed.
+@Suite struct RetrainingComparisonTests {
+    @Test func comparingWithThePublishedLayersShowsWhatRetrainingChanged() throws {
+        let w = makeWorkbench(
+            "The movie was absolutely wonderful.", model: try ShownLayersPaneTests.defaultWithHeads())
+        w.run(command: "layers task")
+        w.run(command: "compare-model published")
+        w.session.waitUntilIdle()
+        let r = try #require(w.snapshot.result)
+        #expect(r.input.comparisonLayers == .published && r.input.layers == .task)
+        let distance = try #require(r.comparison?.comparison?.attentionDistance)
+        // Layers 1–4 are shared: nothing moved there; the retrained 5–6 moved.
+        #expect(distance[0..<4].allSatisfy { $0.allSatisfy { $0 == 0 } })
+        #expect(distance[4...].allSatisfy { $0.contains { $0 > 0.01 } })
+        let g = w.render(width: 160, height: 48)
+        let line = try #require(g.lines.first { $0.contains("A′: published layers") })
+        #expect(line.contains("most changed: L5") || line.contains("most changed: L6"), "\(line)")
+        #expect(!line.contains(" L1 H") && !line.contains(" L4 H"))
+        #expect(g.contains("max |Δ| 0.000"), "layer 1 is the same in both")
+        // Esc closes it; :compare TEXT afterwards compares sentences again.
+        w.press(.escape)
+        #expect(w.snapshot.result?.input.comparisonLayers == nil)
+        w.run(command: "compare The film was dull.")
+        w.session.waitUntilIdle()
+        #expect(
+            w.snapshot.result?.comparison?.layers == nil && w.snapshot.result?.comparison?.text == "The film was dull.")
+    }
+}

@@ -3,12 +3,16 @@ import Encoder
 import Tokenizers
 
 extension SessionAnalysis {
-    /// The input beside A′ (`:compare TEXT`) through the same model.
+    /// The input beside A′ (`:compare TEXT`) through the same model, or
+    /// beside itself on other layers (`:compare-model published`).
     static let comparison = SessionAnalysis(
         kind: .comparison,
-        wanted: { _, r in r.input.comparison != nil && r.trace != nil && r.comparison == nil },
+        wanted: { _, r in
+            (r.input.comparison != nil || r.input.comparisonLayers != nil) && r.trace != nil && r.comparison == nil
+        },
         run: { s, r, ctx in
-            guard let text = r.input.comparison, let trace = r.trace,
+            guard let text = r.input.comparison ?? (r.input.comparisonLayers != nil ? r.input.text : nil),
+                let trace = r.trace,
                 let outcome = s.analyzeComparison(r.input, trace, r.encoding, text, isCancelled: ctx.isCancelled)
             else { return false }
             r.comparison = outcome
@@ -22,9 +26,12 @@ extension ModelSession {
         _ input: SessionInput, _ trace: Trace, _ e: Encoding, _ text: String,
         isCancelled: @escaping @Sendable () -> Bool
     ) -> ComparisonOutcome? {
-        let enc = viewEncoder(input)
-        let other = model.tokenizer.encode(text, maxLength: enc.config.maxTokens)
+        let enc = input.comparisonLayers.map { model.encoder(for: $0) } ?? viewEncoder(input)
+        // On other layers A′ is the very tokens shown (a pair, a long text's window), else the text A′.
+        let other =
+            input.comparisonLayers != nil ? e : model.tokenizer.encode(text, maxLength: enc.config.maxTokens)
         var out = ComparisonOutcome(text: text, encoding: other)
+        out.layers = input.comparisonLayers
         do {
             var t = Trace()
             try enc.forward(

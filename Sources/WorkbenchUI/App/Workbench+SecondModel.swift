@@ -44,6 +44,29 @@ extension Workbench {
         return (span.lowerBound + span.upperBound) / 2
     }
 
+    /// `:compare-model published` on a model whose heads retrained layers: the
+    /// input beside itself on those layers, in the comparison view (both maps,
+    /// A − A′, each word's drift by layer, the heads that changed most).
+    func compareLayers(_ other: ShownLayers) {
+        guard facts.layerChoices.contains(other) else {
+            return state.say(
+                ":compare-model takes a model or " + facts.layerChoices.map(\.rawValue).joined(separator: ", "),
+                error: true)
+        }
+        jobs.supersede("compare-model")
+        second = nil
+        state.comparisonLayers = other
+        state.comparison = ""
+        state.attention.comparing = true
+        state.attention.patching = false
+        state.attention.importance = false
+        state.attention.overview = false
+        state.attention.compareWord = 0
+        state.focus = .attention
+        submitCurrent()
+        state.say("A: the \(facts.layersTitle(state.layers)) · A′: the \(facts.layersTitle(other)) (L changes A)")
+    }
+
     /// Returns once both models' sessions have finished their work (benches, tests).
     public func waitUntilIdle() {
         session.waitUntilIdle()
@@ -57,6 +80,9 @@ extension Workbench {
     }
 
     public func compareModel(_ spec: String) {
+        if let layers = ShownLayers(rawValue: spec), facts.layerChoices.count > 1 {
+            return compareLayers(layers)
+        }
         guard !spec.isEmpty, spec != "none" else {
             jobs.supersede("compare-model")
             second = nil

@@ -98,10 +98,14 @@ public final class Workbench {
             counterfactual: state.counterfactual, patching: state.attention.patching,
             meanAblation: state.meanAblation,
             flowLayer: state.attention.view == .flow && !state.attention.overview ? state.attention.layer : nil,
-            comparison: state.attention.comparing ? state.comparison : nil, window: state.window,
+            comparison: state.attention.comparing && state.comparisonLayers == nil ? state.comparison : nil,
+            window: state.window,
             attentionLayers: lean ? leanLayers : nil, mixing: mixingAsked(layers: facts.layers))
         askViewAnalyses(&input, of: facts)
         input.layers = facts.layerChoices.contains(state.layers) ? state.layers : .published
+        if state.attention.comparing, let other = state.comparisonLayers, facts.layerChoices.contains(other) {
+            input.comparisonLayers = other
+        }
         if state.attention.overview { input.requests[.headEntropies] = AnalysisRequest(true) }
         if let p = AttentionPanels.panel(state.attention.panel), let (kind, ask) = p.request(state.attention, selection)
         {

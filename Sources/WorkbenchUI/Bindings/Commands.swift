@@ -106,8 +106,8 @@ enum Commands {
             "also split the text with these models' tokenizers (directories or hub ids), differences marked; none clears"
         ) { .tokenizers($0) },
         .io(
-            "compare-model", ":compare-model [M | none]",
-            "a second model beside this one: its tokens under the text, its predictions and attention side by side"
+            "compare-model", ":compare-model [M | none | published | masked-lm | task | next-sentence]",
+            "a second model beside this one: its tokens under the text, its predictions and attention side by side; a layers name compares with this model's published (or a head's) layers: what retraining changed"
         ) { .compareModel($0) },
         Command(
             "compare", ":compare [TEXT]",
@@ -354,6 +354,7 @@ extension WorkbenchState {
 
     mutating func setComparison(_ arg: String) -> Effect {
         comparison = arg
+        comparisonLayers = nil
         attention.comparing = !arg.isEmpty
         if !arg.isEmpty {
             attention.patching = false

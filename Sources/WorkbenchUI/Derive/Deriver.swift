@@ -65,7 +65,8 @@ final class Deriver {
         guard r.comparison != nil else { return nil }
         let key = MapKey(input: r.input, spec: s.spec)
         if let c = comparison, c.key == key { return c.view }
-        guard let v = ComparisonView.derive(r, s) else { return nil }
+        let facts = model
+        guard let v = ComparisonView.derive(r, s, layersTitle: { facts.layersTitle($0) }) else { return nil }
         comparison = (key, v)
         return v
     }

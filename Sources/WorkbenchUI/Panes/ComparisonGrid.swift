@@ -14,7 +14,8 @@ enum ComparisonGrid {
             return
         }
         c.segments(
-            ["A′ \"\(v.textB)\"", "  · \(v.what)", "  · \(v.alignment)", c.keys("  · Esc closes")], x: r.x, y: r.y,
+            [v.heading] + (v.changedMost.map { ["  · " + $0] } ?? []) + ["  · \(v.what)", "  · \(v.alignment)"]
+                + [c.keys("  · Esc closes")], x: r.x, y: r.y,
             c.theme.style(.accent, [.bold]), clip: r)
         let maps: [(String, AttentionMap?, [Float]?, [String])] = [
             ("A − A′", nil, v.difference, v.labelsA), ("A", v.mapA, nil, v.labelsA), ("A′", v.mapB, nil, v.labelsB),
@@ -165,6 +166,7 @@ enum ComparisonGrid {
         }.hint("map"),
         Binding([.escape], .comparison, "close the comparison") { s, _ in
             s.attention.comparing = false
+            s.comparisonLayers = nil
             return .inputChanged
         }.hint("close"),
     ]

@@ -26,6 +26,8 @@ public struct WorkbenchState: Equatable, Sendable {
     public var counterfactual = ""
     /// The sentence A′ the input is compared with (`:compare TEXT`).
     public var comparison = ""
+    /// Or the same input on other layers (`:compare-model published`): what a head's retraining changed.
+    public var comparisonLayers: ShownLayers?
     /// The window of a long text shown (`<` `>`, `:window N`); the session keeps it in range.
     public var window = 0
     /// Whose layers the attention, x-ray and probing show (`L`, `:layers`): the published ones or a head's.

@@ -39,6 +39,10 @@ public struct Tour: Equatable, Sendable {
         public var counterfactual = ""
         /// The masking lab's seed.
         public var lab: UInt64?
+        /// Whose layers the panes show (a head's retrained ones), and the
+        /// layers the sentence is compared with (what retraining changed).
+        public var layers = ShownLayers.published
+        public var compareLayers: ShownLayers?
         public var caption: [String] = []
         /// Claims about what the model shows here, checked by the test suite (never drawn).
         public var checks: [String] = []

@@ -13,6 +13,7 @@ import Session
 ///     tokenizer N is P1·P2·…  (the step's N-th other tokenizer's pieces)
 ///     lab corrupted OP N      (the masking lab's chosen positions)
 ///     is-next OP X            (the next-sentence head's P(B follows A), a pair)
+///     changed L OP X          (compare-layers: layer L's largest head distance, A vs A′)
 ///
 /// OP is one of < <= > >= =.
 extension Workbench {
@@ -107,6 +108,14 @@ extension Workbench {
                 throw TourError("no next-sentence answer (a pair, on a model with the head)")
             }
             return try compare(p.yes, w[1], w[2])
+        case ("changed", 4):
+            guard let d = r.comparison?.comparison?.attentionDistance else {
+                throw TourError("no layers compared (compare-layers, on a model whose heads retrained layers)")
+            }
+            guard let l = Int(w[1]), (1...d.count).contains(l) else {
+                throw TourError("changed takes a layer 1…\(d.count)")
+            }
+            return try compare(d[l - 1].max() ?? 0, w[2], w[3])
         case ("lab", 4) where w[1] == "corrupted":
             guard let lab = r.mlm?.lab else { throw TourError("no masking lab run") }
             return try compare(Float(lab.choices.count), w[2], w[3])

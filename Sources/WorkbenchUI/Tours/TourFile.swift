@@ -142,10 +142,15 @@ public enum TourFile {
         case "lab":
             guard let seed = UInt64(value) else { throw TourError("\(place): lab takes a seed (a whole number)") }
             s.lab = seed
+        case "layers", "compare-layers":
+            guard let shown = ShownLayers(rawValue: value) else {
+                throw TourError("\(place): \(key) is published, masked-lm, task or next-sentence")
+            }
+            if key == "layers" { s.layers = shown } else { s.compareLayers = shown }
         case "check": s.checks.append(value)
         default:
             throw TourError(
-                "\(place): unknown key \"\(key)\" (text, pair, model, tokenizers, pane, layer, head, view, words, hide-special, overview, zoom, importance, patching, representation, select, masks, ablate, ablate-mode, counterfactual, lab, check)"
+                "\(place): unknown key \"\(key)\" (text, pair, model, tokenizers, pane, layer, head, view, words, hide-special, overview, zoom, importance, patching, representation, select, masks, ablate, ablate-mode, counterfactual, lab, layers, compare-layers, check)"
             )
         }
     }
@@ -194,6 +199,8 @@ public enum TourFile {
             if s.meanAblation { out.append("ablate-mode = mean") }
             if !s.counterfactual.isEmpty { out.append("counterfactual = \(s.counterfactual)") }
             if let lab = s.lab { out.append("lab = \(lab)") }
+            if s.layers != .published { out.append("layers = \(s.layers.rawValue)") }
+            if let c = s.compareLayers { out.append("compare-layers = \(c.rawValue)") }
             for c in s.checks { out.append("check = \(c)") }
             for line in s.caption { out.append("> " + line) }
         }

@@ -111,6 +111,8 @@ extension Workbench {
         s.meanAblation = state.meanAblation
         s.counterfactual = state.counterfactual
         s.lab = state.labSeed
+        s.layers = state.layers
+        s.compareLayers = state.attention.comparing ? state.comparisonLayers : nil
         return s
     }
 

@@ -128,6 +128,11 @@ extension Workbench {
         if let sel = s.select { state.tokens.selected = sel }
         state.pendingSelect = s.select
         state.counterfactual = s.counterfactual
+        state.layers = s.layers
+        state.comparisonLayers = s.compareLayers
+        // A step shows what it names: a layers comparison, or none.
+        state.attention.comparing = s.compareLayers != nil
+        if s.compareLayers != nil { state.comparison = "" }
         state.meanAblation = s.meanAblation && !session.reference.isEmpty
     }
 }
