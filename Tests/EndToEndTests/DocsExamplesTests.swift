@@ -112,6 +112,32 @@ import TestSupport
         }
     }
 
+    /// Commands quoted inline in the prose (`bertscope probe --layers task`, not
+    /// in a fenced block) name a real subcommand and only its real options.
+    @Test func inlineCommandsNameRealOptions() throws {
+        let bin = try bertscopeBinary()
+        let top = try runProcess([bin, "--help"]).stdout
+        let section = top.components(separatedBy: "SUBCOMMANDS:\n").last?.components(separatedBy: "\n\n")[0] ?? ""
+        let subcommands = Set(
+            section.split(separator: "\n").compactMap { $0.hasPrefix("  ") ? $0.split(separator: " ").first : nil }
+                .map(String.init))
+        var help: [String: String] = [:]
+        let inline = DocExample.inlineCommands()
+        #expect(inline.count >= 20, "the docs quote commands in their prose")
+        for (place, command) in inline {
+            let words = command.split(separator: " ").map(String.init)
+            let sub = words.count > 1 && subcommands.contains(words[1]) ? words[1] : "workbench"
+            if help[sub] == nil { help[sub] = try runProcess([bin, sub, "--help"]).stdout }
+            // Options are the words that start with "--" (not a "--" inside a quoted text).
+            for option in words.filter({ $0.hasPrefix("--") && $0.count > 2 }).map({ $0.prefix { $0 != "=" } }) {
+                let text = help[sub] ?? ""
+                #expect(
+                    text.contains(option + " ") || text.contains(option + "\n") || text.contains(option + ","),
+                    "\(place): `\(command)`: \(option) is not an option of \(sub)")
+            }
+        }
+    }
+
     @Test(arguments: DocsExamplesTests.usages)
     func usageLineNamesRealOptions(_ example: DocExample) throws {
         let words = example.command.split(separator: " ").map(String.init)
@@ -161,6 +187,32 @@ struct DocExample: Sendable, CustomStringConvertible {
             }
             return parse(text, file: name)
         }
+    }
+
+    /// Every `bertscope …` code span of README.md and docs/*.md outside the
+    /// fenced blocks, a span broken over lines joined: (file:line, command).
+    static func inlineCommands() -> [(String, String)] {
+        let root = Fixtures.packageRoot
+        let docs =
+            ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("docs").path)) ?? [])
+            .filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
+        var out: [(String, String)] = []
+        for name in ["README.md"] + docs {
+            guard let text = try? String(contentsOf: root.appendingPathComponent(name), encoding: .utf8) else {
+                continue
+            }
+            var prose = "", fenced = false
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.drop(while: { $0 == " " }).hasPrefix("```") { fenced.toggle(); prose += "\n"; continue }
+                prose += (fenced ? "" : line) + "\n"
+            }
+            for m in prose.matches(of: #/`(bertscope [^`]+)`/#) {
+                let line = prose[..<m.range.lowerBound].filter { $0 == "\n" }.count + 1
+                let command = m.output.1.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                out.append(("\(name):\(line)", command))
+            }
+        }
+        return out
     }
 
     /// The examples in `text`'s fenced blocks. A fence may be indented (inside a list item); its
