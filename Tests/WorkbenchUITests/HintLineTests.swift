@@ -26,6 +26,12 @@ import Testing
         s.attention.finder = HeadFinderState()
         #expect(line(s) == "↑ ↓ head  ← → measure  Enter open  Esc close  Ctrl-P all keys")
         #expect(line(state(.probing)) == "r representation  Ctrl-P all keys")
+        // The teaching panels say how to leave them (and the arithmetic how to step through dₕ).
+        s.attention.finder = nil
+        s.attention.panel = .arithmetic
+        #expect(line(s).hasPrefix("x close  { } dimension  "), "\(line(s))")
+        s.attention.panel = .anatomy
+        #expect(line(s).hasPrefix("A close  "), "\(line(s))")
         #expect(KeyHints.hints(state(.attention), Extent()).count <= KeyHints.limit)
     }
 

@@ -147,27 +147,14 @@ public struct Binding: Sendable {
     func disabled(_ s: WorkbenchState, _ e: Extent) -> String? { disabledReason?(s, e) }
 }
 
-extension [Binding] {
-    /// These bindings, those whose first key `labels` names hinted with its label.
-    func hinting(_ labels: [Key: String]) -> [Binding] {
-        map { b in b.keys.first.flatMap { labels[$0] }.map { b.hint($0) } ?? b }
-    }
-}
-
 public enum KeyMap {
     /// Every binding, in help order: global and pane-wide ones, then each pane's own.
     public static let bindings: [Binding] =
-        GlobalBindings.all + TokensPane.bindings.hinting(tokensHints) + AttentionPane.bindings
+        GlobalBindings.all + TokensPane.bindings + AttentionPane.bindings
         + OverviewGrid.bindings + HeadFinder.bindings + ImportanceGrid.bindings + PatchingGrid.bindings
         + ComparisonGrid.bindings + AttentionPanels.all.flatMap(\.bindings)
         + PredictionsPane.bindings
         + ProbingPane.bindings + TourBanner.bindings + OverlayBindings.all
-
-    /// The tokens pane's hints, by the first key of their binding (its key
-    /// file is another change's; the other panes mark theirs in place).
-    static let tokensHints: [Key: String] = [
-        .left: "token", .right: "token", .char("m"): "mask", .char("M"): "whole word",
-    ]
 
     /// The binding for `key` in the first context of `chain` that binds it.
     static func binding(for key: Key, in chain: [Context]) -> Binding? {

@@ -38,10 +38,10 @@ enum ArithmeticPanel {
         keys: [
             .state([.char("{")], .arithmetic, "previous dimension of qᵢ and kⱼ (its exact values)") { s, e in
                 s.attention.panelCursor = max(0, min(e.headDim - 1, s.attention.panelCursor) - 1)
-            },
+            }.hint("dimension"),
             .state([.char("}")], .arithmetic, "next dimension of qᵢ and kⱼ") { s, e in
                 s.attention.panelCursor = min(e.headDim - 1, s.attention.panelCursor + 1)
-            },
+            }.hint("dimension"),
         ],
         onOpen: { $0.panelCursor = 0 },
         request: { s, _ in (.arithmetic, AnalysisRequest(ArithmeticRequest(layer: s.layer, head: s.head))) },

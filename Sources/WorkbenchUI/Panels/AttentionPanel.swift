@@ -36,7 +36,7 @@ extension AttentionPanel {
         }
         let close = Binding.state([key, .escape], context, "close the \(context.rawValue.lowercased())") { s, _ in
             s.attention.panel = nil
-        }
+        }.hint("close")
         return AttentionPanel(
             context: context, bindings: [open, close] + keys, request: request,
             derive: { snap, sel, s in PanelView(context, derive(snap, sel, s)) },
