@@ -141,6 +141,8 @@ public struct TaskResult: Sendable {
     public var explaining = false
     /// A long text: each window's predicted label and its score, window by window.
     public var windowLabels: [(window: Int, label: String, score: Float)] = []
+    /// Set while the other windows' labels are computed (after the shown window's answer and explanation).
+    public var labellingWindows = false
     /// A long text: the explained class in every other window (same class, same method), window by window.
     public var windowExplanations: [WindowExplanation] = []
     /// Set while the other windows are still being explained (the shown one is done).

@@ -61,6 +61,23 @@ import Tokenizers
         #expect(s.snapshot.result?.task?.explaining == false)
     }
 
+    /// A long text's answer for the shown window comes first; every other
+    /// window's label follows as its own record (it waited for all the windows).
+    @Test func aLongTextsShownWindowIsAnsweredBeforeTheOtherWindows() throws {
+        let dir = Fixtures.model("heads/bert-sequence")
+        let model = LoadedModel(
+            directory: dir, encoder: try BertEncoder(directory: dir), tokenizer: try Tokenizer.load(directory: dir))
+        let text = Array(repeating: "he said that it was here and the one was there", count: 12).joined(separator: " ")
+        let (s, seen) = Self.publications(
+            model, SessionInput(text: text), early: { $0.task.map { !$0.labels.isEmpty } },
+            late: { ($0.task?.windowLabels.count ?? 0) > 1 })
+        let answer = try #require(seen.firstIndex { $0.early && !$0.late }, "\(seen)")
+        let windows = try #require(seen.firstIndex { $0.late }, "\(seen)")
+        #expect(answer < windows)
+        let r = try #require(s.snapshot.result)
+        #expect(r.task?.windowLabels.count == r.windows?.count && r.task?.labellingWindows == false)
+    }
+
     /// A result shown again from the cache is a new version too (the frame loop redraws).
     @Test func aCacheHitIsANewVersion() {
         let s = ModelSession(model: ModelSessionTests.model, input: SessionInput(text: "a"))

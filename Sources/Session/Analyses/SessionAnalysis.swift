@@ -10,6 +10,7 @@ public struct AnalysisKind: Hashable, Sendable, CustomStringConvertible {
 
     public static let mixing = AnalysisKind("mixing"), task = AnalysisKind("task")
     public static let taskExplanation = AnalysisKind("taskExplanation")
+    public static let windowLabels = AnalysisKind("windowLabels")
     public static let nextSentence = AnalysisKind("nextSentence")
     public static let importance = AnalysisKind("importance")
     public static let windowExplanations = AnalysisKind("windowExplanations")
@@ -62,7 +63,8 @@ struct SessionAnalysis: Sendable {
     /// In the order they run: the view on screen first (context mixing), then
     /// the task head's answer before its slower companions.
     static let all: [SessionAnalysis] = [
-        .mixing, .headEntropies, .arithmetic, .anatomy, .task, .nextSentence, .taskExplanation, .importance,
+        .mixing, .headEntropies, .arithmetic, .anatomy, .task, .nextSentence, .taskExplanation, .windowLabels,
+        .importance,
         .windowExplanations, .maskElsewhere,
         .patching,
         .comparison, .flow,

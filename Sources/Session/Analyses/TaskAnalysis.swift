@@ -11,10 +11,35 @@ extension SessionAnalysis {
             guard let model = s.taskModel,
                 let answer = s.analyzeTask(
                     model, r.input, r.encoding, windows: s.shownWindowOnly ? [] : r.windowEncodings,
-                    shownWindow: r.windows?.index, isCancelled: ctx.isCancelled)
+                    isCancelled: ctx.isCancelled)
             else { return false }
             r.task = answer
             r.task?.otherWindowsNotRun = s.shownWindowOnly && r.windows != nil
+            return true
+        })
+
+    /// A long text's label in every window (the head on each), so the
+    /// document's other parts are not hidden; after the shown window's answer
+    /// and explanation, one pass a window.
+    static let windowLabels = SessionAnalysis(
+        kind: .windowLabels,
+        wanted: { _, r in r.task?.labellingWindows == true },
+        run: { s, r, ctx in
+            guard let model = s.taskModel, let task = r.task else { return false }
+            let windows = r.windowEncodings
+            var labels: [(window: Int, label: String, score: Float)] = []
+            var head = model
+            head.ablation = s.ablation(r.input, on: model.encoder)
+            for (k, we) in windows.enumerated() {
+                if ctx.isCancelled() { return false }
+                ctx.progress(k, windows.count)
+                // The shown window's scores are the answer already on screen.
+                let scores = k == r.windows?.index ? task.labels : ((try? head.classify(we)) ?? [])
+                guard let best = scores.max(by: { $0.score < $1.score }) else { continue }
+                labels.append((k, best.label, best.score))
+            }
+            r.task?.windowLabels = labels
+            r.task?.labellingWindows = false
             return true
         })
 
@@ -67,7 +92,7 @@ extension ModelSession {
     /// the `taskExplanation` record explains after the labels are shown.
     /// nil when `isCancelled` says a newer input is waiting.
     func analyzeTask(
-        _ model: TaskModel, _ input: SessionInput, _ e: Encoding, windows: [Encoding] = [], shownWindow: Int? = nil,
+        _ model: TaskModel, _ input: SessionInput, _ e: Encoding, windows: [Encoding] = [],
         isCancelled: @escaping @Sendable () -> Bool
     ) -> TaskResult? {
         var task = model
@@ -83,16 +108,8 @@ extension ModelSession {
                     intact.ablation = HeadSet()
                     out.intact = try intact.classify(e)
                 }
-                // A long text: the head on every window, so the document's other parts are not hidden.
-                if windows.count > 1 {
-                    for (k, we) in windows.enumerated() {
-                        if isCancelled() { return nil }
-                        // The shown window is `e`, classified just above.
-                        let scores = k == shownWindow ? out.labels : try task.classify(we)
-                        guard let best = scores.max(by: { $0.score < $1.score }) else { continue }
-                        out.windowLabels.append((k, best.label, best.score))
-                    }
-                }
+                // A long text: the other windows are labelled by their own record, after this answer.
+                out.labellingWindows = windows.count > 1
                 let labels = out.labels
                 out.target = LoadedModel.explainedClass(asked: input.explainTarget, labels: labels.count) { labels }
                 out.explaining = true

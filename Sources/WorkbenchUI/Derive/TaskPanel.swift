@@ -73,7 +73,9 @@ public struct TaskPanel: Equatable, Sendable {
     ) -> TaskPanel {
         var p = TaskPanel(kind: t.kind)
         p.error = t.error
-        if !t.windowLabels.isEmpty {
+        if t.labellingWindows {
+            p.windows = Segments("by window: labelling the other windows…")
+        } else if !t.windowLabels.isEmpty {
             p.windows = Segments(
                 "by window:",
                 t.windowLabels.map { w in
