@@ -1,3 +1,4 @@
+import Foundation
 import Analysis
 import Checkpoint
 import Encoder
@@ -163,7 +164,21 @@ public struct MLMResult: Sendable {
     public var lab: MaskingLab? = nil
     /// With heads ablated: the intact model's probability of each shown guess, by position and id.
     public var intact: [Int: [Int: Float]] = [:]
+    /// The whole softmax over the vocabulary at the first `distributionLimit`
+    /// masks: what a display-only temperature renormalizes.
+    public var distributions: [Int: [Float]] = [:]
+    public static let distributionLimit = 8
     public var error: String? = nil
+
+    /// Softmax temperature `t` at `position`: p ↦ p^(1/t) / Σ q^(1/t) over
+    /// the whole vocabulary (the logits divided by t); nil without its distribution.
+    public func tempering(at position: Int, temperature t: Float) -> ((Float) -> Float)? {
+        guard let d = distributions[position], t > 0, t.isFinite else { return nil }
+        let e = 1 / Double(t)
+        let z = d.reduce(0.0) { $0 + pow(Double($1), e) }
+        guard z > 0, z.isFinite else { return nil }
+        return { p in Float(pow(Double(p), e) / z) }
+    }
 }
 
 /// What the UI draws from: the latest input and the newest result the

@@ -328,6 +328,9 @@ extension ModelSession {
             guard e.ids.contains(mlm.maskId) else { return out }
             let t = try trace ?? mlm.forward(e.ids, e.typeIds)
             out.predictions = try mlm.predict(e, trace: t, k: 10)
+            // The full softmax of the first masks: the predictions pane's temperature experiment renormalizes it.
+            let kept = out.predictions.prefix(MLMResult.distributionLimit).map(\.position)
+            for (p, d) in zip(kept, try mlm.distributions(t, positions: kept)) { out.distributions[p] = d }
             if !mlm.ablation.isEmpty {
                 // Beside the ablated model's answer, the intact model's, for the same tokens.
                 var intact = mlm

@@ -31,5 +31,6 @@ extension EncodeResult {
         return 4096 + (trace?.approximateBytes ?? 0) + (comparison?.trace?.approximateBytes ?? 0)
             + flow * MemoryLayout<Float>.stride + windows + encoding.count * 64 + (mixing?.approximateBytes ?? 0)
             + outcomes.values.reduce(0) { $0 + $1.approximateBytes }
+            + (mlm?.distributions.values.reduce(0) { $0 + $1.count * MemoryLayout<Float>.stride } ?? 0)
     }
 }

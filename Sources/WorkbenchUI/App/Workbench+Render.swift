@@ -206,7 +206,8 @@ extension Workbench {
         }
         if layout.predictions != nil {
             v.predictions = deriver.predictionsView(
-                r, progress: snap.progress(of: .windowExplanations).map { ($0.done, $0.total) })
+                r, progress: snap.progress(of: .windowExplanations).map { ($0.done, $0.total) },
+                temperature: state.predictions.temperature)
         }
         if let b = second { v.second = secondView(b) }
         if layout.probing != nil {

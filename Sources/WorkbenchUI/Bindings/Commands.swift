@@ -97,6 +97,10 @@ enum Commands {
             s, arg, c in s.showWindow(arg, of: c.windows)
         },
         Command(
+            "temperature", ":temperature T",
+            "experiment: the masked LM's guesses at softmax temperature T (0.05–20; 1 is the model's own), display only"
+        ) { s, arg, _ in s.setTemperature(arg) },
+        Command(
             "layers", ":layers published|masked-lm|task|next-sentence",
             "whose layers the attention, x-ray and probing show: the published ones or a head's retrained ones (L cycles)",
             arguments: { c in c.facts.layerChoices.map(\.rawValue) }
@@ -339,6 +343,15 @@ extension WorkbenchState {
         guard let n = Int(arg), (1...count).contains(n) else { return fail(":window takes 1…\(count)") }
         window = n - 1
         return .inputChanged
+    }
+
+    mutating func setTemperature(_ arg: String) -> Effect {
+        guard let t = Float(arg), t.isFinite, (0.05...20).contains(t) else {
+            return fail(":temperature takes a number from 0.05 to 20 (1: the model's own softmax)")
+        }
+        predictions.temperature = t
+        say(t == 1 ? "the model's own softmax again" : "experiment: softmax temperature \(arg) (display only)")
+        return .none
     }
 
     mutating func showLayers(_ arg: String, of f: ModelFacts) -> Effect {

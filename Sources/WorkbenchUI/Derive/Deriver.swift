@@ -23,6 +23,7 @@ final class Deriver {
     private var attention: (key: AttentionKey, view: AttentionView)?
     private var finder: (key: FinderKey, view: HeadFinderView)?
     private var comparison: (key: MapKey, view: ComparisonView)?
+    private var temperedCache: (input: SessionInput, t: Float, view: PredictionsView)?
 
     init(facts: ModelFacts, tokenizer: Tokenizer) { self.model = facts; self.tokenizer = tokenizer }
 
@@ -172,7 +173,9 @@ final class Deriver {
 }
 
 extension Deriver {
-    func predictionsView(_ r: EncodeResult?, progress: (done: Int, total: Int)? = nil) -> PredictionsView {
+    func predictionsView(
+        _ r: EncodeResult?, progress: (done: Int, total: Int)? = nil, temperature: Float = 1
+    ) -> PredictionsView {
         var v: PredictionsView
         if let r, let t = r.task {
             v = PredictionsView(
@@ -188,9 +191,29 @@ extension Deriver {
             v = PredictionsView(content: .task(waiting), headNote: model.taskNote)
         } else {
             v = predictionsContent(r)
+            if temperature != 1, let r { v = tempered(v, r, temperature) }
         }
         v.pair = r.flatMap(pairAnswer)
         return v
+    }
+
+    /// The guesses' probabilities at softmax temperature `t` (display only:
+    /// the model's answer is at 1), memoized: each mask sums its whole vocabulary once.
+    private func tempered(_ v: PredictionsView, _ r: EncodeResult, _ t: Float) -> PredictionsView {
+        guard let mlm = r.mlm, case .masks(var masks, let ltr, let mc, let lab, let error) = v.content else { return v }
+        if let c = temperedCache, c.input == r.input, c.t == t { return c.view }
+        var missing = 0
+        for i in masks.indices {
+            guard let f = mlm.tempering(at: masks[i].position, temperature: t) else { missing += 1; continue }
+            for g in masks[i].guesses.indices { masks[i].guesses[g].probability = f(masks[i].guesses[g].probability) }
+        }
+        var out = v
+        out.content = .masks(masks: masks, leftToRight: ltr, mostConfident: mc, lab: lab, error: error)
+        out.experiment =
+            String(format: "experiment: softmax temperature %g (display only; the model answers at 1)", t)
+            + (missing > 0 ? " · masks after the \(MLMResult.distributionLimit)th stay at 1" : "")
+        temperedCache = (r.input, t, out)
+        return out
     }
 
     /// Every typed pair gets the pair head's verdict, or a word that there is none.

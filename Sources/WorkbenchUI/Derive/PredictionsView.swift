@@ -91,6 +91,8 @@ public struct PredictionsView: Equatable, Sendable {
     /// Where the head came from when it is not the checkpoint's own.
     public var headNote: String?
     public var pair: Pair?
+    /// A what-if on screen (a softmax temperature): said above the numbers it changed.
+    public var experiment: String?
 
     public init(content: Content, headNote: String? = nil, pair: Pair? = nil) {
         self.content = content; self.headNote = headNote; self.pair = pair

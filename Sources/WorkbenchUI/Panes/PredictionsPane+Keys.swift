@@ -11,6 +11,14 @@ extension PredictionsPane {
         .state([.char("r")], .predictions, "iterative fill: left to right / most confident first") { s, _ in
             s.predictions.mostConfidentFirst.toggle()
         },
+        .state(
+            [.char("T")], .predictions,
+            "experiment: the softmax temperature of the guesses, in turn: 1 → 2 → 0.5 (display only; :temperature T sets any)"
+        ) { s, _ in
+            let steps: [Float] = [1, 2, 0.5]
+            s.predictions.temperature =
+                steps[((steps.firstIndex(of: s.predictions.temperature) ?? -1) + 1) % steps.count]
+        }.unless(noMasks).hint("temperature"),
         Binding([.char("b")], .predictions, "masking lab: BERT's 15% / 80-10-10 corruption with a new seed") { s, _ in
             s.labSeed = (s.labSeed ?? 0) &+ 1
             return .inputChanged

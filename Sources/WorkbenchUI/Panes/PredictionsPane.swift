@@ -13,6 +13,7 @@ enum PredictionsPane {
         var w = Writer(area: inner)
         let t = c.theme
         if let pair = v.pair { drawPair(pair, &w, &c) }
+        if let e = v.experiment { w.line(e, t.style(.accent, [.bold]), &c) }
         switch v.content {
         case .noHead(let model):
             w.line("\(model) has no masked-LM head.", t.style(.error, [.bold]), &c)

@@ -103,6 +103,8 @@ public struct PredictionsState: Equatable, Sendable {
     public var explainMethod = AttributionMethod.integratedGradients
     public var explainTarget: Int?
     public var explainCursor = 1
+    /// A what-if: the masked-LM's softmax at this temperature (display only; 1 is the model's own).
+    public var temperature: Float = 1
     public init() {}
 }
 
