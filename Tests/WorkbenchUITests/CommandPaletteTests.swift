@@ -28,7 +28,7 @@ import Testing
     @Test func everyKeyAndCommandIsListedFromTheRecords() {
         let entries = CommandPalette.entries(tokensState())
         let keys = KeyMap.bindings.filter { !CommandPalette.ownKeys.contains($0.context) }
-        #expect(entries.count == keys.count + Commands.all.count)
+        #expect(entries.count == keys.count + Commands.all.count + Glossary.all.count)
         for b in keys {
             #expect(entries.contains { $0.help == b.help && $0.place == b.context.rawValue }, "\(b.help)")
         }
@@ -86,7 +86,7 @@ import Testing
     @Test func enterOnACommand() {
         let w = makeWorkbench("the cat")
         w.state.focus = .tokens
-        w.pick("layer N")
+        w.pick(":layer N")
         #expect(w.state.overlay == .command(LineEditor("layer ")))
         w.type("2")
         w.press(.enter)

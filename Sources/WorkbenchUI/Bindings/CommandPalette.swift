@@ -8,6 +8,8 @@ enum CommandPalette {
             /// The binding at this index of `KeyMap.bindings`.
             case key(Int)
             case command(String)
+            /// The entry at this index of `Glossary.all`: Enter jumps to the view that shows it.
+            case glossary(Int)
         }
         /// What to press or type: "[", "← h", ":layer N".
         let keys: String
@@ -39,8 +41,17 @@ enum CommandPalette {
         let commands = Commands.all.enumerated().map { k, c in
             Entry(keys: c.usage, help: c.help, place: "command", action: .command(c.name), rank: near.count + k)
         }
+        let terms = Glossary.all.enumerated().map { k, g in
+            Entry(keys: g.term, help: g.text, place: "glossary", action: .glossary(k), rank: k)
+        }
+        if case .palette(let p) = s.overlay, p.glossaryOnly { return terms }
         return near.enumerated().map { keyEntries($1, $0) } + commands
             + far.enumerated().map { keyEntries($1, near.count + commands.count + $0) }
+            + terms.map {
+                Entry(
+                    keys: $0.keys, help: $0.help, place: $0.place, action: $0.action,
+                    rank: keys.count + commands.count + $0.rank)
+            }
     }
 
     /// The entries `query` matches, best first: a key typed exactly (`M`,
@@ -65,6 +76,10 @@ enum CommandPalette {
         s.overlay = .none
         switch e.action {
         case .key(let i): return .runKey(i)
+        case .glossary(let i):
+            guard let g = Glossary.all[safe: i] else { return .none }
+            Glossary.open(g, &s)
+            return .submit
         case .command(let name):
             guard let c = Commands.named(name), c.usage.split(separator: " ").count > 1 else {
                 return .runCommand(name)

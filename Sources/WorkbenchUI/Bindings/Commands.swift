@@ -97,6 +97,11 @@ enum Commands {
             s, arg, c in s.showWindow(arg, of: c.windows)
         },
         Command(
+            "glossary", ":glossary [TERM]",
+            "the terms of a BERT course in two sentences each; Enter (or a TERM) jumps to the view that shows it live",
+            arguments: { _ in Glossary.all.map(\.term) }
+        ) { s, arg, _ in s.openGlossary(arg) },
+        Command(
             "temperature", ":temperature T",
             "experiment: the masked LM's guesses at softmax temperature T (0.05–20; 1 is the model's own), display only"
         ) { s, arg, _ in s.setTemperature(arg) },
@@ -343,6 +348,18 @@ extension WorkbenchState {
         guard let n = Int(arg), (1...count).contains(n) else { return fail(":window takes 1…\(count)") }
         window = n - 1
         return .inputChanged
+    }
+
+    mutating func openGlossary(_ arg: String) -> Effect {
+        guard !arg.isEmpty else {
+            overlay = .palette(PaletteState(glossaryOnly: true))
+            return .none
+        }
+        guard let g = Glossary.named(arg) else {
+            return fail("no glossary term like \"\(arg)\" (:glossary lists them)")
+        }
+        Glossary.open(g, &self)
+        return .submit
     }
 
     mutating func setTemperature(_ arg: String) -> Effect {

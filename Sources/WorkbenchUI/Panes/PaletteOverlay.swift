@@ -12,7 +12,10 @@ enum PaletteOverlay {
         let base = t.style(.foreground, bg: .selection), muted = t.style(.muted, bg: .selection)
         c.grid.fill(r, style: base)
         c.grid.box(
-            r, title: "Commands and keys · type to filter · ↑↓ · Enter runs · Esc closes",
+            r,
+            title: p.glossaryOnly
+                ? "Glossary · type to filter · ↑↓ · Enter shows it live · Esc closes"
+                : "Commands, keys and terms · type to filter · ↑↓ · Enter runs · Esc closes",
             style: t.style(.focusBorder, bg: .selection), titleStyle: t.style(.accent, bg: .selection, [.bold]))
         let inner = r.inset(by: 1)
         let all = CommandPalette.entries(s).count, matches = CommandPalette.matches(p.query.text, s)

@@ -69,7 +69,9 @@ public enum Overlay: Equatable, Sendable {
 public struct PaletteState: Equatable, Sendable {
     public var query = LineEditor()
     public var selected = 0
-    public init() {}
+    /// `:glossary`: the palette lists the glossary's terms only.
+    public var glossaryOnly = false
+    public init(glossaryOnly: Bool = false) { self.glossaryOnly = glossaryOnly }
 }
 
 /// A status-line message.
