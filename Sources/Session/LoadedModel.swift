@@ -105,9 +105,8 @@ public struct LoadedModel: Sendable {
             mlm = layered(file, config)
             retrained[.maskedLM] = overlayLayers(file)
             files[.maskedLM] = mlmOverlay
-            note =
-                "head on its own \(spanText(overlayLayers(file))), trained by BertScope on public-domain text"
-                + (file.metadata["cloze_top5"].map { " (cloze top-5 \(Int((Double($0) ?? 0) * 100))%)" } ?? "")
+            note = Self.note(
+                "BertScope head", file, figure: ("cloze_top5", "cloze top-5"), trainedOn: "public-domain text")
         }
         var task: (@Sendable () -> BertEncoder?)? = nil
         var taskNote: String? = nil
@@ -117,9 +116,8 @@ public struct LoadedModel: Sendable {
             task = layered(file, taskConfig)
             retrained[.task] = overlayLayers(file)
             files[.task] = taskOverlay
-            taskNote =
-                "sentiment head on its own \(spanText(overlayLayers(file))), trained by BertScope on silver labels"
-                + heldOut(file)
+            taskNote = Self.note(
+                "BertScope sentiment head", file, figure: ("heldout_accuracy", "held-out"), trainedOn: "silver labels")
         }
         var nsp: (@Sendable () -> BertEncoder?)? = nil
         var nspNote: String? = nil
@@ -127,9 +125,9 @@ public struct LoadedModel: Sendable {
             nsp = layered(file, config)
             retrained[.nextSentence] = overlayLayers(file)
             files[.nextSentence] = nextSentenceOverlay
-            nspNote =
-                "next-sentence head on its own \(spanText(overlayLayers(file))), trained by BertScope on public-domain text"
-                + heldOut(file)
+            nspNote = Self.note(
+                "BertScope next-sentence head", file, figure: ("heldout_accuracy", "held-out"),
+                trainedOn: "public-domain text")
         }
         return LoadedModel(
             directory: dir, encoder: encoder, tokenizer: tokenizer, mlmEncoder: mlm, headNote: note,
@@ -137,10 +135,15 @@ public struct LoadedModel: Sendable {
             retrained: retrained, overlayFiles: files)
     }
 
-    /// " (held-out accuracy 89%)" from an overlay's metadata, else nothing.
-    private static func heldOut(_ file: SafeTensorsFile) -> String {
-        file.metadata["heldout_accuracy"].map { " (held-out accuracy \(Int(((Double($0) ?? 0) * 100).rounded()))%)" }
-            ?? ""
+    /// "BertScope head on layers 4–6 · cloze top-5 41% · public-domain text":
+    /// whose layers answer and how well first, since a title is cut from the right.
+    private static func note(
+        _ head: String, _ file: SafeTensorsFile, figure: (key: String, name: String), trainedOn: String
+    ) -> String {
+        let value = file.metadata[figure.key].flatMap(Double.init).map {
+            " · \(figure.name) \(Int(($0 * 100).rounded()))%"
+        }
+        return "\(head) on \(spanText(overlayLayers(file)))" + (value ?? "") + " · " + trainedOn
     }
 
     /// A BertScope overlay file when it exists and names this model as its base.

@@ -6,7 +6,7 @@ import Foundation
 /// Which layers the views show. The default model's heads come as overlays
 /// that retrain its top layers, so "the model" is several encoders: the
 /// published checkpoint, and each head's own. Attention, hidden states,
-/// probing and the x-ray read the encoder chosen here.
+/// probing, the arithmetic and the layer anatomy read the encoder chosen here.
 public enum ShownLayers: String, CaseIterable, Hashable, Sendable {
     case published
     case maskedLM = "masked-lm"

@@ -199,7 +199,7 @@ import TestSupport
         let r = try run(["nsp", "She opened the fridge.", "It was empty."])
         #expect(r.status == 0 && r.stdout == "is next 72.79%, not next 27.21%\n", "\(r.stdout)\(r.stderr)")
         let note =
-            "next-sentence head on its own layers 5–6, trained by BertScope on public-domain text (held-out accuracy 72%)"
+            "BertScope next-sentence head on layers 5–6 · held-out 72% · public-domain text"
         #expect(r.stderr.contains(note))
     }
 }

@@ -54,7 +54,7 @@ import TestSupport
         try t.send(Self.sentence, literal: true)
         _ = try t.waitFor(text: "▶ negative")  // the labels first, their attribution after
         var screen = try t.waitFor(text: "why \"negative\"? integrated-gradients")
-        #expect(screen.contains("Classification · sentiment head on its own layers 5–6, trained by"))
+        #expect(screen.contains("Classification · BertScope sentiment head on layers 5–6 · held-out "))
         for _ in 0..<4 { try t.send("Tab") }
         for _ in 0..<4 { try t.send("l") }
         screen = try t.waitFor(text: "\"terrible\" +")

@@ -196,7 +196,7 @@ import TestSupport
         let t = try Tmux.bertscope(width: 140, height: 42, state: state, "'the cat sat on the [MASK] .'")
         // The whole answer, not a frame caught while tmux was still applying it.
         let s = try t.waitFor("the predictions pane") {
-            $0.contains("┌ Predictions · head on its own layers 4–6, trained") && $0.contains("mask 1/1 at #6")
+            $0.contains("┌ Predictions · BertScope head on layers 4–6 · cloze top-5") && $0.contains("mask 1/1 at #6")
                 && $0.contains("logit lens") && !$0.contains("computing")
         }
         #expect(s.contains("bottom") || s.contains("floor") || s.contains("table"), "a place for the cat to sit")
@@ -224,7 +224,7 @@ import TestSupport
         try t.send("L")
         let task = try t.waitFor("layer 6 of the task head") {
             $0.contains("layer 6/6 · head 1/12 · task head's layers (5–6 retrained)")
-                && $0.contains("x-ray: task head's layers") && !$0.contains("⟳")
+                && !$0.contains("⟳")
         }
         #expect(cell(published) != nil && cell(task) != nil && cell(published) != cell(task), "\(task)")
         try t.send("L")

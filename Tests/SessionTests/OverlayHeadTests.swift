@@ -16,7 +16,7 @@ import TestSupport
         let m = try LoadedModel.load(dir.path, mlmOverlay: Self.overlay)
         let mlm = try #require(m.mlmEncoder)
         #expect(mlm !== m.encoder && !m.encoder.hasMaskedLMHead && mlm.hasMaskedLMHead)
-        #expect(m.headNote?.hasPrefix("head on its own layers 4–6, trained by BertScope on public-domain text") == true)
+        #expect(m.headNote?.hasPrefix("BertScope head on layers 4–6 · cloze top-5 ") == true)
         // The encoder the panes show is the published checkpoint, untouched by the overlay.
         let ids = m.tokenizer.encode("The cat sat on the mat.").ids
         #expect(try m.encoder.forward(ids: ids) == (try plain.encoder.forward(ids: ids)))

@@ -393,8 +393,9 @@ import Testing
         expectGolden("probing-none-44x20", frame(v, ViewFixtures.state(.probing), 44, 20))
     }
 
-    /// A model whose heads retrained its top layers: the tokens (x-ray),
-    /// attention and probing titles name the layers they show; without probes
+    /// A model whose heads retrained its top layers: the attention and
+    /// probing titles name the layers they show (the tokens pane's x-ray is
+    /// the tokenizer's, the same for every layer set); without probes
     /// on a head's layers, the pane gives the command that trains them.
     @Test func panesNameTheLayersTheyShow() {
         var v = ViewFixtures.view()
@@ -402,7 +403,7 @@ import Testing
         var s = ViewFixtures.state(.attention)
         s.attention.row = 2; s.attention.column = 5
         let g = frame(v, s, 160, 48)
-        #expect(g.text.contains("Tokens (") && g.text.contains(" · x-ray: task head's layers (5–6 retrained)"))
+        #expect(g.text.contains("Tokens (8) ─") && !g.text.contains("x-ray: task"))
         #expect(g.text.contains("head 1/3 · task head's layers (5–6 retrained)"))
         expectGolden("layers-shown-160x48", g)
         v.probing = ProbingView(content: .noProbes(estimate: "a few minutes per task", layers: "task"))

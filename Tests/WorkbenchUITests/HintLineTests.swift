@@ -40,7 +40,7 @@ import Testing
         var e = Extent(tokens: 8)
         #expect(line(state(.predictions), e) == "b masking lab  Ctrl-P all keys")
         e.masks = 2
-        #expect(line(state(.predictions), e) == "↑ ↓ mask  b masking lab  Ctrl-P all keys")
+        #expect(line(state(.predictions), e) == "↑ ↓ mask  T temperature  b masking lab  Ctrl-P all keys")
         e.masks = 0; e.taskTokens = 8; e.labels = 2
         #expect(line(state(.predictions), e) == "b masking lab  e method  c class  ← → token  Ctrl-P all keys")
         var lab = state(.predictions)

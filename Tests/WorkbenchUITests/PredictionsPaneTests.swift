@@ -136,7 +136,7 @@ import Tokenizers
         with.session.waitUntilIdle()
         g = with.render(width: 160, height: 48)
         #expect(g.contains("next sentence (NSP head): does B follow A?") && g.contains(" 72.79%"), "\(g)")
-        #expect(g.contains("next-sentence head on its own layers 5–6") && g.contains("Classification"))
+        #expect(g.contains("BertScope next-sentence head on layers 5–6") && g.contains("Classification"))
     }
 
     /// `a` knocks out the head shown; `:ablate` sets several. Every pane shows

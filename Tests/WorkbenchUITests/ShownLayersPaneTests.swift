@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 @testable import WorkbenchUI
 
-/// `L` and `:layers`: the attention, x-ray and probing show the published
+/// `L` and `:layers`: the attention (its arithmetic and anatomy) and probing show the published
 /// layers or the layers a head retrained, and every title says which.
 @Suite struct ShownLayersPaneTests {
     static func defaultWithHeads() throws -> LoadedModel {
@@ -20,7 +20,7 @@ import TestSupport
         let w = makeWorkbench("The movie was absolutely wonderful.", model: try Self.defaultWithHeads())
         w.press(.escape)
         var g = w.render(width: 160, height: 48)
-        #expect(g.contains("head 1/12 · published layers") && g.contains("x-ray: published layers"), "\(g)")
+        #expect(g.contains("head 1/12 · published layers") && !g.contains("x-ray: published"), "\(g)")
         let published = w.snapshot.result?.trace
         w.press(.char("L"))
         #expect(w.state.layers == .maskedLM && w.snapshot.result?.input.layers == .maskedLM)
@@ -28,7 +28,7 @@ import TestSupport
         #expect(g.contains("head 1/12 · masked-LM head's layers (4–6 retrained)"), "\(g)")
         w.press(.char("L"))
         g = w.render(width: 160, height: 48)
-        #expect(g.contains("x-ray: task head's layers (5–6 retrained)"), "\(g)")
+        #expect(g.contains("head 1/12 · task head's layers (5–6 retrained)"), "\(g)")
         // The map shown is the head's own: layer 6 differs from the published one.
         w.press(.tab, .char("]"), .char("]"), .char("]"), .char("]"), .char("]"))
         let shown = try #require(w.snapshot.result?.trace)
@@ -72,7 +72,9 @@ import TestSupport
         #expect(distance[4...].allSatisfy { $0.contains { $0 > 0.01 } })
         let g = w.render(width: 160, height: 48)
         let line = try #require(g.lines.first { $0.contains("A′: published layers") })
-        #expect(line.contains("most changed: L5") || line.contains("most changed: L6"), "\(line)")
+        #expect(
+            line.contains("moved most (JS): L5") || line.contains("moved most (JS): L6"),
+            "\(line)")
         #expect(!line.contains(" L1 H") && !line.contains(" L4 H"))
         #expect(g.contains("max |Δ| 0.000"), "layer 1 is the same in both")
         // Esc closes it; :compare TEXT afterwards compares sentences again.

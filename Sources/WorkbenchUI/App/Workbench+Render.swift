@@ -246,8 +246,7 @@ public enum FrameRenderer {
         if let tabs = layout.tabs { drawTabs(s.focus, tabs, &c) }
         if let r = layout.tokens {
             c.hits.add(r, .pane(.tokens))
-            TokensPane.render(
-                v.tokens, s.tokens, r, focused: s.focus == .tokens || s.focus.isInput, layers: v.layersShown, into: &c)
+            TokensPane.render(v.tokens, s.tokens, r, focused: s.focus == .tokens || s.focus.isInput, into: &c)
         }
         if let b = v.second, let right = layout.secondAttention {
             // Side by side: the first model on the left, the second on the right.

@@ -107,7 +107,7 @@ enum Commands {
         ) { s, arg, _ in s.setTemperature(arg) },
         Command(
             "layers", ":layers published|masked-lm|task|next-sentence",
-            "whose layers the attention, x-ray and probing show: the published ones or a head's retrained ones (L cycles)",
+            "whose layers the attention (its arithmetic and anatomy) and probing show: the published ones or a head's retrained ones (L cycles)",
             arguments: { c in c.facts.layerChoices.map(\.rawValue) }
         ) { s, arg, c in s.showLayers(arg, of: c.facts) },
         .io(

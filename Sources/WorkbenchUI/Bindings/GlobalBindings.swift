@@ -48,7 +48,7 @@ enum GlobalBindings {
         .effect([.char("n")], .panes, "next sample sentence", .nextSample),
         Binding(
             [.char("L")], .panes,
-            "whose layers the attention, x-ray and probing show, in turn: published → each head's retrained ones"
+            "whose layers the attention (its arithmetic and anatomy) and probing show, in turn: published → each head's retrained ones"
         ) { s, e in
             s.layers = e.layerChoices[wrapped((e.layerChoices.firstIndex(of: s.layers) ?? 0), 1, e.layerChoices.count)]
             return .inputChanged

@@ -20,7 +20,7 @@ public struct ComparisonView: Equatable, Sendable {
     /// What A′ is: `A′ "sentence"`, or the same sentence on other layers ("A′: published layers").
     public var heading = ""
     /// The heads whose attention moved most between A and A′ (Jensen–Shannon
-    /// distance of their rows, averaged): "most changed: L6 H3 0.41 · …".
+    /// distance of their rows, averaged): "moved most (JS): L6 H3 0.41 · …".
     public var changedMost: String?
 
     public init(
@@ -32,13 +32,13 @@ public struct ComparisonView: Equatable, Sendable {
         self.heading = "A′ \"\(textB)\""
     }
 
-    /// "most changed: L6 H3 0.41 · L6 H7 0.33 · L5 H1 0.20" from a [layer][head] distance table.
+    /// "moved most (JS): L6 H3 0.41 · L6 H7 0.33 · L5 H1 0.20" from a [layer][head] distance table.
     static func changedMost(_ distance: [[Float]]?, top: Int = 3) -> String? {
         guard let d = distance else { return nil }
         let cells = d.enumerated().flatMap { l, row in row.enumerated().map { (l, $0.offset, $0.element) } }
             .filter { $0.2.isFinite }.sorted { $0.2 > $1.2 }.prefix(top)
         guard !cells.isEmpty else { return nil }
-        return "most changed: "
+        return "moved most (JS): "
             + cells.map { String(format: "L%d H%d %.2f", $0.0 + 1, $0.1 + 1, $0.2) }.joined(separator: " · ")
     }
 

@@ -22,7 +22,7 @@ public struct FrameView: Equatable, Sendable {
     public var predictions: PredictionsView?
     public var probing: ProbingView?
     public var status: StatusView
-    /// Whose layers the attention, x-ray and probing show ("published layers",
+    /// Whose layers the attention (its arithmetic and anatomy) and probing show ("published layers",
     /// "task head's layers (5–6 retrained)"); nil when the model has one set.
     public var layersShown: String?
     /// The sizes the keys work within: which keys the hint line offers (one that cannot act is left out).

@@ -31,6 +31,10 @@ enum PredictionsPane {
             if let error { w.line(error, t.style(.error), &c) }
             // What `b` asked for comes first, so it is on screen in any pane height.
             if let lab { drawLab(lab, &w, &c) }
+            // The typed masks are answered on the sentence as typed, not on the lab's corruption above.
+            if lab != nil, !masks.isEmpty {
+                w.line("your masks, on the sentence as typed (without the lab's changes):", t.style(.muted), &c)
+            }
             let selected = max(0, min(masks.count - 1, s.selectedMask))
             for (i, m) in masks.enumerated() { drawMask(m, i, of: masks.count, selected: i == selected, &w, &c) }
             drawFill(

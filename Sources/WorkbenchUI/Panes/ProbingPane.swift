@@ -107,7 +107,8 @@ enum ProbingPane {
     private static func drawDrift(_ d: ProbingView.Drift, _ r: Rect, _ c: inout Canvas) {
         let t = c.theme
         c.put(
-            "cosine to the same token one layer down (norm in brackets); 1.00 = unchanged", x: r.x, y: r.y,
+            "cosine to the same token one layer down (norm in brackets); 1.00 = unchanged, bright = moved most",
+            x: r.x, y: r.y,
             t.style(.muted), clip: r)
         let layers = d.cosine.first?.count ?? 0
         let cw = max(6, min(12, (r.width - 12) / max(1, layers)))
@@ -119,9 +120,11 @@ enum ProbingPane {
             for l in 0..<layers {
                 let cos = d.cosine[i][l], norm = d.norm[i][l]
                 let text = cw >= 11 ? String(format: "%.2f (%.0f)", cos, norm) : String(format: "%.2f", cos)
-                x = c.put(
-                    fit(text, cw), x: x, y: y, Style(fg: c.ramp ? t.heat(max(0, 1 - cos)) : t.color(.foreground)),
-                    clip: r)
+                // Theme roles, not the heat ramp: its low end is the background's colour in some themes.
+                let change = 1 - cos
+                let style =
+                    change > 0.3 ? t.style(.accent, [.bold]) : change > 0.1 ? t.style(.foreground) : t.style(.muted)
+                x = c.put(fit(text, cw), x: x, y: y, style, clip: r)
             }
         }
     }

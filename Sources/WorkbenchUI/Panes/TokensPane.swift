@@ -3,11 +3,8 @@ import TextCells
 /// The tokenization pane: the text with every token's span marked, a table
 /// of piece / id / word / type, and an x-ray of the selected word.
 enum TokensPane {
-    /// `layers`: whose hidden states the x-ray shows, named in the title when the model has several.
-    static func render(
-        _ v: TokensView?, _ s: TokensState, _ r: Rect, focused: Bool, layers: String? = nil, into c: inout Canvas
-    ) {
-        c.frame(r, title: "Tokens (\(v?.rows.count ?? 0))" + (layers.map { " · x-ray: " + $0 } ?? ""), focused: focused)
+    static func render(_ v: TokensView?, _ s: TokensState, _ r: Rect, focused: Bool, into c: inout Canvas) {
+        c.frame(r, title: "Tokens (\(v?.rows.count ?? 0))", focused: focused)
         let inner = r.inset(by: 1)
         guard inner.width > 4, inner.height > 0, let v, !v.rows.isEmpty else { return }
         let selected = max(0, min(v.rows.count - 1, s.selected))

@@ -30,7 +30,7 @@ public struct WorkbenchState: Equatable, Sendable {
     public var comparisonLayers: ShownLayers?
     /// The window of a long text shown (`<` `>`, `:window N`); the session keeps it in range.
     public var window = 0
-    /// Whose layers the attention, x-ray and probing show (`L`, `:layers`): the published ones or a head's.
+    /// Whose layers the attention (its arithmetic and anatomy) and probing show (`L`, `:layers`): the published ones or a head's.
     public var layers: ShownLayers = .published
     public var overlay: Overlay = .none
     public var zoomed = false
