@@ -243,7 +243,7 @@ public enum FrameRenderer {
             layout.inputB,
             focused: s.focus == .inputB, into: &c)
         c.hits.add(layout.inputB, .inputB)
-        if let tabs = layout.tabs { drawTabs(s.focus, tabs, &c) }
+        if let tabs = layout.tabs { drawTabs(s.focus, tabs, names: paneNames(v), &c) }
         if let r = layout.tokens {
             c.hits.add(r, .pane(.tokens))
             TokensPane.render(v.tokens, s.tokens, r, focused: s.focus == .tokens || s.focus.isInput, into: &c)
@@ -275,7 +275,7 @@ public enum FrameRenderer {
             c.hits.add(r, .pane(.predictions))
             PredictionsPane.render(v.predictions, s.predictions, r, focused: s.focus == .predictions, into: &c)
         }
-        for slot in layout.shared { drawSlotTabs(slot, &c) }
+        for slot in layout.shared { drawSlotTabs(slot, names: paneNames(v), &c) }
         drawHints(v, s, layout, &c)
         StatusBar.render(v.status, layout.status, into: &c)
         if let tour = s.tour { TourBanner.render(tour, above: layout.status, &c) }
@@ -297,12 +297,18 @@ public enum FrameRenderer {
         }
     }
 
-    private static func drawTabs(_ focus: Focus, _ r: Rect, _ c: inout Canvas) {
+    /// What the tabs call each pane: the predictions pane is "Classification"
+    /// while a task head's answer is in it, as its title says.
+    private static func paneNames(_ v: FrameView) -> [Focus: String] {
+        var predictions = "Predictions"
+        if case .task = v.predictions?.content { predictions = "Classification" }
+        return [.tokens: "Tokens", .attention: "Attention", .predictions: predictions, .probing: "Probing"]
+    }
+
+    private static func drawTabs(_ focus: Focus, _ r: Rect, names: [Focus: String], _ c: inout Canvas) {
         var x = r.x
-        for (name, f) in [
-            ("Tokens", Focus.tokens), ("Attention", Focus.attention), ("Predictions", Focus.predictions),
-            ("Probing", Focus.probing),
-        ] {
+        for f in [Focus.tokens, .attention, .predictions, .probing] {
+            let name = names[f] ?? ""
             let on = (focus == f) || (f == .tokens && focus.isInput)
             let end = c.put(
                 " \(name) ", x: x, y: r.y, on ? c.theme.style(.background, bg: .accent, [.bold]) : c.theme.style(.muted)
@@ -317,20 +323,17 @@ public enum FrameRenderer {
     /// tokens pane, which it feeds), left of a shared place's tabs.
     private static func drawHints(_ v: FrameView, _ s: WorkbenchState, _ layout: FrameLayout, _ c: inout Canvas) {
         guard let r = layout.rect(of: s.focus.isInput ? .tokens : s.focus) else { return }
-        let tabs = layout.shared.first { $0.rect == r }.flatMap(slotTabsStart)
+        let tabs = layout.shared.first { $0.rect == r }.flatMap { slotTabsStart($0, names: paneNames(v)) }
         HintLine.render(KeyHints.hints(s, v.extent), r, end: (tabs ?? r.maxX - 1) - 1, into: &c)
     }
 
-    private static func slotTabLabels(_ slot: FrameLayout.Slot) -> [String] {
-        let names: [Focus: String] = [
-            .tokens: "Tokens", .attention: "Attention", .predictions: "Predictions", .probing: "Probing",
-        ]
-        return slot.panes.map { " \(names[$0] ?? "") " }
+    private static func slotTabLabels(_ slot: FrameLayout.Slot, names: [Focus: String]) -> [String] {
+        slot.panes.map { " \(names[$0] ?? "") " }
     }
 
     /// Where a shared place's tabs begin on its bottom border (nil: too narrow for them).
-    private static func slotTabsStart(_ slot: FrameLayout.Slot) -> Int? {
-        let labels = slotTabLabels(slot)
+    private static func slotTabsStart(_ slot: FrameLayout.Slot, names: [Focus: String]) -> Int? {
+        let labels = slotTabLabels(slot, names: names)
         let x = slot.rect.maxX - 2 - labels.reduce(0) { $0 + displayWidth($1) } - (labels.count - 1)
         return x > slot.rect.x + 12 ? x : nil
     }
@@ -338,9 +341,9 @@ public enum FrameRenderer {
     /// A shared place names its panes on its bottom border (the title keeps
     /// the top), right-aligned; the one shown is highlighted, a click or Tab
     /// shows the other.
-    private static func drawSlotTabs(_ slot: FrameLayout.Slot, _ c: inout Canvas) {
-        let labels = slotTabLabels(slot)
-        guard var x = slotTabsStart(slot) else { return }
+    private static func drawSlotTabs(_ slot: FrameLayout.Slot, names: [Focus: String], _ c: inout Canvas) {
+        let labels = slotTabLabels(slot, names: names)
+        guard var x = slotTabsStart(slot, names: names) else { return }
         for (pane, label) in zip(slot.panes, labels) {
             let on = pane == slot.shown
             let end = c.put(
