@@ -20,8 +20,13 @@ public struct Canvas {
     /// Heatmaps need a real ramp; below 256 colours they draw glyphs instead.
     var ramp: Bool { colorMode.hasColorRamp }
 
-    /// A value in [0, 1] as a heat colour, or the accent without a ramp.
-    func heat(_ v: Float) -> Style { Style(fg: ramp ? theme.heat(v) : theme.color(.accent)) }
+    /// A value in [0, 1] as the colour of a bar or glyph drawn on the
+    /// background, or the accent without a ramp. Its low end starts 30% up
+    /// the ramp: the ramp's start is near the background's colour (navy on a
+    /// dark theme), which made short bars invisible.
+    func heat(_ v: Float) -> Style {
+        Style(fg: ramp ? theme.heat(0.3 + 0.7 * max(0, min(1, v))) : theme.color(.accent))
+    }
 
     /// The background of a signed value in [−1, 1] on the diverging
     /// attribution ramp, and a text colour readable on it. With 256 colours
