@@ -635,6 +635,12 @@ extension FrameGoldenTests {
         var v = ViewFixtures.view()
         v.panel = PanelView(.anatomy, a)
         expectGolden("anatomy-160x48", frame(v, s, 160, 48))
+        // Six layers at 80×24: every layer's row stays, the embedding line gives way.
+        a.rows = Array(repeating: a.rows[0], count: 6)
+        v.panel = PanelView(.anatomy, a)
+        let small = frame(v, s, 80, 24)
+        #expect((1...6).allSatisfy { l in small.lines.contains { $0.contains("│L\(l) ") } }, "\(small.text)")
+        expectGolden("anatomy-6-layers-80x24", small)
         v.panel = PanelView(
             .anatomy, AnatomyView(waiting: "running every layer again for every token (about one forward pass)…"))
         expectGolden("anatomy-waiting-80x24", frame(v, s, 80, 24))

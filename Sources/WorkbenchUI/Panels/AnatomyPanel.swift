@@ -81,7 +81,9 @@ extension AnatomyPanel {
         p.line(
             "token \"\(v.token)\" (#\(v.position)) through the layers: h = LN(x + attention), y = LN(h + FFN)",
             c.theme.style(.foreground, [.bold]), &c)
-        p.line("embedding: " + v.embedding, text, &c)
+        // A short pane keeps every layer's row: the embedding and check lines go first.
+        let spare = r.height - (4 + v.rows.count)  // title, embedding, header, the rows, the check line
+        if spare >= 0 { p.line("embedding: " + v.embedding, text, &c) }
         p.line(
             "layer  ‖x‖ in   ‖attn‖ cos(x,h)  ‖h‖    ‖FFN‖ cos(h,y)  ‖y‖    attn │ FFN       most active FFN neurons",
             muted, &c)
@@ -100,6 +102,7 @@ extension AnatomyPanel {
             p.y += 1
         }
         let worst = v.rows.map(\.difference).max() ?? 0
+        guard spare >= -1 else { return p.keys(["A closes", " · [ ] layer (highlighted)", " · z zooms"], &c) }
         p.line(
             String(format: "recomputed from the trace's input and attention: y differs by at most %.1e", worst),
             muted, &c)
