@@ -43,6 +43,8 @@ public struct Tour: Equatable, Sendable {
         /// layers the sentence is compared with (what retraining changed).
         public var layers = ShownLayers.published
         public var compareLayers: ShownLayers?
+        /// A teaching panel open in the attention pane: "arithmetic" (x) or "anatomy" (A).
+        public var panel: String?
         public var caption: [String] = []
         /// Claims about what the model shows here, checked by the test suite (never drawn).
         public var checks: [String] = []

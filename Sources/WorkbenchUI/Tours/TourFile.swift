@@ -142,6 +142,9 @@ public enum TourFile {
         case "lab":
             guard let seed = UInt64(value) else { throw TourError("\(place): lab takes a seed (a whole number)") }
             s.lab = seed
+        case "panel":
+            guard Self.panels[value] != nil else { throw TourError("\(place): panel is arithmetic or anatomy") }
+            s.panel = value
         case "layers", "compare-layers":
             guard let shown = ShownLayers(rawValue: value) else {
                 throw TourError("\(place): \(key) is published, masked-lm, task or next-sentence")
@@ -150,13 +153,18 @@ public enum TourFile {
         case "check": s.checks.append(value)
         default:
             throw TourError(
-                "\(place): unknown key \"\(key)\" (text, pair, model, tokenizers, pane, layer, head, view, words, hide-special, overview, zoom, importance, patching, representation, select, masks, ablate, ablate-mode, counterfactual, lab, layers, compare-layers, check)"
+                "\(place): unknown key \"\(key)\" (text, pair, model, tokenizers, pane, layer, head, view, words, hide-special, overview, zoom, importance, patching, representation, select, masks, ablate, ablate-mode, counterfactual, lab, layers, compare-layers, panel, check)"
             )
         }
     }
 
     /// The tour as text, so that parse(write(t)) == t (line breaks inside a
     /// value, which no parsed tour has, become spaces).
+    /// The teaching panels a step may open, by the name its file uses.
+    static let panels: [String: Context] = [
+        "arithmetic": ArithmeticPanel.panel.context, "anatomy": AnatomyPanel.panel.context,
+    ]
+
     public static func write(_ t: Tour) -> String {
         lines(t).joined(separator: "\n") + "\n"
     }
@@ -201,6 +209,7 @@ public enum TourFile {
             if let lab = s.lab { out.append("lab = \(lab)") }
             if s.layers != .published { out.append("layers = \(s.layers.rawValue)") }
             if let c = s.compareLayers { out.append("compare-layers = \(c.rawValue)") }
+            if let p = s.panel { out.append("panel = \(p)") }
             for c in s.checks { out.append("check = \(c)") }
             for line in s.caption { out.append("> " + line) }
         }

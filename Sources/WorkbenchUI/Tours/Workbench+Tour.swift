@@ -112,6 +112,7 @@ extension Workbench {
         s.counterfactual = state.counterfactual
         s.lab = state.labSeed
         s.layers = state.layers
+        s.panel = state.attention.panel.flatMap { p in TourFile.panels.first { $0.value == p }?.key }
         s.compareLayers = state.attention.comparing ? state.comparisonLayers : nil
         return s
     }

@@ -130,6 +130,8 @@ extension Workbench {
         state.counterfactual = s.counterfactual
         state.layers = s.layers
         state.comparisonLayers = s.compareLayers
+        state.attention.panel = s.panel.flatMap { TourFile.panels[$0] }
+        state.attention.panelCursor = 0
         // A step shows what it names: a layers comparison, or none.
         state.attention.comparing = s.compareLayers != nil
         if s.compareLayers != nil { state.comparison = "" }
