@@ -40,7 +40,7 @@ import Testing
         let file = try SafeTensorsFile(path: Self.samples.appendingPathComponent("minilm-nsp-overlay.safetensors").path)
         let recorded = try #require(file.metadata["everyday_accuracy"].flatMap(Double.init))
         #expect(abs(Double(correct) / 48 - recorded) < 5e-5, "everyday accuracy \(correct)/48 vs \(recorded)")
-        #expect(m.nextSentenceNote?.contains("held-out accuracy 72%") == true, "\(m.nextSentenceNote ?? "")")
+        #expect(m.nextSentenceNote?.contains("on layers 5–6 · held-out 72%") == true, "\(m.nextSentenceNote ?? "")")
     }
 
     /// The published layers stay what the panes show: the overlay answers only NSP.
