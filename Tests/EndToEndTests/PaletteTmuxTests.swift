@@ -13,18 +13,18 @@ import TestSupport
         try t.leaveInputLine()
         try t.waitFor(text: "Ctrl-P all keys")
         try t.send("C-p")
-        try t.waitFor(text: "Commands and keys")
+        try t.waitFor(text: "Commands, keys and terms")
         try t.send("overv", literal: true)
         try t.waitFor("the overview first") { s in
             s.split(separator: "\n").contains { $0.contains("› overv") }
                 && s.split(separator: "\n").contains { $0.contains("│ o ") && $0.contains("overview of all layers") }
         }
         try t.send("Enter")
-        let overview = try t.waitFor("the head overview") { $0.contains("All heads") && !$0.contains("Commands and") }
+        let overview = try t.waitFor("the head overview") { $0.contains("All heads") && !$0.contains("Commands, keys") }
         #expect(overview.contains("Enter open"), "the hint line follows the overview:\n\(overview)")
         try t.send("C-p")
-        try t.waitFor(text: "Commands and keys")
-        try t.send("layer N", literal: true)
+        try t.waitFor(text: "Commands, keys and terms")
+        try t.send(":layer N", literal: true)
         try t.waitFor(text: "show layer N")
         try t.send("Enter")
         try t.waitFor("the command line with :layer") { $0.split(separator: "\n").last?.hasPrefix(":layer ") == true }
