@@ -136,8 +136,10 @@ enum ComparisonGrid {
         var x = c.put(fit("", 4), x: r.x, y: r.y + 1, c.theme.style(.muted))
         x = c.put(fit("A vs A′", barWidth + 8), x: x, y: r.y + 1, c.theme.style(.accent, [.bold]), clip: r)
         c.put("A vs its embedding", x: x, y: r.y + 1, c.theme.style(.muted, [.bold]), clip: r)
-        for (l, (ab, emb)) in zip(w.cosine, w.toEmbedding).enumerated() where r.y + 2 + l < r.maxY {
-            let y = r.y + 2 + l
+        // Rows that do not fit leave from the top: the last layers, where A and A′ part, stay.
+        let rows = Array(zip(w.cosine, w.toEmbedding).enumerated()), room = max(0, r.maxY - (r.y + 2))
+        for (k, (l, (ab, emb))) in rows.suffix(room).enumerated() {
+            let y = r.y + 2 + k
             var x = c.put(fit(l == 0 ? "emb" : "L\(l)", 4), x: r.x, y: y, c.theme.style(.muted), clip: r)
             x = bar(ab, barWidth, x: x, y: y, c.theme.style(.accent), r, &c)
             x = c.put(String(format: " %.3f  ", ab), x: x, y: y, c.theme.style(.foreground), clip: r)
