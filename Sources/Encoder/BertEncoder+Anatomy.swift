@@ -134,7 +134,7 @@ extension BertEncoder {
     }
 
     /// LayerNorm(a + b) row by row, through the engine's own kernel.
-    private func addNorm(_ a: [Float], _ b: [Float], _ norm: BertWeights.LayerNorm, rows: Int) -> [Float] {
+    func addNorm(_ a: [Float], _ b: [Float], _ norm: BertWeights.LayerNorm, rows: Int) -> [Float] {
         var out = [Float](repeating: 0, count: rows * config.hiddenSize)
         withExtendedLifetime(weights) {
             bs_add_layernorm(

@@ -61,10 +61,19 @@ import TestSupport
         #expect(g.contains("token \"\(r.encoding.tokens[i])\" (#\(i)) through the layers"))
         let last = try #require(a.step(layer: a.layers - 1, token: i))
         #expect(g.contains(String(format: "%6.2f", last.output)) && last.difference < 1e-4)
-        // Another token in the tokens pane: the same analysis, another row set.
+        // The FFN lens of this token: each layer's update's top words, the encoder's own ranking.
+        let lens = try #require(r.ffnLens)
+        #expect(lens.token == i && lens.layers.count == a.layers)
+        let enc = tinyModel.encoder
+        let trace = try #require(r.trace)
+        let ids = try #require(enc.promotedTokens(try enc.ffnUpdates(trace, token: i)[a.layers - 1], k: 3))
+        #expect(lens.layers[a.layers - 1].map(\.token) == ids.map { tinyModel.tokenizer.token(for: $0.id) ?? "?" })
+        #expect(g.contains("→ " + lens.layers[0].map(\.token).joined(separator: " ")), "\(g)")
+        // Another token in the tokens pane: the same analysis, another row set, its own lens.
         w.state.focus = .tokens
         w.press(.char("l"))
         #expect(w.render(width: 160, height: 48).contains("(#\(i + 1)) through the layers"))
+        #expect(w.snapshot.result?.ffnLens?.token == i + 1)
         w.state.focus = .attention
         w.press(.char("A"))
         #expect(w.state.attention.panel == nil)

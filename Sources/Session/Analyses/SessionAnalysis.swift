@@ -63,7 +63,7 @@ struct SessionAnalysis: Sendable {
     /// In the order they run: the view on screen first (context mixing), then
     /// the task head's answer before its slower companions.
     static let all: [SessionAnalysis] = [
-        .mixing, .headEntropies, .arithmetic, .anatomy, .task, .nextSentence, .taskExplanation, .windowLabels,
+        .mixing, .headEntropies, .arithmetic, .anatomy, .ffnLens, .task, .nextSentence, .taskExplanation, .windowLabels,
         .importance,
         .windowExplanations, .maskElsewhere,
         .patching,

@@ -107,9 +107,8 @@ public final class Workbench {
             input.comparisonLayers = other
         }
         if state.attention.overview { input.requests[.headEntropies] = AnalysisRequest(true) }
-        if let p = AttentionPanels.panel(state.attention.panel), let (kind, ask) = p.request(state.attention, selection)
-        {
-            input.requests[kind] = ask
+        if let p = AttentionPanels.panel(state.attention.panel) {
+            input.requests.merge(p.request(state.attention, selection)) { _, new in new }
         }
         return input
     }

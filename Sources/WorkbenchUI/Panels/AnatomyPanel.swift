@@ -18,6 +18,8 @@ struct AnatomyView: Hashable, Sendable {
         var attentionCosine: Float, ffnCosine: Float
         var neurons: String
         var difference: Float
+        /// The words the FFN's update points to (its dot product with the word embeddings), "" while computing.
+        var promotes = ""
     }
 
     var waiting: String? = nil
@@ -34,7 +36,8 @@ enum AnatomyPanel {
     static let panel = AttentionPanel.of(
         .anatomy, opens: .char("A"),
         "the layer anatomy of the selected token: what attention and the FFN add in every layer, and the norms",
-        request: { _, _ in (.anatomy, AnalysisRequest(true)) }, derive: derive, render: render)
+        request: { _, sel in [.anatomy: AnalysisRequest(true), .ffnLens: AnalysisRequest(sel.query)] },
+        derive: derive, render: render)
 
     static func derive(_ snap: SessionSnapshot, _ sel: TokenSelection, _ s: AttentionState) -> AnatomyView {
         var v = AnatomyView(layer: s.layer)
@@ -67,10 +70,19 @@ enum AnatomyPanel {
                     difference: st.difference)
             }
         }
+        // The FFN lens is its own record, asked for with the token: a newer token's waits for its turn.
+        if let lens = r.ffnLens, lens.token == i {
+            for (l, top) in lens.layers.enumerated() where v.rows.indices.contains(l) {
+                v.rows[l].promotes = top.map(\.token).map(visibleText).joined(separator: " ")
+            }
+        }
         return v
     }
 
     static func f(_ v: Float) -> String { String(format: "%.2f", v) }
+
+    /// The column of the words an FFN update points to.
+    static let wordsWidth = 26
 }
 
 extension AnatomyPanel {
@@ -85,7 +97,10 @@ extension AnatomyPanel {
         let spare = r.height - (4 + v.rows.count)  // title, embedding, header, the rows, the check line
         if spare >= 0 { p.line("embedding: " + v.embedding, text, &c) }
         p.line(
-            "layer  ‖x‖ in   ‖attn‖ cos(x,h)  ‖h‖    ‖FFN‖ cos(h,y)  ‖y‖    attn │ FFN       most active FFN neurons",
+            "layer  ‖x‖ in   ‖attn‖ cos(x,h)  ‖h‖    ‖FFN‖ cos(h,y)  ‖y‖    attn │ FFN  "
+                + (v.rows.contains { !$0.promotes.isEmpty }
+                    ? "   → " + fit("words its update points to", wordsWidth) + "  most active FFN neurons"
+                    : "     most active FFN neurons"),
             muted, &c)
         let top = max(v.rows.map { max($0.attention, $0.ffn) }.max() ?? 1, 1e-9)
         for (l, row) in v.rows.enumerated() {
@@ -98,6 +113,8 @@ extension AnatomyPanel {
             x = bar(row.attention / top, x: x, y: y, r, &c)
             x = c.put("│", x: x, y: y, muted, clip: r)
             x = bar(row.ffn / top, x: x, y: y, r, &c)
+            // The words first: they say more to a learner than neuron numbers, and a narrow pane cuts the right.
+            if !row.promotes.isEmpty { x = c.put("  → " + fit(row.promotes, wordsWidth), x: x, y: y, text, clip: r) }
             c.put("  " + row.neurons, x: x, y: y, muted, clip: r)
             p.y += 1
         }

@@ -44,7 +44,7 @@ enum ArithmeticPanel {
             }.hint("dimension"),
         ],
         onOpen: { $0.panelCursor = 0 },
-        request: { s, _ in (.arithmetic, AnalysisRequest(ArithmeticRequest(layer: s.layer, head: s.head))) },
+        request: { s, _ in [.arithmetic: AnalysisRequest(ArithmeticRequest(layer: s.layer, head: s.head))] },
         derive: derive, render: render)
 
     static func derive(_ snap: SessionSnapshot, _ sel: TokenSelection, _ s: AttentionState) -> ArithmeticView {

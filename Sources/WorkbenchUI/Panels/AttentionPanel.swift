@@ -11,8 +11,8 @@ struct AttentionPanel: Sendable {
     let context: Context
     /// Its keys: the one that opens it from the attention pane, and its own.
     let bindings: [Binding]
-    /// What it asks the session for while open (the layer and head shown, …).
-    let request: @Sendable (AttentionState, TokenSelection) -> (AnalysisKind, AnalysisRequest)?
+    /// What it asks the session for while open (the layer and head shown, the token, …).
+    let request: @Sendable (AttentionState, TokenSelection) -> [AnalysisKind: AnalysisRequest]
     /// Its view model from the frame's one snapshot.
     let derive: @Sendable (SessionSnapshot, TokenSelection, AttentionState) -> PanelView
     /// Draws the view model into the attention pane's body.
@@ -26,7 +26,7 @@ extension AttentionPanel {
     static func of<V: Hashable & Sendable>(
         _ context: Context, opens key: Key, _ help: String, keys: [Binding] = [],
         onOpen: @escaping @Sendable (inout AttentionState) -> Void = { _ in },
-        request: @escaping @Sendable (AttentionState, TokenSelection) -> (AnalysisKind, AnalysisRequest)?,
+        request: @escaping @Sendable (AttentionState, TokenSelection) -> [AnalysisKind: AnalysisRequest],
         derive: @escaping @Sendable (SessionSnapshot, TokenSelection, AttentionState) -> V,
         render: @escaping @Sendable (V, Rect, inout Canvas) -> Void
     ) -> AttentionPanel {
