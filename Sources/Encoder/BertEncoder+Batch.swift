@@ -47,7 +47,7 @@ extension BertEncoder {
                     }
                     // Every layer: layer l writes block l + 1 of `out`. Last only: two buffers swap.
                     var input = a.baseAddress!, output = everyLayer ? a.baseAddress! + block : b.baseAddress!
-                    let scale = 1 / Float(config.headDim).squareRoot()
+                    let scale = ablate.attentionScale ?? 1 / Float(config.headDim).squareRoot()
                     for l in 0..<L {
                         let p = packed[l], w = weights.layers[l]
                         p.qkv.apply(input, rows: rows, into: ws.qkv, ld: 3 * d)

@@ -25,7 +25,7 @@ extension BertEncoder {
                 ws.qkv, Int32(n), Int32(d), Int32(H), 1 / relative.scale, ws.bias, mask,
                 mask == nil ? nil : UnsafePointer(ws.queryOk), probs, ws.context)
         } else {
-            let scale = 1 / Float(dh).squareRoot()
+            let scale = ablate.attentionScale ?? 1 / Float(dh).squareRoot()
             bs_attention_heads(ws.qkv, Int32(n), Int32(d), Int32(H), scale, mask, probs, ws.context)
         }
         observe?(layer, ws.context)

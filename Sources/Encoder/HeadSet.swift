@@ -16,6 +16,10 @@ public struct HeadSet: Hashable, Sendable, CustomStringConvertible {
     /// Activation patching: the head's output at every row is replaced by
     /// another input's (rows × dh values, that run's context for the head).
     public var patches: [Head: [Float]] = [:]
+    /// A teaching experiment: what every head's q·k is multiplied by instead
+    /// of the model's 1/√dₕ (1: no scaling), in every pass, forward and
+    /// backward. Only for scores that are q·k/√dₕ (not DeBERTa's).
+    public var attentionScale: Float?
     public init(_ heads: Set<Head> = [], means: [Head: [Float]] = [:]) { self.heads = heads; self.means = means }
 
     public var isEmpty: Bool { heads.isEmpty }

@@ -176,7 +176,7 @@ extension BertEncoder {
                     dqkv.withUnsafeMutableBufferPointer { dq in
                         for b in 0..<tape.batch {
                             let dqb = dq.baseAddress! + b * n * 3 * d
-                            let scale = relative.map { 1 / $0.scale } ?? attentionScale
+                            let scale = relative.map { 1 / $0.scale } ?? ablate.attentionScale ?? attentionScale
                             bs_attention_backward(
                                 q.baseAddress! + b * n * 3 * d, p.baseAddress! + b * H * n * n,
                                 dc.baseAddress! + b * n * d, Int32(n), Int32(d), Int32(H), scale, &dScores, &scratch,

@@ -138,7 +138,9 @@ extension BertEncoder {
                                     qb, Int32(n), Int32(d), Int32(H), 1 / relative.scale, bi.baseAddress!, nil, nil, pb,
                                     cb)
                             } else {
-                                bs_attention_heads(qb, Int32(n), Int32(d), Int32(H), attentionScale, nil, pb, cb)
+                                bs_attention_heads(
+                                    qb, Int32(n), Int32(d), Int32(H), ablate.attentionScale ?? attentionScale, nil, pb,
+                                    cb)
                             }
                             if !ablate.isEmpty {
                                 ablate.apply(
