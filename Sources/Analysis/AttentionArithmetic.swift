@@ -64,7 +64,8 @@ public struct HeadArithmetic: Sendable, Equatable {
     /// or a trace of another model (other shapes, or queries its weights do
     /// not give).
     public static func compute(
-        _ encoder: BertEncoder, _ trace: Trace, layer l: Int, head h: Int, attentionMask: [Int]? = nil
+        _ encoder: BertEncoder, _ trace: Trace, layer l: Int, head h: Int, attentionMask: [Int]? = nil,
+        attentionScale: Float? = nil
     ) throws -> HeadArithmetic {
         let c = encoder.config, n = trace.tokens, d = c.hiddenSize, H = c.numHeads, L = c.numLayers, dh = c.headDim
         guard (0..<L).contains(l) else { throw EncoderError("layer \(l + 1) is out of range: the model has \(L)") }
@@ -129,7 +130,8 @@ public struct HeadArithmetic: Sendable, Equatable {
             }
             relative = RelativeTerms(settings: settings, contentToPosition: c2p, positionToContent: p2c)
         } else {
-            scale = 1 / Float(dh).squareRoot()
+            // The scale experiment's factor when one runs: the trace's rows were formed with it.
+            scale = attentionScale ?? 1 / Float(dh).squareRoot()
         }
         var scores = [Float](repeating: 0, count: n * n)
         q.withUnsafeBufferPointer { qp in

@@ -9,10 +9,11 @@ extension ModelSession {
     /// that encoder (an overlay's retrained layers have their own means).
     /// Without reference sentences, or if they fail to run, heads are zeroed.
     func ablation(_ input: SessionInput, on encoder: BertEncoder) -> HeadSet {
-        guard input.meanAblation, !input.ablated.isEmpty, let means = headMeans(on: encoder) else {
-            return input.ablated.headSet
-        }
-        return input.ablated.headSet.withMeans(means)
+        var set = input.ablated.headSet
+        if input.meanAblation, !input.ablated.isEmpty, let means = headMeans(on: encoder) { set = set.withMeans(means) }
+        // The scale experiment travels with the heads' interventions into every pass (not DeBERTa's scores).
+        if encoder.config.relative == nil { set.attentionScale = input.attentionScale }
+        return set
     }
 
     /// Every head's mean output over the reference sentences, once per encoder.

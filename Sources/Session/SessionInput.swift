@@ -49,6 +49,8 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     /// Compare the input with itself on these layers (`:compare-model published`):
     /// what a head's retraining changed. Instead of `comparison`.
     public var comparisonLayers: ShownLayers?
+    /// The attention-scale experiment: q·k times this instead of 1/√dₕ in every pass (nil: the model's own).
+    public var attentionScale: Float?
 
     public init(
         text: String, pair: String? = nil, masked: Set<Int> = [], labSeed: UInt64? = nil,
@@ -84,7 +86,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
             && a.mixingLayers == b.mixingLayers && a.valueZeroing == b.valueZeroing
             && a.comparison.map { Array($0.utf8) } == b.comparison.map { Array($0.utf8) } && a.window == b.window
             && a.windowCenter == b.windowCenter && a.requests == b.requests && a.layers == b.layers
-            && a.comparisonLayers == b.comparisonLayers
+            && a.comparisonLayers == b.comparisonLayers && a.attentionScale == b.attentionScale
             && a.counterfactual.map { Array($0.utf8) } == b.counterfactual.map { Array($0.utf8) }
             && (a.pair?.utf8).map { p in (b.pair?.utf8).map { p.elementsEqual($0) } ?? false } ?? (b.pair == nil)
     }
@@ -111,6 +113,7 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
         h.combine(requests)
         h.combine(layers)
         h.combine(comparisonLayers)
+        h.combine(attentionScale)
     }
 
     public var description: String { pair.map { "\(text) || \($0)" } ?? text }

@@ -35,7 +35,9 @@ extension SessionAnalysis {
             var out = ArithmeticOutcome(request: ask)
             if let t = r.trace {
                 do {
-                    out.head = try HeadArithmetic.compute(s.viewEncoder(r.input), t, layer: ask.layer, head: ask.head)
+                    out.head = try HeadArithmetic.compute(
+                        s.viewEncoder(r.input), t, layer: ask.layer, head: ask.head,
+                        attentionScale: r.input.attentionScale)
                 } catch {
                     out.error = "\(error)"
                 }

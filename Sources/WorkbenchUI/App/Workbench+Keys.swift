@@ -29,6 +29,7 @@ extension Workbench {
             probes: probes(for: r?.input.layers ?? state.layers).count, layers: facts.layers, heads: facts.heads)
         e.windows = r?.windows?.count ?? 1
         e.layerChoices = facts.layerChoices
+        e.plainScores = !facts.relativeAttention
         e.headDim = r?.arithmetic?.head?.headDim ?? max(1, facts.hiddenSize / max(1, facts.heads))
         if let t = r?.task {
             e.labels = t.labels.count

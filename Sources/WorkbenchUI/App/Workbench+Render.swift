@@ -107,6 +107,13 @@ extension Workbench {
             visible: geo.visibleColumns, total: map.size)
     }
 
+    /// "experiment: q·k × 1 (no ÷√32)" or "experiment: q·k × 0.50 (not ÷√32)".
+    static func scaleExperiment(_ s: Float, headDim: Int) -> String {
+        s == 1
+            ? "experiment: q·k × 1 (no ÷√\(headDim))"
+            : String(format: "experiment: q·k × %g (not ÷√%d)", s, headDim)
+    }
+
     /// The views of the panes `layout` shows, from `snap` alone.
     func derive(_ snap: SessionSnapshot, _ layout: FrameLayout) -> FrameView {
         let r = snap.result, f = facts
@@ -124,6 +131,7 @@ extension Workbench {
         guard let r else { return v }
         // Named from the result drawn, not the state: a frame never titles other layers than it shows.
         if f.layerChoices.count > 1 { v.layersShown = f.layersTitle(r.input.layers) }
+        v.experiment = r.input.attentionScale.map { Self.scaleExperiment($0, headDim: f.hiddenSize / max(1, f.heads)) }
         if let w = r.windows {
             v.status.windows = "window \(w.index + 1)/\(w.count) of \(w.size), stride \(w.stride)"
         }
@@ -208,6 +216,10 @@ extension Workbench {
             v.predictions = deriver.predictionsView(
                 r, progress: snap.progress(of: .windowExplanations).map { ($0.done, $0.total) },
                 temperature: state.predictions.temperature)
+            if let e = v.experiment {
+                let temperature = v.predictions?.experiment
+                v.predictions?.experiment = [e, temperature].compactMap { $0 }.joined(separator: " · ")
+            }
         }
         if let b = second { v.second = secondView(b) }
         if layout.probing != nil {
@@ -264,7 +276,8 @@ public enum FrameRenderer {
                 view: v.attention, overview: v.overview, finder: v.finder, importance: v.importance,
                 patching: v.patching, panel: v.panel, flowWaiting: v.flowWaiting, comparison: v.comparison,
                 comparisonWaiting: v.comparisonWaiting, error: v.error,
-                layers: v.status.layers, heads: v.status.heads, ablated: s.ablated, layersShown: v.layersShown)
+                layers: v.status.layers, heads: v.status.heads, ablated: s.ablated,
+                layersShown: v.layersShown.map { s in v.experiment.map { s + " · " + $0 } ?? s } ?? v.experiment)
             AttentionPane.render(input, s.attention, r, focused: s.focus == .attention, into: &c)
         }
         if let r = layout.probing {

@@ -103,6 +103,7 @@ public final class Workbench {
             attentionLayers: lean ? leanLayers : nil, mixing: mixingAsked(layers: facts.layers))
         askViewAnalyses(&input, of: facts)
         input.layers = facts.layerChoices.contains(state.layers) ? state.layers : .published
+        input.attentionScale = facts.relativeAttention ? nil : state.attentionScale
         if state.attention.comparing, let other = state.comparisonLayers, facts.layerChoices.contains(other) {
             input.comparisonLayers = other
         }

@@ -56,6 +56,8 @@ public struct Extent: Equatable, Sendable {
     public var headDim = 1
     /// Whose layers the views can show (`L` cycles them).
     public var layerChoices: [ShownLayers] = [.published]
+    /// Scores are q·k/√dₕ (not DeBERTa's sum of terms): the scale experiment applies.
+    public var plainScores = true
     public init(tokens: Int = 0, mapSize: Int = 0, masks: Int = 0, probes: Int = 0, layers: Int = 1, heads: Int = 1) {
         self.tokens = tokens; self.mapSize = mapSize; self.masks = masks; self.probes = probes; self.layers = layers;
         self.heads = heads

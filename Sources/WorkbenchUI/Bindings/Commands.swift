@@ -102,6 +102,10 @@ enum Commands {
             arguments: { _ in Glossary.all.map(\.term) }
         ) { s, arg, _ in s.openGlossary(arg) },
         Command(
+            "scale", ":scale none | S | model",
+            "experiment: every head's q·k times S instead of ÷√dₕ in every pass (none: no scaling; model: the model's own)"
+        ) { s, arg, c in s.setAttentionScale(arg, relative: c.facts.relativeAttention) },
+        Command(
             "temperature", ":temperature T",
             "experiment: the masked LM's guesses at softmax temperature T (0.05–20; 1 is the model's own), display only"
         ) { s, arg, _ in s.setTemperature(arg) },
@@ -359,6 +363,23 @@ extension WorkbenchState {
             return fail("no glossary term like \"\(arg)\" (:glossary lists them)")
         }
         Glossary.open(g, &self)
+        return .submit
+    }
+
+    mutating func setAttentionScale(_ arg: String, relative: Bool) -> Effect {
+        guard !relative else { return fail("DeBERTa's scores are not q·k/√dₕ alone: no scale experiment here") }
+        switch arg {
+        case "model", "off", "": attentionScale = nil
+        case "none": attentionScale = 1
+        default:
+            guard let s = Float(arg), s.isFinite, (0.001...100).contains(s) else {
+                return fail(":scale takes none, model or a number from 0.001 to 100")
+            }
+            attentionScale = s
+        }
+        say(
+            attentionScale == nil
+                ? "the model's own ÷√dₕ again" : "experiment: q·k × \(arg == "none" ? "1" : arg) in every pass")
         return .submit
     }
 

@@ -25,6 +25,8 @@ public struct FrameView: Equatable, Sendable {
     /// Whose layers the attention (its arithmetic and anatomy) and probing show ("published layers",
     /// "task head's layers (5–6 retrained)"); nil when the model has one set.
     public var layersShown: String?
+    /// The attention-scale experiment the result ran with, said where its numbers are.
+    public var experiment: String?
     /// The sizes the keys work within: which keys the hint line offers (one that cannot act is left out).
     public var extent = Extent()
 

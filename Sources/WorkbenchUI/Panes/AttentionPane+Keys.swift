@@ -63,6 +63,13 @@ extension AttentionPane {
         ) { s, _ in
             s.overlay = .command(LineEditor("compare " + (s.comparison.isEmpty ? s.editorA.text : s.comparison)))
         },
+        Binding(
+            [.char("S")], .attention,
+            "experiment: attention without ÷√dₕ (q·k × 1) in every pass, or the model's own scale again (:scale S picks any)"
+        ) { s, _ in
+            s.attentionScale = s.attentionScale == nil ? 1 : nil
+            return .inputChanged
+        }.unless { _, e in e.plainScores ? nil : "DeBERTa's scores are not q·k/√dₕ alone: no scale experiment here" },
         Binding([.char("a")], .attention, "ablate the head shown (its context zeroed in every pass), or restore it") {
             s, _ in
             toggleAblation(&s)

@@ -32,6 +32,8 @@ public struct WorkbenchState: Equatable, Sendable {
     public var window = 0
     /// Whose layers the attention (its arithmetic and anatomy) and probing show (`L`, `:layers`): the published ones or a head's.
     public var layers: ShownLayers = .published
+    /// The attention-scale experiment (`S`, `:scale`): q·k times this instead of 1/√dₕ; nil is the model's own.
+    public var attentionScale: Float?
     public var overlay: Overlay = .none
     public var zoomed = false
     public var notice: Notice?
