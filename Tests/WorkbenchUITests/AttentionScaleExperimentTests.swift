@@ -51,3 +51,24 @@ import Tokenizers
         #expect(w.snapshot.result?.input.attentionScale == nil)
     }
 }
+
+/// docs/workbench.md's example of the scale experiment on the default model.
+@Suite struct AttentionScaleDocsExampleTests {
+    @Test func theDocumentedFigures() throws {
+        let w = makeWorkbench(
+            "The man went to the [MASK] to buy some milk.", model: try ShownLayersPaneTests.defaultWithHeads())
+        func figures() throws -> (entropy: String, guess: String) {
+            let r = try #require(w.snapshot.result)
+            // The statistics line of layer 1, head 1 (what the pane's "H … bits" says).
+            let h = try #require(w.deriver.attentionView(r, w.state.attention)).statistics.entropy
+            let top = try #require(r.mlm?.predictions.first?.predictions.first)
+            return (String(format: "%.2f", h), top.token + String(format: " %.2f%%", top.probability * 100))
+        }
+        let before = try figures()
+        #expect(before == ("3.32", "store 8.46%"), "\(before)")
+        w.run(command: "scale none")
+        w.session.waitUntilIdle()
+        let after = try figures()
+        #expect(after == ("0.91", "food 9.58%"), "\(after)")
+    }
+}
