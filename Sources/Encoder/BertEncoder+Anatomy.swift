@@ -19,6 +19,23 @@ public struct LayerAnatomy: Sendable, Equatable {
         public var neurons: [Int], activations: [Float]
         /// max |recomputed y − the trace's hidden state|.
         public var difference: Float
+        /// The two LayerNorms' inputs (x + attention, h + FFN): mean and variance over the hidden size.
+        public var attentionLN = Moments(), outputLN = Moments()
+    }
+
+    /// A vector's mean and (biased, as LayerNorm uses) variance.
+    public struct Moments: Sendable, Equatable {
+        public var mean: Float = 0, variance: Float = 0
+        public init(mean: Float = 0, variance: Float = 0) { self.mean = mean; self.variance = variance }
+        public init(_ v: [Float]) {
+            let n = Float(max(1, v.count)), m = v.reduce(0, +) / n
+            self.init(mean: m, variance: v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / n)
+        }
+    }
+
+    /// A LayerNorm's learnt scale γ and shift β, summarised by their means.
+    public struct NormWeights: Sendable, Equatable {
+        public var gammaMean: Float, betaMean: Float
     }
 
     /// One token's embedding: its parts' norms and the embedding output's.
@@ -29,6 +46,12 @@ public struct LayerAnatomy: Sendable, Equatable {
     }
 
     public let tokens: Int, layers: Int
+    /// `[layer]`: the attention and output LayerNorms' γ and β (the same for every token).
+    public var norms: [LayerNorms] = []
+
+    public struct LayerNorms: Sendable, Equatable {
+        public var attention: NormWeights, output: NormWeights
+    }
     /// `[token]`.
     public let embeddings: [Embedding]
     /// `[layer * tokens + token]`.
@@ -57,8 +80,13 @@ extension BertEncoder {
         var steps: [LayerAnatomy.Step] = []
         steps.reserveCapacity(L * n)
         for l in 0..<L { steps += anatomy(of: l, trace) }
-        return LayerAnatomy(
+        var out = LayerAnatomy(
             tokens: n, layers: L, embeddings: embeddingParts(trace, ids: ids, typeIds: typeIds), steps: steps)
+        out.norms = (0..<L).map { l in
+            let w = weights.layers[l]
+            return LayerAnatomy.LayerNorms(attention: Self.summary(w.attentionNorm), output: Self.summary(w.outputNorm))
+        }
+        return out
     }
 
     private func embeddingParts(_ trace: Trace, ids: [Int], typeIds: [Int]?) -> [LayerAnatomy.Embedding] {
@@ -107,11 +135,14 @@ extension BertEncoder {
             let traced = trace.hiddenState(layer: l + 1, token: i)
             let active = row(inner, ff)
             let top = active.indices.sorted { active[$0] > active[$1] }.prefix(LayerAnatomy.neuronsKept)
-            return LayerAnatomy.Step(
+            var step = LayerAnatomy.Step(
                 input: Self.norm(xi), attention: Self.norm(row(attended, d)), afterAttention: Self.norm(hi),
                 ffn: Self.norm(row(ffn, d)), output: Self.norm(yi), attentionCosine: Self.cosine(xi, hi),
                 ffnCosine: Self.cosine(hi, yi), neurons: Array(top), activations: top.map { active[$0] },
                 difference: zip(yi, traced).reduce(0) { max($0, abs($1.0 - $1.1)) })
+            step.attentionLN = LayerAnatomy.Moments(zip(row(attended, d), xi).map { $0 + $1 })
+            step.outputLN = LayerAnatomy.Moments(zip(row(ffn, d), hi).map { $0 + $1 })
+            return step
         }
     }
 
@@ -145,6 +176,15 @@ extension BertEncoder {
     }
 
     static func norm(_ v: [Float]) -> Float { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+
+    /// A LayerNorm's γ and β by their means (read from the mapped weights).
+    static func summary(_ n: BertWeights.LayerNorm) -> LayerAnatomy.NormWeights {
+        func mean(_ t: Tensor) -> Float {
+            let count = t.shape.reduce(1, *)
+            return count > 0 ? (0..<count).reduce(0) { $0 + t.pointer[$1] } / Float(count) : 0
+        }
+        return LayerAnatomy.NormWeights(gammaMean: mean(n.weight), betaMean: mean(n.bias))
+    }
 
     static func cosine(_ a: [Float], _ b: [Float]) -> Float {
         let na = norm(a), nb = norm(b)

@@ -1,3 +1,4 @@
+import Checkpoint
 import Encoder
 import Foundation
 import Testing
@@ -53,4 +54,31 @@ import TestSupport
     }
 
     func norm(_ v: ArraySlice<Float>) -> Float { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+}
+
+/// The LayerNorms in the anatomy: their inputs' moments and the learnt γ, β.
+@Suite struct LayerAnatomyNormTests {
+    @Test func momentsAndWeightsAreTheModels() throws {
+        let m = LayerAnatomy.Moments([1, 2, 3, 6])
+        #expect(m.mean == 3 && m.variance == 3.5)
+        let dir = Fixtures.model("tiny-bert")
+        let enc = try BertEncoder(directory: dir)
+        let ids = [2, 7, 11, 13, 3]
+        let t = try enc.forward(ids: ids)
+        let a = try enc.layerAnatomy(t, ids: ids, typeIds: nil)
+        #expect(a.norms.count == enc.config.numLayers)
+        let store = try WeightStore(directory: dir)
+        let names = [
+            "encoder.layer.0.attention.output.LayerNorm.weight",
+            "bert.encoder.layer.0.attention.output.LayerNorm.weight",
+        ]
+        let gamma = try #require(names.lazy.compactMap { try? store.tensor($0) }.first)
+        let d = enc.config.hiddenSize
+        let mean = (0..<d).reduce(Float(0)) { $0 + gamma.pointer[$1] } / Float(d)
+        #expect(abs(a.norms[0].attention.gammaMean - mean) < 1e-6)
+        for i in 0..<ids.count {
+            let s = try #require(a.step(layer: 0, token: i))
+            #expect(s.attentionLN.variance > 0 && s.outputLN.variance > 0)
+        }
+    }
 }

@@ -69,6 +69,7 @@ import TestSupport
         let ids = try #require(enc.promotedTokens(try enc.ffnUpdates(trace, token: i)[a.layers - 1], k: 3))
         #expect(lens.layers[a.layers - 1].map(\.token) == ids.map { tinyModel.tokenizer.token(for: $0.id) ?? "?" })
         #expect(g.contains("→ " + lens.layers[0].map(\.token).joined(separator: " ")), "\(g)")
+        #expect(g.contains("L1 LayerNorms · x + attention: mean "), "\(g)")
         // Another token in the tokens pane: the same analysis, another row set, its own lens.
         w.state.focus = .tokens
         w.press(.char("l"))

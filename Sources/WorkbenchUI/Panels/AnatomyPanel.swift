@@ -30,6 +30,8 @@ struct AnatomyView: Hashable, Sendable {
     var rows: [Row] = []
     /// The layer the attention pane shows (highlighted).
     var layer = 0
+    /// That layer's two LayerNorms for this token: their inputs' mean and variance, γ and β.
+    var layerNorms = ""
 }
 
 enum AnatomyPanel {
@@ -69,6 +71,20 @@ enum AnatomyPanel {
                         .joined(separator: " "),
                     difference: st.difference)
             }
+        }
+        if let st = a.step(layer: s.layer, token: i), a.norms.indices.contains(s.layer) {
+            let w = a.norms[s.layer]
+            func ln(_ name: String, mean: Float, variance: Float, gamma: Float, beta: Float) -> String {
+                "\(name): mean \(String(format: "%.3f", mean)), variance \(f(variance)) → (x − mean)/√variance"
+                    + " × γ (mean \(f(gamma))) + β (mean \(String(format: "%.3f", beta)))"
+            }
+            let first = ln(
+                "x + attention", mean: st.attentionLN.mean, variance: st.attentionLN.variance,
+                gamma: w.attention.gammaMean, beta: w.attention.betaMean)
+            let second = ln(
+                "h + FFN", mean: st.outputLN.mean, variance: st.outputLN.variance, gamma: w.output.gammaMean,
+                beta: w.output.betaMean)
+            v.layerNorms = "L\(s.layer + 1) LayerNorms · " + first + " · " + second
         }
         // The FFN lens is its own record, asked for with the token: a newer token's waits for its turn.
         if let lens = r.ffnLens, lens.token == i {
@@ -118,6 +134,7 @@ extension AnatomyPanel {
             c.put("  " + row.neurons, x: x, y: y, muted, clip: r)
             p.y += 1
         }
+        if spare >= 0, !v.layerNorms.isEmpty { p.line(v.layerNorms, muted, &c) }
         let worst = v.rows.map(\.difference).max() ?? 0
         guard spare >= -1 else { return p.keys(["A closes", " · [ ] layer (highlighted)", " · z zooms"], &c) }
         p.line(
