@@ -43,6 +43,8 @@ public struct LayerAnatomy: Sendable, Equatable {
         public var word: Float, position: Float?, tokenType: Float?, sum: Float, output: Float
         /// ALBERT and narrow DeBERTa: the sum is projected up to the hidden size.
         public var projected: Bool
+        /// The embedding LayerNorm's input (the sum, unprojected): mean and variance.
+        public var moments = Moments()
     }
 
     public let tokens: Int, layers: Int
@@ -108,9 +110,11 @@ extension BertEncoder {
                     type = Self.norm((0..<e).map { row[$0] })
                     for k in 0..<e { sum[k] += row[k] }
                 }
-                return LayerAnatomy.Embedding(
+                var parts = LayerAnatomy.Embedding(
                     word: Self.norm((0..<e).map { w[$0] }), position: position, tokenType: type, sum: Self.norm(sum),
                     output: Self.norm(Array(trace.hiddenState(layer: 0, token: i))), projected: emb.projection != nil)
+                parts.moments = LayerAnatomy.Moments(sum)
+                return parts
             }
         }
     }

@@ -70,6 +70,7 @@ import TestSupport
         #expect(lens.layers[a.layers - 1].map(\.token) == ids.map { tinyModel.tokenizer.token(for: $0.id) ?? "?" })
         #expect(g.contains("→ " + lens.layers[0].map(\.token).joined(separator: " ")), "\(g)")
         #expect(g.contains("L1 LayerNorms · x + attention: mean "), "\(g)")
+        #expect(g.contains("→ LayerNorm (mean ") && a.embeddings[i].moments.variance > 0, "\(g)")
         // Another token in the tokens pane: the same analysis, another row set, its own lens.
         w.state.focus = .tokens
         w.press(.char("l"))

@@ -60,7 +60,10 @@ enum AnatomyPanel {
         if let t = e.tokenType { parts.append("type \(f(t))") }
         v.embedding =
             parts.joined(separator: " + ") + " → ‖sum‖ \(f(e.sum))" + (e.projected ? " → projected" : "")
-            + " → LayerNorm → ‖h₀‖ \(f(e.output))"
+            + (e.projected
+                ? " → LayerNorm"
+                : " → LayerNorm (mean \(String(format: "%.3f", e.moments.mean)), variance \(f(e.moments.variance)))")
+            + " → ‖h₀‖ \(f(e.output))"
             + (e.position == nil ? "  (positions enter as relative attention)" : "")
         v.rows = (0..<a.layers).compactMap { l in
             a.step(layer: l, token: i).map { st in
