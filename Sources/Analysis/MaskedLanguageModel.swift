@@ -49,13 +49,9 @@ public struct MaskedLanguageModel: Sendable {
     }
 
     public func top(_ probs: [Float], k: Int) -> [TokenProbability] {
-        var best: [(Int, Float)] = []
-        for (i, p) in probs.enumerated() where best.count < k || p > best[best.count - 1].1 {
-            best.append((i, p))
-            best.sort { $0.1 > $1.1 }
-            if best.count > k { best.removeLast() }
+        topK(probs, k: k).map {
+            TokenProbability(id: $0.id, token: tokenizer.token(for: $0.id) ?? "?", probability: $0.score)
         }
-        return best.map { TokenProbability(id: $0.0, token: tokenizer.token(for: $0.0) ?? "?", probability: $0.1) }
     }
 
     /// Top-k fills of every [MASK] in an encoding, each independent of the others.

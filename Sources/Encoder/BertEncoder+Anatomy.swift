@@ -58,6 +58,17 @@ public struct LayerAnatomy: Sendable, Equatable {
     public let embeddings: [Embedding]
     /// `[layer * tokens + token]`.
     public let steps: [Step]
+    /// `[(layer * tokens + token) * hidden …]`: each FFN's output, the update it
+    /// adds to the residual stream (what the FFN lens projects).
+    public var ffnOutputs: [Float] = []
+
+    /// The FFN's update of `token` in `layer`, nil outside the anatomy.
+    public func ffnUpdate(layer: Int, token: Int) -> [Float]? {
+        let d = tokens > 0 && layers > 0 ? ffnOutputs.count / (tokens * layers) : 0
+        guard (0..<layers).contains(layer), (0..<tokens).contains(token), d > 0 else { return nil }
+        let start = (layer * tokens + token) * d
+        return Array(ffnOutputs[start..<(start + d)])
+    }
     public static let neuronsKept = 4
 
     public func step(layer: Int, token: Int) -> Step? {
@@ -79,11 +90,17 @@ extension BertEncoder {
         guard ids.allSatisfy({ (0..<config.vocabSize).contains($0) }), (typeIds?.count ?? n) == n else {
             throw EncoderError("the layer anatomy's token ids do not fit this model")
         }
-        var steps: [LayerAnatomy.Step] = []
+        var steps: [LayerAnatomy.Step] = [], ffnOutputs: [Float] = []
         steps.reserveCapacity(L * n)
-        for l in 0..<L { steps += anatomy(of: l, trace) }
+        ffnOutputs.reserveCapacity(L * n * d)
+        for l in 0..<L {
+            let (layerSteps, ffn) = anatomy(of: l, trace)
+            steps += layerSteps
+            ffnOutputs += ffn
+        }
         var out = LayerAnatomy(
             tokens: n, layers: L, embeddings: embeddingParts(trace, ids: ids, typeIds: typeIds), steps: steps)
+        out.ffnOutputs = ffnOutputs
         out.norms = (0..<L).map { l in
             let w = weights.layers[l]
             return LayerAnatomy.LayerNorms(attention: Self.summary(w.attentionNorm), output: Self.summary(w.outputNorm))
@@ -121,7 +138,7 @@ extension BertEncoder {
 
     /// Layer `l` for every token: the trace's probabilities times the values
     /// recomputed from the layer's input, then the layer's own arithmetic.
-    private func anatomy(of l: Int, _ trace: Trace) -> [LayerAnatomy.Step] {
+    private func anatomy(of l: Int, _ trace: Trace) -> (steps: [LayerAnatomy.Step], ffn: [Float]) {
         let n = trace.tokens, d = config.hiddenSize
         let w = weights.layers[l]
         let x = Array(trace.hiddenStates[(l * n * d)..<((l + 1) * n * d)])
@@ -133,7 +150,7 @@ extension BertEncoder {
         let ffn = linearRows(inner, rows: n, w.output)
         let y = addNorm(ffn, h, w.outputNorm, rows: n)
         let ff = config.intermediateSize
-        return (0..<n).map { i in
+        let steps = (0..<n).map { i in
             func row(_ a: [Float], _ width: Int) -> [Float] { Array(a[(i * width)..<((i + 1) * width)]) }
             let xi = row(x, d), hi = row(h, d), yi = row(y, d)
             let traced = trace.hiddenState(layer: l + 1, token: i)
@@ -148,6 +165,7 @@ extension BertEncoder {
             step.outputLN = LayerAnatomy.Moments(zip(row(ffn, d), hi).map { $0 + $1 })
             return step
         }
+        return (steps, ffn)
     }
 
     /// Every token's attention context in `layer`, heads side by side (n × d):
@@ -169,7 +187,7 @@ extension BertEncoder {
     }
 
     /// LayerNorm(a + b) row by row, through the engine's own kernel.
-    func addNorm(_ a: [Float], _ b: [Float], _ norm: BertWeights.LayerNorm, rows: Int) -> [Float] {
+    private func addNorm(_ a: [Float], _ b: [Float], _ norm: BertWeights.LayerNorm, rows: Int) -> [Float] {
         var out = [Float](repeating: 0, count: rows * config.hiddenSize)
         withExtendedLifetime(weights) {
             bs_add_layernorm(

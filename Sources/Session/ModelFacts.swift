@@ -25,8 +25,6 @@ public struct ModelFacts: Sendable, Equatable {
     /// head that retrained some, with the titles that name them.
     public var layerChoices: [ShownLayers] = [.published]
     public var layerTitles: [ShownLayers: String] = [:]
-    /// The layers each overlay head retrained (0-based).
-    public var retrained: [ShownLayers: [Int]] = [:]
 
     /// "published layers", "task head's layers (5–6 retrained)".
     public func layersTitle(_ shown: ShownLayers) -> String { layerTitles[shown] ?? "published layers" }
@@ -59,7 +57,6 @@ extension LoadedModel {
         f.taskNote = taskNote
         f.relativeAttention = c.relative != nil
         f.layerChoices = layerChoices
-        f.retrained = retrained
         for shown in layerChoices { f.layerTitles[shown] = layersTitle(shown) }
         if hasNextSentenceHead {
             f.pairHead =

@@ -66,15 +66,19 @@ extension LoadedModel {
 
     /// What a pane's title says: "published layers", or "task head's layers (5–6 retrained)".
     public func layersTitle(_ shown: ShownLayers) -> String {
-        guard let layers = retrained[shown], let first = layers.first, let last = layers.last else {
-            return "published layers"
-        }
-        return "\(shown.owner) layers (\(first == last ? "\(first + 1)" : "\(first + 1)–\(last + 1)") retrained)"
+        guard let layers = retrained[shown], let span = span(layers) else { return "published layers" }
+        return "\(shown.owner) layers (\(span) retrained)"
     }
 }
 
-/// "layers 4–6" (1-based, as the panes count), "layer 6"; "layers" when there are none.
+/// "4–6" (1-based, as the panes count), "6"; nil when there are none.
+func span(_ layers: [Int]) -> String? {
+    guard let first = layers.first, let last = layers.last else { return nil }
+    return first == last ? "\(first + 1)" : "\(first + 1)–\(last + 1)"
+}
+
+/// "layers 4–6", "layer 6"; "layers" when there are none.
 func spanText(_ layers: [Int]) -> String {
-    guard let first = layers.first, let last = layers.last else { return "layers" }
-    return first == last ? "layer \(first + 1)" : "layers \(first + 1)–\(last + 1)"
+    guard let s = span(layers) else { return "layers" }
+    return (layers.count == 1 ? "layer " : "layers ") + s
 }

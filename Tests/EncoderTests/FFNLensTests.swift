@@ -4,8 +4,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The FFN lens: one token's FFN update per layer (the same vectors whose
-/// norms the layer anatomy reports) and the words its dot product with the
+/// The FFN lens: one token's FFN update per layer (kept by the layer anatomy,
+/// their norms its ‖FFN‖) and the words its dot product with the
 /// word embeddings ranks first, checked against a plain loop.
 @Suite struct FFNLensTests {
     @Test(arguments: ["tiny-bert", "tiny-roberta-mlm", "tiny-deberta-v3-mlm", "tiny-electra"])
@@ -15,8 +15,8 @@ import TestSupport
         let t = try enc.forward(ids: ids)
         let a = try enc.layerAnatomy(t, ids: ids, typeIds: nil)
         let token = 3
-        let updates = try enc.ffnUpdates(t, token: token)
-        #expect(updates.count == enc.config.numLayers)
+        let updates = try (0..<a.layers).map { try #require(a.ffnUpdate(layer: $0, token: token)) }
+        #expect(updates.count == enc.config.numLayers && a.ffnUpdate(layer: 0, token: 99) == nil)
         for (l, u) in updates.enumerated() {
             let want = try #require(a.step(layer: l, token: token)).ffn
             let got = u.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -39,13 +39,13 @@ import TestSupport
         let best = scores.indices.sorted { scores[$0] > scores[$1] }.prefix(3)
         #expect(top.map(\.id) == Array(best), "\(name)")
         for (x, id) in zip(top, best) { #expect(abs(x.score - scores[id]) < 1e-3) }
-        #expect(throws: EncoderError.self) { try enc.ffnUpdates(t, token: 99) }
     }
 
     @Test func albertsNarrowEmbeddingsSayNothing() throws {
         let enc = try BertEncoder(directory: Fixtures.model("tiny-albert-pretraining"))
-        let t = try enc.forward(ids: [2, 10, 11, 3])
-        let u = try enc.ffnUpdates(t, token: 1)[0]
+        let ids = [2, 10, 11, 3]
+        let a = try enc.layerAnatomy(try enc.forward(ids: ids), ids: ids, typeIds: nil)
+        let u = try #require(a.ffnUpdate(layer: 0, token: 1))
         #expect(enc.config.embeddingSize == enc.config.hiddenSize || enc.promotedTokens(u, k: 3) == nil)
     }
 }

@@ -65,8 +65,8 @@ import TestSupport
         let lens = try #require(r.ffnLens)
         #expect(lens.token == i && lens.layers.count == a.layers)
         let enc = tinyModel.encoder
-        let trace = try #require(r.trace)
-        let ids = try #require(enc.promotedTokens(try enc.ffnUpdates(trace, token: i)[a.layers - 1], k: 3))
+        let update = try #require(a.ffnUpdate(layer: a.layers - 1, token: i))
+        let ids = try #require(enc.promotedTokens(update, k: 3))
         #expect(lens.layers[a.layers - 1].map(\.token) == ids.map { tinyModel.tokenizer.token(for: $0.id) ?? "?" })
         #expect(g.contains("→ " + lens.layers[0].map(\.token).joined(separator: " ")), "\(g)")
         #expect(g.contains("L1 LayerNorms · x + attention: mean "), "\(g)")

@@ -10,7 +10,12 @@ extension AnalysisKind {
 public struct AnatomyOutcome: AnalysisOutcome, Equatable {
     public var anatomy: LayerAnatomy?
     public var error: String?
-    public var approximateBytes: Int { 256 + (anatomy.map { $0.steps.count * 96 + $0.embeddings.count * 48 } ?? 0) }
+    public var approximateBytes: Int {
+        256
+            + (anatomy.map {
+                $0.steps.count * 96 + $0.embeddings.count * 48 + $0.ffnOutputs.count * MemoryLayout<Float>.stride
+            } ?? 0)
+    }
 }
 
 extension SessionAnalysis {

@@ -24,26 +24,24 @@ public struct FFNLensOutcome: AnalysisOutcome, Equatable {
 }
 
 extension SessionAnalysis {
-    /// One token's FFN updates recomputed (a layer's values for every token each) and projected: ~one forward pass.
+    /// One token's FFN updates, as the layer anatomy (run just before, for
+    /// every token) computed them, projected on the vocabulary: a GEMV a layer.
     static let ffnLens = SessionAnalysis(
         kind: .ffnLens,
-        wanted: { _, r in r.awaits(.ffnLens) },
+        wanted: { _, r in r.awaits(.ffnLens) && r.anatomy != nil },
         run: { s, r, ctx in
             guard let token = r.input.request(.ffnLens, as: Int.self) else { return true }
             var out = FFNLensOutcome(token: token)
-            if let t = r.trace {
+            if let a = r.anatomy?.anatomy {
                 let enc = s.viewEncoder(r.input)
-                do {
-                    out.layers = try enc.ffnUpdates(t, token: token).map { u in
-                        (enc.promotedTokens(u, k: 3) ?? []).map {
-                            (s.model.tokenizer.token(for: $0.id) ?? "?", $0.score)
-                        }
+                out.layers = (0..<a.layers).map { l in
+                    (a.ffnUpdate(layer: l, token: token).flatMap { enc.promotedTokens($0, k: 3) } ?? []).map {
+                        (s.model.tokenizer.token(for: $0.id) ?? "?", $0.score)
                     }
-                } catch {
-                    out.error = "\(error)"
                 }
+                if !(0..<a.tokens).contains(token) { out.error = "no token \(token) in this input" }
             } else {
-                out.error = r.error ?? "the model did not run on this input"
+                out.error = r.anatomy?.error ?? "the layer anatomy did not run on this input"
             }
             if ctx.isCancelled() { return false }
             r.outcomes[.ffnLens] = out
