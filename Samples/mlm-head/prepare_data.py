@@ -16,7 +16,6 @@ Usage: python3 prepare_data.py OUT_DIR   (downloads the .deb files with
 apt-get download into OUT_DIR and writes OUT_DIR/{wordnet-examples,wordnet-glosses,austen,fortunes,
 bible,linux-doc,gcide-quotes}.txt, one sentence a line).
 """
-import importlib.util
 import os
 import re
 import struct
@@ -159,11 +158,9 @@ def fortune_sentences(root):
 
 
 def nsp_module():
-    here = os.path.dirname(os.path.abspath(__file__))
-    spec = importlib.util.spec_from_file_location("nsp_data", os.path.join(here, "..", "nsp-head", "build_data.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    import training_common
+    return training_common.load_script("nsp_data", "nsp-head/build_data.py")
 
 
 def usable_sentences(texts, usable):

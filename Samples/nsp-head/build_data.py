@@ -23,7 +23,6 @@ label 0 = is next, 1 = not next, as in BertForPreTraining)
 """
 import glob
 import hashlib
-import importlib.util
 import os
 import random
 import re
@@ -32,17 +31,15 @@ import sys
 import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+import training_common as common  # noqa: E402  (Samples/training_common.py)
 WORK = sys.argv[1] if len(sys.argv) > 1 else "nsp-data"
 MIN_WORDS, MAX_WORDS = 4, 40
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(]?[A-Z])")
 
 
 def prepare_module():
-    spec = importlib.util.spec_from_file_location("prepare_data", os.path.join(HERE, "..", "mlm-head", "prepare_data.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    mod.OUT = os.path.join(WORK, "debs")
-    return mod
+    return common.prepare_module(WORK)
 
 
 def sentences(text):

