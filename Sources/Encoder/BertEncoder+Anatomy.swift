@@ -41,9 +41,11 @@ public struct LayerAnatomy: Sendable, Equatable {
     /// One token's embedding: its parts' norms and the embedding output's.
     public struct Embedding: Sendable, Equatable {
         public var word: Float, position: Float?, tokenType: Float?, sum: Float, output: Float
-        /// ALBERT and narrow DeBERTa: the sum is projected up to the hidden size.
+        /// ALBERT, ELECTRA and narrow DeBERTa: the sum is projected up to the hidden size.
         public var projected: Bool
-        /// The embedding LayerNorm's input (the sum, unprojected): mean and variance.
+        /// DeBERTa projects the sum and then normalizes it; the others normalize, then project.
+        public var projectedBeforeNorm = false
+        /// The embedding LayerNorm's input (the sum, or DeBERTa's projected sum): mean and variance.
         public var moments = Moments()
     }
 
@@ -130,10 +132,17 @@ extension BertEncoder {
                 var parts = LayerAnatomy.Embedding(
                     word: Self.norm((0..<e).map { w[$0] }), position: position, tokenType: type, sum: Self.norm(sum),
                     output: Self.norm(Array(trace.hiddenState(layer: 0, token: i))), projected: emb.projection != nil)
-                parts.moments = LayerAnatomy.Moments(sum)
+                parts.projectedBeforeNorm = config.family == .debertaV2 && emb.projection != nil
+                parts.moments = LayerAnatomy.Moments(parts.projectedBeforeNorm ? project(sum) : sum)
                 return parts
             }
         }
+    }
+
+    /// An embedding-width row through the embedding projection (DeBERTa's order: before the LayerNorm).
+    private func project(_ row: [Float]) -> [Float] {
+        guard let proj = weights.embeddings.projection else { return row }
+        return linearRows(row, rows: 1, proj)
     }
 
     /// Layer `l` for every token: the trace's probabilities times the values

@@ -58,12 +58,10 @@ enum AnatomyPanel {
         var parts = ["word \(f(e.word))"]
         if let p = e.position { parts.append("position \(f(p))") }
         if let t = e.tokenType { parts.append("type \(f(t))") }
+        let norm = " → LayerNorm (mean \(String(format: "%.3f", e.moments.mean)), variance \(f(e.moments.variance)))"
+        let steps = !e.projected ? norm : e.projectedBeforeNorm ? " → projected" + norm : norm + " → projected"
         v.embedding =
-            parts.joined(separator: " + ") + " → ‖sum‖ \(f(e.sum))" + (e.projected ? " → projected" : "")
-            + (e.projected
-                ? " → LayerNorm"
-                : " → LayerNorm (mean \(String(format: "%.3f", e.moments.mean)), variance \(f(e.moments.variance)))")
-            + " → ‖h₀‖ \(f(e.output))"
+            parts.joined(separator: " + ") + " → ‖sum‖ \(f(e.sum))" + steps + " → ‖h₀‖ \(f(e.output))"
             + (e.position == nil ? "  (positions enter as relative attention)" : "")
         v.rows = (0..<a.layers).compactMap { l in
             a.step(layer: l, token: i).map { st in
