@@ -146,35 +146,87 @@ extension BertEncoder {
     }
 
     /// Layer `l` for every token: the trace's probabilities times the values
-    /// recomputed from the layer's input, then the layer's own arithmetic.
+    /// recomputed from the layer's input, then the layer's own arithmetic
+    /// through the forward pass's own packed weights and kernels.
     private func anatomy(of l: Int, _ trace: Trace) -> (steps: [LayerAnatomy.Step], ffn: [Float]) {
-        let n = trace.tokens, d = config.hiddenSize
-        let w = weights.layers[l]
+        let n = trace.tokens, d = config.hiddenSize, ff = config.intermediateSize
+        let p = packed[l], w = weights.layers[l]
         let x = Array(trace.hiddenStates[(l * n * d)..<((l + 1) * n * d)])
-        let context = layerContext(trace, layer: l, values: linearRows(x, rows: n, w.value))
-        let attended = linearRows(context, rows: n, w.attentionOutput)
+        var qkv = [Float](repeating: 0, count: n * 3 * d), values = [Float](repeating: 0, count: n * d)
+        apply(p.qkv, x, rows: n, into: &qkv, ld: 3 * d)
+        for i in 0..<n { for t in 0..<d { values[i * d + t] = qkv[i * 3 * d + 2 * d + t] } }
+        let context = layerContext(trace, layer: l, values: values)
+        var attended = [Float](repeating: 0, count: n * d), inner = [Float](repeating: 0, count: n * ff)
+        var ffn = [Float](repeating: 0, count: n * d)
+        apply(p.attentionOutput, context, rows: n, into: &attended, ld: d)
         let h = addNorm(attended, x, w.attentionNorm, rows: n)
-        var inner = linearRows(h, rows: n, w.intermediate)
-        inner.withUnsafeMutableBufferPointer { apply(config.activation, $0.baseAddress!, count: $0.count) }
-        let ffn = linearRows(inner, rows: n, w.output)
+        apply(p.intermediate, h, rows: n, into: &inner, ld: ff, activation: config.activation)
+        apply(p.output, inner, rows: n, into: &ffn, ld: d)
         let y = addNorm(ffn, h, w.outputNorm, rows: n)
-        let ff = config.intermediateSize
-        let steps = (0..<n).map { i in
-            func row(_ a: [Float], _ width: Int) -> [Float] { Array(a[(i * width)..<((i + 1) * width)]) }
-            let xi = row(x, d), hi = row(h, d), yi = row(y, d)
-            let traced = trace.hiddenState(layer: l + 1, token: i)
-            let active = row(inner, ff)
-            let top = active.indices.sorted { active[$0] > active[$1] }.prefix(LayerAnatomy.neuronsKept)
-            var step = LayerAnatomy.Step(
-                input: Self.norm(xi), attention: Self.norm(row(attended, d)), afterAttention: Self.norm(hi),
-                ffn: Self.norm(row(ffn, d)), output: Self.norm(yi), attentionCosine: Self.cosine(xi, hi),
-                ffnCosine: Self.cosine(hi, yi), neurons: Array(top), activations: top.map { active[$0] },
-                difference: zip(yi, traced).reduce(0) { max($0, abs($1.0 - $1.1)) })
-            step.attentionLN = LayerAnatomy.Moments(zip(row(attended, d), xi).map { $0 + $1 })
-            step.outputLN = LayerAnatomy.Moments(zip(row(ffn, d), hi).map { $0 + $1 })
-            return step
+        let steps = trace.hiddenStates.withUnsafeBufferPointer { traced in
+            (0..<n).map { i in
+                let at = i * d
+                var step = LayerAnatomy.Step(
+                    input: Self.norm(x, at, d), attention: Self.norm(attended, at, d),
+                    afterAttention: Self.norm(h, at, d), ffn: Self.norm(ffn, at, d), output: Self.norm(y, at, d),
+                    attentionCosine: Self.cosine(x, h, at, d), ffnCosine: Self.cosine(h, y, at, d), neurons: [],
+                    activations: [],
+                    difference: (0..<d).reduce(0) { max($0, abs(y[at + $1] - traced[(l + 1) * n * d + at + $1])) })
+                let top = Self.largest(inner, from: i * ff, count: ff, k: LayerAnatomy.neuronsKept)
+                step.neurons = top
+                step.activations = top.map { inner[i * ff + $0] }
+                step.attentionLN = Self.moments(attended, x, at, d)
+                step.outputLN = Self.moments(ffn, h, at, d)
+                return step
+            }
         }
         return (steps, ffn)
+    }
+
+    /// y = x · Wᵀ + b (+ the activation) through a packed matrix, as the forward pass runs it.
+    private func apply(
+        _ m: PackedMatrix, _ x: [Float], rows: Int, into y: inout [Float], ld: Int, activation: Activation? = nil
+    ) {
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer {
+                m.apply(xp.baseAddress!, rows: rows, into: $0.baseAddress!, ld: ld, activation: activation)
+            }
+        }
+    }
+
+    /// The indices of the `k` largest of a[from ..< from + count], largest first (ties: the earlier).
+    static func largest(_ a: [Float], from: Int, count: Int, k: Int) -> [Int] {
+        var best: [Int] = []
+        for j in 0..<count where best.count < k || a[from + j] > a[from + best[best.count - 1]] {
+            let at = best.firstIndex { a[from + $0] < a[from + j] } ?? best.count
+            best.insert(j, at: at)
+            if best.count > k { best.removeLast() }
+        }
+        return best
+    }
+
+    static func norm(_ a: [Float], _ at: Int, _ count: Int) -> Float {
+        var s: Float = 0
+        for t in at..<(at + count) { s += a[t] * a[t] }
+        return s.squareRoot()
+    }
+
+    static func cosine(_ a: [Float], _ b: [Float], _ at: Int, _ count: Int) -> Float {
+        let na = norm(a, at, count), nb = norm(b, at, count)
+        guard na > 0, nb > 0 else { return 0 }
+        var s: Float = 0
+        for t in at..<(at + count) { s += a[t] * b[t] }
+        return s / (na * nb)
+    }
+
+    /// Mean and (biased) variance of a + b over a row: a LayerNorm's input.
+    static func moments(_ a: [Float], _ b: [Float], _ at: Int, _ count: Int) -> LayerAnatomy.Moments {
+        var sum: Float = 0
+        for t in at..<(at + count) { sum += a[t] + b[t] }
+        let mean = sum / Float(max(1, count))
+        var v: Float = 0
+        for t in at..<(at + count) { v += (a[t] + b[t] - mean) * (a[t] + b[t] - mean) }
+        return LayerAnatomy.Moments(mean: mean, variance: v / Float(max(1, count)))
     }
 
     /// Every token's attention context in `layer`, heads side by side (n × d):

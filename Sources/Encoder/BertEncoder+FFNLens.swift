@@ -6,20 +6,27 @@ extension BertEncoder {
     /// a decoder tied to the embeddings, as BERT's masked-LM head's is. nil
     /// when the embeddings are narrower than the hidden size (ALBERT).
     public func promotedTokens(_ u: [Float], k: Int) -> [(id: Int, score: Float)]? {
-        let e = weights.embeddings.word, v = config.vocabSize
-        guard config.embeddingSize == config.hiddenSize, u.count == config.hiddenSize, e.shape.count == 2,
-            e.shape[0] >= v, e.shape[1] == u.count, k > 0
+        promotedTokens([u], k: k)?.first
+    }
+
+    /// The same for several updates at once (one per layer): one pass over
+    /// the embedding matrix for all of them, which is what costs (vocab × d).
+    public func promotedTokens(_ updates: [[Float]], k: Int) -> [[(id: Int, score: Float)]]? {
+        let e = weights.embeddings.word, v = config.vocabSize, d = config.hiddenSize, m = updates.count
+        guard config.embeddingSize == d, updates.allSatisfy({ $0.count == d }), e.shape.count == 2,
+            e.shape[0] >= v, e.shape[1] == d, k > 0, m > 0
         else { return nil }
-        var scores = [Float](repeating: 0, count: v)
+        let rows = updates.flatMap { $0 }
+        var scores = [Float](repeating: 0, count: m * v)
         withExtendedLifetime(weights) {
-            u.withUnsafeBufferPointer { up in
+            rows.withUnsafeBufferPointer { up in
                 scores.withUnsafeMutableBufferPointer { sp in
-                    // E (v × d) as a linear layer's weight: scores = E u.
-                    bs_linear(up.baseAddress!, 1, Int32(u.count), e.pointer, Int32(v), nil, sp.baseAddress!, Int32(v))
+                    // E (v × d) as a linear layer's weight: scores = U Eᵀ.
+                    bs_linear(up.baseAddress!, Int32(m), Int32(d), e.pointer, Int32(v), nil, sp.baseAddress!, Int32(v))
                 }
             }
         }
-        return topK(scores, k: k)
+        return (0..<m).map { topK(Array(scores[($0 * v)..<(($0 + 1) * v)]), k: k) }
     }
 }
 

@@ -6,11 +6,11 @@ import WorkbenchUI
 /// opens it, and the keys a user presses while looking at it.
 enum BenchView: Hashable {
     case attention(AttentionViewKind)
-    case overview, arithmetic, tokenizers, compare, importance, explain, secondModel
+    case overview, arithmetic, anatomy, tokenizers, compare, importance, explain, secondModel
 
     static let all: [BenchView] =
         AttentionViewKind.allCases.map { .attention($0) } + [
-            .overview, .arithmetic, .tokenizers, .compare, .importance, .explain, .secondModel,
+            .overview, .arithmetic, .anatomy, .tokenizers, .compare, .importance, .explain, .secondModel,
         ]
 
     var name: String {
@@ -18,6 +18,7 @@ enum BenchView: Hashable {
         case .attention(let kind): return kind.rawValue
         case .overview: return "overview"
         case .arithmetic: return "arithmetic"
+        case .anatomy: return "anatomy"
         case .tokenizers: return "tokenizers"
         case .compare: return "compare"
         case .importance: return "importance"
@@ -33,7 +34,7 @@ enum BenchView: Hashable {
 
     /// What the views beside the attention pane's are, for `--help` (ArgumentParser lists the names).
     static let help =
-        "overview (all layers × heads), arithmetic (x: one cell's attention step by step), tokenizers (:tokenizers, see --tokenizers), compare (:compare, A′ = the "
+        "overview (all layers × heads), arithmetic (x: one cell's attention step by step), anatomy (A: the token through every layer), tokenizers (:tokenizers, see --tokenizers), compare (:compare, A′ = the "
         + "text with its first word changed), importance (H), explain (the task head's attribution), second-model "
         + "(see --compare-model)"
 
@@ -43,7 +44,7 @@ enum BenchView: Hashable {
     var keys: [Key] {
         let typing: [Key] = [.char("i"), .char("x"), .escape]
         switch self {
-        case .attention, .secondModel, .arithmetic:
+        case .attention, .secondModel, .arithmetic, .anatomy:
             let moves: [Key] = [
                 .down, .down, .right, .right, .char("["), .char("."), .up, .left, .char("]"), .char(","),
             ]

@@ -11,10 +11,14 @@ struct WorkbenchViewRow: Encodable {
     let blockedFrames: Int
     /// The first frame once the session's work for the view was done.
     let openMs: Double
+    /// From the key (or command) that opens the view to that first frame: its work and its drawing.
+    let readyMs: Double
     let seconds: Double
     let capped: Bool
 
-    init(view: String, stats: FrameStats, keys: Int, openMs: Double, seconds: Double, capped: Bool) {
+    init(
+        view: String, stats: FrameStats, keys: Int, openMs: Double, readyMs: Double, seconds: Double, capped: Bool
+    ) {
         func ms(_ q: Double, _ v: [Double]) -> Double { Self.round(stats.percentile(q, of: v) ?? 0) }
         let echo = stats.echoes, current = stats.latencies
         self.view = view
@@ -25,6 +29,7 @@ struct WorkbenchViewRow: Encodable {
         currentP50Ms = ms(0.5, current); currentP95Ms = ms(0.95, current); currentP99Ms = ms(0.99, current)
         blockedFrames = echo.filter { $0 > BenchViewRun.blockedMilliseconds }.count
         self.openMs = Self.round(openMs)
+        self.readyMs = Self.round(readyMs)
         self.seconds = Self.round(seconds)
         self.capped = capped
     }
@@ -48,11 +53,12 @@ extension WorkbenchViewsJSON {
                 + "each view's keys \(looks) times, \(Int(intervalMs)) ms apart, at most \(Int(capSeconds)) s per view",
             "           echo: keystroke to the next frame; current: to the frame with its answer (ms, timed from "
                 + "when the key was typed); frames: drawn after a key / of them current; blocked: frames a key "
-                + "waited > 100 ms for",
+                + "waited > 100 ms for; open: the view's first frame once its work is done; ready: from the key "
+                + "that opens the view to that frame",
             "",
             Self.line(
                 "view", "keys", "frames", "echo p50", "p95", "p99", "max", "current p50", "p95", "p99", "blocked",
-                "open ms", "s"),
+                "open ms", "ready ms", "s"),
         ]
         for r in views {
             let e = r.frames > 0, c = r.currentFrames > 0
@@ -62,6 +68,7 @@ extension WorkbenchViewsJSON {
                     Self.f(r.echoP95Ms, e),
                     Self.f(r.echoP99Ms, e), Self.f(r.echoMaxMs, e), Self.f(r.currentP50Ms, c),
                     Self.f(r.currentP95Ms, c), Self.f(r.currentP99Ms, c), "\(r.blockedFrames)", Self.f(r.openMs, true),
+                    Self.f(r.readyMs, true),
                     String(format: "%.0f", r.seconds) + (r.capped ? " capped" : "")))
         }
         return out
@@ -70,7 +77,7 @@ extension WorkbenchViewsJSON {
     private static func f(_ v: Double, _ shown: Bool) -> String { shown ? String(format: "%.1f", v) : "–" }
 
     private static func line(_ cells: String...) -> String {
-        let widths = [22, 5, 8, 9, 8, 8, 8, 12, 8, 8, 8, 9, 0]
+        let widths = [22, 5, 8, 9, 8, 8, 8, 12, 8, 8, 8, 9, 9, 0]
         return zip(cells, widths).enumerated().map { i, cw in
             i == 0 ? cw.0.padding(toLength: cw.1, withPad: " ", startingAt: 0) : pad(cw.0, cw.1)
         }.joined(separator: " ")

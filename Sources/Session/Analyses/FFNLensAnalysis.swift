@@ -33,12 +33,9 @@ extension SessionAnalysis {
             guard let token = r.input.request(.ffnLens, as: Int.self) else { return true }
             var out = FFNLensOutcome(token: token)
             if let a = r.anatomy?.anatomy {
-                let enc = s.viewEncoder(r.input)
-                out.layers = (0..<a.layers).map { l in
-                    (a.ffnUpdate(layer: l, token: token).flatMap { enc.promotedTokens($0, k: 3) } ?? []).map {
-                        (s.model.tokenizer.token(for: $0.id) ?? "?", $0.score)
-                    }
-                }
+                let updates = (0..<a.layers).compactMap { a.ffnUpdate(layer: $0, token: token) }
+                let words = s.viewEncoder(r.input).promotedTokens(updates, k: 3) ?? []
+                out.layers = words.map { layer in layer.map { (s.model.tokenizer.token(for: $0.id) ?? "?", $0.score) } }
                 if !(0..<a.tokens).contains(token) { out.error = "no token \(token) in this input" }
             } else {
                 out.error = r.anatomy?.error ?? "the layer anatomy did not run on this input"
