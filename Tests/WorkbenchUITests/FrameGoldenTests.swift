@@ -462,6 +462,26 @@ import Testing
         expectGolden("tour-last-160x48", frame(ViewFixtures.view(), s, 160, 48))
     }
 
+    /// A step that asks veils its pane until the learner answers.
+    @Test func tourQuestion() throws {
+        var s = ViewFixtures.state(.predictions)
+        let tour = try TourFile.parse(
+            """
+            title = Masked language modelling
+            [step]
+            pane = predictions
+            ask = Which word will the model put in place of [MASK]?
+            answer = book
+            > BERT was trained to fill in masked words: "book" leads.
+            """)
+        s.tour = TourPlayback(tour: tour)
+        s.tour?.guess = "lett"
+        expectGolden("tour-question-80x24", frame(ViewFixtures.view(), s, 80, 24))
+        s.tour?.guess = "letter"
+        s.tour?.revealed = true
+        expectGolden("tour-answered-160x48", frame(ViewFixtures.view(), s, 160, 48))
+    }
+
     @Test func overlaysAndTinyTerminals() {
         var s = ViewFixtures.state(.tokens)
         s.overlay = .help(scroll: 0)

@@ -115,6 +115,58 @@ import TestSupport
             w.state.ablated.isEmpty && w.state.notice?.text == "step 1: ablate 9.9: this model has 3 layers × 4 heads")
     }
 
+    /// A step that asks: its pane is veiled and its caption held back until
+    /// the learner answers (typing, even `q`, is the answer); Enter judges it;
+    /// a step moved to asks again.
+    @Test func aQuestionWaitsForTheLearner() throws {
+        let w = makeWorkbench("")
+        let tour = try TourFile.parse(
+            """
+            title = Guess
+            [step]
+            text = the cat sat
+            pane = tokens
+            ask = How many tokens, with the specials?
+            answer = 5, five
+            > Five: [CLS] the cat sat [SEP].
+            [step]
+            text = the cat
+            pane = tokens
+            ask = And now?
+            > Four.
+            """)
+        #expect(try TourFile.parse(TourFile.write(tour)) == tour)
+        #expect(
+            tour.steps[0].question == "How many tokens, with the specials?" && tour.steps[0].answers == ["5", "five"])
+        w.startTour(tour)
+        w.session.waitUntilIdle()
+        var g = w.render(width: 100, height: 30)
+        #expect(g.contains("? How many tokens, with the specials?") && g.contains("your answer: ▏"))
+        #expect(
+            g.contains("hidden until you answer") && !g.contains("Five: [CLS]"), "\(g.lines.joined(separator: "\n"))")
+        for ch in "fiveq" { w.press(.char(ch)) }
+        w.press(.backspace)
+        #expect(w.state.tour?.guess == "five" && w.state.tour?.asking == true, "q is part of the answer, not quit")
+        w.press(.enter)
+        g = w.render(width: 100, height: 30)
+        #expect(g.contains("you said \"five\": right — the model's answer: 5") && g.contains("Five: [CLS]"))
+        #expect(!g.contains("hidden until you answer") && g.contains("→ Space next"))
+        w.press(.right)
+        w.session.waitUntilIdle()
+        #expect(w.state.tour?.index == 1 && w.state.tour?.asking == true && w.state.tour?.guess == "")
+        for ch in "3" { w.press(.char(ch)) }
+        w.press(.enter)
+        g = w.render(width: 100, height: 30)
+        #expect(g.contains("you said \"3\"") && g.contains("Four."), "no answers listed: the guess is kept, not judged")
+        w.press(.left)
+        #expect(w.state.tour?.index == 0 && w.state.tour?.asking == true)
+        w.press(.right)  // → answers with nothing typed: the answer is shown
+        g = w.render(width: 100, height: 30)
+        #expect(g.contains("the model's answer: 5") && !g.contains("you said"))
+        w.press(.escape)
+        #expect(w.state.tour == nil)
+    }
+
     @Test func recordingWritesATourThatPlaysBack() throws {
         let data = try temporaryDirectory()
         setenv("XDG_DATA_HOME", data.path, 1)

@@ -48,6 +48,8 @@ enum Update {
             return []
         case .none: break
         }
+        // A tour step that asks takes typing as the learner's answer.
+        if let effects = TourBanner.answer(event, &s, f.extent) { return effects }
         if let b = KeyMap.binding(for: event, in: s.keyChain) { return run(b, &s, f) }
         guard s.focus.isInput else { return [] }
         let revision = s.focusedEditor.revision

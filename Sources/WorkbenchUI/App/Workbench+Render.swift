@@ -291,7 +291,10 @@ public enum FrameRenderer {
         for slot in layout.shared { drawSlotTabs(slot, names: paneNames(v), &c) }
         drawHints(v, s, layout, &c)
         StatusBar.render(v.status, layout.status, into: &c)
-        if let tour = s.tour { TourBanner.render(tour, above: layout.status, &c) }
+        if let tour = s.tour {
+            if let r = layout.rect(of: tour.step.pane) { TourBanner.veil(tour, r, &c) }
+            TourBanner.render(tour, above: layout.status, &c)
+        }
         drawOverlay(s, v.extent, layout, modelInfo: modelInfo, &c)
         return c
     }

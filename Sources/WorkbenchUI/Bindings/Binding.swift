@@ -16,6 +16,8 @@ public struct Context: Hashable, Sendable, CustomStringConvertible {
     public static let comparison = Context("Sentence comparison")
     public static let predictions = Context("Predictions pane"), probing = Context("Probing pane")
     public static let tour = Context("Tour")
+    /// A tour step that asks a question: typing is the learner's answer until it is given.
+    public static let tourQuestion = Context("Tour question")
     /// The overlays and the mouse: their keys are records too, so the help lists them.
     public static let helpOverlay = Context("Help overlay"), commandLine = Context("Command line")
     public static let palette = Context("Command palette")
@@ -25,7 +27,7 @@ public struct Context: Hashable, Sendable, CustomStringConvertible {
     public static var allCases: [Context] {
         [.global, .input, .panes, .tokens, .attention, .overview, .finder, .importance, .patching, .comparison]
             + AttentionPanels.all.map(\.context) + [
-                .predictions, .probing, .tour, .helpOverlay, .commandLine, .palette, .mouse,
+                .predictions, .probing, .tour, .tourQuestion, .helpOverlay, .commandLine, .palette, .mouse,
             ]
     }
 
@@ -156,7 +158,7 @@ public enum KeyMap {
         + OverviewGrid.bindings + HeadFinder.bindings + ImportanceGrid.bindings + PatchingGrid.bindings
         + ComparisonGrid.bindings + AttentionPanels.all.flatMap(\.bindings)
         + PredictionsPane.bindings
-        + ProbingPane.bindings + TourBanner.bindings + OverlayBindings.all
+        + ProbingPane.bindings + TourBanner.bindings + TourBanner.questionBindings + OverlayBindings.all
 
     /// The binding for `key` in the first context of `chain` that binds it.
     static func binding(for key: Key, in chain: [Context]) -> Binding? {

@@ -46,6 +46,11 @@ public struct Tour: Equatable, Sendable {
         /// A teaching panel open in the attention pane: "arithmetic" (x) or "anatomy" (A).
         public var panel: String?
         public var caption: [String] = []
+        /// A question the step asks before it shows its pane and caption
+        /// ("Which word will the model put here?"), and the answers that
+        /// count as right (case-insensitive; empty: any answer is taken).
+        public var question: String?
+        public var answers: [String] = []
         /// Claims about what the model shows here, checked by the test suite (never drawn).
         public var checks: [String] = []
         public init() {}

@@ -151,9 +151,16 @@ public enum TourFile {
             }
             if key == "layers" { s.layers = shown } else { s.compareLayers = shown }
         case "check": s.checks.append(value)
+        case "ask":
+            guard !value.isEmpty else { throw TourError("\(place): ask takes a question") }
+            s.question = value
+        case "answer":
+            s.answers = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
         default:
             throw TourError(
-                "\(place): unknown key \"\(key)\" (text, pair, model, tokenizers, pane, layer, head, view, words, hide-special, overview, zoom, importance, patching, representation, select, masks, ablate, ablate-mode, counterfactual, lab, layers, compare-layers, panel, check)"
+                "\(place): unknown key \"\(key)\" (text, pair, model, tokenizers, pane, layer, head, view, words, hide-special, overview, zoom, importance, patching, representation, select, masks, ablate, ablate-mode, counterfactual, lab, layers, compare-layers, panel, ask, answer, check)"
             )
         }
     }
@@ -178,6 +185,7 @@ public enum TourFile {
                 s.text = one(s.text); s.pair = one(s.pair); s.counterfactual = one(s.counterfactual)
                 s.model = s.model.map(one); s.tokenizers = s.tokenizers.map(one)
                 s.caption = s.caption.map(one); s.checks = s.checks.map(one)
+                s.question = s.question.map(one); s.answers = s.answers.map(one)
                 return s
             })
         var out = ["# BertScope tour (format: docs/figures-and-tours.md, \"Teaching tours\")", "title = \(t.title)"]
@@ -210,6 +218,8 @@ public enum TourFile {
             if s.layers != .published { out.append("layers = \(s.layers.rawValue)") }
             if let c = s.compareLayers { out.append("compare-layers = \(c.rawValue)") }
             if let p = s.panel { out.append("panel = \(p)") }
+            if let q = s.question { out.append("ask = \(q)") }
+            if !s.answers.isEmpty { out.append("answer = " + s.answers.joined(separator: ", ")) }
             for c in s.checks { out.append("check = \(c)") }
             for line in s.caption { out.append("> " + line) }
         }
