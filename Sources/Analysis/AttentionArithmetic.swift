@@ -68,6 +68,7 @@ public struct HeadArithmetic: Sendable, Equatable {
         attentionScale: Float? = nil
     ) throws -> HeadArithmetic {
         let c = encoder.config, n = trace.tokens, d = c.hiddenSize, H = c.numHeads, L = c.numLayers, dh = c.headDim
+        if let why = encoder.postLayerNormOnly { throw EncoderError("the attention arithmetic is \(why)") }
         guard (0..<L).contains(l) else { throw EncoderError("layer \(l + 1) is out of range: the model has \(L)") }
         guard (0..<H).contains(h) else {
             throw EncoderError("head \(h + 1) is out of range: layer \(l + 1) has \(H)")

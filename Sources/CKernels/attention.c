@@ -171,6 +171,7 @@ typedef struct {
     float *probs, *ctx;
     int n, d, dh;
     float scale;
+    size_t bias_stride;  // n·n: a bias per head; 0: one bias for every head
 } heads_t;
 
 static void heads_range(void *c, int h0, int h1) {
@@ -179,7 +180,7 @@ static void heads_range(void *c, int h0, int h1) {
     size_t nn = (size_t)a->n * a->n;
     for (int h = h0; h < h1; h++)
         head(a->qkv + h * a->dh, a->qkv + a->d + h * a->dh, a->qkv + 2 * a->d + h * a->dh, a->n, ld, a->dh, a->scale,
-             a->bias ? a->bias + h * nn : NULL, a->mask, a->query_ok, a->probs + h * nn, a->ctx + h * a->dh, a->d);
+             a->bias ? a->bias + h * a->bias_stride : NULL, a->mask, a->query_ok, a->probs + h * nn, a->ctx + h * a->dh, a->d);
 }
 
 void bs_attention_heads(const float *qkv, int n, int d, int heads, float scale, const float *mask_add, float *probs, float *ctx) {
@@ -188,6 +189,12 @@ void bs_attention_heads(const float *qkv, int n, int d, int heads, float scale, 
 
 void bs_attention_heads_biased(const float *qkv, int n, int d, int heads, float scale, const float *bias,
                                const float *mask_add, const unsigned char *query_ok, float *probs, float *ctx) {
-    heads_t a = {qkv, mask_add, bias, query_ok, probs, ctx, n, d, d / heads, scale};
+    heads_t a = {qkv, mask_add, bias, query_ok, probs, ctx, n, d, d / heads, scale, (size_t)n * n};
+    bs_parallel_for(heads, heads_range, &a, (long)n * n * d >= 20000);
+}
+
+void bs_attention_heads_shared_bias(const float *qkv, int n, int d, int heads, float scale, const float *bias,
+                                    float *probs, float *ctx) {
+    heads_t a = {qkv, NULL, bias, NULL, probs, ctx, n, d, d / heads, scale, 0};
     bs_parallel_for(heads, heads_range, &a, (long)n * n * d >= 20000);
 }

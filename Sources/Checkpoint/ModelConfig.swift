@@ -26,6 +26,7 @@ public enum ModelFamily: String, Sendable, CaseIterable {
     case xlmRoberta = "xlm-roberta"
     case camembert
     case debertaV2 = "deberta-v2"
+    case modernbert
 
     /// RoBERTa, XLM-R and CamemBERT share one architecture (and the `roberta.` prefix).
     public var isRoberta: Bool { self == .roberta || self == .xlmRoberta || self == .camembert }
@@ -107,6 +108,8 @@ public struct ModelConfig: Sendable, Equatable {
     public var positionBiasedInput: Bool
     /// DeBERTa-v2's ConvLayer (nil when conv_kernel_size is 0).
     public var convolution: ConvolutionSettings?
+    /// ModernBERT's layer pattern, rotary bases and window; nil for the other families.
+    public var modern: ModernBertSettings? = nil
 
     public var headDim: Int { hiddenSize / numHeads }
     /// RoBERTa numbers positions from padding_idx + 1 (transformers'
@@ -188,6 +191,8 @@ public struct ModelConfig: Sendable, Equatable {
             try self.init(albert: c, keys: keys)
         case .debertaV2:
             try self.init(debertaV2: c, keys: keys)
+        case .modernbert:
+            try self.init(modernBert: c, keys: keys)
         case .distilbert:
             self.init(
                 family: family, vocabSize: try keys.int("vocab_size"), hiddenSize: try keys.int("dim"),

@@ -61,3 +61,20 @@ final class FloatBuffer: @unchecked Sendable {
     }
     deinit { pointer.deallocate() }
 }
+
+extension Tensor {
+    /// Rows `range` of a tensor's first dimension, sharing its storage (a fused
+    /// matrix split into its parts: ModernBERT's Wqkv).
+    public func rows(_ range: Range<Int>, name: String) -> Tensor {
+        precondition(!shape.isEmpty && range.lowerBound >= 0 && range.upperBound <= shape[0])
+        let width = shape.dropFirst().reduce(1, *)
+        return Tensor(
+            name: name, shape: [range.count] + shape.dropFirst(), pointer: pointer + range.lowerBound * width,
+            owner: owner)
+    }
+
+    /// A tensor of zeros (the bias a layer without one adds).
+    public static func zeros(name: String, count: Int) -> Tensor {
+        Tensor(name: name, shape: [count], values: [Float](repeating: 0, count: count))
+    }
+}

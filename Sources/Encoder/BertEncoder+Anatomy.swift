@@ -83,6 +83,7 @@ extension BertEncoder {
     /// Every layer of `trace` decomposed for every token, from the layer's
     /// input (the trace's hidden state) and its attention probabilities.
     public func layerAnatomy(_ trace: Trace, ids: [Int], typeIds: [Int]?) throws -> LayerAnatomy {
+        try requirePostLayerNorm("the layer anatomy")
         let n = trace.tokens, d = config.hiddenSize, L = config.numLayers
         guard trace.layers == L, trace.hidden == d, trace.heads == config.numHeads, ids.count == n,
             trace.keepsAttention(0...max(0, L - 1)), n > 0

@@ -3,7 +3,7 @@ import CKernels
 extension BertEncoder {
     /// Whether `lastHidden(batch:)` can run this family (DeBERTa's relative
     /// terms and ConvLayer are per sequence throughout: not batched).
-    public var supportsBatches: Bool { relative == nil && convolution == nil }
+    public var supportsBatches: Bool { relative == nil && convolution == nil && config.modern == nil }
 
     /// The last layer's hidden states of B sequences of one length n, no
     /// padding: every GEMM, LayerNorm and activation runs on all B·n rows at

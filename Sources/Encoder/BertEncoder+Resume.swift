@@ -2,7 +2,7 @@ import CKernels
 
 extension BertEncoder {
     /// Whether a pass can resume at `layer` (DeBERTa's ConvLayer runs after layer 1, inside the first step).
-    public func canResume(at layer: Int) -> Bool { layer > 0 || convolution == nil }
+    public func canResume(at layer: Int) -> Bool { (layer > 0 || convolution == nil) && config.modern == nil }
 
     /// The last layer's hidden states (n, d) when the pass is resumed at
     /// `layer` from `trace` (an earlier pass of the same input): layers below
@@ -16,6 +16,7 @@ extension BertEncoder {
         guard trace.layers == L, trace.hidden == d, (0..<L).contains(layer) else {
             throw EncoderError("resume at layer \(layer) needs a full trace of this model")
         }
+        try requirePostLayerNorm("resuming a pass at a layer")
         guard canResume(at: layer) else {
             throw EncoderError("DeBERTa's ConvLayer follows layer 1: resume from layer 2 or run the whole pass")
         }
@@ -35,6 +36,7 @@ extension BertEncoder {
         guard (0...L).contains(layer), hidden.count == n * d, n > 0 else {
             throw EncoderError("resume at layer \(layer) needs (n, \(d)) hidden states")
         }
+        try requirePostLayerNorm("resuming a pass at a layer")
         guard canResume(at: layer) else {
             throw EncoderError("DeBERTa's ConvLayer follows layer 1: resume from layer 2 or run the whole pass")
         }

@@ -7,6 +7,7 @@ extension BertEncoder {
     /// distance between token i's layer output with and without j's values;
     /// rows are then normalised to sum to 1. (n, n), rows are queries.
     public func valueZeroing(_ trace: Trace, layer l: Int) throws -> [Float] {
+        try requirePostLayerNorm("value zeroing")
         let n = trace.tokens, d = config.hiddenSize, H = config.numHeads, dh = config.headDim
         guard (0..<config.numLayers).contains(l), trace.layers == config.numLayers, n > 0 else {
             throw EncoderError("value zeroing needs a full trace of this model and a layer inside it")

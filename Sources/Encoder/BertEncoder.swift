@@ -13,6 +13,8 @@ public final class BertEncoder: Sendable {
     let relative: RelativeTables?
     /// DeBERTa-v2's ConvLayer taps (nil unless conv_kernel_size > 0).
     let convolution: ConvolutionTables?
+    /// ModernBERT's rotary cos/sin tables (nil for the other families).
+    let rotary: RotaryTables?
 
     public init(config: ModelConfig, store: WeightStore) throws {
         self.config = config
@@ -25,6 +27,9 @@ public final class BertEncoder: Sendable {
         }
         self.packed = (0..<config.numLayers).map { stored[config.weightLayer($0)]! }
         self.relative = try config.relative.map { try RelativeTables(config: config, weights: weights, settings: $0) }
+        self.rotary = config.modern.map {
+            RotaryTables(settings: $0, headDim: config.headDim, positions: config.maxPositions)
+        }
         self.convolution = config.convolution.flatMap { c in
             weights.convolution.map {
                 ConvolutionTables(weight: $0.conv.weight, settings: c, hidden: config.hiddenSize)
@@ -42,9 +47,11 @@ public final class BertEncoder: Sendable {
     }
 
     public func makeWorkspace() -> Workspace {
+        // ModernBERT: Wi's output is input and gate (2·ff), and one (n, n) window mask.
         Workspace(
-            hidden: config.hiddenSize, intermediate: config.intermediateSize, embedding: config.embeddingSize,
-            biasHeads: relative == nil ? 0 : config.numHeads)
+            hidden: config.hiddenSize, intermediate: config.intermediateSize * (config.modern == nil ? 1 : 2),
+            embedding: config.embeddingSize, biasHeads: relative != nil ? config.numHeads : config.modern != nil ? 1 : 0
+        )
     }
 
     /// Runs the encoder on one sequence and returns its full trace.
@@ -96,6 +103,9 @@ public final class BertEncoder: Sendable {
             if config.family == .debertaV2 {
                 embedDeBERTa(
                     ids: ids, typeIds: typeIds, mask: masked ? attentionMask : nil, into: hs.baseAddress!, ws: ws)
+            } else if let m = config.modern {
+                embedModern(ids: ids, into: hs.baseAddress!)
+                fillWindowBias(n: n, window: m.window, mask: attentionMask, ws: ws)
             } else {
                 embed(ids: ids, typeIds: typeIds, into: hs.baseAddress!, ws: ws)
             }
@@ -104,6 +114,17 @@ public final class BertEncoder: Sendable {
                     trace.keys.withUnsafeMutableBufferPointer { ks in
                         for l in 0..<L {
                             if let isCancelled, isCancelled() { cancelled = true; return }
+                            if config.modern != nil {
+                                runModernLayer(
+                                    packed[l], layer: l, n: n, input: hs.baseAddress! + l * n * d,
+                                    output: hs.baseAddress! + (l + 1) * n * d, queries: qs.baseAddress! + l * n * d,
+                                    keys: ks.baseAddress! + l * n * d,
+                                    probs: kept.contains(l)
+                                        ? att.baseAddress! + (l - kept.lowerBound) * H * n * n : spare!,
+                                    mask: masked ? ws.maskAdd : nil, ablate: ablate, ws: ws, observe: observe)
+                                if l == L - 1 { finalNorm(hs.baseAddress! + L * n * d, n: n) }
+                                continue
+                            }
                             runLayer(
                                 packed[l], weights.layers[l], layer: l, n: n,
                                 input: hs.baseAddress! + l * n * d, output: hs.baseAddress! + (l + 1) * n * d,

@@ -5,6 +5,10 @@ extension BertWeights {
     /// shape against `config`; names come from the family's table. Heads are
     /// loaded when the file has them.
     public init(store: WeightStore, config: ModelConfig) throws {
+        if let settings = config.modern {
+            self = try BertWeights(modernBert: store, config: config, settings: settings)
+            return
+        }
         let names = WeightNames.of(config)
         let loader = try WeightLoader(store: store, config: config, names: names)
         let d = config.hiddenSize, e = config.embeddingSize

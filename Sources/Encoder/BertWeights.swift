@@ -72,4 +72,6 @@ public struct BertWeights: Sendable {
     public var replacedToken: (dense: Linear, prediction: Linear)? = nil
     /// "bert." / "distilbert." / "electra." for task-model files, "" for base-model files.
     public let prefix: String
+    /// ModernBERT's pre-LayerNorms and final norm (nil for the post-LN families).
+    public var modern: ModernBertNorms? = nil
 }

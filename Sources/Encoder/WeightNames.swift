@@ -85,6 +85,20 @@ struct WeightNames {
                 "lm_predictions.lm_head.dense", "lm_predictions.lm_head.LayerNorm", "lm_predictions.lm_head.bias"
             )
             return names
+        case .modernbert:
+            // Read by BertWeights(modernBert:) itself (fused Wqkv, pre-LN norms); these name the parts for messages.
+            return WeightNames(
+                basePrefix: "model.", word: "embeddings.tok_embeddings", position: "", tokenType: "",
+                embeddingNorm: "embeddings.norm", projection: nil,
+                layer: { i in
+                    let p = "layers.\(i)."
+                    return LayerNames(
+                        query: p + "attn.Wqkv", key: p + "attn.Wqkv", value: p + "attn.Wqkv",
+                        attentionOutput: p + "attn.Wo", attentionNorm: p + "mlp_norm", intermediate: p + "mlp.Wi",
+                        output: p + "mlp.Wo", outputNorm: p + "mlp_norm")
+                },
+                pooler: nil, mlmTransform: "head.dense", mlmNorm: "head.norm", mlmDecoder: "decoder",
+                mlmBias: ["decoder.bias"], nsp: nil)
         case .distilbert:
             return WeightNames(
                 basePrefix: "distilbert.", word: "embeddings.word_embeddings",

@@ -48,25 +48,23 @@ extension Tokenizer {
         }
         if root["model"]?["type"]?.string == "BPE" {
             let bpe = try Self.bytePairs(root["model"]!)
-            guard root["normalizer"]?.isNull ?? true else {
-                throw TokenizerError(
-                    "normalizer \(root["normalizer"]?["type"]?.string ?? "?") with BPE is not supported (supported: none)"
-                )
-            }
+            // RoBERTa has none; ModernBERT's is NFC.
+            let normalizer = try Self.normalizer(root["normalizer"])
             let pre = root["pre_tokenizer"]
             guard pre?["type"]?.string == "ByteLevel" else {
                 throw TokenizerError(
                     "pre_tokenizer \(pre?["type"]?.string ?? "none") with BPE is not supported (supported: ByteLevel)")
             }
             let post = root["post_processor"]
-            guard post?["type"]?.string == "RobertaProcessing" else {
+            // RoBERTa's RobertaProcessing, ModernBERT's TemplateProcessing ([CLS] A [SEP]).
+            guard ["RobertaProcessing", "TemplateProcessing"].contains(post?["type"]?.string ?? "none") else {
                 throw TokenizerError(
-                    "post_processor \(post?["type"]?.string ?? "none") with BPE is not supported (supported: RobertaProcessing)"
+                    "post_processor \(post?["type"]?.string ?? "none") with BPE is not supported (supported: RobertaProcessing, TemplateProcessing)"
                 )
             }
             let template = try Self.postProcessor(post, added: added, lookup: bpe.id(for:))
             self.init(
-                normalizer: BertNormalizer.off,
+                normalizer: normalizer,
                 kind: .bytePairs(bpe, addPrefixSpace: pre?["add_prefix_space"]?.bool ?? false),
                 addedTokens: added, postProcessor: template)
             offsetTrimming = Self.offsetTrimming(post)

@@ -107,8 +107,10 @@ public struct Tokenizer: Sendable {
         for segment in AddedTokenMatcher.split(original, tokens: rawPatterns) {
             switch segment {
             case .added(let token, let r):
+                // The matched text, as tokenizers reports it: an lstrip token keeps the space it swallowed (" [MASK]").
+                let matched = String(String.UnicodeScalarView(original[r]))
                 out.append(
-                    RawToken(id: token.id, token: token.content, span: .init(r.lowerBound, r.upperBound), wordId: word))
+                    RawToken(id: token.id, token: matched, span: .init(r.lowerBound, r.upperBound), wordId: word))
                 word += 1
             case .text(let r):
                 let normalized = normalizer.normalize(NormalizedText(original: original[r]))
@@ -125,7 +127,8 @@ public struct Tokenizer: Sendable {
             switch segment {
             case .added(let token, let r):
                 let (s, e) = text.originalSpan(r.lowerBound, r.upperBound)
-                out.append(RawToken(id: token.id, token: token.content, span: .init(s, e), wordId: word))
+                let matched = String(String.UnicodeScalarView(text.scalars[r]))
+                out.append(RawToken(id: token.id, token: matched, span: .init(s, e), wordId: word))
                 word += 1
             case .text(let r):
                 if case .unigram(let model, let pre) = kind {

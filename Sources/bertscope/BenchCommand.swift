@@ -88,8 +88,9 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             if let threads { setThreads(threads) } else { configureThreads() }
-            let model = try options.load()
+            var model = try options.load()
             if let words = workbench {
+                model = try model.workbenchReady()
                 // as the workbench runs
                 if threads == nil { configureThreads(model.encoder.config.hiddenSize >= 768 ? nil : 1) }
                 let text = tokens.map { BenchText.sized($0, model.tokenizer) } ?? BenchText.words(words)

@@ -65,7 +65,7 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let model = try options.load()
+            let model = try options.load().workbenchReady()
             let w = WorkbenchSetup.make(
                 model, input: SessionInput(text: text, pair: pair), theme: try WorkbenchSetup.themes().load(theme),
                 runsTaskHead: view == .predictions || view == .explain, shownWindowOnly: true)

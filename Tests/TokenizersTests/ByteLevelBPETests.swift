@@ -39,3 +39,18 @@ import TestSupport
         #expect(ByteLevel.byteToChar[32] == "Ġ" && ByteLevel.byteToChar[65] == "A")
     }
 }
+
+/// ModernBERT's tokenizer.json layout (NFC, byte-level BPE, a template
+/// post-processor with [CLS] and [SEP], a [MASK] that swallows the space
+/// before it) against HF `tokenizers` on every golden text.
+@Suite struct ModernBertTokenizerTests {
+    @Test func matchesTokenizersOnEveryText() throws {
+        let dir = Fixtures.model("tiny-modernbert-mlm")
+        let tok = try Tokenizer.load(directory: dir)
+        let golden = try Fixtures.json(dir.appendingPathComponent("tokenizer_goldens.json"))
+        let cases = golden["cases"] as? [[String: Any]] ?? [], outputs = golden["outputs"] as? [[String: Any]] ?? []
+        try #require(cases.count >= 300 && cases.count == outputs.count)
+        let failures = EncodingGolden.failures(tok, cases: cases, outputs: outputs, label: "modernbert")
+        #expect(failures == 0, "\(failures) of \(cases.count) texts differ")
+    }
+}

@@ -59,6 +59,10 @@ void bs_attention_heads(const float *qkv, int n, int d, int heads, float scale, 
 // spread evenly over every key, as DeBERTa's masking leaves them.
 void bs_attention_heads_biased(const float *qkv, int n, int d, int heads, float scale, const float *bias,
                                const float *mask_add, const unsigned char *query_ok, float *probs, float *ctx);
+// The same with one (n, n) bias added to every head's scores (ModernBERT's
+// local window and padding, 0 or the float32 minimum) and no other mask.
+void bs_attention_heads_shared_bias(const float *qkv, int n, int d, int heads, float scale, const float *bias,
+                                    float *probs, float *ctx);
 
 // DeBERTa's disentangled bias for every head: bias[h][i][j] =
 //   q_i·posK[clamp(bucket(i−j) + span)] / scale + k_j·posQ[clamp(span − bucket(j−i))] / scale

@@ -34,6 +34,7 @@ final class GradientTape {
 extension BertEncoder {
     /// Fails for what the backward pass does not cover.
     func checkDifferentiable() throws {
+        try requirePostLayerNorm("the backward pass (attributions)")
         if config.convolution != nil {
             throw EncoderError(
                 "gradients are not available for DeBERTa-v2's convolution layer (conv_kernel_size): attributions need a backward pass through it"

@@ -1,0 +1,88 @@
+import CKernels
+import Checkpoint
+
+extension BertEncoder {
+    /// ModernBERT's embeddings: the token's row, LayerNorm (no positions: they
+    /// enter as rotations of q and k).
+    func embedModern(ids: [Int], into out: UnsafeMutablePointer<Float>) {
+        let d = config.hiddenSize, emb = weights.embeddings
+        for (i, id) in ids.enumerated() { (out + i * d).update(from: emb.word.pointer + id * d, count: d) }
+        bs_add_layernorm(
+            out, nil, out, Int32(ids.count), Int32(d), emb.norm.weight.pointer, emb.norm.bias.pointer,
+            config.layerNormEps)
+    }
+
+    /// One ModernBertEncoderLayer (pre-LN): x + attention(attn_norm(x)), then
+    /// h + Wo(act(input) · gate) with [input, gate] = Wi(mlp_norm(h)).
+    /// Local layers see |i − j| ≤ window (`ws.bias`, filled by `fillWindowBias`).
+    func runModernLayer(
+        _ p: PackedLayer, layer l: Int, n: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        queries: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
+        mask: UnsafePointer<Float>?, ablate: HeadSet, ws: Workspace,
+        observe: ((_ layer: Int, _ context: UnsafePointer<Float>) -> Void)?
+    ) {
+        guard let m = config.modern, let norms = weights.modern, let rotary else { return }
+        let d = config.hiddenSize, H = config.numHeads, dh = config.headDim, ff = config.intermediateSize
+        var normed = input
+        if let an = norms.attention[l] {
+            bs_add_layernorm(
+                input, nil, ws.attended, Int32(n), Int32(d), an.weight.pointer, an.bias.pointer, config.layerNormEps)
+            normed = UnsafePointer(ws.attended)
+        }
+        p.qkv.apply(normed, rows: n, into: ws.qkv, ld: 3 * d)
+        rotary.rotate(ws.qkv, n: n, d: d, heads: H, theta: m.theta(l))
+        for i in 0..<n {
+            queries.advanced(by: i * d).update(from: ws.qkv.advanced(by: i * 3 * d), count: d)
+            keys.advanced(by: i * d).update(from: ws.qkv.advanced(by: i * 3 * d + d), count: d)
+        }
+        let scale = ablate.attentionScale ?? 1 / Float(dh).squareRoot()
+        if m.isGlobal(l) {
+            bs_attention_heads(ws.qkv, Int32(n), Int32(d), Int32(H), scale, mask, probs, ws.context)
+        } else {
+            bs_attention_heads_shared_bias(ws.qkv, Int32(n), Int32(d), Int32(H), scale, ws.bias, probs, ws.context)
+        }
+        observe?(l, ws.context)
+        if !ablate.isEmpty {
+            ablate.apply(layer: l, context: ws.context, rows: n, d: d, headDim: dh, probs: probs, n: n)
+        }
+        // h = x + Wo(context), in `output`.
+        p.attentionOutput.apply(ws.context, rows: n, into: output, ld: d)
+        for k in 0..<(n * d) { output[k] += input[k] }
+        let mn = norms.mlp[l]
+        bs_add_layernorm(
+            output, nil, ws.attended, Int32(n), Int32(d), mn.weight.pointer, mn.bias.pointer, config.layerNormEps)
+        p.intermediate.apply(ws.attended, rows: n, into: ws.intermediate, ld: 2 * ff)
+        geglu(ws.intermediate, rows: n, ff: ff)
+        p.output.apply(ws.intermediate, rows: n, into: ws.attended, ld: d)
+        for k in 0..<(n * d) { output[k] += ws.attended[k] }
+    }
+
+    /// act(input) · gate row by row, packed to (rows, ff) at the buffer's start:
+    /// each row's result lands at or before the values it is made from.
+    private func geglu(_ x: UnsafeMutablePointer<Float>, rows: Int, ff: Int) {
+        for i in 0..<rows {
+            let row = x + i * 2 * ff
+            apply(config.activation, row, count: ff)
+            let out = x + i * ff
+            for t in 0..<ff { out[t] = row[t] * row[ff + t] }
+        }
+    }
+
+    /// The local layers' additive mask: 0 where |i − j| ≤ window and key j is
+    /// real, the float32 minimum elsewhere (one mask, as transformers builds it).
+    func fillWindowBias(n: Int, window: Int, mask: [Int]?, ws: Workspace) {
+        for i in 0..<n {
+            for j in 0..<n {
+                let visible = abs(i - j) <= window && (mask?[j] ?? 1) != 0
+                ws.bias[i * n + j] = visible ? 0 : -Float.greatestFiniteMagnitude
+            }
+        }
+    }
+
+    /// ModernBERT's final norm on the last layer's output (transformers reports it as the last hidden state).
+    func finalNorm(_ x: UnsafeMutablePointer<Float>, n: Int) {
+        guard let f = weights.modern?.final else { return }
+        bs_add_layernorm(
+            x, nil, x, Int32(n), Int32(config.hiddenSize), f.weight.pointer, f.bias.pointer, config.layerNormEps)
+    }
+}

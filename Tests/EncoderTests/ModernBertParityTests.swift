@@ -1,0 +1,84 @@
+import Checkpoint
+import Encoder
+import Foundation
+import TestSupport
+import Testing
+
+/// ModernBERT (#30) against transformers' eager ModernBertModel on tiny
+/// random checkpoints (make_modernbert_fixtures.py): both config spellings,
+/// global and local layers with a window smaller than the input, biases on
+/// and off, padding; hidden states (the last after the final norm) and
+/// attentions within 1e-4, and the masked-LM head's logits.
+@Suite struct ModernBertParityTests {
+    static let models = ["tiny-modernbert-mlm", "tiny-modernbert-cls-mean", "tiny-modernbert-cls"]
+
+    @Test(arguments: models)
+    func hiddenStatesAndAttentionsMatchTransformers(model: String) throws {
+        let dir = Fixtures.model(model)
+        let spec = try Fixtures.json(dir.appendingPathComponent("golden.json"))
+        let goldens = try SafeTensorsFile(path: dir.appendingPathComponent("golden.safetensors").path)
+        let encoder = try BertEncoder(directory: dir)
+        let m = try #require(encoder.config.modern)
+        let types = spec["layer_types"] as! [String]
+        #expect(m.globalLayers == types.map { $0 == "full_attention" }, "\(model): the layer pattern")
+        #expect(m.window == 4 && m.globalLayers.filter { $0 }.count >= 2)
+        for (i, c) in (spec["cases"] as! [[String: Any]]).enumerated() {
+            let ids = c["ids"] as! [Int], mask = c["attention_mask"] as? [Int]
+            let trace = try encoder.forward(ids: ids, attentionMask: mask)
+            let hidden = try goldens.tensor("case\(i).hidden_states").values
+            let attentions = try goldens.tensor("case\(i).attentions").values
+            let scale = max(1, hidden.map(abs).max() ?? 1)
+            let hd = maxAbsDiff(trace.hiddenStates, hidden), ad = maxAbsDiff(trace.attentions, attentions)
+            #expect(trace.hiddenStates.count == hidden.count && hd <= 1e-4 * scale, "\(model) case \(i): hidden \(hd)")
+            #expect(trace.attentions.count == attentions.count && ad <= 1e-4, "\(model) case \(i): attentions \(ad)")
+            if encoder.weights.maskedLM != nil {
+                let n = ids.count, d = encoder.config.hiddenSize, L = encoder.config.numLayers
+                let last = Array(trace.hiddenStates[(L * n * d)..<((L + 1) * n * d)])
+                let logits = try encoder.maskedLMLogits(hidden: last, rows: n)
+                let want = try goldens.tensor("case\(i).logits").values
+                let ld = maxAbsDiff(logits, want)
+                #expect(ld <= 1e-4 * max(1, want.map(abs).max() ?? 1), "\(model) case \(i): MLM logits \(ld)")
+            }
+        }
+    }
+
+    /// A local layer's row is zero outside the window: |i − j| > 4 never attended.
+    @Test func localLayersSeeOnlyTheirWindow() throws {
+        let encoder = try BertEncoder(directory: Fixtures.model("tiny-modernbert-mlm"))
+        let ids = Array(repeating: 10, count: 30)
+        let trace = try encoder.forward(ids: ids)
+        let m = try #require(encoder.config.modern)
+        for l in 0..<encoder.config.numLayers where !m.isGlobal(l) {
+            for i in 0..<30 {
+                for j in 0..<30 where abs(i - j) > m.window {
+                    #expect(trace.attention(layer: l, head: 1, row: i, column: j) == 0)
+                }
+            }
+        }
+    }
+
+    /// What recomputes BERT's post-LN layer refuses ModernBERT in one line instead of showing wrong numbers.
+    @Test func postLayerNormAnalysesRefuseInOneLine() throws {
+        let encoder = try BertEncoder(directory: Fixtures.model("tiny-modernbert-mlm"))
+        let ids = [696, 47, 370, 271, 697]
+        let trace = try encoder.forward(ids: ids)
+        #expect(!encoder.supportsBatches && !encoder.canResume(at: 1))
+        for attempt in [
+            { _ = try encoder.layerAnatomy(trace, ids: ids, typeIds: nil) },
+            { _ = try encoder.valueZeroing(trace, layer: 0) },
+            {
+                var out = [Float]();
+                try encoder.lastHidden(
+                    from: [Float](repeating: 0, count: 5 * 32), atLayer: 1, tokens: 5, ablate: HeadSet(),
+                    workspace: encoder.makeWorkspace(), into: &out)
+            },
+        ] as [() throws -> Void] {
+            do {
+                try attempt()
+                Issue.record("a post-LN analysis ran on ModernBERT")
+            } catch {
+                #expect("\(error)".contains("not available for ModernBERT yet"), "\(error)")
+            }
+        }
+    }
+}
