@@ -1,15 +1,19 @@
-"""Builds silver-labelled sentiment data for the default model's sentiment head.
+"""Builds silver-labelled sentiment data for the default model's sentiment
+head: negative / neutral / positive.
 
 Text (public domain / permissively licensed, from Debian packages, fetched by
-../mlm-head/prepare_data.py's helpers and `apt-get download fortunes`):
-WordNet 3.0 example sentences and glosses, Jane Austen's novels, and the
-fortune cookies of the `fortunes` package (modern English quotations).
+../mlm-head/prepare_data.py's helpers): WordNet 3.0 example sentences and
+glosses, Jane Austen's novels, the fortune cookies of the `fortunes` package
+(modern English quotations), and the Linux kernel documentation's prose
+(linux-doc-6.1, through ../nsp-head/build_data.py), which is factual.
 
 Labels are SILVER: VADER (vaderSentiment on PyPI, a lexicon- and rule-based
-analyzer) scores every sentence; a sentence is kept as positive when the
-compound score is >= MARGIN, negative when <= -MARGIN, and dropped otherwise,
-so only confident labels are learnt. The held-out set (heldout.tsv) is never
-read here.
+analyzer) scores every sentence; a sentence is positive when the compound
+score is >= MARGIN, negative when <= -MARGIN, neutral inside VADER's own
+neutral band (|compound| < 0.05) and dropped in between, so only confident
+labels are learnt. Neutral sentences are drawn from every source, so the head
+cannot learn "factual prose = neutral, novels = polar". The held-out sets
+(heldout.tsv, heldout-neutral.tsv) are never read here.
 
 Usage: python build_data.py WORK_DIR   (writes WORK_DIR/sentiment.tsv:
 label<TAB>source<TAB>sentence, and prints the counts)
@@ -26,6 +30,9 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = sys.argv[1] if len(sys.argv) > 1 else "sentiment-data"
 MARGIN = 0.35
+NEUTRAL_BAND = 0.05
+# Neutral sentences kept at most this many times the polar ones of their source.
+NEUTRAL_SHARE = 0.6
 def prepare_module():
     spec = importlib.util.spec_from_file_location("prepare_data", os.path.join(HERE, "..", "mlm-head", "prepare_data.py"))
     mod = importlib.util.module_from_spec(spec)
@@ -34,29 +41,50 @@ def prepare_module():
     return mod
 
 
+def linux_doc_sentences():
+    spec = importlib.util.spec_from_file_location("nsp_data", os.path.join(HERE, "..", "nsp-head", "build_data.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    prep = prepare_module()
+    return [s for _, sents in mod.linux_doc_texts(prep.fetch("linux-doc-6.1")) for s in sents if mod.usable(s)]
+
+
+def label_of(compound):
+    if compound >= MARGIN:
+        return "positive"
+    if compound <= -MARGIN:
+        return "negative"
+    return "neutral" if abs(compound) < NEUTRAL_BAND else None
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     prep = prepare_module()
     examples, glosses = prep.wordnet_sentences(prep.fetch("wordnet-base"))
     sources = {"wordnet-examples": examples, "wordnet-glosses": glosses,
                "austen": prep.austen_sentences(prep.fetch("r-cran-janeaustenr")),
-               "fortunes": prep.fortune_sentences(prep.fetch("fortunes"))}
+               "fortunes": prep.fortune_sentences(prep.fetch("fortunes")),
+               "linux-doc": linux_doc_sentences()}
     vader = SentimentIntensityAnalyzer()
-    rows, seen = [], set()
+    rows, seen, rng = [], set(), random.Random(1234)
     for source, sentences in sources.items():
-        kept = {"positive": 0, "negative": 0}
+        kept = {"positive": [], "negative": [], "neutral": []}
         for s in sentences:
             s = re.sub(r"\s+", " ", s).strip()
             if not 3 <= len(s.split()) <= 40 or s.lower() in seen:
                 continue
             seen.add(s.lower())
-            c = vader.polarity_scores(s)["compound"]
-            label = "positive" if c >= MARGIN else "negative" if c <= -MARGIN else None
+            label = label_of(vader.polarity_scores(s)["compound"])
             if label:
-                kept[label] += 1
-                rows.append((label, source, s))
-        print(f"{source}: {len(sentences)} sentences, kept {kept}")
-    random.Random(1234).shuffle(rows)
+                kept[label].append(s)
+        polar = len(kept["positive"]) + len(kept["negative"])
+        rng.shuffle(kept["neutral"])
+        # Factual prose is nearly all neutral: it keeps a fixed number, not a share of its few polar lines.
+        cap = 6000 if source == "linux-doc" else int(NEUTRAL_SHARE * polar)
+        kept["neutral"] = kept["neutral"][:cap]
+        rows.extend((label, source, s) for label, ss in kept.items() for s in ss)
+        print(f"{source}: {len(sentences)} sentences, kept " + str({k: len(v) for k, v in kept.items()}))
+    rng.shuffle(rows)
     with open(os.path.join(WORK, "sentiment.tsv"), "w", encoding="utf-8") as f:
         for r in rows:
             f.write("\t".join(r) + "\n")

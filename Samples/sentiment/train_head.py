@@ -1,6 +1,6 @@
-"""Trains a sentiment head (negative / positive) for all-MiniLM-L6-v2 and
-exports it as an F16 overlay that BertScope applies to the default model for
-`classify` and `explain`.
+"""Trains a sentiment head (negative / neutral / positive) for all-MiniLM-L6-v2
+and exports it as an F16 overlay that BertScope applies to the default model
+for `classify` and `explain`.
 
 The head is BERT's own sequence-classification head (pooler on the first
 token -> tanh -> dropout -> linear), so the overlay is a standard
@@ -9,9 +9,13 @@ published model: the pooler, the classifier and the top TRAIN_LAYERS encoder
 layers (the embeddings and lower layers stay frozen).
 
 Data: build_data.py's silver labels (VADER over public-domain sentences); a
-slice is held back as a silver dev set, used to pick the checkpoint. The
-hand-written held-out set heldout.tsv is only ever evaluated, never trained
-on or used for selection.
+slice is held back as a silver dev set, used to pick the checkpoint and to
+calibrate: a temperature T fitted on the dev set's logits (least NLL) is
+folded into the classifier (W/T, b/T), so the shipped head's probabilities
+are the calibrated ones; the expected calibration error (15 bins) before and
+after is recorded in the overlay's metadata. The hand-written held-out sets
+heldout.tsv (polar) and heldout-neutral.tsv (factual) are only ever
+evaluated, never trained on or used for selection or calibration.
 
 Resumable: a checkpoint every EVAL_EVERY steps. Usage (venv with torch,
 transformers, safetensors, vaderSentiment):
@@ -35,7 +39,8 @@ TOTAL = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else 200
 EXPORT_ONLY = "--export" in sys.argv
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRAIN_LAYERS, BATCH, MAX_LEN, EVAL_EVERY, SEED, DEV = 2, 32, 64, 250, 1234, 2000
-LABELS = ["negative", "positive"]
+LABELS = ["negative", "neutral", "positive"]
+BINS = 15
 torch.set_num_threads(int(os.environ.get("THREADS", "2")))
 
 
@@ -57,15 +62,15 @@ def load_rows():
     return rows[DEV:], rows[:DEV]
 
 
-def heldout_rows():
-    path = os.path.join(HERE, "heldout.tsv")
+def heldout_rows(name="heldout.tsv"):
+    path = os.path.join(HERE, name)
     rows = [l.rstrip("\n").split("\t") for l in open(path, encoding="utf-8") if l.strip() and not l.startswith("#")]
     return [(LABELS.index(label), text) for label, text in rows]
 
 
 def build_model():
     base = BertModel.from_pretrained(model_dir(), attn_implementation="eager")
-    cfg = BertConfig.from_pretrained(model_dir(), attn_implementation="eager", num_labels=2,
+    cfg = BertConfig.from_pretrained(model_dir(), attn_implementation="eager", num_labels=len(LABELS),
                                      id2label=dict(enumerate(LABELS)), label2id={l: i for i, l in enumerate(LABELS)})
     m = BertForSequenceClassification(cfg)
     missing, _ = m.bert.load_state_dict(base.state_dict(), strict=False)
@@ -80,29 +85,76 @@ def build_model():
     return m, head, layers
 
 
-def accuracy(m, tok, rows):
+def logits_of(m, tok, rows):
     m.eval()
-    correct, loss = 0, 0.0
+    out = []
     with torch.no_grad():
         for i in range(0, len(rows), 64):
-            chunk = rows[i:i + 64]
-            enc = tok([t for _, t in chunk], padding=True, truncation=True, max_length=MAX_LEN, return_tensors="pt")
-            logits = m(**enc).logits
-            gold = torch.tensor([y for y, _ in chunk])
-            correct += int((logits.argmax(-1) == gold).sum())
-            loss += float(torch.nn.functional.cross_entropy(logits, gold, reduction="sum"))
+            enc = tok([t for _, t in rows[i:i + 64]], padding=True, truncation=True, max_length=MAX_LEN,
+                      return_tensors="pt")
+            out.append(m(**enc).logits)
     m.train()
-    return correct / len(rows), loss / len(rows)
+    return torch.cat(out), torch.tensor([y for y, _ in rows])
+
+
+def accuracy(m, tok, rows):
+    logits, gold = logits_of(m, tok, rows)
+    loss = float(torch.nn.functional.cross_entropy(logits, gold))
+    return float((logits.argmax(-1) == gold).float().mean()), loss
+
+
+def ece(logits, gold, t=1.0):
+    """Expected calibration error of the top class, BINS equal-width confidence bins."""
+    p = torch.softmax(logits / t, -1)
+    conf, pred = p.max(-1)
+    hit = (pred == gold).float()
+    total = 0.0
+    for b in range(BINS):
+        inside = (conf > b / BINS) & (conf <= (b + 1) / BINS)
+        if inside.any():
+            total += float(inside.float().mean()) * abs(float(conf[inside].mean()) - float(hit[inside].mean()))
+    return total
+
+
+def fit_temperature(logits, gold):
+    """The T in [0.25, 8] with the least dev NLL (a fine grid: one parameter)."""
+    grid = [0.25 * 1.02 ** k for k in range(0, 176)]
+    return min(grid, key=lambda t: float(torch.nn.functional.cross_entropy(logits / t, gold)))
+
+
+def neutral_scores(m, tok, rows):
+    """(share predicted neutral, share neutral or below 0.75 confidence) on factual sentences."""
+    logits, _ = logits_of(m, tok, rows)
+    p = torch.softmax(logits, -1)
+    neutral = p.argmax(-1) == LABELS.index("neutral")
+    calm = neutral | (p.max(-1).values < 0.75)
+    return float(neutral.float().mean()), float(calm.float().mean())
 
 
 def sample_batch(tok, by_label, rng):
     # Balanced batches: the silver data has more positive than negative sentences.
-    picks = [(y, rng.choice(by_label[y])) for y in (rng.randrange(2) for _ in range(BATCH))]
+    picks = [(y, rng.choice(by_label[y])) for y in (rng.randrange(len(LABELS)) for _ in range(BATCH))]
     enc = tok([t for _, t in picks], padding=True, truncation=True, max_length=MAX_LEN, return_tensors="pt")
     return enc, torch.tensor([y for y, _ in picks])
 
 
-def export(m, step, scores):
+def calibrate(m, tok, dev, held, neutral):
+    """Folds the dev-fitted temperature into the classifier; the figures before and after."""
+    dev_logits, dev_gold = logits_of(m, tok, dev)
+    held_logits, held_gold = logits_of(m, tok, held + neutral)
+    t = fit_temperature(dev_logits, dev_gold)
+    figures = {"temperature": f"{t:.3f}",
+               "ece_dev_before": f"{ece(dev_logits, dev_gold):.4f}", "ece_dev_after": f"{ece(dev_logits, dev_gold, t):.4f}",
+               "ece_heldout_before": f"{ece(held_logits, held_gold):.4f}",
+               "ece_heldout_after": f"{ece(held_logits, held_gold, t):.4f}"}
+    with torch.no_grad():
+        m.classifier.weight /= t
+        m.classifier.bias /= t
+    log(f"calibrated: {figures}")
+    return figures
+
+
+def export(m, step, scores, extra):
     L = m.config.num_hidden_layers
     keep = {}
     for k, v in m.state_dict().items():
@@ -111,12 +163,13 @@ def export(m, step, scores):
             # Layer and pooler names as in the base model's file (no "bert." prefix),
             # so they replace the base's tensors one for one; the head keeps its name.
             keep[k.removeprefix("bert.")] = v.detach().to(torch.float16).contiguous()
-    meta = {"bertscope_overlay": "sentiment head for all-MiniLM-L6-v2, trained by BertScope on silver labels",
+    meta = {**extra, "bertscope_overlay": "sentiment head for all-MiniLM-L6-v2, trained by BertScope on silver labels",
             "base_model": "sentence-transformers/all-MiniLM-L6-v2", "task": "sequence-classification",
             "id2label": json.dumps(dict(enumerate(LABELS))), "steps": str(step),
             "heldout_accuracy": f"{scores[0]:.4f}", "heldout_sentences": str(scores[1]),
             "trained_layers": ",".join(str(i) for i in range(L - TRAIN_LAYERS, L)),
-            "data": "VADER silver labels over WordNet 3.0 examples and glosses, Jane Austen's novels, fortunes"}
+            "data": "VADER silver labels (neutral: |compound| < 0.05) over WordNet 3.0 examples and glosses, "
+                    "Jane Austen's novels, fortunes and Linux kernel documentation prose"}
     path = os.path.join(HERE, "minilm-sentiment-overlay.safetensors")
     save_file(keep, path, metadata=meta)
     log(f"exported {len(keep)} tensors to {path} ({os.path.getsize(path) / 1e6:.1f} MB)")
@@ -130,7 +183,8 @@ def main():
     m, head, layers = build_model()
     train, dev = load_rows()
     held = heldout_rows()
-    by_label = {y: [t for yy, t in train if yy == y] for y in range(2)}
+    by_label = {y: [t for yy, t in train if yy == y] for y in range(len(LABELS))}
+    neutral = heldout_rows("heldout-neutral.tsv")
     opt = torch.optim.AdamW([{"params": head, "lr": 1e-3}, {"params": layers, "lr": 3e-5}], weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * max(0.0, 1 - s / TOTAL))
     step, rng, best = 0, random.Random(SEED), float("inf")
@@ -146,8 +200,7 @@ def main():
     if EXPORT_ONLY or step >= TOTAL:
         if os.path.exists(best_path):
             m.load_state_dict(torch.load(best_path, weights_only=False)["model"], strict=False)
-        acc = accuracy(m, tok, held)[0]
-        return export(m, step, (acc, len(held)))
+        return finish(m, tok, step, dev, held, neutral)
     m.train()
     t0 = time.time()
     while step < TOTAL:
@@ -162,7 +215,9 @@ def main():
         if step % EVAL_EVERY == 0 or step == TOTAL:
             dev_acc, dev_loss = accuracy(m, tok, dev)
             held_acc = accuracy(m, tok, held)[0]
+            calm = neutral_scores(m, tok, neutral)
             log(f"step {step} dev acc {dev_acc:.4f} loss {dev_loss:.4f} heldout acc {held_acc:.4f} "
+                f"neutral held-out: predicted {calm[0]:.3f}, calm {calm[1]:.3f} "
                 f"({(time.time() - t0) / EVAL_EVERY:.2f} s/step)")
             t0 = time.time()
             trainable = {k: v for k, v in m.state_dict().items() if "encoder.layer" in k or "pooler" in k or "classifier" in k}
@@ -173,7 +228,15 @@ def main():
                         "best": best, "rng": rng.getstate()}, ckpt + ".tmp")
             os.replace(ckpt + ".tmp", ckpt)
     m.load_state_dict(torch.load(best_path, weights_only=False)["model"], strict=False)
-    export(m, step, (accuracy(m, tok, held)[0], len(held)))
+    finish(m, tok, step, dev, held, neutral)
+
+
+def finish(m, tok, step, dev, held, neutral):
+    extra = calibrate(m, tok, dev, held, neutral)
+    neutral_share, calm_share = neutral_scores(m, tok, neutral)
+    extra.update({"labels": ",".join(LABELS), "heldout_neutral_predicted": f"{neutral_share:.4f}",
+                  "heldout_neutral_calm": f"{calm_share:.4f}", "heldout_neutral_sentences": str(len(neutral))})
+    export(m, step, (accuracy(m, tok, held)[0], len(held)), extra)
 
 
 if __name__ == "__main__":
