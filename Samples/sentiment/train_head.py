@@ -47,6 +47,12 @@ NEUTRAL_BATCH = float(os.environ.get("NEUTRAL_BATCH", str(1 / 3)))
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRAIN_LAYERS, BATCH, MAX_LEN, EVAL_EVERY, SEED, DEV = 2, 32, 64, 250, 1234, 2000
 LABELS = ["negative", "neutral", "positive"]
+# SOFT_NEUTRAL=1: the head keeps two outputs (negative / positive) and learns
+# neutral sentences as 50/50 soft targets, so it can say "neither" by not
+# leaning, without a third class that steals polar sentences.
+SOFT = os.environ.get("SOFT_NEUTRAL") == "1"
+OUT = ["negative", "positive"] if SOFT else LABELS
+NEUTRAL = LABELS.index("neutral")
 BINS = 15
 torch.set_num_threads(int(os.environ.get("THREADS", "2")))
 
@@ -65,7 +71,10 @@ def log(msg):
 
 def load_rows():
     rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(DATA, "sentiment.tsv"), encoding="utf-8")]
-    rows = [(LABELS.index(r[0]), r[2]) for r in rows if len(r) == 3]
+    # NEUTRAL_SKIP=source,…: neutral sentences of those sources are not used (VADER's neutral
+    # everyday examples hold implicit complaints).
+    skip = set(filter(None, os.environ.get("NEUTRAL_SKIP", "").split(",")))
+    rows = [(LABELS.index(r[0]), r[2]) for r in rows if len(r) == 3 and not (r[0] == "neutral" and r[1] in skip)]
     return rows[DEV:], rows[:DEV]
 
 
@@ -77,8 +86,8 @@ def heldout_rows(name="heldout.tsv"):
 
 def build_model():
     base = BertModel.from_pretrained(model_dir(), attn_implementation="eager")
-    cfg = BertConfig.from_pretrained(model_dir(), attn_implementation="eager", num_labels=len(LABELS),
-                                     id2label=dict(enumerate(LABELS)), label2id={l: i for i, l in enumerate(LABELS)})
+    cfg = BertConfig.from_pretrained(model_dir(), attn_implementation="eager", num_labels=len(OUT),
+                                     id2label=dict(enumerate(OUT)), label2id={l: i for i, l in enumerate(OUT)})
     m = BertForSequenceClassification(cfg)
     missing, _ = m.bert.load_state_dict(base.state_dict(), strict=False)
     assert not [k for k in missing if not k.startswith("pooler.")], missing
@@ -104,10 +113,28 @@ def logits_of(m, tok, rows):
     return torch.cat(out), torch.tensor([y for y, _ in rows])
 
 
+def targets(gold):
+    """Class indices (three-class head) or probability rows (soft: neutral = 50/50)."""
+    if not SOFT:
+        return gold
+    t = torch.zeros(len(gold), 2)
+    t[gold == 0, 0] = 1.0
+    t[gold == 2, 1] = 1.0
+    t[gold == NEUTRAL] = 0.5
+    return t
+
+
+def polar_index(gold):
+    """Gold labels as the head's output indices (soft head: polar rows only)."""
+    return (gold == 2).long() if SOFT else gold
+
+
 def accuracy(m, tok, rows):
+    """Accuracy (polar rows only for the soft head) and loss over all rows."""
     logits, gold = logits_of(m, tok, rows)
-    loss = float(torch.nn.functional.cross_entropy(logits, gold))
-    return float((logits.argmax(-1) == gold).float().mean()), loss
+    loss = float(torch.nn.functional.cross_entropy(logits, targets(gold)))
+    keep = gold != NEUTRAL if SOFT else torch.ones_like(gold, dtype=torch.bool)
+    return float((logits[keep].argmax(-1) == polar_index(gold[keep])).float().mean()), loss
 
 
 def ece(logits, gold, t=1.0):
@@ -133,7 +160,7 @@ def neutral_scores(m, tok, rows):
     """(share predicted neutral, share neutral or below 0.75 confidence) on factual sentences."""
     logits, _ = logits_of(m, tok, rows)
     p = torch.softmax(logits, -1)
-    neutral = p.argmax(-1) == LABELS.index("neutral")
+    neutral = p.argmax(-1) == (-1 if SOFT else NEUTRAL)
     calm = neutral | (p.max(-1).values < 0.75)
     return float(neutral.float().mean()), float(calm.float().mean())
 
@@ -142,28 +169,37 @@ def sample_batch(tok, by_label, rng):
     # Negative and positive drawn equally (the silver data has more positive
     # sentences); neutral at NEUTRAL_BATCH of the batch (its silver labels
     # include implicit complaints, so a smaller share keeps the polar head sharp).
-    n = LABELS.index("neutral")
+    n = NEUTRAL
     def label():
         if rng.random() < NEUTRAL_BATCH:
             return n
         return rng.choice([y for y in range(len(LABELS)) if y != n])
     picks = [(y, rng.choice(by_label[y])) for y in (label() for _ in range(BATCH))]
     enc = tok([t for _, t in picks], padding=True, truncation=True, max_length=MAX_LEN, return_tensors="pt")
-    return enc, torch.tensor([y for y, _ in picks])
+    return enc, targets(torch.tensor([y for y, _ in picks]))
 
 
 def calibrate(m, tok, dev, held, neutral):
     """Folds the dev-fitted temperature into the classifier; the figures before and after."""
     dev_logits, dev_gold = logits_of(m, tok, dev)
-    held_logits, held_gold = logits_of(m, tok, held + neutral)
+    held_logits, held_gold = logits_of(m, tok, held if SOFT else held + neutral)
+    if SOFT:  # a 50/50 target has no hit or miss: the temperature and ECE over the polar rows
+        polar = dev_gold != NEUTRAL
+        dev_logits, dev_gold = dev_logits[polar], polar_index(dev_gold[polar])
+        held_gold = polar_index(held_gold)
     t = fit_temperature(dev_logits, dev_gold)
     figures = {"temperature": f"{t:.3f}",
                "ece_dev_before": f"{ece(dev_logits, dev_gold):.4f}", "ece_dev_after": f"{ece(dev_logits, dev_gold, t):.4f}",
                "ece_heldout_before": f"{ece(held_logits, held_gold):.4f}",
                "ece_heldout_after": f"{ece(held_logits, held_gold, t):.4f}"}
-    with torch.no_grad():
-        m.classifier.weight /= t
-        m.classifier.bias /= t
+    # Folded in only when it calibrates the dev set measurably better (a head already
+    # calibrated keeps T = 1: a fitted T that changes ECE by < 0.005 is noise).
+    applied = ece(dev_logits, dev_gold) - ece(dev_logits, dev_gold, t) >= 0.005
+    figures["temperature_applied"] = "yes" if applied else "no"
+    if applied:
+        with torch.no_grad():
+            m.classifier.weight /= t
+            m.classifier.bias /= t
     log(f"calibrated: {figures}")
     return figures
 
@@ -179,14 +215,20 @@ def export(m, step, scores, extra):
             keep[k.removeprefix("bert.")] = v.detach().to(torch.float16).contiguous()
     meta = {**extra, "bertscope_overlay": "sentiment head for all-MiniLM-L6-v2, trained by BertScope on silver labels",
             "base_model": "sentence-transformers/all-MiniLM-L6-v2", "task": "sequence-classification",
-            "id2label": json.dumps(dict(enumerate(LABELS))), "steps": str(step),
+            "id2label": json.dumps(dict(enumerate(OUT))), "steps": str(step),
             "heldout_accuracy": f"{scores[0]:.4f}", "heldout_sentences": str(scores[1]),
             "trained_layers": ",".join(str(i) for i in range(L - TRAIN_LAYERS, L)),
             "data": "VADER silver labels (neutral: |compound| < 0.05) over WordNet 3.0 examples and glosses, "
                     "Jane Austen's novels, fortunes and Linux kernel documentation prose"}
     meta["neutral_batch_share"] = f"{NEUTRAL_BATCH:.3f}"
+    skipped = os.environ.get("NEUTRAL_SKIP", "")
+    if SOFT:
+        meta["data"] = ("VADER silver labels (|compound| >= 0.35) over WordNet 3.0 examples and glosses, Jane Austen's "
+                        "novels and fortunes; neutral sentences, learnt as 50/50: WordNet glosses in VADER's neutral "
+                        "band and Linux kernel documentation prose" + (f" (not {skipped})" if skipped else ""))
     if INIT_TWO_CLASS:
-        meta["continued"] = "from the two-class (negative/positive) head of 2,000 steps; neutral row new"
+        meta["continued"] = ("from the two-class (negative/positive) head of 2,000 steps"
+                             + ("" if SOFT else "; neutral row new"))
     path = os.path.join(HERE, "minilm-sentiment-overlay.safetensors")
     save_file(keep, path, metadata=meta)
     log(f"exported {len(keep)} tensors to {path} ({os.path.getsize(path) / 1e6:.1f} MB)")
@@ -201,6 +243,10 @@ def init_from_two_class(m):
     result = m.bert.load_state_dict({k: v.float() for k, v in overlay.items()}, strict=False)
     assert not result.unexpected_keys, result.unexpected_keys
     with torch.no_grad():
+        if SOFT:
+            m.classifier.weight.copy_(weight)
+            m.classifier.bias.copy_(bias)
+            return log(f"start from the two-class overlay ({len(overlay)} tensors + classifier)")
         m.classifier.weight.copy_(torch.stack([weight[0], torch.zeros_like(weight[0]), weight[1]]))
         m.classifier.bias.copy_(torch.stack([bias[0], bias.mean(), bias[1]]))
     log(f"start from the two-class overlay ({len(overlay)} tensors + classifier)")
@@ -291,11 +337,15 @@ def neutral_offset(m, tok):
 
 def finish(m, tok, step, dev, held, neutral):
     extra = calibrate(m, tok, dev, held, neutral)
-    extra.update(neutral_offset(m, tok))
-    held_logits, held_gold = logits_of(m, tok, held + neutral)
-    extra["ece_heldout_final"] = f"{ece(held_logits, held_gold):.4f}"
+    if not SOFT:
+        extra.update(neutral_offset(m, tok))
+        held_logits, held_gold = logits_of(m, tok, held + neutral)
+        extra["ece_heldout_final"] = f"{ece(held_logits, held_gold):.4f}"
+    else:
+        extra["neutral_training"] = "50/50 soft targets"
+        extra["calm_below"] = "0.75"
     neutral_share, calm_share = neutral_scores(m, tok, neutral)
-    extra.update({"labels": ",".join(LABELS), "heldout_neutral_predicted": f"{neutral_share:.4f}",
+    extra.update({"labels": ",".join(OUT), "heldout_neutral_predicted": f"{neutral_share:.4f}",
                   "heldout_neutral_calm": f"{calm_share:.4f}", "heldout_neutral_sentences": str(len(neutral))})
     export(m, step, (accuracy(m, tok, held)[0], len(held)), extra)
 
