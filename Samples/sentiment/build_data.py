@@ -31,7 +31,6 @@ label<TAB>source<TAB>sentence, and prints the counts)
 import os
 import random
 import re
-import subprocess
 import sys
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -51,9 +50,7 @@ def prepare_module():
 
 
 def linux_doc_sentences():
-    spec = importlib.util.spec_from_file_location("nsp_data", os.path.join(HERE, "..", "nsp-head", "build_data.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = common.load_script("nsp_data", "nsp-head/build_data.py")
     prep = prepare_module()
     return [s for _, sents in mod.linux_doc_texts(prep.fetch("linux-doc-6.1")) for s in sents if mod.usable(s)]
 

@@ -33,6 +33,9 @@ public struct TaskConfig: Sendable, Equatable {
     public var kind: TaskKind
     public var labels: [String]
     public var problemType: ProblemType
+    /// A head trained to stay below this probability on neutral text (BertScope's
+    /// sentiment head: `calm_below` in its metadata): a top label under it is "neither".
+    public var calmBelow: Float? = nil
     /// DeBERTa's ContextPooler activation (`pooler_hidden_act`, default gelu).
     public var poolerActivation: Activation = .gelu
 
@@ -123,5 +126,6 @@ public struct TaskConfig: Sendable, Equatable {
         self.kind = kind
         labels = try Self.labels(c, source: "overlay metadata")
         problemType = ProblemType(rawValue: metadata["problem_type"] ?? "") ?? .singleLabel
+        calmBelow = metadata["calm_below"].flatMap(Float.init).flatMap { (0.5..<1).contains($0) ? $0 : nil }
     }
 }

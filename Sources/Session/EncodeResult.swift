@@ -128,6 +128,8 @@ public struct PatchingOutcome: Sendable {
 public struct TaskResult: Sendable {
     public var kind: TaskKind
     public var problemType: ProblemType = .singleLabel
+    /// The probability under which the head's top label means "neither" (TaskConfig.calmBelow).
+    public var calmBelow: Float? = nil
     /// Sequence classification: every label's score; with heads ablated, the intact model's beside them.
     public var labels: [LabelScore] = []
     public var intact: [LabelScore]? = nil

@@ -56,7 +56,7 @@ struct ClassifyCommand: ParsableCommand {
                 let scores = try task.classify(e)
                 if json { return JSONOutput.print(Self.json(scores, task.task.problemType)) }
                 printNotes(model, task)
-                printText(Self.table(scores, task.task.problemType))
+                printText(Self.table(scores, task.task.problemType, calmBelow: task.task.calmBelow))
             case .tokenClassification:
                 let labels = try task.labelTokens(e)
                 if json {
@@ -86,16 +86,22 @@ struct ClassifyCommand: ParsableCommand {
             }, tokens: nil)
     }
 
-    static func table(_ scores: [LabelScore], _ problem: ProblemType) -> String {
+    static func table(_ scores: [LabelScore], _ problem: ProblemType, calmBelow: Float? = nil) -> String {
         if problem == .regression {
             return scores.map { "\($0.label): " + String(format: "%.6g", $0.score) }.joined(separator: "\n")
         }
         let width = max(8, scores.map { displayWidth($0.label) }.max() ?? 8)
         let best = scores.max { $0.score < $1.score }?.id
-        return scores.map { s in
+        let rows = scores.map { s in
             (s.id == best ? "▶ " : "  ") + fit(s.label, width)
                 + String(format: " %7.3f%%  ", s.score * 100) + BarGlyphs.bar(Double(s.score), width: 30)
-        }.joined(separator: "\n")
+        }
+        // A head taught to keep neutral text near 50/50 says "neither" below its line.
+        let top = scores.map(\.score).max() ?? 1
+        let neither = calmBelow.flatMap {
+            top < $0 ? String(format: "neither, really: no label reaches %.0f%%", $0 * 100) : nil
+        }
+        return (rows + (neither.map { [$0] } ?? [])).joined(separator: "\n")
     }
 
     static func tokenTable(_ labels: [TokenLabel]) -> String {

@@ -99,6 +99,7 @@ extension ModelSession {
         task.ablation = ablation(input, on: task.encoder)
         var out = TaskResult(kind: task.task.kind)
         out.problemType = task.task.problemType
+        out.calmBelow = task.task.calmBelow
         do {
             switch task.task.kind {
             case .sequenceClassification:

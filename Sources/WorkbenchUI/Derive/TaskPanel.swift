@@ -47,6 +47,8 @@ public struct TaskPanel: Equatable, Sendable {
     public var logit: Float?
     public var gap: Float?
     public var note: String?
+    /// "neither": the top label is under the probability the head keeps on neutral text.
+    public var neither: String?
     public var pieces: [Piece] = []
     public var answer: String?
     public var answerScore: Float?
@@ -91,6 +93,11 @@ public struct TaskPanel: Equatable, Sendable {
                 Bar(
                     label: l.label, score: l.score, intact: t.intact?.first { $0.id == l.id }?.score,
                     explained: l.id == t.target)
+            }
+            if let calm = t.calmBelow, let top = t.labels.map(\.score).max(), top < calm {
+                p.neither = String(
+                    format: "neither, really: no label reaches %.0f%% (the head learnt neutral text as 50/50)",
+                    calm * 100)
             }
             p.method = t.attribution?.method
             p.logit = t.attribution?.logit

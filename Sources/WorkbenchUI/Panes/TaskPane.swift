@@ -194,6 +194,7 @@ enum TaskPane {
             }
             w.y += 1
         }
+        if let neither = p.neither, !w.full { w.line(neither, c.theme.style(.accent), &c) }
     }
 
     /// Tokens left to right, wrapped at the pane's width, each in `style`;
