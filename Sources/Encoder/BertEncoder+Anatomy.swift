@@ -50,39 +50,53 @@ public struct LayerAnatomy: Sendable, Equatable {
     }
 
     public let tokens: Int, layers: Int
+    /// The tokens whose rows were computed, ascending: every token, or those asked for.
+    public var computed: [Int] = []
     /// `[layer]`: the attention and output LayerNorms' γ and β (the same for every token).
     public var norms: [LayerNorms] = []
 
     public struct LayerNorms: Sendable, Equatable {
         public var attention: NormWeights, output: NormWeights
     }
-    /// `[token]`.
+    /// `[k]` for the k-th computed token.
     public let embeddings: [Embedding]
-    /// `[layer * tokens + token]`.
+    /// `[layer * computed.count + k]`.
     public let steps: [Step]
-    /// `[(layer * tokens + token) * hidden …]`: each FFN's output, the update it
+    /// `[(layer * computed.count + k) * hidden …]`: each FFN's output, the update it
     /// adds to the residual stream (what the FFN lens projects).
     public var ffnOutputs: [Float] = []
 
+    /// Where `token`'s rows are, nil when it was not computed.
+    func row(_ token: Int) -> Int? {
+        if computed.count == tokens { return (0..<tokens).contains(token) ? token : nil }
+        return computed.firstIndex(of: token)
+    }
+
+    /// `token`'s embedding parts, nil when it was not computed.
+    public func embedding(token: Int) -> Embedding? { row(token).map { embeddings[$0] } }
+
     /// The FFN's update of `token` in `layer`, nil outside the anatomy.
     public func ffnUpdate(layer: Int, token: Int) -> [Float]? {
-        let d = tokens > 0 && layers > 0 ? ffnOutputs.count / (tokens * layers) : 0
-        guard (0..<layers).contains(layer), (0..<tokens).contains(token), d > 0 else { return nil }
-        let start = (layer * tokens + token) * d
+        let m = computed.count, d = m > 0 && layers > 0 ? ffnOutputs.count / (m * layers) : 0
+        guard (0..<layers).contains(layer), let k = row(token), d > 0 else { return nil }
+        let start = (layer * m + k) * d
         return Array(ffnOutputs[start..<(start + d)])
     }
     public static let neuronsKept = 4
 
     public func step(layer: Int, token: Int) -> Step? {
-        guard (0..<layers).contains(layer), (0..<tokens).contains(token) else { return nil }
-        return steps[layer * tokens + token]
+        guard (0..<layers).contains(layer), let k = row(token) else { return nil }
+        return steps[layer * computed.count + k]
     }
 }
 
 extension BertEncoder {
-    /// Every layer of `trace` decomposed for every token, from the layer's
-    /// input (the trace's hidden state) and its attention probabilities.
-    public func layerAnatomy(_ trace: Trace, ids: [Int], typeIds: [Int]?) throws -> LayerAnatomy {
+    /// Every layer of `trace` decomposed for `only` those tokens (nil: every
+    /// token), from the layer's input (the trace's hidden state) and its
+    /// attention probabilities. One token costs the value projections of the
+    /// layers (every token's values enter its context) and its own rows: the
+    /// workbench asks for the selected token.
+    public func layerAnatomy(_ trace: Trace, ids: [Int], typeIds: [Int]?, only: [Int]? = nil) throws -> LayerAnatomy {
         try requirePostLayerNorm("the layer anatomy")
         let n = trace.tokens, d = config.hiddenSize, L = config.numLayers
         guard trace.layers == L, trace.hidden == d, trace.heads == config.numHeads, ids.count == n,
@@ -93,16 +107,20 @@ extension BertEncoder {
         guard ids.allSatisfy({ (0..<config.vocabSize).contains($0) }), (typeIds?.count ?? n) == n else {
             throw EncoderError("the layer anatomy's token ids do not fit this model")
         }
+        let rows = only.map { Array(Set($0.filter { (0..<n).contains($0) })).sorted() } ?? Array(0..<n)
+        guard !rows.isEmpty else { throw EncoderError("the layer anatomy was asked for no token of this input") }
         var steps: [LayerAnatomy.Step] = [], ffnOutputs: [Float] = []
-        steps.reserveCapacity(L * n)
-        ffnOutputs.reserveCapacity(L * n * d)
+        steps.reserveCapacity(L * rows.count)
+        ffnOutputs.reserveCapacity(L * rows.count * d)
         for l in 0..<L {
-            let (layerSteps, ffn) = anatomy(of: l, trace)
+            let (layerSteps, ffn) = anatomy(of: l, trace, rows: rows)
             steps += layerSteps
             ffnOutputs += ffn
         }
         var out = LayerAnatomy(
-            tokens: n, layers: L, embeddings: embeddingParts(trace, ids: ids, typeIds: typeIds), steps: steps)
+            tokens: n, layers: L, embeddings: embeddingParts(trace, ids: ids, typeIds: typeIds, rows: rows),
+            steps: steps)
+        out.computed = rows
         out.ffnOutputs = ffnOutputs
         out.norms = (0..<L).map { l in
             let w = weights.layers[l]
@@ -111,11 +129,12 @@ extension BertEncoder {
         return out
     }
 
-    private func embeddingParts(_ trace: Trace, ids: [Int], typeIds: [Int]?) -> [LayerAnatomy.Embedding] {
+    private func embeddingParts(_ trace: Trace, ids: [Int], typeIds: [Int]?, rows: [Int]) -> [LayerAnatomy.Embedding] {
         let e = config.embeddingSize, emb = weights.embeddings
         let offset = config.relative == nil ? config.positionOffset : 0
         return withExtendedLifetime(weights) {
-            ids.enumerated().map { i, id in
+            rows.map { i in
+                let id = ids[i]
                 let w = emb.word.pointer + id * e
                 var sum = (0..<e).map { w[$0] }
                 var position: Float? = nil, type: Float? = nil
@@ -146,42 +165,63 @@ extension BertEncoder {
         return linearRows(row, rows: 1, proj)
     }
 
-    /// Layer `l` for every token: the trace's probabilities times the values
-    /// recomputed from the layer's input, then the layer's own arithmetic
-    /// through the forward pass's own packed weights and kernels.
-    private func anatomy(of l: Int, _ trace: Trace) -> (steps: [LayerAnatomy.Step], ffn: [Float]) {
-        let n = trace.tokens, d = config.hiddenSize, ff = config.intermediateSize
+    /// Layer `l` for the tokens `rows`: the trace's probabilities times the
+    /// values of every token (recomputed from the layer's input), then the
+    /// layer's own arithmetic on those rows through the forward pass's packed
+    /// weights and kernels.
+    private func anatomy(of l: Int, _ trace: Trace, rows: [Int]) -> (steps: [LayerAnatomy.Step], ffn: [Float]) {
+        let n = trace.tokens, d = config.hiddenSize, ff = config.intermediateSize, m = rows.count
         let p = packed[l], w = weights.layers[l]
-        let x = Array(trace.hiddenStates[(l * n * d)..<((l + 1) * n * d)])
-        var qkv = [Float](repeating: 0, count: n * 3 * d), values = [Float](repeating: 0, count: n * d)
-        apply(p.qkv, x, rows: n, into: &qkv, ld: 3 * d)
-        for i in 0..<n { for t in 0..<d { values[i * d + t] = qkv[i * 3 * d + 2 * d + t] } }
-        let context = layerContext(trace, layer: l, values: values)
-        var attended = [Float](repeating: 0, count: n * d), inner = [Float](repeating: 0, count: n * ff)
-        var ffn = [Float](repeating: 0, count: n * d)
-        apply(p.attentionOutput, context, rows: n, into: &attended, ld: d)
-        let h = addNorm(attended, x, w.attentionNorm, rows: n)
-        apply(p.intermediate, h, rows: n, into: &inner, ld: ff, activation: config.activation)
-        apply(p.output, inner, rows: n, into: &ffn, ld: d)
-        let y = addNorm(ffn, h, w.outputNorm, rows: n)
+        let all = Array(trace.hiddenStates[(l * n * d)..<((l + 1) * n * d)])
+        let values = linearRows(all, rows: n, w.value)
+        let context =
+            m == n
+            ? layerContext(trace, layer: l, values: values) : rowContext(trace, layer: l, values: values, rows: rows)
+        let x = m == n ? all : rows.flatMap { all[($0 * d)..<(($0 + 1) * d)] }
+        var attended = [Float](repeating: 0, count: m * d), inner = [Float](repeating: 0, count: m * ff)
+        var ffn = [Float](repeating: 0, count: m * d)
+        apply(p.attentionOutput, context, rows: m, into: &attended, ld: d)
+        let h = addNorm(attended, x, w.attentionNorm, rows: m)
+        apply(p.intermediate, h, rows: m, into: &inner, ld: ff, activation: config.activation)
+        apply(p.output, inner, rows: m, into: &ffn, ld: d)
+        let y = addNorm(ffn, h, w.outputNorm, rows: m)
         let steps = trace.hiddenStates.withUnsafeBufferPointer { traced in
-            (0..<n).map { i in
-                let at = i * d
+            rows.enumerated().map { k, token in
+                let at = k * d, tracedAt = (l + 1) * n * d + token * d
                 var step = LayerAnatomy.Step(
                     input: Self.norm(x, at, d), attention: Self.norm(attended, at, d),
                     afterAttention: Self.norm(h, at, d), ffn: Self.norm(ffn, at, d), output: Self.norm(y, at, d),
                     attentionCosine: Self.cosine(x, h, at, d), ffnCosine: Self.cosine(h, y, at, d), neurons: [],
                     activations: [],
-                    difference: (0..<d).reduce(0) { max($0, abs(y[at + $1] - traced[(l + 1) * n * d + at + $1])) })
-                let top = Self.largest(inner, from: i * ff, count: ff, k: LayerAnatomy.neuronsKept)
+                    difference: (0..<d).reduce(0) { max($0, abs(y[at + $1] - traced[tracedAt + $1])) })
+                let top = Self.largest(inner, from: k * ff, count: ff, k: LayerAnatomy.neuronsKept)
                 step.neurons = top
-                step.activations = top.map { inner[i * ff + $0] }
+                step.activations = top.map { inner[k * ff + $0] }
                 step.attentionLN = Self.moments(attended, x, at, d)
                 step.outputLN = Self.moments(ffn, h, at, d)
                 return step
             }
         }
         return (steps, ffn)
+    }
+
+    /// The attention context (heads side by side) of the tokens `rows` only: Σ_j α_h,ij v_j^h.
+    private func rowContext(_ trace: Trace, layer l: Int, values: [Float], rows: [Int]) -> [Float] {
+        let n = trace.tokens, d = config.hiddenSize, H = config.numHeads, dh = config.headDim
+        var context = [Float](repeating: 0, count: rows.count * d)
+        guard let start = trace.attentionStart(layer: l, head: 0) else { return context }
+        trace.attentions.withUnsafeBufferPointer { ap in
+            for (k, i) in rows.enumerated() {
+                for h in 0..<H {
+                    let probs = ap.baseAddress! + start + (h * n + i) * n
+                    for j in 0..<n {
+                        let a = probs[j], v = j * d + h * dh
+                        for t in 0..<dh { context[k * d + h * dh + t] += a * values[v + t] }
+                    }
+                }
+            }
+        }
+        return context
     }
 
     /// y = x · Wᵀ + b (+ the activation) through a packed matrix, as the forward pass runs it.

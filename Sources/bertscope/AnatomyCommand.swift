@@ -58,7 +58,7 @@ struct AnatomyCommand: ParsableCommand {
                 )
             }
             let trace = try encoder.forward(ids: e.ids, typeIds: e.typeIds)
-            let anatomy = try encoder.layerAnatomy(trace, ids: e.ids, typeIds: e.typeIds)
+            let anatomy = try encoder.layerAnatomy(trace, ids: e.ids, typeIds: e.typeIds, only: [token])
             let arithmetic = try HeadArithmetic.compute(encoder, trace, layer: layer - 1, head: head - 1)
             guard let cell = arithmetic.cell(query: token, key: key) else {
                 throw CommandError("no cell \(token) → \(key) in this input")

@@ -44,7 +44,7 @@ struct AnatomyJSON: Encodable {
         tokens = e.tokens
         token = Token(position: i, text: e.tokens[i])
         self.layersShown = layersShown
-        let emb = a.embeddings[i]
+        let emb = a.embedding(token: i) ?? a.embeddings[0]
         embedding = Embedding(
             word: emb.word, position: emb.position, tokenType: emb.tokenType, sum: emb.sum, projected: emb.projected,
             projectedBeforeNorm: emb.projectedBeforeNorm,

@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Session
 import WorkbenchUI
 
 /// A heavy view `bench --workbench --view V` measures: how the workbench
@@ -37,6 +38,16 @@ enum BenchView: Hashable {
         "overview (all layers × heads), arithmetic (x: one cell's attention step by step), anatomy (A: the token through every layer), tokenizers (:tokenizers, see --tokenizers), compare (:compare, A′ = the "
         + "text with its first word changed), importance (H), explain (the task head's attribution), second-model "
         + "(see --compare-model)"
+
+    /// The session records the view draws from, when it is drawn as soon as
+    /// they are in (the teaching panels); nil: the view waits for all of the input's work.
+    var records: [AnalysisKind]? {
+        switch self {
+        case .arithmetic: return [.arithmetic]
+        case .anatomy: return [.anatomy, .ffnLens]
+        default: return nil
+        }
+    }
 
     /// The keys of one look: a user's moves in the view, then a character
     /// typed at the end of line A and back to the view. Not erased: going

@@ -24,11 +24,19 @@ struct BenchViewRun {
         // From the key that opens the view to its first frame with the session's work done.
         let pressed = DispatchTime.now().uptimeNanoseconds
         try open(view, in: w)
+        // The teaching panels are drawn once their own record is in; other work of the input may go on.
+        if let kinds = view.records {
+            while !kinds.allSatisfy({ w.snapshot.result?.outcomes[$0] != nil }) { usleep(200) }
+        } else {
+            w.waitUntilIdle()
+        }
+        _ = w.render(width: width, height: height)
+        let readyMs = Self.milliseconds(since: pressed)
         w.waitUntilIdle()
         // The first frame: what the render path alone costs once the session's work is done.
         let opened = DispatchTime.now().uptimeNanoseconds
         _ = w.render(width: width, height: height)
-        let openMs = Self.milliseconds(since: opened), readyMs = Self.milliseconds(since: pressed)
+        let openMs = Self.milliseconds(since: opened)
         let stats = FrameStats()
         w.stats = stats
         let keys = Array(repeating: view.keys, count: looks).joined().map {

@@ -109,6 +109,17 @@ import Tokenizers
             let m = v.reduce(0, +) / Float(v.count)
             return (m, v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Float(v.count))
         }
+        // The workbench's one-token anatomy gives that token's rows of the whole one.
+        let one = try encoder.layerAnatomy(trace, ids: e.ids, typeIds: e.typeIds, only: [n / 2])
+        #expect(one.computed == [n / 2] && one.embedding(token: n / 2) == anatomy.embedding(token: n / 2))
+        for l in 0..<c.numLayers {
+            let a = try #require(one.step(layer: l, token: n / 2)),
+                b = try #require(anatomy.step(layer: l, token: n / 2))
+            near(a.attention, b.attention, "L\(l + 1) one-token ‖attn‖")
+            near(a.output, b.output, "L\(l + 1) one-token ‖y‖")
+            #expect(a.neurons == b.neurons, "\(model) L\(l + 1): one-token neurons")
+            #expect(one.ffnUpdate(layer: l, token: n / 2 + 1) == nil)
+        }
         let width = try g.file.tensor("embedding_ln_in").shape.last ?? 0
         for i in 0..<n {
             let emb = anatomy.embeddings[i]

@@ -70,12 +70,15 @@ import TestSupport
         #expect(lens.layers[a.layers - 1].map(\.token) == ids.map { tinyModel.tokenizer.token(for: $0.id) ?? "?" })
         #expect(g.contains("→ " + lens.layers[0].map(\.token).joined(separator: " ")), "\(g)")
         #expect(g.contains("L1 LayerNorms · x + attention: mean "), "\(g)")
-        #expect(g.contains("→ LayerNorm (mean ") && a.embeddings[i].moments.variance > 0, "\(g)")
-        // Another token in the tokens pane: the same analysis, another row set, its own lens.
+        #expect(g.contains("→ LayerNorm (mean ") && (a.embedding(token: i)?.moments.variance ?? 0) > 0, "\(g)")
+        // Only the selected token's rows are computed (the workbench asks for that one).
+        #expect(a.computed == [i] && a.step(layer: 0, token: i + 1) == nil)
+        // Another token in the tokens pane: the analysis runs for it, with its own lens.
         w.state.focus = .tokens
         w.press(.char("l"))
+        w.session.waitUntilIdle()
         #expect(w.render(width: 160, height: 48).contains("(#\(i + 1)) through the layers"))
-        #expect(w.snapshot.result?.ffnLens?.token == i + 1)
+        #expect(w.snapshot.result?.ffnLens?.token == i + 1 && w.snapshot.result?.anatomy?.anatomy?.computed == [i + 1])
         w.state.focus = .attention
         w.press(.char("A"))
         #expect(w.state.attention.panel == nil)

@@ -2,7 +2,7 @@ import Analysis
 import Encoder
 
 extension AnalysisKind {
-    /// Every layer's sublayers for every token (asked for with `AnalysisRequest(true)`).
+    /// Every layer's sublayers for one token (asked for with its position).
     public static let anatomy = AnalysisKind("anatomy")
 }
 
@@ -19,7 +19,7 @@ public struct AnatomyOutcome: AnalysisOutcome, Equatable {
 }
 
 extension SessionAnalysis {
-    /// The layers run again from the trace for every token: about a forward pass.
+    /// The layers run again from the trace for one token: the value projections and its own rows.
     static let anatomy = SessionAnalysis(
         kind: .anatomy,
         wanted: { _, r in r.awaits(.anatomy) },
@@ -27,8 +27,9 @@ extension SessionAnalysis {
             var out = AnatomyOutcome()
             if let t = r.trace {
                 do {
+                    let token = r.input.request(.anatomy, as: Int.self) ?? 0
                     out.anatomy = try s.viewEncoder(r.input).layerAnatomy(
-                        t, ids: r.encoding.ids, typeIds: r.encoding.typeIds)
+                        t, ids: r.encoding.ids, typeIds: r.encoding.typeIds, only: [token])
                 } catch {
                     out.error = "\(error)"
                 }

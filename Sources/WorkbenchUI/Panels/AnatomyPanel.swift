@@ -38,7 +38,7 @@ enum AnatomyPanel {
     static let panel = AttentionPanel.of(
         .anatomy, opens: .char("A"),
         "the layer anatomy of the selected token: what attention and the FFN add in every layer, and the norms",
-        request: { _, sel in [.anatomy: AnalysisRequest(true), .ffnLens: AnalysisRequest(sel.query)] },
+        request: { _, sel in [.anatomy: AnalysisRequest(sel.query), .ffnLens: AnalysisRequest(sel.query)] },
         derive: derive, render: render)
 
     static func derive(_ snap: SessionSnapshot, _ sel: TokenSelection, _ s: AttentionState) -> AnatomyView {
@@ -47,14 +47,16 @@ enum AnatomyPanel {
             v.waiting = "running every layer again for every token (about one forward pass)…"
             return v
         }
-        guard let a = out.anatomy, a.embeddings.indices.contains(sel.query) else {
-            v.waiting = out.error ?? "no token \(sel.query) in this input"
+        guard let a = out.anatomy, let e = a.embedding(token: sel.query) else {
+            v.waiting =
+                out.error
+                ?? (out.anatomy.map { sel.query < $0.tokens } == true
+                    ? "running every layer again for token \(sel.query)…" : "no token \(sel.query) in this input")
             return v
         }
         let i = sel.query
         v.position = i
         v.token = r.encoding.tokens.indices.contains(i) ? visibleText(r.encoding.tokens[i]) : "?"
-        let e = a.embeddings[i]
         var parts = ["word \(f(e.word))"]
         if let p = e.position { parts.append("position \(f(p))") }
         if let t = e.tokenType { parts.append("type \(f(t))") }
