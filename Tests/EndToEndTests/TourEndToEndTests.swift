@@ -6,6 +6,7 @@ import TestSupport
 @Suite(.serialized) struct TourEndToEndTests {
     static let shipped = [
         "wordpiece", "special-tokens", "attention-heads", "masked-lm", "layers", "sentiment", "next-sentence",
+        "inside-a-layer",
     ]
 
     /// Every step's claims hold on the model (`tour --check`), and every step has a caption.

@@ -14,6 +14,8 @@ import Session
 ///     lab corrupted OP N      (the masking lab's chosen positions)
 ///     is-next OP X            (the next-sentence head's P(B follows A), a pair)
 ///     changed L OP X          (compare-layers: layer L's largest head distance, A vs A′)
+///     anatomy L attn|ffn OP X (the layer anatomy: what attention / the FFN adds to the selected token)
+///     cell p OP X             (the attention arithmetic: the cursor cell's probability)
 ///
 /// OP is one of < <= > >= =.
 extension Workbench {
@@ -116,6 +118,21 @@ extension Workbench {
                 throw TourError("changed takes a layer 1…\(d.count)")
             }
             return try compare(d[l - 1].max() ?? 0, w[2], w[3])
+        case ("anatomy", 5):
+            // anatomy L attn|ffn OP X: ‖what attention / the FFN adds‖ to the selected token in layer L.
+            guard let a = r.anatomy?.anatomy, let l = Int(w[1]), (1...a.layers).contains(l),
+                let step = a.step(layer: l - 1, token: state.tokens.selected)
+            else { throw TourError("no layer anatomy of the selected token (panel = anatomy) at layer \(w[1])") }
+            guard let v = ["attn": step.attention, "ffn": step.ffn][w[2]] else {
+                throw TourError("anatomy takes attn or ffn, not \(w[2])")
+            }
+            return try compare(v, w[3], w[4])
+        case ("cell", 4) where w[1] == "p":
+            // cell p OP X: the attention arithmetic's probability of the cursor cell.
+            guard let h = r.arithmetic?.head,
+                let cell = h.cell(query: state.tokens.selected, key: state.attention.keyToken)
+            else { throw TourError("no attention arithmetic (panel = arithmetic)") }
+            return try compare(cell.probability, w[2], w[3])
         case ("lab", 4) where w[1] == "corrupted":
             guard let lab = r.mlm?.lab else { throw TourError("no masking lab run") }
             return try compare(Float(lab.choices.count), w[2], w[3])
