@@ -35,7 +35,19 @@ extension BertEncoder {
         switch head.task.kind {
         case .sequenceClassification:
             var pooled = [Float](repeating: 0, count: d)
-            pooled.withUnsafeMutableBufferPointer { p in poolFirstToken(head, h, into: p.baseAddress!) }
+            if head.meanPooling {
+                // ModernBERT's mean pooling over the tokens (one unpadded sequence), then its head.
+                var mean = [Float](repeating: 0, count: d)
+                for i in 0..<n { for k in 0..<d { mean[k] += h[i * d + k] } }
+                for k in 0..<d { mean[k] /= Float(max(1, n)) }
+                mean.withUnsafeBufferPointer { m in
+                    pooled.withUnsafeMutableBufferPointer { p in
+                        poolFirstToken(head, m.baseAddress!, into: p.baseAddress!)
+                    }
+                }
+            } else {
+                pooled.withUnsafeMutableBufferPointer { p in poolFirstToken(head, h, into: p.baseAddress!) }
+            }
             return .sequence(linearRows(pooled, rows: 1, head.out))
         case .tokenClassification:
             return .tokens(
@@ -58,6 +70,12 @@ extension BertEncoder {
         switch head.pooling {
         case .tanh: for i in 0..<d { out[i] = tanhf(out[i]) }
         case .activation(let a): apply(a, out, count: d)
+        }
+        if let norm = head.norm {
+            withExtendedLifetime(weights) {
+                bs_add_layernorm(
+                    out, nil, out, 1, Int32(d), norm.weight.pointer, norm.bias.pointer, config.layerNormEps)
+            }
         }
     }
 

@@ -21,6 +21,10 @@ public struct TaskHead: Sendable {
     public let pooling: Pooling
     /// (labels, d); question answering: (2, d).
     public let out: BertWeights.Linear
+    /// ModernBERT: the prediction head's LayerNorm after the activation, and
+    /// whether the pooled state is the tokens' mean (classifier_pooling "mean").
+    public var norm: BertWeights.LayerNorm? = nil
+    public var meanPooling = false
 
     /// Where the family keeps the head: (dense name, whether it carries the
     /// base prefix, activation, output name).

@@ -203,7 +203,7 @@ extension LoadedModel {
     public func workbenchReady() throws -> LoadedModel {
         if encoder.config.modern != nil {
             throw CheckpointError(
-                "\(name): ModernBERT runs in bertscope tokenize, dump, predict and info; the workbench's views of it are not ready yet"
+                "\(name): ModernBERT runs in bertscope tokenize, dump, predict, classify and info; the workbench's views of it are not ready yet"
             )
         }
         return self

@@ -22,6 +22,7 @@ import Testing
         let types = spec["layer_types"] as! [String]
         #expect(m.globalLayers == types.map { $0 == "full_attention" }, "\(model): the layer pattern")
         #expect(m.window == 4 && m.globalLayers.filter { $0 }.count >= 2)
+        #expect((encoder.taskHead != nil) == model.contains("-cls") && m.meanPooling == model.hasSuffix("-mean"))
         for (i, c) in (spec["cases"] as! [[String: Any]]).enumerated() {
             let ids = c["ids"] as! [Int], mask = c["attention_mask"] as? [Int]
             let trace = try encoder.forward(ids: ids, attentionMask: mask)
@@ -31,6 +32,17 @@ import Testing
             let hd = maxAbsDiff(trace.hiddenStates, hidden), ad = maxAbsDiff(trace.attentions, attentions)
             #expect(trace.hiddenStates.count == hidden.count && hd <= 1e-4 * scale, "\(model) case \(i): hidden \(hd)")
             #expect(trace.attentions.count == attentions.count && ad <= 1e-4, "\(model) case \(i): attentions \(ad)")
+            if encoder.taskHead != nil, mask == nil {
+                // ModernBertForSequenceClassification: first token or mean, head (dense → act → norm), classifier.
+                guard case .sequence(let logits) = try encoder.taskLogits(trace) else {
+                    Issue.record("\(model): not a sequence classifier")
+                    continue
+                }
+                let want = try goldens.tensor("case\(i).logits").values
+                #expect(
+                    maxAbsDiff(logits, want) <= 1e-4 * max(1, want.map(abs).max() ?? 1),
+                    "\(model) case \(i): \(logits) vs \(want)")
+            }
             if encoder.weights.maskedLM != nil {
                 let n = ids.count, d = encoder.config.hiddenSize, L = encoder.config.numLayers
                 let last = Array(trace.hiddenStates[(L * n * d)..<((L + 1) * n * d)])

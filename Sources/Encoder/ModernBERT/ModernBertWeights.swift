@@ -80,6 +80,17 @@ extension BertWeights {
         } else {
             maskedLM = nil
         }
-        task = nil
+        // ModernBertForSequenceClassification: pooled (first token or mean) → head → classifier.
+        if let t = config.task, t.kind == .sequenceClassification, store.contains("classifier.weight") {
+            var head = TaskHead(
+                task: t, dense: try linear("head.dense", out: d, in: d, bias: m.classifierBias, head: true),
+                pooling: .activation(m.headActivation),
+                out: try linear("classifier", out: t.labels.count, in: d, bias: true, head: true))
+            head.norm = try norm("head.norm", head: true)
+            head.meanPooling = m.meanPooling
+            task = head
+        } else {
+            task = nil
+        }
     }
 }
