@@ -44,7 +44,8 @@ struct BertScope: ParsableCommand {
         subcommands: [
             WorkbenchCommand.self, TokenizeCommand.self, DumpCommand.self, PredictCommand.self, NSPCommand.self,
             ReplacedCommand.self, ScoreCommand.self, ClassifyCommand.self, AnswerCommand.self, ExplainCommand.self,
-            PatchCommand.self, CompareCommand.self, RenderCommand.self, AnatomyCommand.self, TourCommand.self,
+            PatchCommand.self, CompareCommand.self, EmbedCommand.self, SimilarityCommand.self, RenderCommand.self,
+            AnatomyCommand.self, TourCommand.self,
             InfoCommand.self,
             ProbeCommand.self, BenchCommand.self,
         ],
