@@ -38,6 +38,8 @@ public struct LoadedModel: Sendable {
     public let nextSentenceNote: String?
     /// The layers each overlay head retrained (0-based): the views can show them (`ShownLayers`).
     public let retrained: [ShownLayers: [Int]]
+    /// How its sentence-transformers files pool a sentence (nil: the folder has none).
+    public let sentencePooling: SentencePooling?
     /// The overlay files those layers come from (their probes are keyed by them).
     public let overlayFiles: [ShownLayers: URL]
 
@@ -62,6 +64,7 @@ public struct LoadedModel: Sendable {
         self.hasNextSentenceHead = ownNSP || nextSentenceEncoder != nil
         self.lazyNextSentence = Lazy(ownNSP ? { encoder } : (nextSentenceEncoder ?? { nil }))
         self.nextSentenceNote = ownNSP ? nil : nextSentenceNote
+        self.sentencePooling = (try? SentencePooling(directory: directory)).flatMap { $0.fromConfig ? $0 : nil }
         // A head the checkpoint has itself runs on the published layers.
         let own: (ShownLayers) -> Bool = { kind in
             switch kind {

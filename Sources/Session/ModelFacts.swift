@@ -25,6 +25,8 @@ public struct ModelFacts: Sendable, Equatable {
     /// head that retrained some, with the titles that name them.
     public var layerChoices: [ShownLayers] = [.published]
     public var layerTitles: [ShownLayers: String] = [:]
+    /// How a sentence-transformers model pools a sentence ("mean pooling, normalized"); nil without its files.
+    public var sentencePooling: String?
 
     /// "published layers", "task head's layers (5–6 retrained)".
     public func layersTitle(_ shown: ShownLayers) -> String { layerTitles[shown] ?? "published layers" }
@@ -57,6 +59,7 @@ extension LoadedModel {
         f.taskNote = taskNote
         f.relativeAttention = c.relative != nil
         f.layerChoices = layerChoices
+        f.sentencePooling = sentencePooling.map { $0.mode.rawValue + " pooling" + ($0.normalize ? ", normalized" : "") }
         for shown in layerChoices { f.layerTitles[shown] = layersTitle(shown) }
         if hasNextSentenceHead {
             f.pairHead =

@@ -47,3 +47,31 @@ import Testing
         #expect(CommandPalette.matches("GELU", w.state).first?.place == "glossary")
     }
 }
+
+/// Every term's jump, on a real input, lands on a frame that shows what its
+/// text says it shows (a term whose `shows` names no known view fails).
+@Suite struct GlossaryJumpTests {
+    static let views: [(shows: String, frame: String)] = [
+        ("x-ray", "x-ray"), ("layer anatomy", "through the layers"), ("attention arithmetic", "Σ qᵢ⊙kⱼ"),
+        ("overview", "All heads"), ("rollout", "rollout"), ("masking lab", "masking lab"),
+        ("probing pane", "Probing"), ("predictions pane", "Predictions"), ("attention pane", "Attention · layer"),
+        ("tokens pane", "Tokens ("),
+    ]
+
+    @Test func everyJumpLandsOnTheViewItNames() {
+        for entry in Glossary.all {
+            let w = makeWorkbench("the [MASK] sat on the mat", pair: "he was here")
+            w.session.waitUntilIdle()
+            w.run(command: "glossary \(entry.term)")
+            w.session.waitUntilIdle()
+            let g = w.render(width: 160, height: 48)
+            guard let view = Self.views.first(where: { entry.shows.contains($0.shows) }) else {
+                Issue.record("\(entry.term): \"\(entry.shows)\" names no view this test knows")
+                continue
+            }
+            #expect(g.contains(view.frame), "\(entry.term) → \(entry.shows): no \"\(view.frame)\" on screen")
+            #expect(w.state.editorA.text == "the [MASK] sat on the mat" && w.state.editorB.text == "he was here")
+            #expect(!g.contains("computing") && !g.contains("running every layer"), "\(entry.term): still waiting")
+        }
+    }
+}

@@ -137,6 +137,14 @@ import Tokenizers
         g = with.render(width: 160, height: 48)
         #expect(g.contains("next sentence (NSP head): does B follow A?") && g.contains(" 72.79%"), "\(g)")
         #expect(g.contains("BertScope next-sentence head on layers 5–6") && g.contains("Classification"))
+        // What the default model was trained for: the pair's sentence similarity, as `similarity` computes it.
+        let s = try #require(with.snapshot.result?.sentenceSimilarity?.similarity)
+        #expect(g.contains(String(format: "sentence similarity: cosine %.3f (what all-MiniLM-L6-v2", s.cosine)), "\(g)")
+        #expect(g.contains(String(format: "token matches (BERTScore F1 %.3f): ", s.f1)))
+        // A model without sentence-transformers files says nothing of it.
+        let tiny = makeWorkbench("he said", pair: "she was")
+        tiny.session.waitUntilIdle()
+        #expect(!tiny.render(width: 160, height: 48).contains("sentence similarity"))
     }
 
     /// `a` knocks out the head shown; `:ablate` sets several. Every pane shows

@@ -12,6 +12,7 @@ public struct AnalysisKind: Hashable, Sendable, CustomStringConvertible {
     public static let taskExplanation = AnalysisKind("taskExplanation")
     public static let windowLabels = AnalysisKind("windowLabels")
     public static let nextSentence = AnalysisKind("nextSentence")
+    public static let sentenceSimilarity = AnalysisKind("sentenceSimilarity")
     public static let importance = AnalysisKind("importance")
     public static let windowExplanations = AnalysisKind("windowExplanations")
     public static let maskElsewhere = AnalysisKind("maskElsewhere"), patching = AnalysisKind("patching")
@@ -63,7 +64,8 @@ struct SessionAnalysis: Sendable {
     /// In the order they run: the view on screen first (context mixing), then
     /// the task head's answer before its slower companions.
     static let all: [SessionAnalysis] = [
-        .mixing, .headEntropies, .arithmetic, .anatomy, .ffnLens, .task, .nextSentence, .taskExplanation, .windowLabels,
+        .mixing, .headEntropies, .arithmetic, .anatomy, .ffnLens, .task, .nextSentence, .sentenceSimilarity,
+        .taskExplanation, .windowLabels,
         .importance,
         .windowExplanations, .maskElsewhere,
         .patching,

@@ -194,6 +194,7 @@ extension Deriver {
             if temperature != 1, let r { v = tempered(v, r, temperature) }
         }
         v.pair = r.flatMap(pairAnswer)
+        v.similarity = r.map(similarityLines) ?? []
         return v
     }
 
@@ -214,6 +215,27 @@ extension Deriver {
             + (missing > 0 ? " · masks after the \(MLMResult.distributionLimit)th stay at 1" : "")
         temperedCache = (r.input, t, out)
         return out
+    }
+
+    /// A typed pair on a sentence-transformers model: the cosine of the two
+    /// sentence vectors (what the model was trained for), then the tokens'
+    /// strongest matches (BERTScore's greedy matching).
+    private func similarityLines(_ r: EncodeResult) -> [String] {
+        guard r.input.pair != nil, let pooling = model.sentencePooling else { return [] }
+        guard let out = r.sentenceSimilarity else { return ["sentence similarity: comparing A and B…"] }
+        guard let s = out.similarity else { return ["sentence similarity: " + (out.error ?? "no answer")] }
+        let best = s.bestForA
+        let matches = s.tokensA.indices.filter { s.tokensB.indices.contains(best[$0]) }
+            .sorted { s.similarity($0, best[$0]) > s.similarity($1, best[$1]) }.prefix(4)
+            .map {
+                "\(visibleText(s.tokensA[$0]))→\(visibleText(s.tokensB[best[$0]])) "
+                    + String(format: "%.2f", s.similarity($0, best[$0]))
+            }
+        return [
+            String(format: "sentence similarity: cosine %.3f", s.cosine)
+                + " (what \(model.name) was trained for; \(pooling))",
+            String(format: "token matches (BERTScore F1 %.3f): ", s.f1) + matches.joined(separator: " · "),
+        ]
     }
 
     /// Every typed pair gets the pair head's verdict, or a word that there is none.

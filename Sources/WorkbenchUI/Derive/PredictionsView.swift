@@ -91,6 +91,8 @@ public struct PredictionsView: Equatable, Sendable {
     /// Where the head came from when it is not the checkpoint's own.
     public var headNote: String?
     public var pair: Pair?
+    /// A typed pair's sentence similarity (a sentence-transformers model): the cosine line, then the token matches.
+    public var similarity: [String] = []
     /// A what-if on screen (a softmax temperature): said above the numbers it changed.
     public var experiment: String?
 

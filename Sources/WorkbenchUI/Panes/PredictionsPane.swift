@@ -13,6 +13,9 @@ enum PredictionsPane {
         var w = Writer(area: inner)
         let t = c.theme
         if let pair = v.pair { drawPair(pair, &w, &c) }
+        for (k, line) in v.similarity.enumerated() where !w.full {
+            w.line(line, k == 0 ? t.style(.accent, [.bold]) : t.style(.muted), &c)
+        }
         if let e = v.experiment { w.line(e, t.style(.accent, [.bold]), &c) }
         switch v.content {
         case .noHead(let model):

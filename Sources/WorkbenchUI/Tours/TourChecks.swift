@@ -16,6 +16,7 @@ import Session
 ///     changed L OP X          (compare-layers: layer L's largest head distance, A vs A′)
 ///     anatomy L attn|ffn OP X (the layer anatomy: what attention / the FFN adds to the selected token)
 ///     cell p OP X             (the attention arithmetic: the cursor cell's probability)
+///     cosine OP X             (a pair's sentence similarity, as sentence-transformers pools it)
 ///
 /// OP is one of < <= > >= =.
 extension Workbench {
@@ -127,6 +128,12 @@ extension Workbench {
                 throw TourError("anatomy takes attn or ffn, not \(w[2])")
             }
             return try compare(v, w[3], w[4])
+        case ("cosine", 3):
+            // cosine OP X: a typed pair's sentence similarity (a sentence-transformers model).
+            guard let s = r.sentenceSimilarity?.similarity else {
+                throw TourError("no sentence similarity (a pair, on a model with sentence-transformers files)")
+            }
+            return try compare(s.cosine, w[1], w[2])
         case ("cell", 4) where w[1] == "p":
             // cell p OP X: the attention arithmetic's probability of the cursor cell.
             guard let h = r.arithmetic?.head,
