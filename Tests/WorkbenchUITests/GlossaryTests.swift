@@ -52,7 +52,8 @@ import Testing
 /// text says it shows (a term whose `shows` names no known view fails).
 @Suite struct GlossaryJumpTests {
     static let views: [(shows: String, frame: String)] = [
-        ("x-ray", "x-ray"), ("layer anatomy", "through the layers"), ("attention arithmetic", "Σ qᵢ⊙kⱼ"),
+        ("x-ray", "x-ray"), ("logit lens", "logit lens"), ("explanation", "Predictions"),
+        ("layer anatomy", "through the layers"), ("attention arithmetic", "Σ qᵢ⊙kⱼ"),
         ("overview", "All heads"), ("rollout", "rollout"), ("masking lab", "masking lab"),
         ("probing pane", "Probing"), ("predictions pane", "Predictions"), ("attention pane", "Attention · layer"),
         ("tokens pane", "Tokens ("),
