@@ -14,6 +14,10 @@ public struct ModelInfo: Sendable {
     /// The fine-tuned head's kind, labels and scoring (`info --json`'s "task").
     public let task: TaskConfig?
     public let taskNote: String?
+    /// ModernBERT: which layers attend globally and which in a window, and the rotary bases.
+    public let attention: String?
+    /// A sentence-transformers model: how it pools a sentence.
+    public let sentences: String?
 
     public init(_ m: LoadedModel) {
         let c = m.encoder.config, w = m.encoder.weights, store = m.encoder.store
@@ -46,6 +50,18 @@ public struct ModelInfo: Sendable {
         if w.task == nil, m.hasTaskHead { present.append("sentiment (BertScope overlay)") }
         headsPresent = present
         sharedLayers = c.family == .albert ? c.storedLayers : nil
+        attention = c.modern.map { m in
+            func list(_ global: Bool) -> String {
+                m.globalLayers.indices.filter { m.globalLayers[$0] == global }.map { String($0 + 1) }.joined(
+                    separator: ", ")
+            }
+            return "global on layers \(list(true)) (rotary θ \(Int(m.globalTheta))); local on \(list(false)) "
+                + "(|i − j| ≤ \(m.window), θ \(Int(m.localTheta))); pre-LayerNorm, GeGLU"
+        }
+        sentences = m.sentencePooling.map {
+            $0.mode.rawValue + " pooling" + ($0.normalize ? ", normalized" : "")
+                + ($0.maxTokens.map { ", at most \($0) tokens" } ?? "") + " (sentence-transformers)"
+        }
     }
 
     /// `bertscope info --json`.
@@ -81,7 +97,9 @@ public struct ModelInfo: Sendable {
                 ("heads", headsPresent.isEmpty ? "none (encoder only)" : headsPresent.joined(separator: ", ")),
                 ("dtype", dtype), ("size", String(format: "%.1f MB", Double(fileBytes) / 1e6)),
             ]
-        let notes: [(String, String)] = [("note", headNote), ("task note", taskNote)].compactMap { k, v in
+        let notes: [(String, String)] = [
+            ("attention", attention), ("sentences", sentences), ("note", headNote), ("task note", taskNote),
+        ].compactMap { k, v in
             v.map { (k, $0) }
         }
         return (rows + notes).map { $0.0.padding(toLength: 11, withPad: " ", startingAt: 0) + $0.1 }.joined(
