@@ -30,7 +30,7 @@ import TestSupport
         try t.send("Enter")
         screen = try t.waitFor(text: "wordpiece     una (14477) after 6 longer misses")
         #expect(screen.contains("original      unaffable"))
-        #expect(screen.contains("you said \"3\": right"), "\(screen)")
+        #expect(screen.contains("✓ you said \"3\": right"), "\(screen)")
     }
 
     @Test func theListNamesEveryShippedTour() throws {

@@ -139,8 +139,9 @@ import Tokenizers
         #expect(g.contains("BertScope next-sentence head on layers 5–6") && g.contains("Classification"))
         // What the default model was trained for: the pair's sentence similarity, as `similarity` computes it.
         let s = try #require(with.snapshot.result?.sentenceSimilarity?.similarity)
-        #expect(g.contains(String(format: "sentence similarity: cosine %.3f (what all-MiniLM-L6-v2", s.cosine)), "\(g)")
-        #expect(g.contains(String(format: "token matches (BERTScore F1 %.3f): ", s.f1)))
+        #expect(g.contains(String(format: "sentence similarity: cosine %.3f (1 = same meaning)", s.cosine)), "\(g)")
+        #expect(g.contains("what all-MiniLM-L6-v2 was trained for (mean pooling, normalized)"))
+        #expect(g.contains(String(format: "token matches (BERTScore F1 %.2f): ", s.f1)))
         // A model without sentence-transformers files says nothing of it.
         let tiny = makeWorkbench("he said", pair: "she was")
         tiny.session.waitUntilIdle()

@@ -292,7 +292,14 @@ public enum FrameRenderer {
         drawHints(v, s, layout, &c)
         StatusBar.render(v.status, layout.status, into: &c)
         if let tour = s.tour {
-            if let r = layout.rect(of: tour.step.pane) { TourBanner.veil(tour, r, &c) }
+            // Every pane (titles too): the answer may show anywhere (the pieces in the attention labels).
+            if tour.asking {
+                let panes = [
+                    layout.tokens, layout.attention, layout.predictions, layout.probing, layout.secondAttention,
+                    layout.secondPredictions, layout.tabs,
+                ].compactMap { $0 }
+                for r in panes { TourBanner.veil(tour, r, &c) }
+            }
             TourBanner.render(tour, above: layout.status, &c)
         }
         drawOverlay(s, v.extent, layout, modelInfo: modelInfo, &c)

@@ -225,16 +225,21 @@ extension Deriver {
         guard let out = r.sentenceSimilarity else { return ["sentence similarity: comparing A and B…"] }
         guard let s = out.similarity else { return ["sentence similarity: " + (out.error ?? "no answer")] }
         let best = s.bestForA
-        let matches = s.tokensA.indices.filter { s.tokensB.indices.contains(best[$0]) }
-            .sorted { s.similarity($0, best[$0]) > s.similarity($1, best[$1]) }.prefix(4)
-            .map {
-                "\(visibleText(s.tokensA[$0]))→\(visibleText(s.tokensB[best[$0]])) "
-                    + String(format: "%.2f", s.similarity($0, best[$0]))
-            }
+        // Words only (not punctuation), each once, strongest first.
+        var seen = Set<String>()
+        let matches = s.tokensA.indices.filter {
+            s.tokensB.indices.contains(best[$0]) && s.tokensA[$0].contains { $0.isLetter || $0.isNumber }
+        }
+        .sorted { s.similarity($0, best[$0]) > s.similarity($1, best[$1]) }
+        .filter { seen.insert(s.tokensA[$0]).inserted }.prefix(4)
+        .map {
+            "\(visibleText(s.tokensA[$0]))→\(visibleText(s.tokensB[best[$0]])) "
+                + String(format: "%.2f", s.similarity($0, best[$0]))
+        }
         return [
-            String(format: "sentence similarity: cosine %.3f", s.cosine)
-                + " (what \(model.name) was trained for; \(pooling))",
-            String(format: "token matches (BERTScore F1 %.3f): ", s.f1) + matches.joined(separator: " · "),
+            String(format: "sentence similarity: cosine %.3f (1 = same meaning)", s.cosine),
+            "what \(model.name) was trained for (\(pooling))",
+            String(format: "token matches (BERTScore F1 %.2f): ", s.f1) + matches.joined(separator: " · "),
         ]
     }
 

@@ -95,9 +95,7 @@ public struct TaskPanel: Equatable, Sendable {
                     explained: l.id == t.target)
             }
             if let calm = t.calmBelow, let top = t.labels.map(\.score).max(), top < calm {
-                p.neither = String(
-                    format: "neither, really: no label reaches %.0f%% (the head learnt neutral text as 50/50)",
-                    calm * 100)
+                p.neither = String(format: "neither, really: no label reaches %.0f%%", calm * 100)
             }
             p.method = t.attribution?.method
             p.logit = t.attribution?.logit

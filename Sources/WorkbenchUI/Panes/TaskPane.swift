@@ -194,7 +194,10 @@ enum TaskPane {
             }
             w.y += 1
         }
-        if let neither = p.neither, !w.full { w.line(neither, c.theme.style(.accent), &c) }
+        if let neither = p.neither, !w.full {
+            w.line(neither, c.theme.style(.accent), &c)
+            if !w.full { w.line("(the head learnt neutral text as 50/50)", c.theme.style(.muted), &c) }
+        }
     }
 
     /// Tokens left to right, wrapped at the pane's width, each in `style`;

@@ -43,11 +43,11 @@ enum TourBanner {
         guard let q = p.step.question else { return p.step.caption.flatMap { wrap($0, width - 4) } }
         if p.asking { return wrap("? " + q, width - 4) + ["your answer: " + p.guess + "▏"] }
         let said = p.guess.trimmingCharacters(in: .whitespaces)
-        let expected = p.step.answers.first.map { "the model's answer: \($0)" } ?? ""
+        let expected = p.step.answers.first.map { "the answer: \($0)" } ?? ""
         let verdict: String
         switch p.guessedRight {
-        case true?: verdict = "you said \"\(said)\": right — " + expected
-        case false?: verdict = "you said \"\(said)\" — " + expected
+        case true?: verdict = "✓ you said \"\(said)\": right — " + expected
+        case false?: verdict = "✗ you said \"\(said)\": not quite — " + expected
         case nil:
             verdict = said.isEmpty ? expected : "you said \"\(said)\"" + (expected.isEmpty ? "" : " — " + expected)
         }
@@ -67,8 +67,11 @@ enum TourBanner {
             style: c.theme.style(.focusBorder), titleStyle: c.theme.style(.accent, [.bold]))
         let inner = r.inset(by: 1)
         let asked = p.step.question != nil
+        // A wrong answer reads differently from a right one, not in colour alone (✓ / ✗ lead the line).
+        let first =
+            p.asking || p.guessedRight != false ? c.theme.style(.accent, [.bold]) : c.theme.style(.error, [.bold])
         for (i, line) in lines.prefix(max(0, inner.height - 1)).enumerated() {
-            let style = asked && i == 0 ? c.theme.style(.accent, [.bold]) : c.theme.style(.foreground)
+            let style = asked && i == 0 ? first : c.theme.style(.foreground)
             c.put(line, x: inner.x + 1, y: inner.y + i, style, clip: inner)
         }
         let keys =
@@ -83,7 +86,8 @@ enum TourBanner {
     static func veil(_ p: TourPlayback, _ r: Rect, _ c: inout Canvas) {
         let inner = r.inset(by: 1)
         guard p.asking, inner.width > 4, inner.height > 0 else { return }
-        c.grid.fill(inner, style: c.theme.style(.foreground))
+        c.grid.fill(r, style: c.theme.style(.foreground))
+        c.grid.box(r, title: "", style: c.theme.style(.border), titleStyle: c.theme.style(.border))
         let text = "hidden until you answer the tour's question below"
         let shown = displayWidth(text) <= inner.width ? text : fit(text, inner.width)
         c.put(
