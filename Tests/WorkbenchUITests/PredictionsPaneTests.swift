@@ -137,6 +137,9 @@ import Tokenizers
         g = with.render(width: 160, height: 48)
         #expect(g.contains("next sentence (NSP head): does B follow A?") && g.contains(" 72.79%"), "\(g)")
         #expect(g.contains("BertScope next-sentence head on layers 5–6") && g.contains("Classification"))
+        #expect(
+            g.contains("the task head on A and B together:"),
+            "the sentiment bars under the pair's answers have a heading")
         // What the default model was trained for: the pair's sentence similarity, as `similarity` computes it.
         let s = try #require(with.snapshot.result?.sentenceSimilarity?.similarity)
         #expect(g.contains(String(format: "sentence similarity: cosine %.3f (1 = same meaning)", s.cosine)), "\(g)")

@@ -17,6 +17,12 @@ enum PredictionsPane {
             w.line(line, k == 0 ? t.style(.accent, [.bold]) : t.style(.muted), &c)
         }
         if let e = v.experiment { w.line(e, t.style(.accent, [.bold]), &c) }
+        // Under a pair's own answers, the classifier's bars get a heading of their own.
+        if v.pair != nil || !v.similarity.isEmpty, case .task(let p) = v.content, p.kind == .sequenceClassification,
+            p.waiting == nil, !w.full
+        {
+            w.line("the task head on A and B together:", t.style(.accent, [.bold]), &c)
+        }
         switch v.content {
         case .noHead(let model):
             w.line("\(model) has no masked-LM head.", t.style(.error, [.bold]), &c)
