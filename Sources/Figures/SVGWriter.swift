@@ -82,7 +82,8 @@ public enum SVGWriter {
     public static func fixed6(_ v: Float) -> String {
         let d = Double(v)
         guard d.isFinite, abs(d) < 1e12 else { return String(format: "%.6f", d) }
-        let scaled = Int64((abs(d) * 1e6).rounded())
+        // Ties to even, as printf rounds an exact half (0.9453125 → 0.945312).
+        let scaled = Int64((abs(d) * 1e6).rounded(.toNearestOrEven))
         let f = String(scaled % 1_000_000)
         let sign = d < 0 && scaled != 0 ? "-" : ""
         return sign + String(scaled / 1_000_000) + "." + String(repeating: "0", count: 6 - f.count) + f

@@ -144,5 +144,9 @@ final class XMLElements: NSObject, XMLParserDelegate {
                     || Double(SVGWriter.fixed6(v))! == Double(String(format: "%.6f", Double(v)))!, "\(v)")
         }
         #expect(SVGWriter.fixed6(0.5) == "0.500000" && SVGWriter.fixed6(-0.0000001) == "0.000000")
+        // Exact halves (k/128) round to even, as printf does (the random draw above found -0.9453125).
+        for v: Float in [0.9453125, -0.9453125, 0.0078125, 1.0234375] {
+            #expect(SVGWriter.fixed6(v) == String(format: "%.6f", Double(v)), "\(v)")
+        }
     }
 }
