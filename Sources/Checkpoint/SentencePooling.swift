@@ -24,6 +24,12 @@ public struct SentencePooling: Sendable, Equatable {
         self.mode = mode; self.normalize = normalize; self.maxTokens = maxTokens; self.fromConfig = fromConfig
     }
 
+    /// "mean pooling, normalized", and with `limit` ", at most 256 tokens": how screens and commands name it.
+    public func summary(limit: Bool = false) -> String {
+        mode.rawValue + " pooling" + (normalize ? ", normalized" : "")
+            + (limit ? maxTokens.map { ", at most \($0) tokens" } ?? "" : "")
+    }
+
     /// Reads a model folder's sentence-transformers files.
     public init(directory: URL) throws {
         self.init()

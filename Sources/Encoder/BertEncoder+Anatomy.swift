@@ -262,12 +262,7 @@ extension BertEncoder {
 
     /// Mean and (biased) variance of a + b over a row: a LayerNorm's input.
     static func moments(_ a: [Float], _ b: [Float], _ at: Int, _ count: Int) -> LayerAnatomy.Moments {
-        var sum: Float = 0
-        for t in at..<(at + count) { sum += a[t] + b[t] }
-        let mean = sum / Float(max(1, count))
-        var v: Float = 0
-        for t in at..<(at + count) { v += (a[t] + b[t] - mean) * (a[t] + b[t] - mean) }
-        return LayerAnatomy.Moments(mean: mean, variance: v / Float(max(1, count)))
+        LayerAnatomy.Moments((at..<(at + count)).map { a[$0] + b[$0] })
     }
 
     /// Every token's attention context in `layer`, heads side by side (n × d):
@@ -299,7 +294,7 @@ extension BertEncoder {
         return out
     }
 
-    static func norm(_ v: [Float]) -> Float { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+    static func norm(_ v: [Float]) -> Float { norm(v, 0, v.count) }
 
     /// A LayerNorm's γ and β by their means (read from the mapped weights).
     static func summary(_ n: BertWeights.LayerNorm) -> LayerAnatomy.NormWeights {
@@ -310,9 +305,4 @@ extension BertEncoder {
         return LayerAnatomy.NormWeights(gammaMean: mean(n.weight), betaMean: mean(n.bias))
     }
 
-    static func cosine(_ a: [Float], _ b: [Float]) -> Float {
-        let na = norm(a), nb = norm(b)
-        guard na > 0, nb > 0 else { return 0 }
-        return zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } / (na * nb)
-    }
 }

@@ -14,10 +14,7 @@ extension BertEncoder {
         let d = config.hiddenSize, H = config.numHeads, dh = config.headDim
         // One GEMM for Q, K and V: qkv (n, 3d).
         p.qkv.apply(input, rows: n, into: ws.qkv, ld: 3 * d)
-        for i in 0..<n {
-            queries.advanced(by: i * d).update(from: ws.qkv.advanced(by: i * 3 * d), count: d)
-            keys.advanced(by: i * d).update(from: ws.qkv.advanced(by: i * 3 * d + d), count: d)
-        }
+        keepQueriesAndKeys(ws, n: n, queries: queries, keys: keys)
         if let relative {
             // DeBERTa: disentangled position terms, then softmax over the summed scores.
             relative.bias(layer: layer, qkv: ws.qkv, n: n, config: config, into: ws.bias)
@@ -54,4 +51,14 @@ extension BertEncoder {
             w.outputNorm.weight.pointer, w.outputNorm.bias.pointer, config.layerNormEps)
     }
 
+    /// The fused qkv's queries and keys, as the attention used them, into the trace.
+    func keepQueriesAndKeys(
+        _ ws: Workspace, n: Int, queries: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<Float>
+    ) {
+        let d = config.hiddenSize
+        for i in 0..<n {
+            queries.advanced(by: i * d).update(from: ws.qkv.advanced(by: i * 3 * d), count: d)
+            keys.advanced(by: i * d).update(from: ws.qkv.advanced(by: i * 3 * d + d), count: d)
+        }
+    }
 }

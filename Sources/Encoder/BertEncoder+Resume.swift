@@ -16,10 +16,7 @@ extension BertEncoder {
         guard trace.layers == L, trace.hidden == d, (0..<L).contains(layer) else {
             throw EncoderError("resume at layer \(layer) needs a full trace of this model")
         }
-        try requirePostLayerNorm("resuming a pass at a layer")
-        guard canResume(at: layer) else {
-            throw EncoderError("DeBERTa's ConvLayer follows layer 1: resume from layer 2 or run the whole pass")
-        }
+        // The pass from `hidden` checks what can resume (ModernBERT, DeBERTa's ConvLayer).
         try lastHidden(
             from: Array(trace.hiddenStates[(layer * n * d)..<((layer + 1) * n * d)]), atLayer: layer, tokens: n,
             ablate: ablate, workspace: ws, into: &out)

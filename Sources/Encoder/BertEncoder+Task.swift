@@ -37,9 +37,8 @@ extension BertEncoder {
             var pooled = [Float](repeating: 0, count: d)
             if head.meanPooling {
                 // ModernBERT's mean pooling over the tokens (one unpadded sequence), then its head.
-                var mean = [Float](repeating: 0, count: d)
-                for i in 0..<n { for k in 0..<d { mean[k] += h[i * d + k] } }
-                for k in 0..<d { mean[k] /= Float(max(1, n)) }
+                let mean = SentencePooling(mode: .mean).pool(
+                    Array(UnsafeBufferPointer(start: h, count: n * d)), tokens: n, width: d)
                 mean.withUnsafeBufferPointer { m in
                     pooled.withUnsafeMutableBufferPointer { p in
                         poolFirstToken(head, m.baseAddress!, into: p.baseAddress!)

@@ -37,7 +37,8 @@ public struct TaskHead: Sendable {
         case .electra: return ("classifier.dense", false, .activation(.gelu), "classifier.out_proj")
         case .distilbert: return ("pre_classifier", false, .activation(.relu), "classifier")
         case .debertaV2: return ("pooler.dense", false, .activation(task.poolerActivation), "classifier")
-        // ModernBertPredictionHead (dense → act → norm) on the pooled state, then the classifier.
+        // ModernBertPredictionHead (dense → act → norm) on the pooled state, then the classifier;
+        // BertWeights(modernBert:) builds it with its norm and pooling, so this entry only names it.
         case .modernbert:
             return ("head.dense", false, .activation(config.modern?.headActivation ?? .gelu), "classifier")
         }

@@ -86,7 +86,8 @@ struct WeightNames {
             )
             return names
         case .modernbert:
-            // Read by BertWeights(modernBert:) itself (fused Wqkv, pre-LN norms); these name the parts for messages.
+            // BertWeights(modernBert:) finds the prefix and the embeddings by this table; it reads the
+            // layers itself (the fused Wqkv split in three, the pre-LN norms), so the layer names are the fused parts.
             return WeightNames(
                 basePrefix: "model.", word: "embeddings.tok_embeddings", position: "", tokenType: "",
                 embeddingNorm: "embeddings.norm", projection: nil,

@@ -59,7 +59,7 @@ extension LoadedModel {
         f.taskNote = taskNote
         f.relativeAttention = c.relative != nil
         f.layerChoices = layerChoices
-        f.sentencePooling = sentencePooling.map { $0.mode.rawValue + " pooling" + ($0.normalize ? ", normalized" : "") }
+        f.sentencePooling = sentencePooling?.summary()
         for shown in layerChoices { f.layerTitles[shown] = layersTitle(shown) }
         if hasNextSentenceHead {
             f.pairHead =

@@ -58,10 +58,7 @@ public struct ModelInfo: Sendable {
             return "global on layers \(list(true)) (rotary θ \(Int(m.globalTheta))); local on \(list(false)) "
                 + "(|i − j| ≤ \(m.window), θ \(Int(m.localTheta))); pre-LayerNorm, GeGLU"
         }
-        sentences = m.sentencePooling.map {
-            $0.mode.rawValue + " pooling" + ($0.normalize ? ", normalized" : "")
-                + ($0.maxTokens.map { ", at most \($0) tokens" } ?? "") + " (sentence-transformers)"
-        }
+        sentences = m.sentencePooling.map { $0.summary(limit: true) + " (sentence-transformers)" }
     }
 
     /// `bertscope info --json`.

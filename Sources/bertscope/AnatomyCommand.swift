@@ -30,11 +30,7 @@ struct AnatomyCommand: ParsableCommand {
     @Option(name: .long, help: "The key of the attention cell, a position from 0 (default 0).") var key = 0
     @Option(name: .long, help: "The attention cell's layer, from 1 (default 1).") var layer = 1
     @Option(name: .long, help: "The attention cell's head, from 1 (default 1).") var head = 1
-    @Option(
-        name: .long,
-        help:
-            "Whose layers: published, or a head's retrained ones (masked-lm, task, next-sentence; the default model's heads)."
-    ) var layers = ShownLayers.published
+    @OptionGroup var shown: LayersOption
     @Flag(name: .long, help: "Print {\"tokens\", \"token\", \"embedding\", \"layers\": […], \"cell\": {…}}.")
     var json = false
     @Argument(help: "The sentence.") var text: String
@@ -42,12 +38,7 @@ struct AnatomyCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let model = try options.load()
-            guard model.layerChoices.contains(layers) else {
-                throw CommandError(
-                    "--layers \(layers.rawValue): this model has "
-                        + model.layerChoices.map(\.rawValue).joined(separator: ", "))
-            }
-            let encoder = model.encoder(for: layers), c = encoder.config
+            let encoder = try shown.encoder(of: model), c = encoder.config
             let e = encodeForModel(model.tokenizer, c, text: text, pair: pair)
             guard (0..<e.count).contains(token), (0..<e.count).contains(key) else {
                 throw CommandError("--token \(token) / --key \(key): the input has positions 0…\(e.count - 1)")
@@ -64,7 +55,7 @@ struct AnatomyCommand: ParsableCommand {
                 throw CommandError("no cell \(token) → \(key) in this input")
             }
             let out = AnatomyJSON(
-                anatomy, cell, arithmetic, e, token: token, key: key, layersShown: model.layersTitle(layers),
+                anatomy, cell, arithmetic, e, token: token, key: key, layersShown: model.layersTitle(shown.layers),
                 promotes: (encoder.promotedTokens(
                     (0..<c.numLayers).compactMap { anatomy.ffnUpdate(layer: $0, token: token) }, k: 3) ?? []).map {
                         $0.map { .init(token: model.tokenizer.token(for: $0.id) ?? "?", score: $0.score) }

@@ -26,7 +26,12 @@ struct BenchViewRun {
         try open(view, in: w)
         // The teaching panels are drawn once their own record is in; other work of the input may go on.
         if let kinds = view.records {
-            while !kinds.allSatisfy({ w.snapshot.result?.outcomes[$0] != nil }) { usleep(200) }
+            let deadline = pressed + UInt64(capSeconds * 1e9)
+            while !kinds.allSatisfy({ w.snapshot.result?.outcomes[$0] != nil }),
+                DispatchTime.now().uptimeNanoseconds < deadline
+            {
+                usleep(200)
+            }
         } else {
             w.waitUntilIdle()
         }

@@ -154,3 +154,22 @@ struct AblationOption: ParsableArguments {
         return set.withMeans(try HeadSet.headMeans(over: sentences, on: encoder, tokenizer: tokenizer))
     }
 }
+
+/// `--layers`: whose layers a command runs (`probe`, `anatomy`).
+struct LayersOption: ParsableArguments {
+    @Option(
+        name: .long,
+        help:
+            "Whose layers: published, or a head's retrained ones (masked-lm, task, next-sentence; the default model's heads)."
+    ) var layers = ShownLayers.published
+
+    /// The encoder with those layers, or a one-line error naming the ones this model has.
+    func encoder(of model: LoadedModel) throws -> BertEncoder {
+        guard model.layerChoices.contains(layers) else {
+            throw CommandError(
+                "--layers \(layers.rawValue): this model has "
+                    + model.layerChoices.map(\.rawValue).joined(separator: ", "))
+        }
+        return model.encoder(for: layers)
+    }
+}

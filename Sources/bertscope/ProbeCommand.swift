@@ -39,11 +39,7 @@ struct ProbeCommand: ParsableCommand {
             "JSON: one object per task, {\"task\", \"layers\":[{\"layer\",\"accuracy\",\"control_accuracy\"}], \"expected_layer\"}."
     ) var json = false
     @Flag(name: .long, help: "Do not save the trained probes to the cache the workbench reads.") var noCache = false
-    @Option(
-        name: .long,
-        help:
-            "Whose layers: published, or a head's retrained ones (masked-lm, task, next-sentence; the default model's heads)."
-    ) var layers = ShownLayers.published
+    @OptionGroup var shown: LayersOption
     @Flag(
         name: .long,
         help:
@@ -58,12 +54,7 @@ struct ProbeCommand: ParsableCommand {
         try reportingErrors {
             configureThreads()
             let model = try options.load()
-            guard model.layerChoices.contains(layers) else {
-                throw CommandError(
-                    "--layers \(layers.rawValue): this model has "
-                        + model.layerChoices.map(\.rawValue).joined(separator: ", "))
-            }
-            let encoder = model.encoder(for: layers), modelKey = model.probeKey(layers)
+            let layers = shown.layers, encoder = try shown.encoder(of: model), modelKey = model.probeKey(layers)
             let (train, dev, test) = try loadSplits()
             let pool = pooling
             let tasks = task == .all ? ["upos", "xpos", "deprel", "ner"] : [task.rawValue]

@@ -15,11 +15,6 @@ private func embedder(_ options: ModelOptions) throws -> SentenceEmbedder {
     return SentenceEmbedder(encoder: model.encoder, tokenizer: model.tokenizer, pooling: pooling)
 }
 
-private func poolingText(_ p: SentencePooling) -> String {
-    p.mode.rawValue + " pooling" + (p.normalize ? ", normalized" : "")
-        + (p.maxTokens.map { ", at most \($0) tokens" } ?? "")
-}
-
 struct EmbedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed",
@@ -59,7 +54,7 @@ struct EmbedCommand: ParsableCommand {
                         dimension: e.encoder.config.hiddenSize))
             }
             printText(
-                (["\(e.encoder.config.hiddenSize) dimensions · \(poolingText(e.pooling))"]
+                (["\(e.encoder.config.hiddenSize) dimensions · \(e.pooling.summary(limit: true))"]
                     + zip(texts, vectors).map { t, v in
                         let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
                         return String(format: "‖v‖ %.4f  ", norm)
@@ -109,7 +104,7 @@ struct SimilarityCommand: ParsableCommand {
                         aToB: s.bestForA, bToA: s.bestForB, precision: s.precision, recall: s.recall, f1: s.f1,
                         pooling: e.pooling.mode.rawValue))
             }
-            var lines = [String(format: "cosine %.4f  (%@)", s.cosine, poolingText(e.pooling))]
+            var lines = [String(format: "cosine %.4f  (%@)", s.cosine, e.pooling.summary(limit: true))]
             lines.append(
                 String(
                     format: "token by token (BERTScore, no idf): precision %.4f · recall %.4f · F1 %.4f", s.precision,

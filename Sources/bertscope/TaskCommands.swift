@@ -97,10 +97,7 @@ struct ClassifyCommand: ParsableCommand {
                 + String(format: " %7.3f%%  ", s.score * 100) + BarGlyphs.bar(Double(s.score), width: 30)
         }
         // A head taught to keep neutral text near 50/50 says "neither" below its line.
-        let top = scores.map(\.score).max() ?? 1
-        let neither = calmBelow.flatMap {
-            top < $0 ? String(format: "neither, really: no label reaches %.0f%%", $0 * 100) : nil
-        }
+        let neither = TaskSummary.neither(calmBelow: calmBelow, scores: scores.map(\.score))
         return (rows + (neither.map { [$0] } ?? [])).joined(separator: "\n")
     }
 

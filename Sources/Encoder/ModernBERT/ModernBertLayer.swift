@@ -31,10 +31,7 @@ extension BertEncoder {
         }
         p.qkv.apply(normed, rows: n, into: ws.qkv, ld: 3 * d)
         rotary.rotate(ws.qkv, n: n, d: d, heads: H, theta: m.theta(l))
-        for i in 0..<n {
-            queries.advanced(by: i * d).update(from: ws.qkv.advanced(by: i * 3 * d), count: d)
-            keys.advanced(by: i * d).update(from: ws.qkv.advanced(by: i * 3 * d + d), count: d)
-        }
+        keepQueriesAndKeys(ws, n: n, queries: queries, keys: keys)
         let scale = ablate.attentionScale ?? 1 / Float(dh).squareRoot()
         if m.isGlobal(l) {
             bs_attention_heads(ws.qkv, Int32(n), Int32(d), Int32(H), scale, mask, probs, ws.context)

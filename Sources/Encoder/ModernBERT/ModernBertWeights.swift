@@ -19,28 +19,21 @@ extension BertWeights {
     /// mlp_bias, norm_bias false) are zeros where a kernel needs one.
     init(modernBert store: WeightStore, config: ModelConfig, settings m: ModernBertSettings) throws {
         let d = config.hiddenSize, ff = config.intermediateSize, v = config.vocabSize
-        let prefix = store.contains("model.embeddings.tok_embeddings.weight") ? "model." : ""
-        guard store.contains(prefix + "embeddings.tok_embeddings.weight") else {
-            throw CheckpointError("not a modernbert checkpoint: no embeddings.tok_embeddings.weight")
-        }
-        func tensor(_ name: String, _ shape: [Int], head: Bool = false) throws -> Tensor {
-            let full = head ? name : prefix + name
-            guard store.contains(full) else { throw CheckpointError("checkpoint is missing tensor \(full)") }
-            let t = try store.tensor(full)
-            try t.expectShape(shape)
-            return t
-        }
+        // The `model.` prefix of task files found, and each tensor read and shape-checked, as for every family.
+        let loader = try WeightLoader(store: store, config: config, names: WeightNames.of(config))
+        // Biases as the config declares them (a declared one that is missing is an error).
         func linear(_ name: String, out: Int, in k: Int, bias: Bool, head: Bool = false) throws -> Linear {
             Linear(
-                weight: try tensor(name + ".weight", [out, k], head: head),
-                bias: bias ? try tensor(name + ".bias", [out], head: head) : nil)
+                weight: try loader.tensor(name + ".weight", [out, k], head: head),
+                bias: bias ? try loader.tensor(name + ".bias", [out], head: head) : nil)
         }
         func norm(_ name: String, head: Bool = false) throws -> LayerNorm {
             LayerNorm(
-                weight: try tensor(name + ".weight", [d], head: head),
-                bias: m.normBias ? try tensor(name + ".bias", [d], head: head) : .zeros(name: name + ".bias", count: d))
+                weight: try loader.tensor(name + ".weight", [d], head: head),
+                bias: m.normBias
+                    ? try loader.tensor(name + ".bias", [d], head: head) : .zeros(name: name + ".bias", count: d))
         }
-        let word = try tensor("embeddings.tok_embeddings.weight", [v, d])
+        let word = try loader.tensor("embeddings.tok_embeddings.weight", [v, d])
         embeddings = Embeddings(
             word: word, position: nil, tokenType: nil, norm: try norm("embeddings.norm"), projection: nil)
         var attentionNorms: [LayerNorm?] = [], mlpNorms: [LayerNorm] = []
@@ -66,22 +59,23 @@ extension BertWeights {
         convolution = nil
         pooler = nil
         nextSentence = nil
-        self.prefix = prefix
+        self.prefix = loader.prefix
         // ModernBertForMaskedLM: head (dense → act → norm), then the decoder tied to the embeddings.
-        if store.contains("head.dense.weight"), !store.contains("classifier.weight") {
-            let stored = store.contains("decoder.weight")
+        if loader.hasHead("head.dense.weight"), !loader.hasHead("classifier.weight") {
+            let stored = loader.hasHead("decoder.weight")
             maskedLM = MaskedLMHead(
                 transform: try linear("head.dense", out: d, in: d, bias: m.classifierBias, head: true),
                 norm: try norm("head.norm", head: true),
-                decoder: stored ? try tensor("decoder.weight", [v, d], head: true) : try word.expecting([v, d]),
+                decoder: stored
+                    ? try loader.tensor("decoder.weight", [v, d], head: true) : try word.expecting([v, d]),
                 bias: m.decoderBias
-                    ? try tensor("decoder.bias", [v], head: true) : .zeros(name: "decoder.bias", count: v),
+                    ? try loader.tensor("decoder.bias", [v], head: true) : .zeros(name: "decoder.bias", count: v),
                 decoderIsTied: !stored, activation: m.headActivation)
         } else {
             maskedLM = nil
         }
         // ModernBertForSequenceClassification: pooled (first token or mean) → head → classifier.
-        if let t = config.task, t.kind == .sequenceClassification, store.contains("classifier.weight") {
+        if let t = config.task, t.kind == .sequenceClassification, loader.hasHead("classifier.weight") {
             var head = TaskHead(
                 task: t, dense: try linear("head.dense", out: d, in: d, bias: m.classifierBias, head: true),
                 pooling: .activation(m.headActivation),

@@ -94,9 +94,7 @@ public struct TaskPanel: Equatable, Sendable {
                     label: l.label, score: l.score, intact: t.intact?.first { $0.id == l.id }?.score,
                     explained: l.id == t.target)
             }
-            if let calm = t.calmBelow, let top = t.labels.map(\.score).max(), top < calm {
-                p.neither = String(format: "neither, really: no label reaches %.0f%%", calm * 100)
-            }
+            p.neither = TaskSummary.neither(calmBelow: t.calmBelow, scores: t.labels.map(\.score))
             p.method = t.attribution?.method
             p.logit = t.attribution?.logit
             p.gap = t.attribution?.completenessGap

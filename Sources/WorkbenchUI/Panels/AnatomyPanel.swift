@@ -44,7 +44,7 @@ enum AnatomyPanel {
     static func derive(_ snap: SessionSnapshot, _ sel: TokenSelection, _ s: AttentionState) -> AnatomyView {
         var v = AnatomyView(layer: s.layer)
         guard let r = snap.result, let out = r.anatomy else {
-            v.waiting = "running every layer again for every token (about one forward pass)…"
+            v.waiting = "running every layer again for token \(sel.query)…"
             return v
         }
         guard let a = out.anatomy, let e = a.embedding(token: sel.query) else {

@@ -82,7 +82,7 @@ enum TourBanner {
         c.put(keys, x: inner.x + 1, y: inner.maxY - 1, c.theme.style(.muted), clip: inner)
     }
 
-    /// While a step asks, its pane is veiled: what the learner is asked to predict stays hidden.
+    /// While a step asks, each pane is veiled, title and all: what the learner is asked to predict stays hidden.
     static func veil(_ p: TourPlayback, _ r: Rect, _ c: inout Canvas) {
         let inner = r.inset(by: 1)
         guard p.asking, inner.width > 4, inner.height > 0 else { return }
