@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // Tests only: property-based and model-based tests.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // Corpus indexes: sentences, tokens and labels in SQLite.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Checked file access for every layer: regular files only, non-blocking
@@ -36,14 +38,27 @@ let package = Package(
         // Layer 3: analyses: attention views, head statistics, masked LM, probing.
         .target(name: "Analysis", dependencies: ["Encoder", "Checkpoint", "Tokenizers", "CKernels", "SafeIO"]),
         // Layer 4: ModelSession, the one owner of model, input and traces.
-        .target(name: "Session", dependencies: ["Analysis", "Encoder", "Tokenizers", "Checkpoint", "SafeIO"]),
+        .target(
+            name: "Session", dependencies: ["Analysis", "Encoder", "Tokenizers", "Checkpoint", "SafeIO", "CorpusText"]),
+        // Corpus rows: files read row by row (plain text, JSONL, CSV/TSV, CoNLL-U; bad rows named, the rest
+        // kept) and the matches a search returns (what the session and the workbench see of an index).
+        .target(name: "CorpusText", dependencies: ["SafeIO", "Tokenizers", "Analysis"]),
+        // Corpus indexes: per-token vectors (F16, mmapped) and an SQLite database; search and shards.
+        .target(
+            name: "Corpus",
+            dependencies: [
+                "CorpusText", "Analysis", "Encoder", "Tokenizers", "Checkpoint", "SafeIO", "CKernels",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         // Text cells for the terminal, shared by the workbench and the command line: display width,
         // fitting and cutting with `…`, visible text, bar glyphs, the heat ramp.
         .target(name: "TextCells"),
         // Layer 5: the workbench: state as a value, a derivation step, pure panes drawing into a CellGrid.
         .target(
             name: "WorkbenchUI",
-            dependencies: ["Session", "Analysis", "Checkpoint", "Tokenizers", "SafeIO", "Figures", "TextCells"]),
+            dependencies: [
+                "Session", "Analysis", "Checkpoint", "Tokenizers", "SafeIO", "Figures", "TextCells", "CorpusText",
+            ]),
         // Figures: a small vector model written as SVG, HTML and (via libpng + FreeType) PNG.
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
@@ -55,7 +70,7 @@ let package = Package(
             name: "bertscope",
             dependencies: [
                 "SafeIO", "Checkpoint", "Tokenizers", "CKernels", "Encoder", "Analysis", "Session", "TextCells",
-                "WorkbenchUI", "TerminalNCurses",
+                "WorkbenchUI", "TerminalNCurses", "Corpus", "CorpusText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,6 +95,12 @@ let package = Package(
             ],
             exclude: ["Frames", "update-frames.sh"]),
         .testTarget(name: "TextCellsTests", dependencies: ["TextCells"]),
+        .testTarget(
+            name: "CorpusTests",
+            dependencies: [
+                "Corpus", "CorpusText", "Analysis", "Encoder", "Tokenizers", "Checkpoint", "TestSupport", "SafeIO",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"], exclude: ["Goldens"]),
         .testTarget(
             name: "EndToEndTests", dependencies: ["TestSupport", "Checkpoint", "Encoder", "Tokenizers", "Figures"]),

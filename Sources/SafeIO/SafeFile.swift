@@ -74,8 +74,15 @@ public enum SafeFile {
         return stat(path, &st) == 0 ? kindName(st) : nil
     }
 
+    /// What `path` itself is, a symbolic link not followed ("a symbolic link"); nil when nothing is there.
+    public static func entryKind(of path: String) -> String? {
+        var st = stat()
+        return lstat(path, &st) == 0 ? kindName(st) : nil
+    }
+
     private static func kindName(_ st: stat) -> String {
         switch st.st_mode & S_IFMT {
+        case S_IFLNK: return "a symbolic link"
         case S_IFREG: return "a regular file"
         case S_IFDIR: return "a directory"
         case S_IFIFO: return "a FIFO (named pipe)"

@@ -45,7 +45,7 @@ struct BertScope: ParsableCommand {
             WorkbenchCommand.self, TokenizeCommand.self, DumpCommand.self, PredictCommand.self, NSPCommand.self,
             ReplacedCommand.self, ScoreCommand.self, ClassifyCommand.self, AnswerCommand.self, ExplainCommand.self,
             PatchCommand.self, CompareCommand.self, EmbedCommand.self, SimilarityCommand.self, RenderCommand.self,
-            AnatomyCommand.self, TourCommand.self,
+            AnatomyCommand.self, TourCommand.self, CorpusCommand.self,
             InfoCommand.self,
             ProbeCommand.self, BenchCommand.self,
         ],

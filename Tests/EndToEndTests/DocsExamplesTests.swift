@@ -21,6 +21,8 @@ import TestSupport
         "bertscope tour attention-heads": "interactive: needs a terminal",
         // `my-lesson` stands for the reader's own lesson file (TourCheckTests checks the shipped tours).
         "bertscope tour --check my-lesson": "my-lesson is a placeholder",
+        // Joins the shards the `parallel` line above it writes (CorpusCLITests merges real shards).
+        "bertscope corpus merge idx": "needs the shards of the line before",
     ]
 
     static let examples: [DocExample] = DocExample.all()
@@ -126,8 +128,11 @@ import TestSupport
         #expect(inline.count >= 20, "the docs quote commands in their prose")
         for (place, command) in inline {
             let words = command.split(separator: " ").map(String.init)
-            let sub = words.count > 1 && subcommands.contains(words[1]) ? words[1] : "workbench"
-            if help[sub] == nil { help[sub] = try runProcess([bin, sub, "--help"]).stdout }
+            let top = words.count > 1 && subcommands.contains(words[1]) ? words[1] : "workbench"
+            let sub = try Self.commandPath(top, words).joined(separator: " ")
+            if help[sub] == nil {
+                help[sub] = try runProcess([bin] + sub.split(separator: " ").map(String.init) + ["--help"]).stdout
+            }
             // Options are the words that start with "--" (not a "--" inside a quoted text).
             for option in words.filter({ $0.hasPrefix("--") && $0.count > 2 }).map({ $0.prefix { $0 != "=" } }) {
                 let text = help[sub] ?? ""
@@ -138,12 +143,24 @@ import TestSupport
         }
     }
 
+    /// `[sub]`, or `[sub, nested]` when the word after it is one of sub's own subcommands (`corpus index`).
+    static func commandPath(_ sub: String, _ words: [String]) throws -> [String] {
+        guard words.count > 2, words[2].allSatisfy(\.isLetter) else { return [sub] }
+        let help = try runProcess([try bertscopeBinary(), sub, "--help"]).stdout
+        guard let list = help.components(separatedBy: "SUBCOMMANDS:\n").dropFirst().first else { return [sub] }
+        let nested = list.components(separatedBy: "\n\n")[0].split(separator: "\n").compactMap {
+            $0.split(separator: " ").first.map(String.init)
+        }
+        return nested.contains(words[2]) ? [sub, words[2]] : [sub]
+    }
+
     @Test(arguments: DocsExamplesTests.usages)
     func usageLineNamesRealOptions(_ example: DocExample) throws {
         let words = example.command.split(separator: " ").map(String.init)
         // `bertscope [workbench] …` is the default command.
-        let sub = words.count > 1 && !words[1].hasPrefix("[") ? words[1] : "workbench"
-        let r = try runProcess([try bertscopeBinary(), sub, "--help"])
+        let top = words.count > 1 && !words[1].hasPrefix("[") ? words[1] : "workbench"
+        let sub = try Self.commandPath(top, words).joined(separator: " ")
+        let r = try runProcess([try bertscopeBinary()] + sub.split(separator: " ").map(String.init) + ["--help"])
         #expect(r.status == 0, "\(example): \(sub) --help failed\n\(r.stderr)")
         let options = example.command.matches(of: #/--[a-z][a-z-]*/#).map { String($0.output) }
         #expect(!options.isEmpty)

@@ -118,6 +118,11 @@ def main():
     conllu = open(os.path.join(ROOT, "..", "Samples", "probing", "dev.conllu"), encoding="utf-8").read().split("\n\n")[:3]
     put("corpus", "conllu", "\n\n".join(conllu) + "\n\n")
     put("corpus", "tsv", "\x01The\tDET\ncat\tNOUN\n\nIt\tPRON\n")
+    put("corpus-rows", "text", "The cat sat.\n\nA dog barked.\r\n")
+    put("corpus-rows", "jsonl", '{"text": "A cat.", "label": 1}\n{"text": "B.", "pair": "C.", "label": "pos"}\nnot json\n')
+    put("corpus-rows", "csv", 'id,text,label\n1,"Hello, world",pos\n2,"She said ""hi""\nand left",neg\n')
+    put("corpus-rows", "tsv", "label\ttext\n1\tGreat film\n0\tAwful\n")
+    put("corpus-rows", "conllu", "# label = x\n" + "\n\n".join(conllu) + "\n\n")
     for name in sorted(os.listdir(os.path.join(ROOT, "..", "Themes"))):
         put("theme", name, open(os.path.join(ROOT, "..", "Themes", name), "rb").read())
     for name in sorted(n for n in os.listdir(os.path.join(ROOT, "..", "Samples", "tours")) if n.endswith(".tour")):

@@ -9,15 +9,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_EACH="${1:-60}"; shift || true
-ALL=(safetensors torch config tokenizer-json vocab spm corpus theme tour tour-messages keys encode-wordpiece encode-unigram encode-bpe)
+ALL=(safetensors torch config tokenizer-json vocab spm corpus corpus-rows theme tour tour-messages keys encode-wordpiece encode-unigram encode-bpe)
 TARGETS=("${@:-${ALL[@]}}")
 SCRATCH="${FUZZ_SCRATCH:-.build-fuzz}"
 export SWIFT_BACKTRACE=enable=no
 export LSAN_OPTIONS="suppressions=$PWD/Tests/Fuzz/lsan.supp"
 swift build -c release --scratch-path "$SCRATCH" --target WorkbenchUI -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|Build" || true
 swift build -c release --scratch-path "$SCRATCH" --target Analysis -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|Build" || true
+swift build -c release --scratch-path "$SCRATCH" --target CorpusText -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E "error|Build" || true
 OBJECTS=()
-for m in SafeIO CFaults CKernels Checkpoint Tokenizers Encoder Analysis Session Figures TextCells WorkbenchUI; do OBJECTS+=("$SCRATCH"/release/"$m".build/*.o); done
+for m in SafeIO CFaults CKernels Checkpoint Tokenizers Encoder Analysis Session Figures TextCells WorkbenchUI CorpusText; do OBJECTS+=("$SCRATCH"/release/"$m".build/*.o); done
 mkdir -p "$SCRATCH/bin" "$SCRATCH/findings"
 status=0
 for t in "${TARGETS[@]}"; do

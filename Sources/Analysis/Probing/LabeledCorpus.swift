@@ -10,6 +10,10 @@ public struct LabeledSentence: Sendable, Equatable {
     /// task name → one label per word
     public var labels: [String: [String]]
 
+    public init(words: [String], spaceAfter: [Bool], labels: [String: [String]]) {
+        self.words = words; self.spaceAfter = spaceAfter; self.labels = labels
+    }
+
     /// The sentence as text, and each word's scalar range in it.
     public var text: (String, [Range<Int>]) {
         var s = "", ranges: [Range<Int>] = []

@@ -152,12 +152,13 @@ public enum ProbeCache {
 }
 
 /// 64-bit FNV-1a over bytes.
-struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    mutating func mix(_ bytes: [UInt8]) {
+public struct FNV1a {
+    public init() {}
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    public mutating func mix(_ bytes: [UInt8]) {
         var h = value
         bytes.withUnsafeBufferPointer { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
         value = h
     }
-    var hex: String { String(format: "%016llx", value) }
+    public var hex: String { String(format: "%016llx", value) }
 }

@@ -4,6 +4,7 @@
 #define BERTSCOPE_CKERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -99,6 +100,12 @@ void bs_attention_backward(const float *qkv, const float *probs, const float *dc
 // DeBERTa's position terms, backward: adds their q and k gradients to dqkv.
 void bs_relative_backward(const float *dscores, int n, int d, int heads, const float *pos_key, const float *pos_query,
                           const int *bucket, int span, float scale, float *dqkv);
+
+// Half precision (half.c): float → binary16 rounded to nearest even, and back.
+void bs_to_half(const float *x, uint16_t *h, size_t n);
+void bs_from_half(const uint16_t *h, float *x, size_t n);
+// For each of `rows` binary16 rows m (rows, d): dot[r] = q · m[r], norm2[r] = m[r] · m[r].
+void bs_half_dot_rows(const uint16_t *m, int rows, int d, const float *q, float *dot, float *norm2);
 
 // 1 when the AVX2+FMA paths are in use (for `bench` to report).
 int bs_uses_avx2(void);

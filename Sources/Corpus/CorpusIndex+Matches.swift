@@ -1,0 +1,60 @@
+import CorpusText
+import GRDB
+
+extension CorpusIndex {
+    /// The matches of `nearest`'s rows, in that order.
+    public func matches(_ found: [(row: Int, cosine: Float)]) throws -> [CorpusMatch] {
+        try db.queue.read { d in
+            try found.map { f in
+                guard
+                    let r = try Row.fetchOne(
+                        d,
+                        sql: """
+                            SELECT t.*, s.file, s.line, s.text, s.pair, s.label FROM tokens t
+                            JOIN sentences s ON s.id = t.sentence WHERE t.row = ?
+                            """, arguments: [f.row])
+                else { throw CorpusError("token row \(f.row) is missing from the index database") }
+                var tags: [String: String] = [:]
+                for name in CorpusTags.names {
+                    if let v = try r.decode(String?.self, forColumn: name) { tags[name] = v }
+                }
+                return CorpusMatch(
+                    sentence: try r.need("sentence"), position: try r.need("position"), token: try r.need("token"),
+                    cosine: f.cosine, file: try r.need("file"), line: try r.need("line"), text: try r.need("text"),
+                    pair: try r.decode(String?.self, forColumn: "pair"), segment: try r.need("segment"),
+                    start: try r.need("start"), end: try r.need("end"),
+                    tags: tags, label: try r.decode(String?.self, forColumn: "label"))
+            }
+        }
+    }
+
+    /// How many of the index's tokens carry each value of a tag (for label histograms).
+    public func tagCounts(_ tag: String) throws -> [String: Int] {
+        guard CorpusTags.names.contains(tag) else { return [:] }
+        return try db.queue.read { d in
+            var out: [String: Int] = [:]
+            let sql = "SELECT \(tag) AS v, COUNT(*) AS n FROM tokens WHERE \(tag) IS NOT NULL GROUP BY \(tag)"
+            for r in try Row.fetchAll(d, sql: sql) { out[try r.need("v") as String] = try r.need("n") as Int }
+            return out
+        }
+    }
+}
+
+extension CorpusIndex: CorpusSearching {
+    public var name: String { files.directory.lastPathComponent }
+    public var layers: [Int] { meta.layers }
+    public var rowCount: Int { meta.totalRows }
+    public func search(_ query: [Float], layer: Int, top: Int) throws -> [CorpusMatch] {
+        try matches(try nearest(query, layer: layer, top: top))
+    }
+}
+
+extension Row {
+    /// A column that must hold a value of type T: a damaged database is an error, not a crash
+    /// (GRDB's subscripts trap on NULL or a value of another type).
+    func need<T: DatabaseValueConvertible>(_ column: String) throws -> T {
+        do { return try decode(T.self, forColumn: column) } catch {
+            throw CorpusError("the index database is damaged: \(column) is missing or not a \(T.self)")
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import CKernels
+import Foundation
+import GRDB
+import SafeIO
+
+/// A finished index opened for search: its build, its database and one
+/// memory-mapped vector matrix per stored layer.
+public final class CorpusIndex: @unchecked Sendable {
+    public let meta: IndexMeta
+    public let files: IndexFiles
+    public let tokenCount: Int
+    let db: IndexDatabase
+    private let matrices: [Int: VectorMatrix]
+
+    /// Opens `<directory>/index.*` (or another prefix); an unfinished build is refused.
+    public init(files: IndexFiles) throws {
+        guard SafeFile.entryKind(of: files.database.path) == "a regular file" else {
+            throw CorpusError(
+                "\(files.directory.path) holds no corpus index (no \(files.prefix).sqlite); corpus index --out builds one"
+            )
+        }
+        let (db, meta, done) = try IndexDatabase.open(files.database, readOnly: true)
+        guard done == meta.rowEnd else {
+            throw CorpusError(
+                "\(files.database.path): the index is unfinished (\(done - meta.rowStart) of \(meta.rowEnd - meta.rowStart) rows); run corpus index again to finish it"
+            )
+        }
+        tokenCount = try db.queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM tokens") ?? 0 }
+        var m: [Int: VectorMatrix] = [:]
+        for layer in meta.layers {
+            m[layer] = try VectorMatrix(path: files.vectors(layer: layer).path, rows: tokenCount, width: meta.width)
+        }
+        self.db = db; self.meta = meta; self.files = files; matrices = m
+    }
+
+    func matrix(_ layer: Int) -> VectorMatrix? { matrices[layer] }
+
+    /// A token row's vector at a stored layer, as float32.
+    public func vector(row: Int, layer: Int) -> [Float]? { matrices[layer]?.row(row) }
+
+    /// The `top` token rows most similar by cosine to `query` at `layer`, best first
+    /// (ties by row); rows of `excluding` (a sentence id) are left out.
+    public func nearest(_ query: [Float], layer: Int, top: Int, excluding: Int? = nil) throws -> [(
+        row: Int, cosine: Float
+    )] {
+        guard let m = matrices[layer] else {
+            throw CorpusError(
+                "layer \(layer) is not in this index (it holds \(meta.layers.map(String.init).joined(separator: ", ")))"
+            )
+        }
+        guard query.count == meta.width else {
+            throw CorpusError("the query has \(query.count) values; the index's vectors have \(meta.width)")
+        }
+        guard let base = m.base, top > 0 else { return [] }
+        var dots = [Float](repeating: 0, count: m.rows), norms = dots
+        dots.withUnsafeMutableBufferPointer { dp in
+            norms.withUnsafeMutableBufferPointer { np in
+                bs_half_dot_rows(base, Int32(m.rows), Int32(m.width), query, dp.baseAddress!, np.baseAddress!)
+            }
+        }
+        let qn = query.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        let skip = try excluding.map { try rows(of: $0) } ?? 0..<0
+        var best = TopK(k: top)
+        for r in 0..<m.rows where !skip.contains(r) {
+            let denominator = qn * norms[r].squareRoot()
+            best.offer(row: r, score: denominator > 0 ? dots[r] / denominator : 0)
+        }
+        return best.sorted()
+    }
+
+    /// The token rows of sentence `id` (empty when it has none).
+    func rows(of id: Int) throws -> Range<Int> {
+        try db.queue.read { d in
+            guard
+                let r = try Row.fetchOne(d, sql: "SELECT first_row, rows FROM sentences WHERE id = ?", arguments: [id])
+            else { return 0..<0 }
+            let first: Int = try r.need("first_row"), count: Int = try r.need("rows")
+            guard first >= 0, count >= 0, first <= tokenCount - count else {
+                throw CorpusError("the index database is damaged: sentence \(id)'s token rows are out of range")
+            }
+            return first..<(first + count)
+        }
+    }
+}
+
+/// The k best (score, row) pairs seen, kept in a small min-heap.
+struct TopK {
+    let k: Int
+    private var heap: [(row: Int, score: Float)] = []
+    init(k: Int) { self.k = k; heap.reserveCapacity(min(k, 1 << 16)) }
+
+    /// a worse than b: lower score, or equal score and later row.
+    private static func worse(_ a: (row: Int, score: Float), _ b: (row: Int, score: Float)) -> Bool {
+        a.score < b.score || (a.score == b.score && a.row > b.row)
+    }
+
+    mutating func offer(row: Int, score: Float) {
+        let item = (row: row, score: score)
+        if heap.count < k {
+            heap.append(item)
+            var i = heap.count - 1
+            while i > 0, Self.worse(heap[i], heap[(i - 1) / 2]) { heap.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
+        } else if let root = heap.first, Self.worse(root, item) {
+            heap[0] = item
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count, Self.worse(heap[l], heap[m]) { m = l }
+                if r < heap.count, Self.worse(heap[r], heap[m]) { m = r }
+                if m == i { break }
+                heap.swapAt(i, m); i = m
+            }
+        }
+    }
+
+    func sorted() -> [(row: Int, cosine: Float)] {
+        heap.sorted { Self.worse($1, $0) }.map { ($0.row, $0.score) }
+    }
+}
