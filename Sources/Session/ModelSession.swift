@@ -1,4 +1,5 @@
 import Analysis
+import CorpusText
 import Dispatch
 import Encoder
 import Foundation
@@ -10,6 +11,8 @@ import Tokenizers
 /// are cached by input. No terminal code lives here.
 public final class ModelSession: @unchecked Sendable {
     public let model: LoadedModel
+    /// A corpus index of this model's published layers (`--corpus DIR`), searched for the selected token.
+    public let corpus: (any CorpusSearching)?
     /// The model's facts, once (rules like `importanceTarget` read them per result).
     public let facts: ModelFacts
     /// Whether inputs without masks also get the task head's answer and its
@@ -68,9 +71,10 @@ public final class ModelSession: @unchecked Sendable {
     public init(
         model: LoadedModel, input: SessionInput = SessionInput(text: ""),
         scheduler: SessionScheduler = QueueScheduler(),
-        runsTaskHead: Bool = true, shownWindowOnly: Bool = false
+        runsTaskHead: Bool = true, shownWindowOnly: Bool = false, corpus: (any CorpusSearching)? = nil
     ) {
         self.model = model
+        self.corpus = corpus
         self.facts = model.facts
         self.runsTaskHead = runsTaskHead
         self.shownWindowOnly = shownWindowOnly

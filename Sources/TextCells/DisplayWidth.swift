@@ -112,3 +112,28 @@ public func truncated(_ text: String, to width: Int) -> String {
     }
     return out + "…"
 }
+
+/// `text` cut to its last `width` columns with a leading `…` when it is longer.
+public func truncatedFromStart(_ text: String, to width: Int) -> String {
+    guard displayWidth(text) > width else { return text }
+    guard width >= 1 else { return "" }
+    var out: [Character] = [], used = 0
+    for ch in text.reversed() {
+        let w = cellGlyph(ch).width
+        if used + w > width - 1 { break }
+        out.append(ch)
+        used += w
+    }
+    return "…" + String(out.reversed())
+}
+
+/// 290817 → "290,817" (counts of rows and tokens).
+public func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(ch)
+    }
+    return (n < 0 ? "-" : "") + out
+}

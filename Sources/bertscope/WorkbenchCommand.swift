@@ -44,6 +44,12 @@ struct WorkbenchCommand: ParsableCommand {
             "Lean mode: keep only the attention maps on screen (a layer change encodes again) and no earlier results."
     )
     var lean = false
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A corpus index of this model (corpus index --out DIR): the probing pane's c shows the selected token's nearest corpus tokens.",
+            valueName: "DIR"))
+    var corpus: String?
     @Argument(help: "A sentence to start with.") var text: String?
 
     /// Whether the terminal's background is light, and how we know: its
@@ -80,9 +86,11 @@ struct WorkbenchCommand: ParsableCommand {
             // Without a TEXT argument, pick up where the last run (or crash) left off.
             let drafts = DraftStore(directory: DraftStore.defaultDirectory())
             let draft = text == nil ? drafts.adoptNewest() : nil
+            let index = try corpus.map { try openCorpusIndex($0, for: model) }
             workbench = WorkbenchSetup.make(
                 model, input: SessionInput(text: text ?? draft?.a ?? "", pair: draft?.b), theme: chosen,
-                history: History(file: History.defaultFile()))
+                history: History(file: History.defaultFile()), corpus: index)
+            if index != nil { workbench.state.probing.corpus = true }
             workbench.drafts = drafts
             if lean {
                 workbench.lean = true

@@ -1,3 +1,4 @@
+import CorpusText
 import Foundation
 import SafeIO
 import Session
@@ -49,10 +50,10 @@ enum WorkbenchSetup {
 
     static func make(
         _ model: LoadedModel, input: SessionInput, theme: Theme, history: History = History(file: nil),
-        runsTaskHead: Bool = true, shownWindowOnly: Bool = false
+        runsTaskHead: Bool = true, shownWindowOnly: Bool = false, corpus: (any CorpusSearching)? = nil
     ) -> Workbench {
         let session = ModelSession(
-            model: model, input: input, runsTaskHead: runsTaskHead, shownWindowOnly: shownWindowOnly)
+            model: model, input: input, runsTaskHead: runsTaskHead, shownWindowOnly: shownWindowOnly, corpus: corpus)
         // Mean ablation averages over the teaching sentences, as `--ablate-mode mean` does by default.
         if let sentences = try? referenceSentences() { session.setReference(sentences) }
         let w = Workbench(session: session, theme: theme, themes: themes(), history: history, samples: samples())

@@ -25,7 +25,7 @@ import Testing
         s.attention.overview = false
         s.attention.finder = HeadFinderState()
         #expect(line(s) == "↑ ↓ head  ← → measure  Enter open  Esc close  Ctrl-P all keys")
-        #expect(line(state(.probing)) == "r representation  Ctrl-P all keys")
+        #expect(line(state(.probing)) == "r representation  c corpus  Ctrl-P all keys")
         // The teaching panels say how to leave them (and the arithmetic how to step through dₕ).
         s.attention.finder = nil
         s.attention.panel = .arithmetic
@@ -47,7 +47,15 @@ import Testing
         lab.labSeed = 1
         #expect(line(lab, e).contains("x leave lab"))
         e.probes = 3
-        #expect(line(state(.probing), e) == "← → task  r representation  Ctrl-P all keys")
+        #expect(line(state(.probing), e) == "← → task  r representation  c corpus  Ctrl-P all keys")
+        // The corpus view's keys are offered only when they can act: an index, then matches on screen.
+        var corpus = state(.probing)
+        corpus.probing.corpus = true
+        #expect(!line(corpus, e).contains("[ ] layer"))
+        e.corpusLayers = [0, 6]
+        #expect(line(corpus, e).contains("[ ] layer") && !line(corpus, e).contains("Enter open"))
+        e.corpusMatches = 5
+        #expect(line(corpus, e).contains("↓ match") && line(corpus, e).contains("Enter open"))
     }
 
     /// During a tour ← → step the tour: the tokens pane does not offer them.

@@ -31,6 +31,8 @@ extension Workbench {
         e.layerChoices = facts.layerChoices
         e.plainScores = !facts.relativeAttention
         e.headDim = r?.arithmetic?.head?.headDim ?? max(1, facts.hiddenSize / max(1, facts.heads))
+        e.corpusLayers = session.corpus?.layers ?? []
+        e.corpusMatches = r?.corpusSearch?.matches.count ?? 0
         if let t = r?.task {
             e.labels = t.labels.count
             e.predicted = t.labels.max { $0.score < $1.score }?.id ?? 0
@@ -70,6 +72,7 @@ extension Workbench {
         case .leaveTour: leaveTour()
         case .runCommand(let text): run(command: text)
         case .submit: submitCurrent()
+        case .openCorpusMatch: openCorpusMatch(r)
         case .io(let io): run(io)
         case .textEdited:
             history.stopBrowsing()

@@ -11,7 +11,11 @@ extension Workbench {
         // One snapshot for the whole frame: results arriving meanwhile wait for the next.
         let snap = snapshot
         let layout = frameLayout(width: width, height: height, snap.result)
+        let selected = state.tokens.selected
         settle(on: snap.result, fresh: !snap.isStale, layout)
+        // A selection the result moved (a pending one applied, a shorter sentence) asks anew
+        // for what follows the selected token (the corpus search, a panel's token).
+        if state.tokens.selected != selected { followViewInputs() }
         let view = derive(snap, layout)
         let canvas = FrameRenderer.render(
             view, state, layout, theme: theme, colorMode: colorMode, width: width, height: height,
@@ -226,7 +230,9 @@ extension Workbench {
             let gold = gold.current.flatMap {
                 $0.text.0.unicodeScalars.elementsEqual(r.input.text.unicodeScalars) ? $0 : nil
             }
-            v.probing = deriver.probingView(r, state.probing, probes: probes(for: r.input.layers), gold: gold)
+            v.probing = deriver.probingView(
+                r, state.probing, probes: probes(for: r.input.layers), gold: gold, corpus: session.corpus,
+                selected: state.tokens.selected)
         }
         return v
     }

@@ -108,6 +108,10 @@ public final class Workbench {
             input.comparisonLayers = other
         }
         if state.attention.overview { input.requests[.headEntropies] = AnalysisRequest(true) }
+        if state.probing.corpus, let index = session.corpus, let level = state.probing.corpusLevel(in: index.layers) {
+            input.requests[.corpusSearch] = AnalysisRequest(
+                CorpusSearchRequest(position: state.tokens.selected, layer: level, top: Self.corpusMatches))
+        }
         if let p = AttentionPanels.panel(state.attention.panel) {
             input.requests.merge(p.request(state.attention, selection)) { _, new in new }
         }
@@ -197,7 +201,8 @@ public final class Workbench {
     func replaceSession(with model: LoadedModel) {
         let s = ModelSession(
             model: model, input: session.snapshot.input, scheduler: session.scheduler,
-            runsTaskHead: session.runsTaskHead, shownWindowOnly: session.shownWindowOnly)
+            runsTaskHead: session.runsTaskHead, shownWindowOnly: session.shownWindowOnly,
+            corpus: model.directory == session.model.directory ? session.corpus : nil)
         s.lean = session.lean
         s.onResult = session.onResult
         s.beforeSnapshot = session.beforeSnapshot
@@ -235,6 +240,22 @@ public final class Workbench {
         guard !samples.isEmpty else { return state.say("no samples loaded", error: true) }
         sampleIndex = (sampleIndex + 1) % samples.count
         loadSample(samples[sampleIndex])
+    }
+
+    /// How many nearest corpus tokens the corpus view asks for.
+    static let corpusMatches = 30
+
+    /// The corpus view's highlighted match becomes the typed sentence (the one
+    /// typed before is kept in the history), its token selected.
+    func openCorpusMatch(_ r: EncodeResult?) {
+        guard let out = r?.corpusSearch, out.matches.indices.contains(state.probing.corpusMatch) else { return }
+        let m = out.matches[state.probing.corpusMatch]
+        if !state.editorA.text.isEmpty { try? history.add(state.editorA.text) }
+        setText(m.text, pair: m.pair)
+        // Selected when the new sentence's encoding arrives (the one on screen may be shorter).
+        state.pendingSelect = m.position
+        state.probing.corpusMatch = 0
+        state.say("corpus sentence \(m.sentence) (\(m.file):\(m.line)); the text before is in the history (↑)")
     }
 
     func loadSample(_ s: Sample) {

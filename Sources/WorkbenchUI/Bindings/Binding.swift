@@ -60,6 +60,8 @@ public struct Extent: Equatable, Sendable {
     public var layerChoices: [ShownLayers] = [.published]
     /// Scores are q·k/√dₕ (not DeBERTa's sum of terms): the scale experiment applies.
     public var plainScores = true
+    /// The `--corpus` index's stored layers (empty without one) and the matches on screen.
+    public var corpusLayers: [Int] = [], corpusMatches = 0
     public init(tokens: Int = 0, mapSize: Int = 0, masks: Int = 0, probes: Int = 0, layers: Int = 1, heads: Int = 1) {
         self.tokens = tokens; self.mapSize = mapSize; self.masks = masks; self.probes = probes; self.layers = layers;
         self.heads = heads
@@ -93,6 +95,8 @@ public enum Effect: Equatable, Sendable {
     /// An input line's text changed (typing, a paste): history browsing
     /// stops, masks are dropped, the session encodes and the draft is saved.
     case textEdited
+    /// The corpus view's highlighted match becomes the typed sentence.
+    case openCorpusMatch
     /// The palette's pick: the binding at this index of `KeyMap.bindings`
     /// runs as if its key were pressed where it applies.
     case runKey(Int)

@@ -1,4 +1,5 @@
 import Analysis
+import CorpusText
 import Session
 import TextCells
 import Tokenizers
@@ -323,10 +324,18 @@ extension Deriver {
 }
 
 extension Deriver {
-    func probingView(_ r: EncodeResult, _ s: ProbingState, probes: [TrainedProbes], gold: LabeledSentence?)
-        -> ProbingView?
-    {
+    func probingView(
+        _ r: EncodeResult, _ s: ProbingState, probes: [TrainedProbes], gold: LabeledSentence?,
+        corpus: (any CorpusSearching)? = nil, selected: Int = 1
+    ) -> ProbingView? {
         guard let t = r.trace else { return nil }
+        if s.corpus {
+            // A handful of rows from a finished search: derived every frame, never cached.
+            let e = r.encoding
+            let query = e.tokens.indices.contains(selected) ? visibleText(e.tokens[selected]) : ""
+            return ProbingView(
+                content: .corpus(CorpusView(r, s, selected: selected, index: corpus, query: query)))
+        }
         let key = ProbingKey(
             input: r.input, task: s.task, drift: s.representation, probes: probes.count, gold: gold != nil)
         if let c = probing, c.key == key { return c.view }

@@ -32,6 +32,7 @@ public struct ProbingView: Equatable, Sendable {
 
     public enum Content: Equatable, Sendable {
         case drift(Drift)
+        case corpus(CorpusView)
         /// No probes cached for these layers; `estimate` says how long training
         /// takes, `layers` names a head's layers (`--layers` NAME) when they are not the published ones.
         case noProbes(estimate: String, layers: String? = nil)

@@ -83,12 +83,52 @@ extension ProbingPane {
     static let bindings: [Binding] = [
         .state([.left, .char("h")], .probing, "previous probing task") { s, e in
             s.probing.task = clamped(s.probing.task - 1, e.probes)
-        }.unless(noProbes).hint("task"),
+        }.unless(noTasksShown).hint("task"),
         .state([.right, .char("l")], .probing, "next probing task") { s, e in
             s.probing.task = clamped(s.probing.task + 1, e.probes)
-        }.unless(noProbes).hint("task"),
+        }.unless(noTasksShown).hint("task"),
         .state([.char("r")], .probing, "representation view: cosine to the previous layer and norm") { s, _ in
             s.probing.representation.toggle()
+            s.probing.corpus = false
         }.hint("representation"),
+        .state([.char("c")], .probing, "corpus view: the selected token's nearest tokens in the --corpus index") {
+            s, _ in
+            s.probing.corpus.toggle()
+            s.probing.representation = false
+        }.hint("corpus"),
+        .state([.char("[")], .probing, "corpus view: the previous layer the index stores") { s, e in
+            s.probing.corpusLayer = stepped(s.probing.corpusLevel(in: e.corpusLayers), -1, e.corpusLayers)
+        }.unless(noCorpusView).hint("layer"),
+        .state([.char("]")], .probing, "corpus view: the next layer the index stores") { s, e in
+            s.probing.corpusLayer = stepped(s.probing.corpusLevel(in: e.corpusLayers), 1, e.corpusLayers)
+        }.unless(noCorpusView).hint("layer"),
+        .state([.up, .char("k")], .probing, "corpus view: previous match") { s, e in
+            s.probing.corpusMatch = clamped(s.probing.corpusMatch - 1, e.corpusMatches)
+        }.unless(noCorpusMatches),
+        .state([.down, .char("j")], .probing, "corpus view: next match") { s, e in
+            s.probing.corpusMatch = clamped(s.probing.corpusMatch + 1, e.corpusMatches)
+        }.unless(noCorpusMatches).hint("match"),
+        .effect([.enter], .probing, "corpus view: open the match's sentence as the typed text", .openCorpusMatch)
+            .unless(noCorpusMatches).hint("open"),
     ]
+
+    /// The task keys act on the probes' table, which the corpus view covers.
+    @Sendable static func noTasksShown(_ s: WorkbenchState, _ e: Extent) -> String? {
+        s.probing.corpus ? "the corpus view is open (c closes it)" : noProbes(s, e)
+    }
+
+    @Sendable static func noCorpusView(_ s: WorkbenchState, _ e: Extent) -> String? {
+        if !s.probing.corpus { return "c opens the corpus view first" }
+        return e.corpusLayers.isEmpty ? "no corpus index: start with bertscope --corpus DIR" : nil
+    }
+
+    @Sendable static func noCorpusMatches(_ s: WorkbenchState, _ e: Extent) -> String? {
+        noCorpusView(s, e) ?? (e.corpusMatches > 0 ? nil : "no matches on screen")
+    }
+
+    /// The stored layer `delta` steps from `level` (wrapping), or nil without layers.
+    static func stepped(_ level: Int?, _ delta: Int, _ stored: [Int]) -> Int? {
+        guard let level, let i = stored.firstIndex(of: level) else { return stored.last }
+        return stored[((i + delta) % stored.count + stored.count) % stored.count]
+    }
 }

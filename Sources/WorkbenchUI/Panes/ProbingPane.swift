@@ -10,13 +10,16 @@ enum ProbingPane {
     ) {
         c.frame(
             r,
-            title: (s.representation ? "Probing · representations" + c.keys(" (r)") : "Probing · what each layer knows")
+            title: (s.corpus
+                ? "Probing · corpus neighbours" + c.keys(" (c)")
+                : s.representation ? "Probing · representations" + c.keys(" (r)") : "Probing · what each layer knows")
                 + (layers.map { " · " + $0 } ?? ""),
             focused: focused)
         let inner = r.inset(by: 1)
         guard inner.width > 10, inner.height > 2, let v else { return }
         switch v.content {
         case .drift(let d): drawDrift(d, inner, &c)
+        case .corpus(let v): drawCorpus(v, inner, &c)
         case .noProbes(let estimate, let layers):
             // Wrapped to the pane, the command on a line of its own so it is never cut.
             let whose = layers == nil ? "for this model" : "on this head's layers"

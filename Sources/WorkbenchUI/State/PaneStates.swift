@@ -114,7 +114,20 @@ public struct PredictionsState: Equatable, Sendable {
 public struct ProbingState: Equatable, Sendable {
     public var task = 0
     public var representation = false
+    /// The corpus view (`c`): the selected token's nearest tokens in the `--corpus` index.
+    public var corpus = false
+    /// The level searched (0 = the embedding output); nil: the index's last stored layer.
+    public var corpusLayer: Int?
+    /// The highlighted match (Enter opens its sentence).
+    public var corpusMatch = 0
     public init() {}
+
+    /// `corpusLayer` among `stored` (the nearest stored one), else the last; nil without layers.
+    public func corpusLevel(in stored: [Int]) -> Int? {
+        guard let last = stored.last else { return nil }
+        guard let want = corpusLayer else { return last }
+        return stored.min { abs($0 - want) < abs($1 - want) }
+    }
 }
 
 extension AttentionState {

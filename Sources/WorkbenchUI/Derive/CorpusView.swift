@@ -1,0 +1,94 @@
+import CorpusText
+import Session
+import TextCells
+
+/// The probing pane's corpus view: the selected token's nearest tokens in the
+/// `--corpus` index at one of its layers, each in its sentence.
+public struct CorpusView: Equatable, Sendable {
+    public struct Match: Equatable, Sendable {
+        public var cosine: Float
+        /// The sentence around the token, split at it: left, token, right (visible text).
+        public var left: String, token: String, right: String
+        public var sentence: Int, position: Int
+        /// The token's gold part of speech, when the corpus had tags.
+        public var tag: String?
+        public init(
+            cosine: Float, left: String, token: String, right: String, sentence: Int, position: Int, tag: String?
+        ) {
+            self.cosine = cosine; self.left = left; self.token = token; self.right = right
+            self.sentence = sentence; self.position = position; self.tag = tag
+        }
+    }
+
+    public enum Status: Equatable, Sendable {
+        /// No index was given (`--corpus DIR`).
+        case noIndex
+        case searching
+        case problem(String)
+        case ready
+    }
+
+    /// "austen-index · 500 rows · 12,345 tokens"; nil without an index.
+    public var index: String?
+    /// The index's stored layers and the one searched.
+    public var layers: [Int], layer: Int
+    /// The query token as typed and its position.
+    public var query: String, position: Int
+    public var matches: [Match]
+    public var selected: Int
+    /// Part-of-speech counts of the matches, most first.
+    public var tags: [(String, Int)]
+    public var milliseconds: Double?
+    public var status: Status
+
+    public init(
+        index: String?, layers: [Int], layer: Int, query: String, position: Int, matches: [Match] = [],
+        selected: Int = 0, tags: [(String, Int)] = [], milliseconds: Double? = nil, status: Status
+    ) {
+        self.index = index; self.layers = layers; self.layer = layer; self.query = query; self.position = position
+        self.matches = matches; self.selected = selected; self.tags = tags; self.milliseconds = milliseconds
+        self.status = status
+    }
+
+    public static func == (a: CorpusView, b: CorpusView) -> Bool {
+        a.index == b.index && a.layers == b.layers && a.layer == b.layer && a.query == b.query
+            && a.position == b.position && a.matches == b.matches && a.selected == b.selected
+            && a.tags.map(\.0) == b.tags.map(\.0) && a.tags.map(\.1) == b.tags.map(\.1)
+            && a.milliseconds == b.milliseconds && a.status == b.status
+    }
+}
+
+extension CorpusView {
+    /// From the result's search (nil outcome: still searching) for the state's token and layer.
+    init(
+        _ r: EncodeResult, _ s: ProbingState, selected position: Int, index: (any CorpusSearching)?,
+        query: String
+    ) {
+        guard let index, let level = s.corpusLevel(in: index.layers) else {
+            self.init(index: nil, layers: [], layer: 0, query: query, position: position, status: .noIndex)
+            return
+        }
+        let summary = "\(index.name) · \(grouped(index.rowCount)) rows · \(grouped(index.tokenCount)) tokens"
+        self.init(
+            index: summary, layers: index.layers, layer: level, query: query, position: position, status: .searching)
+        guard let out = r.corpusSearch, out.request.layer == level, out.request.position == position else { return }
+        if let e = out.error { status = .problem(e); return }
+        matches = out.matches.map(Self.match)
+        selected = max(0, min(matches.count - 1, s.corpusMatch))
+        var counts: [String: Int] = [:]
+        for m in out.matches { if let t = m.tags["upos"] { counts[t, default: 0] += 1 } }
+        tags = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) }
+        milliseconds = out.milliseconds
+        status = .ready
+    }
+
+    static func match(_ m: CorpusMatch) -> Match {
+        let source = m.segment == 1 ? (m.pair ?? "") : m.text
+        let scalars = Array(source.unicodeScalars)
+        let lo = max(0, min(m.start, scalars.count)), hi = max(lo, min(m.end, scalars.count))
+        func text(_ r: Range<Int>) -> String { visibleText(String(String.UnicodeScalarView(scalars[r]))) }
+        return Match(
+            cosine: m.cosine, left: text(0..<lo), token: text(lo..<hi), right: text(hi..<scalars.count),
+            sentence: m.sentence, position: m.position, tag: m.tags["upos"])
+    }
+}

@@ -1,0 +1,84 @@
+import TextCells
+
+extension ProbingPane {
+    /// The corpus view: which index and layer, then one match a line (cosine,
+    /// the sentence cut around the token, its tag), then the tags' histogram.
+    static func drawCorpus(_ v: CorpusView, _ r: Rect, _ c: inout Canvas) {
+        let t = c.theme
+        guard let index = v.index else {
+            let lines =
+                wordWrap("No corpus index. Build one from your text files with", r.width)
+                + ["  bertscope corpus index --out DIR FILE…"]
+                + wordWrap("and start the workbench with --corpus DIR (docs/corpus.md).", r.width)
+            for (k, line) in lines.prefix(r.height).enumerated() {
+                c.put(line, x: r.x, y: r.y + k, t.style(.muted), clip: r)
+            }
+            return
+        }
+        c.put(index, x: r.x, y: r.y, t.style(.muted), clip: r)
+        var x = c.put("\"\(v.query)\" (\(v.position)) at layer ", x: r.x, y: r.y + 1, t.style(.foreground), clip: r)
+        for (k, l) in v.layers.enumerated() {
+            let name = l == 0 ? "emb" : "L\(l)"
+            x = c.put(
+                (k > 0 ? " " : "") + (l == v.layer ? "[\(name)]" : name), x: x, y: r.y + 1,
+                t.style(l == v.layer ? .accent : .muted, l == v.layer ? [.bold] : []), clip: r)
+        }
+        if let ms = v.milliseconds {
+            c.put(String(format: "  %.0f ms", ms), x: x, y: r.y + 1, t.style(.muted), clip: r)
+        }
+        let body = Rect(x: r.x, y: r.y + 2, width: r.width, height: r.height - 2)
+        switch v.status {
+        case .noIndex, .ready: break
+        case .searching:
+            c.put("searching the corpus…", x: body.x, y: body.y, t.style(.muted), clip: body)
+            return
+        case .problem(let why):
+            for (k, line) in wordWrap(why, body.width).prefix(body.height).enumerated() {
+                c.put(line, x: body.x, y: body.y + k, t.style(.error), clip: body)
+            }
+            return
+        }
+        guard !v.matches.isEmpty else {
+            c.put("no tokens in the index", x: body.x, y: body.y, t.style(.muted), clip: body)
+            return
+        }
+        drawMatches(v, body, &c)
+    }
+
+    private static func drawMatches(_ v: CorpusView, _ r: Rect, _ c: inout Canvas) {
+        let t = c.theme
+        // The histogram's line when there are tags and room for two matches besides.
+        let histogram =
+            v.tags.isEmpty || r.height < 3
+            ? nil
+            : "UPOS of these \(v.matches.count): "
+                + v.tags.prefix(6).map { "\($0.0) \($0.1)" }.joined(separator: " · ")
+        let rows = r.height - (histogram == nil ? 0 : 1)
+        let tagWidth = v.matches.contains { $0.tag != nil } ? 6 : 0
+        let context = max(8, r.width - 2 - 7 - tagWidth)
+        let first = max(0, min(v.selected - rows + 1, v.matches.count - rows))
+        for (k, m) in v.matches.dropFirst(first).prefix(rows).enumerated() {
+            let y = r.y + k, chosen = first + k == v.selected
+            var x = c.put(chosen ? "▶ " : "  ", x: r.x, y: y, t.style(.accent, [.bold]), clip: r)
+            x = c.put(String(format: "%.3f  ", m.cosine), x: x, y: y, t.style(chosen ? .accent : .muted), clip: r)
+            let (left, right) = split(m, width: context)
+            x = c.put(left, x: x, y: y, t.style(.foreground), clip: r)
+            x = c.put(m.token, x: x, y: y, t.style(.accent, [.bold, .underline]), clip: r)
+            x = c.put(right, x: x, y: y, t.style(.foreground), clip: r)
+            if let tag = m.tag, tagWidth > 0 {
+                c.put(fit(tag, tagWidth - 1), x: r.maxX - tagWidth + 1, y: y, t.style(.specialToken), clip: r)
+            }
+        }
+        if let histogram { c.put(histogram, x: r.x, y: r.maxY - 1, t.style(.muted), clip: r) }
+    }
+
+    /// The left and right context fitted to `width` columns with the token: the token
+    /// sits about a third in, each side cut with `…` where it is longer.
+    static func split(_ m: CorpusView.Match, width: Int) -> (String, String) {
+        let room = max(0, width - displayWidth(m.token))
+        let leftRoom = min(displayWidth(m.left), max(room / 3, room - displayWidth(m.right)))
+        let left = truncatedFromStart(m.left, to: leftRoom)
+        let right = truncated(m.right, to: max(0, room - displayWidth(left)))
+        return (left, right)
+    }
+}

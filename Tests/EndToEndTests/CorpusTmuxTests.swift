@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The probing pane's corpus view in the real workbench: `--corpus DIR` opens it,
+/// the selected token's neighbours follow the layer (`[`), and Enter makes a match
+/// the typed sentence with its token selected.
+@Suite(.serialized) struct CorpusTmuxTests {
+    @Test func neighboursFollowTheLayerAndEnterOpensTheMatch() throws {
+        let tiny = Fixtures.model("tiny-bert").path
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("c.txt")
+        try Data("the cat sat on the mat\na dog and the cat\nzebra on the mat the end\n".utf8).write(to: file)
+        let index = dir.appendingPathComponent("idx").path
+        let built = try runProcess([
+            try bertscopeBinary(), "corpus", "index", "--model", tiny, "--out", index, "--layers", "0,3", file.path,
+        ])
+        #expect(built.status == 0, "\(built.stderr)")
+        let t = try Tmux.bertscope(
+            width: 100, height: 30, state: dir, "--model \(tiny) --corpus \(index) 'the mat'")
+        try t.waitFor(text: "Tokens (4)")
+        try t.leaveInputLine()
+        for key in ["Tab", "Tab", "Tab"] { try t.send(key) }  // token 1 "the" stays selected; the probing pane
+        let l3 = try t.waitFor("the corpus view at layer 3") {
+            $0.contains("Probing · corpus neighbours") && $0.contains("\"the\" (1) at layer emb [L3]")
+                && $0.contains("▶ ")
+        }
+        #expect(l3.contains("idx · 3 rows · "))
+        try t.send("[")
+        // At the embedding output (word + position + type), "the" at position 1 is line 1's first word: cosine 1.
+        let emb = try t.waitFor("the corpus view at layer 0") {
+            $0.contains("at layer [emb] L3") && $0.contains("1.000  the cat sat on the mat")
+        }
+        #expect(!emb.contains("[L3]"))
+        try t.send("Enter")
+        try t.waitFor("the match as the typed sentence") {
+            $0.contains("A ▸  the cat sat on the mat") && $0.contains("\"the\" (1) at layer [emb]")
+                && $0.contains("corpus sentence 0 (c.txt:1)")
+        }
+        try t.send("q")
+    }
+}
