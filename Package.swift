@@ -43,11 +43,19 @@ let package = Package(
         // Corpus rows: files read row by row (plain text, JSONL, CSV/TSV, CoNLL-U; bad rows named, the rest
         // kept) and the matches a search returns (what the session and the workbench see of an index).
         .target(name: "CorpusText", dependencies: ["SafeIO", "Tokenizers", "Analysis"]),
+        // FAISS (Debian's libfaiss-dev, a static C++ library) behind a small C interface: approximate search.
+        .target(
+            name: "CFaiss",
+            cxxSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [
+                .linkedLibrary("faiss"), .linkedLibrary("blas"), .linkedLibrary("lapack"), .linkedLibrary("gomp"),
+                .linkedLibrary("stdc++"),
+            ]),
         // Corpus indexes: per-token vectors (F16, mmapped) and an SQLite database; search and shards.
         .target(
             name: "Corpus",
             dependencies: [
-                "CorpusText", "Analysis", "Encoder", "Tokenizers", "Checkpoint", "SafeIO", "CKernels",
+                "CorpusText", "Analysis", "Encoder", "Tokenizers", "Checkpoint", "SafeIO", "CKernels", "CFaiss",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         // Text cells for the terminal, shared by the workbench and the command line: display width,

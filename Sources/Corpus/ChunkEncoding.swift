@@ -71,13 +71,15 @@ struct ChunkEncoding {
     private struct BatchKey: Hashable { let length: Int, typeIds: [Int] }
 
     /// The chunk's sentences and tokens; token rows continue from `firstRow`.
-    func insert(into db: Database, firstRow: Int) throws {
+    /// `attributions`: per row, the classifier's grad × input of each position toward its answer.
+    func insert(into db: Database, firstRow: Int, attributions: [[Float]?]? = nil) throws {
         let sentence = try db.cachedStatement(
             sql: "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         let token = try db.cachedStatement(
-            sql: "INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            sql: "INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         var row = firstRow
-        for (r, e) in zip(rows, encodings) {
+        for (k, (r, e)) in zip(rows, encodings).enumerated() {
+            let scores = attributions?[safe: k] ?? nil
             let typed = e.typedPositions
             try sentence.execute(arguments: [
                 r.id, r.file, r.row.line, r.row.text, r.row.pair, r.row.label, row, typed.count, e.truncated,
@@ -89,6 +91,7 @@ struct ChunkEncoding {
                     row, r.id, p, e.tokens[p], e.ids[p], e.typeIds[p], e.offsets[p].start, e.offsets[p].end, word,
                 ]
                 values += gold.map { $0 as (any DatabaseValueConvertible)? }
+                values.append(scores?[safe: p].map { Double($0) })
                 try token.execute(arguments: StatementArguments(values))
                 row += 1
             }

@@ -19,7 +19,8 @@ extension CorpusIndex {
                     if let v = try r.decode(String?.self, forColumn: name) { tags[name] = v }
                 }
                 return CorpusMatch(
-                    sentence: try r.need("sentence"), position: try r.need("position"), token: try r.need("token"),
+                    row: f.row, sentence: try r.need("sentence"), position: try r.need("position"),
+                    token: try r.need("token"),
                     cosine: f.cosine, file: try r.need("file"), line: try r.need("line"), text: try r.need("text"),
                     pair: try r.decode(String?.self, forColumn: "pair"), segment: try r.need("segment"),
                     start: try r.need("start"), end: try r.need("end"),
@@ -46,6 +47,11 @@ extension CorpusIndex: CorpusSearching {
     public var rowCount: Int { meta.totalRows }
     public func search(_ query: [Float], layer: Int, top: Int) throws -> [CorpusMatch] {
         try matches(try nearest(query, layer: layer, top: top))
+    }
+
+    public func match(row: Int) throws -> CorpusMatch {
+        guard (0..<tokenCount).contains(row) else { throw CorpusError("no token row \(row)") }
+        return try matches([(row, 0)])[0]
     }
 }
 

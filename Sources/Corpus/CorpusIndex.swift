@@ -1,4 +1,5 @@
 import CKernels
+import CorpusText
 import Foundation
 import GRDB
 import SafeIO
@@ -11,6 +12,10 @@ public final class CorpusIndex: @unchecked Sendable {
     public let tokenCount: Int
     let db: IndexDatabase
     private let matrices: [Int: VectorMatrix]
+    /// Projections computed (a few MB a layer; an index stores a handful of layers).
+    private var projections: [Int: CorpusProjection] = [:]
+    private var answered: CorpusDataset?
+    private let lock = NSLock()
 
     /// Opens `<directory>/index.*` (or another prefix); an unfinished build is refused.
     public init(files: IndexFiles) throws {
@@ -34,6 +39,11 @@ public final class CorpusIndex: @unchecked Sendable {
     }
 
     func matrix(_ layer: Int) -> VectorMatrix? { matrices[layer] }
+
+    func cachedProjection(_ layer: Int) -> CorpusProjection? { lock.withLock { projections[layer] } }
+    func keepProjection(_ p: CorpusProjection) { lock.withLock { projections[p.layer] = p } }
+    func cachedDataset() -> CorpusDataset? { lock.withLock { answered } }
+    func keepDataset(_ d: CorpusDataset) { lock.withLock { answered = d } }
 
     /// A token row's vector at a stored layer, as float32.
     public func vector(row: Int, layer: Int) -> [Float]? { matrices[layer]?.row(row) }

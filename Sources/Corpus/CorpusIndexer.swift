@@ -1,3 +1,4 @@
+import Analysis
 import CorpusText
 import Encoder
 import Foundation
@@ -26,10 +27,15 @@ public struct CorpusIndexer {
     let tokenizer: Tokenizer
     let files: IndexFiles
     let chunkRows: Int
+    /// A sequence classifier whose answer (and loss against the gold label) each row also gets.
+    let classifier: TaskModel?
 
-    public init(encoder: BertEncoder, tokenizer: Tokenizer, files: IndexFiles, chunkRows: Int = CorpusIndexer.chunkRows)
-    {
+    public init(
+        encoder: BertEncoder, tokenizer: Tokenizer, files: IndexFiles, chunkRows: Int = CorpusIndexer.chunkRows,
+        classifier: TaskModel? = nil
+    ) {
         self.encoder = encoder; self.tokenizer = tokenizer; self.files = files; self.chunkRows = max(1, chunkRows)
+        self.classifier = classifier
     }
 
     /// Indexes `rows[meta.rowStart..<meta.rowEnd]` (ids are positions in `rows`). `progress`
@@ -51,12 +57,14 @@ public struct CorpusIndexer {
         while start < meta.rowEnd {
             let chunk = Array(rows[start..<min(start + chunkRows, meta.rowEnd)])
             let encoded = try ChunkEncoding(chunk, encoder: encoder, tokenizer: tokenizer, layers: meta.layers, ws: ws)
+            let predicted = try classifier.map { try ChunkPredictions(chunk, classifier: $0) }
             for (a, layer) in zip(appenders, encoded.vectors) {
                 try layer.withUnsafeBufferPointer { try a.append($0.baseAddress!, rows: encoded.tokenCount) }
             }
             for a in appenders { a.sync() }
             try db.queue.write { d in
-                try encoded.insert(into: d, firstRow: tokens)
+                try encoded.insert(into: d, firstRow: tokens, attributions: predicted?.attributions)
+                try predicted?.insert(into: d, rows: chunk)
                 try d.execute(
                     sql: "UPDATE meta SET value = ? WHERE key = 'done'", arguments: [String(chunk.last!.id + 1)])
             }

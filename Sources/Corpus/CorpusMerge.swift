@@ -44,8 +44,9 @@ public enum CorpusMerge {
                             """, arguments: [tokens])
                     try d.execute(
                         sql:
-                            "INSERT INTO tokens SELECT row + ?, sentence, position, token, token_id, segment, start, \"end\", word, upos, xpos, head, deprel, ner FROM shard.tokens ORDER BY row",
+                            "INSERT INTO tokens SELECT row + ?, sentence, position, token, token_id, segment, start, \"end\", word, upos, xpos, head, deprel, ner, attribution FROM shard.tokens ORDER BY row",
                         arguments: [tokens])
+                    try d.execute(sql: "INSERT INTO predictions SELECT * FROM shard.predictions ORDER BY sentence")
                     return .commit
                 }
             }

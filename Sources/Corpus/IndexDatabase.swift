@@ -15,8 +15,11 @@ final class IndexDatabase {
         CREATE TABLE tokens (
             row INTEGER PRIMARY KEY, sentence INTEGER NOT NULL, position INTEGER NOT NULL, token TEXT NOT NULL,
             token_id INTEGER NOT NULL, segment INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-            word INTEGER, upos TEXT, xpos TEXT, head TEXT, deprel TEXT, ner TEXT);
+            word INTEGER, upos TEXT, xpos TEXT, head TEXT, deprel TEXT, ner TEXT, attribution REAL);
         CREATE INDEX tokens_by_sentence ON tokens(sentence, position);
+        CREATE TABLE predictions (
+            sentence INTEGER PRIMARY KEY, label TEXT NOT NULL, probability REAL NOT NULL, loss REAL,
+            correct INTEGER, probabilities TEXT NOT NULL);
         """
 
     private init(queue: DatabaseQueue, url: URL) { self.queue = queue; self.url = url }

@@ -19,6 +19,9 @@ public struct IndexMeta: Sendable, Equatable, Codable {
     /// This file's part: rows [rowStart, rowEnd) of all; shard K of N (1-based) or 1/1.
     public var shard: Int, shards: Int
     public var rowStart: Int, rowEnd: Int
+    /// The sequence classifier whose answers are stored (its note and labels), if any.
+    public var classifier: String?
+    public var classes: [String]?
 
     public struct InputFile: Sendable, Equatable, Codable {
         public var name: String, hash: String, format: String, rows: Int
@@ -47,7 +50,8 @@ public struct IndexMeta: Sendable, Equatable, Codable {
     /// Whether two indexes' rows come from the same build (same model, layers and inputs).
     public func sameBuild(as other: IndexMeta) -> Bool {
         modelKey == other.modelKey && layers == other.layers && width == other.width && inputs == other.inputs
-            && totalRows == other.totalRows && maxTokens == other.maxTokens
+            && totalRows == other.totalRows && maxTokens == other.maxTokens && classifier == other.classifier
+            && classes == other.classes
     }
 
     /// The first way `other` differs, said for a refusal.
@@ -59,6 +63,9 @@ public struct IndexMeta: Sendable, Equatable, Codable {
                 "layers \(other.layers.map(String.init).joined(separator: ",")), not \(layers.map(String.init).joined(separator: ","))"
         }
         if inputs != other.inputs { return "built from other input files (or they changed since)" }
+        if classifier != other.classifier || classes != other.classes {
+            return "built \(other.classifier.map { "with the classifier \($0)" } ?? "without a classifier")"
+        }
         if maxTokens != other.maxTokens || width != other.width || totalRows != other.totalRows {
             return "built with other settings"
         }

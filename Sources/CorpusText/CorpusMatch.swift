@@ -1,5 +1,7 @@
 /// A matched token in its sentence: what a search prints and the corpus view lists.
 public struct CorpusMatch: Sendable, Equatable, Codable {
+    /// The token's row in the index (its point in a projection).
+    public let row: Int
     /// The sentence's id (its row among all rows; for one plain-text file, its line from 0).
     public let sentence: Int
     /// The token's position as `tokenize` numbers it ([CLS] is 0).
@@ -18,10 +20,10 @@ public struct CorpusMatch: Sendable, Equatable, Codable {
     public let label: String?
 
     public init(
-        sentence: Int, position: Int, token: String, cosine: Float, file: String, line: Int, text: String,
+        row: Int, sentence: Int, position: Int, token: String, cosine: Float, file: String, line: Int, text: String,
         pair: String?, segment: Int, start: Int, end: Int, tags: [String: String], label: String?
     ) {
-        self.sentence = sentence; self.position = position; self.token = token; self.cosine = cosine
+        self.row = row; self.sentence = sentence; self.position = position; self.token = token; self.cosine = cosine
         self.file = file; self.line = line; self.text = text; self.pair = pair; self.segment = segment
         self.start = start; self.end = end; self.tags = tags; self.label = label
     }
@@ -38,6 +40,14 @@ public protocol CorpusSearching: AnyObject, Sendable {
     var tokenCount: Int { get }
     /// The `top` tokens nearest by cosine to `query` at `layer`, best first.
     func search(_ query: [Float], layer: Int, top: Int) throws -> [CorpusMatch]
+    /// The layer's rows on their first two principal axes (computed once a layer, then kept).
+    func projection(layer: Int) throws -> CorpusProjection
+    /// A tag of every token row (`upos`, …), for colouring the projection.
+    func tagColumn(_ name: String) throws -> CorpusTagColumn
+    /// The token of one row in its sentence (cosine 0: no query).
+    func match(row: Int) throws -> CorpusMatch
+    /// The stored classifier's answers (nil when the index was built without `--classify`).
+    func dataset() throws -> CorpusDataset?
 }
 
 /// The token tags an index keeps (gold from CoNLL-U).
@@ -65,5 +75,86 @@ extension CorpusTags {
         var out: [String: [String: Int]] = [:]
         for m in matches { for (k, v) in m.tags where k != "head" { out[k, default: [:]][v, default: 0] += 1 } }
         return out
+    }
+}
+
+/// A layer's token vectors on their first two principal axes (PCA of every stored row).
+public struct CorpusProjection: Sendable {
+    public let layer: Int
+    /// The two unit axes (2 × d, row-major) and the mean (d) subtracted first.
+    public let axes: [Float], mean: [Float]
+    /// Each token row's point, x and y interleaved (2 × rows).
+    public let points: [Float]
+    /// The share of the total variance along each axis.
+    public let explained: [Float]
+
+    public init(layer: Int, axes: [Float], mean: [Float], points: [Float], explained: [Float]) {
+        self.layer = layer; self.axes = axes; self.mean = mean; self.points = points; self.explained = explained
+    }
+
+    public var count: Int { points.count / 2 }
+
+    /// Where a vector of the same layer lands (the typed token's own point).
+    public func project(_ v: [Float]) -> (x: Float, y: Float) {
+        let d = mean.count
+        guard v.count == d, axes.count == 2 * d else { return (0, 0) }
+        var x: Float = 0, y: Float = 0
+        for i in 0..<d {
+            let c = v[i] - mean[i]
+            x += c * axes[i]
+            y += c * axes[d + i]
+        }
+        return (x, y)
+    }
+}
+
+/// One tag per token row as a small code (0: none) and the codes' names, most frequent first.
+public struct CorpusTagColumn: Sendable, Equatable {
+    public let name: String
+    public let values: [String]
+    public let codes: [UInt16]
+    public init(name: String, values: [String], codes: [UInt16]) {
+        self.name = name; self.values = values; self.codes = codes
+    }
+}
+
+/// One labelled row as the stored classifier answered it (the dataset table's row).
+public struct DatasetRow: Sendable, Equatable, Codable {
+    public let sentence: Int
+    public let text: String, pair: String?
+    public let gold: String?, predicted: String
+    public let probability: Float, loss: Float?
+    /// The row's token count (special tokens left out).
+    public let tokens: Int
+    public var correct: Bool? { gold.map { $0 == predicted } }
+
+    public init(
+        sentence: Int, text: String, pair: String?, gold: String?, predicted: String, probability: Float, loss: Float?,
+        tokens: Int
+    ) {
+        self.sentence = sentence; self.text = text; self.pair = pair; self.gold = gold; self.predicted = predicted
+        self.probability = probability; self.loss = loss; self.tokens = tokens
+    }
+}
+
+/// A token (piece) that pushed the classifier toward a class over the corpus: its grad × input
+/// summed over the rows answered with that class, and how many times it occurred in them.
+public struct TokenPush: Sendable, Equatable, Codable {
+    public let token: String
+    public let total: Float
+    public let count: Int
+    public init(token: String, total: Float, count: Int) { self.token = token; self.total = total; self.count = count }
+}
+
+/// The stored classifier's answers over a corpus: its name, classes, every answered row,
+/// and per class the tokens that pushed toward it most.
+public struct CorpusDataset: Sendable, Equatable {
+    public let classifier: String
+    public let classes: [String]
+    public let rows: [DatasetRow]
+    /// Per class (in `classes` order), the strongest pushes first.
+    public let pushes: [[TokenPush]]
+    public init(classifier: String, classes: [String], rows: [DatasetRow], pushes: [[TokenPush]] = []) {
+        self.classifier = classifier; self.classes = classes; self.rows = rows; self.pushes = pushes
     }
 }

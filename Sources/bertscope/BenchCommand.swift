@@ -72,6 +72,15 @@ struct BenchCommand: ParsableCommand {
     var document: Int?
     @Flag(name: .long, help: "Keep only the last layer's attention maps in the trace (the workbench's --lean).")
     var lean = false
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Measure FAISS's recall@10 against exact search on clustered synthetic unit vectors instead (no model).",
+            valueName: "hnsw|ivf"))
+    var ann: String?
+    @Option(name: .long, help: "With --ann: how many synthetic vectors (200 more are the queries).") var vectors =
+        1_000_000
+    @Option(name: .long, help: "With --ann: their dimension.") var dimension = 384
 
     func validate() throws {
         if let tokens, tokens < 1 { throw ValidationError("--tokens must be at least 1") }
@@ -88,6 +97,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             if let threads { setThreads(threads) } else { configureThreads() }
+            if let ann { return try BenchANN.run(ann, vectors: vectors, dimension: dimension, json: json) }
             var model = try options.load()
             if let words = workbench {
                 model = try model.workbenchReady()

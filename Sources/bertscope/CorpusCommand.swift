@@ -1,4 +1,5 @@
 import Analysis
+import TextCells
 import ArgumentParser
 import Corpus
 import CorpusText
@@ -18,6 +19,7 @@ struct CorpusCommand: ParsableCommand {
             """,
         subcommands: [
             CorpusIndexCommand.self, CorpusSearchCommand.self, CorpusMergeCommand.self, CorpusInfoCommand.self,
+            CorpusAnnCommand.self, CorpusReportCommand.self,
         ]
     )
 }
@@ -77,6 +79,12 @@ struct CorpusIndexCommand: ParsableCommand {
     var shard: String?
     @Flag(name: .long, help: "Build again from the start, removing this index's own files (nothing else).")
     var restart = false
+    @Flag(
+        name: .long,
+        help:
+            "Also store the model's sequence classifier's answer for every row (the default model: its sentiment head), with the loss against the row's label."
+    )
+    var classify = false
     @Argument(help: "Corpus files.") var files: [String]
 
     func run() throws {
@@ -94,14 +102,21 @@ struct CorpusIndexCommand: ParsableCommand {
             let model = try options.load()
             let c = model.encoder.config
             let stored = try parseLayers(layers, count: c.numLayers)
-            let meta = IndexMeta(
+            var meta = IndexMeta(
                 model: model.name, modelKey: corpusModelKey(model), layers: stored, width: c.hiddenSize,
                 maxTokens: c.maxTokens, inputs: inputs, totalRows: rows.count, shard: k, shards: n)
+            let classifier = try classify ? sequenceClassifier(model) : nil
+            if let classifier {
+                meta.classifier = model.taskNote ?? "\(model.name)'s own classifier"
+                meta.classes = classifier.task.labels
+            }
             let files = IndexFiles(directory: directoryURL(out), shard: k, of: n)
             let label = n == 1 ? "indexing" : "indexing shard \(k)/\(n)"
             let started = Date()
             var first: Int?
-            let summary = try CorpusIndexer(encoder: model.encoder, tokenizer: model.tokenizer, files: files).run(
+            let summary = try CorpusIndexer(
+                encoder: model.encoder, tokenizer: model.tokenizer, files: files, classifier: classifier
+            ).run(
                 rows, meta: meta, restart: restart
             ) { p in
                 // The bar and its ETA count this run's rows (a resumed run starts part way).
@@ -189,6 +204,11 @@ struct CorpusSearchCommand: ParsableCommand {
     @Option(name: .long, help: "The query token's position in TEXT, as tokenize numbers it.") var token: Int
     @Option(name: .long, help: "How many matches (1–1000).") var top = 10
     @Option(name: .long, help: ArgumentHelp("Second sentence of a pair.", valueName: "TEXT_B")) var pair: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Search the layer's FAISS index (corpus ann) instead of every vector.", valueName: "hnsw|ivf"))
+    var approximate: String?
     @Flag(name: .long, help: "Print JSON.") var json = false
     @Argument(help: "The text holding the query token.") var text: String
 
@@ -222,7 +242,15 @@ struct CorpusSearchCommand: ParsableCommand {
             let trace = try model.encoder.forward(ids: e.ids, typeIds: e.typeIds)
             let query = Array(trace.hiddenState(layer: layer, token: token))
             let clock = ContinuousClock(), t0 = clock.now
-            let found = try idx.nearest(query, layer: layer, top: top)
+            let found: [(row: Int, cosine: Float)]
+            if let approximate {
+                guard let kind = ApproximateIndex.Kind(rawValue: approximate) else {
+                    throw CommandError("--approximate is hnsw or ivf, not \"\(approximate)\"")
+                }
+                found = try idx.nearestApproximately(query, layer: layer, top: top, kind: kind)
+            } else {
+                found = try idx.nearest(query, layer: layer, top: top)
+            }
             let matches = try idx.matches(found)
             let ms = (clock.now - t0) / .milliseconds(1)
             let tags = CorpusTags.histograms(matches)
@@ -285,6 +313,70 @@ struct CorpusInfoCommand: ParsableCommand {
             printText("model: \(m.model) (key \(m.modelKey)), width \(m.width)")
             printText("layers: \(m.layers.map(String.init).joined(separator: ", ")) (0 = the embedding output)")
             for f in m.inputs { printText("input: \(f.name) (\(f.format), \(f.rows) rows, hash \(f.hash))") }
+        }
+    }
+}
+
+/// The model's sequence classifier (the default model's sentiment head), or why there is none.
+func sequenceClassifier(_ model: LoadedModel) throws -> TaskModel {
+    guard let encoder = model.taskEncoder else {
+        throw CommandError(
+            "--classify: \(model.name) has no sequence classifier (a *ForSequenceClassification checkpoint has)")
+    }
+    let t = try TaskModel(encoder: encoder, tokenizer: model.tokenizer)
+    guard t.task.kind == .sequenceClassification else {
+        throw CommandError(
+            "--classify: \(model.name)'s head is a \(t.task.kind.rawValue) head, not a sequence classifier")
+    }
+    return t
+}
+
+struct CorpusReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "The stored classifier over the corpus's labels: accuracy, F1, confusion matrix, worst rows.",
+        discussion: """
+            Needs an index built with corpus index --classify from rows with labels (JSONL "label", a \
+            label column, CoNLL-U "# label ="): a label that names one of the classifier's classes (or \
+            its id) counts; the loss is −ln p(gold).
+            """
+    )
+    @Option(name: .long, help: ArgumentHelp("The index directory.", valueName: "DIR")) var index: String
+    @Option(name: .long, help: "How many of the worst rows (highest loss) to list.") var worst = 10
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            guard (0...10_000).contains(worst) else { throw CommandError("--worst takes 0…10,000") }
+            let idx = try CorpusIndex(files: IndexFiles(directory: directoryURL(index)))
+            let r = try CorpusReport(idx, worst: worst)
+            if json { return JSONOutput.print(r) }
+            printText("classifier: \(r.classifier)")
+            printText(
+                String(
+                    format: "%d labelled rows of %d: accuracy %.1f%% (%d right) · macro F1 %.3f", r.labelled,
+                    idx.meta.totalRows, r.accuracy * 100, r.correct, r.macroF1))
+            let w = max(8, (r.classes.map(\.count).max() ?? 0) + 1), first = max(18, w + 2)
+            printText(
+                fit("gold \\ predicted", first) + r.classes.map { fit($0, w) }.joined() + "  recall  precision  F1")
+            for (k, c) in r.classes.enumerated() {
+                let s = r.perClass[k]
+                printText(
+                    fit(c, first) + r.confusion[k].map { fit(String($0), w) }.joined()
+                        + String(format: "  %5.1f%%  %8.1f%%  %.3f", s.recall * 100, s.precision * 100, s.f1))
+            }
+            for (k, c) in r.classes.enumerated() where k < r.pushes.count && !r.pushes[k].isEmpty {
+                let top = r.pushes[k].prefix(8).map {
+                    "\($0.token) " + String(format: "%+.2f (%d)", $0.total, $0.count)
+                }
+                printText("toward \(c): " + top.joined(separator: " · "))
+            }
+            if !r.worst.isEmpty { printText("highest loss:") }
+            for row in r.worst {
+                printText(
+                    String(format: "%7.3f  %6d  ", row.loss, row.sentence) + "gold \(row.gold), said \(row.predicted) "
+                        + String(format: "%.0f%%  ", row.probability * 100) + truncated(row.text, to: 60))
+            }
         }
     }
 }

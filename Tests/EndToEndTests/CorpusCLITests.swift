@@ -42,6 +42,16 @@ import TestSupport
         #expect(top2.allSatisfy { abs(($0["cosine"] as? Double ?? 0) - 1) < 1e-3 })
         #expect(matches.allSatisfy { $0["sentence"] as? Int != 1 })
         #expect(matches.first?["token"] as? String == "the" && matches.first?["position"] as? Int == 1)
+        // The approximate search (FAISS HNSW) agrees with the exact one on the best match.
+        let ann = try run(["corpus", "ann", "--index", out, "--layer", "0"])
+        #expect(ann.status == 0 && ann.stdout.contains("built hnsw"), "\(ann.stderr)")
+        let approx = try run([
+            "corpus", "search", "--model", tiny, "--index", out, "--layer", "0", "--token", "1", "--top", "2",
+            "--approximate", "hnsw", "--json", "the dog",
+        ])
+        let a = try #require(try JSONSerialization.jsonObject(with: Data(approx.stdout.utf8)) as? [String: Any])
+        let am = try #require(a["matches"] as? [[String: Any]])
+        #expect(Set(am.map { $0["sentence"] as? Int }) == [0, 4], "\(approx.stderr)")
         let info = try run(["corpus", "info", "--index", out])
         #expect(info.stdout.contains("5 rows") && info.stdout.contains("layers: 0, 2"))
     }

@@ -38,6 +38,56 @@ import TestSupport
             $0.contains("A ▸  the cat sat on the mat") && $0.contains("\"the\" (1) at layer [emb]")
                 && $0.contains("corpus sentence 0 (c.txt:1)")
         }
+        // The projector: every corpus token of the layer on two principal axes, a cursor, Enter opens.
+        try t.send("p")
+        try t.waitFor("the projector") {
+            $0.contains("corpus projector") && $0.contains("PC1 ") && $0.contains("of the variance")
+                && $0.contains("(no tags in this corpus")
+        }
+        for key in ["Left", "Left", "Up"] { try t.send(key) }
+        try t.send("Enter")
+        try t.waitFor("the sentence under the projector's cursor") {
+            $0.contains("corpus sentence ") && $0.contains("(c.txt:")
+        }
+        try t.send("q")
+    }
+
+    /// An index built with --classify opens as a dataset table (`d`) with the classifier's scores, and
+    /// Enter makes a row the typed sentence.
+    @Test func theDatasetTableShowsTheClassifierOverTheCorpus() throws {
+        let model = Fixtures.model("tiny-bert-cls-bf16-sharded").path
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("c.jsonl")
+        let lines = [
+            #"{"text": "the cat sat", "label": "LABEL_0"}"#, #"{"text": "a dog ran", "label": "LABEL_1"}"#,
+            #"{"text": "on the mat", "label": "2"}"#, #"{"text": "the end"}"#,
+        ]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+        let index = dir.appendingPathComponent("idx").path
+        let built = try runProcess([
+            try bertscopeBinary(), "corpus", "index", "--model", model, "--out", index, "--classify", file.path,
+        ])
+        #expect(built.status == 0, "\(built.stderr)")
+        let t = try Tmux.bertscope(width: 100, height: 30, state: dir, "--model \(model) --corpus \(index) 'a cat'")
+        try t.waitFor(text: "Tokens (")
+        try t.leaveInputLine()
+        for key in ["Tab", "Tab", "Tab", "d"] { try t.send(key) }
+        try t.waitFor("the dataset table") {
+            $0.contains("corpus dataset") && $0.contains("3 labelled of 4 answered · accuracy ")
+                && $0.contains("4 rows · every row (f) · sorted by loss (s)")
+        }
+        try t.send("f")
+        try t.waitFor("the misclassified filter") { $0.contains("· misclassified (f) ·") }
+        try t.send("f")
+        try t.send("s")
+        try t.send("s")
+        try t.send("s")
+        try t.waitFor("corpus order") { $0.contains("sorted by corpus (s)") }
+        try t.send("Enter")
+        try t.waitFor("the first row as the typed sentence") {
+            $0.contains("A ▸  the cat sat") && $0.contains("corpus sentence 0: gold LABEL_0")
+        }
         try t.send("q")
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TextCells
 
@@ -45,6 +46,53 @@ import TextCells
         FrameGoldenTests().expectGolden("corpus-none-80x24", frame(none, 80, 24))
     }
 
+    /// A hand-made projection: three clusters (NOUN, VERB, PUNCT) and stragglers without tags.
+    static func scatter() -> ScatterView {
+        var points: [Float] = [], codes: [UInt16] = []
+        for (k, centre) in [(-2.0, 1.0), (1.5, 1.5), (0.0, -2.0)].enumerated() {
+            for i in 0..<60 {
+                let a = Double(i) * 0.7, radius = 0.15 + 0.012 * Double(i)
+                points += [Float(centre.0 + radius * cos(a)), Float(centre.1 + radius * sin(a))]
+                codes.append(UInt16(k + 1))
+            }
+        }
+        points += [2.8, -2.6, -2.9, -2.7]
+        codes += [0, 9]
+        let under = CorpusView.Match(
+            cosine: 0, left: "They sat on the ", token: "bank", right: " of the river.", sentence: 3, position: 5,
+            tag: "NOUN")
+        return ScatterView(
+            points: points, bounds: ScatterView.bounds(points), codes: codes, tags: ["NOUN", "VERB", "PUNCT"],
+            tagName: "upos", explained: [0.123, 0.081], query: [-1.9, 1.1], neighbours: [0, 3, 7],
+            cursor: [0.25, 0.3], underCursor: under)
+    }
+
+    @Test func projectorFrames() {
+        var v = Self.view()
+        v.scatter = Self.scatter()
+        v.projecting = true
+        var fv = ViewFixtures.view()
+        fv.probing = ProbingView(content: .corpus(v))
+        var s = ViewFixtures.state(.probing)
+        s.probing.corpus = true
+        s.probing.corpusProjection = true
+        FrameGoldenTests().expectGolden("corpus-projector-80x24", FrameGoldenTests().frame(fv, s, 80, 24))
+        FrameGoldenTests().expectGolden("corpus-projector-160x48", FrameGoldenTests().frame(fv, s, 160, 48))
+    }
+
+    @Test func theCursorFindsTheNearestPointAndBoundsHoldEveryPoint() {
+        let sc = Self.scatter()
+        let b = sc.bounds
+        for i in Swift.stride(from: 0, to: sc.points.count, by: 2) {
+            #expect(
+                sc.points[i] >= b[0] && sc.points[i] <= b[1] && sc.points[i + 1] >= b[2] && sc.points[i + 1] <= b[3])
+        }
+        // The top-left corner of the plot is the point with the smallest x and largest y.
+        let corner = ScatterView.nearest(sc.points, bounds: b, cursor: [1, 1])
+        #expect(corner.map { sc.points[2 * $0] } ?? 0 > 2.5, "bottom right is the straggler at (2.8, -2.6)")
+        #expect(ScatterView.bounds([1, 1, 1, 1]) == [0, 2, 0, 2])
+    }
+
     @Test func theTokenIsAlwaysShownAndTheSidesCutWithEllipses() {
         let m = Self.view().matches[2]
         for width in [12, 20, 40, 80] {
@@ -71,13 +119,31 @@ import TextCells
     @Test func keysSayWhyTheyCannotActWithoutAnIndex() {
         var s = ViewFixtures.state(.probing)
         s.probing.corpus = true
+        #expect(s.context == .corpus)
         let e = Extent()
-        #expect(ProbingPane.noCorpusView(s, e)?.contains("--corpus DIR") == true)
+        #expect(ProbingPane.noIndex(s, e)?.contains("--corpus DIR") == true)
         var withIndex = e
         withIndex.corpusLayers = [0, 3]
-        #expect(ProbingPane.noCorpusView(s, withIndex) == nil)
-        #expect(ProbingPane.noCorpusMatches(s, withIndex) == "no matches on screen")
-        s.probing.corpus = false
-        #expect(ProbingPane.noCorpusView(s, withIndex) == "c opens the corpus view first")
+        #expect(ProbingPane.noIndex(s, withIndex) == nil)
+        #expect(ProbingPane.noCorpusMatches(s, withIndex) == "nothing on screen to open")
+        s.probing.corpusProjection = true
+        #expect(s.context == .projector && Context.projector.chain.prefix(3) == [.projector, .corpus, .probing])
+    }
+
+    /// The projector's keys move its cursor within the plot; the corpus view's keys still apply under it.
+    @Test func theProjectorCursorStaysInsideThePlot() {
+        var s = ViewFixtures.state(.probing)
+        s.probing.corpus = true
+        s.probing.corpusProjection = true
+        var e = Extent()
+        e.corpusLayers = [0, 3]
+        for _ in 0..<100 { s = Update.update(s, .left, FrameFacts(extent: e)).0 }
+        #expect(s.probing.plotX == 0 && s.probing.plotY == 0.5)
+        s = Update.update(s, .down, FrameFacts(extent: e)).0
+        #expect(abs(s.probing.plotY - 0.525) < 1e-9)
+        s = Update.update(s, .char("["), FrameFacts(extent: e)).0
+        #expect(s.probing.corpusLayer == 0)
+        s = Update.update(s, .char("p"), FrameFacts(extent: e)).0
+        #expect(!s.probing.corpusProjection && s.context == .corpus)
     }
 }

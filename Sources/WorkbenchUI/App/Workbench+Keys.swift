@@ -32,7 +32,13 @@ extension Workbench {
         e.plainScores = !facts.relativeAttention
         e.headDim = r?.arithmetic?.head?.headDim ?? max(1, facts.hiddenSize / max(1, facts.heads))
         e.corpusLayers = session.corpus?.layers ?? []
-        e.corpusMatches = r?.corpusSearch?.matches.count ?? 0
+        if let d = r?.corpusDataset?.dataset {
+            e.datasetClasses = d.classes.count
+            e.datasetRows = deriver.datasetView(r!, state.probing)?.rows.count ?? 0
+        }
+        e.corpusMatches =
+            state.probing.corpusProjection
+            ? (r?.corpusProjection?.projection?.count ?? 0) : (r?.corpusSearch?.matches.count ?? 0)
         if let t = r?.task {
             e.labels = t.labels.count
             e.predicted = t.labels.max { $0.score < $1.score }?.id ?? 0

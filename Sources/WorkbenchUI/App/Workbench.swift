@@ -1,4 +1,5 @@
 import Analysis
+import CorpusText
 import Foundation
 import Session
 import Tokenizers
@@ -111,6 +112,11 @@ public final class Workbench {
         if state.probing.corpus, let index = session.corpus, let level = state.probing.corpusLevel(in: index.layers) {
             input.requests[.corpusSearch] = AnalysisRequest(
                 CorpusSearchRequest(position: state.tokens.selected, layer: level, top: Self.corpusMatches))
+            if state.probing.dataset { input.requests[.corpusDataset] = AnalysisRequest(true) }
+            if state.probing.corpusProjection {
+                input.requests[.corpusProjection] = AnalysisRequest(
+                    CorpusProjectionRequest(layer: level, tag: "upos", position: state.tokens.selected))
+            }
         }
         if let p = AttentionPanels.panel(state.attention.panel) {
             input.requests.merge(p.request(state.attention, selection)) { _, new in new }
@@ -248,8 +254,31 @@ public final class Workbench {
     /// The corpus view's highlighted match becomes the typed sentence (the one
     /// typed before is kept in the history), its token selected.
     func openCorpusMatch(_ r: EncodeResult?) {
-        guard let out = r?.corpusSearch, out.matches.indices.contains(state.probing.corpusMatch) else { return }
-        let m = out.matches[state.probing.corpusMatch]
+        if state.probing.dataset {
+            guard let r, let table = deriver.datasetView(r, state.probing), table.rows.indices.contains(table.selected)
+            else { return }
+            let row = table.rows[table.selected]
+            let pair = r.corpusDataset?.dataset?.rows.first { $0.sentence == row.sentence }?.pair
+            if !state.editorA.text.isEmpty { try? history.add(state.editorA.text) }
+            setText(row.text, pair: pair)
+            state.say(
+                "corpus sentence \(row.sentence): gold \(row.gold ?? "none"), said \(row.predicted); the text before is in the history (↑)"
+            )
+            return
+        }
+        let m: CorpusMatch
+        if state.probing.corpusProjection {
+            // The token nearest the projector's cursor.
+            guard let p = r?.corpusProjection?.projection, let index = session.corpus,
+                let row = ScatterView.nearest(
+                    p.points, bounds: ScatterView.bounds(p.points), cursor: [state.probing.plotX, state.probing.plotY]),
+                let found = try? index.match(row: row)
+            else { return }
+            m = found
+        } else {
+            guard let out = r?.corpusSearch, out.matches.indices.contains(state.probing.corpusMatch) else { return }
+            m = out.matches[state.probing.corpusMatch]
+        }
         if !state.editorA.text.isEmpty { try? history.add(state.editorA.text) }
         setText(m.text, pair: m.pair)
         // Selected when the new sentence's encoding arrives (the one on screen may be shorter).

@@ -15,6 +15,8 @@ public struct Context: Hashable, Sendable, CustomStringConvertible {
     public static let importance = Context("Head importance"), patching = Context("Activation patching")
     public static let comparison = Context("Sentence comparison")
     public static let predictions = Context("Predictions pane"), probing = Context("Probing pane")
+    public static let corpus = Context("Corpus view"), projector = Context("Corpus projector")
+    public static let dataset = Context("Corpus dataset")
     public static let tour = Context("Tour")
     /// A tour step that asks a question: typing is the learner's answer until it is given.
     public static let tourQuestion = Context("Tour question")
@@ -27,7 +29,8 @@ public struct Context: Hashable, Sendable, CustomStringConvertible {
     public static var allCases: [Context] {
         [.global, .input, .panes, .tokens, .attention, .overview, .finder, .importance, .patching, .comparison]
             + AttentionPanels.all.map(\.context) + [
-                .predictions, .probing, .tour, .tourQuestion, .helpOverlay, .commandLine, .palette, .mouse,
+                .predictions, .probing, .corpus, .projector, .dataset, .tour, .tourQuestion, .helpOverlay, .commandLine,
+                .palette, .mouse,
             ]
     }
 
@@ -39,6 +42,10 @@ public struct Context: Hashable, Sendable, CustomStringConvertible {
         case .global: return [.global]
         case .input: return [.input, .global]
         case .panes: return [.panes, .global]
+        // The corpus view's keys first, then the probing pane's (its r and c), then the panes'.
+        case .corpus: return [.corpus, .probing, .panes, .global]
+        case .projector: return [.projector, .corpus, .probing, .panes, .global]
+        case .dataset: return [.dataset, .corpus, .probing, .panes, .global]
         default: return [self] + (isPanel ? [.attention] : []) + [.panes, .global]
         }
     }
@@ -62,6 +69,8 @@ public struct Extent: Equatable, Sendable {
     public var plainScores = true
     /// The `--corpus` index's stored layers (empty without one) and the matches on screen.
     public var corpusLayers: [Int] = [], corpusMatches = 0
+    /// The dataset table's classes and its rows after the filter.
+    public var datasetClasses = 0, datasetRows = 0
     public init(tokens: Int = 0, mapSize: Int = 0, masks: Int = 0, probes: Int = 0, layers: Int = 1, heads: Int = 1) {
         self.tokens = tokens; self.mapSize = mapSize; self.masks = masks; self.probes = probes; self.layers = layers;
         self.heads = heads

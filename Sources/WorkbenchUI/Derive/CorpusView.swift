@@ -40,6 +40,12 @@ public struct CorpusView: Equatable, Sendable {
     public var tags: [(String, Int)]
     public var milliseconds: Double?
     public var status: Status
+    /// The projector, when it is open (`p`) and computed; `projecting` while it is asked.
+    public var scatter: ScatterView?
+    public var projecting = false
+    /// The dataset table, when it is open (`d`) and read; `readingDataset` while it is asked.
+    public var dataset: DatasetView?
+    public var readingDataset = false
 
     public init(
         index: String?, layers: [Int], layer: Int, query: String, position: Int, matches: [Match] = [],
@@ -54,7 +60,9 @@ public struct CorpusView: Equatable, Sendable {
         a.index == b.index && a.layers == b.layers && a.layer == b.layer && a.query == b.query
             && a.position == b.position && a.matches == b.matches && a.selected == b.selected
             && a.tags.map(\.0) == b.tags.map(\.0) && a.tags.map(\.1) == b.tags.map(\.1)
-            && a.milliseconds == b.milliseconds && a.status == b.status
+            && a.milliseconds == b.milliseconds && a.status == b.status && a.scatter == b.scatter
+            && a.projecting == b.projecting
+            && a.dataset == b.dataset && a.readingDataset == b.readingDataset
     }
 }
 
@@ -62,7 +70,7 @@ extension CorpusView {
     /// From the result's search (nil outcome: still searching) for the state's token and layer.
     init(
         _ r: EncodeResult, _ s: ProbingState, selected position: Int, index: (any CorpusSearching)?,
-        query: String
+        query: String, dataset: DatasetView? = nil
     ) {
         guard let index, let level = s.corpusLevel(in: index.layers) else {
             self.init(index: nil, layers: [], layer: 0, query: query, position: position, status: .noIndex)
@@ -71,6 +79,18 @@ extension CorpusView {
         let summary = "\(index.name) · \(grouped(index.rowCount)) rows · \(grouped(index.tokenCount)) tokens"
         self.init(
             index: summary, layers: index.layers, layer: level, query: query, position: position, status: .searching)
+        if s.dataset {
+            readingDataset = true
+            if let e = r.corpusDataset?.error { status = .problem(e); return }
+            self.dataset = dataset
+            if dataset != nil { status = .ready }
+            return
+        }
+        if s.corpusProjection {
+            projecting = true
+            projector(r, s, index: index)
+            return
+        }
         guard let out = r.corpusSearch, out.request.layer == level, out.request.position == position else { return }
         if let e = out.error { status = .problem(e); return }
         matches = out.matches.map(Self.match)
@@ -79,6 +99,21 @@ extension CorpusView {
         for m in out.matches { if let t = m.tags["upos"] { counts[t, default: 0] += 1 } }
         tags = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) }
         milliseconds = out.milliseconds
+        status = .ready
+    }
+
+    /// The projector's picture from the result's projection (and its search's neighbours).
+    private mutating func projector(_ r: EncodeResult, _ s: ProbingState, index: any CorpusSearching) {
+        guard let out = r.corpusProjection, out.request.layer == layer, out.request.position == position else { return }
+        if let e = out.error { status = .problem(e); return }
+        guard let p = out.projection else { return }
+        let bounds = ScatterView.bounds(p.points), cursor = [s.plotX, s.plotY]
+        let under = ScatterView.nearest(p.points, bounds: bounds, cursor: cursor).flatMap { try? index.match(row: $0) }
+        let search = r.corpusSearch.flatMap { $0.request.layer == layer && $0.request.position == position ? $0 : nil }
+        scatter = ScatterView(
+            points: p.points, bounds: bounds, codes: out.tags?.codes ?? [], tags: out.tags?.values ?? [],
+            tagName: out.tags?.name ?? "", explained: p.explained, query: out.query.map { [$0.x, $0.y] },
+            neighbours: search?.matches.map(\.row) ?? [], cursor: cursor, underCursor: under.map(Self.match))
         status = .ready
     }
 

@@ -20,6 +20,8 @@ final class Deriver {
     private var tokens: (key: TokensKey, view: TokensView)?
     private var overview: (key: OverviewKey, thumbnails: (rows: Int, columns: Int, values: [[Float]]))?
     private var probing: (key: ProbingKey, view: ProbingView)?
+    /// The dataset table sorted and filtered (10,000 rows sorted once, not every frame).
+    private var datasetTable: (key: DatasetKey, view: DatasetView)?
     private var predictions: (key: SessionInput, view: PredictionsView)?
     private var attention: (key: AttentionKey, view: AttentionView)?
     private var finder: (key: FinderKey, view: HeadFinderView)?
@@ -334,7 +336,8 @@ extension Deriver {
             let e = r.encoding
             let query = e.tokens.indices.contains(selected) ? visibleText(e.tokens[selected]) : ""
             return ProbingView(
-                content: .corpus(CorpusView(r, s, selected: selected, index: corpus, query: query)))
+                content: .corpus(
+                    CorpusView(r, s, selected: selected, index: corpus, query: query, dataset: datasetView(r, s))))
         }
         let key = ProbingKey(
             input: r.input, task: s.task, drift: s.representation, probes: probes.count, gold: gold != nil)
@@ -371,6 +374,22 @@ extension Deriver {
                     grid: .init(words: words, labels: probes[sel].labels(t, positions: starts), gold: gl)))
         }
         probing = (key, v)
+        return v
+    }
+
+    private struct DatasetKey: Equatable {
+        let classifier: String, rows: Int, sort: DatasetSort, filter: Int, selected: Int
+    }
+
+    /// The dataset table of the result's answered rows in the state's order and filter.
+    func datasetView(_ r: EncodeResult, _ s: ProbingState) -> DatasetView? {
+        guard s.dataset, let d = r.corpusDataset?.dataset else { return nil }
+        let key = DatasetKey(
+            classifier: d.classifier, rows: d.rows.count, sort: s.datasetSort, filter: s.datasetFilter,
+            selected: s.datasetRow)
+        if let c = datasetTable, c.key == key { return c.view }
+        let v = DatasetView(d, sort: s.datasetSort, filter: s.datasetFilter, selected: s.datasetRow)
+        datasetTable = (key, v)
         return v
     }
 

@@ -16,21 +16,19 @@ extension ProbingPane {
             return
         }
         c.put(index, x: r.x, y: r.y, t.style(.muted), clip: r)
-        var x = c.put("\"\(v.query)\" (\(v.position)) at layer ", x: r.x, y: r.y + 1, t.style(.foreground), clip: r)
-        for (k, l) in v.layers.enumerated() {
-            let name = l == 0 ? "emb" : "L\(l)"
-            x = c.put(
-                (k > 0 ? " " : "") + (l == v.layer ? "[\(name)]" : name), x: x, y: r.y + 1,
-                t.style(l == v.layer ? .accent : .muted, l == v.layer ? [.bold] : []), clip: r)
-        }
-        if let ms = v.milliseconds {
-            c.put(String(format: "  %.0f ms", ms), x: x, y: r.y + 1, t.style(.muted), clip: r)
-        }
-        let body = Rect(x: r.x, y: r.y + 2, width: r.width, height: r.height - 2)
+        // The dataset table is about the corpus's rows, not the typed token: no query line.
+        if !v.readingDataset { drawQueryLine(v, Rect(x: r.x, y: r.y + 1, width: r.width, height: 1), &c) }
+        let top = v.readingDataset ? 1 : 2
+        let body = Rect(x: r.x, y: r.y + top, width: r.width, height: r.height - top)
         switch v.status {
         case .noIndex, .ready: break
         case .searching:
-            c.put("searching the corpus…", x: body.x, y: body.y, t.style(.muted), clip: body)
+            let what =
+                v.readingDataset
+                ? "reading the classifier's answers…"
+                : v.projecting
+                    ? "projecting the layer's tokens on their principal axes (once a layer)…" : "searching the corpus…"
+            c.put(what, x: body.x, y: body.y, t.style(.muted), clip: body)
             return
         case .problem(let why):
             for (k, line) in wordWrap(why, body.width).prefix(body.height).enumerated() {
@@ -38,11 +36,26 @@ extension ProbingPane {
             }
             return
         }
+        if let scatter = v.scatter { return drawScatter(scatter, body, &c) }
+        if let table = v.dataset { return drawDataset(table, body, &c) }
         guard !v.matches.isEmpty else {
             c.put("no tokens in the index", x: body.x, y: body.y, t.style(.muted), clip: body)
             return
         }
         drawMatches(v, body, &c)
+    }
+
+    /// `"bank" (6) at layer emb L3 [L6]  21 ms`: the query token and the index's layers, the searched one bracketed.
+    private static func drawQueryLine(_ v: CorpusView, _ r: Rect, _ c: inout Canvas) {
+        let t = c.theme
+        var x = c.put("\"\(v.query)\" (\(v.position)) at layer ", x: r.x, y: r.y, t.style(.foreground), clip: r)
+        for (k, l) in v.layers.enumerated() {
+            let name = l == 0 ? "emb" : "L\(l)"
+            x = c.put(
+                (k > 0 ? " " : "") + (l == v.layer ? "[\(name)]" : name), x: x, y: r.y,
+                t.style(l == v.layer ? .accent : .muted, l == v.layer ? [.bold] : []), clip: r)
+        }
+        if let ms = v.milliseconds { c.put(String(format: "  %.0f ms", ms), x: x, y: r.y, t.style(.muted), clip: r) }
     }
 
     private static func drawMatches(_ v: CorpusView, _ r: Rect, _ c: inout Canvas) {

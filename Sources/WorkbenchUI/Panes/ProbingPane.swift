@@ -11,7 +11,11 @@ enum ProbingPane {
         c.frame(
             r,
             title: (s.corpus
-                ? "Probing · corpus neighbours" + c.keys(" (c)")
+                ? (s.dataset
+                    ? "Probing · corpus dataset" + c.keys(" (d)")
+                    : s.corpusProjection
+                        ? "Probing · corpus projector" + c.keys(" (p)")
+                        : "Probing · corpus neighbours" + c.keys(" (c)"))
                 : s.representation ? "Probing · representations" + c.keys(" (r)") : "Probing · what each layer knows")
                 + (layers.map { " · " + $0 } ?? ""),
             focused: focused)

@@ -110,6 +110,11 @@ public struct PredictionsState: Equatable, Sendable {
     public init() {}
 }
 
+/// The dataset table's order: highest loss, least confident, longest, or as in the corpus.
+public enum DatasetSort: String, CaseIterable, Sendable {
+    case loss, confidence, length, corpus
+}
+
 /// Probing pane settings.
 public struct ProbingState: Equatable, Sendable {
     public var task = 0
@@ -120,6 +125,16 @@ public struct ProbingState: Equatable, Sendable {
     public var corpusLayer: Int?
     /// The highlighted match (Enter opens its sentence).
     public var corpusMatch = 0
+    /// The corpus view's projector (`p`): the layer's tokens on two principal axes, and its
+    /// cursor as fractions of the plot's width and height (0…1, top left 0, 0).
+    public var corpusProjection = false
+    public var plotX = 0.5, plotY = 0.5
+    /// The corpus view's dataset table (`d`): the stored classifier's answers, sorted and filtered.
+    public var dataset = false
+    public var datasetSort = DatasetSort.loss
+    /// 0: every row, 1: the misclassified, 2 + k: rows whose gold label is class k.
+    public var datasetFilter = 0
+    public var datasetRow = 0
     public init() {}
 
     /// `corpusLayer` among `stored` (the nearest stored one), else the last; nil without layers.

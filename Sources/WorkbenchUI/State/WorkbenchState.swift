@@ -61,7 +61,9 @@ public struct WorkbenchState: Equatable, Sendable {
         case .inputA, .inputB: return .input
         case .tokens: return .tokens
         case .predictions: return .predictions
-        case .probing: return .probing
+        case .probing:
+            guard probing.corpus else { return .probing }
+            return probing.dataset ? .dataset : probing.corpusProjection ? .projector : .corpus
         case .attention:
             if let p = attention.panel { return p }
             if attention.importance { return .importance }

@@ -25,6 +25,9 @@ public struct Theme: Sendable, Equatable {
         .error: .indexed(196), .stale: .indexed(214),
         .heatmapStart: .rgb(0x0B, 0x10, 0x26), .heatmapMid: .rgb(0x5A, 0x3F, 0xA0), .heatmapEnd: .rgb(0xFF, 0xD1, 0x66),
         .attributionNegative: .rgb(0x5E, 0x3C, 0x99), .attributionPositive: .rgb(0xE6, 0x61, 0x01),
+        .category1: .rgb(0xE6, 0x9F, 0x00), .category2: .rgb(0x56, 0xB4, 0xE9), .category3: .rgb(0x00, 0x9E, 0x73),
+        .category4: .rgb(0xF0, 0xE4, 0x42), .category5: .rgb(0x00, 0x72, 0xB2), .category6: .rgb(0xD5, 0x5E, 0x00),
+        .category7: .rgb(0xCC, 0x79, 0xA7), .category8: .rgb(0x99, 0x99, 0x99),
     ]
 
     public static let builtIn = Theme(name: "default", colors: defaults)
@@ -124,6 +127,14 @@ public enum ThemeKey: String, CaseIterable, Sendable {
     case heatmapStart = "heatmap.start", heatmapMid = "heatmap.mid", heatmapEnd = "heatmap.end"
     /// The diverging ramp of attributions (colour-blind safe: ColorBrewer PuOr's ends).
     case attributionNegative = "attribution.negative", attributionPositive = "attribution.positive"
+    /// Categories told apart by colour (the projector's tags): Okabe & Ito's colour-blind-safe set.
+    case category1 = "category.1", category2 = "category.2", category3 = "category.3", category4 = "category.4"
+    case category5 = "category.5", category6 = "category.6", category7 = "category.7", category8 = "category.8"
+
+    /// The categorical colours in order.
+    public static let categories: [ThemeKey] = [
+        .category1, .category2, .category3, .category4, .category5, .category6, .category7, .category8,
+    ]
 }
 
 public struct ThemeError: Error, CustomStringConvertible, Sendable {
