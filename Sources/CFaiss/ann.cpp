@@ -4,6 +4,7 @@
 #include <faiss/AutoTune.h>
 #include <faiss/Index.h>
 #include <faiss/index_factory.h>
+#include <faiss/impl/io.h>
 #include <faiss/index_io.h>
 
 #include <cstring>
@@ -86,7 +87,22 @@ int bs_ann_search(const bs_ann *a, int64_t nq, const float *q, int k, float *sco
     });
 }
 
-int bs_ann_write(const bs_ann *a, const char *path, char *err, size_t errlen) {
-    return guarded(err, errlen, [&] { faiss::write_index(a->index.get(), path); });
+namespace {
+struct SinkWriter : faiss::IOWriter {
+    bs_ann_sink write;
+    void *context;
+    SinkWriter(bs_ann_sink w, void *c) : write(w), context(c) { name = "bertscope sink"; }
+    size_t operator()(const void *ptr, size_t size, size_t nitems) override {
+        if (size == 0 || nitems == 0) return 0;
+        return write(context, ptr, size * nitems) == size * nitems ? nitems : 0;
+    }
+};
+}  // namespace
+
+int bs_ann_write(const bs_ann *a, bs_ann_sink write, void *context, char *err, size_t errlen) {
+    return guarded(err, errlen, [&] {
+        SinkWriter writer(write, context);
+        faiss::write_index(a->index.get(), &writer);
+    });
 }
 }

@@ -1,5 +1,6 @@
 import CFaiss
 import Foundation
+import SafeIO
 
 /// Approximate nearest neighbours by cosine through FAISS: HNSW (a graph,
 /// no training) or IVF (k-means cells, `nprobe` of them scanned). Vectors go
@@ -70,8 +71,23 @@ public final class ApproximateIndex: @unchecked Sendable {
         }
     }
 
-    public func write(_ path: String) throws {
-        try call { bs_ann_write(handle, path, $0, $1) }
+    /// Written through a temporary file renamed into place (`OutputFile`): a link or device at
+    /// `url` is never followed, and a crash leaves the old file or none, not half a file.
+    public func write(_ url: URL) throws {
+        try OutputFile.write(to: url) { sink in
+            try withUnsafeMutablePointer(to: &sink) { context in
+                // A write the sink refuses returns 0 bytes: FAISS then throws, and `call` reports it.
+                try call {
+                    bs_ann_write(
+                        handle,
+                        { raw, bytes, count in
+                            let sink = raw!.assumingMemoryBound(to: ByteSink.self)
+                            return (try? sink.pointee.write(UnsafeRawBufferPointer(start: bytes, count: count)))
+                                .map { count } ?? 0
+                        }, context, $0, $1)
+                }
+            }
+        }
     }
 
     private func check(_ x: [Float], _ rows: Int) throws {

@@ -12,10 +12,10 @@ struct ChunkEncoding {
     private(set) var vectors: [[Float]]
     let tokenCount: Int
 
-    init(_ rows: [IndexRow], encoder: BertEncoder, tokenizer: Tokenizer, layers: [Int], ws: Workspace) throws {
+    /// `encodings`: the rows tokenized for the model (the indexer sizes chunks by them).
+    init(_ rows: [IndexRow], encodings: [Encoding], encoder: BertEncoder, layers: [Int], ws: Workspace) throws {
         self.rows = rows
-        let maxTokens = encoder.config.maxTokens
-        encodings = rows.map { tokenizer.encode($0.row.text, pair: $0.row.pair, maxLength: maxTokens) }
+        self.encodings = encodings
         let d = encoder.config.hiddenSize
         // Where each row's tokens start among the chunk's stored rows.
         var first = [Int](repeating: 0, count: rows.count + 1)
@@ -88,7 +88,8 @@ struct ChunkEncoding {
                 let word = Self.word(of: p, in: e, row: r.row)
                 let gold = CorpusTags.names.map { name in word.flatMap { r.row.gold[name]?[safe: $0] } }
                 var values: [(any DatabaseValueConvertible)?] = [
-                    row, r.id, p, e.tokens[p], e.ids[p], e.typeIds[p], e.offsets[p].start, e.offsets[p].end, word,
+                    row, r.id, p, e.tokens[p], e.ids[p], e.sequenceIds[p] ?? 0, e.offsets[p].start, e.offsets[p].end,
+                    word,
                 ]
                 values += gold.map { $0 as (any DatabaseValueConvertible)? }
                 values.append(scores?[safe: p].map { Double($0) })

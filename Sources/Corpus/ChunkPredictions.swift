@@ -30,7 +30,9 @@ struct ChunkPredictions {
                 return nil
             }
             attributions.append(try explainer.explain(e, target: .taskLogit(label: best.id), method: .gradInput).scores)
-            let gold = r.row.label.flatMap { g in scores.first { $0.label == g || String($0.id) == g } }
+            // The gold label by name first, then by class id (labels may themselves be numbers).
+            let gold = r.row.label.flatMap { g in scores.first { $0.label == g } ?? scores.first { String($0.id) == g }
+            }
             return Prediction(
                 label: best.label, probability: best.score, probabilities: scores.map(\.score),
                 loss: gold.map { -log(max($0.score, 1e-12)) }, correct: gold.map { $0.id == best.id })

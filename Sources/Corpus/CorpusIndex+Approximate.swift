@@ -1,3 +1,4 @@
+import Analysis
 import CKernels
 import CorpusText
 import Foundation
@@ -47,10 +48,13 @@ extension CorpusIndex {
             progress(start + n, m.rows)
         }
         let url = files.approximate(layer: layer, kind: kind)
-        if let kind = SafeFile.entryKind(of: url.path), kind != "a regular file" {
-            throw CorpusError("\(url.path) is \(kind); an index writes only its own regular files")
+        for target in [url, Self.seal(of: url)] {
+            if let kind = SafeFile.entryKind(of: target.path), kind != "a regular file" {
+                throw CorpusError("\(target.path) is \(kind); an index writes only its own regular files")
+            }
         }
-        try ann.write(url.path)
+        try ann.write(url)
+        try OutputFile.write(Data(seal(url).utf8), to: Self.seal(of: url))
         return url
     }
 
@@ -63,6 +67,12 @@ extension CorpusIndex {
             throw CorpusError(
                 "no \(kind.rawValue) index for layer \(layer): corpus ann --index DIR --layer \(layer) builds it")
         }
+        // FAISS trusts what it reads (a damaged graph can crash a search): only a file whose seal
+        // matches this build and its own size and ends is handed to it.
+        guard (try? SafeFile.text(Self.seal(of: url), limit: 4_096)) == seal(url) else {
+            throw CorpusError(
+                "\(url.lastPathComponent) is not this index's (or it changed): corpus ann builds it again")
+        }
         let ann = try ApproximateIndex(reading: url.path)
         guard ann.dimension == meta.width, ann.count == tokenCount else {
             throw CorpusError(
@@ -73,5 +83,17 @@ extension CorpusIndex {
         var q = query
         normalizeRows(&q, d: q.count)
         return try ann.search(q, count: 1, k: top).first ?? []
+    }
+}
+
+extension CorpusIndex {
+    /// Where a FAISS file's seal lives.
+    static func seal(of url: URL) -> URL { URL(fileURLWithPath: url.path + ".seal") }
+
+    /// The build's record and the file's name, size and ends, hashed: what the seal holds.
+    func seal(_ url: URL) -> String {
+        var h = FNV1a()
+        h.mix(Array(meta.json.utf8))
+        return "bertscope faiss seal 1 \(h.hex) \(ProbeCache.fileKey(url))\n"
     }
 }

@@ -48,6 +48,10 @@ extension CorpusIndex {
         for start in Swift.stride(from: 0, to: n, by: projectionChunk) {
             let rows = min(projectionChunk, n - start)
             chunk.withUnsafeMutableBufferPointer { bs_from_half(base + start * d, $0.baseAddress!, rows * d) }
+            // A non-finite value (a damaged file) would make every moment NaN: such rows count as the origin.
+            for r in 0..<rows where !(0..<d).allSatisfy({ chunk[r * d + $0].isFinite }) {
+                for i in 0..<d { chunk[r * d + i] = 0 }
+            }
             for r in 0..<rows {
                 for i in 0..<d {
                     sum[i] += Double(chunk[r * d + i])
@@ -65,8 +69,19 @@ extension CorpusIndex {
     }
 
     /// Every token row's `name` tag as a code, values by frequency (for colours).
+    /// The layer's projection binned into a `ScatterGrid` coloured by `tag` (kept once made).
+    public func scatterGrid(layer: Int, tag: String) throws -> ScatterGrid {
+        let key = "\(layer) \(tag)"
+        if let g = cachedGrid(key) { return g }
+        let p = try projection(layer: layer), tags = try? tagColumn(tag)
+        let g = ScatterGrid(points: p.points, codes: tags?.codes ?? [], tags: tags?.values ?? [], tagName: tag)
+        keepGrid(g, key)
+        return g
+    }
+
     public func tagColumn(_ name: String) throws -> CorpusTagColumn {
         guard CorpusTags.names.contains(name) else { throw CorpusError("no tag \(name) (tags: \(CorpusTags.names))") }
+        if let kept = cachedTags(name) { return kept }
         var codes = [UInt16](repeating: 0, count: tokenCount)
         var ids: [String: UInt16] = [:], values: [String] = []
         try db.queue.read { d in
@@ -87,7 +102,9 @@ extension CorpusIndex {
         let order = values.indices.sorted { (counts[$0 + 1], values[$1]) > (counts[$1 + 1], values[$0]) }
         var remap = [UInt16](repeating: 0, count: values.count + 1)
         for (rank, old) in order.enumerated() { remap[old + 1] = UInt16(rank + 1) }
-        return CorpusTagColumn(name: name, values: order.map { values[$0] }, codes: codes.map { remap[Int($0)] })
+        let column = CorpusTagColumn(name: name, values: order.map { values[$0] }, codes: codes.map { remap[Int($0)] })
+        keepTags(column)
+        return column
     }
 }
 

@@ -15,6 +15,8 @@ public final class CorpusIndex: @unchecked Sendable {
     /// Projections computed (a few MB a layer; an index stores a handful of layers).
     private var projections: [Int: CorpusProjection] = [:]
     private var answered: CorpusDataset?
+    private var tagColumns: [String: CorpusTagColumn] = [:]
+    private var grids: [String: ScatterGrid] = [:]
     private let lock = NSLock()
 
     /// Opens `<directory>/index.*` (or another prefix); an unfinished build is refused.
@@ -31,6 +33,9 @@ public final class CorpusIndex: @unchecked Sendable {
             )
         }
         tokenCount = try db.queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM tokens") ?? 0 }
+        guard tokenCount < Int(Int32.max) else {
+            throw CorpusError("\(files.database.path) holds \(tokenCount) tokens; an index holds fewer than 2³¹")
+        }
         var m: [Int: VectorMatrix] = [:]
         for layer in meta.layers {
             m[layer] = try VectorMatrix(path: files.vectors(layer: layer).path, rows: tokenCount, width: meta.width)
@@ -43,6 +48,10 @@ public final class CorpusIndex: @unchecked Sendable {
     func cachedProjection(_ layer: Int) -> CorpusProjection? { lock.withLock { projections[layer] } }
     func keepProjection(_ p: CorpusProjection) { lock.withLock { projections[p.layer] = p } }
     func cachedDataset() -> CorpusDataset? { lock.withLock { answered } }
+    func cachedTags(_ name: String) -> CorpusTagColumn? { lock.withLock { tagColumns[name] } }
+    func keepTags(_ t: CorpusTagColumn) { lock.withLock { tagColumns[t.name] = t } }
+    func cachedGrid(_ key: String) -> ScatterGrid? { lock.withLock { grids[key] } }
+    func keepGrid(_ g: ScatterGrid, _ key: String) { lock.withLock { grids[key] = g } }
     func keepDataset(_ d: CorpusDataset) { lock.withLock { answered = d } }
 
     /// A token row's vector at a stored layer, as float32.
@@ -73,7 +82,9 @@ public final class CorpusIndex: @unchecked Sendable {
         var best = TopK(k: top)
         for r in 0..<m.rows where !skip.contains(r) {
             let denominator = qn * norms[r].squareRoot()
-            best.offer(row: r, score: denominator > 0 ? dots[r] / denominator : 0)
+            let score = denominator > 0 ? dots[r] / denominator : 0
+            // A damaged vector file's NaN or infinity never outranks a real match.
+            best.offer(row: r, score: score.isFinite ? score : -.infinity)
         }
         return best.sorted()
     }

@@ -30,12 +30,35 @@ public struct CorpusIndexer {
     /// A sequence classifier whose answer (and loss against the gold label) each row also gets.
     let classifier: TaskModel?
 
+    let chunkBytes: Int
+
     public init(
         encoder: BertEncoder, tokenizer: Tokenizer, files: IndexFiles, chunkRows: Int = CorpusIndexer.chunkRows,
-        classifier: TaskModel? = nil
+        chunkBytes: Int = CorpusIndexer.chunkBytes, classifier: TaskModel? = nil
     ) {
         self.encoder = encoder; self.tokenizer = tokenizer; self.files = files; self.chunkRows = max(1, chunkRows)
+        self.chunkBytes = max(1, chunkBytes)
         self.classifier = classifier
+    }
+
+    /// A chunk's vectors are held until it commits: at most this many bytes of them
+    /// (long paragraphs and many layers make fewer rows a chunk).
+    public static let chunkBytes = 64 << 20
+
+    /// The rows from `start` the next chunk takes, tokenized: up to `chunkRows` of them while their
+    /// vectors fit in `chunkBytes` (at least one row, however long).
+    func nextChunk(_ rows: [IndexRow], from start: Int, to end: Int, layers: Int) -> ([IndexRow], [Encoding]) {
+        let maxTokens = encoder.config.maxTokens, perToken = max(1, encoder.config.hiddenSize * max(1, layers) * 4)
+        var taken: [IndexRow] = [], encodings: [Encoding] = [], bytes = 0
+        for r in rows[start..<end] {
+            let e = tokenizer.encode(r.row.text, pair: r.row.pair, maxLength: maxTokens)
+            let more = e.typedPositions.count * perToken
+            if !taken.isEmpty && (taken.count >= chunkRows || bytes + more > chunkBytes) { break }
+            taken.append(r)
+            encodings.append(e)
+            bytes += more
+        }
+        return (taken, encodings)
     }
 
     /// Indexes `rows[meta.rowStart..<meta.rowEnd]` (ids are positions in `rows`). `progress`
@@ -55,8 +78,8 @@ public struct CorpusIndexer {
         var start = done
         try progress(Progress(done: start - meta.rowStart, total: meta.rowEnd - meta.rowStart, tokens: tokens))
         while start < meta.rowEnd {
-            let chunk = Array(rows[start..<min(start + chunkRows, meta.rowEnd)])
-            let encoded = try ChunkEncoding(chunk, encoder: encoder, tokenizer: tokenizer, layers: meta.layers, ws: ws)
+            let (chunk, encodings) = nextChunk(rows, from: start, to: meta.rowEnd, layers: meta.layers.count)
+            let encoded = try ChunkEncoding(chunk, encodings: encodings, encoder: encoder, layers: meta.layers, ws: ws)
             let predicted = try classifier.map { try ChunkPredictions(chunk, classifier: $0) }
             for (a, layer) in zip(appenders, encoded.vectors) {
                 try layer.withUnsafeBufferPointer { try a.append($0.baseAddress!, rows: encoded.tokenCount) }

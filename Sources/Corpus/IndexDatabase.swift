@@ -74,7 +74,7 @@ extension IndexMeta {
     /// Decoded and range-checked (the numbers drive arithmetic and allocation).
     init?(json: String) {
         guard let m = try? JSONDecoder().decode(IndexMeta.self, from: Data(json.utf8)) else { return nil }
-        guard m.width > 0, m.width <= 1 << 16, m.shards >= 1, m.shards <= 100_000, (1...m.shards).contains(m.shard),
+        guard m.width > 0, m.width <= 8_192, m.shards >= 1, m.shards <= 100_000, (1...m.shards).contains(m.shard),
             m.totalRows >= 0, m.totalRows <= 1 << 40, m.layers.count <= 1_024,
             m.layers.allSatisfy({ (0...4_096).contains($0) }),
             m.rowStart >= 0, m.rowStart <= m.rowEnd, m.rowEnd <= m.totalRows, m.maxTokens > 0

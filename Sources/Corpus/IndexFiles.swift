@@ -19,10 +19,16 @@ public struct IndexFiles: Sendable {
     public var database: URL { directory.appendingPathComponent(prefix + ".sqlite") }
     public func vectors(layer: Int) -> URL { directory.appendingPathComponent("\(prefix).layer-\(layer).f16") }
 
-    /// The files this index owns (SQLite's journal files included): the only ones it ever removes.
+    /// The files this index owns (SQLite's journal files, FAISS indexes and their seals included):
+    /// the only ones it ever removes.
     func owned(layers: [Int]) -> [URL] {
-        [database] + ["-wal", "-shm", "-journal"].map { URL(fileURLWithPath: database.path + $0) }
-            + layers.map(vectors(layer:))
+        let faiss = layers.flatMap { l in
+            ApproximateIndex.Kind.allCases.flatMap { k in
+                [approximate(layer: l, kind: k), URL(fileURLWithPath: approximate(layer: l, kind: k).path + ".seal")]
+            }
+        }
+        return [database] + ["-wal", "-shm", "-journal"].map { URL(fileURLWithPath: database.path + $0) }
+            + layers.map(vectors(layer:)) + faiss
     }
 
     /// Opens the index to continue it, or creates it. An index of another build is

@@ -25,8 +25,10 @@ public struct IndexMeta: Sendable, Equatable, Codable {
 
     public struct InputFile: Sendable, Equatable, Codable {
         public var name: String, hash: String, format: String, rows: Int
-        public init(name: String, hash: String, format: String, rows: Int) {
-            self.name = name; self.hash = hash; self.format = format; self.rows = rows
+        /// The columns read (`text=review,…`): another choice reads other rows from the same file.
+        public var columns: String?
+        public init(name: String, hash: String, format: String, rows: Int, columns: String? = nil) {
+            self.name = name; self.hash = hash; self.format = format; self.rows = rows; self.columns = columns
         }
     }
 

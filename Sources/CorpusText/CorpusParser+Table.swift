@@ -10,6 +10,8 @@ struct CSVRecord {
     var field = ""
     var quoted = false, inQuotes = false, afterQuote = false
     var startLine = 0, bytes = 0
+    /// A line of it could not be read: the record is dropped when it ends.
+    var spoiled = false
     var isOpen: Bool { inQuotes }
 
     /// Adds a line; the fields when the record is complete, nil while a quote is open.
@@ -60,6 +62,7 @@ extension CorpusParser {
             }
         }
         let start = format == .tsv ? n : record.startLine
+        if format == .csv && record.spoiled { return }  // its unreadable line was named already
         guard headerSeen else { return readHeader(fields, line: start) }
         guard let header else { return }  // the header named no text column (said once)
         if fields.count == 1 && fields[0].isEmpty { return }  // a blank line

@@ -38,6 +38,12 @@ public struct CorpusParser {
             problem(line, unreadable ?? "not UTF-8 text")
             if format == .text { rows.append(CorpusRow(text: "", line: line)) }
             if format == .conllu { conllu.spoil() }
+            // Inside a quoted CSV field the line still counts for the quotes (ASCII survives a lossy
+            // decode), so the record ends where it should and is then dropped whole.
+            if format == .csv && record.isOpen {
+                record.spoiled = true
+                tableLine(String(decoding: bytes.prefix(Self.maxRecord), as: UTF8.self), line: line)
+            }
             return
         }
         switch format {

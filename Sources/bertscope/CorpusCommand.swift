@@ -37,7 +37,7 @@ func corpusModelKey(_ model: LoadedModel) -> String {
 func openCorpusIndex(_ path: String, for model: LoadedModel) throws -> CorpusIndex {
     let index = try CorpusIndex(files: IndexFiles(directory: directoryURL(path)))
     let key = corpusModelKey(model)
-    guard key == index.meta.modelKey else {
+    guard key == index.meta.modelKey, index.meta.width == model.encoder.config.hiddenSize else {
         throw CommandError(
             "the index was built with \(index.meta.model) (key \(index.meta.modelKey)); this is \(model.name) (key \(key)): use --model as indexed, or index again"
         )
@@ -98,7 +98,7 @@ struct CorpusIndexCommand: ParsableCommand {
             }
             let names = try columns.map { try ColumnNames.parse($0) } ?? .standard
             let (k, n) = try parseShard(shard)
-            let (rows, inputs) = try readCorpus(files, format: fmt, columns: names)
+            let (rows, inputs) = try readCorpus(files, format: fmt, columns: names, columnSpec: columns)
             let model = try options.load()
             let c = model.encoder.config
             let stored = try parseLayers(layers, count: c.numLayers)
@@ -164,7 +164,7 @@ func parseLayers(_ text: String?, count: Int) throws -> [Int] {
 
 /// Every file's rows, numbered in order across files, with each file's name, hash and count.
 /// Bad rows are named on stderr (the first 20, then a count).
-func readCorpus(_ paths: [String], format: CorpusFormat?, columns: ColumnNames) throws -> (
+func readCorpus(_ paths: [String], format: CorpusFormat?, columns: ColumnNames, columnSpec: String?) throws -> (
     [IndexRow], [IndexMeta.InputFile]
 ) {
     var rows: [IndexRow] = [], inputs: [IndexMeta.InputFile] = [], said = 0
@@ -180,7 +180,8 @@ func readCorpus(_ paths: [String], format: CorpusFormat?, columns: ColumnNames) 
         }
         let name = parser.file
         for r in parser.rows { rows.append(IndexRow(id: rows.count, file: name, row: r)) }
-        inputs.append(.init(name: name, hash: hash, format: parser.format.rawValue, rows: parser.rows.count))
+        inputs.append(
+            .init(name: name, hash: hash, format: parser.format.rawValue, rows: parser.rows.count, columns: columnSpec))
     }
     guard !rows.isEmpty else { throw CommandError("no rows to index in \(paths.joined(separator: ", "))") }
     return (rows, inputs)

@@ -44,6 +44,23 @@ import TestSupport
             #expect(abs((approx.first?.cosine ?? 0) - (exact.first?.cosine ?? 1)) < 1e-4)
         }
         #expect(throws: CorpusError.self) { try index.buildApproximate(layer: 5, kind: .ivf) }
+        // A changed FAISS file (here: its last byte) no longer matches its seal and is never read.
+        let h = try FileHandle(forUpdating: url)
+        let size = try h.seekToEnd()
+        try h.seek(toOffset: size - 1)
+        try h.write(contentsOf: Data([0x5A]))
+        try h.close()
+        let q = try #require(index.vector(row: 0, layer: 2))
+        let refused = #expect(throws: CorpusError.self) {
+            try index.nearestApproximately(q, layer: 2, top: 5, kind: .hnsw)
+        }
+        #expect(refused?.description.contains("corpus ann builds it again") == true)
+        // --restart removes the index's FAISS files with its other files.
+        let rows = CorpusIndexTests.rows()
+        _ = try CorpusIndexer(encoder: m.encoder, tokenizer: m.tokenizer, files: IndexFiles(directory: dir))
+            .run(rows, meta: CorpusIndexTests.meta(m, rows: rows.count), restart: true) { _ in }
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+        #expect(!FileManager.default.fileExists(atPath: url.path + ".seal"))
     }
 
     @Test func aDamagedFaissFileIsAnErrorNotACrash() throws {

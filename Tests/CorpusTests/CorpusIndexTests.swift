@@ -141,6 +141,21 @@ import Tokenizers
         try expectSameIndex(one, resumed)
     }
 
+    /// Chunks are cut by their vectors' bytes too: a budget below one row's makes one row a chunk.
+    @Test func aByteBudgetCutsChunksAndTheIndexIsTheSame() throws {
+        let m = try Model("tiny-bert")
+        let one = try temporaryDirectory(), small = try temporaryDirectory()
+        defer { for d in [one, small] { try? FileManager.default.removeItem(at: d) } }
+        let rows = Self.rows(pairs: true)
+        try Self.build(m, one, rows: rows)
+        var commits = 0
+        _ = try CorpusIndexer(
+            encoder: m.encoder, tokenizer: m.tokenizer, files: IndexFiles(directory: small), chunkBytes: 1
+        ).run(rows, meta: Self.meta(m, rows: rows.count), restart: false) { _ in commits += 1 }
+        #expect(commits == rows.count + 1, "one commit a row, after the first progress report")
+        try expectSameIndex(one, small)
+    }
+
     @Test func anotherBuildIsRefusedAndRestartRemovesOnlyItsOwnFiles() throws {
         let m = try Model("tiny-bert")
         let dir = try temporaryDirectory()

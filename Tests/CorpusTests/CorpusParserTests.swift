@@ -61,6 +61,15 @@ import Testing
         #expect(p.problems.map(\.line) == [3])
     }
 
+    @Test func aQuotedRecordWithAnUnreadableLineIsDroppedWhole() {
+        var bytes = Array("text,label\n\"starts here\n".utf8)
+        bytes += [0xFF, 0x0A]  // an unreadable line inside the quoted field
+        bytes += Array("and ends\",pos\nnext one,neg\n".utf8)
+        let p = CorpusParser.parse(bytes, format: .csv, file: "f")
+        #expect(p.rows.map(\.text) == ["next one"])
+        #expect(p.problems.map(\.line) == [3])
+    }
+
     @Test func tsvAndRenamedColumns() throws {
         let columns = try ColumnNames.parse("text=review,label=stars")
         var p = CorpusParser(format: .tsv, file: "f", columns: columns)

@@ -1,4 +1,5 @@
 import Foundation
+import CorpusText
 import Testing
 import TextCells
 
@@ -61,9 +62,14 @@ import TextCells
         let under = CorpusView.Match(
             cosine: 0, left: "They sat on the ", token: "bank", right: " of the river.", sentence: 3, position: 5,
             tag: "NOUN")
+        let grid = ScatterGrid(points: points, codes: codes, tags: ["NOUN", "VERB", "PUNCT"], tagName: "upos")
+        func place(_ row: Int) -> [Double] {
+            let f = ScatterGrid.fraction(points[2 * row], points[2 * row + 1], bounds: grid.bounds)!
+            return [f.0, f.1]
+        }
+        let query = ScatterGrid.fraction(-1.9, 1.1, bounds: grid.bounds)!
         return ScatterView(
-            points: points, bounds: ScatterView.bounds(points), codes: codes, tags: ["NOUN", "VERB", "PUNCT"],
-            tagName: "upos", explained: [0.123, 0.081], query: [-1.9, 1.1], neighbours: [0, 3, 7],
+            grid: grid, explained: [0.123, 0.081], query: [query.0, query.1], neighbours: [0, 3, 7].map(place),
             cursor: [0.25, 0.3], underCursor: under)
     }
 
@@ -80,17 +86,16 @@ import TextCells
         FrameGoldenTests().expectGolden("corpus-projector-160x48", FrameGoldenTests().frame(fv, s, 160, 48))
     }
 
-    @Test func theCursorFindsTheNearestPointAndBoundsHoldEveryPoint() {
-        let sc = Self.scatter()
-        let b = sc.bounds
-        for i in Swift.stride(from: 0, to: sc.points.count, by: 2) {
-            #expect(
-                sc.points[i] >= b[0] && sc.points[i] <= b[1] && sc.points[i + 1] >= b[2] && sc.points[i + 1] <= b[3])
-        }
-        // The top-left corner of the plot is the point with the smallest x and largest y.
-        let corner = ScatterView.nearest(sc.points, bounds: b, cursor: [1, 1])
-        #expect(corner.map { sc.points[2 * $0] } ?? 0 > 2.5, "bottom right is the straggler at (2.8, -2.6)")
-        #expect(ScatterView.bounds([1, 1, 1, 1]) == [0, 2, 0, 2])
+    @Test func theGridHoldsEveryPointAndTheCursorFindsTheNearest() {
+        let points: [Float] = [0, 0, 1, 1, 2.8, -2.6, -2.9, 2.7, .nan, 5]
+        let grid = ScatterGrid(points: points, codes: [1, 2, 3, 0, 1], tags: ["A", "B", "C"], tagName: "upos")
+        #expect(grid.bounds == [-2.9, 2.8, -2.6, 2.7], "the NaN point is left out of the box")
+        #expect(grid.counts.reduce(0, +) == 4, "every finite point is binned once")
+        // Fractions of the box: x right, y down. The bottom-right corner is the point (2.8, -2.6).
+        #expect(ScatterGrid.nearest(points, bounds: grid.bounds, fraction: (1, 1)) == 2)
+        #expect(ScatterGrid.nearest(points, bounds: grid.bounds, fraction: (0, 0)) == 3)
+        #expect(ScatterGrid.bounds([1, 1, 1, 1]) == [0, 2, 0, 2])
+        #expect(ScatterGrid.fraction(9, 0, bounds: grid.bounds) == nil)
     }
 
     @Test func theTokenIsAlwaysShownAndTheSidesCutWithEllipses() {

@@ -32,7 +32,10 @@ int bs_ann_set_breadth(bs_ann *a, int breadth, char *err, size_t errlen);
 // For each of nq queries, the k best (score, label) pairs, best first; label -1 where fewer exist.
 int bs_ann_search(const bs_ann *a, int64_t nq, const float *q, int k, float *scores, int64_t *labels, char *err,
                   size_t errlen);
-int bs_ann_write(const bs_ann *a, const char *path, char *err, size_t errlen);
+// Streams the index through `write` (which returns the bytes it took; fewer is an error):
+// the caller writes a temporary file and renames it, never following a link at the path.
+typedef size_t (*bs_ann_sink)(void *context, const void *bytes, size_t count);
+int bs_ann_write(const bs_ann *a, bs_ann_sink write, void *context, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

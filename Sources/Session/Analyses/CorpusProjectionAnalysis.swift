@@ -6,26 +6,34 @@ extension AnalysisKind {
     public static let corpusProjection = AnalysisKind("corpusProjection")
 }
 
-/// Which layer to project, the tag that colours the points, and the token whose point is marked.
+/// Which layer to project, the tag that colours the points, the token whose point is
+/// marked, and the cursor (fractions of the plot, x right, y down) whose token is looked up.
 public struct CorpusProjectionRequest: Hashable, Sendable {
     public var layer: Int, tag: String, position: Int
-    public init(layer: Int, tag: String, position: Int) { self.layer = layer; self.tag = tag; self.position = position }
+    public var cursorX: Double, cursorY: Double
+    public init(layer: Int, tag: String, position: Int, cursorX: Double, cursorY: Double) {
+        self.layer = layer; self.tag = tag; self.position = position; self.cursorX = cursorX; self.cursorY = cursorY
+    }
 }
 
-/// Every corpus token of a layer on its first two principal axes, coloured by a tag,
-/// with the selected token's own point; or why there is none.
+/// Everything a frame of the projector draws, made off the key path: the binned picture,
+/// the typed token's and its neighbours' places, and the corpus token nearest the cursor.
 public struct CorpusProjectionOutcome: AnalysisOutcome {
     public var request: CorpusProjectionRequest
-    public var projection: CorpusProjection?
-    public var tags: CorpusTagColumn?
-    public var query: (x: Float, y: Float)?
+    public var grid: ScatterGrid?
+    public var explained: [Float] = []
+    /// Places as fractions of the plot (x right, y down).
+    public var query: [Double]?
+    public var neighbours: [[Double]] = []
+    public var underCursor: CorpusMatch?
     public var error: String?
-    /// The projection and tags are the index's own (kept there once a layer), counted here too.
-    public var approximateBytes: Int { 256 + (projection?.points.count ?? 0) * 4 + (tags?.codes.count ?? 0) * 2 }
+    /// The grid is the index's own (kept there once a layer and tag), counted here too.
+    public var approximateBytes: Int { 512 + (grid?.counts.count ?? 0) * 4 }
 }
 
 extension SessionAnalysis {
-    /// The first time for a layer, a pass over all its vectors (seconds at 300,000 tokens); then kept.
+    /// The first time for a layer, a pass over all its vectors (seconds at 300,000 tokens); then
+    /// a scan of the points for the cursor and one database read.
     static let corpusProjection = SessionAnalysis(
         kind: .corpusProjection,
         wanted: { s, r in s.corpus != nil && r.awaits(.corpusProjection) },
@@ -33,25 +41,44 @@ extension SessionAnalysis {
             guard let ask = r.input.request(.corpusProjection, as: CorpusProjectionRequest.self), let index = s.corpus
             else { return true }
             var out = CorpusProjectionOutcome(request: ask)
-            if !index.layers.contains(ask.layer) {
-                out.error = "layer \(ask.layer) is not in the index"
-            } else {
-                do {
-                    let p = try index.projection(layer: ask.layer)
-                    out.projection = p
-                    out.tags = try? index.tagColumn(ask.tag)
-                    let search = CorpusSearchRequest(position: ask.position, layer: ask.layer, top: 1)
-                    if let t = r.trace, SessionAnalysis.corpusQueryProblem(search, r, index) == nil {
-                        out.query = p.project(Array(t.hiddenState(layer: ask.layer, token: ask.position)))
-                    }
-                } catch {
-                    out.error = "\(error)"
-                }
+            do {
+                try project(&out, ask, r, index)
+            } catch {
+                out.error = "\(error)"
             }
             if ctx.isCancelled() { return false }
             r.outcomes[.corpusProjection] = out
             return true
         })
+
+    private static func project(
+        _ out: inout CorpusProjectionOutcome, _ ask: CorpusProjectionRequest, _ r: EncodeResult,
+        _ index: any CorpusSearching
+    ) throws {
+        guard index.layers.contains(ask.layer) else {
+            out.error = "layer \(ask.layer) is not in the index"
+            return
+        }
+        let p = try index.projection(layer: ask.layer), grid = try index.scatterGrid(layer: ask.layer, tag: ask.tag)
+        out.grid = grid
+        out.explained = p.explained
+        func place(_ x: Float, _ y: Float) -> [Double]? {
+            ScatterGrid.fraction(x, y, bounds: grid.bounds).map { [$0.0, $0.1] }
+        }
+        let search = CorpusSearchRequest(position: ask.position, layer: ask.layer, top: 1)
+        if let t = r.trace, corpusQueryProblem(search, r, index) == nil {
+            let q = p.project(Array(t.hiddenState(layer: ask.layer, token: ask.position)))
+            out.query = place(q.x, q.y)
+        }
+        if let found = r.corpusSearch, found.request.layer == ask.layer, found.request.position == ask.position {
+            out.neighbours = found.matches.compactMap { m in
+                2 * m.row + 1 < p.points.count ? place(p.points[2 * m.row], p.points[2 * m.row + 1]) : nil
+            }
+        }
+        if let row = ScatterGrid.nearest(p.points, bounds: grid.bounds, fraction: (ask.cursorX, ask.cursorY)) {
+            out.underCursor = try index.match(row: row)
+        }
+    }
 }
 
 extension EncodeResult {

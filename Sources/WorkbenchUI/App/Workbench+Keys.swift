@@ -38,7 +38,7 @@ extension Workbench {
         }
         e.corpusMatches =
             state.probing.corpusProjection
-            ? (r?.corpusProjection?.projection?.count ?? 0) : (r?.corpusSearch?.matches.count ?? 0)
+            ? (r?.corpusProjection?.underCursor == nil ? 0 : 1) : (r?.corpusSearch?.matches.count ?? 0)
         if let t = r?.task {
             e.labels = t.labels.count
             e.predicted = t.labels.max { $0.score < $1.score }?.id ?? 0

@@ -115,7 +115,9 @@ public final class Workbench {
             if state.probing.dataset { input.requests[.corpusDataset] = AnalysisRequest(true) }
             if state.probing.corpusProjection {
                 input.requests[.corpusProjection] = AnalysisRequest(
-                    CorpusProjectionRequest(layer: level, tag: "upos", position: state.tokens.selected))
+                    CorpusProjectionRequest(
+                        layer: level, tag: "upos", position: state.tokens.selected, cursorX: state.probing.plotX,
+                        cursorY: state.probing.plotY))
             }
         }
         if let p = AttentionPanels.panel(state.attention.panel) {
@@ -268,12 +270,8 @@ public final class Workbench {
         }
         let m: CorpusMatch
         if state.probing.corpusProjection {
-            // The token nearest the projector's cursor.
-            guard let p = r?.corpusProjection?.projection, let index = session.corpus,
-                let row = ScatterView.nearest(
-                    p.points, bounds: ScatterView.bounds(p.points), cursor: [state.probing.plotX, state.probing.plotY]),
-                let found = try? index.match(row: row)
-            else { return }
+            // The token nearest the projector's cursor, as the session found it.
+            guard let found = r?.corpusProjection?.underCursor else { return }
             m = found
         } else {
             guard let out = r?.corpusSearch, out.matches.indices.contains(state.probing.corpusMatch) else { return }

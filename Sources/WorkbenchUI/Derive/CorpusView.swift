@@ -102,18 +102,14 @@ extension CorpusView {
         status = .ready
     }
 
-    /// The projector's picture from the result's projection (and its search's neighbours).
+    /// The projector's picture, as the session made it for this layer, token and cursor.
     private mutating func projector(_ r: EncodeResult, _ s: ProbingState, index: any CorpusSearching) {
         guard let out = r.corpusProjection, out.request.layer == layer, out.request.position == position else { return }
         if let e = out.error { status = .problem(e); return }
-        guard let p = out.projection else { return }
-        let bounds = ScatterView.bounds(p.points), cursor = [s.plotX, s.plotY]
-        let under = ScatterView.nearest(p.points, bounds: bounds, cursor: cursor).flatMap { try? index.match(row: $0) }
-        let search = r.corpusSearch.flatMap { $0.request.layer == layer && $0.request.position == position ? $0 : nil }
+        guard let grid = out.grid else { return }
         scatter = ScatterView(
-            points: p.points, bounds: bounds, codes: out.tags?.codes ?? [], tags: out.tags?.values ?? [],
-            tagName: out.tags?.name ?? "", explained: p.explained, query: out.query.map { [$0.x, $0.y] },
-            neighbours: search?.matches.map(\.row) ?? [], cursor: cursor, underCursor: under.map(Self.match))
+            grid: grid, explained: out.explained, query: out.query, neighbours: out.neighbours,
+            cursor: [s.plotX, s.plotY], underCursor: out.underCursor.map(Self.match))
         status = .ready
     }
 

@@ -1,3 +1,4 @@
+import CorpusText
 import TextCells
 
 extension ProbingPane {
@@ -14,7 +15,7 @@ extension ProbingPane {
         let footer = 2
         let plot = Rect(x: r.x, y: r.y + 1, width: r.width, height: max(0, r.height - 1 - footer))
         guard plot.width > 2, plot.height > 1 else { return }
-        let cells = Cells(v, plot)
+        let cells = Cells(v.grid, plot)
         for cy in 0..<plot.height {
             for cx in 0..<plot.width {
                 let top = cells.pixel(cx, 2 * cy), bottom = cells.pixel(cx, 2 * cy + 1)
@@ -27,17 +28,22 @@ extension ProbingPane {
                 }
             }
         }
-        for row in v.neighbours {
-            if let (x, y) = cells.cell(ofRow: row) {
+        func cell(_ f: [Double]) -> (Int, Int)? {
+            guard f.count == 2 else { return nil }
+            return (
+                min(plot.width - 1, max(0, Int(f[0] * Double(plot.width)))),
+                min(plot.height - 1, max(0, Int(f[1] * Double(plot.height))))
+            )
+        }
+        for n in v.neighbours {
+            if let (x, y) = cell(n) {
                 c.put("•", x: plot.x + x, y: plot.y + y, t.style(.foreground, [.bold]), clip: plot)
             }
         }
-        if let q = v.query, q.count == 2, let (x, y) = cells.cell(of: q[0], q[1]) {
+        if let q = v.query, let (x, y) = cell(q) {
             c.put("◆", x: plot.x + x, y: plot.y + y, t.style(.cursor, [.bold]), clip: plot)
         }
-        if v.cursor.count == 2 {
-            let x = Int((v.cursor[0] * Double(plot.width - 1)).rounded()),
-                y = Int((v.cursor[1] * Double(plot.height - 1)).rounded())
+        if let (x, y) = cell(v.cursor) {
             c.put("+", x: plot.x + x, y: plot.y + y, t.style(.accent, [.bold, .reverse]), clip: plot)
         }
         drawLegend(v, Rect(x: r.x, y: plot.maxY, width: r.width, height: 1), &c)
@@ -58,66 +64,51 @@ extension ProbingPane {
 
     private static func drawLegend(_ v: ScatterView, _ r: Rect, _ c: inout Canvas) {
         let t = c.theme
-        guard !v.tags.isEmpty else {
+        guard !v.grid.tags.isEmpty else {
             c.put(
                 "(no tags in this corpus: index CoNLL-U to colour by part of speech)", x: r.x, y: r.y, t.style(.muted),
                 clip: r)
             return
         }
-        var x = c.put(v.tagName.uppercased() + " ", x: r.x, y: r.y, t.style(.muted), clip: r)
+        var x = c.put(v.grid.tagName.uppercased() + " ", x: r.x, y: r.y, t.style(.muted), clip: r)
         let shown = ThemeKey.categories.count - 1
-        for (i, tag) in v.tags.prefix(shown).enumerated() {
+        for (i, tag) in v.grid.tags.prefix(shown).enumerated() {
             x = c.put("■", x: x, y: r.y, t.style(color(UInt16(i + 1))), clip: r)
             x = c.put(tag + " ", x: x, y: r.y, t.style(.foreground), clip: r)
         }
-        if v.tags.count > shown {
+        if v.grid.tags.count > shown {
             x = c.put("■", x: x, y: r.y, t.style(color(UInt16(shown + 1))), clip: r)
             c.put("other", x: x, y: r.y, t.style(.foreground), clip: r)
         }
     }
 
-    /// The points binned into the plot's pixels (a cell's upper and lower half), with each pixel's tag counts.
+    /// The grid's pixels gathered into the plot's (a cell's upper and lower half): each plot
+    /// pixel sums the grid pixels that fall in it, so a frame's work is the grid's size.
     struct Cells {
-        let width: Int, height: Int, bounds: [Float], points: [Float]
-        private var filled: [Bool], counts: [UInt32]
-        static let slots = ThemeKey.categories.count + 1
+        let width: Int, height: Int
+        private var counts: [UInt32]
+        static let slots = ScatterGrid.slots
 
-        init(_ v: ScatterView, _ r: Rect) {
-            width = r.width; height = r.height; bounds = v.bounds; points = v.points
-            filled = [Bool](repeating: false, count: width * height * 2)
-            counts = [UInt32](repeating: 0, count: width * height * 2 * Self.slots)
-            for row in 0..<(v.points.count / 2) {
-                guard let (px, py) = pixel(of: v.points[2 * row], v.points[2 * row + 1]) else { continue }
-                let i = py * width + px
-                filled[i] = true
-                let code = row < v.codes.count ? min(Int(v.codes[row]), Self.slots - 1) : 0
-                counts[i * Self.slots + code] += 1
+        init(_ g: ScatterGrid, _ r: Rect) {
+            width = r.width; height = 2 * r.height
+            counts = [UInt32](repeating: 0, count: width * height * Self.slots)
+            let gw = ScatterGrid.width, gh = ScatterGrid.height
+            guard g.counts.count == gw * gh * Self.slots, width > 0, height > 0 else { return }
+            for gy in 0..<gh {
+                let py = gy * height / gh
+                for gx in 0..<gw {
+                    let px = gx * width / gw, from = (gy * gw + gx) * Self.slots, to = (py * width + px) * Self.slots
+                    for k in 0..<Self.slots where g.counts[from + k] > 0 { counts[to + k] += g.counts[from + k] }
+                }
             }
-        }
-
-        /// The pixel of a data point (x right, y up), nil outside the bounds.
-        func pixel(of x: Float, _ y: Float) -> (Int, Int)? {
-            guard bounds.count == 4, x.isFinite, y.isFinite else { return nil }
-            let fx = (x - bounds[0]) / (bounds[1] - bounds[0]), fy = (bounds[3] - y) / (bounds[3] - bounds[2])
-            guard (0...1).contains(fx), (0...1).contains(fy) else { return nil }
-            return (min(width - 1, Int(fx * Float(width))), min(2 * height - 1, Int(fy * Float(2 * height))))
-        }
-
-        func cell(of x: Float, _ y: Float) -> (Int, Int)? { pixel(of: x, y).map { ($0.0, $0.1 / 2) } }
-
-        func cell(ofRow row: Int) -> (Int, Int)? {
-            guard row >= 0, 2 * row + 1 < points.count else { return nil }
-            return cell(of: points[2 * row], points[2 * row + 1])
         }
 
         /// A pixel's most common tag code (0: untagged points only), nil when no point falls there.
         func pixel(_ x: Int, _ y: Int) -> UInt16? {
-            let i = y * width + x
-            guard filled[i] else { return nil }
+            let i = (y * width + x) * Self.slots
+            guard (0..<Self.slots).contains(where: { counts[i + $0] > 0 }) else { return nil }
             var best = 0
-            for k in 1..<Self.slots where counts[i * Self.slots + k] > (best == 0 ? 0 : counts[i * Self.slots + best]) {
-                best = k
-            }
+            for k in 1..<Self.slots where counts[i + k] > (best == 0 ? 0 : counts[i + best]) { best = k }
             return UInt16(best)
         }
     }
