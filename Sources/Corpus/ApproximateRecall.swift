@@ -1,3 +1,4 @@
+import Analysis
 import CKernels
 import Foundation
 
@@ -18,10 +19,10 @@ public enum ApproximateRecall {
     /// noise in every direction. Isotropic random vectors would be the wrong test: their
     /// distances concentrate until no neighbour is meaningfully nearer than another.
     public static func synthetic(n: Int, d: Int, clusters: Int = 2_000, latent: Int = 24, seed: UInt64 = 1) -> [Float] {
-        var shape = SplitMix(7)  // the subspace and centres: shared by the data and its queries
+        var shape = SplitMix64(seed: 7)  // the subspace and centres: shared by the data and its queries
         let map = (0..<(d * latent)).map { _ in shape.normal() / Float(latent).squareRoot() }
         let centres = (0..<(clusters * latent)).map { _ in shape.normal() }
-        var rng = SplitMix(seed)
+        var rng = SplitMix64(seed: seed)
         var x = [Float](repeating: 0, count: n * d), z = [Float](repeating: 0, count: latent)
         x.withUnsafeMutableBufferPointer { p in
             for r in 0..<n {
@@ -86,20 +87,11 @@ public enum ApproximateRecall {
     }
 }
 
-/// SplitMix64 with Box–Muller normals (deterministic synthetic data).
-struct SplitMix {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 24) }
+extension SplitMix64 {
+    /// A standard normal draw (Box–Muller), for deterministic synthetic data.
     mutating func normal() -> Float {
-        let u = max(uniform(), 1e-7), v = uniform()
+        let u = Float(max(Double(next() >> 11) / Double(1 << 53), 1e-12)),
+            v = Float(Double(next() >> 11) / Double(1 << 53))
         return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
 }

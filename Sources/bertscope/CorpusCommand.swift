@@ -320,11 +320,9 @@ struct CorpusInfoCommand: ParsableCommand {
 
 /// The model's sequence classifier (the default model's sentiment head), or why there is none.
 func sequenceClassifier(_ model: LoadedModel) throws -> TaskModel {
-    guard let encoder = model.taskEncoder else {
-        throw CommandError(
-            "--classify: \(model.name) has no sequence classifier (a *ForSequenceClassification checkpoint has)")
-    }
-    let t = try TaskModel(encoder: encoder, tokenizer: model.tokenizer)
+    let t = try taskModel(
+        model, nil,
+        missing: "--classify: \(model.name) has no sequence classifier (a *ForSequenceClassification checkpoint has)")
     guard t.task.kind == .sequenceClassification else {
         throw CommandError(
             "--classify: \(model.name)'s head is a \(t.task.kind.rawValue) head, not a sequence classifier")

@@ -15,11 +15,11 @@ func taskModel(_ options: ModelOptions, _ ablation: AblationOption) throws -> (L
     return (model, try taskModel(model, ablation, missing: missing))
 }
 
-/// `model`'s task head with `--ablate` applied; `missing` is the error when it has none.
-func taskModel(_ model: LoadedModel, _ ablation: AblationOption, missing: String) throws -> TaskModel {
+/// `model`'s task head with `--ablate` applied (if given); `missing` is the error when it has none.
+func taskModel(_ model: LoadedModel, _ ablation: AblationOption?, missing: String) throws -> TaskModel {
     guard let encoder = model.taskEncoder else { throw CommandError(missing) }
     var task = try TaskModel(encoder: encoder, tokenizer: model.tokenizer)
-    task.ablation = try ablation.heads(for: encoder, tokenizer: model.tokenizer)
+    if let ablation { task.ablation = try ablation.heads(for: encoder, tokenizer: model.tokenizer) }
     return task
 }
 
