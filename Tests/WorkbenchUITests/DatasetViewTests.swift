@@ -46,6 +46,9 @@ import Testing
         #expect(positive.rows.map(\.sentence) == [2, 0] && positive.filter == "gold positive")
         #expect(
             DatasetView(Self.dataset, sort: .corpus, filter: 0, selected: 0).rows.map(\.sentence) == [0, 1, 2, 3, 4, 5])
+        let the = DatasetView(Self.dataset, sort: .corpus, filter: 0, word: "THE", selected: 0)
+        #expect(the.rows.map(\.sentence) == [0, 1, 3, 4] && the.filter == "every row containing \"THE\"")
+        #expect(the.labelled == 5, "the scores stay the whole corpus's")
     }
 
     func frame(_ w: Int, _ h: Int, selected: Int) -> CellGrid {
@@ -85,5 +88,13 @@ import Testing
         #expect(s.probing.datasetRow == 5)
         s = Update.update(s, .char("d"), facts).0
         #expect(!s.probing.dataset && s.context == .corpus)
+    }
+
+    @Test func theFilterCommandOpensTheTableOnTheRowsWithTheWord() {
+        var s = ViewFixtures.state(.tokens)
+        _ = s.filterDataset(" tea ")
+        #expect(s.probing.corpus && s.probing.dataset && s.probing.datasetWord == "tea" && s.focus == .probing)
+        _ = s.filterDataset("")
+        #expect(s.probing.datasetWord == nil)
     }
 }

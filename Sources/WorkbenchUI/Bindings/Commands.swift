@@ -110,6 +110,10 @@ enum Commands {
             "experiment: the masked LM's guesses at softmax temperature T (0.05–20; 1 is the model's own), display only"
         ) { s, arg, _ in s.setTemperature(arg) },
         Command(
+            "filter", ":filter [WORD]",
+            "the corpus dataset table: only rows containing WORD (case-insensitive); no WORD shows them all"
+        ) { s, arg, _ in s.filterDataset(arg) },
+        Command(
             "layers", ":layers published|masked-lm|task|next-sentence",
             "whose layers the attention (its arithmetic and anatomy) and probing show: the published ones or a head's retrained ones (L cycles)",
             arguments: { c in c.facts.layerChoices.map(\.rawValue) }
@@ -381,6 +385,18 @@ extension WorkbenchState {
             attentionScale == nil
                 ? "the model's own ÷√dₕ again" : "experiment: q·k × \(arg == "none" ? "1" : arg) in every pass")
         return .submit
+    }
+
+    mutating func filterDataset(_ arg: String) -> Effect {
+        let word = arg.trimmingCharacters(in: .whitespaces)
+        probing.datasetWord = word.isEmpty ? nil : word
+        probing.corpus = true
+        probing.dataset = true
+        probing.corpusProjection = false
+        probing.datasetRow = 0
+        focus = .probing
+        say(word.isEmpty ? "dataset table: every row" : "dataset table: rows containing \"\(word)\"")
+        return .none
     }
 
     mutating func setTemperature(_ arg: String) -> Effect {

@@ -1,4 +1,5 @@
 import CorpusText
+import Foundation
 
 /// The corpus view's dataset table: the stored classifier over the labelled corpus
 /// (accuracy, macro F1, the confusion matrix) and its rows, filtered and sorted.
@@ -45,7 +46,7 @@ extension DatasetView {
         }
     }
 
-    init(_ d: CorpusDataset, sort: DatasetSort, filter: Int, selected: Int) {
+    init(_ d: CorpusDataset, sort: DatasetSort, filter: Int, word: String? = nil, selected: Int) {
         let index = Dictionary(d.classes.enumerated().map { ($1, $0) }) { a, _ in a }
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: d.classes.count), count: d.classes.count)
         for r in d.rows {
@@ -60,6 +61,7 @@ extension DatasetView {
             return p + r > 0 ? 2 * p * r / (p + r) : 0
         }
         let kept = d.rows.filter { r in
+            if let word, r.text.range(of: word, options: .caseInsensitive) == nil { return false }
             switch filter {
             case 0: return true
             case 1: return r.correct == false
@@ -77,7 +79,7 @@ extension DatasetView {
             classifier: d.classifier, classes: d.classes, labelled: labelled, answered: d.rows.count,
             accuracy: labelled > 0 ? Double(right) / Double(labelled) : 0,
             macroF1: f1s.isEmpty ? 0 : f1s.reduce(0, +) / Double(f1s.count), confusion: confusion, sort: sort,
-            filter: Self.filterName(filter, d.classes),
+            filter: Self.filterName(filter, d.classes) + (word.map { " containing \"\($0)\"" } ?? ""),
             rows: ordered.map {
                 Row(
                     sentence: $0.sentence, text: $0.text, gold: $0.gold, predicted: $0.predicted,

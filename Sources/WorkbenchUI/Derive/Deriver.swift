@@ -378,19 +378,21 @@ extension Deriver {
     }
 
     private struct DatasetKey: Equatable {
-        let classifier: String, rows: Int, sort: DatasetSort, filter: Int
+        let classifier: String, rows: Int, sort: DatasetSort, filter: Int, word: String?
     }
 
     /// The dataset table of the result's answered rows in the state's order and filter.
     func datasetView(_ r: EncodeResult, _ s: ProbingState) -> DatasetView? {
         guard s.dataset, let d = r.corpusDataset?.dataset else { return nil }
         // Sorted and filtered once per order and filter; moving the highlight only re-clamps it.
-        let key = DatasetKey(classifier: d.classifier, rows: d.rows.count, sort: s.datasetSort, filter: s.datasetFilter)
+        let key = DatasetKey(
+            classifier: d.classifier, rows: d.rows.count, sort: s.datasetSort, filter: s.datasetFilter,
+            word: s.datasetWord)
         var v: DatasetView
         if let c = datasetTable, c.key == key {
             v = c.view
         } else {
-            v = DatasetView(d, sort: s.datasetSort, filter: s.datasetFilter, selected: 0)
+            v = DatasetView(d, sort: s.datasetSort, filter: s.datasetFilter, word: s.datasetWord, selected: 0)
             datasetTable = (key, v)
         }
         v.selected = max(0, min(v.rows.count - 1, s.datasetRow))

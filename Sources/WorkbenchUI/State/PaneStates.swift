@@ -135,6 +135,8 @@ public struct ProbingState: Equatable, Sendable {
     /// 0: every row, 1: the misclassified, 2 + k: rows whose gold label is class k.
     public var datasetFilter = 0
     public var datasetRow = 0
+    /// `:filter WORD`: only rows whose text contains it (case-insensitive).
+    public var datasetWord: String?
     public init() {}
 
     /// `corpusLayer` among `stored` (the nearest stored one), else the last; nil without layers.
