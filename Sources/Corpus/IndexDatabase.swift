@@ -36,7 +36,11 @@ final class IndexDatabase {
     }
 
     /// An existing index database, its build read and checked.
-    static func open(_ url: URL, readOnly: Bool = false) throws -> (IndexDatabase, IndexMeta, done: Int) {
+    /// `anyFormat`: an index of another format version is returned too (to say how it differs, or to
+    /// remove its files on `--restart`), not refused.
+    static func open(_ url: URL, readOnly: Bool = false, anyFormat: Bool = false) throws -> (
+        IndexDatabase, IndexMeta, done: Int
+    ) {
         var config = Configuration()
         config.readonly = readOnly
         let queue: DatabaseQueue
@@ -53,7 +57,7 @@ final class IndexDatabase {
         guard let json, let meta = IndexMeta(json: json) else {
             throw CorpusError("\(url.path): not a corpus index database (no build record)")
         }
-        guard meta.format == IndexMeta.formatVersion else {
+        guard meta.format == IndexMeta.formatVersion || anyFormat else {
             throw CorpusError(
                 "\(url.path): index format \(meta.format); this bertscope reads \(IndexMeta.formatVersion)")
         }

@@ -39,7 +39,7 @@ public struct IndexFiles: Sendable {
             throw CorpusError("\(database.path) is \(kind); an index writes only its own regular files")
         }
         if SafeFile.entryKind(of: database.path) != nil {
-            let (db, old, done) = try IndexDatabase.open(database)
+            let (db, old, done) = try IndexDatabase.open(database, anyFormat: true)
             if !restart {
                 if let why = meta.difference(from: old) {
                     throw CorpusError("\(database.path) is an index \(why); --restart builds it again")

@@ -3,7 +3,8 @@ import Foundation
 /// What an index was built from and with: a search on another model, other
 /// layers or changed input files is refused as stale, not answered wrongly.
 public struct IndexMeta: Sendable, Equatable, Codable {
-    public static let formatVersion = 1
+    /// 2: classifier answers (the predictions table, token attributions), segments by sequence.
+    public static let formatVersion = 2
 
     public var format = IndexMeta.formatVersion
     /// The model's display name and its key (config, weights and tokenizer files hashed).
@@ -58,7 +59,7 @@ public struct IndexMeta: Sendable, Equatable, Codable {
 
     /// The first way `other` differs, said for a refusal.
     public func difference(from other: IndexMeta) -> String? {
-        if format != other.format { return "index format \(other.format), expected \(format)" }
+        if format != other.format { return "of format \(other.format) (this bertscope writes \(format))" }
         if modelKey != other.modelKey { return "built with \(other.model) (key \(other.modelKey)), not \(model)" }
         if layers != other.layers {
             return

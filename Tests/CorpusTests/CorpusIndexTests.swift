@@ -174,6 +174,33 @@ import Tokenizers
         #expect(try String(contentsOf: mine, encoding: .utf8) == "keep me")
     }
 
+    /// An index of another format version is refused in one line, and --restart builds it anew.
+    @Test func anOlderFormatIsRefusedAndRestartRebuildsIt() throws {
+        let m = try Model("tiny-bert")
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rows = Self.rows()
+        try Self.build(m, dir, rows: rows)
+        let db = try DatabaseQueue(path: IndexFiles(directory: dir).database.path)
+        try db.write { d in
+            let json = try String.fetchOne(d, sql: "SELECT value FROM meta WHERE key = 'build'")!
+            try d.execute(
+                sql: "UPDATE meta SET value = ? WHERE key = 'build'",
+                arguments: [
+                    json.replacingOccurrences(of: "\"format\":\(IndexMeta.formatVersion)", with: "\"format\":1")
+                ])
+        }
+        try db.close()
+        let opened = #expect(throws: CorpusError.self) { try CorpusIndex(files: IndexFiles(directory: dir)) }
+        #expect(opened?.description.contains("index format 1") == true)
+        let indexer = CorpusIndexer(encoder: m.encoder, tokenizer: m.tokenizer, files: IndexFiles(directory: dir))
+        let meta = Self.meta(m, rows: rows.count)
+        let resumed = #expect(throws: CorpusError.self) { try indexer.run(rows, meta: meta, restart: false) { _ in } }
+        #expect(resumed?.description.contains("--restart") == true)
+        _ = try indexer.run(rows, meta: meta, restart: true) { _ in }
+        #expect(try CorpusIndex(files: IndexFiles(directory: dir)).meta.format == IndexMeta.formatVersion)
+    }
+
     @Test func symlinksAndFifosAtTheIndexPathsAreRefused() throws {
         let m = try Model("tiny-bert")
         let dir = try temporaryDirectory(), victim = try temporaryDirectory()

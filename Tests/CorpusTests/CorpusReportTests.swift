@@ -84,4 +84,40 @@ import Tokenizers
         }
         #expect(error?.description.contains("--classify") == true)
     }
+
+    /// Shards built with the classifier merge into the same answers as one pass.
+    @Test func shardsKeepTheirAnswersThroughTheMerge() throws {
+        let dir = Fixtures.model("tiny-bert-cls-bf16-sharded")
+        let encoder = try BertEncoder(directory: dir), tokenizer = try Tokenizer.load(directory: dir)
+        let classifier = try TaskModel(encoder: encoder, tokenizer: tokenizer)
+        let rows = ["the cat sat", "a dog ran", "on the mat", "the end", "so it was"].enumerated().map { i, t in
+            IndexRow(id: i, file: "c.jsonl", row: CorpusRow(text: t, label: "LABEL_\(i % 3)", line: i + 1))
+        }
+        func meta(_ k: Int, _ n: Int) -> IndexMeta {
+            var m = IndexMeta(
+                model: "tiny", modelKey: "k", layers: [1], width: 32, maxTokens: encoder.config.maxTokens,
+                inputs: [.init(name: "c.jsonl", hash: "h", format: "jsonl", rows: rows.count)], totalRows: rows.count,
+                shard: k, shards: n)
+            m.classifier = "tiny classifier"
+            m.classes = classifier.task.labels
+            return m
+        }
+        let one = try temporaryDirectory(), parts = try temporaryDirectory()
+        defer { for d in [one, parts] { try? FileManager.default.removeItem(at: d) } }
+        _ = try CorpusIndexer(
+            encoder: encoder, tokenizer: tokenizer, files: IndexFiles(directory: one), classifier: classifier
+        )
+        .run(rows, meta: meta(1, 1), restart: false) { _ in }
+        for k in 1...2 {
+            _ = try CorpusIndexer(
+                encoder: encoder, tokenizer: tokenizer, files: IndexFiles(directory: parts, shard: k, of: 2),
+                classifier: classifier
+            ).run(rows, meta: meta(k, 2), restart: false) { _ in }
+        }
+        _ = try CorpusMerge.merge(directory: parts, into: IndexFiles(directory: parts))
+        let a = try CorpusIndex(files: IndexFiles(directory: one)).dataset()
+        let b = try CorpusIndex(files: IndexFiles(directory: parts)).dataset()
+        #expect(a != nil && a == b)
+        #expect(a?.rows.count == 5 && a?.pushes.contains { !$0.isEmpty } == true)
+    }
 }
