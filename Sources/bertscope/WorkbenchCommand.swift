@@ -47,7 +47,7 @@ struct WorkbenchCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "A corpus index of this model (corpus index --out DIR): the probing pane's c shows the selected token's nearest corpus tokens.",
+            "A corpus index of this model (corpus index --out DIR), or probing (the probing set's dev file, indexed once): the probing pane's c shows the selected token's nearest corpus tokens.",
             valueName: "DIR"))
     var corpus: String?
     @Argument(help: "A sentence to start with.") var text: String?
@@ -86,7 +86,7 @@ struct WorkbenchCommand: ParsableCommand {
             // Without a TEXT argument, pick up where the last run (or crash) left off.
             let drafts = DraftStore(directory: DraftStore.defaultDirectory())
             let draft = text == nil ? drafts.adoptNewest() : nil
-            let index = try corpus.map { try openCorpusIndex($0, for: model) }
+            let index = try corpus.map { try openCorpusIndex(SampleCorpus.directory($0, for: model), for: model) }
             workbench = WorkbenchSetup.make(
                 model, input: SessionInput(text: text ?? draft?.a ?? "", pair: draft?.b), theme: chosen,
                 history: History(file: History.defaultFile()), corpus: index)

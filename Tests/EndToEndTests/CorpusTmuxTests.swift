@@ -90,4 +90,26 @@ import TestSupport
         }
         try t.send("q")
     }
+
+    /// `--corpus probing` indexes the probing set's dev file for the default model on first use
+    /// (in the cache) and opens the corpus view on it; the second start reuses it.
+    @Test func theProbingSampleIsACorpusWithNoFileOfYourOwn() throws {
+        try #require(Fixtures.defaultModel() != nil)
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let env = "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(dir.path) XDG_CACHE_HOME=\(dir.path)"
+        let command = "\(env) \(try bertscopeBinary()) --corpus probing 'The bank of the river.'"
+        for start in 1...2 {
+            let t = try Tmux(width: 120, height: 40, command: command + "; sleep 60")
+            try t.waitFor(text: "Tokens (")
+            try t.leaveInputLine()
+            for key in ["Right", "Tab", "Tab", "Tab"] { try t.send(key) }
+            try t.waitFor("the sample corpus's neighbours, start \(start)") {
+                $0.contains("Probing · corpus neighbours") && $0.contains("· 500 rows ·") && $0.contains("▶ ")
+            }
+            try t.send("q")
+        }
+        let corpora = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/bertscope/corpora")
+        #expect(corpora.count == 1 && corpora[0].hasPrefix("probing-"))
+    }
 }
