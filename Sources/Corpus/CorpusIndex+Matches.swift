@@ -42,7 +42,14 @@ extension CorpusIndex {
 }
 
 extension CorpusIndex: CorpusSearching {
-    public var name: String { files.directory.lastPathComponent }
+    /// The directory's name; a cached sample (`corpora/NAME-KEY`) by its NAME, not the model key.
+    public var name: String {
+        let dir = files.directory
+        guard dir.deletingLastPathComponent().lastPathComponent == "corpora",
+            let dash = dir.lastPathComponent.firstIndex(of: "-")
+        else { return dir.lastPathComponent }
+        return String(dir.lastPathComponent[..<dash]) + " (sample)"
+    }
     public var layers: [Int] { meta.layers }
     public var rowCount: Int { meta.totalRows }
     public func search(_ query: [Float], layer: Int, top: Int) throws -> [CorpusMatch] {

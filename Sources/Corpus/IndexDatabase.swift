@@ -59,7 +59,8 @@ final class IndexDatabase {
         }
         guard meta.format == IndexMeta.formatVersion || anyFormat else {
             throw CorpusError(
-                "\(url.path): index format \(meta.format); this bertscope reads \(IndexMeta.formatVersion)")
+                "\(url.path): index format \(meta.format); this bertscope reads \(IndexMeta.formatVersion): build it again (corpus index --restart)"
+            )
         }
         guard let done = done.flatMap(Int.init), done >= meta.rowStart, done <= meta.rowEnd else {
             throw CorpusError("\(url.path): the index's progress record is damaged")

@@ -105,7 +105,8 @@ import TestSupport
             try t.leaveInputLine()
             for key in ["Right", "Tab", "Tab", "Tab"] { try t.send(key) }
             try t.waitFor("the sample corpus's neighbours, start \(start)") {
-                $0.contains("Probing · corpus neighbours") && $0.contains("· 500 rows ·") && $0.contains("▶ ")
+                $0.contains("Probing · corpus neighbours") && $0.contains("probing (sample) · 500 rows ·")
+                    && $0.contains("▶ ")
             }
             try t.send("q")
         }

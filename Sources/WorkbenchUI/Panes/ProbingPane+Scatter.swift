@@ -44,7 +44,7 @@ extension ProbingPane {
             c.put("◆", x: plot.x + x, y: plot.y + y, t.style(.cursor, [.bold]), clip: plot)
         }
         if let (x, y) = cell(v.cursor) {
-            c.put("+", x: plot.x + x, y: plot.y + y, t.style(.accent, [.bold, .reverse]), clip: plot)
+            c.put("+", x: plot.x + x, y: plot.y + y, t.style(.foreground, [.bold, .reverse]), clip: plot)
         }
         drawLegend(v, Rect(x: r.x, y: plot.maxY, width: r.width, height: 1), &c)
         if let m = v.underCursor {
