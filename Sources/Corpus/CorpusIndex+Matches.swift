@@ -28,17 +28,6 @@ extension CorpusIndex {
             }
         }
     }
-
-    /// How many of the index's tokens carry each value of a tag (for label histograms).
-    public func tagCounts(_ tag: String) throws -> [String: Int] {
-        guard CorpusTags.names.contains(tag) else { return [:] }
-        return try db.queue.read { d in
-            var out: [String: Int] = [:]
-            let sql = "SELECT \(tag) AS v, COUNT(*) AS n FROM tokens WHERE \(tag) IS NOT NULL GROUP BY \(tag)"
-            for r in try Row.fetchAll(d, sql: sql) { out[try r.need("v") as String] = try r.need("n") as Int }
-            return out
-        }
-    }
 }
 
 extension CorpusIndex: CorpusSearching {

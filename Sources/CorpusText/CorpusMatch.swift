@@ -58,16 +58,25 @@ public enum CorpusTags {
 }
 
 extension CorpusMatch {
+    /// The text the token is in (the pair for segment 1).
+    public var source: String { segment == 1 ? (pair ?? "") : text }
+
+    /// The source split at the token's scalar span (clamped to the text): before, the token, after.
+    public var sides: (left: String, token: String, right: String) {
+        let scalars = Array(source.unicodeScalars)
+        let lo = max(0, min(start, scalars.count)), hi = max(lo, min(end, scalars.count))
+        func s(_ r: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[r])) }
+        return (s(0..<lo), s(lo..<hi), s(hi..<scalars.count))
+    }
+
     /// The sentence around the token, the token in «», cut to about `width` characters.
     public func context(width: Int) -> String {
-        let source = segment == 1 ? (pair ?? "") : text
-        let scalars = Array(source.unicodeScalars)
-        guard start >= 0, start <= end, end <= scalars.count else { return source }
-        func s(_ r: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[r])) }
+        guard start >= 0, start <= end, end <= source.unicodeScalars.count else { return source }
+        let (left, token, right) = sides
         let side = max(8, (width - (end - start) - 2) / 2)
-        let lo = max(0, start - side), hi = min(scalars.count, end + side)
-        return (lo > 0 ? "…" : "") + s(lo..<start) + "«" + s(start..<end) + "»" + s(end..<hi)
-            + (hi < scalars.count ? "…" : "")
+        let l = left.unicodeScalars, r = right.unicodeScalars
+        return (l.count > side ? "…" : "") + String(String.UnicodeScalarView(l.suffix(side))) + "«" + token + "»"
+            + String(String.UnicodeScalarView(r.prefix(side))) + (r.count > side ? "…" : "")
     }
 }
 

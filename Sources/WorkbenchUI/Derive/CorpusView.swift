@@ -114,12 +114,9 @@ extension CorpusView {
     }
 
     static func match(_ m: CorpusMatch) -> Match {
-        let source = m.segment == 1 ? (m.pair ?? "") : m.text
-        let scalars = Array(source.unicodeScalars)
-        let lo = max(0, min(m.start, scalars.count)), hi = max(lo, min(m.end, scalars.count))
-        func text(_ r: Range<Int>) -> String { visibleText(String(String.UnicodeScalarView(scalars[r]))) }
+        let (left, token, right) = m.sides
         return Match(
-            cosine: m.cosine, left: text(0..<lo), token: text(lo..<hi), right: text(hi..<scalars.count),
+            cosine: m.cosine, left: visibleText(left), token: visibleText(token), right: visibleText(right),
             sentence: m.sentence, position: m.position, tag: m.tags["upos"])
     }
 }
