@@ -84,7 +84,7 @@ void bs_from_half(const uint16_t *h, float *x, size_t n) {
 
 typedef struct {
     const uint16_t *m;
-    int d;
+    int stride, offset, width;
     const float *q;
     float *dot, *norm2;
 } scan_t;
@@ -93,13 +93,18 @@ static void scan_range(void *ctx, int begin, int end) {
     scan_t *s = ctx;
     int f16c = uses_f16c();
     for (int r = begin; r < end; r++) {
-        const uint16_t *row = s->m + (size_t)r * s->d;
-        if (f16c) dot_norm_f16c(row, s->d, s->q, &s->dot[r], &s->norm2[r]);
-        else dot_norm_generic(row, s->d, s->q, &s->dot[r], &s->norm2[r]);
+        const uint16_t *row = s->m + (size_t)r * s->stride + s->offset;
+        if (f16c) dot_norm_f16c(row, s->width, s->q, &s->dot[r], &s->norm2[r]);
+        else dot_norm_generic(row, s->width, s->q, &s->dot[r], &s->norm2[r]);
     }
 }
 
 void bs_half_dot_rows(const uint16_t *m, int rows, int d, const float *q, float *dot, float *norm2) {
-    scan_t s = {m, d, q, dot, norm2};
-    bs_parallel_for(rows, scan_range, &s, (long)rows * d >= 1 << 18);
+    bs_half_dot_rows_span(m, rows, d, 0, d, q, dot, norm2);
+}
+
+void bs_half_dot_rows_span(const uint16_t *m, int rows, int stride, int offset, int width, const float *q, float *dot,
+                           float *norm2) {
+    scan_t s = {m, stride, offset, width, q, dot, norm2};
+    bs_parallel_for(rows, scan_range, &s, (long)rows * width >= 1 << 18);
 }

@@ -10,7 +10,7 @@ extension CorpusIndex {
                     let r = try Row.fetchOne(
                         d,
                         sql: """
-                            SELECT t.*, s.file, s.line, s.text, s.pair, s.label FROM tokens t
+                            SELECT t.*, s.file, s.line, s.text, s.pair, s.label, s.tags AS source FROM tokens t
                             JOIN sentences s ON s.id = t.sentence WHERE t.row = ?
                             """, arguments: [f.row])
                 else { throw CorpusError("token row \(f.row) is missing from the index database") }
@@ -24,7 +24,8 @@ extension CorpusIndex {
                     cosine: f.cosine, file: try r.need("file"), line: try r.need("line"), text: try r.need("text"),
                     pair: try r.decode(String?.self, forColumn: "pair"), segment: try r.need("segment"),
                     start: try r.need("start"), end: try r.need("end"),
-                    tags: tags, label: try r.decode(String?.self, forColumn: "label"))
+                    tags: tags, label: try r.decode(String?.self, forColumn: "label"),
+                    tagSource: try r.decode(String?.self, forColumn: "source"))
             }
         }
     }
@@ -40,6 +41,10 @@ extension CorpusIndex: CorpusSearching {
         return String(dir.lastPathComponent[..<dash]) + " (sample)"
     }
     public var layers: [Int] { meta.layers }
+    public var contextLayers: [Int] { meta.contextLayers ?? [] }
+    public func search(_ query: [Float], heads: [Int], layer: Int, top: Int) throws -> [CorpusMatch] {
+        try matches(try nearest(query, heads: heads, layer: layer, top: top))
+    }
     public var rowCount: Int { meta.totalRows }
     public func search(_ query: [Float], layer: Int, top: Int) throws -> [CorpusMatch] {
         try matches(try nearest(query, layer: layer, top: top))

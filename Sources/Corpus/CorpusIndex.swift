@@ -11,7 +11,7 @@ public final class CorpusIndex: @unchecked Sendable {
     public let files: IndexFiles
     public let tokenCount: Int
     let db: IndexDatabase
-    private let matrices: [Int: VectorMatrix]
+    private let matrices: [StoredMatrix: VectorMatrix]
     /// Projections computed (a few MB a layer; an index stores a handful of layers).
     private var projections: [Int: CorpusProjection] = [:]
     private var answered: CorpusDataset?
@@ -36,14 +36,16 @@ public final class CorpusIndex: @unchecked Sendable {
         guard tokenCount < Int(Int32.max) else {
             throw CorpusError("\(files.database.path) holds \(tokenCount) tokens; an index holds fewer than 2³¹")
         }
-        var m: [Int: VectorMatrix] = [:]
-        for layer in meta.layers {
-            m[layer] = try VectorMatrix(path: files.vectors(layer: layer).path, rows: tokenCount, width: meta.width)
+        var m: [StoredMatrix: VectorMatrix] = [:]
+        for s in meta.stored {
+            m[s] = try VectorMatrix(path: files.vectors(s).path, rows: tokenCount, width: meta.width)
         }
+        try VectorSeal.check(files, meta: meta, matrices: m, in: db)
         self.db = db; self.meta = meta; self.files = files; matrices = m
     }
 
-    func matrix(_ layer: Int) -> VectorMatrix? { matrices[layer] }
+    func matrix(_ layer: Int) -> VectorMatrix? { matrices[.hidden(layer)] }
+    func matrix(_ stored: StoredMatrix) -> VectorMatrix? { matrices[stored] }
 
     func cachedProjection(_ layer: Int) -> CorpusProjection? { lock.withLock { projections[layer] } }
     func keepProjection(_ p: CorpusProjection) { lock.withLock { projections[p.layer] = p } }
@@ -55,29 +57,70 @@ public final class CorpusIndex: @unchecked Sendable {
     func keepDataset(_ d: CorpusDataset) { lock.withLock { answered = d } }
 
     /// A token row's vector at a stored layer, as float32.
-    public func vector(row: Int, layer: Int) -> [Float]? { matrices[layer]?.row(row) }
+    public func vector(row: Int, layer: Int) -> [Float]? { matrices[.hidden(layer)]?.row(row) }
+    /// A token row's head outputs at a layer stored with --contexts, as float32.
+    public func context(row: Int, layer: Int) -> [Float]? { matrices[.context(layer)]?.row(row) }
 
     /// The `top` token rows most similar by cosine to `query` at `layer`, best first
     /// (ties by row); rows of `excluding` (a sentence id) are left out.
     public func nearest(_ query: [Float], layer: Int, top: Int, excluding: Int? = nil) throws -> [(
         row: Int, cosine: Float
     )] {
-        guard let m = matrices[layer] else {
+        guard matrices[.hidden(layer)] != nil else {
             throw CorpusError(
                 "layer \(layer) is not in this index (it holds \(meta.layers.map(String.init).joined(separator: ", ")))"
             )
         }
+        return try nearest(query, in: .hidden(layer), columns: [0..<meta.width], top: top, excluding: excluding)
+    }
+
+    /// As `nearest`, by the head contexts of `heads` (from 0) of `layer` (1…L): the cosine of
+    /// those heads' outputs side by side, as exBERT searches with heads selected.
+    public func nearest(_ query: [Float], heads: [Int], layer: Int, top: Int, excluding: Int? = nil) throws -> [(
+        row: Int, cosine: Float
+    )] {
+        guard matrices[.context(layer)] != nil, let h = meta.heads, h > 0, meta.width % h == 0 else {
+            let held = meta.contextLayers.map { $0.map(String.init).joined(separator: ", ") }
+            throw CorpusError(
+                "this index holds no head contexts of layer \(layer)"
+                    + (held.map { " (it holds layers \($0))" } ?? "; corpus index --contexts stores them"))
+        }
+        guard !heads.isEmpty, heads.allSatisfy({ (0..<h).contains($0) }) else {
+            throw CorpusError("heads are 1…\(h) in this model")
+        }
+        let dh = meta.width / h
+        let spans = Array(Set(heads)).sorted().map { ($0 * dh)..<(($0 + 1) * dh) }
+        return try nearest(query, in: .context(layer), columns: spans, top: top, excluding: excluding)
+    }
+
+    /// Cosine over the columns `columns` of every row of `stored`.
+    private func nearest(
+        _ query: [Float], in stored: StoredMatrix, columns: [Range<Int>], top: Int, excluding: Int?
+    ) throws -> [(row: Int, cosine: Float)] {
         guard query.count == meta.width else {
             throw CorpusError("the query has \(query.count) values; the index's vectors have \(meta.width)")
         }
-        guard let base = m.base, top > 0 else { return [] }
-        var dots = [Float](repeating: 0, count: m.rows), norms = dots
-        dots.withUnsafeMutableBufferPointer { dp in
-            norms.withUnsafeMutableBufferPointer { np in
-                bs_half_dot_rows(base, Int32(m.rows), Int32(m.width), query, dp.baseAddress!, np.baseAddress!)
+        guard let m = matrices[stored], let base = m.base, top > 0 else { return [] }
+        var dots = [Float](repeating: 0, count: m.rows), norms = dots, part = dots, partNorms = dots
+        var qn: Float = 0
+        for span in columns {
+            query.withUnsafeBufferPointer { q in
+                part.withUnsafeMutableBufferPointer { dp in
+                    partNorms.withUnsafeMutableBufferPointer { np in
+                        bs_half_dot_rows_span(
+                            base, Int32(m.rows), Int32(m.width), Int32(span.lowerBound), Int32(span.count),
+                            q.baseAddress! + span.lowerBound, dp.baseAddress!, np.baseAddress!)
+                    }
+                }
             }
+            if columns.count == 1 {
+                swap(&dots, &part); swap(&norms, &partNorms)
+            } else {
+                for r in 0..<m.rows { dots[r] += part[r]; norms[r] += partNorms[r] }
+            }
+            qn += query[span].reduce(Float(0)) { $0 + $1 * $1 }
         }
-        let qn = query.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        qn = qn.squareRoot()
         let skip = try excluding.map { try rows(of: $0) } ?? 0..<0
         var best = TopK(k: top)
         for r in 0..<m.rows where !skip.contains(r) {

@@ -29,16 +29,18 @@ public struct CorpusIndexer {
     let chunkRows: Int
     /// A sequence classifier whose answer (and loss against the gold label) each row also gets.
     let classifier: TaskModel?
+    /// Probes that tag the rows without gold tags (silver).
+    let tagger: SilverTagger?
 
     let chunkBytes: Int
 
     public init(
         encoder: BertEncoder, tokenizer: Tokenizer, files: IndexFiles, chunkRows: Int = CorpusIndexer.chunkRows,
-        chunkBytes: Int = CorpusIndexer.chunkBytes, classifier: TaskModel? = nil
+        chunkBytes: Int = CorpusIndexer.chunkBytes, classifier: TaskModel? = nil, tagger: SilverTagger? = nil
     ) {
         self.encoder = encoder; self.tokenizer = tokenizer; self.files = files; self.chunkRows = max(1, chunkRows)
         self.chunkBytes = max(1, chunkBytes)
-        self.classifier = classifier
+        self.classifier = classifier; self.tagger = tagger
     }
 
     /// A chunk's vectors are held until it commits: at most this many bytes of them
@@ -66,20 +68,24 @@ public struct CorpusIndexer {
     public func run(_ rows: [IndexRow], meta: IndexMeta, restart: Bool, progress: (Progress) throws -> Void) throws
         -> Summary
     {
-        guard rows.count == meta.totalRows, meta.layers.allSatisfy({ $0 <= encoder.config.numLayers }) else {
+        let c = encoder.config
+        guard rows.count == meta.totalRows, meta.layers.allSatisfy({ $0 <= c.numLayers }),
+            (meta.contextLayers ?? []).allSatisfy({ (1...c.numLayers).contains($0) })
+        else {
             throw CorpusError("the index's rows or layers do not fit this model")
         }
         let (db, done) = try files.prepare(meta, restart: restart)
         var tokens = try db.queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM tokens") ?? 0 }
-        let appenders = try meta.layers.map {
-            try VectorAppender(path: files.vectors(layer: $0).path, width: meta.width, rows: tokens)
+        let appenders = try meta.stored.map {
+            try VectorAppender(path: files.vectors($0).path, width: meta.width, rows: tokens)
         }
         let ws = encoder.makeWorkspace()
         var start = done
         try progress(Progress(done: start - meta.rowStart, total: meta.rowEnd - meta.rowStart, tokens: tokens))
         while start < meta.rowEnd {
-            let (chunk, encodings) = nextChunk(rows, from: start, to: meta.rowEnd, layers: meta.layers.count)
-            let encoded = try ChunkEncoding(chunk, encodings: encodings, encoder: encoder, layers: meta.layers, ws: ws)
+            let (chunk, encodings) = nextChunk(rows, from: start, to: meta.rowEnd, layers: meta.stored.count)
+            let encoded = try ChunkEncoding(
+                chunk, encodings: encodings, encoder: encoder, stored: meta.stored, tagger: tagger, ws: ws)
             let predicted = try classifier.map { try ChunkPredictions(chunk, classifier: $0) }
             for (a, layer) in zip(appenders, encoded.vectors) {
                 try layer.withUnsafeBufferPointer { try a.append($0.baseAddress!, rows: encoded.tokenCount) }
@@ -95,6 +101,7 @@ public struct CorpusIndexer {
             start += chunk.count
             try progress(Progress(done: start - meta.rowStart, total: meta.rowEnd - meta.rowStart, tokens: tokens))
         }
+        try VectorSeal.write(files, meta: meta, rows: tokens, into: db)
         let truncated = try db.queue.read {
             try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM sentences WHERE truncated > 0") ?? 0
         }

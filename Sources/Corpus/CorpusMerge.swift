@@ -26,12 +26,12 @@ public enum CorpusMerge {
         guard try db.queue.read({ try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM sentences") ?? 0 }) == 0 else {
             throw CorpusError("\(out.database.path) already holds rows; merge writes a new index")
         }
-        let appenders = try meta.layers.map {
-            try VectorAppender(path: out.vectors(layer: $0).path, width: meta.width, rows: 0)
+        let appenders = try meta.stored.map {
+            try VectorAppender(path: out.vectors($0).path, width: meta.width, rows: 0)
         }
         var tokens = 0
         for s in opened {
-            for (a, layer) in zip(appenders, meta.layers) { try a.append(raw: try s.vectorBytes(layer: layer)) }
+            for (a, m) in zip(appenders, meta.stored) { try a.append(raw: try s.vectorBytes(m)) }
             for a in appenders { a.sync() }
             try db.queue.writeWithoutTransaction { d in
                 try d.execute(sql: "ATTACH DATABASE ? AS shard", arguments: [s.files.database.path])
@@ -39,7 +39,7 @@ public enum CorpusMerge {
                 try d.inTransaction {
                     try d.execute(
                         sql: """
-                            INSERT INTO sentences SELECT id, file, line, text, pair, label, first_row + ?, rows, truncated
+                            INSERT INTO sentences SELECT id, file, line, text, pair, label, first_row + ?, rows, truncated, tags
                             FROM shard.sentences ORDER BY id
                             """, arguments: [tokens])
                     try d.execute(
@@ -52,6 +52,7 @@ public enum CorpusMerge {
             }
             tokens += s.tokenCount
         }
+        try VectorSeal.write(out, meta: meta, rows: tokens, into: db)
         try db.queue.write {
             try $0.execute(sql: "UPDATE meta SET value = ? WHERE key = 'done'", arguments: [String(meta.rowEnd)])
         }
@@ -86,9 +87,9 @@ public enum CorpusMerge {
 }
 
 extension CorpusIndex {
-    /// A stored layer's vector file, all of it (for merging).
-    func vectorBytes(layer: Int) throws -> UnsafeRawBufferPointer {
-        guard let m = matrix(layer) else { throw CorpusError("layer \(layer) is not in \(files.prefix)") }
+    /// A stored vector file, all of it (for merging).
+    func vectorBytes(_ stored: StoredMatrix) throws -> UnsafeRawBufferPointer {
+        guard let m = matrix(stored) else { throw CorpusError("\(stored.name) is not in \(files.prefix)") }
         return m.bytes
     }
 }

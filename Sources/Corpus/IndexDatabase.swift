@@ -11,7 +11,7 @@ final class IndexDatabase {
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE sentences (
             id INTEGER PRIMARY KEY, file TEXT NOT NULL, line INTEGER NOT NULL, text TEXT NOT NULL, pair TEXT,
-            label TEXT, first_row INTEGER NOT NULL, rows INTEGER NOT NULL, truncated INTEGER NOT NULL);
+            label TEXT, first_row INTEGER NOT NULL, rows INTEGER NOT NULL, truncated INTEGER NOT NULL, tags TEXT);
         CREATE TABLE tokens (
             row INTEGER PRIMARY KEY, sentence INTEGER NOT NULL, position INTEGER NOT NULL, token TEXT NOT NULL,
             token_id INTEGER NOT NULL, segment INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,

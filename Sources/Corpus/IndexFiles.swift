@@ -17,18 +17,20 @@ public struct IndexFiles: Sendable {
     public init(directory: URL, prefix: String) { self.directory = directory; self.prefix = prefix }
 
     public var database: URL { directory.appendingPathComponent(prefix + ".sqlite") }
-    public func vectors(layer: Int) -> URL { directory.appendingPathComponent("\(prefix).layer-\(layer).f16") }
+    public func vectors(layer: Int) -> URL { vectors(.hidden(layer)) }
+    public func vectors(_ m: StoredMatrix) -> URL { directory.appendingPathComponent("\(prefix).\(m.fileTag).f16") }
 
     /// The files this index owns (SQLite's journal files, FAISS indexes and their seals included):
     /// the only ones it ever removes.
-    func owned(layers: [Int]) -> [URL] {
+    func owned(_ stored: [StoredMatrix]) -> [URL] {
+        let layers = stored.compactMap { if case .hidden(let l) = $0 { l } else { nil } }
         let faiss = layers.flatMap { l in
             ApproximateIndex.Kind.allCases.flatMap { k in
                 [approximate(layer: l, kind: k), URL(fileURLWithPath: approximate(layer: l, kind: k).path + ".seal")]
             }
         }
         return [database] + ["-wal", "-shm", "-journal"].map { URL(fileURLWithPath: database.path + $0) }
-            + layers.map(vectors(layer:)) + faiss
+            + stored.map(vectors) + faiss
     }
 
     /// Opens the index to continue it, or creates it. An index of another build is
@@ -49,16 +51,16 @@ public struct IndexFiles: Sendable {
                 }
                 return (db, done)
             }
-            try removeOwned(old.layers + meta.layers)
+            try removeOwned(old.stored + meta.stored)
         }
-        for url in meta.layers.map(vectors(layer:)) where SafeFile.entryKind(of: url.path) != nil {
+        for url in meta.stored.map(vectors) where SafeFile.entryKind(of: url.path) != nil {
             throw CorpusError("\(url.path) exists without its index database; remove it or pick another --out")
         }
         return (try IndexDatabase.create(database, meta: meta), meta.rowStart)
     }
 
-    private func removeOwned(_ layers: [Int]) throws {
-        for url in owned(layers: Array(Set(layers)).sorted()) {
+    private func removeOwned(_ stored: [StoredMatrix]) throws {
+        for url in owned(Array(Set(stored)).sorted()) {
             guard let kind = SafeFile.entryKind(of: url.path) else { continue }
             guard kind == "a regular file" else {
                 throw CorpusError("\(url.path) is \(kind); an index removes only its own regular files")

@@ -4,7 +4,8 @@ import Foundation
 /// layers or changed input files is refused as stale, not answered wrongly.
 public struct IndexMeta: Sendable, Equatable, Codable {
     /// 2: classifier answers (the predictions table, token attributions), segments by sequence.
-    public static let formatVersion = 2
+    /// 3: head contexts, silver tags (sentences.tags), vector files sealed to the database.
+    public static let formatVersion = 3
 
     public var format = IndexMeta.formatVersion
     /// The model's display name and its key (config, weights and tokenizer files hashed).
@@ -23,6 +24,16 @@ public struct IndexMeta: Sendable, Equatable, Codable {
     /// The sequence classifier whose answers are stored (its note and labels), if any.
     public var classifier: String?
     public var classes: [String]?
+    /// Layers (1…L) whose attention head contexts are stored too, and the model's heads per layer.
+    public var contextLayers: [Int]?
+    public var heads: Int?
+    /// Tags given by probes to rows without gold ones: task → "layer 4 probe, 95.1% on its test set".
+    public var silver: [String: String]?
+
+    /// Every vector file of the index: hidden states, then head contexts.
+    public var stored: [StoredMatrix] {
+        layers.map(StoredMatrix.hidden) + (contextLayers ?? []).map(StoredMatrix.context)
+    }
 
     public struct InputFile: Sendable, Equatable, Codable {
         public var name: String, hash: String, format: String, rows: Int
@@ -54,7 +65,8 @@ public struct IndexMeta: Sendable, Equatable, Codable {
     public func sameBuild(as other: IndexMeta) -> Bool {
         modelKey == other.modelKey && layers == other.layers && width == other.width && inputs == other.inputs
             && totalRows == other.totalRows && maxTokens == other.maxTokens && classifier == other.classifier
-            && classes == other.classes
+            && classes == other.classes && contextLayers == other.contextLayers && heads == other.heads
+            && silver == other.silver
     }
 
     /// The first way `other` differs, said for a refusal.
@@ -66,8 +78,16 @@ public struct IndexMeta: Sendable, Equatable, Codable {
                 "layers \(other.layers.map(String.init).joined(separator: ",")), not \(layers.map(String.init).joined(separator: ","))"
         }
         if inputs != other.inputs { return "built from other input files (or they changed since)" }
+        if contextLayers != other.contextLayers {
+            let l = other.contextLayers.map { $0.map(String.init).joined(separator: ",") }
+            return l.map { "storing head contexts of layers \($0)" } ?? "storing no head contexts"
+        }
         if classifier != other.classifier || classes != other.classes {
             return "built \(other.classifier.map { "with the classifier \($0)" } ?? "without a classifier")"
+        }
+        if silver != other.silver {
+            return other.silver.map { "with silver \($0.keys.sorted().joined(separator: ", ")) tags" }
+                ?? "without silver tags"
         }
         if maxTokens != other.maxTokens || width != other.width || totalRows != other.totalRows {
             return "built with other settings"

@@ -15,17 +15,21 @@ public struct CorpusMatch: Sendable, Equatable, Codable {
     /// Which text the token is in (0 the first, 1 the pair) and its scalar span there.
     public let segment: Int
     public let start: Int, end: Int
-    /// Gold tags (CoNLL-U) where the corpus had them.
+    /// Gold tags (CoNLL-U) where the corpus had them, or silver ones from probes (`corpus index --silver`).
     public let tags: [String: String]
+    /// "gold" or "silver" (nil: no tags).
+    public let tagSource: String?
     public let label: String?
 
     public init(
         row: Int, sentence: Int, position: Int, token: String, cosine: Float, file: String, line: Int, text: String,
-        pair: String?, segment: Int, start: Int, end: Int, tags: [String: String], label: String?
+        pair: String?, segment: Int, start: Int, end: Int, tags: [String: String], label: String?,
+        tagSource: String? = nil
     ) {
         self.row = row; self.sentence = sentence; self.position = position; self.token = token; self.cosine = cosine
         self.file = file; self.line = line; self.text = text; self.pair = pair; self.segment = segment
         self.start = start; self.end = end; self.tags = tags; self.label = label
+        self.tagSource = tags.isEmpty ? nil : tagSource
     }
 }
 
@@ -50,6 +54,10 @@ public protocol CorpusSearching: AnyObject, Sendable {
     func match(row: Int) throws -> CorpusMatch
     /// The stored classifier's answers (nil when the index was built without `--classify`).
     func dataset() throws -> CorpusDataset?
+    /// Layers (1…L) whose attention head contexts are stored (empty: built without `--contexts`).
+    var contextLayers: [Int] { get }
+    /// The `top` tokens nearest by the outputs of `heads` (from 0) of `layer`; `query` holds all heads' outputs.
+    func search(_ query: [Float], heads: [Int], layer: Int, top: Int) throws -> [CorpusMatch]
 }
 
 /// The token tags an index keeps (gold from CoNLL-U).

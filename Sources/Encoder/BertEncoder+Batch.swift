@@ -20,13 +20,18 @@ extension BertEncoder {
     /// embeddings first): `out` = (L+1, B, n, d), no attentions kept. Feature
     /// extraction for probing is the use: a corpus grouped by length runs as
     /// batches through the same kernels.
-    public func hiddenStates(batch: [[Int]], typeIds: [Int]?, workspace ws: Workspace, into out: inout [Float]) throws {
-        try batchForward(batch, typeIds: typeIds, ablate: HeadSet(), workspace: ws, everyLayer: true, into: &out)
+    /// `observe` sees each layer's context vectors (B·n, d), heads side by side, before the output projection.
+    public func hiddenStates(
+        batch: [[Int]], typeIds: [Int]?, workspace ws: Workspace, into out: inout [Float],
+        observe: ((_ layer: Int, _ context: UnsafePointer<Float>) -> Void)? = nil
+    ) throws {
+        try batchForward(
+            batch, typeIds: typeIds, ablate: HeadSet(), workspace: ws, everyLayer: true, into: &out, observe: observe)
     }
 
     private func batchForward(
         _ batch: [[Int]], typeIds: [Int]?, ablate: HeadSet, workspace ws: Workspace, everyLayer: Bool,
-        into out: inout [Float]
+        into out: inout [Float], observe: ((_ layer: Int, _ context: UnsafePointer<Float>) -> Void)? = nil
     ) throws {
         guard supportsBatches else { throw EncoderError("\(config.modelType) runs one sequence at a time") }
         guard let n = batch.first?.count, batch.allSatisfy({ $0.count == n }) else {
@@ -61,6 +66,7 @@ extension BertEncoder {
                                 layer: l, context: ws.context, rows: rows, d: d, headDim: config.headDim, probs: nil,
                                 n: n)
                         }
+                        observe?(l, ws.context)
                         projectAndFeedForward(p, w, rows: rows, input: input, output: output, ws: ws)
                         if everyLayer {
                             input = output

@@ -80,8 +80,9 @@ public final class BertEncoder: Sendable {
             isCancelled: isCancelled, observe: nil, keepAttention: keepAttention)
     }
 
-    /// `observe` sees each layer's context vectors (n, d) before the output projection (mean ablation's statistics).
-    func forward(
+    /// `observe` sees each layer's context vectors (n, d), heads side by side, before the output projection
+    /// (mean ablation's statistics, a corpus's head contexts).
+    public func forward(
         ids: [Int], typeIds: [Int]?, attentionMask: [Int]?, ablate: HeadSet, workspace ws: Workspace,
         into trace: inout Trace, isCancelled: (() -> Bool)?,
         observe: ((_ layer: Int, _ context: UnsafePointer<Float>) -> Void)?, keepAttention: Range<Int>? = nil

@@ -85,6 +85,18 @@ struct CorpusIndexCommand: ParsableCommand {
             "Also store the model's sequence classifier's answer for every row (the default model: its sentiment head), with the loss against the row's label."
     )
     var classify = false
+    @Flag(
+        name: .long,
+        help:
+            "Also store the attention head contexts of the chosen layers from 1 (each head's output before the layer's output projection): corpus search --heads compares them."
+    )
+    var contexts = false
+    @Flag(
+        name: .long,
+        help:
+            "Tag rows without gold tags (UPOS, XPOS, deprel, entity) with the probes `bertscope probe --task all` trained for this model (silver)."
+    )
+    var silver = false
     @Argument(help: "Corpus files.") var files: [String]
 
     func run() throws {
@@ -105,17 +117,27 @@ struct CorpusIndexCommand: ParsableCommand {
             var meta = IndexMeta(
                 model: model.name, modelKey: corpusModelKey(model), layers: stored, width: c.hiddenSize,
                 maxTokens: c.maxTokens, inputs: inputs, totalRows: rows.count, shard: k, shards: n)
+            if contexts {
+                meta.contextLayers = stored.filter { $0 >= 1 }
+                meta.heads = c.numHeads
+                guard meta.contextLayers?.isEmpty == false else {
+                    throw CommandError(
+                        "--contexts stores layers from 1 (layer 0 is the embedding output, before any attention)")
+                }
+            }
             let classifier = try classify ? sequenceClassifier(model) : nil
             if let classifier {
                 meta.classifier = model.taskNote ?? "\(model.name)'s own classifier"
                 meta.classes = classifier.task.labels
             }
+            let tagger = try silver ? silverTagger(model) : nil
+            meta.silver = tagger?.record
             let files = IndexFiles(directory: directoryURL(out), shard: k, of: n)
             let label = n == 1 ? "indexing" : "indexing shard \(k)/\(n)"
             let started = Date()
             var first: Int?
             let summary = try CorpusIndexer(
-                encoder: model.encoder, tokenizer: model.tokenizer, files: files, classifier: classifier
+                encoder: model.encoder, tokenizer: model.tokenizer, files: files, classifier: classifier, tagger: tagger
             ).run(
                 rows, meta: meta, restart: restart
             ) { p in
@@ -136,6 +158,31 @@ struct CorpusIndexCommand: ParsableCommand {
             )
         }
     }
+}
+
+/// The probes cached for `model`'s published layers, as a tagger; none is a one-line error saying how to train them.
+func silverTagger(_ model: LoadedModel) throws -> SilverTagger {
+    let (found, problems) = ProbeCache.all(model: model.probeKey(.published), inputs: model.encoder.config.hiddenSize)
+    for p in problems { writeStderr("bertscope: warning: \(p)") }
+    let tagger = SilverTagger(found, width: model.encoder.config.hiddenSize)
+    guard !tagger.tasks.isEmpty else {
+        throw CommandError(
+            "--silver needs probes trained for \(model.name): run bertscope probe --task all\(model.reference == model.directory.path ? " --model \(model.directory.path)" : "") first (they are cached)"
+        )
+    }
+    return tagger
+}
+
+/// "2,5" → heads from 1, each in 1…count, distinct and sorted.
+func parseHeads(_ text: String, count: Int) throws -> [Int] {
+    var out: [Int] = []
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+        guard let h = Int(part.trimmingCharacters(in: .whitespaces)), (1...count).contains(h) else {
+            throw CommandError("--heads takes heads 1…\(count) of the layer, e.g. 2,5, not \"\(part)\"")
+        }
+        out.append(h)
+    }
+    return Array(Set(out)).sorted()
 }
 
 /// "K/N" → (K, N), 1/1 when absent.
@@ -194,8 +241,10 @@ struct CorpusSearchCommand: ParsableCommand {
         discussion: """
             TEXT runs through the index's model; its token at position I (as tokenize numbers it, \
             [CLS] = 0) at layer L (0 = the embedding output) is compared with every stored token of \
-            that layer, exactly. Special tokens are never matched. --json prints {"matches": \
-            [{"sentence", "position", "token", "cosine", …}]}, best first.
+            that layer, exactly. With --heads, what is compared is the outputs of those heads of \
+            layer L (an index built with --contexts): tokens the heads treat alike, as exBERT's \
+            search with heads selected. Special tokens are never matched. --json prints \
+            {"matches": [{"sentence", "position", "token", "cosine", …}]}, best first.
             """
     )
     @OptionGroup var options: ModelOptions
@@ -210,11 +259,19 @@ struct CorpusSearchCommand: ParsableCommand {
         help: ArgumentHelp(
             "Search the layer's FAISS index (corpus ann) instead of every vector.", valueName: "hnsw|ivf"))
     var approximate: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Compare the outputs of these heads of layer L (from 1), not hidden states.", valueName: "H,…"))
+    var heads: String?
     @Flag(name: .long, help: "Print JSON.") var json = false
     @Argument(help: "The text holding the query token.") var text: String
 
     struct Output: Encodable {
-        struct Query: Encodable { let text: String, token: String, position: Int, layer: Int }
+        struct Query: Encodable {
+            let text: String, token: String, position: Int, layer: Int
+            let heads: [Int]?
+        }
         let query: Query
         let matches: [CorpusMatch]
         let tags: [String: [String: Int]]
@@ -235,16 +292,22 @@ struct CorpusSearchCommand: ParsableCommand {
             guard !e.isSpecial(token) else {
                 throw CommandError("token \(token) is \(e.tokens[token]), a special token; pick a word's piece")
             }
-            guard idx.meta.layers.contains(layer) else {
+            let chosen = try heads.map { try parseHeads($0, count: model.encoder.config.numHeads) }
+            guard chosen != nil || idx.meta.layers.contains(layer) else {
                 throw CommandError(
                     "layer \(layer) is not in this index (it holds \(idx.meta.layers.map(String.init).joined(separator: ", ")))"
                 )
             }
-            let trace = try model.encoder.forward(ids: e.ids, typeIds: e.typeIds)
-            let query = Array(trace.hiddenState(layer: layer, token: token))
+            let query =
+                try chosen == nil
+                ? Array(model.encoder.forward(ids: e.ids, typeIds: e.typeIds).hiddenState(layer: layer, token: token))
+                : model.encoder.headContext(ids: e.ids, typeIds: e.typeIds, layer: layer, token: token)
             let clock = ContinuousClock(), t0 = clock.now
             let found: [(row: Int, cosine: Float)]
-            if let approximate {
+            if let chosen {
+                guard approximate == nil else { throw CommandError("--heads searches exactly; drop --approximate") }
+                found = try idx.nearest(query, heads: chosen.map { $0 - 1 }, layer: layer, top: top)
+            } else if let approximate {
                 guard let kind = ApproximateIndex.Kind(rawValue: approximate) else {
                     throw CommandError("--approximate is hnsw or ivf, not \"\(approximate)\"")
                 }
@@ -259,21 +322,25 @@ struct CorpusSearchCommand: ParsableCommand {
                 print(
                     JSONOutput.string(
                         Output(
-                            query: .init(text: text, token: e.tokens[token], position: token, layer: layer),
+                            query: .init(
+                                text: text, token: e.tokens[token], position: token, layer: layer, heads: chosen),
                             matches: matches, tags: tags)))
                 return
             }
+            let by =
+                chosen.map { " by head\($0.count > 1 ? "s" : "") \($0.map(String.init).joined(separator: ","))" } ?? ""
             printText(
-                "nearest to \"\(e.tokens[token])\" (position \(token)) at layer \(layer), of \(idx.tokenCount) tokens (\(String(format: "%.0f", ms)) ms):"
+                "nearest to \"\(e.tokens[token])\" (position \(token)) at layer \(layer)\(by), of \(idx.tokenCount) tokens (\(String(format: "%.0f", ms)) ms):"
             )
             for (i, m) in matches.enumerated() {
                 printText(
                     String(format: "%3d  %.4f  %6d:%-3d  ", i + 1, m.cosine, m.sentence, m.position)
                         + m.context(width: 72))
             }
+            let silver = matches.contains { $0.tagSource == "silver" } ? " (silver, from probes)" : ""
             for (name, counts) in tags.sorted(by: { $0.key < $1.key }) {
                 let line = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }
-                printText("\(name): " + line.joined(separator: " · "))
+                printText("\(name)\(silver): " + line.joined(separator: " · "))
             }
         }
     }
@@ -313,6 +380,15 @@ struct CorpusInfoCommand: ParsableCommand {
             printText("\(idx.files.database.path): \(m.totalRows) rows, \(idx.tokenCount) tokens")
             printText("model: \(m.model) (key \(m.modelKey)), width \(m.width)")
             printText("layers: \(m.layers.map(String.init).joined(separator: ", ")) (0 = the embedding output)")
+            if let c = m.contextLayers, let h = m.heads {
+                printText(
+                    "head contexts: layers \(c.map(String.init).joined(separator: ", ")), \(h) heads of \(m.width / max(1, h)) (corpus search --heads)"
+                )
+            }
+            for (task, how) in (m.silver ?? [:]).sorted(by: { $0.key < $1.key }) {
+                printText("silver \(task) tags: \(how) (rows without gold tags)")
+            }
+            if let c = m.classifier { printText("classifier: \(c) (\((m.classes ?? []).joined(separator: ", ")))") }
             for f in m.inputs { printText("input: \(f.name) (\(f.format), \(f.rows) rows, hash \(f.hash))") }
         }
     }

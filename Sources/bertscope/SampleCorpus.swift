@@ -7,7 +7,8 @@ import Session
 
 /// `--corpus probing`: the probing set's dev file (500 Austen sentences with gold parts of
 /// speech, Samples/probing/dev.conllu), indexed for the loaded model on first use and kept in
-/// the cache, so a class can open the corpus views with no file of its own.
+/// the cache, so a class can open the corpus views with no file of its own. Head outputs are
+/// stored too (`corpus index --contexts`).
 enum SampleCorpus {
     static let name = "probing"
 
@@ -23,9 +24,12 @@ enum SampleCorpus {
         if (try? CorpusIndex(files: IndexFiles(directory: dir))) != nil { return dir.path }
         let (rows, inputs) = try readCorpus([dev.path], format: .conllu, columns: .standard, columnSpec: nil)
         let c = model.encoder.config
-        let meta = IndexMeta(
-            model: model.name, modelKey: corpusModelKey(model), layers: try parseLayers(nil, count: c.numLayers),
+        let layers = try parseLayers(nil, count: c.numLayers)
+        var meta = IndexMeta(
+            model: model.name, modelKey: corpusModelKey(model), layers: layers,
             width: c.hiddenSize, maxTokens: c.maxTokens, inputs: inputs, totalRows: rows.count)
+        // The heads' outputs too, so `a` (match by a head) works on the ready example.
+        (meta.contextLayers, meta.heads) = (layers.filter { $0 >= 1 }, c.numHeads)
         let started = Date()
         _ = try CorpusIndexer(encoder: model.encoder, tokenizer: model.tokenizer, files: IndexFiles(directory: dir))
             .run(rows, meta: meta, restart: true) { p in

@@ -49,6 +49,23 @@ import Tokenizers
 
     static func norm(_ v: [Float]) -> Float { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
 
+    /// What `corpus index --contexts` stores and `--heads` compares: every head's context, heads side
+    /// by side, equal to transformers' (ModernBERT's own path has no goldens here: its views refuse).
+    @Test(arguments: models)
+    func headContextsMatchTransformers(model: String) throws {
+        let (encoder, e, _, g) = try Self.load(model)
+        let c = encoder.config, n = e.count, d = c.hiddenSize
+        let context = try g.values("context")
+        for l in 0..<c.numLayers {
+            for i in [0, n / 2, n - 1] {
+                let got = try encoder.headContext(ids: e.ids, typeIds: e.typeIds, layer: l + 1, token: i)
+                Self.close(
+                    got, Array(context[((l * n + i) * d)..<((l * n + i + 1) * d)]), "\(model) L\(l + 1) token \(i)")
+            }
+        }
+        #expect(throws: EncoderError.self) { try encoder.headContext(ids: e.ids, typeIds: nil, layer: 0, token: 0) }
+    }
+
     @Test(arguments: models)
     func theArithmeticMatchesTransformers(model: String) throws {
         let (encoder, e, trace, g) = try Self.load(model)

@@ -34,17 +34,22 @@ import Tokenizers
         }
     }
 
-    static func meta(_ m: Model, layers: [Int] = [0, 1, 2], rows: Int, shard: Int = 1, of shards: Int = 1) -> IndexMeta
-    {
-        IndexMeta(
+    static func meta(
+        _ m: Model, layers: [Int] = [0, 1, 2], rows: Int, shard: Int = 1, of shards: Int = 1, contexts: [Int]? = nil
+    ) -> IndexMeta {
+        var meta = IndexMeta(
             model: "tiny", modelKey: "k", layers: layers, width: m.encoder.config.hiddenSize,
             maxTokens: m.encoder.config.maxTokens,
             inputs: [.init(name: "c.txt", hash: "h", format: "text", rows: rows)],
             totalRows: rows, shard: shard, shards: shards)
+        if let contexts { (meta.contextLayers, meta.heads) = (contexts, m.encoder.config.numHeads) }
+        return meta
     }
 
-    static func build(_ m: Model, _ dir: URL, rows: [IndexRow], layers: [Int] = [0, 1, 2], chunk: Int = 3) throws {
-        let meta = meta(m, layers: layers, rows: rows.count)
+    static func build(
+        _ m: Model, _ dir: URL, rows: [IndexRow], layers: [Int] = [0, 1, 2], chunk: Int = 3, contexts: [Int]? = nil
+    ) throws {
+        let meta = meta(m, layers: layers, rows: rows.count, contexts: contexts)
         _ = try CorpusIndexer(
             encoder: m.encoder, tokenizer: m.tokenizer, files: IndexFiles(directory: dir), chunkRows: chunk
         )
@@ -86,9 +91,9 @@ import Tokenizers
         let one = try temporaryDirectory(), parts = try temporaryDirectory()
         defer { for d in [one, parts] { try? FileManager.default.removeItem(at: d) } }
         let rows = Self.rows(pairs: true)
-        try Self.build(m, one, rows: rows)
+        try Self.build(m, one, rows: rows, contexts: [1, 2])
         for k in 1...3 {
-            let meta = Self.meta(m, rows: rows.count, shard: k, of: 3)
+            let meta = Self.meta(m, rows: rows.count, shard: k, of: 3, contexts: [1, 2])
             _ = try CorpusIndexer(
                 encoder: m.encoder, tokenizer: m.tokenizer, files: IndexFiles(directory: parts, shard: k, of: 3),
                 chunkRows: 2
@@ -264,9 +269,9 @@ import Tokenizers
             }
             #expect(try read(a) == read(b), "\(table) differs")
         }
-        for layer in x.meta.layers {
-            let p = { (u: URL) in try Data(contentsOf: IndexFiles(directory: u).vectors(layer: layer)) }
-            #expect(try p(a) == p(b), "layer \(layer) vectors differ")
+        for m in x.meta.stored {
+            let p = { (u: URL) in try Data(contentsOf: IndexFiles(directory: u).vectors(m)) }
+            #expect(try p(a) == p(b), "\(m.name) vectors differ")
         }
     }
 }

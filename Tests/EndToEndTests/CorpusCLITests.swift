@@ -56,6 +56,76 @@ import TestSupport
         #expect(info.stdout.contains("5 rows") && info.stdout.contains("layers: 0, 2"))
     }
 
+    /// `--contexts` stores the heads' outputs; `--heads` searches by them (JSON names the heads), and
+    /// an index without them, a head outside the model or --approximate with --heads are one-line errors.
+    @Test func headsSearchByTheirOutputs() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("c.txt")
+        try Data((Self.lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+        let plain = dir.appendingPathComponent("plain").path, heads = dir.appendingPathComponent("heads").path
+        #expect(try run(["corpus", "index", "--model", tiny, "--out", plain, "--layers", "2", file.path]).status == 0)
+        let built = try run([
+            "corpus", "index", "--model", tiny, "--out", heads, "--layers", "0,2", "--contexts", file.path,
+        ])
+        #expect(built.status == 0, "\(built.stderr)")
+        let info = try run(["corpus", "info", "--index", heads])
+        #expect(info.stdout.contains("head contexts: layers 2,"), "\(info.stdout)")
+        let search = ["corpus", "search", "--model", tiny, "--layer", "2", "--token", "2", "--top", "5"]
+        let r = try run(search + ["--index", heads, "--heads", "2,1", "--json", "the dog"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect((o["query"] as? [String: Any])?["heads"] as? [Int] == [1, 2])
+        let cosines = try #require(o["matches"] as? [[String: Any]]).compactMap { $0["cosine"] as? Double }
+        #expect(cosines.count == 5 && cosines == cosines.sorted(by: >))
+        let refused = try run(search + ["--index", plain, "--heads", "1", "the dog"])
+        #expect(refused.status == 1 && refused.stderr.contains("corpus index --contexts"), "\(refused.stderr)")
+        let outside = try run(search + ["--index", heads, "--heads", "99", "the dog"])
+        #expect(outside.status != 0 && outside.stderr.contains("--heads takes heads 1…"), "\(outside.stderr)")
+        let approx = try run(search + ["--index", heads, "--heads", "1", "--approximate", "hnsw", "the dog"])
+        #expect(approx.status != 0 && approx.stderr.contains("--heads searches exactly"), "\(approx.stderr)")
+        let noLayer0 = try run([
+            "corpus", "index", "--model", tiny, "--out", dir.appendingPathComponent("x").path, "--layers", "0",
+            "--contexts", file.path,
+        ])
+        #expect(noLayer0.status != 0 && noLayer0.stderr.contains("--contexts stores layers from 1"))
+    }
+
+    /// `--silver` needs cached probes (said how to train them), then tags plain text with them, and
+    /// search and info say the tags are silver.
+    @Test func silverTagsComeFromTheCachedProbes() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CACHE_HOME"] = dir.appendingPathComponent("cache").path
+        let file = dir.appendingPathComponent("c.txt")
+        try Data((Self.lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+        let out = dir.appendingPathComponent("idx").path
+        let index = [try bertscopeBinary(), "corpus", "index", "--model", tiny, "--out", out, "--silver", file.path]
+        let missing = try runProcess(index, environment: env)
+        #expect(
+            missing.status == 1 && missing.stderr.contains("bertscope probe --task all --model"), "\(missing.stderr)")
+        let trained = try runProcess(
+            [try bertscopeBinary(), "probe", "--model", tiny, "--task", "upos", "--max-sentences", "80"],
+            environment: env)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let built = try runProcess(index, environment: env)
+        #expect(built.status == 0, "\(built.stderr)")
+        let info = try run(["corpus", "info", "--index", out])
+        #expect(info.stdout.contains("silver upos tags: layer "), "\(info.stdout)")
+        let r = try run([
+            "corpus", "search", "--model", tiny, "--index", out, "--layer", "3", "--token", "2", "--json", "the dog",
+        ])
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let matches = try #require(o["matches"] as? [[String: Any]])
+        #expect(!matches.isEmpty && matches.allSatisfy { $0["tag_source"] as? String == "silver" })
+        #expect(matches.allSatisfy { (($0["tags"] as? [String: String])?["upos"]).map { !$0.isEmpty } == true })
+        let text = try run([
+            "corpus", "search", "--model", tiny, "--index", out, "--layer", "3", "--token", "2", "the dog",
+        ])
+        #expect(text.stdout.contains("upos (silver, from probes): "), "\(text.stdout)")
+    }
+
     @Test func badRowsAreNamedAndTheRestIndexed() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

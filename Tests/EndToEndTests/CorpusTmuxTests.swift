@@ -14,7 +14,8 @@ import TestSupport
         try Data("the cat sat on the mat\na dog and the cat\nzebra on the mat the end\n".utf8).write(to: file)
         let index = dir.appendingPathComponent("idx").path
         let built = try runProcess([
-            try bertscopeBinary(), "corpus", "index", "--model", tiny, "--out", index, "--layers", "0,3", file.path,
+            try bertscopeBinary(), "corpus", "index", "--model", tiny, "--out", index, "--layers", "0,3", "--contexts",
+            file.path,
         ])
         #expect(built.status == 0, "\(built.stderr)")
         let t = try Tmux.bertscope(
@@ -37,6 +38,17 @@ import TestSupport
         try t.waitFor("the match as the typed sentence") {
             $0.contains("A ▸  the cat sat on the mat") && $0.contains("\"the\" (1) at layer [emb]")
                 && $0.contains("corpus sentence 0 (c.txt:1)")
+        }
+        // By a head's output (exBERT): only layer 3's are stored, so the search moves there.
+        try t.send("a")
+        try t.waitFor("matching by head 1") {
+            $0.contains("\"the\" (1) by head 1's output at layer [L3]") && $0.contains("▶ ")
+        }
+        try t.send(".")
+        try t.waitFor("matching by head 2") { $0.contains("by head 2's output at layer [L3]") && $0.contains("▶ ") }
+        try t.send("a")
+        try t.waitFor("matching by hidden states again, at the layer chosen before") {
+            $0.contains("\"the\" (1) at layer [emb] L3")
         }
         // The projector: every corpus token of the layer on two principal axes, a cursor, Enter opens.
         try t.send("p")

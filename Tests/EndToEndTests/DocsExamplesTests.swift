@@ -23,6 +23,13 @@ import TestSupport
         "bertscope tour --check my-lesson": "my-lesson is a placeholder",
         // Joins the shards the `parallel` line above it writes (CorpusCLITests merges real shards).
         "bertscope corpus merge idx": "needs the shards of the line before",
+        // Trains four probe sets over 6,500 sentences (minutes in a debug build; CorpusCLITests trains one on 80).
+        "bertscope probe --task all": "minutes of training",
+        // Needs the probes of the line above (CorpusCLITests indexes with --silver through the binary).
+        "bertscope corpus index --silver --out my-index my-text.txt": "needs the probes of the line before",
+        // Searches the index the line above builds (CorpusCLITests searches by heads through the binary).
+        "bertscope corpus search --index austen-index --layer 3 --heads 1,5 --token 2 \"She said that he was ill.\"":
+            "needs the index of the line before",
     ]
 
     static let examples: [DocExample] = DocExample.all()

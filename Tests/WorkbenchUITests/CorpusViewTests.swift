@@ -41,6 +41,9 @@ import TextCells
     @Test func framesAtTheSizesPeopleUse() {
         FrameGoldenTests().expectGolden("corpus-80x24", frame(Self.view(), 80, 24))
         FrameGoldenTests().expectGolden("corpus-160x48", frame(Self.view(selected: 4), 160, 48))
+        var byHead = Self.view(selected: 2)
+        (byHead.head, byHead.layers, byHead.silverTags) = (4, [3, 6], true)
+        FrameGoldenTests().expectGolden("corpus-by-head-80x24", frame(byHead, 80, 24))
         var none = Self.view()
         none.index = nil
         none.status = .noIndex
@@ -133,6 +136,33 @@ import TextCells
         #expect(ProbingPane.noCorpusMatches(s, withIndex) == "nothing on screen to open")
         s.probing.corpusProjection = true
         #expect(s.context == .projector && Context.projector.chain.prefix(3) == [.projector, .corpus, .probing])
+    }
+
+    /// `a` matches by the attention pane's head, `,` `.` change it (the attention pane follows, at
+    /// the layer searched), `[` `]` step through the layers whose head outputs are stored.
+    @Test func matchingByAHeadStepsHeadsAndTheLayersWithHeadOutputs() {
+        var s = ViewFixtures.state(.probing)
+        s.probing.corpus = true
+        s.attention.head = 5
+        var e = Extent(layers: 6, heads: 12)
+        e.corpusLayers = [0, 3, 6]
+        func press(_ k: Key) { s = Update.update(s, k, FrameFacts(extent: e)).0 }
+        #expect(ProbingPane.noHeadOutputs(s, e)?.contains("corpus index --contexts") == true)
+        press(.char("a"))
+        #expect(s.probing.corpusHead == nil, "no head outputs stored: a refuses")
+        e.corpusHeadLayers = [3, 6]
+        #expect(ProbingPane.notByHead(s, e) == "a matches by a head first")
+        press(.char("a"))
+        #expect(s.probing.corpusHead == 5)
+        press(.char("."))
+        #expect(s.probing.corpusHead == 6 && s.attention.head == 6 && s.attention.layer == 5)
+        press(.char("]"))
+        #expect(s.probing.corpusLevel(in: s.probing.corpusSteps(layers: [0, 3, 6], headLayers: [3, 6])) == 3)
+        for _ in 0..<7 { press(.char(",")) }
+        #expect(s.probing.corpusHead == 11 && s.attention.head == 11 && s.attention.layer == 2, "wraps below 0")
+        press(.char("a"))
+        #expect(
+            s.probing.corpusHead == nil && s.probing.corpusSteps(layers: [0, 3, 6], headLayers: [3, 6]) == [0, 3, 6])
     }
 
     /// The projector's keys move its cursor within the plot; the corpus view's keys still apply under it.

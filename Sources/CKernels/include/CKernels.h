@@ -106,6 +106,9 @@ void bs_to_half(const float *x, uint16_t *h, size_t n);
 void bs_from_half(const uint16_t *h, float *x, size_t n);
 // For each of `rows` binary16 rows m (rows, d): dot[r] = q · m[r], norm2[r] = m[r] · m[r].
 void bs_half_dot_rows(const uint16_t *m, int rows, int d, const float *q, float *dot, float *norm2);
+// The same over columns [offset, offset + width) of rows `stride` apart; q holds `width` values.
+void bs_half_dot_rows_span(const uint16_t *m, int rows, int stride, int offset, int width, const float *q, float *dot,
+                           float *norm2);
 
 // 1 when the AVX2+FMA paths are in use (for `bench` to report).
 int bs_uses_avx2(void);

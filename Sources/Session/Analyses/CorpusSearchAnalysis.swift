@@ -7,10 +7,14 @@ extension AnalysisKind {
     public static let corpusSearch = AnalysisKind("corpusSearch")
 }
 
-/// Which token of the input, at which layer (0 = the embedding output), and how many matches.
+/// Which token of the input, at which layer (0 = the embedding output), and how many matches;
+/// with `head` (from 0), matched by that head's output at the layer instead of the hidden state.
 public struct CorpusSearchRequest: Hashable, Sendable {
     public var position: Int, layer: Int, top: Int
-    public init(position: Int, layer: Int, top: Int) { self.position = position; self.layer = layer; self.top = top }
+    public var head: Int?
+    public init(position: Int, layer: Int, top: Int, head: Int? = nil) {
+        self.position = position; self.layer = layer; self.top = top; self.head = head
+    }
 }
 
 /// The nearest corpus tokens, best first, or why there are none.
@@ -39,8 +43,15 @@ extension SessionAnalysis {
             if out.error == nil, let t = r.trace {
                 let start = DispatchTime.now().uptimeNanoseconds
                 do {
-                    out.matches = try index.search(
-                        Array(t.hiddenState(layer: ask.layer, token: ask.position)), layer: ask.layer, top: ask.top)
+                    if let head = ask.head {
+                        let e = r.encoding
+                        let query = try s.model.encoder.headContext(
+                            ids: e.ids, typeIds: e.typeIds, layer: ask.layer, token: ask.position)
+                        out.matches = try index.search(query, heads: [head], layer: ask.layer, top: ask.top)
+                    } else {
+                        out.matches = try index.search(
+                            Array(t.hiddenState(layer: ask.layer, token: ask.position)), layer: ask.layer, top: ask.top)
+                    }
                 } catch {
                     out.error = "\(error)"
                 }
@@ -64,6 +75,15 @@ extension SessionAnalysis {
         }
         if r.encoding.isSpecial(ask.position) {
             return "\(r.encoding.tokens[ask.position]) is a special token (an index holds none): select a word's piece"
+        }
+        if ask.head != nil {
+            guard index.contextLayers.contains(ask.layer), ask.layer <= t.layers else {
+                let held = index.contextLayers.map(String.init).joined(separator: ", ")
+                return held.isEmpty
+                    ? "the index stores no head outputs: build it with corpus index --contexts"
+                    : "layer \(ask.layer)'s head outputs are not in the index (it holds layers \(held))"
+            }
+            return nil
         }
         guard index.layers.contains(ask.layer), ask.layer <= t.layers else {
             return

@@ -32,6 +32,7 @@ extension Workbench {
         e.plainScores = !facts.relativeAttention
         e.headDim = r?.arithmetic?.head?.headDim ?? max(1, facts.hiddenSize / max(1, facts.heads))
         e.corpusLayers = session.corpus?.layers ?? []
+        e.corpusHeadLayers = session.corpus?.contextLayers ?? []
         if let d = r?.corpusDataset?.dataset {
             e.datasetClasses = d.classes.count
             e.datasetRows = deriver.datasetView(r!, state.probing)?.rows.count ?? 0

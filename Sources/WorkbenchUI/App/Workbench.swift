@@ -109,9 +109,12 @@ public final class Workbench {
             input.comparisonLayers = other
         }
         if state.attention.overview { input.requests[.headEntropies] = AnalysisRequest(true) }
-        if state.probing.corpus, let index = session.corpus, let level = state.probing.corpusLevel(in: index.layers) {
+        let steps = session.corpus.map { state.probing.corpusSteps(layers: $0.layers, headLayers: $0.contextLayers) }
+        if state.probing.corpus, let steps, let level = state.probing.corpusLevel(in: steps) {
             input.requests[.corpusSearch] = AnalysisRequest(
-                CorpusSearchRequest(position: state.tokens.selected, layer: level, top: Self.corpusMatches))
+                CorpusSearchRequest(
+                    position: state.tokens.selected, layer: level, top: Self.corpusMatches,
+                    head: state.probing.corpusHead))
             if state.probing.dataset { input.requests[.corpusDataset] = AnalysisRequest(true) }
             if state.probing.corpusProjection {
                 input.requests[.corpusProjection] = AnalysisRequest(

@@ -34,10 +34,13 @@ public struct CorpusView: Equatable, Sendable {
     public var layers: [Int], layer: Int
     /// The query token as typed and its position.
     public var query: String, position: Int
+    /// Matching by this head's output (from 0) at the layer, not the hidden state.
+    public var head: Int?
     public var matches: [Match]
     public var selected: Int
-    /// Part-of-speech counts of the matches, most first.
+    /// Part-of-speech counts of the matches, most first; `silverTags` when probes gave some of them.
     public var tags: [(String, Int)]
+    public var silverTags = false
     public var milliseconds: Double?
     public var status: Status
     /// The projector, when it is open (`p`) and computed; `projecting` while it is asked.
@@ -57,9 +60,9 @@ public struct CorpusView: Equatable, Sendable {
     }
 
     public static func == (a: CorpusView, b: CorpusView) -> Bool {
-        a.index == b.index && a.layers == b.layers && a.layer == b.layer && a.query == b.query
+        a.index == b.index && a.layers == b.layers && a.layer == b.layer && a.query == b.query && a.head == b.head
             && a.position == b.position && a.matches == b.matches && a.selected == b.selected
-            && a.tags.map(\.0) == b.tags.map(\.0) && a.tags.map(\.1) == b.tags.map(\.1)
+            && a.tags.map(\.0) == b.tags.map(\.0) && a.tags.map(\.1) == b.tags.map(\.1) && a.silverTags == b.silverTags
             && a.milliseconds == b.milliseconds && a.status == b.status && a.scatter == b.scatter
             && a.projecting == b.projecting
             && a.dataset == b.dataset && a.readingDataset == b.readingDataset
@@ -72,13 +75,14 @@ extension CorpusView {
         _ r: EncodeResult, _ s: ProbingState, selected position: Int, index: (any CorpusSearching)?,
         query: String, dataset: DatasetView? = nil
     ) {
-        guard let index, let level = s.corpusLevel(in: index.layers) else {
+        let steps = index.map { s.corpusSteps(layers: $0.layers, headLayers: $0.contextLayers) } ?? []
+        guard let index, let level = s.corpusLevel(in: steps) else {
             self.init(index: nil, layers: [], layer: 0, query: query, position: position, status: .noIndex)
             return
         }
         let summary = "\(index.name) · \(grouped(index.rowCount)) rows · \(grouped(index.tokenCount)) tokens"
-        self.init(
-            index: summary, layers: index.layers, layer: level, query: query, position: position, status: .searching)
+        self.init(index: summary, layers: steps, layer: level, query: query, position: position, status: .searching)
+        head = s.corpusHead
         if s.dataset {
             readingDataset = true
             if let e = r.corpusDataset?.error { status = .problem(e); return }
@@ -91,13 +95,16 @@ extension CorpusView {
             projector(r, s, index: index)
             return
         }
-        guard let out = r.corpusSearch, out.request.layer == level, out.request.position == position else { return }
+        guard let out = r.corpusSearch, out.request.layer == level, out.request.position == position,
+            out.request.head == s.corpusHead
+        else { return }
         if let e = out.error { status = .problem(e); return }
         matches = out.matches.map(Self.match)
         selected = max(0, min(matches.count - 1, s.corpusMatch))
         var counts: [String: Int] = [:]
         for m in out.matches { if let t = m.tags["upos"] { counts[t, default: 0] += 1 } }
         tags = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) }
+        silverTags = out.matches.contains { $0.tagSource == "silver" }
         milliseconds = out.milliseconds
         status = .ready
     }

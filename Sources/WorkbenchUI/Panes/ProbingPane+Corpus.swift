@@ -48,7 +48,9 @@ extension ProbingPane {
     /// `"bank" (6) at layer emb L3 [L6]  21 ms`: the query token and the index's layers, the searched one bracketed.
     private static func drawQueryLine(_ v: CorpusView, _ r: Rect, _ c: inout Canvas) {
         let t = c.theme
-        var x = c.put("\"\(v.query)\" (\(v.position)) at layer ", x: r.x, y: r.y, t.style(.foreground), clip: r)
+        var x = c.put("\"\(v.query)\" (\(v.position)) ", x: r.x, y: r.y, t.style(.foreground), clip: r)
+        if let h = v.head { x = c.put("by head \(h + 1)'s output ", x: x, y: r.y, t.style(.accent, [.bold]), clip: r) }
+        x = c.put("at layer ", x: x, y: r.y, t.style(.foreground), clip: r)
         for (k, l) in v.layers.enumerated() {
             let name = l == 0 ? "emb" : "L\(l)"
             x = c.put(
@@ -64,7 +66,7 @@ extension ProbingPane {
         let histogram =
             v.tags.isEmpty || r.height < 3
             ? nil
-            : "UPOS of these \(v.matches.count): "
+            : "UPOS\(v.silverTags ? " (silver, from probes)" : "") of these \(v.matches.count): "
                 + v.tags.prefix(6).map { "\($0.0) \($0.1)" }.joined(separator: " · ")
         let rows = r.height - (histogram == nil ? 0 : 1)
         let tagWidth = v.matches.contains { $0.tag != nil } ? 6 : 0

@@ -24,11 +24,20 @@ extension ProbingPane {
 
     static let corpusBindings: [Binding] = [
         .state([.char("[")], .corpus, "the previous layer the index stores") { s, e in
-            s.probing.corpusLayer = stepped(s.probing.corpusLevel(in: e.corpusLayers), -1, e.corpusLayers)
+            stepLayer(&s, e, -1)
         }.unless(noIndex).hint("layer"),
         .state([.char("]")], .corpus, "the next layer the index stores") { s, e in
-            s.probing.corpusLayer = stepped(s.probing.corpusLevel(in: e.corpusLayers), 1, e.corpusLayers)
+            stepLayer(&s, e, 1)
         }.unless(noIndex).hint("layer"),
+        .state([.char("a")], .corpus, "match by an attention head's output (exBERT) or by the hidden state") { s, e in
+            s.probing.corpusHead = s.probing.corpusHead == nil ? max(0, min(e.heads - 1, s.attention.head)) : nil
+        }.unless(noHeadOutputs).hint("by head"),
+        .state([.char(",")], .corpus, "matching by a head: the previous head (the attention pane follows)") { s, e in
+            stepHead(&s, e, -1)
+        }.unless(notByHead),
+        .state([.char(".")], .corpus, "matching by a head: the next head (the attention pane follows)") { s, e in
+            stepHead(&s, e, 1)
+        }.unless(notByHead).hint("head"),
         .state([.up, .char("k")], .corpus, "previous match") { s, e in
             s.probing.corpusMatch = clamped(s.probing.corpusMatch - 1, e.corpusMatches)
         }.unless(noCorpusMatches),
@@ -104,6 +113,30 @@ extension ProbingPane {
 
     @Sendable static func noIndex(_ s: WorkbenchState, _ e: Extent) -> String? {
         e.corpusLayers.isEmpty ? "no corpus index: start with bertscope --corpus DIR" : nil
+    }
+
+    @Sendable static func noHeadOutputs(_ s: WorkbenchState, _ e: Extent) -> String? {
+        noIndex(s, e)
+            ?? (e.corpusHeadLayers.isEmpty
+                ? "this index stores no head outputs: build it with corpus index --contexts" : nil)
+    }
+
+    @Sendable static func notByHead(_ s: WorkbenchState, _ e: Extent) -> String? {
+        noHeadOutputs(s, e) ?? (s.probing.corpusHead == nil ? "a matches by a head first" : nil)
+    }
+
+    static func stepLayer(_ s: inout WorkbenchState, _ e: Extent, _ delta: Int) {
+        let steps = s.probing.corpusSteps(layers: e.corpusLayers, headLayers: e.corpusHeadLayers)
+        s.probing.corpusLayer = stepped(s.probing.corpusLevel(in: steps), delta, steps)
+    }
+
+    /// The head matched by moves (wrapping), and the attention pane shows it with its layer.
+    static func stepHead(_ s: inout WorkbenchState, _ e: Extent, _ delta: Int) {
+        let h = max(1, e.heads)
+        s.probing.corpusHead = (((s.probing.corpusHead ?? 0) + delta) % h + h) % h
+        s.attention.head = s.probing.corpusHead ?? 0
+        let steps = s.probing.corpusSteps(layers: e.corpusLayers, headLayers: e.corpusHeadLayers)
+        if let level = s.probing.corpusLevel(in: steps), level >= 1 { s.attention.layer = level - 1 }
     }
 
     @Sendable static func noCorpusMatches(_ s: WorkbenchState, _ e: Extent) -> String? {

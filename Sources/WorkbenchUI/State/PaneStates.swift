@@ -125,6 +125,8 @@ public struct ProbingState: Equatable, Sendable {
     public var corpusLayer: Int?
     /// The highlighted match (Enter opens its sentence).
     public var corpusMatch = 0
+    /// Matching by this attention head's output (from 0) at the layer, not the hidden state (`a`).
+    public var corpusHead: Int?
     /// The corpus view's projector (`p`): the layer's tokens on two principal axes, and its
     /// cursor as fractions of the plot's width and height (0…1, top left 0, 0).
     public var corpusProjection = false
@@ -138,6 +140,12 @@ public struct ProbingState: Equatable, Sendable {
     /// `:filter WORD`: only rows whose text contains it (case-insensitive).
     public var datasetWord: String?
     public init() {}
+
+    /// The layers the corpus view steps through: the index's, or those whose head outputs it
+    /// stores while matching by a head (the index's when it stores none: the search says so).
+    public func corpusSteps(layers: [Int], headLayers: [Int]) -> [Int] {
+        corpusHead == nil || headLayers.isEmpty ? layers : headLayers
+    }
 
     /// `corpusLayer` among `stored` (the nearest stored one), else the last; nil without layers.
     public func corpusLevel(in stored: [Int]) -> Int? {
