@@ -7,47 +7,107 @@ extension CorpusIndex {
     /// Rows converted from half precision at a time while the covariance is summed.
     static let projectionChunk = 4_096
 
-    /// PCA of every stored row of `layer`: the covariance summed exactly (in double, through our
-    /// GEMM a chunk at a time), its top two eigenvectors by subspace iteration, every row projected.
-    public func projection(layer: Int) throws -> CorpusProjection {
-        if let p = cachedProjection(layer) { return p }
+    /// Fills `count` points from `start` (float rows of the index's width) into the buffer.
+    typealias RowSource = (_ start: Int, _ count: Int, _ into: UnsafeMutablePointer<Float>) -> Void
+
+    /// PCA of every point of `layer` (each stored token row, or each sentence's mean): the
+    /// covariance summed exactly (in double, through our GEMM a chunk at a time), its top two
+    /// eigenvectors by subspace iteration, every point projected. Nothing the corpus's size is held
+    /// but the points themselves.
+    public func projection(layer: Int, unit: ProjectionUnit = .tokens) throws -> CorpusProjection {
+        if let p = cachedProjection(layer, unit) { return p }
         guard let m = matrix(layer) else {
             throw CorpusError(
                 "layer \(layer) is not in this index (it holds \(meta.layers.map(String.init).joined(separator: ", ")))"
             )
         }
-        guard let base = m.base, m.rows > 1 else { throw CorpusError("the index holds too few tokens to project") }
-        let (mean, covariance) = Self.moments(base, rows: m.rows, d: m.width)
-        let (axes, values) = PrincipalAxes.top2(covariance, d: m.width)
-        let total = (0..<m.width).reduce(0.0) { $0 + covariance[$1 * m.width + $1] }
-        var points = [Float](repeating: 0, count: 2 * m.rows)
-        var row = [Float](repeating: 0, count: m.width)
-        for r in 0..<m.rows {
-            bs_from_half(base + r * m.width, &row, m.width)
-            var x: Float = 0, y: Float = 0
-            for i in 0..<m.width {
-                let c = row[i] - mean[i]
-                x += c * axes[i]
-                y += c * axes[m.width + i]
-            }
-            points[2 * r] = x
-            points[2 * r + 1] = y
+        guard let base = m.base else { throw CorpusError("the index holds too few tokens to project") }
+        let d = m.width
+        var firstRows: [Int] = []
+        let n: Int, source: RowSource
+        switch unit {
+        case .tokens:
+            n = m.rows
+            source = { start, count, out in bs_from_half(base + start * d, out, count * d) }
+        case .sentences:
+            let spans = try sentenceSpans()
+            firstRows = spans.map(\.first)
+            n = spans.count
+            source = { start, count, out in Self.means(base, d: d, spans: spans[start..<(start + count)], into: out) }
         }
+        guard n > 1 else { throw CorpusError("the index holds too few \(unit.rawValue) to project") }
+        let (mean, covariance) = Self.moments(source, rows: n, d: d)
+        let (axes, values) = PrincipalAxes.top2(covariance, d: d)
+        let total = (0..<d).reduce(0.0) { $0 + covariance[$1 * d + $1] }
         let p = CorpusProjection(
-            layer: layer, axes: axes, mean: mean, points: points,
-            explained: values.map { Float(total > 0 ? $0 / total : 0) })
+            layer: layer, unit: unit, axes: axes, mean: mean, points: Self.project(source, rows: n, d: d, mean, axes),
+            firstRows: firstRows, explained: values.map { Float(total > 0 ? $0 / total : 0) })
         keepProjection(p)
         return p
     }
 
-    /// The mean (float) and covariance (double, d × d) of `rows` binary16 rows.
-    static func moments(_ base: UnsafePointer<UInt16>, rows n: Int, d: Int) -> ([Float], [Double]) {
+    /// Each point on the two axes, a chunk of rows at a time.
+    static func project(_ source: RowSource, rows n: Int, d: Int, _ mean: [Float], _ axes: [Float]) -> [Float] {
+        var points = [Float](repeating: 0, count: 2 * n)
+        var chunk = [Float](repeating: 0, count: min(n, projectionChunk) * d)
+        for start in Swift.stride(from: 0, to: n, by: projectionChunk) {
+            let rows = min(projectionChunk, n - start)
+            chunk.withUnsafeMutableBufferPointer { source(start, rows, $0.baseAddress!) }
+            for r in 0..<rows {
+                var x: Float = 0, y: Float = 0
+                for i in 0..<d {
+                    let c = chunk[r * d + i] - mean[i]
+                    x += c * axes[i]
+                    y += c * axes[d + i]
+                }
+                points[2 * (start + r)] = x
+                points[2 * (start + r) + 1] = y
+            }
+        }
+        return points
+    }
+
+    /// Every sentence with stored tokens: its first token row and how many (rows in range only).
+    func sentenceSpans() throws -> [(first: Int, count: Int)] {
+        try db.queue.read { d in
+            var out: [(first: Int, count: Int)] = []
+            let rows = try Row.fetchCursor(d, sql: "SELECT first_row, rows FROM sentences WHERE rows > 0 ORDER BY id")
+            while let r = try rows.next() {
+                let first: Int = try r.need("first_row"), count: Int = try r.need("rows")
+                guard first >= 0, count > 0, first <= tokenCount - count else {
+                    throw CorpusError("the index database is damaged: a sentence's token rows are out of range")
+                }
+                out.append((first, count))
+            }
+            return out
+        }
+    }
+
+    /// Each span's mean row (its tokens' vectors at the layer, averaged in float).
+    static func means(
+        _ base: UnsafePointer<UInt16>, d: Int, spans: ArraySlice<(first: Int, count: Int)>,
+        into out: UnsafeMutablePointer<Float>
+    ) {
+        var row = [Float](repeating: 0, count: d)
+        for (k, s) in spans.enumerated() {
+            let target = out + k * d
+            target.initialize(repeating: 0, count: d)
+            for r in s.first..<(s.first + s.count) {
+                bs_from_half(base + r * d, &row, d)
+                for i in 0..<d { target[i] += row[i] }
+            }
+            for i in 0..<d { target[i] /= Float(s.count) }
+        }
+    }
+
+    /// The mean (float) and covariance (double, d × d) of `rows` points.
+    static func moments(_ source: RowSource, rows n: Int, d: Int) -> ([Float], [Double]) {
         var sum = [Double](repeating: 0, count: d), gram = [Double](repeating: 0, count: d * d)
         var chunk = [Float](repeating: 0, count: projectionChunk * d)
         var transposed = chunk, block = [Float](repeating: 0, count: d * d)
         for start in Swift.stride(from: 0, to: n, by: projectionChunk) {
             let rows = min(projectionChunk, n - start)
-            chunk.withUnsafeMutableBufferPointer { bs_from_half(base + start * d, $0.baseAddress!, rows * d) }
+            chunk.withUnsafeMutableBufferPointer { source(start, rows, $0.baseAddress!) }
             // A non-finite value (a damaged file) would make every moment NaN: such rows count as the origin.
             for r in 0..<rows where !(0..<d).allSatisfy({ chunk[r * d + $0].isFinite }) {
                 for i in 0..<d { chunk[r * d + i] = 0 }
@@ -68,24 +128,79 @@ extension CorpusIndex {
         return (mean.map(Float.init), covariance)
     }
 
-    /// Every token row's `name` tag as a code, values by frequency (for colours).
-    /// The layer's projection binned into a `ScatterGrid` coloured by `tag` (kept once made).
-    public func scatterGrid(layer: Int, tag: String) throws -> ScatterGrid {
-        let key = "\(layer) \(tag)"
+    /// The layer's projection binned into a `ScatterGrid` coloured by `tag` (kept once made); a
+    /// sentence takes its first token's code (sentence-level colourings are the same on all its tokens).
+    public func scatterGrid(layer: Int, tag: String, unit: ProjectionUnit = .tokens) throws -> ScatterGrid {
+        let key = "\(layer) \(tag) \(unit)"
         if let g = cachedGrid(key) { return g }
-        let p = try projection(layer: layer), tags = try? tagColumn(tag)
-        let g = ScatterGrid(points: p.points, codes: tags?.codes ?? [], tags: tags?.values ?? [], tagName: tag)
+        let p = try projection(layer: layer, unit: unit), tags = try? tagColumn(tag)
+        var codes = tags?.codes ?? []
+        if unit == .sentences, !codes.isEmpty { codes = p.firstRows.map { codes.indices.contains($0) ? codes[$0] : 0 } }
+        let g = ScatterGrid(points: p.points, codes: codes, tags: tags?.values ?? [], tagName: tag)
         keepGrid(g, key)
         return g
     }
 
+    /// What can colour a projection of `unit`: the token tags the index holds (tokens only), then
+    /// the rows' gold labels, the classifier's answers and whether they were right.
+    public func colourings(unit: ProjectionUnit) throws -> [String] {
+        try db.queue.read { d in
+            var out: [String] = []
+            if unit == .tokens {
+                for name in CorpusTags.names where name != "head" {
+                    if try Bool.fetchOne(d, sql: "SELECT EXISTS (SELECT 1 FROM tokens WHERE \(name) IS NOT NULL)")
+                        == true
+                    {
+                        out.append(name)
+                    }
+                }
+            }
+            if try Bool.fetchOne(d, sql: "SELECT EXISTS (SELECT 1 FROM sentences WHERE label IS NOT NULL)") == true {
+                out.append("label")
+            }
+            if try Bool.fetchOne(d, sql: "SELECT EXISTS (SELECT 1 FROM predictions)") == true {
+                out.append("prediction")
+                if try Bool.fetchOne(d, sql: "SELECT EXISTS (SELECT 1 FROM predictions WHERE correct IS NOT NULL)")
+                    == true
+                {
+                    out.append("correct")
+                }
+            }
+            return out
+        }
+    }
+
+    /// Each token row's value of a colouring: a token tag, or its sentence's label, answer or correctness.
+    static func colouringQuery(_ name: String) -> String? {
+        switch name {
+        case _ where CorpusTags.names.contains(name):
+            return "SELECT row, \(name) AS v FROM tokens WHERE \(name) IS NOT NULL"
+        case "label":
+            return
+                "SELECT t.row, s.label AS v FROM tokens t JOIN sentences s ON s.id = t.sentence WHERE s.label IS NOT NULL"
+        case "prediction":
+            return "SELECT t.row, p.label AS v FROM tokens t JOIN predictions p ON p.sentence = t.sentence"
+        case "correct":
+            return """
+                SELECT t.row, CASE p.correct WHEN 1 THEN 'right' ELSE 'wrong' END AS v FROM tokens t
+                JOIN predictions p ON p.sentence = t.sentence WHERE p.correct IS NOT NULL
+                """
+        default: return nil
+        }
+    }
+
+    /// Every token row's `name` (a tag or a sentence-level colouring) as a code, values by frequency.
     public func tagColumn(_ name: String) throws -> CorpusTagColumn {
-        guard CorpusTags.names.contains(name) else { throw CorpusError("no tag \(name) (tags: \(CorpusTags.names))") }
+        guard let query = Self.colouringQuery(name) else {
+            throw CorpusError(
+                "no colouring \(name) (\((CorpusTags.names + ["label", "prediction", "correct"]).joined(separator: ", ")))"
+            )
+        }
         if let kept = cachedTags(name) { return kept }
         var codes = [UInt16](repeating: 0, count: tokenCount)
         var ids: [String: UInt16] = [:], values: [String] = []
         try db.queue.read { d in
-            let rows = try Row.fetchCursor(d, sql: "SELECT row, \(name) AS v FROM tokens WHERE \(name) IS NOT NULL")
+            let rows = try Row.fetchCursor(d, sql: query)
             while let r = try rows.next() {
                 let row: Int = try r.need("row"), v: String = try r.need("v")
                 guard (0..<tokenCount).contains(row) else { continue }

@@ -13,7 +13,7 @@ public final class CorpusIndex: @unchecked Sendable {
     let db: IndexDatabase
     private let matrices: [StoredMatrix: VectorMatrix]
     /// Projections computed (a few MB a layer; an index stores a handful of layers).
-    private var projections: [Int: CorpusProjection] = [:]
+    private var projections: [String: CorpusProjection] = [:]
     private var answered: CorpusDataset?
     private var tagColumns: [String: CorpusTagColumn] = [:]
     private var grids: [String: ScatterGrid] = [:]
@@ -47,8 +47,10 @@ public final class CorpusIndex: @unchecked Sendable {
     func matrix(_ layer: Int) -> VectorMatrix? { matrices[.hidden(layer)] }
     func matrix(_ stored: StoredMatrix) -> VectorMatrix? { matrices[stored] }
 
-    func cachedProjection(_ layer: Int) -> CorpusProjection? { lock.withLock { projections[layer] } }
-    func keepProjection(_ p: CorpusProjection) { lock.withLock { projections[p.layer] = p } }
+    func cachedProjection(_ layer: Int, _ unit: ProjectionUnit) -> CorpusProjection? {
+        lock.withLock { projections["\(layer) \(unit)"] }
+    }
+    func keepProjection(_ p: CorpusProjection) { lock.withLock { projections["\(p.layer) \(p.unit)"] = p } }
     func cachedDataset() -> CorpusDataset? { lock.withLock { answered } }
     func cachedTags(_ name: String) -> CorpusTagColumn? { lock.withLock { tagColumns[name] } }
     func keepTags(_ t: CorpusTagColumn) { lock.withLock { tagColumns[t.name] = t } }

@@ -1,5 +1,5 @@
 import Analysis
-import Corpus
+@testable import Corpus
 import CorpusText
 import Encoder
 import Foundation
@@ -48,6 +48,14 @@ import Tokenizers
         }
         #expect(counted == 6 && report.labelled == 6)
         #expect(report.correct == right && report.confusion == confusion)
+        // The projector can colour by the gold label, the answer and right/wrong: as many "right"
+        // sentences as the report counts.
+        let index = try CorpusIndex(files: IndexFiles(directory: out))
+        #expect(try index.colourings(unit: .sentences) == ["label", "prediction", "correct"])
+        let correct = try index.tagColumn("correct"), spans = try index.sentenceSpans()
+        let rightCode = UInt16((correct.values.firstIndex(of: "right") ?? -1) + 1)
+        #expect(spans.filter { correct.codes[$0.first] == rightCode }.count == right)
+        #expect(Set(correct.values).isSubset(of: ["right", "wrong"]))
         #expect(abs((report.worst.first?.loss ?? 0) - (losses.max() ?? 0)) < 1e-4)
         #expect(report.worst.count == 3 && report.worst.map(\.loss) == report.worst.map(\.loss).sorted(by: >))
         let f1 = report.perClass.map(\.f1).reduce(0, +) / 3

@@ -88,4 +88,63 @@ import TestSupport
         #expect(tags.codes.count == index.tokenCount && tags.codes.allSatisfy { $0 > 0 })
         #expect(throws: CorpusError.self) { try index.tagColumn("colour") }
     }
+
+    /// Sentence points: each the mean of its stored tokens' vectors, projected on the top axes of
+    /// those means' own covariance; a point opens its sentence's first token.
+    @Test func sentencePointsAreTheirTokensMeansOnTheirOwnAxes() throws {
+        let m = try CorpusIndexTests.Model("tiny-bert")
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try CorpusIndexTests.build(m, dir, rows: CorpusIndexTests.rows())
+        let index = try CorpusIndex(files: IndexFiles(directory: dir))
+        let p = try index.projection(layer: 2, unit: .sentences)
+        let spans = try index.sentenceSpans()
+        #expect(p.count == spans.count && spans.count == CorpusIndexTests.sentences.filter { !$0.isEmpty }.count)
+        let d = index.meta.width
+        let means = spans.map { s in
+            (0..<d).map { i in
+                (s.first..<(s.first + s.count)).reduce(0.0) { $0 + Double(index.vector(row: $1, layer: 2)![i]) }
+                    / Double(s.count)
+            }
+        }
+        let mean = (0..<d).map { i in means.reduce(0.0) { $0 + $1[i] } / Double(means.count) }
+        var cov = [Double](repeating: 0, count: d * d)
+        for r in means {
+            for i in 0..<d {
+                for j in 0..<d { cov[i * d + j] += (r[i] - mean[i]) * (r[j] - mean[j]) / Double(means.count) }
+            }
+        }
+        let eig = Self.jacobi(cov, d: d)
+        let mine = (0..<d).map { Double(p.axes[$0]) }
+        #expect(abs(abs(zip(mine, eig[0].vector).reduce(0) { $0 + $1.0 * $1.1 }) - 1) < 1e-4)
+        for (k, s) in spans.enumerated() {
+            let (x, y) = p.project(means[k].map(Float.init))
+            #expect(abs(x - p.points[2 * k]) < 1e-4 && abs(y - p.points[2 * k + 1]) < 1e-4)
+            #expect(p.row(ofPoint: k) == s.first)
+        }
+        #expect(p.row(ofPoint: spans.count) == nil)
+        // The token projection of the same layer is another, kept apart.
+        #expect(try index.projection(layer: 2).count == index.tokenCount)
+    }
+
+    /// What can colour the points: the tags present (tokens only), then labels, answers and right/wrong.
+    @Test func colouringsAreWhatTheIndexHolds() throws {
+        let m = try CorpusIndexTests.Model("tiny-bert")
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var rows = CorpusIndexTests.rows()
+        rows[0] = IndexRow(id: 0, file: "c.txt", row: CorpusRow(text: rows[0].row.text, label: "cats", line: 1))
+        try CorpusIndexTests.build(m, dir, rows: rows)
+        let index = try CorpusIndex(files: IndexFiles(directory: dir))
+        #expect(try index.colourings(unit: .tokens) == ["label"])
+        #expect(try index.colourings(unit: .sentences) == ["label"])
+        let labels = try index.tagColumn("label")
+        #expect(labels.values == ["cats"])
+        let first = try index.rows(of: 0)
+        #expect(first.allSatisfy { labels.codes[$0] == 1 } && labels.codes.filter { $0 > 0 }.count == first.count)
+        let grid = try index.scatterGrid(layer: 2, tag: "label", unit: .sentences)
+        #expect(grid.counts.reduce(0, +) == UInt32(try index.sentenceSpans().count))
+        #expect(
+            grid.counts.enumerated().filter { $0.offset % ScatterGrid.slots == 1 }.reduce(0) { $0 + $1.element } == 1)
+    }
 }

@@ -56,6 +56,13 @@ import TestSupport
             $0.contains("corpus projector") && $0.contains("PC1 ") && $0.contains("of the variance")
                 && $0.contains("(no tags in this corpus")
         }
+        // Sentences as points (each the mean of its tokens): the corpus has nothing to colour them by.
+        try t.send("s")
+        try t.waitFor("the sentence projector") {
+            $0.contains("· sentences · ◆ typed") && $0.contains("(nothing colours sentences")
+        }
+        try t.send("s")
+        try t.waitFor("the token projector again") { $0.contains("◆ typed · • nearest") }
         for key in ["Left", "Left", "Up"] { try t.send(key) }
         try t.send("Enter")
         try t.waitFor("the sentence under the projector's cursor") {

@@ -87,6 +87,40 @@ import TextCells
         s.probing.corpusProjection = true
         FrameGoldenTests().expectGolden("corpus-projector-80x24", FrameGoldenTests().frame(fv, s, 80, 24))
         FrameGoldenTests().expectGolden("corpus-projector-160x48", FrameGoldenTests().frame(fv, s, 160, 48))
+        // Sentences coloured by whether the classifier was right: the legend names it, no token singled out.
+        var sentences = Self.scatter()
+        sentences.grid = ScatterGrid(
+            counts: sentences.grid.counts, bounds: sentences.grid.bounds, tags: ["right", "wrong"], tagName: "correct")
+        (sentences.sentences, sentences.colouring, sentences.neighbours) = (true, "correct", [])
+        v.scatter = sentences
+        fv.probing = ProbingView(content: .corpus(v))
+        s.probing.projectorSentences = true
+        FrameGoldenTests().expectGolden("corpus-projector-sentences-80x24", FrameGoldenTests().frame(fv, s, 80, 24))
+    }
+
+    /// `s` switches tokens and sentences; `o` cycles what the index can colour by, and says why not
+    /// when there is one choice or none.
+    @Test func theProjectorSwitchesPointsAndCyclesColourings() {
+        var s = ViewFixtures.state(.probing)
+        s.probing.corpus = true
+        s.probing.corpusProjection = true
+        var e = Extent()
+        e.corpusLayers = [0, 3]
+        func press(_ k: Key) { s = Update.update(s, k, FrameFacts(extent: e)).0 }
+        press(.char("s"))
+        #expect(s.probing.projectorSentences)
+        #expect(ProbingPane.oneColouring(s, e)?.contains("--silver") == true)
+        e.corpusColourings = ["upos", "label", "correct"]
+        e.corpusColouring = "upos"
+        press(.char("o"))
+        #expect(s.probing.projectorColour == "label")
+        e.corpusColouring = "correct"
+        press(.char("o"))
+        #expect(s.probing.projectorColour == "upos", "wraps")
+        e.corpusColourings = ["label"]
+        #expect(ProbingPane.oneColouring(s, e) == "label is all this index can colour by")
+        press(.char("s"))
+        #expect(!s.probing.projectorSentences)
     }
 
     @Test func theGridHoldsEveryPointAndTheCursorFindsTheNearest() {

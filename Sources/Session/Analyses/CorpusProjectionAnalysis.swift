@@ -6,13 +6,18 @@ extension AnalysisKind {
     public static let corpusProjection = AnalysisKind("corpusProjection")
 }
 
-/// Which layer to project, the tag that colours the points, the token whose point is
-/// marked, and the cursor (fractions of the plot, x right, y down) whose token is looked up.
+/// Which layer to project (its tokens or its sentences), what colours the points (nil: the
+/// first the index offers), the token whose point is marked, and the cursor (fractions of the
+/// plot, x right, y down) whose token or sentence is looked up.
 public struct CorpusProjectionRequest: Hashable, Sendable {
-    public var layer: Int, tag: String, position: Int
+    public var layer: Int, tag: String?, position: Int
     public var cursorX: Double, cursorY: Double
-    public init(layer: Int, tag: String, position: Int, cursorX: Double, cursorY: Double) {
+    public var unit: ProjectionUnit
+    public init(
+        layer: Int, tag: String?, position: Int, cursorX: Double, cursorY: Double, unit: ProjectionUnit = .tokens
+    ) {
         self.layer = layer; self.tag = tag; self.position = position; self.cursorX = cursorX; self.cursorY = cursorY
+        self.unit = unit
     }
 }
 
@@ -26,6 +31,9 @@ public struct CorpusProjectionOutcome: AnalysisOutcome {
     public var query: [Double]?
     public var neighbours: [[Double]] = []
     public var underCursor: CorpusMatch?
+    /// What can colour this unit's points (`o` cycles them), and the one used.
+    public var colourings: [String] = []
+    public var colouring: String?
     public var error: String?
     /// The grid is the index's own (kept there once a layer and tag), counted here too.
     public var approximateBytes: Int { 512 + (grid?.counts.count ?? 0) * 4 }
@@ -59,24 +67,51 @@ extension SessionAnalysis {
             out.error = "layer \(ask.layer) is not in the index"
             return
         }
-        let p = try index.projection(layer: ask.layer), grid = try index.scatterGrid(layer: ask.layer, tag: ask.tag)
+        out.colourings = try index.colourings(unit: ask.unit)
+        let tag = ask.tag.flatMap { out.colourings.contains($0) ? $0 : nil } ?? out.colourings.first ?? "upos"
+        out.colouring = out.colourings.isEmpty ? nil : tag
+        let p = try index.projection(layer: ask.layer, unit: ask.unit)
+        let grid = try index.scatterGrid(layer: ask.layer, tag: tag, unit: ask.unit)
         out.grid = grid
         out.explained = p.explained
         func place(_ x: Float, _ y: Float) -> [Double]? {
             ScatterGrid.fraction(x, y, bounds: grid.bounds).map { [$0.0, $0.1] }
         }
-        let search = CorpusSearchRequest(position: ask.position, layer: ask.layer, top: 1)
-        if let t = r.trace, corpusQueryProblem(search, r, index) == nil {
-            let q = p.project(Array(t.hiddenState(layer: ask.layer, token: ask.position)))
-            out.query = place(q.x, q.y)
+        if let q = queryVector(ask, r, index) {
+            let xy = p.project(q)
+            out.query = place(xy.x, xy.y)
         }
-        if let found = r.corpusSearch, found.request.layer == ask.layer, found.request.position == ask.position {
+        if ask.unit == .tokens, let found = r.corpusSearch, found.request.layer == ask.layer,
+            found.request.position == ask.position, found.request.head == nil
+        {
             out.neighbours = found.matches.compactMap { m in
                 2 * m.row + 1 < p.points.count ? place(p.points[2 * m.row], p.points[2 * m.row + 1]) : nil
             }
         }
-        if let row = ScatterGrid.nearest(p.points, bounds: grid.bounds, fraction: (ask.cursorX, ask.cursorY)) {
+        if let k = ScatterGrid.nearest(p.points, bounds: grid.bounds, fraction: (ask.cursorX, ask.cursorY)),
+            let row = p.row(ofPoint: k)
+        {
             out.underCursor = try index.match(row: row)
+        }
+    }
+
+    /// The typed input's point: the selected token's hidden state, or (sentences) the mean of
+    /// its typed tokens' at the layer, as a corpus sentence's point is made.
+    private static func queryVector(_ ask: CorpusProjectionRequest, _ r: EncodeResult, _ index: any CorpusSearching)
+        -> [Float]?
+    {
+        guard let t = r.trace else { return nil }
+        switch ask.unit {
+        case .tokens:
+            let search = CorpusSearchRequest(position: ask.position, layer: ask.layer, top: 1)
+            guard corpusQueryProblem(search, r, index) == nil else { return nil }
+            return Array(t.hiddenState(layer: ask.layer, token: ask.position))
+        case .sentences:
+            let typed = r.encoding.typedPositions.filter { $0 < t.tokens }
+            guard r.input.layers == .published, ask.layer <= t.layers, !typed.isEmpty else { return nil }
+            var sum = [Float](repeating: 0, count: t.hidden)
+            for p in typed { for (i, x) in t.hiddenState(layer: ask.layer, token: p).enumerated() { sum[i] += x } }
+            return sum.map { $0 / Float(typed.count) }
         }
     }
 }

@@ -33,6 +33,8 @@ extension Workbench {
         e.headDim = r?.arithmetic?.head?.headDim ?? max(1, facts.hiddenSize / max(1, facts.heads))
         e.corpusLayers = session.corpus?.layers ?? []
         e.corpusHeadLayers = session.corpus?.contextLayers ?? []
+        e.corpusColourings = r?.corpusProjection?.colourings ?? []
+        e.corpusColouring = r?.corpusProjection?.colouring
         if let d = r?.corpusDataset?.dataset {
             e.datasetClasses = d.classes.count
             e.datasetRows = deriver.datasetView(r!, state.probing)?.rows.count ?? 0

@@ -119,8 +119,9 @@ public final class Workbench {
             if state.probing.corpusProjection {
                 input.requests[.corpusProjection] = AnalysisRequest(
                     CorpusProjectionRequest(
-                        layer: level, tag: "upos", position: state.tokens.selected, cursorX: state.probing.plotX,
-                        cursorY: state.probing.plotY))
+                        layer: level, tag: state.probing.projectorColour, position: state.tokens.selected,
+                        cursorX: state.probing.plotX, cursorY: state.probing.plotY,
+                        unit: state.probing.projectorSentences ? .sentences : .tokens))
             }
         }
         if let p = AttentionPanels.panel(state.attention.panel) {

@@ -71,6 +71,9 @@ public struct Extent: Equatable, Sendable {
     public var corpusLayers: [Int] = [], corpusMatches = 0
     /// The layers whose head outputs the index stores (`corpus index --contexts`).
     public var corpusHeadLayers: [Int] = []
+    /// What can colour the projector's points now, and the one shown.
+    public var corpusColourings: [String] = []
+    public var corpusColouring: String?
     /// The dataset table's classes and its rows after the filter.
     public var datasetClasses = 0, datasetRows = 0
     public init(tokens: Int = 0, mapSize: Int = 0, masks: Int = 0, probes: Int = 0, layers: Int = 1, heads: Int = 1) {

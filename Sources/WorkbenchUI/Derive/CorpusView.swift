@@ -99,7 +99,7 @@ extension CorpusView {
             out.request.head == s.corpusHead
         else { return }
         if let e = out.error { status = .problem(e); return }
-        matches = out.matches.map(Self.match)
+        matches = out.matches.map { Self.match($0) }
         selected = max(0, min(matches.count - 1, s.corpusMatch))
         var counts: [String: Int] = [:]
         for m in out.matches { if let t = m.tags["upos"] { counts[t, default: 0] += 1 } }
@@ -111,19 +111,25 @@ extension CorpusView {
 
     /// The projector's picture, as the session made it for this layer, token and cursor.
     private mutating func projector(_ r: EncodeResult, _ s: ProbingState, index: any CorpusSearching) {
-        guard let out = r.corpusProjection, out.request.layer == layer, out.request.position == position else { return }
+        guard let out = r.corpusProjection, out.request.layer == layer, out.request.position == position,
+            out.request.unit == (s.projectorSentences ? .sentences : .tokens), out.request.tag == s.projectorColour
+        else { return }
         if let e = out.error { status = .problem(e); return }
         guard let grid = out.grid else { return }
         scatter = ScatterView(
             grid: grid, explained: out.explained, query: out.query, neighbours: out.neighbours,
-            cursor: [s.plotX, s.plotY], underCursor: out.underCursor.map(Self.match))
+            cursor: [s.plotX, s.plotY], underCursor: out.underCursor.map { Self.match($0, tag: out.colouring) })
+        scatter?.sentences = out.request.unit == .sentences
+        scatter?.colouring = out.colouring
         status = .ready
     }
 
-    static func match(_ m: CorpusMatch) -> Match {
+    /// `tag`: the token tag shown beside it (the projector's colouring when it is one; else UPOS).
+    static func match(_ m: CorpusMatch, tag: String? = nil) -> Match {
         let (left, token, right) = m.sides
+        let shown = tag.flatMap { m.tags[$0] } ?? (tag == "label" ? m.label : nil) ?? m.tags["upos"]
         return Match(
             cosine: m.cosine, left: visibleText(left), token: visibleText(token), right: visibleText(right),
-            sentence: m.sentence, position: m.position, tag: m.tags["upos"])
+            sentence: m.sentence, position: m.position, tag: shown)
     }
 }

@@ -10,8 +10,11 @@ public struct ScatterView: Equatable, Sendable {
     public var query: [Double]?
     public var neighbours: [[Double]]
     public var cursor: [Double]
-    /// The corpus token nearest the cursor, in its sentence.
+    /// The corpus token nearest the cursor, in its sentence (a sentence's first token).
     public var underCursor: CorpusView.Match?
+    /// The points are sentences; what colours them (nil: nothing can).
+    public var sentences = false
+    public var colouring: String?
 
     public init(
         grid: ScatterGrid, explained: [Float], query: [Double]?, neighbours: [[Double]], cursor: [Double],

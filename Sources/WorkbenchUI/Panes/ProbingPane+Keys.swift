@@ -95,9 +95,28 @@ extension ProbingPane {
     static let projectorBindings: [Binding] = [
         cursor([.left, .char("h")], "cursor left", dx: -1), cursor([.right, .char("l")], "cursor right", dx: 1),
         cursor([.up, .char("k")], "cursor up", dy: -1), cursor([.down, .char("j")], "cursor down", dy: 1),
-        .effect([.enter], .projector, "open the sentence of the token nearest the cursor", .openCorpusMatch)
-            .unless(noCorpusMatches).hint("open"),
+        .effect(
+            [.enter], .projector, "open the sentence of the token (or sentence) nearest the cursor", .openCorpusMatch
+        )
+        .unless(noCorpusMatches).hint("open"),
+        .state([.char("s")], .projector, "points: every token ⇄ every sentence (the mean of its tokens)") { s, _ in
+            s.probing.projectorSentences.toggle()
+        }.hint("sentences"),
+        .state([.char("o")], .projector, "colour by the next: tags, gold label, the classifier's answer, right/wrong") {
+            s, e in
+            let all = e.corpusColourings
+            let now = all.firstIndex { $0 == (e.corpusColouring ?? "") } ?? -1
+            s.probing.projectorColour = all.isEmpty ? nil : all[(now + 1) % all.count]
+        }.unless(oneColouring).hint("colour"),
     ]
+
+    @Sendable static func oneColouring(_ s: WorkbenchState, _ e: Extent) -> String? {
+        e.corpusColourings.count > 1
+            ? nil
+            : e.corpusColourings.isEmpty
+                ? "nothing to colour by: index CoNLL-U, or use --silver, labels or --classify"
+                : "\(e.corpusColourings[0]) is all this index can colour by"
+    }
 
     static func cursor(_ keys: [Key], _ help: String, dx: Double = 0, dy: Double = 0) -> Binding {
         .state(keys, .projector, help) { s, _ in

@@ -11,7 +11,8 @@ extension ProbingPane {
         let axes =
             v.explained.count == 2
             ? String(format: "PC1 %.1f%% · PC2 %.1f%% of the variance", v.explained[0] * 100, v.explained[1] * 100) : ""
-        c.put(axes + " · ◆ typed · • nearest · + cursor", x: r.x, y: r.y, t.style(.muted), clip: r)
+        let marks = v.sentences ? " · sentences · ◆ typed · + cursor" : " · ◆ typed · • nearest · + cursor"
+        c.put(axes + marks, x: r.x, y: r.y, t.style(.muted), clip: r)
         let footer = 2
         let plot = Rect(x: r.x, y: r.y + 1, width: r.width, height: max(0, r.height - 1 - footer))
         guard plot.width > 2, plot.height > 1 else { return }
@@ -47,7 +48,12 @@ extension ProbingPane {
             c.put("+", x: plot.x + x, y: plot.y + y, t.style(.foreground, [.bold, .reverse]), clip: plot)
         }
         drawLegend(v, Rect(x: r.x, y: plot.maxY, width: r.width, height: 1), &c)
-        if let m = v.underCursor {
+        if let m = v.underCursor, v.sentences {
+            // A sentence's point: the whole sentence, no token singled out.
+            let x = c.put("+ ", x: r.x, y: plot.maxY + 1, t.style(.accent, [.bold]), clip: r)
+            let (left, right) = split(m, width: max(8, r.width - 2))
+            c.put(left + m.token + right, x: x, y: plot.maxY + 1, t.style(.foreground), clip: r)
+        } else if let m = v.underCursor {
             var x = c.put("+ ", x: r.x, y: plot.maxY + 1, t.style(.accent, [.bold]), clip: r)
             let (left, right) = split(m, width: max(8, r.width - 2 - 7))
             x = c.put(left, x: x, y: plot.maxY + 1, t.style(.foreground), clip: r)
@@ -64,13 +70,15 @@ extension ProbingPane {
 
     private static func drawLegend(_ v: ScatterView, _ r: Rect, _ c: inout Canvas) {
         let t = c.theme
-        guard !v.grid.tags.isEmpty else {
-            c.put(
-                "(no tags in this corpus: index CoNLL-U to colour by part of speech)", x: r.x, y: r.y, t.style(.muted),
-                clip: r)
+        guard v.colouring != nil, !v.grid.tags.isEmpty else {
+            let why =
+                v.sentences
+                ? "(nothing colours sentences: index labels or use --classify)"
+                : "(no tags in this corpus: index CoNLL-U, or --silver, to colour by part of speech)"
+            c.put(why, x: r.x, y: r.y, t.style(.muted), clip: r)
             return
         }
-        var x = c.put(v.grid.tagName.uppercased() + " ", x: r.x, y: r.y, t.style(.muted), clip: r)
+        var x = c.put(legendName(v.grid.tagName) + " ", x: r.x, y: r.y, t.style(.muted), clip: r)
         let shown = ThemeKey.categories.count - 1
         for (i, tag) in v.grid.tags.prefix(shown).enumerated() {
             x = c.put("■", x: x, y: r.y, t.style(color(UInt16(i + 1))), clip: r)
@@ -79,6 +87,16 @@ extension ProbingPane {
         if v.grid.tags.count > shown {
             x = c.put("■", x: x, y: r.y, t.style(color(UInt16(shown + 1))), clip: r)
             c.put("other", x: x, y: r.y, t.style(.foreground), clip: r)
+        }
+    }
+
+    /// The legend's name of a colouring.
+    static func legendName(_ tag: String) -> String {
+        switch tag {
+        case "label": return "gold label"
+        case "prediction": return "answer"
+        case "correct": return "answer is"
+        default: return tag.uppercased()
         }
     }
 

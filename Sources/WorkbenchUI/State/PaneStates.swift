@@ -131,6 +131,9 @@ public struct ProbingState: Equatable, Sendable {
     /// cursor as fractions of the plot's width and height (0…1, top left 0, 0).
     public var corpusProjection = false
     public var plotX = 0.5, plotY = 0.5
+    /// The projector's points are sentences (`s`), and what colours them (`o`; nil: the first offered).
+    public var projectorSentences = false
+    public var projectorColour: String?
     /// The corpus view's dataset table (`d`): the stored classifier's answers, sorted and filtered.
     public var dataset = false
     public var datasetSort = DatasetSort.loss
