@@ -57,6 +57,7 @@ public final class CorpusIndex: @unchecked Sendable {
     func cachedGrid(_ key: String) -> ScatterGrid? { lock.withLock { grids[key] } }
     func keepGrid(_ g: ScatterGrid, _ key: String) { lock.withLock { grids[key] = g } }
     func keepDataset(_ d: CorpusDataset) { lock.withLock { answered = d } }
+    func forgetDataset() { lock.withLock { answered = nil } }
 
     /// A token row's vector at a stored layer, as float32.
     public func vector(row: Int, layer: Int) -> [Float]? { matrices[.hidden(layer)]?.row(row) }

@@ -23,6 +23,8 @@ public struct CorpusReport: Sendable, Codable {
     public let worst: [Row]
     /// Per class, the tokens that pushed the classifier toward it most over the corpus.
     public let pushes: [[TokenPush]]
+    /// Head importance over the labelled rows, when measured (`corpus report --heads`).
+    public let heads: DatasetHeadImportance?
 
     public init(_ index: CorpusIndex, worst count: Int = 10) throws {
         guard let name = index.meta.classifier, let classes = index.meta.classes, !classes.isEmpty else {
@@ -65,6 +67,7 @@ public struct CorpusReport: Sendable, Codable {
         macroF1 = perClass.isEmpty ? 0 : perClass.reduce(0) { $0 + $1.f1 } / Double(perClass.count)
         self.worst = Array(worst.sorted { ($0.loss, $1.sentence) > ($1.loss, $0.sentence) }.prefix(max(0, count)))
         pushes = try index.tokenPushes(classes: classes)
+        heads = try index.storedHeadImportance()
     }
 }
 
@@ -96,7 +99,8 @@ extension CorpusIndex {
             }
         }
         let dataset = CorpusDataset(
-            classifier: name, classes: classes, rows: rows, pushes: try tokenPushes(classes: classes))
+            classifier: name, classes: classes, rows: rows, pushes: try tokenPushes(classes: classes),
+            heads: try storedHeadImportance())
         keepDataset(dataset)
         return dataset
     }

@@ -34,7 +34,38 @@ public struct CorpusDataset: Sendable, Equatable {
     public let rows: [DatasetRow]
     /// Per class (in `classes` order), the strongest pushes first.
     public let pushes: [[TokenPush]]
-    public init(classifier: String, classes: [String], rows: [DatasetRow], pushes: [[TokenPush]] = []) {
+    /// Head importance over the labelled rows, once `corpus report --heads` has measured it.
+    public var heads: DatasetHeadImportance?
+    public init(
+        classifier: String, classes: [String], rows: [DatasetRow], pushes: [[TokenPush]] = [],
+        heads: DatasetHeadImportance? = nil
+    ) {
         self.classifier = classifier; self.classes = classes; self.rows = rows; self.pushes = pushes
+        self.heads = heads
+    }
+}
+
+/// Head importance averaged over a labelled corpus (Michel et al. 2019, by ablation): for every
+/// head, the mean change of log p(gold label) when that head alone is switched off. Negative: the
+/// head helps the classifier on this data.
+public struct DatasetHeadImportance: Sendable, Equatable, Codable {
+    public let layers: Int, heads: Int
+    /// Labelled rows averaged over.
+    public let rows: Int
+    /// mean[layer · heads + head] (layers from 0).
+    public let mean: [Float]
+
+    public init(layers: Int, heads: Int, rows: Int, mean: [Float]) {
+        self.layers = layers; self.heads = heads; self.rows = rows; self.mean = mean
+    }
+
+    /// Well-formed: the table has a value per head (a stored record is checked before use).
+    public var isValid: Bool {
+        layers > 0 && heads > 0 && layers <= 4_096 && heads <= 4_096 && mean.count == layers * heads && rows > 0
+    }
+
+    /// The `k` heads whose loss hurts most (most negative mean first): (layer, head) from 0 and the mean.
+    public func mostHelpful(_ k: Int) -> [(layer: Int, head: Int, mean: Float)] {
+        mean.indices.sorted { (mean[$0], $0) < (mean[$1], $1) }.prefix(k).map { ($0 / heads, $0 % heads, mean[$0]) }
     }
 }

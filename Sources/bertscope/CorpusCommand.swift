@@ -413,17 +413,34 @@ struct CorpusReportCommand: ParsableCommand {
         discussion: """
             Needs an index built with corpus index --classify from rows with labels (JSONL "label", a \
             label column, CoNLL-U "# label ="): a label that names one of the classifier's classes (or \
-            its id) counts; the loss is −ln p(gold).
+            its id) counts; the loss is −ln p(gold). --heads also measures head importance over the \
+            labelled rows (each head alone off, the mean change of log p(gold); L·H + 1 passes a row) \
+            and keeps it in the index, where the workbench's dataset table shows it.
             """
     )
+    @OptionGroup var options: ModelOptions
     @Option(name: .long, help: ArgumentHelp("The index directory.", valueName: "DIR")) var index: String
     @Option(name: .long, help: "How many of the worst rows (highest loss) to list.") var worst = 10
+    @Flag(name: .long, help: "Measure head importance over the labelled rows (and keep it in the index).")
+    var heads = false
+    @Option(name: .long, help: ArgumentHelp("With --heads: only the first N labelled rows.", valueName: "N"))
+    var rows: Int?
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
         try reportingErrors {
             guard (0...10_000).contains(worst) else { throw CommandError("--worst takes 0…10,000") }
-            let idx = try CorpusIndex(files: IndexFiles(directory: directoryURL(index)))
+            if let rows, rows < 1 { throw CommandError("--rows takes a count from 1") }
+            var idx = try CorpusIndex(files: IndexFiles(directory: directoryURL(index)))
+            if heads {
+                let model = try options.load()
+                idx = try openCorpusIndex(index, for: model)
+                let started = Date()
+                let measured = try idx.headImportance(classifier: try sequenceClassifier(model), limit: rows) {
+                    progressBar("head importance", $0, $1, started: started)
+                }
+                try idx.store(measured)
+            }
             let r = try CorpusReport(idx, worst: worst)
             if json { return JSONOutput.print(r) }
             printText("classifier: \(r.classifier)")
@@ -445,6 +462,16 @@ struct CorpusReportCommand: ParsableCommand {
                     "\($0.token) " + String(format: "%+.2f (%d)", $0.total, $0.count)
                 }
                 printText("toward \(c): " + top.joined(separator: " · "))
+            }
+            if let h = r.heads {
+                let top = h.mostHelpful(8).map { String(format: "L%d·H%d %+.3f", $0.layer + 1, $0.head + 1, $0.mean) }
+                printText(
+                    "heads that help most (mean Δ log p(gold) alone off, \(h.rows) rows): "
+                        + top.joined(separator: " · "))
+                for l in 0..<h.layers {
+                    let cells = (0..<h.heads).map { String(format: "%+7.3f", h.mean[l * h.heads + $0]) }
+                    printText("  L\(l + 1) " + cells.joined(separator: " "))
+                }
             }
             if !r.worst.isEmpty { printText("highest loss:") }
             for row in r.worst {

@@ -56,6 +56,25 @@ import Tokenizers
         let rightCode = UInt16((correct.values.firstIndex(of: "right") ?? -1) + 1)
         #expect(spans.filter { correct.codes[$0.first] == rightCode }.count == right)
         #expect(Set(correct.values).isSubset(of: ["right", "wrong"]))
+        // Head importance over the labelled rows: the mean of each row's Δ log p(gold) per head,
+        // kept in the index and read back by the report and the dataset table.
+        let measured = try index.headImportance(classifier: classifier)
+        var sums = [Float](repeating: 0, count: measured.mean.count), measuredRows = 0
+        for (text, gold) in zip(texts, golds) {
+            let scores = try classifier.classify(classifier.encode(text))
+            guard let gold, let g = scores.first(where: { $0.label == gold || String($0.id) == gold }) else { continue }
+            let h = try #require(try HeadImportance.compute(classifier, classifier.encode(text), label: g.id))
+            for i in sums.indices { sums[i] += h.deltas[i] }
+            measuredRows += 1
+        }
+        #expect(measured.rows == measuredRows && measuredRows == 6)
+        #expect(maxAbsDiff(measured.mean, sums.map { $0 / Float(measuredRows) }) < 1e-5)
+        #expect(measured.mean.contains { $0 != 0 }, "the heads matter (else the test is vacuous)")
+        try index.store(measured)
+        let reopened = try CorpusIndex(files: IndexFiles(directory: out))
+        #expect(try reopened.dataset()?.heads == measured && CorpusReport(reopened).heads == measured)
+        #expect(try index.dataset()?.heads == measured, "the kept dataset is read again after storing")
+        #expect(try index.headImportance(classifier: classifier, limit: 2).rows == 2)
         #expect(abs((report.worst.first?.loss ?? 0) - (losses.max() ?? 0)) < 1e-4)
         #expect(report.worst.count == 3 && report.worst.map(\.loss) == report.worst.map(\.loss).sorted(by: >))
         let f1 = report.perClass.map(\.f1).reduce(0, +) / 3

@@ -88,6 +88,15 @@ import TestSupport
             try bertscopeBinary(), "corpus", "index", "--model", model, "--out", index, "--classify", file.path,
         ])
         #expect(built.status == 0, "\(built.stderr)")
+        // Head importance over the 3 labelled rows, kept in the index for the table.
+        let report = try runProcess([
+            try bertscopeBinary(), "corpus", "report", "--model", model, "--index", index, "--heads", "--json",
+        ])
+        #expect(report.status == 0, "\(report.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        let heads = try #require(o["heads"] as? [String: Any])
+        #expect(heads["rows"] as? Int == 3)
+        #expect((heads["mean"] as? [Double])?.count == (heads["layers"] as? Int ?? 0) * (heads["heads"] as? Int ?? 0))
         let t = try Tmux.bertscope(width: 100, height: 30, state: dir, "--model \(model) --corpus \(index) 'a cat'")
         try t.waitFor(text: "Tokens (")
         try t.leaveInputLine()
@@ -95,6 +104,7 @@ import TestSupport
         try t.waitFor("the dataset table") {
             $0.contains("corpus dataset") && $0.contains("3 labelled of 4 answered · accuracy ")
                 && $0.contains("4 rows · every row (f) · sorted by loss (s)")
+                && $0.contains("heads that help most (3 rows): L")
         }
         try t.send("f")
         try t.waitFor("the misclassified filter") { $0.contains("· misclassified (f) ·") }

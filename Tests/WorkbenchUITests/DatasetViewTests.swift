@@ -51,9 +51,13 @@ import Testing
         #expect(the.labelled == 5, "the scores stay the whole corpus's")
     }
 
-    func frame(_ w: Int, _ h: Int, selected: Int) -> CellGrid {
-        var c = CorpusViewTests.view()
-        c.dataset = DatasetView(Self.dataset, sort: .loss, filter: 0, selected: selected)
+    func frame(_ w: Int, _ h: Int, selected: Int, heads: Bool = false) -> CellGrid {
+        var c = CorpusViewTests.view(), d = Self.dataset
+        // Head importance over the rows (corpus report --heads): L2·H1 helps most.
+        if heads {
+            d.heads = DatasetHeadImportance(layers: 2, heads: 3, rows: 5, mean: [0.01, -0.004, 0, -0.21, 0.02, -0.05])
+        }
+        c.dataset = DatasetView(d, sort: .loss, filter: 0, selected: selected)
         c.readingDataset = true
         var v = ViewFixtures.view()
         v.probing = ProbingView(content: .corpus(c))
@@ -65,7 +69,14 @@ import Testing
 
     @Test func framesAtTheSizesPeopleUse() {
         FrameGoldenTests().expectGolden("corpus-dataset-80x24", frame(80, 24, selected: 1))
-        FrameGoldenTests().expectGolden("corpus-dataset-160x48", frame(160, 48, selected: 2))
+        FrameGoldenTests().expectGolden("corpus-dataset-160x48", frame(160, 48, selected: 2, heads: true))
+        let h = DatasetView(
+            {
+                var d = Self.dataset;
+                d.heads = .init(layers: 2, heads: 3, rows: 5, mean: [0.01, -0.004, 0, -0.21, 0.02, -0.05]); return d
+            }(),
+            sort: .loss, filter: 0, selected: 0)
+        #expect(h.helpfulHeads.map(\.0).prefix(3) == ["L2·H1", "L2·H3", "L1·H2"] && h.headRows == 5)
     }
 
     @Test func keysSortFilterAndMoveWithinTheRows() {

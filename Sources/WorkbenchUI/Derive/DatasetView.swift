@@ -4,6 +4,14 @@ import Foundation
 /// The corpus view's dataset table: the stored classifier over the labelled corpus
 /// (accuracy, macro F1, the confusion matrix) and its rows, filtered and sorted.
 public struct DatasetView: Equatable, Sendable {
+    public static func == (a: DatasetView, b: DatasetView) -> Bool {
+        a.classifier == b.classifier && a.classes == b.classes && a.labelled == b.labelled && a.answered == b.answered
+            && a.accuracy == b.accuracy && a.macroF1 == b.macroF1 && a.confusion == b.confusion && a.sort == b.sort
+            && a.filter == b.filter && a.rows == b.rows && a.selected == b.selected && a.pushes == b.pushes
+            && a.helpfulHeads.map(\.0) == b.helpfulHeads.map(\.0) && a.helpfulHeads.map(\.1) == b.helpfulHeads.map(\.1)
+            && a.headRows == b.headRows
+    }
+
     public struct Row: Equatable, Sendable {
         public var sentence: Int, text: String, gold: String?, predicted: String
         public var probability: Float, loss: Float?, tokens: Int
@@ -25,6 +33,10 @@ public struct DatasetView: Equatable, Sendable {
     public var selected: Int
     /// Per class, the tokens that pushed the classifier toward it most over the corpus.
     public var pushes: [[TokenPush]] = []
+    /// The heads whose loss hurts the gold label most over the labelled rows ("L6·H10", mean
+    /// Δ log p), when `corpus report --heads` measured them, and over how many rows.
+    public var helpfulHeads: [(String, Float)] = []
+    public var headRows = 0
 
     public init(
         classifier: String, classes: [String], labelled: Int, answered: Int, accuracy: Double, macroF1: Double,
@@ -87,5 +99,9 @@ extension DatasetView {
             },
             selected: max(0, min(ordered.count - 1, selected)))
         pushes = d.pushes
+        if let h = d.heads {
+            helpfulHeads = h.mostHelpful(6).map { ("L\($0.layer + 1)·H\($0.head + 1)", $0.mean) }
+            headRows = h.rows
+        }
     }
 }

@@ -44,6 +44,16 @@ extension ProbingPane {
                 y += 1
             }
         }
+        // Head importance over the dataset, when measured, while the rows keep most of the pane.
+        if !v.helpfulHeads.isEmpty, r.maxY - y > 6 {
+            var x = c.put("heads that help most (\(v.headRows) rows): ", x: r.x, y: y, t.style(.muted), clip: r)
+            for (i, h) in v.helpfulHeads.enumerated() {
+                let text = (i > 0 ? " · " : "") + h.0 + String(format: " %+.3f", h.1)
+                guard x + displayWidth(text) <= r.maxX else { break }
+                x = c.put(text, x: x, y: y, t.style(i == 0 ? .accent : .foreground), clip: r)
+            }
+            y += 1
+        }
         c.put(
             "\(v.rows.count) rows · \(v.filter) (f) · sorted by \(v.sort.rawValue) (s)", x: r.x, y: y,
             t.style(.muted), clip: r)
