@@ -23,9 +23,18 @@ struct RenderCommand: ParsableCommand {
     )
 
     @OptionGroup var options: ModelOptions
-    @Option(name: .long, help: "tokens, attention, overview, rollout, predictions, probing or explain.")
+    @Option(
+        name: .long,
+        help:
+            "tokens, attention, overview, rollout, predictions, probing, explain, or with --corpus: corpus, projector, dataset."
+    )
     var view: RenderView
-    @Option(name: .long, help: "Layer, from 1 (default 1; rollout: the last).") var layer: Int?
+    @Option(
+        name: .long,
+        help:
+            "Layer, from 1 (default 1; rollout: the last); the corpus views: a layer the index stores (0 = embeddings)."
+    )
+    var layer: Int?
     @Option(name: .long, help: "Head, from 1 (default 1).") var head: Int?
     @Option(
         name: .long,
@@ -42,6 +51,14 @@ struct RenderCommand: ParsableCommand {
     var theme = "dark"
     @Option(name: .long, help: ArgumentHelp("Second sentence of a pair.", valueName: "TEXT_B")) var pair: String?
     @Flag(name: .long, help: "Print the matrix as CSV (attention and rollout views).") var csv = false
+    @Option(
+        name: .long,
+        help: ArgumentHelp("A corpus index of this model, or probing (the corpus views).", valueName: "DIR"))
+    var corpus: String?
+    @Flag(name: .long, help: "The projector's points are sentences (each the mean of its tokens).") var sentences =
+        false
+    @Option(name: .long, help: "The corpus views' token, a position as tokenize numbers it (default 1).") var token:
+        Int?
     @Option(
         name: .long,
         help: ArgumentHelp("Where to write (default: stdout for text, else bertscope-VIEW.EXT).", valueName: "PATH"))
@@ -66,9 +83,30 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let model = try options.load().workbenchReady()
+            guard view.needsCorpus == (corpus != nil) else {
+                throw CommandError(
+                    view.needsCorpus
+                        ? "--view \(view.rawValue) needs --corpus DIR (an index of this model, or probing)"
+                        : "--corpus is for --view corpus, projector or dataset")
+            }
+            let index = try corpus.map { try openCorpusIndex(SampleCorpus.directory($0, for: model), for: model) }
             let w = WorkbenchSetup.make(
                 model, input: SessionInput(text: text, pair: pair), theme: try WorkbenchSetup.themes().load(theme),
-                runsTaskHead: view == .predictions || view == .explain, shownWindowOnly: true)
+                runsTaskHead: view == .predictions || view == .explain, shownWindowOnly: true, corpus: index)
+            if let index {
+                if let layer, !index.layers.contains(layer) {
+                    throw CommandError(
+                        "--layer \(layer) is not in the index (it holds \(index.layers.map(String.init).joined(separator: ", ")))"
+                    )
+                }
+                let n = w.snapshot.result?.encoding.count ?? 0
+                if let token, !(0..<n).contains(token) {
+                    throw CommandError("--token \(token) is outside the text's \(n) tokens (0…\(max(0, n - 1)))")
+                }
+                w.show(view, layer: layer, head: nil, sentences: sentences, token: token)
+                let (content, title) = w.figure(pane: view.pane, format: format ?? .svg, width: width, height: height)
+                return try emit(content, format: format ?? .svg, title: title)
+            }
             if let layer, !(1...model.facts.layers).contains(layer) {
                 throw CommandError("--layer \(layer): the model has layers 1…\(model.facts.layers)")
             }

@@ -205,4 +205,40 @@ import TestSupport
             #expect(e.status != 0 && e.stderr.contains(message), "\(args): \(e.stderr)")
         }
     }
+
+    /// The corpus views render from an index (`--corpus`), at its layer, for the chosen token; a
+    /// corpus view without an index, or an index for another view, is a one-line error.
+    @Test func corpusViewsRenderFromAnIndex() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("c.txt")
+        try Data("he said that it was here\nit was said\nhere it is\n".utf8).write(to: file)
+        let index = dir.appendingPathComponent("idx").path
+        let built = try runProcess([
+            try bertscopeBinary(), "corpus", "index", "--model", tiny, "--out", index, file.path,
+        ])
+        #expect(built.status == 0, "\(built.stderr)")
+        let render = [try bertscopeBinary(), "render", "--model", tiny, "--format", "txt", "--width", "90"]
+        let corpus = try runProcess(
+            render + ["--view", "corpus", "--corpus", index, "--token", "2", "--layer", "0", text])
+        #expect(corpus.status == 0, "\(corpus.stderr)")
+        #expect(corpus.stdout.contains("corpus neighbours") && corpus.stdout.contains("\"said\" (2) at layer [emb]"))
+        #expect(corpus.stdout.contains("1.000  he said that it was here"), "the token itself, at the embedding output")
+        let projector = try runProcess(render + ["--view", "projector", "--corpus", index, "--sentences", text])
+        #expect(projector.status == 0 && projector.stdout.contains("· sentences · ◆ typed"), "\(projector.stderr)")
+        let svg = dir.appendingPathComponent("p.svg")
+        let figure = try runProcess(
+            [
+                try bertscopeBinary(), "render", "--model", tiny, "--view", "projector", "--corpus", index, "--out",
+                svg.path, text,
+            ])
+        #expect(figure.status == 0, "\(figure.stderr)")
+        #expect(try String(contentsOf: svg, encoding: .utf8).contains("PC1"))
+        let missing = try runProcess(render + ["--view", "projector", text])
+        #expect(missing.status == 1 && missing.stderr.contains("needs --corpus DIR"))
+        let stray = try runProcess(render + ["--view", "tokens", "--corpus", index, text])
+        #expect(stray.status == 1 && stray.stderr.contains("--corpus is for --view corpus, projector or dataset"))
+        let layer = try runProcess(render + ["--view", "corpus", "--corpus", index, "--layer", "2", text])
+        #expect(layer.status == 1 && layer.stderr.contains("is not in the index"), "\(layer.stderr)")
+    }
 }

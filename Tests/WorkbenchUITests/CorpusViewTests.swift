@@ -40,7 +40,9 @@ import TextCells
 
     @Test func framesAtTheSizesPeopleUse() {
         FrameGoldenTests().expectGolden("corpus-80x24", frame(Self.view(), 80, 24))
-        FrameGoldenTests().expectGolden("corpus-160x48", frame(Self.view(selected: 4), 160, 48))
+        var tagged = Self.view(selected: 4)
+        tagged.moreTags = [("deprel", [("pobj", 3), ("nsubj", 2)]), ("ner", [("O", 5), ("GPE", 1)])]
+        FrameGoldenTests().expectGolden("corpus-160x48", frame(tagged, 160, 48))
         var byHead = Self.view(selected: 2)
         (byHead.head, byHead.layers, byHead.silverTags) = (4, [3, 6], true)
         FrameGoldenTests().expectGolden("corpus-by-head-80x24", frame(byHead, 80, 24))

@@ -41,6 +41,8 @@ public struct CorpusView: Equatable, Sendable {
     /// Part-of-speech counts of the matches, most first; `silverTags` when probes gave some of them.
     public var tags: [(String, Int)]
     public var silverTags = false
+    /// The matches' dependency relations and entity labels, counted the same way (when tagged).
+    public var moreTags: [(name: String, counts: [(String, Int)])] = []
     public var milliseconds: Double?
     public var status: Status
     /// The projector, when it is open (`p`) and computed; `projecting` while it is asked.
@@ -63,6 +65,9 @@ public struct CorpusView: Equatable, Sendable {
         a.index == b.index && a.layers == b.layers && a.layer == b.layer && a.query == b.query && a.head == b.head
             && a.position == b.position && a.matches == b.matches && a.selected == b.selected
             && a.tags.map(\.0) == b.tags.map(\.0) && a.tags.map(\.1) == b.tags.map(\.1) && a.silverTags == b.silverTags
+            && a.moreTags.map(\.name) == b.moreTags.map(\.name)
+            && a.moreTags.map { $0.counts.map(\.0) } == b.moreTags.map { $0.counts.map(\.0) }
+            && a.moreTags.map { $0.counts.map(\.1) } == b.moreTags.map { $0.counts.map(\.1) }
             && a.milliseconds == b.milliseconds && a.status == b.status && a.scatter == b.scatter
             && a.projecting == b.projecting
             && a.dataset == b.dataset && a.readingDataset == b.readingDataset
@@ -101,9 +106,8 @@ extension CorpusView {
         if let e = out.error { status = .problem(e); return }
         matches = out.matches.map { Self.match($0) }
         selected = max(0, min(matches.count - 1, s.corpusMatch))
-        var counts: [String: Int] = [:]
-        for m in out.matches { if let t = m.tags["upos"] { counts[t, default: 0] += 1 } }
-        tags = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) }
+        tags = Self.counts(out.matches, "upos")
+        moreTags = ["deprel", "ner"].map { ($0, Self.counts(out.matches, $0)) }.filter { !$0.1.isEmpty }
         silverTags = out.matches.contains { $0.tagSource == "silver" }
         milliseconds = out.milliseconds
         status = .ready
@@ -122,6 +126,13 @@ extension CorpusView {
         scatter?.sentences = out.request.unit == .sentences
         scatter?.colouring = out.colouring
         status = .ready
+    }
+
+    /// How often each value of tag `name` occurs among the matches, most first.
+    static func counts(_ matches: [CorpusMatch], _ name: String) -> [(String, Int)] {
+        var counts: [String: Int] = [:]
+        for m in matches { if let t = m.tags[name] { counts[t, default: 0] += 1 } }
+        return counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) }
     }
 
     /// `tag`: the token tag shown beside it (the projector's colouring when it is one; else UPOS).

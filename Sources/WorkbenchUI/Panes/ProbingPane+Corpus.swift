@@ -62,13 +62,13 @@ extension ProbingPane {
 
     private static func drawMatches(_ v: CorpusView, _ r: Rect, _ c: inout Canvas) {
         let t = c.theme
-        // The histogram's line when there are tags and room for two matches besides.
-        let histogram =
-            v.tags.isEmpty || r.height < 3
-            ? nil
-            : "UPOS\(v.silverTags ? " (silver, from probes)" : "") of these \(v.matches.count): "
-                + v.tags.prefix(6).map { "\($0.0) \($0.1)" }.joined(separator: " · ")
-        let rows = r.height - (histogram == nil ? 0 : 1)
+        // The histograms' lines (UPOS, then dependency and entity labels) while two matches still fit.
+        let upos = "UPOS\(v.silverTags ? " (silver, from probes)" : "") of these \(v.matches.count): "
+        let named = (v.tags.isEmpty ? [] : [(upos, v.tags)]) + v.moreTags.map { ($0.name + ": ", $0.counts) }
+        let histograms = named.prefix(max(0, r.height - 2)).map { name, counts in
+            name + counts.prefix(6).map { "\($0.0) \($0.1)" }.joined(separator: " · ")
+        }
+        let rows = r.height - histograms.count
         let tagWidth = v.matches.contains { $0.tag != nil } ? 6 : 0
         let context = max(8, r.width - 2 - 7 - tagWidth)
         let first = max(0, min(v.selected - rows + 1, v.matches.count - rows))
@@ -84,7 +84,9 @@ extension ProbingPane {
                 c.put(fit(tag, tagWidth - 1), x: r.maxX - tagWidth + 1, y: y, t.style(.specialToken), clip: r)
             }
         }
-        if let histogram { c.put(histogram, x: r.x, y: r.maxY - 1, t.style(.muted), clip: r) }
+        for (k, line) in histograms.enumerated() {
+            c.put(line, x: r.x, y: r.maxY - histograms.count + k, t.style(.muted), clip: r)
+        }
     }
 
     /// The left and right context fitted to `width` columns with the token: the token
