@@ -1,6 +1,7 @@
 import Analysis
 import CorpusText
 import Foundation
+import SafeIO
 import GRDB
 import Tokenizers
 
@@ -37,14 +38,32 @@ extension CorpusIndex {
             layers: c.numLayers, heads: c.numHeads, rows: counted, mean: sum.map { Float($0 / Double(counted)) })
     }
 
-    /// Keeps the measure in the index's database, where the dataset table reads it.
+    /// Refuses early (before hours of measuring) an index whose database cannot be written.
+    public func checkWritable() throws {
+        let path = files.database.path
+        guard SafeFile.entryKind(of: path) == "a regular file", access(path, W_OK) == 0,
+            access(files.directory.path, W_OK) == 0
+        else { throw CorpusError("\(path) cannot be written here; head importance is kept in the index") }
+    }
+
+    /// Keeps the measure in the index's database, where the dataset table reads it: only in the
+    /// same regular file this index opened (its build record checked), never through a link.
     public func store(_ h: DatasetHeadImportance) throws {
-        let json = String(decoding: try JSONEncoder.sorted.encode(h), as: UTF8.self)
-        let queue = try DatabaseQueue(path: files.database.path)
-        try queue.write {
-            try $0.execute(sql: "INSERT OR REPLACE INTO meta VALUES ('head_importance', ?)", arguments: [json])
+        guard h.isValid, h.mean.allSatisfy(\.isFinite) else {
+            throw CorpusError("the head importance measured is not a finite table; nothing stored")
         }
-        try queue.close()
+        try checkWritable()
+        let json = String(decoding: try JSONEncoder.sorted.encode(h), as: UTF8.self), build = meta.json
+        var config = Configuration()
+        config.readonly = false
+        let queue = try DatabaseQueue(path: files.database.path, configuration: config)
+        defer { try? queue.close() }
+        try queue.write { d in
+            guard try String.fetchOne(d, sql: "SELECT value FROM meta WHERE key = 'build'") == build else {
+                throw CorpusError("\(files.database.path) holds another index now; nothing stored")
+            }
+            try d.execute(sql: "INSERT OR REPLACE INTO meta VALUES ('head_importance', ?)", arguments: [json])
+        }
         forgetDataset()
     }
 

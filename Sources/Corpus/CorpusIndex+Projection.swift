@@ -143,8 +143,10 @@ extension CorpusIndex {
 
     /// What can colour a projection of `unit`: the token tags the index holds (tokens only), then
     /// the rows' gold labels, the classifier's answers and whether they were right.
+    /// Found once a unit (the tables never change once the index is open): no scan per cursor move.
     public func colourings(unit: ProjectionUnit) throws -> [String] {
-        try db.queue.read { d in
+        if let found = cachedColourings(unit) { return found }
+        let found = try db.queue.read { d in
             var out: [String] = []
             if unit == .tokens {
                 for name in CorpusTags.names where name != "head" {
@@ -168,6 +170,8 @@ extension CorpusIndex {
             }
             return out
         }
+        keepColourings(found, unit)
+        return found
     }
 
     /// Each token row's value of a colouring: a token tag, or its sentence's label, answer or correctness.

@@ -12,11 +12,13 @@ public final class CorpusIndex: @unchecked Sendable {
     public let tokenCount: Int
     let db: IndexDatabase
     private let matrices: [StoredMatrix: VectorMatrix]
-    /// Projections computed (a few MB a layer; an index stores a handful of layers).
-    private var projections: [String: CorpusProjection] = [:]
+    /// What the views made once and keep, each within a byte budget (least recently used out):
+    /// projections (8 bytes a point), tag columns (2 bytes a token), binned grids (2.2 MB each).
+    private var projections = ByteBoundedCache<CorpusProjection>(budget: 128 << 20)
+    private var tagColumns = ByteBoundedCache<CorpusTagColumn>(budget: 64 << 20)
+    private var grids = ByteBoundedCache<ScatterGrid>(budget: 24 << 20)
     private var answered: CorpusDataset?
-    private var tagColumns: [String: CorpusTagColumn] = [:]
-    private var grids: [String: ScatterGrid] = [:]
+    private var colouringsFound: [ProjectionUnit: [String]] = [:]
     private let lock = NSLock()
 
     /// Opens `<directory>/index.*` (or another prefix); an unfinished build is refused.
@@ -48,14 +50,21 @@ public final class CorpusIndex: @unchecked Sendable {
     func matrix(_ stored: StoredMatrix) -> VectorMatrix? { matrices[stored] }
 
     func cachedProjection(_ layer: Int, _ unit: ProjectionUnit) -> CorpusProjection? {
-        lock.withLock { projections["\(layer) \(unit)"] }
+        lock.withLock { projections.value("\(layer) \(unit)") }
     }
-    func keepProjection(_ p: CorpusProjection) { lock.withLock { projections["\(p.layer) \(p.unit)"] = p } }
+    func keepProjection(_ p: CorpusProjection) {
+        let size = 4 * (p.points.count + p.axes.count + p.mean.count) + 8 * p.firstRows.count
+        lock.withLock { projections.keep(p, bytes: size, "\(p.layer) \(p.unit)") }
+    }
     func cachedDataset() -> CorpusDataset? { lock.withLock { answered } }
-    func cachedTags(_ name: String) -> CorpusTagColumn? { lock.withLock { tagColumns[name] } }
-    func keepTags(_ t: CorpusTagColumn) { lock.withLock { tagColumns[t.name] = t } }
-    func cachedGrid(_ key: String) -> ScatterGrid? { lock.withLock { grids[key] } }
-    func keepGrid(_ g: ScatterGrid, _ key: String) { lock.withLock { grids[key] = g } }
+    func cachedTags(_ name: String) -> CorpusTagColumn? { lock.withLock { tagColumns.value(name) } }
+    func keepTags(_ t: CorpusTagColumn) {
+        lock.withLock { tagColumns.keep(t, bytes: 2 * t.codes.count + 32 * t.values.count, t.name) }
+    }
+    func cachedGrid(_ key: String) -> ScatterGrid? { lock.withLock { grids.value(key) } }
+    func keepGrid(_ g: ScatterGrid, _ key: String) { lock.withLock { grids.keep(g, bytes: 4 * g.counts.count, key) } }
+    func cachedColourings(_ unit: ProjectionUnit) -> [String]? { lock.withLock { colouringsFound[unit] } }
+    func keepColourings(_ c: [String], _ unit: ProjectionUnit) { lock.withLock { colouringsFound[unit] = c } }
     func keepDataset(_ d: CorpusDataset) { lock.withLock { answered = d } }
     func forgetDataset() { lock.withLock { answered = nil } }
 
@@ -82,17 +91,30 @@ public final class CorpusIndex: @unchecked Sendable {
     public func nearest(_ query: [Float], heads: [Int], layer: Int, top: Int, excluding: Int? = nil) throws -> [(
         row: Int, cosine: Float
     )] {
-        guard matrices[.context(layer)] != nil, let h = meta.heads, h > 0, meta.width % h == 0 else {
+        guard matrices[.context(layer)] != nil else {
             let held = meta.contextLayers.map { $0.map(String.init).joined(separator: ", ") }
             throw CorpusError(
                 "this index holds no head contexts of layer \(layer)"
                     + (held.map { " (it holds layers \($0))" } ?? "; corpus index --contexts stores them"))
         }
+        // The build record is range-checked on opening; this guards the arithmetic below all the same.
+        guard let h = meta.heads, h > 0, meta.width % h == 0 else {
+            throw CorpusError("the index's record of its heads is damaged; build it again (--restart)")
+        }
         guard !heads.isEmpty, heads.allSatisfy({ (0..<h).contains($0) }) else {
             throw CorpusError("heads are 1…\(h) in this model")
         }
         let dh = meta.width / h
-        let spans = Array(Set(heads)).sorted().map { ($0 * dh)..<(($0 + 1) * dh) }
+        // Neighbouring heads are one span: one pass over their columns, not one a head.
+        var spans: [Range<Int>] = []
+        for head in Array(Set(heads)).sorted() {
+            let span = (head * dh)..<((head + 1) * dh)
+            if let last = spans.last, last.upperBound == span.lowerBound {
+                spans[spans.count - 1] = last.lowerBound..<span.upperBound
+            } else {
+                spans.append(span)
+            }
+        }
         return try nearest(query, in: .context(layer), columns: spans, top: top, excluding: excluding)
     }
 
@@ -104,21 +126,27 @@ public final class CorpusIndex: @unchecked Sendable {
             throw CorpusError("the query has \(query.count) values; the index's vectors have \(meta.width)")
         }
         guard let m = matrices[stored], let base = m.base, top > 0 else { return [] }
-        var dots = [Float](repeating: 0, count: m.rows), norms = dots, part = dots, partNorms = dots
+        // One span scans straight into the results; several sum through a second pair of arrays.
+        var dots = [Float](repeating: 0, count: m.rows), norms = dots
+        var part: [Float] = [], partNorms: [Float] = []
         var qn: Float = 0
-        for span in columns {
+        func scan(_ span: Range<Int>, _ d: inout [Float], _ n: inout [Float]) {
             query.withUnsafeBufferPointer { q in
-                part.withUnsafeMutableBufferPointer { dp in
-                    partNorms.withUnsafeMutableBufferPointer { np in
+                d.withUnsafeMutableBufferPointer { dp in
+                    n.withUnsafeMutableBufferPointer { np in
                         bs_half_dot_rows_span(
                             base, Int32(m.rows), Int32(m.width), Int32(span.lowerBound), Int32(span.count),
                             q.baseAddress! + span.lowerBound, dp.baseAddress!, np.baseAddress!)
                     }
                 }
             }
-            if columns.count == 1 {
-                swap(&dots, &part); swap(&norms, &partNorms)
+        }
+        for (k, span) in columns.enumerated() {
+            if k == 0 {
+                scan(span, &dots, &norms)
             } else {
+                if part.isEmpty { (part, partNorms) = (dots, norms) }
+                scan(span, &part, &partNorms)
                 for r in 0..<m.rows { dots[r] += part[r]; norms[r] += partNorms[r] }
             }
             qn += query[span].reduce(Float(0)) { $0 + $1 * $1 }

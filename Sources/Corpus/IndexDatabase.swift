@@ -82,7 +82,10 @@ extension IndexMeta {
         guard m.width > 0, m.width <= 8_192, m.shards >= 1, m.shards <= 100_000, (1...m.shards).contains(m.shard),
             m.totalRows >= 0, m.totalRows <= 1 << 40, m.layers.count <= 1_024,
             m.layers.allSatisfy({ (0...4_096).contains($0) }),
-            m.rowStart >= 0, m.rowStart <= m.rowEnd, m.rowEnd <= m.totalRows, m.maxTokens > 0
+            m.rowStart >= 0, m.rowStart <= m.rowEnd, m.rowEnd <= m.totalRows, m.maxTokens > 0,
+            (m.contextLayers ?? []).count <= 1_024, (m.contextLayers ?? []).allSatisfy({ (1...4_096).contains($0) }),
+            (m.contextLayers == nil) == (m.heads == nil),
+            m.heads.map({ (1...4_096).contains($0) && m.width % $0 == 0 }) ?? true
         else { return nil }
         self = m
     }

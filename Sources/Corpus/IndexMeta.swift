@@ -78,7 +78,7 @@ public struct IndexMeta: Sendable, Equatable, Codable {
                 "layers \(other.layers.map(String.init).joined(separator: ",")), not \(layers.map(String.init).joined(separator: ","))"
         }
         if inputs != other.inputs { return "built from other input files (or they changed since)" }
-        if contextLayers != other.contextLayers {
+        if contextLayers != other.contextLayers || heads != other.heads {
             let l = other.contextLayers.map { $0.map(String.init).joined(separator: ",") }
             return l.map { "storing head contexts of layers \($0)" } ?? "storing no head contexts"
         }

@@ -15,11 +15,14 @@ public struct SilverTagger: Sendable {
     /// The tag columns probes can fill (`head` needs a parser, not a probe).
     public static let names = ["upos", "xpos", "deprel", "ner"]
 
-    /// One probe set per task (the first of each name), at the layer where it scored best.
-    public init(_ trained: [TrainedProbes], width: Int) {
+    /// One probe set per task (the first of each name), at the layer where it scored best; a set
+    /// whose best layer is past the model's `layers` (a cache of another model, or damaged) is left out.
+    public init(_ trained: [TrainedProbes], width: Int, layers: Int) {
         var seen: Set<String> = []
         tasks = trained.compactMap { p in
-            guard Self.names.contains(p.task), !seen.contains(p.task), p.probes.indices.contains(p.report.bestLayer)
+            guard Self.names.contains(p.task), !seen.contains(p.task), p.probes.indices.contains(p.report.bestLayer),
+                (0...max(0, layers)).contains(p.report.bestLayer),
+                p.report.accuracy.indices.contains(p.report.bestLayer)
             else { return nil }
             let probe = p.probes[p.report.bestLayer]
             guard probe.inputs == width, probe.classes == p.labels.count, probe.classes > 0 else { return nil }

@@ -164,7 +164,8 @@ struct CorpusIndexCommand: ParsableCommand {
 func silverTagger(_ model: LoadedModel) throws -> SilverTagger {
     let (found, problems) = ProbeCache.all(model: model.probeKey(.published), inputs: model.encoder.config.hiddenSize)
     for p in problems { writeStderr("bertscope: warning: \(p)") }
-    let tagger = SilverTagger(found, width: model.encoder.config.hiddenSize)
+    let c = model.encoder.config
+    let tagger = SilverTagger(found, width: c.hiddenSize, layers: c.numLayers)
     guard !tagger.tasks.isEmpty else {
         throw CommandError(
             "--silver needs probes trained for \(model.name): run bertscope probe --task all\(model.reference == model.directory.path ? " --model \(model.directory.path)" : "") first (they are cached)"
@@ -293,6 +294,10 @@ struct CorpusSearchCommand: ParsableCommand {
                 throw CommandError("token \(token) is \(e.tokens[token]), a special token; pick a word's piece")
             }
             let chosen = try heads.map { try parseHeads($0, count: model.encoder.config.numHeads) }
+            if chosen != nil, layer < 1 {
+                throw CommandError(
+                    "--heads compares the head outputs of a layer from 1 (layer 0 is the embedding output)")
+            }
             guard chosen != nil || idx.meta.layers.contains(layer) else {
                 throw CommandError(
                     "layer \(layer) is not in this index (it holds \(idx.meta.layers.map(String.init).joined(separator: ", ")))"
@@ -431,10 +436,12 @@ struct CorpusReportCommand: ParsableCommand {
         try reportingErrors {
             guard (0...10_000).contains(worst) else { throw CommandError("--worst takes 0…10,000") }
             if let rows, rows < 1 { throw CommandError("--rows takes a count from 1") }
+            if rows != nil, !heads { throw CommandError("--rows is for --heads (how many labelled rows to measure)") }
             var idx = try CorpusIndex(files: IndexFiles(directory: directoryURL(index)))
             if heads {
                 let model = try options.load()
                 idx = try openCorpusIndex(index, for: model)
+                try idx.checkWritable()
                 let started = Date()
                 let measured = try idx.headImportance(classifier: try sequenceClassifier(model), limit: rows) {
                     progressBar("head importance", $0, $1, started: started)

@@ -70,6 +70,7 @@ struct RenderCommand: ParsableCommand {
             throw ValidationError("--width takes 40…1000 columns and --height 10…1000 rows")
         }
         guard scale.isFinite, scale > 0, scale <= 8 else { throw ValidationError("--scale takes a number in (0, 8]") }
+        if sentences, view != .projector { throw ValidationError("--sentences is for --view projector") }
         if csv, !view.isMatrix { throw ValidationError("--csv is for one matrix: --view attention or rollout") }
         if csv, let format, format != .txt {
             throw ValidationError("--csv prints text, not --format \(format.rawValue): drop one of them")
@@ -99,7 +100,7 @@ struct RenderCommand: ParsableCommand {
                         "--layer \(layer) is not in the index (it holds \(index.layers.map(String.init).joined(separator: ", ")))"
                     )
                 }
-                let n = w.snapshot.result?.encoding.count ?? 0
+                let n = w.tokenCount()
                 if let token, !(0..<n).contains(token) {
                     throw CommandError("--token \(token) is outside the text's \(n) tokens (0…\(max(0, n - 1)))")
                 }

@@ -3,6 +3,7 @@ import Analysis
 import CorpusText
 import Encoder
 import Foundation
+import GRDB
 import Testing
 import TestSupport
 import Tokenizers
@@ -75,6 +76,25 @@ import Tokenizers
         #expect(try reopened.dataset()?.heads == measured && CorpusReport(reopened).heads == measured)
         #expect(try index.dataset()?.heads == measured, "the kept dataset is read again after storing")
         #expect(try index.headImportance(classifier: classifier, limit: 2).rows == 2)
+        // A damaged record is not shown (never indexed past its table).
+        let db = try DatabaseQueue(path: IndexFiles(directory: out).database.path)
+        try db.write {
+            try $0.execute(
+                sql: "UPDATE meta SET value = ? WHERE key = 'head_importance'",
+                arguments: [#"{"layers": 2, "heads": 9, "rows": 1, "mean": [0.5]}"#])
+        }
+        try db.close()
+        #expect(try CorpusIndex(files: IndexFiles(directory: out)).dataset()?.heads == nil)
+        // Never written through a link, nor into another index at the same path.
+        let copy = out.appendingPathComponent("elsewhere.sqlite"), files = IndexFiles(directory: out)
+        try FileManager.default.moveItem(at: files.database, to: copy)
+        try FileManager.default.createSymbolicLink(at: files.database, withDestinationURL: copy)
+        let before = try Data(contentsOf: copy)
+        #expect(throws: CorpusError.self) { try index.store(measured) }
+        #expect(try Data(contentsOf: copy) == before)
+        #expect(throws: CorpusError.self) {
+            try index.store(DatasetHeadImportance(layers: 1, heads: 1, rows: 1, mean: [.nan]))
+        }
         #expect(abs((report.worst.first?.loss ?? 0) - (losses.max() ?? 0)) < 1e-4)
         #expect(report.worst.count == 3 && report.worst.map(\.loss) == report.worst.map(\.loss).sorted(by: >))
         let f1 = report.perClass.map(\.f1).reduce(0, +) / 3

@@ -107,6 +107,26 @@ import TestSupport
         #expect(swapped?.description.contains("index.layer-1.f16 is not the file this index wrote") == true)
         try fm.moveItem(at: a, to: tmp); try fm.moveItem(at: b, to: a); try fm.moveItem(at: tmp, to: b)
         _ = try CorpusIndex(files: files)
+        // Head context files are sealed too; a record of 0 heads is refused on opening.
+        let ctx = try temporaryDirectory()
+        defer { try? fm.removeItem(at: ctx) }
+        try T.build(m, ctx, rows: T.rows(), contexts: [1, 2])
+        let cf = IndexFiles(directory: ctx), c1 = cf.vectors(.context(1)), c2 = cf.vectors(.context(2))
+        try fm.moveItem(at: c1, to: tmp); try fm.moveItem(at: c2, to: c1); try fm.moveItem(at: tmp, to: c2)
+        let sealed = #expect(throws: CorpusError.self) { try CorpusIndex(files: cf) }
+        #expect(sealed?.description.contains("index.context-1.f16 is not the file") == true)
+        let q = try DatabaseQueue(path: cf.database.path)
+        try q.write { d in
+            let json = try String.fetchOne(d, sql: "SELECT value FROM meta WHERE key = 'build'")!
+            try d.execute(
+                sql: "UPDATE meta SET value = ? WHERE key = 'build'",
+                arguments: [
+                    json.replacingOccurrences(of: "\"heads\":\(m.encoder.config.numHeads)", with: "\"heads\":0")
+                ])
+        }
+        try q.close()
+        let zero = #expect(throws: CorpusError.self) { try CorpusIndex(files: cf) }
+        #expect(zero?.description.contains("no build record") == true)
         // The last row is always sampled: one changed value there is caught.
         var bytes = try Data(contentsOf: b)
         bytes[bytes.count - 1] ^= 0x40

@@ -1,4 +1,4 @@
-import Analysis
+@testable import Analysis
 import Corpus
 import CorpusText
 import Encoder
@@ -31,7 +31,7 @@ import Tokenizers
     @Test func untaggedRowsGetTheProbesLabelsAndGoldRowsKeepTheirs() throws {
         let m = try T.Model("tiny-bert")
         let trained = try Self.probes(m, tasks: ["upos", "ner"])
-        let tagger = SilverTagger(trained, width: m.encoder.config.hiddenSize)
+        let tagger = SilverTagger(trained, width: m.encoder.config.hiddenSize, layers: m.encoder.config.numLayers)
         #expect(tagger.tasks.map(\.name) == ["ner", "upos"])
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -81,7 +81,48 @@ import Tokenizers
     @Test func probesOfAnotherWidthOrTaskAreLeftOut() throws {
         let m = try T.Model("tiny-bert")
         let trained = try Self.probes(m, tasks: ["upos"])
-        #expect(SilverTagger(trained, width: m.encoder.config.hiddenSize + 1).tasks.isEmpty)
-        #expect(SilverTagger(trained + trained, width: m.encoder.config.hiddenSize).tasks.count == 1)
+        let c = m.encoder.config
+        #expect(SilverTagger(trained, width: c.hiddenSize + 1, layers: c.numLayers).tasks.isEmpty)
+        #expect(SilverTagger(trained + trained, width: c.hiddenSize, layers: c.numLayers).tasks.count == 1)
+        // A best layer past the model's (another model's cache, or a damaged one) would read past
+        // the hidden states: that task is left out.
+        let t = trained[0], last = t.probes.count - 1
+        let accuracy = t.report.accuracy.indices.map { $0 == last ? 1.0 : 0.5 }
+        let lastBest = TrainedProbes(
+            task: t.task, labels: t.labels,
+            report: ProbeReport(task: t.task, labels: t.labels, accuracy: accuracy, controlAccuracy: accuracy),
+            probes: t.probes)
+        #expect(SilverTagger([lastBest], width: c.hiddenSize, layers: last).tasks.map(\.layer) == [last])
+        #expect(SilverTagger([lastBest], width: c.hiddenSize, layers: last - 1).tasks.isEmpty)
+    }
+
+    /// Shards tagged by the probes, with head contexts, merge into what one pass writes (the
+    /// `tags` column, the silver tags and the context files included).
+    @Test func taggedShardsMergeIntoOnePass() throws {
+        let m = try T.Model("tiny-bert")
+        let tagger = SilverTagger(
+            try Self.probes(m, tasks: ["upos"]), width: m.encoder.config.hiddenSize, layers: m.encoder.config.numLayers)
+        let one = try temporaryDirectory(), parts = try temporaryDirectory()
+        defer { for d in [one, parts] { try? FileManager.default.removeItem(at: d) } }
+        let rows = T.rows(pairs: true)
+        func meta(_ k: Int, _ n: Int) -> IndexMeta {
+            var meta = T.meta(m, rows: rows.count, shard: k, of: n, contexts: [1, 2])
+            meta.silver = tagger.record
+            return meta
+        }
+        _ = try CorpusIndexer(
+            encoder: m.encoder, tokenizer: m.tokenizer, files: IndexFiles(directory: one), tagger: tagger
+        )
+        .run(rows, meta: meta(1, 1), restart: false) { _ in }
+        for k in 1...2 {
+            _ = try CorpusIndexer(
+                encoder: m.encoder, tokenizer: m.tokenizer, files: IndexFiles(directory: parts, shard: k, of: 2),
+                chunkRows: 2, tagger: tagger
+            ).run(rows, meta: meta(k, 2), restart: false) { _ in }
+        }
+        _ = try CorpusMerge.merge(directory: parts, into: IndexFiles(directory: parts))
+        try CorpusIndexTests().expectSameIndex(one, parts)
+        let merged = try CorpusIndex(files: IndexFiles(directory: parts))
+        #expect(try merged.match(row: 0).tagSource == "silver" && merged.meta.silver == tagger.record)
     }
 }

@@ -68,7 +68,8 @@ extension SessionAnalysis {
             return
         }
         out.colourings = try index.colourings(unit: ask.unit)
-        let tag = ask.tag.flatMap { out.colourings.contains($0) ? $0 : nil } ?? out.colourings.first ?? "upos"
+        // Nothing to colour by: no codes at all (never a token tag standing in for a sentence's).
+        let tag = ask.tag.flatMap { out.colourings.contains($0) ? $0 : nil } ?? out.colourings.first ?? ""
         out.colouring = out.colourings.isEmpty ? nil : tag
         let p = try index.projection(layer: ask.layer, unit: ask.unit)
         let grid = try index.scatterGrid(layer: ask.layer, tag: tag, unit: ask.unit)

@@ -39,9 +39,7 @@ extension Workbench {
             e.datasetClasses = d.classes.count
             e.datasetRows = deriver.datasetView(r!, state.probing)?.rows.count ?? 0
         }
-        e.corpusMatches =
-            state.probing.corpusProjection
-            ? (r?.corpusProjection?.underCursor == nil ? 0 : 1) : (r?.corpusSearch?.matches.count ?? 0)
+        e.corpusMatches = corpusMatchesShown(r).count
         if let t = r?.task {
             e.labels = t.labels.count
             e.predicted = t.labels.max { $0.score < $1.score }?.id ?? 0

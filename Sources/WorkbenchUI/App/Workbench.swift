@@ -109,19 +109,11 @@ public final class Workbench {
             input.comparisonLayers = other
         }
         if state.attention.overview { input.requests[.headEntropies] = AnalysisRequest(true) }
-        let steps = session.corpus.map { state.probing.corpusSteps(layers: $0.layers, headLayers: $0.contextLayers) }
-        if state.probing.corpus, let steps, let level = state.probing.corpusLevel(in: steps) {
-            input.requests[.corpusSearch] = AnalysisRequest(
-                CorpusSearchRequest(
-                    position: state.tokens.selected, layer: level, top: Self.corpusMatches,
-                    head: state.probing.corpusHead))
+        if let search = corpusSearchAsked() {
+            input.requests[.corpusSearch] = AnalysisRequest(search)
             if state.probing.dataset { input.requests[.corpusDataset] = AnalysisRequest(true) }
-            if state.probing.corpusProjection {
-                input.requests[.corpusProjection] = AnalysisRequest(
-                    CorpusProjectionRequest(
-                        layer: level, tag: state.probing.projectorColour, position: state.tokens.selected,
-                        cursorX: state.probing.plotX, cursorY: state.probing.plotY,
-                        unit: state.probing.projectorSentences ? .sentences : .tokens))
+            if let projection = corpusProjectionAsked() {
+                input.requests[.corpusProjection] = AnalysisRequest(projection)
             }
         }
         if let p = AttentionPanels.panel(state.attention.panel) {
@@ -259,6 +251,37 @@ public final class Workbench {
 
     /// The corpus view's highlighted match becomes the typed sentence (the one
     /// typed before is kept in the history), its token selected.
+    /// The corpus search the state asks for (nil: the corpus view is closed or there is no index).
+    func corpusSearchAsked() -> CorpusSearchRequest? {
+        guard state.probing.corpus, let index = session.corpus,
+            let level = state.probing.corpusLevel(
+                in: state.probing.corpusSteps(layers: index.layers, headLayers: index.contextLayers))
+        else { return nil }
+        return CorpusSearchRequest(
+            position: state.tokens.selected, layer: level, top: Self.corpusMatches, head: state.probing.corpusHead)
+    }
+
+    /// The projection the state asks for, beside its search (nil: the projector is closed).
+    func corpusProjectionAsked() -> CorpusProjectionRequest? {
+        guard state.probing.corpusProjection, let search = corpusSearchAsked() else { return nil }
+        return CorpusProjectionRequest(
+            layer: search.layer, tag: state.probing.projectorColour, position: state.tokens.selected,
+            cursorX: state.probing.plotX, cursorY: state.probing.plotY,
+            unit: state.probing.projectorSentences ? .sentences : .tokens)
+    }
+
+    /// The corpus matches on screen: the result's, only when they answer what the state asks now
+    /// (after `a`, `]` or a cursor move the old ones are no longer the ones to open).
+    func corpusMatchesShown(_ r: EncodeResult?) -> [CorpusMatch] {
+        if state.probing.corpusProjection {
+            guard let out = r?.corpusProjection, out.request == corpusProjectionAsked(), let m = out.underCursor
+            else { return [] }
+            return [m]
+        }
+        guard let out = r?.corpusSearch, out.request == corpusSearchAsked() else { return [] }
+        return out.matches
+    }
+
     func openCorpusMatch(_ r: EncodeResult?) {
         if state.probing.dataset {
             guard let r, let table = deriver.datasetView(r, state.probing), table.rows.indices.contains(table.selected)
@@ -272,15 +295,10 @@ public final class Workbench {
             )
             return
         }
-        let m: CorpusMatch
-        if state.probing.corpusProjection {
-            // The token nearest the projector's cursor, as the session found it.
-            guard let found = r?.corpusProjection?.underCursor else { return }
-            m = found
-        } else {
-            guard let out = r?.corpusSearch, out.matches.indices.contains(state.probing.corpusMatch) else { return }
-            m = out.matches[state.probing.corpusMatch]
-        }
+        // The token nearest the projector's cursor, or the highlighted match, as on screen.
+        let shown = corpusMatchesShown(r), k = state.probing.corpusProjection ? 0 : state.probing.corpusMatch
+        guard shown.indices.contains(k) else { return }
+        let m = shown[k]
         if !state.editorA.text.isEmpty { try? history.add(state.editorA.text) }
         setText(m.text, pair: m.pair)
         // Selected when the new sentence's encoding arrives (the one on screen may be shorter).

@@ -53,6 +53,12 @@ extension Workbench {
         session.waitUntilIdle()
     }
 
+    /// The first encode's tokens, once the session has them (a figure's options are checked against them).
+    public func tokenCount() -> Int {
+        session.waitUntilIdle()
+        return snapshot.result?.encoding.count ?? 0
+    }
+
     /// The attention pane's matrix as CSV: a header of key tokens, then one row per query token.
     public func matrixCSV() -> String? {
         guard let r = snapshot.result, let m = currentMap(for: r), let v = deriver.attentionView(r, state.attention)

@@ -155,7 +155,7 @@ extension ProbingPane {
         s.probing.corpusHead = (((s.probing.corpusHead ?? 0) + delta) % h + h) % h
         s.attention.head = s.probing.corpusHead ?? 0
         let steps = s.probing.corpusSteps(layers: e.corpusLayers, headLayers: e.corpusHeadLayers)
-        if let level = s.probing.corpusLevel(in: steps), level >= 1 { s.attention.layer = level - 1 }
+        if let level = s.probing.corpusLevel(in: steps), level >= 1 { s.attention.layer = min(e.layers, level) - 1 }
     }
 
     @Sendable static func noCorpusMatches(_ s: WorkbenchState, _ e: Extent) -> String? {
