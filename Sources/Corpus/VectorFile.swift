@@ -65,10 +65,11 @@ final class VectorAppender {
 /// One layer's vectors, memory-mapped for search: (rows, width) binary16.
 final class VectorMatrix: @unchecked Sendable {
     let file: MappedFile?
+    let path: String
     let rows: Int, width: Int
 
     init(path: String, rows: Int, width: Int) throws {
-        self.rows = rows; self.width = width
+        self.path = path; self.rows = rows; self.width = width
         guard rows > 0 else { file = nil; return }
         let (bytes, overflow) = rows.multipliedReportingOverflow(by: width * 2)
         guard !overflow else { throw CorpusError("\(path): \(rows) rows of \(width) do not fit in memory") }

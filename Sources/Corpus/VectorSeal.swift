@@ -1,5 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Foundation
 import GRDB
+import SafeIO
 
 /// Ties each vector file to its database: a finished index records, per file,
 /// a hash of 64 rows spread over it (and the last). Opening compares them, so a
@@ -9,16 +13,24 @@ import GRDB
 enum VectorSeal {
     static let samples = 64
 
-    /// The sampled rows' hash of one file's bytes (`rows` rows of `width` binary16 values).
-    static func fingerprint(_ bytes: UnsafeRawBufferPointer, rows: Int, width: Int) -> String {
+    /// The sampled rows' hash of the file at `path` (`rows` rows of `width` binary16 values), read
+    /// with pread: mapping them would fault whole page-cache folios in (hundreds of MB of resident
+    /// pages for 65 rows of a large index). A file of another size hashes as no sealed file does.
+    static func fingerprint(path: String, rows: Int, width: Int) throws -> String {
         var h = FNV1aHash()
         h.mix(UInt64(rows))
         h.mix(UInt64(width))
         let rowBytes = width * 2
-        guard rows > 0, bytes.count == rows * rowBytes else { return h.hex }
+        let (fd, size): (Int32, Int)
+        do { (fd, size) = try SafeFile.openRegular(path) } catch { throw CorpusError("\(error)") }
+        defer { close(fd) }
+        guard rows > 0, size == rows * rowBytes else { return size == 0 && rows == 0 ? h.hex : "size \(size)" }
+        var row = [UInt8](repeating: 0, count: rowBytes)
         for k in 0...samples {
             let r = k * (rows - 1) / samples
-            h.mix(UnsafeRawBufferPointer(rebasing: bytes[(r * rowBytes)..<((r + 1) * rowBytes)]))
+            let got = row.withUnsafeMutableBytes { pread(fd, $0.baseAddress, rowBytes, off_t(r * rowBytes)) }
+            guard got == rowBytes else { throw CorpusError("cannot read \(path)") }
+            row.withUnsafeBytes { h.mix($0) }
         }
         return h.hex
     }
@@ -27,8 +39,7 @@ enum VectorSeal {
     static func write(_ files: IndexFiles, meta: IndexMeta, rows: Int, into db: IndexDatabase) throws {
         var seal: [String: String] = [:]
         for s in meta.stored {
-            let m = try VectorMatrix(path: files.vectors(s).path, rows: rows, width: meta.width)
-            seal[s.fileTag] = fingerprint(m.bytes, rows: rows, width: meta.width)
+            seal[s.fileTag] = try fingerprint(path: files.vectors(s).path, rows: rows, width: meta.width)
         }
         let json = String(decoding: try JSONEncoder.sorted.encode(seal), as: UTF8.self)
         try db.queue.write { try $0.execute(sql: "INSERT OR REPLACE INTO meta VALUES ('seal', ?)", arguments: [json]) }
@@ -45,7 +56,8 @@ enum VectorSeal {
             )
         }
         for s in meta.stored {
-            guard let m = matrices[s], seal[s.fileTag] == fingerprint(m.bytes, rows: m.rows, width: m.width) else {
+            guard let m = matrices[s], seal[s.fileTag] == (try? fingerprint(path: m.path, rows: m.rows, width: m.width))
+            else {
                 throw CorpusError(
                     "\(files.vectors(s).lastPathComponent) is not the file this index wrote (changed or swapped since); build it again (--restart)"
                 )
