@@ -29,4 +29,26 @@ static inline float two_phi(float v) {
     return v < 0.0f ? erfc_z : 2.0f - erfc_z;
 }
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#ifndef AVX2
+#define AVX2 __attribute__((target("avx2,fma")))
+#endif
+
+// e^a for a in [-87, 0] (callers clamp), the same polynomial as the scalar code.
+static AVX2 inline __m256 exp256(__m256 a) {
+    const __m256 k = _mm256_sub_ps(_mm256_fmadd_ps(a, _mm256_set1_ps(1.44269504f), _mm256_set1_ps(12582912.0f)), _mm256_set1_ps(12582912.0f));
+    __m256 r = _mm256_add_ps(_mm256_fnmadd_ps(k, _mm256_set1_ps(0.693359375f), a), _mm256_mul_ps(k, _mm256_set1_ps(2.12194440e-4f)));
+    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_add_ps(_mm256_fmadd_ps(_mm256_mul_ps(p, r), r, r), _mm256_set1_ps(1.0f));
+    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(k), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+#endif
+
 #endif
