@@ -15,6 +15,8 @@ public final class BertEncoder: Sendable {
     let convolution: ConvolutionTables?
     /// ModernBERT's rotary cos/sin tables (nil for the other families).
     let rotary: RotaryTables?
+    /// The weights packed transposed for gradients, made on the first one.
+    let backwardPacks = BackwardPacks()
 
     public init(config: ModelConfig, store: WeightStore) throws {
         self.config = config

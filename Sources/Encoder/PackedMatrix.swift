@@ -42,6 +42,15 @@ final class PackedMatrix: @unchecked Sendable {
         }
     }
 
+    /// Packs a row-major (outFeatures × inFeatures) matrix, no bias.
+    init(packing w: UnsafePointer<Float>, outFeatures n: Int, inFeatures k: Int) {
+        outFeatures = n
+        inFeatures = k
+        data = .allocate(capacity: bs_packed_size(Int32(n), Int32(k)))
+        bs_pack(w, Int32(n), Int32(k), data)
+        bias = nil
+    }
+
     deinit {
         data.deallocate()
         bias?.deallocate()
