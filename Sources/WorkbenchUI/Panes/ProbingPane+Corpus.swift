@@ -48,7 +48,9 @@ extension ProbingPane {
     /// `"bank" (6) at layer emb L3 [L6]  21 ms`: the query token and the index's layers, the searched one bracketed.
     private static func drawQueryLine(_ v: CorpusView, _ r: Rect, _ c: inout Canvas) {
         let t = c.theme
-        var x = c.put("\"\(v.query)\" (\(v.position)) ", x: r.x, y: r.y, t.style(.foreground), clip: r)
+        // Sentence points: the typed sentence is the query, not its selected token.
+        let query = v.scatter?.sentences == true ? "the typed sentence " : "\"\(v.query)\" (\(v.position)) "
+        var x = c.put(query, x: r.x, y: r.y, t.style(.foreground), clip: r)
         if let h = v.head { x = c.put("by head \(h + 1)'s output ", x: x, y: r.y, t.style(.accent, [.bold]), clip: r) }
         x = c.put("at layer ", x: x, y: r.y, t.style(.foreground), clip: r)
         for (k, l) in v.layers.enumerated() {
