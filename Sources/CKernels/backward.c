@@ -221,21 +221,10 @@ static void activation_backward_range(const float *u, float *g, int n, int activ
 // as the forward kernel) and the density φ.
 static AVX2 void gelu_backward_avx2(const float *u, float *g, int n) {
     int i = 0;
-    const __m256 sign = _mm256_set1_ps(-0.0f);
     for (; i + 8 <= n; i += 8) {
-        __m256 v = _mm256_loadu_ps(u + i);
-        __m256 z = _mm256_mul_ps(_mm256_andnot_ps(sign, v), _mm256_set1_ps(0.70710678118654752f));
-        __m256 t = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_fmadd_ps(z, _mm256_set1_ps(0.3275911f), _mm256_set1_ps(1.0f)));
-        __m256 poly = _mm256_fmadd_ps(t, _mm256_set1_ps(1.061405429f), _mm256_set1_ps(-1.453152027f));
-        poly = _mm256_fmadd_ps(poly, t, _mm256_set1_ps(1.421413741f));
-        poly = _mm256_fmadd_ps(poly, t, _mm256_set1_ps(-0.284496736f));
-        poly = _mm256_fmadd_ps(poly, t, _mm256_set1_ps(0.254829592f));
-        poly = _mm256_mul_ps(poly, t);
-        __m256 e = exp256(_mm256_max_ps(_mm256_mul_ps(_mm256_xor_ps(z, sign), z), _mm256_set1_ps(-87.0f)));
-        __m256 erfc = _mm256_mul_ps(poly, e);
-        __m256 neg = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ);
-        __m256 cdf2 = _mm256_blendv_ps(_mm256_sub_ps(_mm256_set1_ps(2.0f), erfc), erfc, neg);
-        __m256 pdf = _mm256_mul_ps(e, _mm256_set1_ps(0.39894228040143268f));
+        __m256 v = _mm256_loadu_ps(u + i), gauss;
+        __m256 cdf2 = two_phi256(v, &gauss);
+        __m256 pdf = _mm256_mul_ps(gauss, _mm256_set1_ps(0.39894228040143268f));
         __m256 dv = _mm256_fmadd_ps(v, pdf, _mm256_mul_ps(_mm256_set1_ps(0.5f), cdf2));
         _mm256_storeu_ps(g + i, _mm256_mul_ps(_mm256_loadu_ps(g + i), dv));
     }

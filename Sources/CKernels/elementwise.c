@@ -40,20 +40,9 @@ static void gelu_erf_generic(float *x, int n) {
 
 static AVX2 void gelu_erf_avx2(float *x, int n) {
     int i = 0;
-    const __m256 sign = _mm256_set1_ps(-0.0f);
     for (; i + 8 <= n; i += 8) {
-        __m256 v = _mm256_loadu_ps(x + i);
-        __m256 z = _mm256_mul_ps(_mm256_andnot_ps(sign, v), _mm256_set1_ps(0.70710678118654752f));
-        __m256 t = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_fmadd_ps(z, _mm256_set1_ps(0.3275911f), _mm256_set1_ps(1.0f)));
-        __m256 poly = _mm256_fmadd_ps(t, _mm256_set1_ps(1.061405429f), _mm256_set1_ps(-1.453152027f));
-        poly = _mm256_fmadd_ps(poly, t, _mm256_set1_ps(1.421413741f));
-        poly = _mm256_fmadd_ps(poly, t, _mm256_set1_ps(-0.284496736f));
-        poly = _mm256_fmadd_ps(poly, t, _mm256_set1_ps(0.254829592f));
-        poly = _mm256_mul_ps(poly, t);
-        __m256 a = _mm256_max_ps(_mm256_mul_ps(_mm256_xor_ps(z, sign), z), _mm256_set1_ps(-87.0f));
-        __m256 erfc = _mm256_mul_ps(poly, exp256(a));
-        __m256 neg = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ);
-        __m256 cdf2 = _mm256_blendv_ps(_mm256_sub_ps(_mm256_set1_ps(2.0f), erfc), erfc, neg);
+        __m256 v = _mm256_loadu_ps(x + i), gauss;
+        __m256 cdf2 = two_phi256(v, &gauss);
         _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), v), cdf2));
     }
     if (i < n) gelu_erf_generic(x + i, n - i);

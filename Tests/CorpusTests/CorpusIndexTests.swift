@@ -56,7 +56,8 @@ import Tokenizers
         .run(rows, meta: meta, restart: false) { _ in }
     }
 
-    func half(_ x: ArraySlice<Float>) -> [Float] {
+    /// Values rounded to binary16 and back, as an index stores them.
+    static func half(_ x: some Collection<Float>) -> [Float] {
         let v = Array(x)
         var h = [UInt16](repeating: 0, count: v.count), back = [Float](repeating: 0, count: v.count)
         bs_to_half(v, &h, v.count)
@@ -78,7 +79,8 @@ import Tokenizers
             let trace = try m.encoder.forward(ids: e.ids, typeIds: e.typeIds)
             for p in e.typedPositions {
                 for layer in [0, 1, 2] {
-                    #expect(index.vector(row: row, layer: layer) == half(trace.hiddenState(layer: layer, token: p)))
+                    #expect(
+                        index.vector(row: row, layer: layer) == Self.half(trace.hiddenState(layer: layer, token: p)))
                 }
                 row += 1
             }

@@ -13,13 +13,6 @@ import TestSupport
 @Suite struct HeadContextSearchTests {
     typealias T = CorpusIndexTests
 
-    func half(_ v: [Float]) -> [Float] {
-        var h = [UInt16](repeating: 0, count: v.count), back = [Float](repeating: 0, count: v.count)
-        bs_to_half(v, &h, v.count)
-        bs_from_half(h, &back, v.count)
-        return back
-    }
-
     /// Batched (BERT) and one sentence at a time (DeBERTa) store the same thing: the head outputs.
     @Test(arguments: ["tiny-bert", "tiny-deberta-v2-mlm"])
     func storedContextsEqualTheForwardPass(model name: String) throws {
@@ -36,7 +29,7 @@ import TestSupport
             for p in e.typedPositions {
                 for layer in [1, 2] {
                     let want = try m.encoder.headContext(ids: e.ids, typeIds: e.typeIds, layer: layer, token: p)
-                    #expect(index.context(row: row, layer: layer) == half(want), "row \(row) layer \(layer)")
+                    #expect(index.context(row: row, layer: layer) == T.half(want), "row \(row) layer \(layer)")
                 }
                 row += 1
             }
