@@ -89,6 +89,12 @@ import TextCells
         s.probing.corpusProjection = true
         FrameGoldenTests().expectGolden("corpus-projector-80x24", FrameGoldenTests().frame(fv, s, 80, 24))
         FrameGoldenTests().expectGolden("corpus-projector-160x48", FrameGoldenTests().frame(fv, s, 160, 48))
+        // Matching by a head does not change what the projector draws (hidden states): no head named over it.
+        var byHead = v
+        byHead.head = 2
+        fv.probing = ProbingView(content: .corpus(byHead))
+        #expect(!FrameGoldenTests().frame(fv, s, 160, 48).text.contains("by head"))
+        fv.probing = ProbingView(content: .corpus(v))
         // Sentences coloured by whether the classifier was right: the legend names it, no token singled out.
         var sentences = Self.scatter()
         sentences.grid = ScatterGrid(

@@ -51,7 +51,10 @@ extension ProbingPane {
         // Sentence points: the typed sentence is the query, not its selected token.
         let query = v.scatter?.sentences == true ? "the typed sentence " : "\"\(v.query)\" (\(v.position)) "
         var x = c.put(query, x: r.x, y: r.y, t.style(.foreground), clip: r)
-        if let h = v.head { x = c.put("by head \(h + 1)'s output ", x: x, y: r.y, t.style(.accent, [.bold]), clip: r) }
+        // The projector draws hidden states whatever the search matches by: no head named over it.
+        if let h = v.head, !v.projecting {
+            x = c.put("by head \(h + 1)'s output ", x: x, y: r.y, t.style(.accent, [.bold]), clip: r)
+        }
         x = c.put("at layer ", x: x, y: r.y, t.style(.foreground), clip: r)
         for (k, l) in v.layers.enumerated() {
             let name = l == 0 ? "emb" : "L\(l)"
