@@ -387,7 +387,7 @@ struct CorpusInfoCommand: ParsableCommand {
             printText("layers: \(m.layers.map(String.init).joined(separator: ", ")) (0 = the embedding output)")
             if let c = m.contextLayers, let h = m.heads {
                 printText(
-                    "head contexts: layers \(c.map(String.init).joined(separator: ", ")), \(h) heads of \(m.width / max(1, h)) (corpus search --heads)"
+                    "head contexts: layers \(c.map(String.init).joined(separator: ", ")); \(h) heads a layer, \(m.width / max(1, h)) values each (corpus search --heads)"
                 )
             }
             for (task, how) in (m.silver ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -473,8 +473,12 @@ struct CorpusReportCommand: ParsableCommand {
             if let h = r.heads {
                 let top = h.mostHelpful(8).map { String(format: "L%d·H%d %+.3f", $0.layer + 1, $0.head + 1, $0.mean) }
                 printText(
-                    "heads that help most (mean Δ log p(gold) alone off, \(h.rows) rows): "
+                    "heads that help most: mean change of log p(gold) when each alone is off, lower = helps more (\(h.rows) rows): "
                         + top.joined(separator: " · "))
+                let names = (1...max(1, h.heads)).map { "H\($0)" }
+                printText(
+                    "     "
+                        + names.map { String(repeating: " ", count: max(0, 7 - $0.count)) + $0 }.joined(separator: " "))
                 for l in 0..<h.layers {
                     let cells = (0..<h.heads).map { String(format: "%+7.3f", h.mean[l * h.heads + $0]) }
                     printText("  L\(l + 1) " + cells.joined(separator: " "))

@@ -70,7 +70,7 @@ import TestSupport
         ])
         #expect(built.status == 0, "\(built.stderr)")
         let info = try run(["corpus", "info", "--index", heads])
-        #expect(info.stdout.contains("head contexts: layers 2,"), "\(info.stdout)")
+        #expect(info.stdout.contains("head contexts: layers 2; "), "\(info.stdout)")
         let search = ["corpus", "search", "--model", tiny, "--layer", "2", "--token", "2", "--top", "5"]
         let r = try run(search + ["--index", heads, "--heads", "2,1", "--json", "the dog"])
         #expect(r.status == 0, "\(r.stderr)")

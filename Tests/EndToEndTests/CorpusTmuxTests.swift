@@ -104,7 +104,7 @@ import TestSupport
         try t.waitFor("the dataset table") {
             $0.contains("corpus dataset") && $0.contains("3 labelled of 4 answered · accuracy ")
                 && $0.contains("4 rows · every row (f) · sorted by loss (s)")
-                && $0.contains("heads that help most (3 rows): L")
+                && $0.contains("heads that help most, Δ log p(gold) when off (3 rows): L")
         }
         try t.send("f")
         try t.waitFor("the misclassified filter") { $0.contains("· misclassified (f) ·") }

@@ -46,7 +46,9 @@ extension ProbingPane {
         }
         // Head importance over the dataset, when measured, while the rows keep most of the pane.
         if !v.helpfulHeads.isEmpty, r.maxY - y > 6 {
-            var x = c.put("heads that help most (\(v.headRows) rows): ", x: r.x, y: y, t.style(.muted), clip: r)
+            var x = c.put(
+                "heads that help most, Δ log p(gold) when off (\(v.headRows) rows): ", x: r.x, y: y, t.style(.muted),
+                clip: r)
             for (i, h) in v.helpfulHeads.enumerated() {
                 let text = (i > 0 ? " · " : "") + h.0 + String(format: " %+.3f", h.1)
                 guard x + displayWidth(text) <= r.maxX else { break }

@@ -41,8 +41,9 @@ extension ProbingPane {
                 c.put("•", x: plot.x + x, y: plot.y + y, t.style(.foreground, [.bold]), clip: plot)
             }
         }
+        // Reversed, so no point's colour can hide it.
         if let q = v.query, let (x, y) = cell(q) {
-            c.put("◆", x: plot.x + x, y: plot.y + y, t.style(.cursor, [.bold]), clip: plot)
+            c.put("◆", x: plot.x + x, y: plot.y + y, t.style(.foreground, [.bold, .reverse]), clip: plot)
         }
         if let (x, y) = cell(v.cursor) {
             c.put("+", x: plot.x + x, y: plot.y + y, t.style(.foreground, [.bold, .reverse]), clip: plot)
