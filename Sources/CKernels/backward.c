@@ -38,18 +38,39 @@ static void mm_generic(const mm_t *a, int i0, int i1, int j0) {
 }
 
 #if defined(__x86_64__)
+// Rows [i, i + rows) × 16 columns of y from j: the accumulators start from y (summing onto
+// it) or from zero, and end stored back (or alpha times them added to y).
+__attribute__((target("avx2,fma"), always_inline)) static inline void mm_start(const mm_t *a, __m256 *c, int i,
+                                                                                 int rows, int j) {
+    for (int r = 0; r < rows; r++) {
+        const float *y = a->y + (size_t)(i + r) * a->ldy + j;
+        c[2 * r] = a->onto ? _mm256_loadu_ps(y) : _mm256_setzero_ps();
+        c[2 * r + 1] = a->onto ? _mm256_loadu_ps(y + 8) : _mm256_setzero_ps();
+    }
+}
+
+__attribute__((target("avx2,fma"), always_inline)) static inline void mm_finish(const mm_t *a, const __m256 *c, int i,
+                                                                                  int rows, int j) {
+    const __m256 alpha = _mm256_set1_ps(a->alpha);
+    for (int r = 0; r < rows; r++) {
+        float *y = a->y + (size_t)(i + r) * a->ldy + j;
+        if (a->onto) {
+            _mm256_storeu_ps(y, c[2 * r]);
+            _mm256_storeu_ps(y + 8, c[2 * r + 1]);
+        } else {
+            _mm256_storeu_ps(y, _mm256_fmadd_ps(alpha, c[2 * r], _mm256_loadu_ps(y)));
+            _mm256_storeu_ps(y + 8, _mm256_fmadd_ps(alpha, c[2 * r + 1], _mm256_loadu_ps(y + 8)));
+        }
+    }
+}
+
 // 6 rows × 16 columns of y in 12 registers (plus 2 for w and 1 broadcast:
 // AVX2 has 16): each k loads 2 vectors of w's row and broadcasts 6 x values.
 // w points at row k0, column j of w (or of a copy of the tile), rows wstep apart.
 __attribute__((target("avx2,fma"))) static void mm_block_avx2(const mm_t *a, int i, int j, int k0, int k1,
                                                               const float *w, size_t wstep) {
-    const int onto = a->onto;
     __m256 c[12];
-    for (int r = 0; r < 6; r++) {
-        const float *y = a->y + (size_t)(i + r) * a->ldy + j;
-        c[2 * r] = onto ? _mm256_loadu_ps(y) : _mm256_setzero_ps();
-        c[2 * r + 1] = onto ? _mm256_loadu_ps(y + 8) : _mm256_setzero_ps();
-    }
+    mm_start(a, c, i, 6, j);
     const float *x = a->x + (size_t)i * a->xr + (size_t)k0 * a->xk;
     const size_t xr = a->xr, xk = a->xk;
     for (int k = k0; k < k1; k++, x += xk, w += wstep) {
@@ -61,30 +82,15 @@ __attribute__((target("avx2,fma"))) static void mm_block_avx2(const mm_t *a, int
         v = _mm256_broadcast_ss(x + 4 * xr); c[8] = _mm256_fmadd_ps(v, w0, c[8]); c[9] = _mm256_fmadd_ps(v, w1, c[9]);
         v = _mm256_broadcast_ss(x + 5 * xr); c[10] = _mm256_fmadd_ps(v, w0, c[10]); c[11] = _mm256_fmadd_ps(v, w1, c[11]);
     }
-    const __m256 alpha = _mm256_set1_ps(a->alpha);
-    for (int r = 0; r < 6; r++) {
-        float *y = a->y + (size_t)(i + r) * a->ldy + j;
-        if (onto) {
-            _mm256_storeu_ps(y, c[2 * r]);
-            _mm256_storeu_ps(y + 8, c[2 * r + 1]);
-        } else {
-            _mm256_storeu_ps(y, _mm256_fmadd_ps(alpha, c[2 * r], _mm256_loadu_ps(y)));
-            _mm256_storeu_ps(y + 8, _mm256_fmadd_ps(alpha, c[2 * r + 1], _mm256_loadu_ps(y + 8)));
-        }
-    }
+    mm_finish(a, c, i, 6, j);
 }
 
 // The same for the last 1–5 rows of a range (the 6-row blocks' remainder): vectorized over
 // 16 columns like the full blocks, where the scalar loop cost as much as many full blocks.
 __attribute__((target("avx2,fma"))) static void mm_tail_avx2(const mm_t *a, int i, int rows, int j, int k0, int k1,
                                                              const float *w, size_t wstep) {
-    const int onto = a->onto;
     __m256 c[12];
-    for (int r = 0; r < rows; r++) {
-        const float *y = a->y + (size_t)(i + r) * a->ldy + j;
-        c[2 * r] = onto ? _mm256_loadu_ps(y) : _mm256_setzero_ps();
-        c[2 * r + 1] = onto ? _mm256_loadu_ps(y + 8) : _mm256_setzero_ps();
-    }
+    mm_start(a, c, i, rows, j);
     const float *x = a->x + (size_t)i * a->xr + (size_t)k0 * a->xk;
     for (int k = k0; k < k1; k++, x += a->xk, w += wstep) {
         __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8);
@@ -94,17 +100,7 @@ __attribute__((target("avx2,fma"))) static void mm_tail_avx2(const mm_t *a, int 
             c[2 * r + 1] = _mm256_fmadd_ps(v, w1, c[2 * r + 1]);
         }
     }
-    const __m256 alpha = _mm256_set1_ps(a->alpha);
-    for (int r = 0; r < rows; r++) {
-        float *y = a->y + (size_t)(i + r) * a->ldy + j;
-        if (onto) {
-            _mm256_storeu_ps(y, c[2 * r]);
-            _mm256_storeu_ps(y + 8, c[2 * r + 1]);
-        } else {
-            _mm256_storeu_ps(y, _mm256_fmadd_ps(alpha, c[2 * r], _mm256_loadu_ps(y)));
-            _mm256_storeu_ps(y + 8, _mm256_fmadd_ps(alpha, c[2 * r + 1], _mm256_loadu_ps(y + 8)));
-        }
-    }
+    mm_finish(a, c, i, rows, j);
 }
 #endif
 

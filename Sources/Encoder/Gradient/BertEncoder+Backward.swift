@@ -218,30 +218,37 @@ extension BertEncoder {
         bs_layernorm_backward(
             outputSum, w.outputNorm.weight.pointer, dOut, &dOutputSum, Int32(R), Int32(d), eps, 0)
         var dAct = Self.uninitialized(R * ff)
-        if let packs {
-            packs.output.apply(dOutputSum, rows: R, into: &dAct, ld: ff)
-        } else {
-            bs_matmul_nn(dOutputSum, Int32(d), Int32(R), Int32(d), w.output.weight.pointer, Int32(ff), &dAct, 0)
-        }
+        backProduct(dOutputSum, rows: R, w.output, packs?.output, into: &dAct)
         bs_activation_backward(preActivation, &dAct, Int32(R * ff), config.activation.kernelCode)
         var dAttended = dOutputSum
-        if let packs {
-            Self.addProduct(packs.intermediate, dAct, rows: R, onto: &dAttended)
-        } else {
-            bs_matmul_nn(dAct, Int32(ff), Int32(R), Int32(ff), w.intermediate.weight.pointer, Int32(d), &dAttended, 1)
-        }
+        backProduct(dAct, rows: R, w.intermediate, packs?.intermediate, into: &dAttended, accumulate: true)
         // Attention LayerNorm, output projection and its residual.
         var dAttentionSum = Self.uninitialized(R * d)
         bs_layernorm_backward(
             attentionSum, w.attentionNorm.weight.pointer, dAttended, &dAttentionSum, Int32(R), Int32(d), eps, 0)
         var dContext = Self.uninitialized(R * d)
-        if let packs {
-            packs.attentionOutput.apply(dAttentionSum, rows: R, into: &dContext, ld: d)
-        } else {
-            bs_matmul_nn(
-                dAttentionSum, Int32(d), Int32(R), Int32(d), w.attentionOutput.weight.pointer, Int32(d), &dContext, 0)
-        }
+        backProduct(dAttentionSum, rows: R, w.attentionOutput, packs?.attentionOutput, into: &dContext)
         return withExtendedLifetime(weights) { (dAttentionSum, dContext) }
+    }
+
+    /// y = x · W, or y += x · W with `accumulate`, for a layer's weight W (out × in): through its
+    /// transposed pack when there is one, else reading W's rows in place.
+    private func backProduct(
+        _ x: [Float], rows: Int, _ linear: BertWeights.Linear, _ pack: PackedMatrix?, into y: inout [Float],
+        accumulate: Bool = false
+    ) {
+        guard let pack else {
+            let n = linear.outFeatures
+            bs_matmul_nn(
+                x, Int32(n), Int32(rows), Int32(n), linear.weight.pointer, Int32(linear.inFeatures), &y,
+                accumulate ? 1 : 0)
+            return withExtendedLifetime(weights) {}
+        }
+        if accumulate {
+            Self.addProduct(pack, x, rows: rows, onto: &y)
+        } else {
+            pack.apply(x, rows: rows, into: &y, ld: pack.outFeatures)
+        }
     }
 
     /// The rows of a (rows, width) gradient holding any nonzero value.
