@@ -70,11 +70,7 @@ final class IndexDatabase {
 }
 
 extension IndexMeta {
-    var json: String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? e.encode(self)) ?? Data(), as: UTF8.self)
-    }
+    var json: String { String(decoding: (try? JSONEncoder.sorted.encode(self)) ?? Data(), as: UTF8.self) }
 
     /// Decoded and range-checked (the numbers drive arithmetic and allocation).
     init?(json: String) {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import Analysis
 import Foundation
 import GRDB
 import SafeIO
@@ -17,7 +18,7 @@ enum VectorSeal {
     /// with pread: mapping them would fault whole page-cache folios in (hundreds of MB of resident
     /// pages for 65 rows of a large index). A file of another size hashes as no sealed file does.
     static func fingerprint(path: String, rows: Int, width: Int) throws -> String {
-        var h = FNV1aHash()
+        var h = FNV1a()
         h.mix(UInt64(rows))
         h.mix(UInt64(width))
         let rowBytes = width * 2
@@ -30,7 +31,7 @@ enum VectorSeal {
             let r = k * (rows - 1) / samples
             let got = row.withUnsafeMutableBytes { pread(fd, $0.baseAddress, rowBytes, off_t(r * rowBytes)) }
             guard got == rowBytes else { throw CorpusError("cannot read \(path)") }
-            row.withUnsafeBytes { h.mix($0) }
+            h.mix(row)
         }
         return h.hex
     }
@@ -64,18 +65,6 @@ enum VectorSeal {
             }
         }
     }
-}
-
-/// 64-bit FNV-1a over raw bytes (no arrays built for the sampled rows).
-struct FNV1aHash {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    mutating func mix(_ bytes: UnsafeRawBufferPointer) {
-        var h = value
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        value = h
-    }
-    mutating func mix(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { mix($0) } }
-    var hex: String { String(format: "%016llx", value) }
 }
 
 extension JSONEncoder {

@@ -176,12 +176,19 @@ func silverTagger(_ model: LoadedModel) throws -> SilverTagger {
 
 /// "2,5" → heads from 1, each in 1…count, distinct and sorted.
 func parseHeads(_ text: String, count: Int) throws -> [Int] {
+    try numberList(text, in: 1...max(1, count)) {
+        "--heads takes heads 1…\(count) of the layer, e.g. 2,5, not \"\($0)\""
+    }
+}
+
+/// "0,3,6" → distinct numbers in `range`, sorted; a part that is not one is refused as `refusal` says.
+func numberList(_ text: String, in range: ClosedRange<Int>, refusal: (Substring) -> String) throws -> [Int] {
     var out: [Int] = []
     for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-        guard let h = Int(part.trimmingCharacters(in: .whitespaces)), (1...count).contains(h) else {
-            throw CommandError("--heads takes heads 1…\(count) of the layer, e.g. 2,5, not \"\(part)\"")
+        guard let v = Int(part.trimmingCharacters(in: .whitespaces)), range.contains(v) else {
+            throw CommandError(refusal(part))
         }
-        out.append(h)
+        out.append(v)
     }
     return Array(Set(out)).sorted()
 }
@@ -200,14 +207,9 @@ func parseShard(_ text: String?) throws -> (Int, Int) {
 func parseLayers(_ text: String?, count: Int) throws -> [Int] {
     guard let text else { return Array(Set([0, count / 2, count])).sorted() }
     if text == "all" { return Array(0...count) }
-    var out: [Int] = []
-    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-        guard let l = Int(part.trimmingCharacters(in: .whitespaces)), (0...count).contains(l) else {
-            throw CommandError("--layers takes numbers 0…\(count) (0 = the embedding output) or all, not \"\(part)\"")
-        }
-        out.append(l)
+    return try numberList(text, in: 0...max(0, count)) {
+        "--layers takes numbers 0…\(count) (0 = the embedding output) or all, not \"\($0)\""
     }
-    return Array(Set(out)).sorted()
 }
 
 /// Every file's rows, numbered in order across files, with each file's name, hash and count.
@@ -437,10 +439,12 @@ struct CorpusReportCommand: ParsableCommand {
             guard (0...10_000).contains(worst) else { throw CommandError("--worst takes 0…10,000") }
             if let rows, rows < 1 { throw CommandError("--rows takes a count from 1") }
             if rows != nil, !heads { throw CommandError("--rows is for --heads (how many labelled rows to measure)") }
-            var idx = try CorpusIndex(files: IndexFiles(directory: directoryURL(index)))
-            if heads {
-                let model = try options.load()
-                idx = try openCorpusIndex(index, for: model)
+            // Measuring needs the index's own model; reading the stored answers does not.
+            let model = try heads ? options.load() : nil
+            let idx =
+                try model.map { try openCorpusIndex(index, for: $0) }
+                ?? CorpusIndex(files: IndexFiles(directory: directoryURL(index)))
+            if let model {
                 try idx.checkWritable()
                 let started = Date()
                 let measured = try idx.headImportance(classifier: try sequenceClassifier(model), limit: rows) {

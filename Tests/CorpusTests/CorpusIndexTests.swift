@@ -188,16 +188,9 @@ import Tokenizers
         defer { try? FileManager.default.removeItem(at: dir) }
         let rows = Self.rows()
         try Self.build(m, dir, rows: rows)
-        let db = try DatabaseQueue(path: IndexFiles(directory: dir).database.path)
-        try db.write { d in
-            let json = try String.fetchOne(d, sql: "SELECT value FROM meta WHERE key = 'build'")!
-            try d.execute(
-                sql: "UPDATE meta SET value = ? WHERE key = 'build'",
-                arguments: [
-                    json.replacingOccurrences(of: "\"format\":\(IndexMeta.formatVersion)", with: "\"format\":1")
-                ])
+        try Self.editBuild(IndexFiles(directory: dir)) {
+            $0.replacingOccurrences(of: "\"format\":\(IndexMeta.formatVersion)", with: "\"format\":1")
         }
-        try db.close()
         let opened = #expect(throws: CorpusError.self) { try CorpusIndex(files: IndexFiles(directory: dir)) }
         #expect(opened?.description.contains("index format 1") == true)
         let indexer = CorpusIndexer(encoder: m.encoder, tokenizer: m.tokenizer, files: IndexFiles(directory: dir))
@@ -257,6 +250,16 @@ import Tokenizers
         let without = try index.nearest(q, layer: 2, top: 3, excluding: 0)
         #expect(try index.matches(without).allSatisfy { $0.sentence != 0 })
         #expect(throws: CorpusError.self) { try index.nearest(q, layer: 5, top: 3) }
+    }
+
+    /// Rewrites the index's build record by hand (what a tampered or older index holds).
+    static func editBuild(_ files: IndexFiles, _ edit: (String) -> String) throws {
+        let db = try DatabaseQueue(path: files.database.path)
+        try db.write { d in
+            let json = try String.fetchOne(d, sql: "SELECT value FROM meta WHERE key = 'build'")!
+            try d.execute(sql: "UPDATE meta SET value = ? WHERE key = 'build'", arguments: [edit(json)])
+        }
+        try db.close()
     }
 
     /// Same sentences and tokens (every column) and the same vector bytes.

@@ -3,7 +3,6 @@ import Corpus
 import CorpusText
 import Encoder
 import Foundation
-import GRDB
 import Testing
 import TestSupport
 
@@ -108,16 +107,9 @@ import TestSupport
         try fm.moveItem(at: c1, to: tmp); try fm.moveItem(at: c2, to: c1); try fm.moveItem(at: tmp, to: c2)
         let sealed = #expect(throws: CorpusError.self) { try CorpusIndex(files: cf) }
         #expect(sealed?.description.contains("index.context-1.f16 is not the file") == true)
-        let q = try DatabaseQueue(path: cf.database.path)
-        try q.write { d in
-            let json = try String.fetchOne(d, sql: "SELECT value FROM meta WHERE key = 'build'")!
-            try d.execute(
-                sql: "UPDATE meta SET value = ? WHERE key = 'build'",
-                arguments: [
-                    json.replacingOccurrences(of: "\"heads\":\(m.encoder.config.numHeads)", with: "\"heads\":0")
-                ])
+        try T.editBuild(cf) {
+            $0.replacingOccurrences(of: "\"heads\":\(m.encoder.config.numHeads)", with: "\"heads\":0")
         }
-        try q.close()
         let zero = #expect(throws: CorpusError.self) { try CorpusIndex(files: cf) }
         #expect(zero?.description.contains("no build record") == true)
         // The last row is always sampled: one changed value there is caught.

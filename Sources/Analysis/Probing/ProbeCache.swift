@@ -155,10 +155,13 @@ public enum ProbeCache {
 public struct FNV1a {
     public init() {}
     public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    public mutating func mix(_ bytes: [UInt8]) {
+    public mutating func mix(_ bytes: [UInt8]) { bytes.withUnsafeBytes { mix($0) } }
+    public mutating func mix(_ bytes: UnsafeRawBufferPointer) {
         var h = value
-        bytes.withUnsafeBufferPointer { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         value = h
     }
+    /// A number's eight bytes, little-endian.
+    public mutating func mix(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { mix($0) } }
     public var hex: String { String(format: "%016llx", value) }
 }
