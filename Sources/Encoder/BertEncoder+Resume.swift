@@ -2,7 +2,7 @@ import CKernels
 
 extension BertEncoder {
     /// Whether a pass can resume at `layer` (DeBERTa's ConvLayer runs after layer 1, inside the first step).
-    public func canResume(at layer: Int) -> Bool { (layer > 0 || convolution == nil) && config.modern == nil }
+    public func canResume(at layer: Int) -> Bool { layer > 0 || convolution == nil }
 
     /// The last layer's hidden states (n, d) when the pass is resumed at
     /// `layer` from `trace` (an earlier pass of the same input): layers below
@@ -33,11 +33,11 @@ extension BertEncoder {
         guard (0...L).contains(layer), hidden.count == n * d, n > 0 else {
             throw EncoderError("resume at layer \(layer) needs (n, \(d)) hidden states")
         }
-        try requirePostLayerNorm("resuming a pass at a layer")
         guard canResume(at: layer) else {
             throw EncoderError("DeBERTa's ConvLayer follows layer 1: resume from layer 2 or run the whole pass")
         }
         ws.reserve(tokens: n)
+        if let m = config.modern { fillWindowBias(n: n, window: m.window, mask: nil, ws: ws) }
         var a = hidden
         var b = [Float](repeating: 0, count: n * d)
         var queries = [Float](repeating: 0, count: n * d), keys = [Float](repeating: 0, count: n * d)
@@ -49,12 +49,13 @@ extension BertEncoder {
                         probs.withUnsafeMutableBufferPointer { p in
                             var input = pa.baseAddress!, output = pb.baseAddress!
                             for l in layer..<L {
-                                runLayer(
-                                    packed[l], weights.layers[l], layer: l, n: n, input: input, output: output,
-                                    queries: q.baseAddress!, keys: k.baseAddress!, probs: p.baseAddress!, mask: nil,
-                                    ablate: ablate, ws: ws)
+                                runAnyLayer(
+                                    l, n: n, input: input, output: output, queries: q.baseAddress!,
+                                    keys: k.baseAddress!, probs: p.baseAddress!, ablate: ablate, ws: ws)
                                 swap(&input, &output)
                             }
+                            // ModernBERT's last hidden state is after the final norm (as the trace's).
+                            if layer < L { finalNorm(input, n: n) }
                             if input != pa.baseAddress! { pa.baseAddress!.update(from: input, count: n * d) }
                         }
                     }
@@ -66,6 +67,23 @@ extension BertEncoder {
 }
 
 extension BertEncoder {
+    /// Layer `l` of any family on one unpadded sequence (ModernBERT's window mask already in `ws.bias`).
+    func runAnyLayer(
+        _ l: Int, n: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        queries: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
+        ablate: HeadSet, ws: Workspace
+    ) {
+        if config.modern != nil {
+            runModernLayer(
+                packed[l], layer: l, n: n, input: input, output: output, queries: queries, keys: keys, probs: probs,
+                mask: nil, ablate: ablate, ws: ws, observe: nil)
+        } else {
+            runLayer(
+                packed[l], weights.layers[l], layer: l, n: n, input: input, output: output, queries: queries,
+                keys: keys, probs: probs, mask: nil, ablate: ablate, ws: ws)
+        }
+    }
+
     /// Every layer's context vectors (L entries of (n, d): the heads' outputs
     /// side by side, before the output projection), for per-head patching.
     public func contexts(ids: [Int], typeIds: [Int]?, ablate: HeadSet = HeadSet()) throws -> [[Float]] {

@@ -35,7 +35,6 @@ struct MixingDump {
     func write(_ methods: [Method], all: Bool) throws {
         let c = encoder.config, L = c.numLayers, n = trace.tokens
         let needsNorms = methods.contains { [.norm, .normHeads, .normResidual].contains($0) }
-        if needsNorms, let why = encoder.postLayerNormOnly { throw CommandError("context mixing is \(why)") }
         let maps = needsNorms ? (0..<L).map { ContextMixing.compute(encoder, trace, layer: $0) } : []
         var zeroing: [[Float]]? = nil
         func valueZeroing() throws -> [[Float]] {

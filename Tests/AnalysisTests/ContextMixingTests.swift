@@ -11,7 +11,7 @@ import Tokenizers
 @Suite struct ContextMixingTests {
     @Test(arguments: [
         "tiny-bert-pretraining", "tiny-distilbert-mlm", "tiny-roberta-mlm", "tiny-albert-pretraining",
-        "tiny-deberta-v3-mlm", "tiny-electra-generator",
+        "tiny-deberta-v3-mlm", "tiny-electra-generator", "tiny-modernbert-mlm", "tiny-modernbert-cls-mean",
     ])
     func mixingMatchesPyTorch(model: String) throws {
         let dir = Fixtures.model(model)

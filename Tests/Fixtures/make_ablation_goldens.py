@@ -30,6 +30,8 @@ def projections(model):
     if mt == "albert":
         return None
     base = getattr(model, model.base_model_prefix)
+    if mt == "modernbert":
+        return [l.attn.Wo for l in base.layers]
     return [l.attention.output.dense for l in base.encoder.layer]
 
 

@@ -5,9 +5,13 @@ residual and LayerNorm (Kobayashi et al. 2021), from each layer's input x
 (a forward pre-hook), its attention probabilities, value and output
 projections and attention LayerNorm. A check on the way: sum_j z_ij + b_O
 equals the LayerNorm's actual input (captured by a hook) for every layer.
+ModernBERT (pre-LN): the values are read from attn_norm(x), the residual is x,
+the LayerNorm is mlp_norm (the one the MLP reads the sum through), and value
+zeroing compares each layer's own output (captured by a hook: transformers'
+last hidden state is after the final norm).
 Writes mixing_goldens.json and mixing_goldens.safetensors beside each model.
 
-  BERTSCOPE_FIXTURE_VENV=... python Tests/Fixtures/make_mixing_goldens.py   (run by generate.sh)
+  BERTSCOPE_FIXTURE_VENV=... python Tests/Fixtures/make_mixing_goldens.py [MODEL…]   (run by generate.sh)
 """
 import json
 import os
@@ -24,7 +28,23 @@ from make_ablation_goldens import load_model  # noqa: E402
 from make_task_heads import inputs  # noqa: E402
 
 MODELS = ["tiny-bert-pretraining", "tiny-distilbert-mlm", "tiny-roberta-mlm", "tiny-albert-pretraining",
-          "tiny-deberta-v3-mlm", "tiny-electra-generator"]
+          "tiny-deberta-v3-mlm", "tiny-electra-generator", "tiny-modernbert-mlm", "tiny-modernbert-cls-mean"]
+
+
+class Fused(torch.nn.Module):
+    """ModernBERT's value projection: the last third of the fused Wqkv, read from attn_norm(x)."""
+
+    def __init__(self, layer, d):
+        super().__init__()
+        w = layer.attn.Wqkv
+        self.norm = layer.attn_norm
+        self.weight = w.weight[2 * d:]
+        self.bias = w.bias[2 * d:] if w.bias is not None else torch.zeros(d)
+        self.qkv = w
+        self.d = d
+
+    def values(self, x):
+        return self.norm(x).double() @ self.weight.double().T + self.bias.double()
 TEXT = "The cat sat on the mat, and the dog barked."
 
 
@@ -37,6 +57,8 @@ def parts(model):
         shared = model.albert.encoder.albert_layer_groups[0].albert_layers[0]
         return [(shared, shared.attention.value, shared.attention.dense, shared.attention.LayerNorm)] * model.config.num_hidden_layers
     base = getattr(model, model.base_model_prefix)
+    if mt == "modernbert":
+        return [(l, Fused(l, model.config.hidden_size), l.attn.Wo, l.mlp_norm) for l in base.layers]
     out = []
     for l in base.encoder.layer:
         value = l.attention.self.value_proj if mt == "deberta-v2" else l.attention.self.value
@@ -44,8 +66,25 @@ def parts(model):
     return out
 
 
+def layer_outputs(model, enc, layers):
+    """Each layer's own output (n, d), from a hook (ModernBERT's last hidden state is after the final norm)."""
+    if model.config.model_type != "modernbert":
+        with torch.no_grad():
+            res = model(**enc, output_hidden_states=True)
+        return [h[0].double() for h in res.hidden_states[1:]]
+    out = []
+    hooks = [mod.register_forward_hook(
+        lambda m, args, output: out.append((output[0] if isinstance(output, tuple) else output)[0].detach().double()))
+        for mod, _, _, _ in layers]
+    with torch.no_grad():
+        model(**enc)
+    for h in hooks:
+        h.remove()
+    return out
+
+
 def main():
-    for name in MODELS:
+    for name in sys.argv[1:] or MODELS:
         d = os.path.join(HERE, "models", name)
         model, tok = load_model(d)
         enc, _, _ = inputs(model, tok, TEXT)
@@ -75,7 +114,11 @@ def main():
             a = res.attentions[l][0].double()  # (H, n, n)
             n, dm = x.shape
             dh = dm // H
-            v = x @ value.weight.double().T + value.bias.double()
+            if isinstance(value, Fused):
+                with torch.no_grad():
+                    v = value.values(x.float()).double()
+            else:
+                v = x @ value.weight.double().T + value.bias.double()
             wo = out_proj.weight.double()
             f = torch.stack([v[:, h * dh:(h + 1) * dh] @ wo[:, h * dh:(h + 1) * dh].T for h in range(H)])  # (H, n, d)
             heads_all.append(a * f.norm(dim=-1)[:, None, :])
@@ -83,14 +126,14 @@ def main():
             summed_all.append(mix.norm(dim=-1))
             z = mix.clone()
             z[torch.arange(n), torch.arange(n)] += x
-            y = z.sum(1) + out_proj.bias.double()
+            y = z.sum(1) + (out_proj.bias.double() if out_proj.bias is not None else 0)
             assert torch.allclose(y, ln_in[l][0], atol=1e-4), (name, l, float((y - ln_in[l][0]).abs().max()))
             s = (y.var(dim=-1, unbiased=False) + ln.eps).sqrt()  # (n)
             g = ln.weight.double() * (z - z.mean(-1, keepdim=True)) / s[:, None, None]
             resln_all.append(g.norm(dim=-1))
         # Value zeroing (Mohebbi et al. 2023): token j's values zeroed in layer l only; the cosine
         # distance of every token's layer-l output to the original, rows normalised.
-        outputs = [h[0].double() for h in res.hidden_states[1:]]
+        outputs = layer_outputs(model, enc, layers)
         zeroing = []
         for l, (mod, value, _, _) in enumerate(layers):
             n = outputs[l].shape[0]
@@ -110,7 +153,14 @@ def main():
                     calls["layer"] += 1
                     if k == l:
                         captured["y"] = (output[0] if isinstance(output, tuple) else output)[0].detach().double()
-                hv = value.register_forward_hook(zero_value)
+                if isinstance(value, Fused):
+                    def zero_value(m, args, output, j=j, l=l, d=value.d):
+                        if calls["value"] == l:
+                            output = output.clone()
+                            output[0, j, 2 * d:] = 0
+                        calls["value"] += 1
+                        return output
+                hv = (value.qkv if isinstance(value, Fused) else value).register_forward_hook(zero_value)
                 hl = mod.register_forward_hook(keep)
                 # Non-shared layers are called once each: count only this layer's own calls.
                 if model.config.model_type != "albert":

@@ -13,7 +13,7 @@ pair in order, the words between too when both have as many, piece by piece
 where the piece counts agree; other positions are not patched (null), and the
 counterfactual is read at its own mask.
 
-  BERTSCOPE_FIXTURE_VENV=... python Tests/Fixtures/make_patching_goldens.py   (run by generate.sh)
+  BERTSCOPE_FIXTURE_VENV=... python Tests/Fixtures/make_patching_goldens.py [MODEL…]   (run by generate.sh)
 """
 import json
 import os
@@ -33,6 +33,9 @@ CASES = {
     "tiny-roberta-mlm": ("The cat sat on the <mask> and the dog barked.", "The dog sat on the <mask> and the cat barked."),
     "heads/bert-sequence": ("he was not at the one", "she was not at the one"),
     "heads/electra-sequence": ("he was not at the one", "she was not at the one"),
+    "tiny-modernbert-mlm": ("The cat sat on the [MASK] and the dog barked.",
+                            "The dog sat on the [MASK] and the cat barked."),
+    "tiny-modernbert-cls-mean": ("he was not at the one", "she was not at the one"),
 }
 
 
@@ -42,6 +45,7 @@ ALIGNED = {
                               ("he said [MASK] was here", "here said [MASK] was here")],
     "tiny-roberta-mlm": [("The cat sat on the <mask>.", "The big cat sat on the <mask>.")],
     "heads/bert-sequence": [("he was not at the one", "he was at the one")],
+    "tiny-modernbert-mlm": [("The cat sat on the [MASK].", "The big cat sat on the [MASK].")],
 }
 
 
@@ -85,6 +89,8 @@ def layers(model):
     mt = model.config.model_type
     if mt == "distilbert":
         return list(model.distilbert.transformer.layer)
+    if mt == "modernbert":
+        return list(model.model.layers)
     return list(getattr(model, model.base_model_prefix).encoder.layer)
 
 
@@ -193,11 +199,16 @@ def write(d, file, value):
 
 def main():
     versions = {"torch": torch.__version__, "transformers": transformers.__version__}
+    only = sys.argv[1:]
     for name, (text, cf_text) in CASES.items():
+        if only and name not in only:
+            continue
         d = os.path.join(HERE, "models", name)
         model, tok = load_model(d)
         write(d, "patching_goldens.json", {"versions": versions, **patch(name, model, tok, text, cf_text)})
     for name, cases in ALIGNED.items():
+        if only and name not in only:
+            continue
         d = os.path.join(HERE, "models", name)
         model, tok = load_model(d)
         out = []

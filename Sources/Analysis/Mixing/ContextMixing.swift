@@ -11,6 +11,8 @@ import Foundation
 ///   Σ_h α_h,ij f_h(x_j) + δ_ij x_i, then LayerNorm's linear part taken
 ///   per term, ‖γ ⊙ (z_ij − mean(z_ij)) / s(y_i)‖ with s(y_i) the standard
 ///   deviation LayerNorm divides y_i = Σ_j z_ij + b_O by (biases are not attributed).
+/// ModernBERT (pre-LN): x_j enters the values through attn_norm, the residual
+/// is x_i itself, and the LayerNorm is mlp_norm, the one the FFN reads y_i through.
 public struct ContextMixing: Sendable, Equatable {
     /// (H, n, n).
     public var normPerHead: [Float]
@@ -27,7 +29,7 @@ public struct ContextMixing: Sendable, Equatable {
         let c = encoder.config, n = trace.tokens, d = c.hiddenSize, H = c.numHeads, dh = c.headDim
         let w = encoder.weights.layers[l]
         let x = Array(trace.hiddenStates[(l * n * d)..<((l + 1) * n * d)])
-        let values = encoder.linearRows(x, rows: n, w.value)
+        let values = encoder.linearRows(encoder.attentionInput(x, rows: n, layer: l), rows: n, w.value)
         // f_h(x_j) for every head and token: (H, n, d).
         var f = [Float](repeating: 0, count: H * n * d)
         let wo = w.attentionOutput.weight.pointer

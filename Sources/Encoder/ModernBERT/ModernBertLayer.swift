@@ -22,7 +22,7 @@ extension BertEncoder {
         observe: ((_ layer: Int, _ context: UnsafePointer<Float>) -> Void)?
     ) {
         guard let m = config.modern, let norms = weights.modern, let rotary else { return }
-        let d = config.hiddenSize, H = config.numHeads, dh = config.headDim, ff = config.intermediateSize
+        let d = config.hiddenSize, H = config.numHeads, dh = config.headDim
         var normed = input
         if let an = norms.attention[l] {
             bs_add_layernorm(
@@ -42,7 +42,17 @@ extension BertEncoder {
         if !ablate.isEmpty {
             ablate.apply(layer: l, context: ws.context, rows: n, d: d, headDim: dh, probs: probs, n: n)
         }
-        // h = x + Wo(context), in `output`.
+        modernProjectAndFeedForward(p, layer: l, rows: n, input: input, output: output, ws: ws)
+    }
+
+    /// After attention (ws.context filled): h = x + Wo(context), then
+    /// h + Wo(act(input) · gate) of mlp_norm(h), into `output` (rows, d).
+    func modernProjectAndFeedForward(
+        _ p: PackedLayer, layer l: Int, rows n: Int, input: UnsafePointer<Float>,
+        output: UnsafeMutablePointer<Float>, ws: Workspace
+    ) {
+        guard let norms = weights.modern else { return }
+        let d = config.hiddenSize, ff = config.intermediateSize
         p.attentionOutput.apply(ws.context, rows: n, into: output, ld: d)
         for k in 0..<(n * d) { output[k] += input[k] }
         let mn = norms.mlp[l]
@@ -52,6 +62,19 @@ extension BertEncoder {
         geglu(ws.intermediate, rows: n, ff: ff)
         p.output.apply(ws.intermediate, rows: n, into: ws.attended, ld: d)
         for k in 0..<(n * d) { output[k] += ws.attended[k] }
+    }
+
+    /// What layer `l`'s attention reads from its input x (n, d): attn_norm(x)
+    /// in ModernBERT (x itself in its first layer), x in the post-LN families.
+    public func attentionInput(_ x: [Float], rows n: Int, layer l: Int) -> [Float] {
+        guard let an = weights.modern?.attention[l] else { return x }
+        var out = x
+        out.withUnsafeMutableBufferPointer { o in
+            bs_add_layernorm(
+                o.baseAddress!, nil, o.baseAddress!, Int32(n), Int32(config.hiddenSize), an.weight.pointer,
+                an.bias.pointer, config.layerNormEps)
+        }
+        return withExtendedLifetime(weights) { out }
     }
 
     /// act(input) · gate row by row, packed to (rows, ff) at the buffer's start:
@@ -74,6 +97,15 @@ extension BertEncoder {
                 ws.bias[i * n + j] = visible ? 0 : -Float.greatestFiniteMagnitude
             }
         }
+    }
+
+    /// `rows` states (rows, d) through ModernBERT's final norm (unchanged for post-LN families):
+    /// what the heads would read if the pass stopped there (the logit lens).
+    public func finalNormed(_ rows: [Float], count n: Int) -> [Float] {
+        guard weights.modern != nil, rows.count == n * config.hiddenSize else { return rows }
+        var out = rows
+        out.withUnsafeMutableBufferPointer { finalNorm($0.baseAddress!, n: n) }
+        return withExtendedLifetime(weights) { out }
     }
 
     /// ModernBERT's final norm on the last layer's output (transformers reports it as the last hidden state).
