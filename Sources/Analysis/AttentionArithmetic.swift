@@ -28,6 +28,8 @@ public struct HeadArithmetic: Sendable, Equatable {
     public let scores: [Float]
     /// DeBERTa's position terms; nil for absolute-position families.
     public let relative: RelativeTerms?
+    /// ModernBERT's rotary positions and local window; nil for the other families.
+    public var rotary: RotaryTerms? = nil
     /// (n): true for a padding key the attention mask hides; nil when no key is hidden.
     public let maskedKeys: [Bool]?
     /// (n, n): the softmax of each row recomputed here; rowMax and rowSum (n) per row.
@@ -43,6 +45,20 @@ public struct HeadArithmetic: Sendable, Equatable {
     public let headsTotalNorms: [Float]
     /// max |recomputed − trace| over the whole head.
     public let maxDifferenceFromTrace: Float
+
+    /// ModernBERT: q and k are rotated by their positions before the dot
+    /// product, so qᵢ·kⱼ depends on i − j; local layers also hide keys
+    /// farther than `window` from the query.
+    public struct RotaryTerms: Sendable, Equatable {
+        /// The rotary base θ of this layer (global and local layers have their own).
+        public let theta: Double
+        /// (n, dₕ) each: this head's queries and keys before the rotation.
+        public let queries: [Float], keys: [Float]
+        /// Local layers: the keys a query sees are |i − j| ≤ window; nil in a global layer.
+        public let window: Int?
+
+        public func outside(query i: Int, key j: Int) -> Bool { window.map { abs(i - j) > $0 } ?? false }
+    }
 
     /// DeBERTa-v2/v3's disentangled position terms of this head, already divided by the shared scale.
     public struct RelativeTerms: Sendable, Equatable {
@@ -68,7 +84,6 @@ public struct HeadArithmetic: Sendable, Equatable {
         attentionScale: Float? = nil
     ) throws -> HeadArithmetic {
         let c = encoder.config, n = trace.tokens, d = c.hiddenSize, H = c.numHeads, L = c.numLayers, dh = c.headDim
-        if let why = encoder.postLayerNormOnly { throw EncoderError("the attention arithmetic is \(why)") }
         guard (0..<L).contains(l) else { throw EncoderError("layer \(l + 1) is out of range: the model has \(L)") }
         guard (0..<H).contains(h) else {
             throw EncoderError("head \(h + 1) is out of range: layer \(l + 1) has \(H)")
@@ -90,8 +105,12 @@ public struct HeadArithmetic: Sendable, Equatable {
         }
         let maskedKeys = attentionMask.flatMap { m in m.contains(0) ? m.map { $0 == 0 } : nil }
         let w = encoder.weights.layers[l]
-        // Same shapes are not the same model: the first token's query, projected here, must be the trace's.
-        let first = encoder.linearRows(Array(trace.hiddenStates[(l * n * d)..<(l * n * d + d)]), rows: 1, w.query)
+        // What attention reads: the layer's input (through attn_norm in ModernBERT).
+        let input = encoder.attentionInput(
+            Array(trace.hiddenStates[(l * n * d)..<((l + 1) * n * d)]), rows: n, layer: l)
+        // Same shapes are not the same model: the first token's query, projected here, must be the trace's
+        // (a rotation at position 0 is the identity).
+        let first = encoder.linearRows(Array(input[0..<d]), rows: 1, w.query)
         let traced = trace.queries[(l * n * d)..<(l * n * d + d)]
         let size = max(1, traced.reduce(0) { max($0, abs($1)) })
         guard zip(first, traced).allSatisfy({ abs($0 - $1) <= 1e-3 * size }) else {
@@ -107,9 +126,14 @@ public struct HeadArithmetic: Sendable, Equatable {
         }
         let q = slice(trace.queries, rowStart: l * n * d, stride: d)
         let k = slice(trace.keys, rowStart: l * n * d, stride: d)
-        let allValues = encoder.linearRows(
-            Array(trace.hiddenStates[(l * n * d)..<((l + 1) * n * d)]), rows: n, w.value)
+        let allValues = encoder.linearRows(input, rows: n, w.value)
         let v = slice(allValues, rowStart: 0, stride: d)
+        let rotary = c.modern.map { m in
+            RotaryTerms(
+                theta: m.theta(l), queries: slice(encoder.linearRows(input, rows: n, w.query), rowStart: 0, stride: d),
+                keys: slice(encoder.linearRows(input, rows: n, w.key), rowStart: 0, stride: d),
+                window: m.isGlobal(l) ? nil : m.window)
+        }
 
         // Scores: content × scale, plus DeBERTa's terms from scoreParts (its tables and bucket rule).
         let scale: Float
@@ -149,13 +173,14 @@ public struct HeadArithmetic: Sendable, Equatable {
 
         // The softmax of each row, with the max subtracted; and the trace's map to compare with.
         let deadRows = relative != nil && maskedKeys != nil
+        let hidden = { (i: Int, j: Int) in (maskedKeys?[j] ?? false) || (rotary?.outside(query: i, key: j) ?? false) }
         var probabilities = [Float](repeating: 0, count: n * n)
         var rowMax = [Float](repeating: 0, count: n), rowSum = [Float](repeating: 0, count: n)
         let traceAttention = Array(trace.attentions[start..<(start + n * n)])
         var worst: Float = 0
         for i in 0..<n {
             let inputs = (0..<n).map {
-                softmaxInput(scores[i * n + $0], query: i, key: $0, masked: maskedKeys, deadRows: deadRows)
+                softmaxInput(scores[i * n + $0], query: i, key: $0, hidden: hidden, dead: deadRows && maskedKeys![i])
             }
             let (mx, sum, row) = softmax(inputs)
             rowMax[i] = mx; rowSum[i] = sum
@@ -171,11 +196,13 @@ public struct HeadArithmetic: Sendable, Equatable {
         for o in 0..<d { for t in 0..<dh { projection[o * dh + t] = wo[o * d + h * dh + t] } }
         let totals = headsTotal(encoder.layerContext(trace, layer: l, values: allValues), n: n, d: d, wo: wo)
         return withExtendedLifetime(encoder.weights) {
-            HeadArithmetic(
+            var out = HeadArithmetic(
                 layer: l, head: h, tokens: n, headDim: dh, hidden: d, scale: scale, queries: q, keys: k, values: v,
                 scores: scores, relative: relative, maskedKeys: maskedKeys, probabilities: probabilities,
                 rowMax: rowMax, rowSum: rowSum, traceAttention: traceAttention, outputProjection: projection,
                 headsTotalNorms: totals, maxDifferenceFromTrace: worst)
+            out.rotary = rotary
+            return out
         }
     }
 
@@ -192,9 +219,15 @@ public struct HeadArithmetic: Sendable, Equatable {
                 contentToPosition: r.contentToPosition?[i * n + j], positionToContent: r.positionToContent?[i * n + j],
                 distance: r.distance(query: i, key: j), bucket: r.bucket(query: i, key: j))
         }
-        let masked = maskedKeys?[j] ?? false
-        let deadRows = relative != nil && maskedKeys != nil
-        let score = Self.softmaxInput(scores[i * n + j], query: i, key: j, masked: maskedKeys, deadRows: deadRows)
+        let outside = rotary?.outside(query: i, key: j) ?? false
+        let masked = (maskedKeys?[j] ?? false) || outside
+        let dead = relative != nil && (maskedKeys?[i] ?? false)
+        let score = Self.softmaxInput(scores[i * n + j], query: i, key: j, hidden: { _, _ in masked }, dead: dead)
+        let rotaryCell = rotary.map { r in
+            CellArithmetic.Rotary(
+                theta: r.theta, unrotatedDot: Self.dot(r.queries, r.keys, i, j, dh), distance: i - j,
+                outsideWindow: outside, window: r.window)
+        }
         let row = Array(probabilities[(i * n)..<((i + 1) * n)])
         var context = [Float](repeating: 0, count: dh)
         for (t, a) in row.enumerated() { for x in 0..<dh { context[x] += a * values[t * dh + x] } }
@@ -210,16 +243,23 @@ public struct HeadArithmetic: Sendable, Equatable {
             query: qi, key: kj, products: products, dot: dot, scaled: dot * scale, relative: relativeCell,
             masked: masked, score: score, rowMax: rowMax[i], rowSum: rowSum[i], probability: row[j], row: row,
             context: context, contribution: contribution, contributionNorm: Self.norm(contribution),
-            headsTotalNorm: headsTotalNorms[i], maxDifferenceFromTrace: worst)
+            headsTotalNorm: headsTotalNorms[i], maxDifferenceFromTrace: worst, rotary: rotaryCell)
     }
 
     /// What enters the softmax as the engine adds it: the score plus the
-    /// mask's float32 minimum for a hidden key; a padding query's row is all
-    /// zeros on DeBERTa's path (a uniform row, as the engine makes it).
-    static func softmaxInput(_ s: Float, query i: Int, key j: Int, masked: [Bool]?, deadRows: Bool) -> Float {
-        guard let masked else { return s }
-        if deadRows && masked[i] { return 0 }
-        return s + (masked[j] ? -Float.greatestFiniteMagnitude : 0)
+    /// mask's float32 minimum for a hidden key (padding, or outside a local
+    /// window); a padding query's row is all zeros on DeBERTa's path (`dead`:
+    /// a uniform row, as the engine makes it).
+    static func softmaxInput(_ s: Float, query i: Int, key j: Int, hidden: (Int, Int) -> Bool, dead: Bool) -> Float {
+        if dead { return 0 }
+        return s + (hidden(i, j) ? -Float.greatestFiniteMagnitude : 0)
+    }
+
+    /// qᵢ·kⱼ of two (n, dₕ) arrays, in order.
+    static func dot(_ q: [Float], _ k: [Float], _ i: Int, _ j: Int, _ dh: Int) -> Float {
+        var s: Float = 0
+        for t in 0..<dh { s += q[i * dh + t] * k[j * dh + t] }
+        return s
     }
 
     /// (max, Σ exp(x − max), exp(x − max) / Σ) of one row.
@@ -260,7 +300,7 @@ public struct CellArithmetic: Sendable, Equatable {
     public let scaled: Float
     /// DeBERTa's position terms of this cell; nil for absolute-position families.
     public let relative: Relative?
-    /// Whether the attention mask hides key j.
+    /// Whether the attention mask (padding, or a local window) hides key j from query i.
     public let masked: Bool
     /// What enters the softmax for (i, j): scaled (+ c2p + p2c) (+ the mask).
     public let score: Float
@@ -288,4 +328,16 @@ public struct CellArithmetic: Sendable, Equatable {
         public let distance: Int
         public let bucket: Int
     }
+
+    /// ModernBERT: q̃ᵢ·k̃ⱼ before the rotation (what the content alone
+    /// gives; `dot` − this is what the positions add), the distance i − j the
+    /// rotated product depends on, and the local window.
+    public struct Rotary: Sendable, Equatable {
+        public let theta: Double
+        public let unrotatedDot: Float
+        public let distance: Int
+        public let outsideWindow: Bool
+        public let window: Int?
+    }
+    public var rotary: Rotary? = nil
 }

@@ -43,6 +43,8 @@ public struct MaskedLanguageModel: Sendable {
         let l = layer ?? trace.layers
         var rows: [Float] = []
         for p in positions { rows += trace.hiddenState(layer: l, token: p) }
+        // A pre-LN model's inner states are read through its final norm, as its head reads the last one.
+        if l < trace.layers { rows = encoder.finalNormed(rows, count: positions.count) }
         let logits = try encoder.maskedLMLogits(hidden: rows, rows: positions.count)
         let v = logits.count / max(1, positions.count)
         return positions.indices.map { softmax(logits[($0 * v)..<(($0 + 1) * v)]) }

@@ -3,7 +3,8 @@ import Checkpoint
 
 /// What each sublayer of every layer does to every token (the layer
 /// anatomy, #28): post-LN BERT computes h = LN(x + attention(x)) and
-/// y = LN(h + FFN(h)); these are the norms of each term, how far each step
+/// y = LN(h + FFN(h)); pre-LN ModernBERT h = x + attention(LN(x)) and
+/// y = h + FFN(LN(h)); these are the norms of each term, how far each step
 /// turns the token (cosines), the most active FFN neurons, and the largest
 /// difference between the recomputed output and the trace's (a self-check).
 public struct LayerAnatomy: Sendable, Equatable {
@@ -19,7 +20,7 @@ public struct LayerAnatomy: Sendable, Equatable {
         public var neurons: [Int], activations: [Float]
         /// max |recomputed y − the trace's hidden state|.
         public var difference: Float
-        /// The two LayerNorms' inputs (x + attention, h + FFN): mean and variance over the hidden size.
+        /// The two LayerNorms' inputs (x + attention, h + FFN; pre-LN: x and h): mean and variance over the hidden size.
         public var attentionLN = Moments(), outputLN = Moments()
     }
 
@@ -50,6 +51,10 @@ public struct LayerAnatomy: Sendable, Equatable {
     }
 
     public let tokens: Int, layers: Int
+    /// ModernBERT's order: each LayerNorm before its sublayer, the sums left unnormalized, a final norm.
+    public var preLayerNorm = false
+    /// The final norm's γ and β (pre-LN models).
+    public var finalNorm: NormWeights? = nil
     /// The tokens whose rows were computed, ascending: every token, or those asked for.
     public var computed: [Int] = []
     /// `[layer]`: the attention and output LayerNorms' γ and β (the same for every token).
@@ -97,7 +102,6 @@ extension BertEncoder {
     /// layers (every token's values enter its context) and its own rows: the
     /// workbench asks for the selected token.
     public func layerAnatomy(_ trace: Trace, ids: [Int], typeIds: [Int]?, only: [Int]? = nil) throws -> LayerAnatomy {
-        try requirePostLayerNorm("the layer anatomy")
         let n = trace.tokens, d = config.hiddenSize, L = config.numLayers
         guard trace.layers == L, trace.hidden == d, trace.heads == config.numHeads, ids.count == n,
             trace.keepsAttention(0...max(0, L - 1)), n > 0
@@ -124,9 +128,16 @@ extension BertEncoder {
         out.ffnOutputs = ffnOutputs
         out.norms = (0..<L).map { l in
             let w = weights.layers[l]
-            return LayerAnatomy.LayerNorms(attention: Self.summary(w.attentionNorm), output: Self.summary(w.outputNorm))
+            // ModernBERT: attn_norm (none in layer 1: γ 1, β 0) and mlp_norm.
+            let attention =
+                weights.modern == nil
+                ? Self.summary(w.attentionNorm)
+                : weights.modern!.attention[l].map(Self.summary) ?? LayerAnatomy.NormWeights(gammaMean: 1, betaMean: 0)
+            return LayerAnatomy.LayerNorms(attention: attention, output: Self.summary(w.outputNorm))
         }
-        return out
+        out.preLayerNorm = weights.modern != nil
+        out.finalNorm = weights.modern.map { Self.summary($0.final) }
+        return withExtendedLifetime(weights) { out }
     }
 
     private func embeddingParts(_ trace: Trace, ids: [Int], typeIds: [Int]?, rows: [Int]) -> [LayerAnatomy.Embedding] {
@@ -173,18 +184,19 @@ extension BertEncoder {
         let n = trace.tokens, d = config.hiddenSize, ff = config.intermediateSize, m = rows.count
         let p = packed[l], w = weights.layers[l]
         let all = Array(trace.hiddenStates[(l * n * d)..<((l + 1) * n * d)])
-        let values = linearRows(all, rows: n, w.value)
+        let values = linearRows(attentionInput(all, rows: n, layer: l), rows: n, w.value)
         let context =
             m == n
             ? layerContext(trace, layer: l, values: values) : rowContext(trace, layer: l, values: values, rows: rows)
         let x = m == n ? all : rows.flatMap { all[($0 * d)..<(($0 + 1) * d)] }
-        var attended = [Float](repeating: 0, count: m * d), inner = [Float](repeating: 0, count: m * ff)
-        var ffn = [Float](repeating: 0, count: m * d)
+        var attended = [Float](repeating: 0, count: m * d)
         apply(p.attentionOutput, context, rows: m, into: &attended, ld: d)
-        let h = addNorm(attended, x, w.attentionNorm, rows: m)
-        apply(p.intermediate, h, rows: m, into: &inner, ld: ff, activation: config.activation)
-        apply(p.output, inner, rows: m, into: &ffn, ld: d)
-        let y = addNorm(ffn, h, w.outputNorm, rows: m)
+        let (h, inner, ffn, y) =
+            weights.modern == nil
+            ? postLNSublayers(l, x: x, attended: attended, rows: m)
+            : preLNSublayers(l, x: x, attended: attended, rows: m)
+        // The trace's last state is after ModernBERT's final norm.
+        let checked = weights.modern != nil && l == config.numLayers - 1 ? finalNormed(y, count: m) : y
         let steps = trace.hiddenStates.withUnsafeBufferPointer { traced in
             rows.enumerated().map { k, token in
                 let at = k * d, tracedAt = (l + 1) * n * d + token * d
@@ -193,16 +205,45 @@ extension BertEncoder {
                     afterAttention: Self.norm(h, at, d), ffn: Self.norm(ffn, at, d), output: Self.norm(y, at, d),
                     attentionCosine: Self.cosine(x, h, at, d), ffnCosine: Self.cosine(h, y, at, d), neurons: [],
                     activations: [],
-                    difference: (0..<d).reduce(0) { max($0, abs(y[at + $1] - traced[tracedAt + $1])) })
+                    difference: (0..<d).reduce(0) { max($0, abs(checked[at + $1] - traced[tracedAt + $1])) })
                 let top = Self.largest(inner, from: k * ff, count: ff, k: LayerAnatomy.neuronsKept)
                 step.neurons = top
                 step.activations = top.map { inner[k * ff + $0] }
-                step.attentionLN = Self.moments(attended, x, at, d)
-                step.outputLN = Self.moments(ffn, h, at, d)
+                // Each LayerNorm's input: the sums (post-LN), or x and h themselves (pre-LN).
+                let zero = [Float](repeating: 0, count: attended.count)
+                step.attentionLN = Self.moments(weights.modern == nil ? attended : zero, x, at, d)
+                step.outputLN = Self.moments(weights.modern == nil ? ffn : zero, h, at, d)
                 return step
             }
         }
         return (steps, ffn)
+    }
+
+    /// Post-LN: h = LN(x + attention), the FFN's activations and output, y = LN(h + FFN).
+    private func postLNSublayers(_ l: Int, x: [Float], attended: [Float], rows m: Int)
+        -> (h: [Float], inner: [Float], ffn: [Float], y: [Float])
+    {
+        let d = config.hiddenSize, ff = config.intermediateSize, p = packed[l], w = weights.layers[l]
+        var inner = [Float](repeating: 0, count: m * ff), ffn = [Float](repeating: 0, count: m * d)
+        let h = addNorm(attended, x, w.attentionNorm, rows: m)
+        apply(p.intermediate, h, rows: m, into: &inner, ld: ff, activation: config.activation)
+        apply(p.output, inner, rows: m, into: &ffn, ld: d)
+        return (h, inner, ffn, addNorm(ffn, h, w.outputNorm, rows: m))
+    }
+
+    /// Pre-LN (ModernBERT): h = x + attention, the GeGLU's act(input)·gate of
+    /// mlp_norm(h), its output, y = h + FFN.
+    private func preLNSublayers(_ l: Int, x: [Float], attended: [Float], rows m: Int)
+        -> (h: [Float], inner: [Float], ffn: [Float], y: [Float])
+    {
+        let d = config.hiddenSize, ff = config.intermediateSize, p = packed[l]
+        let h = zip(x, attended).map { $0 + $1 }
+        var both = [Float](repeating: 0, count: m * 2 * ff), ffn = [Float](repeating: 0, count: m * d)
+        apply(p.intermediate, addNorm(h, nil, weights.layers[l].outputNorm, rows: m), rows: m, into: &both, ld: 2 * ff)
+        both.withUnsafeMutableBufferPointer { geglu($0.baseAddress!, rows: m, ff: ff) }
+        let inner = Array(both[0..<(m * ff)])
+        apply(p.output, inner, rows: m, into: &ffn, ld: d)
+        return (h, inner, ffn, zip(h, ffn).map { $0 + $1 })
     }
 
     /// The attention context (heads side by side) of the tokens `rows` only: Σ_j α_h,ij v_j^h.
@@ -283,8 +324,8 @@ extension BertEncoder {
         return context
     }
 
-    /// LayerNorm(a + b) row by row, through the engine's own kernel.
-    private func addNorm(_ a: [Float], _ b: [Float], _ norm: BertWeights.LayerNorm, rows: Int) -> [Float] {
+    /// LayerNorm(a + b) (or of a alone) row by row, through the engine's own kernel.
+    private func addNorm(_ a: [Float], _ b: [Float]?, _ norm: BertWeights.LayerNorm, rows: Int) -> [Float] {
         var out = [Float](repeating: 0, count: rows * config.hiddenSize)
         withExtendedLifetime(weights) {
             bs_add_layernorm(

@@ -199,16 +199,3 @@ final class Lazy<T>: @unchecked Sendable {
         }
     }
 }
-
-extension LoadedModel {
-    /// Throws for a model the workbench's views cannot show yet (ModernBERT, #30):
-    /// the command line's `tokenize`, `dump`, `predict` and `info` run it.
-    public func workbenchReady() throws -> LoadedModel {
-        if encoder.config.modern != nil {
-            throw CheckpointError(
-                "\(name): ModernBERT runs in bertscope tokenize, dump, predict, classify and info; the workbench's views of it are not ready yet"
-            )
-        }
-        return self
-    }
-}

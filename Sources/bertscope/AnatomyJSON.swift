@@ -28,11 +28,16 @@ struct AnatomyJSON: Encodable {
         let masked: Bool, score: Float, rowMax: Float, rowSum: Float, probability: Float, row: [Float]
         let context: [Float], contributionNorm: Float, headsTotalNorm: Float
         let maxDifferenceFromTrace: Float
+        /// ModernBERT: the rotary base, q̃ᵢ·k̃ⱼ before the rotation, i − j, and the local window (nil: global).
+        let rotary: Rotary?
     }
+    struct Rotary: Encodable { let theta: Double, unrotatedDot: Float, distance: Int, window: Int? }
 
     let tokens: [String]
     let token: Token
     let layersShown: String
+    /// "post" (BERT: LN after each residual sum) or "pre" (ModernBERT: LN before each sublayer, a final LN).
+    let layerNorm: String
     let embedding: Embedding
     let layers: [Layer]
     let cell: Cell
@@ -44,6 +49,7 @@ struct AnatomyJSON: Encodable {
         tokens = e.tokens
         token = Token(position: i, text: e.tokens[i])
         self.layersShown = layersShown
+        layerNorm = a.preLayerNorm ? "pre" : "post"
         let emb = a.embedding(token: i) ?? a.embeddings[0]
         embedding = Embedding(
             word: emb.word, position: emb.position, tokenType: emb.tokenType, sum: emb.sum, projected: emb.projected,
@@ -72,19 +78,24 @@ struct AnatomyJSON: Encodable {
             masked: cell.masked, score: cell.score, rowMax: cell.rowMax, rowSum: cell.rowSum,
             probability: cell.probability, row: cell.row, context: cell.context,
             contributionNorm: cell.contributionNorm, headsTotalNorm: cell.headsTotalNorm,
-            maxDifferenceFromTrace: cell.maxDifferenceFromTrace)
+            maxDifferenceFromTrace: cell.maxDifferenceFromTrace,
+            rotary: cell.rotary.map {
+                Rotary(theta: $0.theta, unrotatedDot: $0.unrotatedDot, distance: $0.distance, window: $0.window)
+            })
     }
 
     /// The text form: the token's layers as a table, then the cell's steps.
     var table: [String] {
-        func f(_ v: Float) -> String { String(format: "%.3f", v) }
+        // A masked score is the float32 minimum added: shown as the −∞ it stands for.
+        func f(_ v: Float) -> String { v < -1e30 ? "−∞" : String(format: "%.3f", v) }
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
         let e = embedding
         var parts = ["word \(f(e.word))"]
         if let p = e.position { parts.append("position \(f(p))") }
         if let t = e.tokenType { parts.append("type \(f(t))") }
         var out = [
-            "token \(token.position) \"\(token.text)\" · \(layersShown)",
+            "token \(token.position) \"\(token.text)\" · \(layersShown)"
+                + (layerNorm == "pre" ? " · pre-LN: h = x + attention(LN(x)), y = h + FFN(LN(h))" : ""),
             "embedding: " + parts.joined(separator: " + ") + " → ‖sum‖ \(f(e.sum)) → LayerNorm input mean "
                 + "\(f(e.layerNorm.mean)), variance \(f(e.layerNorm.variance)) → ‖h₀‖ \(f(e.output))",
             "",
@@ -100,12 +111,21 @@ struct AnatomyJSON: Encodable {
                     + " · " + l.promotes.map(\.token).joined(separator: " "))
         }
         let c = cell
+        let window = c.rotary.map { $0.window.map { " (local layer: keys within ±\($0))" } ?? " (global layer)" } ?? ""
         out += [
             "",
-            "layer \(c.layer), head \(c.head): query \(c.query) \"\(tokens[c.query])\" → key \(c.key) \"\(tokens[c.key])\"",
+            "layer \(c.layer), head \(c.head): query \(c.query) \"\(tokens[c.query])\" → key \(c.key) \"\(tokens[c.key])\""
+                + window,
             "qᵢ·kⱼ = \(f(c.dot)) × \(f(c.scale)) = \(f(c.scaled))"
                 + (c.c2p.map { " + c2p \(f($0))" } ?? "") + (c.p2c.map { " + p2c \(f($0))" } ?? "")
                 + (c.masked ? " + mask −∞" : "") + " = score \(f(c.score))",
+        ]
+        if let r = c.rotary {
+            out.insert(
+                "rotary (θ \(Int(r.theta))): unrotated q̃ᵢ·k̃ⱼ = \(f(r.unrotatedDot)); the rotation adds "
+                    + "\(f(c.dot - r.unrotatedDot)) (i − j = \(r.distance))", at: out.count - 1)
+        }
+        out += [
             "softmax: exp(\(f(c.score)) − \(f(c.rowMax))) ÷ \(f(c.rowSum)) = p "
                 + String(format: "%.6f", c.probability),
             "‖W_Oʰ c‖ \(f(c.contributionNorm)) of all heads' \(f(c.headsTotalNorm))",

@@ -98,9 +98,8 @@ struct BenchCommand: ParsableCommand {
         try reportingErrors {
             if let threads { setThreads(threads) } else { configureThreads() }
             if let ann { return try BenchANN.run(ann, vectors: vectors, dimension: dimension, json: json) }
-            var model = try options.load()
+            let model = try options.load()
             if let words = workbench {
-                model = try model.workbenchReady()
                 // as the workbench runs
                 if threads == nil { configureThreads(model.encoder.config.hiddenSize >= 768 ? nil : 1) }
                 let text = tokens.map { BenchText.sized($0, model.tokenizer) } ?? BenchText.words(words)

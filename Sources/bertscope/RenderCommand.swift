@@ -83,7 +83,7 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let model = try options.load().workbenchReady()
+            let model = try options.load()
             guard view.needsCorpus == (corpus != nil) else {
                 throw CommandError(
                     view.needsCorpus

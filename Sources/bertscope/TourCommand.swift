@@ -41,7 +41,7 @@ extension TourCommand {
             let tour = try WorkbenchSetup.tours().load(name)
             var options = options
             if options.model == nil, let m = tour.model { options.model = m }
-            let model = try options.load().workbenchReady()
+            let model = try options.load()
             let w = WorkbenchSetup.make(
                 model, input: SessionInput(text: ""), theme: try WorkbenchSetup.themes().load(theme))
             _ = w.render(width: 160, height: 48)

@@ -78,7 +78,7 @@ struct WorkbenchCommand: ParsableCommand {
             let script = try (tour ?? open).map { try WorkbenchSetup.tours().load($0) }
             var options = options
             if options.model == nil, let m = script?.model { options.model = m }
-            let model = try options.load().workbenchReady()
+            let model = try options.load()
             // The UI thread needs a core too: small models encode faster on one
             // GEMM thread than on two competing with it (measured with --stats).
             configureThreads(model.encoder.config.hiddenSize >= 768 ? nil : 1)

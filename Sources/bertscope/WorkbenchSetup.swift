@@ -59,7 +59,7 @@ enum WorkbenchSetup {
         let w = Workbench(session: session, theme: theme, themes: themes(), history: history, samples: samples())
         w.tours = tours()
         // :model and :compare-model load as --model does: with the default model's trained heads.
-        w.loadModel = { try ModelOptions.load($0).workbenchReady() }
+        w.loadModel = { try ModelOptions.load($0) }
         w.loadProbes()
         w.gold.source = Resources.directory("Samples")?.appendingPathComponent("probing/test.conllu")
         return w

@@ -50,7 +50,7 @@ import Tokenizers
     static func norm(_ v: [Float]) -> Float { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
 
     /// What `corpus index --contexts` stores and `--heads` compares: every head's context, heads side
-    /// by side, equal to transformers' (ModernBERT's own path has no goldens here: its views refuse).
+    /// by side, equal to transformers' (ModernBERT's: ModernBertViewParityTests).
     @Test(arguments: models)
     func headContextsMatchTransformers(model: String) throws {
         let (encoder, e, _, g) = try Self.load(model)

@@ -69,28 +69,22 @@ import Testing
         }
     }
 
-    /// What recomputes BERT's post-LN layer refuses ModernBERT in one line instead of showing wrong numbers.
-    @Test func postLayerNormAnalysesRefuseInOneLine() throws {
-        let encoder = try BertEncoder(directory: Fixtures.model("tiny-modernbert-mlm"))
-        let ids = [696, 47, 370, 271, 697]
+    /// A pass resumed at any layer from the trace's state there (patching, head importance) ends
+    /// where the whole pass did, final norm included; at L it is the last state itself.
+    @Test(arguments: ["tiny-modernbert-mlm", "tiny-modernbert-cls"])
+    func resumingAtAnyLayerGivesTheWholePass(model: String) throws {
+        let encoder = try BertEncoder(directory: Fixtures.model(model))
+        let ids = [696] + Array(repeating: 47, count: 12) + [370, 271, 697]
         let trace = try encoder.forward(ids: ids)
-        #expect(!encoder.supportsBatches && !encoder.canResume(at: 1))
-        for attempt in [
-            { _ = try encoder.layerAnatomy(trace, ids: ids, typeIds: nil) },
-            { _ = try encoder.valueZeroing(trace, layer: 0) },
-            {
-                var out = [Float]();
-                try encoder.lastHidden(
-                    from: [Float](repeating: 0, count: 5 * 32), atLayer: 1, tokens: 5, ablate: HeadSet(),
-                    workspace: encoder.makeWorkspace(), into: &out)
-            },
-        ] as [() throws -> Void] {
-            do {
-                try attempt()
-                Issue.record("a post-LN analysis ran on ModernBERT")
-            } catch {
-                #expect("\(error)".contains("not available for ModernBERT yet"), "\(error)")
-            }
+        let n = ids.count, d = encoder.config.hiddenSize, L = encoder.config.numLayers
+        let last = Array(trace.hiddenStates[(L * n * d)...])
+        #expect(encoder.canResume(at: 0) && encoder.canResume(at: 1))
+        for layer in 0...L {
+            var out = [Float]()
+            try encoder.lastHidden(
+                from: Array(trace.hiddenStates[(layer * n * d)..<((layer + 1) * n * d)]), atLayer: layer, tokens: n,
+                ablate: HeadSet(), workspace: encoder.makeWorkspace(), into: &out)
+            #expect(maxAbsDiff(out, last) <= 1e-5, "\(model): resumed at \(layer)")
         }
     }
 }

@@ -79,7 +79,7 @@ extension BertEncoder {
 
     /// act(input) · gate row by row, packed to (rows, ff) at the buffer's start:
     /// each row's result lands at or before the values it is made from.
-    private func geglu(_ x: UnsafeMutablePointer<Float>, rows: Int, ff: Int) {
+    func geglu(_ x: UnsafeMutablePointer<Float>, rows: Int, ff: Int) {
         for i in 0..<rows {
             let row = x + i * 2 * ff
             apply(config.activation, row, count: ff)

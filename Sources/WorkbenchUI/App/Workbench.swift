@@ -22,7 +22,7 @@ public final class Workbench {
     public private(set) var shouldQuit = false
     /// Loads another model for `:model` (replaceable in tests).
     /// Run by background jobs (`:model`, `:compare-model`, `:tokenizers`), never on the key path.
-    public var loadModel: @Sendable (String) throws -> LoadedModel = { try LoadedModel.load($0).workbenchReady() }
+    public var loadModel: @Sendable (String) throws -> LoadedModel = { try LoadedModel.load($0) }
     public var loadTokenizer: @Sendable (String) throws -> Tokenizer = { try LoadedModel.tokenizer($0) }
     /// `:tokenizers A,B`: the tokenizers the tokens pane also splits the text with.
     public var arena = TokenizerArena()

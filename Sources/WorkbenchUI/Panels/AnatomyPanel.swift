@@ -32,6 +32,8 @@ struct AnatomyView: Hashable, Sendable {
     var layer = 0
     /// That layer's two LayerNorms for this token: their inputs' mean and variance, γ and β.
     var layerNorms = ""
+    /// ModernBERT's order: each LayerNorm before its sublayer, the sums left as they are.
+    var preLayerNorm = false
 }
 
 enum AnatomyPanel {
@@ -64,7 +66,11 @@ enum AnatomyPanel {
         let steps = !e.projected ? norm : e.projectedBeforeNorm ? " → projected" + norm : norm + " → projected"
         v.embedding =
             parts.joined(separator: " + ") + " → ‖sum‖ \(f(e.sum))" + steps + " → ‖h₀‖ \(f(e.output))"
-            + (e.position == nil ? "  (positions enter as relative attention)" : "")
+            + (e.position == nil
+                ? a.preLayerNorm
+                    ? "  (positions enter as rotations of q and k)" : "  (positions enter as relative attention)"
+                : "")
+        v.preLayerNorm = a.preLayerNorm
         v.rows = (0..<a.layers).compactMap { l in
             a.step(layer: l, token: i).map { st in
                 AnatomyView.Row(
@@ -81,11 +87,14 @@ enum AnatomyPanel {
                 "\(name): mean \(String(format: "%.3f", mean)), variance \(f(variance)) → (x − mean)/√variance"
                     + " × γ (mean \(f(gamma))) + β (mean \(String(format: "%.3f", beta)))"
             }
+            // Pre-LN: the norms read x (none in the first layer) and h; post-LN: the sums.
+            let names =
+                a.preLayerNorm ? (s.layer == 0 ? "x (no norm in layer 1)" : "x", "h") : ("x + attention", "h + FFN")
             let first = ln(
-                "x + attention", mean: st.attentionLN.mean, variance: st.attentionLN.variance,
+                names.0, mean: st.attentionLN.mean, variance: st.attentionLN.variance,
                 gamma: w.attention.gammaMean, beta: w.attention.betaMean)
             let second = ln(
-                "h + FFN", mean: st.outputLN.mean, variance: st.outputLN.variance, gamma: w.output.gammaMean,
+                names.1, mean: st.outputLN.mean, variance: st.outputLN.variance, gamma: w.output.gammaMean,
                 beta: w.output.betaMean)
             v.layerNorms = "L\(s.layer + 1) LayerNorms · " + first + " · " + second
         }
@@ -109,9 +118,12 @@ extension AnatomyPanel {
         let muted = c.theme.style(.muted), text = c.theme.style(.foreground)
         guard var p = PanelLines(pane, waiting: v.waiting, &c) else { return }
         let r = p.area
+        let order =
+            v.preLayerNorm
+            ? "h = x + attention(LN(x)), y = h + FFN(LN(h)), a final LN" : "h = LN(x + attention), y = LN(h + FFN)"
         p.line(
-            "token \"\(v.token)\" (#\(v.position)) through the layers: h = LN(x + attention), y = LN(h + FFN)",
-            c.theme.style(.foreground, [.bold]), &c)
+            "token \"\(v.token)\" (#\(v.position)) through the layers: " + order, c.theme.style(.foreground, [.bold]),
+            &c)
         // A short pane keeps every layer's row: the embedding and check lines go first.
         let spare = r.height - (4 + v.rows.count)  // title, embedding, header, the rows, the check line
         if spare >= 0 { p.line("embedding: " + v.embedding, text, &c) }

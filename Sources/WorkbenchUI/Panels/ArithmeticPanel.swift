@@ -23,6 +23,11 @@ struct ArithmeticView: Hashable, Sendable {
     /// DeBERTa: content→position, position→content, the distance and its bucket.
     var c2p: Float? = nil, p2c: Float? = nil, distance: Int? = nil, bucket: Int? = nil
     var masked = false
+    /// ModernBERT: the rotary base, q̃ᵢ·k̃ⱼ before the rotation, i − j, and the local window (nil: a global layer).
+    var rotary: Rotary? = nil
+    struct Rotary: Hashable, Sendable {
+        var theta: Double, unrotatedDot: Float, distance: Int, window: Int?
+    }
     var score: Float = 0, rowMax: Float = 0, rowSum: Float = 0, probability: Float = 0
     /// The trace's value of the cell, and the largest difference over the row.
     var model: Float = 0, difference: Float = 0
@@ -67,6 +72,10 @@ enum ArithmeticPanel {
         v.c2p = cell.relative?.contentToPosition; v.p2c = cell.relative?.positionToContent
         v.distance = cell.relative?.distance; v.bucket = cell.relative?.bucket
         v.masked = cell.masked
+        v.rotary = cell.rotary.map {
+            ArithmeticView.Rotary(
+                theta: $0.theta, unrotatedDot: $0.unrotatedDot, distance: $0.distance, window: $0.window)
+        }
         v.score = cell.score; v.rowMax = cell.rowMax; v.rowSum = cell.rowSum; v.probability = cell.probability
         v.model = h.traceAttention[sel.query * h.tokens + sel.key]
         v.difference = cell.maxDifferenceFromTrace
@@ -83,9 +92,10 @@ extension ArithmeticPanel {
         // The last row keeps the keys; the steps fill what is above it.
         guard var p = PanelLines(pane, waiting: v.waiting, &c) else { return }
         let r = p.area
+        let kind = v.rotary.map { $0.window.map { " · local layer: keys within ±\($0)" } ?? " · global layer" } ?? ""
         p.line(
-            "query \"\(v.queryLabel)\" → key \"\(v.keyLabel)\" · layer \(v.layer + 1), head \(v.head + 1) · dₕ = \(v.query.count)",
-            bold, &c)
+            "query \"\(v.queryLabel)\" → key \"\(v.keyLabel)\" · layer \(v.layer + 1), head \(v.head + 1) · dₕ = \(v.query.count)"
+                + kind, bold, &c)
         let d = v.dimension
         strip("qᵢ", v.query, mark: d, y: &p.y, r, &c)
         strip("kⱼ", v.key, mark: d, y: &p.y, r, &c)
@@ -101,7 +111,15 @@ extension ArithmeticPanel {
         let root = v.scale > 0 ? 1 / (v.scale * v.scale) : 0
         let under = abs(root - root.rounded()) < 0.01 ? "\(Int(root.rounded()))" : String(format: "%.2f", root)
         let content = "Σ qᵢ⊙kⱼ = \(f(v.dot)) × \(f(v.scale)) (1/√\(under)) = \(f(v.scaled))"
-        let mask = v.masked ? " + mask −∞ (padding)" : " + mask 0"
+        let hidden = v.rotary?.window.map { "outside the ±\($0) window" } ?? "padding"
+        let mask = v.masked ? " + mask −∞ (\(hidden))" : " + mask 0"
+        if let r = v.rotary {
+            // Rotary positions: the strips above are q and k after the rotation; the content alone gives q̃·k̃.
+            p.line(
+                "rotary (θ \(Int(r.theta))): qᵢ, kⱼ rotated by positions; unrotated q̃ᵢ·k̃ⱼ \(f(r.unrotatedDot)),"
+                    + " the rotation adds \(f(v.dot - r.unrotatedDot)) (depends on i − j = \(r.distance) only)", text,
+                &c)
+        }
         if v.c2p != nil || v.p2c != nil {
             p.line(content + " content → content", text, &c)
             var terms = v.c2p.map { "+ c2p \(f($0))" } ?? ""
@@ -121,13 +139,15 @@ extension ArithmeticPanel {
         strip("context Σⱼpⱼvⱼ", v.context, mark: d, y: &p.y, r, &c)
         let pct = v.heads > 0 ? String(format: " (%.0f%%)", v.share / v.heads * 100) : ""
         p.line("‖context‖ \(f(v.contextNorm)) · through W_O: this head's share ‖W_Oʰ c‖ \(f(v.share))", text, &c)
-        p.line("of all heads' ‖Σₕ W_Oʰ cₕ‖ \(f(v.heads))\(pct), before the bias, the residual and LayerNorm", muted, &c)
+        let after = v.rotary == nil ? "before the bias, the residual and LayerNorm" : "before the bias and the residual"
+        p.line("of all heads' ‖Σₕ W_Oʰ cₕ‖ \(f(v.heads))\(pct), \(after)", muted, &c)
         p.keys(
             ["←→ key", " · ↑↓ query", " · [ ] layer", " · , . head", " · { } dimension", " · x closes", " · z zooms"],
             &c)
     }
 
-    static func f(_ v: Float) -> String { String(format: "%.3f", v) }
+    /// A masked score is the float32 minimum added: shown as the −∞ it stands for.
+    static func f(_ v: Float) -> String { v < -1e30 ? "−∞" : String(format: "%.3f", v) }
 
     /// Where strips start, after their names.
     static let label = 16
