@@ -49,14 +49,25 @@ extension BertEncoder {
             }
             return .sequence(linearRows(pooled, rows: 1, head.out))
         case .tokenClassification:
-            return .tokens(
-                linearRows(Array(UnsafeBufferPointer(start: h, count: n * d)), rows: n, head.out), labels: labels)
+            return .tokens(linearRows(perTokenInput(head, h, tokens: n), rows: n, head.out), labels: labels)
         case .questionAnswering:
-            let both = linearRows(Array(UnsafeBufferPointer(start: h, count: n * d)), rows: n, head.out)
+            let both = linearRows(perTokenInput(head, h, tokens: n), rows: n, head.out)
             return .span(
                 start: stride(from: 0, to: n * 2, by: 2).map { both[$0] },
                 end: stride(from: 1, to: n * 2, by: 2).map { both[$0] })
         }
+    }
+
+    /// What a per-token head's output layer reads: the last states (n, d), or
+    /// (ModernBERT) each through the head's dense → activation → norm.
+    func perTokenInput(_ head: TaskHead, _ h: UnsafePointer<Float>, tokens n: Int) -> [Float] {
+        let d = config.hiddenSize
+        guard head.dense != nil else { return Array(UnsafeBufferPointer(start: h, count: n * d)) }
+        var out = [Float](repeating: 0, count: n * d)
+        out.withUnsafeMutableBufferPointer { o in
+            for i in 0..<n { poolFirstToken(head, h + i * d, into: o.baseAddress! + i * d) }
+        }
+        return out
     }
 
     /// dense(first token) then the head's activation, into `out` (d).

@@ -10,7 +10,10 @@ import Testing
 /// and off, padding; hidden states (the last after the final norm) and
 /// attentions within 1e-4, and the masked-LM head's logits.
 @Suite struct ModernBertParityTests {
-    static let models = ["tiny-modernbert-mlm", "tiny-modernbert-cls-mean", "tiny-modernbert-cls"]
+    static let models = [
+        "tiny-modernbert-mlm", "tiny-modernbert-cls-mean", "tiny-modernbert-cls", "tiny-modernbert-ner",
+        "tiny-modernbert-qa",
+    ]
 
     @Test(arguments: models)
     func hiddenStatesAndAttentionsMatchTransformers(model: String) throws {
@@ -22,7 +25,8 @@ import Testing
         let types = spec["layer_types"] as! [String]
         #expect(m.globalLayers == types.map { $0 == "full_attention" }, "\(model): the layer pattern")
         #expect(m.window == 4 && m.globalLayers.filter { $0 }.count >= 2)
-        #expect((encoder.taskHead != nil) == model.contains("-cls") && m.meanPooling == model.hasSuffix("-mean"))
+        #expect(
+            (encoder.taskHead != nil) == (encoder.weights.maskedLM == nil) && m.meanPooling == model.hasSuffix("-mean"))
         for (i, c) in (spec["cases"] as! [[String: Any]]).enumerated() {
             let ids = c["ids"] as! [Int], mask = c["attention_mask"] as? [Int]
             let trace = try encoder.forward(ids: ids, attentionMask: mask)
@@ -33,10 +37,13 @@ import Testing
             #expect(trace.hiddenStates.count == hidden.count && hd <= 1e-4 * scale, "\(model) case \(i): hidden \(hd)")
             #expect(trace.attentions.count == attentions.count && ad <= 1e-4, "\(model) case \(i): attentions \(ad)")
             if encoder.taskHead != nil, mask == nil {
-                // ModernBertForSequenceClassification: first token or mean, head (dense → act → norm), classifier.
-                guard case .sequence(let logits) = try encoder.taskLogits(trace) else {
-                    Issue.record("\(model): not a sequence classifier")
-                    continue
+                // ModernBertForSequenceClassification: first token or mean, head (dense → act → norm), classifier;
+                // token classification and question answering: the head on every token, then the classifier.
+                let logits: [Float]
+                switch try encoder.taskLogits(trace) {
+                case .sequence(let l): logits = l
+                case .tokens(let l, _): logits = l
+                case .span(let start, let end): logits = zip(start, end).flatMap { [$0, $1] }
                 }
                 let want = try goldens.tensor("case\(i).logits").values
                 #expect(

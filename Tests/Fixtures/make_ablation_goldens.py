@@ -108,7 +108,7 @@ def hooked(model, heads, means=None):
 def tokenizer_for(d, model):
     if os.path.exists(os.path.join(d, "spm-tokenizer")) or not os.path.exists(os.path.join(d, "vocab.txt")):
         roberta = model.config.model_type in ("xlm-roberta", "camembert", "roberta")
-        if model.config.model_type == "roberta":
+        if model.config.model_type in ("roberta", "modernbert"):
             return transformers.AutoTokenizer.from_pretrained(d)
         return transformers.PreTrainedTokenizerFast(
             tokenizer_file=os.path.join(d, "tokenizer.json"), mask_token="<mask>" if roberta else "[MASK]",

@@ -16,7 +16,7 @@ of every family, and masked-LMs):
 
 Writes attribution_goldens.json and attribution_goldens.safetensors (the
 gradients) into each model folder.
-  BERTSCOPE_FIXTURE_VENV=... python Tests/Fixtures/make_attribution_goldens.py
+  BERTSCOPE_FIXTURE_VENV=... python Tests/Fixtures/make_attribution_goldens.py [MODEL…]
 """
 import json
 import os
@@ -35,9 +35,9 @@ from make_task_heads import inputs  # noqa: E402
 STEPS = 16
 SEQUENCE = ["heads/bert-sequence", "heads/distilbert-sequence", "heads/roberta-sequence", "heads/xlm-roberta-sequence",
             "heads/albert-sequence", "heads/electra-sequence", "heads/deberta-v3-sequence", "heads/bert-sequence-multi",
-            "heads/camembert-sequence", "heads/deberta-v2-sequence"]
+            "heads/camembert-sequence", "heads/deberta-v2-sequence", "tiny-modernbert-cls", "tiny-modernbert-cls-mean"]
 MASKED = ["tiny-bert-mlm-f16", "tiny-distilbert-mlm", "tiny-roberta-mlm", "tiny-albert-pretraining",
-          "tiny-deberta-v3-mlm", "tiny-electra-generator"]
+          "tiny-deberta-v3-mlm", "tiny-electra-generator", "tiny-modernbert-mlm"]
 TEXTS = ["The movie was absolutely terrible.", "BERT reads a sentence in both directions at once."]
 
 
@@ -47,7 +47,7 @@ def word_embeddings(model):
 
 def main():
     torch.manual_seed(0)
-    for name in SEQUENCE + MASKED:
+    for name in sys.argv[1:] or SEQUENCE + MASKED:
         d = os.path.join(HERE, "models", name)
         model, tok = load_model(d)
         masked = name in MASKED

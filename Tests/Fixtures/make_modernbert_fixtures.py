@@ -8,6 +8,8 @@ ModernBertForSequenceClassification in eager attention:
   tiny-modernbert-cls-mean  transformers 5's spelling (layer_types, rope_parameters),
                             every bias on, mean pooling, a 3-label classifier
   tiny-modernbert-cls       cls pooling, global every 3rd
+  tiny-modernbert-ner       ModernBertForTokenClassification (head on every token, 5 labels)
+  tiny-modernbert-qa        ModernBertForQuestionAnswering (head on every token, start/end)
 
 Each has a 4-token local window on each side (local_attention = 8), smaller
 than the longer inputs, and a byte-level BPE tokenizer built from the tiny
@@ -30,7 +32,8 @@ import torch
 import transformers
 from safetensors.torch import save_file
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
-from transformers import ModernBertConfig, ModernBertForMaskedLM, ModernBertForSequenceClassification
+from transformers import (ModernBertConfig, ModernBertForMaskedLM, ModernBertForQuestionAnswering,
+                          ModernBertForSequenceClassification, ModernBertForTokenClassification)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "models")
@@ -111,10 +114,15 @@ def goldens(model, cs):
         mask = torch.tensor([c["attention_mask"]]) if "attention_mask" in c else None
         with torch.no_grad():
             out = model.model(ids, attention_mask=mask, output_hidden_states=True, output_attentions=True)
-            logits = model(ids, attention_mask=mask).logits
+            res = model(ids, attention_mask=mask)
+            logits = res.logits if hasattr(res, "logits") else None
         assert torch.equal(out.hidden_states[-1], out.last_hidden_state)
         tensors[f"case{i}.hidden_states"] = torch.stack(out.hidden_states)[:, 0].contiguous().float()
         tensors[f"case{i}.attentions"] = torch.stack(out.attentions)[:, 0].contiguous().float()
+        if hasattr(model(ids, attention_mask=mask), "start_logits"):
+            with torch.no_grad():
+                res = model(ids, attention_mask=mask)
+            logits = torch.stack([res.start_logits, res.end_logits], dim=-1)  # (1, n, 2)
         tensors[f"case{i}.logits"] = logits[0].contiguous().float()
     return tensors
 
@@ -163,7 +171,23 @@ def tokenizer_goldens(tok):
 
 
 def main():
+    """Every checkpoint, or those named on the command line (the others are left as they are)."""
+    only = sys.argv[1:]
     tok = tokenizer()
+    if not only:
+        everything(tok)
+    per_token = {"tiny-modernbert-ner": lambda: ModernBertForTokenClassification(config(
+                     tok, num_hidden_layers=3, global_attn_every_n_layers=2, num_labels=5,
+                     id2label={i: l for i, l in enumerate(["O", "B-PER", "I-PER", "B-LOC", "I-LOC"])},
+                     label2id={l: i for i, l in enumerate(["O", "B-PER", "I-PER", "B-LOC", "I-LOC"])})),
+                 "tiny-modernbert-qa": lambda: ModernBertForQuestionAnswering(config(
+                     tok, num_hidden_layers=3, global_attn_every_n_layers=2, classifier_bias=True))}
+    for seed, (name, make) in enumerate(per_token.items(), start=54):
+        if not only or name in only:
+            write(name, make(), tok, seed)
+
+
+def everything(tok):
     write("tiny-modernbert-mlm", ModernBertForMaskedLM(config(tok, num_hidden_layers=5, global_attn_every_n_layers=2,
                                                                classifier_activation="gelu")),
           tok, 51, spelling=(2, 160000.0, 10000.0))

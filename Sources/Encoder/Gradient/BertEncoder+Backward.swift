@@ -35,9 +35,19 @@ extension BertEncoder {
         let tape = try tapeForward(
             words: words, ids: ids, typeIds: typeIds, batch: batch, ablate: ablate, isCancelled: isCancelled)
         var (values, dHidden) = try headBackward(target, tape: tape)
+        if let final = weights.modern?.final {
+            var dLast = Self.uninitialized(dHidden.count)
+            bs_layernorm_backward(
+                tape.finalInput, final.weight.pointer, dHidden, &dLast, Int32(tape.rows), Int32(config.hiddenSize),
+                config.layerNormEps, 0)
+            dHidden = withExtendedLifetime(weights) { dLast }
+        }
         for l in stride(from: config.numLayers - 1, through: 0, by: -1) {
             if isCancelled?() == true { throw CancellationError() }
-            dHidden = layerBackward(l, dOut: dHidden, tape: tape, ablate: ablate)
+            dHidden =
+                config.modern == nil
+                ? layerBackward(l, dOut: dHidden, tape: tape, ablate: ablate)
+                : modernLayerBackward(l, dOut: dHidden, tape: tape, ablate: ablate)
         }
         return EmbeddingGradients(values: values, gradients: embeddingBackward(dHidden, tape: tape))
     }
@@ -75,8 +85,12 @@ extension BertEncoder {
                 throw EncoderError("label \(label) is outside the head's \(head.out.outFeatures) labels")
             }
             for b in 0..<tape.batch {
-                let first = Array(last[(b * n * d)..<((b * n + 1) * d)])
-                let pre = linearRows(first, rows: 1, dense)
+                let rows = Array(last[(b * n * d)..<((b + 1) * n * d)])
+                // The first token, or (ModernBERT's classifier_pooling "mean") the tokens' mean.
+                let pooledIn =
+                    head.meanPooling
+                    ? SentencePooling(mode: .mean).pool(rows, tokens: n, width: d) : Array(rows[0..<d])
+                let pre = linearRows(pooledIn, rows: 1, dense)
                 var pooled = pre
                 pooled.withUnsafeMutableBufferPointer { p in
                     switch head.pooling {
@@ -84,21 +98,29 @@ extension BertEncoder {
                     case .activation(let a): apply(a, p.baseAddress!, count: d)
                     }
                 }
+                var normed = pooled
+                if let norm = head.norm { layerNorm(pooled, rows: 1, width: d, norm, into: &normed) }
                 let w = head.out.weight.pointer + label * d
                 var value = head.out.bias.map { $0.pointer[label] } ?? 0
-                for i in 0..<d { value += w[i] * pooled[i] }
+                for i in 0..<d { value += w[i] * normed[i] }
                 values.append(value)
                 var g = (0..<d).map { w[$0] }
+                if let norm = head.norm {
+                    var dPooled = Self.uninitialized(d)
+                    bs_layernorm_backward(pooled, norm.weight.pointer, g, &dPooled, 1, Int32(d), config.layerNormEps, 0)
+                    g = dPooled
+                }
                 pre.withUnsafeBufferPointer { u in
                     g.withUnsafeMutableBufferPointer {
                         bs_activation_backward(u.baseAddress!, $0.baseAddress!, Int32(d), head.pooling.kernelCode)
                     }
                 }
-                dHidden.withUnsafeMutableBufferPointer { dh in
-                    bs_matmul_nn(
-                        g, Int32(d), 1, Int32(d), dense.weight.pointer, Int32(d), dh.baseAddress! + b * n * d, 0)
+                var dIn = [Float](repeating: 0, count: d)
+                bs_matmul_nn(g, Int32(d), 1, Int32(d), dense.weight.pointer, Int32(d), &dIn, 0)
+                // The mean spreads its gradient evenly over the tokens; the first token takes it all.
+                for r in 0..<(head.meanPooling ? n : 1) {
+                    for k in 0..<d { dHidden[(b * n + r) * d + k] = head.meanPooling ? dIn[k] / Float(n) : dIn[k] }
                 }
-                _ = pre.count
             }
         case .maskedLogit(let position, let token):
             guard let head = weights.maskedLM else { throw EncoderError("this checkpoint has no masked-LM head") }

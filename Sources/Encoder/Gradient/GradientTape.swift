@@ -23,6 +23,9 @@ final class GradientTape {
     var attended: [[Float]] = []  // (R, d) after it
     var preActivation: [[Float]] = []  // (R, ff)
     var outputSum: [[Float]] = []  // (R, d) FFN output + residual, before LayerNorm
+    /// ModernBERT: attn_norm(x) per layer (R, d), and the last layer's output before the final norm.
+    var attentionInput: [[Float]] = []
+    var finalInput: [Float] = []
 
     init(batch: Int, tokens: Int) {
         self.batch = batch
@@ -34,7 +37,6 @@ final class GradientTape {
 extension BertEncoder {
     /// Fails for what the backward pass does not cover.
     func checkDifferentiable() throws {
-        try requirePostLayerNorm("the backward pass (attributions)")
         if config.convolution != nil {
             throw EncoderError(
                 "gradients are not available for DeBERTa-v2's convolution layer (conv_kernel_size): attributions need a backward pass through it"
@@ -62,8 +64,16 @@ extension BertEncoder {
         tape.hidden = [embedForGradient(words: words, ids: ids, typeIds: typeIds, tape: tape)]
         for l in 0..<config.numLayers {
             if isCancelled?() == true { throw CancellationError() }
-            let out = tapeLayer(l, input: tape.hidden[l], tape: tape, ablate: ablate)
+            let out =
+                config.modern == nil
+                ? tapeLayer(l, input: tape.hidden[l], tape: tape, ablate: ablate)
+                : tapeModernLayer(l, input: tape.hidden[l], tape: tape, ablate: ablate)
             tape.hidden.append(out)
+        }
+        if let final = weights.modern?.final {
+            // ModernBERT's heads read the last layer's output through the final norm.
+            tape.finalInput = tape.hidden[config.numLayers]
+            layerNorm(tape.finalInput, rows: tape.rows, width: d, final, into: &tape.hidden[config.numLayers])
         }
         let last = tape.hidden[config.numLayers]
         let bad = last.withUnsafeBufferPointer { bs_first_nonfinite($0.baseAddress!, $0.count) }
@@ -74,6 +84,13 @@ extension BertEncoder {
     private func embedForGradient(words: [Float], ids: [Int], typeIds: [Int]?, tape: GradientTape) -> [Float] {
         let n = ids.count, e = config.embeddingSize, d = config.hiddenSize, R = tape.rows, emb = weights.embeddings
         var sum = words
+        if config.modern != nil {
+            // ModernBERT: the word rows' LayerNorm (positions enter as rotations).
+            tape.embeddingSum = words
+            var out = [Float](repeating: 0, count: R * d)
+            layerNorm(words, rows: R, width: d, emb.norm, into: &out)
+            return withExtendedLifetime(weights) { out }
+        }
         let deberta = config.family == .debertaV2
         for b in 0..<tape.batch {
             for i in 0..<n {
@@ -179,7 +196,9 @@ extension BertEncoder {
     /// outputs and the FFN pre-activation (≈ 8d + ff per token) and the probabilities.
     public func tapeBytes(tokens n: Int) -> Double {
         let c = config
-        let perLayer = Double(n) * Double(8 * c.hiddenSize + c.intermediateSize) + Double(c.numHeads) * Double(n * n)
+        // ModernBERT's Wi output is input and gate: twice the FFN width.
+        let ff = c.intermediateSize * (c.modern == nil ? 1 : 2)
+        let perLayer = Double(n) * Double(8 * c.hiddenSize + ff) + Double(c.numHeads) * Double(n * n)
         return 4 * (Double(c.numLayers) * perLayer + 3 * Double(n) * Double(max(c.embeddingSize, c.hiddenSize)))
     }
 

@@ -91,10 +91,14 @@ extension BertEncoder {
     /// The local layers' additive mask: 0 where |i − j| ≤ window and key j is
     /// real, the float32 minimum elsewhere (one mask, as transformers builds it).
     func fillWindowBias(n: Int, window: Int, mask: [Int]?, ws: Workspace) {
+        Self.fillWindowBias(ws.bias, n: n, window: window, mask: mask)
+    }
+
+    static func fillWindowBias(_ bias: UnsafeMutablePointer<Float>, n: Int, window: Int, mask: [Int]?) {
         for i in 0..<n {
             for j in 0..<n {
                 let visible = abs(i - j) <= window && (mask?[j] ?? 1) != 0
-                ws.bias[i * n + j] = visible ? 0 : -Float.greatestFiniteMagnitude
+                bias[i * n + j] = visible ? 0 : -Float.greatestFiniteMagnitude
             }
         }
     }

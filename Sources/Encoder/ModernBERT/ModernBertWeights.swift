@@ -74,14 +74,16 @@ extension BertWeights {
         } else {
             maskedLM = nil
         }
-        // ModernBertForSequenceClassification: pooled (first token or mean) → head → classifier.
-        if let t = config.task, t.kind == .sequenceClassification, loader.hasHead("classifier.weight") {
+        // ModernBertForSequenceClassification: pooled (first token or mean) → head → classifier;
+        // …ForTokenClassification and …ForQuestionAnswering: head → classifier on every token
+        // (question answering's classifier has two rows, start and end).
+        if let t = config.task, loader.hasHead("classifier.weight"), loader.hasHead("head.dense.weight") {
             var head = TaskHead(
                 task: t, dense: try linear("head.dense", out: d, in: d, bias: m.classifierBias, head: true),
                 pooling: .activation(m.headActivation),
-                out: try linear("classifier", out: t.labels.count, in: d, bias: true, head: true))
+                out: try loader.labelled("classifier", labels: t.labels.count, in: d))
             head.norm = try norm("head.norm", head: true)
-            head.meanPooling = m.meanPooling
+            head.meanPooling = t.kind == .sequenceClassification && m.meanPooling
             task = head
         } else {
             task = nil

@@ -32,8 +32,11 @@ struct RotaryTables: Sendable {
 
     /// Rotates the queries and keys of a fused qkv (n, 3d) buffer in place:
     /// x[t] ← x[t]·cos − x[t+½]·sin, x[t+½] ← x[t+½]·cos + x[t]·sin.
-    func rotate(_ qkv: UnsafeMutablePointer<Float>, n: Int, d: Int, heads: Int, theta: Double) {
-        guard let ct = cos[theta], let st = sin[theta], n <= positions else { return }
+    /// `inverse` rotates back (the transpose: a gradient through the rotation).
+    func rotate(_ qkv: UnsafeMutablePointer<Float>, n: Int, d: Int, heads: Int, theta: Double, inverse: Bool = false) {
+        guard let ct = cos[theta], let st = inverse ? sin[theta]?.map({ -$0 }) : sin[theta], n <= positions else {
+            return
+        }
         let dh = d / heads
         ct.withUnsafeBufferPointer { c in
             st.withUnsafeBufferPointer { s in
