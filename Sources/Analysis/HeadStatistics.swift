@@ -11,6 +11,10 @@ public struct HeadStatistics: Sendable, Equatable {
     public var toPrevious: Float
     public var toNext: Float
     public var toSelf: Float
+    /// A local layer's window (keys within ±w of the query), and how many
+    /// query rows have a [CLS] within it (the others cannot attend to one).
+    public var window: Int? = nil
+    public var rowsReachingCLS = 0
 
     /// `kinds[j]` classifies token j; map rows are token positions.
     public init(_ m: AttentionMap, kinds: [TokenKind]) {
@@ -35,6 +39,18 @@ public struct HeadStatistics: Sendable, Equatable {
         let rows = Float(max(n, 1))
         entropy = e / rows; toCLS = cls / rows; toSEP = sep / rows; toPunctuation = punct / rows
         toPrevious = prev / rows; toNext = next / rows; toSelf = me / rows
+    }
+}
+
+extension HeadStatistics {
+    /// The same for a local layer: rows farther than `window` from every [CLS] cannot reach one,
+    /// which is why a local head's CLS share is low. `positions[r]`: row r's first token.
+    public init(_ m: AttentionMap, kinds: [TokenKind], window: Int?, positions: [Int]) {
+        self.init(m, kinds: kinds)
+        guard let window else { return }
+        self.window = window
+        let cls = kinds.indices.filter { kinds[$0] == .cls }.map { positions[$0] }
+        rowsReachingCLS = positions.filter { p in cls.contains { abs($0 - p) <= window } }.count
     }
 }
 

@@ -21,6 +21,9 @@ public struct ModelFacts: Sendable, Equatable {
     public var taskNote: String?
     /// DeBERTa's disentangled attention: a score is c2c + c2p + p2c.
     public var relativeAttention = false
+    /// ModernBERT: per layer, the local window (keys within ±w of the query), nil for a global layer;
+    /// empty for families whose every layer sees every token.
+    public var localWindows: [Int?] = []
     /// Whose layers the views can show (`L`): the published ones, then each
     /// head that retrained some, with the titles that name them.
     public var layerChoices: [ShownLayers] = [.published]
@@ -58,6 +61,7 @@ extension LoadedModel {
         f.hasTaskHead = hasTaskHead
         f.taskNote = taskNote
         f.relativeAttention = c.relative != nil
+        f.localWindows = c.modern.map { m in (0..<c.numLayers).map { m.isGlobal($0) ? nil : m.window } } ?? []
         f.layerChoices = layerChoices
         f.sentencePooling = sentencePooling?.summary()
         for shown in layerChoices { f.layerTitles[shown] = layersTitle(shown) }

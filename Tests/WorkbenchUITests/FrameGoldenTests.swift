@@ -646,6 +646,19 @@ extension FrameGoldenTests {
         expectGolden("arithmetic-80x24", frame(v, s, 80, 24))
         v.panel = PanelView(.arithmetic, ArithmeticView(waiting: "computing the arithmetic of layer 1, head 2…"))
         expectGolden("arithmetic-waiting-80x24", frame(v, s, 80, 24))
+        // ModernBERT: q and k rotated by position (what the rotation adds), a local layer's window.
+        a.c2p = nil; a.p2c = nil; a.distance = nil; a.bucket = nil
+        a.rotary = .init(theta: 10000, unrotatedDot: a.dot + 0.6, distance: -1, window: 64)
+        a.score = a.scaled
+        v.panel = PanelView(.arithmetic, a)
+        let rotary = frame(v, s, 80, 24)
+        #expect(rotary.text.contains("rotary θ 10000, window ±64: q̃·k̃ 0.000 + positions -0.600 (i − j = -1)"))
+        expectGolden("arithmetic-rotary-80x24", rotary)
+        a.masked = true; a.rotary?.distance = -70; a.probability = 0; a.score = -.greatestFiniteMagnitude
+        v.panel = PanelView(.arithmetic, a)
+        let outside = frame(v, s, 160, 48)
+        #expect(outside.text.contains("mask −∞ (outside the ±64 window) = score −∞"), "\(outside.text)")
+        expectGolden("arithmetic-outside-window-160x48", outside)
     }
 }
 
@@ -677,5 +690,14 @@ extension FrameGoldenTests {
         v.panel = PanelView(
             .anatomy, AnatomyView(waiting: "running every layer again for every token (about one forward pass)…"))
         expectGolden("anatomy-waiting-80x24", frame(v, s, 80, 24))
+        // ModernBERT's pre-LN order: the title says where the norms sit, the embedding has no positions.
+        a.preLayerNorm = true
+        a.embedding =
+            "word 1.84 → LayerNorm (mean -0.037, variance 0.10) → ‖h₀‖ 5.70  (positions: rotations of q and k)"
+        a.layerNorms = "L2 LayerNorms · x: mean 0.012, variance 4.21 → … · h: mean -0.020, variance 5.10 → …"
+        v.panel = PanelView(.anatomy, a)
+        let pre = frame(v, s, 160, 48)
+        #expect(pre.text.contains("pre-LN layers: h = x + attn(LN(x)), y = h + FFN(LN(h))"), "\(pre.text)")
+        expectGolden("anatomy-pre-ln-160x48", pre)
     }
 }

@@ -257,7 +257,7 @@ public enum FrameRenderer {
             focused: s.focus == .inputA, into: &c)
         c.hits.add(layout.inputA, .inputA)
         InputLine.render(
-            s.editorB, label: "B", placeholder: "optional second sentence: type here for a pair (type ids 1)",
+            s.editorB, label: "B", placeholder: "optional second sentence: type here for a pair",
             layout.inputB,
             focused: s.focus == .inputB, into: &c)
         c.hits.add(layout.inputB, .inputB)

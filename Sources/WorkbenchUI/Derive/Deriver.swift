@@ -108,11 +108,17 @@ final class Deriver {
             map: m, labels: m.groups.map { visibleText(AttentionViews.label($0, e)) },
             specialNames: Self.specialNames(e),
             // Norm maps' rows are not distributions: their statistics are of the row-normalised map.
-            statistics: HeadStatistics(s.view.isNorm ? AttentionViews.rowNormalised(m) : m, kinds: kinds),
+            statistics: HeadStatistics(
+                s.view.isNorm ? AttentionViews.rowNormalised(m) : m, kinds: kinds,
+                window: Self.windowed.contains(s.view) && model.localWindows.indices.contains(s.layer)
+                    ? model.localWindows[s.layer] : nil, positions: m.groups.map { $0[0] }),
             scoreParts: parts, ranked: ranked)
         attention = (key, v)
         return v
     }
+
+    /// The one-layer views a local layer's window bounds (rollouts cross layers; the residual's self term is not attention).
+    static let windowed: Set<AttentionViewKind> = [.head, .mean, .norm, .normSum, .valueZeroing]
 
     /// Every head ranked for the cursor cell of `s` (L × H maps: cached by cell and criterion).
     func finderView(_ r: EncodeResult, _ s: AttentionState) -> HeadFinderView? {

@@ -65,10 +65,11 @@ enum AnatomyPanel {
         let norm = " → LayerNorm (mean \(String(format: "%.3f", e.moments.mean)), variance \(f(e.moments.variance)))"
         let steps = !e.projected ? norm : e.projectedBeforeNorm ? " → projected" + norm : norm + " → projected"
         v.embedding =
-            parts.joined(separator: " + ") + " → ‖sum‖ \(f(e.sum))" + steps + " → ‖h₀‖ \(f(e.output))"
+            parts.joined(separator: " + ") + (parts.count > 1 ? " → ‖sum‖ \(f(e.sum))" : "") + steps
+            + " → ‖h₀‖ \(f(e.output))"
             + (e.position == nil
                 ? a.preLayerNorm
-                    ? "  (positions enter as rotations of q and k)" : "  (positions enter as relative attention)"
+                    ? "  (positions: rotations of q and k)" : "  (positions enter as relative attention)"
                 : "")
         v.preLayerNorm = a.preLayerNorm
         v.rows = (0..<a.layers).compactMap { l in
@@ -118,12 +119,11 @@ extension AnatomyPanel {
         let muted = c.theme.style(.muted), text = c.theme.style(.foreground)
         guard var p = PanelLines(pane, waiting: v.waiting, &c) else { return }
         let r = p.area
-        let order =
+        let title =
             v.preLayerNorm
-            ? "h = x + attention(LN(x)), y = h + FFN(LN(h)), a final LN" : "h = LN(x + attention), y = LN(h + FFN)"
-        p.line(
-            "token \"\(v.token)\" (#\(v.position)) through the layers: " + order, c.theme.style(.foreground, [.bold]),
-            &c)
+            ? "token \"\(v.token)\" (#\(v.position)), pre-LN layers: h = x + attn(LN(x)), y = h + FFN(LN(h))"
+            : "token \"\(v.token)\" (#\(v.position)) through the layers: h = LN(x + attention), y = LN(h + FFN)"
+        p.line(title, c.theme.style(.foreground, [.bold]), &c)
         // A short pane keeps every layer's row: the embedding and check lines go first.
         let spare = r.height - (4 + v.rows.count)  // title, embedding, header, the rows, the check line
         if spare >= 0 { p.line("embedding: " + v.embedding, text, &c) }
@@ -153,8 +153,8 @@ extension AnatomyPanel {
         let worst = v.rows.map(\.difference).max() ?? 0
         guard spare >= -1 else { return p.keys(["A closes", " · [ ] layer (highlighted)", " · z zooms"], &c) }
         p.line(
-            String(format: "recomputed from the trace's input and attention: y differs by at most %.1e", worst),
-            muted, &c)
+            String(format: "recomputed from the trace's input and attention: y differs by at most %.1e", worst)
+                + (v.preLayerNorm ? " (the last through the final LN)" : ""), muted, &c)
         p.keys(
             ["A closes", " · [ ] layer (highlighted)", " · the tokens pane's ←→ choose the token", " · z zooms"], &c)
     }

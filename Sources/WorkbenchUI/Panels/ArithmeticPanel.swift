@@ -92,10 +92,9 @@ extension ArithmeticPanel {
         // The last row keeps the keys; the steps fill what is above it.
         guard var p = PanelLines(pane, waiting: v.waiting, &c) else { return }
         let r = p.area
-        let kind = v.rotary.map { $0.window.map { " · local layer: keys within ±\($0)" } ?? " · global layer" } ?? ""
         p.line(
-            "query \"\(v.queryLabel)\" → key \"\(v.keyLabel)\" · layer \(v.layer + 1), head \(v.head + 1) · dₕ = \(v.query.count)"
-                + kind, bold, &c)
+            "query \"\(v.queryLabel)\" → key \"\(v.keyLabel)\" · layer \(v.layer + 1), head \(v.head + 1) · dₕ = \(v.query.count)",
+            bold, &c)
         let d = v.dimension
         strip("qᵢ", v.query, mark: d, y: &p.y, r, &c)
         strip("kⱼ", v.key, mark: d, y: &p.y, r, &c)
@@ -114,11 +113,12 @@ extension ArithmeticPanel {
         let hidden = v.rotary?.window.map { "outside the ±\($0) window" } ?? "padding"
         let mask = v.masked ? " + mask −∞ (\(hidden))" : " + mask 0"
         if let r = v.rotary {
-            // Rotary positions: the strips above are q and k after the rotation; the content alone gives q̃·k̃.
+            // Rotary positions: the strips above are q and k after the rotation; the content alone gives q̃·k̃,
+            // the rest is what the positions add (a function of i − j). Short enough for 80 columns.
+            let kind = r.window.map { "window ±\($0)" } ?? "global"
             p.line(
-                "rotary (θ \(Int(r.theta))): qᵢ, kⱼ rotated by positions; unrotated q̃ᵢ·k̃ⱼ \(f(r.unrotatedDot)),"
-                    + " the rotation adds \(f(v.dot - r.unrotatedDot)) (depends on i − j = \(r.distance) only)", text,
-                &c)
+                "rotary θ \(Int(r.theta)), \(kind): q̃·k̃ \(f(r.unrotatedDot)) + positions \(f(v.dot - r.unrotatedDot))"
+                    + " (i − j = \(r.distance))", text, &c)
         }
         if v.c2p != nil || v.p2c != nil {
             p.line(content + " content → content", text, &c)

@@ -92,9 +92,13 @@ enum AttentionPane {
         let map = v.map
         let row = min(s.row, map.size - 1), col = min(s.column, map.size - 1)
         let name = s.view.valueName
-        let info =
-            "\(v.labels[row]) → \(v.labels[col])  \(name) = " + String(format: "%.6f", map[row, col])
-            + (name == "p" ? "   (colour: √(p / max p))" : "   (colour: √(v / max v))")
+        // A local layer's window says more than the colour scale (why most of a row is empty, why CLS is rare).
+        let note =
+            v.statistics.window.map {
+                "   local layer ±\($0): \(v.statistics.rowsReachingCLS)/\(map.size) rows reach CLS"
+            }
+            ?? (name == "p" ? "   (colour: √(p / max p))" : "   (colour: √(v / max v))")
+        let info = "\(v.labels[row]) → \(v.labels[col])  \(name) = " + String(format: "%.6f", map[row, col]) + note
         c.put(info, x: r.x, y: r.y, c.theme.style(.foreground, [.bold]), clip: r)
         var notes: [String] = []
         if s.words { notes.append("to a word: sum over its pieces; from a word: mean") }

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The real workbench on a tiny ModernBERT classifier (#30): the classifier
+/// explains itself by integrated gradients, a local layer's map says its
+/// window, the arithmetic of a cell outside the window shows the rotation
+/// and the mask with the numbers `anatomy --json` prints, the anatomy follows
+/// the pre-LN order, and the context-mixing views run.
+@Suite(.serialized) struct ModernBertTmuxTests {
+    static let text = "The quick brown fox jumps over the lazy dog"
+
+    @Test func everyViewOpensOnModernBert() throws {
+        let model = Fixtures.model("tiny-modernbert-cls-mean").path
+        // Query 1 ("The") → key 8 ("n"): |1 − 8| > 4, outside layer 2's window.
+        let r = try runProcess([
+            try bertscopeBinary(), "anatomy", "--model", model, "--json", "--token", "1", "--key", "8", "--layer", "2",
+            "--head", "1", Self.text,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let cell = try #require(json["cell"] as? [String: Any])
+        let rotary = try #require(cell["rotary"] as? [String: Any])
+        #expect(
+            json["layer_norm"] as? String == "pre" && rotary["window"] as? Int == 4 && cell["masked"] as? Bool == true)
+        let unrotated = try #require(rotary["unrotated_dot"] as? Double)
+
+        let t = try Tmux.bertscope(
+            width: 160, height: 48, state: try temporaryDirectory(), "--model \(model) '\(Self.text)'")
+        try t.waitFor("the classifier's explanation") {
+            $0.contains("modernbert 4×4") && $0.contains("integrated-gradients of its logit")
+        }
+        #expect(!t.screen().contains("not available"))
+        try t.leaveInputLine()
+        try t.send("Tab")
+        try t.send("]")
+        try t.waitFor(text: "local layer ±4: 5/25 rows reach CLS")
+        // The cursor starts on the selected token's row ("The") and the first key.
+        for _ in 0..<8 { try t.send("Right") }
+        try t.send("x")
+        let arithmetic = try t.waitFor("the arithmetic of The → n") {
+            $0.contains("query \"The\" → key \"n\" · layer 2, head 1") && $0.contains("rotary θ 5000, window ±4")
+        }
+        #expect(arithmetic.contains("+ mask −∞ (outside the ±4 window) = score −∞"), "\(arithmetic)")
+        // "rotary θ 5000, window ±4: q̃·k̃ -13.215 + positions 2.215 (i − j = -7)"
+        let line = try #require(arithmetic.split(separator: "\n").first { $0.contains("rotary θ 5000") })
+        let shown = try #require(line.range(of: "q̃·k̃ ").map { line[$0.upperBound...].prefix { $0 != " " } })
+        #expect(String(shown) == String(format: "%.3f", unrotated), "screen \(shown), anatomy --json \(unrotated)")
+        #expect(line.contains("(i − j = -7)"))
+        try t.send("x")
+        try t.send("A")
+        try t.waitFor(text: "pre-LN layers: h = x + attn(LN(x)), y = h + FFN(LN(h))")
+        try t.send("A")
+        for (view, title) in [("norm", "· ‖αf(x)‖"), ("value-zeroing", "· value zeroing")] {
+            try t.send(":")
+            try t.send("view \(view)", literal: true)
+            try t.send("Enter")
+            // Drawn: the title names the view and the cursor cell's value is shown (not a waiting line).
+            let screen = try t.waitFor("the \(view) view") { $0.contains(title) && $0.contains("The → n ") }
+            #expect(!screen.contains("not available") && !screen.contains("error"), "\(screen)")
+        }
+        try t.send("q")
+    }
+}
