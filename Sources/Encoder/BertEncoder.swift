@@ -94,7 +94,8 @@ public final class BertEncoder: Sendable {
         ws.reserve(tokens: n)
         trace.prepare(tokens: n, layers: L, heads: H, hidden: d, keep: keepAttention)
         let kept = trace.attentionLayers
-        let spare = kept.count < L ? ws.spare(H * n * n) : nil
+        // ModernBERT's kernels take no map where none is kept; the others write one to spare room.
+        let spare = kept.count < L && config.modern == nil ? ws.spare(H * n * n) : nil
         for j in 0..<n {
             let real = (attentionMask?[j] ?? 1) != 0
             ws.maskAdd[j] = real ? 0 : -Float.greatestFiniteMagnitude
@@ -123,7 +124,7 @@ public final class BertEncoder: Sendable {
                                     output: hs.baseAddress! + (l + 1) * n * d, queries: qs.baseAddress! + l * n * d,
                                     keys: ks.baseAddress! + l * n * d,
                                     probs: kept.contains(l)
-                                        ? att.baseAddress! + (l - kept.lowerBound) * H * n * n : spare!,
+                                        ? att.baseAddress! + (l - kept.lowerBound) * H * n * n : nil,
                                     mask: masked ? ws.maskAdd : nil, ablate: ablate, ws: ws, observe: observe)
                                 if l == L - 1 { finalNorm(hs.baseAddress! + L * n * d, n: n) }
                                 continue

@@ -3,6 +3,7 @@
 /// Not thread-safe: one workspace per concurrent caller.
 public final class Workspace: @unchecked Sendable {
     private(set) var capacity = 0
+    private var biasCapacity = 0
     private(set) var context: UnsafeMutablePointer<Float>  // (n, d)
     private(set) var attended: UnsafeMutablePointer<Float>  // (n, d)
     private(set) var qkv: UnsafeMutablePointer<Float>  // (n, 3d)
@@ -54,9 +55,20 @@ public final class Workspace: @unchecked Sendable {
         intermediate = .allocate(capacity: n * ff)
         maskAdd = .allocate(capacity: n)
         embedded = .allocate(capacity: n * embedding)
-        bias = .allocate(capacity: max(1, biasHeads * n * n))
+        // ModernBERT's window mask (one head of bias) is made only for padded inputs: reserveBias.
+        bias = .allocate(capacity: max(1, biasHeads == 1 ? 1 : biasHeads * n * n))
+        biasCapacity = biasHeads == 1 ? 0 : n
         queryOk = .allocate(capacity: n)
         capacity = n
+    }
+
+    /// Room for one (n, n) bias (ModernBERT's window and padding mask of a padded input).
+    func reserveBias(tokens n: Int) {
+        reserve(tokens: n)
+        guard n > biasCapacity else { return }
+        bias.deallocate()
+        bias = .allocate(capacity: n * n)
+        biasCapacity = n
     }
 
     private func release() {

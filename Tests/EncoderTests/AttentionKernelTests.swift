@@ -37,6 +37,43 @@ import Testing
         }
     }
 
+    /// The band kernel (ModernBERT's local layers) against the full kernel
+    /// with the window as an additive −FLT_MAX mask, as transformers builds it:
+    /// every width, lengths around the block and panel edges, windows wider
+    /// and narrower than the input, with and without maps kept. Without maps
+    /// both kernels score a block of rows at a time and give the same context.
+    @Test(arguments: [8, 32, 64, 72])
+    func bandAttentionEqualsTheMaskedFullKernel(dh: Int) {
+        var rng = SystemRandomNumberGenerator()
+        let heads = 3, d = heads * dh, scale = 1 / Float(dh).squareRoot()
+        for (n, window) in [(1, 4), (5, 4), (9, 4), (17, 4), (40, 4), (70, 16), (130, 64), (300, 64), (64, 200)] {
+            let qkv = (0..<(n * 3 * d)).map { _ in Float.random(in: -2...2, using: &rng) }
+            var bias = [Float](repeating: 0, count: n * n)
+            for i in 0..<n { for j in 0..<n where abs(i - j) > window { bias[i * n + j] = -.greatestFiniteMagnitude } }
+            var fullProbs = [Float](repeating: 0, count: heads * n * n), full = [Float](repeating: 0, count: n * d)
+            bs_attention_heads_shared_bias(qkv, Int32(n), Int32(d), Int32(heads), scale, bias, &fullProbs, &full)
+            var probs = [Float](repeating: .nan, count: heads * n * n), ctx = [Float](repeating: .nan, count: n * d)
+            bs_attention_band(qkv, Int32(n), Int32(d), Int32(heads), scale, Int32(window), nil, &probs, &ctx)
+            var lean = [Float](repeating: .nan, count: n * d)
+            bs_attention_band(qkv, Int32(n), Int32(d), Int32(heads), scale, Int32(window), nil, nil, &lean)
+            var blocked = [Float](repeating: .nan, count: n * d), plain = [Float](repeating: 0, count: n * d)
+            var plainProbs = [Float](repeating: 0, count: heads * n * n)
+            bs_attention_heads(qkv, Int32(n), Int32(d), Int32(heads), scale, nil, &plainProbs, &plain)
+            bs_attention_heads(qkv, Int32(n), Int32(d), Int32(heads), scale, nil, nil, &blocked)
+            let p = zip(probs, fullProbs).map { abs($0 - $1) }.max() ?? 0
+            let c = zip(ctx, full).map { abs($0 - $1) }.max() ?? 0
+            #expect(p <= 1e-6 && c <= 1e-5, "n \(n), window \(window), dh \(dh): probs \(p), context \(c)")
+            #expect(lean == ctx, "n \(n), window \(window), dh \(dh): the context without maps")
+            #expect(blocked == plain, "n \(n), dh \(dh): the full kernel without maps")
+            let outside = (0..<heads).allSatisfy { h in
+                (0..<n).allSatisfy { i in
+                    (0..<n).allSatisfy { abs(i - $0) <= window || probs[(h * n + i) * n + $0] == 0 }
+                }
+            }
+            #expect(outside, "n \(n), window \(window): a key outside the window has p > 0")
+        }
+    }
+
     /// The backward pass (five register-blocked products per head, P and dS
     /// read transposed in place) against float64 at the same edges.
     @Test(arguments: [8, 16, 32, 64])

@@ -64,6 +64,13 @@ void bs_attention_heads_biased(const float *qkv, int n, int d, int heads, float 
 // local window and padding, 0 or the float32 minimum) and no other mask.
 void bs_attention_heads_shared_bias(const float *qkv, int n, int d, int heads, float scale, const float *bias,
                                     float *probs, float *ctx);
+// (Every attention kernel takes probs = NULL: the maps are not kept, and a
+// block of rows of scratch replaces them.)
+// ModernBERT's local attention: query i sees keys |i − j| ≤ window (and not
+// masked ones), in O(n·window) per head; probs (heads, n, n) written whole
+// (zeros outside the band) or NULL.
+void bs_attention_band(const float *qkv, int n, int d, int heads, float scale, int window, const float *mask_add,
+                       float *probs, float *ctx);
 
 // DeBERTa's disentangled bias for every head: bias[h][i][j] =
 //   q_i·posK[clamp(bucket(i−j) + span)] / scale + k_j·posQ[clamp(span − bucket(j−i))] / scale

@@ -21,13 +21,6 @@ extension BertEncoder {
         var qkv = linearRows(normed, rows: R, packed: p.qkv)
         var probs = [Float](repeating: 0, count: tape.batch * H * n * n)
         var context = [Float](repeating: 0, count: R * d)
-        // Local layers' window as an additive (n, n) mask; global layers need none.
-        var bias = [Float](repeating: 0, count: m.isGlobal(l) ? 0 : n * n)
-        if !m.isGlobal(l) {
-            bias.withUnsafeMutableBufferPointer {
-                Self.fillWindowBias($0.baseAddress!, n: n, window: m.window, mask: nil)
-            }
-        }
         let scale = ablate.attentionScale ?? attentionScale
         qkv.withUnsafeMutableBufferPointer { q in
             probs.withUnsafeMutableBufferPointer { pr in
@@ -39,7 +32,7 @@ extension BertEncoder {
                         if m.isGlobal(l) {
                             bs_attention_heads(qb, Int32(n), Int32(d), Int32(H), scale, nil, pb, cb)
                         } else {
-                            bs_attention_heads_shared_bias(qb, Int32(n), Int32(d), Int32(H), scale, bias, pb, cb)
+                            bs_attention_band(qb, Int32(n), Int32(d), Int32(H), scale, Int32(m.window), nil, pb, cb)
                         }
                         if !ablate.isEmpty {
                             ablate.apply(layer: l, context: cb, rows: n, d: d, headDim: config.headDim, probs: pb, n: n)

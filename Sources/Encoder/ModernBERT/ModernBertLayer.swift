@@ -17,7 +17,7 @@ extension BertEncoder {
     /// Local layers see |i − j| ≤ window (`ws.bias`, filled by `fillWindowBias`).
     func runModernLayer(
         _ p: PackedLayer, layer l: Int, n: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-        queries: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
+        queries: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>?,
         mask: UnsafePointer<Float>?, ablate: HeadSet, ws: Workspace,
         observe: ((_ layer: Int, _ context: UnsafePointer<Float>) -> Void)?
     ) {
@@ -33,9 +33,14 @@ extension BertEncoder {
         rotary.rotate(ws.qkv, n: n, d: d, heads: H, theta: m.theta(l))
         keepQueriesAndKeys(ws, n: n, queries: queries, keys: keys)
         let scale = ablate.attentionScale ?? 1 / Float(dh).squareRoot()
+        // probs nil: the trace keeps no map of this layer, and no kernel makes an (H, n, n) one.
         if m.isGlobal(l) {
             bs_attention_heads(ws.qkv, Int32(n), Int32(d), Int32(H), scale, mask, probs, ws.context)
+        } else if mask == nil {
+            // The band kernel: O(n·window), the only local path long inputs can afford.
+            bs_attention_band(ws.qkv, Int32(n), Int32(d), Int32(H), scale, Int32(m.window), nil, probs, ws.context)
         } else {
+            // Padding: transformers' one mask (window and padding), rows wholly masked included.
             bs_attention_heads_shared_bias(ws.qkv, Int32(n), Int32(d), Int32(H), scale, ws.bias, probs, ws.context)
         }
         observe?(l, ws.context)
@@ -90,7 +95,10 @@ extension BertEncoder {
 
     /// The local layers' additive mask: 0 where |i − j| ≤ window and key j is
     /// real, the float32 minimum elsewhere (one mask, as transformers builds it).
+    /// Only a padded input needs it (n² floats): the band kernel reads the window itself.
     func fillWindowBias(n: Int, window: Int, mask: [Int]?, ws: Workspace) {
+        guard let mask, mask.contains(0) else { return }
+        ws.reserveBias(tokens: n)
         Self.fillWindowBias(ws.bias, n: n, window: window, mask: mask)
     }
 
