@@ -89,14 +89,14 @@ public struct HeadArithmetic: Sendable, Equatable {
             throw EncoderError("head \(h + 1) is out of range: layer \(l + 1) has \(H)")
         }
         guard trace.layers == L, trace.heads == H, trace.hidden == d, n > 0,
-            trace.hiddenStates.count == (L + 1) * n * d, trace.queries.count == L * n * d,
-            trace.keys.count == L * n * d
+            trace.hiddenStates.count == (L + 1) * n * d,
+            trace.queries.count == trace.attentionLayers.count * n * d, trace.keys.count == trace.queries.count
         else {
             throw EncoderError(
                 "the trace is not a pass of this model (\(trace.layers) layers × \(trace.heads) heads × \(trace.hidden), the model \(L) × \(H) × \(d))"
             )
         }
-        guard let start = trace.attentionStart(layer: l, head: h) else {
+        guard let start = trace.attentionStart(layer: l, head: h), let qs = trace.queryStart(layer: l) else {
             throw EncoderError(
                 "layer \(l + 1)'s attention maps are not in the trace (a lean pass kept those of \(trace.keptLayers))")
         }
@@ -111,7 +111,7 @@ public struct HeadArithmetic: Sendable, Equatable {
         // Same shapes are not the same model: the first token's query, projected here, must be the trace's
         // (a rotation at position 0 is the identity).
         let first = encoder.linearRows(Array(input[0..<d]), rows: 1, w.query)
-        let traced = trace.queries[(l * n * d)..<(l * n * d + d)]
+        let traced = trace.queries[qs..<(qs + d)]
         let size = max(1, traced.reduce(0) { max($0, abs($1)) })
         guard zip(first, traced).allSatisfy({ abs($0 - $1) <= 1e-3 * size }) else {
             throw EncoderError(
@@ -124,8 +124,8 @@ public struct HeadArithmetic: Sendable, Equatable {
             for i in 0..<n { for k in 0..<dh { out[i * dh + k] = a[rowStart + i * stride + h * dh + k] } }
             return out
         }
-        let q = slice(trace.queries, rowStart: l * n * d, stride: d)
-        let k = slice(trace.keys, rowStart: l * n * d, stride: d)
+        let q = slice(trace.queries, rowStart: qs, stride: d)
+        let k = slice(trace.keys, rowStart: qs, stride: d)
         let allValues = encoder.linearRows(input, rows: n, w.value)
         let v = slice(allValues, rowStart: 0, stride: d)
         let rotary = c.modern.map { m in

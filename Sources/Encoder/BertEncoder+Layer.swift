@@ -7,8 +7,8 @@ extension BertEncoder {
     func runLayer(
         _ p: PackedLayer, _ w: BertWeights.Layer, layer: Int, n: Int, input: UnsafePointer<Float>,
         output: UnsafeMutablePointer<Float>,
-        queries: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<Float>,
-        probs: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, ablate: HeadSet = HeadSet(), ws: Workspace,
+        queries: UnsafeMutablePointer<Float>?, keys: UnsafeMutablePointer<Float>?,
+        probs: UnsafeMutablePointer<Float>?, mask: UnsafePointer<Float>?, ablate: HeadSet = HeadSet(), ws: Workspace,
         observe: ((_ layer: Int, _ context: UnsafePointer<Float>) -> Void)? = nil
     ) {
         let d = config.hiddenSize, H = config.numHeads, dh = config.headDim
@@ -51,10 +51,11 @@ extension BertEncoder {
             w.outputNorm.weight.pointer, w.outputNorm.bias.pointer, config.layerNormEps)
     }
 
-    /// The fused qkv's queries and keys, as the attention used them, into the trace.
+    /// The fused qkv's queries and keys, as the attention used them, into the trace (nil: a layer it does not keep).
     func keepQueriesAndKeys(
-        _ ws: Workspace, n: Int, queries: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<Float>
+        _ ws: Workspace, n: Int, queries: UnsafeMutablePointer<Float>?, keys: UnsafeMutablePointer<Float>?
     ) {
+        guard let queries, let keys else { return }
         let d = config.hiddenSize
         for i in 0..<n {
             queries.advanced(by: i * d).update(from: ws.qkv.advanced(by: i * 3 * d), count: d)

@@ -94,14 +94,16 @@ public final class BertEncoder: Sendable {
         ws.reserve(tokens: n)
         trace.prepare(tokens: n, layers: L, heads: H, hidden: d, keep: keepAttention)
         let kept = trace.attentionLayers
-        // ModernBERT's kernels take no map where none is kept; the others write one to spare room.
-        let spare = kept.count < L && config.modern == nil ? ws.spare(H * n * n) : nil
         for j in 0..<n {
             let real = (attentionMask?[j] ?? 1) != 0
             ws.maskAdd[j] = real ? 0 : -Float.greatestFiniteMagnitude
             ws.queryOk[j] = real ? 1 : 0
         }
         let masked = attentionMask?.contains(0) ?? false
+        // A kept layer's rows of the trace's queries or keys; nil for a layer not kept.
+        func keptRows(_ b: UnsafeMutableBufferPointer<Float>, _ l: Int) -> UnsafeMutablePointer<Float>? {
+            kept.contains(l) ? b.baseAddress! + (l - kept.lowerBound) * n * d : nil
+        }
         var cancelled = false
         trace.hiddenStates.withUnsafeMutableBufferPointer { hs in
             if config.family == .debertaV2 {
@@ -121,8 +123,8 @@ public final class BertEncoder: Sendable {
                             if config.modern != nil {
                                 runModernLayer(
                                     packed[l], layer: l, n: n, input: hs.baseAddress! + l * n * d,
-                                    output: hs.baseAddress! + (l + 1) * n * d, queries: qs.baseAddress! + l * n * d,
-                                    keys: ks.baseAddress! + l * n * d,
+                                    output: hs.baseAddress! + (l + 1) * n * d, queries: keptRows(qs, l),
+                                    keys: keptRows(ks, l),
                                     probs: kept.contains(l)
                                         ? att.baseAddress! + (l - kept.lowerBound) * H * n * n : nil,
                                     mask: masked ? ws.maskAdd : nil, ablate: ablate, ws: ws, observe: observe)
@@ -132,9 +134,9 @@ public final class BertEncoder: Sendable {
                             runLayer(
                                 packed[l], weights.layers[l], layer: l, n: n,
                                 input: hs.baseAddress! + l * n * d, output: hs.baseAddress! + (l + 1) * n * d,
-                                queries: qs.baseAddress! + l * n * d, keys: ks.baseAddress! + l * n * d,
-                                probs: kept.contains(l)
-                                    ? att.baseAddress! + (l - kept.lowerBound) * H * n * n : spare!,
+                                queries: keptRows(qs, l), keys: keptRows(ks, l),
+                                // No map where none is kept: the kernels score a block of rows at a time.
+                                probs: kept.contains(l) ? att.baseAddress! + (l - kept.lowerBound) * H * n * n : nil,
                                 mask: masked ? ws.maskAdd : nil,
                                 ablate: ablate,
                                 ws: ws, observe: observe)

@@ -13,7 +13,9 @@ public struct Trace: Sendable, Equatable {
     /// lean mode), rows are queries.
     public var attentions: [Float] = []
     public private(set) var attentionLayers: Range<Int> = 0..<0
-    /// (L, n, d): projected queries and keys (heads side by side along d).
+    /// (K, n, d): projected queries and keys (heads side by side along d,
+    /// ModernBERT's after the rotation) of the K layers in `attentionLayers`:
+    /// a long input's lean pass keeps neither for the layers it does not show.
     public var queries: [Float] = []
     public var keys: [Float] = []
 
@@ -35,8 +37,8 @@ public struct Trace: Sendable, Equatable {
         attentionLayers = (keep ?? 0..<l).clamped(to: 0..<l)
         Self.resize(&hiddenStates, (l + 1) * n * d)
         Self.resize(&attentions, attentionLayers.count * h * n * n)
-        Self.resize(&queries, l * n * d)
-        Self.resize(&keys, l * n * d)
+        Self.resize(&queries, attentionLayers.count * n * d)
+        Self.resize(&keys, attentionLayers.count * n * d)
     }
 
     private static func resize(_ a: inout [Float], _ count: Int) {
@@ -58,6 +60,12 @@ public struct Trace: Sendable, Equatable {
     public func attentionStart(layer: Int, head: Int) -> Int? {
         guard attentionLayers.contains(layer), (0..<heads).contains(head) else { return nil }
         return ((layer - attentionLayers.lowerBound) * heads + head) * tokens * tokens
+    }
+
+    /// Where `layer`'s queries (and keys) start in `queries` (`keys`); nil for a layer not kept.
+    public func queryStart(layer: Int) -> Int? {
+        guard attentionLayers.contains(layer) else { return nil }
+        return (layer - attentionLayers.lowerBound) * tokens * hidden
     }
 
     /// Attention weight of query `row` on key `column` in `layer`, `head` (0 for a layer not kept).

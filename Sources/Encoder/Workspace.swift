@@ -12,9 +12,6 @@ public final class Workspace: @unchecked Sendable {
     private(set) var embedded: UnsafeMutablePointer<Float>  // (n, e) before a projection
     private(set) var bias: UnsafeMutablePointer<Float>  // (biasHeads, n, n) relative-position scores
     private(set) var queryOk: UnsafeMutablePointer<UInt8>  // (n) 1 = real token
-    /// Probabilities of a layer whose maps the trace does not keep (lean mode), grown as needed.
-    private var spareProbs: UnsafeMutablePointer<Float>? = nil
-    private var spareCapacity = 0
     let hidden: Int
     let ff: Int
     let embedding: Int
@@ -33,17 +30,6 @@ public final class Workspace: @unchecked Sendable {
 
     deinit {
         release()
-        spareProbs?.deallocate()
-    }
-
-    /// Room for `count` probabilities nobody keeps: allocated once per larger size, then reused.
-    func spare(_ count: Int) -> UnsafeMutablePointer<Float> {
-        if let p = spareProbs, spareCapacity >= count { return p }
-        spareProbs?.deallocate()
-        let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))
-        spareProbs = p
-        spareCapacity = max(1, count)
-        return p
     }
 
     func reserve(tokens n: Int) {

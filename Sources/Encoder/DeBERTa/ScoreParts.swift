@@ -40,10 +40,10 @@ extension BertEncoder {
         guard let relative, let settings = config.relative else { return nil }
         let n = trace.tokens, d = config.hiddenSize, dh = config.headDim
         guard layer >= 0, layer < config.numLayers, head >= 0, head < config.numHeads, i >= 0, i < n, j >= 0, j < n,
-            trace.queries.count >= config.numLayers * n * d
+            let start = trace.queryStart(layer: layer), trace.queries.count >= start + n * d
         else { return nil }
-        let q = trace.queries[(layer * n + i) * d + head * dh..<(layer * n + i) * d + (head + 1) * dh]
-        let k = trace.keys[(layer * n + j) * d + head * dh..<(layer * n + j) * d + (head + 1) * dh]
+        let q = trace.queries[start + i * d + head * dh..<start + i * d + (head + 1) * dh]
+        let k = trace.keys[start + j * d + head * dh..<start + j * d + (head + 1) * dh]
         func dot(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Float { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
         func row(_ table: [Float]?, _ index: Int) -> ArraySlice<Float>? {
             table.map { $0[index * d + head * dh..<index * d + (head + 1) * dh] }

@@ -17,7 +17,7 @@ extension BertEncoder {
     /// Local layers see |i − j| ≤ window (`ws.bias`, filled by `fillWindowBias`).
     func runModernLayer(
         _ p: PackedLayer, layer l: Int, n: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-        queries: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>?,
+        queries: UnsafeMutablePointer<Float>?, keys: UnsafeMutablePointer<Float>?, probs: UnsafeMutablePointer<Float>?,
         mask: UnsafePointer<Float>?, ablate: HeadSet, ws: Workspace,
         observe: ((_ layer: Int, _ context: UnsafePointer<Float>) -> Void)?
     ) {
