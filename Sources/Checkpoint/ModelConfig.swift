@@ -344,17 +344,24 @@ public struct ModelConfig: Sendable, Equatable {
         }
     }
 
-    /// Weights (mapped, plus the packed copy the encoder makes) and a full
-    /// trace at `n` tokens, in bytes; every term is bounded by `limits`, so
-    /// this Double cannot overflow.
+    /// Weights (mapped, plus the packed copy the encoder makes) and the
+    /// leanest trace at `n` tokens, in bytes: every hidden state, and maps,
+    /// queries and keys of one layer where they fit (an 8,192-token
+    /// ModernBERT pass keeps none: its maps are asked for by rows); every
+    /// term is bounded by `limits`, so this Double cannot overflow.
     public func estimatedBytes(tokens n: Int) -> Double {
         let h = Double(hiddenSize), e = Double(embeddingSize), i = Double(intermediateSize), t = Double(n)
         let layer = 4 * h * h + 2 * h * i + 10 * h
         let params = Double(vocabSize + maxPositions + typeVocabSize) * e + e * h + Double(storedLayers) * layer
-        let trace = Double(numLayers + 1) * t * h + 2 * Double(numLayers) * t * h + Double(numLayers * numHeads) * t * t
-        let workspace = t * (4 * h + i) + Double(numHeads) * t * t
+        let oneLayer = 2 * t * h + Double(numHeads) * t * t
+        let trace = Double(numLayers + 1) * t * h + (modern == nil ? oneLayer : 0)
+        // Scratch: qkv, context, the FFN (ModernBERT's GeGLU is twice as wide), DeBERTa's position scores.
+        let workspace = t * (5 * h + 2 * i) + (relative == nil ? 0 : Double(numHeads) * t * t)
         return 4 * (2 * params + trace + workspace)
     }
+
+    /// The bytes of every layer's attention maps at `n` tokens (what a full trace holds).
+    public func mapBytes(tokens n: Int) -> Double { 4 * Double(numLayers * numHeads) * Double(n) * Double(n) }
 }
 
 /// Typed reads of config.json values, with errors naming the key.

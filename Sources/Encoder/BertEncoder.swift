@@ -91,6 +91,7 @@ public final class BertEncoder: Sendable {
     ) throws {
         try validate(ids: ids, typeIds: typeIds, attentionMask: attentionMask)
         let n = ids.count, d = config.hiddenSize, L = config.numLayers, H = config.numHeads
+        try checkTraceFits(tokens: n, keep: keepAttention)
         ws.reserve(tokens: n)
         trace.prepare(tokens: n, layers: L, heads: H, hidden: d, keep: keepAttention)
         let kept = trace.attentionLayers
@@ -152,6 +153,27 @@ public final class BertEncoder: Sendable {
         }
         if cancelled { throw CancellationError() }
         try checkFinite(trace)
+    }
+
+    /// The trace is bounded before it is allocated: at 8,192 tokens every
+    /// layer's maps of a ModernBERT-base would be 70 GB.
+    func checkTraceFits(tokens n: Int, keep: Range<Int>?) throws {
+        let need = traceBytes(tokens: n, keep: keep), budget = MemoryBudget.bytes
+        guard need <= budget else {
+            let kept = (keep ?? 0..<config.numLayers).clamped(to: 0..<config.numLayers).count
+            let perLayer = 4 * Double(config.numHeads) * Double(n) * Double(n)
+            throw EncoderError(
+                "a trace of \(n) tokens keeping \(kept) layers' attention maps needs \(Int(need / 1e6)) MB, more than the \(Int(budget / 1e6)) MB this process can use: keep fewer maps (one layer's take \(Int(perLayer / 1e6)) MB)"
+            )
+        }
+    }
+
+    /// The bytes a trace of `n` tokens holds: every hidden state, and the maps,
+    /// queries and keys of the layers kept (`keep` nil: every layer).
+    public func traceBytes(tokens n: Int, keep: Range<Int>?) -> Double {
+        let L = config.numLayers, kept = Double((keep ?? 0..<L).clamped(to: 0..<L).count)
+        let t = Double(n), d = Double(config.hiddenSize)
+        return 4 * Double(L + 1) * t * d + kept * (4 * Double(config.numHeads) * t * t + 8 * t * d)
     }
 
     /// NaN weights (or a overflow) would otherwise show as NaN everywhere, silently:

@@ -39,6 +39,14 @@ public struct EncodeResult: Sendable {
     public var mixing: MixingOutcome? = nil
     /// The input beside `input.comparison`, when asked for.
     public var comparison: ComparisonOutcome? = nil
+    /// Set when the input's attention maps passed the session's byte budget:
+    /// the bytes every layer's maps would take; the trace keeps the layers read
+    /// (or none, when even one layer's do not fit: `oneLayerBytes` says why).
+    public var mapsLimited: MapsLimit? = nil
+
+    public struct MapsLimit: Sendable, Equatable {
+        public var allBytes: Double, oneLayerBytes: Double, budget: Double
+    }
     /// Set when the text is longer than the model's window: `encoding` and
     /// `trace` are then the chosen window's.
     public var windows: DocumentWindows? = nil

@@ -1,4 +1,5 @@
 import Analysis
+import Checkpoint
 import CorpusText
 import Dispatch
 import Encoder
@@ -241,6 +242,24 @@ public final class ModelSession: @unchecked Sendable {
         version += 1
     }
 
+    /// The bytes of attention maps one trace may hold: a long ModernBERT input's
+    /// every map would be tens of GB (`BERTSCOPE_MEMORY_LIMIT` lowers the budget).
+    static var mapBudget: Double { min(Double(1 << 30), MemoryBudget.bytes / 4) }
+
+    /// The layers whose maps a pass keeps: those asked for (lean mode), else
+    /// every layer while they fit in `mapBudget`, else the layers the screen
+    /// reads, or none when even those do not fit (with why, for the pane).
+    static func keptLayers(_ input: SessionInput, _ c: ModelConfig, tokens n: Int, budget: Double = mapBudget)
+        -> (Range<Int>?, EncodeResult.MapsLimit?)
+    {
+        let all = c.mapBytes(tokens: n), one = all / Double(max(1, c.numLayers))
+        func range(_ r: ClosedRange<Int>) -> Range<Int> { r.lowerBound..<(r.upperBound + 1) }
+        let limit = all > budget ? EncodeResult.MapsLimit(allBytes: all, oneLayerBytes: one, budget: budget) : nil
+        guard let wanted = input.attentionLayers ?? (limit == nil ? nil : input.readLayers ?? 0...(c.numLayers - 1))
+        else { return (nil, nil) }
+        return (Double(wanted.count) * one <= budget ? range(wanted) : 0..<0, limit)
+    }
+
     /// Whether work for generation `gen` has been overtaken: a newer input is
     /// waiting, or the current input is another one already computed (a cache
     /// hit queues nothing, and the old work was going on for nobody).
@@ -276,12 +295,12 @@ public final class ModelSession: @unchecked Sendable {
         let seen = lab.map { Self.corrupted(encoding, by: $0, tok) } ?? encoding
         var trace: Trace? = nil
         var failure: String? = nil
+        let (keep, limit) = Self.keptLayers(input, enc.config, tokens: seen.count)
         do {
             try enc.forward(
                 ids: seen.ids, typeIds: seen.typeIds, attentionMask: nil, ablate: ablation(input, on: enc),
                 workspace: workspace,
-                into: &scratch, isCancelled: isStale(gen, input),
-                keepAttention: input.attentionLayers.map { $0.lowerBound..<($0.upperBound + 1) })
+                into: &scratch, isCancelled: isStale(gen, input), keepAttention: keep)
             trace = scratch
         } catch is CancellationError {
             return nil
@@ -289,6 +308,7 @@ public final class ModelSession: @unchecked Sendable {
             failure = "\(error)"
         }
         var result = EncodeResult(input: input, encoding: seen, trace: trace, error: failure, milliseconds: 0)
+        result.mapsLimited = limit
         for c in lab?.choices ?? [] {
             result.corruption[c.position] = LabCorruption(fate: c.fate, original: tok.token(for: c.original) ?? "?")
         }

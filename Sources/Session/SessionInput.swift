@@ -42,6 +42,11 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     public var patching: Bool
     /// Lean mode: the layers whose attention maps the trace keeps (nil: every layer).
     public var attentionLayers: ClosedRange<Int>?
+    /// The layers the screen reads now (nil: every layer). Not part of the
+    /// input's identity: a short input keeps every map and a layer change
+    /// finds them; an input whose maps pass the session's byte budget keeps
+    /// these only (then the workbench asks with `attentionLayers`).
+    public var readLayers: ClosedRange<Int>? = nil
     /// What the views on screen ask the analyses added as records for, by analysis.
     public var requests: [AnalysisKind: AnalysisRequest] = [:]
     /// Whose layers the trace is computed with: the published checkpoint's or a head's retrained ones.

@@ -72,6 +72,10 @@ struct BenchCommand: ParsableCommand {
     var document: Int?
     @Flag(name: .long, help: "Keep only the last layer's attention maps in the trace (the workbench's --lean).")
     var lean = false
+    @Flag(
+        name: .long,
+        help: "Keep no attention maps (every hidden state still): how an input whose maps do not fit in memory runs.")
+    var noMaps = false
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -171,8 +175,9 @@ struct BenchCommand: ParsableCommand {
             let ids = sampleIds(model.tokenizer, count: tokens)
             let ws = encoder.makeWorkspace()
             var trace = Trace()
-            let L = encoder.config.numLayers, keep = lean ? (L - 1)..<L : nil
-            for _ in 0..<3 {
+            let L = encoder.config.numLayers, keep = noMaps ? 0..<0 : lean ? (L - 1)..<L : nil
+            // Warm-up: three passes, one for long inputs (a pass of thousands of tokens is seconds long).
+            for _ in 0..<(tokens >= 2048 ? 1 : 3) {
                 try encoder.forward(
                     ids: ids, typeIds: nil, attentionMask: nil, workspace: ws, into: &trace, keepAttention: keep)
             }
@@ -188,12 +193,13 @@ struct BenchCommand: ParsableCommand {
                 times.count % 2 == 1
                 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
             let p90 = times[min(times.count - 1, Int((Double(times.count) * 0.9).rounded(.up)) - 1)]
+            let layers = try BenchLayerTimes.measure(
+                encoder, ids: ids, runs: tokens >= 2048 ? 1 : min(iterations, 5), keep: keep)
             if json {
                 JSONOutput.print(
                     BenchJSON(
                         medianMs: (median * 1000).rounded() / 1000, p90Ms: (p90 * 1000).rounded() / 1000,
-                        tokens: tokens,
-                        peakRssMb: peakResidentMegabytes()))
+                        tokens: tokens, peakRssMb: peakResidentMegabytes(), layers: layers))
             } else {
                 let c = encoder.config
                 print("model    \(model.directory.path)")
@@ -208,7 +214,9 @@ struct BenchCommand: ParsableCommand {
                 print(
                     String(
                         format: "memory   peak resident %.0f MB (weights mapped, one %@ trace)",
-                        peakResidentMegabytes(), lean ? "lean (last layer's maps)" : "full"))
+                        peakResidentMegabytes(),
+                        noMaps ? "mapless (hidden states only)" : lean ? "lean (last layer's maps)" : "full"))
+                if let layers { print(layers.line) }
             }
         }
     }

@@ -36,6 +36,12 @@ struct DumpCommand: ParsableCommand {
     )
     var stride: Int?
     @Option(name: .long, help: "Window size with --stride (default: the model's positions).") var maxLength: Int?
+    @Flag(
+        name: .long,
+        help:
+            "Write no attentions.npy: the hidden states alone, from a pass that keeps no maps (a long ModernBERT input's every map would be tens of GB)."
+    )
+    var noAttentions = false
     @Argument(help: "The text to encode.") var text: String
 
     func validate() throws {
@@ -55,17 +61,24 @@ struct DumpCommand: ParsableCommand {
             let encoder = model.encoder
             if stride != nil || maxLength != nil { return try dumpWindows(model) }
             let e = encodeForModel(model.tokenizer, encoder.config, text: text, pair: pair)
-            let trace = try encoder.forward(
-                ids: e.ids, typeIds: e.typeIds, ablate: try ablation.heads(for: encoder, tokenizer: model.tokenizer))
+            try checkMapsFit(encoder.config, tokens: e.count)
+            var trace = Trace()
+            try encoder.forward(
+                ids: e.ids, typeIds: e.typeIds, attentionMask: nil,
+                ablate: try ablation.heads(for: encoder, tokenizer: model.tokenizer),
+                workspace: encoder.makeWorkspace(),
+                into: &trace, keepAttention: noAttentions ? 0..<0 : nil)
             let outDir = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
             let c = encoder.config, n = e.count
             try OutputFile.makeDirectories(outDir.path)
             try NPYWriter.write(
                 outDir.appendingPathComponent("hidden_states.npy"), shape: [c.numLayers + 1, n, c.hiddenSize],
                 values: trace.hiddenStates)
-            try NPYWriter.write(
-                outDir.appendingPathComponent("attentions.npy"), shape: [c.numLayers, c.numHeads, n, n],
-                values: trace.attentions)
+            if !noAttentions {
+                try NPYWriter.write(
+                    outDir.appendingPathComponent("attentions.npy"), shape: [c.numLayers, c.numHeads, n, n],
+                    values: trace.attentions)
+            }
             try OutputFile.write(
                 Data((EncodingJSON.object(e) + "\n").utf8), to: outDir.appendingPathComponent("tokens.json"))
             if let mixing {
@@ -74,6 +87,26 @@ struct DumpCommand: ParsableCommand {
             }
             printText("wrote \(e.count) tokens × \(encoder.config.numLayers) layers to \(outDir.path)")
         }
+    }
+
+    /// Every layer's maps are held, then written: refused in one line when they would not fit in memory.
+    private func checkMapsFit(_ c: ModelConfig, tokens n: Int) throws {
+        guard !noAttentions else {
+            if mixing != nil { throw CommandError("--mixing reads the attention maps: leave out --no-attentions") }
+            return
+        }
+        let need = c.mapBytes(tokens: n), budget = MemoryBudget.bytes / 2
+        guard need <= budget else {
+            throw CommandError(
+                "the attention maps of \(n) tokens take \(Self.megabytes(need)) (\(c.numLayers) layers × \(c.numHeads) heads × \(n)²), more than the \(Self.megabytes(budget)) this run may hold: --no-attentions writes the hidden states alone"
+            )
+        }
+    }
+
+    /// "70.3 GB", "1.3 MB": one decimal, so a refusal never reads "1 MB, more than the 1 MB".
+    static func megabytes(_ b: Double) -> String {
+        b >= Double(1 << 30)
+            ? String(format: "%.1f GB", b / Double(1 << 30)) : String(format: "%.1f MB", b / Double(1 << 20))
     }
 
     /// One trace per window and the document stitched from the windows where each token is most central.

@@ -53,7 +53,11 @@ struct ProbeSentenceJSON: Encodable {
 }
 
 /// `bench --json` and `bench --workbench N --json`.
-struct BenchJSON: Encodable { let medianMs: Double, p90Ms: Double, tokens: Int, peakRssMb: Double }
+struct BenchJSON: Encodable {
+    let medianMs: Double, p90Ms: Double, tokens: Int, peakRssMb: Double
+    /// ModernBERT: its local and global layers' times apart.
+    var layers: BenchLayerTimes? = nil
+}
 struct WorkbenchBenchJSON: Encodable {
     let words: Int, tokens: Int, keys: Int, echoP50Ms: Double, echoP95Ms: Double, frameP50Ms: Double, frameP95Ms: Double
 }

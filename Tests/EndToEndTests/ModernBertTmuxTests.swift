@@ -62,3 +62,63 @@ import TestSupport
         try t.send("q")
     }
 }
+
+/// `dump` of an input whose maps do not fit is refused in one line naming
+/// `--no-attentions`, which writes the hidden states alone.
+@Suite struct LongDumpTests {
+    @Test func aDumpWhoseMapsDoNotFitNamesTheFlag() throws {
+        let model = Fixtures.model("tiny-modernbert-mlm").path
+        let text = Array(repeating: "the quick brown fox", count: 10).joined(separator: " ")
+        let out = try temporaryDirectory().appendingPathComponent("d")
+        // 1.5 MB: room for the tiny model and its hidden states, not for every layer's maps of ~110 tokens.
+        let env = ["BERTSCOPE_MEMORY_LIMIT": "1536K"]
+        let refused = try runProcess(
+            [try bertscopeBinary(), "dump", "--model", model, "--out", out.path, text], environment: env)
+        #expect(refused.status != 0 && refused.stderr.contains("--no-attentions"), "\(refused.stderr)")
+        #expect(refused.stderr.split(separator: "\n").count == 1 && !FileManager.default.fileExists(atPath: out.path))
+        let lean = try runProcess(
+            [try bertscopeBinary(), "dump", "--model", model, "--no-attentions", "--out", out.path, text],
+            environment: env)
+        #expect(lean.status == 0, "\(lean.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("attentions.npy").path))
+        let hidden = try readNPY(out.appendingPathComponent("hidden_states.npy"))
+        #expect(hidden.shape.count == 3 && hidden.shape[0] == 6 && hidden.shape[1] > 100)
+    }
+}
+
+/// The workbench bounds a long input's attention maps in bytes (#30): over
+/// the budget it keeps the layer on screen and encodes again for another;
+/// when not even one layer fits, the attention pane says so and the other
+/// panes work. BERTSCOPE_MEMORY_LIMIT makes ~110 tokens of a tiny ModernBERT "long".
+@Suite(.serialized) struct LongInputWorkbenchTests {
+    static let text = Array(repeating: "the quick brown fox", count: 10).joined(separator: " ")
+
+    func workbench(limit: String) throws -> Tmux {
+        let model = Fixtures.model("tiny-modernbert-mlm").path
+        return try Tmux.bertscope(
+            width: 160, height: 48, state: try temporaryDirectory(),
+            "--model \(model) '\(Self.text)'", environment: ["BERTSCOPE_MEMORY_LIMIT": limit])
+    }
+
+    @Test func overTheBudgetTheLayerOnScreenIsKeptAndAnotherEncodedAgain() throws {
+        // 1.5 MB: a quarter for maps (384 KB) holds one layer's (196 KB at 112 tokens), not all five.
+        let t = try workbench(limit: "1536K")
+        try t.waitFor(text: "layer 1/5 · head 1/4")
+        try t.leaveInputLine()
+        try t.send("Tab")
+        try t.send("]")
+        try t.waitFor("layer 2's map") { $0.contains("layer 2/5 · head 1/4") && $0.contains("local layer ±4") }
+        try t.send("]")
+        try t.waitFor("layer 3's map") { $0.contains("layer 3/5 · head 1/4") && $0.contains("the → [CLS]  p = ") }
+        try t.send("q")
+    }
+
+    @Test func whenNotEvenOneLayerFitsThePaneSaysSo() throws {
+        // 700 KB: the model loads; a quarter (175 KB) holds not even one layer's maps.
+        let t = try workbench(limit: "700K")
+        let screen = try t.waitFor(text: "tokens: one layer's maps take 0.2 MB, over the 0.2 MB a pass keeps")
+        #expect(screen.contains("mask") || screen.contains("Predictions"), "the other panes work")
+        try t.send("Escape")
+        try t.send("q")
+    }
+}

@@ -92,11 +92,12 @@ extension Tmux {
     /// pane stays to be read after the program exits.
     public static func bertscope(
         width: Int, height: Int, state: URL, _ arguments: String = "", dataHome: Bool = false,
-        then: String = "sleep 60"
+        environment: [String: String] = [:], then: String = "sleep 60"
     ) throws -> Tmux {
         let env =
             "env -u NO_COLOR TERM=xterm-256color XDG_STATE_HOME=\(state.path)"
             + (dataHome ? " XDG_DATA_HOME=\(state.path)" : "")
+            + environment.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
         return try Tmux(
             width: width, height: height,
             command: "\(env) \(try bertscopeBinary())\(arguments.isEmpty ? "" : " " + arguments); \(then)")

@@ -180,11 +180,18 @@ extension Workbench {
                     v.importance = ImportanceView(
                         importance: snap.isStale ? nil : r.importance, waiting: waiting)
                 }
-                if v.attention == nil, let t = r.trace,
+                if v.attention == nil, let t = r.trace, let limit = r.mapsLimited, t.attentionLayers.isEmpty {
+                    // Not even the layers read fit in the session's budget for maps.
+                    v.flowWaiting =
+                        "\(r.encoding.count) tokens: one layer's maps take \(Self.bytes(limit.oneLayerBytes)), "
+                        + "over the \(Self.bytes(limit.budget)) a pass keeps; the other panes work"
+                } else if v.attention == nil, let t = r.trace,
                     !t.keepsAttention(AttentionViews.layersRead(state.attention.spec))
                 {
-                    // Lean mode: this result holds other layers' maps; the one asked for is on its way.
-                    v.flowWaiting = "lean mode: encoding again for layer \(state.attention.layer + 1)'s maps…"
+                    // Lean mode (or a long input): this result holds other layers' maps; the one asked for is on its way.
+                    v.flowWaiting =
+                        (r.mapsLimited == nil ? "lean mode" : "a long input")
+                        + ": encoding again for layer \(state.attention.layer + 1)'s maps…"
                 } else if state.attention.view.isMixing, v.attention == nil {
                     let layers = AttentionViews.mixingLayersRead(state.attention.spec) ?? 0...0
                     v.flowWaiting =
@@ -405,5 +412,13 @@ public enum FrameRenderer {
                 c.put(hint, x: r.maxX - displayWidth(hint) - 1, y: r.y, t.style(.muted, bg: .statusBarBackground))
             }
         }
+    }
+}
+
+extension Workbench {
+    /// "3.0 GB", "0.2 MB": sizes in the long-input message.
+    static func bytes(_ b: Double) -> String {
+        b >= Double(1 << 30)
+            ? String(format: "%.1f GB", b / Double(1 << 30)) : String(format: "%.1f MB", b / Double(1 << 20))
     }
 }

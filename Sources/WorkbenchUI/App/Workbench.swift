@@ -101,7 +101,8 @@ public final class Workbench {
             flowLayer: state.attention.view == .flow && !state.attention.overview ? state.attention.layer : nil,
             comparison: state.attention.comparing && state.comparisonLayers == nil ? state.comparison : nil,
             window: state.window,
-            attentionLayers: lean ? leanLayers : nil, mixing: mixingAsked(layers: facts.layers))
+            attentionLayers: lean || mapsLimited ? leanLayers : nil, mixing: mixingAsked(layers: facts.layers))
+        input.readLayers = state.attention.layersRead(of: facts.layers)
         askViewAnalyses(&input, of: facts)
         input.layers = facts.layerChoices.contains(state.layers) ? state.layers : .published
         input.attentionScale = facts.relativeAttention ? nil : state.attentionScale
@@ -156,6 +157,10 @@ public final class Workbench {
             submitCurrent()
         }
     }
+
+    /// The last input's maps passed the session's byte budget (a long ModernBERT
+    /// input): ask for the layers read, as lean mode does, so a layer change encodes again.
+    var mapsLimited: Bool { session.snapshot.result?.mapsLimited != nil }
 
     /// The layers the attention pane reads now, in lean mode (nil: all).
     var leanLayers: ClosedRange<Int>? {
