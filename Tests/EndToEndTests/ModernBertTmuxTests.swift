@@ -122,3 +122,28 @@ import TestSupport
         try t.send("q")
     }
 }
+
+/// The sentence-similarity view (`=`) on the default model, a sentence-transformers
+/// model: its cosine is `bertscope similarity`'s, and each row's greedy match is marked.
+@Suite(.serialized) struct SimilarityTmuxTests {
+    @Test func theViewShowsWhatSimilaritySays() throws {
+        try #require(Fixtures.defaultModel() != nil)
+        let a = "A cat sat on the mat.", b = "A kitten rested on the rug."
+        let r = try runProcess([try bertscopeBinary(), "similarity", "--json", a, b])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let cosine = try #require(json["cosine"] as? Double)
+        let t = try Tmux.bertscope(width: 160, height: 48, state: try temporaryDirectory(), "'\(a)'")
+        try t.waitFor(text: "head 1/12 · published layers")
+        try t.send("Tab")
+        try t.send(b, literal: true)
+        try t.leaveInputLine()
+        try t.send("Tab")
+        try t.send("=")
+        let screen = try t.waitFor("the similarity view") { $0.contains("sentence cosine ") && $0.contains("◆") }
+        #expect(screen.contains(String(format: "sentence cosine %.3f", cosine)), "\(screen)")
+        #expect(screen.contains("cat→kitten"))
+        try t.send("=")
+        try t.send("q")
+    }
+}

@@ -663,6 +663,30 @@ extension FrameGoldenTests {
 }
 
 extension FrameGoldenTests {
+    /// Sentence similarity (`=`): the cosine, the token matrix with each row's greedy match, the matches.
+    @Test func sentenceSimilarity() {
+        var s = ViewFixtures.state(.attention)
+        s.attention.panel = .similarity
+        var v = ViewFixtures.view()
+        var sim = SimilarityView(cosine: 0.619, precision: 0.62, recall: 0.61, f1: 0.614)
+        sim.rows = ["a", "cat", "sat", "on", "the", "mat", "."]
+        sim.columns = ["a", "kitten", "rested", "on", "the", "rug", "."]
+        sim.matrix = (0..<49).map { (k: Int) -> Float in
+            let off = Float((k * 37) % 11) / 30
+            return k / 7 == k % 7 ? 0.75 : off
+        }
+        sim.best = Array(0..<7)
+        v.panel = PanelView(.similarity, sim)
+        let wide = frame(v, s, 160, 48)
+        #expect(wide.text.contains("sentence cosine 0.619 · BERTScore P 0.62 R 0.61 F1 0.61"), "\(wide.text)")
+        #expect(wide.text.contains("cat→kitten 0.75"))
+        expectGolden("similarity-160x48", wide)
+        expectGolden("similarity-80x24", frame(v, s, 80, 24))
+        v.panel = PanelView(
+            .similarity, SimilarityView(waiting: "type a second sentence on line B: this compares it with line A"))
+        expectGolden("similarity-waiting-80x24", frame(v, s, 80, 24))
+    }
+
     /// The layer anatomy (`A`): the embedding's parts and every layer's norms, the layer shown highlighted.
     @Test func layerAnatomy() {
         var s = ViewFixtures.state(.attention)

@@ -96,7 +96,7 @@ public struct PanelView: Equatable, @unchecked Sendable {
 
 enum AttentionPanels {
     /// Every panel, in help order.
-    static let all: [AttentionPanel] = [ArithmeticPanel.panel, AnatomyPanel.panel]
+    static let all: [AttentionPanel] = [ArithmeticPanel.panel, AnatomyPanel.panel, SimilarityPanel.panel]
 
     static func panel(_ context: Context?) -> AttentionPanel? { all.first { $0.context == context } }
 }
