@@ -128,7 +128,7 @@ public struct HeadImportance: Sendable, Equatable {
     ) throws -> (Float, [Float])? {
         let L = enc.config.numLayers, H = enc.config.numHeads, n = e.count, d = enc.config.hiddenSize
         func lastLayer(_ t: Trace) -> [Float] { Array(t.hiddenStates[(L * n * d)..<((L + 1) * n * d)]) }
-        let baseTrace = try enc.forward(ids: e.ids, typeIds: e.typeIds, ablate: ablation)
+        let baseTrace = try enc.forwardHidden(ids: e.ids, typeIds: e.typeIds, ablate: ablation)
         let baseReadout = try readout(lastLayer(baseTrace))
         var readouts = baseReadout
         readouts.reserveCapacity(baseReadout.count * (L * H + 1))
@@ -147,7 +147,7 @@ public struct HeadImportance: Sendable, Equatable {
                 if enc.canResume(at: l) {
                     try enc.lastHidden(resuming: baseTrace, at: l, ablate: heads, workspace: ws, into: &last)
                 } else {
-                    last = lastLayer(try enc.forward(ids: e.ids, typeIds: e.typeIds, ablate: heads))
+                    last = lastLayer(try enc.forwardHidden(ids: e.ids, typeIds: e.typeIds, ablate: heads))
                 }
                 let r = try readout(last)
                 guard r.count == baseReadout.count else { throw EncoderError("head importance: uneven readouts") }

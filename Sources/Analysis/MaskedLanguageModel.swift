@@ -64,6 +64,6 @@ public struct MaskedLanguageModel: Sendable {
     }
 
     public func forward(_ ids: [Int], _ typeIds: [Int]) throws -> Trace {
-        try encoder.forward(ids: ids, typeIds: typeIds, ablate: ablation)
+        try encoder.forwardHidden(ids: ids, typeIds: typeIds, ablate: ablation)
     }
 }

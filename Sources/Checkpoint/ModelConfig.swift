@@ -346,12 +346,13 @@ public struct ModelConfig: Sendable, Equatable {
 
     /// Weights (mapped, plus the packed copy the encoder makes) and the
     /// leanest trace at `n` tokens, in bytes: every hidden state, and maps,
-    /// queries and keys of one layer where they fit (an 8,192-token
-    /// ModernBERT pass keeps none: its maps are asked for by rows); every
+    /// queries and keys of one layer where they fit (a long ModernBERT pass
+    /// keeps only those its screen reads, if any fit the session's budget); every
     /// term is bounded by `limits`, so this Double cannot overflow.
     public func estimatedBytes(tokens n: Int) -> Double {
         let h = Double(hiddenSize), e = Double(embeddingSize), i = Double(intermediateSize), t = Double(n)
-        let layer = 4 * h * h + 2 * h * i + 10 * h
+        // ModernBERT's Wi holds input and gate: 2·ff rows.
+        let layer = 4 * h * h + (modern == nil ? 2 : 3) * h * i + 10 * h
         let params = Double(vocabSize + maxPositions + typeVocabSize) * e + e * h + Double(storedLayers) * layer
         let oneLayer = 2 * t * h + Double(numHeads) * t * t
         let trace = Double(numLayers + 1) * t * h + (modern == nil ? oneLayer : 0)

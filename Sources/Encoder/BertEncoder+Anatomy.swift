@@ -196,7 +196,8 @@ extension BertEncoder {
             ? postLNSublayers(l, x: x, attended: attended, rows: m)
             : preLNSublayers(l, x: x, attended: attended, rows: m)
         // The trace's last state is after ModernBERT's final norm.
-        let checked = weights.modern != nil && l == config.numLayers - 1 ? finalNormed(y, count: m) : y
+        let pre = weights.modern != nil
+        let checked = pre && l == config.numLayers - 1 ? finalNormed(y, count: m) : y
         let steps = trace.hiddenStates.withUnsafeBufferPointer { traced in
             rows.enumerated().map { k, token in
                 let at = k * d, tracedAt = (l + 1) * n * d + token * d
@@ -210,9 +211,9 @@ extension BertEncoder {
                 step.neurons = top
                 step.activations = top.map { inner[k * ff + $0] }
                 // Each LayerNorm's input: the sums (post-LN), or x and h themselves (pre-LN).
-                let zero = [Float](repeating: 0, count: attended.count)
-                step.attentionLN = Self.moments(weights.modern == nil ? attended : zero, x, at, d)
-                step.outputLN = Self.moments(weights.modern == nil ? ffn : zero, h, at, d)
+                step.attentionLN =
+                    pre ? LayerAnatomy.Moments(Array(x[at..<(at + d)])) : Self.moments(attended, x, at, d)
+                step.outputLN = pre ? LayerAnatomy.Moments(Array(h[at..<(at + d)])) : Self.moments(ffn, h, at, d)
                 return step
             }
         }

@@ -29,7 +29,7 @@ extension BertEncoder {
         from hidden: [Float], atLayer layer: Int, tokens n: Int, ablate: HeadSet, workspace ws: Workspace,
         into out: inout [Float]
     ) throws {
-        let d = config.hiddenSize, H = config.numHeads, L = config.numLayers
+        let d = config.hiddenSize, L = config.numLayers
         guard (0...L).contains(layer), hidden.count == n * d, n > 0 else {
             throw EncoderError("resume at layer \(layer) needs (n, \(d)) hidden states")
         }
@@ -40,26 +40,19 @@ extension BertEncoder {
         if let m = config.modern { fillWindowBias(n: n, window: m.window, mask: nil, ws: ws) }
         var a = hidden
         var b = [Float](repeating: 0, count: n * d)
-        var queries = [Float](repeating: 0, count: n * d), keys = [Float](repeating: 0, count: n * d)
-        var probs = [Float](repeating: 0, count: H * n * n)
+        // No maps, queries or keys are kept: the kernels score a block of rows at a time.
         a.withUnsafeMutableBufferPointer { pa in
             b.withUnsafeMutableBufferPointer { pb in
-                queries.withUnsafeMutableBufferPointer { q in
-                    keys.withUnsafeMutableBufferPointer { k in
-                        probs.withUnsafeMutableBufferPointer { p in
-                            var input = pa.baseAddress!, output = pb.baseAddress!
-                            for l in layer..<L {
-                                runAnyLayer(
-                                    l, n: n, input: input, output: output, queries: q.baseAddress!,
-                                    keys: k.baseAddress!, probs: p.baseAddress!, ablate: ablate, ws: ws)
-                                swap(&input, &output)
-                            }
-                            // ModernBERT's last hidden state is after the final norm (as the trace's).
-                            if layer < L { finalNorm(input, n: n) }
-                            if input != pa.baseAddress! { pa.baseAddress!.update(from: input, count: n * d) }
-                        }
-                    }
+                var input = pa.baseAddress!, output = pb.baseAddress!
+                for l in layer..<L {
+                    runAnyLayer(
+                        l, n: n, input: input, output: output, queries: nil, keys: nil, probs: nil, ablate: ablate,
+                        ws: ws)
+                    swap(&input, &output)
                 }
+                // ModernBERT's last hidden state is after the final norm (as the trace's).
+                if layer < L { finalNorm(input, n: n) }
+                if input != pa.baseAddress! { pa.baseAddress!.update(from: input, count: n * d) }
             }
         }
         out = a
@@ -70,7 +63,7 @@ extension BertEncoder {
     /// Layer `l` of any family on one unpadded sequence (ModernBERT's window mask already in `ws.bias`).
     func runAnyLayer(
         _ l: Int, n: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-        queries: UnsafeMutablePointer<Float>, keys: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
+        queries: UnsafeMutablePointer<Float>?, keys: UnsafeMutablePointer<Float>?, probs: UnsafeMutablePointer<Float>?,
         ablate: HeadSet, ws: Workspace
     ) {
         if config.modern != nil {

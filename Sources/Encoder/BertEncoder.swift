@@ -52,7 +52,7 @@ public final class BertEncoder: Sendable {
         // ModernBERT: Wi's output is input and gate (2·ff), and one (n, n) window mask.
         Workspace(
             hidden: config.hiddenSize, intermediate: config.intermediateSize * (config.modern == nil ? 1 : 2),
-            embedding: config.embeddingSize, biasHeads: relative != nil ? config.numHeads : config.modern != nil ? 1 : 0
+            embedding: config.embeddingSize, biasHeads: relative != nil ? config.numHeads : 0
         )
     }
 
@@ -64,6 +64,16 @@ public final class BertEncoder: Sendable {
         try forward(
             ids: ids, typeIds: typeIds, attentionMask: attentionMask, ablate: ablate, workspace: makeWorkspace(),
             into: &trace)
+        return trace
+    }
+
+    /// A pass for what reads hidden states only (heads, probes, resumed
+    /// passes): it keeps no attention map, so a long input costs its hidden states.
+    public func forwardHidden(ids: [Int], typeIds: [Int]? = nil, ablate: HeadSet = HeadSet()) throws -> Trace {
+        var trace = Trace()
+        try forward(
+            ids: ids, typeIds: typeIds, attentionMask: nil, ablate: ablate, workspace: makeWorkspace(), into: &trace,
+            keepAttention: 0..<0)
         return trace
     }
 

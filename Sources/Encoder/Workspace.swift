@@ -41,9 +41,10 @@ public final class Workspace: @unchecked Sendable {
         intermediate = .allocate(capacity: n * ff)
         maskAdd = .allocate(capacity: n)
         embedded = .allocate(capacity: n * embedding)
-        // ModernBERT's window mask (one head of bias) is made only for padded inputs: reserveBias.
-        bias = .allocate(capacity: max(1, biasHeads == 1 ? 1 : biasHeads * n * n))
-        biasCapacity = biasHeads == 1 ? 0 : n
+        // DeBERTa's position scores, one (n, n) block a head; ModernBERT's window mask
+        // (one block) is made only for a padded input, by reserveBias.
+        bias = .allocate(capacity: max(1, biasHeads * n * n))
+        biasCapacity = biasHeads > 0 ? n : 0
         queryOk = .allocate(capacity: n)
         capacity = n
     }

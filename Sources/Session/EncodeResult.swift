@@ -41,11 +41,12 @@ public struct EncodeResult: Sendable {
     public var comparison: ComparisonOutcome? = nil
     /// Set when the input's attention maps passed the session's byte budget:
     /// the bytes every layer's maps would take; the trace keeps the layers read
-    /// (or none, when even one layer's do not fit: `oneLayerBytes` says why).
+    /// (or none, when even those do not fit: `readBytes` says why).
     public var mapsLimited: MapsLimit? = nil
 
     public struct MapsLimit: Sendable, Equatable {
-        public var allBytes: Double, oneLayerBytes: Double, budget: Double
+        /// Every layer's maps, those the screen reads, and the budget.
+        public var allBytes: Double, readBytes: Double, budget: Double
     }
     /// Set when the text is longer than the model's window: `encoding` and
     /// `trace` are then the chosen window's.

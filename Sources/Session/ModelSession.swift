@@ -254,10 +254,12 @@ public final class ModelSession: @unchecked Sendable {
     {
         let all = c.mapBytes(tokens: n), one = all / Double(max(1, c.numLayers))
         func range(_ r: ClosedRange<Int>) -> Range<Int> { r.lowerBound..<(r.upperBound + 1) }
-        let limit = all > budget ? EncodeResult.MapsLimit(allBytes: all, oneLayerBytes: one, budget: budget) : nil
-        guard let wanted = input.attentionLayers ?? (limit == nil ? nil : input.readLayers ?? 0...(c.numLayers - 1))
+        let overBudget = all > budget
+        guard let wanted = input.attentionLayers ?? (overBudget ? input.readLayers ?? 0...(c.numLayers - 1) : nil)
         else { return (nil, nil) }
-        return (Double(wanted.count) * one <= budget ? range(wanted) : 0..<0, limit)
+        let read = Double(wanted.count) * one
+        let limit = overBudget ? EncodeResult.MapsLimit(allBytes: all, readBytes: read, budget: budget) : nil
+        return (read <= budget ? range(wanted) : 0..<0, limit)
     }
 
     /// Whether work for generation `gen` has been overtaken: a newer input is

@@ -307,7 +307,8 @@ struct CorpusSearchCommand: ParsableCommand {
             }
             let query =
                 try chosen == nil
-                ? Array(model.encoder.forward(ids: e.ids, typeIds: e.typeIds).hiddenState(layer: layer, token: token))
+                ? Array(
+                    model.encoder.forwardHidden(ids: e.ids, typeIds: e.typeIds).hiddenState(layer: layer, token: token))
                 : model.encoder.headContext(ids: e.ids, typeIds: e.typeIds, layer: layer, token: token)
             let clock = ContinuousClock(), t0 = clock.now
             let found: [(row: Int, cosine: Float)]

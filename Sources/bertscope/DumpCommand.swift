@@ -50,6 +50,9 @@ struct DumpCommand: ParsableCommand {
         }
         if stride != nil || maxLength != nil {
             guard pair == nil else { throw ValidationError("--stride windows one TEXT (no --pair)") }
+            guard !noAttentions else {
+                throw ValidationError("--no-attentions is for one pass: --stride writes each window's maps")
+            }
             if let s = stride, s < 0 { throw ValidationError("--stride must be 0 or more") }
             if let n = maxLength, n < 1 { throw ValidationError("--max-length must be at least 1") }
         }

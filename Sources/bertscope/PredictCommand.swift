@@ -113,7 +113,8 @@ struct NSPCommand: ParsableCommand {
             }
             let e = encodeForModel(model.tokenizer, enc.config, text: a, pair: b)
             let heads = try ablation.heads(for: enc, tokenizer: model.tokenizer)
-            let logits = try enc.nextSentenceLogits(try enc.forward(ids: e.ids, typeIds: e.typeIds, ablate: heads))
+            let logits = try enc.nextSentenceLogits(
+                try enc.forwardHidden(ids: e.ids, typeIds: e.typeIds, ablate: heads))
             let p = softmax(logits[...])
             // ALBERT's sentence-order head answers "in order / swapped" in the same two slots.
             if json { return JSONOutput.print(NextSentenceJSON(isNext: p[0], notNext: p[1])) }

@@ -18,7 +18,7 @@ struct ReplacedCommand: ParsableCommand {
             let model = try options.load()
             let e = encodeForModel(model.tokenizer, model.encoder.config, text: text, pair: nil)
             let p = try model.encoder.replacedTokenProbabilities(
-                try model.encoder.forward(ids: e.ids, typeIds: e.typeIds))
+                try model.encoder.forwardHidden(ids: e.ids, typeIds: e.typeIds))
             if json {
                 JSONOutput.print(ReplacedJSON(tokens: e.tokens, probabilities: p))
                 return

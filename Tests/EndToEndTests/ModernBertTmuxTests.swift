@@ -116,7 +116,7 @@ import TestSupport
     @Test func whenNotEvenOneLayerFitsThePaneSaysSo() throws {
         // 700 KB: the model loads; a quarter (175 KB) holds not even one layer's maps.
         let t = try workbench(limit: "700K")
-        let screen = try t.waitFor(text: "tokens: one layer's maps take 0.2 MB, over the 0.2 MB a pass keeps")
+        let screen = try t.waitFor(text: "tokens: the maps this view reads take 0.2 MB, over the 0.2 MB a pass keeps")
         #expect(screen.contains("mask") || screen.contains("Predictions"), "the other panes work")
         try t.send("Escape")
         try t.send("q")

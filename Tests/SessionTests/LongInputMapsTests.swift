@@ -24,7 +24,7 @@ import Testing
         // Too much for all, room for one layer: the layer read, and the sizes.
         let (keepRead, limit) = ModelSession.keptLayers(input, c, tokens: n, budget: all / 2)
         #expect(
-            keepRead == 2..<3 && limit == EncodeResult.MapsLimit(allBytes: all, oneLayerBytes: one, budget: all / 2))
+            keepRead == 2..<3 && limit == EncodeResult.MapsLimit(allBytes: all, readBytes: one, budget: all / 2))
         // Not even one layer: none, and still the sizes.
         let (keepNone, stillLimited) = ModelSession.keptLayers(input, c, tokens: n, budget: one / 2)
         #expect(keepNone == 0..<0 && stillLimited != nil)

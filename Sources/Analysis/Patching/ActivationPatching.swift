@@ -77,8 +77,9 @@ public struct ActivationPatching: Sendable {
         let c = encoder.config, n = clean.count, m = counterfactual.count, d = c.hiddenSize, L = c.numLayers
         let dh = c.headDim
         let ws = encoder.makeWorkspace()
-        let cleanTrace = try encoder.forward(ids: clean.ids, typeIds: clean.typeIds, ablate: ablation)
-        let cfTrace = try encoder.forward(ids: counterfactual.ids, typeIds: counterfactual.typeIds, ablate: ablation)
+        let cleanTrace = try encoder.forwardHidden(ids: clean.ids, typeIds: clean.typeIds, ablate: ablation)
+        let cfTrace = try encoder.forwardHidden(
+            ids: counterfactual.ids, typeIds: counterfactual.typeIds, ablate: ablation)
         func last(_ t: Trace, _ n: Int) -> [Float] { Array(t.hiddenStates[(L * n * d)..<((L + 1) * n * d)]) }
         let base = try metric(last(cleanTrace, n), tokens: n, target)
         let cf = try metric(last(cfTrace, m), tokens: m, target, at: target.counterfactualReadout)

@@ -20,7 +20,7 @@ public struct SentenceEmbedder: Sendable {
     public func lastHidden(_ text: String) throws -> (encoding: Encoding, hidden: [Float]) {
         let limit = min(pooling.maxTokens ?? encoder.config.maxTokens, encoder.config.maxTokens)
         let e = tokenizer.encode(text, maxLength: limit)
-        let trace = try encoder.forward(ids: e.ids, typeIds: e.typeIds)
+        let trace = try encoder.forwardHidden(ids: e.ids, typeIds: e.typeIds)
         let n = e.count, d = encoder.config.hiddenSize, L = encoder.config.numLayers
         return (e, Array(trace.hiddenStates[(L * n * d)..<((L + 1) * n * d)]))
     }

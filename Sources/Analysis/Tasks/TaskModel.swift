@@ -31,7 +31,7 @@ public struct TaskModel: Sendable {
     }
 
     public func logits(_ e: Encoding) throws -> TaskLogits {
-        try encoder.taskLogits(encoder.forward(ids: e.ids, typeIds: e.typeIds, ablate: ablation))
+        try encoder.taskLogits(encoder.forwardHidden(ids: e.ids, typeIds: e.typeIds, ablate: ablation))
     }
 
     /// Sequence classification: every label's score in id order.

@@ -68,7 +68,9 @@ void bs_attention_heads_shared_bias(const float *qkv, int n, int d, int heads, f
 // block of rows of scratch replaces them.)
 // ModernBERT's local attention: query i sees keys |i − j| ≤ window (and not
 // masked ones), in O(n·window) per head; probs (heads, n, n) written whole
-// (zeros outside the band) or NULL.
+// (zeros outside the band) or NULL. A row whose whole window is masked comes
+// out uniform over the window (transformers: over every key), so the encoder
+// sends padded inputs through the full kernel with the window as a bias.
 void bs_attention_band(const float *qkv, int n, int d, int heads, float scale, int window, const float *mask_add,
                        float *probs, float *ctx);
 

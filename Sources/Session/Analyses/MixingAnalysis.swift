@@ -5,7 +5,10 @@ extension SessionAnalysis {
     /// Context mixing of the layers the view reads (norm views, value zeroing and its rollout).
     static let mixing = SessionAnalysis(
         kind: .mixing,
-        wanted: { _, r in r.input.mixingLayers != nil && r.trace != nil && r.mixing == nil },
+        // Only over maps the trace holds (a long input's pass may keep none of them).
+        wanted: { _, r in
+            r.input.mixingLayers.map { r.trace?.keepsAttention($0) == true } == true && r.mixing == nil
+        },
         run: { s, r, ctx in
             guard let layers = r.input.mixingLayers, let trace = r.trace,
                 let outcome = s.analyzeMixing(

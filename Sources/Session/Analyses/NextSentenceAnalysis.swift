@@ -24,7 +24,7 @@ extension ModelSession {
         let state =
             nsp === viewEncoder(input)
             ? trace
-            : try? nsp.forward(ids: e.ids, typeIds: e.typeIds, ablate: ablation(input, on: nsp))
+            : try? nsp.forwardHidden(ids: e.ids, typeIds: e.typeIds, ablate: ablation(input, on: nsp))
         guard let state, let logits = try? nsp.nextSentenceLogits(state) else { return nil }
         let p = softmax(logits[...])
         return (p[0], p[1])

@@ -16,6 +16,12 @@ extension Workbench {
         // A selection the result moved (a pending one applied, a shorter sentence) asks anew
         // for what follows the selected token (the corpus search, a panel's token).
         if state.tokens.selected != selected { followViewInputs() }
+        // A long input's result without the layers now read (a layer key pressed while it encoded) asks for them.
+        if !snap.isStale, let r = snap.result, r.mapsLimited != nil, let read = leanLayers,
+            r.trace?.keepsAttention(read) == false
+        {
+            followViewInputs()
+        }
         let view = derive(snap, layout)
         let canvas = FrameRenderer.render(
             view, state, layout, theme: theme, colorMode: colorMode, width: width, height: height,
@@ -183,7 +189,7 @@ extension Workbench {
                 if v.attention == nil, let t = r.trace, let limit = r.mapsLimited, t.attentionLayers.isEmpty {
                     // Not even the layers read fit in the session's budget for maps.
                     v.flowWaiting =
-                        "\(r.encoding.count) tokens: one layer's maps take \(Self.bytes(limit.oneLayerBytes)), "
+                        "\(r.encoding.count) tokens: the maps this view reads take \(Self.bytes(limit.readBytes)), "
                         + "over the \(Self.bytes(limit.budget)) a pass keeps; the other panes work"
                 } else if v.attention == nil, let t = r.trace,
                     !t.keepsAttention(AttentionViews.layersRead(state.attention.spec))

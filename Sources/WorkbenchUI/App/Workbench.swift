@@ -101,8 +101,9 @@ public final class Workbench {
             flowLayer: state.attention.view == .flow && !state.attention.overview ? state.attention.layer : nil,
             comparison: state.attention.comparing && state.comparisonLayers == nil ? state.comparison : nil,
             window: state.window,
-            attentionLayers: lean || mapsLimited ? leanLayers : nil, mixing: mixingAsked(layers: facts.layers))
-        input.readLayers = state.attention.layersRead(of: facts.layers)
+            attentionLayers: askedLayers, mixing: mixingAsked(layers: facts.layers))
+        // What the screen reads (nil: every layer, as the overview, finder, anatomy and tours need).
+        input.readLayers = leanLayers
         askViewAnalyses(&input, of: facts)
         input.layers = facts.layerChoices.contains(state.layers) ? state.layers : .published
         input.attentionScale = facts.relativeAttention ? nil : state.attentionScale
@@ -161,6 +162,19 @@ public final class Workbench {
     /// The last input's maps passed the session's byte budget (a long ModernBERT
     /// input): ask for the layers read, as lean mode does, so a layer change encodes again.
     var mapsLimited: Bool { session.snapshot.result?.mapsLimited != nil }
+
+    /// The layers a pass is asked to keep: lean mode's, and a long input's when
+    /// the result shown does not hold them already (a result that does is
+    /// asked for as it was, so a key that changes nothing encodes nothing).
+    var askedLayers: ClosedRange<Int>? {
+        guard lean || mapsLimited else { return nil }
+        if !lean, let r = session.snapshot.result, r.input.attentionLayers == nil,
+            let read = leanLayers, r.trace?.keepsAttention(read) == true
+        {
+            return nil
+        }
+        return leanLayers
+    }
 
     /// The layers the attention pane reads now, in lean mode (nil: all).
     var leanLayers: ClosedRange<Int>? {
