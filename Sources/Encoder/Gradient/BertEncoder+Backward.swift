@@ -167,7 +167,7 @@ extension BertEncoder {
 
     /// ∂/∂(layer input) from ∂/∂(layer output), both (R, d).
     private func layerBackward(_ l: Int, dOut: [Float], tape: GradientTape, ablate: HeadSet) -> [Float] {
-        let n = tape.tokens, R = tape.rows, d = config.hiddenSize, H = config.numHeads, ff = config.intermediateSize
+        let n = tape.tokens, R = tape.rows, d = config.hiddenSize, ff = config.intermediateSize
         let w = weights.layers[l]
         let packs = backwardPacks.layers(weights, config)?[config.weightLayer(l)]
         // Past attention, rows are independent: the last layer's gradient lives on the target's rows
@@ -188,29 +188,9 @@ extension BertEncoder {
                 w, packs, rows: R, dOut: dOut, outputSum: tape.outputSum[l], preActivation: tape.preActivation[l],
                 attentionSum: tape.attentionSum[l])
         }
-        // An ablated head's output is a constant: nothing flows back through it.
-        for h in ablate.heads where h.layer == l {
-            for r in 0..<R { for t in 0..<config.headDim { dContext[r * d + h.head * config.headDim + t] = 0 } }
-        }
-        var dqkv = [Float](repeating: 0, count: R * 3 * d)
-        var dScores = [Float](repeating: 0, count: H * n * n)
-        var scratch = [Float](repeating: 0, count: d * n)
-        tape.qkv[l].withUnsafeBufferPointer { q in
-            tape.probs[l].withUnsafeBufferPointer { p in
-                dContext.withUnsafeBufferPointer { dc in
-                    dqkv.withUnsafeMutableBufferPointer { dq in
-                        for b in 0..<tape.batch {
-                            let dqb = dq.baseAddress! + b * n * 3 * d
-                            let scale = relative.map { 1 / $0.scale } ?? ablate.attentionScale ?? attentionScale
-                            bs_attention_backward(
-                                q.baseAddress! + b * n * 3 * d, p.baseAddress! + b * H * n * n,
-                                dc.baseAddress! + b * n * d, Int32(n), Int32(d), Int32(H), scale, &dScores, &scratch,
-                                dqb)
-                            relative?.backward(layer: l, dScores: dScores, n: n, config: config, into: dqb)
-                        }
-                    }
-                }
-            }
+        // DeBERTa: its position terms' q and k gradients, from each sequence's ∂/∂scores.
+        let dqkv = attentionBackward(l, dContext: &dContext, tape: tape, ablate: ablate) { dqb, dScores in
+            relative?.backward(layer: l, dScores: dScores, n: n, config: config, into: dqb)
         }
         // Back through the fused Q, K, V projections, plus the residual.
         var dInput = dAttentionSum
@@ -226,6 +206,40 @@ extension BertEncoder {
             }
         }
         return withExtendedLifetime(weights) { dInput }
+    }
+
+    /// ∂/∂qkv (R, 3d) from ∂/∂context (R, d) through every sequence's softmax
+    /// attention; an ablated head's output is a constant, so its context's
+    /// gradient is zeroed first; `each` sees a sequence's ∂/∂qkv and ∂/∂scores
+    /// (DeBERTa's position terms, ModernBERT's rotation undone).
+    func attentionBackward(
+        _ l: Int, dContext: inout [Float], tape: GradientTape, ablate: HeadSet,
+        each: (_ dqkv: UnsafeMutablePointer<Float>, _ dScores: [Float]) -> Void
+    ) -> [Float] {
+        let n = tape.tokens, R = tape.rows, d = config.hiddenSize, H = config.numHeads, dh = config.headDim
+        for h in ablate.heads where h.layer == l {
+            for r in 0..<R { for t in 0..<dh { dContext[r * d + h.head * dh + t] = 0 } }
+        }
+        var dqkv = [Float](repeating: 0, count: R * 3 * d)
+        var dScores = [Float](repeating: 0, count: H * n * n), scratch = [Float](repeating: 0, count: d * n)
+        let scale = relative.map { 1 / $0.scale } ?? ablate.attentionScale ?? attentionScale
+        tape.qkv[l].withUnsafeBufferPointer { q in
+            tape.probs[l].withUnsafeBufferPointer { p in
+                dContext.withUnsafeBufferPointer { dc in
+                    dqkv.withUnsafeMutableBufferPointer { dq in
+                        for b in 0..<tape.batch {
+                            let dqb = dq.baseAddress! + b * n * 3 * d
+                            bs_attention_backward(
+                                q.baseAddress! + b * n * 3 * d, p.baseAddress! + b * H * n * n,
+                                dc.baseAddress! + b * n * d, Int32(n), Int32(d), Int32(H), scale, &dScores, &scratch,
+                                dqb)
+                            each(dqb, dScores)
+                        }
+                    }
+                }
+            }
+        }
+        return dqkv
     }
 
     /// ∂/∂(attention sum) and ∂/∂(context) of `rows` rows from ∂/∂(layer output): back through the

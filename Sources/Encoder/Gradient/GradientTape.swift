@@ -23,14 +23,27 @@ final class GradientTape {
     var attended: [[Float]] = []  // (R, d) after it
     var preActivation: [[Float]] = []  // (R, ff)
     var outputSum: [[Float]] = []  // (R, d) FFN output + residual, before LayerNorm
-    /// ModernBERT: attn_norm(x) per layer (R, d), and the last layer's output before the final norm.
-    var attentionInput: [[Float]] = []
+    /// ModernBERT: the last layer's output before the final norm.
     var finalInput: [Float] = []
 
     init(batch: Int, tokens: Int) {
         self.batch = batch
         self.tokens = tokens
         self.rows = batch * tokens
+    }
+
+    /// One layer's intermediates, in the slots the backward pass reads (`outputSum`: post-LN layers only).
+    func record(
+        qkv: [Float], probs: [Float], context: [Float], attentionSum: [Float], attended: [Float],
+        preActivation: [Float], outputSum: [Float]? = nil
+    ) {
+        self.qkv.append(qkv)
+        self.probs.append(probs)
+        self.context.append(context)
+        self.attentionSum.append(attentionSum)
+        self.attended.append(attended)
+        self.preActivation.append(preActivation)
+        if let outputSum { self.outputSum.append(outputSum) }
     }
 }
 
@@ -180,13 +193,9 @@ extension BertEncoder {
         for i in 0..<(R * d) { outputSum[i] += attended[i] }
         var out = [Float](repeating: 0, count: R * d)
         layerNorm(outputSum, rows: R, width: d, w.outputNorm, into: &out)
-        tape.qkv.append(qkv)
-        tape.probs.append(probs)
-        tape.context.append(context)
-        tape.attentionSum.append(attentionSum)
-        tape.attended.append(attended)
-        tape.preActivation.append(pre)
-        tape.outputSum.append(outputSum)
+        tape.record(
+            qkv: qkv, probs: probs, context: context, attentionSum: attentionSum, attended: attended,
+            preActivation: pre, outputSum: outputSum)
         return out
     }
 

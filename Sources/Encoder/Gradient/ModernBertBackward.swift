@@ -10,7 +10,7 @@ import Foundation
 /// attn_norm, each with its residual.
 extension BertEncoder {
     /// One ModernBERT layer on the tape's B sequences. The tape's slots hold:
-    /// `attentionInput` attn_norm(x), `qkv` with q and k rotated, `attentionSum`
+    /// `qkv` with q and k rotated, `attentionSum`
     /// h = x + Wo(context), `attended` mlp_norm(h), `preActivation` Wi's (R, 2·ff).
     func tapeModernLayer(_ l: Int, input x: [Float], tape: GradientTape, ablate: HeadSet) -> [Float] {
         guard let m = config.modern, let rotary else { return x }
@@ -50,13 +50,7 @@ extension BertEncoder {
         gated.withUnsafeMutableBufferPointer { geglu($0.baseAddress!, rows: R, ff: ff) }
         var out = linearRows(Array(gated[0..<(R * ff)]), rows: R, packed: p.output)
         for i in 0..<(R * d) { out[i] += h[i] }
-        tape.attentionInput.append(normed)
-        tape.qkv.append(qkv)
-        tape.probs.append(probs)
-        tape.context.append(context)
-        tape.attentionSum.append(h)
-        tape.attended.append(mlpIn)
-        tape.preActivation.append(pre)
+        tape.record(qkv: qkv, probs: probs, context: context, attentionSum: h, attended: mlpIn, preActivation: pre)
         return withExtendedLifetime(weights) { out }
     }
 
@@ -77,28 +71,9 @@ extension BertEncoder {
         // h = x + Wo(context).
         var dContext = [Float](repeating: 0, count: R * d)
         bs_matmul_nn(dH, Int32(d), Int32(R), Int32(d), w.attentionOutput.weight.pointer, Int32(d), &dContext, 0)
-        for h in ablate.heads where h.layer == l {
-            for r in 0..<R { for t in 0..<config.headDim { dContext[r * d + h.head * config.headDim + t] = 0 } }
-        }
         // Attention over the rotated q and k, then the rotation undone on their gradients.
-        var dqkv = [Float](repeating: 0, count: R * 3 * d)
-        var dScores = [Float](repeating: 0, count: H * n * n), scratch = [Float](repeating: 0, count: d * n)
-        let scale = ablate.attentionScale ?? attentionScale
-        tape.qkv[l].withUnsafeBufferPointer { q in
-            tape.probs[l].withUnsafeBufferPointer { p in
-                dContext.withUnsafeBufferPointer { dc in
-                    dqkv.withUnsafeMutableBufferPointer { dq in
-                        for b in 0..<tape.batch {
-                            let dqb = dq.baseAddress! + b * n * 3 * d
-                            bs_attention_backward(
-                                q.baseAddress! + b * n * 3 * d, p.baseAddress! + b * H * n * n,
-                                dc.baseAddress! + b * n * d, Int32(n), Int32(d), Int32(H), scale, &dScores, &scratch,
-                                dqb)
-                            rotary.rotate(dqb, n: n, d: d, heads: H, theta: m.theta(l), inverse: true)
-                        }
-                    }
-                }
-            }
+        let dqkv = attentionBackward(l, dContext: &dContext, tape: tape, ablate: ablate) { dqb, _ in
+            rotary.rotate(dqb, n: n, d: d, heads: H, theta: m.theta(l), inverse: true)
         }
         // Through Wqkv (the three row blocks of one matrix) and attn_norm, plus the residual.
         var dNormed = [Float](repeating: 0, count: R * d)
