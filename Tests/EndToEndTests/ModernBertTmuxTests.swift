@@ -113,6 +113,24 @@ import TestSupport
         try t.send("q")
     }
 
+    /// The second model (`--compare-model`) keeps to its own session's budget the same way.
+    @Test func theSecondModelFollowsTheLayerToo() throws {
+        let model = Fixtures.model("tiny-modernbert-mlm").path
+        let t = try Tmux.bertscope(
+            width: 200, height: 50, state: try temporaryDirectory(),
+            "--model \(model) --compare-model \(model) '\(Self.text)'", environment: ["BERTSCOPE_MEMORY_LIMIT": "1536K"]
+        )
+        try t.waitFor(text: "layer 1/5 · head 1/4")
+        try t.leaveInputLine()
+        try t.send("Tab")
+        try t.send("]")
+        // Both halves draw layer 2's map: its cursor cell's value twice, no waiting line.
+        try t.waitFor("both models' layer 2") {
+            $0.components(separatedBy: "the → [CLS]  p = 0.068104").count == 3 && !$0.contains("encoding again")
+        }
+        try t.send("q")
+    }
+
     @Test func whenNotEvenOneLayerFitsThePaneSaysSo() throws {
         // 700 KB: the model loads; a quarter (175 KB) holds not even one layer's maps.
         let t = try workbench(limit: "700K")

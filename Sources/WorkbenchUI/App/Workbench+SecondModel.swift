@@ -25,9 +25,12 @@ extension Workbench {
         func own(_ s: String) -> String { from == to ? s : s.replacingOccurrences(of: from, with: to) }
         var input = SessionInput(
             text: own(state.editorA.text), pair: own(state.editorB.text), ablated: HeadAblation(),
-            // Lean mode: the layers of its map beside the first's, clamped to its own layer count.
-            attentionLayers: lean ? state.attention.layersRead(of: b.facts.layers) : nil,
+            // Lean mode (or a long input over its session's budget): the layers of its map beside
+            // the first's, clamped to its own layer count.
+            attentionLayers: lean || b.session.snapshot.result?.mapsLimited != nil
+                ? state.attention.layersRead(of: b.facts.layers) : nil,
             mixing: mixingAsked(layers: b.facts.layers))
+        input.readLayers = state.attention.layersRead(of: b.facts.layers)
         askViewAnalyses(&input, of: b.facts)
         // Windows are cut at other tokens in the other model: the same characters, not the same index.
         input.windowCenter = shownWindowCenter
