@@ -147,39 +147,18 @@ extension BertEncoder {
     private func tapeLayer(_ l: Int, input x: [Float], tape: GradientTape, ablate: HeadSet) -> [Float] {
         let n = tape.tokens, R = tape.rows, d = config.hiddenSize, H = config.numHeads, ff = config.intermediateSize
         let p = packed[l], w = weights.layers[l]
-        var qkv = [Float](repeating: 0, count: R * 3 * d)
-        var probs = [Float](repeating: 0, count: tape.batch * H * n * n)
-        var context = [Float](repeating: 0, count: R * d)
+        var qkv = linearRows(x, rows: R, packed: p.qkv)
         var bias = [Float](repeating: 0, count: relative == nil ? 0 : H * n * n)
-        x.withUnsafeBufferPointer { xp in
-            qkv.withUnsafeMutableBufferPointer { q in
-                p.qkv.apply(xp.baseAddress!, rows: R, into: q.baseAddress!, ld: 3 * d)
-            }
-        }
-        qkv.withUnsafeBufferPointer { q in
-            probs.withUnsafeMutableBufferPointer { pr in
-                context.withUnsafeMutableBufferPointer { c in
-                    bias.withUnsafeMutableBufferPointer { bi in
-                        for b in 0..<tape.batch {
-                            let qb = q.baseAddress! + b * n * 3 * d, pb = pr.baseAddress! + b * H * n * n
-                            let cb = c.baseAddress! + b * n * d
-                            if let relative {
-                                relative.bias(layer: l, qkv: qb, n: n, config: config, into: bi.baseAddress!)
-                                bs_attention_heads_biased(
-                                    qb, Int32(n), Int32(d), Int32(H), 1 / relative.scale, bi.baseAddress!, nil, nil, pb,
-                                    cb)
-                            } else {
-                                bs_attention_heads(
-                                    qb, Int32(n), Int32(d), Int32(H), ablate.attentionScale ?? attentionScale, nil, pb,
-                                    cb)
-                            }
-                            if !ablate.isEmpty {
-                                ablate.apply(
-                                    layer: l, context: cb, rows: n, d: d, headDim: config.headDim, probs: pb, n: n)
-                            }
-                        }
-                    }
+        let (probs, context) = tapeAttention(l, qkv: &qkv, tape: tape, ablate: ablate) { qb, pb, cb in
+            if let relative {
+                bias.withUnsafeMutableBufferPointer { bi in
+                    relative.bias(layer: l, qkv: qb, n: n, config: config, into: bi.baseAddress!)
+                    bs_attention_heads_biased(
+                        qb, Int32(n), Int32(d), Int32(H), 1 / relative.scale, bi.baseAddress!, nil, nil, pb, cb)
                 }
+            } else {
+                bs_attention_heads(
+                    qb, Int32(n), Int32(d), Int32(H), ablate.attentionScale ?? attentionScale, nil, pb, cb)
             }
         }
         var attentionSum = linearRows(context, rows: R, packed: p.attentionOutput)
@@ -200,6 +179,35 @@ extension BertEncoder {
     }
 
     var attentionScale: Float { 1 / Float(config.headDim).squareRoot() }
+
+    /// Every sequence's attention on the tape: `heads` fills one sequence's
+    /// probabilities (H, n, n) and context (n, d) from its qkv (n, 3d), which
+    /// it may rotate in place; the ablation is applied after, as in the forward pass.
+    func tapeAttention(
+        _ l: Int, qkv: inout [Float], tape: GradientTape, ablate: HeadSet,
+        heads: (
+            _ qkv: UnsafeMutablePointer<Float>, _ probs: UnsafeMutablePointer<Float>,
+            _ context: UnsafeMutablePointer<Float>
+        ) -> Void
+    ) -> (probs: [Float], context: [Float]) {
+        let n = tape.tokens, d = config.hiddenSize, H = config.numHeads
+        var probs = [Float](repeating: 0, count: tape.batch * H * n * n)
+        var context = [Float](repeating: 0, count: tape.rows * d)
+        qkv.withUnsafeMutableBufferPointer { q in
+            probs.withUnsafeMutableBufferPointer { pr in
+                context.withUnsafeMutableBufferPointer { c in
+                    for b in 0..<tape.batch {
+                        let pb = pr.baseAddress! + b * H * n * n, cb = c.baseAddress! + b * n * d
+                        heads(q.baseAddress! + b * n * 3 * d, pb, cb)
+                        if !ablate.isEmpty {
+                            ablate.apply(layer: l, context: cb, rows: n, d: d, headDim: config.headDim, probs: pb, n: n)
+                        }
+                    }
+                }
+            }
+        }
+        return (probs, context)
+    }
 
     /// Bytes one sequence's tape holds: per layer qkv, context, sums, LayerNorm
     /// outputs and the FFN pre-activation (≈ 8d + ff per token) and the probabilities.

@@ -19,26 +19,13 @@ extension BertEncoder {
         var normed = x
         if let an = norms.attention[l] { layerNorm(x, rows: R, width: d, an, into: &normed) }
         var qkv = linearRows(normed, rows: R, packed: p.qkv)
-        var probs = [Float](repeating: 0, count: tape.batch * H * n * n)
-        var context = [Float](repeating: 0, count: R * d)
         let scale = ablate.attentionScale ?? attentionScale
-        qkv.withUnsafeMutableBufferPointer { q in
-            probs.withUnsafeMutableBufferPointer { pr in
-                context.withUnsafeMutableBufferPointer { c in
-                    for b in 0..<tape.batch {
-                        let qb = q.baseAddress! + b * n * 3 * d, pb = pr.baseAddress! + b * H * n * n
-                        let cb = c.baseAddress! + b * n * d
-                        rotary.rotate(qb, n: n, d: d, heads: H, theta: m.theta(l))
-                        if m.isGlobal(l) {
-                            bs_attention_heads(qb, Int32(n), Int32(d), Int32(H), scale, nil, pb, cb)
-                        } else {
-                            bs_attention_band(qb, Int32(n), Int32(d), Int32(H), scale, Int32(m.window), nil, pb, cb)
-                        }
-                        if !ablate.isEmpty {
-                            ablate.apply(layer: l, context: cb, rows: n, d: d, headDim: config.headDim, probs: pb, n: n)
-                        }
-                    }
-                }
+        let (probs, context) = tapeAttention(l, qkv: &qkv, tape: tape, ablate: ablate) { qb, pb, cb in
+            rotary.rotate(qb, n: n, d: d, heads: H, theta: m.theta(l))
+            if m.isGlobal(l) {
+                bs_attention_heads(qb, Int32(n), Int32(d), Int32(H), scale, nil, pb, cb)
+            } else {
+                bs_attention_band(qb, Int32(n), Int32(d), Int32(H), scale, Int32(m.window), nil, pb, cb)
             }
         }
         var h = linearRows(context, rows: R, packed: p.attentionOutput)
