@@ -122,6 +122,13 @@ public struct ByteCount: CustomStringConvertible, Sendable {
         if b >= Double(1 << 10) { return String(format: "%.0f KB", b / Double(1 << 10)) }
         return "\(Int(b)) bytes"
     }
+
+    /// "70.3 GB", "0.2 MB": one decimal in GB or MB, so a comparison of two
+    /// sizes never reads "1 MB, more than the 1 MB".
+    public var oneDecimal: String {
+        bytes >= Double(1 << 30)
+            ? String(format: "%.1f GB", bytes / Double(1 << 30)) : String(format: "%.1f MB", bytes / Double(1 << 20))
+    }
 }
 
 /// The C `read` (inside `SafeFile`, `read` names its own methods).

@@ -242,6 +242,10 @@ public final class ModelSession: @unchecked Sendable {
         version += 1
     }
 
+    /// The result shown passed the byte budget for maps (a long input): the
+    /// workbench then asks for the layers it reads, as lean mode does.
+    public var mapsLimited: Bool { snapshot.result?.mapsLimited != nil }
+
     /// The bytes of attention maps one trace may hold: a long ModernBERT input's
     /// every map would be tens of GB (`BERTSCOPE_MEMORY_LIMIT` lowers the budget).
     static var mapBudget: Double { min(Double(1 << 30), MemoryBudget.bytes / 4) }

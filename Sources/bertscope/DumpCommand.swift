@@ -101,15 +101,9 @@ struct DumpCommand: ParsableCommand {
         let need = c.mapBytes(tokens: n), budget = MemoryBudget.bytes / 2
         guard need <= budget else {
             throw CommandError(
-                "the attention maps of \(n) tokens take \(Self.megabytes(need)) (\(c.numLayers) layers × \(c.numHeads) heads × \(n)²), more than the \(Self.megabytes(budget)) this run may hold: --no-attentions writes the hidden states alone"
+                "the attention maps of \(n) tokens take \(ByteCount(need).oneDecimal) (\(c.numLayers) layers × \(c.numHeads) heads × \(n)²), more than the \(ByteCount(budget).oneDecimal) this run may hold: --no-attentions writes the hidden states alone"
             )
         }
-    }
-
-    /// "70.3 GB", "1.3 MB": one decimal, so a refusal never reads "1 MB, more than the 1 MB".
-    static func megabytes(_ b: Double) -> String {
-        b >= Double(1 << 30)
-            ? String(format: "%.1f GB", b / Double(1 << 30)) : String(format: "%.1f MB", b / Double(1 << 20))
     }
 
     /// One trace per window and the document stitched from the windows where each token is most central.

@@ -1,4 +1,5 @@
 import Analysis
+import SafeIO
 import Session
 import TextCells
 
@@ -189,8 +190,8 @@ extension Workbench {
                 if v.attention == nil, let t = r.trace, let limit = r.mapsLimited, t.attentionLayers.isEmpty {
                     // Not even the layers read fit in the session's budget for maps.
                     v.flowWaiting =
-                        "\(r.encoding.count) tokens: the maps this view reads take \(Self.bytes(limit.readBytes)), "
-                        + "over the \(Self.bytes(limit.budget)) a pass keeps; the other panes work"
+                        "\(r.encoding.count) tokens: the maps this view reads take \(ByteCount(limit.readBytes).oneDecimal), "
+                        + "over the \(ByteCount(limit.budget).oneDecimal) a pass keeps; the other panes work"
                 } else if v.attention == nil, let t = r.trace,
                     !t.keepsAttention(AttentionViews.layersRead(state.attention.spec))
                 {
@@ -418,13 +419,5 @@ public enum FrameRenderer {
                 c.put(hint, x: r.maxX - displayWidth(hint) - 1, y: r.y, t.style(.muted, bg: .statusBarBackground))
             }
         }
-    }
-}
-
-extension Workbench {
-    /// "3.0 GB", "0.2 MB": sizes in the long-input message.
-    static func bytes(_ b: Double) -> String {
-        b >= Double(1 << 30)
-            ? String(format: "%.1f GB", b / Double(1 << 30)) : String(format: "%.1f MB", b / Double(1 << 20))
     }
 }

@@ -27,7 +27,7 @@ extension Workbench {
             text: own(state.editorA.text), pair: own(state.editorB.text), ablated: HeadAblation(),
             // Lean mode (or a long input over its session's budget): the layers of its map beside
             // the first's, clamped to its own layer count.
-            attentionLayers: lean || b.session.snapshot.result?.mapsLimited != nil
+            attentionLayers: lean || b.session.mapsLimited
                 ? state.attention.layersRead(of: b.facts.layers) : nil,
             mixing: mixingAsked(layers: b.facts.layers))
         input.readLayers = state.attention.layersRead(of: b.facts.layers)

@@ -161,7 +161,7 @@ public final class Workbench {
 
     /// The last input's maps passed the session's byte budget (a long ModernBERT
     /// input): ask for the layers read, as lean mode does, so a layer change encodes again.
-    var mapsLimited: Bool { session.snapshot.result?.mapsLimited != nil }
+    var mapsLimited: Bool { session.mapsLimited }
 
     /// The layers a pass is asked to keep: lean mode's, and a long input's when
     /// the result shown does not hold them already (a result that does is
