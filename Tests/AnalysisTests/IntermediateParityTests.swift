@@ -49,6 +49,17 @@ import Tokenizers
 
     static func norm(_ v: [Float]) -> Float { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
 
+    /// Layer `l`'s two LayerNorms' γ and β means against the goldens' `layer_norm_means`.
+    static func expectNormMeans(
+        _ anatomy: LayerAnatomy, layer l: Int, _ means: [String: Any], _ near: (Float, Float, String) -> Void
+    ) {
+        for (name, got) in [("attention", anatomy.norms[l].attention), ("output", anatomy.norms[l].output)] {
+            let want = (means[name] as! [[Double]])[l]
+            near(got.gammaMean, Float(want[0]), "L\(l + 1) \(name) LN γ mean")
+            near(got.betaMean, Float(want[1]), "L\(l + 1) \(name) LN β mean")
+        }
+    }
+
     /// What `corpus index --contexts` stores and `--heads` compares: every head's context, heads side
     /// by side, equal to transformers' (ModernBERT's: ModernBertViewParityTests).
     @Test(arguments: models)
@@ -150,11 +161,7 @@ import Tokenizers
         let means = g.spec["layer_norm_means"] as! [String: Any]
         for l in 0..<c.numLayers {
             let at = "L\(l + 1)"
-            for (name, got) in [("attention", anatomy.norms[l].attention), ("output", anatomy.norms[l].output)] {
-                let want = (means[name] as! [[Double]])[l]
-                near(got.gammaMean, Float(want[0]), "\(at) \(name) LN γ mean")
-                near(got.betaMean, Float(want[1]), "\(at) \(name) LN β mean")
-            }
+            Self.expectNormMeans(anatomy, layer: l, means, near)
             for i in 0..<n {
                 let step = try #require(anatomy.step(layer: l, token: i))
                 func row(_ key: String, _ w: Int = d) throws -> [Float] {

@@ -118,11 +118,7 @@ import Tokenizers
         near(anatomy.finalNorm!.gammaMean, Float(final[0]), "final norm γ mean")
         for l in 0..<L {
             let at = "L\(l + 1)"
-            for (name, got) in [("attention", anatomy.norms[l].attention), ("output", anatomy.norms[l].output)] {
-                let want = (means[name] as! [[Double]])[l]
-                near(got.gammaMean, Float(want[0]), "\(at) \(name) LN γ mean")
-                near(got.betaMean, Float(want[1]), "\(at) \(name) LN β mean")
-            }
+            IntermediateParityTests.expectNormMeans(anatomy, layer: l, means, near)
             for i in 0..<n {
                 let step = try #require(anatomy.step(layer: l, token: i))
                 func row(_ key: String, _ w: Int = d) throws -> [Float] {
