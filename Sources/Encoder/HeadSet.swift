@@ -24,6 +24,11 @@ public struct HeadSet: Hashable, Sendable, CustomStringConvertible {
 
     public var isEmpty: Bool { heads.isEmpty }
     public func contains(layer: Int, head: Int) -> Bool { heads.contains(Head(layer: layer, head: head)) }
+    /// Whether a pass zeroes this head's map (plain ablation: a patched or mean-ablated head still attends).
+    public func zeroesMap(layer: Int, head: Int) -> Bool {
+        let h = Head(layer: layer, head: head)
+        return heads.contains(h) && patches[h] == nil && means[h] == nil
+    }
 
     /// Parses "1.2,2.4" (layers and heads numbered from 1, as the workbench
     /// shows them); every number is checked against the model's shape.
