@@ -127,3 +127,8 @@ extension BertEncoder {
         }
     }
 }
+
+extension LayerProjection {
+    /// The threads the kernels were given (`bs_set_threads`): band work splits the same way.
+    public static var threads: Int { Int(bs_threads()) }
+}

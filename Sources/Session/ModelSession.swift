@@ -54,6 +54,9 @@ public final class ModelSession: @unchecked Sendable {
     var windowAttributions = ByteBudgetCache<WindowAttributionKey, Attribution>(capacity: 256, byteBudget: 64 << 20) {
         64 + $0.scores.count * MemoryLayout<Float>.stride
     }
+    /// The last layer's attention inputs rebuilt for a long input's bands (one entry: tens of MB at 8,192 tokens).
+    var projection: (key: ProjectionKey, value: LayerProjection)?
+    let projectionLock = NSLock()
     /// Forward passes of the shown input run, not reused (tests).
     private(set) var encodingsRun = 0
     /// How many windows were explained, not reused (tests).
@@ -259,6 +262,9 @@ public final class ModelSession: @unchecked Sendable {
         let all = c.mapBytes(tokens: n), one = all / Double(max(1, c.numLayers))
         func range(_ r: ClosedRange<Int>) -> Range<Int> { r.lowerBound..<(r.upperBound + 1) }
         let overBudget = all > budget
+        if overBudget, input.attentionLayers == nil, input.readsBands {
+            return (0..<0, EncodeResult.MapsLimit(allBytes: all, readBytes: 0, budget: budget))
+        }
         guard let wanted = input.attentionLayers ?? (overBudget ? input.readLayers ?? 0...(c.numLayers - 1) : nil)
         else { return (nil, nil) }
         let read = Double(wanted.count) * one

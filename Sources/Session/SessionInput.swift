@@ -47,6 +47,11 @@ public struct SessionInput: Hashable, Sendable, CustomStringConvertible {
     /// finds them; an input whose maps pass the session's byte budget keeps
     /// these only (then the workbench asks with `attentionLayers`).
     public var readLayers: ClosedRange<Int>? = nil
+    /// The attention pane reads its map a band of rows at a time (records
+    /// rebuilt from the hidden states): an input whose maps pass the byte
+    /// budget then keeps none, and a layer change encodes nothing. Not part
+    /// of the input's identity either.
+    public var readsBands = false
     /// What the views on screen ask the analyses added as records for, by analysis.
     public var requests: [AnalysisKind: AnalysisRequest] = [:]
     /// Whose layers the trace is computed with: the published checkpoint's or a head's retrained ones.

@@ -1,3 +1,4 @@
+import Analysis
 import Checkpoint
 import Foundation
 @testable import Session
@@ -32,6 +33,56 @@ import Testing
         input.attentionLayers = 1...2
         #expect(ModelSession.keptLayers(input, c, tokens: n, budget: all).0 == 1..<3)
         #expect(ModelSession.keptLayers(input, c, tokens: n, budget: one).0 == 0..<0)
+    }
+
+    /// A heatmap read a band at a time asks a long input's pass for no maps at
+    /// all (a layer change then encodes nothing); a short input keeps them all.
+    @Test func aViewReadingBandsKeepsNoMapsOfALongInput() throws {
+        let c = try Self.config(), n = 100, all = c.mapBytes(tokens: n)
+        var input = SessionInput(text: "x")
+        input.readLayers = 2...2
+        input.readsBands = true
+        let (none, limit) = ModelSession.keptLayers(input, c, tokens: n, budget: all / 2)
+        #expect(none == 0..<0 && limit?.allBytes == all)
+        #expect(ModelSession.keptLayers(input, c, tokens: n, budget: all).0 == nil)
+        var other = input
+        other.readsBands = false
+        #expect(other == input, "not part of the input's identity")
+    }
+
+    /// The band and the pooled overview the records compute for a layer the
+    /// trace does not keep (rebuilt from its input) equal the full pass's map.
+    @Test(arguments: ["tiny-modernbert-mlm", "tiny-bert", "tiny-deberta-v3-mlm"])
+    func bandsAndPoolsOfALayerNotKeptEqualTheFullMap(model name: String) throws {
+        let model = try LoadedModel.load(Fixtures.model(name).path)
+        let text = (0..<12).map { ["the cat", "sat on", "a mat", "and slept"][$0 % 4] }.joined(separator: " ")
+        var input = SessionInput(text: text, attentionLayers: 0...0)
+        input.requests[.attentionBand] = AnalysisRequest(AttentionBandRequest(layer: 1, head: 1, rows: 3..<9))
+        input.requests[.attentionPool] = AnalysisRequest(AttentionPoolRequest(layer: 1, head: nil, rows: 4, columns: 5))
+        let s = ModelSession(model: model, input: input, scheduler: ManualScheduler())
+        s.waitUntilIdle()
+        let r = try #require(s.snapshot.result)
+        #expect(r.trace?.attentionLayers == 0..<1, "layer 2's maps are not kept")
+        let full = try model.encoder.forward(ids: r.encoding.ids, typeIds: r.encoding.typeIds)
+        let n = full.tokens, H = full.heads
+        let band = try #require(r.attentionBand)
+        #expect(band.error == nil && band.values.count == 6 * n)
+        for i in 3..<9 {
+            for j in 0..<n {
+                #expect(
+                    abs(band.value(row: i, column: j)! - full.attention(layer: 1, head: 1, row: i, column: j)) < 1e-5)
+            }
+        }
+        let pooled = try #require(r.attentionPool?.pooled)
+        let expected = try #require(
+            PooledAttention.pool(tokens: n, rows: 4, columns: 5) { rows in
+                rows.flatMap { i in
+                    (0..<n).map { j in
+                        (0..<H).map { full.attention(layer: 1, head: $0, row: i, column: j) }.reduce(0, +) / Float(H)
+                    }
+                }
+            })
+        #expect(zip(pooled.mean, expected.mean).allSatisfy { abs($0 - $1) < 1e-6 } && pooled.peakAt == expected.peakAt)
     }
 
     /// What a pass would hold is counted before it allocates: maps only for the layers kept.

@@ -64,7 +64,8 @@ struct SessionAnalysis: Sendable {
     /// In the order they run: the view on screen first (context mixing), then
     /// the task head's answer before its slower companions.
     static let all: [SessionAnalysis] = [
-        .mixing, .headEntropies, .arithmetic, .anatomy, .ffnLens, .corpusSearch, .corpusProjection, .corpusDataset,
+        .mixing, .attentionBand, .attentionPool, .headEntropies, .arithmetic, .anatomy, .ffnLens, .corpusSearch,
+        .corpusProjection, .corpusDataset,
         .task, .nextSentence,
         .sentenceSimilarity,
         .taskExplanation, .windowLabels,
