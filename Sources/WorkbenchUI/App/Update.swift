@@ -67,7 +67,7 @@ enum Update {
         let before = s, context = s.context
         let effect = b.run(&s, f.extent)
         s.attention.closePanelUnderOtherViews()
-        linkSelections(&s, from: context, before: before, f.map)
+        linkSelections(&s, from: context, before: before, f.map, tokenMap: f.extent.tokenMap)
         return effect == .none ? [] : [effect]
     }
 
@@ -140,11 +140,18 @@ extension Update {
     /// token, and every other change (a token chosen, the map regrouped by
     /// `w` or `s`, another view) puts the cursor back on the selected tokens.
     static func linkSelections(
-        _ s: inout WorkbenchState, from context: Context, before: WorkbenchState, _ map: AttentionMap?
+        _ s: inout WorkbenchState, from context: Context, before: WorkbenchState, _ map: AttentionMap?,
+        tokenMap: Bool = false
     ) {
-        guard let map, map.size > 0 else { return }
+        let moves = context == .attention || context == .pooledMap || context.isPanel
+        guard let map, map.size > 0 else {
+            // A long input's map read by bands: its rows and columns are the tokens.
+            guard tokenMap else { return }
+            if moves { s.tokens.selected = s.attention.row; s.attention.keyToken = s.attention.column }
+            s.attention.row = s.tokens.selected; s.attention.column = s.attention.keyToken
+            return
+        }
         let a = s.attention
-        let moves = context == .attention || context.isPanel
         if moves, a.row != before.attention.row, map.groups.indices.contains(a.row) {
             s.tokens.selected = map.groups[a.row][0]
         }
@@ -176,7 +183,7 @@ extension Update {
             let delta = button == .wheelUp ? -1 : 1
             if s.focus == .tokens {
                 s.tokens.selected = clamped(s.tokens.selected + delta, f.extent.tokens)
-                linkSelections(&s, from: .tokens, before: before, f.map)
+                linkSelections(&s, from: .tokens, before: before, f.map, tokenMap: f.extent.tokenMap)
             } else {
                 s.attention.layer = wrapped(s.attention.layer, delta, f.extent.layers)
             }
@@ -189,10 +196,10 @@ extension Update {
         case .inputB: s.focus = .inputB
         case .token(let i):
             s.focus = .tokens; s.tokens.selected = i
-            linkSelections(&s, from: .tokens, before: before, f.map)
+            linkSelections(&s, from: .tokens, before: before, f.map, tokenMap: f.extent.tokenMap)
         case .cell(let r, let c):
             s.focus = .attention; s.attention.row = r; s.attention.column = c
-            linkSelections(&s, from: .attention, before: before, f.map)
+            linkSelections(&s, from: .attention, before: before, f.map, tokenMap: f.extent.tokenMap)
         case .head(let l, let h):
             s.focus = .attention
             s.attention.layer = l; s.attention.head = h; s.attention.overview = false

@@ -28,6 +28,13 @@ extension Workbench {
             masks: r?.mlm?.predictions.count ?? 0,
             probes: probes(for: r?.input.layers ?? state.layers).count, layers: facts.layers, heads: facts.heads)
         e.windows = r?.windows?.count ?? 1
+        if let r, longMapMode(r) != nil {
+            let n = r.encoding.count
+            e.tokenMap = true
+            e.mapSize = n
+            e.pooledRowStep = max(1, n / max(1, pooledGrid.rows))
+            e.pooledColumnStep = max(1, n / max(1, pooledGrid.columns))
+        }
         e.layerChoices = facts.layerChoices
         e.plainScores = !facts.relativeAttention
         e.headDim = r?.arithmetic?.head?.headDim ?? max(1, facts.hiddenSize / max(1, facts.heads))

@@ -100,6 +100,7 @@ extension Workbench {
         if state.attention.finder != nil {
             state.attention.finder!.selected = clamped(state.attention.finder!.selected, f.layers * f.heads)
         }
+        if let mode = longMapMode(r) { return settleLongMap(r, mode, layout) }
         guard let map = currentMap(for: r), map.size > 0 else { return }
         state.attention.keyToken = clamped(state.attention.keyToken, r.encoding.count)
         Update.followSelectedTokens(&state, map)
@@ -166,6 +167,10 @@ extension Workbench {
                 let area = layout.attention.map { $0.inset(by: 1) }  // where OverviewGrid draws
                 v.overview = deriver.overviewView(
                     r, hideSpecial: state.attention.hideSpecial, area: area, ramp: colorMode.hasColorRamp)
+            } else if let mode = longMapMode(r) {
+                v.longMap = deriver.longMapView(
+                    r, state.attention, mode, grid: pooledGrid, limited: r.mapsLimited != nil,
+                    progress: snap.progress(of: .attentionPool))
             } else {
                 v.attention = deriver.attentionView(r, state.attention)
                 v.finder = deriver.finderView(r, state.attention)
@@ -293,7 +298,7 @@ public enum FrameRenderer {
         if let r = layout.attention {
             c.hits.add(r, .pane(.attention))
             let input = AttentionPane.Input(
-                view: v.attention, overview: v.overview, finder: v.finder, importance: v.importance,
+                view: v.attention, overview: v.overview, longMap: v.longMap, finder: v.finder, importance: v.importance,
                 patching: v.patching, panel: v.panel, flowWaiting: v.flowWaiting, comparison: v.comparison,
                 comparisonWaiting: v.comparisonWaiting, error: v.error,
                 layers: v.status.layers, heads: v.status.heads, ablated: s.ablated,

@@ -82,6 +82,9 @@ public final class Workbench {
     public var facts: ModelFacts { session.facts }
     private var infoTable: String?
 
+    /// The pooled map's blocks down and across, and the heatmap's rows on screen, as last drawn.
+    var pooledGrid = (rows: 20, columns: 60)
+    var bandRows = 48
     /// The info overlay's table (built once per model, not once per frame while it is open).
     var modelInfoTable: String {
         if let t = infoTable { return t }
@@ -105,6 +108,7 @@ public final class Workbench {
         // What the screen reads (nil: every layer, as the overview, finder, anatomy and tours need).
         input.readLayers = leanLayers
         askViewAnalyses(&input, of: facts)
+        askLongMap(&input)
         input.layers = facts.layerChoices.contains(state.layers) ? state.layers : .published
         input.attentionScale = facts.relativeAttention ? nil : state.attentionScale
         if state.attention.comparing, let other = state.comparisonLayers, facts.layerChoices.contains(other) {
@@ -167,7 +171,7 @@ public final class Workbench {
     /// the result shown does not hold them already (a result that does is
     /// asked for as it was, so a key that changes nothing encodes nothing).
     var askedLayers: ClosedRange<Int>? {
-        guard lean || mapsLimited else { return nil }
+        guard lean || mapsLimited, !readsBands else { return nil }
         if !lean, let r = session.snapshot.result, r.input.attentionLayers == nil,
             let read = leanLayers, r.trace?.keepsAttention(read) == true
         {

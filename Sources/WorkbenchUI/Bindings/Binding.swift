@@ -14,6 +14,7 @@ public struct Context: Hashable, Sendable, CustomStringConvertible {
     public static let overview = Context("Head overview"), finder = Context("Head finder")
     public static let importance = Context("Head importance"), patching = Context("Activation patching")
     public static let comparison = Context("Sentence comparison")
+    public static let pooledMap = Context("Pooled map")
     public static let predictions = Context("Predictions pane"), probing = Context("Probing pane")
     public static let corpus = Context("Corpus view"), projector = Context("Corpus projector")
     public static let dataset = Context("Corpus dataset")
@@ -27,7 +28,10 @@ public struct Context: Hashable, Sendable, CustomStringConvertible {
 
     /// In help order; the attention pane's panels after its other views.
     public static var allCases: [Context] {
-        [.global, .input, .panes, .tokens, .attention, .overview, .finder, .importance, .patching, .comparison]
+        [
+            .global, .input, .panes, .tokens, .attention, .pooledMap, .overview, .finder, .importance, .patching,
+            .comparison,
+        ]
             + AttentionPanels.all.map(\.context) + [
                 .predictions, .probing, .corpus, .projector, .dataset, .tour, .tourQuestion, .helpOverlay, .commandLine,
                 .palette, .mouse,
@@ -46,6 +50,8 @@ public struct Context: Hashable, Sendable, CustomStringConvertible {
         case .corpus: return [.corpus, .probing, .panes, .global]
         case .projector: return [.projector, .corpus, .probing, .panes, .global]
         case .dataset: return [.dataset, .corpus, .probing, .panes, .global]
+        // The layer and head keys of the attention pane keep working on the pooled map.
+        case .pooledMap: return [.pooledMap, .attention, .panes, .global]
         default: return [self] + (isPanel ? [.attention] : []) + [.panes, .global]
         }
     }
@@ -76,6 +82,10 @@ public struct Extent: Equatable, Sendable {
     public var corpusColouring: String?
     /// The dataset table's classes and its rows after the filter.
     public var datasetClasses = 0, datasetRows = 0
+    /// The map's rows and columns are the tokens themselves, read by bands (a long input's).
+    public var tokenMap = false
+    /// Tokens per block of the pooled map, down and across: its cursor moves a block at a time.
+    public var pooledRowStep = 1, pooledColumnStep = 1
     public init(tokens: Int = 0, mapSize: Int = 0, masks: Int = 0, probes: Int = 0, layers: Int = 1, heads: Int = 1) {
         self.tokens = tokens; self.mapSize = mapSize; self.masks = masks; self.probes = probes; self.layers = layers;
         self.heads = heads
@@ -173,7 +183,8 @@ public enum KeyMap {
     /// Every binding, in help order: global and pane-wide ones, then each pane's own.
     public static let bindings: [Binding] =
         GlobalBindings.all + TokensPane.bindings + AttentionPane.bindings
-        + OverviewGrid.bindings + HeadFinder.bindings + ImportanceGrid.bindings + PatchingGrid.bindings
+        + OverviewGrid.bindings + LongMapGrid.bindings + HeadFinder.bindings + ImportanceGrid.bindings
+        + PatchingGrid.bindings
         + ComparisonGrid.bindings + AttentionPanels.all.flatMap(\.bindings)
         + PredictionsPane.bindings
         + ProbingPane.bindings + TourBanner.bindings + TourBanner.questionBindings + OverlayBindings.all

@@ -11,7 +11,7 @@ import Foundation
 /// so a frame that only moves a cursor recomputes nothing heavy.
 final class Deriver {
     /// Values only: the model's facts and its tokenizer (the x-ray, token names).
-    private let model: ModelFacts
+    let model: ModelFacts
     private let tokenizer: Tokenizer
     // Bounded in bytes: at 512 tokens a map is 1 MB and one layer's mixing maps ~40 MB.
     private var maps = ByteBudgetCache<MapKey, AttentionMap>(capacity: 64, byteBudget: 128 << 20) {
@@ -27,6 +27,7 @@ final class Deriver {
     private var finder: (key: FinderKey, view: HeadFinderView)?
     private var comparison: (key: MapKey, view: ComparisonView)?
     private var temperedCache: (input: SessionInput, t: Float, view: PredictionsView)?
+    private var labels: (encoding: Encoding, labels: [String])?
 
     init(facts: ModelFacts, tokenizer: Tokenizer) { self.model = facts; self.tokenizer = tokenizer }
 
@@ -78,6 +79,14 @@ final class Deriver {
     /// One layer's context-mixing maps, as the session computed them in the background.
     private func mixing(_ r: EncodeResult, layer: Int, valueZeroing: Bool) -> ContextMixing? {
         r.mixing?.layer(layer, valueZeroing: valueZeroing)
+    }
+
+    /// One label per token, escaped for display (built once per encoding: a long input has thousands).
+    func tokenLabels(_ e: Encoding) -> [String] {
+        if let c = labels, c.encoding == e { return c.labels }
+        let out = (0..<e.count).map { visibleText(AttentionViews.label([$0], e)) }
+        labels = (e, out)
+        return out
     }
 
     func tokensView(_ r: EncodeResult, selected: Int) -> TokensView {

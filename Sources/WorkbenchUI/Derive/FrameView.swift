@@ -5,6 +5,8 @@ public struct FrameView: Equatable, Sendable {
     public var tokens: TokensView?
     public var attention: AttentionView?
     public var overview: OverviewView?
+    /// The attention map read by bands or pooled (a long input's), instead of `attention`.
+    public var longMap: LongMapView?
     public var finder: HeadFinderView?
     public var importance: ImportanceView?
     public var patching: PatchingView?

@@ -39,6 +39,10 @@ extension AttentionPane {
         },
         .state([.char("o")], .attention, "overview of all layers × heads") { s, _ in s.attention.overview = true }
             .hint("overview"),
+        .state(
+            [.char("O")], .attention,
+            "the whole map pooled to the pane (each cell a block's mean, the peak under the cursor): long inputs at a glance"
+        ) { s, _ in s.attention.pooled.toggle() }.hint("pool"),
         .state([.char("f")], .attention, "focus mode: the query row as a ranked bar list") { s, _ in
             s.attention.focusMode.toggle()
         },
@@ -128,4 +132,26 @@ extension OverviewGrid {
                 s.attention.view = .head
             }.hint("open"),
         ]
+}
+
+extension LongMapGrid {
+    /// The pooled map's cursor moves a block at a time; Enter zooms into the block's band.
+    static let bindings: [Binding] = [
+        step([.up, .char("k")], "a block up", rows: -1),
+        step([.down, .char("j")], "a block down", rows: 1),
+        step([.left, .char("h")], "a block left", columns: -1),
+        step([.right, .char("l")], "a block right", columns: 1),
+        step([.pageUp], "ten blocks up", rows: -10),
+        step([.pageDown], "ten blocks down", rows: 10),
+        .state([.enter, .char("O"), .escape], .pooledMap, "zoom into the band under the cursor, at full resolution") {
+            s, _ in s.attention.pooled = false
+        }.hint("zoom in"),
+    ]
+
+    private static func step(_ keys: [Key], _ help: String, rows: Int = 0, columns: Int = 0) -> Binding {
+        .state(keys, .pooledMap, help) { s, e in
+            s.attention.row = clamped(s.attention.row + rows * e.pooledRowStep, e.mapSize)
+            s.attention.column = clamped(s.attention.column + columns * e.pooledColumnStep, e.mapSize)
+        }
+    }
 }

@@ -7,6 +7,8 @@ enum AttentionPane {
     struct Input {
         var view: AttentionView?
         var overview: OverviewView?
+        /// A map read by bands or pooled, in place of the heatmap.
+        var longMap: LongMapView? = nil
         var finder: HeadFinderView?
         var importance: ImportanceView?
         var patching: PatchingView?
@@ -38,6 +40,7 @@ enum AttentionPane {
         case .valueZeroingRollout: title += " · value-zeroing rollout through layer \(s.layer + 1)"
         case .flow: title += " · attention flow through layer \(s.layer + 1)"
         }
+        if s.pooled { title += " · pooled" }
         if s.words { title += " · words" }
         if s.hideSpecial { title += " · \(specials) hidden" }
         return title
@@ -63,6 +66,10 @@ enum AttentionPane {
         if let err = input.error { c.put(err, x: inner.x, y: inner.y, c.theme.style(.error), clip: inner); return }
         if s.overview {
             if let o = input.overview { OverviewGrid.render(o, s, ablated: input.ablated, inner, &c) }
+            return
+        }
+        if let long = input.longMap {
+            LongMapGrid.render(long, s, valueName: s.view.valueName, inner, &c)
             return
         }
         guard let v = input.view, v.map.size > 0 else {
@@ -120,9 +127,19 @@ enum AttentionPane {
     /// weak but real attention stays visible next to one dominant cell;
     /// without a 256-colour ramp, the glyphs ' ░▒▓█' carry the value.
     private static func drawHeatmap(_ v: AttentionView, _ s: AttentionState, _ r: Rect, _ c: inout Canvas) {
-        let map = v.map, n = map.size, labels = v.labels
+        let map = v.map
+        drawHeatmap(
+            labels: v.labels, maxValue: max(map.values.max() ?? 1, 1e-9), s, r, &c, value: { map[$0, $1] })
+    }
+
+    /// A heatmap of `labels.count` rows and columns whose cells `value` gives
+    /// (nil: a row not computed yet, drawn blank); colours relative to `maxValue`.
+    static func drawHeatmap(
+        labels: [String], maxValue: Float, _ s: AttentionState, _ r: Rect, _ c: inout Canvas,
+        value: (Int, Int) -> Float?
+    ) {
+        let n = labels.count
         guard let geo = HeatmapGeometry(r, size: n, labels: labels, ramp: c.ramp) else { return }
-        let maxValue = max(map.values.max() ?? 1, 1e-9)
         let lw = geo.labelWidth, cw = geo.cellWidth
         let x0 = r.x + lw + 1, y0 = r.y + geo.headerRows
         let theme = c.theme
@@ -146,7 +163,11 @@ enum AttentionPane {
                 let j = s.scrollColumn + col
                 guard j < n else { break }
                 let cell = Rect(x: x0 + col * cw, y: y, width: cw, height: geo.rowHeight)
-                drawCell(cell, value: HeatRamp.level(map[i, j], of: maxValue), cursor: s.row == i && s.column == j, &c)
+                guard let v = value(i, j) else {
+                    c.put(String(repeating: "·", count: cw), x: cell.x, y: y, theme.style(.muted))
+                    continue
+                }
+                drawCell(cell, value: HeatRamp.level(v, of: maxValue), cursor: s.row == i && s.column == j, &c)
                 c.hits.add(cell, .cell(row: i, column: j))
             }
         }

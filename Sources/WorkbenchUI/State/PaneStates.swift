@@ -24,6 +24,9 @@ public struct AttentionState: Equatable, Sendable {
     public var scrollRow = 0
     public var scrollColumn = 0
     public var overview = false
+    /// The whole map pooled to the pane (`O`): each cell a block's mean; the
+    /// cursor moves a block at a time and Enter zooms into its band.
+    public var pooled = false
     public var focusMode = false
     /// The head finder, when open: every head ranked for the cursor cell.
     public var finder: HeadFinderState?

@@ -69,7 +69,8 @@ public struct WorkbenchState: Equatable, Sendable {
             if attention.importance { return .importance }
             if attention.patching { return .patching }
             if attention.comparing { return .comparison }
-            return attention.finder != nil ? .finder : attention.overview ? .overview : .attention
+            if attention.finder != nil { return .finder }
+            return attention.overview ? .overview : attention.pooled ? .pooledMap : .attention
         }
     }
 

@@ -1,0 +1,134 @@
+import Analysis
+import Foundation
+import Session
+import Testing
+import TestSupport
+
+@testable import WorkbenchUI
+
+/// A map the pane does not hold whole (#30): exact rows read a band at a
+/// time, or the whole map pooled to the pane with the cursor a block at a time.
+@Suite struct LongMapTests {
+    /// 300 tokens, a local band of ±6 around the diagonal and a column every row looks at (token 0).
+    static let n = 300
+    static func row(_ i: Int) -> [Float] {
+        var r = (0..<n).map { j -> Float in j == 0 ? 4 : abs(i - j) <= 6 ? Float(7 - abs(i - j)) : 0 }
+        let sum = r.reduce(0, +)
+        r = r.map { $0 / sum }
+        return r
+    }
+    static let labels = (0..<n).map { $0 == 0 ? "[CLS]" : ["the", "cat", "sat", "on", "a", "mat", "."][$0 % 7] }
+
+    static func band(_ rows: Range<Int>, head: Int? = 0) -> AttentionBand {
+        AttentionBand(
+            request: AttentionBandRequest(layer: 1, head: head, rows: rows), tokens: n,
+            values: rows.flatMap { Self.row($0) })
+    }
+
+    static func state(pooled: Bool, row: Int, column: Int) -> WorkbenchState {
+        var s = ViewFixtures.state(.attention)
+        s.attention.layer = 1
+        s.attention.pooled = pooled
+        s.attention.row = row; s.attention.column = column
+        s.tokens.selected = row; s.attention.keyToken = column
+        return s
+    }
+
+    /// The pooled grid the pane at `w` × `h` has room for.
+    static func grid(_ s: WorkbenchState, _ w: Int, _ h: Int) throws -> (rows: Int, columns: Int) {
+        let layout = FrameLayout.compute(width: w, height: h, s, predictions: false)
+        let pane = try #require(layout.attention)
+        let g = try #require(LongMapGrid.pooledSize(LongMapGrid.body(pane.inset(by: 1)), tokens: n))
+        return (g.rows, g.columns)
+    }
+
+    static func pooled(_ g: (rows: Int, columns: Int)) throws -> PooledAttention {
+        try #require(PooledAttention.pool(tokens: n, rows: g.rows, columns: g.columns) { $0.flatMap { Self.row($0) } })
+    }
+
+    @Test func theBandIsDrawnAtFullResolution() {
+        let g = FrameGoldenTests()
+        let s = Self.state(pooled: false, row: 40, column: 37)
+        var v = ViewFixtures.view()
+        v.attention = nil
+        v.longMap = LongMapView(
+            mode: .band, labels: Self.labels, band: Self.band(32..<96),
+            source: "(300 tokens, maps not kept: head 1 scored from layer 2's input as rows show)")
+        var state = s
+        state.attention.scrollRow = 30; state.attention.scrollColumn = 10
+        let wide = g.frame(v, state, 160, 48)
+        #expect(wide.text.contains("mat (41) → sat (38)  p = "), "\(wide.text)")
+        #expect(wide.text.contains("row 41: H "), "the cursor row's summary")
+        // Rows outside the band are not drawn as zeros: they wait, marked.
+        #expect(wide.lines.contains { $0.contains("······") })
+        g.expectGolden("long-map-band-160x48", wide)
+        g.expectGolden("long-map-band-80x24", g.frame(v, state, 80, 24))
+    }
+
+    @Test func thePooledMapShowsEveryBlockAndTheCursorsPeak() throws {
+        let g = FrameGoldenTests()
+        let s = Self.state(pooled: true, row: 150, column: 146)
+        var v = ViewFixtures.view()
+        v.attention = nil
+        v.longMap = LongMapView(
+            mode: .pooled, labels: Self.labels, band: Self.band(150..<151),
+            pooled: try Self.pooled(try Self.grid(s, 160, 48)),
+            source: "(300 tokens, maps not kept: head 1 scored from layer 2's input)")
+        let wide = g.frame(v, s, 160, 48)
+        #expect(wide.text.contains("Attention · layer 2/2 · head 1/3 · pooled"))
+        #expect(wide.text.contains("cursor on (151) → . (147)  p = "), "\(wide.text)")
+        #expect(wide.text.contains("· peak "), "the block's peak and where")
+        g.expectGolden("long-map-pooled-160x48", wide)
+        v.longMap?.pooled = try Self.pooled(try Self.grid(s, 80, 24))
+        g.expectGolden("long-map-pooled-80x24", g.frame(v, s, 80, 24))
+        v.longMap?.pooled = nil
+        v.longMap?.waiting = "pooling layer 2's map: 2 of 5 row blocks…"
+        g.expectGolden("long-map-pooled-waiting-80x24", g.frame(v, s, 80, 24))
+    }
+
+    /// On the pooled map the cursor moves a block at a time and Enter zooms into its band.
+    @Test func thePooledCursorMovesByBlocks() {
+        var s = Self.state(pooled: true, row: 10, column: 10)
+        var e = Extent(tokens: Self.n, mapSize: Self.n, layers: 6, heads: 12)
+        e.tokenMap = true
+        e.pooledRowStep = 7; e.pooledColumnStep = 3
+        #expect(s.context == .pooledMap)
+        func press(_ k: Key) { s = Update.update(s, k, FrameFacts(extent: e)).0 }
+        press(.down)
+        press(.right)
+        #expect(s.attention.row == 17 && s.attention.column == 13)
+        #expect(s.tokens.selected == 17 && s.attention.keyToken == 13, "the tokens pane follows")
+        press(.pageDown)
+        #expect(s.attention.row == 87)
+        press(.char("]"))
+        #expect(s.attention.layer == 2 && s.attention.pooled, "the attention pane's keys work on the pooled map")
+        press(.enter)
+        #expect(!s.attention.pooled && s.context == .attention && s.attention.row == 87)
+        press(.char("O"))
+        #expect(s.attention.pooled)
+    }
+
+    /// `O` on a real model: the session pools the shown head's map to the
+    /// pane's grid, equal to pooling the trace's map, and the exact row under the cursor comes with it.
+    @Test func theWorkbenchPoolsTheMapOnScreen() throws {
+        let w = makeWorkbench("he said that it was here, and then he left the house")
+        w.state.focus = .attention
+        _ = w.render(width: 160, height: 48)
+        w.press(.char("O"))
+        _ = w.render(width: 160, height: 48)
+        w.session.waitUntilIdle()
+        let r = try #require(w.snapshot.result), t = try #require(r.trace)
+        let pool = try #require(r.attentionPool?.pooled), n = t.tokens
+        #expect(pool.rows == min(n, w.pooledGrid.rows) && pool.columns == min(n, w.pooledGrid.columns))
+        let start = try #require(t.attentionStart(layer: 0, head: 0))
+        let expected = try #require(
+            PooledAttention.pool(tokens: n, rows: w.pooledGrid.rows, columns: w.pooledGrid.columns) { rows in
+                Array(t.attentions[(start + rows.lowerBound * n)..<(start + rows.upperBound * n)])
+            })
+        #expect(pool == expected)
+        let band = try #require(r.attentionBand)
+        #expect(band.request.rows == w.state.attention.row..<(w.state.attention.row + 1))
+        let g = w.render(width: 160, height: 48)
+        #expect(g.text.contains("· pooled") && g.text.contains("a cell: the mean of"), "\(g.text)")
+    }
+}
