@@ -123,7 +123,9 @@ static AVX2 void rows_avx2(const float *x, int ldx, int rows, int K, const float
 // one FMA per term, then the bias added once: the AVX2 path's bits exactly.
 // One thread, GFLOP/s (AVX2 → AVX-512): M=512 K=384 N=1152 126 → 248,
 // K=768 N=3072 120 → 235; M=32 K=384 N=1152 118 → 239; M=1 34 → 44; 6 rows of
-// attention 133 → 257. Faster at every shape tried, so no shape falls back.
+// attention 133 → 257. Faster at every shape tried but one row at K = 32
+// (N = 512: 64 → 58; K = 64: 54 → 59), which the attention kernel never asks
+// for (one-row blocks only at n = 1, so N = 1), so no shape falls back.
 #define AVX512 __attribute__((target("avx512f")))
 // Rows per block: 12 (24 accumulators) beat 6 and 8 by 5-15% at M ≤ 128 (one
 // pass over the panels instead of several) and match them within noise at
