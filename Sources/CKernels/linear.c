@@ -48,17 +48,28 @@ static AVX2 void linear_avx2(const float *x, int M, int K, const float *W, int N
     }
 }
 
+static int env_set(const char *name) {
+    const char *v = getenv(name);
+    return v && *v && *v != '0';
+}
+
 // BERTSCOPE_NO_AVX2=1 forces the portable kernels (tests check both agree).
 int bs_uses_avx2(void) {
     static int cached = -1;
-    if (cached < 0) {
-        const char *off = getenv("BERTSCOPE_NO_AVX2");
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !(off && *off && *off != '0');
-    }
+    if (cached < 0)
+        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !env_set("BERTSCOPE_NO_AVX2");
+    return cached;
+}
+
+// BERTSCOPE_NO_AVX512=1 keeps the packed GEMM on AVX2 (the same bits, for timing).
+int bs_uses_avx512(void) {
+    static int cached = -1;
+    if (cached < 0) cached = bs_uses_avx2() && __builtin_cpu_supports("avx512f") && !env_set("BERTSCOPE_NO_AVX512");
     return cached;
 }
 #else
 int bs_uses_avx2(void) { return 0; }
+int bs_uses_avx512(void) { return 0; }
 #endif
 
 // Portable path: 8 partial sums per dot product so the compiler vectorizes.

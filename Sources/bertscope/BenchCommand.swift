@@ -204,9 +204,8 @@ struct BenchCommand: ParsableCommand {
                 let c = encoder.config
                 print("model    \(model.directory.path)")
                 print("shape    \(c.numLayers) layers × \(c.numHeads) heads, hidden \(c.hiddenSize), \(tokens) tokens")
-                print(
-                    "kernels  \(bs_uses_avx2() != 0 ? "AVX2+FMA" : "portable"), \(bs_threads()) thread\(bs_threads() == 1 ? "" : "s")"
-                )
+                let isa = bs_uses_avx512() != 0 ? "AVX-512" : bs_uses_avx2() != 0 ? "AVX2+FMA" : "portable"
+                print("kernels  \(isa), \(bs_threads()) thread\(bs_threads() == 1 ? "" : "s")")
                 print(
                     "forward  median \(format(median)) ms, p90 \(format(p90)) ms, min \(format(times[0])) ms over \(iterations) runs"
                 )

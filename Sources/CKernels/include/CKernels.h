@@ -45,6 +45,14 @@ void bs_linear_packed_range(const float *x, int M, int K, const float *packed, i
 // = x (rows, ldx)[:, 0:K] · Wᵀ. The attention kernel's QKᵀ and P·V blocks.
 void bs_packed_rows(const float *x, int ldx, int rows, int K, const float *packed, int p0, int p1, int N, float *y,
                     int ldy);
+// The instruction sets the packed GEMM runs on.
+enum { BS_ISA_PORTABLE = 0, BS_ISA_AVX2 = 1, BS_ISA_AVX512 = 2 };
+// The two above on a chosen path, whatever the dispatch picked (tests compare
+// the paths): 0, with nothing computed, when the CPU lacks that path, else 1.
+int bs_linear_packed_range_isa(const float *x, int M, int K, const float *packed, int N, const float *bias,
+                               float *y, int ldy, int p0, int p1, int activation, int isa);
+int bs_packed_rows_isa(const float *x, int ldx, int rows, int K, const float *packed, int p0, int p1, int N,
+                       float *y, int ldy, int isa);
 // bs_add_layernorm with rows split across the thread pool.
 void bs_add_layernorm_parallel(const float *a, const float *residual, float *out, int M, int D,
                                const float *gamma, const float *beta, float eps);
@@ -121,6 +129,8 @@ void bs_half_dot_rows_span(const uint16_t *m, int rows, int stride, int offset, 
 
 // 1 when the AVX2+FMA paths are in use (for `bench` to report).
 int bs_uses_avx2(void);
+// 1 when the packed GEMM runs its AVX-512 kernels (off with BERTSCOPE_NO_AVX512 or BERTSCOPE_NO_AVX2).
+int bs_uses_avx512(void);
 
 // Attention flow: the maximum flow from token `source` at level `layers` to
 // token `sink` at level 0 of the layered graph whose edges (l+1, i) → (l, j)
