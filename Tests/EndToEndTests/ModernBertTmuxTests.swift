@@ -87,9 +87,10 @@ import TestSupport
 }
 
 /// The workbench bounds a long input's attention maps in bytes (#30): over
-/// the budget it keeps the layer on screen and encodes again for another;
-/// when not even one layer fits, the attention pane says so and the other
-/// panes work. BERTSCOPE_MEMORY_LIMIT makes ~110 tokens of a tiny ModernBERT "long".
+/// the budget the heatmap reads its rows a band at a time, rebuilt from the
+/// hidden states (a layer change encodes nothing), `O` pools the whole map,
+/// and a view that needs whole maps says why when they do not fit.
+/// BERTSCOPE_MEMORY_LIMIT makes ~110 tokens of a tiny ModernBERT "long".
 @Suite(.serialized) struct LongInputWorkbenchTests {
     static let text = Array(repeating: "the quick brown fox", count: 10).joined(separator: " ")
 
@@ -100,16 +101,29 @@ import TestSupport
             "--model \(model) '\(Self.text)'", environment: ["BERTSCOPE_MEMORY_LIMIT": limit])
     }
 
-    @Test func overTheBudgetTheLayerOnScreenIsKeptAndAnotherEncodedAgain() throws {
-        // 1.5 MB: a quarter for maps (384 KB) holds one layer's (196 KB at 112 tokens), not all five.
+    @Test func overTheBudgetTheMapIsReadByBandsAndPooled() throws {
+        // 1.5 MB: a quarter for maps (384 KB) is less than all five layers' (980 KB at 112 tokens).
         let t = try workbench(limit: "1536K")
         try t.waitFor(text: "layer 1/5 · head 1/4")
         try t.leaveInputLine()
         try t.send("Tab")
         try t.send("]")
-        try t.waitFor("layer 2's map") { $0.contains("layer 2/5 · head 1/4") && $0.contains("local layer ±4") }
-        try t.send("]")
-        try t.waitFor("layer 3's map") { $0.contains("layer 3/5 · head 1/4") && $0.contains("the → [CLS]  p = ") }
+        // Layer 2 is local: its window is named, and the cursor cell is the full pass's
+        // (0.068104 in layer 2's kept map; `AttentionRowsTests` checks every row against it).
+        let band = try t.waitFor("layer 2's rows") {
+            $0.contains("layer 2/5 · head 1/4") && $0.contains("the (2) → [CLS] (1)  p = 0.068104")
+        }
+        #expect(band.contains("local layer ±4") && band.contains("maps not kept"), "\(band)")
+        #expect(!band.contains("encoding again"))
+        try t.send("O")
+        let pooled = try t.waitFor("the pooled map") {
+            $0.contains("layer 2/5 · head 1/4 · pooled") && $0.contains("a cell: the mean of")
+        }
+        #expect(pooled.contains("cursor the (2) → [CLS] (1)  p = 0.068104"), "\(pooled)")
+        try t.send("j")
+        try t.waitFor(text: "cursor ")
+        try t.send("Enter")
+        try t.waitFor("back at full resolution") { !$0.contains("· pooled") && $0.contains("row ") }
         try t.send("q")
     }
 
@@ -124,19 +138,25 @@ import TestSupport
         try t.leaveInputLine()
         try t.send("Tab")
         try t.send("]")
-        // Both halves draw layer 2's map: its cursor cell's value twice, no waiting line.
+        // Both halves draw layer 2's rows: the cursor cell's value twice, no waiting line.
         try t.waitFor("both models' layer 2") {
-            $0.components(separatedBy: "the → [CLS]  p = 0.068104").count == 3 && !$0.contains("encoding again")
+            $0.components(separatedBy: "→ [CLS] (1)  p = 0.068104").count == 3 && !$0.contains("encoding again")
         }
         try t.send("q")
     }
 
-    @Test func whenNotEvenOneLayerFitsThePaneSaysSo() throws {
-        // 700 KB: the model loads; a quarter (175 KB) holds not even one layer's maps.
+    @Test func whenAViewNeedsWholeMapsThatDoNotFitThePaneSaysSo() throws {
+        // 700 KB: the model loads; a quarter (175 KB) holds not even one layer's maps. The head
+        // view reads bands; rollout needs whole maps, and says why it has none.
         let t = try workbench(limit: "700K")
+        try t.waitFor(text: "maps not kept")
+        try t.leaveInputLine()
+        try t.send("Tab")
+        try t.send(":")
+        try t.send("view rollout", literal: true)
+        try t.send("Enter")
         let screen = try t.waitFor(text: "tokens: the maps this view reads take 0.2 MB, over the 0.2 MB a pass keeps")
         #expect(screen.contains("mask") || screen.contains("Predictions"), "the other panes work")
-        try t.send("Escape")
         try t.send("q")
     }
 }

@@ -16,6 +16,9 @@ extension Workbench {
     /// maps for it, and a layer or head change encodes nothing.
     var readsBands: Bool { !lean && mapsLimited && bandableView }
 
+    /// The second model reads its map by bands when its own session's budget says so.
+    func secondReadsBands(_ b: SecondModel) -> Bool { !lean && b.session.mapsLimited && bandableView }
+
     /// How the pane shows the map of `r`: pooled (`O`), by bands, or from the trace's map (nil).
     func longMapMode(_ r: EncodeResult?) -> LongMapView.Mode? {
         guard bandableView else { return nil }

@@ -39,6 +39,7 @@ extension Workbench {
         s.layer = min(s.layer, f.layers - 1)
         s.head = min(s.head, f.heads - 1)
         s.overview = false; s.importance = false; s.patching = false; s.comparing = false; s.finder = nil
+        s.pooled = false
         s.focusMode = false; s.scrollRow = 0; s.scrollColumn = 0
         let snap = b.session.snapshot
         let r = snap.result
@@ -54,7 +55,10 @@ extension Workbench {
         var view = SecondView(
             name: f.name, layers: f.layers, heads: f.heads, attention: r.flatMap { b.deriver.attentionView($0, s) },
             attentionState: s, predictions: predictions, marks: marks)
-        if view.attention == nil, r != nil {
+        if let r, secondReadsBands(b) {
+            view.attention = nil
+            view.longMap = b.deriver.longMapView(r, s, .band, grid: pooledGrid, limited: true, progress: nil)
+        } else if view.attention == nil, r != nil {
             // It computes mixing as the first model does; attention flow only the first model computes.
             if s.view.isMixing { view.waiting = "computing context mixing for this model…" }
             if s.view == .flow { view.waiting = "attention flow is computed for the first model only" }
@@ -288,6 +292,7 @@ public enum FrameRenderer {
         if let b = v.second, let right = layout.secondAttention {
             // Side by side: the first model on the left, the second on the right.
             var input = AttentionPane.Input(view: b.attention, layers: b.layers, heads: b.heads)
+            input.longMap = b.longMap
             input.titlePrefix = b.titlePrefix
             input.flowWaiting = b.waiting
             AttentionPane.render(input, b.attentionState, right, focused: false, into: &c)

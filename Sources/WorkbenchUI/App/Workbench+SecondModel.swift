@@ -27,10 +27,20 @@ extension Workbench {
             text: own(state.editorA.text), pair: own(state.editorB.text), ablated: HeadAblation(),
             // Lean mode (or a long input over its session's budget): the layers of its map beside
             // the first's, clamped to its own layer count.
-            attentionLayers: lean || b.session.mapsLimited
+            attentionLayers: (lean || b.session.mapsLimited) && !secondReadsBands(b)
                 ? state.attention.layersRead(of: b.facts.layers) : nil,
             mixing: mixingAsked(layers: b.facts.layers))
         input.readLayers = state.attention.layersRead(of: b.facts.layers)
+        if secondReadsBands(b) {
+            // Its half starts at the first row (it does not scroll with the first model's).
+            let a = state.attention
+            input.readsBands = true
+            input.requests[.attentionBand] = AnalysisRequest(
+                AttentionBandRequest(
+                    layer: min(a.layer, b.facts.layers - 1),
+                    head: a.view == .head ? min(a.head, b.facts.heads - 1) : nil,
+                    rows: 0..<((bandRows + 31) / 32 * 32)))
+        }
         askViewAnalyses(&input, of: b.facts)
         // Windows are cut at other tokens in the other model: the same characters, not the same index.
         input.windowCenter = shownWindowCenter

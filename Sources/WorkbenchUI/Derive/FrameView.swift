@@ -46,6 +46,8 @@ public struct SecondView: Equatable, Sendable {
     public var name: String
     public var layers: Int, heads: Int
     public var attention: AttentionView?
+    /// Its map read by bands (a long input over its own session's budget), instead of `attention`.
+    public var longMap: LongMapView?
     /// The first model's attention settings, within the second model's shape.
     public var attentionState: AttentionState
     public var predictions: PredictionsView?
