@@ -42,7 +42,7 @@ extension AttentionPane {
         .state(
             [.char("O")], .attention,
             "the whole map pooled to the pane (each cell a block's mean, the peak under the cursor): long inputs at a glance"
-        ) { s, _ in s.attention.pooled.toggle() }.hint("pool"),
+        ) { s, _ in s.attention.pooled.toggle() },
         .state([.char("f")], .attention, "focus mode: the query row as a ranked bar list") { s, _ in
             s.attention.focusMode.toggle()
         },

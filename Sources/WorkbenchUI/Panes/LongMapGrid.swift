@@ -59,7 +59,8 @@ enum LongMapGrid {
         guard let band = v.band, band.request.rows.contains(s.row) else { return }
         let n = v.tokens, start = (s.row - band.request.rows.lowerBound) * n
         let row = band.values[start..<(start + n)]
-        c.segments(rowSummary(Array(row), query: s.row, v), x: r.x, y: r.y + 1, c.theme.style(.muted), clip: r)
+        let parts = rowSummary(Array(row), query: s.row, v) + [c.keys("   O pools the whole map")]
+        c.segments(parts, x: r.x, y: r.y + 1, c.theme.style(.muted), clip: r)
     }
 
     /// The cursor row at a glance: its entropy, its peak, how much stays within 8 tokens, and on itself.
