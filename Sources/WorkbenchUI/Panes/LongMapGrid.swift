@@ -56,8 +56,10 @@ enum LongMapGrid {
     ) {
         var x = c.put(exact(v, s, name), x: r.x, y: r.y, c.theme.style(.foreground, [.bold]), clip: r)
         x = c.put("   " + v.source, x: x, y: r.y, c.theme.style(.muted), clip: r)
-        guard let band = v.band, band.request.rows.contains(s.row) else { return }
-        let n = v.tokens, start = (s.row - band.request.rows.lowerBound) * n
+        let n = v.tokens
+        guard let band = v.band, band.tokens == n, band.request.rows.contains(s.row) else { return }
+        let start = (s.row - band.request.rows.lowerBound) * n
+        guard start >= 0, start + n <= band.values.count else { return }
         let row = band.values[start..<(start + n)]
         let parts = rowSummary(Array(row), query: s.row, v) + [c.keys("   O pools the whole map")]
         c.segments(parts, x: r.x, y: r.y + 1, c.theme.style(.muted), clip: r)
