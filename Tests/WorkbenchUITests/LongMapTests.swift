@@ -46,15 +46,21 @@ import TestSupport
         try #require(PooledAttention.pool(tokens: n, rows: g.rows, columns: g.columns) { $0.flatMap { Self.row($0) } })
     }
 
-    @Test func theBandIsDrawnAtFullResolution() {
-        let g = FrameGoldenTests()
-        let s = Self.state(pooled: false, row: 40, column: 37)
+    /// The fixture frame with `long` in place of the attention map.
+    static func view(_ long: LongMapView) -> FrameView {
         var v = ViewFixtures.view()
         v.attention = nil
-        v.longMap = LongMapView(
-            mode: .band, labels: Self.labels, band: Self.band(32..<96),
-            source: "(300 tokens, maps not kept: head 1 scored from layer 2's input as rows show)")
-        var state = s
+        v.longMap = long
+        return v
+    }
+
+    @Test func theBandIsDrawnAtFullResolution() {
+        let g = FrameGoldenTests()
+        let v = Self.view(
+            LongMapView(
+                mode: .band, labels: Self.labels, band: Self.band(32..<96),
+                source: "(300 tokens, maps not kept: head 1 scored from layer 2's input as rows show)"))
+        var state = Self.state(pooled: false, row: 40, column: 37)
         state.attention.scrollRow = 30; state.attention.scrollColumn = 10
         let wide = g.frame(v, state, 160, 48)
         #expect(wide.text.contains("mat (41) → sat (38)  p = "), "\(wide.text)")
@@ -68,12 +74,11 @@ import TestSupport
     @Test func thePooledMapShowsEveryBlockAndTheCursorsPeak() throws {
         let g = FrameGoldenTests()
         let s = Self.state(pooled: true, row: 150, column: 146)
-        var v = ViewFixtures.view()
-        v.attention = nil
-        v.longMap = LongMapView(
-            mode: .pooled, labels: Self.labels, band: Self.band(150..<151),
-            pooled: try Self.pooled(try Self.grid(s, 160, 48)),
-            source: "(300 tokens, maps not kept: head 1 scored from layer 2's input)")
+        var v = Self.view(
+            LongMapView(
+                mode: .pooled, labels: Self.labels, band: Self.band(150..<151),
+                pooled: try Self.pooled(try Self.grid(s, 160, 48)),
+                source: "(300 tokens, maps not kept: head 1 scored from layer 2's input)"))
         let wide = g.frame(v, s, 160, 48)
         #expect(wide.text.contains("Attention · layer 2/2 · head 1/3 · pooled"))
         #expect(wide.text.contains("cursor on (151) → . (147)  p = "), "\(wide.text)")
