@@ -44,7 +44,9 @@ PREVIOUS_META = {}  # the shipped overlay's metadata, when continuing from it
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 import training_common as common  # noqa: E402  (Samples/training_common.py)
-TRAIN_LAYERS, BATCH, MAX_LEN, EVAL_EVERY, SEED = 3, 32, 64, 250, 1234
+# TRAIN_LAYERS=4 also retrains the layer below the shipped overlay's three (with --init-overlay, from the base).
+TRAIN_LAYERS = int(os.environ.get("TRAIN_LAYERS", "3"))
+BATCH, MAX_LEN, EVAL_EVERY, SEED = 32, 64, 250, 1234
 WEIGHTS = {"wordnet-examples": 3.0, "austen": 1.5, "wordnet-glosses": 1.0, "fortunes": 1.0,
            "bible": 0.5, "linux-doc": 0.5, "gcide-quotes": 1.0}
 WWM = os.environ.get("WWM", "0") == "1"

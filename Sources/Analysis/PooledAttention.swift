@@ -54,7 +54,7 @@ public struct PooledAttention: Sendable, Equatable {
                 for (k, i) in rowsHere.enumerated() {
                     acc.add(values, from: k * n, query: i, row: blockIndex(of: i, parts: R, over: n), C, columnOf, n)
                 }
-                if w == 0 { progress(c, chunks) }
+                progress(parts.chunkDone(), chunks)
             }
             parts.store(acc, at: w)
         }
@@ -100,9 +100,17 @@ private struct Accumulator {
 /// The workers' accumulators, each stored once by its own worker.
 private final class Parts: @unchecked Sendable {
     private var slots: [Accumulator?]
+    private var done = 0
     private let lock = DispatchQueue(label: "bertscope.pool")
     init(_ workers: Int, cells: Int) { slots = Array(repeating: nil, count: workers) }
     func store(_ a: Accumulator, at w: Int) { lock.sync { slots[w] = a } }
+    /// Counts a finished chunk of rows (any worker's): the progress line's numerator.
+    func chunkDone() -> Int {
+        lock.sync {
+            done += 1
+            return done
+        }
+    }
     func merged(cells: Int) -> Accumulator {
         lock.sync {
             var out = Accumulator(cells: cells)

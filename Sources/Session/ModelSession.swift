@@ -57,6 +57,8 @@ public final class ModelSession: @unchecked Sendable {
     /// The last layer's attention inputs rebuilt for a long input's bands (one entry: tens of MB at 8,192 tokens).
     var projection: (key: ProjectionKey, value: LayerProjection)?
     let projectionLock = NSLock()
+    /// Finished pooled maps, so one a cursor move outran is not computed again (kilobytes each).
+    var pools = ByteBudgetCache<PoolKey, PooledAttention>(capacity: 16, byteBudget: 8 << 20) { $0.mean.count * 16 }
     /// Forward passes of the shown input run, not reused (tests).
     private(set) var encodingsRun = 0
     /// How many windows were explained, not reused (tests).
@@ -101,6 +103,9 @@ public final class ModelSession: @unchecked Sendable {
     /// input is queued and any in-flight older work is abandoned.
     public func submit(_ input: SessionInput) {
         let start: Bool = lock.withLock {
+            // The same input again while its work runs or waits (a key that changed nothing this
+            // session reads): a new generation would only cancel that work and start it over.
+            if input == current, working || pending != nil { return false }
             current = input
             generation += 1
             if let hit = cache.get(input) {
@@ -164,11 +169,25 @@ public final class ModelSession: @unchecked Sendable {
         let stale = isStale(gen, input)
         for a in SessionAnalysis.all where a.wanted(self, result) {
             if stale() { return false }
-            let ctx = AnalysisContext(isCancelled: stale, progress: progress(gen, a.kind))
+            var cancelled = stale
+            if a.outlivesOtherRequests {
+                let kind = a.kind
+                cancelled = { stale() && !self.asksAlike(kind, input) }
+            }
+            let ctx = AnalysisContext(isCancelled: cancelled, progress: progress(gen, a.kind))
             guard a.run(self, &result, ctx) else { return false }
             publish(result, generation: gen, cache: false)
         }
         return true
+    }
+
+    /// Whether the newest input asks `kind` what `input` asked, of the same encoding.
+    private func asksAlike(_ kind: AnalysisKind, _ input: SessionInput) -> Bool {
+        lock.withLock {
+            let newest = pending ?? current
+            return newest.requests[kind] == input.requests[kind]
+                && newest.withoutViewRequests == input.withoutViewRequests
+        }
     }
 
     private func publish(_ result: EncodeResult, generation gen: Int, cache keep: Bool) {
@@ -263,7 +282,8 @@ public final class ModelSession: @unchecked Sendable {
         func range(_ r: ClosedRange<Int>) -> Range<Int> { r.lowerBound..<(r.upperBound + 1) }
         let overBudget = all > budget
         if overBudget, input.attentionLayers == nil, input.readsBands {
-            return (0..<0, EncodeResult.MapsLimit(allBytes: all, readBytes: 0, budget: budget))
+            let read = Double((input.readLayers ?? 0...(c.numLayers - 1)).count) * one
+            return (0..<0, EncodeResult.MapsLimit(allBytes: all, readBytes: read, budget: budget))
         }
         guard let wanted = input.attentionLayers ?? (overBudget ? input.readLayers ?? 0...(c.numLayers - 1) : nil)
         else { return (nil, nil) }
@@ -285,6 +305,8 @@ public final class ModelSession: @unchecked Sendable {
     private func compute(_ input: SessionInput, generation gen: Int) -> EncodeResult? {
         let begin = DispatchTime.now().uptimeNanoseconds
         encodingsRun += 1
+        // Another encoding: the last one's rebuilt projection (tens of MB at 8,192 tokens) is of no use.
+        projectionLock.withLock { projection = nil }
         let tok = model.tokenizer, enc = viewEncoder(input)
         var encoding = tok.encode(input.text, pair: input.pair, maxLength: enc.config.maxTokens)
         let cut = encoding.truncated > 0 && input.pair == nil ? documentWindows(input, &encoding) : nil

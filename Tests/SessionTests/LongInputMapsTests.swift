@@ -43,7 +43,8 @@ import Testing
         input.readLayers = 2...2
         input.readsBands = true
         let (none, limit) = ModelSession.keptLayers(input, c, tokens: n, budget: all / 2)
-        #expect(none == 0..<0 && limit?.allBytes == all)
+        // The sizes still name what the view would read whole (its layer), not 0 B.
+        #expect(none == 0..<0 && limit == EncodeResult.MapsLimit(allBytes: all, readBytes: all / 5, budget: all / 2))
         #expect(ModelSession.keptLayers(input, c, tokens: n, budget: all).0 == nil)
         var other = input
         other.readsBands = false
@@ -83,6 +84,44 @@ import Testing
                 }
             })
         #expect(zip(pooled.mean, expected.mean).allSatisfy { abs($0 - $1) < 1e-6 } && pooled.peakAt == expected.peakAt)
+    }
+
+    /// A key pressed while the whole map pools (the pooled cursor moved: another
+    /// one-row band; or the very same input again) neither restarts the pool nor
+    /// loses it: it runs once and the newer input finds it.
+    @Test(arguments: [false, true])
+    func aKeyWhileThePoolRunsDoesNotStartItOver(sameInput: Bool) throws {
+        final class Box: @unchecked Sendable {
+            let lock = NSLock()
+            var starts = 0, pressed = false, versions = Set<Int>()
+        }
+        let model = try LoadedModel.load(Fixtures.model("tiny-modernbert-mlm").path)
+        let text = (0..<150).map { ["the cat", "sat on", "a mat", "and slept"][$0 % 4] }.joined(separator: " ")
+        var input = SessionInput(text: text, attentionLayers: 0...0)
+        input.requests[.attentionBand] = AnalysisRequest(AttentionBandRequest(layer: 1, head: nil, rows: 0..<1))
+        input.requests[.attentionPool] = AnalysisRequest(
+            AttentionPoolRequest(layer: 1, head: nil, rows: 10, columns: 30))
+        var moved = input
+        moved.requests[.attentionBand] = AnalysisRequest(AttentionBandRequest(layer: 1, head: nil, rows: 7..<8))
+        let next = sameInput ? input : moved
+        let s = ModelSession(model: model, input: input, scheduler: ManualScheduler())
+        let box = Box()
+        s.onResult = { [unowned s] in
+            let snap = s.snapshot
+            guard let p = snap.progress(of: .attentionPool), snap.result?.attentionPool == nil else { return }
+            let press: Bool = box.lock.withLock {
+                if p.done == 1, box.versions.insert(snap.version).inserted { box.starts += 1 }
+                defer { box.pressed = true }
+                return !box.pressed
+            }
+            if press { s.submit(next) }
+        }
+        s.waitUntilIdle()
+        let r = try #require(s.snapshot.result)
+        #expect(box.lock.withLock { box.starts } == 1, "the pool started over")
+        #expect(
+            r.input == next && r.attentionPool?.pooled != nil
+                && r.attentionBand?.request.rows == (sameInput ? 0..<1 : 7..<8))
     }
 
     /// What a pass would hold is counted before it allocates: maps only for the layers kept.

@@ -91,26 +91,50 @@ import TestSupport
         g.expectGolden("long-map-pooled-waiting-80x24", g.frame(v, s, 80, 24))
     }
 
-    /// On the pooled map the cursor moves a block at a time and Enter zooms into its band.
+    /// On the pooled map the cursor moves a block at a time (to the next
+    /// block's first token, whatever the blocks' sizes) and Enter zooms into its band.
     @Test func thePooledCursorMovesByBlocks() {
         var s = Self.state(pooled: true, row: 10, column: 10)
         var e = Extent(tokens: Self.n, mapSize: Self.n, layers: 6, heads: 12)
         e.tokenMap = true
-        e.pooledRowStep = 7; e.pooledColumnStep = 3
+        e.pooledRows = 40; e.pooledColumns = 100
         #expect(s.context == .pooledMap)
         func press(_ k: Key) { s = Update.update(s, k, FrameFacts(extent: e)).0 }
         press(.down)
         press(.right)
-        #expect(s.attention.row == 17 && s.attention.column == 13)
-        #expect(s.tokens.selected == 17 && s.attention.keyToken == 13, "the tokens pane follows")
-        press(.pageDown)
-        #expect(s.attention.row == 87)
+        // Blocks of 7 or 8 rows (row 10 is in 7..<15) and of 3 columns (column 10 in 9..<12).
+        #expect(s.attention.row == 15 && s.attention.column == 12)
+        #expect(s.tokens.selected == 15 && s.attention.keyToken == 12, "the tokens pane follows")
+        // Every key reaches a new block: 40 steps down from the first cover all 40.
+        var rows: Set<Int> = []
+        for _ in 0..<40 {
+            rows.insert(PooledAttention.blockIndex(of: s.attention.row, parts: 40, over: Self.n))
+            press(.down)
+        }
+        #expect(rows.count == 38 && s.attention.row == PooledAttention.block(39, of: 40, over: Self.n).lowerBound)
+        press(.pageUp)
+        #expect(s.attention.row == PooledAttention.block(29, of: 40, over: Self.n).lowerBound)
         press(.char("]"))
         #expect(s.attention.layer == 2 && s.attention.pooled, "the attention pane's keys work on the pooled map")
         press(.enter)
-        #expect(!s.attention.pooled && s.context == .attention && s.attention.row == 87)
+        #expect(!s.attention.pooled && s.context == .attention)
         press(.char("O"))
         #expect(s.attention.pooled)
+    }
+
+    /// `O` pools only what a pool can show: in the words view it says why, and a
+    /// pooled flag left on while another view shows changes neither keys nor title.
+    @Test func thePooledMapIsOnlyForOneHeadOrTheMeanTokenByToken() {
+        var s = Self.state(pooled: false, row: 3, column: 3)
+        s.attention.words = true
+        let e = Extent(tokens: Self.n, mapSize: Self.n, layers: 6, heads: 12)
+        s = Update.update(s, .char("O"), FrameFacts(extent: e)).0
+        #expect(!s.attention.pooled && s.notice?.text.contains("one head or the mean") == true)
+        s.attention.words = false
+        s = Update.update(s, .char("O"), FrameFacts(extent: e)).0
+        s.attention.words = true
+        #expect(s.attention.pooled && s.context == .attention)
+        #expect(!AttentionPane.title(s.attention, layers: 6, heads: 12, specials: "x").contains("pooled"))
     }
 
     /// `O` on a real model: the session pools the shown head's map to the

@@ -51,6 +51,8 @@ public struct AttentionPoolOutcome: AnalysisOutcome, Equatable {
 
 /// What a cached projection was built for: the encoding (view requests aside) and the layer.
 struct ProjectionKey: Hashable { let input: SessionInput, layer: Int }
+/// What a finished pool was asked: the encoding (view requests aside) and the request.
+struct PoolKey: Hashable { let input: SessionInput, request: AttentionPoolRequest }
 
 extension ModelSession {
     /// The rows of `layer`'s map (a head's, or the mean over heads) for `r`:
@@ -108,13 +110,20 @@ extension SessionAnalysis {
             return true
         })
 
-    /// The whole map pooled: every row scored once, O(n² · d).
+    /// The whole map pooled: every row scored once, O(n² · d). A cursor move
+    /// (another band) does not stop it, and what it finishes is kept.
     static let attentionPool = SessionAnalysis(
         kind: .attentionPool,
         wanted: { _, r in r.awaits(.attentionPool) },
         run: { s, r, ctx in
             guard let ask = r.input.request(.attentionPool, as: AttentionPoolRequest.self) else { return true }
             var out = AttentionPoolOutcome(request: ask)
+            let key = PoolKey(input: r.input.withoutViewRequests, request: ask)
+            if let done = s.projectionLock.withLock({ s.pools.get(key) }) {
+                out.pooled = done
+                r.outcomes[.attentionPool] = out
+                return true
+            }
             do {
                 let rows = try s.mapRows(r, layer: ask.layer, head: ask.head)
                 guard
@@ -124,12 +133,13 @@ extension SessionAnalysis {
                         band: rows)
                 else { return false }
                 out.pooled = pooled
+                s.projectionLock.withLock { s.pools.put(key, pooled) }
             } catch {
                 out.error = "\(error)"
             }
             r.outcomes[.attentionPool] = out
             return true
-        })
+        }, outlivesOtherRequests: true)
 }
 
 extension EncodeResult {

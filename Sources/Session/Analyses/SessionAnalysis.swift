@@ -60,6 +60,9 @@ struct SessionAnalysis: Sendable {
     let wanted: @Sendable (ModelSession, EncodeResult) -> Bool
     /// Runs into `result`; false when a newer input cancelled it (the partial result is dropped).
     let run: @Sendable (ModelSession, inout EncodeResult, AnalysisContext) -> Bool
+    /// Keeps running while a newer input asks it the same on the same encoding
+    /// (a cursor moved): for analyses that keep what they finish in the session.
+    var outlivesOtherRequests = false
 
     /// In the order they run: the view on screen first (context mixing), then
     /// the task head's answer before its slower companions.

@@ -32,8 +32,8 @@ extension Workbench {
             let n = r.encoding.count
             e.tokenMap = true
             e.mapSize = n
-            e.pooledRowStep = max(1, n / max(1, pooledGrid.rows))
-            e.pooledColumnStep = max(1, n / max(1, pooledGrid.columns))
+            e.pooledRows = pooledGrid.rows
+            e.pooledColumns = pooledGrid.columns
         }
         e.layerChoices = facts.layerChoices
         e.plainScores = !facts.relativeAttention

@@ -5,11 +5,7 @@ import TextCells
 extension Workbench {
     /// One head's map or the mean of heads, token by token, in the heatmap:
     /// what a band or a pool can show.
-    var bandableView: Bool {
-        let a = state.attention
-        return (a.view == .head || a.view == .mean) && !a.words && !a.hideSpecial && !a.overview && a.finder == nil
-            && !a.comparing && a.panel == nil && !a.importance && !a.patching && !a.focusMode
-    }
+    var bandableView: Bool { state.attention.poolable }
 
     /// A long input's maps pass the session's budget: the heatmap reads its
     /// rows a band at a time (rebuilt from the hidden states), no pass keeps

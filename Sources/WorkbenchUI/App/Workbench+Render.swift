@@ -23,7 +23,10 @@ extension Workbench {
         {
             followViewInputs()
         }
+        let scrolled = secondScroll
         let view = derive(snap, layout)
+        // The second model's half scrolled: its rows are asked for (they draw a frame later).
+        if secondScroll != scrolled { followViewInputs() }
         let canvas = FrameRenderer.render(
             view, state, layout, theme: theme, colorMode: colorMode, width: width, height: height,
             modelInfo: state.overlay == .modelInfo ? modelInfoTable : nil, figure: figure)
@@ -33,7 +36,7 @@ extension Workbench {
     }
 
     /// The second model's attention (the first's settings, clamped to its shape) and predictions.
-    func secondView(_ b: SecondModel) -> SecondView {
+    func secondView(_ b: SecondModel, pane: Rect? = nil) -> SecondView {
         let f = b.facts
         var s = state.attention
         s.layer = min(s.layer, f.layers - 1)
@@ -56,6 +59,21 @@ extension Workbench {
             name: f.name, layers: f.layers, heads: f.heads, attention: r.flatMap { b.deriver.attentionView($0, s) },
             attentionState: s, predictions: predictions, marks: marks)
         if let r, secondReadsBands(b) {
+            // Its own scroll around the cursor, and the rows it shows asked for (a frame later).
+            let n = r.encoding.count
+            s.row = clamped(s.row, n); s.column = clamped(s.column, n)
+            let labels = b.deriver.tokenLabels(r.encoding)
+            if let pane,
+                let geo = HeatmapGeometry(
+                    LongMapGrid.body(pane.inset(by: 1)), size: n, labels: labels, ramp: colorMode.hasColorRamp)
+            {
+                s.scrollRow = HeatmapGeometry.scroll(
+                    secondScroll.row, cursor: s.row, visible: geo.visibleRows, total: n)
+                s.scrollColumn = HeatmapGeometry.scroll(
+                    secondScroll.column, cursor: s.column, visible: geo.visibleColumns, total: n)
+                secondScroll = (s.scrollRow, s.scrollColumn, geo.visibleRows)
+            }
+            view.attentionState = s
             view.attention = nil
             view.longMap = b.deriver.longMapView(r, s, .band, grid: pooledGrid, limited: true, progress: nil)
         } else if view.attention == nil, r != nil {
@@ -196,7 +214,9 @@ extension Workbench {
                     v.importance = ImportanceView(
                         importance: snap.isStale ? nil : r.importance, waiting: waiting)
                 }
-                if v.attention == nil, let t = r.trace, let limit = r.mapsLimited, t.attentionLayers.isEmpty {
+                if v.attention == nil, let t = r.trace, let limit = r.mapsLimited, t.attentionLayers.isEmpty,
+                    limit.readBytes > limit.budget
+                {
                     // Not even the layers read fit in the session's budget for maps.
                     v.flowWaiting =
                         "\(r.encoding.count) tokens: the maps this view reads take \(ByteCount(limit.readBytes).oneDecimal), "
@@ -248,7 +268,7 @@ extension Workbench {
                 v.predictions?.experiment = [e, temperature].compactMap { $0 }.joined(separator: " · ")
             }
         }
-        if let b = second { v.second = secondView(b) }
+        if let b = second { v.second = secondView(b, pane: layout.secondAttention) }
         if layout.probing != nil {
             let gold = gold.current.flatMap {
                 $0.text.0.unicodeScalars.elementsEqual(r.input.text.unicodeScalars) ? $0 : nil

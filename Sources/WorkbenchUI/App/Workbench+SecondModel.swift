@@ -32,14 +32,15 @@ extension Workbench {
             mixing: mixingAsked(layers: b.facts.layers))
         input.readLayers = state.attention.layersRead(of: b.facts.layers)
         if secondReadsBands(b) {
-            // Its half starts at the first row (it does not scroll with the first model's).
-            let a = state.attention
+            // The rows its own half shows (it scrolls around the cursor by itself).
+            let a = state.attention, top = secondScroll.row
+            let start = top / 32 * 32, end = start + (top - start + secondScroll.rows + 31) / 32 * 32
             input.readsBands = true
             input.requests[.attentionBand] = AnalysisRequest(
                 AttentionBandRequest(
                     layer: min(a.layer, b.facts.layers - 1),
                     head: a.view == .head ? min(a.head, b.facts.heads - 1) : nil,
-                    rows: 0..<((bandRows + 31) / 32 * 32)))
+                    rows: start..<end))
         }
         askViewAnalyses(&input, of: b.facts)
         // Windows are cut at other tokens in the other model: the same characters, not the same index.

@@ -85,6 +85,8 @@ public final class Workbench {
     /// The pooled map's blocks down and across, and the heatmap's rows on screen, as last drawn.
     var pooledGrid = (rows: 20, columns: 60)
     var bandRows = 48
+    /// The second model's heatmap when it reads bands: its scroll and rows on screen, as last drawn.
+    var secondScroll = (row: 0, column: 0, rows: 48)
     /// The info overlay's table (built once per model, not once per frame while it is open).
     var modelInfoTable: String {
         if let t = infoTable { return t }

@@ -84,8 +84,8 @@ public struct Extent: Equatable, Sendable {
     public var datasetClasses = 0, datasetRows = 0
     /// The map's rows and columns are the tokens themselves, read by bands (a long input's).
     public var tokenMap = false
-    /// Tokens per block of the pooled map, down and across: its cursor moves a block at a time.
-    public var pooledRowStep = 1, pooledColumnStep = 1
+    /// The pooled map's blocks down and across: its cursor moves a block at a time.
+    public var pooledRows = 1, pooledColumns = 1
     public init(tokens: Int = 0, mapSize: Int = 0, masks: Int = 0, probes: Int = 0, layers: Int = 1, heads: Int = 1) {
         self.tokens = tokens; self.mapSize = mapSize; self.masks = masks; self.probes = probes; self.layers = layers;
         self.heads = heads

@@ -42,7 +42,11 @@ extension AttentionPane {
         .state(
             [.char("O")], .attention,
             "the whole map pooled to the pane (each cell a block's mean, the peak under the cursor): long inputs at a glance"
-        ) { s, _ in s.attention.pooled.toggle() },
+        ) { s, _ in s.attention.pooled.toggle() }
+        .unless { s, _ in
+            s.attention.poolable || s.attention.pooled
+                ? nil : "the pooled map shows one head or the mean of heads, token by token (v; w and s off)"
+        },
         .state([.char("f")], .attention, "focus mode: the query row as a ranked bar list") { s, _ in
             s.attention.focusMode.toggle()
         },
@@ -150,8 +154,17 @@ extension LongMapGrid {
 
     private static func step(_ keys: [Key], _ help: String, rows: Int = 0, columns: Int = 0) -> Binding {
         .state(keys, .pooledMap, help) { s, e in
-            s.attention.row = clamped(s.attention.row + rows * e.pooledRowStep, e.mapSize)
-            s.attention.column = clamped(s.attention.column + columns * e.pooledColumnStep, e.mapSize)
+            if rows != 0 { s.attention.row = moved(s.attention.row, by: rows, blocks: e.pooledRows, e.mapSize) }
+            if columns != 0 {
+                s.attention.column = moved(s.attention.column, by: columns, blocks: e.pooledColumns, e.mapSize)
+            }
         }
+    }
+
+    /// The first token of the block `k` blocks from the one holding `t` (`blocks` over `n` tokens).
+    static func moved(_ t: Int, by k: Int, blocks: Int, _ n: Int) -> Int {
+        guard n > 0 else { return 0 }
+        let parts = max(1, min(blocks, n)), here = PooledAttention.blockIndex(of: t, parts: parts, over: n)
+        return PooledAttention.block(max(0, min(parts - 1, here + k)), of: parts, over: n).lowerBound
     }
 }

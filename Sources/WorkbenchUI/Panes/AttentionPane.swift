@@ -40,7 +40,7 @@ enum AttentionPane {
         case .valueZeroingRollout: title += " · value-zeroing rollout through layer \(s.layer + 1)"
         case .flow: title += " · attention flow through layer \(s.layer + 1)"
         }
-        if s.pooled { title += " · pooled" }
+        if s.pooled && s.poolable { title += " · pooled" }
         if s.words { title += " · words" }
         if s.hideSpecial { title += " · \(specials) hidden" }
         return title

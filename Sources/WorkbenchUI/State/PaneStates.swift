@@ -44,6 +44,13 @@ public struct AttentionState: Equatable, Sendable {
     public var panelCursor = 0
     public init() {}
 
+    /// One head's map or the mean of heads, token by token, in the heatmap:
+    /// what a band or a pool can show (`pooled` does nothing elsewhere).
+    public var poolable: Bool {
+        (view == .head || view == .mean) && !words && !hideSpecial && !overview && finder == nil && !comparing
+            && panel == nil && !importance && !patching && !focusMode
+    }
+
     /// A panel gives way to the pane's other views when one of them opens.
     mutating func closePanelUnderOtherViews() {
         if overview || focusMode || finder != nil || importance || patching || comparing { panel = nil }

@@ -70,7 +70,7 @@ public struct WorkbenchState: Equatable, Sendable {
             if attention.patching { return .patching }
             if attention.comparing { return .comparison }
             if attention.finder != nil { return .finder }
-            return attention.overview ? .overview : attention.pooled ? .pooledMap : .attention
+            return attention.overview ? .overview : attention.pooled && attention.poolable ? .pooledMap : .attention
         }
     }
 
