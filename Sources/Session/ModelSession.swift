@@ -56,7 +56,8 @@ public final class ModelSession: @unchecked Sendable {
     }
     /// The last layer's attention inputs rebuilt for a long input's bands (one entry: tens of MB at 8,192 tokens).
     var projection: (key: ProjectionKey, value: LayerProjection)?
-    let projectionLock = NSLock()
+    /// Guards `projection` and `pools`.
+    let longMapLock = NSLock()
     /// Finished pooled maps, so one a cursor move outran is not computed again (kilobytes each).
     var pools = ByteBudgetCache<PoolKey, PooledAttention>(capacity: 16, byteBudget: 8 << 20) { $0.mean.count * 16 }
     /// Forward passes of the shown input run, not reused (tests).
@@ -306,7 +307,7 @@ public final class ModelSession: @unchecked Sendable {
         let begin = DispatchTime.now().uptimeNanoseconds
         encodingsRun += 1
         // Another encoding: the last one's rebuilt projection (tens of MB at 8,192 tokens) is of no use.
-        projectionLock.withLock { projection = nil }
+        longMapLock.withLock { projection = nil }
         let tok = model.tokenizer, enc = viewEncoder(input)
         var encoding = tok.encode(input.text, pair: input.pair, maxLength: enc.config.maxTokens)
         let cut = encoding.truncated > 0 && input.pair == nil ? documentWindows(input, &encoding) : nil

@@ -80,12 +80,12 @@ extension ModelSession {
 
     private func projection(_ r: EncodeResult, layer: Int) throws -> LayerProjection {
         let key = ProjectionKey(input: r.input.withoutViewRequests, layer: layer)
-        if let hit = projectionLock.withLock({ projection?.key == key ? projection?.value : nil }) { return hit }
+        if let hit = longMapLock.withLock({ projection?.key == key ? projection?.value : nil }) { return hit }
         guard let t = r.trace else { throw EncoderError("no trace") }
-        projectionLock.withLock { projection = nil }  // the old one's bytes go before the new one's come
+        longMapLock.withLock { projection = nil }  // the old one's bytes go before the new one's come
         let enc = viewEncoder(r.input)
         let p = try enc.projection(t, layer: layer, ablate: ablation(r.input, on: enc))
-        projectionLock.withLock { projection = (key, p) }
+        longMapLock.withLock { projection = (key, p) }
         return p
     }
 }
@@ -119,7 +119,7 @@ extension SessionAnalysis {
             guard let ask = r.input.request(.attentionPool, as: AttentionPoolRequest.self) else { return true }
             var out = AttentionPoolOutcome(request: ask)
             let key = PoolKey(input: r.input.withoutViewRequests, request: ask)
-            if let done = s.projectionLock.withLock({ s.pools.get(key) }) {
+            if let done = s.longMapLock.withLock({ s.pools.get(key) }) {
                 out.pooled = done
                 r.outcomes[.attentionPool] = out
                 return true
@@ -133,7 +133,7 @@ extension SessionAnalysis {
                         band: rows)
                 else { return false }
                 out.pooled = pooled
-                s.projectionLock.withLock { s.pools.put(key, pooled) }
+                s.longMapLock.withLock { s.pools.put(key, pooled) }
             } catch {
                 out.error = "\(error)"
             }

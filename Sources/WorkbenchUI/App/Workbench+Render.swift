@@ -58,20 +58,17 @@ extension Workbench {
         var view = SecondView(
             name: f.name, layers: f.layers, heads: f.heads, attention: r.flatMap { b.deriver.attentionView($0, s) },
             attentionState: s, predictions: predictions, marks: marks)
-        if let r, secondReadsBands(b) {
+        if let r, readsBands(in: b.session) {
             // Its own scroll around the cursor, and the rows it shows asked for (a frame later).
             let n = r.encoding.count
             s.row = clamped(s.row, n); s.column = clamped(s.column, n)
-            let labels = b.deriver.tokenLabels(r.encoding)
             if let pane,
-                let geo = HeatmapGeometry(
-                    LongMapGrid.body(pane.inset(by: 1)), size: n, labels: labels, ramp: colorMode.hasColorRamp)
+                let scroll = bandScroll(
+                    LongMapGrid.body(pane.inset(by: 1)), tokens: n, labels: b.deriver.tokenLabels(r.encoding),
+                    cursor: (s.row, s.column), from: (secondScroll.row, secondScroll.column))
             {
-                s.scrollRow = HeatmapGeometry.scroll(
-                    secondScroll.row, cursor: s.row, visible: geo.visibleRows, total: n)
-                s.scrollColumn = HeatmapGeometry.scroll(
-                    secondScroll.column, cursor: s.column, visible: geo.visibleColumns, total: n)
-                secondScroll = (s.scrollRow, s.scrollColumn, geo.visibleRows)
+                secondScroll = scroll
+                (s.scrollRow, s.scrollColumn) = (scroll.row, scroll.column)
             }
             view.attentionState = s
             view.attention = nil

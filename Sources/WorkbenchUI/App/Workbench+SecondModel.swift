@@ -27,20 +27,15 @@ extension Workbench {
             text: own(state.editorA.text), pair: own(state.editorB.text), ablated: HeadAblation(),
             // Lean mode (or a long input over its session's budget): the layers of its map beside
             // the first's, clamped to its own layer count.
-            attentionLayers: (lean || b.session.mapsLimited) && !secondReadsBands(b)
+            attentionLayers: (lean || b.session.mapsLimited) && !readsBands(in: b.session)
                 ? state.attention.layersRead(of: b.facts.layers) : nil,
             mixing: mixingAsked(layers: b.facts.layers))
         input.readLayers = state.attention.layersRead(of: b.facts.layers)
-        if secondReadsBands(b) {
+        if readsBands(in: b.session) {
             // The rows its own half shows (it scrolls around the cursor by itself).
-            let a = state.attention, top = secondScroll.row
-            let start = top / 32 * 32, end = start + (top - start + secondScroll.rows + 31) / 32 * 32
             input.readsBands = true
             input.requests[.attentionBand] = AnalysisRequest(
-                AttentionBandRequest(
-                    layer: min(a.layer, b.facts.layers - 1),
-                    head: a.view == .head ? min(a.head, b.facts.heads - 1) : nil,
-                    rows: start..<end))
+                Self.band(state.attention, of: b.facts, top: secondScroll.row, visible: secondScroll.rows))
         }
         askViewAnalyses(&input, of: b.facts)
         // Windows are cut at other tokens in the other model: the same characters, not the same index.
