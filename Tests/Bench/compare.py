@@ -22,15 +22,15 @@ import importlib.util
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
-import time
 
 import numpy as np
 import onnxruntime as ort
 import torch
 from transformers import BertConfig, BertModel
+
+from timing import median_ms  # noqa: E402  (Tests/Bench/timing.py)
 
 CACHE = os.environ.get("BERTSCOPE_BENCH_DIR", os.path.expanduser("~/.cache/bertscope-bench"))
 
@@ -90,17 +90,6 @@ def export(model_dir, name):
     return path
 
 
-def time_it(fn, iterations, warmup=5):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(iterations):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
-
-
 def bertscope(binary, model_dir, n, iterations):
     out = subprocess.run([binary, "bench", "--model", model_dir, "--tokens", str(n), "--iterations", str(iterations),
                           "--threads", "2", "--json"], capture_output=True, text=True, check=True)
@@ -139,9 +128,9 @@ def main():
             rounds = []
             for _ in range(max(1, args.rounds)):
                 bs, peak = bertscope(args.bertscope, model_dir, n, args.iterations)
-                o = time_it(lambda: sess.run(None, feed), args.iterations)
+                o = median_ms(lambda: sess.run(None, feed), args.iterations, warmup=5)
                 with torch.no_grad():
-                    p = time_it(lambda: pt(tids, torch.zeros_like(tids)), max(10, args.iterations // 3))
+                    p = median_ms(lambda: pt(tids, torch.zeros_like(tids)), max(10, args.iterations // 3), warmup=5)
                 rounds.append((bs, o, p, peak))
             bs, o, p = (min(r[i] for r in rounds) for i in range(3))
             peak = max(r[3] for r in rounds)

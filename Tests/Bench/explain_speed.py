@@ -10,15 +10,15 @@ word embeddings, for all-MiniLM-L6-v2 with BertScope's sentiment head
 import importlib.util
 import json
 import os
-import statistics
 import subprocess
 import sys
-import time
 
 import torch
 from captum.attr import LayerIntegratedGradients
 from safetensors.torch import load_file
 from transformers import BertConfig, BertForSequenceClassification, BertModel, BertTokenizerFast
+
+from timing import median_ms  # noqa: E402  (Tests/Bench/timing.py)
 
 TOKENS = int(sys.argv[1]) if len(sys.argv) > 1 else 32
 STEPS = int(sys.argv[2]) if len(sys.argv) > 2 else 50
@@ -40,16 +40,6 @@ def load():
     missing = m.load_state_dict(state, strict=False)
     assert not missing.unexpected_keys, missing.unexpected_keys
     return m.eval()
-
-
-def median_ms(fn, n):
-    fn()
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def main():

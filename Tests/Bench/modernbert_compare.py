@@ -18,10 +18,10 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
-import time
+
+from timing import median_ms  # Tests/Bench/timing.py: standard library only
 
 CACHE = os.environ.get("BERTSCOPE_BENCH_DIR", os.path.expanduser("~/.cache/bertscope-bench"))
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -50,17 +50,6 @@ def peak_mb():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def time_it(fn, iterations, warmup=1):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(iterations):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def onnx_path(d, name):
@@ -100,7 +89,7 @@ def child(engine, name, n, iterations):
         so.intra_op_num_threads, so.inter_op_num_threads = 2, 1
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         sess = ort.InferenceSession(onnx_path(d, name), so, providers=["CPUExecutionProvider"])
-        ms = time_it(lambda: sess.run(None, {"ids": ids}), iterations)
+        ms = median_ms(lambda: sess.run(None, {"ids": ids}), iterations)
     else:
         import torch
         from transformers import ModernBertModel
@@ -108,7 +97,7 @@ def child(engine, name, n, iterations):
         m = ModernBertModel.from_pretrained(d, attn_implementation=engine).eval()
         t = torch.from_numpy(ids)
         with torch.no_grad():
-            ms = time_it(lambda: m(input_ids=t, output_hidden_states=True), iterations)
+            ms = median_ms(lambda: m(input_ids=t, output_hidden_states=True), iterations)
     print(json.dumps({"ms": ms, "peak_mb": peak_mb()}))
 
 
