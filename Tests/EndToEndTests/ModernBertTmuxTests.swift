@@ -94,19 +94,22 @@ import TestSupport
 @Suite(.serialized) struct LongInputWorkbenchTests {
     static let text = Array(repeating: "the quick brown fox", count: 10).joined(separator: " ")
 
-    func workbench(limit: String) throws -> Tmux {
+    /// The workbench on the long text under a memory limit, focused on the attention pane once `shown` is on screen.
+    func attentionPane(limit: String, secondModel: Bool = false, shown: String) throws -> Tmux {
         let model = Fixtures.model("tiny-modernbert-mlm").path
-        return try Tmux.bertscope(
-            width: 160, height: 48, state: try temporaryDirectory(),
-            "--model \(model) '\(Self.text)'", environment: ["BERTSCOPE_MEMORY_LIMIT": limit])
+        let t = try Tmux.bertscope(
+            width: secondModel ? 200 : 160, height: secondModel ? 50 : 48, state: try temporaryDirectory(),
+            "--model \(model)\(secondModel ? " --compare-model \(model)" : "") '\(Self.text)'",
+            environment: ["BERTSCOPE_MEMORY_LIMIT": limit])
+        try t.waitFor(text: shown)
+        try t.leaveInputLine()
+        try t.send("Tab")
+        return t
     }
 
     @Test func overTheBudgetTheMapIsReadByBandsAndPooled() throws {
         // 1.5 MB: a quarter for maps (384 KB) is less than all five layers' (980 KB at 112 tokens).
-        let t = try workbench(limit: "1536K")
-        try t.waitFor(text: "layer 1/5 · head 1/4")
-        try t.leaveInputLine()
-        try t.send("Tab")
+        let t = try attentionPane(limit: "1536K", shown: "layer 1/5 · head 1/4")
         try t.send("]")
         // Layer 2 is local: its window is named, and the cursor cell is the full pass's
         // (0.068104 in layer 2's kept map; `AttentionRowsTests` checks every row against it).
@@ -129,14 +132,7 @@ import TestSupport
 
     /// The second model (`--compare-model`) keeps to its own session's budget the same way.
     @Test func theSecondModelFollowsTheLayerToo() throws {
-        let model = Fixtures.model("tiny-modernbert-mlm").path
-        let t = try Tmux.bertscope(
-            width: 200, height: 50, state: try temporaryDirectory(),
-            "--model \(model) --compare-model \(model) '\(Self.text)'", environment: ["BERTSCOPE_MEMORY_LIMIT": "1536K"]
-        )
-        try t.waitFor(text: "layer 1/5 · head 1/4")
-        try t.leaveInputLine()
-        try t.send("Tab")
+        let t = try attentionPane(limit: "1536K", secondModel: true, shown: "layer 1/5 · head 1/4")
         try t.send("]")
         // Both halves draw layer 2's rows: the cursor cell's value twice, no waiting line.
         try t.waitFor("both models' layer 2") {
@@ -148,10 +144,7 @@ import TestSupport
     @Test func whenAViewNeedsWholeMapsThatDoNotFitThePaneSaysSo() throws {
         // 700 KB: the model loads; a quarter (175 KB) holds not even one layer's maps. The head
         // view reads bands; rollout needs whole maps, and says why it has none.
-        let t = try workbench(limit: "700K")
-        try t.waitFor(text: "maps not kept")
-        try t.leaveInputLine()
-        try t.send("Tab")
+        let t = try attentionPane(limit: "700K", shown: "maps not kept")
         try t.send(":")
         try t.send("view rollout", literal: true)
         try t.send("Enter")
