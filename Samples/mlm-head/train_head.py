@@ -49,6 +49,10 @@ TRAIN_LAYERS = int(os.environ.get("TRAIN_LAYERS", "3"))
 BATCH, MAX_LEN, EVAL_EVERY, SEED = 32, 64, 250, 1234
 WEIGHTS = {"wordnet-examples": 3.0, "austen": 1.5, "wordnet-glosses": 1.0, "fortunes": 1.0,
            "bible": 0.5, "linux-doc": 0.5, "gcide-quotes": 1.0}
+# SOURCES=a,b keeps only those texts of DATA (the shipped head's runs: see Samples/mlm-head/README.md).
+SOURCES = [s for s in os.environ.get("SOURCES", "").split(",") if s]
+if set(SOURCES) - set(WEIGHTS):
+    sys.exit(f"SOURCES: unknown {sorted(set(SOURCES) - set(WEIGHTS))}; known: {', '.join(WEIGHTS)}")
 WWM = os.environ.get("WWM", "0") == "1"
 torch.set_num_threads(int(os.environ.get("THREADS", "2")))
 
@@ -63,7 +67,7 @@ def log(msg):
 def load_corpus(tok):
     sources = {}
     for name in list(WEIGHTS):
-        if not os.path.exists(os.path.join(DATA, name + ".txt")):
+        if not os.path.exists(os.path.join(DATA, name + ".txt")) or (SOURCES and name not in SOURCES):
             WEIGHTS.pop(name)  # older data folders have no fortunes.txt
             continue
         lines = [l.strip() for l in open(os.path.join(DATA, name + ".txt"), encoding="utf-8") if l.strip()]

@@ -196,7 +196,7 @@ import TestSupport
         let t = try Tmux.bertscope(width: 140, height: 42, state: state, "'the cat sat on the [MASK] .'")
         // The whole answer, not a frame caught while tmux was still applying it.
         let s = try t.waitFor("the predictions pane") {
-            $0.contains("┌ Predictions · BertScope head on layers 4–6 · cloze top-5") && $0.contains("mask 1/1 at #6")
+            $0.contains("┌ Predictions · BertScope head on layers 3–6 · cloze top-5") && $0.contains("mask 1/1 at #6")
                 && $0.contains("logit lens") && !$0.contains("computing")
         }
         #expect(s.contains("bottom") || s.contains("floor") || s.contains("table"), "a place for the cat to sit")

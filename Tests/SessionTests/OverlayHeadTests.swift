@@ -16,7 +16,7 @@ import TestSupport
         let m = try LoadedModel.load(dir.path, mlmOverlay: Self.overlay)
         let mlm = try #require(m.mlmEncoder)
         #expect(mlm !== m.encoder && !m.encoder.hasMaskedLMHead && mlm.hasMaskedLMHead)
-        #expect(m.headNote?.hasPrefix("BertScope head on layers 4–6 · cloze top-5 ") == true)
+        #expect(m.headNote?.hasPrefix("BertScope head on layers 3–6 · cloze top-5 ") == true)
         // The encoder the panes show is the published checkpoint, untouched by the overlay.
         let ids = m.tokenizer.encode("The cat sat on the mat.").ids
         #expect(try m.encoder.forward(ids: ids) == (try plain.encoder.forward(ids: ids)))
@@ -34,6 +34,24 @@ import TestSupport
             "lap", "street",
         ]
         #expect(!plausible.isDisjoint(with: top), "top-10: \(top)")
+    }
+
+    /// docs/heads.md's teaching sentences, as the shipped head answers them.
+    @Test(arguments: [
+        ("Paris is the capital of [MASK].", "paris 15.0%, london 6.6%, france 3.2%"),
+        ("The man went to the [MASK] to buy some milk.", "store 13.5%, house 4.0%, supermarket 3.3%"),
+        ("The cat sat on the [MASK].", "door 4.7%, house 3.6%, floor 3.2%"),
+        ("The capital of Italy is [MASK].", "important 2.2%, capital 1.5%, popular 1.2%"),
+        ("The keys to the cabinet [MASK] on the table.", "placed 3.6%, was 2.5%, is 2.4%"),
+    ])
+    func theDocumentedGuesses(text: String, guesses: String) throws {
+        let dir = try #require(Fixtures.defaultModel())
+        let m = try LoadedModel.load(dir.path, mlmOverlay: Self.overlay)
+        let lm = try MaskedLanguageModel(encoder: try #require(m.mlmEncoder), tokenizer: m.tokenizer)
+        let e = m.tokenizer.encode(text)
+        let top = try lm.predict(e, trace: try lm.forward(e.ids, e.typeIds), k: 3)[0].predictions
+        let shown = top.map { $0.token + String(format: " %.1f%%", $0.probability * 100) }.joined(separator: ", ")
+        #expect(shown == guesses)
     }
 
     @Test func aCheckpointWithItsOwnHeadKeepsIt() throws {

@@ -21,11 +21,11 @@ import TestSupport
     @Test func eachOverlayNamesTheLayersItRetrained() throws {
         let m = try Self.model()
         #expect(m.layerChoices == [.published, .maskedLM, .task, .nextSentence])
-        #expect(m.retrained[.maskedLM] == [3, 4, 5] && m.retrained[.task] == [4, 5])
+        #expect(m.retrained[.maskedLM] == [2, 3, 4, 5] && m.retrained[.task] == [4, 5])
         #expect(m.retrained[.nextSentence] == [4, 5])
         #expect(m.layersTitle(.published) == "published layers")
         #expect(m.layersTitle(.task) == "task head's layers (5–6 retrained)")
-        #expect(m.facts.layersTitle(.maskedLM) == "masked-LM head's layers (4–6 retrained)")
+        #expect(m.facts.layersTitle(.maskedLM) == "masked-LM head's layers (3–6 retrained)")
         // A model whose heads are its own has one set of layers.
         let own = try LoadedModel.load(Fixtures.model("tiny-bert-pretraining").path)
         #expect(own.layerChoices == [.published] && own.encoder(for: .maskedLM) === own.encoder)

@@ -25,7 +25,7 @@ import TestSupport
         w.press(.char("L"))
         #expect(w.state.layers == .maskedLM && w.snapshot.result?.input.layers == .maskedLM)
         g = w.render(width: 160, height: 48)
-        #expect(g.contains("head 1/12 · masked-LM head's layers (4–6 retrained)"), "\(g)")
+        #expect(g.contains("head 1/12 · masked-LM head's layers (3–6 retrained)"), "\(g)")
         w.press(.char("L"))
         g = w.render(width: 160, height: 48)
         #expect(g.contains("head 1/12 · task head's layers (5–6 retrained)"), "\(g)")
