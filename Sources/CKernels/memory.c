@@ -3,6 +3,7 @@
 #include <stdlib.h>  // defines __GLIBC__ on glibc
 #if defined(__GLIBC__)
 #include <malloc.h>
+#include <sys/resource.h>
 #endif
 
 void bs_keep_freed_memory(int keep) {
@@ -20,4 +21,18 @@ void bs_keep_freed_memory(int keep) {
 #else
     (void)keep;
 #endif
+}
+
+int bs_fit_address_limit(void) {
+#if defined(__GLIBC__)
+    struct rlimit r;
+    if (getrlimit(RLIMIT_AS, &r) == 0 && r.rlim_cur != RLIM_INFINITY) {
+        // Under `ulimit -v` every extra malloc arena (one per contended thread)
+        // reserves 64 MB of address space: how many a run made depended on
+        // scheduling, so a run that fitted could fail on a loaded machine.
+        mallopt(M_ARENA_MAX, 1);
+        return 1;
+    }
+#endif
+    return 0;
 }

@@ -17,6 +17,7 @@ struct BertScope: ParsableCommand {
             var command = try parseAsRoot(args)
             // Every command's GEMMs on both cores (the workbench, bench and probe choose again for themselves).
             configureThreads()
+            fitAddressLimit()
             keepFreedMemory()
             try command.run()
         } catch {
