@@ -198,6 +198,10 @@ def figure_meta(f):
 
 def export(m, step):
     """Writes the overlay with its figures: dev (chose it), the held-out sets and factual (reported)."""
+    with torch.no_grad():  # the figures are the F16 file's, as BertScope reads it
+        for p in m.parameters():
+            if p.requires_grad:
+                p.copy_(p.half().float())
     f = figures(m)
     sd = m.state_dict()
     L = m.config.num_hidden_layers

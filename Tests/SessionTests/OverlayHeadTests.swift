@@ -38,11 +38,11 @@ import TestSupport
 
     /// docs/heads.md's teaching sentences, as the shipped head answers them.
     @Test(arguments: [
-        ("Paris is the capital of [MASK].", "paris 15.0%, london 6.6%, france 3.2%"),
-        ("The man went to the [MASK] to buy some milk.", "store 13.5%, house 4.0%, supermarket 3.3%"),
-        ("The cat sat on the [MASK].", "door 4.7%, house 3.6%, floor 3.2%"),
-        ("The capital of Italy is [MASK].", "important 2.2%, capital 1.5%, popular 1.2%"),
-        ("The keys to the cabinet [MASK] on the table.", "placed 3.6%, was 2.5%, is 2.4%"),
+        ("Paris is the capital of [MASK].", "paris 52.5%, france 7.6%, london 3.8%"),
+        ("The man went to the [MASK] to buy some milk.", "store 13.6%, house 5.2%, supermarket 3.7%"),
+        ("The cat sat on the [MASK].", "house 5.5%, door 4.2%, bottom 4.1%"),
+        ("The capital of Italy is [MASK].", "italy 4.3%, city 4.2%, capital 3.0%"),
+        ("The keys to the cabinet [MASK] on the table.", "placed 4.1%, used 2.7%, opened 2.3%"),
     ])
     func theDocumentedGuesses(text: String, guesses: String) throws {
         let dir = try #require(Fixtures.defaultModel())
