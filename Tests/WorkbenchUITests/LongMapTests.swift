@@ -160,4 +160,22 @@ import TestSupport
         let g = w.render(width: 160, height: 48)
         #expect(g.text.contains("· pooled") && g.text.contains("a cell: the mean of"), "\(g.text)")
     }
+
+    /// A pool nobody sees is not computed: with the predictions pane zoomed
+    /// the input asks for none, and showing the map again asks for it.
+    @Test func noPoolIsAskedWhileTheMapIsOffScreen() throws {
+        let w = makeWorkbench("he said that it was here, and then he left the house")
+        w.state.focus = .attention
+        _ = w.render(width: 160, height: 48)
+        w.press(.char("O"))
+        _ = w.render(width: 160, height: 48)
+        #expect(w.session.snapshot.input.requests[.attentionPool] != nil)
+        w.state.focus = .predictions
+        w.state.zoomed = true
+        _ = w.render(width: 160, height: 48)
+        #expect(!w.longMapOnScreen && w.session.snapshot.input.requests[.attentionPool] == nil)
+        w.state.zoomed = false
+        _ = w.render(width: 160, height: 48)
+        #expect(w.longMapOnScreen && w.session.snapshot.input.requests[.attentionPool] != nil)
+    }
 }

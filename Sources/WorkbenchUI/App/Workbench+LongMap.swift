@@ -35,6 +35,7 @@ extension Workbench {
         case .pooled:
             input.requests[.attentionBand] = AnalysisRequest(
                 AttentionBandRequest(layer: layer, head: head, rows: a.row..<(a.row + 1)))
+            guard longMapOnScreen else { return }
             input.requests[.attentionPool] = AnalysisRequest(
                 AttentionPoolRequest(layer: layer, head: head, rows: pooledGrid.rows, columns: pooledGrid.columns))
         }
@@ -74,6 +75,8 @@ extension Workbench {
         state.attention.keyToken = clamped(state.attention.keyToken, n)
         state.attention.row = state.tokens.selected
         state.attention.column = state.attention.keyToken
+        longMapOnScreen = layout.attention != nil
+        defer { followViewInputs() }
         guard let pane = layout.attention else { return }
         let body = LongMapGrid.body(pane.inset(by: 1))
         switch mode {
@@ -88,6 +91,5 @@ extension Workbench {
             else { return }
             (state.attention.scrollRow, state.attention.scrollColumn, bandRows) = s
         }
-        followViewInputs()
     }
 }

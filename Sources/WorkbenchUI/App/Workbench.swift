@@ -84,6 +84,8 @@ public final class Workbench {
 
     /// The pooled map's blocks down and across, and the heatmap's rows on screen, as last drawn.
     var pooledGrid = (rows: 20, columns: 60)
+    /// Whether the last frame had the attention pane on screen: a pool nobody sees is not computed.
+    var longMapOnScreen = true
     var bandRows = 48
     /// The second model's heatmap when it reads bands: its scroll and rows on screen, as last drawn.
     var secondScroll = (row: 0, column: 0, rows: 48)
