@@ -54,6 +54,23 @@ import TestSupport
         return v
     }
 
+    /// The cursor moved past the band in: the older rows stay drawn and the
+    /// line where the row's summary goes says the new rows are being scored.
+    @Test func anOlderBandSaysTheCursorsRowsAreComing() {
+        let g = FrameGoldenTests()
+        let v = Self.view(
+            LongMapView(
+                mode: .band, labels: Self.labels, band: Self.band(32..<96), waiting: "scoring the rows on screen…",
+                source: "(300 tokens, maps not kept)"))
+        var state = Self.state(pooled: false, row: 100, column: 37)
+        state.attention.scrollRow = 80; state.attention.scrollColumn = 10
+        let text = g.frame(v, state, 160, 48).text
+        #expect(text.contains("scoring the rows on screen…") && !text.contains("row 101: H "), "\(text)")
+        state.attention.row = 90
+        let inBand = g.frame(v, state, 160, 48).text
+        #expect(!inBand.contains("scoring the rows on screen…") && inBand.contains("row 91: H "), "\(inBand)")
+    }
+
     @Test func theBandIsDrawnAtFullResolution() {
         let g = FrameGoldenTests()
         let v = Self.view(

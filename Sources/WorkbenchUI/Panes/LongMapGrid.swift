@@ -57,7 +57,11 @@ enum LongMapGrid {
         var x = c.put(exact(v, s, name), x: r.x, y: r.y, c.theme.style(.foreground, [.bold]), clip: r)
         x = c.put("   " + v.source, x: x, y: r.y, c.theme.style(.muted), clip: r)
         let n = v.tokens
-        guard let band = v.band, band.tokens == n, band.request.rows.contains(s.row) else { return }
+        guard let band = v.band, band.tokens == n, band.request.rows.contains(s.row) else {
+            // An older band is drawn while the cursor's rows are scored: say so where the row's summary goes.
+            if v.band != nil, let w = v.waiting { c.put(w, x: r.x, y: r.y + 1, c.theme.style(.muted), clip: r) }
+            return
+        }
         let start = (s.row - band.request.rows.lowerBound) * n
         guard start >= 0, start + n <= band.values.count else { return }
         let row = band.values[start..<(start + n)]
