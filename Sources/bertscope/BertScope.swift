@@ -6,6 +6,7 @@ struct BertScope: ParsableCommand {
     /// Parses with the documented contract (docs/cli.md): a usage error is one line on stderr
     /// and exit 1 (ArgumentParser's own is several lines and exit 64).
     static func main() {
+        fitAddressLimit()  // before any thread exists
         InputText.checkArguments()
         let args = DashText.protect(
             OptionalWords.fill(NegativeNumbers.attach(Array(CommandLine.arguments.dropFirst()))))
@@ -17,7 +18,6 @@ struct BertScope: ParsableCommand {
             var command = try parseAsRoot(args)
             // Every command's GEMMs on both cores (the workbench, bench and probe choose again for themselves).
             configureThreads()
-            fitAddressLimit()
             keepFreedMemory()
             try command.run()
         } catch {
