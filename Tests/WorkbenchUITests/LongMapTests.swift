@@ -154,14 +154,20 @@ import TestSupport
         #expect(!AttentionPane.title(s.attention, layers: 6, heads: 12, specials: "x").contains("pooled"))
     }
 
-    /// `O` on a real model: the session pools the shown head's map to the
-    /// pane's grid, equal to pooling the trace's map, and the exact row under the cursor comes with it.
-    @Test func theWorkbenchPoolsTheMapOnScreen() throws {
+    /// A real model's workbench at 160×48 with `O` pressed on the attention pane.
+    static func pooledWorkbench() -> Workbench {
         let w = makeWorkbench("he said that it was here, and then he left the house")
         w.state.focus = .attention
         _ = w.render(width: 160, height: 48)
         w.press(.char("O"))
         _ = w.render(width: 160, height: 48)
+        return w
+    }
+
+    /// `O` on a real model: the session pools the shown head's map to the
+    /// pane's grid, equal to pooling the trace's map, and the exact row under the cursor comes with it.
+    @Test func theWorkbenchPoolsTheMapOnScreen() throws {
+        let w = Self.pooledWorkbench()
         w.session.waitUntilIdle()
         let r = try #require(w.snapshot.result), t = try #require(r.trace)
         let pool = try #require(r.attentionPool?.pooled), n = t.tokens
@@ -181,11 +187,7 @@ import TestSupport
     /// A pool nobody sees is not computed: with the predictions pane zoomed
     /// the input asks for none, and showing the map again asks for it.
     @Test func noPoolIsAskedWhileTheMapIsOffScreen() throws {
-        let w = makeWorkbench("he said that it was here, and then he left the house")
-        w.state.focus = .attention
-        _ = w.render(width: 160, height: 48)
-        w.press(.char("O"))
-        _ = w.render(width: 160, height: 48)
+        let w = Self.pooledWorkbench()
         #expect(w.session.snapshot.input.requests[.attentionPool] != nil)
         w.state.focus = .predictions
         w.state.zoomed = true
