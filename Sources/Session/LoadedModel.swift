@@ -138,7 +138,7 @@ public struct LoadedModel: Sendable {
             retrained: retrained, overlayFiles: files)
     }
 
-    /// "BertScope head on layers 3–6 · cloze top-5 51% · public-domain text":
+    /// "BertScope head on layers 3–6 · cloze top-5 53% · public-domain text":
     /// whose layers answer and how well first, since a title is cut from the right.
     private static func note(
         _ head: String, _ file: SafeTensorsFile, figure: (key: String, name: String), trainedOn: String

@@ -38,11 +38,11 @@ import TestSupport
 
     /// docs/heads.md's teaching sentences, as the shipped head answers them.
     @Test(arguments: [
-        ("Paris is the capital of [MASK].", "paris 52.5%, france 7.6%, london 3.8%"),
-        ("The man went to the [MASK] to buy some milk.", "store 13.6%, house 5.2%, supermarket 3.7%"),
-        ("The cat sat on the [MASK].", "house 5.5%, door 4.2%, bottom 4.1%"),
-        ("The capital of Italy is [MASK].", "italy 4.3%, city 4.2%, capital 3.0%"),
-        ("The keys to the cabinet [MASK] on the table.", "placed 4.1%, used 2.7%, opened 2.3%"),
+        ("Paris is the capital of [MASK].", "paris 76.8%, france 4.4%, london 2.3%"),
+        ("The man went to the [MASK] to buy some milk.", "store 13.4%, house 4.3%, milk 3.5%"),
+        ("The cat sat on the [MASK].", "house 6.0%, bed 5.5%, table 5.0%"),
+        ("The capital of Italy is [MASK].", "city 6.7%, italy 5.3%, capital 2.9%"),
+        ("The keys to the cabinet [MASK] on the table.", "placed 5.8%, opened 2.4%, covered 2.0%"),
     ])
     func theDocumentedGuesses(text: String, guesses: String) throws {
         let dir = try #require(Fixtures.defaultModel())
