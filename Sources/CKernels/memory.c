@@ -23,7 +23,7 @@ void bs_keep_freed_memory(int keep) {
 #endif
 }
 
-int bs_fit_address_limit(void) {
+void bs_fit_address_limit(void) {
 #if defined(__GLIBC__)
     struct rlimit r;
     if (getrlimit(RLIMIT_AS, &r) == 0 && r.rlim_cur != RLIM_INFINITY) {
@@ -31,8 +31,6 @@ int bs_fit_address_limit(void) {
         // reserves 64 MB of address space: how many a run made depended on
         // scheduling, so a run that fitted could fail on a loaded machine.
         mallopt(M_ARENA_MAX, 1);
-        return 1;
     }
 #endif
-    return 0;
 }

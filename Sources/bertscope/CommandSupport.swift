@@ -107,7 +107,7 @@ func setThreads(_ n: Int) {
 func keepFreedMemory(_ keep: Bool = true) { bs_keep_freed_memory(keep ? 1 : 0) }
 
 /// Under `ulimit -v`, one malloc arena: the address space is then the data's, not the threads' reservations.
-func fitAddressLimit() { _ = bs_fit_address_limit() }
+func fitAddressLimit() { bs_fit_address_limit() }
 
 /// `bertscope: NAME ████░░░ done/total, ETA s` on stderr, redrawn in place; a newline at the end unless told not to.
 func progressBar(_ name: String, _ done: Int, _ total: Int, started: Date, newlineAtEnd: Bool = true) {

@@ -94,8 +94,8 @@ void bs_relative_bias(const float *qkv, int n, int d, int heads, const float *po
 // faults; keep = 0: glibc's defaults, buffers above 128 KB mapped on their own
 // and given back to the system when freed.
 void bs_keep_freed_memory(int keep);
-// With an address-space limit (ulimit -v), one malloc arena for every thread; returns 1 then.
-int bs_fit_address_limit(void);
+// With an address-space limit (ulimit -v), one malloc arena for every thread.
+void bs_fit_address_limit(void);
 
 // Runs fn(ctx, begin, end) over [0, count) on the pool, in chunks (serially
 // when worth_splitting is 0, the pool has one thread or another loop holds it).
